@@ -1,0 +1,333 @@
+package io.capmarket.schemas.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
+
+/**
+ * A client for Confluent Schema Registry's REST API (Avro schemas), usable against a Confluent
+ * Schema Registry, any registry speaking its API, or capmarket's embedded registry.
+ *
+ * <p>Thread-safe; share one instance per registry. Schema ids and the schemas behind them never
+ * change once assigned, so {@link #register}, {@link #lookup} and {@link #schemaById} answer from
+ * a cache after the first call; the latest version of a subject is cached for
+ * {@link SchemaRegistryConfig#latestCacheTtl()}.
+ *
+ * <p>Errors are {@link SchemaRegistryException}s: {@link SchemaRegistryNotFoundException},
+ * {@link IncompatibleSchemaException} and {@link InvalidSchemaException} must not be retried;
+ * {@link SchemaRegistryUnavailableException} may be.
+ */
+public final class SchemaRegistryClient {
+
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final String ACCEPT = "application/vnd.schemaregistry.v1+json, "
+            + "application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final SchemaRegistryConfig config;
+    private final HttpClient http;
+    private final Clock clock;
+    private final Optional<String> authorization;
+    private final Map<String, Map<String, RegisteredSchema>> bySubjectAndSchema = new ConcurrentHashMap<>();
+    private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
+    private final Map<String, CachedLatest> latestBySubject = new ConcurrentHashMap<>();
+
+    private record CachedLatest(RegisteredSchema schema, Instant until) {
+    }
+
+    private SchemaRegistryClient(SchemaRegistryConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(config.requestTimeout())
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        this.authorization = config.userInfo().map(info ->
+                "Basic " + Base64.getEncoder().encodeToString(info.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A client for the given registry. */
+    public static SchemaRegistryClient create(SchemaRegistryConfig config) {
+        return new SchemaRegistryClient(config, Clock.systemUTC());
+    }
+
+    /** A client whose latest-version cache follows the given clock (for tests). */
+    public static SchemaRegistryClient create(SchemaRegistryConfig config, Clock clock) {
+        return new SchemaRegistryClient(config, clock);
+    }
+
+    /** The settings this client was built with. */
+    public SchemaRegistryConfig config() {
+        return config;
+    }
+
+    /**
+     * Registers a schema under a subject ({@code POST /subjects/{subject}/versions}), or finds it
+     * when it is already registered there.
+     *
+     * @return the registry-wide id of the schema
+     * @throws IncompatibleSchemaException when the subject's compatibility rule refuses it
+     */
+    public int register(String subject, Schema schema) {
+        RegisteredSchema cached = cached(subject, schema);
+        if (cached != null) {
+            return cached.id();
+        }
+        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+        int id = answer.path("id").asInt();
+        byId.putIfAbsent(id, schema);
+        // the version is unknown until looked up; cache by id only
+        bySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
+                .putIfAbsent(schema.toString(), new RegisteredSchema(subject, id, -1, schema));
+        return id;
+    }
+
+    /**
+     * Finds a schema under a subject ({@code POST /subjects/{subject}}) without registering it.
+     *
+     * @throws SchemaRegistryNotFoundException 40401 when the subject is unknown, 40403 when the
+     *     schema is not registered under it
+     */
+    public RegisteredSchema lookup(String subject, Schema schema) {
+        RegisteredSchema cached = cached(subject, schema);
+        if (cached != null && cached.version() > 0) {
+            return cached;
+        }
+        RegisteredSchema found = registered(call("POST", "/subjects/" + encode(subject), schemaBody(schema)), subject);
+        bySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema.toString(), found);
+        byId.putIfAbsent(found.id(), found.schema());
+        return found;
+    }
+
+    /**
+     * Fetches the schema behind an id ({@code GET /schemas/ids/{id}}).
+     *
+     * @throws SchemaRegistryNotFoundException 40403 when no schema has that id
+     */
+    public Schema schemaById(int id) {
+        Schema cached = byId.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        Schema schema = parse(call("GET", "/schemas/ids/" + id, null).path("schema").asText());
+        byId.putIfAbsent(id, schema);
+        return schema;
+    }
+
+    /** The latest version under a subject ({@code GET /subjects/{subject}/versions/latest}), cached briefly. */
+    public RegisteredSchema latest(String subject) {
+        CachedLatest cached = latestBySubject.get(subject);
+        Instant now = clock.instant();
+        if (cached != null && now.isBefore(cached.until())) {
+            return cached.schema();
+        }
+        RegisteredSchema latest = version(subject, "latest");
+        latestBySubject.put(subject, new CachedLatest(latest, now.plus(config.latestCacheTtl())));
+        return latest;
+    }
+
+    /** One version under a subject ({@code GET /subjects/{subject}/versions/{version}}). */
+    public RegisteredSchema version(String subject, int version) {
+        return version(subject, Integer.toString(version));
+    }
+
+    private RegisteredSchema version(String subject, String version) {
+        RegisteredSchema found = registered(call("GET", "/subjects/" + encode(subject) + "/versions/" + version, null), subject);
+        byId.putIfAbsent(found.id(), found.schema());
+        return found;
+    }
+
+    /** The versions registered under a subject, ascending. */
+    public List<Integer> versions(String subject) {
+        List<Integer> versions = new ArrayList<>();
+        call("GET", "/subjects/" + encode(subject) + "/versions", null).forEach(v -> versions.add(v.asInt()));
+        return versions;
+    }
+
+    /** Every subject known to the registry. */
+    public List<String> subjects() {
+        List<String> subjects = new ArrayList<>();
+        call("GET", "/subjects", null).forEach(s -> subjects.add(s.asText()));
+        return subjects;
+    }
+
+    /** Deletes a subject (soft delete) and answers the versions it had. */
+    public List<Integer> deleteSubject(String subject) {
+        List<Integer> versions = new ArrayList<>();
+        call("DELETE", "/subjects/" + encode(subject), null).forEach(v -> versions.add(v.asInt()));
+        bySubjectAndSchema.remove(subject);
+        latestBySubject.remove(subject);
+        return versions;
+    }
+
+    /**
+     * Asks whether a schema could be registered under a subject, against its latest version
+     * ({@code POST /compatibility/subjects/{subject}/versions/latest?verbose=true}).
+     */
+    public CompatibilityResult testCompatibility(String subject, Schema schema) {
+        JsonNode answer = call("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest?verbose=true",
+                schemaBody(schema));
+        List<String> messages = new ArrayList<>();
+        answer.path("messages").forEach(m -> messages.add(m.asText()));
+        return new CompatibilityResult(answer.path("is_compatible").asBoolean(), messages);
+    }
+
+    /** The registry-wide default compatibility level ({@code GET /config}). */
+    public CompatibilityLevel globalCompatibility() {
+        return level(call("GET", "/config", null));
+    }
+
+    /** Sets the registry-wide default compatibility level ({@code PUT /config}); answers the level now in force. */
+    public CompatibilityLevel setGlobalCompatibility(CompatibilityLevel level) {
+        return level(call("PUT", "/config", levelBody(level)));
+    }
+
+    /** A subject's own compatibility level, empty when the subject follows the global default. */
+    public Optional<CompatibilityLevel> subjectCompatibility(String subject) {
+        try {
+            return Optional.of(level(call("GET", "/config/" + encode(subject), null)));
+        } catch (SchemaRegistryNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Sets a subject's own compatibility level ({@code PUT /config/{subject}}); answers the level now in force. */
+    public CompatibilityLevel setSubjectCompatibility(String subject, CompatibilityLevel level) {
+        return level(call("PUT", "/config/" + encode(subject), levelBody(level)));
+    }
+
+    private RegisteredSchema cached(String subject, Schema schema) {
+        Map<String, RegisteredSchema> subjectCache = bySubjectAndSchema.get(subject);
+        return subjectCache == null ? null : subjectCache.get(schema.toString());
+    }
+
+    private static RegisteredSchema registered(JsonNode node, String subject) {
+        return new RegisteredSchema(node.path("subject").asText(subject), node.path("id").asInt(),
+                node.path("version").asInt(), parse(node.path("schema").asText()));
+    }
+
+    /**
+     * Confluent answers {@code compatibilityLevel} to GET and {@code compatibility} to PUT;
+     * some registries answer {@code compatibilityLevel} to both. Either is read.
+     */
+    private static CompatibilityLevel level(JsonNode node) {
+        JsonNode value = node.has("compatibility") ? node.get("compatibility") : node.get("compatibilityLevel");
+        if (value == null || value.isNull()) {
+            throw new SchemaRegistryException(200, -1, "registry answered no compatibility level: " + node);
+        }
+        return CompatibilityLevel.valueOf(value.asText());
+    }
+
+    private static Schema parse(String text) {
+        try {
+            return new Schema.Parser().parse(text);
+        } catch (SchemaParseException e) {
+            throw new InvalidSchemaException(200, ErrorCodes.INVALID_SCHEMA, "registry returned an unparseable schema: " + e.getMessage());
+        }
+    }
+
+    private static String schemaBody(Schema schema) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("schema", schema.toString());
+        return body.toString();
+    }
+
+    private static String levelBody(CompatibilityLevel level) {
+        return JSON.createObjectNode().put("compatibility", level.name()).toString();
+    }
+
+    private static String encode(String pathSegment) {
+        return URLEncoder.encode(pathSegment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private JsonNode call(String method, String pathAndQuery, String body) {
+        SchemaRegistryUnavailableException lastFailure = null;
+        for (URI base : config.urls()) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
+                    .timeout(config.requestTimeout())
+                    .header("Accept", ACCEPT)
+                    .method(method, body == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+            if (body != null) {
+                request.header("Content-Type", CONTENT_TYPE);
+            }
+            authorization.ifPresent(value -> request.header("Authorization", value));
+            HttpResponse<String> response;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                lastFailure = new SchemaRegistryUnavailableException(
+                        method + " " + base + pathAndQuery + " failed: " + e, e);
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SchemaRegistryUnavailableException("interrupted while calling " + base + pathAndQuery, e);
+            }
+            if (response.statusCode() >= 500) {
+                lastFailure = (SchemaRegistryUnavailableException) failure(method, base + pathAndQuery, response);
+                continue;
+            }
+            if (response.statusCode() >= 300) {
+                throw failure(method, base + pathAndQuery, response);
+            }
+            try {
+                return JSON.readTree(response.body());
+            } catch (IOException e) {
+                throw new SchemaRegistryException(response.statusCode(), -1,
+                        method + " " + base + pathAndQuery + " answered with a body that is not JSON: " + abbreviate(response.body()));
+            }
+        }
+        throw lastFailure;
+    }
+
+    private static SchemaRegistryException failure(String method, String url, HttpResponse<String> response) {
+        int status = response.statusCode();
+        int errorCode = status;
+        String message = abbreviate(response.body());
+        try {
+            JsonNode error = JSON.readTree(response.body());
+            if (error != null && error.has("error_code")) {
+                errorCode = error.path("error_code").asInt(status);
+                message = error.path("message").asText(message);
+            }
+        } catch (IOException e) {
+            // not JSON: keep the raw body as the message
+        }
+        String text = method + " " + url + " failed with HTTP " + status + " (error_code " + errorCode + "): " + message;
+        if (status >= 500) {
+            return new SchemaRegistryUnavailableException(status, errorCode, text);
+        }
+        if (status == 404) {
+            return new SchemaRegistryNotFoundException(status, errorCode, text);
+        }
+        if (status == 409) {
+            return new IncompatibleSchemaException(status, errorCode, text);
+        }
+        if (status == 422) {
+            return new InvalidSchemaException(status, errorCode, text);
+        }
+        return new SchemaRegistryException(status, errorCode, text);
+    }
+
+    private static String abbreviate(String body) {
+        return body.length() > 500 ? body.substring(0, 500) + "..." : body;
+    }
+}

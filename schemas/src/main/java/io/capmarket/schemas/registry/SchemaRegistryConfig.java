@@ -1,0 +1,126 @@
+package io.capmarket.schemas.registry;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How to reach a schema registry, read from Confluent's client property names so that the same
+ * properties work with Confluent's own clients.
+ *
+ * @param urls registry base URLs, tried in order until one answers
+ * @param userInfo {@code user:password} for HTTP basic auth, if any
+ * @param requestTimeout how long one HTTP call may take
+ * @param latestCacheTtl how long the latest version of a subject is cached (for {@code use.latest.version})
+ */
+public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Duration requestTimeout,
+        Duration latestCacheTtl) {
+
+    /** Comma-separated registry URLs. */
+    public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+    /** {@code USER_INFO} (credentials in {@link #BASIC_AUTH_USER_INFO}) or {@code URL} (in the URL's user info). */
+    public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
+    /** {@code user:password} for basic auth when the source is {@code USER_INFO}. */
+    public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
+    /** Milliseconds one registry call may take; default {@value #DEFAULT_REQUEST_TIMEOUT_MS}. */
+    public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
+    /** Seconds the latest version of a subject is cached; default {@value #DEFAULT_LATEST_CACHE_TTL_SEC}. */
+    public static final String LATEST_CACHE_TTL_SEC = "latest.cache.ttl.sec";
+
+    public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+    public static final long DEFAULT_LATEST_CACHE_TTL_SEC = 60;
+
+    public SchemaRegistryConfig {
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " must name at least one URL");
+        }
+        urls = List.copyOf(urls);
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException(REQUEST_TIMEOUT_MS + " must be greater than 0, but was " + requestTimeout.toMillis());
+        }
+    }
+
+    /** A config for one URL, without authentication. */
+    public static SchemaRegistryConfig of(String url) {
+        return from(Map.of(SCHEMA_REGISTRY_URL, url));
+    }
+
+    /**
+     * Reads the registry settings from Kafka-style client properties.
+     *
+     * @throws IllegalArgumentException naming the property when one is missing or invalid
+     */
+    public static SchemaRegistryConfig from(Map<String, ?> props) {
+        Object urlValue = props.get(SCHEMA_REGISTRY_URL);
+        if (urlValue == null || urlValue.toString().isBlank()) {
+            throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is required, e.g. http://localhost:8081");
+        }
+        Object sourceValue = props.get(BASIC_AUTH_CREDENTIALS_SOURCE);
+        String source = sourceValue == null ? "USER_INFO" : sourceValue.toString().trim();
+        Optional<String> userInfo = Optional.empty();
+        List<URI> urls = new ArrayList<>();
+        for (String raw : urlValue.toString().split(",")) {
+            URI uri = parseUrl(raw.trim());
+            if (uri.getUserInfo() != null && source.equals("URL")) {
+                userInfo = Optional.of(uri.getUserInfo());
+            }
+            urls.add(withoutUserInfo(uri));
+        }
+        switch (source) {
+            case "USER_INFO" -> {
+                Object value = props.get(BASIC_AUTH_USER_INFO);
+                if (value != null && !value.toString().isBlank()) {
+                    if (!value.toString().contains(":")) {
+                        throw new IllegalArgumentException(BASIC_AUTH_USER_INFO + " must be user:password");
+                    }
+                    userInfo = Optional.of(value.toString());
+                }
+            }
+            case "URL" -> {
+                // taken from the URL above
+            }
+            default -> throw new IllegalArgumentException(BASIC_AUTH_CREDENTIALS_SOURCE
+                    + " must be USER_INFO or URL, but was " + source);
+        }
+        return new SchemaRegistryConfig(urls, userInfo,
+                Duration.ofMillis(longValue(props, REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS)),
+                Duration.ofSeconds(longValue(props, LATEST_CACHE_TTL_SEC, DEFAULT_LATEST_CACHE_TTL_SEC)));
+    }
+
+    private static URI parseUrl(String raw) {
+        try {
+            URI uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                    || uri.getHost() == null) {
+                throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " must be an http(s) URL, but was " + raw);
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is not a valid URL: " + raw, e);
+        }
+    }
+
+    private static URI withoutUserInfo(URI uri) {
+        try {
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is not a valid URL: " + uri, e);
+        }
+    }
+
+    private static long longValue(Map<String, ?> props, String key, long fallback) {
+        Object value = props.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, but was " + value, e);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.capmarket.schemas.serde;
+
+import io.capmarket.schemas.registry.RegisteredSchema;
+import io.capmarket.schemas.registry.SchemaRegistryClient;
+import io.capmarket.schemas.registry.SchemaRegistryException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericContainer;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes Avro records (generated classes or {@code GenericRecord}s) in Confluent's wire format,
+ * registering or looking up their schema in the registry.
+ *
+ * <p>Configured with Confluent's property names: {@code schema.registry.url},
+ * {@code auto.register.schemas} (default true), {@code use.latest.version} (write with the
+ * subject's latest schema, resolving the record into it), {@code key.subject.name.strategy} /
+ * {@code value.subject.name.strategy}, and basic auth. Thread-safe once configured.
+ *
+ * @param <T> the record type
+ */
+public final class AvroSerializer<T> implements Serializer<T> {
+
+    private final SchemaRegistryClient givenClient;
+    private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    private SchemaRegistryClient client;
+    private AvroSerdeConfig config;
+    private boolean isKey;
+
+    /** A serializer that creates its registry client from the properties given to {@link #configure}. */
+    public AvroSerializer() {
+        this(null);
+    }
+
+    /** A serializer that shares {@code client}; {@code schema.registry.url} then becomes optional. */
+    public AvroSerializer(SchemaRegistryClient client) {
+        this.givenClient = client;
+    }
+
+    @Override
+    public void configure(Map<String, ?> props, boolean isKey) {
+        this.config = RegistryClients.config(props, givenClient);
+        this.client = RegistryClients.clientFor(config, givenClient);
+        this.isKey = isKey;
+    }
+
+    @Override
+    public byte[] serialize(String topic, T data) {
+        if (data == null) {
+            return null;
+        }
+        if (config == null) {
+            throw new IllegalStateException("AvroSerializer used before configure(props, isKey)");
+        }
+        if (!(data instanceof GenericContainer container)) {
+            throw new SerializationException("AvroSerializer writes Avro records (generated classes or GenericRecord), "
+                    + "but was given a " + data.getClass().getName() + " for topic " + topic);
+        }
+        Schema schema = container.getSchema();
+        String subject = config.subjectNameStrategy(isKey).subject(topic, isKey, schema);
+        try {
+            if (config.useLatestVersion()) {
+                RegisteredSchema latest = client.latest(subject);
+                Object datum = latest.schema().equals(schema) ? data : resolve(data, schema, latest.schema());
+                return frame(latest.id(), latest.schema(), datum);
+            }
+            int id = config.autoRegisterSchemas() ? client.register(subject, schema) : client.lookup(subject, schema).id();
+            return frame(id, schema, data);
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("cannot serialize a " + schema.getFullName() + " for topic " + topic
+                    + " (subject " + subject + "): " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] frame(int id, Schema schema, Object datum) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        out.writeBytes(new byte[WireFormat.HEADER_SIZE]);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            writerFor(schema, datum).write(datum, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot encode a " + schema.getFullName() + ": " + e.getMessage(), e);
+        }
+        byte[] frame = out.toByteArray();
+        WireFormat.writeHeader(frame, id);
+        return frame;
+    }
+
+    private DatumWriter<Object> writerFor(Schema schema, Object datum) {
+        boolean specific = datum instanceof SpecificRecord;
+        return writers.computeIfAbsent(schema, s -> specific
+                ? new SpecificDatumWriter<>(s, SpecificData.getForSchema(s))
+                : new GenericDatumWriter<>(s, GenericData.get()));
+    }
+
+    /** Rewrites a record into the subject's latest schema through Avro's schema resolution. */
+    private Object resolve(Object datum, Schema own, Schema target) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        try {
+            writerFor(own, datum).write(datum, encoder);
+            encoder.flush();
+            return new GenericDatumReader<>(own, target, GenericData.get())
+                    .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("a " + own.getFullName()
+                    + " cannot be written with the subject's latest schema: " + e.getMessage(), e);
+        }
+    }
+}
