@@ -50,6 +50,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     public AvroDeserializer(Class<T> type, SchemaRegistryClient client) {
         this.type = type;
         this.givenClient = client;
+        GeneratedTypesTrust.install();
     }
 
     @Override

@@ -49,6 +49,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
     /** A serializer that shares {@code client}; {@code schema.registry.url} then becomes optional. */
     public AvroSerializer(SchemaRegistryClient client) {
         this.givenClient = client;
+        GeneratedTypesTrust.install();
     }
 
     @Override
