@@ -297,7 +297,7 @@ public final class ApicurioRegistry implements AutoCloseable {
                     : Path.of(System.getProperty("java.io.tmpdir"), "apicurio-registry-" + port);
             Path logFile;
             try {
-                Files.createDirectories(directory);
+                Files.createDirectories(directory.resolve("tmp"));
                 logFile = directory.resolve("apicurio-registry.log").toAbsolutePath();
                 Files.deleteIfExists(logFile);
             } catch (IOException e) {
@@ -309,6 +309,8 @@ public final class ApicurioRegistry implements AutoCloseable {
             command.add("-Dquarkus.http.host=" + HOST);
             command.add("-Dquarkus.http.port=" + port);
             command.add("-Dquarkus.log.console.color=false");
+            // Vert.x caches files under java.io.tmpdir; keep them with the log, not in the system temp dir.
+            command.add("-Djava.io.tmpdir=" + directory.resolve("tmp").toAbsolutePath());
             systemProperties.forEach((name, value) -> command.add("-D" + name + "=" + value));
             command.add("-jar");
             command.add(runnerJar.toString());

@@ -1,0 +1,123 @@
+package io.capmarket.testkit.registry;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Keeps the registry in a compacted, single-partition Kafka topic in Confluent's record shapes.
+ * Assumes a single writer: one registry instance per topic at a time.
+ */
+final class KafkaSchemaJournal implements SchemaJournal {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    KafkaSchemaJournal(String bootstrapServers, String topic) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        ensureTopic();
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.CLIENT_ID_CONFIG, "schema-registry-" + topic),
+                new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public List<JournalRecord> replay() {
+        TopicPartition partition = new TopicPartition(topic, 0);
+        List<JournalRecord> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (consumer.position(partition, TIMEOUT) < end) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Reading topic '" + topic + "' up to offset " + end
+                            + " took longer than " + TIMEOUT);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    ConfluentRecordCodec.decode(record.key(), record.value()).ifPresent(records::add);
+                }
+            }
+        }
+        return records;
+    }
+
+    @Override
+    public void append(JournalRecord record) {
+        ProducerRecord<byte[], byte[]> message = new ProducerRecord<>(topic, 0,
+                ConfluentRecordCodec.key(record), ConfluentRecordCodec.value(record));
+        try {
+            producer.send(message).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw RegistryException.storeError("Error while storing to topic '" + topic + "'", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw RegistryException.storeError("Interrupted while storing to topic '" + topic + "'", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    private void ensureTopic() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty())
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            try {
+                admin.createTopics(List.of(newTopic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new IllegalStateException("Cannot create topic '" + topic + "' on " + bootstrapServers, e);
+                }
+            }
+            TopicDescription description = admin.describeTopics(Set.of(topic)).allTopicNames()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            if (description.partitions().size() != 1) {
+                throw new IllegalStateException("Topic '" + topic + "' must have exactly 1 partition to keep ids in order, but has "
+                        + description.partitions().size());
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot describe topic '" + topic + "' on " + bootstrapServers, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while preparing topic '" + topic + "'", e);
+        }
+    }
+}
