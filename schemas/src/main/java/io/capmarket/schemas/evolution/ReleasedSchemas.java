@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaFormatter;
 
 /**
  * The released snapshot of the event schemas: one self-contained {@code .avsc} file per
@@ -42,7 +43,7 @@ public final class ReleasedSchemas {
             Files.createDirectories(directory);
             for (Schema schema : schemas) {
                 Files.writeString(directory.resolve(schema.getFullName() + ".avsc"),
-                        schema.toString(true) + System.lineSeparator(), StandardCharsets.UTF_8);
+                        SchemaFormatter.format("json/pretty", schema) + System.lineSeparator(), StandardCharsets.UTF_8);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the released schema snapshot to " + directory, e);
