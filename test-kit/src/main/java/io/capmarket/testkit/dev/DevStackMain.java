@@ -1,0 +1,41 @@
+package io.capmarket.testkit.dev;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ./capmarket dev}: starts the {@link DevStack}, prints where to look, stops on Ctrl-C. */
+public final class DevStackMain {
+
+    private DevStackMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        DevStackOptions options;
+        try {
+            options = DevStackOptions.parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("capmarket dev: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        long started = System.nanoTime();
+        DevStack stack = DevStack.start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("capmarket dev: stopping");
+            stack.close();
+            stopped.countDown();
+        }, "capmarket-dev-shutdown"));
+        System.out.printf("""
+
+                capmarket dev is running (ready in %.1f s)
+                  Kafka broker      %s
+                  Schema registry   %s   (Confluent API: try %s/subjects)
+                  Data              %s   (./capmarket dev --reset wipes it)
+
+                Press Ctrl-C to stop.
+                """, (System.nanoTime() - started) / 1e9, stack.bootstrapServers(), stack.registryUrl(),
+                stack.registryUrl(), stack.dataDirectory());
+        stopped.await();
+    }
+}
