@@ -208,6 +208,34 @@ abstract class SchemaRegistryContract {
     }
 
     @Test
+    void theGenericSerdeRoundTripsWithTheWritersSchema() {
+        AvroSerde<GenericRecord> serde = AvroSerde.generic();
+        serde.configure(Map.of("schema.registry.url", url), false);
+        GenericRecord ping = new GenericRecordBuilder(PING_V2_COMPATIBLE)
+                .set("name", "db").set("count", 7).set("ok", false).set("note", "hello").build();
+        String topic = "generic-" + UUID.randomUUID();
+
+        GenericRecord read = serde.deserializer().deserialize(topic, serde.serializer().serialize(topic, ping));
+
+        assertThat(read.getSchema()).isEqualTo(PING_V2_COMPATIBLE);
+        assertThat(read.get("note").toString()).isEqualTo("hello");
+        assertThat(read.get("count")).isEqualTo(7);
+    }
+
+    @Test
+    void theSpecificReaderSettingReturnsGeneratedClasses() {
+        AvroSerializer<CapabilityOffer> serializer = new AvroSerializer<>();
+        serializer.configure(Map.of("schema.registry.url", url), false);
+        AvroDeserializer<Object> deserializer = new AvroDeserializer<>();
+        deserializer.configure(Map.of("schema.registry.url", url, "specific.avro.reader", "true"), false);
+        String topic = "specific-" + UUID.randomUUID();
+
+        Object read = deserializer.deserialize(topic, serializer.serialize(topic, goldenOffer()));
+
+        assertThat(read).isInstanceOf(CapabilityOffer.class).isEqualTo(goldenOffer());
+    }
+
+    @Test
     void anOldReaderReadsRecordsWrittenWithANewerSchema() {
         Schema newer = new Schema.Parser().parse(CapabilityOffer.getClassSchema().toString().replace(
                 "{\"name\":\"updatedAt\"",
