@@ -17,7 +17,8 @@ public final class EventSchemas {
             FulfilmentEvent.getClassSchema(),
             RequestStatus.getClassSchema(),
             CapabilityView.getClassSchema(),
-            CapabilityScore.getClassSchema());
+            CapabilityScore.getClassSchema(),
+            ProducerApproval.getClassSchema());
 
     private EventSchemas() {
     }

@@ -5,6 +5,7 @@ import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestStatus;
@@ -58,6 +59,7 @@ public final class Topics {
     private final Topic<String, CapabilityView> catalog;
     private final Topic<String, CapabilityScore> scorecard;
     private final Topic<byte[], byte[]> deadLetters;
+    private final Topic<String, ProducerApproval> producers;
 
     private Topics(Builder builder) {
         this.prefix = builder.prefix;
@@ -75,6 +77,7 @@ public final class Topics {
         this.requestStatus = avro("request-status", CleanupPolicy.COMPACT, RequestStatus.class);
         this.catalog = avro("catalog", CleanupPolicy.COMPACT, CapabilityView.class);
         this.scorecard = avro("scorecard", CleanupPolicy.COMPACT, CapabilityScore.class);
+        this.producers = avro("producers", CleanupPolicy.COMPACT, ProducerApproval.class);
         this.deadLetters = new Topic<>(prefix + "dead-letters", Serdes.ByteArray(), Serdes.ByteArray(),
                 spec("dead-letters", CleanupPolicy.DELETE));
     }
@@ -136,6 +139,11 @@ public final class Topics {
         return scorecard;
     }
 
+    /** Approved producers and the capabilities each may offer, by producerId; compacted. */
+    public Topic<String, ProducerApproval> producers() {
+        return producers;
+    }
+
     /** Records refused as poison, with their original bytes and {@link DeadLetterHeaders}. */
     public Topic<byte[], byte[]> deadLetters() {
         return deadLetters;
@@ -143,7 +151,7 @@ public final class Topics {
 
     /** Every topic that exists once per deployment (all but the per-producer assignments topics). */
     public List<Topic<?, ?>> shared() {
-        return List.of(offers, heartbeats, requests, fulfilment, requestStatus, catalog, scorecard, deadLetters);
+        return List.of(producers, offers, heartbeats, requests, fulfilment, requestStatus, catalog, scorecard, deadLetters);
     }
 
     /** The specs of {@link #shared()}, for provisioning. */

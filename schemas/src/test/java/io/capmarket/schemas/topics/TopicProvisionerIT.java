@@ -45,7 +45,7 @@ class TopicProvisionerIT {
     void createsMissingTopicsWithTheirCleanupPolicyAndPartitions() throws Exception {
         ProvisioningReport report = provisioner.ensure(topics.sharedSpecs());
 
-        assertThat(report.created()).hasSize(8);
+        assertThat(report.created()).hasSize(9);
         assertThat(report.ok()).isTrue();
         String status = topics.requestStatus().name();
         assertThat(admin.describeTopics(List.of(status)).allTopicNames().get().get(status).partitions()).hasSize(3);
@@ -61,7 +61,7 @@ class TopicProvisionerIT {
         ProvisioningReport again = provisioner.ensure(topics.sharedSpecs());
 
         assertThat(again.created()).isEmpty();
-        assertThat(again.existing()).hasSize(8);
+        assertThat(again.existing()).hasSize(9);
         assertThat(again.mismatches()).isEmpty();
     }
 

@@ -14,7 +14,7 @@ class TopicsTest {
         Topics topics = Topics.defaults();
 
         assertThat(topics.shared()).extracting(Topic::name).containsExactly(
-                "capmarket.offers", "capmarket.producer-heartbeats", "capmarket.requests", "capmarket.fulfilment",
+                "capmarket.producers", "capmarket.offers", "capmarket.producer-heartbeats", "capmarket.requests", "capmarket.fulfilment",
                 "capmarket.request-status", "capmarket.catalog", "capmarket.scorecard", "capmarket.dead-letters");
         assertThat(topics.assignments("db-team").name()).isEqualTo("capmarket.assignments.db-team");
     }
@@ -33,7 +33,7 @@ class TopicsTest {
                 .filter(spec -> spec.cleanupPolicy() == CleanupPolicy.COMPACT)
                 .map(TopicSpec::name).toList();
 
-        assertThat(compacted).containsExactly("capmarket.offers", "capmarket.producer-heartbeats",
+        assertThat(compacted).containsExactly("capmarket.producers", "capmarket.offers", "capmarket.producer-heartbeats",
                 "capmarket.request-status", "capmarket.catalog", "capmarket.scorecard");
         assertThat(topics.requestStatus().spec().configs()).containsEntry("cleanup.policy", "compact");
         assertThat(topics.requests().spec().configs()).containsEntry("cleanup.policy", "delete");
