@@ -1,0 +1,49 @@
+package io.capmarket.topology;
+
+/**
+ * Notifications of what the matching engine does, for metrics. Every method has a no-op default;
+ * {@link #NONE} ignores everything. Called on stream threads: implementations must be fast and
+ * thread-safe, and must not throw.
+ */
+public interface EngineEvents {
+
+    /** Ignores every event. */
+    EngineEvents NONE = new EngineEvents() {
+    };
+
+    /** A request was submitted (duplicates excluded). */
+    default void submitted(String capability) {
+    }
+
+    /** A request was matched to an offer; {@code rematch} when it is not the request's first attempt. */
+    default void matched(String capability, String producerId, boolean rematch) {
+    }
+
+    /** A request started waiting for an offer. */
+    default void waiting(String capability) {
+    }
+
+    /** A request stopped waiting (matched or cancelled). */
+    default void stoppedWaiting(String capability) {
+    }
+
+    /** A request reached a terminal state (FULFILLED, FAILED or CANCELLED). */
+    default void finished(String capability, String state) {
+    }
+
+    /** Work in progress ran past the offer's lead-time promise. */
+    default void sloBreached(String capability, String producerId) {
+    }
+
+    /** An assignment was not accepted before its deadline. */
+    default void acceptDeadlineMissed(String capability, String producerId) {
+    }
+
+    /** An input was recorded but not applied (unknown or finished request, stale attempt, duplicate submit). */
+    default void ignored(String reason) {
+    }
+
+    /** A record was sent to the dead-letter topic. */
+    default void deadLettered(String reason) {
+    }
+}

@@ -1,0 +1,47 @@
+package io.capmarket.topology;
+
+import io.capmarket.topology.core.MatchingPolicy;
+import java.time.Duration;
+
+/**
+ * The topology's behaviour settings (what it does, not where it connects).
+ *
+ * @param matching how offers are filtered and scored
+ * @param acceptDeadline how long a producer has to accept or reject an assignment
+ * @param maxAttempts matching attempts per request before it FAILS (rejections, missed deadlines
+ *     and retryable failures each use one)
+ * @param punctuateInterval how often deadlines and SLO breaches are checked (wall clock)
+ * @param scorecardWindow the length of the scorecard's sliding window
+ * @param scorecardInterval how often scorecards are published (wall clock)
+ */
+public record TopologySettings(MatchingPolicy matching, Duration acceptDeadline, int maxAttempts,
+        Duration punctuateInterval, Duration scorecardWindow, Duration scorecardInterval) {
+
+    public static final Duration DEFAULT_ACCEPT_DEADLINE = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_SCORECARD_WINDOW = Duration.ofMinutes(15);
+    public static final Duration DEFAULT_SCORECARD_INTERVAL = Duration.ofSeconds(10);
+
+    public TopologySettings {
+        requirePositive("acceptDeadline", acceptDeadline);
+        requirePositive("punctuateInterval", punctuateInterval);
+        requirePositive("scorecardWindow", scorecardWindow);
+        requirePositive("scorecardInterval", scorecardInterval);
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
+        }
+    }
+
+    /** Every setting at its default. */
+    public static TopologySettings ofDefaults() {
+        return new TopologySettings(MatchingPolicy.ofDefaults(), DEFAULT_ACCEPT_DEADLINE, DEFAULT_MAX_ATTEMPTS,
+                DEFAULT_PUNCTUATE_INTERVAL, DEFAULT_SCORECARD_WINDOW, DEFAULT_SCORECARD_INTERVAL);
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be greater than 0, but was " + value);
+        }
+    }
+}

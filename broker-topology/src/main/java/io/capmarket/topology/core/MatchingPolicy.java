@@ -1,0 +1,44 @@
+package io.capmarket.topology.core;
+
+import java.time.Duration;
+
+/**
+ * How matching filters and scores offers. Weights are relative; each score component is in [0, 1].
+ *
+ * @param livenessBound a producer whose last heartbeat is older than this is not matched
+ * @param headroomWeight weight of free capacity (1 - inFlight / capacity)
+ * @param speedWeight weight of keeping the promise (observed p95 against the promised lead time)
+ * @param reliabilityWeight weight of a low recent failure rate
+ * @param preferenceWeight weight of the share of the request's preferences the offer satisfies
+ */
+public record MatchingPolicy(Duration livenessBound, double headroomWeight, double speedWeight,
+        double reliabilityWeight, double preferenceWeight) {
+
+    public static final Duration DEFAULT_LIVENESS_BOUND = Duration.ofSeconds(30);
+
+    public MatchingPolicy {
+        if (livenessBound.isNegative() || livenessBound.isZero()) {
+            throw new IllegalArgumentException("livenessBound must be greater than 0, but was " + livenessBound);
+        }
+        requireWeight("headroomWeight", headroomWeight);
+        requireWeight("speedWeight", speedWeight);
+        requireWeight("reliabilityWeight", reliabilityWeight);
+        requireWeight("preferenceWeight", preferenceWeight);
+    }
+
+    /** The defaults: 30 s liveness bound, weights headroom 1, speed 1, reliability 2, preference 1. */
+    public static MatchingPolicy ofDefaults() {
+        return new MatchingPolicy(DEFAULT_LIVENESS_BOUND, 1.0, 1.0, 2.0, 1.0);
+    }
+
+    /** The defaults with another liveness bound. */
+    public MatchingPolicy withLivenessBound(Duration bound) {
+        return new MatchingPolicy(bound, headroomWeight, speedWeight, reliabilityWeight, preferenceWeight);
+    }
+
+    private static void requireWeight(String name, double weight) {
+        if (!(weight >= 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException(name + " must be a finite number >= 0, but was " + weight);
+        }
+    }
+}
