@@ -1,0 +1,92 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.CapabilityVersionView;
+import io.capmarket.schemas.CapabilityView;
+import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.OfferView;
+import io.capmarket.schemas.topology.OfferState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * Folds a capability's offers into its catalog entry: the versions offered (with the parameter
+ * and output schema of each, from its most recently updated offer) and the offers still listed.
+ * Withdrawn and RETIRED offers are not listed; a capability with nothing listed has no entry.
+ */
+public final class CatalogFolder {
+
+    private CatalogFolder() {
+    }
+
+    /**
+     * The catalog entry, or null when nothing is listed any more (the entry is removed).
+     *
+     * @param live whether a producer is live now
+     */
+    public static CapabilityView fold(String capability, List<OfferState> offers, Predicate<String> live, Instant now) {
+        List<OfferState> listed = offers.stream()
+                .filter(s -> !s.getWithdrawn() && s.getOffer().getStatus() != OfferStatus.RETIRED)
+                .sorted(Comparator.comparing(s -> s.getOffer().getOfferId()))
+                .toList();
+        if (listed.isEmpty()) {
+            return null;
+        }
+        Map<Integer, List<CapabilityOffer>> byVersion = new TreeMap<>();
+        for (OfferState state : listed) {
+            byVersion.computeIfAbsent(state.getOffer().getCapabilityVersion(), v -> new ArrayList<>()).add(state.getOffer());
+        }
+        List<CapabilityVersionView> versions = new ArrayList<>();
+        byVersion.forEach((version, versionOffers) -> versions.add(version(version, versionOffers)));
+        List<OfferView> views = listed.stream().map(s -> view(s, live)).toList();
+        String description = listed.stream().map(OfferState::getOffer)
+                .filter(o -> o.getDescription() != null)
+                .max(Comparator.comparing(CapabilityOffer::getUpdatedAt))
+                .map(CapabilityOffer::getDescription)
+                .orElse(null);
+        return CapabilityView.newBuilder()
+                .setName(capability)
+                .setDescription(description)
+                .setVersions(versions)
+                .setOffers(views)
+                .setUpdatedAt(now)
+                .build();
+    }
+
+    private static CapabilityVersionView version(int version, List<CapabilityOffer> offers) {
+        CapabilityOffer newest = offers.stream().max(Comparator.comparing(CapabilityOffer::getUpdatedAt)).orElseThrow();
+        boolean deprecated = offers.stream().allMatch(o -> o.getStatus() == OfferStatus.DEPRECATED);
+        Instant sunset = deprecated
+                ? offers.stream().map(CapabilityOffer::getSunsetAt).filter(Objects::nonNull).max(Comparator.naturalOrder()).orElse(null)
+                : null;
+        return CapabilityVersionView.newBuilder()
+                .setVersion(version)
+                .setParameterSchema(newest.getParameterSchema())
+                .setOutputSchema(newest.getOutputSchema())
+                .setDeprecated(deprecated)
+                .setSunsetAt(sunset)
+                .build();
+    }
+
+    private static OfferView view(OfferState state, Predicate<String> live) {
+        CapabilityOffer offer = state.getOffer();
+        return OfferView.newBuilder()
+                .setOfferId(offer.getOfferId())
+                .setProducerId(offer.getProducerId())
+                .setVersion(offer.getCapabilityVersion())
+                .setStatus(offer.getStatus())
+                .setAttributes(offer.getAttributes())
+                .setCapacity(offer.getCapacity())
+                .setInFlight(state.getInFlight())
+                .setLeadTimeSloMs(offer.getLeadTimeSloMs())
+                .setProducerLive(live.test(offer.getProducerId()))
+                .setObserved(OfferRecord.observed(state))
+                .build();
+    }
+}

@@ -1,0 +1,213 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.StatusTransition;
+import io.capmarket.schemas.SubmitRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The request state machine: which states exist, which transitions are allowed, and the status a
+ * transition produces (with its history entry). Pure: every method returns a new status and
+ * leaves its argument untouched.
+ *
+ * <pre>
+ * SUBMITTED -> MATCHED -> ACCEPTED -> IN_PROGRESS -> FULFILLED
+ *     |           |  \                    \-------> FAILED (retryable: back to matching)
+ *     |           |   \-> REJECTED / accept deadline passed -> re-match, excluding that offer
+ *     v           v
+ *  WAITING (no live offer with capacity)
+ *  any non-terminal state -> CANCELLED ; attempts exhausted -> FAILED
+ * </pre>
+ */
+public final class Lifecycle {
+
+    /** States a request never leaves. */
+    public static final Set<RequestState> TERMINAL = EnumSet.of(RequestState.FULFILLED, RequestState.FAILED,
+            RequestState.CANCELLED);
+    /** States in which the request holds a unit of its offer's capacity. */
+    public static final Set<RequestState> ASSIGNED = EnumSet.of(RequestState.MATCHED, RequestState.ACCEPTED,
+            RequestState.IN_PROGRESS);
+
+    private Lifecycle() {
+    }
+
+    /** Whether the request is finished. */
+    public static boolean isTerminal(RequestStatus status) {
+        return TERMINAL.contains(status.getState());
+    }
+
+    /** Whether the request currently holds capacity of its offer. */
+    public static boolean isAssigned(RequestStatus status) {
+        return ASSIGNED.contains(status.getState());
+    }
+
+    /** The status of a request just submitted. */
+    public static RequestStatus submitted(SubmitRequest submit, Instant now) {
+        StatusTransition first = transition(RequestState.SUBMITTED, now, 0, null, null);
+        return RequestStatus.newBuilder()
+                .setRequestId(submit.getRequestId())
+                .setConsumerTeam(submit.getConsumerTeam())
+                .setRequestedBy(submit.getRequestedBy())
+                .setCapability(submit.getCapability())
+                .setCapabilityVersion(submit.getCapabilityVersion())
+                .setParameters(submit.getParameters())
+                .setConstraints(submit.getConstraints())
+                .setPreferences(submit.getPreferences())
+                .setPriority(submit.getPriority())
+                .setIdempotencyKey(submit.getIdempotencyKey())
+                .setState(RequestState.SUBMITTED)
+                .setAttempt(0)
+                .setOfferId(null)
+                .setProducerId(null)
+                .setTriedOffers(List.of())
+                .setOutputs(Map.of())
+                .setReason(null)
+                .setSloBreached(false)
+                .setSubmittedAt(submit.getSubmittedAt())
+                .setUpdatedAt(now)
+                .setHistory(List.of(first))
+                .build();
+    }
+
+    /** What matching needs to know of a request. */
+    public static MatchRequest matchRequest(RequestStatus status) {
+        return new MatchRequest(status.getRequestId(), status.getCapability(), status.getCapabilityVersion(),
+                status.getConstraints(), status.getPreferences(), Set.copyOf(status.getTriedOffers()));
+    }
+
+    /** The request goes to an offer: a new attempt begins. */
+    public static RequestStatus matched(RequestStatus status, Offer offer, Instant now) {
+        int attempt = status.getAttempt() + 1;
+        return next(status, RequestState.MATCHED, now, attempt, offer.offerId(), "matched to " + offer.offerId()
+                + " of " + offer.producerId())
+                .setOfferId(offer.offerId())
+                .setProducerId(offer.producerId())
+                .setReason(null)
+                .setSloBreached(false)
+                .build();
+    }
+
+    /** No offer can serve the request now. */
+    public static RequestStatus waiting(RequestStatus status, String reason, Instant now) {
+        return next(status, RequestState.WAITING, now, status.getAttempt(), null, reason)
+                .setOfferId(null)
+                .setProducerId(null)
+                .setReason(reason)
+                .build();
+    }
+
+    /** The producer accepted the assignment. */
+    public static RequestStatus accepted(RequestStatus status, Instant now) {
+        return next(status, RequestState.ACCEPTED, now, status.getAttempt(), status.getOfferId(), null).build();
+    }
+
+    /** The producer reported progress; from MATCHED this implies acceptance. */
+    public static RequestStatus inProgress(RequestStatus status, String message, Instant now) {
+        RequestStatus base = status.getState() == RequestState.MATCHED ? accepted(status, now) : status;
+        return next(base, RequestState.IN_PROGRESS, now, base.getAttempt(), base.getOfferId(), message).build();
+    }
+
+    /** The producer delivered. */
+    public static RequestStatus fulfilled(RequestStatus status, Map<String, String> outputs, String message, Instant now) {
+        return next(status, RequestState.FULFILLED, now, status.getAttempt(), status.getOfferId(), message)
+                .setOutputs(outputs)
+                .setReason(null)
+                .build();
+    }
+
+    /**
+     * The current attempt's offer gave the request up: a rejection or missed accept deadline
+     * (recorded as REJECTED) or a retryable failure (recorded as FAILED). The offer is excluded
+     * from further attempts and the request stands REJECTED until it is matched again, waits, or
+     * fails because its attempts are used up (see {@link #exhausted}). Only a REJECTED status is
+     * ever published on its own: publishing a transient FAILED would end every reader's wait.
+     */
+    public static RequestStatus offerGaveUp(RequestStatus status, RequestState recordedAs, String detail, Instant now) {
+        List<String> tried = new ArrayList<>(status.getTriedOffers());
+        if (status.getOfferId() != null && !tried.contains(status.getOfferId())) {
+            tried.add(status.getOfferId());
+        }
+        return next(status, recordedAs, now, status.getAttempt(), status.getOfferId(), detail)
+                .setState(RequestState.REJECTED)
+                .setTriedOffers(tried)
+                .setReason(detail)
+                .build();
+    }
+
+    /** Whether a request that lost its offer may be matched again. */
+    public static boolean exhausted(RequestStatus status, int maxAttempts) {
+        return status.getAttempt() >= maxAttempts;
+    }
+
+    /** The request fails for good. */
+    public static RequestStatus failed(RequestStatus status, String reason, Instant now) {
+        return next(status, RequestState.FAILED, now, status.getAttempt(), status.getOfferId(), reason)
+                .setReason(reason)
+                .build();
+    }
+
+    /** The consumer cancelled. */
+    public static RequestStatus cancelled(RequestStatus status, String reason, Instant now) {
+        return next(status, RequestState.CANCELLED, now, status.getAttempt(), status.getOfferId(), reason)
+                .setReason(reason)
+                .build();
+    }
+
+    /** Work ran past the offer's lead-time promise: flagged, not reassigned. */
+    public static RequestStatus sloBreached(RequestStatus status, String detail, Instant now) {
+        List<StatusTransition> history = new ArrayList<>(status.getHistory());
+        history.add(transition(status.getState(), now, status.getAttempt(), status.getOfferId(), detail));
+        return RequestStatus.newBuilder(status).setSloBreached(true).setUpdatedAt(now).setHistory(history).build();
+    }
+
+    /** How a fulfilment report relates to the request's current state. */
+    public enum Verdict {
+        /** The report is for an attempt or offer that is no longer current: recorded, not applied. */
+        STALE,
+        /** The request is already finished: recorded, not applied. */
+        FINISHED,
+        /** The report does not fit the current state (e.g. ACCEPTED twice): recorded, not applied. */
+        OUT_OF_ORDER,
+        /** The report applies. */
+        APPLY
+    }
+
+    /** Whether a fulfilment report applies to the request as it stands. */
+    public static Verdict judge(RequestStatus status, FulfilmentEvent event) {
+        if (isTerminal(status)) {
+            return Verdict.FINISHED;
+        }
+        if (event.getAttempt() != status.getAttempt() || !event.getOfferId().equals(status.getOfferId())
+                || !isAssigned(status)) {
+            return Verdict.STALE;
+        }
+        return switch (event.getKind()) {
+            case ACCEPTED, REJECTED -> status.getState() == RequestState.MATCHED ? Verdict.APPLY : Verdict.OUT_OF_ORDER;
+            case PROGRESS, FULFILLED, FAILED -> Verdict.APPLY;
+        };
+    }
+
+    private static RequestStatus.Builder next(RequestStatus status, RequestState state, Instant now, int attempt,
+            String offerId, String detail) {
+        List<StatusTransition> history = new ArrayList<>(status.getHistory().size() + 1);
+        history.addAll(status.getHistory());
+        history.add(transition(state, now, attempt, offerId, detail));
+        return RequestStatus.newBuilder(status)
+                .setState(state)
+                .setAttempt(attempt)
+                .setUpdatedAt(now)
+                .setHistory(history);
+    }
+
+    private static StatusTransition transition(RequestState state, Instant at, int attempt, String offerId, String detail) {
+        return StatusTransition.newBuilder().setState(state).setAt(at).setAttempt(attempt).setOfferId(offerId)
+                .setDetail(detail).build();
+    }
+}

@@ -1,0 +1,99 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.LeadTimeFigures;
+import io.capmarket.schemas.topology.OfferState;
+import io.capmarket.topology.core.score.DurationSketch;
+import java.nio.ByteBuffer;
+
+/**
+ * Bookkeeping on an offer's stored state: load, recent outcomes and observed lead times. Pure
+ * functions from one {@link OfferState} to the next.
+ */
+public final class OfferRecord {
+
+    private static final int OUTCOME_BITS = Long.SIZE;
+
+    private OfferRecord() {
+    }
+
+    /** The state of an offer seen for the first time. */
+    public static OfferState fresh(CapabilityOffer offer) {
+        return new OfferState(offer, false, 0, ByteBuffer.allocate(0), 0L, 0);
+    }
+
+    /** The offer as the matcher sees it. */
+    public static Offer offer(OfferState state) {
+        CapabilityOffer o = state.getOffer();
+        return new Offer(o.getOfferId(), o.getProducerId(), o.getCapability(), o.getCapabilityVersion(),
+                o.getAttributes(), o.getCapacity(), o.getLeadTimeSloMs(), o.getStatus());
+    }
+
+    /** The offer's load and record as the matcher sees it. */
+    public static OfferLoad load(OfferState state) {
+        DurationSketch sketch = sketch(state);
+        Long p95 = sketch.samples() == 0 ? null : sketch.percentile(95.0);
+        return new OfferLoad(state.getInFlight(), p95, failureRate(state));
+    }
+
+    /** Observed lead times, for the catalog. */
+    public static LeadTimeFigures observed(OfferState state) {
+        return sketch(state).toFigures();
+    }
+
+    /** Failures over the recent finished attempts, 0 when none finished. */
+    public static double failureRate(OfferState state) {
+        int outcomes = state.getOutcomes();
+        if (outcomes == 0) {
+            return 0.0;
+        }
+        long mask = outcomes >= OUTCOME_BITS ? -1L : (1L << outcomes) - 1;
+        return (double) Long.bitCount(state.getRecentOutcomes() & mask) / outcomes;
+    }
+
+    /** One more request assigned. */
+    public static OfferState assigned(OfferState state) {
+        return OfferState.newBuilder(state).setInFlight(state.getInFlight() + 1).build();
+    }
+
+    /**
+     * One assigned request let go of the offer.
+     *
+     * @param outcome how the attempt ended for the offer's record
+     * @param leadTimeMs for a fulfilment, the time from MATCHED to FULFILLED; otherwise ignored
+     */
+    public static OfferState released(OfferState state, Outcome outcome, long leadTimeMs) {
+        OfferState.Builder next = OfferState.newBuilder(state).setInFlight(Math.max(0, state.getInFlight() - 1));
+        if (outcome != Outcome.NEUTRAL) {
+            long bit = outcome == Outcome.FAILURE ? 1L : 0L;
+            next.setRecentOutcomes((state.getRecentOutcomes() << 1) | bit)
+                    .setOutcomes(Math.min(OUTCOME_BITS, state.getOutcomes() + 1));
+        }
+        if (outcome == Outcome.SUCCESS) {
+            DurationSketch sketch = sketch(state);
+            sketch.record(leadTimeMs);
+            next.setLeadTimes(ByteBuffer.wrap(sketch.toBytes()));
+        }
+        return next.build();
+    }
+
+    /** How an attempt ended, as far as the offer's record is concerned. */
+    public enum Outcome {
+        /** Fulfilled. */
+        SUCCESS,
+        /** Failed, rejected, or not accepted in time. */
+        FAILURE,
+        /** Cancelled by the consumer: says nothing about the offer. */
+        NEUTRAL
+    }
+
+    private static DurationSketch sketch(OfferState state) {
+        ByteBuffer bytes = state.getLeadTimes();
+        if (!bytes.hasRemaining()) {
+            return new DurationSketch();
+        }
+        byte[] copy = new byte[bytes.remaining()];
+        bytes.duplicate().get(copy);
+        return DurationSketch.fromBytes(copy);
+    }
+}

@@ -1,0 +1,550 @@
+package io.capmarket.topology.internal;
+
+import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.ProducerHeartbeat;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.topology.CancelCommand;
+import io.capmarket.schemas.topology.CapabilityCounters;
+import io.capmarket.schemas.topology.CapabilityEvent;
+import io.capmarket.schemas.topology.OfferChange;
+import io.capmarket.schemas.topology.OfferState;
+import io.capmarket.topology.EngineEvents;
+import io.capmarket.topology.TopologySettings;
+import io.capmarket.topology.core.CatalogFolder;
+import io.capmarket.topology.core.Decision;
+import io.capmarket.topology.core.Lifecycle;
+import io.capmarket.topology.core.Matcher;
+import io.capmarket.topology.core.Offer;
+import io.capmarket.topology.core.OfferLoad;
+import io.capmarket.topology.core.OfferRecord;
+import io.capmarket.topology.core.ProducerLiveness;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * The single writer per capability: every offer change, submission, cancellation and fulfilment
+ * report of a capability arrives here, keyed by the capability, in the one task that owns it.
+ * Capacity is therefore counted in one place and can never be double-booked. The rules are in
+ * {@link Lifecycle} and {@link Matcher}; this class reads the stores, applies the rules, writes
+ * the stores and emits the results.
+ */
+final class CapabilityEngine implements Processor<String, CapabilityEvent, String, EngineOutput> {
+
+    /** Waiting requests examined per capability and drain, so a long waitlist cannot stall the task. */
+    static final int DRAIN_BATCH = 1_000;
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final Matcher matcher;
+    private final TopologySettings settings;
+    private final Clock clock;
+    private final EngineEvents events;
+    private final Serializer<FulfilmentEvent> fulfilmentSerializer;
+    private final Set<String> dirtyCatalogs = new LinkedHashSet<>();
+
+    private ProcessorContext<String, EngineOutput> context;
+    private OfferBook offers;
+    private ScoreBook scores;
+    private KeyValueStore<String, RequestStatus> requests;
+    private KeyValueStore<String, String> waitlist;
+    private KeyValueStore<String, String> deadlines;
+    private KeyValueStore<String, CapabilityCounters> counters;
+    private TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
+
+    CapabilityEngine(TopologySettings settings, Clock clock, EngineEvents events, Serializer<FulfilmentEvent> fulfilmentSerializer) {
+        this.matcher = new Matcher(settings.matching());
+        this.settings = settings;
+        this.clock = clock;
+        this.events = events;
+        this.fulfilmentSerializer = fulfilmentSerializer;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, EngineOutput> context) {
+        this.context = context;
+        this.offers = new OfferBook(context.getStateStore(TopologyNames.OFFER_STATE_STORE));
+        this.scores = new ScoreBook(context.getStateStore(TopologyNames.SCORE_STORE), settings.scorecardWindow());
+        this.requests = context.getStateStore(TopologyNames.REQUEST_STORE);
+        this.waitlist = context.getStateStore(TopologyNames.WAITLIST_STORE);
+        this.deadlines = context.getStateStore(TopologyNames.DEADLINE_STORE);
+        this.counters = context.getStateStore(TopologyNames.COUNTER_STORE);
+        this.heartbeats = context.getStateStore(TopologyNames.HEARTBEAT_STORE);
+        dirtyCatalogs.clear();
+        // republish after a restart or rebalance: in-flight counts may have moved since the last entry
+        dirtyCatalogs.addAll(offers.capabilities());
+        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, t -> tick());
+        context.schedule(settings.scorecardInterval(), PunctuationType.WALL_CLOCK_TIME, t -> publishScores());
+    }
+
+    @Override
+    public void process(Record<String, CapabilityEvent> record) {
+        String capability = record.key();
+        Instant now = clock.instant();
+        Object event = record.value().getEvent();
+        if (event instanceof OfferChange change) {
+            onOffer(capability, change, now);
+        } else if (event instanceof SubmitRequest submit) {
+            onSubmit(capability, submit, now);
+        } else if (event instanceof CancelCommand cancel) {
+            onCancel(capability, cancel, now);
+        } else if (event instanceof FulfilmentEvent report) {
+            onFulfilment(capability, report, now);
+        }
+    }
+
+    // ---- offers
+
+    private void onOffer(String capability, OfferChange change, Instant now) {
+        OfferState current = offers.get(capability, change.getOfferId());
+        if (change.getOffer() == null) {
+            if (current == null) {
+                return;
+            }
+            if (current.getInFlight() > 0) {
+                offers.put(capability, change.getOfferId(), OfferState.newBuilder(current).setWithdrawn(true).build());
+            } else {
+                offers.delete(capability, change.getOfferId());
+            }
+        } else {
+            OfferState next = current == null
+                    ? OfferRecord.fresh(change.getOffer())
+                    : OfferState.newBuilder(current).setOffer(change.getOffer()).setWithdrawn(false).build();
+            offers.put(capability, change.getOfferId(), next);
+        }
+        publishCatalog(capability, now);
+        if (change.getOffer() != null && change.getOffer().getStatus() == OfferStatus.ACTIVE) {
+            drain(capability, now);
+        }
+    }
+
+    // ---- requests
+
+    private void onSubmit(String capability, SubmitRequest submit, Instant now) {
+        if (requests.get(submit.getRequestId()) != null) {
+            events.ignored("duplicate submit");
+            return;
+        }
+        RequestStatus submitted = Lifecycle.submitted(submit, now);
+        save(submitted);
+        updateCounters(capability, 0, 1);
+        scores.record(capability, null, s -> s.submitted(now));
+        events.submitted(capability);
+        assign(submitted, now);
+    }
+
+    private void onCancel(String capability, CancelCommand cancel, Instant now) {
+        RequestStatus status = requests.get(cancel.getRequestId());
+        if (status == null || Lifecycle.isTerminal(status)) {
+            events.ignored(status == null ? "cancel for unknown request" : "cancel for finished request");
+            return;
+        }
+        boolean wasAssigned = Lifecycle.isAssigned(status);
+        if (status.getState() == RequestState.WAITING) {
+            stopWaiting(status);
+        } else if (wasAssigned) {
+            release(status, OfferRecord.Outcome.NEUTRAL, 0);
+            instruct(status, AssignmentAction.CANCEL, now);
+        }
+        save(Lifecycle.cancelled(status, cancel.getReason() == null ? "cancelled by " + cancel.getRequestedBy().getName()
+                : cancel.getReason(), now));
+        finish(capability, RequestState.CANCELLED);
+        if (wasAssigned) {
+            drain(capability, now);
+        }
+    }
+
+    private void onFulfilment(String capability, FulfilmentEvent report, Instant now) {
+        RequestStatus status = requests.get(report.getRequestId());
+        if (status == null) {
+            record(report, "fulfilment for unknown request", "fulfilment report for unknown request " + report.getRequestId());
+            return;
+        }
+        Lifecycle.Verdict verdict = Lifecycle.judge(status, report);
+        if (verdict != Lifecycle.Verdict.APPLY) {
+            record(report, "fulfilment " + verdict.name().toLowerCase(), verdict.name().toLowerCase() + " fulfilment report " + report.getKind() + " for attempt "
+                    + report.getAttempt() + " of request " + report.getRequestId() + ", which stands " + status.getState()
+                    + " at attempt " + status.getAttempt());
+            return;
+        }
+        String producerId = status.getProducerId();
+        switch (report.getKind()) {
+            case ACCEPTED -> {
+                save(Lifecycle.accepted(status, now));
+                Duration waited = Duration.between(matchedAt(status), now);
+                scores.record(capability, producerId, s -> s.accepted(now, waited));
+            }
+            case PROGRESS -> {
+                if (status.getState() == RequestState.MATCHED) {
+                    Duration waited = Duration.between(matchedAt(status), now);
+                    scores.record(capability, producerId, s -> s.accepted(now, waited));
+                }
+                save(Lifecycle.inProgress(status, report.getMessage(), now));
+            }
+            case FULFILLED -> {
+                release(status, OfferRecord.Outcome.SUCCESS, Duration.between(matchedAt(status), now).toMillis());
+                save(Lifecycle.fulfilled(status, report.getOutputs(), report.getMessage(), now));
+                Duration leadTime = Duration.between(status.getSubmittedAt(), now);
+                scores.record(capability, producerId, s -> s.fulfilled(now, leadTime));
+                finish(capability, RequestState.FULFILLED);
+                drain(capability, now);
+            }
+            case REJECTED -> giveUp(status, RequestState.REJECTED,
+                    "rejected by " + producerId + (report.getMessage() == null ? "" : ": " + report.getMessage()), now);
+            case FAILED -> {
+                String message = report.getMessage() == null ? "no message" : report.getMessage();
+                if (report.getRetryable()) {
+                    giveUp(status, RequestState.FAILED, "failed at " + producerId + " (retryable): " + message, now);
+                } else {
+                    release(status, OfferRecord.Outcome.FAILURE, 0);
+                    scores.record(capability, producerId, s -> s.failed(now));
+                    save(Lifecycle.failed(status, "failed at " + producerId + ": " + message, now));
+                    finish(capability, RequestState.FAILED);
+                    drain(capability, now);
+                }
+            }
+            default -> throw new IllegalStateException("unhandled fulfilment kind " + report.getKind());
+        }
+    }
+
+    /**
+     * The current offer gave the request up: exclude it, then match again, wait, or fail when the
+     * attempts are used up.
+     */
+    private void giveUp(RequestStatus status, RequestState recordedAs, String detail, Instant now) {
+        String capability = status.getCapability();
+        String producerId = status.getProducerId();
+        release(status, OfferRecord.Outcome.FAILURE, 0);
+        if (recordedAs == RequestState.REJECTED) {
+            scores.record(capability, producerId, s -> s.rejected(now));
+        } else {
+            scores.record(capability, producerId, s -> s.failed(now));
+        }
+        RequestStatus givenUp = Lifecycle.offerGaveUp(status, recordedAs, detail, now);
+        if (recordedAs == RequestState.REJECTED) {
+            save(givenUp);
+        } else {
+            requests.put(givenUp.getRequestId(), givenUp);
+        }
+        if (Lifecycle.exhausted(givenUp, settings.maxAttempts())) {
+            save(Lifecycle.failed(givenUp, "gave up after " + givenUp.getAttempt() + " attempts; last: " + detail, now));
+            finish(capability, RequestState.FAILED);
+        } else {
+            assign(givenUp, now);
+        }
+        drain(capability, now);
+    }
+
+    /** Matches a request that holds no offer, or puts it on the waitlist. */
+    private void assign(RequestStatus status, Instant now) {
+        String capability = status.getCapability();
+        Map<String, OfferState> known = offers.offers(capability);
+        Decision decision = matcher.match(Lifecycle.matchRequest(status), candidates(known.values()), loads(known.values()),
+                liveness(known.values()), now);
+        if (decision instanceof Decision.Matched matched) {
+            matchTo(status, matched.offer(), now);
+        } else {
+            RequestStatus waiting = Lifecycle.waiting(status, ((Decision.NoMatch) decision).reason(), now);
+            save(waiting);
+            waitlist.put(StoreKeys.waiting(capability, waiting.getPriority(), waiting.getSubmittedAt(),
+                    waiting.getRequestId()), waiting.getRequestId());
+            updateCounters(capability, 1, 0);
+            events.waiting(capability);
+        }
+    }
+
+    private void matchTo(RequestStatus status, Offer offer, Instant now) {
+        String capability = status.getCapability();
+        boolean rematch = status.getAttempt() > 0;
+        RequestStatus matched = Lifecycle.matched(status, offer, now);
+        save(matched);
+        offers.put(capability, offer.offerId(), OfferRecord.assigned(offers.get(capability, offer.offerId())));
+        dirtyCatalogs.add(capability);
+        Instant acceptBy = now.plus(settings.acceptDeadline());
+        deadlines.put(StoreKeys.deadline(acceptBy, StoreKeys.Deadline.Kind.ACCEPT, matched.getAttempt(),
+                matched.getRequestId()), capability);
+        deadlines.put(StoreKeys.deadline(now.plusMillis(offer.leadTimeSloMs()), StoreKeys.Deadline.Kind.SLO,
+                matched.getAttempt(), matched.getRequestId()), capability);
+        Assignment assignment = assignment(matched, AssignmentAction.FULFIL, acceptBy, offer.leadTimeSloMs(), now);
+        context.forward(new Record<>(matched.getRequestId(), new EngineOutput.Instruction(assignment), now.toEpochMilli()));
+        Duration sinceSubmitted = rematch ? null : Duration.between(matched.getSubmittedAt(), now);
+        scores.record(capability, offer.producerId(), s -> s.matched(now, sinceSubmitted));
+        events.matched(capability, offer.producerId(), rematch);
+    }
+
+    /** Serves the capability's waitlist, by priority then age, while any offer has capacity left. */
+    private void drain(String capability, Instant now) {
+        CapabilityCounters count = counters.get(capability);
+        if (count == null || count.getWaiting() == 0 || !anyCapacity(capability)) {
+            return;
+        }
+        List<KeyValue<String, String>> batch = new ArrayList<>();
+        try (KeyValueIterator<String, String> scan = waitlist.prefixScan(StoreKeys.waitPrefix(capability), KEYS)) {
+            while (scan.hasNext() && batch.size() < DRAIN_BATCH) {
+                batch.add(scan.next());
+            }
+        }
+        for (KeyValue<String, String> entry : batch) {
+            RequestStatus status = requests.get(entry.value);
+            if (status == null || status.getState() != RequestState.WAITING) {
+                waitlist.delete(entry.key);
+                continue;
+            }
+            Map<String, OfferState> known = offers.offers(capability);
+            Decision decision = matcher.match(Lifecycle.matchRequest(status), candidates(known.values()),
+                    loads(known.values()), liveness(known.values()), now);
+            if (decision instanceof Decision.Matched matched) {
+                stopWaiting(status);
+                matchTo(status, matched.offer(), now);
+                if (!anyCapacity(capability)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void stopWaiting(RequestStatus status) {
+        waitlist.delete(StoreKeys.waiting(status.getCapability(), status.getPriority(), status.getSubmittedAt(),
+                status.getRequestId()));
+        updateCounters(status.getCapability(), -1, 0);
+        events.stoppedWaiting(status.getCapability());
+    }
+
+    private void release(RequestStatus status, OfferRecord.Outcome outcome, long leadTimeMs) {
+        String capability = status.getCapability();
+        OfferState state = offers.get(capability, status.getOfferId());
+        if (state == null) {
+            return;
+        }
+        OfferState released = OfferRecord.released(state, outcome, leadTimeMs);
+        if (released.getWithdrawn() && released.getInFlight() == 0) {
+            offers.delete(capability, status.getOfferId());
+        } else {
+            offers.put(capability, status.getOfferId(), released);
+        }
+        dirtyCatalogs.add(capability);
+    }
+
+    private void finish(String capability, RequestState state) {
+        updateCounters(capability, 0, -1);
+        events.finished(capability, state.name());
+    }
+
+    // ---- wall-clock work: deadlines, waitlists, catalog
+
+    private void tick() {
+        Instant now = clock.instant();
+        List<String> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> scan = deadlines.range(StoreKeys.earliest(), StoreKeys.dueBy(now))) {
+            while (scan.hasNext()) {
+                due.add(scan.next().key);
+            }
+        }
+        for (String key : due) {
+            deadlines.delete(key);
+            StoreKeys.Deadline deadline = StoreKeys.parseDeadline(key);
+            RequestStatus status = requests.get(deadline.requestId());
+            if (status == null || status.getAttempt() != deadline.attempt() || !Lifecycle.isAssigned(status)) {
+                continue;
+            }
+            switch (deadline.kind()) {
+                case ACCEPT -> {
+                    if (status.getState() == RequestState.MATCHED) {
+                        events.acceptDeadlineMissed(status.getCapability(), status.getProducerId());
+                        instruct(status, AssignmentAction.CANCEL, now);
+                        giveUp(status, RequestState.REJECTED, "not accepted by " + status.getProducerId()
+                                + " within " + settings.acceptDeadline().toMillis() + " ms", now);
+                    }
+                }
+                case SLO -> {
+                    if (!status.getSloBreached()) {
+                        OfferState offer = offers.get(status.getCapability(), status.getOfferId());
+                        long promise = offer == null ? 0 : offer.getOffer().getLeadTimeSloMs();
+                        save(Lifecycle.sloBreached(status, "lead-time promise of " + promise + " ms passed", now));
+                        scores.record(status.getCapability(), status.getProducerId(), s -> s.sloBreached(now));
+                        events.sloBreached(status.getCapability(), status.getProducerId());
+                    }
+                }
+                default -> throw new IllegalStateException("unhandled deadline " + deadline.kind());
+            }
+        }
+        // producers coming back to life free capacity without any event reaching this task
+        for (String capability : capabilitiesWithWaiting()) {
+            drain(capability, now);
+        }
+        for (String capability : List.copyOf(dirtyCatalogs)) {
+            publishCatalog(capability, now);
+        }
+    }
+
+    private void publishScores() {
+        Instant now = clock.instant();
+        try (KeyValueIterator<String, CapabilityCounters> all = counters.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, CapabilityCounters> entry = all.next();
+                Collection<OfferState> known = offers.offers(entry.key).values();
+                context.forward(new Record<>(entry.key, new EngineOutput.Score(scores.publish(entry.key, known,
+                        entry.value.getWaiting(), entry.value.getBacklog(), now)), now.toEpochMilli()));
+            }
+        }
+    }
+
+    private void publishCatalog(String capability, Instant now) {
+        dirtyCatalogs.remove(capability);
+        Collection<OfferState> known = offers.offers(capability).values();
+        Map<String, ProducerLiveness> liveness = liveness(known);
+        context.forward(new Record<>(capability, new EngineOutput.Catalog(CatalogFolder.fold(capability,
+                List.copyOf(known), producer -> isLive(liveness.get(producer), now), now)), now.toEpochMilli()));
+    }
+
+    // ---- helpers
+
+    private void save(RequestStatus status) {
+        requests.put(status.getRequestId(), status);
+        context.forward(new Record<>(status.getRequestId(), new EngineOutput.Status(status), status.getUpdatedAt().toEpochMilli()));
+    }
+
+    private void instruct(RequestStatus status, AssignmentAction action, Instant now) {
+        OfferState offer = offers.get(status.getCapability(), status.getOfferId());
+        long promise = offer == null ? 0 : offer.getOffer().getLeadTimeSloMs();
+        context.forward(new Record<>(status.getRequestId(),
+                new EngineOutput.Instruction(assignment(status, action, now, promise, now)), now.toEpochMilli()));
+    }
+
+    private static Assignment assignment(RequestStatus status, AssignmentAction action, Instant acceptBy, long promise,
+            Instant now) {
+        return Assignment.newBuilder()
+                .setRequestId(status.getRequestId())
+                .setAction(action)
+                .setOfferId(status.getOfferId())
+                .setProducerId(status.getProducerId())
+                .setCapability(status.getCapability())
+                .setCapabilityVersion(status.getCapabilityVersion())
+                .setConsumerTeam(status.getConsumerTeam())
+                .setAttempt(status.getAttempt())
+                .setParameters(status.getParameters())
+                .setAssignedAt(now)
+                .setAcceptDeadline(acceptBy)
+                .setLeadTimeSloMs(promise)
+                .build();
+    }
+
+    /** Records a report that does not apply, on the dead-letter topic, without applying it. */
+    private void record(FulfilmentEvent report, String kind, String reason) {
+        events.ignored(kind);
+        String topic = context.recordMetadata().map(m -> m.topic()).orElse("fulfilment");
+        DeadLetter letter = DeadLetter.of(report.getRequestId().getBytes(StandardCharsets.UTF_8),
+                fulfilmentSerializer.serialize(topic, report), context.recordMetadata().orElseThrow(), reason, clock.instant());
+        events.deadLettered("fulfilment report not applied");
+        context.forward(new Record<String, EngineOutput>(report.getRequestId(), new EngineOutput.Refused(letter),
+                clock.millis(), letter.headers()));
+    }
+
+    private static Instant matchedAt(RequestStatus status) {
+        for (int i = status.getHistory().size() - 1; i >= 0; i--) {
+            var transition = status.getHistory().get(i);
+            if (transition.getState() == RequestState.MATCHED && transition.getAttempt() == status.getAttempt()) {
+                return transition.getAt();
+            }
+        }
+        return status.getUpdatedAt();
+    }
+
+    private void updateCounters(String capability, int waitingDelta, int backlogDelta) {
+        CapabilityCounters current = counters.get(capability);
+        int waiting = (current == null ? 0 : current.getWaiting()) + waitingDelta;
+        int backlog = (current == null ? 0 : current.getBacklog()) + backlogDelta;
+        counters.put(capability, new CapabilityCounters(Math.max(0, waiting), Math.max(0, backlog)));
+    }
+
+    private List<String> capabilitiesWithWaiting() {
+        List<String> waiting = new ArrayList<>();
+        try (KeyValueIterator<String, CapabilityCounters> all = counters.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, CapabilityCounters> entry = all.next();
+                if (entry.value.getWaiting() > 0) {
+                    waiting.add(entry.key);
+                }
+            }
+        }
+        return waiting;
+    }
+
+    private boolean anyCapacity(String capability) {
+        Instant now = clock.instant();
+        for (OfferState state : offers.offers(capability).values()) {
+            if (!state.getWithdrawn() && state.getOffer().getStatus() == OfferStatus.ACTIVE
+                    && state.getInFlight() < state.getOffer().getCapacity()
+                    && isLive(liveness(state.getOffer().getProducerId()), now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<Offer> candidates(Collection<OfferState> states) {
+        List<Offer> candidates = new ArrayList<>(states.size());
+        for (OfferState state : states) {
+            if (!state.getWithdrawn()) {
+                candidates.add(OfferRecord.offer(state));
+            }
+        }
+        return candidates;
+    }
+
+    private static Map<String, OfferLoad> loads(Collection<OfferState> states) {
+        Map<String, OfferLoad> loads = new HashMap<>();
+        for (OfferState state : states) {
+            loads.put(state.getOffer().getOfferId(), OfferRecord.load(state));
+        }
+        return loads;
+    }
+
+    private Map<String, ProducerLiveness> liveness(Collection<OfferState> states) {
+        Map<String, ProducerLiveness> liveness = new HashMap<>();
+        for (OfferState state : states) {
+            String producerId = state.getOffer().getProducerId();
+            if (!liveness.containsKey(producerId)) {
+                ProducerLiveness known = liveness(producerId);
+                if (known != null) {
+                    liveness.put(producerId, known);
+                }
+            }
+        }
+        return liveness;
+    }
+
+    private ProducerLiveness liveness(String producerId) {
+        ValueAndTimestamp<ProducerHeartbeat> heartbeat = heartbeats.get(producerId);
+        return heartbeat == null || heartbeat.value() == null ? null
+                : new ProducerLiveness(heartbeat.value().getAt(), heartbeat.value().getHealthy());
+    }
+
+    private boolean isLive(ProducerLiveness liveness, Instant now) {
+        return liveness != null && liveness.healthy()
+                && !liveness.lastHeartbeat().plus(settings.matching().livenessBound()).isBefore(now);
+    }
+}

@@ -1,0 +1,72 @@
+package io.capmarket.topology.internal;
+
+import io.capmarket.schemas.Priority;
+import java.time.Instant;
+
+/**
+ * Keys of the engine's ordered stores. Stores sort keys by their UTF-8 bytes, so numbers are
+ * zero-padded to a fixed width and fields are separated by '/', which capability names
+ * (kebab-case) never contain.
+ */
+final class StoreKeys {
+
+    private static final int MILLIS_WIDTH = 13;
+
+    private StoreKeys() {
+    }
+
+    /** Every offer of a capability shares this prefix. */
+    static String offerPrefix(String capability) {
+        return capability + "/";
+    }
+
+    static String offer(String capability, String offerId) {
+        return capability + "/" + offerId;
+    }
+
+    /** Every waiting request of a capability shares this prefix; they sort by priority, then age. */
+    static String waitPrefix(String capability) {
+        return capability + "/";
+    }
+
+    static String waiting(String capability, Priority priority, Instant submittedAt, String requestId) {
+        return capability + "/" + (Priority.values().length - 1 - priority.ordinal()) + "/"
+                + millis(submittedAt.toEpochMilli()) + "/" + requestId;
+    }
+
+    /** Deadlines sort by due time: everything due by {@code now} is a range scan up to {@link #dueBy}. */
+    static String deadline(Instant due, Deadline.Kind kind, int attempt, String requestId) {
+        return millis(due.toEpochMilli()) + "/" + kind + "/" + attempt + "/" + requestId;
+    }
+
+    /** The upper bound of a range scan returning every deadline due at or before {@code now}. */
+    static String dueBy(Instant now) {
+        return millis(now.toEpochMilli() + 1);
+    }
+
+    static String earliest() {
+        return millis(0);
+    }
+
+    static Deadline parseDeadline(String key) {
+        String[] parts = key.split("/", 4);
+        return new Deadline(Instant.ofEpochMilli(Long.parseLong(parts[0])), Deadline.Kind.valueOf(parts[1]),
+                Integer.parseInt(parts[2]), parts[3]);
+    }
+
+    private static String millis(long value) {
+        String digits = Long.toString(value);
+        return "0".repeat(Math.max(0, MILLIS_WIDTH - digits.length())) + digits;
+    }
+
+    /** A due check for one attempt of one request. */
+    record Deadline(Instant due, Kind kind, int attempt, String requestId) {
+
+        enum Kind {
+            /** The producer must accept by now. */
+            ACCEPT,
+            /** The offer's lead-time promise runs out now. */
+            SLO
+        }
+    }
+}

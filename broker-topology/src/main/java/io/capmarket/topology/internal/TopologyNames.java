@@ -1,0 +1,47 @@
+package io.capmarket.topology.internal;
+
+/**
+ * Every store, processor and repartition name of the topology, in one place. Renaming one
+ * changes a changelog or repartition topic and loses or strands state: the names are pinned by
+ * a test on {@code topology.describe()}, so a rename must be a conscious act.
+ */
+public final class TopologyNames {
+
+    // sources
+    public static final String OFFERS_SOURCE = "offers-source";
+    public static final String REQUESTS_SOURCE = "requests-source";
+    public static final String FULFILMENT_SOURCE = "fulfilment-source";
+
+    // intake, partitioned like their input topics
+    public static final String OFFER_INTAKE = "offer-intake";
+    public static final String REQUEST_INTAKE = "request-intake";
+    public static final String FULFILMENT_REKEY = "fulfilment-by-capability";
+    public static final String OFFER_INDEX_STORE = "offer-index";
+    public static final String REQUEST_INDEX_STORE = "request-index";
+
+    // the single writer per capability
+    public static final String CAPABILITY_EVENTS = "capability-events";
+    public static final String ENGINE = "capability-engine";
+    public static final String OFFER_STATE_STORE = "offer-state";
+    public static final String REQUEST_STORE = "request-state";
+    public static final String WAITLIST_STORE = "waitlist";
+    public static final String DEADLINE_STORE = "deadlines";
+    public static final String COUNTER_STORE = "capability-counters";
+    public static final String SCORE_STORE = "scores";
+
+    // read-only tables every task may read
+    public static final String HEARTBEAT_STORE = "producer-heartbeats";
+    public static final String APPROVAL_STORE = "producer-approvals";
+
+    // outputs
+    public static final String INTAKE_OUTPUT = "intake-output-";
+    public static final String ENGINE_OUTPUT = "engine-output-";
+    public static final String DEAD_LETTER_SINK = "dead-letters-sink";
+    public static final String STATUS_SINK = "request-status-sink";
+    public static final String ASSIGNMENT_SINK = "assignments-sink";
+    public static final String CATALOG_SINK = "catalog-sink";
+    public static final String SCORECARD_SINK = "scorecard-sink";
+
+    private TopologyNames() {
+    }
+}
