@@ -1,12 +1,24 @@
 package io.capmarket.topology;
 
+import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.topics.Topics;
+import io.capmarket.topology.internal.TopologyAssembly;
 import java.time.Clock;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 
 /**
  * Builds capmarket's Kafka Streams topology: catalog, matching, request lifecycle and scorecard.
  * Kept apart from any {@code main} so tests drive the same topology with {@code TopologyTestDriver}.
+ *
+ * <p>Shape: offers (by offerId) and requests (by requestId) pass an intake step that validates
+ * them and remembers what a later tombstone or cancellation lacks (the capability); fulfilment
+ * reports carry their capability. All three are re-keyed by capability into one repartition topic
+ * ({@code capability-events}) and handled by the single task that owns each capability, which
+ * keeps offers, loads, requests, waitlists, deadlines and scorecards in named stores and writes
+ * {@code request-status}, {@code assignments.<producerId>}, {@code catalog}, {@code scorecard}
+ * and {@code dead-letters}. Producer heartbeats and approvals are global tables.
  */
 public final class CapmarketTopology {
 
@@ -14,14 +26,26 @@ public final class CapmarketTopology {
     }
 
     /**
-     * The topology.
+     * The topology with RocksDB stores.
      *
      * @param topics the topic catalogue, with serdes configured against a registry
      * @param settings matching, deadlines and scorecard settings
      * @param clock the wall clock used for deadlines and liveness (tests pass a controllable one)
      * @param events notified of what the engine does, for metrics
+     * @throws IllegalArgumentException when the catalogue has no schema registry configured
      */
     public static Topology build(Topics topics, TopologySettings settings, Clock clock, EngineEvents events) {
-        throw new UnsupportedOperationException("the topology is being assembled");
+        return build(topics, settings, clock, events, new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers());
+    }
+
+    /**
+     * The topology with the given kind of stores (in-memory ones make {@code TopologyTestDriver}
+     * tests fast).
+     */
+    public static Topology build(Topics topics, TopologySettings settings, Clock clock, EngineEvents events,
+            DslStoreSuppliers stores) {
+        SchemaRegistryClient registry = topics.registry().orElseThrow(() -> new IllegalArgumentException(
+                "the topic catalogue needs a schema registry: build it with serdeConfig(Map.of(\"schema.registry.url\", ...))"));
+        return new TopologyAssembly(topics, registry, settings, clock, events, stores).build();
     }
 }

@@ -63,6 +63,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private final TopologySettings settings;
     private final Clock clock;
     private final EngineEvents events;
+    private final String fulfilmentTopic;
     private final Serializer<FulfilmentEvent> fulfilmentSerializer;
     private final Set<String> dirtyCatalogs = new LinkedHashSet<>();
 
@@ -75,7 +76,9 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private KeyValueStore<String, CapabilityCounters> counters;
     private TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
 
-    CapabilityEngine(TopologySettings settings, Clock clock, EngineEvents events, Serializer<FulfilmentEvent> fulfilmentSerializer) {
+    CapabilityEngine(TopologySettings settings, Clock clock, EngineEvents events, String fulfilmentTopic,
+            Serializer<FulfilmentEvent> fulfilmentSerializer) {
+        this.fulfilmentTopic = fulfilmentTopic;
         this.matcher = new Matcher(settings.matching());
         this.settings = settings;
         this.clock = clock;
@@ -455,9 +458,8 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     /** Records a report that does not apply, on the dead-letter topic, without applying it. */
     private void record(FulfilmentEvent report, String kind, String reason) {
         events.ignored(kind);
-        String topic = context.recordMetadata().map(m -> m.topic()).orElse("fulfilment");
         DeadLetter letter = DeadLetter.of(report.getRequestId().getBytes(StandardCharsets.UTF_8),
-                fulfilmentSerializer.serialize(topic, report), context.recordMetadata().orElseThrow(), reason, clock.instant());
+                fulfilmentSerializer.serialize(fulfilmentTopic, report), fulfilmentTopic, -1, -1L, reason, clock.instant());
         events.deadLettered("fulfilment report not applied");
         context.forward(new Record<String, EngineOutput>(report.getRequestId(), new EngineOutput.Refused(letter),
                 clock.millis(), letter.headers()));

@@ -13,11 +13,20 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 record DeadLetter(byte[] key, byte[] value, Headers headers) {
 
+    /** A refusal of the record being processed, read from {@code source}. */
     static DeadLetter of(byte[] key, byte[] value, RecordMetadata source, String reason, Instant at) {
+        return of(key, value, source.topic(), source.partition(), source.offset(), reason, at);
+    }
+
+    /**
+     * A refusal of a record that came from {@code topic}; partition and offset are -1 when the
+     * record passed a repartition topic on the way and its original position is not known.
+     */
+    static DeadLetter of(byte[] key, byte[] value, String topic, int partition, long offset, String reason, Instant at) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(DeadLetterHeaders.SOURCE_TOPIC, bytes(source.topic()));
-        headers.add(DeadLetterHeaders.SOURCE_PARTITION, bytes(Integer.toString(source.partition())));
-        headers.add(DeadLetterHeaders.SOURCE_OFFSET, bytes(Long.toString(source.offset())));
+        headers.add(DeadLetterHeaders.SOURCE_TOPIC, bytes(topic));
+        headers.add(DeadLetterHeaders.SOURCE_PARTITION, bytes(Integer.toString(partition)));
+        headers.add(DeadLetterHeaders.SOURCE_OFFSET, bytes(Long.toString(offset)));
         headers.add(DeadLetterHeaders.REASON, bytes(reason));
         headers.add(DeadLetterHeaders.COMPONENT, bytes("topology"));
         headers.add(DeadLetterHeaders.AT, bytes(Long.toString(at.toEpochMilli())));

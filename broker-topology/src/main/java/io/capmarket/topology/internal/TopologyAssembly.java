@@ -1,0 +1,178 @@
+package io.capmarket.topology.internal;
+
+import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.ProducerApproval;
+import io.capmarket.schemas.ProducerHeartbeat;
+import io.capmarket.schemas.RequestCommand;
+import io.capmarket.schemas.registry.SchemaRegistryClient;
+import io.capmarket.schemas.serde.AvroSerde;
+import io.capmarket.schemas.topics.Topic;
+import io.capmarket.schemas.topics.Topics;
+import io.capmarket.schemas.topology.CapabilityCounters;
+import io.capmarket.schemas.topology.CapabilityEvent;
+import io.capmarket.schemas.topology.OfferState;
+import io.capmarket.topology.EngineEvents;
+import io.capmarket.topology.TopologySettings;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.DslStoreFormat;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.DslKeyValueParams;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/** Wires the topology's sources, processors, stores and sinks; see {@code CapmarketTopology}. */
+public final class TopologyAssembly {
+
+    private final Topics topics;
+    private final SchemaRegistryClient registry;
+    private final TopologySettings settings;
+    private final Clock clock;
+    private final EngineEvents events;
+    private final DslStoreSuppliers stores;
+
+    public TopologyAssembly(Topics topics, SchemaRegistryClient registry, TopologySettings settings, Clock clock,
+            EngineEvents events, DslStoreSuppliers stores) {
+        this.topics = topics;
+        this.registry = registry;
+        this.settings = settings;
+        this.clock = clock;
+        this.events = events;
+        this.stores = stores;
+    }
+
+    public Topology build() {
+        StreamsBuilder builder = new StreamsBuilder();
+        globalTable(builder, topics.heartbeats(), TopologyNames.HEARTBEAT_STORE);
+        globalTable(builder, topics.producers(), TopologyNames.APPROVAL_STORE);
+
+        KStream<String, IntakeOutput> offers = builder
+                .stream(topics.offers().name(), consumed(topics.offers(), TopologyNames.OFFERS_SOURCE))
+                .process(supplier(() -> new OfferIntake(topics.offers().valueSerde().serializer(), clock, events),
+                        store(TopologyNames.OFFER_INDEX_STORE, Serdes.String())), Named.as(TopologyNames.OFFER_INTAKE));
+        KStream<String, IntakeOutput> requests = builder
+                .stream(topics.requests().name(), consumed(topics.requests(), TopologyNames.REQUESTS_SOURCE))
+                .process(supplier(() -> new RequestIntake(topics.requests().valueSerde().serializer(), clock, events),
+                        store(TopologyNames.REQUEST_INDEX_STORE, Serdes.String())), Named.as(TopologyNames.REQUEST_INTAKE));
+        KStream<String, IntakeOutput> fulfilment = builder
+                .stream(topics.fulfilment().name(), consumed(topics.fulfilment(), TopologyNames.FULFILMENT_SOURCE))
+                .filter((requestId, report) -> report != null, Named.as(TopologyNames.FULFILMENT_REKEY + "-present"))
+                .map((requestId, report) -> KeyValue.<String, IntakeOutput>pair(report.getCapability(),
+                        new IntakeOutput.Routed(new CapabilityEvent(report))), Named.as(TopologyNames.FULFILMENT_REKEY));
+
+        Map<String, KStream<String, IntakeOutput>> intake = offers
+                .merge(requests, Named.as(TopologyNames.INTAKE_OUTPUT + "merge-requests"))
+                .merge(fulfilment, Named.as(TopologyNames.INTAKE_OUTPUT + "merge-fulfilment"))
+                .split(Named.as(TopologyNames.INTAKE_OUTPUT))
+                .branch((key, out) -> out instanceof IntakeOutput.Refused, Branched.as("refused"))
+                .defaultBranch(Branched.as("routed"));
+        deadLetters(intake.get(TopologyNames.INTAKE_OUTPUT + "refused")
+                .mapValues(out -> ((IntakeOutput.Refused) out).letter(), Named.as(TopologyNames.INTAKE_OUTPUT + "letters")),
+                TopologyNames.DEAD_LETTER_SINK + "-intake");
+
+        KStream<String, EngineOutput> engine = intake.get(TopologyNames.INTAKE_OUTPUT + "routed")
+                .mapValues(out -> ((IntakeOutput.Routed) out).event(), Named.as(TopologyNames.INTAKE_OUTPUT + "events"))
+                .repartition(Repartitioned.<String, CapabilityEvent>as(TopologyNames.CAPABILITY_EVENTS)
+                        .withKeySerde(Serdes.String()).withValueSerde(avro(CapabilityEvent.class)))
+                .process(supplier(() -> new CapabilityEngine(settings, clock, events,
+                        topics.fulfilment().name(), topics.fulfilment().valueSerde().serializer()),
+                        store(TopologyNames.OFFER_STATE_STORE, avro(OfferState.class)),
+                        store(TopologyNames.REQUEST_STORE, topics.requestStatus().valueSerde()),
+                        store(TopologyNames.WAITLIST_STORE, Serdes.String()),
+                        store(TopologyNames.DEADLINE_STORE, Serdes.String()),
+                        store(TopologyNames.COUNTER_STORE, avro(CapabilityCounters.class)),
+                        store(TopologyNames.SCORE_STORE, Serdes.ByteArray())),
+                        Named.as(TopologyNames.ENGINE));
+
+        Map<String, KStream<String, EngineOutput>> outputs = engine
+                .split(Named.as(TopologyNames.ENGINE_OUTPUT))
+                .branch((key, out) -> out instanceof EngineOutput.Status, Branched.as("status"))
+                .branch((key, out) -> out instanceof EngineOutput.Instruction, Branched.as("instruction"))
+                .branch((key, out) -> out instanceof EngineOutput.Catalog, Branched.as("catalog"))
+                .branch((key, out) -> out instanceof EngineOutput.Score, Branched.as("score"))
+                .defaultBranch(Branched.as("refused"));
+        outputs.get(TopologyNames.ENGINE_OUTPUT + "status")
+                .mapValues(out -> ((EngineOutput.Status) out).status(), Named.as(TopologyNames.ENGINE_OUTPUT + "statuses"))
+                .to(topics.requestStatus().name(), produced(topics.requestStatus(), TopologyNames.STATUS_SINK));
+        Serde<Assignment> assignments = avro(Assignment.class);
+        outputs.get(TopologyNames.ENGINE_OUTPUT + "instruction")
+                .mapValues(out -> ((EngineOutput.Instruction) out).assignment(), Named.as(TopologyNames.ENGINE_OUTPUT + "assignments"))
+                .to((requestId, assignment, context) -> topics.assignments(assignment.getProducerId()).name(),
+                        Produced.with(Serdes.String(), assignments).withName(TopologyNames.ASSIGNMENT_SINK));
+        outputs.get(TopologyNames.ENGINE_OUTPUT + "catalog")
+                .mapValues(out -> ((EngineOutput.Catalog) out).view(), Named.as(TopologyNames.ENGINE_OUTPUT + "views"))
+                .to(topics.catalog().name(), produced(topics.catalog(), TopologyNames.CATALOG_SINK));
+        outputs.get(TopologyNames.ENGINE_OUTPUT + "score")
+                .mapValues(out -> ((EngineOutput.Score) out).score(), Named.as(TopologyNames.ENGINE_OUTPUT + "scores"))
+                .to(topics.scorecard().name(), produced(topics.scorecard(), TopologyNames.SCORECARD_SINK));
+        deadLetters(outputs.get(TopologyNames.ENGINE_OUTPUT + "refused")
+                .mapValues(out -> ((EngineOutput.Refused) out).letter(), Named.as(TopologyNames.ENGINE_OUTPUT + "letters")),
+                TopologyNames.DEAD_LETTER_SINK + "-engine");
+        return builder.build();
+    }
+
+    private void deadLetters(KStream<String, DeadLetter> letters, String sinkName) {
+        letters.map((key, letter) -> KeyValue.pair(letter.key(), letter.value()), Named.as(sinkName + "-bytes"))
+                .to(topics.deadLetters().name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(sinkName));
+    }
+
+    private <V extends SpecificRecord> void globalTable(StreamsBuilder builder, Topic<String, V> topic, String storeName) {
+        builder.globalTable(topic.name(), consumed(topic, storeName + "-source"),
+                Materialized.<String, V>as(stores.keyValueStore(new DslKeyValueParams(storeName, DslStoreFormat.TIMESTAMPED)))
+                        .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
+    }
+
+    private static <K, V> Consumed<K, V> consumed(Topic<K, V> topic, String name) {
+        return Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name);
+    }
+
+    private static <K, V> Produced<K, V> produced(Topic<K, V> topic, String name) {
+        return Produced.with(topic.keySerde(), topic.valueSerde()).withName(name);
+    }
+
+    private <V> StoreBuilder<?> store(String name, Serde<V> valueSerde) {
+        return Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(name, DslStoreFormat.PLAIN)),
+                Serdes.String(), valueSerde);
+    }
+
+    private <V extends SpecificRecord> Serde<V> avro(Class<V> type) {
+        AvroSerde<V> serde = AvroSerde.specific(type, registry);
+        serde.configure(Map.of(), false);
+        return serde;
+    }
+
+    private static <KIn, VIn, KOut, VOut> ProcessorSupplier<KIn, VIn, KOut, VOut> supplier(
+            Supplier<Processor<KIn, VIn, KOut, VOut>> processor, StoreBuilder<?>... storeBuilders) {
+        Set<StoreBuilder<?>> connected = Set.of(storeBuilders);
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<KIn, VIn, KOut, VOut> get() {
+                return processor.get();
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                return connected;
+            }
+        };
+    }
+}

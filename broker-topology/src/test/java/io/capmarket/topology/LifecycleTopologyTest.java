@@ -1,0 +1,310 @@
+package io.capmarket.topology;
+
+import static io.capmarket.schemas.RequestState.ACCEPTED;
+import static io.capmarket.schemas.RequestState.CANCELLED;
+import static io.capmarket.schemas.RequestState.FAILED;
+import static io.capmarket.schemas.RequestState.FULFILLED;
+import static io.capmarket.schemas.RequestState.IN_PROGRESS;
+import static io.capmarket.schemas.RequestState.MATCHED;
+import static io.capmarket.schemas.RequestState.REJECTED;
+import static io.capmarket.schemas.RequestState.SUBMITTED;
+import static io.capmarket.schemas.RequestState.WAITING;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.Priority;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.StatusTransition;
+import io.capmarket.schemas.topics.DeadLetterHeaders;
+import io.capmarket.topology.core.MatchingPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every path of the request lifecycle through the real topology, deadlines driven by wall-clock time. */
+class LifecycleTopologyTest {
+
+    private static final String PG = "postgres-database";
+
+    @TempDir
+    Path stateDir;
+    private TopologyHarness t;
+
+    @BeforeEach
+    void start() {
+        t = new TopologyHarness(stateDir, new TopologySettings(MatchingPolicy.ofDefaults(), Duration.ofSeconds(30), 3,
+                Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10)));
+    }
+
+    @AfterEach
+    void stop() {
+        t.close();
+    }
+
+    @Test
+    void aRequestIsMatchedAndFulfilledWithItsFullHistory() {
+        t.liveOffer("pg-eu", "db-team", PG, 5, Map.of("region", "eu-west"));
+
+        t.submit("r1", PG);
+        assertThat(t.statuses.get("r1")).extracting(RequestStatus::getState).containsExactly(SUBMITTED, MATCHED);
+        Assignment assignment = t.assignments("db-team").get(0);
+        assertThat(assignment.getAction()).isEqualTo(AssignmentAction.FULFIL);
+        assertThat(assignment.getAttempt()).isEqualTo(1);
+        assertThat(assignment.getOfferId()).isEqualTo("pg-eu");
+        assertThat(assignment.getAcceptDeadline()).isEqualTo(t.clock.instant().plusSeconds(30));
+
+        t.report("r1", FulfilmentKind.ACCEPTED);
+        t.report("r1", FulfilmentKind.PROGRESS);
+        t.advance(Duration.ofSeconds(5));
+        t.report("r1", FulfilmentKind.FULFILLED);
+
+        RequestStatus done = t.status("r1");
+        assertThat(done.getState()).isEqualTo(FULFILLED);
+        assertThat(done.getOutputs()).containsEntry("host", "r1.db.internal");
+        assertThat(done.getHistory()).extracting(StatusTransition::getState)
+                .containsExactly(SUBMITTED, MATCHED, ACCEPTED, IN_PROGRESS, FULFILLED);
+        assertThat(done.getHistory().get(4).getAt()).isEqualTo(TopologyHarness.START.plusSeconds(5));
+        assertThat(t.statuses.get("r1")).extracting(RequestStatus::getState)
+                .containsExactly(SUBMITTED, MATCHED, ACCEPTED, IN_PROGRESS, FULFILLED);
+    }
+
+    @Test
+    void withoutAnOfferARequestWaitsAndIsMatchedTheMomentOneAppears() {
+        t.submit("r1", PG);
+        assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+        assertThat(t.status("r1").getReason()).contains("no offer of postgres-database v1");
+
+        t.liveOffer("pg-eu", "db-team", PG, 5, Map.of());
+
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        assertThat(t.status("r1").getOfferId()).isEqualTo("pg-eu");
+    }
+
+    @Test
+    void capacityIsNeverDoubleBookedAndFreedCapacityDrainsTheWaitlistByPriorityThenAge() {
+        t.liveOffer("pg-eu", "db-team", PG, 1, Map.of());
+        t.submit("busy", PG);
+        t.submit("low", PG, Priority.LOW, Map.of());
+        t.advance(Duration.ofMillis(10));
+        t.submit("normal-old", PG, Priority.NORMAL, Map.of());
+        t.advance(Duration.ofMillis(10));
+        t.submit("normal-new", PG, Priority.NORMAL, Map.of());
+        t.submit("high", PG, Priority.HIGH, Map.of());
+        assertThat(List.of("low", "normal-old", "normal-new", "high"))
+                .allSatisfy(id -> assertThat(t.status(id).getState()).isEqualTo(WAITING));
+
+        List<String> served = new java.util.ArrayList<>();
+        String current = "busy";
+        for (int i = 0; i < 4; i++) {
+            t.report(current, FulfilmentKind.FULFILLED);
+            List<Assignment> sent = t.assignments("db-team");
+            current = sent.get(sent.size() - 1).getRequestId();
+            served.add(current);
+            long inFlight = t.statuses.keySet().stream().filter(id -> t.status(id).getState() == MATCHED).count();
+            assertThat(inFlight).isEqualTo(1);
+        }
+        assertThat(served).containsExactly("high", "normal-old", "normal-new", "low");
+    }
+
+    @Test
+    void aRejectionIsReMatchedElsewhereExcludingTheRejectingOffer() {
+        t.liveOffer("pg-a", "team-a", PG, 5, Map.of());
+        t.liveOffer("pg-b", "team-b", PG, 5, Map.of());
+        t.submit("r1", PG);
+        String first = t.status("r1").getOfferId();
+
+        t.report("r1", FulfilmentKind.REJECTED);
+
+        RequestStatus now = t.status("r1");
+        assertThat(now.getState()).isEqualTo(MATCHED);
+        assertThat(now.getAttempt()).isEqualTo(2);
+        assertThat(now.getOfferId()).isNotEqualTo(first);
+        assertThat(now.getTriedOffers()).containsExactly(first);
+        assertThat(t.statuses.get("r1")).extracting(RequestStatus::getState)
+                .containsExactly(SUBMITTED, MATCHED, REJECTED, MATCHED);
+        assertThat(now.getHistory()).extracting(StatusTransition::getState).containsExactly(SUBMITTED, MATCHED, REJECTED, MATCHED);
+    }
+
+    @Test
+    void aMissedAcceptDeadlineCancelsTheAssignmentAndReMatches() {
+        t.liveOffer("pg-a", "team-a", PG, 5, Map.of());
+        t.liveOffer("pg-b", "team-b", PG, 5, Map.of());
+        t.submit("r1", PG);
+        String firstProducer = t.status("r1").getProducerId();
+
+        t.heartbeat("team-a");
+        t.heartbeat("team-b");
+        t.advance(Duration.ofSeconds(29));
+        assertThat(t.status("r1").getAttempt()).isEqualTo(1);
+        t.heartbeat("team-a");
+        t.heartbeat("team-b");
+        t.advance(Duration.ofSeconds(2));
+
+        RequestStatus now = t.status("r1");
+        assertThat(now.getAttempt()).isEqualTo(2);
+        assertThat(now.getState()).isEqualTo(MATCHED);
+        assertThat(now.getProducerId()).isNotEqualTo(firstProducer);
+        assertThat(now.getHistory().get(2).getDetail()).contains("not accepted by " + firstProducer + " within 30000 ms");
+        List<Assignment> toFirst = t.assignments(firstProducer);
+        assertThat(toFirst).extracting(Assignment::getAction).containsExactly(AssignmentAction.FULFIL, AssignmentAction.CANCEL);
+    }
+
+    @Test
+    void retryableFailuresAreReMatchedUntilTheAttemptLimitThenFail() {
+        t.liveOffer("pg-a", "team-a", PG, 5, Map.of());
+        t.liveOffer("pg-b", "team-b", PG, 5, Map.of());
+        t.liveOffer("pg-c", "team-c", PG, 5, Map.of());
+        t.liveOffer("pg-d", "team-d", PG, 5, Map.of());
+        t.submit("r1", PG);
+
+        t.report("r1", FulfilmentKind.FAILED, true);
+        t.report("r1", FulfilmentKind.FAILED, true);
+        assertThat(t.status("r1").getAttempt()).isEqualTo(3);
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        t.report("r1", FulfilmentKind.FAILED, true);
+
+        RequestStatus failed = t.status("r1");
+        assertThat(failed.getState()).isEqualTo(FAILED);
+        assertThat(failed.getReason()).startsWith("gave up after 3 attempts");
+        assertThat(failed.getTriedOffers()).hasSize(3);
+        assertThat(t.statuses.get("r1")).extracting(RequestStatus::getState)
+                .as("a retryable failure is never published as FAILED before the last attempt")
+                .containsExactly(SUBMITTED, MATCHED, MATCHED, MATCHED, FAILED);
+    }
+
+    @Test
+    void aNonRetryableFailureEndsTheRequest() {
+        t.liveOffer("pg-a", "team-a", PG, 5, Map.of());
+        t.liveOffer("pg-b", "team-b", PG, 5, Map.of());
+        t.submit("r1", PG);
+
+        t.report("r1", FulfilmentKind.FAILED, false);
+
+        assertThat(t.status("r1").getState()).isEqualTo(FAILED);
+        assertThat(t.status("r1").getAttempt()).isEqualTo(1);
+    }
+
+    @Test
+    void cancellingAWaitingRequestTakesItOffTheWaitlist() {
+        t.submit("r1", PG);
+        t.cancel("r1");
+        t.liveOffer("pg-eu", "db-team", PG, 5, Map.of());
+
+        assertThat(t.status("r1").getState()).isEqualTo(CANCELLED);
+        assertThat(t.status("r1").getReason()).isEqualTo("no longer needed");
+        assertThat(t.assignments("db-team")).isEmpty();
+    }
+
+    @Test
+    void cancellingAnAssignedRequestTellsTheProducerAndFreesTheCapacity() {
+        t.liveOffer("pg-eu", "db-team", PG, 1, Map.of());
+        t.submit("r1", PG);
+        t.submit("r2", PG);
+        t.report("r1", FulfilmentKind.ACCEPTED);
+
+        t.cancel("r1");
+
+        assertThat(t.status("r1").getState()).isEqualTo(CANCELLED);
+        assertThat(t.assignments("db-team")).extracting(a -> a.getRequestId() + ":" + a.getAction())
+                .containsExactly("r1:FULFIL", "r1:CANCEL", "r2:FULFIL");
+        assertThat(t.status("r2").getState()).isEqualTo(MATCHED);
+    }
+
+    @Test
+    void aDuplicateSubmitIsIgnored() {
+        t.liveOffer("pg-eu", "db-team", PG, 5, Map.of());
+        t.submit("r1", PG);
+        t.submit("r1", PG);
+
+        assertThat(t.statuses.get("r1")).hasSize(2);
+        assertThat(t.assignments("db-team")).hasSize(1);
+    }
+
+    @Test
+    void reportsForUnknownFinishedOrStaleAttemptsAreRecordedNotApplied() {
+        t.liveOffer("pg-a", "team-a", PG, 5, Map.of());
+        t.liveOffer("pg-b", "team-b", PG, 5, Map.of());
+        t.submit("r1", PG);
+        RequestStatus first = t.status("r1");
+        t.report("r1", FulfilmentKind.REJECTED);
+
+        t.report("r1", first.getOfferId(), first.getProducerId(), 1, FulfilmentKind.ACCEPTED, false);
+        t.report("ghost", "pg-a", "team-a", 1, FulfilmentKind.FULFILLED, false);
+        t.report("r1", FulfilmentKind.FULFILLED);
+        t.report("r1", FulfilmentKind.FAILED);
+
+        assertThat(t.status("r1").getState()).isEqualTo(FULFILLED);
+        assertThat(t.deadLetters).hasSize(3);
+        assertThat(t.deadLetters).extracting(r -> TopologyHarness.header(r, DeadLetterHeaders.REASON))
+                .satisfiesExactly(
+                        reason -> assertThat(reason).startsWith("stale fulfilment report ACCEPTED for attempt 1"),
+                        reason -> assertThat(reason).isEqualTo("fulfilment report for unknown request ghost"),
+                        reason -> assertThat(reason).startsWith("finished fulfilment report FAILED"));
+        assertThat(t.deadLetters).allSatisfy(r -> {
+            assertThat(TopologyHarness.header(r, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("t.fulfilment");
+            assertThat(TopologyHarness.header(r, DeadLetterHeaders.COMPONENT)).isEqualTo("topology");
+        });
+    }
+
+    @Test
+    void workPastThePromiseIsFlaggedAsAnSloBreachNotReassigned() {
+        t.liveOffer("pg-eu", "db-team", PG, 5, Map.of());
+        t.submit("r1", PG);
+        t.report("r1", FulfilmentKind.ACCEPTED);
+
+        t.advance(Duration.ofSeconds(61));
+
+        RequestStatus breached = t.status("r1");
+        assertThat(breached.getSloBreached()).isTrue();
+        assertThat(breached.getState()).isEqualTo(ACCEPTED);
+        assertThat(breached.getAttempt()).isEqualTo(1);
+        assertThat(breached.getHistory().get(breached.getHistory().size() - 1).getDetail())
+                .isEqualTo("lead-time promise of 60000 ms passed");
+        assertThat(t.assignments("db-team")).hasSize(1);
+    }
+
+    @Test
+    void aProducerWithoutAFreshHeartbeatIsNotMatchedUntilItComesBack() {
+        t.liveOffer("pg-eu", "db-team", PG, 5, Map.of());
+        t.advance(MatchingPolicy.DEFAULT_LIVENESS_BOUND.plusSeconds(1));
+
+        t.submit("r1", PG);
+        assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+        assertThat(t.status("r1").getReason()).contains("not live");
+
+        t.heartbeat("db-team");
+        t.advance(Duration.ofSeconds(1));
+
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+    }
+
+    @Test
+    void constraintsChooseTheOffer() {
+        t.liveOffer("pg-eu", "team-eu", PG, 5, Map.of("region", "eu-west"));
+        t.liveOffer("pg-us", "team-us", PG, 5, Map.of("region", "us-east"));
+
+        t.submit("r1", PG, Priority.NORMAL, Map.of("region", List.of("us-east", "us-west")));
+
+        assertThat(t.status("r1").getOfferId()).isEqualTo("pg-us");
+    }
+
+    @Test
+    void statesNeverLeaveTheirTerminalState() {
+        t.liveOffer("pg-eu", "db-team", PG, 5, Map.of());
+        t.submit("r1", PG);
+        t.report("r1", FulfilmentKind.FULFILLED);
+
+        t.cancel("r1");
+
+        assertThat(t.status("r1").getState()).isEqualTo(RequestState.FULFILLED);
+        assertThat(t.statuses.get("r1")).hasSize(3);
+    }
+}
