@@ -1,0 +1,14 @@
+package io.capmarket.topology.core.score;
+
+/**
+ * The events a scorecard counts. The declaration order is the order of the counters in the
+ * binary encoding ({@link ScoreStateCodec}): append new constants, never reorder.
+ */
+enum Counter {
+    SUBMITTED,
+    MATCHED,
+    FULFILLED,
+    FAILED,
+    REJECTED,
+    SLO_BREACHES
+}
