@@ -1,5 +1,6 @@
 package io.capmarket.topology.core;
 
+import io.capmarket.schemas.AvroTrust;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.CapabilityVersionView;
 import io.capmarket.schemas.CapabilityView;
@@ -21,6 +22,11 @@ import java.util.function.Predicate;
  * Withdrawn and RETIRED offers are not listed; a capability with nothing listed has no entry.
  */
 public final class CatalogFolder {
+
+    static {
+        // copies of generated records with nested records load their classes by name
+        AvroTrust.install();
+    }
 
     private CatalogFolder() {
     }

@@ -1,5 +1,6 @@
 package io.capmarket.topology.core;
 
+import io.capmarket.schemas.AvroTrust;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
@@ -34,6 +35,11 @@ public final class Lifecycle {
     /** States in which the request holds a unit of its offer's capacity. */
     public static final Set<RequestState> ASSIGNED = EnumSet.of(RequestState.MATCHED, RequestState.ACCEPTED,
             RequestState.IN_PROGRESS);
+
+    static {
+        // copies of generated records with nested records load their classes by name
+        AvroTrust.install();
+    }
 
     private Lifecycle() {
     }

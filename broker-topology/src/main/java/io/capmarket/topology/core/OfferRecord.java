@@ -1,5 +1,6 @@
 package io.capmarket.topology.core;
 
+import io.capmarket.schemas.AvroTrust;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.LeadTimeFigures;
 import io.capmarket.schemas.topology.OfferState;
@@ -13,6 +14,11 @@ import java.nio.ByteBuffer;
 public final class OfferRecord {
 
     private static final int OUTCOME_BITS = Long.SIZE;
+
+    static {
+        // copies of generated records with nested records load their classes by name
+        AvroTrust.install();
+    }
 
     private OfferRecord() {
     }

@@ -1,5 +1,6 @@
 package io.capmarket.schemas.serde;
 
+import io.capmarket.schemas.AvroTrust;
 import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.registry.SchemaRegistryNotFoundException;
 import java.io.IOException;
@@ -50,7 +51,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     public AvroDeserializer(Class<T> type, SchemaRegistryClient client) {
         this.type = type;
         this.givenClient = client;
-        GeneratedTypesTrust.install();
+        AvroTrust.install();
     }
 
     @Override

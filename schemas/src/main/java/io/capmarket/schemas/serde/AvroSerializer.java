@@ -1,5 +1,6 @@
 package io.capmarket.schemas.serde;
 
+import io.capmarket.schemas.AvroTrust;
 import io.capmarket.schemas.registry.RegisteredSchema;
 import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.registry.SchemaRegistryException;
@@ -49,7 +50,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
     /** A serializer that shares {@code client}; {@code schema.registry.url} then becomes optional. */
     public AvroSerializer(SchemaRegistryClient client) {
         this.givenClient = client;
-        GeneratedTypesTrust.install();
+        AvroTrust.install();
     }
 
     @Override

@@ -1,0 +1,142 @@
+package io.capmarket.topology.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.Priority;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.Requester;
+import io.capmarket.schemas.RequesterKind;
+import io.capmarket.schemas.StatusTransition;
+import io.capmarket.schemas.SubmitRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LifecycleTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+    private static final Offer OFFER_A = new Offer("a", "team-a", "pg", 1, Map.of(), 5, 60_000, OfferStatus.ACTIVE);
+    private static final Offer OFFER_B = new Offer("b", "team-b", "pg", 1, Map.of(), 5, 60_000, OfferStatus.ACTIVE);
+
+    private static RequestStatus submitted() {
+        return Lifecycle.submitted(SubmitRequest.newBuilder()
+                .setRequestId("r1").setConsumerTeam("app").setRequestedBy(new Requester(RequesterKind.BOT, "ci-bot"))
+                .setCapability("pg").setCapabilityVersion(1).setParameters("{\"size\":\"s\"}")
+                .setConstraints(Map.of("region", List.of("eu-west"))).setPreferences(Map.of("tier", "gold"))
+                .setPriority(Priority.HIGH).setSubmittedAt(T0).setIdempotencyKey("k1").build(), T0);
+    }
+
+    private static FulfilmentEvent report(RequestStatus status, FulfilmentKind kind) {
+        return FulfilmentEvent.newBuilder().setRequestId("r1").setOfferId(status.getOfferId())
+                .setProducerId(status.getProducerId()).setCapability("pg").setAttempt(status.getAttempt())
+                .setKind(kind).setAt(T0).build();
+    }
+
+    @Test
+    void aSubmittedRequestCarriesTheCommandAndOneHistoryEntry() {
+        RequestStatus status = submitted();
+
+        assertThat(status.getState()).isEqualTo(RequestState.SUBMITTED);
+        assertThat(status.getAttempt()).isZero();
+        assertThat(status.getHistory()).extracting(StatusTransition::getState).containsExactly(RequestState.SUBMITTED);
+        assertThat(status.getIdempotencyKey()).isEqualTo("k1");
+        assertThat(Lifecycle.matchRequest(status)).isEqualTo(new MatchRequest("r1", "pg", 1,
+                Map.of("region", List.of("eu-west")), Map.of("tier", "gold"), java.util.Set.of()));
+    }
+
+    @Test
+    void eachMatchStartsANewAttempt() {
+        RequestStatus matched = Lifecycle.matched(submitted(), OFFER_A, T0.plusSeconds(1));
+
+        assertThat(matched.getAttempt()).isEqualTo(1);
+        assertThat(matched.getOfferId()).isEqualTo("a");
+        assertThat(matched.getProducerId()).isEqualTo("team-a");
+        assertThat(Lifecycle.isAssigned(matched)).isTrue();
+    }
+
+    @Test
+    void anOfferGivingUpIsExcludedFromLaterAttempts() {
+        RequestStatus matched = Lifecycle.matched(submitted(), OFFER_A, T0);
+
+        RequestStatus rejected = Lifecycle.offerGaveUp(matched, RequestState.REJECTED, "no capacity after all", T0);
+
+        assertThat(rejected.getState()).isEqualTo(RequestState.REJECTED);
+        assertThat(rejected.getTriedOffers()).containsExactly("a");
+        assertThat(Lifecycle.matchRequest(rejected).excludedOffers()).containsExactly("a");
+        assertThat(Lifecycle.isAssigned(rejected)).isFalse();
+        RequestStatus again = Lifecycle.matched(rejected, OFFER_B, T0);
+        assertThat(again.getAttempt()).isEqualTo(2);
+        assertThat(again.getHistory()).extracting(StatusTransition::getState)
+                .containsExactly(RequestState.SUBMITTED, RequestState.MATCHED, RequestState.REJECTED, RequestState.MATCHED);
+    }
+
+    @Test
+    void aRetryableFailureIsRecordedAsFailedButLeavesTheRequestOpen() {
+        RequestStatus matched = Lifecycle.matched(submitted(), OFFER_A, T0);
+
+        RequestStatus givenUp = Lifecycle.offerGaveUp(matched, RequestState.FAILED, "disk full (retryable)", T0);
+
+        assertThat(givenUp.getHistory().get(2).getState()).isEqualTo(RequestState.FAILED);
+        assertThat(Lifecycle.isTerminal(givenUp)).isFalse();
+    }
+
+    @Test
+    void attemptsAreExhaustedAtTheLimit() {
+        RequestStatus once = Lifecycle.matched(submitted(), OFFER_A, T0);
+        RequestStatus twice = Lifecycle.matched(Lifecycle.offerGaveUp(once, RequestState.REJECTED, "x", T0), OFFER_B, T0);
+
+        assertThat(Lifecycle.exhausted(once, 2)).isFalse();
+        assertThat(Lifecycle.exhausted(twice, 2)).isTrue();
+    }
+
+    @Test
+    void progressFromMatchedImpliesAcceptance() {
+        RequestStatus progressing = Lifecycle.inProgress(Lifecycle.matched(submitted(), OFFER_A, T0), "50%", T0);
+
+        assertThat(progressing.getHistory()).extracting(StatusTransition::getState).endsWith(RequestState.ACCEPTED,
+                RequestState.IN_PROGRESS);
+        assertThat(progressing.getHistory().get(3).getDetail()).isEqualTo("50%");
+    }
+
+    @Test
+    void reportsAreJudgedAgainstTheCurrentAttemptAndState() {
+        RequestStatus matched = Lifecycle.matched(submitted(), OFFER_A, T0);
+        RequestStatus accepted = Lifecycle.accepted(matched, T0);
+        RequestStatus fulfilled = Lifecycle.fulfilled(accepted, Map.of(), null, T0);
+
+        assertThat(Lifecycle.judge(matched, report(matched, FulfilmentKind.ACCEPTED))).isEqualTo(Lifecycle.Verdict.APPLY);
+        assertThat(Lifecycle.judge(accepted, report(accepted, FulfilmentKind.ACCEPTED))).isEqualTo(Lifecycle.Verdict.OUT_OF_ORDER);
+        assertThat(Lifecycle.judge(accepted, report(accepted, FulfilmentKind.REJECTED))).isEqualTo(Lifecycle.Verdict.OUT_OF_ORDER);
+        assertThat(Lifecycle.judge(accepted, report(accepted, FulfilmentKind.FULFILLED))).isEqualTo(Lifecycle.Verdict.APPLY);
+        FulfilmentEvent oldAttempt = FulfilmentEvent.newBuilder(report(matched, FulfilmentKind.FULFILLED)).setAttempt(0).build();
+        assertThat(Lifecycle.judge(accepted, oldAttempt)).isEqualTo(Lifecycle.Verdict.STALE);
+        FulfilmentEvent otherOffer = FulfilmentEvent.newBuilder(report(matched, FulfilmentKind.FULFILLED)).setOfferId("b").build();
+        assertThat(Lifecycle.judge(accepted, otherOffer)).isEqualTo(Lifecycle.Verdict.STALE);
+        assertThat(Lifecycle.judge(fulfilled, report(fulfilled, FulfilmentKind.FAILED))).isEqualTo(Lifecycle.Verdict.FINISHED);
+        FulfilmentEvent beforeAnyMatch = FulfilmentEvent.newBuilder(report(matched, FulfilmentKind.ACCEPTED)).setAttempt(0).build();
+        assertThat(Lifecycle.judge(submitted(), beforeAnyMatch)).isEqualTo(Lifecycle.Verdict.STALE);
+    }
+
+    @Test
+    void anSloBreachIsAFlagAndAHistoryEntryNotAStateChange() {
+        RequestStatus accepted = Lifecycle.accepted(Lifecycle.matched(submitted(), OFFER_A, T0), T0);
+
+        RequestStatus breached = Lifecycle.sloBreached(accepted, "promise passed", T0.plusSeconds(61));
+
+        assertThat(breached.getState()).isEqualTo(RequestState.ACCEPTED);
+        assertThat(breached.getSloBreached()).isTrue();
+        assertThat(breached.getHistory()).hasSize(accepted.getHistory().size() + 1);
+    }
+
+    @Test
+    void terminalStatesAreTheArchitecturesThree() {
+        assertThat(Lifecycle.TERMINAL).containsExactlyInAnyOrder(RequestState.FULFILLED, RequestState.FAILED, RequestState.CANCELLED);
+        assertThat(Lifecycle.isTerminal(Lifecycle.cancelled(submitted(), "x", T0))).isTrue();
+        assertThat(Lifecycle.isTerminal(Lifecycle.waiting(submitted(), "no offer", T0))).isFalse();
+    }
+}

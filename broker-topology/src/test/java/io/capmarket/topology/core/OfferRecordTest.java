@@ -1,0 +1,73 @@
+package io.capmarket.topology.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.ProducerApproval;
+import io.capmarket.schemas.topology.OfferState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class OfferRecordTest {
+
+    private static final CapabilityOffer OFFER = CapabilityOffer.newBuilder().setOfferId("pg-eu").setProducerId("db")
+            .setCapability("postgres-database").setCapabilityVersion(1).setParameterSchema("{}").setOutputSchema("{}")
+            .setAttributes(Map.of("region", "eu-west")).setLeadTimeSloMs(60_000).setCapacity(2)
+            .setStatus(OfferStatus.ACTIVE).setUpdatedAt(Instant.EPOCH).build();
+
+    @Test
+    void loadFollowsAssignmentsAndReleases() {
+        OfferState state = OfferRecord.assigned(OfferRecord.assigned(OfferRecord.fresh(OFFER)));
+        assertThat(OfferRecord.load(state)).isEqualTo(new OfferLoad(2, null, 0.0));
+
+        OfferState released = OfferRecord.released(state, OfferRecord.Outcome.SUCCESS, 12_000);
+
+        assertThat(released.getInFlight()).isEqualTo(1);
+        assertThat(OfferRecord.load(released).observedP95Ms()).isBetween(11_900L, 12_100L);
+        assertThat(OfferRecord.observed(released).getSamples()).isEqualTo(1);
+    }
+
+    @Test
+    void theFailureRateCoversTheLast64Outcomes() {
+        OfferState state = OfferRecord.fresh(OFFER);
+        for (int i = 0; i < 100; i++) {
+            state = OfferRecord.released(OfferRecord.assigned(state), OfferRecord.Outcome.FAILURE, 0);
+        }
+        for (int i = 0; i < 32; i++) {
+            state = OfferRecord.released(OfferRecord.assigned(state), OfferRecord.Outcome.SUCCESS, 1_000);
+        }
+
+        assertThat(OfferRecord.failureRate(state)).isEqualTo(0.5);
+    }
+
+    @Test
+    void cancellationsSayNothingAboutTheOffer() {
+        OfferState state = OfferRecord.released(OfferRecord.assigned(OfferRecord.fresh(OFFER)), OfferRecord.Outcome.NEUTRAL, 0);
+
+        assertThat(state.getOutcomes()).isZero();
+        assertThat(state.getInFlight()).isZero();
+    }
+
+    @Test
+    void releasingNeverGoesBelowZero() {
+        assertThat(OfferRecord.released(OfferRecord.fresh(OFFER), OfferRecord.Outcome.FAILURE, 0).getInFlight()).isZero();
+    }
+
+    @Test
+    void offerRulesNameWhatIsWrong() {
+        ProducerApproval approval = new ProducerApproval("db", List.of("postgres-database"), "admin", Instant.EPOCH);
+        ProducerApproval any = new ProducerApproval("db", List.of("*"), "admin", Instant.EPOCH);
+
+        assertThat(OfferRules.refusal(OFFER, approval)).isEmpty();
+        assertThat(OfferRules.refusal(CapabilityOffer.newBuilder(OFFER).setCapability("Postgres_DB").build(), any))
+                .contains("capability must be kebab-case, but was 'Postgres_DB'");
+        assertThat(OfferRules.refusal(CapabilityOffer.newBuilder(OFFER).setCapacity(0).build(), approval))
+                .contains("capacity must be greater than 0, but was 0");
+        assertThat(OfferRules.refusal(CapabilityOffer.newBuilder(OFFER).setLeadTimeSloMs(0).build(), approval))
+                .contains("leadTimeSloMs must be greater than 0, but was 0");
+        assertThat(OfferRules.refusal(OFFER, null)).get().asString().contains("not approved");
+    }
+}

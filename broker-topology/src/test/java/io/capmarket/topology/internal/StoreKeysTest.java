@@ -1,0 +1,45 @@
+package io.capmarket.topology.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.Priority;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class StoreKeysTest {
+
+    private static final Instant T = Instant.parse("2026-11-26T10:00:00Z");
+
+    @Test
+    void waitlistKeysSortByPriorityThenAge() {
+        String lowOld = StoreKeys.waiting("pg", Priority.LOW, T, "a");
+        String normalNew = StoreKeys.waiting("pg", Priority.NORMAL, T.plusSeconds(5), "b");
+        String normalOld = StoreKeys.waiting("pg", Priority.NORMAL, T, "c");
+        String critical = StoreKeys.waiting("pg", Priority.CRITICAL, T.plusSeconds(9), "d");
+
+        List<String> sorted = Stream.of(lowOld, normalNew, normalOld, critical).sorted().toList();
+
+        assertThat(sorted).containsExactly(critical, normalOld, normalNew, lowOld);
+        assertThat(sorted).allSatisfy(k -> assertThat(k).startsWith(StoreKeys.waitPrefix("pg")));
+    }
+
+    @Test
+    void deadlinesSortByDueTimeAndRoundTrip() {
+        String early = StoreKeys.deadline(T, StoreKeys.Deadline.Kind.ACCEPT, 1, "r/with/slashes");
+        String late = StoreKeys.deadline(T.plusMillis(1), StoreKeys.Deadline.Kind.SLO, 2, "r2");
+
+        assertThat(early).isLessThan(late);
+        assertThat(early).isLessThan(StoreKeys.dueBy(T)).isGreaterThan(StoreKeys.earliest());
+        assertThat(late).isGreaterThan(StoreKeys.dueBy(T));
+        assertThat(StoreKeys.parseDeadline(early))
+                .isEqualTo(new StoreKeys.Deadline(T, StoreKeys.Deadline.Kind.ACCEPT, 1, "r/with/slashes"));
+    }
+
+    @Test
+    void aCapabilitysOffersShareAPrefixOthersDoNot() {
+        assertThat(StoreKeys.offer("pg", "o1")).startsWith(StoreKeys.offerPrefix("pg"));
+        assertThat(StoreKeys.offer("pg-extra", "o1")).doesNotStartWith(StoreKeys.offerPrefix("pg"));
+    }
+}
