@@ -1,0 +1,287 @@
+package io.capmarket.topology.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.Priority;
+import io.capmarket.schemas.ProducerApproval;
+import io.capmarket.schemas.ProducerHeartbeat;
+import io.capmarket.schemas.RequestCommand;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.Requester;
+import io.capmarket.schemas.RequesterKind;
+import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.topics.Topic;
+import io.capmarket.schemas.topics.TopicProvisioner;
+import io.capmarket.schemas.topics.TopicSpec;
+import io.capmarket.schemas.topics.Topics;
+import io.capmarket.testkit.kafka.KafkaBroker;
+import io.capmarket.testkit.kafka.KafkaBrokerExtension;
+import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
+import io.capmarket.testkit.registry.SchemaRegistryExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two topology instances share the work on a real broker and registry while thousands of
+ * requests flow; one runs in a child process and is killed without warning mid-stream. The test
+ * plays the producers: it accepts and fulfils every assignment, and keeps its own count of
+ * unfinished work per offer, which can only lag the topology's, so any count above an offer's
+ * capacity proves a double booking.
+ */
+@ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
+class TopologyFailoverIT {
+
+    private static final int CAPABILITIES = 8;
+    private static final int PRODUCERS = 4;
+    private static final int CAPACITY = 4;
+    private static final int REQUESTS = 4_000;
+
+    private final KafkaBroker broker;
+    private final EmbeddedSchemaRegistry registry;
+    private final String prefix = "fo-" + UUID.randomUUID().toString().substring(0, 8) + ".";
+    private final Topics topics;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+
+    private final Map<String, RequestStatus> latest = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> inFlightByOffer = new ConcurrentHashMap<>();
+    private final Map<String, Integer> assignedAttempts = new ConcurrentHashMap<>();
+    private final List<String> violations = new CopyOnWriteArrayList<>();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+    TopologyFailoverIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
+        this.broker = broker;
+        this.registry = registry;
+        this.topics = Topics.builder().prefix(prefix).partitions(4)
+                .serdeConfig(Map.of("schema.registry.url", registry.url())).build();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        running.set(false);
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            resources.get(i).close();
+        }
+    }
+
+    @Test
+    void aKilledInstanceLosesNothingAndNeverDoubleBooks() throws Exception {
+        provision();
+        publishOffers();
+        Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "failover");
+        String applicationId = prefix + "topology";
+
+        KafkaStreams inJvm = TopologyInstance.start(broker.bootstrapServers(), registry.url(), prefix, applicationId,
+                state.resolve("a"));
+        resources.add(() -> inJvm.close(Duration.ofSeconds(20)));
+        Process child = startChild(applicationId, state.resolve("b"));
+        resources.add(() -> child.destroyForcibly().waitFor());
+        await().atMost(Duration.ofSeconds(60)).until(() -> inJvm.state() == KafkaStreams.State.RUNNING);
+
+        startProducers();
+        startStatusReader();
+        submitRequests();
+
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> count(RequestState.FULFILLED) >= REQUESTS / 4);
+        long fulfilledAtKill = count(RequestState.FULFILLED);
+        child.destroyForcibly().waitFor();
+
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500))
+                .until(() -> count(RequestState.FULFILLED) == REQUESTS || !failures.isEmpty());
+
+        System.out.printf("failover: %d requests, %d fulfilled when the child was killed, %d fulfilled in the end, "
+                + "%d assignments, max in flight per offer %d (capacity %d), %d violations%n",
+                REQUESTS, fulfilledAtKill, count(RequestState.FULFILLED), assignedAttempts.size(), maxInFlight.get(),
+                CAPACITY, violations.size());
+        assertThat(failures).isEmpty();
+        assertThat(latest).hasSize(REQUESTS);
+        assertThat(latest.values()).as(() -> "final states " + statesByCount())
+                .allSatisfy(s -> assertThat(s.getState()).isEqualTo(RequestState.FULFILLED));
+        assertThat(violations).isEmpty();
+        assertThat(maxInFlight.get()).isLessThanOrEqualTo(CAPACITY);
+        assertThat(fulfilledAtKill).isLessThan(REQUESTS);
+    }
+
+    private long count(RequestState state) {
+        return latest.values().stream().filter(s -> s.getState() == state).count();
+    }
+
+    private void provision() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            List<TopicSpec> specs = new ArrayList<>(topics.sharedSpecs());
+            IntStream.range(0, PRODUCERS).forEach(p -> specs.add(topics.assignments(producer(p)).spec()));
+            new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(specs);
+        }
+    }
+
+    private void publishOffers() {
+        Instant now = Instant.now();
+        try (KafkaProducer<String, ProducerApproval> approvals = producer(topics.producers());
+                KafkaProducer<String, ProducerHeartbeat> heartbeats = producer(topics.heartbeats());
+                KafkaProducer<String, CapabilityOffer> offers = producer(topics.offers())) {
+            for (int p = 0; p < PRODUCERS; p++) {
+                approvals.send(new ProducerRecord<>(topics.producers().name(), producer(p),
+                        new ProducerApproval(producer(p), List.of("*"), "admin", now)));
+                heartbeats.send(new ProducerRecord<>(topics.heartbeats().name(), producer(p),
+                        new ProducerHeartbeat(producer(p), "it", now, 0, true)));
+            }
+            approvals.flush();
+            heartbeats.flush();
+            for (int c = 0; c < CAPABILITIES; c++) {
+                for (int p : new int[] {c % PRODUCERS, (c + 1) % PRODUCERS}) {
+                    String offerId = "cap-" + c + "-by-" + producer(p);
+                    offers.send(new ProducerRecord<>(topics.offers().name(), offerId, CapabilityOffer.newBuilder()
+                            .setOfferId(offerId).setProducerId(producer(p)).setCapability("cap-" + c)
+                            .setCapabilityVersion(1).setParameterSchema("{}").setOutputSchema("{}")
+                            .setAttributes(Map.of()).setLeadTimeSloMs(600_000).setCapacity(CAPACITY)
+                            .setStatus(OfferStatus.ACTIVE).setUpdatedAt(now).build()));
+                }
+            }
+        }
+    }
+
+    private void submitRequests() {
+        try (KafkaProducer<String, RequestCommand> requests = producer(topics.requests())) {
+            for (int i = 0; i < REQUESTS; i++) {
+                String id = "req-" + i;
+                requests.send(new ProducerRecord<>(topics.requests().name(), id, new RequestCommand(SubmitRequest.newBuilder()
+                        .setRequestId(id).setConsumerTeam("app").setRequestedBy(new Requester(RequesterKind.BOT, "load"))
+                        .setCapability("cap-" + (i % CAPABILITIES)).setCapabilityVersion(1).setParameters("{}")
+                        .setConstraints(Map.of()).setPreferences(Map.of()).setPriority(Priority.NORMAL)
+                        .setSubmittedAt(Instant.now()).build())));
+            }
+        }
+    }
+
+    /** Plays every producer: accepts and fulfils each assignment, checking capacity as it goes. */
+    private void startProducers() {
+        KafkaConsumer<String, Assignment> consumer = consumer(topics.assignments(producer(0)), "producers");
+        consumer.subscribe(IntStream.range(0, PRODUCERS).mapToObj(p -> topics.assignments(producer(p)).name()).toList());
+        KafkaProducer<String, FulfilmentEvent> reports = producer(topics.fulfilment());
+        background("producers", () -> {
+            for (ConsumerRecord<String, Assignment> record : consumer.poll(Duration.ofMillis(100))) {
+                Assignment a = record.value();
+                AtomicInteger inFlight = inFlightByOffer.computeIfAbsent(a.getOfferId(), o -> new AtomicInteger());
+                if (a.getAction() == AssignmentAction.CANCEL) {
+                    continue;
+                }
+                Integer before = assignedAttempts.put(a.getRequestId() + "#" + a.getAttempt(), a.getAttempt());
+                if (before != null) {
+                    violations.add("assigned twice: " + a.getRequestId() + " attempt " + a.getAttempt());
+                }
+                int now = inFlight.incrementAndGet();
+                maxInFlight.accumulateAndGet(now, Math::max);
+                if (now > CAPACITY) {
+                    violations.add(a.getOfferId() + " has " + now + " in flight, capacity " + CAPACITY);
+                }
+                reports.send(new ProducerRecord<>(topics.fulfilment().name(), a.getRequestId(), report(a, FulfilmentKind.ACCEPTED)));
+                reports.send(new ProducerRecord<>(topics.fulfilment().name(), a.getRequestId(), report(a, FulfilmentKind.FULFILLED)));
+                inFlight.decrementAndGet();
+            }
+            reports.flush();
+        }, () -> {
+            consumer.close();
+            reports.close();
+        });
+    }
+
+    private void startStatusReader() {
+        KafkaConsumer<String, RequestStatus> consumer = consumer(topics.requestStatus(), "status-reader");
+        consumer.subscribe(Set.of(topics.requestStatus().name()));
+        background("status-reader", () -> consumer.poll(Duration.ofMillis(100))
+                .forEach(record -> latest.put(record.key(), record.value())), consumer::close);
+    }
+
+    private void background(String name, Runnable step, Runnable close) {
+        Thread thread = new Thread(() -> {
+            try {
+                while (running.get()) {
+                    step.run();
+                }
+            } catch (RuntimeException e) {
+                failures.add(e);
+            } finally {
+                close.run();
+            }
+        }, name);
+        thread.start();
+        resources.add(() -> {
+            running.set(false);
+            thread.join(30_000);
+        });
+    }
+
+    private static FulfilmentEvent report(Assignment a, FulfilmentKind kind) {
+        return FulfilmentEvent.newBuilder().setRequestId(a.getRequestId()).setOfferId(a.getOfferId())
+                .setProducerId(a.getProducerId()).setCapability(a.getCapability()).setAttempt(a.getAttempt())
+                .setKind(kind).setOutputs(kind == FulfilmentKind.FULFILLED ? Map.of("ref", "vault:" + a.getRequestId()) : Map.of())
+                .setAt(Instant.now()).build();
+    }
+
+    private Process startChild(String applicationId, Path stateDir) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path log = Path.of(System.getProperty("java.io.tmpdir"), "failover-child-" + applicationId + ".log");
+        return new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                TopologyInstance.class.getName(), broker.bootstrapServers(), registry.url(), prefix, applicationId,
+                stateDir.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static String producer(int p) {
+        return "team-" + p;
+    }
+
+    private <V> KafkaProducer<String, V> producer(Topic<String, V> topic) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 5),
+                topic.keySerde().serializer(), topic.valueSerde().serializer());
+    }
+
+    private <V> KafkaConsumer<String, V> consumer(Topic<String, V> topic, String group) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, prefix + group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    }
+
+    private String statesByCount() {
+        return latest.values().stream().collect(Collectors.groupingBy(RequestStatus::getState, Collectors.counting())).toString();
+    }
+}
