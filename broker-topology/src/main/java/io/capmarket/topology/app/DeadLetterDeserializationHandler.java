@@ -1,0 +1,40 @@
+package io.capmarket.topology.app;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A record that cannot be read goes to the dead-letters topic as it was, and the task resumes;
+ * a registry outage fails the thread instead (see {@link DeadLetters}).
+ */
+public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterDeserializationHandler.class);
+
+    private DeadLetters deadLetters;
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        deadLetters = DeadLetters.from(configs);
+    }
+
+    @Override
+    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+        if (DeadLetters.isRegistryOutage(exception)) {
+            LOG.warn("cannot read {}-{}@{} while the schema registry is unavailable; failing the thread so the record is retried: {}",
+                    record.topic(), record.partition(), record.offset(), exception.getMessage());
+            return Response.fail();
+        }
+        String reason = DeadLetters.DESERIALIZATION + ": " + DeadLetters.describe(exception);
+        LOG.warn("dead-lettering {}-{}@{} to {}: {}", record.topic(), record.partition(), record.offset(),
+                deadLetters.topic(), reason);
+        deadLetters.counted(DeadLetters.DESERIALIZATION);
+        return Response.resume(List.of(deadLetters.record(record.key(), record.value(), record.headers(), record.topic(),
+                record.partition(), record.offset(), reason, exception)));
+    }
+}

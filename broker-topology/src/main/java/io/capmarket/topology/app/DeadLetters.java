@@ -1,0 +1,166 @@
+package io.capmarket.topology.app;
+
+import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
+import io.capmarket.schemas.serde.AvroDeserializationException;
+import io.capmarket.schemas.topics.DeadLetterHeaders;
+import io.capmarket.topology.EngineEvents;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Poison records go to the dead-letters topic with their original key and value bytes and
+ * {@link DeadLetterHeaders}, and the topology keeps running; a registry outage is not poison
+ * (the record is fine) and fails the stream thread instead, which the uncaught-exception
+ * handler replaces, so the record is retried.
+ *
+ * <p>The three Kafka Streams handlers ({@link DeadLetterDeserializationHandler},
+ * {@link DeadLetterProcessingHandler}, {@link DeadLetterProductionHandler}) are created by Kafka
+ * from their class names and configured with the Streams properties. They read the topic from
+ * Kafka's own {@value StreamsConfig#ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG} and report each
+ * dead letter to the {@link EngineEvents} found under {@value #EVENTS_CONFIG}: an object in the
+ * properties, not a static, so two applications in one JVM count separately.
+ */
+public final class DeadLetters {
+
+    /** Streams property holding the {@link EngineEvents} told of each dead letter. */
+    public static final String EVENTS_CONFIG = "capmarket.dead-letters.events";
+    /** Streams property holding the {@link Clock} that stamps dead letters (default: system UTC). */
+    public static final String CLOCK_CONFIG = "capmarket.dead-letters.clock";
+    /** The component named in the {@link DeadLetterHeaders#COMPONENT} header. */
+    public static final String COMPONENT = "topology";
+
+    /** Reason (metric tag) of a record that could not be read. */
+    public static final String DESERIALIZATION = "deserialization";
+    /** Reason (metric tag) of a record whose processing threw. */
+    public static final String PROCESSING = "processing";
+    /** Reason (metric tag) of a result that could not be serialized. */
+    public static final String SERIALIZATION = "serialization";
+
+    private final String topic;
+    private final EngineEvents events;
+    private final Clock clock;
+
+    private DeadLetters(String topic, EngineEvents events, Clock clock) {
+        this.topic = topic;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /**
+     * Adds the handlers, the dead-letters topic and the events hook to Streams properties.
+     *
+     * @param props the Streams properties to complete
+     * @param deadLetterTopic the dead-letters topic's name
+     * @param events told of each dead letter
+     */
+    public static void configure(Properties props, String deadLetterTopic, EngineEvents events) {
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName());
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);
+        props.put(EVENTS_CONFIG, events);
+    }
+
+    /** Reads the handler settings from the configs Kafka passes to {@code configure}. */
+    static DeadLetters from(Map<String, ?> configs) {
+        Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
+        if (topic == null || topic.toString().isBlank()) {
+            throw new ConfigException(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topic,
+                    "capmarket's dead-letter handlers need the dead-letters topic name");
+        }
+        Object events = configs.get(EVENTS_CONFIG);
+        if (events != null && !(events instanceof EngineEvents)) {
+            throw new ConfigException(EVENTS_CONFIG, events, "must be an " + EngineEvents.class.getName() + " instance");
+        }
+        Object clock = configs.get(CLOCK_CONFIG);
+        if (clock != null && !(clock instanceof Clock)) {
+            throw new ConfigException(CLOCK_CONFIG, clock, "must be a " + Clock.class.getName() + " instance");
+        }
+        return new DeadLetters(topic.toString(), events == null ? EngineEvents.NONE : (EngineEvents) events,
+                clock == null ? Clock.systemUTC() : (Clock) clock);
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    /**
+     * The dead letter: original key and value, original headers, then capmarket's.
+     *
+     * @param sourceTopic null when not known (a punctuation)
+     * @param partition -1 when not known
+     * @param offset -1 when not known
+     */
+    ProducerRecord<byte[], byte[]> record(byte[] key, byte[] value, Headers original, String sourceTopic, int partition,
+            long offset, String reason, Throwable exception) {
+        RecordHeaders headers = new RecordHeaders();
+        if (original != null) {
+            for (Header header : original) {
+                headers.add(header);
+            }
+        }
+        if (sourceTopic != null) {
+            put(headers, DeadLetterHeaders.SOURCE_TOPIC, sourceTopic);
+        }
+        if (partition >= 0) {
+            put(headers, DeadLetterHeaders.SOURCE_PARTITION, Integer.toString(partition));
+        }
+        if (offset >= 0) {
+            put(headers, DeadLetterHeaders.SOURCE_OFFSET, Long.toString(offset));
+        }
+        put(headers, DeadLetterHeaders.REASON, reason);
+        if (exception != null) {
+            put(headers, DeadLetterHeaders.EXCEPTION, exception.getClass().getName());
+        }
+        put(headers, DeadLetterHeaders.COMPONENT, COMPONENT);
+        put(headers, DeadLetterHeaders.AT, Long.toString(clock.millis()));
+        return new ProducerRecord<>(topic, null, null, key, value, headers);
+    }
+
+    void counted(String reason) {
+        try {
+            events.deadLettered(reason);
+        } catch (RuntimeException e) {
+            // metrics must never turn a handled poison record into a failed thread
+        }
+    }
+
+    private static void put(RecordHeaders headers, String name, String value) {
+        headers.remove(name);
+        headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** True when the cause chain holds a registry outage: the record is fine, only the registry is away. */
+    static boolean isRegistryOutage(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof SchemaRegistryUnavailableException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Why a record failed, in words: this library's reason when one of its serdes says, else the message. */
+    static String describe(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof AvroDeserializationException avro) {
+                return avro.reason();
+            }
+        }
+        String message = failure.getMessage();
+        return message == null || message.isBlank() ? failure.getClass().getSimpleName() : message;
+    }
+}

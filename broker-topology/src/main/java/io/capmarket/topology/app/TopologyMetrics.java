@@ -1,0 +1,170 @@
+package io.capmarket.topology.app;
+
+import io.capmarket.topology.EngineEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The topology's metrics: what the engine does ({@link EngineEvents}), dead letters, stream
+ * thread replacements, Kafka Streams' own metrics and the JVM's, in one Micrometer registry.
+ *
+ * <table>
+ *   <caption>Prometheus names</caption>
+ *   <tr><td>{@code capmarket_requests_submitted_total{capability}}</td><td>requests submitted (duplicates excluded)</td></tr>
+ *   <tr><td>{@code capmarket_matches_total{capability,producer,rematch}}</td><td>requests matched to an offer</td></tr>
+ *   <tr><td>{@code capmarket_waiting{capability}}</td><td>requests waiting for an offer, as seen by this instance</td></tr>
+ *   <tr><td>{@code capmarket_requests_finished_total{capability,state}}</td><td>requests FULFILLED, FAILED or CANCELLED</td></tr>
+ *   <tr><td>{@code capmarket_slo_breaches_total{capability,producer}}</td><td>work past the offer's lead-time promise</td></tr>
+ *   <tr><td>{@code capmarket_accept_deadline_missed_total{capability,producer}}</td><td>assignments not accepted in time</td></tr>
+ *   <tr><td>{@code capmarket_ignored_events_total{reason}}</td><td>inputs recorded but not applied</td></tr>
+ *   <tr><td>{@code capmarket_dead_letters_total{reason}}</td><td>records sent to dead-letters (deserialization, processing, serialization)</td></tr>
+ *   <tr><td>{@code capmarket_stream_thread_replacements_total{exception}}</td><td>stream threads replaced after a failure</td></tr>
+ * </table>
+ *
+ * <p>Counters count per instance and, under exactly-once, count an attempt: a record handled in a
+ * transaction that is later aborted is counted again when it is processed again. Thread-safe;
+ * no method throws.
+ */
+public final class TopologyMetrics implements EngineEvents, AutoCloseable {
+
+    private static final String UNKNOWN = "unknown";
+
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> waiting = new ConcurrentHashMap<>();
+    private final List<AutoCloseable> bindings = new CopyOnWriteArrayList<>();
+
+    /** Metrics recorded in {@code registry}. */
+    public TopologyMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** The registry the metrics are in. */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Adds JVM memory, GC, thread, class-loading, CPU and uptime metrics. */
+    public TopologyMetrics bindJvm() {
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+        bindings.add(gc);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        return this;
+    }
+
+    /** Adds Kafka Streams' own metrics (and its clients') for {@code streams}, until {@link #close()}. */
+    public TopologyMetrics bind(KafkaStreams streams) {
+        KafkaStreamsMetrics metrics = new KafkaStreamsMetrics(streams);
+        metrics.bindTo(registry);
+        bindings.add(metrics);
+        return this;
+    }
+
+    @Override
+    public void submitted(String capability) {
+        count("capmarket.requests.submitted", "capability", capability);
+    }
+
+    @Override
+    public void matched(String capability, String producerId, boolean rematch) {
+        count("capmarket.matches", "capability", capability, "producer", producerId, "rematch", Boolean.toString(rematch));
+    }
+
+    @Override
+    public void waiting(String capability) {
+        waitingGauge(capability).incrementAndGet();
+    }
+
+    @Override
+    public void stoppedWaiting(String capability) {
+        // after a rebalance this instance may see a request stop waiting that it never saw start
+        waitingGauge(capability).getAndUpdate(n -> Math.max(0, n - 1));
+    }
+
+    @Override
+    public void finished(String capability, String state) {
+        count("capmarket.requests.finished", "capability", capability, "state", state);
+    }
+
+    @Override
+    public void sloBreached(String capability, String producerId) {
+        count("capmarket.slo.breaches", "capability", capability, "producer", producerId);
+    }
+
+    @Override
+    public void acceptDeadlineMissed(String capability, String producerId) {
+        count("capmarket.accept.deadline.missed", "capability", capability, "producer", producerId);
+    }
+
+    @Override
+    public void ignored(String reason) {
+        count("capmarket.ignored.events", "reason", reason);
+    }
+
+    @Override
+    public void deadLettered(String reason) {
+        count("capmarket.dead.letters", "reason", reason);
+    }
+
+    /** A stream thread died of {@code failure} and is being replaced. */
+    public void threadReplaced(Throwable failure) {
+        count("capmarket.stream.thread.replacements", "exception", failure == null ? UNKNOWN : failure.getClass().getSimpleName());
+    }
+
+    private AtomicLong waitingGauge(String capability) {
+        return waiting.computeIfAbsent(orUnknown(capability), c -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("capmarket.waiting", value, AtomicLong::get)
+                    .description("requests waiting for an offer, as seen by this instance")
+                    .tag("capability", c)
+                    .register(registry);
+            return value;
+        });
+    }
+
+    private void count(String name, String... tags) {
+        try {
+            for (int i = 1; i < tags.length; i += 2) {
+                tags[i] = orUnknown(tags[i]);
+            }
+            Counter.builder(name).tags(tags).register(registry).increment();
+        } catch (RuntimeException e) {
+            // metrics must never fail a stream thread
+        }
+    }
+
+    private static String orUnknown(String value) {
+        return value == null || value.isEmpty() ? UNKNOWN : value;
+    }
+
+    /** Unbinds Kafka Streams and GC metrics; the registry itself is the caller's. */
+    @Override
+    public void close() {
+        for (AutoCloseable binding : bindings) {
+            try {
+                binding.close();
+            } catch (Exception e) {
+                // closing metrics must not hide the reason for closing
+            }
+        }
+        bindings.clear();
+    }
+}
