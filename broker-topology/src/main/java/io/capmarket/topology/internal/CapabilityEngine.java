@@ -57,6 +57,8 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     /** Waiting requests examined per capability and drain, so a long waitlist cannot stall the task. */
     static final int DRAIN_BATCH = 1_000;
+    /** How often decoded scorecard states are written back; about Kafka Streams' exactly-once commit interval. */
+    static final Duration SCORE_FLUSH_INTERVAL = Duration.ofMillis(100);
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final Matcher matcher;
@@ -101,6 +103,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         dirtyCatalogs.addAll(offers.capabilities());
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, t -> tick());
         context.schedule(settings.scorecardInterval(), PunctuationType.WALL_CLOCK_TIME, t -> publishScores());
+        context.schedule(SCORE_FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> scores.flush());
     }
 
     @Override

@@ -21,6 +21,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Scorecard state per capability (key {@code capability}) and per producer of it (key
  * {@code capability/producerId}), stored encoded with {@link ScoreStateCodec}.
+ *
+ * <p>Decoding and encoding a busy state on every event would cost more than matching itself, so
+ * states are kept decoded while the task runs and written back by {@link #flush()}, which the
+ * engine calls on a short wall-clock interval. A crash can therefore lose the scorecard events of
+ * that interval (the request state itself is never affected); scorecards are statistics, and
+ * they remain consistent, just slightly short.
  */
 final class ScoreBook {
 
@@ -28,6 +34,8 @@ final class ScoreBook {
 
     private final KeyValueStore<String, byte[]> store;
     private final Duration window;
+    private final Map<String, ScoreState> decoded = new java.util.HashMap<>();
+    private final java.util.Set<String> dirty = new java.util.HashSet<>();
 
     ScoreBook(KeyValueStore<String, byte[]> store, Duration window) {
         this.store = store;
@@ -64,24 +72,34 @@ final class ScoreBook {
                 .build();
     }
 
+    /** Writes every state changed since the last flush to the store. */
+    void flush() {
+        for (String key : dirty) {
+            store.put(key, ScoreStateCodec.encode(decoded.get(key)));
+        }
+        dirty.clear();
+    }
+
     private void update(String key, Consumer<ScoreState> event) {
-        ScoreState state = state(key);
-        event.accept(state);
-        store.put(key, ScoreStateCodec.encode(state));
+        event.accept(state(key));
+        dirty.add(key);
     }
 
     private ScoreState state(String key) {
-        byte[] bytes = store.get(key);
-        return bytes == null ? new ScoreState(window) : ScoreStateCodec.decode(bytes, window);
+        return decoded.computeIfAbsent(key, k -> {
+            byte[] bytes = store.get(k);
+            return bytes == null ? new ScoreState(window) : ScoreStateCodec.decode(bytes, window);
+        });
     }
 
     private Map<String, ScoreState> producers(String capability) {
+        flush();
         Map<String, ScoreState> producers = new TreeMap<>();
         String prefix = capability + "/";
         try (KeyValueIterator<String, byte[]> scan = store.prefixScan(prefix, KEYS)) {
             while (scan.hasNext()) {
                 KeyValue<String, byte[]> entry = scan.next();
-                producers.put(entry.key.substring(prefix.length()), ScoreStateCodec.decode(entry.value, window));
+                producers.put(entry.key.substring(prefix.length()), state(entry.key));
             }
         }
         return producers;

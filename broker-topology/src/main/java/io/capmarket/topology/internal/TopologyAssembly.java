@@ -116,7 +116,7 @@ public final class TopologyAssembly {
         Serde<Assignment> assignments = avro(Assignment.class);
         outputs.get(TopologyNames.ENGINE_OUTPUT + "instruction")
                 .mapValues(out -> ((EngineOutput.Instruction) out).assignment(), Named.as(TopologyNames.ENGINE_OUTPUT + "assignments"))
-                .to((requestId, assignment, context) -> topics.assignments(assignment.getProducerId()).name(),
+                .to((requestId, assignment, context) -> topics.assignmentsName(assignment.getProducerId()),
                         Produced.with(Serdes.String(), assignments).withName(TopologyNames.ASSIGNMENT_SINK));
         outputs.get(TopologyNames.ENGINE_OUTPUT + "catalog")
                 .mapValues(out -> ((EngineOutput.Catalog) out).view(), Named.as(TopologyNames.ENGINE_OUTPUT + "views"))
@@ -150,8 +150,10 @@ public final class TopologyAssembly {
     }
 
     private <V> StoreBuilder<?> store(String name, Serde<V> valueSerde) {
+        // the record cache coalesces repeated writes of hot keys (a capability's counters and offers)
+        // into one changelog record per commit
         return Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(name, DslStoreFormat.PLAIN)),
-                Serdes.String(), valueSerde);
+                Serdes.String(), valueSerde).withCachingEnabled();
     }
 
     private <V extends SpecificRecord> Serde<V> avro(Class<V> type) {

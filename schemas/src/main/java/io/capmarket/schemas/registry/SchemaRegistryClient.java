@@ -45,7 +45,8 @@ public final class SchemaRegistryClient {
     private final HttpClient http;
     private final Clock clock;
     private final Optional<String> authorization;
-    private final Map<String, Map<String, RegisteredSchema>> bySubjectAndSchema = new ConcurrentHashMap<>();
+    // keyed by the Schema itself: Avro caches its hash, and the same instance compares by identity first
+    private final Map<String, Map<Schema, RegisteredSchema>> bySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
     private final Map<String, CachedLatest> latestBySubject = new ConcurrentHashMap<>();
 
@@ -95,7 +96,7 @@ public final class SchemaRegistryClient {
         byId.putIfAbsent(id, schema);
         // the version is unknown until looked up; cache by id only
         bySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
-                .putIfAbsent(schema.toString(), new RegisteredSchema(subject, id, -1, schema));
+                .putIfAbsent(schema, new RegisteredSchema(subject, id, -1, schema));
         return id;
     }
 
@@ -111,7 +112,7 @@ public final class SchemaRegistryClient {
             return cached;
         }
         RegisteredSchema found = registered(call("POST", "/subjects/" + encode(subject), schemaBody(schema)), subject);
-        bySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema.toString(), found);
+        bySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema, found);
         byId.putIfAbsent(found.id(), found.schema());
         return found;
     }
@@ -214,8 +215,8 @@ public final class SchemaRegistryClient {
     }
 
     private RegisteredSchema cached(String subject, Schema schema) {
-        Map<String, RegisteredSchema> subjectCache = bySubjectAndSchema.get(subject);
-        return subjectCache == null ? null : subjectCache.get(schema.toString());
+        Map<Schema, RegisteredSchema> subjectCache = bySubjectAndSchema.get(subject);
+        return subjectCache == null ? null : subjectCache.get(schema);
     }
 
     private static RegisteredSchema registered(JsonNode node, String subject) {

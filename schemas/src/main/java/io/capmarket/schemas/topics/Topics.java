@@ -112,6 +112,11 @@ public final class Topics {
         return requests;
     }
 
+    /** The name of one producer's assignments topic, without building its serdes. */
+    public String assignmentsName(String producerId) {
+        return prefix + ASSIGNMENTS_BASE + TopicNames.requireLegal("producerId", producerId);
+    }
+
     /** One producer's assignments by requestId, so ACLs can confine a producer to its own work. */
     public Topic<String, Assignment> assignments(String producerId) {
         String base = ASSIGNMENTS_BASE + TopicNames.requireLegal("producerId", producerId);
