@@ -83,10 +83,6 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
 
     private void refuse(Record<String, CapabilityOffer> record, String reason) {
         events.deadLettered(reason);
-        byte[] key = record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        byte[] value = offerSerializer.serialize(context.recordMetadata().map(m -> m.topic()).orElse("offers"), record.value());
-        DeadLetter letter = DeadLetter.of(key, value, context.recordMetadata().orElseThrow(), reason, clock.instant());
-        context.forward(new Record<String, IntakeOutput>(record.key(), new IntakeOutput.Refused(letter), record.timestamp(),
-                letter.headers()));
+        IntakeOutput.refuse(context, record, offerSerializer, reason, clock.instant());
     }
 }

@@ -6,7 +6,6 @@ import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
 import io.capmarket.topology.EngineEvents;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -82,11 +81,6 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
 
     private void refuse(Record<String, RequestCommand> record, String reason) {
         events.deadLettered(reason);
-        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-        String topic = context.recordMetadata().map(m -> m.topic()).orElse("requests");
-        DeadLetter letter = DeadLetter.of(key, commandSerializer.serialize(topic, record.value()),
-                context.recordMetadata().orElseThrow(), reason, clock.instant());
-        context.forward(new Record<String, IntakeOutput>(record.key(), new IntakeOutput.Refused(letter), record.timestamp(),
-                letter.headers()));
+        IntakeOutput.refuse(context, record, commandSerializer, reason, clock.instant());
     }
 }
