@@ -46,4 +46,8 @@ public interface EngineEvents {
     /** A record was sent to the dead-letter topic. */
     default void deadLettered(String reason) {
     }
+
+    /** The scorecard of a capability this instance owns was published. */
+    default void scorecard(io.capmarket.schemas.CapabilityScore score) {
+    }
 }

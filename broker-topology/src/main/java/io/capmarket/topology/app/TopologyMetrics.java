@@ -33,6 +33,7 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <tr><td>{@code capmarket_ignored_events_total{reason}}</td><td>inputs recorded but not applied</td></tr>
  *   <tr><td>{@code capmarket_dead_letters_total{reason}}</td><td>records sent to dead-letters (deserialization, processing, serialization)</td></tr>
  *   <tr><td>{@code capmarket_stream_thread_replacements_total{exception}}</td><td>stream threads replaced after a failure</td></tr>
+ *   <tr><td>{@code capmarket_scorecard_*}</td><td>the scorecards this instance publishes, as gauges (see {@link ScorecardGauges})</td></tr>
  * </table>
  *
  * <p>Counters count per instance and, under exactly-once, count an attempt: a record handled in a
@@ -43,13 +44,24 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
 
     private static final String UNKNOWN = "unknown";
 
+    /** Scorecard gauges of a capability this instance no longer publishes turn NaN after this long. */
+    public static final java.time.Duration SCORECARD_STALE_AFTER = java.time.Duration.ofMinutes(1);
+
     private final MeterRegistry registry;
+    private final ScorecardGauges scorecards;
     private final Map<String, AtomicLong> waiting = new ConcurrentHashMap<>();
     private final List<AutoCloseable> bindings = new CopyOnWriteArrayList<>();
 
     /** Metrics recorded in {@code registry}. */
     public TopologyMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.scorecards = new ScorecardGauges(registry, java.time.Clock.systemUTC(), SCORECARD_STALE_AFTER);
+    }
+
+    /** Exports the published scorecard as {@code capmarket_scorecard_*} gauges (see {@link ScorecardGauges}). */
+    @Override
+    public void scorecard(io.capmarket.schemas.CapabilityScore score) {
+        scorecards.update(score);
     }
 
     /** The registry the metrics are in. */

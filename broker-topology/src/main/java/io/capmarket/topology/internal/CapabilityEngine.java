@@ -2,6 +2,7 @@ package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.ProducerHeartbeat;
@@ -412,8 +413,9 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
             while (all.hasNext()) {
                 KeyValue<String, CapabilityCounters> entry = all.next();
                 Collection<OfferState> known = offers.offers(entry.key).values();
-                context.forward(new Record<>(entry.key, new EngineOutput.Score(scores.publish(entry.key, known,
-                        entry.value.getWaiting(), entry.value.getBacklog(), now)), now.toEpochMilli()));
+                CapabilityScore score = scores.publish(entry.key, known, entry.value.getWaiting(), entry.value.getBacklog(), now);
+                events.scorecard(score);
+                context.forward(new Record<>(entry.key, new EngineOutput.Score(score), now.toEpochMilli()));
             }
         }
     }

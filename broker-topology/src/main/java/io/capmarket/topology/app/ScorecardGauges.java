@@ -1,0 +1,98 @@
+package io.capmarket.topology.app;
+
+import io.capmarket.schemas.CapabilityScore;
+import io.capmarket.schemas.LeadTimeFigures;
+import io.capmarket.schemas.ProducerScore;
+import io.capmarket.schemas.ScoreFigures;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The scorecards this instance publishes, as Prometheus gauges, so dashboards and alerts can use
+ * them. Each capability is published by the one instance that owns it; when ownership moves, the
+ * old instance's gauges turn NaN after {@code staleAfter} instead of repeating old figures.
+ *
+ * <table>
+ *   <caption>Prometheus names (tags: capability, producer ("all" for the capability), window ("window" or "all_time"))</caption>
+ *   <tr><td>{@code capmarket_scorecard_lead_time_ms{step,quantile}}</td><td>p50/p95 of submitted_to_matched, matched_to_accepted, submitted_to_fulfilled</td></tr>
+ *   <tr><td>{@code capmarket_scorecard_failure_rate}</td><td>failed / (fulfilled + failed)</td></tr>
+ *   <tr><td>{@code capmarket_scorecard_slo_breaches}</td><td>work past the lead-time promise</td></tr>
+ *   <tr><td>{@code capmarket_scorecard_rejections}</td><td>rejected or not accepted in time</td></tr>
+ *   <tr><td>{@code capmarket_scorecard_fulfilled_per_minute}</td><td>throughput</td></tr>
+ *   <tr><td>{@code capmarket_scorecard_utilization}</td><td>in flight / capacity (window only)</td></tr>
+ *   <tr><td>{@code capmarket_scorecard_waiting}, {@code capmarket_scorecard_backlog}</td><td>queue and unfinished work (capability only)</td></tr>
+ * </table>
+ */
+final class ScorecardGauges {
+
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Duration staleAfter;
+    private final Map<String, Value> values = new ConcurrentHashMap<>();
+
+    ScorecardGauges(MeterRegistry registry, Clock clock, Duration staleAfter) {
+        this.registry = registry;
+        this.clock = clock;
+        this.staleAfter = staleAfter;
+    }
+
+    void update(CapabilityScore score) {
+        String capability = score.getCapability();
+        figures(capability, "all", "window", score.getWindow());
+        figures(capability, "all", "all_time", score.getAllTime());
+        set("capmarket_scorecard_waiting", Tags.of("capability", capability), score.getWindow().getEfficiency().getWaiting());
+        set("capmarket_scorecard_backlog", Tags.of("capability", capability), score.getWindow().getScalability().getBacklog());
+        for (ProducerScore producer : score.getProducers()) {
+            figures(capability, producer.getProducerId(), "window", producer.getWindow());
+            figures(capability, producer.getProducerId(), "all_time", producer.getAllTime());
+        }
+    }
+
+    private void figures(String capability, String producer, String window, ScoreFigures figures) {
+        Tags tags = Tags.of("capability", capability, "producer", producer, "window", window);
+        lead(tags, "submitted_to_matched", figures.getSpeed().getSubmittedToMatched());
+        lead(tags, "matched_to_accepted", figures.getSpeed().getMatchedToAccepted());
+        lead(tags, "submitted_to_fulfilled", figures.getSpeed().getSubmittedToFulfilled());
+        set("capmarket_scorecard_failure_rate", tags, figures.getSafety().getFailureRate());
+        set("capmarket_scorecard_slo_breaches", tags, figures.getSafety().getSloBreaches());
+        set("capmarket_scorecard_rejections", tags, figures.getSafety().getRejected());
+        set("capmarket_scorecard_fulfilled_per_minute", tags, figures.getScalability().getFulfilledPerMinute());
+        if (window.equals("window")) {
+            set("capmarket_scorecard_utilization", Tags.of("capability", capability, "producer", producer),
+                    figures.getEfficiency().getUtilization());
+        }
+    }
+
+    private void lead(Tags tags, String step, LeadTimeFigures figures) {
+        Tags stepTags = tags.and("step", step);
+        set("capmarket_scorecard_lead_time_ms", stepTags.and("quantile", "p50"), figures.getP50Ms() == null ? Double.NaN : figures.getP50Ms());
+        set("capmarket_scorecard_lead_time_ms", stepTags.and("quantile", "p95"), figures.getP95Ms() == null ? Double.NaN : figures.getP95Ms());
+    }
+
+    private void set(String name, Tags tags, double value) {
+        values.computeIfAbsent(name + tags, k -> {
+            Value holder = new Value();
+            Gauge.builder(name, holder, this::read).tags(tags).register(registry);
+            return holder;
+        }).set(value, clock.millis());
+    }
+
+    private double read(Value value) {
+        return clock.millis() - value.updatedAt > staleAfter.toMillis() ? Double.NaN : value.value;
+    }
+
+    private static final class Value {
+        private volatile double value = Double.NaN;
+        private volatile long updatedAt;
+
+        void set(double newValue, long at) {
+            this.value = newValue;
+            this.updatedAt = at;
+        }
+    }
+}
