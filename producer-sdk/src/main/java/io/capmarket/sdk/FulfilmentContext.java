@@ -46,9 +46,10 @@ public interface FulfilmentContext extends FulfilmentReporter {
 
     /**
      * Declares that the outcome will be reported later, possibly by another process, through
-     * {@link CapmarketProducer#reporter(AssignmentRef)} with the returned reference. The assignment
-     * then no longer counts against this process's capacity and its offset is committed once the
-     * handler returns: from here on the team's own system owns the work and must report its outcome.
+     * {@link CapmarketProducer#reporter(AssignmentRef)} with the returned reference. Once the handler
+     * returns, the assignment no longer counts against this process's capacity and its offset is
+     * committed: from then on the team's own system owns the work and must report its outcome (the
+     * topology flags it when the offer's lead-time promise passes, but never reassigns it).
      */
     AssignmentRef handOff();
 }
