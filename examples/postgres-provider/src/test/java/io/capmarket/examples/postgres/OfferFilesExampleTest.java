@@ -1,0 +1,24 @@
+package io.capmarket.examples.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.OfferStatus;
+import io.capmarket.sdk.Offer;
+import io.capmarket.sdk.sync.OfferFiles;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The offer files in this repository are valid: CI would refuse to sync them otherwise. */
+class OfferFilesExampleTest {
+
+    @Test
+    void theTeamsOfferFilesAreValid() {
+        List<Offer> offers = OfferFiles.read(Path.of("offers"));
+
+        assertThat(offers).extracting(Offer::offerId).containsExactly("pg16-eu-west", "pg14-eu-west");
+        assertThat(offers.get(0).leadTime()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(offers.get(1).status()).isEqualTo(OfferStatus.DEPRECATED);
+    }
+}

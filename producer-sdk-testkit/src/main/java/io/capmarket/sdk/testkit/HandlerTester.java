@@ -1,0 +1,207 @@
+package io.capmarket.sdk.testkit;
+
+import io.capmarket.sdk.Assignment;
+import io.capmarket.sdk.AssignmentHandler;
+import io.capmarket.sdk.AsyncAssignmentHandler;
+import io.capmarket.sdk.ProducerListener;
+import io.capmarket.sdk.internal.HandlerRun;
+import io.capmarket.sdk.internal.ReportingContext;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Unit-tests an {@link AssignmentHandler} without Kafka: feed it an assignment, get back every
+ * report it made, in order. The handler runs exactly as in production — the same code accepts
+ * first (auto-accept, on by default as in the SDK), turns an exception or a missing outcome into
+ * a retryable failure, and turns a rejection after acceptance into a retryable failure.
+ *
+ * <pre>{@code
+ * HandlerTester tester = HandlerTester.of(new PostgresHandler(fakeProvisioner));
+ *
+ * Recording run = tester.run(HandlerTester.assignment("r-1").parameters("{\"size\": \"small\"}").build());
+ *
+ * assertThat(run.reports()).containsExactly(
+ *         Report.accepted(),
+ *         Report.progress("database created"),
+ *         Report.fulfilled(Map.of("host", "r-1.db.internal")));
+ * }</pre>
+ *
+ * <p>Asynchronous handlers: {@link #start} returns a {@link Running} assignment to cancel or await.
+ * Not thread-safe; one tester per test.
+ */
+public final class HandlerTester {
+
+    /** The instant of the default clock and of assignments built here. */
+    public static final Instant NOW = Instant.parse("2025-01-01T09:00:00Z");
+
+    private final AsyncAssignmentHandler handler;
+    private boolean autoAccept = true;
+    private Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private Duration timeout = Duration.ofSeconds(30);
+
+    private HandlerTester(AsyncAssignmentHandler handler) {
+        this.handler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /** A tester for a synchronous handler. */
+    public static HandlerTester of(AssignmentHandler handler) {
+        return new HandlerTester(HandlerRun.async(handler));
+    }
+
+    /** A tester for an asynchronous handler. */
+    public static HandlerTester ofAsync(AsyncAssignmentHandler handler) {
+        return new HandlerTester(handler);
+    }
+
+    /** Whether the SDK accepts before calling the handler, as {@code CapmarketProducer.Builder#autoAccept}; default true. */
+    public HandlerTester autoAccept(boolean autoAccept) {
+        this.autoAccept = autoAccept;
+        return this;
+    }
+
+    /** The clock handlers see through the SDK; default fixed at {@link #NOW}. */
+    public HandlerTester clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return this;
+    }
+
+    /** How long {@link #run} and {@link Running#await()} wait for an asynchronous handler; default 30 s. */
+    public HandlerTester timeout(Duration timeout) {
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        return this;
+    }
+
+    /** Starts an assignment like the one the marketplace sends: offer {@code test-offer}, capability {@code test-capability}, attempt 1. */
+    public static AssignmentBuilder assignment(String requestId) {
+        return new AssignmentBuilder(requestId);
+    }
+
+    /** Runs the handler on an assignment and waits until it is settled. */
+    public Recording run(Assignment assignment) {
+        return start(assignment).await();
+    }
+
+    /** Starts the handler on an assignment (on this thread, until it returns its stage) without waiting for the outcome. */
+    public Running start(Assignment assignment) {
+        List<Report> reports = Collections.synchronizedList(new ArrayList<>());
+        ReportingContext context = new ReportingContext(assignment, (ref, kind, message, outputs, retryable, mustNotLose) ->
+                reports.add(new Report(kind, message, outputs, retryable)));
+        CompletableFuture<Void> settled = HandlerRun.run(handler, context, autoAccept, clock, ProducerListener.NONE);
+        return new Running(context, reports, settled);
+    }
+
+    /** An assignment being worked on by an asynchronous handler. */
+    public final class Running {
+
+        private final ReportingContext context;
+        private final List<Report> reports;
+        private final CompletableFuture<Void> settled;
+
+        private Running(ReportingContext context, List<Report> reports, CompletableFuture<Void> settled) {
+            this.context = context;
+            this.reports = reports;
+            this.settled = settled;
+        }
+
+        /** Cancels the assignment as the marketplace would: marks the context cancelled and calls the handler's {@code onCancel}. */
+        public Running cancel() {
+            context.markCancelled();
+            handler.onCancel(context.assignment(), context);
+            return this;
+        }
+
+        /** Whether the assignment is settled. */
+        public boolean settled() {
+            return settled.isDone();
+        }
+
+        /** The reports so far. */
+        public Recording recording() {
+            return new Recording(context.ref(), List.copyOf(reports), context.handedOff(), context.cancelled());
+        }
+
+        /** Waits until the assignment is settled and returns what happened. */
+        public Recording await() {
+            try {
+                settled.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("the handler did not settle assignment " + context.requestId() + " within " + timeout
+                        + "; reports so far: " + reports, e);
+            } catch (ExecutionException e) {
+                throw new AssertionError("settling assignment " + context.requestId() + " failed: " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            }
+            return recording();
+        }
+    }
+
+    /** Builds an assignment with test defaults. */
+    public static final class AssignmentBuilder {
+
+        private final String requestId;
+        private String offerId = "test-offer";
+        private String capability = "test-capability";
+        private int capabilityVersion = 1;
+        private String consumerTeam = "test-team";
+        private int attempt = 1;
+        private String parameters = "{}";
+        private Duration leadTimeSlo = Duration.ofMinutes(10);
+
+        private AssignmentBuilder(String requestId) {
+            this.requestId = requestId;
+        }
+
+        public AssignmentBuilder offerId(String offerId) {
+            this.offerId = offerId;
+            return this;
+        }
+
+        public AssignmentBuilder capability(String capability) {
+            this.capability = capability;
+            return this;
+        }
+
+        public AssignmentBuilder capabilityVersion(int capabilityVersion) {
+            this.capabilityVersion = capabilityVersion;
+            return this;
+        }
+
+        public AssignmentBuilder consumerTeam(String consumerTeam) {
+            this.consumerTeam = consumerTeam;
+            return this;
+        }
+
+        public AssignmentBuilder attempt(int attempt) {
+            this.attempt = attempt;
+            return this;
+        }
+
+        /** The parameters as a JSON object. */
+        public AssignmentBuilder parameters(String parameters) {
+            this.parameters = parameters;
+            return this;
+        }
+
+        public AssignmentBuilder leadTimeSlo(Duration leadTimeSlo) {
+            this.leadTimeSlo = leadTimeSlo;
+            return this;
+        }
+
+        public Assignment build() {
+            return new Assignment(requestId, offerId, capability, capabilityVersion, consumerTeam, attempt, parameters, NOW,
+                    NOW.plusSeconds(30), leadTimeSlo);
+        }
+    }
+}

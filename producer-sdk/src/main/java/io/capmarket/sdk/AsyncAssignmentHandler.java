@@ -1,0 +1,21 @@
+package io.capmarket.sdk;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An {@link AssignmentHandler} for work that runs on the team's own threads or event loop: it
+ * starts the work and returns a stage that completes when the outcome is reported. The assignment
+ * holds a capacity slot and its offset stays uncommitted until the stage completes; a stage that
+ * completes exceptionally before an outcome reports a retryable failure with the exception's
+ * message. The same settling rules as {@link FulfilmentContext} apply.
+ */
+@FunctionalInterface
+public interface AsyncAssignmentHandler {
+
+    /** Starts the work; the stage completes once the outcome was reported through {@code context}. */
+    CompletionStage<?> onAssignment(Assignment assignment, FulfilmentContext context);
+
+    /** As {@link AssignmentHandler#onCancel}. Default: nothing. */
+    default void onCancel(Assignment assignment, FulfilmentContext context) {
+    }
+}

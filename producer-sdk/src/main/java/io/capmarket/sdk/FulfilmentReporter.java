@@ -1,0 +1,50 @@
+package io.capmarket.sdk;
+
+import java.util.Map;
+
+/**
+ * Reports on one assignment to the marketplace. Every method publishes one {@code FulfilmentEvent}
+ * (keyed by requestId, carrying the assignment's attempt and offerId) with {@code acks=all} on an
+ * idempotent producer, retries with back-off, and returns once Kafka acknowledged it.
+ *
+ * <p>The marketplace applies a report only if it fits: ACCEPTED and REJECTED only while the
+ * request is MATCHED (a PROGRESS from MATCHED implies acceptance); reports for another attempt or
+ * offer, or for a finished request, are recorded as stale and change nothing. Reporting twice is
+ * therefore harmless.
+ *
+ * <p><b>Outputs are references to secrets, never secrets</b>: a host name, a secret manager path
+ * ({@code vault:kv/db/r-42}), never a password. Outputs are stored in Kafka and shown to the
+ * consumer team and to operators.
+ *
+ * <p>Thread-safe. Obtain one from the {@link FulfilmentContext} handed to a handler, or from
+ * {@link CapmarketProducer#reporter(AssignmentRef)} to report from anywhere later.
+ *
+ * @throws PublishFailedException (every method) when Kafka did not acknowledge after retries; repeat the call
+ * @throws ClientClosedException (every method) when the client was closed
+ */
+public interface FulfilmentReporter {
+
+    /** The assignment reported on. */
+    AssignmentRef ref();
+
+    /** Takes the work on; must reach the marketplace before the accept deadline. */
+    void accept();
+
+    /**
+     * Turns the work down; the request is matched to another offer. After acceptance (including the
+     * SDK's auto-accept) a rejection is published as a retryable failure, which has the same effect.
+     */
+    void reject(String reason);
+
+    /** Reports progress (shown in the request's history); from MATCHED it implies acceptance. */
+    void progress(String message);
+
+    /** Delivers: the request is FULFILLED with these outputs (references to secrets, never secrets). */
+    void fulfil(Map<String, String> outputs);
+
+    /**
+     * Gives up. With {@code retryable} the request is matched again (excluding this offer) while it has
+     * attempts left; without, it FAILS for good.
+     */
+    void fail(String message, boolean retryable);
+}

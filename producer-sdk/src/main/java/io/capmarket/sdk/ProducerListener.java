@@ -1,0 +1,58 @@
+package io.capmarket.sdk;
+
+import io.capmarket.schemas.FulfilmentKind;
+import java.time.Duration;
+
+/**
+ * Observes a {@link CapmarketProducer}: metrics, logs, tests. Every method has a no-op default, so
+ * implement only what you need; {@link #NONE} observes nothing. Methods are called synchronously
+ * on the SDK's threads (the consumer thread, worker threads, the heartbeat thread): keep them fast
+ * and never throw (an exception is logged and ignored). The optional Micrometer binding is
+ * {@link io.capmarket.sdk.micrometer.MicrometerProducerListener}.
+ */
+public interface ProducerListener {
+
+    /** A listener that does nothing. */
+    ProducerListener NONE = new ProducerListener() {
+    };
+
+    /** An offer was published (created, updated or its status changed) and acknowledged. */
+    default void offerPublished(Offer offer) {
+    }
+
+    /** An offer was withdrawn (tombstone acknowledged). */
+    default void offerWithdrawn(String offerId) {
+    }
+
+    /** A heartbeat was sent. */
+    default void heartbeatSent(int inFlight, boolean healthy) {
+    }
+
+    /** A heartbeat could not be sent; the next one is tried on schedule. */
+    default void heartbeatFailed(Throwable error) {
+    }
+
+    /** A FULFIL assignment arrived (before it waits for a capacity slot). */
+    default void assignmentReceived(Assignment assignment) {
+    }
+
+    /** A CANCEL arrived for an assignment, running here or not. */
+    default void assignmentCancelled(Assignment assignment, boolean wasRunning) {
+    }
+
+    /** A report was acknowledged by Kafka. */
+    default void reported(AssignmentRef ref, FulfilmentKind kind) {
+    }
+
+    /** A handler finished (or its stage completed): {@code error} is null when it did not throw. */
+    default void handlerCompleted(Assignment assignment, Duration latency, Throwable error) {
+    }
+
+    /** An offer's capacity is used up in this process: the consumer paused until a slot frees. */
+    default void capacityExhausted(String offerId, int capacity) {
+    }
+
+    /** Publishing a record failed on one try; the SDK backs off and retries. */
+    default void publishRetried(String topic, int attempt, Throwable error) {
+    }
+}

@@ -1,0 +1,353 @@
+package io.capmarket.sdk.internal;
+
+import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.sdk.Assignment;
+import io.capmarket.sdk.AsyncAssignmentHandler;
+import io.capmarket.sdk.ProducerListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer thread of {@code assignments.<producerId>}: hands FULFIL assignments to the handler
+ * on worker threads while the offer has a free slot, pauses every partition while an assignment
+ * waits for a slot, routes CANCELs to running work, and commits an offset only when the assignment
+ * at it and every one before it in its partition is settled. Everything here except the completion
+ * queue is touched by the consumer thread only.
+ */
+public final class AssignmentLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AssignmentLoop.class);
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private record Pending(TopicPartition partition, long offset, Assignment assignment) {
+    }
+
+    private record Running(TopicPartition partition, long offset, Assignment assignment, ReportingContext context) {
+    }
+
+    private record Completion(TopicPartition partition, long offset, String requestId, String offerId, boolean settled) {
+    }
+
+    private final Consumer<String, byte[]> consumer;
+    private final String topic;
+    private final Deserializer<io.capmarket.schemas.Assignment> deserializer;
+    private final String producerId;
+    private final Slots slots;
+    private final ExecutorService workers;
+    private final ExecutorService cancels;
+    private final AsyncAssignmentHandler handler;
+    private final Function<Assignment, ReportingContext> contexts;
+    private final boolean autoAccept;
+    private final Clock clock;
+    private final ProducerListener listener;
+
+    private final OffsetTracker<TopicPartition> tracker = new OffsetTracker<>();
+    private final Deque<Pending> pending = new ArrayDeque<>();
+    private final Map<String, Running> running = new HashMap<>();
+    private final Set<String> exhausted = new HashSet<>();
+    private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private volatile long drainUntilNanos;
+
+    public AssignmentLoop(Consumer<String, byte[]> consumer, String topic, Deserializer<io.capmarket.schemas.Assignment> deserializer,
+            String producerId, Slots slots, ExecutorService workers, ExecutorService cancels, AsyncAssignmentHandler handler,
+            Function<Assignment, ReportingContext> contexts, boolean autoAccept, Clock clock, ProducerListener listener) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.deserializer = deserializer;
+        this.producerId = producerId;
+        this.slots = slots;
+        this.workers = workers;
+        this.cancels = cancels;
+        this.handler = handler;
+        this.contexts = contexts;
+        this.autoAccept = autoAccept;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.of(topic), new Rebalance());
+            while (!stopping) {
+                try {
+                    step();
+                } catch (WakeupException e) {
+                    // close() woke the poll up; the loop condition decides
+                }
+            }
+            drain();
+        } catch (RuntimeException e) {
+            LOG.error("assignment consumer for {} stopped: {}; unsettled assignments will be redelivered", topic, e.toString(), e);
+        } finally {
+            // the client stops the workers once it refuses further publishing, so handed-back work reports nothing
+            try {
+                consumer.close(Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                LOG.warn("closing the assignment consumer failed: {}", e.toString());
+            }
+            stopped.countDown();
+        }
+    }
+
+    /**
+     * Stops taking work and lets running handlers finish for up to {@code drain}; then leaves the
+     * group. Unsettled assignments stay uncommitted and are redelivered to the next consumer.
+     *
+     * @return whether the loop stopped within {@code drain} plus a grace period
+     */
+    public boolean stop(Duration drain) {
+        drainUntilNanos = System.nanoTime() + drain.toNanos();
+        stopping = true;
+        consumer.wakeup();
+        try {
+            return stopped.await(drain.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void step() {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+            receive(record);
+        }
+        startPending();
+        applyCompletions();
+        startPending();
+        if (!pending.isEmpty()) {
+            consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
+        }
+        commit();
+    }
+
+    private void drain() {
+        int dropped = pending.size();
+        pending.clear();
+        consumer.pause(consumer.assignment());
+        if (!running.isEmpty() || dropped > 0) {
+            LOG.info("draining {} running assignments ({} not started are handed back)", running.size(), dropped);
+        }
+        while (System.nanoTime() < drainUntilNanos) {
+            applyCompletions();
+            commit();
+            if (running.isEmpty()) {
+                break;
+            }
+            try {
+                consumer.poll(Duration.ofMillis(50));
+            } catch (WakeupException e) {
+                // already stopping
+            }
+        }
+        applyCompletions();
+        commit();
+        if (!running.isEmpty()) {
+            LOG.warn("handing back {} unfinished assignments ({}): their offsets are not committed, so they are redelivered",
+                    running.size(), running.keySet());
+        }
+    }
+
+    private void receive(ConsumerRecord<String, byte[]> record) {
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        tracker.received(partition, record.offset());
+        io.capmarket.schemas.Assignment avro;
+        try {
+            avro = record.value() == null ? null : deserializer.deserialize(record.topic(), record.headers(), record.value());
+        } catch (RuntimeException e) {
+            LOG.error("skipping unreadable assignment at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    e.toString());
+            tracker.done(partition, record.offset());
+            return;
+        }
+        if (avro == null || !producerId.equals(avro.getProducerId())) {
+            LOG.warn("skipping assignment at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    avro == null ? "empty record" : "it is for producer " + avro.getProducerId());
+            tracker.done(partition, record.offset());
+            return;
+        }
+        Assignment assignment = AssignmentCodec.fromAvro(avro);
+        if (avro.getAction() == AssignmentAction.CANCEL) {
+            cancel(assignment);
+            tracker.done(partition, record.offset());
+            return;
+        }
+        Running already = running.get(assignment.requestId());
+        if (already != null && already.assignment().attempt() == assignment.attempt()) {
+            LOG.info("assignment {} (attempt {}) delivered again while it runs here; the running handler settles it",
+                    assignment.requestId(), assignment.attempt());
+            tracker.done(partition, record.offset());
+            return;
+        }
+        listener.assignmentReceived(assignment);
+        pending.add(new Pending(partition, record.offset(), assignment));
+    }
+
+    private void cancel(Assignment cancel) {
+        Running run = running.get(cancel.requestId());
+        if (run != null && run.assignment().attempt() == cancel.attempt()) {
+            run.context().markCancelled();
+            listener.assignmentCancelled(run.assignment(), true);
+            try {
+                cancels.execute(() -> {
+                    try {
+                        handler.onCancel(run.assignment(), run.context());
+                    } catch (RuntimeException e) {
+                        LOG.warn("onCancel for request {} threw: {}", cancel.requestId(), e.toString(), e);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                LOG.warn("cancel of request {} arrived while stopping; not delivered to the handler", cancel.requestId());
+            }
+            return;
+        }
+        Iterator<Pending> waiting = pending.iterator();
+        while (waiting.hasNext()) {
+            Pending p = waiting.next();
+            if (p.assignment().requestId().equals(cancel.requestId()) && p.assignment().attempt() == cancel.attempt()) {
+                waiting.remove();
+                tracker.done(p.partition(), p.offset());
+            }
+        }
+        listener.assignmentCancelled(cancel, false);
+    }
+
+    private void startPending() {
+        Iterator<Pending> it = pending.iterator();
+        Set<String> fullNow = new HashSet<>();
+        while (it.hasNext() && !stopping) {
+            Pending p = it.next();
+            String offerId = p.assignment().offerId();
+            if (fullNow.contains(offerId) || !slots.tryAcquire(offerId)) {
+                fullNow.add(offerId);
+                if (exhausted.add(offerId)) {
+                    listener.capacityExhausted(offerId, slots.capacityOf(offerId));
+                }
+                continue;
+            }
+            it.remove();
+            start(p);
+        }
+        exhausted.retainAll(fullNow);
+    }
+
+    private void start(Pending p) {
+        Assignment assignment = p.assignment();
+        ReportingContext context = contexts.apply(assignment);
+        running.put(assignment.requestId(), new Running(p.partition(), p.offset(), assignment, context));
+        try {
+            workers.execute(() -> {
+                try {
+                    HandlerRun.run(handler, context, autoAccept, clock, listener).whenComplete((ignored, error) -> {
+                        if (error != null) {
+                            LOG.warn("outcome of request {} (attempt {}) was not published: {}; it will be redelivered",
+                                    assignment.requestId(), assignment.attempt(), error.toString());
+                        }
+                        completions.add(new Completion(p.partition(), p.offset(), assignment.requestId(), assignment.offerId(),
+                                error == null));
+                    });
+                } catch (RuntimeException e) {
+                    completions.add(new Completion(p.partition(), p.offset(), assignment.requestId(), assignment.offerId(), false));
+                    throw e;
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            running.remove(assignment.requestId());
+            slots.release(assignment.offerId());
+        }
+    }
+
+    private void applyCompletions() {
+        Completion c;
+        while ((c = completions.poll()) != null) {
+            slots.release(c.offerId());
+            Running run = running.get(c.requestId());
+            if (run != null && run.offset() == c.offset() && run.partition().equals(c.partition())) {
+                running.remove(c.requestId());
+            }
+            if (c.settled()) {
+                tracker.done(c.partition(), c.offset());
+            }
+        }
+    }
+
+    private void commit() {
+        commit(tracker.toCommit());
+    }
+
+    private void commit(Map<TopicPartition, Long> next) {
+        if (next.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> offsets = next.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> new OffsetAndMetadata(e.getValue())));
+        try {
+            consumer.commitSync(offsets);
+            tracker.markCommitted(next);
+        } catch (WakeupException e) {
+            consumer.commitSync(offsets); // a wakeup must not lose a commit; the next poll sees stopping
+            tracker.markCommitted(next);
+        } catch (KafkaException e) {
+            LOG.warn("committing {} failed ({}); retried on the next loop", offsets, e.toString());
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            applyCompletions();
+            Set<TopicPartition> revoked = Set.copyOf(partitions);
+            Map<TopicPartition, Long> next = new HashMap<>(tracker.toCommit());
+            next.keySet().retainAll(revoked);
+            commit(next);
+            forget(revoked);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            forget(Set.copyOf(partitions));
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            // offsets come from the group's committed positions
+        }
+
+        private void forget(Set<TopicPartition> partitions) {
+            pending.removeIf(p -> partitions.contains(p.partition()));
+            tracker.forget(partitions);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.capmarket.sdk.internal;
+
+import io.capmarket.sdk.Assignment;
+import io.capmarket.sdk.AssignmentHandler;
+import io.capmarket.sdk.AsyncAssignmentHandler;
+import io.capmarket.sdk.ProducerListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a handler on one assignment and settles it, without Kafka: accept first (when auto-accept is
+ * on), call the handler, and when it returns or its stage completes, report a retryable failure if
+ * it threw or left no outcome. The test kit runs handlers through this very class, so a handler's
+ * unit test sees what production does.
+ */
+public final class HandlerRun {
+
+    /** The failure message when a handler returns without an outcome and without handing off. */
+    public static final String NO_OUTCOME = "handler returned without reporting an outcome (fulfil, fail or reject)";
+
+    private static final Logger LOG = LoggerFactory.getLogger(HandlerRun.class);
+
+    private HandlerRun() {
+    }
+
+    /** A synchronous handler as an asynchronous one (runs on the calling thread). */
+    public static AsyncAssignmentHandler async(AssignmentHandler handler) {
+        return new AsyncAssignmentHandler() {
+            @Override
+            public CompletionStage<?> onAssignment(Assignment assignment, io.capmarket.sdk.FulfilmentContext context) {
+                try {
+                    handler.onAssignment(assignment, context);
+                    return CompletableFuture.completedFuture(null);
+                } catch (Exception e) {
+                    return CompletableFuture.failedFuture(e);
+                }
+            }
+
+            @Override
+            public void onCancel(Assignment assignment, io.capmarket.sdk.FulfilmentContext context) {
+                handler.onCancel(assignment, context);
+            }
+        };
+    }
+
+    /**
+     * Runs and settles. The returned future completes once the assignment is settled (its outcome
+     * durable, or handed off); exceptionally when even the settlement could not be published.
+     */
+    public static CompletableFuture<Void> run(AsyncAssignmentHandler handler, ReportingContext context, boolean autoAccept,
+            Clock clock, ProducerListener listener) {
+        Assignment assignment = context.assignment();
+        Instant start = clock.instant();
+        CompletionStage<?> stage;
+        try {
+            if (autoAccept) {
+                context.accept();
+            }
+            stage = handler.onAssignment(assignment, context);
+            if (stage == null) {
+                stage = CompletableFuture.completedFuture(null);
+            }
+        } catch (Throwable t) {
+            stage = CompletableFuture.failedFuture(t);
+        }
+        return stage.handle((ignored, error) -> {
+            Throwable cause = unwrap(error);
+            safely(() -> listener.handlerCompleted(assignment, Duration.between(start, clock.instant()), cause));
+            settle(context, cause);
+            return (Void) null;
+        }).toCompletableFuture();
+    }
+
+    private static void settle(ReportingContext context, Throwable error) {
+        String request = context.requestId() + " (attempt " + context.attempt() + ")";
+        if (context.settled() || context.handedOff()) {
+            if (error != null) {
+                LOG.warn("handler for request {} threw after reporting its outcome: {}", request, error.toString());
+            }
+            return;
+        }
+        if (error != null) {
+            LOG.warn("handler for request {} failed; reporting a retryable failure", request, error);
+            context.failForSdk(message(error));
+        } else {
+            LOG.warn("handler for request {} returned without an outcome; reporting a retryable failure", request);
+            context.failForSdk(NO_OUTCOME);
+        }
+    }
+
+    private static String message(Throwable error) {
+        String message = error.getMessage();
+        return message == null || message.isBlank() ? error.getClass().getName() : message;
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable e = error;
+        while ((e instanceof CompletionException || e instanceof ExecutionException) && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    static void safely(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("producer listener threw; ignored", e);
+        }
+    }
+}

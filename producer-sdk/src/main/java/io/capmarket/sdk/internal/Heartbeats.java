@@ -1,0 +1,87 @@
+package io.capmarket.sdk.internal;
+
+import io.capmarket.schemas.ProducerHeartbeat;
+import io.capmarket.schemas.topics.Topic;
+import io.capmarket.sdk.HealthCheck;
+import io.capmarket.sdk.ProducerListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Sends a {@link ProducerHeartbeat} now and then every interval, with the in-flight count and the team's health check. */
+public final class Heartbeats {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
+
+    private final ScheduledExecutorService scheduler;
+    private final Publisher publisher;
+    private final Topic<String, ProducerHeartbeat> topic;
+    private final String producerId;
+    private final String instanceId;
+    private final HealthCheck healthCheck;
+    private final IntSupplier inFlight;
+    private final Clock clock;
+    private final ProducerListener listener;
+
+    public Heartbeats(Publisher publisher, Topic<String, ProducerHeartbeat> topic, String producerId, String instanceId,
+            HealthCheck healthCheck, IntSupplier inFlight, Clock clock, ProducerListener listener) {
+        this.publisher = publisher;
+        this.topic = topic;
+        this.producerId = producerId;
+        this.instanceId = instanceId;
+        this.healthCheck = healthCheck;
+        this.inFlight = inFlight;
+        this.clock = clock;
+        this.listener = listener;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "capmarket-heartbeat-" + producerId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start(Duration interval) {
+        scheduler.scheduleAtFixedRate(this::beat, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One heartbeat; public for tests and for the first beat. */
+    public void beat() {
+        boolean healthy;
+        try {
+            healthy = healthCheck.healthy();
+        } catch (Exception e) {
+            LOG.warn("health check threw; reporting unhealthy: {}", e.toString());
+            healthy = false;
+        }
+        int count = inFlight.getAsInt();
+        boolean reportedHealth = healthy;
+        try {
+            publisher.fireAndForget(topic, producerId, new ProducerHeartbeat(producerId, instanceId, clock.instant(), count, healthy),
+                    (metadata, error) -> {
+                        if (error == null) {
+                            listener.heartbeatSent(count, reportedHealth);
+                        } else {
+                            LOG.warn("heartbeat not sent: {}", error.toString());
+                            listener.heartbeatFailed(error);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            LOG.warn("heartbeat not sent: {}", e.toString());
+            listener.heartbeatFailed(e);
+        }
+    }
+
+    public void stop() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.capmarket.sdk.internal;
+
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.sdk.Offer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/** {@link Offer} to and from the Avro {@link CapabilityOffer} on the offers topic. */
+public final class OfferCodec {
+
+    private OfferCodec() {
+    }
+
+    public static CapabilityOffer toAvro(Offer offer, String producerId, Instant updatedAt) {
+        return CapabilityOffer.newBuilder()
+                .setOfferId(offer.offerId())
+                .setProducerId(producerId)
+                .setCapability(offer.capability())
+                .setCapabilityVersion(offer.capabilityVersion())
+                .setDescription(offer.description())
+                .setParameterSchema(offer.parameterSchema())
+                .setOutputSchema(offer.outputSchema())
+                .setAttributes(Map.copyOf(offer.attributes()))
+                .setLeadTimeSloMs(offer.leadTime().toMillis())
+                .setCapacity(offer.capacity())
+                .setStatus(offer.status())
+                .setSunsetAt(offer.sunsetAt())
+                .setUpdatedAt(updatedAt)
+                .build();
+    }
+
+    /** @throws io.capmarket.sdk.InvalidOfferException when the published offer breaks the SDK's rules */
+    public static Offer fromAvro(CapabilityOffer offer) {
+        return new Offer(offer.getOfferId(), offer.getCapability(), offer.getCapabilityVersion(), offer.getDescription(),
+                offer.getParameterSchema(), offer.getOutputSchema(), Map.copyOf(offer.getAttributes()), offer.getCapacity(),
+                Duration.ofMillis(offer.getLeadTimeSloMs()), offer.getStatus(), offer.getSunsetAt());
+    }
+}

@@ -1,0 +1,67 @@
+package io.capmarket.sdk.micrometer;
+
+import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.sdk.Assignment;
+import io.capmarket.sdk.AssignmentRef;
+import io.capmarket.sdk.ProducerListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+
+/**
+ * Binds a {@link io.capmarket.sdk.CapmarketProducer}'s figures to a Micrometer {@link MeterRegistry}:
+ *
+ * <table>
+ *   <caption>meters, each tagged {@code producer} and {@code capability}</caption>
+ *   <tr><td>{@code capmarket.sdk.assignments.received}</td><td>FULFIL assignments received</td></tr>
+ *   <tr><td>{@code capmarket.sdk.assignments.accepted}</td><td>ACCEPTED reports acknowledged</td></tr>
+ *   <tr><td>{@code capmarket.sdk.assignments.fulfilled}</td><td>FULFILLED reports acknowledged</td></tr>
+ *   <tr><td>{@code capmarket.sdk.assignments.failed}</td><td>FAILED reports acknowledged (tag {@code retryable} is not known here; see the fulfilment topic)</td></tr>
+ *   <tr><td>{@code capmarket.sdk.handler.latency}</td><td>timer: handler start to completion, tag {@code outcome} = ok or error</td></tr>
+ * </table>
+ *
+ * <p>Micrometer is an optional dependency of the SDK: add {@code io.micrometer:micrometer-core} to
+ * use this class. {@code builder.listener(new MicrometerProducerListener(registry, "db-team"))}.
+ * Thread-safe.
+ */
+public final class MicrometerProducerListener implements ProducerListener {
+
+    private final MeterRegistry registry;
+    private final String producerId;
+
+    /** Binds to {@code registry}, tagging every meter with {@code producerId}. */
+    public MicrometerProducerListener(MeterRegistry registry, String producerId) {
+        this.registry = registry;
+        this.producerId = producerId;
+    }
+
+    @Override
+    public void assignmentReceived(Assignment assignment) {
+        counter("capmarket.sdk.assignments.received", assignment.capability(), "FULFIL assignments received").increment();
+    }
+
+    @Override
+    public void reported(AssignmentRef ref, FulfilmentKind kind) {
+        switch (kind) {
+            case ACCEPTED -> counter("capmarket.sdk.assignments.accepted", ref.capability(), "assignments accepted").increment();
+            case FULFILLED -> counter("capmarket.sdk.assignments.fulfilled", ref.capability(), "assignments fulfilled").increment();
+            case FAILED -> counter("capmarket.sdk.assignments.failed", ref.capability(), "assignments failed").increment();
+            default -> { }
+        }
+    }
+
+    @Override
+    public void handlerCompleted(Assignment assignment, Duration latency, Throwable error) {
+        Timer.builder("capmarket.sdk.handler.latency")
+                .description("how long handlers take, start to completion")
+                .tags("producer", producerId, "capability", assignment.capability(), "outcome", error == null ? "ok" : "error")
+                .register(registry)
+                .record(latency);
+    }
+
+    private Counter counter(String name, String capability, String description) {
+        return Counter.builder(name).description(description).tags("producer", producerId, "capability", capability)
+                .register(registry);
+    }
+}

@@ -1,0 +1,37 @@
+package io.capmarket.sdk;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.sdk.micrometer.MicrometerProducerListener;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class MicrometerProducerListenerTest {
+
+    @Test
+    void countsAssignmentsByOutcomeAndTimesHandlers() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ProducerListener listener = new MicrometerProducerListener(registry, "db-team");
+        Assignment assignment = new Assignment("r1", "pg", "postgres-database", 1, "app", 1, "{}", Instant.EPOCH,
+                Instant.EPOCH, Duration.ofMinutes(1));
+
+        listener.assignmentReceived(assignment);
+        listener.reported(assignment.ref(), FulfilmentKind.ACCEPTED);
+        listener.reported(assignment.ref(), FulfilmentKind.PROGRESS);
+        listener.reported(assignment.ref(), FulfilmentKind.FULFILLED);
+        listener.reported(assignment.ref(), FulfilmentKind.FAILED);
+        listener.handlerCompleted(assignment, Duration.ofMillis(1500), null);
+
+        assertThat(registry.get("capmarket.sdk.assignments.received").tag("producer", "db-team")
+                .tag("capability", "postgres-database").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("capmarket.sdk.assignments.accepted").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("capmarket.sdk.assignments.fulfilled").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("capmarket.sdk.assignments.failed").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("capmarket.sdk.handler.latency").tag("outcome", "ok").timer().totalTime(TimeUnit.MILLISECONDS))
+                .isEqualTo(1500.0);
+    }
+}

@@ -1,0 +1,34 @@
+package io.capmarket.sdk.it;
+
+import io.capmarket.schemas.onboarding.ProducerOnboarding;
+import io.capmarket.schemas.topics.TopicProvisioner;
+import io.capmarket.schemas.topics.Topics;
+import io.capmarket.testkit.kafka.KafkaBroker;
+import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/** Topics of a fresh prefix, without the topology: for tests of the SDK's own Kafka plumbing. */
+final class Brokerside {
+
+    private Brokerside() {
+    }
+
+    /** A catalogue with a fresh prefix whose shared topics exist, and the producer approved (its assignments topic created). */
+    static Topics provision(KafkaBroker broker, EmbeddedSchemaRegistry registry, String producerId) {
+        Topics topics = Topics.builder().prefix("sdk-" + UUID.randomUUID().toString().substring(0, 8) + ".").partitions(2)
+                .serdeConfig(Map.of("schema.registry.url", registry.url())).build();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(topics.sharedSpecs());
+        }
+        try (ProducerOnboarding onboarding = ProducerOnboarding.create(topics,
+                Map.of("bootstrap.servers", broker.bootstrapServers()), Duration.ofSeconds(30))) {
+            onboarding.approve(producerId, List.of("*"), "sdk-tests");
+        }
+        return topics;
+    }
+}

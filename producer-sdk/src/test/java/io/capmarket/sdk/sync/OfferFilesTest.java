@@ -1,0 +1,197 @@
+package io.capmarket.sdk.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.capmarket.schemas.OfferStatus;
+import io.capmarket.sdk.InvalidConfigurationException;
+import io.capmarket.sdk.InvalidOfferException;
+import io.capmarket.sdk.Offer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OfferFilesTest {
+
+    private static final String TWO_OFFERS = """
+            offers:
+              - offerId: pg16-eu-west
+                capability: postgres-database
+                version: 2
+                description: PostgreSQL 16, daily backups
+                parameterSchema:
+                  type: object
+                  properties:
+                    size: {type: string, enum: [small, medium]}
+                    replicas: {type: integer}
+                  required: [size]
+                outputSchema: '{"type": "object", "properties": {"host": {"type": "string"}}}'
+                attributes: {region: eu-west, tier: gold}
+                capacity: 50
+                leadTime: 10m
+              - offerId: pg14-eu-west
+                capability: postgres-database
+                capacity: 5
+                leadTime: 1h
+                status: deprecated
+                sunset: 2026-06-30
+            """;
+
+    private static List<String> problems(String yaml) {
+        try {
+            OfferFiles.parse("offers/pg.yaml", yaml);
+        } catch (InvalidOfferException e) {
+            return e.problems();
+        }
+        throw new AssertionError("expected problems");
+    }
+
+    @Test
+    void readsAListOfOffersWithYamlAndJsonSchemas() {
+        List<Offer> offers = OfferFiles.parse("offers/pg.yaml", TWO_OFFERS);
+
+        assertThat(offers).extracting(Offer::offerId).containsExactly("pg16-eu-west", "pg14-eu-west");
+        Offer pg16 = offers.get(0);
+        assertThat(pg16.capabilityVersion()).isEqualTo(2);
+        assertThat(pg16.parameterSchema()).isEqualTo("{\"type\":\"object\",\"properties\":{\"size\":{\"type\":\"string\","
+                + "\"enum\":[\"small\",\"medium\"]},\"replicas\":{\"type\":\"integer\"}},\"required\":[\"size\"]}");
+        assertThat(pg16.outputSchema()).isEqualTo("{\"type\":\"object\",\"properties\":{\"host\":{\"type\":\"string\"}}}");
+        assertThat(pg16.attributes()).containsEntry("region", "eu-west").containsEntry("tier", "gold");
+        assertThat(pg16.leadTime()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(offers.get(1).status()).isEqualTo(OfferStatus.DEPRECATED);
+        assertThat(offers.get(1).sunsetAt()).isEqualTo(Instant.parse("2026-06-30T00:00:00Z"));
+        assertThat(offers.get(1).parameterSchema()).isEqualTo(Offer.ANY_OBJECT_SCHEMA);
+    }
+
+    @Test
+    void readsOneOfferPerDocument() {
+        List<Offer> offers = OfferFiles.parse("o.yaml", """
+                offerId: a
+                capability: kafka-topic
+                capacity: 1
+                leadTime: 30s
+                ---
+                offerId: b
+                capability: kafka-topic
+                capacity: 2
+                leadTime: PT1M
+                """);
+
+        assertThat(offers).extracting(Offer::offerId).containsExactly("a", "b");
+    }
+
+    @Test
+    void problemsNameFileLineFieldValueAndRule() {
+        assertThat(problems("""
+                offers:
+                  - offerId: pg16-eu-west
+                    capability: Postgres
+                    capacity: -3
+                    leadTime: 10 minutes
+                    capcity: 4
+                """)).containsExactly(
+                "offers/pg.yaml:6: unknown field 'capcity' (did you mean 'capacity'?); the fields are [offerId, capability, version, "
+                        + "description, parameterSchema, outputSchema, attributes, capacity, leadTime, status, sunset]",
+                "offers/pg.yaml:5: offer pg16-eu-west: leadTime must be a duration like 500ms, 30s, 10m, 2h, 1d or PT10M, "
+                        + "but was '10 minutes'",
+                "offers/pg.yaml:3: offer pg16-eu-west: capability must be a kebab-case name like postgres-database, but was 'Postgres'",
+                "offers/pg.yaml:4: offer pg16-eu-west: capacity must be greater than 0, but was -3");
+    }
+
+    @Test
+    void missingFieldsPointAtTheOffer() {
+        assertThat(problems("""
+                offers:
+                  - offerId: a
+                    capability: kafka-topic
+                """)).containsExactly(
+                "offers/pg.yaml:2: offer a: capacity must be given (requests in flight at most), but was missing",
+                "offers/pg.yaml:2: offer a: leadTime must be given (the promised p95 lead time, like 10m), but was missing");
+    }
+
+    @Test
+    void schemaProblemsPointAtTheSchema() {
+        assertThat(problems("""
+                offerId: a
+                capability: kafka-topic
+                capacity: 1
+                leadTime: 1m
+                parameterSchema:
+                  type: object
+                  properties:
+                    partitions: {type: int}
+                """)).containsExactly("offers/pg.yaml:5: offer a: parameterSchema.properties.partitions.type must be one of "
+                + "[array, boolean, integer, null, number, object, string], but was 'int'");
+        assertThat(problems("""
+                offerId: a
+                capability: kafka-topic
+                capacity: 1
+                leadTime: 1m
+                outputSchema: '{"type": "object"'
+                """)).singleElement().asString().startsWith("offers/pg.yaml:5: offer a: outputSchema must be valid JSON, but");
+    }
+
+    @Test
+    void yamlSyntaxErrorsHaveTheirLine() {
+        assertThat(problems("""
+                offers:
+                  - offerId: a
+                    capability: [unclosed
+                    capacity: 1
+                """)).singleElement().asString().startsWith("offers/pg.yaml:").contains("invalid YAML");
+        assertThat(problems("""
+                offerId: a
+                offerId: b
+                """)).singleElement().asString().startsWith("offers/pg.yaml:2: invalid YAML: Duplicate field 'offerId'");
+    }
+
+    @Test
+    void wrongTypesAndStatusesAreNamed() {
+        assertThat(problems("""
+                offerId: a
+                capability: kafka-topic
+                capacity: many
+                leadTime: 1m
+                status: GONE
+                attributes: [eu]
+                """)).containsExactly(
+                "offers/pg.yaml:6: attributes must be a mapping of names to values, but was a list",
+                "offers/pg.yaml:3: capacity must be a whole number, but was 'many'",
+                "offers/pg.yaml:5: offer a: status must be one of [ACTIVE, PAUSED, DEPRECATED, RETIRED], but was 'GONE'");
+        assertThat(problems("""
+                offerId: a
+                capability: kafka-topic
+                capacity: 1
+                leadTime: 1m
+                status: DEPRECATED
+                """)).containsExactly("offers/pg.yaml:5: offer a: sunset must be given for a DEPRECATED offer (when it will be "
+                + "retired), but was missing");
+    }
+
+    @Test
+    void aDirectoryIsReadRecursivelyAndDuplicatesAcrossFilesAreRefused(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), "offerId: one\ncapability: kafka-topic\ncapacity: 1\nleadTime: 1m\n");
+        Files.createDirectories(dir.resolve("eu"));
+        Files.writeString(dir.resolve("eu/b.yml"), "offers:\n  - offerId: two\n    capability: kafka-topic\n    capacity: 1\n"
+                + "    leadTime: 1m\n");
+        Files.writeString(dir.resolve("README.md"), "not an offer");
+
+        assertThat(OfferFiles.read(dir)).extracting(Offer::offerId).containsExactly("one", "two");
+
+        Files.writeString(dir.resolve("eu/c.yaml"), "offerId: one\ncapability: kafka-topic\ncapacity: 1\nleadTime: 1m\n");
+        assertThatThrownBy(() -> OfferFiles.read(dir)).isInstanceOf(InvalidOfferException.class)
+                .hasMessage(dir.resolve("eu/c.yaml") + ":1: offerId one is already declared at " + dir.resolve("a.yaml")
+                        + ":1; offerIds must be unique");
+    }
+
+    @Test
+    void anEmptyDirectoryIsRefusedRatherThanWithdrawingEverything(@TempDir Path dir) {
+        assertThatThrownBy(() -> OfferFiles.read(dir)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("has none; to withdraw every offer, keep a file with 'offers: []'");
+        assertThat(OfferFiles.parse("empty.yaml", "offers: []")).isEmpty();
+    }
+}
