@@ -20,6 +20,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Creates missing topics with their specs and checks existing ones against them. An existing
@@ -54,6 +55,7 @@ public final class TopicProvisioner {
                 existing.add(spec.name());
             }
         }
+        awaitLeaders(created);
         List<TopicSpec> toCheck = specs.stream().filter(s -> existing.contains(s.name())).toList();
         return new ProvisioningReport(created, existing, mismatches(toCheck));
     }
@@ -91,11 +93,54 @@ public final class TopicProvisioner {
         }
     }
 
+    /**
+     * A topic is created once the controller has it, but a broker may not know it for a moment
+     * longer; clients that use it at once would fail. Waits until every partition has a leader.
+     */
+    private void awaitLeaders(List<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(names).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                if (described.values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new KafkaException("cannot describe topics " + names + ": " + e.getCause().getMessage(), e.getCause());
+                }
+            } catch (TimeoutException e) {
+                throw new KafkaException("describing topics " + names + " took longer than " + timeout, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new KafkaException("interrupted while waiting for topics " + names, e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new KafkaException("topics " + names + " were created but have no leader after " + timeout);
+            }
+            pause();
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while waiting for new topics", e);
+        }
+    }
+
     private List<Mismatch> mismatches(List<TopicSpec> specs) {
         if (specs.isEmpty()) {
             return List.of();
         }
         List<String> names = specs.stream().map(TopicSpec::name).toList();
+        awaitLeaders(names);
         Map<String, TopicDescription> descriptions = await(admin.describeTopics(names).allTopicNames(), "describe topics");
         List<ConfigResource> resources = names.stream()
                 .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();

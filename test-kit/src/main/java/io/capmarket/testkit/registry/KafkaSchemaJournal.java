@@ -96,6 +96,29 @@ final class KafkaSchemaJournal implements SchemaJournal {
         producer.close(Duration.ofSeconds(5));
     }
 
+    /**
+     * Describes the topic, waiting while a broker does not know it yet (just created) or its
+     * partition has no leader, so that reading it right away does not fail.
+     */
+    private TopicDescription describeOnceLed(Admin admin) throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            try {
+                TopicDescription description = admin.describeTopics(Set.of(topic)).allTopicNames()
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+                if (description.partitions().stream().allMatch(p -> p.leader() != null) || System.nanoTime() > deadline) {
+                    return description;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private void ensureTopic() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty())
@@ -107,8 +130,7 @@ final class KafkaSchemaJournal implements SchemaJournal {
                     throw new IllegalStateException("Cannot create topic '" + topic + "' on " + bootstrapServers, e);
                 }
             }
-            TopicDescription description = admin.describeTopics(Set.of(topic)).allTopicNames()
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+            TopicDescription description = describeOnceLed(admin);
             if (description.partitions().size() != 1) {
                 throw new IllegalStateException("Topic '" + topic + "' must have exactly 1 partition to keep ids in order, but has "
                         + description.partitions().size());
