@@ -44,6 +44,9 @@ public final class HttpServer implements AutoCloseable {
             config.router.mount(router -> {
                 router.before(ctx -> ctx.header(HttpInput.REQUEST_ID_HEADER, HttpInput.requestId(ctx)));
                 router.exception(Exception.class, Problems::handle);
+                // Javalin answers unmatched routes itself; give them the problem shape too
+                router.error(404, Problems::unmatched);
+                router.error(405, Problems::unmatched);
                 for (Route route : routes) {
                     router.addHttpHandler(route.method(), route.path(), route.access() == Route.Access.TOKEN
                             ? ctx -> {

@@ -39,6 +39,15 @@ public final class Problems {
         }
     }
 
+    /** A status Javalin set without an exception (no route): rendered unless a problem is already there. */
+    public static void unmatched(Context ctx) {
+        String contentType = ctx.res().getContentType();
+        if (contentType == null || !contentType.startsWith(CONTENT_TYPE)) {
+            int status = ctx.statusCode();
+            render(ctx, status, slug(status), title(status), detail(ctx, new HttpResponseException(status, "")), List.of());
+        }
+    }
+
     static void render(Context ctx, int status, String type, String title, String detail, List<FieldError> errors) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("type", "/problems/" + type);
