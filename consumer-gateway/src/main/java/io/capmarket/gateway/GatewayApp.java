@@ -68,17 +68,19 @@ public final class GatewayApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final Health health;
     private final Catalog catalog;
+    private final RequestStore store;
     private final HttpServer http;
     private final List<Route> routes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private GatewayApp(GatewayConfig config, List<AutoCloseable> resources, KafkaStreams streams, Health health, Catalog catalog,
-            HttpServer http, List<Route> routes) {
+            RequestStore store, HttpServer http, List<Route> routes) {
         this.config = config;
         this.resources = resources;
         this.streams = streams;
         this.health = health;
         this.catalog = catalog;
+        this.store = store;
         this.http = http;
         this.routes = routes;
     }
@@ -143,7 +145,7 @@ public final class GatewayApp implements AutoCloseable {
             streams.start();
             LOG.info("capmarket gateway {} listening on {}:{} (advertised as {}), {} bearer tokens{}", config.applicationId(),
                     config.httpHost(), http.port(), self, config.tokens().size(), config.devMode() ? ", DEV MODE: demo tokens enabled" : "");
-            return new GatewayApp(config, resources, streams, health, catalog, http, routes);
+            return new GatewayApp(config, resources, streams, health, catalog, store, http, routes);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -200,6 +202,15 @@ public final class GatewayApp implements AutoCloseable {
     /** The Kafka Streams state. */
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /** The partitions of the request views this instance owns now (empty while not running). */
+    public java.util.Set<Integer> localRequestPartitions() {
+        try {
+            return store.localPartitions();
+        } catch (RetryLaterException e) {
+            return java.util.Set.of();
+        }
     }
 
     /** Every route served, as {@code "METHOD /path"} (the OpenAPI document must describe each). */

@@ -114,7 +114,8 @@ public final class RequestStore {
         return hosts;
     }
 
-    private Set<Integer> localPartitions() {
+    /** The partitions of the request views this instance owns (active tasks). */
+    public Set<Integer> localPartitions() {
         if (streams.state() != KafkaStreams.State.RUNNING) {
             throw unavailable(null);
         }
