@@ -1,0 +1,41 @@
+package io.capmarket.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A request as the gateway showed it.
+ *
+ * @param id the request id
+ * @param capability the capability requested
+ * @param version its major version
+ * @param state the current state (SUBMITTED, WAITING, MATCHED, ACCEPTED, IN_PROGRESS, FULFILLED, FAILED, CANCELLED)
+ * @param outputs what the fulfilment returned (references, never secrets)
+ * @param reason why the request is WAITING, FAILED or CANCELLED
+ * @param history the states entered, oldest first
+ * @param json the whole answer, for fields this client does not model
+ */
+public record Request(String id, String capability, int version, String state, Map<String, String> outputs, String reason,
+        List<String> history, JsonNode json) {
+
+    private static final Set<String> TERMINAL = Set.of("FULFILLED", "FAILED", "CANCELLED");
+
+    /** Whether the request is finished. */
+    public boolean terminal() {
+        return TERMINAL.contains(state);
+    }
+
+    static Request from(JsonNode json) {
+        Map<String, String> outputs = new LinkedHashMap<>();
+        json.path("outputs").fields().forEachRemaining(e -> outputs.put(e.getKey(), e.getValue().asText()));
+        List<String> history = new ArrayList<>();
+        json.path("history").forEach(t -> history.add(t.path("state").asText()));
+        return new Request(json.path("id").asText(), json.path("capability").asText(), json.path("version").asInt(),
+                json.path("state").asText(), Map.copyOf(outputs), json.path("reason").isNull() ? null : json.path("reason").asText(null),
+                List.copyOf(history), json);
+    }
+}

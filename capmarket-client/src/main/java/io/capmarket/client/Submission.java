@@ -1,0 +1,123 @@
+package io.capmarket.client;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * What to ask the marketplace for. Immutable; derive variants with the {@code with*} methods.
+ *
+ * <pre>{@code
+ * Submission db = Submission.of("postgres-database", 1)
+ *         .withParameter("sizeGb", 20)
+ *         .withConstraint("region", "eu-west")
+ *         .withIdempotencyKey("deploy-1234-db");
+ * }</pre>
+ *
+ * <p>The idempotency key makes retries safe: the same key from the same team always names the
+ * same request. Without one, a random key is chosen when the submission is made, so the client's
+ * own retries stay safe.
+ */
+public final class Submission {
+
+    private static final Set<String> PRIORITIES = Set.of("LOW", "NORMAL", "HIGH", "CRITICAL");
+
+    private final String capability;
+    private final int version;
+    private final Map<String, Object> parameters;
+    private final Map<String, List<String>> constraints;
+    private final Map<String, String> preferences;
+    private final String priority;
+    private final String idempotencyKey;
+
+    private Submission(String capability, int version, Map<String, Object> parameters, Map<String, List<String>> constraints,
+            Map<String, String> preferences, String priority, String idempotencyKey) {
+        this.capability = capability;
+        this.version = version;
+        this.parameters = Map.copyOf(parameters);
+        this.constraints = Map.copyOf(constraints);
+        this.preferences = Map.copyOf(preferences);
+        this.priority = priority;
+        this.idempotencyKey = idempotencyKey;
+    }
+
+    /**
+     * A submission of {@code capability} at major {@code version}, priority NORMAL, with a random idempotency key.
+     *
+     * @throws IllegalArgumentException when the name is empty or the version is below 1
+     */
+    public static Submission of(String capability, int version) {
+        if (capability == null || capability.isBlank()) {
+            throw new IllegalArgumentException("capability must be a capability name, but was '" + capability + "'");
+        }
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be at least 1, but was " + version);
+        }
+        return new Submission(capability, version, Map.of(), Map.of(), Map.of(), "NORMAL", UUID.randomUUID().toString());
+    }
+
+    public Submission withParameter(String name, Object value) {
+        Map<String, Object> next = new LinkedHashMap<>(parameters);
+        next.put(Objects.requireNonNull(name, "parameter name"), Objects.requireNonNull(value, "value of parameter " + name));
+        return new Submission(capability, version, next, constraints, preferences, priority, idempotencyKey);
+    }
+
+    /** Only offers whose {@code attribute} is one of {@code allowed} qualify. */
+    public Submission withConstraint(String attribute, String... allowed) {
+        if (allowed.length == 0) {
+            throw new IllegalArgumentException("constraint " + attribute + " needs at least one allowed value");
+        }
+        Map<String, List<String>> next = new LinkedHashMap<>(constraints);
+        next.put(Objects.requireNonNull(attribute, "attribute"), List.of(allowed));
+        return new Submission(capability, version, parameters, next, preferences, priority, idempotencyKey);
+    }
+
+    /** Among qualifying offers, prefer those with {@code attribute = value}. */
+    public Submission withPreference(String attribute, String value) {
+        Map<String, String> next = new LinkedHashMap<>(preferences);
+        next.put(Objects.requireNonNull(attribute, "attribute"), Objects.requireNonNull(value, "value"));
+        return new Submission(capability, version, parameters, constraints, next, priority, idempotencyKey);
+    }
+
+    /** One of LOW, NORMAL, HIGH, CRITICAL. */
+    public Submission withPriority(String priority) {
+        if (!PRIORITIES.contains(priority)) {
+            throw new IllegalArgumentException("priority must be one of LOW, NORMAL, HIGH, CRITICAL, but was '" + priority + "'");
+        }
+        return new Submission(capability, version, parameters, constraints, preferences, priority, idempotencyKey);
+    }
+
+    /** 1 to 200 visible ASCII characters; the same key from the same team names the same request. */
+    public Submission withIdempotencyKey(String key) {
+        if (key == null || !key.matches("[\\x21-\\x7e]{1,200}")) {
+            throw new IllegalArgumentException("idempotency key must be 1 to 200 visible ASCII characters, but was '" + key + "'");
+        }
+        return new Submission(capability, version, parameters, constraints, preferences, priority, key);
+    }
+
+    public String capability() {
+        return capability;
+    }
+
+    public int version() {
+        return version;
+    }
+
+    public String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    Map<String, Object> body() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("capability", capability);
+        body.put("version", version);
+        body.put("parameters", parameters);
+        body.put("constraints", constraints);
+        body.put("preferences", preferences);
+        body.put("priority", priority);
+        return body;
+    }
+}

@@ -1,0 +1,239 @@
+package io.capmarket.gateway;
+
+import io.capmarket.gateway.internal.Catalog;
+import io.capmarket.gateway.internal.CatalogHandlers;
+import io.capmarket.gateway.internal.EventStreams;
+import io.capmarket.gateway.internal.Forwarder;
+import io.capmarket.gateway.internal.GatewayMetrics;
+import io.capmarket.gateway.internal.GatewayTopology;
+import io.capmarket.gateway.internal.Health;
+import io.capmarket.gateway.internal.HttpServer;
+import io.capmarket.gateway.internal.OpsHandlers;
+import io.capmarket.gateway.internal.ParameterSchemas;
+import io.capmarket.gateway.internal.Publisher;
+import io.capmarket.gateway.internal.RequestHandlers;
+import io.capmarket.gateway.internal.RequestReads;
+import io.capmarket.gateway.internal.RequestStore;
+import io.capmarket.gateway.internal.RequestWatchers;
+import io.capmarket.gateway.internal.Route;
+import io.capmarket.gateway.internal.Routes;
+import io.capmarket.schemas.topics.ProvisioningReport;
+import io.capmarket.schemas.topics.TopicProvisioner;
+import io.capmarket.schemas.topics.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running gateway: the HTTP API and portal on {@code http.port}, its own Kafka Streams
+ * application (request views partitioned by request id, the catalog and scorecard as global
+ * tables) and the producer of request commands.
+ *
+ * <pre>{@code
+ * try (GatewayApp gateway = GatewayApp.start(GatewayConfig.load(file, System.getenv()))) {
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start} returns once the HTTP server listens and Kafka Streams has been started;
+ * reads answer 503 with {@code Retry-After} until the stores are ready ({@link #ready()},
+ * {@code /health/ready}). {@link #close()} is idempotent and safe from a shutdown hook.
+ */
+public final class GatewayApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+
+    private final GatewayConfig config;
+    private final List<AutoCloseable> resources;
+    private final KafkaStreams streams;
+    private final Health health;
+    private final Catalog catalog;
+    private final RequestStore store;
+    private final HttpServer http;
+    private final List<Route> routes;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private GatewayApp(GatewayConfig config, List<AutoCloseable> resources, KafkaStreams streams, Health health, Catalog catalog,
+            RequestStore store, HttpServer http, List<Route> routes) {
+        this.config = config;
+        this.resources = resources;
+        this.streams = streams;
+        this.health = health;
+        this.catalog = catalog;
+        this.store = store;
+        this.http = http;
+        this.routes = routes;
+    }
+
+    /** Starts with the system clock. */
+    public static GatewayApp start(GatewayConfig config) {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * Starts the gateway.
+     *
+     * @param clock stamps submissions and cancellations
+     * @throws io.capmarket.schemas.topics.TopicMismatchException when existing topics differ from their specs
+     * @throws org.apache.kafka.common.KafkaException when Kafka cannot be reached in time
+     * @throws UncheckedIOException when the HTTP port cannot be bound
+     */
+    public static GatewayApp start(GatewayConfig config, Clock clock) {
+        List<AutoCloseable> resources = new ArrayList<>();
+        try {
+            Topics topics = config.topics();
+            provision(config, topics);
+            int port = config.httpPort() == 0 ? freePort(config.httpHost()) : config.httpPort();
+            HostInfo self = new HostInfo(config.advertisedHost(), port);
+
+            GatewayMetrics metrics = new GatewayMetrics();
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("capmarket-gateway-timer"));
+            timer.setRemoveOnCancelPolicy(true);
+            ExecutorService callbacks = Executors.newFixedThreadPool(4, daemon("capmarket-gateway-callbacks"));
+            RequestWatchers watchers = new RequestWatchers();
+            Health health = new Health();
+
+            Properties props = new Properties();
+            props.putAll(config.streamsProperties(port));
+            props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+            KafkaStreams streams = new KafkaStreams(GatewayTopology.build(topics, watchers::publish), props);
+            streams.setStateListener(health);
+            resources.add(() -> {
+                if (!streams.close(config.shutdownTimeout())) {
+                    LOG.warn("Kafka Streams did not stop within {}", config.shutdownTimeout());
+                }
+            });
+            resources.add(metrics);
+            resources.add(() -> shutdown(timer));
+            resources.add(() -> shutdown(callbacks));
+
+            Publisher publisher = new Publisher(topics.requests(), config.clientConfig(), config.visibilityTimeout());
+            resources.add(publisher);
+            Catalog catalog = new Catalog(streams);
+            RequestStore store = new RequestStore(streams, topics.requests().name(), self);
+            RequestReads reads = new RequestReads(store, watchers, new Forwarder(config.forwardTimeout()), timer, callbacks);
+            EventStreams events = new EventStreams(reads, callbacks, timer, config.forwardTimeout());
+            RequestHandlers requests = new RequestHandlers(catalog, new ParameterSchemas(), reads, publisher, clock,
+                    new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout()));
+            metrics.bind(streams, watchers::waiting, events::clients);
+            OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable(), metrics.registry());
+            List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops);
+
+            Duration idle = config.longPollMaxTimeout().plus(config.visibilityTimeout()).plus(Duration.ofSeconds(30));
+            HttpServer http = HttpServer.start(config.httpHost(), port, routes, config.tokens(), metrics, config.maxRequestSize(), idle);
+            resources.add(0, http);
+            streams.start();
+            LOG.info("capmarket gateway {} listening on {}:{} (advertised as {}), {} bearer tokens{}", config.applicationId(),
+                    config.httpHost(), http.port(), self, config.tokens().size(), config.devMode() ? ", DEV MODE: demo tokens enabled" : "");
+            return new GatewayApp(config, resources, streams, health, catalog, store, http, routes);
+        } catch (RuntimeException e) {
+            closeAll(resources);
+            throw e;
+        }
+    }
+
+    private static void provision(GatewayConfig config, Topics topics) {
+        try (Admin admin = Admin.create(config.clientConfig())) {
+            ProvisioningReport report = new TopicProvisioner(admin, config.adminTimeout()).ensure(topics.sharedSpecs());
+            if (!report.created().isEmpty()) {
+                LOG.info("created topics {}", report.created());
+            }
+        }
+    }
+
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port on " + host, e);
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static void shutdown(ExecutorService executor) {
+        executor.shutdownNow();
+    }
+
+    /** The bound HTTP port. */
+    public int httpPort() {
+        return http.port();
+    }
+
+    /** True when Kafka Streams is RUNNING and the stores answer (what {@code /health/ready} says). */
+    public boolean ready() {
+        return health.running() && catalog.queryable();
+    }
+
+    /** False once Kafka Streams has failed; the process should then be restarted. */
+    public boolean live() {
+        return health.live();
+    }
+
+    /** The Kafka Streams state. */
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** The partitions of the request views this instance owns now (empty while not running). */
+    public java.util.Set<Integer> localRequestPartitions() {
+        try {
+            return store.localPartitions();
+        } catch (RetryLaterException e) {
+            return java.util.Set.of();
+        }
+    }
+
+    /** Every route served, as {@code "METHOD /path"} (the OpenAPI document must describe each). */
+    public List<String> routes() {
+        return routes.stream().map(r -> r.method().name() + " " + r.path()).toList();
+    }
+
+    /** Stops the HTTP server, Kafka Streams (within {@code shutdown.timeout}) and the producer. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            LOG.info("stopping capmarket gateway {}", config.applicationId());
+            closeAll(resources);
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable resource : resources) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed", resource, e);
+            }
+        }
+    }
+}

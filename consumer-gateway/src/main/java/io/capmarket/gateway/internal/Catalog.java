@@ -1,0 +1,77 @@
+package io.capmarket.gateway.internal;
+
+import io.capmarket.gateway.RetryLaterException;
+import io.capmarket.schemas.CapabilityScore;
+import io.capmarket.schemas.CapabilityView;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/** The catalog and scorecard global tables: complete on every instance, so never forwarded. */
+public final class Catalog {
+
+    private final KafkaStreams streams;
+
+    public Catalog(KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    public Optional<CapabilityView> capability(String name) {
+        try {
+            return Optional.ofNullable(this.<CapabilityView>store(GatewayTopology.CATALOG).get(name));
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Up to {@code limit + 1} entries after {@code after} (exclusive), by name, that match. */
+    public List<CapabilityView> capabilities(String after, int limit, Predicate<CapabilityView> filter) {
+        return page(GatewayTopology.CATALOG, after, limit, filter);
+    }
+
+    /** Up to {@code limit + 1} scorecards after {@code after} (exclusive), by capability. */
+    public List<CapabilityScore> scores(String after, int limit, Predicate<CapabilityScore> filter) {
+        return page(GatewayTopology.SCORECARD, after, limit, filter);
+    }
+
+    /** Whether both global stores answer (readiness). */
+    public boolean queryable() {
+        try {
+            store(GatewayTopology.CATALOG).approximateNumEntries();
+            store(GatewayTopology.SCORECARD).approximateNumEntries();
+            return true;
+        } catch (InvalidStateStoreException e) {
+            return false;
+        }
+    }
+
+    private <V> List<V> page(String storeName, String after, int limit, Predicate<V> filter) {
+        List<V> found = new ArrayList<>();
+        try (KeyValueIterator<String, V> it = after == null ? this.<V>store(storeName).all() : this.<V>store(storeName).range(after, null)) {
+            while (it.hasNext() && found.size() <= limit) {
+                var entry = it.next();
+                if (!entry.key.equals(after) && entry.value != null && filter.test(entry.value)) {
+                    found.add(entry.value);
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        return found;
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    }
+
+    private static RetryLaterException unavailable(Exception cause) {
+        return new RetryLaterException("the catalog is being restored; retry shortly", RequestStore.RETRY_AFTER, cause);
+    }
+}

@@ -1,0 +1,176 @@
+package io.capmarket.gateway.internal;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.capmarket.gateway.GatewayException;
+import io.capmarket.gateway.GatewayException.FieldError;
+import io.capmarket.gateway.MalformedRequestException;
+import io.capmarket.gateway.RetryLaterException;
+import io.javalin.http.Context;
+import io.javalin.http.sse.SseClient;
+import io.javalin.http.sse.SseHandler;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /v1/requests/{id}/events}: Server-Sent Events of one request. First the history
+ * (one {@code transition} event per entry, id = its position from 1), then each new transition
+ * as it happens, then an {@code end} event with the final request, and the stream closes.
+ * {@code Last-Event-ID} resumes after a position.
+ *
+ * <p>No thread is held per client: the stream is a chain of waiting reads ({@link RequestReads},
+ * so the owner may be another instance and may change) of at most {@link #POLL} each; a wait
+ * that ends without news sends a keep-alive comment, which also finds clients that left.
+ */
+public final class EventStreams {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventStreams.class);
+    static final Duration POLL = Duration.ofSeconds(15);
+
+    private final RequestReads reads;
+    private final Executor callbacks;
+    private final ScheduledExecutorService timer;
+    private final Duration firstReadTimeout;
+    private final AtomicInteger clients = new AtomicInteger();
+
+    public EventStreams(RequestReads reads, Executor callbacks, ScheduledExecutorService timer, Duration firstReadTimeout) {
+        this.reads = reads;
+        this.callbacks = callbacks;
+        this.timer = timer;
+        this.firstReadTimeout = firstReadTimeout;
+    }
+
+    /** Open event streams. */
+    public int clients() {
+        return clients.get();
+    }
+
+    /** The route's handler: checks everything that can fail as a problem document before the stream starts. */
+    public void stream(Context ctx) throws Exception {
+        Principal principal = HttpInput.principal(ctx, Principal.Role.CONSUMER, Principal.Role.ADMIN);
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.trim().equals("text/event-stream")) {
+            throw new MalformedRequestException("this route streams Server-Sent Events",
+                    List.of(new FieldError("Accept", accept, "text/event-stream")));
+        }
+        int lastEventId = lastEventId(ctx.header("Last-Event-ID"));
+        String id = ctx.pathParam("id");
+        RequestReads.Caller caller = HttpInput.caller(ctx, principal);
+        RequestView first;
+        try {
+            first = reads.require(caller, id, ReadCondition.now()).get(firstReadTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw Futures.unwrap(e) instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new RetryLaterException("request " + id + " could not be read in time", RequestStore.RETRY_AFTER, e);
+        }
+        new SseHandler(0, client -> new Session(client, caller, id).start(first, lastEventId)).handle(ctx);
+    }
+
+    private static int lastEventId(String header) {
+        if (header == null || header.isBlank()) {
+            return 0;
+        }
+        try {
+            int value = Integer.parseInt(header.trim());
+            if (value >= 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MalformedRequestException("the Last-Event-ID header is invalid",
+                List.of(new FieldError("Last-Event-ID", header, "a non-negative integer from a previous event's id")));
+    }
+
+    /** One client's stream. */
+    private final class Session {
+        private final SseClient client;
+        private final RequestReads.Caller caller;
+        private final String requestId;
+        private int sent;
+
+        Session(SseClient client, RequestReads.Caller caller, String requestId) {
+            this.client = client;
+            this.caller = caller;
+            this.requestId = requestId;
+        }
+
+        void start(RequestView first, int resumeAfter) {
+            clients.incrementAndGet();
+            client.onClose(clients::decrementAndGet);
+            client.keepAlive();
+            sent = Math.min(resumeAfter, first.history().size());
+            if (!emit(first)) {
+                next();
+            }
+        }
+
+        /** Sends the transitions not sent yet; true when the stream has ended. */
+        private boolean emit(RequestView view) {
+            for (int i = sent; i < view.history().size(); i++) {
+                RequestView.Transition transition = view.history().get(i);
+                ObjectNode data = Json.MAPPER.createObjectNode();
+                data.put("index", i + 1);
+                data.put("state", transition.state());
+                data.put("at", transition.at());
+                data.put("detail", transition.detail());
+                data.put("attempt", transition.attempt());
+                data.put("offerId", transition.offerId());
+                data.set("request", Json.MAPPER.valueToTree(view));
+                client.sendEvent("transition", data.toString(), Integer.toString(i + 1));
+            }
+            sent = Math.max(sent, view.history().size());
+            if (view.terminal()) {
+                client.sendEvent("end", Json.MAPPER.valueToTree(view).toString(), Integer.toString(sent));
+                client.close();
+                return true;
+            }
+            return false;
+        }
+
+        private void next() {
+            if (client.terminated()) {
+                return;
+            }
+            Futures.guarded(() -> reads.read(caller, requestId, new ReadCondition(null, sent + 1, false, POLL)))
+                    .whenCompleteAsync((view, error) -> {
+                        if (client.terminated()) {
+                            return;
+                        }
+                        if (error != null) {
+                            Throwable cause = Futures.unwrap(error);
+                            if (cause instanceof RetryLaterException) {
+                                client.sendComment("owner unavailable; retrying");
+                                timer.schedule(() -> callbacks.execute(this::next), 1, TimeUnit.SECONDS);
+                            } else {
+                                if (!(cause instanceof GatewayException)) {
+                                    LOG.warn("event stream of request {} failed", requestId, cause);
+                                }
+                                client.sendEvent("error", cause.getMessage());
+                                client.close();
+                            }
+                            return;
+                        }
+                        if (view.isEmpty()) {
+                            client.sendEvent("error", "request " + requestId + " is gone");
+                            client.close();
+                            return;
+                        }
+                        if (view.get().history().size() <= sent) {
+                            client.sendComment("keep-alive");
+                        }
+                        if (!emit(view.get())) {
+                            next();
+                        }
+                    }, callbacks);
+        }
+    }
+}

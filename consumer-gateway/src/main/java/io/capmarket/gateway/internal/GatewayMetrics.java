@@ -1,0 +1,79 @@
+package io.capmarket.gateway.internal;
+
+import io.javalin.http.Context;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * The gateway's metrics on {@code /metrics}: {@code capmarket_gateway_http_requests_seconds}
+ * (histogram by method, route and status), {@code capmarket_gateway_long_poll_waiters},
+ * {@code capmarket_gateway_sse_clients}, Kafka Streams and JVM metrics.
+ */
+public final class GatewayMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private JvmGcMetrics gc;
+    private KafkaStreamsMetrics streams;
+
+    public GatewayMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        gc = new JvmGcMetrics();
+        gc.bindTo(registry);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public void bind(KafkaStreams kafkaStreams, IntSupplier waiters, IntSupplier sseClients) {
+        streams = new KafkaStreamsMetrics(kafkaStreams);
+        streams.bindTo(registry);
+        Gauge.builder("capmarket.gateway.long.poll.waiters", waiters::getAsInt)
+                .description("Reads waiting for a request to change (long-polls, event streams, submits awaiting visibility)")
+                .register(registry);
+        Gauge.builder("capmarket.gateway.sse.clients", sseClients::getAsInt)
+                .description("Open Server-Sent Event streams").register(registry);
+    }
+
+    /** Records one finished HTTP exchange. */
+    public void record(Context ctx, float millis) {
+        Timer.builder("capmarket.gateway.http.requests")
+                .description("HTTP requests by method, route and status")
+                .tag("method", ctx.method().name())
+                .tag("route", route(ctx))
+                .tag("status", Integer.toString(ctx.statusCode()))
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(Duration.ofNanos((long) (millis * 1_000_000)));
+    }
+
+    static String route(Context ctx) {
+        try {
+            String path = ctx.endpointHandlerPath();
+            return path == null || path.isEmpty() || path.equals("*") ? "unmatched" : path;
+        } catch (RuntimeException e) {
+            return "unmatched";
+        }
+    }
+
+    @Override
+    public void close() {
+        if (streams != null) {
+            streams.close();
+        }
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,173 @@
+package io.capmarket.gateway.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.capmarket.gateway.AuthenticationRequiredException;
+import io.capmarket.gateway.ForbiddenException;
+import io.capmarket.gateway.GatewayException.FieldError;
+import io.capmarket.gateway.MalformedRequestException;
+import io.capmarket.gateway.PayloadTooLargeException;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reading and checking what arrives over HTTP, at the edge: every problem names the field, the value and the rule. */
+public final class HttpInput {
+
+    public static final String REQUEST_ID_HEADER = "X-Request-Id";
+    static final String PRINCIPAL = "capmarket.principal";
+    static final String REQUEST_ID = "capmarket.requestId";
+
+    private static final Pattern REQUEST_ID_PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)?");
+
+    private HttpInput() {
+    }
+
+    /** The caller's request id (echoed when well-formed, generated otherwise). */
+    public static String requestId(Context ctx) {
+        String id = ctx.attribute(REQUEST_ID);
+        if (id == null) {
+            String given = ctx.header(REQUEST_ID_HEADER);
+            id = given != null && REQUEST_ID_PATTERN.matcher(given).matches() ? given : UUID.randomUUID().toString();
+            ctx.attribute(REQUEST_ID, id);
+        }
+        return id;
+    }
+
+    /** Authenticates the bearer token; the token itself is never stored or logged. */
+    public static Principal authenticate(Context ctx, Tokens tokens) {
+        String header = ctx.header("Authorization");
+        if (header == null || header.isBlank()) {
+            throw new AuthenticationRequiredException("send Authorization: Bearer <token>",
+                    List.of(new FieldError("Authorization", null, "Bearer <token>")));
+        }
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
+            throw new AuthenticationRequiredException("the Authorization header is not a bearer token",
+                    List.of(new FieldError("Authorization", "(not shown)", "Bearer <token>")));
+        }
+        Principal principal = tokens.authenticate(header.substring(7).trim())
+                .orElseThrow(() -> new AuthenticationRequiredException("the bearer token is not known",
+                        List.of(new FieldError("Authorization", "(not shown)", "a token the gateway knows"))));
+        ctx.attribute(PRINCIPAL, principal);
+        return principal;
+    }
+
+    /** The authenticated caller, who must hold one of {@code roles}. */
+    public static Principal principal(Context ctx, Principal.Role... roles) {
+        Principal principal = ctx.attribute(PRINCIPAL);
+        if (principal == null) {
+            throw new AuthenticationRequiredException("send Authorization: Bearer <token>");
+        }
+        if (!Set.of(roles).contains(principal.role())) {
+            throw new ForbiddenException("the role " + principal.role().name().toLowerCase(Locale.ROOT) + " may not do this; it takes "
+                    + Arrays.stream(roles).map(r -> r.name().toLowerCase(Locale.ROOT)).toList());
+        }
+        return principal;
+    }
+
+    /** The caller, for reads that may be forwarded. */
+    public static RequestReads.Caller caller(Context ctx, Principal principal) {
+        return new RequestReads.Caller(principal, ctx.header("Authorization"), requestId(ctx),
+                "true".equals(ctx.header(Forwarder.FORWARDED_HEADER)));
+    }
+
+    /** The body as JSON, refusing more than {@code limit} bytes even without a Content-Length. */
+    public static JsonNode jsonBody(Context ctx, long limit) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > limit) {
+            throw tooLarge(declared, limit);
+        }
+        byte[] bytes;
+        try (InputStream in = ctx.req().getInputStream()) {
+            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (bytes.length > limit) {
+            throw tooLarge(bytes.length, limit);
+        }
+        if (bytes.length == 0) {
+            throw new MalformedRequestException("the body is empty", List.of(new FieldError("body", "", "a JSON object")));
+        }
+        try {
+            return Json.MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new MalformedRequestException("the body is not JSON",
+                    List.of(new FieldError("body", null, "valid JSON (" + firstLine(e.getMessage()) + ")")));
+        }
+    }
+
+    /** A duration query parameter ({@code 30s}, {@code 500ms}, {@code 2m}, or plain seconds) from 0 to {@code max}. */
+    public static Optional<Duration> duration(Context ctx, String name, Duration max) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isEmpty()) {
+            return Optional.empty();
+        }
+        Matcher m = DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
+        Duration value = null;
+        if (m.matches()) {
+            long amount = Long.parseLong(m.group(1));
+            value = m.group(2) == null || m.group(2).equals("s") ? Duration.ofSeconds(amount)
+                    : m.group(2).equals("ms") ? Duration.ofMillis(amount) : Duration.ofMinutes(amount);
+        }
+        if (value == null || value.compareTo(max) > 0) {
+            throw new MalformedRequestException("the query parameter " + name + " is invalid",
+                    List.of(new FieldError(name, text, "a duration like 30s or 500ms, at most " + max.toSeconds() + "s")));
+        }
+        return Optional.of(value);
+    }
+
+    /** An integer query parameter from {@code min} to {@code max}. */
+    public static int integer(Context ctx, String name, int defaultValue, int min, int max) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int value = Integer.parseInt(text.trim());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new MalformedRequestException("the query parameter " + name + " is invalid",
+                List.of(new FieldError(name, text, "an integer from " + min + " to " + max)));
+    }
+
+    /** A query parameter that must be one of {@code allowed}, or null when absent. */
+    public static String oneOf(Context ctx, String name, List<String> allowed) {
+        String text = ctx.queryParam(name);
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        if (!allowed.contains(text)) {
+            throw new MalformedRequestException("the query parameter " + name + " is invalid",
+                    List.of(new FieldError(name, text, "one of " + String.join(", ", allowed))));
+        }
+        return text;
+    }
+
+    private static PayloadTooLargeException tooLarge(long size, long limit) {
+        return new PayloadTooLargeException("the body has " + (size > limit ? "more than " + limit : size) + " bytes; at most "
+                + limit + " are accepted", List.of(new FieldError("body", size + " bytes", "at most " + limit + " bytes")));
+    }
+
+    private static String firstLine(String text) {
+        if (text == null) {
+            return "unreadable";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
+    }
+}

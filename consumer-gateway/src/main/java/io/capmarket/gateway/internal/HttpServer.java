@@ -1,0 +1,92 @@
+package io.capmarket.gateway.internal;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.json.JavalinJackson;
+import java.time.Duration;
+import java.util.List;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Javalin server around the route table: request ids, the access log, metrics, the one
+ * exception mapper. Routes needing a token are authenticated before their handler runs.
+ */
+public final class HttpServer implements AutoCloseable {
+
+    private static final Logger ACCESS = LoggerFactory.getLogger("io.capmarket.gateway.access");
+
+    private final Javalin javalin;
+
+    private HttpServer(Javalin javalin) {
+        this.javalin = javalin;
+    }
+
+    /**
+     * Starts serving.
+     *
+     * @param idleTimeout longer than the longest long-poll, so Jetty never cuts a waiting read
+     */
+    public static HttpServer start(String host, int port, List<Route> routes, Tokens tokens, GatewayMetrics metrics,
+            long maxRequestSize, Duration idleTimeout) {
+        Javalin javalin = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.startupWatcherEnabled = false;
+            config.http.maxRequestSize = maxRequestSize;
+            config.http.asyncTimeout = 0;
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.requestLogger.http((ctx, millis) -> {
+                metrics.record(ctx, millis);
+                accessLog(ctx, millis);
+            });
+            config.router.mount(router -> {
+                router.before(ctx -> ctx.header(HttpInput.REQUEST_ID_HEADER, HttpInput.requestId(ctx)));
+                router.exception(Exception.class, Problems::handle);
+                // Javalin answers unmatched routes itself; give them the problem shape too
+                router.error(404, Problems::unmatched);
+                router.error(405, Problems::unmatched);
+                for (Route route : routes) {
+                    router.addHttpHandler(route.method(), route.path(), route.access() == Route.Access.TOKEN
+                            ? ctx -> {
+                                HttpInput.authenticate(ctx, tokens);
+                                route.handler().handle(ctx);
+                            }
+                            : route.handler());
+                }
+            });
+        });
+        javalin.start(host, port);
+        for (Connector connector : javalin.jettyServer().server().getConnectors()) {
+            if (connector instanceof ServerConnector server) {
+                server.setIdleTimeout(idleTimeout.toMillis());
+            }
+        }
+        return new HttpServer(javalin);
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    /** One structured line per exchange; never headers, so never a token. */
+    private static void accessLog(Context ctx, float millis) {
+        if (!ACCESS.isInfoEnabled()) {
+            return;
+        }
+        Principal principal = ctx.attribute(HttpInput.PRINCIPAL);
+        ACCESS.info("{\"requestId\":\"{}\",\"method\":\"{}\",\"path\":{},\"route\":{},\"status\":{},\"ms\":{},\"team\":{}}",
+                HttpInput.requestId(ctx), ctx.method().name(), quote(ctx.path()), quote(GatewayMetrics.route(ctx)), ctx.statusCode(),
+                String.format(java.util.Locale.ROOT, "%.1f", millis), principal == null ? "null" : quote(principal.team()));
+    }
+
+    private static String quote(String text) {
+        return Json.MAPPER.getNodeFactory().textNode(text).toString();
+    }
+
+    @Override
+    public void close() {
+        javalin.stop();
+    }
+}

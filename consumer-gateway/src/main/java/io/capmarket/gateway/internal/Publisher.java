@@ -1,0 +1,60 @@
+package io.capmarket.gateway.internal;
+
+import io.capmarket.gateway.RetryLaterException;
+import io.capmarket.schemas.RequestCommand;
+import io.capmarket.schemas.topics.Topic;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * Publishes request commands with an idempotent, acknowledged producer ({@code acks=all}): a
+ * future completes only once the brokers have the command, so a 202 is never answered for a
+ * command that could still be lost. A failure becomes a {@link RetryLaterException}.
+ */
+public final class Publisher implements AutoCloseable {
+
+    private final Topic<String, RequestCommand> requests;
+    private final KafkaProducer<String, RequestCommand> producer;
+
+    public Publisher(Topic<String, RequestCommand> requests, Map<String, Object> clientConfig, Duration deliveryTimeout) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(deliveryTimeout.toMillis(), 30_000));
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(deliveryTimeout.toMillis(), 30_000));
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryTimeout.toMillis());
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "capmarket-gateway-commands");
+        this.requests = requests;
+        this.producer = new KafkaProducer<>(config, requests.keySerde().serializer(), requests.valueSerde().serializer());
+    }
+
+    /** Sends a command keyed by its requestId; completes with the acknowledged record's position. */
+    public CompletableFuture<RecordMetadata> send(String requestId, RequestCommand command) {
+        CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(requests.name(), requestId, command), (metadata, error) -> {
+                if (error != null) {
+                    acked.completeExceptionally(new RetryLaterException("Kafka did not acknowledge the command: " + error.getMessage(),
+                            Duration.ofSeconds(2), error));
+                } else {
+                    acked.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            acked.completeExceptionally(new RetryLaterException("the command could not be sent: " + e.getMessage(), Duration.ofSeconds(2), e));
+        }
+        return acked;
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

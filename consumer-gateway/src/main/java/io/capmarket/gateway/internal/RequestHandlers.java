@@ -1,0 +1,209 @@
+package io.capmarket.gateway.internal;
+
+import io.capmarket.gateway.ConflictException;
+import io.capmarket.gateway.GatewayException.FieldError;
+import io.capmarket.gateway.MalformedRequestException;
+import io.capmarket.gateway.NotFoundException;
+import io.capmarket.gateway.RejectedRequestException;
+import io.capmarket.gateway.RetryLaterException;
+import io.capmarket.schemas.CancelRequest;
+import io.capmarket.schemas.CapabilityVersionView;
+import io.capmarket.schemas.CapabilityView;
+import io.capmarket.schemas.RequestCommand;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.Requester;
+import io.capmarket.schemas.RequesterKind;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+/** {@code /v1/requests}: submit, read (with long-poll), list, cancel; and the internal reads other instances forward. */
+public final class RequestHandlers {
+
+    static final List<String> STATES = Arrays.stream(RequestState.values()).map(Enum::name).toList();
+    private static final Pattern CAPABILITY = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    private static final Pattern TEAM = Pattern.compile("[a-zA-Z0-9._@-]{1,100}");
+    private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
+    private static final Principal.Role[] REQUESTERS = {Principal.Role.CONSUMER, Principal.Role.ADMIN};
+
+    /**
+     * @param maxRequestSize largest body accepted, in bytes
+     * @param longPollMax longest {@code ?timeout=}
+     * @param visibilityTimeout how long a submit waits for its request to be readable
+     */
+    public record Limits(long maxRequestSize, Duration longPollMax, Duration visibilityTimeout) {
+    }
+
+    private final Catalog catalog;
+    private final ParameterSchemas schemas;
+    private final RequestReads reads;
+    private final Publisher publisher;
+    private final Clock clock;
+    private final Limits limits;
+
+    public RequestHandlers(Catalog catalog, ParameterSchemas schemas, RequestReads reads, Publisher publisher, Clock clock, Limits limits) {
+        this.catalog = catalog;
+        this.schemas = schemas;
+        this.reads = reads;
+        this.publisher = publisher;
+        this.clock = clock;
+        this.limits = limits;
+    }
+
+    /** {@code POST /v1/requests}. */
+    public void submit(Context ctx) {
+        Principal principal = HttpInput.principal(ctx, REQUESTERS);
+        String key = Submission.idempotencyKey(ctx.header("Idempotency-Key"));
+        Submission submission = Submission.parse(HttpInput.jsonBody(ctx, limits.maxRequestSize()));
+        String id = Submission.requestId(principal.team(), key);
+        RequestReads.Caller caller = HttpInput.caller(ctx, principal);
+        ctx.future(() -> Futures.guarded(() -> {
+            CompletableFuture<Optional<RequestView>> existing = key == null
+                    ? CompletableFuture.completedFuture(Optional.empty())
+                    : reads.read(caller, id, ReadCondition.now());
+            return existing.thenCompose(found -> {
+                if (found.isPresent()) {
+                    List<FieldError> differences = submission.differences(found.get());
+                    if (!differences.isEmpty()) {
+                        throw new ConflictException("the Idempotency-Key '" + key + "' was used for a different request ("
+                                + found.get().id() + "); use a new key for a new request", differences);
+                    }
+                    respond(ctx, 200, found.get());
+                    return CompletableFuture.completedFuture(null);
+                }
+                CapabilityVersionView version = version(submission);
+                List<FieldError> violations = schemas.validate(version.getParameterSchema(), submission.parameters());
+                if (!violations.isEmpty()) {
+                    throw new RejectedRequestException("the parameters do not satisfy the parameter schema of "
+                            + submission.capability() + " version " + submission.version(), violations);
+                }
+                return publisher.send(id, submission.command(id, principal, key, clock.instant()))
+                        .thenCompose(acked -> reads.read(caller, id, new ReadCondition(null, 0, true, limits.visibilityTimeout())))
+                        .thenAccept(view -> respond(ctx, 202, view.orElseThrow(() -> new RetryLaterException("request " + id
+                                + " was accepted but is not readable yet; retry with the same Idempotency-Key to get it",
+                                Duration.ofSeconds(1)))));
+            });
+        }));
+    }
+
+    /** {@code GET /v1/requests/{id}}, with {@code ?waitFor=STATE&timeout=30s} to long-poll. */
+    public void get(Context ctx) {
+        Principal principal = HttpInput.principal(ctx, REQUESTERS);
+        String waitFor = HttpInput.oneOf(ctx, "waitFor", STATES);
+        Duration timeout = HttpInput.duration(ctx, "timeout", limits.longPollMax())
+                .orElse(waitFor == null ? Duration.ZERO : min(DEFAULT_WAIT, limits.longPollMax()));
+        String id = ctx.pathParam("id");
+        RequestReads.Caller caller = HttpInput.caller(ctx, principal);
+        ctx.future(() -> Futures.guarded(() -> reads.require(caller, id, new ReadCondition(waitFor, 0, false, timeout))
+                .thenAccept(view -> respond(ctx, 200, view))));
+    }
+
+    /** {@code GET /v1/requests}: the caller's team's requests (an admin: every team's, or {@code ?team=}). */
+    public void list(Context ctx) {
+        Principal principal = HttpInput.principal(ctx, REQUESTERS);
+        ListQuery query = listQuery(ctx, principal, HttpInput.integer(ctx, "limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT),
+                Cursors.decode(ctx.queryParam("cursor")));
+        RequestReads.Caller caller = HttpInput.caller(ctx, principal);
+        ctx.future(() -> Futures.guarded(() -> reads.list(caller, query).thenAccept(ctx::json)));
+    }
+
+    /** {@code DELETE /v1/requests/{id}}: publishes a cancel; 409 when the request is already finished. */
+    public void cancel(Context ctx) {
+        Principal principal = HttpInput.principal(ctx, REQUESTERS);
+        String id = ctx.pathParam("id");
+        RequestReads.Caller caller = HttpInput.caller(ctx, principal);
+        ctx.future(() -> Futures.guarded(() -> reads.require(caller, id, ReadCondition.now()).thenCompose(view -> {
+            if (view.terminal()) {
+                throw new ConflictException("request " + id + " is already " + view.state() + "; there is nothing to cancel");
+            }
+            RequestCommand cancel = new RequestCommand(CancelRequest.newBuilder().setRequestId(id)
+                    .setRequestedBy(new Requester(principal.bot() ? RequesterKind.BOT : RequesterKind.HUMAN, principal.name()))
+                    .setAt(clock.instant()).setReason("cancelled by " + principal.name() + " through the gateway").build());
+            return publisher.send(id, cancel).thenAccept(acked -> respond(ctx, 202, view));
+        })));
+    }
+
+    /** {@code GET /internal/v1/requests/{id}}: a read forwarded by another instance, answered from this one's store. */
+    public void internalGet(Context ctx) {
+        Principal principal = HttpInput.principal(ctx, REQUESTERS);
+        Duration max = limits.longPollMax().compareTo(limits.visibilityTimeout()) > 0 ? limits.longPollMax() : limits.visibilityTimeout();
+        ReadCondition condition = new ReadCondition(HttpInput.oneOf(ctx, "waitFor", STATES),
+                HttpInput.integer(ctx, "minHistory", 0, 0, 100_000),
+                "true".equals(ctx.queryParam("awaitExistence")),
+                HttpInput.duration(ctx, "timeout", max).orElse(Duration.ZERO));
+        String id = ctx.pathParam("id");
+        RequestReads.Caller caller = HttpInput.caller(ctx, principal);
+        ctx.future(() -> Futures.guarded(() -> reads.require(caller, id, condition).thenAccept(ctx::json)));
+    }
+
+    /** {@code GET /internal/v1/requests}: this instance's part of a list. */
+    public void internalList(Context ctx) {
+        Principal principal = HttpInput.principal(ctx, REQUESTERS);
+        String after = ctx.queryParam("after");
+        ctx.json(reads.listLocal(listQuery(ctx, principal, HttpInput.integer(ctx, "limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT),
+                after == null || after.isEmpty() ? null : after)));
+    }
+
+    private ListQuery listQuery(Context ctx, Principal principal, int limit, String after) {
+        String team = ctx.queryParam("team");
+        if (team != null && !TEAM.matcher(team).matches()) {
+            throw new MalformedRequestException("the query parameter team is invalid",
+                    List.of(new FieldError("team", team, "1 to 100 characters of a-z, A-Z, 0-9, '.', '_', '@', '-'")));
+        }
+        if (!principal.admin()) {
+            if (team != null && !team.equals(principal.team())) {
+                throw new NotFoundException("there is no team " + team + " for you; you see your own team's requests");
+            }
+            team = principal.team();
+        }
+        String capability = ctx.queryParam("capability");
+        if (capability != null && !CAPABILITY.matcher(capability).matches()) {
+            throw new MalformedRequestException("the query parameter capability is invalid",
+                    List.of(new FieldError("capability", capability, "a kebab-case capability name")));
+        }
+        return new ListQuery(team, HttpInput.oneOf(ctx, "state", STATES), capability, after, limit);
+    }
+
+    private CapabilityVersionView version(Submission submission) {
+        CapabilityView capability = catalog.capability(submission.capability())
+                .orElseThrow(() -> new NotFoundException("there is no capability " + submission.capability() + " in the catalog"));
+        return capability.getVersions().stream().filter(v -> v.getVersion() == submission.version()).findFirst()
+                .orElseThrow(() -> new RejectedRequestException("capability " + submission.capability() + " has no version "
+                        + submission.version() + "; it offers " + capability.getVersions().stream().map(CapabilityVersionView::getVersion).toList(),
+                        List.of(new FieldError("version", Integer.toString(submission.version()), "one of "
+                                + capability.getVersions().stream().map(CapabilityVersionView::getVersion).toList()))));
+    }
+
+    private void respond(Context ctx, int status, RequestView view) {
+        ctx.status(status);
+        ctx.header("Location", "/v1/requests/" + view.id());
+        deprecation(view).ifPresent(version -> {
+            ctx.header("Deprecation", "true");
+            ctx.header("Link", "</v1/capabilities/" + view.capability() + ">; rel=\"deprecation\"");
+            if (version.getSunsetAt() != null) {
+                ctx.header("Sunset", DateTimeFormatter.RFC_1123_DATE_TIME.format(version.getSunsetAt().atOffset(ZoneOffset.UTC)));
+            }
+        });
+        ctx.json(view);
+    }
+
+    private Optional<CapabilityVersionView> deprecation(RequestView view) {
+        try {
+            return catalog.capability(view.capability()).flatMap(c -> c.getVersions().stream()
+                    .filter(v -> v.getVersion() == view.version() && v.getDeprecated()).findFirst());
+        } catch (RetryLaterException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

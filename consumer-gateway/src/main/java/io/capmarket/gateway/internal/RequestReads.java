@@ -1,0 +1,125 @@
+package io.capmarket.gateway.internal;
+
+import io.capmarket.gateway.NotFoundException;
+import io.capmarket.gateway.RetryLaterException;
+import io.capmarket.schemas.RequestStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Reads requests wherever they live: from this instance's store when it owns the request,
+ * otherwise forwarded to the owner; lists fan out to every instance. Waiting reads hold no
+ * thread: a future completed by {@link RequestWatchers} or, at the timeout, by one shared timer.
+ */
+public final class RequestReads {
+
+    private final RequestStore store;
+    private final RequestWatchers watchers;
+    private final Forwarder forwarder;
+    private final ScheduledExecutorService timer;
+    private final Executor callbacks;
+
+    /**
+     * @param timer completes waits at their timeout
+     * @param callbacks runs what follows a completed wait (rendering, writing the response), so
+     *        neither the stream thread nor the timer ever writes to a client
+     */
+    public RequestReads(RequestStore store, RequestWatchers watchers, Forwarder forwarder, ScheduledExecutorService timer,
+            Executor callbacks) {
+        this.store = store;
+        this.watchers = watchers;
+        this.forwarder = forwarder;
+        this.timer = timer;
+        this.callbacks = callbacks;
+    }
+
+    /** Who asks, as the HTTP layer saw it: for authorization here and for forwarding. */
+    public record Caller(Principal principal, String authorization, String requestId, boolean forwarded) {
+    }
+
+    /**
+     * One request as the caller may see it: empty when it does not exist or belongs to another
+     * team. Fails with {@link RetryLaterException} while ownership is unknown or moving.
+     */
+    public CompletableFuture<Optional<RequestView>> read(Caller caller, String requestId, ReadCondition condition) {
+        KeyQueryMetadata owner = store.owner(requestId);
+        CompletableFuture<Optional<RequestView>> answer;
+        if (owner.activeHost().equals(store.self())) {
+            answer = local(caller.principal(), requestId, owner.partition(), condition);
+        } else if (caller.forwarded()) {
+            throw new RetryLaterException("request " + requestId + " moved to another gateway instance; retry shortly",
+                    RequestStore.RETRY_AFTER);
+        } else {
+            answer = forwarder.read(owner.activeHost(), requestId, condition, caller.authorization(), caller.requestId());
+        }
+        return answer.thenApply(view -> view.filter(v -> caller.principal().sees(v.team())));
+    }
+
+    /** Like {@link #read}, but absent is a {@link NotFoundException}. */
+    public CompletableFuture<RequestView> require(Caller caller, String requestId, ReadCondition condition) {
+        return read(caller, requestId, condition).thenApply(view -> view.orElseThrow(() -> notFound(requestId)));
+    }
+
+    public static NotFoundException notFound(String requestId) {
+        return new NotFoundException("there is no request " + requestId + " for your team");
+    }
+
+    private CompletableFuture<Optional<RequestView>> local(Principal principal, String requestId, int partition, ReadCondition condition) {
+        RequestWatchers.Watch watch = watchers.watch(requestId, s -> condition.satisfiedBy(s.getState().name(), s.getHistory().size()));
+        Optional<RequestView> current;
+        try {
+            current = store.get(requestId, partition).map(RequestViews::view);
+        } catch (RuntimeException e) {
+            watchers.cancel(watch);
+            throw e;
+        }
+        boolean hidden = current.isPresent() && !principal.sees(current.get().team());
+        if (hidden || condition.satisfiedBy(current.orElse(null)) || (current.isEmpty() && !condition.awaitExistence())
+                || condition.timeout().isZero()) {
+            watchers.cancel(watch);
+            return CompletableFuture.completedFuture(hidden ? Optional.empty() : current);
+        }
+        ScheduledFuture<?> timeout = timer.schedule(() -> {
+            if (watchers.cancel(watch)) {
+                try {
+                    watch.future().complete(store.get(requestId, partition).orElse(null));
+                } catch (RuntimeException e) {
+                    watch.future().completeExceptionally(e);
+                }
+            }
+        }, condition.timeout().toMillis(), TimeUnit.MILLISECONDS);
+        return watch.future().whenComplete((status, error) -> timeout.cancel(false))
+                .thenApplyAsync(status -> Optional.ofNullable(status).filter(s -> principal.sees(s.getConsumerTeam())).map(RequestViews::view),
+                        callbacks);
+    }
+
+    /** One page of the caller's requests, from every instance. */
+    public CompletableFuture<Page<RequestView>> list(Caller caller, ListQuery query) {
+        List<CompletableFuture<List<RequestView>>> parts = new ArrayList<>();
+        for (HostInfo host : store.instances()) {
+            parts.add(host.equals(store.self())
+                    ? CompletableFuture.completedFuture(store.list(query))
+                    : forwarder.list(host, query, caller.authorization(), caller.requestId()));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(done -> Page.merge(parts.stream().map(CompletableFuture::join).toList(), query.limit()));
+    }
+
+    /** This instance's part of a list (the receiving end of a fan-out). */
+    public List<RequestView> listLocal(ListQuery query) {
+        return store.list(query);
+    }
+
+    /** Used by status updates on the stream thread. */
+    public void onChange(RequestStatus status) {
+        watchers.publish(status);
+    }
+}

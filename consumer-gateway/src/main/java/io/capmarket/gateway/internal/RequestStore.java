@@ -1,0 +1,136 @@
+package io.capmarket.gateway.internal;
+
+import io.capmarket.gateway.RetryLaterException;
+import io.capmarket.schemas.RequestStatus;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * This instance's part of the request views (interactive queries), and where the other parts are.
+ * Every "not now" of Kafka Streams (starting, rebalancing, restoring, store migrated) becomes a
+ * {@link RetryLaterException}.
+ */
+public final class RequestStore {
+
+    static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    private final KafkaStreams streams;
+    private final String requestsTopic;
+    private final HostInfo self;
+
+    public RequestStore(KafkaStreams streams, String requestsTopic, HostInfo self) {
+        this.streams = streams;
+        this.requestsTopic = requestsTopic;
+        this.self = self;
+    }
+
+    /** This instance's {@code application.server}. */
+    public HostInfo self() {
+        return self;
+    }
+
+    /** The instance and partition that own a request. */
+    public KeyQueryMetadata owner(String requestId) {
+        KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(GatewayTopology.REQUEST_VIEWS, requestId, Serdes.String().serializer());
+        } catch (IllegalStateException | InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        if (metadata == null || metadata.equals(KeyQueryMetadata.NOT_AVAILABLE) || metadata.activeHost() == null) {
+            throw unavailable(null);
+        }
+        return metadata;
+    }
+
+    /** The local view of a request in a partition this instance owns. */
+    public Optional<RequestStatus> get(String requestId, int partition) {
+        try {
+            ReadOnlyKeyValueStore<String, RequestStatus> store = streams.store(StoreQueryParameters
+                    .fromNameAndType(GatewayTopology.REQUEST_VIEWS, QueryableStoreTypes.<String, RequestStatus>keyValueStore())
+                    .withPartition(partition));
+            return Optional.ofNullable(store.get(requestId));
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The matching views of every partition this instance owns, up to {@code limit + 1}, by id. */
+    public List<RequestView> list(ListQuery query) {
+        List<RequestView> found = new ArrayList<>();
+        try {
+            for (int partition : localPartitions()) {
+                ReadOnlyKeyValueStore<String, RequestStatus> store = streams.store(StoreQueryParameters
+                        .fromNameAndType(GatewayTopology.REQUEST_VIEWS, QueryableStoreTypes.<String, RequestStatus>keyValueStore())
+                        .withPartition(partition));
+                int taken = 0;
+                try (KeyValueIterator<String, RequestStatus> it = query.after() == null ? store.all() : store.range(query.after(), null)) {
+                    while (it.hasNext() && taken <= query.limit()) {
+                        RequestStatus status = it.next().value;
+                        if (status.getRequestId().equals(query.after())) {
+                            continue;
+                        }
+                        RequestView view = RequestViews.view(status);
+                        if (query.matches(view)) {
+                            found.add(view);
+                            taken++;
+                        }
+                    }
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        return found;
+    }
+
+    /** The other instances' {@code application.server}s (each owns part of the views). */
+    public Set<HostInfo> instances() {
+        Set<HostInfo> hosts = new TreeSet<>((a, b) -> (a.host() + ":" + a.port()).compareTo(b.host() + ":" + b.port()));
+        try {
+            streams.metadataForAllStreamsClients().stream()
+                    .filter(m -> m.stateStoreNames().contains(GatewayTopology.REQUEST_VIEWS))
+                    .forEach(m -> hosts.add(m.hostInfo()));
+        } catch (IllegalStateException | InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw unavailable(null);
+        }
+        return hosts;
+    }
+
+    /** The partitions of the request views this instance owns (active tasks). */
+    public Set<Integer> localPartitions() {
+        if (streams.state() != KafkaStreams.State.RUNNING) {
+            throw unavailable(null);
+        }
+        Set<Integer> partitions = new TreeSet<>();
+        streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task -> {
+            for (TopicPartition tp : task.topicPartitions()) {
+                if (tp.topic().equals(requestsTopic)) {
+                    partitions.add(tp.partition());
+                }
+            }
+        }));
+        return partitions;
+    }
+
+    static RetryLaterException unavailable(Exception cause) {
+        return new RetryLaterException("the request store is being rebalanced or restored; retry shortly", RETRY_AFTER, cause);
+    }
+}

@@ -1,0 +1,107 @@
+package io.capmarket.gateway.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.capmarket.schemas.AvroTrust;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.StatusTransition;
+import io.capmarket.schemas.SubmitRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** Pure rules of the request read model: how views are folded, and how they are shown. */
+public final class RequestViews {
+
+    static final Set<String> TERMINAL = Set.of(RequestState.FULFILLED.name(), RequestState.FAILED.name(), RequestState.CANCELLED.name());
+
+    static {
+        AvroTrust.install();
+    }
+
+    private RequestViews() {
+    }
+
+    /**
+     * The next view of a request: a submit creates the SUBMITTED view when there is none (a
+     * repeated submit changes nothing); a status from the topology replaces the view, unless it
+     * is older than the one held. Returns {@code current} itself when nothing changes.
+     */
+    public static RequestStatus apply(RequestStatus current, SubmitRequest submit, RequestStatus status) {
+        if (status != null) {
+            if (current != null && current.getHistory().size() > status.getHistory().size()
+                    && !current.getState().equals(RequestState.SUBMITTED)) {
+                return current;
+            }
+            return status;
+        }
+        if (submit != null && current == null) {
+            return submitted(submit);
+        }
+        return current;
+    }
+
+    /** The view of a request the gateway has submitted and the topology has not yet seen. */
+    public static RequestStatus submitted(SubmitRequest submit) {
+        return RequestStatus.newBuilder()
+                .setRequestId(submit.getRequestId())
+                .setConsumerTeam(submit.getConsumerTeam())
+                .setRequestedBy(submit.getRequestedBy())
+                .setCapability(submit.getCapability())
+                .setCapabilityVersion(submit.getCapabilityVersion())
+                .setParameters(submit.getParameters())
+                .setConstraints(submit.getConstraints())
+                .setPreferences(submit.getPreferences())
+                .setPriority(submit.getPriority())
+                .setIdempotencyKey(submit.getIdempotencyKey())
+                .setState(RequestState.SUBMITTED)
+                .setAttempt(0)
+                .setTriedOffers(List.of())
+                .setOutputs(Map.of())
+                .setSloBreached(false)
+                .setSubmittedAt(submit.getSubmittedAt())
+                .setUpdatedAt(submit.getSubmittedAt())
+                .setHistory(List.of(new StatusTransition(RequestState.SUBMITTED, submit.getSubmittedAt(), 0, null, null)))
+                .build();
+    }
+
+    /** The API shape of a stored status. */
+    public static RequestView view(RequestStatus status) {
+        return new RequestView(
+                status.getRequestId(),
+                status.getConsumerTeam(),
+                status.getCapability(),
+                status.getCapabilityVersion(),
+                parse(status.getParameters()),
+                new TreeMap<>(status.getConstraints()),
+                new TreeMap<>(status.getPreferences()),
+                status.getPriority().name(),
+                status.getIdempotencyKey(),
+                status.getState().name(),
+                status.getOfferId(),
+                status.getProducerId(),
+                status.getAttempt(),
+                new LinkedHashMap<>(new TreeMap<>(status.getOutputs())),
+                status.getReason(),
+                status.getSloBreached(),
+                new RequestView.RequestedBy(status.getRequestedBy().getKind().name(), status.getRequestedBy().getName()),
+                status.getSubmittedAt().toString(),
+                status.getUpdatedAt().toString(),
+                status.getHistory().stream()
+                        .map(t -> new RequestView.Transition(t.getState().name(), t.getAt().toString(), t.getDetail(),
+                                t.getAttempt(), t.getOfferId()))
+                        .toList());
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            // stored parameters were valid JSON when submitted; show them as text rather than fail the read
+            return Json.MAPPER.getNodeFactory().textNode(json);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.capmarket.gateway.internal;
+
+import static io.capmarket.gateway.internal.Route.Access.PUBLIC;
+import static io.capmarket.gateway.internal.Route.Access.TOKEN;
+import static io.capmarket.gateway.internal.Route.delete;
+import static io.capmarket.gateway.internal.Route.get;
+import static io.capmarket.gateway.internal.Route.post;
+
+import java.util.List;
+
+/** The gateway's every route, in one table. {@code /openapi.json} documents each of them (a test holds it to that). */
+public final class Routes {
+
+    private Routes() {
+    }
+
+    public static List<Route> table(CatalogHandlers catalog, RequestHandlers requests, EventStreams events, OpsHandlers ops) {
+        return List.of(
+                get("/v1/capabilities", TOKEN, catalog::list),
+                get("/v1/capabilities/{name}", TOKEN, catalog::get),
+                get("/v1/scorecard", TOKEN, catalog::scorecard),
+                post("/v1/requests", TOKEN, requests::submit),
+                get("/v1/requests", TOKEN, requests::list),
+                get("/v1/requests/{id}", TOKEN, requests::get),
+                get("/v1/requests/{id}/events", TOKEN, events::stream),
+                delete("/v1/requests/{id}", TOKEN, requests::cancel),
+                get(Forwarder.INTERNAL_REQUESTS, TOKEN, requests::internalList),
+                get(Forwarder.INTERNAL_REQUESTS + "/{id}", TOKEN, requests::internalGet),
+                get("/health/live", PUBLIC, ops::live),
+                get("/health/ready", PUBLIC, ops::ready),
+                get("/metrics", PUBLIC, ops::metrics),
+                get("/openapi.json", PUBLIC, ops::openApi),
+                get("/", PUBLIC, ops::portal));
+    }
+}

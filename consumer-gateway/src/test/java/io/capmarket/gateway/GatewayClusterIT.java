@@ -1,0 +1,145 @@
+package io.capmarket.gateway;
+
+import static io.capmarket.gateway.Fixtures.ALPHA_TOKEN;
+import static io.capmarket.gateway.Fixtures.BETA_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.capmarket.gateway.internal.Submission;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.topics.Topics;
+import io.capmarket.testkit.kafka.KafkaBroker;
+import io.capmarket.testkit.kafka.KafkaBrokerExtension;
+import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
+import io.capmarket.testkit.registry.SchemaRegistryExtension;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Two gateway instances of one deployment: each owns part of the requests and forwards reads of the rest. */
+@ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
+class GatewayClusterIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    private final KafkaBroker broker;
+    private final EmbeddedSchemaRegistry registry;
+
+    GatewayClusterIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
+        this.broker = broker;
+        this.registry = registry;
+    }
+
+    @Test
+    void aRequestSubmittedThroughOneInstanceIsReadableListedAndAwaitedThroughTheOther() throws Exception {
+        Map<String, String> settings = Fixtures.settings(broker, registry, "cluster");
+        Topics topics = Fixtures.topics(settings);
+        Map<String, String> second = new HashMap<>(settings);
+        second.put("state.dir", settings.get("state.dir") + "-b");
+        try (GatewayApp a = GatewayApp.start(GatewayConfig.of(settings));
+             GatewayApp b = GatewayApp.start(GatewayConfig.of(second))) {
+            Fixtures.send(broker, topics.catalog(), "postgres-database", Fixtures.postgres(Instant.now()));
+            await().atMost(WAIT).until(() -> a.ready() && b.ready() && bothOwnAPartition(a, b));
+            Api viaA = new Api(a.httpPort());
+            Api viaB = new Api(b.httpPort());
+
+            // one request per partition, so each instance owns one of them and forwards the other
+            List<String> keys = List.of(keyFor(0), keyFor(1));
+            List<JsonNode> submitted = new ArrayList<>();
+            for (String key : keys) {
+                Api.Response accepted = viaA.post("/v1/requests", ALPHA_TOKEN,
+                        "{\"capability\": \"postgres-database\", \"version\": 2, \"parameters\": {\"sizeGb\": 1}}", "Idempotency-Key", key);
+                assertThat(accepted.status()).isEqualTo(202);
+                Api.Response readAtOnce = viaB.get(accepted.header("Location").orElseThrow(), ALPHA_TOKEN);
+                assertThat(readAtOnce.status()).as("read-your-writes through the other instance").isEqualTo(200);
+                assertThat(readAtOnce.json().get("state").asText()).isEqualTo("SUBMITTED");
+                submitted.add(accepted.json());
+            }
+
+            for (JsonNode view : submitted) {
+                String path = "/v1/requests/" + view.get("id").asText();
+                assertThat(viaA.get(path, ALPHA_TOKEN).status()).isEqualTo(200);
+                assertThat(viaB.get(path, ALPHA_TOKEN).status()).isEqualTo(200);
+                assertThat(viaB.get(path, BETA_TOKEN).status()).isEqualTo(404);
+            }
+            List<String> listedByB = new ArrayList<>();
+            viaB.get("/v1/requests", ALPHA_TOKEN).json().get("items").forEach(item -> listedByB.add(item.get("id").asText()));
+            assertThat(listedByB).containsExactlyInAnyOrderElementsOf(submitted.stream().map(v -> v.get("id").asText()).toList());
+
+            Api.Response again = viaB.post("/v1/requests", ALPHA_TOKEN,
+                    "{\"capability\": \"postgres-database\", \"version\": 2, \"parameters\": {\"sizeGb\": 1}}", "Idempotency-Key", keys.get(0));
+            assertThat(again.status()).as("the same key through the other instance").isEqualTo(200);
+            assertThat(again.json().get("id").asText()).isEqualTo(submitted.get(0).get("id").asText());
+
+            for (JsonNode view : submitted) {
+                String id = view.get("id").asText();
+                CompletableFuture<Api.Response> pollA = viaA.getAsync("/v1/requests/" + id + "?waitFor=FULFILLED&timeout=20s", ALPHA_TOKEN);
+                CompletableFuture<Api.Response> pollB = viaB.getAsync("/v1/requests/" + id + "?waitFor=FULFILLED&timeout=20s", ALPHA_TOKEN);
+                await().atMost(WAIT).until(() -> waiters(viaA) + waiters(viaB) >= 2);
+                Fixtures.send(broker, topics.requestStatus(), id, Statuses.advance(Statuses.of(view), RequestState.FULFILLED, "done"));
+                assertThat(pollA.get(WAIT.toSeconds(), TimeUnit.SECONDS).json().get("state").asText()).isEqualTo("FULFILLED");
+                assertThat(pollB.get(WAIT.toSeconds(), TimeUnit.SECONDS).json().get("state").asText()).isEqualTo("FULFILLED");
+            }
+        }
+    }
+
+    @Test
+    void readsBeforeTheStoresAreReadyAnswer503WithRetryAfter() {
+        Map<String, String> settings = Fixtures.settings(broker, registry, "cold");
+        try (GatewayApp app = GatewayApp.start(GatewayConfig.of(settings))) {
+            Api api = new Api(app.httpPort());
+            Api.Response ready = api.get("/health/ready", null);
+            Api.Response read = api.get("/v1/requests/" + UUID.randomUUID(), ALPHA_TOKEN);
+            boolean stillStarting = !app.ready();
+
+            assertThat(stillStarting).as("the stores were not ready during the calls").isTrue();
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(read.status()).isEqualTo(503);
+            assertThat(read.header("Retry-After")).contains("1");
+            assertThat(read.json().get("type").asText()).isEqualTo("/problems/retry-later");
+            await().atMost(WAIT).until(app::ready);
+            assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+        }
+    }
+
+    private static boolean bothOwnAPartition(GatewayApp a, GatewayApp b) {
+        return a.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+                && b.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+                && new Api(a.httpPort()).get("/health/ready", null).status() == 200
+                && new Api(b.httpPort()).get("/health/ready", null).status() == 200
+                && localPartitions(a) == 1 && localPartitions(b) == 1;
+    }
+
+    private static int localPartitions(GatewayApp app) {
+        return app.localRequestPartitions().size();
+    }
+
+    private static double waiters(Api api) {
+        String metrics = api.get("/metrics", null).text();
+        int at = metrics.indexOf("\ncapmarket_gateway_long_poll_waiters ");
+        return Double.parseDouble(metrics.substring(at).split("\\s+")[2]);
+    }
+
+    /** An Idempotency-Key whose request id lands in {@code partition} of two (Kafka's default partitioner). */
+    private static String keyFor(int partition) {
+        while (true) {
+            String key = "cluster-" + UUID.randomUUID();
+            String id = Submission.requestId("alpha", key);
+            if (Utils.toPositive(Utils.murmur2(id.getBytes(StandardCharsets.UTF_8))) % 2 == partition) {
+                return key;
+            }
+        }
+    }
+
+}

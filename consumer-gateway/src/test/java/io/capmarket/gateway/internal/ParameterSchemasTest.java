@@ -1,0 +1,50 @@
+package io.capmarket.gateway.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.capmarket.gateway.GatewayException.FieldError;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ParameterSchemasTest {
+
+    private static final String SCHEMA = """
+            {"type": "object", "properties": {"sizeGb": {"type": "integer", "minimum": 1},
+             "network": {"type": "object", "properties": {"cidr": {"type": "string", "pattern": "^[0-9./]+$"}}}},
+             "required": ["sizeGb"]}""";
+
+    private final ParameterSchemas schemas = new ParameterSchemas();
+
+    @Test
+    void validParametersHaveNoViolations() throws Exception {
+        assertThat(schemas.validate(SCHEMA, Json.MAPPER.readTree("{\"sizeGb\": 3, \"network\": {\"cidr\": \"10.0.0.0/8\"}}"))).isEmpty();
+    }
+
+    @Test
+    void eachViolationNamesTheFieldTheValueAndTheRule() throws Exception {
+        List<FieldError> errors = schemas.validate(SCHEMA, Json.MAPPER.readTree("{\"sizeGb\": 0, \"network\": {\"cidr\": \"any\"}}"));
+
+        assertThat(errors).extracting(FieldError::field).containsExactly("parameters.network.cidr", "parameters.sizeGb");
+        assertThat(errors.get(0).value()).isEqualTo("any");
+        assertThat(errors.get(1).value()).isEqualTo("0");
+        assertThat(errors.get(1).rule()).contains("minimum").doesNotStartWith("$");
+    }
+
+    @Test
+    void aMissingRequiredFieldIsNamed() throws Exception {
+        List<FieldError> errors = schemas.validate(SCHEMA, Json.MAPPER.readTree("{}"));
+
+        assertThat(errors).singleElement().satisfies(e -> {
+            assertThat(e.field()).isEqualTo("parameters.sizeGb");
+            assertThat(e.value()).isNull();
+            assertThat(e.rule()).contains("required");
+        });
+    }
+
+    @Test
+    void aSchemaReferringOutsideItselfIsRefused() {
+        assertThatThrownBy(() -> schemas.validate("{\"$ref\": \"http://169.254.169.254/schema\"}", Json.MAPPER.createObjectNode()))
+                .hasMessageContaining("refers outside itself");
+    }
+}

@@ -1,0 +1,110 @@
+package io.capmarket.gateway.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.capmarket.gateway.MalformedRequestException;
+import io.capmarket.schemas.Priority;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.Requester;
+import io.capmarket.schemas.RequesterKind;
+import io.capmarket.schemas.StatusTransition;
+import io.capmarket.schemas.SubmitRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The pure rules of the read model: folding, waiting conditions, watchers, paging and cursors. */
+class ReadModelTest {
+
+    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+    private static SubmitRequest submit(String id) {
+        return SubmitRequest.newBuilder().setRequestId(id).setConsumerTeam("alpha").setRequestedBy(new Requester(RequesterKind.BOT, "ci"))
+                .setCapability("postgres-database").setCapabilityVersion(1).setParameters("{\"sizeGb\":1}").setConstraints(Map.of())
+                .setPreferences(Map.of()).setPriority(Priority.LOW).setSubmittedAt(T0).build();
+    }
+
+    private static RequestStatus advance(RequestStatus status, RequestState state) {
+        List<StatusTransition> history = new ArrayList<>(status.getHistory());
+        history.add(new StatusTransition(state, T0.plusSeconds(history.size()), 1, "o1", null));
+        return RequestStatus.newBuilder(status).setState(state).setHistory(history).build();
+    }
+
+    @Test
+    void aSubmitCreatesTheViewOnceAndAStatusReplacesIt() {
+        RequestStatus created = RequestViews.apply(null, submit("r1"), null);
+        RequestStatus matched = advance(created, RequestState.MATCHED);
+
+        assertThat(created.getState()).isEqualTo(RequestState.SUBMITTED);
+        assertThat(created.getHistory()).extracting(StatusTransition::getAt).containsExactly(T0);
+        assertThat(RequestViews.apply(created, submit("r1"), null)).isSameAs(created);
+        assertThat(RequestViews.apply(matched, submit("r1"), null)).as("a repeated submit changes nothing").isSameAs(matched);
+        assertThat(RequestViews.apply(created, null, matched)).isSameAs(matched);
+        assertThat(RequestViews.view(matched).history()).extracting(RequestView.Transition::state).containsExactly("SUBMITTED", "MATCHED");
+    }
+
+    @Test
+    void aWaitEndsAtTheAwaitedStateAtATerminalStateOrWithEnoughHistory() {
+        ReadCondition fulfilled = new ReadCondition("FULFILLED", 0, false, Duration.ofSeconds(5));
+        ReadCondition moreThanTwo = new ReadCondition(null, 3, false, Duration.ofSeconds(5));
+
+        assertThat(fulfilled.satisfiedBy("MATCHED", 2)).isFalse();
+        assertThat(fulfilled.satisfiedBy("FULFILLED", 4)).isTrue();
+        assertThat(fulfilled.satisfiedBy("CANCELLED", 2)).isTrue();
+        assertThat(moreThanTwo.satisfiedBy("MATCHED", 2)).isFalse();
+        assertThat(moreThanTwo.satisfiedBy("ACCEPTED", 3)).isTrue();
+        assertThat(moreThanTwo.satisfiedBy("FAILED", 2)).isTrue();
+        assertThat(ReadCondition.now().satisfiedBy((RequestView) null)).isFalse();
+    }
+
+    @Test
+    void watchersAreCompletedByTheChangeTheyWaitForAndOnlyOnce() {
+        RequestWatchers watchers = new RequestWatchers();
+        RequestStatus submitted = RequestViews.submitted(submit("r1"));
+        RequestWatchers.Watch untilMatched = watchers.watch("r1", s -> s.getState() == RequestState.MATCHED);
+        RequestWatchers.Watch other = watchers.watch("r2", s -> true);
+        CompletableFuture<RequestStatus> future = untilMatched.future();
+
+        watchers.publish(submitted);
+        assertThat(future).isNotDone();
+        assertThat(watchers.waiting()).isEqualTo(2);
+        watchers.publish(advance(submitted, RequestState.MATCHED));
+
+        assertThat(future).isCompletedWithValueMatching(s -> s.getState() == RequestState.MATCHED);
+        assertThat(watchers.cancel(untilMatched)).as("already completed").isFalse();
+        assertThat(watchers.cancel(other)).isTrue();
+        assertThat(watchers.waiting()).isZero();
+    }
+
+    @Test
+    void pagesMergePartsByIdWithACursorWhenMoreRemain() {
+        RequestView a = RequestViews.view(RequestViews.submitted(submit("a")));
+        RequestView b = RequestViews.view(RequestViews.submitted(submit("b")));
+        RequestView c = RequestViews.view(RequestViews.submitted(submit("c")));
+
+        Page<RequestView> first = Page.merge(List.of(List.of(c), List.of(a, b)), 2);
+        Page<RequestView> last = Page.merge(List.of(List.of(c)), 2);
+
+        assertThat(first.items()).extracting(RequestView::id).containsExactly("a", "b");
+        assertThat(Cursors.decode(first.next())).isEqualTo("b");
+        assertThat(last.next()).isNull();
+        assertThat(Cursors.decode(null)).isNull();
+        assertThatThrownBy(() -> Cursors.decode("***")).isInstanceOf(MalformedRequestException.class);
+    }
+
+    @Test
+    void aListQueryMatchesTeamStateAndCapability() {
+        RequestView view = RequestViews.view(RequestViews.submitted(submit("r1")));
+
+        assertThat(new ListQuery("alpha", null, null, null, 10).matches(view)).isTrue();
+        assertThat(new ListQuery(null, "SUBMITTED", "postgres-database", null, 10).matches(view)).isTrue();
+        assertThat(new ListQuery("beta", null, null, null, 10).matches(view)).isFalse();
+        assertThat(new ListQuery(null, "WAITING", null, null, 10).matches(view)).isFalse();
+    }
+}

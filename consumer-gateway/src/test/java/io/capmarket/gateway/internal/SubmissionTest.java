@@ -1,0 +1,70 @@
+package io.capmarket.gateway.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.capmarket.gateway.GatewayException.FieldError;
+import io.capmarket.gateway.MalformedRequestException;
+import io.capmarket.schemas.RequesterKind;
+import io.capmarket.schemas.SubmitRequest;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SubmissionTest {
+
+    @Test
+    void aValidBodyParsesWithDefaults() throws Exception {
+        Submission submission = Submission.parse(Json.MAPPER.readTree("{\"capability\": \"postgres-database\", \"version\": 1}"));
+
+        assertThat(submission.priority()).isEqualTo("NORMAL");
+        assertThat(submission.parameters().isEmpty()).isTrue();
+        assertThat(submission.constraints()).isEmpty();
+        assertThat(submission.preferences()).isEmpty();
+    }
+
+    @Test
+    void everyInvalidFieldIsReportedAtOnceWithValueAndRule() {
+        assertThatThrownBy(() -> Submission.parse(Json.MAPPER.readTree(
+                "{\"capability\": \"Bad_Name\", \"version\": 0, \"constraints\": {\"region\": []}, \"preferences\": {\"tier\": 1}, \"extra\": true}")))
+                .isInstanceOfSatisfying(MalformedRequestException.class, e -> assertThat(e.errors()).extracting(FieldError::field)
+                        .containsExactlyInAnyOrder("extra", "capability", "version", "constraints.region", "preferences.tier"))
+                .hasMessageContaining("5 invalid fields");
+    }
+
+    @Test
+    void theRequestIdIsDerivedFromTeamAndKey() {
+        assertThat(Submission.requestId("alpha", "k1")).isEqualTo(Submission.requestId("alpha", "k1"))
+                .isNotEqualTo(Submission.requestId("beta", "k1"))
+                .isNotEqualTo(Submission.requestId("alpha", "k2"));
+        assertThat(Submission.requestId("alpha", null)).isNotEqualTo(Submission.requestId("alpha", null));
+    }
+
+    @Test
+    void anIdempotencyKeyMustBeVisibleAscii() {
+        assertThat(Submission.idempotencyKey(null)).isNull();
+        assertThat(Submission.idempotencyKey("order-42/retry")).isEqualTo("order-42/retry");
+        assertThatThrownBy(() -> Submission.idempotencyKey("with space")).isInstanceOf(MalformedRequestException.class);
+        assertThatThrownBy(() -> Submission.idempotencyKey("x".repeat(201))).isInstanceOf(MalformedRequestException.class);
+    }
+
+    @Test
+    void differencesNameTheFieldsThatChanged() throws Exception {
+        Submission first = Submission.parse(Json.MAPPER.readTree(
+                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 1}, \"priority\": \"HIGH\"}"));
+        Principal alice = new Principal("alpha", Principal.Role.CONSUMER, "alice", false);
+        SubmitRequest submit = (SubmitRequest) first.command("r1", alice, "k", Instant.parse("2030-01-01T00:00:00Z")).getCommand();
+        RequestView existing = RequestViews.view(RequestViews.submitted(submit));
+        Submission other = Submission.parse(Json.MAPPER.readTree(
+                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 2}}"));
+
+        assertThat(first.differences(existing)).isEmpty();
+        assertThat(other.differences(existing)).extracting(FieldError::field).containsExactly("parameters", "priority");
+        assertThat(submit.getRequestedBy().getKind()).isEqualTo(RequesterKind.HUMAN);
+        assertThat(submit.getConsumerTeam()).isEqualTo("alpha");
+        assertThat(submit.getParameters()).isEqualTo("{\"sizeGb\":1}");
+        assertThat(existing.constraints()).isEqualTo(Map.of());
+        assertThat(existing.history()).extracting(RequestView.Transition::state).isEqualTo(List.of("SUBMITTED"));
+    }
+}
