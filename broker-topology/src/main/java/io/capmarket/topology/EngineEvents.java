@@ -47,6 +47,10 @@ public interface EngineEvents {
     default void deadLettered(String reason) {
     }
 
+    /** The catalog entry of a capability this instance owns, recomputed on the scorecard interval. */
+    default void catalog(io.capmarket.schemas.CapabilityView view) {
+    }
+
     /** The scorecard of a capability this instance owns was published. */
     default void scorecard(io.capmarket.schemas.CapabilityScore score) {
     }

@@ -182,6 +182,17 @@ public final class GatewayConfig {
         return build(settings, sources);
     }
 
+    /**
+     * Whether an environment variable sets a gateway setting: one of the keys' variables, or a
+     * {@code CAPMARKET_STREAMS_*} pass-through. Other {@code CAPMARKET_*} variables are ignored by
+     * {@link #load}, since the topology and the SDK read the same prefix.
+     */
+    public static boolean readsEnvironmentVariable(String variable) {
+        String streamsVariable = ENV_PREFIX + "STREAMS_";
+        return KEYS.stream().anyMatch(key -> key.environmentVariable().equals(variable))
+                || (variable.startsWith(streamsVariable) && variable.length() > streamsVariable.length());
+    }
+
     /** A configuration from settings given in code (defaults for the rest), for tests and the one-JVM dev run. */
     public static GatewayConfig of(Map<String, String> settings) {
         return build(new TreeMap<>(settings), Map.of());

@@ -41,6 +41,16 @@ final class ScorecardGauges {
         this.staleAfter = staleAfter;
     }
 
+    /** Per offer: {@code capmarket_offer_producer_live} (1 or 0), {@code capmarket_offer_in_flight}, {@code capmarket_offer_capacity}. */
+    void update(io.capmarket.schemas.CapabilityView view) {
+        for (io.capmarket.schemas.OfferView offer : view.getOffers()) {
+            Tags tags = Tags.of("capability", view.getName(), "offer", offer.getOfferId(), "producer", offer.getProducerId());
+            set("capmarket_offer_producer_live", tags, offer.getProducerLive() ? 1 : 0);
+            set("capmarket_offer_in_flight", tags, offer.getInFlight());
+            set("capmarket_offer_capacity", tags, offer.getCapacity());
+        }
+    }
+
     void update(CapabilityScore score) {
         String capability = score.getCapability();
         figures(capability, "all", "window", score.getWindow());

@@ -56,6 +56,9 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     public TopologyMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.scorecards = new ScorecardGauges(registry, java.time.Clock.systemUTC(), SCORECARD_STALE_AFTER);
+        for (String reason : List.of("deserialization", "processing", "serialization")) {
+            declare("capmarket.dead.letters", "reason", reason);
+        }
     }
 
     /** Exports the published scorecard as {@code capmarket_scorecard_*} gauges (see {@link ScorecardGauges}). */
@@ -93,11 +96,22 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     @Override
     public void submitted(String capability) {
         count("capmarket.requests.submitted", "capability", capability);
+        // series a dashboard or alert reads exist at zero from the capability's first request on
+        for (String state : List.of("FULFILLED", "FAILED", "CANCELLED")) {
+            declare("capmarket.requests.finished", "capability", capability, "state", state);
+        }
     }
 
     @Override
     public void matched(String capability, String producerId, boolean rematch) {
         count("capmarket.matches", "capability", capability, "producer", producerId, "rematch", Boolean.toString(rematch));
+        declare("capmarket.slo.breaches", "capability", capability, "producer", producerId);
+        declare("capmarket.accept.deadline.missed", "capability", capability, "producer", producerId);
+    }
+
+    @Override
+    public void catalog(io.capmarket.schemas.CapabilityView view) {
+        scorecards.update(view);
     }
 
     @Override
@@ -150,6 +164,17 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
                     .register(registry);
             return value;
         });
+    }
+
+    private void declare(String name, String... tags) {
+        try {
+            for (int i = 1; i < tags.length; i += 2) {
+                tags[i] = orUnknown(tags[i]);
+            }
+            Counter.builder(name).tags(tags).register(registry);
+        } catch (RuntimeException e) {
+            // metrics must never fail a stream thread
+        }
     }
 
     private void count(String name, String... tags) {

@@ -3,6 +3,7 @@ package io.capmarket.topology.internal;
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.schemas.CapabilityScore;
+import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.ProducerHeartbeat;
@@ -415,6 +416,12 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
                 Collection<OfferState> known = offers.offers(entry.key).values();
                 CapabilityScore score = scores.publish(entry.key, known, entry.value.getWaiting(), entry.value.getBacklog(), now);
                 events.scorecard(score);
+                Map<String, ProducerLiveness> liveness = liveness(known);
+                CapabilityView view = CatalogFolder.fold(entry.key, List.copyOf(known),
+                        producer -> isLive(liveness.get(producer), now), now);
+                if (view != null) {
+                    events.catalog(view);
+                }
                 context.forward(new Record<>(entry.key, new EngineOutput.Score(score), now.toEpochMilli()));
             }
         }

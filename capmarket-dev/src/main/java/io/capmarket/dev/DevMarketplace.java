@@ -1,0 +1,135 @@
+package io.capmarket.dev;
+
+import io.capmarket.gateway.GatewayApp;
+import io.capmarket.gateway.GatewayConfig;
+import io.capmarket.testkit.dev.DevStack;
+import io.capmarket.testkit.dev.DevStackOptions;
+import io.capmarket.topology.app.TopologyApp;
+import io.capmarket.topology.app.TopologyConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole marketplace in one JVM on embedded defaults: an in-JVM KRaft broker and the
+ * embedded schema registry, the topology, the gateway (in dev mode, with the documented demo
+ * tokens) and three demo producers. Every component keeps its data under one directory, so a
+ * restart keeps the catalog and every request.
+ */
+public final class DevMarketplace implements AutoCloseable {
+
+    /** The dev-mode consumer token of team {@code demo-app}. */
+    public static final String CONSUMER_TOKEN = "demo-consumer";
+    /** The dev-mode admin token. */
+    public static final String ADMIN_TOKEN = "demo-admin";
+
+    private final List<AutoCloseable> started;
+    private final DevStack infrastructure;
+    private final TopologyApp topology;
+    private final GatewayApp gateway;
+
+    private DevMarketplace(List<AutoCloseable> started, DevStack infrastructure, TopologyApp topology, GatewayApp gateway) {
+        this.started = started;
+        this.infrastructure = infrastructure;
+        this.topology = topology;
+        this.gateway = gateway;
+    }
+
+    /** Starts every component in order; on failure, stops what was started and rethrows. */
+    public static DevMarketplace start(DevOptions options) {
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            DevStack infrastructure = DevStack.start(new DevStackOptions(options.dataDirectory(), options.kafkaPort(),
+                    options.registryPort(), options.reset()));
+            started.add(infrastructure);
+            Path data = options.dataDirectory().toAbsolutePath();
+
+            Map<String, String> topologySettings = connection(infrastructure);
+            topologySettings.put(TopologyConfig.STATE_DIR, data.resolve("topology").toString());
+            topologySettings.put(TopologyConfig.HTTP_PORT, Integer.toString(options.topologyPort()));
+            topologySettings.put(TopologyConfig.TOPICS_PARTITIONS, "2");
+            topologySettings.put(TopologyConfig.PRODUCERS_APPROVED, DemoProducers.APPROVALS);
+            topologySettings.put(TopologyConfig.SCORECARD_INTERVAL, "5s");
+            TopologyApp topology = TopologyApp.start(TopologyConfig.of(topologySettings));
+            started.add(topology);
+
+            Map<String, String> gatewaySettings = connection(infrastructure);
+            gatewaySettings.put(GatewayConfig.STATE_DIR, data.resolve("gateway").toString());
+            gatewaySettings.put(GatewayConfig.HTTP_PORT, Integer.toString(options.gatewayPort()));
+            gatewaySettings.put(GatewayConfig.HTTP_HOST, "127.0.0.1");
+            gatewaySettings.put(GatewayConfig.ADVERTISED_HOST, "127.0.0.1");
+            gatewaySettings.put(GatewayConfig.TOPICS_PARTITIONS, "2");
+            gatewaySettings.put(GatewayConfig.DEV_MODE, "true");
+            GatewayApp gateway = GatewayApp.start(GatewayConfig.of(gatewaySettings));
+            started.add(gateway);
+
+            started.add(new DemoProducers(infrastructure.bootstrapServers(), infrastructure.registryUrl()));
+            return new DevMarketplace(started, infrastructure, topology, gateway);
+        } catch (RuntimeException e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    private static Map<String, String> connection(DevStack infrastructure) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("bootstrap.servers", infrastructure.bootstrapServers());
+        settings.put("schema.registry.url", infrastructure.registryUrl());
+        settings.put("shutdown.timeout", "10s");
+        return settings;
+    }
+
+    /** Whether the gateway and the topology are both ready to serve. */
+    public boolean ready() {
+        return gateway.ready() && topology.ready();
+    }
+
+    /** The portal and API base URL. */
+    public String gatewayUrl() {
+        return "http://127.0.0.1:" + gateway.httpPort();
+    }
+
+    /** The topology's metrics and health base URL. */
+    public String topologyUrl() {
+        return "http://127.0.0.1:" + topology.httpPort();
+    }
+
+    public String bootstrapServers() {
+        return infrastructure.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return infrastructure.registryUrl();
+    }
+
+    public Path dataDirectory() {
+        return infrastructure.dataDirectory();
+    }
+
+    /** Stops the producers, the gateway, the topology, then the registry and the broker. */
+    @Override
+    public void close() {
+        closeAll(started);
+    }
+
+    private static void closeAll(List<AutoCloseable> started) {
+        RuntimeException failure = null;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("stopping the dev run failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        started.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

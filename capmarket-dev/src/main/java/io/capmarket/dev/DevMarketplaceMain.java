@@ -1,0 +1,71 @@
+package io.capmarket.dev;
+
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code ./capmarket dev}: starts the {@link DevMarketplace}, prints where to look, stops cleanly on Ctrl-C. */
+public final class DevMarketplaceMain {
+
+    private static final java.time.Duration READY_WITHIN = java.time.Duration.ofMinutes(2);
+
+    private DevMarketplaceMain() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        DevOptions options;
+        try {
+            options = DevOptions.parse(List.of(args));
+        } catch (IllegalArgumentException e) {
+            System.err.println("capmarket dev: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        long started = System.nanoTime();
+        DevMarketplace marketplace = DevMarketplace.start(options);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("capmarket dev: stopping");
+            marketplace.close();
+            stopped.countDown();
+        }, "capmarket-dev-shutdown"));
+        long deadline = System.nanoTime() + READY_WITHIN.toNanos();
+        while (!marketplace.ready()) {
+            if (System.nanoTime() > deadline) {
+                System.err.println("capmarket dev: not ready after " + READY_WITHIN.toSeconds() + " s; see the log above");
+                System.exit(1);
+            }
+            Thread.sleep(100);
+        }
+        String url = marketplace.gatewayUrl();
+        System.out.printf("""
+
+                capmarket dev is ready (%.1f s)
+
+                  Portal            %s/
+                  API               %s/v1   (OpenAPI: %s/openapi.json)
+                  Topology metrics  %s/metrics
+                  Kafka broker      %s
+                  Schema registry   %s
+                  Data              %s   (./capmarket dev --reset wipes it)
+
+                  Demo tokens (dev mode only): team demo-app, consumer token %s; admin token %s
+                  Demo producers: dba-eu and dba-us (postgres-database, eu-west / us-east), streaming-team (kafka-topic)
+
+                Submit a request:
+
+                  curl -si -X POST %s/v1/requests \\
+                    -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' -H 'Idempotency-Key: my-first-db' \\
+                    -d '{"capability":"postgres-database","version":1,"parameters":{"size":"small"},"constraints":{"region":["eu-west"]},"priority":"NORMAL"}'
+
+                then wait for it to be fulfilled, using the Location header of the answer:
+
+                  curl -s -H 'Authorization: Bearer %s' '%s/v1/requests/<id>?waitFor=FULFILLED&timeout=30s'
+
+                Press Ctrl-C to stop.
+                """, (System.nanoTime() - started) / 1e9, url, url, url, marketplace.topologyUrl(),
+                marketplace.bootstrapServers(), marketplace.registryUrl(), marketplace.dataDirectory(),
+                DevMarketplace.CONSUMER_TOKEN, DevMarketplace.ADMIN_TOKEN, url, DevMarketplace.CONSUMER_TOKEN,
+                DevMarketplace.CONSUMER_TOKEN, url);
+        stopped.await();
+    }
+}

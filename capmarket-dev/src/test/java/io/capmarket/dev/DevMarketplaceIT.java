@@ -1,0 +1,160 @@
+package io.capmarket.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dev run as a newcomer meets it: started in its own process like {@code ./capmarket dev},
+ * a request submitted with the demo token is fulfilled with outputs and survives a restart; and
+ * every metric the dashboards and alert rules use is one the running components export.
+ */
+class DevMarketplaceIT {
+
+    private static final Duration START = Duration.ofSeconds(120);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PORTAL = Pattern.compile("Portal\\s+(http://\\S+)/");
+    private static final Pattern TOPOLOGY = Pattern.compile("Topology metrics\\s+(http://\\S+)/metrics");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final List<Process> processes = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws InterruptedException {
+        for (Process process : processes) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aRequestIsFulfilledWithOutputsAndSurvivesARestart() throws Exception {
+        Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dev-run");
+        Running first = start(data, "first");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
+                names(get(first.gateway() + "/v1/capabilities").path("items"))).contains("postgres-database", "kafka-topic"));
+        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(first.gateway() + "/v1/requests"))
+                .header("Authorization", "Bearer " + DevMarketplace.CONSUMER_TOKEN)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "dev-run-it")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"capability":"postgres-database","version":1,"parameters":{"size":"small"},
+                         "constraints":{"region":["eu-west"]},"priority":"NORMAL"}""")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+        String location = submitted.headers().firstValue("Location").orElseThrow();
+
+        JsonNode done = get(first.gateway() + location + "?waitFor=FULFILLED&timeout=30s");
+        assertThat(done.path("state").asText()).isEqualTo("FULFILLED");
+        assertThat(done.path("producerId").asText()).isEqualTo("dba-eu");
+        assertThat(done.path("outputs").path("passwordRef").asText()).startsWith("vault:");
+        assertThat(states(done)).containsSubsequence("SUBMITTED", "MATCHED", "ACCEPTED", "IN_PROGRESS", "FULFILLED");
+        assertEveryDashboardAndAlertMetricIsExported(first);
+
+        first.process().destroy();
+        assertThat(first.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+        Running second = start(data, "second");
+
+        JsonNode again = get(second.gateway() + location);
+        assertThat(again.path("state").asText()).isEqualTo("FULFILLED");
+        assertThat(again.path("id").asText()).isEqualTo(done.path("id").asText());
+    }
+
+    private void assertEveryDashboardAndAlertMetricIsExported(Running running) throws Exception {
+        Path deploy = Path.of("..", "deploy");
+        Set<String> used = new TreeSet<>();
+        try (var files = Files.walk(deploy)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json") || f.toString().endsWith("alerts.yml")).toList()) {
+                used.addAll(MetricNames.referencedIn(Files.readString(file)));
+            }
+        }
+        assertThat(used).as("the dashboards and rules use capmarket metrics").anyMatch(name -> name.startsWith("capmarket_"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Set<String> exported = new TreeSet<>();
+            exported.addAll(MetricNames.exportedIn(text(running.topology() + "/metrics")));
+            exported.addAll(MetricNames.exportedIn(text(running.gateway() + "/metrics")));
+            assertThat(used).allSatisfy(name -> assertThat(exported).as("exported metrics").contains(name));
+        });
+    }
+
+    private Running start(Path data, String name) throws IOException, InterruptedException {
+        Path log = data.resolveSibling(data.getFileName() + "-" + name + ".log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process process = new ProcessBuilder(java, "-Xmx768m", "-XX:+UseSerialGC",
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
+                "-cp", System.getProperty("java.class.path"), DevMarketplaceMain.class.getName(),
+                "--data-dir", data.toString(), "--kafka-port", "0", "--registry-port", "0",
+                "--gateway-port", "0", "--topology-port", "0")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(process);
+        String[] urls = new String[2];
+        await().atMost(START).pollInterval(Duration.ofMillis(200)).until(() -> {
+            assertThat(process.isAlive()).as(() -> "the dev run exited: " + read(log)).isTrue();
+            String output = read(log);
+            Matcher portal = PORTAL.matcher(output);
+            Matcher topology = TOPOLOGY.matcher(output);
+            if (portal.find() && topology.find()) {
+                urls[0] = portal.group(1);
+                urls[1] = topology.group(1);
+                return true;
+            }
+            return false;
+        });
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(urls[0] + "/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        return new Running(process, urls[0], urls[1]);
+    }
+
+    private JsonNode get(String url) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", "Bearer " + DevMarketplace.CONSUMER_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + " " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private String text(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static List<String> names(JsonNode items) {
+        List<String> names = new ArrayList<>();
+        items.forEach(item -> names.add(item.path("name").asText()));
+        return names;
+    }
+
+    private static List<String> states(JsonNode request) {
+        List<String> states = new ArrayList<>();
+        request.path("history").forEach(step -> states.add(step.path("state").asText()));
+        return states;
+    }
+
+    private static String read(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private record Running(Process process, String gateway, String topology) {
+    }
+}
