@@ -56,7 +56,8 @@ public final class Lifecycle {
 
     /** The status of a request just submitted. */
     public static RequestStatus submitted(SubmitRequest submit, Instant now) {
-        StatusTransition first = transition(RequestState.SUBMITTED, now, 0, null, null);
+        // the request was submitted when the gateway accepted it, not when it reached this task
+        StatusTransition first = transition(RequestState.SUBMITTED, submit.getSubmittedAt(), 0, null, null);
         return RequestStatus.newBuilder()
                 .setRequestId(submit.getRequestId())
                 .setConsumerTeam(submit.getConsumerTeam())
