@@ -21,7 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -50,16 +50,9 @@ class PortalBrowserIT {
                             "sizeGb": {"type": "integer", "minimum": 1, "maximum": 1000}},
              "required": ["engine"], "additionalProperties": false}""";
 
-    private final KafkaBroker broker;
-    private final EmbeddedSchemaRegistry registry;
-
-    PortalBrowserIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
-        this.broker = broker;
-        this.registry = registry;
-    }
-
-    @BeforeAll
-    static void browserInstalled() {
+    /** Before the broker and registry are resolved (they are test parameters), so a skip costs nothing and is reported as one. */
+    @BeforeEach
+    void browserInstalled() {
         boolean installed = Files.isExecutable(HeadlessChromium.CHROMIUM) && Files.isExecutable(HeadlessChromium.CHROMEDRIVER);
         String missing = "this test needs " + HeadlessChromium.CHROMIUM + " and " + HeadlessChromium.CHROMEDRIVER
                 + " (Debian: apt-get install chromium chromium-driver)";
@@ -71,7 +64,7 @@ class PortalBrowserIT {
     }
 
     @Test
-    void aUserRequestsACapabilityFromThePortalAndWatchesItFulfilled() throws Exception {
+    void aUserRequestsACapabilityFromThePortalAndWatchesItFulfilled(KafkaBroker broker, EmbeddedSchemaRegistry registry) throws Exception {
         Map<String, String> settings = Fixtures.settings(broker, registry, "portal");
         settings.put(GatewayConfig.DEV_MODE, "true");
         Topics topics = Fixtures.topics(settings);
