@@ -109,7 +109,7 @@ class GatewayEndToEndIT {
         return all;
     }
 
-    private static TopologyConfig topologyConfig(Map<String, String> gateway) {
+    static TopologyConfig topologyConfig(Map<String, String> gateway) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", gateway.get("bootstrap.servers"));
         settings.put("schema.registry.url", gateway.get("schema.registry.url"));
