@@ -6,6 +6,7 @@ import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.StatusTransition;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.SubmittedStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -54,33 +55,9 @@ public final class Lifecycle {
         return ASSIGNED.contains(status.getState());
     }
 
-    /** The status of a request just submitted. */
+    /** The status of a request just submitted, as this task first sees it at {@code now}. */
     public static RequestStatus submitted(SubmitRequest submit, Instant now) {
-        // the request was submitted when the gateway accepted it, not when it reached this task
-        StatusTransition first = transition(RequestState.SUBMITTED, submit.getSubmittedAt(), 0, null, null);
-        return RequestStatus.newBuilder()
-                .setRequestId(submit.getRequestId())
-                .setConsumerTeam(submit.getConsumerTeam())
-                .setRequestedBy(submit.getRequestedBy())
-                .setCapability(submit.getCapability())
-                .setCapabilityVersion(submit.getCapabilityVersion())
-                .setParameters(submit.getParameters())
-                .setConstraints(submit.getConstraints())
-                .setPreferences(submit.getPreferences())
-                .setPriority(submit.getPriority())
-                .setIdempotencyKey(submit.getIdempotencyKey())
-                .setState(RequestState.SUBMITTED)
-                .setAttempt(0)
-                .setOfferId(null)
-                .setProducerId(null)
-                .setTriedOffers(List.of())
-                .setOutputs(Map.of())
-                .setReason(null)
-                .setSloBreached(false)
-                .setSubmittedAt(submit.getSubmittedAt())
-                .setUpdatedAt(now)
-                .setHistory(List.of(first))
-                .build();
+        return RequestStatus.newBuilder(SubmittedStatus.of(submit)).setUpdatedAt(now).build();
     }
 
     /** What matching needs to know of a request. */

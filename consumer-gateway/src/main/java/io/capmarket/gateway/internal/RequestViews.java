@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.capmarket.schemas.AvroTrust;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
-import io.capmarket.schemas.StatusTransition;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.SubmittedStatus;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -46,26 +44,7 @@ public final class RequestViews {
 
     /** The view of a request the gateway has submitted and the topology has not yet seen. */
     public static RequestStatus submitted(SubmitRequest submit) {
-        return RequestStatus.newBuilder()
-                .setRequestId(submit.getRequestId())
-                .setConsumerTeam(submit.getConsumerTeam())
-                .setRequestedBy(submit.getRequestedBy())
-                .setCapability(submit.getCapability())
-                .setCapabilityVersion(submit.getCapabilityVersion())
-                .setParameters(submit.getParameters())
-                .setConstraints(submit.getConstraints())
-                .setPreferences(submit.getPreferences())
-                .setPriority(submit.getPriority())
-                .setIdempotencyKey(submit.getIdempotencyKey())
-                .setState(RequestState.SUBMITTED)
-                .setAttempt(0)
-                .setTriedOffers(List.of())
-                .setOutputs(Map.of())
-                .setSloBreached(false)
-                .setSubmittedAt(submit.getSubmittedAt())
-                .setUpdatedAt(submit.getSubmittedAt())
-                .setHistory(List.of(new StatusTransition(RequestState.SUBMITTED, submit.getSubmittedAt(), 0, null, null)))
-                .build();
+        return SubmittedStatus.of(submit);
     }
 
     /** The API shape of a stored status. */
