@@ -50,6 +50,7 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     private final MeterRegistry registry;
     private final ScorecardGauges scorecards;
     private final Map<String, AtomicLong> waiting = new ConcurrentHashMap<>();
+    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
     private final List<AutoCloseable> bindings = new CopyOnWriteArrayList<>();
 
     /** Metrics recorded in {@code registry}. */
@@ -168,10 +169,7 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
 
     private void declare(String name, String... tags) {
         try {
-            for (int i = 1; i < tags.length; i += 2) {
-                tags[i] = orUnknown(tags[i]);
-            }
-            Counter.builder(name).tags(tags).register(registry);
+            counter(name, tags);
         } catch (RuntimeException e) {
             // metrics must never fail a stream thread
         }
@@ -179,13 +177,24 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
 
     private void count(String name, String... tags) {
         try {
-            for (int i = 1; i < tags.length; i += 2) {
-                tags[i] = orUnknown(tags[i]);
-            }
-            Counter.builder(name).tags(tags).register(registry).increment();
+            counter(name, tags).increment();
         } catch (RuntimeException e) {
             // metrics must never fail a stream thread
         }
+    }
+
+    /**
+     * The counter of {@code name} with {@code tags}, from a map keyed by the plain strings: the
+     * engine counts several events per request, and a registry look-up builds and sorts tags each time.
+     */
+    private Counter counter(String name, String... tags) {
+        String[] key = new String[tags.length + 1];
+        key[0] = name;
+        for (int i = 0; i < tags.length; i++) {
+            key[i + 1] = i % 2 == 1 ? orUnknown(tags[i]) : tags[i];
+        }
+        return counters.computeIfAbsent(List.of(key), k -> Counter.builder(name)
+                .tags(k.subList(1, k.size()).toArray(String[]::new)).register(registry));
     }
 
     private static String orUnknown(String value) {

@@ -78,6 +78,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private KeyValueStore<String, String> waitlist;
     private KeyValueStore<String, String> deadlines;
     private KeyValueStore<String, CapabilityCounters> counters;
+    private CounterBook counts;
     private TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
 
     CapabilityEngine(TopologySettings settings, Clock clock, EngineEvents events, String fulfilmentTopic,
@@ -99,6 +100,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         this.waitlist = context.getStateStore(TopologyNames.WAITLIST_STORE);
         this.deadlines = context.getStateStore(TopologyNames.DEADLINE_STORE);
         this.counters = context.getStateStore(TopologyNames.COUNTER_STORE);
+        this.counts = new CounterBook(counters);
         this.heartbeats = context.getStateStore(TopologyNames.HEARTBEAT_STORE);
         dirtyCatalogs.clear();
         // republish after a restart or rebalance: in-flight counts may have moved since the last entry
@@ -157,7 +159,8 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
             return;
         }
         RequestStatus submitted = Lifecycle.submitted(submit, now);
-        save(submitted);
+        // published, not stored: assign() stores the request at once, as MATCHED or WAITING
+        publish(submitted);
         updateCounters(capability, 0, 1);
         scores.record(capability, null, s -> s.submitted(now));
         events.submitted(capability);
@@ -305,8 +308,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     /** Serves the capability's waitlist, by priority then age, while any offer has capacity left. */
     private void drain(String capability, Instant now) {
-        CapabilityCounters count = counters.get(capability);
-        if (count == null || count.getWaiting() == 0 || !anyCapacity(capability)) {
+        if (counts.get(capability).getWaiting() == 0 || !anyCapacity(capability)) {
             return;
         }
         List<KeyValue<String, String>> batch = new ArrayList<>();
@@ -439,6 +441,10 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     private void save(RequestStatus status) {
         requests.put(status.getRequestId(), status);
+        publish(status);
+    }
+
+    private void publish(RequestStatus status) {
         context.forward(new Record<>(status.getRequestId(), new EngineOutput.Status(status), status.getUpdatedAt().toEpochMilli()));
     }
 
@@ -488,10 +494,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     }
 
     private void updateCounters(String capability, int waitingDelta, int backlogDelta) {
-        CapabilityCounters current = counters.get(capability);
-        int waiting = (current == null ? 0 : current.getWaiting()) + waitingDelta;
-        int backlog = (current == null ? 0 : current.getBacklog()) + backlogDelta;
-        counters.put(capability, new CapabilityCounters(Math.max(0, waiting), Math.max(0, backlog)));
+        counts.add(capability, waitingDelta, backlogDelta);
     }
 
     private List<String> capabilitiesWithWaiting() {
