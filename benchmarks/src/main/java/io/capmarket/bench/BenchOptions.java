@@ -1,0 +1,103 @@
+package io.capmarket.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What {@code ./capmarket bench} runs: the size of the run, where the cluster is, which scenarios
+ * and where the results go. Immutable; {@link #parse} checks every argument and names the rule
+ * broken.
+ *
+ * @param quick the short run (well under 5 minutes on 2 cores) instead of the full one
+ * @param bootstrapServers an existing cluster to run against, or null for an in-JVM broker
+ * @param registryUrl the schema registry of that cluster, or null for the embedded one
+ * @param only scenario names to run (empty: all)
+ * @param outputDirectory where {@code results.json} and the child processes' logs go
+ * @param profile whether each measured process records a JFR profile beside its log
+ */
+public record BenchOptions(boolean quick, String bootstrapServers, String registryUrl, Set<String> only,
+        Path outputDirectory, boolean profile) {
+
+    /** Where results go unless {@code --out} says otherwise. */
+    public static final Path DEFAULT_OUTPUT = Path.of("target", "bench");
+
+    static final String USAGE = """
+            usage: ./capmarket bench [--quick] [--only NAME[,NAME...]] [--bootstrap HOSTS --registry URL] [--out DIR] [--profile]
+
+              --quick        the short run (about 3 minutes on 2 cores); the full run takes under 20
+              --only NAMES   run only these scenarios (comma-separated; a ceiling is always run
+                             before the scenarios that are compared with it)
+              --bootstrap    an existing Kafka cluster instead of the in-JVM broker (needs --registry)
+              --registry     the Confluent-API schema registry of that cluster
+              --out DIR      where results.json and the child processes' logs go (default target/bench)
+              --profile      record a JFR profile of every measured process (run-*/NAME.jfr)
+
+            scenarios: %s
+            """;
+
+    public BenchOptions {
+        only = Set.copyOf(only);
+        if ((bootstrapServers == null) != (registryUrl == null)) {
+            throw new IllegalArgumentException("--bootstrap and --registry go together: give both or neither");
+        }
+        for (String name : only) {
+            if (!Scenarios.NAMES.contains(name)) {
+                throw new IllegalArgumentException("--only: unknown scenario '" + name + "'; known: "
+                        + String.join(", ", Scenarios.NAMES));
+            }
+        }
+    }
+
+    /** Whether the scenario {@code name} is to run. */
+    public boolean runs(String name) {
+        return only.isEmpty() || only.contains(name);
+    }
+
+    /**
+     * Parses the command line.
+     *
+     * @throws IllegalArgumentException naming the argument and what it needs
+     */
+    public static BenchOptions parse(List<String> args) {
+        boolean quick = false;
+        String bootstrap = null;
+        String registry = null;
+        Set<String> only = new LinkedHashSet<>();
+        Path out = DEFAULT_OUTPUT;
+        boolean profile = false;
+        List<String> rest = new ArrayList<>(args);
+        while (!rest.isEmpty()) {
+            String arg = rest.remove(0);
+            switch (arg) {
+                case "--quick" -> quick = true;
+                case "--profile" -> profile = true;
+                case "--bootstrap" -> bootstrap = value(arg, rest);
+                case "--registry" -> registry = value(arg, rest);
+                case "--out" -> out = Path.of(value(arg, rest));
+                case "--only" -> {
+                    for (String name : value(arg, rest).split(",")) {
+                        if (!name.isBlank()) {
+                            only.add(name.trim());
+                        }
+                    }
+                }
+                default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
+            }
+        }
+        return new BenchOptions(quick, bootstrap, registry, only, out, profile);
+    }
+
+    private static String value(String option, List<String> rest) {
+        if (rest.isEmpty() || rest.get(0).startsWith("--") || rest.get(0).isBlank()) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return rest.remove(0);
+    }
+
+    static String usage() {
+        return USAGE.formatted(String.join(", ", Scenarios.NAMES));
+    }
+}

@@ -1,0 +1,129 @@
+package io.capmarket.bench;
+
+import io.capmarket.gateway.GatewayConfig;
+import io.capmarket.gateway.GatewayMain;
+import io.capmarket.topology.app.TopologyConfig;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The gateway under a closed-loop load of {@value #CONNECTIONS} connections: a trivial endpoint of
+ * the same server ({@code /health/live}) as the ceiling, then submissions ({@code POST
+ * /v1/requests}, each with its own Idempotency-Key, answered 202 once the request is durable and
+ * readable), then reads of those requests ({@code GET /v1/requests/{id}}). The gateway and the
+ * topology run in processes of their own; the load comes from the benchmark's.
+ */
+final class GatewayScenarios {
+
+    static final int CONNECTIONS = 64;
+    private static final String TOKEN = "demo-consumer";
+
+    private final BenchContext context;
+
+    GatewayScenarios(BenchContext context) {
+        this.context = context;
+    }
+
+    List<Result> run(boolean ceiling, boolean post, boolean get) {
+        Workload workload = context.workload("gateway", StreamsScenarios.PARTITIONS);
+        workload.provision();
+        workload.publishCatalog();
+        List<Result> results = new ArrayList<>();
+        try (TopologyProcess topology = TopologyProcess.start(context, workload, "gateway-topology",
+                TopologyConfig.EXACTLY_ONCE_V2, Map.of());
+                GatewayProcess gateway = startGateway(workload)) {
+            String base = gateway.baseUrl();
+            gateway.jvm().awaitHttpOk(base + "/health/ready", Duration.ofSeconds(120));
+            awaitCatalog(base, workload);
+            ClosedLoop load = new ClosedLoop(CONNECTIONS);
+            double ceilingRate = 0;
+            if (ceiling || post || get) {
+                ClosedLoop.Outcome trivial = load.run((c, n) -> HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
+                        200, context.sizes().warmUp(), context.sizes().gatewayRun(), answer -> { });
+                ceilingRate = trivial.perSecond();
+                if (ceiling) {
+                    results.add(result(Scenarios.GATEWAY_CEILING, trivial, 0, "GET /health/live"));
+                }
+            }
+            List<String> created = new CopyOnWriteArrayList<>();
+            ClosedLoop.Outcome posts = load.run((c, n) -> submit(base, workload, c, n), 202, context.sizes().warmUp(),
+                    context.sizes().gatewayRun(), answer -> answer.headers().firstValue("Location").ifPresent(created::add));
+            if (post) {
+                results.add(result(Scenarios.GATEWAY_POST, posts, ceilingRate, "POST /v1/requests"));
+            }
+            if (get) {
+                List<String> ids = List.copyOf(created);
+                ClosedLoop.Outcome reads = load.run((c, n) -> HttpRequest.newBuilder(URI.create(base
+                        + ids.get((int) ((c * 7919L + n) % ids.size())))).header("Authorization", "Bearer " + TOKEN).build(),
+                        200, context.sizes().warmUp(), context.sizes().gatewayRun(), answer -> { });
+                results.add(result(Scenarios.GATEWAY_GET, reads, ceilingRate, "GET /v1/requests/{id}"));
+            }
+        }
+        return results;
+    }
+
+    /** The gateway's process and where it answers. */
+    private record GatewayProcess(ChildJvm jvm, String baseUrl) implements AutoCloseable {
+        @Override
+        public void close() {
+            jvm.close();
+        }
+    }
+
+    private GatewayProcess startGateway(Workload workload) {
+        int port = ChildJvm.freePort();
+        Map<String, String> settings = new TreeMap<>();
+        settings.put(GatewayConfig.BOOTSTRAP_SERVERS, context.cluster().bootstrapServers());
+        settings.put(GatewayConfig.SCHEMA_REGISTRY_URL, context.cluster().registryUrl());
+        settings.put(GatewayConfig.APPLICATION_ID, workload.prefix() + "gateway");
+        settings.put(GatewayConfig.TOPICS_PREFIX, workload.prefix());
+        settings.put(GatewayConfig.TOPICS_PARTITIONS, Integer.toString(workload.partitions()));
+        settings.put(GatewayConfig.STATE_DIR, context.directory().resolve("gateway-state").toAbsolutePath().toString());
+        settings.put(GatewayConfig.HTTP_HOST, "127.0.0.1");
+        settings.put(GatewayConfig.HTTP_PORT, Integer.toString(port));
+        settings.put(GatewayConfig.ADVERTISED_HOST, "127.0.0.1");
+        settings.put(GatewayConfig.DEV_MODE, "true");
+        var file = context.directory().resolve("gateway.properties");
+        ChildJvm.writeProperties(file, settings);
+        return new GatewayProcess(ChildJvm.start(context, "gateway", GatewayMain.class,
+                List.of("--config", file.toAbsolutePath().toString())), "http://127.0.0.1:" + port);
+    }
+
+    /** Waits until the gateway's catalog (fed by the topology) knows the benchmark's capabilities. */
+    private void awaitCatalog(String base, Workload workload) {
+        String url = base + "/v1/capabilities/" + workload.capability(0);
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (ChildJvm.status(url, "Authorization", "Bearer " + TOKEN) != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the gateway's catalog did not show " + workload.capability(0) + " within 60 s");
+            }
+            Pause.briefly(Duration.ofMillis(200));
+        }
+    }
+
+    private static HttpRequest submit(String base, Workload workload, int client, long n) {
+        String body = "{\"capability\":\"" + workload.capabilityOf(client * 31L + n) + "\",\"version\":1,"
+                + "\"parameters\":" + Workload.PARAMETERS + ",\"constraints\":{},\"priority\":\"NORMAL\"}";
+        return HttpRequest.newBuilder(URI.create(base + "/v1/requests"))
+                .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/json")
+                .header("Idempotency-Key", "bench-" + client + "-" + n)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static Result result(String name, ClosedLoop.Outcome outcome, double ceilingRate, String what) {
+        Result result = new Result(name).with("requests_per_s", outcome.perSecond())
+                .with("p50_ms", outcome.percentileMillis(50)).with("p99_ms", outcome.percentileMillis(99))
+                .with("p999_ms", outcome.percentileMillis(99.9));
+        if (ceilingRate > 0) {
+            result.ratioTo(ceilingRate, outcome.perSecond());
+        }
+        return result.with("ok", outcome.ok()).with("unexpected_status", outcome.unexpected()).with("errors", outcome.errors())
+                .with("connections", CONNECTIONS).with("endpoint", what);
+    }
+}

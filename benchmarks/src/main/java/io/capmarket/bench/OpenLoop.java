@@ -1,0 +1,89 @@
+package io.capmarket.bench;
+
+import io.capmarket.schemas.RequestCommand;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Submits requests at a fixed rate, whatever the system under test does (an open loop), and
+ * measures each request from the moment it was <em>due</em> to be sent until the wanted state is
+ * visible on {@code request-status}. Timing from the intended send time rather than the actual
+ * one is the coordinated-omission correction: a stall of the sender or of the system shows up in
+ * the latency of every request it delayed.
+ */
+final class OpenLoop {
+
+    private final Workload workload;
+    private final Cluster cluster;
+    private final RequestState target;
+
+    OpenLoop(Cluster cluster, Workload workload, RequestState target) {
+        this.cluster = cluster;
+        this.workload = workload;
+        this.target = target;
+    }
+
+    /** Figures of one run: what was sent, what reached the state, and the latency distribution. */
+    record Outcome(long sent, long reached, double achievedRate, Histogram latencyMicros) {
+
+        double percentileMillis(double percentile) {
+            return latencyMicros.getValueAtPercentile(percentile) / 1_000.0;
+        }
+    }
+
+    /**
+     * Runs {@code warmUp} unmeasured, then {@code duration} measured, at {@code ratePerSecond};
+     * then waits up to {@code drain} for the last requests to reach the state.
+     */
+    Outcome run(String runId, int ratePerSecond, Duration warmUp, Duration duration, Duration drain) {
+        Map<String, Long> due = new ConcurrentHashMap<>();
+        Histogram histogram = new Histogram(3_600_000_000L, 3);
+        long[] reached = new long[1];
+        long sent;
+        double achieved;
+        try (StatusWatcher watcher = new StatusWatcher(cluster, workload.topics(), runId, (status, seenNanos) -> {
+            if (status.getState() == target) {
+                Long intended = due.remove(status.getRequestId());
+                if (intended != null) {
+                    histogram.recordValue(Math.max(0, (seenNanos - intended) / 1_000));
+                    reached[0]++;
+                }
+            }
+        }).awaitAssigned(Duration.ofSeconds(30));
+                KafkaProducer<String, RequestCommand> producer = workload.requestProducer(false)) {
+            send(producer, runId + "-warmup-", ratePerSecond, warmUp, new ConcurrentHashMap<>());
+            long started = System.nanoTime();
+            sent = send(producer, runId + "-", ratePerSecond, duration, due);
+            achieved = sent / ((System.nanoTime() - started) / 1e9);
+            long deadline = System.nanoTime() + drain.toNanos();
+            while (!due.isEmpty() && System.nanoTime() < deadline) {
+                Pause.briefly(Duration.ofMillis(20));
+            }
+        }
+        // the watcher's thread has ended: its histogram and count are safe to read
+        return new Outcome(sent, reached[0], achieved, histogram);
+    }
+
+    private long send(KafkaProducer<String, RequestCommand> producer, String idPrefix, int ratePerSecond, Duration duration,
+            Map<String, Long> due) {
+        long periodNanos = 1_000_000_000L / ratePerSecond;
+        long count = duration.toNanos() / periodNanos;
+        long start = System.nanoTime();
+        for (long i = 0; i < count; i++) {
+            long intended = start + i * periodNanos;
+            Pause.until(intended);
+            String id = workload.prefix() + idPrefix + i;
+            due.put(id, intended);
+            producer.send(new ProducerRecord<>(workload.topics().requests().name(), id, workload.submit(id, i, Instant.now())));
+        }
+        producer.flush();
+        return count;
+    }
+}

@@ -1,0 +1,24 @@
+package io.capmarket.bench;
+
+import java.time.Duration;
+
+/**
+ * How much each scenario does. The full run follows the benchmark plan (a million pre-produced
+ * requests, 30-second latency runs); the quick one keeps every scenario but smaller.
+ *
+ * @param ceilingRecords records the passthrough copies
+ * @param matchingRequests submissions pre-produced for the matching scenarios
+ * @param matchingLimit the longest a matching scenario may take before it reports what it reached
+ * @param warmUp unmeasured load before each latency and gateway measurement
+ * @param latencyRun the measured part of each latency run
+ * @param gatewayRun the measured part of each gateway run
+ * @param scaleRequests submissions pre-produced for each scale run
+ */
+record Sizes(long ceilingRecords, long matchingRequests, Duration matchingLimit, Duration warmUp, Duration latencyRun,
+        Duration gatewayRun, long scaleRequests) {
+
+    static final Sizes FULL = new Sizes(1_000_000, 1_000_000, Duration.ofMinutes(4), Duration.ofSeconds(5),
+            Duration.ofSeconds(30), Duration.ofSeconds(15), 200_000);
+    static final Sizes QUICK = new Sizes(200_000, 100_000, Duration.ofSeconds(50), Duration.ofSeconds(2),
+            Duration.ofSeconds(8), Duration.ofSeconds(5), 30_000);
+}

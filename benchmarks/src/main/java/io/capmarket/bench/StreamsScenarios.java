@@ -1,0 +1,136 @@
+package io.capmarket.bench;
+
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.topics.CleanupPolicy;
+import io.capmarket.schemas.topics.TopicSpec;
+import io.capmarket.schemas.topics.Topics;
+import io.capmarket.topology.app.TopologyConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The scenarios of the topology itself: the passthrough ceiling, matching throughput from a
+ * pre-produced backlog, open-loop latency, and scaling by partitions and instances.
+ */
+final class StreamsScenarios {
+
+    /** Partitions of every topic of the streams scenarios but the one-partition scale run. */
+    static final int PARTITIONS = 4;
+    private static final Duration IDLE = Duration.ofSeconds(20);
+
+    private final BenchContext context;
+
+    StreamsScenarios(BenchContext context) {
+        this.context = context;
+    }
+
+    /** A passthrough application copying {@code records} submissions: records/s. */
+    Result ceiling(String name, String guarantee) {
+        Workload workload = context.workload(name, PARTITIONS);
+        String output = workload.prefix() + "passthrough-out";
+        context.cluster().ensure(List.of(workload.topics().requests().spec(),
+                new TopicSpec(output, PARTITIONS, Optional.empty(), CleanupPolicy.DELETE, Map.of())));
+        long records = context.sizes().ceilingRecords();
+        double produced = workload.preProduce(records);
+        try (OutputMeter meter = new OutputMeter(context.cluster(), workload.prefix() + "meter", output);
+                ChildJvm passthrough = ChildJvm.start(context, name, PassthroughMain.class, List.of(context.cluster().bootstrapServers(),
+                        workload.prefix() + "passthrough", workload.topics().requests().name(), output, guarantee,
+                        context.directory().resolve(name + "-state").toAbsolutePath().toString()))) {
+            OutputMeter.Throughput result = meter.await(records, Duration.ofMinutes(5), IDLE);
+            double cpu = passthrough.cpuSeconds();
+            return new Result(name).with("records_per_s", result.perSecond()).with("records", result.records())
+                    .with("cpu_us_per_record", cpu * 1e6 / Math.max(1, result.records()))
+                    .with("seconds", result.seconds()).with("pre_produced_per_s", produced)
+                    .with("guarantee", guarantee).with("partitions", PARTITIONS);
+        }
+    }
+
+    /**
+     * The topology matching a backlog of pre-produced submissions, counted by the assignments it
+     * commits (one per match, written in the same transaction as the MATCHED status); then the
+     * topology's memory with every matched request still live.
+     */
+    Result matching(String name, String guarantee, double ceiling) {
+        Workload workload = context.workload(name, PARTITIONS);
+        long requests = context.sizes().matchingRequests();
+        Backlog backlog = matchBacklog(name, workload, guarantee, requests, 1, context.sizes().matchingLimit(), true);
+        Result result = new Result(name).with("requests_per_s", backlog.throughput().perSecond());
+        result.ratioTo(ceiling, backlog.throughput().perSecond());
+        return result.with("matched", backlog.throughput().records()).with("requests", requests)
+                .with("seconds", backlog.throughput().seconds())
+                .with("cpu_us_per_request", backlog.cpuSeconds() * 1e6 / Math.max(1, backlog.throughput().records()))
+                .with("catalog", "50 capabilities x 4 offers").with("guarantee", guarantee).with("partitions", PARTITIONS)
+                .with("topology_heap_mib", backlog.memory().heapMib())
+                .with("topology_rss_mib", backlog.memory().residentMib())
+                .with("live_requests", backlog.throughput().records());
+    }
+
+    /** Latency from submit to MATCHED at fixed rates, on one topology instance. */
+    List<Result> latency(String guarantee, List<String> names, List<Integer> rates) {
+        Workload workload = context.workload(names.get(0), PARTITIONS);
+        workload.provision();
+        workload.publishCatalog();
+        List<Result> results = new ArrayList<>();
+        try (TopologyProcess topology = TopologyProcess.start(context, workload, names.get(0) + "-topology", guarantee, Map.of())) {
+            OpenLoop loop = new OpenLoop(context.cluster(), workload, RequestState.MATCHED);
+            for (int i = 0; i < names.size(); i++) {
+                OpenLoop.Outcome outcome = loop.run(names.get(i), rates.get(i), context.sizes().warmUp(),
+                        context.sizes().latencyRun(), Duration.ofSeconds(30));
+                results.add(latencyResult(names.get(i), outcome, rates.get(i), guarantee));
+            }
+        }
+        return results;
+    }
+
+    static Result latencyResult(String name, OpenLoop.Outcome outcome, int rate, String guarantee) {
+        return new Result(name).with("requests_per_s", outcome.achievedRate())
+                .with("p50_ms", outcome.percentileMillis(50)).with("p99_ms", outcome.percentileMillis(99))
+                .with("p999_ms", outcome.percentileMillis(99.9)).with("max_ms", outcome.latencyMicros().getMaxValue() / 1_000.0)
+                .with("target_per_s", rate).with("sent", outcome.sent()).with("reached", outcome.reached())
+                .with("guarantee", guarantee);
+    }
+
+    /** Matching throughput with {@code instances} topology instances on {@code partitions} partitions. */
+    Result scale(String name, int partitions, int instances, double baseline) {
+        Workload workload = context.workload(name, partitions);
+        Backlog backlog = matchBacklog(name, workload, TopologyConfig.EXACTLY_ONCE_V2, context.sizes().scaleRequests(),
+                instances, context.sizes().matchingLimit(), false);
+        Result result = new Result(name).with("requests_per_s", backlog.throughput().perSecond());
+        if (baseline > 0) {
+            result.with("ratio_to_one_instance_one_partition", backlog.throughput().perSecond() / baseline);
+        }
+        return result.with("matched", backlog.throughput().records()).with("seconds", backlog.throughput().seconds())
+                .with("cpu_us_per_request", backlog.cpuSeconds() * 1e6 / Math.max(1, backlog.throughput().records()))
+                .with("instances", instances).with("partitions", partitions).with("guarantee", TopologyConfig.EXACTLY_ONCE_V2);
+    }
+
+    /** What matching a backlog showed: the rate, the instances' CPU seconds while matching, the first instance's memory. */
+    private record Backlog(OutputMeter.Throughput throughput, double cpuSeconds, TopologyProcess.Memory memory) {
+    }
+
+    private Backlog matchBacklog(String name, Workload workload, String guarantee, long requests, int instances,
+            Duration limit, boolean measureMemory) {
+        workload.provision();
+        workload.publishCatalog();
+        workload.preProduce(requests);
+        Pattern assignments = Pattern.compile(Pattern.quote(workload.prefix() + Topics.ASSIGNMENTS_BASE) + ".*");
+        List<TopologyProcess> started = new ArrayList<>();
+        try (OutputMeter meter = new OutputMeter(context.cluster(), workload.prefix() + "meter", assignments)) {
+            for (int i = 0; i < instances; i++) {
+                started.add(TopologyProcess.launch(context, workload, name + "-topology-" + i, guarantee, Map.of()));
+            }
+            started.forEach(TopologyProcess::awaitReady);
+            double cpuBefore = started.stream().mapToDouble(TopologyProcess::cpuSeconds).sum();
+            OutputMeter.Throughput throughput = meter.await(requests, limit, IDLE);
+            double cpu = started.stream().mapToDouble(TopologyProcess::cpuSeconds).sum() - cpuBefore;
+            TopologyProcess.Memory memory = measureMemory ? started.get(0).memory() : new TopologyProcess.Memory(0, 0);
+            return new Backlog(throughput, cpu, memory);
+        } finally {
+            started.forEach(TopologyProcess::close);
+        }
+    }
+}
