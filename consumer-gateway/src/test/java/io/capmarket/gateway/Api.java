@@ -2,12 +2,21 @@ package io.capmarket.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
@@ -17,9 +26,11 @@ final class Api {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final int port;
     private final String base;
 
     Api(int port) {
+        this.port = port;
         this.base = "http://127.0.0.1:" + port;
     }
 
@@ -78,6 +89,60 @@ final class Api {
             request.header("Authorization", "Bearer " + token);
         }
         return request;
+    }
+
+    /**
+     * Exactly these bytes over a new socket, for what {@code java.net.http} refuses to send (CR or LF
+     * in a header, bytes that are not UTF-8 in the request line). The request should ask for
+     * {@code Connection: close}: the answer is read to the end of the stream.
+     */
+    Response raw(byte[] request) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request);
+            socket.getOutputStream().flush();
+            return parse(socket.getInputStream().readAllBytes());
+        } catch (IOException e) {
+            throw new AssertionError("raw HTTP call failed: " + new String(request, 0, Math.min(request.length, 200),
+                    StandardCharsets.ISO_8859_1), e);
+        }
+    }
+
+    private static Response parse(byte[] bytes) {
+        String all = new String(bytes, StandardCharsets.ISO_8859_1);
+        int end = all.indexOf("\r\n\r\n");
+        if (!all.startsWith("HTTP/1.") || end < 0) {
+            throw new AssertionError("not an HTTP response: " + all);
+        }
+        String[] lines = all.substring(0, end).split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            headers.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+        }
+        byte[] body = Arrays.copyOfRange(bytes, end + 4, bytes.length);
+        if (headers.getOrDefault("Transfer-Encoding", List.of()).contains("chunked")) {
+            body = dechunk(body);
+        }
+        return new Response(status, java.net.http.HttpHeaders.of(headers, (name, value) -> true), new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static byte[] dechunk(byte[] chunked) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        int at = 0;
+        while (true) {
+            int lineEnd = at;
+            while (chunked[lineEnd] != '\r') {
+                lineEnd++;
+            }
+            int size = Integer.parseInt(new String(chunked, at, lineEnd - at, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
+            if (size == 0) {
+                return body.toByteArray();
+            }
+            body.write(chunked, lineEnd + 2, size);
+            at = lineEnd + 2 + size + 2;
+        }
     }
 
     /** An event stream: the lines as they arrive. */
