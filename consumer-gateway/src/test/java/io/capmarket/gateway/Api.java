@@ -2,8 +2,10 @@ package io.capmarket.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -101,48 +102,53 @@ final class Api {
             socket.setSoTimeout(30_000);
             socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
-            return parse(socket.getInputStream().readAllBytes());
+            return read(new BufferedInputStream(socket.getInputStream()));
         } catch (IOException e) {
             throw new AssertionError("raw HTTP call failed: " + new String(request, 0, Math.min(request.length, 200),
                     StandardCharsets.ISO_8859_1), e);
         }
     }
 
-    private static Response parse(byte[] bytes) {
-        String all = new String(bytes, StandardCharsets.ISO_8859_1);
-        int end = all.indexOf("\r\n\r\n");
-        if (!all.startsWith("HTTP/1.") || end < 0) {
-            throw new AssertionError("not an HTTP response: " + all);
+    /** One response: the head, then a body of its Content-Length, its chunks, or up to the end of the stream. */
+    private static Response read(InputStream in) throws IOException {
+        String head = line(in);
+        if (!head.startsWith("HTTP/1.")) {
+            throw new IOException("not an HTTP response: " + head);
         }
-        String[] lines = all.substring(0, end).split("\r\n");
-        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        int status = Integer.parseInt(head.split(" ")[1]);
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        for (int i = 1; i < lines.length; i++) {
-            int colon = lines[i].indexOf(':');
-            headers.computeIfAbsent(lines[i].substring(0, colon).trim(), k -> new ArrayList<>()).add(lines[i].substring(colon + 1).trim());
+        for (String line = line(in); !line.isEmpty(); line = line(in)) {
+            int colon = line.indexOf(':');
+            headers.computeIfAbsent(line.substring(0, colon).trim(), k -> new ArrayList<>()).add(line.substring(colon + 1).trim());
         }
-        byte[] body = Arrays.copyOfRange(bytes, end + 4, bytes.length);
+        byte[] body;
         if (headers.getOrDefault("Transfer-Encoding", List.of()).contains("chunked")) {
-            body = dechunk(body);
+            ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+            for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
+                    size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
+                chunks.write(in.readNBytes(size));
+                line(in);
+            }
+            body = chunks.toByteArray();
+        } else if (headers.containsKey("Content-Length")) {
+            body = in.readNBytes(Integer.parseInt(headers.get("Content-Length").get(0)));
+        } else {
+            body = in.readAllBytes();
         }
         return new Response(status, java.net.http.HttpHeaders.of(headers, (name, value) -> true), new String(body, StandardCharsets.UTF_8));
     }
 
-    private static byte[] dechunk(byte[] chunked) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        int at = 0;
-        while (true) {
-            int lineEnd = at;
-            while (chunked[lineEnd] != '\r') {
-                lineEnd++;
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("the connection closed in the middle of a line: " + line);
             }
-            int size = Integer.parseInt(new String(chunked, at, lineEnd - at, StandardCharsets.ISO_8859_1).split(";")[0].trim(), 16);
-            if (size == 0) {
-                return body.toByteArray();
+            if (b != '\r') {
+                line.write(b);
             }
-            body.write(chunked, lineEnd + 2, size);
-            at = lineEnd + 2 + size + 2;
         }
+        return line.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** An event stream: the lines as they arrive. */
