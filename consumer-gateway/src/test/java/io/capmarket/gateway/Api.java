@@ -84,6 +84,20 @@ final class Api {
         }
     }
 
+    /** Like {@link #send}, but an event stream's body is not waited for: the stream is closed once its head has arrived. */
+    Response exchange(HttpRequest request) {
+        try {
+            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = response.body()) {
+                boolean stream = response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+                return new Response(response.statusCode(), response.headers(),
+                        stream ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (Exception e) {
+            throw new AssertionError("HTTP call " + request.method() + " " + request.uri() + " failed", e);
+        }
+    }
+
     HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90));
         if (token != null) {
