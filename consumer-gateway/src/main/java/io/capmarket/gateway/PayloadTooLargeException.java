@@ -1,6 +1,7 @@
 package io.capmarket.gateway;
 
 import java.util.List;
+import java.util.Map;
 
 /** The body exceeds the configured limit ({@code http.max-request-size}). Send less. */
 public class PayloadTooLargeException extends GatewayException {
@@ -13,6 +14,12 @@ public class PayloadTooLargeException extends GatewayException {
 
     public PayloadTooLargeException(String detail, List<FieldError> errors) {
         super(detail, errors, null);
+    }
+
+    /** The rest of the body is never read, so the connection is not reused: the client need not send it. */
+    @Override
+    public Map<String, String> headers() {
+        return Map.of("Connection", "close");
     }
 
     @Override

@@ -2,12 +2,22 @@ package io.capmarket.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
@@ -17,9 +27,11 @@ final class Api {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final int port;
     private final String base;
 
     Api(int port) {
+        this.port = port;
         this.base = "http://127.0.0.1:" + port;
     }
 
@@ -72,12 +84,85 @@ final class Api {
         }
     }
 
+    /** Like {@link #send}, but an event stream's body is not waited for: the stream is closed once its head has arrived. */
+    Response exchange(HttpRequest request) {
+        try {
+            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = response.body()) {
+                boolean stream = response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream");
+                return new Response(response.statusCode(), response.headers(),
+                        stream ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (Exception e) {
+            throw new AssertionError("HTTP call " + request.method() + " " + request.uri() + " failed", e);
+        }
+    }
+
     HttpRequest.Builder request(String path, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(90));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
         return request;
+    }
+
+    /**
+     * Exactly these bytes over a new socket, for what {@code java.net.http} refuses to send (CR or LF
+     * in a header, bytes that are not UTF-8 in the request line). The request should ask for
+     * {@code Connection: close}: the answer is read to the end of the stream.
+     */
+    Response raw(byte[] request) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request);
+            socket.getOutputStream().flush();
+            return read(new BufferedInputStream(socket.getInputStream()));
+        } catch (IOException e) {
+            throw new AssertionError("raw HTTP call failed: " + new String(request, 0, Math.min(request.length, 200),
+                    StandardCharsets.ISO_8859_1), e);
+        }
+    }
+
+    /** One response: the head, then a body of its Content-Length, its chunks, or up to the end of the stream. */
+    private static Response read(InputStream in) throws IOException {
+        String head = line(in);
+        if (!head.startsWith("HTTP/1.")) {
+            throw new IOException("not an HTTP response: " + head);
+        }
+        int status = Integer.parseInt(head.split(" ")[1]);
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (String line = line(in); !line.isEmpty(); line = line(in)) {
+            int colon = line.indexOf(':');
+            headers.computeIfAbsent(line.substring(0, colon).trim(), k -> new ArrayList<>()).add(line.substring(colon + 1).trim());
+        }
+        byte[] body;
+        if (headers.getOrDefault("Transfer-Encoding", List.of()).contains("chunked")) {
+            ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+            for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
+                    size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
+                chunks.write(in.readNBytes(size));
+                line(in);
+            }
+            body = chunks.toByteArray();
+        } else if (headers.containsKey("Content-Length")) {
+            body = in.readNBytes(Integer.parseInt(headers.get("Content-Length").get(0)));
+        } else {
+            body = in.readAllBytes();
+        }
+        return new Response(status, java.net.http.HttpHeaders.of(headers, (name, value) -> true), new String(body, StandardCharsets.UTF_8));
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                throw new IOException("the connection closed in the middle of a line: " + line);
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
     }
 
     /** An event stream: the lines as they arrive. */

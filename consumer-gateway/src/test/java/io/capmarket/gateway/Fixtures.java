@@ -35,6 +35,28 @@ final class Fixtures {
                             "engine": {"enum": ["postgres-15", "postgres-16"]}},
              "required": ["sizeGb"], "additionalProperties": false}""";
 
+    /** A parameter schema with a rule of each kind JSON Schema checks, for suites that violate each. */
+    static final String BUCKET_SCHEMA = """
+            {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+             "properties": {
+               "name": {"type": "string", "pattern": "^[a-z][a-z0-9-]*$", "minLength": 3, "maxLength": 63},
+               "sizeGb": {"type": "integer", "minimum": 1, "maximum": 1000, "multipleOf": 5},
+               "replicas": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 10},
+               "tier": {"enum": ["hot", "cold"]},
+               "versioned": {"type": "boolean"},
+               "kind": {"const": "bucket"},
+               "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1, "maxItems": 3, "uniqueItems": true},
+               "owner": {"type": "object", "properties": {"email": {"type": "string", "minLength": 3}},
+                         "required": ["email"], "additionalProperties": false},
+               "labels": {"type": "object", "maxProperties": 2, "propertyNames": {"pattern": "^[a-z]+$"},
+                          "additionalProperties": {"type": "string"}}},
+             "required": ["name", "sizeGb"], "dependentRequired": {"replicas": ["tier"]}, "additionalProperties": false}""";
+
+    /** Parameters that satisfy every rule of {@link #BUCKET_SCHEMA}. */
+    static final String BUCKET_PARAMETERS = """
+            {"name": "my-bucket", "sizeGb": 10, "replicas": 3, "tier": "hot", "versioned": true, "kind": "bucket",
+             "tags": ["a", "b"], "owner": {"email": "ops@example.org"}, "labels": {"env": "prod"}}""";
+
     private Fixtures() {
     }
 
@@ -79,6 +101,13 @@ final class Fixtures {
                 .setOffers(List.of(offer("pg-eu", "eu-west", 2), offer("pg-us", "us-east", 1)))
                 .setUpdatedAt(now)
                 .build();
+    }
+
+    /** {@code object-bucket}, one version with {@link #BUCKET_SCHEMA}. */
+    static CapabilityView bucket(Instant now) {
+        return CapabilityView.newBuilder().setName("object-bucket").setDescription("An object storage bucket")
+                .setVersions(List.of(new CapabilityVersionView(1, BUCKET_SCHEMA, "{\"type\":\"object\"}", false, null)))
+                .setOffers(List.of(offer("bucket-eu", "eu-west", 1))).setUpdatedAt(now).build();
     }
 
     static CapabilityView simple(String name, Instant now) {

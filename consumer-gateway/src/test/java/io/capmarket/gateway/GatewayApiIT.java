@@ -5,6 +5,7 @@ import static io.capmarket.gateway.Fixtures.ALPHA_BOT_TOKEN;
 import static io.capmarket.gateway.Fixtures.ALPHA_TOKEN;
 import static io.capmarket.gateway.Fixtures.BETA_TOKEN;
 import static io.capmarket.gateway.Fixtures.PRODUCER_TOKEN;
+import static io.capmarket.gateway.ProblemShape.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,37 +51,34 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayApiIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final String PROBLEM = "application/problem+json";
+    private static final Duration WAIT = RunningGateway.WAIT;
 
     private final KafkaBroker broker;
-    private final Map<String, String> settings;
-    private final Topics topics;
+    private final EmbeddedSchemaRegistry registry;
+    private RunningGateway gateway;
+    private Topics topics;
     private GatewayApp app;
     private Api api;
 
     GatewayApiIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
         this.broker = broker;
-        this.settings = Fixtures.settings(broker, registry, "api");
-        this.topics = Fixtures.topics(settings);
+        this.registry = registry;
     }
 
     @BeforeAll
     void start() {
-        app = GatewayApp.start(GatewayConfig.of(settings));
-        api = new Api(app.httpPort());
         Instant now = Instant.now();
-        Fixtures.send(broker, topics.catalog(), "postgres-database", Fixtures.postgres(now));
-        Fixtures.send(broker, topics.catalog(), "kafka-topic", Fixtures.simple("kafka-topic", now));
-        Fixtures.send(broker, topics.catalog(), "redis-cache", Fixtures.simple("redis-cache", now));
-        await().atMost(WAIT).until(app::ready);
-        await().atMost(WAIT).until(() -> api.get("/v1/capabilities", ALPHA_TOKEN).json().get("items").size() == 3);
+        gateway = RunningGateway.start(broker, registry, "api", Map.of(),
+                List.of(Fixtures.postgres(now), Fixtures.simple("kafka-topic", now), Fixtures.simple("redis-cache", now)));
+        topics = gateway.topics();
+        app = gateway.app();
+        api = gateway.api();
     }
 
     @AfterAll
     void stop() {
-        if (app != null) {
-            app.close();
+        if (gateway != null) {
+            gateway.close();
         }
     }
 
@@ -526,17 +524,6 @@ class GatewayApiIT {
 
     private static String key() {
         return "key-" + UUID.randomUUID();
-    }
-
-    private static void assertProblem(Api.Response response, int status, String type) {
-        assertThat(response.status()).as(response.text()).isEqualTo(status);
-        assertThat(response.contentType()).startsWith(PROBLEM);
-        JsonNode problem = response.json();
-        assertThat(problem.get("type").asText()).isEqualTo(type);
-        assertThat(problem.get("status").asInt()).isEqualTo(status);
-        assertThat(problem.get("title").asText()).isNotBlank();
-        assertThat(problem.get("detail").asText()).isNotBlank();
-        assertThat(problem.get("errors").isArray()).isTrue();
     }
 
     private static List<String> names(JsonNode page) {

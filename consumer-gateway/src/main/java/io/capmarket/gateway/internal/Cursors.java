@@ -2,6 +2,9 @@ package io.capmarket.gateway.internal;
 
 import io.capmarket.gateway.GatewayException.FieldError;
 import io.capmarket.gateway.MalformedRequestException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -22,11 +25,12 @@ public final class Cursors {
             return null;
         }
         try {
-            String key = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            String key = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(Base64.getUrlDecoder().decode(cursor))).toString();
             if (!key.isEmpty() && key.length() <= 300) {
                 return key;
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | CharacterCodingException e) {
             // reported below
         }
         throw new MalformedRequestException("the cursor is not one this API returned",

@@ -1,5 +1,7 @@
 package io.capmarket.gateway.internal;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.capmarket.gateway.AuthenticationRequiredException;
 import io.capmarket.gateway.ForbiddenException;
@@ -9,7 +11,11 @@ import io.capmarket.gateway.PayloadTooLargeException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -81,7 +87,11 @@ public final class HttpInput {
                 "true".equals(ctx.header(Forwarder.FORWARDED_HEADER)));
     }
 
-    /** The body as JSON, refusing more than {@code limit} bytes even without a Content-Length. */
+    /**
+     * The body as one JSON value, refusing more than {@code limit} bytes even without a
+     * Content-Length, bytes that are not UTF-8, a key given twice and anything after the value:
+     * what the gateway accepts must mean one thing only.
+     */
     public static JsonNode jsonBody(Context ctx, long limit) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
@@ -90,8 +100,9 @@ public final class HttpInput {
         byte[] bytes;
         try (InputStream in = ctx.req().getInputStream()) {
             bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | RuntimeException e) {
+            throw new MalformedRequestException("the body could not be read as sent",
+                    List.of(new FieldError("body", null, "a complete body of the declared length or chunking (" + firstLine(e.getMessage()) + ")")));
         }
         if (bytes.length > limit) {
             throw tooLarge(bytes.length, limit);
@@ -99,12 +110,36 @@ public final class HttpInput {
         if (bytes.length == 0) {
             throw new MalformedRequestException("the body is empty", List.of(new FieldError("body", "", "a JSON object")));
         }
-        try {
-            return Json.MAPPER.readTree(bytes);
+        String text = utf8(bytes);
+        try (JsonParser parser = Json.MAPPER.getFactory().createParser(text)) {
+            parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+            JsonNode node = Json.MAPPER.readTree(parser);
+            if (node == null) {
+                throw new MalformedRequestException("the body is empty", List.of(new FieldError("body", "", "a JSON object")));
+            }
+            if (parser.nextToken() != null) {
+                JsonLocation at = parser.currentTokenLocation();
+                throw new MalformedRequestException("the body has more after its JSON value",
+                        List.of(new FieldError("body", null, "one JSON value and nothing after it (more found at line " + at.getLineNr()
+                                + ", column " + at.getColumnNr() + ")")));
+            }
+            return node;
         } catch (IOException e) {
             throw new MalformedRequestException("the body is not JSON",
                     List.of(new FieldError("body", null, "valid JSON (" + firstLine(e.getMessage()) + ")")));
         }
+    }
+
+    private static String utf8(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, out, true);
+        if (result.isError()) {
+            throw new MalformedRequestException("the body is not UTF-8",
+                    List.of(new FieldError("body", null, "UTF-8 text (byte " + in.position() + " starts an invalid sequence)")));
+        }
+        return out.flip().toString();
     }
 
     /** A duration query parameter ({@code 30s}, {@code 500ms}, {@code 2m}, or plain seconds) from 0 to {@code max}. */

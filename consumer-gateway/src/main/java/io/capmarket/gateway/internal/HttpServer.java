@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 public final class HttpServer implements AutoCloseable {
 
     private static final Logger ACCESS = LoggerFactory.getLogger("io.capmarket.gateway.access");
+    /** The request line and headers together, in bytes (Jetty's default, stated so errors can say it). */
+    static final int HEADER_LIMIT = 8 * 1024;
 
     private final Javalin javalin;
 
@@ -36,6 +38,13 @@ public final class HttpServer implements AutoCloseable {
             config.startupWatcherEnabled = false;
             config.http.maxRequestSize = maxRequestSize;
             config.http.asyncTimeout = 0;
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setRequestHeaderSize(HEADER_LIMIT);
+                // dispatch at once, so a body declared too large is refused before the client sends any of it
+                http.setDelayDispatchUntilContent(false);
+            });
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems(HEADER_LIMIT)));
+            config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyProblems(HEADER_LIMIT)));
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
             config.requestLogger.http((ctx, millis) -> {
                 metrics.record(ctx, millis);

@@ -40,7 +40,7 @@ public final class ParameterSchemas {
         Set<ValidationMessage> messages = schema.validate(parameters);
         return messages.stream()
                 .sorted(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString()).thenComparing(ValidationMessage::getMessage))
-                .map(m -> new FieldError(field(m), "required".equals(m.getType()) ? null : value(m.getInstanceNode()), rule(m)))
+                .map(m -> new FieldError(field(m), value(m), rule(m)))
                 .toList();
     }
 
@@ -73,11 +73,30 @@ public final class ParameterSchemas {
     private static String field(ValidationMessage message) {
         String location = message.getInstanceLocation().toString();
         String path = location.startsWith("$") ? location.substring(1) : location;
-        String property = message.getProperty();
-        if (property != null && ("required".equals(message.getType()) || "dependentRequired".equals(message.getType()))) {
-            path = path + "." + property;
+        String property = property(message);
+        return "parameters" + path + (property == null ? "" : "." + property);
+    }
+
+    /** The property a violation is about when it is not at the instance location: missing or not allowed. */
+    private static String property(ValidationMessage message) {
+        String type = message.getType();
+        if ("dependentRequired".equals(type) && message.getArguments() != null && message.getArguments().length > 0) {
+            return String.valueOf(message.getArguments()[0]);
         }
-        return "parameters" + path;
+        if ("required".equals(type) || "additionalProperties".equals(type) || "unevaluatedProperties".equals(type)) {
+            return message.getProperty();
+        }
+        return null;
+    }
+
+    private static String value(ValidationMessage message) {
+        String type = message.getType();
+        if ("required".equals(type) || "dependentRequired".equals(type)) {
+            return null;
+        }
+        String property = property(message);
+        JsonNode node = message.getInstanceNode();
+        return value(property != null && node != null && node.isObject() && node.has(property) ? node.get(property) : node);
     }
 
     private static String value(JsonNode node) {

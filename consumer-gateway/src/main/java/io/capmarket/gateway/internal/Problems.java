@@ -49,18 +49,24 @@ public final class Problems {
     }
 
     static void render(Context ctx, int status, String type, String title, String detail, List<FieldError> errors) {
+        ctx.status(status);
+        ctx.contentType(CONTENT_TYPE);
+        ctx.result(document(status, type, title, detail, ctx.path(), HttpInput.requestId(ctx), errors));
+    }
+
+    /** The problem document; {@code instance} is null when the request could not even be parsed. */
+    static String document(int status, String type, String title, String detail, String instance, String requestId,
+            List<FieldError> errors) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("type", "/problems/" + type);
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
-        body.put("instance", ctx.path());
-        body.put("requestId", HttpInput.requestId(ctx));
+        body.put("instance", instance);
+        body.put("requestId", requestId);
         ArrayNode list = body.putArray("errors");
         errors.forEach(e -> list.addObject().put("field", e.field()).put("value", e.value()).put("rule", e.rule()));
-        ctx.status(status);
-        ctx.contentType(CONTENT_TYPE);
-        ctx.result(body.toString());
+        return body.toString();
     }
 
     private static String detail(Context ctx, HttpResponseException http) {
@@ -72,23 +78,27 @@ public final class Problems {
         };
     }
 
-    private static String slug(int status) {
+    static String slug(int status) {
         return switch (status) {
             case 400 -> "malformed-request";
             case 404 -> "not-found";
             case 405 -> "method-not-allowed";
             case 413 -> "payload-too-large";
+            case 414 -> "uri-too-long";
+            case 431 -> "header-fields-too-large";
             case 503 -> "retry-later";
             default -> "http-" + status;
         };
     }
 
-    private static String title(int status) {
+    static String title(int status) {
         return switch (status) {
             case 400 -> "The request is malformed";
             case 404 -> "Not found";
             case 405 -> "Method not allowed";
             case 413 -> "The request body is too large";
+            case 414 -> "The request URI is too long";
+            case 431 -> "The request header fields are too large";
             case 503 -> "Temporarily unavailable; retry later";
             default -> "HTTP " + status;
         };

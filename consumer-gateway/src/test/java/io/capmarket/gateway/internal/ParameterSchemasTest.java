@@ -32,6 +32,23 @@ class ParameterSchemasTest {
     }
 
     @Test
+    void aPropertyThatIsNotAllowedOrIsMissingBecauseOfAnotherIsNamedItself() throws Exception {
+        String schema = """
+                {"type": "object", "properties": {"replicas": {"type": "integer"}, "tier": {"type": "string"}},
+                 "dependentRequired": {"replicas": ["tier"]}, "additionalProperties": false}""";
+
+        List<FieldError> errors = schemas.validate(schema, Json.MAPPER.readTree("{\"replicas\": 2, \"colour\": \"red\"}"));
+
+        assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("parameters.colour", "parameters.tier");
+        assertThat(errors).filteredOn(e -> e.field().equals("parameters.colour")).singleElement()
+                .satisfies(e -> assertThat(e.value()).isEqualTo("red"));
+        assertThat(errors).filteredOn(e -> e.field().equals("parameters.tier")).singleElement().satisfies(e -> {
+            assertThat(e.value()).isNull();
+            assertThat(e.rule()).contains("tier").contains("replicas");
+        });
+    }
+
+    @Test
     void aMissingRequiredFieldIsNamed() throws Exception {
         List<FieldError> errors = schemas.validate(SCHEMA, Json.MAPPER.readTree("{}"));
 

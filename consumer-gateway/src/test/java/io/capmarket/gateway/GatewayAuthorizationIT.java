@@ -1,0 +1,201 @@
+package io.capmarket.gateway;
+
+import static io.capmarket.gateway.Fixtures.ADMIN_TOKEN;
+import static io.capmarket.gateway.Fixtures.ALPHA_TOKEN;
+import static io.capmarket.gateway.Fixtures.BETA_TOKEN;
+import static io.capmarket.gateway.Fixtures.PRODUCER_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.testkit.kafka.KafkaBroker;
+import io.capmarket.testkit.kafka.KafkaBrokerExtension;
+import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
+import io.capmarket.testkit.registry.SchemaRegistryExtension;
+import java.net.http.HttpRequest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Every route of the gateway's route table, called by every kind of caller, on a request of the
+ * caller's own team and of another team, against the policy written out in {@link #POLICY}. A
+ * route added to the table without a line there fails the test. While the matrix runs every log
+ * line of the JVM is captured, and no token may appear in any of them (nor in any answer).
+ */
+@ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GatewayAuthorizationIT {
+
+    /** Who calls; OWN is team alpha's request (the consumer's team), OTHER team beta's. */
+    private enum Caller {
+        NO_TOKEN(null), BAD_TOKEN("not-a-token-" + UUID.randomUUID()), CONSUMER(ALPHA_TOKEN), PRODUCER(PRODUCER_TOKEN), ADMIN(ADMIN_TOKEN);
+
+        final String token;
+
+        Caller(String token) {
+            this.token = token;
+        }
+    }
+
+    /**
+     * The expected status of each route for each caller, as {@code own/other} (one number: both).
+     * For routes without an id, "own" and "other" are the caller's team and team beta where the
+     * route takes {@code ?team=}, else the same call twice.
+     */
+    private static final String POLICY = """
+            route                               NO_TOKEN  BAD_TOKEN  CONSUMER  PRODUCER  ADMIN
+            GET /v1/capabilities                401       401        200       200       200
+            GET /v1/capabilities/{name}         401       401        200       200       200
+            GET /v1/scorecard                   401       401        200       200       200
+            POST /v1/requests                   401       401        202       403       202
+            GET /v1/requests                    401       401        200/404   403       200
+            GET /v1/requests/{id}               401       401        200/404   403       200
+            GET /v1/requests/{id}/events        401       401        200/404   403       200
+            DELETE /v1/requests/{id}            401       401        202/404   403       202
+            GET /internal/v1/requests           401       401        200/404   403       200
+            GET /internal/v1/requests/{id}      401       401        200/404   403       200
+            GET /health/live                    200       200        200       200       200
+            GET /health/ready                   200       200        200       200       200
+            GET /metrics                        200       200        200       200       200
+            GET /openapi.json                   200       200        200       200       200
+            GET /                               200       200        200       200       200
+            """;
+
+    private final KafkaBroker broker;
+    private final EmbeddedSchemaRegistry registry;
+    private CapturedLogs logs;
+    private RunningGateway gateway;
+    private Api api;
+    private String alphaRequest;
+    private String betaRequest;
+
+    GatewayAuthorizationIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
+        this.broker = broker;
+        this.registry = registry;
+    }
+
+    @BeforeAll
+    void start() {
+        logs = new CapturedLogs();
+        gateway = RunningGateway.start(broker, registry, "authz", Map.of(), List.of(Fixtures.postgres(Instant.now())));
+        api = gateway.api();
+        alphaRequest = submit(ALPHA_TOKEN).json().get("id").asText();
+        betaRequest = submit(BETA_TOKEN).json().get("id").asText();
+    }
+
+    @AfterAll
+    void stop() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (logs != null) {
+            logs.close();
+        }
+    }
+
+    @Test
+    void everyRouteAnswersEveryCallerAsThePolicySaysAndNoTokenIsEverLogged() {
+        Map<String, Map<Caller, int[]>> policy = policy();
+        assertThat(policy.keySet()).as("the routes of the route table, each with a line in POLICY")
+                .containsExactlyInAnyOrderElementsOf(gateway.app().routes());
+
+        List<String> wrong = new ArrayList<>();
+        int calls = 0;
+        for (Map.Entry<String, Map<Caller, int[]>> route : policy.entrySet()) {
+            for (Caller caller : Caller.values()) {
+                for (boolean own : new boolean[] {true, false}) {
+                    int expected = route.getValue().get(caller)[own ? 0 : 1];
+                    Api.Response response = api.exchange(request(route.getKey(), caller, own));
+                    calls++;
+                    String cell = route.getKey() + " as " + caller + " on " + (own ? "own" : "other") + " team";
+                    if (response.status() != expected) {
+                        wrong.add(cell + ": " + response.status() + ", expected " + expected + " " + response.text());
+                    } else if (expected >= 400) {
+                        try {
+                            ProblemShape.assertShape(response);
+                        } catch (AssertionError e) {
+                            wrong.add(cell + ": not the problem shape: " + e.getMessage());
+                        }
+                    }
+                    for (Caller anyone : Caller.values()) {
+                        if (anyone.token != null && response.text().contains(anyone.token)) {
+                            wrong.add(cell + ": the answer shows the token of " + anyone);
+                        }
+                    }
+                }
+            }
+        }
+        System.out.printf("GatewayAuthorizationIT: %d routes x %d callers x 2 teams = %d calls, %d log lines captured%n",
+                policy.size(), Caller.values().length, calls, logs.lines().size());
+
+        assertThat(wrong).as("cells that differ from POLICY").isEmpty();
+        List<String> lines = logs.lines();
+        assertThat(lines.stream().filter(line -> line.contains("\"requestId\"")).count())
+                .as("access log lines captured (one per call, at least)").isGreaterThanOrEqualTo(calls);
+        for (Caller caller : Caller.values()) {
+            if (caller.token != null) {
+                assertThat(lines).as("log lines showing the token of %s", caller).noneMatch(line -> line.contains(caller.token));
+            }
+        }
+        assertThat(lines).as("log lines showing a bearer token").noneMatch(line -> line.contains("Bearer "));
+    }
+
+    /** The call for one cell: ids, ?team= and bodies filled in so that the call is well-formed. */
+    private HttpRequest request(String route, Caller caller, boolean own) {
+        String method = route.substring(0, route.indexOf(' '));
+        String path = route.substring(route.indexOf(' ') + 1)
+                .replace("{name}", "postgres-database")
+                .replace("{id}", own ? alphaRequest : betaRequest);
+        if (path.equals("/v1/requests") || path.equals("/internal/v1/requests")) {
+            path += method.equals("GET") ? "?team=" + (own ? "alpha" : "beta") : "";
+        }
+        HttpRequest.Builder request = api.request(path, caller.token);
+        if (path.endsWith("/events")) {
+            request.header("Accept", "text/event-stream");
+        }
+        return switch (method) {
+            case "GET" -> request.GET().build();
+            case "DELETE" -> request.DELETE().build();
+            case "POST" -> request.header("Content-Type", "application/json").header("Idempotency-Key", "authz-" + UUID.randomUUID())
+                    .POST(HttpRequest.BodyPublishers.ofString(body())).build();
+            default -> throw new AssertionError("POLICY has no way to call " + route);
+        };
+    }
+
+    private static Map<String, Map<Caller, int[]>> policy() {
+        List<String> lines = POLICY.lines().filter(line -> !line.isBlank()).toList();
+        assertThat(lines.get(0).trim().split("\\s+")).as("POLICY header").containsExactly(
+                java.util.stream.Stream.concat(java.util.stream.Stream.of("route"), Arrays.stream(Caller.values()).map(Enum::name))
+                        .toArray(String[]::new));
+        Map<String, Map<Caller, int[]>> policy = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            String[] columns = line.trim().split("\\s+");
+            assertThat(columns).as("POLICY line %s", line).hasSize(2 + Caller.values().length);
+            Map<Caller, int[]> cells = new LinkedHashMap<>();
+            for (Caller caller : Caller.values()) {
+                String[] statuses = columns[2 + caller.ordinal()].split("/");
+                cells.put(caller, new int[] {Integer.parseInt(statuses[0]), Integer.parseInt(statuses[statuses.length - 1])});
+            }
+            policy.put(columns[0] + " " + columns[1], cells);
+        }
+        return policy;
+    }
+
+    private Api.Response submit(String token) {
+        Api.Response response = api.post("/v1/requests", token, body(), "Idempotency-Key", "authz-" + UUID.randomUUID());
+        assertThat(response.status()).as(response.text()).isEqualTo(202);
+        return response;
+    }
+
+    private static String body() {
+        return "{\"capability\": \"postgres-database\", \"version\": 2, \"parameters\": {\"sizeGb\": 5}}";
+    }
+}
