@@ -63,6 +63,30 @@ class CatalogTopologyTest {
     }
 
     @Test
+    void anOfferIdBelongsToItsProducerAnotherApprovedProducerCannotTakeItOver() {
+        t.approve("db-team", PG);
+        t.approve("other-team", PG);
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+
+        t.publish(t.offer("pg", "other-team", PG, 50, Map.of()));
+
+        assertThat(t.catalog.get(PG).getOffers()).singleElement().satisfies(o -> {
+            assertThat(o.getProducerId()).isEqualTo("db-team");
+            assertThat(o.getCapacity()).isEqualTo(5);
+        });
+        assertThat(t.deadLetters).singleElement().satisfies(letter -> assertThat(
+                TopologyHarness.header(letter, DeadLetterHeaders.REASON)).isEqualTo("offer pg belongs to producer db-team: "
+                        + "producer other-team cannot change it (an offerId is free again once its owner withdraws it)"));
+
+        t.withdraw("pg");
+        t.publish(t.offer("pg", "other-team", PG, 50, Map.of()));
+
+        assertThat(t.catalog.get(PG).getOffers()).singleElement().satisfies(o -> assertThat(o.getProducerId())
+                .isEqualTo("other-team"));
+        assertThat(t.deadLetters).hasSize(1);
+    }
+
+    @Test
     void offersFoldIntoTheCapabilitysCatalogEntry() {
         t.liveOffer("pg-eu", "team-eu", PG, 5, Map.of("region", "eu-west"));
         t.liveOffer("pg-us", "team-us", PG, 3, Map.of("region", "us-east"));

@@ -1,6 +1,5 @@
 package io.capmarket.topology.app;
 
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -34,7 +33,7 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
         LOG.warn("dead-lettering {}-{}@{} to {}: {}", record.topic(), record.partition(), record.offset(),
                 deadLetters.topic(), reason);
         deadLetters.counted(DeadLetters.DESERIALIZATION);
-        return Response.resume(List.of(deadLetters.record(record.key(), record.value(), record.headers(), record.topic(),
-                record.partition(), record.offset(), reason, exception)));
+        return Response.resume(deadLetters.handBack(deadLetters.record(record.key(), record.value(), record.headers(),
+                record.topic(), record.partition(), record.offset(), reason, exception), record.topic()));
     }
 }

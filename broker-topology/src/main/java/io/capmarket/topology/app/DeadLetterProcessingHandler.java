@@ -1,6 +1,5 @@
 package io.capmarket.topology.app;
 
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
@@ -35,7 +34,7 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
         LOG.warn("dead-lettering {}-{}@{} to {}: {}", context.topic(), context.partition(), context.offset(),
                 deadLetters.topic(), reason, exception);
         deadLetters.counted(DeadLetters.PROCESSING);
-        return Response.resume(List.of(deadLetters.record(context.sourceRawKey(), context.sourceRawValue(), context.headers(),
-                context.topic(), context.partition(), context.offset(), reason, exception)));
+        return Response.resume(deadLetters.handBack(deadLetters.record(context.sourceRawKey(), context.sourceRawValue(),
+                context.headers(), context.topic(), context.partition(), context.offset(), reason, exception), context.topic()));
     }
 }

@@ -6,17 +6,27 @@ import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.topology.EngineEvents;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsException;
 
 /**
  * Poison records go to the dead-letters topic with their original key and value bytes and
@@ -30,6 +40,13 @@ import org.apache.kafka.streams.StreamsConfig;
  * Kafka's own {@value StreamsConfig#ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG} and report each
  * dead letter to the {@link EngineEvents} found under {@value #EVENTS_CONFIG}: an object in the
  * properties, not a static, so two applications in one JVM count separately.
+ *
+ * <p>The global tables (heartbeats, approvals) are read by Kafka's global thread, which has no
+ * producer of its own and dies on dead letters handed back to it. Letters of the topics named
+ * under {@value #GLOBAL_TOPICS_CONFIG} are therefore written by the handler itself, with a
+ * producer it opens on the first one (at least once: the global thread may read a record again
+ * after a restart). A value larger than {@link #MAX_LETTER_VALUE_BYTES} is cut to that size, and
+ * {@link DeadLetterHeaders#ORIGINAL_SIZE} says so, so that the letter always fits the topic.
  */
 public final class DeadLetters {
 
@@ -37,6 +54,10 @@ public final class DeadLetters {
     public static final String EVENTS_CONFIG = "capmarket.dead-letters.events";
     /** Streams property holding the {@link Clock} that stamps dead letters (default: system UTC). */
     public static final String CLOCK_CONFIG = "capmarket.dead-letters.clock";
+    /** Streams property naming, comma-separated, the source topics of global tables. */
+    public static final String GLOBAL_TOPICS_CONFIG = "capmarket.dead-letters.global-topics";
+    /** The largest value a dead letter carries, in bytes; half the broker's default record limit. */
+    public static final int MAX_LETTER_VALUE_BYTES = 512 * 1024;
     /** The component named in the {@link DeadLetterHeaders#COMPONENT} header. */
     public static final String COMPONENT = "topology";
 
@@ -47,14 +68,21 @@ public final class DeadLetters {
     /** Reason (metric tag) of a result that could not be serialized. */
     public static final String SERIALIZATION = "serialization";
 
+    private static final java.time.Duration GLOBAL_SEND_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private final String topic;
     private final EngineEvents events;
     private final Clock clock;
+    private final Set<String> globalTopics;
+    private final Map<String, ?> configs;
+    private KafkaProducer<byte[], byte[]> globalProducer;
 
-    private DeadLetters(String topic, EngineEvents events, Clock clock) {
+    private DeadLetters(String topic, EngineEvents events, Clock clock, Set<String> globalTopics, Map<String, ?> configs) {
         this.topic = topic;
         this.events = events;
         this.clock = clock;
+        this.globalTopics = globalTopics;
+        this.configs = configs;
     }
 
     /**
@@ -65,6 +93,17 @@ public final class DeadLetters {
      * @param events told of each dead letter
      */
     public static void configure(Properties props, String deadLetterTopic, EngineEvents events) {
+        configure(props, deadLetterTopic, events, Set.of());
+    }
+
+    /**
+     * Adds the handlers, the dead-letters topic, the events hook and the global tables' source
+     * topics to Streams properties.
+     *
+     * @param globalTopics the source topics of global tables, whose letters the handlers write themselves
+     */
+    public static void configure(Properties props, String deadLetterTopic, EngineEvents events, Set<String> globalTopics) {
+        props.put(GLOBAL_TOPICS_CONFIG, String.join(",", new TreeSet<>(globalTopics)));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
         // global tables (heartbeats, approvals) get the same handling; the default from Kafka 5.0 on
@@ -89,8 +128,41 @@ public final class DeadLetters {
         if (clock != null && !(clock instanceof Clock)) {
             throw new ConfigException(CLOCK_CONFIG, clock, "must be a " + Clock.class.getName() + " instance");
         }
+        Object global = configs.get(GLOBAL_TOPICS_CONFIG);
+        Set<String> globalTopics = global == null || global.toString().isBlank() ? Set.of()
+                : Set.of(global.toString().split(","));
         return new DeadLetters(topic.toString(), events == null ? EngineEvents.NONE : (EngineEvents) events,
-                clock == null ? Clock.systemUTC() : (Clock) clock);
+                clock == null ? Clock.systemUTC() : (Clock) clock, globalTopics, configs);
+    }
+
+    /**
+     * What a handler hands back to Kafka for a letter about a record of {@code sourceTopic}: the
+     * letter itself, or nothing when the source is a global table's, whose letter this writes and
+     * awaits itself.
+     */
+    List<ProducerRecord<byte[], byte[]>> handBack(ProducerRecord<byte[], byte[]> letter, String sourceTopic) {
+        if (sourceTopic == null || !globalTopics.contains(sourceTopic)) {
+            return List.of(letter);
+        }
+        try {
+            globalProducer().send(letter).get(GLOBAL_SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StreamsException("interrupted while dead-lettering a record of " + sourceTopic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StreamsException("cannot dead-letter a record of " + sourceTopic + " to " + topic, e);
+        }
+        return List.of();
+    }
+
+    private synchronized KafkaProducer<byte[], byte[]> globalProducer() {
+        if (globalProducer == null) {
+            Map<String, Object> producerConfigs = new StreamsConfig(configs).getProducerConfigs(
+                    configs.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-global-dead-letters");
+            producerConfigs.put(ProducerConfig.ACKS_CONFIG, "all");
+            globalProducer = new KafkaProducer<>(producerConfigs, new ByteArraySerializer(), new ByteArraySerializer());
+        }
+        return globalProducer;
     }
 
     String topic() {
@@ -127,6 +199,10 @@ public final class DeadLetters {
         }
         put(headers, DeadLetterHeaders.COMPONENT, COMPONENT);
         put(headers, DeadLetterHeaders.AT, Long.toString(clock.millis()));
+        if (value != null && value.length > MAX_LETTER_VALUE_BYTES) {
+            put(headers, DeadLetterHeaders.ORIGINAL_SIZE, Integer.toString(value.length));
+            value = Arrays.copyOf(value, MAX_LETTER_VALUE_BYTES);
+        }
         return new ProducerRecord<>(topic, null, null, key, value, headers);
     }
 

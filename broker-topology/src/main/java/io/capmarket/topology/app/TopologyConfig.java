@@ -449,7 +449,9 @@ public final class TopologyConfig {
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(numStandbyReplicas()));
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
         topicsReplicationFactor().ifPresent(rf -> props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(rf)));
-        DeadLetters.configure(props, Topics.builder().prefix(topicsPrefix()).build().deadLetters().name(), events);
+        Topics names = Topics.builder().prefix(topicsPrefix()).build();
+        DeadLetters.configure(props, names.deadLetters().name(), events,
+                Set.of(names.heartbeats().name(), names.producers().name()));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         props.putAll(streamsOverrides);

@@ -19,7 +19,10 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 /**
  * Takes offers (keyed by offerId) from approved producers and routes each change to the task
  * owning its capability. Remembers each offer's capability, so that a tombstone (which carries
- * no value) and a move to another capability reach the right owner.
+ * no value) and a move to another capability reach the right owner, and its producer: an offerId
+ * belongs to the producer that first published it until it is withdrawn, and a record naming
+ * another producer for it is refused. (Which producer a record names is the writer's word: only
+ * the broker's ACLs can stop a client writing as another producer, or withdrawing its offers.)
  */
 final class OfferIntake implements Processor<String, CapabilityOffer, String, IntakeOutput> {
 
@@ -50,7 +53,8 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
             refuse(record, "offer record has no key (offerId)");
             return;
         }
-        String previous = capabilityByOffer.get(offerId);
+        String indexed = capabilityByOffer.get(offerId);
+        String previous = indexed == null ? null : capabilityOf(indexed);
         CapabilityOffer offer = record.value();
         if (offer == null) {
             if (previous == null) {
@@ -66,6 +70,11 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
         if (refusal.isEmpty() && !offerId.equals(offer.getOfferId())) {
             refusal = Optional.of("record key " + offerId + " differs from offerId " + offer.getOfferId());
         }
+        String owner = indexed == null ? null : ownerOf(indexed);
+        if (refusal.isEmpty() && owner != null && !owner.equals(offer.getProducerId())) {
+            refusal = Optional.of("offer " + offerId + " belongs to producer " + owner + ": producer " + offer.getProducerId()
+                    + " cannot change it (an offerId is free again once its owner withdraws it)");
+        }
         if (refusal.isPresent()) {
             refuse(record, refusal.get());
             return;
@@ -73,8 +82,24 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
         if (previous != null && !previous.equals(offer.getCapability())) {
             route(record, previous, new OfferChange(offerId, null));
         }
-        capabilityByOffer.put(offerId, offer.getCapability());
+        capabilityByOffer.put(offerId, indexEntry(offer.getCapability(), offer.getProducerId()));
         route(record, offer.getCapability(), new OfferChange(offerId, offer));
+    }
+
+    /** The index entry: capability and producer, separated by '/', which kebab-case capabilities never contain. */
+    static String indexEntry(String capability, String producerId) {
+        return capability + "/" + producerId;
+    }
+
+    static String capabilityOf(String entry) {
+        int slash = entry.indexOf('/');
+        return slash < 0 ? entry : entry.substring(0, slash);
+    }
+
+    /** The offer's producer; null for an entry written before producers were recorded, which names none. */
+    static String ownerOf(String entry) {
+        int slash = entry.indexOf('/');
+        return slash < 0 ? null : entry.substring(slash + 1);
     }
 
     private void route(Record<String, CapabilityOffer> record, String capability, OfferChange change) {

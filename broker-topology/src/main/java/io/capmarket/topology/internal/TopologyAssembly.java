@@ -141,8 +141,9 @@ public final class TopologyAssembly {
                         .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
     }
 
+    /** How every input topic is read: values larger than {@link BoundedInput#MAX_VALUE_BYTES} are refused. */
     private static <K, V> Consumed<K, V> consumed(Topic<K, V> topic, String name) {
-        return Consumed.with(topic.keySerde(), topic.valueSerde()).withName(name);
+        return Consumed.with(topic.keySerde(), BoundedInput.bounded(topic.valueSerde())).withName(name);
     }
 
     private static <K, V> Produced<K, V> produced(Topic<K, V> topic, String name) {

@@ -45,6 +45,14 @@ final class Marketplace implements AutoCloseable {
      * @param approved the topology's {@code producers.approved}, for example {@code team-a=cap-a;team-b=*}
      */
     Marketplace(KafkaBroker broker, EmbeddedSchemaRegistry registry, String approved) {
+        this(broker, registry, approved, Map.of());
+    }
+
+    /**
+     * @param approved the topology's {@code producers.approved}
+     * @param overrides topology settings on top of the test defaults (deadlines, liveness bound, scorecard interval)
+     */
+    Marketplace(KafkaBroker broker, EmbeddedSchemaRegistry registry, String approved, Map<String, String> overrides) {
         this.broker = broker;
         this.registry = registry;
         String id = UUID.randomUUID().toString().substring(0, 8);
@@ -61,6 +69,7 @@ final class Marketplace implements AutoCloseable {
         settings.put("matching.accept-deadline", "20s");
         settings.put("shutdown.timeout", "20s");
         settings.put("streams.commit.interval.ms", "100");
+        settings.putAll(overrides);
         this.app = TopologyApp.start(TopologyConfig.of(settings));
         await().atMost(WAIT).until(app::ready);
     }

@@ -20,6 +20,11 @@ public final class DeadLetterHeaders {
     public static final String COMPONENT = "capmarket.dlq.component";
     /** When it was refused, as epoch milliseconds in decimal text. */
     public static final String AT = "capmarket.dlq.at";
+    /**
+     * Set only when the value was cut to fit the dead-letters topic: the original value's size in
+     * bytes, as decimal text. The whole record is still on its source topic, at the source offset.
+     */
+    public static final String ORIGINAL_SIZE = "capmarket.dlq.original.size";
 
     private DeadLetterHeaders() {
     }
