@@ -1,13 +1,15 @@
 package io.capmarket.bench;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * What every scenario of one run shares: the cluster, the sizes, the directory for state and
  * logs, the run's id, which keeps topics, groups and application ids of runs apart, and
- * whether the measured processes record a profile.
+ * whether the measured processes record a profile, and the settings every topology instance gets.
  */
-record BenchContext(Cluster cluster, Sizes sizes, Path directory, String runId, boolean profile) {
+record BenchContext(Cluster cluster, Sizes sizes, Path directory, String runId, boolean profile,
+        Map<String, String> topologySettings) {
 
     /** A fresh workload of the standard catalog under its own topic prefix. */
     Workload workload(String name, int partitions) {

@@ -63,7 +63,7 @@ public final class BenchMain {
         Report report = new Report(machine(options, sizes));
         try (Cluster cluster = options.bootstrapServers() == null ? Cluster.embedded(directory)
                 : Cluster.external(options.bootstrapServers(), options.registryUrl())) {
-            BenchContext context = new BenchContext(cluster, sizes, directory, runId, options.profile());
+            BenchContext context = new BenchContext(cluster, sizes, directory, runId, options.profile(), options.topologySettings());
             StreamsScenarios streams = new StreamsScenarios(context);
             for (String guarantee : List.of(TopologyConfig.EXACTLY_ONCE_V2, TopologyConfig.AT_LEAST_ONCE)) {
                 boolean eos = guarantee.equals(TopologyConfig.EXACTLY_ONCE_V2);
@@ -163,6 +163,7 @@ public final class BenchMain {
         machine.put("cluster", options.bootstrapServers() == null ? "in-JVM KRaft broker and embedded registry" : options.bootstrapServers());
         machine.put("run", options.quick() ? "quick" : "full");
         machine.put("sizes", sizes.toString());
+        machine.put("topology_settings", options.topologySettings());
         machine.put("load_average_at_start", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         machine.put("started", Instant.now().toString());
         return machine;

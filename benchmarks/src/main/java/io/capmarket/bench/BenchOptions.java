@@ -3,7 +3,9 @@ package io.capmarket.bench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,15 +19,17 @@ import java.util.Set;
  * @param only scenario names to run (empty: all)
  * @param outputDirectory where {@code results.json} and the child processes' logs go
  * @param profile whether each measured process records a JFR profile beside its log
+ * @param topologySettings settings given to every topology instance, over the benchmark's own
+ *     (for example {@code streams.commit.interval.ms=500}), to measure the effect of a setting
  */
 public record BenchOptions(boolean quick, String bootstrapServers, String registryUrl, Set<String> only,
-        Path outputDirectory, boolean profile) {
+        Path outputDirectory, boolean profile, Map<String, String> topologySettings) {
 
     /** Where results go unless {@code --out} says otherwise. */
     public static final Path DEFAULT_OUTPUT = Path.of("target", "bench");
 
     static final String USAGE = """
-            usage: ./capmarket bench [--quick] [--only NAME[,NAME...]] [--bootstrap HOSTS --registry URL] [--out DIR] [--profile]
+            usage: ./capmarket bench [--quick] [--only NAME[,NAME...]] [--bootstrap HOSTS --registry URL] [--out DIR] [--profile] [--topology KEY=VALUE]...
 
               --quick        the short run (about 3 minutes on 2 cores); the full run takes under 20
               --only NAMES   run only these scenarios (comma-separated; a ceiling is always run
@@ -34,12 +38,16 @@ public record BenchOptions(boolean quick, String bootstrapServers, String regist
               --registry     the Confluent-API schema registry of that cluster
               --out DIR      where results.json and the child processes' logs go (default target/bench)
               --profile      record a JFR profile of every measured process (run-*/NAME.jfr)
+              --topology KEY=VALUE
+                             a setting for every topology instance (repeatable), for example
+                             --topology streams.commit.interval.ms=500
 
             scenarios: %s
             """;
 
     public BenchOptions {
         only = Set.copyOf(only);
+        topologySettings = Map.copyOf(topologySettings);
         if ((bootstrapServers == null) != (registryUrl == null)) {
             throw new IllegalArgumentException("--bootstrap and --registry go together: give both or neither");
         }
@@ -68,12 +76,21 @@ public record BenchOptions(boolean quick, String bootstrapServers, String regist
         Set<String> only = new LinkedHashSet<>();
         Path out = DEFAULT_OUTPUT;
         boolean profile = false;
+        Map<String, String> topology = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
             String arg = rest.remove(0);
             switch (arg) {
                 case "--quick" -> quick = true;
                 case "--profile" -> profile = true;
+                case "--topology" -> {
+                    String setting = value(arg, rest);
+                    int eq = setting.indexOf('=');
+                    if (eq < 1) {
+                        throw new IllegalArgumentException("--topology needs KEY=VALUE, but was '" + setting + "'");
+                    }
+                    topology.put(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+                }
                 case "--bootstrap" -> bootstrap = value(arg, rest);
                 case "--registry" -> registry = value(arg, rest);
                 case "--out" -> out = Path.of(value(arg, rest));
@@ -87,7 +104,7 @@ public record BenchOptions(boolean quick, String bootstrapServers, String regist
                 default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
             }
         }
-        return new BenchOptions(quick, bootstrap, registry, only, out, profile);
+        return new BenchOptions(quick, bootstrap, registry, only, out, profile, topology);
     }
 
     private static String value(String option, List<String> rest) {

@@ -55,6 +55,7 @@ final class TopologyProcess implements AutoCloseable {
         settings.put(TopologyConfig.ACCEPT_DEADLINE, "24h");
         settings.put(TopologyConfig.PRODUCERS_APPROVED, workload.approvals());
         settings.put(TopologyConfig.SHUTDOWN_TIMEOUT, "20s");
+        settings.putAll(context.topologySettings());
         settings.putAll(overrides);
         Path file = directory.resolve(name + ".properties");
         ChildJvm.writeProperties(file, settings);

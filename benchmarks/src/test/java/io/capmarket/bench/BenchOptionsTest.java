@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class BenchOptionsTest {
@@ -22,7 +23,7 @@ class BenchOptionsTest {
     @Test
     void readsEveryOption() {
         BenchOptions options = BenchOptions.parse(List.of("--quick", "--only", "matching-eos,gateway-post", "--bootstrap",
-                "kafka:9092", "--registry", "http://registry:8081", "--out", "/tmp/b", "--profile"));
+                "kafka:9092", "--registry", "http://registry:8081", "--out", "/tmp/b", "--profile", "--topology", "streams.commit.interval.ms=500", "--topology", "num.stream.threads = 2"));
 
         assertThat(options.quick()).isTrue();
         assertThat(options.profile()).isTrue();
@@ -32,6 +33,14 @@ class BenchOptionsTest {
         assertThat(options.runs("matching-eos")).isTrue();
         assertThat(options.runs("gateway-post")).isTrue();
         assertThat(options.runs("matching-alos")).isFalse();
+        assertThat(options.topologySettings()).containsOnly(Map.entry("streams.commit.interval.ms", "500"),
+                Map.entry("num.stream.threads", "2"));
+    }
+
+    @Test
+    void refusesATopologySettingWithoutAKey() {
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--topology", "=5")))
+                .hasMessage("--topology needs KEY=VALUE, but was '=5'");
     }
 
     @Test

@@ -30,7 +30,7 @@ class BenchSmokeIT {
         AvroTrust.install();
         Path out = Path.of(System.getProperty("java.io.tmpdir"), "bench-smoke");
         BenchOptions options = new BenchOptions(true, null, null,
-                Set.of(Scenarios.MATCHING_ALOS, Scenarios.LATENCY_ALOS_1000), out, false);
+                Set.of(Scenarios.MATCHING_ALOS, Scenarios.LATENCY_ALOS_1000), out, false, Map.of());
 
         Report report = BenchMain.run(options, SMOKE);
         report.write(out.resolve("results.json"));
