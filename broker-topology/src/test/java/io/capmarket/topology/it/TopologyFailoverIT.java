@@ -65,8 +65,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * topology's, so any count above an offer's capacity proves a double booking.
  *
  * <p>System properties size it: {@code failover.requests} (default 12,000, what fits in about a
- * minute on a 2-core machine; 15,000 take about 80 s there, 20,000 about 95 s) and {@code failover.kills} (kill and
- * restart cycles, default 1); {@code ./capmarket chaos} runs it larger.
+ * minute on a 2-core machine; 15,000 take about 80 s there, 20,000 about 95 s) and
+ * {@code failover.kills} (kill and restart cycles, default 1); {@code ./capmarket chaos} runs
+ * 20,000 with 3 cycles.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 class TopologyFailoverIT {
