@@ -64,8 +64,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * every assignment, and keeps its own count of unfinished work per offer, which can only lag the
  * topology's, so any count above an offer's capacity proves a double booking.
  *
- * <p>System properties size it: {@code failover.requests} (default 12,000, what fits in about a
- * minute on a 2-core machine; 15,000 take about 80 s there, 20,000 about 95 s) and
+ * <p>System properties size it: {@code failover.requests} (default 10,000, what fits in about a
+ * minute on a busy 2-core machine; 15,000 take 80 s there when idle, 20,000 about 95 s) and
  * {@code failover.kills} (kill and restart cycles, default 1); {@code ./capmarket chaos} runs
  * 20,000 with 3 cycles.
  */
@@ -75,7 +75,7 @@ class TopologyFailoverIT {
     private static final int CAPABILITIES = 8;
     private static final int PRODUCERS = 4;
     private static final int CAPACITY = 16;
-    private static final int REQUESTS = Integer.getInteger("failover.requests", 12_000);
+    private static final int REQUESTS = Integer.getInteger("failover.requests", 10_000);
     private static final int KILLS = Integer.getInteger("failover.kills", 1);
     private static final Duration HOLD = Duration.ofMillis(30);
 
