@@ -152,7 +152,7 @@ class BrokerRestartIT {
             long duringOutages = outcomes.stream().filter(o -> outages.stream().anyMatch(w -> o.sentNanos() >= w[0] && o.sentNanos() < w[1]))
                     .count();
             System.out.printf("broker restart: %d restarts of %.1f s (broker down %s s), %d clients, %d submits, %d answered 202, "
-                    + "%d answered 503 (%d sent during an outage), other answers %s, %d lost, longest gap between 202s %.1f s, "
+                    + "%d answered 503 (%d sent during an outage), other answers %s, %d accepted but not FULFILLED (lost or stuck), longest gap between 202s %.1f s, "
                     + "longest answer %.1f s, 503 keys resubmitted after recovery %s, SDK handler runs %d for %d requests, "
                     + "first fulfilment after each restart at +%s s, took %.1f s%n",
                     RESTARTS, OUTAGE.toMillis() / 1000.0,
