@@ -120,7 +120,7 @@ public final class GatewayConfig {
             new Key(LONG_POLL_MAX_TIMEOUT, "60s", false, DURATION_RULE, GatewayConfig::duration,
                     "longest ?timeout= a long-poll may ask for"),
             new Key(VISIBILITY_TIMEOUT, "10s", false, DURATION_RULE, GatewayConfig::duration,
-                    "how long a submit waits for its request to be readable before answering 503"),
+                    "how long a submit waits for Kafka's acknowledgement and for its request to be readable before answering 503"),
             new Key(FORWARD_TIMEOUT, "5s", false, DURATION_RULE, GatewayConfig::duration,
                     "how long a read forwarded to another instance may take (plus any long-poll wait)"),
             new Key(AUTH_TOKENS_FILE, null, false, "a readable file of token lines", GatewayConfig::path,

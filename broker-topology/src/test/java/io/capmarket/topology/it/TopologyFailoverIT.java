@@ -43,6 +43,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,18 +57,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Two topology instances share the work on a real broker and registry while thousands of
- * requests flow; one runs in a child process and is killed without warning mid-stream. The test
- * plays the producers: it accepts and fulfils every assignment, and keeps its own count of
- * unfinished work per offer, which can only lag the topology's, so any count above an offer's
- * capacity proves a double booking.
+ * requests are in flight; one runs in a child process that is killed without warning
+ * ({@link Process#destroyForcibly()}, SIGKILL: no shutdown hook, no commit) mid-stream, then
+ * started again as a new process on the same application id and its own state directory, until
+ * both instances hold partitions again. The test plays the producers: it accepts and fulfils
+ * every assignment, and keeps its own count of unfinished work per offer, which can only lag the
+ * topology's, so any count above an offer's capacity proves a double booking.
+ *
+ * <p>System properties size it: {@code failover.requests} (default 10,000, what fits in about a
+ * minute on a busy 2-core machine; 15,000 take 80 s there when idle, 20,000 about 95 s) and
+ * {@code failover.kills} (kill and restart cycles, default 1); {@code ./capmarket chaos} runs
+ * 20,000 with 3 cycles.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 class TopologyFailoverIT {
 
     private static final int CAPABILITIES = 8;
     private static final int PRODUCERS = 4;
-    private static final int CAPACITY = 4;
-    private static final int REQUESTS = 4_000;
+    private static final int CAPACITY = 16;
+    private static final int REQUESTS = Integer.getInteger("failover.requests", 10_000);
+    private static final int KILLS = Integer.getInteger("failover.kills", 1);
     private static final Duration HOLD = Duration.ofMillis(30);
 
     private final KafkaBroker broker;
@@ -82,6 +91,8 @@ class TopologyFailoverIT {
     private final Map<String, Integer> assignedAttempts = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final AtomicInteger duplicateAssignments = new AtomicInteger();
+    private final AtomicInteger unacknowledgedSubmits = new AtomicInteger();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
 
     TopologyFailoverIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
@@ -100,7 +111,10 @@ class TopologyFailoverIT {
     }
 
     @Test
-    void aKilledInstanceLosesNothingAndNeverDoubleBooks() throws Exception {
+    void aKilledAndRestartedInstanceLosesNothingAndNeverDoubleBooks() throws Exception {
+        assertThat(REQUESTS).as("failover.requests").isGreaterThanOrEqualTo(1_000);
+        assertThat(KILLS).as("failover.kills").isPositive();
+        long started = System.nanoTime();
         provision();
         publishOffers();
         Path state = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "failover");
@@ -109,33 +123,72 @@ class TopologyFailoverIT {
         KafkaStreams inJvm = TopologyInstance.start(broker.bootstrapServers(), registry.url(), prefix, applicationId,
                 state.resolve("a"));
         resources.add(() -> inJvm.close(Duration.ofSeconds(20)));
-        Process child = startChild(applicationId, state.resolve("b"));
-        resources.add(() -> child.destroyForcibly().waitFor());
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        resources.add(admin);
+        Process child = startChild(applicationId, state.resolve("b"), 0);
         await().atMost(Duration.ofSeconds(60)).until(() -> inJvm.state() == KafkaStreams.State.RUNNING);
+        awaitMembersWithWork(admin, applicationId, 2);
 
         startProducers();
         startStatusReader();
         submitRequests();
 
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                .until(() -> count(RequestState.FULFILLED) >= REQUESTS / 4);
-        long fulfilledAtKill = count(RequestState.FULFILLED);
-        child.destroyForcibly().waitFor();
+        Duration progressBudget = Duration.ofSeconds(60 + REQUESTS / 200);
+        List<String> cycles = new ArrayList<>();
+        for (int kill = 1; kill <= KILLS; kill++) {
+            long threshold = (long) REQUESTS * kill / (KILLS + 2);
+            await().atMost(progressBudget).pollInterval(Duration.ofMillis(100))
+                    .until(() -> count(RequestState.FULFILLED) >= threshold || !failures.isEmpty());
+            long fulfilledAtKill = count(RequestState.FULFILLED);
+            child.destroyForcibly().waitFor();
+            assertThat(fulfilledAtKill).as("kill %d happens mid-stream", kill).isLessThan(REQUESTS);
 
-        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(500))
+            // the killed member leaves the group once its session expires; then a new process takes its place
+            awaitMembersWithWork(admin, applicationId, 1);
+            long fulfilledAtRestart = count(RequestState.FULFILLED);
+            child = startChild(applicationId, state.resolve("b"), kill);
+            awaitMembersWithWork(admin, applicationId, 2);
+            cycles.add("kill " + kill + " at " + fulfilledAtKill + " fulfilled, restart at " + fulfilledAtRestart
+                    + ", both running at " + count(RequestState.FULFILLED));
+        }
+
+        await().atMost(progressBudget).pollInterval(Duration.ofMillis(200))
                 .until(() -> count(RequestState.FULFILLED) == REQUESTS || !failures.isEmpty());
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        Map<String, Integer> members = membersWithWork(admin, applicationId);
 
-        System.out.printf("failover: %d requests, %d fulfilled when the child was killed, %d fulfilled in the end, "
-                + "%d assignments, max in flight per offer %d (capacity %d), %d violations%n",
-                REQUESTS, fulfilledAtKill, count(RequestState.FULFILLED), assignedAttempts.size(), maxInFlight.get(),
-                CAPACITY, violations.size());
+        long lost = REQUESTS - latest.keySet().stream().filter(id -> latest.get(id).getState() == RequestState.FULFILLED).count();
+        System.out.printf("failover: %d requests, %d fulfilled, %d lost, %d duplicate assignments, %d capacity violations, "
+                + "max in flight per offer %d (capacity %d), %d kill/restart cycles [%s], partitions per member at the end %s, "
+                + "took %.1f s%n",
+                REQUESTS, count(RequestState.FULFILLED), lost, duplicateAssignments.get(), violations.size() - duplicateAssignments.get(),
+                maxInFlight.get(), CAPACITY, KILLS, String.join("; ", cycles), members.values(), took.toMillis() / 1000.0);
         assertThat(failures).isEmpty();
-        assertThat(latest).hasSize(REQUESTS);
+        assertThat(unacknowledgedSubmits.get()).as("every submit was acknowledged by the broker").isZero();
+        assertThat(latest.keySet()).as("a status for every submitted request and no other")
+                .isEqualTo(IntStream.range(0, REQUESTS).mapToObj(i -> "req-" + i).collect(Collectors.toSet()));
         assertThat(latest.values()).as(() -> "final states " + statesByCount())
                 .allSatisfy(s -> assertThat(s.getState()).isEqualTo(RequestState.FULFILLED));
         assertThat(violations).isEmpty();
+        assertThat(assignedAttempts).as("one assignment per request: none re-matched, none lost").hasSize(REQUESTS);
         assertThat(maxInFlight.get()).as("offers filled up, so the capacity check was exercised").isEqualTo(CAPACITY);
-        assertThat(fulfilledAtKill).isLessThan(REQUESTS);
+        assertThat(members).as("both instances run again after the restart").hasSize(2);
+        assertThat(inJvm.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+
+    /** Waits until the group has exactly {@code members} members, each with partitions assigned. */
+    private void awaitMembersWithWork(Admin admin, String applicationId, int members) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
+                .until(() -> membersWithWork(admin, applicationId).size() == members
+                        && membersWithWork(admin, applicationId).values().stream().allMatch(p -> p > 0)
+                        || !failures.isEmpty());
+        assertThat(failures).isEmpty();
+    }
+
+    /** The members of the topology's consumer group, by member id, with the number of partitions each holds. */
+    private static Map<String, Integer> membersWithWork(Admin admin, String applicationId) throws Exception {
+        return admin.describeConsumerGroups(List.of(applicationId)).all().get().get(applicationId).members().stream()
+                .collect(Collectors.toMap(MemberDescription::consumerId, m -> m.assignment().topicPartitions().size()));
     }
 
     private long count(RequestState state) {
@@ -184,7 +237,11 @@ class TopologyFailoverIT {
                         .setRequestId(id).setConsumerTeam("app").setRequestedBy(new Requester(RequesterKind.BOT, "load"))
                         .setCapability("cap-" + (i % CAPABILITIES)).setCapabilityVersion(1).setParameters("{}")
                         .setConstraints(Map.of()).setPreferences(Map.of()).setPriority(Priority.NORMAL)
-                        .setSubmittedAt(Instant.now()).build())));
+                        .setSubmittedAt(Instant.now()).build())), (metadata, error) -> {
+                            if (error != null) {
+                                unacknowledgedSubmits.incrementAndGet();
+                            }
+                        });
             }
         }
     }
@@ -207,6 +264,7 @@ class TopologyFailoverIT {
                 }
                 Integer before = assignedAttempts.put(a.getRequestId() + "#" + a.getAttempt(), a.getAttempt());
                 if (before != null) {
+                    duplicateAssignments.incrementAndGet();
                     violations.add("assigned twice: " + a.getRequestId() + " attempt " + a.getAttempt());
                 }
                 int now = inFlight.incrementAndGet();
@@ -265,14 +323,17 @@ class TopologyFailoverIT {
                 .setAt(Instant.now()).build();
     }
 
-    private Process startChild(String applicationId, Path stateDir) throws Exception {
+    /** Starts an instance in a new JVM; {@code generation} numbers the restarts, for the log file's name. */
+    private Process startChild(String applicationId, Path stateDir, int generation) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Path log = Path.of(System.getProperty("java.io.tmpdir"), "failover-child-" + applicationId + ".log");
-        return new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+        Path log = Path.of(System.getProperty("java.io.tmpdir"), "failover-child-" + applicationId + "-" + generation + ".log");
+        Process child = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                 TopologyInstance.class.getName(), broker.bootstrapServers(), registry.url(), prefix, applicationId,
                 stateDir.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        resources.add(() -> child.destroyForcibly().waitFor());
+        return child;
     }
 
     private static String producer(int p) {

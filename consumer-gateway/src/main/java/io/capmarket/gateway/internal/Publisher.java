@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,13 +17,17 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 /**
  * Publishes request commands with an idempotent, acknowledged producer ({@code acks=all}): a
  * future completes only once the brokers have the command, so a 202 is never answered for a
- * command that could still be lost. A failure becomes a {@link RetryLaterException}.
+ * command that could still be lost. A failure, or no acknowledgement within the ack timeout (the
+ * brokers are unreachable), becomes a {@link RetryLaterException}; a command not acknowledged in
+ * time may still be written later, which a retry with the same Idempotency-Key then finds.
  */
 public final class Publisher implements AutoCloseable {
 
     private final Topic<String, RequestCommand> requests;
     private final KafkaProducer<String, RequestCommand> producer;
+    private final Duration ackTimeout;
 
+    /** @param deliveryTimeout how long a caller waits for the acknowledgement of a command */
     public Publisher(Topic<String, RequestCommand> requests, Map<String, Object> clientConfig, Duration deliveryTimeout) {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -32,6 +38,7 @@ public final class Publisher implements AutoCloseable {
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryTimeout.toMillis());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "capmarket-gateway-commands");
         this.requests = requests;
+        this.ackTimeout = deliveryTimeout;
         this.producer = new KafkaProducer<>(config, requests.keySerde().serializer(), requests.valueSerde().serializer());
     }
 
@@ -50,7 +57,12 @@ public final class Publisher implements AutoCloseable {
         } catch (RuntimeException e) {
             acked.completeExceptionally(new RetryLaterException("the command could not be sent: " + e.getMessage(), Duration.ofSeconds(2), e));
         }
-        return acked;
+        // Kafka's own delivery timeout is longer (30 s at least): the caller is answered within its budget instead
+        return acked.orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error -> CompletableFuture.failedFuture(
+                error instanceof TimeoutException
+                        ? new RetryLaterException("Kafka did not acknowledge the command within " + ackTimeout
+                                + "; it may still be written: retry with the same Idempotency-Key", Duration.ofSeconds(2), error)
+                        : error));
     }
 
     @Override

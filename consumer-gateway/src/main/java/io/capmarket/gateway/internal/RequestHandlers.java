@@ -84,8 +84,11 @@ public final class RequestHandlers {
                     throw new RejectedRequestException("the parameters do not satisfy the parameter schema of "
                             + submission.capability() + " version " + submission.version(), violations);
                 }
+                // the acknowledgement and the read share one budget: the answer comes within the visibility timeout
+                long deadline = System.nanoTime() + limits.visibilityTimeout().toNanos();
                 return publisher.send(id, submission.command(id, principal, key, clock.instant()))
-                        .thenCompose(acked -> reads.read(caller, id, new ReadCondition(null, 0, true, limits.visibilityTimeout())))
+                        .thenCompose(acked -> reads.read(caller, id, new ReadCondition(null, 0, true,
+                                Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))))
                         .thenAccept(view -> respond(ctx, 202, view.orElseThrow(() -> new RetryLaterException("request " + id
                                 + " was accepted but is not readable yet; retry with the same Idempotency-Key to get it",
                                 Duration.ofSeconds(1)))));
