@@ -158,6 +158,45 @@ class LifecycleTopologyTest {
     }
 
     @Test
+    void aRequestWhoseOnlyOfferMissedItsAcceptDeadlineIsTriedThereAgainNotLeftWaiting() {
+        t.liveOffer("pg-eu", "db-team", PG, 5, Map.of());
+        t.submit("r1", PG);
+
+        passAcceptDeadline("db-team");
+
+        RequestStatus again = t.status("r1");
+        assertThat(again.getState()).isEqualTo(MATCHED);
+        assertThat(again.getAttempt()).isEqualTo(2);
+        assertThat(again.getOfferId()).isEqualTo("pg-eu");
+        assertThat(t.assignments("db-team")).extracting(a -> a.getAction() + "#" + a.getAttempt())
+                .containsExactly("FULFIL#1", "CANCEL#1", "FULFIL#2");
+        t.report("r1", FulfilmentKind.FULFILLED);
+        assertThat(t.status("r1").getState()).isEqualTo(FULFILLED);
+    }
+
+    @Test
+    void anOnlyOfferThatKeepsMissingItsDeadlineEndsTheRequestAtTheAttemptLimit() {
+        t.liveOffer("pg-eu", "db-team", PG, 5, Map.of());
+        t.submit("r1", PG);
+
+        passAcceptDeadline("db-team");
+        passAcceptDeadline("db-team");
+        passAcceptDeadline("db-team");
+
+        RequestStatus failed = t.status("r1");
+        assertThat(failed.getState()).isEqualTo(FAILED);
+        assertThat(failed.getReason()).startsWith("gave up after 3 attempts");
+    }
+
+    /** Lets the current assignment's accept deadline pass while the producer keeps heartbeating. */
+    private void passAcceptDeadline(String producerId) {
+        t.heartbeat(producerId);
+        t.advance(Duration.ofSeconds(29));
+        t.heartbeat(producerId);
+        t.advance(Duration.ofSeconds(2));
+    }
+
+    @Test
     void retryableFailuresAreReMatchedUntilTheAttemptLimitThenFail() {
         t.liveOffer("pg-a", "team-a", PG, 5, Map.of());
         t.liveOffer("pg-b", "team-b", PG, 5, Map.of());

@@ -22,4 +22,9 @@ public record MatchRequest(String requestId, String capability, int version, Map
         preferences = Map.copyOf(preferences);
         excludedOffers = Set.copyOf(excludedOffers);
     }
+
+    /** The same request with no offer excluded. */
+    public MatchRequest withoutExclusions() {
+        return new MatchRequest(requestId, capability, version, constraints, preferences, Set.of());
+    }
 }

@@ -19,6 +19,12 @@ import java.util.TreeSet;
  * tried for this request, its producer is live (a healthy heartbeat no older than
  * {@link MatchingPolicy#livenessBound()}; one from the future counts as fresh) and it has capacity left.
  *
+ * <p><b>Tried offers come back last.</b> An offer that already gave the request up (rejected it, let its accept
+ * deadline pass, failed it retryably) is excluded while any other offer qualifies. When none does, the tried offers
+ * that meet every other rule are candidates again: a request whose only offer missed a deadline while Kafka was
+ * unreachable is tried there once more instead of waiting for an offer that may never come. Each new match is an
+ * attempt, so the attempt limit still ends the request.
+ *
  * <p><b>Score.</b> The weighted sum, with the policy's weights, of four components each in [0, 1]: headroom
  * ({@code remaining / capacity}), speed ({@code min(1, leadTimeSloMs / observedP95Ms)}, 1 before any
  * observation), reliability ({@code 1 - recentFailureRate}) and preference (the share of the request's
@@ -61,6 +67,18 @@ public final class Matcher {
         Objects.requireNonNull(liveness, "liveness");
         Objects.requireNonNull(now, "now");
         Instant oldestFresh = MatchFilter.oldestFresh(now, policy.livenessBound());
+        Decision decision = pick(request, offers, loads, liveness, now, oldestFresh);
+        if (decision instanceof Decision.NoMatch && !request.excludedOffers().isEmpty()) {
+            Decision again = pick(request.withoutExclusions(), offers, loads, liveness, now, oldestFresh);
+            if (again instanceof Decision.Matched) {
+                return again;
+            }
+        }
+        return decision;
+    }
+
+    private Decision pick(MatchRequest request, Collection<Offer> offers, Map<String, OfferLoad> loads,
+            Map<String, ProducerLiveness> liveness, Instant now, Instant oldestFresh) {
 
         // first pass: filter and score, remembering candidates so that ties can be judged against the best score
         Offer[] candidates = null;

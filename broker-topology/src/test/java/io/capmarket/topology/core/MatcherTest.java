@@ -131,6 +131,8 @@ class MatcherTest {
             heartbeat("cache-team", NOW.minusSeconds(5), true);
 
             assertThat(matchedId(request())).isEqualTo("offer-b");
+            // tried and full: a tried offer comes back only when it meets every other rule
+            load("offer-b", 10, null, 0.0);
             assertThat(noMatchReason(request(Set.of("offer-b")))).isEqualTo(
                     "no offer can serve postgres-database v1: "
                             + "offer-a producer db-team not live (last heartbeat 6s ago), "
@@ -213,8 +215,25 @@ class MatcherTest {
 
             assertThat(matchedId(request())).isEqualTo("offer-a");
             assertThat(matchedId(request(Set.of("offer-a")))).isEqualTo("offer-b");
+        }
+
+        @Test
+        void whenEveryQualifyingOfferWasTriedTheBestOfThemIsTriedAgain() {
+            offer("offer-a").add();
+            offer("offer-b").add();
+            load("offer-b", 5, null, 0.0);
+
+            assertThat(matchedId(request(Set.of("offer-a", "offer-b")))).isEqualTo("offer-a");
+        }
+
+        @Test
+        void aTriedOfferComesBackOnlyWhenItMeetsEveryOtherRule() {
+            offer("offer-a").capacity(5).add();
+            load("offer-a", 5, null, 0.0);
+            offer("offer-b").status(OfferStatus.PAUSED).add();
+
             assertThat(noMatchReason(request(Set.of("offer-a", "offer-b")))).isEqualTo(
-                    "no offer can serve postgres-database v1: offer-a already tried, offer-b already tried");
+                    "no offer can serve postgres-database v1: offer-a already tried, offer-b PAUSED");
         }
     }
 
@@ -461,6 +480,7 @@ class MatcherTest {
             offer("offer-d").attribute("region", "eu-north").status(OfferStatus.PAUSED).add();
             offer("offer-b").attribute("region", "eu-north").producer("db-team").add();
             liveness.remove("db-team");
+            load("offer-e", 10, null, 0.0);
             MatchRequest request = new MatchRequest("req-1", CAPABILITY, 1, Map.of("region", List.of("eu-north")),
                     Map.of(), Set.of("offer-e"));
 
