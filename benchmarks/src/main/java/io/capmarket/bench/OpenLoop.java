@@ -39,17 +39,21 @@ final class OpenLoop {
     }
 
     /**
-     * Runs {@code warmUp} unmeasured, then {@code duration} measured, at {@code ratePerSecond};
-     * then waits up to {@code drain} for the last requests to reach the state.
+     * Runs {@code warmUp} unmeasured at {@code ratePerSecond} and waits (up to {@code drain}) until
+     * every warm-up request reached the state, so that the measured part starts on a warm system
+     * with nothing queued; then runs {@code duration} measured and waits up to {@code drain} for
+     * the last requests to reach the state.
      */
     Outcome run(String runId, int ratePerSecond, Duration warmUp, Duration duration, Duration drain) {
         Map<String, Long> due = new ConcurrentHashMap<>();
+        Map<String, Long> warming = new ConcurrentHashMap<>();
         Histogram histogram = new Histogram(3_600_000_000L, 3);
         long[] reached = new long[1];
         long sent;
         double achieved;
         try (StatusWatcher watcher = new StatusWatcher(cluster, workload.topics(), runId, (status, seenNanos) -> {
             if (status.getState() == target) {
+                warming.remove(status.getRequestId());
                 Long intended = due.remove(status.getRequestId());
                 if (intended != null) {
                     histogram.recordValue(Math.max(0, (seenNanos - intended) / 1_000));
@@ -58,17 +62,22 @@ final class OpenLoop {
             }
         }).awaitAssigned(Duration.ofSeconds(30));
                 KafkaProducer<String, RequestCommand> producer = workload.requestProducer(false)) {
-            send(producer, runId + "-warmup-", ratePerSecond, warmUp, new ConcurrentHashMap<>());
+            send(producer, runId + "-warmup-", ratePerSecond, warmUp, warming);
+            awaitEmpty(warming, drain);
             long started = System.nanoTime();
             sent = send(producer, runId + "-", ratePerSecond, duration, due);
             achieved = sent / ((System.nanoTime() - started) / 1e9);
-            long deadline = System.nanoTime() + drain.toNanos();
-            while (!due.isEmpty() && System.nanoTime() < deadline) {
-                Pause.briefly(Duration.ofMillis(20));
-            }
+            awaitEmpty(due, drain);
         }
         // the watcher's thread has ended: its histogram and count are safe to read
         return new Outcome(sent, reached[0], achieved, histogram);
+    }
+
+    private static void awaitEmpty(Map<String, Long> pending, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!pending.isEmpty() && System.nanoTime() < deadline) {
+            Pause.briefly(Duration.ofMillis(20));
+        }
     }
 
     private long send(KafkaProducer<String, RequestCommand> producer, String idPrefix, int ratePerSecond, Duration duration,

@@ -45,7 +45,7 @@ final class RoundTripScenario {
             }
             OpenLoop.Outcome outcome = new OpenLoop(context.cluster(), workload, RequestState.FULFILLED)
                     .run(Scenarios.ROUNDTRIP, ratePerSecond, context.sizes().warmUp(), context.sizes().latencyRun(),
-                            Duration.ofSeconds(30));
+                            Duration.ofSeconds(60));
             return StreamsScenarios.latencyResult(Scenarios.ROUNDTRIP, outcome, ratePerSecond, TopologyConfig.EXACTLY_ONCE_V2)
                     .with("handler", "accepts and fulfils at once");
         } finally {

@@ -17,8 +17,8 @@ import java.time.Duration;
 record Sizes(long ceilingRecords, long matchingRequests, Duration matchingLimit, Duration warmUp, Duration latencyRun,
         Duration gatewayRun, long scaleRequests) {
 
-    static final Sizes FULL = new Sizes(1_000_000, 1_000_000, Duration.ofMinutes(4), Duration.ofSeconds(5),
+    static final Sizes FULL = new Sizes(1_000_000, 1_000_000, Duration.ofMinutes(4), Duration.ofSeconds(10),
             Duration.ofSeconds(30), Duration.ofSeconds(15), 200_000);
-    static final Sizes QUICK = new Sizes(200_000, 100_000, Duration.ofSeconds(50), Duration.ofSeconds(2),
-            Duration.ofSeconds(8), Duration.ofSeconds(5), 30_000);
+    static final Sizes QUICK = new Sizes(200_000, 100_000, Duration.ofSeconds(50), Duration.ofSeconds(4),
+            Duration.ofSeconds(10), Duration.ofSeconds(5), 30_000);
 }

@@ -79,7 +79,7 @@ final class StreamsScenarios {
             OpenLoop loop = new OpenLoop(context.cluster(), workload, RequestState.MATCHED);
             for (int i = 0; i < names.size(); i++) {
                 OpenLoop.Outcome outcome = loop.run(names.get(i), rates.get(i), context.sizes().warmUp(),
-                        context.sizes().latencyRun(), Duration.ofSeconds(30));
+                        context.sizes().latencyRun(), Duration.ofSeconds(60));
                 results.add(latencyResult(names.get(i), outcome, rates.get(i), guarantee));
             }
         }
