@@ -188,6 +188,20 @@ class LifecycleTopologyTest {
         assertThat(failed.getReason()).startsWith("gave up after 3 attempts");
     }
 
+    @Test
+    void aRequestRejectedByItsOnlyOfferWaitsForAnother() {
+        t.liveOffer("pg-eu", "db-team", PG, 5, Map.of());
+        t.submit("r1", PG);
+
+        t.report("r1", FulfilmentKind.REJECTED);
+
+        assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+        assertThat(t.status("r1").getReason()).contains("pg-eu already tried");
+        t.liveOffer("pg-us", "us-team", PG, 5, Map.of());
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        assertThat(t.status("r1").getOfferId()).isEqualTo("pg-us");
+    }
+
     /** Lets the current assignment's accept deadline pass while the producer keeps heartbeating. */
     private void passAcceptDeadline(String producerId) {
         t.heartbeat(producerId);

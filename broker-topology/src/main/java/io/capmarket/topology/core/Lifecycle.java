@@ -63,7 +63,8 @@ public final class Lifecycle {
     /** What matching needs to know of a request. */
     public static MatchRequest matchRequest(RequestStatus status) {
         return new MatchRequest(status.getRequestId(), status.getCapability(), status.getCapabilityVersion(),
-                status.getConstraints(), status.getPreferences(), Set.copyOf(status.getTriedOffers()));
+                status.getConstraints(), status.getPreferences(), Set.copyOf(status.getTriedOffers()),
+                Set.copyOf(status.getUnansweredOffers()));
     }
 
     /** The request goes to an offer: a new attempt begins. */
@@ -114,13 +115,33 @@ public final class Lifecycle {
      * ever published on its own: publishing a transient FAILED would end every reader's wait.
      */
     public static RequestStatus offerGaveUp(RequestStatus status, RequestState recordedAs, String detail, Instant now) {
+        return offerGaveUp(status, recordedAs, detail, false, now);
+    }
+
+    /**
+     * As {@link #offerGaveUp(RequestStatus, RequestState, String, Instant)}; {@code unanswered} when the
+     * offer let its accept deadline pass without a word, which makes it one that matching may try again
+     * when no other offer qualifies (see {@link Matcher}). An answer (a rejection, a failure) makes it
+     * excluded for good.
+     */
+    public static RequestStatus offerGaveUp(RequestStatus status, RequestState recordedAs, String detail, boolean unanswered,
+            Instant now) {
         List<String> tried = new ArrayList<>(status.getTriedOffers());
-        if (status.getOfferId() != null && !tried.contains(status.getOfferId())) {
-            tried.add(status.getOfferId());
+        List<String> unansweredOffers = new ArrayList<>(status.getUnansweredOffers());
+        String offerId = status.getOfferId();
+        if (offerId != null) {
+            if (!tried.contains(offerId)) {
+                tried.add(offerId);
+            }
+            unansweredOffers.remove(offerId);
+            if (unanswered) {
+                unansweredOffers.add(offerId);
+            }
         }
         return next(status, recordedAs, now, status.getAttempt(), status.getOfferId(), detail)
                 .setState(RequestState.REJECTED)
                 .setTriedOffers(tried)
+                .setUnansweredOffers(unansweredOffers)
                 .setReason(detail)
                 .build();
     }

@@ -13,18 +13,29 @@ import java.util.Set;
  * @param constraints hard constraints: for each key, the offer's attribute must be one of the values
  * @param preferences soft preferences: offers whose attribute equals the value score higher
  * @param excludedOffers offers already tried for this request (rejected, deadline missed, failed)
+ * @param retriableOffers of the excluded offers, those that may be tried again when no other offer
+ *     qualifies (their accept deadline passed without an answer)
  */
 public record MatchRequest(String requestId, String capability, int version, Map<String, List<String>> constraints,
-        Map<String, String> preferences, Set<String> excludedOffers) {
+        Map<String, String> preferences, Set<String> excludedOffers, Set<String> retriableOffers) {
 
     public MatchRequest {
         constraints = Map.copyOf(constraints);
         preferences = Map.copyOf(preferences);
         excludedOffers = Set.copyOf(excludedOffers);
+        retriableOffers = Set.copyOf(retriableOffers);
     }
 
-    /** The same request with no offer excluded. */
-    public MatchRequest withoutExclusions() {
-        return new MatchRequest(requestId, capability, version, constraints, preferences, Set.of());
+    /** A request whose excluded offers are all excluded for good. */
+    public MatchRequest(String requestId, String capability, int version, Map<String, List<String>> constraints,
+            Map<String, String> preferences, Set<String> excludedOffers) {
+        this(requestId, capability, version, constraints, preferences, excludedOffers, Set.of());
+    }
+
+    /** The same request with its retriable offers no longer excluded. */
+    public MatchRequest withRetriableOffersAllowed() {
+        Set<String> excluded = new java.util.HashSet<>(excludedOffers);
+        excluded.removeAll(retriableOffers);
+        return new MatchRequest(requestId, capability, version, constraints, preferences, excluded, Set.of());
     }
 }

@@ -19,11 +19,11 @@ import java.util.TreeSet;
  * tried for this request, its producer is live (a healthy heartbeat no older than
  * {@link MatchingPolicy#livenessBound()}; one from the future counts as fresh) and it has capacity left.
  *
- * <p><b>Tried offers come back last.</b> An offer that already gave the request up (rejected it, let its accept
- * deadline pass, failed it retryably) is excluded while any other offer qualifies. When none does, the tried offers
- * that meet every other rule are candidates again: a request whose only offer missed a deadline while Kafka was
- * unreachable is tried there once more instead of waiting for an offer that may never come. Each new match is an
- * attempt, so the attempt limit still ends the request.
+ * <p><b>Unanswered offers come back last.</b> An offer whose accept deadline passed without an answer is excluded
+ * like any tried offer while another offer qualifies. When none does, it is a candidate again (if it meets every
+ * other rule): the producer may never have seen the assignment (Kafka was unreachable, say), so the request is
+ * tried there once more rather than left waiting for an offer that may never come. Each new match is an attempt,
+ * so the attempt limit still ends the request. Offers that rejected or failed the request stay excluded.
  *
  * <p><b>Score.</b> The weighted sum, with the policy's weights, of four components each in [0, 1]: headroom
  * ({@code remaining / capacity}), speed ({@code min(1, leadTimeSloMs / observedP95Ms)}, 1 before any
@@ -68,8 +68,8 @@ public final class Matcher {
         Objects.requireNonNull(now, "now");
         Instant oldestFresh = MatchFilter.oldestFresh(now, policy.livenessBound());
         Decision decision = pick(request, offers, loads, liveness, now, oldestFresh);
-        if (decision instanceof Decision.NoMatch && !request.excludedOffers().isEmpty()) {
-            Decision again = pick(request.withoutExclusions(), offers, loads, liveness, now, oldestFresh);
+        if (decision instanceof Decision.NoMatch && !request.retriableOffers().isEmpty()) {
+            Decision again = pick(request.withRetriableOffersAllowed(), offers, loads, liveness, now, oldestFresh);
             if (again instanceof Decision.Matched) {
                 return again;
             }

@@ -224,11 +224,11 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
                 drain(capability, now);
             }
             case REJECTED -> giveUp(status, RequestState.REJECTED,
-                    "rejected by " + producerId + (report.getMessage() == null ? "" : ": " + report.getMessage()), now);
+                    "rejected by " + producerId + (report.getMessage() == null ? "" : ": " + report.getMessage()), false, now);
             case FAILED -> {
                 String message = report.getMessage() == null ? "no message" : report.getMessage();
                 if (report.getRetryable()) {
-                    giveUp(status, RequestState.FAILED, "failed at " + producerId + " (retryable): " + message, now);
+                    giveUp(status, RequestState.FAILED, "failed at " + producerId + " (retryable): " + message, false, now);
                 } else {
                     release(status, OfferRecord.Outcome.FAILURE, 0);
                     scores.record(capability, producerId, s -> s.failed(now));
@@ -245,7 +245,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
      * The current offer gave the request up: exclude it, then match again, wait, or fail when the
      * attempts are used up.
      */
-    private void giveUp(RequestStatus status, RequestState recordedAs, String detail, Instant now) {
+    private void giveUp(RequestStatus status, RequestState recordedAs, String detail, boolean unanswered, Instant now) {
         String capability = status.getCapability();
         String producerId = status.getProducerId();
         release(status, OfferRecord.Outcome.FAILURE, 0);
@@ -254,7 +254,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         } else {
             scores.record(capability, producerId, s -> s.failed(now));
         }
-        RequestStatus givenUp = Lifecycle.offerGaveUp(status, recordedAs, detail, now);
+        RequestStatus givenUp = Lifecycle.offerGaveUp(status, recordedAs, detail, unanswered, now);
         if (recordedAs == RequestState.REJECTED) {
             save(givenUp);
         } else {
@@ -386,7 +386,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
                         events.acceptDeadlineMissed(status.getCapability(), status.getProducerId());
                         instruct(status, AssignmentAction.CANCEL, now);
                         giveUp(status, RequestState.REJECTED, "not accepted by " + status.getProducerId()
-                                + " within " + settings.acceptDeadline().toMillis() + " ms", now);
+                                + " within " + settings.acceptDeadline().toMillis() + " ms", true, now);
                     }
                 }
                 case SLO -> {

@@ -76,6 +76,22 @@ class LifecycleTest {
     }
 
     @Test
+    void anOfferThatLetTheDeadlinePassUnansweredMayBeRetriedUntilItAnswers() {
+        RequestStatus matched = Lifecycle.matched(submitted(), OFFER_A, T0);
+
+        RequestStatus missed = Lifecycle.offerGaveUp(matched, RequestState.REJECTED, "not accepted in time", true, T0);
+
+        assertThat(missed.getTriedOffers()).containsExactly("a");
+        assertThat(missed.getUnansweredOffers()).containsExactly("a");
+        assertThat(Lifecycle.matchRequest(missed).retriableOffers()).containsExactly("a");
+        RequestStatus rejected = Lifecycle.offerGaveUp(Lifecycle.matched(missed, OFFER_A, T0), RequestState.REJECTED,
+                "no capacity after all", false, T0);
+        assertThat(rejected.getTriedOffers()).containsExactly("a");
+        assertThat(rejected.getUnansweredOffers()).isEmpty();
+        assertThat(Lifecycle.matchRequest(rejected).retriableOffers()).isEmpty();
+    }
+
+    @Test
     void aRetryableFailureIsRecordedAsFailedButLeavesTheRequestOpen() {
         RequestStatus matched = Lifecycle.matched(submitted(), OFFER_A, T0);
 

@@ -131,8 +131,6 @@ class MatcherTest {
             heartbeat("cache-team", NOW.minusSeconds(5), true);
 
             assertThat(matchedId(request())).isEqualTo("offer-b");
-            // tried and full: a tried offer comes back only when it meets every other rule
-            load("offer-b", 10, null, 0.0);
             assertThat(noMatchReason(request(Set.of("offer-b")))).isEqualTo(
                     "no offer can serve postgres-database v1: "
                             + "offer-a producer db-team not live (last heartbeat 6s ago), "
@@ -215,25 +213,26 @@ class MatcherTest {
 
             assertThat(matchedId(request())).isEqualTo("offer-a");
             assertThat(matchedId(request(Set.of("offer-a")))).isEqualTo("offer-b");
+            assertThat(noMatchReason(request(Set.of("offer-a", "offer-b")))).isEqualTo(
+                    "no offer can serve postgres-database v1: offer-a already tried, offer-b already tried");
         }
 
         @Test
-        void whenEveryQualifyingOfferWasTriedTheBestOfThemIsTriedAgain() {
+        void anUnansweredOfferIsTriedAgainOnlyWhenNoOtherOfferQualifies() {
             offer("offer-a").add();
             offer("offer-b").add();
-            load("offer-b", 5, null, 0.0);
 
-            assertThat(matchedId(request(Set.of("offer-a", "offer-b")))).isEqualTo("offer-a");
+            assertThat(matchedId(retrying(Set.of("offer-a"), Set.of("offer-a")))).isEqualTo("offer-b");
+            assertThat(matchedId(retrying(Set.of("offer-a", "offer-b"), Set.of("offer-a")))).isEqualTo("offer-a");
         }
 
         @Test
-        void aTriedOfferComesBackOnlyWhenItMeetsEveryOtherRule() {
+        void anUnansweredOfferComesBackOnlyWhenItMeetsEveryOtherRule() {
             offer("offer-a").capacity(5).add();
             load("offer-a", 5, null, 0.0);
-            offer("offer-b").status(OfferStatus.PAUSED).add();
 
-            assertThat(noMatchReason(request(Set.of("offer-a", "offer-b")))).isEqualTo(
-                    "no offer can serve postgres-database v1: offer-a already tried, offer-b PAUSED");
+            assertThat(noMatchReason(retrying(Set.of("offer-a"), Set.of("offer-a")))).isEqualTo(
+                    "no offer can serve postgres-database v1: offer-a already tried");
         }
     }
 
@@ -480,7 +479,6 @@ class MatcherTest {
             offer("offer-d").attribute("region", "eu-north").status(OfferStatus.PAUSED).add();
             offer("offer-b").attribute("region", "eu-north").producer("db-team").add();
             liveness.remove("db-team");
-            load("offer-e", 10, null, 0.0);
             MatchRequest request = new MatchRequest("req-1", CAPABILITY, 1, Map.of("region", List.of("eu-north")),
                     Map.of(), Set.of("offer-e"));
 
@@ -561,6 +559,10 @@ class MatcherTest {
 
     private static MatchRequest request(Set<String> excludedOffers) {
         return new MatchRequest("req-1", CAPABILITY, 1, Map.of(), Map.of(), excludedOffers);
+    }
+
+    private static MatchRequest retrying(Set<String> excludedOffers, Set<String> retriableOffers) {
+        return new MatchRequest("req-1", CAPABILITY, 1, Map.of(), Map.of(), excludedOffers, retriableOffers);
     }
 
     private static MatchRequest constrained(Map<String, List<String>> constraints) {
