@@ -19,6 +19,6 @@ record Sizes(long ceilingRecords, long matchingRequests, Duration matchingLimit,
 
     static final Sizes FULL = new Sizes(1_000_000, 1_000_000, Duration.ofMinutes(4), Duration.ofSeconds(10),
             Duration.ofSeconds(30), Duration.ofSeconds(15), 200_000);
-    static final Sizes QUICK = new Sizes(200_000, 100_000, Duration.ofSeconds(50), Duration.ofSeconds(4),
-            Duration.ofSeconds(10), Duration.ofSeconds(5), 30_000);
+    static final Sizes QUICK = new Sizes(150_000, 50_000, Duration.ofSeconds(40), Duration.ofSeconds(3),
+            Duration.ofSeconds(5), Duration.ofSeconds(3), 15_000);
 }
