@@ -13,7 +13,7 @@ import java.util.Set;
  * and where the results go. Immutable; {@link #parse} checks every argument and names the rule
  * broken.
  *
- * @param quick the short run (well under 5 minutes on 2 cores) instead of the full one
+ * @param quick the short run (under 5 minutes on 2 cores) instead of the full one
  * @param bootstrapServers an existing cluster to run against, or null for an in-JVM broker
  * @param registryUrl the schema registry of that cluster, or null for the embedded one
  * @param only scenario names to run (empty: all)
@@ -31,7 +31,7 @@ public record BenchOptions(boolean quick, String bootstrapServers, String regist
     static final String USAGE = """
             usage: ./capmarket bench [--quick] [--only NAME[,NAME...]] [--bootstrap HOSTS --registry URL] [--out DIR] [--profile] [--topology KEY=VALUE]...
 
-              --quick        the short run (about 3 minutes on 2 cores); the full run takes under 20
+              --quick        the short run (under 5 minutes on 2 cores); the full run takes under 20
               --only NAMES   run only these scenarios (comma-separated; a ceiling is always run
                              before the scenarios that are compared with it)
               --bootstrap    an existing Kafka cluster instead of the in-JVM broker (needs --registry)
