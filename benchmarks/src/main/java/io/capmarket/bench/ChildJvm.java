@@ -183,14 +183,6 @@ final class ChildJvm implements AutoCloseable {
         }
     }
 
-    long pid() {
-        return process.pid();
-    }
-
-    Path log() {
-        return log;
-    }
-
     @Override
     public void close() {
         process.destroy();

@@ -3,7 +3,6 @@ package io.capmarket.bench;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -20,8 +19,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class OutputMeter implements AutoCloseable {
 
     private final AtomicLong count = new AtomicLong();
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
+    private final PollLoop loop;
     private volatile long firstNanos;
     private volatile long firstCount;
     private volatile long lastNanos;
@@ -36,34 +34,24 @@ final class OutputMeter implements AutoCloseable {
         config.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 1_000);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(topics);
-        thread = new Thread(() -> {
-            try (consumer) {
-                while (running.get()) {
-                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(50));
-                    if (records.isEmpty()) {
-                        continue;
-                    }
-                    long now = System.nanoTime();
-                    long total = count.addAndGet(records.count());
-                    if (firstNanos == 0) {
-                        firstCount = total;
-                        firstNanos = now;
-                    }
-                    lastNanos = now;
-                }
+        loop = new PollLoop("output-meter-" + group, () -> {
+            ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(50));
+            if (records.isEmpty()) {
+                return;
             }
-        }, "output-meter-" + group);
-        thread.setDaemon(true);
-        thread.start();
+            long now = System.nanoTime();
+            long total = count.addAndGet(records.count());
+            if (firstNanos == 0) {
+                firstCount = total;
+                firstNanos = now;
+            }
+            lastNanos = now;
+        }, consumer::close);
     }
 
     /** Counts one topic. */
     OutputMeter(Cluster cluster, String group, String topic) {
         this(cluster, group, Pattern.compile(Pattern.quote(topic)));
-    }
-
-    long count() {
-        return count.get();
     }
 
     /**
@@ -95,11 +83,6 @@ final class OutputMeter implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }

@@ -30,10 +30,6 @@ final class Report {
         results.add(result);
     }
 
-    List<Result> results() {
-        return List.copyOf(results);
-    }
-
     /** The table, one line a scenario. */
     String table() {
         StringBuilder out = new StringBuilder();

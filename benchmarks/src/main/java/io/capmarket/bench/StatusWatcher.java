@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,8 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
  */
 final class StatusWatcher implements AutoCloseable {
 
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
+    private final PollLoop loop;
     private volatile boolean assigned;
 
     StatusWatcher(Cluster cluster, Topics topics, String group, BiConsumer<RequestStatus, Long> listener) {
@@ -32,22 +30,16 @@ final class StatusWatcher implements AutoCloseable {
         KafkaConsumer<String, RequestStatus> consumer = new KafkaConsumer<>(config,
                 topics.requestStatus().keySerde().deserializer(), topics.requestStatus().valueSerde().deserializer());
         consumer.subscribe(List.of(topics.requestStatus().name()));
-        thread = new Thread(() -> {
-            try (consumer) {
-                while (running.get()) {
-                    var records = consumer.poll(Duration.ofMillis(20));
-                    if (!consumer.assignment().isEmpty()) {
-                        assigned = true;
-                    }
-                    long now = System.nanoTime();
-                    for (ConsumerRecord<String, RequestStatus> record : records) {
-                        listener.accept(record.value(), now);
-                    }
-                }
+        loop = new PollLoop("status-watcher-" + group, () -> {
+            var records = consumer.poll(Duration.ofMillis(20));
+            if (!consumer.assignment().isEmpty()) {
+                assigned = true;
             }
-        }, "status-watcher-" + group);
-        thread.setDaemon(true);
-        thread.start();
+            long now = System.nanoTime();
+            for (ConsumerRecord<String, RequestStatus> record : records) {
+                listener.accept(record.value(), now);
+            }
+        }, consumer::close);
     }
 
     /** Waits until the consumer has its partitions (and so sees what is written from now on). */
@@ -64,11 +56,6 @@ final class StatusWatcher implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }
