@@ -1,5 +1,6 @@
 package io.capmarket.schemas.onboarding;
 
+import io.capmarket.schemas.topics.TopicSegment;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,19 +12,21 @@ import java.util.regex.Pattern;
  * The rules for producer ids and capability names, shared by onboarding and by configuration
  * that names producers (so a bad name fails at start-up with the same message).
  *
- * <p>A producer id becomes the suffix of a topic name ({@code <prefix>assignments.<producerId>}),
- * so it must use legal topic-name characters; kebab-case ({@code db-team}) is recommended,
- * because Kafka's metric names collide for topics differing only in '.' and '_'. Capability
- * names are kebab-case; {@value #ANY_CAPABILITY} alone allows any capability.
+ * <p>A producer id and a team name become one segment of topic names
+ * ({@code <prefix>producer.<producerId>.offers}, {@code <prefix>team.<team>.requests}), and the
+ * segment is what Kafka's prefixed ACLs confine a principal to. So they use topic-name characters
+ * <em>without</em> '.': with a dot, producer {@code db} could create and write
+ * {@code producer.db.x.offers}, which would read as producer {@code db.x}. Kebab-case
+ * ({@code db-team}) is recommended, because Kafka's metric names collide for topics differing only
+ * in '_' and '-'. Capability names are kebab-case; {@value #ANY_CAPABILITY} alone allows any capability.
  */
 public final class ProducerNames {
 
     /** The capability "name" that approves a producer for every capability. */
     public static final String ANY_CAPABILITY = "*";
-    /** The longest producer id accepted; leaves room for a prefix and {@code assignments.} within Kafka's 249. */
-    public static final int MAX_PRODUCER_ID_LENGTH = 200;
+    /** The longest producer id or team name accepted; leaves room for a prefix and the topic's suffix within Kafka's 249. */
+    public static final int MAX_PRODUCER_ID_LENGTH = TopicSegment.MAX_LENGTH;
 
-    private static final Pattern LEGAL_TOPIC_CHARS = Pattern.compile("[a-zA-Z0-9._-]+");
     private static final Pattern KEBAB_CASE = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
     private ProducerNames() {
@@ -36,13 +39,17 @@ public final class ProducerNames {
      * @throws IllegalArgumentException naming the value and the rule
      */
     public static String requireProducerId(String producerId) {
-        if (producerId == null || producerId.isEmpty() || producerId.length() > MAX_PRODUCER_ID_LENGTH
-                || !LEGAL_TOPIC_CHARS.matcher(producerId).matches() || producerId.equals(".") || producerId.equals("..")) {
-            throw new IllegalArgumentException("producerId must be 1 to " + MAX_PRODUCER_ID_LENGTH
-                    + " characters of a-z, A-Z, 0-9, '.', '_' and '-' (kebab-case like db-team recommended), but was '"
-                    + producerId + "'");
-        }
-        return producerId;
+        return TopicSegment.require("producerId", producerId, "db-team");
+    }
+
+    /**
+     * Checks a team name (the consumer team of requests, and the segment of its bots' topic).
+     *
+     * @return the name
+     * @throws IllegalArgumentException naming the value and the rule
+     */
+    public static String requireTeam(String team) {
+        return TopicSegment.require("team", team, "payments");
     }
 
     /** Whether a (legal) producer id follows the recommended kebab-case. */

@@ -27,12 +27,13 @@ import org.slf4j.LoggerFactory;
  * Onboards producer teams: an administrator's act, done from an admin tool or at the topology's
  * start-up (its {@code producers.approved} setting).
  *
- * <p>{@link #approve} checks the names, creates the producer's {@code assignments.<producerId>}
- * topic with its spec (an existing topic is checked, never altered), then publishes the
+ * <p>{@link #approve} checks the names, creates the producer's own topics
+ * ({@code producer.<producerId>.offers}, {@code .heartbeats}, {@code .fulfilment}, {@code .assignments};
+ * an existing topic is checked, never altered), then publishes the
  * {@link ProducerApproval} to the compacted {@code producers} topic and waits for the broker's
- * acknowledgement. The topic comes first so that the producer never holds an approval without
- * a place to receive work. {@link #revoke} publishes a tombstone; the assignments topic is kept,
- * since work in flight may still be on it.
+ * acknowledgement. The topics come first so that the producer never holds an approval without
+ * a place to publish and receive work. {@link #revoke} publishes a tombstone; the topics are kept,
+ * since work in flight may still be on them.
  *
  * <pre>{@code
  * try (ProducerOnboarding onboarding = ProducerOnboarding.create(topics, Map.of("bootstrap.servers", servers),
@@ -119,14 +120,14 @@ public final class ProducerOnboarding implements AutoCloseable {
     }
 
     /**
-     * Approves a producer for capabilities: creates its assignments topic, then records the approval.
+     * Approves a producer for capabilities: creates its own topics, then records the approval.
      *
      * @param producerId the producer team, legal topic-name characters (kebab-case recommended)
      * @param capabilities kebab-case capability names, or {@code "*"} alone for any
      * @param approvedBy who approves, for the audit trail
      * @return the approval as published
      * @throws IllegalArgumentException naming a bad argument; nothing was changed
-     * @throws io.capmarket.schemas.topics.TopicMismatchException when the assignments topic exists with another setup
+     * @throws io.capmarket.schemas.topics.TopicMismatchException when one of its topics exists with another setup
      * @throws KafkaException when the broker does not answer in time or refuses; safe to repeat
      */
     public ProducerApproval approve(String producerId, List<String> capabilities, String approvedBy) {
@@ -134,10 +135,10 @@ public final class ProducerOnboarding implements AutoCloseable {
         List<String> normalized = ProducerNames.requireCapabilities(capabilities);
         requireActor("approvedBy", approvedBy);
         if (!ProducerNames.isKebabCase(producerId)) {
-            LOG.warn("producerId '{}' is not kebab-case (like db-team); it works, but '.' and '_' in topic names can collide "
+            LOG.warn("producerId '{}' is not kebab-case (like db-team); it works, but '_' and '-' in topic names can collide "
                     + "in Kafka's metric names", producerId);
         }
-        new TopicProvisioner(admin, timeout).ensure(List.of(topics.assignments(producerId).spec()));
+        new TopicProvisioner(admin, timeout).ensure(topics.producerTopics(producerId).stream().map(Topic::spec).toList());
         ProducerApproval approval = ProducerApproval.newBuilder()
                 .setProducerId(producerId)
                 .setCapabilities(normalized)

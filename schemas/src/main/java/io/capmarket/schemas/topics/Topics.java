@@ -16,6 +16,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -24,12 +26,21 @@ import org.apache.kafka.common.serialization.Serdes;
  * The one typed catalogue of capmarket's topics: names (behind a configurable prefix), key and
  * value serdes, partitions and cleanup policy. No other code spells a topic name.
  *
+ * <p>The layout is the trust boundary: a record's author is known from Kafka's authorization,
+ * never from a field. Each producer writes only under its own prefix
+ * ({@code producer.<producerId>.}: {@code offers}, {@code heartbeats}, {@code fulfilment}; it
+ * reads its {@code assignments} there), each team's bots only under theirs
+ * ({@code team.<team>.requests}), so prefixed ACLs confine every principal. The topology reads
+ * those inputs by {@linkplain #offersPattern() pattern} and takes the producer or team from the
+ * topic ({@link #producerOf}, {@link #teamOf}). Only the platform writes the platform's facts:
+ * {@link #platform()}.
+ *
  * <pre>{@code
  * Topics topics = Topics.builder()
  *         .prefix("capmarket.")
  *         .serdeConfig(Map.of("schema.registry.url", "http://localhost:8081"))
  *         .build();
- * producer.send(new ProducerRecord<>(topics.requests().name(), id, command));
+ * producer.send(new ProducerRecord<>(topics.fulfilment("db-team").name(), requestId, report));
  * }</pre>
  *
  * <p>Value serdes are Avro in Confluent's wire format and share one registry client; keys are
@@ -41,8 +52,22 @@ public final class Topics {
     public static final String DEFAULT_PREFIX = "capmarket.";
     /** Partitions of every topic unless configured otherwise. */
     public static final int DEFAULT_PARTITIONS = 6;
-    /** The base name of the per-producer assignments topics; the producerId follows it. */
-    public static final String ASSIGNMENTS_BASE = "assignments.";
+    /** The segment after the prefix that opens a producer's own topics: {@code producer.<producerId>.}. */
+    public static final String PRODUCER_SEGMENT = "producer.";
+    /** The segment after the prefix that opens a team's own topics: {@code team.<team>.}. */
+    public static final String TEAM_SEGMENT = "team.";
+    /** Base name (for {@link Builder#partitions(String, int)}) of every producer's offers topic. */
+    public static final String OFFERS = "offers";
+    /** Base name of every producer's heartbeats topic. */
+    public static final String HEARTBEATS = "heartbeats";
+    /** Base name of every producer's fulfilment topic. */
+    public static final String FULFILMENT = "fulfilment";
+    /** Base name of every producer's assignments topic. */
+    public static final String ASSIGNMENTS = "assignments";
+    /** Base name of the requests topics: the gateway's {@code requests} and every team's {@code team.<team>.requests}. */
+    public static final String REQUESTS = "requests";
+
+    private static final String SEGMENT = "(" + TopicSegment.CHARS + ")";
 
     private final String prefix;
     private final int partitions;
@@ -51,15 +76,27 @@ public final class Topics {
     private final Map<String, ?> serdeConfig;
     private final SchemaRegistryClient registry;
 
-    private final Topic<String, CapabilityOffer> offers;
-    private final Topic<String, ProducerHeartbeat> heartbeats;
+    private final Serde<CapabilityOffer> offerSerde;
+    private final Serde<ProducerHeartbeat> heartbeatSerde;
+    private final Serde<FulfilmentEvent> fulfilmentSerde;
+    private final Serde<Assignment> assignmentSerde;
+    private final Serde<RequestCommand> requestSerde;
+
     private final Topic<String, RequestCommand> requests;
-    private final Topic<String, FulfilmentEvent> fulfilment;
+    private final Topic<String, ProducerHeartbeat> liveness;
     private final Topic<String, RequestStatus> requestStatus;
     private final Topic<String, CapabilityView> catalog;
     private final Topic<String, CapabilityScore> scorecard;
     private final Topic<byte[], byte[]> deadLetters;
     private final Topic<String, ProducerApproval> producers;
+
+    private final Pattern offersPattern;
+    private final Pattern heartbeatsPattern;
+    private final Pattern fulfilmentPattern;
+    private final Pattern assignmentsPattern;
+    private final Pattern requestsPattern;
+    private final Pattern producerTopic;
+    private final Pattern teamTopic;
 
     private Topics(Builder builder) {
         this.prefix = builder.prefix;
@@ -70,16 +107,28 @@ public final class Topics {
         this.registry = serdeConfig.containsKey(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)
                 ? SchemaRegistryClient.create(SchemaRegistryConfig.from(serdeConfig))
                 : null;
-        this.offers = avro("offers", CleanupPolicy.COMPACT, CapabilityOffer.class);
-        this.heartbeats = avro("producer-heartbeats", CleanupPolicy.COMPACT, ProducerHeartbeat.class);
-        this.requests = avro("requests", CleanupPolicy.DELETE, RequestCommand.class);
-        this.fulfilment = avro("fulfilment", CleanupPolicy.DELETE, FulfilmentEvent.class);
+        this.offerSerde = valueSerde(CapabilityOffer.class);
+        this.heartbeatSerde = valueSerde(ProducerHeartbeat.class);
+        this.fulfilmentSerde = valueSerde(FulfilmentEvent.class);
+        this.assignmentSerde = valueSerde(Assignment.class);
+        this.requestSerde = valueSerde(RequestCommand.class);
+        this.requests = new Topic<>(prefix + REQUESTS, Serdes.String(), requestSerde, spec(REQUESTS, REQUESTS, CleanupPolicy.DELETE));
+        this.liveness = avro("producer-liveness", CleanupPolicy.COMPACT, ProducerHeartbeat.class);
         this.requestStatus = avro("request-status", CleanupPolicy.COMPACT, RequestStatus.class);
         this.catalog = avro("catalog", CleanupPolicy.COMPACT, CapabilityView.class);
         this.scorecard = avro("scorecard", CleanupPolicy.COMPACT, CapabilityScore.class);
         this.producers = avro("producers", CleanupPolicy.COMPACT, ProducerApproval.class);
         this.deadLetters = new Topic<>(prefix + "dead-letters", Serdes.ByteArray(), Serdes.ByteArray(),
-                spec("dead-letters", CleanupPolicy.DELETE));
+                spec("dead-letters", "dead-letters", CleanupPolicy.DELETE));
+        String quoted = Pattern.quote(prefix);
+        this.offersPattern = Pattern.compile(quoted + Pattern.quote(PRODUCER_SEGMENT) + SEGMENT + "\\." + OFFERS);
+        this.heartbeatsPattern = Pattern.compile(quoted + Pattern.quote(PRODUCER_SEGMENT) + SEGMENT + "\\." + HEARTBEATS);
+        this.fulfilmentPattern = Pattern.compile(quoted + Pattern.quote(PRODUCER_SEGMENT) + SEGMENT + "\\." + FULFILMENT);
+        this.assignmentsPattern = Pattern.compile(quoted + Pattern.quote(PRODUCER_SEGMENT) + SEGMENT + "\\." + ASSIGNMENTS);
+        this.requestsPattern = Pattern.compile(quoted + "(?:" + Pattern.quote(TEAM_SEGMENT) + SEGMENT + "\\.)?" + REQUESTS);
+        this.producerTopic = Pattern.compile(quoted + Pattern.quote(PRODUCER_SEGMENT) + SEGMENT + "\\.(" + OFFERS + "|"
+                + HEARTBEATS + "|" + FULFILMENT + "|" + ASSIGNMENTS + ")");
+        this.teamTopic = Pattern.compile(quoted + Pattern.quote(TEAM_SEGMENT) + SEGMENT + "\\." + REQUESTS);
     }
 
     /** A catalogue with the default prefix and partitions and no registry (names and specs only). */
@@ -97,36 +146,74 @@ public final class Topics {
         return prefix;
     }
 
-    /** Capability offers by offerId; compacted, a tombstone withdraws the offer. */
-    public Topic<String, CapabilityOffer> offers() {
-        return offers;
+    // ---- a producer's own topics
+
+    /** The prefix of every topic of one producer, {@code <prefix>producer.<producerId>.}: what its ACLs are confined to. */
+    public String producerPrefix(String producerId) {
+        return prefix + PRODUCER_SEGMENT + TopicSegment.require("producerId", producerId, "db-team") + ".";
     }
 
-    /** Producer heartbeats by producerId; compacted. */
-    public Topic<String, ProducerHeartbeat> heartbeats() {
-        return heartbeats;
+    /** One producer's capability offers by offerId; compacted, a tombstone withdraws the offer. Written by that producer. */
+    public Topic<String, CapabilityOffer> offers(String producerId) {
+        return producerTopic(producerId, OFFERS, CleanupPolicy.COMPACT, offerSerde);
     }
 
-    /** Submit and cancel commands by requestId. */
+    /** One producer's heartbeats by instanceId; compacted. Written by that producer. */
+    public Topic<String, ProducerHeartbeat> heartbeats(String producerId) {
+        return producerTopic(producerId, HEARTBEATS, CleanupPolicy.COMPACT, heartbeatSerde);
+    }
+
+    /** One producer's fulfilment reports by requestId. Written by that producer. */
+    public Topic<String, FulfilmentEvent> fulfilment(String producerId) {
+        return producerTopic(producerId, FULFILMENT, CleanupPolicy.DELETE, fulfilmentSerde);
+    }
+
+    /** One producer's assignments by requestId. Written by the topology, read by that producer only. */
+    public Topic<String, Assignment> assignments(String producerId) {
+        return producerTopic(producerId, ASSIGNMENTS, CleanupPolicy.DELETE, assignmentSerde);
+    }
+
+    /** The name of one producer's assignments topic, without building a topic. */
+    public String assignmentsName(String producerId) {
+        return producerPrefix(producerId) + ASSIGNMENTS;
+    }
+
+    /** The four topics of one producer, in the order offers, heartbeats, fulfilment, assignments. */
+    public List<Topic<?, ?>> producerTopics(String producerId) {
+        return List.of(offers(producerId), heartbeats(producerId), fulfilment(producerId), assignments(producerId));
+    }
+
+    /** The consumer group of a producer's SDK: under the producer's prefix, so the same prefixed ACL covers it. */
+    public String producerGroup(String producerId) {
+        return producerPrefix(producerId) + "sdk";
+    }
+
+    // ---- a team's own topics
+
+    /** The prefix of every topic of one team's bots, {@code <prefix>team.<team>.}. */
+    public String teamPrefix(String team) {
+        return prefix + TEAM_SEGMENT + TopicSegment.require("team", team, "payments") + ".";
+    }
+
+    /** One team's request commands, written by its bots on Kafka; the topology takes the team from the topic. */
+    public Topic<String, RequestCommand> teamRequests(String team) {
+        String name = teamPrefix(team) + REQUESTS;
+        return new Topic<>(name, Serdes.String(), requestSerde, spec(name, REQUESTS, CleanupPolicy.DELETE));
+    }
+
+    // ---- the platform's topics
+
+    /** Submit and cancel commands by requestId, written by the gateway for the team it authenticated. */
     public Topic<String, RequestCommand> requests() {
         return requests;
     }
 
-    /** The name of one producer's assignments topic, without building its serdes. */
-    public String assignmentsName(String producerId) {
-        return prefix + ASSIGNMENTS_BASE + TopicNames.requireLegal("producerId", producerId);
-    }
-
-    /** One producer's assignments by requestId, so ACLs can confine a producer to its own work. */
-    public Topic<String, Assignment> assignments(String producerId) {
-        String base = ASSIGNMENTS_BASE + TopicNames.requireLegal("producerId", producerId);
-        return new Topic<>(prefix + base, Serdes.String(), valueSerde(Assignment.class),
-                new TopicSpec(prefix + base, partitionsFor(ASSIGNMENTS_BASE), replicationFactor, CleanupPolicy.DELETE, Map.of()));
-    }
-
-    /** Fulfilment reports by requestId. */
-    public Topic<String, FulfilmentEvent> fulfilment() {
-        return fulfilment;
+    /**
+     * The latest heartbeat of each producer by producerId; compacted. Written by the topology only,
+     * from heartbeats it read on each producer's own topic and attributed to that producer.
+     */
+    public Topic<String, ProducerHeartbeat> liveness() {
+        return liveness;
     }
 
     /** Every request's current status with its history, by requestId; compacted. */
@@ -144,7 +231,7 @@ public final class Topics {
         return scorecard;
     }
 
-    /** Approved producers and the capabilities each may offer, by producerId; compacted. */
+    /** Approved producers and the capabilities each may offer, by producerId; compacted. Written by an admin or the topology. */
     public Topic<String, ProducerApproval> producers() {
         return producers;
     }
@@ -154,9 +241,9 @@ public final class Topics {
         return deadLetters;
     }
 
-    /** Every topic that exists once per deployment (all but the per-producer assignments topics). */
+    /** Every topic that exists once per deployment: the platform's facts and the gateway's requests. */
     public List<Topic<?, ?>> shared() {
-        return List.of(producers, offers, heartbeats, requests, fulfilment, requestStatus, catalog, scorecard, deadLetters);
+        return List.of(producers, requests, liveness, requestStatus, catalog, scorecard, deadLetters);
     }
 
     /** The specs of {@link #shared()}, for provisioning. */
@@ -164,17 +251,66 @@ public final class Topics {
         return shared().stream().<TopicSpec>map(Topic::spec).toList();
     }
 
+    /** The topics only the platform's principals (the topology, an admin) write: {@link #shared()} but the gateway's requests. */
+    public List<Topic<?, ?>> platform() {
+        return List.of(producers, liveness, requestStatus, catalog, scorecard, deadLetters);
+    }
+
+    // ---- patterns and attribution
+
+    /** Matches every producer's offers topic; group 1 is the producerId. */
+    public Pattern offersPattern() {
+        return offersPattern;
+    }
+
+    /** Matches every producer's heartbeats topic; group 1 is the producerId. */
+    public Pattern heartbeatsPattern() {
+        return heartbeatsPattern;
+    }
+
+    /** Matches every producer's fulfilment topic; group 1 is the producerId. */
+    public Pattern fulfilmentPattern() {
+        return fulfilmentPattern;
+    }
+
+    /** Matches every producer's assignments topic; group 1 is the producerId. */
+    public Pattern assignmentsPattern() {
+        return assignmentsPattern;
+    }
+
+    /** Matches the gateway's requests topic and every team's; group 1 is the team, null for the gateway's. */
+    public Pattern requestsPattern() {
+        return requestsPattern;
+    }
+
+    /** The producer whose own topic this is, if it is one of a producer's four topics. */
+    public Optional<String> producerOf(String topic) {
+        Matcher matcher = producerTopic.matcher(topic);
+        return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
+    /** The team whose bots' topic this is, if it is a {@code team.<team>.requests} topic (the gateway's has none). */
+    public Optional<String> teamOf(String topic) {
+        Matcher matcher = teamTopic.matcher(topic);
+        return matcher.matches() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
     /** The registry client the value serdes share, if a registry was configured. */
     public Optional<SchemaRegistryClient> registry() {
         return Optional.ofNullable(registry);
     }
 
-    private <V extends SpecificRecord> Topic<String, V> avro(String base, CleanupPolicy cleanup, Class<V> type) {
-        return new Topic<>(prefix + base, Serdes.String(), valueSerde(type), spec(base, cleanup));
+    private <V> Topic<String, V> producerTopic(String producerId, String base, CleanupPolicy cleanup, Serde<V> serde) {
+        String name = producerPrefix(producerId) + base;
+        return new Topic<>(name, Serdes.String(), serde, spec(name, base, cleanup));
     }
 
-    private TopicSpec spec(String base, CleanupPolicy cleanup) {
-        return new TopicSpec(prefix + base, partitionsFor(base), replicationFactor, cleanup, Map.of());
+    private <V extends SpecificRecord> Topic<String, V> avro(String base, CleanupPolicy cleanup, Class<V> type) {
+        return new Topic<>(prefix + base, Serdes.String(), valueSerde(type), spec(prefix + base, base, cleanup));
+    }
+
+    private TopicSpec spec(String name, String base, CleanupPolicy cleanup) {
+        return new TopicSpec(name, partitionsFor(base), replicationFactor, cleanup, Map.of());
     }
 
     private int partitionsFor(String base) {
@@ -223,8 +359,10 @@ public final class Topics {
         }
 
         /**
-         * Partitions of one topic, by its name without the prefix (for example {@code requests},
-         * or {@code assignments.} for every producer's assignments topic).
+         * Partitions of one topic, by its base name without the prefix (for example {@code catalog};
+         * {@value Topics#REQUESTS} for the gateway's and every team's requests topic, {@value Topics#OFFERS},
+         * {@value Topics#HEARTBEATS}, {@value Topics#FULFILMENT} or {@value Topics#ASSIGNMENTS} for
+         * that topic of every producer).
          */
         public Builder partitions(String baseName, int partitions) {
             if (partitions < 1) {

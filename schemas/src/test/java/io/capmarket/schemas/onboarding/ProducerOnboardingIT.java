@@ -74,7 +74,7 @@ class ProducerOnboardingIT {
         ProducerApproval published = onboarding.approve("db-team", List.of("postgres-database", "kafka-topic"), "alice");
 
         String assignments = topics.assignments("db-team").name();
-        assertThat(assignments).isEqualTo(topics.prefix() + "assignments.db-team");
+        assertThat(assignments).isEqualTo(topics.prefix() + "producer.db-team.assignments");
         assertThat(admin.describeTopics(List.of(assignments)).allTopicNames().get().get(assignments).partitions()).hasSize(2);
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, assignments);
         assertThat(admin.describeConfigs(List.of(resource)).all().get().get(resource).get("cleanup.policy").value())

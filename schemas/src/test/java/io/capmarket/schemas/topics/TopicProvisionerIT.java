@@ -84,6 +84,6 @@ class TopicProvisionerIT {
     void assignmentsTopicsAreProvisionedPerProducer() {
         ProvisioningReport report = provisioner.ensure(List.of(topics.assignments("db-team").spec()));
 
-        assertThat(report.created()).containsExactly(topics.prefix() + "assignments.db-team");
+        assertThat(report.created()).containsExactly(topics.prefix() + "producer.db-team.assignments");
     }
 }

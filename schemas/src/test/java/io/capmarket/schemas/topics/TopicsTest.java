@@ -14,9 +14,49 @@ class TopicsTest {
         Topics topics = Topics.defaults();
 
         assertThat(topics.shared()).extracting(Topic::name).containsExactly(
-                "capmarket.producers", "capmarket.offers", "capmarket.producer-heartbeats", "capmarket.requests", "capmarket.fulfilment",
+                "capmarket.producers", "capmarket.requests", "capmarket.producer-liveness",
                 "capmarket.request-status", "capmarket.catalog", "capmarket.scorecard", "capmarket.dead-letters");
-        assertThat(topics.assignments("db-team").name()).isEqualTo("capmarket.assignments.db-team");
+        assertThat(topics.platform()).extracting(Topic::name).doesNotContain("capmarket.requests").hasSize(6);
+        assertThat(topics.producerTopics("db-team")).extracting(Topic::name).containsExactly(
+                "capmarket.producer.db-team.offers", "capmarket.producer.db-team.heartbeats",
+                "capmarket.producer.db-team.fulfilment", "capmarket.producer.db-team.assignments");
+        assertThat(topics.assignmentsName("db-team")).isEqualTo("capmarket.producer.db-team.assignments");
+        assertThat(topics.producerPrefix("db-team")).isEqualTo("capmarket.producer.db-team.");
+        assertThat(topics.producerGroup("db-team")).isEqualTo("capmarket.producer.db-team.sdk");
+        assertThat(topics.teamRequests("payments").name()).isEqualTo("capmarket.team.payments.requests");
+        assertThat(topics.teamPrefix("payments")).isEqualTo("capmarket.team.payments.");
+    }
+
+    @Test
+    void theAuthorIsTakenFromTheTopic() {
+        Topics topics = Topics.defaults();
+
+        assertThat(topics.producerOf("capmarket.producer.db-team.fulfilment")).contains("db-team");
+        assertThat(topics.producerOf("capmarket.producer.db-team.assignments")).contains("db-team");
+        assertThat(topics.producerOf("capmarket.producer.db.x.offers")).isEmpty();
+        assertThat(topics.producerOf("capmarket.producer..offers")).isEmpty();
+        assertThat(topics.producerOf("other.producer.db-team.offers")).isEmpty();
+        assertThat(topics.producerOf("capmarket.requests")).isEmpty();
+        assertThat(topics.teamOf("capmarket.team.payments.requests")).contains("payments");
+        assertThat(topics.teamOf("capmarket.requests")).isEmpty();
+        assertThat(topics.teamOf("capmarket.team.a.b.requests")).isEmpty();
+    }
+
+    @Test
+    void patternsMatchEveryProducerOrTeamAndNothingElse() {
+        Topics topics = Topics.builder().prefix("acme.cm.").build();
+
+        assertThat(topics.offersPattern().matcher("acme.cm.producer.db-team.offers").matches()).isTrue();
+        assertThat(topics.offersPattern().matcher("acme.cm.producer.db-team.fulfilment").matches()).isFalse();
+        assertThat(topics.offersPattern().matcher("acmeXcm.producer.db-team.offers").matches()).isFalse();
+        assertThat(topics.heartbeatsPattern().matcher("acme.cm.producer.ci.heartbeats").matches()).isTrue();
+        assertThat(topics.fulfilmentPattern().matcher("acme.cm.producer.ci.fulfilment").matches()).isTrue();
+        assertThat(topics.fulfilmentPattern().matcher("acme.cm.producer.a.b.fulfilment").matches()).isFalse();
+        assertThat(topics.assignmentsPattern().matcher("acme.cm.producer.ci.assignments").matches()).isTrue();
+        assertThat(topics.requestsPattern().matcher("acme.cm.requests").matches()).isTrue();
+        assertThat(topics.requestsPattern().matcher("acme.cm.team.payments.requests").matches()).isTrue();
+        assertThat(topics.requestsPattern().matcher("acme.cm.team.a.b.requests").matches()).isFalse();
+        assertThat(topics.requestsPattern().matcher("acme.cm.request-status").matches()).isFalse();
     }
 
     @Test
@@ -33,8 +73,11 @@ class TopicsTest {
                 .filter(spec -> spec.cleanupPolicy() == CleanupPolicy.COMPACT)
                 .map(TopicSpec::name).toList();
 
-        assertThat(compacted).containsExactly("capmarket.producers", "capmarket.offers", "capmarket.producer-heartbeats",
+        assertThat(compacted).containsExactly("capmarket.producers", "capmarket.producer-liveness",
                 "capmarket.request-status", "capmarket.catalog", "capmarket.scorecard");
+        assertThat(topics.offers("ci").spec().cleanupPolicy()).isEqualTo(CleanupPolicy.COMPACT);
+        assertThat(topics.heartbeats("ci").spec().cleanupPolicy()).isEqualTo(CleanupPolicy.COMPACT);
+        assertThat(topics.fulfilment("ci").spec().cleanupPolicy()).isEqualTo(CleanupPolicy.DELETE);
         assertThat(topics.requestStatus().spec().configs()).containsEntry("cleanup.policy", "compact");
         assertThat(topics.requests().spec().configs()).containsEntry("cleanup.policy", "delete");
         assertThat(topics.assignments("ci").spec().cleanupPolicy()).isEqualTo(CleanupPolicy.DELETE);
@@ -42,10 +85,14 @@ class TopicsTest {
 
     @Test
     void partitionsAndReplicationAreConfigurablePerTopic() {
-        Topics topics = Topics.builder().partitions(12).partitions("catalog", 1).partitions("assignments.", 2)
+        Topics topics = Topics.builder().partitions(12).partitions("catalog", 1).partitions(Topics.ASSIGNMENTS, 2)
+                .partitions(Topics.REQUESTS, 3)
                 .replicationFactor((short) 3).build();
 
-        assertThat(topics.requests().spec().partitions()).isEqualTo(12);
+        assertThat(topics.requestStatus().spec().partitions()).isEqualTo(12);
+        assertThat(topics.requests().spec().partitions()).isEqualTo(3);
+        assertThat(topics.teamRequests("payments").spec().partitions()).isEqualTo(3);
+        assertThat(topics.offers("ci").spec().partitions()).isEqualTo(12);
         assertThat(topics.catalog().spec().partitions()).isEqualTo(1);
         assertThat(topics.assignments("ci").spec().partitions()).isEqualTo(2);
         assertThat(topics.requests().spec().replicationFactor()).isEqualTo(Optional.of((short) 3));
@@ -60,6 +107,10 @@ class TopicsTest {
         assertThatThrownBy(() -> Topics.defaults().assignments("db/team"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("producerId").hasMessageContaining("'db/team'");
+        assertThatThrownBy(() -> Topics.defaults().offers("db.team"))
+                .hasMessageContaining("producerId").hasMessageContaining("no '.'");
+        assertThatThrownBy(() -> Topics.defaults().teamRequests("a.b"))
+                .hasMessageStartingWith("team must be");
         assertThatThrownBy(() -> Topics.builder().partitions(0))
                 .hasMessage("partitions must be at least 1, but was 0");
     }
@@ -68,7 +119,7 @@ class TopicsTest {
     void serdesAreTypedPerTopic() {
         Topics topics = Topics.defaults();
 
-        assertThat(topics.offers().keySerde().serializer().serialize("t", "offer-1")).isEqualTo("offer-1".getBytes());
+        assertThat(topics.offers("ci").keySerde().serializer().serialize("t", "offer-1")).isEqualTo("offer-1".getBytes());
         assertThat(topics.deadLetters().valueSerde().serializer().serialize("t", new byte[] {1, 2})).containsExactly(1, 2);
         assertThat(topics.registry()).isEmpty();
     }
