@@ -31,7 +31,7 @@ import org.apache.kafka.common.serialization.Serdes;
  * ({@code producer.<producerId>.}: {@code offers}, {@code heartbeats}, {@code fulfilment}; it
  * reads its {@code assignments} there), each team's bots only under theirs
  * ({@code team.<team>.requests}), so prefixed ACLs confine every principal. The topology reads
- * those inputs by {@linkplain #offersPattern() pattern} and takes the producer or team from the
+ * those inputs by {@linkplain #everyProducersOffers() pattern} and takes the producer or team from the
  * topic ({@link #producerOf}, {@link #teamOf}). Only the platform writes the platform's facts:
  * {@link #platform()}.
  *
@@ -258,29 +258,32 @@ public final class Topics {
 
     // ---- patterns and attribution
 
-    /** Matches every producer's offers topic; group 1 is the producerId. */
-    public Pattern offersPattern() {
-        return offersPattern;
+    /** Every producer's offers topic, for one subscription; the owner is the producerId. */
+    public TopicPattern<String, CapabilityOffer> everyProducersOffers() {
+        return new TopicPattern<>(offersPattern, Serdes.String(), offerSerde);
     }
 
-    /** Matches every producer's heartbeats topic; group 1 is the producerId. */
-    public Pattern heartbeatsPattern() {
-        return heartbeatsPattern;
+    /** Every producer's heartbeats topic; the owner is the producerId. */
+    public TopicPattern<String, ProducerHeartbeat> everyProducersHeartbeats() {
+        return new TopicPattern<>(heartbeatsPattern, Serdes.String(), heartbeatSerde);
     }
 
-    /** Matches every producer's fulfilment topic; group 1 is the producerId. */
-    public Pattern fulfilmentPattern() {
-        return fulfilmentPattern;
+    /** Every producer's fulfilment topic; the owner is the producerId. */
+    public TopicPattern<String, FulfilmentEvent> everyProducersFulfilment() {
+        return new TopicPattern<>(fulfilmentPattern, Serdes.String(), fulfilmentSerde);
     }
 
-    /** Matches every producer's assignments topic; group 1 is the producerId. */
-    public Pattern assignmentsPattern() {
-        return assignmentsPattern;
+    /** Every producer's assignments topic; the owner is the producerId. */
+    public TopicPattern<String, Assignment> everyProducersAssignments() {
+        return new TopicPattern<>(assignmentsPattern, Serdes.String(), assignmentSerde);
     }
 
-    /** Matches the gateway's requests topic and every team's; group 1 is the team, null for the gateway's. */
-    public Pattern requestsPattern() {
-        return requestsPattern;
+    /**
+     * The gateway's requests topic and every team's; the owner is the team, none for the gateway's
+     * (the gateway writes for the team it authenticated, and only the gateway may write there).
+     */
+    public TopicPattern<String, RequestCommand> everyRequests() {
+        return new TopicPattern<>(requestsPattern, Serdes.String(), requestSerde);
     }
 
     /** The producer whose own topic this is, if it is one of a producer's four topics. */

@@ -46,17 +46,21 @@ class TopicsTest {
     void patternsMatchEveryProducerOrTeamAndNothingElse() {
         Topics topics = Topics.builder().prefix("acme.cm.").build();
 
-        assertThat(topics.offersPattern().matcher("acme.cm.producer.db-team.offers").matches()).isTrue();
-        assertThat(topics.offersPattern().matcher("acme.cm.producer.db-team.fulfilment").matches()).isFalse();
-        assertThat(topics.offersPattern().matcher("acmeXcm.producer.db-team.offers").matches()).isFalse();
-        assertThat(topics.heartbeatsPattern().matcher("acme.cm.producer.ci.heartbeats").matches()).isTrue();
-        assertThat(topics.fulfilmentPattern().matcher("acme.cm.producer.ci.fulfilment").matches()).isTrue();
-        assertThat(topics.fulfilmentPattern().matcher("acme.cm.producer.a.b.fulfilment").matches()).isFalse();
-        assertThat(topics.assignmentsPattern().matcher("acme.cm.producer.ci.assignments").matches()).isTrue();
-        assertThat(topics.requestsPattern().matcher("acme.cm.requests").matches()).isTrue();
-        assertThat(topics.requestsPattern().matcher("acme.cm.team.payments.requests").matches()).isTrue();
-        assertThat(topics.requestsPattern().matcher("acme.cm.team.a.b.requests").matches()).isFalse();
-        assertThat(topics.requestsPattern().matcher("acme.cm.request-status").matches()).isFalse();
+        assertThat(topics.everyProducersOffers().pattern().matcher("acme.cm.producer.db-team.offers").matches()).isTrue();
+        assertThat(topics.everyProducersOffers().pattern().matcher("acme.cm.producer.db-team.fulfilment").matches()).isFalse();
+        assertThat(topics.everyProducersOffers().pattern().matcher("acmeXcm.producer.db-team.offers").matches()).isFalse();
+        assertThat(topics.everyProducersHeartbeats().pattern().matcher("acme.cm.producer.ci.heartbeats").matches()).isTrue();
+        assertThat(topics.everyProducersFulfilment().pattern().matcher("acme.cm.producer.ci.fulfilment").matches()).isTrue();
+        assertThat(topics.everyProducersFulfilment().pattern().matcher("acme.cm.producer.a.b.fulfilment").matches()).isFalse();
+        assertThat(topics.everyProducersAssignments().pattern().matcher("acme.cm.producer.ci.assignments").matches()).isTrue();
+        assertThat(topics.everyRequests().pattern().matcher("acme.cm.requests").matches()).isTrue();
+        assertThat(topics.everyRequests().pattern().matcher("acme.cm.team.payments.requests").matches()).isTrue();
+        assertThat(topics.everyRequests().pattern().matcher("acme.cm.team.a.b.requests").matches()).isFalse();
+        assertThat(topics.everyRequests().pattern().matcher("acme.cm.request-status").matches()).isFalse();
+        assertThat(topics.everyRequests().ownerOf("acme.cm.team.payments.requests")).contains("payments");
+        assertThat(topics.everyRequests().ownerOf("acme.cm.requests")).isEmpty();
+        assertThat(topics.everyProducersFulfilment().ownerOf("acme.cm.producer.ci.fulfilment")).contains("ci");
+        assertThat(topics.everyProducersFulfilment().ownerOf("acme.cm.producer.ci.offers")).isEmpty();
     }
 
     @Test
