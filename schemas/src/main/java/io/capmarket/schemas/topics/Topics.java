@@ -112,7 +112,7 @@ public final class Topics {
         this.fulfilmentSerde = valueSerde(FulfilmentEvent.class);
         this.assignmentSerde = valueSerde(Assignment.class);
         this.requestSerde = valueSerde(RequestCommand.class);
-        this.requests = new Topic<>(prefix + REQUESTS, Serdes.String(), requestSerde, spec(REQUESTS, REQUESTS, CleanupPolicy.DELETE));
+        this.requests = new Topic<>(prefix + REQUESTS, Serdes.String(), requestSerde, spec(prefix + REQUESTS, REQUESTS, CleanupPolicy.DELETE));
         this.liveness = avro("producer-liveness", CleanupPolicy.COMPACT, ProducerHeartbeat.class);
         this.requestStatus = avro("request-status", CleanupPolicy.COMPACT, RequestStatus.class);
         this.catalog = avro("catalog", CleanupPolicy.COMPACT, CapabilityView.class);
