@@ -119,7 +119,7 @@ public final class Topics {
         this.scorecard = avro("scorecard", CleanupPolicy.COMPACT, CapabilityScore.class);
         this.producers = avro("producers", CleanupPolicy.COMPACT, ProducerApproval.class);
         this.deadLetters = new Topic<>(prefix + "dead-letters", Serdes.ByteArray(), Serdes.ByteArray(),
-                spec("dead-letters", "dead-letters", CleanupPolicy.DELETE));
+                spec(prefix + "dead-letters", "dead-letters", CleanupPolicy.DELETE));
         String quoted = Pattern.quote(prefix);
         this.offersPattern = Pattern.compile(quoted + Pattern.quote(PRODUCER_SEGMENT) + SEGMENT + "\\." + OFFERS);
         this.heartbeatsPattern = Pattern.compile(quoted + Pattern.quote(PRODUCER_SEGMENT) + SEGMENT + "\\." + HEARTBEATS);
