@@ -3,6 +3,7 @@ package io.capmarket.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -87,28 +88,33 @@ class TopologyShapeTest {
         });
 
         assertThat(nodes.keySet()).containsExactly(2, 3, 4);
-        assertThat(nodes.get(2)).contains("offers-source", "requests-source", "fulfilment-source", "offer-intake",
-                "request-intake", "fulfilment-intake", "capability-events-repartition-sink", "dead-letters-sink-intake");
+        assertThat(nodes.get(2)).contains("intake-source", "intake", "capability-events-repartition-sink",
+                "dead-letters-sink-intake");
         assertThat(nodes.get(3)).contains("capability-events-repartition-source", "capability-engine", "request-status-sink",
                 "assignments-sink", "catalog-sink", "scorecard-sink", "dead-letters-sink-engine");
         assertThat(nodes.get(4)).contains("heartbeats-source", "heartbeat-relay", "producer-liveness-sink",
                 "dead-letters-sink-heartbeats");
     }
 
-    /** Every input is read by pattern from the topics of its authors; nothing reads a producer's input by a fixed name. */
+    /**
+     * Every input is read by pattern from the topics of its authors, offers, requests and fulfilment
+     * by one source (a pattern source without a topic when its task is created never gets one).
+     */
     @Test
     void inputsAreReadByPatternFromTheirAuthorsTopics() {
-        Map<String, String> patterns = new TreeMap<>();
+        Map<String, java.util.regex.Pattern> patterns = new TreeMap<>();
         t.topology.describe().subtopologies().forEach(s -> s.nodes().forEach(n -> {
             if (n instanceof TopologyDescription.Source source && source.topicPattern() != null) {
-                patterns.put(source.name(), source.topicPattern().pattern());
+                patterns.put(source.name(), source.topicPattern());
             }
         }));
 
-        assertThat(patterns).containsOnlyKeys("offers-source", "requests-source", "fulfilment-source", "heartbeats-source");
-        assertThat(patterns.get("offers-source")).isEqualTo(t.topics.everyProducersOffers().pattern().pattern());
-        assertThat(patterns.get("requests-source")).isEqualTo(t.topics.everyRequests().pattern().pattern());
-        assertThat(patterns.get("fulfilment-source")).isEqualTo(t.topics.everyProducersFulfilment().pattern().pattern());
-        assertThat(patterns.get("heartbeats-source")).isEqualTo(t.topics.everyProducersHeartbeats().pattern().pattern());
+        assertThat(patterns).containsOnlyKeys("intake-source", "heartbeats-source");
+        assertThat(List.of("t.producer.db-team.offers", "t.producer.db-team.fulfilment", "t.requests", "t.team.payments.requests"))
+                .allSatisfy(topic -> assertThat(patterns.get("intake-source").matcher(topic).matches()).as(topic).isTrue());
+        assertThat(List.of("t.producer.db-team.heartbeats", "t.producer.db-team.assignments", "t.producer-liveness",
+                "t.request-status", "t.producer.a.b.offers", "u.requests"))
+                .allSatisfy(topic -> assertThat(patterns.get("intake-source").matcher(topic).matches()).as(topic).isFalse());
+        assertThat(patterns.get("heartbeats-source").pattern()).isEqualTo(t.topics.everyProducersHeartbeats().pattern().pattern());
     }
 }

@@ -38,6 +38,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -237,7 +238,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
             return;
         }
         if (verdict != Lifecycle.Verdict.APPLY) {
-            String name = verdict.name().toLowerCase(java.util.Locale.ROOT);
+            String name = verdict.name().toLowerCase(Locale.ROOT);
             notApplied(report, "fulfilment " + name, EngineEvents.NOT_APPLIED, name + " fulfilment report " + report.getKind()
                     + " for attempt " + report.getAttempt() + " of request " + report.getRequestId() + ", which stands "
                     + status.getState() + " at attempt " + status.getAttempt());

@@ -1,10 +1,7 @@
 package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.Assignment;
-import io.capmarket.schemas.CapabilityOffer;
-import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.ProducerHeartbeat;
-import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.serde.AvroSerde;
 import io.capmarket.schemas.topics.Topic;
@@ -42,10 +39,11 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Wires the topology's sources, processors, stores and sinks; see {@code CapmarketTopology}. Each
- * input is a family of topics read by one pattern subscription (every producer's offers, every
- * team's requests and the gateway's...), so a producer or team onboarded later is read without a
- * restart, once the main consumer's metadata shows its topics.
+ * Wires the topology's sources, processors, stores and sinks; see {@code CapmarketTopology}. Inputs
+ * are families of topics read by pattern (every producer's offers, every team's requests and the
+ * gateway's...), so a producer or team onboarded later is read without a restart, once the main
+ * consumer's metadata shows its topics. Offers, requests and fulfilment share one source (see
+ * {@link Intake} for why); heartbeats have their own.
  */
 public final class TopologyAssembly {
 
@@ -71,25 +69,12 @@ public final class TopologyAssembly {
         globalTable(builder, topics.liveness(), TopologyNames.HEARTBEAT_STORE);
         globalTable(builder, topics.producers(), TopologyNames.APPROVAL_STORE);
 
-        TopicPattern<String, CapabilityOffer> offerTopics = topics.everyProducersOffers();
-        KStream<String, IntakeOutput> offers = builder
-                .stream(offerTopics.pattern(), consumed(offerTopics, TopologyNames.OFFERS_SOURCE))
-                .process(supplier(() -> new OfferIntake(offerTopics, clock, events),
-                        store(TopologyNames.OFFER_INDEX_STORE, Serdes.String())), Named.as(TopologyNames.OFFER_INTAKE));
-        TopicPattern<String, RequestCommand> requestTopics = topics.everyRequests();
-        KStream<String, IntakeOutput> requests = builder
-                .stream(requestTopics.pattern(), consumed(requestTopics, TopologyNames.REQUESTS_SOURCE))
-                .process(supplier(() -> new RequestIntake(requestTopics, clock, events),
-                        store(TopologyNames.REQUEST_INDEX_STORE, Serdes.String())), Named.as(TopologyNames.REQUEST_INTAKE));
-        TopicPattern<String, FulfilmentEvent> fulfilmentTopics = topics.everyProducersFulfilment();
-        KStream<String, IntakeOutput> fulfilment = builder
-                .stream(fulfilmentTopics.pattern(), consumed(fulfilmentTopics, TopologyNames.FULFILMENT_SOURCE))
-                .process(supplier(() -> new FulfilmentIntake(fulfilmentTopics, clock, events)),
-                        Named.as(TopologyNames.FULFILMENT_INTAKE));
-
-        Map<String, KStream<String, IntakeOutput>> intake = offers
-                .merge(requests, Named.as(TopologyNames.INTAKE_OUTPUT + "merge-requests"))
-                .merge(fulfilment, Named.as(TopologyNames.INTAKE_OUTPUT + "merge-fulfilment"))
+        Map<String, KStream<String, IntakeOutput>> intake = builder
+                .stream(Intake.pattern(topics), Consumed.with(Serdes.String(), BoundedInput.bounded(Intake.valueSerde(topics)))
+                        .withName(TopologyNames.INTAKE_SOURCE))
+                .process(supplier(() -> new Intake(topics, clock, events),
+                        store(TopologyNames.OFFER_INDEX_STORE, Serdes.String()),
+                        store(TopologyNames.REQUEST_INDEX_STORE, Serdes.String())), Named.as(TopologyNames.INTAKE))
                 .split(Named.as(TopologyNames.INTAKE_OUTPUT))
                 .branch((key, out) -> out instanceof IntakeOutput.Refused, Branched.as("refused"))
                 .defaultBranch(Branched.as("routed"));

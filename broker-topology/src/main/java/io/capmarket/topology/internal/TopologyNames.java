@@ -7,16 +7,12 @@ package io.capmarket.topology.internal;
  */
 public final class TopologyNames {
 
-    // sources: each reads one family of topics by pattern (every producer's, every team's)
-    public static final String OFFERS_SOURCE = "offers-source";
-    public static final String REQUESTS_SOURCE = "requests-source";
-    public static final String FULFILMENT_SOURCE = "fulfilment-source";
+    // sources: families of topics read by pattern (every producer's, every team's)
+    public static final String INTAKE_SOURCE = "intake-source";
     public static final String HEARTBEATS_SOURCE = "heartbeats-source";
 
-    // intake, partitioned like their input topics; each takes the producer or team from the topic
-    public static final String OFFER_INTAKE = "offer-intake";
-    public static final String REQUEST_INTAKE = "request-intake";
-    public static final String FULFILMENT_INTAKE = "fulfilment-intake";
+    // intake of offers, requests and fulfilment, partitioned like its input topics; takes the producer or team from the topic
+    public static final String INTAKE = "intake";
     public static final String OFFER_INDEX_STORE = "offer-index";
     public static final String REQUEST_INDEX_STORE = "request-index";
 
