@@ -96,6 +96,23 @@ class SyncIT {
         assertThat(new TopicReader(broker).readAll(topics.offers("careful-team"))).isEmpty();
     }
 
+    @Test
+    void aProducerThatWasNotOnboardedIsToldSoAndNothingIsPublished(@TempDir Path dir) throws Exception {
+        Topics topics = Brokerside.withoutProducers(broker, registry);
+        Files.writeString(dir.resolve("pg.yaml"), "offerId: pg\ncapability: postgres-database\ncapacity: 1\nleadTime: 1m\n");
+        Path settings = dir.resolve("new-team.properties");
+        Files.writeString(settings, "bootstrap.servers=" + broker.bootstrapServers() + "\nschema.registry.url=" + registry.url()
+                + "\n");
+
+        Result result = sync(Map.of("CAPMARKET_CLIENT_PROPERTIES", settings.toString(), "CAPMARKET_TOPICS_PREFIX", topics.prefix()),
+                "--dir", dir.toString(), "--producer-id", "new-team");
+
+        assertThat(result.code()).isEqualTo(SyncCommand.INVALID);
+        assertThat(result.err()).contains("capmarket sync: producer new-team is not onboarded: its topics "
+                + topics.producerPrefix("new-team") + "assignments").contains("./capmarket producer onboard --producer-id new-team");
+        assertThat(result.out()).doesNotContain("Applied");
+    }
+
     private Map<String, io.capmarket.sdk.Offer> live(Map<String, String> env, Topics topics) {
         try (CapmarketProducer client = CapmarketProducer.builder().bootstrapServers(env.get("CAPMARKET_BOOTSTRAP_SERVERS"))
                 .schemaRegistryUrl(registry.url()).topicPrefix(topics.prefix()).producerId("gitops-team").build()) {
