@@ -68,9 +68,11 @@ import org.apache.kafka.server.common.MetadataVersion;
  *       at authentication, so the port gives no one the super user's powers. SCRAM is not used
  *       there because a controller must authenticate before it has loaded the metadata that holds
  *       the SCRAM credentials.</li>
- *   <li>The admin's password must stay the same for the life of a data directory: it was written
- *       into the metadata at format time. A data directory formatted without security is refused
- *       in secure mode (wipe it or use another one).</li>
+ *   <li>The admin's password stays the same for the life of a data directory: it was written
+ *       into the metadata at format time, and beside the data in a file only its owner may read
+ *       ({@code capmarket-security.properties}), so {@link Builder#secure()} finds it again after a restart.
+ *       A data directory formatted without security is refused in secure mode (wipe it or use
+ *       another one).</li>
  * </ul>
  *
  * <pre>{@code
@@ -95,7 +97,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
 
     /** What a SCRAM user name or password may hold: safe inside JAAS quotes and the storage tool's {@code --add-scram}. */
     private static final Pattern CREDENTIAL = Pattern.compile("[A-Za-z0-9._~-]{1,200}");
-    private static final String SECURITY_MARKER = "capmarket-security.properties";
+    /** The file in a secure data directory that records its admin's credential. */
+    static final String SECURITY_MARKER = "capmarket-security.properties";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final int NODE_ID = 1;
@@ -107,7 +110,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     private final boolean ownsDataDirectory;
     private final Path dataDirectory;
     private final String adminUser;
-    private final String adminPassword;
+    private final boolean generatedPassword;
+    private String adminPassword;
     private int port;
     private int controllerPort;
     private KafkaRaftServer server;
@@ -119,6 +123,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         this.port = builder.port;
         this.adminUser = builder.adminUser;
         this.adminPassword = builder.adminPassword;
+        this.generatedPassword = builder.generatedPassword;
         this.ownsDataDirectory = builder.dataDirectory == null;
         this.dataDirectory = ownsDataDirectory ? createTempDirectory() : builder.dataDirectory.toAbsolutePath();
     }
@@ -151,6 +156,9 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         }
         if (controllerPort == 0) {
             controllerPort = freePort();
+        }
+        if (secure()) {
+            adoptStoredCredential();
         }
         Properties properties = serverProperties(secure() ? randomSecret() : null);
         formatIfNeeded(properties);
@@ -203,7 +211,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
      * @throws IllegalStateException before the first start when a free port was requested
      */
     @Override
-    public Map<String, Object> adminClientConfig() {
+    public synchronized Map<String, Object> adminClientConfig() {
         return secure() ? clientConfig(adminUser, adminPassword) : new LinkedHashMap<>(Map.of("bootstrap.servers", bootstrapServers()));
     }
 
@@ -255,7 +263,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
      * @return the admin's SCRAM password
      * @throws IllegalStateException if this broker is not secure
      */
-    public String adminPassword() {
+    public synchronized String adminPassword() {
         requireSecure();
         return adminPassword;
     }
@@ -357,10 +365,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
 
     private void formatIfNeeded(Properties properties) {
         Path marker = dataDirectory.resolve(SECURITY_MARKER);
-        if (Files.exists(dataDirectory.resolve(LOG_DIR_NAME).resolve("meta.properties"))) {
-            if (secure()) {
-                requireFormattedSecure(marker);
-            }
+        if (formatted()) {
             return;
         }
         Path configFile = dataDirectory.resolve("server.properties");
@@ -390,15 +395,33 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
             Properties security = new Properties();
             security.setProperty("sasl.mechanism", SCRAM_MECHANISM);
             security.setProperty("admin", adminUser);
-            try (OutputStream out = Files.newOutputStream(marker)) {
-                security.store(out, "This storage was formatted with SASL/SCRAM and ACLs; the admin's credential is in its metadata");
+            security.setProperty("admin.password", adminPassword);
+            try {
+                Files.deleteIfExists(marker);
+                createOwnerOnly(marker);
+                try (OutputStream out = Files.newOutputStream(marker)) {
+                    security.store(out, "This storage was formatted with SASL/SCRAM and ACLs; the admin's credential is in its metadata");
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("Cannot write " + marker, e);
             }
         }
     }
 
-    private void requireFormattedSecure(Path marker) {
+    private boolean formatted() {
+        return Files.exists(dataDirectory.resolve(LOG_DIR_NAME).resolve("meta.properties"));
+    }
+
+    /**
+     * A formatted secure data directory keeps its admin's credential beside the data (readable by
+     * its owner only): a broker built with a generated password takes the stored one, so a kept
+     * data directory restarts with the same admin; an explicit password must match it.
+     */
+    private void adoptStoredCredential() {
+        if (!formatted()) {
+            return;
+        }
+        Path marker = dataDirectory.resolve(SECURITY_MARKER);
         if (!Files.exists(marker)) {
             throw new IllegalStateException("The data directory " + dataDirectory + " was formatted without SASL/SCRAM, "
                     + "so it holds no admin credential and cannot be started secure; wipe it or use another data directory");
@@ -413,6 +436,23 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
             throw new IllegalStateException("The data directory " + dataDirectory + " was formatted with admin '"
                     + security.getProperty("admin") + "', but this broker's admin is '" + adminUser
                     + "'; use the same admin (and password) or another data directory");
+        }
+        String stored = security.getProperty("admin.password");
+        if (generatedPassword && stored != null) {
+            adminPassword = stored;
+        } else if (stored != null && !stored.equals(adminPassword)) {
+            throw new IllegalStateException("The data directory " + dataDirectory + " was formatted with another password for admin '"
+                    + adminUser + "' (its credential is in the cluster's metadata); use that one, or another data directory");
+        }
+    }
+
+    /** Creates an empty file only its owner may read, where the file system has POSIX permissions. */
+    private static void createOwnerOnly(Path file) throws IOException {
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
         }
     }
 
@@ -491,6 +531,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private String adminUser = DEFAULT_ADMIN_USER;
         private String adminPassword;
+        private boolean generatedPassword;
 
         private Builder() {
         }
@@ -498,13 +539,15 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         /**
          * Requires SASL/SCRAM-SHA-512 authentication and ACL authorization, with the super user
          * {@value EmbeddedKafkaBroker#DEFAULT_ADMIN_USER} and a random password (see
-         * {@link EmbeddedKafkaBroker#adminClientConfig()}). Suits a temporary data directory; a kept
-         * one needs the same password on every start: use {@link #secure(String, String)}.
+         * {@link EmbeddedKafkaBroker#adminClientConfig()}). A kept data directory remembers the
+         * password it was formatted with (in a file only its owner may read) and uses it again.
          *
          * @return this builder
          */
         public Builder secure() {
-            return secure(DEFAULT_ADMIN_USER, randomSecret());
+            secure(DEFAULT_ADMIN_USER, randomSecret());
+            this.generatedPassword = true;
+            return this;
         }
 
         /**
@@ -520,6 +563,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         public Builder secure(String adminUser, String adminPassword) {
             this.adminUser = requireCredential("adminUser", adminUser);
             this.adminPassword = requireCredential("adminPassword", adminPassword);
+            this.generatedPassword = false;
             return this;
         }
 

@@ -3,6 +3,9 @@ package io.capmarket.testkit.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -139,6 +142,30 @@ class SecureEmbeddedKafkaBrokerIT {
                 assertThat(admin.listTopics().names().get()).contains("kept");
             }
         }
+    }
+
+    @Test
+    void aKeptDataDirectoryRemembersItsGeneratedAdminPassword() throws Exception {
+        Path data = Files.createTempDirectory(Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"))), "secure-")
+                .resolve("kafka");
+        String password;
+        try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.builder().dataDirectory(data).secure().build().start();
+             Admin admin = Admin.create(first.adminClientConfig())) {
+            password = first.adminPassword();
+            admin.createTopics(List.of(new NewTopic("remembered", 1, (short) 1))).all().get();
+        }
+        if (data.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(EmbeddedKafkaBroker.SECURITY_MARKER))))
+                    .isEqualTo("rw-------");
+        }
+        try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.builder().dataDirectory(data).secure().build().start();
+             Admin admin = Admin.create(second.adminClientConfig())) {
+            assertThat(second.adminPassword()).isEqualTo(password);
+            assertThat(admin.listTopics().names().get()).contains("remembered");
+        }
+        EmbeddedKafkaBroker other = EmbeddedKafkaBroker.builder().dataDirectory(data).secure("admin", "another-password").build();
+        assertThatThrownBy(other::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("was formatted with another password for admin 'admin'");
     }
 
     @Test
