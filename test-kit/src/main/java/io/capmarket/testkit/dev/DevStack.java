@@ -114,7 +114,8 @@ public final class DevStack implements AutoCloseable {
     /**
      * Writes the admin's client settings (Kafka and registry) to {@code credentials/admin.properties}
      * under the data directory, readable by its owner only: the {@code --command-config} of
-     * {@code ./capmarket producer onboard} against this stack.
+     * {@code ./capmarket producer onboard} against this stack (with
+     * {@code capmarket.clients.basic.auth.user.info}, the read-only registry user it hands to producers).
      *
      * @return the file written
      */
@@ -125,11 +126,13 @@ public final class DevStack implements AutoCloseable {
             settings.put("basic.auth.credentials.source", "USER_INFO");
             settings.put("basic.auth.user.info", userInfo);
         });
+        // the registry user ./capmarket producer|team onboard writes into the principals' settings
+        registryReaderUserInfo().ifPresent(userInfo -> settings.put("capmarket.clients.basic.auth.user.info", userInfo));
         Path file = dataDirectory().resolve("credentials").resolve("admin.properties");
         StringBuilder text = new StringBuilder("# capmarket dev: the admin's (super user's) client settings; rewritten on every start\n");
         settings.forEach((key, value) -> text.append(key).append('=').append(value.toString().replace("\\", "\\\\")).append('\n'));
         try {
-            Files.createDirectories(file.getParent());
+            ownerOnlyDirectory(file.getParent());
             Files.deleteIfExists(file);
             try {
                 Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -141,6 +144,24 @@ public final class DevStack implements AutoCloseable {
             throw new UncheckedIOException("cannot write " + file, e);
         }
         return file;
+    }
+
+    /**
+     * Creates a directory (and its parents) that only its owner may enter, or narrows an existing
+     * one to that, where the file system has POSIX permissions: where credentials are kept.
+     *
+     * @return the directory
+     */
+    public static Path ownerOnlyDirectory(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            if (directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+            }
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + directory, e);
+        }
     }
 
     /** The schema registry's base URL. */
