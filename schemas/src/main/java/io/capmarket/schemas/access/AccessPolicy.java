@@ -34,9 +34,9 @@ import org.apache.kafka.common.resource.ResourceType;
  *   <li>a <b>team</b>'s bots ({@code User:team.<team>}) write only {@code team.<team>.requests},
  *       read {@code request-status} and use consumer groups under {@code team.<team>.};</li>
  *   <li>the <b>gateway</b> writes {@code requests} (for the team it authenticated over HTTP), reads
- *       {@code requests}, {@code request-status}, {@code catalog} and {@code scorecard}, may create and
- *       describe the shared topics (it provisions them when it starts first) and owns its Kafka
- *       Streams application's internal topics, group and transactional ids;</li>
+ *       {@code requests}, {@code request-status}, {@code catalog} and {@code scorecard} (and their
+ *       configs, to check them at start; it creates no topic: the topology or the admin does) and owns
+ *       its Kafka Streams application's internal topics, group and transactional ids;</li>
  *   <li>the <b>topology</b> reads every producer's and team's topics by prefix and the gateway's
  *       {@code requests}, writes the platform's facts and every producer's assignments, creates
  *       topics under the catalogue's prefix and owns its Streams application's internals;</li>
@@ -198,15 +198,11 @@ public final class AccessPolicy {
 
     private List<AclBinding> gatewayBindings(Principal p) {
         Acls acls = new Acls(p);
-        String requests = topics.requests().name();
-        acls.topic(requests, PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE);
-        acls.topic(topics.requestStatus().name(), PatternType.LITERAL, AclOperation.READ);
-        acls.topic(topics.catalog().name(), PatternType.LITERAL, AclOperation.READ);
-        acls.topic(topics.scorecard().name(), PatternType.LITERAL, AclOperation.READ);
-        // it provisions the shared topics when it starts before the topology
-        for (Topic<?, ?> topic : topics.shared()) {
-            acls.topic(topic.name(), PatternType.LITERAL, AclOperation.CREATE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
-        }
+        // it checks its topics' configs at start (DESCRIBE_CONFIGS); it creates none: the topology or the admin does
+        acls.topic(topics.requests().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS);
+        acls.topic(topics.requestStatus().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
+        acls.topic(topics.catalog().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
+        acls.topic(topics.scorecard().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
         streamsApplication(acls, gatewayApplicationId);
         return acls.list();
     }

@@ -38,13 +38,10 @@ class AccessPolicyTest {
                 | `User:capmarket-topology` | topic | prefixed | `capmarket-topology-` | ALL |
                 | `User:capmarket-topology` | group | literal | `capmarket-topology` | READ |
                 | `User:capmarket-topology` | transactional_id | prefixed | `capmarket-topology-` | WRITE, DESCRIBE |
-                | `User:capmarket-gateway` | topic | literal | `capmarket.requests` | READ, WRITE, CREATE, DESCRIBE, DESCRIBE_CONFIGS |
-                | `User:capmarket-gateway` | topic | literal | `capmarket.request-status` | READ, CREATE, DESCRIBE, DESCRIBE_CONFIGS |
-                | `User:capmarket-gateway` | topic | literal | `capmarket.catalog` | READ, CREATE, DESCRIBE, DESCRIBE_CONFIGS |
-                | `User:capmarket-gateway` | topic | literal | `capmarket.scorecard` | READ, CREATE, DESCRIBE, DESCRIBE_CONFIGS |
-                | `User:capmarket-gateway` | topic | literal | `capmarket.producers` | CREATE, DESCRIBE, DESCRIBE_CONFIGS |
-                | `User:capmarket-gateway` | topic | literal | `capmarket.producer-liveness` | CREATE, DESCRIBE, DESCRIBE_CONFIGS |
-                | `User:capmarket-gateway` | topic | literal | `capmarket.dead-letters` | CREATE, DESCRIBE, DESCRIBE_CONFIGS |
+                | `User:capmarket-gateway` | topic | literal | `capmarket.requests` | READ, WRITE, DESCRIBE_CONFIGS |
+                | `User:capmarket-gateway` | topic | literal | `capmarket.request-status` | READ, DESCRIBE_CONFIGS |
+                | `User:capmarket-gateway` | topic | literal | `capmarket.catalog` | READ, DESCRIBE_CONFIGS |
+                | `User:capmarket-gateway` | topic | literal | `capmarket.scorecard` | READ, DESCRIBE_CONFIGS |
                 | `User:capmarket-gateway` | topic | prefixed | `capmarket-gateway-` | ALL |
                 | `User:capmarket-gateway` | group | literal | `capmarket-gateway` | READ |
                 | `User:capmarket-gateway` | transactional_id | prefixed | `capmarket-gateway-` | WRITE, DESCRIBE |
@@ -132,6 +129,8 @@ class AccessPolicyTest {
         assertThat(allowed(gateway, topics.requests().name(), AclOperation.WRITE)).isTrue();
         assertThat(allowed(topology, topics.requests().name(), AclOperation.WRITE)).as("only the gateway writes requests").isFalse();
         assertThat(allowed(gateway, topics.offers("dba-eu").name(), AclOperation.READ)).isFalse();
+        assertThat(allowed(gateway, topics.producers().name(), AclOperation.READ)).as("approvals are not the gateway's").isFalse();
+        assertThat(allowed(gateway, topics.catalog().name(), AclOperation.CREATE)).as("the gateway creates no topic").isFalse();
     }
 
     @Test
