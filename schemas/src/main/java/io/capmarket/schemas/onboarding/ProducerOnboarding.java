@@ -3,10 +3,12 @@ package io.capmarket.schemas.onboarding;
 import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicProvisioner;
+import io.capmarket.schemas.topics.TopicSpec;
 import io.capmarket.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * start-up (its {@code producers.approved} setting).
  *
  * <p>{@link #approve} checks the names, creates the producer's own topics
- * ({@code producer.<producerId>.offers}, {@code .heartbeats}, {@code .fulfilment}, {@code .assignments};
- * an existing topic is checked, never altered), then publishes the
+ * ({@code producer.<producerId>.offers}, {@code .heartbeats}, {@code .fulfilment}, {@code .assignments})
+ * and the compacted {@code producers} topic when missing (an existing topic is checked, never
+ * altered), then publishes the
  * {@link ProducerApproval} to the compacted {@code producers} topic and waits for the broker's
  * acknowledgement. The topics come first so that the producer never holds an approval without
  * a place to publish and receive work. {@link #revoke} publishes a tombstone; the topics are kept,
@@ -138,7 +141,10 @@ public final class ProducerOnboarding implements AutoCloseable {
             LOG.warn("producerId '{}' is not kebab-case (like db-team); it works, but '_' and '-' in topic names can collide "
                     + "in Kafka's metric names", producerId);
         }
-        new TopicProvisioner(admin, timeout).ensure(topics.producerTopics(producerId).stream().map(Topic::spec).toList());
+        // the approvals topic too: written to before the topology has created it, it would be auto-created, not compacted
+        List<TopicSpec> specs = new ArrayList<>(topics.producerTopics(producerId).stream().<TopicSpec>map(Topic::spec).toList());
+        specs.add(topics.producers().spec());
+        new TopicProvisioner(admin, timeout).ensure(specs);
         ProducerApproval approval = ProducerApproval.newBuilder()
                 .setProducerId(producerId)
                 .setCapabilities(normalized)

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -51,6 +52,9 @@ class OnboardingIT {
             assertThat(onboarded.approval()).hasValueSatisfying(approval -> assertThat(approval.getApprovedBy()).isEqualTo("alice"));
             assertThat(onboarded.topics()).containsExactlyElementsOf(topics.producerTopics("db-team").stream().map(Topic::name).toList());
             assertThat(admin.listTopics().names().get()).containsAll(onboarded.topics());
+            ConfigResource approvals = new ConfigResource(ConfigResource.Type.TOPIC, topics.producers().name());
+            assertThat(admin.describeConfigs(List.of(approvals)).all().get().get(approvals).get("cleanup.policy").value())
+                    .as("the approvals topic is created compacted, not auto-created by the first approval").isEqualTo("compact");
             assertThat(onboarded.clientSettings().asMap()).containsOnlyKeys("bootstrap.servers", "schema.registry.url",
                     "auto.register.schemas");
             assertThat(onboarded.clientSettings().get("auto.register.schemas")).contains("false");
