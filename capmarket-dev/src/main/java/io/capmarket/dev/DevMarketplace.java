@@ -62,8 +62,8 @@ public final class DevMarketplace implements AutoCloseable {
                     ? Optional.of(DevCredentials.issue(infrastructure, PARTITIONS))
                     : Optional.empty();
 
-            Map<String, String> topologySettings = credentials.map(DevCredentials::topologySettings)
-                    .map(HashMap::new).orElseGet(() -> connection(infrastructure));
+            Map<String, String> topologySettings = new HashMap<>(credentials.map(DevCredentials::topologySettings)
+                    .orElseGet(() -> connection(infrastructure)));
             topologySettings.put("shutdown.timeout", "10s");
             topologySettings.put(TopologyConfig.STATE_DIR, data.resolve("topology").toString());
             topologySettings.put(TopologyConfig.HTTP_PORT, Integer.toString(options.topologyPort()));
@@ -75,8 +75,8 @@ public final class DevMarketplace implements AutoCloseable {
             TopologyApp topology = TopologyApp.start(TopologyConfig.of(topologySettings));
             started.add(topology);
 
-            Map<String, String> gatewaySettings = credentials.map(DevCredentials::gatewaySettings)
-                    .map(HashMap::new).orElseGet(() -> connection(infrastructure));
+            Map<String, String> gatewaySettings = new HashMap<>(credentials.map(DevCredentials::gatewaySettings)
+                    .orElseGet(() -> connection(infrastructure)));
             gatewaySettings.put("shutdown.timeout", "10s");
             gatewaySettings.put(GatewayConfig.STATE_DIR, data.resolve("gateway").toString());
             gatewaySettings.put(GatewayConfig.HTTP_PORT, Integer.toString(options.gatewayPort()));

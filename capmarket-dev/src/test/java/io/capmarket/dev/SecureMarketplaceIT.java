@@ -16,6 +16,7 @@ import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.access.ClientSettings;
+import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
 import java.io.IOException;
@@ -44,6 +45,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -237,6 +239,28 @@ class SecureMarketplaceIT {
         assertThat(done.path("state").asText()).isEqualTo("FULFILLED");
         assertThat(done.path("producerId").asText()).isEqualTo("dba-us");
         assertThat(done.path("outputs").path("host").asText()).doesNotContain("evil").contains("us-east");
+
+        Map<String, Object> config = new HashMap<>(settings("admin").kafkaClientConfig());
+        config.keySet().removeIf(key -> key.startsWith("capmarket."));
+        String[] reason = new String[1];
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topics.deadLetters().name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    Header source = record.headers().lastHeader(DeadLetterHeaders.SOURCE_TOPIC);
+                    if (record.key() != null && new String(record.key(), StandardCharsets.UTF_8).equals(requestId) && source != null
+                            && new String(source.value(), StandardCharsets.UTF_8).equals(topics.fulfilment("dba-eu").name())) {
+                        reason[0] = new String(record.headers().lastHeader(DeadLetterHeaders.REASON).value(), StandardCharsets.UTF_8);
+                    }
+                });
+                return reason[0] != null;
+            });
+        }
+        System.out.println("dead-lettered: the forged report on " + topics.fulfilment("dba-eu").name() + " -> " + reason[0]);
+        assertThat(reason[0]).as("the dead letter's reason names the producer the topic proves").contains("dba-eu");
     }
 
     // ---- helpers
