@@ -33,7 +33,7 @@ import org.apache.kafka.common.KafkaException;
  * capmarket team offboard     --team T [--delete-topics] [connection]
  *
  * connection: [--bootstrap-servers HOSTS] [--command-config FILE] [--schema-registry-url URL]
- *             [--topics-prefix PREFIX] [--client-bootstrap-servers HOSTS] [--by NAME]
+ *             [--topics-prefix PREFIX] [--partitions N] [--client-bootstrap-servers HOSTS] [--by NAME]
  * </pre>
  *
  * <p>{@code --command-config} is the admin's client settings file: Kafka's ({@code bootstrap.servers},
@@ -57,7 +57,7 @@ public final class OnboardingCommand {
     public static final String CLIENT_REGISTRY_USER_INFO = "capmarket.clients.basic.auth.user.info";
 
     private static final List<String> VALUE_OPTIONS = List.of("--producer-id", "--team", "--capabilities", "--bootstrap-servers",
-            "--command-config", "--schema-registry-url", "--topics-prefix", "--out", "--client-bootstrap-servers", "--by");
+            "--command-config", "--schema-registry-url", "--topics-prefix", "--partitions", "--out", "--client-bootstrap-servers", "--by");
 
     private OnboardingCommand() {
     }
@@ -225,6 +225,13 @@ public final class OnboardingCommand {
         refuse(!action.onboard() && options.containsKey("--out"), "--out applies only to onboard (it receives the client settings)");
         refuse(!action.onboard() && options.containsKey("--client-bootstrap-servers"), "--client-bootstrap-servers applies only to onboard");
         refuse(action.onboard() && deleteTopics, "--delete-topics applies only to offboard");
+        refuse(!action.onboard() && options.containsKey("--partitions"), "--partitions applies only to onboard (it creates topics)");
+        if (options.containsKey("--partitions")) {
+            String partitions = options.get("--partitions");
+            if (!partitions.matches("[1-9][0-9]{0,5}")) {
+                throw new UsageException("--partitions must be a whole number from 1, but was '" + partitions + "'");
+            }
+        }
         if (options.containsKey("--topics-prefix")) {
             try {
                 Topics.builder().prefix(options.get("--topics-prefix"));
@@ -242,7 +249,7 @@ public final class OnboardingCommand {
     }
 
     /** Where and as whom to connect, from the flags and {@code --command-config}. */
-    record Connection(Map<String, Object> adminClientConfig, Map<String, Object> serdeConfig, String topicsPrefix,
+    record Connection(Map<String, Object> adminClientConfig, Map<String, Object> serdeConfig, String topicsPrefix, int partitions,
             Optional<String> clientRegistryUserInfo, Optional<String> clientBootstrapServers) {
 
         static Connection resolve(Invocation invocation, Map<String, String> env) {
@@ -270,11 +277,12 @@ public final class OnboardingCommand {
                 throw new UsageException(CLIENT_REGISTRY_USER_INFO + " in --command-config must be user:password");
             }
             return new Connection(admin, serde, invocation.option("--topics-prefix").orElse(Topics.DEFAULT_PREFIX),
+                    invocation.option("--partitions").map(Integer::parseInt).orElse(Topics.DEFAULT_PARTITIONS),
                     Optional.ofNullable(clientUserInfo), invocation.option("--client-bootstrap-servers"));
         }
 
         Onboarding onboarding() {
-            Topics topics = Topics.builder().prefix(topicsPrefix).serdeConfig(serdeConfig).build();
+            Topics topics = Topics.builder().prefix(topicsPrefix).partitions(partitions).serdeConfig(serdeConfig).build();
             Onboarding.Builder builder = Onboarding.builder(topics, adminClientConfig);
             clientRegistryUserInfo.ifPresent(builder::clientRegistryUserInfo);
             clientBootstrapServers.ifPresent(builder::clientBootstrapServers);
@@ -349,6 +357,8 @@ public final class OnboardingCommand {
                                                     onboarded principals get; one that may only read)
                   --schema-registry-url URL         the registry (or schema.registry.url in --command-config)
                   --topics-prefix PREFIX            default capmarket.
+                  --partitions N                    partitions of the topics onboard creates (default 6; the
+                                                    topology's topics.partitions)
                   --client-bootstrap-servers HOSTS  what principals connect to, when not --bootstrap-servers
                   --by NAME                         who acts, for the audit trail (default cli:$USER)
                 exit codes: 0 done, 1 Kafka or registry failure (safe to run again), 2 invalid arguments (nothing changed)

@@ -8,7 +8,6 @@ import io.capmarket.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,10 +140,11 @@ public final class ProducerOnboarding implements AutoCloseable {
             LOG.warn("producerId '{}' is not kebab-case (like db-team); it works, but '_' and '-' in topic names can collide "
                     + "in Kafka's metric names", producerId);
         }
-        // the approvals topic too: written to before the topology has created it, it would be auto-created, not compacted
-        List<TopicSpec> specs = new ArrayList<>(topics.producerTopics(producerId).stream().<TopicSpec>map(Topic::spec).toList());
-        specs.add(topics.producers().spec());
-        new TopicProvisioner(admin, timeout).ensure(specs);
+        TopicProvisioner provisioner = new TopicProvisioner(admin, timeout);
+        provisioner.ensure(topics.producerTopics(producerId).stream().<TopicSpec>map(Topic::spec).toList());
+        // the approvals topic when missing: written to before the topology created it, it would be auto-created, not
+        // compacted. An existing one is the topology's to check (its partitions follow the topology's settings).
+        provisioner.provision(List.of(topics.producers().spec()));
         ProducerApproval approval = ProducerApproval.newBuilder()
                 .setProducerId(producerId)
                 .setCapabilities(normalized)

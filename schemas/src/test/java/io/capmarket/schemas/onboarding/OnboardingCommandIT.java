@@ -78,7 +78,7 @@ class OnboardingCommandIT {
         Path file = dir.resolve("credentials").resolve(producer + ".properties");
 
         int code = run("producer", "onboard", "--producer-id", producer, "--capabilities", "postgres-database",
-                "--command-config", adminProperties.toString(), "--topics-prefix", prefix, "--out", file.toString(), "--by", "alice");
+                "--command-config", adminProperties.toString(), "--topics-prefix", prefix, "--partitions", "1", "--out", file.toString(), "--by", "alice");
 
         assertThat(code).as(err()).isEqualTo(OnboardingCommand.OK);
         assertThat(out()).contains("# capmarket: producer " + producer + " onboarded for postgres-database as User:producer."

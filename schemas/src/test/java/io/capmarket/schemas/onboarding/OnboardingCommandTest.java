@@ -68,6 +68,9 @@ class OnboardingCommandTest {
         assertUsage(List.of("team", "onboard", "--producer-id", "a"), "--producer-id does not apply to teams; use --team");
         assertUsage(List.of("team", "onboard", "--team", "pay ments"), "--team: team must be 1 to 200 characters");
         assertUsage(List.of("team", "onboard", "--team", "payments", "--topics-prefix", "bad prefix"), "--topics-prefix:");
+        assertUsage(List.of("team", "onboard", "--team", "payments", "--partitions", "0"),
+                "--partitions must be a whole number from 1, but was '0'");
+        assertUsage(List.of("team", "offboard", "--team", "payments", "--partitions", "2"), "--partitions applies only to onboard");
     }
 
     @Test
@@ -92,6 +95,7 @@ class OnboardingCommandTest {
                 .containsEntry("basic.auth.user.info", "admin:secret");
         assertThat(connection.clientRegistryUserInfo()).contains("reader:r3ad");
         assertThat(connection.topicsPrefix()).isEqualTo("capmarket.");
+        assertThat(connection.partitions()).isEqualTo(6);
     }
 
     @Test
