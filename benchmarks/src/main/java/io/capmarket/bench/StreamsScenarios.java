@@ -3,7 +3,6 @@ package io.capmarket.bench;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.topics.CleanupPolicy;
 import io.capmarket.schemas.topics.TopicSpec;
-import io.capmarket.schemas.topics.Topics;
 import io.capmarket.topology.app.TopologyConfig;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,7 +116,7 @@ final class StreamsScenarios {
         workload.provision();
         workload.publishCatalog();
         workload.preProduce(requests);
-        Pattern assignments = Pattern.compile(Pattern.quote(workload.prefix() + Topics.ASSIGNMENTS_BASE) + ".*");
+        Pattern assignments = workload.topics().everyProducersAssignments().pattern();
         List<TopologyProcess> started = new ArrayList<>();
         try (OutputMeter meter = new OutputMeter(context.cluster(), workload.prefix() + "meter", assignments)) {
             for (int i = 0; i < instances; i++) {

@@ -8,6 +8,7 @@ import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicSpec;
 import io.capmarket.schemas.topics.Topics;
 import java.time.Duration;
@@ -100,28 +101,30 @@ final class Workload {
         return approvals.toString();
     }
 
-    /** Creates the shared topics and every producer's assignment topic. */
+    /** Creates the shared topics and every producer's own topics, as onboarding would. */
     void provision() {
         List<TopicSpec> specs = new ArrayList<>(topics.sharedSpecs());
         for (int p = 0; p < producers; p++) {
-            specs.add(topics.assignments(producer(p)).spec());
+            topics.producerTopics(producer(p)).forEach(topic -> specs.add(topic.spec()));
         }
         cluster.ensure(specs);
     }
 
-    /** Publishes one heartbeat per producer and every offer. */
+    /** Publishes one heartbeat per producer and every offer, each on its producer's own topics. */
     void publishCatalog() {
         Instant now = Instant.now();
-        try (KafkaProducer<String, ProducerHeartbeat> heartbeats = producer(topics.heartbeats().keySerde().serializer(),
-                topics.heartbeats().valueSerde().serializer(), false);
-                KafkaProducer<String, CapabilityOffer> offers = producer(topics.offers().keySerde().serializer(),
-                        topics.offers().valueSerde().serializer(), false)) {
+        Topic<String, ProducerHeartbeat> anyHeartbeats = topics.heartbeats(producer(0));
+        Topic<String, CapabilityOffer> anyOffers = topics.offers(producer(0));
+        try (KafkaProducer<String, ProducerHeartbeat> heartbeats = producer(anyHeartbeats.keySerde().serializer(),
+                anyHeartbeats.valueSerde().serializer(), false);
+                KafkaProducer<String, CapabilityOffer> offers = producer(anyOffers.keySerde().serializer(),
+                        anyOffers.valueSerde().serializer(), false)) {
             for (int p = 0; p < producers; p++) {
-                heartbeats.send(new ProducerRecord<>(topics.heartbeats().name(), producer(p),
+                heartbeats.send(new ProducerRecord<>(topics.heartbeats(producer(p)).name(), "bench",
                         new ProducerHeartbeat(producer(p), "bench", now, 0, true)));
             }
             for (Slot slot : slots()) {
-                offers.send(new ProducerRecord<>(topics.offers().name(), slot.offerId(), CapabilityOffer.newBuilder()
+                offers.send(new ProducerRecord<>(topics.offers(slot.producerId()).name(), slot.offerId(), CapabilityOffer.newBuilder()
                         .setOfferId(slot.offerId()).setProducerId(slot.producerId()).setCapability(slot.capability())
                         .setCapabilityVersion(1).setDescription("benchmark offer")
                         .setParameterSchema(PARAMETER_SCHEMA).setOutputSchema("{}")

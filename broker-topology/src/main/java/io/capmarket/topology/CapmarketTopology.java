@@ -12,13 +12,19 @@ import org.apache.kafka.streams.state.DslStoreSuppliers;
  * Builds capmarket's Kafka Streams topology: catalog, matching, request lifecycle and scorecard.
  * Kept apart from any {@code main} so tests drive the same topology with {@code TopologyTestDriver}.
  *
- * <p>Shape: offers (by offerId) and requests (by requestId) pass an intake step that validates
- * them and remembers what a later tombstone or cancellation lacks (the capability); fulfilment
- * reports carry their capability. All three are re-keyed by capability into one repartition topic
- * ({@code capability-events}) and handled by the single task that owns each capability, which
- * keeps offers, loads, requests, waitlists, deadlines and scorecards in named stores and writes
- * {@code request-status}, {@code assignments.<producerId>}, {@code catalog}, {@code scorecard}
- * and {@code dead-letters}. Producer heartbeats and approvals are global tables.
+ * <p>Shape: every input is read by pattern from the topics of its authors, and the author is the
+ * one the topic names, never a field: offers ({@code producer.<producerId>.offers}, by offerId),
+ * requests ({@code team.<team>.requests} and the gateway's {@code requests}, by requestId) and
+ * fulfilment reports ({@code producer.<producerId>.fulfilment}) pass an intake step that
+ * dead-letters a record claiming another producer or team, validates the rest, and remembers what
+ * a later tombstone or cancellation lacks (the capability, and who owns the offer or request).
+ * All three are re-keyed by capability into one repartition topic ({@code capability-events}) and
+ * handled by the single task that owns each capability, which keeps offers, capability contracts,
+ * loads, requests, waitlists, deadlines and scorecards in named stores and writes
+ * {@code request-status}, {@code producer.<producerId>.assignments}, {@code catalog},
+ * {@code scorecard} and {@code dead-letters}. Heartbeats ({@code producer.<producerId>.heartbeats})
+ * are relayed, attributed to their producer, to {@code producer-liveness}; liveness and approvals
+ * are global tables.
  */
 public final class CapmarketTopology {
 

@@ -7,6 +7,20 @@ package io.capmarket.topology;
  */
 public interface EngineEvents {
 
+    /** {@link #deadLettered} reason: a record whose fields claim another producer or team than the topic it came from. */
+    String IDENTITY = "identity";
+    /**
+     * {@link #deadLettered} reason: an input the rules refuse (an unapproved producer, an invalid
+     * offer or command, another producer's offerId, another team's request, an unknown request).
+     */
+    String REFUSED = "refused";
+    /** {@link #deadLettered} reason: an offer whose schemas conflict with its capability version's contract. */
+    String CONTRACT = "contract";
+    /** {@link #deadLettered} reason: a fulfilment report for work its producer does not hold (see {@link #misattributed}). */
+    String MISATTRIBUTED = "misattributed";
+    /** {@link #deadLettered} reason: a fulfilment report recorded but not applied (stale, finished, out of order, unknown request). */
+    String NOT_APPLIED = "not-applied";
+
     /** Ignores every event. */
     EngineEvents NONE = new EngineEvents() {
     };
@@ -43,8 +57,19 @@ public interface EngineEvents {
     default void ignored(String reason) {
     }
 
-    /** A record was sent to the dead-letter topic. */
+    /**
+     * A record was sent to the dead-letter topic; {@code reason} is one of a few fixed words (the
+     * constants above, or the dead-letter handlers' {@code deserialization}, {@code processing},
+     * {@code serialization}), the full reason is in the letter's headers.
+     */
     default void deadLettered(String reason) {
+    }
+
+    /**
+     * A fulfilment report claimed work its producer does not hold and was dead-lettered;
+     * {@code reason} says what differs: {@code producer} or {@code capability}.
+     */
+    default void misattributed(String reason) {
     }
 
     /** The catalog entry of a capability this instance owns, recomputed on the scorecard interval. */

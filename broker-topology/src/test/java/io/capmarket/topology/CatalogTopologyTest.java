@@ -46,7 +46,7 @@ class CatalogTopologyTest {
         assertThat(t.deadLetters).singleElement().satisfies(letter -> {
             assertThat(TopologyHarness.header(letter, DeadLetterHeaders.REASON))
                     .isEqualTo("producer rogue is not approved: an administrator must approve it first");
-            assertThat(TopologyHarness.header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("t.offers");
+            assertThat(TopologyHarness.header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("t.producer.rogue.offers");
             assertThat(TopologyHarness.header(letter, DeadLetterHeaders.SOURCE_OFFSET)).isEqualTo("0");
             assertThat(new String(letter.key())).isEqualTo("rogue-pg");
             assertThat(letter.value()).isNotEmpty();
@@ -78,7 +78,7 @@ class CatalogTopologyTest {
                 TopologyHarness.header(letter, DeadLetterHeaders.REASON)).isEqualTo("offer pg belongs to producer db-team: "
                         + "producer other-team cannot change it (an offerId is free again once its owner withdraws it)"));
 
-        t.withdraw("pg");
+        t.withdraw("db-team", "pg");
         t.publish(t.offer("pg", "other-team", PG, 50, Map.of()));
 
         assertThat(t.catalog.get(PG).getOffers()).singleElement().satisfies(o -> assertThat(o.getProducerId())
@@ -138,7 +138,7 @@ class CatalogTopologyTest {
         t.liveOffer("pg-eu", "db-team", PG, 5, Map.of());
         assertThat(t.catalog.get(PG)).isNotNull();
 
-        t.withdraw("pg-eu");
+        t.withdraw("db-team", "pg-eu");
 
         assertThat(t.catalog).containsEntry(PG, null);
     }

@@ -301,10 +301,11 @@ class LifecycleTopologyTest {
                         reason -> assertThat(reason).startsWith("stale fulfilment report ACCEPTED for attempt 1"),
                         reason -> assertThat(reason).isEqualTo("fulfilment report for unknown request ghost"),
                         reason -> assertThat(reason).startsWith("finished fulfilment report FAILED"));
-        assertThat(t.deadLetters).allSatisfy(r -> {
-            assertThat(TopologyHarness.header(r, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("t.fulfilment");
-            assertThat(TopologyHarness.header(r, DeadLetterHeaders.COMPONENT)).isEqualTo("topology");
-        });
+        assertThat(t.deadLetters).extracting(r -> TopologyHarness.header(r, DeadLetterHeaders.SOURCE_TOPIC))
+                .containsExactly("t.producer." + first.getProducerId() + ".fulfilment", "t.producer.team-a.fulfilment",
+                        "t.producer." + t.status("r1").getProducerId() + ".fulfilment");
+        assertThat(t.deadLetters).allSatisfy(r ->
+                assertThat(TopologyHarness.header(r, DeadLetterHeaders.COMPONENT)).isEqualTo("topology"));
     }
 
     @Test

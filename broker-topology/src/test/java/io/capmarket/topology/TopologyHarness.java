@@ -16,8 +16,10 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
+import io.capmarket.topology.internal.TopologyNames;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -35,12 +38,20 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * The real topology under {@code TopologyTestDriver}, with in-memory stores, a real (in-memory)
  * schema registry over HTTP, and a manual clock that moves the engine's clock and the driver's
  * wall-clock time together.
+ *
+ * <p>Inputs go where their authors write them: each producer's offers, heartbeats and fulfilment
+ * to its own topics, commands to the gateway's requests topic or a team's own. The driver routes a
+ * record piped to a topic by name to the source whose pattern matches it; the {@code ...On}
+ * methods write a record to another owner's topic than the one its fields name, as a client with
+ * that owner's credentials could.
  */
 final class TopologyHarness implements AutoCloseable {
 
@@ -54,10 +65,7 @@ final class TopologyHarness implements AutoCloseable {
     final TopologyTestDriver driver;
 
     private final TestInputTopic<String, ProducerApproval> approvals;
-    private final TestInputTopic<String, ProducerHeartbeat> heartbeats;
-    private final TestInputTopic<String, CapabilityOffer> offers;
-    private final TestInputTopic<String, RequestCommand> requests;
-    private final TestInputTopic<String, FulfilmentEvent> fulfilment;
+    private final Map<String, TestInputTopic<?, ?>> inputs = new HashMap<>();
     private final TestOutputTopic<String, RequestStatus> statusOut;
     private final TestOutputTopic<String, CapabilityView> catalogOut;
     private final TestOutputTopic<String, CapabilityScore> scorecardOut;
@@ -70,6 +78,8 @@ final class TopologyHarness implements AutoCloseable {
     final List<CapabilityScore> scorecards = new ArrayList<>();
     final List<TestRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
     final Map<String, List<Assignment>> assignments = new HashMap<>();
+    /** What the engine told its events listener, as "event:reason" in order (dead letters, misattributions). */
+    final List<String> events = new CopyOnWriteArrayList<>();
 
     TopologyHarness(Path stateDir) {
         this(stateDir, TopologySettings.ofDefaults());
@@ -77,8 +87,17 @@ final class TopologyHarness implements AutoCloseable {
 
     TopologyHarness(Path stateDir, TopologySettings settings) {
         this.settings = settings;
-        this.topology = CapmarketTopology.build(topics, settings, clock, EngineEvents.NONE,
-                new BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers());
+        this.topology = CapmarketTopology.build(topics, settings, clock, new EngineEvents() {
+            @Override
+            public void deadLettered(String reason) {
+                events.add("deadLettered:" + reason);
+            }
+
+            @Override
+            public void misattributed(String reason) {
+                events.add("misattributed:" + reason);
+            }
+        }, new BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers());
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -86,10 +105,6 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
         this.driver = new TopologyTestDriver(topology, props, START);
         this.approvals = input(topics.producers());
-        this.heartbeats = input(topics.heartbeats());
-        this.offers = input(topics.offers());
-        this.requests = input(topics.requests());
-        this.fulfilment = input(topics.fulfilment());
         this.statusOut = output(topics.requestStatus());
         this.catalogOut = output(topics.catalog());
         this.scorecardOut = output(topics.scorecard());
@@ -105,8 +120,12 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     void heartbeat(String producerId) {
-        heartbeats.pipeInput(producerId, new ProducerHeartbeat(producerId, producerId + "-1", clock.instant(), 0, true),
-                clock.instant());
+        heartbeatOn(producerId, new ProducerHeartbeat(producerId, producerId + "-1", clock.instant(), 0, true));
+    }
+
+    /** A heartbeat written to {@code topicOwner}'s heartbeats topic, keyed by its instanceId. */
+    void heartbeatOn(String topicOwner, ProducerHeartbeat heartbeat) {
+        input(topics.heartbeats(topicOwner)).pipeInput(heartbeat.getInstanceId(), heartbeat, clock.instant());
         drain();
     }
 
@@ -134,13 +153,20 @@ final class TopologyHarness implements AutoCloseable {
                 .build();
     }
 
+    /** The offer on its own producer's offers topic. */
     void publish(CapabilityOffer offer) {
-        offers.pipeInput(offer.getOfferId(), offer, clock.instant());
+        publishOn(offer.getProducerId(), offer);
+    }
+
+    /** The offer on {@code topicOwner}'s offers topic, whichever producer it names. */
+    void publishOn(String topicOwner, CapabilityOffer offer) {
+        input(topics.offers(topicOwner)).pipeInput(offer.getOfferId(), offer, clock.instant());
         drain();
     }
 
-    void withdraw(String offerId) {
-        offers.pipeInput(offerId, null, clock.instant());
+    /** A tombstone for the offer on {@code topicOwner}'s offers topic. */
+    void withdraw(String topicOwner, String offerId) {
+        input(topics.offers(topicOwner)).pipeInput(offerId, null, clock.instant());
         drain();
     }
 
@@ -149,9 +175,19 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     void submit(String requestId, String capability, Priority priority, Map<String, List<String>> constraints) {
-        SubmitRequest submit = SubmitRequest.newBuilder()
+        requests(topics.requests(), submitRequest(requestId, capability, priority, constraints, "app-team"));
+    }
+
+    /** A submit written by {@code topicTeam}'s bots to their own topic, for {@code consumerTeam}. */
+    void submitOn(String topicTeam, String requestId, String capability, String consumerTeam) {
+        requests(topics.teamRequests(topicTeam), submitRequest(requestId, capability, Priority.NORMAL, Map.of(), consumerTeam));
+    }
+
+    private SubmitRequest submitRequest(String requestId, String capability, Priority priority,
+            Map<String, List<String>> constraints, String consumerTeam) {
+        return SubmitRequest.newBuilder()
                 .setRequestId(requestId)
-                .setConsumerTeam("app-team")
+                .setConsumerTeam(consumerTeam)
                 .setRequestedBy(new Requester(RequesterKind.HUMAN, "alice"))
                 .setCapability(capability)
                 .setCapabilityVersion(1)
@@ -162,13 +198,25 @@ final class TopologyHarness implements AutoCloseable {
                 .setSubmittedAt(clock.instant())
                 .setIdempotencyKey(null)
                 .build();
-        requests.pipeInput(requestId, new RequestCommand(submit), clock.instant());
-        drain();
     }
 
+    /** A cancel through the gateway. */
     void cancel(String requestId) {
-        requests.pipeInput(requestId, new RequestCommand(new CancelRequest(requestId,
-                new Requester(RequesterKind.BOT, "cleanup-bot"), clock.instant(), "no longer needed")), clock.instant());
+        requests(topics.requests(), cancelRequest(requestId));
+    }
+
+    /** A cancel written by {@code topicTeam}'s bots to their own topic. */
+    void cancelOn(String topicTeam, String requestId) {
+        requests(topics.teamRequests(topicTeam), cancelRequest(requestId));
+    }
+
+    private CancelRequest cancelRequest(String requestId) {
+        return new CancelRequest(requestId, new Requester(RequesterKind.BOT, "cleanup-bot"), clock.instant(), "no longer needed");
+    }
+
+    private void requests(Topic<String, RequestCommand> topic, Object command) {
+        String requestId = command instanceof SubmitRequest submit ? submit.getRequestId() : ((CancelRequest) command).getRequestId();
+        input(topic).pipeInput(requestId, new RequestCommand(command), clock.instant());
         drain();
     }
 
@@ -183,7 +231,18 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     void report(String requestId, String offerId, String producerId, int attempt, FulfilmentKind kind, boolean retryable) {
-        FulfilmentEvent event = FulfilmentEvent.newBuilder()
+        reportOn(producerId, fulfilmentEvent(requestId, offerId, producerId, attempt, kind, retryable));
+    }
+
+    /** The report on {@code topicOwner}'s fulfilment topic, whichever producer it names. */
+    void reportOn(String topicOwner, FulfilmentEvent event) {
+        input(topics.fulfilment(topicOwner)).pipeInput(event.getRequestId(), event, clock.instant());
+        drain();
+    }
+
+    FulfilmentEvent fulfilmentEvent(String requestId, String offerId, String producerId, int attempt, FulfilmentKind kind,
+            boolean retryable) {
+        return FulfilmentEvent.newBuilder()
                 .setRequestId(requestId)
                 .setOfferId(offerId)
                 .setProducerId(producerId)
@@ -195,8 +254,6 @@ final class TopologyHarness implements AutoCloseable {
                 .setRetryable(retryable)
                 .setAt(clock.instant())
                 .build();
-        fulfilment.pipeInput(requestId, event, clock.instant());
-        drain();
     }
 
     /** Moves the clock and the driver's wall-clock time, firing due punctuations. */
@@ -216,6 +273,26 @@ final class TopologyHarness implements AutoCloseable {
         return all.get(all.size() - 1);
     }
 
+    /** The request's status as the engine stores it (not as last published). */
+    RequestStatus storedStatus(String requestId) {
+        KeyValueStore<String, RequestStatus> store = driver.getKeyValueStore(TopologyNames.REQUEST_STORE);
+        return store.get(requestId);
+    }
+
+    /** The producer's latest heartbeat in the liveness table the engine reads, or null. */
+    ProducerHeartbeat liveness(String producerId) {
+        KeyValueStore<String, ValueAndTimestamp<ProducerHeartbeat>> store =
+                driver.getTimestampedKeyValueStore(TopologyNames.HEARTBEAT_STORE);
+        ValueAndTimestamp<ProducerHeartbeat> latest = store.get(producerId);
+        return latest == null ? null : latest.value();
+    }
+
+    /** The reasons of the dead letters so far, oldest first. */
+    List<String> deadLetterReasons() {
+        drain();
+        return deadLetters.stream().map(r -> header(r, DeadLetterHeaders.REASON)).toList();
+    }
+
     List<Assignment> assignments(String producerId) {
         drain();
         return assignments.getOrDefault(producerId, List.of());
@@ -232,17 +309,18 @@ final class TopologyHarness implements AutoCloseable {
         scorecards.addAll(scorecardOut.readValuesToList());
         deadLetters.addAll(deadLetterOut.readRecordsToList());
         for (String topic : driver.producedTopicNames()) {
-            if (topic.startsWith(topics.prefix() + "assignments.")) {
-                String producerId = topic.substring((topics.prefix() + "assignments.").length());
+            topics.everyProducersAssignments().ownerOf(topic).ifPresent(producerId -> {
                 TestOutputTopic<String, Assignment> out = assignmentOut.computeIfAbsent(producerId,
                         p -> output(topics.assignments(p)));
                 assignments.computeIfAbsent(producerId, p -> new ArrayList<>()).addAll(out.readValuesToList());
-            }
+            });
         }
     }
 
+    @SuppressWarnings("unchecked")
     private <K, V> TestInputTopic<K, V> input(Topic<K, V> topic) {
-        return driver.createInputTopic(topic.name(), topic.keySerde().serializer(), topic.valueSerde().serializer());
+        return (TestInputTopic<K, V>) inputs.computeIfAbsent(topic.name(), name -> driver.createInputTopic(name,
+                topic.keySerde().serializer(), topic.valueSerde().serializer()));
     }
 
     private <K, V> TestOutputTopic<K, V> output(Topic<K, V> topic) {

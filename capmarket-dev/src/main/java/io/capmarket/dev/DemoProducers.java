@@ -1,17 +1,23 @@
 package io.capmarket.dev;
 
+import io.capmarket.schemas.registry.SchemaRegistryConfig;
 import io.capmarket.sdk.AsyncAssignmentHandler;
 import io.capmarket.sdk.CapmarketProducer;
 import io.capmarket.sdk.HealthCheck;
 import io.capmarket.sdk.Offer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.CommonClientConfigs;
 
 /**
  * Three demo producer teams built on the producer SDK, so that a request submitted to the dev run
@@ -19,11 +25,19 @@ import java.util.concurrent.TimeUnit;
  * database teams competing for {@code postgres-database} in different regions with different
  * lead times, and a streaming team offering {@code kafka-topic}. Their work is simulated: they
  * report progress, then fulfil with outputs that reference secrets, as real producers must.
+ *
+ * <p>Each uses only its own topics ({@code capmarket.producer.<producerId>.}), so each must be
+ * onboarded ({@link #PRODUCERS}) before it starts; each may connect with its own client settings,
+ * as onboarding writes them for its principal.
  */
 final class DemoProducers implements AutoCloseable {
 
-    /** The producers the dev run approves, with the capabilities each may offer. */
-    static final String APPROVALS = "dba-eu=postgres-database;dba-us=postgres-database;streaming-team=kafka-topic";
+    /** The producers the dev run onboards, with the capabilities each may offer, in start order. */
+    static final Map<String, List<String>> PRODUCERS = producers();
+
+    /** {@link #PRODUCERS} as the topology's {@code producers.approved} setting. */
+    static final String APPROVALS = PRODUCERS.entrySet().stream()
+            .map(e -> e.getKey() + "=" + String.join(",", e.getValue())).collect(Collectors.joining(";"));
 
     private static final String POSTGRES_PARAMETERS = """
             {"type":"object","properties":{
@@ -45,19 +59,31 @@ final class DemoProducers implements AutoCloseable {
     });
     private final List<CapmarketProducer> producers = new ArrayList<>();
 
+    /** The demo producers on a cluster without authentication. */
     DemoProducers(String bootstrapServers, String registryUrl) {
+        this(producerId -> Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                SchemaRegistryConfig.SCHEMA_REGISTRY_URL, registryUrl));
+    }
+
+    /**
+     * The demo producers, each connecting with its own client settings, by producerId: what a
+     * properties file of onboarding holds ({@code bootstrap.servers}, {@code security.protocol},
+     * {@code sasl.*} of that producer's principal, {@code schema.registry.url}, {@code basic.auth.*},
+     * {@code auto.register.schemas}).
+     */
+    DemoProducers(Function<String, Map<String, ?>> clientSettings) {
         try {
-            start(bootstrapServers, registryUrl, "dba-eu", Offer.builder().offerId("pg16-eu-west").capability("postgres-database")
+            start(clientSettings, "dba-eu", Offer.builder().offerId("pg16-eu-west").capability("postgres-database")
                     .capabilityVersion(1).description("PostgreSQL 16 with daily backups")
                     .parameterSchema(POSTGRES_PARAMETERS).outputSchema(POSTGRES_OUTPUTS)
                     .attributes(Map.of("region", "eu-west", "tier", "gold")).capacity(10)
                     .leadTime(Duration.ofSeconds(10)).build(), Duration.ofMillis(1_500));
-            start(bootstrapServers, registryUrl, "dba-us", Offer.builder().offerId("pg16-us-east").capability("postgres-database")
+            start(clientSettings, "dba-us", Offer.builder().offerId("pg16-us-east").capability("postgres-database")
                     .capabilityVersion(1).description("PostgreSQL 16, single zone")
                     .parameterSchema(POSTGRES_PARAMETERS).outputSchema(POSTGRES_OUTPUTS)
                     .attributes(Map.of("region", "us-east", "tier", "silver")).capacity(5)
                     .leadTime(Duration.ofSeconds(20)).build(), Duration.ofSeconds(3));
-            start(bootstrapServers, registryUrl, "streaming-team", Offer.builder().offerId("kafka-topic-standard")
+            start(clientSettings, "streaming-team", Offer.builder().offerId("kafka-topic-standard")
                     .capability("kafka-topic").capabilityVersion(1).description("A Kafka topic with ACLs for your team")
                     .parameterSchema(TOPIC_PARAMETERS).attributes(Map.of("region", "eu-west")).capacity(20)
                     .leadTime(Duration.ofSeconds(5)).build(), Duration.ofSeconds(1));
@@ -67,10 +93,17 @@ final class DemoProducers implements AutoCloseable {
         }
     }
 
-    private void start(String bootstrapServers, String registryUrl, String producerId, Offer offer, Duration workTime) {
+    private static Map<String, List<String>> producers() {
+        Map<String, List<String>> producers = new LinkedHashMap<>();
+        producers.put("dba-eu", List.of("postgres-database"));
+        producers.put("dba-us", List.of("postgres-database"));
+        producers.put("streaming-team", List.of("kafka-topic"));
+        return Collections.unmodifiableMap(producers);
+    }
+
+    private void start(Function<String, Map<String, ?>> clientSettings, String producerId, Offer offer, Duration workTime) {
         CapmarketProducer producer = CapmarketProducer.builder()
-                .bootstrapServers(bootstrapServers)
-                .schemaRegistryUrl(registryUrl)
+                .properties(clientSettings.apply(producerId))
                 .producerId(producerId)
                 .offers(List.of(offer))
                 .healthCheck(HealthCheck.ALWAYS_HEALTHY)

@@ -5,6 +5,7 @@ import io.capmarket.gateway.internal.CatalogHandlers;
 import io.capmarket.gateway.internal.EventStreams;
 import io.capmarket.gateway.internal.Forwarder;
 import io.capmarket.gateway.internal.GatewayMetrics;
+import io.capmarket.gateway.internal.GatewayTopics;
 import io.capmarket.gateway.internal.GatewayTopology;
 import io.capmarket.gateway.internal.Health;
 import io.capmarket.gateway.internal.HttpServer;
@@ -18,7 +19,6 @@ import io.capmarket.gateway.internal.RequestWatchers;
 import io.capmarket.gateway.internal.Route;
 import io.capmarket.gateway.internal.Routes;
 import io.capmarket.schemas.topics.ProvisioningReport;
-import io.capmarket.schemas.topics.TopicProvisioner;
 import io.capmarket.schemas.topics.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -152,9 +152,10 @@ public final class GatewayApp implements AutoCloseable {
         }
     }
 
+    /** The gateway's own topics only; where they all exist it only describes them (see {@link GatewayTopics}). */
     private static void provision(GatewayConfig config, Topics topics) {
         try (Admin admin = Admin.create(config.clientConfig())) {
-            ProvisioningReport report = new TopicProvisioner(admin, config.adminTimeout()).ensure(topics.sharedSpecs());
+            ProvisioningReport report = GatewayTopics.provision(admin, topics, config.adminTimeout());
             if (!report.created().isEmpty()) {
                 LOG.info("created topics {}", report.created());
             }

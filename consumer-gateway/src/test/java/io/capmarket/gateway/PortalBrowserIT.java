@@ -72,8 +72,8 @@ class PortalBrowserIT {
              GatewayApp gateway = GatewayApp.start(GatewayConfig.of(settings));
              SimulatedProducer producer = new SimulatedProducer(broker.bootstrapServers(), topics, "db-team")) {
             Instant now = Instant.now();
-            Fixtures.send(broker, topics.heartbeats(), "db-team", new ProducerHeartbeat("db-team", "sim-1", now, 0, true));
-            Fixtures.send(broker, topics.offers(), "pg-eu", CapabilityOffer.newBuilder().setOfferId("pg-eu").setProducerId("db-team")
+            Fixtures.send(broker, topics.heartbeats("db-team"), "sim-1", new ProducerHeartbeat("db-team", "sim-1", now, 0, true));
+            Fixtures.send(broker, topics.offers("db-team"), "pg-eu", CapabilityOffer.newBuilder().setOfferId("pg-eu").setProducerId("db-team")
                     .setCapability("postgres-database").setCapabilityVersion(1).setDescription("Managed PostgreSQL")
                     .setParameterSchema(PARAMETER_SCHEMA).setOutputSchema("{\"type\":\"object\"}")
                     .setAttributes(Map.of("region", "eu-west")).setLeadTimeSloMs(60_000).setCapacity(3)

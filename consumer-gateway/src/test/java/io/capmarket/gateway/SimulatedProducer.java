@@ -19,7 +19,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** A producer team for tests: fulfils every assignment it gets (accepted, progress, fulfilled with a host output). */
+/**
+ * A producer team for tests, on its own topics as the SDK uses them (it must be onboarded): fulfils
+ * every assignment it gets (accepted, progress, fulfilled with a host output).
+ */
 final class SimulatedProducer implements AutoCloseable {
 
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -27,11 +30,12 @@ final class SimulatedProducer implements AutoCloseable {
 
     SimulatedProducer(String bootstrapServers, Topics topics, String producerId) {
         Topic<String, Assignment> assignments = topics.assignments(producerId);
-        Topic<String, FulfilmentEvent> fulfilment = topics.fulfilment();
+        Topic<String, FulfilmentEvent> fulfilment = topics.fulfilment(producerId);
         thread = new Thread(() -> {
             try (KafkaConsumer<String, Assignment> consumer = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                    ConsumerConfig.GROUP_ID_CONFIG, producerId + "-" + UUID.randomUUID(),
+                    ConsumerConfig.GROUP_ID_CONFIG, topics.producerPrefix(producerId) + "sim-" + UUID.randomUUID(),
+                    ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                     assignments.keySerde().deserializer(), assignments.valueSerde().deserializer());

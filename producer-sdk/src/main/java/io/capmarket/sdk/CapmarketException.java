@@ -9,6 +9,8 @@ package io.capmarket.sdk;
  *   <li>{@link InvalidOfferException}: fix the offer (or the offer files); retrying is pointless.</li>
  *   <li>{@link UnknownOfferException}: publish the offer (or declare it to the builder) first.</li>
  *   <li>{@link PublishFailedException}: Kafka did not acknowledge in time; retry later.</li>
+ *   <li>{@link ProducerNotOnboardedException}: the producer's own topics do not exist, or the client's
+ *       credentials may not use them; an administrator onboards the producer first.</li>
  *   <li>{@link ClientClosedException}: the client was closed; build a new one.</li>
  * </ul>
  */

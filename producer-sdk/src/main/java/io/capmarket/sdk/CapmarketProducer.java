@@ -1,10 +1,14 @@
 package io.capmarket.sdk;
 
+import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.FulfilmentKind;
 import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
+import io.capmarket.schemas.serde.AvroSerdeConfig;
+import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.sdk.internal.AssignmentLoop;
 import io.capmarket.sdk.internal.HandlerRun;
@@ -12,6 +16,7 @@ import io.capmarket.sdk.internal.Heartbeats;
 import io.capmarket.sdk.internal.Listeners;
 import io.capmarket.sdk.internal.LiveOffers;
 import io.capmarket.sdk.internal.OfferCodec;
+import io.capmarket.sdk.internal.OwnTopics;
 import io.capmarket.sdk.internal.Publisher;
 import io.capmarket.sdk.internal.RefReporter;
 import io.capmarket.sdk.internal.ReportingContext;
@@ -44,6 +49,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -69,11 +75,24 @@ import org.slf4j.LoggerFactory;
  * } // drains running work (up to the shutdown timeout), then stops heartbeats and consuming
  * }</pre>
  *
+ * <h2>Topics and rights</h2>
+ * The client uses only the producer's own topics, under {@code <prefix>producer.<producerId>.}:
+ * it writes {@code offers} (keyed by offerId), {@code heartbeats} (keyed by instanceId) and
+ * {@code fulfilment} (keyed by requestId), and reads {@code assignments} in the consumer group
+ * {@code <prefix>producer.<producerId>.sdk}. So a principal with ACLs on that prefix alone (topics
+ * and groups) runs it: it never creates a topic, lists topics or reads another producer's. The
+ * topics come from onboarding ({@code ./capmarket producer onboard --producer-id ID --capabilities a,b});
+ * before the first use of each, the client checks that it exists and otherwise fails with a
+ * {@link ProducerNotOnboardedException} that says so. Where the platform registers the schemas and
+ * producers may not, set {@code serdeProperty("auto.register.schemas", false)}: the serializers
+ * then look the schemas up instead.
+ *
  * <h2>Lifecycle</h2>
  * {@link Builder#build()} validates every setting and connects lazily (Kafka clients never block
  * the build). With a handler, the client at once starts heartbeating and consuming
- * {@code assignments.<producerId>} — its only input topic; without a handler it only publishes
- * (offers, sync, reports). {@link #close()} stops heartbeats first: the marketplace stops matching
+ * {@code <prefix>producer.<producerId>.assignments} — its only input topic (until onboarding has
+ * created it, the consumer waits and logs why); without a handler it only publishes (offers, sync,
+ * reports). {@link #close()} stops heartbeats first: the marketplace stops matching
  * new work to the producer once its last heartbeat is older than the topology's liveness bound
  * ({@code matching.liveness-bound}, 30 s by default), unless another process of the same producer
  * keeps heartbeating. It then drains: running handlers get up to the shutdown timeout to settle;
@@ -108,10 +127,19 @@ public final class CapmarketProducer implements AutoCloseable {
     public static final int DEFAULT_CAPACITY = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(CapmarketProducer.class);
-    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final List<String> SERDE_PROPERTIES = List.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS,
+            AvroSerdeConfig.USE_LATEST_VERSION, AvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY, AvroSerdeConfig.KEY_SUBJECT_NAME_STRATEGY,
+            SchemaRegistryConfig.REQUEST_TIMEOUT_MS, SchemaRegistryConfig.LATEST_CACHE_TTL_SEC,
+            SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE, SchemaRegistryConfig.BASIC_AUTH_USER_INFO);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Builder settings;
     private final Topics topics;
+    private final Topic<String, CapabilityOffer> offersTopic;
+    private final Topic<String, ProducerHeartbeat> heartbeatsTopic;
+    private final Topic<String, FulfilmentEvent> fulfilmentTopic;
+    private final Topic<String, io.capmarket.schemas.Assignment> assignmentsTopic;
+    private final OwnTopics ownTopics;
     private final Listeners listener;
     private final Publisher publisher;
     private final Slots slots;
@@ -126,31 +154,35 @@ public final class CapmarketProducer implements AutoCloseable {
     private CapmarketProducer(Builder b) {
         this.settings = new Builder(b);
         this.listener = new Listeners(b.listeners);
-        Map<String, Object> serde = new HashMap<>();
-        serde.put(SchemaRegistryConfig.SCHEMA_REGISTRY_URL, b.schemaRegistryUrl);
-        if (b.registryUserInfo != null) {
-            serde.put(SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO");
-            serde.put(SchemaRegistryConfig.BASIC_AUTH_USER_INFO, b.registryUserInfo);
-        }
-        this.topics = Topics.builder().prefix(b.topicPrefix).serdeConfig(serde).build();
+        this.topics = Topics.builder().prefix(b.topicPrefix).serdeConfig(b.serdeConfig()).build();
+        this.offersTopic = topics.offers(b.producerId);
+        this.heartbeatsTopic = topics.heartbeats(b.producerId);
+        this.fulfilmentTopic = topics.fulfilment(b.producerId);
+        this.assignmentsTopic = topics.assignments(b.producerId);
         this.slots = new Slots(b.defaultCapacity);
         for (Offer offer : b.offers.values()) {
             known.put(offer.offerId(), offer);
             slots.capacity(offer.offerId(), offer.capacity());
         }
+        int instance = INSTANCES.incrementAndGet();
         Map<String, Object> common = b.commonKafkaConfig();
+        Map<String, Object> adminConfig = new HashMap<>(common);
+        adminConfig.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "capmarket-sdk-" + b.producerId + "-topics-" + instance);
+        this.ownTopics = OwnTopics.overAdmin(b.producerId, topics.producerTopics(b.producerId).stream().map(Topic::name).toList(),
+                adminConfig, b.publishTimeout);
         Map<String, Object> producerConfig = new HashMap<>(common);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         producerConfig.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
         producerConfig.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(b.publishTimeout.toMillis(), 15_001));
-        producerConfig.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "capmarket-sdk-" + b.producerId + "-" + THREADS.incrementAndGet());
+        producerConfig.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "capmarket-sdk-" + b.producerId + "-" + instance);
         this.publisher = new Publisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer()),
-                b.publishTimeout, listener);
+                ownTopics, b.publishTimeout, listener);
         this.consumerConfig = new HashMap<>(common);
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerConfig.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         consumerConfig.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerConfig.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
         if (b.asyncHandler == null) {
@@ -162,21 +194,21 @@ public final class CapmarketProducer implements AutoCloseable {
         }
         Map<String, Object> groupConfig = new HashMap<>(consumerConfig);
         groupConfig.put(ConsumerConfig.GROUP_ID_CONFIG, b.consumerGroupId != null ? b.consumerGroupId
-                : b.topicPrefix + "sdk." + b.producerId);
-        groupConfig.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "capmarket-sdk-" + b.producerId + "-assignments-" + THREADS.get());
+                : topics.producerGroup(b.producerId));
+        groupConfig.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "capmarket-sdk-" + b.producerId + "-assignments-" + instance);
         this.workers = Executors.newCachedThreadPool(threads("capmarket-worker-" + b.producerId));
         this.cancels = Executors.newSingleThreadExecutor(threads("capmarket-cancel-" + b.producerId));
         this.loop = new AssignmentLoop(new KafkaConsumer<>(groupConfig, new StringDeserializer(), new ByteArrayDeserializer()),
-                topics.assignments(b.producerId).name(), topics.assignments(b.producerId).valueSerde().deserializer(),
+                assignmentsTopic.name(), assignmentsTopic.valueSerde().deserializer(), ownTopics,
                 b.producerId, slots, workers, cancels, b.asyncHandler,
                 assignment -> new ReportingContext(assignment, this::report), b.autoAccept, b.clock, listener);
         Thread consumerThread = threads("capmarket-assignments-" + b.producerId).newThread(loop);
-        this.heartbeats = new Heartbeats(publisher, topics.heartbeats(), b.producerId, b.instanceId, b.healthCheck, slots::inFlight,
+        this.heartbeats = new Heartbeats(publisher, heartbeatsTopic, b.producerId, b.instanceId, b.healthCheck, slots::inFlight,
                 b.clock, listener);
         consumerThread.start();
         heartbeats.start(b.heartbeatInterval);
         LOG.info("capmarket producer {} ({}) consuming {} and heartbeating every {}", b.producerId, b.instanceId,
-                topics.assignments(b.producerId).name(), b.heartbeatInterval);
+                assignmentsTopic.name(), b.heartbeatInterval);
     }
 
     /** Starts a configuration. */
@@ -200,17 +232,18 @@ public final class CapmarketProducer implements AutoCloseable {
     }
 
     /**
-     * Publishes an offer (creates or replaces it) on the compacted offers topic, keyed by offerId,
-     * with this client's producerId, and waits for the acknowledgement. The offer's capacity bounds
-     * this process's concurrent work for it from now on.
+     * Publishes an offer (creates or replaces it) on the producer's compacted offers topic, keyed by
+     * offerId, with this client's producerId, and waits for the acknowledgement. The offer's
+     * capacity bounds this process's concurrent work for it from now on.
      *
      * @return the offer as published
      * @throws PublishFailedException when Kafka did not acknowledge in time; repeat the call
+     * @throws ProducerNotOnboardedException when the producer's topics do not exist or the client may not write them
      */
     public Offer publish(Offer offer) {
         Objects.requireNonNull(offer, "offer");
         requireOpen("publishing offer " + offer.offerId());
-        publisher.publish(topics.offers(), offer.offerId(), OfferCodec.toAvro(offer, settings.producerId, settings.clock.instant()),
+        publisher.publish(offersTopic, offer.offerId(), OfferCodec.toAvro(offer, settings.producerId, settings.clock.instant()),
                 "offer " + offer.offerId());
         known.put(offer.offerId(), offer);
         slots.capacity(offer.offerId(), offer.capacity());
@@ -260,7 +293,7 @@ public final class CapmarketProducer implements AutoCloseable {
      */
     public void withdraw(String offerId) {
         requireOpen("withdrawing offer " + offerId);
-        publisher.publish(topics.offers(), offerId, null, "withdrawal of offer " + offerId);
+        publisher.publish(offersTopic, offerId, null, "withdrawal of offer " + offerId);
         known.remove(offerId);
         listener.offerWithdrawn(offerId);
     }
@@ -271,23 +304,25 @@ public final class CapmarketProducer implements AutoCloseable {
     }
 
     /**
-     * This producer's offers as they are live on the offers topic now: the topic is read to its end
-     * offsets. Offers that break the SDK's rules are left out (see {@link #planSync}).
+     * This producer's offers as they are live on its offers topic now: the topic is read to its end
+     * offsets. Records that are not valid offers of this producer are left out (see {@link #planSync}).
      */
     public Map<String, Offer> liveOffers() {
         return readLive().mine();
     }
 
     /**
-     * The plan that makes this producer's live offers exactly {@code desired}: reads the offers topic
-     * to its end, then computes creations, updates and withdrawals. Publishes nothing.
+     * The plan that makes this producer's live offers exactly {@code desired}: reads its offers topic
+     * to its end, then computes creations, updates and withdrawals. A record there that is not a
+     * valid offer of this producer (it breaks the SDK's rules, or names another producer, which the
+     * marketplace refuses) is replaced when desired and withdrawn otherwise. Publishes nothing.
      *
-     * @throws InvalidOfferException when desired offerIds repeat or belong to another producer
+     * @throws InvalidOfferException when desired offerIds repeat
      */
     public SyncPlan planSync(Collection<Offer> desired) {
         requireOpen("planning a sync");
         LiveOffers live = readLive();
-        return SyncPlan.compute(desired, live.mine(), live.unreadable(), live.foreignOwners());
+        return SyncPlan.compute(desired, live.mine(), live.unreadable());
     }
 
     /**
@@ -378,22 +413,25 @@ public final class CapmarketProducer implements AutoCloseable {
                 .build();
         String what = kind + " for request " + ref.requestId() + " (attempt " + ref.attempt() + ")";
         if (mustNotLose) {
-            publisher.publishUntilClosed(topics.fulfilment(), ref.requestId(), event, what);
+            publisher.publishUntilClosed(fulfilmentTopic, ref.requestId(), event, what);
         } else {
-            publisher.publish(topics.fulfilment(), ref.requestId(), event, what);
+            publisher.publish(fulfilmentTopic, ref.requestId(), event, what);
         }
         listener.reported(ref, kind);
     }
 
     private LiveOffers readLive() {
+        ownTopics.require(offersTopic.name());
         Map<String, Object> config = new HashMap<>(consumerConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "capmarket-sdk-" + settings.producerId + "-offers-reader");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            return LiveOffers.read(consumer, topics.offers(), settings.producerId, settings.publishTimeout);
+            return LiveOffers.read(consumer, offersTopic, settings.producerId, settings.publishTimeout);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new PublishFailedException("reading " + topics.offers().name() + " timed out after " + settings.publishTimeout, e);
+            throw new PublishFailedException("reading " + offersTopic.name() + " timed out after " + settings.publishTimeout, e);
+        } catch (AuthorizationException e) {
+            throw ownTopics.refused(offersTopic.name(), e);
         }
     }
 
@@ -435,6 +473,7 @@ public final class CapmarketProducer implements AutoCloseable {
         private String saslUsername;
         private String saslPassword;
         private String registryUserInfo;
+        private final Map<String, Object> serde = new LinkedHashMap<>();
         private final Map<String, Object> kafka = new LinkedHashMap<>();
         private AsyncAssignmentHandler asyncHandler;
         private final Map<String, Offer> offers = new LinkedHashMap<>();
@@ -461,6 +500,7 @@ public final class CapmarketProducer implements AutoCloseable {
             saslUsername = other.saslUsername;
             saslPassword = other.saslPassword;
             registryUserInfo = other.registryUserInfo;
+            serde.putAll(other.serde);
             kafka.putAll(other.kafka);
             asyncHandler = other.asyncHandler;
             offers.putAll(other.offers);
@@ -494,7 +534,7 @@ public final class CapmarketProducer implements AutoCloseable {
             return this;
         }
 
-        /** The approved producer this client acts for; names its assignments topic. Required. */
+        /** The onboarded producer this client acts for; names its own topics ({@code <prefix>producer.<producerId>.}). Required. */
         public Builder producerId(String producerId) {
             try {
                 this.producerId = ProducerNames.requireProducerId(producerId);
@@ -569,10 +609,21 @@ public final class CapmarketProducer implements AutoCloseable {
                                 + "committed after outcomes are published), but was " + text);
                     }
                 }
+                case ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG -> {
+                    if (!text.equals("false")) {
+                        throw new InvalidConfigurationException("kafka property allow.auto.create.topics must be false (the SDK "
+                                + "never creates topics: onboarding does), but was " + text);
+                    }
+                }
                 case ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
                         ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG ->
                         throw new InvalidConfigurationException("kafka property " + key + " is set by the SDK and cannot be overridden");
-                default -> { }
+                default -> {
+                    if (isSerdeProperty(key) || key.equals(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)) {
+                        throw new InvalidConfigurationException("kafka property " + key + " is a schema registry or serde setting, "
+                                + "which Kafka's clients ignore: set it with serdeProperty(\"" + key + "\", ...)");
+                    }
+                }
             }
             kafka.put(key, value);
             return this;
@@ -582,6 +633,80 @@ public final class CapmarketProducer implements AutoCloseable {
         public Builder kafkaProperties(Map<String, ?> properties) {
             properties.forEach(this::kafkaProperty);
             return this;
+        }
+
+        /**
+         * A setting of the schema registry client and the Avro serdes, by Confluent's name:
+         * {@code auto.register.schemas} (default true; {@code false} where the platform registers
+         * the schemas and producers may not: the serializers then only look each schema up, and
+         * fail naming the subject when it is not registered), {@code use.latest.version},
+         * {@code value.subject.name.strategy}, {@code key.subject.name.strategy},
+         * {@code schema.registry.request.timeout.ms}, {@code latest.cache.ttl.sec},
+         * {@code basic.auth.credentials.source}, {@code basic.auth.user.info}; and
+         * {@code schema.registry.url}, the same as {@link #schemaRegistryUrl}.
+         */
+        public Builder serdeProperty(String key, Object value) {
+            requireText("serde property name", key, "a schema registry or serde setting");
+            Objects.requireNonNull(value, () -> "serde property " + key + " must have a value, but was null");
+            if (key.equals(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)) {
+                return schemaRegistryUrl(value.toString());
+            }
+            if (!SERDE_PROPERTIES.contains(key)) {
+                throw new InvalidConfigurationException("serde property " + key + " is not a setting of the schema registry "
+                        + "client or the serdes; it must be one of " + SERDE_PROPERTIES + " or " + SchemaRegistryConfig.SCHEMA_REGISTRY_URL);
+            }
+            Map<String, Object> trial = new HashMap<>(serde);
+            trial.put(key, value);
+            trial.put(SchemaRegistryConfig.SCHEMA_REGISTRY_URL, "http://localhost");
+            try {
+                AvroSerdeConfig.from(trial);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigurationException("serde property " + e.getMessage(), e);
+            }
+            serde.put(key, value);
+            return this;
+        }
+
+        /** Several schema registry and serde settings; see {@link #serdeProperty}. */
+        public Builder serdeProperties(Map<String, ?> properties) {
+            properties.forEach(this::serdeProperty);
+            return this;
+        }
+
+        /**
+         * Client settings as a properties file holds them, such as the one onboarding writes for
+         * the producer ({@code bootstrap.servers}, {@code security.protocol}, {@code sasl.*},
+         * {@code schema.registry.url}, {@code basic.auth.*}): {@code bootstrap.servers} sets
+         * {@link #bootstrapServers}, the schema registry and serde settings go to
+         * {@link #serdeProperty} (every key it names, and any other {@code schema.registry.*},
+         * {@code basic.auth.*} or {@code bearer.auth.*} key, which it refuses), and every other key
+         * to {@link #kafkaProperty}.
+         *
+         * <pre>{@code
+         * Properties settings = new Properties();
+         * try (Reader in = Files.newBufferedReader(Path.of("db-team.properties"))) {
+         *     settings.load(in);
+         * }
+         * CapmarketProducer.builder().producerId("db-team").properties(settings)...
+         * }</pre>
+         */
+        public Builder properties(Map<?, ?> properties) {
+            properties.forEach((key, value) -> {
+                String name = String.valueOf(key).trim();
+                if (name.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
+                    bootstrapServers(String.valueOf(value));
+                } else if (isSerdeProperty(name)) {
+                    serdeProperty(name, value);
+                } else {
+                    kafkaProperty(name, value);
+                }
+            });
+            return this;
+        }
+
+        private static boolean isSerdeProperty(String name) {
+            return SERDE_PROPERTIES.contains(name) || name.startsWith("schema.registry.") || name.startsWith("basic.auth.")
+                    || name.startsWith("bearer.auth.");
         }
 
         /** The handler of assignments; with one, the client heartbeats and consumes its assignments topic. */
@@ -672,7 +797,11 @@ public final class CapmarketProducer implements AutoCloseable {
             return this;
         }
 
-        /** The consumer group of the assignments topic, default {@code <topicPrefix>sdk.<producerId>}; every process of the producer shares it. */
+        /**
+         * The consumer group of the assignments topic, default {@code <prefix>producer.<producerId>.sdk};
+         * every process of the producer shares it. Keep it under {@code <prefix>producer.<producerId>.}:
+         * a producer's ACLs cover only the groups there.
+         */
         public Builder consumerGroupId(String groupId) {
             this.consumerGroupId = requireText("consumerGroupId", groupId, "a consumer group name");
             return this;
@@ -702,6 +831,16 @@ public final class CapmarketProducer implements AutoCloseable {
                 throw new InvalidConfigurationException("publishTimeout must be greater than 0, but was " + publishTimeout);
             }
             return new CapmarketProducer(this);
+        }
+
+        private Map<String, Object> serdeConfig() {
+            Map<String, Object> config = new HashMap<>(serde);
+            config.put(SchemaRegistryConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
+            if (registryUserInfo != null) {
+                config.put(SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO");
+                config.put(SchemaRegistryConfig.BASIC_AUTH_USER_INFO, registryUserInfo);
+            }
+            return config;
         }
 
         private Map<String, Object> commonKafkaConfig() {

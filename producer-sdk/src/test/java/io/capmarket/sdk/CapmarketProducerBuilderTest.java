@@ -3,6 +3,7 @@ package io.capmarket.sdk;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 class CapmarketProducerBuilderTest {
@@ -39,5 +40,43 @@ class CapmarketProducerBuilderTest {
         assertThatThrownBy(() -> b.kafkaProperty("enable.auto.commit", true))
                 .hasMessageContaining("kafka property enable.auto.commit must be false");
         assertThatThrownBy(() -> b.kafkaProperty("value.serializer", "x")).hasMessageContaining("is set by the SDK");
+    }
+
+    @Test
+    void serdeSettingsAreCheckedAtTheSetterAndKeptApartFromKafkas() {
+        CapmarketProducer.Builder b = CapmarketProducer.builder();
+        b.serdeProperty("auto.register.schemas", false).serdeProperty("value.subject.name.strategy", "TopicNameStrategy");
+        assertThatThrownBy(() -> b.serdeProperty("auto.register.schemas", "maybe"))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("serde property auto.register.schemas must be true or false, but was maybe");
+        assertThatThrownBy(() -> b.serdeProperty("schema.registry.ssl.truststore.location", "/x"))
+                .hasMessageStartingWith("serde property schema.registry.ssl.truststore.location is not a setting of the schema "
+                        + "registry client or the serdes; it must be one of [auto.register.schemas,");
+        assertThatThrownBy(() -> b.kafkaProperty("auto.register.schemas", "false"))
+                .hasMessage("kafka property auto.register.schemas is a schema registry or serde setting, which Kafka's clients "
+                        + "ignore: set it with serdeProperty(\"auto.register.schemas\", ...)");
+        assertThatThrownBy(() -> b.kafkaProperty("allow.auto.create.topics", true))
+                .hasMessage("kafka property allow.auto.create.topics must be false (the SDK never creates topics: onboarding does), "
+                        + "but was true");
+    }
+
+    @Test
+    void aClientPropertiesFileIsSplitIntoKafkaAndRegistrySettings() {
+        Properties file = new Properties();
+        file.setProperty("bootstrap.servers", "kafka:9093");
+        file.setProperty("security.protocol", "SASL_PLAINTEXT");
+        file.setProperty("schema.registry.url", "registry:8081");
+        CapmarketProducer.Builder b = CapmarketProducer.builder();
+
+        assertThatThrownBy(() -> b.properties(file))
+                .hasMessage("schemaRegistryUrl must be http:// or https:// URLs, but was 'registry:8081'");
+        file.setProperty("schema.registry.url", "http://registry:8081");
+        file.setProperty("basic.auth.user.info", "no-colon");
+        assertThatThrownBy(() -> b.properties(file)).hasMessage("serde property basic.auth.user.info must be user:password");
+        file.setProperty("basic.auth.user.info", "db-team:secret");
+        file.setProperty("auto.register.schemas", "false");
+        b.properties(file);
+
+        assertThatThrownBy(() -> b.build()).hasMessage("producerId is required, but was not set");
     }
 }

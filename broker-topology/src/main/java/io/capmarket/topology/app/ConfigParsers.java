@@ -52,6 +52,15 @@ final class ConfigParsers {
         return duration;
     }
 
+    /** A duration Kafka takes as {@code metadata.max.age.ms}: at least 100 ms, at most {@link Integer#MAX_VALUE} ms. */
+    static Object discoveryInterval(String text) {
+        Duration duration = (Duration) duration(text);
+        if (duration.compareTo(Duration.ofMillis(100)) < 0 || duration.toMillis() > Integer.MAX_VALUE) {
+            throw new ConfigRule("a duration from 100ms to 24d", null);
+        }
+        return duration;
+    }
+
     static java.util.function.Function<String, Object> intAtLeast(int min, int max) {
         return text -> {
             int value;

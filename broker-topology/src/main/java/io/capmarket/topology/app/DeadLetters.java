@@ -41,7 +41,7 @@ import org.apache.kafka.streams.errors.StreamsException;
  * dead letter to the {@link EngineEvents} found under {@value #EVENTS_CONFIG}: an object in the
  * properties, not a static, so two applications in one JVM count separately.
  *
- * <p>The global tables (heartbeats, approvals) are read by Kafka's global thread, which has no
+ * <p>The global tables (liveness, approvals) are read by Kafka's global thread, which has no
  * producer of its own and dies on dead letters handed back to it. Letters of the topics named
  * under {@value #GLOBAL_TOPICS_CONFIG} are therefore written by the handler itself, with a
  * producer it opens on the first one (at least once: the global thread may read a record again
@@ -106,7 +106,7 @@ public final class DeadLetters {
         props.put(GLOBAL_TOPICS_CONFIG, String.join(",", new TreeSet<>(globalTopics)));
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class.getName());
-        // global tables (heartbeats, approvals) get the same handling; the default from Kafka 5.0 on
+        // global tables (liveness, approvals) get the same handling; the default from Kafka 5.0 on
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, deadLetterTopic);

@@ -23,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * Streams started with capmarket's dead-letter handlers, thread replacement and metrics, and the
  * operations HTTP endpoints ({@code /metrics}, {@code /health/live}, {@code /health/ready}).
  *
+ * <p>Provisioning creates the platform's topics and the gateway's {@code requests}
+ * ({@code Topics.sharedSpecs()}); the gateway's topic is also what keeps the intake's pattern
+ * source part of every task, so it must exist before Kafka Streams starts. Each producer listed in
+ * {@code producers.approved} is onboarded: its own four topics first, then its approval. Producers
+ * and teams onboarded later by an administrator are read within {@code topics.discovery-interval}.
+ *
  * <pre>{@code
  * try (TopologyApp app = TopologyApp.start(TopologyConfig.load(file, System.getenv()))) {
  *     ...

@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -64,6 +65,7 @@ public final class TopologyConfig {
     public static final String TOPICS_PREFIX = "topics.prefix";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
+    public static final String TOPICS_DISCOVERY_INTERVAL = "topics.discovery-interval";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String NUM_STANDBY_REPLICAS = "num.standby.replicas";
@@ -84,6 +86,8 @@ public final class TopologyConfig {
     public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
 
     public static final String DEFAULT_APPLICATION_ID = "capmarket-topology";
+    /** How soon the topics of a producer or team onboarded while the topology runs are read, at most. */
+    public static final Duration DEFAULT_DISCOVERY_INTERVAL = Duration.ofSeconds(10);
     public static final String DEFAULT_STATE_DIR = "./.capmarket/streams";
     public static final int DEFAULT_HTTP_PORT = 9464;
     public static final String EXACTLY_ONCE_V2 = StreamsConfig.EXACTLY_ONCE_V2;
@@ -111,6 +115,9 @@ public final class TopologyConfig {
                     ConfigParsers.intAtLeast(1, 10_000), "partitions of topics created at start-up"),
             ConfigKey.optional(TOPICS_REPLICATION_FACTOR, "an integer from 1 to 32767", ConfigParsers.intAtLeast(1, Short.MAX_VALUE),
                     "replication factor of created topics, internal ones included (default: the broker's default.replication.factor)"),
+            ConfigKey.withDefault(TOPICS_DISCOVERY_INTERVAL, "10s", "a duration from 100ms to 24d", ConfigParsers::discoveryInterval,
+                    "how often topics are listed to find producers and teams onboarded since (the main consumer's "
+                            + "metadata.max.age.ms): their records are read within this time"),
             ConfigKey.withDefault(PROCESSING_GUARANTEE, EXACTLY_ONCE_V2, "one of exactly_once_v2, at_least_once",
                     ConfigParsers.oneOf(Set.of(EXACTLY_ONCE_V2, AT_LEAST_ONCE)), "Kafka Streams processing guarantee"),
             ConfigKey.withDefault(NUM_STREAM_THREADS, "1", "an integer from 1 to 1000", ConfigParsers.intAtLeast(1, 1000),
@@ -159,7 +166,8 @@ public final class TopologyConfig {
             StreamsConfig.NUM_STREAM_THREADS_CONFIG, NUM_STREAM_THREADS,
             StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, NUM_STANDBY_REPLICAS,
             StreamsConfig.STATE_DIR_CONFIG, STATE_DIR,
-            StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TOPICS_PREFIX);
+            StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TOPICS_PREFIX,
+            StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG), TOPICS_DISCOVERY_INTERVAL);
 
     private final Map<String, Object> values;
     private final Map<String, String> streamsOverrides;
@@ -341,6 +349,14 @@ public final class TopologyConfig {
         return Optional.ofNullable((Integer) values.get(TOPICS_REPLICATION_FACTOR)).map(Integer::shortValue);
     }
 
+    /**
+     * How often the topology lists topics to find the topics of producers and teams onboarded
+     * since it started: the longest time before their records are read.
+     */
+    public Duration topicsDiscoveryInterval() {
+        return (Duration) values.get(TOPICS_DISCOVERY_INTERVAL);
+    }
+
     public String processingGuarantee() {
         return (String) values.get(PROCESSING_GUARANTEE);
     }
@@ -435,8 +451,9 @@ public final class TopologyConfig {
 
     /**
      * The Kafka Streams properties: capmarket's choices (guarantee, threads, standbys, state
-     * directory, the dead-letter handlers with their topic and {@code events}, lz4 compression,
-     * acks=all), then the {@code streams.*} pass-throughs, which win.
+     * directory, the main consumer's {@code metadata.max.age.ms} from {@value #TOPICS_DISCOVERY_INTERVAL},
+     * the dead-letter handlers with their topic and {@code events}, lz4 compression, acks=all), then
+     * the {@code streams.*} pass-throughs, which win.
      *
      * @param events told of each dead letter (see {@link DeadLetters})
      */
@@ -449,9 +466,12 @@ public final class TopologyConfig {
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, Integer.toString(numStandbyReplicas()));
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir().toString());
         topicsReplicationFactor().ifPresent(rf -> props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(rf)));
+        // pattern subscriptions see a new producer's or team's topics when the main consumer refreshes its metadata
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.METADATA_MAX_AGE_CONFIG),
+                Long.toString(topicsDiscoveryInterval().toMillis()));
         Topics names = Topics.builder().prefix(topicsPrefix()).build();
         DeadLetters.configure(props, names.deadLetters().name(), events,
-                Set.of(names.heartbeats().name(), names.producers().name()));
+                Set.of(names.liveness().name(), names.producers().name()));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         props.putAll(streamsOverrides);

@@ -31,7 +31,12 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <tr><td>{@code capmarket_slo_breaches_total{capability,producer}}</td><td>work past the offer's lead-time promise</td></tr>
  *   <tr><td>{@code capmarket_accept_deadline_missed_total{capability,producer}}</td><td>assignments not accepted in time</td></tr>
  *   <tr><td>{@code capmarket_ignored_events_total{reason}}</td><td>inputs recorded but not applied</td></tr>
- *   <tr><td>{@code capmarket_dead_letters_total{reason}}</td><td>records sent to dead-letters (deserialization, processing, serialization)</td></tr>
+ *   <tr><td>{@code capmarket_dead_letters_total{reason}}</td><td>records sent to dead-letters: unreadable or failing
+ *       (deserialization, processing, serialization), claiming another identity than their topic's (identity), refused
+ *       by the rules (refused), conflicting with a capability version's contract (contract), fulfilment reports for
+ *       another's work (misattributed) or not applied (not-applied)</td></tr>
+ *   <tr><td>{@code capmarket_misattributed_total{reason}}</td><td>fulfilment reports for work their producer does not
+ *       hold, by what differs (producer, capability)</td></tr>
  *   <tr><td>{@code capmarket_stream_thread_replacements_total{exception}}</td><td>stream threads replaced after a failure</td></tr>
  *   <tr><td>{@code capmarket_scorecard_*}</td><td>the scorecards this instance publishes, as gauges (see {@link ScorecardGauges})</td></tr>
  * </table>
@@ -57,8 +62,13 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     public TopologyMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.scorecards = new ScorecardGauges(registry, java.time.Clock.systemUTC(), SCORECARD_STALE_AFTER);
-        for (String reason : List.of("deserialization", "processing", "serialization")) {
+        for (String reason : List.of("deserialization", "processing", "serialization", IDENTITY, REFUSED, CONTRACT,
+                MISATTRIBUTED, NOT_APPLIED)) {
             declare("capmarket.dead.letters", "reason", reason);
+        }
+        // an alert on misattribution needs its series before the first one
+        for (String reason : List.of("producer", "capability")) {
+            declare("capmarket.misattributed", "reason", reason);
         }
     }
 
@@ -149,6 +159,11 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     @Override
     public void deadLettered(String reason) {
         count("capmarket.dead.letters", "reason", reason);
+    }
+
+    @Override
+    public void misattributed(String reason) {
+        count("capmarket.misattributed", "reason", reason);
     }
 
     /** A stream thread died of {@code failure} and is being replaced. */

@@ -6,6 +6,7 @@ import io.capmarket.schemas.CapabilityVersionView;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.OfferView;
+import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.OfferState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +19,11 @@ import java.util.function.Predicate;
 
 /**
  * Folds a capability's offers into its catalog entry: the versions offered (with the parameter
- * and output schema of each, from its most recently updated offer) and the offers still listed.
- * Withdrawn and RETIRED offers are not listed; a capability with nothing listed has no entry.
+ * and output schema of each from the version's contract, see {@link CapabilityContracts}) and the
+ * offers still listed. The capability's description is its newest listed version's. Withdrawn and
+ * RETIRED offers are not listed; a capability with nothing listed has no entry. A version without
+ * a contract (offers taken before contracts were kept) shows its most recently updated offer's
+ * schemas and description.
  */
 public final class CatalogFolder {
 
@@ -34,9 +38,11 @@ public final class CatalogFolder {
     /**
      * The catalog entry, or null when nothing is listed any more (the entry is removed).
      *
+     * @param contracts the capability's contracts by version
      * @param live whether a producer is live now
      */
-    public static CapabilityView fold(String capability, List<OfferState> offers, Predicate<String> live, Instant now) {
+    public static CapabilityView fold(String capability, List<OfferState> offers, Map<Integer, CapabilityContract> contracts,
+            Predicate<String> live, Instant now) {
         List<OfferState> listed = offers.stream()
                 .filter(s -> !s.getWithdrawn() && s.getOffer().getStatus() != OfferStatus.RETIRED)
                 .sorted(Comparator.comparing(s -> s.getOffer().getOfferId()))
@@ -44,14 +50,15 @@ public final class CatalogFolder {
         if (listed.isEmpty()) {
             return null;
         }
-        Map<Integer, List<CapabilityOffer>> byVersion = new TreeMap<>();
+        TreeMap<Integer, List<CapabilityOffer>> byVersion = new TreeMap<>();
         for (OfferState state : listed) {
             byVersion.computeIfAbsent(state.getOffer().getCapabilityVersion(), v -> new ArrayList<>()).add(state.getOffer());
         }
         List<CapabilityVersionView> versions = new ArrayList<>();
-        byVersion.forEach((version, versionOffers) -> versions.add(version(version, versionOffers)));
+        byVersion.forEach((version, versionOffers) -> versions.add(version(version, versionOffers, contracts.get(version))));
         List<OfferView> views = listed.stream().map(s -> view(s, live)).toList();
-        String description = listed.stream().map(OfferState::getOffer)
+        CapabilityContract newest = contracts.get(byVersion.lastKey());
+        String description = newest != null ? newest.getDescription() : listed.stream().map(OfferState::getOffer)
                 .filter(o -> o.getDescription() != null)
                 .max(Comparator.comparing(CapabilityOffer::getUpdatedAt))
                 .map(CapabilityOffer::getDescription)
@@ -65,7 +72,7 @@ public final class CatalogFolder {
                 .build();
     }
 
-    private static CapabilityVersionView version(int version, List<CapabilityOffer> offers) {
+    private static CapabilityVersionView version(int version, List<CapabilityOffer> offers, CapabilityContract contract) {
         CapabilityOffer newest = offers.stream().max(Comparator.comparing(CapabilityOffer::getUpdatedAt)).orElseThrow();
         boolean deprecated = offers.stream().allMatch(o -> o.getStatus() == OfferStatus.DEPRECATED);
         Instant sunset = deprecated
@@ -73,8 +80,8 @@ public final class CatalogFolder {
                 : null;
         return CapabilityVersionView.newBuilder()
                 .setVersion(version)
-                .setParameterSchema(newest.getParameterSchema())
-                .setOutputSchema(newest.getOutputSchema())
+                .setParameterSchema(contract != null ? contract.getParameterSchema() : newest.getParameterSchema())
+                .setOutputSchema(contract != null ? contract.getOutputSchema() : newest.getOutputSchema())
                 .setDeprecated(deprecated)
                 .setSunsetAt(sunset)
                 .build();

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The request state machine: which states exist, which transitions are allowed, and the status a
@@ -174,6 +176,11 @@ public final class Lifecycle {
 
     /** How a fulfilment report relates to the request's current state. */
     public enum Verdict {
+        /**
+         * The report claims work its producer does not hold: an attempt held by another producer, or
+         * another capability than the request's. Recorded, not applied; see {@link #misattribution}.
+         */
+        MISATTRIBUTED,
         /** The report is for an attempt or offer that is no longer current: recorded, not applied. */
         STALE,
         /** The request is already finished: recorded, not applied. */
@@ -184,19 +191,86 @@ public final class Lifecycle {
         APPLY
     }
 
-    /** Whether a fulfilment report applies to the request as it stands. */
+    /**
+     * What a misattributed report claims that is not so.
+     *
+     * @param field what differs: {@code producer} or {@code capability}
+     * @param detail in words, naming what the report claims and what the request holds
+     */
+    public record Misattribution(String field, String detail) {
+    }
+
+    /**
+     * Whether a fulfilment report applies to the request as it stands, knowing no offer's producer
+     * beyond the request's own assignment; see {@link #judge(RequestStatus, FulfilmentEvent, Function)}.
+     */
     public static Verdict judge(RequestStatus status, FulfilmentEvent event) {
+        return judge(status, event, offerId -> Optional.empty());
+    }
+
+    /**
+     * Whether a fulfilment report applies to the request as it stands. A report applies only when
+     * its producer, offer, attempt and capability are the request's current assignment, in a state
+     * the report's kind fits. Misattribution is judged first, then a finished request, then
+     * staleness: a late report from the producer that really held an earlier attempt is stale, not
+     * misattributed.
+     *
+     * @param producerOfOffer the producer of an offer the request was once matched to, when still
+     *     known, to tell whose an earlier attempt was
+     */
+    public static Verdict judge(RequestStatus status, FulfilmentEvent event, Function<String, Optional<String>> producerOfOffer) {
+        if (misattribution(status, event, producerOfOffer).isPresent()) {
+            return Verdict.MISATTRIBUTED;
+        }
         if (isTerminal(status)) {
             return Verdict.FINISHED;
         }
-        if (event.getAttempt() != status.getAttempt() || !event.getOfferId().equals(status.getOfferId())
-                || !isAssigned(status)) {
+        if (!isAssigned(status) || event.getAttempt() != status.getAttempt() || !event.getOfferId().equals(status.getOfferId())
+                || !event.getProducerId().equals(status.getProducerId())) {
             return Verdict.STALE;
         }
         return switch (event.getKind()) {
             case ACCEPTED, REJECTED -> status.getState() == RequestState.MATCHED ? Verdict.APPLY : Verdict.OUT_OF_ORDER;
             case PROGRESS, FULFILLED, FAILED -> Verdict.APPLY;
         };
+    }
+
+    /**
+     * Why a report claims work that its producer does not hold, or empty when it does not: it names
+     * another capability than the request's, or an attempt that another producer holds (the current
+     * one) or held (an earlier one whose offer's producer is still known).
+     *
+     * @param producerOfOffer the producer of an offer, when still known
+     */
+    public static Optional<Misattribution> misattribution(RequestStatus status, FulfilmentEvent event,
+            Function<String, Optional<String>> producerOfOffer) {
+        if (!event.getCapability().equals(status.getCapability())) {
+            return Optional.of(new Misattribution("capability", "the report names capability " + event.getCapability()
+                    + " but request " + status.getRequestId() + " is for " + status.getCapability()));
+        }
+        Optional<String> holder = holderOf(status, event.getAttempt(), producerOfOffer);
+        if (holder.isPresent() && !holder.get().equals(event.getProducerId())) {
+            return Optional.of(new Misattribution("producer", "producer " + event.getProducerId() + " reported on attempt "
+                    + event.getAttempt() + " of request " + status.getRequestId() + ", which is assigned to producer "
+                    + holder.get()));
+        }
+        return Optional.empty();
+    }
+
+    /** The producer that holds (the current attempt) or held (an earlier one) an attempt of the request, when known. */
+    private static Optional<String> holderOf(RequestStatus status, int attempt, Function<String, Optional<String>> producerOfOffer) {
+        if (attempt == status.getAttempt() && status.getProducerId() != null) {
+            return Optional.of(status.getProducerId());
+        }
+        List<StatusTransition> history = status.getHistory();
+        for (int i = history.size() - 1; i >= 0; i--) {
+            StatusTransition transition = history.get(i);
+            if (transition.getState() == RequestState.MATCHED && transition.getAttempt() == attempt
+                    && transition.getOfferId() != null) {
+                return producerOfOffer.apply(transition.getOfferId());
+            }
+        }
+        return Optional.empty();
     }
 
     private static RequestStatus.Builder next(RequestStatus status, RequestState state, Instant now, int attempt,

@@ -2,6 +2,7 @@ package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
@@ -10,13 +11,16 @@ import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.topics.Topics;
 import io.capmarket.schemas.topology.CancelCommand;
+import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.CapabilityCounters;
 import io.capmarket.schemas.topology.CapabilityEvent;
 import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
+import io.capmarket.topology.core.CapabilityContracts;
 import io.capmarket.topology.core.CatalogFolder;
 import io.capmarket.topology.core.Decision;
 import io.capmarket.topology.core.Lifecycle;
@@ -34,8 +38,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -52,8 +60,14 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * The single writer per capability: every offer change, submission, cancellation and fulfilment
  * report of a capability arrives here, keyed by the capability, in the one task that owns it.
  * Capacity is therefore counted in one place and can never be double-booked. The rules are in
- * {@link Lifecycle} and {@link Matcher}; this class reads the stores, applies the rules, writes
- * the stores and emits the results.
+ * {@link Lifecycle}, {@link Matcher} and {@link CapabilityContracts}; this class reads the stores,
+ * applies the rules, writes the stores and emits the results.
+ *
+ * <p>What arrives here has passed intake, so the producer an offer or report names is the one
+ * whose topic it came from. A report is applied only when that producer, its offer, attempt and
+ * capability are the request's current assignment; a report on work another producer holds is
+ * dead-lettered as misattributed, a late one as not applied, and neither changes the request. An
+ * offer whose schemas conflict with its capability version's contract is dead-lettered too.
  */
 final class CapabilityEngine implements Processor<String, CapabilityEvent, String, EngineOutput> {
 
@@ -67,13 +81,15 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private final TopologySettings settings;
     private final Clock clock;
     private final EngineEvents events;
-    private final String fulfilmentTopic;
+    private final Topics topics;
     private final Serializer<FulfilmentEvent> fulfilmentSerializer;
+    private final Serializer<CapabilityOffer> offerSerializer;
     private final Set<String> dirtyCatalogs = new LinkedHashSet<>();
 
     private ProcessorContext<String, EngineOutput> context;
     private OfferBook offers;
     private ScoreBook scores;
+    private KeyValueStore<String, CapabilityContract> contracts;
     private KeyValueStore<String, RequestStatus> requests;
     private KeyValueStore<String, String> waitlist;
     private KeyValueStore<String, String> deadlines;
@@ -81,14 +97,17 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private CounterBook counts;
     private TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
 
-    CapabilityEngine(TopologySettings settings, Clock clock, EngineEvents events, String fulfilmentTopic,
-            Serializer<FulfilmentEvent> fulfilmentSerializer) {
-        this.fulfilmentTopic = fulfilmentTopic;
+    /**
+     * @param topics names the producer topics a refused offer or report came from, and serializes them back
+     */
+    CapabilityEngine(TopologySettings settings, Clock clock, EngineEvents events, Topics topics) {
         this.matcher = new Matcher(settings.matching());
         this.settings = settings;
         this.clock = clock;
         this.events = events;
-        this.fulfilmentSerializer = fulfilmentSerializer;
+        this.topics = topics;
+        this.fulfilmentSerializer = topics.everyProducersFulfilment().valueSerde().serializer();
+        this.offerSerializer = topics.everyProducersOffers().valueSerde().serializer();
     }
 
     @Override
@@ -96,6 +115,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         this.context = context;
         this.offers = new OfferBook(context.getStateStore(TopologyNames.OFFER_STATE_STORE));
         this.scores = new ScoreBook(context.getStateStore(TopologyNames.SCORE_STORE), settings.scorecardWindow());
+        this.contracts = context.getStateStore(TopologyNames.CONTRACT_STORE);
         this.requests = context.getStateStore(TopologyNames.REQUEST_STORE);
         this.waitlist = context.getStateStore(TopologyNames.WAITLIST_STORE);
         this.deadlines = context.getStateStore(TopologyNames.DEADLINE_STORE);
@@ -140,9 +160,21 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
                 offers.delete(capability, change.getOfferId());
             }
         } else {
+            CapabilityOffer offer = change.getOffer();
+            String contractKey = StoreKeys.contract(capability, offer.getCapabilityVersion());
+            CapabilityContract contract = contracts.get(contractKey);
+            Optional<String> refusal = CapabilityContracts.refusal(contract, offer);
+            if (refusal.isPresent()) {
+                refuse(offer, refusal.get(), now);
+                return;
+            }
+            CapabilityContract terms = CapabilityContracts.next(contract, offer, now);
+            if (terms != contract) {
+                contracts.put(contractKey, terms);
+            }
             OfferState next = current == null
-                    ? OfferRecord.fresh(change.getOffer())
-                    : OfferState.newBuilder(current).setOffer(change.getOffer()).setWithdrawn(false).build();
+                    ? OfferRecord.fresh(offer)
+                    : OfferState.newBuilder(current).setOffer(offer).setWithdrawn(false).build();
             offers.put(capability, change.getOfferId(), next);
         }
         publishCatalog(capability, now);
@@ -191,14 +223,25 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private void onFulfilment(String capability, FulfilmentEvent report, Instant now) {
         RequestStatus status = requests.get(report.getRequestId());
         if (status == null) {
-            record(report, "fulfilment for unknown request", "fulfilment report for unknown request " + report.getRequestId());
+            notApplied(report, "fulfilment for unknown request", EngineEvents.NOT_APPLIED,
+                    "fulfilment report for unknown request " + report.getRequestId());
             return;
         }
-        Lifecycle.Verdict verdict = Lifecycle.judge(status, report);
+        Function<String, Optional<String>> producerOfOffer = offerId -> Optional.ofNullable(offers.get(status.getCapability(),
+                offerId)).map(state -> state.getOffer().getProducerId());
+        Lifecycle.Verdict verdict = Lifecycle.judge(status, report, producerOfOffer);
+        if (verdict == Lifecycle.Verdict.MISATTRIBUTED) {
+            Lifecycle.Misattribution misattribution = Lifecycle.misattribution(status, report, producerOfOffer).orElseThrow();
+            events.misattributed(misattribution.field());
+            notApplied(report, "fulfilment misattributed", EngineEvents.MISATTRIBUTED, "misattributed fulfilment report "
+                    + report.getKind() + ": " + misattribution.detail());
+            return;
+        }
         if (verdict != Lifecycle.Verdict.APPLY) {
-            record(report, "fulfilment " + verdict.name().toLowerCase(), verdict.name().toLowerCase() + " fulfilment report " + report.getKind() + " for attempt "
-                    + report.getAttempt() + " of request " + report.getRequestId() + ", which stands " + status.getState()
-                    + " at attempt " + status.getAttempt());
+            String name = verdict.name().toLowerCase(Locale.ROOT);
+            notApplied(report, "fulfilment " + name, EngineEvents.NOT_APPLIED, name + " fulfilment report " + report.getKind()
+                    + " for attempt " + report.getAttempt() + " of request " + report.getRequestId() + ", which stands "
+                    + status.getState() + " at attempt " + status.getAttempt());
             return;
         }
         String producerId = status.getProducerId();
@@ -419,7 +462,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
                 CapabilityScore score = scores.publish(entry.key, known, entry.value.getWaiting(), entry.value.getBacklog(), now);
                 events.scorecard(score);
                 Map<String, ProducerLiveness> liveness = liveness(known);
-                CapabilityView view = CatalogFolder.fold(entry.key, List.copyOf(known),
+                CapabilityView view = CatalogFolder.fold(entry.key, List.copyOf(known), contracts(entry.key),
                         producer -> isLive(liveness.get(producer), now), now);
                 if (view != null) {
                     events.catalog(view);
@@ -434,7 +477,20 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         Collection<OfferState> known = offers.offers(capability).values();
         Map<String, ProducerLiveness> liveness = liveness(known);
         context.forward(new Record<>(capability, new EngineOutput.Catalog(CatalogFolder.fold(capability,
-                List.copyOf(known), producer -> isLive(liveness.get(producer), now), now)), now.toEpochMilli()));
+                List.copyOf(known), contracts(capability), producer -> isLive(liveness.get(producer), now), now)),
+                now.toEpochMilli()));
+    }
+
+    /** The capability's contracts by version. */
+    private Map<Integer, CapabilityContract> contracts(String capability) {
+        Map<Integer, CapabilityContract> byVersion = new TreeMap<>();
+        try (KeyValueIterator<String, CapabilityContract> scan = contracts.prefixScan(StoreKeys.contractPrefix(capability), KEYS)) {
+            while (scan.hasNext()) {
+                CapabilityContract contract = scan.next().value;
+                byVersion.put(contract.getVersion(), contract);
+            }
+        }
+        return byVersion;
     }
 
     // ---- helpers
@@ -473,14 +529,28 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
                 .build();
     }
 
-    /** Records a report that does not apply, on the dead-letter topic, without applying it. */
-    private void record(FulfilmentEvent report, String kind, String reason) {
-        events.ignored(kind);
+    /**
+     * Records a report that does not apply, on the dead-letter topic, without applying it. Its source
+     * is the fulfilment topic of the producer it names, which intake checked it came from.
+     */
+    private void notApplied(FulfilmentEvent report, String ignored, String deadLettered, String reason) {
+        events.ignored(ignored);
+        String topic = topics.fulfilment(report.getProducerId()).name();
         DeadLetter letter = DeadLetter.of(report.getRequestId().getBytes(StandardCharsets.UTF_8),
-                fulfilmentSerializer.serialize(fulfilmentTopic, report), fulfilmentTopic, -1, -1L, reason, clock.instant());
-        events.deadLettered("fulfilment report not applied");
+                fulfilmentSerializer.serialize(topic, report), topic, -1, -1L, reason, clock.instant());
+        events.deadLettered(deadLettered);
         context.forward(new Record<String, EngineOutput>(report.getRequestId(), new EngineOutput.Refused(letter),
                 clock.millis(), letter.headers()));
+    }
+
+    /** Refuses an offer that conflicts with its capability version's contract: dead-lettered, nothing stored. */
+    private void refuse(CapabilityOffer offer, String reason, Instant now) {
+        String topic = topics.offers(offer.getProducerId()).name();
+        DeadLetter letter = DeadLetter.of(offer.getOfferId().getBytes(StandardCharsets.UTF_8),
+                offerSerializer.serialize(topic, offer), topic, -1, -1L, reason, now);
+        events.deadLettered(EngineEvents.CONTRACT);
+        context.forward(new Record<String, EngineOutput>(offer.getOfferId(), new EngineOutput.Refused(letter),
+                now.toEpochMilli(), letter.headers()));
     }
 
     private static Instant matchedAt(RequestStatus status) {

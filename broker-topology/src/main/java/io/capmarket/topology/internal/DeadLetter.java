@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
@@ -16,6 +19,17 @@ record DeadLetter(byte[] key, byte[] value, Headers headers) {
     /** A refusal of the record being processed, read from {@code source}. */
     static DeadLetter of(byte[] key, byte[] value, RecordMetadata source, String reason, Instant at) {
         return of(key, value, source.topic(), source.partition(), source.offset(), reason, at);
+    }
+
+    /**
+     * A refusal of the source record a processor is handling, re-serialized as it was read, with
+     * its topic, partition and offset.
+     */
+    static <V> DeadLetter refusing(ProcessorContext<?, ?> context, Record<String, V> record, Serializer<V> serializer,
+            String reason, Instant at) {
+        RecordMetadata source = context.recordMetadata().orElseThrow();
+        byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+        return of(key, serializer.serialize(source.topic(), record.value()), source, reason, at);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.ProducerApproval;
+import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.topology.CapabilityEvent;
 import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.topology.EngineEvents;
@@ -17,15 +18,20 @@ import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
- * Takes offers (keyed by offerId) from approved producers and routes each change to the task
- * owning its capability. Remembers each offer's capability, so that a tombstone (which carries
- * no value) and a move to another capability reach the right owner, and its producer: an offerId
- * belongs to the producer that first published it until it is withdrawn, and a record naming
- * another producer for it is refused. (Which producer a record names is the writer's word: only
- * the broker's ACLs can stop a client writing as another producer, or withdrawing its offers.)
+ * Takes offers (keyed by offerId) from every producer's own offers topic and routes each change
+ * to the task owning its capability. The producer is the one whose topic the record came from
+ * (Kafka's ACLs let only that producer write there): an offer naming another producer is refused,
+ * and so is an offer of a producer not approved for its capability.
+ *
+ * <p>Remembers each offer's capability, so that a tombstone (which carries no value) and a move
+ * to another capability reach the right owner, and its producer: an offerId belongs to the
+ * producer that first published it until that producer withdraws it, so another producer can
+ * neither change it nor withdraw it. (An index entry written before producers were recorded
+ * names none; its offer can be withdrawn from any producer's topic until it is published again.)
  */
 final class OfferIntake implements Processor<String, CapabilityOffer, String, IntakeOutput> {
 
+    private final TopicPattern<String, CapabilityOffer> family;
     private final Serializer<CapabilityOffer> offerSerializer;
     private final Clock clock;
     private final EngineEvents events;
@@ -33,8 +39,9 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
     private KeyValueStore<String, String> capabilityByOffer;
     private TimestampedKeyValueStore<String, ProducerApproval> approvals;
 
-    OfferIntake(Serializer<CapabilityOffer> offerSerializer, Clock clock, EngineEvents events) {
-        this.offerSerializer = offerSerializer;
+    OfferIntake(TopicPattern<String, CapabilityOffer> family, Clock clock, EngineEvents events) {
+        this.family = family;
+        this.offerSerializer = family.valueSerde().serializer();
         this.clock = clock;
         this.events = events;
     }
@@ -48,41 +55,58 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
 
     @Override
     public void process(Record<String, CapabilityOffer> record) {
+        String topic = context.recordMetadata().orElseThrow().topic();
+        Optional<String> owner = family.ownerOf(topic);
+        if (owner.isEmpty()) {
+            refuse(record, EngineEvents.IDENTITY, "topic " + topic + " is not a producer's offers topic");
+            return;
+        }
+        String producerId = owner.get();
         String offerId = record.key();
         if (offerId == null) {
-            refuse(record, "offer record has no key (offerId)");
+            refuse(record, EngineEvents.REFUSED, "offer record on " + topic + " has no key (offerId)");
             return;
         }
         String indexed = capabilityByOffer.get(offerId);
         String previous = indexed == null ? null : capabilityOf(indexed);
+        String holder = indexed == null ? null : ownerOf(indexed);
         CapabilityOffer offer = record.value();
         if (offer == null) {
             if (previous == null) {
                 events.ignored("withdrawal of unknown offer");
                 return;
             }
+            if (holder != null && !holder.equals(producerId)) {
+                refuse(record, EngineEvents.IDENTITY, "withdrawal of offer " + offerId + " on producer " + producerId
+                        + "'s topic " + topic + ": the offer belongs to producer " + holder + ", only it can withdraw it");
+                return;
+            }
             route(record, previous, new OfferChange(offerId, null));
             capabilityByOffer.delete(offerId);
             return;
         }
-        ValueAndTimestamp<ProducerApproval> approval = approvals.get(offer.getProducerId());
+        if (!producerId.equals(offer.getProducerId())) {
+            refuse(record, EngineEvents.IDENTITY, "offer " + offerId + " on producer " + producerId + "'s topic " + topic
+                    + " claims producerId " + offer.getProducerId() + ": a producer publishes only its own offers");
+            return;
+        }
+        ValueAndTimestamp<ProducerApproval> approval = approvals.get(producerId);
         Optional<String> refusal = OfferRules.refusal(offer, approval == null ? null : approval.value());
         if (refusal.isEmpty() && !offerId.equals(offer.getOfferId())) {
             refusal = Optional.of("record key " + offerId + " differs from offerId " + offer.getOfferId());
         }
-        String owner = indexed == null ? null : ownerOf(indexed);
-        if (refusal.isEmpty() && owner != null && !owner.equals(offer.getProducerId())) {
-            refusal = Optional.of("offer " + offerId + " belongs to producer " + owner + ": producer " + offer.getProducerId()
+        if (refusal.isEmpty() && holder != null && !holder.equals(producerId)) {
+            refusal = Optional.of("offer " + offerId + " belongs to producer " + holder + ": producer " + producerId
                     + " cannot change it (an offerId is free again once its owner withdraws it)");
         }
         if (refusal.isPresent()) {
-            refuse(record, refusal.get());
+            refuse(record, EngineEvents.REFUSED, refusal.get());
             return;
         }
         if (previous != null && !previous.equals(offer.getCapability())) {
             route(record, previous, new OfferChange(offerId, null));
         }
-        capabilityByOffer.put(offerId, indexEntry(offer.getCapability(), offer.getProducerId()));
+        capabilityByOffer.put(offerId, indexEntry(offer.getCapability(), producerId));
         route(record, offer.getCapability(), new OfferChange(offerId, offer));
     }
 
@@ -106,8 +130,8 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
         context.forward(record.withKey(capability).withValue(new IntakeOutput.Routed(new CapabilityEvent(change))));
     }
 
-    private void refuse(Record<String, CapabilityOffer> record, String reason) {
-        events.deadLettered(reason);
+    private void refuse(Record<String, CapabilityOffer> record, String kind, String reason) {
+        events.deadLettered(kind);
         IntakeOutput.refuse(context, record, offerSerializer, reason, clock.instant());
     }
 }

@@ -3,10 +3,13 @@ package io.capmarket.topology.internal;
 import io.capmarket.schemas.CancelRequest;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
 import io.capmarket.topology.EngineEvents;
+import io.capmarket.topology.core.OfferRules;
 import java.time.Clock;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -14,20 +17,32 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Takes submit and cancel commands (keyed by requestId) and routes them to the task owning the
- * request's capability. Remembers each request's capability: a cancellation carries none, and a
- * second submit with the same requestId is a duplicate whatever capability it names.
+ * Takes submit and cancel commands (keyed by requestId) from the gateway's requests topic and
+ * every team's own ({@code team.<team>.requests}), and routes them to the task owning the
+ * request's capability.
+ *
+ * <p>On a team's topic the team is the one the topic names (Kafka's ACLs let only that team's
+ * bots write there): a submit for another {@code consumerTeam} is refused, and so is a cancel of
+ * another team's request. The gateway's topic carries commands for the team the gateway
+ * authenticated, and is taken as it is.
+ *
+ * <p>Remembers each request's capability and team ({@code capability/team}): a cancellation
+ * carries neither, and a second submit with the same requestId is a duplicate whatever it names.
+ * An entry written before teams were recorded holds the capability alone; such a request can be
+ * cancelled only through the gateway.
  */
 final class RequestIntake implements Processor<String, RequestCommand, String, IntakeOutput> {
 
+    private final TopicPattern<String, RequestCommand> family;
     private final Serializer<RequestCommand> commandSerializer;
     private final Clock clock;
     private final EngineEvents events;
     private ProcessorContext<String, IntakeOutput> context;
     private KeyValueStore<String, String> capabilityByRequest;
 
-    RequestIntake(Serializer<RequestCommand> commandSerializer, Clock clock, EngineEvents events) {
-        this.commandSerializer = commandSerializer;
+    RequestIntake(TopicPattern<String, RequestCommand> family, Clock clock, EngineEvents events) {
+        this.family = family;
+        this.commandSerializer = family.valueSerde().serializer();
         this.clock = clock;
         this.events = events;
     }
@@ -44,18 +59,29 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
             events.ignored("empty command");
             return;
         }
+        String topic = context.recordMetadata().orElseThrow().topic();
+        Optional<String> team = family.ownerOf(topic);
         Object command = record.value().getCommand();
         if (command instanceof SubmitRequest submit) {
-            submit(record, submit);
+            submit(record, submit, topic, team);
         } else if (command instanceof CancelRequest cancel) {
-            cancel(record, cancel);
+            cancel(record, cancel, topic, team);
         }
     }
 
-    private void submit(Record<String, RequestCommand> record, SubmitRequest submit) {
+    private void submit(Record<String, RequestCommand> record, SubmitRequest submit, String topic, Optional<String> team) {
         String requestId = submit.getRequestId();
+        if (team.isPresent() && !team.get().equals(submit.getConsumerTeam())) {
+            refuse(record, EngineEvents.IDENTITY, "submit of request " + requestId + " on team " + team.get() + "'s topic "
+                    + topic + " claims consumerTeam " + submit.getConsumerTeam() + ": a team's bots submit only for their team");
+            return;
+        }
         if (!requestId.equals(record.key())) {
-            refuse(record, "record key " + record.key() + " differs from requestId " + requestId);
+            refuse(record, EngineEvents.REFUSED, "record key " + record.key() + " differs from requestId " + requestId);
+            return;
+        }
+        if (!OfferRules.KEBAB_CASE.matcher(submit.getCapability()).matches()) {
+            refuse(record, EngineEvents.REFUSED, "capability must be kebab-case, but was '" + submit.getCapability() + "'");
             return;
         }
         if (capabilityByRequest.get(requestId) != null) {
@@ -63,24 +89,55 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
             events.ignored("duplicate submit");
             return;
         }
-        capabilityByRequest.put(requestId, submit.getCapability());
+        capabilityByRequest.put(requestId, indexEntry(submit.getCapability(), submit.getConsumerTeam()));
         context.forward(record.withKey(submit.getCapability())
                 .withValue(new IntakeOutput.Routed(new CapabilityEvent(submit))));
     }
 
-    private void cancel(Record<String, RequestCommand> record, CancelRequest cancel) {
-        String capability = capabilityByRequest.get(cancel.getRequestId());
-        if (capability == null) {
-            refuse(record, "cancel for unknown request " + cancel.getRequestId());
+    private void cancel(Record<String, RequestCommand> record, CancelRequest cancel, String topic, Optional<String> team) {
+        String entry = capabilityByRequest.get(cancel.getRequestId());
+        if (entry == null) {
+            refuse(record, EngineEvents.REFUSED, "cancel for unknown request " + cancel.getRequestId());
             return;
         }
+        if (team.isPresent()) {
+            String owner = teamOf(entry);
+            if (owner == null) {
+                refuse(record, EngineEvents.IDENTITY, "cancel of request " + cancel.getRequestId() + " on team " + team.get()
+                        + "'s topic " + topic + ": the request's team is not recorded (it predates team topics); "
+                        + "cancel it through the gateway");
+                return;
+            }
+            if (!owner.equals(team.get())) {
+                refuse(record, EngineEvents.IDENTITY, "cancel of request " + cancel.getRequestId() + " on team " + team.get()
+                        + "'s topic " + topic + ": the request belongs to team " + owner + ", a team cancels only its own");
+                return;
+            }
+        }
+        String capability = capabilityOf(entry);
         CancelCommand command = new CancelCommand(cancel.getRequestId(), capability, cancel.getRequestedBy(),
                 cancel.getAt(), cancel.getReason());
         context.forward(record.withKey(capability).withValue(new IntakeOutput.Routed(new CapabilityEvent(command))));
     }
 
-    private void refuse(Record<String, RequestCommand> record, String reason) {
-        events.deadLettered(reason);
+    /** The index entry: capability and team, separated by '/', which kebab-case capabilities never contain. */
+    static String indexEntry(String capability, String team) {
+        return capability + "/" + team;
+    }
+
+    static String capabilityOf(String entry) {
+        int slash = entry.indexOf('/');
+        return slash < 0 ? entry : entry.substring(0, slash);
+    }
+
+    /** The request's team; null for an entry written before teams were recorded, which holds the capability alone. */
+    static String teamOf(String entry) {
+        int slash = entry.indexOf('/');
+        return slash < 0 ? null : entry.substring(slash + 1);
+    }
+
+    private void refuse(Record<String, RequestCommand> record, String kind, String reason) {
+        events.deadLettered(kind);
         IntakeOutput.refuse(context, record, commandSerializer, reason, clock.instant());
     }
 }

@@ -11,6 +11,7 @@ import java.time.Instant;
 final class StoreKeys {
 
     private static final int MILLIS_WIDTH = 13;
+    private static final int VERSION_WIDTH = 10;
 
     private StoreKeys() {
     }
@@ -22,6 +23,17 @@ final class StoreKeys {
 
     static String offer(String capability, String offerId) {
         return capability + "/" + offerId;
+    }
+
+    /** Every contract of a capability shares this prefix. */
+    static String contractPrefix(String capability) {
+        return capability + "/";
+    }
+
+    /** A capability version's contract; the version is zero-padded so that versions sort as numbers. */
+    static String contract(String capability, int version) {
+        String digits = Integer.toString(version);
+        return capability + "/" + "0".repeat(Math.max(0, VERSION_WIDTH - digits.length())) + digits;
     }
 
     /** Every waiting request of a capability shares this prefix; they sort by priority, then age. */

@@ -1,15 +1,13 @@
 package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.Assignment;
-import io.capmarket.schemas.CapabilityOffer;
-import io.capmarket.schemas.FulfilmentEvent;
-import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.ProducerHeartbeat;
-import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.serde.AvroSerde;
 import io.capmarket.schemas.topics.Topic;
+import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.topics.Topics;
+import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.CapabilityCounters;
 import io.capmarket.schemas.topology.CapabilityEvent;
 import io.capmarket.schemas.topology.OfferState;
@@ -40,7 +38,13 @@ import org.apache.kafka.streams.state.DslStoreSuppliers;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-/** Wires the topology's sources, processors, stores and sinks; see {@code CapmarketTopology}. */
+/**
+ * Wires the topology's sources, processors, stores and sinks; see {@code CapmarketTopology}. Inputs
+ * are families of topics read by pattern (every producer's offers, every team's requests and the
+ * gateway's...), so a producer or team onboarded later is read without a restart, once the main
+ * consumer's metadata shows its topics. Offers, requests and fulfilment share one source (see
+ * {@link Intake} for why); heartbeats have their own.
+ */
 public final class TopologyAssembly {
 
     private final Topics topics;
@@ -62,26 +66,15 @@ public final class TopologyAssembly {
 
     public Topology build() {
         StreamsBuilder builder = new StreamsBuilder();
-        globalTable(builder, topics.heartbeats(), TopologyNames.HEARTBEAT_STORE);
+        globalTable(builder, topics.liveness(), TopologyNames.HEARTBEAT_STORE);
         globalTable(builder, topics.producers(), TopologyNames.APPROVAL_STORE);
 
-        KStream<String, IntakeOutput> offers = builder
-                .stream(topics.offers().name(), consumed(topics.offers(), TopologyNames.OFFERS_SOURCE))
-                .process(supplier(() -> new OfferIntake(topics.offers().valueSerde().serializer(), clock, events),
-                        store(TopologyNames.OFFER_INDEX_STORE, Serdes.String())), Named.as(TopologyNames.OFFER_INTAKE));
-        KStream<String, IntakeOutput> requests = builder
-                .stream(topics.requests().name(), consumed(topics.requests(), TopologyNames.REQUESTS_SOURCE))
-                .process(supplier(() -> new RequestIntake(topics.requests().valueSerde().serializer(), clock, events),
-                        store(TopologyNames.REQUEST_INDEX_STORE, Serdes.String())), Named.as(TopologyNames.REQUEST_INTAKE));
-        KStream<String, IntakeOutput> fulfilment = builder
-                .stream(topics.fulfilment().name(), consumed(topics.fulfilment(), TopologyNames.FULFILMENT_SOURCE))
-                .filter((requestId, report) -> report != null, Named.as(TopologyNames.FULFILMENT_REKEY + "-present"))
-                .map((requestId, report) -> KeyValue.<String, IntakeOutput>pair(report.getCapability(),
-                        new IntakeOutput.Routed(new CapabilityEvent(report))), Named.as(TopologyNames.FULFILMENT_REKEY));
-
-        Map<String, KStream<String, IntakeOutput>> intake = offers
-                .merge(requests, Named.as(TopologyNames.INTAKE_OUTPUT + "merge-requests"))
-                .merge(fulfilment, Named.as(TopologyNames.INTAKE_OUTPUT + "merge-fulfilment"))
+        Map<String, KStream<String, IntakeOutput>> intake = builder
+                .stream(Intake.pattern(topics), Consumed.with(Serdes.String(), BoundedInput.bounded(Intake.valueSerde(topics)))
+                        .withName(TopologyNames.INTAKE_SOURCE))
+                .process(supplier(() -> new Intake(topics, clock, events),
+                        store(TopologyNames.OFFER_INDEX_STORE, Serdes.String()),
+                        store(TopologyNames.REQUEST_INDEX_STORE, Serdes.String())), Named.as(TopologyNames.INTAKE))
                 .split(Named.as(TopologyNames.INTAKE_OUTPUT))
                 .branch((key, out) -> out instanceof IntakeOutput.Refused, Branched.as("refused"))
                 .defaultBranch(Branched.as("routed"));
@@ -93,9 +86,9 @@ public final class TopologyAssembly {
                 .mapValues(out -> ((IntakeOutput.Routed) out).event(), Named.as(TopologyNames.INTAKE_OUTPUT + "events"))
                 .repartition(Repartitioned.<String, CapabilityEvent>as(TopologyNames.CAPABILITY_EVENTS)
                         .withKeySerde(Serdes.String()).withValueSerde(avro(CapabilityEvent.class)))
-                .process(supplier(() -> new CapabilityEngine(settings, clock, events,
-                        topics.fulfilment().name(), topics.fulfilment().valueSerde().serializer()),
+                .process(supplier(() -> new CapabilityEngine(settings, clock, events, topics),
                         store(TopologyNames.OFFER_STATE_STORE, avro(OfferState.class)),
+                        store(TopologyNames.CONTRACT_STORE, avro(CapabilityContract.class)),
                         store(TopologyNames.REQUEST_STORE, topics.requestStatus().valueSerde()),
                         store(TopologyNames.WAITLIST_STORE, Serdes.String()),
                         store(TopologyNames.DEADLINE_STORE, Serdes.String()),
@@ -127,7 +120,31 @@ public final class TopologyAssembly {
         deadLetters(outputs.get(TopologyNames.ENGINE_OUTPUT + "refused")
                 .mapValues(out -> ((EngineOutput.Refused) out).letter(), Named.as(TopologyNames.ENGINE_OUTPUT + "letters")),
                 TopologyNames.DEAD_LETTER_SINK + "-engine");
+        // added last, so that the intake and the engine keep their sub-topology numbers (and task ids)
+        relayHeartbeats(builder);
         return builder.build();
+    }
+
+    /**
+     * Heartbeats from every producer's own topic, attributed to that producer, to the liveness
+     * topic the heartbeat table reads; refused ones to the dead letters.
+     */
+    private void relayHeartbeats(StreamsBuilder builder) {
+        TopicPattern<String, ProducerHeartbeat> heartbeatTopics = topics.everyProducersHeartbeats();
+        Map<String, KStream<String, RelayOutput>> relayed = builder
+                .stream(heartbeatTopics.pattern(), consumed(heartbeatTopics, TopologyNames.HEARTBEATS_SOURCE))
+                .process(supplier(() -> new HeartbeatRelay(heartbeatTopics, clock, events)), Named.as(TopologyNames.HEARTBEAT_RELAY))
+                .split(Named.as(TopologyNames.HEARTBEAT_RELAY_OUTPUT))
+                .branch((key, out) -> out instanceof RelayOutput.Refused, Branched.as("refused"))
+                .defaultBranch(Branched.as("attributed"));
+        relayed.get(TopologyNames.HEARTBEAT_RELAY_OUTPUT + "attributed")
+                .mapValues(out -> ((RelayOutput.Attributed) out).heartbeat(),
+                        Named.as(TopologyNames.HEARTBEAT_RELAY_OUTPUT + "heartbeats"))
+                .to(topics.liveness().name(), produced(topics.liveness(), TopologyNames.LIVENESS_SINK));
+        deadLetters(relayed.get(TopologyNames.HEARTBEAT_RELAY_OUTPUT + "refused")
+                .mapValues(out -> ((RelayOutput.Refused) out).letter(),
+                        Named.as(TopologyNames.HEARTBEAT_RELAY_OUTPUT + "letters")),
+                TopologyNames.DEAD_LETTER_SINK + "-heartbeats");
     }
 
     private void deadLetters(KStream<String, DeadLetter> letters, String sinkName) {
@@ -144,6 +161,11 @@ public final class TopologyAssembly {
     /** How every input topic is read: values larger than {@link BoundedInput#MAX_VALUE_BYTES} are refused. */
     private static <K, V> Consumed<K, V> consumed(Topic<K, V> topic, String name) {
         return Consumed.with(topic.keySerde(), BoundedInput.bounded(topic.valueSerde())).withName(name);
+    }
+
+    /** How every topic of a family is read, with the same bound. */
+    private static <K, V> Consumed<K, V> consumed(TopicPattern<K, V> family, String name) {
+        return Consumed.with(family.keySerde(), BoundedInput.bounded(family.valueSerde())).withName(name);
     }
 
     private static <K, V> Produced<K, V> produced(Topic<K, V> topic, String name) {

@@ -7,22 +7,25 @@ package io.capmarket.topology.internal;
  */
 public final class TopologyNames {
 
-    // sources
-    public static final String OFFERS_SOURCE = "offers-source";
-    public static final String REQUESTS_SOURCE = "requests-source";
-    public static final String FULFILMENT_SOURCE = "fulfilment-source";
+    // sources: families of topics read by pattern (every producer's, every team's)
+    public static final String INTAKE_SOURCE = "intake-source";
+    public static final String HEARTBEATS_SOURCE = "heartbeats-source";
 
-    // intake, partitioned like their input topics
-    public static final String OFFER_INTAKE = "offer-intake";
-    public static final String REQUEST_INTAKE = "request-intake";
-    public static final String FULFILMENT_REKEY = "fulfilment-by-capability";
+    // intake of offers, requests and fulfilment, partitioned like its input topics; takes the producer or team from the topic
+    public static final String INTAKE = "intake";
     public static final String OFFER_INDEX_STORE = "offer-index";
     public static final String REQUEST_INDEX_STORE = "request-index";
+
+    // heartbeats, attributed to the producer whose topic they came from, to the liveness table
+    public static final String HEARTBEAT_RELAY = "heartbeat-relay";
+    public static final String HEARTBEAT_RELAY_OUTPUT = "heartbeat-relay-output-";
+    public static final String LIVENESS_SINK = "producer-liveness-sink";
 
     // the single writer per capability
     public static final String CAPABILITY_EVENTS = "capability-events";
     public static final String ENGINE = "capability-engine";
     public static final String OFFER_STATE_STORE = "offer-state";
+    public static final String CONTRACT_STORE = "capability-contracts";
     public static final String REQUEST_STORE = "request-state";
     public static final String WAITLIST_STORE = "waitlist";
     public static final String DEADLINE_STORE = "deadlines";

@@ -109,7 +109,7 @@ class DeadLettersIT {
             return text == null ? null : text.getBytes(StandardCharsets.UTF_8);
         }, new StringDeserializer());
         StreamsBuilder builder = new StreamsBuilder();
-        builder.stream(input, Consumed.with(Serdes.String(), topics.heartbeats().valueSerde()).withName("read-heartbeats"))
+        builder.stream(input, Consumed.with(Serdes.String(), topics.heartbeats("db-team").valueSerde()).withName("read-heartbeats"))
                 .mapValues(heartbeat -> {
                     if (heartbeat.getInstanceId().equals("boom")) {
                         throw new IllegalStateException("instance boom cannot be processed");
@@ -219,7 +219,7 @@ class DeadLettersIT {
     private byte[] heartbeat(String instanceId) {
         ProducerHeartbeat heartbeat = ProducerHeartbeat.newBuilder().setProducerId("db-team").setInstanceId(instanceId)
                 .setAt(Instant.ofEpochMilli(1_700_000_000_000L)).setInFlight(1).setHealthy(true).build();
-        return topics.heartbeats().valueSerde().serializer().serialize(input, heartbeat);
+        return topics.heartbeats("db-team").valueSerde().serializer().serialize(input, heartbeat);
     }
 
     private void produce(List<ProducerRecord<String, byte[]>> records) {

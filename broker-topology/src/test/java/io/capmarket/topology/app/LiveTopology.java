@@ -20,6 +20,7 @@ import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.schemas.topics.Topic;
+import io.capmarket.schemas.topics.TopicProvisioner;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
@@ -32,6 +33,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,7 +61,8 @@ final class LiveTopology implements AutoCloseable {
     private final TopologyApp app;
 
     /**
-     * @param overrides topology settings on top of the test defaults (one partition per topic, fast commits)
+     * @param overrides topology settings on top of the test defaults (one partition per topic, fast commits,
+     *     new producers' topics found within a second)
      */
     LiveTopology(KafkaBroker broker, EmbeddedSchemaRegistry registry, String name, Map<String, String> overrides) {
         this.broker = broker;
@@ -74,6 +78,7 @@ final class LiveTopology implements AutoCloseable {
         settings.put("http.port", "0");
         settings.put("shutdown.timeout", "20s");
         settings.put("streams.commit.interval.ms", "100");
+        settings.put("topics.discovery-interval", "1s");
         settings.putAll(overrides);
         this.app = TopologyApp.start(TopologyConfig.of(settings));
         await().atMost(WAIT).until(app::ready);
@@ -89,6 +94,13 @@ final class LiveTopology implements AutoCloseable {
 
     SchemaRegistryClient registryClient() {
         return SchemaRegistryClient.create(SchemaRegistryConfig.from(Map.of("schema.registry.url", registry.url())));
+    }
+
+    /** Creates topics as an administrator would (an existing one is checked, not changed). */
+    void provision(List<Topic<?, ?>> topics) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(topics.stream().map(Topic::spec).toList());
+        }
     }
 
     <V> void send(Topic<String, V> topic, String key, V value) {

@@ -37,9 +37,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Poison and hostile records on every input topic of the real topology: each is dead-lettered
- * with its reason, exactly once, the topology stays RUNNING, and valid records after the poison
- * are processed as usual.
+ * Poison and hostile records on every input topic of the real topology (a producer's own offers,
+ * heartbeats and fulfilment topics, the gateway's requests, and the platform's approvals and
+ * liveness tables): each is dead-lettered with its reason, exactly once, the topology stays
+ * RUNNING, and valid records after the poison are processed as usual.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 class PoisonInputIT {
@@ -77,7 +78,7 @@ class PoisonInputIT {
     @Test
     void offers() {
         LiveTopology m = start("poison-offers");
-        String topic = m.topics().offers().name();
+        String topic = m.topics().offers("db-team").name();
         CapabilityOffer valid = LiveTopology.offer("pg-valid", "db-team", "postgres-database", 2);
         Map<String, byte[]> poison = commonPoison(m, topic, valid, "CapabilityOffer", "capacity",
                 o -> o.put("parameterSchema", huge()));
@@ -85,7 +86,7 @@ class PoisonInputIT {
                 HostileRecords.withExtraSymbol(valid.getSchema(), "OfferStatus", "ON_HOLD"), o -> o.put("status", "ON_HOLD")), "ON_HOLD");
         m.sendRaw(topic, List.copyOf(poison.entrySet()));
 
-        m.send(m.topics().offers(), "pg-valid", valid);
+        m.send(m.topics().offers("db-team"), "pg-valid", valid);
 
         m.awaitCatalogOffer("postgres-database", "pg-valid");
         assertDeadLettered(m, topic, poison);
@@ -94,22 +95,43 @@ class PoisonInputIT {
     @Test
     void producerHeartbeats() {
         LiveTopology m = start("poison-heartbeats");
-        String topic = m.topics().heartbeats().name();
-        // a request waiting for the only offer's producer to come alive
-        m.send(m.topics().offers(), "hb-offer", LiveTopology.offer("hb-offer", "hb-team", "hb-cap", 1));
-        m.awaitCatalogOffer("hb-cap", "hb-offer");
-        m.send(m.topics().requests(), "r-hb", LiveTopology.submit("r-hb", "hb-cap"));
-        m.awaitState("r-hb", RequestState.WAITING);
+        String topic = m.topics().heartbeats("hb-team").name();
+        awaitWaitingForHbTeam(m);
         ProducerHeartbeat valid = LiveTopology.heartbeat("hb-team");
         // ProducerHeartbeat has no enum field: the unknown-symbol case cannot be written for this topic
         Map<String, byte[]> poison = commonPoison(m, topic, valid, "ProducerHeartbeat", "healthy",
                 o -> o.put("instanceId", huge()));
         m.sendRaw(topic, List.copyOf(poison.entrySet()));
 
-        m.send(m.topics().heartbeats(), "hb-team", valid);
+        m.send(m.topics().heartbeats("hb-team"), valid.getInstanceId(), valid);
 
         m.awaitState("r-hb", RequestState.MATCHED);
         assertDeadLettered(m, topic, poison);
+    }
+
+    /** The liveness table is the platform's, read by Kafka's global thread: poison there is dead-lettered too. */
+    @Test
+    void producerLiveness() {
+        LiveTopology m = start("poison-liveness");
+        String topic = m.topics().liveness().name();
+        awaitWaitingForHbTeam(m);
+        ProducerHeartbeat valid = LiveTopology.heartbeat("hb-team");
+        Map<String, byte[]> poison = commonPoison(m, topic, valid, "ProducerHeartbeat", "healthy",
+                o -> o.put("instanceId", huge()));
+        m.sendRaw(topic, List.copyOf(poison.entrySet()));
+
+        m.send(m.topics().heartbeats("hb-team"), valid.getInstanceId(), valid);
+
+        m.awaitState("r-hb", RequestState.MATCHED);
+        assertDeadLettered(m, topic, poison);
+    }
+
+    /** A request waiting for the only offer's producer to come alive. */
+    private static void awaitWaitingForHbTeam(LiveTopology m) {
+        m.send(m.topics().offers("hb-team"), "hb-offer", LiveTopology.offer("hb-offer", "hb-team", "hb-cap", 1));
+        m.awaitCatalogOffer("hb-cap", "hb-offer");
+        m.send(m.topics().requests(), "r-hb", LiveTopology.submit("r-hb", "hb-cap"));
+        m.awaitState("r-hb", RequestState.WAITING);
     }
 
     @Test
@@ -122,11 +144,12 @@ class PoisonInputIT {
                 o -> o.put("approvedBy", huge()));
         m.sendRaw(topic, List.copyOf(poison.entrySet()));
 
+        m.provision(m.topics().producerTopics("late-team"));
         m.send(m.topics().producers(), "late-team", valid);
 
-        // the approval table is read by its own thread: offer until the offer is taken
+        // the approval table is read by its own thread, the new topic found on a metadata refresh: offer until taken
         await().atMost(LiveTopology.WAIT).until(() -> {
-            m.send(m.topics().offers(), "late-offer", LiveTopology.offer("late-offer", "late-team", "late-cap", 1));
+            m.send(m.topics().offers("late-team"), "late-offer", LiveTopology.offer("late-offer", "late-team", "late-cap", 1));
             var view = m.latest(m.topics().catalog(), "late-cap");
             return view != null && view.getOffers().stream().anyMatch(o -> o.getOfferId().equals("late-offer"));
         });
@@ -137,8 +160,8 @@ class PoisonInputIT {
     void requests() {
         LiveTopology m = start("poison-requests");
         String topic = m.topics().requests().name();
-        m.send(m.topics().heartbeats(), "db-team", LiveTopology.heartbeat("db-team"));
-        m.send(m.topics().offers(), "pg", LiveTopology.offer("pg", "db-team", "postgres-database", 5));
+        m.send(m.topics().heartbeats("db-team"), "it", LiveTopology.heartbeat("db-team"));
+        m.send(m.topics().offers("db-team"), "pg", LiveTopology.offer("pg", "db-team", "postgres-database", 5));
         m.awaitCatalogOffer("postgres-database", "pg");
         RequestCommand valid = LiveTopology.submit("r-valid", "postgres-database");
         Map<String, byte[]> poison = commonPoison(m, topic, valid, "SubmitRequest", "consumerTeam",
@@ -157,9 +180,9 @@ class PoisonInputIT {
     @Test
     void fulfilment() {
         LiveTopology m = start("poison-fulfilment");
-        String topic = m.topics().fulfilment().name();
-        m.send(m.topics().heartbeats(), "db-team", LiveTopology.heartbeat("db-team"));
-        m.send(m.topics().offers(), "pg", LiveTopology.offer("pg", "db-team", "postgres-database", 5));
+        String topic = m.topics().fulfilment("db-team").name();
+        m.send(m.topics().heartbeats("db-team"), "it", LiveTopology.heartbeat("db-team"));
+        m.send(m.topics().offers("db-team"), "pg", LiveTopology.offer("pg", "db-team", "postgres-database", 5));
         m.awaitCatalogOffer("postgres-database", "pg");
         m.send(m.topics().requests(), "r-f", LiveTopology.submit("r-f", "postgres-database"));
         RequestStatus matched = m.awaitState("r-f", RequestState.MATCHED);
@@ -171,9 +194,9 @@ class PoisonInputIT {
                 "PAUSED");
         m.sendRaw(topic, List.copyOf(poison.entrySet()));
 
-        m.send(m.topics().fulfilment(), "r-f", valid);
+        m.send(m.topics().fulfilment("db-team"), "r-f", valid);
         m.awaitState("r-f", RequestState.ACCEPTED);
-        m.send(m.topics().fulfilment(), "r-f", LiveTopology.report(matched, FulfilmentKind.FULFILLED));
+        m.send(m.topics().fulfilment("db-team"), "r-f", LiveTopology.report(matched, FulfilmentKind.FULFILLED));
 
         m.awaitState("r-f", RequestState.FULFILLED);
         assertDeadLettered(m, topic, poison);

@@ -42,14 +42,14 @@ class SchemaEvolutionIT {
     void v1AndV2WritersShareTheRequestsAndFulfilmentTopics() {
         try (LiveTopology m = new LiveTopology(broker, registry, "evolution",
                 Map.of("producers.approved", "db-team=postgres-database"))) {
-            m.send(m.topics().heartbeats(), "db-team", LiveTopology.heartbeat("db-team"));
-            m.send(m.topics().offers(), "pg", LiveTopology.offer("pg", "db-team", "postgres-database", 5));
+            m.send(m.topics().heartbeats("db-team"), "it", LiveTopology.heartbeat("db-team"));
+            m.send(m.topics().offers("db-team"), "pg", LiveTopology.offer("pg", "db-team", "postgres-database", 5));
             m.awaitCatalogOffer("postgres-database", "pg");
             SchemaRegistryClient client = m.registryClient();
             AvroSerde<GenericRecord> v2Writer = AvroSerde.generic(client);
             v2Writer.configure(Map.of("schema.registry.url", registry.url(), "auto.register.schemas", true), false);
             String requests = m.topics().requests().name();
-            String fulfilment = m.topics().fulfilment().name();
+            String fulfilment = m.topics().fulfilment("db-team").name();
 
             m.send(m.topics().requests(), "r-v1", LiveTopology.submit("r-v1", "postgres-database"));
             Schema submitV2 = HostileRecords.withField(RequestCommand.getClassSchema(), "SubmitRequest",
@@ -67,7 +67,7 @@ class SchemaEvolutionIT {
                     "{\"name\": \"traceId\", \"type\": [\"null\", \"string\"], \"default\": null,"
                             + " \"doc\": \"The producer's trace of the work.\"}");
             for (FulfilmentKind kind : List.of(FulfilmentKind.ACCEPTED, FulfilmentKind.FULFILLED)) {
-                m.send(m.topics().fulfilment(), "r-v1", LiveTopology.report(v1, kind));
+                m.send(m.topics().fulfilment("db-team"), "r-v1", LiveTopology.report(v1, kind));
                 GenericRecord report = HostileRecords.rewrite(LiveTopology.report(v2, kind), reportV2,
                         o -> o.putObject("traceId").put("string", "trace-" + kind));
                 m.sendRaw(fulfilment, List.of(Map.entry("r-v2", v2Writer.serializer().serialize(fulfilment, report))));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicMismatchException;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
@@ -19,7 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
@@ -89,9 +92,11 @@ class TopologyAppIT {
             assertThat(http.send(HttpRequest.newBuilder(uri(app, "/metrics")).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
             try (Admin admin = Admin.create(config.clientConfig())) {
-                assertThat(admin.listTopics().names().get()).contains(
-                        app.topics().requests().name(), app.topics().deadLetters().name(), app.topics().producers().name(),
-                        app.topics().assignments("db-team").name(), app.topics().assignments("ci-team").name());
+                Set<String> names = admin.listTopics().names().get();
+                assertThat(names).as("the platform's topics and the gateway's requests")
+                        .containsAll(app.topics().shared().stream().map(Topic::name).toList());
+                assertThat(names).as("each approved producer's own four topics").containsAll(Stream.of("db-team", "ci-team")
+                        .flatMap(p -> app.topics().producerTopics(p).stream()).map(Topic::name).toList());
             }
             assertThat(app.ready()).isTrue();
             System.out.printf("TopologyAppIT: /health/ready answered 200 after %d ms%n", readyMillis);

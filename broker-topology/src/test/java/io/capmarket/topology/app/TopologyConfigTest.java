@@ -54,6 +54,7 @@ class TopologyConfigTest {
             assertThat(config.topicsPrefix()).isEqualTo("capmarket.");
             assertThat(config.topicsPartitions()).isEqualTo(6);
             assertThat(config.topicsReplicationFactor()).isEmpty();
+            assertThat(config.topicsDiscoveryInterval()).isEqualTo(Duration.ofSeconds(10));
             assertThat(config.processingGuarantee()).isEqualTo("exactly_once_v2");
             assertThat(config.numStreamThreads()).isEqualTo(1);
             assertThat(config.numStandbyReplicas()).isZero();
@@ -257,6 +258,7 @@ class TopologyConfigTest {
                     .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName())
                     .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "acme.dead-letters")
                     .containsEntry(DeadLetters.EVENTS_CONFIG, events)
+                    .containsEntry(DeadLetters.GLOBAL_TOPICS_CONFIG, "acme.producer-liveness,acme.producers")
                     .containsEntry("producer.compression.type", "lz4")
                     .containsEntry("producer.acks", "all");
             new StreamsConfig(props); // Kafka accepts them
@@ -297,6 +299,28 @@ class TopologyConfigTest {
             assertThat(changed.approvedProducers()).isEqualTo(config.approvedProducers());
             assertThat(changed.bootstrapServers()).isEqualTo(config.bootstrapServers());
             assertThatThrownBy(() -> config.with(Map.of("http.port", "x"))).isInstanceOf(InvalidConfigException.class);
+        }
+
+        @Test
+        void theDiscoveryIntervalIsHowOftenTheMainConsumerRefreshesItsMetadata() {
+            Properties defaults = TopologyConfig.of(REQUIRED).streamsProperties(EngineEvents.NONE);
+            Properties quick = with("topics.discovery-interval", "1s").streamsProperties(EngineEvents.NONE);
+
+            assertThat(defaults).containsEntry("main.consumer.metadata.max.age.ms", "10000");
+            assertThat(quick).containsEntry("main.consumer.metadata.max.age.ms", "1000");
+            assertThat(new StreamsConfig(quick).getMainConsumerConfigs("group", "client", 0))
+                    .containsEntry("metadata.max.age.ms", "1000");
+            assertThat(with("topics.discovery-interval", "24d").topicsDiscoveryInterval()).isEqualTo(Duration.ofDays(24));
+            refusing("topics.discovery-interval", "50ms")
+                    .hasMessage("topics.discovery-interval must be a duration from 100ms to 24d, but was '50ms'");
+            refusing("topics.discovery-interval", "25d")
+                    .hasMessage("topics.discovery-interval must be a duration from 100ms to 24d, but was '25d'");
+            refusing("topics.discovery-interval", "often")
+                    .hasMessage("topics.discovery-interval must be a duration from 100ms to 24d, but was 'often'");
+            refusing("streams.main.consumer.metadata.max.age.ms", "1000").hasMessage("streams.main.consumer.metadata.max.age.ms "
+                    + "is set by capmarket from topics.discovery-interval; set topics.discovery-interval instead");
+            assertThat(TopologyConfig.describeKeys()).contains("topics.discovery-interval (default 10s)")
+                    .contains("env CAPMARKET_TOPICS_DISCOVERY_INTERVAL");
         }
 
         @Test

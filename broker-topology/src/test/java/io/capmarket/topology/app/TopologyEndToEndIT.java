@@ -18,6 +18,7 @@ import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.schemas.topics.Topic;
+import io.capmarket.schemas.topics.TopicProvisioner;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -73,13 +75,20 @@ class TopologyEndToEndIT {
         settings.put("scorecard.interval", "1s");
         settings.put("shutdown.timeout", "20s");
 
-        try (TopologyApp app = TopologyApp.start(TopologyConfig.of(settings))) {
+        TopologyConfig config = TopologyConfig.of(settings);
+        // topics an operator created for a producer it never approved
+        try (Admin admin = Admin.create(config.clientConfig())) {
+            new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(config.topics().producerTopics("rogue-team").stream()
+                    .map(Topic::spec).toList());
+        }
+
+        try (TopologyApp app = TopologyApp.start(config)) {
             await().atMost(WAIT).until(app::ready);
             Topics topics = app.topics();
             Instant now = Instant.now();
-            send(topics.heartbeats(), "db-team", new ProducerHeartbeat("db-team", "e2e", now, 0, true));
-            send(topics.offers(), "pg-eu", offer("pg-eu", "db-team", now));
-            send(topics.offers(), "rogue-pg", offer("rogue-pg", "rogue-team", now));
+            send(topics.heartbeats("db-team"), "e2e", new ProducerHeartbeat("db-team", "e2e", now, 0, true));
+            send(topics.offers("db-team"), "pg-eu", offer("pg-eu", "db-team", now));
+            send(topics.offers("rogue-team"), "rogue-pg", offer("rogue-pg", "rogue-team", now));
             await().atMost(WAIT).until(() -> latest(topics.catalog(), "postgres-database") != null);
 
             send(topics.requests(), "r1", new RequestCommand(SubmitRequest.newBuilder().setRequestId("r1")
@@ -88,7 +97,7 @@ class TopologyEndToEndIT {
                     .setConstraints(Map.of()).setPreferences(Map.of()).setPriority(Priority.NORMAL).setSubmittedAt(now).build()));
             await().atMost(WAIT).until(() -> state(topics, "r1") == RequestState.MATCHED);
             for (FulfilmentKind kind : List.of(FulfilmentKind.ACCEPTED, FulfilmentKind.FULFILLED)) {
-                send(topics.fulfilment(), "r1", FulfilmentEvent.newBuilder().setRequestId("r1").setOfferId("pg-eu")
+                send(topics.fulfilment("db-team"), "r1", FulfilmentEvent.newBuilder().setRequestId("r1").setOfferId("pg-eu")
                         .setProducerId("db-team").setCapability("postgres-database").setAttempt(1).setKind(kind)
                         .setOutputs(Map.of("host", "r1.db")).setAt(Instant.now()).build());
             }

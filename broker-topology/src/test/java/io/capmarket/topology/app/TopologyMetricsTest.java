@@ -2,6 +2,7 @@ package io.capmarket.topology.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.capmarket.topology.EngineEvents;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,8 @@ class TopologyMetricsTest {
         metrics.acceptDeadlineMissed("postgres-database", "db-team");
         metrics.ignored("stale-attempt");
         metrics.deadLettered("deserialization");
+        metrics.deadLettered(EngineEvents.IDENTITY);
+        metrics.misattributed("producer");
         metrics.threadReplaced(new IllegalStateException());
 
         String scrape = registry.scrape();
@@ -35,6 +38,10 @@ class TopologyMetricsTest {
                 .contains("capmarket_accept_deadline_missed_total{capability=\"postgres-database\",producer=\"db-team\"} 1.0")
                 .contains("capmarket_ignored_events_total{reason=\"stale-attempt\"} 1.0")
                 .contains("capmarket_dead_letters_total{reason=\"deserialization\"} 1.0")
+                .contains("capmarket_dead_letters_total{reason=\"identity\"} 1.0")
+                .contains("capmarket_dead_letters_total{reason=\"contract\"} 0.0")
+                .contains("capmarket_misattributed_total{reason=\"producer\"} 1.0")
+                .contains("capmarket_misattributed_total{reason=\"capability\"} 0.0")
                 .contains("capmarket_stream_thread_replacements_total{exception=\"IllegalStateException\"} 1.0");
     }
 

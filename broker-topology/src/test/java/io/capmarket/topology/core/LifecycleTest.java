@@ -15,6 +15,7 @@ import io.capmarket.schemas.SubmitRequest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class LifecycleTest {
@@ -136,6 +137,46 @@ class LifecycleTest {
         assertThat(Lifecycle.judge(fulfilled, report(fulfilled, FulfilmentKind.FAILED))).isEqualTo(Lifecycle.Verdict.FINISHED);
         FulfilmentEvent beforeAnyMatch = FulfilmentEvent.newBuilder(report(matched, FulfilmentKind.ACCEPTED)).setAttempt(0).build();
         assertThat(Lifecycle.judge(submitted(), beforeAnyMatch)).isEqualTo(Lifecycle.Verdict.STALE);
+    }
+
+    @Test
+    void aReportOnWorkAnotherProducerHoldsIsMisattributed() {
+        RequestStatus matched = Lifecycle.matched(submitted(), OFFER_A, T0);
+        FulfilmentEvent byB = FulfilmentEvent.newBuilder(report(matched, FulfilmentKind.FULFILLED)).setProducerId("team-b").build();
+        FulfilmentEvent byBWithItsOffer = FulfilmentEvent.newBuilder(byB).setOfferId("b").build();
+        FulfilmentEvent otherCapability = FulfilmentEvent.newBuilder(report(matched, FulfilmentKind.FULFILLED))
+                .setCapability("mysql").build();
+
+        assertThat(Lifecycle.judge(matched, byB)).isEqualTo(Lifecycle.Verdict.MISATTRIBUTED);
+        assertThat(Lifecycle.judge(matched, byBWithItsOffer)).isEqualTo(Lifecycle.Verdict.MISATTRIBUTED);
+        assertThat(Lifecycle.misattribution(matched, byB, offerId -> Optional.empty())).contains(new Lifecycle.Misattribution(
+                "producer", "producer team-b reported on attempt 1 of request r1, which is assigned to producer team-a"));
+        assertThat(Lifecycle.judge(matched, otherCapability)).isEqualTo(Lifecycle.Verdict.MISATTRIBUTED);
+        assertThat(Lifecycle.misattribution(matched, otherCapability, offerId -> Optional.empty()))
+                .contains(new Lifecycle.Misattribution("capability", "the report names capability mysql but request r1 is for pg"));
+        RequestStatus fulfilled = Lifecycle.fulfilled(Lifecycle.accepted(matched, T0), Map.of(), null, T0);
+        assertThat(Lifecycle.judge(fulfilled, byB)).as("another's claim on a finished request").isEqualTo(Lifecycle.Verdict.MISATTRIBUTED);
+    }
+
+    @Test
+    void aLateReportIsStaleWhenItsProducerHeldThatAttemptAndMisattributedWhenAnotherDid() {
+        RequestStatus first = Lifecycle.matched(submitted(), OFFER_A, T0);
+        RequestStatus second = Lifecycle.matched(Lifecycle.offerGaveUp(first, RequestState.REJECTED, "no", T0), OFFER_B, T0);
+        FulfilmentEvent lateFromA = report(first, FulfilmentKind.ACCEPTED);
+        FulfilmentEvent bClaimsAttemptOne = FulfilmentEvent.newBuilder(lateFromA).setProducerId("team-b").build();
+        Map<String, String> producers = Map.of("a", "team-a", "b", "team-b");
+
+        assertThat(Lifecycle.judge(second, lateFromA, offerId -> Optional.ofNullable(producers.get(offerId))))
+                .isEqualTo(Lifecycle.Verdict.STALE);
+        assertThat(Lifecycle.judge(second, bClaimsAttemptOne, offerId -> Optional.ofNullable(producers.get(offerId))))
+                .isEqualTo(Lifecycle.Verdict.MISATTRIBUTED);
+        assertThat(Lifecycle.judge(second, bClaimsAttemptOne)).as("the first attempt's offer no longer known: only stale")
+                .isEqualTo(Lifecycle.Verdict.STALE);
+        RequestStatus waiting = Lifecycle.waiting(Lifecycle.offerGaveUp(first, RequestState.REJECTED, "no", T0), "none left", T0);
+        assertThat(Lifecycle.judge(waiting, bClaimsAttemptOne, offerId -> Optional.ofNullable(producers.get(offerId))))
+                .as("the request holds no producer now, attempt 1 was team-a's").isEqualTo(Lifecycle.Verdict.MISATTRIBUTED);
+        assertThat(Lifecycle.judge(waiting, lateFromA, offerId -> Optional.ofNullable(producers.get(offerId))))
+                .isEqualTo(Lifecycle.Verdict.STALE);
     }
 
     @Test

@@ -198,7 +198,7 @@ class TopologyFailoverIT {
     private void provision() {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             List<TopicSpec> specs = new ArrayList<>(topics.sharedSpecs());
-            IntStream.range(0, PRODUCERS).forEach(p -> specs.add(topics.assignments(producer(p)).spec()));
+            IntStream.range(0, PRODUCERS).forEach(p -> topics.producerTopics(producer(p)).forEach(t -> specs.add(t.spec())));
             new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(specs);
         }
     }
@@ -206,12 +206,12 @@ class TopologyFailoverIT {
     private void publishOffers() {
         Instant now = Instant.now();
         try (KafkaProducer<String, ProducerApproval> approvals = producer(topics.producers());
-                KafkaProducer<String, ProducerHeartbeat> heartbeats = producer(topics.heartbeats());
-                KafkaProducer<String, CapabilityOffer> offers = producer(topics.offers())) {
+                KafkaProducer<String, ProducerHeartbeat> heartbeats = producer(topics.heartbeats(producer(0)));
+                KafkaProducer<String, CapabilityOffer> offers = producer(topics.offers(producer(0)))) {
             for (int p = 0; p < PRODUCERS; p++) {
                 approvals.send(new ProducerRecord<>(topics.producers().name(), producer(p),
                         new ProducerApproval(producer(p), List.of("*"), "admin", now)));
-                heartbeats.send(new ProducerRecord<>(topics.heartbeats().name(), producer(p),
+                heartbeats.send(new ProducerRecord<>(topics.heartbeats(producer(p)).name(), "it",
                         new ProducerHeartbeat(producer(p), "it", now, 0, true)));
             }
             approvals.flush();
@@ -219,7 +219,7 @@ class TopologyFailoverIT {
             for (int c = 0; c < CAPABILITIES; c++) {
                 for (int p : new int[] {c % PRODUCERS, (c + 1) % PRODUCERS}) {
                     String offerId = "cap-" + c + "-by-" + producer(p);
-                    offers.send(new ProducerRecord<>(topics.offers().name(), offerId, CapabilityOffer.newBuilder()
+                    offers.send(new ProducerRecord<>(topics.offers(producer(p)).name(), offerId, CapabilityOffer.newBuilder()
                             .setOfferId(offerId).setProducerId(producer(p)).setCapability("cap-" + c)
                             .setCapabilityVersion(1).setParameterSchema("{}").setOutputSchema("{}")
                             .setAttributes(Map.of()).setLeadTimeSloMs(600_000).setCapacity(CAPACITY)
@@ -253,7 +253,7 @@ class TopologyFailoverIT {
     private void startProducers() {
         KafkaConsumer<String, Assignment> consumer = consumer(topics.assignments(producer(0)), "producers");
         consumer.subscribe(IntStream.range(0, PRODUCERS).mapToObj(p -> topics.assignments(producer(p)).name()).toList());
-        KafkaProducer<String, FulfilmentEvent> reports = producer(topics.fulfilment());
+        KafkaProducer<String, FulfilmentEvent> reports = producer(topics.fulfilment(producer(0)));
         java.util.ArrayDeque<Held> held = new java.util.ArrayDeque<>();
         background("producers", () -> {
             for (ConsumerRecord<String, Assignment> record : consumer.poll(Duration.ofMillis(10))) {
@@ -272,14 +272,16 @@ class TopologyFailoverIT {
                 if (now > CAPACITY) {
                     violations.add(a.getOfferId() + " has " + now + " in flight, capacity " + CAPACITY);
                 }
-                reports.send(new ProducerRecord<>(topics.fulfilment().name(), a.getRequestId(), report(a, FulfilmentKind.ACCEPTED)));
+                reports.send(new ProducerRecord<>(topics.fulfilment(a.getProducerId()).name(), a.getRequestId(),
+                        report(a, FulfilmentKind.ACCEPTED)));
                 held.add(new Held(a, System.nanoTime() + HOLD.toNanos()));
             }
             while (!held.isEmpty() && held.peek().dueNanos() <= System.nanoTime()) {
                 Assignment a = held.poll().assignment();
                 // counted as finished before the report leaves, so this count never runs ahead of the topology's
                 inFlightByOffer.get(a.getOfferId()).decrementAndGet();
-                reports.send(new ProducerRecord<>(topics.fulfilment().name(), a.getRequestId(), report(a, FulfilmentKind.FULFILLED)));
+                reports.send(new ProducerRecord<>(topics.fulfilment(a.getProducerId()).name(), a.getRequestId(),
+                        report(a, FulfilmentKind.FULFILLED)));
             }
         }, () -> {
             consumer.close();

@@ -4,6 +4,7 @@ import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AsyncAssignmentHandler;
 import io.capmarket.sdk.ProducerListener;
+import io.capmarket.sdk.ProducerNotOnboardedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -35,7 +36,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The consumer thread of {@code assignments.<producerId>}: hands FULFIL assignments to the handler
+ * The consumer thread of the producer's own {@code producer.<producerId>.assignments} topic: waits
+ * until the topic exists (onboarding creates it; the SDK never does), then hands FULFIL assignments to the handler
  * on worker threads while the offer has a free slot, pauses every partition while an assignment
  * waits for a slot, routes CANCELs to running work, and commits an offset only when the assignment
  * at it and every one before it in its partition is settled. Everything here except the completion
@@ -45,6 +47,8 @@ public final class AssignmentLoop implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AssignmentLoop.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration TOPIC_RECHECK = Duration.ofSeconds(5);
+    private static final Duration TOPIC_LOG_INTERVAL = Duration.ofMinutes(1);
 
     private record Pending(TopicPartition partition, long offset, Assignment assignment) {
     }
@@ -58,6 +62,7 @@ public final class AssignmentLoop implements Runnable {
     private final Consumer<String, byte[]> consumer;
     private final String topic;
     private final Deserializer<io.capmarket.schemas.Assignment> deserializer;
+    private final OwnTopics ownTopics;
     private final String producerId;
     private final Slots slots;
     private final ExecutorService workers;
@@ -74,15 +79,17 @@ public final class AssignmentLoop implements Runnable {
     private final Set<String> exhausted = new HashSet<>();
     private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile long drainUntilNanos;
 
     public AssignmentLoop(Consumer<String, byte[]> consumer, String topic, Deserializer<io.capmarket.schemas.Assignment> deserializer,
-            String producerId, Slots slots, ExecutorService workers, ExecutorService cancels, AsyncAssignmentHandler handler,
+            OwnTopics ownTopics, String producerId, Slots slots, ExecutorService workers, ExecutorService cancels, AsyncAssignmentHandler handler,
             Function<Assignment, ReportingContext> contexts, boolean autoAccept, Clock clock, ProducerListener listener) {
         this.consumer = consumer;
         this.topic = topic;
         this.deserializer = deserializer;
+        this.ownTopics = ownTopics;
         this.producerId = producerId;
         this.slots = slots;
         this.workers = workers;
@@ -97,6 +104,9 @@ public final class AssignmentLoop implements Runnable {
     @Override
     public void run() {
         try {
+            if (!awaitTopic()) {
+                return;
+            }
             consumer.subscribe(List.of(topic), new Rebalance());
             while (!stopping) {
                 try {
@@ -128,6 +138,7 @@ public final class AssignmentLoop implements Runnable {
     public boolean stop(Duration drain) {
         drainUntilNanos = System.nanoTime() + drain.toNanos();
         stopping = true;
+        stopRequested.countDown();
         consumer.wakeup();
         try {
             return stopped.await(drain.toMillis() + 10_000, TimeUnit.MILLISECONDS);
@@ -135,6 +146,36 @@ public final class AssignmentLoop implements Runnable {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /**
+     * Waits until the assignments topic exists, logging why it waits: subscribing to a missing topic
+     * would wait silently. False when the client stopped first.
+     */
+    private boolean awaitTopic() {
+        long nextLog = System.nanoTime();
+        while (!stopping) {
+            try {
+                ownTopics.require(topic);
+                return true;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() - nextLog >= 0) {
+                    if (e instanceof ProducerNotOnboardedException) {
+                        LOG.error("not consuming assignments yet: {}", e.getMessage());
+                    } else {
+                        LOG.warn("cannot check {} yet: {}", topic, e.toString());
+                    }
+                    nextLog = System.nanoTime() + TOPIC_LOG_INTERVAL.toNanos();
+                }
+            }
+            try {
+                stopRequested.await(TOPIC_RECHECK.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
     }
 
     private void step() {

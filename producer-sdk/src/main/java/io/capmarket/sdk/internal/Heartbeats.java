@@ -4,6 +4,7 @@ import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.sdk.HealthCheck;
 import io.capmarket.sdk.ProducerListener;
+import io.capmarket.sdk.ProducerNotOnboardedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -13,7 +14,11 @@ import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Sends a {@link ProducerHeartbeat} now and then every interval, with the in-flight count and the team's health check. */
+/**
+ * Sends a {@link ProducerHeartbeat} now and then every interval, with the in-flight count and the
+ * team's health check, to the producer's own heartbeats topic keyed by instanceId: one compacted
+ * entry per process of the producer (the topology attributes it to the producer by the topic).
+ */
 public final class Heartbeats {
 
     private static final Logger LOG = LoggerFactory.getLogger(Heartbeats.class);
@@ -27,6 +32,7 @@ public final class Heartbeats {
     private final IntSupplier inFlight;
     private final Clock clock;
     private final ProducerListener listener;
+    private volatile boolean toldNotOnboarded;
 
     public Heartbeats(Publisher publisher, Topic<String, ProducerHeartbeat> topic, String producerId, String instanceId,
             HealthCheck healthCheck, IntSupplier inFlight, Clock clock, ProducerListener listener) {
@@ -61,7 +67,7 @@ public final class Heartbeats {
         int count = inFlight.getAsInt();
         boolean reportedHealth = healthy;
         try {
-            publisher.fireAndForget(topic, producerId, new ProducerHeartbeat(producerId, instanceId, clock.instant(), count, healthy),
+            publisher.fireAndForget(topic, instanceId, new ProducerHeartbeat(producerId, instanceId, clock.instant(), count, healthy),
                     (metadata, error) -> {
                         if (error == null) {
                             listener.heartbeatSent(count, reportedHealth);
@@ -70,6 +76,12 @@ public final class Heartbeats {
                             listener.heartbeatFailed(error);
                         }
                     });
+        } catch (ProducerNotOnboardedException e) {
+            if (!toldNotOnboarded) {
+                LOG.warn("heartbeats not sent until the producer is onboarded: {}", e.getMessage());
+                toldNotOnboarded = true;
+            }
+            listener.heartbeatFailed(e);
         } catch (RuntimeException e) {
             LOG.warn("heartbeat not sent: {}", e.toString());
             listener.heartbeatFailed(e);

@@ -9,23 +9,24 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * What is published now: reads the compacted offers topic from the beginning to its end offsets
- * (taken at the start, so concurrent writers cannot make it run forever) and folds it by key.
+ * What is published now: reads the producer's own compacted offers topic from the beginning to
+ * its end offsets (taken at the start, so concurrent writers cannot make it run forever) and folds
+ * it by key. Only this producer writes there, so every record is its own; a record naming another
+ * producer cannot be, and the marketplace refuses it: it is not a live offer, and it is listed as
+ * unreadable so that a sync replaces or withdraws it.
  *
  * @param mine this producer's live offers by offerId (withdrawn ones are gone)
- * @param unreadable this producer's live offers that break the SDK's rules, with the reason
- * @param foreignOwners offerIds live for other producers, with their producer
+ * @param unreadable records live on this producer's topic that are not valid offers of it, with the reason
  */
-public record LiveOffers(Map<String, Offer> mine, Map<String, String> unreadable, Map<String, String> foreignOwners) {
+public record LiveOffers(Map<String, Offer> mine, Map<String, String> unreadable) {
 
+    /** Reads {@code topic}, the producer's own offers topic, with a consumer assigned no group. */
     public static LiveOffers read(Consumer<String, byte[]> consumer, Topic<String, CapabilityOffer> topic, String producerId,
             Duration timeout) {
         List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), timeout).stream()
@@ -53,10 +54,10 @@ public record LiveOffers(Map<String, Offer> mine, Map<String, String> unreadable
         }
         Map<String, Offer> mine = new TreeMap<>();
         Map<String, String> unreadable = new TreeMap<>();
-        Map<String, String> foreign = new TreeMap<>();
         latest.forEach((offerId, offer) -> {
             if (!producerId.equals(offer.getProducerId())) {
-                foreign.put(offerId, offer.getProducerId());
+                unreadable.put(offerId, "it names producer " + offer.getProducerId() + " on " + topic.name()
+                        + ", where only producer " + producerId + " publishes; the marketplace refuses it");
                 return;
             }
             try {
@@ -65,12 +66,6 @@ public record LiveOffers(Map<String, Offer> mine, Map<String, String> unreadable
                 unreadable.put(offerId, e.getMessage());
             }
         });
-        return new LiveOffers(mine, unreadable, foreign);
-    }
-
-    /** Offer ids live for this producer, readable or not. */
-    public Set<String> myIds() {
-        return java.util.stream.Stream.concat(mine.keySet().stream(), unreadable.keySet().stream())
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        return new LiveOffers(mine, unreadable);
     }
 }

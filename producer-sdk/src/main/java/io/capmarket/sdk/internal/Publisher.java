@@ -13,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Writes records durably: serializes with the topic's serdes, sends on an idempotent
  * {@code acks=all} producer, waits for the acknowledgement and retries retriable failures with
  * exponential back-off (100 ms doubling to 5 s) until the deadline — or, for outcomes the SDK
- * must not lose, until the client closes.
+ * must not lose, until the client closes. Writes only to the producer's own topics, once
+ * {@link OwnTopics} found them: a send never creates a topic.
  */
 public final class Publisher {
 
@@ -30,12 +32,14 @@ public final class Publisher {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final Producer<String, byte[]> producer;
+    private final OwnTopics ownTopics;
     private final Duration timeout;
     private final ProducerListener listener;
     private volatile boolean closed;
 
-    public Publisher(Producer<String, byte[]> producer, Duration timeout, ProducerListener listener) {
+    public Publisher(Producer<String, byte[]> producer, OwnTopics ownTopics, Duration timeout, ProducerListener listener) {
         this.producer = producer;
+        this.ownTopics = ownTopics;
         this.timeout = timeout;
         this.listener = listener;
     }
@@ -50,9 +54,14 @@ public final class Publisher {
         return publish(topic, key, value, what, true);
     }
 
-    /** Sends without waiting (heartbeats: the next one replaces a lost one). */
+    /**
+     * Sends without waiting (heartbeats: the next one replaces a lost one).
+     *
+     * @throws io.capmarket.sdk.ProducerNotOnboardedException when the topic does not exist
+     */
     public <V> void fireAndForget(Topic<String, V> topic, String key, V value, org.apache.kafka.clients.producer.Callback callback) {
         requireOpen("heartbeat");
+        ownTopics.require(topic.name());
         byte[] bytes = topic.valueSerde().serializer().serialize(topic.name(), value);
         producer.send(new ProducerRecord<>(topic.name(), key, bytes), callback);
     }
@@ -62,6 +71,7 @@ public final class Publisher {
         Duration backoff = FIRST_BACKOFF;
         for (int attempt = 1; ; attempt++) {
             requireOpen(what);
+            ownTopics.require(topic.name());
             try {
                 byte[] bytes = value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value);
                 long left = Math.max(1, deadline - System.nanoTime());
@@ -74,6 +84,9 @@ public final class Publisher {
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
                 if (closed) {
                     throw new ClientClosedException(what);
+                }
+                if (cause instanceof AuthorizationException) {
+                    throw ownTopics.refused(topic.name(), cause);
                 }
                 if (!retriable(cause)) {
                     throw new PublishFailedException(what + " was refused: " + cause, cause);

@@ -5,23 +5,31 @@ import io.capmarket.sdk.CapmarketProducer;
 import io.capmarket.sdk.InvalidConfigurationException;
 import io.capmarket.sdk.InvalidOfferException;
 import io.capmarket.sdk.Offer;
+import io.capmarket.sdk.ProducerNotOnboardedException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * {@code capmarket sync}: makes a producer's live offers exactly what its offer files declare,
  * like {@code terraform apply}. It reads and validates every file first (any problem: the
- * {@code file:line} errors are printed and nothing is published), reads the offers topic to its
- * end, prints the plan, and — unless {@code --dry-run} — publishes the creations and updates and
- * withdraws (tombstones) the producer's offers no longer declared.
+ * {@code file:line} errors are printed and nothing is published), reads the producer's own
+ * offers topic ({@code <prefix>producer.<producerId>.offers}) to its end, prints the plan, and —
+ * unless {@code --dry-run} — publishes the creations and updates and withdraws (tombstones) the
+ * producer's offers no longer declared.
  *
  * <pre>
  * capmarket sync --dir offers/ [--dry-run]
  *     --producer-id ID             or CAPMARKET_PRODUCER_ID
+ *     --client-properties FILE     or CAPMARKET_CLIENT_PROPERTIES: client settings as onboarding writes them
+ *                                  (bootstrap.servers, security, schema.registry.url, basic.auth.*); flags win
  *     --bootstrap-servers HOSTS    or CAPMARKET_BOOTSTRAP_SERVERS
  *     --schema-registry-url URL    or CAPMARKET_SCHEMA_REGISTRY_URL
  *     --topics-prefix PREFIX       or CAPMARKET_TOPICS_PREFIX (default capmarket.)
@@ -29,10 +37,11 @@ import java.util.Map;
  *     --sasl-username U            or CAPMARKET_SASL_USERNAME; the password only from CAPMARKET_SASL_PASSWORD
  *     --schema-registry-user U     or CAPMARKET_SCHEMA_REGISTRY_USER; the password only from CAPMARKET_SCHEMA_REGISTRY_PASSWORD
  *     --kafka KEY=VALUE            any Kafka client setting, repeatable
+ *     --serde KEY=VALUE            a registry or serde setting (auto.register.schemas=false), repeatable
  * </pre>
  *
  * Exit codes: 0 done (or nothing to do), 1 Kafka or the registry failed (run again), 2 bad
- * arguments or invalid offer files (nothing was published).
+ * arguments, invalid offer files, or a producer not onboarded (nothing was published).
  */
 public final class SyncCommand {
 
@@ -47,6 +56,7 @@ public final class SyncCommand {
 
     static {
         FLAGS.put("--producer-id", "CAPMARKET_PRODUCER_ID");
+        FLAGS.put("--client-properties", "CAPMARKET_CLIENT_PROPERTIES");
         FLAGS.put("--bootstrap-servers", "CAPMARKET_BOOTSTRAP_SERVERS");
         FLAGS.put("--schema-registry-url", "CAPMARKET_SCHEMA_REGISTRY_URL");
         FLAGS.put("--topics-prefix", "CAPMARKET_TOPICS_PREFIX");
@@ -71,6 +81,7 @@ public final class SyncCommand {
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         Map<String, String> options = new LinkedHashMap<>();
         List<String> kafka = new ArrayList<>();
+        List<String> serde = new ArrayList<>();
         boolean dryRun = false;
         String dir = null;
         for (int i = 0; i < args.length; i++) {
@@ -80,7 +91,7 @@ public final class SyncCommand {
             } else if (arg.equals("--help") || arg.equals("-h")) {
                 out.print(usage());
                 return OK;
-            } else if (arg.equals("--dir") || arg.equals("--kafka") || FLAGS.containsKey(arg)) {
+            } else if (arg.equals("--dir") || arg.equals("--kafka") || arg.equals("--serde") || FLAGS.containsKey(arg)) {
                 if (i + 1 >= args.length) {
                     err.println("capmarket sync: " + arg + " needs a value");
                     return INVALID;
@@ -90,6 +101,8 @@ public final class SyncCommand {
                     dir = value;
                 } else if (arg.equals("--kafka")) {
                     kafka.add(value);
+                } else if (arg.equals("--serde")) {
+                    serde.add(value);
                 } else {
                     options.put(arg, value);
                 }
@@ -121,7 +134,7 @@ public final class SyncCommand {
         }
         CapmarketProducer.Builder builder;
         try {
-            builder = builder(options, kafka, env);
+            builder = builder(options, kafka, serde, env);
         } catch (InvalidConfigurationException e) {
             err.println("capmarket sync: " + e.getMessage());
             return INVALID;
@@ -136,7 +149,7 @@ public final class SyncCommand {
                 return INVALID;
             }
             out.println("capmarket sync: producer " + client.producerId() + ", " + offers.size() + " offers declared in " + dir
-                    + ", topic " + client.topics().offers().name());
+                    + ", topic " + client.topics().offers(client.producerId()).name());
             out.println();
             out.print(plan.render());
             if (dryRun || plan.isEmpty()) {
@@ -150,20 +163,38 @@ public final class SyncCommand {
             return OK;
         } catch (CapmarketException e) {
             err.println("capmarket sync: " + e.getMessage() + (e.retryable() ? " (safe to run again)" : ""));
-            return e instanceof InvalidConfigurationException ? INVALID : FAILED;
+            return e instanceof InvalidConfigurationException || e instanceof ProducerNotOnboardedException ? INVALID : FAILED;
         }
     }
 
-    private static CapmarketProducer.Builder builder(Map<String, String> options, List<String> kafka, Map<String, String> env) {
+    private static CapmarketProducer.Builder builder(Map<String, String> options, List<String> kafka, List<String> serde,
+            Map<String, String> env) {
+        Properties file = new Properties();
+        if (options.containsKey("--client-properties")) {
+            Path path = Path.of(options.get("--client-properties"));
+            try (Reader in = Files.newBufferedReader(path)) {
+                file.load(in);
+            } catch (IOException e) {
+                throw new InvalidConfigurationException("--client-properties must name a readable properties file, but "
+                        + path + " could not be read: " + e.getMessage(), e);
+            }
+        }
+        Map<String, String> fromFile = Map.of("--bootstrap-servers", "bootstrap.servers",
+                "--schema-registry-url", "schema.registry.url");
         for (String flag : List.of("--producer-id", "--bootstrap-servers", "--schema-registry-url")) {
-            if (!options.containsKey(flag)) {
+            if (!options.containsKey(flag) && !file.containsKey(fromFile.getOrDefault(flag, flag))) {
                 throw new InvalidConfigurationException(flag + " is required (or " + FLAGS.get(flag) + "), but was not set");
             }
         }
         CapmarketProducer.Builder builder = CapmarketProducer.builder()
                 .producerId(options.get("--producer-id"))
-                .bootstrapServers(options.get("--bootstrap-servers"))
-                .schemaRegistryUrl(options.get("--schema-registry-url"));
+                .properties(file);
+        if (options.containsKey("--bootstrap-servers")) {
+            builder.bootstrapServers(options.get("--bootstrap-servers"));
+        }
+        if (options.containsKey("--schema-registry-url")) {
+            builder.schemaRegistryUrl(options.get("--schema-registry-url"));
+        }
         if (options.containsKey("--topics-prefix")) {
             builder.topicPrefix(options.get("--topics-prefix"));
         }
@@ -181,6 +212,13 @@ public final class SyncCommand {
             }
             builder.kafkaProperty(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
         }
+        for (String setting : serde) {
+            int eq = setting.indexOf('=');
+            if (eq < 1) {
+                throw new InvalidConfigurationException("--serde must be KEY=VALUE, but was '" + setting + "'");
+            }
+            builder.serdeProperty(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+        }
         return builder;
     }
 
@@ -190,6 +228,7 @@ public final class SyncCommand {
                   --dir DIR                    offer files (*.yaml, *.yml), read recursively
                   --dry-run                    print the plan, publish nothing
                   --producer-id ID             or CAPMARKET_PRODUCER_ID
+                  --client-properties FILE     or CAPMARKET_CLIENT_PROPERTIES: client settings as onboarding writes them; flags win
                   --bootstrap-servers HOSTS    or CAPMARKET_BOOTSTRAP_SERVERS
                   --schema-registry-url URL    or CAPMARKET_SCHEMA_REGISTRY_URL
                   --topics-prefix PREFIX       or CAPMARKET_TOPICS_PREFIX (default capmarket.)
@@ -197,7 +236,9 @@ public final class SyncCommand {
                   --sasl-username U            or CAPMARKET_SASL_USERNAME; password from CAPMARKET_SASL_PASSWORD
                   --schema-registry-user U     or CAPMARKET_SCHEMA_REGISTRY_USER; password from CAPMARKET_SCHEMA_REGISTRY_PASSWORD
                   --kafka KEY=VALUE            any Kafka client setting, repeatable
-                exit codes: 0 done, 1 Kafka or registry failure (safe to run again), 2 invalid arguments or offer files
+                  --serde KEY=VALUE            a schema registry or serde setting (auto.register.schemas=false), repeatable
+                exit codes: 0 done, 1 Kafka or registry failure (safe to run again), 2 invalid arguments or offer files,
+                            or a producer not onboarded (its topics do not exist)
                 """;
     }
 }

@@ -83,7 +83,7 @@ public record SyncPlan(List<Change> changes, int unchanged) {
      * @param current this producer's live offers by offerId
      */
     public static SyncPlan compute(Collection<Offer> desired, Map<String, Offer> current) {
-        return compute(desired, current, Map.of(), Map.of());
+        return compute(desired, current, Map.of());
     }
 
     /**
@@ -91,21 +91,16 @@ public record SyncPlan(List<Change> changes, int unchanged) {
      *
      * @param desired the offers wanted live, with unique offerIds
      * @param current this producer's readable live offers by offerId
-     * @param unreadable this producer's live offers that cannot be read as valid offers, with the reason (replaced or withdrawn)
-     * @param foreignOwners offerIds live for other producers, with the producer (a desired offer may not take one over)
-     * @throws InvalidOfferException when offerIds repeat or belong to another producer; nothing is planned
+     * @param unreadable records live on this producer's offers topic that are not valid offers of it, with the reason
+     *     (replaced when desired, else withdrawn)
+     * @throws InvalidOfferException when offerIds repeat; nothing is planned
      */
-    public static SyncPlan compute(Collection<Offer> desired, Map<String, Offer> current, Map<String, String> unreadable,
-            Map<String, String> foreignOwners) {
+    public static SyncPlan compute(Collection<Offer> desired, Map<String, Offer> current, Map<String, String> unreadable) {
         List<String> problems = new ArrayList<>();
         Map<String, Offer> wanted = new TreeMap<>();
         for (Offer offer : desired) {
             if (wanted.put(offer.offerId(), offer) != null) {
                 problems.add("offerId " + offer.offerId() + " is declared more than once");
-            }
-            if (foreignOwners.containsKey(offer.offerId())) {
-                problems.add("offerId " + offer.offerId() + " is already offered by producer " + foreignOwners.get(offer.offerId())
-                        + "; offerIds are unique across producers, choose another");
             }
         }
         if (!problems.isEmpty()) {

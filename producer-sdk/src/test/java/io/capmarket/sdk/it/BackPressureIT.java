@@ -80,7 +80,7 @@ class BackPressureIT {
     }
 
     private List<String> fulfilled(Topics topics) {
-        return new TopicReader(broker).readAll(topics.fulfilment()).stream()
+        return new TopicReader(broker).readAll(topics.fulfilment("busy-team")).stream()
                 .filter(r -> r.value().getKind() == FulfilmentKind.FULFILLED).map(r -> r.key()).toList();
     }
 

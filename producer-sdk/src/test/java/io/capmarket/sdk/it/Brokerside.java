@@ -18,17 +18,28 @@ final class Brokerside {
     private Brokerside() {
     }
 
-    /** A catalogue with a fresh prefix whose shared topics exist, and the producer approved (its assignments topic created). */
+    /** A catalogue with a fresh prefix whose shared topics exist, and the producer onboarded (its own topics created). */
     static Topics provision(KafkaBroker broker, EmbeddedSchemaRegistry registry, String producerId) {
+        Topics topics = withoutProducers(broker, registry);
+        onboard(broker, topics, producerId);
+        return topics;
+    }
+
+    /** A catalogue with a fresh prefix whose shared topics exist, and no producer onboarded. */
+    static Topics withoutProducers(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
         Topics topics = Topics.builder().prefix("sdk-" + UUID.randomUUID().toString().substring(0, 8) + ".").partitions(2)
                 .serdeConfig(Map.of("schema.registry.url", registry.url())).build();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
             new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(topics.sharedSpecs());
         }
+        return topics;
+    }
+
+    /** Onboards a producer as an administrator would: its own topics, then its approval for any capability. */
+    static void onboard(KafkaBroker broker, Topics topics, String producerId) {
         try (ProducerOnboarding onboarding = ProducerOnboarding.create(topics,
                 Map.of("bootstrap.servers", broker.bootstrapServers()), Duration.ofSeconds(30))) {
             onboarding.approve(producerId, List.of("*"), "sdk-tests");
         }
-        return topics;
     }
 }

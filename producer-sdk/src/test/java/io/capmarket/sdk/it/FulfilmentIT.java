@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.sdk.Assignment;
@@ -79,7 +80,7 @@ class FulfilmentIT {
                 assertThat(a.attempt()).isEqualTo(1);
                 assertThat(a.consumerTeam()).isEqualTo("app-team");
             });
-            List<FulfilmentEvent> events = market.fulfilment("r-fulfil");
+            List<FulfilmentEvent> events = market.fulfilment("fulfil-team", "r-fulfil");
             assertThat(events).extracting(FulfilmentEvent::getKind)
                     .containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.PROGRESS, FulfilmentKind.FULFILLED);
             assertThat(events).allSatisfy(e -> {
@@ -88,7 +89,9 @@ class FulfilmentIT {
                 assertThat(e.getCapability()).isEqualTo("cap-fulfil");
                 assertThat(e.getAttempt()).isEqualTo(1);
             });
-            assertThat(market.latest(market.topics().heartbeats(), "fulfil-team").getHealthy()).isTrue();
+            ProducerHeartbeat heartbeat = market.lastHeartbeat("fulfil-team");
+            assertThat(heartbeat.getHealthy()).isTrue();
+            assertThat(heartbeat.getProducerId()).isEqualTo("fulfil-team");
         }
     }
 
@@ -100,9 +103,9 @@ class FulfilmentIT {
             producer.publish(offer("pg-throw", "cap-throw", 1));
             market.submit("r-throw", "cap-throw", "{}");
 
-            await().atMost(Marketplace.WAIT).until(() -> market.fulfilment("r-throw").stream()
+            await().atMost(Marketplace.WAIT).until(() -> market.fulfilment("throw-team", "r-throw").stream()
                     .anyMatch(e -> e.getKind() == FulfilmentKind.FAILED));
-            FulfilmentEvent failed = market.fulfilment("r-throw").stream().filter(e -> e.getKind() == FulfilmentKind.FAILED)
+            FulfilmentEvent failed = market.fulfilment("throw-team", "r-throw").stream().filter(e -> e.getKind() == FulfilmentKind.FAILED)
                     .findFirst().orElseThrow();
             assertThat(failed.getRetryable()).isTrue();
             assertThat(failed.getMessage()).isEqualTo("cloud quota exceeded in eu-west");
@@ -140,7 +143,7 @@ class FulfilmentIT {
             assertThat(again.attempt()).isEqualTo(before.attempt());
             assertThat(status.getOutputs()).containsEntry("host", "crash.db");
             // the crashed process reported nothing after it died
-            assertThat(market.fulfilment("r-crash")).extracting(FulfilmentEvent::getKind).doesNotContain(FulfilmentKind.FAILED);
+            assertThat(market.fulfilment("crash-team", "r-crash")).extracting(FulfilmentEvent::getKind).doesNotContain(FulfilmentKind.FAILED);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import io.capmarket.schemas.CancelRequest;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.Priority;
+import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,8 @@ final class Marketplace implements AutoCloseable {
     private final TopologyApp app;
 
     /**
-     * @param approved the topology's {@code producers.approved}, for example {@code team-a=cap-a;team-b=*}
+     * @param approved the topology's {@code producers.approved}, for example {@code team-a=cap-a;team-b=*}: the
+     *     topology onboards them at its start, which creates their own topics
      */
     Marketplace(KafkaBroker broker, EmbeddedSchemaRegistry registry, String approved) {
         this(broker, registry, approved, Map.of());
@@ -115,15 +118,21 @@ final class Marketplace implements AutoCloseable {
         return last[0];
     }
 
-    /** Every fulfilment event for a request, oldest first. */
-    List<FulfilmentEvent> fulfilment(String requestId) {
+    /** Every fulfilment event a producer reported for a request, oldest first. */
+    List<FulfilmentEvent> fulfilment(String producerId, String requestId) {
         List<FulfilmentEvent> events = new ArrayList<>();
-        for (ConsumerRecord<String, FulfilmentEvent> record : readAll(topics().fulfilment())) {
+        for (ConsumerRecord<String, FulfilmentEvent> record : readAll(topics().fulfilment(producerId))) {
             if (requestId.equals(record.key())) {
                 events.add(record.value());
             }
         }
         return events;
+    }
+
+    /** The newest heartbeat of any process of a producer, or null. */
+    ProducerHeartbeat lastHeartbeat(String producerId) {
+        return readAll(topics().heartbeats(producerId)).stream().map(ConsumerRecord::value)
+                .max(Comparator.comparing(ProducerHeartbeat::getAt)).orElse(null);
     }
 
     <V> V latest(Topic<String, V> topic, String key) {

@@ -12,6 +12,7 @@ import io.capmarket.sdk.CapmarketProducer;
 import io.capmarket.sdk.ClientClosedException;
 import io.capmarket.sdk.Offer;
 import io.capmarket.sdk.UnknownOfferException;
+import io.capmarket.sdk.sync.SyncPlan;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
@@ -25,6 +26,9 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -64,10 +68,10 @@ class OfferPublishingIT {
             assertThatThrownBy(() -> producer.pause("pg16-eu-west")).isInstanceOf(UnknownOfferException.class);
         }
 
-        List<ConsumerRecord<String, byte[]>> records = raw(topics.offers().name());
+        List<ConsumerRecord<String, byte[]>> records = raw(topics.offers("db-team").name());
         assertThat(records).extracting(ConsumerRecord::key).containsOnly("pg16-eu-west").hasSize(4);
         int schemaId = SchemaRegistryClient.create(SchemaRegistryConfig.from(Map.of("schema.registry.url", registry.url())))
-                .latest(topics.prefix() + "offers-value").id();
+                .latest(topics.offers("db-team").name() + "-value").id();
         for (ConsumerRecord<String, byte[]> record : records.subList(0, 3)) {
             ByteBuffer bytes = ByteBuffer.wrap(record.value());
             assertThat(bytes.get()).as("magic byte").isZero();
@@ -75,12 +79,46 @@ class OfferPublishingIT {
         }
         assertThat(records.get(3).value()).as("withdrawal tombstone").isNull();
         List<CapabilityOffer> decoded = records.subList(0, 3).stream()
-                .map(r -> topics.offers().valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
+                .map(r -> topics.offers("db-team").valueSerde().deserializer().deserialize(r.topic(), r.value())).toList();
         assertThat(decoded).extracting(CapabilityOffer::getStatus)
                 .containsExactly(OfferStatus.ACTIVE, OfferStatus.PAUSED, OfferStatus.DEPRECATED);
         assertThat(decoded.get(0).getProducerId()).isEqualTo("db-team");
         assertThat(decoded.get(0).getLeadTimeSloMs()).isEqualTo(600_000);
         assertThat(decoded.get(0).getAttributes()).containsEntry("region", "eu-west");
+    }
+
+    @Test
+    void aRecordNamingAnotherProducerOnTheProducersOwnTopicIsNoLiveOfferAndASyncWithdrawsIt() throws Exception {
+        Topics topics = Brokerside.provision(broker, registry, "own-team");
+        Instant now = Instant.now();
+        CapabilityOffer foreign = CapabilityOffer.newBuilder().setOfferId("pg-foreign").setProducerId("other-team")
+                .setCapability("postgres-database").setCapabilityVersion(1).setParameterSchema("{\"type\":\"object\"}")
+                .setOutputSchema("{\"type\":\"object\"}").setAttributes(Map.of()).setLeadTimeSloMs(60_000).setCapacity(1)
+                .setStatus(OfferStatus.ACTIVE).setUpdatedAt(now).build();
+        var topic = topics.offers("own-team");
+        try (KafkaProducer<String, CapabilityOffer> writer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), topic.keySerde().serializer(),
+                topic.valueSerde().serializer())) {
+            writer.send(new ProducerRecord<>(topic.name(), "pg-foreign", foreign)).get();
+        }
+        Offer own = Offer.builder().offerId("pg-own").capability("postgres-database").capacity(1)
+                .leadTime(Duration.ofMinutes(1)).build();
+        try (CapmarketProducer producer = CapmarketProducer.builder().bootstrapServers(broker.bootstrapServers())
+                .schemaRegistryUrl(registry.url()).topicPrefix(topics.prefix()).producerId("own-team").build()) {
+            producer.publish(own);
+
+            assertThat(producer.liveOffers()).containsOnlyKeys("pg-own");
+            SyncPlan plan = producer.planSync(List.of(own));
+            assertThat(plan.changes()).singleElement().satisfies(change -> {
+                assertThat(change.action()).isEqualTo(SyncPlan.Action.WITHDRAW);
+                assertThat(change.offerId()).isEqualTo("pg-foreign");
+            });
+            producer.applySync(plan);
+        }
+        List<byte[]> foreignRecords = raw(topic.name()).stream().filter(r -> r.key().equals("pg-foreign"))
+                .map(ConsumerRecord::value).toList();
+        assertThat(foreignRecords).hasSize(2);
+        assertThat(foreignRecords.get(1)).as("withdrawn with a tombstone").isNull();
     }
 
     @Test

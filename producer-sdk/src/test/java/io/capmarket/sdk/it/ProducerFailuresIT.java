@@ -100,7 +100,7 @@ class ProducerFailuresIT {
 
             // once its last heartbeat is older than the liveness bound, the silent producer gets no new work,
             // although its offer has more room left than the live one
-            ProducerHeartbeat last = market.latest(market.topics().heartbeats(), "silent-team");
+            ProducerHeartbeat last = market.lastHeartbeat("silent-team");
             Instant stale = last.getAt().plus(LIVENESS_BOUND).plusMillis(500);
             await().atMost(Marketplace.WAIT).until(() -> Instant.now().isAfter(stale));
             market.submit("r-after", "cap-silent", "{}");

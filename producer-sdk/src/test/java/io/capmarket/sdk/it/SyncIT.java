@@ -74,7 +74,7 @@ class SyncIT {
                 Plan: 0 to create, 1 to update, 1 to withdraw (0 unchanged).
                 """);
         assertThat(live(env, topics)).containsOnlyKeys("pg16");
-        assertThat(new TopicReader(broker).readAll(topics.offers()).stream()
+        assertThat(new TopicReader(broker).readAll(topics.offers("gitops-team")).stream()
                 .filter(r -> r.key().equals("redis7")).map(ConsumerRecord::value).toList())
                 .as("the withdrawal is a tombstone").endsWith((io.capmarket.schemas.CapabilityOffer) null);
         assertThat(sync(env, "--dir", dir.toString(), "--producer-id", "gitops-team").out())
@@ -93,7 +93,24 @@ class SyncIT {
 
         assertThat(result.code()).isEqualTo(SyncCommand.INVALID);
         assertThat(result.err()).contains(dir.resolve("bad.yaml") + ":4: offer bad: leadTime must be a duration");
-        assertThat(new TopicReader(broker).readAll(topics.offers())).isEmpty();
+        assertThat(new TopicReader(broker).readAll(topics.offers("careful-team"))).isEmpty();
+    }
+
+    @Test
+    void aProducerThatWasNotOnboardedIsToldSoAndNothingIsPublished(@TempDir Path dir) throws Exception {
+        Topics topics = Brokerside.withoutProducers(broker, registry);
+        Files.writeString(dir.resolve("pg.yaml"), "offerId: pg\ncapability: postgres-database\ncapacity: 1\nleadTime: 1m\n");
+        Path settings = dir.resolve("new-team.properties");
+        Files.writeString(settings, "bootstrap.servers=" + broker.bootstrapServers() + "\nschema.registry.url=" + registry.url()
+                + "\n");
+
+        Result result = sync(Map.of("CAPMARKET_CLIENT_PROPERTIES", settings.toString(), "CAPMARKET_TOPICS_PREFIX", topics.prefix()),
+                "--dir", dir.toString(), "--producer-id", "new-team");
+
+        assertThat(result.code()).isEqualTo(SyncCommand.INVALID);
+        assertThat(result.err()).contains("capmarket sync: producer new-team is not onboarded: its topics "
+                + topics.producerPrefix("new-team") + "assignments").contains("./capmarket producer onboard --producer-id new-team");
+        assertThat(result.out()).doesNotContain("Applied");
     }
 
     private Map<String, io.capmarket.sdk.Offer> live(Map<String, String> env, Topics topics) {

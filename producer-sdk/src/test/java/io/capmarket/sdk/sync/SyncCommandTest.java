@@ -51,4 +51,31 @@ class SyncCommandTest {
         assertThat(run(Map.of(), "--force")).isEqualTo(SyncCommand.INVALID);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown argument '--force'").contains("usage: capmarket sync");
     }
+
+    @Test
+    void aClientPropertiesFileStandsInForTheConnectionFlags(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("pg.yaml"), "offers: []\n");
+        Path settings = dir.resolve("db-team.properties");
+        Files.writeString(settings, "bootstrap.servers=127.0.0.1:1\nsecurity.protocol=PLAINTEXT\n");
+
+        int code = run(Map.of("CAPMARKET_PRODUCER_ID", "db-team", "CAPMARKET_CLIENT_PROPERTIES", settings.toString()),
+                "--dir", dir.toString());
+
+        assertThat(code).isEqualTo(SyncCommand.INVALID);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .doesNotContain("--bootstrap-servers is required")
+                .contains("--schema-registry-url is required (or CAPMARKET_SCHEMA_REGISTRY_URL), but was not set");
+    }
+
+    @Test
+    void anUnreadableClientPropertiesFileIsNamed(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("pg.yaml"), "offers: []\n");
+
+        int code = run(Map.of(), "--dir", dir.toString(), "--producer-id", "db-team", "--client-properties",
+                dir.resolve("missing.properties").toString());
+
+        assertThat(code).isEqualTo(SyncCommand.INVALID);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--client-properties must name a readable properties file, but "
+                + dir.resolve("missing.properties") + " could not be read");
+    }
 }

@@ -112,14 +112,14 @@ public final class Topics {
         this.fulfilmentSerde = valueSerde(FulfilmentEvent.class);
         this.assignmentSerde = valueSerde(Assignment.class);
         this.requestSerde = valueSerde(RequestCommand.class);
-        this.requests = new Topic<>(prefix + REQUESTS, Serdes.String(), requestSerde, spec(REQUESTS, REQUESTS, CleanupPolicy.DELETE));
+        this.requests = new Topic<>(prefix + REQUESTS, Serdes.String(), requestSerde, spec(prefix + REQUESTS, REQUESTS, CleanupPolicy.DELETE));
         this.liveness = avro("producer-liveness", CleanupPolicy.COMPACT, ProducerHeartbeat.class);
         this.requestStatus = avro("request-status", CleanupPolicy.COMPACT, RequestStatus.class);
         this.catalog = avro("catalog", CleanupPolicy.COMPACT, CapabilityView.class);
         this.scorecard = avro("scorecard", CleanupPolicy.COMPACT, CapabilityScore.class);
         this.producers = avro("producers", CleanupPolicy.COMPACT, ProducerApproval.class);
         this.deadLetters = new Topic<>(prefix + "dead-letters", Serdes.ByteArray(), Serdes.ByteArray(),
-                spec("dead-letters", "dead-letters", CleanupPolicy.DELETE));
+                spec(prefix + "dead-letters", "dead-letters", CleanupPolicy.DELETE));
         String quoted = Pattern.quote(prefix);
         this.offersPattern = Pattern.compile(quoted + Pattern.quote(PRODUCER_SEGMENT) + SEGMENT + "\\." + OFFERS);
         this.heartbeatsPattern = Pattern.compile(quoted + Pattern.quote(PRODUCER_SEGMENT) + SEGMENT + "\\." + HEARTBEATS);

@@ -88,6 +88,16 @@ class TopicsTest {
     }
 
     @Test
+    void everySpecNamesItsTopicPrefixIncluded() {
+        Topics topics = Topics.builder().prefix("acme.").build();
+
+        assertThat(topics.shared()).allSatisfy(topic -> assertThat(topic.spec().name()).isEqualTo(topic.name()));
+        assertThat(topics.producerTopics("ci")).allSatisfy(topic -> assertThat(topic.spec().name()).isEqualTo(topic.name()));
+        assertThat(topics.teamRequests("payments").spec().name()).isEqualTo("acme.team.payments.requests");
+        assertThat(topics.sharedSpecs()).extracting(TopicSpec::name).allSatisfy(name -> assertThat(name).startsWith("acme."));
+    }
+
+    @Test
     void partitionsAndReplicationAreConfigurablePerTopic() {
         Topics topics = Topics.builder().partitions(12).partitions("catalog", 1).partitions(Topics.ASSIGNMENTS, 2)
                 .partitions(Topics.REQUESTS, 3)

@@ -1,0 +1,64 @@
+package io.capmarket.topology.internal;
+
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.topics.TopicPattern;
+import io.capmarket.schemas.topology.CapabilityEvent;
+import io.capmarket.topology.EngineEvents;
+import java.time.Clock;
+import java.util.Optional;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Takes fulfilment reports (keyed by requestId) from every producer's own fulfilment topic and
+ * routes each to the task owning the capability it names. The producer is the one whose topic the
+ * report came from: a report naming another producer is refused here. Whether the producer holds
+ * the work it reports on is the engine's to judge (see {@code Lifecycle.judge}).
+ */
+final class FulfilmentIntake implements Processor<String, FulfilmentEvent, String, IntakeOutput> {
+
+    private final TopicPattern<String, FulfilmentEvent> family;
+    private final Serializer<FulfilmentEvent> reportSerializer;
+    private final Clock clock;
+    private final EngineEvents events;
+    private ProcessorContext<String, IntakeOutput> context;
+
+    FulfilmentIntake(TopicPattern<String, FulfilmentEvent> family, Clock clock, EngineEvents events) {
+        this.family = family;
+        this.reportSerializer = family.valueSerde().serializer();
+        this.clock = clock;
+        this.events = events;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, IntakeOutput> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<String, FulfilmentEvent> record) {
+        FulfilmentEvent report = record.value();
+        if (report == null) {
+            events.ignored("empty fulfilment report");
+            return;
+        }
+        String topic = context.recordMetadata().orElseThrow().topic();
+        Optional<String> owner = family.ownerOf(topic);
+        if (owner.isEmpty() || !owner.get().equals(report.getProducerId())) {
+            refuse(record, owner.isEmpty() ? "topic " + topic + " is not a producer's fulfilment topic"
+                    : "fulfilment report for request " + report.getRequestId() + " on producer " + owner.get()
+                            + "'s topic " + topic + " claims producerId " + report.getProducerId()
+                            + ": a producer reports only on its own work");
+            return;
+        }
+        context.forward(record.withKey(report.getCapability())
+                .withValue(new IntakeOutput.Routed(new CapabilityEvent(report))));
+    }
+
+    private void refuse(Record<String, FulfilmentEvent> record, String reason) {
+        events.deadLettered(EngineEvents.IDENTITY);
+        IntakeOutput.refuse(context, record, reportSerializer, reason, clock.instant());
+    }
+}

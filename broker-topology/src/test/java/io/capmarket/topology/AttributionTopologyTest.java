@@ -1,0 +1,287 @@
+package io.capmarket.topology;
+
+import static io.capmarket.schemas.RequestState.CANCELLED;
+import static io.capmarket.schemas.RequestState.FULFILLED;
+import static io.capmarket.schemas.RequestState.MATCHED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.ProducerHeartbeat;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.topics.DeadLetterHeaders;
+import io.capmarket.topology.internal.TopologyNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trust boundary through the real topology: the author of every input is the producer or
+ * team its topic names, a record whose fields claim someone else is dead-lettered naming both,
+ * and a fulfilment report is applied only to the work its producer holds. Nothing a refused
+ * record says changes any state.
+ */
+class AttributionTopologyTest {
+
+    private static final String PG = "postgres-database";
+
+    @TempDir
+    Path stateDir;
+    private TopologyHarness t;
+
+    @BeforeEach
+    void start() {
+        t = new TopologyHarness(stateDir);
+    }
+
+    @AfterEach
+    void stop() {
+        t.close();
+    }
+
+    // ---- intake: the topic names the author
+
+    @Test
+    void anOfferOnOneProducersTopicNamingAnotherIsRefusedNamingBoth() {
+        t.approve("db-team", PG);
+        t.approve("rival", PG);
+        t.heartbeat("db-team");
+
+        t.publishOn("rival", t.offer("pg", "db-team", PG, 5, Map.of()));
+
+        assertThat(t.catalog).doesNotContainKey(PG);
+        assertThat(t.deadLetters).singleElement().satisfies(letter -> {
+            assertThat(TopologyHarness.header(letter, DeadLetterHeaders.REASON)).isEqualTo("offer pg on producer rival's topic "
+                    + "t.producer.rival.offers claims producerId db-team: a producer publishes only its own offers");
+            assertThat(TopologyHarness.header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("t.producer.rival.offers");
+            assertThat(new String(letter.key())).isEqualTo("pg");
+        });
+        assertThat(t.events).containsExactly("deadLettered:identity");
+    }
+
+    @Test
+    void aProducerCannotWithdrawAnotherProducersOffer() {
+        t.approve("rival", PG);
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+
+        t.withdraw("rival", "pg");
+
+        assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId() + "@" + o.getProducerId())
+                .containsExactly("pg@db-team");
+        assertThat(t.deadLetterReasons()).containsExactly("withdrawal of offer pg on producer rival's topic "
+                + "t.producer.rival.offers: the offer belongs to producer db-team, only it can withdraw it");
+
+        t.withdraw("db-team", "pg");
+
+        assertThat(t.catalog).containsEntry(PG, null);
+    }
+
+    @Test
+    void aFulfilmentReportOnOneProducersTopicNamingAnotherIsRefusedAndChangesNothing() {
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+        t.submit("r1", PG);
+        RequestStatus before = t.storedStatus("r1");
+
+        // rival's credentials write to rival's topic a report that claims to be db-team's, for db-team's assignment
+        FulfilmentEvent forged = FulfilmentEvent.newBuilder(
+                t.fulfilmentEvent("r1", "pg", "db-team", 1, FulfilmentKind.FULFILLED, false))
+                .setOutputs(Map.of("host", "evil.attacker.example")).build();
+        t.reportOn("rival", forged);
+
+        assertThat(t.storedStatus("r1")).isEqualTo(before);
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        assertThat(t.deadLetterReasons()).containsExactly("fulfilment report for request r1 on producer rival's topic "
+                + "t.producer.rival.fulfilment claims producerId db-team: a producer reports only on its own work");
+        assertThat(t.events).containsExactly("deadLettered:identity");
+    }
+
+    @Test
+    void aHeartbeatInAnotherProducersNameCannotTakeItOutOfMatching() {
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+        ProducerHeartbeat live = t.liveness("db-team");
+
+        t.heartbeatOn("rival", new ProducerHeartbeat("db-team", "forged-1", t.clock.instant(), 0, false));
+
+        assertThat(t.liveness("db-team")).isEqualTo(live);
+        assertThat(t.deadLetterReasons()).containsExactly("heartbeat of instance forged-1 on producer rival's topic "
+                + "t.producer.rival.heartbeats claims producerId db-team: a producer sends only its own heartbeats");
+        t.submit("r1", PG);
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+    }
+
+    @Test
+    void heartbeatsReachTheLivenessTableKeyedByTheirProducer() {
+        t.heartbeatOn("db-team", new ProducerHeartbeat("db-team", "db-2", t.clock.instant(), 3, true));
+
+        assertThat(t.liveness("db-team").getInstanceId()).isEqualTo("db-2");
+        assertThat(t.liveness("db-2")).isNull();
+        assertThat(t.deadLetters).isEmpty();
+    }
+
+    @Test
+    void aTeamsBotsSubmitOnlyForTheirTeam() {
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+
+        t.submitOn("payments", "r-forged", PG, "billing");
+        t.submitOn("payments", "r-own", PG, "payments");
+
+        assertThat(t.statuses).doesNotContainKey("r-forged");
+        assertThat(t.status("r-own").getState()).isEqualTo(MATCHED);
+        assertThat(t.status("r-own").getConsumerTeam()).isEqualTo("payments");
+        assertThat(t.deadLetterReasons()).containsExactly("submit of request r-forged on team payments's topic "
+                + "t.team.payments.requests claims consumerTeam billing: a team's bots submit only for their team");
+        assertThat(TopologyHarness.header(t.deadLetters.get(0), DeadLetterHeaders.SOURCE_TOPIC))
+                .isEqualTo("t.team.payments.requests");
+    }
+
+    @Test
+    void aTeamCancelsOnlyItsOwnRequestsTheGatewayAsBefore() {
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+        t.submitOn("billing", "r-billing", PG, "billing");
+        t.submit("r-gateway", PG);
+        RequestStatus before = t.storedStatus("r-billing");
+
+        t.cancelOn("payments", "r-billing");
+
+        assertThat(t.storedStatus("r-billing")).isEqualTo(before);
+        assertThat(t.deadLetterReasons()).containsExactly("cancel of request r-billing on team payments's topic "
+                + "t.team.payments.requests: the request belongs to team billing, a team cancels only its own");
+
+        t.cancelOn("billing", "r-billing");
+        t.cancel("r-gateway");
+
+        assertThat(t.status("r-billing").getState()).isEqualTo(CANCELLED);
+        assertThat(t.status("r-gateway").getState()).isEqualTo(CANCELLED);
+    }
+
+    @Test
+    void aRequestRecordedWithoutItsTeamIsCancelledThroughTheGatewayOnly() {
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+        t.submit("r-old", PG);
+        // an index entry as written before teams were recorded: the capability alone
+        KeyValueStore<String, String> index = t.driver.getKeyValueStore(TopologyNames.REQUEST_INDEX_STORE);
+        index.put("r-old", PG);
+
+        t.cancelOn("app-team", "r-old");
+        assertThat(t.status("r-old").getState()).isEqualTo(MATCHED);
+        assertThat(t.deadLetterReasons()).singleElement().asString()
+                .contains("the request's team is not recorded").contains("cancel it through the gateway");
+
+        t.cancel("r-old");
+
+        assertThat(t.status("r-old").getState()).isEqualTo(CANCELLED);
+    }
+
+    // ---- engine: a report applies only to the work its producer holds
+
+    @Test
+    void aReportForAnotherProducersAssignmentIsMisattributedAndChangesNothing() {
+        t.liveOffer("pg-a", "team-a", PG, 5, Map.of());
+        t.submit("r1", PG);
+        t.liveOffer("pg-b", "team-b", PG, 5, Map.of());
+        RequestStatus before = t.storedStatus("r1");
+        assertThat(before.getProducerId()).isEqualTo("team-a");
+
+        // team-b, on its own topic and in its own name, reports on team-a's assignment
+        t.report("r1", "pg-a", "team-b", 1, FulfilmentKind.FULFILLED, false);
+        t.report("r1", "pg-b", "team-b", 1, FulfilmentKind.ACCEPTED, false);
+
+        assertThat(t.storedStatus("r1")).isEqualTo(before);
+        assertThat(t.statuses.get("r1")).extracting(RequestStatus::getState).containsExactly(
+                io.capmarket.schemas.RequestState.SUBMITTED, MATCHED);
+        assertThat(t.deadLetterReasons()).containsExactly(
+                "misattributed fulfilment report FULFILLED: producer team-b reported on attempt 1 of request r1, "
+                        + "which is assigned to producer team-a",
+                "misattributed fulfilment report ACCEPTED: producer team-b reported on attempt 1 of request r1, "
+                        + "which is assigned to producer team-a");
+        assertThat(t.deadLetters).allSatisfy(letter -> assertThat(TopologyHarness.header(letter, DeadLetterHeaders.SOURCE_TOPIC))
+                .isEqualTo("t.producer.team-b.fulfilment"));
+        assertThat(t.events).containsExactly("misattributed:producer", "deadLettered:misattributed",
+                "misattributed:producer", "deadLettered:misattributed");
+
+        t.report("r1", FulfilmentKind.FULFILLED);
+        assertThat(t.status("r1").getState()).isEqualTo(FULFILLED);
+        assertThat(t.status("r1").getOutputs()).containsEntry("host", "r1.db.internal");
+    }
+
+    @Test
+    void aReportForAStaleAttemptIsNotAppliedAndChangesNothing() {
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+        t.submit("r1", PG);
+        t.heartbeat("db-team");
+        t.advance(Duration.ofSeconds(29));
+        t.heartbeat("db-team");
+        t.advance(Duration.ofSeconds(2));
+        RequestStatus before = t.storedStatus("r1");
+        assertThat(before.getAttempt()).isEqualTo(2);
+
+        // the same producer's late answer to the attempt whose deadline passed
+        t.report("r1", "pg", "db-team", 1, FulfilmentKind.FULFILLED, false);
+
+        assertThat(t.storedStatus("r1")).isEqualTo(before);
+        assertThat(t.deadLetterReasons()).singleElement().asString()
+                .startsWith("stale fulfilment report FULFILLED for attempt 1 of request r1");
+        assertThat(t.events).containsExactly("deadLettered:not-applied");
+    }
+
+    @Test
+    void aLateReportFromTheProducerThatHeldAnEarlierAttemptIsStaleNotMisattributed() {
+        t.liveOffer("pg-a", "team-a", PG, 5, Map.of());
+        t.liveOffer("pg-b", "team-b", PG, 5, Map.of());
+        t.submit("r1", PG);
+        RequestStatus first = t.status("r1");
+        t.report("r1", FulfilmentKind.REJECTED);
+        String other = first.getProducerId().equals("team-a") ? "team-b" : "team-a";
+        String otherOffer = other.equals("team-a") ? "pg-a" : "pg-b";
+        RequestStatus before = t.storedStatus("r1");
+
+        t.report("r1", first.getOfferId(), first.getProducerId(), 1, FulfilmentKind.ACCEPTED, false);
+        t.report("r1", otherOffer, other, 1, FulfilmentKind.ACCEPTED, false);
+
+        assertThat(t.storedStatus("r1")).isEqualTo(before);
+        assertThat(t.deadLetterReasons()).satisfiesExactly(
+                stale -> assertThat(stale).startsWith("stale fulfilment report ACCEPTED for attempt 1"),
+                // the other producer holds attempt 2, but claims attempt 1, which was the first's
+                misattributed -> assertThat(misattributed).isEqualTo("misattributed fulfilment report ACCEPTED: producer "
+                        + other + " reported on attempt 1 of request r1, which is assigned to producer " + first.getProducerId()));
+    }
+
+    @Test
+    void aReportNamingAnotherCapabilityIsMisattributedAndChangesNothing() {
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+        t.approve("db-team", PG, "kafka-topic");
+        t.submit("r1", PG);
+        RequestStatus before = t.storedStatus("r1");
+
+        FulfilmentEvent otherCapability = FulfilmentEvent.newBuilder(
+                t.fulfilmentEvent("r1", "pg", "db-team", 1, FulfilmentKind.FULFILLED, false)).setCapability("kafka-topic").build();
+        t.reportOn("db-team", otherCapability);
+
+        assertThat(t.storedStatus("r1")).isEqualTo(before);
+        assertThat(t.deadLetterReasons()).containsExactly("misattributed fulfilment report FULFILLED: the report names "
+                + "capability kafka-topic but request r1 is for postgres-database");
+        assertThat(t.events).containsExactly("misattributed:capability", "deadLettered:misattributed");
+    }
+
+    @Test
+    void aReportForAnotherProducersFinishedRequestIsMisattributedNotMerelyFinished() {
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+        t.approve("rival", PG);
+        t.submit("r1", PG);
+        t.report("r1", FulfilmentKind.FULFILLED);
+        RequestStatus before = t.storedStatus("r1");
+
+        t.report("r1", "pg", "rival", 1, FulfilmentKind.FAILED, false);
+        t.report("r1", FulfilmentKind.FAILED);
+
+        assertThat(t.storedStatus("r1")).isEqualTo(before);
+        assertThat(t.deadLetterReasons()).satisfiesExactly(
+                rival -> assertThat(rival).startsWith("misattributed fulfilment report FAILED: producer rival"),
+                duplicate -> assertThat(duplicate).startsWith("finished fulfilment report FAILED"));
+    }
+}

@@ -1,0 +1,144 @@
+package io.capmarket.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.CapabilityVersionView;
+import io.capmarket.schemas.OfferView;
+import io.capmarket.schemas.topics.DeadLetterHeaders;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A capability version's contract through the real topology: the first approved producer whose
+ * offer for it is taken owns it, only the owner's offers change it, and another producer's offer
+ * with other schemas is refused naming the difference.
+ */
+class ContractTopologyTest {
+
+    private static final String PG = "postgres-database";
+    private static final String SIZES = "{\"type\":\"object\",\"properties\":{\"size\":{\"type\":\"string\",\"enum\":[\"s\",\"m\"]}}}";
+    /** The same schema as {@link #SIZES}, written by another hand: other member order, other spacing. */
+    private static final String SIZES_AGAIN = "{ \"properties\": { \"size\": { \"enum\": [\"s\", \"m\"], \"type\": \"string\" } },"
+            + " \"type\": \"object\" }";
+    private static final String MORE_SIZES = SIZES.replace("[\"s\",\"m\"]", "[\"s\",\"m\",\"l\"]");
+
+    @TempDir
+    Path stateDir;
+    private TopologyHarness t;
+
+    @BeforeEach
+    void start() {
+        t = new TopologyHarness(stateDir);
+        t.approve("db-team", PG);
+        t.approve("rival", PG);
+        t.heartbeat("db-team");
+        t.heartbeat("rival");
+    }
+
+    @AfterEach
+    void stop() {
+        t.close();
+    }
+
+    private CapabilityOffer offer(String offerId, String producerId, int version, String parameterSchema, String description) {
+        return CapabilityOffer.newBuilder(t.offer(offerId, producerId, PG, 5, Map.of()))
+                .setCapabilityVersion(version).setParameterSchema(parameterSchema).setDescription(description).build();
+    }
+
+    @Test
+    void anOfferWhoseSchemaConflictsWithTheContractIsRefusedNamingTheDifference() {
+        t.publish(offer("pg-db", "db-team", 1, SIZES, "Postgres by the database team"));
+
+        t.publish(offer("pg-rival", "rival", 1, MORE_SIZES, "Postgres, bigger"));
+
+        assertThat(t.catalog.get(PG).getOffers()).extracting(OfferView::getOfferId).containsExactly("pg-db");
+        assertThat(t.catalog.get(PG).getVersions()).singleElement()
+                .extracting(CapabilityVersionView::getParameterSchema).isEqualTo(SIZES);
+        assertThat(t.deadLetters).singleElement().satisfies(letter -> {
+            assertThat(TopologyHarness.header(letter, DeadLetterHeaders.REASON)).isEqualTo("offer pg-rival of rival: "
+                    + "parameterSchema differs from the contract of postgres-database v1 held by db-team at /properties/size/enum");
+            assertThat(TopologyHarness.header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("t.producer.rival.offers");
+            assertThat(new String(letter.key())).isEqualTo("pg-rival");
+            assertThat(letter.value()).isNotEmpty();
+        });
+        assertThat(t.events).containsExactly("deadLettered:contract");
+    }
+
+    @Test
+    void anotherProducerMayOfferTheSameContractWrittenDifferentlyAndTheOwnersTermsAreShown() {
+        t.publish(offer("pg-db", "db-team", 1, SIZES, "Postgres by the database team"));
+
+        t.publish(offer("pg-rival", "rival", 1, SIZES_AGAIN, "Postgres, the rival's words"));
+
+        assertThat(t.deadLetters).isEmpty();
+        assertThat(t.catalog.get(PG).getOffers()).extracting(OfferView::getOfferId).containsExactly("pg-db", "pg-rival");
+        assertThat(t.catalog.get(PG).getDescription()).isEqualTo("Postgres by the database team");
+        assertThat(t.catalog.get(PG).getVersions().get(0).getParameterSchema()).isEqualTo(SIZES);
+    }
+
+    @Test
+    void onlyTheOwnerChangesTheContractAndAnotherProducerCannotTakeItOverByPublishingLast() {
+        t.publish(offer("pg-db", "db-team", 1, SIZES, "Postgres by the database team"));
+        t.publish(offer("pg-rival", "rival", 1, SIZES, "Postgres, the rival's words"));
+
+        t.publish(offer("pg-db", "db-team", 1, MORE_SIZES, "Postgres in three sizes"));
+
+        assertThat(t.catalog.get(PG).getVersions().get(0).getParameterSchema()).isEqualTo(MORE_SIZES);
+        assertThat(t.catalog.get(PG).getDescription()).isEqualTo("Postgres in three sizes");
+        // the rival's next publication must keep to the changed contract
+        t.publish(offer("pg-rival", "rival", 1, SIZES, "Postgres, the rival's words"));
+        assertThat(t.deadLetterReasons()).singleElement().asString()
+                .isEqualTo("offer pg-rival of rival: parameterSchema differs from the contract of postgres-database v1 held by "
+                        + "db-team at /properties/size/enum");
+    }
+
+    @Test
+    void theContractOutlivesItsOwnersOffers() {
+        t.publish(offer("pg-db", "db-team", 1, SIZES, "Postgres by the database team"));
+        t.withdraw("db-team", "pg-db");
+
+        t.publish(offer("pg-rival", "rival", 1, MORE_SIZES, "Postgres, bigger"));
+
+        assertThat(t.catalog).containsEntry(PG, null);
+        assertThat(t.deadLetterReasons()).singleElement().asString().contains("held by db-team");
+    }
+
+    @Test
+    void eachMajorVersionHasItsOwnContract() {
+        t.publish(offer("pg-db", "db-team", 1, SIZES, "Postgres v1"));
+
+        t.publish(offer("pg-rival-2", "rival", 2, MORE_SIZES, "Postgres v2, by the rival"));
+
+        assertThat(t.deadLetters).isEmpty();
+        assertThat(t.catalog.get(PG).getVersions()).extracting(CapabilityVersionView::getVersion,
+                CapabilityVersionView::getParameterSchema).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(1, SIZES), org.assertj.core.groups.Tuple.tuple(2, MORE_SIZES));
+        assertThat(t.catalog.get(PG).getDescription()).isEqualTo("Postgres v2, by the rival");
+    }
+
+    @Test
+    void anOfferWhoseSchemaIsNotJsonIsRefusedEvenFromTheOwner() {
+        t.publish(offer("pg-db", "db-team", 1, "{\"type\": ", "Postgres"));
+
+        assertThat(t.catalog).doesNotContainKey(PG);
+        assertThat(t.deadLetterReasons()).singleElement().asString()
+                .startsWith("offer pg-db of db-team: parameterSchema must be a JSON Schema as JSON text, but is not JSON");
+    }
+
+    @Test
+    void aRefusedUpdateLeavesTheOfferAsItWas() {
+        t.publish(offer("pg-db", "db-team", 1, SIZES, "Postgres by the database team"));
+        t.publish(offer("pg-rival", "rival", 1, SIZES, "Postgres, the rival's words"));
+
+        t.publish(CapabilityOffer.newBuilder(offer("pg-rival", "rival", 1, MORE_SIZES, "Postgres, bigger")).setCapacity(50).build());
+
+        assertThat(t.catalog.get(PG).getOffers()).filteredOn(o -> o.getOfferId().equals("pg-rival"))
+                .singleElement().extracting(OfferView::getCapacity).isEqualTo(5);
+        assertThat(t.events).containsExactly("deadLettered:contract");
+    }
+}
