@@ -217,7 +217,7 @@ class SecureMarketplaceIT {
         JsonNode matched = get(location + "?waitFor=ACCEPTED&timeout=30s");
         assertThat(matched.path("producerId").asText()).isEqualTo("dba-us");
 
-        // the attack of the trust-boundary issue, with dba-eu's own credentials: a FULFILLED report
+        // the attack the trust boundary closes, with dba-eu's own credentials: a FULFILLED report
         // for dba-us's assignment with the attacker's outputs. dba-us's own topic is closed to it ...
         FulfilmentEvent forged = FulfilmentEvent.newBuilder().setRequestId(requestId)
                 .setOfferId(matched.path("offerId").asText()).setProducerId("dba-us").setCapability("postgres-database")
