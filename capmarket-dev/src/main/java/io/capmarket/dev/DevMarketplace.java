@@ -11,12 +11,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The whole marketplace in one JVM on embedded defaults: an in-JVM KRaft broker and the
  * embedded schema registry, the topology, the gateway (in dev mode, with the documented demo
  * tokens) and three demo producers. Every component keeps its data under one directory, so a
  * restart keeps the catalog and every request.
+ *
+ * <p>{@linkplain DevOptions#secure() Secure}, the broker authenticates every client with
+ * SASL/SCRAM-SHA-512 and authorizes it by ACLs, the registry asks for credentials, and every
+ * component runs as its own principal, onboarded by the admin before it starts (see
+ * {@link DevCredentials}): the topology, the gateway, each demo producer, and the
+ * {@value DevCredentials#DEMO_TEAM} team's bots, whose settings are written for them to use.
  */
 public final class DevMarketplace implements AutoCloseable {
 
@@ -25,16 +32,21 @@ public final class DevMarketplace implements AutoCloseable {
     /** The dev-mode admin token. */
     public static final String ADMIN_TOKEN = "demo-admin";
 
+    private static final int PARTITIONS = 2;
+
     private final List<AutoCloseable> started;
     private final DevStack infrastructure;
     private final TopologyApp topology;
     private final GatewayApp gateway;
+    private final Optional<DevCredentials> credentials;
 
-    private DevMarketplace(List<AutoCloseable> started, DevStack infrastructure, TopologyApp topology, GatewayApp gateway) {
+    private DevMarketplace(List<AutoCloseable> started, DevStack infrastructure, TopologyApp topology, GatewayApp gateway,
+            Optional<DevCredentials> credentials) {
         this.started = started;
         this.infrastructure = infrastructure;
         this.topology = topology;
         this.gateway = gateway;
+        this.credentials = credentials;
     }
 
     /** Starts every component in order; on failure, stops what was started and rethrows. */
@@ -42,31 +54,43 @@ public final class DevMarketplace implements AutoCloseable {
         List<AutoCloseable> started = new ArrayList<>();
         try {
             DevStack infrastructure = DevStack.start(new DevStackOptions(options.dataDirectory(), options.kafkaPort(),
-                    options.registryPort(), options.reset()));
+                    options.registryPort(), options.reset(), options.secure()));
             started.add(infrastructure);
             Path data = options.dataDirectory().toAbsolutePath();
+            // secure: the admin onboards every principal (producers' topics and approvals included) before anything starts
+            Optional<DevCredentials> credentials = options.secure()
+                    ? Optional.of(DevCredentials.issue(infrastructure, PARTITIONS))
+                    : Optional.empty();
 
-            Map<String, String> topologySettings = connection(infrastructure);
+            Map<String, String> topologySettings = new HashMap<>(credentials.map(DevCredentials::topologySettings)
+                    .orElseGet(() -> connection(infrastructure)));
+            topologySettings.put("shutdown.timeout", "10s");
             topologySettings.put(TopologyConfig.STATE_DIR, data.resolve("topology").toString());
             topologySettings.put(TopologyConfig.HTTP_PORT, Integer.toString(options.topologyPort()));
-            topologySettings.put(TopologyConfig.TOPICS_PARTITIONS, "2");
-            topologySettings.put(TopologyConfig.PRODUCERS_APPROVED, DemoProducers.APPROVALS);
+            topologySettings.put(TopologyConfig.TOPICS_PARTITIONS, Integer.toString(PARTITIONS));
+            if (credentials.isEmpty()) {
+                topologySettings.put(TopologyConfig.PRODUCERS_APPROVED, DemoProducers.APPROVALS);
+            }
             topologySettings.put(TopologyConfig.SCORECARD_INTERVAL, "5s");
             TopologyApp topology = TopologyApp.start(TopologyConfig.of(topologySettings));
             started.add(topology);
 
-            Map<String, String> gatewaySettings = connection(infrastructure);
+            Map<String, String> gatewaySettings = new HashMap<>(credentials.map(DevCredentials::gatewaySettings)
+                    .orElseGet(() -> connection(infrastructure)));
+            gatewaySettings.put("shutdown.timeout", "10s");
             gatewaySettings.put(GatewayConfig.STATE_DIR, data.resolve("gateway").toString());
             gatewaySettings.put(GatewayConfig.HTTP_PORT, Integer.toString(options.gatewayPort()));
             gatewaySettings.put(GatewayConfig.HTTP_HOST, "127.0.0.1");
             gatewaySettings.put(GatewayConfig.ADVERTISED_HOST, "127.0.0.1");
-            gatewaySettings.put(GatewayConfig.TOPICS_PARTITIONS, "2");
+            gatewaySettings.put(GatewayConfig.TOPICS_PARTITIONS, Integer.toString(PARTITIONS));
             gatewaySettings.put(GatewayConfig.DEV_MODE, "true");
             GatewayApp gateway = GatewayApp.start(GatewayConfig.of(gatewaySettings));
             started.add(gateway);
 
-            started.add(new DemoProducers(infrastructure.bootstrapServers(), infrastructure.registryUrl()));
-            return new DevMarketplace(started, infrastructure, topology, gateway);
+            started.add(credentials.isPresent()
+                    ? new DemoProducers(credentials.get()::producer)
+                    : new DemoProducers(infrastructure.bootstrapServers(), infrastructure.registryUrl()));
+            return new DevMarketplace(started, infrastructure, topology, gateway, credentials);
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
@@ -77,7 +101,6 @@ public final class DevMarketplace implements AutoCloseable {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", infrastructure.bootstrapServers());
         settings.put("schema.registry.url", infrastructure.registryUrl());
-        settings.put("shutdown.timeout", "10s");
         return settings;
     }
 
@@ -106,6 +129,21 @@ public final class DevMarketplace implements AutoCloseable {
 
     public Path dataDirectory() {
         return infrastructure.dataDirectory();
+    }
+
+    /** Whether every component runs as its own principal on a broker with SASL and ACLs. */
+    public boolean secure() {
+        return credentials.isPresent();
+    }
+
+    /** Where each principal's client settings are, when secure. */
+    public Optional<Path> credentialsDirectory() {
+        return credentials.map(DevCredentials::directory);
+    }
+
+    /** Every principal's client settings file, the admin's first; none when not secure. */
+    public List<Path> credentialFiles() {
+        return credentials.map(DevCredentials::files).orElse(List.of());
     }
 
     /** Stops the producers, the gateway, the topology, then the registry and the broker. */

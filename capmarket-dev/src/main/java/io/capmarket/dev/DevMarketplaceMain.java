@@ -37,6 +37,19 @@ public final class DevMarketplaceMain {
             Thread.sleep(100);
         }
         String url = marketplace.gatewayUrl();
+        String security = "";
+        if (marketplace.secure()) {
+            StringBuilder files = new StringBuilder();
+            for (java.nio.file.Path file : marketplace.credentialFiles()) {
+                files.append(files.length() == 0 ? "" : ", ").append(file.getFileName());
+            }
+            security = String.format("""
+                      Security          SASL/SCRAM-SHA-512 and ACLs (nothing without an ACL); the registry asks for credentials
+                      Credentials       %s/   (readable by you only; new passwords on every start)
+                                        %s
+                                        admin.properties is the --command-config of ./capmarket producer onboard
+                    """, marketplace.credentialsDirectory().orElseThrow(), files);
+        }
         System.out.printf("""
 
                 capmarket dev is ready (%.1f s)
@@ -47,7 +60,7 @@ public final class DevMarketplaceMain {
                   Kafka broker      %s
                   Schema registry   %s
                   Data              %s   (./capmarket dev --reset wipes it)
-
+                %s
                   Demo tokens (dev mode only): team demo-app, consumer token %s; admin token %s
                   Demo producers: dba-eu and dba-us (postgres-database, eu-west / us-east), streaming-team (kafka-topic)
 
@@ -63,7 +76,7 @@ public final class DevMarketplaceMain {
 
                 Press Ctrl-C to stop.
                 """, (System.nanoTime() - started) / 1e9, url, url, url, marketplace.topologyUrl(),
-                marketplace.bootstrapServers(), marketplace.registryUrl(), marketplace.dataDirectory(),
+                marketplace.bootstrapServers(), marketplace.registryUrl(), marketplace.dataDirectory(), security,
                 DevMarketplace.CONSUMER_TOKEN, DevMarketplace.ADMIN_TOKEN, url, DevMarketplace.CONSUMER_TOKEN,
                 DevMarketplace.CONSUMER_TOKEN, url);
         stopped.await();

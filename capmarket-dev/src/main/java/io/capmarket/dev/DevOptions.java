@@ -12,9 +12,11 @@ import java.util.List;
  * @param registryPort the schema registry's port (0 = any free port)
  * @param gatewayPort the gateway's (and portal's) port (0 = any free port)
  * @param topologyPort the topology's metrics and health port (0 = any free port)
+ * @param secure whether the broker authenticates (SASL/SCRAM) and authorizes (ACLs) every client and
+ *     every component runs as its own principal
  */
 public record DevOptions(Path dataDirectory, boolean reset, int kafkaPort, int registryPort, int gatewayPort,
-        int topologyPort) {
+        int topologyPort, boolean secure) {
 
     public static final Path DEFAULT_DATA_DIRECTORY = Path.of(".capmarket");
 
@@ -25,13 +27,23 @@ public record DevOptions(Path dataDirectory, boolean reset, int kafkaPort, int r
         port("--topology-port", topologyPort);
     }
 
-    /** The documented defaults: ./.capmarket, Kafka 9092, registry 8081, gateway 8080, topology 9464. */
+    /** Options without security, as {@code ./capmarket dev} runs by default. */
+    public DevOptions(Path dataDirectory, boolean reset, int kafkaPort, int registryPort, int gatewayPort, int topologyPort) {
+        this(dataDirectory, reset, kafkaPort, registryPort, gatewayPort, topologyPort, false);
+    }
+
+    /** The documented defaults: ./.capmarket, Kafka 9092, registry 8081, gateway 8080, topology 9464, no security. */
     public static DevOptions defaults() {
-        return new DevOptions(DEFAULT_DATA_DIRECTORY, false, 9092, 8081, 8080, 9464);
+        return new DevOptions(DEFAULT_DATA_DIRECTORY, false, 9092, 8081, 8080, 9464, false);
+    }
+
+    /** Where the secure run writes each principal's client settings. */
+    public Path credentialsDirectory() {
+        return dataDirectory.resolve("credentials");
     }
 
     /**
-     * Reads {@code --reset}, {@code --data-dir DIR}, {@code --kafka-port N}, {@code --registry-port N},
+     * Reads {@code --secure}, {@code --reset}, {@code --data-dir DIR}, {@code --kafka-port N}, {@code --registry-port N},
      * {@code --gateway-port N} and {@code --topology-port N}.
      *
      * @throws IllegalArgumentException naming the option when one is unknown or invalid
@@ -40,6 +52,7 @@ public record DevOptions(Path dataDirectory, boolean reset, int kafkaPort, int r
         DevOptions options = defaults();
         Path data = options.dataDirectory();
         boolean reset = false;
+        boolean secure = false;
         int kafka = options.kafkaPort();
         int registry = options.registryPort();
         int gateway = options.gatewayPort();
@@ -48,16 +61,17 @@ public record DevOptions(Path dataDirectory, boolean reset, int kafkaPort, int r
             String arg = args.get(i);
             switch (arg) {
                 case "--reset" -> reset = true;
+                case "--secure" -> secure = true;
                 case "--data-dir" -> data = Path.of(value(args, ++i, arg));
                 case "--kafka-port" -> kafka = number(args, ++i, arg);
                 case "--registry-port" -> registry = number(args, ++i, arg);
                 case "--gateway-port" -> gateway = number(args, ++i, arg);
                 case "--topology-port" -> topology = number(args, ++i, arg);
-                default -> throw new IllegalArgumentException("unknown option " + arg + " (expected --reset, --data-dir DIR, "
+                default -> throw new IllegalArgumentException("unknown option " + arg + " (expected --secure, --reset, --data-dir DIR, "
                         + "--kafka-port N, --registry-port N, --gateway-port N, --topology-port N)");
             }
         }
-        return new DevOptions(data, reset, kafka, registry, gateway, topology);
+        return new DevOptions(data, reset, kafka, registry, gateway, topology, secure);
     }
 
     private static String value(List<String> args, int index, String option) {

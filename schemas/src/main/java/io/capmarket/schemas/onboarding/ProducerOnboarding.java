@@ -3,6 +3,7 @@ package io.capmarket.schemas.onboarding;
 import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicProvisioner;
+import io.capmarket.schemas.topics.TopicSpec;
 import io.capmarket.schemas.topics.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * start-up (its {@code producers.approved} setting).
  *
  * <p>{@link #approve} checks the names, creates the producer's own topics
- * ({@code producer.<producerId>.offers}, {@code .heartbeats}, {@code .fulfilment}, {@code .assignments};
- * an existing topic is checked, never altered), then publishes the
+ * ({@code producer.<producerId>.offers}, {@code .heartbeats}, {@code .fulfilment}, {@code .assignments})
+ * and the compacted {@code producers} topic when missing (an existing topic is checked, never
+ * altered), then publishes the
  * {@link ProducerApproval} to the compacted {@code producers} topic and waits for the broker's
  * acknowledgement. The topics come first so that the producer never holds an approval without
  * a place to publish and receive work. {@link #revoke} publishes a tombstone; the topics are kept,
@@ -138,7 +140,11 @@ public final class ProducerOnboarding implements AutoCloseable {
             LOG.warn("producerId '{}' is not kebab-case (like db-team); it works, but '_' and '-' in topic names can collide "
                     + "in Kafka's metric names", producerId);
         }
-        new TopicProvisioner(admin, timeout).ensure(topics.producerTopics(producerId).stream().map(Topic::spec).toList());
+        TopicProvisioner provisioner = new TopicProvisioner(admin, timeout);
+        provisioner.ensure(topics.producerTopics(producerId).stream().<TopicSpec>map(Topic::spec).toList());
+        // the approvals topic when missing: written to before the topology created it, it would be auto-created, not
+        // compacted. An existing one is the topology's to check (its partitions follow the topology's settings).
+        provisioner.provision(List.of(topics.producers().spec()));
         ProducerApproval approval = ProducerApproval.newBuilder()
                 .setProducerId(producerId)
                 .setCapabilities(normalized)

@@ -26,16 +26,21 @@ public final class DevStackMain {
             stack.close();
             stopped.countDown();
         }, "capmarket-dev-shutdown"));
+        String security = "";
+        if (stack.secure()) {
+            security = "  Security          SASL/SCRAM-SHA-512 and ACLs; the admin's client settings are in "
+                    + stack.writeAdminSettings() + "\n";
+        }
         System.out.printf("""
 
                 capmarket dev is running (ready in %.1f s)
                   Kafka broker      %s
                   Schema registry   %s   (Confluent API: try %s/subjects)
-                  Data              %s   (./capmarket dev --reset wipes it)
+                %s  Data              %s   (./capmarket dev --reset wipes it)
 
                 Press Ctrl-C to stop.
                 """, (System.nanoTime() - started) / 1e9, stack.bootstrapServers(), stack.registryUrl(),
-                stack.registryUrl(), stack.dataDirectory());
+                stack.registryUrl(), security, stack.dataDirectory());
         stopped.await();
     }
 }

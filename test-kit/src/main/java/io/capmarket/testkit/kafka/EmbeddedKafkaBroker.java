@@ -2,6 +2,7 @@ package io.capmarket.testkit.kafka;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -10,10 +11,16 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import kafka.server.KafkaConfig;
@@ -42,11 +49,57 @@ import org.apache.kafka.server.common.MetadataVersion;
  * min ISR 1 (so transactions and {@code exactly_once_v2} work), consumer groups rebalance
  * without the initial delay, and topics are created automatically. Broker configs given to the
  * builder override these defaults. The lifecycle methods are thread-safe.
+ *
+ * <h2>Secure mode</h2>
+ *
+ * <p>{@link Builder#secure()} turns on what a production cluster has: every client authenticates
+ * with SASL/SCRAM-SHA-512 ({@value #SECURE_LISTENER} on 127.0.0.1) and every request is authorized
+ * by Kafka's {@code StandardAuthorizer} with {@code allow.everyone.if.no.acl.found=false}: a
+ * principal may do only what an ACL allows. One principal, the admin ({@value #DEFAULT_ADMIN_USER}
+ * unless set), is the only super user; its SCRAM credential is written into the cluster's metadata
+ * when the storage is formatted, so it can log in from the first second and create the others'
+ * credentials and ACLs. {@link #adminClientConfig()} returns its client settings.
+ *
+ * <ul>
+ *   <li>Brokers talk to each other over the same SASL listener, as the admin.</li>
+ *   <li>The controller listener uses SASL/PLAIN with one static user, this node itself, whose
+ *       password is drawn at random on every start and never leaves the JVM (it is not written to
+ *       the data directory). A client that connects to the controller port without it is refused
+ *       at authentication, so the port gives no one the super user's powers. SCRAM is not used
+ *       there because a controller must authenticate before it has loaded the metadata that holds
+ *       the SCRAM credentials.</li>
+ *   <li>The admin's password stays the same for the life of a data directory: it was written
+ *       into the metadata at format time, and beside the data in a file only its owner may read
+ *       ({@code capmarket-security.properties}), so {@link Builder#secure()} finds it again after a restart.
+ *       A data directory formatted without security is refused in secure mode (wipe it or use
+ *       another one).</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().secure().build().start();
+ *      Admin admin = Admin.create(kafka.adminClientConfig())) {
+ *     admin.createAcls(...);
+ * }
+ * }</pre>
  */
 public final class EmbeddedKafkaBroker implements KafkaBroker {
 
     /** The default number of partitions of automatically created topics. */
     public static final int DEFAULT_PARTITIONS = 1;
+    /** The SASL mechanism clients of a secure broker authenticate with. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+    /** The super user of a secure broker unless {@link Builder#secure(String, String)} names another. */
+    public static final String DEFAULT_ADMIN_USER = "admin";
+    /** The name (and security protocol) of a secure broker's client listener. */
+    public static final String SECURE_LISTENER = "SASL_PLAINTEXT";
+    /** The authorizer of a secure broker. */
+    public static final String AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer";
+
+    /** What a SCRAM user name or password may hold: safe inside JAAS quotes and the storage tool's {@code --add-scram}. */
+    private static final Pattern CREDENTIAL = Pattern.compile("[A-Za-z0-9._~-]{1,200}");
+    /** The file in a secure data directory that records its admin's credential. */
+    static final String SECURITY_MARKER = "capmarket-security.properties";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final int NODE_ID = 1;
     private static final String HOST = "127.0.0.1";
@@ -56,6 +109,9 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     private final int defaultPartitions;
     private final boolean ownsDataDirectory;
     private final Path dataDirectory;
+    private final String adminUser;
+    private final boolean generatedPassword;
+    private String adminPassword;
     private int port;
     private int controllerPort;
     private KafkaRaftServer server;
@@ -65,6 +121,9 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         this.overrides = Map.copyOf(builder.overrides);
         this.defaultPartitions = builder.defaultPartitions;
         this.port = builder.port;
+        this.adminUser = builder.adminUser;
+        this.adminPassword = builder.adminPassword;
+        this.generatedPassword = builder.generatedPassword;
         this.ownsDataDirectory = builder.dataDirectory == null;
         this.dataDirectory = ownsDataDirectory ? createTempDirectory() : builder.dataDirectory.toAbsolutePath();
     }
@@ -98,7 +157,10 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         if (controllerPort == 0) {
             controllerPort = freePort();
         }
-        Properties properties = serverProperties();
+        if (secure()) {
+            adoptStoredCredential();
+        }
+        Properties properties = serverProperties(secure() ? randomSecret() : null);
         formatIfNeeded(properties);
         KafkaRaftServer node = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
         try {
@@ -142,12 +204,88 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     }
 
     /**
+     * Returns the settings an admin client needs: {@code bootstrap.servers}, and on a secure broker
+     * the super user's {@code security.protocol}, {@code sasl.mechanism} and {@code sasl.jaas.config}.
+     *
+     * @return a new mutable map, to add client settings to
+     * @throws IllegalStateException before the first start when a free port was requested
+     */
+    @Override
+    public synchronized Map<String, Object> adminClientConfig() {
+        return secure() ? clientConfig(adminUser, adminPassword) : new LinkedHashMap<>(Map.of("bootstrap.servers", bootstrapServers()));
+    }
+
+    /**
+     * Returns the settings of a client that logs in as {@code user} on this secure broker. The user
+     * needs a SCRAM-SHA-512 credential ({@code Admin.alterUserScramCredentials}) and ACLs.
+     *
+     * @param user the SCRAM user name
+     * @param password its password
+     * @return a new mutable map with {@code bootstrap.servers}, {@code security.protocol},
+     *     {@code sasl.mechanism} and {@code sasl.jaas.config}
+     * @throws IllegalStateException if this broker is not secure
+     */
+    public Map<String, Object> clientConfig(String user, String password) {
+        if (!secure()) {
+            throw new IllegalStateException("This broker has no authentication; build it with secure() to log in as a user");
+        }
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("bootstrap.servers", bootstrapServers());
+        config.put("security.protocol", "SASL_PLAINTEXT");
+        config.put("sasl.mechanism", SCRAM_MECHANISM);
+        config.put("sasl.jaas.config", jaas("org.apache.kafka.common.security.scram.ScramLoginModule", user, password, ""));
+        return config;
+    }
+
+    /**
+     * Returns whether clients must authenticate (SASL/SCRAM) and be authorized by ACLs.
+     *
+     * @return true when built with {@link Builder#secure()}
+     */
+    public boolean secure() {
+        return adminPassword != null;
+    }
+
+    /**
+     * Returns the super user's name on a secure broker.
+     *
+     * @return the admin's SCRAM user name
+     * @throws IllegalStateException if this broker is not secure
+     */
+    public String adminUser() {
+        requireSecure();
+        return adminUser;
+    }
+
+    /**
+     * Returns the super user's password on a secure broker, to hand to tools that run as the admin.
+     *
+     * @return the admin's SCRAM password
+     * @throws IllegalStateException if this broker is not secure
+     */
+    public synchronized String adminPassword() {
+        requireSecure();
+        return adminPassword;
+    }
+
+    private void requireSecure() {
+        if (!secure()) {
+            throw new IllegalStateException("This broker has no authentication; build it with secure()");
+        }
+    }
+
+    /**
      * Returns the client port (the chosen one once started when the builder asked for 0).
      *
      * @return the port, or 0 before the first start when a free port was requested
      */
     public synchronized int port() {
         return port;
+    }
+
+    /** The controller listener's port, for tests that check who may connect to it. */
+    synchronized int controllerPort() {
+        return controllerPort;
     }
 
     /**
@@ -171,16 +309,38 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         }
     }
 
-    private Properties serverProperties() {
+    /** The node's configuration; {@code controllerPassword} is the controller listener's secret in secure mode. */
+    private Properties serverProperties(String controllerPassword) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("process.roles", "broker,controller");
         config.put("node.id", Integer.toString(NODE_ID));
         config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        config.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         config.put("controller.listener.names", "CONTROLLER");
-        config.put("inter.broker.listener.name", "PLAINTEXT");
+        if (secure()) {
+            config.put("listeners", SECURE_LISTENER + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+            config.put("advertised.listeners", SECURE_LISTENER + "://" + HOST + ":" + port);
+            config.put("listener.security.protocol.map", SECURE_LISTENER + ":SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+            config.put("inter.broker.listener.name", SECURE_LISTENER);
+            config.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+            config.put("sasl.mechanism.controller.protocol", "PLAIN");
+            String client = "listener.name." + SECURE_LISTENER.toLowerCase(Locale.ROOT) + ".";
+            config.put(client + "sasl.enabled.mechanisms", SCRAM_MECHANISM);
+            config.put(client + SCRAM_MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
+                    jaas("org.apache.kafka.common.security.scram.ScramLoginModule", adminUser, adminPassword, ""));
+            config.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+            // One static user, this node, under the admin's principal; the password exists only in this JVM.
+            config.put("listener.name.controller.plain.sasl.jaas.config",
+                    jaas("org.apache.kafka.common.security.plain.PlainLoginModule", adminUser, controllerPassword,
+                            " user_" + adminUser + "=\"" + controllerPassword + "\""));
+            config.put("authorizer.class.name", AUTHORIZER);
+            config.put("allow.everyone.if.no.acl.found", "false");
+            config.put("super.users", "User:" + adminUser);
+        } else {
+            config.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+            config.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+            config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+            config.put("inter.broker.listener.name", "PLAINTEXT");
+        }
         config.put("log.dirs", dataDirectory.resolve(LOG_DIR_NAME).toString());
         config.put("num.partitions", Integer.toString(defaultPartitions));
         config.put("default.replication.factor", "1");
@@ -204,22 +364,99 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     }
 
     private void formatIfNeeded(Properties properties) {
-        if (Files.exists(dataDirectory.resolve(LOG_DIR_NAME).resolve("meta.properties"))) {
+        Path marker = dataDirectory.resolve(SECURITY_MARKER);
+        if (formatted()) {
             return;
         }
         Path configFile = dataDirectory.resolve("server.properties");
+        Properties withoutSecrets = new Properties();
+        properties.forEach((key, value) -> {
+            if (!key.toString().endsWith(".sasl.jaas.config")) {
+                withoutSecrets.put(key, value);
+            }
+        });
         try (OutputStream out = Files.newOutputStream(configFile)) {
-            properties.store(out, "Written by EmbeddedKafkaBroker to format the storage");
+            withoutSecrets.store(out, "Written by EmbeddedKafkaBroker to format the storage");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + configFile, e);
         }
-        String[] args = {
+        List<String> args = new ArrayList<>(List.of(
             "format",
             "--config", configFile.toString(),
             "--cluster-id", Uuid.randomUuid().toString(),
             "--release-version", MetadataVersion.latestProduction().version(),
-            "--ignore-formatted",
-        };
+            "--ignore-formatted"));
+        if (secure()) {
+            args.add("--add-scram");
+            args.add(SCRAM_MECHANISM + "=[name=" + adminUser + ",password=" + adminPassword + "]");
+        }
+        runStorageTool(args.toArray(String[]::new));
+        if (secure()) {
+            Properties security = new Properties();
+            security.setProperty("sasl.mechanism", SCRAM_MECHANISM);
+            security.setProperty("admin", adminUser);
+            security.setProperty("admin.password", adminPassword);
+            try {
+                Files.deleteIfExists(marker);
+                createOwnerOnly(marker);
+                try (OutputStream out = Files.newOutputStream(marker)) {
+                    security.store(out, "This storage was formatted with SASL/SCRAM and ACLs; the admin's credential is in its metadata");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot write " + marker, e);
+            }
+        }
+    }
+
+    private boolean formatted() {
+        return Files.exists(dataDirectory.resolve(LOG_DIR_NAME).resolve("meta.properties"));
+    }
+
+    /**
+     * A formatted secure data directory keeps its admin's credential beside the data (readable by
+     * its owner only): a broker built with a generated password takes the stored one, so a kept
+     * data directory restarts with the same admin; an explicit password must match it.
+     */
+    private void adoptStoredCredential() {
+        if (!formatted()) {
+            return;
+        }
+        Path marker = dataDirectory.resolve(SECURITY_MARKER);
+        if (!Files.exists(marker)) {
+            throw new IllegalStateException("The data directory " + dataDirectory + " was formatted without SASL/SCRAM, "
+                    + "so it holds no admin credential and cannot be started secure; wipe it or use another data directory");
+        }
+        Properties security = new Properties();
+        try (InputStream in = Files.newInputStream(marker)) {
+            security.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + marker, e);
+        }
+        if (!adminUser.equals(security.getProperty("admin"))) {
+            throw new IllegalStateException("The data directory " + dataDirectory + " was formatted with admin '"
+                    + security.getProperty("admin") + "', but this broker's admin is '" + adminUser
+                    + "'; use the same admin (and password) or another data directory");
+        }
+        String stored = security.getProperty("admin.password");
+        if (generatedPassword && stored != null) {
+            adminPassword = stored;
+        } else if (stored != null && !stored.equals(adminPassword)) {
+            throw new IllegalStateException("The data directory " + dataDirectory + " was formatted with another password for admin '"
+                    + adminUser + "' (its credential is in the cluster's metadata); use that one, or another data directory");
+        }
+    }
+
+    /** Creates an empty file only its owner may read, where the file system has POSIX permissions. */
+    private static void createOwnerOnly(Path file) throws IOException {
+        try {
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+    }
+
+    private void runStorageTool(String[] args) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exitCode;
         try (PrintStream stream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
@@ -232,6 +469,26 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
             throw new IllegalStateException("Formatting " + dataDirectory + " failed with exit code "
                     + exitCode + ": " + output.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    private static String jaas(String loginModule, String user, String password, String extra) {
+        return loginModule + " required username=\"" + user + "\" password=\"" + password + "\"" + extra + ";";
+    }
+
+    /** A random secret of URL-safe characters (allowed by {@link #CREDENTIAL}). */
+    private static String randomSecret() {
+        byte[] bytes = new byte[24];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static String requireCredential(String what, String value) {
+        if (value == null || !CREDENTIAL.matcher(value).matches()) {
+            throw new IllegalArgumentException(what + " must be 1 to 200 characters of A-Z, a-z, 0-9, '.', '_', '~' and '-', "
+                    + "but was " + (value == null ? "null" : what.toLowerCase(Locale.ROOT).endsWith("password") ? "a value of " + value.length()
+                    + " characters with others" : "'" + value + "'"));
+        }
+        return value;
     }
 
     private static int freePort() {
@@ -272,8 +529,42 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         private int port;
         private int defaultPartitions = DEFAULT_PARTITIONS;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private String adminUser = DEFAULT_ADMIN_USER;
+        private String adminPassword;
+        private boolean generatedPassword;
 
         private Builder() {
+        }
+
+        /**
+         * Requires SASL/SCRAM-SHA-512 authentication and ACL authorization, with the super user
+         * {@value EmbeddedKafkaBroker#DEFAULT_ADMIN_USER} and a random password (see
+         * {@link EmbeddedKafkaBroker#adminClientConfig()}). A kept data directory remembers the
+         * password it was formatted with (in a file only its owner may read) and uses it again.
+         *
+         * @return this builder
+         */
+        public Builder secure() {
+            secure(DEFAULT_ADMIN_USER, randomSecret());
+            this.generatedPassword = true;
+            return this;
+        }
+
+        /**
+         * Requires SASL/SCRAM-SHA-512 authentication and ACL authorization, with this super user.
+         * Its credential is added when the storage is formatted; a kept data directory must be
+         * started with the same one every time.
+         *
+         * @param adminUser the super user's name
+         * @param adminPassword its password
+         * @return this builder
+         * @throws IllegalArgumentException if a value has characters other than A-Z, a-z, 0-9, '.', '_', '~' and '-'
+         */
+        public Builder secure(String adminUser, String adminPassword) {
+            this.adminUser = requireCredential("adminUser", adminUser);
+            this.adminPassword = requireCredential("adminPassword", adminPassword);
+            this.generatedPassword = false;
+            return this;
         }
 
         /**

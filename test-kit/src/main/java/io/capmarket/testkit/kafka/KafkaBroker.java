@@ -1,5 +1,8 @@
 package io.capmarket.testkit.kafka;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * A running Kafka cluster that tests and the dev run can talk to.
  *
@@ -19,6 +22,16 @@ public interface KafkaBroker extends AutoCloseable {
      * @return a comma-separated {@code host:port} list
      */
     String bootstrapServers();
+
+    /**
+     * Returns the settings an admin client of this broker needs: {@code bootstrap.servers}, plus
+     * the super user's security settings when the broker authenticates its clients.
+     *
+     * @return a new mutable map, to add client settings to
+     */
+    default Map<String, Object> adminClientConfig() {
+        return new HashMap<>(Map.of("bootstrap.servers", bootstrapServers()));
+    }
 
     /** Stops the broker and releases its resources. */
     @Override

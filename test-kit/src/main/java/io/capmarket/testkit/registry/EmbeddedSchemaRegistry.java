@@ -2,6 +2,8 @@ package io.capmarket.testkit.registry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -35,18 +37,20 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
 
     private final int requestedPort;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafkaClientConfig;
     private final String topic;
     private final String credentials;
+    private final String readOnlyCredentials;
     private SchemaJournal journal;
     private RegistryHttpServer server;
     private boolean closed;
 
     private EmbeddedSchemaRegistry(Builder builder) {
         this.requestedPort = builder.port;
-        this.bootstrapServers = builder.bootstrapServers;
+        this.kafkaClientConfig = builder.kafkaClientConfig == null ? null : Map.copyOf(builder.kafkaClientConfig);
         this.topic = builder.topic;
         this.credentials = builder.credentials;
+        this.readOnlyCredentials = builder.readOnlyCredentials;
     }
 
     /**
@@ -72,11 +76,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         if (server != null) {
             return this;
         }
-        SchemaJournal storage = bootstrapServers == null ? SchemaJournal.IN_MEMORY
-                : new KafkaSchemaJournal(bootstrapServers, topic);
+        SchemaJournal storage = kafkaClientConfig == null ? SchemaJournal.IN_MEMORY
+                : new KafkaSchemaJournal(kafkaClientConfig, topic);
         try {
             SchemaRegistryService service = new SchemaRegistryService(storage);
-            server = new RegistryHttpServer(HOST, requestedPort, new RegistryEndpoints(service).routes(), credentials);
+            server = new RegistryHttpServer(HOST, requestedPort, new RegistryEndpoints(service).routes(), credentials,
+                    readOnlyCredentials);
             journal = storage;
         } catch (IOException e) {
             storage.close();
@@ -129,9 +134,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     public static final class Builder {
 
         private int port;
-        private String bootstrapServers;
+        private Map<String, Object> kafkaClientConfig;
         private String topic = DEFAULT_TOPIC;
         private String credentials;
+        private String readOnlyCredentials;
 
         private Builder() {
         }
@@ -160,7 +166,24 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             if (Objects.requireNonNull(bootstrapServers, "bootstrapServers").isBlank()) {
                 throw new IllegalArgumentException("bootstrapServers must not be blank");
             }
-            this.bootstrapServers = bootstrapServers;
+            this.kafkaClientConfig = new HashMap<>(Map.of("bootstrap.servers", bootstrapServers));
+            return this;
+        }
+
+        /**
+         * Stores schemas durably in Kafka, connecting with these client settings
+         * ({@code bootstrap.servers} and, on a secure cluster, the security settings of a principal
+         * that may create, write and read the storage topic).
+         *
+         * @param clientConfig Kafka client settings
+         * @return this builder
+         */
+        public Builder kafkaClientConfig(Map<String, ?> clientConfig) {
+            Object servers = Objects.requireNonNull(clientConfig, "clientConfig").get("bootstrap.servers");
+            if (servers == null || servers.toString().isBlank()) {
+                throw new IllegalArgumentException("clientConfig must hold bootstrap.servers");
+            }
+            this.kafkaClientConfig = new HashMap<>(clientConfig);
             return this;
         }
 
@@ -196,11 +219,38 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
 
         /**
+         * Adds a second user who may only read: look schemas up by id, subject or content, list
+         * and test compatibility. Registering, deleting and changing settings answer {@code 403}
+         * with error code 40301, as Confluent's registry does for a denied operation. Producers
+         * get this user: they serialize with schemas the platform registered
+         * ({@code auto.register.schemas=false}) and cannot change a contract. Needs {@link #basicAuth}.
+         *
+         * @param user     the user name, without ':'; not the {@code basicAuth} user
+         * @param password the password
+         * @return this builder
+         */
+        public Builder readOnlyUser(String user, String password) {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(password, "password");
+            if (user.isEmpty() || user.contains(":")) {
+                throw new IllegalArgumentException("user must be non-empty and contain no ':', but was '" + user + "'");
+            }
+            this.readOnlyCredentials = user + ":" + password;
+            return this;
+        }
+
+        /**
          * Creates the registry without starting it.
          *
          * @return a registry; call {@link EmbeddedSchemaRegistry#start()}
          */
         public EmbeddedSchemaRegistry build() {
+            if (readOnlyCredentials != null && credentials == null) {
+                throw new IllegalStateException("a read-only user needs basicAuth(user, password) for the full user too");
+            }
+            if (readOnlyCredentials != null && readOnlyCredentials.split(":", 2)[0].equals(credentials.split(":", 2)[0])) {
+                throw new IllegalStateException("the read-only user must differ from the basicAuth user");
+            }
             return new EmbeddedSchemaRegistry(this);
         }
     }

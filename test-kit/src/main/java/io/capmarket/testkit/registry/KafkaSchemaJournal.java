@@ -2,6 +2,7 @@ package io.capmarket.testkit.registry;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,15 +35,19 @@ final class KafkaSchemaJournal implements SchemaJournal {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final String bootstrapServers;
+    private final Map<String, Object> clientConfig;
     private final String topic;
     private final KafkaProducer<byte[], byte[]> producer;
 
-    KafkaSchemaJournal(String bootstrapServers, String topic) {
-        this.bootstrapServers = bootstrapServers;
+    /**
+     * @param clientConfig Kafka client settings ({@code bootstrap.servers} and any security settings)
+     */
+    KafkaSchemaJournal(Map<String, Object> clientConfig, String topic) {
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.bootstrapServers = String.valueOf(clientConfig.get("bootstrap.servers"));
         this.topic = topic;
         ensureTopic();
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.producer = new KafkaProducer<>(with(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0,
@@ -51,12 +55,20 @@ final class KafkaSchemaJournal implements SchemaJournal {
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
+    /** The client settings plus these key-value pairs. */
+    private Map<String, Object> with(Object... pairs) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        for (int i = 0; i < pairs.length; i += 2) {
+            config.put((String) pairs[i], pairs[i + 1]);
+        }
+        return config;
+    }
+
     @Override
     public List<JournalRecord> replay() {
         TopicPartition partition = new TopicPartition(topic, 0);
         List<JournalRecord> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(with(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -120,7 +132,7 @@ final class KafkaSchemaJournal implements SchemaJournal {
     }
 
     private void ensureTopic() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(with())) {
             NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty())
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             try {

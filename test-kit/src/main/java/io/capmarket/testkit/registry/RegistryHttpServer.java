@@ -39,6 +39,7 @@ final class RegistryHttpServer implements AutoCloseable {
 
     private final List<Route> routes;
     private final byte[] expectedAuthorization;
+    private final byte[] readOnlyAuthorization;
     private final HttpServer server;
     private final ExecutorService executor;
     private final AtomicInteger threads = new AtomicInteger();
@@ -47,12 +48,13 @@ final class RegistryHttpServer implements AutoCloseable {
      * Binds the server and starts serving.
      *
      * @param credentials {@code user:password}, or {@code null} for no authentication
+     * @param readOnlyCredentials {@code user:password} of a user who may only read, or {@code null}
      */
-    RegistryHttpServer(String host, int port, List<Route> routes, String credentials) throws IOException {
+    RegistryHttpServer(String host, int port, List<Route> routes, String credentials, String readOnlyCredentials)
+            throws IOException {
         this.routes = List.copyOf(routes);
-        this.expectedAuthorization = credentials == null ? null
-                : ("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
-                        .getBytes(StandardCharsets.UTF_8);
+        this.expectedAuthorization = authorization(credentials);
+        this.readOnlyAuthorization = authorization(readOnlyCredentials);
         this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
         this.executor = Executors.newFixedThreadPool(4, runnable -> {
             Thread thread = new Thread(runnable, "schema-registry-http-" + threads.incrementAndGet());
@@ -62,6 +64,16 @@ final class RegistryHttpServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
+    }
+
+    RegistryHttpServer(String host, int port, List<Route> routes, String credentials) throws IOException {
+        this(host, port, routes, credentials, null);
+    }
+
+    private static byte[] authorization(String credentials) {
+        return credentials == null ? null
+                : ("Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
+                        .getBytes(StandardCharsets.UTF_8);
     }
 
     int port() {
@@ -96,7 +108,8 @@ final class RegistryHttpServer implements AutoCloseable {
     }
 
     private ApiResponse dispatch(HttpExchange exchange) throws IOException {
-        if (!authorized(exchange)) {
+        Access access = access(exchange);
+        if (access == Access.NONE) {
             return error(401, 401, "Unauthorized: the request needs valid HTTP basic credentials");
         }
         String body;
@@ -119,6 +132,10 @@ final class RegistryHttpServer implements AutoCloseable {
             if (parameters.isPresent()) {
                 pathKnown = true;
                 if (route.method().equals(method)) {
+                    if (access == Access.READ && !reads(method, route)) {
+                        return error(403, 40301, "User is denied operation " + method + " on "
+                                + exchange.getRequestURI().getPath() + ": this user may only read");
+                    }
                     return route.handler().handle(new ApiRequest(parameters.get(),
                             query(exchange.getRequestURI().getRawQuery()), body));
                 }
@@ -130,12 +147,36 @@ final class RegistryHttpServer implements AutoCloseable {
         return error(404, 404, "HTTP 404 Not Found: no route for " + method + " " + exchange.getRequestURI().getPath());
     }
 
-    private boolean authorized(HttpExchange exchange) {
+    /** What the caller may do: everything, only read, or nothing. */
+    private enum Access { FULL, READ, NONE }
+
+    private Access access(HttpExchange exchange) {
         if (expectedAuthorization == null) {
-            return true;
+            return Access.FULL;
         }
         String given = exchange.getRequestHeaders().getFirst("Authorization");
-        return given != null && MessageDigest.isEqual(expectedAuthorization, given.getBytes(StandardCharsets.UTF_8));
+        if (given == null) {
+            return Access.NONE;
+        }
+        byte[] bytes = given.getBytes(StandardCharsets.UTF_8);
+        if (MessageDigest.isEqual(expectedAuthorization, bytes)) {
+            return Access.FULL;
+        }
+        return readOnlyAuthorization != null && MessageDigest.isEqual(readOnlyAuthorization, bytes) ? Access.READ : Access.NONE;
+    }
+
+    /**
+     * Whether a route only reads: every GET, and the two POSTs that look up without changing
+     * anything (a schema's registration under a subject, {@code POST /subjects/{subject}}, and a
+     * compatibility test, {@code POST /compatibility/...}).
+     */
+    private static boolean reads(String method, Route route) {
+        if (method.equals("GET")) {
+            return true;
+        }
+        List<String> template = route.template();
+        return method.equals("POST") && ((template.size() == 2 && template.get(0).equals("subjects"))
+                || (!template.isEmpty() && template.get(0).equals("compatibility")));
     }
 
     private static String mediaType(String contentType) {

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -49,6 +50,29 @@ class DevStackIT {
                 assertThat(admin.listTopics().names().get()).doesNotContain("dev-kept");
             }
             assertThat(get(reset.registryUrl() + "/subjects")).isEqualTo("[]");
+        }
+    }
+
+    @Test
+    void aSecureStackAsksKafkaAndRegistryClientsForCredentials(@TempDir Path data) throws Exception {
+        try (DevStack stack = DevStack.start(new DevStackOptions(data, 0, 0, false, true))) {
+            Path settings = stack.writeAdminSettings();
+            assertThat(settings).isEqualTo(data.toAbsolutePath().resolve("credentials/admin.properties"));
+            Properties admin = new Properties();
+            try (var in = Files.newInputStream(settings)) {
+                admin.load(in);
+            }
+            assertThat(admin.getProperty("security.protocol")).isEqualTo("SASL_PLAINTEXT");
+            assertThat(admin.getProperty("basic.auth.user.info")).isEqualTo(stack.registryAdminUserInfo().orElseThrow());
+            Map<String, Object> config = new java.util.HashMap<>();
+            admin.forEach((key, value) -> config.put(key.toString(), value));
+            config.keySet().removeIf(key -> key.startsWith("schema.registry") || key.startsWith("basic.auth"));
+            try (Admin client = Admin.create(config)) {
+                assertThat(client.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(false))
+                        .names().get()).contains("_schemas");
+            }
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(stack.registryUrl() + "/subjects")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         }
     }
 

@@ -19,9 +19,9 @@ class DevStackOptionsTest {
     @Test
     void readsEveryOption() {
         DevStackOptions options = DevStackOptions.parse(
-                List.of("--reset", "--data-dir", "/tmp/cm", "--kafka-port", "19092", "--registry-port", "18081"));
+                List.of("--reset", "--secure", "--data-dir", "/tmp/cm", "--kafka-port", "19092", "--registry-port", "18081"));
 
-        assertThat(options).isEqualTo(new DevStackOptions(Path.of("/tmp/cm"), 19092, 18081, true));
+        assertThat(options).isEqualTo(new DevStackOptions(Path.of("/tmp/cm"), 19092, 18081, true, true));
     }
 
     @Test

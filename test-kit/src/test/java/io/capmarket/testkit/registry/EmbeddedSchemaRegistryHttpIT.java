@@ -285,6 +285,34 @@ class EmbeddedSchemaRegistryHttpIT {
         }
     }
 
+    @Test
+    void aReadOnlyUserLooksUpButCannotRegisterDeleteOrReconfigure() {
+        try (EmbeddedSchemaRegistry guarded = EmbeddedSchemaRegistry.builder().basicAuth("admin", "s3cret")
+                .readOnlyUser("reader", "r3ad").build().start()) {
+            RegistryHttp admin = new RegistryHttp(guarded.url()).withBasicAuth("admin", "s3cret");
+            RegistryHttp reader = new RegistryHttp(guarded.url()).withBasicAuth("reader", "r3ad");
+            int id = admin.post("/subjects/contract-value/versions", schemaBody(V1)).json().path("id").asInt();
+
+            assertThat(reader.get("/subjects").body()).contains("contract-value");
+            assertThat(reader.get("/schemas/ids/" + id).status()).isEqualTo(200);
+            Answer lookup = reader.post("/subjects/contract-value", schemaBody(V1));
+            assertThat(lookup.status()).isEqualTo(200);
+            assertThat(lookup.json().path("id").asInt()).isEqualTo(id);
+            assertThat(reader.post("/compatibility/subjects/contract-value/versions/latest", schemaBody(V1)).status())
+                    .isEqualTo(200);
+
+            Answer register = reader.post("/subjects/contract-value/versions", schemaBody(V1));
+            assertThat(register.status()).isEqualTo(403);
+            assertThat(register.errorCode()).isEqualTo(40301);
+            assertThat(register.json().path("message").asText()).contains("may only read");
+            assertThat(reader.post("/subjects/other-value/versions", schemaBody(V1)).status()).isEqualTo(403);
+            assertThat(reader.delete("/subjects/contract-value").status()).isEqualTo(403);
+            assertThat(reader.put("/config", "{\"compatibility\":\"NONE\"}").status()).isEqualTo(403);
+            assertThat(new RegistryHttp(guarded.url()).withBasicAuth("reader", "wrong").get("/subjects").status()).isEqualTo(401);
+            assertThat(admin.get("/subjects/contract-value/versions").body()).isEqualTo("[1]");
+        }
+    }
+
     private int register(String subject, String schema) {
         Answer answer = http.post("/subjects/" + java.net.URLEncoder.encode(subject, java.nio.charset.StandardCharsets.UTF_8)
                 + "/versions", schemaBody(schema));

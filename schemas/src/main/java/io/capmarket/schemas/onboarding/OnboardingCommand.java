@@ -1,0 +1,367 @@
+package io.capmarket.schemas.onboarding;
+
+import io.capmarket.schemas.access.ClientSettings;
+import io.capmarket.schemas.registry.SchemaRegistryException;
+import io.capmarket.schemas.topics.TopicMismatchException;
+import io.capmarket.schemas.topics.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.common.KafkaException;
+
+/**
+ * {@code capmarket producer|team onboard|offboard}: the administrator's command around
+ * {@link Onboarding}. Onboarding prints the principal's client settings (its password among them)
+ * as {@code .properties}, or writes them to {@code --out} readable by its owner only.
+ *
+ * <pre>
+ * capmarket producer onboard  --producer-id ID --capabilities a,b [connection] [--out FILE]
+ * capmarket producer offboard --producer-id ID [--delete-topics] [connection]
+ * capmarket team onboard      --team T [connection] [--out FILE]
+ * capmarket team offboard     --team T [--delete-topics] [connection]
+ *
+ * connection: [--bootstrap-servers HOSTS] [--command-config FILE] [--schema-registry-url URL]
+ *             [--topics-prefix PREFIX] [--partitions N] [--client-bootstrap-servers HOSTS] [--by NAME]
+ * </pre>
+ *
+ * <p>{@code --command-config} is the admin's client settings file: Kafka's ({@code bootstrap.servers},
+ * {@code security.protocol}, {@code sasl.*}, {@code ssl.*}), the registry's ({@code schema.registry.url},
+ * {@code basic.auth.user.info}) and {@value #CLIENT_REGISTRY_USER_INFO}, the registry credentials
+ * (a user that may only read) written into every onboarded principal's settings. Flags win over
+ * the file. Whether to issue credentials and ACLs follows the admin's {@code security.protocol}.
+ *
+ * <p>Exit codes: 0 done, 1 Kafka or the registry failed (safe to run again), 2 bad arguments
+ * (nothing was changed).
+ */
+public final class OnboardingCommand {
+
+    /** Success. */
+    public static final int OK = 0;
+    /** Kafka or the registry failed or refused; running again is safe. */
+    public static final int FAILED = 1;
+    /** Bad arguments; nothing was changed. */
+    public static final int USAGE = 2;
+    /** The {@code --command-config} key of the registry credentials handed to onboarded principals. */
+    public static final String CLIENT_REGISTRY_USER_INFO = "capmarket.clients.basic.auth.user.info";
+
+    private static final List<String> VALUE_OPTIONS = List.of("--producer-id", "--team", "--capabilities", "--bootstrap-servers",
+            "--command-config", "--schema-registry-url", "--topics-prefix", "--partitions", "--out", "--client-bootstrap-servers", "--by");
+
+    private OnboardingCommand() {
+    }
+
+    /** What to do: a producer or a team, onboarded or offboarded. */
+    enum Action {
+        PRODUCER_ONBOARD("producer", "onboard"), PRODUCER_OFFBOARD("producer", "offboard"),
+        TEAM_ONBOARD("team", "onboard"), TEAM_OFFBOARD("team", "offboard");
+
+        final String noun;
+        final String verb;
+
+        Action(String noun, String verb) {
+            this.noun = noun;
+            this.verb = verb;
+        }
+
+        boolean producer() {
+            return noun.equals("producer");
+        }
+
+        boolean onboard() {
+            return verb.equals("onboard");
+        }
+
+        String command() {
+            return "capmarket " + noun + " " + verb;
+        }
+    }
+
+    /** A parsed command line. */
+    record Invocation(Action action, String subject, List<String> capabilities, Map<String, String> options,
+            boolean deleteTopics) {
+
+        Optional<String> option(String name) {
+            return Optional.ofNullable(options.get(name));
+        }
+    }
+
+    /** A command line that cannot be run; the message names the option and the rule. */
+    static final class UsageException extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** Runs the command and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(run(args, System.getenv(), System.out, System.err));
+    }
+
+    /**
+     * Runs the command.
+     *
+     * @param args the noun ({@code producer} or {@code team}), the verb and the options
+     * @return the exit code
+     */
+    public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+        if (args.length == 0 || Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            (args.length == 0 ? err : out).print(usage());
+            return args.length == 0 ? USAGE : OK;
+        }
+        Invocation invocation;
+        Connection connection;
+        try {
+            invocation = parse(List.of(args));
+            connection = Connection.resolve(invocation, env);
+        } catch (UsageException e) {
+            err.println(prefix(args) + ": " + e.getMessage());
+            err.println("  (" + prefix(args) + " --help lists every option)");
+            return USAGE;
+        }
+        String command = invocation.action().command();
+        try (Onboarding onboarding = connection.onboarding()) {
+            if (!onboarding.authenticating()) {
+                err.println(command + ": the cluster does not authenticate clients (the admin's security.protocol is not SASL_*): "
+                        + "no credential and no ACLs; any client of this cluster can act as " + invocation.subject());
+            }
+            String by = invocation.option("--by").orElse("cli:" + env.getOrDefault("USER", "admin"));
+            switch (invocation.action()) {
+                case PRODUCER_ONBOARD -> handOver(invocation, onboarding.onboardProducer(invocation.subject(),
+                        invocation.capabilities(), by), out);
+                case TEAM_ONBOARD -> handOver(invocation, onboarding.onboardTeam(invocation.subject(), by), out);
+                case PRODUCER_OFFBOARD -> report(invocation, onboarding.offboardProducer(invocation.subject(), by,
+                        invocation.deleteTopics()), out);
+                case TEAM_OFFBOARD -> report(invocation, onboarding.offboardTeam(invocation.subject(), by,
+                        invocation.deleteTopics()), out);
+            }
+            return OK;
+        } catch (IllegalArgumentException e) {
+            err.println(command + ": " + e.getMessage());
+            return USAGE;
+        } catch (KafkaException | SchemaRegistryException | TopicMismatchException | UncheckedIOException e) {
+            err.println(command + ": " + e.getMessage() + " (running again is safe)");
+            return FAILED;
+        }
+    }
+
+    /**
+     * Reads the command line: the noun, the verb, the options. Checks everything that needs no
+     * connection.
+     *
+     * @throws UsageException naming the option and the rule
+     */
+    static Invocation parse(List<String> args) {
+        if (args.size() < 2) {
+            throw new UsageException("expected a noun and a verb: producer onboard|offboard, or team onboard|offboard");
+        }
+        Action action = Arrays.stream(Action.values())
+                .filter(a -> a.noun.equals(args.get(0)) && a.verb.equals(args.get(1)))
+                .findFirst()
+                .orElseThrow(() -> new UsageException("unknown command '" + args.get(0) + " " + args.get(1)
+                        + "' (expected producer onboard, producer offboard, team onboard or team offboard)"));
+        Map<String, String> options = new LinkedHashMap<>();
+        boolean deleteTopics = false;
+        for (int i = 2; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--delete-topics")) {
+                deleteTopics = true;
+            } else if (VALUE_OPTIONS.contains(arg)) {
+                if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+                    throw new UsageException(arg + " needs a value");
+                }
+                if (options.put(arg, args.get(++i)) != null) {
+                    throw new UsageException(arg + " may be given once");
+                }
+            } else {
+                throw new UsageException("unknown option '" + arg + "'");
+            }
+        }
+        String subjectOption = action.producer() ? "--producer-id" : "--team";
+        String otherOption = action.producer() ? "--team" : "--producer-id";
+        refuse(options.containsKey(otherOption), otherOption + " does not apply to " + action.noun + "s; use " + subjectOption);
+        String subject = options.get(subjectOption);
+        if (subject == null) {
+            throw new UsageException(subjectOption + " is required");
+        }
+        try {
+            if (action.producer()) {
+                ProducerNames.requireProducerId(subject);
+            } else {
+                ProducerNames.requireTeam(subject);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(subjectOption + ": " + e.getMessage());
+        }
+        List<String> capabilities = List.of();
+        if (action == Action.PRODUCER_ONBOARD) {
+            String list = options.get("--capabilities");
+            if (list == null) {
+                throw new UsageException("--capabilities is required: the kebab-case capabilities " + subject
+                        + " may offer, comma-separated (or '*' for any)");
+            }
+            try {
+                capabilities = ProducerNames.requireCapabilities(Arrays.stream(list.split(",")).map(String::trim).toList());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--capabilities: " + e.getMessage());
+            }
+        } else {
+            refuse(options.containsKey("--capabilities"), "--capabilities applies only to producer onboard");
+        }
+        refuse(!action.onboard() && options.containsKey("--out"), "--out applies only to onboard (it receives the client settings)");
+        refuse(!action.onboard() && options.containsKey("--client-bootstrap-servers"), "--client-bootstrap-servers applies only to onboard");
+        refuse(action.onboard() && deleteTopics, "--delete-topics applies only to offboard");
+        refuse(!action.onboard() && options.containsKey("--partitions"), "--partitions applies only to onboard (it creates topics)");
+        if (options.containsKey("--partitions")) {
+            String partitions = options.get("--partitions");
+            if (!partitions.matches("[1-9][0-9]{0,5}")) {
+                throw new UsageException("--partitions must be a whole number from 1, but was '" + partitions + "'");
+            }
+        }
+        if (options.containsKey("--topics-prefix")) {
+            try {
+                Topics.builder().prefix(options.get("--topics-prefix"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--topics-prefix: " + e.getMessage());
+            }
+        }
+        return new Invocation(action, subject, capabilities, options, deleteTopics);
+    }
+
+    private static void refuse(boolean condition, String message) {
+        if (condition) {
+            throw new UsageException(message);
+        }
+    }
+
+    /** Where and as whom to connect, from the flags and {@code --command-config}. */
+    record Connection(Map<String, Object> adminClientConfig, Map<String, Object> serdeConfig, String topicsPrefix, int partitions,
+            Optional<String> clientRegistryUserInfo, Optional<String> clientBootstrapServers) {
+
+        static Connection resolve(Invocation invocation, Map<String, String> env) {
+            Map<String, String> file = new LinkedHashMap<>();
+            invocation.option("--command-config").ifPresent(path -> file.putAll(read(Path.of(path))));
+            Map<String, Object> admin = new HashMap<>();
+            Map<String, Object> serde = new HashMap<>();
+            file.forEach((key, value) -> {
+                if (key.startsWith("capmarket.")) {
+                    return;
+                }
+                (ClientSettings.SERDE_KEYS.contains(key) || key.startsWith("schema.registry.") ? serde : admin).put(key, value);
+            });
+            invocation.option("--bootstrap-servers").ifPresent(servers -> admin.put("bootstrap.servers", servers));
+            invocation.option("--schema-registry-url").ifPresent(url -> serde.put("schema.registry.url", url));
+            if (admin.get("bootstrap.servers") == null || admin.get("bootstrap.servers").toString().isBlank()) {
+                throw new UsageException("--bootstrap-servers is required (or bootstrap.servers in --command-config)");
+            }
+            if (serde.get("schema.registry.url") == null || serde.get("schema.registry.url").toString().isBlank()) {
+                throw new UsageException("--schema-registry-url is required (or schema.registry.url in --command-config)");
+            }
+            serde.remove("auto.register.schemas");
+            String clientUserInfo = file.get(CLIENT_REGISTRY_USER_INFO);
+            if (clientUserInfo != null && clientUserInfo.indexOf(':') <= 0) {
+                throw new UsageException(CLIENT_REGISTRY_USER_INFO + " in --command-config must be user:password");
+            }
+            return new Connection(admin, serde, invocation.option("--topics-prefix").orElse(Topics.DEFAULT_PREFIX),
+                    invocation.option("--partitions").map(Integer::parseInt).orElse(Topics.DEFAULT_PARTITIONS),
+                    Optional.ofNullable(clientUserInfo), invocation.option("--client-bootstrap-servers"));
+        }
+
+        Onboarding onboarding() {
+            Topics topics = Topics.builder().prefix(topicsPrefix).partitions(partitions).serdeConfig(serdeConfig).build();
+            Onboarding.Builder builder = Onboarding.builder(topics, adminClientConfig);
+            clientRegistryUserInfo.ifPresent(builder::clientRegistryUserInfo);
+            clientBootstrapServers.ifPresent(builder::clientBootstrapServers);
+            return builder.build();
+        }
+
+        private static Map<String, String> read(Path path) {
+            Properties properties = new Properties();
+            try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+                properties.load(reader);
+            } catch (IOException e) {
+                throw new UsageException("--command-config: cannot read " + path + " (" + e.getMessage() + ")");
+            }
+            Map<String, String> values = new LinkedHashMap<>();
+            properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).trim()));
+            return values;
+        }
+    }
+
+    private static void handOver(Invocation invocation, Onboarded onboarded, PrintStream out) {
+        List<String> summary = new ArrayList<>();
+        summary.add("capmarket: " + invocation.action().noun + " " + invocation.subject() + " onboarded"
+                + (onboarded.approval().isPresent() ? " for " + String.join(", ", invocation.capabilities()) : "")
+                + " as " + onboarded.principal().kafkaPrincipal());
+        summary.add("topics: " + String.join(", ", onboarded.topics()));
+        summary.add(onboarded.credentialIssued()
+                ? "ACLs: " + onboarded.acls().size() + "; SCRAM-SHA-512 credential issued (a new password: an earlier one no longer works)"
+                : "no credential and no ACLs (the cluster does not authenticate clients)");
+        String header = String.join("\n", summary) + "\n" + invocation.subject() + "'s client settings"
+                + (onboarded.credentialIssued() ? ", with its password: hand them over privately" : "");
+        Optional<String> file = invocation.option("--out");
+        if (file.isPresent()) {
+            Path written = onboarded.clientSettings().write(Path.of(file.get()), header);
+            summary.forEach(line -> out.println("# " + line));
+            out.println("# client settings written to " + written + " (readable by its owner only)");
+        } else {
+            out.print(onboarded.clientSettings().render(header));
+        }
+    }
+
+    private static void report(Invocation invocation, Offboarded offboarded, PrintStream out) {
+        out.println("# capmarket: " + invocation.action().noun + " " + invocation.subject() + " offboarded ("
+                + offboarded.principal().kafkaPrincipal() + ")");
+        if (offboarded.approvalRevoked()) {
+            out.println("# approval revoked");
+        }
+        out.println("# ACLs deleted: " + offboarded.aclsDeleted() + "; credential " + (offboarded.credentialDeleted()
+                ? "deleted" : "none to delete"));
+        out.println("# topics " + (invocation.deleteTopics() ? "deleted: " + String.join(", ", offboarded.topicsDeleted())
+                : "kept (--delete-topics deletes them)"));
+    }
+
+    private static String prefix(String[] args) {
+        return args.length >= 2 ? "capmarket " + args[0] + " " + args[1] : "capmarket " + (args.length == 1 ? args[0] : "");
+    }
+
+    static String usage() {
+        return """
+                usage: capmarket producer onboard  --producer-id ID --capabilities a,b [connection] [--out FILE]
+                       capmarket producer offboard --producer-id ID [--delete-topics] [connection]
+                       capmarket team onboard      --team T [connection] [--out FILE]
+                       capmarket team offboard     --team T [--delete-topics] [connection]
+                  onboard creates the principal's topics, registers the schemas it writes with, issues its SCRAM
+                  credential and ACLs (and a producer's approval), then prints its client settings (or writes
+                  them to --out, readable by its owner only); offboard revokes the approval, deletes the ACLs and
+                  the credential, and keeps the topics unless --delete-topics.
+                connection:
+                  --bootstrap-servers HOSTS         the cluster (or bootstrap.servers in --command-config)
+                  --command-config FILE             the admin's client settings: security.protocol, sasl.*, ssl.*,
+                                                    schema.registry.url, basic.auth.user.info, and
+                                                    capmarket.clients.basic.auth.user.info (the registry user that
+                                                    onboarded principals get; one that may only read)
+                  --schema-registry-url URL         the registry (or schema.registry.url in --command-config)
+                  --topics-prefix PREFIX            default capmarket.
+                  --partitions N                    partitions of the topics onboard creates (default 6; the
+                                                    topology's topics.partitions)
+                  --client-bootstrap-servers HOSTS  what principals connect to, when not --bootstrap-servers
+                  --by NAME                         who acts, for the audit trail (default cli:$USER)
+                exit codes: 0 done, 1 Kafka or registry failure (safe to run again), 2 invalid arguments (nothing changed)
+                """;
+    }
+}
