@@ -32,6 +32,11 @@ public final class ClientSettings {
     public static final Set<String> SERDE_KEYS = Set.of("schema.registry.url", "basic.auth.credentials.source",
             "basic.auth.user.info", "auto.register.schemas", "use.latest.version");
 
+    /** The applications' key of the registry credentials (see {@link #applicationSettings()}). */
+    static final String APPLICATION_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
+    /** The applications' prefix of Kafka settings passed through to their Kafka clients. */
+    static final String APPLICATION_STREAMS_PREFIX = "streams.";
+
     private static final Pattern JAAS_PASSWORD = Pattern.compile("password=\"[^\"]*\"");
 
     private final Map<String, String> values;
@@ -116,6 +121,40 @@ public final class ClientSettings {
             }
         });
         return config;
+    }
+
+    /**
+     * These settings in the keys of capmarket's applications, the topology and the gateway (both
+     * read the same keys): {@code bootstrap.servers} and {@code schema.registry.url} as they are,
+     * {@code basic.auth.user.info} as {@code schema.registry.basic.auth.user.info}, and every other
+     * Kafka client setting ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}...) as a
+     * {@code streams.*} pass-through, which reaches every Kafka client the application makes. This is
+     * what the applications' {@code client.properties} setting reads: the file onboarding wrote for
+     * their principal ({@code platform onboard --out FILE}).
+     *
+     * @throws IllegalArgumentException naming the setting when it is a serializer's that an application
+     *     decides itself ({@code auto.register.schemas}, {@code use.latest.version}: the settings of a
+     *     producer or a team, not of the platform) or registry credentials not given as {@code USER_INFO}
+     */
+    public Map<String, String> applicationSettings() {
+        Map<String, String> settings = new LinkedHashMap<>();
+        values.forEach((key, value) -> {
+            switch (key) {
+                case "bootstrap.servers", "schema.registry.url" -> settings.put(key, value);
+                case "basic.auth.user.info" -> settings.put(APPLICATION_REGISTRY_USER_INFO, value);
+                case "basic.auth.credentials.source" -> {
+                    if (!value.trim().equals("USER_INFO")) {
+                        throw new IllegalArgumentException("basic.auth.credentials.source must be USER_INFO (the registry "
+                                + "credentials in basic.auth.user.info), but was '" + value + "'");
+                    }
+                }
+                case "auto.register.schemas", "use.latest.version" -> throw new IllegalArgumentException(key
+                        + " is a producer's or a team's serializer setting, but these settings are for the topology or the "
+                        + "gateway, which register the platform's schemas themselves (use the file of their principal)");
+                default -> settings.put(APPLICATION_STREAMS_PREFIX + key, value);
+            }
+        });
+        return settings;
     }
 
     /** The settings as {@code .properties} text, after {@code header} as comment lines. */

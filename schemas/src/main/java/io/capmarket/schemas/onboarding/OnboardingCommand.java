@@ -1,6 +1,8 @@
 package io.capmarket.schemas.onboarding;
 
+import io.capmarket.schemas.access.AccessPolicy;
 import io.capmarket.schemas.access.ClientSettings;
+import io.capmarket.schemas.access.Principal;
 import io.capmarket.schemas.registry.SchemaRegistryException;
 import io.capmarket.schemas.topics.TopicMismatchException;
 import io.capmarket.schemas.topics.Topics;
@@ -22,15 +24,17 @@ import java.util.Properties;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * {@code capmarket producer|team onboard|offboard}: the administrator's command around
- * {@link Onboarding}. Onboarding prints the principal's client settings (its password among them)
- * as {@code .properties}, or writes them to {@code --out} readable by its owner only.
+ * {@code capmarket producer|team onboard|offboard} and {@code capmarket platform onboard}: the
+ * administrator's command around {@link Onboarding}. Onboarding prints the principal's client
+ * settings (its password among them) as {@code .properties}, or writes them to {@code --out}
+ * readable by its owner only.
  *
  * <pre>
  * capmarket producer onboard  --producer-id ID --capabilities a,b [connection] [--out FILE]
  * capmarket producer offboard --producer-id ID [--delete-topics] [connection]
  * capmarket team onboard      --team T [connection] [--out FILE]
  * capmarket team offboard     --team T [--delete-topics] [connection]
+ * capmarket platform onboard  --role topology|gateway [--principal NAME] [--application-id ID] [connection] [--out FILE]
  *
  * connection: [--bootstrap-servers HOSTS] [--command-config FILE] [--schema-registry-url URL]
  *             [--topics-prefix PREFIX] [--partitions N] [--client-bootstrap-servers HOSTS] [--by NAME]
@@ -41,6 +45,15 @@ import org.apache.kafka.common.KafkaException;
  * {@code basic.auth.user.info}) and {@value #CLIENT_REGISTRY_USER_INFO}, the registry credentials
  * (a user that may only read) written into every onboarded principal's settings. Flags win over
  * the file. Whether to issue credentials and ACLs follows the admin's {@code security.protocol}.
+ *
+ * <p>{@code platform onboard} issues the topology's or the gateway's principal (default
+ * {@value AccessPolicy#DEFAULT_TOPOLOGY_USER} and {@value AccessPolicy#DEFAULT_GATEWAY_USER}) its
+ * credential and ACLs, which follow its Kafka Streams {@code application.id} (default the same
+ * name; it must be the one the application runs with). It creates no topic: the topology creates
+ * the platform's when it starts. Its settings carry the registry credentials of
+ * {@value #PLATFORM_REGISTRY_USER_INFO} from {@code --command-config}, else the admin's, and let it
+ * register schemas. The topology and the gateway read that file with their {@code client.properties}
+ * setting.
  *
  * <p>Exit codes: 0 done, 1 Kafka or the registry failed (safe to run again), 2 bad arguments
  * (nothing was changed).
@@ -55,17 +68,24 @@ public final class OnboardingCommand {
     public static final int USAGE = 2;
     /** The {@code --command-config} key of the registry credentials handed to onboarded principals. */
     public static final String CLIENT_REGISTRY_USER_INFO = "capmarket.clients.basic.auth.user.info";
+    /** The {@code --command-config} key of the registry credentials handed to a platform principal (default the admin's). */
+    public static final String PLATFORM_REGISTRY_USER_INFO = "capmarket.platform.basic.auth.user.info";
 
     private static final List<String> VALUE_OPTIONS = List.of("--producer-id", "--team", "--capabilities", "--bootstrap-servers",
-            "--command-config", "--schema-registry-url", "--topics-prefix", "--partitions", "--out", "--client-bootstrap-servers", "--by");
+            "--command-config", "--schema-registry-url", "--topics-prefix", "--partitions", "--out", "--client-bootstrap-servers", "--by",
+            "--role", "--principal", "--application-id");
+    private static final List<String> PLATFORM_OPTIONS = List.of("--role", "--principal", "--application-id");
+    private static final String TOPOLOGY = "topology";
+    private static final String GATEWAY = "gateway";
 
     private OnboardingCommand() {
     }
 
-    /** What to do: a producer or a team, onboarded or offboarded. */
+    /** What to do: a producer or a team, onboarded or offboarded; a platform principal, onboarded. */
     enum Action {
         PRODUCER_ONBOARD("producer", "onboard"), PRODUCER_OFFBOARD("producer", "offboard"),
-        TEAM_ONBOARD("team", "onboard"), TEAM_OFFBOARD("team", "offboard");
+        TEAM_ONBOARD("team", "onboard"), TEAM_OFFBOARD("team", "offboard"),
+        PLATFORM_ONBOARD("platform", "onboard");
 
         final String noun;
         final String verb;
@@ -88,12 +108,44 @@ public final class OnboardingCommand {
         }
     }
 
-    /** A parsed command line. */
+    /**
+     * A parsed command line.
+     *
+     * @param subject the producer id, the team, or the platform principal's user
+     */
     record Invocation(Action action, String subject, List<String> capabilities, Map<String, String> options,
             boolean deleteTopics) {
 
         Optional<String> option(String name) {
             return Optional.ofNullable(options.get(name));
+        }
+
+        /** The platform role onboarded: {@code topology} or {@code gateway}; empty for a producer or a team. */
+        Optional<String> role() {
+            return action == Action.PLATFORM_ONBOARD ? option("--role") : Optional.empty();
+        }
+
+        /** The platform principal's Kafka Streams {@code application.id}: as given, else its role's default. */
+        Optional<String> applicationId() {
+            return role().map(role -> option("--application-id").orElse(defaultApplicationId(role)));
+        }
+
+        /** The ACLs to grant over this catalogue: the default ones, with the platform principal's user and application id. */
+        AccessPolicy policy(Topics topics) {
+            AccessPolicy.Builder policy = AccessPolicy.builder(topics);
+            role().ifPresent(role -> {
+                if (role.equals(TOPOLOGY)) {
+                    policy.topology(subject, applicationId().orElseThrow());
+                } else {
+                    policy.gateway(subject, applicationId().orElseThrow());
+                }
+            });
+            return policy.build();
+        }
+
+        /** The platform principal onboarded, as the policy names it. */
+        Principal platformPrincipal(AccessPolicy policy) {
+            return role().orElseThrow().equals(TOPOLOGY) ? policy.topology() : policy.gateway();
         }
     }
 
@@ -134,7 +186,7 @@ public final class OnboardingCommand {
             return USAGE;
         }
         String command = invocation.action().command();
-        try (Onboarding onboarding = connection.onboarding()) {
+        try (Onboarding onboarding = connection.onboarding(invocation)) {
             if (!onboarding.authenticating()) {
                 err.println(command + ": the cluster does not authenticate clients (the admin's security.protocol is not SASL_*): "
                         + "no credential and no ACLs; any client of this cluster can act as " + invocation.subject());
@@ -148,6 +200,8 @@ public final class OnboardingCommand {
                         invocation.deleteTopics()), out);
                 case TEAM_OFFBOARD -> report(invocation, onboarding.offboardTeam(invocation.subject(), by,
                         invocation.deleteTopics()), out);
+                case PLATFORM_ONBOARD -> handOver(invocation, onboarding.onboardPlatform(
+                        invocation.platformPrincipal(onboarding.policy())), out);
             }
             return OK;
         } catch (IllegalArgumentException e) {
@@ -167,13 +221,13 @@ public final class OnboardingCommand {
      */
     static Invocation parse(List<String> args) {
         if (args.size() < 2) {
-            throw new UsageException("expected a noun and a verb: producer onboard|offboard, or team onboard|offboard");
+            throw new UsageException("expected a noun and a verb: producer onboard|offboard, team onboard|offboard, or platform onboard");
         }
         Action action = Arrays.stream(Action.values())
                 .filter(a -> a.noun.equals(args.get(0)) && a.verb.equals(args.get(1)))
                 .findFirst()
                 .orElseThrow(() -> new UsageException("unknown command '" + args.get(0) + " " + args.get(1)
-                        + "' (expected producer onboard, producer offboard, team onboard or team offboard)"));
+                        + "' (expected producer onboard, producer offboard, team onboard, team offboard or platform onboard)"));
         Map<String, String> options = new LinkedHashMap<>();
         boolean deleteTopics = false;
         for (int i = 2; i < args.size(); i++) {
@@ -190,6 +244,19 @@ public final class OnboardingCommand {
             } else {
                 throw new UsageException("unknown option '" + arg + "'");
             }
+        }
+        if (options.containsKey("--topics-prefix")) {
+            try {
+                Topics.builder().prefix(options.get("--topics-prefix"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--topics-prefix: " + e.getMessage());
+            }
+        }
+        if (action == Action.PLATFORM_ONBOARD) {
+            return parsePlatform(options, deleteTopics);
+        }
+        for (String option : PLATFORM_OPTIONS) {
+            refuse(options.containsKey(option), option + " applies only to platform onboard");
         }
         String subjectOption = action.producer() ? "--producer-id" : "--team";
         String otherOption = action.producer() ? "--team" : "--producer-id";
@@ -232,14 +299,46 @@ public final class OnboardingCommand {
                 throw new UsageException("--partitions must be a whole number from 1, but was '" + partitions + "'");
             }
         }
-        if (options.containsKey("--topics-prefix")) {
-            try {
-                Topics.builder().prefix(options.get("--topics-prefix"));
-            } catch (IllegalArgumentException e) {
-                throw new UsageException("--topics-prefix: " + e.getMessage());
-            }
-        }
         return new Invocation(action, subject, capabilities, options, deleteTopics);
+    }
+
+    /** {@code platform onboard}: the role, and the principal and application id its ACLs name (their defaults, or as given). */
+    private static Invocation parsePlatform(Map<String, String> options, boolean deleteTopics) {
+        for (String option : List.of("--producer-id", "--team", "--capabilities")) {
+            refuse(options.containsKey(option), option + " does not apply to platform onboard (it onboards the topology's or the "
+                    + "gateway's principal; see --role)");
+        }
+        refuse(deleteTopics, "--delete-topics applies only to producer and team offboard");
+        refuse(options.containsKey("--partitions"), "--partitions does not apply to platform onboard (it creates no topic: the "
+                + "topology creates the platform's when it starts)");
+        refuse(options.containsKey("--by"), "--by does not apply to platform onboard (it records no approval)");
+        String role = options.get("--role");
+        if (role == null) {
+            throw new UsageException("--role is required: topology or gateway");
+        }
+        if (!role.equals(TOPOLOGY) && !role.equals(GATEWAY)) {
+            throw new UsageException("--role must be topology or gateway, but was '" + role + "'");
+        }
+        String principal = options.getOrDefault("--principal",
+                role.equals(TOPOLOGY) ? AccessPolicy.DEFAULT_TOPOLOGY_USER : AccessPolicy.DEFAULT_GATEWAY_USER);
+        Invocation invocation = new Invocation(Action.PLATFORM_ONBOARD, principal, List.of(), options, false);
+        Topics topics = Topics.builder().prefix(options.getOrDefault("--topics-prefix", Topics.DEFAULT_PREFIX)).build();
+        // each option on its own first, so that the message names the one that breaks a rule
+        try {
+            new Invocation(Action.PLATFORM_ONBOARD, principal, List.of(), Map.of("--role", role), false).policy(topics);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--principal: " + e.getMessage());
+        }
+        try {
+            invocation.policy(topics);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--application-id: " + e.getMessage());
+        }
+        return invocation;
+    }
+
+    private static String defaultApplicationId(String role) {
+        return role.equals(TOPOLOGY) ? AccessPolicy.DEFAULT_TOPOLOGY_APPLICATION_ID : AccessPolicy.DEFAULT_GATEWAY_APPLICATION_ID;
     }
 
     private static void refuse(boolean condition, String message) {
@@ -250,7 +349,7 @@ public final class OnboardingCommand {
 
     /** Where and as whom to connect, from the flags and {@code --command-config}. */
     record Connection(Map<String, Object> adminClientConfig, Map<String, Object> serdeConfig, String topicsPrefix, int partitions,
-            Optional<String> clientRegistryUserInfo, Optional<String> clientBootstrapServers) {
+            Optional<String> clientRegistryUserInfo, Optional<String> platformRegistryUserInfo, Optional<String> clientBootstrapServers) {
 
         static Connection resolve(Invocation invocation, Map<String, String> env) {
             Map<String, String> file = new LinkedHashMap<>();
@@ -272,19 +371,28 @@ public final class OnboardingCommand {
                 throw new UsageException("--schema-registry-url is required (or schema.registry.url in --command-config)");
             }
             serde.remove("auto.register.schemas");
-            String clientUserInfo = file.get(CLIENT_REGISTRY_USER_INFO);
-            if (clientUserInfo != null && clientUserInfo.indexOf(':') <= 0) {
-                throw new UsageException(CLIENT_REGISTRY_USER_INFO + " in --command-config must be user:password");
-            }
+            String clientUserInfo = userInfo(file, CLIENT_REGISTRY_USER_INFO);
+            String platformUserInfo = userInfo(file, PLATFORM_REGISTRY_USER_INFO);
             return new Connection(admin, serde, invocation.option("--topics-prefix").orElse(Topics.DEFAULT_PREFIX),
                     invocation.option("--partitions").map(Integer::parseInt).orElse(Topics.DEFAULT_PARTITIONS),
-                    Optional.ofNullable(clientUserInfo), invocation.option("--client-bootstrap-servers"));
+                    Optional.ofNullable(clientUserInfo), Optional.ofNullable(platformUserInfo),
+                    invocation.option("--client-bootstrap-servers"));
         }
 
-        Onboarding onboarding() {
+        private static String userInfo(Map<String, String> file, String key) {
+            String userInfo = file.get(key);
+            if (userInfo != null && userInfo.indexOf(':') <= 0) {
+                throw new UsageException(key + " in --command-config must be user:password");
+            }
+            return userInfo;
+        }
+
+        /** Onboarding over this connection, granting the invocation's policy. */
+        Onboarding onboarding(Invocation invocation) {
             Topics topics = Topics.builder().prefix(topicsPrefix).partitions(partitions).serdeConfig(serdeConfig).build();
-            Onboarding.Builder builder = Onboarding.builder(topics, adminClientConfig);
+            Onboarding.Builder builder = Onboarding.builder(topics, adminClientConfig).policy(invocation.policy(topics));
             clientRegistryUserInfo.ifPresent(builder::clientRegistryUserInfo);
+            platformRegistryUserInfo.ifPresent(builder::platformRegistryUserInfo);
             clientBootstrapServers.ifPresent(builder::clientBootstrapServers);
             return builder.build();
         }
@@ -304,10 +412,16 @@ public final class OnboardingCommand {
 
     private static void handOver(Invocation invocation, Onboarded onboarded, PrintStream out) {
         List<String> summary = new ArrayList<>();
-        summary.add("capmarket: " + invocation.action().noun + " " + invocation.subject() + " onboarded"
-                + (onboarded.approval().isPresent() ? " for " + String.join(", ", invocation.capabilities()) : "")
-                + " as " + onboarded.principal().kafkaPrincipal());
-        summary.add("topics: " + String.join(", ", onboarded.topics()));
+        if (invocation.role().isPresent()) {
+            summary.add("capmarket: platform " + invocation.role().get() + " onboarded as " + onboarded.principal().kafkaPrincipal()
+                    + " (application.id " + invocation.applicationId().orElseThrow() + ")");
+            summary.add("topics: none created (the topology creates the platform's topics when it starts)");
+        } else {
+            summary.add("capmarket: " + invocation.action().noun + " " + invocation.subject() + " onboarded"
+                    + (onboarded.approval().isPresent() ? " for " + String.join(", ", invocation.capabilities()) : "")
+                    + " as " + onboarded.principal().kafkaPrincipal());
+            summary.add("topics: " + String.join(", ", onboarded.topics()));
+        }
         summary.add(onboarded.credentialIssued()
                 ? "ACLs: " + onboarded.acls().size() + "; SCRAM-SHA-512 credential issued (a new password: an earlier one no longer works)"
                 : "no credential and no ACLs (the cluster does not authenticate clients)");
@@ -345,22 +459,31 @@ public final class OnboardingCommand {
                        capmarket producer offboard --producer-id ID [--delete-topics] [connection]
                        capmarket team onboard      --team T [connection] [--out FILE]
                        capmarket team offboard     --team T [--delete-topics] [connection]
+                       capmarket platform onboard  --role topology|gateway [--principal NAME] [--application-id ID]
+                                                   [connection] [--out FILE]
                   onboard creates the principal's topics, registers the schemas it writes with, issues its SCRAM
                   credential and ACLs (and a producer's approval), then prints its client settings (or writes
                   them to --out, readable by its owner only); offboard revokes the approval, deletes the ACLs and
                   the credential, and keeps the topics unless --delete-topics.
+                  platform onboard issues the topology's or the gateway's principal (default capmarket-topology,
+                  capmarket-gateway) its credential and ACLs, which follow the Kafka Streams application id it
+                  runs with (--application-id, default the principal's default name); it creates no topic. The
+                  application reads the settings with its client.properties setting.
                 connection:
                   --bootstrap-servers HOSTS         the cluster (or bootstrap.servers in --command-config)
                   --command-config FILE             the admin's client settings: security.protocol, sasl.*, ssl.*,
                                                     schema.registry.url, basic.auth.user.info, and
                                                     capmarket.clients.basic.auth.user.info (the registry user that
-                                                    onboarded principals get; one that may only read)
+                                                    onboarded producers and teams get; one that may only read) and
+                                                    capmarket.platform.basic.auth.user.info (the one platform onboard
+                                                    hands the topology or the gateway; default the admin's)
                   --schema-registry-url URL         the registry (or schema.registry.url in --command-config)
                   --topics-prefix PREFIX            default capmarket.
-                  --partitions N                    partitions of the topics onboard creates (default 6; the
-                                                    topology's topics.partitions)
+                  --partitions N                    partitions of the topics producer and team onboard create
+                                                    (default 6; the topology's topics.partitions)
                   --client-bootstrap-servers HOSTS  what principals connect to, when not --bootstrap-servers
-                  --by NAME                         who acts, for the audit trail (default cli:$USER)
+                  --by NAME                         who acts, for the audit trail of producers and teams (default
+                                                    cli:$USER)
                 exit codes: 0 done, 1 Kafka or registry failure (safe to run again), 2 invalid arguments (nothing changed)
                 """;
     }

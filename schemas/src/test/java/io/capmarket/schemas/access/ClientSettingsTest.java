@@ -63,6 +63,39 @@ class ClientSettingsTest {
     }
 
     @Test
+    void aPlatformPrincipalsSettingsAreTheApplicationsKeys() {
+        ClientSettings topology = ClientSettings.of(ordered(
+                "bootstrap.servers", "kafka:9092",
+                "security.protocol", "SASL_PLAINTEXT",
+                "sasl.mechanism", "SCRAM-SHA-512",
+                "sasl.jaas.config", ClientSettings.scramJaasConfig("capmarket-topology", "t0p"),
+                "ssl.truststore.location", "/etc/ca.jks",
+                "schema.registry.url", "http://registry:8081",
+                "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "capmarket-topology:r3g"));
+
+        assertThat(topology.applicationSettings()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "bootstrap.servers", "kafka:9092",
+                "streams.security.protocol", "SASL_PLAINTEXT",
+                "streams.sasl.mechanism", "SCRAM-SHA-512",
+                "streams.sasl.jaas.config", ClientSettings.scramJaasConfig("capmarket-topology", "t0p"),
+                "streams.ssl.truststore.location", "/etc/ca.jks",
+                "schema.registry.url", "http://registry:8081",
+                "schema.registry.basic.auth.user.info", "capmarket-topology:r3g"));
+    }
+
+    @Test
+    void aProducersSettingsAreNotAnApplications() {
+        assertThatThrownBy(settings::applicationSettings).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("auto.register.schemas is a producer's or a team's serializer setting, but these settings are for the "
+                        + "topology or the gateway, which register the platform's schemas themselves (use the file of their principal)");
+        assertThatThrownBy(() -> ClientSettings.of(Map.of("basic.auth.credentials.source", "URL")).applicationSettings())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("basic.auth.credentials.source must be USER_INFO (the registry credentials in basic.auth.user.info), "
+                        + "but was 'URL'");
+    }
+
+    @Test
     void jaasRefusesQuotesAndBackslashes() {
         assertThatThrownBy(() -> ClientSettings.scramJaasConfig("u", "a\"b")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("without '\"'");

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,14 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,7 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ./capmarket producer|team onboard|offboard} against the secure broker, as an administrator runs it. */
+/** {@code ./capmarket producer|team onboard|offboard} and {@code platform onboard} against the secure broker, as an administrator runs it. */
 @ExtendWith(SecureKafkaBrokerExtension.class)
 class OnboardingCommandIT {
 
@@ -124,6 +133,49 @@ class OnboardingCommandIT {
     }
 
     @Test
+    void platformOnboardGivesTheTopologyAndTheGatewayEachTheirOwnPrincipal(@TempDir Path dir) throws Exception {
+        String topologyUser = "topology-" + run;
+        String gatewayUser = "gateway-" + run;
+        Path topologyFile = dir.resolve(topologyUser + ".properties");
+        Path gatewayFile = dir.resolve(gatewayUser + ".properties");
+        Path gatewayConfig = Files.writeString(dir.resolve("onboard-gateway.properties"), Files.readString(adminProperties)
+                + OnboardingCommand.PLATFORM_REGISTRY_USER_INFO + "=" + gatewayUser + ":g4te\n");
+
+        int topologyCode = run("platform", "onboard", "--role", "topology", "--principal", topologyUser, "--application-id",
+                topologyUser, "--command-config", adminProperties.toString(), "--topics-prefix", prefix, "--out", topologyFile.toString());
+        String topologyOut = out();
+        int gatewayCode = run("platform", "onboard", "--role", "gateway", "--principal", gatewayUser, "--application-id",
+                "gw-app-" + run, "--command-config", gatewayConfig.toString(), "--topics-prefix", prefix, "--out", gatewayFile.toString());
+
+        assertThat(topologyCode).as(err()).isEqualTo(OnboardingCommand.OK);
+        assertThat(gatewayCode).as(err()).isEqualTo(OnboardingCommand.OK);
+        assertThat(topologyOut).contains("# capmarket: platform topology onboarded as User:" + topologyUser + " (application.id "
+                + topologyUser + ")", "# topics: none created", "# client settings written to " + topologyFile);
+        ClientSettings topology = ClientSettings.read(topologyFile);
+        ClientSettings gateway = ClientSettings.read(gatewayFile);
+        assertThat(topology.get("sasl.jaas.config").orElseThrow()).contains("username=\"" + topologyUser + "\"");
+        // the platform registers the platform's schemas: its registry user is the one given, else the admin's
+        assertThat(topology.asMap()).containsEntry("basic.auth.user.info", "registry-admin:admin-secret")
+                .doesNotContainKey("auto.register.schemas");
+        assertThat(gateway.asMap()).containsEntry("basic.auth.user.info", gatewayUser + ":g4te");
+
+        // each may write what its role writes, and only that
+        try (KafkaProducer<String, String> asTopology = new KafkaProducer<>(producerConfig(topology), new StringSerializer(),
+                new StringSerializer()); KafkaProducer<String, String> asGateway = new KafkaProducer<>(producerConfig(gateway),
+                new StringSerializer(), new StringSerializer())) {
+            asTopology.send(new ProducerRecord<>(prefix + "catalog", "k", null)).get();
+            asGateway.send(new ProducerRecord<>(prefix + "requests", "k", null)).get();
+            Throwable refused = catchThrowable(() -> asGateway.send(new ProducerRecord<>(prefix + "catalog", "k", null)).get());
+            assertThat(refused).isInstanceOf(ExecutionException.class).cause().isInstanceOf(TopicAuthorizationException.class);
+        }
+        // the gateway's Streams internals are under the application id it was onboarded with
+        assertThat(acls("User:" + gatewayUser)).extracting(binding -> binding.pattern().resourceType() + " "
+                + binding.pattern().patternType() + " " + binding.pattern().name())
+                .contains("TRANSACTIONAL_ID PREFIXED gw-app-" + run + "-", "GROUP LITERAL gw-app-" + run,
+                        "TOPIC PREFIXED gw-app-" + run + "-");
+    }
+
+    @Test
     void aKafkaRefusalExitsWith1() throws Exception {
         Path wrong = Files.writeString(adminProperties.resolveSibling("wrong.properties"), Files.readString(adminProperties)
                 .replace(kafka.adminPassword(), "not-the-password"));
@@ -148,6 +200,13 @@ class OnboardingCommandIT {
 
     private String err() {
         return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private Collection<AclBinding> acls(String principal) throws Exception {
+        try (Admin admin = Admin.create(kafka.adminClientConfig())) {
+            return admin.describeAcls(new AclBindingFilter(new ResourcePatternFilter(ResourceType.ANY, null, PatternType.ANY),
+                    new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY))).values().get();
+        }
     }
 
     private static Map<String, Object> producerConfig(ClientSettings settings) {

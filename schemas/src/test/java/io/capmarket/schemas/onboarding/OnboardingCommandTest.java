@@ -3,10 +3,12 @@ package io.capmarket.schemas.onboarding;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.capmarket.schemas.access.AccessPolicy;
 import io.capmarket.schemas.onboarding.OnboardingCommand.Action;
 import io.capmarket.schemas.onboarding.OnboardingCommand.Connection;
 import io.capmarket.schemas.onboarding.OnboardingCommand.Invocation;
 import io.capmarket.schemas.onboarding.OnboardingCommand.UsageException;
+import io.capmarket.schemas.topics.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -71,6 +73,94 @@ class OnboardingCommandTest {
         assertUsage(List.of("team", "onboard", "--team", "payments", "--partitions", "0"),
                 "--partitions must be a whole number from 1, but was '0'");
         assertUsage(List.of("team", "offboard", "--team", "payments", "--partitions", "2"), "--partitions applies only to onboard");
+    }
+
+    @Test
+    void readsAPlatformOnboardingWithItsRolesDefaults() {
+        Invocation topology = OnboardingCommand.parse(List.of("platform", "onboard", "--role", "topology", "--out", "t.properties"));
+
+        assertThat(topology.action()).isEqualTo(Action.PLATFORM_ONBOARD);
+        assertThat(topology.subject()).isEqualTo("capmarket-topology");
+        assertThat(topology.role()).contains("topology");
+        assertThat(topology.applicationId()).contains("capmarket-topology");
+        assertThat(topology.option("--out")).contains("t.properties");
+        AccessPolicy policy = topology.policy(Topics.builder().build());
+        assertThat(topology.platformPrincipal(policy)).isEqualTo(policy.topology());
+
+        Invocation gateway = OnboardingCommand.parse(List.of("platform", "onboard", "--role", "gateway"));
+        assertThat(gateway.subject()).isEqualTo("capmarket-gateway");
+        assertThat(gateway.applicationId()).contains("capmarket-gateway");
+        assertThat(OnboardingCommand.parse(List.of("producer", "onboard", "--producer-id", "db-team", "--capabilities", "x")).role())
+                .isEmpty();
+    }
+
+    @Test
+    void aPlatformPrincipalsAclsFollowItsNameAndApplicationId() {
+        Invocation gateway = OnboardingCommand.parse(List.of("platform", "onboard", "--role", "gateway", "--principal", "gateway-eu",
+                "--application-id", "gateway-eu-app", "--topics-prefix", "acme."));
+
+        AccessPolicy policy = gateway.policy(Topics.builder().prefix("acme.").build());
+
+        assertThat(gateway.subject()).isEqualTo("gateway-eu");
+        assertThat(gateway.platformPrincipal(policy).kafkaPrincipal()).isEqualTo("User:gateway-eu");
+        assertThat(policy.gatewayApplicationId()).isEqualTo("gateway-eu-app");
+        assertThat(policy.bindings(policy.gateway())).extracting(binding -> binding.pattern().name())
+                .contains("acme.requests", "gateway-eu-app-", "gateway-eu-app");
+        assertThat(policy.topology().user()).isEqualTo(AccessPolicy.DEFAULT_TOPOLOGY_USER);
+    }
+
+    @Test
+    void platformMistakesNameTheOptionAndTheRule() {
+        assertUsage(List.of("platform", "onboard"), "--role is required: topology or gateway");
+        assertUsage(List.of("platform", "onboard", "--role", "producer"), "--role must be topology or gateway, but was 'producer'");
+        assertUsage(List.of("platform", "offboard", "--role", "topology"), "unknown command 'platform offboard' (expected producer "
+                + "onboard, producer offboard, team onboard, team offboard or platform onboard)");
+        assertUsage(List.of("platform", "onboard", "--role", "topology", "--principal", "producer.db-team"),
+                "--principal: topology user must not start with 'producer.' or 'team.'");
+        assertUsage(List.of("platform", "onboard", "--role", "topology", "--principal", "capmarket-gateway"),
+                "--principal: admin, topology and gateway must be different users, but were 'admin', 'capmarket-gateway' and "
+                        + "'capmarket-gateway'");
+        assertUsage(List.of("platform", "onboard", "--role", "gateway", "--application-id", "capmarket-topology"),
+                "--application-id: the topology's and the gateway's application.id must not be equal");
+        assertUsage(List.of("platform", "onboard", "--role", "gateway", "--application-id", "gateway app"),
+                "--application-id: gateway application.id must be 1 to 200 characters");
+        assertUsage(List.of("platform", "onboard", "--role", "topology", "--producer-id", "db-team"),
+                "--producer-id does not apply to platform onboard");
+        assertUsage(List.of("platform", "onboard", "--role", "topology", "--capabilities", "x"),
+                "--capabilities does not apply to platform onboard");
+        assertUsage(List.of("platform", "onboard", "--role", "topology", "--partitions", "3"),
+                "--partitions does not apply to platform onboard (it creates no topic");
+        assertUsage(List.of("platform", "onboard", "--role", "topology", "--by", "alice"),
+                "--by does not apply to platform onboard (it records no approval)");
+        assertUsage(List.of("platform", "onboard", "--role", "topology", "--delete-topics"),
+                "--delete-topics applies only to producer and team offboard");
+        assertUsage(List.of("platform", "onboard", "--role", "topology", "--topics-prefix", "bad prefix"), "--topics-prefix:");
+        assertUsage(List.of("producer", "onboard", "--producer-id", "db-team", "--capabilities", "x", "--role", "topology"),
+                "--role applies only to platform onboard");
+        assertUsage(List.of("team", "offboard", "--team", "payments", "--application-id", "x"),
+                "--application-id applies only to platform onboard");
+    }
+
+    @Test
+    void aPlatformPrincipalsRegistryUserComesFromTheCommandConfig(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("admin.properties"), """
+                bootstrap.servers=kafka:9092
+                schema.registry.url=http://registry:8081
+                basic.auth.user.info=admin:adm1n
+                capmarket.platform.basic.auth.user.info=capmarket-topology:t0p
+                """);
+        Invocation invocation = OnboardingCommand.parse(List.of("platform", "onboard", "--role", "topology", "--command-config",
+                config.toString()));
+
+        Connection connection = Connection.resolve(invocation, Map.of());
+
+        assertThat(connection.platformRegistryUserInfo()).contains("capmarket-topology:t0p");
+        assertThat(connection.clientRegistryUserInfo()).isEmpty();
+        assertThat(connection.adminClientConfig()).doesNotContainKey(OnboardingCommand.PLATFORM_REGISTRY_USER_INFO);
+        Files.writeString(config, "bootstrap.servers=kafka:9092\nschema.registry.url=http://registry:8081\n"
+                + "capmarket.platform.basic.auth.user.info=capmarket-topology\n");
+        assertThatThrownBy(() -> Connection.resolve(invocation, Map.of())).isInstanceOf(UsageException.class)
+                .hasMessage("capmarket.platform.basic.auth.user.info in --command-config must be user:password");
     }
 
     @Test
