@@ -4,10 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.capmarket.gateway.internal.Tokens;
+import io.capmarket.schemas.access.ClientSettings;
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
 import io.capmarket.schemas.topics.Topics;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -40,7 +42,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code .yaml} file, and environment variables named {@code CAPMARKET_} + the key upper-cased
  * with '.' and '-' as '_' ({@code CAPMARKET_BOOTSTRAP_SERVERS}, {@code CAPMARKET_HTTP_PORT}).
  * Every value is checked at load and every problem is reported at once, naming the key, the
- * value and the rule. Unknown keys are errors, except {@code streams.*}: raw Kafka Streams,
+ * value and the rule. {@value #CLIENT_PROPERTIES} names the client settings file onboarding wrote
+ * for the gateway's principal ({@code capmarket platform onboard --role gateway --out FILE}): its
+ * connection, registry credentials and Kafka security settings (see
+ * {@link ClientSettings#applicationSettings()}) fill every key not set otherwise, so no password
+ * needs to be in the environment. Unknown keys are errors, except {@code streams.*}: raw Kafka Streams,
  * consumer and producer settings passed through ({@code CAPMARKET_STREAMS_*} from the
  * environment). Other {@code CAPMARKET_*} variables (the topology shares the prefix) are ignored.
  *
@@ -58,6 +64,7 @@ public final class GatewayConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
+    public static final String CLIENT_PROPERTIES = "client.properties";
     public static final String APPLICATION_ID = "application.id";
     public static final String TOPICS_PREFIX = "topics.prefix";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
@@ -100,6 +107,9 @@ public final class GatewayConfig {
                     "Confluent-API schema registry URLs"),
             new Key(SCHEMA_REGISTRY_USER_INFO, null, false, "user:password", GatewayConfig::userInfo,
                     "basic-auth credentials for the registry"),
+            new Key(CLIENT_PROPERTIES, null, false, "a readable .properties file of client settings", GatewayConfig::path,
+                    "the client settings onboarding wrote for the gateway's principal: they fill bootstrap.servers, "
+                            + "schema.registry.url, its credentials and streams.* (security) where not set otherwise"),
             new Key(APPLICATION_ID, DEFAULT_APPLICATION_ID, false, "1 to 200 characters of a-z, A-Z, 0-9, '.', '_' and '-'",
                     GatewayConfig::legalName, "Kafka Streams application id shared by every gateway instance of a deployment"),
             new Key(TOPICS_PREFIX, Topics.DEFAULT_PREFIX, false, "empty or characters of a-z, A-Z, 0-9, '.', '_' and '-'",
@@ -198,8 +208,11 @@ public final class GatewayConfig {
         return build(new TreeMap<>(settings), Map.of());
     }
 
-    private static GatewayConfig build(Map<String, String> settings, Map<String, String> sources) {
+    private static GatewayConfig build(Map<String, String> given, Map<String, String> givenSources) {
         List<String> problems = new ArrayList<>();
+        Map<String, String> settings = new LinkedHashMap<>(given);
+        Map<String, String> sources = new HashMap<>(givenSources);
+        fillFromClientProperties(settings, sources, problems);
         Map<String, Object> values = new HashMap<>();
         Map<String, String> streams = new TreeMap<>();
         settings.forEach((rawKey, value) -> {
@@ -248,6 +261,29 @@ public final class GatewayConfig {
             throw new InvalidConfigException(problems);
         }
         return new GatewayConfig(values, streams, tokens);
+    }
+
+    /** Puts the {@value #CLIENT_PROPERTIES} file's settings under every key not set otherwise. */
+    private static void fillFromClientProperties(Map<String, String> settings, Map<String, String> sources, List<String> problems) {
+        String file = settings.get(CLIENT_PROPERTIES);
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        String source = sources.getOrDefault(CLIENT_PROPERTIES, "");
+        try {
+            ClientSettings.read(Path.of(file.trim())).applicationSettings().forEach((key, value) -> {
+                if (!settings.containsKey(key)) {
+                    settings.put(key, value);
+                    sources.put(key, " (from " + CLIENT_PROPERTIES + " " + file.trim() + ")");
+                }
+            });
+        } catch (UncheckedIOException e) {
+            problems.add(CLIENT_PROPERTIES + " must be a readable .properties file, but '" + file + "' could not be read ("
+                    + e.getCause() + ")" + source);
+        } catch (IllegalArgumentException e) {
+            problems.add(CLIENT_PROPERTIES + " must hold the gateway's client settings, but '" + file + "' does not: "
+                    + e.getMessage() + source);
+        }
     }
 
     // ---- typed values -------------------------------------------------------------------------
@@ -360,12 +396,16 @@ public final class GatewayConfig {
         return builder.build();
     }
 
-    /** Settings for plain Kafka clients (admin, producer): bootstrap servers plus pass-through client settings. */
+    /**
+     * Settings for plain Kafka clients (admin, producer): bootstrap servers plus pass-through client
+     * settings, and Kafka's config providers' own settings ({@code config.providers.<name>.class},
+     * {@code .param.*}), which no client declares but which resolve {@code ${provider:path:key}} values.
+     */
     public Map<String, Object> clientConfig() {
         Map<String, Object> client = new HashMap<>();
         Set<String> common = org.apache.kafka.clients.admin.AdminClientConfig.configNames();
         streamsOverrides.forEach((key, value) -> {
-            if (common.contains(key)) {
+            if (common.contains(key) || key.startsWith("config.providers.")) {
                 client.put(key, value);
             }
         });

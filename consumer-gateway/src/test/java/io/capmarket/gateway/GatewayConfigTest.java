@@ -3,13 +3,20 @@ package io.capmarket.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.capmarket.schemas.access.ClientSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.provider.FileConfigProvider;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +59,65 @@ class GatewayConfigTest {
         assertThat(config.devMode()).isTrue();
         assertThat(config.tokens().size()).isEqualTo(2);
         assertThat(config.streamsOverrides()).containsEntry("num.stream.threads", "2");
+    }
+
+    @Test
+    void theGatewaysClientPropertiesFileFillsEveryKeyNotSetOtherwise(@TempDir Path dir) throws Exception {
+        String jaas = ClientSettings.scramJaasConfig("capmarket-gateway", "g4te-s3cret");
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("bootstrap.servers", "kafka:9092");
+        values.put("security.protocol", "SASL_PLAINTEXT");
+        values.put("sasl.mechanism", "SCRAM-SHA-512");
+        values.put("sasl.jaas.config", jaas);
+        values.put("schema.registry.url", "http://registry:8081");
+        values.put("basic.auth.credentials.source", "USER_INFO");
+        values.put("basic.auth.user.info", "capmarket-gateway:r3g-s3cret");
+        Path file = ClientSettings.of(values).write(dir.resolve("capmarket-gateway.properties"), "the gateway's settings");
+
+        GatewayConfig config = GatewayConfig.load(null, Map.of("CAPMARKET_CLIENT_PROPERTIES", file.toString(),
+                "CAPMARKET_SCHEMA_REGISTRY_URL", "http://other:8081"));
+
+        assertThat(GatewayConfig.readsEnvironmentVariable("CAPMARKET_CLIENT_PROPERTIES")).isTrue();
+        assertThat(config.bootstrapServers()).isEqualTo("kafka:9092");
+        assertThat(config.schemaRegistryUrl()).isEqualTo("http://other:8081");
+        assertThat(config.serdeConfig()).containsEntry("basic.auth.user.info", "capmarket-gateway:r3g-s3cret");
+        assertThat(config.clientConfig()).containsEntry("security.protocol", "SASL_PLAINTEXT").containsEntry("sasl.jaas.config", jaas);
+        assertThat(config.streamsProperties(8080)).containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+        assertThat(config.describe()).doesNotContain("g4te-s3cret", "r3g-s3cret");
+
+        Path team = Files.writeString(dir.resolve("team.app-team.properties"), "auto.register.schemas=false\n");
+        assertThatThrownBy(() -> GatewayConfig.of(Map.of("client.properties", team.toString())))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("client.properties must hold the gateway's client settings, but '" + team + "' does not: "
+                        + "auto.register.schemas is a producer's or a team's serializer setting");
+        Path missing = dir.resolve("missing.properties");
+        assertThatThrownBy(() -> GatewayConfig.load(null, Map.of("CAPMARKET_CLIENT_PROPERTIES", missing.toString())))
+                .isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("client.properties must be a readable .properties file, but '" + missing + "' could not be read")
+                .hasMessageContaining("(from environment variable CAPMARKET_CLIENT_PROPERTIES)");
+    }
+
+    @Test
+    void kafkasConfigProvidersResolveInEveryClientTheGatewayMakes(@TempDir Path dir) throws Exception {
+        String jaas = ClientSettings.scramJaasConfig("capmarket-gateway", "g4te-s3cret");
+        Path secrets = Files.writeString(dir.resolve("secrets.properties"), "gateway.jaas=" + jaas + "\n");
+        Map<String, String> settings = new HashMap<>(REQUIRED);
+        settings.put("streams.config.providers", "file");
+        settings.put("streams.config.providers.file.class", FileConfigProvider.class.getName());
+        settings.put("streams.security.protocol", "SASL_PLAINTEXT");
+        settings.put("streams.sasl.mechanism", "SCRAM-SHA-512");
+        settings.put("streams.sasl.jaas.config", "${file:" + secrets + ":gateway.jaas}");
+        GatewayConfig config = GatewayConfig.of(settings);
+
+        // the admin client and the requests' publisher: the provider's class reaches them with the reference
+        assertThat(new AdminClientConfig(config.clientConfig()).getPassword("sasl.jaas.config").value()).isEqualTo(jaas);
+        Map<String, Object> publisher = new HashMap<>(config.clientConfig());
+        publisher.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        publisher.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        assertThat(new ProducerConfig(publisher).getPassword("sasl.jaas.config").value()).isEqualTo(jaas);
+        // Kafka Streams resolves the reference once and hands every client it makes the value
+        StreamsConfig streams = new StreamsConfig(config.streamsProperties(8080));
+        assertThat(streams.getGlobalConsumerConfigs("gateway")).containsEntry("sasl.jaas.config", jaas);
     }
 
     @Test

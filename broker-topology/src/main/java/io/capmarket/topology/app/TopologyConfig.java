@@ -1,11 +1,13 @@
 package io.capmarket.topology.app;
 
+import io.capmarket.schemas.access.ClientSettings;
 import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.MatchingPolicy;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +36,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code .yaml} file, and environment variables named {@code CAPMARKET_} + the key upper-cased
  * with '.' and '-' as '_' ({@code CAPMARKET_BOOTSTRAP_SERVERS}, {@code CAPMARKET_MATCHING_ACCEPT_DEADLINE}).
  * Every value is checked at load; every problem is reported at once, naming the key, the value
- * and the rule. An unknown key is an error (with a did-you-mean when one is close), except
+ * and the rule. {@value #CLIENT_PROPERTIES} names the client settings file onboarding wrote for the
+ * topology's principal ({@code capmarket platform onboard --role topology --out FILE}): its
+ * connection, registry credentials and Kafka security settings (see
+ * {@link ClientSettings#applicationSettings()}) fill every key not set otherwise, so no password
+ * needs to be in the environment. An unknown key is an error (with a did-you-mean when one is close), except
  * <ul>
  *   <li>{@code streams.*}: raw Kafka Streams, consumer and producer settings passed through as
  *       they are ({@code streams.commit.interval.ms}, {@code streams.producer.linger.ms},
@@ -61,6 +67,7 @@ public final class TopologyConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
     public static final String SCHEMA_REGISTRY_USER_INFO = "schema.registry.basic.auth.user.info";
+    public static final String CLIENT_PROPERTIES = "client.properties";
     public static final String APPLICATION_ID = "application.id";
     public static final String TOPICS_PREFIX = "topics.prefix";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
@@ -98,6 +105,8 @@ public final class TopologyConfig {
     private static final String NAME_RULE = "1 to 200 characters of a-z, A-Z, 0-9, '.', '_' and '-'";
 
     private static final MatchingPolicy DEFAULT_POLICY = MatchingPolicy.ofDefaults();
+    /** The prefix of a Kafka config provider's class and parameters. */
+    private static final String CONFIG_PROVIDER_SETTINGS = "config.providers.";
 
     /** Every key, in the order {@code --help} lists them. */
     static final List<ConfigKey> KEYS = List.of(
@@ -107,6 +116,9 @@ public final class TopologyConfig {
                     "Confluent-API schema registry URLs, tried in order"),
             ConfigKey.optional(SCHEMA_REGISTRY_USER_INFO, "user:password", ConfigParsers::userInfo,
                     "basic-auth credentials for the registry"),
+            ConfigKey.optional(CLIENT_PROPERTIES, "a readable .properties file of client settings", ConfigParsers::path,
+                    "the client settings onboarding wrote for the topology's principal: they fill bootstrap.servers, "
+                            + "schema.registry.url, its credentials and streams.* (security) where not set otherwise"),
             ConfigKey.withDefault(APPLICATION_ID, DEFAULT_APPLICATION_ID, NAME_RULE, ConfigParsers::legalName,
                     "Kafka Streams application id: consumer group and internal topic prefix"),
             ConfigKey.withDefault(TOPICS_PREFIX, Topics.DEFAULT_PREFIX, "empty or characters of a-z, A-Z, 0-9, '.', '_' and '-'",
@@ -238,6 +250,7 @@ public final class TopologyConfig {
 
     private static TopologyConfig build(Sourced settings, List<String> warnings) {
         List<String> problems = new ArrayList<>();
+        fillFromClientProperties(settings, problems);
         Map<String, Object> values = new HashMap<>();
         Map<String, String> streams = new TreeMap<>();
         Map<String, List<String>> perProducer = new LinkedHashMap<>();
@@ -308,6 +321,27 @@ public final class TopologyConfig {
             throw new InvalidConfigException(problems);
         }
         return new TopologyConfig(values, streams, approved, warnings);
+    }
+
+    /** Puts the {@value #CLIENT_PROPERTIES} file's settings under every key not set otherwise. */
+    private static void fillFromClientProperties(Sourced settings, List<String> problems) {
+        String file = settings.values.get(CLIENT_PROPERTIES);
+        if (file == null || file.isBlank()) {
+            return;
+        }
+        try {
+            ClientSettings.read(Path.of(file.trim())).applicationSettings().forEach((key, value) -> {
+                if (!settings.values.containsKey(key)) {
+                    settings.put(key, value, " (from " + CLIENT_PROPERTIES + " " + file.trim() + ")");
+                }
+            });
+        } catch (UncheckedIOException e) {
+            problems.add(CLIENT_PROPERTIES + " must be a readable .properties file, but '" + file + "' could not be read ("
+                    + e.getCause() + ")" + settings.sources.get(CLIENT_PROPERTIES));
+        } catch (IllegalArgumentException e) {
+            problems.add(CLIENT_PROPERTIES + " must hold the topology's client settings, but '" + file + "' does not: "
+                    + e.getMessage() + settings.sources.get(CLIENT_PROPERTIES));
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -434,14 +468,16 @@ public final class TopologyConfig {
 
     /**
      * Settings for the admin client and onboarding producer: the bootstrap servers plus the
-     * {@code streams.*} settings every Kafka client understands (security, SASL, SSL, client DNS).
+     * {@code streams.*} settings every Kafka client understands (security, SASL, SSL, client DNS),
+     * and Kafka's config providers' own settings ({@code config.providers.<name>.class},
+     * {@code .param.*}), which no client declares but which resolve {@code ${provider:path:key}} values.
      */
     public Map<String, Object> clientConfig() {
         Map<String, Object> client = new HashMap<>();
         Set<String> common = AdminClientConfig.configNames();
         Set<String> producer = ProducerConfig.configNames();
         streamsOverrides.forEach((key, value) -> {
-            if (common.contains(key) && producer.contains(key)) {
+            if ((common.contains(key) && producer.contains(key)) || key.startsWith(CONFIG_PROVIDER_SETTINGS)) {
                 client.put(key, value);
             }
         });

@@ -3,6 +3,7 @@ package io.capmarket.topology.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.capmarket.schemas.access.ClientSettings;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.config.provider.FileConfigProvider;
 import org.apache.kafka.streams.StreamsConfig;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Nested;
@@ -262,6 +265,84 @@ class TopologyConfigTest {
                     .containsEntry("producer.compression.type", "lz4")
                     .containsEntry("producer.acks", "all");
             new StreamsConfig(props); // Kafka accepts them
+        }
+    }
+
+    @Nested
+    class CredentialsFromFiles {
+
+        @TempDir
+        Path dir;
+
+        private final String jaas = ClientSettings.scramJaasConfig("capmarket-topology", "t0p-s3cret");
+
+        /** What {@code capmarket platform onboard --role topology --out FILE} writes. */
+        private Path topologySettingsFile() {
+            Map<String, String> values = new java.util.LinkedHashMap<>();
+            values.put("bootstrap.servers", "kafka:9092");
+            values.put("security.protocol", "SASL_PLAINTEXT");
+            values.put("sasl.mechanism", "SCRAM-SHA-512");
+            values.put("sasl.jaas.config", jaas);
+            values.put("schema.registry.url", "http://registry:8081");
+            values.put("basic.auth.credentials.source", "USER_INFO");
+            values.put("basic.auth.user.info", "capmarket-topology:r3g-s3cret");
+            return ClientSettings.of(values).write(dir.resolve("capmarket-topology.properties"), "the topology's settings");
+        }
+
+        @Test
+        void theClientPropertiesFileFillsEveryKeyNotSetOtherwise() {
+            Path file = topologySettingsFile();
+
+            TopologyConfig config = TopologyConfig.load(null, Map.of("CAPMARKET_CLIENT_PROPERTIES", file.toString(),
+                    "CAPMARKET_BOOTSTRAP_SERVERS", "other:9092", "CAPMARKET_STREAMS_COMMIT_INTERVAL_MS", "250"));
+
+            assertThat(config.bootstrapServers()).isEqualTo("other:9092");
+            assertThat(config.schemaRegistryUrl()).isEqualTo("http://registry:8081");
+            assertThat(config.schemaRegistryUserInfo()).contains("capmarket-topology:r3g-s3cret");
+            assertThat(config.streamsOverrides()).containsOnly(Map.entry("security.protocol", "SASL_PLAINTEXT"),
+                    Map.entry("sasl.mechanism", "SCRAM-SHA-512"), Map.entry("sasl.jaas.config", jaas),
+                    Map.entry("commit.interval.ms", "250"));
+            assertThat(config.clientConfig()).containsEntry("sasl.jaas.config", jaas).containsEntry("bootstrap.servers", "other:9092");
+            assertThat(config.streamsProperties(EngineEvents.NONE)).containsEntry("sasl.jaas.config", jaas);
+            assertThat(config.warnings()).isEmpty();
+            assertThat(config.describe()).doesNotContain("t0p-s3cret", "r3g-s3cret");
+            assertThat(config.with(Map.of("http.port", "0")).schemaRegistryUserInfo()).contains("capmarket-topology:r3g-s3cret");
+        }
+
+        @Test
+        void aMissingOrAnotherPrincipalsFileIsAProblemNamingIt() throws IOException {
+            Path missing = dir.resolve("missing.properties");
+            assertThatThrownBy(() -> TopologyConfig.load(null, Map.of("CAPMARKET_CLIENT_PROPERTIES", missing.toString(),
+                    "CAPMARKET_BOOTSTRAP_SERVERS", "k:9092", "CAPMARKET_SCHEMA_REGISTRY_URL", "http://r:8081")))
+                    .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                            "client.properties must be a readable .properties file, but '" + missing + "' could not be read ("
+                                    + "java.nio.file.NoSuchFileException: " + missing + ") (from environment variable "
+                                    + "CAPMARKET_CLIENT_PROPERTIES)"));
+            Path producers = Files.writeString(dir.resolve("producer.db-team.properties"),
+                    "bootstrap.servers=kafka:9092\nauto.register.schemas=false\n");
+            refusing("client.properties", producers.toString()).hasMessageContaining("client.properties must hold the topology's "
+                    + "client settings, but '" + producers + "' does not: auto.register.schemas is a producer's or a team's "
+                    + "serializer setting");
+        }
+
+        @Test
+        void kafkasConfigProvidersResolveInEveryClientTheTopologyMakes() throws IOException {
+            Path secrets = Files.writeString(dir.resolve("secrets.properties"), "topology.jaas=" + jaas + "\n");
+            Map<String, String> settings = new HashMap<>(REQUIRED);
+            settings.put("streams.config.providers", "file");
+            settings.put("streams.config.providers.file.class", FileConfigProvider.class.getName());
+            settings.put("streams.security.protocol", "SASL_PLAINTEXT");
+            settings.put("streams.sasl.mechanism", "SCRAM-SHA-512");
+            settings.put("streams.sasl.jaas.config", "${file:" + secrets + ":topology.jaas}");
+            TopologyConfig config = TopologyConfig.of(settings);
+
+            // the admin client and the approvals' producer: the provider's class reaches them with the reference
+            assertThat(new AdminClientConfig(config.clientConfig()).getPassword("sasl.jaas.config").value()).isEqualTo(jaas);
+            // Kafka Streams resolves the reference once and hands every client it makes the value
+            StreamsConfig streams = new StreamsConfig(config.streamsProperties(EngineEvents.NONE));
+            assertThat(streams.getAdminConfigs("topology")).containsEntry("sasl.jaas.config", jaas);
+            assertThat(streams.getMainConsumerConfigs("topology", "consumer", 0)).containsEntry("sasl.jaas.config", jaas);
+            assertThat(config.describe()).doesNotContain("t0p-s3cret");
         }
     }
 
