@@ -1,13 +1,11 @@
 package io.capmarket.dev;
 
-import io.capmarket.gateway.GatewayConfig;
 import io.capmarket.schemas.access.AccessPolicy;
 import io.capmarket.schemas.access.ClientSettings;
 import io.capmarket.schemas.onboarding.Onboarding;
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.testkit.dev.DevStack;
-import io.capmarket.topology.app.TopologyConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -83,12 +81,12 @@ final class DevCredentials {
 
     /** The topology's settings in its configuration's keys ({@code streams.*} for Kafka's security settings). */
     Map<String, String> topologySettings() {
-        return applicationSettings(topology, TopologyConfig.STREAMS_PREFIX, TopologyConfig.SCHEMA_REGISTRY_USER_INFO);
+        return topology.applicationSettings();
     }
 
     /** The gateway's settings in its configuration's keys. */
     Map<String, String> gatewaySettings() {
-        return applicationSettings(gateway, GatewayConfig.STREAMS_PREFIX, GatewayConfig.SCHEMA_REGISTRY_USER_INFO);
+        return gateway.applicationSettings();
     }
 
     /** A demo producer's client settings, as its SDK client takes them. */
@@ -114,14 +112,5 @@ final class DevCredentials {
     /** Every settings file written, the admin's first. */
     List<Path> files() {
         return files;
-    }
-
-    private static Map<String, String> applicationSettings(ClientSettings settings, String streamsPrefix, String registryUserInfoKey) {
-        Map<String, String> values = new LinkedHashMap<>();
-        settings.kafkaClientConfig().forEach((key, value) -> values.put(
-                key.equals("bootstrap.servers") ? key : streamsPrefix + key, value.toString()));
-        settings.get(SchemaRegistryConfig.SCHEMA_REGISTRY_URL).ifPresent(url -> values.put(SchemaRegistryConfig.SCHEMA_REGISTRY_URL, url));
-        settings.get(SchemaRegistryConfig.BASIC_AUTH_USER_INFO).ifPresent(userInfo -> values.put(registryUserInfoKey, userInfo));
-        return values;
     }
 }
