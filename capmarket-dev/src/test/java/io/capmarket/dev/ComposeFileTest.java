@@ -1,43 +1,63 @@
 package io.capmarket.dev;
 
+import static io.capmarket.dev.ComposeFile.ROOT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.capmarket.dev.ComposeFile.Mount;
 import io.capmarket.gateway.GatewayConfig;
+import io.capmarket.schemas.access.AccessPolicy;
+import io.capmarket.schemas.access.ClientSettings;
+import io.capmarket.schemas.onboarding.OnboardingCommand;
 import io.capmarket.schemas.topics.Topics;
+import io.capmarket.sdk.sync.OfferFiles;
 import io.capmarket.topology.app.TopologyConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.provider.FileConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker-compose.yml cannot start on machines without a Docker engine, so the build checks it
  * instead: it parses, it uses only pinned images and Dockerfiles that exist, every capmarket
  * setting it passes is one the component accepts, and its ports, Prometheus targets, dashboards
- * and topic names agree with the code.
+ * and topic names agree with the code. And it is the secure shape: Kafka authenticates and
+ * authorizes every client, no secret is written in the file, the stack starts in order with the
+ * init step before any client of Kafka, each service reads its own principal's credentials and no
+ * other's, and the schema registry is reached only through a proxy that lets only the platform
+ * change it. {@link ComposeKafkaIT} starts a broker with the file's Kafka settings.
  */
 class ComposeFileTest {
 
-    private static final Path ROOT = Path.of("..");
     private static final Set<String> IMAGES = Set.of("apache/kafka", "confluentinc/cp-schema-registry", "nginx",
             "prom/prometheus", "grafana/grafana");
+    /** A value Kafka's FileConfigProvider resolves: {@code ${file:<path>:<key>}}. */
+    private static final Pattern FILE_REFERENCE = Pattern.compile("\\$\\{file:(/[^:}]+):([^:}]+)}");
+    private static final String CLIENT_PROPERTIES = "CAPMARKET_CLIENT_PROPERTIES";
 
-    private final Map<String, Map<String, Object>> services = services();
+    private final ComposeFile compose = ComposeFile.read();
+    private final Map<String, Map<String, Object>> services = compose.services();
 
     @Test
     void imagesArePinnedAndDockerfilesExist() {
-        assertThat(services).containsKeys("kafka", "schema-registry", "topology-1", "topology-2", "gateway-1", "gateway-2",
-                "gateway", "demo-producer", "prometheus", "grafana");
+        assertThat(services).containsKeys("secrets", "kafka-format", "kafka", "registry-access", "schema-registry", "registry",
+                "init", "topology-1", "topology-2", "gateway-1", "gateway-2", "gateway", "demo-offers", "demo-producer",
+                "prometheus", "grafana");
         services.forEach((name, service) -> {
             if (service.containsKey("image")) {
                 String image = service.get("image").toString();
@@ -67,20 +87,26 @@ class ComposeFileTest {
         }
     }
 
+    // ---- capmarket's settings ----------------------------------------------------------------
+
     @Test
-    void topologySettingsAreOnesTheTopologyAccepts() {
+    void topologySettingsAreOnesTheTopologyAccepts(@TempDir Path dir) {
         for (String name : List.of("topology-1", "topology-2")) {
-            TopologyConfig config = TopologyConfig.load(null, environment(name));
+            TopologyConfig config = TopologyConfig.load(null, withSettingsFile(name, AccessPolicy.DEFAULT_TOPOLOGY_USER, dir));
             assertThat(config.warnings()).as(name + ": unrecognized CAPMARKET_ variables").isEmpty();
             assertThat(config.httpPort()).isEqualTo(9464);
             assertThat(config.topics().prefix()).isEqualTo(Topics.DEFAULT_PREFIX);
+            assertThat(config.schemaRegistryUserInfo()).as("the registry credentials come from the settings file").isPresent();
+            // its ACLs were issued for this application id (init onboards it with the default)
+            assertThat(config.applicationId()).isEqualTo(AccessPolicy.DEFAULT_TOPOLOGY_APPLICATION_ID);
+            assertThat(config.approvedProducers()).as("approvals are the admin's onboarding, not the topology's settings").isEmpty();
         }
     }
 
     @Test
-    void gatewaySettingsAreOnesTheGatewayAccepts() {
+    void gatewaySettingsAreOnesTheGatewayAccepts(@TempDir Path dir) {
         for (String name : List.of("gateway-1", "gateway-2")) {
-            Map<String, String> environment = environment(name);
+            Map<String, String> environment = withSettingsFile(name, AccessPolicy.DEFAULT_GATEWAY_USER, dir);
             assertThat(environment.keySet()).as(name).allSatisfy(variable ->
                     assertThat(GatewayConfig.readsEnvironmentVariable(variable)).as(variable).isTrue());
             Map<String, String> testable = new HashMap<>(environment);
@@ -88,6 +114,7 @@ class ComposeFileTest {
             GatewayConfig config = GatewayConfig.load(null, testable);
             assertThat(config.httpPort()).isEqualTo(8080);
             assertThat(config.topics().prefix()).isEqualTo(Topics.DEFAULT_PREFIX);
+            assertThat(config.applicationId()).isEqualTo(AccessPolicy.DEFAULT_GATEWAY_APPLICATION_ID);
             assertThat(environment).containsEntry("CAPMARKET_HTTP_ADVERTISED_HOST", name);
         }
     }
@@ -97,11 +124,293 @@ class ComposeFileTest {
         String sync = Files.readString(ROOT.resolve("producer-sdk/src/main/java/io/capmarket/sdk/sync/SyncCommand.java"));
         String provider = Files.readString(ROOT.resolve(
                 "examples/postgres-provider/src/main/java/io/capmarket/examples/postgres/PostgresProviderMain.java"));
-        assertThat(environment("demo-offers").keySet()).allSatisfy(v -> assertThat(sync).contains("\"" + v + "\""));
-        assertThat(environment("demo-producer").keySet()).allSatisfy(v -> assertThat(provider).contains("\"" + v + "\""));
-        assertThat(environment("topology-1")).containsEntry("CAPMARKET_PRODUCERS_APPROVED", "db-team=postgres-database");
-        assertThat(environment("demo-offers")).containsEntry("CAPMARKET_PRODUCER_ID", "db-team");
+        assertThat(compose.environment("demo-offers").keySet()).allSatisfy(v -> assertThat(sync).contains("\"" + v + "\""));
+        assertThat(compose.environment("demo-producer").keySet()).allSatisfy(v -> assertThat(provider).contains("\"" + v + "\""));
+        assertThat(compose.environment("demo-offers")).containsEntry("CAPMARKET_PRODUCER_ID", "db-team");
+        assertThat(compose.environment("demo-producer")).containsEntry("CAPMARKET_PRODUCER_ID", "db-team");
+        // the init step approves db-team for every capability the example offers
+        Map<String, List<String>> onboarded = onboardedProducers();
+        assertThat(onboarded).containsKey("db-team");
+        assertThat(OfferFiles.read(ROOT.resolve("examples/postgres-provider/offers"))).allSatisfy(offer ->
+                assertThat(onboarded.get("db-team")).contains(offer.capability()));
     }
+
+    // ---- Kafka -------------------------------------------------------------------------------
+
+    @Test
+    void kafkaAuthenticatesEveryClientAndAuthorizesEveryRequest() {
+        Map<String, String> broker = compose.kafkaBrokerConfig("kafka");
+        Map<String, String> protocols = Arrays.stream(broker.get("listener.security.protocol.map").split(","))
+                .map(entry -> entry.split(":")).collect(Collectors.toMap(e -> e[0], e -> e[1]));
+        List<String> listeners = Arrays.stream(broker.get("listeners").split(",")).map(l -> l.substring(0, l.indexOf(':'))).toList();
+        assertThat(listeners).as("every listener authenticates").allSatisfy(listener ->
+                assertThat(protocols.get(listener)).isIn("SASL_PLAINTEXT", "SASL_SSL"));
+        // the clients' listener: SCRAM-SHA-512 only, the broker's own login from the secrets volume
+        for (String advertised : broker.get("advertised.listeners").split(",")) {
+            String listener = advertised.substring(0, advertised.indexOf(':')).toLowerCase(java.util.Locale.ROOT);
+            assertThat(broker).containsEntry("listener.name." + listener + ".sasl.enabled.mechanisms", ClientSettings.SCRAM_SHA_512);
+            assertThat(broker.get("listener.name." + listener + ".scram-sha-512.sasl.jaas.config")).matches(FILE_REFERENCE);
+        }
+        assertThat(broker).containsEntry("inter.broker.listener.name", broker.get("advertised.listeners").split(":")[0])
+                .containsEntry("sasl.mechanism.inter.broker.protocol", ClientSettings.SCRAM_SHA_512);
+        // the controller's listener: PLAIN with a user only this node knows, never open
+        String controller = broker.get("controller.listener.names").toLowerCase(java.util.Locale.ROOT);
+        assertThat(broker).containsEntry("sasl.mechanism.controller.protocol", "PLAIN")
+                .containsEntry("listener.name." + controller + ".sasl.enabled.mechanisms", "PLAIN");
+        assertThat(broker.get("listener.name." + controller + ".plain.sasl.jaas.config")).matches(FILE_REFERENCE);
+        // every request authorized by ACLs; nothing without one; the admin the only super user
+        assertThat(broker).containsEntry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
+                .containsEntry("allow.everyone.if.no.acl.found", "false")
+                .containsEntry("super.users", "User:" + AccessPolicy.DEFAULT_ADMIN_USER);
+        // the references resolve through the file provider, the only one allowed, from the secrets volume
+        assertThat(broker).containsEntry("config.providers", "file")
+                .containsEntry("config.providers.file.class", FileConfigProvider.class.getName());
+        assertThat(compose.environment("kafka").get("KAFKA_OPTS"))
+                .contains("-Dorg.apache.kafka.automatic.config.providers=" + FileConfigProvider.class.getName());
+        Mount secrets = compose.mountAt("kafka", "/etc/kafka/secrets").orElseThrow();
+        assertThat(secrets.source()).isEqualTo("kafka-secrets");
+        assertThat(secrets.readOnly()).isTrue();
+        broker.values().stream().map(FILE_REFERENCE::matcher).filter(Matcher::matches).forEach(reference ->
+                assertThat(reference.group(1)).startsWith(secrets.target() + "/"));
+    }
+
+    @Test
+    void kafkaKeepsItsDataWhereTheImageWritesIt() {
+        for (String service : List.of("kafka", "kafka-format")) {
+            String logDirs = compose.environment(service).get("KAFKA_LOG_DIRS");
+            assertThat(compose.mountAt(service, logDirs)).as(service + " mounts its log directory " + logDirs)
+                    .hasValueSatisfying(mount -> assertThat(mount.source()).isEqualTo("kafka-data"));
+            assertThat(compose.environment(service)).containsKey("CLUSTER_ID");
+        }
+        // the storage is formatted with the broker's own settings and cluster id, then left to it
+        assertThat(compose.environment("kafka-format")).isEqualTo(compose.environment("kafka"));
+        assertThat(compose.service("kafka-format").get("image")).isEqualTo(compose.service("kafka").get("image"));
+        assertThat(compose.entrypoint("kafka-format")).contains("/deploy/format-storage.sh");
+        assertThat(compose.mountAt("kafka-format", "/deploy/format-storage.sh")).hasValueSatisfying(mount ->
+                assertThat(ROOT.resolve(mount.source())).exists());
+    }
+
+    // ---- secrets -----------------------------------------------------------------------------
+
+    @Test
+    void noPasswordOrSecretIsWrittenInTheComposeFile() {
+        assertThat(ComposeFile.text()).doesNotContainPattern("(?i)password\\s*=").doesNotContain("LoginModule");
+        services.keySet().forEach(service -> compose.environment(service).forEach((variable, value) -> {
+            String where = service + ": " + variable;
+            assertThat(value).as(where).doesNotContainPattern("(?i)password\\s*[=:]").doesNotContain("LoginModule");
+            String name = variable.toUpperCase(java.util.Locale.ROOT);
+            if (name.contains("JAAS") || name.contains("PASSWORD") || name.contains("SECRET")) {
+                assertThat(value).as(where + " is a reference to a file, not the secret").matches(FILE_REFERENCE);
+            }
+            if (name.contains("USER_INFO")) {
+                assertThat(value.matches(FILE_REFERENCE.pattern()) || !value.contains(":"))
+                        .as(where + " holds no literal user:password").isTrue();
+            }
+        }));
+    }
+
+    @Test
+    void eachServiceReadsItsOwnPrincipalsSettingsAndNoOther() throws IOException {
+        Map<String, String> principals = new LinkedHashMap<>();
+        principals.put("topology-1", AccessPolicy.DEFAULT_TOPOLOGY_USER);
+        principals.put("topology-2", AccessPolicy.DEFAULT_TOPOLOGY_USER);
+        principals.put("gateway-1", AccessPolicy.DEFAULT_GATEWAY_USER);
+        principals.put("gateway-2", AccessPolicy.DEFAULT_GATEWAY_USER);
+        principals.put("demo-offers", AccessPolicy.PRODUCER_USER_PREFIX + compose.environment("demo-offers").get("CAPMARKET_PRODUCER_ID"));
+        principals.put("demo-producer", AccessPolicy.PRODUCER_USER_PREFIX
+                + compose.environment("demo-producer").get("CAPMARKET_PRODUCER_ID"));
+        String onboard = Files.readString(ROOT.resolve("deploy/init/onboard.sh"));
+        assertThat(onboard).as("init writes each principal's settings into /credentials/<principal>/")
+                .contains("settings=/credentials/$principal/$principal.properties");
+        principals.forEach((service, principal) -> {
+            Path file = Path.of(compose.environment(service).get(CLIENT_PROPERTIES));
+            assertThat(file.getFileName()).as(service).hasToString(principal + ".properties");
+            Mount mount = compose.mountAt(service, file.getParent().toString()).orElseThrow(() ->
+                    new AssertionError(service + " mounts nothing at " + file.getParent()));
+            assertThat(mount.named()).as(service).isTrue();
+            assertThat(mount.readOnly()).as(service + " may not change its credentials").isTrue();
+            assertThat(compose.mountAt("init", "/credentials/" + principal)).as("init writes " + principal + "'s settings")
+                    .hasValueSatisfying(written -> assertThat(written.source()).isEqualTo(mount.source()));
+        });
+        // who mounts each volume of secrets: the step that draws them, the steps and services that use them, no one else
+        Map<String, Set<String>> readers = new LinkedHashMap<>();
+        readers.put("kafka-secrets", Set.of("secrets", "kafka-format", "kafka", "registry-access"));
+        readers.put("schema-registry-secrets", Set.of("secrets", "kafka-format", "schema-registry"));
+        readers.put("registry-proxy-secrets", Set.of("secrets", "registry"));
+        readers.put("admin-credentials", Set.of("secrets", "init"));
+        readers.put("topology-credentials", Set.of("secrets", "init", "topology-1", "topology-2"));
+        readers.put("gateway-credentials", Set.of("secrets", "init", "gateway-1", "gateway-2"));
+        readers.put("db-team-credentials", Set.of("secrets", "init", "demo-offers", "demo-producer"));
+        readers.put("app-team-credentials", Set.of("secrets", "init"));
+        readers.forEach((volume, expected) ->
+                assertThat(compose.servicesMounting(volume)).as("who mounts " + volume).containsExactlyInAnyOrderElementsOf(expected));
+        Set<String> secretVolumes = new TreeSet<>();
+        services.keySet().forEach(service -> compose.mounts(service).stream().filter(Mount::named).map(Mount::source)
+                .filter(v -> v.endsWith("-secrets") || v.endsWith("-credentials")).forEach(secretVolumes::add));
+        assertThat(secretVolumes).as("every volume of secrets is accounted for").isEqualTo(readers.keySet());
+        // only the step that draws them writes secrets; init writes only the principals' settings
+        services.keySet().stream().filter(s -> !s.equals("secrets")).forEach(service -> compose.mounts(service).stream()
+                .filter(m -> readers.containsKey(m.source()) && !(service.equals("init") && m.target().startsWith("/credentials/")))
+                .forEach(m -> assertThat(m.readOnly()).as(service + " mounts " + m.source() + " read-only").isTrue()));
+        // the secrets step is given every one of them, and Kafka's data, to tell a new cluster from an existing one
+        assertThat(compose.mounts("secrets")).filteredOn(Mount::named).extracting(Mount::source)
+                .containsAll(readers.keySet()).contains("kafka-data");
+        assertThat(compose.entrypoint("secrets")).contains("/deploy/generate.sh /volumes");
+        assertThat(compose.mounts("secrets")).filteredOn(Mount::named)
+                .allSatisfy(m -> assertThat(m.target()).isEqualTo("/volumes/" + m.source()));
+    }
+
+    // ---- the start, in order -----------------------------------------------------------------
+
+    @Test
+    void theStackStartsInOrderAndEveryClientOfKafkaWaitsForInit() {
+        assertThat(compose.dependsOn("secrets")).isEmpty();
+        assertThat(compose.dependsOn("kafka-format")).containsEntry("secrets", "service_completed_successfully");
+        assertThat(compose.dependsOn("kafka")).containsEntry("kafka-format", "service_completed_successfully");
+        assertThat(compose.dependsOn("registry-access")).containsEntry("kafka", "service_healthy");
+        assertThat(compose.dependsOn("schema-registry")).containsEntry("registry-access", "service_completed_successfully");
+        assertThat(compose.dependsOn("registry")).containsEntry("schema-registry", "service_healthy");
+        assertThat(compose.dependsOn("init")).containsEntry("kafka", "service_healthy").containsEntry("registry", "service_healthy");
+        for (String service : List.of("kafka", "schema-registry", "registry", "topology-1")) {
+            assertThat(compose.service(service)).as(service + " says when it is ready").containsKey("healthcheck");
+        }
+        // every client of Kafka connects with credentials the init step issued
+        services.keySet().stream().filter(s -> compose.environment(s).containsKey(CLIENT_PROPERTIES)).forEach(service ->
+                assertThat(compose.dependsOn(service)).as(service).containsEntry("init", "service_completed_successfully"));
+        assertThat(services.keySet().stream().filter(s -> compose.environment(s).containsKey(CLIENT_PROPERTIES)))
+                .containsExactlyInAnyOrder("topology-1", "topology-2", "gateway-1", "gateway-2", "demo-offers", "demo-producer");
+        // the gateway may not create topics: the topology creates them first
+        assertThat(compose.dependsOn("gateway-1")).containsEntry("topology-1", "service_healthy");
+        assertThat(compose.dependsOn("gateway-2")).containsEntry("topology-1", "service_healthy");
+    }
+
+    @Test
+    void initOnboardsThePlatformAndTheDemoPrincipalsWithCapmarketsCommand() throws Exception {
+        assertThat(compose.entrypoint("init")).isEqualTo("bash /deploy/onboard.sh");
+        assertThat(compose.mountAt("init", "/deploy/onboard.sh")).hasValueSatisfying(m ->
+                assertThat(ROOT.resolve(m.source())).isEqualTo(ROOT.resolve("./deploy/init/onboard.sh")));
+        String onboard = Files.readString(ROOT.resolve("deploy/init/onboard.sh"));
+        assertThat(onboard).contains("-cp 'app.jar:lib/*' " + OnboardingCommand.class.getName())
+                .contains("issue " + AccessPolicy.DEFAULT_TOPOLOGY_USER + " platform onboard --role topology")
+                .contains("issue " + AccessPolicy.DEFAULT_GATEWAY_USER + " platform onboard --role gateway")
+                .contains("producer onboard --producer-id").contains("team onboard --team");
+        assertThat(OnboardingCommand.class.getMethod("main", String[].class)).isNotNull();
+        // the init step runs in the topology's image, whose lib/ holds the schemas module
+        assertThat(((Map<?, ?>) compose.service("init").get("build")).get("dockerfile")).isEqualTo("broker-topology/Dockerfile");
+        // the demo bot team is the team of the API token compose-app
+        String team = compose.environment("init").get("ONBOARD_TEAMS");
+        assertThat(Files.readString(ROOT.resolve("deploy/gateway/tokens"))).containsPattern("(?m)^[0-9a-f]{64} " + team + " consumer ");
+        assertThat(compose.mountAt("init", "/credentials/" + AccessPolicy.TEAM_USER_PREFIX + team)).isPresent();
+    }
+
+    // ---- the schema registry -----------------------------------------------------------------
+
+    @Test
+    void theRegistryIsReachableOnlyThroughTheAuthenticatingProxy() throws IOException {
+        assertThat(compose.service("schema-registry")).as("the registry publishes no port").doesNotContainKey("ports");
+        for (String network : compose.networks("schema-registry")) {
+            List<String> members = services.keySet().stream().filter(s -> compose.networks(s).contains(network)).toList();
+            assertThat(members).as("who shares " + network + " with the registry").isSubsetOf("schema-registry", "registry", "kafka");
+            assertThat(compose.network(network)).as(network).containsEntry("internal", true);
+        }
+        assertThat(compose.service("registry").get("ports")).isEqualTo(List.of("8081:8081"));
+        String proxy = Files.readString(ROOT.resolve("deploy/nginx/registry.conf"));
+        assertThat(proxy).contains("listen 8081;").contains("server schema-registry:8081;")
+                .contains("auth_basic_user_file /etc/nginx/registry/htpasswd;");
+        assertThat(compose.mountAt("registry", "/etc/nginx/registry")).hasValueSatisfying(m ->
+                assertThat(m.source()).isEqualTo("registry-proxy-secrets"));
+        assertThat(compose.mountAt("registry", "/etc/nginx/conf.d/default.conf")).hasValueSatisfying(m ->
+                assertThat(m.source()).isEqualTo("./deploy/nginx/registry.conf"));
+        // every capmarket client is handed the proxy's address (the admin's settings, which onboarding copies)
+        assertThat(Files.readString(ROOT.resolve("deploy/secrets/generate.sh"))).contains("REGISTRY_URL=http://registry:8081");
+    }
+
+    @Test
+    void theProxyLetsOnlyThePlatformChangeTheRegistry() throws IOException {
+        RegistryProxy proxy = RegistryProxy.read(Files.readString(ROOT.resolve("deploy/nginx/registry.conf")));
+        List<String> reads = List.of("GET /subjects", "GET /subjects/capmarket.catalog-value/versions/latest", "GET /schemas/ids/3",
+                "GET /config", "POST /subjects/capmarket.producer.db-team.offers-value",
+                "POST /compatibility/subjects/capmarket.producer.db-team.offers-value/versions/latest");
+        List<String> writes = List.of("POST /subjects/capmarket.producer.db-team.offers-value/versions",
+                "DELETE /subjects/capmarket.producer.db-team.offers-value", "DELETE /subjects/x/versions/1", "PUT /config",
+                "PUT /config/capmarket.catalog-value", "PUT /mode", "POST /subjects/x/versions/", "DELETE /config/x");
+        List<String> platform = List.of(AccessPolicy.DEFAULT_ADMIN_USER, AccessPolicy.DEFAULT_TOPOLOGY_USER,
+                AccessPolicy.DEFAULT_GATEWAY_USER);
+        for (String user : List.of("capmarket-client", "producer.db-team", "team.app-team", "", "Admin")) {
+            reads.forEach(call -> assertThat(proxy.denied(user, call)).as(user + ": " + call).isFalse());
+            writes.forEach(call -> assertThat(proxy.denied(user, call)).as(user + ": " + call).isTrue());
+        }
+        for (String user : platform) {
+            writes.forEach(call -> assertThat(proxy.denied(user, call)).as(user + ": " + call).isFalse());
+        }
+        assertThat(proxy.location()).containsSubsequence("auth_basic ", "if ($registry_denied) {", "return 403", "proxy_pass ");
+    }
+
+    /** The proxy's three maps, evaluated as nginx does: exact keys first, then the regular expressions in order. */
+    private record RegistryProxy(Map<String, NginxMap> maps, String location) {
+
+        static RegistryProxy read(String conf) {
+            Map<String, NginxMap> maps = new HashMap<>();
+            Matcher map = Pattern.compile("map \"?([^\"{]+?)\"? \\$(\\w+) \\{([^}]*)}").matcher(conf);
+            while (map.find()) {
+                maps.put(map.group(2), NginxMap.parse(map.group(1), map.group(3)));
+            }
+            assertThat(maps).containsKeys("registry_platform_user", "registry_read_call", "registry_denied");
+            Matcher location = Pattern.compile("location / \\{(.*?)\\n    }", Pattern.DOTALL).matcher(conf);
+            assertThat(location.find()).as("location /").isTrue();
+            return new RegistryProxy(maps, location.group(1));
+        }
+
+        boolean denied(String user, String call) {
+            Map<String, String> variables = new HashMap<>();
+            variables.put("remote_user", user);
+            variables.put("request_method", call.substring(0, call.indexOf(' ')));
+            variables.put("uri", call.substring(call.indexOf(' ') + 1));
+            for (String name : List.of("registry_platform_user", "registry_read_call", "registry_denied")) {
+                variables.put(name, maps.get(name).value(variables));
+            }
+            return variables.get("registry_denied").equals("1");
+        }
+    }
+
+    private record NginxMap(String source, String defaultValue, Map<String, String> exact, Map<Pattern, String> regexes) {
+
+        static NginxMap parse(String source, String body) {
+            String defaultValue = "";
+            Map<String, String> exact = new HashMap<>();
+            Map<Pattern, String> regexes = new LinkedHashMap<>();
+            Matcher entry = Pattern.compile("(\"[^\"]*\"|\\S+)\\s+(\\S+);").matcher(body);
+            while (entry.find()) {
+                String key = entry.group(1).replaceAll("^\"|\"$", "");
+                if (key.equals("default")) {
+                    defaultValue = entry.group(2);
+                } else if (key.startsWith("~")) {
+                    regexes.put(Pattern.compile(key.substring(1)), entry.group(2));
+                } else {
+                    exact.put(key, entry.group(2));
+                }
+            }
+            return new NginxMap(source, defaultValue, exact, regexes);
+        }
+
+        String value(Map<String, String> variables) {
+            String key = source;
+            for (Map.Entry<String, String> variable : variables.entrySet()) {
+                key = key.replace("$" + variable.getKey(), variable.getValue());
+            }
+            if (exact.containsKey(key)) {
+                return exact.get(key);
+            }
+            for (Map.Entry<Pattern, String> regex : regexes.entrySet()) {
+                if (regex.getKey().matcher(key).find()) {
+                    return regex.getValue();
+                }
+            }
+            return defaultValue;
+        }
+    }
+
+    // ---- monitoring ----------------------------------------------------------------------------
 
     @Test
     void prometheusScrapesEveryComponentOnItsPort() throws IOException {
@@ -149,20 +458,34 @@ class ComposeFileTest {
         }
     }
 
-    private Map<String, String> environment(String service) {
-        Map<String, String> environment = new HashMap<>();
-        Object raw = services.get(service).get("environment");
-        ((Map<?, ?>) raw).forEach((k, v) -> environment.put(k.toString(), v.toString()));
+    // ---- helpers -----------------------------------------------------------------------------
+
+    /**
+     * The service's environment with its settings file ({@value #CLIENT_PROPERTIES}, a path in the
+     * container) replaced by one written as {@code platform onboard} writes it for the principal.
+     */
+    private Map<String, String> withSettingsFile(String service, String principal, Path dir) {
+        Map<String, String> environment = new HashMap<>(compose.environment(service));
+        assertThat(environment).as(service).containsEntry(CLIENT_PROPERTIES, "/etc/capmarket/credentials/" + principal + ".properties");
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("bootstrap.servers", "kafka:9092");
+        settings.put("security.protocol", "SASL_PLAINTEXT");
+        settings.put("sasl.mechanism", ClientSettings.SCRAM_SHA_512);
+        settings.put("sasl.jaas.config", ClientSettings.scramJaasConfig(principal, "not-a-secret"));
+        settings.put("schema.registry.url", "http://registry:8081");
+        settings.put("basic.auth.credentials.source", "USER_INFO");
+        settings.put("basic.auth.user.info", principal + ":not-a-secret");
+        Path file = ClientSettings.of(settings).write(dir.resolve(service).resolve(principal + ".properties"), null);
+        environment.put(CLIENT_PROPERTIES, file.toString());
         return environment;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Map<String, Object>> services() {
-        try {
-            Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
-            return (Map<String, Map<String, Object>>) compose.get("services");
-        } catch (IOException e) {
-            throw new AssertionError("cannot read docker-compose.yml", e);
+    /** The init step's ONBOARD_PRODUCERS: {@code id=capability,capability ...}. */
+    private Map<String, List<String>> onboardedProducers() {
+        Map<String, List<String>> producers = new LinkedHashMap<>();
+        for (String entry : compose.environment("init").get("ONBOARD_PRODUCERS").trim().split("\\s+")) {
+            producers.put(entry.substring(0, entry.indexOf('=')), List.of(entry.substring(entry.indexOf('=') + 1).split(",")));
         }
+        return producers;
     }
 }
