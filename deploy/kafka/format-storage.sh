@@ -40,6 +40,8 @@ if [[ -z $admin || -z $registry ]]; then
   echo "kafka-format: the admin's or the schema registry's password is missing from the secrets volumes" >&2
   exit 1
 fi
-exec "$kafka_home/bin/kafka-storage.sh" format --config "$config" --cluster-id "$CLUSTER_ID" \
+# (the tool prints the metadata it writes, the credentials' salted keys among them: not for the log)
+"$kafka_home/bin/kafka-storage.sh" format --config "$config" --cluster-id "$CLUSTER_ID" \
   --add-scram "SCRAM-SHA-512=[name=admin,password=$admin]" \
-  --add-scram "SCRAM-SHA-512=[name=schema-registry,password=$registry]"
+  --add-scram "SCRAM-SHA-512=[name=schema-registry,password=$registry]" | sed '/^Bootstrap metadata:/d'
+echo "kafka-format: formatted $KAFKA_LOG_DIRS as cluster $CLUSTER_ID, with the SCRAM credentials of admin and schema-registry"
