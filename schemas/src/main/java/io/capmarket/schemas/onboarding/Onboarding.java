@@ -24,9 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -165,7 +162,7 @@ public final class Onboarding implements AutoCloseable {
     public Onboarded onboardProducer(String producerId, List<String> capabilities, String approvedBy) {
         Principal principal = policy.producer(producerId);
         ProducerNames.requireCapabilities(capabilities);
-        requireActor("approvedBy", approvedBy);
+        AdminCalls.requireActor("approvedBy", approvedBy);
         registerValueSchemas(Map.of(
                 topics.offers(producerId).name(), CapabilityOffer.getClassSchema(),
                 topics.heartbeats(producerId).name(), ProducerHeartbeat.getClassSchema(),
@@ -187,7 +184,7 @@ public final class Onboarding implements AutoCloseable {
      */
     public Offboarded offboardProducer(String producerId, String revokedBy, boolean deleteTopics) {
         Principal principal = policy.producer(producerId);
-        requireActor("revokedBy", revokedBy);
+        AdminCalls.requireActor("revokedBy", revokedBy);
         approvals.revoke(producerId, revokedBy);
         Revoked revoked = revokeAccess(principal);
         List<String> deleted = deleteTopics
@@ -206,7 +203,7 @@ public final class Onboarding implements AutoCloseable {
      */
     public Onboarded onboardTeam(String team, String onboardedBy) {
         Principal principal = policy.team(team);
-        requireActor("onboardedBy", onboardedBy);
+        AdminCalls.requireActor("onboardedBy", onboardedBy);
         Topic<String, RequestCommand> requests = topics.teamRequests(team);
         registerValueSchemas(Map.of(requests.name(), RequestCommand.getClassSchema()));
         Access access = grant(principal);
@@ -220,7 +217,7 @@ public final class Onboarding implements AutoCloseable {
     /** Offboards a team's bots: deletes their ACLs and credential, and their requests topic when asked. */
     public Offboarded offboardTeam(String team, String offboardedBy, boolean deleteTopic) {
         Principal principal = policy.team(team);
-        requireActor("offboardedBy", offboardedBy);
+        AdminCalls.requireActor("offboardedBy", offboardedBy);
         Revoked revoked = revokeAccess(principal);
         List<String> deleted = deleteTopic ? deleteTopics(List.of(topics.teamRequests(team).name())) : List.of();
         LOG.info("offboarded team {} ({}, by {}; {} ACLs deleted, credential {}, topic {})", team, principal, offboardedBy,
@@ -367,22 +364,7 @@ public final class Onboarding implements AutoCloseable {
     }
 
     private <T> T await(KafkaFuture<T> future, String what) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new KafkaException(what + " failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new KafkaException(what + " took longer than " + timeout, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while " + what, e);
-        }
-    }
-
-    private static void requireActor(String name, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " must name who acts (for the audit trail), but was '" + value + "'");
-        }
+        return AdminCalls.await(future, timeout, what);
     }
 
     /** Closes the clients it created. */
