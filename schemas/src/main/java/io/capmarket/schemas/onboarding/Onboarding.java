@@ -12,6 +12,7 @@ import io.capmarket.schemas.access.Principal;
 import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicProvisioner;
+import io.capmarket.schemas.topics.TopicSpec;
 import io.capmarket.schemas.topics.Topics;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -35,10 +36,14 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -207,7 +212,7 @@ public final class Onboarding implements AutoCloseable {
         Topic<String, RequestCommand> requests = topics.teamRequests(team);
         registerValueSchemas(Map.of(requests.name(), RequestCommand.getClassSchema()));
         Access access = grant(principal);
-        new TopicProvisioner(admin, timeout).ensure(List.of(requests.spec()));
+        new TopicProvisioner(admin, timeout).ensure(List.of(alignedWithGatewayRequests(requests.spec())));
         LOG.info("onboarded team {} as {} (by {}; topic {}, {} ACLs, credential {})", team, principal, onboardedBy,
                 requests.name(), access.acls().size(), access.password().isPresent() ? "issued" : "not issued");
         return new Onboarded(principal, Optional.empty(), List.of(requests.name()), access.acls(), access.password().isPresent(),
@@ -275,8 +280,11 @@ public final class Onboarding implements AutoCloseable {
                     + "credential or ACLs to delete", principal);
             return new Revoked(0, false);
         }
-        List<AclBindingFilter> filters = policy.bindings(principal).stream().map(AclBinding::toFilter).toList();
-        int acls = filters.isEmpty() ? 0 : await(admin.deleteAcls(filters).all(), "deleting the ACLs of " + principal).size();
+        // every ACL of the principal, not only those today's policy computes: an older policy's, or
+        // one granted by hand, must not outlive the principal
+        AclBindingFilter everyAcl = new AclBindingFilter(ResourcePatternFilter.ANY,
+                new AccessControlEntryFilter(principal.kafkaPrincipal(), null, AclOperation.ANY, AclPermissionType.ANY));
+        int acls = await(admin.deleteAcls(List.of(everyAcl)).all(), "deleting the ACLs of " + principal).size();
         boolean credential;
         try {
             await(admin.alterUserScramCredentials(List.of(new UserScramCredentialDeletion(principal.user(),
@@ -289,6 +297,26 @@ public final class Onboarding implements AutoCloseable {
             credential = false; // already gone: offboarding again is fine
         }
         return new Revoked(acls, credential);
+    }
+
+    /**
+     * A team's requests topic gets as many partitions as the gateway's {@code requests} when that
+     * exists: the topology remembers a request in the task of its requestId's partition, so a
+     * cancel through the gateway finds a request a bot submitted only when both topics partition
+     * alike.
+     */
+    private TopicSpec alignedWithGatewayRequests(TopicSpec spec) {
+        String gateway = topics.requests().name();
+        try {
+            int partitions = await(admin.describeTopics(List.of(gateway)).allTopicNames(), "describing " + gateway)
+                    .get(gateway).partitions().size();
+            return new TopicSpec(spec.name(), partitions, spec.replicationFactor(), spec.cleanupPolicy(), spec.configs());
+        } catch (KafkaException e) {
+            if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                throw e;
+            }
+            return spec; // no gateway topic yet: the topology creates it with the same default partitions
+        }
     }
 
     private void registerValueSchemas(Map<String, Schema> byTopic) {
