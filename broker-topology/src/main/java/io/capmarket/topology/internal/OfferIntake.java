@@ -67,9 +67,9 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
             refuse(record, EngineEvents.REFUSED, "offer record on " + topic + " has no key (offerId)");
             return;
         }
-        String indexed = capabilityByOffer.get(offerId);
-        String previous = indexed == null ? null : capabilityOf(indexed);
-        String holder = indexed == null ? null : ownerOf(indexed);
+        IndexEntry indexed = IndexEntry.decode(capabilityByOffer.get(offerId));
+        String previous = indexed == null ? null : indexed.capability();
+        String holder = indexed == null ? null : indexed.owner();
         CapabilityOffer offer = record.value();
         if (offer == null) {
             if (previous == null) {
@@ -106,24 +106,8 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
         if (previous != null && !previous.equals(offer.getCapability())) {
             route(record, previous, new OfferChange(offerId, null));
         }
-        capabilityByOffer.put(offerId, indexEntry(offer.getCapability(), producerId));
+        capabilityByOffer.put(offerId, new IndexEntry(offer.getCapability(), producerId).encode());
         route(record, offer.getCapability(), new OfferChange(offerId, offer));
-    }
-
-    /** The index entry: capability and producer, separated by '/', which kebab-case capabilities never contain. */
-    static String indexEntry(String capability, String producerId) {
-        return capability + "/" + producerId;
-    }
-
-    static String capabilityOf(String entry) {
-        int slash = entry.indexOf('/');
-        return slash < 0 ? entry : entry.substring(0, slash);
-    }
-
-    /** The offer's producer; null for an entry written before producers were recorded, which names none. */
-    static String ownerOf(String entry) {
-        int slash = entry.indexOf('/');
-        return slash < 0 ? null : entry.substring(slash + 1);
     }
 
     private void route(Record<String, CapabilityOffer> record, String capability, OfferChange change) {

@@ -89,19 +89,19 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
             events.ignored("duplicate submit");
             return;
         }
-        capabilityByRequest.put(requestId, indexEntry(submit.getCapability(), submit.getConsumerTeam()));
+        capabilityByRequest.put(requestId, new IndexEntry(submit.getCapability(), submit.getConsumerTeam()).encode());
         context.forward(record.withKey(submit.getCapability())
                 .withValue(new IntakeOutput.Routed(new CapabilityEvent(submit))));
     }
 
     private void cancel(Record<String, RequestCommand> record, CancelRequest cancel, String topic, Optional<String> team) {
-        String entry = capabilityByRequest.get(cancel.getRequestId());
+        IndexEntry entry = IndexEntry.decode(capabilityByRequest.get(cancel.getRequestId()));
         if (entry == null) {
             refuse(record, EngineEvents.REFUSED, "cancel for unknown request " + cancel.getRequestId());
             return;
         }
         if (team.isPresent()) {
-            String owner = teamOf(entry);
+            String owner = entry.owner();
             if (owner == null) {
                 refuse(record, EngineEvents.IDENTITY, "cancel of request " + cancel.getRequestId() + " on team " + team.get()
                         + "'s topic " + topic + ": the request's team is not recorded (it predates team topics); "
@@ -114,26 +114,10 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
                 return;
             }
         }
-        String capability = capabilityOf(entry);
+        String capability = entry.capability();
         CancelCommand command = new CancelCommand(cancel.getRequestId(), capability, cancel.getRequestedBy(),
                 cancel.getAt(), cancel.getReason());
         context.forward(record.withKey(capability).withValue(new IntakeOutput.Routed(new CapabilityEvent(command))));
-    }
-
-    /** The index entry: capability and team, separated by '/', which kebab-case capabilities never contain. */
-    static String indexEntry(String capability, String team) {
-        return capability + "/" + team;
-    }
-
-    static String capabilityOf(String entry) {
-        int slash = entry.indexOf('/');
-        return slash < 0 ? entry : entry.substring(0, slash);
-    }
-
-    /** The request's team; null for an entry written before teams were recorded, which holds the capability alone. */
-    static String teamOf(String entry) {
-        int slash = entry.indexOf('/');
-        return slash < 0 ? null : entry.substring(slash + 1);
     }
 
     private void refuse(Record<String, RequestCommand> record, String kind, String reason) {

@@ -12,6 +12,7 @@ import io.capmarket.schemas.access.Principal;
 import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicProvisioner;
+import io.capmarket.schemas.topics.TopicSpec;
 import io.capmarket.schemas.topics.Topics;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -24,9 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -38,10 +36,14 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.ResourceNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,7 +167,7 @@ public final class Onboarding implements AutoCloseable {
     public Onboarded onboardProducer(String producerId, List<String> capabilities, String approvedBy) {
         Principal principal = policy.producer(producerId);
         ProducerNames.requireCapabilities(capabilities);
-        requireActor("approvedBy", approvedBy);
+        AdminCalls.requireActor("approvedBy", approvedBy);
         registerValueSchemas(Map.of(
                 topics.offers(producerId).name(), CapabilityOffer.getClassSchema(),
                 topics.heartbeats(producerId).name(), ProducerHeartbeat.getClassSchema(),
@@ -187,7 +189,7 @@ public final class Onboarding implements AutoCloseable {
      */
     public Offboarded offboardProducer(String producerId, String revokedBy, boolean deleteTopics) {
         Principal principal = policy.producer(producerId);
-        requireActor("revokedBy", revokedBy);
+        AdminCalls.requireActor("revokedBy", revokedBy);
         approvals.revoke(producerId, revokedBy);
         Revoked revoked = revokeAccess(principal);
         List<String> deleted = deleteTopics
@@ -206,11 +208,11 @@ public final class Onboarding implements AutoCloseable {
      */
     public Onboarded onboardTeam(String team, String onboardedBy) {
         Principal principal = policy.team(team);
-        requireActor("onboardedBy", onboardedBy);
+        AdminCalls.requireActor("onboardedBy", onboardedBy);
         Topic<String, RequestCommand> requests = topics.teamRequests(team);
         registerValueSchemas(Map.of(requests.name(), RequestCommand.getClassSchema()));
         Access access = grant(principal);
-        new TopicProvisioner(admin, timeout).ensure(List.of(requests.spec()));
+        new TopicProvisioner(admin, timeout).ensure(List.of(alignedWithGatewayRequests(requests.spec())));
         LOG.info("onboarded team {} as {} (by {}; topic {}, {} ACLs, credential {})", team, principal, onboardedBy,
                 requests.name(), access.acls().size(), access.password().isPresent() ? "issued" : "not issued");
         return new Onboarded(principal, Optional.empty(), List.of(requests.name()), access.acls(), access.password().isPresent(),
@@ -220,7 +222,7 @@ public final class Onboarding implements AutoCloseable {
     /** Offboards a team's bots: deletes their ACLs and credential, and their requests topic when asked. */
     public Offboarded offboardTeam(String team, String offboardedBy, boolean deleteTopic) {
         Principal principal = policy.team(team);
-        requireActor("offboardedBy", offboardedBy);
+        AdminCalls.requireActor("offboardedBy", offboardedBy);
         Revoked revoked = revokeAccess(principal);
         List<String> deleted = deleteTopic ? deleteTopics(List.of(topics.teamRequests(team).name())) : List.of();
         LOG.info("offboarded team {} ({}, by {}; {} ACLs deleted, credential {}, topic {})", team, principal, offboardedBy,
@@ -278,8 +280,11 @@ public final class Onboarding implements AutoCloseable {
                     + "credential or ACLs to delete", principal);
             return new Revoked(0, false);
         }
-        List<AclBindingFilter> filters = policy.bindings(principal).stream().map(AclBinding::toFilter).toList();
-        int acls = filters.isEmpty() ? 0 : await(admin.deleteAcls(filters).all(), "deleting the ACLs of " + principal).size();
+        // every ACL of the principal, not only those today's policy computes: an older policy's, or
+        // one granted by hand, must not outlive the principal
+        AclBindingFilter everyAcl = new AclBindingFilter(ResourcePatternFilter.ANY,
+                new AccessControlEntryFilter(principal.kafkaPrincipal(), null, AclOperation.ANY, AclPermissionType.ANY));
+        int acls = await(admin.deleteAcls(List.of(everyAcl)).all(), "deleting the ACLs of " + principal).size();
         boolean credential;
         try {
             await(admin.alterUserScramCredentials(List.of(new UserScramCredentialDeletion(principal.user(),
@@ -292,6 +297,26 @@ public final class Onboarding implements AutoCloseable {
             credential = false; // already gone: offboarding again is fine
         }
         return new Revoked(acls, credential);
+    }
+
+    /**
+     * A team's requests topic gets as many partitions as the gateway's {@code requests} when that
+     * exists: the topology remembers a request in the task of its requestId's partition, so a
+     * cancel through the gateway finds a request a bot submitted only when both topics partition
+     * alike.
+     */
+    private TopicSpec alignedWithGatewayRequests(TopicSpec spec) {
+        String gateway = topics.requests().name();
+        try {
+            int partitions = await(admin.describeTopics(List.of(gateway)).allTopicNames(), "describing " + gateway)
+                    .get(gateway).partitions().size();
+            return new TopicSpec(spec.name(), partitions, spec.replicationFactor(), spec.cleanupPolicy(), spec.configs());
+        } catch (KafkaException e) {
+            if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                throw e;
+            }
+            return spec; // no gateway topic yet: the topology creates it with the same default partitions
+        }
     }
 
     private void registerValueSchemas(Map<String, Schema> byTopic) {
@@ -367,22 +392,7 @@ public final class Onboarding implements AutoCloseable {
     }
 
     private <T> T await(KafkaFuture<T> future, String what) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new KafkaException(what + " failed: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new KafkaException(what + " took longer than " + timeout, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while " + what, e);
-        }
-    }
-
-    private static void requireActor(String name, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " must name who acts (for the audit trail), but was '" + value + "'");
-        }
+        return AdminCalls.await(future, timeout, what);
     }
 
     /** Closes the clients it created. */

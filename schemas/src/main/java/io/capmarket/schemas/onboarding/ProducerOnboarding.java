@@ -11,9 +11,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -135,7 +132,7 @@ public final class ProducerOnboarding implements AutoCloseable {
     public ProducerApproval approve(String producerId, List<String> capabilities, String approvedBy) {
         ProducerNames.requireProducerId(producerId);
         List<String> normalized = ProducerNames.requireCapabilities(capabilities);
-        requireActor("approvedBy", approvedBy);
+        AdminCalls.requireActor("approvedBy", approvedBy);
         if (!ProducerNames.isKebabCase(producerId)) {
             LOG.warn("producerId '{}' is not kebab-case (like db-team); it works, but '_' and '-' in topic names can collide "
                     + "in Kafka's metric names", producerId);
@@ -167,7 +164,7 @@ public final class ProducerOnboarding implements AutoCloseable {
      */
     public void revoke(String producerId, String revokedBy) {
         ProducerNames.requireProducerId(producerId);
-        requireActor("revokedBy", revokedBy);
+        AdminCalls.requireActor("revokedBy", revokedBy);
         ProducerRecord<String, ProducerApproval> tombstone = new ProducerRecord<>(topics.producers().name(), producerId, null);
         tombstone.headers().add(REVOKED_BY_HEADER, revokedBy.getBytes(StandardCharsets.UTF_8));
         await(tombstone, "revocation of " + producerId);
@@ -175,22 +172,7 @@ public final class ProducerOnboarding implements AutoCloseable {
     }
 
     private RecordMetadata await(ProducerRecord<String, ProducerApproval> record, String what) {
-        try {
-            return producer.send(record).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new KafkaException(what + " was not acknowledged: " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new KafkaException(what + " was not acknowledged within " + timeout, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while waiting for the " + what, e);
-        }
-    }
-
-    private static void requireActor(String name, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(name + " must name who acts (for the audit trail), but was '" + value + "'");
-        }
+        return AdminCalls.await(producer.send(record), timeout, what);
     }
 
     /** Closes the clients if this instance created them. */

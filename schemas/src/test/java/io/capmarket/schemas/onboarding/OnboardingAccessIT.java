@@ -28,11 +28,21 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AccessControlEntryFilter;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.errors.ClusterAuthorizationException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourcePatternFilter;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -246,13 +256,24 @@ class OnboardingAccessIT {
         String c = "dba-c-" + run;
         ClientSettings producerC = onboarding.onboardProducer(c, List.of("postgres-database"), "it").clientSettings();
         Topics asC = catalogueFor(producerC);
+        String principal = onboarding.policy().producer(c).kafkaPrincipal();
+        AclBindingFilter acls = new AclBindingFilter(ResourcePatternFilter.ANY,
+                new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY));
+        try (Admin admin = Admin.create(kafka.adminClientConfig())) {
+            // granted by hand, outside the policy: offboarding must not leave it behind
+            admin.createAcls(List.of(new AclBinding(new ResourcePattern(ResourceType.TOPIC, topics.catalog().name(), PatternType.LITERAL),
+                    new AccessControlEntry(principal, "*", AclOperation.READ, AclPermissionType.ALLOW)))).all().get();
+        }
         try (KafkaProducer<String, byte[]> open = bytesProducer(producerC)) {
             open.send(new ProducerRecord<>(asC.heartbeats(c).name(), "c-1", new byte[] {1})).get();
 
             Offboarded offboarded = onboarding.offboardProducer(c, "it", false);
 
             assertThat(offboarded.approvalRevoked()).isTrue();
-            assertThat(offboarded.aclsDeleted()).isEqualTo(onboarding.policy().bindings(onboarding.policy().producer(c)).size());
+            assertThat(offboarded.aclsDeleted()).isEqualTo(onboarding.policy().bindings(onboarding.policy().producer(c)).size() + 1);
+            try (Admin admin = Admin.create(kafka.adminClientConfig())) {
+                assertThat(admin.describeAcls(acls).values().get()).as("every ACL of " + principal).isEmpty();
+            }
             assertThat(offboarded.credentialDeleted()).isTrue();
             Throwable refused = catchThrowable(() -> open.send(new ProducerRecord<>(asC.heartbeats(c).name(), "c-1",
                     new byte[] {2})).get());

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,6 +38,21 @@ class OnboardingIT {
         this.registry = registry;
         this.topics = Topics.builder().prefix("plain-" + UUID.randomUUID().toString().substring(0, 6) + ".").partitions(1)
                 .serdeConfig(Map.of("schema.registry.url", registry.url())).build();
+    }
+
+    @Test
+    void aTeamsTopicIsPartitionedLikeTheGatewaysRequests() throws Exception {
+        try (Onboarding onboarding = Onboarding.builder(topics, kafka.adminClientConfig()).build();
+             Admin admin = Admin.create(kafka.adminClientConfig())) {
+            admin.createTopics(List.of(new NewTopic(topics.requests().name(), 3, (short) 1))).all().get();
+
+            onboarding.onboardTeam("checkout", "alice");
+
+            String team = topics.teamRequests("checkout").name();
+            assertThat(topics.teamRequests("checkout").spec().partitions()).as("the catalogue's own default").isEqualTo(1);
+            assertThat(admin.describeTopics(List.of(team)).allTopicNames().get().get(team).partitions())
+                    .as("a cancel through the gateway must reach the task that holds a bot's request").hasSize(3);
+        }
     }
 
     @Test
