@@ -162,6 +162,8 @@ class ComposeFileTest {
         assertThat(broker).containsEntry("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
                 .containsEntry("allow.everyone.if.no.acl.found", "false")
                 .containsEntry("super.users", "User:" + AccessPolicy.DEFAULT_ADMIN_USER);
+        // a deleted credential does not keep its open connections for good
+        assertThat(Long.parseLong(broker.getOrDefault("connections.max.reauth.ms", "0"))).isPositive();
         // the references resolve through the file provider, the only one allowed, from the secrets volume
         assertThat(broker).containsEntry("config.providers", "file")
                 .containsEntry("config.providers.file.class", FileConfigProvider.class.getName());
@@ -313,7 +315,7 @@ class ComposeFileTest {
             assertThat(members).as("who shares " + network + " with the registry").isSubsetOf("schema-registry", "registry", "kafka");
             assertThat(compose.network(network)).as(network).containsEntry("internal", true);
         }
-        assertThat(compose.service("registry").get("ports")).isEqualTo(List.of("8081:8081"));
+        assertThat(compose.service("registry").get("ports")).isEqualTo(List.of("127.0.0.1:8081:8081"));
         String proxy = Files.readString(ROOT.resolve("deploy/nginx/registry.conf"));
         assertThat(proxy).contains("listen 8081;").contains("server schema-registry:8081;")
                 .contains("auth_basic_user_file /etc/nginx/registry/htpasswd;");
