@@ -7,7 +7,11 @@ package io.capmarket.topology;
  */
 public interface EngineEvents {
 
-    /** {@link #deadLettered} reason: a record whose fields claim another producer or team than the topic it came from. */
+    /**
+     * {@link #deadLettered} reason: a record whose fields claim another producer or team than the
+     * topic it came from, a change or withdrawal of an offer another producer holds, or a requestId
+     * on a team's topic that does not start with the team.
+     */
     String IDENTITY = "identity";
     /**
      * {@link #deadLettered} reason: an input the rules refuse (an unapproved producer, an invalid

@@ -3,6 +3,7 @@ package io.capmarket.topology;
 import static io.capmarket.schemas.RequestState.CANCELLED;
 import static io.capmarket.schemas.RequestState.FULFILLED;
 import static io.capmarket.schemas.RequestState.MATCHED;
+import static io.capmarket.schemas.RequestState.WAITING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capmarket.schemas.FulfilmentEvent;
@@ -10,6 +11,7 @@ import io.capmarket.schemas.FulfilmentKind;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
+import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.topology.internal.TopologyNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,13 +129,13 @@ class AttributionTopologyTest {
     void aTeamsBotsSubmitOnlyForTheirTeam() {
         t.liveOffer("pg", "db-team", PG, 5, Map.of());
 
-        t.submitOn("payments", "r-forged", PG, "billing");
-        t.submitOn("payments", "r-own", PG, "payments");
+        t.submitOn("payments", "payments.r-forged", PG, "billing");
+        t.submitOn("payments", "payments.r-own", PG, "payments");
 
-        assertThat(t.statuses).doesNotContainKey("r-forged");
-        assertThat(t.status("r-own").getState()).isEqualTo(MATCHED);
-        assertThat(t.status("r-own").getConsumerTeam()).isEqualTo("payments");
-        assertThat(t.deadLetterReasons()).containsExactly("submit of request r-forged on team payments's topic "
+        assertThat(t.statuses).doesNotContainKey("payments.r-forged");
+        assertThat(t.status("payments.r-own").getState()).isEqualTo(MATCHED);
+        assertThat(t.status("payments.r-own").getConsumerTeam()).isEqualTo("payments");
+        assertThat(t.deadLetterReasons()).containsExactly("submit of request payments.r-forged on team payments's topic "
                 + "t.team.payments.requests claims consumerTeam billing: a team's bots submit only for their team");
         assertThat(TopologyHarness.header(t.deadLetters.get(0), DeadLetterHeaders.SOURCE_TOPIC))
                 .isEqualTo("t.team.payments.requests");
@@ -142,21 +144,49 @@ class AttributionTopologyTest {
     @Test
     void aTeamCancelsOnlyItsOwnRequestsTheGatewayAsBefore() {
         t.liveOffer("pg", "db-team", PG, 5, Map.of());
-        t.submitOn("billing", "r-billing", PG, "billing");
+        t.submitOn("billing", "billing.r-billing", PG, "billing");
         t.submit("r-gateway", PG);
-        RequestStatus before = t.storedStatus("r-billing");
+        RequestStatus before = t.storedStatus("billing.r-billing");
 
-        t.cancelOn("payments", "r-billing");
+        t.cancelOn("payments", "billing.r-billing");
 
-        assertThat(t.storedStatus("r-billing")).isEqualTo(before);
-        assertThat(t.deadLetterReasons()).containsExactly("cancel of request r-billing on team payments's topic "
+        assertThat(t.storedStatus("billing.r-billing")).isEqualTo(before);
+        assertThat(t.deadLetterReasons()).containsExactly("cancel of request billing.r-billing on team payments's topic "
                 + "t.team.payments.requests: the request belongs to team billing, a team cancels only its own");
 
-        t.cancelOn("billing", "r-billing");
+        t.cancelOn("billing", "billing.r-billing");
         t.cancel("r-gateway");
 
-        assertThat(t.status("r-billing").getState()).isEqualTo(CANCELLED);
+        assertThat(t.status("billing.r-billing").getState()).isEqualTo(CANCELLED);
         assertThat(t.status("r-gateway").getState()).isEqualTo(CANCELLED);
+    }
+
+    @Test
+    void aRequestIdOnATeamsTopicStartsWithTheTeamSoItCannotBeAnotherTeamsOrTheGateways() {
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+        t.submit("7f3c9a10-0000-4000-8000-000000000001", PG);
+        t.submitOn("billing", "billing.r1", PG, "billing");
+
+        // readable on request-status, resubmitted on the team's own topic: the gateway's id, another team's, a bare one
+        t.submitOn("payments", "7f3c9a10-0000-4000-8000-000000000001", PG, "payments");
+        t.submitOn("payments", "billing.r1", PG, "payments");
+        t.submitOn("payments", "r2", PG, "payments");
+        t.submitOn("payments", "payments.r2", PG, "payments");
+
+        assertThat(t.deadLetterReasons()).containsExactly(
+                "submit of request 7f3c9a10-0000-4000-8000-000000000001 on team payments's topic t.team.payments.requests: "
+                        + "a requestId submitted on a team's topic must start with 'payments.', so that it cannot be another "
+                        + "team's or the gateway's",
+                "submit of request billing.r1 on team payments's topic t.team.payments.requests: a requestId submitted on "
+                        + "a team's topic must start with 'payments.', so that it cannot be another team's or the gateway's",
+                "submit of request r2 on team payments's topic t.team.payments.requests: a requestId submitted on "
+                        + "a team's topic must start with 'payments.', so that it cannot be another team's or the gateway's");
+        assertThat(t.events).containsExactly("deadLettered:identity", "deadLettered:identity", "deadLettered:identity");
+        assertThat(t.statuses.get("7f3c9a10-0000-4000-8000-000000000001")).extracting(RequestStatus::getConsumerTeam)
+                .containsOnly("app-team");
+        assertThat(t.statuses.get("billing.r1")).extracting(RequestStatus::getConsumerTeam).containsOnly("billing");
+        assertThat(t.statuses).doesNotContainKey("r2");
+        assertThat(t.status("payments.r2").getState()).isEqualTo(MATCHED);
     }
 
     @Test
@@ -175,6 +205,85 @@ class AttributionTopologyTest {
         t.cancel("r-old");
 
         assertThat(t.status("r-old").getState()).isEqualTo(CANCELLED);
+    }
+
+    // ---- engine: a writer chooses the partition, and intake's offer index is per partition
+
+    @Test
+    void anOfferChangeFromAnotherPartitionCannotTakeOverOrWithdrawAnotherProducersOffer() {
+        t.approve("rival", PG);
+        t.heartbeat("rival");
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+
+        // what rival's records reach the engine as, from an intake task whose index never saw offer pg
+        t.routeToEngine(PG, new OfferChange("pg", t.offer("pg", "rival", PG, 50, Map.of()), "rival"));
+        t.routeToEngine(PG, new OfferChange("pg", null, "rival"));
+
+        assertThat(t.catalog.get(PG).getOffers())
+                .extracting(o -> o.getOfferId() + "@" + o.getProducerId() + "/" + o.getCapacity())
+                .containsExactly("pg@db-team/5");
+        assertThat(t.deadLetterReasons()).containsExactly(
+                "change of offer pg of capability postgres-database by producer rival: the offer belongs to producer "
+                        + "db-team, only it can change it",
+                "withdrawal of offer pg of capability postgres-database by producer rival: the offer belongs to producer "
+                        + "db-team, only it can withdraw it");
+        assertThat(t.deadLetters).allSatisfy(letter -> assertThat(TopologyHarness.header(letter, DeadLetterHeaders.SOURCE_TOPIC))
+                .isEqualTo("t.producer.rival.offers"));
+        assertThat(t.deadLetters.get(1).value()).isNull();
+        assertThat(t.events).containsExactly("deadLettered:identity", "deadLettered:identity");
+        t.submit("r1", PG);
+        assertThat(t.status("r1").getProducerId()).isEqualTo("db-team");
+
+        // a change recorded before producers were carried is taken as before; the holder's own, too
+        t.routeToEngine(PG, new OfferChange("pg", t.offer("pg", "db-team", PG, 7, Map.of()), null));
+        assertThat(t.catalog.get(PG).getOffers())
+                .extracting(o -> o.getOfferId() + "@" + o.getProducerId() + "/" + o.getCapacity())
+                .containsExactly("pg@db-team/7");
+        t.withdraw("db-team", "pg");
+        t.submit("r2", PG);
+        assertThat(t.status("r2").getState()).isEqualTo(WAITING);
+        assertThat(t.deadLetters).hasSize(2);
+    }
+
+    // ---- liveness and approval at matching time
+
+    @Test
+    void aHeartbeatDatedInTheFutureIsRelayedAsSentNow() {
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+
+        t.heartbeatOn("db-team", new ProducerHeartbeat("db-team", "db-team-1", t.clock.instant().plus(Duration.ofDays(365)),
+                0, true));
+
+        assertThat(t.liveness("db-team").getAt()).isEqualTo(t.clock.instant());
+        t.advance(t.settings.matching().livenessBound().plusSeconds(1));
+        t.submit("r1", PG);
+        assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+    }
+
+    @Test
+    void anOffboardedProducersOffersGetNoMoreWorkWhatItHoldsRunsItsCourse() {
+        t.liveOffer("pg-a", "team-a", PG, 5, Map.of());
+        t.submit("r1", PG);
+        assertThat(t.status("r1").getProducerId()).isEqualTo("team-a");
+
+        t.revoke("team-a");
+        t.submit("r2", PG);
+
+        assertThat(t.status("r2").getState()).isEqualTo(WAITING);
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        assertThat(t.assignments("team-a")).extracting(a -> a.getRequestId()).containsExactly("r1");
+
+        t.liveOffer("pg-b", "team-b", PG, 5, Map.of());
+        t.submit("r3", PG);
+        assertThat(t.status("r2").getProducerId()).isEqualTo("team-b");
+        assertThat(t.status("r3").getProducerId()).isEqualTo("team-b");
+
+        // approved again, but for another capability only: still no work here
+        t.approve("team-a", "mysql-database");
+        t.revoke("team-b");
+        t.submit("r4", PG);
+        assertThat(t.status("r4").getState()).isEqualTo(WAITING);
+        assertThat(t.assignments("team-a")).extracting(a -> a.getRequestId()).containsExactly("r1");
     }
 
     // ---- engine: a report applies only to the work its producer holds

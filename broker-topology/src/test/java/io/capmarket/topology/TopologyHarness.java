@@ -16,9 +16,12 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.serde.AvroSerde;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
+import io.capmarket.schemas.topology.CapabilityEvent;
+import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.topology.internal.TopologyNames;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import java.nio.file.Path;
@@ -32,6 +35,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -56,6 +60,7 @@ import org.apache.kafka.streams.test.TestRecord;
 final class TopologyHarness implements AutoCloseable {
 
     static final Instant START = Instant.parse("2026-11-26T09:00:00Z");
+    static final String APPLICATION_ID = "topology-test";
 
     final ManualClock clock = new ManualClock(START);
     final EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.builder().build().start();
@@ -66,6 +71,7 @@ final class TopologyHarness implements AutoCloseable {
 
     private final TestInputTopic<String, ProducerApproval> approvals;
     private final Map<String, TestInputTopic<?, ?>> inputs = new HashMap<>();
+    private TestInputTopic<String, CapabilityEvent> capabilityEvents;
     private final TestOutputTopic<String, RequestStatus> statusOut;
     private final TestOutputTopic<String, CapabilityView> catalogOut;
     private final TestOutputTopic<String, CapabilityScore> scorecardOut;
@@ -99,7 +105,7 @@ final class TopologyHarness implements AutoCloseable {
             }
         }, new BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers());
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
@@ -116,6 +122,12 @@ final class TopologyHarness implements AutoCloseable {
     void approve(String producerId, String... capabilities) {
         approvals.pipeInput(producerId, new ProducerApproval(producerId, List.of(capabilities), "admin", clock.instant()),
                 clock.instant());
+        drain();
+    }
+
+    /** Offboards the producer: a tombstone for its approval. */
+    void revoke(String producerId) {
+        approvals.pipeInput(producerId, null, clock.instant());
         drain();
     }
 
@@ -254,6 +266,23 @@ final class TopologyHarness implements AutoCloseable {
                 .setRetryable(retryable)
                 .setAt(clock.instant())
                 .build();
+    }
+
+    /**
+     * An offer change straight to the engine, on the capability events topic, as an intake task
+     * routes it. The driver runs one task per sub-topology, so every record meets the same offer
+     * index there; with partitions, a producer chooses the partition of its records, and its change
+     * reaches the engine from an intake task whose index never saw the offer.
+     */
+    void routeToEngine(String capability, OfferChange change) {
+        if (capabilityEvents == null) {
+            AvroSerde<CapabilityEvent> serde = AvroSerde.specific(CapabilityEvent.class, topics.registry().orElseThrow());
+            serde.configure(Map.of(), false);
+            capabilityEvents = driver.createInputTopic(APPLICATION_ID + "-" + TopologyNames.CAPABILITY_EVENTS + "-repartition",
+                    new StringSerializer(), serde.serializer());
+        }
+        capabilityEvents.pipeInput(capability, new CapabilityEvent(change), clock.instant());
+        drain();
     }
 
     /** Moves the clock and the driver's wall-clock time, firing due punctuations. */

@@ -28,7 +28,7 @@ public final class OfferRules {
         if (approval == null) {
             return Optional.of("producer " + offer.getProducerId() + " is not approved: an administrator must approve it first");
         }
-        if (!approval.getCapabilities().contains(ANY_CAPABILITY) && !approval.getCapabilities().contains(offer.getCapability())) {
+        if (!approves(approval, offer.getCapability())) {
             return Optional.of("producer " + offer.getProducerId() + " is not approved for capability " + offer.getCapability()
                     + " (approved for " + approval.getCapabilities() + ")");
         }
@@ -48,5 +48,39 @@ public final class OfferRules {
             return Optional.of("leadTimeSloMs must be greater than 0, but was " + offer.getLeadTimeSloMs());
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether the approval grants the capability: at offer time (an offer of a capability its
+     * producer is not approved for is refused) and at matching time (an offer whose producer lost
+     * its approval, by revocation or a narrower grant, is not matched).
+     *
+     * @param approval the producer's current approval, or null when it has none (never approved, or revoked)
+     */
+    public static boolean approves(ProducerApproval approval, String capability) {
+        return approval != null && (approval.getCapabilities().contains(ANY_CAPABILITY)
+                || approval.getCapabilities().contains(capability));
+    }
+
+    /**
+     * Why a change of an offer the capability already holds is refused, or empty when it is taken:
+     * an offer is changed and withdrawn only by the producer that holds it. Intake checks this
+     * within its own partition of the offer index; a producer choosing another partition for its
+     * record reaches another intake task, so the capability's single writer checks it again
+     * against the offer it holds.
+     *
+     * @param holder the producer of the offer as held, or null when the capability holds no such offer
+     * @param changedBy the producer whose offers topic the change came from, or null for a change
+     *     written before it was recorded (taken, as before)
+     * @param withdrawal whether the change withdraws the offer (a tombstone) rather than publishing it
+     */
+    public static Optional<String> changeRefusal(String offerId, String capability, String holder, String changedBy,
+            boolean withdrawal) {
+        if (holder == null || changedBy == null || holder.equals(changedBy)) {
+            return Optional.empty();
+        }
+        return Optional.of((withdrawal ? "withdrawal" : "change") + " of offer " + offerId + " of capability " + capability
+                + " by producer " + changedBy + ": the offer belongs to producer " + holder + ", only it can "
+                + (withdrawal ? "withdraw" : "change") + " it");
     }
 }

@@ -7,6 +7,7 @@ import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
@@ -28,6 +29,7 @@ import io.capmarket.topology.core.Matcher;
 import io.capmarket.topology.core.Offer;
 import io.capmarket.topology.core.OfferLoad;
 import io.capmarket.topology.core.OfferRecord;
+import io.capmarket.topology.core.OfferRules;
 import io.capmarket.topology.core.ProducerLiveness;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -68,6 +70,12 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * capability are the request's current assignment; a report on work another producer holds is
  * dead-lettered as misattributed, a late one as not applied, and neither changes the request. An
  * offer whose schemas conflict with its capability version's contract is dead-lettered too.
+ *
+ * <p>Intake's offer index is per partition, and a producer chooses the partition of its records,
+ * so an offer change can reach here for an offerId that another producer holds in the capability:
+ * it is dead-lettered ({@link OfferRules#changeRefusal}), whether it changes or withdraws the
+ * offer. An offer is matched only while its producer is approved for the capability
+ * ({@link OfferRules#approves}, read from the global approvals table at matching time).
  */
 final class CapabilityEngine implements Processor<String, CapabilityEvent, String, EngineOutput> {
 
@@ -96,6 +104,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private KeyValueStore<String, CapabilityCounters> counters;
     private CounterBook counts;
     private TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
+    private TimestampedKeyValueStore<String, ProducerApproval> approvals;
 
     /**
      * @param topics names the producer topics a refused offer or report came from, and serializes them back
@@ -122,6 +131,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         this.counters = context.getStateStore(TopologyNames.COUNTER_STORE);
         this.counts = new CounterBook(counters);
         this.heartbeats = context.getStateStore(TopologyNames.HEARTBEAT_STORE);
+        this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
         dirtyCatalogs.clear();
         // republish after a restart or rebalance: in-flight counts may have moved since the last entry
         dirtyCatalogs.addAll(offers.capabilities());
@@ -150,6 +160,12 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     private void onOffer(String capability, OfferChange change, Instant now) {
         OfferState current = offers.get(capability, change.getOfferId());
+        Optional<String> takeover = OfferRules.changeRefusal(change.getOfferId(), capability,
+                current == null ? null : current.getOffer().getProducerId(), change.getProducerId(), change.getOffer() == null);
+        if (takeover.isPresent()) {
+            refuseChange(change, takeover.get(), now);
+            return;
+        }
         if (change.getOffer() == null) {
             if (current == null) {
                 return;
@@ -545,11 +561,24 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     /** Refuses an offer that conflicts with its capability version's contract: dead-lettered, nothing stored. */
     private void refuse(CapabilityOffer offer, String reason, Instant now) {
-        String topic = topics.offers(offer.getProducerId()).name();
-        DeadLetter letter = DeadLetter.of(offer.getOfferId().getBytes(StandardCharsets.UTF_8),
-                offerSerializer.serialize(topic, offer), topic, -1, -1L, reason, now);
-        events.deadLettered(EngineEvents.CONTRACT);
-        context.forward(new Record<String, EngineOutput>(offer.getOfferId(), new EngineOutput.Refused(letter),
+        refuseOffer(offer.getOfferId(), offer, offer.getProducerId(), EngineEvents.CONTRACT, reason, now);
+    }
+
+    /**
+     * Refuses a change or withdrawal of an offer another producer holds: dead-lettered (a
+     * withdrawal with no value, as it came), nothing changed. Its source is the offers topic of the
+     * producer it came from.
+     */
+    private void refuseChange(OfferChange change, String reason, Instant now) {
+        refuseOffer(change.getOfferId(), change.getOffer(), change.getProducerId(), EngineEvents.IDENTITY, reason, now);
+    }
+
+    private void refuseOffer(String offerId, CapabilityOffer offer, String producerId, String kind, String reason, Instant now) {
+        String topic = topics.offers(producerId).name();
+        DeadLetter letter = DeadLetter.of(offerId.getBytes(StandardCharsets.UTF_8),
+                offer == null ? null : offerSerializer.serialize(topic, offer), topic, -1, -1L, reason, now);
+        events.deadLettered(kind);
+        context.forward(new Record<String, EngineOutput>(offerId, new EngineOutput.Refused(letter),
                 now.toEpochMilli(), letter.headers()));
     }
 
@@ -585,21 +614,34 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         for (OfferState state : offers.offers(capability).values()) {
             if (!state.getWithdrawn() && state.getOffer().getStatus() == OfferStatus.ACTIVE
                     && state.getInFlight() < state.getOffer().getCapacity()
-                    && isLive(liveness(state.getOffer().getProducerId()), now)) {
+                    && isLive(liveness(state.getOffer().getProducerId()), now)
+                    && isApproved(state.getOffer().getProducerId(), capability)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static List<Offer> candidates(Collection<OfferState> states) {
+    /**
+     * The offers a request may be matched to: not withdrawn, and of a producer still approved for
+     * the capability (an offboarded producer's offers stay in the store until it withdraws them, but
+     * get no more work; what it already holds runs its course).
+     */
+    private List<Offer> candidates(Collection<OfferState> states) {
         List<Offer> candidates = new ArrayList<>(states.size());
+        Map<String, Boolean> approved = new HashMap<>();
         for (OfferState state : states) {
-            if (!state.getWithdrawn()) {
+            if (!state.getWithdrawn() && approved.computeIfAbsent(state.getOffer().getProducerId(),
+                    producer -> isApproved(producer, state.getOffer().getCapability()))) {
                 candidates.add(OfferRecord.offer(state));
             }
         }
         return candidates;
+    }
+
+    private boolean isApproved(String producerId, String capability) {
+        ValueAndTimestamp<ProducerApproval> approval = approvals.get(producerId);
+        return OfferRules.approves(approval == null ? null : approval.value(), capability);
     }
 
     private static Map<String, OfferLoad> loads(Collection<OfferState> states) {

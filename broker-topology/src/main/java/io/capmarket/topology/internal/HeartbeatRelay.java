@@ -4,6 +4,7 @@ import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.topology.EngineEvents;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Optional;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -16,7 +17,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * writes: matching then trusts a heartbeat only when its producer sent it. A heartbeat naming
  * another producer is refused, so no client can take a competitor out of matching with
  * {@code healthy=false} in its name. The latest heartbeat of any of a producer's instances is its
- * liveness, as before.
+ * liveness, as before. A heartbeat is relayed dated no later than the topology's clock, so a
+ * producer cannot date one in the future to stay live after it stops.
  */
 final class HeartbeatRelay implements Processor<String, ProducerHeartbeat, String, RelayOutput> {
 
@@ -57,8 +59,12 @@ final class HeartbeatRelay implements Processor<String, ProducerHeartbeat, Strin
                     letter.headers()));
             return;
         }
+        // a heartbeat dated in the future would keep its producer live until that time, whatever happens to it
+        Instant now = clock.instant();
+        ProducerHeartbeat relayed = heartbeat.getAt().isAfter(now)
+                ? ProducerHeartbeat.newBuilder(heartbeat).setAt(now).build() : heartbeat;
         // the producer's own headers stay on its topic: the liveness table carries only what the platform vouches for
-        context.forward(record.withKey(owner.get()).withValue(new RelayOutput.Attributed(heartbeat))
+        context.forward(record.withKey(owner.get()).withValue(new RelayOutput.Attributed(relayed))
                 .withHeaders(new RecordHeaders()));
     }
 }

@@ -28,6 +28,9 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * producer that first published it until that producer withdraws it, so another producer can
  * neither change it nor withdraw it. (An index entry written before producers were recorded
  * names none; its offer can be withdrawn from any producer's topic until it is published again.)
+ * Each intake task holds the index of its own partition only, and a producer chooses the partition
+ * of its records: every change therefore carries the producer it came from, and the engine, the
+ * single writer per capability, refuses a change of an offer another producer holds.
  */
 final class OfferIntake implements Processor<String, CapabilityOffer, String, IntakeOutput> {
 
@@ -81,7 +84,7 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
                         + "'s topic " + topic + ": the offer belongs to producer " + holder + ", only it can withdraw it");
                 return;
             }
-            route(record, previous, new OfferChange(offerId, null));
+            route(record, previous, new OfferChange(offerId, null, producerId));
             capabilityByOffer.delete(offerId);
             return;
         }
@@ -104,10 +107,10 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
             return;
         }
         if (previous != null && !previous.equals(offer.getCapability())) {
-            route(record, previous, new OfferChange(offerId, null));
+            route(record, previous, new OfferChange(offerId, null, producerId));
         }
         capabilityByOffer.put(offerId, new IndexEntry(offer.getCapability(), producerId).encode());
-        route(record, offer.getCapability(), new OfferChange(offerId, offer));
+        route(record, offer.getCapability(), new OfferChange(offerId, offer, producerId));
     }
 
     private void route(Record<String, CapabilityOffer> record, String capability, OfferChange change) {

@@ -26,12 +26,22 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * another team's request. The gateway's topic carries commands for the team the gateway
  * authenticated, and is taken as it is.
  *
+ * <p>A requestId submitted on a team's topic starts with the team's name and a dot
+ * ({@code payments.7f3c...}). Another team's request cannot be shadowed by a submit under its
+ * requestId on a partition whose intake has not seen it (each intake task remembers only its own
+ * partition's requests, and a writer chooses the partition): team names have no dot, and the
+ * gateway's requestIds are UUIDs, which have none either. Requests of one team with the same
+ * requestId can still collide, at that team's own cost.
+ *
  * <p>Remembers each request's capability and team ({@code capability/team}): a cancellation
  * carries neither, and a second submit with the same requestId is a duplicate whatever it names.
  * An entry written before teams were recorded holds the capability alone; such a request can be
  * cancelled only through the gateway.
  */
 final class RequestIntake implements Processor<String, RequestCommand, String, IntakeOutput> {
+
+    /** Between the team's name and the rest of a requestId submitted on the team's own topic. */
+    static final String TEAM_REQUEST_ID_SEPARATOR = ".";
 
     private final TopicPattern<String, RequestCommand> family;
     private final Serializer<RequestCommand> commandSerializer;
@@ -74,6 +84,12 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
         if (team.isPresent() && !team.get().equals(submit.getConsumerTeam())) {
             refuse(record, EngineEvents.IDENTITY, "submit of request " + requestId + " on team " + team.get() + "'s topic "
                     + topic + " claims consumerTeam " + submit.getConsumerTeam() + ": a team's bots submit only for their team");
+            return;
+        }
+        if (team.isPresent() && !requestId.startsWith(team.get() + TEAM_REQUEST_ID_SEPARATOR)) {
+            refuse(record, EngineEvents.IDENTITY, "submit of request " + requestId + " on team " + team.get() + "'s topic "
+                    + topic + ": a requestId submitted on a team's topic must start with '" + team.get()
+                    + TEAM_REQUEST_ID_SEPARATOR + "', so that it cannot be another team's or the gateway's");
             return;
         }
         if (!requestId.equals(record.key())) {

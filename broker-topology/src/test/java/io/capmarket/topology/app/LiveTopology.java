@@ -113,6 +113,17 @@ final class LiveTopology implements AutoCloseable {
         }
     }
 
+    /** Writes to the given partition, as a client may whatever its key (a null value is a tombstone). */
+    <V> void sendTo(Topic<String, V> topic, int partition, String key, V value) {
+        try (KafkaProducer<String, V> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), partition, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send to " + topic.name() + " partition " + partition, e);
+        }
+    }
+
     /** Writes bytes as they are, uncompressed, with room for records as large as the broker accepts. */
     void sendRaw(String topic, List<Map.Entry<String, byte[]>> records) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(

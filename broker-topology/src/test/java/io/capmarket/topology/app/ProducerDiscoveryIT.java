@@ -72,20 +72,21 @@ class ProducerDiscoveryIT {
             Duration inCatalog = since(onboardedAt);
             assertThat(view.getOffers()).singleElement().satisfies(o -> assertThat(o.getProducerId()).isEqualTo("late-team"));
 
-            m.send(topics.teamRequests("latecomers"), "r-late", new io.capmarket.schemas.RequestCommand(
-                    LiveTopology.submitRequest("r-late", "late-cap").setConsumerTeam("latecomers").build()));
+            m.send(topics.teamRequests("latecomers"), "latecomers.r-late", new io.capmarket.schemas.RequestCommand(
+                    LiveTopology.submitRequest("latecomers.r-late", "late-cap").setConsumerTeam("latecomers").build()));
             RequestStatus matched = await().atMost(BOUND).pollInterval(Duration.ofMillis(200))
-                    .until(() -> m.latest(topics.requestStatus(), "r-late"), s -> s != null && s.getState() == RequestState.MATCHED);
+                    .until(() -> m.latest(topics.requestStatus(), "latecomers.r-late"),
+                            s -> s != null && s.getState() == RequestState.MATCHED);
             Duration toMatched = since(onboardedAt);
             assertThat(matched.getProducerId()).isEqualTo("late-team");
             assertThat(matched.getConsumerTeam()).isEqualTo("latecomers");
-            Assignment assignment = m.latest(topics.assignments("late-team"), "r-late");
+            Assignment assignment = m.latest(topics.assignments("late-team"), "latecomers.r-late");
             assertThat(assignment.getOfferId()).isEqualTo("late-offer");
 
-            m.send(topics.fulfilment("late-team"), "r-late", LiveTopology.report(matched, FulfilmentKind.ACCEPTED));
-            m.send(topics.fulfilment("late-team"), "r-late", LiveTopology.report(matched, FulfilmentKind.FULFILLED));
+            m.send(topics.fulfilment("late-team"), "latecomers.r-late", LiveTopology.report(matched, FulfilmentKind.ACCEPTED));
+            m.send(topics.fulfilment("late-team"), "latecomers.r-late", LiveTopology.report(matched, FulfilmentKind.FULFILLED));
             await().atMost(BOUND).pollInterval(Duration.ofMillis(200))
-                    .until(() -> m.latest(topics.requestStatus(), "r-late"), s -> s.getState() == RequestState.FULFILLED);
+                    .until(() -> m.latest(topics.requestStatus(), "latecomers.r-late"), s -> s.getState() == RequestState.FULFILLED);
             Duration toFulfilled = since(onboardedAt);
 
             System.out.printf("ProducerDiscoveryIT: discovery interval %d ms; after onboarding, the offer was in the catalog "
