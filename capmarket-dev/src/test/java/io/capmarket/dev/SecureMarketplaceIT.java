@@ -152,7 +152,8 @@ class SecureMarketplaceIT {
     void theDemoTeamsBotsSubmitOnTheirOwnTopicAndReadTheStatus() throws Exception {
         ClientSettings bots = settings("team.demo-app");
         Topics asBots = Topics.builder().serdeConfig(bots.serdeConfig()).build();
-        String requestId = UUID.randomUUID().toString();
+        // a bot's requestId starts with its team, so it never collides with the gateway's or another team's
+        String requestId = DevCredentials.DEMO_TEAM + "." + UUID.randomUUID();
         RequestCommand submit = RequestCommand.newBuilder().setCommand(SubmitRequest.newBuilder().setRequestId(requestId)
                 .setConsumerTeam(DevCredentials.DEMO_TEAM)
                 .setRequestedBy(Requester.newBuilder().setKind(RequesterKind.BOT).setName("deploy-bot").build())
