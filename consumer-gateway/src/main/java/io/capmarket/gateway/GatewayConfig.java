@@ -9,7 +9,6 @@ import io.capmarket.schemas.registry.SchemaRegistryConfig;
 import io.capmarket.schemas.topics.Topics;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -271,18 +270,12 @@ public final class GatewayConfig {
         }
         String source = sources.getOrDefault(CLIENT_PROPERTIES, "");
         try {
-            ClientSettings.read(Path.of(file.trim())).applicationSettings().forEach((key, value) -> {
-                if (!settings.containsKey(key)) {
-                    settings.put(key, value);
-                    sources.put(key, " (from " + CLIENT_PROPERTIES + " " + file.trim() + ")");
-                }
+            ClientSettings.fillingIn(CLIENT_PROPERTIES, file, "the gateway's", settings.keySet()).forEach((key, value) -> {
+                settings.put(key, value);
+                sources.put(key, " (from " + CLIENT_PROPERTIES + " " + file.trim() + ")");
             });
-        } catch (UncheckedIOException e) {
-            problems.add(CLIENT_PROPERTIES + " must be a readable .properties file, but '" + file + "' could not be read ("
-                    + e.getCause() + ")" + source);
         } catch (IllegalArgumentException e) {
-            problems.add(CLIENT_PROPERTIES + " must hold the gateway's client settings, but '" + file + "' does not: "
-                    + e.getMessage() + source);
+            problems.add(e.getMessage() + source);
         }
     }
 

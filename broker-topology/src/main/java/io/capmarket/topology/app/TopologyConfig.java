@@ -7,7 +7,6 @@ import io.capmarket.schemas.topics.Topics;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.MatchingPolicy;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -330,17 +329,10 @@ public final class TopologyConfig {
             return;
         }
         try {
-            ClientSettings.read(Path.of(file.trim())).applicationSettings().forEach((key, value) -> {
-                if (!settings.values.containsKey(key)) {
-                    settings.put(key, value, " (from " + CLIENT_PROPERTIES + " " + file.trim() + ")");
-                }
-            });
-        } catch (UncheckedIOException e) {
-            problems.add(CLIENT_PROPERTIES + " must be a readable .properties file, but '" + file + "' could not be read ("
-                    + e.getCause() + ")" + settings.sources.get(CLIENT_PROPERTIES));
+            ClientSettings.fillingIn(CLIENT_PROPERTIES, file, "the topology's", settings.values.keySet()).forEach((key, value) ->
+                    settings.put(key, value, " (from " + CLIENT_PROPERTIES + " " + file.trim() + ")"));
         } catch (IllegalArgumentException e) {
-            problems.add(CLIENT_PROPERTIES + " must hold the topology's client settings, but '" + file + "' does not: "
-                    + e.getMessage() + settings.sources.get(CLIENT_PROPERTIES));
+            problems.add(e.getMessage() + settings.sources.get(CLIENT_PROPERTIES));
         }
     }
 

@@ -124,6 +124,40 @@ public final class ClientSettings {
     }
 
     /**
+     * The {@link #applicationSettings()} of a settings file that an application's own settings do
+     * not already give: what its {@code client.properties} key fills in. One rule for the topology
+     * and the gateway.
+     *
+     * @param setting the application's key naming the file, for messages ({@code client.properties})
+     * @param file the file's path as configured
+     * @param principal whose settings the file must hold, for messages ({@code the topology's})
+     * @param given the keys the application's settings already give, which win
+     * @return the settings to add, in the file's order
+     * @throws IllegalArgumentException naming the setting, the file and what is wrong with it
+     */
+    public static Map<String, String> fillingIn(String setting, String file, String principal, Set<String> given) {
+        ClientSettings settings;
+        try {
+            settings = read(Path.of(file.trim()));
+        } catch (UncheckedIOException e) {
+            throw new IllegalArgumentException(setting + " must be a readable .properties file, but '" + file
+                    + "' could not be read (" + e.getCause() + ")", e);
+        }
+        Map<String, String> filling = new LinkedHashMap<>();
+        try {
+            settings.applicationSettings().forEach((key, value) -> {
+                if (!given.contains(key)) {
+                    filling.put(key, value);
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(setting + " must hold " + principal + " client settings, but '" + file
+                    + "' does not: " + e.getMessage(), e);
+        }
+        return filling;
+    }
+
+    /**
      * These settings in the keys of capmarket's applications, the topology and the gateway (both
      * read the same keys): {@code bootstrap.servers} and {@code schema.registry.url} as they are,
      * {@code basic.auth.user.info} as {@code schema.registry.basic.auth.user.info}, and every other
