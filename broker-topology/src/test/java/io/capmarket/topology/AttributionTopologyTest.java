@@ -301,8 +301,8 @@ class AttributionTopologyTest {
         t.report("r1", "pg-b", "team-b", 1, FulfilmentKind.ACCEPTED, false);
 
         assertThat(t.storedStatus("r1")).isEqualTo(before);
-        assertThat(t.statuses.get("r1")).extracting(RequestStatus::getState).containsExactly(
-                io.capmarket.schemas.RequestState.SUBMITTED, MATCHED);
+        assertThat(t.statuses.get("r1")).as("nothing published after the match").extracting(RequestStatus::getState)
+                .containsExactly(MATCHED);
         assertThat(t.deadLetterReasons()).containsExactly(
                 "misattributed fulfilment report FULFILLED: producer team-b reported on attempt 1 of request r1, "
                         + "which is assigned to producer team-a",

@@ -77,7 +77,16 @@ final class MatchFilter {
         return now.minus(livenessBound);
     }
 
-    private static boolean isLive(ProducerLiveness producer, Instant oldestFresh) {
+    /**
+     * Whether the offer could take one more request now, whoever asks: ACTIVE, its producer live and
+     * capacity left. The request-independent rules of {@link #check}, in the same terms.
+     */
+    static boolean available(Offer offer, OfferLoad load, ProducerLiveness producer, Instant oldestFresh) {
+        return offer.status() == OfferStatus.ACTIVE && isLive(producer, oldestFresh) && remaining(offer, load) > 0;
+    }
+
+    /** Whether a producer counts as live: healthy, with a heartbeat no older than {@code oldestFresh}. */
+    static boolean isLive(ProducerLiveness producer, Instant oldestFresh) {
         // a heartbeat from the future (clock skew) is fresh: it is not before oldestFresh
         return producer != null && producer.healthy() && producer.lastHeartbeat() != null
                 && !producer.lastHeartbeat().isBefore(oldestFresh);

@@ -31,11 +31,8 @@ final class CounterBook {
         return counts;
     }
 
-    /** Adds the deltas; neither count goes below zero. */
-    void add(String capability, int waitingDelta, int backlogDelta) {
-        CapabilityCounters current = get(capability);
-        CapabilityCounters next = new CapabilityCounters(Math.max(0, current.getWaiting() + waitingDelta),
-                Math.max(0, current.getBacklog() + backlogDelta));
+    /** Stores the capability's counts. */
+    void put(String capability, CapabilityCounters next) {
         store.put(capability, next);
         cache.put(capability, next);
     }

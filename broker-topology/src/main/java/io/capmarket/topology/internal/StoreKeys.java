@@ -1,6 +1,8 @@
 package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.Priority;
+import io.capmarket.topology.core.Deadline;
+import io.capmarket.topology.core.WaitTicket;
 import java.time.Instant;
 
 /**
@@ -41,14 +43,21 @@ final class StoreKeys {
         return capability + "/";
     }
 
-    static String waiting(String capability, Priority priority, Instant submittedAt, String requestId) {
-        return capability + "/" + (Priority.values().length - 1 - priority.ordinal()) + "/"
-                + millis(submittedAt.toEpochMilli()) + "/" + requestId;
+    static String waiting(WaitTicket ticket) {
+        return ticket.capability() + "/" + (Priority.values().length - 1 - ticket.priority().ordinal()) + "/"
+                + millis(ticket.submittedAt().toEpochMilli()) + "/" + ticket.requestId();
+    }
+
+    static WaitTicket parseWaiting(String key) {
+        String[] parts = key.split("/", 4);
+        return new WaitTicket(parts[0], Priority.values()[Priority.values().length - 1 - Integer.parseInt(parts[1])],
+                Instant.ofEpochMilli(Long.parseLong(parts[2])), parts[3]);
     }
 
     /** Deadlines sort by due time: everything due by {@code now} is a range scan up to {@link #dueBy}. */
-    static String deadline(Instant due, Deadline.Kind kind, int attempt, String requestId) {
-        return millis(due.toEpochMilli()) + "/" + kind + "/" + attempt + "/" + requestId;
+    static String deadline(Deadline deadline) {
+        return millis(deadline.due().toEpochMilli()) + "/" + deadline.kind() + "/" + deadline.attempt() + "/"
+                + deadline.requestId();
     }
 
     /** The upper bound of a range scan returning every deadline due at or before {@code now}. */
@@ -69,16 +78,5 @@ final class StoreKeys {
     private static String millis(long value) {
         String digits = Long.toString(value);
         return "0".repeat(Math.max(0, MILLIS_WIDTH - digits.length())) + digits;
-    }
-
-    /** A due check for one attempt of one request. */
-    record Deadline(Instant due, Kind kind, int attempt, String requestId) {
-
-        enum Kind {
-            /** The producer must accept by now. */
-            ACCEPT,
-            /** The offer's lead-time promise runs out now. */
-            SLO
-        }
     }
 }

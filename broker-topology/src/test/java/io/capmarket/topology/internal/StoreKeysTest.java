@@ -3,6 +3,8 @@ package io.capmarket.topology.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capmarket.schemas.Priority;
+import io.capmarket.topology.core.Deadline;
+import io.capmarket.topology.core.WaitTicket;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
@@ -14,10 +16,10 @@ class StoreKeysTest {
 
     @Test
     void waitlistKeysSortByPriorityThenAge() {
-        String lowOld = StoreKeys.waiting("pg", Priority.LOW, T, "a");
-        String normalNew = StoreKeys.waiting("pg", Priority.NORMAL, T.plusSeconds(5), "b");
-        String normalOld = StoreKeys.waiting("pg", Priority.NORMAL, T, "c");
-        String critical = StoreKeys.waiting("pg", Priority.CRITICAL, T.plusSeconds(9), "d");
+        String lowOld = StoreKeys.waiting(new WaitTicket("pg", Priority.LOW, T, "a"));
+        String normalNew = StoreKeys.waiting(new WaitTicket("pg", Priority.NORMAL, T.plusSeconds(5), "b"));
+        String normalOld = StoreKeys.waiting(new WaitTicket("pg", Priority.NORMAL, T, "c"));
+        String critical = StoreKeys.waiting(new WaitTicket("pg", Priority.CRITICAL, T.plusSeconds(9), "d"));
 
         List<String> sorted = Stream.of(lowOld, normalNew, normalOld, critical).sorted().toList();
 
@@ -26,15 +28,23 @@ class StoreKeysTest {
     }
 
     @Test
+    void waitlistKeysRoundTrip() {
+        for (Priority priority : Priority.values()) {
+            WaitTicket ticket = new WaitTicket("pg", priority, T.plusMillis(7), "team.r/with/slashes");
+            assertThat(StoreKeys.parseWaiting(StoreKeys.waiting(ticket))).isEqualTo(ticket);
+        }
+    }
+
+    @Test
     void deadlinesSortByDueTimeAndRoundTrip() {
-        String early = StoreKeys.deadline(T, StoreKeys.Deadline.Kind.ACCEPT, 1, "r/with/slashes");
-        String late = StoreKeys.deadline(T.plusMillis(1), StoreKeys.Deadline.Kind.SLO, 2, "r2");
+        String early = StoreKeys.deadline(new Deadline(T, Deadline.Kind.ACCEPT, 1, "r/with/slashes"));
+        String late = StoreKeys.deadline(new Deadline(T.plusMillis(1), Deadline.Kind.SLO, 2, "r2"));
 
         assertThat(early).isLessThan(late);
         assertThat(early).isLessThan(StoreKeys.dueBy(T)).isGreaterThan(StoreKeys.earliest());
         assertThat(late).isGreaterThan(StoreKeys.dueBy(T));
         assertThat(StoreKeys.parseDeadline(early))
-                .isEqualTo(new StoreKeys.Deadline(T, StoreKeys.Deadline.Kind.ACCEPT, 1, "r/with/slashes"));
+                .isEqualTo(new Deadline(T, Deadline.Kind.ACCEPT, 1, "r/with/slashes"));
     }
 
     @Test

@@ -1,0 +1,89 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.ProducerApproval;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.topology.CapabilityContract;
+import io.capmarket.schemas.topology.CapabilityCounters;
+import io.capmarket.schemas.topology.OfferState;
+import io.capmarket.topology.core.score.ScoreState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * What the {@link CapabilityDesk} keeps between events, for the capabilities of one task: the
+ * port its plumbing implements over state stores, and its tests over maps. The desk is the only
+ * writer of everything here except liveness and approvals, which it only reads.
+ */
+public interface DeskBooks {
+
+    /** The capability's offers by offerId, withdrawn ones included (they may still hold work); not to be modified. */
+    Map<String, OfferState> offers(String capability);
+
+    /** Stores an offer's state under its capability and offerId. */
+    void putOffer(String capability, OfferState state);
+
+    /** Forgets an offer. */
+    void deleteOffer(String capability, String offerId);
+
+    /** Every capability with an offer stored. */
+    List<String> offeredCapabilities();
+
+    /** A capability version's contract, or null when it has none yet. */
+    CapabilityContract contract(String capability, int version);
+
+    /** Stores a capability version's contract. */
+    void putContract(CapabilityContract contract);
+
+    /** The capability's contracts by version. */
+    Map<Integer, CapabilityContract> contracts(String capability);
+
+    /** A request's current status, or null when the request is unknown. */
+    RequestStatus request(String requestId);
+
+    /** Stores a request's status. */
+    void putRequest(RequestStatus status);
+
+    /** Puts a request on its capability's waitlist. */
+    void enqueue(WaitTicket ticket);
+
+    /** Takes a request off its capability's waitlist; nothing happens when it is not on it. */
+    void dequeue(WaitTicket ticket);
+
+    /** The first tickets of the capability's waitlist, in the order it is served, at most {@code limit}. */
+    List<WaitTicket> queue(String capability, int limit);
+
+    /** Keeps a deadline until it is due or removed. */
+    void schedule(Deadline deadline);
+
+    /** Forgets a deadline. */
+    void unschedule(Deadline deadline);
+
+    /** Every deadline due at or before {@code now}, earliest first. */
+    List<Deadline> due(Instant now);
+
+    /** The capability's waiting and backlog counts; zero for a capability never counted. */
+    CapabilityCounters counts(String capability);
+
+    /** Stores the capability's counts. */
+    void putCounts(String capability, CapabilityCounters counts);
+
+    /** Every capability ever counted. */
+    List<String> countedCapabilities();
+
+    /** Applies an event to the scorecard state kept under {@code key} (a capability, or a capability's producer). */
+    void score(String key, Consumer<ScoreState> event);
+
+    /** The scorecard state kept under {@code key}, never null. */
+    ScoreState scoreOf(String key);
+
+    /** The scorecard states kept under keys starting with {@code prefix}, by the rest of the key. */
+    Map<String, ScoreState> scoresUnder(String prefix);
+
+    /** The producer's last sign of life, or null when it never sent a heartbeat. */
+    ProducerLiveness liveness(String producerId);
+
+    /** The producer's approval, or null when it has none (never approved, or revoked). */
+    ProducerApproval approval(String producerId);
+}

@@ -1,0 +1,170 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.topology.CapabilityCounters;
+import io.capmarket.schemas.topology.OfferState;
+import io.capmarket.topology.EngineEvents;
+import io.capmarket.topology.core.score.ScoreState;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The desk's bookkeeping: how one decision is written to the books and the outbox (a status kept
+ * and published, a unit of capacity taken or given back, counts and scorecards moved, a catalog
+ * entry marked for republishing). The rules that decide are in {@link CapabilityDesk}.
+ */
+final class DeskLedger {
+
+    private final DeskBooks books;
+    private final DeskOutbox outbox;
+    private final EngineEvents events;
+    private final MatchingPolicy policy;
+    /** Capabilities whose catalog entry changed since it was last published. */
+    private final Set<String> dirtyCatalogs = new LinkedHashSet<>();
+
+    DeskLedger(DeskBooks books, DeskOutbox outbox, EngineEvents events, MatchingPolicy policy) {
+        this.books = books;
+        this.outbox = outbox;
+        this.events = events;
+        this.policy = policy;
+    }
+
+    DeskBooks books() {
+        return books;
+    }
+
+    /** The capability's offers as matching sees them now. */
+    OfferPool pool(String capability, Instant now) {
+        return OfferPool.of(books, capability, policy, now);
+    }
+
+    /** Keeps and publishes a request's status. */
+    void save(RequestStatus status) {
+        books.putRequest(status);
+        outbox.status(status);
+    }
+
+    /** Publishes a status without keeping it (a request's first status, kept by what follows in the same step). */
+    void announce(RequestStatus status) {
+        outbox.status(status);
+    }
+
+    /** The offer takes one more request. */
+    void assigned(String capability, String offerId) {
+        books.putOffer(capability, OfferRecord.assigned(books.offers(capability).get(offerId)));
+        dirtyCatalogs.add(capability);
+    }
+
+    /** The request's offer gets its unit of capacity back; a withdrawn offer left with no work is forgotten. */
+    void release(RequestStatus status, OfferRecord.Outcome outcome, long leadTimeMs) {
+        String capability = status.getCapability();
+        OfferState state = books.offers(capability).get(status.getOfferId());
+        if (state == null) {
+            return;
+        }
+        OfferState released = OfferRecord.released(state, outcome, leadTimeMs);
+        if (released.getWithdrawn() && released.getInFlight() == 0) {
+            books.deleteOffer(capability, status.getOfferId());
+        } else {
+            books.putOffer(capability, released);
+        }
+        dirtyCatalogs.add(capability);
+    }
+
+    /** A waiting request goes on its capability's waitlist. */
+    void startWaiting(RequestStatus waiting) {
+        books.enqueue(WaitTicket.of(waiting));
+        count(waiting.getCapability(), 1, 0);
+        events.waiting(waiting.getCapability());
+    }
+
+    /** A waiting request leaves its capability's waitlist (matched or cancelled). */
+    void stopWaiting(RequestStatus status) {
+        books.dequeue(WaitTicket.of(status));
+        count(status.getCapability(), -1, 0);
+        events.stoppedWaiting(status.getCapability());
+    }
+
+    /** A request reached a terminal state. */
+    void finish(String capability, RequestState state) {
+        count(capability, 0, -1);
+        events.finished(capability, state.name());
+    }
+
+    /** Adds to the capability's counts; neither goes below zero. */
+    void count(String capability, int waitingDelta, int backlogDelta) {
+        CapabilityCounters current = books.counts(capability);
+        books.putCounts(capability, new CapabilityCounters(Math.max(0, current.getWaiting() + waitingDelta),
+                Math.max(0, current.getBacklog() + backlogDelta)));
+    }
+
+    /** Records an event in the capability's scorecard and, when a producer is named, in the producer's. */
+    void score(String capability, String producerId, Consumer<ScoreState> event) {
+        books.score(capability, event);
+        if (producerId != null) {
+            books.score(capability + "/" + producerId, event);
+        }
+    }
+
+    /** Sends the request's producer an instruction about its current attempt. */
+    void instruct(RequestStatus status, AssignmentAction action, Instant acceptBy, Instant now) {
+        outbox.assignment(assignment(status, action, acceptBy, promiseOf(status), now));
+    }
+
+    /** The lead time the request's offer promises, 0 when the offer is gone. */
+    long promiseOf(RequestStatus status) {
+        OfferState offer = books.offers(status.getCapability()).get(status.getOfferId());
+        return offer == null ? 0 : offer.getOffer().getLeadTimeSloMs();
+    }
+
+    /** Records a report that does not apply, without applying it. */
+    void notApplied(FulfilmentEvent report, String ignored, String deadLettered, String reason) {
+        events.ignored(ignored);
+        events.deadLettered(deadLettered);
+        outbox.refusedReport(report, reason);
+    }
+
+    /** Marks every capability with an offer for republishing (after a restart or rebalance). */
+    void markAllCatalogs() {
+        dirtyCatalogs.addAll(books.offeredCapabilities());
+    }
+
+    /** Publishes the catalog entry of every capability whose offers changed since. */
+    void publishChangedCatalogs(Instant now) {
+        for (String capability : List.copyOf(dirtyCatalogs)) {
+            publishCatalog(capability, now);
+        }
+    }
+
+    /** Publishes the capability's catalog entry now. */
+    void publishCatalog(String capability, Instant now) {
+        dirtyCatalogs.remove(capability);
+        OfferPool pool = pool(capability, now);
+        outbox.catalog(capability, CatalogFolder.fold(capability, List.copyOf(pool.states()), books.contracts(capability),
+                pool::isLive, now));
+    }
+
+    static Assignment assignment(RequestStatus status, AssignmentAction action, Instant acceptBy, long promise, Instant now) {
+        return Assignment.newBuilder()
+                .setRequestId(status.getRequestId())
+                .setAction(action)
+                .setOfferId(status.getOfferId())
+                .setProducerId(status.getProducerId())
+                .setCapability(status.getCapability())
+                .setCapabilityVersion(status.getCapabilityVersion())
+                .setConsumerTeam(status.getConsumerTeam())
+                .setAttempt(status.getAttempt())
+                .setParameters(status.getParameters())
+                .setAssignedAt(now)
+                .setAcceptDeadline(acceptBy)
+                .setLeadTimeSloMs(promise)
+                .build();
+    }
+}

@@ -1,0 +1,93 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.topology.OfferState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A capability's offers as matching sees them at one instant: the candidates (not withdrawn, of a
+ * producer still approved for the capability), their loads and their producers' liveness. An
+ * offboarded producer's offers stay in the books until it withdraws them, but get no more work;
+ * what it already holds runs its course.
+ */
+final class OfferPool {
+
+    private final Collection<OfferState> states;
+    private final List<Offer> candidates;
+    private final Map<String, OfferLoad> loads;
+    private final Map<String, ProducerLiveness> liveness;
+    private final Instant oldestFresh;
+
+    private OfferPool(Collection<OfferState> states, List<Offer> candidates, Map<String, OfferLoad> loads,
+            Map<String, ProducerLiveness> liveness, Instant oldestFresh) {
+        this.states = states;
+        this.candidates = candidates;
+        this.loads = loads;
+        this.liveness = liveness;
+        this.oldestFresh = oldestFresh;
+    }
+
+    /** The capability's offers in the books, as of {@code now}. */
+    static OfferPool of(DeskBooks books, String capability, MatchingPolicy policy, Instant now) {
+        Collection<OfferState> states = books.offers(capability).values();
+        List<Offer> candidates = new ArrayList<>(states.size());
+        Map<String, OfferLoad> loads = new HashMap<>();
+        Map<String, ProducerLiveness> liveness = new HashMap<>();
+        Map<String, Boolean> approved = new HashMap<>();
+        for (OfferState state : states) {
+            String producerId = state.getOffer().getProducerId();
+            loads.put(state.getOffer().getOfferId(), OfferRecord.load(state));
+            if (!liveness.containsKey(producerId)) {
+                ProducerLiveness known = books.liveness(producerId);
+                if (known != null) {
+                    liveness.put(producerId, known);
+                }
+            }
+            if (!state.getWithdrawn() && approved.computeIfAbsent(producerId,
+                    producer -> OfferRules.approves(books.approval(producer), capability))) {
+                candidates.add(OfferRecord.offer(state));
+            }
+        }
+        return new OfferPool(states, candidates, loads, liveness, MatchFilter.oldestFresh(now, policy.livenessBound()));
+    }
+
+    /** Every offer in the books, withdrawn ones included. */
+    Collection<OfferState> states() {
+        return states;
+    }
+
+    /** The offers a request may be matched to. */
+    List<Offer> candidates() {
+        return candidates;
+    }
+
+    /** Loads by offerId. */
+    Map<String, OfferLoad> loads() {
+        return loads;
+    }
+
+    /** Liveness by producerId, for the producers that ever sent a heartbeat. */
+    Map<String, ProducerLiveness> liveness() {
+        return liveness;
+    }
+
+    /** Whether some candidate could take one more request now. */
+    boolean anyAvailable() {
+        for (Offer offer : candidates) {
+            if (MatchFilter.available(offer, loads.getOrDefault(offer.offerId(), OfferLoad.IDLE),
+                    liveness.get(offer.producerId()), oldestFresh)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the producer counts as live now. */
+    boolean isLive(String producerId) {
+        return MatchFilter.isLive(liveness.get(producerId), oldestFresh);
+    }
+}

@@ -1,0 +1,30 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.Priority;
+import io.capmarket.schemas.RequestStatus;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A request's place on its capability's waitlist, which is served by priority (highest first),
+ * then age (oldest first), then requestId.
+ *
+ * @param capability the waitlist
+ * @param priority the request's priority
+ * @param submittedAt when the request was submitted
+ * @param requestId the request
+ */
+public record WaitTicket(String capability, Priority priority, Instant submittedAt, String requestId) {
+
+    public WaitTicket {
+        Objects.requireNonNull(capability, "capability");
+        Objects.requireNonNull(priority, "priority");
+        Objects.requireNonNull(submittedAt, "submittedAt");
+        Objects.requireNonNull(requestId, "requestId");
+    }
+
+    /** The ticket of a request, from its status. */
+    public static WaitTicket of(RequestStatus status) {
+        return new WaitTicket(status.getCapability(), status.getPriority(), status.getSubmittedAt(), status.getRequestId());
+    }
+}

@@ -1,0 +1,94 @@
+package io.capmarket.topology.internal;
+
+import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.CapabilityScore;
+import io.capmarket.schemas.CapabilityView;
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.topics.Topics;
+import io.capmarket.topology.core.DeskOutbox;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The desk's outbox over the engine's processor context. Statuses are held until {@link #flush}
+ * and only the last of each request is forwarded: it carries every transition of the step in its
+ * history, so one input (or one punctuation) writes one status record per request it changed.
+ * Everything else is forwarded at once.
+ */
+final class EngineOutbox implements DeskOutbox {
+
+    private final ProcessorContext<String, EngineOutput> context;
+    private final Clock clock;
+    private final Topics topics;
+    private final Serializer<FulfilmentEvent> fulfilmentSerializer;
+    private final Serializer<CapabilityOffer> offerSerializer;
+    private final Map<String, RequestStatus> statuses = new LinkedHashMap<>();
+
+    /**
+     * @param topics names the producer topics a refused offer or report came from, and serializes them back
+     */
+    EngineOutbox(ProcessorContext<String, EngineOutput> context, Clock clock, Topics topics) {
+        this.context = context;
+        this.clock = clock;
+        this.topics = topics;
+        this.fulfilmentSerializer = topics.everyProducersFulfilment().valueSerde().serializer();
+        this.offerSerializer = topics.everyProducersOffers().valueSerde().serializer();
+    }
+
+    /** Forwards the last status of every request changed since the last flush. */
+    void flush() {
+        for (RequestStatus status : statuses.values()) {
+            context.forward(new Record<>(status.getRequestId(), new EngineOutput.Status(status),
+                    status.getUpdatedAt().toEpochMilli()));
+        }
+        statuses.clear();
+    }
+
+    @Override
+    public void status(RequestStatus status) {
+        statuses.put(status.getRequestId(), status);
+    }
+
+    @Override
+    public void assignment(Assignment assignment) {
+        context.forward(new Record<>(assignment.getRequestId(), new EngineOutput.Instruction(assignment),
+                assignment.getAssignedAt().toEpochMilli()));
+    }
+
+    @Override
+    public void catalog(String capability, CapabilityView view) {
+        context.forward(new Record<>(capability, new EngineOutput.Catalog(view), clock.millis()));
+    }
+
+    @Override
+    public void scorecard(CapabilityScore score) {
+        context.forward(new Record<>(score.getCapability(), new EngineOutput.Score(score), score.getAt().toEpochMilli()));
+    }
+
+    /** Its source is the fulfilment topic of the producer it names, which intake checked it came from. */
+    @Override
+    public void refusedReport(FulfilmentEvent report, String reason) {
+        String topic = topics.fulfilment(report.getProducerId()).name();
+        refuse(report.getRequestId(), fulfilmentSerializer.serialize(topic, report), topic, reason);
+    }
+
+    /** A withdrawal is dead-lettered with no value, as it came. */
+    @Override
+    public void refusedOffer(String offerId, CapabilityOffer offer, String producerId, String reason) {
+        String topic = topics.offers(producerId).name();
+        refuse(offerId, offer == null ? null : offerSerializer.serialize(topic, offer), topic, reason);
+    }
+
+    private void refuse(String key, byte[] value, String topic, String reason) {
+        DeadLetter letter = DeadLetter.of(key.getBytes(StandardCharsets.UTF_8), value, topic, -1, -1L, reason, clock.instant());
+        context.forward(new Record<String, EngineOutput>(key, new EngineOutput.Refused(letter), clock.millis(),
+                letter.headers()));
+    }
+}

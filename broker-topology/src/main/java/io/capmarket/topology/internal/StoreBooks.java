@@ -1,0 +1,204 @@
+package io.capmarket.topology.internal;
+
+import io.capmarket.schemas.ProducerApproval;
+import io.capmarket.schemas.ProducerHeartbeat;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.topology.CapabilityContract;
+import io.capmarket.schemas.topology.CapabilityCounters;
+import io.capmarket.schemas.topology.OfferState;
+import io.capmarket.topology.core.Deadline;
+import io.capmarket.topology.core.DeskBooks;
+import io.capmarket.topology.core.ProducerLiveness;
+import io.capmarket.topology.core.WaitTicket;
+import io.capmarket.topology.core.score.ScoreState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/** The desk's books over the engine's named state stores (see {@link TopologyNames}). */
+final class StoreBooks implements DeskBooks {
+
+    private static final StringSerializer KEYS = new StringSerializer();
+
+    private final OfferBook offers;
+    private final ScoreBook scores;
+    private final CounterBook counts;
+    private final KeyValueStore<String, CapabilityContract> contracts;
+    private final KeyValueStore<String, RequestStatus> requests;
+    private final KeyValueStore<String, String> waitlist;
+    private final KeyValueStore<String, String> deadlines;
+    private final KeyValueStore<String, CapabilityCounters> counters;
+    private final TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
+    private final TimestampedKeyValueStore<String, ProducerApproval> approvals;
+
+    StoreBooks(ProcessorContext<?, ?> context, Duration scorecardWindow) {
+        this.offers = new OfferBook(context.getStateStore(TopologyNames.OFFER_STATE_STORE));
+        this.scores = new ScoreBook(context.getStateStore(TopologyNames.SCORE_STORE), scorecardWindow);
+        this.counters = context.getStateStore(TopologyNames.COUNTER_STORE);
+        this.counts = new CounterBook(counters);
+        this.contracts = context.getStateStore(TopologyNames.CONTRACT_STORE);
+        this.requests = context.getStateStore(TopologyNames.REQUEST_STORE);
+        this.waitlist = context.getStateStore(TopologyNames.WAITLIST_STORE);
+        this.deadlines = context.getStateStore(TopologyNames.DEADLINE_STORE);
+        this.heartbeats = context.getStateStore(TopologyNames.HEARTBEAT_STORE);
+        this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
+    }
+
+    /** Writes the scorecard states changed since the last flush. */
+    void flushScores() {
+        scores.flush();
+    }
+
+    @Override
+    public Map<String, OfferState> offers(String capability) {
+        return offers.offers(capability);
+    }
+
+    @Override
+    public void putOffer(String capability, OfferState state) {
+        offers.put(capability, state.getOffer().getOfferId(), state);
+    }
+
+    @Override
+    public void deleteOffer(String capability, String offerId) {
+        offers.delete(capability, offerId);
+    }
+
+    @Override
+    public List<String> offeredCapabilities() {
+        return offers.capabilities();
+    }
+
+    @Override
+    public CapabilityContract contract(String capability, int version) {
+        return contracts.get(StoreKeys.contract(capability, version));
+    }
+
+    @Override
+    public void putContract(CapabilityContract contract) {
+        contracts.put(StoreKeys.contract(contract.getCapability(), contract.getVersion()), contract);
+    }
+
+    @Override
+    public Map<Integer, CapabilityContract> contracts(String capability) {
+        Map<Integer, CapabilityContract> byVersion = new TreeMap<>();
+        try (KeyValueIterator<String, CapabilityContract> scan = contracts.prefixScan(StoreKeys.contractPrefix(capability), KEYS)) {
+            while (scan.hasNext()) {
+                CapabilityContract contract = scan.next().value;
+                byVersion.put(contract.getVersion(), contract);
+            }
+        }
+        return byVersion;
+    }
+
+    @Override
+    public RequestStatus request(String requestId) {
+        return requests.get(requestId);
+    }
+
+    @Override
+    public void putRequest(RequestStatus status) {
+        requests.put(status.getRequestId(), status);
+    }
+
+    @Override
+    public void enqueue(WaitTicket ticket) {
+        waitlist.put(StoreKeys.waiting(ticket), ticket.requestId());
+    }
+
+    @Override
+    public void dequeue(WaitTicket ticket) {
+        waitlist.delete(StoreKeys.waiting(ticket));
+    }
+
+    @Override
+    public List<WaitTicket> queue(String capability, int limit) {
+        List<WaitTicket> tickets = new ArrayList<>();
+        try (KeyValueIterator<String, String> scan = waitlist.prefixScan(StoreKeys.waitPrefix(capability), KEYS)) {
+            while (scan.hasNext() && tickets.size() < limit) {
+                tickets.add(StoreKeys.parseWaiting(scan.next().key));
+            }
+        }
+        return tickets;
+    }
+
+    @Override
+    public void schedule(Deadline deadline) {
+        deadlines.put(StoreKeys.deadline(deadline), deadline.requestId());
+    }
+
+    @Override
+    public void unschedule(Deadline deadline) {
+        deadlines.delete(StoreKeys.deadline(deadline));
+    }
+
+    @Override
+    public List<Deadline> due(Instant now) {
+        List<Deadline> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> scan = deadlines.range(StoreKeys.earliest(), StoreKeys.dueBy(now))) {
+            while (scan.hasNext()) {
+                due.add(StoreKeys.parseDeadline(scan.next().key));
+            }
+        }
+        return due;
+    }
+
+    @Override
+    public CapabilityCounters counts(String capability) {
+        return counts.get(capability);
+    }
+
+    @Override
+    public void putCounts(String capability, CapabilityCounters next) {
+        counts.put(capability, next);
+    }
+
+    @Override
+    public List<String> countedCapabilities() {
+        List<String> capabilities = new ArrayList<>();
+        try (KeyValueIterator<String, CapabilityCounters> all = counters.all()) {
+            while (all.hasNext()) {
+                capabilities.add(all.next().key);
+            }
+        }
+        return capabilities;
+    }
+
+    @Override
+    public void score(String key, Consumer<ScoreState> event) {
+        scores.update(key, event);
+    }
+
+    @Override
+    public ScoreState scoreOf(String key) {
+        return scores.state(key);
+    }
+
+    @Override
+    public Map<String, ScoreState> scoresUnder(String prefix) {
+        return scores.under(prefix);
+    }
+
+    @Override
+    public ProducerLiveness liveness(String producerId) {
+        ValueAndTimestamp<ProducerHeartbeat> heartbeat = heartbeats.get(producerId);
+        return heartbeat == null || heartbeat.value() == null ? null
+                : new ProducerLiveness(heartbeat.value().getAt(), heartbeat.value().getHealthy());
+    }
+
+    @Override
+    public ProducerApproval approval(String producerId) {
+        ValueAndTimestamp<ProducerApproval> approval = approvals.get(producerId);
+        return approval == null ? null : approval.value();
+    }
+}

@@ -1,0 +1,523 @@
+package io.capmarket.topology.core;
+
+import static io.capmarket.schemas.RequestState.ACCEPTED;
+import static io.capmarket.schemas.RequestState.CANCELLED;
+import static io.capmarket.schemas.RequestState.FAILED;
+import static io.capmarket.schemas.RequestState.FULFILLED;
+import static io.capmarket.schemas.RequestState.IN_PROGRESS;
+import static io.capmarket.schemas.RequestState.MATCHED;
+import static io.capmarket.schemas.RequestState.REJECTED;
+import static io.capmarket.schemas.RequestState.SUBMITTED;
+import static io.capmarket.schemas.RequestState.WAITING;
+import static io.capmarket.topology.core.DeskFixture.PG;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.Priority;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.StatusTransition;
+import io.capmarket.topology.TopologySettings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+/** Every rule of the desk, over in-memory books: each path of a request's life in milliseconds. */
+class CapabilityDeskTest {
+
+    private final DeskFixture t = new DeskFixture(new TopologySettings(MatchingPolicy.ofDefaults(), Duration.ofSeconds(30), 3,
+            Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10)));
+
+    @Nested
+    class Matching {
+
+        @Test
+        void aRequestIsMatchedAndFulfilledWithItsFullHistory() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of("region", "eu-west"));
+
+            t.submit("r1");
+            Assignment assignment = t.assignments("db-team").get(0);
+            assertThat(assignment.getAction()).isEqualTo(AssignmentAction.FULFIL);
+            assertThat(assignment.getAttempt()).isEqualTo(1);
+            assertThat(assignment.getAcceptDeadline()).isEqualTo(t.now.plusSeconds(30));
+            assertThat(assignment.getLeadTimeSloMs()).isEqualTo(60_000L);
+            assertThat(t.inFlight("pg-eu")).isEqualTo(1);
+
+            t.report("r1", FulfilmentKind.ACCEPTED);
+            t.report("r1", FulfilmentKind.PROGRESS);
+            t.advance(Duration.ofSeconds(5));
+            t.report("r1", FulfilmentKind.FULFILLED);
+
+            RequestStatus done = t.status("r1");
+            assertThat(done.getState()).isEqualTo(FULFILLED);
+            assertThat(done.getOutputs()).containsEntry("host", "r1.db.internal");
+            assertThat(done.getHistory()).extracting(StatusTransition::getState)
+                    .containsExactly(SUBMITTED, MATCHED, ACCEPTED, IN_PROGRESS, FULFILLED);
+            assertThat(t.books.request("r1")).isEqualTo(done);
+            assertThat(t.inFlight("pg-eu")).isZero();
+            assertThat(t.books.counts(PG).getBacklog()).isZero();
+        }
+
+        @Test
+        void aMatchAtOnceIsOneStatusRecordWithBothTransitions() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+
+            t.submit("r1");
+
+            assertThat(t.statuses.get("r1")).hasSize(1);
+            assertThat(t.status("r1").getHistory()).extracting(StatusTransition::getState).containsExactly(SUBMITTED, MATCHED);
+        }
+
+        @Test
+        void constraintsChooseTheOffer() {
+            t.liveOffer("pg-eu", "team-eu", 5, Map.of("region", "eu-west"));
+            t.liveOffer("pg-us", "team-us", 5, Map.of("region", "us-east"));
+
+            t.submit("r1", Priority.NORMAL, Map.of("region", List.of("us-east", "us-west")));
+
+            assertThat(t.status("r1").getOfferId()).isEqualTo("pg-us");
+        }
+
+        @Test
+        void aDuplicateSubmitIsIgnored() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.submit("r1");
+            t.submit("r1");
+
+            assertThat(t.statuses.get("r1")).hasSize(1);
+            assertThat(t.assignments("db-team")).hasSize(1);
+            assertThat(t.inFlight("pg-eu")).isEqualTo(1);
+            assertThat(t.events).contains("ignored:duplicate submit");
+        }
+
+        @Test
+        void anOffboardedProducersOfferGetsNoMoreWorkButKeepsWhatItHolds() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.submit("r1");
+            t.revoke("db-team");
+
+            t.submit("r2");
+
+            assertThat(t.status("r2").getState()).isEqualTo(WAITING);
+            t.report("r1", FulfilmentKind.FULFILLED);
+            assertThat(t.status("r1").getState()).isEqualTo(FULFILLED);
+        }
+    }
+
+    @Nested
+    class Waitlist {
+
+        @Test
+        void withoutAnOfferARequestWaitsAndIsMatchedTheMomentOneAppears() {
+            t.submit("r1");
+            assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+            assertThat(t.status("r1").getReason()).contains("no offer of postgres-database v1");
+            assertThat(t.books.counts(PG).getWaiting()).isEqualTo(1);
+
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+
+            assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+            assertThat(t.books.counts(PG).getWaiting()).isZero();
+            assertThat(t.books.waitlist).isEmpty();
+        }
+
+        @Test
+        void capacityIsNeverDoubleBookedAndFreedCapacityDrainsByPriorityThenAge() {
+            t.liveOffer("pg-eu", "db-team", 1, Map.of());
+            t.submit("busy");
+            t.submit("low", Priority.LOW, Map.of());
+            t.advance(Duration.ofMillis(10));
+            t.submit("normal-old", Priority.NORMAL, Map.of());
+            t.advance(Duration.ofMillis(10));
+            t.submit("normal-new", Priority.NORMAL, Map.of());
+            t.submit("high", Priority.HIGH, Map.of());
+
+            List<String> served = new ArrayList<>();
+            String current = "busy";
+            for (int i = 0; i < 4; i++) {
+                t.report(current, FulfilmentKind.FULFILLED);
+                List<Assignment> sent = t.assignments("db-team");
+                current = sent.get(sent.size() - 1).getRequestId();
+                served.add(current);
+                assertThat(t.inFlight("pg-eu")).isEqualTo(1);
+            }
+            assertThat(served).containsExactly("high", "normal-old", "normal-new", "low");
+        }
+
+        @Test
+        void aProducerWithoutAFreshHeartbeatIsNotMatchedUntilItComesBack() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.advance(MatchingPolicy.DEFAULT_LIVENESS_BOUND.plusSeconds(1));
+
+            t.submit("r1");
+            assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+            assertThat(t.status("r1").getReason()).contains("not live");
+
+            t.heartbeat("db-team");
+            t.advance(Duration.ofSeconds(1));
+
+            assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        }
+
+        @Test
+        void cancellingAWaitingRequestTakesItOffTheWaitlist() {
+            t.submit("r1");
+            t.cancel("r1");
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+
+            assertThat(t.status("r1").getState()).isEqualTo(CANCELLED);
+            assertThat(t.status("r1").getReason()).isEqualTo("no longer needed");
+            assertThat(t.assignments("db-team")).isEmpty();
+            assertThat(t.books.waitlist).isEmpty();
+            assertThat(t.books.counts(PG)).satisfies(c -> {
+                assertThat(c.getWaiting()).isZero();
+                assertThat(c.getBacklog()).isZero();
+            });
+        }
+
+        @Test
+        void aPausedOfferDoesNotDrainTheWaitlistUntilItIsActiveAgain() {
+            t.approve("db-team", PG);
+            t.heartbeat("db-team");
+            CapabilityOffer paused = CapabilityOffer.newBuilder(t.offer("pg-eu", "db-team", 5, Map.of()))
+                    .setStatus(OfferStatus.PAUSED).build();
+            t.publish(paused);
+            t.submit("r1");
+            assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+
+            t.publish(t.offer("pg-eu", "db-team", 5, Map.of()));
+
+            assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        }
+    }
+
+    @Nested
+    class Rematching {
+
+        @Test
+        void aRejectionIsReMatchedElsewhereExcludingTheRejectingOffer() {
+            t.liveOffer("pg-a", "team-a", 5, Map.of());
+            t.liveOffer("pg-b", "team-b", 5, Map.of());
+            t.submit("r1");
+            String first = t.status("r1").getOfferId();
+
+            t.report("r1", FulfilmentKind.REJECTED);
+
+            RequestStatus now = t.status("r1");
+            assertThat(now.getState()).isEqualTo(MATCHED);
+            assertThat(now.getAttempt()).isEqualTo(2);
+            assertThat(now.getOfferId()).isNotEqualTo(first);
+            assertThat(now.getTriedOffers()).containsExactly(first);
+            assertThat(now.getHistory()).extracting(StatusTransition::getState).containsExactly(SUBMITTED, MATCHED, REJECTED, MATCHED);
+            assertThat(t.inFlight(first)).isZero();
+        }
+
+        @Test
+        void aRequestRejectedByItsOnlyOfferWaitsForAnother() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.submit("r1");
+
+            t.report("r1", FulfilmentKind.REJECTED);
+
+            assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+            assertThat(t.status("r1").getReason()).contains("pg-eu already tried");
+            t.liveOffer("pg-us", "us-team", 5, Map.of());
+            assertThat(t.status("r1").getOfferId()).isEqualTo("pg-us");
+        }
+
+        @Test
+        void aMissedAcceptDeadlineCancelsTheAssignmentAndReMatches() {
+            t.liveOffer("pg-a", "team-a", 5, Map.of());
+            t.liveOffer("pg-b", "team-b", 5, Map.of());
+            t.submit("r1");
+            String firstProducer = t.status("r1").getProducerId();
+
+            passAcceptDeadline("team-a", "team-b");
+
+            RequestStatus now = t.status("r1");
+            assertThat(now.getAttempt()).isEqualTo(2);
+            assertThat(now.getState()).isEqualTo(MATCHED);
+            assertThat(now.getProducerId()).isNotEqualTo(firstProducer);
+            assertThat(now.getHistory().get(2).getDetail()).contains("not accepted by " + firstProducer + " within 30000 ms");
+            assertThat(t.assignments(firstProducer)).extracting(Assignment::getAction)
+                    .containsExactly(AssignmentAction.FULFIL, AssignmentAction.CANCEL);
+        }
+
+        @Test
+        void aRequestWhoseOnlyOfferMissedItsAcceptDeadlineIsTriedThereAgainNotLeftWaiting() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.submit("r1");
+
+            passAcceptDeadline("db-team");
+
+            RequestStatus again = t.status("r1");
+            assertThat(again.getState()).isEqualTo(MATCHED);
+            assertThat(again.getAttempt()).isEqualTo(2);
+            assertThat(t.assignments("db-team")).extracting(a -> a.getAction() + "#" + a.getAttempt())
+                    .containsExactly("FULFIL#1", "CANCEL#1", "FULFIL#2");
+            t.report("r1", FulfilmentKind.FULFILLED);
+            assertThat(t.status("r1").getState()).isEqualTo(FULFILLED);
+        }
+
+        @Test
+        void anOnlyOfferThatKeepsMissingItsDeadlineEndsTheRequestAtTheAttemptLimit() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.submit("r1");
+
+            passAcceptDeadline("db-team");
+            passAcceptDeadline("db-team");
+            passAcceptDeadline("db-team");
+
+            assertThat(t.status("r1").getState()).isEqualTo(FAILED);
+            assertThat(t.status("r1").getReason()).startsWith("gave up after 3 attempts");
+            assertThat(t.inFlight("pg-eu")).isZero();
+        }
+
+        @Test
+        void retryableFailuresAreReMatchedUntilTheAttemptLimitThenFailAndNoTransientFailedIsPublished() {
+            for (String team : List.of("a", "b", "c", "d")) {
+                t.liveOffer("pg-" + team, "team-" + team, 5, Map.of());
+            }
+            t.submit("r1");
+
+            t.report("r1", FulfilmentKind.FAILED, true);
+            t.report("r1", FulfilmentKind.FAILED, true);
+            assertThat(t.status("r1").getAttempt()).isEqualTo(3);
+            t.report("r1", FulfilmentKind.FAILED, true);
+
+            RequestStatus failed = t.status("r1");
+            assertThat(failed.getState()).isEqualTo(FAILED);
+            assertThat(failed.getHistory()).extracting(StatusTransition::getState)
+                    .containsExactly(SUBMITTED, MATCHED, FAILED, MATCHED, FAILED, MATCHED, FAILED, FAILED);
+            assertThat(t.statuses.get("r1")).extracting(RequestStatus::getState).containsExactly(MATCHED, MATCHED, MATCHED, FAILED);
+        }
+
+        @Test
+        void aNonRetryableFailureEndsTheRequest() {
+            t.liveOffer("pg-a", "team-a", 5, Map.of());
+            t.liveOffer("pg-b", "team-b", 5, Map.of());
+            t.submit("r1");
+
+            t.report("r1", FulfilmentKind.FAILED, false);
+
+            assertThat(t.status("r1").getState()).isEqualTo(FAILED);
+            assertThat(t.status("r1").getAttempt()).isEqualTo(1);
+        }
+
+        /** Lets the current assignment's accept deadline pass while the producers keep heartbeating. */
+        private void passAcceptDeadline(String... producers) {
+            for (String producer : producers) {
+                t.heartbeat(producer);
+            }
+            t.advance(Duration.ofSeconds(29));
+            for (String producer : producers) {
+                t.heartbeat(producer);
+            }
+            t.advance(Duration.ofSeconds(2));
+        }
+    }
+
+    @Nested
+    class Cancelling {
+
+        @Test
+        void cancellingAnAssignedRequestTellsTheProducerAndFreesTheCapacity() {
+            t.liveOffer("pg-eu", "db-team", 1, Map.of());
+            t.submit("r1");
+            t.submit("r2");
+            t.report("r1", FulfilmentKind.ACCEPTED);
+
+            t.cancel("r1");
+
+            assertThat(t.status("r1").getState()).isEqualTo(CANCELLED);
+            assertThat(t.assignments("db-team")).extracting(a -> a.getRequestId() + ":" + a.getAction())
+                    .containsExactly("r1:FULFIL", "r1:CANCEL", "r2:FULFIL");
+            assertThat(t.status("r2").getState()).isEqualTo(MATCHED);
+            assertThat(t.inFlight("pg-eu")).isEqualTo(1);
+        }
+
+        @Test
+        void statesNeverLeaveTheirTerminalState() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.submit("r1");
+            t.report("r1", FulfilmentKind.FULFILLED);
+
+            t.cancel("r1");
+
+            assertThat(t.status("r1").getState()).isEqualTo(RequestState.FULFILLED);
+            assertThat(t.events).contains("ignored:cancel for finished request");
+        }
+    }
+
+    @Nested
+    class Reports {
+
+        @Test
+        void reportsForUnknownFinishedOrStaleAttemptsAreRecordedNotApplied() {
+            t.liveOffer("pg-a", "team-a", 5, Map.of());
+            t.liveOffer("pg-b", "team-b", 5, Map.of());
+            t.submit("r1");
+            RequestStatus first = t.status("r1");
+            t.report("r1", FulfilmentKind.REJECTED);
+
+            t.report("r1", first.getOfferId(), first.getProducerId(), 1, FulfilmentKind.ACCEPTED, false);
+            t.report("ghost", "pg-a", "team-a", 1, FulfilmentKind.FULFILLED, false);
+            t.report("r1", FulfilmentKind.FULFILLED);
+            t.report("r1", FulfilmentKind.FAILED);
+
+            assertThat(t.status("r1").getState()).isEqualTo(FULFILLED);
+            assertThat(t.refusals).satisfiesExactly(
+                    r -> assertThat(r).startsWith("report:r1: stale fulfilment report ACCEPTED for attempt 1"),
+                    r -> assertThat(r).isEqualTo("report:ghost: fulfilment report for unknown request ghost"),
+                    r -> assertThat(r).startsWith("report:r1: finished fulfilment report FAILED"));
+        }
+
+        @Test
+        void aReportOnAnotherProducersAssignmentIsMisattributedAndChangesNothing() {
+            t.liveOffer("pg-a", "team-a", 5, Map.of());
+            t.submit("r1");
+            t.liveOffer("pg-b", "team-b", 5, Map.of());
+            RequestStatus before = t.books.request("r1");
+
+            t.report("r1", "pg-a", "team-b", 1, FulfilmentKind.FULFILLED, false);
+
+            assertThat(t.books.request("r1")).isEqualTo(before);
+            assertThat(t.inFlight("pg-a")).isEqualTo(1);
+            assertThat(t.events).contains("misattributed:producer", "dead-lettered:misattributed");
+            assertThat(t.refusals).containsExactly("report:r1: misattributed fulfilment report FULFILLED: producer team-b "
+                    + "reported on attempt 1 of request r1, which is assigned to producer team-a");
+        }
+
+        @Test
+        void workPastThePromiseIsFlaggedAsAnSloBreachNotReassigned() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.submit("r1");
+            t.report("r1", FulfilmentKind.ACCEPTED);
+
+            t.advance(Duration.ofSeconds(61));
+
+            RequestStatus breached = t.status("r1");
+            assertThat(breached.getSloBreached()).isTrue();
+            assertThat(breached.getState()).isEqualTo(ACCEPTED);
+            assertThat(breached.getHistory().get(breached.getHistory().size() - 1).getDetail())
+                    .isEqualTo("lead-time promise of 60000 ms passed");
+            assertThat(t.assignments("db-team")).hasSize(1);
+            assertThat(t.books.deadlines).isEmpty();
+        }
+    }
+
+    @Nested
+    class Offers {
+
+        @Test
+        void aChangeToAnotherProducersOfferIsRefusedAndChangesNothing() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.approve("intruder", PG);
+
+            t.publish(t.offer("pg-eu", "intruder", 50, Map.of()));
+            t.withdraw("pg-eu", "intruder");
+
+            assertThat(t.books.offers(PG).get("pg-eu").getOffer().getProducerId()).isEqualTo("db-team");
+            assertThat(t.refusals).hasSize(2).allSatisfy(r -> assertThat(r).startsWith("offer:pg-eu: "));
+            assertThat(t.events).filteredOn("dead-lettered:identity"::equals).hasSize(2);
+        }
+
+        @Test
+        void anOfferConflictingWithItsVersionsContractIsRefused() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.approve("other", PG);
+            t.heartbeat("other");
+
+            t.publish(CapabilityOffer.newBuilder(t.offer("pg-other", "other", 5, Map.of()))
+                    .setParameterSchema("{\"type\":\"string\"}").build());
+
+            assertThat(t.books.offers(PG)).doesNotContainKey("pg-other");
+            assertThat(t.refusals).singleElement().asString().contains("parameterSchema differs from the contract");
+        }
+
+        @Test
+        void aWithdrawnOfferKeepsItsWorkUntilItEndsThenIsForgotten() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.submit("r1");
+
+            t.withdraw("pg-eu", "db-team");
+            assertThat(t.books.offers(PG).get("pg-eu").getWithdrawn()).isTrue();
+            assertThat(t.catalog.get(PG)).isNull();
+            t.submit("r2");
+            assertThat(t.status("r2").getState()).isEqualTo(WAITING);
+
+            t.report("r1", FulfilmentKind.FULFILLED);
+
+            assertThat(t.status("r1").getState()).isEqualTo(FULFILLED);
+            assertThat(t.books.offers(PG)).doesNotContainKey("pg-eu");
+        }
+    }
+
+    @Nested
+    class Scorecards {
+
+        @Test
+        void theScorecardCountsWhatHappenedAndTheLoadNow() {
+            t.liveOffer("pg-eu", "db-team", 4, Map.of());
+            t.submit("r1");
+            t.submit("r2");
+            t.report("r1", FulfilmentKind.FULFILLED);
+
+            t.publishScores();
+
+            var score = t.scorecards.get(t.scorecards.size() - 1);
+            assertThat(score.getCapability()).isEqualTo(PG);
+            assertThat(score.getAllTime().getScalability().getSubmitted()).isEqualTo(2);
+            assertThat(score.getAllTime().getScalability().getBacklog()).isEqualTo(1);
+            assertThat(score.getAllTime().getSafety().getFulfilled()).isEqualTo(1);
+            assertThat(score.getProducers()).singleElement().satisfies(p -> assertThat(p.getProducerId()).isEqualTo("db-team"));
+        }
+    }
+
+    @Test
+    void underAnyMixOfEventsCapacityIsNeverExceededAndTheBooksAgree() {
+        Random random = new Random(42);
+        t.liveOffer("pg-a", "team-a", 2, Map.of());
+        t.liveOffer("pg-b", "team-b", 3, Map.of());
+        List<String> ids = new ArrayList<>();
+        FulfilmentKind[] kinds = FulfilmentKind.values();
+        for (int i = 0; i < 2_000; i++) {
+            int action = random.nextInt(10);
+            if (action < 3 || ids.isEmpty()) {
+                String id = "r" + i;
+                ids.add(id);
+                t.submit(id, Priority.values()[random.nextInt(Priority.values().length)], Map.of());
+            } else if (action == 3) {
+                t.cancel(ids.get(random.nextInt(ids.size())));
+            } else if (action == 4) {
+                t.heartbeat("team-a");
+                t.heartbeat("team-b");
+                t.advance(Duration.ofSeconds(1 + random.nextInt(20)));
+            } else {
+                RequestStatus status = t.status(ids.get(random.nextInt(ids.size())));
+                if (status != null && status.getProducerId() != null) {
+                    t.report(status.getRequestId(), kinds[random.nextInt(kinds.length)], random.nextBoolean());
+                }
+            }
+            long assignedA = t.books.requests.values().stream().filter(Lifecycle::isAssigned)
+                    .filter(s -> "pg-a".equals(s.getOfferId())).count();
+            long assignedB = t.books.requests.values().stream().filter(Lifecycle::isAssigned)
+                    .filter(s -> "pg-b".equals(s.getOfferId())).count();
+            assertThat(assignedA).isLessThanOrEqualTo(2).isEqualTo(t.inFlight("pg-a"));
+            assertThat(assignedB).isLessThanOrEqualTo(3).isEqualTo(t.inFlight("pg-b"));
+            long waiting = t.books.requests.values().stream().filter(s -> s.getState() == WAITING).count();
+            assertThat(t.books.counts(PG).getWaiting()).isEqualTo(waiting);
+            assertThat(t.books.waitlist).hasSize((int) waiting);
+            long open = t.books.requests.values().stream().filter(s -> !Lifecycle.isTerminal(s)).count();
+            assertThat(t.books.counts(PG).getBacklog()).isEqualTo(open);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.CapabilityScore;
+import io.capmarket.schemas.CapabilityView;
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.Priority;
+import io.capmarket.schemas.ProducerApproval;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.Requester;
+import io.capmarket.schemas.RequesterKind;
+import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.topology.CancelCommand;
+import io.capmarket.schemas.topology.OfferChange;
+import io.capmarket.topology.EngineEvents;
+import io.capmarket.topology.TopologySettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link CapabilityDesk} over {@link InMemoryBooks}, with an outbox that records everything and
+ * a clock that only moves when told: each input is one step, as one record is for the engine.
+ */
+final class DeskFixture implements DeskOutbox {
+
+    static final Instant START = Instant.parse("2026-11-26T09:00:00Z");
+    static final String PG = "postgres-database";
+
+    final TopologySettings settings;
+    final InMemoryBooks books;
+    final CapabilityDesk desk;
+    final List<String> events = new ArrayList<>();
+    /** Every status record written, one per request per step, by requestId. */
+    final Map<String, List<RequestStatus>> statuses = new LinkedHashMap<>();
+    final List<Assignment> assignments = new ArrayList<>();
+    final Map<String, CapabilityView> catalog = new LinkedHashMap<>();
+    final List<CapabilityScore> scorecards = new ArrayList<>();
+    /** Refusals, each as {@code offer:<id>: <reason>} or {@code report:<requestId>: <reason>}. */
+    final List<String> refusals = new ArrayList<>();
+    private final Map<String, RequestStatus> step = new LinkedHashMap<>();
+    Instant now = START;
+
+    DeskFixture(TopologySettings settings) {
+        this.settings = settings;
+        this.books = new InMemoryBooks(settings.scorecardWindow());
+        this.desk = new CapabilityDesk(settings, new EngineEvents() {
+            @Override
+            public void deadLettered(String reason) {
+                events.add("dead-lettered:" + reason);
+            }
+
+            @Override
+            public void misattributed(String reason) {
+                events.add("misattributed:" + reason);
+            }
+
+            @Override
+            public void ignored(String reason) {
+                events.add("ignored:" + reason);
+            }
+        }, books, this);
+    }
+
+    // ---- inputs, each one step
+
+    void approve(String producerId, String... capabilities) {
+        books.approvals.put(producerId, new ProducerApproval(producerId, List.of(capabilities), "admin", now));
+    }
+
+    void revoke(String producerId) {
+        books.approvals.remove(producerId);
+    }
+
+    void heartbeat(String producerId) {
+        books.liveness.put(producerId, new ProducerLiveness(now, true));
+    }
+
+    /** Approves the producer, notes a heartbeat and publishes an ACTIVE offer. */
+    void liveOffer(String offerId, String producerId, int capacity, Map<String, String> attributes) {
+        approve(producerId, PG);
+        heartbeat(producerId);
+        publish(offer(offerId, producerId, capacity, attributes));
+    }
+
+    CapabilityOffer offer(String offerId, String producerId, int capacity, Map<String, String> attributes) {
+        return CapabilityOffer.newBuilder()
+                .setOfferId(offerId)
+                .setProducerId(producerId)
+                .setCapability(PG)
+                .setCapabilityVersion(1)
+                .setDescription(PG + " by " + producerId)
+                .setParameterSchema("{\"type\":\"object\"}")
+                .setOutputSchema("{}")
+                .setAttributes(attributes)
+                .setLeadTimeSloMs(60_000L)
+                .setCapacity(capacity)
+                .setStatus(OfferStatus.ACTIVE)
+                .setUpdatedAt(now)
+                .build();
+    }
+
+    /** The offer, from its own producer. */
+    void publish(CapabilityOffer offer) {
+        change(offer.getOfferId(), offer.getProducerId(), offer);
+    }
+
+    /** A withdrawal of the offer by {@code producerId}. */
+    void withdraw(String offerId, String producerId) {
+        change(offerId, producerId, null);
+    }
+
+    void change(String offerId, String producerId, CapabilityOffer offer) {
+        desk.offer(PG, new OfferChange(offerId, offer, producerId), now);
+        endStep();
+    }
+
+    void submit(String requestId) {
+        submit(requestId, Priority.NORMAL, Map.of());
+    }
+
+    void submit(String requestId, Priority priority, Map<String, List<String>> constraints) {
+        desk.submit(PG, SubmitRequest.newBuilder()
+                .setRequestId(requestId)
+                .setConsumerTeam("app-team")
+                .setRequestedBy(new Requester(RequesterKind.HUMAN, "alice"))
+                .setCapability(PG)
+                .setCapabilityVersion(1)
+                .setParameters("{}")
+                .setConstraints(constraints)
+                .setPreferences(Map.of())
+                .setPriority(priority)
+                .setSubmittedAt(now)
+                .setIdempotencyKey(null)
+                .build(), now);
+        endStep();
+    }
+
+    void cancel(String requestId) {
+        desk.cancel(PG, new CancelCommand(requestId, PG, new Requester(RequesterKind.BOT, "cleanup-bot"), now, "no longer needed"), now);
+        endStep();
+    }
+
+    /** A report from the producer the request is currently assigned to, for its current attempt. */
+    void report(String requestId, FulfilmentKind kind) {
+        report(requestId, kind, false);
+    }
+
+    void report(String requestId, FulfilmentKind kind, boolean retryable) {
+        RequestStatus status = status(requestId);
+        report(requestId, status.getOfferId(), status.getProducerId(), status.getAttempt(), kind, retryable);
+    }
+
+    void report(String requestId, String offerId, String producerId, int attempt, FulfilmentKind kind, boolean retryable) {
+        desk.fulfilment(PG, FulfilmentEvent.newBuilder()
+                .setRequestId(requestId)
+                .setOfferId(offerId)
+                .setProducerId(producerId)
+                .setCapability(PG)
+                .setAttempt(attempt)
+                .setKind(kind)
+                .setMessage(kind + " from " + producerId)
+                .setOutputs(kind == FulfilmentKind.FULFILLED ? Map.of("host", requestId + ".db.internal") : Map.of())
+                .setRetryable(retryable)
+                .setAt(now)
+                .build(), now);
+        endStep();
+    }
+
+    /** Moves the clock, ticking the desk once per second of it as the engine's punctuator would. */
+    void advance(Duration by) {
+        Instant until = now.plus(by);
+        while (now.isBefore(until)) {
+            Instant next = now.plus(settings.punctuateInterval());
+            now = next.isAfter(until) ? until : next;
+            desk.tick(now);
+            endStep();
+        }
+    }
+
+    void publishScores() {
+        desk.publishScores(now);
+    }
+
+    // ---- reading
+
+    /** The request's latest published status. */
+    RequestStatus status(String requestId) {
+        List<RequestStatus> written = statuses.get(requestId);
+        return written == null ? null : written.get(written.size() - 1);
+    }
+
+    List<Assignment> assignments(String producerId) {
+        return assignments.stream().filter(a -> a.getProducerId().equals(producerId)).toList();
+    }
+
+    /** The offer's requests in flight, as the books hold them. */
+    int inFlight(String offerId) {
+        var state = books.offers(PG).get(offerId);
+        return state == null ? 0 : state.getInFlight();
+    }
+
+    private void endStep() {
+        step.values().forEach(s -> statuses.computeIfAbsent(s.getRequestId(), id -> new ArrayList<>()).add(s));
+        step.clear();
+    }
+
+    // ---- the outbox
+
+    @Override
+    public void status(RequestStatus status) {
+        step.put(status.getRequestId(), status);
+    }
+
+    @Override
+    public void assignment(Assignment assignment) {
+        assignments.add(assignment);
+    }
+
+    @Override
+    public void catalog(String capability, CapabilityView view) {
+        catalog.put(capability, view);
+    }
+
+    @Override
+    public void scorecard(CapabilityScore score) {
+        scorecards.add(score);
+    }
+
+    @Override
+    public void refusedReport(FulfilmentEvent report, String reason) {
+        refusals.add("report:" + report.getRequestId() + ": " + reason);
+    }
+
+    @Override
+    public void refusedOffer(String offerId, CapabilityOffer offer, String producerId, String reason) {
+        refusals.add("offer:" + offerId + ": " + reason);
+    }
+}

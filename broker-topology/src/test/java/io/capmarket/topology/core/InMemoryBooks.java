@@ -1,0 +1,175 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.ProducerApproval;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.topology.CapabilityContract;
+import io.capmarket.schemas.topology.CapabilityCounters;
+import io.capmarket.schemas.topology.OfferState;
+import io.capmarket.topology.core.score.ScoreState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/** The desk's books in maps, ordered as the store-backed books order them. */
+final class InMemoryBooks implements DeskBooks {
+
+    private static final Comparator<WaitTicket> SERVED_FIRST = Comparator
+            .comparing((WaitTicket t) -> -t.priority().ordinal())
+            .thenComparing(WaitTicket::submittedAt)
+            .thenComparing(WaitTicket::requestId);
+    private static final Comparator<Deadline> EARLIEST_FIRST = Comparator.comparing(Deadline::due)
+            .thenComparing(Deadline::kind).thenComparing(Deadline::attempt).thenComparing(Deadline::requestId);
+
+    final Map<String, Map<String, OfferState>> offers = new TreeMap<>();
+    final Map<String, CapabilityContract> contracts = new HashMap<>();
+    final Map<String, RequestStatus> requests = new HashMap<>();
+    final TreeSet<WaitTicket> waitlist = new TreeSet<>(SERVED_FIRST.thenComparing(WaitTicket::capability));
+    final TreeSet<Deadline> deadlines = new TreeSet<>(EARLIEST_FIRST);
+    final Map<String, CapabilityCounters> counters = new TreeMap<>();
+    final Map<String, ScoreState> scores = new TreeMap<>();
+    final Map<String, ProducerLiveness> liveness = new HashMap<>();
+    final Map<String, ProducerApproval> approvals = new HashMap<>();
+    private final Duration window;
+
+    InMemoryBooks(Duration window) {
+        this.window = window;
+    }
+
+    @Override
+    public Map<String, OfferState> offers(String capability) {
+        return offers.computeIfAbsent(capability, c -> new HashMap<>());
+    }
+
+    @Override
+    public void putOffer(String capability, OfferState state) {
+        offers(capability).put(state.getOffer().getOfferId(), state);
+    }
+
+    @Override
+    public void deleteOffer(String capability, String offerId) {
+        offers(capability).remove(offerId);
+    }
+
+    @Override
+    public List<String> offeredCapabilities() {
+        return offers.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+    }
+
+    @Override
+    public CapabilityContract contract(String capability, int version) {
+        return contracts.get(capability + "/" + version);
+    }
+
+    @Override
+    public void putContract(CapabilityContract contract) {
+        contracts.put(contract.getCapability() + "/" + contract.getVersion(), contract);
+    }
+
+    @Override
+    public Map<Integer, CapabilityContract> contracts(String capability) {
+        Map<Integer, CapabilityContract> byVersion = new TreeMap<>();
+        contracts.values().stream().filter(c -> c.getCapability().equals(capability))
+                .forEach(c -> byVersion.put(c.getVersion(), c));
+        return byVersion;
+    }
+
+    @Override
+    public RequestStatus request(String requestId) {
+        return requests.get(requestId);
+    }
+
+    @Override
+    public void putRequest(RequestStatus status) {
+        requests.put(status.getRequestId(), status);
+    }
+
+    @Override
+    public void enqueue(WaitTicket ticket) {
+        waitlist.add(ticket);
+    }
+
+    @Override
+    public void dequeue(WaitTicket ticket) {
+        waitlist.remove(ticket);
+    }
+
+    @Override
+    public List<WaitTicket> queue(String capability, int limit) {
+        return waitlist.stream().filter(t -> t.capability().equals(capability)).limit(limit).toList();
+    }
+
+    @Override
+    public void schedule(Deadline deadline) {
+        deadlines.add(deadline);
+    }
+
+    @Override
+    public void unschedule(Deadline deadline) {
+        deadlines.remove(deadline);
+    }
+
+    @Override
+    public List<Deadline> due(Instant now) {
+        List<Deadline> due = new ArrayList<>();
+        for (Deadline deadline : deadlines) {
+            if (deadline.due().isAfter(now)) {
+                break;
+            }
+            due.add(deadline);
+        }
+        return due;
+    }
+
+    @Override
+    public CapabilityCounters counts(String capability) {
+        return counters.getOrDefault(capability, new CapabilityCounters(0, 0));
+    }
+
+    @Override
+    public void putCounts(String capability, CapabilityCounters counts) {
+        counters.put(capability, counts);
+    }
+
+    @Override
+    public List<String> countedCapabilities() {
+        return List.copyOf(counters.keySet());
+    }
+
+    @Override
+    public void score(String key, Consumer<ScoreState> event) {
+        event.accept(scoreOf(key));
+    }
+
+    @Override
+    public ScoreState scoreOf(String key) {
+        return scores.computeIfAbsent(key, k -> new ScoreState(window));
+    }
+
+    @Override
+    public Map<String, ScoreState> scoresUnder(String prefix) {
+        Map<String, ScoreState> under = new HashMap<>();
+        scores.forEach((key, state) -> {
+            if (key.startsWith(prefix)) {
+                under.put(key.substring(prefix.length()), state);
+            }
+        });
+        return under;
+    }
+
+    @Override
+    public ProducerLiveness liveness(String producerId) {
+        return liveness.get(producerId);
+    }
+
+    @Override
+    public ProducerApproval approval(String producerId) {
+        return approvals.get(producerId);
+    }
+}
