@@ -66,6 +66,8 @@ public final class DevMarketplace implements AutoCloseable {
                     .orElseGet(() -> connection(infrastructure)));
             topologySettings.put("shutdown.timeout", "10s");
             topologySettings.put(TopologyConfig.STATE_DIR, data.resolve("topology").toString());
+            // one instance, restarted in place: it takes its tasks back at once after a crash
+            topologySettings.put(TopologyConfig.INSTANCE_ID, "dev");
             topologySettings.put(TopologyConfig.HTTP_PORT, Integer.toString(options.topologyPort()));
             topologySettings.put(TopologyConfig.TOPICS_PARTITIONS, Integer.toString(PARTITIONS));
             if (credentials.isEmpty()) {
@@ -79,6 +81,7 @@ public final class DevMarketplace implements AutoCloseable {
                     .orElseGet(() -> connection(infrastructure)));
             gatewaySettings.put("shutdown.timeout", "10s");
             gatewaySettings.put(GatewayConfig.STATE_DIR, data.resolve("gateway").toString());
+            gatewaySettings.put(GatewayConfig.INSTANCE_ID, "dev");
             gatewaySettings.put(GatewayConfig.HTTP_PORT, Integer.toString(options.gatewayPort()));
             gatewaySettings.put(GatewayConfig.HTTP_HOST, "127.0.0.1");
             gatewaySettings.put(GatewayConfig.ADVERTISED_HOST, "127.0.0.1");

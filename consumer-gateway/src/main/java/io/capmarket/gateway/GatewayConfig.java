@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.capmarket.gateway.internal.Tokens;
 import io.capmarket.schemas.access.ClientSettings;
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
+import io.capmarket.schemas.runtime.StreamsRecovery;
 import io.capmarket.schemas.topics.Topics;
 import java.io.IOException;
 import java.io.Reader;
@@ -69,6 +70,7 @@ public final class GatewayConfig {
     public static final String TOPICS_PARTITIONS = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication-factor";
     public static final String STATE_DIR = "state.dir";
+    public static final String INSTANCE_ID = "instance.id";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String ADVERTISED_HOST = "http.advertised-host";
@@ -119,6 +121,9 @@ public final class GatewayConfig {
                     "replication factor of created topics (default: the broker's)"),
             new Key(STATE_DIR, DEFAULT_STATE_DIR, false, "a file system path", GatewayConfig::path,
                     "directory of the local request store, resolved against the working directory"),
+            new Key(INSTANCE_ID, null, false, "1 to 200 characters of a-z, A-Z, 0-9, '.', '_' and '-'", GatewayConfig::legalName,
+                    "a name of this instance that stays the same across its restarts: static group membership, so that a "
+                            + "restarted instance takes its views back at once; unique per instance"),
             new Key(HTTP_HOST, "0.0.0.0", false, "a host name or IP address", GatewayConfig::host, "address the HTTP server binds"),
             new Key(HTTP_PORT, Integer.toString(DEFAULT_HTTP_PORT), false, "an integer from 0 to 65535 (0: any free port)",
                     intIn(0, 65535), "HTTP port of the API, portal, metrics and health"),
@@ -306,6 +311,11 @@ public final class GatewayConfig {
     }
 
     /** The state directory, absolute. */
+    /** The instance's stable name, when it has one (static group membership). */
+    public Optional<String> instanceId() {
+        return Optional.ofNullable((String) values.get(INSTANCE_ID));
+    }
+
     public Path stateDir() {
         return (Path) values.get(STATE_DIR);
     }
@@ -409,7 +419,8 @@ public final class GatewayConfig {
     /**
      * The Kafka Streams properties: at-least-once (the gateway's stores are views; the topology
      * owns exactly-once), read_committed (the topology writes transactionally), the advertised
-     * {@code application.server}, then the {@code streams.*} pass-throughs, which win.
+     * {@code application.server}, recovery after a crash ({@link StreamsRecovery}), then the
+     * {@code streams.*} pass-throughs, which win.
      */
     public Map<String, Object> streamsProperties(int boundHttpPort) {
         Map<String, Object> props = new HashMap<>();
@@ -421,6 +432,7 @@ public final class GatewayConfig {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        StreamsRecovery.apply(props::put, StreamsConfig.AT_LEAST_ONCE, instanceId());
         topicsReplicationFactor().ifPresent(rf -> props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(rf)));
         props.putAll(streamsOverrides);
         return props;

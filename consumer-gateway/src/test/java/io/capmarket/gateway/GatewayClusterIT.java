@@ -95,6 +95,55 @@ class GatewayClusterIT {
     }
 
     @Test
+    void twoConcurrentPostsWithOneKeyThroughTwoInstancesAreOneRequestAndADifferentBodyGets409() throws Exception {
+        Map<String, String> settings = Fixtures.settings(broker, registry, "race");
+        Topics topics = Fixtures.topics(settings);
+        Map<String, String> second = new HashMap<>(settings);
+        second.put("state.dir", settings.get("state.dir") + "-b");
+        try (GatewayApp a = GatewayApp.start(GatewayConfig.of(settings));
+             GatewayApp b = GatewayApp.start(GatewayConfig.of(second))) {
+            Fixtures.send(broker, topics.catalog(), "postgres-database", Fixtures.postgres(Instant.now()));
+            await().atMost(WAIT).until(() -> a.ready() && b.ready() && bothOwnAPartition(a, b));
+            Api viaA = new Api(a.httpPort());
+            Api viaB = new Api(b.httpPort());
+
+            int tries = 20;
+            List<String> outcomes = new ArrayList<>();
+            for (int i = 0; i < tries; i++) {
+                String key = "race-" + UUID.randomUUID();
+                CompletableFuture<Api.Response> one = CompletableFuture.supplyAsync(() -> viaA.post("/v1/requests", ALPHA_TOKEN,
+                        "{\"capability\": \"postgres-database\", \"version\": 2, \"parameters\": {\"sizeGb\": 1}}",
+                        "Idempotency-Key", key));
+                CompletableFuture<Api.Response> two = CompletableFuture.supplyAsync(() -> viaB.post("/v1/requests", ALPHA_TOKEN,
+                        "{\"capability\": \"postgres-database\", \"version\": 2, \"parameters\": {\"sizeGb\": 2}}",
+                        "Idempotency-Key", key));
+                List<Api.Response> answers = List.of(one.get(60, TimeUnit.SECONDS), two.get(60, TimeUnit.SECONDS));
+
+                assertThat(answers).extracting(Api.Response::status).as("try %d", i).containsExactlyInAnyOrder(202, 409);
+                Api.Response accepted = answers.stream().filter(r -> r.status() == 202).findFirst().orElseThrow();
+                int askedFor = accepted == answers.get(0) ? 1 : 2;
+                assertThat(accepted.json().get("parameters").get("sizeGb").asInt())
+                        .as("the caller answered 202 gets the request it asked for").isEqualTo(askedFor);
+                Api.Response refused = answers.stream().filter(r -> r.status() == 409).findFirst().orElseThrow();
+                assertThat(refused.text()).contains("parameters").contains(accepted.json().get("id").asText());
+                outcomes.add(askedFor == 1 ? "a" : "b");
+            }
+            System.out.printf("idempotency race: %d tries, first written through instance a %d times, b %d times%n", tries,
+                    outcomes.stream().filter("a"::equals).count(), outcomes.stream().filter("b"::equals).count());
+
+            String key = "same-" + UUID.randomUUID();
+            String body = "{\"capability\": \"postgres-database\", \"version\": 2, \"parameters\": {\"sizeGb\": 3}}";
+            CompletableFuture<Api.Response> one = CompletableFuture.supplyAsync(() -> viaA.post("/v1/requests", ALPHA_TOKEN, body,
+                    "Idempotency-Key", key));
+            CompletableFuture<Api.Response> two = CompletableFuture.supplyAsync(() -> viaB.post("/v1/requests", ALPHA_TOKEN, body,
+                    "Idempotency-Key", key));
+            List<Api.Response> same = List.of(one.get(60, TimeUnit.SECONDS), two.get(60, TimeUnit.SECONDS));
+            assertThat(same).allSatisfy(r -> assertThat(r.status()).isIn(200, 202));
+            assertThat(same.get(0).json().get("id").asText()).isEqualTo(same.get(1).json().get("id").asText());
+        }
+    }
+
+    @Test
     void readsBeforeTheStoresAreReadyAnswer503WithRetryAfter() {
         Map<String, String> settings = Fixtures.settings(broker, registry, "cold");
         try (GatewayApp app = GatewayApp.start(GatewayConfig.of(settings))) {

@@ -3,6 +3,7 @@ package io.capmarket.topology.app;
 import io.capmarket.schemas.access.ClientSettings;
 import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
+import io.capmarket.schemas.runtime.StreamsRecovery;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
@@ -75,6 +76,7 @@ public final class TopologyConfig {
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
     public static final String NUM_STREAM_THREADS = "num.stream.threads";
     public static final String NUM_STANDBY_REPLICAS = "num.standby.replicas";
+    public static final String INSTANCE_ID = "instance.id";
     public static final String STATE_DIR = "state.dir";
     public static final String HTTP_PORT = "http.port";
     public static final String LIVENESS_BOUND = "matching.liveness-bound";
@@ -135,6 +137,10 @@ public final class TopologyConfig {
                     "stream threads in this instance"),
             ConfigKey.withDefault(NUM_STANDBY_REPLICAS, "0", "an integer from 0 to 100", ConfigParsers.intAtLeast(0, 100),
                     "standby replicas of each state store (faster fail-over)"),
+            ConfigKey.optional(INSTANCE_ID, NAME_RULE, ConfigParsers::legalName,
+                    "a name of this instance that stays the same across its restarts (a StatefulSet pod's name, say): "
+                            + "static group membership, so that a restarted instance takes its tasks back at once instead of "
+                            + "waiting out the session of its previous run; unique per instance"),
             ConfigKey.withDefault(STATE_DIR, DEFAULT_STATE_DIR, "a file system path", ConfigParsers::path,
                     "directory of local state stores, resolved against the working directory"),
             ConfigKey.withDefault(HTTP_PORT, Integer.toString(DEFAULT_HTTP_PORT), "an integer from 0 to 65535 (0: any free port)",
@@ -395,6 +401,11 @@ public final class TopologyConfig {
         return (Integer) values.get(NUM_STANDBY_REPLICAS);
     }
 
+    /** The instance's stable name, when it has one (static group membership). */
+    public Optional<String> instanceId() {
+        return Optional.ofNullable((String) values.get(INSTANCE_ID));
+    }
+
     /** The state directory, absolute. */
     public Path stateDir() {
         return (Path) values.get(STATE_DIR);
@@ -479,7 +490,8 @@ public final class TopologyConfig {
 
     /**
      * The Kafka Streams properties: capmarket's choices (guarantee, threads, standbys, state
-     * directory, the main consumer's {@code metadata.max.age.ms} from {@value #TOPICS_DISCOVERY_INTERVAL},
+     * directory, recovery after a crash ({@link StreamsRecovery}), the main consumer's
+     * {@code metadata.max.age.ms} from {@value #TOPICS_DISCOVERY_INTERVAL},
      * the dead-letter handlers with their topic and {@code events}, lz4 compression, acks=all), then
      * the {@code streams.*} pass-throughs, which win.
      *
@@ -502,6 +514,7 @@ public final class TopologyConfig {
                 Set.of(names.liveness().name(), names.producers().name()));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        StreamsRecovery.apply(props::put, processingGuarantee(), instanceId());
         props.putAll(streamsOverrides);
         return props;
     }

@@ -223,33 +223,16 @@ public final class CapabilityDesk {
 
     /**
      * Runs what is due by {@code now}: missed accept deadlines re-match, passed lead-time promises
-     * are flagged; then waitlists drain (a producer coming back to life frees capacity without any
-     * event reaching the desk) and changed catalog entries are published.
+     * are flagged (an assignment has one deadline entry at a time: the earlier of the two, which
+     * schedules the later one when it still matters); then waitlists drain (a producer coming back
+     * to life frees capacity without any event reaching the desk) and changed catalog entries are
+     * published.
      */
     public void tick(Instant now) {
-        for (Deadline deadline : books.due(now)) {
-            books.unschedule(deadline);
-            RequestStatus status = books.request(deadline.requestId());
-            if (status == null || status.getAttempt() != deadline.attempt() || !Lifecycle.isAssigned(status)) {
-                continue;
-            }
-            switch (deadline.kind()) {
-                case ACCEPT -> {
-                    if (status.getState() == RequestState.MATCHED) {
-                        events.acceptDeadlineMissed(status.getCapability(), status.getProducerId());
-                        ledger.instruct(status, AssignmentAction.CANCEL, now, now);
-                        giveUp(status, RequestState.REJECTED, "not accepted by " + status.getProducerId()
-                                + " within " + settings.acceptDeadline().toMillis() + " ms", true, now);
-                    }
-                }
-                case SLO -> {
-                    if (!status.getSloBreached()) {
-                        ledger.save(Lifecycle.sloBreached(status, "lead-time promise of " + ledger.promiseOf(status) + " ms passed", now));
-                        ledger.score(status.getCapability(), status.getProducerId(), s -> s.sloBreached(now));
-                        events.sloBreached(status.getCapability(), status.getProducerId());
-                    }
-                }
-                default -> throw new IllegalStateException("unhandled deadline " + deadline.kind());
+        // a check may schedule the other one of its assignment, already due after a long pause: a second round runs it
+        for (int round = 0; round < 2; round++) {
+            for (Deadline deadline : books.due(now)) {
+                check(deadline, now);
             }
         }
         for (String capability : books.countedCapabilities()) {
@@ -258,6 +241,42 @@ public final class CapabilityDesk {
             }
         }
         ledger.publishChangedCatalogs(now);
+    }
+
+    /**
+     * Runs one due check: a missed accept re-matches, a passed promise is flagged; each schedules
+     * the other when it still matters.
+     */
+    private void check(Deadline deadline, Instant now) {
+        books.unschedule(deadline);
+        RequestStatus status = books.request(deadline.requestId());
+        if (status == null || status.getAttempt() != deadline.attempt() || !Lifecycle.isAssigned(status)) {
+            return;
+        }
+        switch (deadline.kind()) {
+            case ACCEPT -> {
+                if (status.getState() == RequestState.MATCHED) {
+                    events.acceptDeadlineMissed(status.getCapability(), status.getProducerId());
+                    ledger.instruct(status, AssignmentAction.CANCEL, now, now);
+                    giveUp(status, RequestState.REJECTED, "not accepted by " + status.getProducerId()
+                            + " within " + settings.acceptDeadline().toMillis() + " ms", true, now);
+                } else if (!status.getSloBreached()) {
+                    books.schedule(new Deadline(sloDue(status), Deadline.Kind.SLO, status.getAttempt(), status.getRequestId()));
+                }
+            }
+            case SLO -> {
+                if (!status.getSloBreached()) {
+                    ledger.save(Lifecycle.sloBreached(status, "lead-time promise of " + ledger.promiseOf(status) + " ms passed", now));
+                    ledger.score(status.getCapability(), status.getProducerId(), s -> s.sloBreached(now));
+                    events.sloBreached(status.getCapability(), status.getProducerId());
+                }
+                if (status.getState() == RequestState.MATCHED) {
+                    books.schedule(new Deadline(matchedAt(status).plus(settings.acceptDeadline()), Deadline.Kind.ACCEPT,
+                            status.getAttempt(), status.getRequestId()));
+                }
+            }
+            default -> throw new IllegalStateException("unhandled deadline " + deadline.kind());
+        }
     }
 
     /** Publishes the scorecard and the catalog entry of every capability counted here. */
@@ -330,9 +349,11 @@ public final class CapabilityDesk {
         ledger.save(matched);
         ledger.assigned(capability, offer.offerId());
         Instant acceptBy = now.plus(settings.acceptDeadline());
-        books.schedule(new Deadline(acceptBy, Deadline.Kind.ACCEPT, matched.getAttempt(), matched.getRequestId()));
-        books.schedule(new Deadline(now.plusMillis(offer.leadTimeSloMs()), Deadline.Kind.SLO, matched.getAttempt(),
-                matched.getRequestId()));
+        Instant sloDue = now.plusMillis(offer.leadTimeSloMs());
+        // one entry per assignment: the earlier check schedules the later one when it still matters
+        books.schedule(sloDue.isBefore(acceptBy)
+                ? new Deadline(sloDue, Deadline.Kind.SLO, matched.getAttempt(), matched.getRequestId())
+                : new Deadline(acceptBy, Deadline.Kind.ACCEPT, matched.getAttempt(), matched.getRequestId()));
         outbox.assignment(DeskLedger.assignment(matched, AssignmentAction.FULFIL, acceptBy, offer.leadTimeSloMs(), now));
         Duration sinceSubmitted = rematch ? null : Duration.between(matched.getSubmittedAt(), now);
         ledger.score(capability, offer.producerId(), s -> s.matched(now, sinceSubmitted));
@@ -361,6 +382,11 @@ public final class CapabilityDesk {
                 }
             }
         }
+    }
+
+    /** When the request's current attempt runs past its offer's lead-time promise. */
+    private Instant sloDue(RequestStatus status) {
+        return matchedAt(status).plusMillis(ledger.promiseOf(status));
     }
 
     private static Instant matchedAt(RequestStatus status) {

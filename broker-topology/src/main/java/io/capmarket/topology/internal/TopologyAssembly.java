@@ -74,7 +74,7 @@ public final class TopologyAssembly {
                         .withName(TopologyNames.INTAKE_SOURCE))
                 .process(supplier(() -> new Intake(topics, clock, events),
                         store(TopologyNames.OFFER_INDEX_STORE, Serdes.String()),
-                        store(TopologyNames.REQUEST_INDEX_STORE, Serdes.String())), Named.as(TopologyNames.INTAKE))
+                        writtenOnce(TopologyNames.REQUEST_INDEX_STORE, Serdes.String())), Named.as(TopologyNames.INTAKE))
                 .split(Named.as(TopologyNames.INTAKE_OUTPUT))
                 .branch((key, out) -> out instanceof IntakeOutput.Refused, Branched.as("refused"))
                 .defaultBranch(Branched.as("routed"));
@@ -89,9 +89,9 @@ public final class TopologyAssembly {
                 .process(supplier(() -> new CapabilityEngine(settings, clock, events, topics),
                         store(TopologyNames.OFFER_STATE_STORE, avro(OfferState.class)),
                         store(TopologyNames.CONTRACT_STORE, avro(CapabilityContract.class)),
-                        store(TopologyNames.REQUEST_STORE, topics.requestStatus().valueSerde()),
-                        store(TopologyNames.WAITLIST_STORE, Serdes.String()),
-                        store(TopologyNames.DEADLINE_STORE, Serdes.String()),
+                        writtenOnce(TopologyNames.REQUEST_STORE, topics.requestStatus().valueSerde()),
+                        writtenOnce(TopologyNames.WAITLIST_STORE, Serdes.String()),
+                        writtenOnce(TopologyNames.DEADLINE_STORE, Serdes.String()),
                         store(TopologyNames.COUNTER_STORE, avro(CapabilityCounters.class)),
                         store(TopologyNames.SCORE_STORE, Serdes.ByteArray())),
                         Named.as(TopologyNames.ENGINE));
@@ -172,11 +172,22 @@ public final class TopologyAssembly {
         return Produced.with(topic.keySerde(), topic.valueSerde()).withName(name);
     }
 
+    /**
+     * A store of hot keys (a capability's counters and offers): the record cache coalesces their
+     * repeated writes into one changelog record per commit.
+     */
     private <V> StoreBuilder<?> store(String name, Serde<V> valueSerde) {
-        // the record cache coalesces repeated writes of hot keys (a capability's counters and offers)
-        // into one changelog record per commit
         return Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(name, DslStoreFormat.PLAIN)),
                 Serdes.String(), valueSerde).withCachingEnabled();
+    }
+
+    /**
+     * A store whose keys are written once per step of one request (a request's state, its place in
+     * a waitlist, its deadlines): a cache would rarely coalesce anything and costs a copy per write.
+     */
+    private <V> StoreBuilder<?> writtenOnce(String name, Serde<V> valueSerde) {
+        return Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(name, DslStoreFormat.PLAIN)),
+                Serdes.String(), valueSerde).withCachingDisabled();
     }
 
     private <V extends SpecificRecord> Serde<V> avro(Class<V> type) {

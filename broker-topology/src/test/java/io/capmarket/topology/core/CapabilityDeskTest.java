@@ -415,6 +415,48 @@ class CapabilityDeskTest {
     }
 
     @Nested
+    class Deadlines {
+
+        @Test
+        void anAssignmentKeepsOneDeadlineEntryAtATime() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.submit("r1");
+            assertThat(t.books.deadlines).singleElement().satisfies(d -> assertThat(d.kind()).isEqualTo(Deadline.Kind.ACCEPT));
+
+            t.report("r1", FulfilmentKind.ACCEPTED);
+            t.heartbeat("db-team");
+            t.advance(Duration.ofSeconds(31));
+
+            assertThat(t.books.deadlines).singleElement().satisfies(d -> {
+                assertThat(d.kind()).isEqualTo(Deadline.Kind.SLO);
+                assertThat(d.due()).isEqualTo(DeskFixture.START.plusSeconds(60));
+            });
+        }
+
+        @Test
+        void aPromiseShorterThanTheAcceptDeadlineIsFlaggedFirstThenTheMissedAcceptReMatches() {
+            t.approve("quick", PG);
+            t.heartbeat("quick");
+            t.publish(CapabilityOffer.newBuilder(t.offer("pg-quick", "quick", 5, Map.of())).setLeadTimeSloMs(10_000L).build());
+            t.liveOffer("pg-slow", "slow", 5, Map.of());
+            t.submit("r1", Priority.NORMAL, Map.of());
+            assertThat(t.status("r1").getOfferId()).isEqualTo("pg-quick");
+
+            t.advance(Duration.ofSeconds(11));
+            assertThat(t.status("r1").getSloBreached()).isTrue();
+            assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+
+            t.heartbeat("quick");
+            t.heartbeat("slow");
+            t.advance(Duration.ofSeconds(20));
+
+            assertThat(t.status("r1").getAttempt()).isEqualTo(2);
+            assertThat(t.status("r1").getOfferId()).isEqualTo("pg-slow");
+            assertThat(t.status("r1").getSloBreached()).as("a new attempt, a new promise").isFalse();
+        }
+    }
+
+    @Nested
     class Offers {
 
         @Test

@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -87,6 +88,8 @@ class TopologyFailoverIT {
     private final AtomicBoolean running = new AtomicBoolean(true);
 
     private final Map<String, RequestStatus> latest = new ConcurrentHashMap<>();
+    /** When the latest MATCHED status of each capability arrived, in {@link System#nanoTime()}. */
+    private final Map<String, Long> lastMatchedNanos = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> inFlightByOffer = new ConcurrentHashMap<>();
     private final Map<String, Integer> assignedAttempts = new ConcurrentHashMap<>();
     private final List<String> violations = new CopyOnWriteArrayList<>();
@@ -141,14 +144,21 @@ class TopologyFailoverIT {
                     .until(() -> count(RequestState.FULFILLED) >= threshold || !failures.isEmpty());
             long fulfilledAtKill = count(RequestState.FULFILLED);
             child.destroyForcibly().waitFor();
+            long killedAt = System.nanoTime();
             assertThat(fulfilledAtKill).as("kill %d happens mid-stream", kill).isLessThan(REQUESTS);
+            // every capability has work waiting, so each is matched again once its task runs on the survivor
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> IntStream.range(0, CAPABILITIES).allMatch(c -> lastMatchedNanos.getOrDefault("cap-" + c, 0L) > killedAt)
+                            || !failures.isEmpty());
+            double resumedSeconds = (System.nanoTime() - killedAt) / 1e9;
 
             // the killed member leaves the group once its session expires; then a new process takes its place
             awaitMembersWithWork(admin, applicationId, 1);
             long fulfilledAtRestart = count(RequestState.FULFILLED);
             child = startChild(applicationId, state.resolve("b"), kill);
             awaitMembersWithWork(admin, applicationId, 2);
-            cycles.add("kill " + kill + " at " + fulfilledAtKill + " fulfilled, restart at " + fulfilledAtRestart
+            cycles.add("kill " + kill + " at " + fulfilledAtKill + " fulfilled, every capability matching again "
+                    + String.format(Locale.ROOT, "%.1f s", resumedSeconds) + " after it, restart at " + fulfilledAtRestart
                     + ", both running at " + count(RequestState.FULFILLED));
         }
 
@@ -295,8 +305,12 @@ class TopologyFailoverIT {
     private void startStatusReader() {
         KafkaConsumer<String, RequestStatus> consumer = consumer(topics.requestStatus(), "status-reader");
         consumer.subscribe(Set.of(topics.requestStatus().name()));
-        background("status-reader", () -> consumer.poll(Duration.ofMillis(100))
-                .forEach(record -> latest.put(record.key(), record.value())), consumer::close);
+        background("status-reader", () -> consumer.poll(Duration.ofMillis(100)).forEach(record -> {
+            latest.put(record.key(), record.value());
+            if (record.value().getState() == RequestState.MATCHED) {
+                lastMatchedNanos.put(record.value().getCapability(), System.nanoTime());
+            }
+        }), consumer::close);
     }
 
     private void background(String name, Runnable step, Runnable close) {

@@ -1,6 +1,7 @@
 package io.capmarket.topology.it;
 
 import io.capmarket.schemas.topics.Topics;
+import io.capmarket.schemas.runtime.StreamsRecovery;
 import io.capmarket.topology.CapmarketTopology;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
@@ -9,8 +10,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -37,9 +38,8 @@ final class TopologyInstance {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        // a crashed instance's partitions move on after seconds, not the default 45 s
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), 1_500);
+        // as the topology runs: a crashed instance's partitions move on after seconds, stores kept across a crash
+        StreamsRecovery.apply(props::put, StreamsConfig.EXACTLY_ONCE_V2, Optional.empty());
         KafkaStreams streams = new KafkaStreams(CapmarketTopology.build(topics, SETTINGS, Clock.systemUTC(), EngineEvents.NONE),
                 props);
         streams.start();

@@ -70,11 +70,7 @@ public final class RequestHandlers {
                     : reads.read(caller, id, ReadCondition.now());
             return existing.thenCompose(found -> {
                 if (found.isPresent()) {
-                    List<FieldError> differences = submission.differences(found.get());
-                    if (!differences.isEmpty()) {
-                        throw new ConflictException("the Idempotency-Key '" + key + "' was used for a different request ("
-                                + found.get().id() + "); use a new key for a new request", differences);
-                    }
+                    rejectIfOtherRequest(key, submission, found.get());
                     respond(ctx, 200, found.get());
                     return CompletableFuture.completedFuture(null);
                 }
@@ -89,11 +85,32 @@ public final class RequestHandlers {
                 return publisher.send(id, submission.command(id, principal, key, clock.instant()))
                         .thenCompose(acked -> reads.read(caller, id, new ReadCondition(null, 0, true,
                                 Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))))
-                        .thenAccept(view -> respond(ctx, 202, view.orElseThrow(() -> new RetryLaterException("request " + id
-                                + " was accepted but is not readable yet; retry with the same Idempotency-Key to get it",
-                                Duration.ofSeconds(1)))));
+                        .thenAccept(view -> {
+                            RequestView accepted = view.orElseThrow(() -> new RetryLaterException("request " + id
+                                    + " was accepted but is not readable yet; retry with the same Idempotency-Key to get it",
+                                    Duration.ofSeconds(1)));
+                            // a concurrent POST with the same key may have been written first: the first one written is the request
+                            rejectIfOtherRequest(key, submission, accepted);
+                            respond(ctx, 202, accepted);
+                        });
             });
         }));
+    }
+
+    /**
+     * A 409 when the request already written under the caller's Idempotency-Key is another one than
+     * this body asks for: two submissions with one key are one request, the first written (the
+     * views and the topology both take the first submit of a requestId and ignore the rest).
+     */
+    private static void rejectIfOtherRequest(String key, Submission submission, RequestView existing) {
+        if (key == null) {
+            return;
+        }
+        List<FieldError> differences = submission.differences(existing);
+        if (!differences.isEmpty()) {
+            throw new ConflictException("the Idempotency-Key '" + key + "' was used for a different request ("
+                    + existing.id() + "); use a new key for a new request", differences);
+        }
     }
 
     /** {@code GET /v1/requests/{id}}, with {@code ?waitFor=STATE&timeout=30s} to long-poll. */

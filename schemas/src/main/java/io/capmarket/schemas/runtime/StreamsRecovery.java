@@ -1,0 +1,51 @@
+package io.capmarket.schemas.runtime;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+
+/**
+ * How capmarket's Kafka Streams applications (the topology, the gateway's views) come back after
+ * a crash or a restart, as Streams settings each application applies before its own overrides:
+ * <ul>
+ *   <li>a restarted instance with a stable {@code instance.id} rejoins its group as the same static
+ *       member and gets its tasks back at once, instead of waiting out the session of its previous
+ *       run (which only ends when the broker stops hearing from it);</li>
+ *   <li>an instance that dies for good is noticed after {@link #SESSION_TIMEOUT}, not Kafka's
+ *       default 45 s, so that its tasks move to the survivors within seconds;</li>
+ *   <li>under exactly-once, state stores are transactional: a store keeps only what its changelog
+ *       committed, so an unclean stop no longer wipes every task's state to restore it from the
+ *       changelog.</li>
+ * </ul>
+ */
+public final class StreamsRecovery {
+
+    /** How long the group waits for a silent member before its tasks move on. */
+    public static final Duration SESSION_TIMEOUT = Duration.ofSeconds(10);
+    /** How often a member tells the group it is alive; well under a third of {@link #SESSION_TIMEOUT}. */
+    public static final Duration HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
+
+    static final String MAIN_CONSUMER = "main.consumer.";
+    static final String TRANSACTIONAL_STATE_STORES = "enable.transactional.statestores";
+    private static final String AT_LEAST_ONCE = "at_least_once";
+
+    private StreamsRecovery() {
+    }
+
+    /**
+     * Puts the settings.
+     *
+     * @param settings where each setting goes, such as {@code properties::put}
+     * @param processingGuarantee the application's {@code processing.guarantee}
+     * @param instanceId the instance's stable name across restarts, when it has one; Kafka Streams
+     *     appends each stream thread's index to it
+     */
+    public static void apply(BiConsumer<String, String> settings, String processingGuarantee, Optional<String> instanceId) {
+        settings.accept(MAIN_CONSUMER + "session.timeout.ms", Long.toString(SESSION_TIMEOUT.toMillis()));
+        settings.accept(MAIN_CONSUMER + "heartbeat.interval.ms", Long.toString(HEARTBEAT_INTERVAL.toMillis()));
+        instanceId.ifPresent(id -> settings.accept(MAIN_CONSUMER + "group.instance.id", id));
+        if (!AT_LEAST_ONCE.equals(processingGuarantee)) {
+            settings.accept(TRANSACTIONAL_STATE_STORES, "true");
+        }
+    }
+}
