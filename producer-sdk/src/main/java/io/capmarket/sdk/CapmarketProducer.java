@@ -7,6 +7,7 @@ import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
+import io.capmarket.schemas.runtime.StreamsRecovery;
 import io.capmarket.schemas.serde.AvroSerdeConfig;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
@@ -196,6 +197,9 @@ public final class CapmarketProducer implements AutoCloseable {
         groupConfig.put(ConsumerConfig.GROUP_ID_CONFIG, b.consumerGroupId != null ? b.consumerGroupId
                 : topics.producerGroup(b.producerId));
         groupConfig.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "capmarket-sdk-" + b.producerId + "-assignments-" + instance);
+        // a crashed process's assignments move to its peers (or its restart) after seconds, not Kafka's default 45 s
+        groupConfig.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) StreamsRecovery.SESSION_TIMEOUT.toMillis());
+        groupConfig.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) StreamsRecovery.HEARTBEAT_INTERVAL.toMillis());
         this.workers = Executors.newCachedThreadPool(threads("capmarket-worker-" + b.producerId));
         this.cancels = Executors.newSingleThreadExecutor(threads("capmarket-cancel-" + b.producerId));
         this.loop = new AssignmentLoop(new KafkaConsumer<>(groupConfig, new StringDeserializer(), new ByteArrayDeserializer()),
