@@ -76,6 +76,13 @@ public interface EngineEvents {
     default void misattributed(String reason) {
     }
 
+    /**
+     * A progress report was recorded at the history bound ({@code Lifecycle.MAX_HISTORY}): its
+     * request's oldest progress entry gave way.
+     */
+    default void historyTrimmed(String capability) {
+    }
+
     /** The catalog entry of a capability this instance owns, recomputed on the scorecard interval. */
     default void catalog(io.capmarket.schemas.CapabilityView view) {
     }

@@ -35,6 +35,8 @@ import org.apache.kafka.streams.KafkaStreams;
  *       (deserialization, processing, serialization), claiming another identity than their topic's (identity), refused
  *       by the rules (refused), conflicting with a capability version's contract (contract), fulfilment reports for
  *       another's work (misattributed) or not applied (not-applied)</td></tr>
+ *   <tr><td>{@code capmarket_history_trimmed_total{capability}}</td><td>progress reports recorded at the history
+ *       bound, each dropping its request's oldest progress entry</td></tr>
  *   <tr><td>{@code capmarket_misattributed_total{reason}}</td><td>fulfilment reports for work their producer does not
  *       hold, by what differs (producer, capability)</td></tr>
  *   <tr><td>{@code capmarket_stream_thread_replacements_total{exception}}</td><td>stream threads replaced after a failure</td></tr>
@@ -164,6 +166,11 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     @Override
     public void misattributed(String reason) {
         count("capmarket.misattributed", "reason", reason);
+    }
+
+    @Override
+    public void historyTrimmed(String capability) {
+        count("capmarket.history.trimmed", "capability", capability);
     }
 
     /** A stream thread died of {@code failure} and is being replaced. */

@@ -191,7 +191,11 @@ public final class CapabilityDesk {
                     Duration waited = Duration.between(matchedAt(status), now);
                     ledger.score(capability, producerId, s -> s.accepted(now, waited));
                 }
-                ledger.save(Lifecycle.inProgress(status, report.getMessage(), now));
+                RequestStatus progressed = Lifecycle.inProgress(status, report.getMessage(), now);
+                if (progressed.getHistory().size() <= status.getHistory().size()) {
+                    events.historyTrimmed(capability);
+                }
+                ledger.save(progressed);
             }
             case FULFILLED -> {
                 ledger.release(status, OfferRecord.Outcome.SUCCESS, Duration.between(matchedAt(status), now).toMillis());

@@ -35,6 +35,15 @@ public final class Lifecycle {
     /** States a request never leaves. */
     public static final Set<RequestState> TERMINAL = EnumSet.of(RequestState.FULFILLED, RequestState.FAILED,
             RequestState.CANCELLED);
+    /**
+     * Transitions a request's history holds at most, so that a producer reporting progress without
+     * end cannot grow its status past what Kafka accepts in one record: past it, the oldest progress
+     * report followed by another of the same attempt gives way (else the oldest after SUBMITTED).
+     */
+    public static final int MAX_HISTORY = 100;
+    /** Characters of a transition's detail kept at most; longer ones end with an ellipsis. */
+    public static final int MAX_DETAIL = 1_000;
+
     /** States in which the request holds a unit of its offer's capacity. */
     public static final Set<RequestState> ASSIGNED = EnumSet.of(RequestState.MATCHED, RequestState.ACCEPTED,
             RequestState.IN_PROGRESS);
@@ -169,8 +178,8 @@ public final class Lifecycle {
 
     /** Work ran past the offer's lead-time promise: flagged, not reassigned. */
     public static RequestStatus sloBreached(RequestStatus status, String detail, Instant now) {
-        List<StatusTransition> history = new ArrayList<>(status.getHistory());
-        history.add(transition(status.getState(), now, status.getAttempt(), status.getOfferId(), detail));
+        List<StatusTransition> history = appended(status.getHistory(),
+                transition(status.getState(), now, status.getAttempt(), status.getOfferId(), detail));
         return RequestStatus.newBuilder(status).setSloBreached(true).setUpdatedAt(now).setHistory(history).build();
     }
 
@@ -275,9 +284,7 @@ public final class Lifecycle {
 
     private static RequestStatus.Builder next(RequestStatus status, RequestState state, Instant now, int attempt,
             String offerId, String detail) {
-        List<StatusTransition> history = new ArrayList<>(status.getHistory().size() + 1);
-        history.addAll(status.getHistory());
-        history.add(transition(state, now, attempt, offerId, detail));
+        List<StatusTransition> history = appended(status.getHistory(), transition(state, now, attempt, offerId, detail));
         return RequestStatus.newBuilder(status)
                 .setState(state)
                 .setAttempt(attempt)
@@ -286,7 +293,31 @@ public final class Lifecycle {
     }
 
     private static StatusTransition transition(RequestState state, Instant at, int attempt, String offerId, String detail) {
+        String bounded = detail == null || detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL - 1) + "…";
         return StatusTransition.newBuilder().setState(state).setAt(at).setAttempt(attempt).setOfferId(offerId)
-                .setDetail(detail).build();
+                .setDetail(bounded).build();
+    }
+
+    /** The history with one more transition, within {@link #MAX_HISTORY}. */
+    private static List<StatusTransition> appended(List<StatusTransition> history, StatusTransition next) {
+        List<StatusTransition> appended = new ArrayList<>(history.size() + 1);
+        appended.addAll(history);
+        appended.add(next);
+        while (appended.size() > MAX_HISTORY) {
+            appended.remove(oldestToDrop(appended));
+        }
+        return appended;
+    }
+
+    private static int oldestToDrop(List<StatusTransition> history) {
+        for (int i = 1; i < history.size() - 1; i++) {
+            StatusTransition entry = history.get(i);
+            StatusTransition after = history.get(i + 1);
+            if (entry.getState() == RequestState.IN_PROGRESS && after.getState() == RequestState.IN_PROGRESS
+                    && entry.getAttempt() == after.getAttempt()) {
+                return i;
+            }
+        }
+        return 1;
     }
 }

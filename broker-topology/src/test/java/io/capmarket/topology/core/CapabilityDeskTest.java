@@ -397,6 +397,21 @@ class CapabilityDeskTest {
         }
 
         @Test
+        void aProducerReportingProgressWithoutEndCannotGrowTheStatusWithoutBound() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.submit("r1");
+            for (int i = 0; i < 2 * Lifecycle.MAX_HISTORY; i++) {
+                t.report("r1", FulfilmentKind.PROGRESS);
+            }
+
+            assertThat(t.status("r1").getHistory()).hasSize(Lifecycle.MAX_HISTORY);
+            // SUBMITTED, MATCHED, then ACCEPTED and IN_PROGRESS for the first report: the bound is reached at report MAX - 3
+            assertThat(t.events).filteredOn("history-trimmed"::equals).hasSize(2 * Lifecycle.MAX_HISTORY - (Lifecycle.MAX_HISTORY - 3));
+            t.report("r1", FulfilmentKind.FULFILLED);
+            assertThat(t.status("r1").getState()).isEqualTo(FULFILLED);
+        }
+
+        @Test
         void workPastThePromiseIsFlaggedAsAnSloBreachNotReassigned() {
             t.liveOffer("pg-eu", "db-team", 5, Map.of());
             t.submit("r1");

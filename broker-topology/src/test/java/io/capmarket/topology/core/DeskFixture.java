@@ -62,6 +62,11 @@ final class DeskFixture implements DeskOutbox {
             }
 
             @Override
+            public void historyTrimmed(String capability) {
+                events.add("history-trimmed");
+            }
+
+            @Override
             public void ignored(String reason) {
                 events.add("ignored:" + reason);
             }

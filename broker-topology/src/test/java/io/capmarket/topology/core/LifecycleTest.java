@@ -196,4 +196,29 @@ class LifecycleTest {
         assertThat(Lifecycle.isTerminal(Lifecycle.cancelled(submitted(), "x", T0))).isTrue();
         assertThat(Lifecycle.isTerminal(Lifecycle.waiting(submitted(), "no offer", T0))).isFalse();
     }
+
+    @Test
+    void endlessProgressKeepsTheHistoryBoundedAndEveryStateChange() {
+        RequestStatus status = Lifecycle.accepted(Lifecycle.matched(submitted(), OFFER_A, T0), T0);
+        for (int i = 0; i < 3 * Lifecycle.MAX_HISTORY; i++) {
+            status = Lifecycle.inProgress(status, "step " + i, T0.plusSeconds(i));
+        }
+        status = Lifecycle.fulfilled(status, Map.of(), "done", T0.plusSeconds(1_000));
+
+        assertThat(status.getHistory()).hasSize(Lifecycle.MAX_HISTORY);
+        assertThat(status.getHistory()).extracting(StatusTransition::getState).startsWith(RequestState.SUBMITTED,
+                RequestState.MATCHED, RequestState.ACCEPTED, RequestState.IN_PROGRESS).endsWith(RequestState.FULFILLED);
+        assertThat(status.getHistory().get(status.getHistory().size() - 2).getDetail())
+                .as("the newest progress is kept").isEqualTo("step " + (3 * Lifecycle.MAX_HISTORY - 1));
+    }
+
+    @Test
+    void aHugeDetailIsCutToTheBound() {
+        RequestStatus matched = Lifecycle.matched(submitted(), OFFER_A, T0);
+
+        RequestStatus progressed = Lifecycle.inProgress(matched, "x".repeat(1_000_000), T0);
+
+        String detail = progressed.getHistory().get(progressed.getHistory().size() - 1).getDetail();
+        assertThat(detail).hasSize(Lifecycle.MAX_DETAIL).endsWith("…");
+    }
 }
