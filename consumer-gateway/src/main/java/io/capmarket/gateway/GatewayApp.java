@@ -18,6 +18,7 @@ import io.capmarket.gateway.internal.RequestStore;
 import io.capmarket.gateway.internal.RequestWatchers;
 import io.capmarket.gateway.internal.Route;
 import io.capmarket.gateway.internal.Routes;
+import io.capmarket.gateway.internal.ViewDeserializationHandler;
 import io.capmarket.schemas.topics.ProvisioningReport;
 import io.capmarket.schemas.topics.Topics;
 import java.io.IOException;
@@ -39,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,9 +116,15 @@ public final class GatewayApp implements AutoCloseable {
 
             Properties props = new Properties();
             props.putAll(config.streamsProperties(port));
-            props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+            props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, ViewDeserializationHandler.class.getName());
+            props.put(ViewDeserializationHandler.METRICS_CONFIG, metrics);
             KafkaStreams streams = new KafkaStreams(GatewayTopology.build(topics, watchers::publish), props);
             streams.setStateListener(health);
+            // a thread that fails (the registry unavailable, say) is replaced and reads again from its last commit
+            streams.setUncaughtExceptionHandler(error -> {
+                LOG.warn("a stream thread failed; replacing it: {}", error.toString());
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
             resources.add(() -> {
                 if (!streams.close(config.shutdownTimeout())) {
                     LOG.warn("Kafka Streams did not stop within {}", config.shutdownTimeout());

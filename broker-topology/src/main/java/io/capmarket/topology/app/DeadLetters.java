@@ -221,13 +221,7 @@ public final class DeadLetters {
 
     /** True when the cause chain holds a registry outage: the record is fine, only the registry is away. */
     static boolean isRegistryOutage(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof SchemaRegistryUnavailableException) {
-                return true;
-            }
-        }
-        return false;
+        return SchemaRegistryUnavailableException.isCauseOf(failure);
     }
 
     /** Why a record failed, in words: this library's reason when one of its serdes says, else the message. */

@@ -1,6 +1,7 @@
 package io.capmarket.gateway.internal;
 
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -17,7 +18,8 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * The gateway's metrics on {@code /metrics}: {@code capmarket_gateway_http_requests_seconds}
  * (histogram by method, route and status), {@code capmarket_gateway_long_poll_waiters},
- * {@code capmarket_gateway_sse_clients}, Kafka Streams and JVM metrics.
+ * {@code capmarket_gateway_sse_clients}, {@code capmarket_gateway_unreadable_records_total{outcome}}, Kafka
+ * Streams and JVM metrics.
  */
 public final class GatewayMetrics implements AutoCloseable {
 
@@ -45,6 +47,18 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("capmarket.gateway.sse.clients", sseClients::getAsInt)
                 .description("Open Server-Sent Event streams").register(registry);
+    }
+
+    /**
+     * A record the views could not read, skipped ({@code unreadable}) or retried because the
+     * schema registry was unavailable ({@code registry-unavailable}).
+     */
+    public void unreadableRecord(String outcome) {
+        Counter.builder("capmarket.gateway.unreadable.records")
+                .description("Records the gateway's views could not read: skipped, or retried while the registry is unavailable")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
     }
 
     /** Records one finished HTTP exchange. */

@@ -1,0 +1,43 @@
+package io.capmarket.gateway.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler.Result;
+import org.junit.jupiter.api.Test;
+
+class ViewDeserializationHandlerTest {
+
+    private final GatewayMetrics metrics = new GatewayMetrics();
+    private final ViewDeserializationHandler handler = new ViewDeserializationHandler();
+    private final ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("capmarket.request-status", 0, 42L,
+            "r1".getBytes(), new byte[] {0, 0, 0, 0, 7});
+
+    ViewDeserializationHandlerTest() {
+        handler.configure(Map.of(ViewDeserializationHandler.METRICS_CONFIG, metrics));
+    }
+
+    @Test
+    void whileTheRegistryIsUnavailableTheThreadFailsSoTheRecordIsReadAgain() {
+        Exception outage = new SerializationException("cannot read the record",
+                new SchemaRegistryUnavailableException("registry did not answer", null));
+
+        assertThat(handler.handleError(null, record, outage).result()).isEqualTo(Result.FAIL);
+        assertThat(count(ViewDeserializationHandler.REGISTRY_UNAVAILABLE)).isEqualTo(1.0);
+    }
+
+    @Test
+    void anUnreadableRecordIsSkippedAndCounted() {
+        assertThat(handler.handleError(null, record, new SerializationException("unknown magic byte")).result())
+                .isEqualTo(Result.RESUME);
+        assertThat(count(ViewDeserializationHandler.UNREADABLE)).isEqualTo(1.0);
+        assertThat(metrics.registry().scrape()).contains("capmarket_gateway_unreadable_records_total{outcome=\"unreadable\"} 1.0");
+    }
+
+    private double count(String outcome) {
+        return metrics.registry().get("capmarket.gateway.unreadable.records").tag("outcome", outcome).counter().count();
+    }
+}
