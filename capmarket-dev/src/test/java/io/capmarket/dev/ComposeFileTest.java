@@ -34,9 +34,13 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker-compose.yml cannot start on machines without a Docker engine, so the build checks it
- * instead: it parses, it uses only pinned images and Dockerfiles that exist, every capmarket
- * setting it passes is one the component accepts, and its ports, Prometheus targets, dashboards
- * and topic names agree with the code. And it is the secure shape: Kafka authenticates and
+ * instead: it parses, it uses only pinned images and capmarket's own Jib images (as the poms build
+ * them, see {@link ImagesTest}), every capmarket setting it passes is one the component accepts,
+ * and its ports, Prometheus targets, dashboards and topic names agree with the code. It survives:
+ * every long-running service has a health check, a restart policy and a memory limit its JVM sizes
+ * its heap from, one-shot steps run once, and every dependency waits for health or completion;
+ * Kafka's data is on its volume; firing alerts reach Alertmanager, which notifies a webhook; and
+ * Grafana has no anonymous admin. And it is the secure shape: Kafka authenticates and
  * authorizes every client, no secret is written in the file, the stack starts in order with the
  * init step before any client of Kafka, each service reads its own principal's credentials and no
  * other's, and the schema registry is reached only through a proxy that lets only the platform
