@@ -249,6 +249,28 @@ class KubernetesManifestsTest {
         }
     }
 
+    @Test
+    void noSecretIsWrittenInTheManifests() throws IOException {
+        // a Secret is no kind the manifests may hold (KubernetesManifests refuses it): credentials are created apart
+        base.values().forEach(resource -> assertThat(resource.getKind()).isNotEqualTo("Secret"));
+        for (String workload : List.of(TOPOLOGY, GATEWAY)) {
+            PodTemplateSpec template = workload.equals(TOPOLOGY) ? resource(StatefulSet.class, workload).getSpec().getTemplate()
+                    : resource(Deployment.class, workload).getSpec().getTemplate();
+            onlyContainer(template).getEnv().forEach(variable -> {
+                String name = variable.getName();
+                if (name.contains("PASSWORD") || name.contains("JAAS") || name.contains("USER_INFO") || name.contains("SECRET")) {
+                    assertThat(variable.getValue()).as(workload + ": " + name + " is no literal").isNull();
+                }
+            });
+        }
+        try (Stream<Path> files = Files.walk(DIR)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                assertThat(Files.readString(file)).as(file.toString()).doesNotContainPattern("(?i)password\\s*[=:]")
+                        .doesNotContain("LoginModule");
+            }
+        }
+    }
+
     // ---- helpers -----------------------------------------------------------------------------
 
     private <T extends HasMetadata> T resource(Class<T> kind, String name) {
