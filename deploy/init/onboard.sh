@@ -4,7 +4,7 @@
 # ("id=capability,capability ...": topics, schemas, credential, ACLs, approval) and each team of
 # ONBOARD_TEAMS (its requests topic, schema, credential, ACLs). Each principal's client settings
 # are written to /credentials/<principal>/<principal>.properties, a volume only that principal's
-# services mount. Run by the one-shot service `init`, in the topology's image.
+# services mount. Run by the one-shot service `init`, in capmarket's command-line image (capmarket/cli).
 #
 # A principal whose settings exist was onboarded on an earlier start and is left alone: onboarding
 # again would issue a new password under its running services. The secrets step deletes them all
@@ -12,7 +12,7 @@
 set -euo pipefail
 admin=/etc/capmarket/admin
 onboarding() {
-  java -Xmx256m -Dslf4j.internal.verbosity=ERROR -cp 'app.jar:lib/*' io.capmarket.schemas.onboarding.OnboardingCommand "$@"
+  java -Xmx256m -Dslf4j.internal.verbosity=ERROR -cp '/app/resources:/app/classes:/app/libs/*' io.capmarket.schemas.onboarding.OnboardingCommand "$@"
 }
 issue() {
   local principal=$1

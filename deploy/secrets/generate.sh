@@ -11,11 +11,13 @@
 #   admin-credentials        the init step's --command-config files: the Kafka super user, the
 #                            registry's admin, and the registry users onboarding hands out
 #   <principal>-credentials  one per principal, filled by the init step
+#   grafana-secrets          Grafana's admin password (user admin)
 #
 # While Kafka's log directory is formatted, the admin's and the registry's SCRAM credentials are
 # in the cluster's metadata and every credential issued is in use: nothing is changed. On a new
 # cluster (nothing formatted yet) every secret is drawn anew and every credential issued for an
-# earlier cluster is deleted, so the init step issues them again. It prints file names only.
+# earlier cluster is deleted, so the init step issues them again. Grafana's admin password belongs
+# to no cluster: it is drawn when its volume has none and kept after. It prints file names only.
 #
 # usage: generate.sh [ROOT]   (default /volumes)
 set -euo pipefail
@@ -23,8 +25,9 @@ umask 077
 root=${1:-/volumes}
 
 # Who reads what: uid 1000 is appuser in the apache/kafka and confluentinc images and the user of
-# capmarket's images; uid 101 is nginx in nginx:alpine, whose worker processes read the users file.
-readonly APP_UID=1000 NGINX_UID=101
+# capmarket's images; uid 101 is nginx in nginx:alpine, whose worker processes read the users file;
+# uid 472 is grafana in grafana/grafana.
+readonly APP_UID=1000 NGINX_UID=101 GRAFANA_UID=472
 # The names every other piece uses: the services' host names, the principals, the registry users.
 readonly BOOTSTRAP=kafka:9092 REGISTRY_URL=http://registry:8081
 readonly ADMIN=admin SCHEMA_REGISTRY=schema-registry
@@ -63,6 +66,16 @@ own_all() {
   done
 }
 
+# 24 random bytes, URL-safe: safe in JAAS quotes, in the storage tool's --add-scram and in user:password
+secret() { head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; }
+
+grafana_secrets=$root/grafana-secrets
+if [[ ! -s $grafana_secrets/admin-password ]]; then
+  secret > "$grafana_secrets/admin-password"
+  echo "secrets: wrote $grafana_secrets/admin-password"
+fi
+own "$grafana_secrets" $GRAFANA_UID
+
 if [[ -f $root/kafka-data/meta.properties ]]; then
   for file in "${generated[@]}"; do
     if [[ ! -s $file ]]; then
@@ -76,8 +89,6 @@ if [[ -f $root/kafka-data/meta.properties ]]; then
   exit 0
 fi
 
-# 24 random bytes, URL-safe: safe in JAAS quotes, in the storage tool's --add-scram and in user:password
-secret() { head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n'; }
 # {SSHA}: base64(SHA-1(password + salt) + salt), one of the schemes nginx's auth_basic reads
 hex_bytes() { sed 's/../\\x&/g' <<< "$1"; }
 ssha() {

@@ -126,6 +126,26 @@ final class ComposeFile {
         return conditions;
     }
 
+    /** The service's image: every service runs one (capmarket's are built by Jib, none here). */
+    String image(String service) {
+        Object image = service(service).get("image");
+        if (image == null) {
+            throw new AssertionError("docker-compose.yml: service " + service + " names no image");
+        }
+        return image.toString();
+    }
+
+    /** The service's restart policy ({@code no} when it gives none, as Compose's default). */
+    String restart(String service) {
+        return String.valueOf(service(service).getOrDefault("restart", "no"));
+    }
+
+    /** A step that runs once and exits: it does not restart, or only on failure. */
+    boolean oneShot(String service) {
+        String restart = restart(service);
+        return restart.equals("no") || restart.startsWith("on-failure");
+    }
+
     /** The service's entrypoint (or command) as one line. */
     String entrypoint(String service) {
         Object raw = service(service).getOrDefault("entrypoint", service(service).get("command"));

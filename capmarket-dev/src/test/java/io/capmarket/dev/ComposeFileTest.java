@@ -34,9 +34,13 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker-compose.yml cannot start on machines without a Docker engine, so the build checks it
- * instead: it parses, it uses only pinned images and Dockerfiles that exist, every capmarket
- * setting it passes is one the component accepts, and its ports, Prometheus targets, dashboards
- * and topic names agree with the code. And it is the secure shape: Kafka authenticates and
+ * instead: it parses, it uses only pinned images and capmarket's own Jib images (as the poms build
+ * them, see {@link ImagesTest}), every capmarket setting it passes is one the component accepts,
+ * and its ports, Prometheus targets, dashboards and topic names agree with the code. It survives:
+ * every long-running service has a health check, a restart policy and a memory limit its JVM sizes
+ * its heap from, one-shot steps run once, and every dependency waits for health or completion;
+ * Kafka's data is on its volume; firing alerts reach Alertmanager, which notifies a webhook; and
+ * Grafana has no anonymous admin. And it is the secure shape: Kafka authenticates and
  * authorizes every client, no secret is written in the file, the stack starts in order with the
  * init step before any client of Kafka, each service reads its own principal's credentials and no
  * other's, and the schema registry is reached only through a proxy that lets only the platform
@@ -45,46 +49,104 @@ import org.yaml.snakeyaml.Yaml;
 class ComposeFileTest {
 
     private static final Set<String> IMAGES = Set.of("apache/kafka", "confluentinc/cp-schema-registry", "nginx",
-            "prom/prometheus", "grafana/grafana");
+            "prom/prometheus", "prom/alertmanager", "grafana/grafana");
     /** A value Kafka's FileConfigProvider resolves: {@code ${file:<path>:<key>}}. */
     private static final Pattern FILE_REFERENCE = Pattern.compile("\\$\\{file:(/[^:}]+):([^:}]+)}");
     private static final String CLIENT_PROPERTIES = "CAPMARKET_CLIENT_PROPERTIES";
 
     private final ComposeFile compose = ComposeFile.read();
     private final Map<String, Map<String, Object>> services = compose.services();
+    private final Map<String, JibImages.Image> images = JibImages.read();
 
     @Test
-    void imagesArePinnedAndDockerfilesExist() {
+    void imagesArePinnedAndCapmarketsAreTheJibImages() {
         assertThat(services).containsKeys("secrets", "kafka-format", "kafka", "registry-access", "schema-registry", "registry",
                 "init", "topology-1", "topology-2", "gateway-1", "gateway-2", "gateway", "demo-offers", "demo-producer",
-                "prometheus", "grafana");
-        services.forEach((name, service) -> {
-            if (service.containsKey("image")) {
-                String image = service.get("image").toString();
-                assertThat(image).as(name).contains(":").doesNotEndWith(":latest");
-                assertThat(IMAGES).as(name + " uses a known image").contains(image.substring(0, image.indexOf(':')));
-            } else {
-                Map<?, ?> build = (Map<?, ?>) service.get("build");
-                assertThat(build).as(name + " has an image or a build").isNotNull();
-                Path dockerfile = ROOT.resolve(build.get("context").toString()).resolve(build.get("dockerfile").toString());
-                assertThat(dockerfile).as(name).exists();
-            }
+                "prometheus", "alertmanager", "grafana");
+        Map<String, String> jib = new HashMap<>();
+        images.forEach((name, image) -> jib.put(image.reference(), name));
+        services.keySet().forEach(name -> {
+            assertThat(compose.service(name)).as(name + " runs an image, none is built from a Dockerfile").doesNotContainKey("build");
+            String image = compose.image(name);
+            assertThat(image).as(name).contains(":").doesNotEndWith(":latest");
+            assertThat(jib.containsKey(image) || IMAGES.contains(image.substring(0, image.indexOf(':'))))
+                    .as(name + " uses a known image or one of capmarket's Jib images: " + image).isTrue();
         });
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("secrets", "cli");
+        expected.put("init", "cli");
+        expected.put("topology-1", "topology");
+        expected.put("topology-2", "topology");
+        expected.put("gateway-1", "gateway");
+        expected.put("gateway-2", "gateway");
+        expected.put("demo-offers", "example-postgres-provider");
+        expected.put("demo-producer", "example-postgres-provider");
+        expected.forEach((service, image) -> assertThat(compose.image(service)).as(service).isEqualTo(images.get(image).reference()));
+        assertThat(ROOT.resolve("broker-topology/Dockerfile")).as("images come from Jib only").doesNotExist();
     }
 
     @Test
-    void dockerfilesCopyTheModulesRunnableJarWhoseMainClassExists() throws Exception {
-        for (String module : List.of("broker-topology", "consumer-gateway", "examples/postgres-provider")) {
-            String dockerfile = Files.readString(ROOT.resolve(module).resolve("Dockerfile"));
-            String pom = Files.readString(ROOT.resolve(module).resolve("pom.xml"));
-            Matcher artifact = Pattern.compile("</parent>\\s*<artifactId>([\\w.-]+)</artifactId>").matcher(pom);
-            assertThat(artifact.find()).as(module + " names its artifact").isTrue();
-            assertThat(dockerfile).contains("COPY " + module + "/target/lib/ lib/")
-                    .contains("COPY " + module + "/target/" + artifact.group(1) + "-0.1.0-SNAPSHOT.jar app.jar");
-            Matcher mainClass = Pattern.compile("<main.class>([\\w.]+)</main.class>").matcher(pom);
-            assertThat(mainClass.find()).as(module + " declares its main class").isTrue();
-            assertThat(Class.forName(mainClass.group(1)).getMethod("main", String[].class)).isNotNull();
+    void capmarketsServicesListenOnTheirImagesPortsAndKeepStateOnTheImagesVolume() {
+        for (String service : List.of("topology-1", "topology-2", "gateway-1", "gateway-2")) {
+            JibImages.Image image = images.get(service.substring(0, service.indexOf('-')));
+            int port = image.ports().get(0);
+            assertThat(compose.environment(service)).as(service).containsEntry("CAPMARKET_HTTP_PORT", Integer.toString(port));
+            assertThat(healthCheck(service)).as(service + "'s health check asks its readiness on its port")
+                    .contains("/dev/tcp/127.0.0.1/" + port).contains("GET /health/ready");
+            assertThat(compose.mountAt(service, ImagesTest.STATE)).as(service + " keeps its state on a volume").hasValueSatisfying(m ->
+                    assertThat(m.named()).isTrue());
+            assertThat(compose.environment(service).get("CAPMARKET_STATE_DIR")).as(service).startsWith(ImagesTest.STATE + "/");
         }
+        // the steps run in the command-line image run its programs from Jib's classpath
+        assertThat(compose.entrypoint("demo-offers")).contains("-cp " + ImagesTest.CLASSPATH + " ")
+                .contains("-XX:MaxRAMPercentage=");
+    }
+
+    // ---- a stack that survives ---------------------------------------------------------------
+
+    @Test
+    void everyLongRunningServiceSaysWhenItIsHealthyAndRestarts() {
+        List<String> oneShots = services.keySet().stream().filter(compose::oneShot).toList();
+        assertThat(oneShots).as("the one-shot steps").containsExactlyInAnyOrder("secrets", "kafka-format", "registry-access", "init",
+                "demo-offers");
+        services.keySet().stream().filter(s -> !compose.oneShot(s)).forEach(service -> {
+            assertThat(compose.restart(service)).as(service + " comes back after a crash").isIn("unless-stopped", "always");
+            assertThat(healthCheck(service)).as(service + " has a health check").isNotBlank();
+            Map<?, ?> check = (Map<?, ?>) compose.service(service).get("healthcheck");
+            assertThat(check.get("interval")).as(service + "'s health check interval").isNotNull();
+            assertThat(check.get("retries")).as(service + "'s health check retries").isNotNull();
+        });
+        // a step that failed for good must not run again and again over the stack's data
+        for (String step : List.of("secrets", "kafka-format")) {
+            assertThat(compose.restart(step)).as(step).isEqualTo("no");
+        }
+        oneShots.forEach(step -> assertThat(compose.service(step)).as(step).doesNotContainKey("healthcheck"));
+    }
+
+    @Test
+    void everyDependencyWaitsForHealthOrForAStepToComplete() {
+        services.keySet().forEach(service -> compose.dependsOn(service).forEach((dependency, condition) -> {
+            String expected = compose.oneShot(dependency) ? "service_completed_successfully" : "service_healthy";
+            assertThat(condition).as(service + " waits for " + dependency).isEqualTo(expected);
+        }));
+        assertThat(compose.dependsOn("gateway")).containsOnlyKeys("gateway-1", "gateway-2");
+        assertThat(compose.dependsOn("grafana")).containsKeys("secrets", "prometheus");
+        assertThat(compose.dependsOn("prometheus")).containsKey("alertmanager");
+    }
+
+    @Test
+    void everyServiceHasAMemoryLimitAndEveryJvmSizesItsHeapFromIt() {
+        services.keySet().forEach(service -> {
+            Object limit = compose.service(service).get("mem_limit");
+            assertThat(limit).as(service + " has a memory limit").isNotNull();
+            assertThat(limit.toString()).as(service).matches("\\d+[mg]");
+        });
+        // Kafka (broker, format and its tools through the same variables) and the registry: by their launchers' variables
+        assertThat(compose.environment("kafka").get("KAFKA_HEAP_OPTS")).contains("-XX:MaxRAMPercentage=").doesNotContain("-Xmx");
+        assertThat(compose.environment("schema-registry").get("SCHEMA_REGISTRY_HEAP_OPTS")).contains("-XX:MaxRAMPercentage=");
+        // capmarket's: by their images' JVM flags (ImagesTest), unless a service runs a java command of its own
+        services.keySet().stream().filter(s -> compose.entrypoint(s).startsWith("java ")).forEach(service ->
+                assertThat(compose.entrypoint(service)).as(service).contains("-XX:MaxRAMPercentage="));
     }
 
     // ---- capmarket's settings ----------------------------------------------------------------
@@ -201,7 +263,13 @@ class ComposeFileTest {
             String where = service + ": " + variable;
             assertThat(value).as(where).doesNotContainPattern("(?i)password\\s*[=:]").doesNotContain("LoginModule");
             String name = variable.toUpperCase(java.util.Locale.ROOT);
-            if (name.contains("JAAS") || name.contains("PASSWORD") || name.contains("SECRET")) {
+            if (name.endsWith("__FILE")) {
+                // Grafana's form: the value is a file's path, which must be in a volume of secrets mounted read-only
+                Mount mount = compose.mounts(service).stream().filter(m -> value.startsWith(m.target() + "/")).findFirst()
+                        .orElseThrow(() -> new AssertionError(where + " names a file in no mounted volume: " + value));
+                assertThat(mount.source()).as(where + " is a file of a volume of secrets").endsWith("-secrets");
+                assertThat(mount.readOnly()).as(where + " is mounted read-only").isTrue();
+            } else if (name.contains("JAAS") || name.contains("PASSWORD") || name.contains("SECRET")) {
                 assertThat(value).as(where + " is a reference to a file, not the secret").matches(FILE_REFERENCE);
             }
             if (name.contains("USER_INFO")) {
@@ -244,6 +312,7 @@ class ComposeFileTest {
         readers.put("gateway-credentials", Set.of("secrets", "init", "gateway-1", "gateway-2"));
         readers.put("db-team-credentials", Set.of("secrets", "init", "demo-offers", "demo-producer"));
         readers.put("app-team-credentials", Set.of("secrets", "init"));
+        readers.put("grafana-secrets", Set.of("secrets", "grafana"));
         readers.forEach((volume, expected) ->
                 assertThat(compose.servicesMounting(volume)).as("who mounts " + volume).containsExactlyInAnyOrderElementsOf(expected));
         Set<String> secretVolumes = new TreeSet<>();
@@ -292,13 +361,14 @@ class ComposeFileTest {
         assertThat(compose.mountAt("init", "/deploy/onboard.sh")).hasValueSatisfying(m ->
                 assertThat(ROOT.resolve(m.source())).isEqualTo(ROOT.resolve("./deploy/init/onboard.sh")));
         String onboard = Files.readString(ROOT.resolve("deploy/init/onboard.sh"));
-        assertThat(onboard).contains("-cp 'app.jar:lib/*' " + OnboardingCommand.class.getName())
+        assertThat(onboard).contains("-cp '" + ImagesTest.CLASSPATH + "' " + OnboardingCommand.class.getName())
                 .contains("issue " + AccessPolicy.DEFAULT_TOPOLOGY_USER + " platform onboard --role topology")
                 .contains("issue " + AccessPolicy.DEFAULT_GATEWAY_USER + " platform onboard --role gateway")
                 .contains("producer onboard --producer-id").contains("team onboard --team");
         assertThat(OnboardingCommand.class.getMethod("main", String[].class)).isNotNull();
-        // the init step runs in the topology's image, whose lib/ holds the schemas module
-        assertThat(((Map<?, ?>) compose.service("init").get("build")).get("dockerfile")).isEqualTo("broker-topology/Dockerfile");
+        // the init step runs in the command-line image, whose program is the onboarding command
+        assertThat(compose.image("init")).isEqualTo(images.get("cli").reference());
+        assertThat(images.get("cli").mainClass()).isEqualTo(OnboardingCommand.class.getName());
         // the demo bot team is the team of the API token compose-app
         String team = compose.environment("init").get("ONBOARD_TEAMS");
         assertThat(Files.readString(ROOT.resolve("deploy/gateway/tokens"))).containsPattern("(?m)^[0-9a-f]{64} " + team + " consumer ");
@@ -423,12 +493,88 @@ class ComposeFileTest {
                 ((List<?>) ((Map<?, ?>) config).get("targets")).forEach(t -> targets.add(t.toString()));
             }
         }
-        assertThat(targets).containsExactlyInAnyOrder("topology-1:9464", "topology-2:9464", "gateway-1:8080", "gateway-2:8080");
+        int topology = images.get("topology").ports().get(0);
+        int gateway = images.get("gateway").ports().get(0);
+        assertThat(targets).containsExactlyInAnyOrder("topology-1:" + topology, "topology-2:" + topology, "gateway-1:" + gateway,
+                "gateway-2:" + gateway);
         assertThat(targets).allSatisfy(t -> assertThat(services).containsKey(t.substring(0, t.indexOf(':'))));
         assertThat(new Yaml().<Map<String, Object>>load(Files.readString(ROOT.resolve("deploy/prometheus/alerts.yml"))))
                 .containsKey("groups");
         assertThat(Files.readString(ROOT.resolve("deploy/nginx/gateway.conf")))
-                .contains("server gateway-1:8080;").contains("server gateway-2:8080;");
+                .contains("server gateway-1:" + gateway + ";").contains("server gateway-2:" + gateway + ";");
+    }
+
+    @Test
+    void firingAlertsReachAlertmanagerWhichNotifiesAWebhook() throws IOException {
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(ROOT.resolve("deploy/prometheus/prometheus.yml")));
+        List<String> alertmanagers = new ArrayList<>();
+        Map<?, ?> alerting = (Map<?, ?>) prometheus.get("alerting");
+        assertThat(alerting).as("prometheus.yml's alerting block").isNotNull();
+        for (Object manager : (List<?>) alerting.get("alertmanagers")) {
+            for (Object config : (List<?>) ((Map<?, ?>) manager).get("static_configs")) {
+                ((List<?>) ((Map<?, ?>) config).get("targets")).forEach(t -> alertmanagers.add(t.toString()));
+            }
+        }
+        assertThat(alertmanagers).containsExactly("alertmanager:9093");
+        assertThat(compose.mountAt("prometheus", "/etc/prometheus")).hasValueSatisfying(m ->
+                assertThat(ROOT.resolve(m.source()).normalize()).isEqualTo(ROOT.resolve("deploy/prometheus").normalize()));
+        assertThat(prometheus.get("rule_files")).isEqualTo(List.of("/etc/prometheus/alerts.yml"));
+
+        Mount config = compose.mountAt("alertmanager", "/etc/alertmanager/alertmanager.yml").orElseThrow(() ->
+                new AssertionError("alertmanager mounts no configuration"));
+        AlertmanagerConfig alertmanager = AlertmanagerConfig.read(ROOT.resolve(config.source()));
+        assertThat(alertmanager.webhooks()).as("the example receiver").isNotEmpty()
+                .allSatisfy(url -> assertThat(url).matches("https?://[^\\s/]+(:\\d+)?/\\S*"));
+        assertThat(alertmanager.routedReceivers()).as("every route names a receiver that exists")
+                .isSubsetOf(alertmanager.receivers());
+        assertThat(alertmanager.text()).as("no credential written in Alertmanager's configuration")
+                .doesNotContainPattern("(?i)(password|api_key|token|secret)\\s*:");
+    }
+
+    @Test
+    void theAlertsCoverDownTargetsThreadReplacementsDeadLettersAndAQueueThatCannotBeStuckAtNaN() throws IOException {
+        Map<String, String> rules = alertRules(ROOT.resolve("deploy/prometheus/alerts.yml"));
+        assertThat(rules).containsKeys("CapmarketTargetDown", "CapmarketStreamThreadReplaced", "CapmarketDeadLetterRate",
+                "CapmarketWaitingQueueGrowing");
+        assertThat(rules.get("CapmarketTargetDown")).containsPattern("\\bup\\{job=~\"capmarket-\\.\\*\"}\\s*==\\s*0");
+        assertThat(rules.get("CapmarketStreamThreadReplaced")).contains("capmarket_stream_thread_replacements_total");
+        assertThat(rules.get("CapmarketDeadLetterRate")).contains("rate(capmarket_dead_letters_total[");
+        // scorecard gauges turn NaN on an instance a capability left: a sum over them is NaN, never above a threshold
+        String waiting = rules.get("CapmarketWaitingQueueGrowing");
+        assertThat(waiting).doesNotContain("sum").contains("capmarket_scorecard_waiting >= 0").contains("max by (capability)");
+        rules.values().forEach(expr -> assertThat(expr.chars().filter(c -> c == '(').count()).as(expr)
+                .isEqualTo(expr.chars().filter(c -> c == ')').count()));
+    }
+
+    @Test
+    void grafanaHasNoAnonymousAdminAndItsAdminsPasswordIsASecretFile() throws IOException {
+        Map<String, String> grafana = compose.environment("grafana");
+        boolean anonymous = Boolean.parseBoolean(grafana.getOrDefault("GF_AUTH_ANONYMOUS_ENABLED", "false"));
+        if (anonymous) {
+            assertThat(grafana.getOrDefault("GF_AUTH_ANONYMOUS_ORG_ROLE", "Viewer")).as("an anonymous visitor's role").isEqualTo("Viewer");
+        }
+        assertThat(grafana).doesNotContainKey("GF_SECURITY_ADMIN_PASSWORD").containsEntry("GF_USERS_ALLOW_SIGN_UP", "false");
+        String passwordFile = grafana.get("GF_SECURITY_ADMIN_PASSWORD__FILE");
+        assertThat(passwordFile).as("the admin's password comes from a file").isNotNull();
+        Mount secrets = compose.mountAt("grafana", passwordFile.substring(0, passwordFile.lastIndexOf('/'))).orElseThrow();
+        assertThat(secrets.source()).isEqualTo("grafana-secrets");
+        assertThat(secrets.readOnly()).isTrue();
+        // the secrets step draws it, into the file Grafana reads
+        String generate = Files.readString(ROOT.resolve("deploy/secrets/generate.sh"));
+        assertThat(generate).contains("secret > \"$grafana_secrets/" + passwordFile.substring(passwordFile.lastIndexOf('/') + 1) + "\"");
+        assertThat(compose.mountAt("secrets", "/volumes/grafana-secrets")).isPresent();
+    }
+
+    /** The alert rules of a rules file: alert name to expression. */
+    static Map<String, String> alertRules(Path file) throws IOException {
+        Map<String, Object> alerts = new Yaml().load(Files.readString(file));
+        Map<String, String> rules = new LinkedHashMap<>();
+        for (Object group : (List<?>) alerts.get("groups")) {
+            for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
+                rules.put(((Map<?, ?>) rule).get("alert").toString(), String.valueOf(((Map<?, ?>) rule).get("expr")));
+            }
+        }
+        return rules;
     }
 
     @Test
@@ -461,6 +607,16 @@ class ComposeFileTest {
     }
 
     // ---- helpers -----------------------------------------------------------------------------
+
+    /** The service's health check command as one line; empty when it has none. */
+    private String healthCheck(String service) {
+        Object check = compose.service(service).get("healthcheck");
+        if (!(check instanceof Map<?, ?> map) || map.get("test") == null) {
+            return "";
+        }
+        Object test = map.get("test");
+        return test instanceof List<?> list ? String.join(" ", list.stream().map(Object::toString).toList()) : test.toString();
+    }
 
     /**
      * The service's environment with its settings file ({@value #CLIENT_PROPERTIES}, a path in the

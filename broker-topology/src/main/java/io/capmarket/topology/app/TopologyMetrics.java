@@ -39,7 +39,8 @@ import org.apache.kafka.streams.KafkaStreams;
  *       bound, each dropping its request's oldest progress entry</td></tr>
  *   <tr><td>{@code capmarket_misattributed_total{reason}}</td><td>fulfilment reports for work their producer does not
  *       hold, by what differs (producer, capability)</td></tr>
- *   <tr><td>{@code capmarket_stream_thread_replacements_total{exception}}</td><td>stream threads replaced after a failure</td></tr>
+ *   <tr><td>{@code capmarket_stream_thread_replacements_total{exception}}</td><td>stream threads replaced after a failure
+ *       (declared at zero with exception="none")</td></tr>
  *   <tr><td>{@code capmarket_scorecard_*}</td><td>the scorecards this instance publishes, as gauges (see {@link ScorecardGauges})</td></tr>
  * </table>
  *
@@ -50,6 +51,8 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class TopologyMetrics implements EngineEvents, AutoCloseable {
 
     private static final String UNKNOWN = "unknown";
+    /** The {@code exception} of the replacements series declared at zero before any thread is replaced. */
+    static final String NO_REPLACEMENT = "none";
 
     /** Scorecard gauges of a capability this instance no longer publishes turn NaN after this long. */
     public static final java.time.Duration SCORECARD_STALE_AFTER = java.time.Duration.ofMinutes(1);
@@ -72,6 +75,8 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
         for (String reason : List.of("producer", "capability")) {
             declare("capmarket.misattributed", "reason", reason);
         }
+        // the replacements' sum exists from the start, so an alert sees the first replacement as an increase
+        declare("capmarket.stream.thread.replacements", "exception", NO_REPLACEMENT);
     }
 
     /** Exports the published scorecard as {@code capmarket_scorecard_*} gauges (see {@link ScorecardGauges}). */

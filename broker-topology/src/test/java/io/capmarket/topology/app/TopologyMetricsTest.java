@@ -42,7 +42,8 @@ class TopologyMetricsTest {
                 .contains("capmarket_dead_letters_total{reason=\"contract\"} 0.0")
                 .contains("capmarket_misattributed_total{reason=\"producer\"} 1.0")
                 .contains("capmarket_misattributed_total{reason=\"capability\"} 0.0")
-                .contains("capmarket_stream_thread_replacements_total{exception=\"IllegalStateException\"} 1.0");
+                .contains("capmarket_stream_thread_replacements_total{exception=\"IllegalStateException\"} 1.0")
+                .contains("capmarket_stream_thread_replacements_total{exception=\"none\"} 0.0");
     }
 
     @Test
