@@ -13,24 +13,33 @@ import java.time.Duration;
  * @param punctuateInterval how often deadlines and SLO breaches are checked (wall clock)
  * @param scorecardWindow the length of the scorecard's sliding window
  * @param scorecardInterval how often scorecards are published (wall clock)
+ * @param maxWait how long after its submission a request may wait for an offer before it FAILS
  */
 public record TopologySettings(MatchingPolicy matching, Duration acceptDeadline, int maxAttempts,
-        Duration punctuateInterval, Duration scorecardWindow, Duration scorecardInterval) {
+        Duration punctuateInterval, Duration scorecardWindow, Duration scorecardInterval, Duration maxWait) {
 
     public static final Duration DEFAULT_ACCEPT_DEADLINE = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SCORECARD_WINDOW = Duration.ofMinutes(15);
     public static final Duration DEFAULT_SCORECARD_INTERVAL = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_MAX_WAIT = Duration.ofDays(1);
 
     public TopologySettings {
         requirePositive("acceptDeadline", acceptDeadline);
         requirePositive("punctuateInterval", punctuateInterval);
         requirePositive("scorecardWindow", scorecardWindow);
         requirePositive("scorecardInterval", scorecardInterval);
+        requirePositive("maxWait", maxWait);
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
         }
+    }
+
+    /** The settings with {@link #DEFAULT_MAX_WAIT}. */
+    public TopologySettings(MatchingPolicy matching, Duration acceptDeadline, int maxAttempts, Duration punctuateInterval,
+            Duration scorecardWindow, Duration scorecardInterval) {
+        this(matching, acceptDeadline, maxAttempts, punctuateInterval, scorecardWindow, scorecardInterval, DEFAULT_MAX_WAIT);
     }
 
     /** Every setting at its default. */

@@ -82,6 +82,7 @@ public final class TopologyConfig {
     public static final String LIVENESS_BOUND = "matching.liveness-bound";
     public static final String ACCEPT_DEADLINE = "matching.accept-deadline";
     public static final String MAX_ATTEMPTS = "matching.max-attempts";
+    public static final String MAX_WAIT = "matching.max-wait";
     public static final String WEIGHT_HEADROOM = "matching.weights.headroom";
     public static final String WEIGHT_SPEED = "matching.weights.speed";
     public static final String WEIGHT_RELIABILITY = "matching.weights.reliability";
@@ -151,6 +152,8 @@ public final class TopologyConfig {
                     "how long a producer has to accept or reject an assignment"),
             ConfigKey.withDefault(MAX_ATTEMPTS, Integer.toString(TopologySettings.DEFAULT_MAX_ATTEMPTS), "an integer from 1 to 1000",
                     ConfigParsers.intAtLeast(1, 1000), "matching attempts per request before it fails"),
+            ConfigKey.withDefault(MAX_WAIT, "1d", DURATION_RULE, ConfigParsers::duration,
+                    "how long after its submission a request may wait for an offer before it fails"),
             ConfigKey.withDefault(WEIGHT_HEADROOM, Double.toString(DEFAULT_POLICY.headroomWeight()), WEIGHT_RULE,
                     ConfigParsers::weight, "matching weight of free capacity"),
             ConfigKey.withDefault(WEIGHT_SPEED, Double.toString(DEFAULT_POLICY.speedWeight()), WEIGHT_RULE,
@@ -445,7 +448,7 @@ public final class TopologyConfig {
                 (Double) values.get(WEIGHT_SPEED), (Double) values.get(WEIGHT_RELIABILITY), (Double) values.get(WEIGHT_PREFERENCE));
         return new TopologySettings(policy, (Duration) values.get(ACCEPT_DEADLINE), (Integer) values.get(MAX_ATTEMPTS),
                 (Duration) values.get(CHECK_INTERVAL), (Duration) values.get(SCORECARD_WINDOW),
-                (Duration) values.get(SCORECARD_INTERVAL));
+                (Duration) values.get(SCORECARD_INTERVAL), (Duration) values.get(MAX_WAIT));
     }
 
     /** Serde properties with Confluent's names: the registry URL and credentials. */

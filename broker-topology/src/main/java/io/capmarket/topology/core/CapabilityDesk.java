@@ -20,7 +20,9 @@ import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.score.ScoreState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -55,6 +57,11 @@ public final class CapabilityDesk {
     private final DeskBooks books;
     private final DeskOutbox outbox;
     private final DeskLedger ledger;
+    /**
+     * Where the next drain of a capability's waitlist starts, when the last one examined a full
+     * batch: a head of requests no offer can serve does not hide the rest of the waitlist.
+     */
+    private final Map<String, WaitTicket> drainFrom = new HashMap<>();
 
     /**
      * @param events told of what the desk does, for metrics
@@ -111,6 +118,8 @@ public final class CapabilityDesk {
         }
         ledger.publishCatalog(capability, now);
         if (offer != null && offer.getStatus() == OfferStatus.ACTIVE) {
+            // a new or changed offer may serve the head of the waitlist: start there
+            drainFrom.remove(capability);
             drain(capability, now);
         }
     }
@@ -254,7 +263,16 @@ public final class CapabilityDesk {
     private void check(Deadline deadline, Instant now) {
         books.unschedule(deadline);
         RequestStatus status = books.request(deadline.requestId());
-        if (status == null || status.getAttempt() != deadline.attempt() || !Lifecycle.isAssigned(status)) {
+        if (status == null || status.getAttempt() != deadline.attempt()) {
+            return;
+        }
+        if (deadline.kind() == Deadline.Kind.WAIT) {
+            if (status.getState() == RequestState.WAITING) {
+                expire(status, now);
+            }
+            return;
+        }
+        if (!Lifecycle.isAssigned(status)) {
             return;
         }
         switch (deadline.kind()) {
@@ -343,6 +361,8 @@ public final class CapabilityDesk {
             RequestStatus waiting = Lifecycle.waiting(status, ((Decision.NoMatch) decision).reason(), now);
             ledger.save(waiting);
             ledger.startWaiting(waiting);
+            books.schedule(new Deadline(waiting.getSubmittedAt().plus(settings.maxWait()), Deadline.Kind.WAIT,
+                    waiting.getAttempt(), waiting.getRequestId()));
         }
     }
 
@@ -364,12 +384,21 @@ public final class CapabilityDesk {
         events.matched(capability, offer.producerId(), rematch);
     }
 
-    /** Serves the capability's waitlist, by priority then age, while any offer has capacity left. */
+    /**
+     * Serves the capability's waitlist, by priority then age, while any offer has capacity left,
+     * examining at most {@link #DRAIN_BATCH} requests: when capacity is left after a full batch,
+     * the next drain goes on after it, and starts at the head again once it reached the end.
+     */
     private void drain(String capability, Instant now) {
         if (books.counts(capability).getWaiting() == 0 || !ledger.pool(capability, now).anyAvailable()) {
             return;
         }
-        for (WaitTicket ticket : books.queue(capability, DRAIN_BATCH)) {
+        WaitTicket from = drainFrom.remove(capability);
+        List<WaitTicket> batch = books.queue(capability, from, DRAIN_BATCH);
+        if (batch.isEmpty() && from != null) {
+            batch = books.queue(capability, null, DRAIN_BATCH);
+        }
+        for (WaitTicket ticket : batch) {
             RequestStatus status = books.request(ticket.requestId());
             if (status == null || status.getState() != RequestState.WAITING) {
                 books.dequeue(ticket);
@@ -386,11 +415,34 @@ public final class CapabilityDesk {
                 }
             }
         }
+        if (batch.size() == DRAIN_BATCH) {
+            drainFrom.put(capability, batch.get(batch.size() - 1));
+        }
+    }
+
+    /** A request waited {@code matching.max-wait} since its submission: it fails. */
+    private void expire(RequestStatus waiting, Instant now) {
+        ledger.stopWaiting(waiting);
+        ledger.save(Lifecycle.failed(waiting, "not matched within " + describe(settings.maxWait()) + " of its submission; last: "
+                + waiting.getReason(), now));
+        ledger.finish(waiting.getCapability(), RequestState.FAILED);
     }
 
     /** When the request's current attempt runs past its offer's lead-time promise. */
     private Instant sloDue(RequestStatus status) {
         return matchedAt(status).plusMillis(ledger.promiseOf(status));
+    }
+
+    /** A duration as the configuration writes it: {@code 1d}, {@code 90m}, {@code 1500ms}. */
+    private static String describe(Duration duration) {
+        long millis = duration.toMillis();
+        for (var unit : List.of(Map.entry(86_400_000L, "d"), Map.entry(3_600_000L, "h"), Map.entry(60_000L, "m"),
+                Map.entry(1_000L, "s"))) {
+            if (millis % unit.getKey() == 0) {
+                return millis / unit.getKey() + unit.getValue();
+            }
+        }
+        return millis + "ms";
     }
 
     private static Instant matchedAt(RequestStatus status) {

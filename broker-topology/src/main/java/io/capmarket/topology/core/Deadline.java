@@ -24,6 +24,8 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
         /** The producer must accept by now. */
         ACCEPT,
         /** The offer's lead-time promise runs out now. */
-        SLO
+        SLO,
+        /** A request still waiting for an offer now fails ({@code matching.max-wait} after its submission). */
+        WAIT
     }
 }

@@ -51,8 +51,11 @@ public interface DeskBooks {
     /** Takes a request off its capability's waitlist; nothing happens when it is not on it. */
     void dequeue(WaitTicket ticket);
 
-    /** The first tickets of the capability's waitlist, in the order it is served, at most {@code limit}. */
-    List<WaitTicket> queue(String capability, int limit);
+    /**
+     * Tickets of the capability's waitlist in the order it is served, at most {@code limit}: from
+     * its head, or after {@code after} when it is not null.
+     */
+    List<WaitTicket> queue(String capability, WaitTicket after, int limit);
 
     /** Keeps a deadline until it is due or removed. */
     void schedule(Deadline deadline);

@@ -122,9 +122,11 @@ final class StoreBooks implements DeskBooks {
     }
 
     @Override
-    public List<WaitTicket> queue(String capability, int limit) {
+    public List<WaitTicket> queue(String capability, WaitTicket after, int limit) {
         List<WaitTicket> tickets = new ArrayList<>();
-        try (KeyValueIterator<String, String> scan = waitlist.prefixScan(StoreKeys.waitPrefix(capability), KEYS)) {
+        try (KeyValueIterator<String, String> scan = after == null
+                ? waitlist.prefixScan(StoreKeys.waitPrefix(capability), KEYS)
+                : waitlist.range(StoreKeys.waitingAfter(after), StoreKeys.waitEnd(capability))) {
             while (scan.hasNext() && tickets.size() < limit) {
                 tickets.add(StoreKeys.parseWaiting(scan.next().key));
             }

@@ -48,6 +48,16 @@ final class StoreKeys {
                 + millis(ticket.submittedAt().toEpochMilli()) + "/" + ticket.requestId();
     }
 
+    /** The lowest key sorting after the ticket's: a range scan from it starts with the next ticket. */
+    static String waitingAfter(WaitTicket ticket) {
+        return waiting(ticket) + "\u0000";
+    }
+
+    /** The upper bound of a range scan over a capability's waitlist: '0' is the character after '/'. */
+    static String waitEnd(String capability) {
+        return capability + "0";
+    }
+
     static WaitTicket parseWaiting(String key) {
         String[] parts = key.split("/", 4);
         return new WaitTicket(parts[0], Priority.values()[Priority.values().length - 1 - Integer.parseInt(parts[1])],

@@ -168,6 +168,42 @@ class CapabilityDeskTest {
         }
 
         @Test
+        void aHeadOfRequestsNoOfferCanServeDoesNotHideTheRestOfTheWaitlist() {
+            t.liveOffer("pg-eu", "db-team", 1, Map.of("region", "eu-west"));
+            t.submit("busy");
+            for (int i = 0; i < CapabilityDesk.DRAIN_BATCH + 5; i++) {
+                t.submit("critical-" + i, Priority.CRITICAL, Map.of("region", List.of("mars")));
+            }
+            t.submit("normal", Priority.NORMAL, Map.of());
+
+            t.report("busy", FulfilmentKind.FULFILLED);
+            assertThat(t.status("normal").getState()).as("the first drain examined only the unservable head").isEqualTo(WAITING);
+            t.heartbeat("db-team");
+            t.advance(Duration.ofSeconds(1));
+
+            assertThat(t.status("normal").getState()).isEqualTo(MATCHED);
+        }
+
+        @Test
+        void aRequestWaitingLongerThanTheMaxWaitFails() {
+            DeskFixture quick = new DeskFixture(new TopologySettings(MatchingPolicy.ofDefaults(), Duration.ofSeconds(30), 3,
+                    Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10), Duration.ofMinutes(5)));
+            quick.submit("r1");
+            quick.advance(Duration.ofMinutes(4));
+            assertThat(quick.status("r1").getState()).isEqualTo(WAITING);
+
+            quick.advance(Duration.ofMinutes(1));
+
+            assertThat(quick.status("r1").getState()).isEqualTo(FAILED);
+            assertThat(quick.status("r1").getReason()).isEqualTo(
+                    "not matched within 5m of its submission; last: no offer of postgres-database v1");
+            assertThat(quick.books.waitlist).isEmpty();
+            assertThat(quick.books.counts(PG).getWaiting()).isZero();
+            assertThat(quick.books.counts(PG).getBacklog()).isZero();
+            assertThat(quick.books.deadlines).isEmpty();
+        }
+
+        @Test
         void cancellingAWaitingRequestTakesItOffTheWaitlist() {
             t.submit("r1");
             t.cancel("r1");

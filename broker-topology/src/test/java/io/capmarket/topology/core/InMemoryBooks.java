@@ -101,8 +101,9 @@ final class InMemoryBooks implements DeskBooks {
     }
 
     @Override
-    public List<WaitTicket> queue(String capability, int limit) {
-        return waitlist.stream().filter(t -> t.capability().equals(capability)).limit(limit).toList();
+    public List<WaitTicket> queue(String capability, WaitTicket after, int limit) {
+        return (after == null ? waitlist : waitlist.tailSet(after, false)).stream()
+                .filter(t -> t.capability().equals(capability)).limit(limit).toList();
     }
 
     @Override

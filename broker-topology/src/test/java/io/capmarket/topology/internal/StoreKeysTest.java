@@ -52,4 +52,21 @@ class StoreKeysTest {
         assertThat(StoreKeys.offer("pg", "o1")).startsWith(StoreKeys.offerPrefix("pg"));
         assertThat(StoreKeys.offer("pg-extra", "o1")).doesNotStartWith(StoreKeys.offerPrefix("pg"));
     }
+
+    @Test
+    void aScanAfterATicketStartsAtTheNextOneAndStaysInItsCapability() {
+        WaitTicket first = new WaitTicket("pg", Priority.HIGH, T, "a");
+        WaitTicket next = new WaitTicket("pg", Priority.HIGH, T, "b");
+        WaitTicket last = new WaitTicket("pg", Priority.LOW, T.plusSeconds(99), "z");
+        String from = StoreKeys.waitingAfter(first);
+        String to = StoreKeys.waitEnd("pg");
+
+        assertThat(StoreKeys.waiting(first)).isLessThan(from);
+        assertThat(StoreKeys.waiting(next)).isGreaterThanOrEqualTo(from).isLessThanOrEqualTo(to);
+        assertThat(StoreKeys.waiting(last)).isLessThanOrEqualTo(to);
+        for (String other : List.of("pg-extra", "pg0", "pga", "p")) {
+            String key = StoreKeys.waiting(new WaitTicket(other, Priority.CRITICAL, T, "a"));
+            assertThat(key.compareTo(from) >= 0 && key.compareTo(to) <= 0).as(other).isFalse();
+        }
+    }
 }
