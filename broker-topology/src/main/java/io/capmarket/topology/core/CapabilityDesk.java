@@ -1,6 +1,5 @@
 package io.capmarket.topology.core;
 
-import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.CapabilityScore;
@@ -20,12 +19,10 @@ import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.score.ScoreState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -51,17 +48,12 @@ public final class CapabilityDesk {
     /** Waiting requests examined per capability and drain, so a long waitlist cannot stall the task. */
     public static final int DRAIN_BATCH = 1_000;
 
-    private final Matcher matcher;
     private final TopologySettings settings;
     private final EngineEvents events;
     private final DeskBooks books;
     private final DeskOutbox outbox;
     private final DeskLedger ledger;
-    /**
-     * Where the next drain of a capability's waitlist starts, when the last one examined a full
-     * batch: a head of requests no offer can serve does not hide the rest of the waitlist.
-     */
-    private final Map<String, WaitTicket> drainFrom = new HashMap<>();
+    private final DeskMatching matching;
 
     /**
      * @param events told of what the desk does, for metrics
@@ -69,12 +61,12 @@ public final class CapabilityDesk {
      * @param outbox where the desk puts what it decides
      */
     public CapabilityDesk(TopologySettings settings, EngineEvents events, DeskBooks books, DeskOutbox outbox) {
-        this.matcher = new Matcher(settings.matching());
         this.settings = settings;
         this.events = events;
         this.books = books;
         this.outbox = outbox;
         this.ledger = new DeskLedger(books, outbox, events, settings.matching());
+        this.matching = new DeskMatching(settings, events, books, outbox, ledger);
         // after a restart or rebalance in-flight counts may have moved since the last catalog entry
         ledger.markAllCatalogs();
     }
@@ -119,8 +111,7 @@ public final class CapabilityDesk {
         ledger.publishCatalog(capability, now);
         if (offer != null && offer.getStatus() == OfferStatus.ACTIVE) {
             // a new or changed offer may serve the head of the waitlist: start there
-            drainFrom.remove(capability);
-            drain(capability, now);
+            matching.drainFromHead(capability, now);
         }
     }
 
@@ -138,7 +129,7 @@ public final class CapabilityDesk {
         ledger.count(capability, 0, 1);
         ledger.score(capability, null, s -> s.submitted(now));
         events.submitted(capability);
-        assign(submitted, now);
+        matching.assign(submitted, now);
     }
 
     /** A consumer's cancellation; an unknown or finished request is left alone. */
@@ -159,7 +150,7 @@ public final class CapabilityDesk {
                 : cancel.getReason(), now));
         ledger.finish(capability, RequestState.CANCELLED);
         if (wasAssigned) {
-            drain(capability, now);
+            matching.drain(capability, now);
         }
     }
 
@@ -192,12 +183,12 @@ public final class CapabilityDesk {
         switch (report.getKind()) {
             case ACCEPTED -> {
                 ledger.save(Lifecycle.accepted(status, now));
-                Duration waited = Duration.between(matchedAt(status), now);
+                Duration waited = Duration.between(Lifecycle.matchedAt(status), now);
                 ledger.score(capability, producerId, s -> s.accepted(now, waited));
             }
             case PROGRESS -> {
                 if (status.getState() == RequestState.MATCHED) {
-                    Duration waited = Duration.between(matchedAt(status), now);
+                    Duration waited = Duration.between(Lifecycle.matchedAt(status), now);
                     ledger.score(capability, producerId, s -> s.accepted(now, waited));
                 }
                 RequestStatus progressed = Lifecycle.inProgress(status, report.getMessage(), now);
@@ -207,25 +198,25 @@ public final class CapabilityDesk {
                 ledger.save(progressed);
             }
             case FULFILLED -> {
-                ledger.release(status, OfferRecord.Outcome.SUCCESS, Duration.between(matchedAt(status), now).toMillis());
+                ledger.release(status, OfferRecord.Outcome.SUCCESS, Duration.between(Lifecycle.matchedAt(status), now).toMillis());
                 ledger.save(Lifecycle.fulfilled(status, report.getOutputs(), report.getMessage(), now));
                 Duration leadTime = Duration.between(status.getSubmittedAt(), now);
                 ledger.score(capability, producerId, s -> s.fulfilled(now, leadTime));
                 ledger.finish(capability, RequestState.FULFILLED);
-                drain(capability, now);
+                matching.drain(capability, now);
             }
-            case REJECTED -> giveUp(status, RequestState.REJECTED,
+            case REJECTED -> matching.giveUp(status, RequestState.REJECTED,
                     "rejected by " + producerId + (report.getMessage() == null ? "" : ": " + report.getMessage()), false, now);
             case FAILED -> {
                 String message = report.getMessage() == null ? "no message" : report.getMessage();
                 if (report.getRetryable()) {
-                    giveUp(status, RequestState.FAILED, "failed at " + producerId + " (retryable): " + message, false, now);
+                    matching.giveUp(status, RequestState.FAILED, "failed at " + producerId + " (retryable): " + message, false, now);
                 } else {
                     ledger.release(status, OfferRecord.Outcome.FAILURE, 0);
                     ledger.score(capability, producerId, s -> s.failed(now));
                     ledger.save(Lifecycle.failed(status, "failed at " + producerId + ": " + message, now));
                     ledger.finish(capability, RequestState.FAILED);
-                    drain(capability, now);
+                    matching.drain(capability, now);
                 }
             }
             default -> throw new IllegalStateException("unhandled fulfilment kind " + report.getKind());
@@ -250,7 +241,7 @@ public final class CapabilityDesk {
         }
         for (String capability : books.countedCapabilities()) {
             if (books.counts(capability).getWaiting() > 0) {
-                drain(capability, now);
+                matching.drain(capability, now);
             }
         }
         ledger.publishChangedCatalogs(now);
@@ -280,7 +271,7 @@ public final class CapabilityDesk {
                 if (status.getState() == RequestState.MATCHED) {
                     events.acceptDeadlineMissed(status.getCapability(), status.getProducerId());
                     ledger.instruct(status, AssignmentAction.CANCEL, now, now);
-                    giveUp(status, RequestState.REJECTED, "not accepted by " + status.getProducerId()
+                    matching.giveUp(status, RequestState.REJECTED, "not accepted by " + status.getProducerId()
                             + " within " + settings.acceptDeadline().toMillis() + " ms", true, now);
                 } else if (!status.getSloBreached()) {
                     books.schedule(new Deadline(sloDue(status), Deadline.Kind.SLO, status.getAttempt(), status.getRequestId()));
@@ -293,7 +284,7 @@ public final class CapabilityDesk {
                     events.sloBreached(status.getCapability(), status.getProducerId());
                 }
                 if (status.getState() == RequestState.MATCHED) {
-                    books.schedule(new Deadline(matchedAt(status).plus(settings.acceptDeadline()), Deadline.Kind.ACCEPT,
+                    books.schedule(new Deadline(Lifecycle.matchedAt(status).plus(settings.acceptDeadline()), Deadline.Kind.ACCEPT,
                             status.getAttempt(), status.getRequestId()));
                 }
             }
@@ -319,107 +310,6 @@ public final class CapabilityDesk {
         }
     }
 
-    // ---- matching
-
-    /**
-     * The current offer gave the request up: exclude it, then match again, wait, or fail when the
-     * attempts are used up.
-     */
-    private void giveUp(RequestStatus status, RequestState recordedAs, String detail, boolean unanswered, Instant now) {
-        String capability = status.getCapability();
-        String producerId = status.getProducerId();
-        ledger.release(status, OfferRecord.Outcome.FAILURE, 0);
-        if (recordedAs == RequestState.REJECTED) {
-            ledger.score(capability, producerId, s -> s.rejected(now));
-        } else {
-            ledger.score(capability, producerId, s -> s.failed(now));
-        }
-        RequestStatus givenUp = Lifecycle.offerGaveUp(status, recordedAs, detail, unanswered, now);
-        if (recordedAs == RequestState.REJECTED) {
-            ledger.save(givenUp);
-        } else {
-            // a transient FAILED is never published: it would end every reader's wait
-            books.putRequest(givenUp);
-        }
-        if (Lifecycle.exhausted(givenUp, settings.maxAttempts())) {
-            ledger.save(Lifecycle.failed(givenUp, "gave up after " + givenUp.getAttempt() + " attempts; last: " + detail, now));
-            ledger.finish(capability, RequestState.FAILED);
-        } else {
-            assign(givenUp, now);
-        }
-        drain(capability, now);
-    }
-
-    /** Matches a request that holds no offer, or puts it on the waitlist. */
-    private void assign(RequestStatus status, Instant now) {
-        String capability = status.getCapability();
-        OfferPool pool = ledger.pool(capability, now);
-        Decision decision = matcher.match(Lifecycle.matchRequest(status), pool.candidates(), pool.loads(), pool.liveness(), now);
-        if (decision instanceof Decision.Matched matched) {
-            matchTo(status, matched.offer(), now);
-        } else {
-            RequestStatus waiting = Lifecycle.waiting(status, ((Decision.NoMatch) decision).reason(), now);
-            ledger.save(waiting);
-            ledger.startWaiting(waiting);
-            books.schedule(new Deadline(waiting.getSubmittedAt().plus(settings.maxWait()), Deadline.Kind.WAIT,
-                    waiting.getAttempt(), waiting.getRequestId()));
-        }
-    }
-
-    private void matchTo(RequestStatus status, Offer offer, Instant now) {
-        String capability = status.getCapability();
-        boolean rematch = status.getAttempt() > 0;
-        RequestStatus matched = Lifecycle.matched(status, offer, now);
-        ledger.save(matched);
-        ledger.assigned(capability, offer.offerId());
-        Instant acceptBy = now.plus(settings.acceptDeadline());
-        Instant sloDue = now.plusMillis(offer.leadTimeSloMs());
-        // one entry per assignment: the earlier check schedules the later one when it still matters
-        books.schedule(sloDue.isBefore(acceptBy)
-                ? new Deadline(sloDue, Deadline.Kind.SLO, matched.getAttempt(), matched.getRequestId())
-                : new Deadline(acceptBy, Deadline.Kind.ACCEPT, matched.getAttempt(), matched.getRequestId()));
-        outbox.assignment(DeskLedger.assignment(matched, AssignmentAction.FULFIL, acceptBy, offer.leadTimeSloMs(), now));
-        Duration sinceSubmitted = rematch ? null : Duration.between(matched.getSubmittedAt(), now);
-        ledger.score(capability, offer.producerId(), s -> s.matched(now, sinceSubmitted));
-        events.matched(capability, offer.producerId(), rematch);
-    }
-
-    /**
-     * Serves the capability's waitlist, by priority then age, while any offer has capacity left,
-     * examining at most {@link #DRAIN_BATCH} requests: when capacity is left after a full batch,
-     * the next drain goes on after it, and starts at the head again once it reached the end.
-     */
-    private void drain(String capability, Instant now) {
-        if (books.counts(capability).getWaiting() == 0 || !ledger.pool(capability, now).anyAvailable()) {
-            return;
-        }
-        WaitTicket from = drainFrom.remove(capability);
-        List<WaitTicket> batch = books.queue(capability, from, DRAIN_BATCH);
-        if (batch.isEmpty() && from != null) {
-            batch = books.queue(capability, null, DRAIN_BATCH);
-        }
-        for (WaitTicket ticket : batch) {
-            RequestStatus status = books.request(ticket.requestId());
-            if (status == null || status.getState() != RequestState.WAITING) {
-                books.dequeue(ticket);
-                continue;
-            }
-            OfferPool pool = ledger.pool(capability, now);
-            Decision decision = matcher.match(Lifecycle.matchRequest(status), pool.candidates(), pool.loads(),
-                    pool.liveness(), now);
-            if (decision instanceof Decision.Matched matched) {
-                ledger.stopWaiting(status);
-                matchTo(status, matched.offer(), now);
-                if (!ledger.pool(capability, now).anyAvailable()) {
-                    return;
-                }
-            }
-        }
-        if (batch.size() == DRAIN_BATCH) {
-            drainFrom.put(capability, batch.get(batch.size() - 1));
-        }
-    }
-
     /** A request waited {@code matching.max-wait} since its submission: it fails. */
     private void expire(RequestStatus waiting, Instant now) {
         ledger.stopWaiting(waiting);
@@ -430,7 +320,7 @@ public final class CapabilityDesk {
 
     /** When the request's current attempt runs past its offer's lead-time promise. */
     private Instant sloDue(RequestStatus status) {
-        return matchedAt(status).plusMillis(ledger.promiseOf(status));
+        return Lifecycle.matchedAt(status).plusMillis(ledger.promiseOf(status));
     }
 
     /** A duration as the configuration writes it: {@code 1d}, {@code 90m}, {@code 1500ms}. */
@@ -443,15 +333,5 @@ public final class CapabilityDesk {
             }
         }
         return millis + "ms";
-    }
-
-    private static Instant matchedAt(RequestStatus status) {
-        for (int i = status.getHistory().size() - 1; i >= 0; i--) {
-            var transition = status.getHistory().get(i);
-            if (transition.getState() == RequestState.MATCHED && transition.getAttempt() == status.getAttempt()) {
-                return transition.getAt();
-            }
-        }
-        return status.getUpdatedAt();
     }
 }

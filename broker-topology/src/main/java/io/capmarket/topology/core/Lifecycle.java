@@ -183,6 +183,17 @@ public final class Lifecycle {
         return RequestStatus.newBuilder(status).setSloBreached(true).setUpdatedAt(now).setHistory(history).build();
     }
 
+    /** When the request's current attempt was matched; its last update when the history no longer says. */
+    public static Instant matchedAt(RequestStatus status) {
+        for (int i = status.getHistory().size() - 1; i >= 0; i--) {
+            var transition = status.getHistory().get(i);
+            if (transition.getState() == RequestState.MATCHED && transition.getAttempt() == status.getAttempt()) {
+                return transition.getAt();
+            }
+        }
+        return status.getUpdatedAt();
+    }
+
     /** How a fulfilment report relates to the request's current state. */
     public enum Verdict {
         /**

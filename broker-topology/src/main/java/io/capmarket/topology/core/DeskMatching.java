@@ -1,0 +1,146 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.topology.EngineEvents;
+import io.capmarket.topology.TopologySettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The desk's matching: a request that holds no offer is matched or waits, an offer that gave a
+ * request up is excluded and the request matched again, and a capability's waitlist is served
+ * when capacity frees. The events that lead here are {@link CapabilityDesk}'s.
+ */
+final class DeskMatching {
+
+    private final Matcher matcher;
+    private final TopologySettings settings;
+    private final EngineEvents events;
+    private final DeskBooks books;
+    private final DeskOutbox outbox;
+    private final DeskLedger ledger;
+    /**
+     * Where the next drain of a capability's waitlist starts, when the last one examined a full
+     * batch: a head of requests no offer can serve does not hide the rest of the waitlist.
+     */
+    private final Map<String, WaitTicket> drainFrom = new HashMap<>();
+
+    DeskMatching(TopologySettings settings, EngineEvents events, DeskBooks books, DeskOutbox outbox, DeskLedger ledger) {
+        this.matcher = new Matcher(settings.matching());
+        this.settings = settings;
+        this.events = events;
+        this.books = books;
+        this.outbox = outbox;
+        this.ledger = ledger;
+    }
+
+    /** Serves the capability's waitlist from its head (a new or changed offer may serve the head). */
+    void drainFromHead(String capability, Instant now) {
+        drainFrom.remove(capability);
+        drain(capability, now);
+    }
+
+    /**
+     * The current offer gave the request up: exclude it, then match again, wait, or fail when the
+     * attempts are used up.
+     */
+    void giveUp(RequestStatus status, RequestState recordedAs, String detail, boolean unanswered, Instant now) {
+        String capability = status.getCapability();
+        String producerId = status.getProducerId();
+        ledger.release(status, OfferRecord.Outcome.FAILURE, 0);
+        if (recordedAs == RequestState.REJECTED) {
+            ledger.score(capability, producerId, s -> s.rejected(now));
+        } else {
+            ledger.score(capability, producerId, s -> s.failed(now));
+        }
+        RequestStatus givenUp = Lifecycle.offerGaveUp(status, recordedAs, detail, unanswered, now);
+        if (recordedAs == RequestState.REJECTED) {
+            ledger.save(givenUp);
+        } else {
+            // a transient FAILED is never published: it would end every reader's wait
+            books.putRequest(givenUp);
+        }
+        if (Lifecycle.exhausted(givenUp, settings.maxAttempts())) {
+            ledger.save(Lifecycle.failed(givenUp, "gave up after " + givenUp.getAttempt() + " attempts; last: " + detail, now));
+            ledger.finish(capability, RequestState.FAILED);
+        } else {
+            assign(givenUp, now);
+        }
+        drain(capability, now);
+    }
+
+    /** Matches a request that holds no offer, or puts it on the waitlist. */
+    void assign(RequestStatus status, Instant now) {
+        String capability = status.getCapability();
+        OfferPool pool = ledger.pool(capability, now);
+        Decision decision = matcher.match(Lifecycle.matchRequest(status), pool.candidates(), pool.loads(), pool.liveness(), now);
+        if (decision instanceof Decision.Matched matched) {
+            matchTo(status, matched.offer(), now);
+        } else {
+            RequestStatus waiting = Lifecycle.waiting(status, ((Decision.NoMatch) decision).reason(), now);
+            ledger.save(waiting);
+            ledger.startWaiting(waiting);
+            books.schedule(new Deadline(waiting.getSubmittedAt().plus(settings.maxWait()), Deadline.Kind.WAIT,
+                    waiting.getAttempt(), waiting.getRequestId()));
+        }
+    }
+
+    private void matchTo(RequestStatus status, Offer offer, Instant now) {
+        String capability = status.getCapability();
+        boolean rematch = status.getAttempt() > 0;
+        RequestStatus matched = Lifecycle.matched(status, offer, now);
+        ledger.save(matched);
+        ledger.assigned(capability, offer.offerId());
+        Instant acceptBy = now.plus(settings.acceptDeadline());
+        Instant sloDue = now.plusMillis(offer.leadTimeSloMs());
+        // one entry per assignment: the earlier check schedules the later one when it still matters
+        books.schedule(sloDue.isBefore(acceptBy)
+                ? new Deadline(sloDue, Deadline.Kind.SLO, matched.getAttempt(), matched.getRequestId())
+                : new Deadline(acceptBy, Deadline.Kind.ACCEPT, matched.getAttempt(), matched.getRequestId()));
+        outbox.assignment(DeskLedger.assignment(matched, AssignmentAction.FULFIL, acceptBy, offer.leadTimeSloMs(), now));
+        Duration sinceSubmitted = rematch ? null : Duration.between(matched.getSubmittedAt(), now);
+        ledger.score(capability, offer.producerId(), s -> s.matched(now, sinceSubmitted));
+        events.matched(capability, offer.producerId(), rematch);
+    }
+
+    /**
+     * Serves the capability's waitlist, by priority then age, while any offer has capacity left,
+     * examining at most {@link #CapabilityDesk.DRAIN_BATCH} requests: when capacity is left after a full batch,
+     * the next drain goes on after it, and starts at the head again once it reached the end.
+     */
+    void drain(String capability, Instant now) {
+        if (books.counts(capability).getWaiting() == 0 || !ledger.pool(capability, now).anyAvailable()) {
+            return;
+        }
+        WaitTicket from = drainFrom.remove(capability);
+        List<WaitTicket> batch = books.queue(capability, from, CapabilityDesk.DRAIN_BATCH);
+        if (batch.isEmpty() && from != null) {
+            batch = books.queue(capability, null, CapabilityDesk.DRAIN_BATCH);
+        }
+        for (WaitTicket ticket : batch) {
+            RequestStatus status = books.request(ticket.requestId());
+            if (status == null || status.getState() != RequestState.WAITING) {
+                books.dequeue(ticket);
+                continue;
+            }
+            OfferPool pool = ledger.pool(capability, now);
+            Decision decision = matcher.match(Lifecycle.matchRequest(status), pool.candidates(), pool.loads(),
+                    pool.liveness(), now);
+            if (decision instanceof Decision.Matched matched) {
+                ledger.stopWaiting(status);
+                matchTo(status, matched.offer(), now);
+                if (!ledger.pool(capability, now).anyAvailable()) {
+                    return;
+                }
+            }
+        }
+        if (batch.size() == CapabilityDesk.DRAIN_BATCH) {
+            drainFrom.put(capability, batch.get(batch.size() - 1));
+        }
+    }
+}
