@@ -18,6 +18,7 @@ import io.capmarket.gateway.internal.RequestStore;
 import io.capmarket.gateway.internal.RequestWatchers;
 import io.capmarket.gateway.internal.Route;
 import io.capmarket.gateway.internal.Routes;
+import io.capmarket.gateway.internal.WhoAmI;
 import io.capmarket.schemas.topics.ProvisioningReport;
 import io.capmarket.schemas.topics.Topics;
 import java.io.IOException;
@@ -137,7 +138,7 @@ public final class GatewayApp implements AutoCloseable {
                     new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout()));
             metrics.bind(streams, watchers::waiting, events::clients);
             OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable(), metrics.registry());
-            List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops);
+            List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops, new WhoAmI());
 
             Duration idle = config.longPollMaxTimeout().plus(config.visibilityTimeout()).plus(Duration.ofSeconds(30));
             HttpServer http = HttpServer.start(config.httpHost(), port, routes, config.tokens(), metrics, config.maxRequestSize(), idle);

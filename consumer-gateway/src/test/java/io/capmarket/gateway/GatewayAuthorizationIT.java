@@ -55,6 +55,7 @@ class GatewayAuthorizationIT {
             GET /v1/capabilities                401       401        200       200       200
             GET /v1/capabilities/{name}         401       401        200       200       200
             GET /v1/scorecard                   401       401        200       200       200
+            GET /v1/me                          401       401        200       200       200
             POST /v1/requests                   401       401        202       403       202
             GET /v1/requests                    401       401        200/404   403       200
             GET /v1/requests/{id}               401       401        200/404   403       200
