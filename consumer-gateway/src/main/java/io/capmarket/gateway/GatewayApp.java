@@ -11,6 +11,7 @@ import io.capmarket.gateway.internal.Health;
 import io.capmarket.gateway.internal.HttpServer;
 import io.capmarket.gateway.internal.OpsHandlers;
 import io.capmarket.gateway.internal.ParameterSchemas;
+import io.capmarket.gateway.internal.PortalAssets;
 import io.capmarket.gateway.internal.Publisher;
 import io.capmarket.gateway.internal.RequestHandlers;
 import io.capmarket.gateway.internal.RequestReads;
@@ -138,7 +139,8 @@ public final class GatewayApp implements AutoCloseable {
                     new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout()));
             metrics.bind(streams, watchers::waiting, events::clients);
             OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable(), metrics.registry());
-            List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops, new WhoAmI());
+            List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops, new WhoAmI(),
+                    PortalAssets.load());
 
             Duration idle = config.longPollMaxTimeout().plus(config.visibilityTimeout()).plus(Duration.ofSeconds(30));
             HttpServer http = HttpServer.start(config.httpHost(), port, routes, config.tokens(), metrics, config.maxRequestSize(), idle);

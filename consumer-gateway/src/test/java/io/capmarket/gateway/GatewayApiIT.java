@@ -555,6 +555,27 @@ class GatewayApiIT {
         assertThat(api.get("/v1/me", null).status()).isEqualTo(401);
     }
 
+    @Test
+    void thePortalsModulesAreRevalidatedAndItsChartLibraryIsCachedForAYear() {
+        String page = api.get("/", null).text();
+        java.util.regex.Matcher library = java.util.regex.Pattern.compile("/portal/lib/uPlot\\.esm\\.js\\?v=([0-9.]+)").matcher(page);
+        assertThat(library.find()).as("the page names the chart library with its version: " + page).isTrue();
+
+        Api.Response module = api.get("/portal/app.js", null);
+        Api.Response chart = api.get("/portal/lib/uPlot.esm.js?v=" + library.group(1), null);
+        Api.Response style = api.get("/portal/lib/uPlot.min.css", null);
+
+        assertThat(module.status()).isEqualTo(200);
+        assertThat(module.contentType()).startsWith("text/javascript");
+        assertThat(module.header("Cache-Control")).contains("no-cache");
+        assertThat(chart.status()).isEqualTo(200);
+        assertThat(chart.text()).contains("export");
+        assertThat(chart.header("Cache-Control")).contains("public, max-age=31536000, immutable");
+        assertThat(style.contentType()).startsWith("text/css");
+        assertProblem(api.get("/portal/nope.js", null), 404, "/problems/not-found");
+        assertProblem(api.get("/portal/lib/uPlot.cjs.js", null), 404, "/problems/not-found");
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     private Api.Response submit(String token, String key, int version, String parameters) {

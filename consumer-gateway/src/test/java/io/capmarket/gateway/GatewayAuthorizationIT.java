@@ -68,6 +68,8 @@ class GatewayAuthorizationIT {
             GET /metrics                        200       200        200       200       200
             GET /openapi.json                   200       200        200       200       200
             GET /                               200       200        200       200       200
+            GET /portal/{file}                  200       200        200       200       200
+            GET /portal/lib/{file}              200       200        200       200       200
             """;
 
     private final KafkaBroker broker;
@@ -154,6 +156,8 @@ class GatewayAuthorizationIT {
         String method = route.substring(0, route.indexOf(' '));
         String path = route.substring(route.indexOf(' ') + 1)
                 .replace("{name}", "postgres-database")
+                .replace("lib/{file}", "lib/uPlot.esm.js")
+                .replace("{file}", "app.js")
                 .replace("{id}", own ? alphaRequest : betaRequest);
         if (path.equals("/v1/requests") || path.equals("/internal/v1/requests")) {
             path += method.equals("GET") ? "?team=" + (own ? "alpha" : "beta") : "";

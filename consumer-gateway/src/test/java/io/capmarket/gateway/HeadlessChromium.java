@@ -105,6 +105,11 @@ final class HeadlessChromium implements AutoCloseable {
         command("POST", "/url", JSON.createObjectNode().put("url", url));
     }
 
+    /** Resizes the browser window, as a narrower screen would be. */
+    void resize(int width, int height) {
+        command("POST", "/window/rect", JSON.createObjectNode().put("width", width).put("height", height));
+    }
+
     String title() {
         return command("GET", "/title", null).asText();
     }

@@ -15,7 +15,7 @@ public final class Routes {
     }
 
     public static List<Route> table(CatalogHandlers catalog, RequestHandlers requests, EventStreams events, OpsHandlers ops,
-            WhoAmI whoAmI) {
+            WhoAmI whoAmI, PortalAssets portal) {
         return List.of(
                 get("/v1/capabilities", TOKEN, catalog::list),
                 get("/v1/capabilities/{name}", TOKEN, catalog::get),
@@ -32,6 +32,8 @@ public final class Routes {
                 get("/health/ready", PUBLIC, ops::ready),
                 get("/metrics", PUBLIC, ops::metrics),
                 get("/openapi.json", PUBLIC, ops::openApi),
-                get("/", PUBLIC, ops::portal));
+                get("/", PUBLIC, portal::index),
+                get("/portal/{file}", PUBLIC, portal::file),
+                get("/portal/lib/{file}", PUBLIC, portal::library));
     }
 }
