@@ -60,6 +60,11 @@ class PortalBrowserIT {
                               "items": {"type": "string", "enum": ["postgis", "pgvector", "timescaledb"]}}},
              "required": ["size"], "additionalProperties": false}""";
 
+    /** A second capability, so the catalog is a list. */
+    private static final String CACHE_SCHEMA = """
+            {"type": "object", "properties": {"memoryMb": {"type": "integer", "minimum": 64, "maximum": 65536}},
+             "required": ["memoryMb"], "additionalProperties": false}""";
+
     /** Before the broker and registry are resolved (they are test parameters), so a skip costs nothing and is reported as one. */
     @BeforeEach
     void browserInstalled() {
@@ -81,15 +86,21 @@ class PortalBrowserIT {
         settings.put(GatewayConfig.AUTH_TOKENS, Tokens.hash(PRODUCER_TOKEN) + " db-eu producer eu-oncall");
         Topics topics = Fixtures.topics(settings);
         try (TopologyApp topology = TopologyApp.start(GatewayEndToEndIT.topologyConfig(settings,
-                "db-eu=" + CAPABILITY + ";db-us=" + CAPABILITY));
+                "db-eu=" + CAPABILITY + ";db-us=" + CAPABILITY + ",redis-cache"));
              GatewayApp gateway = GatewayApp.start(GatewayConfig.of(settings));
              SimulatedProducer eu = new SimulatedProducer(broker.bootstrapServers(), topics, "db-eu");
              SimulatedProducer us = new SimulatedProducer(broker.bootstrapServers(), topics, "db-us")) {
             offer(broker, topics, "db-eu", "pg-eu", "eu-west", 60_000, 5);
             offer(broker, topics, "db-us", "pg-us", "us-east", 120_000, 3);
+            Fixtures.send(broker, topics.offers("db-us"), "redis-us", CapabilityOffer.newBuilder().setOfferId("redis-us")
+                    .setProducerId("db-us").setCapability("redis-cache").setCapabilityVersion(1).setDescription("Redis 7 cache")
+                    .setParameterSchema(CACHE_SCHEMA).setOutputSchema("{\"type\":\"object\"}")
+                    .setAttributes(Map.of("region", "us-east")).setLeadTimeSloMs(30_000).setCapacity(10)
+                    .setStatus(OfferStatus.ACTIVE).setUpdatedAt(Instant.now()).build());
             Api api = new Api(gateway.httpPort());
             await("both offers in the gateway's catalog").atMost(WAIT).until(() -> topology.ready() && gateway.ready()
-                    && api.get("/v1/capabilities/" + CAPABILITY, Tokens.DEMO_CONSUMER_TOKEN).text().contains("pg-us"));
+                    && api.get("/v1/capabilities/" + CAPABILITY, Tokens.DEMO_CONSUMER_TOKEN).text().contains("pg-us")
+                    && api.get("/v1/capabilities/redis-cache", Tokens.DEMO_CONSUMER_TOKEN).status() == 200);
             // one request served by each offer, so both have observed lead times and scorecard figures
             for (String region : new String[] {"eu-west", "us-east"}) {
                 String id = api.post("/v1/requests", Tokens.DEMO_CONSUMER_TOKEN, "{\"capability\": \"" + CAPABILITY

@@ -72,6 +72,7 @@ final class Walkthrough {
         assertThat(browser.text("#who")).isEqualTo("demo-user · demo-app · consumer");
         assertThat(browser.texts("#nav a")).containsExactly("Catalog", "My requests", "Scorecard");
         assertThat(browser.attribute("#nav-catalog", "aria-current")).isEqualTo("page");
+        assertThat(browser.texts("section.capability h2")).containsExactly(CAPABILITY, "redis-cache");
         assertThat(browser.texts(section + " .offer h3")).containsExactly("db-eu", "db-us");
         for (String offer : List.of("pg-eu", "pg-us")) {
             String card = section + " .offer[data-offer='" + offer + "']";
@@ -107,6 +108,10 @@ final class Walkthrough {
         assertThat(browser.property(retention, "required").asBoolean()).as("required inside the object").isTrue();
         assertThat(browser.script("const i = document.querySelector(arguments[0]); return document.querySelector('label[for=\"' + i.id + '\"]').textContent",
                 retention).asText()).as("every input has its label").isEqualTo("retentionDays *");
+
+        assertThat(browser.script("return [...document.querySelectorAll('main input, main select')]"
+                + ".filter(i => !i.labels.length && !i.getAttribute('aria-label')).map(i => i.outerHTML)"))
+                .as("form controls without a label").isEmpty();
 
         browser.click(size + " option[value='medium']");
         browser.type(retention, "99");
