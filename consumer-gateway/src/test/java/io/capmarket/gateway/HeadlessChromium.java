@@ -134,15 +134,18 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** The rendered text of the first match; empty when nothing matches. */
     String text(String css) {
-        return find(css).map(id -> command("GET", "/element/" + id + "/text", null).asText()).orElse("");
+        List<String> texts = texts(css);
+        return texts.isEmpty() ? "" : texts.get(0);
     }
 
-    /** The rendered texts of every match. */
+    /**
+     * The rendered texts of every match, read in one step in the page, so that a page redrawing
+     * itself meanwhile never leaves a stale element behind.
+     */
     List<String> texts(String css) {
         List<String> texts = new ArrayList<>();
-        for (JsonNode element : command("POST", "/elements", locator(css))) {
-            texts.add(command("GET", "/element/" + element.get(ELEMENT).asText() + "/text", null).asText());
-        }
+        script("return [...document.querySelectorAll(arguments[0])].map(e => e.innerText.trim())", css)
+                .forEach(text -> texts.add(text.asText()));
         return texts;
     }
 

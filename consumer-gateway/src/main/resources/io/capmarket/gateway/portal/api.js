@@ -56,6 +56,16 @@ export const me = () => call('/v1/me');
 export const capabilities = () => all('/v1/capabilities');
 export const capability = (name) => call('/v1/capabilities/' + encodeURIComponent(name));
 export const scorecard = () => all('/v1/scorecard');
+
+/**
+ * The catalog and the scorecard together, with a key that changes only when a figure does (not
+ * when the scorecard is merely recomputed), so that a refreshing page redraws only on news.
+ */
+export async function figures() {
+  const [catalog, scores] = await Promise.all([capabilities(), scorecard()]);
+  const key = JSON.stringify([catalog, scores.map(s => Object.assign({}, s, { at: null }))]);
+  return { capabilities: catalog, scores, key };
+}
 export const request = (id) => call('/v1/requests/' + encodeURIComponent(id));
 export const cancel = (id) => call('/v1/requests/' + encodeURIComponent(id), { method: 'DELETE' });
 

@@ -54,19 +54,29 @@ async function render() {
   const [path, ...rest] = route.split('/');
   const arg = rest.length ? decodeURIComponent(rest.join('/')) : null;
   const params = new URLSearchParams(query || '');
-  const keepRefreshing = (again, ms) => {
-    if (current === page) page.timer = setTimeout(() => again().catch(showError), ms);
+  // a page that keeps itself current: again() reloads it later, changed() says whether to redraw
+  const live = {
+    shown: null,
+    again: (reload, ms) => {
+      // a failed reload (the gateway restarting, say) keeps the page as it is and tries again later
+      if (current === page) page.timer = setTimeout(() => reload().catch(() => live.again(reload, ms)), ms);
+    },
+    changed(key) {
+      const news = key !== this.shown;
+      this.shown = key;
+      return news;
+    }
   };
   view.setAttribute('aria-busy', 'true');
   try {
     if (path === 'request' && arg) await requestPage(view, arg, navigate);
     else if (path === 'requests' && arg) await requestDetailPage(view, arg, page.controller.signal, navigate);
     else if (path === 'requests') await requestsPage(view, params, navigate);
-    else if (path === 'scorecard') await scorecardPage(view, keepRefreshing);
-    else if (path === 'producer') await producerPage(view, me, params, navigate);
+    else if (path === 'scorecard') await scorecardPage(view, live);
+    else if (path === 'producer') await producerPage(view, me, params, navigate, live);
     else if (path === 'approvals') fill(view, el('h1', { text: 'Approvals' }),
       el('p', { class: 'empty', text: 'This gateway does not offer approvals yet.' }));
-    else await catalogPage(view);
+    else await catalogPage(view, live);
     focusHeading(page);
   } catch (e) {
     if (current === page) showError(e);

@@ -12,9 +12,12 @@ export function producerFigures(scores, capability, producerId) {
   return producer ? producer.window : null;
 }
 
-export async function catalogPage(view) {
-  const [capabilities, scores] = await Promise.all([api.capabilities(), api.scorecard()]);
-  fill(view, 
+/** #/catalog, redrawn when a figure changes (live load, lead times). */
+export async function catalogPage(view, live) {
+  const { capabilities, scores, key } = await api.figures();
+  live.again(() => catalogPage(view, live), 10_000);
+  if (!live.changed(key)) return;
+  fill(view,
     el('h1', { text: 'Catalog' }),
     el('p', { class: 'lead', text: `${capabilities.length} ${capabilities.length === 1 ? 'capability' : 'capabilities'}. Each offer shows what its producer promises and what was observed.` }),
     capabilities.length ? null : el('p', { class: 'empty', text: 'No capability is offered yet.' }),
@@ -116,7 +119,7 @@ export async function requestPage(view, name, navigate) {
     }
   });
   render();
-  fill(view, 
+  fill(view,
     el('p', { class: 'crumbs' }, el('a', { href: '#/catalog', text: 'Catalog' }), ' / ', capability.name),
     el('h1', { id: 'chosen', text: capability.name }),
     capability.description ? el('p', { class: 'lead', text: capability.description }) : null,

@@ -7,8 +7,11 @@ import { el, fill, duration, percent } from './format.js';
 import { offerCard, producerFigures } from './catalog.js';
 import { rates } from './scorecard.js';
 
-export async function producerPage(view, me, params, navigate) {
-  const [capabilities, scores] = await Promise.all([api.capabilities(), api.scorecard()]);
+/** #/producer, redrawn when a figure changes. */
+export async function producerPage(view, me, params, navigate, live) {
+  const { capabilities, scores, key } = await api.figures();
+  live.again(() => producerPage(view, me, params, navigate, live), 10_000);
+  if (!live.changed(key)) return;
   const producers = [...new Set(capabilities.flatMap(c => c.offers.map(o => o.producerId)))].sort();
   const producerId = me.role === 'admin' ? (params.get('producer') || producers[0] || '') : me.team;
   const mine = capabilities.filter(c => c.offers.some(o => o.producerId === producerId));
@@ -25,7 +28,7 @@ export async function producerPage(view, me, params, navigate) {
     picker.value = producerId;
     picker.addEventListener('change', () => navigate('#/producer?producer=' + encodeURIComponent(picker.value)));
   }
-  fill(view, 
+  fill(view,
     el('h1', { text: 'Producer ' + producerId }),
     picker ? el('div', { class: 'field inline' }, el('label', { for: 'producer-picker', text: 'Producer' }), picker) : null,
     el('dl', { class: 'figures totals', id: 'producer-totals' },

@@ -34,7 +34,7 @@ export async function requestsPage(view, params, navigate) {
     el('td', { class: 'state' }, stateBadge(r.state)),
     el('td', { text: r.producerId || '—' }),
     el('td', {}, el('time', { datetime: r.submittedAt, text: when(r.submittedAt) }))));
-  fill(view, 
+  fill(view,
     el('h1', { text: 'My requests' }),
     el('form', { class: 'filters', role: 'search', 'aria-label': 'Filter requests', onsubmit: e => e.preventDefault() },
       el('div', { class: 'field' }, el('label', { for: 'filter-state', text: 'State' }), stateFilter),
@@ -93,7 +93,7 @@ export async function requestDetailPage(view, id, signal, navigate) {
   const summary = el('dl', { class: 'figures summary' });
   const actionSlot = el('div', {});
   const show = (r) => {
-    fill(summary, 
+    fill(summary,
       figureRow('State', stateBadge(r.state), 'request-state'),
       figureRow('Capability', r.capability + ' v' + r.version),
       figureRow('Offer', r.offerId ? `${r.offerId} of ${r.producerId}` : '—'),
@@ -111,7 +111,7 @@ export async function requestDetailPage(view, id, signal, navigate) {
     fill(actionSlot, actions(r, () => navigate('#/requests/' + encodeURIComponent(r.id), true)) || '');
   };
   show(request);
-  fill(view, 
+  fill(view,
     el('p', { class: 'crumbs' }, el('a', { href: '#/requests', text: 'My requests' }), ' / ', request.id),
     el('h1', { text: 'Request ' + request.id.substring(0, 8) }),
     actionSlot,

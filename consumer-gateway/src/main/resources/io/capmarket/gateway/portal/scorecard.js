@@ -25,10 +25,13 @@ function promise(capability, producerId) {
   return offers.length ? Math.max(...offers.map(o => o.leadTimeSloMs)) : null;
 }
 
-export async function scorecardPage(view, keepRefreshing) {
-  const [scores, capabilities] = await Promise.all([api.scorecard(), api.capabilities()]);
+/** #/scorecard, redrawn when a figure changes. */
+export async function scorecardPage(view, live) {
+  const { capabilities, scores, key } = await api.figures();
   scores.forEach(remember);
-  fill(view, 
+  live.again(() => scorecardPage(view, live), 10_000);
+  if (!live.changed(key)) return;
+  fill(view,
     el('h1', { text: 'Scorecard' }),
     el('p', { class: 'lead', text: 'What users feel: speed (lead time), safety (failures, rejections, SLO breaches), '
       + 'efficiency (utilisation, waiting) and scalability (throughput, backlog). Bands rate the p95 lead time against '
@@ -37,7 +40,6 @@ export async function scorecardPage(view, keepRefreshing) {
     el('div', { id: 'scorecard' }, scores.map(score => scoreSection(score, capabilities.find(c => c.name === score.capability)))));
   // plots are drawn once their containers are laid out, so that they take the width they have
   view.querySelectorAll('[data-plot]').forEach(container => container.plot());
-  keepRefreshing(() => scorecardPage(view, keepRefreshing), 10_000);
 }
 
 function scoreSection(score, capability) {
