@@ -105,6 +105,15 @@ final class HeadlessChromium implements AutoCloseable {
         command("POST", "/url", JSON.createObjectNode().put("url", url));
     }
 
+    /** Presses one key on whatever has the focus, as a keyboard would (W3C key codes: {@code "\uE004"} is Tab). */
+    void press(String key) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode keyboard = body.putArray("actions").addObject().put("type", "key").put("id", "keyboard");
+        keyboard.putArray("actions").addObject().put("type", "keyDown").put("value", key);
+        keyboard.withArray("actions").addObject().put("type", "keyUp").put("value", key);
+        command("POST", "/actions", body);
+    }
+
     /** Resizes the browser window, as a narrower screen would be. */
     void resize(int width, int height) {
         command("POST", "/window/rect", JSON.createObjectNode().put("width", width).put("height", height));

@@ -18,6 +18,8 @@ final class Walkthrough {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String DURATION = "\\d+(\\.\\d)? (ms|s|min|h|d)";
     private static final String CAPABILITY = "postgres-database";
+    private static final String TAB = "\uE004";
+    private static final String ENTER = "\uE007";
 
     private final HeadlessChromium browser;
     private final String portal;
@@ -84,8 +86,36 @@ final class Walkthrough {
         assertThat(browser.text(section + " .offer[data-offer='pg-eu'] .slo")).isEqualTo("1.0 min");
         assertThat(browser.text(section + " .offer[data-offer='pg-us'] .slo")).isEqualTo("2.0 min");
         assertThat(browser.text(section + " .offer[data-offer='pg-us'] .load")).startsWith("0 / 3 in flight");
+        keyboard();
+        assertContrast("catalog");
         assertThat(browser.texts(section + " .offer[data-offer='pg-eu'] .attributes li")).containsExactly("region: eu-west", "tier: gold");
         browser.screenshot(PortalBrowserIT.screenshot("catalog"));
+    }
+
+    /**
+     * From a fresh load (the token is remembered in the tab): Tab reaches the skip link, Enter on
+     * it lands in the page, Tab then reaches its first link.
+     */
+    private void keyboard() {
+        browser.open(portal);
+        await("the catalog after a reload").atMost(STEP).until(() -> browser.present("section.capability .offer"));
+        browser.press(TAB);
+        assertThat(browser.script("return document.activeElement.className").asText()).isEqualTo("skip");
+        assertThat(browser.script("return document.activeElement.getBoundingClientRect().left >= 0").asBoolean())
+                .as("the skip link shows when focused").isTrue();
+        browser.press(ENTER);
+        assertThat(browser.script("return document.activeElement.id").asText()).isEqualTo("view");
+        browser.press(TAB);
+        assertThat(browser.script("return document.activeElement.textContent").asText()).isEqualTo("Request");
+        assertThat(browser.script("return location.hash").asText()).as("the route is kept").isEqualTo("");
+    }
+
+    /** Every visible text has WCAG AA contrast against what is behind it. */
+    private void assertContrast(String page) throws java.io.IOException {
+        try (java.io.InputStream in = Walkthrough.class.getResourceAsStream("contrast.js")) {
+            String script = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(browser.script(script)).as("texts below AA contrast on the " + page + " page").isEmpty();
+        }
     }
 
     /**
@@ -94,7 +124,7 @@ final class Walkthrough {
      */
     private String request() throws Exception {
         String link = "section.capability[data-name='" + CAPABILITY + "'] a.button";
-        browser.type(link, "\uE007"); // Enter on the focused link
+        browser.type(link, ENTER); // Enter on the focused link
         await("the request form").atMost(STEP).until(() -> browser.displayed("#request-form"));
         assertThat(browser.text("#chosen")).isEqualTo(CAPABILITY);
         assertThat(browser.texts(".offers.stacked .offer h3")).containsExactly("db-eu", "db-us");
@@ -127,6 +157,7 @@ final class Walkthrough {
         await("the API's refusal shown at the field").atMost(STEP).until(() -> !browser.text(inline).isEmpty());
         assertThat(browser.text(inline)).contains("35").contains("(was 99)");
         assertThat(browser.attribute(retention, "aria-invalid")).isEqualTo("true");
+        assertContrast("request");
         browser.screenshot(PortalBrowserIT.screenshot("request-invalid"));
 
         browser.clear(retention);
@@ -170,6 +201,7 @@ final class Walkthrough {
         browser.click("#filter-capability option[value='" + CAPABILITY + "']");
         await("both filters").atMost(STEP).until(() -> browser.texts("#requests tr").size() == 3
                 && browser.property("#filter-capability", "value").asText().equals(CAPABILITY));
+        assertContrast("requests");
         browser.screenshot(PortalBrowserIT.screenshot("requests"));
     }
 
@@ -186,6 +218,7 @@ final class Walkthrough {
         assertThat(browser.texts(section + " table.producers tbody th")).containsExactly("db-eu", "db-us");
         assertThat(browser.script("return [...document.querySelectorAll(arguments[0])].filter(c => c.width > 0 && c.height > 0).length",
                 section + " .plot-area canvas").asInt()).as("plots drawn").isGreaterThanOrEqualTo(3);
+        assertContrast("scorecard");
         browser.screenshot(PortalBrowserIT.screenshot("scorecard"));
         browser.resize(1280, 900);
     }
@@ -223,6 +256,7 @@ final class Walkthrough {
         assertThat(browser.text("#producer-totals .rejections")).isEqualTo("0");
         assertThat(browser.texts("main .offer")).hasSize(1);
         assertThat(browser.attribute("main .offer", "data-offer")).isEqualTo("pg-eu");
+        assertContrast("producer");
         browser.screenshot(PortalBrowserIT.screenshot("producer"));
     }
 }

@@ -13,6 +13,7 @@ const view = document.getElementById('view');
 const nav = document.getElementById('nav');
 let me = null;
 let current = null; // { controller, timer } of the page on screen
+let navigated = false; // whether the user has moved since the page loaded (the first page keeps the browser's focus)
 
 /**
  * The pages, in menu order. roles: who sees the page in the menu. available: false keeps a page
@@ -88,7 +89,7 @@ async function render() {
 // after a navigation, move focus to the new page's heading so keyboard and screen-reader users start there
 function focusHeading(page) {
   const heading = view.querySelector('h1');
-  if (heading && current === page && document.activeElement === document.body) {
+  if (navigated && heading && current === page && document.activeElement === document.body) {
     heading.tabIndex = -1;
     heading.focus({ preventScroll: true });
   }
@@ -127,6 +128,14 @@ document.getElementById('login').addEventListener('submit', (event) => {
   api.setToken(tokenInput.value.trim());
   connect();
 });
-window.addEventListener('hashchange', () => render());
+// the skip link moves the focus, not the route (the hash is the router's)
+document.querySelector('.skip').addEventListener('click', (event) => {
+  event.preventDefault();
+  view.focus();
+});
+window.addEventListener('hashchange', () => {
+  navigated = true;
+  render();
+});
 if (api.token()) connect();
 else render();
