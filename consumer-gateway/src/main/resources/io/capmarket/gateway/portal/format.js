@@ -1,4 +1,4 @@
-// Small DOM and number helpers shared by the pages.
+// The small DOM and number functions the pages share.
 
 /** Creates an element: attributes (on* are listeners, 'class', 'text', dataset via data-*), then children (strings or nodes). */
 export function el(tag, attributes = {}, ...children) {
