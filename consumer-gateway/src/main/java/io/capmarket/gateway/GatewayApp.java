@@ -11,6 +11,7 @@ import io.capmarket.gateway.internal.Health;
 import io.capmarket.gateway.internal.HttpServer;
 import io.capmarket.gateway.internal.OpsHandlers;
 import io.capmarket.gateway.internal.ParameterSchemas;
+import io.capmarket.gateway.internal.PortalAssets;
 import io.capmarket.gateway.internal.Publisher;
 import io.capmarket.gateway.internal.RequestHandlers;
 import io.capmarket.gateway.internal.RequestReads;
@@ -19,6 +20,7 @@ import io.capmarket.gateway.internal.RequestWatchers;
 import io.capmarket.gateway.internal.Route;
 import io.capmarket.gateway.internal.Routes;
 import io.capmarket.gateway.internal.ViewDeserializationHandler;
+import io.capmarket.gateway.internal.WhoAmI;
 import io.capmarket.schemas.topics.ProvisioningReport;
 import io.capmarket.schemas.topics.Topics;
 import java.io.IOException;
@@ -144,7 +146,8 @@ public final class GatewayApp implements AutoCloseable {
                     new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout()));
             metrics.bind(streams, watchers::waiting, events::clients);
             OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable(), metrics.registry());
-            List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops);
+            List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops, new WhoAmI(),
+                    PortalAssets.load());
 
             Duration idle = config.longPollMaxTimeout().plus(config.visibilityTimeout()).plus(Duration.ofSeconds(30));
             HttpServer http = HttpServer.start(config.httpHost(), port, routes, config.tokens(), metrics, config.maxRequestSize(), idle);

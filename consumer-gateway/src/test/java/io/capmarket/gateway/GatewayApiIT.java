@@ -511,6 +511,71 @@ class GatewayApiIT {
         assertThat(ids(api.get("/v1/requests?capability=kafka-topic", BETA_TOKEN).json())).isEmpty();
     }
 
+    @Test
+    void theListPagesNewestFirstWhenAsked() {
+        List<String> mine = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            mine.add(submit(ALPHA_TOKEN, key(), 2, "{\"sizeGb\": " + (i + 1) + "}").json().get("id").asText());
+        }
+
+        List<JsonNode> paged = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = api.get("/v1/requests?order=newest&capability=postgres-database&limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor), ALPHA_TOKEN).json();
+            page.get("items").forEach(paged::add);
+            cursor = page.get("next").isNull() ? null : page.get("next").asText();
+            pages++;
+        } while (cursor != null);
+
+        assertThat(paged).extracting(item -> item.get("id").asText()).containsAll(mine).doesNotHaveDuplicates();
+        assertThat(pages).isGreaterThanOrEqualTo(2);
+        assertThat(paged).as("newest submission first, ties by id")
+                .isSortedAccordingTo(java.util.Comparator.<JsonNode, Instant>comparing(item -> Instant.parse(item.get("submittedAt").asText()))
+                        .reversed().thenComparing(item -> item.get("id").asText()));
+        assertThat(Instant.parse(paged.get(0).get("submittedAt").asText()))
+                .isEqualTo(Instant.parse(api.get("/v1/requests/" + mine.get(2), ALPHA_TOKEN).json().get("submittedAt").asText()));
+        assertThat(ids(api.get("/v1/requests?order=newest&capability=kafka-topic", ALPHA_TOKEN).json())).isEmpty();
+        Api.Response badOrder = api.get("/v1/requests?order=oldest", ALPHA_TOKEN);
+        assertProblem(badOrder, 400, "/problems/malformed-request");
+        assertThat(badOrder.json().get("errors").get(0).get("field").asText()).isEqualTo("order");
+        assertThat(badOrder.json().get("errors").get(0).get("rule").asText()).isEqualTo("one of id, newest");
+    }
+
+    @Test
+    void meNamesTheTokensTeamAndRole() {
+        JsonNode consumer = api.get("/v1/me", ALPHA_TOKEN).json();
+        JsonNode producer = api.get("/v1/me", PRODUCER_TOKEN).json();
+
+        assertThat(consumer.get("team").asText()).isEqualTo("alpha");
+        assertThat(consumer.get("role").asText()).isEqualTo("consumer");
+        assertThat(producer.get("team").asText()).isEqualTo("db-team");
+        assertThat(producer.get("role").asText()).isEqualTo("producer");
+        assertThat(api.get("/v1/me", null).status()).isEqualTo(401);
+    }
+
+    @Test
+    void thePortalsModulesAreRevalidatedAndItsChartLibraryIsCachedForAYear() {
+        String page = api.get("/", null).text();
+        java.util.regex.Matcher library = java.util.regex.Pattern.compile("/portal/lib/uPlot\\.esm\\.js\\?v=([0-9.]+)").matcher(page);
+        assertThat(library.find()).as("the page names the chart library with its version: " + page).isTrue();
+
+        Api.Response module = api.get("/portal/app.js", null);
+        Api.Response chart = api.get("/portal/lib/uPlot.esm.js?v=" + library.group(1), null);
+        Api.Response style = api.get("/portal/lib/uPlot.min.css", null);
+
+        assertThat(module.status()).isEqualTo(200);
+        assertThat(module.contentType()).startsWith("text/javascript");
+        assertThat(module.header("Cache-Control")).contains("no-cache");
+        assertThat(chart.status()).isEqualTo(200);
+        assertThat(chart.text()).contains("export");
+        assertThat(chart.header("Cache-Control")).contains("public, max-age=31536000, immutable");
+        assertThat(style.contentType()).startsWith("text/css");
+        assertProblem(api.get("/portal/nope.js", null), 404, "/problems/not-found");
+        assertProblem(api.get("/portal/lib/uPlot.cjs.js", null), 404, "/problems/not-found");
+    }
+
     // ---- helpers -------------------------------------------------------------------------------
 
     private Api.Response submit(String token, String key, int version, String parameters) {

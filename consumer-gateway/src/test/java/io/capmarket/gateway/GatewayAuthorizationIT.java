@@ -55,6 +55,7 @@ class GatewayAuthorizationIT {
             GET /v1/capabilities                401       401        200       200       200
             GET /v1/capabilities/{name}         401       401        200       200       200
             GET /v1/scorecard                   401       401        200       200       200
+            GET /v1/me                          401       401        200       200       200
             POST /v1/requests                   401       401        202       403       202
             GET /v1/requests                    401       401        200/404   403       200
             GET /v1/requests/{id}               401       401        200/404   403       200
@@ -67,6 +68,8 @@ class GatewayAuthorizationIT {
             GET /metrics                        200       200        200       200       200
             GET /openapi.json                   200       200        200       200       200
             GET /                               200       200        200       200       200
+            GET /portal/{file}                  200       200        200       200       200
+            GET /portal/lib/{file}              200       200        200       200       200
             """;
 
     private final KafkaBroker broker;
@@ -153,6 +156,8 @@ class GatewayAuthorizationIT {
         String method = route.substring(0, route.indexOf(' '));
         String path = route.substring(route.indexOf(' ') + 1)
                 .replace("{name}", "postgres-database")
+                .replace("lib/{file}", "lib/uPlot.esm.js")
+                .replace("{file}", "app.js")
                 .replace("{id}", own ? alphaRequest : betaRequest);
         if (path.equals("/v1/requests") || path.equals("/internal/v1/requests")) {
             path += method.equals("GET") ? "?team=" + (own ? "alpha" : "beta") : "";

@@ -110,6 +110,11 @@ class GatewayEndToEndIT {
     }
 
     static TopologyConfig topologyConfig(Map<String, String> gateway) {
+        return topologyConfig(gateway, "db-team=postgres-database");
+    }
+
+    /** The topology beside a test's gateway, with these producers onboarded ({@code producers.approved}). */
+    static TopologyConfig topologyConfig(Map<String, String> gateway, String approvedProducers) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", gateway.get("bootstrap.servers"));
         settings.put("schema.registry.url", gateway.get("schema.registry.url"));
@@ -118,7 +123,7 @@ class GatewayEndToEndIT {
         settings.put("topics.partitions", gateway.get("topics.partitions"));
         settings.put("state.dir", gateway.get("state.dir") + "-topology");
         settings.put("http.port", "0");
-        settings.put("producers.approved", "db-team=postgres-database");
+        settings.put("producers.approved", approvedProducers);
         settings.put("scorecard.interval", "1s");
         settings.put("shutdown.timeout", "20s");
         settings.put("streams.commit.interval.ms", "100");

@@ -105,6 +105,20 @@ final class HeadlessChromium implements AutoCloseable {
         command("POST", "/url", JSON.createObjectNode().put("url", url));
     }
 
+    /** Presses one key on whatever has the focus, as a keyboard would (W3C key codes: {@code "\uE004"} is Tab). */
+    void press(String key) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode keyboard = body.putArray("actions").addObject().put("type", "key").put("id", "keyboard");
+        keyboard.putArray("actions").addObject().put("type", "keyDown").put("value", key);
+        keyboard.withArray("actions").addObject().put("type", "keyUp").put("value", key);
+        command("POST", "/actions", body);
+    }
+
+    /** Resizes the browser window, as a narrower screen would be. */
+    void resize(int width, int height) {
+        command("POST", "/window/rect", JSON.createObjectNode().put("width", width).put("height", height));
+    }
+
     String title() {
         return command("GET", "/title", null).asText();
     }
@@ -129,15 +143,18 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** The rendered text of the first match; empty when nothing matches. */
     String text(String css) {
-        return find(css).map(id -> command("GET", "/element/" + id + "/text", null).asText()).orElse("");
+        List<String> texts = texts(css);
+        return texts.isEmpty() ? "" : texts.get(0);
     }
 
-    /** The rendered texts of every match. */
+    /**
+     * The rendered texts of every match, read in one step in the page, so that a page redrawing
+     * itself meanwhile never leaves a stale element behind.
+     */
     List<String> texts(String css) {
         List<String> texts = new ArrayList<>();
-        for (JsonNode element : command("POST", "/elements", locator(css))) {
-            texts.add(command("GET", "/element/" + element.get(ELEMENT).asText() + "/text", null).asText());
-        }
+        script("return [...document.querySelectorAll(arguments[0])].map(e => e.innerText.trim())", css)
+                .forEach(text -> texts.add(text.asText()));
         return texts;
     }
 

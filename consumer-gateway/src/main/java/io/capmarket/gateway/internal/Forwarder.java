@@ -76,6 +76,7 @@ public final class Forwarder {
             params.put("after", query.after());
         }
         params.put("limit", Integer.toString(query.limit()));
+        params.put("order", query.order().parameter());
         return send(uri(owner, INTERNAL_REQUESTS, params), authorization, requestIdHeader, timeout)
                 .thenApply(response -> parse(response, owner, new TypeReference<List<RequestView>>() { }));
     }

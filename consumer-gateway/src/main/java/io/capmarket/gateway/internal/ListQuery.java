@@ -1,23 +1,81 @@
 package io.capmarket.gateway.internal;
 
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
 /**
- * A page of requests: ordered by request id, after a cursor.
+ * A page of requests, in an {@link Order}, after a cursor.
  *
  * @param team only this team's requests, or null for every team (admins)
  * @param state only requests in this state, or null
  * @param capability only requests for this capability, or null
- * @param after only ids greater than this one, or null from the start
+ * @param after only requests whose {@linkplain Order#key key} is greater than this one, or null from the start
  * @param limit at most this many items
+ * @param order how the list is sorted (and what a cursor holds)
  */
-public record ListQuery(String team, String state, String capability, String after, int limit) {
+public record ListQuery(String team, String state, String capability, String after, int limit, Order order) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
+
+    /** A query in request-id order. */
+    public ListQuery(String team, String state, String capability, String after, int limit) {
+        this(team, state, capability, after, limit, Order.ID);
+    }
+
+    /** How a list is sorted: each order gives every request a key, and lists ascend by key. */
+    public enum Order {
+        /** By request id: the store's own order, so a page reads only what it returns. */
+        ID,
+        /**
+         * Newest submission first (ties by id): every stored request is looked at, but no more
+         * than a page is held at once.
+         */
+        NEWEST;
+
+        /** The values of the {@code order} query parameter. */
+        public static final List<String> NAMES = Stream.of(values()).map(Order::parameter).toList();
+
+        /** This order as the {@code order} query parameter spells it. */
+        public String parameter() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The order named by a query parameter (one of {@link #NAMES}), or {@link #ID} for none. */
+        public static Order of(String parameter) {
+            return parameter == null ? ID : valueOf(parameter.toUpperCase(Locale.ROOT));
+        }
+
+        /**
+         * The sort key of a request: its id, or its submission time counted back from the end of
+         * time (fixed width, so that the newest sorts first) followed by its id.
+         */
+        public String key(RequestView view) {
+            if (this == ID) {
+                return view.id();
+            }
+            long millis = Instant.parse(view.submittedAt()).toEpochMilli();
+            return String.format(Locale.ROOT, "%019d/%s", Long.MAX_VALUE - millis, view.id());
+        }
+
+        /** Ascending by {@link #key}. */
+        public Comparator<RequestView> comparator() {
+            return Comparator.comparing(this::key);
+        }
+    }
 
     /** Whether a view belongs in the answer (the cursor aside). */
     public boolean matches(RequestView view) {
         return (team == null || team.equals(view.team()))
                 && (state == null || state.equals(view.state()))
                 && (capability == null || capability.equals(view.capability()));
+    }
+
+    /** Whether a view comes after the cursor. */
+    public boolean afterCursor(RequestView view) {
+        return after == null || order.key(view).compareTo(after) > 0;
     }
 }

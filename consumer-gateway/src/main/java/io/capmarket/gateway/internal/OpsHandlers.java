@@ -8,21 +8,19 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-/** Health, metrics, the OpenAPI document and the portal page: no token needed. */
+/** Health, metrics and the OpenAPI document: no token needed. */
 public final class OpsHandlers {
 
     private final Health health;
     private final BooleanSupplier storesQueryable;
     private final PrometheusMeterRegistry registry;
     private final byte[] openApi;
-    private final byte[] portal;
 
     public OpsHandlers(Health health, BooleanSupplier storesQueryable, PrometheusMeterRegistry registry) {
         this.health = health;
         this.storesQueryable = storesQueryable;
         this.registry = registry;
         this.openApi = resource("openapi.json");
-        this.portal = resource("portal/index.html");
     }
 
     public void live(Context ctx) {
@@ -44,10 +42,6 @@ public final class OpsHandlers {
 
     public void openApi(Context ctx) {
         ctx.contentType("application/json").result(openApi);
-    }
-
-    public void portal(Context ctx) {
-        ctx.contentType("text/html; charset=utf-8").header("Cache-Control", "no-cache").result(portal);
     }
 
     static byte[] resource(String name) {

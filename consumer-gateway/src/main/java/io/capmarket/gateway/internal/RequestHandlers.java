@@ -188,7 +188,8 @@ public final class RequestHandlers {
             throw new MalformedRequestException("the query parameter capability is invalid",
                     List.of(new FieldError("capability", capability, "a kebab-case capability name")));
         }
-        return new ListQuery(team, HttpInput.oneOf(ctx, "state", STATES), capability, after, limit);
+        String order = HttpInput.oneOf(ctx, "order", ListQuery.Order.NAMES);
+        return new ListQuery(team, HttpInput.oneOf(ctx, "state", STATES), capability, after, limit, ListQuery.Order.of(order));
     }
 
     private CapabilityVersionView version(Submission submission) {

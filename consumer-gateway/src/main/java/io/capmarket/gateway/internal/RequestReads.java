@@ -110,7 +110,8 @@ public final class RequestReads {
                     : forwarder.list(host, query, caller.authorization(), caller.requestId()));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
-                .thenApply(done -> Page.merge(parts.stream().map(CompletableFuture::join).toList(), query.limit()));
+                .thenApply(done -> Page.merge(parts.stream().map(CompletableFuture::join).toList(), query.limit(),
+                        query.order()));
     }
 
     /** This instance's part of a list (the receiving end of a fan-out). */

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
@@ -69,7 +70,7 @@ public final class RequestStore {
         }
     }
 
-    /** The matching views of every partition this instance owns, up to {@code limit + 1}, by id. */
+    /** The matching views of every partition this instance owns after the cursor, up to {@code limit + 1} of each, in the query's order. */
     public List<RequestView> list(ListQuery query) {
         List<RequestView> found = new ArrayList<>();
         try {
@@ -77,24 +78,48 @@ public final class RequestStore {
                 ReadOnlyKeyValueStore<String, RequestStatus> store = streams.store(StoreQueryParameters
                         .fromNameAndType(GatewayTopology.REQUEST_VIEWS, QueryableStoreTypes.<String, RequestStatus>keyValueStore())
                         .withPartition(partition));
-                int taken = 0;
-                try (KeyValueIterator<String, RequestStatus> it = query.after() == null ? store.all() : store.range(query.after(), null)) {
-                    while (it.hasNext() && taken <= query.limit()) {
-                        RequestStatus status = it.next().value;
-                        if (status.getRequestId().equals(query.after())) {
-                            continue;
-                        }
-                        RequestView view = RequestViews.view(status);
-                        if (query.matches(view)) {
-                            found.add(view);
-                            taken++;
-                        }
-                    }
-                }
+                found.addAll(query.order() == ListQuery.Order.ID ? byId(store, query) : firstInOrder(store, query));
             }
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }
+        return found;
+    }
+
+    /** A range read from the cursor, in the store's own (id) order. */
+    private static List<RequestView> byId(ReadOnlyKeyValueStore<String, RequestStatus> store, ListQuery query) {
+        List<RequestView> found = new ArrayList<>();
+        try (KeyValueIterator<String, RequestStatus> it = query.after() == null ? store.all() : store.range(query.after(), null)) {
+            while (it.hasNext() && found.size() <= query.limit()) {
+                RequestStatus status = it.next().value;
+                if (status.getRequestId().equals(query.after())) {
+                    continue;
+                }
+                RequestView view = RequestViews.view(status);
+                if (query.matches(view)) {
+                    found.add(view);
+                }
+            }
+        }
+        return found;
+    }
+
+    /** A full scan keeping only the first {@code limit + 1} after the cursor: memory bounded by the page, not the store. */
+    private static List<RequestView> firstInOrder(ReadOnlyKeyValueStore<String, RequestStatus> store, ListQuery query) {
+        PriorityQueue<RequestView> kept = new PriorityQueue<>(query.order().comparator().reversed());
+        try (KeyValueIterator<String, RequestStatus> it = store.all()) {
+            while (it.hasNext()) {
+                RequestView view = RequestViews.view(it.next().value);
+                if (query.matches(view) && query.afterCursor(view)) {
+                    kept.add(view);
+                    if (kept.size() > query.limit() + 1) {
+                        kept.poll();
+                    }
+                }
+            }
+        }
+        List<RequestView> found = new ArrayList<>(kept);
+        found.sort(query.order().comparator());
         return found;
     }
 

@@ -14,11 +14,13 @@ public final class Routes {
     private Routes() {
     }
 
-    public static List<Route> table(CatalogHandlers catalog, RequestHandlers requests, EventStreams events, OpsHandlers ops) {
+    public static List<Route> table(CatalogHandlers catalog, RequestHandlers requests, EventStreams events, OpsHandlers ops,
+            WhoAmI whoAmI, PortalAssets portal) {
         return List.of(
                 get("/v1/capabilities", TOKEN, catalog::list),
                 get("/v1/capabilities/{name}", TOKEN, catalog::get),
                 get("/v1/scorecard", TOKEN, catalog::scorecard),
+                get("/v1/me", TOKEN, whoAmI::me),
                 post("/v1/requests", TOKEN, requests::submit),
                 get("/v1/requests", TOKEN, requests::list),
                 get("/v1/requests/{id}", TOKEN, requests::get),
@@ -30,6 +32,8 @@ public final class Routes {
                 get("/health/ready", PUBLIC, ops::ready),
                 get("/metrics", PUBLIC, ops::metrics),
                 get("/openapi.json", PUBLIC, ops::openApi),
-                get("/", PUBLIC, ops::portal));
+                get("/", PUBLIC, portal::index),
+                get("/portal/{file}", PUBLIC, portal::file),
+                get("/portal/lib/{file}", PUBLIC, portal::library));
     }
 }

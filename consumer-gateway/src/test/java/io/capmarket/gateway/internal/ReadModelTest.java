@@ -99,6 +99,29 @@ class ReadModelTest {
     }
 
     @Test
+    void newestFirstOrdersBySubmissionTimeThenIdAndItsCursorResumesAfterTheLastItem() {
+        RequestView old = view("a", T0);
+        RequestView recentB = view("b", T0.plusSeconds(60));
+        RequestView recentC = view("c", T0.plusSeconds(60));
+        RequestView newest = view("d", T0.plusSeconds(120));
+
+        Page<RequestView> first = Page.merge(List.of(List.of(old, recentC), List.of(newest, recentB)), 2, ListQuery.Order.NEWEST);
+        ListQuery next = new ListQuery(null, null, null, Cursors.decode(first.next()), 2, ListQuery.Order.NEWEST);
+
+        assertThat(first.items()).extracting(RequestView::id).containsExactly("d", "b");
+        assertThat(List.of(old, recentB, recentC, newest)).filteredOn(next::afterCursor).extracting(RequestView::id)
+                .containsExactlyInAnyOrder("a", "c");
+        assertThat(ListQuery.Order.of(null)).isEqualTo(ListQuery.Order.ID);
+        assertThat(ListQuery.Order.NAMES).containsExactly("id", "newest");
+    }
+
+    private static RequestView view(String id, Instant submittedAt) {
+        SubmitRequest submit = submit(id);
+        submit.setSubmittedAt(submittedAt);
+        return RequestViews.view(RequestViews.submitted(submit));
+    }
+
+    @Test
     void aListQueryMatchesTeamStateAndCapability() {
         RequestView view = RequestViews.view(RequestViews.submitted(submit("r1")));
 

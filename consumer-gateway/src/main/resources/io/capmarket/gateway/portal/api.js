@@ -1,0 +1,133 @@
+// The gateway's public API, as the portal uses it. The token stays in this tab's sessionStorage.
+
+const TOKEN_KEY = 'capmarket.token';
+
+/** An answer of application/problem+json: title, detail and the errors naming each field. */
+export class ProblemError extends Error {
+  constructor(status, problem) {
+    super(`${problem.title || status}: ${problem.detail || ''}`);
+    this.status = status;
+    this.problem = problem;
+    this.errors = problem.errors || [];
+  }
+}
+
+export function token() {
+  return sessionStorage.getItem(TOKEN_KEY) || '';
+}
+
+export function setToken(value) {
+  if (value) sessionStorage.setItem(TOKEN_KEY, value);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
+function headers(extra = {}) {
+  return Object.assign({ 'Authorization': 'Bearer ' + token(), 'Accept': 'application/json' }, extra);
+}
+
+/** A JSON call; an error answer becomes a ProblemError. */
+export async function call(path, options = {}) {
+  const response = await fetch(path, Object.assign({}, options, { headers: headers(options.headers) }));
+  const text = await response.text();
+  let body = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch (e) {
+    throw new ProblemError(response.status, { title: `${response.status} ${response.statusText}`, detail: text.substring(0, 200) });
+  }
+  if (!response.ok) throw new ProblemError(response.status, body || { title: String(response.status) });
+  return body;
+}
+
+/** Every item of a paged list, up to a bound. */
+export async function all(path, max = 2000) {
+  const items = [];
+  let cursor = null;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const page = await call(path + separator + 'limit=500' + (cursor ? '&cursor=' + encodeURIComponent(cursor) : ''));
+    items.push(...page.items);
+    cursor = page.next;
+  } while (cursor && items.length < max);
+  return items;
+}
+
+export const me = () => call('/v1/me');
+export const capabilities = () => all('/v1/capabilities');
+export const capability = (name) => call('/v1/capabilities/' + encodeURIComponent(name));
+export const scorecard = () => all('/v1/scorecard');
+
+/**
+ * The catalog and the scorecard together, with a key that changes only when a figure does (not
+ * when the scorecard is merely recomputed), so that a refreshing page redraws only on news.
+ */
+export async function figures() {
+  const [catalog, scores] = await Promise.all([capabilities(), scorecard()]);
+  const key = JSON.stringify([catalog, scores.map(s => Object.assign({}, s, { at: null }))]);
+  return { capabilities: catalog, scores, key };
+}
+export const request = (id) => call('/v1/requests/' + encodeURIComponent(id));
+export const cancel = (id) => call('/v1/requests/' + encodeURIComponent(id), { method: 'DELETE' });
+
+/** One page of the caller's requests: filters {state, capability}, newest first. */
+export function requests({ state, capability, cursor, limit = 20 }) {
+  const query = new URLSearchParams({ order: 'newest', limit: String(limit) });
+  if (state) query.set('state', state);
+  if (capability) query.set('capability', capability);
+  if (cursor) query.set('cursor', cursor);
+  return call('/v1/requests?' + query);
+}
+
+/** Submits a request with a fresh idempotency key; answers the request as accepted. */
+export function submit(body) {
+  return call('/v1/requests', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    body: JSON.stringify(body)
+  });
+}
+
+/**
+ * Follows a request's Server-Sent Events (over fetch: EventSource cannot send the Authorization
+ * header). Resolves once the stream is open; onEvent({name, data}) is called for each event
+ * until the stream ends or the signal aborts.
+ */
+export async function follow(id, onEvent, signal) {
+  const response = await fetch('/v1/requests/' + encodeURIComponent(id) + '/events',
+    { headers: headers({ 'Accept': 'text/event-stream' }), signal });
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({ title: response.status + ' ' + response.statusText }));
+    throw new ProblemError(response.status, problem);
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  (async () => {
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done || signal.aborted) return;
+      buffer += value.replace(/\r\n?/g, '\n');
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const event = parseEvent(buffer.substring(0, end));
+        buffer = buffer.substring(end + 2);
+        if (event.data !== null) onEvent(event);
+      }
+    }
+  })().catch(e => { if (!signal.aborted) onEvent({ name: 'error', data: e.message }); });
+}
+
+// One SSE block: "field: value" lines; one optional space after the colon is not part of the value.
+function parseEvent(block) {
+  let name = 'message';
+  const data = [];
+  block.split('\n').forEach(line => {
+    if (line === '' || line.startsWith(':')) return;
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.substring(0, colon);
+    let value = colon < 0 ? '' : line.substring(colon + 1);
+    if (value.startsWith(' ')) value = value.substring(1);
+    if (field === 'event') name = value;
+    else if (field === 'data') data.push(value);
+  });
+  return { name, data: data.length ? data.join('\n') : null };
+}

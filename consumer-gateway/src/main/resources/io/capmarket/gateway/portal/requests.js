@@ -1,0 +1,144 @@
+// My requests: the team's requests newest first, filtered and paged; a request's own page with
+// its live timeline, outputs and (when the API offers them) its matching decision and day-2 actions.
+
+import * as api from './api.js';
+import { el, fill, when, duration, stateBadge, STATES } from './format.js';
+
+const PAGE = 20;
+
+/** #/requests?state=&capability=&page=: the list; each page's cursor is kept for going back. */
+export async function requestsPage(view, params, navigate) {
+  const state = params.get('state') || '';
+  const capability = params.get('capability') || '';
+  const cursors = (params.get('cursors') || '').split(',').filter(Boolean);
+  const [page, capabilities] = await Promise.all([
+    api.requests({ state, capability, cursor: cursors.at(-1), limit: PAGE }), api.capabilities()]);
+  const go = (changes) => {
+    const next = new URLSearchParams({ state, capability, cursors: cursors.join(',') });
+    Object.entries(changes).forEach(([k, v]) => next.set(k, v));
+    [...next.keys()].forEach(k => { if (!next.get(k)) next.delete(k); });
+    navigate('#/requests' + (next.toString() ? '?' + next : ''));
+  };
+  const stateFilter = el('select', { id: 'filter-state' }, el('option', { value: '', text: 'any state' }),
+    STATES.map(s => el('option', { value: s, text: s })));
+  stateFilter.value = state;
+  const capabilityFilter = el('select', { id: 'filter-capability' }, el('option', { value: '', text: 'any capability' }),
+    capabilities.map(c => el('option', { value: c.name, text: c.name })));
+  capabilityFilter.value = capability;
+  stateFilter.addEventListener('change', () => go({ state: stateFilter.value, cursors: '' }));
+  capabilityFilter.addEventListener('change', () => go({ capability: capabilityFilter.value, cursors: '' }));
+  const rows = page.items.map(r => el('tr', { id: 'request-' + r.id, 'data-id': r.id },
+    el('td', {}, el('a', { href: '#/requests/' + encodeURIComponent(r.id), text: r.id.substring(0, 8), title: r.id,
+      'aria-label': 'request ' + r.id })),
+    el('td', { text: r.capability + ' v' + r.version }),
+    el('td', { class: 'state' }, stateBadge(r.state)),
+    el('td', { text: r.producerId || '—' }),
+    el('td', {}, el('time', { datetime: r.submittedAt, text: when(r.submittedAt) }))));
+  fill(view,
+    el('h1', { text: 'My requests' }),
+    el('form', { class: 'filters', role: 'search', 'aria-label': 'Filter requests', onsubmit: e => e.preventDefault() },
+      el('div', { class: 'field' }, el('label', { for: 'filter-state', text: 'State' }), stateFilter),
+      el('div', { class: 'field' }, el('label', { for: 'filter-capability', text: 'Capability' }), capabilityFilter)),
+    rows.length
+      ? el('div', { class: 'table-scroll' }, el('table', { class: 'requests' },
+        el('caption', { class: 'visually-hidden', text: 'Requests, newest first' }),
+        el('thead', {}, el('tr', {}, ['Request', 'Capability', 'State', 'Producer', 'Submitted'].map(h => el('th', { scope: 'col', text: h })))),
+        el('tbody', { id: 'requests' }, rows)))
+      : el('p', { class: 'empty', text: 'No request matches.' }),
+    el('nav', { class: 'pager', 'aria-label': 'Pages' },
+      el('button', { type: 'button', class: 'secondary', id: 'previous-page', disabled: !cursors.length,
+        onclick: () => go({ cursors: cursors.slice(0, -1).join(',') }), text: 'Newer' }),
+      el('span', { text: 'page ' + (cursors.length + 1) }),
+      el('button', { type: 'button', class: 'secondary', id: 'next-page', disabled: !page.next,
+        onclick: () => go({ cursors: cursors.concat(page.next).join(',') }), text: 'Older' })));
+}
+
+/**
+ * The matching decision of a request (why it went where it went), when the API offers one on the
+ * request; null otherwise, and the page shows nothing for it.
+ */
+function decisionPanel(request) {
+  if (!request.decision) return null;
+  const candidates = request.decision.candidates || [];
+  return el('section', { class: 'card', id: 'decision', 'aria-labelledby': 'decision-title' },
+    el('h2', { id: 'decision-title', text: 'Matching decision' }),
+    el('p', { text: request.decision.reason || '' }),
+    el('ul', {}, candidates.map(c => el('li', { text: `${c.offerId}: ${c.verdict || ''} ${c.score ?? ''}`.trim() }))));
+}
+
+/**
+ * What may be done to the request now. Cancel is in the API; update, deprovision and approve are
+ * listed once the API answers for them (a request then names its allowed actions).
+ */
+function actions(request, reload) {
+  const buttons = [];
+  const unfinished = !['FULFILLED', 'FAILED', 'CANCELLED', 'DEPROVISIONED'].includes(request.state);
+  if (unfinished) {
+    buttons.push(el('button', { type: 'button', class: 'secondary', id: 'cancel', text: 'Cancel request', onclick: async (e) => {
+      e.target.disabled = true;
+      try { await api.cancel(request.id); } finally { reload(); }
+    } }));
+  }
+  for (const action of request.actions || []) {
+    buttons.push(el('a', { class: 'button secondary', href: action.href, text: action.title }));
+  }
+  return buttons.length ? el('div', { class: 'actions' }, buttons) : null;
+}
+
+/** #/requests/{id}: the request, its outputs and its timeline, followed live. */
+export async function requestDetailPage(view, id, signal, navigate) {
+  const request = await api.request(id);
+  const timeline = el('ol', { id: 'live', class: 'timeline', 'data-request-id': request.id, 'aria-live': 'polite' });
+  const outputs = el('div', { id: 'outputs' });
+  const summary = el('dl', { class: 'figures summary' });
+  const actionSlot = el('div', {});
+  const show = (r) => {
+    fill(summary,
+      figureRow('State', stateBadge(r.state), 'request-state'),
+      figureRow('Capability', r.capability + ' v' + r.version),
+      figureRow('Offer', r.offerId ? `${r.offerId} of ${r.producerId}` : '—'),
+      figureRow('Attempt', String(r.attempt || 0)),
+      figureRow('Priority', r.priority),
+      figureRow('Submitted', when(r.submittedAt)),
+      figureRow('Lead time', r.state === 'FULFILLED' && r.history.length
+        ? duration(Date.parse(r.history.at(-1).at) - Date.parse(r.submittedAt)) : '—'),
+      r.sloBreached ? figureRow('SLO', el('span', { class: 'badge warn', text: 'breached' })) : null,
+      r.reason ? figureRow('Reason', r.reason) : null);
+    const entries = Object.entries(r.outputs || {});
+    fill(outputs, entries.length
+      ? el('dl', { class: 'outputs' }, entries.map(([k, v]) => el('div', { class: 'figure' }, el('dt', { text: k }), el('dd', {}, el('code', { text: v })))))
+      : el('p', { class: 'empty', text: 'No outputs yet: they arrive with fulfilment.' }));
+    fill(actionSlot, actions(r, () => navigate('#/requests/' + encodeURIComponent(r.id), true)) || '');
+  };
+  show(request);
+  fill(view,
+    el('p', { class: 'crumbs' }, el('a', { href: '#/requests', text: 'My requests' }), ' / ', request.id),
+    el('h1', { text: 'Request ' + request.id.substring(0, 8) }),
+    actionSlot,
+    el('div', { class: 'split' },
+      el('section', { class: 'card', 'aria-labelledby': 'summary-title' }, el('h2', { id: 'summary-title', text: 'Summary' }), summary,
+        el('h2', { text: 'Parameters' }), el('pre', { class: 'json', tabindex: '0', text: JSON.stringify(request.parameters, null, 2) }),
+        el('h2', { text: 'Outputs' }), outputs),
+      el('section', { class: 'card', 'aria-labelledby': 'timeline-title' },
+        el('h2', { id: 'timeline-title', text: 'Timeline' }), el('p', { class: 'hint', id: 'live-status', text: 'following live…' }), timeline)),
+    decisionPanel(request));
+  await api.follow(request.id, (event) => {
+    if (event.name === 'transition') {
+      const t = JSON.parse(event.data);
+      timeline.append(el('li', { class: 'transition', 'data-state': t.state },
+        el('span', { class: 'step', text: t.index + '. ' + t.state + (t.detail ? ' — ' + t.detail : '') }),
+        el('time', { datetime: t.at, text: when(t.at) })));
+    } else if (event.name === 'end') {
+      const final = JSON.parse(event.data);
+      show(final);
+      view.querySelector('#live-status').textContent = 'finished: ' + final.state;
+      view.querySelector('#live-status').className = 'end';
+    } else {
+      timeline.append(el('li', { class: 'error', text: event.data }));
+    }
+  }, signal);
+}
+
+function figureRow(label, value, name) {
+  return el('div', { class: 'figure' }, el('dt', { text: label }), el('dd', { class: name || null }, value));
+}
