@@ -1,0 +1,115 @@
+package io.capmarket.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.capmarket.sdk.ProducerListener;
+import io.capmarket.sdk.micrometer.MicrometerProducerListener;
+import io.capmarket.spring.internal.HandlerRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** The auto-configuration without a broker: settings, handlers and offers are checked when the context starts. */
+class CapmarketAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(CapmarketAutoConfiguration.class, CapmarketHealthAutoConfiguration.class))
+            .withPropertyValues("capmarket.producer-id=db-team", "capmarket.bootstrap-servers=127.0.0.1:9",
+                    "capmarket.schema-registry-url=http://127.0.0.1:9", "capmarket.auto-startup=false");
+
+    @Test
+    void handlerMethodsAndHandlerBeansAreFoundOnePerCapability() {
+        runner.withUserConfiguration(Handlers.Both.class).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(CapmarketProducerLifecycle.class);
+            assertThat(context.getBean(HandlerRegistry.class).handlers()).containsOnlyKeys("postgres-database", "kafka-topic");
+            assertThat(context.getBean(HandlerRegistry.class).handlers().get("postgres-database").declaredAt())
+                    .isEqualTo("method io.capmarket.spring.Handlers$Databases.create of bean databases");
+            assertThat(context.getBean(CapmarketProducerLifecycle.class).isRunning()).isFalse();
+        });
+    }
+
+    @Test
+    void twoHandlersOfOneCapabilityStopTheContextNamingBoth() {
+        runner.withUserConfiguration(Handlers.Both.class).withBean(Handlers.MoreDatabases.class).run(context ->
+                assertThat(context).getFailure().rootCause().hasMessage("capability postgres-database must have one "
+                        + "@CapmarketHandler, but has two: method io.capmarket.spring.Handlers$MoreDatabases.create of bean "
+                        + "handlers.MoreDatabases and method io.capmarket.spring.Handlers$Databases.create of bean databases"));
+    }
+
+    @Test
+    void aMethodThatCannotBeAHandlerStopsTheContextWithTheRule() {
+        runner.withBean(Handlers.WrongSignature.class).run(context ->
+                assertThat(context).getFailure().rootCause().hasMessageContaining("must take (Assignment, FulfilmentContext) and "
+                        + "return void or a CompletionStage, but is java.lang.String"));
+    }
+
+    @Test
+    void anOfferWhoseCapabilityHasNoHandlerStopsTheStart() {
+        runner.withUserConfiguration(Handlers.OnlyDatabases.class).run(context -> {
+            CapmarketProducerLifecycle lifecycle = context.getBean(CapmarketProducerLifecycle.class);
+            assertThatThrownBy(lifecycle::start).hasMessage("every offer's capability must have a @CapmarketHandler, but these "
+                    + "offers have none: [starter-topic (kafka-topic)]");
+            assertThat(lifecycle.isRunning()).isFalse();
+        });
+    }
+
+    @Test
+    void theProducerIdIsRequiredByItsPropertyName() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CapmarketAutoConfiguration.class))
+                .withUserConfiguration(Handlers.Both.class).run(context ->
+                        assertThat(context).getFailure().rootCause().hasMessageStartingWith("capmarket.producer-id must name the "
+                                + "onboarded producer"));
+    }
+
+    @Test
+    void springKafkaSettingsServeWhenCapmarketHasNone() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CapmarketAutoConfiguration.class))
+                .withUserConfiguration(Handlers.Both.class)
+                .withPropertyValues("capmarket.producer-id=db-team", "spring.kafka.bootstrap-servers=127.0.0.1:9")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageStartingWith("capmarket.schema-registry-url (or spring.kafka.properties.schema.registry.url"));
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CapmarketAutoConfiguration.class))
+                .withUserConfiguration(Handlers.Both.class)
+                .withPropertyValues("capmarket.producer-id=db-team", "spring.kafka.bootstrap-servers=127.0.0.1:9",
+                        "spring.kafka.properties.schema.registry.url=registry:8081")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessage("schemaRegistryUrl must be http:// or https:// URLs, but was 'registry:8081'"));
+    }
+
+    @Test
+    void anInvalidOfferFileStopsTheContextWithFileAndLine() {
+        runner.withUserConfiguration(Handlers.Both.class).withPropertyValues("capmarket.offers=classpath*:broken-offers/*.yaml")
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("broken-offers/bad.yaml:3: "
+                        + "capacity must be a whole number, but was 'many'"));
+    }
+
+    @Test
+    void theSdkMetersGoToTheApplicationsRegistry() {
+        runner.withUserConfiguration(Handlers.Both.class).withBean(MeterRegistry.class, SimpleMeterRegistry::new).run(context ->
+                assertThat(context.getBean("capmarketMetrics", ProducerListener.class)).isInstanceOf(MicrometerProducerListener.class));
+        runner.withUserConfiguration(Handlers.Both.class).run(context ->
+                assertThat(context.getBean("capmarketMetrics", ProducerListener.class)).isSameAs(ProducerListener.NONE));
+    }
+
+    @Test
+    void healthIsDownWhileTheClientIsNotRunning() {
+        runner.withUserConfiguration(Handlers.Both.class).run(context -> {
+            Health health = context.getBean(CapmarketHealthIndicator.class).health(true);
+            assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+            assertThat(health.getDetails()).containsEntry("producerId", "db-team").containsEntry("reason",
+                    "the producer client is not running");
+        });
+    }
+
+    @Test
+    void itAllBacksOffWhenDisabled() {
+        runner.withUserConfiguration(Handlers.Both.class).withPropertyValues("capmarket.enabled=false").run(context ->
+                assertThat(context).hasNotFailed().doesNotHaveBean(CapmarketProducerLifecycle.class)
+                        .doesNotHaveBean(CapmarketHealthIndicator.class));
+    }
+}
