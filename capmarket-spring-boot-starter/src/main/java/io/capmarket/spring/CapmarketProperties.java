@@ -7,8 +7,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The producer's settings under {@code capmarket.*}. Where a connection setting is not given here,
- * the starter takes it from Spring Kafka's settings, then from the client properties file:
+ * The producer's settings under {@code capmarket.*} (environment variables such as
+ * {@code CAPMARKET_BOOTSTRAP_SERVERS} set them too). Where a connection setting is not given here,
+ * the starter takes it from the client properties file, then from Spring Kafka's settings:
  * {@code bootstrap-servers} from {@code spring.kafka.bootstrap-servers}, {@code schema-registry-url}
  * from {@code spring.kafka.properties.schema.registry.url}.
  *
@@ -24,8 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param schemaRegistryUrl the schema registry (Confluent API)
  * @param topicPrefix the prefix of every topic name; unset means the SDK's default, {@code capmarket.}
  * @param clientProperties a client properties file, such as the one onboarding writes
- *     ({@code file:.capmarket/credentials/db-team.properties}): Kafka security, registry
- *     credentials; the settings above win over it
+ *     ({@code .capmarket/credentials/db-team.properties}, or any Spring resource location): Kafka
+ *     security, registry credentials; the settings above win over it
  * @param offers where the offer files are (Spring resource patterns); every file found is read,
  *     and all must be valid
  * @param publishOffers whether to publish the offers at start; false (the default) only declares

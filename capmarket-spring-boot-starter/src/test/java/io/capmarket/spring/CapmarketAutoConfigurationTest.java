@@ -8,7 +8,10 @@ import io.capmarket.sdk.micrometer.MicrometerProducerListener;
 import io.capmarket.spring.internal.HandlerRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -72,13 +75,31 @@ class CapmarketAutoConfigurationTest {
                 .withUserConfiguration(Handlers.Both.class)
                 .withPropertyValues("capmarket.producer-id=db-team", "spring.kafka.bootstrap-servers=127.0.0.1:9")
                 .run(context -> assertThat(context).getFailure().rootCause()
-                        .hasMessageStartingWith("capmarket.schema-registry-url (or spring.kafka.properties.schema.registry.url"));
+                        .hasMessageStartingWith("capmarket.schema-registry-url (or schema.registry.url in capmarket.client-properties, "
+                                + "or spring.kafka.properties.schema.registry.url)"));
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CapmarketAutoConfiguration.class))
                 .withUserConfiguration(Handlers.Both.class)
                 .withPropertyValues("capmarket.producer-id=db-team", "spring.kafka.bootstrap-servers=127.0.0.1:9",
                         "spring.kafka.properties.schema.registry.url=registry:8081")
                 .run(context -> assertThat(context).getFailure().rootCause()
                         .hasMessage("schemaRegistryUrl must be http:// or https:// URLs, but was 'registry:8081'"));
+    }
+
+    @Test
+    void theClientPropertiesFileIsReadFromAPlainPath(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("db-team.properties");
+        Files.writeString(file, "bootstrap.servers=127.0.0.1:9\nschema.registry.url=registry-without-scheme\n");
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CapmarketAutoConfiguration.class))
+                .withUserConfiguration(Handlers.Both.class)
+                .withPropertyValues("capmarket.producer-id=db-team", "capmarket.client-properties=" + file,
+                        "spring.kafka.properties.schema.registry.url=http://127.0.0.1:9")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessage("schemaRegistryUrl must be http:// or https:// URLs, but was 'registry-without-scheme'"));
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CapmarketAutoConfiguration.class))
+                .withUserConfiguration(Handlers.Both.class)
+                .withPropertyValues("capmarket.producer-id=db-team", "capmarket.client-properties=" + dir.resolve("missing"))
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("capmarket.client-properties must be a readable properties file, but "));
     }
 
     @Test

@@ -15,8 +15,9 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.ResourcePatternResolver;
 
 /**
- * Turns {@code capmarket.*} (with Spring Kafka's settings and the client properties file under
- * it) into an SDK builder, checking every setting at the application's start so that a mistake
+ * Turns {@code capmarket.*} into an SDK builder: a connection setting not given there comes from
+ * the client properties file ({@code capmarket.client-properties}, the producer's own, as
+ * onboarding writes it), then from Spring Kafka's settings. It checks every setting checking every setting at the application's start so that a mistake
  * stops the context with the property's name rather than surfacing at the first assignment.
  */
 public final class ProducerSettings {
@@ -39,16 +40,16 @@ public final class ProducerSettings {
             builder.producerId(settings.producerId());
             Properties file = clientProperties(settings.clientProperties(), resources);
             builder.properties(file);
-            String bootstrap = first(settings.bootstrapServers(), springKafkaBootstrap(env), file.getProperty("bootstrap.servers"));
-            String registry = first(settings.schemaRegistryUrl(), env.getProperty(SPRING_KAFKA_REGISTRY),
-                    file.getProperty("schema.registry.url"));
+            String bootstrap = first(settings.bootstrapServers(), file.getProperty("bootstrap.servers"), springKafkaBootstrap(env));
+            String registry = first(settings.schemaRegistryUrl(), file.getProperty("schema.registry.url"),
+                    env.getProperty(SPRING_KAFKA_REGISTRY));
             if (bootstrap == null) {
-                throw new IllegalStateException("capmarket.bootstrap-servers (or " + SPRING_KAFKA_BOOTSTRAP + ", or bootstrap.servers "
-                        + "in capmarket.client-properties) must be set, but none was");
+                throw new IllegalStateException("capmarket.bootstrap-servers (or bootstrap.servers in capmarket.client-properties, "
+                        + "or " + SPRING_KAFKA_BOOTSTRAP + ") must be set, but none was");
             }
             if (registry == null) {
-                throw new IllegalStateException("capmarket.schema-registry-url (or " + SPRING_KAFKA_REGISTRY + ", or "
-                        + "schema.registry.url in capmarket.client-properties) must be set, but none was");
+                throw new IllegalStateException("capmarket.schema-registry-url (or schema.registry.url in "
+                        + "capmarket.client-properties, or " + SPRING_KAFKA_REGISTRY + ") must be set, but none was");
             }
             builder.bootstrapServers(bootstrap).schemaRegistryUrl(registry);
             if (settings.topicPrefix() != null) {
@@ -81,7 +82,8 @@ public final class ProducerSettings {
         if (location == null || location.isBlank()) {
             return properties;
         }
-        Resource resource = resources.getResource(location);
+        // a plain path is a file, as CAPMARKET_CLIENT_PROPERTIES names it; a location with a scheme is a Spring resource
+        Resource resource = resources.getResource(location.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*") ? location : "file:" + location);
         try (InputStream in = resource.getInputStream()) {
             properties.load(in);
         } catch (IOException e) {
