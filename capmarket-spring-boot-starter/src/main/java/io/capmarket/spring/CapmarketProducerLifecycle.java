@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.SmartLifecycle;
 
 /**
@@ -26,7 +27,7 @@ import org.springframework.context.SmartLifecycle;
  * stops in the first, so handlers run only while the beans they use are up. Inject it to reach
  * the client ({@link #producer()}: pause an offer, report work handed off).
  */
-public final class CapmarketProducerLifecycle implements SmartLifecycle {
+public final class CapmarketProducerLifecycle implements SmartLifecycle, SmartInitializingSingleton {
 
     private static final Logger LOG = LoggerFactory.getLogger(CapmarketProducerLifecycle.class);
 
@@ -68,9 +69,14 @@ public final class CapmarketProducerLifecycle implements SmartLifecycle {
         this.autoStartup = autoStartup;
     }
 
+    /** Once every bean exists: checks that every declared offer's capability has a handler, so the context fails now if not. */
+    @Override
+    public void afterSingletonsInstantiated() {
+        requireHandlers(handlers.handlers());
+    }
+
     /**
-     * Checks that every declared offer's capability has a handler, then builds and starts the
-     * client and, with {@code capmarket.publish-offers}, publishes the offers.
+     * Builds and starts the client and, with {@code capmarket.publish-offers}, publishes the offers.
      */
     @Override
     public synchronized void start() {
@@ -78,16 +84,7 @@ public final class CapmarketProducerLifecycle implements SmartLifecycle {
             return;
         }
         Map<String, HandlerRegistry.Registered> found = handlers.handlers();
-        Set<String> unhandled = new TreeSet<>();
-        offers.forEach(offer -> {
-            if (!found.containsKey(offer.capability())) {
-                unhandled.add(offer.offerId() + " (" + offer.capability() + ")");
-            }
-        });
-        if (!unhandled.isEmpty()) {
-            throw new IllegalStateException("every offer's capability must have a @CapmarketHandler, but these offers have none: "
-                    + unhandled);
-        }
+        requireHandlers(found);
         CapmarketProducer.Builder configured = settings.get().asyncHandler(new Dispatcher(found)).healthCheck(healthCheck)
                 .listener(heartbeat);
         listeners.forEach(configured::listener);
@@ -98,6 +95,19 @@ public final class CapmarketProducerLifecycle implements SmartLifecycle {
         }
         LOG.info("capmarket producer {} started: handlers for {}, offers {}", started.producerId(), found.keySet(),
                 offers.stream().map(Offer::offerId).toList());
+    }
+
+    private void requireHandlers(Map<String, HandlerRegistry.Registered> found) {
+        Set<String> unhandled = new TreeSet<>();
+        offers.forEach(offer -> {
+            if (!found.containsKey(offer.capability())) {
+                unhandled.add(offer.offerId() + " (" + offer.capability() + ")");
+            }
+        });
+        if (!unhandled.isEmpty()) {
+            throw new IllegalStateException("every offer's capability must have a @CapmarketHandler, but these offers have none: "
+                    + unhandled);
+        }
     }
 
     @Override

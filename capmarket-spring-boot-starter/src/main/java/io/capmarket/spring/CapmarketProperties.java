@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * The producer's settings under {@code capmarket.*} (environment variables such as
- * {@code CAPMARKET_BOOTSTRAP_SERVERS} set them too). Where a connection setting is not given here,
+ * The producer's settings under {@code capmarket.*} (or, by Spring's relaxed binding, variables
+ * such as {@code CAPMARKET_PRODUCERID}); a blank value counts as unset. Where a connection setting is not given here,
  * the starter takes it from the client properties file, then from Spring Kafka's settings:
  * {@code bootstrap-servers} from {@code spring.kafka.bootstrap-servers}, {@code schema-registry-url}
  * from {@code spring.kafka.properties.schema.registry.url}.

@@ -42,7 +42,7 @@ public final class ProducerSettings {
             builder.properties(file);
             String bootstrap = first(settings.bootstrapServers(), file.getProperty("bootstrap.servers"), springKafkaBootstrap(env));
             String registry = first(settings.schemaRegistryUrl(), file.getProperty("schema.registry.url"),
-                    env.getProperty(SPRING_KAFKA_REGISTRY));
+                    springKafkaRegistry(env));
             if (bootstrap == null) {
                 throw new IllegalStateException("capmarket.bootstrap-servers (or bootstrap.servers in capmarket.client-properties, "
                         + "or " + SPRING_KAFKA_BOOTSTRAP + ") must be set, but none was");
@@ -52,7 +52,7 @@ public final class ProducerSettings {
                         + "capmarket.client-properties, or " + SPRING_KAFKA_REGISTRY + ") must be set, but none was");
             }
             builder.bootstrapServers(bootstrap).schemaRegistryUrl(registry);
-            if (settings.topicPrefix() != null) {
+            if (settings.topicPrefix() != null && !settings.topicPrefix().isBlank()) {
                 builder.topicPrefix(settings.topicPrefix());
             }
             builder.kafkaProperties(settings.kafka()).serdeProperties(settings.serde())
@@ -77,11 +77,18 @@ public final class ProducerSettings {
                 .map(servers -> String.join(",", servers)).orElse(null);
     }
 
+    /** Spring Kafka's pass-through {@code spring.kafka.properties.*}, however the key is written (dotted or {@code [bracketed]}). */
+    private static String springKafkaRegistry(Environment env) {
+        return Binder.get(env).bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class))
+                .map(properties -> properties.get("schema.registry.url")).orElse(null);
+    }
+
     private static Properties clientProperties(String location, ResourcePatternResolver resources) {
         Properties properties = new Properties();
         if (location == null || location.isBlank()) {
             return properties;
         }
+        location = location.trim();
         // a plain path is a file, as CAPMARKET_CLIENT_PROPERTIES names it; a location with a scheme is a Spring resource
         Resource resource = resources.getResource(location.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*") ? location : "file:" + location);
         try (InputStream in = resource.getInputStream()) {
