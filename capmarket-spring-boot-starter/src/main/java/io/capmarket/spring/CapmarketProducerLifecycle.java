@@ -57,7 +57,7 @@ public final class CapmarketProducerLifecycle implements SmartLifecycle, SmartIn
      * @param publishOffers whether to publish the declared offers at start
      * @param autoStartup whether to start with the context
      */
-    public CapmarketProducerLifecycle(Supplier<CapmarketProducer.Builder> settings, String producerId, List<Offer> offers, HandlerRegistry handlers,
+    CapmarketProducerLifecycle(Supplier<CapmarketProducer.Builder> settings, String producerId, List<Offer> offers, HandlerRegistry handlers,
             List<ProducerListener> listeners, HealthCheck healthCheck, boolean publishOffers, boolean autoStartup) {
         this.settings = settings;
         this.producerId = producerId;

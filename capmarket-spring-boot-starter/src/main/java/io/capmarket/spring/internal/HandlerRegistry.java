@@ -15,6 +15,7 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
 
 /**
  * Finds the {@link CapmarketHandler} beans and methods as the context creates its beans, and
@@ -33,6 +34,9 @@ public final class HandlerRegistry implements BeanPostProcessor {
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         Class<?> type = AopUtils.getTargetClass(bean);
+        if (!AnnotationUtils.isCandidateClass(type, CapmarketHandler.class)) {
+            return bean; // java.* and the like cannot carry it
+        }
         CapmarketHandler onType = AnnotatedElementUtils.findMergedAnnotation(type, CapmarketHandler.class);
         if (onType != null) {
             register(onType.value(), "bean " + beanName + " (" + type.getName() + ")", typeHandler(bean, beanName, type));
