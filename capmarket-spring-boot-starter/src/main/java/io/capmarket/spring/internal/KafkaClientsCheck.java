@@ -2,6 +2,7 @@ package io.capmarket.spring.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -13,7 +14,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 public final class KafkaClientsCheck {
 
     private static final String BUILT_WITH = "META-INF/capmarket/kafka-clients.properties";
-    private static final String ON_CLASSPATH = "kafka/kafka-version.properties";
 
     private KafkaClientsCheck() {
     }
@@ -23,9 +23,22 @@ public final class KafkaClientsCheck {
         return property(KafkaClientsCheck.class, BUILT_WITH, "kafka-clients.version");
     }
 
-    /** The kafka-clients version on the classpath, as the jar itself records it. */
+    /**
+     * The version of the kafka-clients jar that holds the client classes, as it reports itself
+     * (Kafka's own jars each carry a version file, so looking that file up could find another jar's).
+     */
     public static String onClasspath() {
-        return property(KafkaProducer.class, ON_CLASSPATH, "version");
+        // AppInfoParser moved to an internals package in kafka-clients 4.4
+        for (String name : List.of("org.apache.kafka.common.utils.internals.AppInfoParser", "org.apache.kafka.common.utils.AppInfoParser")) {
+            try {
+                return (String) Class.forName(name, true, KafkaProducer.class.getClassLoader()).getMethod("getVersion").invoke(null);
+            } catch (ClassNotFoundException e) {
+                // the other name
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot ask kafka-clients for its version through " + name + ": " + e, e);
+            }
+        }
+        throw new IllegalStateException("cannot tell the kafka-clients version: it has no AppInfoParser");
     }
 
     /** Checks the kafka-clients on the classpath. */
