@@ -1,5 +1,6 @@
 package io.capmarket.sdk;
 
+import io.capmarket.sdk.internal.HandlerRun;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -17,5 +18,14 @@ public interface AsyncAssignmentHandler {
 
     /** As {@link AssignmentHandler#onCancel}. Default: nothing. */
     default void onCancel(Assignment assignment, FulfilmentContext context) {
+    }
+
+    /**
+     * A synchronous handler as an asynchronous one: it runs on the calling thread and the stage is
+     * already complete when it returns (exceptionally when it threw); cancellations go to its
+     * {@link AssignmentHandler#onCancel}. For code that routes to several handlers of both kinds.
+     */
+    static AsyncAssignmentHandler of(AssignmentHandler handler) {
+        return HandlerRun.async(java.util.Objects.requireNonNull(handler, "handler"));
     }
 }

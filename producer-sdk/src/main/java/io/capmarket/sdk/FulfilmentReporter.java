@@ -19,8 +19,8 @@ import java.util.Map;
  * <p>Thread-safe. Obtain one from the {@link FulfilmentContext} handed to a handler, or from
  * {@link CapmarketProducer#reporter(AssignmentRef)} to report from anywhere later.
  *
- * @throws PublishFailedException (every method) when Kafka did not acknowledge after retries; repeat the call
- * @throws ClientClosedException (every method) when the client was closed
+ * <p>Every method throws {@link PublishFailedException} when Kafka did not acknowledge after
+ * retries (repeat the call), and {@link ClientClosedException} when the client was closed.
  */
 public interface FulfilmentReporter {
 

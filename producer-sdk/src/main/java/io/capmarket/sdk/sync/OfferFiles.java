@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -90,6 +91,20 @@ public final class OfferFiles {
     public static List<Offer> parse(String source, String yaml) {
         YamlOfferReader reader = reader();
         reader.read(source, yaml);
+        return result(reader);
+    }
+
+    /**
+     * Reads offers from several files' text, as {@link #read} does from a directory: duplicate
+     * offerIds across them are problems too. For offer files that are not in a directory, such as
+     * resources on a classpath.
+     *
+     * @param yamlBySource each file's text by the name used in problems, read in the map's order
+     * @throws InvalidOfferException listing every problem as {@code source:line: message}
+     */
+    public static List<Offer> parse(Map<String, String> yamlBySource) {
+        YamlOfferReader reader = reader();
+        yamlBySource.forEach(reader::read);
         return result(reader);
     }
 

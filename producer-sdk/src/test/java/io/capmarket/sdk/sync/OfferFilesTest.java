@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -193,5 +195,20 @@ class OfferFilesTest {
         assertThatThrownBy(() -> OfferFiles.read(dir)).isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("has none; to withdraw every offer, keep a file with 'offers: []'");
         assertThat(OfferFiles.parse("empty.yaml", "offers: []")).isEmpty();
+    }
+
+    @Test
+    void severalFilesTextsAreReadTogetherAndDuplicatesAcrossThemAreRefused() {
+        String one = "offerId: one\ncapability: kafka-topic\ncapacity: 1\nleadTime: 1m\n";
+        String two = "offerId: two\ncapability: kafka-topic\ncapacity: 1\nleadTime: 1m\n";
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("jar:offers/a.yaml", one);
+        files.put("jar:offers/b.yaml", two);
+
+        assertThat(OfferFiles.parse(files)).extracting(Offer::offerId).containsExactly("one", "two");
+
+        files.put("jar:offers/c.yaml", one);
+        assertThatThrownBy(() -> OfferFiles.parse(files)).isInstanceOf(InvalidOfferException.class)
+                .hasMessage("jar:offers/c.yaml:1: offerId one is already declared at jar:offers/a.yaml:1; offerIds must be unique");
     }
 }

@@ -1,0 +1,2 @@
+/** The starter's plumbing; not an API. */
+package io.capmarket.spring.internal;

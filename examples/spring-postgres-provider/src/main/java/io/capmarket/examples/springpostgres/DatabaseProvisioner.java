@@ -1,0 +1,29 @@
+package io.capmarket.examples.springpostgres;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * The db team's own infrastructure code, idempotent by request: asking twice for the same
+ * requestId returns the same database. This one keeps them in memory, so the example runs anywhere.
+ */
+@Component
+public class DatabaseProvisioner {
+
+    /** A provisioned database; the password stays in the secret store, only its reference travels. */
+    public record Database(String host, int port, String passwordRef) {
+    }
+
+    private final Map<String, Database> databases = new ConcurrentHashMap<>();
+
+    /** Creates the database for a request, or returns the one already created for it. */
+    public Database ensure(String requestId, String size, int replicas) throws Exception {
+        return databases.computeIfAbsent(requestId, id -> new Database(id + ".pg.internal", 5432, "vault:kv/postgres/" + id));
+    }
+
+    /** Removes whatever was created for a request (cancellation); nothing if nothing was. */
+    public void remove(String requestId) {
+        databases.remove(requestId);
+    }
+}
