@@ -7,7 +7,6 @@ import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.FulfilmentKind;
-import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.ProducerHeartbeat;
@@ -149,20 +148,7 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     CapabilityOffer offer(String offerId, String producerId, String capability, int capacity, Map<String, String> attributes) {
-        return CapabilityOffer.newBuilder()
-                .setOfferId(offerId)
-                .setProducerId(producerId)
-                .setCapability(capability)
-                .setCapabilityVersion(1)
-                .setDescription(capability + " by " + producerId)
-                .setParameterSchema("{\"type\":\"object\"}")
-                .setOutputSchema("{}")
-                .setAttributes(attributes)
-                .setLeadTimeSloMs(60_000L)
-                .setCapacity(capacity)
-                .setStatus(OfferStatus.ACTIVE)
-                .setUpdatedAt(clock.instant())
-                .build();
+        return TestRecords.offer(offerId, producerId, capability, capacity, attributes, clock.instant());
     }
 
     /** The offer on its own producer's offers topic. */
@@ -197,19 +183,7 @@ final class TopologyHarness implements AutoCloseable {
 
     private SubmitRequest submitRequest(String requestId, String capability, Priority priority,
             Map<String, List<String>> constraints, String consumerTeam) {
-        return SubmitRequest.newBuilder()
-                .setRequestId(requestId)
-                .setConsumerTeam(consumerTeam)
-                .setRequestedBy(new Requester(RequesterKind.HUMAN, "alice"))
-                .setCapability(capability)
-                .setCapabilityVersion(1)
-                .setParameters("{}")
-                .setConstraints(constraints)
-                .setPreferences(Map.of())
-                .setPriority(priority)
-                .setSubmittedAt(clock.instant())
-                .setIdempotencyKey(null)
-                .build();
+        return TestRecords.submit(requestId, capability, priority, constraints, consumerTeam, clock.instant());
     }
 
     /** A cancel through the gateway. */
@@ -254,18 +228,9 @@ final class TopologyHarness implements AutoCloseable {
 
     FulfilmentEvent fulfilmentEvent(String requestId, String offerId, String producerId, int attempt, FulfilmentKind kind,
             boolean retryable) {
-        return FulfilmentEvent.newBuilder()
-                .setRequestId(requestId)
-                .setOfferId(offerId)
-                .setProducerId(producerId)
-                .setCapability(statuses.containsKey(requestId) ? status(requestId).getCapability() : "postgres-database")
-                .setAttempt(attempt)
-                .setKind(kind)
-                .setMessage(kind + " from " + producerId)
-                .setOutputs(kind == FulfilmentKind.FULFILLED ? Map.of("host", requestId + ".db.internal") : Map.of())
-                .setRetryable(retryable)
-                .setAt(clock.instant())
-                .build();
+        return TestRecords.report(requestId, offerId, producerId,
+                statuses.containsKey(requestId) ? status(requestId).getCapability() : "postgres-database", attempt, kind, retryable,
+                clock.instant());
     }
 
     /**

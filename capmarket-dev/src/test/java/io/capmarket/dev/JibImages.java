@@ -49,28 +49,37 @@ final class JibImages {
     private JibImages() {
     }
 
-    /** Every module's image, by its short name ({@code image.name}). */
+    /** Every module's image, by its short name ({@code image.name}), aggregators' modules included. */
     static Map<String, Image> read() {
         Element parent = pom(ROOT.resolve("pom.xml"));
         Map<String, Image> images = new LinkedHashMap<>();
+        readModules(parent, ROOT, properties(parent), images);
+        return images;
+    }
+
+    private static void readModules(Element parent, Path parentDir, Map<String, String> inherited, Map<String, Image> images) {
+        Element root = pom(ROOT.resolve("pom.xml"));
         for (Element module : children(child(parent, "modules"), "module")) {
-            Path dir = ROOT.resolve(module.getTextContent().trim());
+            Path dir = parentDir.resolve(module.getTextContent().trim()).normalize();
             Element pom = pom(dir.resolve("pom.xml"));
-            Map<String, String> properties = properties(parent);
+            Map<String, String> properties = new LinkedHashMap<>(inherited);
             properties.putAll(properties(pom));
-            properties.put("project.version", child(parent, "version").getTextContent().trim());
+            if (child(pom, "modules") != null) {
+                readModules(pom, dir, properties, images);
+                continue;
+            }
+            properties.put("project.version", child(root, "version").getTextContent().trim());
             properties.put("project.basedir", dir.toString());
             properties.put("maven.multiModuleProjectDirectory", ROOT.toString());
             if (!"false".equals(resolve(properties.get("image.skip"), properties))) {
                 continue;
             }
-            Element sharedPlugin = jibPlugin(parent).orElseThrow(() -> new AssertionError("pom.xml: no Jib plugin in profile images"));
+            Element sharedPlugin = jibPlugin(root).orElseThrow(() -> new AssertionError("pom.xml: no Jib plugin in profile images"));
             Optional<Element> ownPlugin = jibPlugin(pom);
             boolean bound = child(sharedPlugin, "executions") != null || ownPlugin.map(p -> child(p, "executions") != null).orElse(false);
             images.put(resolve(properties.get("image.name"), properties), image(dir, child(sharedPlugin, "configuration"),
                     ownPlugin.map(p -> child(p, "configuration")), properties, bound));
         }
-        return images;
     }
 
     private static Image image(Path dir, Element shared, Optional<Element> own, Map<String, String> properties, boolean bound) {

@@ -6,16 +6,15 @@ import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.FulfilmentKind;
-import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
-import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.topology.EngineEvents;
+import io.capmarket.topology.TestRecords;
 import io.capmarket.topology.TopologySettings;
 import java.time.Duration;
 import java.time.Instant;
@@ -95,20 +94,7 @@ final class DeskFixture implements DeskOutbox {
     }
 
     CapabilityOffer offer(String offerId, String producerId, int capacity, Map<String, String> attributes) {
-        return CapabilityOffer.newBuilder()
-                .setOfferId(offerId)
-                .setProducerId(producerId)
-                .setCapability(PG)
-                .setCapabilityVersion(1)
-                .setDescription(PG + " by " + producerId)
-                .setParameterSchema("{\"type\":\"object\"}")
-                .setOutputSchema("{}")
-                .setAttributes(attributes)
-                .setLeadTimeSloMs(60_000L)
-                .setCapacity(capacity)
-                .setStatus(OfferStatus.ACTIVE)
-                .setUpdatedAt(now)
-                .build();
+        return TestRecords.offer(offerId, producerId, PG, capacity, attributes, now);
     }
 
     /** The offer, from its own producer. */
@@ -131,19 +117,7 @@ final class DeskFixture implements DeskOutbox {
     }
 
     void submit(String requestId, Priority priority, Map<String, List<String>> constraints) {
-        desk.submit(PG, SubmitRequest.newBuilder()
-                .setRequestId(requestId)
-                .setConsumerTeam("app-team")
-                .setRequestedBy(new Requester(RequesterKind.HUMAN, "alice"))
-                .setCapability(PG)
-                .setCapabilityVersion(1)
-                .setParameters("{}")
-                .setConstraints(constraints)
-                .setPreferences(Map.of())
-                .setPriority(priority)
-                .setSubmittedAt(now)
-                .setIdempotencyKey(null)
-                .build(), now);
+        desk.submit(PG, TestRecords.submit(requestId, PG, priority, constraints, "app-team", now), now);
         endStep();
     }
 
@@ -163,18 +137,7 @@ final class DeskFixture implements DeskOutbox {
     }
 
     void report(String requestId, String offerId, String producerId, int attempt, FulfilmentKind kind, boolean retryable) {
-        desk.fulfilment(PG, FulfilmentEvent.newBuilder()
-                .setRequestId(requestId)
-                .setOfferId(offerId)
-                .setProducerId(producerId)
-                .setCapability(PG)
-                .setAttempt(attempt)
-                .setKind(kind)
-                .setMessage(kind + " from " + producerId)
-                .setOutputs(kind == FulfilmentKind.FULFILLED ? Map.of("host", requestId + ".db.internal") : Map.of())
-                .setRetryable(retryable)
-                .setAt(now)
-                .build(), now);
+        desk.fulfilment(PG, TestRecords.report(requestId, offerId, producerId, PG, attempt, kind, retryable, now), now);
         endStep();
     }
 
