@@ -89,8 +89,8 @@ public final class TopologyAssembly {
                 .process(supplier(() -> new CapabilityEngine(settings, clock, events, topics),
                         store(TopologyNames.OFFER_STATE_STORE, avro(OfferState.class)),
                         store(TopologyNames.CONTRACT_STORE, avro(CapabilityContract.class)),
-                        writtenOnce(TopologyNames.REQUEST_STORE, topics.requestStatus().valueSerde()),
-                        writtenOnce(TopologyNames.WAITLIST_STORE, Serdes.String()),
+                        store(TopologyNames.REQUEST_STORE, topics.requestStatus().valueSerde()),
+                        store(TopologyNames.WAITLIST_STORE, Serdes.String()),
                         writtenOnce(TopologyNames.DEADLINE_STORE, Serdes.String()),
                         store(TopologyNames.COUNTER_STORE, avro(CapabilityCounters.class)),
                         store(TopologyNames.SCORE_STORE, Serdes.ByteArray())),
@@ -173,8 +173,9 @@ public final class TopologyAssembly {
     }
 
     /**
-     * A store of hot keys (a capability's counters and offers): the record cache coalesces their
-     * repeated writes into one changelog record per commit.
+     * A store whose keys change again soon (a capability's counters and offers, a request that is
+     * accepted and fulfilled within a commit interval, a request that waits a moment): the record
+     * cache coalesces their writes into one changelog record per commit.
      */
     private <V> StoreBuilder<?> store(String name, Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(name, DslStoreFormat.PLAIN)),
@@ -182,8 +183,8 @@ public final class TopologyAssembly {
     }
 
     /**
-     * A store whose keys are written once per step of one request (a request's state, its place in
-     * a waitlist, its deadlines): a cache would rarely coalesce anything and costs a copy per write.
+     * A store whose keys are written once and deleted, if ever, long after the commit (a request's
+     * index entry, an assignment's deadline): a cache would coalesce nothing and costs a copy per write.
      */
     private <V> StoreBuilder<?> writtenOnce(String name, Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(name, DslStoreFormat.PLAIN)),
