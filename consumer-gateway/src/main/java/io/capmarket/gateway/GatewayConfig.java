@@ -432,7 +432,7 @@ public final class GatewayConfig {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
-        StreamsRecovery.apply(props::put, StreamsConfig.AT_LEAST_ONCE, instanceId());
+        StreamsRecovery.apply(props::put, instanceId());
         topicsReplicationFactor().ifPresent(rf -> props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(rf)));
         props.putAll(streamsOverrides);
         return props;

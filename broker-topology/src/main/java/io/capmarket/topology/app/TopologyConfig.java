@@ -517,7 +517,7 @@ public final class TopologyConfig {
                 Set.of(names.liveness().name(), names.producers().name()));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
-        StreamsRecovery.apply(props::put, processingGuarantee(), instanceId());
+        StreamsRecovery.apply(props::put, instanceId());
         props.putAll(streamsOverrides);
         return props;
     }

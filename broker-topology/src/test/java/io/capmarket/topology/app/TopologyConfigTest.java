@@ -226,6 +226,25 @@ class TopologyConfigTest {
         }
 
         @Test
+        void anInstanceIdMakesAStaticMemberAndASilentMemberIsDroppedAfterTenSeconds() {
+            Map<String, String> settings = new HashMap<>(REQUIRED);
+            settings.put("instance.id", "topology-0");
+
+            Properties props = TopologyConfig.of(settings).streamsProperties(EngineEvents.NONE);
+            Properties anonymous = TopologyConfig.of(REQUIRED).streamsProperties(EngineEvents.NONE);
+
+            assertThat(props).containsEntry("main.consumer.group.instance.id", "topology-0")
+                    .containsEntry("main.consumer.session.timeout.ms", "10000");
+            assertThat(anonymous).doesNotContainKey("main.consumer.group.instance.id")
+                    .containsEntry("main.consumer.session.timeout.ms", "10000");
+            settings.put("streams.main.consumer.session.timeout.ms", "6000");
+            assertThat(TopologyConfig.of(settings).streamsProperties(EngineEvents.NONE))
+                    .as("a streams.* setting wins").containsEntry("main.consumer.session.timeout.ms", "6000");
+            settings.put("instance.id", "no spaces");
+            assertThatThrownBy(() -> TopologyConfig.of(settings)).hasMessageContaining("instance.id");
+        }
+
+        @Test
         void settingsCapmarketOwnsAreRefusedInFavourOfTheirKey() {
             refusing("streams.application.id", "x")
                     .hasMessage("streams.application.id is set by capmarket from application.id; set application.id instead");

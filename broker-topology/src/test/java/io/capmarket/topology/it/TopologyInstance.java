@@ -38,8 +38,8 @@ final class TopologyInstance {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1);
-        // as the topology runs: a crashed instance's partitions move on after seconds, stores kept across a crash
-        StreamsRecovery.apply(props::put, StreamsConfig.EXACTLY_ONCE_V2, Optional.empty());
+        // as the topology runs: a crashed instance's partitions move on after seconds
+        StreamsRecovery.apply(props::put, Optional.empty());
         KafkaStreams streams = new KafkaStreams(CapmarketTopology.build(topics, SETTINGS, Clock.systemUTC(), EngineEvents.NONE),
                 props);
         streams.start();
