@@ -1,0 +1,159 @@
+package io.capmarket.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One following of a request's Server-Sent Events, until its {@code end} event. A stream that
+ * breaks or ends early is opened again with {@code Last-Event-ID} set to the last event
+ * delivered, so the listener sees each transition once and in order; the retries start over
+ * whenever an event arrives. Not thread-safe; one per call.
+ */
+final class EventStream {
+
+    /** The longest wait for the stream to open (the gateway's first read). */
+    static final Duration OPEN_TIMEOUT = Duration.ofSeconds(60);
+    /** The largest event accepted. */
+    static final int MAX_EVENT_CHARS = 4 << 20;
+    private static final int MAX_PROBLEM_BYTES = 64 << 10;
+
+    private final Transport transport;
+    private final String relative;
+    private final Consumer<RequestEvent> listener;
+    private int lastEventId;
+
+    EventStream(Transport transport, String requestId, int resumeAfter, Consumer<RequestEvent> listener) {
+        this.transport = transport;
+        this.relative = "v1/requests/" + Transport.encode(requestId) + "/events";
+        this.lastEventId = resumeAfter;
+        this.listener = listener;
+    }
+
+    void run() {
+        String call = "GET " + transport.uri(relative);
+        Retry retry = transport.retry(call);
+        while (true) {
+            int before = lastEventId;
+            try {
+                if (readOnce(call)) {
+                    return;
+                }
+                throw dropped("the event stream ended before the request finished", null);
+            } catch (CapmarketException failure) {
+                if (lastEventId > before) {
+                    retry.reset();
+                }
+                retry.pause(failure);
+            }
+        }
+    }
+
+    /** Opens the stream once and delivers its events; true after the {@code end} event. */
+    private boolean readOnce(String call) {
+        HttpRequest.Builder request = transport.request(relative, OPEN_TIMEOUT).setHeader("Accept", "text/event-stream").GET();
+        if (lastEventId > 0) {
+            request.header("Last-Event-ID", Integer.toString(lastEventId));
+        }
+        HttpResponse<InputStream> response = transport.send(request.build(), HttpResponse.BodyHandlers.ofInputStream(), call,
+                OPEN_TIMEOUT);
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw transport.problem(response.statusCode(), new String(body.readNBytes(MAX_PROBLEM_BYTES), StandardCharsets.UTF_8),
+                        response.headers().firstValue("Retry-After").orElse(null));
+            }
+            return readEvents(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw dropped("the event stream broke", e);
+        }
+    }
+
+    /** Reads events as the Server-Sent Events format frames them; true after the {@code end} event. */
+    private boolean readEvents(BufferedReader reader) throws IOException {
+        String event = "message";
+        String id = null;
+        StringBuilder data = new StringBuilder();
+        boolean hasData = false;
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+            if (line.isEmpty()) {
+                if (hasData && dispatch(event, id, data.toString())) {
+                    return true;
+                }
+                event = "message";
+                data.setLength(0);
+                hasData = false;
+                continue;
+            }
+            if (line.startsWith(":")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            String field = colon < 0 ? line : line.substring(0, colon);
+            String value = colon < 0 ? "" : line.substring(line.startsWith(" ", colon + 1) ? colon + 2 : colon + 1);
+            switch (field) {
+                case "event" -> event = value;
+                case "id" -> id = value;
+                case "data" -> {
+                    if (hasData) {
+                        data.append('\n');
+                    }
+                    data.append(value);
+                    hasData = true;
+                    if (data.length() > MAX_EVENT_CHARS) {
+                        throw CapmarketException.notRetryable("/problems/event-too-large",
+                                "an event of the stream is larger than " + MAX_EVENT_CHARS + " characters");
+                    }
+                }
+                default -> {
+                    // "retry" and fields of later versions of the format
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean dispatch(String event, String id, String data) {
+        switch (event) {
+            case "transition" -> {
+                JsonNode json = Transport.parse(data);
+                int index = json.path("index").asInt();
+                int position = position(id, index);
+                if (position > lastEventId) {
+                    listener.accept(new RequestEvent(event, index, json.path("state").asText(), Request.from(json.path("request"))));
+                    lastEventId = position;
+                }
+                return false;
+            }
+            case "end" -> {
+                Request last = Request.from(Transport.parse(data));
+                listener.accept(new RequestEvent(event, last.history().size(), last.state(), last));
+                return true;
+            }
+            case "error" -> throw CapmarketException.notRetryable("/problems/stream-ended", "the gateway ended the event stream: " + data);
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private static int position(String id, int index) {
+        try {
+            return id == null ? index : Integer.parseInt(id.trim());
+        } catch (NumberFormatException e) {
+            return index;
+        }
+    }
+
+    private CapmarketException dropped(String what, IOException cause) {
+        return new CapmarketException(0, "/problems/stream-dropped", what + " after event " + lastEventId
+                + (cause == null ? "" : ": " + cause), List.of(), cause);
+    }
+}
