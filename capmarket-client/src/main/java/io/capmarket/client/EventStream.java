@@ -30,6 +30,7 @@ final class EventStream {
     private final String relative;
     private final Consumer<RequestEvent> listener;
     private int lastEventId;
+    private boolean afterCarriageReturn;
 
     EventStream(Transport transport, String requestId, int resumeAfter, Consumer<RequestEvent> listener) {
         this.transport = transport;
@@ -82,7 +83,8 @@ final class EventStream {
         String id = null;
         StringBuilder data = new StringBuilder();
         boolean hasData = false;
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        afterCarriageReturn = false;
+        for (String line = readLine(reader); line != null; line = readLine(reader)) {
             if (line.isEmpty()) {
                 if (hasData && dispatch(event, id, data.toString())) {
                     return true;
@@ -108,8 +110,7 @@ final class EventStream {
                     data.append(value);
                     hasData = true;
                     if (data.length() > MAX_EVENT_CHARS) {
-                        throw CapmarketException.notRetryable("/problems/event-too-large",
-                                "an event of the stream is larger than " + MAX_EVENT_CHARS + " characters");
+                        throw tooLarge();
                     }
                 }
                 default -> {
@@ -118,6 +119,37 @@ final class EventStream {
             }
         }
         return false;
+    }
+
+    /**
+     * The next line without its end ({@code \n}, {@code \r} or {@code \r\n}); null at the end of
+     * the stream, where a line not ended is dropped as the format says. Longer lines than the
+     * largest event are refused.
+     */
+    private String readLine(BufferedReader reader) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = reader.read(); c != -1; c = reader.read()) {
+            if (afterCarriageReturn) {
+                afterCarriageReturn = false;
+                if (c == '\n') {
+                    continue;
+                }
+            }
+            if (c == '\n' || c == '\r') {
+                afterCarriageReturn = c == '\r';
+                return line.toString();
+            }
+            if (line.length() == MAX_EVENT_CHARS) {
+                throw tooLarge();
+            }
+            line.append((char) c);
+        }
+        return null;
+    }
+
+    private static CapmarketException tooLarge() {
+        return CapmarketException.notRetryable("/problems/event-too-large",
+                "an event of the stream is larger than " + MAX_EVENT_CHARS + " characters");
     }
 
     private boolean dispatch(String event, String id, String data) {

@@ -91,6 +91,20 @@ class EventStreamTest {
         assertThat(gateway.seen()).hasSize(2);
     }
 
+    @Test
+    void linesMayEndInCarriageReturnsAndAnOversizedEventIsRefused() {
+        gateway.then(events(Fixtures.transition(1, "SUBMITTED", SUBMITTED).replace("\n", "\r\n")
+                        + Fixtures.end(1, SUBMITTED).replace("\n", "\r")))
+                .then(events("event: transition\ndata: " + "x".repeat(EventStream.MAX_EVENT_CHARS + 1) + "\n\n"));
+
+        client().events("alpha.1", events::add);
+        assertThatThrownBy(() -> client().events("alpha.1", events::add))
+                .hasMessageEndingWith("an event of the stream is larger than 4194304 characters");
+
+        assertThat(events).extracting(RequestEvent::name).containsExactly("transition", "end");
+        assertThat(gateway.seen()).hasSize(2);
+    }
+
     private CapmarketClient client() {
         return CapmarketClient.builder().baseUrl(gateway.url("/capmarket")).token("bot-token")
                 .retryPolicy(RetryPolicy.custom().maxAttempts(3).build()).clock(clock).sleeper(clock.sleeper()).build();
