@@ -1,130 +1,162 @@
 package io.capmarket.client;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
+import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
+import java.util.function.Function;
 
 /**
- * A client of the capmarket consumer gateway, for bots and scripts: browse the catalog, submit
- * with idempotency, wait for a state, stream a request's events, cancel.
+ * A client of the capmarket consumer gateway, for bots and scripts: browse the catalog and the
+ * scorecard, submit with idempotency, list, wait for a state, follow a request's events, cancel.
  *
  * <pre>{@code
  * CapmarketClient client = CapmarketClient.builder()
- *         .baseUrl("https://capmarket.internal")
+ *         .baseUrl("https://tools.example.com/capmarket/")
  *         .token(System.getenv("CAPMARKET_TOKEN"))
  *         .build();
  * Request request = client.submit(Submission.of("postgres-database", 1)
  *         .withParameter("sizeGb", 20).withConstraint("region", "eu-west")
  *         .withIdempotencyKey("deploy-1234-db"));
- * Request done = client.await(request.id(), "FULFILLED", Duration.ofMinutes(15));
+ * Request done = client.await(request.id(), RequestState.FULFILLED, Duration.ofMinutes(15));
  * }</pre>
  *
  * <p>Share one instance: it is immutable and thread-safe, and holds one {@link HttpClient}.
- * {@link #newBuilder()} derives a client with, say, another token. Calls that the gateway
- * answers with 503 (rebalancing, restoring) are retried after its {@code Retry-After}, within
- * {@link Builder#retryFor(Duration)}; a submission is always sent with an idempotency key, so
- * a retry can never create a second request. Problems are thrown as {@link CapmarketException}.
+ * {@link #newBuilder()} derives a client with, say, another token. The base URL's path is kept:
+ * with {@code https://host/capmarket/} the requests go to {@code https://host/capmarket/v1/...}.
+ *
+ * <p>Calls that may succeed later (429, 502, 503, 504, no answer, a dropped event stream) are
+ * retried under the {@link RetryPolicy}: after the {@code Retry-After} the gateway asked for (in
+ * seconds or as a date), with jitter, within a bounded number of tries and a bounded time. A
+ * submission is always sent with an idempotency key, so a retry never creates a second
+ * request. Every wait and pause is measured on the builder's {@link Clock} and taken by its
+ * {@link Sleeper}. Problems are thrown as {@link CapmarketException}s naming the call that failed.
  */
 public final class CapmarketClient {
 
-    /** How long 503 answers are retried by default. */
-    public static final Duration DEFAULT_RETRY_FOR = Duration.ofSeconds(30);
+    /** How long calls are retried by default (the {@link RetryPolicy#DEFAULT_MAX_ELAPSED}). */
+    public static final Duration DEFAULT_RETRY_FOR = RetryPolicy.DEFAULT_MAX_ELAPSED;
     /**
      * The longest single long-poll; longer waits are several. Within any gateway's
      * {@code long-poll.max-timeout} of 20s or more (the default is 60s).
      */
     public static final Duration LONG_POLL = Duration.ofSeconds(20);
+    /** Lists read in full ({@link #capabilities()}, {@link #catalog()}, {@link #scorecard()}) stop with an error past this many pages. */
+    public static final int MAX_PAGES = 1000;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    private static final int PAGE = RequestQuery.MAX_LIMIT;
 
-    private final URI baseUrl;
-    private final String token;
-    private final Duration retryFor;
-    private final HttpClient http;
+    private final Builder settings;
+    private final Transport transport;
 
     private CapmarketClient(Builder builder) {
-        this.baseUrl = builder.baseUrl;
-        this.token = builder.token;
-        this.retryFor = builder.retryFor;
-        this.http = builder.http != null ? builder.http
+        this.settings = builder.copy();
+        HttpClient http = builder.http != null ? builder.http
                 : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1).build();
+        this.settings.http = http;
+        this.transport = new Transport(builder.baseUrl, builder.token, http, builder.retryPolicy, builder.clock, builder.sleeper);
     }
 
+    /** A builder with the defaults; {@link Builder#baseUrl(String)} is required. */
     public static Builder builder() {
         return new Builder();
     }
 
     /** A builder starting from this client's settings (sharing its HttpClient). */
     public Builder newBuilder() {
-        Builder builder = new Builder();
-        builder.baseUrl = baseUrl;
-        builder.token = token;
-        builder.retryFor = retryFor;
-        builder.http = http;
-        return builder;
+        return settings.copy();
     }
 
     /** Every catalog entry (all pages), as the gateway's JSON. */
     public List<JsonNode> capabilities() {
-        List<JsonNode> all = new java.util.ArrayList<>();
-        String cursor = null;
-        do {
-            JsonNode page = call("GET", "/v1/capabilities?limit=500" + (cursor == null ? "" : "&cursor=" + encode(cursor)), null, null,
-                    Duration.ofSeconds(30));
-            page.path("items").forEach(all::add);
-            cursor = page.path("next").isTextual() ? page.path("next").asText() : null;
-        } while (cursor != null);
-        return all;
+        return everyPage("v1/capabilities?limit=" + PAGE, Function.identity());
     }
 
-    /** One capability with its versions, parameter schemas and offers. */
+    /** Every catalog entry (all pages), typed. */
+    public List<Capability> catalog() {
+        return everyPage("v1/capabilities?limit=" + PAGE, Capability::from);
+    }
+
+    /** One capability with its versions, parameter schemas and offers, as the gateway's JSON. */
     public JsonNode capability(String name) {
-        return call("GET", "/v1/capabilities/" + encode(name), null, null, Duration.ofSeconds(30));
+        return transport.call("GET", "v1/capabilities/" + Transport.encode(name), null, null, CALL_TIMEOUT);
+    }
+
+    /** One capability with its versions, parameter schemas and offers, typed. */
+    public Capability describe(String name) {
+        return Capability.from(capability(name));
+    }
+
+    /** Every capability's scorecard (all pages). */
+    public List<Score> scorecard() {
+        return everyPage("v1/scorecard?limit=" + PAGE, Score::from);
+    }
+
+    /** The scorecard of {@code capability}, if it has one yet. */
+    public Optional<Score> scorecard(String capability) {
+        Objects.requireNonNull(capability, "capability");
+        JsonNode page = transport.call("GET", "v1/scorecard?limit=1&capability=" + Transport.encode(capability), null, null,
+                CALL_TIMEOUT);
+        List<Score> scores = new ArrayList<>();
+        page.path("items").forEach(item -> scores.add(Score.from(item)));
+        return scores.stream().filter(score -> score.capability().equals(capability)).findFirst();
     }
 
     /** Submits, or returns the request the submission's idempotency key already names. */
     public Request submit(Submission submission) {
         Objects.requireNonNull(submission, "submission");
-        return Request.from(call("POST", "/v1/requests", submission.body(), submission.idempotencyKey(), Duration.ofSeconds(60)));
+        return Request.from(transport.call("POST", "v1/requests", submission.body(), submission.idempotencyKey(), Duration.ofSeconds(60)));
     }
 
     /** The request now. */
     public Request get(String requestId) {
-        return Request.from(call("GET", "/v1/requests/" + encode(requestId), null, null, Duration.ofSeconds(30)));
+        return Request.from(transport.call("GET", "v1/requests/" + Transport.encode(requestId), null, null, CALL_TIMEOUT));
+    }
+
+    /** One page of the caller's requests (an admin's: every team's), filtered and sorted as {@code query} says. */
+    public Page<Request> requests(RequestQuery query) {
+        Objects.requireNonNull(query, "query");
+        JsonNode page = transport.call("GET", query.relative(), null, null, CALL_TIMEOUT);
+        List<Request> items = new ArrayList<>();
+        page.path("items").forEach(item -> items.add(Request.from(item)));
+        return new Page<>(items, next(page));
     }
 
     /**
      * Waits (by long-polls, no busy loop) until the request is in {@code state} or finished, or
-     * {@code timeout} passed; returns the request as it then is.
+     * {@code timeout} passed on the client's clock; returns the request as it then is.
+     */
+    public Request await(String requestId, RequestState state, Duration timeout) {
+        if (state == null || state == RequestState.UNKNOWN) {
+            throw new IllegalArgumentException("state must be a state the gateway knows, but was " + state);
+        }
+        return await(requestId, state.name(), timeout);
+    }
+
+    /**
+     * Waits (by long-polls, no busy loop) until the request is in the state named {@code state}
+     * or finished, or {@code timeout} passed on the client's clock; returns the request as it then is.
      */
     public Request await(String requestId, String state, Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
+        Clock clock = transport.clock();
+        Instant deadline = clock.instant().plus(Objects.requireNonNull(timeout, "timeout"));
         while (true) {
-            Duration left = Duration.between(Instant.now(), deadline);
+            Duration left = Duration.between(clock.instant(), deadline);
             Duration wait = left.compareTo(LONG_POLL) < 0 ? left : LONG_POLL;
             if (wait.isNegative() || wait.isZero()) {
                 return get(requestId);
             }
-            Request request = Request.from(call("GET", "/v1/requests/" + encode(requestId) + "?waitFor=" + encode(state)
-                    + "&timeout=" + Math.max(1, wait.toMillis()) + "ms", null, null, wait.plusSeconds(30)));
-            if (request.state().equals(state) || request.terminal() || !Instant.now().isBefore(deadline)) {
+            Request request = Request.from(transport.call("GET", "v1/requests/" + Transport.encode(requestId) + "?waitFor="
+                    + Transport.encode(state) + "&timeout=" + Math.max(1, wait.toMillis()) + "ms", null, null, wait.plus(CALL_TIMEOUT)));
+            if (request.state().equals(state) || request.terminal() || !clock.instant().isBefore(deadline)) {
                 return request;
             }
         }
@@ -132,150 +164,81 @@ public final class CapmarketClient {
 
     /**
      * Streams a request's events to {@code listener}: its history, then each transition as it
-     * happens; returns when the request is finished (after the {@code end} event).
+     * happens; returns when the request is finished (after the {@code end} event). A dropped
+     * stream is resumed where it broke ({@code Last-Event-ID}), so each transition comes once.
      */
     public void events(String requestId, Consumer<RequestEvent> listener) {
-        HttpRequest request = request("/v1/requests/" + encode(requestId) + "/events", Duration.ofDays(1))
-                .setHeader("Accept", "text/event-stream").GET().build();
-        HttpResponse<Stream<String>> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofLines());
-        } catch (IOException e) {
-            throw new CapmarketException(0, "/problems/unreachable", "the gateway did not answer: " + e, List.of(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CapmarketException(0, "/problems/interrupted", "interrupted", List.of(), e);
+        events(requestId, 0, listener);
+    }
+
+    /**
+     * Like {@link #events(String, Consumer)}, from the transition after {@code lastEventId}
+     * (a {@link RequestEvent#index()} seen before, say by a bot before it restarted; 0 for all).
+     */
+    public void events(String requestId, int lastEventId, Consumer<RequestEvent> listener) {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(listener, "listener");
+        if (lastEventId < 0) {
+            throw new IllegalArgumentException("lastEventId must be 0 or an event's index, but was " + lastEventId);
         }
-        try (Stream<String> lines = response.body()) {
-            if (response.statusCode() != 200) {
-                StringBuilder text = new StringBuilder();
-                lines.forEach(text::append);
-                throw CapmarketException.fromProblem(response.statusCode(), parse(text.toString()));
-            }
-            String event = null;
-            StringBuilder data = new StringBuilder();
-            for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
-                String line = it.next();
-                if (line.startsWith("event:")) {
-                    event = line.substring(6).trim();
-                } else if (line.startsWith("data:")) {
-                    data.append(line.substring(5).trim());
-                } else if (line.isEmpty() && event != null) {
-                    JsonNode json = parse(data.toString());
-                    if (event.equals("transition")) {
-                        listener.accept(new RequestEvent(event, json.path("index").asInt(), json.path("state").asText(),
-                                Request.from(json.path("request"))));
-                    } else if (event.equals("end")) {
-                        Request last = Request.from(json);
-                        listener.accept(new RequestEvent(event, last.history().size(), last.state(), last));
-                        return;
-                    } else if (event.equals("error")) {
-                        throw new CapmarketException(0, "/problems/stream-ended", data.toString(), List.of(), null);
-                    }
-                    event = null;
-                    data.setLength(0);
-                }
-            }
-        }
+        new EventStream(transport, requestId, lastEventId, listener).run();
     }
 
     /** Asks to cancel; returns the request as it was when the cancel was accepted. */
     public Request cancel(String requestId) {
-        return Request.from(call("DELETE", "/v1/requests/" + encode(requestId), null, null, Duration.ofSeconds(30)));
+        return Request.from(transport.call("DELETE", "v1/requests/" + Transport.encode(requestId), null, null, CALL_TIMEOUT));
     }
 
-    private JsonNode call(String method, String path, Object body, String idempotencyKey, Duration timeout) {
-        Instant giveUp = Instant.now().plus(retryFor);
-        while (true) {
-            HttpRequest.Builder request = request(path, timeout);
-            if (body != null) {
-                try {
-                    request.header("Content-Type", "application/json")
-                            .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-                } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException("the submission cannot be written as JSON: " + e.getOriginalMessage(), e);
-                }
-            } else {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
+    private <T> List<T> everyPage(String relative, Function<JsonNode, T> item) {
+        List<T> all = new ArrayList<>();
+        String cursor = null;
+        for (int pages = 1; ; pages++) {
+            JsonNode page = transport.call("GET", relative + (cursor == null ? "" : "&cursor=" + Transport.encode(cursor)), null, null,
+                    CALL_TIMEOUT);
+            page.path("items").forEach(json -> all.add(item.apply(json)));
+            cursor = next(page);
+            if (cursor == null) {
+                return all;
             }
-            if (idempotencyKey != null) {
-                request.header("Idempotency-Key", idempotencyKey);
+            if (pages == MAX_PAGES) {
+                throw CapmarketException.notRetryable("/problems/too-many-pages", "GET " + transport.uri(relative)
+                        + ": the list goes on past " + MAX_PAGES + " pages");
             }
-            CapmarketException failure;
-            Duration retryAfter = Duration.ofSeconds(1);
-            try {
-                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                if (response.statusCode() / 100 == 2) {
-                    return parse(response.body());
-                }
-                failure = CapmarketException.fromProblem(response.statusCode(), parseOrNull(response.body()));
-                retryAfter = response.headers().firstValue("Retry-After").map(CapmarketClient::seconds).orElse(retryAfter);
-            } catch (InterruptedIOException e) {
-                failure = new CapmarketException(0, "/problems/timeout", "no answer within " + timeout, List.of(), e);
-            } catch (IOException e) {
-                failure = new CapmarketException(0, "/problems/unreachable", "the gateway did not answer: " + e, List.of(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CapmarketException(0, "/problems/interrupted", "interrupted", List.of(), e);
-            }
-            if (!failure.retryable() || Instant.now().plus(retryAfter).isAfter(giveUp)) {
-                throw failure;
-            }
-            LockSupport.parkNanos(retryAfter.toNanos());
         }
     }
 
-    private HttpRequest.Builder request(String path, Duration timeout) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(baseUrl.resolve(path)).timeout(timeout).header("Accept", "application/json");
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return request;
+    private static String next(JsonNode page) {
+        return page.path("next").isTextual() ? page.path("next").asText() : null;
     }
 
-    private static Duration seconds(String header) {
-        try {
-            return Duration.ofSeconds(Math.max(1, Long.parseLong(header.trim())));
-        } catch (NumberFormatException e) {
-            return Duration.ofSeconds(1);
-        }
-    }
-
-    private static JsonNode parse(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the gateway answered something that is not JSON", e);
-        }
-    }
-
-    private static JsonNode parseOrNull(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    /** Configures a client. {@link #baseUrl} is required. */
+    /** Configures a client. {@link #baseUrl(String)} is required; every other setting has a default. */
     public static final class Builder {
         private URI baseUrl;
         private String token;
-        private Duration retryFor = DEFAULT_RETRY_FOR;
+        private RetryPolicy retryPolicy = RetryPolicy.ofDefaults();
+        private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
         private HttpClient http;
 
         private Builder() {
         }
 
-        /** The gateway, for example {@code http://localhost:8080}. */
+        /**
+         * The gateway, for example {@code http://localhost:8080} or, behind a proxy,
+         * {@code https://tools.example.com/capmarket} (with or without the trailing slash: the
+         * path is kept in front of every route).
+         */
         public Builder baseUrl(String url) {
-            URI uri = URI.create(Objects.requireNonNull(url, "baseUrl"));
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null) {
-                throw new IllegalArgumentException("baseUrl must be an http(s) URL with a host, but was '" + url + "'");
+            URI uri;
+            try {
+                uri = URI.create(Objects.requireNonNull(url, "baseUrl"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("baseUrl must be an http(s) URL with a host, but was '" + url + "'", e);
+            }
+            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https")) || uri.getHost() == null
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("baseUrl must be an http(s) URL with a host and no query or fragment, but was '"
+                        + url + "'");
             }
             this.baseUrl = URI.create(url.endsWith("/") ? url : url + "/");
             return this;
@@ -290,12 +253,30 @@ public final class CapmarketClient {
             return this;
         }
 
-        /** How long answers of 503 are retried (default 30s); zero retries never. */
+        /** How long a call is retried (default 30s): the retry policy's {@link RetryPolicy#maxElapsed()}; zero retries never. */
         public Builder retryFor(Duration retryFor) {
             if (retryFor == null || retryFor.isNegative()) {
                 throw new IllegalArgumentException("retryFor must be zero or more, but was " + retryFor);
             }
-            this.retryFor = retryFor;
+            this.retryPolicy = RetryPolicy.from(retryPolicy).maxElapsed(retryFor).build();
+            return this;
+        }
+
+        /** How calls are retried (default {@link RetryPolicy#ofDefaults()}). */
+        public Builder retryPolicy(RetryPolicy retryPolicy) {
+            this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+            return this;
+        }
+
+        /** The clock every wait, deadline and retry budget is measured on (default the system's, UTC). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How the client pauses between tries (default {@link Sleeper#SYSTEM}). */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
             return this;
         }
 
@@ -305,11 +286,23 @@ public final class CapmarketClient {
             return this;
         }
 
+        /** The client; fails when {@link #baseUrl(String)} was not set. */
         public CapmarketClient build() {
             if (baseUrl == null) {
                 throw new IllegalStateException("baseUrl is required");
             }
             return new CapmarketClient(this);
+        }
+
+        private Builder copy() {
+            Builder copy = new Builder();
+            copy.baseUrl = baseUrl;
+            copy.token = token;
+            copy.retryPolicy = retryPolicy;
+            copy.clock = clock;
+            copy.sleeper = sleeper;
+            copy.http = http;
+            return copy;
         }
     }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * A request as the gateway showed it.
@@ -13,7 +12,7 @@ import java.util.Set;
  * @param id the request id
  * @param capability the capability requested
  * @param version its major version
- * @param state the current state (SUBMITTED, WAITING, MATCHED, ACCEPTED, IN_PROGRESS, FULFILLED, FAILED, CANCELLED)
+ * @param state the current state, as the gateway names it (typed: {@link #requestState()})
  * @param outputs what the fulfilment returned (references, never secrets)
  * @param reason why the request is WAITING, FAILED or CANCELLED
  * @param history the states entered, oldest first
@@ -22,11 +21,19 @@ import java.util.Set;
 public record Request(String id, String capability, int version, String state, Map<String, String> outputs, String reason,
         List<String> history, JsonNode json) {
 
-    private static final Set<String> TERMINAL = Set.of("FULFILLED", "FAILED", "CANCELLED");
-
     /** Whether the request is finished. */
     public boolean terminal() {
-        return TERMINAL.contains(state);
+        return requestState().terminal();
+    }
+
+    /** The current state, typed; {@link RequestState#UNKNOWN} for a state this client does not know ({@link #state()} names it). */
+    public RequestState requestState() {
+        return RequestState.of(state);
+    }
+
+    /** Whether the request is in {@code state}. */
+    public boolean is(RequestState state) {
+        return requestState() == state;
     }
 
     static Request from(JsonNode json) {

@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.capmarket.client.Capability;
 import io.capmarket.client.CapmarketClient;
 import io.capmarket.client.CapmarketException;
+import io.capmarket.client.Page;
 import io.capmarket.client.Request;
 import io.capmarket.client.RequestEvent;
+import io.capmarket.client.RequestQuery;
 import io.capmarket.client.Submission;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
@@ -28,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The bot client against a real gateway: catalog, idempotent submit, wait, events, cancel, problems. */
+/** The bot client against a real gateway: catalog, idempotent submit, wait, events (resumed too), lists, cancel, problems. */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 class CapmarketClientIT {
 
@@ -53,6 +56,10 @@ class CapmarketClientIT {
             await().atMost(WAIT).until(() -> client.capabilities().size() == 1);
 
             assertThat(client.capability("postgres-database").get("versions")).hasSize(2);
+            assertThat(client.catalog()).extracting(Capability::name).containsExactly("postgres-database");
+            assertThat(client.describe("postgres-database").version(2)).isPresent();
+            assertThat(client.scorecard()).isEmpty();
+            assertThat(client.scorecard("postgres-database")).isEmpty();
             Submission submission = Submission.of("postgres-database", 2).withParameter("sizeGb", 8)
                     .withConstraint("region", "eu-west").withIdempotencyKey("bot-run-1");
             Request submitted = client.submit(submission);
@@ -74,8 +81,11 @@ class CapmarketClientIT {
             assertThat(done.outputs()).containsEntry("host", "db.internal");
             assertThat(events).extracting(e -> e.name() + ":" + e.state())
                     .containsExactly("transition:SUBMITTED", "transition:MATCHED", "transition:FULFILLED", "end:FULFILLED");
-            assertThat(client.await(submitted.id(), "FULFILLED", Duration.ofSeconds(1)).history())
+            assertThat(client.await(submitted.id(), io.capmarket.client.RequestState.FULFILLED, Duration.ofSeconds(1)).history())
                     .containsExactly("SUBMITTED", "MATCHED", "FULFILLED");
+            List<RequestEvent> resumed = new CopyOnWriteArrayList<>();
+            client.events(submitted.id(), 2, resumed::add);
+            assertThat(resumed).extracting(e -> e.name() + ":" + e.index()).containsExactly("transition:3", "end:3");
 
             assertThatThrownBy(() -> client.cancel(submitted.id())).isInstanceOfSatisfying(CapmarketException.class, e -> {
                 assertThat(e.status()).isEqualTo(409);
@@ -83,6 +93,13 @@ class CapmarketClientIT {
             });
             Request other = client.submit(Submission.of("postgres-database", 2).withParameter("sizeGb", 1));
             assertThat(client.cancel(other.id()).id()).isEqualTo(other.id());
+            Page<Request> fulfilled = client.requests(RequestQuery.all().withState(io.capmarket.client.RequestState.FULFILLED)
+                    .withCapability("postgres-database"));
+            assertThat(fulfilled.items()).extracting(Request::id).containsExactly(submitted.id());
+            RequestQuery newest = RequestQuery.all().withOrder(RequestQuery.Order.NEWEST).withLimit(1);
+            Page<Request> first = client.requests(newest);
+            assertThat(first.items()).extracting(Request::id).containsExactly(other.id());
+            assertThat(client.requests(newest.withCursor(first.next())).items()).extracting(Request::id).containsExactly(submitted.id());
             CapmarketClient beta = client.newBuilder().token(BETA_TOKEN).build();
             assertThatThrownBy(() -> beta.get(other.id())).isInstanceOfSatisfying(CapmarketException.class,
                     e -> assertThat(e.type()).isEqualTo("/problems/not-found"));

@@ -1,0 +1,191 @@
+package io.capmarket.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One following of a request's Server-Sent Events, until its {@code end} event. A stream that
+ * breaks or ends early is opened again with {@code Last-Event-ID} set to the last event
+ * delivered, so the listener sees each transition once and in order; the retries start over
+ * whenever an event arrives. Not thread-safe; one per call.
+ */
+final class EventStream {
+
+    /** The longest wait for the stream to open (the gateway's first read). */
+    static final Duration OPEN_TIMEOUT = Duration.ofSeconds(60);
+    /** The largest event accepted. */
+    static final int MAX_EVENT_CHARS = 4 << 20;
+    private static final int MAX_PROBLEM_BYTES = 64 << 10;
+
+    private final Transport transport;
+    private final String relative;
+    private final Consumer<RequestEvent> listener;
+    private int lastEventId;
+    private boolean afterCarriageReturn;
+
+    EventStream(Transport transport, String requestId, int resumeAfter, Consumer<RequestEvent> listener) {
+        this.transport = transport;
+        this.relative = "v1/requests/" + Transport.encode(requestId) + "/events";
+        this.lastEventId = resumeAfter;
+        this.listener = listener;
+    }
+
+    void run() {
+        String call = "GET " + transport.uri(relative);
+        Retry retry = transport.retry(call);
+        while (true) {
+            int before = lastEventId;
+            try {
+                if (readOnce(call)) {
+                    return;
+                }
+                throw dropped("the event stream ended before the request finished", null);
+            } catch (CapmarketException failure) {
+                if (lastEventId > before) {
+                    retry.reset();
+                }
+                retry.pause(failure);
+            }
+        }
+    }
+
+    /** Opens the stream once and delivers its events; true after the {@code end} event. */
+    private boolean readOnce(String call) {
+        HttpRequest.Builder request = transport.request(relative, OPEN_TIMEOUT).setHeader("Accept", "text/event-stream").GET();
+        if (lastEventId > 0) {
+            request.header("Last-Event-ID", Integer.toString(lastEventId));
+        }
+        HttpResponse<InputStream> response = transport.send(request.build(), HttpResponse.BodyHandlers.ofInputStream(), call,
+                OPEN_TIMEOUT);
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw transport.problem(response.statusCode(), new String(body.readNBytes(MAX_PROBLEM_BYTES), StandardCharsets.UTF_8),
+                        response.headers().firstValue("Retry-After").orElse(null));
+            }
+            return readEvents(new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw dropped("the event stream broke", e);
+        }
+    }
+
+    /** Reads events as the Server-Sent Events format frames them; true after the {@code end} event. */
+    private boolean readEvents(BufferedReader reader) throws IOException {
+        String event = "message";
+        String id = null;
+        StringBuilder data = new StringBuilder();
+        boolean hasData = false;
+        afterCarriageReturn = false;
+        for (String line = readLine(reader); line != null; line = readLine(reader)) {
+            if (line.isEmpty()) {
+                if (hasData && dispatch(event, id, data.toString())) {
+                    return true;
+                }
+                event = "message";
+                data.setLength(0);
+                hasData = false;
+                continue;
+            }
+            if (line.startsWith(":")) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            String field = colon < 0 ? line : line.substring(0, colon);
+            String value = colon < 0 ? "" : line.substring(line.startsWith(" ", colon + 1) ? colon + 2 : colon + 1);
+            switch (field) {
+                case "event" -> event = value;
+                case "id" -> id = value;
+                case "data" -> {
+                    if (hasData) {
+                        data.append('\n');
+                    }
+                    data.append(value);
+                    hasData = true;
+                    if (data.length() > MAX_EVENT_CHARS) {
+                        throw tooLarge();
+                    }
+                }
+                default -> {
+                    // "retry" and fields of later versions of the format
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The next line without its end ({@code \n}, {@code \r} or {@code \r\n}); null at the end of
+     * the stream, where a line not ended is dropped as the format says. Longer lines than the
+     * largest event are refused.
+     */
+    private String readLine(BufferedReader reader) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = reader.read(); c != -1; c = reader.read()) {
+            if (afterCarriageReturn) {
+                afterCarriageReturn = false;
+                if (c == '\n') {
+                    continue;
+                }
+            }
+            if (c == '\n' || c == '\r') {
+                afterCarriageReturn = c == '\r';
+                return line.toString();
+            }
+            if (line.length() == MAX_EVENT_CHARS) {
+                throw tooLarge();
+            }
+            line.append((char) c);
+        }
+        return null;
+    }
+
+    private static CapmarketException tooLarge() {
+        return CapmarketException.notRetryable("/problems/event-too-large",
+                "an event of the stream is larger than " + MAX_EVENT_CHARS + " characters");
+    }
+
+    private boolean dispatch(String event, String id, String data) {
+        switch (event) {
+            case "transition" -> {
+                JsonNode json = Transport.parse(data);
+                int index = json.path("index").asInt();
+                int position = position(id, index);
+                if (position > lastEventId) {
+                    listener.accept(new RequestEvent(event, index, json.path("state").asText(), Request.from(json.path("request"))));
+                    lastEventId = position;
+                }
+                return false;
+            }
+            case "end" -> {
+                Request last = Request.from(Transport.parse(data));
+                listener.accept(new RequestEvent(event, last.history().size(), last.state(), last));
+                return true;
+            }
+            case "error" -> throw CapmarketException.notRetryable("/problems/stream-ended", "the gateway ended the event stream: " + data);
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private static int position(String id, int index) {
+        try {
+            return id == null ? index : Integer.parseInt(id.trim());
+        } catch (NumberFormatException e) {
+            return index;
+        }
+    }
+
+    private CapmarketException dropped(String what, IOException cause) {
+        return new CapmarketException(0, "/problems/stream-dropped", what + " after event " + lastEventId
+                + (cause == null ? "" : ": " + cause), List.of(), cause);
+    }
+}

@@ -1,0 +1,48 @@
+package io.capmarket.client;
+
+import java.util.Locale;
+
+/**
+ * The states of a request's lifecycle, as the gateway names them. A state this client does not
+ * know yet (a newer gateway may add some) reads as {@link #UNKNOWN}; {@link Request#state()}
+ * keeps its name.
+ */
+public enum RequestState {
+    /** Accepted by the gateway, not matched yet. */
+    SUBMITTED,
+    /** No live offer with capacity: matched when one appears or frees up. */
+    WAITING,
+    /** Assigned to an offer; its producer has not accepted yet. */
+    MATCHED,
+    /** The producer turned the assignment down; the request is matched again. */
+    REJECTED,
+    /** The producer accepted the work. */
+    ACCEPTED,
+    /** The producer is working on it. */
+    IN_PROGRESS,
+    /** Done: the outputs are there. */
+    FULFILLED,
+    /** Gave up: attempts exhausted, waited too long, or the work failed for good. */
+    FAILED,
+    /** Cancelled before it finished. */
+    CANCELLED,
+    /** A state this version of the client does not know. */
+    UNKNOWN;
+
+    /** Whether a request in this state is finished (nothing more will happen to it). */
+    public boolean terminal() {
+        return this == FULFILLED || this == FAILED || this == CANCELLED;
+    }
+
+    /** The state named {@code name} (as the gateway spells it), or {@link #UNKNOWN} for any other name, null included. */
+    public static RequestState of(String name) {
+        if (name == null) {
+            return UNKNOWN;
+        }
+        try {
+            return valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return UNKNOWN;
+        }
+    }
+}
