@@ -21,6 +21,7 @@ import io.capmarket.gateway.internal.Route;
 import io.capmarket.gateway.internal.Routes;
 import io.capmarket.gateway.internal.ViewDeserializationHandler;
 import io.capmarket.gateway.internal.WhoAmI;
+import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
 import io.capmarket.schemas.topics.ProvisioningReport;
 import io.capmarket.schemas.topics.Topics;
 import java.io.IOException;
@@ -120,12 +121,18 @@ public final class GatewayApp implements AutoCloseable {
             props.putAll(config.streamsProperties(port));
             props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, ViewDeserializationHandler.class.getName());
             props.put(ViewDeserializationHandler.METRICS_CONFIG, metrics);
+            props.put(ViewDeserializationHandler.RETRIED_TOPICS_CONFIG, topics.requests().name() + "," + topics.requestStatus().name());
             KafkaStreams streams = new KafkaStreams(GatewayTopology.build(topics, watchers::publish), props);
             streams.setStateListener(health);
-            // a thread that fails (the registry unavailable, say) is replaced and reads again from its last commit
+            // a thread that failed because the registry is unavailable is replaced and reads again from its last commit;
+            // anything else stops the views (health turns false) rather than loop
             streams.setUncaughtExceptionHandler(error -> {
-                LOG.warn("a stream thread failed; replacing it: {}", error.toString());
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+                if (SchemaRegistryUnavailableException.isCauseOf(error)) {
+                    LOG.warn("a stream thread failed while the schema registry is unavailable; replacing it: {}", error.toString());
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+                }
+                LOG.error("a stream thread failed; stopping the views", error);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             resources.add(() -> {
                 if (!streams.close(config.shutdownTimeout())) {

@@ -110,8 +110,7 @@ public final class CapabilityDesk {
         }
         ledger.publishCatalog(capability, now);
         if (offer != null && offer.getStatus() == OfferStatus.ACTIVE) {
-            // a new or changed offer may serve the head of the waitlist: start there
-            matching.drainFromHead(capability, now);
+            matching.drain(capability, now);
         }
     }
 
@@ -241,7 +240,7 @@ public final class CapabilityDesk {
         }
         for (String capability : books.countedCapabilities()) {
             if (books.counts(capability).getWaiting() > 0) {
-                matching.drain(capability, now);
+                matching.drainOnTick(capability, now);
             }
         }
         ledger.publishChangedCatalogs(now);

@@ -39,10 +39,12 @@ final class DeskMatching {
         this.ledger = ledger;
     }
 
-    /** Serves the capability's waitlist from its head (a new or changed offer may serve the head). */
-    void drainFromHead(String capability, Instant now) {
-        drainFrom.remove(capability);
-        drain(capability, now);
+    /**
+     * Serves the capability's waitlist on the clock: from where the last full batch stopped (or its
+     * head), so that over successive ticks the whole waitlist is examined.
+     */
+    void drainOnTick(String capability, Instant now) {
+        drain(capability, drainFrom.remove(capability), now);
     }
 
     /**
@@ -109,15 +111,19 @@ final class DeskMatching {
     }
 
     /**
-     * Serves the capability's waitlist, by priority then age, while any offer has capacity left,
-     * examining at most {@link #CapabilityDesk.DRAIN_BATCH} requests: when capacity is left after a full batch,
-     * the next drain goes on after it, and starts at the head again once it reached the end.
+     * Serves the capability's waitlist from its head, by priority then age, while any offer has
+     * capacity left (capacity freed, or an offer changed), examining at most
+     * {@link CapabilityDesk#DRAIN_BATCH} requests: when capacity is left after a full batch, the
+     * next tick goes on after it.
      */
     void drain(String capability, Instant now) {
+        drain(capability, null, now);
+    }
+
+    private void drain(String capability, WaitTicket from, Instant now) {
         if (books.counts(capability).getWaiting() == 0 || !ledger.pool(capability, now).anyAvailable()) {
             return;
         }
-        WaitTicket from = drainFrom.remove(capability);
         List<WaitTicket> batch = books.queue(capability, from, CapabilityDesk.DRAIN_BATCH);
         if (batch.isEmpty() && from != null) {
             batch = books.queue(capability, null, CapabilityDesk.DRAIN_BATCH);

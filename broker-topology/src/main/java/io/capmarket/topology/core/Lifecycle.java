@@ -7,6 +7,7 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.StatusTransition;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.SubmittedStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -36,11 +37,15 @@ public final class Lifecycle {
     public static final Set<RequestState> TERMINAL = EnumSet.of(RequestState.FULFILLED, RequestState.FAILED,
             RequestState.CANCELLED);
     /**
-     * Transitions a request's history holds at most, so that a producer reporting progress without
-     * end cannot grow its status past what Kafka accepts in one record: past it, the oldest progress
-     * report followed by another of the same attempt gives way (else the oldest after SUBMITTED).
+     * Transitions after which progress reports coalesce, so that a producer reporting progress
+     * without end cannot grow its status past what Kafka accepts in one record: past it, a progress
+     * report that follows another of the same attempt replaces it. Every other transition is still
+     * added, so an entry never moves: readers count the history to follow a request, and the
+     * history's growth is bounded by the attempts.
      */
     public static final int MAX_HISTORY = 100;
+    /** How much earlier than the topology's clock a submission may say it was made. */
+    public static final Duration MAX_SUBMISSION_AGE = Duration.ofHours(1);
     /** Characters of a transition's detail kept at most; longer ones end with an ellipsis. */
     public static final int MAX_DETAIL = 1_000;
 
@@ -68,7 +73,18 @@ public final class Lifecycle {
 
     /** The status of a request just submitted, as this task first sees it at {@code now}. */
     public static RequestStatus submitted(SubmitRequest submit, Instant now) {
-        return RequestStatus.newBuilder(SubmittedStatus.of(submit)).setUpdatedAt(now).build();
+        RequestStatus status = SubmittedStatus.of(submit);
+        Instant claimed = status.getSubmittedAt();
+        // a writer's clock is not the topology's: dated no later than now, no earlier than MAX_SUBMISSION_AGE before
+        Instant dated = claimed.isAfter(now) ? now : claimed.isBefore(now.minus(MAX_SUBMISSION_AGE)) ? now.minus(MAX_SUBMISSION_AGE)
+                : claimed;
+        RequestStatus.Builder submitted = RequestStatus.newBuilder(status).setUpdatedAt(now);
+        if (!dated.equals(claimed)) {
+            List<StatusTransition> history = new ArrayList<>(status.getHistory());
+            history.replaceAll(t -> t.getState() == RequestState.SUBMITTED ? StatusTransition.newBuilder(t).setAt(dated).build() : t);
+            submitted.setSubmittedAt(dated).setHistory(history);
+        }
+        return submitted.build();
     }
 
     /** What matching needs to know of a request. */
@@ -107,6 +123,13 @@ public final class Lifecycle {
     /** The producer reported progress; from MATCHED this implies acceptance. */
     public static RequestStatus inProgress(RequestStatus status, String message, Instant now) {
         RequestStatus base = status.getState() == RequestState.MATCHED ? accepted(status, now) : status;
+        List<StatusTransition> history = base.getHistory();
+        StatusTransition last = history.get(history.size() - 1);
+        if (history.size() >= MAX_HISTORY && last.getState() == RequestState.IN_PROGRESS && last.getAttempt() == base.getAttempt()) {
+            List<StatusTransition> coalesced = new ArrayList<>(history);
+            coalesced.set(coalesced.size() - 1, transition(RequestState.IN_PROGRESS, now, base.getAttempt(), base.getOfferId(), message));
+            return RequestStatus.newBuilder(base).setUpdatedAt(now).setHistory(coalesced).build();
+        }
         return next(base, RequestState.IN_PROGRESS, now, base.getAttempt(), base.getOfferId(), message).build();
     }
 
@@ -178,8 +201,8 @@ public final class Lifecycle {
 
     /** Work ran past the offer's lead-time promise: flagged, not reassigned. */
     public static RequestStatus sloBreached(RequestStatus status, String detail, Instant now) {
-        List<StatusTransition> history = appended(status.getHistory(),
-                transition(status.getState(), now, status.getAttempt(), status.getOfferId(), detail));
+        List<StatusTransition> history = new ArrayList<>(status.getHistory());
+        history.add(transition(status.getState(), now, status.getAttempt(), status.getOfferId(), detail));
         return RequestStatus.newBuilder(status).setSloBreached(true).setUpdatedAt(now).setHistory(history).build();
     }
 
@@ -295,7 +318,9 @@ public final class Lifecycle {
 
     private static RequestStatus.Builder next(RequestStatus status, RequestState state, Instant now, int attempt,
             String offerId, String detail) {
-        List<StatusTransition> history = appended(status.getHistory(), transition(state, now, attempt, offerId, detail));
+        List<StatusTransition> history = new ArrayList<>(status.getHistory().size() + 1);
+        history.addAll(status.getHistory());
+        history.add(transition(state, now, attempt, offerId, detail));
         return RequestStatus.newBuilder(status)
                 .setState(state)
                 .setAttempt(attempt)
@@ -307,28 +332,5 @@ public final class Lifecycle {
         String bounded = detail == null || detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL - 1) + "…";
         return StatusTransition.newBuilder().setState(state).setAt(at).setAttempt(attempt).setOfferId(offerId)
                 .setDetail(bounded).build();
-    }
-
-    /** The history with one more transition, within {@link #MAX_HISTORY}. */
-    private static List<StatusTransition> appended(List<StatusTransition> history, StatusTransition next) {
-        List<StatusTransition> appended = new ArrayList<>(history.size() + 1);
-        appended.addAll(history);
-        appended.add(next);
-        while (appended.size() > MAX_HISTORY) {
-            appended.remove(oldestToDrop(appended));
-        }
-        return appended;
-    }
-
-    private static int oldestToDrop(List<StatusTransition> history) {
-        for (int i = 1; i < history.size() - 1; i++) {
-            StatusTransition entry = history.get(i);
-            StatusTransition after = history.get(i + 1);
-            if (entry.getState() == RequestState.IN_PROGRESS && after.getState() == RequestState.IN_PROGRESS
-                    && entry.getAttempt() == after.getAttempt()) {
-                return i;
-            }
-        }
-        return 1;
     }
 }

@@ -13,6 +13,8 @@ public final class OfferRules {
 
     /** Capability names: lower-case words separated by single hyphens, such as {@code postgres-database}. */
     public static final Pattern KEBAB_CASE = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    /** The longest lead time an offer may promise: a year, so that every deadline stays a representable instant. */
+    public static final long MAX_LEAD_TIME_SLO_MS = 365L * 24 * 60 * 60 * 1000;
     /** Grants every capability in an approval. */
     public static final String ANY_CAPABILITY = "*";
 
@@ -44,8 +46,9 @@ public final class OfferRules {
         if (offer.getCapacity() < 1) {
             return Optional.of("capacity must be greater than 0, but was " + offer.getCapacity());
         }
-        if (offer.getLeadTimeSloMs() < 1) {
-            return Optional.of("leadTimeSloMs must be greater than 0, but was " + offer.getLeadTimeSloMs());
+        if (offer.getLeadTimeSloMs() < 1 || offer.getLeadTimeSloMs() > MAX_LEAD_TIME_SLO_MS) {
+            return Optional.of("leadTimeSloMs must be from 1 to " + MAX_LEAD_TIME_SLO_MS + " (a year), but was "
+                    + offer.getLeadTimeSloMs());
         }
         return Optional.empty();
     }

@@ -76,4 +76,12 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         }
         outbox.flush();
     }
+
+    /** Writes the scorecard events since the last flush: a task is closed before its last commit. */
+    @Override
+    public void close() {
+        if (books != null) {
+            books.flushScores();
+        }
+    }
 }

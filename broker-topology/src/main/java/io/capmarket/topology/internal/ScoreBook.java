@@ -18,9 +18,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Decoding and encoding a busy state on every event would cost more than matching itself, so
  * states are kept decoded while the task runs and written back by {@link #flush()}, which the
- * engine calls on a wall-clock interval. A crash can therefore lose the scorecard events of that
- * interval (the request state itself is never affected); scorecards are statistics, and they
- * remain consistent, just slightly short.
+ * engine calls on a wall-clock interval (5 s) and when its task closes. A crash can therefore lose
+ * the scorecard events of that interval (the request state itself is never affected); scorecards
+ * are statistics, and they remain consistent, just slightly short.
  */
 final class ScoreBook {
 

@@ -185,6 +185,23 @@ class CapabilityDeskTest {
         }
 
         @Test
+        void capacityFreedByAnEventGoesToTheHeadOfTheWaitlistNotPastWhereTheLastTickStopped() {
+            t.liveOffer("pg-eu", "db-eu", 1, Map.of("region", "eu"));
+            t.liveOffer("pg-us", "db-us", 1, Map.of("region", "us"));
+            t.submit("busy", Priority.NORMAL, Map.of("region", List.of("eu")));
+            for (int i = 0; i < CapabilityDesk.DRAIN_BATCH; i++) {
+                t.submit("critical-" + i, Priority.CRITICAL, Map.of("region", List.of("eu")));
+            }
+            t.submit("normal", Priority.NORMAL, Map.of("region", List.of("eu")));
+            t.advance(Duration.ofSeconds(1)); // pg-us has room: the tick examines a full batch of CRITICAL ones in vain
+
+            t.report("busy", FulfilmentKind.FULFILLED);
+
+            assertThat(t.status("critical-0").getState()).isEqualTo(MATCHED);
+            assertThat(t.status("normal").getState()).isEqualTo(WAITING);
+        }
+
+        @Test
         void aRequestWaitingLongerThanTheMaxWaitFails() {
             DeskFixture quick = new DeskFixture(new TopologySettings(MatchingPolicy.ofDefaults(), Duration.ofSeconds(30), 3,
                     Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10), Duration.ofMinutes(5)));

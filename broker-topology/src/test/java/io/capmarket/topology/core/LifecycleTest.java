@@ -25,11 +25,15 @@ class LifecycleTest {
     private static final Offer OFFER_B = new Offer("b", "team-b", "pg", 1, Map.of(), 5, 60_000, OfferStatus.ACTIVE);
 
     private static RequestStatus submitted() {
-        return Lifecycle.submitted(SubmitRequest.newBuilder()
+        return Lifecycle.submitted(submit(), T0);
+    }
+
+    private static SubmitRequest submit() {
+        return SubmitRequest.newBuilder()
                 .setRequestId("r1").setConsumerTeam("app").setRequestedBy(new Requester(RequesterKind.BOT, "ci-bot"))
                 .setCapability("pg").setCapabilityVersion(1).setParameters("{\"size\":\"s\"}")
                 .setConstraints(Map.of("region", List.of("eu-west"))).setPreferences(Map.of("tier", "gold"))
-                .setPriority(Priority.HIGH).setSubmittedAt(T0).setIdempotencyKey("k1").build(), T0);
+                .setPriority(Priority.HIGH).setSubmittedAt(T0).setIdempotencyKey("k1").build();
     }
 
     private static FulfilmentEvent report(RequestStatus status, FulfilmentKind kind) {
@@ -198,14 +202,15 @@ class LifecycleTest {
     }
 
     @Test
-    void endlessProgressKeepsTheHistoryBoundedAndEveryStateChange() {
+    void endlessProgressCoalescesAtTheBoundAndNoEntryMoves() {
         RequestStatus status = Lifecycle.accepted(Lifecycle.matched(submitted(), OFFER_A, T0), T0);
         for (int i = 0; i < 3 * Lifecycle.MAX_HISTORY; i++) {
             status = Lifecycle.inProgress(status, "step " + i, T0.plusSeconds(i));
         }
         status = Lifecycle.fulfilled(status, Map.of(), "done", T0.plusSeconds(1_000));
 
-        assertThat(status.getHistory()).hasSize(Lifecycle.MAX_HISTORY);
+        assertThat(status.getHistory()).as("progress coalesces at the bound; FULFILLED is still added")
+                .hasSize(Lifecycle.MAX_HISTORY + 1);
         assertThat(status.getHistory()).extracting(StatusTransition::getState).startsWith(RequestState.SUBMITTED,
                 RequestState.MATCHED, RequestState.ACCEPTED, RequestState.IN_PROGRESS).endsWith(RequestState.FULFILLED);
         assertThat(status.getHistory().get(status.getHistory().size() - 2).getDetail())
@@ -220,5 +225,19 @@ class LifecycleTest {
 
         String detail = progressed.getHistory().get(progressed.getHistory().size() - 1).getDetail();
         assertThat(detail).hasSize(Lifecycle.MAX_DETAIL).endsWith("…");
+    }
+
+    @Test
+    void aSubmissionIsDatedNoLaterThanNowAndNoEarlierThanTheMaximumAge() {
+        SubmitRequest future = SubmitRequest.newBuilder(submit()).setSubmittedAt(T0.plusSeconds(3_600)).build();
+        SubmitRequest ancient = SubmitRequest.newBuilder(submit()).setSubmittedAt(Instant.EPOCH.minusSeconds(1)).build();
+
+        RequestStatus fromTheFuture = Lifecycle.submitted(future, T0);
+        RequestStatus fromLongAgo = Lifecycle.submitted(ancient, T0);
+
+        assertThat(fromTheFuture.getSubmittedAt()).isEqualTo(T0);
+        assertThat(fromTheFuture.getHistory().get(0).getAt()).isEqualTo(T0);
+        assertThat(fromLongAgo.getSubmittedAt()).isEqualTo(T0.minus(Lifecycle.MAX_SUBMISSION_AGE));
+        assertThat(Lifecycle.submitted(submit(), T0).getSubmittedAt()).isEqualTo(submit().getSubmittedAt());
     }
 }

@@ -67,7 +67,9 @@ class OfferRecordTest {
         assertThat(OfferRules.refusal(CapabilityOffer.newBuilder(OFFER).setCapacity(0).build(), approval))
                 .contains("capacity must be greater than 0, but was 0");
         assertThat(OfferRules.refusal(CapabilityOffer.newBuilder(OFFER).setLeadTimeSloMs(0).build(), approval))
-                .contains("leadTimeSloMs must be greater than 0, but was 0");
+                .contains("leadTimeSloMs must be from 1 to 31536000000 (a year), but was 0");
+        assertThat(OfferRules.refusal(CapabilityOffer.newBuilder(OFFER).setLeadTimeSloMs(Long.MAX_VALUE).build(), approval))
+                .contains("leadTimeSloMs must be from 1 to 31536000000 (a year), but was " + Long.MAX_VALUE);
         assertThat(OfferRules.refusal(OFFER, null)).get().asString().contains("not approved");
     }
 }

@@ -1,11 +1,12 @@
 package io.capmarket.gateway.internal;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What a read of one request waits for.
  *
- * @param waitFor a state to wait for (a terminal state also ends the wait), or null for any
+ * @param waitFor a state to wait for, reached now or passed through (a terminal state also ends the wait), or null for any
  * @param minHistory wait until the history has at least this many entries (or the request is finished)
  * @param awaitExistence wait for the request to appear instead of answering "not found" at once
  * @param timeout how long to wait; zero answers at once
@@ -19,11 +20,17 @@ public record ReadCondition(String waitFor, int minHistory, boolean awaitExisten
 
     /** Whether a view (null: none) ends the wait. */
     public boolean satisfiedBy(RequestView view) {
-        return view != null && satisfiedBy(view.state(), view.history().size());
+        return view != null && satisfiedBy(view.state(), view.history().stream().map(RequestView.Transition::state).toList());
     }
 
-    /** Whether a request in {@code state} with {@code historySize} transitions ends the wait. */
-    public boolean satisfiedBy(String state, int historySize) {
-        return RequestViews.TERMINAL.contains(state) || ((waitFor == null || waitFor.equals(state)) && historySize >= minHistory);
+    /**
+     * Whether a request in {@code state} with the history of these states ends the wait: it is
+     * finished, or it is in the state waited for or has passed through it (a status holds every
+     * transition of a step, so a state such as REJECTED re-matched in the same step is never a
+     * status's current state), with at least {@code minHistory} transitions.
+     */
+    public boolean satisfiedBy(String state, List<String> historyStates) {
+        return RequestViews.TERMINAL.contains(state)
+                || ((waitFor == null || waitFor.equals(state) || historyStates.contains(waitFor)) && historyStates.size() >= minHistory);
     }
 }

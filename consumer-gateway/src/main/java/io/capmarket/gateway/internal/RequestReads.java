@@ -73,7 +73,8 @@ public final class RequestReads {
     }
 
     private CompletableFuture<Optional<RequestView>> local(Principal principal, String requestId, int partition, ReadCondition condition) {
-        RequestWatchers.Watch watch = watchers.watch(requestId, s -> condition.satisfiedBy(s.getState().name(), s.getHistory().size()));
+        RequestWatchers.Watch watch = watchers.watch(requestId, s -> condition.satisfiedBy(s.getState().name(),
+                s.getHistory().stream().map(t -> t.getState().name()).toList()));
         Optional<RequestView> current;
         try {
             current = store.get(requestId, partition).map(RequestViews::view);

@@ -54,12 +54,16 @@ class ReadModelTest {
         ReadCondition fulfilled = new ReadCondition("FULFILLED", 0, false, Duration.ofSeconds(5));
         ReadCondition moreThanTwo = new ReadCondition(null, 3, false, Duration.ofSeconds(5));
 
-        assertThat(fulfilled.satisfiedBy("MATCHED", 2)).isFalse();
-        assertThat(fulfilled.satisfiedBy("FULFILLED", 4)).isTrue();
-        assertThat(fulfilled.satisfiedBy("CANCELLED", 2)).isTrue();
-        assertThat(moreThanTwo.satisfiedBy("MATCHED", 2)).isFalse();
-        assertThat(moreThanTwo.satisfiedBy("ACCEPTED", 3)).isTrue();
-        assertThat(moreThanTwo.satisfiedBy("FAILED", 2)).isTrue();
+        assertThat(fulfilled.satisfiedBy("MATCHED", List.of("SUBMITTED", "MATCHED"))).isFalse();
+        assertThat(fulfilled.satisfiedBy("FULFILLED", List.of("SUBMITTED", "MATCHED", "ACCEPTED", "FULFILLED"))).isTrue();
+        assertThat(fulfilled.satisfiedBy("CANCELLED", List.of("SUBMITTED", "CANCELLED"))).isTrue();
+        assertThat(moreThanTwo.satisfiedBy("MATCHED", List.of("SUBMITTED", "MATCHED"))).isFalse();
+        assertThat(moreThanTwo.satisfiedBy("ACCEPTED", List.of("SUBMITTED", "MATCHED", "ACCEPTED"))).isTrue();
+        assertThat(moreThanTwo.satisfiedBy("FAILED", List.of("SUBMITTED", "FAILED"))).isTrue();
+        ReadCondition rejected = new ReadCondition("REJECTED", 0, false, Duration.ofSeconds(5));
+        assertThat(rejected.satisfiedBy("MATCHED", List.of("SUBMITTED", "MATCHED", "REJECTED", "MATCHED")))
+                .as("a rejection re-matched in the same step is passed through, never a current state").isTrue();
+        assertThat(rejected.satisfiedBy("MATCHED", List.of("SUBMITTED", "MATCHED"))).isFalse();
         assertThat(ReadCondition.now().satisfiedBy((RequestView) null)).isFalse();
     }
 

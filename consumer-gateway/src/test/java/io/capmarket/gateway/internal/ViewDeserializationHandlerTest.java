@@ -17,7 +17,8 @@ class ViewDeserializationHandlerTest {
             "r1".getBytes(), new byte[] {0, 0, 0, 0, 7});
 
     ViewDeserializationHandlerTest() {
-        handler.configure(Map.of(ViewDeserializationHandler.METRICS_CONFIG, metrics));
+        handler.configure(Map.of(ViewDeserializationHandler.METRICS_CONFIG, metrics,
+                ViewDeserializationHandler.RETRIED_TOPICS_CONFIG, "capmarket.requests,capmarket.request-status"));
     }
 
     @Test
@@ -35,6 +36,16 @@ class ViewDeserializationHandlerTest {
                 .isEqualTo(Result.RESUME);
         assertThat(count(ViewDeserializationHandler.UNREADABLE)).isEqualTo(1.0);
         assertThat(metrics.registry().scrape()).contains("capmarket_gateway_unreadable_records_total{outcome=\"unreadable\"} 1.0");
+    }
+
+    @Test
+    void aCatalogRecordIsSkippedEvenWhileTheRegistryIsUnavailableForTheGlobalThreadCannotBeReplaced() {
+        ConsumerRecord<byte[], byte[]> catalog = new ConsumerRecord<>("capmarket.catalog", 0, 7L, "pg".getBytes(), new byte[] {0});
+        Exception outage = new SerializationException("cannot read the record",
+                new SchemaRegistryUnavailableException("registry did not answer", null));
+
+        assertThat(handler.handleError(null, catalog, outage).result()).isEqualTo(Result.RESUME);
+        assertThat(count(ViewDeserializationHandler.UNREADABLE)).isEqualTo(1.0);
     }
 
     private double count(String outcome) {
