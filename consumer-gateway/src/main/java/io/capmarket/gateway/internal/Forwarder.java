@@ -31,7 +31,7 @@ public final class Forwarder {
 
     /** Marks a forwarded read; the receiver answers from its own stores or 503, never forwards again. */
     public static final String FORWARDED_HEADER = "X-Capmarket-Forwarded";
-    public static final String INTERNAL_REQUESTS = "/internal/v1/requests";
+    public static final String INTERNAL_REQUESTS = Route.INTERNAL_PREFIX + "v1/requests";
 
     private final HttpClient http;
     private final Duration timeout;

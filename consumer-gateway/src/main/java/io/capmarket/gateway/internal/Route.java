@@ -13,12 +13,20 @@ import io.javalin.http.HandlerType;
  */
 public record Route(HandlerType method, String path, Access access, Handler handler) {
 
+    /** Where the routes start that gateway instances call on each other; the public {@code /openapi.json} leaves them out. */
+    public static final String INTERNAL_PREFIX = "/internal/";
+
     /** Who may call a route. */
     public enum Access {
         /** Anyone: health, metrics, the OpenAPI document, the portal page. */
         PUBLIC,
         /** A caller with a known bearer token (roles are checked by the handler). */
         TOKEN
+    }
+
+    /** Whether the public {@code /openapi.json} documents this route: every route but the internal ones. */
+    public boolean documented() {
+        return !path.startsWith(INTERNAL_PREFIX);
     }
 
     public static Route get(String path, Access access, Handler handler) {

@@ -8,7 +8,11 @@ import static io.capmarket.gateway.internal.Route.post;
 
 import java.util.List;
 
-/** The gateway's every route, in one table. {@code /openapi.json} documents each of them (a test holds it to that). */
+/**
+ * The gateway's every route, in one table. {@code /openapi.json} documents each public one and none of
+ * the {@link Route#INTERNAL_PREFIX internal} ones that gateway instances call on each other
+ * ({@link Route#documented()}; a test holds the document to that).
+ */
 public final class Routes {
 
     private Routes() {
