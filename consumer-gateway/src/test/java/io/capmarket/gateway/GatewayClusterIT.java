@@ -43,14 +43,10 @@ class GatewayClusterIT {
 
     @Test
     void aRequestSubmittedThroughOneInstanceIsReadableListedAndAwaitedThroughTheOther() throws Exception {
-        Map<String, String> settings = Fixtures.settings(broker, registry, "cluster");
-        Topics topics = Fixtures.topics(settings);
-        Map<String, String> second = new HashMap<>(settings);
-        second.put("state.dir", settings.get("state.dir") + "-b");
-        try (GatewayApp a = GatewayApp.start(GatewayConfig.of(settings));
-             GatewayApp b = GatewayApp.start(GatewayConfig.of(second))) {
-            Fixtures.send(broker, topics.catalog(), "postgres-database", Fixtures.postgres(Instant.now()));
-            await().atMost(WAIT).until(() -> a.ready() && b.ready() && bothOwnAPartition(a, b));
+        try (Deployment pair = Deployment.start(broker, registry, "cluster")) {
+            GatewayApp a = pair.a();
+            GatewayApp b = pair.b();
+            Topics topics = pair.topics();
             Api viaA = new Api(a.httpPort());
             Api viaB = new Api(b.httpPort());
 
@@ -96,16 +92,9 @@ class GatewayClusterIT {
 
     @Test
     void twoConcurrentPostsWithOneKeyThroughTwoInstancesAreOneRequestAndADifferentBodyGets409() throws Exception {
-        Map<String, String> settings = Fixtures.settings(broker, registry, "race");
-        Topics topics = Fixtures.topics(settings);
-        Map<String, String> second = new HashMap<>(settings);
-        second.put("state.dir", settings.get("state.dir") + "-b");
-        try (GatewayApp a = GatewayApp.start(GatewayConfig.of(settings));
-             GatewayApp b = GatewayApp.start(GatewayConfig.of(second))) {
-            Fixtures.send(broker, topics.catalog(), "postgres-database", Fixtures.postgres(Instant.now()));
-            await().atMost(WAIT).until(() -> a.ready() && b.ready() && bothOwnAPartition(a, b));
-            Api viaA = new Api(a.httpPort());
-            Api viaB = new Api(b.httpPort());
+        try (Deployment pair = Deployment.start(broker, registry, "race")) {
+            Api viaA = new Api(pair.a().httpPort());
+            Api viaB = new Api(pair.b().httpPort());
 
             int tries = 20;
             List<String> outcomes = new ArrayList<>();
@@ -159,6 +148,42 @@ class GatewayClusterIT {
             assertThat(read.json().get("type").asText()).isEqualTo("/problems/retry-later");
             await().atMost(WAIT).until(app::ready);
             assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+        }
+    }
+
+    /** Two instances of one deployment, each owning one partition of its requests, with the postgres catalog entry. */
+    private record Deployment(GatewayApp a, GatewayApp b, Topics topics) implements AutoCloseable {
+
+        static Deployment start(KafkaBroker broker, EmbeddedSchemaRegistry registry, String name) {
+            Map<String, String> settings = Fixtures.settings(broker, registry, name);
+            Map<String, String> second = new HashMap<>(settings);
+            second.put("state.dir", settings.get("state.dir") + "-b");
+            GatewayApp a = GatewayApp.start(GatewayConfig.of(settings));
+            GatewayApp b;
+            try {
+                b = GatewayApp.start(GatewayConfig.of(second));
+            } catch (RuntimeException e) {
+                a.close();
+                throw e;
+            }
+            Deployment deployment = new Deployment(a, b, Fixtures.topics(settings));
+            try {
+                Fixtures.send(broker, deployment.topics().catalog(), "postgres-database", Fixtures.postgres(Instant.now()));
+                await().atMost(WAIT).until(() -> a.ready() && b.ready() && bothOwnAPartition(a, b));
+            } catch (RuntimeException | AssertionError e) {
+                deployment.close();
+                throw e;
+            }
+            return deployment;
+        }
+
+        @Override
+        public void close() {
+            try {
+                b.close();
+            } finally {
+                a.close();
+            }
         }
     }
 
