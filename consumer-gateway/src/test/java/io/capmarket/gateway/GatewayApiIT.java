@@ -111,12 +111,31 @@ class GatewayApiIT {
     }
 
     @Test
-    void thePortalPageIsServed() {
+    void thePortalPageIsServed() throws Exception {
         Api.Response page = api.get("/", null);
 
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.contentType()).startsWith("text/html");
         assertThat(page.text()).contains("capmarket");
+        String open = "<script type=\"importmap\">";
+        int start = page.text().indexOf(open) + open.length();
+        String importMap = page.text().substring(start, page.text().indexOf("</script>", start));
+        String hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(importMap.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(page.header("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("default-src 'self'", "script-src 'self' 'sha256-" + hash + "'", "frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline"));
+    }
+
+    @Test
+    void everyAnswerForbidsSniffingFramingAndReferrers() {
+        for (Api.Response answer : List.of(api.get("/", null), api.get("/v1/capabilities", ALPHA_TOKEN),
+                api.get("/v1/requests/nope", null))) {
+            assertThat(answer.header("X-Content-Type-Options")).contains("nosniff");
+            assertThat(answer.header("X-Frame-Options")).contains("DENY");
+            assertThat(answer.header("Referrer-Policy")).contains("no-referrer");
+            assertThat(answer.header("Strict-Transport-Security")).as("not over plain HTTP").isEmpty();
+        }
     }
 
     @Test

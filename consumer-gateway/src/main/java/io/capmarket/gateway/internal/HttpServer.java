@@ -51,7 +51,16 @@ public final class HttpServer implements AutoCloseable {
                 accessLog(ctx, millis);
             });
             config.router.mount(router -> {
-                router.before(ctx -> ctx.header(HttpInput.REQUEST_ID_HEADER, HttpInput.requestId(ctx)));
+                router.before(ctx -> {
+                    ctx.header(HttpInput.REQUEST_ID_HEADER, HttpInput.requestId(ctx));
+                    // nothing the gateway serves is to be sniffed, framed, or told where the user came from
+                    ctx.header("X-Content-Type-Options", "nosniff");
+                    ctx.header("X-Frame-Options", "DENY");
+                    ctx.header("Referrer-Policy", "no-referrer");
+                    if ("https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")) || "https".equals(ctx.scheme())) {
+                        ctx.header("Strict-Transport-Security", "max-age=31536000");
+                    }
+                });
                 router.exception(Exception.class, Problems::handle);
                 // Javalin answers unmatched routes itself; give them the problem shape too
                 router.error(404, Problems::unmatched);

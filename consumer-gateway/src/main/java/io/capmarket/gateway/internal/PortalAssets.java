@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,8 @@ public final class PortalAssets {
         this.library = library;
     }
 
+    private static final String IMPORT_MAP_OPEN = "<script type=\"importmap\">";
+
     /** Reads the page, the modules and the library; a missing one fails the start, naming it. */
     public static PortalAssets load() {
         String version = uplotVersion();
@@ -50,9 +55,30 @@ public final class PortalAssets {
         return new PortalAssets(page.getBytes(StandardCharsets.UTF_8), Map.copyOf(files), Map.copyOf(library));
     }
 
-    /** {@code GET /}. */
+    /** {@code GET /}, with a Content-Security-Policy allowing only the gateway's own files and the page's import map. */
     public void index(Context ctx) {
-        ctx.contentType("text/html; charset=utf-8").header("Cache-Control", "no-cache").result(index);
+        ctx.contentType("text/html; charset=utf-8").header("Cache-Control", "no-cache")
+                .header("Content-Security-Policy", contentSecurityPolicy()).result(index);
+    }
+
+    /**
+     * The page's policy: scripts, styles, images and calls from the gateway only; the one inline
+     * script, the import map naming the chart library's version, allowed by its hash; no framing.
+     */
+    public String contentSecurityPolicy() {
+        String page = new String(index, StandardCharsets.UTF_8);
+        int start = page.indexOf(IMPORT_MAP_OPEN);
+        int end = page.indexOf("</script>", start);
+        String importMap = page.substring(start + IMPORT_MAP_OPEN.length(), end);
+        String hash;
+        try {
+            hash = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256")
+                    .digest(importMap.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+        return "default-src 'self'; script-src 'self' 'sha256-" + hash + "'; style-src 'self'; img-src 'self' data:; "
+                + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
     }
 
     /** {@code GET /portal/{file}}. */

@@ -82,7 +82,7 @@ export function requests({ state, capability, cursor, limit = 20 }) {
 export function submit(body) {
   return call('/v1/requests', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': newKey() },
     body: JSON.stringify(body)
   });
 }
@@ -130,4 +130,20 @@ function parseEvent(block) {
     else if (field === 'data') data.push(value);
   });
   return { name, data: data.length ? data.join('\n') : null };
+}
+
+/**
+ * A random key for Idempotency-Key. crypto.randomUUID exists only in secure contexts (HTTPS or
+ * localhost); crypto.getRandomValues everywhere, so a portal opened over plain HTTP from another
+ * host can still submit.
+ */
+function newKey() {
+  if (typeof crypto.randomUUID === 'function') {
+    return crypto.randomUUID();
+  }
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
