@@ -163,14 +163,15 @@ public final class CapabilityDesk {
         }
         Function<String, Optional<String>> producerOfOffer = offerId -> Optional.ofNullable(
                 books.offers(status.getCapability()).get(offerId)).map(state -> state.getOffer().getProducerId());
-        Optional<Lifecycle.Misattribution> misattribution = Lifecycle.misattribution(status, report, producerOfOffer);
-        if (misattribution.isPresent()) {
-            events.misattributed(misattribution.get().field());
+        Lifecycle.Verdict verdict = Lifecycle.judge(status, report, producerOfOffer);
+        if (verdict == Lifecycle.Verdict.MISATTRIBUTED) {
+            // judged first, explained only on this rare path
+            Lifecycle.Misattribution misattribution = Lifecycle.misattribution(status, report, producerOfOffer).orElseThrow();
+            events.misattributed(misattribution.field());
             ledger.notApplied(report, "fulfilment misattributed", EngineEvents.MISATTRIBUTED, "misattributed fulfilment report "
-                    + report.getKind() + ": " + misattribution.get().detail());
+                    + report.getKind() + ": " + misattribution.detail());
             return;
         }
-        Lifecycle.Verdict verdict = Lifecycle.judge(status, report, producerOfOffer);
         if (verdict != Lifecycle.Verdict.APPLY) {
             String name = verdict.name().toLowerCase(Locale.ROOT);
             ledger.notApplied(report, "fulfilment " + name, EngineEvents.NOT_APPLIED, name + " fulfilment report " + report.getKind()

@@ -36,10 +36,6 @@ final class DeskLedger {
         this.policy = policy;
     }
 
-    DeskBooks books() {
-        return books;
-    }
-
     /** The capability's offers as matching sees them now. */
     OfferPool pool(String capability, Instant now) {
         return OfferPool.of(books, capability, policy, now);

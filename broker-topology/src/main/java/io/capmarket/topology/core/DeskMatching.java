@@ -121,7 +121,12 @@ final class DeskMatching {
     }
 
     private void drain(String capability, WaitTicket from, Instant now) {
-        if (books.counts(capability).getWaiting() == 0 || !ledger.pool(capability, now).anyAvailable()) {
+        if (books.counts(capability).getWaiting() == 0) {
+            return;
+        }
+        // the offers change only when a request is matched: one view of them until then
+        OfferPool pool = ledger.pool(capability, now);
+        if (!pool.anyAvailable()) {
             return;
         }
         List<WaitTicket> batch = books.queue(capability, from, CapabilityDesk.DRAIN_BATCH);
@@ -134,13 +139,13 @@ final class DeskMatching {
                 books.dequeue(ticket);
                 continue;
             }
-            OfferPool pool = ledger.pool(capability, now);
             Decision decision = matcher.match(Lifecycle.matchRequest(status), pool.candidates(), pool.loads(),
                     pool.liveness(), now);
             if (decision instanceof Decision.Matched matched) {
                 ledger.stopWaiting(status);
                 matchTo(status, matched.offer(), now);
-                if (!ledger.pool(capability, now).anyAvailable()) {
+                pool = ledger.pool(capability, now);
+                if (!pool.anyAvailable()) {
                     return;
                 }
             }
