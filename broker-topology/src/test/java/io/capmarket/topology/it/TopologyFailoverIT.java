@@ -76,6 +76,8 @@ class TopologyFailoverIT {
     private static final int CAPABILITIES = 8;
     private static final int PRODUCERS = 4;
     private static final int CAPACITY = 16;
+    /** Each capability is offered by two of the producers. */
+    private static final int OFFERS_PER_CAPABILITY = 2;
     private static final int REQUESTS = Integer.getInteger("failover.requests", 10_000);
     private static final int KILLS = Integer.getInteger("failover.kills", 1);
     private static final Duration HOLD = Duration.ofMillis(30);
@@ -132,9 +134,13 @@ class TopologyFailoverIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> inJvm.state() == KafkaStreams.State.RUNNING);
         awaitMembersWithWork(admin, applicationId, 2);
 
-        startProducers();
         startStatusReader();
         submitRequests();
+        // every offer full before the producers take work, so that their first polls see offers at capacity
+        // (started earlier, they can finish work before a slow start has assigned the rest)
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> count(RequestState.MATCHED) >= (long) CAPABILITIES * OFFERS_PER_CAPABILITY * CAPACITY || !failures.isEmpty());
+        startProducers();
 
         Duration progressBudget = Duration.ofSeconds(60 + REQUESTS / 200);
         List<String> cycles = new ArrayList<>();
@@ -227,7 +233,7 @@ class TopologyFailoverIT {
             approvals.flush();
             heartbeats.flush();
             for (int c = 0; c < CAPABILITIES; c++) {
-                for (int p : new int[] {c % PRODUCERS, (c + 1) % PRODUCERS}) {
+                for (int p : new int[] {c % PRODUCERS, (c + 1) % PRODUCERS}) { // OFFERS_PER_CAPABILITY of them
                     String offerId = "cap-" + c + "-by-" + producer(p);
                     offers.send(new ProducerRecord<>(topics.offers(producer(p)).name(), offerId, CapabilityOffer.newBuilder()
                             .setOfferId(offerId).setProducerId(producer(p)).setCapability("cap-" + c)
