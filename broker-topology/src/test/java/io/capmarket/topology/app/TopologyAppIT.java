@@ -68,7 +68,7 @@ class TopologyAppIT {
         settings.put("state.dir", Path.of(System.getProperty("java.io.tmpdir"), "streams-" + id).toString());
         settings.put("http.port", "0");
         settings.put("producers.approved", "db-team=postgres-database;ci-team=*");
-        settings.put("shutdown.timeout", "20s");
+        settings.put("shutdown.timeout", "60s");
         config = TopologyConfig.of(settings);
     }
 
@@ -100,7 +100,9 @@ class TopologyAppIT {
             }
             assertThat(app.ready()).isTrue();
             System.out.printf("TopologyAppIT: /health/ready answered 200 after %d ms%n", readyMillis);
+            long closing = System.nanoTime();
             app.close();
+            System.out.printf("TopologyAppIT: a graceful close took %d ms%n", (System.nanoTime() - closing) / 1_000_000);
             assertThat(app.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
             assertThat(app.live()).isTrue();
         }
