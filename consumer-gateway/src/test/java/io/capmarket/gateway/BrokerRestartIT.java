@@ -56,10 +56,7 @@ class BrokerRestartIT {
 
     private final EmbeddedSchemaRegistry registry;
     private final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start();
-    private final AtomicBoolean loading = new AtomicBoolean(true);
-    private final List<Thread> clients = new ArrayList<>();
-    private final List<Outcome> outcomes = new CopyOnWriteArrayList<>();
-    private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+    private SubmitLoad load;
     /** The requests the SDK's handler fulfilled, and when it ran: more than once for one request when redelivered (at-least-once). */
     private final Set<String> fulfilledByProducer = ConcurrentHashMap.newKeySet();
     private final List<Long> handlerRunsAt = new CopyOnWriteArrayList<>();
@@ -68,16 +65,10 @@ class BrokerRestartIT {
         this.registry = registry;
     }
 
-    /** One submit as a client saw it; {@code status} 0 means no answer within {@link #ANSWER_TIMEOUT}. */
-    private record Outcome(String key, int status, Optional<String> retryAfter, Optional<String> location, String problemType,
-            long sentNanos, long answeredNanos) {
-    }
-
     @AfterEach
     void stop() throws InterruptedException {
-        loading.set(false);
-        for (Thread client : clients) {
-            client.join(ANSWER_TIMEOUT.toMillis());
+        if (load != null) {
+            load.close();
         }
         broker.close();
     }
@@ -107,10 +98,8 @@ class BrokerRestartIT {
             await().atMost(WAIT).until(() -> topology.ready() && gateway.ready()
                     && api.get("/v1/capabilities/postgres-database", ALPHA_TOKEN).status() == 200);
             long started = System.nanoTime();
-            for (int c = 0; c < CLIENTS; c++) {
-                startClient(api, "client-" + c);
-            }
-            awaitAcceptedAfter(started, 30);
+            load = new SubmitLoad(api, ALPHA_TOKEN, SUBMISSION, ANSWER_TIMEOUT).start(CLIENTS, "client");
+            load.awaitAcceptedAfter(started, 30, WAIT);
 
             List<long[]> outages = new ArrayList<>();
             for (int restart = 1; restart <= RESTARTS; restart++) {
@@ -118,32 +107,24 @@ class BrokerRestartIT {
                 broker.stop();
                 // the broker stays away for the outage, and until the clients have tried it
                 await().atMost(OUTAGE.plus(WAIT)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> System.nanoTime() - down >= OUTAGE.toNanos() && sentAfter(down) >= CLIENTS);
+                        .until(() -> System.nanoTime() - down >= OUTAGE.toNanos() && load.sentAfter(down) >= CLIENTS);
                 broker.start();
                 long up = System.nanoTime();
                 outages.add(new long[] {down, up});
-                awaitAcceptedAfter(up, 30);
+                load.awaitAcceptedAfter(up, 30, WAIT);
                 // the topology and the SDK pick up again by themselves before the next outage
                 await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> handlerRunsAt.stream().anyMatch(at -> at > up));
             }
             long lastUp = outages.get(outages.size() - 1)[1];
-            loading.set(false);
-            for (Thread client : clients) {
-                client.join(ANSWER_TIMEOUT.toMillis());
-            }
-            assertThat(failures).isEmpty();
+            load.close();
+            assertThat(load.failures()).isEmpty();
 
-            List<Outcome> accepted = outcomes.stream().filter(o -> o.status() == 202).toList();
-            List<Outcome> retryLater = outcomes.stream().filter(o -> o.status() == 503).toList();
-            List<String> lost = new ArrayList<>();
-            for (Outcome o : accepted) {
-                Api.Response read = api.get(o.location().orElseThrow() + "?waitFor=FULFILLED&timeout=20s", ALPHA_TOKEN);
-                if (read.status() != 200 || !"FULFILLED".equals(read.json().get("state").asText())) {
-                    lost.add(o.key() + " -> " + read.status() + " " + read.text());
-                }
-            }
+            List<SubmitLoad.Outcome> outcomes = load.outcomes();
+            List<SubmitLoad.Outcome> accepted = load.withStatus(202);
+            List<SubmitLoad.Outcome> retryLater = load.withStatus(503);
+            List<String> lost = load.acceptedButNotFulfilled("20s");
             List<String> resubmitted = new ArrayList<>();
-            for (Outcome o : retryLater) {
+            for (SubmitLoad.Outcome o : retryLater) {
                 Api.Response again = api.post("/v1/requests", ALPHA_TOKEN, SUBMISSION, "Idempotency-Key", o.key());
                 String id = Submission.requestId("alpha", o.key());
                 Api.Response read = api.get("/v1/requests/" + id + "?waitFor=FULFILLED&timeout=20s", ALPHA_TOKEN);
@@ -157,18 +138,17 @@ class BrokerRestartIT {
                     + "first fulfilment after each restart at +%s s, took %.1f s%n",
                     RESTARTS, OUTAGE.toMillis() / 1000.0,
                     outages.stream().map(w -> String.format("%.1f", (w[1] - w[0]) / 1e9)).toList(),
-                    CLIENTS, outcomes.size(), accepted.size(), retryLater.size(), duringOutages, otherAnswers(), lost.size(),
-                    longestGapBetweenAccepted() / 1e9, outcomes.stream().mapToLong(o -> o.answeredNanos() - o.sentNanos()).max().orElse(0) / 1e9,
+                    CLIENTS, outcomes.size(), accepted.size(), retryLater.size(), duringOutages, load.otherAnswers(), lost.size(),
+                    load.longestGapBetweenAccepted() / 1e9, outcomes.stream().mapToLong(o -> o.answeredNanos() - o.sentNanos()).max().orElse(0) / 1e9,
                     resubmitted.stream().collect(Collectors.groupingBy(s -> s, TreeMap::new, Collectors.counting())),
                     handlerRunsAt.size(), fulfilledByProducer.size(), outages.stream().map(w -> String.format("%.1f",
                             (handlerRunsAt.stream().filter(at -> at > w[1]).min(Long::compare).orElseThrow() - w[1]) / 1e9)).toList(),
                     (System.nanoTime() - started) / 1e9);
 
-            assertThat(otherAnswers()).as("every answer is 202, or 503 with Retry-After: never a hang, a 500 or another status")
+            assertThat(load.otherAnswers()).as("every answer is 202, or 503 with Retry-After: never a hang, a 500 or another status")
                     .isEmpty();
             assertThat(outcomes).as("every submit is answered within its budget, plus slack for a loaded machine")
-                    .allSatisfy(o -> assertThat(Duration.ofNanos(o.answeredNanos() - o.sentNanos()))
-                            .isLessThan(VISIBILITY_TIMEOUT.plusSeconds(5)));
+                    .allSatisfy(o -> assertThat(o.took()).isLessThan(VISIBILITY_TIMEOUT.plusSeconds(5)));
             assertThat(retryLater).allSatisfy(o -> {
                 assertThat(o.retryAfter()).as("Retry-After of " + o.key()).isPresent();
                 assertThat(o.problemType()).isEqualTo("/problems/retry-later");
@@ -182,64 +162,5 @@ class BrokerRestartIT {
             assertThat(topology.ready()).as("the topology recovered without a restart").isTrue();
             assertThat(gateway.ready()).as("the gateway recovered without a restart").isTrue();
         }
-    }
-
-    /** A client that submits one new request after another until the load stops. */
-    private void startClient(Api api, String name) {
-        Thread thread = new Thread(() -> {
-            int n = 0;
-            try {
-                while (loading.get()) {
-                    String key = name + "-" + n++;
-                    HttpRequest request = api.request("/v1/requests", ALPHA_TOKEN).timeout(ANSWER_TIMEOUT)
-                            .POST(HttpRequest.BodyPublishers.ofString(SUBMISSION))
-                            .header("Content-Type", "application/json").header("Idempotency-Key", key).build();
-                    long sent = System.nanoTime();
-                    Outcome outcome;
-                    try {
-                        Api.Response response = api.send(request);
-                        String type = response.contentType().startsWith("application/problem+json")
-                                ? response.json().get("type").asText() : "";
-                        outcome = new Outcome(key, response.status(), response.header("Retry-After"), response.header("Location"), type,
-                                sent, System.nanoTime());
-                    } catch (AssertionError noAnswer) {
-                        outcome = new Outcome(key, 0, Optional.empty(), Optional.empty(), String.valueOf(noAnswer.getCause()), sent,
-                                System.nanoTime());
-                    }
-                    outcomes.add(outcome);
-                }
-            } catch (RuntimeException e) {
-                failures.add(e);
-            }
-        }, name);
-        thread.setDaemon(true);
-        thread.start();
-        clients.add(thread);
-    }
-
-    private void awaitAcceptedAfter(long nanos, int count) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> !failures.isEmpty()
-                || outcomes.stream().filter(o -> o.status() == 202 && o.sentNanos() > nanos).count() >= count);
-        assertThat(failures).isEmpty();
-    }
-
-    private long sentAfter(long nanos) {
-        return outcomes.stream().filter(o -> o.sentNanos() > nanos).count();
-    }
-
-    private Map<Integer, List<String>> otherAnswers() {
-        return outcomes.stream().filter(o -> o.status() != 202 && o.status() != 503)
-                .collect(Collectors.groupingBy(Outcome::status, TreeMap::new,
-                        Collectors.mapping(o -> o.key() + " " + o.problemType(), Collectors.toList())));
-    }
-
-    /** The longest time in which no client got a 202: what the clients saw of the outage. */
-    private long longestGapBetweenAccepted() {
-        List<Long> answered = outcomes.stream().filter(o -> o.status() == 202).map(Outcome::answeredNanos).sorted().toList();
-        long longest = 0;
-        for (int i = 1; i < answered.size(); i++) {
-            longest = Math.max(longest, answered.get(i) - answered.get(i - 1));
-        }
-        return longest;
     }
 }

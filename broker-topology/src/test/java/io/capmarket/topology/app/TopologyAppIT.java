@@ -103,7 +103,8 @@ class TopologyAppIT {
             long closing = System.nanoTime();
             app.close();
             System.out.printf("TopologyAppIT: a graceful close took %d ms%n", (System.nanoTime() - closing) / 1_000_000);
-            assertThat(app.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
+            assertThat(app.state()).as(() -> "after close; its threads:" + threadsOf(config.applicationId()))
+                    .isEqualTo(KafkaStreams.State.NOT_RUNNING);
             assertThat(app.live()).isTrue();
         }
     }
@@ -138,5 +139,19 @@ class TopologyAppIT {
 
     private static URI uri(TopologyApp app, String path) {
         return URI.create("http://127.0.0.1:" + app.httpPort() + path);
+    }
+
+    /** The stacks of the threads whose name carries {@code applicationId}, for a close that did not finish. */
+    private static String threadsOf(String applicationId) {
+        StringBuilder out = new StringBuilder();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            if (thread.getName().contains(applicationId)) {
+                out.append("\n").append(thread.getName()).append(" ").append(thread.getState());
+                for (StackTraceElement frame : stack) {
+                    out.append("\n    at ").append(frame);
+                }
+            }
+        });
+        return out.toString();
     }
 }

@@ -106,6 +106,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     private static final String LOG_DIR_NAME = "logs";
 
     private final Map<String, String> overrides;
+    private final ClusterMember member;
     private final int defaultPartitions;
     private final boolean ownsDataDirectory;
     private final Path dataDirectory;
@@ -119,6 +120,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
 
     private EmbeddedKafkaBroker(Builder builder) {
         this.overrides = Map.copyOf(builder.overrides);
+        this.member = builder.member;
+        this.controllerPort = builder.member == null ? 0 : builder.member.controllerPort();
         this.defaultPartitions = builder.defaultPartitions;
         this.port = builder.port;
         this.adminUser = builder.adminUser;
@@ -313,8 +316,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     private Properties serverProperties(String controllerPassword) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("process.roles", "broker,controller");
-        config.put("node.id", Integer.toString(NODE_ID));
-        config.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        config.put("node.id", Integer.toString(member == null ? NODE_ID : member.nodeId()));
+        config.put("controller.quorum.voters", member == null ? NODE_ID + "@" + HOST + ":" + controllerPort : member.voters());
         config.put("controller.listener.names", "CONTROLLER");
         if (secure()) {
             config.put("listeners", SECURE_LISTENER + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
@@ -383,7 +386,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         List<String> args = new ArrayList<>(List.of(
             "format",
             "--config", configFile.toString(),
-            "--cluster-id", Uuid.randomUuid().toString(),
+            "--cluster-id", member == null ? Uuid.randomUuid().toString() : member.clusterId(),
             "--release-version", MetadataVersion.latestProduction().version(),
             "--ignore-formatted"));
         if (secure()) {
@@ -491,7 +494,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         return value;
     }
 
-    private static int freePort() {
+    /** A free port on 127.0.0.1 now (another process may take it before it is bound). */
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -529,6 +533,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         private int port;
         private int defaultPartitions = DEFAULT_PARTITIONS;
         private final Map<String, String> overrides = new LinkedHashMap<>();
+        private ClusterMember member;
         private String adminUser = DEFAULT_ADMIN_USER;
         private String adminPassword;
         private boolean generatedPassword;
@@ -604,6 +609,19 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
                 throw new IllegalArgumentException("defaultPartitions must be at least 1, but was " + partitions);
             }
             this.defaultPartitions = partitions;
+            return this;
+        }
+
+        /**
+         * Makes this node one member of a cluster of several (each its own broker and controller)
+         * instead of a cluster of its own. Replication settings are the caller's, through
+         * {@link #brokerConfig(String, String)}.
+         *
+         * @param member the node's id, its controller port, the quorum and the cluster's id
+         * @return this builder
+         */
+        public Builder member(ClusterMember member) {
+            this.member = Objects.requireNonNull(member, "member");
             return this;
         }
 
