@@ -581,7 +581,7 @@ class ComposeFileTest {
     void dashboardsUseTheProvisionedDatasourceAndEveryAlertHasAnExpression() throws IOException {
         Map<String, Object> datasources = new Yaml().load(Files.readString(
                 ROOT.resolve("deploy/grafana/provisioning/datasources/prometheus.yml")));
-        String uid = ((Map<?, ?>) ((List<?>) datasources.get("datasources")).get(0)).get("uid").toString();
+        String type = ((Map<?, ?>) ((List<?>) datasources.get("datasources")).get(0)).get("type").toString();
         ObjectMapper json = new ObjectMapper();
         for (String file : List.of("scorecard.json", "operations.json")) {
             JsonNode dashboard = json.readTree(ROOT.resolve("deploy/grafana/dashboards").resolve(file).toFile());
@@ -591,8 +591,20 @@ class ComposeFileTest {
                     panels.add(panel);
                 }
             });
+            List<JsonNode> variables = new ArrayList<>();
+            dashboard.path("templating").path("list").forEach(variables::add);
+            assertThat(variables).as(file + ": a data source variable over the provisioned type, then filters drawn from it")
+                    .anySatisfy(v -> {
+                        assertThat(v.path("name").asText()).isEqualTo("datasource");
+                        assertThat(v.path("type").asText()).isEqualTo("datasource");
+                        assertThat(v.path("query").asText()).isEqualTo(type);
+                    })
+                    .filteredOn(v -> v.path("type").asText().equals("query")).isNotEmpty()
+                    .allSatisfy(v -> assertThat(v.path("datasource").path("uid").asText()).isEqualTo("${datasource}"));
             assertThat(panels).as(file).isNotEmpty().allSatisfy(panel -> {
-                assertThat(panel.path("datasource").path("uid").asText()).isEqualTo(uid);
+                assertThat(panel.path("datasource").path("uid").asText()).isEqualTo("${datasource}");
+                panel.path("targets").forEach(target -> assertThat(target.path("expr").asText()).as("filtered by a variable")
+                        .containsAnyOf("$capability", "$job", "job=~\"capmarket-topology.*\""));
                 assertThat(panel.path("targets")).isNotEmpty();
                 panel.path("targets").forEach(target -> assertThat(target.path("expr").asText()).satisfiesAnyOf(e -> assertThat(e).contains("capmarket_"), e -> assertThat(e).contains("kafka_"),
                                 e -> assertThat(e).contains("jvm_")));

@@ -3,6 +3,10 @@ package io.capmarket.topology.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capmarket.schemas.CapabilityScore;
+import io.capmarket.schemas.CapabilityView;
+import io.capmarket.schemas.LeadTimeFigures;
+import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.OfferView;
 import io.capmarket.schemas.ProducerScore;
 import io.capmarket.topology.core.score.ScoreState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -40,10 +44,10 @@ class ScorecardGaugesTest {
     void publishedFiguresBecomeGaugesPerCapabilityProducerAndWindow() {
         gauges.update(score());
 
-        assertThat(value("capmarket_scorecard_lead_time_ms", "all", "window", "submitted_to_fulfilled", "p95"))
-                .isBetween(9_900.0, 10_100.0);
-        assertThat(value("capmarket_scorecard_lead_time_ms", "db-team", "all_time", "submitted_to_fulfilled", "p50"))
-                .isBetween(9_900.0, 10_100.0);
+        assertThat(value("capmarket_scorecard_lead_time_seconds", "all", "window", "submitted_to_fulfilled", "0.95"))
+                .isBetween(9.9, 10.1);
+        assertThat(value("capmarket_scorecard_lead_time_seconds", "db-team", "all_time", "submitted_to_fulfilled", "0.5"))
+                .isBetween(9.9, 10.1);
         assertThat(registry.get("capmarket_scorecard_failure_rate").tags("capability", "pg", "producer", "all", "window", "window")
                 .gauge().value()).isEqualTo(0.5);
         assertThat(registry.get("capmarket_scorecard_waiting").tags("capability", "pg").gauge().value()).isEqualTo(3.0);
@@ -57,6 +61,37 @@ class ScorecardGaugesTest {
         clock = Clock.fixed(T0.plus(Duration.ofMinutes(2)), ZoneOffset.UTC);
 
         assertThat(registry.get("capmarket_scorecard_waiting").tags("capability", "pg").gauge().value()).isNaN();
+    }
+
+    @Test
+    void figuresNotRepublishedAreRemovedAtTheNextUpdateOnceStale() {
+        gauges.update(score());
+        clock = Clock.fixed(T0.plus(Duration.ofMinutes(2)), ZoneOffset.UTC);
+        gauges.update(view("pg-eu"));
+
+        assertThat(registry.find("capmarket_scorecard_waiting").gauges()).isEmpty();
+        assertThat(registry.find("capmarket_scorecard_lead_time_seconds").gauges()).isEmpty();
+        assertThat(registry.get("capmarket_offer_capacity").tags("offer", "pg-eu").gauge().value()).isEqualTo(4.0);
+    }
+
+    @Test
+    void anOfferThatLeavesItsCapabilitysViewLosesItsGauges() {
+        gauges.update(view("pg-eu", "pg-us"));
+        assertThat(registry.find("capmarket_offer_in_flight").gauges()).hasSize(2);
+
+        gauges.update(view("pg-us"));
+
+        assertThat(registry.find("capmarket_offer_in_flight").gauges()).singleElement()
+                .satisfies(g -> assertThat(g.getId().getTag("offer")).isEqualTo("pg-us"));
+        assertThat(registry.find("capmarket_offer_capacity").tag("offer", "pg-eu").gauges()).isEmpty();
+    }
+
+    private static CapabilityView view(String... offerIds) {
+        List<OfferView> offers = java.util.Arrays.stream(offerIds).map(id -> OfferView.newBuilder().setOfferId(id).setProducerId("db-team")
+                .setVersion(1).setStatus(OfferStatus.ACTIVE).setAttributes(java.util.Map.of()).setCapacity(4).setInFlight(1)
+                .setLeadTimeSloMs(60_000).setProducerLive(true).setObserved(new LeadTimeFigures(0L, null, null)).build()).toList();
+        return CapabilityView.newBuilder().setName("pg").setDescription("").setVersions(List.of()).setOffers(offers)
+                .setUpdatedAt(T0).build();
     }
 
     private double value(String name, String producer, String window, String step, String quantile) {

@@ -111,7 +111,7 @@ class TopologyEndToEndIT {
             await().atMost(WAIT).untilAsserted(() -> assertThat(metrics(app))
                     .containsPattern("capmarket_matches_total\\{[^}]*capability=\"postgres-database\"[^}]*} 1\\.0")
                     .containsPattern("capmarket_requests_finished_total\\{[^}]*state=\"FULFILLED\"[^}]*} 1\\.0")
-                    .containsPattern("capmarket_scorecard_lead_time_ms\\{[^}]*capability=\"postgres-database\"[^}]*step=\"submitted_to_fulfilled\""));
+                    .containsPattern("capmarket_scorecard_lead_time_seconds\\{[^}]*capability=\"postgres-database\"[^}]*step=\"submitted_to_fulfilled\""));
             assertThat(latest(topics.scorecard(), "postgres-database")).isNotNull();
         }
     }
