@@ -81,6 +81,24 @@ class LifecycleTopologyTest {
     }
 
     @Test
+    void everyRecordAboutARequestCarriesTheTraceOfItsSubmitAlsoWhenMatchedLater() {
+        String submitTrace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        t.submitTraced("r1", PG, submitTrace);
+        assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+        assertThat(t.status("r1").getTraceParent()).as("remembered with the request").isEqualTo(submitTrace);
+
+        t.liveOffer("pg-eu", "db-team", PG, 5, Map.of());
+        t.submit("r2", PG);
+
+        assertThat(t.assignments("db-team")).extracting(Assignment::getRequestId).containsExactly("r1", "r2");
+        assertThat(t.assignmentTraces("db-team").get(0)).as("matched on the offer's arrival, in the submit's trace")
+                .startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-");
+        assertThat(t.assignmentTraces("db-team").get(1)).as("a submit without a trace context").isNull();
+        assertThat(t.statusTraces("r1")).isNotEmpty().allSatisfy(trace -> assertThat(trace).startsWith("00-4bf92f3577b34da6a3ce929d0e0e4736-"));
+        assertThat(t.statusTraces("r2")).containsOnlyNulls();
+    }
+
+    @Test
     void withoutAnOfferARequestWaitsAndIsMatchedTheMomentOneAppears() {
         t.submit("r1", PG);
         assertThat(t.status("r1").getState()).isEqualTo(WAITING);

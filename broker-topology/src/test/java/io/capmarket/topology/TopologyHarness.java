@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -83,6 +84,8 @@ final class TopologyHarness implements AutoCloseable {
     final List<CapabilityScore> scorecards = new ArrayList<>();
     final List<TestRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
     final Map<String, List<Assignment>> assignments = new HashMap<>();
+    private final Map<String, List<String>> statusTraces = new HashMap<>();
+    private final Map<String, List<String>> assignmentTraces = new HashMap<>();
     /** What the engine told its events listener, as "event:reason" in order (dead letters, misattributions). */
     final List<String> events = new CopyOnWriteArrayList<>();
 
@@ -201,9 +204,32 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     private void requests(Topic<String, RequestCommand> topic, Object command) {
+        requests(topic, command, new RecordHeaders());
+    }
+
+    /** A submit through the gateway whose record carries a W3C {@code traceparent} header. */
+    void submitTraced(String requestId, String capability, String traceParent) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("traceparent", traceParent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        requests(topics.requests(), submitRequest(requestId, capability, Priority.NORMAL, Map.of(), "app-team"), headers);
+    }
+
+    private void requests(Topic<String, RequestCommand> topic, Object command, Headers headers) {
         String requestId = command instanceof SubmitRequest submit ? submit.getRequestId() : ((CancelRequest) command).getRequestId();
-        input(topic).pipeInput(requestId, new RequestCommand(command), clock.instant());
+        input(topic).pipeInput(new TestRecord<>(requestId, new RequestCommand(command), headers, clock.instant()));
         drain();
+    }
+
+    /** The {@code traceparent} header of each status record about the request, oldest first (null where none). */
+    List<String> statusTraces(String requestId) {
+        drain();
+        return statusTraces.getOrDefault(requestId, List.of());
+    }
+
+    /** The {@code traceparent} header of each assignment record to the producer, oldest first (null where none). */
+    List<String> assignmentTraces(String producerId) {
+        drain();
+        return assignmentTraces.getOrDefault(producerId, List.of());
     }
 
     /** A report from the producer the request is currently assigned to, for its current attempt. */
@@ -293,12 +319,18 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     static String header(TestRecord<byte[], byte[]> record, String name) {
-        Headers headers = record.headers();
+        return header(record.headers(), name);
+    }
+
+    private static String header(Headers headers, String name) {
         return headers.lastHeader(name) == null ? null : new String(headers.lastHeader(name).value());
     }
 
     private void drain() {
-        statusOut.readRecordsToList().forEach(r -> statuses.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value()));
+        statusOut.readRecordsToList().forEach(r -> {
+            statuses.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
+            statusTraces.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(header(r.headers(), "traceparent"));
+        });
         catalogOut.readRecordsToList().forEach(r -> catalog.put(r.key(), r.value()));
         scorecards.addAll(scorecardOut.readValuesToList());
         deadLetters.addAll(deadLetterOut.readRecordsToList());
@@ -306,7 +338,10 @@ final class TopologyHarness implements AutoCloseable {
             topics.everyProducersAssignments().ownerOf(topic).ifPresent(producerId -> {
                 TestOutputTopic<String, Assignment> out = assignmentOut.computeIfAbsent(producerId,
                         p -> output(topics.assignments(p)));
-                assignments.computeIfAbsent(producerId, p -> new ArrayList<>()).addAll(out.readValuesToList());
+                out.readRecordsToList().forEach(r -> {
+                    assignments.computeIfAbsent(producerId, p -> new ArrayList<>()).add(r.value());
+                    assignmentTraces.computeIfAbsent(producerId, p -> new ArrayList<>()).add(header(r.headers(), "traceparent"));
+                });
             });
         }
     }

@@ -24,6 +24,7 @@ import io.capmarket.gateway.internal.WhoAmI;
 import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
 import io.capmarket.schemas.topics.ProvisioningReport;
 import io.capmarket.schemas.topics.Topics;
+import io.capmarket.schemas.tracing.Telemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -103,6 +104,7 @@ public final class GatewayApp implements AutoCloseable {
      * @throws UncheckedIOException when the HTTP port cannot be bound
      */
     public static GatewayApp start(GatewayConfig config, Clock clock) {
+        Telemetry.installFromEnvironment("capmarket-gateway");
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             Topics topics = config.topics();

@@ -4,6 +4,7 @@ import io.capmarket.schemas.onboarding.ProducerOnboarding;
 import io.capmarket.schemas.topics.ProvisioningReport;
 import io.capmarket.schemas.topics.TopicProvisioner;
 import io.capmarket.schemas.topics.Topics;
+import io.capmarket.schemas.tracing.Telemetry;
 import io.capmarket.topology.CapmarketTopology;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -76,6 +77,7 @@ public final class TopologyApp implements AutoCloseable {
      * @throws java.io.UncheckedIOException when the HTTP port cannot be bound
      */
     public static TopologyApp start(TopologyConfig config, TopologyFactory factory) {
+        Telemetry.installFromEnvironment("capmarket-topology");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         TopologyMetrics metrics = new TopologyMetrics(registry).bindJvm();
         KafkaStreams streams = null;

@@ -118,11 +118,19 @@ public final class CapabilityDesk {
 
     /** A request submitted; a second submission of a known requestId is ignored. */
     public void submit(String capability, SubmitRequest submit, Instant now) {
+        submit(capability, submit, now, null);
+    }
+
+    /**
+     * A request submitted with the W3C {@code traceParent} of its submit (or null), which every
+     * later record about the request carries; a second submission of a known requestId is ignored.
+     */
+    public void submit(String capability, SubmitRequest submit, Instant now, String traceParent) {
         if (books.request(submit.getRequestId()) != null) {
             events.ignored("duplicate submit");
             return;
         }
-        RequestStatus submitted = Lifecycle.submitted(submit, now);
+        RequestStatus submitted = Lifecycle.submitted(submit, now, traceParent);
         // published, not stored: assign() stores the request at once, as MATCHED or WAITING
         ledger.announce(submitted);
         ledger.count(capability, 0, 1);

@@ -73,12 +73,20 @@ public final class Lifecycle {
 
     /** The status of a request just submitted, as this task first sees it at {@code now}. */
     public static RequestStatus submitted(SubmitRequest submit, Instant now) {
+        return submitted(submit, now, null);
+    }
+
+    /**
+     * The status of a request just submitted, remembering the W3C {@code traceParent} of its
+     * submit (null when it came without one), which later records about it carry.
+     */
+    public static RequestStatus submitted(SubmitRequest submit, Instant now, String traceParent) {
         RequestStatus status = SubmittedStatus.of(submit);
         Instant claimed = status.getSubmittedAt();
         // a writer's clock is not the topology's: dated no later than now, no earlier than MAX_SUBMISSION_AGE before
         Instant dated = claimed.isAfter(now) ? now : claimed.isBefore(now.minus(MAX_SUBMISSION_AGE)) ? now.minus(MAX_SUBMISSION_AGE)
                 : claimed;
-        RequestStatus.Builder submitted = RequestStatus.newBuilder(status).setUpdatedAt(now);
+        RequestStatus.Builder submitted = RequestStatus.newBuilder(status).setUpdatedAt(now).setTraceParent(traceParent);
         if (!dated.equals(claimed)) {
             List<StatusTransition> history = new ArrayList<>(status.getHistory());
             history.replaceAll(t -> t.getState() == RequestState.SUBMITTED ? StatusTransition.newBuilder(t).setAt(dated).build() : t);

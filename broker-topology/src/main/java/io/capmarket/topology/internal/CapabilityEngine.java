@@ -1,14 +1,21 @@
 package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
 import io.capmarket.schemas.topology.OfferChange;
+import io.capmarket.schemas.tracing.RecordTracing;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.CapabilityDesk;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +28,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * The single writer per capability: every offer change, submission, cancellation and fulfilment
  * report of a capability arrives here, keyed by the capability, in the one task that owns it.
  * The rules are the {@link CapabilityDesk}'s; this processor reads the input, calls the desk with
- * its books over the task's stores, and forwards what the desk decided.
+ * its books over the task's stores, and forwards what the desk decided. Each submission,
+ * cancellation and report is a span in its request's trace (the one its record carries, else the
+ * one its submit began); the records forwarded about that request carry the span.
  */
 final class CapabilityEngine implements Processor<String, CapabilityEvent, String, EngineOutput> {
 
@@ -33,6 +42,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private final EngineEvents events;
     private final Topics topics;
 
+    private final Tracer tracer = RecordTracing.tracer();
     private StoreBooks books;
     private EngineOutbox outbox;
     private CapabilityDesk desk;
@@ -67,14 +77,40 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         Object event = record.value().getEvent();
         if (event instanceof OfferChange change) {
             desk.offer(capability, change, now);
-        } else if (event instanceof SubmitRequest submit) {
-            desk.submit(capability, submit, now);
-        } else if (event instanceof CancelCommand cancel) {
-            desk.cancel(capability, cancel, now);
-        } else if (event instanceof FulfilmentEvent report) {
-            desk.fulfilment(capability, report, now);
+            outbox.flush();
+            return;
         }
-        outbox.flush();
+        String requestId = event instanceof SubmitRequest submit ? submit.getRequestId()
+                : event instanceof CancelCommand cancel ? cancel.getRequestId() : ((FulfilmentEvent) event).getRequestId();
+        String kind = event instanceof SubmitRequest ? "match" : event instanceof CancelCommand ? "cancel"
+                : "report " + ((FulfilmentEvent) event).getKind().name().toLowerCase(java.util.Locale.ROOT);
+        Span span = tracer.spanBuilder("capmarket " + kind)
+                .setParent(parentOf(record, requestId)).setSpanKind(SpanKind.CONSUMER)
+                .setAttribute("capmarket.request_id", requestId).setAttribute("capmarket.capability", capability).startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            outbox.trace(requestId, Context.current());
+            if (event instanceof SubmitRequest submit) {
+                desk.submit(capability, submit, now, RecordTracing.traceParent(Context.current()).orElse(null));
+            } else if (event instanceof CancelCommand cancel) {
+                desk.cancel(capability, cancel, now);
+            } else {
+                desk.fulfilment(capability, (FulfilmentEvent) event, now);
+            }
+            outbox.flush();
+        } finally {
+            outbox.trace(null, null);
+            span.end();
+        }
+    }
+
+    /** The trace the record carries; else the one its request's submit started, when it had one. */
+    private Context parentOf(Record<String, CapabilityEvent> record, String requestId) {
+        Context carried = RecordTracing.extract(record.headers());
+        if (Span.fromContext(carried).getSpanContext().isValid()) {
+            return carried;
+        }
+        RequestStatus known = books.request(requestId);
+        return RecordTracing.fromTraceParent(known == null ? null : known.getTraceParent());
     }
 
     /** Writes the scorecard events since the last flush: a task is closed before its last commit. */

@@ -7,11 +7,15 @@ import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.topics.Topics;
+import io.capmarket.schemas.tracing.RecordTracing;
 import io.capmarket.topology.core.DeskOutbox;
+import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -30,6 +34,8 @@ final class EngineOutbox implements DeskOutbox {
     private final Serializer<FulfilmentEvent> fulfilmentSerializer;
     private final Serializer<CapabilityOffer> offerSerializer;
     private final Map<String, RequestStatus> statuses = new LinkedHashMap<>();
+    private String tracedRequest;
+    private Context tracedContext;
 
     /**
      * @param topics names the producer topics a refused offer or report came from, and serializes them back
@@ -42,13 +48,32 @@ final class EngineOutbox implements DeskOutbox {
         this.offerSerializer = topics.everyProducersOffers().valueSerde().serializer();
     }
 
+    /**
+     * Records about {@code requestId} carry {@code trace} from now on (the span of the event being
+     * processed); records about other requests carry the trace their submit began. Null clears it.
+     */
+    void trace(String requestId, Context trace) {
+        this.tracedRequest = requestId;
+        this.tracedContext = trace;
+    }
+
     /** Forwards the last status of every request changed since the last flush. */
     void flush() {
         for (RequestStatus status : statuses.values()) {
             context.forward(new Record<>(status.getRequestId(), new EngineOutput.Status(status),
-                    status.getUpdatedAt().toEpochMilli()));
+                    status.getUpdatedAt().toEpochMilli(), traceHeaders(status.getRequestId(), status)));
         }
         statuses.clear();
+    }
+
+    private Headers traceHeaders(String requestId, RequestStatus status) {
+        Headers headers = new RecordHeaders();
+        if (requestId.equals(tracedRequest)) {
+            RecordTracing.inject(tracedContext, headers);
+        } else if (status != null) {
+            RecordTracing.inject(RecordTracing.fromTraceParent(status.getTraceParent()), headers);
+        }
+        return headers;
     }
 
     @Override
@@ -59,7 +84,7 @@ final class EngineOutbox implements DeskOutbox {
     @Override
     public void assignment(Assignment assignment) {
         context.forward(new Record<>(assignment.getRequestId(), new EngineOutput.Instruction(assignment),
-                assignment.getAssignedAt().toEpochMilli()));
+                assignment.getAssignedAt().toEpochMilli(), traceHeaders(assignment.getRequestId(), statuses.get(assignment.getRequestId()))));
     }
 
     @Override

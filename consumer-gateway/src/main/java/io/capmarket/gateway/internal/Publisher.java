@@ -3,6 +3,9 @@ package io.capmarket.gateway.internal;
 import io.capmarket.gateway.RetryLaterException;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.topics.Topic;
+import io.capmarket.schemas.tracing.RecordTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,11 +45,16 @@ public final class Publisher implements AutoCloseable {
         this.producer = new KafkaProducer<>(config, requests.keySerde().serializer(), requests.valueSerde().serializer());
     }
 
-    /** Sends a command keyed by its requestId; completes with the acknowledged record's position. */
-    public CompletableFuture<RecordMetadata> send(String requestId, RequestCommand command) {
+    /**
+     * Sends a command keyed by its requestId, carrying {@code span} (W3C trace context headers);
+     * completes with the acknowledged record's position.
+     */
+    public CompletableFuture<RecordMetadata> send(String requestId, RequestCommand command, Span span) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
-            producer.send(new ProducerRecord<>(requests.name(), requestId, command), (metadata, error) -> {
+            ProducerRecord<String, RequestCommand> record = new ProducerRecord<>(requests.name(), requestId, command);
+            RecordTracing.inject(Context.root().with(span), record.headers());
+            producer.send(record, (metadata, error) -> {
                 if (error != null) {
                     acked.completeExceptionally(new RetryLaterException("Kafka did not acknowledge the command: " + error.getMessage(),
                             Duration.ofSeconds(2), error));

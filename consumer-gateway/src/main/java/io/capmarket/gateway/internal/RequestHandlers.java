@@ -13,7 +13,12 @@ import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
+import io.capmarket.schemas.tracing.RecordTracing;
 import io.javalin.http.Context;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -45,6 +50,7 @@ public final class RequestHandlers {
     private final ParameterSchemas schemas;
     private final RequestReads reads;
     private final Publisher publisher;
+    private final Tracer tracer = RecordTracing.tracer();
     private final Clock clock;
     private final Limits limits;
 
@@ -64,7 +70,8 @@ public final class RequestHandlers {
         Submission submission = Submission.parse(HttpInput.jsonBody(ctx, limits.maxRequestSize()));
         String id = Submission.requestId(principal.team(), key);
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
-        ctx.future(() -> Futures.guarded(() -> {
+        Span span = span("capmarket submit", ctx, id);
+        ctx.future(() -> traced(span, Futures.guarded(() -> {
             CompletableFuture<Optional<RequestView>> existing = key == null
                     ? CompletableFuture.completedFuture(Optional.empty())
                     : reads.read(caller, id, ReadCondition.now());
@@ -82,7 +89,7 @@ public final class RequestHandlers {
                 }
                 // the acknowledgement and the read share one budget: the answer comes within the visibility timeout
                 long deadline = System.nanoTime() + limits.visibilityTimeout().toNanos();
-                return publisher.send(id, submission.command(id, principal, key, clock.instant()))
+                return publisher.send(id, submission.command(id, principal, key, clock.instant()), span)
                         .thenCompose(acked -> reads.read(caller, id, new ReadCondition(null, 0, true,
                                 Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))))
                         .thenAccept(view -> {
@@ -94,7 +101,27 @@ public final class RequestHandlers {
                             respond(ctx, 202, accepted);
                         });
             });
-        }));
+        })));
+    }
+
+    /**
+     * A span of a request's trace for this call: a child of the caller's {@code traceparent} when it
+     * sent one, else the first span of a new trace. The records it publishes carry it.
+     */
+    private Span span(String name, Context ctx, String requestId) {
+        return tracer.spanBuilder(name).setParent(RecordTracing.extract(ctx::header)).setSpanKind(SpanKind.SERVER)
+                .setAttribute("http.request.method", ctx.method().name()).setAttribute("capmarket.request_id", requestId)
+                .startSpan();
+    }
+
+    /** Ends the span when the answer is decided, marking it an error when the call failed. */
+    private static <T> CompletableFuture<T> traced(Span span, CompletableFuture<T> answer) {
+        return answer.whenComplete((result, error) -> {
+            if (error != null) {
+                span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
+            }
+            span.end();
+        });
     }
 
     /**
@@ -139,15 +166,16 @@ public final class RequestHandlers {
         Principal principal = HttpInput.principal(ctx, REQUESTERS);
         String id = ctx.pathParam("id");
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
-        ctx.future(() -> Futures.guarded(() -> reads.require(caller, id, ReadCondition.now()).thenCompose(view -> {
+        Span span = span("capmarket cancel", ctx, id);
+        ctx.future(() -> traced(span, Futures.guarded(() -> reads.require(caller, id, ReadCondition.now()).thenCompose(view -> {
             if (view.terminal()) {
                 throw new ConflictException("request " + id + " is already " + view.state() + "; there is nothing to cancel");
             }
             RequestCommand cancel = new RequestCommand(CancelRequest.newBuilder().setRequestId(id)
                     .setRequestedBy(new Requester(principal.bot() ? RequesterKind.BOT : RequesterKind.HUMAN, principal.name()))
                     .setAt(clock.instant()).setReason("cancelled by " + principal.name() + " through the gateway").build());
-            return publisher.send(id, cancel).thenAccept(acked -> respond(ctx, 202, view));
-        })));
+            return publisher.send(id, cancel, span).thenAccept(acked -> respond(ctx, 202, view));
+        }))));
     }
 
     /** {@code GET /internal/v1/requests/{id}}: a read forwarded by another instance, answered from this one's store. */

@@ -1,10 +1,16 @@
 package io.capmarket.sdk.internal;
 
 import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.tracing.RecordTracing;
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AsyncAssignmentHandler;
 import io.capmarket.sdk.ProducerListener;
 import io.capmarket.sdk.ProducerNotOnboardedException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -50,7 +56,8 @@ public final class AssignmentLoop implements Runnable {
     private static final Duration TOPIC_RECHECK = Duration.ofSeconds(5);
     private static final Duration TOPIC_LOG_INTERVAL = Duration.ofMinutes(1);
 
-    private record Pending(TopicPartition partition, long offset, Assignment assignment) {
+    /** An assignment not started yet, with the trace its record carried. */
+    private record Pending(TopicPartition partition, long offset, Assignment assignment, Context trace) {
     }
 
     private record Running(TopicPartition partition, long offset, Assignment assignment, ReportingContext context) {
@@ -69,6 +76,7 @@ public final class AssignmentLoop implements Runnable {
     private final ExecutorService cancels;
     private final AsyncAssignmentHandler handler;
     private final Function<Assignment, ReportingContext> contexts;
+    private final Tracer tracer = RecordTracing.tracer();
     private final boolean autoAccept;
     private final Clock clock;
     private final ProducerListener listener;
@@ -252,7 +260,7 @@ public final class AssignmentLoop implements Runnable {
             return;
         }
         listener.assignmentReceived(assignment);
-        pending.add(new Pending(partition, record.offset(), assignment));
+        pending.add(new Pending(partition, record.offset(), assignment, RecordTracing.extract(record.headers())));
     }
 
     private void cancel(Assignment cancel) {
@@ -309,8 +317,14 @@ public final class AssignmentLoop implements Runnable {
         running.put(assignment.requestId(), new Running(p.partition(), p.offset(), assignment, context));
         try {
             workers.execute(() -> {
-                try {
+                Span span = tracer.spanBuilder("capmarket handle " + assignment.capability()).setParent(p.trace())
+                        .setSpanKind(SpanKind.CONSUMER).setAttribute("capmarket.request_id", assignment.requestId())
+                        .setAttribute("capmarket.offer_id", assignment.offerId()).setAttribute("capmarket.attempt", assignment.attempt())
+                        .startSpan();
+                context.traceWith(Context.current().with(span));
+                try (Scope ignoredScope = span.makeCurrent()) {
                     HandlerRun.run(handler, context, autoAccept, clock, listener).whenComplete((ignored, error) -> {
+                        span.end();
                         if (error != null) {
                             LOG.warn("outcome of request {} (attempt {}) was not published: {}; it will be redelivered",
                                     assignment.requestId(), assignment.attempt(), error.toString());
@@ -319,6 +333,7 @@ public final class AssignmentLoop implements Runnable {
                                 error == null));
                     });
                 } catch (RuntimeException e) {
+                    span.end();
                     completions.add(new Completion(p.partition(), p.offset(), assignment.requestId(), assignment.offerId(), false));
                     throw e;
                 }

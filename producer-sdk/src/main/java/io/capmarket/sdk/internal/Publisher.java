@@ -2,9 +2,11 @@ package io.capmarket.sdk.internal;
 
 import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
 import io.capmarket.schemas.topics.Topic;
+import io.capmarket.schemas.tracing.RecordTracing;
 import io.capmarket.sdk.ClientClosedException;
 import io.capmarket.sdk.ProducerListener;
 import io.capmarket.sdk.PublishFailedException;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +78,9 @@ public final class Publisher {
                 byte[] bytes = value == null ? null : topic.valueSerde().serializer().serialize(topic.name(), value);
                 long left = Math.max(1, deadline - System.nanoTime());
                 long waitMs = untilClosed ? timeout.toMillis() : TimeUnit.NANOSECONDS.toMillis(left) + 1;
-                return producer.send(new ProducerRecord<>(topic.name(), key, bytes)).get(waitMs, TimeUnit.MILLISECONDS);
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic.name(), key, bytes);
+                RecordTracing.inject(Context.current(), record.headers());
+                return producer.send(record).get(waitMs, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new PublishFailedException(what + " was interrupted before Kafka acknowledged it", e);

@@ -4,6 +4,8 @@ import io.capmarket.schemas.FulfilmentKind;
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AssignmentRef;
 import io.capmarket.sdk.FulfilmentContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.util.Map;
 
 /** The context of one running assignment: reports through a sink and remembers what was reported. Thread-safe. */
@@ -15,10 +17,28 @@ public final class ReportingContext implements FulfilmentContext {
     private volatile boolean settled;
     private volatile boolean handedOff;
     private volatile boolean cancelled;
+    private volatile Context trace;
 
     public ReportingContext(Assignment assignment, ReportSink sink) {
         this.assignment = assignment;
         this.sink = sink;
+    }
+
+    /** Reports from now on are published in {@code trace} (the handler's span), whichever thread makes them. */
+    public void traceWith(Context trace) {
+        this.trace = trace;
+    }
+
+    private void send(AssignmentRef ref, FulfilmentKind kind, String message, Map<String, String> outputs, boolean retryable,
+            boolean mustNotLose) {
+        Context current = trace;
+        if (current == null) {
+            sink.report(ref, kind, message, outputs, retryable, mustNotLose);
+            return;
+        }
+        try (Scope ignored = current.makeCurrent()) {
+            sink.report(ref, kind, message, outputs, retryable, mustNotLose);
+        }
     }
 
     @Override
@@ -36,7 +56,7 @@ public final class ReportingContext implements FulfilmentContext {
         if (accepted) {
             return; // the marketplace would record a second ACCEPTED as out of order
         }
-        sink.report(ref(), FulfilmentKind.ACCEPTED, null, Map.of(), false, false);
+        send(ref(), FulfilmentKind.ACCEPTED, null, Map.of(), false, false);
         accepted = true;
     }
 
@@ -45,34 +65,34 @@ public final class ReportingContext implements FulfilmentContext {
         RefReporter.requireText("reason", reason);
         if (accepted) {
             // REJECTED applies only before acceptance; a retryable failure gives the work back just the same
-            sink.report(ref(), FulfilmentKind.FAILED, "rejected after acceptance: " + reason, Map.of(), true, false);
+            send(ref(), FulfilmentKind.FAILED, "rejected after acceptance: " + reason, Map.of(), true, false);
         } else {
-            sink.report(ref(), FulfilmentKind.REJECTED, reason, Map.of(), false, false);
+            send(ref(), FulfilmentKind.REJECTED, reason, Map.of(), false, false);
         }
         settled = true;
     }
 
     @Override
     public synchronized void progress(String message) {
-        sink.report(ref(), FulfilmentKind.PROGRESS, RefReporter.requireText("message", message), Map.of(), false, false);
+        send(ref(), FulfilmentKind.PROGRESS, RefReporter.requireText("message", message), Map.of(), false, false);
         accepted = true;
     }
 
     @Override
     public synchronized void fulfil(Map<String, String> outputs) {
-        sink.report(ref(), FulfilmentKind.FULFILLED, null, RefReporter.requireOutputs(outputs), false, false);
+        send(ref(), FulfilmentKind.FULFILLED, null, RefReporter.requireOutputs(outputs), false, false);
         settled = true;
     }
 
     @Override
     public synchronized void fail(String message, boolean retryable) {
-        sink.report(ref(), FulfilmentKind.FAILED, RefReporter.requireText("message", message), Map.of(), retryable, false);
+        send(ref(), FulfilmentKind.FAILED, RefReporter.requireText("message", message), Map.of(), retryable, false);
         settled = true;
     }
 
     /** The SDK's own settlement: a retryable failure that must not be lost. */
     synchronized void failForSdk(String message) {
-        sink.report(ref(), FulfilmentKind.FAILED, message, Map.of(), true, true);
+        send(ref(), FulfilmentKind.FAILED, message, Map.of(), true, true);
         settled = true;
     }
 
