@@ -7,6 +7,7 @@ import io.capmarket.schemas.topics.Topics;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
 import io.capmarket.schemas.topology.OfferChange;
+import io.capmarket.schemas.tracing.LogContext;
 import io.capmarket.schemas.tracing.RecordTracing;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
@@ -87,7 +88,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         Span span = tracer.spanBuilder("capmarket " + kind)
                 .setParent(parentOf(record, requestId)).setSpanKind(SpanKind.CONSUMER)
                 .setAttribute("capmarket.request_id", requestId).setAttribute("capmarket.capability", capability).startSpan();
-        try (Scope ignored = span.makeCurrent()) {
+        try (Scope ignored = span.makeCurrent(); LogContext logged = LogContext.of(requestId, span)) {
             outbox.trace(requestId, Context.current());
             if (event instanceof SubmitRequest submit) {
                 desk.submit(capability, submit, now, RecordTracing.traceParent(Context.current()).orElse(null));

@@ -1,6 +1,7 @@
 package io.capmarket.sdk.internal;
 
 import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.tracing.LogContext;
 import io.capmarket.schemas.tracing.RecordTracing;
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AsyncAssignmentHandler;
@@ -322,7 +323,7 @@ public final class AssignmentLoop implements Runnable {
                         .setAttribute("capmarket.offer_id", assignment.offerId()).setAttribute("capmarket.attempt", assignment.attempt())
                         .startSpan();
                 context.traceWith(Context.current().with(span));
-                try (Scope ignoredScope = span.makeCurrent()) {
+                try (Scope ignoredScope = span.makeCurrent(); LogContext logged = LogContext.of(assignment.requestId(), span)) {
                     HandlerRun.run(handler, context, autoAccept, clock, listener).whenComplete((ignored, error) -> {
                         span.end();
                         if (error != null) {

@@ -75,4 +75,19 @@ class RecordTracingTest {
         assertThat(Telemetry.install("capmarket-test", Map.of(), name -> null)).isFalse();
         assertThat(Telemetry.install("capmarket-test", Map.of("OTEL_TRACES_EXPORTER", "none"), name -> null)).isFalse();
     }
+
+    @Test
+    void theLogContextNamesTheRequestAndItsTraceUntilClosed() {
+        try (LogContext ignored = LogContext.of("r-1", span)) {
+            assertThat(org.slf4j.MDC.get("requestId")).isEqualTo("r-1");
+            assertThat(org.slf4j.MDC.get("trace.id")).isEqualTo(span.getSpanContext().getTraceId());
+            assertThat(org.slf4j.MDC.get("span.id")).isEqualTo(span.getSpanContext().getSpanId());
+        }
+        assertThat(org.slf4j.MDC.get("requestId")).isNull();
+        assertThat(org.slf4j.MDC.get("trace.id")).isNull();
+        try (LogContext ignored = LogContext.of("r-2", Span.getInvalid())) {
+            assertThat(org.slf4j.MDC.get("requestId")).isEqualTo("r-2");
+            assertThat(org.slf4j.MDC.get("trace.id")).isNull();
+        }
+    }
 }
