@@ -26,7 +26,7 @@ import org.apache.kafka.streams.KafkaStreams;
  *   <caption>Prometheus names</caption>
  *   <tr><td>{@code capmarket_requests_submitted_total{capability}}</td><td>requests submitted (duplicates excluded)</td></tr>
  *   <tr><td>{@code capmarket_matches_total{capability,producer,rematch}}</td><td>requests matched to an offer</td></tr>
- *   <tr><td>{@code capmarket_waiting{capability}}</td><td>requests waiting for an offer, as seen by this instance</td></tr>
+ *   <tr><td>{@code capmarket_waiting{capability}}</td><td>requests waiting for an offer, as seen by this instance (removed at zero)</td></tr>
  *   <tr><td>{@code capmarket_requests_finished_total{capability,state}}</td><td>requests FULFILLED, FAILED or CANCELLED</td></tr>
  *   <tr><td>{@code capmarket_slo_breaches_total{capability,producer}}</td><td>work past the offer's lead-time promise</td></tr>
  *   <tr><td>{@code capmarket_accept_deadline_missed_total{capability,producer}}</td><td>assignments not accepted in time</td></tr>
@@ -134,13 +134,24 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
 
     @Override
     public void waiting(String capability) {
-        waitingGauge(capability).incrementAndGet();
+        waiting.compute(orUnknown(capability), (c, value) -> {
+            AtomicLong count = value != null ? value : waitingGauge(c);
+            count.incrementAndGet();
+            return count;
+        });
     }
 
+    /** At zero the capability's gauge is removed: none waits here, or the capability moved to another instance. */
     @Override
     public void stoppedWaiting(String capability) {
         // after a rebalance this instance may see a request stop waiting that it never saw start
-        waitingGauge(capability).getAndUpdate(n -> Math.max(0, n - 1));
+        waiting.computeIfPresent(orUnknown(capability), (c, count) -> {
+            if (count.decrementAndGet() > 0) {
+                return count;
+            }
+            registry.find("capmarket.waiting").tag("capability", c).meters().forEach(registry::remove);
+            return null;
+        });
     }
 
     @Override
@@ -184,14 +195,12 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     }
 
     private AtomicLong waitingGauge(String capability) {
-        return waiting.computeIfAbsent(orUnknown(capability), c -> {
-            AtomicLong value = new AtomicLong();
-            Gauge.builder("capmarket.waiting", value, AtomicLong::get)
-                    .description("requests waiting for an offer, as seen by this instance")
-                    .tag("capability", c)
-                    .register(registry);
-            return value;
-        });
+        AtomicLong value = new AtomicLong();
+        Gauge.builder("capmarket.waiting", value, AtomicLong::get)
+                .description("requests waiting for an offer, as seen by this instance (removed at zero)")
+                .tag("capability", capability)
+                .register(registry);
+        return value;
     }
 
     private void declare(String name, String... tags) {

@@ -47,7 +47,7 @@ class TopologyMetricsTest {
     }
 
     @Test
-    void theWaitingGaugeFollowsStartsAndStopsAndNeverGoesNegative() {
+    void theWaitingGaugeFollowsStartsAndStopsAndIsRemovedAtZero() {
         metrics.waiting("kafka-topic");
         metrics.waiting("kafka-topic");
         metrics.waiting("vpn-tunnel");
@@ -58,7 +58,11 @@ class TopologyMetricsTest {
         metrics.stoppedWaiting("kafka-topic");
         metrics.stoppedWaiting("kafka-topic");
 
-        assertThat(registry.get("capmarket.waiting").tag("capability", "kafka-topic").gauge().value()).isZero();
+        assertThat(registry.find("capmarket.waiting").tag("capability", "kafka-topic").gauges()).isEmpty();
+        assertThat(registry.get("capmarket.waiting").tag("capability", "vpn-tunnel").gauge().value()).isEqualTo(1.0);
+        metrics.waiting("kafka-topic");
+        assertThat(registry.get("capmarket.waiting").tag("capability", "kafka-topic").gauge().value()).as("back, from zero")
+                .isEqualTo(1.0);
     }
 
     @Test
