@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  CapmarketClient,
+  Request,
+  REQUEST_STATES,
+  RequestState,
+  TERMINAL_STATES,
+} from '@capmarket/backstage-plugin-capmarket-node';
+
+/** The action's id, as templates name it. */
+export const ACTION_ID = 'capmarket:request';
+/** How long the action waits by default, and at most. */
+export const DEFAULT_TIMEOUT_SECONDS = 600;
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+const VISIBLE_ASCII = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * The Idempotency-Key of a step of a task: the same task and step always give the same key, so
+ * a retried step (or a task run again) returns the request it made the first time instead of
+ * ordering twice. A key that would not be 1 to 200 visible ASCII characters is hashed.
+ */
+export function idempotencyKey(taskId: string, stepId: string | undefined, each?: unknown): string {
+  const parts = ['backstage', taskId, stepId ?? ACTION_ID];
+  if (each !== undefined) {
+    parts.push(createHash('sha256').update(JSON.stringify(each)).digest('hex').slice(0, 16));
+  }
+  const key = parts.join(':');
+  return VISIBLE_ASCII.test(key) ? key : `backstage:${createHash('sha256').update(key).digest('hex')}`;
+}
+
+/** Why a request did not reach the state a step waited for. */
+export class CapmarketRequestError extends Error {
+  readonly name = 'CapmarketRequestError';
+
+  constructor(message: string, readonly request: Request) {
+    super(message);
+  }
+}
+
+/**
+ * {@code capmarket:request}: submits a request for a capability with an Idempotency-Key derived
+ * from the task and step, long-polls it until it reaches {@code waitFor} (FULFILLED by default)
+ * and outputs its id, state and outputs. A request that fails, is cancelled or was rejected by
+ * its producer without reaching that state fails the step with the request id and the reason.
+ */
+export function createCapmarketRequestAction(options: { client: CapmarketClient }) {
+  const { client } = options;
+  return createTemplateAction({
+    id: ACTION_ID,
+    description: 'Orders a capability from the capmarket marketplace and waits until it is fulfilled',
+    examples: [
+      {
+        description: 'Order a small PostgreSQL database in eu-west',
+        example: [
+          'steps:',
+          '  - id: database',
+          '    name: Order a database',
+          `    action: ${ACTION_ID}`,
+          '    input:',
+          '      capability: postgres-database',
+          '      parameters:',
+          '        size: small',
+          '      constraints:',
+          '        region: [eu-west]',
+        ].join('\n'),
+      },
+    ],
+    schema: {
+      input: {
+        capability: z => z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/).describe('The capability to order, e.g. postgres-database'),
+        version: z => z.number().int().min(1).optional().describe('Its major version; the newest one offered when left out'),
+        parameters: z => z.record(z.string(), z.unknown()).optional().describe("Checked against the version's parameter schema; {} when left out"),
+        constraints: z => z.record(z.string(), z.array(z.string()).min(1)).optional().describe('e.g. region: [eu-west]'),
+        priority: z => z.enum(['LOW', 'NORMAL', 'HIGH']).optional().describe('NORMAL when left out'),
+        waitFor: z => z.enum(REQUEST_STATES).optional().describe('The state to wait for; FULFILLED when left out'),
+        timeoutSeconds: z => z.number().int().min(0).max(MAX_TIMEOUT_SECONDS).optional()
+          .describe(`How long to wait for it, in seconds (0: do not wait); ${DEFAULT_TIMEOUT_SECONDS} when left out`),
+      },
+      output: {
+        requestId: z => z.string().describe('The request id'),
+        state: z => z.string().describe('Its state when the step ended'),
+        outputs: z => z.record(z.string(), z.string()).describe("The producer's outputs (references to secrets, never secrets)"),
+      },
+    },
+    async handler(ctx) {
+      // the scaffolder checks input against the JSON Schema, which applies no defaults: they are applied here
+      const { capability, constraints, priority } = ctx.input;
+      const parameters = ctx.input.parameters ?? {};
+      const waitFor: RequestState = ctx.input.waitFor ?? 'FULFILLED';
+      const timeoutSeconds = ctx.input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+      const version = ctx.input.version ?? (await newestVersion(client, capability));
+      const key = idempotencyKey(ctx.task.id, ctx.step?.id, ctx.each);
+      const submitted = await client.submit({ capability, version, parameters, constraints, priority }, key);
+      ctx.logger.info(`capmarket request ${submitted.id} for ${capability} version ${version} is ${submitted.state} (Idempotency-Key ${key})`);
+      const request = timeoutSeconds === 0 ? submitted : await waitUntil(client, submitted, waitFor, timeoutSeconds * 1000, ctx.signal);
+      ctx.logger.info(`capmarket request ${request.id} is ${request.state}`);
+      ctx.output('requestId', request.id);
+      ctx.output('state', request.state);
+      ctx.output('outputs', request.outputs ?? {});
+    },
+  });
+}
+
+async function newestVersion(client: CapmarketClient, name: string): Promise<number> {
+  const capability = await client.capability(name);
+  const versions = capability.versions.filter(v => !v.deprecated).map(v => v.version);
+  const all = versions.length ? versions : capability.versions.map(v => v.version);
+  if (!all.length) {
+    throw new Error(`capability ${name} has no version in the capmarket catalog`);
+  }
+  return Math.max(...all);
+}
+
+/** Long-polls until the request is in or past {@code waitFor}, finished otherwise, or the time is up. */
+async function waitUntil(
+  client: CapmarketClient,
+  first: Request,
+  waitFor: RequestState,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<Request> {
+  const deadline = Date.now() + timeoutMs;
+  let request = first;
+  for (;;) {
+    if (reached(request, waitFor)) {
+      return request;
+    }
+    if (TERMINAL_STATES.includes(request.state)) {
+      throw new CapmarketRequestError(
+        `capmarket request ${request.id} (${request.capability}) ended ${request.state} without reaching ${waitFor}: ` +
+          `${request.reason ?? 'no reason given'}${rejections(request)}`,
+        request,
+      );
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) {
+      throw new CapmarketRequestError(
+        `capmarket request ${request.id} (${request.capability}) is still ${request.state} after ${Math.round(timeoutMs / 1000)}s ` +
+          `waiting for ${waitFor}${rejections(request)}; it goes on, and running this step again picks it up`,
+        request,
+      );
+    }
+    signal?.throwIfAborted();
+    request = await client.waitFor(request.id, waitFor, left, signal);
+  }
+}
+
+function reached(request: Request, waitFor: RequestState): boolean {
+  return request.state === waitFor || (request.history ?? []).some(step => step.state === waitFor);
+}
+
+/** The producers' rejections on the way, which say why a request took long or failed. */
+function rejections(request: Request): string {
+  const rejected = (request.history ?? []).filter(step => step.state === 'REJECTED');
+  return rejected.length ? `; rejected on the way: ${rejected.map(step => step.detail ?? 'no detail').join('; ')}` : '';
+}
