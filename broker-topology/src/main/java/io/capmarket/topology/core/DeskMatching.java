@@ -29,6 +29,8 @@ final class DeskMatching {
      * batch: a head of requests no offer can serve does not hide the rest of the waitlist.
      */
     private final Map<String, WaitTicket> drainFrom = new HashMap<>();
+    /** The team whose waiting request was matched last, per capability: the next turn is another's ({@link FairShare}). */
+    private final Map<String, String> servedLast = new HashMap<>();
 
     DeskMatching(TopologySettings settings, EngineEvents events, DeskBooks books, DeskOutbox outbox, DeskLedger ledger) {
         this.matcher = new Matcher(settings.matching());
@@ -111,7 +113,8 @@ final class DeskMatching {
     }
 
     /**
-     * Serves the capability's waitlist from its head, by priority then age, while any offer has
+     * Serves the capability's waitlist from its head, by priority, the teams taking turns within a
+     * priority ({@link FairShare}), each team's oldest first, while any offer has
      * capacity left (capacity freed, or an offer changed), examining at most
      * {@link CapabilityDesk#DRAIN_BATCH} requests: when capacity is left after a full batch, the
      * next tick goes on after it.
@@ -133,7 +136,7 @@ final class DeskMatching {
         if (batch.isEmpty() && from != null) {
             batch = books.queue(capability, null, CapabilityDesk.DRAIN_BATCH);
         }
-        for (WaitTicket ticket : batch) {
+        for (WaitTicket ticket : FairShare.order(batch, servedLast.get(capability))) {
             RequestStatus status = books.request(ticket.requestId());
             if (status == null || status.getState() != RequestState.WAITING) {
                 books.dequeue(ticket);
@@ -144,6 +147,7 @@ final class DeskMatching {
             if (decision instanceof Decision.Matched matched) {
                 ledger.stopWaiting(status);
                 matchTo(status, matched.offer(), now);
+                servedLast.put(capability, status.getConsumerTeam());
                 pool = ledger.pool(capability, now);
                 if (!pool.anyAvailable()) {
                     return;

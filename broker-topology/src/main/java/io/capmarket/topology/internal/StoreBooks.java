@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -113,7 +114,7 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public void enqueue(WaitTicket ticket) {
-        waitlist.put(StoreKeys.waiting(ticket), ticket.requestId());
+        waitlist.put(StoreKeys.waiting(ticket), StoreKeys.waitingTeam(ticket.team()));
     }
 
     @Override
@@ -128,7 +129,8 @@ final class StoreBooks implements DeskBooks {
                 ? waitlist.prefixScan(StoreKeys.waitPrefix(capability), KEYS)
                 : waitlist.range(StoreKeys.waitingAfter(after), StoreKeys.waitEnd(capability))) {
             while (scan.hasNext() && tickets.size() < limit) {
-                tickets.add(StoreKeys.parseWaiting(scan.next().key));
+                KeyValue<String, String> entry = scan.next();
+                tickets.add(StoreKeys.parseWaiting(entry.key, entry.value));
             }
         }
         return tickets;

@@ -14,6 +14,7 @@ final class StoreKeys {
 
     private static final int MILLIS_WIDTH = 13;
     private static final int VERSION_WIDTH = 10;
+    private static final String TEAM = "team:";
 
     private StoreKeys() {
     }
@@ -59,9 +60,20 @@ final class StoreKeys {
     }
 
     static WaitTicket parseWaiting(String key) {
+        return parseWaiting(key, null);
+    }
+
+    /** The value of a waitlist entry: the request's team. */
+    static String waitingTeam(String team) {
+        return TEAM + team;
+    }
+
+    /** A waitlist entry; its value names the team, or (written by an earlier version) the request, whose team is then not known. */
+    static WaitTicket parseWaiting(String key, String value) {
         String[] parts = key.split("/", 4);
+        String team = value != null && value.startsWith(TEAM) ? value.substring(TEAM.length()) : "";
         return new WaitTicket(parts[0], Priority.values()[Priority.values().length - 1 - Integer.parseInt(parts[1])],
-                Instant.ofEpochMilli(Long.parseLong(parts[2])), parts[3]);
+                Instant.ofEpochMilli(Long.parseLong(parts[2])), parts[3], team);
     }
 
     /** Deadlines sort by due time: everything due by {@code now} is a range scan up to {@link #dueBy}. */

@@ -153,6 +153,30 @@ class CapabilityDeskTest {
         }
 
         @Test
+        void withinAPriorityTheTeamsTakeTurnsSoAFloodDoesNotStarveAnotherTeam() {
+            t.liveOffer("pg-eu", "db-team", 1, Map.of());
+            t.submitFor("flood-team", "busy", Priority.NORMAL);
+            for (int i = 0; i < 5; i++) {
+                t.submitFor("flood-team", "flood-" + i, Priority.NORMAL);
+                t.advance(Duration.ofMillis(10));
+            }
+            t.submitFor("small-team", "small-0", Priority.NORMAL);
+            t.submitFor("small-team", "small-1", Priority.NORMAL);
+            t.submitFor("flood-team", "urgent", Priority.HIGH);
+
+            List<String> served = new ArrayList<>();
+            String current = "busy";
+            for (int i = 0; i < 8; i++) {
+                t.report(current, FulfilmentKind.FULFILLED);
+                List<Assignment> sent = t.assignments("db-team");
+                current = sent.get(sent.size() - 1).getRequestId();
+                served.add(current);
+            }
+            assertThat(served).as("priority first, then the teams in turn (the flood's team was served last), each its oldest first")
+                    .containsExactly("urgent", "small-0", "flood-0", "small-1", "flood-1", "flood-2", "flood-3", "flood-4");
+        }
+
+        @Test
         void aProducerWithoutAFreshHeartbeatIsNotMatchedUntilItComesBack() {
             t.liveOffer("pg-eu", "db-team", 5, Map.of());
             t.advance(MatchingPolicy.DEFAULT_LIVENESS_BOUND.plusSeconds(1));

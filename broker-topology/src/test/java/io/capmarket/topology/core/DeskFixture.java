@@ -121,6 +121,12 @@ final class DeskFixture implements DeskOutbox {
         endStep();
     }
 
+    /** A submit for {@code team}, without constraints. */
+    void submitFor(String team, String requestId, Priority priority) {
+        desk.submit(PG, TestRecords.submit(requestId, PG, priority, Map.of(), team, now), now);
+        endStep();
+    }
+
     void cancel(String requestId) {
         desk.cancel(PG, new CancelCommand(requestId, PG, new Requester(RequesterKind.BOT, "cleanup-bot"), now, "no longer needed"), now);
         endStep();

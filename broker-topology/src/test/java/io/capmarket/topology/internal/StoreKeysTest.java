@@ -69,4 +69,13 @@ class StoreKeysTest {
             assertThat(key.compareTo(from) >= 0 && key.compareTo(to) <= 0).as(other).isFalse();
         }
     }
+
+    @Test
+    void aWaitlistEntryNamesItsTeamAndAnEntryOfAnEarlierVersionHasNone() {
+        WaitTicket ticket = new WaitTicket("pg", Priority.HIGH, T, "r-1", "alpha");
+        String key = StoreKeys.waiting(ticket);
+
+        assertThat(StoreKeys.parseWaiting(key, StoreKeys.waitingTeam("alpha"))).isEqualTo(ticket);
+        assertThat(StoreKeys.parseWaiting(key, "r-1").team()).as("the value an earlier version wrote: the requestId").isEmpty();
+    }
 }
