@@ -9,11 +9,10 @@ import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.OfferView;
 import io.capmarket.schemas.ProducerScore;
 import io.capmarket.topology.core.score.ScoreState;
+import io.capmarket.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,23 +21,8 @@ class ScorecardGaugesTest {
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
-    private final ScorecardGauges gauges = new ScorecardGauges(registry, new Clock() {
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return clock.instant();
-        }
-    }, Duration.ofMinutes(1));
+    private final ManualClock clock = new ManualClock(T0);
+    private final ScorecardGauges gauges = new ScorecardGauges(registry, clock, Duration.ofMinutes(1));
 
     @Test
     void publishedFiguresBecomeGaugesPerCapabilityProducerAndWindow() {
@@ -58,7 +42,7 @@ class ScorecardGaugesTest {
     @Test
     void figuresNotRepublishedTurnNaN() {
         gauges.update(score());
-        clock = Clock.fixed(T0.plus(Duration.ofMinutes(2)), ZoneOffset.UTC);
+        clock.advance(Duration.ofMinutes(2));
 
         assertThat(registry.get("capmarket_scorecard_waiting").tags("capability", "pg").gauge().value()).isNaN();
     }
@@ -66,7 +50,7 @@ class ScorecardGaugesTest {
     @Test
     void figuresNotRepublishedAreRemovedAtTheNextUpdateOnceStale() {
         gauges.update(score());
-        clock = Clock.fixed(T0.plus(Duration.ofMinutes(2)), ZoneOffset.UTC);
+        clock.advance(Duration.ofMinutes(2));
         gauges.update(view("pg-eu"));
 
         assertThat(registry.find("capmarket_scorecard_waiting").gauges()).isEmpty();

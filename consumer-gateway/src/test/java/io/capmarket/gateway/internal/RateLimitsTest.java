@@ -3,32 +3,14 @@ package io.capmarket.gateway.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import io.capmarket.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class RateLimitsTest {
 
-    private Instant now = Instant.parse("2026-12-02T10:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-02T10:00:00Z"));
     private final Principal alice = new Principal("alpha", Principal.Role.CONSUMER, "alice", false);
     private final Principal ci = new Principal("alpha", Principal.Role.CONSUMER, "alpha-ci", true);
     private final Principal bob = new Principal("beta", Principal.Role.CONSUMER, "bob", false);
@@ -46,7 +28,7 @@ class RateLimitsTest {
         });
         assertThat(limits.acquire(bob)).as("another team's caller is served").isEmpty();
 
-        now = now.plusMillis(500);
+        clock.advance(Duration.ofMillis(500));
         assertThat(limits.acquire(alice)).isEmpty();
         assertThat(limits.acquire(alice)).isPresent();
     }

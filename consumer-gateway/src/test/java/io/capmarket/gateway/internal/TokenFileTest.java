@@ -3,13 +3,12 @@ package io.capmarket.gateway.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.capmarket.testkit.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -19,7 +18,7 @@ class TokenFileTest {
 
     @TempDir
     Path dir;
-    private Instant now = Instant.parse("2026-12-02T10:00:00Z");
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-12-02T10:00:00Z"));
     private final List<TokenFile.Outcome> outcomes = new CopyOnWriteArrayList<>();
 
     @Test
@@ -30,7 +29,7 @@ class TokenFileTest {
 
         write("new-secret", "beta consumer bob", 2);
         assertThat(tokens.authenticate("new-secret")).as("before the next check").isEmpty();
-        now = now.plusSeconds(6);
+        clock.advance(Duration.ofSeconds(6));
 
         assertThat(tokens.authenticate("new-secret")).map(Principal::team).contains("beta");
         assertThat(tokens.authenticate("old-secret")).as("a removed token is refused").isEmpty();
@@ -42,11 +41,11 @@ class TokenFileTest {
         Path file = write("old-secret", "alpha consumer alice", 1);
         TokenFile tokens = tokens(file);
         Files.writeString(file, "not a token line\n");
-        Files.setLastModifiedTime(file, FileTime.from(now.plusSeconds(2)));
-        now = now.plusSeconds(6);
+        Files.setLastModifiedTime(file, FileTime.from(clock.instant().plusSeconds(2)));
+        clock.advance(Duration.ofSeconds(6));
 
         assertThat(tokens.authenticate("old-secret")).map(Principal::team).contains("alpha");
-        now = now.plusSeconds(6);
+        clock.advance(Duration.ofSeconds(6));
         assertThat(tokens.authenticate("old-secret")).isPresent();
         assertThat(outcomes).containsExactly(TokenFile.Outcome.FAILED);
     }
@@ -60,22 +59,6 @@ class TokenFileTest {
     }
 
     private TokenFile tokens(Path file) {
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
         return new TokenFile(file, () -> Tokens.from(file, null, false), Duration.ofSeconds(5), clock, outcomes::add);
     }
 

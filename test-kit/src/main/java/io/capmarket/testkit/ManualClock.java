@@ -1,4 +1,4 @@
-package io.capmarket.topology;
+package io.capmarket.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,16 +6,17 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that moves only when a test moves it. */
-final class ManualClock extends Clock {
+/** A clock that moves only when a test moves it (UTC; safe to read from other threads). */
+public final class ManualClock extends Clock {
 
-    private Instant now;
+    private volatile Instant now;
 
-    ManualClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
+    /** Moves the clock forward (or back, with a negative duration). */
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
