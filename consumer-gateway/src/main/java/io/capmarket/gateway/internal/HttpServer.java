@@ -38,11 +38,9 @@ public final class HttpServer implements AutoCloseable {
             config.startup.startupWatcherEnabled = false;
             config.http.maxRequestSize = maxRequestSize;
             config.http.asyncTimeout = 0;
-            config.jetty.modifyHttpConfiguration(http -> {
-                http.setRequestHeaderSize(HEADER_LIMIT);
-                // dispatch at once, so a body declared too large is refused before the client sends any of it
-                http.setDelayDispatchUntilContent(false);
-            });
+            // Jetty 12 dispatches at once (no EagerContentHandler is installed), so a body declared too large is
+            // refused before the client sends any of it
+            config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(HEADER_LIMIT));
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems(HEADER_LIMIT)));
             config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyProblems(HEADER_LIMIT)));
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));

@@ -81,7 +81,7 @@ public final class ParameterSchemas {
 
     private static void requireLocalRefs(JsonNode node) {
         if (node.isObject()) {
-            node.fields().forEachRemaining(field -> {
+            node.properties().forEach(field -> {
                 if ((field.getKey().equals("$ref") || field.getKey().equals("$dynamicRef")) && field.getValue().isTextual()
                         && !field.getValue().asText().startsWith("#")) {
                     throw new IllegalStateException("the capability's parameter schema refers outside itself: " + field.getValue().asText());
