@@ -27,7 +27,7 @@ final class CapturedLogs implements AutoCloseable {
     private final Level previous;
 
     CapturedLogs() {
-        PatternLayout layout = PatternLayout.newBuilder().withPattern("%c %p %m %X%n%ex").build();
+        PatternLayout layout = PatternLayout.newBuilder().setPattern("%c %p %m %X%n%ex").build();
         appender = new AbstractAppender("captured-" + System.identityHashCode(this), null, layout, true, Property.EMPTY_ARRAY) {
             @Override
             public void append(LogEvent event) {

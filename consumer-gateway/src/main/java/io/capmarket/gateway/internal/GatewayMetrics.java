@@ -1,6 +1,7 @@
 package io.capmarket.gateway.internal;
 
 import io.javalin.http.Context;
+import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -73,13 +74,11 @@ public final class GatewayMetrics implements AutoCloseable {
                 .record(Duration.ofNanos((long) (millis * 1_000_000)));
     }
 
+    /** The matched route's path pattern ({@code /v1/requests/{id}}), or {@code unmatched}: bounded label values. */
     static String route(Context ctx) {
-        try {
-            String path = ctx.endpointHandlerPath();
-            return path == null || path.isEmpty() || path.equals("*") ? "unmatched" : path;
-        } catch (RuntimeException e) {
-            return "unmatched";
-        }
+        Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+        String path = endpoint == null ? null : endpoint.path;
+        return path == null || path.isEmpty() || path.equals("*") ? "unmatched" : path;
     }
 
     @Override

@@ -34,15 +34,13 @@ public final class HttpServer implements AutoCloseable {
     public static HttpServer start(String host, int port, List<Route> routes, Tokens tokens, GatewayMetrics metrics,
             long maxRequestSize, Duration idleTimeout) {
         Javalin javalin = Javalin.create(config -> {
-            config.showJavalinBanner = false;
-            config.startupWatcherEnabled = false;
+            config.startup.showJavalinBanner = false;
+            config.startup.startupWatcherEnabled = false;
             config.http.maxRequestSize = maxRequestSize;
             config.http.asyncTimeout = 0;
-            config.jetty.modifyHttpConfiguration(http -> {
-                http.setRequestHeaderSize(HEADER_LIMIT);
-                // dispatch at once, so a body declared too large is refused before the client sends any of it
-                http.setDelayDispatchUntilContent(false);
-            });
+            // Jetty 12 dispatches at once (no EagerContentHandler is installed), so a body declared too large is
+            // refused before the client sends any of it
+            config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(HEADER_LIMIT));
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems(HEADER_LIMIT)));
             config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyProblems(HEADER_LIMIT)));
             config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
@@ -50,30 +48,28 @@ public final class HttpServer implements AutoCloseable {
                 metrics.record(ctx, millis);
                 accessLog(ctx, millis);
             });
-            config.router.mount(router -> {
-                router.before(ctx -> {
-                    ctx.header(HttpInput.REQUEST_ID_HEADER, HttpInput.requestId(ctx));
-                    // nothing the gateway serves is to be sniffed, framed, or told where the user came from
-                    ctx.header("X-Content-Type-Options", "nosniff");
-                    ctx.header("X-Frame-Options", "DENY");
-                    ctx.header("Referrer-Policy", "no-referrer");
-                    if ("https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")) || "https".equals(ctx.scheme())) {
-                        ctx.header("Strict-Transport-Security", "max-age=31536000");
-                    }
-                });
-                router.exception(Exception.class, Problems::handle);
-                // Javalin answers unmatched routes itself; give them the problem shape too
-                router.error(404, Problems::unmatched);
-                router.error(405, Problems::unmatched);
-                for (Route route : routes) {
-                    router.addHttpHandler(route.method(), route.path(), route.access() == Route.Access.TOKEN
-                            ? ctx -> {
-                                HttpInput.authenticate(ctx, tokens);
-                                route.handler().handle(ctx);
-                            }
-                            : route.handler());
+            config.routes.before(ctx -> {
+                ctx.header(HttpInput.REQUEST_ID_HEADER, HttpInput.requestId(ctx));
+                // nothing the gateway serves is to be sniffed, framed, or told where the user came from
+                ctx.header("X-Content-Type-Options", "nosniff");
+                ctx.header("X-Frame-Options", "DENY");
+                ctx.header("Referrer-Policy", "no-referrer");
+                if ("https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto")) || "https".equals(ctx.scheme())) {
+                    ctx.header("Strict-Transport-Security", "max-age=31536000");
                 }
             });
+            config.routes.exception(Exception.class, Problems::handle);
+            // Javalin answers unmatched routes itself; give them the problem shape too
+            config.routes.error(404, Problems::unmatched);
+            config.routes.error(405, Problems::unmatched);
+            for (Route route : routes) {
+                config.routes.addHttpHandler(route.method(), route.path(), route.access() == Route.Access.TOKEN
+                        ? ctx -> {
+                            HttpInput.authenticate(ctx, tokens);
+                            route.handler().handle(ctx);
+                        }
+                        : route.handler());
+            }
         });
         javalin.start(host, port);
         for (Connector connector : javalin.jettyServer().server().getConnectors()) {

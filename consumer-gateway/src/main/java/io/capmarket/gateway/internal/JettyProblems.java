@@ -1,17 +1,17 @@
 package io.capmarket.gateway.internal;
 
 import io.capmarket.gateway.GatewayException.FieldError;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
-import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * What Jetty answers by itself, before any route runs (a request line or header it cannot parse,
@@ -26,24 +26,37 @@ final class JettyProblems extends ErrorHandler {
         this.headerLimit = headerLimit;
     }
 
-    /** A request Jetty could not parse: there is no path and no request id yet, so the id is new. */
+    /**
+     * Every error Jetty answers itself. A request Jetty could not parse arrives with the parser's
+     * {@link HttpException} and has no trustworthy path, so its {@code instance} is null; there is
+     * no request id yet either, so the id is new.
+     */
     @Override
-    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+    public boolean handle(Request request, Response response, Callback callback) {
+        int status = response.getStatus();
+        String reason = (String) request.getAttribute(ERROR_MESSAGE);
+        Throwable cause = (Throwable) request.getAttribute(ERROR_EXCEPTION);
+        if (cause instanceof HttpException http) {
+            status = http.getCode();
+            response.setStatus(status);
+            if (reason == null) {
+                reason = http.getReason();
+            }
+        }
+        if (HttpStatus.hasNoBody(status)) {
+            callback.succeeded();
+            return true;
+        }
         String requestId = UUID.randomUUID().toString();
-        fields.put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE);
-        fields.put(HttpInput.REQUEST_ID_HEADER, requestId);
-        return ByteBuffer.wrap(document(status, reason, null, requestId).getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** An error Jetty sends for a request it parsed but no route handled. */
-    @Override
-    protected void generateAcceptableResponse(Request baseRequest, HttpServletRequest request, HttpServletResponse response, int code,
-            String message) throws IOException {
-        baseRequest.setHandled(true);
-        String requestId = UUID.randomUUID().toString();
-        response.setContentType(Problems.CONTENT_TYPE);
-        response.setHeader(HttpInput.REQUEST_ID_HEADER, requestId);
-        response.getOutputStream().write(document(code, message, request.getRequestURI(), requestId).getBytes(StandardCharsets.UTF_8));
+        String instance = null;
+        if (!(cause instanceof HttpException)) {
+            instance = request.getHttpURI().getPath();
+            generateCacheControl(response);
+        }
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problems.CONTENT_TYPE);
+        response.getHeaders().put(HttpInput.REQUEST_ID_HEADER, requestId);
+        response.write(true, ByteBuffer.wrap(document(status, reason, instance, requestId).getBytes(StandardCharsets.UTF_8)), callback);
+        return true;
     }
 
     private String document(int status, String reason, String instance, String requestId) {

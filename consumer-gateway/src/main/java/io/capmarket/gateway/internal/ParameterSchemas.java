@@ -1,11 +1,13 @@
 package io.capmarket.gateway.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
-import com.networknt.schema.SpecVersionDetector;
-import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.path.PathType;
 import io.capmarket.gateway.GatewayException.FieldError;
 import java.io.IOException;
 import java.util.Collections;
@@ -13,7 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Validates request parameters against a capability version's JSON Schema (draft from its
@@ -24,27 +26,38 @@ import java.util.Set;
 public final class ParameterSchemas {
 
     private static final int CACHE_SIZE = 256;
+    /** Locations as {@code $.network.cidr}, which {@link #field} turns into {@code parameters.network.cidr}. */
+    private static final SchemaRegistryConfig CONFIG = SchemaRegistryConfig.builder().pathType(PathType.LEGACY).build();
+    /**
+     * The validator's own (Jackson 3) reader takes whatever nesting the gateway's parser let through:
+     * the request's bounds are the gateway's, not a second, lower default.
+     */
+    private static final tools.jackson.databind.json.JsonMapper READER = tools.jackson.databind.json.JsonMapper.builder(
+            tools.jackson.core.json.JsonFactory.builder().streamReadConstraints(tools.jackson.core.StreamReadConstraints.builder()
+                    .maxNestingDepth(Json.MAPPER.getFactory().streamReadConstraints().getMaxNestingDepth()).build()).build()).build();
 
-    private final Map<String, JsonSchema> cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<SpecificationVersion, SchemaRegistry> registries = new ConcurrentHashMap<>();
+    private final Map<String, Schema> cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
         private static final long serialVersionUID = 1L;
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, JsonSchema> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Schema> eldest) {
             return size() > CACHE_SIZE;
         }
     });
 
     /** Every violation of {@code parameters}, each naming the field ({@code parameters.size}), the value and the rule. */
     public List<FieldError> validate(String schemaText, JsonNode parameters) {
-        JsonSchema schema = cache.computeIfAbsent(schemaText, ParameterSchemas::compile);
-        Set<ValidationMessage> messages = schema.validate(parameters);
+        Schema schema = cache.computeIfAbsent(schemaText, this::compile);
+        // the validator reads Jackson 3 trees; the gateway's are Jackson 2, so the parameters cross as text
+        List<Error> messages = schema.validate(parameters.toString(), InputFormat.JSON);
         return messages.stream()
-                .sorted(Comparator.comparing((ValidationMessage m) -> m.getInstanceLocation().toString()).thenComparing(ValidationMessage::getMessage))
+                .sorted(Comparator.comparing((Error m) -> m.getInstanceLocation().toString()).thenComparing(Error::getMessage))
                 .map(m -> new FieldError(field(m), value(m), rule(m)))
                 .toList();
     }
 
-    private static JsonSchema compile(String text) {
+    private Schema compile(String text) {
         JsonNode node;
         try {
             node = Json.MAPPER.readTree(text);
@@ -52,13 +65,23 @@ public final class ParameterSchemas {
             throw new IllegalStateException("the capability's parameter schema is not JSON: " + e.getMessage(), e);
         }
         requireLocalRefs(node);
-        SpecVersion.VersionFlag version = SpecVersionDetector.detectOptionalVersion(node, false).orElse(SpecVersion.VersionFlag.V202012);
-        return JsonSchemaFactory.getInstance(version).getSchema(node);
+        JsonNode dialect = node.path("$schema");
+        SpecificationVersion version = dialect.isTextual()
+                ? SpecificationVersion.fromDialectId(dialect.asText()).orElse(SpecificationVersion.DRAFT_2020_12)
+                : SpecificationVersion.DRAFT_2020_12;
+        return registries.computeIfAbsent(version, ParameterSchemas::registry).getSchema(text, InputFormat.JSON);
+    }
+
+    /** A registry for one draft that never loads anything from the network. */
+    private static SchemaRegistry registry(SpecificationVersion version) {
+        return SchemaRegistry.withDefaultDialect(version, builder -> builder.schemaRegistryConfig(CONFIG)
+                .nodeReader(reader -> reader.jsonMapper(READER))
+                .schemaLoader(loader -> loader.fetchRemoteResources(false)));
     }
 
     private static void requireLocalRefs(JsonNode node) {
         if (node.isObject()) {
-            node.fields().forEachRemaining(field -> {
+            node.properties().forEach(field -> {
                 if ((field.getKey().equals("$ref") || field.getKey().equals("$dynamicRef")) && field.getValue().isTextual()
                         && !field.getValue().asText().startsWith("#")) {
                     throw new IllegalStateException("the capability's parameter schema refers outside itself: " + field.getValue().asText());
@@ -70,7 +93,7 @@ public final class ParameterSchemas {
         }
     }
 
-    private static String field(ValidationMessage message) {
+    private static String field(Error message) {
         String location = message.getInstanceLocation().toString();
         String path = location.startsWith("$") ? location.substring(1) : location;
         String property = property(message);
@@ -78,8 +101,8 @@ public final class ParameterSchemas {
     }
 
     /** The property a violation is about when it is not at the instance location: missing or not allowed. */
-    private static String property(ValidationMessage message) {
-        String type = message.getType();
+    private static String property(Error message) {
+        String type = message.getKeyword();
         if ("dependentRequired".equals(type) && message.getArguments() != null && message.getArguments().length > 0) {
             return String.valueOf(message.getArguments()[0]);
         }
@@ -89,25 +112,25 @@ public final class ParameterSchemas {
         return null;
     }
 
-    private static String value(ValidationMessage message) {
-        String type = message.getType();
+    private static String value(Error message) {
+        String type = message.getKeyword();
         if ("required".equals(type) || "dependentRequired".equals(type)) {
             return null;
         }
         String property = property(message);
-        JsonNode node = message.getInstanceNode();
+        tools.jackson.databind.JsonNode node = message.getInstanceNode();
         return value(property != null && node != null && node.isObject() && node.has(property) ? node.get(property) : node);
     }
 
-    private static String value(JsonNode node) {
+    private static String value(tools.jackson.databind.JsonNode node) {
         if (node == null || node.isMissingNode()) {
             return null;
         }
-        String text = node.isTextual() ? node.asText() : node.toString();
+        String text = node.isString() ? node.asString() : node.toString();
         return text.length() > 200 ? text.substring(0, 200) + "…" : text;
     }
 
-    private static String rule(ValidationMessage message) {
+    private static String rule(Error message) {
         String text = message.getMessage();
         String location = message.getInstanceLocation().toString();
         return text.startsWith(location + ": ") ? text.substring(location.length() + 2) : text;

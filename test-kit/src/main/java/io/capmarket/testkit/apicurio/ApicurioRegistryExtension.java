@@ -43,7 +43,7 @@ public final class ApicurioRegistryExtension implements ParameterResolver {
      * @throws ExtensionConfigurationException if {@value #HOME_PROPERTY} is unset or names nothing
      */
     public static ApicurioRegistry registry(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(ApicurioRegistry.class,
+        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(ApicurioRegistry.class,
                 key -> ApicurioRegistry.builder(home(System.getProperty(HOME_PROPERTY))).start(),
                 ApicurioRegistry.class);
     }

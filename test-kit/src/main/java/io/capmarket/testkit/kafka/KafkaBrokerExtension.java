@@ -39,7 +39,7 @@ public final class KafkaBrokerExtension implements ParameterResolver {
      */
     public static KafkaBroker broker(ExtensionContext context) {
         return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(KafkaBroker.class, key -> KafkaBroker.fromSystemProperties(), KafkaBroker.class);
+                .computeIfAbsent(KafkaBroker.class, key -> KafkaBroker.fromSystemProperties(), KafkaBroker.class);
     }
 
     @Override

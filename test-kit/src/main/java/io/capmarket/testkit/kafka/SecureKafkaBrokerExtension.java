@@ -38,7 +38,7 @@ public final class SecureKafkaBrokerExtension implements ParameterResolver {
      * @return the shared secure broker
      */
     public static EmbeddedKafkaBroker broker(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(EmbeddedKafkaBroker.class,
+        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(EmbeddedKafkaBroker.class,
                 key -> EmbeddedKafkaBroker.builder().secure().build().start(), EmbeddedKafkaBroker.class);
     }
 

@@ -40,7 +40,7 @@ public final class SchemaRegistryExtension implements ParameterResolver {
     public static EmbeddedSchemaRegistry registry(ExtensionContext context) {
         // The broker goes into the root store first, so it is closed after the registry.
         KafkaBroker broker = KafkaBrokerExtension.broker(context);
-        return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(EmbeddedSchemaRegistry.class,
+        return context.getRoot().getStore(NAMESPACE).computeIfAbsent(EmbeddedSchemaRegistry.class,
                 key -> EmbeddedSchemaRegistry.builder().kafkaBootstrapServers(broker.bootstrapServers()).build().start(),
                 EmbeddedSchemaRegistry.class);
     }
