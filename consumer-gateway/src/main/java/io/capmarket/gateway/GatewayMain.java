@@ -91,6 +91,7 @@ public final class GatewayMain {
             err.println("capmarket-gateway: " + e.getMessage());
             return new Launch(USAGE, Optional.empty());
         }
+        config.warnings().forEach(warning -> err.println("capmarket-gateway: warning: " + warning));
         out.println("capmarket-gateway: starting with " + config.describe());
         try {
             return new Launch(OK, Optional.of(starter.apply(config)));
