@@ -20,6 +20,16 @@ public final class DevMarketplaceMain {
             System.exit(2);
             return;
         }
+        System.exit(run(options));
+    }
+
+    /**
+     * Starts the marketplace, prints where to look once it is ready, and blocks until the JVM is
+     * stopped (the shutdown hook closes it).
+     *
+     * @return 1 when it was not ready in time; otherwise it does not return
+     */
+    public static int run(DevOptions options) throws InterruptedException {
         long started = System.nanoTime();
         DevMarketplace marketplace = DevMarketplace.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -32,7 +42,7 @@ public final class DevMarketplaceMain {
         while (!marketplace.ready()) {
             if (System.nanoTime() > deadline) {
                 System.err.println("capmarket dev: not ready after " + READY_WITHIN.toSeconds() + " s; see the log above");
-                System.exit(1);
+                return 1;
             }
             Thread.sleep(100);
         }
@@ -80,5 +90,6 @@ public final class DevMarketplaceMain {
                 DevMarketplace.CONSUMER_TOKEN, DevMarketplace.ADMIN_TOKEN, url, DevMarketplace.CONSUMER_TOKEN,
                 DevMarketplace.CONSUMER_TOKEN, url);
         stopped.await();
+        return 0;
     }
 }

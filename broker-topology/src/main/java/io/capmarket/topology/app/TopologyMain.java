@@ -73,9 +73,26 @@ public final class TopologyMain {
                 return usageError(err, "unknown argument '" + arg + "'");
             }
         }
+        return start(configFile, Map.of(), environment, out, err, starter);
+    }
+
+    /**
+     * Runs the application from a config file and explicit overrides (the command line's
+     * {@code --set KEY=VALUE}), over the environment; returns once it started or failed to, with
+     * the exit code, and adds a shutdown hook that closes it gracefully.
+     */
+    public static int run(Path configFile, Map<String, String> overrides) {
+        Launch launch = start(configFile, overrides, System.getenv(), System.out, System.err, TopologyApp::start);
+        launch.app().ifPresent(app -> Runtime.getRuntime().addShutdownHook(new Thread(app::close, "capmarket-topology-shutdown")));
+        return launch.exitCode();
+    }
+
+    /** Loads the configuration and starts the application with it. */
+    static Launch start(Path configFile, Map<String, String> overrides, Map<String, String> environment, PrintStream out,
+            PrintStream err, Function<TopologyConfig, TopologyApp> starter) {
         TopologyConfig config;
         try {
-            config = TopologyConfig.load(configFile, environment);
+            config = TopologyConfig.load(configFile, environment, overrides);
         } catch (InvalidConfigException e) {
             err.println("capmarket-topology: " + e.getMessage());
             return new Launch(USAGE, Optional.empty());

@@ -3,7 +3,7 @@ package io.capmarket.testkit.dev;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code ./capmarket dev}: starts the {@link DevStack}, prints where to look, stops on Ctrl-C. */
+/** {@code ./capmarket infra}: starts the {@link DevStack}, prints where to look, stops on Ctrl-C. */
 public final class DevStackMain {
 
     private DevStackMain() {
@@ -18,6 +18,11 @@ public final class DevStackMain {
             System.exit(2);
             return;
         }
+        run(options);
+    }
+
+    /** Starts the stack, prints where to look, and blocks until the JVM is stopped (the shutdown hook closes it). */
+    public static void run(DevStackOptions options) throws InterruptedException {
         long started = System.nanoTime();
         DevStack stack = DevStack.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
