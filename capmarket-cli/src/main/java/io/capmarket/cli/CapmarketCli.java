@@ -46,6 +46,10 @@ public final class CapmarketCli {
                 return USAGE;
             }
             command.getErr().println("capmarket " + command.getCommandName() + ": " + e.getMessage());
+            if (e instanceof CapmarketException refused) {
+                refused.errors().forEach(field -> command.getErr().println("  " + field.field() + " must be " + field.rule()
+                        + (field.value() == null ? "" : ", but was " + field.value())));
+            }
             return FAILED;
         });
         return line;

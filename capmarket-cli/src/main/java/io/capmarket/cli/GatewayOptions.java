@@ -3,6 +3,7 @@ package io.capmarket.cli;
 import io.capmarket.client.CapmarketClient;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -31,6 +32,10 @@ final class GatewayOptions {
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "json or table (default: ${DEFAULT-VALUE})")
     Format output = Format.table;
 
+    @Option(names = "--retry-for", paramLabel = "DURATION", converter = RequestCommands.DurationConverter.class,
+            description = "how long calls that may succeed later (no answer, 429, 503) are retried (default: 30s)")
+    Duration retryFor = CapmarketClient.DEFAULT_RETRY_FOR;
+
     /** A client of the gateway these options name; a usage error when the URL or token is missing or malformed. */
     CapmarketClient client() {
         CapmarketCli.Terminal terminal = CapmarketCommand.terminal(spec);
@@ -48,7 +53,7 @@ final class GatewayOptions {
         if (bearer == null || bearer.isBlank()) {
             throw new ParameterException(spec.commandLine(), "a token is needed: set " + TOKEN_VARIABLE + " or give --token");
         }
-        return CapmarketClient.builder().baseUrl(base).token(bearer).build();
+        return CapmarketClient.builder().baseUrl(base).token(bearer).retryFor(retryFor).build();
     }
 
     /** The printer for {@link #output}, to the command's standard output. */

@@ -39,10 +39,14 @@ final class RequestCommands {
     }
 
     /** {@code capmarket request submit}. */
-    @Command(name = "submit", mixinStandardHelpOptions = true, description = "Submits a request; prints it (and waits with --wait).")
+    @Command(name = "submit", description = "Submits a request; prints it (and waits with --wait).")
     static final class Submit implements Callable<Integer> {
         @Mixin
         GatewayOptions gateway;
+
+        // no standard -V/--version here: --version is the capability's
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
 
         @Parameters(index = "0", paramLabel = "CAPABILITY", description = "the capability, e.g. postgres-database")
         String capability;

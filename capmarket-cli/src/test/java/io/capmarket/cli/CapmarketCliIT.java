@@ -101,11 +101,22 @@ class CapmarketCliIT {
         list.json().path("items").forEach(item -> ids.add(item.path("id").asText()));
         assertThat(ids).contains(id);
 
-        Run cancelled = cli("request", "cancel", id, "-o", "json");
+        Run fulfilledCancel = cli("request", "cancel", id);
+        assertThat(fulfilledCancel.code()).as("the gateway refuses: nothing to cancel").isEqualTo(1);
+        assertThat(fulfilledCancel.err()).startsWith("capmarket cancel: ").contains("409");
+
+        Run waiting = cli("request", "submit", "postgres-database", "-p", "size=small", "-c", "region=nowhere", "-o", "json",
+                "--wait", "WAITING", "--timeout", "30s");
+        assertThat(waiting.code()).as(waiting.err()).isZero();
+        String waitingId = waiting.json().path("id").asText();
+        assertThat(waiting.json().path("state").asText()).isEqualTo("WAITING");
+        Run cancelled = cli("request", "cancel", waitingId, "-o", "json");
         assertThat(cancelled.code()).as(cancelled.err()).isZero();
-        assertThat(cancelled.json().path("id").asText()).isEqualTo(id);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(cli("request", "get", id, "-o", "json").json().path("state").asText()).isIn("DEPROVISIONING", "DEPROVISIONED"));
+        assertThat(cancelled.json().path("id").asText()).isEqualTo(waitingId);
+        Run watchCancelled = cli("request", "watch", waitingId, "--until", "FULFILLED");
+        assertThat(watchCancelled.code()).as("it finished without being fulfilled").isEqualTo(1);
+        assertThat(watchCancelled.out()).contains("CANCELLED");
+        assertThat(watchCancelled.err()).contains("finished CANCELLED", "without reaching FULFILLED");
 
         Run missing = cli("request", "get", "no-such-request");
         assertThat(missing.code()).as("a remote refusal").isEqualTo(1);
