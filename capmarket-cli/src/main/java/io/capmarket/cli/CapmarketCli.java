@@ -1,6 +1,8 @@
 package io.capmarket.cli;
 
 import io.capmarket.client.CapmarketException;
+import io.capmarket.gateway.GatewayCommand;
+import io.capmarket.topology.app.TopologyCommand;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +26,22 @@ public final class CapmarketCli {
     }
 
     public static void main(String[] args) {
-        System.exit(execute(args, System.getenv(), System.out, System.err));
+        CommandLine line = commandLine(new Terminal(System.getenv(), System.out, System.err));
+        int code = line.execute(args);
+        if (code != OK || !serving(line)) {
+            System.exit(code);
+        }
+    }
+
+    /** Whether the command run started an application that runs until the JVM stops. */
+    static boolean serving(CommandLine line) {
+        CommandLine.ParseResult parsed = line.getParseResult();
+        while (parsed != null && parsed.hasSubcommand()) {
+            parsed = parsed.subcommand();
+        }
+        Object command = parsed == null ? null : parsed.commandSpec().userObject();
+        return command instanceof TopologyCommand topology && topology.running()
+                || command instanceof GatewayCommand gateway && gateway.running();
     }
 
     /** Runs one command line with this environment and these streams; returns the exit code. */
@@ -35,7 +52,9 @@ public final class CapmarketCli {
     /** The command tree, printing to the terminal's streams. */
     static CommandLine commandLine(Terminal terminal) {
         CommandLine line = new CommandLine(new CapmarketCommand(terminal));
-        AppCommands.describeSettings(line);
+        // the applications' own command lines, which their images run as they are
+        line.addSubcommand("topology", TopologyCommand.commandLine(new TopologyCommand(terminal.environment(), terminal.out(), terminal.err())));
+        line.addSubcommand("gateway", GatewayCommand.commandLine(new GatewayCommand(terminal.environment(), terminal.out(), terminal.err())));
         line.setOut(new PrintWriter(terminal.out(), true, StandardCharsets.UTF_8));
         line.setErr(new PrintWriter(terminal.err(), true, StandardCharsets.UTF_8));
         line.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? USAGE : FAILED);

@@ -15,7 +15,6 @@ import picocli.CommandLine.Spec;
         subcommands = {
             picocli.CommandLine.HelpCommand.class,
             DevCommands.Dev.class, DevCommands.Infra.class,
-            AppCommands.Topology.class, AppCommands.Gateway.class,
             DelegatingCommands.Sync.class, DelegatingCommands.Producer.class, DelegatingCommands.Team.class,
             DelegatingCommands.Platform.class, DelegatingCommands.Bench.class,
             RequestCommands.class, CatalogCommand.class, CompletionCommand.class},
