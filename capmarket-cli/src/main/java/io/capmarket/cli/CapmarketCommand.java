@@ -1,5 +1,7 @@
 package io.capmarket.cli;
 
+import io.capmarket.dev.DevCommand;
+import io.capmarket.testkit.dev.DevStackCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Spec;
         description = "An event-driven capability marketplace on Apache Kafka.",
         subcommands = {
             picocli.CommandLine.HelpCommand.class,
-            DevCommands.Dev.class, DevCommands.Infra.class,
+            DevCommand.class, DevStackCommand.class,
             DelegatingCommands.Sync.class, DelegatingCommands.Producer.class, DelegatingCommands.Team.class,
             DelegatingCommands.Platform.class, DelegatingCommands.Bench.class,
             RequestCommands.class, CatalogCommand.class, CompletionCommand.class},

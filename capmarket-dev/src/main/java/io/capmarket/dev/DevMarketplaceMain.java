@@ -1,9 +1,9 @@
 package io.capmarket.dev;
 
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 
-/** {@code ./capmarket dev}: starts the {@link DevMarketplace}, prints where to look, stops cleanly on Ctrl-C. */
+/** {@code ./capmarket dev} ({@link DevCommand}): starts the {@link DevMarketplace}, prints where to look, stops cleanly on Ctrl-C. */
 public final class DevMarketplaceMain {
 
     private static final java.time.Duration READY_WITHIN = java.time.Duration.ofMinutes(2);
@@ -11,16 +11,8 @@ public final class DevMarketplaceMain {
     private DevMarketplaceMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        DevOptions options;
-        try {
-            options = DevOptions.parse(List.of(args));
-        } catch (IllegalArgumentException e) {
-            System.err.println("capmarket dev: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        System.exit(run(options));
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DevCommand()).execute(args));
     }
 
     /**
