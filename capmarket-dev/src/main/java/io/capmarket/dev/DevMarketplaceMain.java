@@ -1,9 +1,9 @@
 package io.capmarket.dev;
 
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 
-/** {@code ./capmarket dev}: starts the {@link DevMarketplace}, prints where to look, stops cleanly on Ctrl-C. */
+/** {@code ./capmarket dev} ({@link DevCommand}): starts the {@link DevMarketplace}, prints where to look, stops cleanly on Ctrl-C. */
 public final class DevMarketplaceMain {
 
     private static final java.time.Duration READY_WITHIN = java.time.Duration.ofMinutes(2);
@@ -11,15 +11,17 @@ public final class DevMarketplaceMain {
     private DevMarketplaceMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        DevOptions options;
-        try {
-            options = DevOptions.parse(List.of(args));
-        } catch (IllegalArgumentException e) {
-            System.err.println("capmarket dev: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DevCommand()).execute(args));
+    }
+
+    /**
+     * Starts the marketplace, prints where to look once it is ready, and blocks until the JVM is
+     * stopped (the shutdown hook closes it).
+     *
+     * @return 1 when it was not ready in time; otherwise it does not return
+     */
+    public static int run(DevOptions options) throws InterruptedException {
         long started = System.nanoTime();
         DevMarketplace marketplace = DevMarketplace.start(options);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -32,7 +34,7 @@ public final class DevMarketplaceMain {
         while (!marketplace.ready()) {
             if (System.nanoTime() > deadline) {
                 System.err.println("capmarket dev: not ready after " + READY_WITHIN.toSeconds() + " s; see the log above");
-                System.exit(1);
+                return 1;
             }
             Thread.sleep(100);
         }
@@ -80,5 +82,6 @@ public final class DevMarketplaceMain {
                 DevMarketplace.CONSUMER_TOKEN, DevMarketplace.ADMIN_TOKEN, url, DevMarketplace.CONSUMER_TOKEN,
                 DevMarketplace.CONSUMER_TOKEN, url);
         stopped.await();
+        return 0;
     }
 }

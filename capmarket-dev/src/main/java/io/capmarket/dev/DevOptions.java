@@ -1,7 +1,6 @@
 package io.capmarket.dev;
 
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * How to start the local marketplace.
@@ -40,54 +39,6 @@ public record DevOptions(Path dataDirectory, boolean reset, int kafkaPort, int r
     /** Where the secure run writes each principal's client settings. */
     public Path credentialsDirectory() {
         return dataDirectory.resolve("credentials");
-    }
-
-    /**
-     * Reads {@code --secure}, {@code --reset}, {@code --data-dir DIR}, {@code --kafka-port N}, {@code --registry-port N},
-     * {@code --gateway-port N} and {@code --topology-port N}.
-     *
-     * @throws IllegalArgumentException naming the option when one is unknown or invalid
-     */
-    public static DevOptions parse(List<String> args) {
-        DevOptions options = defaults();
-        Path data = options.dataDirectory();
-        boolean reset = false;
-        boolean secure = false;
-        int kafka = options.kafkaPort();
-        int registry = options.registryPort();
-        int gateway = options.gatewayPort();
-        int topology = options.topologyPort();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            switch (arg) {
-                case "--reset" -> reset = true;
-                case "--secure" -> secure = true;
-                case "--data-dir" -> data = Path.of(value(args, ++i, arg));
-                case "--kafka-port" -> kafka = number(args, ++i, arg);
-                case "--registry-port" -> registry = number(args, ++i, arg);
-                case "--gateway-port" -> gateway = number(args, ++i, arg);
-                case "--topology-port" -> topology = number(args, ++i, arg);
-                default -> throw new IllegalArgumentException("unknown option " + arg + " (expected --secure, --reset, --data-dir DIR, "
-                        + "--kafka-port N, --registry-port N, --gateway-port N, --topology-port N)");
-            }
-        }
-        return new DevOptions(data, reset, kafka, registry, gateway, topology, secure);
-    }
-
-    private static String value(List<String> args, int index, String option) {
-        if (index >= args.size()) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args.get(index);
-    }
-
-    private static int number(List<String> args, int index, String option) {
-        String text = value(args, index, option);
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a port number, but was " + text, e);
-        }
     }
 
     private static void port(String option, int port) {

@@ -1,6 +1,5 @@
 package io.capmarket.gateway;
 
-import io.capmarket.gateway.internal.Tokens;
 import io.capmarket.schemas.topics.TopicMismatchException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -9,9 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Command line entry point of the gateway: {@code --config FILE} (properties or YAML) plus
- * {@code CAPMARKET_*} environment variables; {@code --help} lists every setting;
- * {@code --hash-token TOKEN} prints the hash a tokens file line needs.
+ * Entry point of the gateway's image: {@link GatewayCommand}'s command line.
  *
  * <p>Exit codes: 0 started (runs until stopped; SIGTERM closes gracefully) or help shown; 2 bad
  * arguments or configuration; 3 existing topics differ from their specs; 1 any other start-up failure.
@@ -23,31 +20,13 @@ public final class GatewayMain {
     static final int USAGE = 2;
     static final int TOPIC_MISMATCH = 3;
 
-    private static final String USAGE_TEXT = """
-            usage: capmarket-gateway [--config FILE] [--help] [--hash-token TOKEN]
-
-              --config FILE        settings in a .properties, .yaml or .yml file
-              --hash-token TOKEN   print the SHA-256 of a bearer token, for auth.tokens-file lines
-              --help               this text
-
-            Every setting can also be given as an environment variable: CAPMARKET_ + the key
-            upper-cased with '.' and '-' as '_' (CAPMARKET_HTTP_PORT). The environment overrides
-            the file; the file overrides the defaults.
-
-            A tokens file line: <sha256-hex of the token> <team> <role> [<name> [human|bot]],
-            role one of consumer, producer, admin.
-
-            settings:
-            """;
-
     private GatewayMain() {
     }
 
     public static void main(String[] args) {
-        Launch launch = launch(args, System.getenv(), System.out, System.err, GatewayApp::start);
-        launch.app().ifPresent(app -> Runtime.getRuntime().addShutdownHook(new Thread(app::close, "capmarket-gateway-shutdown")));
-        if (launch.exitCode() != OK) {
-            System.exit(launch.exitCode());
+        int code = GatewayCommand.commandLine(new GatewayCommand(System.getenv(), System.out, System.err)).execute(args);
+        if (code != OK) {
+            System.exit(code);
         }
     }
 
@@ -58,39 +37,22 @@ public final class GatewayMain {
     /** Everything {@code main} does but exiting and the shutdown hook, for tests. */
     static Launch launch(String[] args, Map<String, String> environment, PrintStream out, PrintStream err,
             Function<GatewayConfig, GatewayApp> starter) {
-        Path configFile = null;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                out.print(USAGE_TEXT);
-                out.print(GatewayConfig.describeKeys());
-                return new Launch(OK, Optional.empty());
-            } else if (arg.equals("--hash-token")) {
-                if (i + 1 >= args.length || args[i + 1].isEmpty()) {
-                    return usageError(err, "--hash-token needs a token");
-                }
-                out.println(Tokens.hash(args[i + 1]));
-                return new Launch(OK, Optional.empty());
-            } else if (arg.equals("--config") || arg.startsWith("--config=")) {
-                String value = arg.equals("--config") ? (i + 1 < args.length ? args[++i] : null) : arg.substring("--config=".length());
-                if (value == null || value.isBlank()) {
-                    return usageError(err, "--config needs a file");
-                }
-                if (configFile != null) {
-                    return usageError(err, "--config given twice");
-                }
-                configFile = Path.of(value);
-            } else {
-                return usageError(err, "unknown argument '" + arg + "'");
-            }
-        }
+        GatewayCommand command = new GatewayCommand(environment, out, err, starter, false);
+        int code = GatewayCommand.commandLine(command).execute(args);
+        return new Launch(code, Optional.ofNullable(command.app()));
+    }
+
+    /** Loads the configuration and starts the application with it. */
+    static Launch start(Path configFile, Map<String, String> overrides, Map<String, String> environment, PrintStream out,
+            PrintStream err, Function<GatewayConfig, GatewayApp> starter) {
         GatewayConfig config;
         try {
-            config = GatewayConfig.load(configFile, environment);
+            config = GatewayConfig.load(configFile, environment, overrides);
         } catch (InvalidConfigException e) {
             err.println("capmarket-gateway: " + e.getMessage());
             return new Launch(USAGE, Optional.empty());
         }
+        config.warnings().forEach(warning -> err.println("capmarket-gateway: warning: " + warning));
         out.println("capmarket-gateway: starting with " + config.describe());
         try {
             return new Launch(OK, Optional.of(starter.apply(config)));
@@ -104,11 +66,5 @@ public final class GatewayMain {
             }
             return new Launch(FAILED, Optional.empty());
         }
-    }
-
-    private static Launch usageError(PrintStream err, String problem) {
-        err.println("capmarket-gateway: " + problem);
-        err.println("usage: capmarket-gateway [--config FILE] [--help] [--hash-token TOKEN]");
-        return new Launch(USAGE, Optional.empty());
     }
 }

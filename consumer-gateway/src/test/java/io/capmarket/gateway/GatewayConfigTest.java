@@ -127,9 +127,9 @@ class GatewayConfigTest {
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
                         "bootstrap.servers must be a comma-separated list of host:port, but was 'nohost': 'nohost' is not host:port",
                         "http.port must be an integer from 0 to 65535 (0: any free port), but was '70000'",
-                        "long-poll.max-timeout must be a duration like 30s or 500ms, greater than 0, but was 'forever'",
+                        "long-poll.max-timeout must be a duration like 30s or 500ms, but was 'forever'",
                         "http.max-request-size must be a size like 65536, 64kb or 1mb, from 1kb to 64mb, but was '1'",
-                        "unknown setting htpp.port",
+                        "unknown setting htpp.port; did you mean http.port?",
                         "streams.application.id is set by capmarket from application.id; set application.id instead",
                         "schema.registry.url is required (a comma-separated list of http(s) URLs; environment variable CAPMARKET_SCHEMA_REGISTRY_URL)"));
     }

@@ -8,8 +8,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Command line entry point of the topology: {@code --config FILE} (properties or YAML) plus
- * {@code CAPMARKET_*} environment variables; {@code --help} lists every setting.
+ * Entry point of the topology's image: {@link TopologyCommand}'s command line.
  *
  * <p>Exit codes: 0 started (the JVM then runs until stopped; SIGTERM closes gracefully) or help
  * shown; 2 bad arguments or configuration; 3 existing topics differ from their specs; 1 any other
@@ -22,27 +21,13 @@ public final class TopologyMain {
     static final int USAGE = 2;
     static final int TOPIC_MISMATCH = 3;
 
-    private static final String USAGE_TEXT = """
-            usage: capmarket-topology [--config FILE] [--help]
-
-              --config FILE   settings in a .properties, .yaml or .yml file
-              --help          this text
-
-            Every setting can also be given as an environment variable: CAPMARKET_ + the key
-            upper-cased with '.' and '-' as '_' (CAPMARKET_BOOTSTRAP_SERVERS). The environment
-            overrides the file; the file overrides the defaults.
-
-            settings:
-            """;
-
     private TopologyMain() {
     }
 
     public static void main(String[] args) {
-        Launch launch = launch(args, System.getenv(), System.out, System.err, TopologyApp::start);
-        launch.app().ifPresent(app -> Runtime.getRuntime().addShutdownHook(new Thread(app::close, "capmarket-shutdown")));
-        if (launch.exitCode() != OK) {
-            System.exit(launch.exitCode());
+        int code = TopologyCommand.commandLine(new TopologyCommand(System.getenv(), System.out, System.err)).execute(args);
+        if (code != OK) {
+            System.exit(code);
         }
     }
 
@@ -53,29 +38,17 @@ public final class TopologyMain {
     /** Everything {@code main} does but exiting and the shutdown hook, for tests. */
     static Launch launch(String[] args, Map<String, String> environment, PrintStream out, PrintStream err,
             Function<TopologyConfig, TopologyApp> starter) {
-        Path configFile = null;
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                out.print(USAGE_TEXT);
-                out.print(TopologyConfig.describeKeys());
-                return new Launch(OK, Optional.empty());
-            } else if (arg.equals("--config") || arg.startsWith("--config=")) {
-                String value = arg.equals("--config") ? (i + 1 < args.length ? args[++i] : null) : arg.substring("--config=".length());
-                if (value == null || value.isBlank()) {
-                    return usageError(err, "--config needs a file");
-                }
-                if (configFile != null) {
-                    return usageError(err, "--config given twice");
-                }
-                configFile = Path.of(value);
-            } else {
-                return usageError(err, "unknown argument '" + arg + "'");
-            }
-        }
+        TopologyCommand command = new TopologyCommand(environment, out, err, starter, false);
+        int code = TopologyCommand.commandLine(command).execute(args);
+        return new Launch(code, Optional.ofNullable(command.app()));
+    }
+
+    /** Loads the configuration and starts the application with it. */
+    static Launch start(Path configFile, Map<String, String> overrides, Map<String, String> environment, PrintStream out,
+            PrintStream err, Function<TopologyConfig, TopologyApp> starter) {
         TopologyConfig config;
         try {
-            config = TopologyConfig.load(configFile, environment);
+            config = TopologyConfig.load(configFile, environment, overrides);
         } catch (InvalidConfigException e) {
             err.println("capmarket-topology: " + e.getMessage());
             return new Launch(USAGE, Optional.empty());
@@ -95,11 +68,5 @@ public final class TopologyMain {
             }
             return new Launch(FAILED, Optional.empty());
         }
-    }
-
-    private static Launch usageError(PrintStream err, String problem) {
-        err.println("capmarket-topology: " + problem);
-        err.println("usage: capmarket-topology [--config FILE] [--help]");
-        return new Launch(USAGE, Optional.empty());
     }
 }

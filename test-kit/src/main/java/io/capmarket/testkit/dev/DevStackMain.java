@@ -1,23 +1,20 @@
 package io.capmarket.testkit.dev;
 
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 
-/** {@code ./capmarket dev}: starts the {@link DevStack}, prints where to look, stops on Ctrl-C. */
+/** {@code ./capmarket infra}: starts the {@link DevStack}, prints where to look, stops on Ctrl-C. */
 public final class DevStackMain {
 
     private DevStackMain() {
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        DevStackOptions options;
-        try {
-            options = DevStackOptions.parse(List.of(args));
-        } catch (IllegalArgumentException e) {
-            System.err.println("capmarket dev: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new DevStackCommand()).execute(args));
+    }
+
+    /** Starts the stack, prints where to look, and blocks until the JVM is stopped (the shutdown hook closes it). */
+    public static void run(DevStackOptions options) throws InterruptedException {
         long started = System.nanoTime();
         DevStack stack = DevStack.start(options);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -1,7 +1,6 @@
 package io.capmarket.testkit.dev;
 
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * How to start the local dev stack.
@@ -27,49 +26,6 @@ public record DevStackOptions(Path dataDirectory, int kafkaPort, int registryPor
     /** Options without security, as {@code ./capmarket infra} runs by default. */
     public DevStackOptions(Path dataDirectory, int kafkaPort, int registryPort, boolean reset) {
         this(dataDirectory, kafkaPort, registryPort, reset, false);
-    }
-
-    /**
-     * Reads command-line options: {@code --reset}, {@code --secure}, {@code --data-dir DIR},
-     * {@code --kafka-port N}, {@code --registry-port N}.
-     *
-     * @throws IllegalArgumentException naming the option when one is unknown or invalid
-     */
-    public static DevStackOptions parse(List<String> args) {
-        Path data = DEFAULT_DATA_DIRECTORY;
-        int kafkaPort = DEFAULT_KAFKA_PORT;
-        int registryPort = DEFAULT_REGISTRY_PORT;
-        boolean reset = false;
-        boolean secure = false;
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            switch (arg) {
-                case "--reset" -> reset = true;
-                case "--secure" -> secure = true;
-                case "--data-dir" -> data = Path.of(value(args, ++i, arg));
-                case "--kafka-port" -> kafkaPort = port(args, ++i, arg);
-                case "--registry-port" -> registryPort = port(args, ++i, arg);
-                default -> throw new IllegalArgumentException("unknown option " + arg
-                        + " (expected --reset, --secure, --data-dir DIR, --kafka-port N, --registry-port N)");
-            }
-        }
-        return new DevStackOptions(data, kafkaPort, registryPort, reset, secure);
-    }
-
-    private static String value(List<String> args, int index, String option) {
-        if (index >= args.size()) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args.get(index);
-    }
-
-    private static int port(List<String> args, int index, String option) {
-        String text = value(args, index, option);
-        try {
-            return Integer.parseInt(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " must be a port number, but was " + text, e);
-        }
     }
 
     private static void requirePort(String option, int port) {

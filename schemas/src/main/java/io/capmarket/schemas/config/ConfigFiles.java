@@ -1,4 +1,4 @@
-package io.capmarket.topology.app;
+package io.capmarket.schemas.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,33 +15,42 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * Reads a configuration file into flat {@code key -> text}: {@code .properties} as they are,
  * {@code .yaml}/{@code .yml} with nested maps joined by '.' ({@code matching: {accept-deadline: 30s}}
- * is {@code matching.accept-deadline}) and lists joined by ','.
+ * is {@code matching.accept-deadline}) and lists joined by their key's separator (',' unless the key says otherwise).
  */
 final class ConfigFiles {
 
     private ConfigFiles() {
     }
 
-    static Map<String, String> read(Path file) {
+    /**
+     * The file's settings, or null after adding to {@code problems} why the file cannot be used.
+     *
+     * @param separator the list separator of a key
+     */
+    static Map<String, String> read(Path file, Function<String, String> separator, List<String> problems) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         if (!Files.isRegularFile(file)) {
-            throw new InvalidConfigException(List.of("config file " + file + " does not exist"));
+            problems.add("config file " + file + " does not exist");
+            return null;
         }
         try {
             if (name.endsWith(".properties")) {
                 return readProperties(file);
             }
             if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-                return readYaml(file);
+                return readYaml(file, separator, problems);
             }
         } catch (IOException e) {
-            throw new InvalidConfigException(List.of("config file " + file + " cannot be read: " + e.getMessage()));
+            problems.add("config file " + file + " cannot be read: " + e.getMessage());
+            return null;
         }
-        throw new InvalidConfigException(List.of("config file " + file + " must end in .properties, .yaml or .yml"));
+        problems.add("config file " + file + " must end in .properties, .yaml or .yml");
+        return null;
     }
 
     private static Map<String, String> readProperties(Path file) throws IOException {
@@ -54,30 +63,29 @@ final class ConfigFiles {
         return flat;
     }
 
-    private static Map<String, String> readYaml(Path file) throws IOException {
+    private static Map<String, String> readYaml(Path file, Function<String, String> separator, List<String> problems) throws IOException {
         JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
         Map<String, String> flat = new LinkedHashMap<>();
         if (root == null || root.isMissingNode() || root.isNull()) {
             return flat;
         }
         if (!root.isObject()) {
-            throw new InvalidConfigException(List.of("config file " + file + " must hold a map of settings"));
+            problems.add("config file " + file + " must hold a map of settings");
+            return null;
         }
-        List<String> problems = new ArrayList<>();
-        flatten("", root, flat, problems);
-        if (!problems.isEmpty()) {
-            throw new InvalidConfigException(problems);
-        }
-        return flat;
+        int before = problems.size();
+        flatten("", root, flat, separator, problems);
+        return problems.size() == before ? flat : null;
     }
 
-    private static void flatten(String prefix, JsonNode node, Map<String, String> flat, List<String> problems) {
+    private static void flatten(String prefix, JsonNode node, Map<String, String> flat, Function<String, String> separator,
+            List<String> problems) {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
             String key = prefix + field.getKey();
             JsonNode value = field.getValue();
             if (value.isObject()) {
-                flatten(key + ".", value, flat, problems);
+                flatten(key + ".", value, flat, separator, problems);
             } else if (value.isArray()) {
                 List<String> items = new ArrayList<>();
                 value.forEach(item -> {
@@ -87,7 +95,7 @@ final class ConfigFiles {
                         items.add(item.asText());
                     }
                 });
-                flat.put(key, String.join(",", items));
+                flat.put(key, String.join(separator.apply(key), items));
             } else if (value.isNull()) {
                 problems.add(key + " has no value");
             } else {

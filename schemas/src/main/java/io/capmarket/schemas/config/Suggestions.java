@@ -1,15 +1,17 @@
-package io.capmarket.topology.app;
+package io.capmarket.schemas.config;
 
 import java.util.Collection;
+import java.util.Locale;
 import java.util.Optional;
 
-/** "Did you mean" for mistyped keys: the closest known name within a small edit distance. */
-final class Suggestions {
+/** "Did you mean" for mistyped names: the closest known name within a small edit distance. */
+public final class Suggestions {
 
     private Suggestions() {
     }
 
-    static Optional<String> closest(String typed, Collection<String> known) {
+    /** The known name closest to {@code typed}, when one is close enough to be a typo of it. */
+    public static Optional<String> closest(String typed, Collection<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         String normalizedTyped = normalize(typed);
@@ -26,7 +28,7 @@ final class Suggestions {
 
     /** Separators and case do not count: {@code matching.accept_deadline} is {@code matching.accept-deadline}. */
     private static String normalize(String key) {
-        return key.toLowerCase(java.util.Locale.ROOT).replace('_', '.').replace('-', '.');
+        return key.toLowerCase(Locale.ROOT).replace('_', '.').replace('-', '.');
     }
 
     /** Levenshtein distance. */

@@ -1,0 +1,116 @@
+package io.capmarket.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.capmarket.client.Capability;
+import io.capmarket.client.Page;
+import io.capmarket.client.Request;
+import io.capmarket.client.RequestEvent;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Prints the gateway's answers: {@code json} as the gateway shaped them (a list as
+ * {@code {"items": [...], "next": ...}}, a watch as one JSON object per line), {@code table} as
+ * aligned columns for people.
+ */
+final class Output {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final GatewayOptions.Format format;
+    private final PrintStream out;
+
+    Output(GatewayOptions.Format format, PrintStream out) {
+        this.format = format;
+        this.out = out;
+    }
+
+    void request(Request request) {
+        if (format == GatewayOptions.Format.json) {
+            print(request.json(), true);
+        } else {
+            requests(List.of(request), null);
+        }
+    }
+
+    void page(Page<Request> page) {
+        if (format == GatewayOptions.Format.json) {
+            ObjectNode list = JSON.createObjectNode();
+            ArrayNode items = list.putArray("items");
+            page.items().forEach(request -> items.add(request.json()));
+            list.put("next", page.next());
+            print(list, true);
+        } else {
+            requests(page.items(), page.next());
+        }
+    }
+
+    void event(RequestEvent event) {
+        if (format == GatewayOptions.Format.json) {
+            ObjectNode line = JSON.createObjectNode().put("event", event.name()).put("index", event.index()).put("state", event.state());
+            line.set("request", event.request().json());
+            print(line, false);
+        } else {
+            out.println(event.end() ? "end " + event.state() : event.index() + " " + event.state());
+        }
+    }
+
+    void catalog(List<Capability> capabilities) {
+        if (format == GatewayOptions.Format.json) {
+            ObjectNode list = JSON.createObjectNode();
+            ArrayNode items = list.putArray("items");
+            capabilities.forEach(capability -> items.add(capability.json()));
+            list.putNull("next");
+            print(list, true);
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("CAPABILITY", "VERSIONS", "OFFERS", "DESCRIPTION"));
+        capabilities.forEach(c -> rows.add(List.of(c.name(),
+                c.versions().stream().map(v -> Integer.toString(v.version())).collect(Collectors.joining(",")),
+                Integer.toString(c.offers().size()), c.description() == null ? "" : c.description())));
+        table(rows);
+    }
+
+    private void requests(List<Request> requests, String next) {
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("ID", "CAPABILITY", "VERSION", "STATE", "DETAIL"));
+        requests.forEach(r -> rows.add(List.of(r.id(), r.capability(), Integer.toString(r.version()), r.state(),
+                r.reason() != null && !r.reason().isEmpty() ? r.reason() : r.outputs().isEmpty() ? "" : r.outputs().toString())));
+        table(rows);
+        if (next != null) {
+            out.println("more: --cursor " + next);
+        }
+    }
+
+    private void table(List<List<String>> rows) {
+        int[] widths = new int[rows.get(0).size()];
+        rows.forEach(row -> {
+            for (int i = 0; i < row.size(); i++) {
+                widths[i] = Math.max(widths[i], row.get(i).length());
+            }
+        });
+        rows.forEach(row -> {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.size(); i++) {
+                line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + widths[i] + "s  ", row.get(i)));
+            }
+            out.println(line.toString().stripTrailing());
+        });
+    }
+
+    private void print(JsonNode json, boolean pretty) {
+        try {
+            out.println(pretty ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) : JSON.writeValueAsString(json));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.capmarket.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.capmarket.dev.DevMarketplace;
+import io.capmarket.dev.DevOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The consumer commands against a live marketplace (the dev run: real broker, registry, topology, gateway, demo producers). */
+class CapmarketCliIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path data;
+
+    private static DevMarketplace marketplace;
+
+    @BeforeAll
+    static void start() {
+        marketplace = DevMarketplace.start(new DevOptions(data, true, 0, 0, 0, 0));
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(marketplace::ready);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (marketplace != null) {
+            marketplace.close();
+        }
+    }
+
+    /** What one command line printed and returned. */
+    record Run(int code, String out, String err) {
+        JsonNode json() throws Exception {
+            return JSON.readTree(out);
+        }
+    }
+
+    private static Run cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", marketplace.gatewayUrl()));
+        int code = CapmarketCli.execute(all.toArray(String[]::new), Map.of("CAPMARKET_TOKEN", DevMarketplace.CONSUMER_TOKEN),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aConsumerSubmitsWatchesListsAndCancelsFromTheCommandLine() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Run catalog = cli("catalog", "--output", "json");
+            assertThat(catalog.code()).as(catalog.err()).isZero();
+            List<String> names = new ArrayList<>();
+            catalog.json().path("items").forEach(item -> names.add(item.path("name").asText()));
+            assertThat(names).contains("postgres-database", "kafka-topic");
+        });
+        Run table = cli("catalog");
+        assertThat(table.out()).startsWith("CAPABILITY").contains("postgres-database");
+
+        Run submitted = cli("request", "submit", "postgres-database", "--version", "1", "-p", "size=\"small\"",
+                "-c", "region=eu-west", "--idempotency-key", "cli-it-1", "-o", "json");
+        assertThat(submitted.code()).as(submitted.err()).isZero();
+        String id = submitted.json().path("id").asText();
+        assertThat(id).isNotBlank();
+        assertThat(submitted.json().path("parameters").path("size").asText()).isEqualTo("small");
+        assertThat(cli("request", "submit", "postgres-database", "-p", "size=small", "-c", "region=eu-west",
+                "--idempotency-key", "cli-it-1", "-o", "json").json().path("id").asText()).as("the same key, the same request").isEqualTo(id);
+
+        Run watch = cli("request", "watch", id, "--until", "FULFILLED", "-o", "json");
+        assertThat(watch.code()).as(watch.err()).isZero();
+        List<String> states = new ArrayList<>();
+        for (String line : watch.out().strip().split("\n")) {
+            states.add(JSON.readTree(line).path("state").asText());
+        }
+        assertThat(states).startsWith("SUBMITTED").endsWith("FULFILLED");
+
+        Run got = cli("request", "get", id, "-o", "json");
+        assertThat(got.code()).isZero();
+        assertThat(got.json().path("state").asText()).isEqualTo("FULFILLED");
+        assertThat(got.json().path("outputs").size()).isPositive();
+        assertThat(cli("request", "get", id).out()).contains(id, "FULFILLED");
+
+        Run list = cli("request", "list", "--state", "FULFILLED", "-o", "json");
+        assertThat(list.code()).isZero();
+        List<String> ids = new ArrayList<>();
+        list.json().path("items").forEach(item -> ids.add(item.path("id").asText()));
+        assertThat(ids).contains(id);
+
+        Run fulfilledCancel = cli("request", "cancel", id);
+        assertThat(fulfilledCancel.code()).as("the gateway refuses: nothing to cancel").isEqualTo(1);
+        assertThat(fulfilledCancel.err()).startsWith("capmarket cancel: ").contains("409");
+
+        Run waiting = cli("request", "submit", "postgres-database", "-p", "size=small", "-c", "region=nowhere", "-o", "json",
+                "--wait", "WAITING", "--timeout", "30s");
+        assertThat(waiting.code()).as(waiting.err()).isZero();
+        String waitingId = waiting.json().path("id").asText();
+        assertThat(waiting.json().path("state").asText()).isEqualTo("WAITING");
+        Run cancelled = cli("request", "cancel", waitingId, "-o", "json");
+        assertThat(cancelled.code()).as(cancelled.err()).isZero();
+        assertThat(cancelled.json().path("id").asText()).isEqualTo(waitingId);
+        Run watchCancelled = cli("request", "watch", waitingId, "--until", "FULFILLED");
+        assertThat(watchCancelled.code()).as("it finished without being fulfilled").isEqualTo(1);
+        assertThat(watchCancelled.out()).contains("CANCELLED");
+        assertThat(watchCancelled.err()).contains("finished CANCELLED", "without reaching FULFILLED");
+
+        Run missing = cli("request", "get", "no-such-request");
+        assertThat(missing.code()).as("a remote refusal").isEqualTo(1);
+        assertThat(missing.err()).startsWith("capmarket get: ");
+        Run refused = cli("request", "submit", "postgres-database", "-p", "size=enormous", "-o", "json");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("size");
+    }
+}
