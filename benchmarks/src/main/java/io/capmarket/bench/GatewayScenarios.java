@@ -1,5 +1,6 @@
 package io.capmarket.bench;
 
+import io.capmarket.gateway.AccessConfig;
 import io.capmarket.gateway.GatewayConfig;
 import io.capmarket.gateway.GatewayMain;
 import io.capmarket.topology.app.TopologyConfig;
@@ -82,6 +83,9 @@ final class GatewayScenarios {
         settings.put(GatewayConfig.BOOTSTRAP_SERVERS, context.cluster().bootstrapServers());
         settings.put(GatewayConfig.SCHEMA_REGISTRY_URL, context.cluster().registryUrl());
         settings.put(GatewayConfig.APPLICATION_ID, workload.prefix() + "gateway");
+        // the harness measures what the gateway serves, not its rate limits
+        settings.put(AccessConfig.CALLER_RATE, "0");
+        settings.put(AccessConfig.TEAM_RATE, "0");
         settings.put(GatewayConfig.TOPICS_PREFIX, workload.prefix());
         settings.put(GatewayConfig.TOPICS_PARTITIONS, Integer.toString(workload.partitions()));
         settings.put(GatewayConfig.STATE_DIR, context.directory().resolve("gateway-state").toAbsolutePath().toString());

@@ -1,24 +1,30 @@
 package io.capmarket.gateway;
 
+import io.capmarket.gateway.internal.Authenticator;
 import io.capmarket.gateway.internal.Catalog;
 import io.capmarket.gateway.internal.CatalogHandlers;
 import io.capmarket.gateway.internal.EventStreams;
 import io.capmarket.gateway.internal.Forwarder;
+import io.capmarket.gateway.internal.Gatekeeper;
 import io.capmarket.gateway.internal.GatewayMetrics;
 import io.capmarket.gateway.internal.GatewayTopics;
 import io.capmarket.gateway.internal.GatewayTopology;
 import io.capmarket.gateway.internal.Health;
 import io.capmarket.gateway.internal.HttpServer;
+import io.capmarket.gateway.internal.InstanceCalls;
+import io.capmarket.gateway.internal.JwtAuthenticator;
 import io.capmarket.gateway.internal.OpsHandlers;
 import io.capmarket.gateway.internal.ParameterSchemas;
 import io.capmarket.gateway.internal.PortalAssets;
 import io.capmarket.gateway.internal.Publisher;
+import io.capmarket.gateway.internal.RateLimits;
 import io.capmarket.gateway.internal.RequestHandlers;
 import io.capmarket.gateway.internal.RequestReads;
 import io.capmarket.gateway.internal.RequestStore;
 import io.capmarket.gateway.internal.RequestWatchers;
 import io.capmarket.gateway.internal.Route;
 import io.capmarket.gateway.internal.Routes;
+import io.capmarket.gateway.internal.TokenFile;
 import io.capmarket.gateway.internal.ViewDeserializationHandler;
 import io.capmarket.gateway.internal.WhoAmI;
 import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
@@ -67,6 +73,10 @@ import org.slf4j.LoggerFactory;
 public final class GatewayApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+    /** How long an instance's assertion of a caller is good for: a forwarded read's life, with room for clocks apart. */
+    private static final Duration INSTANCE_CALL_TTL = Duration.ofSeconds(30);
+    /** A bucket that never runs dry, for the scope (caller or team) whose limit is off. */
+    private static final RateLimits.Limit UNLIMITED = new RateLimits.Limit(1e12, Integer.MAX_VALUE);
 
     private final GatewayConfig config;
     private final List<AutoCloseable> resources;
@@ -149,7 +159,8 @@ public final class GatewayApp implements AutoCloseable {
             resources.add(publisher);
             Catalog catalog = new Catalog(streams);
             RequestStore store = new RequestStore(streams, topics.requests().name(), self);
-            RequestReads reads = new RequestReads(store, watchers, new Forwarder(config.forwardTimeout()), timer, callbacks);
+            Gatekeeper gate = gatekeeper(config, clock, metrics);
+            RequestReads reads = new RequestReads(store, watchers, new Forwarder(config.forwardTimeout(), gate), timer, callbacks);
             EventStreams events = new EventStreams(reads, callbacks, timer, config.forwardTimeout());
             RequestHandlers requests = new RequestHandlers(catalog, new ParameterSchemas(), reads, publisher, clock,
                     new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout()));
@@ -159,7 +170,7 @@ public final class GatewayApp implements AutoCloseable {
                     PortalAssets.load());
 
             Duration idle = config.longPollMaxTimeout().plus(config.visibilityTimeout()).plus(Duration.ofSeconds(30));
-            HttpServer http = HttpServer.start(config.httpHost(), port, routes, config.tokens(), metrics, config.maxRequestSize(), idle);
+            HttpServer http = HttpServer.start(config.httpHost(), port, routes, gate, metrics, config.maxRequestSize(), idle);
             resources.add(0, http);
             streams.start();
             LOG.info("capmarket gateway {} listening on {}:{} (advertised as {}), {} bearer tokens{}", config.applicationId(),
@@ -169,6 +180,29 @@ public final class GatewayApp implements AutoCloseable {
             closeAll(resources);
             throw e;
         }
+    }
+
+    /**
+     * Who may call and how often: JWTs to the identity provider when one is configured, other
+     * tokens to the token file (followed for changes) and inline tokens; rate limits unless off;
+     * the deployment's secret for the instances' calls to each other.
+     */
+    private static Gatekeeper gatekeeper(GatewayConfig config, Clock clock, GatewayMetrics metrics) {
+        AccessConfig access = config.access();
+        Authenticator tokens = config.tokensFile().isPresent()
+                ? new TokenFile(config.tokensFile().get(), config::readTokens, access.tokensCheckInterval(), clock,
+                        metrics::tokensReloaded)
+                : config.tokens();
+        Authenticator jwt = access.jwt().map(JwtAuthenticator::new).orElse(null);
+        RateLimits limits = access.perCaller().isPresent() || access.perTeam().isPresent()
+                ? new RateLimits(access.perCaller().orElse(UNLIMITED), access.perTeam().orElse(UNLIMITED), access.trackedCallers(), clock)
+                : null;
+        if (!access.instancesSecretConfigured() && !config.devMode()) {
+            LOG.warn("{} is not set: this instance signs its forwarded reads with a secret of its own, so other instances of "
+                    + "{} refuse them (set the same secret on every instance)", AccessConfig.INSTANCES_SECRET, config.applicationId());
+        }
+        return new Gatekeeper(Authenticator.of(jwt, tokens), limits,
+                new InstanceCalls(access.instancesSecret(), config.applicationId(), INSTANCE_CALL_TTL, clock), metrics);
     }
 
     /** The gateway's own topics only; where they all exist it only describes them (see {@link GatewayTopics}). */

@@ -17,6 +17,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +77,7 @@ public final class GatewayConfig {
     public static final String DEFAULT_STATE_DIR = "./.capmarket/gateway-streams";
     public static final int DEFAULT_HTTP_PORT = 8080;
 
-    private static final List<ConfigKey> KEYS = Stream.concat(ConnectionKeys.keys("the gateway's",
+    private static final List<ConfigKey> KEYS = Stream.concat(Stream.concat(ConnectionKeys.keys("the gateway's",
             "Confluent-API schema registry URLs", "partitions of topics created at start-up (when the gateway starts before the topology)",
             "replication factor of created topics (default: the broker's)").stream(), Stream.of(
             ConfigKey.withDefault(APPLICATION_ID, DEFAULT_APPLICATION_ID, NAME_RULE, ConfigParsers::legalName,
@@ -103,7 +104,7 @@ public final class GatewayConfig {
             ConfigKey.withDefault(DEV_MODE, "false", "true or false", ConfigParsers::bool,
                     "adds the demo tokens demo-consumer (team demo-app) and demo-admin; never in production"),
             duration(ADMIN_TIMEOUT, "30s", "how long start-up admin calls may take"),
-            duration(SHUTDOWN_TIMEOUT, "30s", "how long a graceful shutdown may take"))).toList();
+            duration(SHUTDOWN_TIMEOUT, "30s", "how long a graceful shutdown may take"))), AccessConfig.KEYS.stream()).toList();
 
     private static final ConfigSchema SCHEMA = new ConfigSchema("gateway", KEYS, Map.of(
             StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID,
@@ -113,10 +114,12 @@ public final class GatewayConfig {
 
     private final ConfigValues values;
     private final Tokens tokens;
+    private final AccessConfig access;
 
-    private GatewayConfig(ConfigValues values, Tokens tokens) {
+    private GatewayConfig(ConfigValues values, Tokens tokens, AccessConfig access) {
         this.values = values;
         this.tokens = tokens;
+        this.access = access;
     }
 
     private static ConfigKey duration(String name, String defaultValue, String doc) {
@@ -161,12 +164,21 @@ public final class GatewayConfig {
         if (!values.problems().isEmpty()) {
             throw new InvalidConfigException(values.problems());
         }
+        List<String> problems = new ArrayList<>();
+        AccessConfig access = AccessConfig.from(values, problems);
+        if (!problems.isEmpty()) {
+            throw new InvalidConfigException(problems);
+        }
         try {
-            return new GatewayConfig(values, Tokens.from(values.optional(AUTH_TOKENS_FILE, Path.class).orElse(null),
-                    values.optional(AUTH_TOKENS, String.class).orElse(null), values.bool(DEV_MODE)));
+            return new GatewayConfig(values, readTokens(values, access), access);
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException(List.of(e.getMessage()));
         }
+    }
+
+    private static Tokens readTokens(ConfigValues values, AccessConfig access) {
+        return Tokens.from(values.optional(AUTH_TOKENS_FILE, Path.class).orElse(null),
+                values.optional(AUTH_TOKENS, String.class).orElse(null), values.bool(DEV_MODE), access.adminTeam());
     }
 
     // ---- typed values -------------------------------------------------------------------------
@@ -261,9 +273,24 @@ public final class GatewayConfig {
         return values.streams();
     }
 
-    /** The configured bearer tokens (hashes only). */
+    /** The configured bearer tokens (hashes only), as read at start. */
     Tokens tokens() {
         return tokens;
+    }
+
+    /** The token file, when one is configured: read again for the {@link io.capmarket.gateway.internal.TokenFile}. */
+    Optional<Path> tokensFile() {
+        return values.optional(AUTH_TOKENS_FILE, Path.class);
+    }
+
+    /** The bearer tokens as the configuration names them now (the token file read again). */
+    Tokens readTokens() {
+        return readTokens(values, access);
+    }
+
+    /** Identity, rate limits and the instances' shared secret. */
+    public AccessConfig access() {
+        return access;
     }
 
     /** Serde properties with Confluent's names. */
@@ -310,7 +337,7 @@ public final class GatewayConfig {
 
     /** The settings for a log line, credentials masked. */
     public String describe() {
-        return values.describe(Set.of(AUTH_TOKENS));
+        return values.describe(Set.of(AUTH_TOKENS, AccessConfig.INSTANCES_SECRET));
     }
 
     /** Every key with its default, environment variable and meaning, for {@code --help}. */

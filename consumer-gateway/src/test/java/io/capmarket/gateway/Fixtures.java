@@ -1,5 +1,7 @@
 package io.capmarket.gateway;
 
+import io.capmarket.gateway.internal.InstanceCalls;
+import io.capmarket.gateway.internal.Principal;
 import io.capmarket.gateway.internal.Tokens;
 import io.capmarket.schemas.CapabilityVersionView;
 import io.capmarket.schemas.CapabilityView;
@@ -84,7 +86,20 @@ final class Fixtures {
                 Tokens.hash(ADMIN_TOKEN) + " platform admin root"));
         settings.put("streams.commit.interval.ms", "100");
         settings.put("streams.consumer.session.timeout.ms", "10000");
+        // every instance of a test's deployment shares it; rate limits are off but where a test is about them
+        settings.put(AccessConfig.INSTANCES_SECRET, "a test deployment's secret of 32+ bytes");
+        settings.put(AccessConfig.CALLER_RATE, "0");
+        settings.put(AccessConfig.TEAM_RATE, "0");
         return settings;
+    }
+
+    /**
+     * What another instance of the deployment of {@code settings} sends to act for {@code principal}:
+     * the internal routes take nothing else.
+     */
+    static String instanceAssertion(Map<String, String> settings, Principal principal) {
+        return new InstanceCalls(settings.get(AccessConfig.INSTANCES_SECRET).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                settings.get("application.id"), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC()).sign(principal);
     }
 
     static Topics topics(Map<String, String> settings) {

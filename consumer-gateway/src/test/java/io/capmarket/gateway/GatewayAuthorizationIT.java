@@ -6,6 +6,8 @@ import static io.capmarket.gateway.Fixtures.BETA_TOKEN;
 import static io.capmarket.gateway.Fixtures.PRODUCER_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.capmarket.gateway.internal.InstanceCalls;
+import io.capmarket.gateway.internal.Principal;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
@@ -35,13 +37,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class GatewayAuthorizationIT {
 
     /** Who calls; OWN is team alpha's request (the consumer's team), OTHER team beta's. */
+    /** Each caller, and whom another instance acts for on the internal routes when it forwards that caller's read. */
     private enum Caller {
-        NO_TOKEN(null), BAD_TOKEN("not-a-token-" + UUID.randomUUID()), CONSUMER(ALPHA_TOKEN), PRODUCER(PRODUCER_TOKEN), ADMIN(ADMIN_TOKEN);
+        NO_TOKEN(null, null), BAD_TOKEN("not-a-token-" + UUID.randomUUID(), null),
+        CONSUMER(ALPHA_TOKEN, new Principal("alpha", Principal.Role.CONSUMER, "alice", false)),
+        PRODUCER(PRODUCER_TOKEN, new Principal("db-team", Principal.Role.PRODUCER, "db-team", false)),
+        ADMIN(ADMIN_TOKEN, new Principal("platform", Principal.Role.ADMIN, "root", false));
 
         final String token;
+        final Principal principal;
 
-        Caller(String token) {
+        Caller(String token, Principal principal) {
             this.token = token;
+            this.principal = principal;
         }
     }
 
@@ -151,6 +159,22 @@ class GatewayAuthorizationIT {
         assertThat(lines).as("log lines showing a bearer token").noneMatch(line -> line.contains("Bearer "));
     }
 
+    @Test
+    void aBearerTokenEvenTheAdminsNeverOpensTheInternalRoutesNorDoesAnotherDeploymentsAssertion() {
+        Api.Response withToken = api.get("/internal/v1/requests/" + alphaRequest, ADMIN_TOKEN);
+        Map<String, String> otherDeployment = new java.util.HashMap<>(gateway.settings());
+        otherDeployment.put("application.id", "another-gateway");
+        Api.Response otherAssertion = api.exchange(api.request("/internal/v1/requests/" + alphaRequest, null)
+                .header(InstanceCalls.HEADER, Fixtures.instanceAssertion(otherDeployment, Caller.ADMIN.principal)).GET().build());
+        Api.Response ownAssertion = api.exchange(api.request("/internal/v1/requests/" + alphaRequest, null)
+                .header(InstanceCalls.HEADER, Fixtures.instanceAssertion(gateway.settings(), Caller.ADMIN.principal)).GET().build());
+
+        assertThat(withToken.status()).isEqualTo(401);
+        assertThat(withToken.json().get("detail").asText()).contains(InstanceCalls.HEADER);
+        assertThat(otherAssertion.status()).isEqualTo(401);
+        assertThat(ownAssertion.status()).isEqualTo(200);
+    }
+
     /** The call for one cell: ids, ?team= and bodies filled in so that the call is well-formed. */
     private HttpRequest request(String route, Caller caller, boolean own) {
         String method = route.substring(0, route.indexOf(' '));
@@ -162,7 +186,12 @@ class GatewayAuthorizationIT {
         if (path.equals("/v1/requests") || path.equals("/internal/v1/requests")) {
             path += method.equals("GET") ? "?team=" + (own ? "alpha" : "beta") : "";
         }
-        HttpRequest.Builder request = api.request(path, caller.token);
+        // the internal routes take another instance's signed assertion of the caller, never a token
+        HttpRequest.Builder request = !path.startsWith("/internal/") ? api.request(path, caller.token)
+                : caller.principal != null ? api.request(path, null).header(InstanceCalls.HEADER,
+                        Fixtures.instanceAssertion(gateway.settings(), caller.principal))
+                : caller.token != null ? api.request(path, null).header(InstanceCalls.HEADER, "v1.forged.assertion")
+                : api.request(path, null);
         if (path.endsWith("/events")) {
             request.header("Accept", "text/event-stream");
         }

@@ -19,31 +19,42 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Asks the gateway instance that owns a request (or part of a list) over HTTP, with the caller's
- * own {@code Authorization} so the owner authorizes exactly as this instance would. Never blocks:
- * answers are futures. The owner answers from its local store only ({@link #FORWARDED_HEADER}),
- * so a read is forwarded at most once; when ownership moved meanwhile, the owner answers 503 and
- * so does this instance.
+ * Asks the gateway instance that owns a request (or part of a list) over HTTP, acting for the
+ * caller with a short-lived assertion signed with the deployment's secret ({@link InstanceCalls}):
+ * the caller's token never leaves this instance, and the owner authorizes exactly as this instance
+ * would. An answer larger than {@link #MAX_ANSWER_BYTES} is refused. Never blocks: answers are
+ * futures. The owner answers from its local store only ({@link #FORWARDED_HEADER}), so a read is
+ * forwarded at most once; when ownership moved meanwhile, the owner answers 503 and so does this
+ * instance. Which instance it asked is logged, never told to the caller.
  */
 public final class Forwarder {
 
     /** Marks a forwarded read; the receiver answers from its own stores or 503, never forwards again. */
     public static final String FORWARDED_HEADER = "X-Capmarket-Forwarded";
     public static final String INTERNAL_REQUESTS = Route.INTERNAL_PREFIX + "v1/requests";
+    /** The largest answer taken from another instance: a full page of views with long histories. */
+    public static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
 
     private final HttpClient http;
     private final Duration timeout;
+    private final Gatekeeper gate;
 
-    public Forwarder(Duration timeout) {
+    /** @param gate signs the assertion of the caller each forwarded read acts for */
+    public Forwarder(Duration timeout, Gatekeeper gate) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
         this.timeout = timeout;
+        this.gate = gate;
     }
 
     /** One request from its owner; empty when the owner has none (or it is another team's). */
     public CompletableFuture<Optional<RequestView>> read(HostInfo owner, String requestId, ReadCondition condition,
-            String authorization, String requestIdHeader) {
+            Principal caller, String requestIdHeader) {
         Map<String, String> query = new LinkedHashMap<>();
         if (condition.waitFor() != null) {
             query.put("waitFor", condition.waitFor());
@@ -52,7 +63,7 @@ public final class Forwarder {
         query.put("awaitExistence", Boolean.toString(condition.awaitExistence()));
         query.put("timeout", condition.timeout().toMillis() + "ms");
         URI uri = uri(owner, INTERNAL_REQUESTS + "/" + encode(requestId), query);
-        return send(uri, authorization, requestIdHeader, timeout.plus(condition.timeout())).thenApply(response -> {
+        return send(uri, caller, requestIdHeader, timeout.plus(condition.timeout())).thenApply(response -> {
             if (response.statusCode() == 404) {
                 return Optional.empty();
             }
@@ -61,7 +72,7 @@ public final class Forwarder {
     }
 
     /** The owner's part of a list. */
-    public CompletableFuture<List<RequestView>> list(HostInfo owner, ListQuery query, String authorization, String requestIdHeader) {
+    public CompletableFuture<List<RequestView>> list(HostInfo owner, ListQuery query, Principal caller, String requestIdHeader) {
         Map<String, String> params = new LinkedHashMap<>();
         if (query.team() != null) {
             params.put("team", query.team());
@@ -77,25 +88,25 @@ public final class Forwarder {
         }
         params.put("limit", Integer.toString(query.limit()));
         params.put("order", query.order().parameter());
-        return send(uri(owner, INTERNAL_REQUESTS, params), authorization, requestIdHeader, timeout)
+        return send(uri(owner, INTERNAL_REQUESTS, params), caller, requestIdHeader, timeout)
                 .thenApply(response -> parse(response, owner, new TypeReference<List<RequestView>>() { }));
     }
 
-    private CompletableFuture<HttpResponse<String>> send(URI uri, String authorization, String requestIdHeader, Duration within) {
+    private CompletableFuture<HttpResponse<String>> send(URI uri, Principal caller, String requestIdHeader, Duration within) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(within).GET()
                 .header(FORWARDED_HEADER, "true")
+                .header(InstanceCalls.HEADER, gate.assertionFor(caller))
                 .header("Accept", "application/json");
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
         if (requestIdHeader != null) {
             request.header("X-Request-Id", requestIdHeader);
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        return http.sendAsync(request.build(), info -> BoundedBody.of(MAX_ANSWER_BYTES))
                 .exceptionally(e -> {
                     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    throw new RetryLaterException("the gateway instance " + uri.getHost() + ":" + uri.getPort()
-                            + " that owns the data did not answer: " + cause, RequestStore.RETRY_AFTER, cause);
+                    LOG.warn("the gateway instance {}:{} that owns the data did not answer: {}", uri.getHost(), uri.getPort(),
+                            cause.toString());
+                    throw new RetryLaterException("the gateway instance that owns the data did not answer", RequestStore.RETRY_AFTER,
+                            cause);
                 });
     }
 
@@ -104,11 +115,12 @@ public final class Forwarder {
             try {
                 return Json.MAPPER.readValue(response.body(), type);
             } catch (IOException e) {
-                throw new UncheckedIOException("unreadable answer from gateway instance " + owner, e);
+                throw new UncheckedIOException("unreadable answer from gateway instance " + owner.host() + ":" + owner.port(), e);
             }
         }
-        throw new RetryLaterException("the gateway instance " + owner.host() + ":" + owner.port()
-                + " that owns the data answered " + response.statusCode(), RequestStore.RETRY_AFTER);
+        LOG.warn("the gateway instance {}:{} that owns the data answered {}", owner.host(), owner.port(), response.statusCode());
+        throw new RetryLaterException("the gateway instance that owns the data answered " + response.statusCode(),
+                RequestStore.RETRY_AFTER);
     }
 
     private static URI uri(HostInfo host, String path, Map<String, String> query) {

@@ -62,6 +62,24 @@ public final class GatewayMetrics implements AutoCloseable {
                 .increment();
     }
 
+    /** A request refused by a rate limit ({@code scope}: caller or team). */
+    public void rateLimited(RateLimits.Scope scope) {
+        Counter.builder("capmarket.gateway.rate.limited")
+                .description("Requests refused with 429: the caller or its team over its rate limit")
+                .tag("scope", scope.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry)
+                .increment();
+    }
+
+    /** A look at the token file: reloaded, or refused (the tokens in force stay). */
+    public void tokensReloaded(TokenFile.Outcome outcome) {
+        Counter.builder("capmarket.gateway.token.reloads")
+                .description("Changes of the token file taken in force (reloaded) or refused (failed)")
+                .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry)
+                .increment();
+    }
+
     /** Records one finished HTTP exchange. */
     public void record(Context ctx, float millis) {
         Timer.builder("capmarket.gateway.http.requests")

@@ -51,7 +51,7 @@ public final class HttpInput {
     }
 
     /** Authenticates the bearer token; the token itself is never stored or logged. */
-    public static Principal authenticate(Context ctx, Tokens tokens) {
+    public static Principal authenticate(Context ctx, Authenticator tokens) {
         String header = ctx.header("Authorization");
         if (header == null || header.isBlank()) {
             throw new AuthenticationRequiredException("send Authorization: Bearer <token>",
@@ -83,8 +83,7 @@ public final class HttpInput {
 
     /** The caller, for reads that may be forwarded. */
     public static RequestReads.Caller caller(Context ctx, Principal principal) {
-        return new RequestReads.Caller(principal, ctx.header("Authorization"), requestId(ctx),
-                "true".equals(ctx.header(Forwarder.FORWARDED_HEADER)));
+        return new RequestReads.Caller(principal, requestId(ctx), "true".equals(ctx.header(Forwarder.FORWARDED_HEADER)));
     }
 
     /**

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Javalin server around the route table: request ids, the access log, metrics, the one
- * exception mapper. Routes needing a token are authenticated before their handler runs.
+ * exception mapper. Routes needing a token are authenticated and rate-limited, internal ones
+ * admit only the deployment's own instances ({@link Gatekeeper}), before their handler runs.
  */
 public final class HttpServer implements AutoCloseable {
 
@@ -31,7 +32,7 @@ public final class HttpServer implements AutoCloseable {
      *
      * @param idleTimeout longer than the longest long-poll, so Jetty never cuts a waiting read
      */
-    public static HttpServer start(String host, int port, List<Route> routes, Tokens tokens, GatewayMetrics metrics,
+    public static HttpServer start(String host, int port, List<Route> routes, Gatekeeper gate, GatewayMetrics metrics,
             long maxRequestSize, Duration idleTimeout) {
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -63,12 +64,17 @@ public final class HttpServer implements AutoCloseable {
             config.routes.error(404, Problems::unmatched);
             config.routes.error(405, Problems::unmatched);
             for (Route route : routes) {
-                config.routes.addHttpHandler(route.method(), route.path(), route.access() == Route.Access.TOKEN
-                        ? ctx -> {
-                            HttpInput.authenticate(ctx, tokens);
-                            route.handler().handle(ctx);
-                        }
-                        : route.handler());
+                config.routes.addHttpHandler(route.method(), route.path(), switch (route.access()) {
+                    case PUBLIC -> route.handler();
+                    case TOKEN -> ctx -> {
+                        gate.admit(ctx);
+                        route.handler().handle(ctx);
+                    };
+                    case INSTANCE -> ctx -> {
+                        gate.admitInstance(ctx);
+                        route.handler().handle(ctx);
+                    };
+                });
             }
         });
         javalin.start(host, port);

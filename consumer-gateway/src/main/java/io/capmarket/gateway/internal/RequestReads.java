@@ -42,7 +42,7 @@ public final class RequestReads {
     }
 
     /** Who asks, as the HTTP layer saw it: for authorization here and for forwarding. */
-    public record Caller(Principal principal, String authorization, String requestId, boolean forwarded) {
+    public record Caller(Principal principal, String requestId, boolean forwarded) {
     }
 
     /**
@@ -58,7 +58,7 @@ public final class RequestReads {
             throw new RetryLaterException("request " + requestId + " moved to another gateway instance; retry shortly",
                     RequestStore.RETRY_AFTER);
         } else {
-            answer = forwarder.read(owner.activeHost(), requestId, condition, caller.authorization(), caller.requestId());
+            answer = forwarder.read(owner.activeHost(), requestId, condition, caller.principal(), caller.requestId());
         }
         return answer.thenApply(view -> view.filter(v -> caller.principal().sees(v.team())));
     }
@@ -108,7 +108,7 @@ public final class RequestReads {
         for (HostInfo host : store.instances()) {
             parts.add(host.equals(store.self())
                     ? CompletableFuture.completedFuture(store.list(query))
-                    : forwarder.list(host, query, caller.authorization(), caller.requestId()));
+                    : forwarder.list(host, query, caller.principal(), caller.requestId()));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
                 .thenApply(done -> Page.merge(parts.stream().map(CompletableFuture::join).toList(), query.limit(),

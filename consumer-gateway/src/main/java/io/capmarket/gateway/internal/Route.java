@@ -20,8 +20,10 @@ public record Route(HandlerType method, String path, Access access, Handler hand
     public enum Access {
         /** Anyone: health, metrics, the OpenAPI document, the portal page. */
         PUBLIC,
-        /** A caller with a known bearer token (roles are checked by the handler). */
-        TOKEN
+        /** A caller with a known bearer token, within its rate limits (roles are checked by the handler). */
+        TOKEN,
+        /** Another instance of this deployment, with its signed assertion of the caller it acts for; never a token. */
+        INSTANCE
     }
 
     /** Whether the public {@code /openapi.json} documents this route: every route but the internal ones. */

@@ -1,5 +1,6 @@
 package io.capmarket.gateway.internal;
 
+import static io.capmarket.gateway.internal.Route.Access.INSTANCE;
 import static io.capmarket.gateway.internal.Route.Access.PUBLIC;
 import static io.capmarket.gateway.internal.Route.Access.TOKEN;
 import static io.capmarket.gateway.internal.Route.delete;
@@ -30,8 +31,8 @@ public final class Routes {
                 get("/v1/requests/{id}", TOKEN, requests::get),
                 get("/v1/requests/{id}/events", TOKEN, events::stream),
                 delete("/v1/requests/{id}", TOKEN, requests::cancel),
-                get(Forwarder.INTERNAL_REQUESTS, TOKEN, requests::internalList),
-                get(Forwarder.INTERNAL_REQUESTS + "/{id}", TOKEN, requests::internalGet),
+                get(Forwarder.INTERNAL_REQUESTS, INSTANCE, requests::internalList),
+                get(Forwarder.INTERNAL_REQUESTS + "/{id}", INSTANCE, requests::internalGet),
                 get("/health/live", PUBLIC, ops::live),
                 get("/health/ready", PUBLIC, ops::ready),
                 get("/metrics", PUBLIC, ops::metrics),

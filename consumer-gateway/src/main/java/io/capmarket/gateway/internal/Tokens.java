@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  *
  * <p>Line format: {@code <sha256-hex> <team> <role> [<name> [human|bot]]}; {@code #} starts a comment.
  */
-public final class Tokens {
+public final class Tokens implements Authenticator {
 
     /** The dev-mode consumer token and its team. */
     public static final String DEMO_CONSUMER_TOKEN = "demo-consumer";
@@ -46,6 +46,16 @@ public final class Tokens {
      * @throws IllegalArgumentException naming the source, the line and the rule
      */
     public static Tokens from(Path file, String inline, boolean devMode) {
+        return from(file, inline, devMode, "platform");
+    }
+
+    /**
+     * Tokens from a file, inline lines separated by ';', and in dev mode the demo tokens, the
+     * admin's in {@code adminTeam}.
+     *
+     * @throws IllegalArgumentException naming the source, the line and the rule
+     */
+    public static Tokens from(Path file, String inline, boolean devMode, String adminTeam) {
         List<Entry> entries = new ArrayList<>();
         if (file != null) {
             List<String> lines;
@@ -66,7 +76,7 @@ public final class Tokens {
         }
         if (devMode) {
             entries.add(new Entry(sha256(DEMO_CONSUMER_TOKEN), new Principal(DEMO_TEAM, Principal.Role.CONSUMER, "demo-user", false)));
-            entries.add(new Entry(sha256(DEMO_ADMIN_TOKEN), new Principal("platform", Principal.Role.ADMIN, "demo-admin", false)));
+            entries.add(new Entry(sha256(DEMO_ADMIN_TOKEN), new Principal(adminTeam, Principal.Role.ADMIN, "demo-admin", false)));
         }
         return new Tokens(entries);
     }
@@ -100,6 +110,7 @@ public final class Tokens {
     }
 
     /** The principal of a presented token, if it is configured. */
+    @Override
     public Optional<Principal> authenticate(String token) {
         byte[] presented = sha256(token);
         Principal found = null;

@@ -1,0 +1,144 @@
+package io.capmarket.gateway;
+
+import static io.capmarket.gateway.Fixtures.ALPHA_TOKEN;
+import static io.capmarket.gateway.Fixtures.BETA_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
+import io.capmarket.gateway.internal.Tokens;
+import io.capmarket.testkit.kafka.KafkaBroker;
+import io.capmarket.testkit.kafka.KafkaBrokerExtension;
+import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
+import io.capmarket.testkit.registry.SchemaRegistryExtension;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway's doors with real parts: OIDC tokens minted here with keys made here, checked against
+ * a JWKS this test serves over HTTP; a token file changed while the gateway runs; a team flooding
+ * the gateway past its rate limit while another team is served.
+ */
+@ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
+class GatewayAccessIT {
+
+    private static final String ISSUER = "https://login.example.test/realms/platform";
+    private static final String AUDIENCE = "capmarket";
+
+    private final KafkaBroker broker;
+    private final EmbeddedSchemaRegistry registry;
+    @TempDir
+    Path dir;
+    private HttpServer jwks;
+    private RSAKey key;
+
+    GatewayAccessIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
+        this.broker = broker;
+        this.registry = registry;
+    }
+
+    @BeforeEach
+    void identityProvider() throws Exception {
+        key = new RSAKeyGenerator(2048).keyID("k1").generate();
+        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        jwks.createContext("/certs", exchange -> {
+            byte[] body = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        jwks.start();
+    }
+
+    @AfterEach
+    void stop() {
+        jwks.stop(0);
+    }
+
+    @Test
+    void anIdentityProvidersTokenActsForItsTeamBesideTheTokenFileWhichFollowsItsChanges() throws Exception {
+        Path tokens = dir.resolve("tokens");
+        Files.writeString(tokens, Tokens.hash("file-token-1") + " gamma consumer carol\n");
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "access", Map.of(
+                AccessConfig.JWKS_URL, "http://127.0.0.1:" + jwks.getAddress().getPort() + "/certs",
+                AccessConfig.JWT_ISSUER, ISSUER, AccessConfig.JWT_AUDIENCE, AUDIENCE,
+                GatewayConfig.AUTH_TOKENS_FILE, tokens.toString(), AccessConfig.TOKENS_CHECK_INTERVAL, "200ms"), List.of())) {
+            Api api = gateway.api();
+
+            Api.Response me = api.get("/v1/me", jwt("delta", "consumer", "dave"));
+            assertThat(me.status()).isEqualTo(200);
+            assertThat(me.json().get("team").asText()).isEqualTo("delta");
+            assertThat(api.get("/v1/requests", jwt("delta", "consumer", "dave")).status()).isEqualTo(200);
+            assertThat(api.get("/v1/me", jwt("delta", "superuser", "dave")).status()).as("an unknown role").isEqualTo(401);
+            RSAKey stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
+            assertThat(api.get("/v1/me", jwt("delta", "admin", "mallory", stranger)).status()).as("signed by another key").isEqualTo(401);
+            assertThat(api.get("/v1/me", ALPHA_TOKEN).status()).as("the inline tokens still count").isEqualTo(200);
+
+            assertThat(api.get("/v1/me", "file-token-1").json().get("team").asText()).isEqualTo("gamma");
+            Files.writeString(tokens, Tokens.hash("file-token-2") + " gamma consumer carol\n# file-token-1 was revoked\n");
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/v1/me", "file-token-2").status() == 200);
+            assertThat(api.get("/v1/me", "file-token-1").status()).as("revoked without a restart").isEqualTo(401);
+            assertThat(api.get("/metrics", null).text()).contains("capmarket_gateway_token_reloads_total{outcome=\"reloaded\"}");
+        }
+    }
+
+    @Test
+    void aTeamOverItsRateLimitGets429WithRetryAfterWhileAnotherTeamIsServed() {
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "flood", Map.of(
+                AccessConfig.CALLER_RATE, "5", AccessConfig.CALLER_BURST, "10",
+                AccessConfig.TEAM_RATE, "1000", AccessConfig.TEAM_BURST, "1000"), List.of())) {
+            Api api = gateway.api();
+            List<Api.Response> flood = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                flood.add(api.get("/v1/requests", ALPHA_TOKEN));
+            }
+            Api.Response other = api.get("/v1/requests", BETA_TOKEN);
+
+            List<Api.Response> limited = flood.stream().filter(r -> r.status() == 429).toList();
+            System.out.printf("GatewayAccessIT: 60 calls of one caller at once: %d answered 200, %d answered 429%n",
+                    flood.stream().filter(r -> r.status() == 200).count(), limited.size());
+            assertThat(flood).allSatisfy(r -> assertThat(r.status()).isIn(200, 429));
+            assertThat(limited).as("past the burst of 10 at 5 a second").hasSizeGreaterThanOrEqualTo(30).allSatisfy(r -> {
+                assertThat(r.header("Retry-After")).hasValueSatisfying(s -> assertThat(Integer.parseInt(s)).isPositive());
+                assertThat(r.json().get("type").asText()).isEqualTo("/problems/rate-limited");
+            });
+            assertThat(other.status()).as("another team's caller").isEqualTo(200);
+            assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+            assertThat(api.get("/metrics", null).text()).contains("capmarket_gateway_rate_limited_total{scope=\"caller\"}");
+        }
+    }
+
+    private String jwt(String team, String role, String name) throws Exception {
+        return jwt(team, role, name, key);
+    }
+
+    private static String jwt(String team, String role, String name, RSAKey signingKey) throws Exception {
+        Instant now = Instant.now();
+        SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID()).build(),
+                new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject(name).issueTime(Date.from(now))
+                        .expirationTime(Date.from(now.plusSeconds(300))).claim("team", team).claim("capmarket_role", role).build());
+        token.sign(new RSASSASigner(signingKey));
+        return token.serialize();
+    }
+}
