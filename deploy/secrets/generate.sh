@@ -12,6 +12,7 @@
 #                            registry's admin, and the registry users onboarding hands out
 #   <principal>-credentials  one per principal, filled by the init step
 #   grafana-secrets          Grafana's admin password (user admin)
+#   gateway-instances        the secret the gateway's instances sign the reads they forward to each other with
 #
 # While Kafka's log directory is formatted, the admin's and the registry's SCRAM credentials are
 # in the cluster's metadata and every credential issued is in use: nothing is changed. On a new
@@ -75,6 +76,13 @@ if [[ ! -s $grafana_secrets/admin-password ]]; then
   echo "secrets: wrote $grafana_secrets/admin-password"
 fi
 own "$grafana_secrets" $GRAFANA_UID
+
+gateway_instances=$root/gateway-instances
+if [[ ! -s $gateway_instances/signing-key ]]; then
+  { secret; secret; } | tr -d '\n' > "$gateway_instances/signing-key"
+  echo "secrets: wrote $gateway_instances/signing-key"
+fi
+own "$gateway_instances" $APP_UID
 
 if [[ -f $root/kafka-data/meta.properties ]]; then
   for file in "${generated[@]}"; do

@@ -173,6 +173,7 @@ class ComposeFileTest {
                     assertThat(GatewayConfig.readsEnvironmentVariable(variable)).as(variable).isTrue());
             Map<String, String> testable = new HashMap<>(environment);
             testable.remove("CAPMARKET_AUTH_TOKENS_FILE");
+            testable.remove("CAPMARKET_INSTANCES_SIGNING_KEY_FILE");
             GatewayConfig config = GatewayConfig.load(null, testable);
             assertThat(config.httpPort()).isEqualTo(8080);
             assertThat(config.topics().prefix()).isEqualTo(Topics.DEFAULT_PREFIX);

@@ -141,6 +141,7 @@ class KubernetesManifestsTest {
         assertThat(environment.keySet()).allSatisfy(v -> assertThat(GatewayConfig.readsEnvironmentVariable(v)).as(v).isTrue());
         Map<String, String> testable = connected(environment);
         testable.remove("CAPMARKET_AUTH_TOKENS_FILE");
+        testable.remove("CAPMARKET_INSTANCES_SIGNING_KEY_FILE");
         GatewayConfig config = GatewayConfig.load(null, testable);
         assertThat(config.httpPort()).isEqualTo(GatewayConfig.DEFAULT_HTTP_PORT);
         assertThat(config.applicationId()).isEqualTo(AccessPolicy.DEFAULT_GATEWAY_APPLICATION_ID);

@@ -52,8 +52,8 @@ public record AccessConfig(String adminTeam, Duration tokensCheckInterval, Optio
     public static final String TEAM_RATE = "limits.team.rate";
     public static final String TEAM_BURST = "limits.team.burst";
     public static final String TRACKED_CALLERS = "limits.tracked-callers";
-    public static final String INSTANCES_SECRET = "instances.secret";
-    public static final String INSTANCES_SECRET_FILE = "instances.secret-file";
+    public static final String INSTANCES_KEY = "instances.signing-key";
+    public static final String INSTANCES_KEY_FILE = "instances.signing-key-file";
 
     private static final String RATE_RULE = "requests per second, an integer from 0 (no limit) to 1000000";
     private static final String BURST_RULE = "an integer from 1 to 1000000";
@@ -87,9 +87,9 @@ public record AccessConfig(String adminTeam, Duration tokensCheckInterval, Optio
                     "requests a team's callers together may send at once"),
             ConfigKey.withDefault(TRACKED_CALLERS, "100000", "an integer from 100 to 10000000", ConfigParsers.intIn(100, 10_000_000),
                     "callers and teams whose rates are tracked at most (the least recent are forgotten first)"),
-            ConfigKey.optional(INSTANCES_SECRET, "at least 32 characters", ConfigParsers::text,
+            ConfigKey.optional(INSTANCES_KEY, "at least 32 characters", ConfigParsers::text,
                     "the secret every instance of the deployment shares, to vouch for the callers of reads they forward to each other"),
-            ConfigKey.optional(INSTANCES_SECRET_FILE, "a readable file of at least 32 bytes", ConfigParsers::path,
+            ConfigKey.optional(INSTANCES_KEY_FILE, "a readable file of at least 32 bytes", ConfigParsers::path,
                     "instances.secret, from a file (a mounted secret)"));
 
     /**
@@ -102,16 +102,16 @@ public record AccessConfig(String adminTeam, Duration tokensCheckInterval, Optio
         int callerRate = values.integer(CALLER_RATE);
         int teamRate = values.integer(TEAM_RATE);
         byte[] secret = null;
-        Optional<String> inline = values.optional(INSTANCES_SECRET, String.class);
-        Optional<Path> file = values.optional(INSTANCES_SECRET_FILE, Path.class);
+        Optional<String> inline = values.optional(INSTANCES_KEY, String.class);
+        Optional<Path> file = values.optional(INSTANCES_KEY_FILE, Path.class);
         try {
             secret = inline.isPresent() ? inline.get().getBytes(StandardCharsets.UTF_8)
                     : file.isPresent() ? Files.readAllBytes(file.get()) : null;
         } catch (IOException e) {
-            problems.add(INSTANCES_SECRET_FILE + " " + file.get() + " cannot be read: " + e.getMessage());
+            problems.add(INSTANCES_KEY_FILE + " " + file.get() + " cannot be read: " + e.getMessage());
         }
         if (secret != null && secret.length < 32) {
-            problems.add((inline.isPresent() ? INSTANCES_SECRET : INSTANCES_SECRET_FILE) + " must have at least 32 bytes, but had "
+            problems.add((inline.isPresent() ? INSTANCES_KEY : INSTANCES_KEY_FILE) + " must have at least 32 bytes, but had "
                     + secret.length);
         }
         boolean configured = secret != null;

@@ -199,7 +199,7 @@ public final class GatewayApp implements AutoCloseable {
                 : null;
         if (!access.instancesSecretConfigured() && !config.devMode()) {
             LOG.warn("{} is not set: this instance signs its forwarded reads with a secret of its own, so other instances of "
-                    + "{} refuse them (set the same secret on every instance)", AccessConfig.INSTANCES_SECRET, config.applicationId());
+                    + "{} refuse them (set the same secret on every instance)", AccessConfig.INSTANCES_KEY, config.applicationId());
         }
         return new Gatekeeper(Authenticator.of(jwt, tokens), limits,
                 new InstanceCalls(access.instancesSecret(), config.applicationId(), INSTANCE_CALL_TTL, clock), metrics);

@@ -337,7 +337,7 @@ public final class GatewayConfig {
 
     /** The settings for a log line, credentials masked. */
     public String describe() {
-        return values.describe(Set.of(AUTH_TOKENS, AccessConfig.INSTANCES_SECRET));
+        return values.describe(Set.of(AUTH_TOKENS, AccessConfig.INSTANCES_KEY));
     }
 
     /** Every key with its default, environment variable and meaning, for {@code --help}. */

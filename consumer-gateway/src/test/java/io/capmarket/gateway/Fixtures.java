@@ -87,7 +87,7 @@ final class Fixtures {
         settings.put("streams.commit.interval.ms", "100");
         settings.put("streams.consumer.session.timeout.ms", "10000");
         // every instance of a test's deployment shares it; rate limits are off but where a test is about them
-        settings.put(AccessConfig.INSTANCES_SECRET, "a test deployment's secret of 32+ bytes");
+        settings.put(AccessConfig.INSTANCES_KEY, "a test deployment's secret of 32+ bytes");
         settings.put(AccessConfig.CALLER_RATE, "0");
         settings.put(AccessConfig.TEAM_RATE, "0");
         return settings;
@@ -98,7 +98,7 @@ final class Fixtures {
      * the internal routes take nothing else.
      */
     static String instanceAssertion(Map<String, String> settings, Principal principal) {
-        return new InstanceCalls(settings.get(AccessConfig.INSTANCES_SECRET).getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        return new InstanceCalls(settings.get(AccessConfig.INSTANCES_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 settings.get("application.id"), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC()).sign(principal);
     }
 
