@@ -60,7 +60,8 @@ class TracingIT {
     void aRequestsWholeLifeIsOneTraceFromTheClientsSpanToTheFulfilment(KafkaBroker broker, EmbeddedSchemaRegistry registry)
             throws Exception {
         Map<String, String> settings = Fixtures.settings(broker, registry, "tracing");
-        try (TopologyApp topology = TopologyApp.start(GatewayEndToEndIT.topologyConfig(settings));
+        try (CapturedLogs logs = new CapturedLogs();
+             TopologyApp topology = TopologyApp.start(GatewayEndToEndIT.topologyConfig(settings));
              GatewayApp gateway = GatewayApp.start(GatewayConfig.of(settings));
              CapmarketProducer producer = CapmarketProducer.builder().bootstrapServers(broker.bootstrapServers())
                      .schemaRegistryUrl(registry.url()).topicPrefix(settings.get("topics.prefix")).producerId("db-team")
@@ -101,6 +102,8 @@ class TracingIT {
             assertThat(match.getParentSpanId()).as("matching follows the submit's record").isEqualTo(submit.getSpanId());
             assertThat(handle.getParentSpanId()).as("the handler follows the assignment").isEqualTo(match.getSpanId());
             assertThat(report.getParentSpanId()).as("the fulfilment report follows the handler").isEqualTo(handle.getSpanId());
+            assertThat(logs.lines()).as("the submit's access log line names its trace")
+                    .anyMatch(line -> line.contains("\"route\":\"/v1/requests\"") && line.contains("\"traceId\":\"" + CLIENT_TRACE + "\""));
             assertThat(trace).as("the producer's own span runs inside its handler's")
                     .anySatisfy(s -> {
                         assertThat(s.getName()).isEqualTo("create database");

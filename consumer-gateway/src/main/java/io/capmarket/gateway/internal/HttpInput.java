@@ -32,6 +32,8 @@ public final class HttpInput {
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
     static final String PRINCIPAL = "capmarket.principal";
     static final String REQUEST_ID = "capmarket.requestId";
+    /** The trace of the call, when it began a span (a submit or a cancel): the access log names it. */
+    static final String TRACE_ID = "capmarket.traceId";
 
     private static final Pattern REQUEST_ID_PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)?");

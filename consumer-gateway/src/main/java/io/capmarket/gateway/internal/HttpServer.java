@@ -1,5 +1,6 @@
 package io.capmarket.gateway.internal;
 
+import io.capmarket.schemas.tracing.LogContext;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
@@ -9,6 +10,7 @@ import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The Javalin server around the route table: request ids, the access log, metrics, the one
@@ -90,15 +92,30 @@ public final class HttpServer implements AutoCloseable {
         return javalin.port();
     }
 
-    /** One structured line per exchange; never headers, so never a token. */
+    /**
+     * One structured line per exchange; never headers, so never a token. The request id, and the
+     * trace id when the call began a span, are also in the logging context, which JSON logs show
+     * as {@code requestId} and {@code trace.id}.
+     */
     private static void accessLog(Context ctx, float millis) {
         if (!ACCESS.isInfoEnabled()) {
             return;
         }
         Principal principal = ctx.attribute(HttpInput.PRINCIPAL);
-        ACCESS.info("{\"requestId\":\"{}\",\"method\":\"{}\",\"path\":{},\"route\":{},\"status\":{},\"ms\":{},\"team\":{}}",
-                HttpInput.requestId(ctx), ctx.method().name(), quote(ctx.path()), quote(GatewayMetrics.route(ctx)), ctx.statusCode(),
-                String.format(java.util.Locale.ROOT, "%.1f", millis), principal == null ? "null" : quote(principal.team()));
+        String traceId = ctx.attribute(HttpInput.TRACE_ID);
+        MDC.put(LogContext.REQUEST_ID, HttpInput.requestId(ctx));
+        if (traceId != null) {
+            MDC.put(LogContext.TRACE_ID, traceId);
+        }
+        try {
+            ACCESS.info("{\"requestId\":\"{}\",\"method\":\"{}\",\"path\":{},\"route\":{},\"status\":{},\"ms\":{},\"team\":{}{}}",
+                    HttpInput.requestId(ctx), ctx.method().name(), quote(ctx.path()), quote(GatewayMetrics.route(ctx)),
+                    ctx.statusCode(), String.format(java.util.Locale.ROOT, "%.1f", millis),
+                    principal == null ? "null" : quote(principal.team()), traceId == null ? "" : ",\"traceId\":\"" + traceId + "\"");
+        } finally {
+            MDC.remove(LogContext.REQUEST_ID);
+            MDC.remove(LogContext.TRACE_ID);
+        }
     }
 
     private static String quote(String text) {

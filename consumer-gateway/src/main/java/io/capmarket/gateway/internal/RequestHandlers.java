@@ -109,9 +109,13 @@ public final class RequestHandlers {
      * sent one, else the first span of a new trace. The records it publishes carry it.
      */
     private Span span(String name, Context ctx, String requestId) {
-        return tracer.spanBuilder(name).setParent(RecordTracing.extract(ctx::header)).setSpanKind(SpanKind.SERVER)
+        Span span = tracer.spanBuilder(name).setParent(RecordTracing.extract(ctx::header)).setSpanKind(SpanKind.SERVER)
                 .setAttribute("http.request.method", ctx.method().name()).setAttribute("capmarket.request_id", requestId)
                 .startSpan();
+        if (span.getSpanContext().isValid()) {
+            ctx.attribute(HttpInput.TRACE_ID, span.getSpanContext().getTraceId());
+        }
+        return span;
     }
 
     /** Ends the span when the answer is decided, marking it an error when the call failed. */
