@@ -54,6 +54,12 @@ public final class Telemetry {
         if (properties.apply("otel.service.name") == null && env.get("OTEL_SERVICE_NAME") == null) {
             System.setProperty("otel.service.name", serviceName);
         }
+        // capmarket exports traces this way; its metrics are Prometheus' and its logs log4j's, unless asked otherwise
+        for (String signal : new String[] {"metrics", "logs"}) {
+            if (properties.apply("otel." + signal + ".exporter") == null && env.get("OTEL_" + signal.toUpperCase(Locale.ROOT) + "_EXPORTER") == null) {
+                System.setProperty("otel." + signal + ".exporter", "none");
+            }
+        }
         Sdk.install();
         LOG.info("tracing: spans exported with '{}' as service {}", exporter,
                 properties.apply("otel.service.name") != null ? properties.apply("otel.service.name")
