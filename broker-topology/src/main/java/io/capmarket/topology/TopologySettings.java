@@ -1,7 +1,9 @@
 package io.capmarket.topology;
 
+import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.topology.core.MatchingPolicy;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The topology's behaviour settings (what it does, not where it connects).
@@ -14,9 +16,12 @@ import java.time.Duration;
  * @param scorecardWindow the length of the scorecard's sliding window
  * @param scorecardInterval how often scorecards are published (wall clock)
  * @param maxWait how long after its submission a request may wait for an offer before it FAILS
+ * @param priorityGrants which teams may submit above NORMAL on their own requests topics (the
+ *     gateway checks its callers itself)
  */
 public record TopologySettings(MatchingPolicy matching, Duration acceptDeadline, int maxAttempts,
-        Duration punctuateInterval, Duration scorecardWindow, Duration scorecardInterval, Duration maxWait) {
+        Duration punctuateInterval, Duration scorecardWindow, Duration scorecardInterval, Duration maxWait,
+        PriorityGrants priorityGrants) {
 
     public static final Duration DEFAULT_ACCEPT_DEADLINE = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
@@ -26,6 +31,7 @@ public record TopologySettings(MatchingPolicy matching, Duration acceptDeadline,
     public static final Duration DEFAULT_MAX_WAIT = Duration.ofDays(1);
 
     public TopologySettings {
+        Objects.requireNonNull(priorityGrants, "priorityGrants");
         requirePositive("acceptDeadline", acceptDeadline);
         requirePositive("punctuateInterval", punctuateInterval);
         requirePositive("scorecardWindow", scorecardWindow);
@@ -34,6 +40,13 @@ public record TopologySettings(MatchingPolicy matching, Duration acceptDeadline,
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
         }
+    }
+
+    /** The settings without priority grants: no team submits above NORMAL on its own topic. */
+    public TopologySettings(MatchingPolicy matching, Duration acceptDeadline, int maxAttempts, Duration punctuateInterval,
+            Duration scorecardWindow, Duration scorecardInterval, Duration maxWait) {
+        this(matching, acceptDeadline, maxAttempts, punctuateInterval, scorecardWindow, scorecardInterval, maxWait,
+                PriorityGrants.NONE);
     }
 
     /** The settings with {@link #DEFAULT_MAX_WAIT}. */

@@ -8,10 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.schemas.topology.OfferChange;
+import io.capmarket.topology.core.MatchingPolicy;
 import io.capmarket.topology.internal.TopologyNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,6 +142,31 @@ class AttributionTopologyTest {
                 + "t.team.payments.requests claims consumerTeam billing: a team's bots submit only for their team");
         assertThat(TopologyHarness.header(t.deadLetters.get(0), DeadLetterHeaders.SOURCE_TOPIC))
                 .isEqualTo("t.team.payments.requests");
+    }
+
+    @Test
+    void aTeamsBotsSubmitAboveNormalOnlyWithAGrant(@TempDir Path granted) {
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+        t.submitOn("payments", "payments.r-critical", PG, "payments", Priority.CRITICAL);
+        t.submitOn("payments", "payments.r-normal", PG, "payments", Priority.NORMAL);
+        t.submit("r-gateway", PG, Priority.CRITICAL, Map.of());
+
+        assertThat(t.statuses).doesNotContainKey("payments.r-critical");
+        assertThat(t.status("payments.r-normal").getState()).isEqualTo(MATCHED);
+        assertThat(t.status("r-gateway").getPriority()).as("the gateway checks its callers itself").isEqualTo(Priority.CRITICAL);
+        assertThat(t.deadLetterReasons()).containsExactly("submit of request payments.r-critical on team payments's topic "
+                + "t.team.payments.requests asks for priority CRITICAL, which is not granted to team payments (priority.grants): "
+                + "submit it at NORMAL, or have the platform grant it");
+
+        try (TopologyHarness withGrant = new TopologyHarness(granted, new TopologySettings(MatchingPolicy.ofDefaults(),
+                Duration.ofSeconds(30), 3, Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10),
+                TopologySettings.DEFAULT_MAX_WAIT, PriorityGrants.parse("CRITICAL=payments")))) {
+            withGrant.liveOffer("pg", "db-team", PG, 5, Map.of());
+            withGrant.submitOn("payments", "payments.r-critical", PG, "payments", Priority.CRITICAL);
+
+            assertThat(withGrant.status("payments.r-critical").getPriority()).isEqualTo(Priority.CRITICAL);
+            assertThat(withGrant.deadLetterReasons()).isEmpty();
+        }
     }
 
     @Test

@@ -182,7 +182,12 @@ final class TopologyHarness implements AutoCloseable {
 
     /** A submit written by {@code topicTeam}'s bots to their own topic, for {@code consumerTeam}. */
     void submitOn(String topicTeam, String requestId, String capability, String consumerTeam) {
-        requests(topics.teamRequests(topicTeam), submitRequest(requestId, capability, Priority.NORMAL, Map.of(), consumerTeam));
+        submitOn(topicTeam, requestId, capability, consumerTeam, Priority.NORMAL);
+    }
+
+    /** A submit at {@code priority} written by {@code topicTeam}'s bots to their own topic, for {@code consumerTeam}. */
+    void submitOn(String topicTeam, String requestId, String capability, String consumerTeam, Priority priority) {
+        requests(topics.teamRequests(topicTeam), submitRequest(requestId, capability, priority, Map.of(), consumerTeam));
     }
 
     private SubmitRequest submitRequest(String requestId, String capability, Priority priority,

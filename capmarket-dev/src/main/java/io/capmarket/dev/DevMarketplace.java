@@ -1,5 +1,6 @@
 package io.capmarket.dev;
 
+import io.capmarket.gateway.AccessConfig;
 import io.capmarket.gateway.GatewayApp;
 import io.capmarket.gateway.GatewayConfig;
 import io.capmarket.testkit.dev.DevStack;
@@ -87,6 +88,8 @@ public final class DevMarketplace implements AutoCloseable {
             gatewaySettings.put(GatewayConfig.ADVERTISED_HOST, "127.0.0.1");
             gatewaySettings.put(GatewayConfig.TOPICS_PARTITIONS, Integer.toString(PARTITIONS));
             gatewaySettings.put(GatewayConfig.DEV_MODE, "true");
+            // the demo team may try the portal's HIGH priority; CRITICAL stays the platform's (admin)
+            gatewaySettings.put(AccessConfig.PRIORITY_GRANTS, "HIGH=demo-app");
             GatewayApp gateway = GatewayApp.start(GatewayConfig.of(gatewaySettings));
             started.add(gateway);
 

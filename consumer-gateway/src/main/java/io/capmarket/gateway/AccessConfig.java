@@ -5,6 +5,7 @@ import static io.capmarket.schemas.config.ConfigParsers.NAME_RULE;
 
 import io.capmarket.gateway.internal.JwtAuthenticator;
 import io.capmarket.gateway.internal.RateLimits;
+import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.schemas.config.ConfigKey;
 import io.capmarket.schemas.config.ConfigParsers;
 import io.capmarket.schemas.config.ConfigValues;
@@ -32,10 +33,11 @@ import java.util.Optional;
  * @param trackedCallers how many callers' and teams' buckets are kept at most
  * @param instancesSecret the secret the deployment's instances sign their calls to each other with
  * @param instancesSecretConfigured whether it was configured (else drawn for this instance alone)
+ * @param priorityGrants which teams may submit above NORMAL (an admin may always)
  */
 public record AccessConfig(String adminTeam, Duration tokensCheckInterval, Optional<JwtAuthenticator.Settings> jwt,
         Optional<RateLimits.Limit> perCaller, Optional<RateLimits.Limit> perTeam, int trackedCallers, byte[] instancesSecret,
-        boolean instancesSecretConfigured) {
+        boolean instancesSecretConfigured, PriorityGrants priorityGrants) {
 
     public static final String ADMIN_TEAM = "auth.admin-team";
     public static final String TOKENS_CHECK_INTERVAL = "auth.tokens-file.check-interval";
@@ -54,6 +56,7 @@ public record AccessConfig(String adminTeam, Duration tokensCheckInterval, Optio
     public static final String TRACKED_CALLERS = "limits.tracked-callers";
     public static final String INSTANCES_KEY = "instances.signing-key";
     public static final String INSTANCES_KEY_FILE = "instances.signing-key-file";
+    public static final String PRIORITY_GRANTS = "priority.grants";
 
     private static final String RATE_RULE = "requests per second, an integer from 0 (no limit) to 1000000";
     private static final String BURST_RULE = "an integer from 1 to 1000000";
@@ -90,7 +93,9 @@ public record AccessConfig(String adminTeam, Duration tokensCheckInterval, Optio
             ConfigKey.optional(INSTANCES_KEY, "at least 32 characters", ConfigParsers::text,
                     "the secret every instance of the deployment shares, to vouch for the callers of reads they forward to each other"),
             ConfigKey.optional(INSTANCES_KEY_FILE, "a readable file of at least 32 bytes", ConfigParsers::path,
-                    "instances.secret, from a file (a mounted secret)"));
+                    "instances.signing-key, from a file (a mounted secret)"),
+            ConfigKey.optional(PRIORITY_GRANTS, "PRIORITY=team,team;... with PRIORITY HIGH or CRITICAL ('*': every team)",
+                    PriorityGrants::parse, "teams that may submit above NORMAL (an admin always may; others get 403 naming the field)"));
 
     /**
      * Reads the keys.
@@ -122,7 +127,8 @@ public record AccessConfig(String adminTeam, Duration tokensCheckInterval, Optio
         return new AccessConfig(values.string(ADMIN_TEAM), values.duration(TOKENS_CHECK_INTERVAL), jwt,
                 callerRate == 0 ? Optional.empty() : Optional.of(new RateLimits.Limit(callerRate, values.integer(CALLER_BURST))),
                 teamRate == 0 ? Optional.empty() : Optional.of(new RateLimits.Limit(teamRate, values.integer(TEAM_BURST))),
-                values.integer(TRACKED_CALLERS), secret, configured);
+                values.integer(TRACKED_CALLERS), secret, configured,
+                values.optional(PRIORITY_GRANTS, PriorityGrants.class).orElse(PriorityGrants.NONE));
     }
 
     private static Optional<JwtAuthenticator.Settings> jwt(ConfigValues values, String url, List<String> problems) {

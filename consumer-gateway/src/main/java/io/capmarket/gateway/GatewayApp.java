@@ -163,7 +163,8 @@ public final class GatewayApp implements AutoCloseable {
             RequestReads reads = new RequestReads(store, watchers, new Forwarder(config.forwardTimeout(), gate), timer, callbacks);
             EventStreams events = new EventStreams(reads, callbacks, timer, config.forwardTimeout());
             RequestHandlers requests = new RequestHandlers(catalog, new ParameterSchemas(), reads, publisher, clock,
-                    new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout()));
+                    new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout(),
+                            config.access().priorityGrants()));
             metrics.bind(streams, watchers::waiting, events::clients);
             OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable(), metrics.registry());
             List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops, new WhoAmI(),

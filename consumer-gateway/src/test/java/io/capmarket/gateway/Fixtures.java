@@ -90,6 +90,7 @@ final class Fixtures {
         settings.put(AccessConfig.INSTANCES_KEY, "a test deployment's secret of 32+ bytes");
         settings.put(AccessConfig.CALLER_RATE, "0");
         settings.put(AccessConfig.TEAM_RATE, "0");
+        settings.put(AccessConfig.PRIORITY_GRANTS, "HIGH=alpha,demo-app");
         return settings;
     }
 

@@ -129,6 +129,27 @@ class GatewayAccessIT {
         }
     }
 
+    @Test
+    void aPriorityAboveNormalIsATeamsGrantAndTheAdminsRight() {
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "grants", Map.of(), List.of(Fixtures.postgres(Instant.now())))) {
+            Api api = gateway.api();
+            String critical = "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 10}, "
+                    + "\"priority\": \"CRITICAL\"}";
+
+            Api.Response refused = api.post("/v1/requests", BETA_TOKEN, critical.replace("CRITICAL", "HIGH"), "Idempotency-Key", "grant-1");
+            Api.Response notGranted = api.post("/v1/requests", ALPHA_TOKEN, critical, "Idempotency-Key", "grant-2");
+            Api.Response admin = api.post("/v1/requests", Fixtures.ADMIN_TOKEN, critical, "Idempotency-Key", "grant-3");
+
+            assertThat(refused.status()).as("beta holds no grant").isEqualTo(403);
+            assertThat(refused.json().get("errors").get(0).get("field").asText()).isEqualTo("priority");
+            assertThat(refused.json().get("detail").asText()).contains("priority HIGH is not granted to team beta");
+            assertThat(notGranted.status()).as("alpha holds HIGH, not CRITICAL").isEqualTo(403);
+            assertThat(admin.status()).isIn(202, 503);
+            assertThat(api.post("/v1/requests", ALPHA_TOKEN, critical.replace("CRITICAL", "HIGH"), "Idempotency-Key", "grant-4")
+                    .status()).as("alpha's grant").isIn(202, 503);
+        }
+    }
+
     private String jwt(String team, String role, String name) throws Exception {
         return jwt(team, role, name, key);
     }

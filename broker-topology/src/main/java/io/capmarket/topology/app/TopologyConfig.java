@@ -4,6 +4,7 @@ import static io.capmarket.schemas.config.ConfigParsers.DURATION_RULE;
 import static io.capmarket.schemas.config.ConfigParsers.NAME_RULE;
 
 import io.capmarket.schemas.access.ClientSettings;
+import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.schemas.config.ConfigKey;
 import io.capmarket.schemas.config.ConfigParsers;
 import io.capmarket.schemas.config.ConfigSchema;
@@ -73,6 +74,7 @@ public final class TopologyConfig {
     public static final String ACCEPT_DEADLINE = "matching.accept-deadline";
     public static final String MAX_ATTEMPTS = "matching.max-attempts";
     public static final String MAX_WAIT = "matching.max-wait";
+    public static final String PRIORITY_GRANTS = "priority.grants";
     public static final String WEIGHT_HEADROOM = "matching.weights.headroom";
     public static final String WEIGHT_SPEED = "matching.weights.speed";
     public static final String WEIGHT_RELIABILITY = "matching.weights.reliability";
@@ -125,6 +127,8 @@ public final class TopologyConfig {
             ConfigKey.withDefault(MAX_ATTEMPTS, Integer.toString(TopologySettings.DEFAULT_MAX_ATTEMPTS), "an integer from 1 to 1000",
                     ConfigParsers.intIn(1, 1000), "matching attempts per request before it fails"),
             duration(MAX_WAIT, "1d", "how long after its submission a request may wait for an offer before it fails"),
+            ConfigKey.optional(PRIORITY_GRANTS, "PRIORITY=team,team;... with PRIORITY HIGH or CRITICAL ('*': every team)",
+                    PriorityGrants::parse, "teams whose bots may submit above NORMAL on their own requests topics (others are dead-lettered)"),
             weight(WEIGHT_HEADROOM, DEFAULT_POLICY.headroomWeight(), "matching weight of free capacity"),
             weight(WEIGHT_SPEED, DEFAULT_POLICY.speedWeight(), "matching weight of keeping the lead-time promise"),
             weight(WEIGHT_RELIABILITY, DEFAULT_POLICY.reliabilityWeight(), "matching weight of a low recent failure rate"),
@@ -316,7 +320,8 @@ public final class TopologyConfig {
                 values.number(WEIGHT_SPEED), values.number(WEIGHT_RELIABILITY), values.number(WEIGHT_PREFERENCE));
         return new TopologySettings(policy, values.duration(ACCEPT_DEADLINE), values.integer(MAX_ATTEMPTS),
                 values.duration(CHECK_INTERVAL), values.duration(SCORECARD_WINDOW),
-                values.duration(SCORECARD_INTERVAL), values.duration(MAX_WAIT));
+                values.duration(SCORECARD_INTERVAL), values.duration(MAX_WAIT),
+                values.optional(PRIORITY_GRANTS, PriorityGrants.class).orElse(PriorityGrants.NONE));
     }
 
     /** Serde properties with Confluent's names: the registry URL and credentials. */

@@ -4,6 +4,7 @@ import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.topics.TopicPattern;
+import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.topology.EngineEvents;
 import java.time.Clock;
@@ -43,13 +44,13 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
     private final RequestIntake requests;
     private ProcessorContext<String, IntakeOutput> context;
 
-    Intake(Topics topics, Clock clock, EngineEvents events) {
+    Intake(Topics topics, Clock clock, EngineEvents events, PriorityGrants grants) {
         this.offerTopics = topics.everyProducersOffers();
         this.fulfilmentTopics = topics.everyProducersFulfilment();
         this.requestTopics = topics.everyRequests();
         this.offers = new OfferIntake(offerTopics, clock, events);
         this.fulfilment = new FulfilmentIntake(fulfilmentTopics, clock, events);
-        this.requests = new RequestIntake(requestTopics, clock, events);
+        this.requests = new RequestIntake(requestTopics, clock, events, grants);
     }
 
     /** Every topic the intake reads: every producer's offers and fulfilment topics, every requests topic. */

@@ -3,6 +3,7 @@ package io.capmarket.topology.internal;
 import io.capmarket.schemas.CancelRequest;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
@@ -47,14 +48,16 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
     private final Serializer<RequestCommand> commandSerializer;
     private final Clock clock;
     private final EngineEvents events;
+    private final PriorityGrants grants;
     private ProcessorContext<String, IntakeOutput> context;
     private KeyValueStore<String, String> capabilityByRequest;
 
-    RequestIntake(TopicPattern<String, RequestCommand> family, Clock clock, EngineEvents events) {
+    RequestIntake(TopicPattern<String, RequestCommand> family, Clock clock, EngineEvents events, PriorityGrants grants) {
         this.family = family;
         this.commandSerializer = family.valueSerde().serializer();
         this.clock = clock;
         this.events = events;
+        this.grants = grants;
     }
 
     @Override
@@ -94,6 +97,12 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
         }
         if (!requestId.equals(record.key())) {
             refuse(record, EngineEvents.REFUSED, "record key " + record.key() + " differs from requestId " + requestId);
+            return;
+        }
+        if (team.isPresent() && !grants.allows(team.get(), submit.getPriority())) {
+            refuse(record, EngineEvents.REFUSED, "submit of request " + requestId + " on team " + team.get() + "'s topic " + topic
+                    + " asks for priority " + submit.getPriority() + ", which is not granted to team " + team.get()
+                    + " (priority.grants): submit it at NORMAL, or have the platform grant it");
             return;
         }
         if (!OfferRules.KEBAB_CASE.matcher(submit.getCapability()).matches()) {

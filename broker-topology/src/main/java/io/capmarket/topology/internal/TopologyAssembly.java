@@ -72,7 +72,7 @@ public final class TopologyAssembly {
         Map<String, KStream<String, IntakeOutput>> intake = builder
                 .stream(Intake.pattern(topics), Consumed.with(Serdes.String(), BoundedInput.bounded(Intake.valueSerde(topics)))
                         .withName(TopologyNames.INTAKE_SOURCE))
-                .process(supplier(() -> new Intake(topics, clock, events),
+                .process(supplier(() -> new Intake(topics, clock, events, settings.priorityGrants()),
                         store(TopologyNames.OFFER_INDEX_STORE, Serdes.String()),
                         writtenOnce(TopologyNames.REQUEST_INDEX_STORE, Serdes.String())), Named.as(TopologyNames.INTAKE))
                 .split(Named.as(TopologyNames.INTAKE_OUTPUT))

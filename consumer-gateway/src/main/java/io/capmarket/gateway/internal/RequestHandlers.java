@@ -1,6 +1,7 @@
 package io.capmarket.gateway.internal;
 
 import io.capmarket.gateway.ConflictException;
+import io.capmarket.gateway.ForbiddenException;
 import io.capmarket.gateway.GatewayException.FieldError;
 import io.capmarket.gateway.MalformedRequestException;
 import io.capmarket.gateway.NotFoundException;
@@ -9,10 +10,12 @@ import io.capmarket.gateway.RetryLaterException;
 import io.capmarket.schemas.CancelRequest;
 import io.capmarket.schemas.CapabilityVersionView;
 import io.capmarket.schemas.CapabilityView;
+import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
+import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.schemas.tracing.RecordTracing;
 import io.javalin.http.Context;
 import io.opentelemetry.api.trace.Span;
@@ -43,7 +46,7 @@ public final class RequestHandlers {
      * @param longPollMax longest {@code ?timeout=}
      * @param visibilityTimeout how long a submit waits for its request to be readable
      */
-    public record Limits(long maxRequestSize, Duration longPollMax, Duration visibilityTimeout) {
+    public record Limits(long maxRequestSize, Duration longPollMax, Duration visibilityTimeout, PriorityGrants priorityGrants) {
     }
 
     private final Catalog catalog;
@@ -68,6 +71,7 @@ public final class RequestHandlers {
         Principal principal = HttpInput.principal(ctx, REQUESTERS);
         String key = Submission.idempotencyKey(ctx.header("Idempotency-Key"));
         Submission submission = Submission.parse(HttpInput.jsonBody(ctx, limits.maxRequestSize()));
+        requireGranted(principal, submission.priority());
         String id = Submission.requestId(principal.team(), key);
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
         Span span = span("capmarket submit", ctx, id);
@@ -126,6 +130,16 @@ public final class RequestHandlers {
             }
             span.end();
         });
+    }
+
+    /** A priority above NORMAL is a right granted to a team (an admin's always): 403 naming the field otherwise. */
+    private void requireGranted(Principal principal, String priority) {
+        if (principal.admin() || limits.priorityGrants().allows(principal.team(), Priority.valueOf(priority))) {
+            return;
+        }
+        throw new ForbiddenException("priority " + priority + " is not granted to team " + principal.team()
+                + "; submit at NORMAL, or ask the platform team for the grant (priority.grants)",
+                List.of(new FieldError("priority", priority, "LOW or NORMAL, or a priority granted to team " + principal.team())));
     }
 
     /**
