@@ -34,10 +34,15 @@ import java.util.Optional;
  * @param instancesSecret the secret the deployment's instances sign their calls to each other with
  * @param instancesSecretConfigured whether it was configured (else drawn for this instance alone)
  * @param priorityGrants which teams may submit above NORMAL (an admin may always)
+ * @param longPollsPerTeam long-polls a team may hold open on an instance
+ * @param longPollsPerInstance long-polls an instance holds open at most
+ * @param streamsPerTeam event streams a team may hold open on an instance
+ * @param streamsPerInstance event streams an instance holds open at most
  */
 public record AccessConfig(String adminTeam, Duration tokensCheckInterval, Optional<JwtAuthenticator.Settings> jwt,
         Optional<RateLimits.Limit> perCaller, Optional<RateLimits.Limit> perTeam, int trackedCallers, byte[] instancesSecret,
-        boolean instancesSecretConfigured, PriorityGrants priorityGrants) {
+        boolean instancesSecretConfigured, PriorityGrants priorityGrants, int longPollsPerTeam, int longPollsPerInstance,
+        int streamsPerTeam, int streamsPerInstance) {
 
     public static final String ADMIN_TEAM = "auth.admin-team";
     public static final String TOKENS_CHECK_INTERVAL = "auth.tokens-file.check-interval";
@@ -57,6 +62,10 @@ public record AccessConfig(String adminTeam, Duration tokensCheckInterval, Optio
     public static final String INSTANCES_KEY = "instances.signing-key";
     public static final String INSTANCES_KEY_FILE = "instances.signing-key-file";
     public static final String PRIORITY_GRANTS = "priority.grants";
+    public static final String LONG_POLLS_PER_TEAM = "limits.long-polls.per-team";
+    public static final String LONG_POLLS_PER_INSTANCE = "limits.long-polls.per-instance";
+    public static final String STREAMS_PER_TEAM = "limits.event-streams.per-team";
+    public static final String STREAMS_PER_INSTANCE = "limits.event-streams.per-instance";
 
     private static final String RATE_RULE = "requests per second, an integer from 0 (no limit) to 1000000";
     private static final String BURST_RULE = "an integer from 1 to 1000000";
@@ -95,7 +104,15 @@ public record AccessConfig(String adminTeam, Duration tokensCheckInterval, Optio
             ConfigKey.optional(INSTANCES_KEY_FILE, "a readable file of at least 32 bytes", ConfigParsers::path,
                     "instances.signing-key, from a file (a mounted secret)"),
             ConfigKey.optional(PRIORITY_GRANTS, "PRIORITY=team,team;... with PRIORITY HIGH or CRITICAL ('*': every team)",
-                    PriorityGrants::parse, "teams that may submit above NORMAL (an admin always may; others get 403 naming the field)"));
+                    PriorityGrants::parse, "teams that may submit above NORMAL (an admin always may; others get 403 naming the field)"),
+            ConfigKey.withDefault(LONG_POLLS_PER_TEAM, "200", BURST_RULE, ConfigParsers.intIn(1, 1_000_000),
+                    "long-polls (?waitFor, ?timeout) a team may hold open on an instance (429 beyond)"),
+            ConfigKey.withDefault(LONG_POLLS_PER_INSTANCE, "2000", BURST_RULE, ConfigParsers.intIn(1, 1_000_000),
+                    "long-polls an instance holds open at most (503 beyond)"),
+            ConfigKey.withDefault(STREAMS_PER_TEAM, "50", BURST_RULE, ConfigParsers.intIn(1, 1_000_000),
+                    "event streams a team may hold open on an instance (429 beyond)"),
+            ConfigKey.withDefault(STREAMS_PER_INSTANCE, "500", BURST_RULE, ConfigParsers.intIn(1, 1_000_000),
+                    "event streams an instance holds open at most (503 beyond)"));
 
     /**
      * Reads the keys.
@@ -128,7 +145,9 @@ public record AccessConfig(String adminTeam, Duration tokensCheckInterval, Optio
                 callerRate == 0 ? Optional.empty() : Optional.of(new RateLimits.Limit(callerRate, values.integer(CALLER_BURST))),
                 teamRate == 0 ? Optional.empty() : Optional.of(new RateLimits.Limit(teamRate, values.integer(TEAM_BURST))),
                 values.integer(TRACKED_CALLERS), secret, configured,
-                values.optional(PRIORITY_GRANTS, PriorityGrants.class).orElse(PriorityGrants.NONE));
+                values.optional(PRIORITY_GRANTS, PriorityGrants.class).orElse(PriorityGrants.NONE),
+                values.integer(LONG_POLLS_PER_TEAM), values.integer(LONG_POLLS_PER_INSTANCE), values.integer(STREAMS_PER_TEAM),
+                values.integer(STREAMS_PER_INSTANCE));
     }
 
     private static Optional<JwtAuthenticator.Settings> jwt(ConfigValues values, String url, List<String> problems) {

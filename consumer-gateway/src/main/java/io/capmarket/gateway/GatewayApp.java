@@ -13,6 +13,7 @@ import io.capmarket.gateway.internal.Health;
 import io.capmarket.gateway.internal.HttpServer;
 import io.capmarket.gateway.internal.InstanceCalls;
 import io.capmarket.gateway.internal.JwtAuthenticator;
+import io.capmarket.gateway.internal.OpenSlots;
 import io.capmarket.gateway.internal.OpsHandlers;
 import io.capmarket.gateway.internal.ParameterSchemas;
 import io.capmarket.gateway.internal.PortalAssets;
@@ -161,10 +162,13 @@ public final class GatewayApp implements AutoCloseable {
             RequestStore store = new RequestStore(streams, topics.requests().name(), self);
             Gatekeeper gate = gatekeeper(config, clock, metrics);
             RequestReads reads = new RequestReads(store, watchers, new Forwarder(config.forwardTimeout(), gate), timer, callbacks);
-            EventStreams events = new EventStreams(reads, callbacks, timer, config.forwardTimeout());
+            AccessConfig access = config.access();
+            EventStreams events = new EventStreams(reads, callbacks, timer, config.forwardTimeout(),
+                    new OpenSlots("event-streams", access.streamsPerTeam(), access.streamsPerInstance(), metrics));
             RequestHandlers requests = new RequestHandlers(catalog, new ParameterSchemas(), reads, publisher, clock,
                     new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout(),
-                            config.access().priorityGrants()));
+                            access.priorityGrants(), new OpenSlots("long-polls", access.longPollsPerTeam(),
+                                    access.longPollsPerInstance(), metrics)));
             metrics.bind(streams, watchers::waiting, events::clients);
             OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable(), metrics.registry());
             List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops, new WhoAmI(),

@@ -150,6 +150,31 @@ class GatewayAccessIT {
         }
     }
 
+    @Test
+    void aTeamHoldsAtMostItsBoundOfLongPollsOpenAndAnotherTeamIsNotHeldBack() {
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "polls", Map.of(AccessConfig.LONG_POLLS_PER_TEAM, "2"),
+                List.of(Fixtures.postgres(Instant.now())))) {
+            Api api = gateway.api();
+            Api.Response submitted = api.post("/v1/requests", ALPHA_TOKEN,
+                    "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 10}}", "Idempotency-Key", "poll-1");
+            assertThat(submitted.status()).isEqualTo(202);
+            String wait = "/v1/requests/" + submitted.json().get("id").asText() + "?waitFor=FULFILLED&timeout=20s";
+            List<java.util.concurrent.CompletableFuture<Api.Response>> open = List.of(api.getAsync(wait, ALPHA_TOKEN),
+                    api.getAsync(wait, ALPHA_TOKEN));
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/metrics", null).text()
+                    .contains("capmarket_gateway_long_poll_waiters 2.0"));
+
+            Api.Response third = api.get(wait, ALPHA_TOKEN);
+            Api.Response otherTeam = api.get("/v1/requests/" + java.util.UUID.randomUUID() + "?waitFor=FULFILLED&timeout=1s", BETA_TOKEN);
+
+            assertThat(third.status()).isEqualTo(429);
+            assertThat(third.json().get("detail").asText()).contains("team alpha holds 2 long-polls open");
+            assertThat(third.header("Retry-After")).isPresent();
+            assertThat(otherTeam.status()).as("beta's own long-poll is not held back").isEqualTo(404);
+            assertThat(open).allSatisfy(poll -> assertThat(poll).isNotDone());
+        }
+    }
+
     private String jwt(String team, String role, String name) throws Exception {
         return jwt(team, role, name, key);
     }

@@ -40,7 +40,12 @@ public final class EventStreams {
     private final Duration firstReadTimeout;
     private final AtomicInteger clients = new AtomicInteger();
 
-    public EventStreams(RequestReads reads, Executor callbacks, ScheduledExecutorService timer, Duration firstReadTimeout) {
+    private final OpenSlots open;
+
+    /** @param open bounds the streams a team and this instance hold open */
+    public EventStreams(RequestReads reads, Executor callbacks, ScheduledExecutorService timer, Duration firstReadTimeout,
+            OpenSlots open) {
+        this.open = open;
         this.reads = reads;
         this.callbacks = callbacks;
         this.timer = timer;
@@ -71,7 +76,16 @@ public final class EventStreams {
         } catch (TimeoutException e) {
             throw new RetryLaterException("request " + id + " could not be read in time", RequestStore.RETRY_AFTER, e);
         }
-        new SseHandler(0, client -> new Session(client, caller, id).start(first, lastEventId)).handle(ctx);
+        OpenSlots.Slot slot = open.open(principal);
+        try {
+            new SseHandler(0, client -> {
+                client.onClose(slot::close);
+                new Session(client, caller, id).start(first, lastEventId);
+            }).handle(ctx);
+        } catch (Exception | Error e) {
+            slot.close();
+            throw e;
+        }
     }
 
     private static int lastEventId(String header) {

@@ -71,6 +71,15 @@ public final class GatewayMetrics implements AutoCloseable {
                 .increment();
     }
 
+    /** A call refused at a bound of what callers hold open ({@code limit}: long-polls or event-streams, per team or per instance). */
+    public void limitRefused(String limit) {
+        Counter.builder("capmarket.gateway.limit.refusals")
+                .description("Calls refused because a team or this instance held as many long-polls or event streams open as allowed")
+                .tag("limit", limit)
+                .register(registry)
+                .increment();
+    }
+
     /** A look at the token file: reloaded, or refused (the tokens in force stay). */
     public void tokensReloaded(TokenFile.Outcome outcome) {
         Counter.builder("capmarket.gateway.token.reloads")

@@ -46,7 +46,8 @@ public final class RequestHandlers {
      * @param longPollMax longest {@code ?timeout=}
      * @param visibilityTimeout how long a submit waits for its request to be readable
      */
-    public record Limits(long maxRequestSize, Duration longPollMax, Duration visibilityTimeout, PriorityGrants priorityGrants) {
+    public record Limits(long maxRequestSize, Duration longPollMax, Duration visibilityTimeout, PriorityGrants priorityGrants,
+            OpenSlots longPolls) {
     }
 
     private final Catalog catalog;
@@ -166,8 +167,15 @@ public final class RequestHandlers {
                 .orElse(waitFor == null ? Duration.ZERO : min(DEFAULT_WAIT, limits.longPollMax()));
         String id = ctx.pathParam("id");
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
+        if (timeout.isZero()) {
+            ctx.future(() -> Futures.guarded(() -> reads.require(caller, id, new ReadCondition(waitFor, 0, false, timeout))
+                    .thenAccept(view -> respond(ctx, 200, view))));
+            return;
+        }
+        // a long-poll holds a waiter until its state or its timeout: bounded per team and per instance
+        OpenSlots.Slot slot = limits.longPolls().open(principal);
         ctx.future(() -> Futures.guarded(() -> reads.require(caller, id, new ReadCondition(waitFor, 0, false, timeout))
-                .thenAccept(view -> respond(ctx, 200, view))));
+                .thenAccept(view -> respond(ctx, 200, view))).whenComplete((done, error) -> slot.close()));
     }
 
     /** {@code GET /v1/requests}: the caller's team's requests (an admin: every team's, or {@code ?team=}). */
