@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Submits requests at a fixed rate, whatever the system under test does (an open loop), and
@@ -90,7 +89,7 @@ final class OpenLoop {
             Pause.until(intended);
             String id = workload.prefix() + idPrefix + i;
             due.put(id, intended);
-            producer.send(new ProducerRecord<>(workload.topics().requests().name(), id, workload.submit(id, i, Instant.now())));
+            producer.send(workload.submitRecord(id, i, Instant.now()));
         }
         producer.flush();
         return count;

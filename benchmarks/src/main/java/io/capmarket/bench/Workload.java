@@ -8,6 +8,7 @@ import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.topics.CapabilityPartitions;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicSpec;
 import io.capmarket.schemas.topics.Topics;
@@ -161,6 +162,15 @@ final class Workload {
                 .setSubmittedAt(submittedAt).setIdempotencyKey(requestId).build());
     }
 
+    /**
+     * The {@code i}-th submission's record, on the partition of its capability, as the requests
+     * topic's writers partition it (see {@link CapabilityPartitions}).
+     */
+    ProducerRecord<String, RequestCommand> submitRecord(String requestId, long i, Instant submittedAt) {
+        return new ProducerRecord<>(topics.requests().name(), CapabilityPartitions.of(capabilityOf(i), partitions), requestId,
+                submit(requestId, i, submittedAt));
+    }
+
     /** Writes {@code count} submissions as fast as the broker takes them; returns records per second. */
     double preProduce(long count) {
         long started = System.nanoTime();
@@ -168,7 +178,7 @@ final class Workload {
         try (KafkaProducer<String, RequestCommand> requests = requestProducer(true)) {
             for (long i = 0; i < count; i++) {
                 String id = prefix + "req-" + i;
-                requests.send(new ProducerRecord<>(topics.requests().name(), id, submit(id, i, now)));
+                requests.send(submitRecord(id, i, now));
             }
         }
         return count / ((System.nanoTime() - started) / 1e9);

@@ -18,13 +18,17 @@ import org.apache.kafka.streams.state.DslStoreSuppliers;
  * fulfilment reports ({@code producer.<producerId>.fulfilment}) pass an intake step that
  * dead-letters a record claiming another producer or team, validates the rest, and remembers what
  * a later tombstone or cancellation lacks (the capability, and who owns the offer or request).
- * All three are re-keyed by capability into one repartition topic ({@code capability-events}) and
- * handled by the single task that owns each capability, which keeps offers, capability contracts,
- * loads, requests, waitlists, deadlines and scorecards in named stores and writes
- * {@code request-status}, {@code producer.<producerId>.assignments}, {@code catalog},
- * {@code scorecard} and {@code dead-letters}. Heartbeats ({@code producer.<producerId>.heartbeats})
- * are relayed, attributed to their producer, to {@code producer-liveness}; liveness and approvals
- * are global tables.
+ * Each capability is owned by one task: the one of its partition ({@code CapabilityPartitions})
+ * of the topology's own {@code capability-events} topic, which has as many partitions as
+ * {@code requests}. An input read on its owner's partition (a request partitioned by its
+ * capability) goes straight to the engine of the same task; any other passes
+ * {@code capability-events} on its way to its owner. The engine keeps offers, capability contracts,
+ * requests, waitlists, deadlines and scorecards in named stores (loads are counted from the kept
+ * requests when a task starts) and writes {@code request-status},
+ * {@code producer.<producerId>.assignments}, {@code catalog}, {@code scorecard} and
+ * {@code dead-letters}. Heartbeats ({@code producer.<producerId>.heartbeats}) are relayed,
+ * attributed to their producer, to {@code producer-liveness}; liveness and approvals are global
+ * tables.
  */
 public final class CapmarketTopology {
 

@@ -84,6 +84,9 @@ final class TopologyHarness implements AutoCloseable {
     final Map<String, CapabilityView> catalog = new HashMap<>();
     final List<CapabilityScore> scorecards = new ArrayList<>();
     final List<TestRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
+    /** Every event the intake sent through capability-events (not read on its owner's partition), by capability. */
+    final List<String> rerouted = new ArrayList<>();
+    private TestOutputTopic<String, CapabilityEvent> reroutedOut;
     final Map<String, List<Assignment>> assignments = new HashMap<>();
     private final Map<String, List<String>> statusTraces = new HashMap<>();
     private final Map<String, List<String>> assignmentTraces = new HashMap<>();
@@ -275,8 +278,7 @@ final class TopologyHarness implements AutoCloseable {
         if (capabilityEvents == null) {
             AvroSerde<CapabilityEvent> serde = AvroSerde.specific(CapabilityEvent.class, topics.registry().orElseThrow());
             serde.configure(Map.of(), false);
-            capabilityEvents = driver.createInputTopic(APPLICATION_ID + "-" + TopologyNames.CAPABILITY_EVENTS + "-repartition",
-                    new StringSerializer(), serde.serializer());
+            capabilityEvents = driver.createInputTopic(topics.capabilityEvents().name(), new StringSerializer(), serde.serializer());
         }
         capabilityEvents.pipeInput(capability, new CapabilityEvent(change), clock.instant());
         drain();
@@ -340,6 +342,12 @@ final class TopologyHarness implements AutoCloseable {
         catalogOut.readRecordsToList().forEach(r -> catalog.put(r.key(), r.value()));
         scorecards.addAll(scorecardOut.readValuesToList());
         deadLetters.addAll(deadLetterOut.readRecordsToList());
+        if (reroutedOut == null && driver.producedTopicNames().contains(topics.capabilityEvents().name())) {
+            reroutedOut = output(topics.capabilityEvents());
+        }
+        if (reroutedOut != null) {
+            reroutedOut.readKeyValuesToList().forEach(kv -> rerouted.add(kv.key));
+        }
         for (String topic : driver.producedTopicNames()) {
             topics.everyProducersAssignments().ownerOf(topic).ifPresent(producerId -> {
                 TestOutputTopic<String, Assignment> out = assignmentOut.computeIfAbsent(producerId,

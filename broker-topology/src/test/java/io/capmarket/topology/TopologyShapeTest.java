@@ -46,7 +46,7 @@ class TopologyShapeTest {
         }));
         description.globalStores().forEach(g -> stores.addAll(g.processor().stores()));
 
-        assertThat(stores).containsExactly("capability-contracts", "capability-counters", "deadlines", "offer-index",
+        assertThat(stores).containsExactly("capability-contracts", "deadlines", "offer-index",
                 "offer-state", "producer-approvals", "producer-heartbeats", "request-index", "request-state", "scores",
                 "waitlist");
     }
@@ -56,28 +56,41 @@ class TopologyShapeTest {
         assertThat(t.topology.describe().toString()).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
     }
 
+    /**
+     * No repartition topic: an event read on its capability owner's partition goes straight to the
+     * engine, any other passes the topology's own capability-events topic, read in the same task.
+     */
     @Test
-    void theOnlyRepartitionTopicIsTheCapabilityEvents() {
-        Set<String> topics = new TreeSet<>();
+    void eventsReachTheEngineDirectlyOrThroughCapabilityEventsNeverARepartitionTopic() {
+        Map<String, String> sinks = new TreeMap<>();
+        Map<String, Set<String>> sources = new TreeMap<>();
         t.topology.describe().subtopologies().forEach(s -> s.nodes().forEach(n -> {
-            if (n instanceof TopologyDescription.Sink sink && sink.topic() != null && sink.topic().endsWith("-repartition")) {
-                topics.add(sink.topic());
+            if (n instanceof TopologyDescription.Sink sink && sink.topic() != null) {
+                sinks.put(sink.name(), sink.topic());
+            }
+            if (n instanceof TopologyDescription.Source source && source.topicSet() != null) {
+                sources.put(source.name(), source.topicSet());
             }
         }));
 
-        assertThat(topics).containsExactly("capability-events-repartition");
+        assertThat(sinks.values()).noneMatch(topic -> topic.endsWith("-repartition"));
+        assertThat(sinks).containsEntry("capability-events-sink", "t.capability-events");
+        assertThat(sources).containsEntry("capability-events-source", Set.of("t.capability-events"));
     }
 
     @Test
-    void theTopologyHasThreeSubtopologiesAndTwoGlobalTables() {
+    void theTopologyHasTwoSubtopologiesAndTwoGlobalTables() {
         TopologyDescription description = t.topology.describe();
 
-        assertThat(description.subtopologies()).hasSize(3);
+        assertThat(description.subtopologies()).hasSize(2);
         assertThat(description.globalStores()).extracting(g -> g.source().topicSet())
                 .containsExactlyInAnyOrder(Set.of("t.producer-liveness"), Set.of("t.producers"));
     }
 
-    /** Intake keeps sub-topology 2 and the engine 3 (their task ids); the heartbeat relay came later, as 4. */
+    /**
+     * The intake and the engine share sub-topology 2 (so task {@code 2_p} holds both, and its intake
+     * hands the engine what it owns without a hop); the heartbeat relay is 3.
+     */
     @Test
     void eachSubtopologyKeepsItsNumberAndItsProcessors() {
         Map<Integer, Set<String>> nodes = new TreeMap<>();
@@ -87,12 +100,11 @@ class TopologyShapeTest {
             nodes.put(s.id(), names);
         });
 
-        assertThat(nodes.keySet()).containsExactly(2, 3, 4);
-        assertThat(nodes.get(2)).contains("intake-source", "intake", "capability-events-repartition-sink",
-                "dead-letters-sink-intake");
-        assertThat(nodes.get(3)).contains("capability-events-repartition-source", "capability-engine", "request-status-sink",
+        assertThat(nodes.keySet()).containsExactly(2, 3);
+        assertThat(nodes.get(2)).contains("intake-source", "intake", "capability-events-sink", "dead-letters-sink-intake",
+                "capability-events-source", "capability-engine-input", "capability-engine", "request-status-sink",
                 "assignments-sink", "catalog-sink", "scorecard-sink", "dead-letters-sink-engine");
-        assertThat(nodes.get(4)).contains("heartbeats-source", "heartbeat-relay", "producer-liveness-sink",
+        assertThat(nodes.get(3)).contains("heartbeats-source", "heartbeat-relay", "producer-liveness-sink",
                 "dead-letters-sink-heartbeats");
     }
 

@@ -341,7 +341,7 @@ public final class TopologyConfig {
 
     /**
      * The Kafka Streams properties: capmarket's choices (guarantee, threads, standbys, state
-     * directory, recovery after a crash ({@link StreamsRecovery}), the main consumer's
+     * directory, recovery after a crash ({@link StreamsRecovery}), no task idling, the main consumer's
      * {@code metadata.max.age.ms} from {@value #TOPICS_DISCOVERY_INTERVAL},
      * the dead-letter handlers with their topic and {@code events}, lz4 compression, acks=all), then
      * the {@code streams.*} pass-throughs, which win.
@@ -365,6 +365,11 @@ public final class TopologyConfig {
                 Set.of(names.liveness().name(), names.producers().name()));
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        // a task reads what it has buffered, without first waiting to fetch each of its many input
+        // partitions: no rule orders records across partitions by timestamp (deadlines follow the
+        // wall clock), and the readiness check Kafka Streams 4.4 makes otherwise builds a log line
+        // per empty partition for every record processed
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
         StreamsRecovery.apply(props::put, instanceId());
         props.putAll(values.streams());
         return props;

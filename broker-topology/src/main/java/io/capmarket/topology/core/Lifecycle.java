@@ -86,13 +86,15 @@ public final class Lifecycle {
         // a writer's clock is not the topology's: dated no later than now, no earlier than MAX_SUBMISSION_AGE before
         Instant dated = claimed.isAfter(now) ? now : claimed.isBefore(now.minus(MAX_SUBMISSION_AGE)) ? now.minus(MAX_SUBMISSION_AGE)
                 : claimed;
-        RequestStatus.Builder submitted = RequestStatus.newBuilder(status).setUpdatedAt(now).setTraceParent(traceParent);
+        status.setUpdatedAt(now);
+        status.setTraceParent(traceParent);
         if (!dated.equals(claimed)) {
             List<StatusTransition> history = new ArrayList<>(status.getHistory());
             history.replaceAll(t -> t.getState() == RequestState.SUBMITTED ? StatusTransition.newBuilder(t).setAt(dated).build() : t);
-            submitted.setSubmittedAt(dated).setHistory(history);
+            status.setSubmittedAt(dated);
+            status.setHistory(history);
         }
-        return submitted.build();
+        return status;
     }
 
     /** What matching needs to know of a request. */
@@ -105,27 +107,27 @@ public final class Lifecycle {
     /** The request goes to an offer: a new attempt begins. */
     public static RequestStatus matched(RequestStatus status, Offer offer, Instant now) {
         int attempt = status.getAttempt() + 1;
-        return next(status, RequestState.MATCHED, now, attempt, offer.offerId(), "matched to " + offer.offerId()
-                + " of " + offer.producerId())
-                .setOfferId(offer.offerId())
-                .setProducerId(offer.producerId())
-                .setReason(null)
-                .setSloBreached(false)
-                .build();
+        RequestStatus matched = next(status, RequestState.MATCHED, now, attempt, offer.offerId(), "matched to " + offer.offerId()
+                + " of " + offer.producerId());
+        matched.setOfferId(offer.offerId());
+        matched.setProducerId(offer.producerId());
+        matched.setReason(null);
+        matched.setSloBreached(false);
+        return matched;
     }
 
     /** No offer can serve the request now. */
     public static RequestStatus waiting(RequestStatus status, String reason, Instant now) {
-        return next(status, RequestState.WAITING, now, status.getAttempt(), null, reason)
-                .setOfferId(null)
-                .setProducerId(null)
-                .setReason(reason)
-                .build();
+        RequestStatus waiting = next(status, RequestState.WAITING, now, status.getAttempt(), null, reason);
+        waiting.setOfferId(null);
+        waiting.setProducerId(null);
+        waiting.setReason(reason);
+        return waiting;
     }
 
     /** The producer accepted the assignment. */
     public static RequestStatus accepted(RequestStatus status, Instant now) {
-        return next(status, RequestState.ACCEPTED, now, status.getAttempt(), status.getOfferId(), null).build();
+        return next(status, RequestState.ACCEPTED, now, status.getAttempt(), status.getOfferId(), null);
     }
 
     /** The producer reported progress; from MATCHED this implies acceptance. */
@@ -136,17 +138,20 @@ public final class Lifecycle {
         if (history.size() >= MAX_HISTORY && last.getState() == RequestState.IN_PROGRESS && last.getAttempt() == base.getAttempt()) {
             List<StatusTransition> coalesced = new ArrayList<>(history);
             coalesced.set(coalesced.size() - 1, transition(RequestState.IN_PROGRESS, now, base.getAttempt(), base.getOfferId(), message));
-            return RequestStatus.newBuilder(base).setUpdatedAt(now).setHistory(coalesced).build();
+            RequestStatus progressed = copyOf(base);
+            progressed.setUpdatedAt(now);
+            progressed.setHistory(coalesced);
+            return progressed;
         }
-        return next(base, RequestState.IN_PROGRESS, now, base.getAttempt(), base.getOfferId(), message).build();
+        return next(base, RequestState.IN_PROGRESS, now, base.getAttempt(), base.getOfferId(), message);
     }
 
     /** The producer delivered. */
     public static RequestStatus fulfilled(RequestStatus status, Map<String, String> outputs, String message, Instant now) {
-        return next(status, RequestState.FULFILLED, now, status.getAttempt(), status.getOfferId(), message)
-                .setOutputs(outputs)
-                .setReason(null)
-                .build();
+        RequestStatus fulfilled = next(status, RequestState.FULFILLED, now, status.getAttempt(), status.getOfferId(), message);
+        fulfilled.setOutputs(outputs);
+        fulfilled.setReason(null);
+        return fulfilled;
     }
 
     /**
@@ -180,12 +185,12 @@ public final class Lifecycle {
                 unansweredOffers.add(offerId);
             }
         }
-        return next(status, recordedAs, now, status.getAttempt(), status.getOfferId(), detail)
-                .setState(RequestState.REJECTED)
-                .setTriedOffers(tried)
-                .setUnansweredOffers(unansweredOffers)
-                .setReason(detail)
-                .build();
+        RequestStatus givenUp = next(status, recordedAs, now, status.getAttempt(), status.getOfferId(), detail);
+        givenUp.setState(RequestState.REJECTED);
+        givenUp.setTriedOffers(tried);
+        givenUp.setUnansweredOffers(unansweredOffers);
+        givenUp.setReason(detail);
+        return givenUp;
     }
 
     /** Whether a request that lost its offer may be matched again. */
@@ -195,23 +200,27 @@ public final class Lifecycle {
 
     /** The request fails for good. */
     public static RequestStatus failed(RequestStatus status, String reason, Instant now) {
-        return next(status, RequestState.FAILED, now, status.getAttempt(), status.getOfferId(), reason)
-                .setReason(reason)
-                .build();
+        RequestStatus failed = next(status, RequestState.FAILED, now, status.getAttempt(), status.getOfferId(), reason);
+        failed.setReason(reason);
+        return failed;
     }
 
     /** The consumer cancelled. */
     public static RequestStatus cancelled(RequestStatus status, String reason, Instant now) {
-        return next(status, RequestState.CANCELLED, now, status.getAttempt(), status.getOfferId(), reason)
-                .setReason(reason)
-                .build();
+        RequestStatus cancelled = next(status, RequestState.CANCELLED, now, status.getAttempt(), status.getOfferId(), reason);
+        cancelled.setReason(reason);
+        return cancelled;
     }
 
     /** Work ran past the offer's lead-time promise: flagged, not reassigned. */
     public static RequestStatus sloBreached(RequestStatus status, String detail, Instant now) {
         List<StatusTransition> history = new ArrayList<>(status.getHistory());
         history.add(transition(status.getState(), now, status.getAttempt(), status.getOfferId(), detail));
-        return RequestStatus.newBuilder(status).setSloBreached(true).setUpdatedAt(now).setHistory(history).build();
+        RequestStatus breached = copyOf(status);
+        breached.setSloBreached(true);
+        breached.setUpdatedAt(now);
+        breached.setHistory(history);
+        return breached;
     }
 
     /** When the request's current attempt was matched; its last update when the history no longer says. */
@@ -324,16 +333,31 @@ public final class Lifecycle {
         return Optional.empty();
     }
 
-    private static RequestStatus.Builder next(RequestStatus status, RequestState state, Instant now, int attempt,
+    /** The status after one more transition; the caller sets what else changes on the copy. */
+    private static RequestStatus next(RequestStatus status, RequestState state, Instant now, int attempt,
             String offerId, String detail) {
         List<StatusTransition> history = new ArrayList<>(status.getHistory().size() + 1);
         history.addAll(status.getHistory());
         history.add(transition(state, now, attempt, offerId, detail));
-        return RequestStatus.newBuilder(status)
-                .setState(state)
-                .setAttempt(attempt)
-                .setUpdatedAt(now)
-                .setHistory(history);
+        RequestStatus next = copyOf(status);
+        next.setState(state);
+        next.setAttempt(attempt);
+        next.setUpdatedAt(now);
+        next.setHistory(history);
+        return next;
+    }
+
+    /**
+     * A copy sharing every field's value with {@code status}: statuses are never changed once made,
+     * so the lists and maps they hold need no deep copy (which Avro's builders make of each).
+     */
+    private static RequestStatus copyOf(RequestStatus status) {
+        RequestStatus copy = new RequestStatus();
+        int fields = RequestStatus.getClassSchema().getFields().size();
+        for (int i = 0; i < fields; i++) {
+            copy.put(i, status.get(i));
+        }
+        return copy;
     }
 
     private static StatusTransition transition(RequestState state, Instant at, int attempt, String offerId, String detail) {

@@ -71,7 +71,8 @@ final class MatchFilter {
      * absurdly long bound.
      */
     static Instant oldestFresh(Instant now, Duration livenessBound) {
-        if (livenessBound.compareTo(Duration.between(Instant.MIN, now)) >= 0) {
+        // seconds alone decide: the bound reaches past Instant.MIN exactly when its seconds (plus a nano carry) do
+        if (livenessBound.getSeconds() >= now.getEpochSecond() - Instant.MIN.getEpochSecond()) {
             return Instant.MIN;
         }
         return now.minus(livenessBound);

@@ -59,7 +59,23 @@ public final class OfferRecord {
 
     /** One more request assigned. */
     public static OfferState assigned(OfferState state) {
-        return OfferState.newBuilder(state).setInFlight(state.getInFlight() + 1).build();
+        return withInFlight(state, state.getInFlight() + 1);
+    }
+
+    /**
+     * The state with {@code inFlight} requests in flight; the rest is shared with {@code state},
+     * not copied (states are never changed in place).
+     */
+    public static OfferState withInFlight(OfferState state, int inFlight) {
+        return new OfferState(state.getOffer(), state.getWithdrawn(), inFlight, state.getLeadTimes(), state.getRecentOutcomes(),
+                state.getOutcomes());
+    }
+
+    /** Whether two states differ at most in their requests in flight (which the books count, not store). */
+    public static boolean sameButLoad(OfferState a, OfferState b) {
+        return (a.getOffer() == b.getOffer() || a.getOffer().equals(b.getOffer())) && a.getWithdrawn() == b.getWithdrawn()
+                && a.getRecentOutcomes() == b.getRecentOutcomes() && a.getOutcomes() == b.getOutcomes()
+                && (a.getLeadTimes() == b.getLeadTimes() || a.getLeadTimes().equals(b.getLeadTimes()));
     }
 
     /**
@@ -69,18 +85,21 @@ public final class OfferRecord {
      * @param leadTimeMs for a fulfilment, the time from MATCHED to FULFILLED; otherwise ignored
      */
     public static OfferState released(OfferState state, Outcome outcome, long leadTimeMs) {
-        OfferState.Builder next = OfferState.newBuilder(state).setInFlight(Math.max(0, state.getInFlight() - 1));
+        long recentOutcomes = state.getRecentOutcomes();
+        int outcomes = state.getOutcomes();
+        ByteBuffer leadTimes = state.getLeadTimes();
         if (outcome != Outcome.NEUTRAL) {
             long bit = outcome == Outcome.FAILURE ? 1L : 0L;
-            next.setRecentOutcomes((state.getRecentOutcomes() << 1) | bit)
-                    .setOutcomes(Math.min(OUTCOME_BITS, state.getOutcomes() + 1));
+            recentOutcomes = (recentOutcomes << 1) | bit;
+            outcomes = Math.min(OUTCOME_BITS, outcomes + 1);
         }
         if (outcome == Outcome.SUCCESS) {
             DurationSketch sketch = sketch(state);
             sketch.record(leadTimeMs);
-            next.setLeadTimes(ByteBuffer.wrap(sketch.toBytes()));
+            leadTimes = ByteBuffer.wrap(sketch.toBytes());
         }
-        return next.build();
+        return new OfferState(state.getOffer(), state.getWithdrawn(), Math.max(0, state.getInFlight() - 1), leadTimes,
+                recentOutcomes, outcomes);
     }
 
     /** How an attempt ended, as far as the offer's record is concerned. */

@@ -24,6 +24,8 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The single writer per capability: every offer change, submission, cancellation and fulfilment
@@ -34,6 +36,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * one its submit began); the records forwarded about that request carry the span.
  */
 final class CapabilityEngine implements Processor<String, CapabilityEvent, String, EngineOutput> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CapabilityEngine.class);
 
     /** How often decoded scorecard states are written back to their store. */
     static final Duration SCORE_FLUSH_INTERVAL = Duration.ofSeconds(5);
@@ -60,7 +64,10 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     @Override
     public void init(ProcessorContext<String, EngineOutput> context) {
+        long started = System.nanoTime();
         this.books = new StoreBooks(context, settings.scorecardWindow());
+        LOG.info("task {} counted the loads of its {} kept requests in {} ms", context.taskId(), books.requestsCounted(),
+                (System.nanoTime() - started) / 1_000_000);
         this.outbox = new EngineOutbox(context, clock, topics);
         this.desk = new CapabilityDesk(settings, events, books, outbox);
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, t -> {

@@ -1,39 +1,38 @@
 package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.topology.CapabilityCounters;
+import io.capmarket.topology.core.LoadTally;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.kafka.streams.state.KeyValueStore;
+import java.util.Set;
 
 /**
- * The waiting and backlog counts of the capabilities one task owns, read through an in-memory
- * cache: every submission and every finish changes them, and this task is their only writer, so
- * the cache stays exact. Writes go straight to the store. It starts empty whenever the processor
- * is (re)initialized.
+ * The waiting and unfinished counts of the capabilities one task owns. Every submission and every
+ * finish changes them; they are not stored but counted from the kept requests when the task starts
+ * ({@link LoadTally}) and kept in memory from then on.
  */
 final class CounterBook {
 
     private static final CapabilityCounters NONE = new CapabilityCounters(0, 0);
 
-    private final KeyValueStore<String, CapabilityCounters> store;
-    private final Map<String, CapabilityCounters> cache = new HashMap<>();
+    private final Map<String, CapabilityCounters> counts;
 
-    CounterBook(KeyValueStore<String, CapabilityCounters> store) {
-        this.store = store;
+    CounterBook(LoadTally loads) {
+        this.counts = new HashMap<>(loads.counts());
     }
 
     /** The capability's counts; zero for a capability never counted. */
     CapabilityCounters get(String capability) {
-        CapabilityCounters counts = cache.computeIfAbsent(capability, c -> {
-            CapabilityCounters stored = store.get(c);
-            return stored == null ? NONE : stored;
-        });
-        return counts;
+        return counts.getOrDefault(capability, NONE);
     }
 
-    /** Stores the capability's counts. */
+    /** Keeps the capability's counts. */
     void put(String capability, CapabilityCounters next) {
-        store.put(capability, next);
-        cache.put(capability, next);
+        counts.put(capability, next);
+    }
+
+    /** Every capability counted since the task started. */
+    Set<String> capabilities() {
+        return counts.keySet();
     }
 }

@@ -23,10 +23,12 @@ final class FulfilmentIntake implements Processor<String, FulfilmentEvent, Strin
     private final Serializer<FulfilmentEvent> reportSerializer;
     private final Clock clock;
     private final EngineEvents events;
+    private final int ownerPartitions;
     private ProcessorContext<String, IntakeOutput> context;
 
-    FulfilmentIntake(TopicPattern<String, FulfilmentEvent> family, Clock clock, EngineEvents events) {
+    FulfilmentIntake(TopicPattern<String, FulfilmentEvent> family, Clock clock, EngineEvents events, int ownerPartitions) {
         this.family = family;
+        this.ownerPartitions = ownerPartitions;
         this.reportSerializer = family.valueSerde().serializer();
         this.clock = clock;
         this.events = events;
@@ -53,8 +55,7 @@ final class FulfilmentIntake implements Processor<String, FulfilmentEvent, Strin
                             + ": a producer reports only on its own work");
             return;
         }
-        context.forward(record.withKey(report.getCapability())
-                .withValue(new IntakeOutput.Routed(new CapabilityEvent(report))));
+        IntakeOutput.route(context, record, report.getCapability(), new CapabilityEvent(report), ownerPartitions);
     }
 
     private void refuse(Record<String, FulfilmentEvent> record, String reason) {

@@ -25,7 +25,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * The intake of everything that reaches the engine: offers and fulfilment reports from every
  * producer's own topics, commands from every team's and the gateway's requests topics. Each
  * record goes to the handler of its topic's family ({@link OfferIntake}, {@link FulfilmentIntake},
- * {@link RequestIntake}), which takes the author from the topic.
+ * {@link RequestIntake}), which takes the author from the topic, and routes it to the task owning
+ * its capability: this very task when the record's partition is the capability's (it goes
+ * straight to the engine), another through the capability-events topic otherwise
+ * ({@link IntakeOutput#route}).
  *
  * <p>The three families are read by <em>one</em> pattern source ({@link #pattern}), not one each:
  * in Kafka Streams a pattern source that matches no topic when its task is created is left out of
@@ -48,9 +51,10 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
         this.offerTopics = topics.everyProducersOffers();
         this.fulfilmentTopics = topics.everyProducersFulfilment();
         this.requestTopics = topics.everyRequests();
-        this.offers = new OfferIntake(offerTopics, clock, events);
-        this.fulfilment = new FulfilmentIntake(fulfilmentTopics, clock, events);
-        this.requests = new RequestIntake(requestTopics, clock, events, grants);
+        int ownerPartitions = topics.capabilityEvents().spec().partitions();
+        this.offers = new OfferIntake(offerTopics, clock, events, ownerPartitions);
+        this.fulfilment = new FulfilmentIntake(fulfilmentTopics, clock, events, ownerPartitions);
+        this.requests = new RequestIntake(requestTopics, clock, events, grants, ownerPartitions);
     }
 
     /** Every topic the intake reads: every producer's offers and fulfilment topics, every requests topic. */

@@ -1,5 +1,6 @@
 package io.capmarket.topology.internal;
 
+import io.capmarket.schemas.topics.CapabilityPartitions;
 import io.capmarket.schemas.topology.CapabilityEvent;
 import java.time.Instant;
 import org.apache.kafka.common.serialization.Serializer;
@@ -9,12 +10,28 @@ import org.apache.kafka.streams.processor.api.Record;
 /** What an intake processor emits: an event routed to its capability's owner, or a refusal. */
 sealed interface IntakeOutput {
 
-    /** An event for the task owning {@code capability} (the record key). */
-    record Routed(CapabilityEvent event) implements IntakeOutput {
+    /**
+     * An event for the task owning {@code capability} (the record key).
+     *
+     * @param owned whether the task that read it owns the capability: then it goes straight to the
+     *     engine; otherwise through the capability-events topic
+     */
+    record Routed(CapabilityEvent event, boolean owned) implements IntakeOutput {
     }
 
     /** A refused record for the dead-letter topic. */
     record Refused(DeadLetter letter) implements IntakeOutput {
+    }
+
+    /**
+     * Forwards {@code event} about {@code capability} to the capability's owner: this task when
+     * the capability's partition of the capability-events topic ({@code ownerPartitions} of them)
+     * is this task's, else another, through that topic.
+     */
+    static <V> void route(ProcessorContext<String, IntakeOutput> context, Record<String, V> record, String capability,
+            CapabilityEvent event, int ownerPartitions) {
+        boolean owned = CapabilityPartitions.of(capability, ownerPartitions) == context.taskId().partition();
+        context.forward(record.withKey(capability).withValue(new Routed(event, owned)));
     }
 
     /** Forwards the record being processed to the dead-letter branch, re-serialized as it was read. */

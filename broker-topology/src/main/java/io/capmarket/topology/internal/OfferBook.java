@@ -1,6 +1,8 @@
 package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.topology.OfferState;
+import io.capmarket.topology.core.LoadTally;
+import io.capmarket.topology.core.OfferRecord;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,16 +16,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * The offers of the capabilities one task owns, read through an in-memory cache: matching reads
  * a capability's offers for every request, and this task is their only writer, so the cache
  * stays exact. It starts empty whenever the processor is (re)initialized.
+ *
+ * <p>An offer's requests in flight change with every assignment; they are not written to the
+ * store (its {@code inFlight} is whatever it was at the last write), but counted from the kept
+ * requests when the task starts ({@link LoadTally}) and kept here. A state is written only when
+ * something else changed: the offer, its withdrawal, its record of outcomes and lead times.
  */
 final class OfferBook {
 
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final KeyValueStore<String, OfferState> store;
+    private final LoadTally loads;
     private final Map<String, Map<String, OfferState>> byCapability = new HashMap<>();
+    /** What the store holds, by store key, for the offers read or written since the start. */
+    private final Map<String, OfferState> stored = new HashMap<>();
 
-    OfferBook(KeyValueStore<String, OfferState> store) {
+    OfferBook(KeyValueStore<String, OfferState> store, LoadTally loads) {
         this.store = store;
+        this.loads = loads;
     }
 
     /** The capability's offers by offerId, withdrawn ones included (they may still hold work). */
@@ -36,13 +47,22 @@ final class OfferBook {
     }
 
     void put(String capability, String offerId, OfferState state) {
-        store.put(StoreKeys.offer(capability, offerId), state);
-        offers(capability).put(offerId, state);
+        Map<String, OfferState> offers = offers(capability);
+        String key = StoreKeys.offer(capability, offerId);
+        OfferState held = stored.get(key);
+        if (held == null || !OfferRecord.sameButLoad(held, state)) {
+            store.put(key, state);
+            stored.put(key, state);
+        }
+        offers.put(offerId, state);
     }
 
     void delete(String capability, String offerId) {
-        store.delete(StoreKeys.offer(capability, offerId));
-        offers(capability).remove(offerId);
+        Map<String, OfferState> offers = offers(capability);
+        String key = StoreKeys.offer(capability, offerId);
+        store.delete(key);
+        stored.remove(key);
+        offers.remove(offerId);
     }
 
     /** Every capability that has an offer stored. */
@@ -63,10 +83,13 @@ final class OfferBook {
 
     private Map<String, OfferState> load(String capability) {
         Map<String, OfferState> offers = new HashMap<>();
+        Map<String, Integer> inFlight = loads.inFlight(capability);
         try (KeyValueIterator<String, OfferState> scan = store.prefixScan(StoreKeys.offerPrefix(capability), KEYS)) {
             while (scan.hasNext()) {
                 KeyValue<String, OfferState> entry = scan.next();
-                offers.put(entry.value.getOffer().getOfferId(), entry.value);
+                String offerId = entry.value.getOffer().getOfferId();
+                stored.put(entry.key, entry.value);
+                offers.put(offerId, OfferRecord.withInFlight(entry.value, inFlight.getOrDefault(offerId, 0)));
             }
         }
         return offers;

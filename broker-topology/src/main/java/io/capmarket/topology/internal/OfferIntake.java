@@ -38,12 +38,14 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
     private final Serializer<CapabilityOffer> offerSerializer;
     private final Clock clock;
     private final EngineEvents events;
+    private final int ownerPartitions;
     private ProcessorContext<String, IntakeOutput> context;
     private KeyValueStore<String, String> capabilityByOffer;
     private TimestampedKeyValueStore<String, ProducerApproval> approvals;
 
-    OfferIntake(TopicPattern<String, CapabilityOffer> family, Clock clock, EngineEvents events) {
+    OfferIntake(TopicPattern<String, CapabilityOffer> family, Clock clock, EngineEvents events, int ownerPartitions) {
         this.family = family;
+        this.ownerPartitions = ownerPartitions;
         this.offerSerializer = family.valueSerde().serializer();
         this.clock = clock;
         this.events = events;
@@ -114,7 +116,7 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
     }
 
     private void route(Record<String, CapabilityOffer> record, String capability, OfferChange change) {
-        context.forward(record.withKey(capability).withValue(new IntakeOutput.Routed(new CapabilityEvent(change))));
+        IntakeOutput.route(context, record, capability, new CapabilityEvent(change), ownerPartitions);
     }
 
     private void refuse(Record<String, CapabilityOffer> record, String kind, String reason) {

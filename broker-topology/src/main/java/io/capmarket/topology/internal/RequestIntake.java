@@ -2,8 +2,10 @@ package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.CancelRequest;
 import io.capmarket.schemas.RequestCommand;
+import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.access.PriorityGrants;
+import io.capmarket.schemas.topics.CapabilityPartitions;
 import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
@@ -34,10 +36,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * gateway's requestIds are UUIDs, which have none either. Requests of one team with the same
  * requestId can still collide, at that team's own cost.
  *
- * <p>Remembers each request's capability and team ({@code capability/team}): a cancellation
- * carries neither, and a second submit with the same requestId is a duplicate whatever it names.
- * An entry written before teams were recorded holds the capability alone; such a request can be
- * cancelled only through the gateway.
+ * <p>A command on the partition of its capability's owner (see {@code CapabilityPartitions}) goes
+ * straight to the engine of this task, which keeps the request: its state is then where a
+ * cancellation on the same partition finds it. A command elsewhere passes the capability-events
+ * topic; for those, this task remembers each request's capability and team
+ * ({@code capability/team}), since a cancellation carries neither. Either way a second submit with
+ * a known requestId is a duplicate, whatever it names. An entry written before teams were
+ * recorded holds the capability alone; such a request can be cancelled only through the gateway.
  */
 final class RequestIntake implements Processor<String, RequestCommand, String, IntakeOutput> {
 
@@ -49,11 +54,15 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
     private final Clock clock;
     private final EngineEvents events;
     private final PriorityGrants grants;
+    private final int ownerPartitions;
     private ProcessorContext<String, IntakeOutput> context;
     private KeyValueStore<String, String> capabilityByRequest;
+    private KeyValueStore<String, RequestStatus> ownedRequests;
 
-    RequestIntake(TopicPattern<String, RequestCommand> family, Clock clock, EngineEvents events, PriorityGrants grants) {
+    RequestIntake(TopicPattern<String, RequestCommand> family, Clock clock, EngineEvents events, PriorityGrants grants,
+            int ownerPartitions) {
         this.family = family;
+        this.ownerPartitions = ownerPartitions;
         this.commandSerializer = family.valueSerde().serializer();
         this.clock = clock;
         this.events = events;
@@ -64,6 +73,7 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
     public void init(ProcessorContext<String, IntakeOutput> context) {
         this.context = context;
         this.capabilityByRequest = context.getStateStore(TopologyNames.REQUEST_INDEX_STORE);
+        this.ownedRequests = context.getStateStore(TopologyNames.REQUEST_STORE);
     }
 
     @Override
@@ -109,18 +119,25 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
             refuse(record, EngineEvents.REFUSED, "capability must be kebab-case, but was '" + submit.getCapability() + "'");
             return;
         }
-        if (capabilityByRequest.get(requestId) != null) {
-            // a retried submit: the first one stands, this one is not matched again
+        boolean owned = CapabilityPartitions.of(submit.getCapability(), ownerPartitions) == context.taskId().partition();
+        // a retried submit: the first one stands, this one is not matched again (the engine also
+        // ignores a requestId it keeps; a submit passing capability-events is checked here against both)
+        if (capabilityByRequest.get(requestId) != null || !owned && ownedRequests.get(requestId) != null) {
             events.ignored("duplicate submit");
             return;
         }
-        capabilityByRequest.put(requestId, new IndexEntry(submit.getCapability(), submit.getConsumerTeam()).encode());
-        context.forward(record.withKey(submit.getCapability())
-                .withValue(new IntakeOutput.Routed(new CapabilityEvent(submit))));
+        if (!owned) {
+            capabilityByRequest.put(requestId, new IndexEntry(submit.getCapability(), submit.getConsumerTeam()).encode());
+        }
+        IntakeOutput.route(context, record, submit.getCapability(), new CapabilityEvent(submit), ownerPartitions);
     }
 
     private void cancel(Record<String, RequestCommand> record, CancelRequest cancel, String topic, Optional<String> team) {
         IndexEntry entry = IndexEntry.decode(capabilityByRequest.get(cancel.getRequestId()));
+        if (entry == null) {
+            RequestStatus owned = ownedRequests.get(cancel.getRequestId());
+            entry = owned == null ? null : new IndexEntry(owned.getCapability(), owned.getConsumerTeam());
+        }
         if (entry == null) {
             refuse(record, EngineEvents.REFUSED, "cancel for unknown request " + cancel.getRequestId());
             return;
@@ -142,7 +159,7 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
         String capability = entry.capability();
         CancelCommand command = new CancelCommand(cancel.getRequestId(), capability, cancel.getRequestedBy(),
                 cancel.getAt(), cancel.getReason());
-        context.forward(record.withKey(capability).withValue(new IntakeOutput.Routed(new CapabilityEvent(command))));
+        IntakeOutput.route(context, record, capability, new CapabilityEvent(command), ownerPartitions);
     }
 
     private void refuse(Record<String, RequestCommand> record, String kind, String reason) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -61,6 +62,21 @@ final class ScoreBook {
             }
         }
         return states;
+    }
+
+    /** Every capability with a scorecard state (kept under its own name, not {@code capability/producerId}). */
+    Set<String> capabilities() {
+        Set<String> capabilities = new TreeSet<>();
+        decoded.keySet().stream().filter(key -> key.indexOf('/') < 0).forEach(capabilities::add);
+        try (KeyValueIterator<String, byte[]> all = store.all()) {
+            while (all.hasNext()) {
+                String key = all.next().key;
+                if (key.indexOf('/') < 0) {
+                    capabilities.add(key);
+                }
+            }
+        }
+        return capabilities;
     }
 
     /** Writes every state changed since the last flush to the store. */

@@ -8,6 +8,7 @@ import io.capmarket.schemas.topology.CapabilityCounters;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.core.Deadline;
 import io.capmarket.topology.core.DeskBooks;
+import io.capmarket.topology.core.LoadTally;
 import io.capmarket.topology.core.ProducerLiveness;
 import io.capmarket.topology.core.WaitTicket;
 import io.capmarket.topology.core.score.ScoreState;
@@ -16,7 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -38,21 +41,31 @@ final class StoreBooks implements DeskBooks {
     private final KeyValueStore<String, RequestStatus> requests;
     private final KeyValueStore<String, String> waitlist;
     private final KeyValueStore<String, String> deadlines;
-    private final KeyValueStore<String, CapabilityCounters> counters;
     private final TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
     private final TimestampedKeyValueStore<String, ProducerApproval> approvals;
+    private final long requestsCounted;
 
+    /** The books of the task {@code context} runs; counts the loads of the requests it keeps ({@link LoadTally}). */
     StoreBooks(ProcessorContext<?, ?> context, Duration scorecardWindow) {
-        this.offers = new OfferBook(context.getStateStore(TopologyNames.OFFER_STATE_STORE));
-        this.scores = new ScoreBook(context.getStateStore(TopologyNames.SCORE_STORE), scorecardWindow);
-        this.counters = context.getStateStore(TopologyNames.COUNTER_STORE);
-        this.counts = new CounterBook(counters);
-        this.contracts = context.getStateStore(TopologyNames.CONTRACT_STORE);
         this.requests = context.getStateStore(TopologyNames.REQUEST_STORE);
+        LoadTally loads = new LoadTally();
+        try (KeyValueIterator<String, RequestStatus> all = requests.all()) {
+            all.forEachRemaining(entry -> loads.add(entry.value));
+        }
+        this.requestsCounted = loads.requests();
+        this.offers = new OfferBook(context.getStateStore(TopologyNames.OFFER_STATE_STORE), loads);
+        this.scores = new ScoreBook(context.getStateStore(TopologyNames.SCORE_STORE), scorecardWindow);
+        this.counts = new CounterBook(loads);
+        this.contracts = context.getStateStore(TopologyNames.CONTRACT_STORE);
         this.waitlist = context.getStateStore(TopologyNames.WAITLIST_STORE);
         this.deadlines = context.getStateStore(TopologyNames.DEADLINE_STORE);
         this.heartbeats = context.getStateStore(TopologyNames.HEARTBEAT_STORE);
         this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
+    }
+
+    /** How many kept requests the task counted when it started. */
+    long requestsCounted() {
+        return requestsCounted;
     }
 
     /** Writes the scorecard states changed since the last flush. */
@@ -169,13 +182,9 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public List<String> countedCapabilities() {
-        List<String> capabilities = new ArrayList<>();
-        try (KeyValueIterator<String, CapabilityCounters> all = counters.all()) {
-            while (all.hasNext()) {
-                capabilities.add(all.next().key);
-            }
-        }
-        return capabilities;
+        Set<String> capabilities = new TreeSet<>(counts.capabilities());
+        capabilities.addAll(scores.capabilities());
+        return List.copyOf(capabilities);
     }
 
     @Override

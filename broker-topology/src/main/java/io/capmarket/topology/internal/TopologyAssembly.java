@@ -2,21 +2,22 @@ package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.ProducerHeartbeat;
+import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.serde.AvroSerde;
+import io.capmarket.schemas.topics.CapabilityPartitions;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.schemas.topology.CapabilityContract;
-import io.capmarket.schemas.topology.CapabilityCounters;
 import io.capmarket.schemas.topology.CapabilityEvent;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -30,9 +31,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.DslKeyValueParams;
 import org.apache.kafka.streams.state.DslStoreSuppliers;
 import org.apache.kafka.streams.state.StoreBuilder;
@@ -43,7 +41,9 @@ import org.apache.kafka.streams.state.Stores;
  * are families of topics read by pattern (every producer's offers, every team's requests and the
  * gateway's...), so a producer or team onboarded later is read without a restart, once the main
  * consumer's metadata shows its topics. Offers, requests and fulfilment share one source (see
- * {@link Intake} for why); heartbeats have their own.
+ * {@link Intake} for why), in the same sub-topology as the engine and the capability-events topic
+ * that carries to the engine what the intake read on another task's partition; heartbeats have
+ * their own.
  */
 public final class TopologyAssembly {
 
@@ -68,33 +68,48 @@ public final class TopologyAssembly {
         StreamsBuilder builder = new StreamsBuilder();
         globalTable(builder, topics.liveness(), TopologyNames.HEARTBEAT_STORE);
         globalTable(builder, topics.producers(), TopologyNames.APPROVAL_STORE);
+        builder.addStateStore(store(TopologyNames.OFFER_INDEX_STORE, Serdes.String()));
+        builder.addStateStore(writtenOnce(TopologyNames.REQUEST_INDEX_STORE, Serdes.String()));
+        builder.addStateStore(store(TopologyNames.OFFER_STATE_STORE, avro(OfferState.class)));
+        builder.addStateStore(store(TopologyNames.CONTRACT_STORE, avro(CapabilityContract.class)));
+        // kept and published in the same step: encoded once for both
+        Serde<RequestStatus> statuses = StatusEncoding.around(topics.requestStatus().valueSerde());
+        builder.addStateStore(store(TopologyNames.REQUEST_STORE, statuses));
+        builder.addStateStore(store(TopologyNames.WAITLIST_STORE, Serdes.String()));
+        builder.addStateStore(writtenOnce(TopologyNames.DEADLINE_STORE, Serdes.String()));
+        builder.addStateStore(store(TopologyNames.SCORE_STORE, Serdes.ByteArray()));
 
         Map<String, KStream<String, IntakeOutput>> intake = builder
                 .stream(Intake.pattern(topics), Consumed.with(Serdes.String(), BoundedInput.bounded(Intake.valueSerde(topics)))
                         .withName(TopologyNames.INTAKE_SOURCE))
-                .process(supplier(() -> new Intake(topics, clock, events, settings.priorityGrants()),
-                        store(TopologyNames.OFFER_INDEX_STORE, Serdes.String()),
-                        writtenOnce(TopologyNames.REQUEST_INDEX_STORE, Serdes.String())), Named.as(TopologyNames.INTAKE))
+                .process(() -> new Intake(topics, clock, events, settings.priorityGrants()), Named.as(TopologyNames.INTAKE),
+                        TopologyNames.OFFER_INDEX_STORE, TopologyNames.REQUEST_INDEX_STORE, TopologyNames.REQUEST_STORE)
                 .split(Named.as(TopologyNames.INTAKE_OUTPUT))
                 .branch((key, out) -> out instanceof IntakeOutput.Refused, Branched.as("refused"))
-                .defaultBranch(Branched.as("routed"));
+                .branch((key, out) -> ((IntakeOutput.Routed) out).owned(), Branched.as("owned"))
+                .defaultBranch(Branched.as("rerouted"));
         deadLetters(intake.get(TopologyNames.INTAKE_OUTPUT + "refused")
                 .mapValues(out -> ((IntakeOutput.Refused) out).letter(), Named.as(TopologyNames.INTAKE_OUTPUT + "letters")),
                 TopologyNames.DEAD_LETTER_SINK + "-intake");
 
-        KStream<String, EngineOutput> engine = intake.get(TopologyNames.INTAKE_OUTPUT + "routed")
-                .mapValues(out -> ((IntakeOutput.Routed) out).event(), Named.as(TopologyNames.INTAKE_OUTPUT + "events"))
-                .repartition(Repartitioned.<String, CapabilityEvent>as(TopologyNames.CAPABILITY_EVENTS)
-                        .withKeySerde(Serdes.String()).withValueSerde(avro(CapabilityEvent.class)))
-                .process(supplier(() -> new CapabilityEngine(settings, clock, events, topics),
-                        store(TopologyNames.OFFER_STATE_STORE, avro(OfferState.class)),
-                        store(TopologyNames.CONTRACT_STORE, avro(CapabilityContract.class)),
-                        store(TopologyNames.REQUEST_STORE, topics.requestStatus().valueSerde()),
-                        store(TopologyNames.WAITLIST_STORE, Serdes.String()),
-                        writtenOnce(TopologyNames.DEADLINE_STORE, Serdes.String()),
-                        store(TopologyNames.COUNTER_STORE, avro(CapabilityCounters.class)),
-                        store(TopologyNames.SCORE_STORE, Serdes.ByteArray())),
-                        Named.as(TopologyNames.ENGINE));
+        // an event read on another task's partition passes capability-events, partitioned like the intake's ownership test
+        Topic<String, CapabilityEvent> loop = topics.capabilityEvents();
+        int ownerPartitions = loop.spec().partitions();
+        intake.get(TopologyNames.INTAKE_OUTPUT + "rerouted")
+                .mapValues(out -> ((IntakeOutput.Routed) out).event(), Named.as(TopologyNames.INTAKE_OUTPUT + "rerouted-events"))
+                .to(loop.name(), Produced.with(loop.keySerde(), loop.valueSerde())
+                        .withStreamPartitioner((topic, capability, event, partitions) ->
+                                Optional.of(Set.of(CapabilityPartitions.of(capability, ownerPartitions))))
+                        .withName(TopologyNames.CAPABILITY_EVENTS_SINK));
+        KStream<String, CapabilityEvent> rerouted = builder.stream(loop.name(),
+                Consumed.with(loop.keySerde(), loop.valueSerde()).withName(TopologyNames.CAPABILITY_EVENTS_SOURCE));
+
+        KStream<String, EngineOutput> engine = intake.get(TopologyNames.INTAKE_OUTPUT + "owned")
+                .mapValues(out -> ((IntakeOutput.Routed) out).event(), Named.as(TopologyNames.INTAKE_OUTPUT + "owned-events"))
+                .merge(rerouted, Named.as(TopologyNames.ENGINE_INPUT))
+                .process(() -> new CapabilityEngine(settings, clock, events, topics), Named.as(TopologyNames.ENGINE),
+                        TopologyNames.OFFER_STATE_STORE, TopologyNames.CONTRACT_STORE, TopologyNames.REQUEST_STORE,
+                        TopologyNames.WAITLIST_STORE, TopologyNames.DEADLINE_STORE, TopologyNames.SCORE_STORE);
 
         Map<String, KStream<String, EngineOutput>> outputs = engine
                 .split(Named.as(TopologyNames.ENGINE_OUTPUT))
@@ -105,7 +120,8 @@ public final class TopologyAssembly {
                 .defaultBranch(Branched.as("refused"));
         outputs.get(TopologyNames.ENGINE_OUTPUT + "status")
                 .mapValues(out -> ((EngineOutput.Status) out).status(), Named.as(TopologyNames.ENGINE_OUTPUT + "statuses"))
-                .to(topics.requestStatus().name(), produced(topics.requestStatus(), TopologyNames.STATUS_SINK));
+                .to(topics.requestStatus().name(), Produced.with(topics.requestStatus().keySerde(), statuses)
+                        .withName(TopologyNames.STATUS_SINK));
         Serde<Assignment> assignments = avro(Assignment.class);
         outputs.get(TopologyNames.ENGINE_OUTPUT + "instruction")
                 .mapValues(out -> ((EngineOutput.Instruction) out).assignment(), Named.as(TopologyNames.ENGINE_OUTPUT + "assignments"))
@@ -120,7 +136,7 @@ public final class TopologyAssembly {
         deadLetters(outputs.get(TopologyNames.ENGINE_OUTPUT + "refused")
                 .mapValues(out -> ((EngineOutput.Refused) out).letter(), Named.as(TopologyNames.ENGINE_OUTPUT + "letters")),
                 TopologyNames.DEAD_LETTER_SINK + "-engine");
-        // added last, so that the intake and the engine keep their sub-topology numbers (and task ids)
+        // added last, so that the intake and the engine keep their sub-topology number (and task ids)
         relayHeartbeats(builder);
         return builder.build();
     }
@@ -133,7 +149,7 @@ public final class TopologyAssembly {
         TopicPattern<String, ProducerHeartbeat> heartbeatTopics = topics.everyProducersHeartbeats();
         Map<String, KStream<String, RelayOutput>> relayed = builder
                 .stream(heartbeatTopics.pattern(), consumed(heartbeatTopics, TopologyNames.HEARTBEATS_SOURCE))
-                .process(supplier(() -> new HeartbeatRelay(heartbeatTopics, clock, events)), Named.as(TopologyNames.HEARTBEAT_RELAY))
+                .process(() -> new HeartbeatRelay(heartbeatTopics, clock, events), Named.as(TopologyNames.HEARTBEAT_RELAY))
                 .split(Named.as(TopologyNames.HEARTBEAT_RELAY_OUTPUT))
                 .branch((key, out) -> out instanceof RelayOutput.Refused, Branched.as("refused"))
                 .defaultBranch(Branched.as("attributed"));
@@ -195,21 +211,5 @@ public final class TopologyAssembly {
         AvroSerde<V> serde = AvroSerde.specific(type, registry);
         serde.configure(Map.of(), false);
         return serde;
-    }
-
-    private static <KIn, VIn, KOut, VOut> ProcessorSupplier<KIn, VIn, KOut, VOut> supplier(
-            Supplier<Processor<KIn, VIn, KOut, VOut>> processor, StoreBuilder<?>... storeBuilders) {
-        Set<StoreBuilder<?>> connected = Set.of(storeBuilders);
-        return new ProcessorSupplier<>() {
-            @Override
-            public Processor<KIn, VIn, KOut, VOut> get() {
-                return processor.get();
-            }
-
-            @Override
-            public Set<StoreBuilder<?>> stores() {
-                return connected;
-            }
-        };
     }
 }

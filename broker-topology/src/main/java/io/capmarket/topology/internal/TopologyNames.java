@@ -21,15 +21,16 @@ public final class TopologyNames {
     public static final String HEARTBEAT_RELAY_OUTPUT = "heartbeat-relay-output-";
     public static final String LIVENESS_SINK = "producer-liveness-sink";
 
-    // the single writer per capability
-    public static final String CAPABILITY_EVENTS = "capability-events";
+    // the single writer per capability: what the intake read on the owner's partition, and what passed capability-events
+    public static final String CAPABILITY_EVENTS_SINK = "capability-events-sink";
+    public static final String CAPABILITY_EVENTS_SOURCE = "capability-events-source";
+    public static final String ENGINE_INPUT = "capability-engine-input";
     public static final String ENGINE = "capability-engine";
     public static final String OFFER_STATE_STORE = "offer-state";
     public static final String CONTRACT_STORE = "capability-contracts";
     public static final String REQUEST_STORE = "request-state";
     public static final String WAITLIST_STORE = "waitlist";
     public static final String DEADLINE_STORE = "deadlines";
-    public static final String COUNTER_STORE = "capability-counters";
     public static final String SCORE_STORE = "scores";
 
     // read-only tables every task may read

@@ -12,6 +12,7 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
 import io.capmarket.schemas.serde.AvroSerde;
+import io.capmarket.schemas.topology.CapabilityEvent;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,12 @@ public final class Topics {
     public static final String ASSIGNMENTS = "assignments";
     /** Base name of the requests topics: the gateway's {@code requests} and every team's {@code team.<team>.requests}. */
     public static final String REQUESTS = "requests";
+    /**
+     * Base name of the topology's own {@code capability-events} topic; by default it has as many
+     * partitions as {@value #REQUESTS}, so that a request partitioned by its capability reaches its
+     * capability's owner without a further hop.
+     */
+    public static final String CAPABILITY_EVENTS = "capability-events";
 
     private static final String SEGMENT = "(" + TopicSegment.CHARS + ")";
 
@@ -89,6 +96,7 @@ public final class Topics {
     private final Topic<String, CapabilityScore> scorecard;
     private final Topic<byte[], byte[]> deadLetters;
     private final Topic<String, ProducerApproval> producers;
+    private final Topic<String, CapabilityEvent> capabilityEvents;
 
     private final Pattern offersPattern;
     private final Pattern heartbeatsPattern;
@@ -118,6 +126,9 @@ public final class Topics {
         this.catalog = avro("catalog", CleanupPolicy.COMPACT, CapabilityView.class);
         this.scorecard = avro("scorecard", CleanupPolicy.COMPACT, CapabilityScore.class);
         this.producers = avro("producers", CleanupPolicy.COMPACT, ProducerApproval.class);
+        this.capabilityEvents = new Topic<>(prefix + CAPABILITY_EVENTS, Serdes.String(), valueSerde(CapabilityEvent.class),
+                new TopicSpec(prefix + CAPABILITY_EVENTS, partitionsByBase.getOrDefault(CAPABILITY_EVENTS, partitionsFor(REQUESTS)),
+                        replicationFactor, CleanupPolicy.DELETE, Map.of()));
         this.deadLetters = new Topic<>(prefix + "dead-letters", Serdes.ByteArray(), Serdes.ByteArray(),
                 spec(prefix + "dead-letters", "dead-letters", CleanupPolicy.DELETE));
         String quoted = Pattern.quote(prefix);
@@ -241,9 +252,18 @@ public final class Topics {
         return deadLetters;
     }
 
+    /**
+     * The topology's own re-keying topic, keyed by capability: offers, fulfilment reports and
+     * commands that did not arrive on the partition of their capability's owner pass it on their
+     * way there. Only the topology reads and writes it.
+     */
+    public Topic<String, CapabilityEvent> capabilityEvents() {
+        return capabilityEvents;
+    }
+
     /** Every topic that exists once per deployment: the platform's facts and the gateway's requests. */
     public List<Topic<?, ?>> shared() {
-        return List.of(producers, requests, liveness, requestStatus, catalog, scorecard, deadLetters);
+        return List.of(producers, requests, liveness, requestStatus, catalog, scorecard, deadLetters, capabilityEvents);
     }
 
     /** The specs of {@link #shared()}, for provisioning. */
@@ -253,7 +273,7 @@ public final class Topics {
 
     /** The topics only the platform's principals (the topology, an admin) write: {@link #shared()} but the gateway's requests. */
     public List<Topic<?, ?>> platform() {
-        return List.of(producers, liveness, requestStatus, catalog, scorecard, deadLetters);
+        return List.of(producers, liveness, requestStatus, catalog, scorecard, deadLetters, capabilityEvents);
     }
 
     // ---- patterns and attribution

@@ -34,6 +34,7 @@ class AccessPolicyTest {
                 | `User:capmarket-topology` | topic | literal | `capmarket.catalog` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | literal | `capmarket.scorecard` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | literal | `capmarket.dead-letters` | READ, WRITE, DESCRIBE_CONFIGS |
+                | `User:capmarket-topology` | topic | literal | `capmarket.capability-events` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | prefixed | `capmarket.` | CREATE |
                 | `User:capmarket-topology` | topic | prefixed | `capmarket-topology-` | ALL |
                 | `User:capmarket-topology` | group | literal | `capmarket-topology` | READ |

@@ -5,9 +5,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Optional;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 class TopicsTest {
+
+    @Test
+    void capabilityEventsHaveAsManyPartitionsAsRequestsUnlessToldOtherwise() {
+        assertThat(Topics.builder().partitions(Topics.REQUESTS, 12).build().capabilityEvents().spec().partitions()).isEqualTo(12);
+        assertThat(Topics.builder().partitions(Topics.REQUESTS, 12).partitions(Topics.CAPABILITY_EVENTS, 3).build()
+                .capabilityEvents().spec().partitions()).isEqualTo(3);
+        assertThat(Topics.defaults().capabilityEvents().spec().partitions()).isEqualTo(Topics.DEFAULT_PARTITIONS);
+    }
+
+    @Test
+    void aCapabilityHasThePartitionKafkaWouldGiveItsNameAsAKey() {
+        StringSerializer keys = new StringSerializer();
+        for (String capability : List.of("postgres-database", "kafka-topic", "s3-bucket", "ci-runner")) {
+            int kafkas = Utils.toPositive(Utils.murmur2(keys.serialize("t", capability))) % 7;
+            assertThat(CapabilityPartitions.of(capability, 7)).isEqualTo(kafkas);
+        }
+        assertThatThrownBy(() -> CapabilityPartitions.of("pg", 0)).hasMessageContaining("partitions must be at least 1");
+    }
 
     @Test
     void namesCarryTheDefaultPrefix() {
@@ -15,8 +35,9 @@ class TopicsTest {
 
         assertThat(topics.shared()).extracting(Topic::name).containsExactly(
                 "capmarket.producers", "capmarket.requests", "capmarket.producer-liveness",
-                "capmarket.request-status", "capmarket.catalog", "capmarket.scorecard", "capmarket.dead-letters");
-        assertThat(topics.platform()).extracting(Topic::name).doesNotContain("capmarket.requests").hasSize(6);
+                "capmarket.request-status", "capmarket.catalog", "capmarket.scorecard", "capmarket.dead-letters",
+                "capmarket.capability-events");
+        assertThat(topics.platform()).extracting(Topic::name).doesNotContain("capmarket.requests").hasSize(7);
         assertThat(topics.producerTopics("db-team")).extracting(Topic::name).containsExactly(
                 "capmarket.producer.db-team.offers", "capmarket.producer.db-team.heartbeats",
                 "capmarket.producer.db-team.fulfilment", "capmarket.producer.db-team.assignments");
