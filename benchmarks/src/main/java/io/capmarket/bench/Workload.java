@@ -1,6 +1,7 @@
 package io.capmarket.bench;
 
 import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.ProducerHeartbeat;
@@ -19,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -109,6 +112,33 @@ final class Workload {
             topics.producerTopics(producer(p)).forEach(topic -> specs.add(topic.spec()));
         }
         cluster.ensure(specs);
+    }
+
+    /**
+     * Waits until the topology's catalog lists every offer of the workload, as a running
+     * marketplace's does before requests arrive.
+     *
+     * @throws IllegalStateException when it does not within {@code timeout}
+     */
+    void awaitCatalog(Duration timeout) {
+        Map<String, Object> config = new HashMap<>(cluster.clientConfig());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "catalog-" + System.nanoTime());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Topic<String, CapabilityView> catalog = topics.catalog();
+        Map<String, Integer> offersByCapability = new HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<String, CapabilityView> consumer = new KafkaConsumer<>(config, catalog.keySerde().deserializer(),
+                catalog.valueSerde().deserializer())) {
+            consumer.subscribe(List.of(catalog.name()));
+            while (offersByCapability.values().stream().filter(n -> n == offersPerCapability).count() < capabilities) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the catalog did not list every offer within " + timeout + ": " + offersByCapability);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> offersByCapability.put(r.key(),
+                        r.value() == null ? 0 : r.value().getOffers().size()));
+            }
+        }
     }
 
     /** Publishes one heartbeat per producer and every offer, each on its producer's own topics. */

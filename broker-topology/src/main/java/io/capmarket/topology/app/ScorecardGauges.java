@@ -37,11 +37,15 @@ import java.util.function.Predicate;
  */
 final class ScorecardGauges {
 
+    /** How often stale gauges are looked for at most. */
+    static final Duration SWEEP_INTERVAL = Duration.ofSeconds(1);
+
     private final MeterRegistry registry;
     private final Clock clock;
     private final Duration staleAfter;
     private final Map<Meter.Id, Value> values = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> offersByCapability = new ConcurrentHashMap<>();
+    private volatile long lastSweep = Long.MIN_VALUE / 2;
 
     ScorecardGauges(MeterRegistry registry, Clock clock, Duration staleAfter) {
         this.registry = registry;
@@ -62,8 +66,10 @@ final class ScorecardGauges {
         Set<String> before = offersByCapability.put(view.getName(), offered);
         if (before != null) {
             before.removeAll(offered);
-            remove(id -> id.getName().startsWith("capmarket_offer_") && view.getName().equals(id.getTag("capability"))
-                    && before.contains(id.getTag("offer")));
+            if (!before.isEmpty()) {
+                remove(id -> id.getName().startsWith("capmarket_offer_") && view.getName().equals(id.getTag("capability"))
+                        && before.contains(id.getTag("offer")));
+            }
         }
         removeStale();
     }
@@ -114,9 +120,17 @@ final class ScorecardGauges {
         }).set(value, clock.millis());
     }
 
-    /** Removes the gauges of figures no update has set for {@code staleAfter}: their key has left this instance. */
+    /**
+     * Removes the gauges of figures no update has set for {@code staleAfter}: their key has left
+     * this instance. Looks at every gauge, so at most once per {@link #SWEEP_INTERVAL} (a publication
+     * updates every capability in a row).
+     */
     private void removeStale() {
         long now = clock.millis();
+        if (now - lastSweep < SWEEP_INTERVAL.toMillis()) {
+            return;
+        }
+        lastSweep = now;
         remove(id -> now - values.get(id).updatedAt > staleAfter.toMillis());
     }
 

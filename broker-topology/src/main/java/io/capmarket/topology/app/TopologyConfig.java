@@ -343,7 +343,7 @@ public final class TopologyConfig {
      * The Kafka Streams properties: capmarket's choices (guarantee, threads, standbys, state
      * directory, recovery after a crash ({@link StreamsRecovery}), no task idling, the main consumer's
      * {@code metadata.max.age.ms} from {@value #TOPICS_DISCOVERY_INTERVAL},
-     * the dead-letter handlers with their topic and {@code events}, lz4 compression, acks=all), then
+     * the dead-letter handlers with their topic and {@code events}, no compression, acks=all), then
      * the {@code streams.*} pass-throughs, which win.
      *
      * @param events told of each dead letter (see {@link DeadLetters})
@@ -363,7 +363,10 @@ public final class TopologyConfig {
         Topics names = Topics.builder().prefix(topicsPrefix()).build();
         DeadLetters.configure(props, names.deadLetters().name(), events,
                 Set.of(names.liveness().name(), names.producers().name()));
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // a transaction spans many partitions (every producer's assignments), so most batches hold a
+        // record or two, and LZ4 allocates and clears a 64 KB block for every batch: uncompressed
+        // costs less CPU; streams.producer.compression.type=lz4 where bandwidth matters more
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         // a task reads what it has buffered, without first waiting to fetch each of its many input
         // partitions: no rule orders records across partitions by timestamp (deadlines follow the

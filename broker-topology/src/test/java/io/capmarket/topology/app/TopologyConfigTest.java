@@ -281,8 +281,9 @@ class TopologyConfigTest {
                     .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "acme.dead-letters")
                     .containsEntry(DeadLetters.EVENTS_CONFIG, events)
                     .containsEntry(DeadLetters.GLOBAL_TOPICS_CONFIG, "acme.producer-liveness,acme.producers")
-                    .containsEntry("producer.compression.type", "lz4")
-                    .containsEntry("producer.acks", "all");
+                    .containsEntry("producer.compression.type", "none")
+                    .containsEntry("producer.acks", "all")
+                    .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
             new StreamsConfig(props); // Kafka accepts them
         }
     }
