@@ -175,6 +175,30 @@ class GatewayAccessIT {
         }
     }
 
+    @Test
+    void aBodyTricklingInPastTheReadDeadlineIsRefused408AndCountedWhileTheGatewayServesOthers() {
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "slow", Map.of(GatewayConfig.BODY_READ_TIMEOUT, "1s"),
+                List.of())) {
+            Api api = gateway.api();
+            byte[] body = ("{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 10}}"
+                    + " ".repeat(100)).getBytes(StandardCharsets.UTF_8);
+            byte[] head = ("POST /v1/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ALPHA_TOKEN
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+
+            // a byte every 50 ms keeps Jetty's idle timeout from ever firing; the whole body would take 8 s
+            Api.Response slow = api.trickle(head, body, Duration.ofMillis(50));
+
+            assertThat(slow.status()).isEqualTo(408);
+            assertThat(slow.contentType()).startsWith("application/problem+json");
+            assertThat(slow.json().get("type").asText()).isEqualTo("/problems/request-timeout");
+            assertThat(slow.json().get("detail").asText()).contains("1000 ms", GatewayConfig.BODY_READ_TIMEOUT);
+            assertThat(slow.json().get("errors").get(0).get("field").asText()).isEqualTo("body");
+            assertThat(api.get("/v1/me", ALPHA_TOKEN).status()).as("the request thread was given back").isEqualTo(200);
+            assertThat(api.get("/metrics", null).text()).contains("capmarket_gateway_body_read_timeouts_total 1.0");
+        }
+    }
+
     private String jwt(String team, String role, String name) throws Exception {
         return jwt(team, role, name, key);
     }
