@@ -222,8 +222,9 @@ public final class RequestHandlers {
     public void internalList(Context ctx) {
         Principal principal = HttpInput.principal(ctx, REQUESTERS);
         String after = ctx.queryParam("after");
-        ctx.json(reads.listLocal(listQuery(ctx, principal, HttpInput.integer(ctx, "limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT),
-                after == null || after.isEmpty() ? null : after)));
+        ListQuery query = listQuery(ctx, principal, HttpInput.integer(ctx, "limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT),
+                after == null || after.isEmpty() ? null : after);
+        ctx.future(() -> Futures.guarded(() -> reads.listLocal(query).thenAccept(ctx::json)));
     }
 
     private ListQuery listQuery(Context ctx, Principal principal, int limit, String after) {

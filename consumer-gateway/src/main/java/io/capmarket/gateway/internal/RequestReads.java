@@ -102,12 +102,12 @@ public final class RequestReads {
                         callbacks);
     }
 
-    /** One page of the caller's requests, from every instance. */
+    /** One page of the caller's requests, from every instance; this instance's part is read off the HTTP thread. */
     public CompletableFuture<Page<RequestView>> list(Caller caller, ListQuery query) {
         List<CompletableFuture<List<RequestView>>> parts = new ArrayList<>();
         for (HostInfo host : store.instances()) {
             parts.add(host.equals(store.self())
-                    ? CompletableFuture.completedFuture(store.list(query))
+                    ? CompletableFuture.supplyAsync(() -> store.list(query), callbacks)
                     : forwarder.list(host, query, caller.principal(), caller.requestId()));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
@@ -115,9 +115,9 @@ public final class RequestReads {
                         query.order()));
     }
 
-    /** This instance's part of a list (the receiving end of a fan-out). */
-    public List<RequestView> listLocal(ListQuery query) {
-        return store.list(query);
+    /** This instance's part of a list (the receiving end of a fan-out), read off the HTTP thread. */
+    public CompletableFuture<List<RequestView>> listLocal(ListQuery query) {
+        return CompletableFuture.supplyAsync(() -> store.list(query), callbacks);
     }
 
     /** Used by status updates on the stream thread. */
