@@ -62,6 +62,10 @@ final class Api {
                 .thenApply(r -> new Response(r.statusCode(), r.headers(), r.body()));
     }
 
+    CompletableFuture<Response> sendAsync(HttpRequest request) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> new Response(r.statusCode(), r.headers(), r.body()));
+    }
+
     Response delete(String path, String token) {
         return send(request(path, token).DELETE().build());
     }

@@ -199,6 +199,38 @@ class GatewayAccessIT {
         }
     }
 
+    @Test
+    void anotherTeamsRequestAwaitedIntoExistenceTakesAnUnknownRequestsPathAndAnswer() {
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "oracle", Map.of(),
+                List.of(Fixtures.postgres(Instant.now())))) {
+            Api api = gateway.api();
+            String body = "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 10}}";
+            String betas = api.post("/v1/requests", BETA_TOKEN, body, "Idempotency-Key", "oracle-1").json().get("id").asText();
+            String alphas = api.post("/v1/requests", ALPHA_TOKEN, body, "Idempotency-Key", "oracle-2").json().get("id").asText();
+            String unknown = "alpha-" + java.util.UUID.randomUUID();
+            String alice = Fixtures.instanceAssertion(gateway.settings(),
+                    new io.capmarket.gateway.internal.Principal("alpha", io.capmarket.gateway.internal.Principal.Role.CONSUMER, "alice",
+                            false));
+            java.util.function.Function<String, java.net.http.HttpRequest> await = id -> api.request("/internal/v1/requests/" + id
+                    + "?awaitExistence=true&timeout=3s", null).header(io.capmarket.gateway.internal.InstanceCalls.HEADER, alice).GET().build();
+
+            java.util.concurrent.CompletableFuture<Api.Response> other = api.sendAsync(await.apply(betas));
+            // the same path as an id nobody has: a waiter held to the bound, which the other team's changes do not end
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/metrics", null).text()
+                    .contains("capmarket_gateway_long_poll_waiters 1.0"));
+            Api.Response otherAnswer = other.join();
+            Api.Response unknownAnswer = api.send(await.apply(unknown));
+            Api.Response own = api.send(await.apply(alphas));
+
+            assertThat(otherAnswer.status()).isEqualTo(404);
+            assertThat(unknownAnswer.status()).isEqualTo(404);
+            assertThat(otherAnswer.json().get("detail").asText().replace(betas, "ID"))
+                    .isEqualTo(unknownAnswer.json().get("detail").asText().replace(unknown, "ID"));
+            assertThat(otherAnswer.json().get("type")).isEqualTo(unknownAnswer.json().get("type"));
+            assertThat(own.status()).as("the caller's own request is answered").isEqualTo(200);
+        }
+    }
+
     private String jwt(String team, String role, String name) throws Exception {
         return jwt(team, role, name, key);
     }

@@ -72,21 +72,25 @@ public final class RequestReads {
         return new NotFoundException("there is no request " + requestId + " for your team");
     }
 
+    /**
+     * Another team's request is, to this caller, one that does not exist, and takes the same path:
+     * with {@code awaitExistence} it is waited for to the same bound and answered empty, and its
+     * changes never end the wait; so neither the answer nor its timing tells the two apart.
+     */
     private CompletableFuture<Optional<RequestView>> local(Principal principal, String requestId, int partition, ReadCondition condition) {
-        RequestWatchers.Watch watch = watchers.watch(requestId, s -> condition.satisfiedBy(s.getState().name(),
-                s.getHistory().stream().map(t -> t.getState().name()).toList()));
+        RequestWatchers.Watch watch = watchers.watch(requestId, s -> principal.sees(s.getConsumerTeam())
+                && condition.satisfiedBy(s.getState().name(), s.getHistory().stream().map(t -> t.getState().name()).toList()));
         Optional<RequestView> current;
         try {
-            current = store.get(requestId, partition).map(RequestViews::view);
+            current = store.get(requestId, partition).filter(s -> principal.sees(s.getConsumerTeam())).map(RequestViews::view);
         } catch (RuntimeException e) {
             watchers.cancel(watch);
             throw e;
         }
-        boolean hidden = current.isPresent() && !principal.sees(current.get().team());
-        if (hidden || condition.satisfiedBy(current.orElse(null)) || (current.isEmpty() && !condition.awaitExistence())
+        if (condition.satisfiedBy(current.orElse(null)) || (current.isEmpty() && !condition.awaitExistence())
                 || condition.timeout().isZero()) {
             watchers.cancel(watch);
-            return CompletableFuture.completedFuture(hidden ? Optional.empty() : current);
+            return CompletableFuture.completedFuture(current);
         }
         ScheduledFuture<?> timeout = timer.schedule(() -> {
             if (watchers.cancel(watch)) {
