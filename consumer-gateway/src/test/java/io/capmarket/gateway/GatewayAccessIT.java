@@ -5,28 +5,19 @@ import static io.capmarket.gateway.Fixtures.BETA_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import io.capmarket.gateway.internal.Tokens;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import io.capmarket.testkit.registry.SchemaRegistryExtension;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -43,15 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 class GatewayAccessIT {
 
-    private static final String ISSUER = "https://login.example.test/realms/platform";
-    private static final String AUDIENCE = "capmarket";
-
     private final KafkaBroker broker;
     private final EmbeddedSchemaRegistry registry;
     @TempDir
     Path dir;
-    private HttpServer jwks;
-    private RSAKey key;
+    private IdentityProvider idp;
 
     GatewayAccessIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
         this.broker = broker;
@@ -59,31 +46,22 @@ class GatewayAccessIT {
     }
 
     @BeforeEach
-    void identityProvider() throws Exception {
-        key = new RSAKeyGenerator(2048).keyID("k1").generate();
-        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        jwks.createContext("/certs", exchange -> {
-            byte[] body = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        jwks.start();
+    void identityProvider() {
+        idp = new IdentityProvider();
     }
 
     @AfterEach
     void stop() {
-        jwks.stop(0);
+        idp.close();
     }
 
     @Test
     void anIdentityProvidersTokenActsForItsTeamBesideTheTokenFileWhichFollowsItsChanges() throws Exception {
         Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, Tokens.hash("file-token-1") + " gamma consumer carol\n");
-        try (RunningGateway gateway = RunningGateway.start(broker, registry, "access", Map.of(
-                AccessConfig.JWKS_URL, "http://127.0.0.1:" + jwks.getAddress().getPort() + "/certs",
-                AccessConfig.JWT_ISSUER, ISSUER, AccessConfig.JWT_AUDIENCE, AUDIENCE,
-                GatewayConfig.AUTH_TOKENS_FILE, tokens.toString(), AccessConfig.TOKENS_CHECK_INTERVAL, "200ms"), List.of())) {
+        Map<String, String> settings = new java.util.HashMap<>(idp.settings());
+        settings.putAll(Map.of(GatewayConfig.AUTH_TOKENS_FILE, tokens.toString(), AccessConfig.TOKENS_CHECK_INTERVAL, "200ms"));
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "access", settings, List.of())) {
             Api api = gateway.api();
 
             Api.Response me = api.get("/v1/me", jwt("delta", "consumer", "dave"));
@@ -92,7 +70,8 @@ class GatewayAccessIT {
             assertThat(api.get("/v1/requests", jwt("delta", "consumer", "dave")).status()).isEqualTo(200);
             assertThat(api.get("/v1/me", jwt("delta", "superuser", "dave")).status()).as("an unknown role").isEqualTo(401);
             RSAKey stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
-            assertThat(api.get("/v1/me", jwt("delta", "admin", "mallory", stranger)).status()).as("signed by another key").isEqualTo(401);
+            assertThat(api.get("/v1/me", IdentityProvider.sign(stranger, IdentityProvider.claims("delta", "admin", "mallory").build()))
+                    .status()).as("signed by another key").isEqualTo(401);
             assertThat(api.get("/v1/me", ALPHA_TOKEN).status()).as("the inline tokens still count").isEqualTo(200);
 
             assertThat(api.get("/v1/me", "file-token-1").json().get("team").asText()).isEqualTo("gamma");
@@ -126,6 +105,36 @@ class GatewayAccessIT {
             assertThat(other.status()).as("another team's caller").isEqualTo(200);
             assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
             assertThat(api.get("/metrics", null).text()).contains("capmarket_gateway_rate_limited_total{scope=\"caller\"}");
+        }
+    }
+
+    @Test
+    void aTeamWhoseCallersTogetherSendSeveralTimesItsRateGets429sWhileOtherTeamsAreServedAndHealthStaysUp() {
+        Map<String, String> settings = new java.util.HashMap<>(idp.settings());
+        settings.putAll(Map.of(AccessConfig.CALLER_RATE, "1000", AccessConfig.CALLER_BURST, "1000",
+                AccessConfig.TEAM_RATE, "5", AccessConfig.TEAM_BURST, "10"));
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "team-flood", settings, List.of())) {
+            Api api = gateway.api();
+            List<String> alphas = List.of(ALPHA_TOKEN, Fixtures.ALPHA_BOT_TOKEN, jwt("alpha", "consumer", "alpha-oidc"));
+            List<Api.Response> flood = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                flood.add(api.get("/v1/requests", alphas.get(i % alphas.size())));
+            }
+            Api.Response beta = api.get("/v1/requests", BETA_TOKEN);
+            Api.Response betaOidc = api.get("/v1/requests", jwt("beta", "consumer", "beta-oidc"));
+
+            List<Api.Response> limited = flood.stream().filter(r -> r.status() == 429).toList();
+            System.out.printf("GatewayAccessIT: 60 calls of three callers of one team at once: %d answered 429%n", limited.size());
+            assertThat(flood).allSatisfy(r -> assertThat(r.status()).isIn(200, 429));
+            assertThat(limited).as("past the team's burst of 10 at 5 a second").hasSizeGreaterThanOrEqualTo(30).allSatisfy(r -> {
+                assertThat(r.json().get("detail").asText()).contains("team alpha sends more requests than its limit allows");
+                assertThat(r.header("Retry-After")).isPresent();
+            });
+            assertThat(beta.status()).as("another team's caller").isEqualTo(200);
+            assertThat(betaOidc.status()).as("another team's OIDC caller").isEqualTo(200);
+            assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+            assertThat(api.get("/health/live", null).status()).isEqualTo(200);
+            assertThat(api.get("/metrics", null).text()).contains("capmarket_gateway_rate_limited_total{scope=\"team\"}");
         }
     }
 
@@ -231,16 +240,7 @@ class GatewayAccessIT {
         }
     }
 
-    private String jwt(String team, String role, String name) throws Exception {
-        return jwt(team, role, name, key);
-    }
-
-    private static String jwt(String team, String role, String name, RSAKey signingKey) throws Exception {
-        Instant now = Instant.now();
-        SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID()).build(),
-                new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject(name).issueTime(Date.from(now))
-                        .expirationTime(Date.from(now.plusSeconds(300))).claim("team", team).claim("capmarket_role", role).build());
-        token.sign(new RSASSASigner(signingKey));
-        return token.serialize();
+    private String jwt(String team, String role, String name) {
+        return idp.token(team, role, name);
     }
 }
