@@ -84,7 +84,7 @@ public final class GatewayTopology {
      * {@link RequestViews#apply}. An index found empty beside views (a store written before the
      * index existed) is filled from the views once, at start.
      */
-    private static final class ViewProcessor implements Processor<String, Update, Void, Void> {
+    static final class ViewProcessor implements Processor<String, Update, Void, Void> {
 
         private final Consumer<RequestStatus> onChange;
         private KeyValueStore<String, RequestStatus> store;

@@ -22,7 +22,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,6 +97,31 @@ class RequestIndexTest {
         assertThat(RequestIndex.range(new ListQuery(null, null, null, null, 10))).isEmpty();
         assertThat(RequestIndex.keys(RequestViews.submitted(submit("r1", "alpha", T0))))
                 .allSatisfy(key -> assertThat(key).doesNotStartWith("t/alph/").doesNotStartWith("t/beta/"));
+    }
+
+    @Test
+    void anIndexFoundEmptyBesideViewsIsFilledFromThemAtStart() {
+        Topics topics = Topics.builder().prefix("t.").serdeConfig(Map.of("schema.registry.url", registry.url())).build();
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+        KeyValueStore<String, RequestStatus> views = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_VIEWS),
+                Serdes.String(), topics.requestStatus().valueSerde()).withLoggingDisabled().build();
+        KeyValueStore<String, String> index = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_INDEX),
+                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
+        views.init(context.getStateStoreContext(), views);
+        index.init(context.getStateStoreContext(), index);
+        context.addStateStore(views);
+        context.addStateStore(index);
+        // views written before the index existed
+        views.put("r1", RequestViews.submitted(submit("r1", "alpha", T0)));
+        views.put("r2", RequestViews.submitted(submit("r2", "beta", T0)));
+
+        new GatewayTopology.ViewProcessor(status -> { }).init(context);
+
+        List<String> keys = new ArrayList<>();
+        try (var all = index.all()) {
+            all.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        assertThat(keys).hasSize(6).contains("t/alpha/i/r1", "t/beta/i/r2");
     }
 
     private static SubmitRequest submit(String id, String team, Instant at) {
