@@ -1,6 +1,9 @@
 package io.capmarket.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,10 +16,15 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * One following of a request's Server-Sent Events, until its {@code end} event. A stream that
- * breaks or ends early is opened again with {@code Last-Event-ID} set to the last event
- * delivered, so the listener sees each transition once and in order; the retries start over
- * whenever an event arrives. Not thread-safe; one per call.
+ * One following of a request's Server-Sent Events, until its {@code end} event. The gateway sends
+ * a {@code snapshot} of the request first and then each transition as a delta (the new history
+ * entry and the fields that changed); the request is kept here and each delta applied, so every
+ * event still hands the listener the whole request. The snapshot's history entries after the
+ * position to resume from are delivered as transitions (a first connection never sends
+ * {@code Last-Event-ID}, so that it gets the snapshot). A stream that breaks or ends early is
+ * opened again with {@code Last-Event-ID} set to the last event delivered, so the listener sees
+ * each transition once and in order; the retries start over whenever an event arrives. Not
+ * thread-safe; one per call.
  */
 final class EventStream {
 
@@ -31,6 +39,8 @@ final class EventStream {
     private final Consumer<RequestEvent> listener;
     private int lastEventId;
     private boolean afterCarriageReturn;
+    /** The request as the events so far describe it; null before the first snapshot. */
+    private ObjectNode current;
 
     EventStream(Transport transport, String requestId, int resumeAfter, Consumer<RequestEvent> listener) {
         this.transport = transport;
@@ -61,7 +71,8 @@ final class EventStream {
     /** Opens the stream once and delivers its events; true after the {@code end} event. */
     private boolean readOnce(String call) {
         HttpRequest.Builder request = transport.request(relative, OPEN_TIMEOUT).setHeader("Accept", "text/event-stream").GET();
-        if (lastEventId > 0) {
+        // resume only with a request in hand to apply deltas to; else a snapshot brings the whole of it
+        if (lastEventId > 0 && current != null) {
             request.header("Last-Event-ID", Integer.toString(lastEventId));
         }
         HttpResponse<InputStream> response = transport.send(request.build(), HttpResponse.BodyHandlers.ofInputStream(), call,
@@ -154,12 +165,28 @@ final class EventStream {
 
     private boolean dispatch(String event, String id, String data) {
         switch (event) {
+            case "snapshot" -> {
+                JsonNode json = Transport.parse(data);
+                current = json instanceof ObjectNode object ? object : JsonNodeFactory.instance.objectNode();
+                Request request = Request.from(current);
+                JsonNode history = current.path("history");
+                for (int i = lastEventId; i < history.size(); i++) {
+                    listener.accept(new RequestEvent("transition", i + 1, history.get(i).path("state").asText(), request));
+                }
+                lastEventId = Math.max(lastEventId, history.size());
+                return false;
+            }
             case "transition" -> {
                 JsonNode json = Transport.parse(data);
                 int index = json.path("index").asInt();
                 int position = position(id, index);
+                // a gateway of an earlier version sends the whole request with every transition
+                if (json.path("request") instanceof ObjectNode whole) {
+                    current = whole;
+                }
+                Request request = Request.from(json.has("request") ? current : apply(json));
                 if (position > lastEventId) {
-                    listener.accept(new RequestEvent(event, index, json.path("state").asText(), Request.from(json.path("request"))));
+                    listener.accept(new RequestEvent(event, index, json.path("state").asText(), request));
                     lastEventId = position;
                 }
                 return false;
@@ -174,6 +201,20 @@ final class EventStream {
                 return false;
             }
         }
+    }
+
+    /** Applies a transition's delta to the request in hand: its history entry appended, its changed fields set. */
+    private ObjectNode apply(JsonNode transition) {
+        if (current == null) {
+            current = JsonNodeFactory.instance.objectNode();
+        }
+        ArrayNode history = current.has("history") && current.get("history") instanceof ArrayNode list ? list : current.putArray("history");
+        ObjectNode entry = history.addObject();
+        for (String field : List.of("state", "at", "detail", "attempt", "offerId")) {
+            entry.set(field, transition.path(field).isMissingNode() ? null : transition.get(field));
+        }
+        transition.path("changes").fields().forEachRemaining(change -> current.set(change.getKey(), change.getValue()));
+        return current;
     }
 
     private static int position(String id, int index) {

@@ -59,9 +59,30 @@ class EventStreamTest {
 
         client().events("alpha.1", 2, events::add);
 
-        assertThat(gateway.seen().get(0).header("Last-Event-ID")).isEqualTo("2");
+        assertThat(gateway.seen().get(0).header("Last-Event-ID")).as("the first connection asks for the snapshot").isNull();
         assertThat(events).extracting(RequestEvent::name, RequestEvent::index).containsExactly(
                 org.assertj.core.groups.Tuple.tuple("transition", 3), org.assertj.core.groups.Tuple.tuple("end", 3));
+    }
+
+    @Test
+    void aSnapshotThenDeltasGiveTheListenerTheWholeRequestAtEachTransition() {
+        gateway.then(events("id: 2\nevent: snapshot\ndata: " + MATCHED + "\n\n"
+                        + "id: 3\nevent: transition\ndata: {\"index\":3,\"state\":\"FULFILLED\",\"at\":\"2026-12-02T18:00:03Z\","
+                        + "\"changes\":{\"state\":\"FULFILLED\",\"outputs\":{\"host\":\"db.internal\"}}}\n\n"))
+                .then(events("id: 3\nevent: transition\ndata: {\"index\":3,\"state\":\"FULFILLED\",\"changes\":{}}\n\n"
+                        + Fixtures.end(3, FULFILLED)));
+
+        client().events("alpha.1", 1, events::add);
+
+        assertThat(events).extracting(e -> e.name() + ":" + e.index() + ":" + e.requestState())
+                .as("the snapshot's entries after the position resumed from, then the delta, then the end")
+                .containsExactly("transition:2:MATCHED", "transition:3:FULFILLED", "end:3:FULFILLED");
+        assertThat(events.get(0).request().state()).isEqualTo("MATCHED");
+        assertThat(events.get(1).request().state()).isEqualTo("FULFILLED");
+        assertThat(events.get(1).request().outputs()).containsEntry("host", "db.internal");
+        assertThat(events.get(1).request().history()).containsExactly("SUBMITTED", "MATCHED", "FULFILLED");
+        assertThat(events.get(1).request().id()).as("unchanged fields kept from the snapshot").isEqualTo("alpha.1");
+        assertThat(gateway.seen()).extracting(seen -> seen.header("Last-Event-ID")).containsExactly(null, "3");
     }
 
     @Test

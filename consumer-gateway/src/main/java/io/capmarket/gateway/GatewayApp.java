@@ -1,6 +1,7 @@
 package io.capmarket.gateway;
 
 import io.capmarket.gateway.internal.Authenticator;
+import io.capmarket.gateway.internal.BodyDeadline;
 import io.capmarket.gateway.internal.Catalog;
 import io.capmarket.gateway.internal.CatalogHandlers;
 import io.capmarket.gateway.internal.EventStreams;
@@ -168,7 +169,8 @@ public final class GatewayApp implements AutoCloseable {
             RequestHandlers requests = new RequestHandlers(catalog, new ParameterSchemas(), reads, publisher, clock,
                     new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout(),
                             access.priorityGrants(), new OpenSlots("long-polls", access.longPollsPerTeam(),
-                                    access.longPollsPerInstance(), metrics)));
+                                    access.longPollsPerInstance(), metrics),
+                            new BodyDeadline(config.bodyReadTimeout(), timer, metrics)));
             metrics.bind(streams, watchers::waiting, events::clients);
             OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable(), metrics.registry());
             List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops, new WhoAmI(),

@@ -64,6 +64,7 @@ public final class GatewayConfig {
     public static final String HTTP_PORT = "http.port";
     public static final String ADVERTISED_HOST = "http.advertised-host";
     public static final String MAX_REQUEST_SIZE = "http.max-request-size";
+    public static final String BODY_READ_TIMEOUT = "http.body-read-timeout";
     public static final String LONG_POLL_MAX_TIMEOUT = "long-poll.max-timeout";
     public static final String VISIBILITY_TIMEOUT = "requests.visibility-timeout";
     public static final String FORWARD_TIMEOUT = "forward.timeout";
@@ -94,6 +95,8 @@ public final class GatewayConfig {
                     "host other gateway instances reach this one at (application.server; default: the local host name)"),
             ConfigKey.withDefault(MAX_REQUEST_SIZE, "256kb", "a size like 65536, 64kb or 1mb, from 1kb to 64mb", ConfigParsers::size,
                     "largest request body accepted"),
+            duration(BODY_READ_TIMEOUT, "10s", "how long a request body may take to arrive in full, however its bytes trickle in "
+                    + "(408 beyond; Jetty's idle timeout restarts with every byte)"),
             duration(LONG_POLL_MAX_TIMEOUT, "60s", "longest ?timeout= a long-poll may ask for"),
             duration(VISIBILITY_TIMEOUT, "10s",
                     "how long a submit waits for Kafka's acknowledgement and for its request to be readable before answering 503"),
@@ -242,6 +245,11 @@ public final class GatewayConfig {
     /** The largest request body accepted, in bytes. */
     public long maxRequestSize() {
         return values.get(MAX_REQUEST_SIZE, Long.class);
+    }
+
+    /** How long a request body may take to arrive in full. */
+    public Duration bodyReadTimeout() {
+        return values.duration(BODY_READ_TIMEOUT);
     }
 
     public Duration longPollMaxTimeout() {

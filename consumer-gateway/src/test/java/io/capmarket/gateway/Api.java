@@ -62,6 +62,10 @@ final class Api {
                 .thenApply(r -> new Response(r.statusCode(), r.headers(), r.body()));
     }
 
+    CompletableFuture<Response> sendAsync(HttpRequest request) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(r -> new Response(r.statusCode(), r.headers(), r.body()));
+    }
+
     Response delete(String path, String token) {
         return send(request(path, token).DELETE().build());
     }
@@ -120,6 +124,38 @@ final class Api {
         } catch (IOException e) {
             throw new AssertionError("raw HTTP call failed: " + new String(request, 0, Math.min(request.length, 200),
                     StandardCharsets.ISO_8859_1), e);
+        }
+    }
+
+    /**
+     * A request whose head is sent at once and whose body then trickles in, one byte per
+     * {@code pause}, until the answer arrives or the gateway closes the connection: a slow client.
+     */
+    Response trickle(byte[] head, byte[] body, Duration pause) {
+        java.util.concurrent.ScheduledExecutorService writer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(head);
+            out.flush();
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            writer.scheduleAtFixedRate(() -> {
+                int i = next.getAndIncrement();
+                if (i >= body.length) {
+                    throw new IllegalStateException("all sent");
+                }
+                try {
+                    out.write(body[i]);
+                    out.flush();
+                } catch (IOException e) {
+                    throw new IllegalStateException("the gateway closed the connection", e);
+                }
+            }, pause.toMillis(), pause.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return read(new BufferedInputStream(socket.getInputStream()));
+        } catch (IOException e) {
+            throw new AssertionError("slow HTTP call failed", e);
+        } finally {
+            writer.shutdownNow();
         }
     }
 

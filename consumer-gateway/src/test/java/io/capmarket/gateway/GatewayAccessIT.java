@@ -5,28 +5,19 @@ import static io.capmarket.gateway.Fixtures.BETA_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import com.sun.net.httpserver.HttpServer;
 import io.capmarket.gateway.internal.Tokens;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import io.capmarket.testkit.registry.SchemaRegistryExtension;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -43,15 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 class GatewayAccessIT {
 
-    private static final String ISSUER = "https://login.example.test/realms/platform";
-    private static final String AUDIENCE = "capmarket";
-
     private final KafkaBroker broker;
     private final EmbeddedSchemaRegistry registry;
     @TempDir
     Path dir;
-    private HttpServer jwks;
-    private RSAKey key;
+    private IdentityProvider idp;
 
     GatewayAccessIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
         this.broker = broker;
@@ -59,31 +46,22 @@ class GatewayAccessIT {
     }
 
     @BeforeEach
-    void identityProvider() throws Exception {
-        key = new RSAKeyGenerator(2048).keyID("k1").generate();
-        jwks = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        jwks.createContext("/certs", exchange -> {
-            byte[] body = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        jwks.start();
+    void identityProvider() {
+        idp = new IdentityProvider();
     }
 
     @AfterEach
     void stop() {
-        jwks.stop(0);
+        idp.close();
     }
 
     @Test
     void anIdentityProvidersTokenActsForItsTeamBesideTheTokenFileWhichFollowsItsChanges() throws Exception {
         Path tokens = dir.resolve("tokens");
         Files.writeString(tokens, Tokens.hash("file-token-1") + " gamma consumer carol\n");
-        try (RunningGateway gateway = RunningGateway.start(broker, registry, "access", Map.of(
-                AccessConfig.JWKS_URL, "http://127.0.0.1:" + jwks.getAddress().getPort() + "/certs",
-                AccessConfig.JWT_ISSUER, ISSUER, AccessConfig.JWT_AUDIENCE, AUDIENCE,
-                GatewayConfig.AUTH_TOKENS_FILE, tokens.toString(), AccessConfig.TOKENS_CHECK_INTERVAL, "200ms"), List.of())) {
+        Map<String, String> settings = new java.util.HashMap<>(idp.settings());
+        settings.putAll(Map.of(GatewayConfig.AUTH_TOKENS_FILE, tokens.toString(), AccessConfig.TOKENS_CHECK_INTERVAL, "200ms"));
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "access", settings, List.of())) {
             Api api = gateway.api();
 
             Api.Response me = api.get("/v1/me", jwt("delta", "consumer", "dave"));
@@ -92,7 +70,8 @@ class GatewayAccessIT {
             assertThat(api.get("/v1/requests", jwt("delta", "consumer", "dave")).status()).isEqualTo(200);
             assertThat(api.get("/v1/me", jwt("delta", "superuser", "dave")).status()).as("an unknown role").isEqualTo(401);
             RSAKey stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
-            assertThat(api.get("/v1/me", jwt("delta", "admin", "mallory", stranger)).status()).as("signed by another key").isEqualTo(401);
+            assertThat(api.get("/v1/me", IdentityProvider.sign(stranger, IdentityProvider.claims("delta", "admin", "mallory").build()))
+                    .status()).as("signed by another key").isEqualTo(401);
             assertThat(api.get("/v1/me", ALPHA_TOKEN).status()).as("the inline tokens still count").isEqualTo(200);
 
             assertThat(api.get("/v1/me", "file-token-1").json().get("team").asText()).isEqualTo("gamma");
@@ -126,6 +105,36 @@ class GatewayAccessIT {
             assertThat(other.status()).as("another team's caller").isEqualTo(200);
             assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
             assertThat(api.get("/metrics", null).text()).contains("capmarket_gateway_rate_limited_total{scope=\"caller\"}");
+        }
+    }
+
+    @Test
+    void aTeamWhoseCallersTogetherSendSeveralTimesItsRateGets429sWhileOtherTeamsAreServedAndHealthStaysUp() {
+        Map<String, String> settings = new java.util.HashMap<>(idp.settings());
+        settings.putAll(Map.of(AccessConfig.CALLER_RATE, "1000", AccessConfig.CALLER_BURST, "1000",
+                AccessConfig.TEAM_RATE, "5", AccessConfig.TEAM_BURST, "10"));
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "team-flood", settings, List.of())) {
+            Api api = gateway.api();
+            List<String> alphas = List.of(ALPHA_TOKEN, Fixtures.ALPHA_BOT_TOKEN, jwt("alpha", "consumer", "alpha-oidc"));
+            List<Api.Response> flood = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                flood.add(api.get("/v1/requests", alphas.get(i % alphas.size())));
+            }
+            Api.Response beta = api.get("/v1/requests", BETA_TOKEN);
+            Api.Response betaOidc = api.get("/v1/requests", jwt("beta", "consumer", "beta-oidc"));
+
+            List<Api.Response> limited = flood.stream().filter(r -> r.status() == 429).toList();
+            System.out.printf("GatewayAccessIT: 60 calls of three callers of one team at once: %d answered 429%n", limited.size());
+            assertThat(flood).allSatisfy(r -> assertThat(r.status()).isIn(200, 429));
+            assertThat(limited).as("past the team's burst of 10 at 5 a second").hasSizeGreaterThanOrEqualTo(30).allSatisfy(r -> {
+                assertThat(r.json().get("detail").asText()).contains("team alpha sends more requests than its limit allows");
+                assertThat(r.header("Retry-After")).isPresent();
+            });
+            assertThat(beta.status()).as("another team's caller").isEqualTo(200);
+            assertThat(betaOidc.status()).as("another team's OIDC caller").isEqualTo(200);
+            assertThat(api.get("/health/ready", null).status()).isEqualTo(200);
+            assertThat(api.get("/health/live", null).status()).isEqualTo(200);
+            assertThat(api.get("/metrics", null).text()).contains("capmarket_gateway_rate_limited_total{scope=\"team\"}");
         }
     }
 
@@ -175,16 +184,63 @@ class GatewayAccessIT {
         }
     }
 
-    private String jwt(String team, String role, String name) throws Exception {
-        return jwt(team, role, name, key);
+    @Test
+    void aBodyTricklingInPastTheReadDeadlineIsRefused408AndCountedWhileTheGatewayServesOthers() {
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "slow", Map.of(GatewayConfig.BODY_READ_TIMEOUT, "1s"),
+                List.of())) {
+            Api api = gateway.api();
+            byte[] body = ("{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 10}}"
+                    + " ".repeat(100)).getBytes(StandardCharsets.UTF_8);
+            byte[] head = ("POST /v1/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ALPHA_TOKEN
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+
+            // a byte every 50 ms keeps Jetty's idle timeout from ever firing; the whole body would take 8 s
+            Api.Response slow = api.trickle(head, body, Duration.ofMillis(50));
+
+            assertThat(slow.status()).isEqualTo(408);
+            assertThat(slow.contentType()).startsWith("application/problem+json");
+            assertThat(slow.json().get("type").asText()).isEqualTo("/problems/request-timeout");
+            assertThat(slow.json().get("detail").asText()).contains("1000 ms", GatewayConfig.BODY_READ_TIMEOUT);
+            assertThat(slow.json().get("errors").get(0).get("field").asText()).isEqualTo("body");
+            assertThat(api.get("/v1/me", ALPHA_TOKEN).status()).as("the request thread was given back").isEqualTo(200);
+            assertThat(api.get("/metrics", null).text()).contains("capmarket_gateway_body_read_timeouts_total 1.0");
+        }
     }
 
-    private static String jwt(String team, String role, String name, RSAKey signingKey) throws Exception {
-        Instant now = Instant.now();
-        SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(signingKey.getKeyID()).build(),
-                new JWTClaimsSet.Builder().issuer(ISSUER).audience(AUDIENCE).subject(name).issueTime(Date.from(now))
-                        .expirationTime(Date.from(now.plusSeconds(300))).claim("team", team).claim("capmarket_role", role).build());
-        token.sign(new RSASSASigner(signingKey));
-        return token.serialize();
+    @Test
+    void anotherTeamsRequestAwaitedIntoExistenceTakesAnUnknownRequestsPathAndAnswer() {
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "oracle", Map.of(),
+                List.of(Fixtures.postgres(Instant.now())))) {
+            Api api = gateway.api();
+            String body = "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 10}}";
+            String betas = api.post("/v1/requests", BETA_TOKEN, body, "Idempotency-Key", "oracle-1").json().get("id").asText();
+            String alphas = api.post("/v1/requests", ALPHA_TOKEN, body, "Idempotency-Key", "oracle-2").json().get("id").asText();
+            String unknown = "alpha-" + java.util.UUID.randomUUID();
+            String alice = Fixtures.instanceAssertion(gateway.settings(),
+                    new io.capmarket.gateway.internal.Principal("alpha", io.capmarket.gateway.internal.Principal.Role.CONSUMER, "alice",
+                            false));
+            java.util.function.Function<String, java.net.http.HttpRequest> await = id -> api.request("/internal/v1/requests/" + id
+                    + "?awaitExistence=true&timeout=3s", null).header(io.capmarket.gateway.internal.InstanceCalls.HEADER, alice).GET().build();
+
+            java.util.concurrent.CompletableFuture<Api.Response> other = api.sendAsync(await.apply(betas));
+            // the same path as an id nobody has: a waiter held to the bound, which the other team's changes do not end
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/metrics", null).text()
+                    .contains("capmarket_gateway_long_poll_waiters 1.0"));
+            Api.Response otherAnswer = other.join();
+            Api.Response unknownAnswer = api.send(await.apply(unknown));
+            Api.Response own = api.send(await.apply(alphas));
+
+            assertThat(otherAnswer.status()).isEqualTo(404);
+            assertThat(unknownAnswer.status()).isEqualTo(404);
+            assertThat(otherAnswer.json().get("detail").asText().replace(betas, "ID"))
+                    .isEqualTo(unknownAnswer.json().get("detail").asText().replace(unknown, "ID"));
+            assertThat(otherAnswer.json().get("type")).isEqualTo(unknownAnswer.json().get("type"));
+            assertThat(own.status()).as("the caller's own request is answered").isEqualTo(200);
+        }
+    }
+
+    private String jwt(String team, String role, String name) {
+        return idp.token(team, role, name);
     }
 }

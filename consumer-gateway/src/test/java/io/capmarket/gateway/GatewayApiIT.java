@@ -447,7 +447,7 @@ class GatewayApiIT {
     }
 
     @Test
-    void eventsStreamTheHistoryFirstThenLiveTransitionsInOrder() throws Exception {
+    void eventsStreamASnapshotFirstThenEachLiveTransitionAsADeltaInOrder() throws Exception {
         JsonNode view = submit(ALPHA_TOKEN, key(), 2, "{\"sizeGb\": 4}").json();
         String id = view.get("id").asText();
         RequestStatus matched = Statuses.advance(Statuses.of(view), RequestState.MATCHED, "matched to pg-eu");
@@ -458,9 +458,10 @@ class GatewayApiIT {
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         Iterator<String> lines = stream.body().iterator();
-        List<String[]> history = readEvents(lines, 2);
-        assertThat(history).extracting(e -> e[0] + ":" + state(e[1]) + ":" + e[2])
-                .containsExactly("transition:SUBMITTED:1", "transition:MATCHED:2");
+        List<String[]> snapshot = readEvents(lines, 1);
+        assertThat(snapshot).extracting(e -> e[0] + ":" + state(e[1]) + ":" + e[2]).containsExactly("snapshot:MATCHED:2");
+        assertThat(Api.JSON.readTree(snapshot.get(0)[1]).get("history")).extracting(t -> t.get("state").asText())
+                .containsExactly("SUBMITTED", "MATCHED");
         await().atMost(WAIT).until(() -> api.get("/metrics", null).text().contains("capmarket_gateway_sse_clients 1.0"));
 
         RequestStatus accepted = Statuses.advance(matched, RequestState.ACCEPTED, "accepted");
@@ -470,12 +471,19 @@ class GatewayApiIT {
 
         assertThat(live).extracting(e -> e[0] + ":" + state(e[1]) + ":" + e[2])
                 .containsExactly("transition:ACCEPTED:3", "transition:FULFILLED:4", "end:FULFILLED:4");
-        assertThat(Api.JSON.readTree(live.get(1)[1]).get("request").get("outputs").get("host").asText()).isEqualTo("db.internal");
+        JsonNode fulfilled = Api.JSON.readTree(live.get(1)[1]);
+        assertThat(fulfilled.get("changes").get("outputs").get("host").asText()).isEqualTo("db.internal");
+        assertThat(fulfilled.get("changes").get("state").asText()).isEqualTo("FULFILLED");
+        assertThat(fulfilled.has("request")).as("a delta, not the whole request again").isFalse();
+        assertThat(fulfilled.get("changes").has("history")).isFalse();
+        assertThat(fulfilled.get("changes").has("capability")).as("unchanged since the snapshot").isFalse();
 
         HttpResponse<Stream<String>> resumed = api.events("/v1/requests/" + id + "/events", ALPHA_TOKEN, "Last-Event-ID", "3")
                 .get(30, TimeUnit.SECONDS);
-        assertThat(readEvents(resumed.body().iterator(), 5)).extracting(e -> e[0] + ":" + e[2])
-                .containsExactly("transition:4", "end:4");
+        List<String[]> after = readEvents(resumed.body().iterator(), 5);
+        assertThat(after).extracting(e -> e[0] + ":" + e[2]).containsExactly("transition:4", "end:4");
+        assertThat(Api.JSON.readTree(after.get(0)[1]).get("changes").get("capability").asText())
+                .as("a resumed stream's first delta carries every field").isEqualTo("postgres-database");
     }
 
     @Test

@@ -151,13 +151,103 @@ class GatewayClusterIT {
         }
     }
 
+    @Test
+    void whatOneInstanceSendsTheOtherCarriesTheCallersSignedAssertionAndNeverABearerToken() throws Exception {
+        // b listens on 127.0.0.1 but tells the group it is at 127.0.0.2 (same port), where this test listens, records and passes on
+        try (Deployment pair = Deployment.start(broker, registry, "wire", Map.of("http.advertised-host", "127.0.0.2"));
+                Wiretap tap = new Wiretap("127.0.0.2", pair.b().httpPort())) {
+            Api viaA = new Api(pair.a().httpPort());
+            List<String> ids = new ArrayList<>();
+            for (String key : List.of(keyFor(0), keyFor(1))) {
+                Api.Response accepted = viaA.post("/v1/requests", ALPHA_TOKEN,
+                        "{\"capability\": \"postgres-database\", \"version\": 2, \"parameters\": {\"sizeGb\": 1}}", "Idempotency-Key", key);
+                assertThat(accepted.status()).isEqualTo(202);
+                ids.add(accepted.json().get("id").asText());
+            }
+            for (String id : ids) {
+                assertThat(viaA.get("/v1/requests/" + id, ALPHA_TOKEN).status()).isEqualTo(200);
+                assertThat(viaA.get("/v1/requests/" + id, Fixtures.ADMIN_TOKEN).status()).isEqualTo(200);
+            }
+            assertThat(viaA.get("/v1/requests", Fixtures.ADMIN_TOKEN).json().get("items")).hasSize(2);
+
+            List<Wiretap.Call> calls = tap.calls();
+            assertThat(calls).as("reads of b's requests and b's part of the lists went over the wire")
+                    .anyMatch(call -> call.target().startsWith("/internal/v1/requests/"))
+                    .anyMatch(call -> call.target().startsWith("/internal/v1/requests?"));
+            assertThat(calls).allSatisfy(call -> {
+                assertThat(call.headers().keySet()).noneMatch(header -> header.equalsIgnoreCase("Authorization"));
+                assertThat(call.headers().get(io.capmarket.gateway.internal.InstanceCalls.HEADER)).as("the caller, vouched for").isNotEmpty();
+                assertThat(call.headers().toString()).doesNotContain(ALPHA_TOKEN, Fixtures.ADMIN_TOKEN, "Bearer");
+            });
+        }
+    }
+
+    /**
+     * A plain HTTP server that records each call (target and headers) and passes it on to the
+     * instance on 127.0.0.1 at the same port, answering with its answer.
+     */
+    private static final class Wiretap implements AutoCloseable {
+
+        record Call(String target, Map<String, List<String>> headers) {
+        }
+
+        private final com.sun.net.httpserver.HttpServer server;
+        private final List<Call> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+
+        Wiretap(String host, int port) throws java.io.IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(host, port), 0);
+            server.createContext("/", exchange -> {
+                String target = exchange.getRequestURI().toString();
+                Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                headers.putAll(exchange.getRequestHeaders());
+                calls.add(new Call(target, headers));
+                java.net.http.HttpRequest.Builder onward = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + target)).timeout(Duration.ofSeconds(30));
+                exchange.getRequestHeaders().forEach((name, values) -> {
+                    if (name.startsWith("X-") || name.equalsIgnoreCase("Accept")) {
+                        values.forEach(value -> onward.header(name, value));
+                    }
+                });
+                try {
+                    java.net.http.HttpResponse<byte[]> answer = client.send(onward.GET().build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+                    answer.headers().firstValue("Content-Type").ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
+                    exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
+                    exchange.getResponseBody().write(answer.body());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    exchange.sendResponseHeaders(502, -1);
+                } finally {
+                    exchange.close();
+                }
+            });
+            server.start();
+        }
+
+        List<Call> calls() {
+            return List.copyOf(calls);
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
     /** Two instances of one deployment, each owning one partition of its requests, with the postgres catalog entry. */
     private record Deployment(GatewayApp a, GatewayApp b, Topics topics) implements AutoCloseable {
 
         static Deployment start(KafkaBroker broker, EmbeddedSchemaRegistry registry, String name) {
+            return start(broker, registry, name, Map.of());
+        }
+
+        /** @param bOverrides settings of the second instance only */
+        static Deployment start(KafkaBroker broker, EmbeddedSchemaRegistry registry, String name, Map<String, String> bOverrides) {
             Map<String, String> settings = Fixtures.settings(broker, registry, name);
             Map<String, String> second = new HashMap<>(settings);
             second.put("state.dir", settings.get("state.dir") + "-b");
+            second.putAll(bOverrides);
             GatewayApp a = GatewayApp.start(GatewayConfig.of(settings));
             GatewayApp b;
             try {

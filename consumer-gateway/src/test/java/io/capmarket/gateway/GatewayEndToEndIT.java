@@ -81,16 +81,24 @@ class GatewayEndToEndIT {
             request.get("history").forEach(t -> states.add(t.get("state").asText()));
             assertThat(states).startsWith("SUBMITTED", "MATCHED", "ACCEPTED").endsWith("FULFILLED");
 
+            // the snapshot's history, then each transition's state, then the end
             List<String> streamed = new ArrayList<>();
+            List<String> names = new ArrayList<>();
             Iterator<String> lines = events.body().iterator();
             while (lines.hasNext()) {
                 String line = lines.next();
                 if (line.startsWith("event:")) {
-                    streamed.add(line.substring(6).trim());
-                } else if (line.startsWith("data:") && streamed.get(streamed.size() - 1).equals("transition")) {
-                    streamed.set(streamed.size() - 1, Api.JSON.readTree(line.substring(5)).get("state").asText());
+                    names.add(line.substring(6).trim());
+                } else if (line.startsWith("data:")) {
+                    JsonNode data = Api.JSON.readTree(line.substring(5));
+                    switch (names.get(names.size() - 1)) {
+                        case "snapshot" -> data.get("history").forEach(t -> streamed.add(t.get("state").asText()));
+                        case "transition" -> streamed.add(data.get("state").asText());
+                        default -> streamed.add(names.get(names.size() - 1));
+                    }
                 }
             }
+            assertThat(names).as("a snapshot first, an end last").startsWith("snapshot").endsWith("end");
             assertThat(streamed).as("the event stream, in order, then its end").containsExactlyElementsOf(
                     concat(states, "end"));
 

@@ -7,6 +7,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.testkit.kafka.KafkaBroker;
@@ -21,6 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +37,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -79,6 +89,7 @@ class GatewayFuzzIT {
     private final EmbeddedSchemaRegistry registry;
     private final Random random = new Random(SEED);
     private RunningGateway gateway;
+    private IdentityProvider idp;
     private Api api;
     private String controlId;
     private int keys;
@@ -91,8 +102,11 @@ class GatewayFuzzIT {
     @BeforeAll
     void start() {
         Instant now = Instant.now();
-        gateway = RunningGateway.start(broker, registry, "fuzz", Map.of("http.max-request-size", (MAX_BODY / 1024) + "kb"),
-                List.of(Fixtures.postgres(now), Fixtures.bucket(now)));
+        idp = new IdentityProvider();
+        Map<String, String> settings = new java.util.HashMap<>(idp.settings());
+        settings.put("http.max-request-size", (MAX_BODY / 1024) + "kb");
+        settings.put(GatewayConfig.BODY_READ_TIMEOUT, "2s");
+        gateway = RunningGateway.start(broker, registry, "fuzz", settings, List.of(Fixtures.postgres(now), Fixtures.bucket(now)));
         api = gateway.api();
         Api.Response control = api.post("/v1/requests", ALPHA_TOKEN, validBody().toString(), "Idempotency-Key", "fuzz-control");
         assertThat(control.status()).as(control.text()).isEqualTo(202);
@@ -103,6 +117,9 @@ class GatewayFuzzIT {
     void stop() {
         if (gateway != null) {
             gateway.close();
+        }
+        if (idp != null) {
+            idp.close();
         }
     }
 
@@ -119,6 +136,8 @@ class GatewayFuzzIT {
         cases.addAll(queryParameters());
         cases.addAll(schemaViolations());
         cases.addAll(unknownRoutes());
+        cases.addAll(identityTokens());
+        cases.addAll(limits());
 
         Map<Integer, Integer> histogram = new TreeMap<>();
         List<String> failures = new ArrayList<>();
@@ -599,6 +618,86 @@ class GatewayFuzzIT {
             text.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return text.toString();
+    }
+
+    /** OIDC tokens that must not pass: forged, expired, for someone else, or naming what is not a team or role. */
+    private List<Case> identityTokens() {
+        List<Case> cases = new ArrayList<>();
+        BiConsumer<String, String> refused = (name, token) -> cases.add(new Case("jwt", name,
+                () -> api.get("/v1/me", token), "Authorization"));
+        String valid = idp.token("alpha", "consumer", "mallory");
+        String[] parts = valid.split("\\.");
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        refused.accept("alg none", b64.encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + ".");
+        refused.accept("alg none with the signature kept",
+                b64.encodeToString("{\"alg\":\"none\",\"kid\":\"k1\"}".getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + "." + parts[2]);
+        refused.accept("HS256 with a made-up secret", hs256(parts[1]));
+        refused.accept("payload changed after signing", parts[0] + "." + b64.encodeToString(
+                new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("alpha", "beta__")
+                        .getBytes(StandardCharsets.UTF_8)) + "." + parts[2]);
+        refused.accept("expired an hour ago", idp.token("alpha", "consumer", "mallory", c -> c
+                .issueTime(Date.from(Instant.now().minusSeconds(7200))).expirationTime(Date.from(Instant.now().minusSeconds(3600)))));
+        refused.accept("not valid for an hour", idp.token("alpha", "consumer", "mallory", c -> c
+                .notBeforeTime(Date.from(Instant.now().plusSeconds(3600)))));
+        refused.accept("without exp", idp.token("alpha", "consumer", "mallory", c -> c.expirationTime(null)));
+        refused.accept("another issuer", idp.token("alpha", "consumer", "mallory", c -> c.issuer("https://evil.example.test")));
+        refused.accept("another audience", idp.token("alpha", "consumer", "mallory", c -> c.audience("another-app")));
+        refused.accept("without team", idp.token("alpha", "consumer", "mallory", c -> c.claim("team", null)));
+        refused.accept("a path for a team", idp.token("alpha/../beta", "consumer", "mallory"));
+        refused.accept("a team of 101 characters", idp.token("t".repeat(101), "consumer", "mallory"));
+        refused.accept("an unknown role", idp.token("alpha", "superuser", "mallory"));
+        refused.accept("a role as a list", idp.token("alpha", "consumer", "mallory", c -> c.claim("capmarket_role", List.of("admin"))));
+        refused.accept("a name with a newline", idp.token("alpha", "consumer", "mallory\nroot"));
+        try {
+            RSAKey stranger = new RSAKeyGenerator(2048).keyID("k1").generate();
+            refused.accept("the provider's key id, another key", IdentityProvider.sign(stranger,
+                    IdentityProvider.claims("alpha", "admin", "mallory").build()));
+            for (String kid : List.of("k2", "k3", "k4")) {
+                refused.accept("unknown key id " + kid, IdentityProvider.sign(new RSAKey.Builder(stranger).keyID(kid).build(),
+                        IdentityProvider.claims("alpha", "admin", "mallory").build()));
+            }
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+        for (String shape : List.of("a.b", "a.b.c.d", "a.b.c", "..", "e30.e30.", valid + ".", valid.replace('.', ','))) {
+            refused.accept("shape " + abbreviate(shape), shape);
+        }
+        String jwtConsumer = idp.token("alpha", "consumer", "alice-oidc");
+        String jwtProducer = idp.token("db-team", "producer", "db-oidc");
+        cases.add(new Case("jwt", "a producer's OIDC token submits", () -> api.send(api.request("/v1/requests", jwtProducer)
+                .header("Content-Type", "application/json").header("Idempotency-Key", nextKey())
+                .POST(HttpRequest.BodyPublishers.ofString(validBody().toString())).build())));
+        cases.add(new Case("jwt", "a consumer's OIDC token submits CRITICAL ungranted", () -> api.send(api.request("/v1/requests", jwtConsumer)
+                .header("Content-Type", "application/json").header("Idempotency-Key", nextKey())
+                .POST(HttpRequest.BodyPublishers.ofString(validBody().put("priority", "CRITICAL").toString())).build()), "priority"));
+        cases.add(new Case("jwt", "a consumer's OIDC token sends a broken body", () -> api.send(api.request("/v1/requests", jwtConsumer)
+                .header("Content-Type", "application/json").header("Idempotency-Key", nextKey())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"capability\": ")).build()), "body"));
+        cases.add(new Case("jwt", "a consumer's OIDC token lists another team", () -> api.get("/v1/requests?team=beta", jwtConsumer)));
+        return cases;
+    }
+
+    /** A token signed with HMAC and a secret of its own: the gateway takes asymmetric signatures only. */
+    private static String hs256(String payload) {
+        try {
+            JWSObject jws = new JWSObject(new JWSHeader.Builder(
+                    JWSAlgorithm.HS256).keyID("k1").build(), new Payload(
+                    Base64.getUrlDecoder().decode(payload)));
+            jws.sign(new MACSigner("a made-up secret of thirty-two bytes!"));
+            return jws.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The limits a single hostile client can reach alone: a body trickled in past the read deadline. */
+    private List<Case> limits() {
+        byte[] body = validBody().toString().getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("POST /v1/requests HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + ALPHA_TOKEN
+                + "\r\nContent-Type: application/json\r\nIdempotency-Key: " + nextKey() + "\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        return List.of(new Case("limits", "a body trickled past http.body-read-timeout",
+                () -> api.trickle(head, body, Duration.ofMillis(100)), "body"));
     }
 
     private String nextKey() {

@@ -19,6 +19,7 @@ import io.capmarket.sdk.internal.LiveOffers;
 import io.capmarket.sdk.internal.OfferCodec;
 import io.capmarket.sdk.internal.OwnTopics;
 import io.capmarket.sdk.internal.Publisher;
+import io.capmarket.sdk.internal.ProgressThrottle;
 import io.capmarket.sdk.internal.RefReporter;
 import io.capmarket.sdk.internal.ReportingContext;
 import io.capmarket.sdk.internal.Slots;
@@ -124,6 +125,8 @@ public final class CapmarketProducer implements AutoCloseable {
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     /** How long a publish may retry before failing unless configured. */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(60);
+    /** The least time between two PROGRESS reports of one assignment unless configured. */
+    public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(1);
     /** Capacity assumed for an offer this process neither published nor declared. */
     public static final int DEFAULT_CAPACITY = 1;
 
@@ -143,6 +146,7 @@ public final class CapmarketProducer implements AutoCloseable {
     private final OwnTopics ownTopics;
     private final Listeners listener;
     private final Publisher publisher;
+    private final ProgressThrottle progress;
     private final Slots slots;
     private final Map<String, Offer> known = new ConcurrentHashMap<>();
     private final Map<String, Object> consumerConfig;
@@ -180,6 +184,8 @@ public final class CapmarketProducer implements AutoCloseable {
         producerConfig.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "capmarket-sdk-" + b.producerId + "-" + instance);
         this.publisher = new Publisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer()),
                 ownTopics, b.publishTimeout, listener);
+        this.progress = ProgressThrottle.withTimer(this::report, b.progressInterval, b.clock, listener,
+                "capmarket-progress-" + b.producerId + "-" + instance);
         this.consumerConfig = new HashMap<>(common);
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -205,7 +211,7 @@ public final class CapmarketProducer implements AutoCloseable {
         this.loop = new AssignmentLoop(new KafkaConsumer<>(groupConfig, new StringDeserializer(), new ByteArrayDeserializer()),
                 assignmentsTopic.name(), assignmentsTopic.valueSerde().deserializer(), ownTopics,
                 b.producerId, slots, workers, cancels, b.asyncHandler,
-                assignment -> new ReportingContext(assignment, this::report), b.autoAccept, b.clock, listener);
+                assignment -> new ReportingContext(assignment, progress), b.autoAccept, b.clock, listener);
         Thread consumerThread = threads("capmarket-assignments-" + b.producerId).newThread(loop);
         this.heartbeats = new Heartbeats(publisher, heartbeatsTopic, b.producerId, b.instanceId, b.healthCheck, slots::inFlight,
                 b.clock, listener);
@@ -348,7 +354,7 @@ public final class CapmarketProducer implements AutoCloseable {
      */
     public FulfilmentReporter reporter(AssignmentRef ref) {
         requireOpen("reporting on " + ref);
-        return new RefReporter(ref, this::report);
+        return new RefReporter(ref, progress);
     }
 
     /**
@@ -397,6 +403,7 @@ public final class CapmarketProducer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        progress.close();
         publisher.close(wait.isZero() ? Duration.ZERO : Duration.ofSeconds(5));
         LOG.info("capmarket producer {} ({}) closed", settings.producerId, settings.instanceId);
     }
@@ -486,6 +493,7 @@ public final class CapmarketProducer implements AutoCloseable {
         private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration publishTimeout = DEFAULT_PUBLISH_TIMEOUT;
+        private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
         private HealthCheck healthCheck = HealthCheck.ALWAYS_HEALTHY;
         private final List<ProducerListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
@@ -513,6 +521,7 @@ public final class CapmarketProducer implements AutoCloseable {
             heartbeatInterval = other.heartbeatInterval;
             shutdownTimeout = other.shutdownTimeout;
             publishTimeout = other.publishTimeout;
+            progressInterval = other.progressInterval;
             healthCheck = other.healthCheck;
             listeners.addAll(other.listeners);
             clock = other.clock;
@@ -774,6 +783,19 @@ public final class CapmarketProducer implements AutoCloseable {
         /** How long one publish may retry, default 60 s. */
         public Builder publishTimeout(Duration timeout) {
             this.publishTimeout = requirePositive("publishTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * The least time between two PROGRESS reports of one assignment, default 1 s: a sooner one is
+         * held and the latest held is sent when the time has passed; FULFILLED and FAILED are never
+         * held. Zero sends every PROGRESS at once.
+         */
+        public Builder progressInterval(Duration interval) {
+            if (interval == null || interval.isNegative()) {
+                throw new InvalidConfigurationException("progressInterval must be 0 or more, but was " + interval);
+            }
+            this.progressInterval = interval;
             return this;
         }
 

@@ -44,6 +44,13 @@ public interface ProducerListener {
     default void reported(AssignmentRef ref, FulfilmentKind kind) {
     }
 
+    /**
+     * A PROGRESS report was held back by the progress rate limit ({@code progressInterval}) and then
+     * replaced by a later one or made stale by the final report: it was never sent.
+     */
+    default void progressCoalesced(AssignmentRef ref) {
+    }
+
     /** A handler finished (or its stage completed): {@code error} is null when it did not throw. */
     default void handlerCompleted(Assignment assignment, Duration latency, Throwable error) {
     }

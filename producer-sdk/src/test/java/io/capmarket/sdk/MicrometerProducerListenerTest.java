@@ -24,6 +24,8 @@ class MicrometerProducerListenerTest {
         listener.reported(assignment.ref(), FulfilmentKind.PROGRESS);
         listener.reported(assignment.ref(), FulfilmentKind.FULFILLED);
         listener.reported(assignment.ref(), FulfilmentKind.FAILED);
+        listener.progressCoalesced(assignment.ref());
+        listener.progressCoalesced(assignment.ref());
         listener.handlerCompleted(assignment, Duration.ofMillis(1500), null);
 
         assertThat(registry.get("capmarket.sdk.assignments.received").tag("producer", "db-team")
@@ -31,6 +33,8 @@ class MicrometerProducerListenerTest {
         assertThat(registry.get("capmarket.sdk.assignments.accepted").counter().count()).isEqualTo(1.0);
         assertThat(registry.get("capmarket.sdk.assignments.fulfilled").counter().count()).isEqualTo(1.0);
         assertThat(registry.get("capmarket.sdk.assignments.failed").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("capmarket.sdk.progress.coalesced").tag("capability", "postgres-database").counter().count())
+                .isEqualTo(2.0);
         assertThat(registry.get("capmarket.sdk.handler.latency").tag("outcome", "ok").timer().totalTime(TimeUnit.MILLISECONDS))
                 .isEqualTo(1500.0);
     }

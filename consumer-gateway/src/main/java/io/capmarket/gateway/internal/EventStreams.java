@@ -20,10 +20,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /v1/requests/{id}/events}: Server-Sent Events of one request. First the history
- * (one {@code transition} event per entry, id = its position from 1), then each new transition
- * as it happens, then an {@code end} event with the final request, and the stream closes.
- * {@code Last-Event-ID} resumes after a position.
+ * {@code GET /v1/requests/{id}/events}: Server-Sent Events of one request. First a {@code snapshot}
+ * event with the whole request (id = the length of its history), then each new transition as a
+ * delta: one {@code transition} event per new history entry (id = its position from 1) whose
+ * {@code changes} hold only the request's fields that changed since the last event (the last
+ * entry of a step carries them); then an {@code end} event with the final request, and the stream
+ * closes. So a long history is sent once, not again with every transition.
+ *
+ * <p>{@code Last-Event-ID} resumes after a position instead: no snapshot, the transitions after it,
+ * the first of them carrying every field (the history aside) in its {@code changes}, since what the
+ * client last saw is not known here.
  *
  * <p>No thread is held per client: the stream is a chain of waiting reads ({@link RequestReads},
  * so the owner may be another instance and may change) of at most {@link #POLL} each; a wait
@@ -88,6 +94,17 @@ public final class EventStreams {
         }
     }
 
+    /** The request's fields (the history aside) whose values differ from {@code before}'s; all of them when it is null. */
+    static ObjectNode changes(ObjectNode before, ObjectNode after) {
+        ObjectNode changed = Json.MAPPER.createObjectNode();
+        after.fields().forEachRemaining(field -> {
+            if (!field.getKey().equals("history") && (before == null || !field.getValue().equals(before.get(field.getKey())))) {
+                changed.set(field.getKey(), field.getValue());
+            }
+        });
+        return changed;
+    }
+
     private static int lastEventId(String header) {
         if (header == null || header.isBlank()) {
             return 0;
@@ -117,19 +134,30 @@ public final class EventStreams {
             this.requestId = requestId;
         }
 
+        /** The request as the client last saw it, for the next delta; null when unknown (a resumed stream). */
+        private ObjectNode shown;
+
         void start(RequestView first, int resumeAfter) {
             clients.incrementAndGet();
             client.onClose(clients::decrementAndGet);
             client.keepAlive();
-            sent = Math.min(resumeAfter, first.history().size());
+            if (resumeAfter == 0) {
+                shown = Json.MAPPER.valueToTree(first);
+                sent = first.history().size();
+                client.sendEvent("snapshot", shown.toString(), Integer.toString(sent));
+            } else {
+                sent = Math.min(resumeAfter, first.history().size());
+            }
             if (!emit(first)) {
                 next();
             }
         }
 
-        /** Sends the transitions not sent yet; true when the stream has ended. */
+        /** Sends the transitions not sent yet as deltas; true when the stream has ended. */
         private boolean emit(RequestView view) {
-            for (int i = sent; i < view.history().size(); i++) {
+            ObjectNode now = Json.MAPPER.valueToTree(view);
+            int size = view.history().size();
+            for (int i = sent; i < size; i++) {
                 RequestView.Transition transition = view.history().get(i);
                 ObjectNode data = Json.MAPPER.createObjectNode();
                 data.put("index", i + 1);
@@ -138,12 +166,15 @@ public final class EventStreams {
                 data.put("detail", transition.detail());
                 data.put("attempt", transition.attempt());
                 data.put("offerId", transition.offerId());
-                data.set("request", Json.MAPPER.valueToTree(view));
+                if (i == size - 1) {
+                    data.set("changes", changes(shown, now));
+                    shown = now;
+                }
                 client.sendEvent("transition", data.toString(), Integer.toString(i + 1));
             }
-            sent = Math.max(sent, view.history().size());
+            sent = Math.max(sent, size);
             if (view.terminal()) {
-                client.sendEvent("end", Json.MAPPER.valueToTree(view).toString(), Integer.toString(sent));
+                client.sendEvent("end", now.toString(), Integer.toString(sent));
                 client.close();
                 return true;
             }

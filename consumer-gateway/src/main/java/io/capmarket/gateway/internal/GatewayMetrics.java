@@ -19,7 +19,8 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * The gateway's metrics on {@code /metrics}: {@code capmarket_gateway_http_requests_seconds}
  * (histogram by method, route and status), {@code capmarket_gateway_long_poll_waiters},
- * {@code capmarket_gateway_sse_clients}, {@code capmarket_gateway_unreadable_records_total{outcome}}, Kafka
+ * {@code capmarket_gateway_sse_clients}, {@code capmarket_gateway_unreadable_records_total{outcome}},
+ * {@code capmarket_gateway_body_read_timeouts_total}, Kafka
  * Streams and JVM metrics.
  */
 public final class GatewayMetrics implements AutoCloseable {
@@ -76,6 +77,14 @@ public final class GatewayMetrics implements AutoCloseable {
         Counter.builder("capmarket.gateway.limit.refusals")
                 .description("Calls refused because a team or this instance held as many long-polls or event streams open as allowed")
                 .tag("limit", limit)
+                .register(registry)
+                .increment();
+    }
+
+    /** A request body that did not arrive in full within {@code http.body-read-timeout} (answered 408). */
+    public void bodyReadTimedOut() {
+        Counter.builder("capmarket.gateway.body.read.timeouts")
+                .description("Request bodies not received in full within http.body-read-timeout, answered 408")
                 .register(registry)
                 .increment();
     }

@@ -8,6 +8,7 @@ import io.capmarket.gateway.ForbiddenException;
 import io.capmarket.gateway.GatewayException.FieldError;
 import io.capmarket.gateway.MalformedRequestException;
 import io.capmarket.gateway.PayloadTooLargeException;
+import io.capmarket.gateway.RequestTimeoutException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,16 +92,19 @@ public final class HttpInput {
     /**
      * The body as one JSON value, refusing more than {@code limit} bytes even without a
      * Content-Length, bytes that are not UTF-8, a key given twice and anything after the value:
-     * what the gateway accepts must mean one thing only.
+     * what the gateway accepts must mean one thing only. All of it must arrive within the
+     * {@code deadline}, however the bytes trickle in.
      */
-    public static JsonNode jsonBody(Context ctx, long limit) {
+    public static JsonNode jsonBody(Context ctx, long limit, BodyDeadline deadline) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
             throw tooLarge(declared, limit);
         }
         byte[] bytes;
         try (InputStream in = ctx.req().getInputStream()) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+            bytes = deadline.read(in, (int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+        } catch (RequestTimeoutException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new MalformedRequestException("the body could not be read as sent",
                     List.of(new FieldError("body", null, "a complete body of the declared length or chunking (" + firstLine(e.getMessage()) + ")")));

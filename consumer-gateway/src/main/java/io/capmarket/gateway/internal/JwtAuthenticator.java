@@ -5,6 +5,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -99,6 +100,10 @@ public final class JwtAuthenticator implements Authenticator {
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);
+        } catch (RateLimitReachedException e) {
+            // a key id the provider's keys lack, asked again within the refetch bound: made up, not a rotation
+            LOG.debug("refused a bearer token with an unknown key id: {}", e.getMessage());
+            return Optional.empty();
         } catch (KeySourceException e) {
             throw new RetryLaterException("the identity provider's keys cannot be fetched from " + settings.jwksUrl()
                     + ", so no token can be checked now", Duration.ofSeconds(5), e);

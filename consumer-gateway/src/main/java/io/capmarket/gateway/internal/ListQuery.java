@@ -30,10 +30,7 @@ public record ListQuery(String team, String state, String capability, String aft
     public enum Order {
         /** By request id: the store's own order, so a page reads only what it returns. */
         ID,
-        /**
-         * Newest submission first (ties by id): every stored request is looked at, but no more
-         * than a page is held at once.
-         */
+        /** Newest submission first (ties by id), read from the list index in that order. */
         NEWEST;
 
         /** The values of the {@code order} query parameter. */
@@ -54,11 +51,15 @@ public record ListQuery(String team, String state, String capability, String aft
          * time (fixed width, so that the newest sorts first) followed by its id.
          */
         public String key(RequestView view) {
+            return key(view.id(), Instant.parse(view.submittedAt()));
+        }
+
+        /** The sort key of the request {@code id} submitted at {@code submittedAt}. */
+        public String key(String id, Instant submittedAt) {
             if (this == ID) {
-                return view.id();
+                return id;
             }
-            long millis = Instant.parse(view.submittedAt()).toEpochMilli();
-            return String.format(Locale.ROOT, "%019d/%s", Long.MAX_VALUE - millis, view.id());
+            return String.format(Locale.ROOT, "%019d/%s", Long.MAX_VALUE - submittedAt.toEpochMilli(), id);
         }
 
         /** Ascending by {@link #key}. */
@@ -69,9 +70,14 @@ public record ListQuery(String team, String state, String capability, String aft
 
     /** Whether a view belongs in the answer (the cursor aside). */
     public boolean matches(RequestView view) {
-        return (team == null || team.equals(view.team()))
-                && (state == null || state.equals(view.state()))
-                && (capability == null || capability.equals(view.capability()));
+        return matches(view.team(), view.state(), view.capability());
+    }
+
+    /** Whether a request of this team, state and capability belongs in the answer (the cursor aside). */
+    public boolean matches(String requestTeam, String requestState, String requestCapability) {
+        return (team == null || team.equals(requestTeam))
+                && (state == null || state.equals(requestState))
+                && (capability == null || capability.equals(requestCapability));
     }
 
     /** Whether a view comes after the cursor. */

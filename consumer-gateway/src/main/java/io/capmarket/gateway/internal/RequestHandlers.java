@@ -45,9 +45,10 @@ public final class RequestHandlers {
      * @param maxRequestSize largest body accepted, in bytes
      * @param longPollMax longest {@code ?timeout=}
      * @param visibilityTimeout how long a submit waits for its request to be readable
+     * @param bodyDeadline how long a body may take to arrive in full
      */
     public record Limits(long maxRequestSize, Duration longPollMax, Duration visibilityTimeout, PriorityGrants priorityGrants,
-            OpenSlots longPolls) {
+            OpenSlots longPolls, BodyDeadline bodyDeadline) {
     }
 
     private final Catalog catalog;
@@ -71,7 +72,7 @@ public final class RequestHandlers {
     public void submit(Context ctx) {
         Principal principal = HttpInput.principal(ctx, REQUESTERS);
         String key = Submission.idempotencyKey(ctx.header("Idempotency-Key"));
-        Submission submission = Submission.parse(HttpInput.jsonBody(ctx, limits.maxRequestSize()));
+        Submission submission = Submission.parse(HttpInput.jsonBody(ctx, limits.maxRequestSize(), limits.bodyDeadline()));
         requireGranted(principal, submission.priority());
         String id = Submission.requestId(principal.team(), key);
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
@@ -221,8 +222,9 @@ public final class RequestHandlers {
     public void internalList(Context ctx) {
         Principal principal = HttpInput.principal(ctx, REQUESTERS);
         String after = ctx.queryParam("after");
-        ctx.json(reads.listLocal(listQuery(ctx, principal, HttpInput.integer(ctx, "limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT),
-                after == null || after.isEmpty() ? null : after)));
+        ListQuery query = listQuery(ctx, principal, HttpInput.integer(ctx, "limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT),
+                after == null || after.isEmpty() ? null : after);
+        ctx.future(() -> Futures.guarded(() -> reads.listLocal(query).thenAccept(ctx::json)));
     }
 
     private ListQuery listQuery(Context ctx, Principal principal, int limit, String after) {

@@ -72,21 +72,25 @@ public final class RequestReads {
         return new NotFoundException("there is no request " + requestId + " for your team");
     }
 
+    /**
+     * Another team's request is, to this caller, one that does not exist, and takes the same path:
+     * with {@code awaitExistence} it is waited for to the same bound and answered empty, and its
+     * changes never end the wait; so neither the answer nor its timing tells the two apart.
+     */
     private CompletableFuture<Optional<RequestView>> local(Principal principal, String requestId, int partition, ReadCondition condition) {
-        RequestWatchers.Watch watch = watchers.watch(requestId, s -> condition.satisfiedBy(s.getState().name(),
-                s.getHistory().stream().map(t -> t.getState().name()).toList()));
+        RequestWatchers.Watch watch = watchers.watch(requestId, s -> principal.sees(s.getConsumerTeam())
+                && condition.satisfiedBy(s.getState().name(), s.getHistory().stream().map(t -> t.getState().name()).toList()));
         Optional<RequestView> current;
         try {
-            current = store.get(requestId, partition).map(RequestViews::view);
+            current = store.get(requestId, partition).filter(s -> principal.sees(s.getConsumerTeam())).map(RequestViews::view);
         } catch (RuntimeException e) {
             watchers.cancel(watch);
             throw e;
         }
-        boolean hidden = current.isPresent() && !principal.sees(current.get().team());
-        if (hidden || condition.satisfiedBy(current.orElse(null)) || (current.isEmpty() && !condition.awaitExistence())
+        if (condition.satisfiedBy(current.orElse(null)) || (current.isEmpty() && !condition.awaitExistence())
                 || condition.timeout().isZero()) {
             watchers.cancel(watch);
-            return CompletableFuture.completedFuture(hidden ? Optional.empty() : current);
+            return CompletableFuture.completedFuture(current);
         }
         ScheduledFuture<?> timeout = timer.schedule(() -> {
             if (watchers.cancel(watch)) {
@@ -102,12 +106,12 @@ public final class RequestReads {
                         callbacks);
     }
 
-    /** One page of the caller's requests, from every instance. */
+    /** One page of the caller's requests, from every instance; this instance's part is read off the HTTP thread. */
     public CompletableFuture<Page<RequestView>> list(Caller caller, ListQuery query) {
         List<CompletableFuture<List<RequestView>>> parts = new ArrayList<>();
         for (HostInfo host : store.instances()) {
             parts.add(host.equals(store.self())
-                    ? CompletableFuture.completedFuture(store.list(query))
+                    ? CompletableFuture.supplyAsync(() -> store.list(query), callbacks)
                     : forwarder.list(host, query, caller.principal(), caller.requestId()));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
@@ -115,9 +119,9 @@ public final class RequestReads {
                         query.order()));
     }
 
-    /** This instance's part of a list (the receiving end of a fan-out). */
-    public List<RequestView> listLocal(ListQuery query) {
-        return store.list(query);
+    /** This instance's part of a list (the receiving end of a fan-out), read off the HTTP thread. */
+    public CompletableFuture<List<RequestView>> listLocal(ListQuery query) {
+        return CompletableFuture.supplyAsync(() -> store.list(query), callbacks);
     }
 
     /** Used by status updates on the stream thread. */

@@ -6,13 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -61,24 +61,26 @@ public final class RequestStore {
     /** The local view of a request in a partition this instance owns. */
     public Optional<RequestStatus> get(String requestId, int partition) {
         try {
-            ReadOnlyKeyValueStore<String, RequestStatus> store = streams.store(StoreQueryParameters
-                    .fromNameAndType(GatewayTopology.REQUEST_VIEWS, QueryableStoreTypes.<String, RequestStatus>keyValueStore())
-                    .withPartition(partition));
-            return Optional.ofNullable(store.get(requestId));
+            return Optional.ofNullable(this.<RequestStatus>store(GatewayTopology.REQUEST_VIEWS, partition).get(requestId));
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }
     }
 
-    /** The matching views of every partition this instance owns after the cursor, up to {@code limit + 1} of each, in the query's order. */
+    /**
+     * The matching views of every partition this instance owns after the cursor, up to {@code limit + 1}
+     * of each, in the query's order: read through the list index, so a team's list reads its own
+     * entries only ({@link RequestIndex}).
+     */
     public List<RequestView> list(ListQuery query) {
         List<RequestView> found = new ArrayList<>();
+        Optional<RequestIndex.Range> range = RequestIndex.range(query);
         try {
             for (int partition : localPartitions()) {
-                ReadOnlyKeyValueStore<String, RequestStatus> store = streams.store(StoreQueryParameters
-                        .fromNameAndType(GatewayTopology.REQUEST_VIEWS, QueryableStoreTypes.<String, RequestStatus>keyValueStore())
-                        .withPartition(partition));
-                found.addAll(query.order() == ListQuery.Order.ID ? byId(store, query) : firstInOrder(store, query));
+                ReadOnlyKeyValueStore<String, RequestStatus> views = store(GatewayTopology.REQUEST_VIEWS, partition);
+                found.addAll(range.isPresent()
+                        ? indexed(views, this.<String>store(GatewayTopology.REQUEST_INDEX, partition), range.get(), query)
+                        : byId(views, query));
             }
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
@@ -86,41 +88,49 @@ public final class RequestStore {
         return found;
     }
 
-    /** A range read from the cursor, in the store's own (id) order. */
+    private <V> ReadOnlyKeyValueStore<String, V> store(String name, int partition) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore())
+                .withPartition(partition));
+    }
+
+    /** A range read from the cursor, in the store's own (id) order: an admin's list of every team. */
     private static List<RequestView> byId(ReadOnlyKeyValueStore<String, RequestStatus> store, ListQuery query) {
         List<RequestView> found = new ArrayList<>();
         try (KeyValueIterator<String, RequestStatus> it = query.after() == null ? store.all() : store.range(query.after(), null)) {
             while (it.hasNext() && found.size() <= query.limit()) {
                 RequestStatus status = it.next().value;
-                if (status.getRequestId().equals(query.after())) {
-                    continue;
-                }
-                RequestView view = RequestViews.view(status);
-                if (query.matches(view)) {
-                    found.add(view);
+                if (!status.getRequestId().equals(query.after()) && matches(query, status)) {
+                    found.add(RequestViews.view(status));
                 }
             }
         }
         return found;
     }
 
-    /** A full scan keeping only the first {@code limit + 1} after the cursor: memory bounded by the page, not the store. */
-    private static List<RequestView> firstInOrder(ReadOnlyKeyValueStore<String, RequestStatus> store, ListQuery query) {
-        PriorityQueue<RequestView> kept = new PriorityQueue<>(query.order().comparator().reversed());
-        try (KeyValueIterator<String, RequestStatus> it = store.all()) {
-            while (it.hasNext()) {
-                RequestView view = RequestViews.view(it.next().value);
-                if (query.matches(view) && query.afterCursor(view)) {
-                    kept.add(view);
-                    if (kept.size() > query.limit() + 1) {
-                        kept.poll();
-                    }
+    /** A range read of the index from the cursor, each entry's view looked up: only the range's entries are read. */
+    private static List<RequestView> indexed(ReadOnlyKeyValueStore<String, RequestStatus> views, ReadOnlyKeyValueStore<String, String> index,
+            RequestIndex.Range range, ListQuery query) {
+        List<RequestView> found = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = index.range(range.from(), null)) {
+            while (it.hasNext() && found.size() <= query.limit()) {
+                KeyValue<String, String> entry = it.next();
+                if (!entry.key.startsWith(range.prefix())) {
+                    break;
+                }
+                if (range.cursor() && entry.key.equals(range.from())) {
+                    continue;
+                }
+                RequestStatus status = views.get(entry.value);
+                if (status != null && matches(query, status)) {
+                    found.add(RequestViews.view(status));
                 }
             }
         }
-        List<RequestView> found = new ArrayList<>(kept);
-        found.sort(query.order().comparator());
         return found;
+    }
+
+    private static boolean matches(ListQuery query, RequestStatus status) {
+        return query.matches(status.getConsumerTeam(), status.getState().name(), status.getCapability());
     }
 
     /** The other instances' {@code application.server}s (each owns part of the views). */

@@ -122,12 +122,22 @@ export async function requestDetailPage(view, id, signal, navigate) {
       el('section', { class: 'card', 'aria-labelledby': 'timeline-title' },
         el('h2', { id: 'timeline-title', text: 'Timeline' }), el('p', { class: 'hint', id: 'live-status', text: 'following live…' }), timeline)),
     decisionPanel(request));
+  // a snapshot of the whole request first, then each transition as a delta: its history entry and the fields that changed
+  let current = request;
+  const entry = (index, t) => el('li', { class: 'transition', 'data-state': t.state },
+    el('span', { class: 'step', text: index + '. ' + t.state + (t.detail ? ' — ' + t.detail : '') }),
+    el('time', { datetime: t.at, text: when(t.at) }));
   await api.follow(request.id, (event) => {
-    if (event.name === 'transition') {
+    if (event.name === 'snapshot') {
+      current = JSON.parse(event.data);
+      show(current);
+      fill(timeline, current.history.map((t, i) => entry(i + 1, t)));
+    } else if (event.name === 'transition') {
       const t = JSON.parse(event.data);
-      timeline.append(el('li', { class: 'transition', 'data-state': t.state },
-        el('span', { class: 'step', text: t.index + '. ' + t.state + (t.detail ? ' — ' + t.detail : '') }),
-        el('time', { datetime: t.at, text: when(t.at) })));
+      const step = { state: t.state, at: t.at, detail: t.detail, attempt: t.attempt, offerId: t.offerId };
+      current = Object.assign({}, current, t.changes || {}, { history: (current.history || []).concat([step]) });
+      timeline.append(entry(t.index, t));
+      show(current);
     } else if (event.name === 'end') {
       const final = JSON.parse(event.data);
       show(final);

@@ -134,6 +134,20 @@ class JwtAuthenticatorTest {
     }
 
     @Test
+    void madeUpKeyIdsOneAfterAnotherAreRefusedNotRetryLaterAndTheProvidersKeyStillCounts() throws Exception {
+        // keys fetched again at most every 30 s, as in production: the second made-up key id meets that bound
+        JwtAuthenticator jwt = new JwtAuthenticator(settings("http://127.0.0.1:" + jwks.getAddress().getPort() + "/keys"),
+                Duration.ofSeconds(30));
+        RSAKey stranger = new RSAKeyGenerator(2048).keyID("made-up-1").generate();
+        for (String kid : List.of("made-up-1", "made-up-2", "made-up-3")) {
+            SignedJWT forged = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(kid).build(), claims(c -> c));
+            forged.sign(new RSASSASigner(stranger));
+            assertThat(jwt.authenticate(forged.serialize())).as("key id %s", kid).isEmpty();
+        }
+        assertThat(jwt.authenticate(rs256(claims(c -> c)))).isPresent();
+    }
+
+    @Test
     void anUnreachableProviderIsRetryLaterNotARefusal() throws Exception {
         int port = jwks.getAddress().getPort();
         jwks.stop(0);

@@ -108,6 +108,33 @@ class OpenApiDocumentTest {
         assertThat(okSchema(byId.get("getScorecard"))).isEqualTo(SCHEMAS + "ScorecardPage");
     }
 
+    /**
+     * The problem answers each route really gives (see the handlers, {@link Gatekeeper}, {@link OpenSlots},
+     * {@link BodyDeadline}): every route needing a token answers 401 and, over a rate limit, 429.
+     */
+    private static final Map<String, List<String>> PROBLEMS = Map.of(
+            "GET /v1/capabilities", List.of("400", "401", "429", "503"),
+            "GET /v1/capabilities/{name}", List.of("401", "404", "429", "503"),
+            "GET /v1/scorecard", List.of("401", "429", "503"),
+            "GET /v1/me", List.of("401", "429"),
+            "POST /v1/requests", List.of("400", "401", "403", "404", "408", "409", "413", "422", "429", "503"),
+            "GET /v1/requests", List.of("400", "401", "403", "404", "429", "503"),
+            "GET /v1/requests/{id}", List.of("400", "401", "403", "404", "429", "503"),
+            "GET /v1/requests/{id}/events", List.of("400", "401", "403", "404", "429", "503"),
+            "DELETE /v1/requests/{id}", List.of("401", "403", "404", "409", "429", "503"));
+
+    @Test
+    void everyRouteDocumentsTheProblemAnswersItReallyGives() {
+        Map<String, List<String>> documented = new TreeMap<>();
+        operations().forEach((route, operation) -> documented.put(route, operation.getResponses().entrySet().stream()
+                .filter(response -> response.getValue().getContent() != null
+                        && response.getValue().getContent().containsKey("application/problem+json"))
+                .map(Map.Entry::getKey).sorted().toList()));
+
+        PROBLEMS.forEach((route, statuses) -> assertThat(documented.get(route)).as("problem answers of %s", route)
+                .containsExactlyElementsOf(statuses));
+    }
+
     @Test
     void theDocumentDescribesExactlyThePublicRoutesOfTheRouteTable() {
         // the handlers are never called here: the table is read for its methods and paths

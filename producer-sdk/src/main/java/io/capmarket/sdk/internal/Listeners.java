@@ -68,6 +68,11 @@ public final class Listeners implements ProducerListener {
     }
 
     @Override
+    public void progressCoalesced(AssignmentRef ref) {
+        each(l -> l.progressCoalesced(ref));
+    }
+
+    @Override
     public void handlerCompleted(Assignment assignment, Duration latency, Throwable error) {
         each(l -> l.handlerCompleted(assignment, latency, error));
     }

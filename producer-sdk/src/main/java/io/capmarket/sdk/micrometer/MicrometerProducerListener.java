@@ -18,6 +18,7 @@ import java.time.Duration;
  *   <tr><td>{@code capmarket.sdk.assignments.accepted}</td><td>ACCEPTED reports acknowledged</td></tr>
  *   <tr><td>{@code capmarket.sdk.assignments.fulfilled}</td><td>FULFILLED reports acknowledged</td></tr>
  *   <tr><td>{@code capmarket.sdk.assignments.failed}</td><td>FAILED reports acknowledged (tag {@code retryable} is not known here; see the fulfilment topic)</td></tr>
+ *   <tr><td>{@code capmarket.sdk.progress.coalesced}</td><td>PROGRESS reports held back by the progress rate limit and never sent (a later one or the final report replaced them)</td></tr>
  *   <tr><td>{@code capmarket.sdk.handler.latency}</td><td>timer: handler start to completion, tag {@code outcome} = ok or error</td></tr>
  * </table>
  *
@@ -49,6 +50,11 @@ public final class MicrometerProducerListener implements ProducerListener {
             case FAILED -> counter("capmarket.sdk.assignments.failed", ref.capability(), "assignments failed").increment();
             default -> { }
         }
+    }
+
+    @Override
+    public void progressCoalesced(AssignmentRef ref) {
+        counter("capmarket.sdk.progress.coalesced", ref.capability(), "progress reports coalesced by the progress rate limit").increment();
     }
 
     @Override

@@ -1,0 +1,138 @@
+package io.capmarket.gateway.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.Priority;
+import io.capmarket.schemas.RequestCommand;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.Requester;
+import io.capmarket.schemas.RequesterKind;
+import io.capmarket.schemas.StatusTransition;
+import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.topics.Topics;
+import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The list index beside the request views: kept by the gateway's topology as views change, and
+ * read by a team's list from that team's prefix only.
+ */
+class RequestIndexTest {
+
+    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+    @TempDir
+    Path stateDir;
+    private EmbeddedSchemaRegistry registry;
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, RequestCommand> requests;
+    private TestInputTopic<String, RequestStatus> statuses;
+
+    @BeforeEach
+    void start() {
+        registry = EmbeddedSchemaRegistry.builder().build().start();
+        Topics topics = Topics.builder().prefix("t.").serdeConfig(Map.of("schema.registry.url", registry.url())).build();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "gateway-index-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(GatewayTopology.build(topics, status -> { }), props);
+        requests = driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(), topics.requests().valueSerde().serializer());
+        statuses = driver.createInputTopic(topics.requestStatus().name(), Serdes.String().serializer(),
+                topics.requestStatus().valueSerde().serializer());
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+        registry.close();
+    }
+
+    @Test
+    void eachViewHasItsTeamsIdAndNewestEntriesAndAnAllTeamsNewestEntryKeptAsItChanges() {
+        requests.pipeInput("r1", new RequestCommand(submit("r1", "alpha", T0)));
+        requests.pipeInput("r2", new RequestCommand(submit("r2", "beta", T0.plusSeconds(60))));
+        RequestStatus submitted = RequestViews.submitted(submit("r1", "alpha", T0));
+        // the topology's own status names a later submission time: the old entries go, the new ones come
+        statuses.pipeInput("r1", advance(RequestStatus.newBuilder(submitted).setSubmittedAt(T0.plusSeconds(5)).build()));
+
+        KeyValueStore<String, String> index = driver.getKeyValueStore(GatewayTopology.REQUEST_INDEX);
+        List<String> keys = new ArrayList<>();
+        try (var all = index.all()) {
+            all.forEachRemaining(entry -> keys.add(entry.key + "=" + entry.value));
+        }
+        String r1 = ListQuery.Order.NEWEST.key("r1", T0.plusSeconds(5));
+        String r2 = ListQuery.Order.NEWEST.key("r2", T0.plusSeconds(60));
+        assertThat(keys).containsExactlyInAnyOrder("t/alpha/i/r1=r1", "t/alpha/n/" + r1 + "=r1", "n/" + r1 + "=r1",
+                "t/beta/i/r2=r2", "t/beta/n/" + r2 + "=r2", "n/" + r2 + "=r2");
+    }
+
+    @Test
+    void aTeamsListReadsFromItsOwnPrefixFromTheCursorAndOnlyAnAdminsListByIdReadsTheViews() {
+        assertThat(RequestIndex.range(new ListQuery("alpha", null, null, null, 10)))
+                .contains(new RequestIndex.Range("t/alpha/i/", "t/alpha/i/", false));
+        assertThat(RequestIndex.range(new ListQuery("alpha", "WAITING", null, "r7", 10)))
+                .contains(new RequestIndex.Range("t/alpha/i/", "t/alpha/i/r7", true));
+        assertThat(RequestIndex.range(new ListQuery("alpha", null, null, "0001/r7", 10, ListQuery.Order.NEWEST)))
+                .contains(new RequestIndex.Range("t/alpha/n/", "t/alpha/n/0001/r7", true));
+        assertThat(RequestIndex.range(new ListQuery(null, null, null, null, 10, ListQuery.Order.NEWEST)))
+                .contains(new RequestIndex.Range("n/", "n/", false));
+        assertThat(RequestIndex.range(new ListQuery(null, null, null, null, 10))).isEmpty();
+        assertThat(RequestIndex.keys(RequestViews.submitted(submit("r1", "alpha", T0))))
+                .allSatisfy(key -> assertThat(key).doesNotStartWith("t/alph/").doesNotStartWith("t/beta/"));
+    }
+
+    @Test
+    void anIndexFoundEmptyBesideViewsIsFilledFromThemAtStart() {
+        Topics topics = Topics.builder().prefix("t.").serdeConfig(Map.of("schema.registry.url", registry.url())).build();
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+        KeyValueStore<String, RequestStatus> views = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_VIEWS),
+                Serdes.String(), topics.requestStatus().valueSerde()).withLoggingDisabled().build();
+        KeyValueStore<String, String> index = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_INDEX),
+                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
+        views.init(context.getStateStoreContext(), views);
+        index.init(context.getStateStoreContext(), index);
+        context.addStateStore(views);
+        context.addStateStore(index);
+        // views written before the index existed
+        views.put("r1", RequestViews.submitted(submit("r1", "alpha", T0)));
+        views.put("r2", RequestViews.submitted(submit("r2", "beta", T0)));
+
+        new GatewayTopology.ViewProcessor(status -> { }).init(context);
+
+        List<String> keys = new ArrayList<>();
+        try (var all = index.all()) {
+            all.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        assertThat(keys).hasSize(6).contains("t/alpha/i/r1", "t/beta/i/r2");
+    }
+
+    private static SubmitRequest submit(String id, String team, Instant at) {
+        return SubmitRequest.newBuilder().setRequestId(id).setConsumerTeam(team).setRequestedBy(new Requester(RequesterKind.BOT, "ci"))
+                .setCapability("postgres-database").setCapabilityVersion(1).setParameters("{\"sizeGb\":1}").setConstraints(Map.of())
+                .setPreferences(Map.of()).setPriority(Priority.LOW).setSubmittedAt(at).build();
+    }
+
+    private static RequestStatus advance(RequestStatus status) {
+        List<StatusTransition> history = new ArrayList<>(status.getHistory());
+        history.add(new StatusTransition(RequestState.MATCHED, T0.plusSeconds(history.size()), 1, "o1", null));
+        return RequestStatus.newBuilder(status).setState(RequestState.MATCHED).setHistory(history).build();
+    }
+}
