@@ -332,6 +332,9 @@ public final class GatewayConfig {
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // a submit is readable as soon as it is fetched, without waiting for its task's other
+        // partition (request-status) to be fetched too: a view does not depend on their order
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
         StreamsRecovery.apply(props::put, instanceId());
         topicsReplicationFactor().ifPresent(rf -> props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(rf)));
         props.putAll(values.streams());

@@ -18,6 +18,7 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.topics.CapabilityPartitions;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicProvisioner;
 import io.capmarket.schemas.topics.TopicSpec;
@@ -245,13 +246,20 @@ class TopologyFailoverIT {
         }
     }
 
+    /**
+     * Every other request on the partition of its capability (handled by the task that reads it),
+     * the rest by requestId (passing capability-events): both ways to the engine cross the kill.
+     */
     private void submitRequests() {
+        int partitions = topics.requests().spec().partitions();
         try (KafkaProducer<String, RequestCommand> requests = producer(topics.requests())) {
             for (int i = 0; i < REQUESTS; i++) {
                 String id = "req-" + i;
-                requests.send(new ProducerRecord<>(topics.requests().name(), id, new RequestCommand(SubmitRequest.newBuilder()
+                String capability = "cap-" + (i % CAPABILITIES);
+                Integer partition = i % 2 == 0 ? CapabilityPartitions.of(capability, partitions) : null;
+                requests.send(new ProducerRecord<>(topics.requests().name(), partition, id, new RequestCommand(SubmitRequest.newBuilder()
                         .setRequestId(id).setConsumerTeam("app").setRequestedBy(new Requester(RequesterKind.BOT, "load"))
-                        .setCapability("cap-" + (i % CAPABILITIES)).setCapabilityVersion(1).setParameters("{}")
+                        .setCapability(capability).setCapabilityVersion(1).setParameters("{}")
                         .setConstraints(Map.of()).setPreferences(Map.of()).setPriority(Priority.NORMAL)
                         .setSubmittedAt(Instant.now()).build())), (metadata, error) -> {
                             if (error != null) {
