@@ -260,6 +260,11 @@ class GatewayClusterIT {
             try {
                 Fixtures.send(broker, deployment.topics().catalog(), "postgres-database", Fixtures.postgres(Instant.now()));
                 await().atMost(WAIT).until(() -> a.ready() && b.ready() && bothOwnAPartition(a, b));
+                // each instance's global catalog table has the entry: a submit is checked against it
+                for (GatewayApp app : List.of(a, b)) {
+                    Api api = new Api(app.httpPort());
+                    await().atMost(WAIT).until(() -> api.get("/v1/capabilities", Fixtures.ADMIN_TOKEN).json().get("items").size() == 1);
+                }
             } catch (RuntimeException | AssertionError e) {
                 deployment.close();
                 throw e;

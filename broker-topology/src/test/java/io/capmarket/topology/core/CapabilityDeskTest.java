@@ -22,6 +22,8 @@ import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.StatusTransition;
 import io.capmarket.topology.TopologySettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -477,13 +479,19 @@ class CapabilityDeskTest {
         void aProducerReportingProgressWithoutEndCannotGrowTheStatusWithoutBound() {
             t.liveOffer("pg-eu", "db-team", 5, Map.of());
             t.submit("r1");
-            for (int i = 0; i < 2 * Lifecycle.MAX_HISTORY; i++) {
+            int reports = 5_000;
+            int sizeAtTheBound = 0;
+            for (int i = 0; i < reports; i++) {
                 t.report("r1", FulfilmentKind.PROGRESS);
+                if (i == Lifecycle.MAX_HISTORY) {
+                    sizeAtTheBound = encodedSize(t.status("r1"));
+                }
             }
 
             assertThat(t.status("r1").getHistory()).hasSize(Lifecycle.MAX_HISTORY);
+            assertThat(encodedSize(t.status("r1"))).as("encoded bytes after %d reports", reports).isEqualTo(sizeAtTheBound);
             // SUBMITTED, MATCHED, then ACCEPTED and IN_PROGRESS for the first report: the bound is reached at report MAX - 3
-            assertThat(t.events).filteredOn("history-trimmed"::equals).hasSize(2 * Lifecycle.MAX_HISTORY - (Lifecycle.MAX_HISTORY - 3));
+            assertThat(t.events).filteredOn("history-trimmed"::equals).hasSize(reports - (Lifecycle.MAX_HISTORY - 3));
             t.report("r1", FulfilmentKind.FULFILLED);
             assertThat(t.status("r1").getState()).isEqualTo(FULFILLED);
         }
@@ -652,6 +660,14 @@ class CapabilityDeskTest {
             assertThat(t.books.waitlist).hasSize((int) waiting);
             long open = t.books.requests.values().stream().filter(s -> !Lifecycle.isTerminal(s)).count();
             assertThat(t.books.counts(PG).getBacklog()).isEqualTo(open);
+        }
+    }
+
+    private static int encodedSize(RequestStatus status) {
+        try {
+            return status.toByteBuffer().remaining();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

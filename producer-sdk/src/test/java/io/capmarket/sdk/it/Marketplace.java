@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -110,10 +111,19 @@ final class Marketplace implements AutoCloseable {
 
     /** Waits until the request reaches the state, and returns its status. */
     RequestStatus awaitState(String requestId, RequestState state) {
+        return awaitState(requestId, state, status -> true);
+    }
+
+    /**
+     * Waits until the request is in the state with {@code also} true of its status (a request may
+     * pass through a state more than once: WAITING for its first offer, and again once an offer gave
+     * it up), and returns its status.
+     */
+    RequestStatus awaitState(String requestId, RequestState state, Predicate<RequestStatus> also) {
         RequestStatus[] last = new RequestStatus[1];
         await().atMost(WAIT).until(() -> {
             last[0] = latest(topics().requestStatus(), requestId);
-            return last[0] != null && last[0].getState() == state;
+            return last[0] != null && last[0].getState() == state && also.test(last[0]);
         });
         return last[0];
     }

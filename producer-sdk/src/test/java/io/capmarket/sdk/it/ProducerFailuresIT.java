@@ -121,7 +121,8 @@ class ProducerFailuresIT {
             rejecting.publish(offer("reject-offer", "cap-reject", 3));
             requests.forEach(id -> market.submit(id, "cap-reject", "{}"));
             for (String id : requests) {
-                RequestStatus waiting = market.awaitState(id, RequestState.WAITING);
+                // it may wait a moment for the offer first: the one that counts is after the rejection
+                RequestStatus waiting = market.awaitState(id, RequestState.WAITING, status -> !status.getTriedOffers().isEmpty());
                 assertThat(waiting.getTriedOffers()).containsExactly("reject-offer");
                 assertThat(waiting.getHistory()).extracting(StatusTransition::getDetail)
                         .contains("rejected by reject-team: no capacity left in eu-west");
