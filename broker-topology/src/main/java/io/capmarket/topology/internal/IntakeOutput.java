@@ -30,8 +30,12 @@ sealed interface IntakeOutput {
      */
     static <V> void route(ProcessorContext<String, IntakeOutput> context, Record<String, V> record, String capability,
             CapabilityEvent event, int ownerPartitions) {
-        boolean owned = CapabilityPartitions.of(capability, ownerPartitions) == context.taskId().partition();
-        context.forward(record.withKey(capability).withValue(new Routed(event, owned)));
+        context.forward(record.withKey(capability).withValue(new Routed(event, owns(context, capability, ownerPartitions))));
+    }
+
+    /** Whether the task of {@code context} owns {@code capability}: its partition of capability-events is the task's. */
+    static boolean owns(ProcessorContext<?, ?> context, String capability, int ownerPartitions) {
+        return CapabilityPartitions.of(capability, ownerPartitions) == context.taskId().partition();
     }
 
     /** Forwards the record being processed to the dead-letter branch, re-serialized as it was read. */

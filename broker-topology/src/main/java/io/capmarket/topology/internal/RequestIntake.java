@@ -5,7 +5,6 @@ import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.access.PriorityGrants;
-import io.capmarket.schemas.topics.CapabilityPartitions;
 import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
@@ -119,7 +118,7 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
             refuse(record, EngineEvents.REFUSED, "capability must be kebab-case, but was '" + submit.getCapability() + "'");
             return;
         }
-        boolean owned = CapabilityPartitions.of(submit.getCapability(), ownerPartitions) == context.taskId().partition();
+        boolean owned = IntakeOutput.owns(context, submit.getCapability(), ownerPartitions);
         // a retried submit: the first one stands, this one is not matched again (the engine also
         // ignores a requestId it keeps; a submit passing capability-events is checked here against both)
         if (capabilityByRequest.get(requestId) != null || !owned && ownedRequests.get(requestId) != null) {
