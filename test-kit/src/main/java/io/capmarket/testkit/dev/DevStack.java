@@ -57,7 +57,11 @@ public final class DevStack implements AutoCloseable {
         }
         EmbeddedKafkaBroker.Builder brokerBuilder = EmbeddedKafkaBroker.builder()
                 .dataDirectory(options.dataDirectory().resolve("kafka").toAbsolutePath())
-                .port(options.kafkaPort());
+                .port(options.kafkaPort())
+                // after a crash the node registers again only once its previous run's broker session
+                // has ended: 3 s instead of Kafka's 9 s (one node in one process, never starved that long)
+                .brokerConfig("broker.session.timeout.ms", "3000")
+                .brokerConfig("broker.heartbeat.interval.ms", "500");
         if (options.secure()) {
             brokerBuilder.secure();
         }
