@@ -3,6 +3,7 @@ package io.capmarket.topology.internal;
 import io.capmarket.topology.core.score.ScoreState;
 import io.capmarket.topology.core.score.ScoreStateCodec;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -31,16 +32,29 @@ final class ScoreBook {
     private final Duration window;
     private final Map<String, ScoreState> decoded = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
+    /** The capabilities with a state: read once from the store at start, then kept as states are added. */
+    private final Set<String> capabilities = new TreeSet<>();
 
     ScoreBook(KeyValueStore<String, byte[]> store, Duration window) {
         this.store = store;
         this.window = window;
+        try (KeyValueIterator<String, byte[]> all = store.all()) {
+            all.forEachRemaining(entry -> noteCapability(entry.key));
+        }
     }
 
     /** Applies an event to the state kept under {@code key}. */
     void update(String key, Consumer<ScoreState> event) {
         event.accept(state(key));
-        dirty.add(key);
+        if (dirty.add(key)) {
+            noteCapability(key);
+        }
+    }
+
+    private void noteCapability(String key) {
+        if (key.indexOf('/') < 0) {
+            capabilities.add(key);
+        }
     }
 
     /** The state kept under {@code key}; a new one when there is none. */
@@ -66,17 +80,7 @@ final class ScoreBook {
 
     /** Every capability with a scorecard state (kept under its own name, not {@code capability/producerId}). */
     Set<String> capabilities() {
-        Set<String> capabilities = new TreeSet<>();
-        decoded.keySet().stream().filter(key -> key.indexOf('/') < 0).forEach(capabilities::add);
-        try (KeyValueIterator<String, byte[]> all = store.all()) {
-            while (all.hasNext()) {
-                String key = all.next().key;
-                if (key.indexOf('/') < 0) {
-                    capabilities.add(key);
-                }
-            }
-        }
-        return capabilities;
+        return Collections.unmodifiableSet(capabilities);
     }
 
     /** Writes every state changed since the last flush to the store. */
