@@ -180,15 +180,13 @@ final class EventStream {
                 JsonNode json = Transport.parse(data);
                 int index = json.path("index").asInt();
                 int position = position(id, index);
+                if (position <= lastEventId) {
+                    return false; // delivered already, and its delta applied
+                }
                 // a gateway of an earlier version sends the whole request with every transition
-                if (json.path("request") instanceof ObjectNode whole) {
-                    current = whole;
-                }
-                Request request = Request.from(json.has("request") ? current : apply(json));
-                if (position > lastEventId) {
-                    listener.accept(new RequestEvent(event, index, json.path("state").asText(), request));
-                    lastEventId = position;
-                }
+                current = json.path("request") instanceof ObjectNode whole ? whole : apply(json);
+                listener.accept(new RequestEvent(event, index, json.path("state").asText(), Request.from(current)));
+                lastEventId = position;
                 return false;
             }
             case "end" -> {
@@ -208,10 +206,10 @@ final class EventStream {
         if (current == null) {
             current = JsonNodeFactory.instance.objectNode();
         }
-        ArrayNode history = current.has("history") && current.get("history") instanceof ArrayNode list ? list : current.putArray("history");
+        ArrayNode history = current.get("history") instanceof ArrayNode list ? list : current.putArray("history");
         ObjectNode entry = history.addObject();
         for (String field : List.of("state", "at", "detail", "attempt", "offerId")) {
-            entry.set(field, transition.path(field).isMissingNode() ? null : transition.get(field));
+            entry.set(field, transition.get(field));
         }
         transition.path("changes").fields().forEachRemaining(change -> current.set(change.getKey(), change.getValue()));
         return current;

@@ -24,21 +24,14 @@ public final class BodyDeadline {
     private final GatewayMetrics metrics;
 
     /**
+     * @param limit the deadline, greater than zero ({@code GatewayConfig} refuses any other)
      * @param timer interrupts a read still blocked at the deadline
      * @param metrics counts the reads that ran out of time
      */
     public BodyDeadline(Duration limit, ScheduledExecutorService timer, GatewayMetrics metrics) {
-        if (limit.isNegative() || limit.isZero()) {
-            throw new IllegalArgumentException(GatewayConfig.BODY_READ_TIMEOUT + " must be greater than 0, but was " + limit);
-        }
         this.limit = limit;
         this.timer = timer;
         this.metrics = metrics;
-    }
-
-    /** The deadline. */
-    public Duration limit() {
-        return limit;
     }
 
     /**

@@ -155,8 +155,11 @@ public final class EventStreams {
 
         /** Sends the transitions not sent yet as deltas; true when the stream has ended. */
         private boolean emit(RequestView view) {
-            ObjectNode now = Json.MAPPER.valueToTree(view);
             int size = view.history().size();
+            if (size <= sent && !view.terminal()) {
+                return false; // woken with nothing new (a keep-alive): nothing to convert or send
+            }
+            ObjectNode now = Json.MAPPER.valueToTree(view);
             for (int i = sent; i < size; i++) {
                 RequestView.Transition transition = view.history().get(i);
                 ObjectNode data = Json.MAPPER.createObjectNode();

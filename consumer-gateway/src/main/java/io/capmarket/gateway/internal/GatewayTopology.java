@@ -7,6 +7,7 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -109,6 +110,10 @@ public final class GatewayTopology {
         }
 
         private void reindex(RequestStatus previous, RequestStatus next) {
+            if (previous != null && Objects.equals(previous.getConsumerTeam(), next.getConsumerTeam())
+                    && Objects.equals(previous.getSubmittedAt(), next.getSubmittedAt())) {
+                return; // the keys depend on the id, the team and the submission time alone
+            }
             Set<String> old = previous == null ? Set.of() : RequestIndex.keys(previous);
             Set<String> now = RequestIndex.keys(next);
             old.stream().filter(key -> !now.contains(key)).forEach(index::delete);

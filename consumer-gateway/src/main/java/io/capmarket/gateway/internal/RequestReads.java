@@ -106,12 +106,12 @@ public final class RequestReads {
                         callbacks);
     }
 
-    /** One page of the caller's requests, from every instance; this instance's part is read off the HTTP thread. */
+    /** One page of the caller's requests, from every instance; this instance's part from its index (a bounded range read). */
     public CompletableFuture<Page<RequestView>> list(Caller caller, ListQuery query) {
         List<CompletableFuture<List<RequestView>>> parts = new ArrayList<>();
         for (HostInfo host : store.instances()) {
             parts.add(host.equals(store.self())
-                    ? CompletableFuture.supplyAsync(() -> store.list(query), callbacks)
+                    ? listLocal(query)
                     : forwarder.list(host, query, caller.principal(), caller.requestId()));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
@@ -119,9 +119,17 @@ public final class RequestReads {
                         query.order()));
     }
 
-    /** This instance's part of a list (the receiving end of a fan-out), read off the HTTP thread. */
+    /**
+     * This instance's part of a list (also the receiving end of a fan-out), read on the calling
+     * HTTP thread: Jetty's pool bounds how many run at once, and a long-poll's or event stream's
+     * callbacks never queue behind a list.
+     */
     public CompletableFuture<List<RequestView>> listLocal(ListQuery query) {
-        return CompletableFuture.supplyAsync(() -> store.list(query), callbacks);
+        try {
+            return CompletableFuture.completedFuture(store.list(query));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Used by status updates on the stream thread. */

@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends at most one PROGRESS report per {@code interval} for each assignment (request and attempt):
@@ -23,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  * fulfilment topic at its own pace. Thread-safe: reports of one assignment are sent in order.
  */
 public final class ProgressThrottle implements ReportSink, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProgressThrottle.class);
 
     /** Runs a task after a delay: a scheduled executor, or a test's manual timer. */
     @FunctionalInterface
@@ -65,7 +69,12 @@ public final class ProgressThrottle implements ReportSink, AutoCloseable {
     /** A throttle with a timer thread of its own (named {@code threadName}), stopped by {@link #close()}. */
     public static ProgressThrottle withTimer(ReportSink delegate, Duration interval, Clock clock, ProducerListener listener,
             String threadName) {
-        requireInterval(interval);
+        if (requireInterval(interval).isZero()) {
+            // every report goes at once: nothing is ever scheduled, so no thread is started
+            return new ProgressThrottle(delegate, interval, clock, (task, delay) -> {
+                throw new IllegalStateException("a progress throttle without an interval schedules nothing");
+            }, listener, null);
+        }
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, threadName);
             thread.setDaemon(true);
@@ -88,7 +97,10 @@ public final class ProgressThrottle implements ReportSink, AutoCloseable {
     private static final class Entry {
         private Instant lastSent = Instant.MIN;
         private Held held;
+        /** Forgotten: by expiry (a later PROGRESS takes a new entry) or by the final report ({@link #settled}). */
         private boolean finished;
+        /** The final report was sent: a PROGRESS still coming is stale and dropped. */
+        private boolean settled;
     }
 
     private record Held(AssignmentRef ref, String message) {
@@ -110,6 +122,7 @@ public final class ProgressThrottle implements ReportSink, AutoCloseable {
             }
             synchronized (entry) {
                 entry.finished = true;
+                entry.settled = true;
                 if (entry.held != null) {
                     entry.held = null;
                     listener.progressCoalesced(ref);
@@ -121,8 +134,12 @@ public final class ProgressThrottle implements ReportSink, AutoCloseable {
         while (true) {
             Entry entry = entries.computeIfAbsent(key, k -> new Entry());
             synchronized (entry) {
+                if (entry.settled) {
+                    listener.progressCoalesced(ref); // the final report went first: this one would say less
+                    return;
+                }
                 if (entry.finished) {
-                    continue; // expired or settled meanwhile: take a new entry
+                    continue; // expired meanwhile: take a new entry
                 }
                 Instant now = clock.instant();
                 Instant due = entry.lastSent.equals(Instant.MIN) ? now : entry.lastSent.plus(interval);
@@ -162,8 +179,15 @@ public final class ProgressThrottle implements ReportSink, AutoCloseable {
             Held held = entry.held;
             entry.held = null;
             entry.lastSent = clock.instant();
-            delegate.report(held.ref(), FulfilmentKind.PROGRESS, held.message(), Map.of(), false, false);
-            scheduler.schedule(() -> expire(key, entry), interval);
+            try {
+                delegate.report(held.ref(), FulfilmentKind.PROGRESS, held.message(), Map.of(), false, false);
+            } catch (RuntimeException e) {
+                // nobody waits for a held report: say so, and forget the entry as after any send
+                LOG.warn("a held progress report of request {} (attempt {}) could not be sent: {}", held.ref().requestId(),
+                        held.ref().attempt(), e.toString());
+            } finally {
+                scheduler.schedule(() -> expire(key, entry), interval);
+            }
         }
     }
 

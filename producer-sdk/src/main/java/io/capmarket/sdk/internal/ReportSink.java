@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * Where reports go: the client publishes them to the fulfilment topic; the handler test kit
- * records them. {@code report} returns once the report is durable, or throws.
+ * records them. {@code report} returns once the report is durable, or throws; a
+ * {@link ProgressThrottle} is the exception for the PROGRESS reports it holds, which it sends later
+ * and logs if they fail.
  */
 public interface ReportSink {
 
