@@ -157,7 +157,11 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         if (port == 0) {
             port = freePort();
         }
-        if (controllerPort == 0) {
+        // the system may hand out the port just released again: the controller's must differ from the broker's
+        for (int tries = 0; member == null && (controllerPort == 0 || controllerPort == port); tries++) {
+            if (tries == 10) {
+                throw new IllegalStateException("no free port on " + HOST + " other than " + port + " for the controller");
+            }
             controllerPort = freePort();
         }
         if (secure()) {
