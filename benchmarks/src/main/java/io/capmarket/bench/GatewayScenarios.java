@@ -16,8 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The gateway under a closed-loop load of {@value #CONNECTIONS} connections: a trivial endpoint of
  * the same server ({@code /health/live}) as the ceiling, then submissions ({@code POST
- * /v1/requests}, each with its own Idempotency-Key, answered 202 once the request is durable and
- * readable), then reads of those requests ({@code GET /v1/requests/{id}}). The gateway and the
+ * /v1/requests}, each with its own Idempotency-Key, answered 202 once Kafka has acknowledged the
+ * request, which is readable from then on), then reads of those requests ({@code GET /v1/requests/{id}}). The gateway and the
  * topology run in processes of their own; the load comes from the benchmark's.
  */
 final class GatewayScenarios {

@@ -1,5 +1,7 @@
 package io.capmarket.gateway;
 
+import io.capmarket.gateway.internal.AcceptedRequests;
+import io.capmarket.gateway.internal.Acceptor;
 import io.capmarket.gateway.internal.Authenticator;
 import io.capmarket.gateway.internal.BodyDeadline;
 import io.capmarket.gateway.internal.Catalog;
@@ -14,6 +16,7 @@ import io.capmarket.gateway.internal.Health;
 import io.capmarket.gateway.internal.HttpServer;
 import io.capmarket.gateway.internal.InstanceCalls;
 import io.capmarket.gateway.internal.JwtAuthenticator;
+import io.capmarket.gateway.internal.LocalViews;
 import io.capmarket.gateway.internal.OpenSlots;
 import io.capmarket.gateway.internal.OpsHandlers;
 import io.capmarket.gateway.internal.ParameterSchemas;
@@ -44,6 +47,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -129,14 +133,21 @@ public final class GatewayApp implements AutoCloseable {
             timer.setRemoveOnCancelPolicy(true);
             ExecutorService callbacks = Executors.newFixedThreadPool(4, daemon("capmarket-gateway-callbacks"));
             RequestWatchers watchers = new RequestWatchers();
+            AcceptedRequests accepted = new AcceptedRequests(System::nanoTime);
+            timer.scheduleWithFixedDelay(accepted::expire, 30, 30, TimeUnit.SECONDS);
             Health health = new Health();
 
             Properties props = new Properties();
             props.putAll(config.streamsProperties(port));
             props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, ViewDeserializationHandler.class.getName());
             props.put(ViewDeserializationHandler.METRICS_CONFIG, metrics);
-            props.put(ViewDeserializationHandler.RETRIED_TOPICS_CONFIG, topics.requests().name() + "," + topics.requestStatus().name());
-            KafkaStreams streams = new KafkaStreams(GatewayTopology.build(topics, watchers::publish), props);
+            props.put(ViewDeserializationHandler.RETRIED_TOPICS_CONFIG, topics.requestStatus().name());
+            // a view in the store is no longer held as accepted; its waiters are told (on the stream thread)
+            LocalViews views = new LocalViews();
+            KafkaStreams streams = new KafkaStreams(GatewayTopology.build(topics, status -> {
+                accepted.stored(status.getRequestId());
+                watchers.publish(status);
+            }, views), props);
             streams.setStateListener(health);
             // a thread that failed because the registry is unavailable is replaced and reads again from its last commit;
             // anything else stops the views (health turns false) rather than loop
@@ -157,21 +168,23 @@ public final class GatewayApp implements AutoCloseable {
             resources.add(() -> shutdown(timer));
             resources.add(() -> shutdown(callbacks));
 
-            Publisher publisher = new Publisher(topics.requests(), config.clientConfig(), config.visibilityTimeout());
+            Publisher publisher = new Publisher(topics.requests(), config.clientConfig(), config.visibilityTimeout(), callbacks);
             resources.add(publisher);
             Catalog catalog = new Catalog(streams);
-            RequestStore store = new RequestStore(streams, topics.requests().name(), self);
+            RequestStore store = new RequestStore(streams, views, topics.requestStatus().name(), self);
             Gatekeeper gate = gatekeeper(config, clock, metrics);
-            RequestReads reads = new RequestReads(store, watchers, new Forwarder(config.forwardTimeout(), gate), timer, callbacks);
+            Forwarder forwarder = new Forwarder(config.forwardTimeout(), gate);
+            RequestReads reads = new RequestReads(store, accepted, watchers, forwarder, timer, callbacks);
             AccessConfig access = config.access();
             EventStreams events = new EventStreams(reads, callbacks, timer, config.forwardTimeout(),
                     new OpenSlots("event-streams", access.streamsPerTeam(), access.streamsPerInstance(), metrics));
-            RequestHandlers requests = new RequestHandlers(catalog, new ParameterSchemas(), reads, publisher, clock,
+            Acceptor acceptor = new Acceptor(catalog, new ParameterSchemas(), store, accepted, watchers, publisher, clock);
+            RequestHandlers requests = new RequestHandlers(catalog, acceptor, reads, forwarder, publisher, clock,
                     new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout(),
                             access.priorityGrants(), new OpenSlots("long-polls", access.longPollsPerTeam(),
                                     access.longPollsPerInstance(), metrics),
                             new BodyDeadline(config.bodyReadTimeout(), timer, metrics)));
-            metrics.bind(streams, watchers::waiting, events::clients);
+            metrics.bind(streams, watchers::waiting, events::clients, accepted::size);
             OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable(), metrics.registry());
             List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops, new WhoAmI(),
                     PortalAssets.load());

@@ -41,7 +41,7 @@ class GatewayAuthorizationIT {
 
     /**
      * Each caller, and whom another instance acts for on the internal routes when it forwards that
-     * caller's read: static tokens, and OIDC tokens of the same roles (JWT_*). The caller's own team
+     * caller's read or submit: static tokens, and OIDC tokens of the same roles (JWT_*). The caller's own team
      * is alpha (an admin's: platform); "other" is team beta.
      */
     private enum Caller {
@@ -79,6 +79,7 @@ class GatewayAuthorizationIT {
             GET /v1/requests/{id}/events        401       401        200/404   403       200  200/404       403           200
             DELETE /v1/requests/{id}            401       401        202/404   403       202  202/404       403           202
             GET /internal/v1/requests           401       401        200/404   403       200  200/404       403           200
+            POST /internal/v1/requests          401       401        202       403       202  202           403           202
             GET /internal/v1/requests/{id}      401       401        200/404   403       200  200/404       403           200
             GET /health/live                    200       200        200       200       200  200           200           200
             GET /health/ready                   200       200        200       200       200  200           200           200

@@ -63,6 +63,15 @@ class GatewayClusterIT {
                 submitted.add(accepted.json());
             }
 
+            // without a key the id is random: whichever instance owns it decides, and each is readable at once everywhere
+            for (int i = 0; i < 8; i++) {
+                Api.Response keyless = viaA.post("/v1/requests", BETA_TOKEN,
+                        "{\"capability\": \"postgres-database\", \"version\": 2, \"parameters\": {\"sizeGb\": 1}}");
+                assertThat(keyless.status()).as(keyless.text()).isEqualTo(202);
+                assertThat(viaB.get(keyless.header("Location").orElseThrow(), BETA_TOKEN).status()).isEqualTo(200);
+                assertThat(viaA.get(keyless.header("Location").orElseThrow(), BETA_TOKEN).status()).isEqualTo(200);
+            }
+
             for (JsonNode view : submitted) {
                 String path = "/v1/requests/" + view.get("id").asText();
                 assertThat(viaA.get(path, ALPHA_TOKEN).status()).isEqualTo(200);
@@ -171,7 +180,8 @@ class GatewayClusterIT {
             assertThat(viaA.get("/v1/requests", Fixtures.ADMIN_TOKEN).json().get("items")).hasSize(2);
 
             List<Wiretap.Call> calls = tap.calls();
-            assertThat(calls).as("reads of b's requests and b's part of the lists went over the wire")
+            assertThat(calls).as("the submit of b's request, reads of b's requests and b's part of the lists went over the wire")
+                    .anyMatch(call -> call.method().equals("POST") && call.target().equals("/internal/v1/requests"))
                     .anyMatch(call -> call.target().startsWith("/internal/v1/requests/"))
                     .anyMatch(call -> call.target().startsWith("/internal/v1/requests?"));
             assertThat(calls).allSatisfy(call -> {
@@ -183,12 +193,12 @@ class GatewayClusterIT {
     }
 
     /**
-     * A plain HTTP server that records each call (target and headers) and passes it on to the
+     * A plain HTTP server that records each call (method, target and headers) and passes it on to the
      * instance on 127.0.0.1 at the same port, answering with its answer.
      */
     private static final class Wiretap implements AutoCloseable {
 
-        record Call(String target, Map<String, List<String>> headers) {
+        record Call(String method, String target, Map<String, List<String>> headers) {
         }
 
         private final com.sun.net.httpserver.HttpServer server;
@@ -201,18 +211,24 @@ class GatewayClusterIT {
                 String target = exchange.getRequestURI().toString();
                 Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                 headers.putAll(exchange.getRequestHeaders());
-                calls.add(new Call(target, headers));
+                calls.add(new Call(exchange.getRequestMethod(), target, headers));
                 java.net.http.HttpRequest.Builder onward = java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://127.0.0.1:" + port + target)).timeout(Duration.ofSeconds(30));
                 exchange.getRequestHeaders().forEach((name, values) -> {
-                    if (name.startsWith("X-") || name.equalsIgnoreCase("Accept")) {
+                    if (name.startsWith("X-") || List.of("accept", "content-type", "idempotency-key", "traceparent")
+                            .contains(name.toLowerCase(java.util.Locale.ROOT))) {
                         values.forEach(value -> onward.header(name, value));
                     }
                 });
                 try {
-                    java.net.http.HttpResponse<byte[]> answer = client.send(onward.GET().build(),
+                    byte[] body = exchange.getRequestBody().readAllBytes();
+                    java.net.http.HttpResponse<byte[]> answer = client.send(onward.method(exchange.getRequestMethod(), body.length == 0
+                            ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                            : java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
                             java.net.http.HttpResponse.BodyHandlers.ofByteArray());
-                    answer.headers().firstValue("Content-Type").ifPresent(type -> exchange.getResponseHeaders().add("Content-Type", type));
+                    for (String name : List.of("Content-Type", "Location")) {
+                        answer.headers().firstValue(name).ifPresent(value -> exchange.getResponseHeaders().add(name, value));
+                    }
                     exchange.sendResponseHeaders(answer.statusCode(), answer.body().length == 0 ? -1 : answer.body().length);
                     exchange.getResponseBody().write(answer.body());
                 } catch (InterruptedException e) {

@@ -3,9 +3,11 @@ package io.capmarket.gateway.internal;
 import io.capmarket.gateway.RetryLaterException;
 import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -14,21 +16,46 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** The catalog and scorecard global tables: complete on every instance, so never forwarded. */
+/**
+ * The catalog and scorecard global tables: complete on every instance, so never forwarded. A
+ * capability looked up by name (every submit does) is decoded once and kept for
+ * {@link #FRESH_FOR}, without a lock: a change of the catalog reaches submits within that time
+ * after it reached this instance's store.
+ */
 public final class Catalog {
 
+    /** How long a decoded capability is used before it is read from the store again. */
+    public static final Duration FRESH_FOR = Duration.ofSeconds(1);
+    /** The most capabilities (or unknown names) kept decoded; the cache starts over when full. */
+    static final int MAX_DECODED = 4_096;
+
+    private record Decoded(Optional<CapabilityView> view, long readAtNanos) {
+    }
+
     private final KafkaStreams streams;
+    private final ConcurrentHashMap<String, Decoded> decoded = new ConcurrentHashMap<>();
 
     public Catalog(KafkaStreams streams) {
         this.streams = streams;
     }
 
     public Optional<CapabilityView> capability(String name) {
+        long now = System.nanoTime();
+        Decoded cached = decoded.get(name);
+        if (cached != null && now - cached.readAtNanos() < FRESH_FOR.toNanos()) {
+            return cached.view();
+        }
+        Optional<CapabilityView> view;
         try {
-            return Optional.ofNullable(this.<CapabilityView>store(GatewayTopology.CATALOG).get(name));
+            view = Optional.ofNullable(this.<CapabilityView>store(GatewayTopology.CATALOG).get(name));
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }
+        if (decoded.size() >= MAX_DECODED) {
+            decoded.clear();
+        }
+        decoded.put(name, new Decoded(view, now));
+        return view;
     }
 
     /** Up to {@code limit + 1} entries after {@code after} (exclusive), by name, that match. */

@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * caller with a short-lived assertion signed with the deployment's secret ({@link InstanceCalls}):
  * the caller's token never leaves this instance, and the owner authorizes exactly as this instance
  * would. An answer larger than {@link #MAX_ANSWER_BYTES} is refused. Never blocks: answers are
- * futures. The owner answers from its local store only ({@link #FORWARDED_HEADER}), so a read is
- * forwarded at most once; when ownership moved meanwhile, the owner answers 503 and so does this
+ * futures. The owner answers from its local store only ({@link #FORWARDED_HEADER}), so a read or a
+ * submit is forwarded at most once; when ownership moved meanwhile, the owner answers 503 and so does this
  * instance. Which instance it asked is logged, never told to the caller.
  */
 public final class Forwarder {
@@ -36,6 +36,8 @@ public final class Forwarder {
     /** Marks a forwarded read; the receiver answers from its own stores or 503, never forwards again. */
     public static final String FORWARDED_HEADER = "X-Capmarket-Forwarded";
     public static final String INTERNAL_REQUESTS = Route.INTERNAL_PREFIX + "v1/requests";
+    /** The id of a forwarded submit, chosen by the instance that forwards it (used when it has no Idempotency-Key). */
+    public static final String SUBMIT_ID_HEADER = "X-Capmarket-Submit-Id";
     /** The largest answer taken from another instance: a full page of views with long histories. */
     public static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
@@ -92,18 +94,56 @@ public final class Forwarder {
                 .thenApply(response -> parse(response, owner, new TypeReference<List<RequestView>>() { }));
     }
 
+    /**
+     * The owner's answer to a forwarded submit, relayed as given: its status, body and the
+     * headers of {@link #RELAYED_HEADERS}.
+     */
+    public record Relayed(int status, String body, Map<String, String> headers) {
+    }
+
+    /** The headers of a forwarded submit's answer that are relayed to the caller. */
+    public static final List<String> RELAYED_HEADERS = List.of("Content-Type", "Location", "Deprecation", "Link", "Sunset", "Retry-After");
+
+    /**
+     * A submit, executed by the owner of its request id (so that submits with one Idempotency-Key
+     * are decided one after the other, in one place). {@code body} has been checked here already.
+     */
+    public CompletableFuture<Relayed> submit(HostInfo owner, String body, String idempotencyKey, Principal caller,
+            String requestIdHeader, Map<String, String> extraHeaders) {
+        HttpRequest.Builder request = request(uri(owner, INTERNAL_REQUESTS, Map.of()), caller, requestIdHeader, timeout)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .header("Content-Type", "application/json");
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        extraHeaders.forEach(request::header);
+        return send(request.build(), owner).thenApply(response -> {
+            Map<String, String> headers = new LinkedHashMap<>();
+            RELAYED_HEADERS.forEach(name -> response.headers().firstValue(name).ifPresent(value -> headers.put(name, value)));
+            return new Relayed(response.statusCode(), response.body(), headers);
+        });
+    }
+
     private CompletableFuture<HttpResponse<String>> send(URI uri, Principal caller, String requestIdHeader, Duration within) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(within).GET()
+        return send(request(uri, caller, requestIdHeader, within).GET().build(), new HostInfo(uri.getHost(), uri.getPort()));
+    }
+
+    private HttpRequest.Builder request(URI uri, Principal caller, String requestIdHeader, Duration within) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(within)
                 .header(FORWARDED_HEADER, "true")
                 .header(InstanceCalls.HEADER, gate.assertionFor(caller))
                 .header("Accept", "application/json");
         if (requestIdHeader != null) {
             request.header("X-Request-Id", requestIdHeader);
         }
-        return http.sendAsync(request.build(), info -> BoundedBody.of(MAX_ANSWER_BYTES))
+        return request;
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest request, HostInfo owner) {
+        return http.sendAsync(request, info -> BoundedBody.of(MAX_ANSWER_BYTES))
                 .exceptionally(e -> {
                     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    LOG.warn("the gateway instance {}:{} that owns the data did not answer: {}", uri.getHost(), uri.getPort(),
+                    LOG.warn("the gateway instance {}:{} that owns the data did not answer: {}", owner.host(), owner.port(),
                             cause.toString());
                     throw new RetryLaterException("the gateway instance that owns the data did not answer", RequestStore.RETRY_AFTER,
                             cause);

@@ -41,11 +41,20 @@ public final class GatewayMetrics implements AutoCloseable {
         return registry;
     }
 
-    public void bind(KafkaStreams kafkaStreams, IntSupplier waiters, IntSupplier sseClients) {
+    /**
+     * @param waiters reads waiting for a request to change
+     * @param sseClients open event streams
+     * @param accepted requests accepted and not yet in the store ({@link AcceptedRequests})
+     */
+    public void bind(KafkaStreams kafkaStreams, IntSupplier waiters, IntSupplier sseClients, IntSupplier accepted) {
         streams = new KafkaStreamsMetrics(kafkaStreams);
         streams.bindTo(registry);
         Gauge.builder("capmarket.gateway.long.poll.waiters", waiters::getAsInt)
-                .description("Reads waiting for a request to change (long-polls, event streams, submits awaiting visibility)")
+                .description("Reads waiting for a request to change (long-polls and event streams)")
+                .register(registry);
+        Gauge.builder("capmarket.gateway.accepted.unstored", accepted::getAsInt)
+                .description("Requests this instance accepted whose first status has not reached its store yet (at most "
+                        + AcceptedRequests.MAX_HELD + ")")
                 .register(registry);
         Gauge.builder("capmarket.gateway.sse.clients", sseClients::getAsInt)
                 .description("Open Server-Sent Event streams").register(registry);

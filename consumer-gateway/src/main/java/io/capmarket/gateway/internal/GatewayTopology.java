@@ -2,9 +2,7 @@ package io.capmarket.gateway.internal;
 
 import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
-import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestStatus;
-import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
 import java.util.Objects;
@@ -15,7 +13,6 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -29,10 +26,11 @@ import org.apache.kafka.streams.state.Stores;
  * The gateway's own Kafka Streams topology: its read models.
  *
  * <ul>
- *   <li>{@value #REQUEST_VIEWS}: every request by requestId, partitioned like the {@code requests}
- *       and {@code request-status} topics (same key, same partition count), fed by both: a submit
- *       creates a SUBMITTED view when there is none, so a request is readable as soon as the
- *       gateway's own submit is processed; the topology's statuses replace it.</li>
+ *   <li>{@value #REQUEST_VIEWS}: every request by requestId, partitioned like the
+ *       {@code request-status} topic it is fed from (a newer status replaces the view). Submissions
+ *       are written to {@code requests} on the partition of their capability, so the view of a
+ *       request this gateway accepted is served from {@link AcceptedRequests} until the topology's
+ *       first status of it arrives here.</li>
  *   <li>{@value #REQUEST_INDEX}: beside the views on the same partitions, the keys lists read
  *       in order ({@link RequestIndex}), so that a list reads only the caller's team's entries.</li>
  *   <li>{@value #CATALOG} and {@value #SCORECARD}: global tables, complete on every instance.</li>
@@ -49,23 +47,15 @@ public final class GatewayTopology {
     private GatewayTopology() {
     }
 
-    /** What the view processor consumes: one submit, or one status. */
-    record Update(SubmitRequest submit, RequestStatus status) {
-    }
-
-    public static Topology build(Topics topics, Consumer<RequestStatus> onChange) {
+    /** The topology; {@code views} learns of each task's view store as it starts and closes. */
+    public static Topology build(Topics topics, Consumer<RequestStatus> onChange, LocalViews views) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REQUEST_VIEWS),
                 Serdes.String(), topics.requestStatus().valueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REQUEST_INDEX), Serdes.String(), Serdes.String()));
-        KStream<String, Update> submits = builder.stream(topics.requests().name(), consumed(topics.requests(), "requests-source"))
-                .filter((id, command) -> command != null && command.getCommand() instanceof SubmitRequest, Named.as("submits-only"))
-                .mapValues(command -> new Update((SubmitRequest) command.getCommand(), null), Named.as("submit-updates"));
-        KStream<String, Update> statuses = builder.stream(topics.requestStatus().name(), consumed(topics.requestStatus(), "request-status-source"))
+        builder.stream(topics.requestStatus().name(), consumed(topics.requestStatus(), "request-status-source"))
                 .filter((id, status) -> status != null, Named.as("statuses-only"))
-                .mapValues(status -> new Update(null, status), Named.as("status-updates"));
-        submits.merge(statuses, Named.as("request-updates"))
-                .process(() -> new ViewProcessor(onChange), Named.as("request-views-processor"), REQUEST_VIEWS,
+                .process(() -> new ViewProcessor(onChange, views), Named.as("request-views-processor"), REQUEST_VIEWS,
                         REQUEST_INDEX);
         builder.globalTable(topics.catalog().name(), consumed(topics.catalog(), "catalog-source"),
                 Materialized.<String, CapabilityView, KeyValueStore<Bytes, byte[]>>as(CATALOG)
@@ -85,20 +75,25 @@ public final class GatewayTopology {
      * {@link RequestViews#apply}. An index found empty beside views (a store written before the
      * index existed) is filled from the views once, at start.
      */
-    static final class ViewProcessor implements Processor<String, Update, Void, Void> {
+    static final class ViewProcessor implements Processor<String, RequestStatus, Void, Void> {
 
         private final Consumer<RequestStatus> onChange;
+        private final LocalViews views;
         private KeyValueStore<String, RequestStatus> store;
         private KeyValueStore<String, String> index;
+        private int partition;
 
-        ViewProcessor(Consumer<RequestStatus> onChange) {
+        ViewProcessor(Consumer<RequestStatus> onChange, LocalViews views) {
             this.onChange = onChange;
+            this.views = views;
         }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             store = context.getStateStore(REQUEST_VIEWS);
             index = context.getStateStore(REQUEST_INDEX);
+            partition = context.taskId().partition();
+            views.opened(partition, store);
             try (KeyValueIterator<String, String> entries = index.all()) {
                 if (entries.hasNext()) {
                     return;
@@ -121,9 +116,14 @@ public final class GatewayTopology {
         }
 
         @Override
-        public void process(Record<String, Update> record) {
+        public void close() {
+            views.closed(partition, store);
+        }
+
+        @Override
+        public void process(Record<String, RequestStatus> record) {
             RequestStatus current = store.get(record.key());
-            RequestStatus next = RequestViews.apply(current, record.value().submit(), record.value().status());
+            RequestStatus next = RequestViews.apply(current, record.value());
             if (next != current) {
                 store.put(record.key(), next);
                 reindex(current, next);

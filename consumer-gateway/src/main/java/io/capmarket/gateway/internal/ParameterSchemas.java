@@ -10,9 +10,7 @@ import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.PathType;
 import io.capmarket.gateway.GatewayException.FieldError;
 import java.io.IOException;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,18 +35,19 @@ public final class ParameterSchemas {
                     .maxNestingDepth(Json.MAPPER.getFactory().streamReadConstraints().getMaxNestingDepth()).build()).build()).build();
 
     private final Map<SpecificationVersion, SchemaRegistry> registries = new ConcurrentHashMap<>();
-    private final Map<String, Schema> cache = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Schema> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    });
+    /** Compiled without a lock held (two threads may compile one schema once each); emptied when it reaches its bound. */
+    private final Map<String, Schema> cache = new ConcurrentHashMap<>();
 
     /** Every violation of {@code parameters}, each naming the field ({@code parameters.size}), the value and the rule. */
     public List<FieldError> validate(String schemaText, JsonNode parameters) {
-        Schema schema = cache.computeIfAbsent(schemaText, this::compile);
+        Schema schema = cache.get(schemaText);
+        if (schema == null) {
+            schema = compile(schemaText);
+            if (cache.size() >= CACHE_SIZE) {
+                cache.clear();
+            }
+            cache.putIfAbsent(schemaText, schema);
+        }
         // the validator reads Jackson 3 trees; the gateway's are Jackson 2, so the parameters cross as text
         List<Error> messages = schema.validate(parameters.toString(), InputFormat.JSON);
         return messages.stream()

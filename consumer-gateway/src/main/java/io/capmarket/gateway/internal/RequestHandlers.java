@@ -1,15 +1,14 @@
 package io.capmarket.gateway.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.capmarket.gateway.ConflictException;
 import io.capmarket.gateway.ForbiddenException;
 import io.capmarket.gateway.GatewayException.FieldError;
 import io.capmarket.gateway.MalformedRequestException;
 import io.capmarket.gateway.NotFoundException;
-import io.capmarket.gateway.RejectedRequestException;
 import io.capmarket.gateway.RetryLaterException;
 import io.capmarket.schemas.CancelRequest;
 import io.capmarket.schemas.CapabilityVersionView;
-import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestState;
@@ -27,7 +26,9 @@ import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
@@ -37,6 +38,7 @@ public final class RequestHandlers {
 
     static final List<String> STATES = Arrays.stream(RequestState.values()).map(Enum::name).toList();
     private static final Pattern CAPABILITY = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern TEAM = Pattern.compile("[a-zA-Z0-9._@-]{1,100}");
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
     private static final Principal.Role[] REQUESTERS = {Principal.Role.CONSUMER, Principal.Role.ADMIN};
@@ -44,7 +46,7 @@ public final class RequestHandlers {
     /**
      * @param maxRequestSize largest body accepted, in bytes
      * @param longPollMax longest {@code ?timeout=}
-     * @param visibilityTimeout how long a submit waits for its request to be readable
+     * @param visibilityTimeout how long a submit or cancel waits for Kafka's acknowledgement
      * @param bodyDeadline how long a body may take to arrive in full
      */
     public record Limits(long maxRequestSize, Duration longPollMax, Duration visibilityTimeout, PriorityGrants priorityGrants,
@@ -52,62 +54,83 @@ public final class RequestHandlers {
     }
 
     private final Catalog catalog;
-    private final ParameterSchemas schemas;
+    private final Acceptor acceptor;
     private final RequestReads reads;
+    private final Forwarder forwarder;
     private final Publisher publisher;
     private final Tracer tracer = RecordTracing.tracer();
     private final Clock clock;
     private final Limits limits;
 
-    public RequestHandlers(Catalog catalog, ParameterSchemas schemas, RequestReads reads, Publisher publisher, Clock clock, Limits limits) {
+    public RequestHandlers(Catalog catalog, Acceptor acceptor, RequestReads reads, Forwarder forwarder, Publisher publisher, Clock clock,
+            Limits limits) {
         this.catalog = catalog;
-        this.schemas = schemas;
+        this.acceptor = acceptor;
         this.reads = reads;
+        this.forwarder = forwarder;
         this.publisher = publisher;
         this.clock = clock;
         this.limits = limits;
     }
 
-    /** {@code POST /v1/requests}. */
+    /** {@code POST /v1/requests}: decided by the instance owning the request id ({@link Acceptor}), forwarded there from any other. */
     public void submit(Context ctx) {
+        accept(ctx, false);
+    }
+
+    /**
+     * {@code POST /internal/v1/requests}: a submit another instance forwarded here, the owner of its
+     * request id. Without an Idempotency-Key the id is the random one the forwarding instance chose.
+     */
+    public void internalSubmit(Context ctx) {
+        accept(ctx, true);
+    }
+
+    private void accept(Context ctx, boolean forwarded) {
         Principal principal = HttpInput.principal(ctx, REQUESTERS);
         String key = Submission.idempotencyKey(ctx.header("Idempotency-Key"));
-        Submission submission = Submission.parse(HttpInput.jsonBody(ctx, limits.maxRequestSize(), limits.bodyDeadline()));
+        JsonNode body = HttpInput.jsonBody(ctx, limits.maxRequestSize(), limits.bodyDeadline());
+        Submission submission = Submission.parse(body);
         requireGranted(principal, submission.priority());
-        String id = Submission.requestId(principal.team(), key);
+        // with a key the id is the team's and the key's, wherever it is decided
+        String id = forwarded && key == null ? forwardedId(ctx) : Submission.requestId(principal.team(), key);
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
         Span span = span("capmarket submit", ctx, id);
         ctx.future(() -> traced(span, Futures.guarded(() -> {
-            CompletableFuture<Optional<RequestView>> existing = key == null
-                    ? CompletableFuture.completedFuture(Optional.empty())
-                    : reads.read(caller, id, ReadCondition.now());
-            return existing.thenCompose(found -> {
-                if (found.isPresent()) {
-                    rejectIfOtherRequest(key, submission, found.get());
-                    respond(ctx, 200, found.get());
-                    return CompletableFuture.completedFuture(null);
-                }
-                CapabilityVersionView version = version(submission);
-                List<FieldError> violations = schemas.validate(version.getParameterSchema(), submission.parameters());
-                if (!violations.isEmpty()) {
-                    throw new RejectedRequestException("the parameters do not satisfy the parameter schema of "
-                            + submission.capability() + " version " + submission.version(), violations);
-                }
-                // the acknowledgement and the read share one budget: the answer comes within the visibility timeout
-                long deadline = System.nanoTime() + limits.visibilityTimeout().toNanos();
-                return publisher.send(id, submission.command(id, principal, key, clock.instant()), span)
-                        .thenCompose(acked -> reads.read(caller, id, new ReadCondition(null, 0, true,
-                                Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))))
-                        .thenAccept(view -> {
-                            RequestView accepted = view.orElseThrow(() -> new RetryLaterException("request " + id
-                                    + " was accepted but is not readable yet; retry with the same Idempotency-Key to get it",
-                                    Duration.ofSeconds(1)));
-                            // a concurrent POST with the same key may have been written first: the first one written is the request
-                            rejectIfOtherRequest(key, submission, accepted);
-                            respond(ctx, 202, accepted);
-                        });
-            });
+            RequestReads.Owner owner = reads.owner(caller, id);
+            if (owner.local()) {
+                return acceptor.accept(principal, submission, key, id, owner.partition(), span)
+                        .thenAccept(answer -> respond(ctx, answer.status(), answer.view()));
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put(Forwarder.SUBMIT_ID_HEADER, id);
+            RecordTracing.traceParent(io.opentelemetry.context.Context.root().with(span))
+                    .ifPresent(parent -> headers.put(RecordTracing.TRACEPARENT, parent));
+            return forwarder.submit(owner.host(), body.toString(), key, principal, caller.requestId(), headers)
+                    .thenAccept(relayed -> relay(ctx, relayed));
         })));
+    }
+
+    private static String forwardedId(Context ctx) {
+        String id = ctx.header(Forwarder.SUBMIT_ID_HEADER);
+        if (id == null || !UUID_TEXT.matcher(id).matches()) {
+            throw new MalformedRequestException("a forwarded submit without an Idempotency-Key names its request id",
+                    List.of(new FieldError(Forwarder.SUBMIT_ID_HEADER, id, "a UUID")));
+        }
+        return id;
+    }
+
+    /** The owner's answer to a forwarded submit, as it gave it. */
+    private static void relay(Context ctx, Forwarder.Relayed relayed) {
+        ctx.status(relayed.status());
+        relayed.headers().forEach((name, value) -> {
+            if (name.equals("Content-Type")) {
+                ctx.contentType(value);
+            } else {
+                ctx.header(name, value);
+            }
+        });
+        ctx.result(relayed.body());
     }
 
     /**
@@ -142,22 +165,6 @@ public final class RequestHandlers {
         throw new ForbiddenException("priority " + priority + " is not granted to team " + principal.team()
                 + "; submit at NORMAL, or ask the platform team for the grant (priority.grants)",
                 List.of(new FieldError("priority", priority, "LOW or NORMAL, or a priority granted to team " + principal.team())));
-    }
-
-    /**
-     * A 409 when the request already written under the caller's Idempotency-Key is another one than
-     * this body asks for: two submissions with one key are one request, the first written (the
-     * views and the topology both take the first submit of a requestId and ignore the rest).
-     */
-    private static void rejectIfOtherRequest(String key, Submission submission, RequestView existing) {
-        if (key == null) {
-            return;
-        }
-        List<FieldError> differences = submission.differences(existing);
-        if (!differences.isEmpty()) {
-            throw new ConflictException("the Idempotency-Key '" + key + "' was used for a different request ("
-                    + existing.id() + "); use a new key for a new request", differences);
-        }
     }
 
     /** {@code GET /v1/requests/{id}}, with {@code ?waitFor=STATE&timeout=30s} to long-poll. */
@@ -201,7 +208,7 @@ public final class RequestHandlers {
             RequestCommand cancel = new RequestCommand(CancelRequest.newBuilder().setRequestId(id)
                     .setRequestedBy(new Requester(principal.bot() ? RequesterKind.BOT : RequesterKind.HUMAN, principal.name()))
                     .setAt(clock.instant()).setReason("cancelled by " + principal.name() + " through the gateway").build());
-            return publisher.send(id, cancel, span).thenAccept(acked -> respond(ctx, 202, view));
+            return publisher.send(id, view.capability(), cancel, span).thenAccept(acked -> respond(ctx, 202, view));
         }))));
     }
 
@@ -246,16 +253,6 @@ public final class RequestHandlers {
         }
         String order = HttpInput.oneOf(ctx, "order", ListQuery.Order.NAMES);
         return new ListQuery(team, HttpInput.oneOf(ctx, "state", STATES), capability, after, limit, ListQuery.Order.of(order));
-    }
-
-    private CapabilityVersionView version(Submission submission) {
-        CapabilityView capability = catalog.capability(submission.capability())
-                .orElseThrow(() -> new NotFoundException("there is no capability " + submission.capability() + " in the catalog"));
-        return capability.getVersions().stream().filter(v -> v.getVersion() == submission.version()).findFirst()
-                .orElseThrow(() -> new RejectedRequestException("capability " + submission.capability() + " has no version "
-                        + submission.version() + "; it offers " + capability.getVersions().stream().map(CapabilityVersionView::getVersion).toList(),
-                        List.of(new FieldError("version", Integer.toString(submission.version()), "one of "
-                                + capability.getVersions().stream().map(CapabilityVersionView::getVersion).toList()))));
     }
 
     private void respond(Context ctx, int status, RequestView view) {

@@ -6,6 +6,8 @@ import io.capmarket.schemas.RequestStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,13 +17,14 @@ import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
 /**
- * Reads requests wherever they live: from this instance's store when it owns the request,
- * otherwise forwarded to the owner; lists fan out to every instance. Waiting reads hold no
+ * Reads requests wherever they live: from this instance's store (or, just accepted, from
+ * {@link AcceptedRequests}) when it owns the request, otherwise forwarded to the owner; lists fan out to every instance. Waiting reads hold no
  * thread: a future completed by {@link RequestWatchers} or, at the timeout, by one shared timer.
  */
 public final class RequestReads {
 
     private final RequestStore store;
+    private final AcceptedRequests accepted;
     private final RequestWatchers watchers;
     private final Forwarder forwarder;
     private final ScheduledExecutorService timer;
@@ -32,9 +35,10 @@ public final class RequestReads {
      * @param callbacks runs what follows a completed wait (rendering, writing the response), so
      *        neither the stream thread nor the timer ever writes to a client
      */
-    public RequestReads(RequestStore store, RequestWatchers watchers, Forwarder forwarder, ScheduledExecutorService timer,
-            Executor callbacks) {
+    public RequestReads(RequestStore store, AcceptedRequests accepted, RequestWatchers watchers, Forwarder forwarder,
+            ScheduledExecutorService timer, Executor callbacks) {
         this.store = store;
+        this.accepted = accepted;
         this.watchers = watchers;
         this.forwarder = forwarder;
         this.timer = timer;
@@ -45,21 +49,34 @@ public final class RequestReads {
     public record Caller(Principal principal, String requestId, boolean forwarded) {
     }
 
+    /** Where a request lives: its owner, the partition, and whether the owner is this instance. */
+    public record Owner(HostInfo host, int partition, boolean local) {
+    }
+
+    /**
+     * The instance that owns a request id. Fails with {@link RetryLaterException} while ownership
+     * is unknown or moving, and for a forwarded call when the owner is no longer this instance (a
+     * call is forwarded at most once).
+     */
+    public Owner owner(Caller caller, String requestId) {
+        KeyQueryMetadata owner = store.owner(requestId);
+        boolean local = owner.activeHost().equals(store.self());
+        if (!local && caller.forwarded()) {
+            throw new RetryLaterException("request " + requestId + " moved to another gateway instance; retry shortly",
+                    RequestStore.RETRY_AFTER);
+        }
+        return new Owner(owner.activeHost(), owner.partition(), local);
+    }
+
     /**
      * One request as the caller may see it: empty when it does not exist or belongs to another
      * team. Fails with {@link RetryLaterException} while ownership is unknown or moving.
      */
     public CompletableFuture<Optional<RequestView>> read(Caller caller, String requestId, ReadCondition condition) {
-        KeyQueryMetadata owner = store.owner(requestId);
-        CompletableFuture<Optional<RequestView>> answer;
-        if (owner.activeHost().equals(store.self())) {
-            answer = local(caller.principal(), requestId, owner.partition(), condition);
-        } else if (caller.forwarded()) {
-            throw new RetryLaterException("request " + requestId + " moved to another gateway instance; retry shortly",
-                    RequestStore.RETRY_AFTER);
-        } else {
-            answer = forwarder.read(owner.activeHost(), requestId, condition, caller.principal(), caller.requestId());
-        }
+        Owner owner = owner(caller, requestId);
+        CompletableFuture<Optional<RequestView>> answer = owner.local()
+                ? local(caller.principal(), requestId, owner.partition(), condition)
+                : forwarder.read(owner.host(), requestId, condition, caller.principal(), caller.requestId());
         return answer.thenApply(view -> view.filter(v -> caller.principal().sees(v.team())));
     }
 
@@ -82,7 +99,7 @@ public final class RequestReads {
                 && condition.satisfiedBy(s.getState().name(), s.getHistory().stream().map(t -> t.getState().name()).toList()));
         Optional<RequestView> current;
         try {
-            current = store.get(requestId, partition).filter(s -> principal.sees(s.getConsumerTeam())).map(RequestViews::view);
+            current = stored(requestId, partition).filter(s -> principal.sees(s.getConsumerTeam())).map(RequestViews::view);
         } catch (RuntimeException e) {
             watchers.cancel(watch);
             throw e;
@@ -95,7 +112,7 @@ public final class RequestReads {
         ScheduledFuture<?> timeout = timer.schedule(() -> {
             if (watchers.cancel(watch)) {
                 try {
-                    watch.future().complete(store.get(requestId, partition).orElse(null));
+                    watch.future().complete(stored(requestId, partition).orElse(null));
                 } catch (RuntimeException e) {
                     watch.future().completeExceptionally(e);
                 }
@@ -104,6 +121,11 @@ public final class RequestReads {
         return watch.future().whenComplete((status, error) -> timeout.cancel(false))
                 .thenApplyAsync(status -> Optional.ofNullable(status).filter(s -> principal.sees(s.getConsumerTeam())).map(RequestViews::view),
                         callbacks);
+    }
+
+    /** The request from the store, else as accepted here and not stored yet. */
+    private Optional<RequestStatus> stored(String requestId, int partition) {
+        return store.get(requestId, partition).or(() -> accepted.get(requestId));
     }
 
     /** One page of the caller's requests, from every instance; this instance's part from its index (a bounded range read). */
@@ -126,14 +148,18 @@ public final class RequestReads {
      */
     public CompletableFuture<List<RequestView>> listLocal(ListQuery query) {
         try {
-            return CompletableFuture.completedFuture(store.list(query));
+            List<RequestView> found = new ArrayList<>(store.list(query));
+            Set<String> ids = found.stream().map(RequestView::id).collect(Collectors.toSet());
+            for (RequestStatus status : accepted.all()) {
+                RequestView view = RequestViews.view(status);
+                if (query.matches(view) && query.afterCursor(view) && !ids.contains(view.id())) {
+                    found.add(view);
+                }
+            }
+            return CompletableFuture.completedFuture(found);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    /** Used by status updates on the stream thread. */
-    public void onChange(RequestStatus status) {
-        watchers.publish(status);
-    }
 }

@@ -17,6 +17,7 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -30,11 +31,14 @@ public final class RequestStore {
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     private final KafkaStreams streams;
+    private final LocalViews views;
     private final String requestsTopic;
     private final HostInfo self;
 
-    public RequestStore(KafkaStreams streams, String requestsTopic, HostInfo self) {
+    /** @param views the stores of this instance's tasks, read directly for single requests */
+    public RequestStore(KafkaStreams streams, LocalViews views, String requestsTopic, HostInfo self) {
         this.streams = streams;
+        this.views = views;
         this.requestsTopic = requestsTopic;
         this.self = self;
     }
@@ -61,6 +65,10 @@ public final class RequestStore {
     /** The local view of a request in a partition this instance owns. */
     public Optional<RequestStatus> get(String requestId, int partition) {
         try {
+            KeyValueStore<String, RequestStatus> local = views.store(partition);
+            if (local != null) {
+                return Optional.ofNullable(local.get(requestId));
+            }
             return Optional.ofNullable(this.<RequestStatus>store(GatewayTopology.REQUEST_VIEWS, partition).get(requestId));
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);

@@ -24,22 +24,15 @@ public final class RequestViews {
     }
 
     /**
-     * The next view of a request: a submit creates the SUBMITTED view when there is none (a
-     * repeated submit changes nothing); a status from the topology replaces the view, unless it
-     * is older than the one held. Returns {@code current} itself when nothing changes.
+     * The next view of a request: a status from the topology replaces the view, unless it is
+     * older than the one held (a shorter history). Returns {@code current} itself when nothing changes.
      */
-    public static RequestStatus apply(RequestStatus current, SubmitRequest submit, RequestStatus status) {
-        if (status != null) {
-            if (current != null && current.getHistory().size() > status.getHistory().size()
-                    && !current.getState().equals(RequestState.SUBMITTED)) {
-                return current;
-            }
-            return status;
+    public static RequestStatus apply(RequestStatus current, RequestStatus status) {
+        if (current != null && current.getHistory().size() > status.getHistory().size()
+                && !current.getState().equals(RequestState.SUBMITTED)) {
+            return current;
         }
-        if (submit != null && current == null) {
-            return submitted(submit);
-        }
-        return current;
+        return status;
     }
 
     /** The view of a request the gateway has submitted and the topology has not yet seen. */

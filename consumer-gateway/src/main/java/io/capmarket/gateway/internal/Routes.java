@@ -32,6 +32,7 @@ public final class Routes {
                 get("/v1/requests/{id}/events", TOKEN, events::stream),
                 delete("/v1/requests/{id}", TOKEN, requests::cancel),
                 get(Forwarder.INTERNAL_REQUESTS, INSTANCE, requests::internalList),
+                post(Forwarder.INTERNAL_REQUESTS, INSTANCE, requests::internalSubmit),
                 get(Forwarder.INTERNAL_REQUESTS + "/{id}", INSTANCE, requests::internalGet),
                 get("/health/live", PUBLIC, ops::live),
                 get("/health/ready", PUBLIC, ops::ready),

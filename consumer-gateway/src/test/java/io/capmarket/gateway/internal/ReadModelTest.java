@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capmarket.gateway.MalformedRequestException;
+import io.capmarket.gateway.RetryLaterException;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
@@ -37,16 +38,83 @@ class ReadModelTest {
     }
 
     @Test
-    void aSubmitCreatesTheViewOnceAndAStatusReplacesIt() {
-        RequestStatus created = RequestViews.apply(null, submit("r1"), null);
+    void aNewerStatusReplacesTheViewAndAnOlderOneDoesNot() {
+        RequestStatus created = RequestViews.submitted(submit("r1"));
         RequestStatus matched = advance(created, RequestState.MATCHED);
+        RequestStatus accepted = advance(matched, RequestState.ACCEPTED);
 
         assertThat(created.getState()).isEqualTo(RequestState.SUBMITTED);
         assertThat(created.getHistory()).extracting(StatusTransition::getAt).containsExactly(T0);
-        assertThat(RequestViews.apply(created, submit("r1"), null)).isSameAs(created);
-        assertThat(RequestViews.apply(matched, submit("r1"), null)).as("a repeated submit changes nothing").isSameAs(matched);
-        assertThat(RequestViews.apply(created, null, matched)).isSameAs(matched);
+        assertThat(RequestViews.apply(null, created)).isSameAs(created);
+        assertThat(RequestViews.apply(created, matched)).isSameAs(matched);
+        assertThat(RequestViews.apply(accepted, matched)).as("a status older than the view changes nothing").isSameAs(accepted);
         assertThat(RequestViews.view(matched).history()).extracting(RequestView.Transition::state).containsExactly("SUBMITTED", "MATCHED");
+    }
+
+    @Test
+    void anAcceptedRequestIsReadOnceAcknowledgedUntilStoredOrTooOldAndTheBoundIsAClearError() {
+        long[] now = {0};
+        AcceptedRequests accepted = new AcceptedRequests(() -> now[0]);
+        accepted.reserve(RequestViews.submitted(submit("r1")));
+        accepted.reserve(RequestViews.submitted(submit("r2")));
+        accepted.reserve(RequestViews.submitted(submit("r3")));
+        assertThat(accepted.get("r1")).as("not read before Kafka has it").isEmpty();
+
+        accepted.acknowledged("r1");
+        accepted.acknowledged("r2");
+        assertThat(accepted.get("r1")).map(RequestStatus::getRequestId).contains("r1");
+        accepted.stored("r1");
+        assertThat(accepted.get("r1")).isEmpty();
+        accepted.release("r3");
+        accepted.release("r2");
+        assertThat(accepted.get("r2")).as("an acknowledged request is never released").isPresent();
+        accepted.reserve(RequestViews.submitted(submit("r4")));
+        accepted.stored("r4");
+        accepted.acknowledged("r4");
+        assertThat(accepted.get("r4")).as("stored before its acknowledgement: read from the store").isEmpty();
+        assertThat(accepted.size()).isEqualTo(1);
+
+        now[0] = AcceptedRequests.MAX_AGE.toNanos();
+        assertThat(accepted.expire()).as("not older than the bound yet").isZero();
+        now[0] = AcceptedRequests.MAX_AGE.toNanos() + 1;
+        assertThat(accepted.expire()).isEqualTo(1);
+        assertThat(accepted.all()).isEmpty();
+
+        for (int i = 0; i < AcceptedRequests.MAX_HELD; i++) {
+            accepted.reserve(RequestViews.submitted(submit("r" + i)));
+        }
+        assertThatThrownBy(() -> accepted.reserve(RequestViews.submitted(submit("one-more"))))
+                .isInstanceOf(RetryLaterException.class).hasMessageContaining(AcceptedRequests.MAX_HELD + " accepted requests");
+        assertThat(accepted.get("one-more")).isEmpty();
+    }
+
+    @Test
+    void tasksOfOneKeyRunOneAfterTheOtherAndOfOtherKeysAtOnce() {
+        KeyedSequence sequence = new KeyedSequence();
+        CompletableFuture<String> firstWrite = new CompletableFuture<>();
+        List<String> started = new ArrayList<>();
+
+        CompletableFuture<String> first = sequence.run("k", () -> {
+            started.add("first");
+            return firstWrite;
+        });
+        CompletableFuture<String> second = sequence.run("k", () -> {
+            started.add("second");
+            return CompletableFuture.completedFuture("second");
+        });
+        CompletableFuture<String> other = sequence.run("other", () -> {
+            started.add("other");
+            return CompletableFuture.failedFuture(new IllegalStateException("boom"));
+        });
+
+        assertThat(started).containsExactly("first", "other");
+        assertThat(second).isNotDone();
+        assertThat(other).isCompletedExceptionally();
+        firstWrite.completeExceptionally(new IllegalStateException("the first failed"));
+        assertThat(first).isCompletedExceptionally();
+        assertThat(second).as("a failed task does not stop the next of its key").isCompletedWithValue("second");
+        assertThat(started).containsExactly("first", "other", "second");
+        assertThat(sequence.keys()).as("nothing is kept once a key's tasks are done").isZero();
     }
 
     @Test

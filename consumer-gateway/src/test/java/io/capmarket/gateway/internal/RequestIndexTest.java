@@ -3,7 +3,6 @@ package io.capmarket.gateway.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capmarket.schemas.Priority;
-import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.Requester;
@@ -42,7 +41,6 @@ class RequestIndexTest {
     Path stateDir;
     private EmbeddedSchemaRegistry registry;
     private TopologyTestDriver driver;
-    private TestInputTopic<String, RequestCommand> requests;
     private TestInputTopic<String, RequestStatus> statuses;
 
     @BeforeEach
@@ -53,8 +51,7 @@ class RequestIndexTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "gateway-index-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(GatewayTopology.build(topics, status -> { }), props);
-        requests = driver.createInputTopic(topics.requests().name(), Serdes.String().serializer(), topics.requests().valueSerde().serializer());
+        driver = new TopologyTestDriver(GatewayTopology.build(topics, status -> { }, new LocalViews()), props);
         statuses = driver.createInputTopic(topics.requestStatus().name(), Serdes.String().serializer(),
                 topics.requestStatus().valueSerde().serializer());
     }
@@ -67,9 +64,9 @@ class RequestIndexTest {
 
     @Test
     void eachViewHasItsTeamsIdAndNewestEntriesAndAnAllTeamsNewestEntryKeptAsItChanges() {
-        requests.pipeInput("r1", new RequestCommand(submit("r1", "alpha", T0)));
-        requests.pipeInput("r2", new RequestCommand(submit("r2", "beta", T0.plusSeconds(60))));
         RequestStatus submitted = RequestViews.submitted(submit("r1", "alpha", T0));
+        statuses.pipeInput("r1", submitted);
+        statuses.pipeInput("r2", RequestViews.submitted(submit("r2", "beta", T0.plusSeconds(60))));
         // the topology's own status names a later submission time: the old entries go, the new ones come
         statuses.pipeInput("r1", advance(RequestStatus.newBuilder(submitted).setSubmittedAt(T0.plusSeconds(5)).build()));
 
@@ -115,7 +112,7 @@ class RequestIndexTest {
         views.put("r1", RequestViews.submitted(submit("r1", "alpha", T0)));
         views.put("r2", RequestViews.submitted(submit("r2", "beta", T0)));
 
-        new GatewayTopology.ViewProcessor(status -> { }).init(context);
+        new GatewayTopology.ViewProcessor(status -> { }, new LocalViews()).init(context);
 
         List<String> keys = new ArrayList<>();
         try (var all = index.all()) {

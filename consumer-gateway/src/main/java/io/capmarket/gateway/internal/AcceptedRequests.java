@@ -1,0 +1,96 @@
+package io.capmarket.gateway.internal;
+
+import io.capmarket.gateway.RetryLaterException;
+import io.capmarket.schemas.RequestStatus;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * The requests this instance accepted that its store does not hold yet: a submit is answered once
+ * Kafka has acknowledged it, and the topology's first status of the request reaches the store a
+ * little later. Until then the request is read from here, on the instance that owns its id (every
+ * instance forwards its reads and submits there), so a caller reads what it just wrote.
+ *
+ * <p>Bounded: at most {@link #MAX_HELD} requests, each for at most {@link #MAX_AGE} (the topology
+ * may be stopped; the request is then readable once it runs again). When full, a submit is
+ * refused with a {@link RetryLaterException} before anything is written. Held in memory only: a
+ * restarted instance reads its requests from the store once the topology has taken them.
+ */
+public final class AcceptedRequests {
+
+    /** The most requests held at once. */
+    public static final int MAX_HELD = 100_000;
+    /** The longest a request is held when no status of it arrives. */
+    public static final Duration MAX_AGE = Duration.ofMinutes(15);
+
+    /** A request held; {@code acknowledged} once Kafka has it (only then is it read from here). */
+    private record Held(RequestStatus status, long heldAtNanos, boolean acknowledged) {
+    }
+
+    private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
+    private final LongSupplier nanos;
+
+    /** @param nanos a monotonic clock ({@code System::nanoTime}) */
+    public AcceptedRequests(LongSupplier nanos) {
+        this.nanos = nanos;
+    }
+
+    /**
+     * Holds a request about to be written, unread until {@link #acknowledged}: the store may get
+     * the topology's status of it before the acknowledgement arrives, and then it is not held any
+     * more. Refuses the submit when the bound is reached (nothing has been written yet).
+     */
+    public void reserve(RequestStatus status) {
+        if (held.size() >= MAX_HELD) {
+            throw new RetryLaterException("this gateway instance holds " + MAX_HELD
+                    + " accepted requests the topology has not taken yet; retry shortly", Duration.ofSeconds(5));
+        }
+        held.put(status.getRequestId(), new Held(status, nanos.getAsLong(), false));
+    }
+
+    /** Kafka acknowledged the request: it is read from here until {@link #stored} (unless that came first). */
+    public void acknowledged(String requestId) {
+        held.computeIfPresent(requestId, (id, entry) -> new Held(entry.status(), entry.heldAtNanos(), true));
+    }
+
+    /** The request was not written (or not acknowledged in time): stop holding it. */
+    public void release(String requestId) {
+        held.computeIfPresent(requestId, (id, entry) -> entry.acknowledged() ? entry : null);
+    }
+
+    /** The acknowledged request held, if any. */
+    public Optional<RequestStatus> get(String requestId) {
+        Held entry = held.get(requestId);
+        return entry == null || !entry.acknowledged() ? Optional.empty() : Optional.of(entry.status());
+    }
+
+    /** Every held request (for lists). */
+    public List<RequestStatus> all() {
+        return held.values().stream().filter(Held::acknowledged).map(Held::status).toList();
+    }
+
+    /** The store has the request now: stop holding it. */
+    public void stored(String requestId) {
+        held.remove(requestId);
+    }
+
+    /** Forgets requests held longer than {@link #MAX_AGE}; returns how many. */
+    public int expire() {
+        long now = nanos.getAsLong();
+        int[] removed = new int[1];
+        held.values().removeIf(entry -> {
+            boolean old = now - entry.heldAtNanos() > MAX_AGE.toNanos();
+            removed[0] += old ? 1 : 0;
+            return old;
+        });
+        return removed[0];
+    }
+
+    /** How many requests are held. */
+    public int size() {
+        return held.size();
+    }
+}

@@ -1,0 +1,114 @@
+package io.capmarket.gateway.internal;
+
+import io.capmarket.gateway.ConflictException;
+import io.capmarket.gateway.GatewayException.FieldError;
+import io.capmarket.gateway.NotFoundException;
+import io.capmarket.gateway.RejectedRequestException;
+import io.capmarket.schemas.CapabilityVersionView;
+import io.capmarket.schemas.CapabilityView;
+import io.capmarket.schemas.RequestCommand;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.SubmitRequest;
+import io.opentelemetry.api.trace.Span;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Accepts submits on the instance that owns their request id. Submits of one id (one team's
+ * Idempotency-Key) are decided one after the other ({@link KeyedSequence}), against the store and
+ * the requests accepted but not stored yet ({@link AcceptedRequests}): the first is written, a
+ * later one with the same body gets the same request ({@code 200}), one with another body a
+ * {@code 409}; every instance forwards its submits to the owner, so this holds across instances.
+ * A submit is answered {@code 202} as soon as Kafka has acknowledged it.
+ */
+public final class Acceptor {
+
+    /** The answer: {@code 200} (the request existed), {@code 202} (accepted now), and the request. */
+    public record Answer(int status, RequestView view) {
+    }
+
+    private final Catalog catalog;
+    private final ParameterSchemas schemas;
+    private final RequestStore store;
+    private final AcceptedRequests accepted;
+    private final RequestWatchers watchers;
+    private final Publisher publisher;
+    private final Clock clock;
+    private final KeyedSequence sequence = new KeyedSequence();
+
+    public Acceptor(Catalog catalog, ParameterSchemas schemas, RequestStore store, AcceptedRequests accepted, RequestWatchers watchers,
+            Publisher publisher, Clock clock) {
+        this.catalog = catalog;
+        this.schemas = schemas;
+        this.store = store;
+        this.accepted = accepted;
+        this.watchers = watchers;
+        this.publisher = publisher;
+        this.clock = clock;
+    }
+
+    /**
+     * Decides a submit of request {@code id}, which lives in {@code partition} of this instance.
+     *
+     * @param key the Idempotency-Key, or null (then {@code id} is random and new)
+     */
+    public CompletableFuture<Answer> accept(Principal principal, Submission submission, String key, String id, int partition, Span span) {
+        if (key == null) {
+            return Futures.guarded(() -> write(principal, submission, null, id, span));
+        }
+        return sequence.run(id, () -> {
+            Optional<RequestStatus> existing = store.get(id, partition).or(() -> accepted.get(id))
+                    .filter(status -> principal.sees(status.getConsumerTeam()));
+            if (existing.isPresent()) {
+                RequestView view = RequestViews.view(existing.get());
+                rejectIfOtherRequest(key, submission, view);
+                return CompletableFuture.completedFuture(new Answer(200, view));
+            }
+            return write(principal, submission, key, id, span);
+        });
+    }
+
+    private CompletableFuture<Answer> write(Principal principal, Submission submission, String key, String id, Span span) {
+        CapabilityVersionView version = version(submission);
+        List<FieldError> violations = schemas.validate(version.getParameterSchema(), submission.parameters());
+        if (!violations.isEmpty()) {
+            throw new RejectedRequestException("the parameters do not satisfy the parameter schema of "
+                    + submission.capability() + " version " + submission.version(), violations);
+        }
+        RequestCommand command = submission.command(id, principal, key, clock.instant());
+        RequestStatus status = RequestViews.submitted((SubmitRequest) command.getCommand());
+        accepted.reserve(status);
+        return publisher.send(id, submission.capability(), command, span).whenComplete((acked, error) -> {
+            if (error == null) {
+                accepted.acknowledged(id);
+                watchers.publish(status);
+            } else {
+                accepted.release(id);
+            }
+        }).thenApply(acked -> new Answer(202, RequestViews.view(status)));
+    }
+
+    /**
+     * A 409 when the request already written under the caller's Idempotency-Key is another one than
+     * this body asks for: two submissions with one key are one request, the first written.
+     */
+    private static void rejectIfOtherRequest(String key, Submission submission, RequestView existing) {
+        List<FieldError> differences = submission.differences(existing);
+        if (!differences.isEmpty()) {
+            throw new ConflictException("the Idempotency-Key '" + key + "' was used for a different request ("
+                    + existing.id() + "); use a new key for a new request", differences);
+        }
+    }
+
+    private CapabilityVersionView version(Submission submission) {
+        CapabilityView capability = catalog.capability(submission.capability())
+                .orElseThrow(() -> new NotFoundException("there is no capability " + submission.capability() + " in the catalog"));
+        return capability.getVersions().stream().filter(v -> v.getVersion() == submission.version()).findFirst()
+                .orElseThrow(() -> new RejectedRequestException("capability " + submission.capability() + " has no version "
+                        + submission.version() + "; it offers " + capability.getVersions().stream().map(CapabilityVersionView::getVersion).toList(),
+                        List.of(new FieldError("version", Integer.toString(submission.version()), "one of "
+                                + capability.getVersions().stream().map(CapabilityVersionView::getVersion).toList()))));
+    }
+}
