@@ -126,9 +126,12 @@ public final class TopologyApp implements AutoCloseable {
         return http.port();
     }
 
-    /** The Kafka Streams state. */
+    /**
+     * The Kafka Streams state, as Kafka Streams holds it (the state listener behind the health
+     * endpoints hears of a change a moment later: a close returns before it hears NOT_RUNNING).
+     */
     public KafkaStreams.State state() {
-        return health.state();
+        return streams.state();
     }
 
     /** False once Kafka Streams has failed; then the process should be restarted. */

@@ -89,4 +89,12 @@ public interface DeskBooks {
 
     /** The producer's approval, or null when it has none (never approved, or revoked). */
     ProducerApproval approval(String producerId);
+
+    /**
+     * The 95th percentile of an offer's observed lead times ({@link OfferRecord#leadTimeP95}),
+     * which books may keep while the state's lead times are the same.
+     */
+    default Long leadTimeP95(OfferState state) {
+        return OfferRecord.leadTimeP95(state);
+    }
 }

@@ -40,7 +40,8 @@ final class OfferPool {
         Map<String, Boolean> approved = new HashMap<>();
         for (OfferState state : states) {
             String producerId = state.getOffer().getProducerId();
-            loads.put(state.getOffer().getOfferId(), OfferRecord.load(state));
+            loads.put(state.getOffer().getOfferId(), new OfferLoad(state.getInFlight(), books.leadTimeP95(state),
+                    OfferRecord.failureRate(state)));
             if (!liveness.containsKey(producerId)) {
                 ProducerLiveness known = books.liveness(producerId);
                 if (known != null) {

@@ -37,9 +37,19 @@ public final class OfferRecord {
 
     /** The offer's load and record as the matcher sees it. */
     public static OfferLoad load(OfferState state) {
+        return new OfferLoad(state.getInFlight(), leadTimeP95(state), failureRate(state));
+    }
+
+    /**
+     * The 95th percentile of the observed lead times, null when none was observed. Decodes the
+     * sketch (a histogram of some kilobytes): {@link DeskBooks#leadTimeP95} may keep it per state.
+     */
+    public static Long leadTimeP95(OfferState state) {
+        if (!state.getLeadTimes().hasRemaining()) {
+            return null;
+        }
         DurationSketch sketch = sketch(state);
-        Long p95 = sketch.samples() == 0 ? null : sketch.percentile(95.0);
-        return new OfferLoad(state.getInFlight(), p95, failureRate(state));
+        return sketch.samples() == 0 ? null : sketch.percentile(95.0);
     }
 
     /** Observed lead times, for the catalog. */

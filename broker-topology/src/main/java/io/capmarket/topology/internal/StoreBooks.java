@@ -9,14 +9,18 @@ import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.core.Deadline;
 import io.capmarket.topology.core.DeskBooks;
 import io.capmarket.topology.core.LoadTally;
+import io.capmarket.topology.core.OfferRecord;
 import io.capmarket.topology.core.ProducerLiveness;
 import io.capmarket.topology.core.WaitTicket;
 import io.capmarket.topology.core.score.ScoreState;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -44,6 +48,9 @@ final class StoreBooks implements DeskBooks {
     private final TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
     private final TimestampedKeyValueStore<String, ProducerApproval> approvals;
     private final long requestsCounted;
+    /** Lead-time percentiles by lead-times buffer (identity); emptied when it reaches its bound. */
+    private final Map<ByteBuffer, Optional<Long>> p95ByLeadTimes = new IdentityHashMap<>();
+    private static final int MAX_KEPT_P95 = 1_000;
 
     /** The books of the task {@code context} runs; counts the loads of the requests it keeps ({@link LoadTally}). */
     StoreBooks(ProcessorContext<?, ?> context, Duration scorecardWindow) {
@@ -207,6 +214,22 @@ final class StoreBooks implements DeskBooks {
         ValueAndTimestamp<ProducerHeartbeat> heartbeat = heartbeats.get(producerId);
         return heartbeat == null || heartbeat.value() == null ? null
                 : new ProducerLiveness(heartbeat.value().getAt(), heartbeat.value().getHealthy());
+    }
+
+    /**
+     * Kept by the identity of the state's lead-times buffer, which the copies of a state that
+     * change only its load share: decoded once per change of the lead times, not per request.
+     */
+    @Override
+    public Long leadTimeP95(OfferState state) {
+        ByteBuffer leadTimes = state.getLeadTimes();
+        if (!leadTimes.hasRemaining()) {
+            return null;
+        }
+        if (p95ByLeadTimes.size() >= MAX_KEPT_P95) {
+            p95ByLeadTimes.clear();
+        }
+        return p95ByLeadTimes.computeIfAbsent(leadTimes, buffer -> Optional.ofNullable(OfferRecord.leadTimeP95(state))).orElse(null);
     }
 
     @Override

@@ -168,10 +168,15 @@ public final class TopologyAssembly {
                 .to(topics.deadLetters().name(), Produced.with(Serdes.ByteArray(), Serdes.ByteArray()).withName(sinkName));
     }
 
+    /**
+     * A global table the engine reads for every request: one small entry per producer, held in
+     * memory (read again from its compacted topic at start) and decoded once per value.
+     */
     private <V extends SpecificRecord> void globalTable(StreamsBuilder builder, Topic<String, V> topic, String storeName) {
-        builder.globalTable(topic.name(), consumed(topic, storeName + "-source"),
-                Materialized.<String, V>as(stores.keyValueStore(new DslKeyValueParams(storeName, DslStoreFormat.TIMESTAMPED)))
-                        .withKeySerde(topic.keySerde()).withValueSerde(topic.valueSerde()));
+        // the table's store reads its values with the serde it is consumed with
+        Serde<V> values = BoundedInput.bounded(DecodedOnce.around(topic.valueSerde()));
+        builder.globalTable(topic.name(), Consumed.with(topic.keySerde(), values).withName(storeName + "-source"),
+                Materialized.<String, V>as(Stores.inMemoryKeyValueStore(storeName)).withKeySerde(topic.keySerde()).withValueSerde(values));
     }
 
     /** How every input topic is read: values larger than {@link BoundedInput#MAX_VALUE_BYTES} are refused. */

@@ -27,6 +27,9 @@ class OfferRecordTest {
 
         assertThat(released.getInFlight()).isEqualTo(1);
         assertThat(OfferRecord.load(released).observedP95Ms()).isBetween(11_900L, 12_100L);
+        assertThat(OfferRecord.leadTimeP95(state)).as("nothing observed: no sketch decoded").isNull();
+        assertThat(OfferRecord.leadTimeP95(OfferRecord.withInFlight(released, 5))).as("the same lead times under another load")
+                .isEqualTo(OfferRecord.load(released).observedP95Ms());
         assertThat(OfferRecord.observed(released).getSamples()).isEqualTo(1);
     }
 
