@@ -23,12 +23,12 @@ import org.apache.kafka.streams.state.DslStoreSuppliers;
  * {@code requests}. An input read on its owner's partition (a request partitioned by its
  * capability) goes straight to the engine of the same task; any other passes
  * {@code capability-events} on its way to its owner. The engine keeps offers, capability contracts,
- * requests, waitlists, deadlines and scorecards in named stores (loads are counted from the kept
- * requests when a task starts) and writes {@code request-status},
+ * requests, waitlists and scorecards in named stores (loads are counted, and deadlines rebuilt,
+ * from the kept requests when a task starts) and writes {@code request-status},
  * {@code producer.<producerId>.assignments}, {@code catalog}, {@code scorecard} and
  * {@code dead-letters}. Heartbeats ({@code producer.<producerId>.heartbeats}) are relayed,
  * attributed to their producer, to {@code producer-liveness}; liveness and approvals are global
- * tables.
+ * tables held in memory.
  */
 public final class CapmarketTopology {
 

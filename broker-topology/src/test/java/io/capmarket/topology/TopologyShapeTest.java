@@ -46,7 +46,7 @@ class TopologyShapeTest {
         }));
         description.globalStores().forEach(g -> stores.addAll(g.processor().stores()));
 
-        assertThat(stores).containsExactly("capability-contracts", "deadlines", "offer-index",
+        assertThat(stores).containsExactly("capability-contracts", "offer-index",
                 "offer-state", "producer-approvals", "producer-heartbeats", "request-index", "request-state", "scores",
                 "waitlist");
     }

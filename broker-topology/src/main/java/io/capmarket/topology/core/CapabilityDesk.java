@@ -281,20 +281,19 @@ public final class CapabilityDesk {
                     ledger.instruct(status, AssignmentAction.CANCEL, now, now);
                     matching.giveUp(status, RequestState.REJECTED, "not accepted by " + status.getProducerId()
                             + " within " + settings.acceptDeadline().toMillis() + " ms", true, now);
-                } else if (!status.getSloBreached()) {
-                    books.schedule(new Deadline(sloDue(status), Deadline.Kind.SLO, status.getAttempt(), status.getRequestId()));
+                } else {
+                    ledger.scheduleNext(status, settings); // the promise, unless already breached
                 }
             }
             case SLO -> {
+                RequestStatus checked = status;
                 if (!status.getSloBreached()) {
-                    ledger.save(Lifecycle.sloBreached(status, "lead-time promise of " + ledger.promiseOf(status) + " ms passed", now));
+                    checked = Lifecycle.sloBreached(status, "lead-time promise of " + ledger.promiseOf(status) + " ms passed", now);
+                    ledger.save(checked);
                     ledger.score(status.getCapability(), status.getProducerId(), s -> s.sloBreached(now));
                     events.sloBreached(status.getCapability(), status.getProducerId());
                 }
-                if (status.getState() == RequestState.MATCHED) {
-                    books.schedule(new Deadline(Lifecycle.matchedAt(status).plus(settings.acceptDeadline()), Deadline.Kind.ACCEPT,
-                            status.getAttempt(), status.getRequestId()));
-                }
+                ledger.scheduleNext(checked, settings); // the accept deadline, while not accepted
             }
             default -> throw new IllegalStateException("unhandled deadline " + deadline.kind());
         }
@@ -324,11 +323,6 @@ public final class CapabilityDesk {
         ledger.save(Lifecycle.failed(waiting, "not matched within " + describe(settings.maxWait()) + " of its submission; last: "
                 + waiting.getReason(), now));
         ledger.finish(waiting.getCapability(), RequestState.FAILED);
-    }
-
-    /** When the request's current attempt runs past its offer's lead-time promise. */
-    private Instant sloDue(RequestStatus status) {
-        return Lifecycle.matchedAt(status).plusMillis(ledger.promiseOf(status));
     }
 
     /** A duration as the configuration writes it: {@code 1d}, {@code 90m}, {@code 1500ms}. */

@@ -8,6 +8,7 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.topology.CapabilityCounters;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.EngineEvents;
+import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.score.ScoreState;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -112,6 +113,14 @@ final class DeskLedger {
     /** Sends the request's producer an instruction about its current attempt. */
     void instruct(RequestStatus status, AssignmentAction action, Instant acceptBy, Instant now) {
         outbox.assignment(assignment(status, action, acceptBy, promiseOf(status), now));
+    }
+
+    /** Schedules the check {@code status} waits for next ({@link Deadline#next}), if any. */
+    void scheduleNext(RequestStatus status, TopologySettings settings) {
+        Deadline next = Deadline.next(status, settings.maxWait(), settings.acceptDeadline(), this::promiseOf);
+        if (next != null) {
+            books.schedule(next);
+        }
     }
 
     /** The lead time the request's offer promises, 0 when the offer is gone. */

@@ -89,8 +89,7 @@ final class DeskMatching {
             RequestStatus waiting = Lifecycle.waiting(status, ((Decision.NoMatch) decision).reason(), now);
             ledger.save(waiting);
             ledger.startWaiting(waiting);
-            books.schedule(new Deadline(waiting.getSubmittedAt().plus(settings.maxWait()), Deadline.Kind.WAIT,
-                    waiting.getAttempt(), waiting.getRequestId()));
+            ledger.scheduleNext(waiting, settings);
         }
     }
 
@@ -101,11 +100,8 @@ final class DeskMatching {
         ledger.save(matched);
         ledger.assigned(capability, offer.offerId());
         Instant acceptBy = now.plus(settings.acceptDeadline());
-        Instant sloDue = now.plusMillis(offer.leadTimeSloMs());
         // one entry per assignment: the earlier check schedules the later one when it still matters
-        books.schedule(sloDue.isBefore(acceptBy)
-                ? new Deadline(sloDue, Deadline.Kind.SLO, matched.getAttempt(), matched.getRequestId())
-                : new Deadline(acceptBy, Deadline.Kind.ACCEPT, matched.getAttempt(), matched.getRequestId()));
+        ledger.scheduleNext(matched, settings);
         outbox.assignment(DeskLedger.assignment(matched, AssignmentAction.FULFIL, acceptBy, offer.leadTimeSloMs(), now));
         Duration sinceSubmitted = rematch ? null : Duration.between(matched.getSubmittedAt(), now);
         ledger.score(capability, offer.producerId(), s -> s.matched(now, sinceSubmitted));

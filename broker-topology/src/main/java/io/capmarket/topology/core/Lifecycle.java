@@ -223,15 +223,25 @@ public final class Lifecycle {
         return breached;
     }
 
-    /** When the request's current attempt was matched; its last update when the history no longer says. */
+    /**
+     * When the request's current attempt was matched: its first MATCHED transition (an SLO breach
+     * while MATCHED adds another); its last update when the history no longer says.
+     */
     public static Instant matchedAt(RequestStatus status) {
+        Instant matched = null;
         for (int i = status.getHistory().size() - 1; i >= 0; i--) {
             var transition = status.getHistory().get(i);
-            if (transition.getState() == RequestState.MATCHED && transition.getAttempt() == status.getAttempt()) {
-                return transition.getAt();
+            if (transition.getAttempt() != status.getAttempt()) {
+                if (matched != null) {
+                    break;
+                }
+                continue;
+            }
+            if (transition.getState() == RequestState.MATCHED) {
+                matched = transition.getAt();
             }
         }
-        return status.getUpdatedAt();
+        return matched == null ? status.getUpdatedAt() : matched;
     }
 
     /** How a fulfilment report relates to the request's current state. */

@@ -65,9 +65,9 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     @Override
     public void init(ProcessorContext<String, EngineOutput> context) {
         long started = System.nanoTime();
-        this.books = new StoreBooks(context, settings.scorecardWindow());
-        LOG.info("task {} counted the loads of its {} kept requests in {} ms", context.taskId(), books.requestsCounted(),
-                (System.nanoTime() - started) / 1_000_000);
+        this.books = new StoreBooks(context, settings);
+        LOG.info("task {} counted the loads and rebuilt the {} deadlines of its {} kept requests in {} ms", context.taskId(),
+                books.deadlines(), books.requestsCounted(), (System.nanoTime() - started) / 1_000_000);
         this.outbox = new EngineOutbox(context, clock, topics);
         this.desk = new CapabilityDesk(settings, events, books, outbox);
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, t -> {

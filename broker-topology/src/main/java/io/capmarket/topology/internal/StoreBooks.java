@@ -7,16 +7,19 @@ import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.CapabilityCounters;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.core.Deadline;
+import io.capmarket.topology.core.DeadlineQueue;
 import io.capmarket.topology.core.DeskBooks;
 import io.capmarket.topology.core.LoadTally;
 import io.capmarket.topology.core.OfferRecord;
 import io.capmarket.topology.core.ProducerLiveness;
+import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.WaitTicket;
 import io.capmarket.topology.core.score.ScoreState;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.function.ToLongFunction;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -44,7 +48,7 @@ final class StoreBooks implements DeskBooks {
     private final KeyValueStore<String, CapabilityContract> contracts;
     private final KeyValueStore<String, RequestStatus> requests;
     private final KeyValueStore<String, String> waitlist;
-    private final KeyValueStore<String, String> deadlines;
+    private final DeadlineQueue deadlines = new DeadlineQueue();
     private final TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
     private final TimestampedKeyValueStore<String, ProducerApproval> approvals;
     private final long requestsCounted;
@@ -52,20 +56,35 @@ final class StoreBooks implements DeskBooks {
     private final Map<ByteBuffer, Optional<Long>> p95ByLeadTimes = new IdentityHashMap<>();
     private static final int MAX_KEPT_P95 = 1_000;
 
-    /** The books of the task {@code context} runs; counts the loads of the requests it keeps ({@link LoadTally}). */
-    StoreBooks(ProcessorContext<?, ?> context, Duration scorecardWindow) {
+    /**
+     * The books of the task {@code context} runs. Counts the loads of the requests it keeps
+     * ({@link LoadTally}) and rebuilds their deadlines ({@link Deadline#next}) in one pass.
+     */
+    StoreBooks(ProcessorContext<?, ?> context, TopologySettings settings) {
         this.requests = context.getStateStore(TopologyNames.REQUEST_STORE);
+        KeyValueStore<String, OfferState> offerStates = context.getStateStore(TopologyNames.OFFER_STATE_STORE);
+        Map<String, Long> promises = new HashMap<>();
+        ToLongFunction<RequestStatus> promise = status -> promises.computeIfAbsent(
+                StoreKeys.offer(status.getCapability(), status.getOfferId()), key -> {
+                    OfferState offer = offerStates.get(key);
+                    return offer == null ? 0L : offer.getOffer().getLeadTimeSloMs();
+                });
         LoadTally loads = new LoadTally();
         try (KeyValueIterator<String, RequestStatus> all = requests.all()) {
-            all.forEachRemaining(entry -> loads.add(entry.value));
+            all.forEachRemaining(entry -> {
+                loads.add(entry.value);
+                Deadline next = Deadline.next(entry.value, settings.maxWait(), settings.acceptDeadline(), promise);
+                if (next != null) {
+                    deadlines.add(next);
+                }
+            });
         }
         this.requestsCounted = loads.requests();
-        this.offers = new OfferBook(context.getStateStore(TopologyNames.OFFER_STATE_STORE), loads);
-        this.scores = new ScoreBook(context.getStateStore(TopologyNames.SCORE_STORE), scorecardWindow);
+        this.offers = new OfferBook(offerStates, loads);
+        this.scores = new ScoreBook(context.getStateStore(TopologyNames.SCORE_STORE), settings.scorecardWindow());
         this.counts = new CounterBook(loads);
         this.contracts = context.getStateStore(TopologyNames.CONTRACT_STORE);
         this.waitlist = context.getStateStore(TopologyNames.WAITLIST_STORE);
-        this.deadlines = context.getStateStore(TopologyNames.DEADLINE_STORE);
         this.heartbeats = context.getStateStore(TopologyNames.HEARTBEAT_STORE);
         this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
     }
@@ -158,23 +177,22 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public void schedule(Deadline deadline) {
-        deadlines.put(StoreKeys.deadline(deadline), deadline.requestId());
+        deadlines.add(deadline);
     }
 
     @Override
     public void unschedule(Deadline deadline) {
-        deadlines.delete(StoreKeys.deadline(deadline));
+        deadlines.remove(deadline);
     }
 
     @Override
     public List<Deadline> due(Instant now) {
-        List<Deadline> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> scan = deadlines.range(StoreKeys.earliest(), StoreKeys.dueBy(now))) {
-            while (scan.hasNext()) {
-                due.add(StoreKeys.parseDeadline(scan.next().key));
-            }
-        }
-        return due;
+        return deadlines.due(now);
+    }
+
+    /** How many deadlines the task keeps. */
+    int deadlines() {
+        return deadlines.size();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.Priority;
-import io.capmarket.topology.core.Deadline;
 import io.capmarket.topology.core.WaitTicket;
 import java.time.Instant;
 
@@ -74,27 +73,6 @@ final class StoreKeys {
         String team = value != null && value.startsWith(TEAM) ? value.substring(TEAM.length()) : "";
         return new WaitTicket(parts[0], Priority.values()[Priority.values().length - 1 - Integer.parseInt(parts[1])],
                 Instant.ofEpochMilli(Long.parseLong(parts[2])), parts[3], team);
-    }
-
-    /** Deadlines sort by due time: everything due by {@code now} is a range scan up to {@link #dueBy}. */
-    static String deadline(Deadline deadline) {
-        return millis(deadline.due().toEpochMilli()) + "/" + deadline.kind() + "/" + deadline.attempt() + "/"
-                + deadline.requestId();
-    }
-
-    /** The upper bound of a range scan returning every deadline due at or before {@code now}. */
-    static String dueBy(Instant now) {
-        return millis(now.toEpochMilli() + 1);
-    }
-
-    static String earliest() {
-        return millis(0);
-    }
-
-    static Deadline parseDeadline(String key) {
-        String[] parts = key.split("/", 4);
-        return new Deadline(Instant.ofEpochMilli(Long.parseLong(parts[0])), Deadline.Kind.valueOf(parts[1]),
-                Integer.parseInt(parts[2]), parts[3]);
     }
 
     private static String millis(long value) {

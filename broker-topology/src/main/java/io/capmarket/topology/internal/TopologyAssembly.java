@@ -76,7 +76,6 @@ public final class TopologyAssembly {
         Serde<RequestStatus> statuses = StatusEncoding.around(topics.requestStatus().valueSerde());
         builder.addStateStore(store(TopologyNames.REQUEST_STORE, statuses));
         builder.addStateStore(store(TopologyNames.WAITLIST_STORE, Serdes.String()));
-        builder.addStateStore(writtenOnce(TopologyNames.DEADLINE_STORE, Serdes.String()));
         builder.addStateStore(store(TopologyNames.SCORE_STORE, Serdes.ByteArray()));
 
         Map<String, KStream<String, IntakeOutput>> intake = builder
@@ -109,7 +108,7 @@ public final class TopologyAssembly {
                 .merge(rerouted, Named.as(TopologyNames.ENGINE_INPUT))
                 .process(() -> new CapabilityEngine(settings, clock, events, topics), Named.as(TopologyNames.ENGINE),
                         TopologyNames.OFFER_STATE_STORE, TopologyNames.CONTRACT_STORE, TopologyNames.REQUEST_STORE,
-                        TopologyNames.WAITLIST_STORE, TopologyNames.DEADLINE_STORE, TopologyNames.SCORE_STORE);
+                        TopologyNames.WAITLIST_STORE, TopologyNames.SCORE_STORE);
 
         Map<String, KStream<String, EngineOutput>> outputs = engine
                 .split(Named.as(TopologyNames.ENGINE_OUTPUT))

@@ -30,7 +30,6 @@ public final class TopologyNames {
     public static final String CONTRACT_STORE = "capability-contracts";
     public static final String REQUEST_STORE = "request-state";
     public static final String WAITLIST_STORE = "waitlist";
-    public static final String DEADLINE_STORE = "deadlines";
     public static final String SCORE_STORE = "scores";
 
     // read-only tables every task may read

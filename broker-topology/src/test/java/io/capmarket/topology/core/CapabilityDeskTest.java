@@ -243,7 +243,7 @@ class CapabilityDeskTest {
             assertThat(quick.books.waitlist).isEmpty();
             assertThat(quick.books.counts(PG).getWaiting()).isZero();
             assertThat(quick.books.counts(PG).getBacklog()).isZero();
-            assertThat(quick.books.deadlines).isEmpty();
+            assertThat(quick.books.deadlines.all()).isEmpty();
         }
 
         @Test
@@ -510,7 +510,7 @@ class CapabilityDeskTest {
             assertThat(breached.getHistory().get(breached.getHistory().size() - 1).getDetail())
                     .isEqualTo("lead-time promise of 60000 ms passed");
             assertThat(t.assignments("db-team")).hasSize(1);
-            assertThat(t.books.deadlines).isEmpty();
+            assertThat(t.books.deadlines.all()).isEmpty();
         }
     }
 
@@ -518,16 +518,52 @@ class CapabilityDeskTest {
     class Deadlines {
 
         @Test
+        void theDeadlinesRebuiltFromTheKeptRequestsAreTheOnesScheduledButTheSpentOnes() {
+            t.liveOffer("pg-eu", "db-team", 3, Map.of());
+            t.submit("done");
+            t.report("done", FulfilmentKind.ACCEPTED);
+            t.report("done", FulfilmentKind.FULFILLED);
+            t.submit("unaccepted");
+            t.submit("accepted");
+            t.report("accepted", FulfilmentKind.ACCEPTED);
+            t.submit("filler");
+            t.submit("waiting");
+            assertThat(t.status("waiting").getState()).isEqualTo(WAITING);
+            t.heartbeat("db-team");
+            t.advance(Duration.ofSeconds(31)); // the unaccepted are matched again, the accepted one awaits its promise
+
+            // what a restarted task holds: one deadline per kept request, by the rule the desk schedules with
+            DeadlineQueue rebuilt = new DeadlineQueue();
+            t.books.requests.values().forEach(status -> {
+                Deadline next = Deadline.next(status, t.settings.maxWait(), t.settings.acceptDeadline(),
+                        r -> t.books.offers(r.getCapability()).get(r.getOfferId()).getOffer().getLeadTimeSloMs());
+                if (next != null) {
+                    rebuilt.add(next);
+                }
+            });
+            assertThat(rebuilt.all()).extracting(Deadline::kind)
+                    .containsExactlyInAnyOrder(Deadline.Kind.WAIT, Deadline.Kind.ACCEPT, Deadline.Kind.ACCEPT, Deadline.Kind.SLO);
+            assertThat(t.books.deadlines.all()).containsAll(rebuilt.all());
+            List<Deadline> spent = new ArrayList<>(t.books.deadlines.all());
+            spent.removeAll(rebuilt.all());
+            assertThat(spent).as("what only the running task holds are checks that do nothing any more").allSatisfy(d -> {
+                RequestStatus status = t.books.requests.get(d.requestId());
+                assertThat(status.getAttempt() != d.attempt()
+                        || (d.kind() == Deadline.Kind.WAIT ? status.getState() != WAITING : !Lifecycle.isAssigned(status))).isTrue();
+            });
+        }
+
+        @Test
         void anAssignmentKeepsOneDeadlineEntryAtATime() {
             t.liveOffer("pg-eu", "db-team", 5, Map.of());
             t.submit("r1");
-            assertThat(t.books.deadlines).singleElement().satisfies(d -> assertThat(d.kind()).isEqualTo(Deadline.Kind.ACCEPT));
+            assertThat(t.books.deadlines.all()).singleElement().satisfies(d -> assertThat(d.kind()).isEqualTo(Deadline.Kind.ACCEPT));
 
             t.report("r1", FulfilmentKind.ACCEPTED);
             t.heartbeat("db-team");
             t.advance(Duration.ofSeconds(31));
 
-            assertThat(t.books.deadlines).singleElement().satisfies(d -> {
+            assertThat(t.books.deadlines.all()).singleElement().satisfies(d -> {
                 assertThat(d.kind()).isEqualTo(Deadline.Kind.SLO);
                 assertThat(d.due()).isEqualTo(DeskFixture.START.plusSeconds(60));
             });

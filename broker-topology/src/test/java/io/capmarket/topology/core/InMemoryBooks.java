@@ -24,14 +24,12 @@ final class InMemoryBooks implements DeskBooks {
             .comparing((WaitTicket t) -> -t.priority().ordinal())
             .thenComparing(WaitTicket::submittedAt)
             .thenComparing(WaitTicket::requestId);
-    private static final Comparator<Deadline> EARLIEST_FIRST = Comparator.comparing(Deadline::due)
-            .thenComparing(Deadline::kind).thenComparing(Deadline::attempt).thenComparing(Deadline::requestId);
 
     final Map<String, Map<String, OfferState>> offers = new TreeMap<>();
     final Map<String, CapabilityContract> contracts = new HashMap<>();
     final Map<String, RequestStatus> requests = new HashMap<>();
     final TreeSet<WaitTicket> waitlist = new TreeSet<>(SERVED_FIRST.thenComparing(WaitTicket::capability));
-    final TreeSet<Deadline> deadlines = new TreeSet<>(EARLIEST_FIRST);
+    final DeadlineQueue deadlines = new DeadlineQueue();
     final Map<String, CapabilityCounters> counters = new TreeMap<>();
     final Map<String, ScoreState> scores = new TreeMap<>();
     final Map<String, ProducerLiveness> liveness = new HashMap<>();
@@ -118,14 +116,7 @@ final class InMemoryBooks implements DeskBooks {
 
     @Override
     public List<Deadline> due(Instant now) {
-        List<Deadline> due = new ArrayList<>();
-        for (Deadline deadline : deadlines) {
-            if (deadline.due().isAfter(now)) {
-                break;
-            }
-            due.add(deadline);
-        }
-        return due;
+        return deadlines.due(now);
     }
 
     @Override

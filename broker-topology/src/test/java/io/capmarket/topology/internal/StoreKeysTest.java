@@ -36,18 +36,6 @@ class StoreKeysTest {
     }
 
     @Test
-    void deadlinesSortByDueTimeAndRoundTrip() {
-        String early = StoreKeys.deadline(new Deadline(T, Deadline.Kind.ACCEPT, 1, "r/with/slashes"));
-        String late = StoreKeys.deadline(new Deadline(T.plusMillis(1), Deadline.Kind.SLO, 2, "r2"));
-
-        assertThat(early).isLessThan(late);
-        assertThat(early).isLessThan(StoreKeys.dueBy(T)).isGreaterThan(StoreKeys.earliest());
-        assertThat(late).isGreaterThan(StoreKeys.dueBy(T));
-        assertThat(StoreKeys.parseDeadline(early))
-                .isEqualTo(new Deadline(T, Deadline.Kind.ACCEPT, 1, "r/with/slashes"));
-    }
-
-    @Test
     void aCapabilitysOffersShareAPrefixOthersDoNot() {
         assertThat(StoreKeys.offer("pg", "o1")).startsWith(StoreKeys.offerPrefix("pg"));
         assertThat(StoreKeys.offer("pg-extra", "o1")).doesNotStartWith(StoreKeys.offerPrefix("pg"));
