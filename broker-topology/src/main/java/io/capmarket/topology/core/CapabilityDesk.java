@@ -65,7 +65,7 @@ public final class CapabilityDesk {
         this.events = events;
         this.books = books;
         this.outbox = outbox;
-        this.ledger = new DeskLedger(books, outbox, events, settings.matching());
+        this.ledger = new DeskLedger(books, outbox, events, settings);
         this.matching = new DeskMatching(settings, events, books, outbox, ledger);
         // after a restart or rebalance in-flight counts may have moved since the last catalog entry
         ledger.markAllCatalogs();
@@ -235,15 +235,15 @@ public final class CapabilityDesk {
 
     /**
      * Runs what is due by {@code now}: missed accept deadlines re-match, passed lead-time promises
-     * are flagged (an assignment has one deadline entry at a time: the earlier of the two, which
-     * schedules the later one when it still matters); then waitlists drain (a producer coming back
+     * are flagged, requests waiting too long fail (a request has one deadline at a time, the next
+     * its status calls for, see {@link Deadline#next}); then waitlists drain (a producer coming back
      * to life frees capacity without any event reaching the desk) and changed catalog entries are
      * published.
      */
     public void tick(Instant now) {
-        // a check may schedule the other one of its assignment, already due after a long pause: a second round runs it
+        // a checked request's new status may call for a deadline already due after a long pause: a second round runs it
         for (int round = 0; round < 2; round++) {
-            for (Deadline deadline : books.due(now)) {
+            for (Deadline deadline : books.takeDue(now)) {
                 check(deadline, now);
             }
         }
@@ -256,11 +256,10 @@ public final class CapabilityDesk {
     }
 
     /**
-     * Runs one due check: a missed accept re-matches, a passed promise is flagged; each schedules
-     * the other when it still matters.
+     * Runs one due check: a missed accept re-matches, a passed promise is flagged, a wait too long
+     * fails. The status kept brings the request's next deadline.
      */
     private void check(Deadline deadline, Instant now) {
-        books.unschedule(deadline);
         RequestStatus status = books.request(deadline.requestId());
         if (status == null || status.getAttempt() != deadline.attempt()) {
             return;
@@ -281,19 +280,15 @@ public final class CapabilityDesk {
                     ledger.instruct(status, AssignmentAction.CANCEL, now, now);
                     matching.giveUp(status, RequestState.REJECTED, "not accepted by " + status.getProducerId()
                             + " within " + settings.acceptDeadline().toMillis() + " ms", true, now);
-                } else {
-                    ledger.scheduleNext(status, settings); // the promise, unless already breached
                 }
             }
             case SLO -> {
-                RequestStatus checked = status;
                 if (!status.getSloBreached()) {
-                    checked = Lifecycle.sloBreached(status, "lead-time promise of " + ledger.promiseOf(status) + " ms passed", now);
-                    ledger.save(checked);
+                    // kept with the next deadline it calls for: the accept deadline, while not accepted
+                    ledger.save(Lifecycle.sloBreached(status, "lead-time promise of " + ledger.promiseOf(status) + " ms passed", now));
                     ledger.score(status.getCapability(), status.getProducerId(), s -> s.sloBreached(now));
                     events.sloBreached(status.getCapability(), status.getProducerId());
                 }
-                ledger.scheduleNext(checked, settings); // the accept deadline, while not accepted
             }
             default -> throw new IllegalStateException("unhandled deadline " + deadline.kind());
         }

@@ -3,13 +3,16 @@ package io.capmarket.topology.core;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The deadlines of one task's requests, earliest first, in memory. They are not written anywhere:
- * each kept request's next deadline follows from its status ({@link Deadline#next}), so a task
- * rebuilds them from its requests when it starts.
+ * The deadlines of one task's requests, earliest first, in memory: at most one per request, the
+ * next one its status calls for ({@link Deadline#next}), replaced whenever its status is kept
+ * and gone once it is finished. They are not written anywhere: a task rebuilds them from its
+ * kept requests when it starts, by the same rule.
  */
 public final class DeadlineQueue {
 
@@ -17,22 +20,25 @@ public final class DeadlineQueue {
             .thenComparing(Deadline::kind).thenComparing(Deadline::attempt).thenComparing(Deadline::requestId);
 
     private final TreeSet<Deadline> deadlines = new TreeSet<>(EARLIEST_FIRST);
+    private final Map<String, Deadline> byRequest = new HashMap<>();
 
-    public void add(Deadline deadline) {
-        deadlines.add(deadline);
+    /** The request's deadline is now {@code next} (null: it has none), instead of the one it had. */
+    public void put(String requestId, Deadline next) {
+        Deadline previous = next == null ? byRequest.remove(requestId) : byRequest.put(requestId, next);
+        if (previous != null) {
+            deadlines.remove(previous);
+        }
+        if (next != null) {
+            deadlines.add(next);
+        }
     }
 
-    public void remove(Deadline deadline) {
-        deadlines.remove(deadline);
-    }
-
-    /** Every deadline due by {@code now}, earliest first. */
-    public List<Deadline> due(Instant now) {
+    /** Takes every deadline due by {@code now} out of the queue, earliest first. */
+    public List<Deadline> takeDue(Instant now) {
         List<Deadline> due = new ArrayList<>();
-        for (Deadline deadline : deadlines) {
-            if (deadline.due().isAfter(now)) {
-                break;
-            }
+        while (!deadlines.isEmpty() && !deadlines.first().due().isAfter(now)) {
+            Deadline deadline = deadlines.pollFirst();
+            byRequest.remove(deadline.requestId(), deadline);
             due.add(deadline);
         }
         return due;

@@ -42,8 +42,11 @@ public interface DeskBooks {
     /** A request's current status, or null when the request is unknown. */
     RequestStatus request(String requestId);
 
-    /** Stores a request's status. */
-    void putRequest(RequestStatus status);
+    /**
+     * Stores a request's status and the deadline it calls for ({@link Deadline#next}; null: none),
+     * which replaces the one it had.
+     */
+    void putRequest(RequestStatus status, Deadline next);
 
     /** Puts a request on its capability's waitlist. */
     void enqueue(WaitTicket ticket);
@@ -57,14 +60,8 @@ public interface DeskBooks {
      */
     List<WaitTicket> queue(String capability, WaitTicket after, int limit);
 
-    /** Keeps a deadline until it is due or removed. */
-    void schedule(Deadline deadline);
-
-    /** Forgets a deadline. */
-    void unschedule(Deadline deadline);
-
-    /** Every deadline due at or before {@code now}, earliest first. */
-    List<Deadline> due(Instant now);
+    /** Takes every deadline due at or before {@code now} out of the books, earliest first. */
+    List<Deadline> takeDue(Instant now);
 
     /** The capability's waiting and backlog counts; zero for a capability never counted. */
     CapabilityCounters counts(String capability);

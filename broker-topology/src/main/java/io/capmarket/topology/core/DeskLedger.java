@@ -27,14 +27,16 @@ final class DeskLedger {
     private final DeskOutbox outbox;
     private final EngineEvents events;
     private final MatchingPolicy policy;
+    private final TopologySettings settings;
     /** Capabilities whose catalog entry changed since it was last published. */
     private final Set<String> dirtyCatalogs = new LinkedHashSet<>();
 
-    DeskLedger(DeskBooks books, DeskOutbox outbox, EngineEvents events, MatchingPolicy policy) {
+    DeskLedger(DeskBooks books, DeskOutbox outbox, EngineEvents events, TopologySettings settings) {
         this.books = books;
         this.outbox = outbox;
         this.events = events;
-        this.policy = policy;
+        this.policy = settings.matching();
+        this.settings = settings;
     }
 
     /** The capability's offers as matching sees them now. */
@@ -44,8 +46,13 @@ final class DeskLedger {
 
     /** Keeps and publishes a request's status. */
     void save(RequestStatus status) {
-        books.putRequest(status);
+        keep(status);
         outbox.status(status);
+    }
+
+    /** Keeps a request's status, and with it the deadline it calls for ({@link Deadline#next}). */
+    void keep(RequestStatus status) {
+        books.putRequest(status, Deadline.next(status, settings.maxWait(), settings.acceptDeadline(), this::promiseOf));
     }
 
     /** Publishes a status without keeping it (a request's first status, kept by what follows in the same step). */
@@ -113,14 +120,6 @@ final class DeskLedger {
     /** Sends the request's producer an instruction about its current attempt. */
     void instruct(RequestStatus status, AssignmentAction action, Instant acceptBy, Instant now) {
         outbox.assignment(assignment(status, action, acceptBy, promiseOf(status), now));
-    }
-
-    /** Schedules the check {@code status} waits for next ({@link Deadline#next}), if any. */
-    void scheduleNext(RequestStatus status, TopologySettings settings) {
-        Deadline next = Deadline.next(status, settings.maxWait(), settings.acceptDeadline(), this::promiseOf);
-        if (next != null) {
-            books.schedule(next);
-        }
     }
 
     /** The lead time the request's offer promises, 0 when the offer is gone. */

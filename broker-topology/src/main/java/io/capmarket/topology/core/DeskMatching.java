@@ -67,7 +67,7 @@ final class DeskMatching {
             ledger.save(givenUp);
         } else {
             // a transient FAILED is never published: it would end every reader's wait
-            books.putRequest(givenUp);
+            ledger.keep(givenUp);
         }
         if (Lifecycle.exhausted(givenUp, settings.maxAttempts())) {
             ledger.save(Lifecycle.failed(givenUp, "gave up after " + givenUp.getAttempt() + " attempts; last: " + detail, now));
@@ -89,7 +89,6 @@ final class DeskMatching {
             RequestStatus waiting = Lifecycle.waiting(status, ((Decision.NoMatch) decision).reason(), now);
             ledger.save(waiting);
             ledger.startWaiting(waiting);
-            ledger.scheduleNext(waiting, settings);
         }
     }
 
@@ -100,8 +99,6 @@ final class DeskMatching {
         ledger.save(matched);
         ledger.assigned(capability, offer.offerId());
         Instant acceptBy = now.plus(settings.acceptDeadline());
-        // one entry per assignment: the earlier check schedules the later one when it still matters
-        ledger.scheduleNext(matched, settings);
         outbox.assignment(DeskLedger.assignment(matched, AssignmentAction.FULFIL, acceptBy, offer.leadTimeSloMs(), now));
         Duration sinceSubmitted = rematch ? null : Duration.between(matched.getSubmittedAt(), now);
         ledger.score(capability, offer.producerId(), s -> s.matched(now, sinceSubmitted));

@@ -73,10 +73,7 @@ final class StoreBooks implements DeskBooks {
         try (KeyValueIterator<String, RequestStatus> all = requests.all()) {
             all.forEachRemaining(entry -> {
                 loads.add(entry.value);
-                Deadline next = Deadline.next(entry.value, settings.maxWait(), settings.acceptDeadline(), promise);
-                if (next != null) {
-                    deadlines.add(next);
-                }
+                deadlines.put(entry.key, Deadline.next(entry.value, settings.maxWait(), settings.acceptDeadline(), promise));
             });
         }
         this.requestsCounted = loads.requests();
@@ -147,8 +144,9 @@ final class StoreBooks implements DeskBooks {
     }
 
     @Override
-    public void putRequest(RequestStatus status) {
+    public void putRequest(RequestStatus status, Deadline next) {
         requests.put(status.getRequestId(), status);
+        deadlines.put(status.getRequestId(), next);
     }
 
     @Override
@@ -176,18 +174,8 @@ final class StoreBooks implements DeskBooks {
     }
 
     @Override
-    public void schedule(Deadline deadline) {
-        deadlines.add(deadline);
-    }
-
-    @Override
-    public void unschedule(Deadline deadline) {
-        deadlines.remove(deadline);
-    }
-
-    @Override
-    public List<Deadline> due(Instant now) {
-        return deadlines.due(now);
+    public List<Deadline> takeDue(Instant now) {
+        return deadlines.takeDue(now);
     }
 
     /** How many deadlines the task keeps. */

@@ -84,8 +84,9 @@ final class InMemoryBooks implements DeskBooks {
     }
 
     @Override
-    public void putRequest(RequestStatus status) {
+    public void putRequest(RequestStatus status, Deadline next) {
         requests.put(status.getRequestId(), status);
+        deadlines.put(status.getRequestId(), next);
     }
 
     @Override
@@ -105,18 +106,8 @@ final class InMemoryBooks implements DeskBooks {
     }
 
     @Override
-    public void schedule(Deadline deadline) {
-        deadlines.add(deadline);
-    }
-
-    @Override
-    public void unschedule(Deadline deadline) {
-        deadlines.remove(deadline);
-    }
-
-    @Override
-    public List<Deadline> due(Instant now) {
-        return deadlines.due(now);
+    public List<Deadline> takeDue(Instant now) {
+        return deadlines.takeDue(now);
     }
 
     @Override
