@@ -124,8 +124,12 @@ public final class TopologyAssembly {
         Serde<Assignment> assignments = avro(Assignment.class);
         outputs.get(TopologyNames.ENGINE_OUTPUT + "instruction")
                 .mapValues(out -> ((EngineOutput.Instruction) out).assignment(), Named.as(TopologyNames.ENGINE_OUTPUT + "assignments"))
+                // on the partition of its capability: every instruction for a request lands on one partition, in order,
+                // and a task's transaction touches one partition of each producer's topic, not all of them
                 .to((requestId, assignment, context) -> topics.assignmentsName(assignment.getProducerId()),
-                        Produced.with(Serdes.String(), assignments).withName(TopologyNames.ASSIGNMENT_SINK));
+                        Produced.with(Serdes.String(), assignments).withName(TopologyNames.ASSIGNMENT_SINK)
+                                .withStreamPartitioner((topic, requestId, assignment, partitions) ->
+                                        Optional.of(Set.of(CapabilityPartitions.of(assignment.getCapability(), partitions)))));
         outputs.get(TopologyNames.ENGINE_OUTPUT + "catalog")
                 .mapValues(out -> ((EngineOutput.Catalog) out).view(), Named.as(TopologyNames.ENGINE_OUTPUT + "views"))
                 .to(topics.catalog().name(), produced(topics.catalog(), TopologyNames.CATALOG_SINK));

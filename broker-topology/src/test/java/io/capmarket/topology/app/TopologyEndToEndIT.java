@@ -3,6 +3,7 @@ package io.capmarket.topology.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
@@ -16,6 +17,7 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.topics.CapabilityPartitions;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicProvisioner;
@@ -96,6 +98,10 @@ class TopologyEndToEndIT {
                     .setCapability("postgres-database").setCapabilityVersion(1).setParameters("{}")
                     .setConstraints(Map.of()).setPreferences(Map.of()).setPriority(Priority.NORMAL).setSubmittedAt(now).build()));
             await().atMost(WAIT).until(() -> state(topics, "r1") == RequestState.MATCHED);
+            ConsumerRecord<String, Assignment> assignment = await().atMost(WAIT)
+                    .until(() -> latestRecord(topics.assignments("db-team"), "r1"), java.util.Objects::nonNull);
+            assertThat(assignment.partition()).as("an assignment is written on the partition of its capability")
+                    .isEqualTo(CapabilityPartitions.of("postgres-database", 2));
             for (FulfilmentKind kind : List.of(FulfilmentKind.ACCEPTED, FulfilmentKind.FULFILLED)) {
                 send(topics.fulfilment("db-team"), "r1", FulfilmentEvent.newBuilder().setRequestId("r1").setOfferId("pg-eu")
                         .setProducerId("db-team").setCapability("postgres-database").setAttempt(1).setKind(kind)
@@ -136,12 +142,17 @@ class TopologyEndToEndIT {
     }
 
     private <V> V latest(Topic<String, V> topic, String key) {
-        V found = null;
+        ConsumerRecord<String, V> found = latestRecord(topic, key);
+        return found == null ? null : found.value();
+    }
+
+    private <V> ConsumerRecord<String, V> latestRecord(Topic<String, V> topic, String key) {
+        ConsumerRecord<String, V> found = null;
         try (KafkaConsumer<String, V> consumer = consumer(topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
             consumer.subscribe(List.of(topic.name()));
             for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofSeconds(2))) {
                 if (key.equals(record.key())) {
-                    found = record.value();
+                    found = record;
                 }
             }
         }
