@@ -178,7 +178,7 @@ public final class GatewayApp implements AutoCloseable {
             AccessConfig access = config.access();
             EventStreams events = new EventStreams(reads, callbacks, timer, config.forwardTimeout(),
                     new OpenSlots("event-streams", access.streamsPerTeam(), access.streamsPerInstance(), metrics));
-            Acceptor acceptor = new Acceptor(catalog, new ParameterSchemas(), store, accepted, watchers, publisher, clock);
+            Acceptor acceptor = new Acceptor(catalog, new ParameterSchemas(), reads, accepted, watchers, publisher, clock);
             RequestHandlers requests = new RequestHandlers(catalog, acceptor, reads, forwarder, publisher, clock,
                     new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout(),
                             access.priorityGrants(), new OpenSlots("long-polls", access.longPollsPerTeam(),

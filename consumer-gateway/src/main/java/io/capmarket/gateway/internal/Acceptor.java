@@ -31,18 +31,18 @@ public final class Acceptor {
 
     private final Catalog catalog;
     private final ParameterSchemas schemas;
-    private final RequestStore store;
+    private final RequestReads reads;
     private final AcceptedRequests accepted;
     private final RequestWatchers watchers;
     private final Publisher publisher;
     private final Clock clock;
     private final KeyedSequence sequence = new KeyedSequence();
 
-    public Acceptor(Catalog catalog, ParameterSchemas schemas, RequestStore store, AcceptedRequests accepted, RequestWatchers watchers,
+    public Acceptor(Catalog catalog, ParameterSchemas schemas, RequestReads reads, AcceptedRequests accepted, RequestWatchers watchers,
             Publisher publisher, Clock clock) {
         this.catalog = catalog;
         this.schemas = schemas;
-        this.store = store;
+        this.reads = reads;
         this.accepted = accepted;
         this.watchers = watchers;
         this.publisher = publisher;
@@ -59,8 +59,7 @@ public final class Acceptor {
             return Futures.guarded(() -> write(principal, submission, null, id, span));
         }
         return sequence.run(id, () -> {
-            Optional<RequestStatus> existing = store.get(id, partition).or(() -> accepted.get(id))
-                    .filter(status -> principal.sees(status.getConsumerTeam()));
+            Optional<RequestStatus> existing = reads.current(id, partition).filter(status -> principal.sees(status.getConsumerTeam()));
             if (existing.isPresent()) {
                 RequestView view = RequestViews.view(existing.get());
                 rejectIfOtherRequest(key, submission, view);

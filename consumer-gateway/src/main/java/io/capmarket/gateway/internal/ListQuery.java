@@ -82,6 +82,11 @@ public record ListQuery(String team, String state, String capability, String aft
 
     /** Whether a view comes after the cursor. */
     public boolean afterCursor(RequestView view) {
-        return after == null || order.key(view).compareTo(after) > 0;
+        return afterCursor(view.id(), Instant.parse(view.submittedAt()));
+    }
+
+    /** Whether the request {@code id} submitted at {@code submittedAt} comes after the cursor. */
+    public boolean afterCursor(String id, Instant submittedAt) {
+        return after == null || order.key(id, submittedAt).compareTo(after) > 0;
     }
 }

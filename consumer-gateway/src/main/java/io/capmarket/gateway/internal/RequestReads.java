@@ -99,7 +99,7 @@ public final class RequestReads {
                 && condition.satisfiedBy(s.getState().name(), s.getHistory().stream().map(t -> t.getState().name()).toList()));
         Optional<RequestView> current;
         try {
-            current = stored(requestId, partition).filter(s -> principal.sees(s.getConsumerTeam())).map(RequestViews::view);
+            current = current(requestId, partition).filter(s -> principal.sees(s.getConsumerTeam())).map(RequestViews::view);
         } catch (RuntimeException e) {
             watchers.cancel(watch);
             throw e;
@@ -112,7 +112,7 @@ public final class RequestReads {
         ScheduledFuture<?> timeout = timer.schedule(() -> {
             if (watchers.cancel(watch)) {
                 try {
-                    watch.future().complete(stored(requestId, partition).orElse(null));
+                    watch.future().complete(current(requestId, partition).orElse(null));
                 } catch (RuntimeException e) {
                     watch.future().completeExceptionally(e);
                 }
@@ -123,8 +123,8 @@ public final class RequestReads {
                         callbacks);
     }
 
-    /** The request from the store, else as accepted here and not stored yet. */
-    private Optional<RequestStatus> stored(String requestId, int partition) {
+    /** A request of a partition this instance owns: from the store, else as accepted here and not stored yet. */
+    Optional<RequestStatus> current(String requestId, int partition) {
         return store.get(requestId, partition).or(() -> accepted.get(requestId));
     }
 
@@ -151,9 +151,10 @@ public final class RequestReads {
             List<RequestView> found = new ArrayList<>(store.list(query));
             Set<String> ids = found.stream().map(RequestView::id).collect(Collectors.toSet());
             for (RequestStatus status : accepted.all()) {
-                RequestView view = RequestViews.view(status);
-                if (query.matches(view) && query.afterCursor(view) && !ids.contains(view.id())) {
-                    found.add(view);
+                // matched on the status's own fields: only what the page may show is converted
+                if (query.matches(status.getConsumerTeam(), status.getState().name(), status.getCapability())
+                        && query.afterCursor(status.getRequestId(), status.getSubmittedAt()) && !ids.contains(status.getRequestId())) {
+                    found.add(RequestViews.view(status));
                 }
             }
             return CompletableFuture.completedFuture(found);

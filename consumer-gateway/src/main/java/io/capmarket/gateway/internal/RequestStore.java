@@ -32,14 +32,17 @@ public final class RequestStore {
 
     private final KafkaStreams streams;
     private final LocalViews views;
-    private final String requestsTopic;
+    private final String viewsTopic;
     private final HostInfo self;
 
-    /** @param views the stores of this instance's tasks, read directly for single requests */
-    public RequestStore(KafkaStreams streams, LocalViews views, String requestsTopic, HostInfo self) {
+    /**
+     * @param views the stores of this instance's tasks, read directly for single requests
+     * @param viewsTopic the topic the views are fed from ({@code request-status}): its partitions are the stores'
+     */
+    public RequestStore(KafkaStreams streams, LocalViews views, String viewsTopic, HostInfo self) {
         this.streams = streams;
         this.views = views;
-        this.requestsTopic = requestsTopic;
+        this.viewsTopic = viewsTopic;
         this.self = self;
     }
 
@@ -165,7 +168,7 @@ public final class RequestStore {
         Set<Integer> partitions = new TreeSet<>();
         streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks().forEach(task -> {
             for (TopicPartition tp : task.topicPartitions()) {
-                if (tp.topic().equals(requestsTopic)) {
+                if (tp.topic().equals(viewsTopic)) {
                     partitions.add(tp.partition());
                 }
             }
