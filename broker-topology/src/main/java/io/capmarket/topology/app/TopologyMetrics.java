@@ -61,6 +61,8 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     private final ScorecardGauges scorecards;
     private final Map<String, AtomicLong> waiting = new ConcurrentHashMap<>();
     private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    /** The per-request counters by capability: the engine's events for every request cost one look-up each. */
+    private final Map<String, CapabilityMeters> capabilities = new ConcurrentHashMap<>();
     private final List<AutoCloseable> bindings = new CopyOnWriteArrayList<>();
 
     /** Metrics recorded in {@code registry}. */
@@ -113,18 +115,20 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
 
     @Override
     public void submitted(String capability) {
-        count("capmarket.requests.submitted", "capability", capability);
-        // series a dashboard or alert reads exist at zero from the capability's first request on
-        for (String state : List.of("FULFILLED", "FAILED", "CANCELLED")) {
-            declare("capmarket.requests.finished", "capability", capability, "state", state);
+        try {
+            meters(capability).submitted.increment();
+        } catch (RuntimeException e) {
+            // metrics must never fail a stream thread
         }
     }
 
     @Override
     public void matched(String capability, String producerId, boolean rematch) {
-        count("capmarket.matches", "capability", capability, "producer", producerId, "rematch", Boolean.toString(rematch));
-        declare("capmarket.slo.breaches", "capability", capability, "producer", producerId);
-        declare("capmarket.accept.deadline.missed", "capability", capability, "producer", producerId);
+        try {
+            meters(capability).producer(producerId).matches(rematch).increment();
+        } catch (RuntimeException e) {
+            // metrics must never fail a stream thread
+        }
     }
 
     @Override
@@ -156,17 +160,29 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
 
     @Override
     public void finished(String capability, String state) {
-        count("capmarket.requests.finished", "capability", capability, "state", state);
+        try {
+            meters(capability).finished(state).increment();
+        } catch (RuntimeException e) {
+            // metrics must never fail a stream thread
+        }
     }
 
     @Override
     public void sloBreached(String capability, String producerId) {
-        count("capmarket.slo.breaches", "capability", capability, "producer", producerId);
+        try {
+            meters(capability).producer(producerId).sloBreaches.increment();
+        } catch (RuntimeException e) {
+            // metrics must never fail a stream thread
+        }
     }
 
     @Override
     public void acceptDeadlineMissed(String capability, String producerId) {
-        count("capmarket.accept.deadline.missed", "capability", capability, "producer", producerId);
+        try {
+            meters(capability).producer(producerId).acceptDeadlineMissed.increment();
+        } catch (RuntimeException e) {
+            // metrics must never fail a stream thread
+        }
     }
 
     @Override
@@ -231,6 +247,71 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
         }
         return counters.computeIfAbsent(List.of(key), k -> Counter.builder(name)
                 .tags(k.subList(1, k.size()).toArray(String[]::new)).register(registry));
+    }
+
+    private CapabilityMeters meters(String capability) {
+        CapabilityMeters known = capabilities.get(capability == null ? UNKNOWN : capability);
+        return known != null ? known : capabilities.computeIfAbsent(orUnknown(capability), CapabilityMeters::new);
+    }
+
+    /**
+     * One capability's counters. Its finished series exist at zero from its first event on, and a
+     * producer's breach and missed-deadline series from that producer's first match: a dashboard
+     * or an alert reads them before the first one happens.
+     */
+    private final class CapabilityMeters {
+
+        private final String capability;
+        private final Counter submitted;
+        private final Map<String, Counter> finished = new ConcurrentHashMap<>();
+        private final Map<String, ProducerMeters> producers = new ConcurrentHashMap<>();
+
+        CapabilityMeters(String capability) {
+            this.capability = capability;
+            this.submitted = counter("capmarket.requests.submitted", "capability", capability);
+            for (String state : List.of("FULFILLED", "FAILED", "CANCELLED")) {
+                finished.put(state, counter("capmarket.requests.finished", "capability", capability, "state", state));
+            }
+        }
+
+        Counter finished(String state) {
+            Counter known = finished.get(state == null ? UNKNOWN : state);
+            return known != null ? known : finished.computeIfAbsent(orUnknown(state),
+                    s -> counter("capmarket.requests.finished", "capability", capability, "state", s));
+        }
+
+        ProducerMeters producer(String producerId) {
+            ProducerMeters known = producers.get(producerId == null ? UNKNOWN : producerId);
+            return known != null ? known : producers.computeIfAbsent(orUnknown(producerId), ProducerMeters::new);
+        }
+
+        /** A producer's counters within the capability; its two match series are created when first counted. */
+        private final class ProducerMeters {
+
+            private final String producerId;
+            private final Counter sloBreaches;
+            private final Counter acceptDeadlineMissed;
+            private final Counter[] matches = new Counter[2];
+
+            ProducerMeters(String producerId) {
+                this.producerId = producerId;
+                this.sloBreaches = counter("capmarket.slo.breaches", "capability", capability, "producer", producerId);
+                this.acceptDeadlineMissed = counter("capmarket.accept.deadline.missed", "capability", capability,
+                        "producer", producerId);
+            }
+
+            Counter matches(boolean rematch) {
+                int index = rematch ? 1 : 0;
+                Counter known = matches[index];
+                if (known == null) {
+                    // a race registers the same meter twice, and the registry hands both the one it holds
+                    known = counter("capmarket.matches", "capability", capability, "producer", producerId,
+                            "rematch", Boolean.toString(rematch));
+                    matches[index] = known;
+                }
+                return known;
+            }
+        }
     }
 
     private static String orUnknown(String value) {

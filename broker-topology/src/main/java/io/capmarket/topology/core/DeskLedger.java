@@ -1,6 +1,7 @@
 package io.capmarket.topology.core;
 
 import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.RequestState;
@@ -11,8 +12,10 @@ import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.score.ScoreState;
 import java.time.Instant;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -30,6 +33,12 @@ final class DeskLedger {
     private final TopologySettings settings;
     /** Capabilities whose catalog entry changed since it was last published. */
     private final Set<String> dirtyCatalogs = new LinkedHashSet<>();
+    /**
+     * Matching's view of each offer, by the identity of the offer record its states share (a
+     * state that changes only its load keeps it): made once per offer, not per request.
+     */
+    private final Map<CapabilityOffer, Offer> offersSeen = new IdentityHashMap<>();
+    private static final int MAX_OFFERS_SEEN = 10_000;
 
     DeskLedger(DeskBooks books, DeskOutbox outbox, EngineEvents events, TopologySettings settings) {
         this.books = books;
@@ -41,7 +50,19 @@ final class DeskLedger {
 
     /** The capability's offers as matching sees them now. */
     OfferPool pool(String capability, Instant now) {
-        return OfferPool.of(books, capability, policy, now);
+        return OfferPool.of(books, capability, policy, now, this::offer);
+    }
+
+    private Offer offer(OfferState state) {
+        Offer known = offersSeen.get(state.getOffer());
+        if (known == null) {
+            if (offersSeen.size() >= MAX_OFFERS_SEEN) {
+                offersSeen.clear();
+            }
+            known = OfferRecord.offer(state);
+            offersSeen.put(state.getOffer(), known);
+        }
+        return known;
     }
 
     /** Keeps and publishes a request's status. */

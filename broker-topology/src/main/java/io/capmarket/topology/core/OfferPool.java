@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A capability's offers as matching sees them at one instant: the candidates (not withdrawn, of a
@@ -31,8 +32,12 @@ final class OfferPool {
         this.oldestFresh = oldestFresh;
     }
 
-    /** The capability's offers in the books, as of {@code now}. */
-    static OfferPool of(DeskBooks books, String capability, MatchingPolicy policy, Instant now) {
+    /**
+     * The capability's offers in the books, as of {@code now}.
+     *
+     * @param offerOf matching's view of an offer state ({@link OfferRecord#offer}, or one kept from before)
+     */
+    static OfferPool of(DeskBooks books, String capability, MatchingPolicy policy, Instant now, Function<OfferState, Offer> offerOf) {
         Collection<OfferState> states = books.offers(capability).values();
         List<Offer> candidates = new ArrayList<>(states.size());
         Map<String, OfferLoad> loads = new HashMap<>();
@@ -50,7 +55,7 @@ final class OfferPool {
             }
             if (!state.getWithdrawn() && approved.computeIfAbsent(producerId,
                     producer -> OfferRules.approves(books.approval(producer), capability))) {
-                candidates.add(OfferRecord.offer(state));
+                candidates.add(offerOf.apply(state));
             }
         }
         return new OfferPool(states, candidates, loads, liveness, MatchFilter.oldestFresh(now, policy.livenessBound()));

@@ -2,8 +2,8 @@ package io.capmarket.topology.core;
 
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.ProducerApproval;
+import io.capmarket.schemas.onboarding.ProducerNames;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Whether the topology takes an offer: the producer must be approved for the capability, and the
@@ -11,8 +11,6 @@ import java.util.regex.Pattern;
  */
 public final class OfferRules {
 
-    /** Capability names: lower-case words separated by single hyphens, such as {@code postgres-database}. */
-    public static final Pattern KEBAB_CASE = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     /** The longest lead time an offer may promise: a year, so that every deadline stays a representable instant. */
     public static final long MAX_LEAD_TIME_SLO_MS = 365L * 24 * 60 * 60 * 1000;
     /** Grants every capability in an approval. */
@@ -34,7 +32,7 @@ public final class OfferRules {
             return Optional.of("producer " + offer.getProducerId() + " is not approved for capability " + offer.getCapability()
                     + " (approved for " + approval.getCapabilities() + ")");
         }
-        if (!KEBAB_CASE.matcher(offer.getCapability()).matches()) {
+        if (!ProducerNames.isKebabCase(offer.getCapability())) {
             return Optional.of("capability must be kebab-case, but was '" + offer.getCapability() + "'");
         }
         if (offer.getOfferId().isBlank()) {

@@ -7,7 +7,6 @@ import io.capmarket.topology.EngineEvents;
 import java.time.Clock;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
@@ -17,9 +16,8 @@ import org.apache.kafka.streams.processor.api.Record;
  * report came from: a report naming another producer is refused here. Whether the producer holds
  * the work it reports on is the engine's to judge (see {@code Lifecycle.judge}).
  */
-final class FulfilmentIntake implements Processor<String, FulfilmentEvent, String, IntakeOutput> {
+final class FulfilmentIntake {
 
-    private final TopicPattern<String, FulfilmentEvent> family;
     private final Serializer<FulfilmentEvent> reportSerializer;
     private final Clock clock;
     private final EngineEvents events;
@@ -27,27 +25,24 @@ final class FulfilmentIntake implements Processor<String, FulfilmentEvent, Strin
     private ProcessorContext<String, IntakeOutput> context;
 
     FulfilmentIntake(TopicPattern<String, FulfilmentEvent> family, Clock clock, EngineEvents events, int ownerPartitions) {
-        this.family = family;
         this.ownerPartitions = ownerPartitions;
         this.reportSerializer = family.valueSerde().serializer();
         this.clock = clock;
         this.events = events;
     }
 
-    @Override
-    public void init(ProcessorContext<String, IntakeOutput> context) {
+    /** Binds to the task {@code context} runs, as {@link Intake#init} does. */
+    void init(ProcessorContext<String, IntakeOutput> context) {
         this.context = context;
     }
 
-    @Override
-    public void process(Record<String, FulfilmentEvent> record) {
+    /** Takes one record of the family read from {@code topic}, whose name says it was written by {@code owner}. */
+    void process(Record<String, FulfilmentEvent> record, String topic, Optional<String> owner) {
         FulfilmentEvent report = record.value();
         if (report == null) {
             events.ignored("empty fulfilment report");
             return;
         }
-        String topic = context.recordMetadata().orElseThrow().topic();
-        Optional<String> owner = family.ownerOf(topic);
         if (owner.isEmpty() || !owner.get().equals(report.getProducerId())) {
             refuse(record, owner.isEmpty() ? "topic " + topic + " is not a producer's fulfilment topic"
                     : "fulfilment report for request " + report.getRequestId() + " on producer " + owner.get()

@@ -8,7 +8,10 @@ import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.topology.EngineEvents;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -45,7 +48,18 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
     private final OfferIntake offers;
     private final FulfilmentIntake fulfilment;
     private final RequestIntake requests;
+    /** The family and owner of every topic read so far, decided once per topic rather than per record. */
+    private final Map<String, Source> sources = new HashMap<>();
     private ProcessorContext<String, IntakeOutput> context;
+
+    /** More topics than a deployment has producers and teams; past it the memo starts again. */
+    private static final int MAX_KNOWN_TOPICS = 10_000;
+
+    private enum Family { OFFERS, FULFILMENT, REQUESTS }
+
+    /** Where a topic's records go, and who the topic's name says wrote them. */
+    private record Source(Family family, Optional<String> owner) {
+    }
 
     Intake(Topics topics, Clock clock, EngineEvents events, PriorityGrants grants) {
         this.offerTopics = topics.everyProducersOffers();
@@ -87,10 +101,21 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
                 return of(topic).deserialize(topic, headers, data);
             }
 
+            private final Map<String, Deserializer<? extends SpecificRecord>> byTopic = new ConcurrentHashMap<>();
+
             private Deserializer<? extends SpecificRecord> of(String topic) {
-                return families.entrySet().stream().filter(family -> family.getKey().matches(topic)).findFirst()
-                        .map(Map.Entry::getValue)
+                Deserializer<? extends SpecificRecord> known = byTopic.get(topic);
+                if (known != null) {
+                    return known;
+                }
+                Deserializer<? extends SpecificRecord> found = families.entrySet().stream()
+                        .filter(family -> family.getKey().matches(topic)).findFirst().map(Map.Entry::getValue)
                         .orElseThrow(() -> new SerializationException("topic " + topic + " is not one the intake reads"));
+                if (byTopic.size() >= MAX_KNOWN_TOPICS) {
+                    byTopic.clear();
+                }
+                byTopic.put(topic, found);
+                return found;
             }
         });
     }
@@ -106,14 +131,38 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
     @Override
     public void process(Record<String, SpecificRecord> record) {
         String topic = context.recordMetadata().orElseThrow().topic();
+        Source source = sources.get(topic);
+        if (source == null) {
+            source = source(topic);
+        }
+        switch (source.family()) {
+            case OFFERS -> offers.process(narrowed(record), topic, source.owner());
+            case FULFILMENT -> fulfilment.process(narrowed(record), topic, source.owner());
+            case REQUESTS -> requests.process(narrowed(record), topic, source.owner());
+        }
+    }
+
+    private Source source(String topic) {
+        Source source;
         if (offerTopics.matches(topic)) {
-            offers.process(record.withValue((CapabilityOffer) record.value()));
+            source = new Source(Family.OFFERS, offerTopics.ownerOf(topic));
         } else if (fulfilmentTopics.matches(topic)) {
-            fulfilment.process(record.withValue((FulfilmentEvent) record.value()));
+            source = new Source(Family.FULFILMENT, fulfilmentTopics.ownerOf(topic));
         } else if (requestTopics.matches(topic)) {
-            requests.process(record.withValue((RequestCommand) record.value()));
+            source = new Source(Family.REQUESTS, requestTopics.ownerOf(topic));
         } else {
             throw new IllegalStateException("topic " + topic + " is not one the intake reads");
         }
+        if (sources.size() >= MAX_KNOWN_TOPICS) {
+            sources.clear();
+        }
+        sources.put(topic, source);
+        return source;
+    }
+
+    /** The record as its family's type: its value was read by that family's deserializer ({@link #valueSerde}). */
+    @SuppressWarnings("unchecked")
+    private static <V extends SpecificRecord> Record<String, V> narrowed(Record<String, SpecificRecord> record) {
+        return (Record<String, V>) (Record<String, ?>) record;
     }
 }

@@ -10,7 +10,6 @@ import io.capmarket.topology.core.OfferRules;
 import java.time.Clock;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -32,9 +31,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * of its records: every change therefore carries the producer it came from, and the engine, the
  * single writer per capability, refuses a change of an offer another producer holds.
  */
-final class OfferIntake implements Processor<String, CapabilityOffer, String, IntakeOutput> {
+final class OfferIntake {
 
-    private final TopicPattern<String, CapabilityOffer> family;
     private final Serializer<CapabilityOffer> offerSerializer;
     private final Clock clock;
     private final EngineEvents events;
@@ -44,24 +42,21 @@ final class OfferIntake implements Processor<String, CapabilityOffer, String, In
     private TimestampedKeyValueStore<String, ProducerApproval> approvals;
 
     OfferIntake(TopicPattern<String, CapabilityOffer> family, Clock clock, EngineEvents events, int ownerPartitions) {
-        this.family = family;
         this.ownerPartitions = ownerPartitions;
         this.offerSerializer = family.valueSerde().serializer();
         this.clock = clock;
         this.events = events;
     }
 
-    @Override
-    public void init(ProcessorContext<String, IntakeOutput> context) {
+    /** Binds to the task {@code context} runs, as {@link Intake#init} does. */
+    void init(ProcessorContext<String, IntakeOutput> context) {
         this.context = context;
         this.capabilityByOffer = context.getStateStore(TopologyNames.OFFER_INDEX_STORE);
         this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
     }
 
-    @Override
-    public void process(Record<String, CapabilityOffer> record) {
-        String topic = context.recordMetadata().orElseThrow().topic();
-        Optional<String> owner = family.ownerOf(topic);
+    /** Takes one record of the family read from {@code topic}, whose name says it was written by {@code owner}. */
+    void process(Record<String, CapabilityOffer> record, String topic, Optional<String> owner) {
         if (owner.isEmpty()) {
             refuse(record, EngineEvents.IDENTITY, "topic " + topic + " is not a producer's offers topic");
             return;

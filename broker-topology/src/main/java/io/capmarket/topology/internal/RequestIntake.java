@@ -5,15 +5,14 @@ import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.access.PriorityGrants;
+import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
 import io.capmarket.topology.EngineEvents;
-import io.capmarket.topology.core.OfferRules;
 import java.time.Clock;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -43,12 +42,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * a known requestId is a duplicate, whatever it names. An entry written before teams were
  * recorded holds the capability alone; such a request can be cancelled only through the gateway.
  */
-final class RequestIntake implements Processor<String, RequestCommand, String, IntakeOutput> {
+final class RequestIntake {
 
     /** Between the team's name and the rest of a requestId submitted on the team's own topic. */
     static final String TEAM_REQUEST_ID_SEPARATOR = ".";
 
-    private final TopicPattern<String, RequestCommand> family;
     private final Serializer<RequestCommand> commandSerializer;
     private final Clock clock;
     private final EngineEvents events;
@@ -60,7 +58,6 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
 
     RequestIntake(TopicPattern<String, RequestCommand> family, Clock clock, EngineEvents events, PriorityGrants grants,
             int ownerPartitions) {
-        this.family = family;
         this.ownerPartitions = ownerPartitions;
         this.commandSerializer = family.valueSerde().serializer();
         this.clock = clock;
@@ -68,21 +65,19 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
         this.grants = grants;
     }
 
-    @Override
-    public void init(ProcessorContext<String, IntakeOutput> context) {
+    /** Binds to the task {@code context} runs, as {@link Intake#init} does. */
+    void init(ProcessorContext<String, IntakeOutput> context) {
         this.context = context;
         this.capabilityByRequest = context.getStateStore(TopologyNames.REQUEST_INDEX_STORE);
         this.ownedRequests = context.getStateStore(TopologyNames.REQUEST_STORE);
     }
 
-    @Override
-    public void process(Record<String, RequestCommand> record) {
+    /** Takes one record of the family read from {@code topic}, whose name says it was written by {@code team}. */
+    void process(Record<String, RequestCommand> record, String topic, Optional<String> team) {
         if (record.value() == null) {
             events.ignored("empty command");
             return;
         }
-        String topic = context.recordMetadata().orElseThrow().topic();
-        Optional<String> team = family.ownerOf(topic);
         Object command = record.value().getCommand();
         if (command instanceof SubmitRequest submit) {
             submit(record, submit, topic, team);
@@ -114,7 +109,7 @@ final class RequestIntake implements Processor<String, RequestCommand, String, I
                     + " (priority.grants): submit it at NORMAL, or have the platform grant it");
             return;
         }
-        if (!OfferRules.KEBAB_CASE.matcher(submit.getCapability()).matches()) {
+        if (!ProducerNames.isKebabCase(submit.getCapability())) {
             refuse(record, EngineEvents.REFUSED, "capability must be kebab-case, but was '" + submit.getCapability() + "'");
             return;
         }

@@ -16,6 +16,7 @@ import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
@@ -53,6 +54,9 @@ public final class TopologyAssembly {
     private final Clock clock;
     private final EngineEvents events;
     private final DslStoreSuppliers stores;
+    /** Assignments topics by producerId, for every stream thread's sink. */
+    private final Map<String, String> assignmentTopics = new ConcurrentHashMap<>();
+    private static final int MAX_KNOWN_PRODUCERS = 10_000;
 
     public TopologyAssembly(Topics topics, SchemaRegistryClient registry, TopologySettings settings, Clock clock,
             EngineEvents events, DslStoreSuppliers stores) {
@@ -68,15 +72,16 @@ public final class TopologyAssembly {
         StreamsBuilder builder = new StreamsBuilder();
         globalTable(builder, topics.liveness(), TopologyNames.HEARTBEAT_STORE);
         globalTable(builder, topics.producers(), TopologyNames.APPROVAL_STORE);
-        builder.addStateStore(store(TopologyNames.OFFER_INDEX_STORE, Serdes.String()));
-        builder.addStateStore(writtenOnce(TopologyNames.REQUEST_INDEX_STORE, Serdes.String()));
-        builder.addStateStore(store(TopologyNames.OFFER_STATE_STORE, avro(OfferState.class)));
-        builder.addStateStore(store(TopologyNames.CONTRACT_STORE, avro(CapabilityContract.class)));
-        // kept and published in the same step: encoded once for both
+        builder.addStateStore(cached(TopologyNames.OFFER_INDEX_STORE, Serdes.String()));
+        builder.addStateStore(uncached(TopologyNames.REQUEST_INDEX_STORE, Serdes.String()));
+        builder.addStateStore(cached(TopologyNames.OFFER_STATE_STORE, avro(OfferState.class)));
+        builder.addStateStore(cached(TopologyNames.CONTRACT_STORE, avro(CapabilityContract.class)));
+        // kept and published in the same step: encoded once for both; each change of a request is its
+        // own status record anyway, so a cache would coalesce nothing the status topic does not carry
         Serde<RequestStatus> statuses = StatusEncoding.around(topics.requestStatus().valueSerde());
-        builder.addStateStore(store(TopologyNames.REQUEST_STORE, statuses));
-        builder.addStateStore(store(TopologyNames.WAITLIST_STORE, Serdes.String()));
-        builder.addStateStore(store(TopologyNames.SCORE_STORE, Serdes.ByteArray()));
+        builder.addStateStore(uncached(TopologyNames.REQUEST_STORE, statuses));
+        builder.addStateStore(cached(TopologyNames.WAITLIST_STORE, Serdes.String()));
+        builder.addStateStore(cached(TopologyNames.SCORE_STORE, Serdes.ByteArray()));
 
         Map<String, KStream<String, IntakeOutput>> intake = builder
                 .stream(Intake.pattern(topics), Consumed.with(Serdes.String(), BoundedInput.bounded(Intake.valueSerde(topics)))
@@ -126,7 +131,7 @@ public final class TopologyAssembly {
                 .mapValues(out -> ((EngineOutput.Instruction) out).assignment(), Named.as(TopologyNames.ENGINE_OUTPUT + "assignments"))
                 // on the partition of its capability: every instruction for a request lands on one partition, in order,
                 // and a task's transaction touches one partition of each producer's topic, not all of them
-                .to((requestId, assignment, context) -> topics.assignmentsName(assignment.getProducerId()),
+                .to((requestId, assignment, context) -> assignmentsTopic(assignment.getProducerId()),
                         Produced.with(Serdes.String(), assignments).withName(TopologyNames.ASSIGNMENT_SINK)
                                 .withStreamPartitioner((topic, requestId, assignment, partitions) ->
                                         Optional.of(Set.of(CapabilityPartitions.of(assignment.getCapability(), partitions)))));
@@ -142,6 +147,20 @@ public final class TopologyAssembly {
         // added last, so that the intake and the engine keep their sub-topology number (and task ids)
         relayHeartbeats(builder);
         return builder.build();
+    }
+
+    /** The name of a producer's assignments topic, checked and built once per producer rather than per assignment. */
+    private String assignmentsTopic(String producerId) {
+        String known = assignmentTopics.get(producerId);
+        if (known != null) {
+            return known;
+        }
+        String name = topics.assignmentsName(producerId);
+        if (assignmentTopics.size() >= MAX_KNOWN_PRODUCERS) {
+            assignmentTopics.clear();
+        }
+        assignmentTopics.put(producerId, name);
+        return name;
     }
 
     /**
@@ -173,13 +192,15 @@ public final class TopologyAssembly {
 
     /**
      * A global table the engine reads for every request: one small entry per producer, held in
-     * memory (read again from its compacted topic at start) and decoded once per value.
+     * memory (read again from its compacted topic at start) and decoded once per value. No record
+     * cache in front of it: it would only copy what the in-memory store already holds.
      */
     private <V extends SpecificRecord> void globalTable(StreamsBuilder builder, Topic<String, V> topic, String storeName) {
         // the table's store reads its values with the serde it is consumed with
         Serde<V> values = BoundedInput.bounded(DecodedOnce.around(topic.valueSerde()));
         builder.globalTable(topic.name(), Consumed.with(topic.keySerde(), values).withName(storeName + "-source"),
-                Materialized.<String, V>as(Stores.inMemoryKeyValueStore(storeName)).withKeySerde(topic.keySerde()).withValueSerde(values));
+                Materialized.<String, V>as(Stores.inMemoryKeyValueStore(storeName)).withKeySerde(topic.keySerde()).withValueSerde(values)
+                        .withCachingDisabled());
     }
 
     /** How every input topic is read: values larger than {@link BoundedInput#MAX_VALUE_BYTES} are refused. */
@@ -197,20 +218,20 @@ public final class TopologyAssembly {
     }
 
     /**
-     * A store whose keys change again soon (a capability's counters and offers, a request that is
-     * accepted and fulfilled within a commit interval, a request that waits a moment): the record
-     * cache coalesces their writes into one changelog record per commit.
+     * A store whose keys change again soon (a capability's offers and contracts, the waitlist, the
+     * scorecards): the record cache coalesces their writes into one changelog record per commit.
      */
-    private <V> StoreBuilder<?> store(String name, Serde<V> valueSerde) {
+    private <V> StoreBuilder<?> cached(String name, Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(name, DslStoreFormat.PLAIN)),
                 Serdes.String(), valueSerde).withCachingEnabled();
     }
 
     /**
-     * A store whose keys are written once and deleted, if ever, long after the commit (a request's
-     * index entry, an assignment's deadline): a cache would coalesce nothing and costs a copy per write.
+     * A store whose keys are written once per step that publishes them anyway (a request's state,
+     * one write per status record) or once for good (a request's index entry): a cache would
+     * coalesce next to nothing, and costs a copy, a sorted insert and an eviction per write.
      */
-    private <V> StoreBuilder<?> writtenOnce(String name, Serde<V> valueSerde) {
+    private <V> StoreBuilder<?> uncached(String name, Serde<V> valueSerde) {
         return Stores.keyValueStoreBuilder(stores.keyValueStore(new DslKeyValueParams(name, DslStoreFormat.PLAIN)),
                 Serdes.String(), valueSerde).withCachingDisabled();
     }

@@ -14,6 +14,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Validates request parameters against a capability version's JSON Schema (draft from its
@@ -48,12 +51,45 @@ public final class ParameterSchemas {
             }
             cache.putIfAbsent(schemaText, schema);
         }
-        // the validator reads Jackson 3 trees; the gateway's are Jackson 2, so the parameters cross as text
-        List<Error> messages = schema.validate(parameters.toString(), InputFormat.JSON);
+        List<Error> messages = schema.validate(validatorTree(parameters));
         return messages.stream()
                 .sorted(Comparator.comparing((Error m) -> m.getInstanceLocation().toString()).thenComparing(Error::getMessage))
                 .map(m -> new FieldError(field(m), value(m), rule(m)))
                 .toList();
+    }
+
+    /**
+     * The parameters as the validator's (Jackson 3) tree, copied node by node from the gateway's
+     * (Jackson 2) one: the same values, numbers of the same kind, without writing and parsing text.
+     */
+    static tools.jackson.databind.JsonNode validatorTree(JsonNode node) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        return switch (node.getNodeType()) {
+            case OBJECT -> {
+                ObjectNode object = nodes.objectNode();
+                node.properties().forEach(field -> object.set(field.getKey(), validatorTree(field.getValue())));
+                yield object;
+            }
+            case ARRAY -> {
+                ArrayNode array = nodes.arrayNode(node.size());
+                node.forEach(element -> array.add(validatorTree(element)));
+                yield array;
+            }
+            case STRING -> nodes.stringNode(node.textValue());
+            case BOOLEAN -> nodes.booleanNode(node.booleanValue());
+            case NUMBER -> switch (node.numberType()) {
+                case INT -> nodes.numberNode(node.intValue());
+                case LONG -> nodes.numberNode(node.longValue());
+                case BIG_INTEGER -> nodes.numberNode(node.bigIntegerValue());
+                case FLOAT -> nodes.numberNode(node.floatValue());
+                case DOUBLE -> nodes.numberNode(node.doubleValue());
+                case BIG_DECIMAL -> nodes.numberNode(node.decimalValue());
+            };
+            case NULL -> nodes.nullNode();
+            case MISSING -> nodes.missingNode();
+            // not produced by parsing JSON; kept as text rather than lost
+            case BINARY, POJO -> nodes.stringNode(node.asText());
+        };
     }
 
     private Schema compile(String text) {

@@ -15,6 +15,7 @@ import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.access.PriorityGrants;
+import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.tracing.RecordTracing;
 import io.javalin.http.Context;
 import io.opentelemetry.api.trace.Span;
@@ -37,7 +38,6 @@ import java.util.regex.Pattern;
 public final class RequestHandlers {
 
     static final List<String> STATES = Arrays.stream(RequestState.values()).map(Enum::name).toList();
-    private static final Pattern CAPABILITY = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern TEAM = Pattern.compile("[a-zA-Z0-9._@-]{1,100}");
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
@@ -247,7 +247,7 @@ public final class RequestHandlers {
             team = principal.team();
         }
         String capability = ctx.queryParam("capability");
-        if (capability != null && !CAPABILITY.matcher(capability).matches()) {
+        if (capability != null && !ProducerNames.isKebabCase(capability)) {
             throw new MalformedRequestException("the query parameter capability is invalid",
                     List.of(new FieldError("capability", capability, "a kebab-case capability name")));
         }

@@ -9,6 +9,7 @@ import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.onboarding.ProducerNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +37,6 @@ import java.util.stream.Collectors;
 public record Submission(String capability, int version, ObjectNode parameters, Map<String, List<String>> constraints,
         Map<String, String> preferences, String priority) {
 
-    private static final Pattern CAPABILITY = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
     private static final Set<String> FIELDS = Set.of("capability", "version", "parameters", "constraints", "preferences", "priority");
     private static final String PRIORITIES = Arrays.stream(Priority.values()).map(Enum::name).collect(Collectors.joining(", "));
@@ -56,7 +56,7 @@ public record Submission(String capability, int version, ObjectNode parameters, 
         });
         JsonNode capabilityNode = body.get("capability");
         String capability = null;
-        if (capabilityNode == null || !capabilityNode.isTextual() || !CAPABILITY.matcher(capabilityNode.asText()).matches()
+        if (capabilityNode == null || !capabilityNode.isTextual() || !ProducerNames.isKebabCase(capabilityNode.asText())
                 || capabilityNode.asText().length() > 100) {
             errors.add(new FieldError("capability", text(capabilityNode), "a kebab-case capability name of at most 100 characters"));
         } else {

@@ -64,4 +64,21 @@ class ParameterSchemasTest {
         assertThatThrownBy(() -> schemas.validate("{\"$ref\": \"http://169.254.169.254/schema\"}", Json.MAPPER.createObjectNode()))
                 .hasMessageContaining("refers outside itself");
     }
+
+    /** The validator reads a tree copied from the gateway's; it must be the tree the validator would parse from the text. */
+    @Test
+    void theValidatorsTreeIsTheOneItWouldParseFromTheText() throws Exception {
+        tools.jackson.databind.json.JsonMapper validatorMapper = tools.jackson.databind.json.JsonMapper.builder().build();
+        for (String json : List.of("{}", "[]", "null", "true", "\"text\"", "0", "-7", "2147483648", "123456789012345678901234567890",
+                "1.5", "-0.0", "1e300", "12345678901234567890.5",
+                "{\"a\": {\"b\": [1, 2.5, \"x\", null, false, {\"c\": []}]}, \"unicode\": \"\u00e9\\u20ac\\n\"}")) {
+            tools.jackson.databind.JsonNode copied = ParameterSchemas.validatorTree(Json.MAPPER.readTree(json));
+            tools.jackson.databind.JsonNode parsed = validatorMapper.readTree(json);
+            assertThat(copied).as(json).isEqualTo(parsed);
+            assertThat(copied.getNodeType()).as(json).isEqualTo(parsed.getNodeType());
+            if (parsed.isNumber()) {
+                assertThat(copied.numberType()).as(json).isEqualTo(parsed.numberType());
+            }
+        }
+    }
 }

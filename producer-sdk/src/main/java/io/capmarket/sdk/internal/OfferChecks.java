@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.onboarding.ProducerNames;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ public final class OfferChecks {
     /** The JSON Schema {@code type} names. */
     public static final Set<String> JSON_TYPES = Set.of("object", "array", "string", "number", "integer", "boolean", "null");
 
-    private static final Pattern KEBAB_CASE = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern OFFER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final int MAX_OFFER_ID = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -42,7 +42,7 @@ public final class OfferChecks {
     }
 
     public static Optional<String> capability(String capability) {
-        if (capability == null || !KEBAB_CASE.matcher(capability).matches()) {
+        if (capability == null || !ProducerNames.isKebabCase(capability)) {
             return Optional.of("capability must be a kebab-case name like postgres-database, but was " + quote(capability));
         }
         return Optional.empty();

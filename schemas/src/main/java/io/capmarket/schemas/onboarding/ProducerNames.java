@@ -6,7 +6,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The rules for producer ids and capability names, shared by onboarding and by configuration
@@ -26,8 +25,6 @@ public final class ProducerNames {
     public static final String ANY_CAPABILITY = "*";
     /** The longest producer id or team name accepted; leaves room for a prefix and the topic's suffix within Kafka's 249. */
     public static final int MAX_PRODUCER_ID_LENGTH = TopicSegment.MAX_LENGTH;
-
-    private static final Pattern KEBAB_CASE = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
     private ProducerNames() {
     }
@@ -52,9 +49,23 @@ public final class ProducerNames {
         return TopicSegment.require("team", team, "payments");
     }
 
-    /** Whether a (legal) producer id follows the recommended kebab-case. */
+    /**
+     * Whether a name is kebab-case: words of lower-case letters and digits joined by single hyphens
+     * ({@code postgres-database}), as capability names must be and producer ids should be. Read
+     * character by character: the topology and the gateway ask it for every request.
+     */
     public static boolean isKebabCase(String name) {
-        return name != null && KEBAB_CASE.matcher(name).matches();
+        if (name == null || name.isEmpty() || name.charAt(0) == '-' || name.charAt(name.length() - 1) == '-') {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean word = c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
+            if (!word && (c != '-' || name.charAt(i - 1) == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

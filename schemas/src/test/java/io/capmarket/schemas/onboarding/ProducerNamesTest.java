@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -48,6 +49,29 @@ class ProducerNamesTest {
         assertThat(ProducerNames.isKebabCase("db_team")).isFalse();
         assertThat(ProducerNames.isKebabCase("db--team")).isFalse();
         assertThat(ProducerNames.isKebabCase("-db")).isFalse();
+        assertThat(ProducerNames.isKebabCase("db-")).isFalse();
+        assertThat(ProducerNames.isKebabCase("")).isFalse();
+        assertThat(ProducerNames.isKebabCase(null)).isFalse();
+    }
+
+    /** The check reads characters instead of running a regular expression; it must agree with the rule's. */
+    @Test
+    void kebabCaseAgreesWithItsRegularExpressionOnEveryShortString() {
+        Pattern rule = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+        char[] alphabet = {'a', 'z', '0', '9', '-', 'A', '_', '.', ' ', '/', '`', '{'};
+        int checked = 0;
+        for (int length = 1; length <= 4; length++) {
+            for (int n = 0; n < Math.pow(alphabet.length, length); n++) {
+                StringBuilder name = new StringBuilder();
+                for (int i = 0, rest = n; i < length; i++, rest /= alphabet.length) {
+                    name.append(alphabet[rest % alphabet.length]);
+                }
+                assertThat(ProducerNames.isKebabCase(name.toString())).as(name.toString())
+                        .isEqualTo(rule.matcher(name).matches());
+                checked++;
+            }
+        }
+        assertThat(checked).isEqualTo(12 + 144 + 1728 + 20736);
     }
 
     @Test
