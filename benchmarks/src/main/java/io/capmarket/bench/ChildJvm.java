@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A component under measurement in a JVM of its own, as it runs in production: on the benchmark's
@@ -28,6 +30,8 @@ final class ChildJvm implements AutoCloseable {
 
     /** Linux's USER_HZ, the unit of the CPU times in {@code /proc/<pid>/stat}. */
     private static final int CLOCK_TICKS = 100;
+    /** A line of {@code -Xlog:gc} with uptime decorations: {@code [12.345s] GC(5) Pause Young (...) 119M->38M(457M) 139.397ms}. */
+    private static final Pattern GC_PAUSE = Pattern.compile("\\[([0-9.]+)s\\] GC\\(\\d+\\) Pause .* ([0-9.]+)ms");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -52,6 +56,8 @@ final class ChildJvm implements AutoCloseable {
         command.add(HEAP);
         command.add("-XX:+UseParallelGC");
         command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
+        // every collection's pause, beside the log: what a latency tail owes to the collector
+        command.add("-Xlog:gc:file=" + logDirectory.resolve(name + "-gc.log").toAbsolutePath() + ":uptime");
         if (context.profile()) {
             command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                     + logDirectory.resolve(name + ".jfr").toAbsolutePath());
@@ -136,6 +142,44 @@ final class ChildJvm implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * The collector's pauses between two instants of the process's uptime, in seconds, read from its
+     * GC log (none where the log cannot be read).
+     */
+    GcPauses gcPauses(double fromUptime, double toUptime) {
+        try {
+            return GcPauses.within(Files.readAllLines(log.resolveSibling(name + "-gc.log")), fromUptime, toUptime);
+        } catch (IOException e) {
+            return new GcPauses(0, 0, 0);
+        }
+    }
+
+    /**
+     * The collector's pauses in a window.
+     *
+     * @param count how many
+     * @param maxMs the longest, in milliseconds
+     * @param totalMs all of them together, in milliseconds
+     */
+    record GcPauses(int count, double maxMs, double totalMs) {
+
+        /** The pauses {@code gcLog}'s lines record between two instants of uptime, in seconds; other lines are skipped. */
+        static GcPauses within(List<String> gcLog, double fromUptime, double toUptime) {
+            List<Double> pauses = new ArrayList<>();
+            for (String line : gcLog) {
+                Matcher pause = GC_PAUSE.matcher(line);
+                if (pause.matches()) {
+                    double at = Double.parseDouble(pause.group(1));
+                    if (at >= fromUptime && at <= toUptime) {
+                        pauses.add(Double.parseDouble(pause.group(2)));
+                    }
+                }
+            }
+            return new GcPauses(pauses.size(), pauses.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+                    pauses.stream().mapToDouble(Double::doubleValue).sum());
         }
     }
 

@@ -83,9 +83,14 @@ final class StreamsScenarios {
         try (TopologyProcess topology = TopologyProcess.start(context, workload, names.get(0) + "-topology", guarantee, settings)) {
             OpenLoop loop = new OpenLoop(context.cluster(), workload, RequestState.MATCHED);
             for (int i = 0; i < names.size(); i++) {
+                double from = topology.uptimeSeconds();
                 OpenLoop.Outcome outcome = loop.run(names.get(i), rates.get(i), context.sizes().warmUp(),
                         context.sizes().latencyRun(), Duration.ofSeconds(60));
-                Result result = latencyResult(names.get(i), outcome, rates.get(i), guarantee);
+                // what the tail owes to the topology's collector (its warm-up included)
+                ChildJvm.GcPauses pauses = topology.gcPauses(from, topology.uptimeSeconds());
+                Result result = latencyResult(names.get(i), outcome, rates.get(i), guarantee)
+                        .with("topology_gc_pauses", pauses.count()).with("topology_gc_max_pause_ms", pauses.maxMs())
+                        .with("topology_gc_pause_total_ms", pauses.totalMs());
                 settings.forEach(result::with);
                 results.add(result);
             }

@@ -82,6 +82,21 @@ final class TopologyProcess implements AutoCloseable {
         return jvm.cpuSeconds();
     }
 
+    /** How long the process has run, in seconds, by its own clock (what its GC log is stamped with). */
+    double uptimeSeconds() {
+        for (String line : ChildJvm.get(url("/metrics")).split("\n")) {
+            if (line.startsWith("process_uptime_seconds")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new IllegalStateException("the topology's /metrics has no process_uptime_seconds");
+    }
+
+    /** The collector's pauses between two of {@link #uptimeSeconds}. */
+    ChildJvm.GcPauses gcPauses(double fromUptime, double toUptime) {
+        return jvm.gcPauses(fromUptime, toUptime);
+    }
+
     /** Heap in use after a full collection, and the resident set size, in MiB. */
     Memory memory() {
         jvm.collectGarbage();
