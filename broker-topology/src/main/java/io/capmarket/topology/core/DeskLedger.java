@@ -26,6 +26,9 @@ import java.util.function.Consumer;
  */
 final class DeskLedger {
 
+    /** More producers' offers than a deployment holds; past it the memo starts again. */
+    private static final int MAX_OFFERS_SEEN = 10_000;
+
     private final DeskBooks books;
     private final DeskOutbox outbox;
     private final EngineEvents events;
@@ -38,7 +41,6 @@ final class DeskLedger {
      * state that changes only its load keeps it): made once per offer, not per request.
      */
     private final Map<CapabilityOffer, Offer> offersSeen = new IdentityHashMap<>();
-    private static final int MAX_OFFERS_SEEN = 10_000;
 
     DeskLedger(DeskBooks books, DeskOutbox outbox, EngineEvents events, TopologySettings settings) {
         this.books = books;

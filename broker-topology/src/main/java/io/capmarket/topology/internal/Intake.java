@@ -42,6 +42,9 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 final class Intake implements Processor<String, SpecificRecord, String, IntakeOutput> {
 
+    /** More topics than a deployment has producers and teams; past it the memos start again. */
+    private static final int MAX_KNOWN_TOPICS = 10_000;
+
     private final TopicPattern<String, CapabilityOffer> offerTopics;
     private final TopicPattern<String, FulfilmentEvent> fulfilmentTopics;
     private final TopicPattern<String, RequestCommand> requestTopics;
@@ -51,9 +54,6 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
     /** The family and owner of every topic read so far, decided once per topic rather than per record. */
     private final Map<String, Source> sources = new HashMap<>();
     private ProcessorContext<String, IntakeOutput> context;
-
-    /** More topics than a deployment has producers and teams; past it the memo starts again. */
-    private static final int MAX_KNOWN_TOPICS = 10_000;
 
     private enum Family { OFFERS, FULFILMENT, REQUESTS }
 
@@ -91,6 +91,8 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
             throw new UnsupportedOperationException("the intake's source serde only reads");
         };
         return Serdes.serdeFrom(unused, new Deserializer<>() {
+            private final Map<String, Deserializer<? extends SpecificRecord>> byTopic = new ConcurrentHashMap<>();
+
             @Override
             public SpecificRecord deserialize(String topic, byte[] data) {
                 return of(topic).deserialize(topic, data);
@@ -100,8 +102,6 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
             public SpecificRecord deserialize(String topic, Headers headers, byte[] data) {
                 return of(topic).deserialize(topic, headers, data);
             }
-
-            private final Map<String, Deserializer<? extends SpecificRecord>> byTopic = new ConcurrentHashMap<>();
 
             private Deserializer<? extends SpecificRecord> of(String topic) {
                 Deserializer<? extends SpecificRecord> known = byTopic.get(topic);

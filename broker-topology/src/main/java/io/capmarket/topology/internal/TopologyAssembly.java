@@ -48,6 +48,9 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class TopologyAssembly {
 
+    /** More producers than a deployment has; past it the memo starts again. */
+    private static final int MAX_KNOWN_PRODUCERS = 10_000;
+
     private final Topics topics;
     private final SchemaRegistryClient registry;
     private final TopologySettings settings;
@@ -56,7 +59,6 @@ public final class TopologyAssembly {
     private final DslStoreSuppliers stores;
     /** Assignments topics by producerId, for every stream thread's sink. */
     private final Map<String, String> assignmentTopics = new ConcurrentHashMap<>();
-    private static final int MAX_KNOWN_PRODUCERS = 10_000;
 
     public TopologyAssembly(Topics topics, SchemaRegistryClient registry, TopologySettings settings, Clock clock,
             EngineEvents events, DslStoreSuppliers stores) {
