@@ -1,9 +1,9 @@
 package io.capmarket.bench;
 
+import io.capmarket.topology.app.TopologyConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -14,7 +14,7 @@ import org.apache.kafka.streams.kstream.Produced;
 
 /**
  * The ceiling: a Kafka Streams application that copies its input to its output unchanged, with
- * the producer settings of capmarket's topology (acks=all, no compression), one stream thread and the same
+ * the producer settings of capmarket's topology ({@link TopologyConfig#producerSettings}), one stream thread and the same
  * processing guarantee as the run it is compared with. Runs until SIGTERM.
  *
  * <p>Arguments: bootstrap servers, application id, input topic, output topic, processing
@@ -51,8 +51,7 @@ public final class PassthroughMain {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        props.putAll(TopologyConfig.producerSettings());
         return props;
     }
 }

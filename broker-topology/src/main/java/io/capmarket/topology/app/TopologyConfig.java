@@ -363,11 +363,7 @@ public final class TopologyConfig {
         Topics names = Topics.builder().prefix(topicsPrefix()).build();
         DeadLetters.configure(props, names.deadLetters().name(), events,
                 Set.of(names.liveness().name(), names.producers().name()));
-        // a transaction spans many partitions (every producer's assignments), so most batches hold a
-        // record or two, and LZ4 allocates and clears a 64 KB block for every batch: uncompressed
-        // costs less CPU; streams.producer.compression.type=lz4 where bandwidth matters more
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
-        props.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        props.putAll(producerSettings());
         // a task reads what it has buffered, without first waiting to fetch each of its many input
         // partitions: no rule orders records across partitions by timestamp (deadlines follow the
         // wall clock), and the readiness check Kafka Streams 4.4 makes otherwise builds a log line
@@ -376,6 +372,25 @@ public final class TopologyConfig {
         StreamsRecovery.apply(props::put, instanceId());
         props.putAll(values.streams());
         return props;
+    }
+
+    /**
+     * The producer settings capmarket gives Kafka Streams, before the {@code streams.*}
+     * pass-throughs: acknowledged by every in-sync replica; uncompressed (a transaction spans many
+     * partitions, every producer's assignments among them, so many batches hold a record or two,
+     * and LZ4 allocates and clears a 64 KB block for every batch; set
+     * {@code streams.producer.compression.type=lz4} where bandwidth matters more); batches of up to
+     * 64 KB, so that the partitions a transaction writes most (statuses, request states) fill a
+     * batch per few hundred records instead of every few dozen (each new batch wakes the sender,
+     * which then walks every partition holding one), from a 64 MB buffer: at most 1,024 partitions
+     * hold an open batch at once. The benchmark's passthrough runs with the same settings.
+     */
+    public static Map<String, String> producerSettings() {
+        return Map.of(
+                StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all",
+                StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none",
+                StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), Integer.toString(64 * 1024),
+                StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG), Long.toString(64L * 1024 * 1024));
     }
 
     /** Every setting as text, as {@link #of} would accept it (credentials included). */

@@ -283,6 +283,8 @@ class TopologyConfigTest {
                     .containsEntry(DeadLetters.GLOBAL_TOPICS_CONFIG, "acme.producer-liveness,acme.producers")
                     .containsEntry("producer.compression.type", "none")
                     .containsEntry("producer.acks", "all")
+                    .containsEntry("producer.batch.size", "65536")
+                    .containsEntry("producer.buffer.memory", "67108864")
                     .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
             new StreamsConfig(props); // Kafka accepts them
         }
