@@ -4,6 +4,9 @@ import static io.capmarket.gateway.Fixtures.ALPHA_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.sdk.CapmarketProducer;
 import io.capmarket.sdk.Offer;
@@ -23,7 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -110,21 +112,24 @@ class ClusterFailoverIT {
                 List<SubmitLoad.Outcome> accepted = load.withStatus(202);
                 List<SubmitLoad.Outcome> retryLater = load.withStatus(503);
                 List<String> lost = load.acceptedButNotFulfilled("20s");
-                Map<String, Integer> assignedTwice = assignedMoreThanOnce(cluster, topics);
+                Assignments assignments = assignments(cluster, topics);
                 System.out.printf("cluster failover: 3 nodes (replication 3, min.insync.replicas 2), %d clients, cluster up in %.1f s; "
                                 + "%s; %d submits, %d answered 202, %d answered 503 (all with Retry-After: %b), other answers %s, "
-                                + "%d accepted but not FULFILLED (lost), %d assigned more than once (duplicated), "
+                                + "%d accepted but not FULFILLED (lost), %d attempts assigned more than once (duplicated), "
+                                + "%d requests given more than one instruction %s, "
                                 + "SDK handler runs %d for %d requests, longest gap between 202s %.1f s, took %.1f s%n",
                         CLIENTS, (clusterUp - began) / 1e9, kills.stream().map(k -> describe(k, load.outcomes())).toList(),
                         load.outcomes().size(), accepted.size(), retryLater.size(),
                         retryLater.stream().allMatch(o -> o.retryAfter().isPresent()), load.otherAnswers(), lost.size(),
-                        assignedTwice.size(), handlerRuns.get(), firstFulfilment.size(), load.longestGapBetweenAccepted() / 1e9,
+                        assignments.duplicated().size(), assignments.reassigned().size(),
+                        assignments.reassigned().values().stream().distinct().limit(3).toList(), handlerRuns.get(),
+                        firstFulfilment.size(), load.longestGapBetweenAccepted() / 1e9,
                         (System.nanoTime() - began) / 1e9);
 
                 assertThat(load.otherAnswers()).as("every answer is 202, or 503 with Retry-After: no 5xx, no hang").isEmpty();
                 assertThat(retryLater).allSatisfy(o -> assertThat(o.retryAfter()).as("Retry-After of " + o.key()).isPresent());
                 assertThat(lost).as("every 202 is FULFILLED afterwards").isEmpty();
-                assertThat(assignedTwice).as("no request is assigned twice").isEmpty();
+                assertThat(assignments.duplicated()).as("no attempt of a request is assigned twice").isEmpty();
                 for (Kill kill : kills) {
                     assertThat(resumedAfter(kill, load.outcomes())).as("a request submitted after the kill of the " + kill.role()
                             + " was fulfilled").isPresent();
@@ -168,28 +173,48 @@ class ClusterFailoverIT {
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
-    /** The request ids the producer's assignments topic holds more than once among its committed records. */
-    private static Map<String, Integer> assignedMoreThanOnce(KafkaCluster cluster, Topics topics) {
+    /**
+     * The assignments written to the producer, counted as the SDK sees them: FULFIL instructions
+     * by request and attempt. One attempt assigned twice is a duplicate. A later attempt of the
+     * same request is not: a producer that could not accept within {@code matching.accept-deadline}
+     * while a broker was down is told to CANCEL the attempt, and the request is matched again.
+     */
+    private static Assignments assignments(KafkaCluster cluster, Topics topics) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        Map<String, Integer> counts = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            String topic = topics.assignmentsName("db-team");
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+        Map<String, Integer> byAttempt = new HashMap<>();
+        Map<String, List<String>> byRequest = new HashMap<>();
+        Topic<String, Assignment> topic = topics.assignments("db-team");
+        try (KafkaConsumer<String, Assignment> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                topic.valueSerde().deserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
+                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             await().atMost(WAIT).until(() -> {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    counts.merge(record.key(), 1, Integer::sum);
+                for (ConsumerRecord<String, Assignment> record : consumer.poll(Duration.ofMillis(200))) {
+                    Assignment assignment = record.value();
+                    byRequest.computeIfAbsent(record.key(), k -> new ArrayList<>())
+                            .add(assignment.getAction() + "#" + assignment.getAttempt());
+                    if (assignment.getAction() == AssignmentAction.FULFIL) {
+                        byAttempt.merge(record.key() + " attempt " + assignment.getAttempt(), 1, Integer::sum);
+                    }
                 }
                 return partitions.stream().allMatch(p -> consumer.position(p) >= ends.get(p));
             });
         }
-        counts.values().removeIf(n -> n < 2);
-        return counts;
+        byAttempt.values().removeIf(n -> n < 2);
+        byRequest.values().removeIf(instructions -> instructions.size() < 2);
+        return new Assignments(byAttempt, byRequest);
+    }
+
+    /**
+     * @param duplicated attempts assigned more than once, with how often
+     * @param reassigned requests with more than one instruction, with them in order ({@code FULFIL#1, CANCEL#1, FULFIL#2})
+     */
+    private record Assignments(Map<String, Integer> duplicated, Map<String, List<String>> reassigned) {
     }
 }

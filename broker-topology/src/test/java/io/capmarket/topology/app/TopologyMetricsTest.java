@@ -66,6 +66,21 @@ class TopologyMetricsTest {
     }
 
     @Test
+    void seriesADashboardReadsExistAtZeroFromACapabilitysFirstEventAndAProducersFirstMatch() {
+        metrics.submitted("kafka-topic");
+        metrics.matched("kafka-topic", "stream-team", false);
+
+        assertThat(registry.scrape())
+                .contains("capmarket_requests_finished_total{capability=\"kafka-topic\",state=\"FULFILLED\"} 0.0")
+                .contains("capmarket_requests_finished_total{capability=\"kafka-topic\",state=\"FAILED\"} 0.0")
+                .contains("capmarket_requests_finished_total{capability=\"kafka-topic\",state=\"CANCELLED\"} 0.0")
+                .contains("capmarket_slo_breaches_total{capability=\"kafka-topic\",producer=\"stream-team\"} 0.0")
+                .contains("capmarket_accept_deadline_missed_total{capability=\"kafka-topic\",producer=\"stream-team\"} 0.0")
+                .contains("capmarket_matches_total{capability=\"kafka-topic\",producer=\"stream-team\",rematch=\"false\"} 1.0")
+                .doesNotContain("rematch=\"true\"");
+    }
+
+    @Test
     void missingTagValuesDoNotThrow() {
         metrics.matched(null, "", false);
         metrics.ignored(null);
