@@ -12,10 +12,8 @@ import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.score.ScoreState;
 import java.time.Instant;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -40,7 +38,7 @@ final class DeskLedger {
      * Matching's view of each offer, by the identity of the offer record its states share (a
      * state that changes only its load keeps it): made once per offer, not per request.
      */
-    private final Map<CapabilityOffer, Offer> offersSeen = new IdentityHashMap<>();
+    private final BoundedMemo<CapabilityOffer, Offer> offersSeen = BoundedMemo.byIdentity(MAX_OFFERS_SEEN, OfferRecord::offer);
 
     DeskLedger(DeskBooks books, DeskOutbox outbox, EngineEvents events, TopologySettings settings) {
         this.books = books;
@@ -52,19 +50,7 @@ final class DeskLedger {
 
     /** The capability's offers as matching sees them now. */
     OfferPool pool(String capability, Instant now) {
-        return OfferPool.of(books, capability, policy, now, this::offer);
-    }
-
-    private Offer offer(OfferState state) {
-        Offer known = offersSeen.get(state.getOffer());
-        if (known == null) {
-            if (offersSeen.size() >= MAX_OFFERS_SEEN) {
-                offersSeen.clear();
-            }
-            known = OfferRecord.offer(state);
-            offersSeen.put(state.getOffer(), known);
-        }
-        return known;
+        return OfferPool.of(books, capability, policy, now, state -> offersSeen.get(state.getOffer()));
     }
 
     /** Keeps and publishes a request's status. */

@@ -30,7 +30,11 @@ public final class OfferRecord {
 
     /** The offer as the matcher sees it. */
     public static Offer offer(OfferState state) {
-        CapabilityOffer o = state.getOffer();
+        return offer(state.getOffer());
+    }
+
+    /** Matching's view of an offer record. */
+    public static Offer offer(CapabilityOffer o) {
         return new Offer(o.getOfferId(), o.getProducerId(), o.getCapability(), o.getCapabilityVersion(),
                 o.getAttributes(), o.getCapacity(), o.getLeadTimeSloMs(), o.getStatus());
     }

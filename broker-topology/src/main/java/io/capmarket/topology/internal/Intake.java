@@ -7,11 +7,10 @@ import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.topology.EngineEvents;
+import io.capmarket.topology.core.BoundedMemo;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -52,7 +51,7 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
     private final FulfilmentIntake fulfilment;
     private final RequestIntake requests;
     /** The family and owner of every topic read so far, decided once per topic rather than per record. */
-    private final Map<String, Source> sources = new HashMap<>();
+    private final BoundedMemo<String, Source> sources = BoundedMemo.byEquality(MAX_KNOWN_TOPICS, this::source);
     private ProcessorContext<String, IntakeOutput> context;
 
     private enum Family { OFFERS, FULFILMENT, REQUESTS }
@@ -91,7 +90,10 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
             throw new UnsupportedOperationException("the intake's source serde only reads");
         };
         return Serdes.serdeFrom(unused, new Deserializer<>() {
-            private final Map<String, Deserializer<? extends SpecificRecord>> byTopic = new ConcurrentHashMap<>();
+            private final BoundedMemo<String, Deserializer<? extends SpecificRecord>> byTopic = BoundedMemo.concurrent(MAX_KNOWN_TOPICS,
+                    topic -> families.entrySet().stream().filter(family -> family.getKey().matches(topic)).findFirst()
+                            .map(Map.Entry::getValue)
+                            .orElseThrow(() -> new SerializationException("topic " + topic + " is not one the intake reads")));
 
             @Override
             public SpecificRecord deserialize(String topic, byte[] data) {
@@ -104,18 +106,7 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
             }
 
             private Deserializer<? extends SpecificRecord> of(String topic) {
-                Deserializer<? extends SpecificRecord> known = byTopic.get(topic);
-                if (known != null) {
-                    return known;
-                }
-                Deserializer<? extends SpecificRecord> found = families.entrySet().stream()
-                        .filter(family -> family.getKey().matches(topic)).findFirst().map(Map.Entry::getValue)
-                        .orElseThrow(() -> new SerializationException("topic " + topic + " is not one the intake reads"));
-                if (byTopic.size() >= MAX_KNOWN_TOPICS) {
-                    byTopic.clear();
-                }
-                byTopic.put(topic, found);
-                return found;
+                return byTopic.get(topic);
             }
         });
     }
@@ -132,9 +123,6 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
     public void process(Record<String, SpecificRecord> record) {
         String topic = context.recordMetadata().orElseThrow().topic();
         Source source = sources.get(topic);
-        if (source == null) {
-            source = source(topic);
-        }
         switch (source.family()) {
             case OFFERS -> offers.process(narrowed(record), topic, source.owner());
             case FULFILMENT -> fulfilment.process(narrowed(record), topic, source.owner());
@@ -143,21 +131,14 @@ final class Intake implements Processor<String, SpecificRecord, String, IntakeOu
     }
 
     private Source source(String topic) {
-        Source source;
         if (offerTopics.matches(topic)) {
-            source = new Source(Family.OFFERS, offerTopics.ownerOf(topic));
+            return new Source(Family.OFFERS, offerTopics.ownerOf(topic));
         } else if (fulfilmentTopics.matches(topic)) {
-            source = new Source(Family.FULFILMENT, fulfilmentTopics.ownerOf(topic));
+            return new Source(Family.FULFILMENT, fulfilmentTopics.ownerOf(topic));
         } else if (requestTopics.matches(topic)) {
-            source = new Source(Family.REQUESTS, requestTopics.ownerOf(topic));
-        } else {
-            throw new IllegalStateException("topic " + topic + " is not one the intake reads");
+            return new Source(Family.REQUESTS, requestTopics.ownerOf(topic));
         }
-        if (sources.size() >= MAX_KNOWN_TOPICS) {
-            sources.clear();
-        }
-        sources.put(topic, source);
-        return source;
+        throw new IllegalStateException("topic " + topic + " is not one the intake reads");
     }
 
     /** The record as its family's type: its value was read by that family's deserializer ({@link #valueSerde}). */

@@ -14,9 +14,9 @@ import io.capmarket.schemas.topology.CapabilityEvent;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
+import io.capmarket.topology.core.BoundedMemo;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
@@ -57,8 +57,8 @@ public final class TopologyAssembly {
     private final Clock clock;
     private final EngineEvents events;
     private final DslStoreSuppliers stores;
-    /** Assignments topics by producerId, for every stream thread's sink. */
-    private final Map<String, String> assignmentTopics = new ConcurrentHashMap<>();
+    /** Assignments topics by producerId, checked and built once per producer, for every stream thread's sink. */
+    private final BoundedMemo<String, String> assignmentTopics;
 
     public TopologyAssembly(Topics topics, SchemaRegistryClient registry, TopologySettings settings, Clock clock,
             EngineEvents events, DslStoreSuppliers stores) {
@@ -68,6 +68,7 @@ public final class TopologyAssembly {
         this.clock = clock;
         this.events = events;
         this.stores = stores;
+        this.assignmentTopics = BoundedMemo.concurrent(MAX_KNOWN_PRODUCERS, topics::assignmentsName);
     }
 
     public Topology build() {
@@ -133,7 +134,7 @@ public final class TopologyAssembly {
                 .mapValues(out -> ((EngineOutput.Instruction) out).assignment(), Named.as(TopologyNames.ENGINE_OUTPUT + "assignments"))
                 // on the partition of its capability: every instruction for a request lands on one partition, in order,
                 // and a task's transaction touches one partition of each producer's topic, not all of them
-                .to((requestId, assignment, context) -> assignmentsTopic(assignment.getProducerId()),
+                .to((requestId, assignment, context) -> assignmentTopics.get(assignment.getProducerId()),
                         Produced.with(Serdes.String(), assignments).withName(TopologyNames.ASSIGNMENT_SINK)
                                 .withStreamPartitioner((topic, requestId, assignment, partitions) ->
                                         Optional.of(Set.of(CapabilityPartitions.of(assignment.getCapability(), partitions)))));
@@ -149,20 +150,6 @@ public final class TopologyAssembly {
         // added last, so that the intake and the engine keep their sub-topology number (and task ids)
         relayHeartbeats(builder);
         return builder.build();
-    }
-
-    /** The name of a producer's assignments topic, checked and built once per producer rather than per assignment. */
-    private String assignmentsTopic(String producerId) {
-        String known = assignmentTopics.get(producerId);
-        if (known != null) {
-            return known;
-        }
-        String name = topics.assignmentsName(producerId);
-        if (assignmentTopics.size() >= MAX_KNOWN_PRODUCERS) {
-            assignmentTopics.clear();
-        }
-        assignmentTopics.put(producerId, name);
-        return name;
     }
 
     /**
