@@ -47,7 +47,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  *
  * <p>The configuration suits one node: every internal topic has replication factor 1 and
  * min ISR 1 (so transactions and {@code exactly_once_v2} work), consumer groups rebalance
- * without the initial delay, and topics are created automatically. Broker configs given to the
+ * without the initial delay, a transaction left open by a killed client is aborted within a
+ * second of its timeout, and topics are created automatically. Broker configs given to the
  * builder override these defaults. The lifecycle methods are thread-safe.
  *
  * <h2>Secure mode</h2>
@@ -362,6 +363,10 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         config.put("share.coordinator.state.topic.min.isr", "1");
         config.put("share.coordinator.state.topic.num.partitions", "1");
         config.put("group.initial.rebalance.delay.ms", "0");
+        // A member killed mid-transaction leaves it open; until the coordinator aborts it, readers of
+        // its partitions (a survivor taking over its tasks among them) stop at it. The coordinator
+        // looks for expired transactions every 10 s by default, which adds up to 10 s to a fail-over.
+        config.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         // The cleaner's default 128 MiB dedupe buffer is allocated up front; test JVMs are small.
         config.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
         config.putAll(overrides);
