@@ -6,7 +6,9 @@ import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
@@ -18,7 +20,6 @@ import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -89,39 +90,97 @@ public final class AvroSerializer<T> implements Serializer<T> {
     }
 
     private byte[] frame(int id, Schema schema, Object datum) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        out.writeBytes(new byte[WireFormat.HEADER_SIZE]);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-        try {
-            writerFor(schema, datum).write(datum, encoder);
-            encoder.flush();
-        } catch (IOException | RuntimeException e) {
-            throw new SerializationException("cannot encode a " + schema.getFullName() + ": " + e.getMessage(), e);
-        }
+        FrameBuffer out = new FrameBuffer(WireFormat.HEADER_SIZE);
+        encode(schema, datum, out);
         byte[] frame = out.toByteArray();
         WireFormat.writeHeader(frame, id);
         return frame;
     }
 
+    /**
+     * Appends {@code datum}'s encoding to {@code out}. A generated record goes through its
+     * schema's {@link CompiledWriter}; should that meet a value it does not expect, the record is
+     * written again, from the same start, by Avro's own writer, whose bytes or error then stand.
+     */
+    private void encode(Schema schema, Object datum, FrameBuffer out) {
+        DatumWriter<Object> writer = writerFor(schema, datum);
+        int start = out.size();
+        try {
+            try {
+                write(writer, datum, out);
+            } catch (RuntimeException unexpected) {
+                if (!(writer instanceof CompiledWriter compiled)) {
+                    throw unexpected;
+                }
+                out.truncate(start);
+                write(compiled.fallback(), datum, out);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot encode a " + schema.getFullName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void write(DatumWriter<Object> writer, Object datum, FrameBuffer out) throws IOException {
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        writer.write(datum, encoder);
+        encoder.flush();
+    }
+
     private DatumWriter<Object> writerFor(Schema schema, Object datum) {
         boolean specific = datum instanceof SpecificRecord;
         return writers.computeIfAbsent(schema, s -> specific
-                ? new SpecificDatumWriter<>(s, SpecificData.getForSchema(s))
+                ? CompiledWriter.of(s, SpecificData.getForSchema(s))
                 : new GenericDatumWriter<>(s, GenericData.get()));
     }
 
     /** Rewrites a record into the subject's latest schema through Avro's schema resolution. */
     private Object resolve(Object datum, Schema own, Schema target) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        FrameBuffer out = new FrameBuffer(0);
+        encode(own, datum, out);
         try {
-            writerFor(own, datum).write(datum, encoder);
-            encoder.flush();
             return new GenericDatumReader<>(own, target, GenericData.get())
                     .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("a " + own.getFullName()
                     + " cannot be written with the subject's latest schema: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The bytes of one frame as they are written: a {@link ByteArrayOutputStream} that takes no
+     * lock per write (one thread writes a frame, and Avro's encoder writes every number on its
+     * own), starting after room for the wire format's header.
+     */
+    private static final class FrameBuffer extends ByteArrayOutputStream {
+
+        FrameBuffer(int headerRoom) {
+            super(256);
+            count = headerRoom;
+        }
+
+        @Override
+        public void write(int b) {
+            ensure(1);
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            Objects.checkFromIndexSize(offset, length, bytes.length);
+            ensure(length);
+            System.arraycopy(bytes, offset, buf, count, length);
+            count += length;
+        }
+
+        /** Forgets what was written past {@code size} bytes. */
+        void truncate(int size) {
+            count = size;
+        }
+
+        private void ensure(int more) {
+            if (more > buf.length - count) {
+                buf = Arrays.copyOf(buf, Math.max(2 * buf.length, Math.addExact(count, more)));
+            }
         }
     }
 }
