@@ -53,8 +53,8 @@ public final class CapmarketCli {
     static CommandLine commandLine(Terminal terminal) {
         CommandLine line = new CommandLine(new CapmarketCommand(terminal));
         // the applications' own command lines, which their images run as they are
-        line.addSubcommand("topology", TopologyCommand.commandLine(new TopologyCommand(terminal.environment(), terminal.out(), terminal.err())));
-        line.addSubcommand("gateway", GatewayCommand.commandLine(new GatewayCommand(terminal.environment(), terminal.out(), terminal.err())));
+        line.addSubcommand("topology", new TopologyCommand(terminal.environment(), terminal.out(), terminal.err()).commandLine());
+        line.addSubcommand("gateway", new GatewayCommand(terminal.environment(), terminal.out(), terminal.err()).commandLine());
         line.setOut(new PrintWriter(terminal.out(), true, StandardCharsets.UTF_8));
         line.setErr(new PrintWriter(terminal.err(), true, StandardCharsets.UTF_8));
         line.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? USAGE : FAILED);

@@ -11,6 +11,8 @@ import io.capmarket.schemas.config.ConfigParsers;
 import io.capmarket.schemas.config.ConfigSchema;
 import io.capmarket.schemas.config.ConfigValues;
 import io.capmarket.schemas.config.ConnectionKeys;
+import io.capmarket.schemas.config.InvalidConfigException;
+import io.capmarket.schemas.runtime.ServiceCommand;
 import io.capmarket.schemas.runtime.StreamsRecovery;
 import io.capmarket.schemas.topics.Topics;
 import java.net.InetAddress;
@@ -46,7 +48,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * producer, admin. Only hashes are configured and kept. With {@value #DEV_MODE} the demo tokens are
  * added: {@code demo-consumer} (team {@code demo-app}, consumer) and {@code demo-admin} (admin).
  */
-public final class GatewayConfig {
+public final class GatewayConfig implements ServiceCommand.Settings {
 
     public static final String STREAMS_PREFIX = ConfigSchema.STREAMS_PREFIX;
 
@@ -342,11 +344,13 @@ public final class GatewayConfig {
     }
 
     /** Things worth telling the operator that are not errors (ignored environment variables). */
+    @Override
     public List<String> warnings() {
         return values.warnings();
     }
 
     /** The settings for a log line, credentials masked. */
+    @Override
     public String describe() {
         return values.describe(Set.of(AUTH_TOKENS, AccessConfig.INSTANCES_KEY));
     }

@@ -10,6 +10,8 @@ import io.capmarket.schemas.config.ConfigParsers;
 import io.capmarket.schemas.config.ConfigSchema;
 import io.capmarket.schemas.config.ConfigValues;
 import io.capmarket.schemas.config.ConnectionKeys;
+import io.capmarket.schemas.config.InvalidConfigException;
+import io.capmarket.schemas.runtime.ServiceCommand;
 import io.capmarket.schemas.runtime.StreamsRecovery;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.topology.EngineEvents;
@@ -50,7 +52,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * directory at load: not under {@code java.io.tmpdir}, which the OS may clean under a running
  * application and which would make every restart restore its stores from the changelogs.
  */
-public final class TopologyConfig {
+public final class TopologyConfig implements ServiceCommand.Settings {
 
     /** The prefix of raw Kafka Streams settings passed through. */
     public static final String STREAMS_PREFIX = ConfigSchema.STREAMS_PREFIX;
@@ -310,6 +312,7 @@ public final class TopologyConfig {
     }
 
     /** Things worth telling the operator that are not errors (ignored environment variables). */
+    @Override
     public List<String> warnings() {
         return values.warnings();
     }
@@ -402,6 +405,7 @@ public final class TopologyConfig {
     }
 
     /** The settings for a log line, credentials masked. */
+    @Override
     public String describe() {
         return values.describe(Set.of());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capmarket.schemas.access.ClientSettings;
+import io.capmarket.schemas.config.InvalidConfigException;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;

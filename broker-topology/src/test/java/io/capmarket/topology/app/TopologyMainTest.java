@@ -2,6 +2,7 @@ package io.capmarket.topology.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.capmarket.schemas.runtime.ServiceCommand;
 import io.capmarket.schemas.topics.Mismatch;
 import io.capmarket.schemas.topics.TopicMismatchException;
 import java.io.ByteArrayOutputStream;
@@ -31,12 +32,12 @@ class TopologyMainTest {
     @TempDir
     Path dir;
 
-    private TopologyMain.Launch launch(Map<String, String> env, Function<TopologyConfig, TopologyApp> starter, String... args) {
+    private ServiceCommand.Launch<TopologyApp> launch(Map<String, String> env, Function<TopologyConfig, TopologyApp> starter, String... args) {
         return TopologyMain.launch(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), starter);
     }
 
-    private TopologyMain.Launch launch(String... args) {
+    private ServiceCommand.Launch<TopologyApp> launch(String... args) {
         return launch(ENV, config -> {
             started.set(config);
             throw new KafkaException("no broker in a unit test");
@@ -49,7 +50,7 @@ class TopologyMainTest {
 
     @Test
     void helpListsTheSettingsAndStartsNothing() {
-        TopologyMain.Launch launch = launch("--help");
+        ServiceCommand.Launch<TopologyApp> launch = launch("--help");
 
         assertThat(launch.exitCode()).isZero();
         assertThat(launch.app()).isEmpty();
@@ -73,7 +74,7 @@ class TopologyMainTest {
     void badConfigurationIsPrintedAndExitsWith2() throws IOException {
         Path file = Files.writeString(dir.resolve("topology.yaml"), "matching.accept-deadline: soon\n");
 
-        TopologyMain.Launch launch = launch(ENV, config -> null, "--config", file.toString());
+        ServiceCommand.Launch<TopologyApp> launch = launch(ENV, config -> null, "--config", file.toString());
 
         assertThat(launch.exitCode()).isEqualTo(2);
         assertThat(err()).contains("matching.accept-deadline must be a duration like 30s or 500ms, but was 'soon' (in " + file + ")");
@@ -106,7 +107,7 @@ class TopologyMainTest {
 
     @Test
     void mismatchedTopicsExitWith3AndSayWhat() {
-        TopologyMain.Launch launch = launch(ENV, config -> {
+        ServiceCommand.Launch<TopologyApp> launch = launch(ENV, config -> {
             throw new TopicMismatchException(List.of(new Mismatch("capmarket.requests", "partitions", "6", "3")));
         });
 
@@ -116,7 +117,7 @@ class TopologyMainTest {
 
     @Test
     void otherStartupFailuresExitWith1WithTheirCauses() {
-        TopologyMain.Launch launch = launch(ENV, config -> {
+        ServiceCommand.Launch<TopologyApp> launch = launch(ENV, config -> {
             throw new KafkaException("cannot list topics", new java.util.concurrent.TimeoutException("30s passed"));
         });
 

@@ -1,10 +1,10 @@
-package io.capmarket.topology.app;
+package io.capmarket.schemas.config;
 
 import java.util.List;
 
 /**
- * The topology's configuration is invalid. Not retryable: every problem names the key, the value
- * and the rule; fix the file or the environment and start again.
+ * A service's configuration (the topology's, the gateway's) is invalid. Not retryable: every
+ * problem names the key, the value and the rule; fix the file or the environment and start again.
  */
 public class InvalidConfigException extends RuntimeException {
 
