@@ -184,7 +184,7 @@ public final class GatewayApp implements AutoCloseable {
                             access.priorityGrants(), new OpenSlots("long-polls", access.longPollsPerTeam(),
                                     access.longPollsPerInstance(), metrics),
                             new BodyDeadline(config.bodyReadTimeout(), timer, metrics)));
-            metrics.bind(streams, watchers::waiting, events::clients, accepted::size);
+            metrics.bind(streams, watchers::waiting, events::clients, accepted::size, acceptor::deciding);
             OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable(), metrics.registry());
             List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops, new WhoAmI(),
                     PortalAssets.load());

@@ -69,6 +69,11 @@ public final class Acceptor {
         });
     }
 
+    /** How many submits with an Idempotency-Key are being decided or waiting their turn (at most {@value KeyedSequence#MAX_TASKS}). */
+    public int deciding() {
+        return sequence.tasks();
+    }
+
     private CompletableFuture<Answer> write(Principal principal, Submission submission, String key, String id, Span span) {
         CapabilityVersionView version = version(submission);
         List<FieldError> violations = schemas.validate(version.getParameterSchema(), submission.parameters());

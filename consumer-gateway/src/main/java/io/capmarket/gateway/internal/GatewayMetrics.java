@@ -45,8 +45,10 @@ public final class GatewayMetrics implements AutoCloseable {
      * @param waiters reads waiting for a request to change
      * @param sseClients open event streams
      * @param accepted requests accepted and not yet in the store ({@link AcceptedRequests})
+     * @param deciding submits with an Idempotency-Key being decided or waiting their turn ({@link Acceptor#deciding})
      */
-    public void bind(KafkaStreams kafkaStreams, IntSupplier waiters, IntSupplier sseClients, IntSupplier accepted) {
+    public void bind(KafkaStreams kafkaStreams, IntSupplier waiters, IntSupplier sseClients, IntSupplier accepted,
+            IntSupplier deciding) {
         streams = new KafkaStreamsMetrics(kafkaStreams);
         streams.bindTo(registry);
         Gauge.builder("capmarket.gateway.long.poll.waiters", waiters::getAsInt)
@@ -55,6 +57,10 @@ public final class GatewayMetrics implements AutoCloseable {
         Gauge.builder("capmarket.gateway.accepted.unstored", accepted::getAsInt)
                 .description("Requests this instance accepted whose first status has not reached its store yet (at most "
                         + AcceptedRequests.MAX_HELD + ")")
+                .register(registry);
+        Gauge.builder("capmarket.gateway.idempotent.submits.deciding", deciding::getAsInt)
+                .description("Submits with an Idempotency-Key this instance is deciding or holding until the one before "
+                        + "with the same key is decided (at most " + KeyedSequence.MAX_TASKS + ")")
                 .register(registry);
         Gauge.builder("capmarket.gateway.sse.clients", sseClients::getAsInt)
                 .description("Open Server-Sent Event streams").register(registry);

@@ -118,6 +118,34 @@ class ReadModelTest {
     }
 
     @Test
+    void tasksPastTheBoundAreRefusedBeforeTheyStartAndTheirPlacesComeBack() {
+        KeyedSequence sequence = new KeyedSequence(2);
+        CompletableFuture<String> firstWrite = new CompletableFuture<>();
+        List<String> started = new ArrayList<>();
+        sequence.run("k", () -> {
+            started.add("first");
+            return firstWrite;
+        });
+        CompletableFuture<String> waiting = sequence.run("k", () -> {
+            started.add("waiting");
+            return CompletableFuture.completedFuture("waiting");
+        });
+        assertThat(sequence.tasks()).isEqualTo(2);
+
+        assertThatThrownBy(() -> sequence.run("other", () -> {
+            started.add("refused");
+            return CompletableFuture.completedFuture("refused");
+        })).isInstanceOf(RetryLaterException.class).hasMessageContaining("deciding 2 submits with an Idempotency-Key");
+        assertThat(started).containsExactly("first");
+        assertThat(sequence.tasks()).as("a refused task takes no place").isEqualTo(2);
+
+        firstWrite.complete("first");
+        assertThat(waiting).isCompletedWithValue("waiting");
+        assertThat(sequence.tasks()).isZero();
+        assertThat(sequence.run("other", () -> CompletableFuture.completedFuture("again"))).isCompletedWithValue("again");
+    }
+
+    @Test
     void aWaitEndsAtTheAwaitedStateAtATerminalStateOrWithEnoughHistory() {
         ReadCondition fulfilled = new ReadCondition("FULFILLED", 0, false, Duration.ofSeconds(5));
         ReadCondition moreThanTwo = new ReadCondition(null, 3, false, Duration.ofSeconds(5));
