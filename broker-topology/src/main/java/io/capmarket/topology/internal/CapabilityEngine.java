@@ -46,6 +46,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private final Clock clock;
     private final EngineEvents events;
     private final Topics topics;
+    private final ProducerMirrors producers;
 
     private final Tracer tracer = RecordTracing.tracer();
     private StoreBooks books;
@@ -54,18 +55,20 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     /**
      * @param topics names the producer topics a refused offer or report came from, and serializes them back
+     * @param producers the producers' liveness and approvals as the engine reads them
      */
-    CapabilityEngine(TopologySettings settings, Clock clock, EngineEvents events, Topics topics) {
+    CapabilityEngine(TopologySettings settings, Clock clock, EngineEvents events, Topics topics, ProducerMirrors producers) {
         this.settings = settings;
         this.clock = clock;
         this.events = events;
         this.topics = topics;
+        this.producers = producers;
     }
 
     @Override
     public void init(ProcessorContext<String, EngineOutput> context) {
         long started = System.nanoTime();
-        this.books = new StoreBooks(context, settings);
+        this.books = new StoreBooks(context, settings, producers);
         LOG.info("task {} counted the loads and rebuilt the {} deadlines of its {} kept requests in {} ms", context.taskId(),
                 books.deadlines(), books.requestsCounted(), (System.nanoTime() - started) / 1_000_000);
         this.outbox = new EngineOutbox(context, clock, topics);

@@ -35,7 +35,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /** The desk's books over the engine's named state stores (see {@link TopologyNames}). */
 final class StoreBooks implements DeskBooks {
@@ -51,6 +50,7 @@ final class StoreBooks implements DeskBooks {
     private final DeadlineQueue deadlines = new DeadlineQueue();
     private final TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
     private final TimestampedKeyValueStore<String, ProducerApproval> approvals;
+    private final ProducerMirrors producers;
     private final long requestsCounted;
     /** Lead-time percentiles by lead-times buffer (identity); emptied when it reaches its bound. */
     private final Map<ByteBuffer, Optional<Long>> p95ByLeadTimes = new IdentityHashMap<>();
@@ -60,7 +60,7 @@ final class StoreBooks implements DeskBooks {
      * The books of the task {@code context} runs. Counts the loads of the requests it keeps
      * ({@link LoadTally}) and rebuilds their deadlines ({@link Deadline#next}) in one pass.
      */
-    StoreBooks(ProcessorContext<?, ?> context, TopologySettings settings) {
+    StoreBooks(ProcessorContext<?, ?> context, TopologySettings settings, ProducerMirrors producers) {
         this.requests = context.getStateStore(TopologyNames.REQUEST_STORE);
         KeyValueStore<String, OfferState> offerStates = context.getStateStore(TopologyNames.OFFER_STATE_STORE);
         Map<String, Long> promises = new HashMap<>();
@@ -84,6 +84,7 @@ final class StoreBooks implements DeskBooks {
         this.waitlist = context.getStateStore(TopologyNames.WAITLIST_STORE);
         this.heartbeats = context.getStateStore(TopologyNames.HEARTBEAT_STORE);
         this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
+        this.producers = producers;
     }
 
     /** How many kept requests the task counted when it started. */
@@ -217,9 +218,7 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public ProducerLiveness liveness(String producerId) {
-        ValueAndTimestamp<ProducerHeartbeat> heartbeat = heartbeats.get(producerId);
-        return heartbeat == null || heartbeat.value() == null ? null
-                : new ProducerLiveness(heartbeat.value().getAt(), heartbeat.value().getHealthy());
+        return producers.liveness().get(producerId, heartbeats);
     }
 
     /**
@@ -240,7 +239,6 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public ProducerApproval approval(String producerId) {
-        ValueAndTimestamp<ProducerApproval> approval = approvals.get(producerId);
-        return approval == null ? null : approval.value();
+        return producers.approvals().get(producerId, approvals);
     }
 }

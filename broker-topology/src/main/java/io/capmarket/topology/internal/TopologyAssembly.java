@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -73,8 +74,9 @@ public final class TopologyAssembly {
 
     public Topology build() {
         StreamsBuilder builder = new StreamsBuilder();
-        globalTable(builder, topics.liveness(), TopologyNames.HEARTBEAT_STORE);
-        globalTable(builder, topics.producers(), TopologyNames.APPROVAL_STORE);
+        ProducerMirrors producers = new ProducerMirrors(
+                globalTable(builder, topics.liveness(), TopologyNames.HEARTBEAT_STORE, ProducerMirrors::livenessOf),
+                globalTable(builder, topics.producers(), TopologyNames.APPROVAL_STORE, approval -> approval));
         builder.addStateStore(cached(TopologyNames.OFFER_INDEX_STORE, Serdes.String()));
         builder.addStateStore(uncached(TopologyNames.REQUEST_INDEX_STORE, Serdes.String()));
         builder.addStateStore(cached(TopologyNames.OFFER_STATE_STORE, avro(OfferState.class)));
@@ -114,7 +116,7 @@ public final class TopologyAssembly {
         KStream<String, EngineOutput> engine = intake.get(TopologyNames.INTAKE_OUTPUT + "owned")
                 .mapValues(out -> ((IntakeOutput.Routed) out).event(), Named.as(TopologyNames.INTAKE_OUTPUT + "owned-events"))
                 .merge(rerouted, Named.as(TopologyNames.ENGINE_INPUT))
-                .process(() -> new CapabilityEngine(settings, clock, events, topics), Named.as(TopologyNames.ENGINE),
+                .process(() -> new CapabilityEngine(settings, clock, events, topics, producers), Named.as(TopologyNames.ENGINE),
                         TopologyNames.OFFER_STATE_STORE, TopologyNames.CONTRACT_STORE, TopologyNames.REQUEST_STORE,
                         TopologyNames.WAITLIST_STORE, TopologyNames.SCORE_STORE);
 
@@ -181,15 +183,18 @@ public final class TopologyAssembly {
 
     /**
      * A global table the engine reads for every request: one small entry per producer, held in
-     * memory (read again from its compacted topic at start) and decoded once per value. No record
-     * cache in front of it: it would only copy what the in-memory store already holds.
+     * memory (read again from its compacted topic at start, through its processor) and mirrored as
+     * the engine reads it ({@link GlobalMirror}). No record cache and no changelog: the topic is
+     * the table's log.
      */
-    private <V extends SpecificRecord> void globalTable(StreamsBuilder builder, Topic<String, V> topic, String storeName) {
-        // the table's store reads its values with the serde it is consumed with
-        Serde<V> values = BoundedInput.bounded(DecodedOnce.around(topic.valueSerde()));
-        builder.globalTable(topic.name(), Consumed.with(topic.keySerde(), values).withName(storeName + "-source"),
-                Materialized.<String, V>as(Stores.inMemoryKeyValueStore(storeName)).withKeySerde(topic.keySerde()).withValueSerde(values)
-                        .withCachingDisabled());
+    private <V extends SpecificRecord, T> GlobalMirror<V, T> globalTable(StreamsBuilder builder, Topic<String, V> topic,
+            String storeName, Function<V, T> view) {
+        Serde<V> values = BoundedInput.bounded(topic.valueSerde());
+        GlobalMirror<V, T> mirror = new GlobalMirror<>(storeName, view);
+        builder.addGlobalStore(Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(storeName), topic.keySerde(), values)
+                        .withLoggingDisabled(),
+                topic.name(), Consumed.with(topic.keySerde(), values).withName(storeName + "-source"), mirror.updater());
+        return mirror;
     }
 
     /** How every input topic is read: values larger than {@link BoundedInput#MAX_VALUE_BYTES} are refused. */

@@ -1,0 +1,84 @@
+package io.capmarket.topology.internal;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * What the engine reads of a global table for every request (a producer's liveness, its
+ * approval), kept in memory beside the table's store, as the engine reads it: the store's own
+ * processor ({@link #updater}) writes each record to the store and then here, so a read is one
+ * map look-up instead of a store read that encodes the key and decodes the value. A key not here
+ * is looked up in the store and kept (should a restore ever fill the store without its
+ * processor). One per topology instance, shared by its stream threads and written by its global
+ * thread; it holds what the store holds, one entry per producer.
+ *
+ * <p>Never stale for longer than the store: the processor writes the store first and this map
+ * second, and a look-up that fills a missing key does so under the map's lock for that key, so
+ * the processor's write of the key follows it.
+ *
+ * @param <V> the table's values
+ * @param <T> what the engine reads of a value
+ */
+final class GlobalMirror<V, T> {
+
+    private final String storeName;
+    private final Function<V, T> view;
+    private final ConcurrentHashMap<String, T> entries = new ConcurrentHashMap<>();
+
+    /**
+     * @param storeName the global store the updater keeps
+     * @param view what the engine reads of a value, made once per record
+     */
+    GlobalMirror(String storeName, Function<V, T> view) {
+        this.storeName = storeName;
+        this.view = view;
+    }
+
+    /** The view of {@code key}'s value, or null when the table has none. */
+    T get(String key, TimestampedKeyValueStore<String, V> store) {
+        T known = entries.get(key);
+        if (known != null) {
+            return known;
+        }
+        return entries.computeIfAbsent(key, missing -> {
+            ValueAndTimestamp<V> stored = store.get(missing);
+            return stored == null || stored.value() == null ? null : view.apply(stored.value());
+        });
+    }
+
+    /**
+     * The processor of the global store: puts each record in the store (a null value deletes its
+     * key; a null key is dropped, as Kafka Streams' tables do) and then in this mirror.
+     */
+    ProcessorSupplier<String, V, Void, Void> updater() {
+        return () -> new Processor<>() {
+            private TimestampedKeyValueStore<String, V> store;
+
+            @Override
+            public void init(ProcessorContext<Void, Void> context) {
+                store = context.getStateStore(storeName);
+            }
+
+            @Override
+            public void process(Record<String, V> record) {
+                String key = record.key();
+                if (key == null) {
+                    return;
+                }
+                if (record.value() == null) {
+                    store.delete(key);
+                    entries.remove(key);
+                } else {
+                    store.put(key, ValueAndTimestamp.make(record.value(), record.timestamp()));
+                    entries.put(key, view.apply(record.value()));
+                }
+            }
+        };
+    }
+}

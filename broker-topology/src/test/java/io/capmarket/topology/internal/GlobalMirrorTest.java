@@ -1,0 +1,74 @@
+package io.capmarket.topology.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.TimestampedKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class GlobalMirrorTest {
+
+    private final AtomicInteger views = new AtomicInteger();
+    private final GlobalMirror<String, String> mirror = new GlobalMirror<>("table", value -> {
+        views.incrementAndGet();
+        return "view of " + value;
+    });
+    private TimestampedKeyValueStore<String, String> store;
+    private Processor<String, String, Void, Void> updater;
+
+    @BeforeEach
+    void start() {
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+        store = Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore("table"), Serdes.String(), Serdes.String())
+                .withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        updater = mirror.updater().get();
+        updater.init(context);
+    }
+
+    @Test
+    void aRecordGoesToTheStoreAndIsReadAsItsViewMadeOnce() {
+        updater.process(new Record<>("producer-a", "healthy", 42L));
+
+        assertThat(store.get("producer-a")).isEqualTo(ValueAndTimestamp.make("healthy", 42L));
+        assertThat(mirror.get("producer-a", store)).isEqualTo("view of healthy");
+        assertThat(mirror.get("producer-a", store)).isEqualTo("view of healthy");
+        assertThat(views).as("one view per record, none per read").hasValue(1);
+
+        updater.process(new Record<>("producer-a", "unhealthy", 43L));
+        assertThat(mirror.get("producer-a", store)).isEqualTo("view of unhealthy");
+        assertThat(store.get("producer-a")).isEqualTo(ValueAndTimestamp.make("unhealthy", 43L));
+    }
+
+    @Test
+    void aTombstoneDeletesTheKeyAndARecordWithoutKeyIsDropped() {
+        updater.process(new Record<>("producer-a", "approved", 1L));
+        updater.process(new Record<>("producer-a", null, 2L));
+        updater.process(new Record<>(null, "no key", 3L));
+
+        assertThat(mirror.get("producer-a", store)).isNull();
+        assertThat(store.get("producer-a")).isNull();
+        assertThat(store.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void aKeyTheStoreHoldsWithoutItsProcessorIsReadFromTheStoreOnceAndUpdatedAfter() {
+        store.put("restored", ValueAndTimestamp.make("from the log", 7L)); // as a restore bypassing the processor would
+
+        assertThat(mirror.get("restored", store)).isEqualTo("view of from the log");
+        assertThat(mirror.get("restored", store)).isEqualTo("view of from the log");
+        assertThat(views).hasValue(1);
+        assertThat(mirror.get("unknown", store)).as("nothing is kept for a key the table lacks").isNull();
+
+        updater.process(new Record<>("restored", "newer", 8L));
+        assertThat(mirror.get("restored", store)).isEqualTo("view of newer");
+    }
+}
