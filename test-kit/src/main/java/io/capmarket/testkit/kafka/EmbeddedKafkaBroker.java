@@ -1,18 +1,12 @@
 package io.capmarket.testkit.kafka;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,14 +15,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
-import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A single-node Kafka (combined KRaft broker and controller) running inside this JVM, built
@@ -99,18 +89,18 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     /** What a SCRAM user name or password may hold: safe inside JAAS quotes and the storage tool's {@code --add-scram}. */
     private static final Pattern CREDENTIAL = Pattern.compile("[A-Za-z0-9._~-]{1,200}");
     /** The file in a secure data directory that records its admin's credential. */
-    static final String SECURITY_MARKER = "capmarket-security.properties";
+    static final String SECURITY_MARKER = BrokerStorage.SECURITY_MARKER;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final int NODE_ID = 1;
     private static final String HOST = "127.0.0.1";
-    private static final String LOG_DIR_NAME = "logs";
 
     private final Map<String, String> overrides;
     private final ClusterMember member;
     private final int defaultPartitions;
     private final boolean ownsDataDirectory;
     private final Path dataDirectory;
+    private final BrokerStorage storage;
     private final String adminUser;
     private final boolean generatedPassword;
     private String adminPassword;
@@ -129,7 +119,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         this.adminPassword = builder.adminPassword;
         this.generatedPassword = builder.generatedPassword;
         this.ownsDataDirectory = builder.dataDirectory == null;
-        this.dataDirectory = ownsDataDirectory ? createTempDirectory() : builder.dataDirectory.toAbsolutePath();
+        this.dataDirectory = ownsDataDirectory ? BrokerStorage.createTemporary() : builder.dataDirectory.toAbsolutePath();
+        this.storage = new BrokerStorage(dataDirectory);
     }
 
     /**
@@ -166,10 +157,11 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
             controllerPort = freePort();
         }
         if (secure()) {
-            adoptStoredCredential();
+            adminPassword = storage.adoptStoredCredential(adminUser, adminPassword, generatedPassword);
         }
         Properties properties = serverProperties(secure() ? randomSecret() : null);
-        formatIfNeeded(properties);
+        storage.formatIfNeeded(properties, member == null ? Uuid.randomUuid().toString() : member.clusterId(),
+                secure() ? adminUser : null, adminPassword);
         KafkaRaftServer node = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
         try {
             node.startup();
@@ -313,7 +305,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         stop();
         closed = true;
         if (ownsDataDirectory) {
-            deleteRecursively(dataDirectory);
+            storage.delete();
         }
     }
 
@@ -349,7 +341,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
             config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
             config.put("inter.broker.listener.name", "PLAINTEXT");
         }
-        config.put("log.dirs", dataDirectory.resolve(LOG_DIR_NAME).toString());
+        config.put("log.dirs", storage.logDirectory().toString());
         config.put("num.partitions", Integer.toString(defaultPartitions));
         config.put("default.replication.factor", "1");
         config.put("min.insync.replicas", "1");
@@ -373,114 +365,6 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         Properties properties = new Properties();
         properties.putAll(config);
         return properties;
-    }
-
-    private void formatIfNeeded(Properties properties) {
-        Path marker = dataDirectory.resolve(SECURITY_MARKER);
-        if (formatted()) {
-            return;
-        }
-        Path configFile = dataDirectory.resolve("server.properties");
-        Properties withoutSecrets = new Properties();
-        properties.forEach((key, value) -> {
-            if (!key.toString().endsWith(".sasl.jaas.config")) {
-                withoutSecrets.put(key, value);
-            }
-        });
-        try (OutputStream out = Files.newOutputStream(configFile)) {
-            withoutSecrets.store(out, "Written by EmbeddedKafkaBroker to format the storage");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write " + configFile, e);
-        }
-        List<String> args = new ArrayList<>(List.of(
-            "format",
-            "--config", configFile.toString(),
-            "--cluster-id", member == null ? Uuid.randomUuid().toString() : member.clusterId(),
-            "--release-version", MetadataVersion.latestProduction().version(),
-            "--ignore-formatted"));
-        if (secure()) {
-            args.add("--add-scram");
-            args.add(SCRAM_MECHANISM + "=[name=" + adminUser + ",password=" + adminPassword + "]");
-        }
-        runStorageTool(args.toArray(String[]::new));
-        if (secure()) {
-            Properties security = new Properties();
-            security.setProperty("sasl.mechanism", SCRAM_MECHANISM);
-            security.setProperty("admin", adminUser);
-            security.setProperty("admin.password", adminPassword);
-            try {
-                Files.deleteIfExists(marker);
-                createOwnerOnly(marker);
-                try (OutputStream out = Files.newOutputStream(marker)) {
-                    security.store(out, "This storage was formatted with SASL/SCRAM and ACLs; the admin's credential is in its metadata");
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot write " + marker, e);
-            }
-        }
-    }
-
-    private boolean formatted() {
-        return Files.exists(dataDirectory.resolve(LOG_DIR_NAME).resolve("meta.properties"));
-    }
-
-    /**
-     * A formatted secure data directory keeps its admin's credential beside the data (readable by
-     * its owner only): a broker built with a generated password takes the stored one, so a kept
-     * data directory restarts with the same admin; an explicit password must match it.
-     */
-    private void adoptStoredCredential() {
-        if (!formatted()) {
-            return;
-        }
-        Path marker = dataDirectory.resolve(SECURITY_MARKER);
-        if (!Files.exists(marker)) {
-            throw new IllegalStateException("The data directory " + dataDirectory + " was formatted without SASL/SCRAM, "
-                    + "so it holds no admin credential and cannot be started secure; wipe it or use another data directory");
-        }
-        Properties security = new Properties();
-        try (InputStream in = Files.newInputStream(marker)) {
-            security.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + marker, e);
-        }
-        if (!adminUser.equals(security.getProperty("admin"))) {
-            throw new IllegalStateException("The data directory " + dataDirectory + " was formatted with admin '"
-                    + security.getProperty("admin") + "', but this broker's admin is '" + adminUser
-                    + "'; use the same admin (and password) or another data directory");
-        }
-        String stored = security.getProperty("admin.password");
-        if (generatedPassword && stored != null) {
-            adminPassword = stored;
-        } else if (stored != null && !stored.equals(adminPassword)) {
-            throw new IllegalStateException("The data directory " + dataDirectory + " was formatted with another password for admin '"
-                    + adminUser + "' (its credential is in the cluster's metadata); use that one, or another data directory");
-        }
-    }
-
-    /** Creates an empty file only its owner may read, where the file system has POSIX permissions. */
-    private static void createOwnerOnly(Path file) throws IOException {
-        try {
-            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        }
-    }
-
-    private void runStorageTool(String[] args) {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        int exitCode;
-        try (PrintStream stream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            exitCode = StorageTool.execute(args, stream);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("Formatting " + dataDirectory + " failed: "
-                    + output.toString(StandardCharsets.UTF_8), e);
-        }
-        if (exitCode != 0) {
-            throw new IllegalStateException("Formatting " + dataDirectory + " failed with exit code "
-                    + exitCode + ": " + output.toString(StandardCharsets.UTF_8));
-        }
     }
 
     private static String jaas(String loginModule, String user, String password, String extra) {
@@ -509,29 +393,6 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("No free port on " + HOST, e);
-        }
-    }
-
-    private static Path createTempDirectory() {
-        Path parent = Path.of(System.getProperty("java.io.tmpdir"));
-        try {
-            Files.createDirectories(parent);
-            return Files.createTempDirectory(parent, "capmarket-kafka-").toAbsolutePath();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a data directory under " + parent, e);
-        }
-    }
-
-    private static void deleteRecursively(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths.sorted((a, b) -> b.compareTo(a))::iterator) {
-                Files.deleteIfExists(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot delete " + root, e);
         }
     }
 
