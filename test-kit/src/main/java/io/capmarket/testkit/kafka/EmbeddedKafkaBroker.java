@@ -88,8 +88,6 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
 
     /** What a SCRAM user name or password may hold: safe inside JAAS quotes and the storage tool's {@code --add-scram}. */
     private static final Pattern CREDENTIAL = Pattern.compile("[A-Za-z0-9._~-]{1,200}");
-    /** The file in a secure data directory that records its admin's credential. */
-    static final String SECURITY_MARKER = BrokerStorage.SECURITY_MARKER;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final int NODE_ID = 1;

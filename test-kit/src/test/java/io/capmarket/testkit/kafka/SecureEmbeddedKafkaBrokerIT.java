@@ -155,7 +155,7 @@ class SecureEmbeddedKafkaBrokerIT {
             admin.createTopics(List.of(new NewTopic("remembered", 1, (short) 1))).all().get();
         }
         if (data.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(EmbeddedKafkaBroker.SECURITY_MARKER))))
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(BrokerStorage.SECURITY_MARKER))))
                     .isEqualTo("rw-------");
         }
         try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.builder().dataDirectory(data).secure().build().start();
