@@ -1,15 +1,17 @@
 package io.capmarket.bench;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What every scenario of one run shares: the cluster, the sizes, the directory for state and
  * logs, the run's id, which keeps topics, groups and application ids of runs apart, and
- * whether the measured processes record a profile, and the settings every topology instance gets.
+ * whether the measured processes record a profile, the settings every topology instance gets and
+ * the options of every measured JVM.
  */
 record BenchContext(Cluster cluster, Sizes sizes, Path directory, String runId, boolean profile,
-        Map<String, String> topologySettings) {
+        Map<String, String> topologySettings, List<String> jvmOptions) {
 
     /** A fresh workload of the standard catalog under its own topic prefix. */
     Workload workload(String name, int partitions) {

@@ -63,7 +63,8 @@ public final class BenchMain {
         Report report = new Report(machine(options, sizes));
         try (Cluster cluster = options.bootstrapServers() == null ? Cluster.embedded(directory)
                 : Cluster.external(options.bootstrapServers(), options.registryUrl())) {
-            BenchContext context = new BenchContext(cluster, sizes, directory, runId, options.profile(), options.topologySettings());
+            BenchContext context = new BenchContext(cluster, sizes, directory, runId, options.profile(), options.topologySettings(),
+                    options.jvmOptions());
             StreamsScenarios streams = new StreamsScenarios(context);
             for (String guarantee : List.of(TopologyConfig.EXACTLY_ONCE_V2, TopologyConfig.AT_LEAST_ONCE)) {
                 boolean eos = guarantee.equals(TopologyConfig.EXACTLY_ONCE_V2);

@@ -21,15 +21,17 @@ import java.util.Set;
  * @param profile whether each measured process records a JFR profile beside its log
  * @param topologySettings settings given to every topology instance, over the benchmark's own
  *     (for example {@code streams.commit.interval.ms=500}), to measure the effect of a setting
+ * @param jvmOptions options for every measured process's JVM, after the benchmark's own (a
+ *     collector named here replaces the default one), to measure the effect of a JVM setting
  */
 public record BenchOptions(boolean quick, String bootstrapServers, String registryUrl, Set<String> only,
-        Path outputDirectory, boolean profile, Map<String, String> topologySettings) {
+        Path outputDirectory, boolean profile, Map<String, String> topologySettings, List<String> jvmOptions) {
 
     /** Where results go unless {@code --out} says otherwise. */
     public static final Path DEFAULT_OUTPUT = Path.of("target", "bench");
 
     static final String USAGE = """
-            usage: ./capmarket bench [--quick] [--only NAME[,NAME...]] [--bootstrap HOSTS --registry URL] [--out DIR] [--profile] [--topology KEY=VALUE]...
+            usage: ./capmarket bench [--quick] [--only NAME[,NAME...]] [--bootstrap HOSTS --registry URL] [--out DIR] [--profile] [--topology KEY=VALUE]... [--jvm OPTION]...
 
               --quick        the short run (under 5 minutes on 2 cores); the full run takes under 20
               --only NAMES   run only these scenarios (comma-separated; a ceiling is always run
@@ -41,6 +43,8 @@ public record BenchOptions(boolean quick, String bootstrapServers, String regist
               --topology KEY=VALUE
                              a setting for every topology instance (repeatable), for example
                              --topology streams.commit.interval.ms=500
+              --jvm OPTION   a JVM option for every measured process (repeatable), for example
+                             --jvm -XX:+UseZGC (a collector named replaces the default)
 
             scenarios: %s
             """;
@@ -48,6 +52,12 @@ public record BenchOptions(boolean quick, String bootstrapServers, String regist
     public BenchOptions {
         only = Set.copyOf(only);
         topologySettings = Map.copyOf(topologySettings);
+        jvmOptions = List.copyOf(jvmOptions);
+        for (String option : jvmOptions) {
+            if (!option.startsWith("-")) {
+                throw new IllegalArgumentException("--jvm: a JVM option starts with '-', but was '" + option + "'");
+            }
+        }
         if ((bootstrapServers == null) != (registryUrl == null)) {
             throw new IllegalArgumentException("--bootstrap and --registry go together: give both or neither");
         }
@@ -77,6 +87,7 @@ public record BenchOptions(boolean quick, String bootstrapServers, String regist
         Path out = DEFAULT_OUTPUT;
         boolean profile = false;
         Map<String, String> topology = new LinkedHashMap<>();
+        List<String> jvm = new ArrayList<>();
         List<String> rest = new ArrayList<>(args);
         while (!rest.isEmpty()) {
             String arg = rest.remove(0);
@@ -91,6 +102,12 @@ public record BenchOptions(boolean quick, String bootstrapServers, String regist
                     }
                     topology.put(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
                 }
+                case "--jvm" -> {
+                    if (rest.isEmpty() || rest.get(0).isBlank()) {
+                        throw new IllegalArgumentException("--jvm needs a value");
+                    }
+                    jvm.add(rest.remove(0).trim());
+                }
                 case "--bootstrap" -> bootstrap = value(arg, rest);
                 case "--registry" -> registry = value(arg, rest);
                 case "--out" -> out = Path.of(value(arg, rest));
@@ -104,7 +121,7 @@ public record BenchOptions(boolean quick, String bootstrapServers, String regist
                 default -> throw new IllegalArgumentException("unknown argument '" + arg + "'");
             }
         }
-        return new BenchOptions(quick, bootstrap, registry, only, out, profile, topology);
+        return new BenchOptions(quick, bootstrap, registry, only, out, profile, topology, jvm);
     }
 
     private static String value(String option, List<String> rest) {

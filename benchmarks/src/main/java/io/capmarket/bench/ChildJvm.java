@@ -28,6 +28,9 @@ final class ChildJvm implements AutoCloseable {
     /** The heap every measured component gets, the same as {@code ./capmarket topology}'s default. */
     static final String HEAP = "-Xmx1g";
 
+    /** The collector of a measured process unless {@code --jvm} names another. */
+    static final String DEFAULT_COLLECTOR = "-XX:+UseParallelGC";
+
     /** Linux's USER_HZ, the unit of the CPU times in {@code /proc/<pid>/stat}. */
     private static final int CLOCK_TICKS = 100;
     /** A line of {@code -Xlog:gc} with uptime decorations: {@code [12.345s] GC(5) Pause Young (...) 119M->38M(457M) 139.397ms}. */
@@ -54,7 +57,10 @@ final class ChildJvm implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add(HEAP);
-        command.add("-XX:+UseParallelGC");
+        if (context.jvmOptions().stream().noneMatch(ChildJvm::namesCollector)) {
+            command.add(DEFAULT_COLLECTOR);
+        }
+        command.addAll(context.jvmOptions());
         command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
         // every collection's pause, beside the log: what a latency tail owes to the collector
         command.add("-Xlog:gc:file=" + logDirectory.resolve(name + "-gc.log").toAbsolutePath() + ":uptime");
@@ -75,6 +81,11 @@ final class ChildJvm implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
+    }
+
+    /** Whether a JVM option chooses the collector ({@code -XX:+UseZGC}, {@code -XX:+UseG1GC}, ...). */
+    static boolean namesCollector(String option) {
+        return option.startsWith("-XX:+Use") && option.endsWith("GC");
     }
 
     /** Writes a component's settings as a {@code .properties} file. */
@@ -211,6 +222,32 @@ final class ChildJvm implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /**
+     * CPU time the JIT compiler's threads ({@code C1 CompilerThread*}, {@code C2 CompilerThread*})
+     * have used so far, in seconds, from {@code /proc} (0 where there is none): how much of a
+     * window the process was still compiling rather than warm.
+     */
+    double compilerCpuSeconds() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String thread = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (thread.startsWith("C1 Compiler") || thread.startsWith("C2 Compiler")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // a compiler thread that ended between listing and reading: its time is gone with it
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return 0;
+        }
+        return ticks / (double) CLOCK_TICKS;
     }
 
     /** Asks the JVM for a full collection ({@code jcmd GC.run}), so that heap figures show live data. */

@@ -62,7 +62,7 @@ final class GatewayScenarios {
                 List<String> ids = List.copyOf(created);
                 ClosedLoop.Outcome reads = load.run((c, n) -> HttpRequest.newBuilder(URI.create(base
                         + ids.get((int) ((c * 7919L + n) % ids.size())))).header("Authorization", "Bearer " + TOKEN).build(),
-                        200, context.sizes().warmUp(), context.sizes().gatewayRun(), answer -> { });
+                        200, context.sizes().warmUpAgain(), context.sizes().gatewayRun(), answer -> { });
                 results.add(result(Scenarios.GATEWAY_GET, reads, ceilingRate, "GET /v1/requests/{id}"));
             }
         }

@@ -40,10 +40,10 @@ final class OpenLoop {
     /**
      * Runs {@code warmUp} unmeasured at {@code ratePerSecond} and waits (up to {@code drain}) until
      * every warm-up request reached the state, so that the measured part starts on a warm system
-     * with nothing queued; then runs {@code duration} measured and waits up to {@code drain} for
-     * the last requests to reach the state.
+     * with nothing queued; then calls {@code measuring}, runs {@code duration} measured and waits
+     * up to {@code drain} for the last requests to reach the state.
      */
-    Outcome run(String runId, int ratePerSecond, Duration warmUp, Duration duration, Duration drain) {
+    Outcome run(String runId, int ratePerSecond, Duration warmUp, Duration duration, Duration drain, Runnable measuring) {
         Map<String, Long> due = new ConcurrentHashMap<>();
         Map<String, Long> warming = new ConcurrentHashMap<>();
         Histogram histogram = new Histogram(3_600_000_000L, 3);
@@ -63,6 +63,7 @@ final class OpenLoop {
                 KafkaProducer<String, RequestCommand> producer = workload.requestProducer(false)) {
             send(producer, runId + "-warmup-", ratePerSecond, warmUp, warming);
             awaitEmpty(warming, drain);
+            measuring.run();
             long started = System.nanoTime();
             sent = send(producer, runId + "-", ratePerSecond, duration, due);
             achieved = sent / ((System.nanoTime() - started) / 1e9);

@@ -45,9 +45,9 @@ final class RoundTripScenario {
             }
             OpenLoop.Outcome outcome = new OpenLoop(context.cluster(), workload, RequestState.FULFILLED)
                     .run(Scenarios.ROUNDTRIP, ratePerSecond, context.sizes().warmUp(), context.sizes().latencyRun(),
-                            Duration.ofSeconds(60));
+                            Duration.ofSeconds(60), topology::markMeasured);
             return StreamsScenarios.latencyResult(Scenarios.ROUNDTRIP, outcome, ratePerSecond, TopologyConfig.EXACTLY_ONCE_V2)
-                    .with("handler", "accepts and fulfils at once");
+                    .with("handler", "accepts and fulfils at once").with("topology_jit_cpu_pct", topology.compilingPercent());
         } finally {
             producers.forEach(producer -> producer.close(Duration.ofSeconds(10)));
         }

@@ -9,16 +9,19 @@ import java.time.Duration;
  * @param ceilingRecords records the passthrough copies
  * @param matchingRequests submissions pre-produced for the matching scenarios
  * @param matchingLimit the longest a matching scenario may take before it reports what it reached
- * @param warmUp unmeasured load before each latency and gateway measurement
+ * @param warmUp unmeasured load before a measurement on processes that have not run that load yet
+ *     (their JIT compiler still busy: in a latency run after a 10 s warm-up it used 39 % of a core)
+ * @param warmUpAgain unmeasured load before a further measurement on processes already warmed by
+ *     an earlier one
  * @param latencyRun the measured part of each latency run
  * @param gatewayRun the measured part of each gateway run
  * @param scaleRequests submissions pre-produced for each scale run
  */
-record Sizes(long ceilingRecords, long matchingRequests, Duration matchingLimit, Duration warmUp, Duration latencyRun,
-        Duration gatewayRun, long scaleRequests) {
+record Sizes(long ceilingRecords, long matchingRequests, Duration matchingLimit, Duration warmUp, Duration warmUpAgain,
+        Duration latencyRun, Duration gatewayRun, long scaleRequests) {
 
-    static final Sizes FULL = new Sizes(1_000_000, 1_000_000, Duration.ofMinutes(4), Duration.ofSeconds(10),
-            Duration.ofSeconds(30), Duration.ofSeconds(15), 200_000);
+    static final Sizes FULL = new Sizes(1_000_000, 1_000_000, Duration.ofMinutes(4), Duration.ofSeconds(60),
+            Duration.ofSeconds(15), Duration.ofSeconds(30), Duration.ofSeconds(15), 200_000);
     static final Sizes QUICK = new Sizes(150_000, 50_000, Duration.ofSeconds(40), Duration.ofSeconds(3),
-            Duration.ofSeconds(5), Duration.ofSeconds(3), 15_000);
+            Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofSeconds(3), 15_000);
 }

@@ -83,14 +83,16 @@ final class StreamsScenarios {
         try (TopologyProcess topology = TopologyProcess.start(context, workload, names.get(0) + "-topology", guarantee, settings)) {
             OpenLoop loop = new OpenLoop(context.cluster(), workload, RequestState.MATCHED);
             for (int i = 0; i < names.size(); i++) {
-                double from = topology.uptimeSeconds();
-                OpenLoop.Outcome outcome = loop.run(names.get(i), rates.get(i), context.sizes().warmUp(),
-                        context.sizes().latencyRun(), Duration.ofSeconds(60));
-                // what the tail owes to the topology's collector (its warm-up included)
-                ChildJvm.GcPauses pauses = topology.gcPauses(from, topology.uptimeSeconds());
+                // the first rate warms a fresh process, the next ones a warm process at a new rate
+                Duration warmUp = i == 0 ? context.sizes().warmUp() : context.sizes().warmUpAgain();
+                OpenLoop.Outcome outcome = loop.run(names.get(i), rates.get(i), warmUp,
+                        context.sizes().latencyRun(), Duration.ofSeconds(60), topology::markMeasured);
+                // what the tail owes to the topology's collector and to its JIT compiler, while measured
+                ChildJvm.GcPauses pauses = topology.gcPausesSinceMark();
                 Result result = latencyResult(names.get(i), outcome, rates.get(i), guarantee)
                         .with("topology_gc_pauses", pauses.count()).with("topology_gc_max_pause_ms", pauses.maxMs())
-                        .with("topology_gc_pause_total_ms", pauses.totalMs());
+                        .with("topology_gc_pause_total_ms", pauses.totalMs())
+                        .with("topology_jit_cpu_pct", topology.compilingPercent());
                 settings.forEach(result::with);
                 results.add(result);
             }

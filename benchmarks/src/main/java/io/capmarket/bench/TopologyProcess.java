@@ -17,6 +17,9 @@ final class TopologyProcess implements AutoCloseable {
 
     private final ChildJvm jvm;
     private final int httpPort;
+    private double markedCompilerSeconds;
+    private long markedNanos = System.nanoTime();
+    private double markedUptime;
 
     private TopologyProcess(ChildJvm jvm, int httpPort) {
         this.jvm = jvm;
@@ -82,6 +85,25 @@ final class TopologyProcess implements AutoCloseable {
         return jvm.cpuSeconds();
     }
 
+    /**
+     * Starts the window {@link #compilingPercent} and {@link #gcPausesSinceMark} report on: the
+     * measured part of a run.
+     */
+    void markMeasured() {
+        markedCompilerSeconds = jvm.compilerCpuSeconds();
+        markedNanos = System.nanoTime();
+        markedUptime = uptimeSeconds();
+    }
+
+    /**
+     * How busy the instance's JIT compiler was since {@link #markMeasured}, in percent of one core:
+     * what a latency tail owes to a process that was not warm yet.
+     */
+    double compilingPercent() {
+        double seconds = (System.nanoTime() - markedNanos) / 1e9;
+        return seconds <= 0 ? 0 : 100 * (jvm.compilerCpuSeconds() - markedCompilerSeconds) / seconds;
+    }
+
     /** How long the process has run, in seconds, by its own clock (what its GC log is stamped with). */
     double uptimeSeconds() {
         for (String line : ChildJvm.get(url("/metrics")).split("\n")) {
@@ -92,9 +114,9 @@ final class TopologyProcess implements AutoCloseable {
         throw new IllegalStateException("the topology's /metrics has no process_uptime_seconds");
     }
 
-    /** The collector's pauses between two of {@link #uptimeSeconds}. */
-    ChildJvm.GcPauses gcPauses(double fromUptime, double toUptime) {
-        return jvm.gcPauses(fromUptime, toUptime);
+    /** The collector's pauses since {@link #markMeasured}. */
+    ChildJvm.GcPauses gcPausesSinceMark() {
+        return jvm.gcPauses(markedUptime, uptimeSeconds());
     }
 
     /** Heap in use after a full collection, and the resident set size, in MiB. */

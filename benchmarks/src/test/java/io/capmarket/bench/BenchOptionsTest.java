@@ -23,7 +23,8 @@ class BenchOptionsTest {
     @Test
     void readsEveryOption() {
         BenchOptions options = BenchOptions.parse(List.of("--quick", "--only", "matching-eos,gateway-post", "--bootstrap",
-                "kafka:9092", "--registry", "http://registry:8081", "--out", "/tmp/b", "--profile", "--topology", "streams.commit.interval.ms=500", "--topology", "num.stream.threads = 2"));
+                "kafka:9092", "--registry", "http://registry:8081", "--out", "/tmp/b", "--profile", "--topology", "streams.commit.interval.ms=500", "--topology", "num.stream.threads = 2",
+                "--jvm", "-XX:+UseZGC", "--jvm", "-Xlog:safepoint"));
 
         assertThat(options.quick()).isTrue();
         assertThat(options.profile()).isTrue();
@@ -35,6 +36,22 @@ class BenchOptionsTest {
         assertThat(options.runs("matching-alos")).isFalse();
         assertThat(options.topologySettings()).containsOnly(Map.entry("streams.commit.interval.ms", "500"),
                 Map.entry("num.stream.threads", "2"));
+        assertThat(options.jvmOptions()).containsExactly("-XX:+UseZGC", "-Xlog:safepoint");
+    }
+
+    @Test
+    void refusesAJvmOptionWithoutADash() {
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--jvm", "UseZGC")))
+                .hasMessage("--jvm: a JVM option starts with '-', but was 'UseZGC'");
+        assertThatThrownBy(() -> BenchOptions.parse(List.of("--jvm"))).hasMessage("--jvm needs a value");
+    }
+
+    @Test
+    void knowsWhichOptionChoosesTheCollector() {
+        assertThat(ChildJvm.namesCollector("-XX:+UseZGC")).isTrue();
+        assertThat(ChildJvm.namesCollector("-XX:+UseShenandoahGC")).isTrue();
+        assertThat(ChildJvm.namesCollector("-XX:MaxGCPauseMillis=20")).isFalse();
+        assertThat(ChildJvm.namesCollector("-XX:+UseStringDeduplication")).isFalse();
     }
 
     @Test

@@ -23,14 +23,14 @@ import org.junit.jupiter.api.Test;
 class BenchSmokeIT {
 
     private static final Sizes SMOKE = new Sizes(5_000, 3_000, Duration.ofSeconds(90), Duration.ofSeconds(1),
-            Duration.ofSeconds(2), Duration.ofSeconds(1), 1_000);
+            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1), 1_000);
 
     @Test
     void measuresACeilingMatchingAndLatency() throws Exception {
         AvroTrust.install();
         Path out = Path.of(System.getProperty("java.io.tmpdir"), "bench-smoke");
         BenchOptions options = new BenchOptions(true, null, null,
-                Set.of(Scenarios.MATCHING_ALOS, Scenarios.LATENCY_ALOS_1000), out, false, Map.of());
+                Set.of(Scenarios.MATCHING_ALOS, Scenarios.LATENCY_ALOS_1000), out, false, Map.of(), List.of());
 
         Report report = BenchMain.run(options, SMOKE);
         report.write(out.resolve("results.json"));
