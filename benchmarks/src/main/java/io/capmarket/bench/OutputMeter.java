@@ -12,17 +12,25 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Counts the records that become visible on output topics ({@code read_committed}, so under
- * exactly-once only committed results count), without decoding them, and times the first and the
- * last. The rate is taken between the first poll that returned records and the last one, the
- * records of the first poll excluded.
+ * exactly-once only committed results count), without decoding them, and times a window of them:
+ * from the meter's start, or from {@link #startWindow} once the warm-up's records are counted.
+ * The rate is taken between the window's first poll that returned records and its last one, the
+ * records of that first poll excluded.
  */
 final class OutputMeter implements AutoCloseable {
 
     private final AtomicLong count = new AtomicLong();
     private final PollLoop loop;
-    private volatile long firstNanos;
-    private volatile long firstCount;
-    private volatile long lastNanos;
+    private volatile long windowBase;
+    private volatile boolean windowPending = true;
+    /** The window's first poll that returned records (null until there is one). */
+    private volatile Progress first;
+    /** The last poll that returned records. */
+    private volatile Progress last;
+
+    /** A poll that returned records: the count after it, and when. */
+    private record Progress(long count, long nanos) {
+    }
 
     /** Starts counting the topics whose names match {@code topics}, from their beginning. */
     OutputMeter(Cluster cluster, String group, Pattern topics) {
@@ -39,13 +47,12 @@ final class OutputMeter implements AutoCloseable {
             if (records.isEmpty()) {
                 return;
             }
-            long now = System.nanoTime();
-            long total = count.addAndGet(records.count());
-            if (firstNanos == 0) {
-                firstCount = total;
-                firstNanos = now;
+            Progress progress = new Progress(count.addAndGet(records.count()), System.nanoTime());
+            if (windowPending) {
+                windowPending = false;
+                first = progress;
             }
-            lastNanos = now;
+            last = progress;
         }, consumer::close);
     }
 
@@ -55,13 +62,24 @@ final class OutputMeter implements AutoCloseable {
     }
 
     /**
-     * Waits until {@code expected} records were counted, or {@code limit} passed, or nothing new
-     * arrived for {@code idle} once something had.
+     * Starts a new window once the first {@code before} records (a warm-up's) are counted: it
+     * counts every record after them and is timed from the next poll that returns records.
+     */
+    void startWindow(long before) {
+        windowBase = before;
+        first = null;
+        windowPending = true;
+    }
+
+    /**
+     * Waits until {@code expected} records were counted in the window, or {@code limit} passed, or
+     * nothing new arrived for {@code idle} once the window had records.
      */
     Throughput await(long expected, Duration limit, Duration idle) {
         long deadline = System.nanoTime() + limit.toNanos();
-        while (count.get() < expected && System.nanoTime() < deadline) {
-            if (lastNanos != 0 && System.nanoTime() - lastNanos > idle.toNanos()) {
+        while (count.get() - windowBase < expected && System.nanoTime() < deadline) {
+            Progress latest = last;
+            if (first != null && latest != null && System.nanoTime() - latest.nanos() > idle.toNanos()) {
                 break;
             }
             Pause.briefly(Duration.ofMillis(20));
@@ -69,15 +87,20 @@ final class OutputMeter implements AutoCloseable {
         return throughput();
     }
 
-    /** What has been counted so far. */
+    /** What the window has counted so far. */
     Throughput throughput() {
-        long total = count.get();
-        double seconds = (lastNanos - firstNanos) / 1e9;
-        double rate = seconds > 0 ? (total - firstCount) / seconds : 0;
+        Progress from = first;
+        Progress to = last;
+        long total = count.get() - windowBase;
+        if (from == null || to == null) {
+            return new Throughput(total, 0, 0);
+        }
+        double seconds = (to.nanos() - from.nanos()) / 1e9;
+        double rate = seconds > 0 ? (to.count() - from.count()) / seconds : 0;
         return new Throughput(total, seconds, rate);
     }
 
-    /** Records counted, the seconds between the first and the last, and the rate between them. */
+    /** Records counted in the window, the seconds between its first and last poll, and the rate between them. */
     record Throughput(long records, double seconds, double perSecond) {
     }
 

@@ -39,16 +39,21 @@ final class StreamsScenarios {
         context.cluster().ensure(List.of(workload.topics().requests().spec(),
                 new TopicSpec(output, PARTITIONS, Optional.empty(), CleanupPolicy.DELETE, Map.of())));
         long records = context.sizes().ceilingRecords();
-        double produced = workload.preProduce(records);
+        long warmUp = context.sizes().warmUpRecords();
+        double produced = workload.preProduce(0, warmUp + records);
         try (OutputMeter meter = new OutputMeter(context.cluster(), workload.prefix() + "meter", output);
                 ChildJvm passthrough = ChildJvm.start(context, name, PassthroughMain.class, List.of(context.cluster().bootstrapServers(),
                         workload.prefix() + "passthrough", workload.topics().requests().name(), output, guarantee,
                         context.directory().resolve(name + "-state").toAbsolutePath().toString()))) {
+            // the first records warm the process up, unmeasured, as the topology's warm-up does
+            meter.await(warmUp, Duration.ofMinutes(5), IDLE);
+            meter.startWindow(warmUp);
+            double cpuBefore = passthrough.cpuSeconds();
             OutputMeter.Throughput result = meter.await(records, Duration.ofMinutes(5), IDLE);
-            double cpu = passthrough.cpuSeconds();
+            double cpu = passthrough.cpuSeconds() - cpuBefore;
             return new Result(name).with("records_per_s", result.perSecond()).with("records", result.records())
                     .with("cpu_us_per_record", cpu * 1e6 / Math.max(1, result.records()))
-                    .with("seconds", result.seconds()).with("pre_produced_per_s", produced)
+                    .with("seconds", result.seconds()).with("pre_produced_per_s", produced).with("warm_up_records", warmUp)
                     .with("guarantee", guarantee).with("partitions", PARTITIONS);
         }
     }
@@ -61,16 +66,19 @@ final class StreamsScenarios {
     Result matching(String name, String guarantee, double ceiling) {
         Workload workload = context.workload(name, PARTITIONS);
         long requests = context.sizes().matchingRequests();
-        Backlog backlog = matchBacklog(name, workload, guarantee, requests, 1, context.sizes().matchingLimit(), true);
+        Backlog backlog = matchBacklog(name, workload, guarantee, context.sizes().warmUpRecords(), requests, 1,
+                context.sizes().matchingLimit(), true);
         Result result = new Result(name).with("requests_per_s", backlog.throughput().perSecond());
         result.ratioTo(ceiling, backlog.throughput().perSecond());
         return result.with("matched", backlog.throughput().records()).with("requests", requests)
                 .with("seconds", backlog.throughput().seconds())
                 .with("cpu_us_per_request", backlog.cpuSeconds() * 1e6 / Math.max(1, backlog.throughput().records()))
+                .with("topology_jit_cpu_s", backlog.compilerSeconds())
                 .with("catalog", "50 capabilities x 4 offers").with("guarantee", guarantee).with("partitions", PARTITIONS)
                 .with("topology_heap_mib", backlog.memory().heapMib())
                 .with("topology_rss_mib", backlog.memory().residentMib())
-                .with("live_requests", backlog.throughput().records());
+                .with("live_requests", context.sizes().warmUpRecords() + backlog.throughput().records())
+                .with("warm_up_requests", context.sizes().warmUpRecords());
     }
 
     /** Latency from submit to MATCHED at fixed rates, on one topology instance. */
@@ -111,7 +119,7 @@ final class StreamsScenarios {
     /** Matching throughput with {@code instances} topology instances on {@code partitions} partitions. */
     Result scale(String name, int partitions, int instances, double baseline) {
         Workload workload = context.workload(name, partitions);
-        Backlog backlog = matchBacklog(name, workload, TopologyConfig.EXACTLY_ONCE_V2, context.sizes().scaleRequests(),
+        Backlog backlog = matchBacklog(name, workload, TopologyConfig.EXACTLY_ONCE_V2, 0, context.sizes().scaleRequests(),
                 instances, context.sizes().matchingLimit(), false);
         Result result = new Result(name).with("requests_per_s", backlog.throughput().perSecond());
         if (baseline > 0) {
@@ -122,11 +130,15 @@ final class StreamsScenarios {
                 .with("instances", instances).with("partitions", partitions).with("guarantee", TopologyConfig.EXACTLY_ONCE_V2);
     }
 
-    /** What matching a backlog showed: the rate, the instances' CPU seconds while matching, the first instance's memory. */
-    private record Backlog(OutputMeter.Throughput throughput, double cpuSeconds, TopologyProcess.Memory memory) {
+    /**
+     * What matching a backlog showed: the rate, the instances' CPU seconds while matching (their
+     * JIT compilers' share apart as well), the first instance's memory.
+     */
+    private record Backlog(OutputMeter.Throughput throughput, double cpuSeconds, double compilerSeconds,
+            TopologyProcess.Memory memory) {
     }
 
-    private Backlog matchBacklog(String name, Workload workload, String guarantee, long requests, int instances,
+    private Backlog matchBacklog(String name, Workload workload, String guarantee, long warmUp, long requests, int instances,
             Duration limit, boolean measureMemory) {
         workload.provision();
         workload.publishCatalog();
@@ -139,12 +151,19 @@ final class StreamsScenarios {
             started.forEach(TopologyProcess::awaitReady);
             // as in a running marketplace, the offers are known before the requests come
             workload.awaitCatalog(Duration.ofMinutes(1));
+            if (warmUp > 0) {
+                workload.preProduce(0, warmUp);
+                meter.await(warmUp, limit, IDLE);
+                meter.startWindow(warmUp);
+            }
             double cpuBefore = started.stream().mapToDouble(TopologyProcess::cpuSeconds).sum();
-            workload.preProduce(requests);
+            started.forEach(TopologyProcess::markMeasured);
+            workload.preProduce(warmUp, requests);
             OutputMeter.Throughput throughput = meter.await(requests, limit, IDLE);
             double cpu = started.stream().mapToDouble(TopologyProcess::cpuSeconds).sum() - cpuBefore;
+            double compiling = started.stream().mapToDouble(TopologyProcess::compilerSecondsSinceMark).sum();
             TopologyProcess.Memory memory = measureMemory ? started.get(0).memory() : new TopologyProcess.Memory(0, 0);
-            return new Backlog(throughput, cpu, memory);
+            return new Backlog(throughput, cpu, compiling, memory);
         } finally {
             started.forEach(TopologyProcess::close);
         }

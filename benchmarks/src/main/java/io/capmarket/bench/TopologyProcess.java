@@ -101,7 +101,12 @@ final class TopologyProcess implements AutoCloseable {
      */
     double compilingPercent() {
         double seconds = (System.nanoTime() - markedNanos) / 1e9;
-        return seconds <= 0 ? 0 : 100 * (jvm.compilerCpuSeconds() - markedCompilerSeconds) / seconds;
+        return seconds <= 0 ? 0 : 100 * compilerSecondsSinceMark() / seconds;
+    }
+
+    /** CPU seconds the instance's JIT compiler used since {@link #markMeasured}. */
+    double compilerSecondsSinceMark() {
+        return jvm.compilerCpuSeconds() - markedCompilerSeconds;
     }
 
     /** How long the process has run, in seconds, by its own clock (what its GC log is stamped with). */

@@ -201,12 +201,15 @@ final class Workload {
                 submit(requestId, i, submittedAt));
     }
 
-    /** Writes {@code count} submissions as fast as the broker takes them; returns records per second. */
-    double preProduce(long count) {
+    /**
+     * Writes {@code count} submissions, the {@code first}-th on, as fast as the broker takes them;
+     * returns records per second.
+     */
+    double preProduce(long first, long count) {
         long started = System.nanoTime();
         Instant now = Instant.now();
         try (KafkaProducer<String, RequestCommand> requests = requestProducer(true)) {
-            for (long i = 0; i < count; i++) {
+            for (long i = first; i < first + count; i++) {
                 String id = prefix + "req-" + i;
                 requests.send(submitRecord(id, i, now));
             }

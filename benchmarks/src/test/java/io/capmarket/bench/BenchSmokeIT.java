@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class BenchSmokeIT {
 
     private static final Sizes SMOKE = new Sizes(5_000, 3_000, Duration.ofSeconds(90), Duration.ofSeconds(1),
-            Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(1), 1_000);
+            Duration.ofSeconds(1), 1_000, Duration.ofSeconds(2), Duration.ofSeconds(1), 1_000);
 
     @Test
     void measuresACeilingMatchingAndLatency() throws Exception {
