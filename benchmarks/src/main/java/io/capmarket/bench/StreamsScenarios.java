@@ -119,14 +119,15 @@ final class StreamsScenarios {
     /** Matching throughput with {@code instances} topology instances on {@code partitions} partitions. */
     Result scale(String name, int partitions, int instances, double baseline) {
         Workload workload = context.workload(name, partitions);
-        Backlog backlog = matchBacklog(name, workload, TopologyConfig.EXACTLY_ONCE_V2, 0, context.sizes().scaleRequests(),
-                instances, context.sizes().matchingLimit(), false);
+        Backlog backlog = matchBacklog(name, workload, TopologyConfig.EXACTLY_ONCE_V2, context.sizes().warmUpRecords(),
+                context.sizes().scaleRequests(), instances, context.sizes().matchingLimit(), false);
         Result result = new Result(name).with("requests_per_s", backlog.throughput().perSecond());
         if (baseline > 0) {
             result.with("ratio_to_one_instance_one_partition", backlog.throughput().perSecond() / baseline);
         }
         return result.with("matched", backlog.throughput().records()).with("seconds", backlog.throughput().seconds())
                 .with("cpu_us_per_request", backlog.cpuSeconds() * 1e6 / Math.max(1, backlog.throughput().records()))
+                .with("topology_jit_cpu_s", backlog.compilerSeconds())
                 .with("instances", instances).with("partitions", partitions).with("guarantee", TopologyConfig.EXACTLY_ONCE_V2);
     }
 
