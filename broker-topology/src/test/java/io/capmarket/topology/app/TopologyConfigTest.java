@@ -286,7 +286,8 @@ class TopologyConfigTest {
                     .containsEntry("producer.acks", "all")
                     .containsEntry("producer.batch.size", "65536")
                     .containsEntry("producer.buffer.memory", "67108864")
-                    .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1");
+                    .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1")
+                    .containsEntry(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG, "-1");
             new StreamsConfig(props); // Kafka accepts them
         }
     }
