@@ -103,6 +103,7 @@ public record BenchOptions(boolean quick, String bootstrapServers, String regist
                     topology.put(setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
                 }
                 case "--jvm" -> {
+                    // not value(): a JVM option may itself start with "--" (--add-opens=...)
                     if (rest.isEmpty() || rest.get(0).isBlank()) {
                         throw new IllegalArgumentException("--jvm needs a value");
                     }

@@ -215,10 +215,7 @@ final class ChildJvm implements AutoCloseable {
      */
     double cpuSeconds() {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields 14 and 15 of stat (utime, stime), counted after the command name
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS;
+            return cpuTicks(Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"))) / (double) CLOCK_TICKS;
         } catch (IOException | RuntimeException e) {
             return 0;
         }
@@ -237,8 +234,7 @@ final class ChildJvm implements AutoCloseable {
                     String stat = Files.readString(task.resolve("stat"));
                     String thread = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (thread.startsWith("C1 Compiler") || thread.startsWith("C2 Compiler")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += cpuTicks(stat);
                     }
                 } catch (IOException | RuntimeException e) {
                     // a compiler thread that ended between listing and reading: its time is gone with it
@@ -248,6 +244,16 @@ final class ChildJvm implements AutoCloseable {
             return 0;
         }
         return ticks / (double) CLOCK_TICKS;
+    }
+
+    /**
+     * User and system CPU time in a {@code /proc} {@code stat} line (of a process or of one of its
+     * threads), in clock ticks: fields 14 and 15 (utime, stime), counted after the command name,
+     * which may itself hold spaces.
+     */
+    private static long cpuTicks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** Asks the JVM for a full collection ({@code jcmd GC.run}), so that heap figures show live data. */

@@ -37,6 +37,8 @@ class BenchOptionsTest {
         assertThat(options.topologySettings()).containsOnly(Map.entry("streams.commit.interval.ms", "500"),
                 Map.entry("num.stream.threads", "2"));
         assertThat(options.jvmOptions()).containsExactly("-XX:+UseZGC", "-Xlog:safepoint");
+        assertThat(BenchOptions.parse(List.of("--jvm", "--add-opens=java.base/java.lang=ALL-UNNAMED")).jvmOptions())
+                .containsExactly("--add-opens=java.base/java.lang=ALL-UNNAMED");
     }
 
     @Test
