@@ -19,6 +19,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BodyDeadline {
 
+    /**
+     * How much of a body past the limit is read and thrown away before the refusal, so that a
+     * client still sending can read its 413 instead of losing it to a connection reset by unread
+     * bytes. A body larger still is cut off with the connection.
+     */
+    static final long DISCARDED_PAST_LIMIT = 1024 * 1024;
+
     private final Duration limit;
     private final ScheduledExecutorService timer;
     private final GatewayMetrics metrics;
@@ -35,14 +42,15 @@ public final class BodyDeadline {
     }
 
     /**
-     * Reads up to {@code max} bytes of {@code in} on the calling thread, within the deadline.
+     * Reads up to {@code max} bytes of {@code in} on the calling thread, within the deadline. When
+     * there are {@code max} bytes, which the caller refuses, up to {@link #DISCARDED_PAST_LIMIT}
+     * more are read and thrown away until the same deadline.
      *
-     * @throws RequestTimeoutException when the deadline passes first
+     * @throws RequestTimeoutException when the deadline passes before {@code max} bytes or the end
      * @throws IOException when the body cannot be read for another reason
      */
     byte[] read(InputStream in, int max) throws IOException {
-        Alarm alarm = new Alarm(Thread.currentThread());
-        alarm.future = timer.schedule(alarm::ring, limit.toMillis(), TimeUnit.MILLISECONDS);
+        Alarm alarm = start();
         byte[] bytes;
         try {
             bytes = in.readNBytes(max);
@@ -52,10 +60,46 @@ public final class BodyDeadline {
             }
             throw e;
         }
-        if (alarm.stop()) {
+        if (bytes.length == max) {
+            drain(in, DISCARDED_PAST_LIMIT);
+            alarm.stop();
+        } else if (alarm.stop()) {
             throw expired();
         }
         return bytes;
+    }
+
+    /**
+     * Reads and throws away, until the deadline, a body refused for its declared {@code length}
+     * (at most {@link #DISCARDED_PAST_LIMIT} bytes of it). The refusal stands whatever happens.
+     */
+    void discard(InputStream in, long length) {
+        Alarm alarm = start();
+        drain(in, Math.min(length, DISCARDED_PAST_LIMIT));
+        alarm.stop();
+    }
+
+    private Alarm start() {
+        Alarm alarm = new Alarm(Thread.currentThread());
+        alarm.future = timer.schedule(alarm::ring, limit.toMillis(), TimeUnit.MILLISECONDS);
+        return alarm;
+    }
+
+    /** Reads up to {@code bound} bytes into nothing; a failed or interrupted read ends it. */
+    private static void drain(InputStream in, long bound) {
+        byte[] scratch = new byte[8192];
+        long left = bound;
+        try {
+            while (left > 0) {
+                int read = in.read(scratch, 0, (int) Math.min(scratch.length, left));
+                if (read < 0) {
+                    return;
+                }
+                left -= read;
+            }
+        } catch (IOException | RuntimeException e) {
+            // the body is refused either way
+        }
     }
 
     /** Interrupts the reader at the deadline unless the read has ended; never after. */

@@ -98,6 +98,14 @@ public final class HttpInput {
     public static JsonNode jsonBody(Context ctx, long limit, BodyDeadline deadline) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
+            if (declared - limit <= BodyDeadline.DISCARDED_PAST_LIMIT) {
+                // what the client is still sending is read, so that its connection is not reset under the answer
+                try (InputStream in = ctx.req().getInputStream()) {
+                    deadline.discard(in, declared);
+                } catch (IOException e) {
+                    // the body is refused either way
+                }
+            }
             throw tooLarge(declared, limit);
         }
         byte[] bytes;
