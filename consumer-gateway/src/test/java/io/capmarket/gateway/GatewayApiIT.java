@@ -128,6 +128,23 @@ class GatewayApiIT {
     }
 
     @Test
+    void aLargeJsonAnswerIsGzippedForAClientThatAcceptsItAndASmallOneIsNot() throws Exception {
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        HttpResponse<byte[]> large = client.send(api.request("/openapi.json", null).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> small = client.send(api.request("/v1/requests/nope", ALPHA_TOKEN).header("Accept-Encoding", "gzip").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(large.headers().firstValue("Content-Encoding")).contains("gzip");
+        byte[] inflated = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(large.body())).readAllBytes();
+        assertThat(inflated.length).isGreaterThan(large.body().length);
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(inflated).get("openapi").asText()).startsWith("3.");
+        assertThat(small.statusCode()).isEqualTo(404);
+        assertThat(small.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(new String(small.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"status\"");
+    }
+
+    @Test
     void everyAnswerForbidsSniffingFramingAndReferrers() {
         for (Api.Response answer : List.of(api.get("/", null), api.get("/v1/capabilities", ALPHA_TOKEN),
                 api.get("/v1/requests/nope", null))) {

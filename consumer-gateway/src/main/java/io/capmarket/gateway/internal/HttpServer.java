@@ -2,6 +2,9 @@ package io.capmarket.gateway.internal;
 
 import io.capmarket.schemas.tracing.LogContext;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.compression.Gzip;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import java.time.Duration;
@@ -41,6 +44,7 @@ public final class HttpServer implements AutoCloseable {
             config.startup.startupWatcherEnabled = false;
             config.http.maxRequestSize = maxRequestSize;
             config.http.asyncTimeout = 0;
+            config.http.compressionStrategy = compression();
             // Jetty 12 dispatches at once (no EagerContentHandler is installed), so a body declared too large is
             // refused before the client sends any of it
             config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(HEADER_LIMIT));
@@ -97,6 +101,18 @@ public final class HttpServer implements AutoCloseable {
      * trace id when the call began a span, are also in the logging context, which JSON logs show
      * as {@code requestId} and {@code trace.id}.
      */
+    /**
+     * Gzip for answers of 1,500 bytes or more, as Javalin's default, with the API's own content
+     * types named as compressible: Javalin otherwise decides for every answer by searching its
+     * content type for each excluded type, ignoring case, which was a tenth of the threads that
+     * answer a {@code POST}.
+     */
+    private static CompressionStrategy compression() {
+        CompressionStrategy gzip = new CompressionStrategy(null, new Gzip());
+        gzip.setAllowedMimeTypes(List.of(ContentType.APPLICATION_JSON.getMimeType(), Problems.CONTENT_TYPE));
+        return gzip;
+    }
+
     private static void accessLog(Context ctx, float millis) {
         if (!ACCESS.isInfoEnabled()) {
             return;

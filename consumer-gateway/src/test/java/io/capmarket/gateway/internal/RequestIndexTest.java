@@ -82,6 +82,17 @@ class RequestIndexTest {
     }
 
     @Test
+    void theNewestFirstKeyIsTheSubmissionCountedBackFromTheEndOfTimeInNineteenDigitsThenTheId() {
+        assertThat(ListQuery.Order.NEWEST.key("r1", T0)).isEqualTo((Long.MAX_VALUE - T0.toEpochMilli()) + "/r1");
+        assertThat(ListQuery.Order.NEWEST.key("r1", Instant.EPOCH)).isEqualTo(Long.MAX_VALUE + "/r1");
+        Instant farFuture = Instant.ofEpochMilli(Long.MAX_VALUE - 42);
+        assertThat(ListQuery.Order.NEWEST.key("r1", farFuture)).isEqualTo("0000000000000000042/r1");
+        assertThat(ListQuery.Order.NEWEST.key("r1", Instant.ofEpochMilli(-1))).isEqualTo("-9223372036854775808/r1");
+        assertThat(ListQuery.Order.NEWEST.key("r2", T0)).isLessThan(ListQuery.Order.NEWEST.key("r1", T0.minusMillis(1)));
+        assertThat(ListQuery.Order.ID.key("r1", T0)).isEqualTo("r1");
+    }
+
+    @Test
     void aTeamsListReadsFromItsOwnPrefixFromTheCursorAndOnlyAnAdminsListByIdReadsTheViews() {
         assertThat(RequestIndex.range(new ListQuery("alpha", null, null, null, 10)))
                 .contains(new RequestIndex.Range("t/alpha/i/", "t/alpha/i/", false));
