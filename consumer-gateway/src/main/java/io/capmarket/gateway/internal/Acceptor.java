@@ -91,7 +91,7 @@ public final class Acceptor {
             } else {
                 accepted.release(id);
             }
-        }).thenApply(acked -> new Answer(202, RequestViews.view(status)));
+        }).thenApply(acked -> new Answer(202, RequestViews.view(status, submission.parameters())));
     }
 
     /**

@@ -42,12 +42,20 @@ public final class RequestViews {
 
     /** The API shape of a stored status. */
     public static RequestView view(RequestStatus status) {
+        return view(status, parse(status.getParameters()));
+    }
+
+    /**
+     * The API shape of a status whose parameters the caller holds already parsed (a submit just
+     * accepted, whose status was written from them): they are not parsed back from the status.
+     */
+    public static RequestView view(RequestStatus status, JsonNode parameters) {
         return new RequestView(
                 status.getRequestId(),
                 status.getConsumerTeam(),
                 status.getCapability(),
                 status.getCapabilityVersion(),
-                parse(status.getParameters()),
+                parameters,
                 new TreeMap<>(status.getConstraints()),
                 new TreeMap<>(status.getPreferences()),
                 status.getPriority().name(),
