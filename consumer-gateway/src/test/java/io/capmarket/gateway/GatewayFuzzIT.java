@@ -290,6 +290,10 @@ class GatewayFuzzIT {
         cases.add(new Case("huge", "Content-Length of 10 GB, no body sent", raw("POST", "/v1/requests",
                 List.of("Authorization: Bearer " + ALPHA_TOKEN, "Content-Type: application/json", "Content-Length: 10000000000"),
                 new byte[0], false), "body"));
+        // refused without "100 Continue": a client that waits for it never sends the body
+        cases.add(new Case("huge", "4 x the limit declared with Expect: 100-continue, no body sent", raw("POST", "/v1/requests",
+                List.of("Authorization: Bearer " + ALPHA_TOKEN, "Content-Type: application/json", "Content-Length: " + 4 * MAX_BODY,
+                        "Expect: 100-continue"), new byte[0], false), "body"));
         return cases;
     }
 

@@ -98,7 +98,9 @@ public final class HttpInput {
     public static JsonNode jsonBody(Context ctx, long limit, BodyDeadline deadline) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
-            if (declared - limit <= BodyDeadline.DISCARDED_PAST_LIMIT) {
+            // a client waiting for "100 Continue" has sent none of it and sends nothing once refused
+            boolean sending = !"100-continue".equalsIgnoreCase(ctx.header("Expect"));
+            if (sending && declared - limit <= BodyDeadline.DISCARDED_PAST_LIMIT) {
                 // what the client is still sending is read, so that its connection is not reset under the answer
                 try (InputStream in = ctx.req().getInputStream()) {
                     deadline.discard(in, declared);
