@@ -55,7 +55,7 @@ public final class HttpServer implements AutoCloseable {
             // all the gateway allocated while taking POSTs
             config.http.responseBufferSize = RESPONSE_COPY_BUFFER;
             // Jetty 12 dispatches at once (no EagerContentHandler is installed), so a body declared too large is
-            // refused before the client sends any of it
+            // refused on its headers (HttpInput.jsonBody)
             config.jetty.modifyHttpConfiguration(http -> http.setRequestHeaderSize(HEADER_LIMIT));
             config.jetty.modifyServer(server -> server.setErrorHandler(new JettyProblems(HEADER_LIMIT)));
             config.jetty.modifyServletContextHandler(context -> context.setErrorHandler(new JettyProblems(HEADER_LIMIT)));
@@ -106,11 +106,6 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * One structured line per exchange; never headers, so never a token. The request id, and the
-     * trace id when the call began a span, are also in the logging context, which JSON logs show
-     * as {@code requestId} and {@code trace.id}.
-     */
-    /**
      * Gzip for answers of 1,500 bytes or more, as Javalin's default, with the API's own content
      * types named as compressible: Javalin otherwise decides for every answer by searching its
      * content type for each excluded type, ignoring case, which was a tenth of the threads that
@@ -122,6 +117,11 @@ public final class HttpServer implements AutoCloseable {
         return gzip;
     }
 
+    /**
+     * One structured line per exchange; never headers, so never a token. The request id, and the
+     * trace id when the call began a span, are also in the logging context, which JSON logs show
+     * as {@code requestId} and {@code trace.id}.
+     */
     private static void accessLog(Context ctx, float millis) {
         if (!ACCESS.isInfoEnabled()) {
             return;
