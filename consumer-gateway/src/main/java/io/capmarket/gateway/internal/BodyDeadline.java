@@ -70,12 +70,16 @@ public final class BodyDeadline {
     }
 
     /**
-     * Reads and throws away, until the deadline, a body refused for its declared {@code length}
-     * (at most {@link #DISCARDED_PAST_LIMIT} bytes of it). The refusal stands whatever happens.
+     * Reads and throws away, until the deadline, a body refused because its declared
+     * {@code length} is over {@code limit}, when it is at most {@link #DISCARDED_PAST_LIMIT} over
+     * it; a larger one is left unread. The refusal stands whatever happens.
      */
-    void discard(InputStream in, long length) {
+    void discard(InputStream in, long length, long limit) {
+        if (length - limit > DISCARDED_PAST_LIMIT) {
+            return;
+        }
         Alarm alarm = start();
-        drain(in, Math.min(length, DISCARDED_PAST_LIMIT));
+        drain(in, length);
         alarm.stop();
     }
 

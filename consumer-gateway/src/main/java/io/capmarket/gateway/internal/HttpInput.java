@@ -98,12 +98,11 @@ public final class HttpInput {
     public static JsonNode jsonBody(Context ctx, long limit, BodyDeadline deadline) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
+            // what the client is still sending is read, so that its connection is not reset under the answer;
             // a client waiting for "100 Continue" has sent none of it and sends nothing once refused
-            boolean sending = !"100-continue".equalsIgnoreCase(ctx.header("Expect"));
-            if (sending && declared - limit <= BodyDeadline.DISCARDED_PAST_LIMIT) {
-                // what the client is still sending is read, so that its connection is not reset under the answer
+            if (!"100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
                 try (InputStream in = ctx.req().getInputStream()) {
-                    deadline.discard(in, declared);
+                    deadline.discard(in, declared, limit);
                 } catch (IOException e) {
                     // the body is refused either way
                 }

@@ -81,8 +81,22 @@ class BodyDeadlineTest {
     void aBodyRefusedForItsDeclaredLengthIsThrownAwayUpToThatLength() throws IOException {
         InputStream in = new ByteArrayInputStream(new byte[5_000]);
 
-        deadline.discard(in, 4_000);
+        deadline.discard(in, 4_000, 100);
 
         assertThat(in.readAllBytes()).hasSize(1_000);
+    }
+
+    @Test
+    void aDeclaredBodyUpToTheBoundPastTheLimitIsThrownAwayWholeAndALargerOneIsLeft() throws IOException {
+        long limit = 1_000;
+        long largest = limit + BodyDeadline.DISCARDED_PAST_LIMIT;
+        InputStream whole = new ByteArrayInputStream(new byte[(int) largest]);
+        InputStream left = new ByteArrayInputStream(new byte[(int) largest + 1]);
+
+        deadline.discard(whole, largest, limit);
+        deadline.discard(left, largest + 1, limit);
+
+        assertThat(whole.read()).as("read to its end").isEqualTo(-1);
+        assertThat(left.readAllBytes()).as("left unread").hasSize((int) largest + 1);
     }
 }
