@@ -45,7 +45,7 @@ public interface EngineEvents {
     default void stoppedWaiting(String capability) {
     }
 
-    /** A request reached a terminal state (FULFILLED, FAILED or CANCELLED). */
+    /** A request reached FULFILLED (the first time), FAILED or CANCELLED. */
     default void finished(String capability, String state) {
     }
 
@@ -55,6 +55,14 @@ public interface EngineEvents {
 
     /** An assignment was not accepted before its deadline. */
     default void acceptDeadlineMissed(String capability, String producerId) {
+    }
+
+    /**
+     * A step of an operation on a fulfilled request's resource: {@code operation} is {@code update}
+     * or {@code deprovision}, {@code outcome} one of {@code asked}, {@code refused}, {@code resent},
+     * {@code done}, {@code failed} (an update that failed or was given up) and {@code orphaned}.
+     */
+    default void resourceOperation(String capability, String operation, String outcome) {
     }
 
     /** An input was recorded but not applied (unknown or finished request, stale attempt, duplicate submit). */

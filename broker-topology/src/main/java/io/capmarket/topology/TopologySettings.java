@@ -1,6 +1,7 @@
 package io.capmarket.topology;
 
 import io.capmarket.schemas.access.PriorityGrants;
+import io.capmarket.topology.core.Day2Policy;
 import io.capmarket.topology.core.MatchingPolicy;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,10 +19,11 @@ import java.util.Objects;
  * @param maxWait how long after its submission a request may wait for an offer before it FAILS
  * @param priorityGrants which teams may submit above NORMAL on their own requests topics (the
  *     gateway checks its callers itself)
+ * @param day2 how updates and deprovisions of fulfilled requests are followed up
  */
 public record TopologySettings(MatchingPolicy matching, Duration acceptDeadline, int maxAttempts,
         Duration punctuateInterval, Duration scorecardWindow, Duration scorecardInterval, Duration maxWait,
-        PriorityGrants priorityGrants) {
+        PriorityGrants priorityGrants, Day2Policy day2) {
 
     public static final Duration DEFAULT_ACCEPT_DEADLINE = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
@@ -32,6 +34,7 @@ public record TopologySettings(MatchingPolicy matching, Duration acceptDeadline,
 
     public TopologySettings {
         Objects.requireNonNull(priorityGrants, "priorityGrants");
+        Objects.requireNonNull(day2, "day2");
         requirePositive("acceptDeadline", acceptDeadline);
         requirePositive("punctuateInterval", punctuateInterval);
         requirePositive("scorecardWindow", scorecardWindow);
@@ -40,6 +43,13 @@ public record TopologySettings(MatchingPolicy matching, Duration acceptDeadline,
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
         }
+    }
+
+    /** The settings with {@link Day2Policy#ofDefaults()}. */
+    public TopologySettings(MatchingPolicy matching, Duration acceptDeadline, int maxAttempts, Duration punctuateInterval,
+            Duration scorecardWindow, Duration scorecardInterval, Duration maxWait, PriorityGrants priorityGrants) {
+        this(matching, acceptDeadline, maxAttempts, punctuateInterval, scorecardWindow, scorecardInterval, maxWait,
+                priorityGrants, Day2Policy.ofDefaults());
     }
 
     /** The settings without priority grants: no team submits above NORMAL on its own topic. */

@@ -15,6 +15,7 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.UpdateRequest;
 import io.capmarket.schemas.serde.AvroSerde;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.schemas.topics.Topic;
@@ -208,6 +209,20 @@ final class TopologyHarness implements AutoCloseable {
         requests(topics.teamRequests(topicTeam), cancelRequest(requestId));
     }
 
+    /** An update through the gateway, made from {@code baseParameters}. */
+    void update(String requestId, String baseParameters, String parameters) {
+        requests(topics.requests(), updateRequest(requestId, baseParameters, parameters));
+    }
+
+    /** An update written by {@code topicTeam}'s bots to their own topic. */
+    void updateOn(String topicTeam, String requestId, String baseParameters, String parameters) {
+        requests(topics.teamRequests(topicTeam), updateRequest(requestId, baseParameters, parameters));
+    }
+
+    private UpdateRequest updateRequest(String requestId, String baseParameters, String parameters) {
+        return new UpdateRequest(requestId, new Requester(RequesterKind.HUMAN, "bob"), clock.instant(), parameters, baseParameters);
+    }
+
     private CancelRequest cancelRequest(String requestId) {
         return new CancelRequest(requestId, new Requester(RequesterKind.BOT, "cleanup-bot"), clock.instant(), "no longer needed");
     }
@@ -224,7 +239,8 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     private void requests(Topic<String, RequestCommand> topic, Object command, Headers headers) {
-        String requestId = command instanceof SubmitRequest submit ? submit.getRequestId() : ((CancelRequest) command).getRequestId();
+        String requestId = command instanceof SubmitRequest submit ? submit.getRequestId()
+                : command instanceof UpdateRequest update ? update.getRequestId() : ((CancelRequest) command).getRequestId();
         input(topic).pipeInput(new TestRecord<>(requestId, new RequestCommand(command), headers, clock.instant()));
         drain();
     }

@@ -16,6 +16,7 @@ import io.capmarket.schemas.runtime.StreamsRecovery;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
+import io.capmarket.topology.core.Day2Policy;
 import io.capmarket.topology.core.MatchingPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,6 +78,9 @@ public final class TopologyConfig implements ServiceCommand.Settings {
     public static final String MAX_ATTEMPTS = "matching.max-attempts";
     public static final String MAX_WAIT = "matching.max-wait";
     public static final String PRIORITY_GRANTS = "priority.grants";
+    public static final String DAY2_RESEND_AFTER = "day2.resend-after";
+    public static final String DAY2_RESEND_MAX = "day2.resend-max";
+    public static final String DAY2_DEADLINE = "day2.deadline";
     public static final String WEIGHT_HEADROOM = "matching.weights.headroom";
     public static final String WEIGHT_SPEED = "matching.weights.speed";
     public static final String WEIGHT_RELIABILITY = "matching.weights.reliability";
@@ -136,6 +140,11 @@ public final class TopologyConfig implements ServiceCommand.Settings {
             weight(WEIGHT_RELIABILITY, DEFAULT_POLICY.reliabilityWeight(), "matching weight of a low recent failure rate"),
             weight(WEIGHT_PREFERENCE, DEFAULT_POLICY.preferenceWeight(), "matching weight of the request's attribute preferences"),
             duration(CHECK_INTERVAL, "1s", "how often accept deadlines and SLOs are checked (wall clock)"),
+            duration(DAY2_RESEND_AFTER, "30s", "how long after an update or deprovision is sent to its producer, without an answer, "
+                    + "it is first sent again (then twice as long each time)"),
+            duration(DAY2_RESEND_MAX, "10m", "the longest wait between two sends of an unanswered update or deprovision"),
+            duration(DAY2_DEADLINE, "1h", "how long an update or deprovision may take: then an update fails (the resource keeps "
+                    + "its parameters) and a deprovision is flagged as an orphan"),
             duration(SCORECARD_WINDOW, "15m", "length of the scorecard's sliding window"),
             duration(SCORECARD_INTERVAL, "10s", "how often scorecards are published (wall clock)"),
             ConfigKey.optional(PRODUCERS_APPROVED, ApprovedProducers.RULE, ApprovedProducers::parse,
@@ -324,7 +333,8 @@ public final class TopologyConfig implements ServiceCommand.Settings {
         return new TopologySettings(policy, values.duration(ACCEPT_DEADLINE), values.integer(MAX_ATTEMPTS),
                 values.duration(CHECK_INTERVAL), values.duration(SCORECARD_WINDOW),
                 values.duration(SCORECARD_INTERVAL), values.duration(MAX_WAIT),
-                values.optional(PRIORITY_GRANTS, PriorityGrants.class).orElse(PriorityGrants.NONE));
+                values.optional(PRIORITY_GRANTS, PriorityGrants.class).orElse(PriorityGrants.NONE),
+                new Day2Policy(values.duration(DAY2_RESEND_AFTER), values.duration(DAY2_RESEND_MAX), values.duration(DAY2_DEADLINE)));
     }
 
     /** Serde properties with Confluent's names: the registry URL and credentials. */

@@ -186,6 +186,11 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     }
 
     @Override
+    public void resourceOperation(String capability, String operation, String outcome) {
+        count("capmarket.resource.operations", "capability", capability, "operation", operation, "outcome", outcome);
+    }
+
+    @Override
     public void ignored(String reason) {
         count("capmarket.ignored.events", "reason", reason);
     }

@@ -14,6 +14,7 @@ import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.CapabilityCounters;
 import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.schemas.topology.OfferState;
+import io.capmarket.schemas.topology.UpdateCommand;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.score.ScoreState;
@@ -26,8 +27,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The single writer per capability, as rules: every offer change, submission, cancellation and
- * fulfilment report of the capabilities one task owns, and the wall-clock work on them (deadlines,
+ * The single writer per capability, as rules: every offer change, submission, cancellation, update
+ * and fulfilment report of the capabilities one task owns, and the wall-clock work on them (deadlines,
  * waitlists, catalog and scorecards). It keeps what it needs in its {@link DeskBooks} and puts
  * what it decides in its {@link DeskOutbox}; it imports nothing of Kafka, and time is always an
  * argument, so every path runs in milliseconds over in-memory books.
@@ -54,6 +55,7 @@ public final class CapabilityDesk {
     private final DeskOutbox outbox;
     private final DeskLedger ledger;
     private final DeskMatching matching;
+    private final DeskResources resources;
 
     /**
      * @param events told of what the desk does, for metrics
@@ -67,6 +69,7 @@ public final class CapabilityDesk {
         this.outbox = outbox;
         this.ledger = new DeskLedger(books, outbox, events, settings);
         this.matching = new DeskMatching(settings, events, books, outbox, ledger);
+        this.resources = new DeskResources(settings, events, books, outbox, ledger);
         // after a restart or rebalance in-flight counts may have moved since the last catalog entry
         ledger.markAllCatalogs();
     }
@@ -139,11 +142,20 @@ public final class CapabilityDesk {
         matching.assign(submitted, now);
     }
 
-    /** A consumer's cancellation; an unknown or finished request is left alone. */
+    /**
+     * A consumer's cancellation: a request still being provisioned is cancelled, a live one's
+     * resource deprovisioned ({@link DeskResources#deprovision}); an unknown or finished request is
+     * left alone.
+     */
     public void cancel(String capability, CancelCommand cancel, Instant now) {
         RequestStatus status = books.request(cancel.getRequestId());
         if (status == null || Lifecycle.isTerminal(status)) {
             events.ignored(status == null ? "cancel for unknown request" : "cancel for finished request");
+            return;
+        }
+        if (Lifecycle.isLive(status)) {
+            resources.deprovision(status, "deprovision asked by " + cancel.getRequestedBy().getName()
+                    + (cancel.getReason() == null ? "" : ": " + cancel.getReason()), now);
             return;
         }
         boolean wasAssigned = Lifecycle.isAssigned(status);
@@ -161,7 +173,20 @@ public final class CapabilityDesk {
         }
     }
 
-    /** A producer's report on its work. */
+    /**
+     * An update of a fulfilled request's resource ({@link DeskResources#update}); an update of an
+     * unknown request is left alone.
+     */
+    public void update(String capability, UpdateCommand command, Instant now) {
+        RequestStatus status = books.request(command.getUpdate().getRequestId());
+        if (status == null) {
+            events.ignored("update for unknown request");
+            return;
+        }
+        resources.update(status, command.getUpdate(), now);
+    }
+
+    /** A producer's report on its work, or on an operation on the resource it made. */
     public void fulfilment(String capability, FulfilmentEvent report, Instant now) {
         RequestStatus status = books.request(report.getRequestId());
         if (status == null) {
@@ -185,6 +210,10 @@ public final class CapabilityDesk {
             ledger.notApplied(report, "fulfilment " + name, EngineEvents.NOT_APPLIED, name + " fulfilment report " + report.getKind()
                     + " for attempt " + report.getAttempt() + " of request " + report.getRequestId() + ", which stands "
                     + status.getState() + " at attempt " + status.getAttempt());
+            return;
+        }
+        if (Lifecycle.isLive(status)) {
+            resources.report(status, report, now);
             return;
         }
         String producerId = status.getProducerId();
@@ -257,11 +286,18 @@ public final class CapabilityDesk {
 
     /**
      * Runs one due check: a missed accept re-matches, a passed promise is flagged, a wait too long
-     * fails. The status kept brings the request's next deadline.
+     * fails, an unanswered operation on a resource is sent again or given up. The status kept
+     * brings the request's next deadline.
      */
     private void check(Deadline deadline, Instant now) {
         RequestStatus status = books.request(deadline.requestId());
-        if (status == null || status.getAttempt() != deadline.attempt()) {
+        if (status == null || !deadline.isFor(status)) {
+            return;
+        }
+        if (deadline.kind() == Deadline.Kind.RESEND || deadline.kind() == Deadline.Kind.GIVE_UP) {
+            if (!ResourceLifecycle.operationEntries(status).isEmpty() && !status.getOrphaned()) {
+                resources.check(status, deadline, now);
+            }
             return;
         }
         if (deadline.kind() == Deadline.Kind.WAIT) {

@@ -100,6 +100,7 @@ public final class CatalogFolder {
                 .setLeadTimeSloMs(offer.getLeadTimeSloMs())
                 .setProducerLive(live.test(offer.getProducerId()))
                 .setObserved(OfferRecord.observed(state))
+                .setUpdatableParameters(offer.getUpdatableParameters())
                 .build();
     }
 }

@@ -2,17 +2,22 @@ package io.capmarket.topology.core;
 
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.StatusTransition;
+import io.capmarket.topology.TopologySettings;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.ToLongFunction;
 
 /**
- * A due check for one attempt of one request, kept until it is due or its attempt is over.
+ * A due check for one attempt of one request, or one operation on its resource, kept until it is
+ * due or its attempt or operation is over.
  *
  * @param due when the check runs
  * @param kind what is checked
- * @param attempt the attempt it belongs to; a check for an earlier attempt does nothing
+ * @param attempt the attempt it belongs to, or for {@link Kind#RESEND} and {@link Kind#GIVE_UP}
+ *     the revision of the operation; a check for an earlier one does nothing ({@link #isFor})
  * @param requestId the request
  */
 public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
@@ -21,6 +26,33 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
         Objects.requireNonNull(due, "due");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(requestId, "requestId");
+    }
+
+    /**
+     * The check a request in {@code status} waits for next, by {@link #next(RequestStatus, Duration,
+     * Duration, ToLongFunction)}; while an update or deprovision of its resource goes on, by
+     * {@code day2}: the operation's assignment is sent again after {@link Day2Policy#resendWait}
+     * since its last entry (its start, an answer or a send), unless the operation's deadline comes
+     * first, which gives it up. An orphaned deprovision waits for nothing.
+     */
+    public static Deadline next(RequestStatus status, TopologySettings settings, ToLongFunction<RequestStatus> promise) {
+        List<StatusTransition> operation = ResourceLifecycle.operationEntries(status);
+        if (operation.isEmpty()) {
+            return next(status, settings.maxWait(), settings.acceptDeadline(), promise);
+        }
+        if (status.getOrphaned()) {
+            return null;
+        }
+        Day2Policy day2 = settings.day2();
+        Instant giveUp = operation.get(0).getAt().plus(day2.deadline());
+        Instant resend = operation.get(operation.size() - 1).getAt().plus(day2.resendWait(operation.size()));
+        return resend.isBefore(giveUp) ? new Deadline(resend, Kind.RESEND, status.getRevision(), status.getRequestId())
+                : new Deadline(giveUp, Kind.GIVE_UP, status.getRevision(), status.getRequestId());
+    }
+
+    /** Whether this check is for the attempt, or the operation, that {@code status} stands at. */
+    public boolean isFor(RequestStatus status) {
+        return (kind == Kind.RESEND || kind == Kind.GIVE_UP ? status.getRevision() : status.getAttempt()) == attempt;
     }
 
     /**
@@ -33,7 +65,7 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
      *
      * @param promise the lead time, in milliseconds, the request's offer promises
      */
-    public static Deadline next(RequestStatus status, Duration maxWait, Duration acceptDeadline, ToLongFunction<RequestStatus> promise) {
+    private static Deadline next(RequestStatus status, Duration maxWait, Duration acceptDeadline, ToLongFunction<RequestStatus> promise) {
         if (status.getState() == RequestState.WAITING) {
             return new Deadline(status.getSubmittedAt().plus(maxWait), Kind.WAIT, status.getAttempt(), status.getRequestId());
         }
@@ -59,6 +91,10 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
         /** The offer's lead-time promise runs out now. */
         SLO,
         /** A request still waiting for an offer now fails ({@code matching.max-wait} after its submission). */
-        WAIT
+        WAIT,
+        /** An update or deprovision not answered since its last entry is sent to its producer again. */
+        RESEND,
+        /** An update or deprovision not done by now is given up. */
+        GIVE_UP
     }
 }

@@ -61,7 +61,7 @@ final class DeskLedger {
 
     /** Keeps a request's status, and with it the deadline it calls for ({@link Deadline#next}). */
     void keep(RequestStatus status) {
-        books.putRequest(status, Deadline.next(status, settings.maxWait(), settings.acceptDeadline(), this::promiseOf));
+        books.putRequest(status, Deadline.next(status, settings, this::promiseOf));
     }
 
     /** Publishes a status without keeping it (a request's first status, kept by what follows in the same step). */
@@ -178,6 +178,7 @@ final class DeskLedger {
                 .setAssignedAt(now)
                 .setAcceptDeadline(acceptBy)
                 .setLeadTimeSloMs(promise)
+                .setRevision(status.getRevision())
                 .build();
     }
 }

@@ -28,14 +28,25 @@ import java.util.function.Function;
  *     |           |   \-> REJECTED / accept deadline passed -> re-match, excluding that offer
  *     v           v
  *  WAITING (no live offer with capacity)
- *  any non-terminal state -> CANCELLED ; attempts exhausted -> FAILED
+ *  any state before FULFILLED -> CANCELLED ; attempts exhausted -> FAILED
+ *
+ * FULFILLED -> UPDATING -> FULFILLED (new parameters; a failed update keeps the old ones)
+ * FULFILLED or UPDATING -> DEPROVISIONING -> DEPROVISIONED (unanswered past its deadline: flagged an orphan)
  * </pre>
+ *
+ * The transitions after FULFILLED are {@link ResourceLifecycle}'s.
  */
 public final class Lifecycle {
 
     /** States a request never leaves. */
-    public static final Set<RequestState> TERMINAL = EnumSet.of(RequestState.FULFILLED, RequestState.FAILED,
+    public static final Set<RequestState> TERMINAL = EnumSet.of(RequestState.DEPROVISIONED, RequestState.FAILED,
             RequestState.CANCELLED);
+    /**
+     * States in which the request's resource exists at the producer that made it: FULFILLED, its
+     * resting state, and the operations on it.
+     */
+    public static final Set<RequestState> LIVE = EnumSet.of(RequestState.FULFILLED, RequestState.UPDATING,
+            RequestState.DEPROVISIONING);
     /**
      * Transitions after which progress reports coalesce, so that a producer reporting progress
      * without end cannot grow its status past what Kafka accepts in one record: past it, a progress
@@ -64,6 +75,16 @@ public final class Lifecycle {
     /** Whether the request is finished. */
     public static boolean isTerminal(RequestStatus status) {
         return TERMINAL.contains(status.getState());
+    }
+
+    /** Whether the request's resource exists (FULFILLED, or being updated or deprovisioned). */
+    public static boolean isLive(RequestStatus status) {
+        return LIVE.contains(status.getState());
+    }
+
+    /** Whether the request is still being provisioned: not yet FULFILLED, nor finished otherwise. */
+    public static boolean isProvisioning(RequestStatus status) {
+        return !isTerminal(status) && !isLive(status);
     }
 
     /** Whether the request currently holds capacity of its offer. */
@@ -253,7 +274,10 @@ public final class Lifecycle {
         MISATTRIBUTED,
         /** The report is for an attempt or offer that is no longer current: recorded, not applied. */
         STALE,
-        /** The request is already finished: recorded, not applied. */
+        /**
+         * The request is already finished, or FULFILLED with no operation on its resource going on:
+         * recorded, not applied.
+         */
         FINISHED,
         /** The report does not fit the current state (e.g. ACCEPTED twice): recorded, not applied. */
         OUT_OF_ORDER,
@@ -280,10 +304,11 @@ public final class Lifecycle {
 
     /**
      * Whether a fulfilment report applies to the request as it stands. A report applies only when
-     * its producer, offer, attempt and capability are the request's current assignment, in a state
-     * the report's kind fits. Misattribution is judged first, then a finished request, then
-     * staleness: a late report from the producer that really held an earlier attempt is stale, not
-     * misattributed.
+     * its producer, offer, attempt, revision and capability are the request's current assignment,
+     * in a state the report's kind fits: while the request is provisioned (revision 0), or while
+     * an update or deprovision of its resource goes on (that operation's revision, any kind).
+     * Misattribution is judged first, then a finished request, then staleness: a late report from
+     * the producer that really held an earlier attempt is stale, not misattributed.
      *
      * @param producerOfOffer the producer of an offer the request was once matched to, when still
      *     known, to tell whose an earlier attempt was
@@ -292,11 +317,15 @@ public final class Lifecycle {
         if (misattribution(status, event, producerOfOffer).isPresent()) {
             return Verdict.MISATTRIBUTED;
         }
-        if (isTerminal(status)) {
+        if (isTerminal(status) || status.getState() == RequestState.FULFILLED) {
             return Verdict.FINISHED;
         }
-        if (!isAssigned(status) || event.getAttempt() != status.getAttempt() || !event.getOfferId().equals(status.getOfferId())
-                || !event.getProducerId().equals(status.getProducerId())) {
+        boolean holder = event.getAttempt() == status.getAttempt() && event.getOfferId().equals(status.getOfferId())
+                && event.getProducerId().equals(status.getProducerId());
+        if (isLive(status)) {
+            return holder && event.getRevision() == status.getRevision() ? Verdict.APPLY : Verdict.STALE;
+        }
+        if (!isAssigned(status) || !holder || event.getRevision() != 0) {
             return Verdict.STALE;
         }
         return switch (event.getKind()) {
@@ -344,7 +373,7 @@ public final class Lifecycle {
     }
 
     /** The status after one more transition; the caller sets what else changes on the copy. */
-    private static RequestStatus next(RequestStatus status, RequestState state, Instant now, int attempt,
+    static RequestStatus next(RequestStatus status, RequestState state, Instant now, int attempt,
             String offerId, String detail) {
         List<StatusTransition> history = new ArrayList<>(status.getHistory().size() + 1);
         history.addAll(status.getHistory());
@@ -361,7 +390,7 @@ public final class Lifecycle {
      * A copy sharing every field's value with {@code status}: statuses are never changed once made,
      * so the lists and maps they hold need no deep copy (which Avro's builders make of each).
      */
-    private static RequestStatus copyOf(RequestStatus status) {
+    static RequestStatus copyOf(RequestStatus status) {
         RequestStatus copy = new RequestStatus();
         int fields = RequestStatus.getClassSchema().getFields().size();
         for (int i = 0; i < fields; i++) {

@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The loads the books derive from the requests they keep instead of storing them with every
  * request: each offer's requests in flight (assigned and unfinished, {@link Lifecycle#isAssigned})
- * and each capability's waiting and unfinished requests. Counted from the kept requests when a
+ * and each capability's waiting and unfinished requests (still being provisioned). Counted from the kept requests when a
  * task starts (they are written in the same transaction as every change of a load, so the count
  * is exact after any crash); the desk keeps the loads from then on.
  */
@@ -28,7 +28,7 @@ public final class LoadTally {
         if (Lifecycle.isAssigned(status) && status.getOfferId() != null) {
             inFlight.computeIfAbsent(capability, c -> new HashMap<>()).merge(status.getOfferId(), 1, Integer::sum);
         }
-        if (!Lifecycle.isTerminal(status)) {
+        if (Lifecycle.isProvisioning(status)) {
             CapabilityCounters current = counts.getOrDefault(capability, NONE);
             int waiting = status.getState() == RequestState.WAITING ? 1 : 0;
             counts.put(capability, new CapabilityCounters(current.getWaiting() + waiting, current.getBacklog() + 1));

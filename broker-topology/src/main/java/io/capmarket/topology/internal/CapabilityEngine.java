@@ -7,6 +7,7 @@ import io.capmarket.schemas.topics.Topics;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
 import io.capmarket.schemas.topology.OfferChange;
+import io.capmarket.schemas.topology.UpdateCommand;
 import io.capmarket.schemas.tracing.LogContext;
 import io.capmarket.schemas.tracing.RecordTracing;
 import io.capmarket.topology.EngineEvents;
@@ -28,8 +29,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single writer per capability: every offer change, submission, cancellation and fulfilment
- * report of a capability arrives here, keyed by the capability, in the one task that owns it.
+ * The single writer per capability: every offer change, submission, cancellation, update and
+ * fulfilment report of a capability arrives here, keyed by the capability, in the one task that owns it.
  * The rules are the {@link CapabilityDesk}'s; this processor reads the input, calls the desk with
  * its books over the task's stores, and forwards what the desk decided. Each submission,
  * cancellation and report is a span in its request's trace (the one its record carries, else the
@@ -92,8 +93,10 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
             return;
         }
         String requestId = event instanceof SubmitRequest submit ? submit.getRequestId()
-                : event instanceof CancelCommand cancel ? cancel.getRequestId() : ((FulfilmentEvent) event).getRequestId();
+                : event instanceof CancelCommand cancel ? cancel.getRequestId()
+                : event instanceof UpdateCommand update ? update.getUpdate().getRequestId() : ((FulfilmentEvent) event).getRequestId();
         String kind = event instanceof SubmitRequest ? "match" : event instanceof CancelCommand ? "cancel"
+                : event instanceof UpdateCommand ? "update"
                 : "report " + ((FulfilmentEvent) event).getKind().name().toLowerCase(java.util.Locale.ROOT);
         Span span = tracer.spanBuilder("capmarket " + kind)
                 .setParent(parentOf(record, requestId)).setSpanKind(SpanKind.CONSUMER)
@@ -104,6 +107,8 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
                 desk.submit(capability, submit, now, RecordTracing.traceParent(Context.current()).orElse(null));
             } else if (event instanceof CancelCommand cancel) {
                 desk.cancel(capability, cancel, now);
+            } else if (event instanceof UpdateCommand update) {
+                desk.update(capability, update, now);
             } else {
                 desk.fulfilment(capability, (FulfilmentEvent) event, now);
             }

@@ -4,11 +4,13 @@ import io.capmarket.schemas.CancelRequest;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.UpdateRequest;
 import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
+import io.capmarket.schemas.topology.UpdateCommand;
 import io.capmarket.topology.EngineEvents;
 import java.time.Clock;
 import java.util.Optional;
@@ -18,13 +20,13 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Takes submit and cancel commands (keyed by requestId) from the gateway's requests topic and
+ * Takes submit, cancel and update commands (keyed by requestId) from the gateway's requests topic and
  * every team's own ({@code team.<team>.requests}), and routes them to the task owning the
  * request's capability.
  *
  * <p>On a team's topic the team is the one the topic names (Kafka's ACLs let only that team's
- * bots write there): a submit for another {@code consumerTeam} is refused, and so is a cancel of
- * another team's request. The gateway's topic carries commands for the team the gateway
+ * bots write there): a submit for another {@code consumerTeam} is refused, and so is a cancel or
+ * update of another team's request. The gateway's topic carries commands for the team the gateway
  * authenticated, and is taken as it is.
  *
  * <p>A requestId submitted on a team's topic starts with the team's name and a dot
@@ -82,7 +84,17 @@ final class RequestIntake {
         if (command instanceof SubmitRequest submit) {
             submit(record, submit, topic, team);
         } else if (command instanceof CancelRequest cancel) {
-            cancel(record, cancel, topic, team);
+            IndexEntry entry = locate(record, cancel.getRequestId(), "cancel", topic, team);
+            if (entry != null) {
+                IntakeOutput.route(context, record, entry.capability(), new CapabilityEvent(new CancelCommand(cancel.getRequestId(),
+                        entry.capability(), cancel.getRequestedBy(), cancel.getAt(), cancel.getReason())), ownerPartitions);
+            }
+        } else if (command instanceof UpdateRequest update) {
+            IndexEntry entry = locate(record, update.getRequestId(), "update", topic, team);
+            if (entry != null) {
+                IntakeOutput.route(context, record, entry.capability(), new CapabilityEvent(new UpdateCommand(update,
+                        entry.capability())), ownerPartitions);
+            }
         }
     }
 
@@ -126,34 +138,37 @@ final class RequestIntake {
         IntakeOutput.route(context, record, submit.getCapability(), new CapabilityEvent(submit), ownerPartitions);
     }
 
-    private void cancel(Record<String, RequestCommand> record, CancelRequest cancel, String topic, Optional<String> team) {
-        IndexEntry entry = IndexEntry.decode(capabilityByRequest.get(cancel.getRequestId()));
+    /**
+     * The capability and team of a known request that a cancel or update ({@code verb}) names, or
+     * null when the command is refused: the request is unknown, or on a team's topic it is another
+     * team's (or its team is not recorded).
+     */
+    private IndexEntry locate(Record<String, RequestCommand> record, String requestId, String verb, String topic,
+            Optional<String> team) {
+        IndexEntry entry = IndexEntry.decode(capabilityByRequest.get(requestId));
         if (entry == null) {
-            RequestStatus owned = ownedRequests.get(cancel.getRequestId());
+            RequestStatus owned = ownedRequests.get(requestId);
             entry = owned == null ? null : new IndexEntry(owned.getCapability(), owned.getConsumerTeam());
         }
         if (entry == null) {
-            refuse(record, EngineEvents.REFUSED, "cancel for unknown request " + cancel.getRequestId());
-            return;
+            refuse(record, EngineEvents.REFUSED, verb + " for unknown request " + requestId);
+            return null;
         }
         if (team.isPresent()) {
             String owner = entry.owner();
             if (owner == null) {
-                refuse(record, EngineEvents.IDENTITY, "cancel of request " + cancel.getRequestId() + " on team " + team.get()
+                refuse(record, EngineEvents.IDENTITY, verb + " of request " + requestId + " on team " + team.get()
                         + "'s topic " + topic + ": the request's team is not recorded (it predates team topics); "
-                        + "cancel it through the gateway");
-                return;
+                        + verb + " it through the gateway");
+                return null;
             }
             if (!owner.equals(team.get())) {
-                refuse(record, EngineEvents.IDENTITY, "cancel of request " + cancel.getRequestId() + " on team " + team.get()
-                        + "'s topic " + topic + ": the request belongs to team " + owner + ", a team cancels only its own");
-                return;
+                refuse(record, EngineEvents.IDENTITY, verb + " of request " + requestId + " on team " + team.get()
+                        + "'s topic " + topic + ": the request belongs to team " + owner + ", a team " + verb + "s only its own");
+                return null;
             }
         }
-        String capability = entry.capability();
-        CancelCommand command = new CancelCommand(cancel.getRequestId(), capability, cancel.getRequestedBy(),
-                cancel.getAt(), cancel.getReason());
-        IntakeOutput.route(context, record, capability, new CapabilityEvent(command), ownerPartitions);
+        return entry;
     }
 
     private void refuse(Record<String, RequestCommand> record, String kind, String reason) {

@@ -73,7 +73,7 @@ final class StoreBooks implements DeskBooks {
         try (KeyValueIterator<String, RequestStatus> all = requests.all()) {
             all.forEachRemaining(entry -> {
                 loads.add(entry.value);
-                deadlines.put(entry.key, Deadline.next(entry.value, settings.maxWait(), settings.acceptDeadline(), promise));
+                deadlines.put(entry.key, Deadline.next(entry.value, settings, promise));
             });
         }
         this.requestsCounted = loads.requests();

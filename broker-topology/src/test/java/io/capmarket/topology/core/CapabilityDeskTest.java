@@ -427,11 +427,11 @@ class CapabilityDeskTest {
         void statesNeverLeaveTheirTerminalState() {
             t.liveOffer("pg-eu", "db-team", 5, Map.of());
             t.submit("r1");
-            t.report("r1", FulfilmentKind.FULFILLED);
+            t.report("r1", FulfilmentKind.FAILED);
 
             t.cancel("r1");
 
-            assertThat(t.status("r1").getState()).isEqualTo(RequestState.FULFILLED);
+            assertThat(t.status("r1").getState()).isEqualTo(RequestState.FAILED);
             assertThat(t.events).contains("ignored:cancel for finished request");
         }
     }
@@ -534,8 +534,7 @@ class CapabilityDeskTest {
 
             // what a restarted task holds: one deadline per kept request, by the rule the desk keeps them with
             DeadlineQueue rebuilt = new DeadlineQueue();
-            t.books.requests.values().forEach(status -> rebuilt.put(status.getRequestId(), Deadline.next(status,
-                    t.settings.maxWait(), t.settings.acceptDeadline(),
+            t.books.requests.values().forEach(status -> rebuilt.put(status.getRequestId(), Deadline.next(status, t.settings,
                     r -> t.books.offers(r.getCapability()).get(r.getOfferId()).getOffer().getLeadTimeSloMs())));
             assertThat(rebuilt.all()).extracting(Deadline::requestId)
                     .containsExactlyInAnyOrder("waiting", "unaccepted", "filler", "accepted");
@@ -685,7 +684,7 @@ class CapabilityDeskTest {
             long waiting = t.books.requests.values().stream().filter(s -> s.getState() == WAITING).count();
             assertThat(t.books.counts(PG).getWaiting()).isEqualTo(waiting);
             assertThat(t.books.waitlist).hasSize((int) waiting);
-            long open = t.books.requests.values().stream().filter(s -> !Lifecycle.isTerminal(s)).count();
+            long open = t.books.requests.values().stream().filter(Lifecycle::isProvisioning).count();
             assertThat(t.books.counts(PG).getBacklog()).isEqualTo(open);
         }
     }

@@ -11,8 +11,11 @@ import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
+import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.UpdateRequest;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.OfferChange;
+import io.capmarket.schemas.topology.UpdateCommand;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TestRecords;
 import io.capmarket.topology.TopologySettings;
@@ -68,6 +71,11 @@ final class DeskFixture implements DeskOutbox {
             @Override
             public void ignored(String reason) {
                 events.add("ignored:" + reason);
+            }
+
+            @Override
+            public void resourceOperation(String capability, String operation, String outcome) {
+                events.add(operation + ":" + outcome);
             }
         }, books, this);
     }
@@ -127,6 +135,24 @@ final class DeskFixture implements DeskOutbox {
         endStep();
     }
 
+    /** A submit with these parameters (a JSON object), without constraints. */
+    void submitWith(String requestId, String parameters) {
+        desk.submit(PG, SubmitRequest.newBuilder(TestRecords.submit(requestId, PG, Priority.NORMAL, Map.of(), "app-team", now))
+                .setParameters(parameters).build(), now);
+        endStep();
+    }
+
+    /** An update to {@code parameters}, made from the request's current ones. */
+    void update(String requestId, String parameters) {
+        update(requestId, status(requestId).getParameters(), parameters);
+    }
+
+    void update(String requestId, String baseParameters, String parameters) {
+        desk.update(PG, new UpdateCommand(new UpdateRequest(requestId, new Requester(RequesterKind.HUMAN, "bob"), now, parameters,
+                baseParameters), PG), now);
+        endStep();
+    }
+
     void cancel(String requestId) {
         desk.cancel(PG, new CancelCommand(requestId, PG, new Requester(RequesterKind.BOT, "cleanup-bot"), now, "no longer needed"), now);
         endStep();
@@ -145,6 +171,26 @@ final class DeskFixture implements DeskOutbox {
     void report(String requestId, String offerId, String producerId, int attempt, FulfilmentKind kind, boolean retryable) {
         desk.fulfilment(PG, TestRecords.report(requestId, offerId, producerId, PG, attempt, kind, retryable, now), now);
         endStep();
+    }
+
+    /**
+     * A report from the producer holding the request's resource on revision {@code revision} of
+     * it, with these outputs (null: the ones {@link TestRecords#report} gives).
+     */
+    void reportOn(String requestId, int revision, FulfilmentKind kind, boolean retryable, Map<String, String> outputs) {
+        RequestStatus status = status(requestId);
+        FulfilmentEvent report = FulfilmentEvent.newBuilder(TestRecords.report(requestId, status.getOfferId(), status.getProducerId(),
+                PG, status.getAttempt(), kind, retryable, now)).setRevision(revision).build();
+        if (outputs != null) {
+            report.setOutputs(outputs);
+        }
+        desk.fulfilment(PG, report, now);
+        endStep();
+    }
+
+    /** A report on the operation going on, from the producer holding the resource. */
+    void reportOn(String requestId, FulfilmentKind kind, boolean retryable) {
+        reportOn(requestId, status(requestId).getRevision(), kind, retryable, null);
     }
 
     /** Moves the clock, ticking the desk once per second of it as the engine's punctuator would. */

@@ -196,7 +196,8 @@ class LifecycleTest {
 
     @Test
     void terminalStatesAreTheArchitecturesThree() {
-        assertThat(Lifecycle.TERMINAL).containsExactlyInAnyOrder(RequestState.FULFILLED, RequestState.FAILED, RequestState.CANCELLED);
+        assertThat(Lifecycle.TERMINAL).containsExactlyInAnyOrder(RequestState.DEPROVISIONED, RequestState.FAILED,
+                RequestState.CANCELLED);
         assertThat(Lifecycle.isTerminal(Lifecycle.cancelled(submitted(), "x", T0))).isTrue();
         assertThat(Lifecycle.isTerminal(Lifecycle.waiting(submitted(), "no offer", T0))).isFalse();
     }

@@ -1,0 +1,48 @@
+package io.capmarket.topology.core;
+
+import java.time.Duration;
+
+/**
+ * How the desk follows up an update or deprovision of a fulfilled request's resource: while its
+ * producer has not answered, the operation's assignment is sent again {@code resendAfter} after
+ * it was sent, then after twice as long each time, never more than {@code resendMax} apart; every
+ * answer (acceptance, progress, a retryable failure) starts the wait again. {@code deadline} after
+ * the operation began it is given up: an update fails and the resource keeps its parameters, a
+ * deprovision is flagged as an orphan for an operator.
+ *
+ * @param resendAfter how long after sending the operation's assignment it is first sent again
+ * @param resendMax the longest wait between two sends (the first wait too, when it is shorter)
+ * @param deadline how long an operation may take in all
+ */
+public record Day2Policy(Duration resendAfter, Duration resendMax, Duration deadline) {
+
+    public static final Duration DEFAULT_RESEND_AFTER = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_RESEND_MAX = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_DEADLINE = Duration.ofHours(1);
+
+    public Day2Policy {
+        requirePositive("resendAfter", resendAfter);
+        requirePositive("resendMax", resendMax);
+        requirePositive("deadline", deadline);
+    }
+
+    /** Every setting at its default. */
+    public static Day2Policy ofDefaults() {
+        return new Day2Policy(DEFAULT_RESEND_AFTER, DEFAULT_RESEND_MAX, DEFAULT_DEADLINE);
+    }
+
+    /** The wait before the next send, when the operation's assignment has been sent or answered {@code rounds} times (from 1). */
+    public Duration resendWait(int rounds) {
+        Duration wait = resendAfter;
+        for (int i = 1; i < rounds && wait.compareTo(resendMax) < 0; i++) {
+            wait = wait.multipliedBy(2);
+        }
+        return wait.compareTo(resendMax) > 0 ? resendMax : wait;
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be greater than 0, but was " + value);
+        }
+    }
+}

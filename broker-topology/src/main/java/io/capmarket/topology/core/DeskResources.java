@@ -1,0 +1,149 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.UpdateRequest;
+import io.capmarket.schemas.topology.OfferState;
+import io.capmarket.topology.EngineEvents;
+import io.capmarket.topology.TopologySettings;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The desk's rules for a fulfilled request's resource ({@link ResourceLifecycle}): an update goes
+ * to the producer holding the resource and comes back FULFILLED with the new parameters or the
+ * old ones; a deprovision goes there too and ends the request, or is flagged an orphan; neither
+ * is ever matched to another offer, and neither takes offer capacity. An unanswered operation is
+ * sent again and given up on its deadline ({@link Day2Policy}).
+ */
+final class DeskResources {
+
+    static final String UPDATE = "update";
+    static final String DEPROVISION = "deprovision";
+
+    private final TopologySettings settings;
+    private final EngineEvents events;
+    private final DeskBooks books;
+    private final DeskOutbox outbox;
+    private final DeskLedger ledger;
+
+    DeskResources(TopologySettings settings, EngineEvents events, DeskBooks books, DeskOutbox outbox, DeskLedger ledger) {
+        this.settings = settings;
+        this.events = events;
+        this.books = books;
+        this.outbox = outbox;
+        this.ledger = ledger;
+    }
+
+    /**
+     * An update of the request's resource: refused with a note in the history when it does not
+     * apply ({@link ResourceLifecycle#updateRefusal}); else UPDATING, and the producer holding
+     * the resource is told.
+     */
+    void update(RequestStatus status, UpdateRequest update, Instant now) {
+        String capability = status.getCapability();
+        Optional<String> refusal = ResourceLifecycle.updateRefusal(status, update, updatableParameters(status));
+        if (refusal.isPresent()) {
+            events.resourceOperation(capability, UPDATE, "refused");
+            ledger.save(ResourceLifecycle.noted(status, "update asked by " + update.getRequestedBy().getName() + " refused: "
+                    + refusal.get(), now));
+            return;
+        }
+        RequestStatus updating = ResourceLifecycle.updating(status, update, now);
+        ledger.save(updating);
+        send(updating, now);
+        events.resourceOperation(capability, UPDATE, "asked");
+    }
+
+    /**
+     * The consumer gives a live resource back: the producer holding it deprovisions it (an update
+     * going on is abandoned). A deprovision already going on is left as it is.
+     */
+    void deprovision(RequestStatus status, String detail, Instant now) {
+        if (status.getState() == RequestState.DEPROVISIONING) {
+            events.ignored("deprovision already asked");
+            return;
+        }
+        RequestStatus deprovisioning = ResourceLifecycle.deprovisioning(status, detail, now);
+        ledger.save(deprovisioning);
+        send(deprovisioning, now);
+        events.resourceOperation(status.getCapability(), DEPROVISION, "asked");
+    }
+
+    /** A report of the producer on the operation going on, judged {@link Lifecycle.Verdict#APPLY}. */
+    void report(RequestStatus status, FulfilmentEvent report, Instant now) {
+        boolean updating = status.getState() == RequestState.UPDATING;
+        String capability = status.getCapability();
+        String operation = updating ? UPDATE : DEPROVISION;
+        String message = report.getMessage() == null ? "no message" : report.getMessage();
+        switch (report.getKind()) {
+            case ACCEPTED -> ledger.save(ResourceLifecycle.noted(status, operation + " accepted by " + status.getProducerId(), now));
+            case PROGRESS -> ledger.save(ResourceLifecycle.noted(status, message, now));
+            case FULFILLED -> {
+                ledger.save(updating ? ResourceLifecycle.updated(status, report.getOutputs(), report.getMessage(), now)
+                        : ResourceLifecycle.deprovisioned(status, report.getMessage(), now));
+                events.resourceOperation(capability, operation, "done");
+            }
+            case REJECTED, FAILED -> {
+                String detail = (report.getKind() == FulfilmentKind.REJECTED ? "rejected by " : "failed at ")
+                        + status.getProducerId() + ": " + message;
+                if (updating) {
+                    ledger.save(ResourceLifecycle.updateFailed(status, detail, now));
+                    events.resourceOperation(capability, UPDATE, "failed");
+                } else if (report.getKind() == FulfilmentKind.FAILED && report.getRetryable()) {
+                    // noted: the next send follows after a wait (Deadline#next)
+                    ledger.save(ResourceLifecycle.noted(status, detail + " (retryable)", now));
+                } else {
+                    ledger.save(ResourceLifecycle.orphaned(status, detail, now));
+                    events.resourceOperation(capability, DEPROVISION, "orphaned");
+                }
+            }
+            default -> throw new IllegalStateException("unhandled fulfilment kind " + report.getKind());
+        }
+    }
+
+    /** A due check of the operation going on: it is sent again, or given up. */
+    void check(RequestStatus status, Deadline deadline, Instant now) {
+        boolean updating = status.getState() == RequestState.UPDATING;
+        String operation = updating ? UPDATE : DEPROVISION;
+        if (deadline.kind() == Deadline.Kind.RESEND) {
+            ledger.save(ResourceLifecycle.noted(status, operation + " sent to " + status.getProducerId()
+                    + " again: no answer since " + status.getUpdatedAt(), now));
+            send(status, now);
+            events.resourceOperation(status.getCapability(), operation, "resent");
+            return;
+        }
+        String detail = "not done by " + status.getProducerId() + " within " + settings.day2().deadline().toMillis() + " ms";
+        if (updating) {
+            ledger.instruct(status, AssignmentAction.CANCEL, now, now);
+            ledger.save(ResourceLifecycle.updateFailed(status, detail, now));
+            events.resourceOperation(status.getCapability(), UPDATE, "failed");
+        } else {
+            ledger.save(ResourceLifecycle.orphaned(status, detail, now));
+            events.resourceOperation(status.getCapability(), DEPROVISION, "orphaned");
+        }
+    }
+
+    /** Sends the producer holding the resource the operation going on. */
+    private void send(RequestStatus status, Instant now) {
+        boolean updating = status.getState() == RequestState.UPDATING;
+        Assignment assignment = DeskLedger.assignment(status, updating ? AssignmentAction.UPDATE : AssignmentAction.DEPROVISION,
+                now.plus(settings.day2().deadline()), ledger.promiseOf(status), now);
+        if (updating) {
+            assignment.setParameters(status.getPendingParameters());
+            assignment.setPreviousParameters(status.getParameters());
+        }
+        outbox.assignment(assignment);
+    }
+
+    /** The top-level parameters the request's offer declares updatable; none when the offer is gone. */
+    private List<String> updatableParameters(RequestStatus status) {
+        OfferState offer = books.offers(status.getCapability()).get(status.getOfferId());
+        return offer == null ? List.of() : offer.getOffer().getUpdatableParameters();
+    }
+}

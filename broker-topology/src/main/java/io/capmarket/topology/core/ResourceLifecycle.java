@@ -1,0 +1,198 @@
+package io.capmarket.topology.core;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.StatusTransition;
+import io.capmarket.schemas.UpdateRequest;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * The life of a request's resource after FULFILLED: an update to new parameters, a deprovision,
+ * and the follow-up of both. Each operation counts one more revision, which its assignment and
+ * the producer's reports carry, so that a late report on an earlier operation is never taken
+ * for the current one. Pure, like {@link Lifecycle}: every method returns a new status.
+ *
+ * <pre>
+ * FULFILLED -> UPDATING -> FULFILLED (done: the new parameters and outputs; failed or given up:
+ *                                     the parameters it had, the failure in the history)
+ * FULFILLED or UPDATING -> DEPROVISIONING -> DEPROVISIONED
+ *                               \-> orphaned (failed for good, or unanswered past its deadline; still
+ *                                   DEPROVISIONING, so that a late report of success ends it)
+ * </pre>
+ */
+public final class ResourceLifecycle {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ResourceLifecycle() {
+    }
+
+    /**
+     * Why an update cannot be applied to the request as it stands, or empty when it can: the
+     * request is not FULFILLED, its parameters are no longer those the update was made from, the
+     * update's parameters are not a JSON object, or it changes a parameter the offer does not
+     * declare updatable.
+     *
+     * @param updatable the top-level parameters the request's offer declares updatable
+     */
+    public static Optional<String> updateRefusal(RequestStatus status, UpdateRequest update, Collection<String> updatable) {
+        if (status.getState() != RequestState.FULFILLED) {
+            return Optional.of("request " + status.getRequestId() + " is " + status.getState()
+                    + "; only a FULFILLED request is updated");
+        }
+        if (!update.getBaseParameters().equals(status.getParameters())) {
+            return Optional.of("the request's parameters changed since the update was made from them; make it again from "
+                    + "the current ones");
+        }
+        List<String> changed;
+        try {
+            changed = changedParameters(status.getParameters(), update.getParameters());
+        } catch (IllegalArgumentException e) {
+            return Optional.of(e.getMessage());
+        }
+        List<String> fixed = changed.stream().filter(name -> !updatable.contains(name)).toList();
+        if (!fixed.isEmpty()) {
+            return Optional.of("parameters " + fixed + " cannot be updated in place"
+                    + (updatable.isEmpty() ? ": offer " + status.getOfferId() + " declares no updatable parameters"
+                            : "; offer " + status.getOfferId() + " declares only " + new TreeSet<>(updatable) + " updatable"));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The top-level parameters that differ between two JSON objects (added, removed or changed),
+     * in name order.
+     *
+     * @throws IllegalArgumentException when either is not a JSON object
+     */
+    public static List<String> changedParameters(String before, String after) {
+        JsonNode from = object("the request's parameters", before);
+        JsonNode to = object("the update's parameters", after);
+        TreeSet<String> changed = new TreeSet<>();
+        for (Iterator<Map.Entry<String, JsonNode>> fields = to.fields(); fields.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            if (!field.getValue().equals(from.get(field.getKey()))) {
+                changed.add(field.getKey());
+            }
+        }
+        from.fieldNames().forEachRemaining(name -> {
+            if (!to.has(name)) {
+                changed.add(name);
+            }
+        });
+        return List.copyOf(changed);
+    }
+
+    /** The update goes to the producer holding the resource: a new revision, the asked parameters pending. */
+    public static RequestStatus updating(RequestStatus status, UpdateRequest update, Instant now) {
+        int revision = status.getRevision() + 1;
+        RequestStatus updating = Lifecycle.next(status, RequestState.UPDATING, now, status.getAttempt(), status.getOfferId(),
+                "update " + revision + " asked by " + update.getRequestedBy().getName() + " (" + String.join(", ",
+                        changedParameters(status.getParameters(), update.getParameters())) + ")");
+        updating.setRevision(revision);
+        updating.setPendingParameters(update.getParameters());
+        updating.setReason(null);
+        return updating;
+    }
+
+    /** The producer reported the update done: FULFILLED with the new parameters, and its outputs when it reported any. */
+    public static RequestStatus updated(RequestStatus status, Map<String, String> outputs, String message, Instant now) {
+        RequestStatus updated = Lifecycle.next(status, RequestState.FULFILLED, now, status.getAttempt(), status.getOfferId(),
+                message == null ? "update " + status.getRevision() + " done" : message);
+        updated.setParameters(status.getPendingParameters());
+        updated.setPendingParameters(null);
+        if (!outputs.isEmpty()) {
+            updated.setOutputs(outputs);
+        }
+        updated.setReason(null);
+        return updated;
+    }
+
+    /** The update failed or was given up: FULFILLED again, with the parameters the resource had, and why. */
+    public static RequestStatus updateFailed(RequestStatus status, String detail, Instant now) {
+        String reason = "update " + status.getRevision() + " failed: " + detail;
+        RequestStatus failed = Lifecycle.next(status, RequestState.FULFILLED, now, status.getAttempt(), status.getOfferId(), reason);
+        failed.setPendingParameters(null);
+        failed.setReason(reason);
+        return failed;
+    }
+
+    /** The consumer gave the resource back: the producer holding it deprovisions it (an update going on is abandoned). */
+    public static RequestStatus deprovisioning(RequestStatus status, String detail, Instant now) {
+        int revision = status.getRevision() + 1;
+        String abandoned = status.getState() == RequestState.UPDATING ? "; update " + status.getRevision() + " abandoned" : "";
+        RequestStatus deprovisioning = Lifecycle.next(status, RequestState.DEPROVISIONING, now, status.getAttempt(),
+                status.getOfferId(), detail + abandoned);
+        deprovisioning.setRevision(revision);
+        deprovisioning.setPendingParameters(null);
+        deprovisioning.setReason(detail);
+        return deprovisioning;
+    }
+
+    /** The producer reported the resource gone: the request ends. */
+    public static RequestStatus deprovisioned(RequestStatus status, String message, Instant now) {
+        RequestStatus gone = Lifecycle.next(status, RequestState.DEPROVISIONED, now, status.getAttempt(), status.getOfferId(),
+                message == null ? "deprovisioned by " + status.getProducerId() : message);
+        gone.setOrphaned(false);
+        gone.setReason(null);
+        return gone;
+    }
+
+    /**
+     * The deprovision cannot be completed by the marketplace: its producer failed it for good, or
+     * did not answer in time. The request stays DEPROVISIONING, flagged for an operator.
+     */
+    public static RequestStatus orphaned(RequestStatus status, String detail, Instant now) {
+        String reason = "orphaned: " + detail;
+        RequestStatus orphaned = noted(status, reason, now);
+        orphaned.setOrphaned(true);
+        orphaned.setReason(reason);
+        return orphaned;
+    }
+
+    /**
+     * A note in the history that leaves the state as it is: an answer of the producer during an
+     * operation, an assignment sent again, an update refused.
+     */
+    public static RequestStatus noted(RequestStatus status, String detail, Instant now) {
+        return Lifecycle.next(status, status.getState(), now, status.getAttempt(), status.getOfferId(), detail);
+    }
+
+    /**
+     * The history entries of the operation going on (UPDATING or DEPROVISIONING): its start, each
+     * answer and each send since, oldest first; empty when none goes on.
+     */
+    public static List<StatusTransition> operationEntries(RequestStatus status) {
+        RequestState state = status.getState();
+        if (state != RequestState.UPDATING && state != RequestState.DEPROVISIONING) {
+            return List.of();
+        }
+        List<StatusTransition> history = status.getHistory();
+        int first = history.size();
+        while (first > 0 && history.get(first - 1).getState() == state) {
+            first--;
+        }
+        return history.subList(first, history.size());
+    }
+
+    private static JsonNode object(String what, String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException(what + " must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(what + " must be a JSON object: " + e.getOriginalMessage());
+        }
+    }
+}
