@@ -30,6 +30,7 @@ import io.capmarket.gateway.internal.RequestWatchers;
 import io.capmarket.gateway.internal.Route;
 import io.capmarket.gateway.internal.Routes;
 import io.capmarket.gateway.internal.TokenFile;
+import io.capmarket.gateway.internal.Updates;
 import io.capmarket.gateway.internal.ViewDeserializationHandler;
 import io.capmarket.gateway.internal.WhoAmI;
 import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
@@ -178,8 +179,10 @@ public final class GatewayApp implements AutoCloseable {
             AccessConfig access = config.access();
             EventStreams events = new EventStreams(reads, callbacks, timer, config.forwardTimeout(),
                     new OpenSlots("event-streams", access.streamsPerTeam(), access.streamsPerInstance(), metrics));
-            Acceptor acceptor = new Acceptor(catalog, new ParameterSchemas(), reads, accepted, watchers, publisher, clock);
-            RequestHandlers requests = new RequestHandlers(catalog, acceptor, reads, forwarder, publisher, clock,
+            ParameterSchemas schemas = new ParameterSchemas();
+            Acceptor acceptor = new Acceptor(catalog, schemas, reads, accepted, watchers, publisher, clock);
+            RequestHandlers requests = new RequestHandlers(catalog, acceptor, new Updates(catalog, schemas, clock), reads, forwarder,
+                    publisher, clock,
                     new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout(),
                             access.priorityGrants(), new OpenSlots("long-polls", access.longPollsPerTeam(),
                                     access.longPollsPerInstance(), metrics),

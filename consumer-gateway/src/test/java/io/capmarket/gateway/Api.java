@@ -70,6 +70,12 @@ final class Api {
         return send(request(path, token).DELETE().build());
     }
 
+    /** A JSON merge patch (RFC 7396) of the resource at {@code path}. */
+    Response patch(String path, String token, String body) {
+        return send(request(path, token).method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/merge-patch+json").build());
+    }
+
     Response post(String path, String token, String body, String... headers) {
         HttpRequest.Builder request = request(path, token).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");

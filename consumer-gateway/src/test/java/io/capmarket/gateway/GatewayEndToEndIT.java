@@ -123,6 +123,11 @@ class GatewayEndToEndIT {
 
     /** The topology beside a test's gateway, with these producers onboarded ({@code producers.approved}). */
     static TopologyConfig topologyConfig(Map<String, String> gateway, String approvedProducers) {
+        return topologyConfig(gateway, approvedProducers, Map.of());
+    }
+
+    /** As {@link #topologyConfig(Map, String)}, with these settings added or replaced. */
+    static TopologyConfig topologyConfig(Map<String, String> gateway, String approvedProducers, Map<String, String> extra) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", gateway.get("bootstrap.servers"));
         settings.put("schema.registry.url", gateway.get("schema.registry.url"));
@@ -135,6 +140,7 @@ class GatewayEndToEndIT {
         settings.put("scorecard.interval", "1s");
         settings.put("shutdown.timeout", "20s");
         settings.put("streams.commit.interval.ms", "100");
+        settings.putAll(extra);
         return TopologyConfig.of(settings);
     }
 }

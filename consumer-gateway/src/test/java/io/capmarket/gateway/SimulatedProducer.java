@@ -10,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,11 +23,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * A producer team for tests, on its own topics as the SDK uses them (it must be onboarded): fulfils
- * every assignment it gets (accepted, progress, fulfilled with a host output).
+ * every assignment it gets (accepted, progress, fulfilled with a host output), does every update
+ * (fulfilled with a host and size output) and deprovision (fulfilled), but for the requests it is
+ * told to fail updates of ({@link #failUpdatesOf}) or to leave unanswered ({@link #ignore}).
  */
 final class SimulatedProducer implements AutoCloseable {
 
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Set<String> failingUpdates = ConcurrentHashMap.newKeySet();
+    private final Set<String> ignored = ConcurrentHashMap.newKeySet();
     private final Thread thread;
 
     SimulatedProducer(String bootstrapServers, Topics topics, String producerId) {
@@ -46,16 +52,17 @@ final class SimulatedProducer implements AutoCloseable {
                 while (running.get()) {
                     for (ConsumerRecord<String, Assignment> record : consumer.poll(Duration.ofMillis(200))) {
                         Assignment assignment = record.value();
-                        if (assignment == null || assignment.getAction() != AssignmentAction.FULFIL) {
+                        if (assignment == null || assignment.getAction() == AssignmentAction.CANCEL
+                                || ignored.contains(assignment.getRequestId())) {
                             continue;
                         }
-                        for (FulfilmentKind kind : List.of(FulfilmentKind.ACCEPTED, FulfilmentKind.PROGRESS, FulfilmentKind.FULFILLED)) {
+                        for (FulfilmentKind kind : answers(assignment)) {
                             producer.send(new ProducerRecord<>(fulfilment.name(), assignment.getRequestId(), FulfilmentEvent.newBuilder()
                                     .setRequestId(assignment.getRequestId()).setOfferId(assignment.getOfferId())
                                     .setProducerId(producerId).setCapability(assignment.getCapability())
-                                    .setAttempt(assignment.getAttempt()).setKind(kind).setMessage(kind.name().toLowerCase())
-                                    .setOutputs(kind == FulfilmentKind.FULFILLED ? Map.of("host", assignment.getRequestId() + ".db") : Map.of())
-                                    .setAt(Instant.now()).build()));
+                                    .setAttempt(assignment.getAttempt()).setRevision(assignment.getRevision()).setKind(kind)
+                                    .setMessage(kind == FulfilmentKind.FAILED ? "no disk that large here" : kind.name().toLowerCase())
+                                    .setOutputs(outputs(assignment, kind)).setAt(Instant.now()).build()));
                         }
                         producer.flush();
                     }
@@ -64,6 +71,35 @@ final class SimulatedProducer implements AutoCloseable {
         }, "simulated-producer-" + producerId);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Updates of this request fail from now on. */
+    void failUpdatesOf(String requestId) {
+        failingUpdates.add(requestId);
+    }
+
+    /** Assignments about this request go unanswered from now on. */
+    void ignore(String requestId) {
+        ignored.add(requestId);
+    }
+
+    private List<FulfilmentKind> answers(Assignment assignment) {
+        if (assignment.getAction() == AssignmentAction.FULFIL) {
+            return List.of(FulfilmentKind.ACCEPTED, FulfilmentKind.PROGRESS, FulfilmentKind.FULFILLED);
+        }
+        boolean fails = assignment.getAction() == AssignmentAction.UPDATE && failingUpdates.contains(assignment.getRequestId());
+        return List.of(FulfilmentKind.ACCEPTED, fails ? FulfilmentKind.FAILED : FulfilmentKind.FULFILLED);
+    }
+
+    private static Map<String, String> outputs(Assignment assignment, FulfilmentKind kind) {
+        if (kind != FulfilmentKind.FULFILLED || assignment.getAction() == AssignmentAction.DEPROVISION) {
+            return Map.of();
+        }
+        Map<String, String> outputs = new java.util.TreeMap<>(Map.of("host", assignment.getRequestId() + ".db"));
+        if (assignment.getAction() == AssignmentAction.UPDATE) {
+            outputs.put("parameters", assignment.getParameters());
+        }
+        return outputs;
     }
 
     @Override

@@ -1,15 +1,12 @@
 package io.capmarket.topology.core;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.capmarket.schemas.ParameterChanges;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.StatusTransition;
 import io.capmarket.schemas.UpdateRequest;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,8 +28,6 @@ import java.util.TreeSet;
  */
 public final class ResourceLifecycle {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ResourceLifecycle() {
     }
 
@@ -49,13 +44,13 @@ public final class ResourceLifecycle {
             return Optional.of("request " + status.getRequestId() + " is " + status.getState()
                     + "; only a FULFILLED request is updated");
         }
-        if (!update.getBaseParameters().equals(status.getParameters())) {
+        if (!ParameterChanges.sameJson(update.getBaseParameters(), status.getParameters())) {
             return Optional.of("the request's parameters changed since the update was made from them; make it again from "
                     + "the current ones");
         }
         List<String> changed;
         try {
-            changed = changedParameters(status.getParameters(), update.getParameters());
+            changed = ParameterChanges.between(status.getParameters(), update.getParameters());
         } catch (IllegalArgumentException e) {
             return Optional.of(e.getMessage());
         }
@@ -68,36 +63,12 @@ public final class ResourceLifecycle {
         return Optional.empty();
     }
 
-    /**
-     * The top-level parameters that differ between two JSON objects (added, removed or changed),
-     * in name order.
-     *
-     * @throws IllegalArgumentException when either is not a JSON object
-     */
-    public static List<String> changedParameters(String before, String after) {
-        JsonNode from = object("the request's parameters", before);
-        JsonNode to = object("the update's parameters", after);
-        TreeSet<String> changed = new TreeSet<>();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = to.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (!field.getValue().equals(from.get(field.getKey()))) {
-                changed.add(field.getKey());
-            }
-        }
-        from.fieldNames().forEachRemaining(name -> {
-            if (!to.has(name)) {
-                changed.add(name);
-            }
-        });
-        return List.copyOf(changed);
-    }
-
     /** The update goes to the producer holding the resource: a new revision, the asked parameters pending. */
     public static RequestStatus updating(RequestStatus status, UpdateRequest update, Instant now) {
         int revision = status.getRevision() + 1;
         RequestStatus updating = Lifecycle.next(status, RequestState.UPDATING, now, status.getAttempt(), status.getOfferId(),
                 "update " + revision + " asked by " + update.getRequestedBy().getName() + " (" + String.join(", ",
-                        changedParameters(status.getParameters(), update.getParameters())) + ")");
+                        ParameterChanges.between(status.getParameters(), update.getParameters())) + ")");
         updating.setRevision(revision);
         updating.setPendingParameters(update.getParameters());
         updating.setReason(null);
@@ -182,17 +153,5 @@ public final class ResourceLifecycle {
             first--;
         }
         return history.subList(first, history.size());
-    }
-
-    private static JsonNode object(String what, String json) {
-        try {
-            JsonNode node = JSON.readTree(json);
-            if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException(what + " must be a JSON object");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(what + " must be a JSON object: " + e.getOriginalMessage());
-        }
     }
 }

@@ -2,10 +2,8 @@ package io.capmarket.gateway.internal;
 
 import io.capmarket.gateway.ConflictException;
 import io.capmarket.gateway.GatewayException.FieldError;
-import io.capmarket.gateway.NotFoundException;
 import io.capmarket.gateway.RejectedRequestException;
 import io.capmarket.schemas.CapabilityVersionView;
-import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
@@ -75,7 +73,7 @@ public final class Acceptor {
     }
 
     private CompletableFuture<Answer> write(Principal principal, Submission submission, String key, String id, Span span) {
-        CapabilityVersionView version = version(submission);
+        CapabilityVersionView version = catalog.version(submission.capability(), submission.version());
         List<FieldError> violations = schemas.validate(version.getParameterSchema(), submission.parameters());
         if (!violations.isEmpty()) {
             throw new RejectedRequestException("the parameters do not satisfy the parameter schema of "
@@ -106,13 +104,4 @@ public final class Acceptor {
         }
     }
 
-    private CapabilityVersionView version(Submission submission) {
-        CapabilityView capability = catalog.capability(submission.capability())
-                .orElseThrow(() -> new NotFoundException("there is no capability " + submission.capability() + " in the catalog"));
-        return capability.getVersions().stream().filter(v -> v.getVersion() == submission.version()).findFirst()
-                .orElseThrow(() -> new RejectedRequestException("capability " + submission.capability() + " has no version "
-                        + submission.version() + "; it offers " + capability.getVersions().stream().map(CapabilityVersionView::getVersion).toList(),
-                        List.of(new FieldError("version", Integer.toString(submission.version()), "one of "
-                                + capability.getVersions().stream().map(CapabilityVersionView::getVersion).toList()))));
-    }
 }

@@ -41,6 +41,7 @@ public final class CapabilityJson {
             o.put("inFlight", offer.getInFlight());
             o.put("leadTimeSloMs", offer.getLeadTimeSloMs());
             o.put("producerLive", offer.getProducerLive());
+            o.set("updatableParameters", Json.MAPPER.valueToTree(offer.getUpdatableParameters()));
             ObjectNode observed = o.putObject("observed");
             observed.put("samples", offer.getObserved().getSamples());
             observed.put("p50Ms", offer.getObserved().getP50Ms());

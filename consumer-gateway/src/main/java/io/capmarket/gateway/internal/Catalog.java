@@ -1,6 +1,10 @@
 package io.capmarket.gateway.internal;
 
+import io.capmarket.gateway.GatewayException.FieldError;
+import io.capmarket.gateway.NotFoundException;
+import io.capmarket.gateway.RejectedRequestException;
 import io.capmarket.gateway.RetryLaterException;
+import io.capmarket.schemas.CapabilityVersionView;
 import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
 import java.time.Duration;
@@ -37,6 +41,21 @@ public final class Catalog {
 
     public Catalog(KafkaStreams streams) {
         this.streams = streams;
+    }
+
+    /**
+     * A version of a capability in the catalog.
+     *
+     * @throws NotFoundException when the catalog has no such capability
+     * @throws RejectedRequestException when the capability has no such version, naming the versions it has
+     */
+    public CapabilityVersionView version(String name, int version) {
+        CapabilityView capability = capability(name)
+                .orElseThrow(() -> new NotFoundException("there is no capability " + name + " in the catalog"));
+        List<Integer> versions = capability.getVersions().stream().map(CapabilityVersionView::getVersion).toList();
+        return capability.getVersions().stream().filter(v -> v.getVersion() == version).findFirst()
+                .orElseThrow(() -> new RejectedRequestException("capability " + name + " has no version " + version + "; it offers "
+                        + versions, List.of(new FieldError("version", Integer.toString(version), "one of " + versions))));
     }
 
     public Optional<CapabilityView> capability(String name) {

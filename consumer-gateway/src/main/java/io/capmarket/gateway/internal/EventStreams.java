@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * event with the whole request (id = the length of its history), then each new transition as a
  * delta: one {@code transition} event per new history entry (id = its position from 1) whose
  * {@code changes} hold only the request's fields that changed since the last event (the last
- * entry of a step carries them); then an {@code end} event with the final request, and the stream
+ * entry of a step carries them); then, once the request is at rest (finished, or FULFILLED with no
+ * update or deprovision going on), an {@code end} event with the request as it rests, and the stream
  * closes. So a long history is sent once, not again with every transition.
  *
  * <p>{@code Last-Event-ID} resumes after a position instead: no snapshot, the transitions after it,
@@ -156,7 +157,7 @@ public final class EventStreams {
         /** Sends the transitions not sent yet as deltas; true when the stream has ended. */
         private boolean emit(RequestView view) {
             int size = view.history().size();
-            if (size <= sent && !view.terminal()) {
+            if (size <= sent && !view.atRest()) {
                 return false; // woken with nothing new (a keep-alive): nothing to convert or send
             }
             ObjectNode now = Json.MAPPER.valueToTree(view);
@@ -176,7 +177,7 @@ public final class EventStreams {
                 client.sendEvent("transition", data.toString(), Integer.toString(i + 1));
             }
             sent = Math.max(sent, size);
-            if (view.terminal()) {
+            if (view.atRest()) {
                 client.sendEvent("end", now.toString(), Integer.toString(sent));
                 client.close();
                 return true;

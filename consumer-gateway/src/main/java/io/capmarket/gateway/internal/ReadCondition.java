@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What a read of one request waits for.
  *
- * @param waitFor a state to wait for, reached now or passed through (a terminal state also ends the wait), or null for any
+ * @param waitFor a state to wait for, reached now or passed through (a terminal state also ends the wait, and so does a
+ *     live resource when the state is one of provisioning, which can no longer come), or null for any
  * @param minHistory wait until the history has at least this many entries (or the request is finished)
  * @param awaitExistence wait for the request to appear instead of answering "not found" at once
  * @param timeout how long to wait; zero answers at once
@@ -25,12 +26,19 @@ public record ReadCondition(String waitFor, int minHistory, boolean awaitExisten
 
     /**
      * Whether a request in {@code state} with the history of these states ends the wait: it is
-     * finished, or it is in the state waited for or has passed through it (a status holds every
-     * transition of a step, so a state such as REJECTED re-matched in the same step is never a
-     * status's current state), with at least {@code minHistory} transitions.
+     * finished; or its resource is live while the state waited for is one of provisioning, which
+     * can no longer come; or it is in the state waited for or has passed through it (a status
+     * holds every transition of a step, so a state such as REJECTED re-matched in the same step is
+     * never a status's current state), with at least {@code minHistory} transitions.
      */
     public boolean satisfiedBy(String state, List<String> historyStates) {
-        return RequestViews.TERMINAL.contains(state)
-                || ((waitFor == null || waitFor.equals(state) || historyStates.contains(waitFor)) && historyStates.size() >= minHistory);
+        if (RequestViews.TERMINAL.contains(state) || RequestViews.LIVE.contains(state) && waitsForProvisioning()) {
+            return true;
+        }
+        return (waitFor == null || waitFor.equals(state) || historyStates.contains(waitFor)) && historyStates.size() >= minHistory;
+    }
+
+    private boolean waitsForProvisioning() {
+        return waitFor != null && !RequestViews.LIVE.contains(waitFor) && !RequestViews.TERMINAL.contains(waitFor);
     }
 }

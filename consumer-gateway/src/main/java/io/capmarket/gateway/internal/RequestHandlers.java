@@ -34,7 +34,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
-/** {@code /v1/requests}: submit, read (with long-poll), list, cancel; and the internal reads other instances forward. */
+/**
+ * {@code /v1/requests}: submit, read (with long-poll), list, update, cancel or deprovision; and the
+ * internal reads other instances forward.
+ */
 public final class RequestHandlers {
 
     static final List<String> STATES = Arrays.stream(RequestState.values()).map(Enum::name).toList();
@@ -55,6 +58,7 @@ public final class RequestHandlers {
 
     private final Catalog catalog;
     private final Acceptor acceptor;
+    private final Updates updates;
     private final RequestReads reads;
     private final Forwarder forwarder;
     private final Publisher publisher;
@@ -62,10 +66,11 @@ public final class RequestHandlers {
     private final Clock clock;
     private final Limits limits;
 
-    public RequestHandlers(Catalog catalog, Acceptor acceptor, RequestReads reads, Forwarder forwarder, Publisher publisher, Clock clock,
-            Limits limits) {
+    public RequestHandlers(Catalog catalog, Acceptor acceptor, Updates updates, RequestReads reads, Forwarder forwarder,
+            Publisher publisher, Clock clock, Limits limits) {
         this.catalog = catalog;
         this.acceptor = acceptor;
+        this.updates = updates;
         this.reads = reads;
         this.forwarder = forwarder;
         this.publisher = publisher;
@@ -195,7 +200,11 @@ public final class RequestHandlers {
         ctx.future(() -> Futures.guarded(() -> reads.list(caller, query).thenAccept(ctx::json)));
     }
 
-    /** {@code DELETE /v1/requests/{id}}: publishes a cancel; 409 when the request is already finished. */
+    /**
+     * {@code DELETE /v1/requests/{id}}: publishes the end of the request, which cancels one still
+     * being provisioned and deprovisions a live one; 202, also when a deprovision is going on
+     * already (nothing is sent again); 409 when the request is finished.
+     */
     public void cancel(Context ctx) {
         Principal principal = HttpInput.principal(ctx, REQUESTERS);
         String id = ctx.pathParam("id");
@@ -205,10 +214,35 @@ public final class RequestHandlers {
             if (view.terminal()) {
                 throw new ConflictException("request " + id + " is already " + view.state() + "; there is nothing to cancel");
             }
+            if (RequestState.DEPROVISIONING.name().equals(view.state())) {
+                respond(ctx, 202, view);
+                return CompletableFuture.completedFuture(null);
+            }
+            String how = view.live() ? "deprovision asked" : "cancelled";
             RequestCommand cancel = new RequestCommand(CancelRequest.newBuilder().setRequestId(id)
                     .setRequestedBy(new Requester(principal.bot() ? RequesterKind.BOT : RequesterKind.HUMAN, principal.name()))
-                    .setAt(clock.instant()).setReason("cancelled by " + principal.name() + " through the gateway").build());
+                    .setAt(clock.instant()).setReason(how + " through the gateway").build());
             return publisher.send(id, view.capability(), cancel, span).thenAccept(acked -> respond(ctx, 202, view));
+        }))));
+    }
+
+    /**
+     * {@code PATCH /v1/requests/{id}}: publishes an update of a FULFILLED request's parameters by a
+     * JSON merge patch ({@link Updates}); 202, or 200 when the patch changes nothing.
+     */
+    public void update(Context ctx) {
+        Principal principal = HttpInput.principal(ctx, REQUESTERS);
+        String id = ctx.pathParam("id");
+        JsonNode body = HttpInput.jsonBody(ctx, limits.maxRequestSize(), limits.bodyDeadline());
+        RequestReads.Caller caller = HttpInput.caller(ctx, principal);
+        Span span = span("capmarket update", ctx, id);
+        ctx.future(() -> traced(span, Futures.guarded(() -> reads.require(caller, id, ReadCondition.now()).thenCompose(view -> {
+            Optional<RequestCommand> update = updates.command(principal, view, body);
+            if (update.isEmpty()) {
+                respond(ctx, 200, view);
+                return CompletableFuture.completedFuture(null);
+            }
+            return publisher.send(id, view.capability(), update.get(), span).thenAccept(acked -> respond(ctx, 202, view));
         }))));
     }
 

@@ -3,6 +3,7 @@ package io.capmarket.gateway.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
+import io.capmarket.schemas.RequestState;
 
 /**
  * A request as the API shows it (fields may be added, never renamed). Also what one gateway
@@ -28,7 +29,10 @@ public record RequestView(
         RequestedBy requestedBy,
         String submittedAt,
         String updatedAt,
-        List<Transition> history) {
+        List<Transition> history,
+        int revision,
+        JsonNode pendingParameters,
+        boolean orphaned) {
 
     /** One step of the history. */
     public record Transition(String state, String at, String detail, int attempt, String offerId) {
@@ -38,8 +42,18 @@ public record RequestView(
     public record RequestedBy(String kind, String name) {
     }
 
-    /** Whether the request is finished. */
+    /** Whether the request is finished: DEPROVISIONED, FAILED or CANCELLED. */
     public boolean terminal() {
         return RequestViews.TERMINAL.contains(state);
+    }
+
+    /** Whether the request's resource exists: FULFILLED, UPDATING or DEPROVISIONING. */
+    public boolean live() {
+        return RequestViews.LIVE.contains(state);
+    }
+
+    /** Whether nothing is going on for the request: it is finished, or FULFILLED with no operation on its resource. */
+    public boolean atRest() {
+        return terminal() || RequestState.FULFILLED.name().equals(state);
     }
 }

@@ -14,7 +14,12 @@ import java.util.TreeMap;
 /** Pure rules of the request read model: how views are folded, and how they are shown. */
 public final class RequestViews {
 
-    static final Set<String> TERMINAL = Set.of(RequestState.FULFILLED.name(), RequestState.FAILED.name(), RequestState.CANCELLED.name());
+    /** States a request never leaves. */
+    static final Set<String> TERMINAL = Set.of(RequestState.DEPROVISIONED.name(), RequestState.FAILED.name(),
+            RequestState.CANCELLED.name());
+    /** States in which the request's resource exists at its producer. */
+    static final Set<String> LIVE = Set.of(RequestState.FULFILLED.name(), RequestState.UPDATING.name(),
+            RequestState.DEPROVISIONING.name());
 
     static {
         AvroTrust.install();
@@ -73,7 +78,10 @@ public final class RequestViews {
                 status.getHistory().stream()
                         .map(t -> new RequestView.Transition(t.getState().name(), t.getAt().toString(), t.getDetail(),
                                 t.getAttempt(), t.getOfferId()))
-                        .toList());
+                        .toList(),
+                status.getRevision(),
+                status.getPendingParameters() == null ? null : parse(status.getPendingParameters()),
+                status.getOrphaned());
     }
 
     private static JsonNode parse(String json) {

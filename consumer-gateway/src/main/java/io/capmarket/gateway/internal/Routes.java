@@ -5,6 +5,7 @@ import static io.capmarket.gateway.internal.Route.Access.PUBLIC;
 import static io.capmarket.gateway.internal.Route.Access.TOKEN;
 import static io.capmarket.gateway.internal.Route.delete;
 import static io.capmarket.gateway.internal.Route.get;
+import static io.capmarket.gateway.internal.Route.patch;
 import static io.capmarket.gateway.internal.Route.post;
 
 import java.util.List;
@@ -30,6 +31,7 @@ public final class Routes {
                 get("/v1/requests", TOKEN, requests::list),
                 get("/v1/requests/{id}", TOKEN, requests::get),
                 get("/v1/requests/{id}/events", TOKEN, events::stream),
+                patch("/v1/requests/{id}", TOKEN, requests::update),
                 delete("/v1/requests/{id}", TOKEN, requests::cancel),
                 get(Forwarder.INTERNAL_REQUESTS, INSTANCE, requests::internalList),
                 post(Forwarder.INTERNAL_REQUESTS, INSTANCE, requests::internalSubmit),

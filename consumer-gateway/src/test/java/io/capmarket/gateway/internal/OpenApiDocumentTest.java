@@ -138,7 +138,7 @@ class OpenApiDocumentTest {
     @Test
     void theDocumentDescribesExactlyThePublicRoutesOfTheRouteTable() {
         // the handlers are never called here: the table is read for its methods and paths
-        List<Route> table = Routes.table(new CatalogHandlers(null), new RequestHandlers(null, null, null, null, null, null, null),
+        List<Route> table = Routes.table(new CatalogHandlers(null), new RequestHandlers(null, null, null, null, null, null, null, null),
                 new EventStreams(null, null, null, null, null), new OpsHandlers(null, null, null), new WhoAmI(), PortalAssets.load());
         Set<String> publicRoutes = table.stream().filter(Route::documented).map(OpenApiDocumentTest::name)
                 .collect(Collectors.toCollection(TreeSet::new));

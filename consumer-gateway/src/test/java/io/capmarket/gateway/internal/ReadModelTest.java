@@ -164,6 +164,22 @@ class ReadModelTest {
     }
 
     @Test
+    void aLiveResourceEndsAWaitForAProvisioningStateButNotForWhatComesAfterIt() {
+        List<String> fulfilled = List.of("SUBMITTED", "MATCHED", "FULFILLED");
+        ReadCondition inProgress = new ReadCondition("IN_PROGRESS", 0, false, Duration.ofSeconds(5));
+        ReadCondition deprovisioned = new ReadCondition("DEPROVISIONED", 0, false, Duration.ofSeconds(5));
+        ReadCondition updating = new ReadCondition("UPDATING", 0, false, Duration.ofSeconds(5));
+
+        assertThat(inProgress.satisfiedBy("FULFILLED", fulfilled)).as("IN_PROGRESS can no longer come").isTrue();
+        assertThat(deprovisioned.satisfiedBy("FULFILLED", fulfilled)).as("FULFILLED is no longer the end").isFalse();
+        assertThat(updating.satisfiedBy("FULFILLED", fulfilled)).isFalse();
+        assertThat(deprovisioned.satisfiedBy("DEPROVISIONING", List.of("SUBMITTED", "MATCHED", "FULFILLED", "DEPROVISIONING")))
+                .isFalse();
+        assertThat(updating.satisfiedBy("DEPROVISIONED", List.of("SUBMITTED", "MATCHED", "FULFILLED", "DEPROVISIONING",
+                "DEPROVISIONED"))).as("a finished request ends every wait").isTrue();
+    }
+
+    @Test
     void watchersAreCompletedByTheChangeTheyWaitForAndOnlyOnce() {
         RequestWatchers watchers = new RequestWatchers();
         RequestStatus submitted = RequestViews.submitted(submit("r1"));

@@ -1,0 +1,145 @@
+package io.capmarket.gateway;
+
+import static io.capmarket.gateway.Fixtures.ALPHA_TOKEN;
+import static io.capmarket.gateway.Fixtures.BETA_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.ProducerHeartbeat;
+import io.capmarket.schemas.topics.Topics;
+import io.capmarket.testkit.kafka.KafkaBroker;
+import io.capmarket.testkit.kafka.KafkaBrokerExtension;
+import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
+import io.capmarket.testkit.registry.SchemaRegistryExtension;
+import io.capmarket.topology.app.TopologyApp;
+import io.capmarket.topology.app.TopologyConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Day 2 through the gateway, the real topology and broker, and a simulated producer team: a
+ * fulfilled database is updated, fails an update, is deprovisioned; one whose producer stays
+ * silent is flagged an orphan.
+ */
+@ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
+class GatewayDayTwoIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    private final KafkaBroker broker;
+    private final EmbeddedSchemaRegistry registry;
+
+    GatewayDayTwoIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
+        this.broker = broker;
+        this.registry = registry;
+    }
+
+    @Test
+    void aFulfilledResourceIsUpdatedFailsAnUpdateIsDeprovisionedOrLeftAnOrphan() throws Exception {
+        Map<String, String> settings = Fixtures.settings(broker, registry, "day2");
+        Topics topics = Fixtures.topics(settings);
+        Map<String, String> topology = new HashMap<>(Map.of("day2.resend-after", "1s", "day2.resend-max", "1s",
+                "day2.deadline", "4s", "deadlines.check-interval", "200ms"));
+        try (TopologyApp topologyApp = TopologyApp.start(topologyConfig(settings, topology));
+             GatewayApp gateway = GatewayApp.start(GatewayConfig.of(settings));
+             SimulatedProducer producer = new SimulatedProducer(broker.bootstrapServers(), topics, "db-team")) {
+            Instant now = Instant.now();
+            Fixtures.send(broker, topics.heartbeats("db-team"), "sim-1", new ProducerHeartbeat("db-team", "sim-1", now, 0, true));
+            Fixtures.send(broker, topics.offers("db-team"), "pg-eu", CapabilityOffer.newBuilder().setOfferId("pg-eu")
+                    .setProducerId("db-team").setCapability("postgres-database").setCapabilityVersion(1)
+                    .setDescription("Managed PostgreSQL").setParameterSchema(Fixtures.PARAMETER_SCHEMA)
+                    .setOutputSchema("{\"type\":\"object\"}").setAttributes(Map.of()).setLeadTimeSloMs(60_000).setCapacity(3)
+                    .setStatus(OfferStatus.ACTIVE).setUpdatedAt(now).setUpdatableParameters(List.of("sizeGb")).build());
+            Api api = new Api(gateway.httpPort());
+            await().atMost(WAIT).until(() -> topologyApp.ready() && gateway.ready()
+                    && api.get("/v1/capabilities/postgres-database", ALPHA_TOKEN).status() == 200);
+            assertThat(api.get("/v1/capabilities/postgres-database", ALPHA_TOKEN).json().get("offers").get(0)
+                    .get("updatableParameters").toString()).isEqualTo("[\"sizeGb\"]");
+
+            String db = fulfilled(api, "day2-a");
+
+            // an update: 202, UPDATING, then FULFILLED with the new parameters and the producer's outputs
+            Api.Response patched = api.patch(db, ALPHA_TOKEN, "{\"parameters\": {\"sizeGb\": 20}}");
+            assertThat(patched.status()).isEqualTo(202);
+            JsonNode updated = until(api, db, r -> r.get("state").asText().equals("FULFILLED") && r.get("revision").asInt() == 1);
+            assertThat(updated.get("parameters").get("sizeGb").asInt()).isEqualTo(20);
+            assertThat(updated.get("parameters").get("engine").asText()).as("the merge patch keeps the rest").isEqualTo("postgres-16");
+            assertThat(updated.get("outputs").get("parameters").asText()).contains("\"sizeGb\":20");
+            assertThat(states(updated)).endsWith("FULFILLED", "UPDATING", "UPDATING", "FULFILLED");
+
+            // a parameter the offer does not declare updatable, and one the schema refuses: 422 naming them
+            Api.Response fixed = api.patch(db, ALPHA_TOKEN, "{\"parameters\": {\"engine\": \"postgres-15\"}}");
+            assertThat(fixed.status()).isEqualTo(422);
+            assertThat(fixed.json().get("errors").get(0).get("field").asText()).isEqualTo("parameters.engine");
+            assertThat(fixed.json().get("errors").get(0).get("rule").asText()).contains("declares only [sizeGb] updatable");
+            Api.Response tooLarge = api.patch(db, ALPHA_TOKEN, "{\"parameters\": {\"sizeGb\": 5000}}");
+            assertThat(tooLarge.status()).isEqualTo(422);
+            assertThat(tooLarge.json().toString()).contains("sizeGb");
+            assertThat(api.patch(db, ALPHA_TOKEN, "{\"priority\": \"HIGH\", \"parameters\": {}}").status()).isEqualTo(400);
+            assertThat(api.patch(db, ALPHA_TOKEN, "{\"parameters\": {\"sizeGb\": 20}}").status()).as("no change").isEqualTo(200);
+            assertThat(api.patch(db, BETA_TOKEN, "{\"parameters\": {\"sizeGb\": 30}}").status()).as("another team's").isEqualTo(404);
+
+            // an update the producer fails: FULFILLED again with the parameters the resource has, the failure its reason
+            producer.failUpdatesOf(updated.get("id").asText());
+            assertThat(api.patch(db, ALPHA_TOKEN, "{\"parameters\": {\"sizeGb\": 900}}").status()).isEqualTo(202);
+            JsonNode failed = until(api, db, r -> r.get("state").asText().equals("FULFILLED") && r.get("revision").asInt() == 2);
+            assertThat(failed.get("parameters").get("sizeGb").asInt()).isEqualTo(20);
+            assertThat(failed.get("reason").asText()).isEqualTo("update 2 failed: failed at db-team: no disk that large here");
+
+            // a deprovision: 202, DEPROVISIONED, and the request is finished
+            assertThat(api.delete(db, ALPHA_TOKEN).status()).isEqualTo(202);
+            JsonNode gone = until(api, db, r -> r.get("state").asText().equals("DEPROVISIONED"));
+            assertThat(states(gone)).endsWith("DEPROVISIONING", "DEPROVISIONING", "DEPROVISIONED");
+            assertThat(api.delete(db, ALPHA_TOKEN).status()).isEqualTo(409);
+            assertThat(api.patch(db, ALPHA_TOKEN, "{\"parameters\": {\"sizeGb\": 30}}").status()).isEqualTo(409);
+
+            // a deprovision the producer never answers: sent again, then an orphan past day2.deadline
+            String silent = fulfilled(api, "day2-b");
+            producer.ignore(api.get(silent, ALPHA_TOKEN).json().get("id").asText());
+            assertThat(api.delete(silent, ALPHA_TOKEN).status()).isEqualTo(202);
+            JsonNode orphan = until(api, silent, r -> r.get("orphaned").asBoolean());
+            assertThat(orphan.get("state").asText()).isEqualTo("DEPROVISIONING");
+            assertThat(orphan.get("reason").asText()).isEqualTo("orphaned: not done by db-team within 4000 ms");
+            assertThat(orphan.get("history").toString()).contains("deprovision sent to db-team again");
+            assertThat(api.delete(silent, ALPHA_TOKEN).status()).as("asked again: nothing more to send").isEqualTo(202);
+        }
+    }
+
+    /** Submits a database with this Idempotency-Key and waits until it is FULFILLED; its location. */
+    private static String fulfilled(Api api, String key) throws Exception {
+        Api.Response accepted = api.post("/v1/requests", ALPHA_TOKEN, "{\"capability\": \"postgres-database\", \"version\": 1, "
+                + "\"parameters\": {\"sizeGb\": 10, \"engine\": \"postgres-16\"}}", "Idempotency-Key", key);
+        assertThat(accepted.status()).isEqualTo(202);
+        String location = accepted.header("Location").orElseThrow();
+        assertThat(api.get(location + "?waitFor=FULFILLED&timeout=20s", ALPHA_TOKEN).json().get("state").asText()).isEqualTo("FULFILLED");
+        return location;
+    }
+
+    private static JsonNode until(Api api, String location, java.util.function.Predicate<JsonNode> condition) {
+        JsonNode[] seen = new JsonNode[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            seen[0] = api.get(location, ALPHA_TOKEN).json();
+            return condition.test(seen[0]);
+        });
+        return seen[0];
+    }
+
+    private static List<String> states(JsonNode request) {
+        List<String> states = new ArrayList<>();
+        request.get("history").forEach(t -> states.add(t.get("state").asText()));
+        return states;
+    }
+
+    private static TopologyConfig topologyConfig(Map<String, String> gateway, Map<String, String> extra) {
+        return GatewayEndToEndIT.topologyConfig(gateway, "db-team=postgres-database", extra);
+    }
+}
