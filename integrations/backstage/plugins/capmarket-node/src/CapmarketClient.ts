@@ -62,12 +62,18 @@ export const REQUEST_STATES = [
   'FULFILLED',
   'FAILED',
   'CANCELLED',
+  'UPDATING',
+  'DEPROVISIONING',
+  'DEPROVISIONED',
 ] as const;
 
 export type RequestState = (typeof REQUEST_STATES)[number];
 
 /** The states a request never leaves. */
-export const TERMINAL_STATES: readonly RequestState[] = ['FULFILLED', 'FAILED', 'CANCELLED'];
+export const TERMINAL_STATES: readonly RequestState[] = ['DEPROVISIONED', 'FAILED', 'CANCELLED'];
+
+/** The states of a live resource: FULFILLED, its resting state, and the operations on it. */
+export const LIVE_STATES: readonly RequestState[] = ['FULFILLED', 'UPDATING', 'DEPROVISIONING'];
 
 /** What a submission asks for (the body of {@code POST /v1/requests}). */
 export type Submission = {

@@ -5,6 +5,7 @@ import {
   Request,
   REQUEST_STATES,
   RequestState,
+  LIVE_STATES,
   TERMINAL_STATES,
 } from '@capmarket/backstage-plugin-capmarket-node';
 
@@ -127,7 +128,9 @@ async function waitUntil(
     if (reached(request, waitFor)) {
       return request;
     }
-    if (TERMINAL_STATES.includes(request.state)) {
+    // finished, or live while the state waited for is one of provisioning, which can no longer come
+    const provisioningAwaited = !LIVE_STATES.includes(waitFor) && !TERMINAL_STATES.includes(waitFor);
+    if (TERMINAL_STATES.includes(request.state) || (LIVE_STATES.includes(request.state) && provisioningAwaited)) {
       throw new CapmarketRequestError(
         `capmarket request ${request.id} (${request.capability}) ended ${request.state} without reaching ${waitFor}: ` +
           `${request.reason ?? 'no reason given'}${rejections(request)}`,

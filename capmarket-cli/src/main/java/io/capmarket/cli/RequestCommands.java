@@ -18,10 +18,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code capmarket request submit|get|watch|cancel|list}: a consumer's requests, through the gateway. */
-@Command(name = "request", mixinStandardHelpOptions = true, description = "Submit, read, follow, cancel and list requests.",
+/** {@code capmarket request submit|get|watch|update|cancel|list}: a consumer's requests, through the gateway. */
+@Command(name = "request", mixinStandardHelpOptions = true, description = "Submit, read, follow, update, cancel and list requests.",
         subcommands = {RequestCommands.Submit.class, RequestCommands.Get.class, RequestCommands.Watch.class,
-            RequestCommands.Cancel.class, RequestCommands.ListRequests.class})
+            RequestCommands.Update.class, RequestCommands.Cancel.class, RequestCommands.ListRequests.class})
 final class RequestCommands {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -97,12 +97,14 @@ final class RequestCommands {
             return waitFor == null || request.is(waitFor) ? CapmarketCli.OK : CapmarketCli.FAILED;
         }
 
-        private static Object value(String text) {
-            try {
-                return JSON.readValue(text, Object.class);
-            } catch (IOException e) {
-                return text;
-            }
+    }
+
+    /** A parameter's value as given on the command line: JSON when it is JSON ({@code 20}, {@code true}, {@code "x"}), else text. */
+    static Object value(String text) {
+        try {
+            return JSON.readValue(text, Object.class);
+        } catch (IOException e) {
+            return text;
         }
     }
 
@@ -163,6 +165,33 @@ final class RequestCommands {
             Reached() {
                 super(null, null, false, false);
             }
+        }
+    }
+
+    /** {@code capmarket request update}. */
+    @Command(name = "update", mixinStandardHelpOptions = true, description = {
+        "Updates a fulfilled request's resource to new parameters (those its offer declares updatable); prints the request "
+            + "as it was. Follow the update with 'capmarket request watch ID'."})
+    static final class Update implements Callable<Integer> {
+        @Mixin
+        GatewayOptions gateway;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "the request id")
+        String id;
+
+        @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "a parameter's new value; VALUE is read as JSON when it is JSON (20, true, \"x\"), else as text")
+        Map<String, String> parameters = new LinkedHashMap<>();
+
+        @Option(names = "--unset", paramLabel = "NAME", description = "a parameter to remove")
+        java.util.List<String> unset = new java.util.ArrayList<>();
+
+        @Override
+        public Integer call() {
+            Map<String, Object> patch = new LinkedHashMap<>();
+            parameters.forEach((name, text) -> patch.put(name, value(text)));
+            unset.forEach(name -> patch.put(name, null));
+            gateway.printer().request(gateway.client().update(id, patch));
+            return CapmarketCli.OK;
         }
     }
 

@@ -101,9 +101,22 @@ class CapmarketCliIT {
         list.json().path("items").forEach(item -> ids.add(item.path("id").asText()));
         assertThat(ids).contains(id);
 
-        Run fulfilledCancel = cli("request", "cancel", id);
-        assertThat(fulfilledCancel.code()).as("the gateway refuses: nothing to cancel").isEqualTo(1);
-        assertThat(fulfilledCancel.err()).startsWith("capmarket cancel: ").contains("409");
+        Run fixed = cli("request", "update", id, "-p", "region=us-east");
+        assertThat(fixed.code()).as("only the size is updatable in place").isEqualTo(1);
+        assertThat(fixed.err()).startsWith("capmarket update: ").contains("422");
+        Run update = cli("request", "update", id, "-p", "size=large", "-o", "json");
+        assertThat(update.code()).as(update.err()).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> cli("request", "get", id, "-o", "json").json().path("parameters")
+                .path("size").asText().equals("large"));
+        assertThat(cli("request", "get", id, "-o", "json").json().path("state").asText()).isEqualTo("FULFILLED");
+
+        Run deprovision = cli("request", "cancel", id, "-o", "json");
+        assertThat(deprovision.code()).as("a fulfilled request is deprovisioned: " + deprovision.err()).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> cli("request", "get", id, "-o", "json").json().path("state").asText()
+                .equals("DEPROVISIONED"));
+        Run finishedCancel = cli("request", "cancel", id);
+        assertThat(finishedCancel.code()).as("the gateway refuses: nothing to cancel").isEqualTo(1);
+        assertThat(finishedCancel.err()).startsWith("capmarket cancel: ").contains("409");
 
         Run waiting = cli("request", "submit", "postgres-database", "-p", "size=small", "-c", "region=nowhere", "-o", "json",
                 "--wait", "WAITING", "--timeout", "30s");

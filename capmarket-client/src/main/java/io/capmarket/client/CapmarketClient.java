@@ -7,7 +7,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -131,8 +133,9 @@ public final class CapmarketClient {
     }
 
     /**
-     * Waits (by long-polls, no busy loop) until the request is in {@code state} or finished, or
-     * {@code timeout} passed on the client's clock; returns the request as it then is.
+     * Waits (by long-polls, no busy loop) until the request is in {@code state} or has passed
+     * through it, or is finished ({@link Request#ends}), or {@code timeout} passed on the client's
+     * clock; returns the request as it then is.
      */
     public Request await(String requestId, RequestState state, Duration timeout) {
         if (state == null || state == RequestState.UNKNOWN) {
@@ -143,7 +146,8 @@ public final class CapmarketClient {
 
     /**
      * Waits (by long-polls, no busy loop) until the request is in the state named {@code state}
-     * or finished, or {@code timeout} passed on the client's clock; returns the request as it then is.
+     * or has passed through it, or is finished ({@link Request#ends}), or {@code timeout} passed
+     * on the client's clock; returns the request as it then is.
      */
     public Request await(String requestId, String state, Duration timeout) {
         Clock clock = transport.clock();
@@ -156,7 +160,7 @@ public final class CapmarketClient {
             }
             Request request = Request.from(transport.call("GET", "v1/requests/" + Transport.encode(requestId) + "?waitFor="
                     + Transport.encode(state) + "&timeout=" + Math.max(1, wait.toMillis()) + "ms", null, null, wait.plus(CALL_TIMEOUT)));
-            if (request.state().equals(state) || request.terminal() || !clock.instant().isBefore(deadline)) {
+            if (request.ends(state) || !clock.instant().isBefore(deadline)) {
                 return request;
             }
         }
@@ -184,9 +188,27 @@ public final class CapmarketClient {
         new EventStream(transport, requestId, lastEventId, listener).run();
     }
 
-    /** Asks to cancel; returns the request as it was when the cancel was accepted. */
+    /**
+     * Asks to end the request: an unfinished one is cancelled, a live one (FULFILLED or UPDATING)
+     * deprovisioned by its producer; returns the request as it was when this was accepted.
+     */
     public Request cancel(String requestId) {
         return Request.from(transport.call("DELETE", "v1/requests/" + Transport.encode(requestId), null, null, CALL_TIMEOUT));
+    }
+
+    /**
+     * Asks the producer holding a FULFILLED request's resource to change it: {@code patch} is a
+     * JSON merge patch (RFC 7396) of its parameters (a value replaces the parameter of its name, a
+     * null value removes it), checked against the capability's schema and the parameters its offer
+     * declares updatable. Returns the request as it was when the update was accepted (UPDATING
+     * follows, then FULFILLED with the new parameters, or with the old ones and the failure as its
+     * reason); when the patch changes nothing, the request as it is.
+     */
+    public Request update(String requestId, Map<String, Object> patch) {
+        Objects.requireNonNull(patch, "patch");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("parameters", patch);
+        return Request.from(transport.call("PATCH", "v1/requests/" + Transport.encode(requestId), body, null, CALL_TIMEOUT));
     }
 
     private <T> List<T> everyPage(String relative, Function<JsonNode, T> item) {

@@ -21,9 +21,25 @@ import java.util.Map;
 public record Request(String id, String capability, int version, String state, Map<String, String> outputs, String reason,
         List<String> history, JsonNode json) {
 
-    /** Whether the request is finished. */
+    /** Whether the request is finished: DEPROVISIONED, FAILED or CANCELLED. */
     public boolean terminal() {
         return requestState().terminal();
+    }
+
+    /** Whether the request's resource lives: FULFILLED, UPDATING or DEPROVISIONING. */
+    public boolean live() {
+        return requestState().live();
+    }
+
+    /**
+     * Whether a wait for the state named {@code awaited} ends with the request as it is: it is in
+     * that state or has passed through it, it is finished, or its resource is live while the
+     * state awaited is one of provisioning, which can no longer come. The gateway ends a
+     * long-poll by the same rule.
+     */
+    public boolean ends(String awaited) {
+        return state.equals(awaited) || history.contains(awaited) || terminal()
+                || live() && RequestState.of(awaited).provisioning();
     }
 
     /** The current state, typed; {@link RequestState#UNKNOWN} for a state this client does not know ({@link #state()} names it). */

@@ -20,18 +20,34 @@ public enum RequestState {
     ACCEPTED,
     /** The producer is working on it. */
     IN_PROGRESS,
-    /** Done: the outputs are there. */
+    /** Done: the outputs are there, and the resource lives until it is deprovisioned. */
     FULFILLED,
     /** Gave up: attempts exhausted, waited too long, or the work failed for good. */
     FAILED,
     /** Cancelled before it finished. */
     CANCELLED,
+    /** A fulfilled resource being changed to new parameters; FULFILLED again when done (or failed). */
+    UPDATING,
+    /** A fulfilled resource being given back to its producer. */
+    DEPROVISIONING,
+    /** The resource was given back: the request is finished. */
+    DEPROVISIONED,
     /** A state this version of the client does not know. */
     UNKNOWN;
 
     /** Whether a request in this state is finished (nothing more will happen to it). */
     public boolean terminal() {
-        return this == FULFILLED || this == FAILED || this == CANCELLED;
+        return this == DEPROVISIONED || this == FAILED || this == CANCELLED;
+    }
+
+    /** Whether a request in this state has a live resource: FULFILLED, UPDATING or DEPROVISIONING. */
+    public boolean live() {
+        return this == FULFILLED || this == UPDATING || this == DEPROVISIONING;
+    }
+
+    /** Whether a request in this state is still being provisioned (a state before FULFILLED). */
+    public boolean provisioning() {
+        return this != UNKNOWN && !terminal() && !live();
     }
 
     /** The state named {@code name} (as the gateway spells it), or {@link #UNKNOWN} for any other name, null included. */

@@ -4,7 +4,9 @@ import static io.capmarket.client.LocalGateway.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.Map;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -130,17 +132,43 @@ class CapmarketClientTest {
 
     @Test
     void statesAreTypedWithAFallbackForNamesThisClientDoesNotKnow() {
-        gateway.then(json(200, Fixtures.request("alpha.1", "DEPROVISIONING", "SUBMITTED", "FULFILLED", "DEPROVISIONING")));
+        gateway.then(json(200, Fixtures.request("alpha.1", "HIBERNATING", "SUBMITTED", "FULFILLED", "HIBERNATING")));
 
         Request request = client(gateway.url("/")).get("alpha.1");
 
         assertThat(request.requestState()).isEqualTo(RequestState.UNKNOWN);
-        assertThat(request.state()).isEqualTo("DEPROVISIONING");
+        assertThat(request.state()).isEqualTo("HIBERNATING");
         assertThat(request.terminal()).isFalse();
+        assertThat(RequestState.of("deprovisioning").live()).isTrue();
+        assertThat(RequestState.FULFILLED.terminal()).as("a fulfilled resource lives on").isFalse();
+        assertThat(RequestState.DEPROVISIONED.terminal()).isTrue();
         assertThat(RequestState.of("cancelled")).isEqualTo(RequestState.CANCELLED);
         assertThat(RequestState.of(null)).isEqualTo(RequestState.UNKNOWN);
         assertThat(RequestState.FAILED.terminal()).isTrue();
         assertThat(RequestState.IN_PROGRESS.terminal()).isFalse();
+    }
+
+    @Test
+    void anUpdateIsAMergePatchOfTheParametersAndAWaitEndsWhenTheAwaitedStateCanNoLongerCome() throws Exception {
+        CapmarketClient client = client(gateway.url("/"));
+        gateway.then(json(202, Fixtures.request("alpha.1", "FULFILLED", "SUBMITTED", "MATCHED", "FULFILLED")));
+        Map<String, Object> patch = new java.util.LinkedHashMap<>();
+        patch.put("size", "large");
+        patch.put("replicas", null);
+
+        Request asItWas = client.update("alpha.1", patch);
+
+        assertThat(asItWas.live()).isTrue();
+        assertThat(gateway.seen()).singleElement().satisfies(seen -> {
+            assertThat(seen.method()).isEqualTo("PATCH");
+            assertThat(seen.uri()).isEqualTo("/v1/requests/alpha.1");
+            assertThat(seen.body()).isEqualTo("{\"parameters\":{\"size\":\"large\",\"replicas\":null}}");
+        });
+        Request updating = Request.from(new ObjectMapper().readTree(Fixtures.request("alpha.1", "UPDATING", "SUBMITTED", "MATCHED",
+                "FULFILLED", "UPDATING")));
+        assertThat(updating.ends("FULFILLED")).as("passed through it").isTrue();
+        assertThat(updating.ends("IN_PROGRESS")).as("can no longer come").isTrue();
+        assertThat(updating.ends("DEPROVISIONED")).isFalse();
     }
 
     @Test

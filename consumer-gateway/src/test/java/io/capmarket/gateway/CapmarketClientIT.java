@@ -73,7 +73,8 @@ class CapmarketClientIT {
             await().atMost(WAIT).until(() -> events.size() == 1);
             RequestStatus matched = Statuses.advance(Statuses.of(submitted.json()), RequestState.MATCHED, "matched");
             Fixtures.send(broker, topics.requestStatus(), submitted.id(), matched);
-            Fixtures.send(broker, topics.requestStatus(), submitted.id(), Statuses.advance(matched, RequestState.FULFILLED, "done"));
+            RequestStatus fulfilledStatus = Statuses.advance(matched, RequestState.FULFILLED, "done");
+            Fixtures.send(broker, topics.requestStatus(), submitted.id(), fulfilledStatus);
 
             Request done = awaited.get(WAIT.toSeconds(), TimeUnit.SECONDS);
             stream.get(WAIT.toSeconds(), TimeUnit.SECONDS);
@@ -87,10 +88,7 @@ class CapmarketClientIT {
             client.events(submitted.id(), 2, resumed::add);
             assertThat(resumed).extracting(e -> e.name() + ":" + e.index()).containsExactly("transition:3", "end:3");
 
-            assertThatThrownBy(() -> client.cancel(submitted.id())).isInstanceOfSatisfying(CapmarketException.class, e -> {
-                assertThat(e.status()).isEqualTo(409);
-                assertThat(e.retryable()).isFalse();
-            });
+            assertThat(client.cancel(submitted.id()).state()).as("a fulfilled request's cancel deprovisions it").isEqualTo("FULFILLED");
             Request other = client.submit(Submission.of("postgres-database", 2).withParameter("sizeGb", 1));
             assertThat(client.cancel(other.id()).id()).isEqualTo(other.id());
             Page<Request> fulfilled = client.requests(RequestQuery.all().withState(io.capmarket.client.RequestState.FULFILLED)
@@ -108,6 +106,14 @@ class CapmarketClientIT {
                         assertThat(e.status()).isEqualTo(422);
                         assertThat(e.errors()).extracting(CapmarketException.FieldError::field).containsExactly("parameters.sizeGb");
                     });
+
+            Fixtures.send(broker, topics.requestStatus(), submitted.id(), Statuses.advance(fulfilledStatus, RequestState.DEPROVISIONED,
+                    "deprovisioned"));
+            await().atMost(WAIT).until(() -> client.get(submitted.id()).terminal());
+            assertThatThrownBy(() -> client.cancel(submitted.id())).isInstanceOfSatisfying(CapmarketException.class, e -> {
+                assertThat(e.status()).isEqualTo(409);
+                assertThat(e.retryable()).isFalse();
+            });
         }
     }
 }

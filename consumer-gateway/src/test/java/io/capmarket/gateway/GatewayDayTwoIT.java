@@ -111,6 +111,14 @@ class GatewayDayTwoIT {
             assertThat(orphan.get("reason").asText()).isEqualTo("orphaned: not done by db-team within 4000 ms");
             assertThat(orphan.get("history").toString()).contains("deprovision sent to db-team again");
             assertThat(api.delete(silent, ALPHA_TOKEN).status()).as("asked again: nothing more to send").isEqualTo(202);
+
+            // orphans are listed for admins, every team's; a team finds its own among its requests
+            String silentId = orphan.get("id").asText();
+            JsonNode orphans = api.get("/v1/orphans", Fixtures.ADMIN_TOKEN).json();
+            assertThat(orphans.get("items")).extracting(item -> item.get("id").asText()).containsExactly(silentId);
+            assertThat(api.get("/v1/orphans", ALPHA_TOKEN).status()).isEqualTo(403);
+            assertThat(api.get("/v1/requests?orphaned=true", ALPHA_TOKEN).json().get("items"))
+                    .extracting(item -> item.get("id").asText()).containsExactly(silentId);
         }
     }
 

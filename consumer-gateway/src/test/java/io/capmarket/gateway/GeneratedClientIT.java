@@ -137,7 +137,7 @@ class GeneratedClientIT {
         Fixtures.send(broker, gateway.topics().requestStatus(), id,
                 Statuses.advance(status(id), io.capmarket.schemas.RequestState.CANCELLED, "cancelled"));
         await().atMost(WAIT).until(() -> requests.getRequest(id, null, null).getState() == RequestState.CANCELLED);
-        assertThat(requests.listRequests(RequestState.CANCELLED, null, null, null, 500, null).getItems())
+        assertThat(requests.listRequests(RequestState.CANCELLED, null, null, null, 500, null, null).getItems())
                 .extracting(Request::getId).contains(id);
         assertThatThrownBy(() -> requests.cancelRequest(id)).isInstanceOfSatisfying(ApiException.class, e -> {
             assertThat(e.getCode()).isEqualTo(409);

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
@@ -136,7 +137,7 @@ class PortalBrowserIT {
                 .setCapability(CAPABILITY).setCapabilityVersion(1).setDescription("Managed PostgreSQL")
                 .setParameterSchema(PARAMETER_SCHEMA).setOutputSchema("{\"type\":\"object\"}")
                 .setAttributes(Map.of("region", region, "tier", "gold")).setLeadTimeSloMs(sloMs).setCapacity(capacity)
-                .setStatus(OfferStatus.ACTIVE).setUpdatedAt(now).build());
+                .setStatus(OfferStatus.ACTIVE).setUpdatedAt(now).setUpdatableParameters(List.of("size")).build());
     }
 
     static Path screenshot(String name) {

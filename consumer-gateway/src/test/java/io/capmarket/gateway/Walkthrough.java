@@ -42,6 +42,8 @@ final class Walkthrough {
             String requestId = request();
             page = "requests";
             requests(requestId);
+            page = "day two";
+            dayTwo(requestId);
             page = "scorecard";
             scorecard();
             page = "phone";
@@ -203,6 +205,37 @@ final class Walkthrough {
                 && browser.property("#filter-capability", "value").asText().equals(CAPABILITY));
         assertContrast("requests");
         browser.screenshot(PortalBrowserIT.screenshot("requests"));
+    }
+
+    /** The fulfilled request updated in place through its form, then deprovisioned with its button. */
+    private void dayTwo(String requestId) throws Exception {
+        String page = portal + "#/requests/" + requestId;
+        browser.open(page);
+        await("the update form").atMost(STEP).until(() -> browser.present("#update-form [data-path='parameters.size']"));
+        assertThat(browser.present("#update-form [data-path='parameters.backup.retentionDays']"))
+                .as("only the parameters the offer declares updatable").isFalse();
+        browser.click("#update-form [data-path='parameters.size'] option[value='large']");
+        browser.click("#update");
+        await("the update done").atMost(WAIT).until(() -> {
+            JsonNode request = api.get("/v1/requests/" + requestId, Tokens.DEMO_CONSUMER_TOKEN).json();
+            return request.get("state").asText().equals("FULFILLED") && request.get("revision").asInt() == 1;
+        });
+        browser.script("location.reload()");
+        await("the timeline to show the update").atMost(STEP).until(() -> browser.text("#live-status").equals("finished: FULFILLED")
+                && browser.texts("#live .transition .step").stream().anyMatch(step -> step.contains("UPDATING")));
+        assertThat(browser.text("pre.json")).contains("\"size\": \"large\"");
+        browser.screenshot(PortalBrowserIT.screenshot("request-updated"));
+
+        browser.click("#deprovision");
+        await("the deprovision done").atMost(WAIT).until(() -> api.get("/v1/requests/" + requestId, Tokens.DEMO_CONSUMER_TOKEN)
+                .json().get("state").asText().equals("DEPROVISIONED"));
+        browser.script("location.reload()");
+        await("the timeline to end deprovisioned").atMost(STEP)
+                .until(() -> browser.text("#live-status").equals("finished: DEPROVISIONED"));
+        assertThat(browser.present("#deprovision") || browser.present("#cancel") || browser.present("#update-form"))
+                .as("nothing more to do").isFalse();
+        assertContrast("request-deprovisioned");
+        browser.screenshot(PortalBrowserIT.screenshot("request-deprovisioned"));
     }
 
     /** Numbers for each dimension and plots that were drawn. */

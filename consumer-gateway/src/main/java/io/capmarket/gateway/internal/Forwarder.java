@@ -90,6 +90,9 @@ public final class Forwarder {
         }
         params.put("limit", Integer.toString(query.limit()));
         params.put("order", query.order().parameter());
+        if (query.orphanedOnly()) {
+            params.put("orphaned", "true");
+        }
         return send(uri(owner, INTERNAL_REQUESTS, params), caller, requestIdHeader, timeout)
                 .thenApply(response -> parse(response, owner, new TypeReference<List<RequestView>>() { }));
     }

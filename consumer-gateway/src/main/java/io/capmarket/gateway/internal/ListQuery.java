@@ -1,5 +1,6 @@
 package io.capmarket.gateway.internal;
 
+import io.capmarket.schemas.RequestStatus;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -15,8 +16,9 @@ import java.util.stream.Stream;
  * @param after only requests whose {@linkplain Order#key key} is greater than this one, or null from the start
  * @param limit at most this many items
  * @param order how the list is sorted (and what a cursor holds)
+ * @param orphanedOnly only deprovisions flagged as orphans
  */
-public record ListQuery(String team, String state, String capability, String after, int limit, Order order) {
+public record ListQuery(String team, String state, String capability, String after, int limit, Order order, boolean orphanedOnly) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 500;
@@ -24,6 +26,11 @@ public record ListQuery(String team, String state, String capability, String aft
     /** A query in request-id order. */
     public ListQuery(String team, String state, String capability, String after, int limit) {
         this(team, state, capability, after, limit, Order.ID);
+    }
+
+    /** A query of orphans and others alike. */
+    public ListQuery(String team, String state, String capability, String after, int limit, Order order) {
+        this(team, state, capability, after, limit, order, false);
     }
 
     /** How a list is sorted: each order gives every request a key, and lists ascend by key. */
@@ -79,14 +86,20 @@ public record ListQuery(String team, String state, String capability, String aft
 
     /** Whether a view belongs in the answer (the cursor aside). */
     public boolean matches(RequestView view) {
-        return matches(view.team(), view.state(), view.capability());
+        return matches(view.team(), view.state(), view.capability(), view.orphaned());
     }
 
-    /** Whether a request of this team, state and capability belongs in the answer (the cursor aside). */
-    public boolean matches(String requestTeam, String requestState, String requestCapability) {
+    /** Whether a stored status belongs in the answer (the cursor aside). */
+    public boolean matches(RequestStatus status) {
+        return matches(status.getConsumerTeam(), status.getState().name(), status.getCapability(), status.getOrphaned());
+    }
+
+    /** Whether a request of this team, state and capability, orphaned or not, belongs in the answer (the cursor aside). */
+    public boolean matches(String requestTeam, String requestState, String requestCapability, boolean orphaned) {
         return (team == null || team.equals(requestTeam))
                 && (state == null || state.equals(requestState))
-                && (capability == null || capability.equals(requestCapability));
+                && (capability == null || capability.equals(requestCapability))
+                && (!orphanedOnly || orphaned);
     }
 
     /** Whether a view comes after the cursor. */

@@ -45,6 +45,7 @@ public final class RequestHandlers {
     private static final Pattern TEAM = Pattern.compile("[a-zA-Z0-9._@-]{1,100}");
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
     private static final Principal.Role[] REQUESTERS = {Principal.Role.CONSUMER, Principal.Role.ADMIN};
+    private static final Principal.Role[] ADMINS = {Principal.Role.ADMIN};
 
     /**
      * @param maxRequestSize largest body accepted, in bytes
@@ -191,6 +192,21 @@ public final class RequestHandlers {
                 .thenAccept(view -> respond(ctx, 200, view))).whenComplete((done, error) -> slot.close()));
     }
 
+    /**
+     * {@code GET /v1/orphans}: for admins, the deprovisions flagged as orphans (failed for good, or
+     * unanswered past their deadline) of every team, or {@code ?team=}: the resources that may
+     * still exist at a producer and need an operator. A list like {@link #list}'s.
+     */
+    public void orphans(Context ctx) {
+        Principal principal = HttpInput.principal(ctx, ADMINS);
+        ListQuery all = listQuery(ctx, principal, HttpInput.integer(ctx, "limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT),
+                Cursors.decode(ctx.queryParam("cursor")));
+        ListQuery query = new ListQuery(all.team(), RequestState.DEPROVISIONING.name(), all.capability(), all.after(), all.limit(),
+                all.order(), true);
+        RequestReads.Caller caller = HttpInput.caller(ctx, principal);
+        ctx.future(() -> Futures.guarded(() -> reads.list(caller, query).thenAccept(ctx::json)));
+    }
+
     /** {@code GET /v1/requests}: the caller's team's requests (an admin: every team's, or {@code ?team=}). */
     public void list(Context ctx) {
         Principal principal = HttpInput.principal(ctx, REQUESTERS);
@@ -286,7 +302,8 @@ public final class RequestHandlers {
                     List.of(new FieldError("capability", capability, "a kebab-case capability name")));
         }
         String order = HttpInput.oneOf(ctx, "order", ListQuery.Order.NAMES);
-        return new ListQuery(team, HttpInput.oneOf(ctx, "state", STATES), capability, after, limit, ListQuery.Order.of(order));
+        return new ListQuery(team, HttpInput.oneOf(ctx, "state", STATES), capability, after, limit, ListQuery.Order.of(order),
+                "true".equals(HttpInput.oneOf(ctx, "orphaned", List.of("true", "false"))));
     }
 
     private void respond(Context ctx, int status, RequestView view) {

@@ -152,8 +152,7 @@ public final class RequestReads {
             Set<String> ids = found.stream().map(RequestView::id).collect(Collectors.toSet());
             for (RequestStatus status : accepted.all()) {
                 // matched on the status's own fields: only what the page may show is converted
-                if (query.matches(status.getConsumerTeam(), status.getState().name(), status.getCapability())
-                        && query.afterCursor(status.getRequestId(), status.getSubmittedAt()) && !ids.contains(status.getRequestId())) {
+                if (query.matches(status) && query.afterCursor(status.getRequestId(), status.getSubmittedAt()) && !ids.contains(status.getRequestId())) {
                     found.add(RequestViews.view(status));
                 }
             }

@@ -141,7 +141,7 @@ public final class RequestStore {
     }
 
     private static boolean matches(ListQuery query, RequestStatus status) {
-        return query.matches(status.getConsumerTeam(), status.getState().name(), status.getCapability());
+        return query.matches(status);
     }
 
     /** The other instances' {@code application.server}s (each owns part of the views). */

@@ -30,6 +30,7 @@ public final class Routes {
                 post("/v1/requests", TOKEN, requests::submit),
                 get("/v1/requests", TOKEN, requests::list),
                 get("/v1/requests/{id}", TOKEN, requests::get),
+                get("/v1/orphans", TOKEN, requests::orphans),
                 get("/v1/requests/{id}/events", TOKEN, events::stream),
                 patch("/v1/requests/{id}", TOKEN, requests::update),
                 delete("/v1/requests/{id}", TOKEN, requests::cancel),

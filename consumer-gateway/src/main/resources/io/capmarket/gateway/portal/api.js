@@ -68,6 +68,9 @@ export async function figures() {
 }
 export const request = (id) => call('/v1/requests/' + encodeURIComponent(id));
 export const cancel = (id) => call('/v1/requests/' + encodeURIComponent(id), { method: 'DELETE' });
+/** A JSON merge patch of a fulfilled request ({parameters: {...}}): its resource is updated in place. */
+export const update = (id, patch) => call('/v1/requests/' + encodeURIComponent(id), {
+  method: 'PATCH', body: JSON.stringify(patch), headers: { 'Content-Type': 'application/merge-patch+json' } });
 
 /** One page of the caller's requests: filters {state, capability}, newest first. */
 export function requests({ state, capability, cursor, limit = 20 }) {

@@ -68,7 +68,7 @@ export function figure(label, value, hint) {
 
 /** The states a request can be in, in lifecycle order. */
 export const STATES = ['SUBMITTED', 'WAITING', 'MATCHED', 'REJECTED', 'ACCEPTED', 'IN_PROGRESS', 'FULFILLED', 'FAILED',
-  'CANCELLED'];
+  'CANCELLED', 'UPDATING', 'DEPROVISIONING', 'DEPROVISIONED'];
 
 /** A state as a badge. */
 export function stateBadge(state) {

@@ -3,6 +3,7 @@
 
 import * as api from './api.js';
 import { el, fill, when, duration, stateBadge, STATES } from './format.js';
+import { schemaForm } from './schema-form.js';
 
 const PAGE = 20;
 
@@ -67,22 +68,65 @@ function decisionPanel(request) {
 }
 
 /**
- * What may be done to the request now. Cancel is in the API; update, deprovision and approve are
- * listed once the API answers for them (a request then names its allowed actions).
+ * What may be done to the request now: cancel one still being provisioned, deprovision a live one
+ * (FULFILLED or UPDATING); the update form is beside them ({@link updateForm}).
  */
 function actions(request, reload) {
   const buttons = [];
-  const unfinished = !['FULFILLED', 'FAILED', 'CANCELLED', 'DEPROVISIONED'].includes(request.state);
-  if (unfinished) {
-    buttons.push(el('button', { type: 'button', class: 'secondary', id: 'cancel', text: 'Cancel request', onclick: async (e) => {
-      e.target.disabled = true;
-      try { await api.cancel(request.id); } finally { reload(); }
-    } }));
+  const live = ['FULFILLED', 'UPDATING'].includes(request.state);
+  const provisioning = !live && !['FAILED', 'CANCELLED', 'DEPROVISIONING', 'DEPROVISIONED'].includes(request.state);
+  if (provisioning || live) {
+    buttons.push(el('button', { type: 'button', class: 'secondary', id: live ? 'deprovision' : 'cancel',
+      text: live ? 'Deprovision' : 'Cancel request', onclick: async (e) => {
+        e.target.disabled = true;
+        try { await api.cancel(request.id); } finally { reload(); }
+      } }));
   }
   for (const action of request.actions || []) {
     buttons.push(el('a', { class: 'button secondary', href: action.href, text: action.title }));
   }
   return buttons.length ? el('div', { class: 'actions' }, buttons) : null;
+}
+
+/**
+ * The update form of a FULFILLED request: a field for each parameter its offer declares updatable,
+ * set to the value the resource has; null when there is none (or the offer left the catalog).
+ */
+async function updateForm(request, reload) {
+  if (request.state !== 'FULFILLED') return null;
+  const capability = await api.capability(request.capability);
+  const offer = (capability.offers || []).find(o => o.offerId === request.offerId);
+  const version = capability.versions.find(v => v.version === request.version);
+  const declared = (version && version.parameterSchema && version.parameterSchema.properties) || {};
+  const properties = {};
+  for (const name of (offer && offer.updatableParameters) || []) {
+    if (!declared[name]) continue;
+    const now = request.parameters ? request.parameters[name] : undefined;
+    properties[name] = Object.assign({}, declared[name], now !== undefined ? { default: now } : {});
+  }
+  if (!Object.keys(properties).length) return null;
+  const fields = el('div', { id: 'update-parameters' });
+  const form = schemaForm(fields, { type: 'object', properties });
+  const error = el('div', { id: 'update-error', class: 'error', role: 'alert' });
+  const submit = el('button', { type: 'submit', id: 'update', text: 'Update' });
+  const node = el('form', { id: 'update-form', class: 'card', novalidate: true, 'aria-labelledby': 'update-title' },
+    el('h2', { id: 'update-title', text: 'Update in place' }),
+    el('p', { class: 'hint', text: 'The producer changes the resource; the request is FULFILLED again once it is done.' }),
+    fields, error, submit);
+  node.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    error.textContent = '';
+    submit.disabled = true;
+    try {
+      await api.update(request.id, { parameters: form.value() });
+      reload();
+    } catch (e) {
+      const unplaced = e.errors ? form.showErrors(e.errors) : [];
+      error.textContent = [e.message, ...unplaced.map(err => `${err.field}: ${err.rule}`)].join('\n');
+      submit.disabled = false;
+    }
+  });
+  return node;
 }
 
 /** #/requests/{id}: the request, its outputs and its timeline, followed live. */
@@ -100,9 +144,10 @@ export async function requestDetailPage(view, id, signal, navigate) {
       figureRow('Attempt', String(r.attempt || 0)),
       figureRow('Priority', r.priority),
       figureRow('Submitted', when(r.submittedAt)),
-      figureRow('Lead time', r.state === 'FULFILLED' && r.history.length
-        ? duration(Date.parse(r.history.at(-1).at) - Date.parse(r.submittedAt)) : '—'),
+      figureRow('Lead time', leadTime(r)),
       r.sloBreached ? figureRow('SLO', el('span', { class: 'badge warn', text: 'breached' })) : null,
+      r.orphaned ? figureRow('Orphan', el('span', { class: 'badge warn', text: 'needs an operator' })) : null,
+      r.pendingParameters ? figureRow('Updating to', el('code', { text: JSON.stringify(r.pendingParameters) })) : null,
       r.reason ? figureRow('Reason', r.reason) : null);
     const entries = Object.entries(r.outputs || {});
     fill(outputs, entries.length
@@ -121,7 +166,8 @@ export async function requestDetailPage(view, id, signal, navigate) {
         el('h2', { text: 'Outputs' }), outputs),
       el('section', { class: 'card', 'aria-labelledby': 'timeline-title' },
         el('h2', { id: 'timeline-title', text: 'Timeline' }), el('p', { class: 'hint', id: 'live-status', text: 'following live…' }), timeline)),
-    decisionPanel(request));
+    decisionPanel(request),
+    await updateForm(request, () => navigate('#/requests/' + encodeURIComponent(request.id), true)));
   // a snapshot of the whole request first, then each transition as a delta: its history entry and the fields that changed
   let current = request;
   const entry = (index, t) => el('li', { class: 'transition', 'data-state': t.state },
@@ -147,6 +193,12 @@ export async function requestDetailPage(view, id, signal, navigate) {
       timeline.append(el('li', { class: 'error', text: event.data }));
     }
   }, signal);
+}
+
+/** From submission to the first FULFILLED (an update later is not the request's lead time); a dash before it. */
+function leadTime(request) {
+  const fulfilled = (request.history || []).find(t => t.state === 'FULFILLED');
+  return fulfilled ? duration(Date.parse(fulfilled.at) - Date.parse(request.submittedAt)) : '—';
 }
 
 function figureRow(label, value, name) {
