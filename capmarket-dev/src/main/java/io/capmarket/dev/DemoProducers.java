@@ -1,8 +1,10 @@
 package io.capmarket.dev;
 
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
+import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AsyncAssignmentHandler;
 import io.capmarket.sdk.CapmarketProducer;
+import io.capmarket.sdk.FulfilmentContext;
 import io.capmarket.sdk.HealthCheck;
 import io.capmarket.sdk.Offer;
 import java.time.Duration;
@@ -12,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +28,10 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * really goes SUBMITTED → MATCHED → ACCEPTED → IN_PROGRESS → FULFILLED within seconds: two
  * database teams competing for {@code postgres-database} in different regions with different
  * lead times, and a streaming team offering {@code kafka-topic}. Their work is simulated: they
- * report progress, then fulfil with outputs that reference secrets, as real producers must.
+ * report progress, then fulfil with outputs that reference secrets, as real producers must. Their
+ * resources can be updated in place ({@code size} of a database, {@code partitions} of a topic)
+ * and deprovisioned; each team keeps its live resources by requestId, so that an operation
+ * delivered again does no harm.
  *
  * <p>Each uses only its own topics ({@code capmarket.producer.<producerId>.}), so each must be
  * onboarded ({@link #PRODUCERS}) before it starts; each may connect with its own client settings,
@@ -75,17 +82,18 @@ final class DemoProducers implements AutoCloseable {
         try {
             start(clientSettings, "dba-eu", Offer.builder().offerId("pg16-eu-west").capability("postgres-database")
                     .capabilityVersion(1).description("PostgreSQL 16 with daily backups")
-                    .parameterSchema(POSTGRES_PARAMETERS).outputSchema(POSTGRES_OUTPUTS)
+                    .parameterSchema(POSTGRES_PARAMETERS).updatableParameters(List.of("size")).outputSchema(POSTGRES_OUTPUTS)
                     .attributes(Map.of("region", "eu-west", "tier", "gold")).capacity(10)
                     .leadTime(Duration.ofSeconds(10)).build(), Duration.ofMillis(1_500));
             start(clientSettings, "dba-us", Offer.builder().offerId("pg16-us-east").capability("postgres-database")
                     .capabilityVersion(1).description("PostgreSQL 16, single zone")
-                    .parameterSchema(POSTGRES_PARAMETERS).outputSchema(POSTGRES_OUTPUTS)
+                    .parameterSchema(POSTGRES_PARAMETERS).updatableParameters(List.of("size")).outputSchema(POSTGRES_OUTPUTS)
                     .attributes(Map.of("region", "us-east", "tier", "silver")).capacity(5)
                     .leadTime(Duration.ofSeconds(20)).build(), Duration.ofSeconds(3));
             start(clientSettings, "streaming-team", Offer.builder().offerId("kafka-topic-standard")
                     .capability("kafka-topic").capabilityVersion(1).description("A Kafka topic with ACLs for your team")
-                    .parameterSchema(TOPIC_PARAMETERS).attributes(Map.of("region", "eu-west")).capacity(20)
+                    .parameterSchema(TOPIC_PARAMETERS).updatableParameters(List.of("partitions"))
+                    .attributes(Map.of("region", "eu-west")).capacity(20)
                     .leadTime(Duration.ofSeconds(5)).build(), Duration.ofSeconds(1));
         } catch (RuntimeException e) {
             close();
@@ -107,24 +115,88 @@ final class DemoProducers implements AutoCloseable {
                 .producerId(producerId)
                 .offers(List.of(offer))
                 .healthCheck(HealthCheck.ALWAYS_HEALTHY)
-                .asyncHandler(simulated(offer, workTime))
+                .asyncHandler(new Simulated(offer, workTime))
                 .build();
         producers.add(producer);
         producer.publish(offer);
     }
 
-    /** Accepted on arrival (the SDK's auto-accept), progress after a moment, fulfilled after {@code workTime}. */
-    private AsyncAssignmentHandler simulated(Offer offer, Duration workTime) {
-        return (assignment, context) -> {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            work.schedule(() -> context.progress("provisioning " + offer.capability() + " in "
-                    + offer.attributes().getOrDefault("region", "the region")), workTime.toMillis() / 3, TimeUnit.MILLISECONDS);
-            work.schedule(() -> {
+    /**
+     * One demo team's simulated work. A provisioning is accepted on arrival (the SDK's auto-accept),
+     * reports progress after a moment and is fulfilled after {@code workTime}; an update or a
+     * deprovision reports progress and is done after half of it. The live resources are kept by
+     * requestId with the revision last applied to each: an operation delivered again after it was
+     * applied is reported done again at once, and a deprovision of a resource already gone is done.
+     */
+    private final class Simulated implements AsyncAssignmentHandler {
+
+        private final Offer offer;
+        private final Duration workTime;
+        private final Map<String, Integer> live = new ConcurrentHashMap<>();
+
+        Simulated(Offer offer, Duration workTime) {
+            this.offer = offer;
+            this.workTime = workTime;
+        }
+
+        @Override
+        public CompletionStage<?> onAssignment(Assignment assignment, FulfilmentContext context) {
+            String region = offer.attributes().getOrDefault("region", "the region");
+            return later(context, "provisioning " + offer.capability() + " in " + region, workTime, () -> {
+                live.putIfAbsent(context.requestId(), 0);
                 context.fulfil(outputs(offer, context.requestId()));
-                done.complete(null);
-            }, workTime.toMillis(), TimeUnit.MILLISECONDS);
+            });
+        }
+
+        @Override
+        public CompletionStage<?> onUpdate(Assignment assignment, FulfilmentContext context) {
+            if (applied(context)) {
+                context.fulfil(Map.of()); // applied before this delivery: done, the outputs stay as they are
+                return CompletableFuture.completedFuture(null);
+            }
+            if (!live.containsKey(context.requestId())) {
+                context.fail("no " + offer.capability() + " of request " + context.requestId() + " lives here", false);
+                return CompletableFuture.completedFuture(null);
+            }
+            return later(context, "changing " + String.join(", ", assignment.changedParameters()) + " to "
+                    + assignment.parameters(), workTime.dividedBy(2), () -> {
+                        live.put(context.requestId(), context.revision());
+                        context.fulfil(Map.of());
+                    });
+        }
+
+        @Override
+        public CompletionStage<?> onDeprovision(Assignment assignment, FulfilmentContext context) {
+            if (!live.containsKey(context.requestId())) {
+                context.fulfil(Map.of()); // already gone
+                return CompletableFuture.completedFuture(null);
+            }
+            return later(context, "deleting " + offer.capability() + " of request " + context.requestId(), workTime.dividedBy(2),
+                    () -> {
+                        live.remove(context.requestId());
+                        context.fulfil(Map.of());
+                    });
+        }
+
+        private boolean applied(FulfilmentContext context) {
+            Integer revision = live.get(context.requestId());
+            return revision != null && revision >= context.revision();
+        }
+
+        /** Progress after a third of {@code time}, then {@code finish} once it has passed. */
+        private CompletionStage<?> later(FulfilmentContext context, String progress, Duration time, Runnable finish) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            work.schedule(() -> context.progress(progress), time.toMillis() / 3, TimeUnit.MILLISECONDS);
+            work.schedule(() -> {
+                try {
+                    finish.run();
+                    done.complete(null);
+                } catch (RuntimeException e) {
+                    done.completeExceptionally(e);
+                }
+            }, time.toMillis(), TimeUnit.MILLISECONDS);
             return done;
-        };
+        }
     }
 
     private static Map<String, String> outputs(Offer offer, String requestId) {

@@ -25,8 +25,10 @@ import java.lang.annotation.Target;
  * }</pre>
  *
  * <p>On a bean class that implements {@link io.capmarket.sdk.AssignmentHandler} or
- * {@link io.capmarket.sdk.AsyncAssignmentHandler}, the bean itself is the handler, cancellations
- * ({@code onCancel}) included. The SDK's rules apply unchanged: delivery is at least once (make
+ * {@link io.capmarket.sdk.AsyncAssignmentHandler}, the bean itself is the handler, updates
+ * ({@code onUpdate}), deprovisions ({@code onDeprovision}) and cancellations ({@code onCancel})
+ * included; an annotated method handles only the capability's assignments, and its updates and
+ * deprovisions are rejected as not supported. The SDK's rules apply unchanged: delivery is at least once (make
  * side effects idempotent by {@code requestId}), and a handler that throws reports a retryable failure.
  */
 @Target({ElementType.METHOD, ElementType.TYPE})

@@ -21,6 +21,7 @@ import io.capmarket.sdk.internal.OwnTopics;
 import io.capmarket.sdk.internal.Publisher;
 import io.capmarket.sdk.internal.ProgressThrottle;
 import io.capmarket.sdk.internal.RefReporter;
+import io.capmarket.sdk.internal.ReportCodec;
 import io.capmarket.sdk.internal.ReportingContext;
 import io.capmarket.sdk.internal.Slots;
 import io.capmarket.sdk.sync.SyncPlan;
@@ -366,7 +367,7 @@ public final class CapmarketProducer implements AutoCloseable {
         return reporter(new AssignmentRef(requestId, attempt, offerId, knownOffer(offerId).capability()));
     }
 
-    /** Assignments running in this process now. */
+    /** Provisioning assignments running in this process now (updates and deprovisions use slots of their own). */
     public int inFlight() {
         return slots.inFlight();
     }
@@ -410,19 +411,8 @@ public final class CapmarketProducer implements AutoCloseable {
 
     private void report(AssignmentRef ref, FulfilmentKind kind, String message, Map<String, String> outputs, boolean retryable,
             boolean mustNotLose) {
-        FulfilmentEvent event = FulfilmentEvent.newBuilder()
-                .setRequestId(ref.requestId())
-                .setOfferId(ref.offerId())
-                .setProducerId(settings.producerId)
-                .setCapability(ref.capability())
-                .setAttempt(ref.attempt())
-                .setKind(kind)
-                .setMessage(message)
-                .setOutputs(outputs)
-                .setRetryable(retryable)
-                .setAt(settings.clock.instant())
-                .build();
-        String what = kind + " for request " + ref.requestId() + " (attempt " + ref.attempt() + ")";
+        FulfilmentEvent event = ReportCodec.toAvro(ref, settings.producerId, kind, message, outputs, retryable, settings.clock.instant());
+        String what = ReportCodec.describe(ref, kind);
         if (mustNotLose) {
             publisher.publishUntilClosed(fulfilmentTopic, ref.requestId(), event, what);
         } else {

@@ -33,12 +33,20 @@ public interface FulfilmentContext extends FulfilmentReporter {
         return assignment().attempt();
     }
 
-    /** The request's parameters as a JSON object. */
+    /** The operation on the request's resource: 0 for the provisioning, from 1 for an update or deprovision. */
+    default int revision() {
+        return assignment().revision();
+    }
+
+    /** The request's parameters as a JSON object (for an update, those asked for). */
     default String parameters() {
         return assignment().parameters();
     }
 
-    /** Whether the marketplace cancelled this assignment meanwhile (the consumer cancelled, or the accept deadline passed). */
+    /**
+     * Whether the marketplace cancelled this assignment meanwhile (the consumer cancelled, the accept
+     * deadline passed, an update was given up, or a newer operation on the request superseded it).
+     */
     boolean cancelled();
 
     /** Whether an outcome (fulfil, fail or reject) was reported. */

@@ -4,13 +4,15 @@ import java.util.Map;
 
 /**
  * Reports on one assignment to the marketplace. Every method publishes one {@code FulfilmentEvent}
- * (keyed by requestId, carrying the assignment's attempt and offerId) with {@code acks=all} on an
- * idempotent producer, retries with back-off, and returns once Kafka acknowledged it.
+ * (keyed by requestId, carrying the assignment's attempt, offerId and revision) with {@code acks=all}
+ * on an idempotent producer, retries with back-off, and returns once Kafka acknowledged it.
  *
  * <p>The marketplace applies a report only if it fits: ACCEPTED and REJECTED only while the
- * request is MATCHED (a PROGRESS from MATCHED implies acceptance); reports for another attempt or
- * offer, or for a finished request, are recorded as stale and change nothing. Reporting twice is
- * therefore harmless.
+ * request is MATCHED (a PROGRESS from MATCHED implies acceptance); reports for another attempt,
+ * offer or revision, or for a finished request, are recorded as stale and change nothing. Reporting
+ * twice is therefore harmless. On an update or deprovision (revision 1 or more) every kind applies
+ * while that operation goes on: FULFILLED is done, FAILED and REJECTED failed, ACCEPTED and PROGRESS
+ * are noted in the request's history.
  *
  * <p><b>Outputs are references to secrets, never secrets</b>: a host name, a secret manager path
  * ({@code vault:kv/db/r-42}), never a password. Outputs are stored in Kafka and shown to the
@@ -33,18 +35,26 @@ public interface FulfilmentReporter {
     /**
      * Turns the work down; the request is matched to another offer. After acceptance (including the
      * SDK's auto-accept) a rejection is published as a retryable failure, which has the same effect.
+     * An update or deprovision is never matched elsewhere: its rejection is always published as
+     * REJECTED, and the operation fails (a deprovision is then flagged as an orphan).
      */
     void reject(String reason);
 
     /** Reports progress (shown in the request's history); from MATCHED it implies acceptance. */
     void progress(String message);
 
-    /** Delivers: the request is FULFILLED with these outputs (references to secrets, never secrets). */
+    /**
+     * Delivers: the request is FULFILLED with these outputs (references to secrets, never secrets).
+     * For an update: done, and non-empty outputs replace the request's outputs; for a deprovision:
+     * the resource is gone.
+     */
     void fulfil(Map<String, String> outputs);
 
     /**
      * Gives up. With {@code retryable} the request is matched again (excluding this offer) while it has
-     * attempts left; without, it FAILS for good.
+     * attempts left; without, it FAILS for good. An update that fails leaves the resource with its
+     * previous parameters; a deprovision that fails retryably is sent again later, otherwise it is
+     * flagged as an orphan.
      */
     void fail(String message, boolean retryable);
 }

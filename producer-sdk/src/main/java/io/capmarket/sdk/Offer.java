@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A capability offer as a producer team states it: immutable, and valid by construction. The
@@ -20,6 +21,7 @@ import java.util.TreeMap;
  *         .offerId("pg16-eu-west")
  *         .capability("postgres-database")
  *         .parameterSchema("{\"type\": \"object\", \"properties\": {\"size\": {\"type\": \"string\"}}}")
+ *         .updatableParameters(List.of("size"))
  *         .attribute("region", "eu-west")
  *         .capacity(50)
  *         .leadTime(Duration.ofMinutes(10))
@@ -31,8 +33,10 @@ import java.util.TreeMap;
  * least 1; both schemas are JSON Schemas that parse, with a sane {@code type}/{@code properties}/
  * {@code required} shape (they are stored compact); {@code capacity} (requests in flight at most)
  * and {@code leadTime} (the promised p95 from assignment to fulfilment) are greater than 0; a
- * DEPRECATED offer has a {@code sunsetAt}, an ACTIVE one has none. The producer is not part of the
- * offer: the client publishing it stamps its own producerId.
+ * DEPRECATED offer has a {@code sunsetAt}, an ACTIVE one has none; {@code updatableParameters} are
+ * distinct non-blank names, each a top-level property of the parameter schema when it declares
+ * {@code properties}. The producer is not part of the offer: the client publishing it stamps its
+ * own producerId.
  *
  * @param offerId stable identifier, the key on the offers topic
  * @param capability kebab-case capability name
@@ -45,10 +49,13 @@ import java.util.TreeMap;
  * @param leadTime promised p95 lead time
  * @param status ACTIVE, PAUSED, DEPRECATED or RETIRED
  * @param sunsetAt when a DEPRECATED offer will be retired, or null
+ * @param updatableParameters the top-level parameters a fulfilled request's resource can be updated
+ *     in place to (its handler's {@link AssignmentHandler#onUpdate}), sorted by name; the marketplace
+ *     refuses an update that changes any other. Empty (the default): resources are not updated in place
  */
 public record Offer(String offerId, String capability, int capabilityVersion, String description, String parameterSchema,
         String outputSchema, Map<String, String> attributes, int capacity, Duration leadTime, OfferStatus status,
-        Instant sunsetAt) {
+        Instant sunsetAt, List<String> updatableParameters) {
 
     /** The schema used when none is given: any JSON object. */
     public static final String ANY_OBJECT_SCHEMA = "{\"type\":\"object\"}";
@@ -65,6 +72,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
         OfferChecks.capacity(capacity).ifPresent(problems::add);
         OfferChecks.leadTime(leadTime).ifPresent(problems::add);
         OfferChecks.status(status, sunsetAt).ifPresent(problems::add);
+        OfferChecks.updatableParameters(updatableParameters, parameterSchema).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new InvalidOfferException(offerId == null ? problems
                     : problems.stream().map(p -> "offer " + offerId + ": " + p).toList());
@@ -75,6 +83,15 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
         parameterSchema = OfferChecks.compactJson(parameterSchema);
         outputSchema = OfferChecks.compactJson(outputSchema);
         attributes = java.util.Collections.unmodifiableMap(new TreeMap<>(attributes));
+        updatableParameters = List.copyOf(new TreeSet<>(updatableParameters));
+    }
+
+    /** An offer whose resources are not updated in place (no updatable parameters). */
+    public Offer(String offerId, String capability, int capabilityVersion, String description, String parameterSchema,
+            String outputSchema, Map<String, String> attributes, int capacity, Duration leadTime, OfferStatus status,
+            Instant sunsetAt) {
+        this(offerId, capability, capabilityVersion, description, parameterSchema, outputSchema, attributes, capacity, leadTime,
+                status, sunsetAt, List.of());
     }
 
     /** Starts an offer: version 1, ACTIVE, any-object schemas, no attributes; capacity and lead time must be set. */
@@ -116,6 +133,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
         private Duration leadTime;
         private OfferStatus status = OfferStatus.ACTIVE;
         private Instant sunsetAt;
+        private List<String> updatableParameters = List.of();
 
         private Builder() {
         }
@@ -132,6 +150,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
             leadTime = offer.leadTime;
             status = offer.status;
             sunsetAt = offer.sunsetAt;
+            updatableParameters = offer.updatableParameters;
         }
 
         /** The stable offer id, unique across producers. */
@@ -161,6 +180,15 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
         /** JSON Schema (JSON text) of the request parameters; default any object. */
         public Builder parameterSchema(String parameterSchema) {
             this.parameterSchema = parameterSchema;
+            return this;
+        }
+
+        /**
+         * Replaces the top-level parameters a fulfilled request's resource can be updated in place to;
+         * default none. Each must be a property of the parameter schema when it declares properties.
+         */
+        public Builder updatableParameters(List<String> names) {
+            this.updatableParameters = names == null ? null : new ArrayList<>(names);
             return this;
         }
 
@@ -214,7 +242,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
          */
         public Offer build() {
             return new Offer(offerId, capability, capabilityVersion, description, parameterSchema, outputSchema, attributes,
-                    capacity, leadTime, status, sunsetAt);
+                    capacity, leadTime, status, sunsetAt, updatableParameters);
         }
     }
 }

@@ -36,11 +36,18 @@ public interface ProducerListener {
     default void assignmentReceived(Assignment assignment) {
     }
 
-    /** A CANCEL arrived for an assignment, running here or not. */
+    /**
+     * An UPDATE or DEPROVISION of a fulfilled request's resource arrived (before it waits for a slot,
+     * or for earlier work on its request); {@link Assignment#action()} tells which.
+     */
+    default void operationReceived(Assignment assignment) {
+    }
+
+    /** A CANCEL arrived for an assignment, running here or not (or a newer operation superseded the running one). */
     default void assignmentCancelled(Assignment assignment, boolean wasRunning) {
     }
 
-    /** A report was acknowledged by Kafka. */
+    /** A report was acknowledged by Kafka ({@link AssignmentRef#revision()} above 0: on an update or deprovision). */
     default void reported(AssignmentRef ref, FulfilmentKind kind) {
     }
 
@@ -51,7 +58,7 @@ public interface ProducerListener {
     default void progressCoalesced(AssignmentRef ref) {
     }
 
-    /** A handler finished (or its stage completed): {@code error} is null when it did not throw. */
+    /** A handler method finished (or its stage completed), for any action: {@code error} is null when it did not throw. */
     default void handlerCompleted(Assignment assignment, Duration latency, Throwable error) {
     }
 

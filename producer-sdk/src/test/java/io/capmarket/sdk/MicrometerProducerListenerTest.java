@@ -2,6 +2,7 @@ package io.capmarket.sdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.schemas.FulfilmentKind;
 import io.capmarket.sdk.micrometer.MicrometerProducerListener;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -35,7 +36,31 @@ class MicrometerProducerListenerTest {
         assertThat(registry.get("capmarket.sdk.assignments.failed").counter().count()).isEqualTo(1.0);
         assertThat(registry.get("capmarket.sdk.progress.coalesced").tag("capability", "postgres-database").counter().count())
                 .isEqualTo(2.0);
-        assertThat(registry.get("capmarket.sdk.handler.latency").tag("outcome", "ok").timer().totalTime(TimeUnit.MILLISECONDS))
-                .isEqualTo(1500.0);
+        assertThat(registry.get("capmarket.sdk.handler.latency").tag("outcome", "ok").tag("action", "fulfil").timer()
+                .totalTime(TimeUnit.MILLISECONDS)).isEqualTo(1500.0);
+    }
+
+    @Test
+    void countsUpdatesAndDeprovisionsApartFromProvisioning() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ProducerListener listener = new MicrometerProducerListener(registry, "db-team");
+        Assignment update = new Assignment("r1", "pg", "postgres-database", 1, "app", 1, "{}", Instant.EPOCH, Instant.EPOCH,
+                Duration.ofMinutes(1), AssignmentAction.UPDATE, 1, "{}");
+        Assignment deprovision = new Assignment("r1", "pg", "postgres-database", 1, "app", 1, "{}", Instant.EPOCH, Instant.EPOCH,
+                Duration.ofMinutes(1), AssignmentAction.DEPROVISION, 2, null);
+
+        listener.operationReceived(update);
+        listener.operationReceived(deprovision);
+        listener.reported(update.ref(), FulfilmentKind.FULFILLED);
+        listener.reported(deprovision.ref(), FulfilmentKind.REJECTED);
+        listener.handlerCompleted(update, Duration.ofMillis(200), null);
+
+        assertThat(registry.get("capmarket.sdk.operations.received").tag("action", "update").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("capmarket.sdk.operations.received").tag("action", "deprovision").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("capmarket.sdk.operations.reported").tag("kind", "fulfilled").counter().count()).isEqualTo(1.0);
+        assertThat(registry.get("capmarket.sdk.operations.reported").tag("kind", "rejected").counter().count()).isEqualTo(1.0);
+        assertThat(registry.find("capmarket.sdk.assignments.fulfilled").counter()).isNull();
+        assertThat(registry.find("capmarket.sdk.assignments.received").counter()).isNull();
+        assertThat(registry.get("capmarket.sdk.handler.latency").tag("action", "update").timer().count()).isEqualTo(1);
     }
 }

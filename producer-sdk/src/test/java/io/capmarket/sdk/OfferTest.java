@@ -100,4 +100,38 @@ class OfferTest {
         assertThat(offer.attributes().keySet()).containsExactly("region", "tier");
         assertThatThrownBy(() -> offer.attributes().put("x", "y")).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void updatableParametersAreSortedAndKeptThroughTheBuilderAndTheWire() {
+        Offer offer = valid().parameterSchema("{\"type\":\"object\",\"properties\":{\"size\":{},\"replicas\":{}}}")
+                .updatableParameters(java.util.List.of("size", "replicas")).build();
+
+        assertThat(offer.updatableParameters()).containsExactly("replicas", "size");
+        assertThat(offer.toBuilder().build()).isEqualTo(offer);
+        assertThat(io.capmarket.sdk.internal.OfferCodec.toAvro(offer, "db-team", Instant.EPOCH).getUpdatableParameters())
+                .containsExactly("replicas", "size");
+        assertThat(io.capmarket.sdk.internal.OfferCodec.fromAvro(io.capmarket.sdk.internal.OfferCodec.toAvro(offer, "db-team",
+                Instant.EPOCH))).isEqualTo(offer);
+        assertThat(valid().build().updatableParameters()).isEmpty();
+    }
+
+    @Test
+    void updatableParametersMustBeTopLevelPropertiesOfTheParameterSchema() {
+        String schema = "{\"type\":\"object\",\"properties\":{\"size\":{\"type\":\"string\"},"
+                + "\"disk\":{\"type\":\"object\",\"properties\":{\"gb\":{}}}}}";
+
+        assertThatThrownBy(() -> valid().parameterSchema(schema).updatableParameters(java.util.List.of("size", "gb")).build())
+                .isInstanceOf(InvalidOfferException.class)
+                .hasMessage("offer pg16-eu-west: updatableParameters must name top-level properties of parameterSchema "
+                        + "[size, disk], but 'gb' is not one");
+        assertThatThrownBy(() -> valid().updatableParameters(java.util.List.of("size", "size")).build())
+                .hasMessage("offer pg16-eu-west: updatableParameters must name each parameter once, but 'size' is listed twice");
+        assertThatThrownBy(() -> valid().updatableParameters(java.util.Arrays.asList("size", " ")).build())
+                .hasMessage("offer pg16-eu-west: updatableParameters must name top-level parameters, but one was blank");
+        assertThatThrownBy(() -> valid().updatableParameters(null).build())
+                .hasMessage("offer pg16-eu-west: updatableParameters must be a list of top-level parameter names (empty for none), "
+                        + "but was missing");
+        // a schema without properties allows any parameter, so any can be updatable
+        assertThat(valid().updatableParameters(java.util.List.of("anything")).build().updatableParameters()).containsExactly("anything");
+    }
 }

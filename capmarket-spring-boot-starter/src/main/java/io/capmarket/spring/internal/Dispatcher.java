@@ -8,9 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The one handler the SDK calls: routes each assignment, and each cancellation, to the handler of
- * its capability. An assignment of a capability without a handler here fails retryably, so the
- * marketplace matches it to another offer.
+ * The one handler the SDK calls: routes each assignment, update, deprovision and cancellation to
+ * the handler of its capability. An assignment of a capability without a handler here fails
+ * retryably, so the marketplace matches it to another offer; an update or deprovision of one is
+ * rejected as not supported, since it is never matched elsewhere.
  */
 public record Dispatcher(Map<String, HandlerRegistry.Registered> handlers) implements AsyncAssignmentHandler {
 
@@ -32,6 +33,20 @@ public record Dispatcher(Map<String, HandlerRegistry.Registered> handlers) imple
             return CompletableFuture.completedFuture(null);
         }
         return registered.handler().onAssignment(assignment, context);
+    }
+
+    @Override
+    public CompletionStage<?> onUpdate(Assignment assignment, FulfilmentContext context) {
+        HandlerRegistry.Registered registered = handlers.get(assignment.capability());
+        return registered == null ? AsyncAssignmentHandler.super.onUpdate(assignment, context)
+                : registered.handler().onUpdate(assignment, context);
+    }
+
+    @Override
+    public CompletionStage<?> onDeprovision(Assignment assignment, FulfilmentContext context) {
+        HandlerRegistry.Registered registered = handlers.get(assignment.capability());
+        return registered == null ? AsyncAssignmentHandler.super.onDeprovision(assignment, context)
+                : registered.handler().onDeprovision(assignment, context);
     }
 
     @Override

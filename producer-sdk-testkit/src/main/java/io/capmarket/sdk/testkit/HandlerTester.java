@@ -1,5 +1,6 @@
 package io.capmarket.sdk.testkit;
 
+import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AssignmentHandler;
 import io.capmarket.sdk.AsyncAssignmentHandler;
@@ -34,6 +35,19 @@ import java.util.concurrent.TimeoutException;
  *         Report.accepted(),
  *         Report.progress("database created"),
  *         Report.fulfilled(Map.of("host", "r-1.db.internal")));
+ * }</pre>
+ *
+ * <p>Updates and deprovisions of a fulfilled resource go through the same {@link #run}: build them
+ * with {@link #update} and {@link #deprovision}, and the handler's {@code onUpdate} or
+ * {@code onDeprovision} runs (never auto-accepted, as in the SDK); the recording's
+ * {@link Recording#revision()} is the revision every report carries.
+ *
+ * <pre>{@code
+ * Recording resized = tester.run(HandlerTester.update("r-1").revision(1)
+ *         .previousParameters("{\"size\": \"small\"}").parameters("{\"size\": \"large\"}").build());
+ *
+ * assertThat(resized.reports()).containsExactly(Report.fulfilled(Map.of()));
+ * assertThat(resized.revision()).isEqualTo(1);
  * }</pre>
  *
  * <p>Asynchronous handlers: {@link #start} returns a {@link Running} assignment to cancel or await.
@@ -83,10 +97,23 @@ public final class HandlerTester {
 
     /** Starts an assignment like the one the marketplace sends: offer {@code test-offer}, capability {@code test-capability}, attempt 1. */
     public static AssignmentBuilder assignment(String requestId) {
-        return new AssignmentBuilder(requestId);
+        return new AssignmentBuilder(requestId, AssignmentAction.FULFIL, 0);
     }
 
-    /** Runs the handler on an assignment and waits until it is settled. */
+    /**
+     * Starts an UPDATE of the resource fulfilled for {@code requestId}, as {@link #assignment} with
+     * revision 1 and previous parameters {@code {}}: set the parameters asked for and those it has now.
+     */
+    public static AssignmentBuilder update(String requestId) {
+        return new AssignmentBuilder(requestId, AssignmentAction.UPDATE, 1).previousParameters("{}");
+    }
+
+    /** Starts a DEPROVISION of the resource fulfilled for {@code requestId}, as {@link #assignment} with revision 1. */
+    public static AssignmentBuilder deprovision(String requestId) {
+        return new AssignmentBuilder(requestId, AssignmentAction.DEPROVISION, 1);
+    }
+
+    /** Runs the handler's method for the assignment's action on it and waits until it is settled. */
     public Recording run(Assignment assignment) {
         return start(assignment).await();
     }
@@ -151,6 +178,9 @@ public final class HandlerTester {
     public static final class AssignmentBuilder {
 
         private final String requestId;
+        private final AssignmentAction action;
+        private int revision;
+        private String previousParameters;
         private String offerId = "test-offer";
         private String capability = "test-capability";
         private int capabilityVersion = 1;
@@ -159,8 +189,10 @@ public final class HandlerTester {
         private String parameters = "{}";
         private Duration leadTimeSlo = Duration.ofMinutes(10);
 
-        private AssignmentBuilder(String requestId) {
+        private AssignmentBuilder(String requestId, AssignmentAction action, int revision) {
             this.requestId = requestId;
+            this.action = action;
+            this.revision = revision;
         }
 
         public AssignmentBuilder offerId(String offerId) {
@@ -199,9 +231,22 @@ public final class HandlerTester {
             return this;
         }
 
+        /** The operation on the resource: 0 for a FULFIL (the default), from 1 (the default) for an update or deprovision. */
+        public AssignmentBuilder revision(int revision) {
+            this.revision = revision;
+            return this;
+        }
+
+        /** For an update: the parameters the resource has now, as a JSON object. */
+        public AssignmentBuilder previousParameters(String previousParameters) {
+            this.previousParameters = previousParameters;
+            return this;
+        }
+
+        /** @throws IllegalArgumentException when the values break the rules of {@link Assignment} */
         public Assignment build() {
             return new Assignment(requestId, offerId, capability, capabilityVersion, consumerTeam, attempt, parameters, NOW,
-                    NOW.plusSeconds(30), leadTimeSlo);
+                    NOW.plusSeconds(30), leadTimeSlo, action, revision, previousParameters);
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.Optional;
  * What happened when a handler ran on one assignment: every report in order, and whether the
  * handler handed the work off. Immutable.
  *
- * @param ref the assignment reported on
+ * @param ref the assignment reported on; every report carries its attempt and revision
  * @param reports every report, in the order made
  * @param handedOff whether the handler handed the work off to report later
  * @param cancelled whether the assignment was cancelled while it ran
@@ -19,6 +19,11 @@ public record Recording(AssignmentRef ref, List<Report> reports, boolean handedO
     /** Copies the reports. */
     public Recording {
         reports = List.copyOf(reports);
+    }
+
+    /** The revision every report carries: 0 for a provisioning, from 1 for an update or deprovision. */
+    public int revision() {
+        return ref.revision();
     }
 
     /** The kinds of the reports, in order. */

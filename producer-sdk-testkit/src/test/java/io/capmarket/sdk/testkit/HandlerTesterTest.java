@@ -2,6 +2,8 @@ package io.capmarket.sdk.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.capmarket.sdk.Assignment;
+import io.capmarket.sdk.AssignmentHandler;
 import io.capmarket.sdk.AsyncAssignmentHandler;
 import io.capmarket.sdk.AssignmentRef;
 import io.capmarket.sdk.FulfilmentContext;
@@ -57,5 +59,59 @@ class HandlerTesterTest {
         assertThat(run.kinds()).containsExactly(io.capmarket.schemas.FulfilmentKind.ACCEPTED,
                 io.capmarket.schemas.FulfilmentKind.FAILED);
         assertThat(run.ref().attempt()).isEqualTo(2);
+    }
+
+    @Test
+    void anUpdateAndADeprovisionRunThroughTheirMethodsWithTheirRevision() {
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        HandlerTester tester = HandlerTester.of(new AssignmentHandler() {
+            @Override
+            public void onAssignment(Assignment assignment, FulfilmentContext context) {
+                calls.add("provision");
+                context.fulfil(Map.of());
+            }
+
+            @Override
+            public void onUpdate(Assignment assignment, FulfilmentContext context) {
+                calls.add("update " + assignment.changedParameters() + " from " + assignment.previousParameterMap().get("size"));
+                context.progress("resizing");
+                context.fulfil(Map.of("host", "r-1.db"));
+            }
+
+            @Override
+            public void onDeprovision(Assignment assignment, FulfilmentContext context) {
+                calls.add("deprovision");
+                context.fulfil(Map.of());
+            }
+        });
+
+        Recording updated = tester.run(HandlerTester.update("r-1").previousParameters("{\"size\": \"small\"}")
+                .parameters("{\"size\": \"large\"}").build());
+        Recording removed = tester.run(HandlerTester.deprovision("r-1").revision(2).attempt(3).build());
+
+        assertThat(calls).containsExactly("update [size] from small", "deprovision");
+        // never auto-accepted: nothing to accept in time for work that is never matched elsewhere
+        assertThat(updated.reports()).containsExactly(Report.progress("resizing"), Report.fulfilled(Map.of("host", "r-1.db")));
+        assertThat(updated.revision()).isEqualTo(1);
+        assertThat(updated.ref()).isEqualTo(new AssignmentRef("r-1", 1, "test-offer", "test-capability", 1));
+        assertThat(removed.reports()).containsExactly(Report.fulfilled(Map.of()));
+        assertThat(removed.ref()).isEqualTo(new AssignmentRef("r-1", 3, "test-offer", "test-capability", 2));
+    }
+
+    @Test
+    void aHandlerWithoutUpdateOrDeprovisionRejectsThemAsNotSupported() {
+        HandlerTester tester = HandlerTester.of((assignment, context) -> context.fulfil(Map.of()));
+
+        assertThat(tester.run(HandlerTester.update("r-1").build()).reports())
+                .containsExactly(Report.rejected("update not supported by this producer"));
+        assertThat(tester.run(HandlerTester.deprovision("r-1").build()).reports())
+                .containsExactly(Report.rejected("deprovision not supported by this producer"));
+    }
+
+    @Test
+    void anAssignmentBuiltWithAWrongRevisionIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HandlerTester.update("r-1").revision(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("revision of an UPDATE must be at least 1 (0 is the provisioning), but was 0");
     }
 }

@@ -1,5 +1,6 @@
 package io.capmarket.sdk.internal;
 
+import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.sdk.Assignment;
 import java.time.Duration;
 
@@ -9,9 +10,11 @@ public final class AssignmentCodec {
     private AssignmentCodec() {
     }
 
+    /** @throws IllegalArgumentException when the record breaks the rules of {@link Assignment} */
     public static Assignment fromAvro(io.capmarket.schemas.Assignment a) {
         return new Assignment(a.getRequestId(), a.getOfferId(), a.getCapability(), a.getCapabilityVersion(), a.getConsumerTeam(),
                 Math.max(1, a.getAttempt()), a.getParameters(), a.getAssignedAt(), a.getAcceptDeadline(),
-                Duration.ofMillis(a.getLeadTimeSloMs()));
+                Duration.ofMillis(a.getLeadTimeSloMs()), a.getAction(), a.getRevision(),
+                a.getAction() == AssignmentAction.UPDATE ? a.getPreviousParameters() : null);
     }
 }

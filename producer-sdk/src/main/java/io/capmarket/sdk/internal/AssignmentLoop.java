@@ -44,10 +44,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The consumer thread of the producer's own {@code producer.<producerId>.assignments} topic: waits
- * until the topic exists (onboarding creates it; the SDK never does), then hands FULFIL assignments to the handler
- * on worker threads while the offer has a free slot, pauses every partition while an assignment
- * waits for a slot, routes CANCELs to running work, and commits an offset only when the assignment
- * at it and every one before it in its partition is settled. Everything here except the completion
+ * until the topic exists (onboarding creates it; the SDK never does), then hands FULFIL, UPDATE and
+ * DEPROVISION assignments to the handler on worker threads while the offer has a free slot, pauses
+ * every partition while an assignment waits for a slot, routes CANCELs to the running work of the
+ * same attempt and revision, and commits an offset only when the assignment at it and every one
+ * before it in its partition is settled. Updates and deprovisions take slots counted apart from
+ * provisioning ({@link Slots#countedApart()}), since the marketplace does not count them against an
+ * offer's capacity; one waits while earlier work on its request runs here, and cancels such work
+ * of an older revision, which the marketplace abandoned. Everything here except the completion
  * queue is touched by the consumer thread only.
  */
 public final class AssignmentLoop implements Runnable {
@@ -64,7 +68,7 @@ public final class AssignmentLoop implements Runnable {
     private record Running(TopicPartition partition, long offset, Assignment assignment, ReportingContext context) {
     }
 
-    private record Completion(TopicPartition partition, long offset, String requestId, String offerId, boolean settled) {
+    private record Completion(TopicPartition partition, long offset, String requestId, String offerId, Slots lane, boolean settled) {
     }
 
     private final Consumer<String, byte[]> consumer;
@@ -73,6 +77,7 @@ public final class AssignmentLoop implements Runnable {
     private final OwnTopics ownTopics;
     private final String producerId;
     private final Slots slots;
+    private final Slots operationSlots;
     private final ExecutorService workers;
     private final ExecutorService cancels;
     private final AsyncAssignmentHandler handler;
@@ -101,6 +106,7 @@ public final class AssignmentLoop implements Runnable {
         this.ownTopics = ownTopics;
         this.producerId = producerId;
         this.slots = slots;
+        this.operationSlots = slots.countedApart();
         this.workers = workers;
         this.cancels = cancels;
         this.handler = handler;
@@ -247,45 +253,56 @@ public final class AssignmentLoop implements Runnable {
             tracker.done(partition, record.offset());
             return;
         }
-        Assignment assignment = AssignmentCodec.fromAvro(avro);
-        if (avro.getAction() == AssignmentAction.CANCEL) {
+        Assignment assignment;
+        try {
+            assignment = AssignmentCodec.fromAvro(avro);
+        } catch (RuntimeException e) {
+            LOG.error("skipping invalid assignment at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
+            tracker.done(partition, record.offset());
+            return;
+        }
+        if (assignment.action() == AssignmentAction.CANCEL) {
             cancel(assignment);
             tracker.done(partition, record.offset());
             return;
         }
         Running already = running.get(assignment.requestId());
-        if (already != null && already.assignment().attempt() == assignment.attempt()) {
-            LOG.info("assignment {} (attempt {}) delivered again while it runs here; the running handler settles it",
-                    assignment.requestId(), assignment.attempt());
+        if (already != null && sameWork(already.assignment(), assignment)
+                || pending.stream().anyMatch(p -> sameWork(p.assignment(), assignment))) {
+            LOG.info("assignment {} (attempt {}, revision {}) delivered again while it waits or runs here; that one settles it",
+                    assignment.requestId(), assignment.attempt(), assignment.revision());
             tracker.done(partition, record.offset());
             return;
         }
-        listener.assignmentReceived(assignment);
+        if (already != null && assignment.isOperation() && already.assignment().isOperation()
+                && already.assignment().revision() < assignment.revision()) {
+            LOG.info("{} {} of request {} supersedes revision {} running here; cancelling that", assignment.action(),
+                    assignment.revision(), assignment.requestId(), already.assignment().revision());
+            cancelRunning(already);
+        }
+        if (assignment.isOperation()) {
+            listener.operationReceived(assignment);
+        } else {
+            listener.assignmentReceived(assignment);
+        }
         pending.add(new Pending(partition, record.offset(), assignment, RecordTracing.extract(record.headers())));
+    }
+
+    /** The same work: the same request, attempt and revision (a redelivery, or the marketplace sending it again). */
+    private static boolean sameWork(Assignment a, Assignment b) {
+        return a.requestId().equals(b.requestId()) && a.attempt() == b.attempt() && a.revision() == b.revision();
     }
 
     private void cancel(Assignment cancel) {
         Running run = running.get(cancel.requestId());
-        if (run != null && run.assignment().attempt() == cancel.attempt()) {
-            run.context().markCancelled();
-            listener.assignmentCancelled(run.assignment(), true);
-            try {
-                cancels.execute(() -> {
-                    try {
-                        handler.onCancel(run.assignment(), run.context());
-                    } catch (RuntimeException e) {
-                        LOG.warn("onCancel for request {} threw: {}", cancel.requestId(), e.toString(), e);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                LOG.warn("cancel of request {} arrived while stopping; not delivered to the handler", cancel.requestId());
-            }
+        if (run != null && sameWork(run.assignment(), cancel)) {
+            cancelRunning(run);
             return;
         }
         Iterator<Pending> waiting = pending.iterator();
         while (waiting.hasNext()) {
             Pending p = waiting.next();
-            if (p.assignment().requestId().equals(cancel.requestId()) && p.assignment().attempt() == cancel.attempt()) {
+            if (sameWork(p.assignment(), cancel)) {
                 waiting.remove();
                 tracker.done(p.partition(), p.offset());
             }
@@ -293,26 +310,57 @@ public final class AssignmentLoop implements Runnable {
         listener.assignmentCancelled(cancel, false);
     }
 
+    private void cancelRunning(Running run) {
+        run.context().markCancelled();
+        listener.assignmentCancelled(run.assignment(), true);
+        String requestId = run.assignment().requestId();
+        try {
+            cancels.execute(() -> {
+                try {
+                    handler.onCancel(run.assignment(), run.context());
+                } catch (RuntimeException e) {
+                    LOG.warn("onCancel for request {} threw: {}", requestId, e.toString(), e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("cancel of request {} arrived while stopping; not delivered to the handler", requestId);
+        }
+    }
+
     private void startPending() {
         Iterator<Pending> it = pending.iterator();
         Set<String> fullNow = new HashSet<>();
+        Set<String> waitingRequests = new HashSet<>();
         while (it.hasNext() && !stopping) {
             Pending p = it.next();
-            String offerId = p.assignment().offerId();
-            if (fullNow.contains(offerId) || !slots.tryAcquire(offerId)) {
+            Assignment assignment = p.assignment();
+            boolean earlierWork = !waitingRequests.add(assignment.requestId()) || running.containsKey(assignment.requestId());
+            if (assignment.isOperation() && earlierWork) {
+                continue; // an operation waits until earlier work on its request has started and finished here
+            }
+            String offerId = assignment.offerId();
+            Slots lane = lane(assignment);
+            if (lane == slots && (fullNow.contains(offerId) || !slots.tryAcquire(offerId))) {
                 fullNow.add(offerId);
                 if (exhausted.add(offerId)) {
                     listener.capacityExhausted(offerId, slots.capacityOf(offerId));
                 }
                 continue;
             }
+            if (lane == operationSlots && !operationSlots.tryAcquire(offerId)) {
+                continue;
+            }
             it.remove();
-            start(p);
+            start(p, lane);
         }
         exhausted.retainAll(fullNow);
     }
 
-    private void start(Pending p) {
+    private Slots lane(Assignment assignment) {
+        return assignment.isOperation() ? operationSlots : slots;
+    }
+
+    private void start(Pending p, Slots lane) {
         Assignment assignment = p.assignment();
         ReportingContext context = contexts.apply(assignment);
         running.put(assignment.requestId(), new Running(p.partition(), p.offset(), assignment, context));
@@ -321,34 +369,36 @@ public final class AssignmentLoop implements Runnable {
                 Span span = tracer.spanBuilder("capmarket handle " + assignment.capability()).setParent(p.trace())
                         .setSpanKind(SpanKind.CONSUMER).setAttribute("capmarket.request_id", assignment.requestId())
                         .setAttribute("capmarket.offer_id", assignment.offerId()).setAttribute("capmarket.attempt", assignment.attempt())
-                        .startSpan();
+                        .setAttribute("capmarket.action", assignment.action().name())
+                        .setAttribute("capmarket.revision", assignment.revision()).startSpan();
                 context.traceWith(Context.current().with(span));
                 try (Scope ignoredScope = span.makeCurrent(); LogContext logged = LogContext.of(assignment.requestId(), span)) {
                     HandlerRun.run(handler, context, autoAccept, clock, listener).whenComplete((ignored, error) -> {
                         span.end();
                         if (error != null) {
-                            LOG.warn("outcome of request {} (attempt {}) was not published: {}; it will be redelivered",
-                                    assignment.requestId(), assignment.attempt(), error.toString());
+                            LOG.warn("outcome of request {} (attempt {}, revision {}) was not published: {}; it will be redelivered",
+                                    assignment.requestId(), assignment.attempt(), assignment.revision(), error.toString());
                         }
                         completions.add(new Completion(p.partition(), p.offset(), assignment.requestId(), assignment.offerId(),
-                                error == null));
+                                lane, error == null));
                     });
                 } catch (RuntimeException e) {
                     span.end();
-                    completions.add(new Completion(p.partition(), p.offset(), assignment.requestId(), assignment.offerId(), false));
+                    completions.add(new Completion(p.partition(), p.offset(), assignment.requestId(), assignment.offerId(), lane,
+                            false));
                     throw e;
                 }
             });
         } catch (RejectedExecutionException e) {
             running.remove(assignment.requestId());
-            slots.release(assignment.offerId());
+            lane.release(assignment.offerId());
         }
     }
 
     private void applyCompletions() {
         Completion c;
         while ((c = completions.poll()) != null) {
-            slots.release(c.offerId());
+            c.lane().release(c.offerId());
             Running run = running.get(c.requestId());
             if (run != null && run.offset() == c.offset() && run.partition().equals(c.partition())) {
                 running.remove(c.requestId());

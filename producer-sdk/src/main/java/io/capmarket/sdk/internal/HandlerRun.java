@@ -1,5 +1,6 @@
 package io.capmarket.sdk.internal;
 
+import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AssignmentHandler;
 import io.capmarket.sdk.AsyncAssignmentHandler;
@@ -16,9 +17,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a handler on one assignment and settles it, without Kafka: accept first (when auto-accept is
- * on), call the handler, and when it returns or its stage completes, report a retryable failure if
- * it threw or left no outcome. The test kit runs handlers through this very class, so a handler's
- * unit test sees what production does.
+ * on and the assignment is a FULFIL), call the handler's method for the assignment's action
+ * ({@code onAssignment}, {@code onUpdate} or {@code onDeprovision}), and when it returns or its
+ * stage completes, report a retryable failure if it threw or left no outcome. The test kit runs
+ * handlers through this very class, so a handler's unit test sees what production does.
  */
 public final class HandlerRun {
 
@@ -35,12 +37,17 @@ public final class HandlerRun {
         return new AsyncAssignmentHandler() {
             @Override
             public CompletionStage<?> onAssignment(Assignment assignment, io.capmarket.sdk.FulfilmentContext context) {
-                try {
-                    handler.onAssignment(assignment, context);
-                    return CompletableFuture.completedFuture(null);
-                } catch (Exception e) {
-                    return CompletableFuture.failedFuture(e);
-                }
+                return call(() -> handler.onAssignment(assignment, context));
+            }
+
+            @Override
+            public CompletionStage<?> onUpdate(Assignment assignment, io.capmarket.sdk.FulfilmentContext context) {
+                return call(() -> handler.onUpdate(assignment, context));
+            }
+
+            @Override
+            public CompletionStage<?> onDeprovision(Assignment assignment, io.capmarket.sdk.FulfilmentContext context) {
+                return call(() -> handler.onDeprovision(assignment, context));
             }
 
             @Override
@@ -48,6 +55,20 @@ public final class HandlerRun {
                 handler.onCancel(assignment, context);
             }
         };
+    }
+
+    /** A handler method's work. */
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    private static CompletionStage<?> call(Work work) {
+        try {
+            work.run();
+            return CompletableFuture.completedFuture(null);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -60,10 +81,15 @@ public final class HandlerRun {
         Instant start = clock.instant();
         CompletionStage<?> stage;
         try {
-            if (autoAccept) {
+            if (autoAccept && assignment.action() == AssignmentAction.FULFIL) {
                 context.accept();
             }
-            stage = handler.onAssignment(assignment, context);
+            stage = switch (assignment.action()) {
+                case UPDATE -> handler.onUpdate(assignment, context);
+                case DEPROVISION -> handler.onDeprovision(assignment, context);
+                case FULFIL -> handler.onAssignment(assignment, context);
+                case CANCEL -> throw new IllegalArgumentException("a CANCEL is no work to run; it goes to onCancel of the running work");
+            };
             if (stage == null) {
                 stage = CompletableFuture.completedFuture(null);
             }
@@ -79,7 +105,7 @@ public final class HandlerRun {
     }
 
     private static void settle(ReportingContext context, Throwable error) {
-        String request = context.requestId() + " (attempt " + context.attempt() + ")";
+        String request = context.requestId() + " (attempt " + context.attempt() + ", revision " + context.revision() + ")";
         if (context.settled() || context.handedOff()) {
             if (error != null) {
                 LOG.warn("handler for request {} threw after reporting its outcome: {}", request, error.toString());

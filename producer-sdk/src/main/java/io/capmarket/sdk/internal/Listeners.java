@@ -58,6 +58,11 @@ public final class Listeners implements ProducerListener {
     }
 
     @Override
+    public void operationReceived(Assignment assignment) {
+        each(l -> l.operationReceived(assignment));
+    }
+
+    @Override
     public void assignmentCancelled(Assignment assignment, boolean wasRunning) {
         each(l -> l.assignmentCancelled(assignment, wasRunning));
     }

@@ -96,6 +96,46 @@ public final class OfferChecks {
     }
 
     /**
+     * Checks the updatable parameters: a list of distinct non-blank names, each a top-level property
+     * of the parameter schema when that declares {@code properties} (a schema without them allows
+     * any parameter). A parameter schema that is not valid is left to {@link #jsonSchema}.
+     */
+    public static Optional<String> updatableParameters(List<String> names, String parameterSchema) {
+        if (names == null) {
+            return Optional.of("updatableParameters must be a list of top-level parameter names (empty for none), but was missing");
+        }
+        Set<String> seen = new java.util.HashSet<>();
+        for (String name : names) {
+            if (name == null || name.isBlank()) {
+                return Optional.of("updatableParameters must name top-level parameters, but one was " + (name == null ? "missing"
+                        : "blank"));
+            }
+            if (!seen.add(name)) {
+                return Optional.of("updatableParameters must name each parameter once, but '" + name + "' is listed twice");
+            }
+        }
+        List<String> declared = declaredProperties(parameterSchema);
+        if (declared == null) {
+            return Optional.empty();
+        }
+        return names.stream().filter(name -> !declared.contains(name)).findFirst().map(name -> "updatableParameters must name "
+                + "top-level properties of parameterSchema " + declared + ", but '" + name + "' is not one");
+    }
+
+    /** The top-level property names a schema declares, or null when it declares none or is not a valid schema. */
+    private static List<String> declaredProperties(String schema) {
+        if (schema == null || jsonSchema("parameterSchema", schema).isPresent()) {
+            return null;
+        }
+        try {
+            JsonNode properties = JSON.readTree(schema).get("properties");
+            return properties instanceof ObjectNode props ? iterable(props.fieldNames()) : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /**
      * Checks that a JSON Schema parses and has a sane shape: a JSON object whose {@code type} is a
      * JSON Schema type (or a list of them), whose {@code properties} is an object of schemas (checked
      * the same way), whose {@code items} is a schema and whose {@code required} names properties.

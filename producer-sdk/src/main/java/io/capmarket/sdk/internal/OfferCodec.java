@@ -4,6 +4,7 @@ import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.sdk.Offer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** {@link Offer} to and from the Avro {@link CapabilityOffer} on the offers topic. */
@@ -27,6 +28,7 @@ public final class OfferCodec {
                 .setStatus(offer.status())
                 .setSunsetAt(offer.sunsetAt())
                 .setUpdatedAt(updatedAt)
+                .setUpdatableParameters(offer.updatableParameters())
                 .build();
     }
 
@@ -34,6 +36,7 @@ public final class OfferCodec {
     public static Offer fromAvro(CapabilityOffer offer) {
         return new Offer(offer.getOfferId(), offer.getCapability(), offer.getCapabilityVersion(), offer.getDescription(),
                 offer.getParameterSchema(), offer.getOutputSchema(), Map.copyOf(offer.getAttributes()), offer.getCapacity(),
-                Duration.ofMillis(offer.getLeadTimeSloMs()), offer.getStatus(), offer.getSunsetAt());
+                Duration.ofMillis(offer.getLeadTimeSloMs()), offer.getStatus(), offer.getSunsetAt(),
+                List.copyOf(offer.getUpdatableParameters()));
     }
 }

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends at most one PROGRESS report per {@code interval} for each assignment (request and attempt):
+ * Sends at most one PROGRESS report per {@code interval} for each assignment (request, attempt and revision):
  * one that comes sooner is held, a later one replaces it (the latest wins), and the held one is
  * sent when the interval has passed. Every other report goes through at once; a FULFILLED,
  * FAILED or REJECTED drops the held progress, which it makes stale, and is never delayed by it.
@@ -113,7 +113,7 @@ public final class ProgressThrottle implements ReportSink, AutoCloseable {
             delegate.report(ref, kind, message, outputs, retryable, mustNotLose);
             return;
         }
-        String key = ref.requestId() + "#" + ref.attempt();
+        String key = ref.requestId() + "#" + ref.attempt() + "#" + ref.revision();
         if (kind != FulfilmentKind.PROGRESS) {
             Entry entry = entries.remove(key);
             if (entry == null) {

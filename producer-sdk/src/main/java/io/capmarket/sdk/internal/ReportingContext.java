@@ -63,8 +63,9 @@ public final class ReportingContext implements FulfilmentContext {
     @Override
     public synchronized void reject(String reason) {
         RefReporter.requireText("reason", reason);
-        if (accepted) {
-            // REJECTED applies only before acceptance; a retryable failure gives the work back just the same
+        if (accepted && !assignment.isOperation()) {
+            // REJECTED applies only before acceptance; a retryable failure gives the work back just the same.
+            // An update or deprovision is never matched elsewhere: its rejection applies whenever it comes
             send(ref(), FulfilmentKind.FAILED, "rejected after acceptance: " + reason, Map.of(), true, false);
         } else {
             send(ref(), FulfilmentKind.REJECTED, reason, Map.of(), false, false);

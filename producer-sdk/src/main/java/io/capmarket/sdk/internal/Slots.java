@@ -2,6 +2,7 @@ package io.capmarket.sdk.internal;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Capacity slots per offer: never more assignments of one offer running in this process than its
@@ -9,26 +10,39 @@ import java.util.Map;
  */
 public final class Slots {
 
-    private final Map<String, Integer> capacities = new HashMap<>();
+    private final Map<String, Integer> capacities;
     private final Map<String, Integer> used = new HashMap<>();
     private final int defaultCapacity;
 
     public Slots(int defaultCapacity) {
+        this(new ConcurrentHashMap<>(), defaultCapacity);
+    }
+
+    private Slots(Map<String, Integer> capacities, int defaultCapacity) {
+        this.capacities = capacities;
         this.defaultCapacity = defaultCapacity;
     }
 
+    /**
+     * Slots with the same capacities (set on either, seen by both) counted apart from these: for
+     * updates and deprovisions, which the marketplace does not count against an offer's capacity.
+     */
+    public Slots countedApart() {
+        return new Slots(capacities, defaultCapacity);
+    }
+
     /** Sets (or changes) an offer's capacity; running work above a lowered capacity finishes. */
-    public synchronized void capacity(String offerId, int capacity) {
+    public void capacity(String offerId, int capacity) {
         capacities.put(offerId, capacity);
     }
 
     /** The capacity of an offer: its own, or the default for offers this process does not know. */
-    public synchronized int capacityOf(String offerId) {
+    public int capacityOf(String offerId) {
         return capacities.getOrDefault(offerId, defaultCapacity);
     }
 
     /** Whether the offer's capacity is declared. */
-    public synchronized boolean known(String offerId) {
+    public boolean known(String offerId) {
         return capacities.containsKey(offerId);
     }
 

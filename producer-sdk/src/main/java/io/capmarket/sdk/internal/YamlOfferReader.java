@@ -37,7 +37,7 @@ public final class YamlOfferReader {
 
     /** The fields of an offer in a file, in the order they are documented. */
     public static final List<String> FIELDS = List.of("offerId", "capability", "version", "description", "parameterSchema",
-            "outputSchema", "attributes", "capacity", "leadTime", "status", "sunset");
+            "updatableParameters", "outputSchema", "attributes", "capacity", "leadTime", "status", "sunset");
 
     private static final YAMLFactory YAML = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -131,6 +131,7 @@ public final class YamlOfferReader {
         Integer version = whole(source, map, "version");
         String description = text(source, map, "description", false);
         String parameterSchema = schema(source, map, "parameterSchema");
+        List<String> updatable = names(source, map, "updatableParameters");
         String outputSchema = schema(source, map, "outputSchema");
         Map<String, String> attributes = attributes(source, map);
         Integer capacity = whole(source, map, "capacity");
@@ -170,6 +171,8 @@ public final class YamlOfferReader {
                 : OfferChecks.jsonSchema("parameterSchema", parameterSchema), where);
         check(source, map, "outputSchema", outputSchema == null ? Optional.empty()
                 : OfferChecks.jsonSchema("outputSchema", outputSchema), where);
+        check(source, map, "updatableParameters", updatable == null ? Optional.empty()
+                : OfferChecks.updatableParameters(updatable, parameterSchema == null ? Offer.ANY_OBJECT_SCHEMA : parameterSchema), where);
         if (capacity == null && !f.containsKey("capacity")) {
             problems.add(at(source, map.line()) + where + "capacity must be given (requests in flight at most), but was missing");
         }
@@ -190,7 +193,8 @@ public final class YamlOfferReader {
         try {
             Offer offer = new Offer(offerId, capability, version == null ? 1 : version, description,
                     parameterSchema == null ? Offer.ANY_OBJECT_SCHEMA : parameterSchema,
-                    outputSchema == null ? Offer.ANY_OBJECT_SCHEMA : outputSchema, attributes, capacity, leadTime, status, sunset);
+                    outputSchema == null ? Offer.ANY_OBJECT_SCHEMA : outputSchema, attributes, capacity, leadTime, status, sunset,
+                    updatable == null ? List.of() : updatable);
             String first = declaredAt.putIfAbsent(offerId, source + ":" + map.line());
             if (first != null) {
                 problems.add(at(source, map.fields().get("offerId").line()) + "offerId " + offerId + " is already declared at " + first
@@ -253,6 +257,27 @@ public final class YamlOfferReader {
         }
         problems.add(at(source, node.line()) + field + " must be a JSON Schema, as YAML or as JSON text, but was " + describe(node));
         return null;
+    }
+
+    /** A list of names ({@code [size, tier]}), or null when absent or not such a list (a problem then says why). */
+    private List<String> names(String source, MapNode map, String field) {
+        Node node = map.fields().get(field);
+        if (node == null || node instanceof Scalar s && s.value() == null) {
+            return null;
+        }
+        if (!(node instanceof ListNode list)) {
+            problems.add(at(source, node.line()) + field + " must be a list of parameter names like [size], but was " + describe(node));
+            return null;
+        }
+        List<String> names = new ArrayList<>();
+        for (Node item : list.items()) {
+            if (!(item instanceof Scalar s) || s.value() == null) {
+                problems.add(at(source, item.line()) + field + " must list parameter names, but one was " + describe(item));
+                return null;
+            }
+            names.add(String.valueOf(s.value()));
+        }
+        return names;
     }
 
     private Map<String, String> attributes(String source, MapNode map) {

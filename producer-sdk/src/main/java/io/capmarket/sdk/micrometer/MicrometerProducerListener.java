@@ -15,11 +15,13 @@ import java.time.Duration;
  * <table>
  *   <caption>meters, each tagged {@code producer} and {@code capability}</caption>
  *   <tr><td>{@code capmarket.sdk.assignments.received}</td><td>FULFIL assignments received</td></tr>
- *   <tr><td>{@code capmarket.sdk.assignments.accepted}</td><td>ACCEPTED reports acknowledged</td></tr>
- *   <tr><td>{@code capmarket.sdk.assignments.fulfilled}</td><td>FULFILLED reports acknowledged</td></tr>
- *   <tr><td>{@code capmarket.sdk.assignments.failed}</td><td>FAILED reports acknowledged (tag {@code retryable} is not known here; see the fulfilment topic)</td></tr>
+ *   <tr><td>{@code capmarket.sdk.assignments.accepted}</td><td>ACCEPTED reports acknowledged on provisioning</td></tr>
+ *   <tr><td>{@code capmarket.sdk.assignments.fulfilled}</td><td>FULFILLED reports acknowledged on provisioning</td></tr>
+ *   <tr><td>{@code capmarket.sdk.assignments.failed}</td><td>FAILED reports acknowledged on provisioning (tag {@code retryable} is not known here; see the fulfilment topic)</td></tr>
+ *   <tr><td>{@code capmarket.sdk.operations.received}</td><td>UPDATE and DEPROVISION assignments received, tag {@code action} = update or deprovision</td></tr>
+ *   <tr><td>{@code capmarket.sdk.operations.reported}</td><td>reports on updates and deprovisions acknowledged, tag {@code kind} = accepted, rejected, progress, fulfilled or failed</td></tr>
  *   <tr><td>{@code capmarket.sdk.progress.coalesced}</td><td>PROGRESS reports held back by the progress rate limit and never sent (a later one or the final report replaced them)</td></tr>
- *   <tr><td>{@code capmarket.sdk.handler.latency}</td><td>timer: handler start to completion, tag {@code outcome} = ok or error</td></tr>
+ *   <tr><td>{@code capmarket.sdk.handler.latency}</td><td>timer: handler start to completion, tags {@code action} = fulfil, update or deprovision and {@code outcome} = ok or error</td></tr>
  * </table>
  *
  * <p>Micrometer is an optional dependency of the SDK: add {@code io.micrometer:micrometer-core} to
@@ -43,7 +45,20 @@ public final class MicrometerProducerListener implements ProducerListener {
     }
 
     @Override
+    public void operationReceived(Assignment assignment) {
+        Counter.builder("capmarket.sdk.operations.received").description("UPDATE and DEPROVISION assignments received")
+                .tags("producer", producerId, "capability", assignment.capability(), "action", lower(assignment.action().name()))
+                .register(registry).increment();
+    }
+
+    @Override
     public void reported(AssignmentRef ref, FulfilmentKind kind) {
+        if (ref.revision() > 0) {
+            Counter.builder("capmarket.sdk.operations.reported").description("reports on updates and deprovisions")
+                    .tags("producer", producerId, "capability", ref.capability(), "kind", lower(kind.name()))
+                    .register(registry).increment();
+            return;
+        }
         switch (kind) {
             case ACCEPTED -> counter("capmarket.sdk.assignments.accepted", ref.capability(), "assignments accepted").increment();
             case FULFILLED -> counter("capmarket.sdk.assignments.fulfilled", ref.capability(), "assignments fulfilled").increment();
@@ -61,9 +76,14 @@ public final class MicrometerProducerListener implements ProducerListener {
     public void handlerCompleted(Assignment assignment, Duration latency, Throwable error) {
         Timer.builder("capmarket.sdk.handler.latency")
                 .description("how long handlers take, start to completion")
-                .tags("producer", producerId, "capability", assignment.capability(), "outcome", error == null ? "ok" : "error")
+                .tags("producer", producerId, "capability", assignment.capability(), "action", lower(assignment.action().name()),
+                        "outcome", error == null ? "ok" : "error")
                 .register(registry)
                 .record(latency);
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT);
     }
 
     private Counter counter(String name, String capability, String description) {

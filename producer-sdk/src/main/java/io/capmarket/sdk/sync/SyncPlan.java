@@ -148,6 +148,7 @@ public record SyncPlan(List<Change> changes, int unchanged) {
         if (!OfferChecks.sameJson(live.parameterSchema(), desired.parameterSchema())) {
             fields.add(new FieldChange("parameterSchema", live.parameterSchema(), desired.parameterSchema()));
         }
+        field(fields, "updatableParameters", live, desired, Offer::updatableParameters);
         if (!OfferChecks.sameJson(live.outputSchema(), desired.outputSchema())) {
             fields.add(new FieldChange("outputSchema", live.outputSchema(), desired.outputSchema()));
         }

@@ -28,4 +28,19 @@ class SlotsTest {
         assertThat(slots.known("other")).isFalse();
         assertThat(slots.capacityOf("other")).isEqualTo(1);
     }
+
+    @Test
+    void slotsCountedApartShareTheCapacitiesButNotTheCount() {
+        Slots slots = new Slots(1);
+        Slots apart = slots.countedApart();
+        slots.capacity("pg", 1);
+
+        assertThat(slots.tryAcquire("pg")).isTrue();
+        assertThat(apart.tryAcquire("pg")).isTrue();
+        assertThat(apart.tryAcquire("pg")).isFalse();
+        apart.capacity("pg", 2);
+        assertThat(slots.capacityOf("pg")).isEqualTo(2);
+        assertThat(slots.inFlight()).isEqualTo(1);
+        assertThat(apart.inFlight()).isEqualTo(1);
+    }
 }

@@ -22,9 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -89,13 +86,6 @@ class BackPressureIT {
                 .setAction(action).setOfferId("busy-1").setProducerId("busy-team").setCapability("kafka-topic")
                 .setCapabilityVersion(1).setConsumerTeam("app-team").setAttempt(1).setParameters("{}")
                 .setAssignedAt(Instant.now()).setAcceptDeadline(Instant.now().plusSeconds(30)).setLeadTimeSloMs(60_000).build();
-        var topic = topics.assignments("busy-team");
-        try (KafkaProducer<String, io.capmarket.schemas.Assignment> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), topic.keySerde().serializer(),
-                topic.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), requestId, assignment)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        Brokerside.send(broker, topics.assignments("busy-team"), requestId, assignment);
     }
 }

@@ -1,6 +1,7 @@
 package io.capmarket.sdk.it;
 
 import io.capmarket.schemas.onboarding.ProducerOnboarding;
+import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicProvisioner;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.testkit.kafka.KafkaBroker;
@@ -11,6 +12,9 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Topics of a fresh prefix, without the topology: for tests of the SDK's own Kafka plumbing. */
 final class Brokerside {
@@ -33,6 +37,17 @@ final class Brokerside {
             new TopicProvisioner(admin, Duration.ofSeconds(30)).ensure(topics.sharedSpecs());
         }
         return topics;
+    }
+
+    /** Writes one record with {@code acks=all} and waits for it, as the platform's own writers do. */
+    static <V> void send(KafkaBroker broker, Topic<String, V> topic, String key, V value) {
+        try (KafkaProducer<String, V> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send to " + topic.name(), e);
+        }
     }
 
     /** Onboards a producer as an administrator would: its own topics, then its approval for any capability. */

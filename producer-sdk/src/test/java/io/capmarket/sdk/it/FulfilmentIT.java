@@ -48,7 +48,7 @@ class FulfilmentIT {
     @BeforeAll
     void startTopology() {
         market = new Marketplace(broker, registry, "fulfil-team=cap-fulfil;throw-team=cap-throw;crash-team=cap-crash;"
-                + "cancel-team=cap-cancel;handoff-team=cap-handoff");
+                + "cancel-team=cap-cancel;handoff-team=cap-handoff;day2-team=cap-day2");
     }
 
     @AfterAll
@@ -93,6 +93,52 @@ class FulfilmentIT {
             assertThat(heartbeat.getHealthy()).isTrue();
             assertThat(heartbeat.getProducerId()).isEqualTo("fulfil-team");
         }
+    }
+
+    @Test
+    void aFulfilledResourceIsUpdatedThenDeprovisionedByItsHandler() {
+        BlockingQueue<String> calls = new LinkedBlockingQueue<>();
+        AssignmentHandler handler = new AssignmentHandler() {
+            @Override
+            public void onAssignment(Assignment assignment, FulfilmentContext context) {
+                context.fulfil(Map.of("host", "r-day2.db.internal", "size", (String) assignment.parameterMap().get("size")));
+            }
+
+            @Override
+            public void onUpdate(Assignment assignment, FulfilmentContext context) {
+                calls.add("update " + assignment.revision() + " " + assignment.changedParameters());
+                context.fulfil(Map.of("host", "r-day2.db.internal", "size", (String) assignment.parameterMap().get("size")));
+            }
+
+            @Override
+            public void onDeprovision(Assignment assignment, FulfilmentContext context) {
+                calls.add("deprovision " + assignment.revision());
+                context.fulfil(Map.of());
+            }
+        };
+        try (CapmarketProducer producer = market.producer("day2-team").handler(handler).build()) {
+            producer.publish(offer("pg-day2", "cap-day2", 1).toBuilder()
+                    .parameterSchema("{\"type\":\"object\",\"properties\":{\"size\":{\"type\":\"string\"}}}")
+                    .updatableParameters(List.of("size")).build());
+            market.submit("r-day2", "cap-day2", "{\"size\":\"small\"}");
+            RequestStatus fulfilled = market.awaitState("r-day2", RequestState.FULFILLED);
+
+            market.update("r-day2", "{\"size\":\"large\"}", fulfilled.getParameters());
+            RequestStatus updated = market.awaitState("r-day2", RequestState.FULFILLED, s -> s.getRevision() == 1);
+            assertThat(updated.getParameters()).isEqualTo("{\"size\":\"large\"}");
+            assertThat(updated.getOutputs()).containsEntry("size", "large");
+
+            market.cancel("r-day2");
+            RequestStatus gone = market.awaitState("r-day2", RequestState.DEPROVISIONED);
+            assertThat(gone.getRevision()).isEqualTo(2);
+            assertThat(gone.getOrphaned()).isFalse();
+        }
+        assertThat(calls).containsExactly("update 1 [size]", "deprovision 2");
+        assertThat(market.fulfilment("day2-team", "r-day2")).extracting(FulfilmentEvent::getKind, FulfilmentEvent::getRevision)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(FulfilmentKind.ACCEPTED, 0),
+                        org.assertj.core.groups.Tuple.tuple(FulfilmentKind.FULFILLED, 0),
+                        org.assertj.core.groups.Tuple.tuple(FulfilmentKind.FULFILLED, 1),
+                        org.assertj.core.groups.Tuple.tuple(FulfilmentKind.FULFILLED, 2));
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.UpdateRequest;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.sdk.CapmarketProducer;
@@ -30,9 +31,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** The real topology on the test broker and registry, with the consumer's side (submit, cancel, read status) for tests. */
 final class Marketplace implements AutoCloseable {
@@ -109,6 +107,13 @@ final class Marketplace implements AutoCloseable {
                 .build()));
     }
 
+    /** Asks for the FULFILLED request's resource to be updated from {@code base} (its parameters now) to {@code parameters}. */
+    void update(String requestId, String parameters, String base) {
+        send(topics().requests(), requestId, new RequestCommand(UpdateRequest.newBuilder().setRequestId(requestId)
+                .setRequestedBy(new Requester(RequesterKind.HUMAN, "alice")).setAt(Instant.now()).setParameters(parameters)
+                .setBaseParameters(base).build()));
+    }
+
     /** Waits until the request reaches the state, and returns its status. */
     RequestStatus awaitState(String requestId, RequestState state) {
         return awaitState(requestId, state, status -> true);
@@ -161,13 +166,7 @@ final class Marketplace implements AutoCloseable {
     }
 
     <V> void send(Topic<String, V> topic, String key, V value) {
-        try (KafkaProducer<String, V> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-                topic.keySerde().serializer(), topic.valueSerde().serializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not send to " + topic.name(), e);
-        }
+        Brokerside.send(broker, topic, key, value);
     }
 
     @Override

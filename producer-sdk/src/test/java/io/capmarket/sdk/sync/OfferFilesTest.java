@@ -31,6 +31,7 @@ class OfferFilesTest {
                     size: {type: string, enum: [small, medium]}
                     replicas: {type: integer}
                   required: [size]
+                updatableParameters: [size]
                 outputSchema: '{"type": "object", "properties": {"host": {"type": "string"}}}'
                 attributes: {region: eu-west, tier: gold}
                 capacity: 50
@@ -67,6 +68,40 @@ class OfferFilesTest {
         assertThat(offers.get(1).status()).isEqualTo(OfferStatus.DEPRECATED);
         assertThat(offers.get(1).sunsetAt()).isEqualTo(Instant.parse("2026-06-30T00:00:00Z"));
         assertThat(offers.get(1).parameterSchema()).isEqualTo(Offer.ANY_OBJECT_SCHEMA);
+        assertThat(pg16.updatableParameters()).containsExactly("size");
+        assertThat(offers.get(1).updatableParameters()).isEmpty();
+    }
+
+    @Test
+    void updatableParametersAreAListOfTopLevelParametersOfTheSchema() {
+        assertThat(problems("""
+                offerId: a
+                capability: postgres-database
+                capacity: 1
+                leadTime: 1m
+                parameterSchema:
+                  type: object
+                  properties: {size: {type: string}, replicas: {type: integer}}
+                updatableParameters: [size, tier]
+                """)).containsExactly("offers/pg.yaml:8: offer a: updatableParameters must name top-level properties of "
+                + "parameterSchema [size, replicas], but 'tier' is not one");
+        assertThat(problems("""
+                offerId: a
+                capability: postgres-database
+                capacity: 1
+                leadTime: 1m
+                updatableParameters: size
+                """)).containsExactly("offers/pg.yaml:5: updatableParameters must be a list of parameter names like [size], "
+                + "but was 'size'");
+        assertThat(problems("""
+                offerId: a
+                capability: postgres-database
+                capacity: 1
+                leadTime: 1m
+                updatableParameters:
+                  - size
+                  - {name: tier}
+                """)).containsExactly("offers/pg.yaml:7: updatableParameters must list parameter names, but one was a mapping");
     }
 
     @Test
@@ -97,7 +132,8 @@ class OfferFilesTest {
                     capcity: 4
                 """)).containsExactly(
                 "offers/pg.yaml:6: unknown field 'capcity' (did you mean 'capacity'?); the fields are [offerId, capability, version, "
-                        + "description, parameterSchema, outputSchema, attributes, capacity, leadTime, status, sunset]",
+                        + "description, parameterSchema, updatableParameters, outputSchema, attributes, capacity, leadTime, status, "
+                        + "sunset]",
                 "offers/pg.yaml:5: offer pg16-eu-west: leadTime must be a duration like 500ms, 30s, 10m, 2h, 1d or PT10M, "
                         + "but was '10 minutes'",
                 "offers/pg.yaml:3: offer pg16-eu-west: capability must be a kebab-case name like postgres-database, but was 'Postgres'",

@@ -88,4 +88,14 @@ class SyncPlanTest {
                 .satisfies(e -> assertThat(((InvalidOfferException) e).problems()).containsExactly(
                         "offerId pg is declared more than once"));
     }
+
+    @Test
+    void aChangeOfTheUpdatableParametersIsAnUpdate() {
+        Offer live = offer("pg", 5);
+        Offer updatable = live.toBuilder().updatableParameters(List.of("size")).build();
+
+        SyncPlan plan = SyncPlan.compute(List.of(updatable), Map.of("pg", live));
+
+        assertThat(plan.render()).contains("      updatableParameters: [] -> [size]\n");
+    }
 }

@@ -3,7 +3,8 @@ package io.capmarket.examples.postgres;
 /**
  * The db team's own infrastructure code, injected into the handler so that the handler can be
  * unit-tested with a fake. Idempotent by request: asking twice for the same requestId returns the
- * same database, which is what makes at-least-once delivery safe.
+ * same database, resizing to the size it has already changes nothing, and removing what is gone
+ * does nothing; this is what makes at-least-once delivery safe.
  */
 public interface DatabaseProvisioner {
 
@@ -14,6 +15,9 @@ public interface DatabaseProvisioner {
     /** Creates the database for a request, or returns the one already created for it. */
     Database ensure(String requestId, String size, int replicas) throws Exception;
 
-    /** Removes whatever was created for a request (cancellation); nothing if nothing was. */
+    /** Gives the request's database another size in place, or leaves it when it has that size already. */
+    void resize(String requestId, String size) throws Exception;
+
+    /** Removes whatever was created for a request (cancellation, deprovision); nothing if nothing was. */
     void remove(String requestId);
 }

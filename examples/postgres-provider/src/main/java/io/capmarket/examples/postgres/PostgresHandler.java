@@ -4,13 +4,15 @@ import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AssignmentHandler;
 import io.capmarket.sdk.FulfilmentContext;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Fulfils {@code postgres-database} assignments. The SDK has already accepted the assignment
  * (auto-accept) when this runs; the handler validates what the gateway cannot know (the sizes
  * this team has capacity for today), creates the database idempotently by requestId, and reports
- * outputs that reference the secret instead of containing it.
+ * outputs that reference the secret instead of containing it. Once fulfilled, a database is
+ * resized in place (the offer declares {@code size} updatable) and deprovisioned on request.
  */
 public final class PostgresHandler implements AssignmentHandler {
 
@@ -26,9 +28,10 @@ public final class PostgresHandler implements AssignmentHandler {
     public void onAssignment(Assignment assignment, FulfilmentContext context) throws Exception {
         Map<String, Object> parameters = assignment.parameterMap();
         Object size = parameters.get("size");
-        if (!SIZES.contains(size)) {
+        Optional<String> unknown = unknownSize(size);
+        if (unknown.isPresent()) {
             // not worth retrying elsewhere: every offer of this capability has the same sizes
-            context.fail("size must be one of " + SIZES + ", but was " + size, false);
+            context.fail(unknown.get(), false);
             return;
         }
         int replicas = parameters.get("replicas") instanceof Number n ? n.intValue() : 0;
@@ -40,8 +43,35 @@ public final class PostgresHandler implements AssignmentHandler {
         context.fulfil(Map.of("host", db.host(), "port", Integer.toString(db.port()), "passwordRef", db.passwordRef()));
     }
 
+    /** Resizes in place; the host, port and password reference stay, so the outputs are left as they are. */
+    @Override
+    public void onUpdate(Assignment assignment, FulfilmentContext context) throws Exception {
+        Object size = assignment.parameterMap().get("size");
+        Optional<String> unknown = unknownSize(size);
+        if (unknown.isPresent()) {
+            context.reject(unknown.get()); // the database keeps its size
+            return;
+        }
+        context.progress("resizing from " + assignment.previousParameterMap().get("size") + " to " + size);
+        provisioner.resize(context.requestId(), (String) size);
+        context.fulfil(Map.of());
+    }
+
+    /** Removes the database; one already gone (a repeated deprovision) is done just the same. */
+    @Override
+    public void onDeprovision(Assignment assignment, FulfilmentContext context) {
+        provisioner.remove(context.requestId());
+        context.fulfil(Map.of());
+    }
+
     @Override
     public void onCancel(Assignment assignment, FulfilmentContext context) {
-        provisioner.remove(assignment.requestId());
+        if (!assignment.isOperation()) {
+            provisioner.remove(assignment.requestId()); // a cancelled resize leaves the database in place
+        }
+    }
+
+    private static Optional<String> unknownSize(Object size) {
+        return SIZES.contains(size) ? Optional.empty() : Optional.of("size must be one of " + SIZES + ", but was " + size);
     }
 }

@@ -84,6 +84,11 @@ public final class PostgresProviderMain {
         }
 
         @Override
+        public void resize(String requestId, String size) {
+            // a database in memory has no size to change
+        }
+
+        @Override
         public void remove(String requestId) {
             databases.remove(requestId);
         }

@@ -19,6 +19,8 @@ class OfferFilesExampleTest {
 
         assertThat(offers).extracting(Offer::offerId).containsExactly("pg16-eu-west", "pg14-eu-west");
         assertThat(offers.get(0).leadTime()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(offers.get(0).updatableParameters()).containsExactly("size");
+        assertThat(offers.get(1).updatableParameters()).isEmpty();
         assertThat(offers.get(1).status()).isEqualTo(OfferStatus.DEPRECATED);
     }
 }

@@ -22,8 +22,13 @@ class PostgresHandlerTest {
         }
 
         @Override
+        public void resize(String requestId, String size) {
+            created.add(requestId + ":resized:" + size);
+        }
+
+        @Override
         public void remove(String requestId) {
-            created.remove(requestId);
+            created.add(requestId + ":removed");
         }
     };
     private final HandlerTester tester = HandlerTester.of(new PostgresHandler(fake));
@@ -58,6 +63,10 @@ class PostgresHandlerTest {
             }
 
             @Override
+            public void resize(String requestId, String size) {
+            }
+
+            @Override
             public void remove(String requestId) {
             }
         }));
@@ -65,5 +74,36 @@ class PostgresHandlerTest {
         Recording run = broken.run(HandlerTester.assignment("r-44").parameters("{\"size\": \"medium\"}").build());
 
         assertThat(run.outcome()).contains(Report.failed("control plane unreachable", true));
+    }
+
+    @Test
+    void resizesInPlaceAndKeepsTheOutputs() {
+        Recording run = tester.run(HandlerTester.update("r-42").revision(1).previousParameters("{\"size\": \"small\", \"replicas\": 1}")
+                .parameters("{\"size\": \"large\", \"replicas\": 1}").build());
+
+        assertThat(run.reports()).containsExactly(Report.progress("resizing from small to large"), Report.fulfilled(Map.of()));
+        assertThat(run.revision()).isEqualTo(1);
+        assertThat(created).containsExactly("r-42:resized:large");
+    }
+
+    @Test
+    void anUpdateToAnUnknownSizeIsRejectedAndTheDatabaseKeepsItsSize() {
+        Recording run = tester.run(HandlerTester.update("r-42").previousParameters("{\"size\": \"small\"}")
+                .parameters("{\"size\": \"huge\"}").build());
+
+        assertThat(run.reports()).containsExactly(Report.rejected("size must be one of " + java.util.Set.of("small", "medium", "large")
+                + ", but was huge"));
+        assertThat(created).isEmpty();
+    }
+
+    @Test
+    void deprovisionRemovesTheDatabaseAndARepeatIsDoneToo() {
+        Recording first = tester.run(HandlerTester.deprovision("r-42").revision(2).build());
+        Recording again = tester.run(HandlerTester.deprovision("r-42").revision(2).build());
+
+        assertThat(first.reports()).containsExactly(Report.fulfilled(Map.of()));
+        assertThat(again.reports()).containsExactly(Report.fulfilled(Map.of()));
+        assertThat(first.revision()).isEqualTo(2);
+        assertThat(created).containsExactly("r-42:removed", "r-42:removed");
     }
 }

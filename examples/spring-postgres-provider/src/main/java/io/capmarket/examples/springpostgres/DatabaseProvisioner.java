@@ -6,7 +6,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * The db team's own infrastructure code, idempotent by request: asking twice for the same
- * requestId returns the same database. This one keeps them in memory, so the example runs anywhere.
+ * requestId returns the same database, and removing what is gone does nothing. This one keeps them in memory, so the example runs anywhere.
  */
 @Component
 public class DatabaseProvisioner {
@@ -22,7 +22,12 @@ public class DatabaseProvisioner {
         return databases.computeIfAbsent(requestId, id -> new Database(id + ".pg.internal", 5432, "vault:kv/postgres/" + id));
     }
 
-    /** Removes whatever was created for a request (cancellation); nothing if nothing was. */
+    /** Gives the request's database another size in place; nothing when it has that size already (this one has no size). */
+    public void resize(String requestId, String size) throws Exception {
+        // a database in memory has no size to change
+    }
+
+    /** Removes whatever was created for a request (cancellation, deprovision); nothing if nothing was. */
     public void remove(String requestId) {
         databases.remove(requestId);
     }

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
  * Fulfils {@code postgres-database} assignments: validates what the gateway cannot know (the sizes
  * this team has capacity for today), creates the database idempotently by requestId, and reports
  * outputs that reference the secret instead of containing it. A bean that implements
- * {@link AssignmentHandler} also hears cancellations.
+ * {@link AssignmentHandler} also hears updates (a resize in place: the offer declares {@code size}
+ * updatable), deprovisions and cancellations.
  */
 @Component
 @CapmarketHandler("postgres-database")
@@ -31,7 +32,7 @@ public class PostgresHandler implements AssignmentHandler {
         Map<String, Object> parameters = assignment.parameterMap();
         Object size = parameters.get("size");
         if (!SIZES.contains(size)) {
-            context.fail("size must be one of " + SIZES + ", but was " + size, false); // the same for every offer: no retry
+            context.fail(unknownSize(size), false); // the same for every offer: no retry
             return;
         }
         int replicas = parameters.get("replicas") instanceof Number n ? n.intValue() : 0;
@@ -42,8 +43,33 @@ public class PostgresHandler implements AssignmentHandler {
         }
     }
 
+    /** Resizes in place; the host, port and password reference stay, so the outputs are left as they are. */
+    @Override
+    public void onUpdate(Assignment assignment, FulfilmentContext context) throws Exception {
+        Object size = assignment.parameterMap().get("size");
+        if (!SIZES.contains(size)) {
+            context.reject(unknownSize(size)); // the database keeps its size
+            return;
+        }
+        provisioner.resize(context.requestId(), (String) size);
+        context.fulfil(Map.of());
+    }
+
+    /** Removes the database; one already gone (a repeated deprovision) is done just the same. */
+    @Override
+    public void onDeprovision(Assignment assignment, FulfilmentContext context) {
+        provisioner.remove(context.requestId());
+        context.fulfil(Map.of());
+    }
+
     @Override
     public void onCancel(Assignment assignment, FulfilmentContext context) {
-        provisioner.remove(assignment.requestId());
+        if (!assignment.isOperation()) {
+            provisioner.remove(assignment.requestId()); // a cancelled resize leaves the database in place
+        }
+    }
+
+    private static String unknownSize(Object size) {
+        return "size must be one of " + SIZES + ", but was " + size;
     }
 }

@@ -31,4 +31,15 @@ class PostgresHandlerTest {
         assertThat(run.outcome()).contains(Report.failed("size must be one of " + java.util.Set.of("small", "medium", "large")
                 + ", but was huge", false));
     }
+
+    @Test
+    void resizesInPlaceAndDeprovisions() {
+        Recording resized = tester.run(HandlerTester.update("r-42").revision(1).previousParameters("{\"size\": \"small\"}")
+                .parameters("{\"size\": \"large\"}").build());
+        Recording removed = tester.run(HandlerTester.deprovision("r-42").revision(2).build());
+
+        assertThat(resized.reports()).containsExactly(Report.fulfilled(Map.of()));
+        assertThat(removed.reports()).containsExactly(Report.fulfilled(Map.of()));
+        assertThat(removed.revision()).isEqualTo(2);
+    }
 }

@@ -1,0 +1,268 @@
+package io.capmarket.sdk.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.sdk.Assignment;
+import io.capmarket.sdk.AssignmentHandler;
+import io.capmarket.sdk.AssignmentRef;
+import io.capmarket.sdk.AsyncAssignmentHandler;
+import io.capmarket.sdk.FulfilmentContext;
+import io.capmarket.sdk.ProducerListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The consumer loop's routing of FULFIL, UPDATE, DEPROVISION and CANCEL, over a mock consumer and handlers the test settles. */
+class AssignmentLoopTest {
+
+    private static final String TOPIC = "capmarket.producer.db-team.assignments";
+    private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
+    private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** A report as the fulfilment topic would get it. */
+    record Sent(AssignmentRef ref, FulfilmentKind kind, String message) {
+    }
+
+    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    private final List<io.capmarket.schemas.Assignment> written = new CopyOnWriteArrayList<>();
+    private final Deserializer<io.capmarket.schemas.Assignment> byIndex = (topic, bytes) -> written.get(bytes[0]);
+    private final List<Sent> sent = new CopyOnWriteArrayList<>();
+    private final ReportSink sink = (ref, kind, message, outputs, retryable, mustNotLose) -> sent.add(new Sent(ref, kind, message));
+    private final Slots slots = new Slots(1);
+    private final ExecutorService workers = Executors.newCachedThreadPool();
+    private final ExecutorService cancels = Executors.newSingleThreadExecutor();
+    private final List<String> received = new CopyOnWriteArrayList<>();
+    private final ProducerListener listener = new ProducerListener() {
+        @Override
+        public void assignmentReceived(Assignment assignment) {
+            received.add("fulfil " + assignment.requestId());
+        }
+
+        @Override
+        public void operationReceived(Assignment assignment) {
+            received.add(assignment.action().name().toLowerCase() + " " + assignment.requestId() + "#" + assignment.revision());
+        }
+    };
+    private AssignmentLoop loop;
+
+    /** A handler whose every call waits until the test completes the stage it returned, named {@code action requestId#revision}. */
+    private final class Held implements AsyncAssignmentHandler {
+
+        final Map<String, CompletableFuture<Void>> stages = new ConcurrentHashMap<>();
+        final Map<String, FulfilmentContext> contexts = new ConcurrentHashMap<>();
+        final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+
+        private CompletionStage<?> hold(String action, FulfilmentContext context) {
+            String name = action + " " + context.requestId() + "#" + context.revision();
+            calls.add(name);
+            contexts.put(name, context);
+            return stages.computeIfAbsent(name, n -> new CompletableFuture<>());
+        }
+
+        @Override
+        public CompletionStage<?> onAssignment(Assignment assignment, FulfilmentContext context) {
+            return hold("fulfil", context);
+        }
+
+        @Override
+        public CompletionStage<?> onUpdate(Assignment assignment, FulfilmentContext context) {
+            return hold("update", context);
+        }
+
+        @Override
+        public CompletionStage<?> onDeprovision(Assignment assignment, FulfilmentContext context) {
+            return hold("deprovision", context);
+        }
+
+        @Override
+        public void onCancel(Assignment assignment, FulfilmentContext context) {
+            calls.add("cancel " + context.requestId() + "#" + context.revision());
+        }
+
+        /** Reports {@code fulfil(Map.of())} for a call and completes its stage. */
+        void finish(String name) {
+            await().atMost(WAIT).until(() -> contexts.containsKey(name));
+            contexts.get(name).fulfil(Map.of());
+            stages.get(name).complete(null);
+        }
+    }
+
+    private void start(AsyncAssignmentHandler handler) {
+        loop = new AssignmentLoop(consumer, TOPIC, byIndex, new OwnTopics("db-team", List.of(TOPIC),
+                names -> Map.of(TOPIC, OwnTopics.State.EXISTS)), "db-team", slots, workers, cancels, handler,
+                assignment -> new ReportingContext(assignment, sink), true, Clock.fixed(NOW, ZoneOffset.UTC), listener);
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION));
+            consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+        });
+        Thread thread = new Thread(loop, "assignment-loop-test");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (loop != null) {
+            loop.stop(Duration.ZERO);
+        }
+        workers.shutdownNow();
+        cancels.shutdownNow();
+    }
+
+    /** One assignment record to write. */
+    record Spec(AssignmentAction action, String requestId, int attempt, int revision) {
+    }
+
+    /** Writes an assignment to the partition, read at one of the loop's next polls. */
+    private void write(AssignmentAction action, String requestId, int attempt, int revision) {
+        write(new Spec(action, requestId, attempt, revision));
+    }
+
+    /** Writes assignments to the partition, all read at the same poll. */
+    private void write(Spec... specs) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        synchronized (written) {
+            for (Spec spec : specs) {
+                boolean update = spec.action() == AssignmentAction.UPDATE;
+                int index = written.size();
+                written.add(io.capmarket.schemas.Assignment.newBuilder().setRequestId(spec.requestId())
+                        .setAction(spec.action()).setOfferId("pg-1").setProducerId("db-team").setCapability("postgres-database")
+                        .setCapabilityVersion(1).setConsumerTeam("app-team").setAttempt(spec.attempt())
+                        .setParameters(update ? "{\"size\":\"large\"}" : "{\"size\":\"small\"}")
+                        .setPreviousParameters(update ? "{\"size\":\"small\"}" : null).setAssignedAt(NOW)
+                        .setAcceptDeadline(NOW.plusSeconds(30)).setLeadTimeSloMs(60_000).setRevision(spec.revision()).build());
+                records.add(new ConsumerRecord<>(TOPIC, 0, index, spec.requestId(), new byte[] {(byte) index}));
+            }
+        }
+        consumer.schedulePollTask(() -> records.forEach(consumer::addRecord));
+    }
+
+    private List<Sent> sentFor(String requestId) {
+        return sent.stream().filter(s -> s.ref().requestId().equals(requestId)).toList();
+    }
+
+    @Test
+    void eachActionReachesItsHandlerMethodAndTheReportsCarryItsRevision() {
+        Held handler = new Held();
+        start(handler);
+
+        write(AssignmentAction.FULFIL, "r-1", 1, 0);
+        write(AssignmentAction.UPDATE, "r-2", 1, 1);
+        write(AssignmentAction.DEPROVISION, "r-3", 2, 4);
+        handler.finish("fulfil r-1#0");
+        handler.finish("update r-2#1");
+        handler.finish("deprovision r-3#4");
+
+        await().atMost(WAIT).until(() -> sent.size() == 4);
+        assertThat(handler.calls).containsExactlyInAnyOrder("fulfil r-1#0", "update r-2#1", "deprovision r-3#4");
+        assertThat(received).containsExactly("fulfil r-1", "update r-2#1", "deprovision r-3#4");
+        // auto-accept applies to the provisioning only
+        assertThat(sentFor("r-1")).extracting(Sent::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FULFILLED);
+        assertThat(sentFor("r-1")).allSatisfy(s -> assertThat(s.ref().revision()).isZero());
+        assertThat(sentFor("r-2")).containsExactly(new Sent(new AssignmentRef("r-2", 1, "pg-1", "postgres-database", 1),
+                FulfilmentKind.FULFILLED, null));
+        assertThat(sentFor("r-3")).containsExactly(new Sent(new AssignmentRef("r-3", 2, "pg-1", "postgres-database", 4),
+                FulfilmentKind.FULFILLED, null));
+        await().atMost(WAIT).until(() -> consumer.committed(java.util.Set.of(PARTITION)).get(PARTITION) != null
+                && consumer.committed(java.util.Set.of(PARTITION)).get(PARTITION).offset() == 3);
+    }
+
+    @Test
+    void aHandlerWithoutUpdateOrDeprovisionRejectsThemAsNotSupported() {
+        AssignmentHandler onlyFulfils = (assignment, context) -> context.fulfil(Map.of());
+        start(HandlerRun.async(onlyFulfils));
+
+        write(AssignmentAction.UPDATE, "r-1", 1, 1);
+        write(AssignmentAction.DEPROVISION, "r-2", 1, 2);
+
+        await().atMost(WAIT).until(() -> sent.size() == 2);
+        assertThat(sentFor("r-1")).containsExactly(new Sent(new AssignmentRef("r-1", 1, "pg-1", "postgres-database", 1),
+                FulfilmentKind.REJECTED, AssignmentHandler.UPDATE_NOT_SUPPORTED));
+        assertThat(sentFor("r-2")).containsExactly(new Sent(new AssignmentRef("r-2", 1, "pg-1", "postgres-database", 2),
+                FulfilmentKind.REJECTED, "deprovision not supported by this producer"));
+    }
+
+    @Test
+    void aCancelStopsTheRunningWorkOnlyWhenAttemptAndRevisionMatch() {
+        Held handler = new Held();
+        start(handler);
+        write(AssignmentAction.UPDATE, "r-1", 1, 3);
+        await().atMost(WAIT).until(() -> handler.calls.contains("update r-1#3"));
+
+        write(AssignmentAction.CANCEL, "r-1", 1, 2); // an earlier update's cancel: not this one
+        write(AssignmentAction.CANCEL, "r-1", 2, 3); // another attempt
+        write(AssignmentAction.FULFIL, "r-9", 1, 0); // read after both cancels
+        await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-9#0"));
+        assertThat(handler.contexts.get("update r-1#3").cancelled()).isFalse();
+
+        write(AssignmentAction.CANCEL, "r-1", 1, 3);
+        await().atMost(WAIT).until(() -> handler.calls.contains("cancel r-1#3"));
+        assertThat(handler.contexts.get("update r-1#3").cancelled()).isTrue();
+    }
+
+    @Test
+    void theSameOperationDeliveredAgainWhileItRunsIsSkippedAndANewerOneWaitsForIt() {
+        Held handler = new Held();
+        start(handler);
+        write(AssignmentAction.UPDATE, "r-1", 1, 1);
+        await().atMost(WAIT).until(() -> handler.calls.contains("update r-1#1"));
+
+        write(AssignmentAction.UPDATE, "r-1", 1, 1); // the topology sent it again
+        write(AssignmentAction.DEPROVISION, "r-1", 1, 2); // the consumer gave the resource back meanwhile
+        await().atMost(WAIT).until(() -> handler.calls.contains("cancel r-1#1"));
+        assertThat(handler.calls).containsExactly("update r-1#1", "cancel r-1#1");
+        assertThat(handler.contexts.get("update r-1#1").cancelled()).isTrue();
+
+        handler.stages.get("update r-1#1").complete(null); // the cancelled update stops without an outcome
+        handler.finish("deprovision r-1#2");
+
+        await().atMost(WAIT).until(() -> sentFor("r-1").stream().anyMatch(s -> s.ref().revision() == 2));
+        assertThat(handler.calls).containsExactly("update r-1#1", "cancel r-1#1", "deprovision r-1#2");
+        assertThat(received).containsExactly("update r-1#1", "deprovision r-1#2");
+    }
+
+    @Test
+    void operationsDoNotWaitForProvisioningSlotsNorCountAgainstThem() {
+        slots.capacity("pg-1", 1);
+        Held handler = new Held();
+        start(handler);
+
+        write(AssignmentAction.FULFIL, "r-1", 1, 0);
+        await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-1#0"));
+        write(new Spec(AssignmentAction.FULFIL, "r-2", 1, 0), // waits for r-1's slot
+                new Spec(AssignmentAction.UPDATE, "r-3", 1, 1),
+                new Spec(AssignmentAction.DEPROVISION, "r-4", 1, 1)); // the offer's one operation slot is r-3's
+
+        await().atMost(WAIT).until(() -> handler.calls.contains("update r-3#1"));
+        assertThat(slots.inFlight()).isEqualTo(1);
+        assertThat(handler.calls).containsExactly("fulfil r-1#0", "update r-3#1");
+
+        handler.finish("update r-3#1");
+        await().atMost(WAIT).until(() -> handler.calls.contains("deprovision r-4#1"));
+        assertThat(handler.calls).doesNotContain("fulfil r-2#0");
+
+        handler.finish("fulfil r-1#0");
+        await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-2#0"));
+    }
+}
