@@ -92,7 +92,11 @@ final class ScorecardGauges {
         lead(tags, "submitted_to_matched", figures.getSpeed().getSubmittedToMatched());
         lead(tags, "matched_to_accepted", figures.getSpeed().getMatchedToAccepted());
         lead(tags, "submitted_to_fulfilled", figures.getSpeed().getSubmittedToFulfilled());
+        lead(tags, "update", figures.getSpeed().getUpdate());
+        lead(tags, "deprovision", figures.getSpeed().getDeprovision());
         set("capmarket_scorecard_failure_rate", tags, figures.getSafety().getFailureRate());
+        set("capmarket_scorecard_update_failures", tags, figures.getSafety().getUpdateFailures());
+        set("capmarket_scorecard_orphans", tags, figures.getSafety().getOrphans());
         set("capmarket_scorecard_slo_breaches", tags, figures.getSafety().getSloBreaches());
         set("capmarket_scorecard_rejections", tags, figures.getSafety().getRejected());
         set("capmarket_scorecard_fulfilled_per_second", tags, figures.getScalability().getFulfilledPerMinute() / 60.0);

@@ -10,6 +10,7 @@ import io.capmarket.schemas.UpdateRequest;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -85,22 +86,26 @@ final class DeskResources {
             case ACCEPTED -> ledger.save(ResourceLifecycle.noted(status, operation + " accepted by " + status.getProducerId(), now));
             case PROGRESS -> ledger.save(ResourceLifecycle.noted(status, message, now));
             case FULFILLED -> {
-                ledger.save(updating ? ResourceLifecycle.updated(status, report.getOutputs(), report.getMessage(), now)
-                        : ResourceLifecycle.deprovisioned(status, report.getMessage(), now));
+                Duration took = Duration.between(ResourceLifecycle.operationEntries(status).get(0).getAt(), now);
+                if (updating) {
+                    ledger.save(ResourceLifecycle.updated(status, report.getOutputs(), report.getMessage(), now));
+                    ledger.score(capability, status.getProducerId(), s -> s.updated(now, took));
+                } else {
+                    ledger.save(ResourceLifecycle.deprovisioned(status, report.getMessage(), now));
+                    ledger.score(capability, status.getProducerId(), s -> s.deprovisioned(now, took));
+                }
                 events.resourceOperation(capability, operation, "done");
             }
             case REJECTED, FAILED -> {
                 String detail = (report.getKind() == FulfilmentKind.REJECTED ? "rejected by " : "failed at ")
                         + status.getProducerId() + ": " + message;
                 if (updating) {
-                    ledger.save(ResourceLifecycle.updateFailed(status, detail, now));
-                    events.resourceOperation(capability, UPDATE, "failed");
+                    updateFailed(status, detail, now);
                 } else if (report.getKind() == FulfilmentKind.FAILED && report.getRetryable()) {
                     // noted: the next send follows after a wait (Deadline#next)
                     ledger.save(ResourceLifecycle.noted(status, detail + " (retryable)", now));
                 } else {
-                    ledger.save(ResourceLifecycle.orphaned(status, detail, now));
-                    events.resourceOperation(capability, DEPROVISION, "orphaned");
+                    orphaned(status, detail, now);
                 }
             }
             default -> throw new IllegalStateException("unhandled fulfilment kind " + report.getKind());
@@ -121,12 +126,22 @@ final class DeskResources {
         String detail = "not done by " + status.getProducerId() + " within " + settings.day2().deadline().toMillis() + " ms";
         if (updating) {
             ledger.instruct(status, AssignmentAction.CANCEL, now, now);
-            ledger.save(ResourceLifecycle.updateFailed(status, detail, now));
-            events.resourceOperation(status.getCapability(), UPDATE, "failed");
+            updateFailed(status, detail, now);
         } else {
-            ledger.save(ResourceLifecycle.orphaned(status, detail, now));
-            events.resourceOperation(status.getCapability(), DEPROVISION, "orphaned");
+            orphaned(status, detail, now);
         }
+    }
+
+    private void updateFailed(RequestStatus status, String detail, Instant now) {
+        ledger.save(ResourceLifecycle.updateFailed(status, detail, now));
+        ledger.score(status.getCapability(), status.getProducerId(), s -> s.updateFailed(now));
+        events.resourceOperation(status.getCapability(), UPDATE, "failed");
+    }
+
+    private void orphaned(RequestStatus status, String detail, Instant now) {
+        ledger.save(ResourceLifecycle.orphaned(status, detail, now));
+        ledger.score(status.getCapability(), status.getProducerId(), s -> s.orphaned(now));
+        events.resourceOperation(status.getCapability(), DEPROVISION, "orphaned");
     }
 
     /** Sends the producer holding the resource the operation going on. */

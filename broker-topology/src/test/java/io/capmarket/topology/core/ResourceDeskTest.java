@@ -16,6 +16,7 @@ import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.StatusTransition;
 import io.capmarket.topology.TopologySettings;
+import io.capmarket.topology.core.score.ScoreState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,9 @@ class ResourceDeskTest {
             assertThat(states("r1")).endsWith(FULFILLED, UPDATING, UPDATING, FULFILLED);
             assertThat(t.events).contains("update:asked", "update:done");
             assertThat(t.books.counts(PG).getBacklog()).as("a live resource is not backlog").isZero();
+            var safety = t.books.scoreOf(PG + "/db-team").figures(t.now, ScoreState.Current.NONE).allTime();
+            assertThat(safety.getSafety().getUpdated()).isEqualTo(1);
+            assertThat(safety.getSpeed().getUpdate().getSamples()).isEqualTo(1);
         }
 
         @Test
@@ -113,6 +117,8 @@ class ResourceDeskTest {
             assertThat(status.getOutputs()).containsEntry("host", "r1.db.internal");
             assertThat(status.getReason()).isEqualTo("update 1 failed: failed at db-team: FAILED from db-team");
             assertThat(t.events).contains("update:failed");
+            assertThat(t.books.scoreOf(PG).figures(t.now, ScoreState.Current.NONE).allTime().getSafety().getUpdateFailures())
+                    .isEqualTo(1);
         }
 
         @Test
@@ -242,6 +248,9 @@ class ResourceDeskTest {
             assertThat(Lifecycle.isTerminal(t.status("r1"))).isTrue();
             assertThat(states("r1")).endsWith(FULFILLED, DEPROVISIONING, DEPROVISIONED);
             assertThat(t.events).contains("deprovision:asked", "deprovision:done");
+            var figures = t.books.scoreOf(PG).figures(t.now, ScoreState.Current.NONE).allTime();
+            assertThat(figures.getSafety().getDeprovisioned()).isEqualTo(1);
+            assertThat(figures.getSpeed().getDeprovision().getSamples()).isEqualTo(1);
 
             t.cancel("r1");
             assertThat(t.events).contains("ignored:cancel for finished request");
@@ -289,6 +298,7 @@ class ResourceDeskTest {
             t.advance(Duration.ofMinutes(10));
             assertThat(sent()).as("an orphan is not sent again").hasSize(sends);
             assertThat(t.events).contains("deprovision:resent", "deprovision:orphaned");
+            assertThat(t.books.scoreOf(PG).figures(t.now, ScoreState.Current.NONE).allTime().getSafety().getOrphans()).isEqualTo(1);
 
             t.reportOn("r1", FulfilmentKind.FULFILLED, false);
             assertThat(t.status("r1").getState()).isEqualTo(DEPROVISIONED);

@@ -10,5 +10,9 @@ enum Counter {
     FULFILLED,
     FAILED,
     REJECTED,
-    SLO_BREACHES
+    SLO_BREACHES,
+    UPDATED,
+    UPDATE_FAILED,
+    DEPROVISIONED,
+    ORPHANED
 }

@@ -157,6 +157,34 @@ public final class ScoreState {
         record(at, tally -> tally.count(Counter.SLO_BREACHES));
     }
 
+    /** An update of a fulfilled resource was done, {@code took} after it was asked for. */
+    public void updated(Instant at, Duration took) {
+        long millis = Objects.requireNonNull(took, "took").toMillis();
+        record(at, tally -> {
+            tally.count(Counter.UPDATED);
+            tally.sample(Step.UPDATE, millis);
+        });
+    }
+
+    /** An update failed, or was given up: the resource kept its parameters. */
+    public void updateFailed(Instant at) {
+        record(at, tally -> tally.count(Counter.UPDATE_FAILED));
+    }
+
+    /** A resource was deprovisioned, {@code took} after it was asked for. */
+    public void deprovisioned(Instant at, Duration took) {
+        long millis = Objects.requireNonNull(took, "took").toMillis();
+        record(at, tally -> {
+            tally.count(Counter.DEPROVISIONED);
+            tally.sample(Step.DEPROVISION, millis);
+        });
+    }
+
+    /** A deprovision was flagged as an orphan. */
+    public void orphaned(Instant at) {
+        record(at, tally -> tally.count(Counter.ORPHANED));
+    }
+
     /**
      * The figures for the window and for all time.
      *

@@ -9,10 +9,10 @@ import java.util.OptionalLong;
 /**
  * The binary encoding of a {@link ScoreState}, as kept in a state store.
  *
- * <p>Format version 1. {@code uvarint} is an unsigned LEB128 varint (7 bits per byte, low
+ * <p>Format version 2. {@code uvarint} is an unsigned LEB128 varint (7 bits per byte, low
  * bits first), {@code svarint} a ZigZag-encoded signed one; instants are epoch milliseconds.
  * <pre>
- * state   := version:byte(=1)
+ * state   := version:byte(=2)
  *            windowMillis:uvarint       window length of the writer
  *            flags:byte                 bit 0: first event present, bit 1: reference instant present
  *            [firstEventMillis:svarint] when flag bit 0; requires bit 1 and is not after the reference
@@ -23,8 +23,10 @@ import java.util.OptionalLong;
  * bucket  := slot:svarint               floor(epochMillis / (windowMillis / 15)), inside the
  *                                       window ending at the reference instant
  *            tally
- * tally   := submitted matched fulfilled failed rejected sloBreaches   6 × uvarint
- *            sketchMask:byte            bit 0 submitted→matched, 1 matched→accepted, 2 submitted→fulfilled
+ * tally   := submitted matched fulfilled failed rejected sloBreaches     6 × uvarint
+ *            updated updateFailed deprovisioned orphaned           4 × uvarint
+ *            sketchMask:byte            bit 0 submitted→matched, 1 matched→accepted, 2 submitted→fulfilled,
+ *                                       3 update, 4 deprovision
  *            sketch*                    one per set bit, in bit order
  * sketch  := length:uvarint bytes       HdrHistogram's compressed encoding of a non-empty histogram
  * </pre>
@@ -35,12 +37,17 @@ import java.util.OptionalLong;
  * reconfigured), the buckets cannot be mapped onto the new ring and are dropped: the all-time
  * figures survive, the window fills up again within one window length.
  *
- * <p>A new version must keep reading version 1; append counters and steps, never reorder.
+ * <p>Version 1 is version 2 without the four day-2 counters and with sketch bits 0 to 2 only;
+ * it is still read (its day-2 figures are zero). A new version must keep reading the older
+ * ones; append counters and steps, never reorder.
  */
 public final class ScoreStateCodec {
 
     /** The format version this class writes, and the highest it reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** Counters and sketch steps of each version, by version. */
+    private static final int[] COUNTERS_IN = {0, 6, 10};
+    private static final int[] STEPS_IN = {0, 3, 5};
 
     private static final int FLAG_FIRST_EVENT = 1;
     private static final int FLAG_REFERENCE = 1 << 1;
@@ -85,9 +92,9 @@ public final class ScoreStateCodec {
         }
         ByteReader in = new ByteReader(bytes);
         int version = in.readByte("format version");
-        if (version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IllegalArgumentException("unsupported score state format version " + version
-                    + ", this build reads version " + VERSION);
+                    + ", this build reads versions 1 to " + VERSION);
         }
         long storedWindowMillis = in.readCount("window length", Long.MAX_VALUE);
         SlidingWindow stored;
@@ -108,8 +115,8 @@ public final class ScoreStateCodec {
             throw in.corrupt("reference instant", "the first event " + firstEvent.getAsLong()
                     + " is after the reference instant " + reference);
         }
-        Tally allTime = readTally(in, "all-time");
-        List<SlidingWindow.Bucket> buckets = readBuckets(in, stored, reference);
+        Tally allTime = readTally(in, "all-time", version);
+        List<SlidingWindow.Bucket> buckets = readBuckets(in, stored, reference, version);
         if (in.remaining() != 0) {
             throw in.corrupt("end of state", in.remaining() + " trailing bytes");
         }
@@ -123,7 +130,8 @@ public final class ScoreStateCodec {
         return state;
     }
 
-    private static List<SlidingWindow.Bucket> readBuckets(ByteReader in, SlidingWindow window, OptionalLong reference) {
+    private static List<SlidingWindow.Bucket> readBuckets(ByteReader in, SlidingWindow window, OptionalLong reference,
+            int version) {
         int count = (int) in.readCount("bucket count", reference.isPresent() ? SlidingWindow.BUCKETS : 0);
         List<SlidingWindow.Bucket> buckets = new ArrayList<>(count);
         long previous = Long.MIN_VALUE;
@@ -137,7 +145,7 @@ public final class ScoreStateCodec {
                 throw in.corrupt(what, "slot " + slot + " does not follow slot " + previous);
             }
             previous = slot;
-            buckets.add(new SlidingWindow.Bucket(slot, readTally(in, "bucket " + i)));
+            buckets.add(new SlidingWindow.Bucket(slot, readTally(in, "bucket " + i, version)));
         }
         return buckets;
     }
@@ -169,13 +177,13 @@ public final class ScoreStateCodec {
         return sketch != null && sketch.samples() > 0;
     }
 
-    private static Tally readTally(ByteReader in, String scope) {
+    private static Tally readTally(ByteReader in, String scope, int version) {
         Tally tally = new Tally();
-        for (Counter counter : COUNTERS) {
-            tally.set(counter, in.readCount(scope + " counter " + counter, Long.MAX_VALUE));
+        for (int i = 0; i < COUNTERS_IN[version]; i++) {
+            tally.set(COUNTERS[i], in.readCount(scope + " counter " + COUNTERS[i], Long.MAX_VALUE));
         }
         int mask = in.readByte(scope + " sketch mask");
-        if ((mask >>> STEPS.length) != 0) {
+        if ((mask >>> STEPS_IN[version]) != 0) {
             throw in.corrupt(scope + " sketch mask", "unknown sketch bits " + Integer.toBinaryString(mask));
         }
         for (Step step : STEPS) {

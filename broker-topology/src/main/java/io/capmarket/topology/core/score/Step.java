@@ -8,5 +8,7 @@ package io.capmarket.topology.core.score;
 enum Step {
     SUBMITTED_TO_MATCHED,
     MATCHED_TO_ACCEPTED,
-    SUBMITTED_TO_FULFILLED
+    SUBMITTED_TO_FULFILLED,
+    UPDATE,
+    DEPROVISION
 }

@@ -32,6 +32,31 @@ class ScoreStateCodecTest {
     }
 
     @Test
+    void aStateOfFormatVersionOneIsReadWithNoDayTwoFigures() {
+        ByteWriter v1 = new ByteWriter();
+        v1.writeByte(1);
+        v1.writeUnsigned(WINDOW.toMillis());
+        v1.writeByte(3); // a first event and a reference instant
+        v1.writeSigned(T0.toEpochMilli());
+        v1.writeSigned(T0.toEpochMilli());
+        for (long count : new long[] {2, 2, 1, 0, 0, 0}) { // submitted, matched, fulfilled, failed, rejected, SLO breaches
+            v1.writeUnsigned(count);
+        }
+        v1.writeByte(0); // no sketches
+        v1.writeUnsigned(0); // no buckets
+
+        ScoreState decoded = ScoreStateCodec.decode(v1.toByteArray(), WINDOW);
+
+        var figures = decoded.figures(T0, LOAD).allTime();
+        assertThat(figures.getScalability().getSubmitted()).isEqualTo(2);
+        assertThat(figures.getSafety().getFulfilled()).isEqualTo(1);
+        assertThat(figures.getSafety().getUpdated()).isZero();
+        assertThat(figures.getSafety().getOrphans()).isZero();
+        assertThat(figures.getSpeed().getDeprovision().getSamples()).isZero();
+        assertThat(ScoreStateCodec.encode(decoded)[0]).as("written again in the current version").isEqualTo((byte) 2);
+    }
+
+    @Test
     void randomStatesRoundTripExactly() {
         for (long seed = 0; seed < 200; seed++) {
             Random random = new Random(seed);
@@ -131,7 +156,7 @@ class ScoreStateCodecTest {
                 .hasMessage("corrupt score state: no bytes");
         assertThatThrownBy(() -> ScoreStateCodec.decode(new byte[] {9, 1, 2}, WINDOW))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unsupported score state format version 9, this build reads version 1");
+                .hasMessage("unsupported score state format version 9, this build reads versions 1 to 2");
         assertThatThrownBy(() -> ScoreStateCodec.decode(Arrays.copyOf(valid, valid.length + 2), WINDOW))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2 trailing bytes");
@@ -206,13 +231,17 @@ class ScoreStateCodecTest {
 
     private static void recordRandomEvent(ScoreState state, Random random, Instant at) {
         Duration duration = Duration.ofMillis(random.nextInt(10) == 0 ? -random.nextInt(1_000) : random.nextInt(3_600_000));
-        switch (random.nextInt(7)) {
+        switch (random.nextInt(11)) {
             case 0 -> state.submitted(at);
             case 1 -> state.matched(at, random.nextBoolean() ? duration : null);
             case 2 -> state.accepted(at, duration);
             case 3 -> state.fulfilled(at, duration);
             case 4 -> state.failed(at);
             case 5 -> state.rejected(at);
+            case 6 -> state.updated(at, duration);
+            case 7 -> state.updateFailed(at);
+            case 8 -> state.deprovisioned(at, duration);
+            case 9 -> state.orphaned(at);
             default -> state.sloBreached(at);
         }
     }
