@@ -60,7 +60,8 @@ public interface EngineEvents {
     /**
      * A step of an operation on a fulfilled request's resource: {@code operation} is {@code update}
      * or {@code deprovision}, {@code outcome} one of {@code asked}, {@code refused}, {@code resent},
-     * {@code done}, {@code failed} (an update that failed or was given up) and {@code orphaned}.
+     * {@code done}, {@code failed} (an update that failed or was given up) and {@code orphaned}; or
+     * {@code operation} {@code expiry} with {@code moved}, {@code announced} or {@code expired}.
      */
     default void resourceOperation(String capability, String operation, String outcome) {
     }

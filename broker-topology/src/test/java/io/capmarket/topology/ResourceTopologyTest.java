@@ -120,6 +120,21 @@ class ResourceTopologyTest {
     }
 
     @Test
+    void aResourceExpiresOnTheWallClockAndIsDeprovisioned() {
+        t.submitWithTtl("r-ttl", PG, Duration.ofMinutes(1));
+        t.report("r-ttl", FulfilmentKind.FULFILLED);
+        assertThat(t.status("r-ttl").getExpiresAt()).isNotNull();
+
+        t.advance(Duration.ofSeconds(61));
+
+        assertThat(t.status("r-ttl").getState()).isEqualTo(DEPROVISIONING);
+        assertThat(t.status("r-ttl").getHistory()).extracting(h -> h.getDetail() == null ? "" : h.getDetail())
+                .anyMatch(detail -> detail.startsWith("expires at ")).anyMatch(detail -> detail.startsWith("expired at "));
+        assertThat(lastAssignment().getRequestId()).isEqualTo("r-ttl");
+        assertThat(lastAssignment().getAction()).isEqualTo(AssignmentAction.DEPROVISION);
+    }
+
+    @Test
     void aDeprovisionUnansweredPastItsDeadlineIsAnOrphan() {
         t.cancel("app-team.r1");
 

@@ -184,6 +184,12 @@ final class TopologyHarness implements AutoCloseable {
         requests(topics.requests(), submitRequest(requestId, capability, priority, constraints, "app-team"));
     }
 
+    /** A submit through the gateway asking its resource to live {@code ttl} once fulfilled. */
+    void submitWithTtl(String requestId, String capability, Duration ttl) {
+        requests(topics.requests(), SubmitRequest.newBuilder(submitRequest(requestId, capability, Priority.NORMAL, Map.of(), "app-team"))
+                .setTtlMs(ttl.toMillis()).build());
+    }
+
     /** A submit written by {@code topicTeam}'s bots to their own topic, for {@code consumerTeam}. */
     void submitOn(String topicTeam, String requestId, String capability, String consumerTeam) {
         submitOn(topicTeam, requestId, capability, consumerTeam, Priority.NORMAL);
@@ -220,7 +226,7 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     private UpdateRequest updateRequest(String requestId, String baseParameters, String parameters) {
-        return new UpdateRequest(requestId, new Requester(RequesterKind.HUMAN, "bob"), clock.instant(), parameters, baseParameters);
+        return new UpdateRequest(requestId, new Requester(RequesterKind.HUMAN, "bob"), clock.instant(), parameters, baseParameters, null);
     }
 
     private CancelRequest cancelRequest(String requestId) {

@@ -211,6 +211,17 @@ public final class CapmarketClient {
         return Request.from(transport.call("PATCH", "v1/requests/" + Transport.encode(requestId), body, null, CALL_TIMEOUT));
     }
 
+    /**
+     * Moves a live resource's expiry (its ttl, or its offer's {@code maxTtlMs}) to {@code expiresAt}:
+     * in the future, and within the offer's bound from the fulfilment. The producer is not
+     * involved. Returns the request as it was when the change was accepted.
+     */
+    public Request expireAt(String requestId, Instant expiresAt) {
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        return Request.from(transport.call("PATCH", "v1/requests/" + Transport.encode(requestId),
+                Map.of("expiresAt", expiresAt.toString()), null, CALL_TIMEOUT));
+    }
+
     private <T> List<T> everyPage(String relative, Function<JsonNode, T> item) {
         List<T> all = new ArrayList<>();
         String cursor = null;

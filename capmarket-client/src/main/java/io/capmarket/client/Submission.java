@@ -1,5 +1,6 @@
 package io.capmarket.client;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,9 +33,10 @@ public final class Submission {
     private final Map<String, String> preferences;
     private final String priority;
     private final String idempotencyKey;
+    private final Duration ttl;
 
     private Submission(String capability, int version, Map<String, Object> parameters, Map<String, List<String>> constraints,
-            Map<String, String> preferences, String priority, String idempotencyKey) {
+            Map<String, String> preferences, String priority, String idempotencyKey, Duration ttl) {
         this.capability = capability;
         this.version = version;
         this.parameters = Map.copyOf(parameters);
@@ -42,6 +44,7 @@ public final class Submission {
         this.preferences = Map.copyOf(preferences);
         this.priority = priority;
         this.idempotencyKey = idempotencyKey;
+        this.ttl = ttl;
     }
 
     /**
@@ -56,13 +59,13 @@ public final class Submission {
         if (version < 1) {
             throw new IllegalArgumentException("version must be at least 1, but was " + version);
         }
-        return new Submission(capability, version, Map.of(), Map.of(), Map.of(), "NORMAL", UUID.randomUUID().toString());
+        return new Submission(capability, version, Map.of(), Map.of(), Map.of(), "NORMAL", UUID.randomUUID().toString(), null);
     }
 
     public Submission withParameter(String name, Object value) {
         Map<String, Object> next = new LinkedHashMap<>(parameters);
         next.put(Objects.requireNonNull(name, "parameter name"), Objects.requireNonNull(value, "value of parameter " + name));
-        return new Submission(capability, version, next, constraints, preferences, priority, idempotencyKey);
+        return new Submission(capability, version, next, constraints, preferences, priority, idempotencyKey, ttl);
     }
 
     /** Only offers whose {@code attribute} is one of {@code allowed} qualify. */
@@ -72,14 +75,14 @@ public final class Submission {
         }
         Map<String, List<String>> next = new LinkedHashMap<>(constraints);
         next.put(Objects.requireNonNull(attribute, "attribute"), List.of(allowed));
-        return new Submission(capability, version, parameters, next, preferences, priority, idempotencyKey);
+        return new Submission(capability, version, parameters, next, preferences, priority, idempotencyKey, ttl);
     }
 
     /** Among qualifying offers, prefer those with {@code attribute = value}. */
     public Submission withPreference(String attribute, String value) {
         Map<String, String> next = new LinkedHashMap<>(preferences);
         next.put(Objects.requireNonNull(attribute, "attribute"), Objects.requireNonNull(value, "value"));
-        return new Submission(capability, version, parameters, constraints, next, priority, idempotencyKey);
+        return new Submission(capability, version, parameters, constraints, next, priority, idempotencyKey, ttl);
     }
 
     /** One of LOW, NORMAL, HIGH, CRITICAL. */
@@ -87,7 +90,7 @@ public final class Submission {
         if (!PRIORITIES.contains(priority)) {
             throw new IllegalArgumentException("priority must be one of LOW, NORMAL, HIGH, CRITICAL, but was '" + priority + "'");
         }
-        return new Submission(capability, version, parameters, constraints, preferences, priority, idempotencyKey);
+        return new Submission(capability, version, parameters, constraints, preferences, priority, idempotencyKey, ttl);
     }
 
     /** 1 to 200 visible ASCII characters; the same key from the same team names the same request. */
@@ -95,7 +98,19 @@ public final class Submission {
         if (key == null || !key.matches("[\\x21-\\x7e]{1,200}")) {
             throw new IllegalArgumentException("idempotency key must be 1 to 200 visible ASCII characters, but was '" + key + "'");
         }
-        return new Submission(capability, version, parameters, constraints, preferences, priority, key);
+        return new Submission(capability, version, parameters, constraints, preferences, priority, key, ttl);
+    }
+
+    /**
+     * How long the resource is to live once FULFILLED (1 minute to 3650 days): the marketplace
+     * deprovisions it then, and only offers whose {@code maxTtlMs} allows it are matched. Without
+     * it, the offer's bound (if any) applies.
+     */
+    public Submission withTtl(Duration ttl) {
+        if (ttl == null || ttl.compareTo(Duration.ofMinutes(1)) < 0 || ttl.compareTo(Duration.ofDays(3650)) > 0) {
+            throw new IllegalArgumentException("ttl must be from 1 minute to 3650 days, but was " + ttl);
+        }
+        return new Submission(capability, version, parameters, constraints, preferences, priority, idempotencyKey, ttl);
     }
 
     public String capability() {
@@ -118,6 +133,9 @@ public final class Submission {
         body.put("constraints", constraints);
         body.put("preferences", preferences);
         body.put("priority", priority);
+        if (ttl != null) {
+            body.put("ttl", ttl.toString());
+        }
         return body;
     }
 }

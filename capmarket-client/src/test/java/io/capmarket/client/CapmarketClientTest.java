@@ -151,7 +151,7 @@ class CapmarketClientTest {
     @Test
     void anUpdateIsAMergePatchOfTheParametersAndAWaitEndsWhenTheAwaitedStateCanNoLongerCome() throws Exception {
         CapmarketClient client = client(gateway.url("/"));
-        gateway.then(json(202, Fixtures.request("alpha.1", "FULFILLED", "SUBMITTED", "MATCHED", "FULFILLED")));
+        gateway.then(3, json(202, Fixtures.request("alpha.1", "FULFILLED", "SUBMITTED", "MATCHED", "FULFILLED")));
         Map<String, Object> patch = new java.util.LinkedHashMap<>();
         patch.put("size", "large");
         patch.put("replicas", null);
@@ -159,11 +159,15 @@ class CapmarketClientTest {
         Request asItWas = client.update("alpha.1", patch);
 
         assertThat(asItWas.live()).isTrue();
-        assertThat(gateway.seen()).singleElement().satisfies(seen -> {
+        assertThat(gateway.seen()).first().satisfies(seen -> {
             assertThat(seen.method()).isEqualTo("PATCH");
             assertThat(seen.uri()).isEqualTo("/v1/requests/alpha.1");
             assertThat(seen.body()).isEqualTo("{\"parameters\":{\"size\":\"large\",\"replicas\":null}}");
         });
+        client.expireAt("alpha.1", Instant.parse("2027-01-31T18:00:00Z"));
+        assertThat(gateway.seen().get(1).body()).isEqualTo("{\"expiresAt\":\"2027-01-31T18:00:00Z\"}");
+        client.submit(Submission.of("postgres-database", 1).withTtl(Duration.ofDays(7)).withIdempotencyKey("k"));
+        assertThat(gateway.seen().get(2).body()).contains("\"ttl\":\"PT168H\"");
         Request updating = Request.from(new ObjectMapper().readTree(Fixtures.request("alpha.1", "UPDATING", "SUBMITTED", "MATCHED",
                 "FULFILLED", "UPDATING")));
         assertThat(updating.ends("FULFILLED")).as("passed through it").isTrue();

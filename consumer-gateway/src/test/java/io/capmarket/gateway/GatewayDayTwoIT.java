@@ -58,7 +58,8 @@ class GatewayDayTwoIT {
                     .setProducerId("db-team").setCapability("postgres-database").setCapabilityVersion(1)
                     .setDescription("Managed PostgreSQL").setParameterSchema(Fixtures.PARAMETER_SCHEMA)
                     .setOutputSchema("{\"type\":\"object\"}").setAttributes(Map.of()).setLeadTimeSloMs(60_000).setCapacity(3)
-                    .setStatus(OfferStatus.ACTIVE).setUpdatedAt(now).setUpdatableParameters(List.of("sizeGb")).build());
+                    .setStatus(OfferStatus.ACTIVE).setUpdatedAt(now).setUpdatableParameters(List.of("sizeGb"))
+                    .setMaxTtlMs(Duration.ofDays(30).toMillis()).build());
             Api api = new Api(gateway.httpPort());
             await().atMost(WAIT).until(() -> topologyApp.ready() && gateway.ready()
                     && api.get("/v1/capabilities/postgres-database", ALPHA_TOKEN).status() == 200);
@@ -112,6 +113,24 @@ class GatewayDayTwoIT {
             assertThat(orphan.get("history").toString()).contains("deprovision sent to db-team again");
             assertThat(api.delete(silent, ALPHA_TOKEN).status()).as("asked again: nothing more to send").isEqualTo(202);
 
+            // a ttl: the resource expires a ttl after its fulfilment; its expiry moves within the offer's maxTtl, without the producer
+            String shortLived = fulfilled(api, "day2-c", "\"ttl\": \"7d\", ");
+            JsonNode expiring = api.get(shortLived, ALPHA_TOKEN).json();
+            Instant fulfilledAt = Instant.parse(expiring.get("history").get(expiring.get("history").size() - 1).get("at").asText());
+            assertThat(Instant.parse(expiring.get("expiresAt").asText())).isEqualTo(fulfilledAt.plus(Duration.ofDays(7)));
+            Instant later = fulfilledAt.plus(Duration.ofDays(20));
+            assertThat(api.patch(shortLived, ALPHA_TOKEN, "{\"expiresAt\": \"" + later + "\"}").status()).isEqualTo(202);
+            JsonNode moved = until(api, shortLived, r -> r.get("expiresAt").asText().equals(later.toString()));
+            assertThat(moved.get("state").asText()).isEqualTo("FULFILLED");
+            assertThat(moved.get("revision").asInt()).as("the producer is not involved").isZero();
+            Api.Response tooFar = api.patch(shortLived, ALPHA_TOKEN, "{\"expiresAt\": \"" + fulfilledAt.plus(Duration.ofDays(31)) + "\"}");
+            assertThat(tooFar.status()).isEqualTo(422);
+            assertThat(tooFar.json().get("errors").get(0).get("field").asText()).isEqualTo("expiresAt");
+            Api.Response tooLong = api.post("/v1/requests", ALPHA_TOKEN, "{\"capability\": \"postgres-database\", \"version\": 1, "
+                    + "\"ttl\": \"90d\", \"parameters\": {\"sizeGb\": 10}}", "Idempotency-Key", "day2-d");
+            JsonNode waiting = until(api, tooLong.header("Location").orElseThrow(), r -> r.get("state").asText().equals("WAITING"));
+            assertThat(waiting.get("reason").asText()).contains("pg-eu keeps resources 30d at most (ttl 90d)");
+
             // orphans are listed for admins, every team's; a team finds its own among its requests
             String silentId = orphan.get("id").asText();
             JsonNode orphans = api.get("/v1/orphans", Fixtures.ADMIN_TOKEN).json();
@@ -124,8 +143,13 @@ class GatewayDayTwoIT {
 
     /** Submits a database with this Idempotency-Key and waits until it is FULFILLED; its location. */
     private static String fulfilled(Api api, String key) throws Exception {
+        return fulfilled(api, key, "");
+    }
+
+    /** As {@link #fulfilled(Api, String)}, with more members of the body ({@code "ttl": "7d", }). */
+    private static String fulfilled(Api api, String key, String more) throws Exception {
         Api.Response accepted = api.post("/v1/requests", ALPHA_TOKEN, "{\"capability\": \"postgres-database\", \"version\": 1, "
-                + "\"parameters\": {\"sizeGb\": 10, \"engine\": \"postgres-16\"}}", "Idempotency-Key", key);
+                + more + "\"parameters\": {\"sizeGb\": 10, \"engine\": \"postgres-16\"}}", "Idempotency-Key", key);
         assertThat(accepted.status()).isEqualTo(202);
         String location = accepted.header("Location").orElseThrow();
         assertThat(api.get(location + "?waitFor=FULFILLED&timeout=20s", ALPHA_TOKEN).json().get("state").asText()).isEqualTo("FULFILLED");

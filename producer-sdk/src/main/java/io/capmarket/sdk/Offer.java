@@ -35,7 +35,7 @@ import java.util.TreeSet;
  * and {@code leadTime} (the promised p95 from assignment to fulfilment) are greater than 0; a
  * DEPRECATED offer has a {@code sunsetAt}, an ACTIVE one has none; {@code updatableParameters} are
  * distinct non-blank names, each a top-level property of the parameter schema when it declares
- * {@code properties}. The producer is not part of the offer: the client publishing it stamps its
+ * {@code properties}; a {@code maxTtl}, when given, is greater than 0. The producer is not part of the offer: the client publishing it stamps its
  * own producerId.
  *
  * @param offerId stable identifier, the key on the offers topic
@@ -52,10 +52,12 @@ import java.util.TreeSet;
  * @param updatableParameters the top-level parameters a fulfilled request's resource can be updated
  *     in place to (its handler's {@link AssignmentHandler#onUpdate}), sorted by name; the marketplace
  *     refuses an update that changes any other. Empty (the default): resources are not updated in place
+ * @param maxTtl the longest a resource of the offer lives once fulfilled: a request asking for a
+ *     longer ttl is not matched to it, one asking for none expires after this; null (the default): no bound
  */
 public record Offer(String offerId, String capability, int capabilityVersion, String description, String parameterSchema,
         String outputSchema, Map<String, String> attributes, int capacity, Duration leadTime, OfferStatus status,
-        Instant sunsetAt, List<String> updatableParameters) {
+        Instant sunsetAt, List<String> updatableParameters, Duration maxTtl) {
 
     /** The schema used when none is given: any JSON object. */
     public static final String ANY_OBJECT_SCHEMA = "{\"type\":\"object\"}";
@@ -73,6 +75,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
         OfferChecks.leadTime(leadTime).ifPresent(problems::add);
         OfferChecks.status(status, sunsetAt).ifPresent(problems::add);
         OfferChecks.updatableParameters(updatableParameters, parameterSchema).ifPresent(problems::add);
+        OfferChecks.maxTtl(maxTtl).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new InvalidOfferException(offerId == null ? problems
                     : problems.stream().map(p -> "offer " + offerId + ": " + p).toList());
@@ -86,12 +89,20 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
         updatableParameters = List.copyOf(new TreeSet<>(updatableParameters));
     }
 
-    /** An offer whose resources are not updated in place (no updatable parameters). */
+    /** An offer whose resources are not updated in place (no updatable parameters) and live for ever. */
     public Offer(String offerId, String capability, int capabilityVersion, String description, String parameterSchema,
             String outputSchema, Map<String, String> attributes, int capacity, Duration leadTime, OfferStatus status,
             Instant sunsetAt) {
         this(offerId, capability, capabilityVersion, description, parameterSchema, outputSchema, attributes, capacity, leadTime,
-                status, sunsetAt, List.of());
+                status, sunsetAt, List.of(), null);
+    }
+
+    /** An offer whose resources live for ever. */
+    public Offer(String offerId, String capability, int capabilityVersion, String description, String parameterSchema,
+            String outputSchema, Map<String, String> attributes, int capacity, Duration leadTime, OfferStatus status,
+            Instant sunsetAt, List<String> updatableParameters) {
+        this(offerId, capability, capabilityVersion, description, parameterSchema, outputSchema, attributes, capacity, leadTime,
+                status, sunsetAt, updatableParameters, null);
     }
 
     /** Starts an offer: version 1, ACTIVE, any-object schemas, no attributes; capacity and lead time must be set. */
@@ -134,6 +145,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
         private OfferStatus status = OfferStatus.ACTIVE;
         private Instant sunsetAt;
         private List<String> updatableParameters = List.of();
+        private Duration maxTtl;
 
         private Builder() {
         }
@@ -151,6 +163,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
             status = offer.status;
             sunsetAt = offer.sunsetAt;
             updatableParameters = offer.updatableParameters;
+            maxTtl = offer.maxTtl;
         }
 
         /** The stable offer id, unique across producers. */
@@ -229,6 +242,12 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
             return this;
         }
 
+        /** The longest a resource lives once fulfilled (null, the default: no bound); must be greater than 0. */
+        public Builder maxTtl(Duration maxTtl) {
+            this.maxTtl = maxTtl;
+            return this;
+        }
+
         /** When a DEPRECATED offer will be retired. */
         public Builder sunsetAt(Instant sunsetAt) {
             this.sunsetAt = sunsetAt;
@@ -242,7 +261,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
          */
         public Offer build() {
             return new Offer(offerId, capability, capabilityVersion, description, parameterSchema, outputSchema, attributes,
-                    capacity, leadTime, status, sunsetAt, updatableParameters);
+                    capacity, leadTime, status, sunsetAt, updatableParameters, maxTtl);
         }
     }
 }

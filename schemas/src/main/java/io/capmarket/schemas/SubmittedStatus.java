@@ -27,6 +27,7 @@ public final class SubmittedStatus {
                 .setPreferences(submit.getPreferences())
                 .setPriority(submit.getPriority())
                 .setIdempotencyKey(submit.getIdempotencyKey())
+                .setTtlMs(submit.getTtlMs())
                 .setState(RequestState.SUBMITTED)
                 .setAttempt(0)
                 .setOfferId(null)

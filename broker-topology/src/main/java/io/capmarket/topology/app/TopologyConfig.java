@@ -81,6 +81,7 @@ public final class TopologyConfig implements ServiceCommand.Settings {
     public static final String DAY2_RESEND_AFTER = "day2.resend-after";
     public static final String DAY2_RESEND_MAX = "day2.resend-max";
     public static final String DAY2_DEADLINE = "day2.deadline";
+    public static final String DAY2_EXPIRY_NOTICE = "day2.expiry-notice";
     public static final String WEIGHT_HEADROOM = "matching.weights.headroom";
     public static final String WEIGHT_SPEED = "matching.weights.speed";
     public static final String WEIGHT_RELIABILITY = "matching.weights.reliability";
@@ -145,6 +146,8 @@ public final class TopologyConfig implements ServiceCommand.Settings {
             duration(DAY2_RESEND_MAX, "10m", "the longest wait between two sends of an unanswered update or deprovision"),
             duration(DAY2_DEADLINE, "1h", "how long an update or deprovision may take: then an update fails (the resource keeps "
                     + "its parameters) and a deprovision is flagged as an orphan"),
+            duration(DAY2_EXPIRY_NOTICE, "1d", "how long before a resource's expiry (its ttl, or its offer's maxTtl) it is "
+                    + "announced in its history"),
             duration(SCORECARD_WINDOW, "15m", "length of the scorecard's sliding window"),
             duration(SCORECARD_INTERVAL, "10s", "how often scorecards are published (wall clock)"),
             ConfigKey.optional(PRODUCERS_APPROVED, ApprovedProducers.RULE, ApprovedProducers::parse,
@@ -334,7 +337,8 @@ public final class TopologyConfig implements ServiceCommand.Settings {
                 values.duration(CHECK_INTERVAL), values.duration(SCORECARD_WINDOW),
                 values.duration(SCORECARD_INTERVAL), values.duration(MAX_WAIT),
                 values.optional(PRIORITY_GRANTS, PriorityGrants.class).orElse(PriorityGrants.NONE),
-                new Day2Policy(values.duration(DAY2_RESEND_AFTER), values.duration(DAY2_RESEND_MAX), values.duration(DAY2_DEADLINE)));
+                new Day2Policy(values.duration(DAY2_RESEND_AFTER), values.duration(DAY2_RESEND_MAX), values.duration(DAY2_DEADLINE),
+                        values.duration(DAY2_EXPIRY_NOTICE)));
     }
 
     /** Serde properties with Confluent's names: the registry URL and credentials. */

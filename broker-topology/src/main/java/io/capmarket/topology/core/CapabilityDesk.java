@@ -235,8 +235,10 @@ public final class CapabilityDesk {
                 ledger.save(progressed);
             }
             case FULFILLED -> {
+                Long maxTtlMs = resources.maxTtlMs(status); // before a withdrawn offer left with no work is forgotten
                 ledger.release(status, OfferRecord.Outcome.SUCCESS, Duration.between(Lifecycle.matchedAt(status), now).toMillis());
-                ledger.save(Lifecycle.fulfilled(status, report.getOutputs(), report.getMessage(), now));
+                ledger.save(ResourceLifecycle.expiring(Lifecycle.fulfilled(status, report.getOutputs(), report.getMessage(), now),
+                        maxTtlMs, now));
                 Duration leadTime = Duration.between(status.getSubmittedAt(), now);
                 ledger.score(capability, producerId, s -> s.fulfilled(now, leadTime));
                 ledger.finish(capability, RequestState.FULFILLED);
@@ -294,7 +296,11 @@ public final class CapabilityDesk {
         if (status == null || !deadline.isFor(status)) {
             return;
         }
-        if (deadline.kind() == Deadline.Kind.RESEND || deadline.kind() == Deadline.Kind.GIVE_UP) {
+        if (deadline.kind() == Deadline.Kind.EXPIRY_NOTICE || deadline.kind() == Deadline.Kind.EXPIRE) {
+            resources.expiryCheck(status, deadline, now);
+            return;
+        }
+        if (deadline.kind().ofResource()) {
             if (!ResourceLifecycle.operationEntries(status).isEmpty() && !status.getOrphaned()) {
                 resources.check(status, deadline, now);
             }
@@ -357,7 +363,7 @@ public final class CapabilityDesk {
     }
 
     /** A duration as the configuration writes it: {@code 1d}, {@code 90m}, {@code 1500ms}. */
-    private static String describe(Duration duration) {
+    static String describe(Duration duration) {
         long millis = duration.toMillis();
         for (var unit : List.of(Map.entry(86_400_000L, "d"), Map.entry(3_600_000L, "h"), Map.entry(60_000L, "m"),
                 Map.entry(1_000L, "s"))) {

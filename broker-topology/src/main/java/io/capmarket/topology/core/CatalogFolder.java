@@ -101,6 +101,7 @@ public final class CatalogFolder {
                 .setProducerLive(live.test(offer.getProducerId()))
                 .setObserved(OfferRecord.observed(state))
                 .setUpdatableParameters(offer.getUpdatableParameters())
+                .setMaxTtlMs(offer.getMaxTtlMs())
                 .build();
     }
 }

@@ -8,27 +8,36 @@ import java.time.Duration;
  * it was sent, then after twice as long each time, never more than {@code resendMax} apart; every
  * answer (acceptance, progress, a retryable failure) starts the wait again. {@code deadline} after
  * the operation began it is given up: an update fails and the resource keeps its parameters, a
- * deprovision is flagged as an orphan for an operator.
+ * deprovision is flagged as an orphan for an operator. A resource that expires has its expiry
+ * announced in its history {@code expiryNotice} before.
  *
  * @param resendAfter how long after sending the operation's assignment it is first sent again
  * @param resendMax the longest wait between two sends (the first wait too, when it is shorter)
  * @param deadline how long an operation may take in all
+ * @param expiryNotice how long before a resource's expiry it is announced
  */
-public record Day2Policy(Duration resendAfter, Duration resendMax, Duration deadline) {
+public record Day2Policy(Duration resendAfter, Duration resendMax, Duration deadline, Duration expiryNotice) {
 
     public static final Duration DEFAULT_RESEND_AFTER = Duration.ofSeconds(30);
     public static final Duration DEFAULT_RESEND_MAX = Duration.ofMinutes(10);
     public static final Duration DEFAULT_DEADLINE = Duration.ofHours(1);
+    public static final Duration DEFAULT_EXPIRY_NOTICE = Duration.ofDays(1);
 
     public Day2Policy {
         requirePositive("resendAfter", resendAfter);
         requirePositive("resendMax", resendMax);
         requirePositive("deadline", deadline);
+        requirePositive("expiryNotice", expiryNotice);
+    }
+
+    /** The policy with {@link #DEFAULT_EXPIRY_NOTICE}. */
+    public Day2Policy(Duration resendAfter, Duration resendMax, Duration deadline) {
+        this(resendAfter, resendMax, deadline, DEFAULT_EXPIRY_NOTICE);
     }
 
     /** Every setting at its default. */
     public static Day2Policy ofDefaults() {
-        return new Day2Policy(DEFAULT_RESEND_AFTER, DEFAULT_RESEND_MAX, DEFAULT_DEADLINE);
+        return new Day2Policy(DEFAULT_RESEND_AFTER, DEFAULT_RESEND_MAX, DEFAULT_DEADLINE, DEFAULT_EXPIRY_NOTICE);
     }
 
     /** The wait before the next send, when the operation's assignment has been sent or answered {@code rounds} times (from 1). */

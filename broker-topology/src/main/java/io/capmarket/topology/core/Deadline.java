@@ -36,6 +36,9 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
      * first, which gives it up. An orphaned deprovision waits for nothing.
      */
     public static Deadline next(RequestStatus status, TopologySettings settings, ToLongFunction<RequestStatus> promise) {
+        if (status.getState() == RequestState.FULFILLED) {
+            return expiry(status, settings.day2().expiryNotice());
+        }
         List<StatusTransition> operation = ResourceLifecycle.operationEntries(status);
         if (operation.isEmpty()) {
             return next(status, settings.maxWait(), settings.acceptDeadline(), promise);
@@ -50,9 +53,22 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
                 : new Deadline(giveUp, Kind.GIVE_UP, status.getRevision(), status.getRequestId());
     }
 
+    /**
+     * The check of a FULFILLED resource's expiry: its announcement {@code notice} before (until it
+     * is announced), then the expiry itself; none when it does not expire.
+     */
+    private static Deadline expiry(RequestStatus status, Duration notice) {
+        Instant expiresAt = status.getExpiresAt();
+        if (expiresAt == null) {
+            return null;
+        }
+        return status.getExpiryAnnounced() ? new Deadline(expiresAt, Kind.EXPIRE, status.getRevision(), status.getRequestId())
+                : new Deadline(expiresAt.minus(notice), Kind.EXPIRY_NOTICE, status.getRevision(), status.getRequestId());
+    }
+
     /** Whether this check is for the attempt, or the operation, that {@code status} stands at. */
     public boolean isFor(RequestStatus status) {
-        return (kind == Kind.RESEND || kind == Kind.GIVE_UP ? status.getRevision() : status.getAttempt()) == attempt;
+        return (kind.ofResource() ? status.getRevision() : status.getAttempt()) == attempt;
     }
 
     /**
@@ -95,6 +111,15 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
         /** An update or deprovision not answered since its last entry is sent to its producer again. */
         RESEND,
         /** An update or deprovision not done by now is given up. */
-        GIVE_UP
+        GIVE_UP,
+        /** A resource's coming expiry is announced in its history. */
+        EXPIRY_NOTICE,
+        /** A resource expires: it is deprovisioned. */
+        EXPIRE;
+
+        /** Whether the check is about a fulfilled request's resource (its {@link Deadline#attempt} a revision). */
+        public boolean ofResource() {
+            return this == RESEND || this == GIVE_UP || this == EXPIRY_NOTICE || this == EXPIRE;
+        }
     }
 }

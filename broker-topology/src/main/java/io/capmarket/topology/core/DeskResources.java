@@ -4,6 +4,7 @@ import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.ParameterChanges;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.UpdateRequest;
@@ -26,6 +27,7 @@ final class DeskResources {
 
     static final String UPDATE = "update";
     static final String DEPROVISION = "deprovision";
+    static final String EXPIRY = "expiry";
 
     private final TopologySettings settings;
     private final EngineEvents events;
@@ -42,23 +44,67 @@ final class DeskResources {
     }
 
     /**
-     * An update of the request's resource: refused with a note in the history when it does not
-     * apply ({@link ResourceLifecycle#updateRefusal}); else UPDATING, and the producer holding
-     * the resource is told.
+     * An update of the request's resource, its parameters or its expiry or both: refused whole
+     * with a note in the history when either does not apply ({@link ResourceLifecycle#updateRefusal},
+     * {@link ResourceLifecycle#expiryRefusal}); else the expiry moves at once, and new parameters
+     * make it UPDATING, the producer holding the resource told.
      */
     void update(RequestStatus status, UpdateRequest update, Instant now) {
         String capability = status.getCapability();
-        Optional<String> refusal = ResourceLifecycle.updateRefusal(status, update, updatableParameters(status));
-        if (refusal.isPresent()) {
-            events.resourceOperation(capability, UPDATE, "refused");
-            ledger.save(ResourceLifecycle.noted(status, "update asked by " + update.getRequestedBy().getName() + " refused: "
-                    + refusal.get(), now));
+        String by = update.getRequestedBy().getName();
+        boolean parametersChange = !ParameterChanges.sameJson(update.getParameters(), update.getBaseParameters());
+        Instant expiresAt = update.getExpiresAt();
+        if (!parametersChange && expiresAt == null) {
+            events.ignored("update changing nothing");
             return;
         }
-        RequestStatus updating = ResourceLifecycle.updating(status, update, now);
+        Optional<String> refusal = parametersChange ? ResourceLifecycle.updateRefusal(status, update, updatableParameters(status))
+                : Optional.empty();
+        if (refusal.isEmpty() && expiresAt != null) {
+            refusal = ResourceLifecycle.expiryRefusal(status, expiresAt, maxTtlMs(status), now);
+        }
+        if (refusal.isPresent()) {
+            events.resourceOperation(capability, UPDATE, "refused");
+            ledger.save(ResourceLifecycle.noted(status, "update asked by " + by + " refused: " + refusal.get(), now));
+            return;
+        }
+        RequestStatus next = status;
+        if (expiresAt != null) {
+            next = ResourceLifecycle.expiryMoved(next, expiresAt, by, now);
+            events.resourceOperation(capability, EXPIRY, "moved");
+        }
+        if (!parametersChange) {
+            ledger.save(next);
+            return;
+        }
+        RequestStatus updating = ResourceLifecycle.updating(next, update, now);
         ledger.save(updating);
         send(updating, now);
         events.resourceOperation(capability, UPDATE, "asked");
+    }
+
+    /**
+     * A due check of a FULFILLED resource's expiry: announced when it comes within the notice,
+     * deprovisioned when it has come (by then the check is for a status that still says so).
+     */
+    void expiryCheck(RequestStatus status, Deadline deadline, Instant now) {
+        Instant expiresAt = status.getExpiresAt();
+        if (status.getState() != RequestState.FULFILLED || expiresAt == null) {
+            return;
+        }
+        if (deadline.kind() == Deadline.Kind.EXPIRY_NOTICE && !status.getExpiryAnnounced()) {
+            ledger.save(ResourceLifecycle.expiryAnnounced(status, now));
+            events.resourceOperation(status.getCapability(), EXPIRY, "announced");
+        } else if (deadline.kind() == Deadline.Kind.EXPIRE && !expiresAt.isAfter(now)) {
+            events.resourceOperation(status.getCapability(), EXPIRY, "expired");
+            deprovision(status, "expired at " + expiresAt, now);
+        }
+    }
+
+    /** The longest the request's offer lets its resources live, in milliseconds; null for no bound, or when the offer is gone. */
+    Long maxTtlMs(RequestStatus status) {
+        OfferState offer = books.offers(status.getCapability()).get(status.getOfferId());
+        return offer == null ? null : offer.getOffer().getMaxTtlMs();
     }
 
     /**

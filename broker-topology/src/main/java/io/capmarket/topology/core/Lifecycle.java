@@ -122,7 +122,7 @@ public final class Lifecycle {
     public static MatchRequest matchRequest(RequestStatus status) {
         return new MatchRequest(status.getRequestId(), status.getCapability(), status.getCapabilityVersion(),
                 status.getConstraints(), status.getPreferences(), Set.copyOf(status.getTriedOffers()),
-                Set.copyOf(status.getUnansweredOffers()));
+                Set.copyOf(status.getUnansweredOffers()), status.getTtlMs());
     }
 
     /** The request goes to an offer: a new attempt begins. */

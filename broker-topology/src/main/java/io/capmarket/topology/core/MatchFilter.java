@@ -23,6 +23,7 @@ final class MatchFilter {
         OTHER_VERSION,
         NOT_ACTIVE,
         CONSTRAINT_NOT_MET,
+        TTL_TOO_LONG,
         ALREADY_TRIED,
         PRODUCER_NOT_LIVE,
         FULL
@@ -48,6 +49,9 @@ final class MatchFilter {
         }
         if (!constraintsMet(request.constraints(), offer.attributes())) {
             return Rejection.CONSTRAINT_NOT_MET;
+        }
+        if (request.ttlMs() != null && offer.maxTtlMs() != null && request.ttlMs() > offer.maxTtlMs()) {
+            return Rejection.TTL_TOO_LONG;
         }
         if (request.excludedOffers().contains(offer.offerId())) {
             return Rejection.ALREADY_TRIED;
@@ -118,6 +122,8 @@ final class MatchFilter {
             case OTHER_VERSION -> "serves v" + offer.version();
             case NOT_ACTIVE -> String.valueOf(offer.status());
             case CONSTRAINT_NOT_MET -> explainConstraint(request.constraints(), offer.attributes());
+            case TTL_TOO_LONG -> "keeps resources " + CapabilityDesk.describe(Duration.ofMillis(offer.maxTtlMs()))
+                    + " at most (ttl " + CapabilityDesk.describe(Duration.ofMillis(request.ttlMs())) + ")";
             case ALREADY_TRIED -> "already tried";
             case PRODUCER_NOT_LIVE -> "producer " + offer.producerId() + " not live ("
                     + explainLiveness(liveness.get(offer.producerId()), now) + ")";

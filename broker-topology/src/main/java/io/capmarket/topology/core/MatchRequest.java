@@ -15,15 +15,22 @@ import java.util.Set;
  * @param excludedOffers offers already tried for this request (rejected, deadline missed, failed)
  * @param retriableOffers of the excluded offers, those that may be tried again when no other offer
  *     qualifies (their accept deadline passed without an answer)
+ * @param ttlMs how long the resource is to live once fulfilled, or null for as long as the offer allows
  */
 public record MatchRequest(String requestId, String capability, int version, Map<String, List<String>> constraints,
-        Map<String, String> preferences, Set<String> excludedOffers, Set<String> retriableOffers) {
+        Map<String, String> preferences, Set<String> excludedOffers, Set<String> retriableOffers, Long ttlMs) {
 
     public MatchRequest {
         constraints = Map.copyOf(constraints);
         preferences = Map.copyOf(preferences);
         excludedOffers = Set.copyOf(excludedOffers);
         retriableOffers = Set.copyOf(retriableOffers);
+    }
+
+    /** A request without a ttl. */
+    public MatchRequest(String requestId, String capability, int version, Map<String, List<String>> constraints,
+            Map<String, String> preferences, Set<String> excludedOffers, Set<String> retriableOffers) {
+        this(requestId, capability, version, constraints, preferences, excludedOffers, retriableOffers, null);
     }
 
     /** A request whose excluded offers are all excluded for good. */
@@ -36,6 +43,6 @@ public record MatchRequest(String requestId, String capability, int version, Map
     public MatchRequest withRetriableOffersAllowed() {
         Set<String> excluded = new java.util.HashSet<>(excludedOffers);
         excluded.removeAll(retriableOffers);
-        return new MatchRequest(requestId, capability, version, constraints, preferences, excluded, Set.of());
+        return new MatchRequest(requestId, capability, version, constraints, preferences, excluded, Set.of(), ttlMs);
     }
 }

@@ -36,7 +36,7 @@ public final class OfferRecord {
     /** Matching's view of an offer record. */
     public static Offer offer(CapabilityOffer o) {
         return new Offer(o.getOfferId(), o.getProducerId(), o.getCapability(), o.getCapabilityVersion(),
-                o.getAttributes(), o.getCapacity(), o.getLeadTimeSloMs(), o.getStatus());
+                o.getAttributes(), o.getCapacity(), o.getLeadTimeSloMs(), o.getStatus(), o.getMaxTtlMs());
     }
 
     /** The offer's load and record as the matcher sees it. */

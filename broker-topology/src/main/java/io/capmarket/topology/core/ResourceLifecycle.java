@@ -131,6 +131,74 @@ public final class ResourceLifecycle {
     }
 
     /**
+     * A request just FULFILLED, with the expiry its ttl (or else its offer's {@code maxTtlMs}) gives
+     * it: never past the offer's bound, which it may have lowered since the match; none when
+     * neither is set.
+     *
+     * @param maxTtlMs the offer's bound, or null for none
+     */
+    public static RequestStatus expiring(RequestStatus fulfilled, Long maxTtlMs, Instant now) {
+        Long asked = fulfilled.getTtlMs();
+        if (asked == null && maxTtlMs == null) {
+            return fulfilled;
+        }
+        long ttl = asked == null ? maxTtlMs : maxTtlMs == null ? asked : Math.min(asked, maxTtlMs);
+        RequestStatus expiring = Lifecycle.copyOf(fulfilled);
+        expiring.setExpiresAt(now.plusMillis(ttl));
+        expiring.setExpiryAnnounced(false);
+        return expiring;
+    }
+
+    /**
+     * Why a resource's expiry cannot move to {@code expiresAt}, or empty when it can: the request
+     * is not FULFILLED or UPDATING, the instant is not in the future, or it is past the offer's
+     * {@code maxTtlMs} from the fulfilment.
+     *
+     * @param maxTtlMs the offer's bound, or null for none
+     */
+    public static Optional<String> expiryRefusal(RequestStatus status, Instant expiresAt, Long maxTtlMs, Instant now) {
+        if (status.getState() != RequestState.FULFILLED && status.getState() != RequestState.UPDATING) {
+            return Optional.of("request " + status.getRequestId() + " is " + status.getState()
+                    + "; only a FULFILLED or UPDATING resource's expiry moves");
+        }
+        if (!expiresAt.isAfter(now)) {
+            return Optional.of("expiresAt " + expiresAt + " is not in the future");
+        }
+        Instant fulfilledAt = fulfilledAt(status);
+        if (maxTtlMs != null && fulfilledAt != null && expiresAt.isAfter(fulfilledAt.plusMillis(maxTtlMs))) {
+            return Optional.of("expiresAt " + expiresAt + " is past what offer " + status.getOfferId() + " allows: its resources "
+                    + "live " + maxTtlMs + " ms at most, so this one until " + fulfilledAt.plusMillis(maxTtlMs));
+        }
+        return Optional.empty();
+    }
+
+    /** The resource's expiry moved to {@code expiresAt} by {@code by}; it is announced again before it comes. */
+    public static RequestStatus expiryMoved(RequestStatus status, Instant expiresAt, String by, Instant now) {
+        RequestStatus moved = noted(status, "expiry moved to " + expiresAt + " by " + by, now);
+        moved.setExpiresAt(expiresAt);
+        moved.setExpiryAnnounced(false);
+        return moved;
+    }
+
+    /** The coming expiry, announced in the history. */
+    public static RequestStatus expiryAnnounced(RequestStatus status, Instant now) {
+        RequestStatus announced = noted(status, "expires at " + status.getExpiresAt()
+                + ": deprovisioned then, unless its expiry is moved (PATCH expiresAt)", now);
+        announced.setExpiryAnnounced(true);
+        return announced;
+    }
+
+    /** When the request was first FULFILLED, or null when the history no longer says. */
+    static Instant fulfilledAt(RequestStatus status) {
+        for (StatusTransition transition : status.getHistory()) {
+            if (transition.getState() == RequestState.FULFILLED) {
+                return transition.getAt();
+            }
+        }
+        return null;
+    }
+
+    /**
      * A note in the history that leaves the state as it is: an answer of the producer during an
      * operation, an assignment sent again, an update refused.
      */

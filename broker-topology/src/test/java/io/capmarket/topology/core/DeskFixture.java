@@ -32,6 +32,11 @@ import java.util.Map;
  */
 final class DeskFixture implements DeskOutbox {
 
+    static {
+        // copies of generated records with nested records (offers with their status) load their classes by name
+        io.capmarket.schemas.AvroTrust.install();
+    }
+
     static final Instant START = Instant.parse("2026-11-26T09:00:00Z");
     static final String PG = "postgres-database";
 
@@ -142,6 +147,21 @@ final class DeskFixture implements DeskOutbox {
         endStep();
     }
 
+    /** A submit with these parameters, asking its resource to live {@code ttl} once fulfilled. */
+    void submitWithTtl(String requestId, String parameters, Duration ttl) {
+        desk.submit(PG, SubmitRequest.newBuilder(TestRecords.submit(requestId, PG, Priority.NORMAL, Map.of(), "app-team", now))
+                .setParameters(parameters).setTtlMs(ttl.toMillis()).build(), now);
+        endStep();
+    }
+
+    /** A move of the resource's expiry, its parameters left as they are. */
+    void moveExpiry(String requestId, Instant expiresAt) {
+        String parameters = status(requestId).getParameters();
+        desk.update(PG, new UpdateCommand(new UpdateRequest(requestId, new Requester(RequesterKind.HUMAN, "bob"), now, parameters,
+                parameters, expiresAt), PG), now);
+        endStep();
+    }
+
     /** An update to {@code parameters}, made from the request's current ones. */
     void update(String requestId, String parameters) {
         update(requestId, status(requestId).getParameters(), parameters);
@@ -149,7 +169,7 @@ final class DeskFixture implements DeskOutbox {
 
     void update(String requestId, String baseParameters, String parameters) {
         desk.update(PG, new UpdateCommand(new UpdateRequest(requestId, new Requester(RequesterKind.HUMAN, "bob"), now, parameters,
-                baseParameters), PG), now);
+                baseParameters, null), PG), now);
         endStep();
     }
 

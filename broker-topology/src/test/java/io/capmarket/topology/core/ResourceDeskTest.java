@@ -349,6 +349,108 @@ class ResourceDeskTest {
         }
     }
 
+    @Nested
+    class Expiry {
+
+        private final DeskFixture e = new DeskFixture(new TopologySettings(MatchingPolicy.ofDefaults(), Duration.ofSeconds(30), 3,
+                Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10), Duration.ofDays(1),
+                io.capmarket.schemas.access.PriorityGrants.NONE,
+                new Day2Policy(Duration.ofSeconds(10), Duration.ofSeconds(40), Duration.ofMinutes(2), Duration.ofMinutes(10))));
+
+        private void offer(String offerId, Duration maxTtl) {
+            e.approve("db-team", PG);
+            e.heartbeat("db-team");
+            e.publish(CapabilityOffer.newBuilder(e.offer(offerId, "db-team", 5, Map.of())).setUpdatableParameters(List.of("size"))
+                    .setMaxTtlMs(maxTtl == null ? null : maxTtl.toMillis()).build());
+        }
+
+        private void fulfil(String requestId) {
+            e.report(requestId, FulfilmentKind.FULFILLED);
+            assertThat(e.status(requestId).getState()).isEqualTo(FULFILLED);
+        }
+
+        private String last(String requestId) {
+            List<StatusTransition> history = e.status(requestId).getHistory();
+            return history.get(history.size() - 1).getDetail();
+        }
+
+        @Test
+        void aResourceWithATtlIsAnnouncedThenDeprovisionedAtItsExpiry() {
+            offer("pg", null);
+            e.submitWithTtl("r1", SMALL, Duration.ofHours(1));
+            fulfil("r1");
+            java.time.Instant expiresAt = e.now.plus(Duration.ofHours(1));
+            assertThat(e.status("r1").getExpiresAt()).isEqualTo(expiresAt);
+
+            e.advance(Duration.ofMinutes(50).plusSeconds(1));
+            assertThat(e.status("r1").getExpiryAnnounced()).isTrue();
+            assertThat(last("r1")).isEqualTo("expires at " + expiresAt + ": deprovisioned then, unless its expiry is moved "
+                    + "(PATCH expiresAt)");
+            assertThat(e.status("r1").getState()).isEqualTo(FULFILLED);
+
+            e.advance(Duration.ofMinutes(10));
+            assertThat(e.status("r1").getState()).isEqualTo(DEPROVISIONING);
+            assertThat(last("r1")).isEqualTo("expired at " + expiresAt);
+            assertThat(e.assignments("db-team").get(e.assignments("db-team").size() - 1).getAction())
+                    .isEqualTo(AssignmentAction.DEPROVISION);
+            assertThat(e.events).contains("expiry:announced", "expiry:expired", "deprovision:asked");
+        }
+
+        @Test
+        void withoutATtlTheOffersMaxTtlIsTheExpiryAndALongerTtlIsNotMatchedToIt() {
+            offer("pg-short", Duration.ofHours(1));
+            e.submitWith("r1", SMALL);
+            fulfil("r1");
+            assertThat(e.status("r1").getExpiresAt()).isEqualTo(e.now.plus(Duration.ofHours(1)));
+
+            e.submitWithTtl("r2", SMALL, Duration.ofHours(2));
+            assertThat(e.status("r2").getState()).isEqualTo(RequestState.WAITING);
+            assertThat(e.status("r2").getReason()).endsWith("pg-short keeps resources 1h at most (ttl 2h)");
+        }
+
+        @Test
+        void anExpiryMovesWithinTheOffersMaxTtlAndIsAnnouncedAgain() {
+            offer("pg", Duration.ofDays(7));
+            e.submitWithTtl("r1", SMALL, Duration.ofHours(1));
+            fulfil("r1");
+            java.time.Instant fulfilledAt = e.now;
+            e.advance(Duration.ofMinutes(51));
+            assertThat(e.status("r1").getExpiryAnnounced()).isTrue();
+
+            e.moveExpiry("r1", fulfilledAt.plus(Duration.ofDays(3)));
+
+            RequestStatus moved = e.status("r1");
+            assertThat(moved.getExpiresAt()).isEqualTo(fulfilledAt.plus(Duration.ofDays(3)));
+            assertThat(moved.getExpiryAnnounced()).isFalse();
+            assertThat(last("r1")).isEqualTo("expiry moved to " + fulfilledAt.plus(Duration.ofDays(3)) + " by bob");
+            assertThat(e.assignments("db-team")).as("the producer is not involved").hasSize(1);
+
+            e.moveExpiry("r1", fulfilledAt.plus(Duration.ofDays(8)));
+            assertThat(last("r1")).startsWith("update asked by bob refused: expiresAt " + fulfilledAt.plus(Duration.ofDays(8))
+                    + " is past what offer pg allows");
+            assertThat(e.status("r1").getExpiresAt()).isEqualTo(fulfilledAt.plus(Duration.ofDays(3)));
+            e.moveExpiry("r1", e.now.minusSeconds(1));
+            assertThat(last("r1")).endsWith("is not in the future");
+        }
+
+        @Test
+        void anExpiryDuringAnUpdateDeprovisionsOnceTheUpdateIsDone() {
+            offer("pg", null);
+            e.submitWithTtl("r1", SMALL, Duration.ofMinutes(15));
+            fulfil("r1");
+            e.advance(Duration.ofMinutes(14));
+            e.update("r1", LARGE);
+            e.advance(Duration.ofMinutes(1).plusSeconds(30));
+            assertThat(e.status("r1").getState()).as("not while the update goes on").isEqualTo(UPDATING);
+
+            e.reportOn("r1", FulfilmentKind.FULFILLED, false);
+            e.advance(Duration.ofSeconds(1));
+
+            assertThat(e.status("r1").getState()).isEqualTo(DEPROVISIONING);
+            assertThat(e.status("r1").getParameters()).isEqualTo(LARGE);
+        }
+    }
+
     @Test
     void day2PolicyDoublesItsWaitUpToItsBound() {
         Day2Policy policy = new Day2Policy(Duration.ofSeconds(10), Duration.ofSeconds(45), Duration.ofHours(1));

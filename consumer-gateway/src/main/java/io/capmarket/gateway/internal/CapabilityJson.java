@@ -42,6 +42,11 @@ public final class CapabilityJson {
             o.put("leadTimeSloMs", offer.getLeadTimeSloMs());
             o.put("producerLive", offer.getProducerLive());
             o.set("updatableParameters", Json.MAPPER.valueToTree(offer.getUpdatableParameters()));
+            if (offer.getMaxTtlMs() != null) {
+                o.put("maxTtlMs", offer.getMaxTtlMs());
+            } else {
+                o.putNull("maxTtlMs");
+            }
             ObjectNode observed = o.putObject("observed");
             observed.put("samples", offer.getObserved().getSamples());
             observed.put("p50Ms", offer.getObserved().getP50Ms());

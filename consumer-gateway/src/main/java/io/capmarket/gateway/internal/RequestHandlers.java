@@ -234,10 +234,11 @@ public final class RequestHandlers {
                 respond(ctx, 202, view);
                 return CompletableFuture.completedFuture(null);
             }
-            String how = view.live() ? "deprovision asked" : "cancelled";
+            // the topology words a deprovision itself ("deprovision asked by <name>")
             RequestCommand cancel = new RequestCommand(CancelRequest.newBuilder().setRequestId(id)
                     .setRequestedBy(new Requester(principal.bot() ? RequesterKind.BOT : RequesterKind.HUMAN, principal.name()))
-                    .setAt(clock.instant()).setReason(how + " through the gateway").build());
+                    .setAt(clock.instant()).setReason(view.live() ? null : "cancelled by " + principal.name() + " through the gateway")
+                    .build());
             return publisher.send(id, view.capability(), cancel, span).thenAccept(acked -> respond(ctx, 202, view));
         }))));
     }

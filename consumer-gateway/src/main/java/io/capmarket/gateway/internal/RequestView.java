@@ -32,7 +32,9 @@ public record RequestView(
         List<Transition> history,
         int revision,
         JsonNode pendingParameters,
-        boolean orphaned) {
+        boolean orphaned,
+        Long ttlMs,
+        String expiresAt) {
 
     /** One step of the history. */
     public record Transition(String state, String at, String detail, int attempt, String offerId) {

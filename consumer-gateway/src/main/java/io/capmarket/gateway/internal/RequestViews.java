@@ -81,7 +81,9 @@ public final class RequestViews {
                         .toList(),
                 status.getRevision(),
                 status.getPendingParameters() == null ? null : parse(status.getPendingParameters()),
-                status.getOrphaned());
+                status.getOrphaned(),
+                status.getTtlMs(),
+                status.getExpiresAt() == null ? null : status.getExpiresAt().toString());
     }
 
     private static JsonNode parse(String json) {

@@ -10,7 +10,9 @@ import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.onboarding.ProducerNames;
+import io.capmarket.schemas.config.ConfigParsers;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,12 +35,17 @@ import java.util.stream.Collectors;
  * @param constraints attribute -> allowed values
  * @param preferences attribute -> preferred value
  * @param priority one of {@link Priority}
+ * @param ttl how long the resource is to live once fulfilled, or null for as long as the offer allows
  */
 public record Submission(String capability, int version, ObjectNode parameters, Map<String, List<String>> constraints,
-        Map<String, String> preferences, String priority) {
+        Map<String, String> preferences, String priority, Duration ttl) {
+
+    /** The longest ttl a request may ask for. */
+    public static final Duration MAX_TTL = Duration.ofDays(3650);
 
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
-    private static final Set<String> FIELDS = Set.of("capability", "version", "parameters", "constraints", "preferences", "priority");
+    private static final Set<String> FIELDS = Set.of("capability", "version", "parameters", "constraints", "preferences", "priority",
+            "ttl");
     private static final String PRIORITIES = Arrays.stream(Priority.values()).map(Enum::name).collect(Collectors.joining(", "));
 
     /** The body's fields, every problem reported at once. */
@@ -127,11 +134,24 @@ public record Submission(String capability, int version, ObjectNode parameters, 
                 errors.add(new FieldError("priority", text(priorityNode), "one of " + PRIORITIES));
             }
         }
+        JsonNode ttlNode = body.get("ttl");
+        Duration ttl = null;
+        if (ttlNode != null && !ttlNode.isNull()) {
+            try {
+                ttl = ttlNode.isTextual() ? ConfigParsers.duration(ttlNode.asText()) : null;
+            } catch (IllegalArgumentException e) {
+                ttl = null;
+            }
+            if (ttl == null || ttl.compareTo(Duration.ofMinutes(1)) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+                errors.add(new FieldError("ttl", text(ttlNode), "a duration from 1m to 3650d, like 7d, 12h or PT36H"));
+                ttl = null;
+            }
+        }
         if (!errors.isEmpty()) {
             throw new MalformedRequestException(errors.size() == 1 ? "the request has an invalid field: " + errors.get(0).field()
                     : "the request has " + errors.size() + " invalid fields", errors);
         }
-        return new Submission(capability, version, parameters, Map.copyOf(constraints), Map.copyOf(preferences), priority);
+        return new Submission(capability, version, parameters, Map.copyOf(constraints), Map.copyOf(preferences), priority, ttl);
     }
 
     /** Checks an {@code Idempotency-Key} header (absent is fine). */
@@ -176,6 +196,11 @@ public record Submission(String capability, int version, ObjectNode parameters, 
         if (!priority.equals(existing.priority())) {
             differences.add(new FieldError("priority", priority, rule + " (" + existing.priority() + ")"));
         }
+        Long ttlMs = ttl == null ? null : ttl.toMillis();
+        if (!java.util.Objects.equals(ttlMs, existing.ttlMs())) {
+            differences.add(new FieldError("ttl", ttl == null ? null : ttl.toString(), rule + " (" + (existing.ttlMs() == null ? "none"
+                    : Duration.ofMillis(existing.ttlMs())) + ")"));
+        }
         return differences;
     }
 
@@ -193,6 +218,7 @@ public record Submission(String capability, int version, ObjectNode parameters, 
                 .setPriority(Priority.valueOf(priority))
                 .setSubmittedAt(now)
                 .setIdempotencyKey(idempotencyKey)
+                .setTtlMs(ttl == null ? null : ttl.toMillis())
                 .build());
     }
 

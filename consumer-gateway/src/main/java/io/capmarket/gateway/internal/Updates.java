@@ -14,6 +14,9 @@ import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.UpdateRequest;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,13 +24,15 @@ import java.util.Optional;
 /**
  * The rules of {@code PATCH /v1/requests/{id}}: a JSON merge patch (RFC 7396) of a FULFILLED
  * request's {@code parameters}, checked against the version's parameter schema and the
- * parameters its offer declares updatable before it is sent. The topology checks it again when
- * it applies it, against the request as it stands then, whoever sent it.
+ * parameters its offer declares updatable, and/or a new {@code expiresAt} of a live resource,
+ * within its offer's {@code maxTtlMs} of its fulfilment, checked before it is sent. The topology
+ * checks it again when it applies it, against the request as it stands then, whoever sent it.
  */
 public final class Updates {
 
-    /** The one member of a request a PATCH may change. */
+    /** The members of a request a PATCH may change. */
     static final String PARAMETERS = "parameters";
+    static final String EXPIRES_AT = "expiresAt";
 
     private final Catalog catalog;
     private final ParameterSchemas schemas;
@@ -49,15 +54,29 @@ public final class Updates {
      *     parameter the offer does not declare updatable
      */
     public Optional<RequestCommand> command(Principal principal, RequestView current, JsonNode body) {
-        JsonNode patch = parametersPatch(body);
+        Patch patch = Patch.of(body);
+        JsonNode parameters = patch.parameters() == null ? current.parameters() : MergePatch.apply(current.parameters(), patch.parameters());
+        List<String> changed = ParameterChanges.between(current.parameters(), parameters);
+        Instant expiresAt = patch.expiresAt() != null && !patch.expiresAt().toString().equals(current.expiresAt())
+                ? patch.expiresAt() : null;
+        if (changed.isEmpty() && expiresAt == null) {
+            return Optional.empty();
+        }
+        if (!changed.isEmpty()) {
+            checkParameters(current, parameters, changed);
+        }
+        if (expiresAt != null) {
+            checkExpiry(current, expiresAt);
+        }
+        Requester requester = new Requester(principal.bot() ? RequesterKind.BOT : RequesterKind.HUMAN, principal.name());
+        return Optional.of(new RequestCommand(new UpdateRequest(current.id(), requester, clock.instant(), parameters.toString(),
+                current.parameters().toString(), expiresAt)));
+    }
+
+    private void checkParameters(RequestView current, JsonNode parameters, List<String> changed) {
         if (!RequestState.FULFILLED.name().equals(current.state())) {
             throw new ConflictException("request " + current.id() + " is " + current.state() + "; only a FULFILLED request is "
                     + "updated" + (RequestState.UPDATING.name().equals(current.state()) ? " (wait for the update going on to end)" : ""));
-        }
-        JsonNode parameters = MergePatch.apply(current.parameters(), patch);
-        List<String> changed = ParameterChanges.between(current.parameters(), parameters);
-        if (changed.isEmpty()) {
-            return Optional.empty();
         }
         CapabilityVersionView version = catalog.version(current.capability(), current.version());
         List<FieldError> violations = schemas.validate(version.getParameterSchema(), parameters);
@@ -79,42 +98,80 @@ public final class Updates {
             throw new RejectedRequestException("the update changes parameters that cannot be updated in place; submit a new "
                     + "request for those", fixed);
         }
-        Requester requester = new Requester(principal.bot() ? RequesterKind.BOT : RequesterKind.HUMAN, principal.name());
-        return Optional.of(new RequestCommand(new UpdateRequest(current.id(), requester, clock.instant(), parameters.toString(),
-                current.parameters().toString())));
     }
 
-    /** The {@code parameters} member of a PATCH body, which must be its only one, and an object. */
-    private static JsonNode parametersPatch(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw new MalformedRequestException("the body must be a JSON merge patch object, such as "
-                    + "{\"parameters\": {\"size\": \"large\"}}", List.of(new FieldError("body", null, "a JSON object")));
+    private void checkExpiry(RequestView current, Instant expiresAt) {
+        if (!RequestState.FULFILLED.name().equals(current.state()) && !RequestState.UPDATING.name().equals(current.state())) {
+            throw new ConflictException("request " + current.id() + " is " + current.state() + "; only a FULFILLED or UPDATING "
+                    + "resource's expiry moves");
         }
-        List<FieldError> others = new ArrayList<>();
-        body.fieldNames().forEachRemaining(name -> {
-            if (!name.equals(PARAMETERS)) {
-                others.add(new FieldError(name, body.get(name).toString(), "only " + PARAMETERS + " can be changed"));
+        if (!expiresAt.isAfter(clock.instant())) {
+            throw new RejectedRequestException("expiresAt must be in the future", List.of(new FieldError(EXPIRES_AT,
+                    expiresAt.toString(), "an instant after now")));
+        }
+        Long maxTtlMs = offer(current).getMaxTtlMs();
+        Optional<Instant> fulfilledAt = current.history().stream().filter(t -> RequestState.FULFILLED.name().equals(t.state()))
+                .map(t -> Instant.parse(t.at())).findFirst();
+        if (maxTtlMs != null && fulfilledAt.isPresent() && expiresAt.isAfter(fulfilledAt.get().plusMillis(maxTtlMs))) {
+            Instant latest = fulfilledAt.get().plusMillis(maxTtlMs);
+            throw new RejectedRequestException("offer " + current.offerId() + " keeps its resources " + Duration.ofMillis(maxTtlMs)
+                    + " at most: this one until " + latest, List.of(new FieldError(EXPIRES_AT, expiresAt.toString(),
+                    "at most " + latest + " (the offer's maxTtlMs from the fulfilment)")));
+        }
+    }
+
+    /**
+     * A PATCH body: a merge patch of {@code parameters} (an object) and/or a new {@code expiresAt}
+     * (an ISO-8601 instant), nothing else.
+     */
+    private record Patch(JsonNode parameters, Instant expiresAt) {
+
+        static Patch of(JsonNode body) {
+            if (body == null || !body.isObject()) {
+                throw new MalformedRequestException("the body must be a JSON merge patch object, such as "
+                        + "{\"parameters\": {\"size\": \"large\"}}", List.of(new FieldError("body", null, "a JSON object")));
             }
-        });
-        JsonNode patch = body.get(PARAMETERS);
-        if (patch == null || !patch.isObject()) {
-            others.add(new FieldError(PARAMETERS, patch == null ? null : patch.toString(),
-                    "required: a JSON merge patch of the request's parameters, an object"));
+            List<FieldError> errors = new ArrayList<>();
+            body.fieldNames().forEachRemaining(name -> {
+                if (!name.equals(PARAMETERS) && !name.equals(EXPIRES_AT)) {
+                    errors.add(new FieldError(name, body.get(name).toString(), "only " + PARAMETERS + " and " + EXPIRES_AT
+                            + " can be changed"));
+                }
+            });
+            JsonNode parameters = body.get(PARAMETERS);
+            if (parameters != null && !parameters.isObject()) {
+                errors.add(new FieldError(PARAMETERS, parameters.toString(), "a JSON merge patch of the request's parameters, an object"));
+            }
+            JsonNode expiry = body.get(EXPIRES_AT);
+            Instant expiresAt = null;
+            if (expiry != null) {
+                try {
+                    expiresAt = Instant.parse(expiry.asText());
+                } catch (DateTimeParseException e) {
+                    errors.add(new FieldError(EXPIRES_AT, expiry.toString(), "an ISO-8601 instant, like 2027-01-31T18:00:00Z"));
+                }
+            }
+            if (parameters == null && expiry == null) {
+                errors.add(new FieldError(PARAMETERS, null, "a merge patch of parameters, or expiresAt, or both"));
+            }
+            if (!errors.isEmpty()) {
+                throw new MalformedRequestException("the body must hold parameters (a JSON merge patch object) and/or expiresAt, "
+                        + "nothing else", errors);
+            }
+            return new Patch(parameters, expiresAt);
         }
-        if (!others.isEmpty()) {
-            throw new MalformedRequestException("the body must hold parameters alone, a JSON merge patch object", others);
-        }
-        return patch;
     }
 
     /** The parameters the request's offer declares updatable, as the catalog has it. */
     private List<String> updatableParameters(RequestView current) {
-        Optional<OfferView> offer = catalog.capability(current.capability()).stream().flatMap(view -> view.getOffers().stream())
-                .filter(o -> o.getOfferId().equals(current.offerId())).findFirst();
-        if (offer.isEmpty()) {
-            throw new ConflictException("offer " + current.offerId() + " of request " + current.id() + " is no longer in the catalog; "
-                    + "its resources are not updated in place");
-        }
-        return offer.get().getUpdatableParameters();
+        return offer(current).getUpdatableParameters();
+    }
+
+    /** The request's offer, as the catalog has it. */
+    private OfferView offer(RequestView current) {
+        return catalog.capability(current.capability()).stream().flatMap(view -> view.getOffers().stream())
+                .filter(o -> o.getOfferId().equals(current.offerId())).findFirst()
+                .orElseThrow(() -> new ConflictException("offer " + current.offerId() + " of request " + current.id()
+                        + " is no longer in the catalog; its resources are not updated in place"));
     }
 }

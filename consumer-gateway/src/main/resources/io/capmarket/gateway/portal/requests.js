@@ -148,6 +148,7 @@ export async function requestDetailPage(view, id, signal, navigate) {
       r.sloBreached ? figureRow('SLO', el('span', { class: 'badge warn', text: 'breached' })) : null,
       r.orphaned ? figureRow('Orphan', el('span', { class: 'badge warn', text: 'needs an operator' })) : null,
       r.pendingParameters ? figureRow('Updating to', el('code', { text: JSON.stringify(r.pendingParameters) })) : null,
+      r.expiresAt ? figureRow('Expires', el('time', { datetime: r.expiresAt, text: when(r.expiresAt) }), 'expires-at') : null,
       r.reason ? figureRow('Reason', r.reason) : null);
     const entries = Object.entries(r.outputs || {});
     fill(outputs, entries.length

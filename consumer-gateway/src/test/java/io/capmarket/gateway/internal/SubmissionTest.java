@@ -34,6 +34,23 @@ class SubmissionTest {
     }
 
     @Test
+    void aTtlIsADurationFromAMinuteToTenYears() throws Exception {
+        assertThat(Submission.parse(Json.MAPPER.readTree("{\"capability\": \"pg\", \"version\": 1, \"ttl\": \"7d\"}")).ttl())
+                .isEqualTo(java.time.Duration.ofDays(7));
+        assertThat(Submission.parse(Json.MAPPER.readTree("{\"capability\": \"pg\", \"version\": 1, \"ttl\": \"PT36H\"}")).ttl())
+                .isEqualTo(java.time.Duration.ofHours(36));
+        assertThat(Submission.parse(Json.MAPPER.readTree("{\"capability\": \"pg\", \"version\": 1}")).ttl()).isNull();
+        for (String bad : new String[] {"\"30s\"", "\"3651d\"", "\"soon\"", "7"}) {
+            assertThatThrownBy(() -> Submission.parse(Json.MAPPER.readTree("{\"capability\": \"pg\", \"version\": 1, \"ttl\": "
+                    + bad + "}"))).isInstanceOfSatisfying(MalformedRequestException.class, e -> assertThat(e.errors())
+                    .singleElement().satisfies(error -> {
+                        assertThat(error.field()).isEqualTo("ttl");
+                        assertThat(error.rule()).isEqualTo("a duration from 1m to 3650d, like 7d, 12h or PT36H");
+                    }));
+        }
+    }
+
+    @Test
     void theRequestIdIsDerivedFromTeamAndKey() {
         assertThat(Submission.requestId("alpha", "k1")).isEqualTo(Submission.requestId("alpha", "k1"))
                 .isNotEqualTo(Submission.requestId("beta", "k1"))

@@ -100,6 +100,14 @@ public final class OfferChecks {
      * of the parameter schema when that declares {@code properties} (a schema without them allows
      * any parameter). A parameter schema that is not valid is left to {@link #jsonSchema}.
      */
+    /** A resource's longest life, when given, is greater than 0. */
+    public static Optional<String> maxTtl(Duration maxTtl) {
+        if (maxTtl != null && maxTtl.toMillis() < 1) {
+            return Optional.of("maxTtl must be greater than 0 when given, but was " + Durations.format(maxTtl));
+        }
+        return Optional.empty();
+    }
+
     public static Optional<String> updatableParameters(List<String> names, String parameterSchema) {
         if (names == null) {
             return Optional.of("updatableParameters must be a list of top-level parameter names (empty for none), but was missing");

@@ -29,6 +29,7 @@ public final class OfferCodec {
                 .setSunsetAt(offer.sunsetAt())
                 .setUpdatedAt(updatedAt)
                 .setUpdatableParameters(offer.updatableParameters())
+                .setMaxTtlMs(offer.maxTtl() == null ? null : offer.maxTtl().toMillis())
                 .build();
     }
 
@@ -37,6 +38,6 @@ public final class OfferCodec {
         return new Offer(offer.getOfferId(), offer.getCapability(), offer.getCapabilityVersion(), offer.getDescription(),
                 offer.getParameterSchema(), offer.getOutputSchema(), Map.copyOf(offer.getAttributes()), offer.getCapacity(),
                 Duration.ofMillis(offer.getLeadTimeSloMs()), offer.getStatus(), offer.getSunsetAt(),
-                List.copyOf(offer.getUpdatableParameters()));
+                List.copyOf(offer.getUpdatableParameters()), offer.getMaxTtlMs() == null ? null : Duration.ofMillis(offer.getMaxTtlMs()));
     }
 }

@@ -37,7 +37,7 @@ public final class YamlOfferReader {
 
     /** The fields of an offer in a file, in the order they are documented. */
     public static final List<String> FIELDS = List.of("offerId", "capability", "version", "description", "parameterSchema",
-            "updatableParameters", "outputSchema", "attributes", "capacity", "leadTime", "status", "sunset");
+            "updatableParameters", "outputSchema", "attributes", "capacity", "leadTime", "maxTtl", "status", "sunset");
 
     private static final YAMLFactory YAML = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -144,6 +144,15 @@ public final class YamlOfferReader {
                         + "2h, 1d or PT10M, but was '" + leadText + "'");
             }
         }
+        Duration maxTtl = null;
+        String maxTtlText = text(source, map, "maxTtl", false);
+        if (maxTtlText != null) {
+            maxTtl = Durations.parse(maxTtlText).orElse(null);
+            if (maxTtl == null) {
+                problems.add(at(source, f.get("maxTtl").line()) + where + "maxTtl must be a duration like 12h, 7d or P30D, but was '"
+                        + maxTtlText + "'");
+            }
+        }
         OfferStatus status = OfferStatus.ACTIVE;
         String statusText = text(source, map, "status", false);
         if (statusText != null) {
@@ -183,6 +192,7 @@ public final class YamlOfferReader {
         } else if (leadTime != null) {
             check(source, map, "leadTime", OfferChecks.leadTime(leadTime), where);
         }
+        check(source, map, "maxTtl", OfferChecks.maxTtl(maxTtl), where);
         boolean statusRead = statusText == null || status != null && statusText.trim().equalsIgnoreCase(status.name());
         if (statusRead && (sunsetText == null || sunset != null)) {
             check(source, map, sunsetText != null ? "sunset" : "status", OfferChecks.status(status, sunset), where);
@@ -194,7 +204,7 @@ public final class YamlOfferReader {
             Offer offer = new Offer(offerId, capability, version == null ? 1 : version, description,
                     parameterSchema == null ? Offer.ANY_OBJECT_SCHEMA : parameterSchema,
                     outputSchema == null ? Offer.ANY_OBJECT_SCHEMA : outputSchema, attributes, capacity, leadTime, status, sunset,
-                    updatable == null ? List.of() : updatable);
+                    updatable == null ? List.of() : updatable, maxTtl);
             String first = declaredAt.putIfAbsent(offerId, source + ":" + map.line());
             if (first != null) {
                 problems.add(at(source, map.fields().get("offerId").line()) + "offerId " + offerId + " is already declared at " + first

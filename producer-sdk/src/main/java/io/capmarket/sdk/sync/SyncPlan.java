@@ -155,6 +155,7 @@ public record SyncPlan(List<Change> changes, int unchanged) {
         field(fields, "attributes", live, desired, Offer::attributes);
         field(fields, "capacity", live, desired, Offer::capacity);
         field(fields, "leadTime", live, desired, o -> Durations.format(o.leadTime()));
+        field(fields, "maxTtl", live, desired, o -> o.maxTtl() == null ? "none" : Durations.format(o.maxTtl()));
         field(fields, "status", live, desired, Offer::status);
         field(fields, "sunset", live, desired, Offer::sunsetAt);
         return fields;

@@ -36,6 +36,7 @@ class OfferFilesTest {
                 attributes: {region: eu-west, tier: gold}
                 capacity: 50
                 leadTime: 10m
+                maxTtl: 30d
               - offerId: pg14-eu-west
                 capability: postgres-database
                 capacity: 5
@@ -70,6 +71,26 @@ class OfferFilesTest {
         assertThat(offers.get(1).parameterSchema()).isEqualTo(Offer.ANY_OBJECT_SCHEMA);
         assertThat(pg16.updatableParameters()).containsExactly("size");
         assertThat(offers.get(1).updatableParameters()).isEmpty();
+        assertThat(pg16.maxTtl()).isEqualTo(Duration.ofDays(30));
+        assertThat(offers.get(1).maxTtl()).as("no bound when not given").isNull();
+    }
+
+    @Test
+    void maxTtlIsADurationGreaterThanZero() {
+        assertThat(problems("""
+                offerId: a
+                capability: postgres-database
+                capacity: 1
+                leadTime: 1m
+                maxTtl: a week
+                """)).containsExactly("offers/pg.yaml:5: offer a: maxTtl must be a duration like 12h, 7d or P30D, but was 'a week'");
+        assertThat(problems("""
+                offerId: a
+                capability: postgres-database
+                capacity: 1
+                leadTime: 1m
+                maxTtl: 0s
+                """)).containsExactly("offers/pg.yaml:5: offer a: maxTtl must be greater than 0 when given, but was 0s");
     }
 
     @Test
@@ -132,8 +153,8 @@ class OfferFilesTest {
                     capcity: 4
                 """)).containsExactly(
                 "offers/pg.yaml:6: unknown field 'capcity' (did you mean 'capacity'?); the fields are [offerId, capability, version, "
-                        + "description, parameterSchema, updatableParameters, outputSchema, attributes, capacity, leadTime, status, "
-                        + "sunset]",
+                        + "description, parameterSchema, updatableParameters, outputSchema, attributes, capacity, leadTime, maxTtl, "
+                        + "status, sunset]",
                 "offers/pg.yaml:5: offer pg16-eu-west: leadTime must be a duration like 500ms, 30s, 10m, 2h, 1d or PT10M, "
                         + "but was '10 minutes'",
                 "offers/pg.yaml:3: offer pg16-eu-west: capability must be a kebab-case name like postgres-database, but was 'Postgres'",
