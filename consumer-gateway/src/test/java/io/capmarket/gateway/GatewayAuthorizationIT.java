@@ -77,7 +77,9 @@ class GatewayAuthorizationIT {
             GET /v1/requests                    401       401        200/404   403       200  200/404       403           200
             GET /v1/requests/{id}               401       401        200/404   403       200  200/404       403           200
             GET /v1/requests/{id}/events        401       401        200/404   403       200  200/404       403           200
+            PATCH /v1/requests/{id}             401       401        409/404   403       409  409/404       403           409
             DELETE /v1/requests/{id}            401       401        202/404   403       202  202/404       403           202
+            GET /v1/orphans                     401       401        403       403       200  403           403           200
             GET /internal/v1/requests           401       401        200/404   403       200  200/404       403           200
             POST /internal/v1/requests          401       401        202       403       202  202           403           202
             GET /internal/v1/requests/{id}      401       401        200/404   403       200  200/404       403           200
@@ -213,6 +215,9 @@ class GatewayAuthorizationIT {
         return switch (method) {
             case "GET" -> request.GET().build();
             case "DELETE" -> request.DELETE().build();
+            // an update of a request not yet FULFILLED: 409 for whoever may see it
+            case "PATCH" -> request.header("Content-Type", "application/merge-patch+json")
+                    .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"parameters\": {\"sizeGb\": 20}}")).build();
             case "POST" -> request.header("Content-Type", "application/json").header("Idempotency-Key", "authz-" + UUID.randomUUID())
                     .POST(HttpRequest.BodyPublishers.ofString(body())).build();
             default -> throw new AssertionError("POLICY has no way to call " + route);
