@@ -49,7 +49,34 @@ export type Request = {
   submittedAt: string;
   updatedAt: string;
   history: { state: RequestState; at: string; detail?: string | null }[];
+  /**
+   * The approvals the request waits or waited for, one per approval policy that applied to it when
+   * it was submitted; empty (or missing, from a gateway without approvals) when none applied.
+   */
+  approvals?: Approval[];
+  /** While PENDING_APPROVAL: when the request fails unless every approval was given (ISO-8601); else null. */
+  approvalExpiresAt?: string | null;
 };
+
+/**
+ * One approval a request waits or waited for: a policy that applied to it and, once given, who
+ * gave it. A request is matched only when every one of its approvals is given.
+ */
+export type Approval = {
+  /** Whose policy it is: 'platform' (the admins' policy of the capability version) or 'producer <producerId>'. */
+  source: string;
+  /** Who may give it, any one of them: 'role:<role>' or 'team:<team>'. */
+  approvers: string[];
+  /** Who gave it, e.g. 'alice (team platform, role admin)'; null while it is open. */
+  approvedBy: string | null;
+  /** When it was given (ISO-8601); null while it is open. */
+  approvedAt: string | null;
+};
+
+/** The approvals of a request not given: while it is PENDING_APPROVAL, those it still waits for. */
+export function openApprovals(request: Request): Approval[] {
+  return (request.approvals ?? []).filter(approval => !approval.approvedBy && !approval.approvedAt);
+}
 
 /** A request's lifecycle states, as the gateway's openapi.json lists them. */
 export const REQUEST_STATES = [
@@ -65,6 +92,7 @@ export const REQUEST_STATES = [
   'UPDATING',
   'DEPROVISIONING',
   'DEPROVISIONED',
+  'PENDING_APPROVAL',
 ] as const;
 
 export type RequestState = (typeof REQUEST_STATES)[number];
@@ -72,7 +100,10 @@ export type RequestState = (typeof REQUEST_STATES)[number];
 /** The states a request never leaves. */
 export const TERMINAL_STATES: readonly RequestState[] = ['DEPROVISIONED', 'FAILED', 'CANCELLED'];
 
-/** The states of a live resource: FULFILLED, its resting state, and the operations on it. */
+/**
+ * The states of a live resource: FULFILLED, its resting state, and the operations on it. Every
+ * other state that is not terminal, PENDING_APPROVAL included, is one of provisioning.
+ */
 export const LIVE_STATES: readonly RequestState[] = ['FULFILLED', 'UPDATING', 'DEPROVISIONING'];
 
 /** What a submission asks for (the body of {@code POST /v1/requests}). */

@@ -69,6 +69,23 @@ describe('capmarket:request', () => {
       .rejects.toThrow(new RegExp(`capmarket request ${requestId} \\(kafka-topic\\) ended CANCELLED without reaching FULFILLED: cancelled by`));
   });
 
+  it('waits in PENDING_APPROVAL for a large database, naming its approvers, until an admin approves it', async () => {
+    const taskId = randomUUID();
+    const large = { capability: 'postgres-database', parameters: { size: 'large' }, constraints: { region: ['eu-west'] } };
+
+    const pending = await runStep(taskId, { ...large, waitFor: 'PENDING_APPROVAL', timeoutSeconds: 60 });
+    expect(pending.state).toBe('PENDING_APPROVAL');
+    await expect(runStep(taskId, { ...large, timeoutSeconds: 1 })).rejects.toThrow(
+      new RegExp(`capmarket request ${pending.requestId} \\(postgres-database\\) is still PENDING_APPROVAL after 1s waiting for ` +
+        'FULFILLED, awaiting approval: .*role:admin'),
+    );
+    await approve(gateway.baseUrl, gateway.adminToken, pending.requestId);
+    const approved = await runStep(taskId, { ...large, timeoutSeconds: 60 });
+
+    expect(approved.requestId).toBe(pending.requestId);
+    expect(approved.state).toBe('FULFILLED');
+  });
+
   it('derives the Idempotency-Key from the task and step, hashing what would not fit', () => {
     expect(idempotencyKey('t-1', 'database')).toBe('backstage:t-1:database');
     expect(idempotencyKey('t-1', undefined)).toBe('backstage:t-1:capmarket:request');
@@ -81,6 +98,15 @@ describe('capmarket:request', () => {
     expect(() => new CapmarketClient({ baseUrl: gateway.baseUrl, token: '' })).toThrow(/capmarket\.token must be/);
   });
 });
+
+async function approve(baseUrl: string, token: string, id: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/v1/requests/${id}/approve`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ reason: 'checked by the Backstage module test' }),
+  });
+  expect(response.status).toBe(202);
+}
 
 async function cancel(baseUrl: string, token: string, id: string): Promise<void> {
   const response = await fetch(`${baseUrl}/v1/requests/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   CapmarketClient,
+  openApprovals,
   Request,
   REQUEST_STATES,
   RequestState,
@@ -45,6 +46,9 @@ export class CapmarketRequestError extends Error {
  * from the task and step, long-polls it until it reaches {@code waitFor} (FULFILLED by default)
  * and outputs its id, state and outputs. A request that fails, is cancelled or was rejected by
  * its producer without reaching that state fails the step with the request id and the reason.
+ * A request that needs an approval waits in PENDING_APPROVAL: the step logs who may give it, a
+ * rejection by an approver fails the step with the approver's reason, and a timeout names the
+ * approvals still awaited.
  */
 export function createCapmarketRequestAction(options: { client: CapmarketClient }) {
   const { client } = options;
@@ -95,7 +99,9 @@ export function createCapmarketRequestAction(options: { client: CapmarketClient 
       const key = idempotencyKey(ctx.task.id, ctx.step?.id, ctx.each);
       const submitted = await client.submit({ capability, version, parameters, constraints, priority }, key);
       ctx.logger.info(`capmarket request ${submitted.id} for ${capability} version ${version} is ${submitted.state} (Idempotency-Key ${key})`);
-      const request = timeoutSeconds === 0 ? submitted : await waitUntil(client, submitted, waitFor, timeoutSeconds * 1000, ctx.signal);
+      const request = timeoutSeconds === 0
+        ? submitted
+        : await waitUntil(client, submitted, waitFor, timeoutSeconds * 1000, ctx.logger, ctx.signal);
       ctx.logger.info(`capmarket request ${request.id} is ${request.state}`);
       ctx.output('requestId', request.id);
       ctx.output('state', request.state);
@@ -120,13 +126,19 @@ async function waitUntil(
   first: Request,
   waitFor: RequestState,
   timeoutMs: number,
+  logger: { info(message: string): void },
   signal?: AbortSignal,
 ): Promise<Request> {
   const deadline = Date.now() + timeoutMs;
   let request = first;
+  let approvalsLogged = false;
   for (;;) {
     if (reached(request, waitFor)) {
       return request;
+    }
+    if (request.state === 'PENDING_APPROVAL' && !approvalsLogged) {
+      logger.info(`capmarket request ${request.id} waits for approval: ${awaited(request)} (see capmarket approvals)`);
+      approvalsLogged = true;
     }
     // finished, or live while the state waited for is one of provisioning, which can no longer come
     const provisioningAwaited = !LIVE_STATES.includes(waitFor) && !TERMINAL_STATES.includes(waitFor);
@@ -141,7 +153,8 @@ async function waitUntil(
     if (left <= 0) {
       throw new CapmarketRequestError(
         `capmarket request ${request.id} (${request.capability}) is still ${request.state} after ${Math.round(timeoutMs / 1000)}s ` +
-          `waiting for ${waitFor}${rejections(request)}; it goes on, and running this step again picks it up`,
+          `waiting for ${waitFor}${request.state === 'PENDING_APPROVAL' ? `, awaiting approval: ${awaited(request)}` : ''}` +
+          `${rejections(request)}; it goes on, and running this step again picks it up`,
         request,
       );
     }
@@ -152,6 +165,13 @@ async function waitUntil(
 
 function reached(request: Request, waitFor: RequestState): boolean {
   return request.state === waitFor || (request.history ?? []).some(step => step.state === waitFor);
+}
+
+/** The approvals a request awaits and who may give each, and until when: 'platform by role:admin, until 2026-12-05T18:00:00Z'. */
+function awaited(request: Request): string {
+  const open = openApprovals(request).map(approval => `${approval.source} by ${approval.approvers.join(' or ')}`);
+  const until = request.approvalExpiresAt ? `, until ${request.approvalExpiresAt}` : '';
+  return `${open.length ? open.join('; ') : 'none named'}${until}`;
 }
 
 /** The producers' rejections on the way, which say why a request took long or failed. */

@@ -66,6 +66,18 @@ public interface EngineEvents {
     default void resourceOperation(String capability, String operation, String outcome) {
     }
 
+    /**
+     * A request's approval moved: {@code outcome} is {@code pending} (it waits for approvals),
+     * {@code approved} (all given), {@code partly-approved}, {@code rejected}, {@code expired} or
+     * {@code refused} (a decision that could not apply).
+     */
+    default void approval(String capability, String outcome) {
+    }
+
+    /** A request waits because its team's quota does not allow one more now. */
+    default void quotaHeld(String capability) {
+    }
+
     /** An input was recorded but not applied (unknown or finished request, stale attempt, duplicate submit). */
     default void ignored(String reason) {
     }

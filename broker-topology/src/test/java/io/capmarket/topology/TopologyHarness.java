@@ -1,5 +1,10 @@
 package io.capmarket.topology;
 
+import io.capmarket.schemas.ApprovalDecision;
+import io.capmarket.schemas.ApprovalPolicy;
+import io.capmarket.schemas.ApprovalPolicySetting;
+import io.capmarket.schemas.TeamQuota;
+import io.capmarket.schemas.TeamUsage;
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.CancelRequest;
 import io.capmarket.schemas.CapabilityOffer;
@@ -78,6 +83,9 @@ final class TopologyHarness implements AutoCloseable {
     private final TestOutputTopic<String, CapabilityView> catalogOut;
     private final TestOutputTopic<String, CapabilityScore> scorecardOut;
     private final TestOutputTopic<byte[], byte[]> deadLetterOut;
+    private final TestOutputTopic<String, TeamUsage> usageOut;
+    /** What each team holds of each capability, as last published, by {@code <team>/<capability>}. */
+    final Map<String, TeamUsage> usage = new HashMap<>();
     private final Map<String, TestOutputTopic<String, Assignment>> assignmentOut = new HashMap<>();
 
     /** Every status emitted, in order, by requestId. */
@@ -122,6 +130,7 @@ final class TopologyHarness implements AutoCloseable {
         this.catalogOut = output(topics.catalog());
         this.scorecardOut = output(topics.scorecard());
         this.deadLetterOut = output(topics.deadLetters());
+        this.usageOut = output(topics.teamUsage());
     }
 
     // ---- inputs
@@ -229,6 +238,43 @@ final class TopologyHarness implements AutoCloseable {
         return new UpdateRequest(requestId, new Requester(RequesterKind.HUMAN, "bob"), clock.instant(), parameters, baseParameters, null);
     }
 
+    /** An approver's decision through the gateway, which names the approver it authenticated. */
+    void decide(String requestId, String approver, String team, String role, boolean approve, String reason) {
+        requests(topics.requests(), decision(requestId, approver, team, role, approve, reason));
+    }
+
+    /** An approval decision written by {@code topicTeam}'s bots to their own topic. */
+    void decideOn(String topicTeam, String requestId, String approver, String team, String role, boolean approve) {
+        requests(topics.teamRequests(topicTeam), decision(requestId, approver, team, role, approve, null));
+    }
+
+    private ApprovalDecision decision(String requestId, String approver, String team, String role, boolean approve, String reason) {
+        return new ApprovalDecision(requestId, new Requester(RequesterKind.HUMAN, approver), team, role, approve, reason,
+                clock.instant());
+    }
+
+    /** The admins' quota of a team on a capability, as the gateway keeps it (both limits null: removed). */
+    void quota(String team, String capability, Integer maxLive, Integer maxInFlight) {
+        String key = Topics.quotaKey(team, capability);
+        input(topics.quotas()).pipeInput(key, maxLive == null && maxInFlight == null ? null
+                : new TeamQuota(team, capability, maxLive, maxInFlight, "admin", clock.instant()), clock.instant());
+        drain();
+    }
+
+    /** What the team holds of the capability, as last published, or null. */
+    TeamUsage usage(String team, String capability) {
+        drain();
+        return usage.get(Topics.quotaKey(team, capability));
+    }
+
+    /** The admins' approval policy of a capability version, as the gateway keeps it (null: removed). */
+    void approvalPolicy(String capability, int version, ApprovalPolicy policy) {
+        String key = Topics.approvalPolicyKey(capability, version);
+        input(topics.approvalPolicies()).pipeInput(key, policy == null ? null
+                : new ApprovalPolicySetting(capability, version, policy, "admin", clock.instant()), clock.instant());
+        drain();
+    }
+
     private CancelRequest cancelRequest(String requestId) {
         return new CancelRequest(requestId, new Requester(RequesterKind.BOT, "cleanup-bot"), clock.instant(), "no longer needed");
     }
@@ -246,7 +292,8 @@ final class TopologyHarness implements AutoCloseable {
 
     private void requests(Topic<String, RequestCommand> topic, Object command, Headers headers) {
         String requestId = command instanceof SubmitRequest submit ? submit.getRequestId()
-                : command instanceof UpdateRequest update ? update.getRequestId() : ((CancelRequest) command).getRequestId();
+                : command instanceof UpdateRequest update ? update.getRequestId()
+                : command instanceof ApprovalDecision decision ? decision.getRequestId() : ((CancelRequest) command).getRequestId();
         input(topic).pipeInput(new TestRecord<>(requestId, new RequestCommand(command), headers, clock.instant()));
         drain();
     }
@@ -364,6 +411,7 @@ final class TopologyHarness implements AutoCloseable {
         catalogOut.readRecordsToList().forEach(r -> catalog.put(r.key(), r.value()));
         scorecards.addAll(scorecardOut.readValuesToList());
         deadLetters.addAll(deadLetterOut.readRecordsToList());
+        usageOut.readKeyValuesToList().forEach(kv -> usage.put(kv.key, kv.value));
         if (reroutedOut == null && driver.producedTopicNames().contains(topics.capabilityEvents().name())) {
             reroutedOut = output(topics.capabilityEvents());
         }

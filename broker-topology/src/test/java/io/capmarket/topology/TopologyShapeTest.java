@@ -46,8 +46,8 @@ class TopologyShapeTest {
         }));
         description.globalStores().forEach(g -> stores.addAll(g.processor().stores()));
 
-        assertThat(stores).containsExactly("capability-contracts", "offer-index",
-                "offer-state", "producer-approvals", "producer-heartbeats", "request-index", "request-state", "scores",
+        assertThat(stores).containsExactly("approval-policies", "capability-contracts", "offer-index",
+                "offer-state", "producer-approvals", "producer-heartbeats", "quotas", "request-index", "request-state", "scores",
                 "waitlist");
     }
 
@@ -79,12 +79,13 @@ class TopologyShapeTest {
     }
 
     @Test
-    void theTopologyHasTwoSubtopologiesAndTwoGlobalTables() {
+    void theTopologyHasTwoSubtopologiesAndFourGlobalTables() {
         TopologyDescription description = t.topology.describe();
 
         assertThat(description.subtopologies()).hasSize(2);
         assertThat(description.globalStores()).extracting(g -> g.source().topicSet())
-                .containsExactlyInAnyOrder(Set.of("t.producer-liveness"), Set.of("t.producers"));
+                .containsExactlyInAnyOrder(Set.of("t.producer-liveness"), Set.of("t.producers"), Set.of("t.approval-policies"),
+                        Set.of("t.quotas"));
     }
 
     /**
@@ -103,7 +104,7 @@ class TopologyShapeTest {
         assertThat(nodes.keySet()).containsExactly(2, 3);
         assertThat(nodes.get(2)).contains("intake-source", "intake", "capability-events-sink", "dead-letters-sink-intake",
                 "capability-events-source", "capability-engine-input", "capability-engine", "request-status-sink",
-                "assignments-sink", "catalog-sink", "scorecard-sink", "dead-letters-sink-engine");
+                "assignments-sink", "catalog-sink", "scorecard-sink", "team-usage-sink", "dead-letters-sink-engine");
         assertThat(nodes.get(3)).contains("heartbeats-source", "heartbeat-relay", "producer-liveness-sink",
                 "dead-letters-sink-heartbeats");
     }

@@ -9,6 +9,7 @@ import io.capmarket.client.Capability;
 import io.capmarket.client.Page;
 import io.capmarket.client.Request;
 import io.capmarket.client.RequestEvent;
+import io.capmarket.client.RequestState;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -42,14 +43,25 @@ final class Output {
 
     void page(Page<Request> page) {
         if (format == GatewayOptions.Format.json) {
-            ObjectNode list = JSON.createObjectNode();
-            ArrayNode items = list.putArray("items");
-            page.items().forEach(request -> items.add(request.json()));
-            list.put("next", page.next());
-            print(list, true);
+            json(page);
         } else {
             requests(page.items(), page.next());
         }
+    }
+
+    /** An approval inbox's page: in a table, who asks for what, the approvals it waits for and until when. */
+    void approvals(Page<Request> page) {
+        if (format == GatewayOptions.Format.json) {
+            json(page);
+            return;
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("ID", "TEAM", "CAPABILITY", "VERSION", "AWAITING", "EXPIRES", "PARAMETERS"));
+        page.items().forEach(r -> rows.add(List.of(r.id(), r.json().path("team").asText(""), r.capability(),
+                Integer.toString(r.version()), awaiting(r), r.approvalExpiresAt() == null ? "" : r.approvalExpiresAt().toString(),
+                r.json().path("parameters").isObject() ? r.json().path("parameters").toString() : "")));
+        table(rows);
+        more(page.next());
     }
 
     void event(RequestEvent event) {
@@ -79,15 +91,44 @@ final class Output {
         table(rows);
     }
 
+    private void json(Page<Request> page) {
+        ObjectNode list = JSON.createObjectNode();
+        ArrayNode items = list.putArray("items");
+        page.items().forEach(request -> items.add(request.json()));
+        list.put("next", page.next());
+        print(list, true);
+    }
+
     private void requests(List<Request> requests, String next) {
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("ID", "CAPABILITY", "VERSION", "STATE", "DETAIL"));
-        requests.forEach(r -> rows.add(List.of(r.id(), r.capability(), Integer.toString(r.version()), r.state(),
-                r.reason() != null && !r.reason().isEmpty() ? r.reason() : r.outputs().isEmpty() ? "" : r.outputs().toString())));
+        requests.forEach(r -> rows.add(List.of(r.id(), r.capability(), Integer.toString(r.version()), r.state(), detail(r))));
         table(rows);
+        more(next);
+    }
+
+    private void more(String next) {
         if (next != null) {
             out.println("more: --cursor " + next);
         }
+    }
+
+    /** The reason, else while PENDING_APPROVAL the approvals awaited, else the outputs. */
+    private static String detail(Request request) {
+        if (request.reason() != null && !request.reason().isEmpty()) {
+            return request.reason();
+        }
+        if (request.is(RequestState.PENDING_APPROVAL) && !request.openApprovals().isEmpty()) {
+            return "awaiting approval, " + awaiting(request)
+                    + (request.approvalExpiresAt() == null ? "" : ", until " + request.approvalExpiresAt());
+        }
+        return request.outputs().isEmpty() ? "" : request.outputs().toString();
+    }
+
+    /** The open approvals and who may give each: {@code platform by role:admin; producer dba-eu by team:dba-eu or role:approver}. */
+    private static String awaiting(Request request) {
+        return request.openApprovals().stream().map(a -> a.source() + " by " + String.join(" or ", a.approvers()))
+                .collect(Collectors.joining("; "));
     }
 
     private void table(List<List<String>> rows) {

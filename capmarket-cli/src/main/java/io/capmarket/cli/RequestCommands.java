@@ -18,10 +18,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code capmarket request submit|get|watch|update|cancel|list}: a consumer's requests, through the gateway. */
-@Command(name = "request", mixinStandardHelpOptions = true, description = "Submit, read, follow, update, cancel and list requests.",
+/**
+ * {@code capmarket request submit|get|watch|update|approve|reject|cancel|list}: a consumer's requests, and an approver's
+ * decisions, through the gateway.
+ */
+@Command(name = "request", mixinStandardHelpOptions = true,
+        description = "Submit, read, follow, update, approve, reject, cancel and list requests.",
         subcommands = {RequestCommands.Submit.class, RequestCommands.Get.class, RequestCommands.Watch.class,
-            RequestCommands.Update.class, RequestCommands.Cancel.class, RequestCommands.ListRequests.class})
+            RequestCommands.Update.class, RequestCommands.Approve.class, RequestCommands.Reject.class,
+            RequestCommands.Cancel.class, RequestCommands.ListRequests.class})
 final class RequestCommands {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -191,6 +196,48 @@ final class RequestCommands {
             parameters.forEach((name, text) -> patch.put(name, value(text)));
             unset.forEach(name -> patch.put(name, null));
             gateway.printer().request(gateway.client().update(id, patch));
+            return CapmarketCli.OK;
+        }
+    }
+
+    /** {@code capmarket request approve}. */
+    @Command(name = "approve", mixinStandardHelpOptions = true, description = {
+        "Approves a request waiting for your approval (PENDING_APPROVAL; see 'capmarket approvals'); prints the request as it was. "
+            + "It is matched once every approval it waits for is given: follow it with 'capmarket request watch ID'."})
+    static final class Approve implements Callable<Integer> {
+        @Mixin
+        GatewayOptions gateway;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "the request id")
+        String id;
+
+        @Option(names = "--reason", paramLabel = "TEXT", description = "why, kept with the decision")
+        String reason;
+
+        @Override
+        public Integer call() {
+            gateway.printer().request(gateway.client().approve(id, reason));
+            return CapmarketCli.OK;
+        }
+    }
+
+    /** {@code capmarket request reject}. */
+    @Command(name = "reject", mixinStandardHelpOptions = true, description = {
+        "Rejects a request waiting for your approval (PENDING_APPROVAL; see 'capmarket approvals'): it ends FAILED, its reason "
+            + "naming you and --reason. Prints the request as it was."})
+    static final class Reject implements Callable<Integer> {
+        @Mixin
+        GatewayOptions gateway;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "the request id")
+        String id;
+
+        @Option(names = "--reason", paramLabel = "TEXT", required = true, description = "why, for the requester (required)")
+        String reason;
+
+        @Override
+        public Integer call() {
+            gateway.printer().request(gateway.client().reject(id, reason));
             return CapmarketCli.OK;
         }
     }

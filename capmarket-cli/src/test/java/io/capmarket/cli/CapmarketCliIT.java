@@ -138,4 +138,54 @@ class CapmarketCliIT {
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains("size");
     }
+
+    @Test
+    void anAdminApprovesOneLargeDatabaseAndRejectsAnotherFromTheCommandLine() throws Exception {
+        String approvedId = pendingLargeDatabase("cli-it-approve");
+        Run notAnApprover = cli("request", "approve", approvedId);
+        assertThat(notAnApprover.code()).as("the consumer's role is named by none of its approvals").isEqualTo(1);
+        assertThat(notAnApprover.err()).startsWith("capmarket approve: ").contains("403");
+        assertThat(ids(cli("approvals", "-o", "json"))).doesNotContain(approvedId);
+        assertThat(ids(cli("approvals", "-o", "json", "--token", DevMarketplace.ADMIN_TOKEN))).contains(approvedId);
+        assertThat(cli("approvals", "--token", DevMarketplace.ADMIN_TOKEN).out()).contains(approvedId, "role:admin", "{\"size\":\"large\"}");
+
+        Run approve = cli("request", "approve", approvedId, "--reason", "sized for the launch", "--token", DevMarketplace.ADMIN_TOKEN);
+        assertThat(approve.code()).as(approve.err()).isZero();
+        Run fulfilled = cli("request", "watch", approvedId, "--until", "FULFILLED");
+        assertThat(fulfilled.code()).as(fulfilled.err()).isZero();
+        assertThat(cli("request", "get", approvedId, "-o", "json").json().path("approvals"))
+                .allSatisfy(approval -> assertThat(approval.path("approvedBy").asText()).contains("role admin"));
+
+        String rejectedId = pendingLargeDatabase("cli-it-reject");
+        Run noReason = cli("request", "reject", rejectedId, "--token", DevMarketplace.ADMIN_TOKEN);
+        assertThat(noReason.code()).as("a rejection says why").isEqualTo(2);
+        Run reject = cli("request", "reject", rejectedId, "--reason", "large is for production teams", "--token",
+                DevMarketplace.ADMIN_TOKEN);
+        assertThat(reject.code()).as(reject.err()).isZero();
+        Run failed = cli("request", "watch", rejectedId, "--until", "FULFILLED");
+        assertThat(failed.code()).isEqualTo(1);
+        assertThat(failed.err()).contains("finished FAILED", "rejected by", "large is for production teams");
+        Run decidedAgain = cli("request", "approve", rejectedId, "--token", DevMarketplace.ADMIN_TOKEN);
+        assertThat(decidedAgain.code()).as("no longer PENDING_APPROVAL").isEqualTo(1);
+        assertThat(decidedAgain.err()).contains("409");
+    }
+
+    /** Submits a large database, which the dev run's demo offer has approved by an admin, and waits until it is PENDING_APPROVAL. */
+    private static String pendingLargeDatabase(String idempotencyKey) throws Exception {
+        Run submitted = cli("request", "submit", "postgres-database", "-p", "size=large", "-c", "region=eu-west",
+                "--idempotency-key", idempotencyKey, "-o", "json", "--wait", "PENDING_APPROVAL", "--timeout", "60s");
+        assertThat(submitted.code()).as(submitted.err() + submitted.out()).isZero();
+        assertThat(submitted.json().path("state").asText()).isEqualTo("PENDING_APPROVAL");
+        List<String> approvers = new ArrayList<>();
+        submitted.json().path("approvals").forEach(approval -> approval.path("approvers").forEach(a -> approvers.add(a.asText())));
+        assertThat(approvers).contains("role:admin");
+        return submitted.json().path("id").asText();
+    }
+
+    private static List<String> ids(Run list) throws Exception {
+        assertThat(list.code()).as(list.err()).isZero();
+        List<String> ids = new ArrayList<>();
+        list.json().path("items").forEach(item -> ids.add(item.path("id").asText()));
+        return ids;
+    }
 }

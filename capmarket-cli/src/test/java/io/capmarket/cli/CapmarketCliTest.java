@@ -34,13 +34,13 @@ class CapmarketCliTest {
     void helpListsEveryCommand() {
         assertThat(run("--help")).isZero();
         assertThat(out()).contains("Usage: capmarket", "dev", "infra", "topology", "gateway", "sync", "producer", "team", "platform",
-                "bench", "request", "catalog", "completion", "help", "chaos", "Exit codes");
+                "bench", "request", "approvals", "catalog", "completion", "help", "chaos", "Exit codes");
         out.reset();
         assertThat(run()).as("no command prints the help").isZero();
         assertThat(out()).contains("Usage: capmarket");
         out.reset();
         assertThat(run("help", "request")).isZero();
-        assertThat(out()).contains("submit", "get", "watch", "cancel", "list");
+        assertThat(out()).contains("submit", "get", "watch", "update", "approve", "reject", "cancel", "list");
     }
 
     @Test
@@ -82,6 +82,20 @@ class CapmarketCliTest {
         assertThat(err()).contains("'soon' is not a duration like 30s, 5m or PT1H");
         err.reset();
         assertThat(run("request")).as("a noun alone").isEqualTo(2);
+        err.reset();
+        assertThat(run("request", "reject", "r-1")).isEqualTo(2);
+        assertThat(err()).contains("Missing required option: '--reason=TEXT'");
+    }
+
+    @Test
+    void aRejectionWithoutAReasonAndABadPageAreRefusedBeforeAnyCall() {
+        Map<String, String> env = Map.of("CAPMARKET_TOKEN", "t", "CAPMARKET_URL", "http://127.0.0.1:1");
+        assertThat(run(env, "request", "reject", "r-1", "--reason", " ")).isEqualTo(2);
+        assertThat(err()).contains("capmarket reject: reason must be text saying why the request is rejected (its requester reads it), "
+                + "but was blank: ' '", "Try 'capmarket request reject --help'");
+        err.reset();
+        assertThat(run(env, "approvals", "--limit", "0")).isEqualTo(2);
+        assertThat(err()).contains("capmarket approvals: limit must be from 1 to 500, but was 0");
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.function.Function;
 
 /**
  * A client of the capmarket consumer gateway, for bots and scripts: browse the catalog and the
- * scorecard, submit with idempotency, list, wait for a state, follow a request's events, cancel.
+ * scorecard, submit with idempotency, list, wait for a state, follow a request's events, cancel,
+ * and, for approvers, decide the requests that wait for their approval.
  *
  * <pre>{@code
  * CapmarketClient client = CapmarketClient.builder()
@@ -50,7 +51,10 @@ public final class CapmarketClient {
      * {@code long-poll.max-timeout} of 20s or more (the default is 60s).
      */
     public static final Duration LONG_POLL = Duration.ofSeconds(20);
-    /** Lists read in full ({@link #capabilities()}, {@link #catalog()}, {@link #scorecard()}) stop with an error past this many pages. */
+    /**
+     * Lists read in full ({@link #capabilities()}, {@link #catalog()}, {@link #scorecard()},
+     * {@link #approvals()}) stop with an error past this many pages.
+     */
     public static final int MAX_PAGES = 1000;
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -126,10 +130,7 @@ public final class CapmarketClient {
     /** One page of the caller's requests (an admin's: every team's), filtered and sorted as {@code query} says. */
     public Page<Request> requests(RequestQuery query) {
         Objects.requireNonNull(query, "query");
-        JsonNode page = transport.call("GET", query.relative(), null, null, CALL_TIMEOUT);
-        List<Request> items = new ArrayList<>();
-        page.path("items").forEach(item -> items.add(Request.from(item)));
-        return new Page<>(items, next(page));
+        return requestPage(transport.call("GET", query.relative(), null, null, CALL_TIMEOUT));
     }
 
     /**
@@ -220,6 +221,78 @@ public final class CapmarketClient {
         Objects.requireNonNull(expiresAt, "expiresAt");
         return Request.from(transport.call("PATCH", "v1/requests/" + Transport.encode(requestId),
                 Map.of("expiresAt", expiresAt.toString()), null, CALL_TIMEOUT));
+    }
+
+    /**
+     * The caller's approval inbox, every page of it, oldest first: the requests in PENDING_APPROVAL
+     * with an open approval the caller may give (one that names the caller's role, say
+     * {@code role:approver}, or team, {@code team:platform}). Decide each with
+     * {@link #approve(String, String)} or {@link #reject(String, String)}.
+     */
+    public List<Request> approvals() {
+        return everyPage("v1/approvals?limit=" + PAGE, Request::from);
+    }
+
+    /**
+     * One page of the caller's approval inbox ({@link #approvals()}): at most {@code limit}
+     * requests, from 1 to {@value RequestQuery#MAX_LIMIT}, after {@code cursor}, the
+     * {@link Page#next()} of the page before (null for the first page).
+     */
+    public Page<Request> approvals(int limit, String cursor) {
+        RequestQuery.checkPage(limit, cursor);
+        String relative = "v1/approvals?limit=" + limit + (cursor == null ? "" : "&cursor=" + Transport.encode(cursor));
+        return requestPage(transport.call("GET", relative, null, null, CALL_TIMEOUT));
+    }
+
+    /**
+     * Approves a request in PENDING_APPROVAL: gives every one of its open approvals that names the
+     * caller's role or team. The decision is taken asynchronously, like a cancel: the request is
+     * matched once every approval it waits for is given. Returns the request as it was when the
+     * decision was accepted (still PENDING_APPROVAL).
+     *
+     * @param requestId the request
+     * @param reason why, kept with the decision; null for none, else not blank
+     * @throws CapmarketException not retryable: 404 the request is unknown, 409 it is not PENDING_APPROVAL, 403 none of its
+     *     open approvals names the caller, or the caller is its requester
+     */
+    public Request approve(String requestId, String reason) {
+        if (reason != null && reason.isBlank()) {
+            throw new IllegalArgumentException("reason must be null or text saying why, but was blank: '" + reason + "'");
+        }
+        return decide(requestId, "approve", reason);
+    }
+
+    /**
+     * Rejects a request in PENDING_APPROVAL: it ends FAILED, its reason naming the caller and
+     * {@code reason} ("rejected by alice (team platform, role admin): ..."). The decision is taken
+     * asynchronously, like a cancel. Returns the request as it was when the decision was accepted
+     * (still PENDING_APPROVAL).
+     *
+     * @param requestId the request
+     * @param reason why, for its requester: required, not blank (checked here before any call)
+     * @throws CapmarketException not retryable: 404 the request is unknown, 409 it is not PENDING_APPROVAL, 403 none of its
+     *     open approvals names the caller, or the caller is its requester, 422 the gateway refused the reason (see
+     *     {@link CapmarketException#errors()})
+     */
+    public Request reject(String requestId, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("reason must be text saying why the request is rejected (its requester reads it), "
+                    + "but was " + (reason == null ? "null" : "blank: '" + reason + "'"));
+        }
+        return decide(requestId, "reject", reason);
+    }
+
+    private Request decide(String requestId, String decision, String reason) {
+        Objects.requireNonNull(requestId, "requestId");
+        Map<String, Object> body = reason == null ? Map.of() : Map.of("reason", reason);
+        String relative = "v1/requests/" + Transport.encode(requestId) + "/" + decision;
+        return Request.from(transport.call("POST", relative, body, null, CALL_TIMEOUT));
+    }
+
+    private static Page<Request> requestPage(JsonNode page) {
+        List<Request> items = new ArrayList<>();
+        page.path("items").forEach(item -> items.add(Request.from(item)));
+        return new Page<>(items, next(page));
     }
 
     private <T> List<T> everyPage(String relative, Function<JsonNode, T> item) {

@@ -1,10 +1,12 @@
 package io.capmarket.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A request as the gateway showed it.
@@ -16,10 +18,38 @@ import java.util.Map;
  * @param outputs what the fulfilment returned (references, never secrets)
  * @param reason why the request is WAITING, FAILED or CANCELLED
  * @param history the states entered, oldest first
+ * @param approvals the approvals the request waits or waited for, one per approval policy that applied to it when it
+ *     was submitted (a platform admins' policy, a producer's); empty when none applied
+ * @param approvalExpiresAt while PENDING_APPROVAL: when the request fails unless every approval was given; else null
  * @param json the whole answer, for fields this client does not model
  */
 public record Request(String id, String capability, int version, String state, Map<String, String> outputs, String reason,
-        List<String> history, JsonNode json) {
+        List<String> history, List<Approval> approvals, Instant approvalExpiresAt, JsonNode json) {
+
+    /**
+     * One approval a request waits or waited for: a policy that applied to it and, once given,
+     * who gave it. A request is matched only when every one of its approvals is given; one
+     * approver's decision gives every open approval that names them.
+     *
+     * @param source whose policy it is: {@code platform} (the admins' policy of the capability version) or
+     *     {@code producer <producerId>}
+     * @param approvers who may give it, any one of them: {@code role:<role>} or {@code team:<team>}
+     * @param approvedBy who gave it, as the gateway names them (for example {@code alice (team platform, role admin)}), or
+     *     null while it is open
+     * @param approvedAt when it was given, or null while it is open
+     */
+    public record Approval(String source, List<String> approvers, String approvedBy, Instant approvedAt) {
+
+        /** An approval; the approvers are copied. */
+        public Approval {
+            approvers = List.copyOf(Objects.requireNonNull(approvers, "approvers"));
+        }
+
+        /** Whether it was not given (yet): neither who nor when is known. */
+        public boolean open() {
+            return approvedAt == null && approvedBy == null;
+        }
+    }
 
     /** Whether the request is finished: DEPROVISIONED, FAILED or CANCELLED. */
     public boolean terminal() {
@@ -42,6 +72,14 @@ public record Request(String id, String capability, int version, String state, M
                 || live() && RequestState.of(awaited).provisioning();
     }
 
+    /**
+     * The approvals not given, in {@link #approvals()}'s order: while PENDING_APPROVAL, those the
+     * request still waits for; empty when every one was given or none applied.
+     */
+    public List<Approval> openApprovals() {
+        return approvals.stream().filter(Approval::open).toList();
+    }
+
     /** The current state, typed; {@link RequestState#UNKNOWN} for a state this client does not know ({@link #state()} names it). */
     public RequestState requestState() {
         return RequestState.of(state);
@@ -57,8 +95,19 @@ public record Request(String id, String capability, int version, String state, M
         json.path("outputs").fields().forEachRemaining(e -> outputs.put(e.getKey(), e.getValue().asText()));
         List<String> history = new ArrayList<>();
         json.path("history").forEach(t -> history.add(t.path("state").asText()));
+        List<Approval> approvals = new ArrayList<>();
+        json.path("approvals").forEach(gate -> {
+            List<String> approvers = new ArrayList<>();
+            gate.path("approvers").forEach(approver -> approvers.add(approver.asText()));
+            approvals.add(new Approval(gate.path("source").asText(), approvers, text(gate.path("approvedBy")),
+                    Capability.instant(gate.path("approvedAt"))));
+        });
         return new Request(json.path("id").asText(), json.path("capability").asText(), json.path("version").asInt(),
-                json.path("state").asText(), Map.copyOf(outputs), json.path("reason").isNull() ? null : json.path("reason").asText(null),
-                List.copyOf(history), json);
+                json.path("state").asText(), Map.copyOf(outputs), text(json.path("reason")), List.copyOf(history),
+                List.copyOf(approvals), Capability.instant(json.path("approvalExpiresAt")), json);
+    }
+
+    private static String text(JsonNode json) {
+        return json.isNull() ? null : json.asText(null);
     }
 }

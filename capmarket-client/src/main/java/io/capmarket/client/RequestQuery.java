@@ -51,6 +51,11 @@ public record RequestQuery(RequestState state, String capability, String team, O
         if (order == null) {
             throw new IllegalArgumentException("order must be ID or NEWEST, but was null");
         }
+        checkPage(limit, cursor);
+    }
+
+    /** Checks a page's size and cursor as every list of the gateway takes them (also {@link CapmarketClient#approvals(int, String)}'s). */
+    static void checkPage(int limit, String cursor) {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new IllegalArgumentException("limit must be from 1 to " + MAX_LIMIT + ", but was " + limit);
         }

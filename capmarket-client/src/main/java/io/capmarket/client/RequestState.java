@@ -32,6 +32,12 @@ public enum RequestState {
     DEPROVISIONING,
     /** The resource was given back: the request is finished. */
     DEPROVISIONED,
+    /**
+     * Submitted, and waiting for the approvals its capability's policies ask for before it is
+     * matched ({@link Request#approvals()}); FAILED when an approver rejects it or the approvals
+     * are not all given by {@link Request#approvalExpiresAt()}. Neither live nor finished.
+     */
+    PENDING_APPROVAL,
     /** A state this version of the client does not know. */
     UNKNOWN;
 
@@ -45,7 +51,7 @@ public enum RequestState {
         return this == FULFILLED || this == UPDATING || this == DEPROVISIONING;
     }
 
-    /** Whether a request in this state is still being provisioned (a state before FULFILLED). */
+    /** Whether a request in this state is still being provisioned (a state before FULFILLED, PENDING_APPROVAL included). */
     public boolean provisioning() {
         return this != UNKNOWN && !terminal() && !live();
     }

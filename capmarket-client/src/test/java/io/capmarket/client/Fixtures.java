@@ -16,6 +16,19 @@ final class Fixtures {
                 + "\",\"outputs\":{},\"reason\":null,\"history\":[" + entries + "]}";
     }
 
+    /**
+     * A request in PENDING_APPROVAL, expiring at 2026-12-05T18:00:00Z, waiting for the platform's
+     * approval by {@code role:admin} after the producer dba-eu's approval was given.
+     */
+    static String pendingApproval(String id) {
+        String request = request(id, "PENDING_APPROVAL", "SUBMITTED", "PENDING_APPROVAL");
+        return request.substring(0, request.length() - 1) + ",\"approvals\":["
+                + "{\"source\":\"platform\",\"approvers\":[\"role:admin\"],\"approvedBy\":null,\"approvedAt\":null},"
+                + "{\"source\":\"producer dba-eu\",\"approvers\":[\"team:dba-eu\",\"role:approver\"],"
+                + "\"approvedBy\":\"bob (team dba-eu, role producer)\",\"approvedAt\":\"2026-12-02T19:00:00Z\"}],"
+                + "\"approvalExpiresAt\":\"2026-12-05T18:00:00Z\"}";
+    }
+
     /** A transition event of the stream, with its id. */
     static String transition(int index, String state, String request) {
         return "id: " + index + "\nevent: transition\ndata: {\"index\":" + index + ",\"state\":\"" + state + "\",\"request\":" + request

@@ -1,6 +1,7 @@
 package io.capmarket.dev;
 
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
+import io.capmarket.sdk.Approval;
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AsyncAssignmentHandler;
 import io.capmarket.sdk.CapmarketProducer;
@@ -31,7 +32,9 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * report progress, then fulfil with outputs that reference secrets, as real producers must. Their
  * resources can be updated in place ({@code size} of a database, {@code partitions} of a topic)
  * and deprovisioned; each team keeps its live resources by requestId, so that an operation
- * delivered again does no harm.
+ * delivered again does no harm. Both database teams ask for an admin's approval of a large
+ * database ({@link #LARGE_DATABASES}): such a request waits in PENDING_APPROVAL until the admin
+ * token approves it.
  *
  * <p>Each uses only its own topics ({@code capmarket.producer.<producerId>.}), so each must be
  * onboarded ({@link #PRODUCERS}) before it starts; each may connect with its own client settings,
@@ -51,6 +54,9 @@ final class DemoProducers implements AutoCloseable {
               "size":{"type":"string","enum":["small","medium","large"],"description":"instance size"},
               "replicas":{"type":"integer","minimum":0,"maximum":3,"description":"read replicas"}},
              "required":["size"],"additionalProperties":false}""";
+    /** The database teams' approval policy: a large database waits for an admin ({@code demo-admin} in the dev run). */
+    static final Approval LARGE_DATABASES = Approval.when("size", "large").approvers("role:admin");
+
     private static final String POSTGRES_OUTPUTS = """
             {"type":"object","properties":{"host":{"type":"string"},"port":{"type":"integer"},"passwordRef":{"type":"string"}}}""";
     private static final String TOPIC_PARAMETERS = """
@@ -84,12 +90,12 @@ final class DemoProducers implements AutoCloseable {
                     .capabilityVersion(1).description("PostgreSQL 16 with daily backups")
                     .parameterSchema(POSTGRES_PARAMETERS).updatableParameters(List.of("size")).outputSchema(POSTGRES_OUTPUTS)
                     .attributes(Map.of("region", "eu-west", "tier", "gold")).capacity(10)
-                    .leadTime(Duration.ofSeconds(10)).build(), Duration.ofMillis(1_500));
+                    .leadTime(Duration.ofSeconds(10)).approval(LARGE_DATABASES).build(), Duration.ofMillis(1_500));
             start(clientSettings, "dba-us", Offer.builder().offerId("pg16-us-east").capability("postgres-database")
                     .capabilityVersion(1).description("PostgreSQL 16, single zone")
                     .parameterSchema(POSTGRES_PARAMETERS).updatableParameters(List.of("size")).outputSchema(POSTGRES_OUTPUTS)
                     .attributes(Map.of("region", "us-east", "tier", "silver")).capacity(5)
-                    .leadTime(Duration.ofSeconds(20)).build(), Duration.ofSeconds(3));
+                    .leadTime(Duration.ofSeconds(20)).approval(LARGE_DATABASES).build(), Duration.ofSeconds(3));
             start(clientSettings, "streaming-team", Offer.builder().offerId("kafka-topic-standard")
                     .capability("kafka-topic").capabilityVersion(1).description("A Kafka topic with ACLs for your team")
                     .parameterSchema(TOPIC_PARAMETERS).updatableParameters(List.of("partitions"))

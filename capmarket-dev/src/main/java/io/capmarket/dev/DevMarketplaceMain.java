@@ -76,11 +76,15 @@ public final class DevMarketplaceMain {
 
                   curl -s -H 'Authorization: Bearer %s' '%s/v1/requests/<id>?waitFor=FULFILLED&timeout=30s'
 
+                A large database ("size":"large") waits in PENDING_APPROVAL for an admin; approve it with the admin token:
+
+                  curl -si -X POST -H 'Authorization: Bearer %s' %s/v1/requests/<id>/approve
+
                 Press Ctrl-C to stop.
                 """, (System.nanoTime() - started) / 1e9, url, url, url, marketplace.topologyUrl(),
                 marketplace.bootstrapServers(), marketplace.registryUrl(), marketplace.dataDirectory(), security,
                 DevMarketplace.CONSUMER_TOKEN, DevMarketplace.ADMIN_TOKEN, url, DevMarketplace.CONSUMER_TOKEN,
-                DevMarketplace.CONSUMER_TOKEN, url);
+                DevMarketplace.CONSUMER_TOKEN, url, DevMarketplace.ADMIN_TOKEN, url);
         stopped.await();
         return 0;
     }

@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dev run as a newcomer meets it: started in its own process like {@code ./capmarket dev},
- * a request submitted with the demo token is fulfilled with outputs and survives a restart; and
- * every metric the dashboards and alert rules use is one the running components export.
+ * a request submitted with the demo token is fulfilled with outputs and survives a restart; a
+ * large database waits until the admin token approves it; and every metric the dashboards and
+ * alert rules use is one the running components export.
  */
 class DevMarketplaceIT {
 
@@ -46,22 +47,13 @@ class DevMarketplaceIT {
     }
 
     @Test
-    void aRequestIsFulfilledWithOutputsAndSurvivesARestart() throws Exception {
+    void aRequestIsFulfilledWithOutputsAndSurvivesARestartAndALargeDatabaseWaitsForTheAdmin() throws Exception {
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dev-run");
         Running first = start(data, "first");
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
                 names(get(first.gateway() + "/v1/capabilities").path("items"))).contains("postgres-database", "kafka-topic"));
-        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(first.gateway() + "/v1/requests"))
-                .header("Authorization", "Bearer " + DevMarketplace.CONSUMER_TOKEN)
-                .header("Content-Type", "application/json")
-                .header("Idempotency-Key", "dev-run-it")
-                .POST(HttpRequest.BodyPublishers.ofString("""
-                        {"capability":"postgres-database","version":1,"parameters":{"size":"small"},
-                         "constraints":{"region":["eu-west"]},"priority":"NORMAL"}""")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
-        String location = submitted.headers().firstValue("Location").orElseThrow();
+        String location = submitDatabase(first, "small");
 
         JsonNode done = get(first.gateway() + location + "?waitFor=FULFILLED&timeout=30s");
         assertThat(done.path("state").asText()).isEqualTo("FULFILLED");
@@ -69,6 +61,7 @@ class DevMarketplaceIT {
         assertThat(done.path("outputs").path("passwordRef").asText()).startsWith("vault:");
         assertThat(states(done)).containsSubsequence("SUBMITTED", "MATCHED", "ACCEPTED", "IN_PROGRESS", "FULFILLED");
         assertEveryDashboardAndAlertMetricIsExported(first);
+        assertALargeDatabaseWaitsForTheAdmin(first);
 
         first.process().destroy();
         assertThat(first.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
@@ -77,6 +70,42 @@ class DevMarketplaceIT {
         JsonNode again = get(second.gateway() + location);
         assertThat(again.path("state").asText()).isEqualTo("FULFILLED");
         assertThat(again.path("id").asText()).isEqualTo(done.path("id").asText());
+    }
+
+    /** The demo database teams ask for an admin's approval of a large database; the admin token gives it. */
+    private void assertALargeDatabaseWaitsForTheAdmin(Running running) throws Exception {
+        String location = submitDatabase(running, "large");
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(get(running.gateway() + location).path("state")
+                .asText()).isEqualTo("PENDING_APPROVAL"));
+        JsonNode waiting = get(running.gateway() + location);
+        assertThat(waiting.path("approvals")).isNotEmpty().allSatisfy(gate -> {
+            assertThat(gate.path("source").asText()).startsWith("producer dba-");
+            assertThat(gate.path("approvers").toString()).isEqualTo("[\"role:admin\"]");
+        });
+        HttpResponse<String> approved = http.send(HttpRequest.newBuilder(URI.create(running.gateway() + location + "/approve"))
+                .header("Authorization", "Bearer " + DevMarketplace.ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(202);
+
+        JsonNode done = get(running.gateway() + location + "?waitFor=FULFILLED&timeout=30s");
+        assertThat(done.path("state").asText()).isEqualTo("FULFILLED");
+        assertThat(states(done)).containsSubsequence("SUBMITTED", "PENDING_APPROVAL", "MATCHED", "FULFILLED");
+        assertThat(done.path("approvals")).allSatisfy(gate -> assertThat(gate.path("approvedBy").asText()).isNotBlank());
+    }
+
+    /** Submits a postgres-database of {@code size} in eu-west with the consumer token; its Location. */
+    private String submitDatabase(Running running, String size) throws Exception {
+        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(running.gateway() + "/v1/requests"))
+                .header("Authorization", "Bearer " + DevMarketplace.CONSUMER_TOKEN)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "dev-run-it-" + size)
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"capability":"postgres-database","version":1,"parameters":{"size":"%s"},
+                         "constraints":{"region":["eu-west"]},"priority":"NORMAL"}""".formatted(size))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+        return submitted.headers().firstValue("Location").orElseThrow();
     }
 
     private void assertEveryDashboardAndAlertMetricIsExported(Running running) throws Exception {

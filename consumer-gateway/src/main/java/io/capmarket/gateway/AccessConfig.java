@@ -85,7 +85,7 @@ public record AccessConfig(String adminTeam, Duration tokensCheckInterval, Optio
                     "how far a JWT's exp and nbf may be off"),
             ConfigKey.withDefault(JWT_TEAM_CLAIM, "team", "a claim name", ConfigParsers::text, "the JWT claim naming the caller's team"),
             ConfigKey.withDefault(JWT_ROLE_CLAIM, "capmarket_role", "a claim name", ConfigParsers::text,
-                    "the JWT claim naming the role: consumer, producer or admin"),
+                    "the JWT claim naming the role: consumer, producer, approver or admin"),
             ConfigKey.withDefault(JWT_NAME_CLAIM, "sub", "a claim name", ConfigParsers::text,
                     "the JWT claim naming the person or bot (recorded as requestedBy)"),
             ConfigKey.optional(JWT_BOT_CLAIM, "a claim name", ConfigParsers::text, "a boolean JWT claim that marks a bot"),

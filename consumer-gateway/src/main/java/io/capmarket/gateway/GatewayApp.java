@@ -1,6 +1,7 @@
 package io.capmarket.gateway;
 
 import io.capmarket.gateway.internal.AcceptedRequests;
+import io.capmarket.gateway.internal.ApprovalHandlers;
 import io.capmarket.gateway.internal.Acceptor;
 import io.capmarket.gateway.internal.Authenticator;
 import io.capmarket.gateway.internal.BodyDeadline;
@@ -20,7 +21,10 @@ import io.capmarket.gateway.internal.LocalViews;
 import io.capmarket.gateway.internal.OpenSlots;
 import io.capmarket.gateway.internal.OpsHandlers;
 import io.capmarket.gateway.internal.ParameterSchemas;
+import io.capmarket.gateway.internal.PolicyHandlers;
 import io.capmarket.gateway.internal.PortalAssets;
+import io.capmarket.gateway.internal.QuotaHandlers;
+import io.capmarket.gateway.internal.Quotas;
 import io.capmarket.gateway.internal.Publisher;
 import io.capmarket.gateway.internal.RateLimits;
 import io.capmarket.gateway.internal.RequestHandlers;
@@ -29,10 +33,13 @@ import io.capmarket.gateway.internal.RequestStore;
 import io.capmarket.gateway.internal.RequestWatchers;
 import io.capmarket.gateway.internal.Route;
 import io.capmarket.gateway.internal.Routes;
+import io.capmarket.gateway.internal.SettingWriter;
 import io.capmarket.gateway.internal.TokenFile;
 import io.capmarket.gateway.internal.Updates;
 import io.capmarket.gateway.internal.ViewDeserializationHandler;
 import io.capmarket.gateway.internal.WhoAmI;
+import io.capmarket.schemas.ApprovalPolicySetting;
+import io.capmarket.schemas.TeamQuota;
 import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
 import io.capmarket.schemas.topics.ProvisioningReport;
 import io.capmarket.schemas.topics.Topics;
@@ -64,8 +71,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running gateway: the HTTP API and portal on {@code http.port}, its own Kafka Streams
- * application (request views partitioned by request id, the catalog and scorecard as global
- * tables) and the producer of request commands.
+ * application (request views partitioned by request id; the catalog, scorecard, admins' approval
+ * policies and quotas, and the teams' usage as global tables) and the producers of request
+ * commands and of the admins' settings.
  *
  * <pre>{@code
  * try (GatewayApp gateway = GatewayApp.start(GatewayConfig.load(file, System.getenv()))) {
@@ -171,7 +179,14 @@ public final class GatewayApp implements AutoCloseable {
 
             Publisher publisher = new Publisher(topics.requests(), config.clientConfig(), config.visibilityTimeout(), callbacks);
             resources.add(publisher);
+            SettingWriter<ApprovalPolicySetting> policies = new SettingWriter<>(topics.approvalPolicies(), config.clientConfig(),
+                    config.visibilityTimeout(), callbacks, "capmarket-gateway-approval-policies");
+            resources.add(policies);
+            SettingWriter<TeamQuota> quotaWriter = new SettingWriter<>(topics.quotas(), config.clientConfig(), config.visibilityTimeout(),
+                    callbacks, "capmarket-gateway-quotas");
+            resources.add(quotaWriter);
             Catalog catalog = new Catalog(streams);
+            Quotas quotas = new Quotas(Quotas.Tables.of(streams));
             RequestStore store = new RequestStore(streams, views, topics.requestStatus().name(), self);
             Gatekeeper gate = gatekeeper(config, clock, metrics);
             Forwarder forwarder = new Forwarder(config.forwardTimeout(), gate);
@@ -180,17 +195,21 @@ public final class GatewayApp implements AutoCloseable {
             EventStreams events = new EventStreams(reads, callbacks, timer, config.forwardTimeout(),
                     new OpenSlots("event-streams", access.streamsPerTeam(), access.streamsPerInstance(), metrics));
             ParameterSchemas schemas = new ParameterSchemas();
-            Acceptor acceptor = new Acceptor(catalog, schemas, reads, accepted, watchers, publisher, clock);
+            Acceptor acceptor = new Acceptor(catalog, schemas, quotas, reads, accepted, watchers, publisher, clock);
+            BodyDeadline bodyDeadline = new BodyDeadline(config.bodyReadTimeout(), timer, metrics);
             RequestHandlers requests = new RequestHandlers(catalog, acceptor, new Updates(catalog, schemas, clock), reads, forwarder,
                     publisher, clock,
                     new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout(),
                             access.priorityGrants(), new OpenSlots("long-polls", access.longPollsPerTeam(),
-                                    access.longPollsPerInstance(), metrics),
-                            new BodyDeadline(config.bodyReadTimeout(), timer, metrics)));
+                                    access.longPollsPerInstance(), metrics), bodyDeadline));
+            ApprovalHandlers approvals = new ApprovalHandlers(catalog, reads, publisher, clock, config.maxRequestSize(), bodyDeadline);
+            PolicyHandlers policyHandlers = new PolicyHandlers(catalog, policies, clock, config.maxRequestSize(), bodyDeadline);
             metrics.bind(streams, watchers::waiting, events::clients, accepted::size, acceptor::deciding);
-            OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable(), metrics.registry());
-            List<Route> routes = Routes.table(new CatalogHandlers(catalog), requests, events, ops, new WhoAmI(),
-                    PortalAssets.load());
+            QuotaHandlers quotaHandlers = new QuotaHandlers(quotas, quotaWriter, clock, config.maxRequestSize(), bodyDeadline);
+            OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable() && quotas.queryable(),
+                    metrics.registry());
+            List<Route> routes = Routes.table(new CatalogHandlers(catalog), policyHandlers, quotaHandlers, requests, approvals, events,
+                    ops, new WhoAmI(), PortalAssets.load());
 
             Duration idle = config.longPollMaxTimeout().plus(config.visibilityTimeout()).plus(Duration.ofSeconds(30));
             HttpServer http = HttpServer.start(config.httpHost(), port, routes, gate, metrics, config.maxRequestSize(), idle);

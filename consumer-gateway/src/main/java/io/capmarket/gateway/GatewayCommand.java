@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "capmarket-gateway", mixinStandardHelpOptions = true,
         description = {"Runs the consumer gateway (HTTP API and portal) against an existing Kafka cluster and schema registry.",
-            "A tokens file line: <sha256-hex of the token> <team> <role> [<name> [human|bot]], role one of consumer, producer, admin."},
+            "A tokens file line: <sha256-hex of the token> <team> <role> [<name> [human|bot]], role one of consumer, producer, approver, admin."},
         footerHeading = "%nSettings, from a file < CAPMARKET_ + the key upper-cased, '.' and '-' as '_' (CAPMARKET_HTTP_PORT) < --set:%n")
 public final class GatewayCommand extends ServiceCommand<GatewayConfig, GatewayApp> {
 

@@ -45,7 +45,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * <p>Bearer tokens come from {@value #AUTH_TOKENS_FILE} and/or {@value #AUTH_TOKENS}: one token
  * per line (or per {@code ;} inline, or a YAML list) as
  * {@code <sha256-hex of the token> <team> <role> [<name> [human|bot]]}, role one of consumer,
- * producer, admin. Only hashes are configured and kept. With {@value #DEV_MODE} the demo tokens are
+ * producer, approver, admin. Only hashes are configured and kept. With {@value #DEV_MODE} the demo tokens are
  * added: {@code demo-consumer} (team {@code demo-app}, consumer) and {@code demo-admin} (admin).
  */
 public final class GatewayConfig implements ServiceCommand.Settings {

@@ -33,6 +33,15 @@ public abstract class GatewayException extends RuntimeException {
         return Map.of();
     }
 
+    /**
+     * Members of the problem document beyond the standard ones (RFC 9457 extension members), for a
+     * client to act on without parsing {@code detail}; none by default. Each value is written as
+     * JSON (a string, a number, or a map of them).
+     */
+    public Map<String, Object> members() {
+        return Map.of();
+    }
+
     /** Each invalid input field, with its value and the rule it breaks; empty when no field is at fault. */
     public List<FieldError> errors() {
         return errors;

@@ -57,6 +57,23 @@ final class Api {
         return send(request(path, token).GET().build());
     }
 
+    /** The request at {@code location} once {@code condition} holds of it, read every 100 ms for at most {@code wait}. */
+    JsonNode until(String location, String token, Duration wait, java.util.function.Predicate<JsonNode> condition) {
+        JsonNode[] seen = new JsonNode[1];
+        org.awaitility.Awaitility.await().atMost(wait).pollInterval(Duration.ofMillis(100)).until(() -> {
+            seen[0] = get(location, token).json();
+            return condition.test(seen[0]);
+        });
+        return seen[0];
+    }
+
+    /** The states of a request's history, oldest first. */
+    static List<String> states(JsonNode request) {
+        List<String> states = new java.util.ArrayList<>();
+        request.get("history").forEach(t -> states.add(t.get("state").asText()));
+        return states;
+    }
+
     CompletableFuture<Response> getAsync(String path, String token) {
         return http.sendAsync(request(path, token).GET().build(), HttpResponse.BodyHandlers.ofString())
                 .thenApply(r -> new Response(r.statusCode(), r.headers(), r.body()));
@@ -83,6 +100,11 @@ final class Api {
             request.header(headers[i], headers[i + 1]);
         }
         return send(request.build());
+    }
+
+    /** A PUT of a JSON body. */
+    Response put(String path, String token, String body) {
+        return send(request(path, token).header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
     Response send(HttpRequest request) {

@@ -29,6 +29,8 @@ final class Fixtures {
     static final String BETA_TOKEN = "beta-secret";
     static final String PRODUCER_TOKEN = "db-team-secret";
     static final String ADMIN_TOKEN = "admin-secret";
+    static final String APPROVER_TOKEN = "approver-secret";
+    static final String DBA_TOKEN = "dba-secret";
     static final String ALPHA_BOT_TOKEN = "alpha-bot-secret";
 
     static final String PARAMETER_SCHEMA = """
@@ -83,7 +85,9 @@ final class Fixtures {
                 Tokens.hash(ALPHA_BOT_TOKEN) + " alpha consumer alpha-ci bot",
                 Tokens.hash(BETA_TOKEN) + " beta consumer bob",
                 Tokens.hash(PRODUCER_TOKEN) + " db-team producer",
-                Tokens.hash(ADMIN_TOKEN) + " platform admin root"));
+                Tokens.hash(ADMIN_TOKEN) + " platform admin root",
+                Tokens.hash(APPROVER_TOKEN) + " alpha approver carol",
+                Tokens.hash(DBA_TOKEN) + " dba approver dana"));
         settings.put("streams.commit.interval.ms", "100");
         settings.put("streams.consumer.session.timeout.ms", "10000");
         // every instance of a test's deployment shares it; rate limits are off but where a test is about them

@@ -2,6 +2,7 @@ package io.capmarket.gateway;
 
 import static io.capmarket.gateway.Fixtures.ADMIN_TOKEN;
 import static io.capmarket.gateway.Fixtures.ALPHA_TOKEN;
+import static io.capmarket.gateway.Fixtures.APPROVER_TOKEN;
 import static io.capmarket.gateway.Fixtures.BETA_TOKEN;
 import static io.capmarket.gateway.Fixtures.PRODUCER_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,11 +43,13 @@ class GatewayAuthorizationIT {
     /**
      * Each caller, and whom another instance acts for on the internal routes when it forwards that
      * caller's read or submit: static tokens, and OIDC tokens of the same roles (JWT_*). The caller's own team
-     * is alpha (an admin's: platform); "other" is team beta.
+     * is alpha (an admin's: platform); "other" is team beta. The requests are SUBMITTED (no topology runs):
+     * one that waits for no approval is decided by no one (409 where seen, 404 where not).
      */
     private enum Caller {
         NO_TOKEN(null, null), BAD_TOKEN("not-a-token-" + UUID.randomUUID(), null),
         CONSUMER(ALPHA_TOKEN, new Principal("alpha", Principal.Role.CONSUMER, "alice", false)),
+        APPROVER(APPROVER_TOKEN, new Principal("alpha", Principal.Role.APPROVER, "carol", false)),
         PRODUCER(PRODUCER_TOKEN, new Principal("db-team", Principal.Role.PRODUCER, "db-team", false)),
         ADMIN(ADMIN_TOKEN, new Principal("platform", Principal.Role.ADMIN, "root", false)),
         JWT_CONSUMER(IDP.token("alpha", "consumer", "alice-oidc"), new Principal("alpha", Principal.Role.CONSUMER, "alice-oidc", false)),
@@ -65,31 +68,39 @@ class GatewayAuthorizationIT {
     /**
      * The expected status of each route for each caller, as {@code own/other} (one number: both).
      * For routes without an id, "own" and "other" are the caller's team and team beta where the
-     * route takes {@code ?team=}, else the same call twice.
+     * route takes {@code ?team=} or {@code {team}}, else the same call twice.
      */
     private static final String POLICY = """
-            route                               NO_TOKEN  BAD_TOKEN  CONSUMER  PRODUCER  ADMIN  JWT_CONSUMER  JWT_PRODUCER  JWT_ADMIN
-            GET /v1/capabilities                401       401        200       200       200  200           200           200
-            GET /v1/capabilities/{name}         401       401        200       200       200  200           200           200
-            GET /v1/scorecard                   401       401        200       200       200  200           200           200
-            GET /v1/me                          401       401        200       200       200  200           200           200
-            POST /v1/requests                   401       401        202       403       202  202           403           202
-            GET /v1/requests                    401       401        200/404   403       200  200/404       403           200
-            GET /v1/requests/{id}               401       401        200/404   403       200  200/404       403           200
-            GET /v1/requests/{id}/events        401       401        200/404   403       200  200/404       403           200
-            PATCH /v1/requests/{id}             401       401        409/404   403       409  409/404       403           409
-            DELETE /v1/requests/{id}            401       401        202/404   403       202  202/404       403           202
-            GET /v1/orphans                     401       401        403       403       200  403           403           200
-            GET /internal/v1/requests           401       401        200/404   403       200  200/404       403           200
-            POST /internal/v1/requests          401       401        202       403       202  202           403           202
-            GET /internal/v1/requests/{id}      401       401        200/404   403       200  200/404       403           200
-            GET /health/live                    200       200        200       200       200  200           200           200
-            GET /health/ready                   200       200        200       200       200  200           200           200
-            GET /metrics                        200       200        200       200       200  200           200           200
-            GET /openapi.json                   200       200        200       200       200  200           200           200
-            GET /                               200       200        200       200       200  200           200           200
-            GET /portal/{file}                  200       200        200       200       200  200           200           200
-            GET /portal/lib/{file}              200       200        200       200       200  200           200           200
+            route                                                      NO_TOKEN  BAD_TOKEN  CONSUMER  APPROVER  PRODUCER  ADMIN  JWT_CONSUMER  JWT_PRODUCER  JWT_ADMIN
+            GET /v1/capabilities                                       401       401        200       200       200       200  200           200           200
+            GET /v1/capabilities/{name}                                401       401        200       200       200       200  200           200           200
+            PUT /v1/capabilities/{name}/versions/{version}/approval    401       401        403       403       403       200  403           403           200
+            DELETE /v1/capabilities/{name}/versions/{version}/approval 401       401        403       403       403       204  403           403           204
+            GET /v1/scorecard                                          401       401        200       200       200       200  200           200           200
+            GET /v1/me                                                 401       401        200       200       200       200  200           200           200
+            PUT /v1/teams/{team}/quotas/{capability}                   401       401        403       403       403       200  403           403           200
+            DELETE /v1/teams/{team}/quotas/{capability}                401       401        403       403       403       204  403           403           204
+            GET /v1/teams/{team}/usage                                 401       401        200/404   200/404   403       200  200/404       403           200
+            POST /v1/requests                                          401       401        202       202       403       202  202           403           202
+            GET /v1/requests                                           401       401        200/404   200/404   403       200  200/404       403           200
+            GET /v1/requests/{id}                                      401       401        200/404   200/404   403       200  200/404       403           200
+            GET /v1/requests/{id}/events                               401       401        200/404   200/404   403       200  200/404       403           200
+            PATCH /v1/requests/{id}                                    401       401        409/404   409/404   403       409  409/404       403           409
+            DELETE /v1/requests/{id}                                   401       401        202/404   202/404   403       202  202/404       403           202
+            GET /v1/approvals                                          401       401        200       200       200       200  200           200           200
+            POST /v1/requests/{id}/approve                             401       401        409/404   409/404   404       409  409/404       404           409
+            POST /v1/requests/{id}/reject                              401       401        409/404   409/404   404       409  409/404       404           409
+            GET /v1/orphans                                            401       401        403       403       403       200  403           403           200
+            GET /internal/v1/requests                                  401       401        200/404   200/404   403       200  200/404       403           200
+            POST /internal/v1/requests                                 401       401        202       202       403       202  202           403           202
+            GET /internal/v1/requests/{id}                             401       401        200/404   200/404   404       200  200/404       404           200
+            GET /health/live                                           200       200        200       200       200       200  200           200           200
+            GET /health/ready                                          200       200        200       200       200       200  200           200           200
+            GET /metrics                                               200       200        200       200       200       200  200           200           200
+            GET /openapi.json                                          200       200        200       200       200       200  200           200           200
+            GET /                                                      200       200        200       200       200       200  200           200           200
+            GET /portal/{file}                                         200       200        200       200       200       200  200           200           200
+            GET /portal/lib/{file}                                     200       200        200       200       200       200  200           200           200
             """;
 
     private final KafkaBroker broker;
@@ -197,6 +208,9 @@ class GatewayAuthorizationIT {
         String method = route.substring(0, route.indexOf(' '));
         String path = route.substring(route.indexOf(' ') + 1)
                 .replace("{name}", "postgres-database")
+                .replace("{version}", "2")
+                .replace("{capability}", "postgres-database")
+                .replace("{team}", !own ? "beta" : caller.principal == null ? "alpha" : caller.principal.team())
                 .replace("lib/{file}", "lib/uPlot.esm.js")
                 .replace("{file}", "app.js")
                 .replace("{id}", own ? alphaRequest : betaRequest);
@@ -215,11 +229,19 @@ class GatewayAuthorizationIT {
         return switch (method) {
             case "GET" -> request.GET().build();
             case "DELETE" -> request.DELETE().build();
+            // a quota generous enough that the submits after it are let through
+            case "PUT" -> request.header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
+                    path.contains("/quotas/") ? "{\"maxLive\": 1000, \"maxInFlight\": 1000}"
+                            : "{\"approvers\": [\"role:admin\"], \"expiresAfter\": \"1d\"}")).build();
             // an update of a request not yet FULFILLED: 409 for whoever may see it
             case "PATCH" -> request.header("Content-Type", "application/merge-patch+json")
                     .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"parameters\": {\"sizeGb\": 20}}")).build();
-            case "POST" -> request.header("Content-Type", "application/json").header("Idempotency-Key", "authz-" + UUID.randomUUID())
-                    .POST(HttpRequest.BodyPublishers.ofString(body())).build();
+            // a decision gives its reason; a submit is a new request each time
+            case "POST" -> path.endsWith("/approve") || path.endsWith("/reject")
+                    ? request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"reason\": \"authz\"}"))
+                            .build()
+                    : request.header("Content-Type", "application/json").header("Idempotency-Key", "authz-" + UUID.randomUUID())
+                            .POST(HttpRequest.BodyPublishers.ofString(body())).build();
             default -> throw new AssertionError("POLICY has no way to call " + route);
         };
     }

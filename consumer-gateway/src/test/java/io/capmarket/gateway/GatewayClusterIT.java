@@ -2,11 +2,14 @@ package io.capmarket.gateway;
 
 import static io.capmarket.gateway.Fixtures.ALPHA_TOKEN;
 import static io.capmarket.gateway.Fixtures.BETA_TOKEN;
+import static io.capmarket.gateway.Fixtures.DBA_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.capmarket.gateway.internal.Submission;
+import io.capmarket.schemas.ApprovalDecision;
+import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.testkit.kafka.KafkaBroker;
@@ -23,6 +26,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -139,6 +144,76 @@ class GatewayClusterIT {
             assertThat(same).allSatisfy(r -> assertThat(r.status()).isIn(200, 202));
             assertThat(same.get(0).json().get("id").asText()).isEqualTo(same.get(1).json().get("id").asText());
         }
+    }
+
+    @Test
+    void anApproverFindsItsInboxOnEitherInstanceAndItsDecisionIsPublishedWhereverTheRequestLives() throws Exception {
+        try (Deployment pair = Deployment.start(broker, registry, "inbox")) {
+            Api viaA = new Api(pair.a().httpPort());
+            Api viaB = new Api(pair.b().httpPort());
+            Topics topics = pair.topics();
+            // two of team alpha's requests waiting for the DBA team, one in each partition, as the topology writes them
+            List<String> ids = new ArrayList<>();
+            Instant at = Instant.now().minusSeconds(60);
+            for (int partition : new int[] {1, 0}) {
+                String id = Submission.requestId("alpha", keyFor(partition));
+                Fixtures.send(broker, topics.requestStatus(), id, Statuses.pending(Statuses.submitted(id, "alpha", at.plusSeconds(ids.size())),
+                        "team:dba"));
+                ids.add(id);
+            }
+
+            await().atMost(WAIT).until(() -> inbox(viaA, "").size() == 2);
+            assertThat(inbox(viaA, "")).as("oldest first, from both instances").containsExactlyElementsOf(ids);
+            JsonNode first = viaB.get("/v1/approvals?limit=1", DBA_TOKEN).json();
+            assertThat(first.get("items")).extracting(item -> item.get("id").asText()).containsExactly(ids.get(0));
+            assertThat(inbox(viaB, "&cursor=" + first.get("next").asText())).containsExactly(ids.get(1));
+            assertThat(viaA.get("/v1/approvals", BETA_TOKEN).json().get("items")).isEmpty();
+            for (String id : ids) {
+                assertThat(viaA.get("/v1/requests/" + id, DBA_TOKEN).status()).as("read where it lives, for its approver").isEqualTo(200);
+                assertThat(viaB.get("/v1/requests/" + id, BETA_TOKEN).status()).isEqualTo(404);
+                Api.Response approved = viaA.send(viaA.request("/v1/requests/" + id + "/approve", DBA_TOKEN)
+                        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build());
+                assertThat(approved.status()).as(approved.text()).isEqualTo(202);
+            }
+
+            List<ApprovalDecision> decisions = decisions(topics, ids.size());
+            assertThat(decisions).extracting(ApprovalDecision::getRequestId).containsExactlyInAnyOrderElementsOf(ids);
+            assertThat(decisions).allSatisfy(decision -> {
+                assertThat(decision.getDecidedBy().getName()).isEqualTo("dana");
+                assertThat(decision.getApproverTeam()).isEqualTo("dba");
+                assertThat(decision.getApproverRole()).isEqualTo("approver");
+                assertThat(decision.getApprove()).isTrue();
+            });
+        }
+    }
+
+    /** The ids in the DBA approver's inbox through {@code api}, with more of the query string ({@code &cursor=...}). */
+    private static List<String> inbox(Api api, String more) {
+        List<String> ids = new ArrayList<>();
+        api.get("/v1/approvals?limit=10" + more, DBA_TOKEN).json().get("items").forEach(item -> ids.add(item.get("id").asText()));
+        return ids;
+    }
+
+    /** The first {@code count} approval decisions on the gateway's requests topic, each keyed by its request id. */
+    private List<ApprovalDecision> decisions(Topics topics, int count) {
+        List<ApprovalDecision> decisions = new ArrayList<>();
+        try (KafkaConsumer<String, RequestCommand> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "decisions-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                topics.requests().keySerde().deserializer(), topics.requests().valueSerde().deserializer())) {
+            consumer.subscribe(List.of(topics.requests().name()));
+            await().atMost(WAIT).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (record.value().getCommand() instanceof ApprovalDecision decision) {
+                        assertThat(record.key()).isEqualTo(decision.getRequestId());
+                        decisions.add(decision);
+                    }
+                });
+                return decisions.size() >= count;
+            });
+        }
+        return decisions;
     }
 
     @Test

@@ -18,7 +18,6 @@ import io.capmarket.topology.app.TopologyApp;
 import io.capmarket.topology.app.TopologyConfig;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +74,7 @@ class GatewayDayTwoIT {
             assertThat(updated.get("parameters").get("sizeGb").asInt()).isEqualTo(20);
             assertThat(updated.get("parameters").get("engine").asText()).as("the merge patch keeps the rest").isEqualTo("postgres-16");
             assertThat(updated.get("outputs").get("parameters").asText()).contains("\"sizeGb\":20");
-            assertThat(states(updated)).endsWith("FULFILLED", "UPDATING", "UPDATING", "FULFILLED");
+            assertThat(Api.states(updated)).endsWith("FULFILLED", "UPDATING", "UPDATING", "FULFILLED");
 
             // a parameter the offer does not declare updatable, and one the schema refuses: 422 naming them
             Api.Response fixed = api.patch(db, ALPHA_TOKEN, "{\"parameters\": {\"engine\": \"postgres-15\"}}");
@@ -99,7 +98,7 @@ class GatewayDayTwoIT {
             // a deprovision: 202, DEPROVISIONED, and the request is finished
             assertThat(api.delete(db, ALPHA_TOKEN).status()).isEqualTo(202);
             JsonNode gone = until(api, db, r -> r.get("state").asText().equals("DEPROVISIONED"));
-            assertThat(states(gone)).endsWith("DEPROVISIONING", "DEPROVISIONING", "DEPROVISIONED");
+            assertThat(Api.states(gone)).endsWith("DEPROVISIONING", "DEPROVISIONING", "DEPROVISIONED");
             assertThat(api.delete(db, ALPHA_TOKEN).status()).isEqualTo(409);
             assertThat(api.patch(db, ALPHA_TOKEN, "{\"parameters\": {\"sizeGb\": 30}}").status()).isEqualTo(409);
 
@@ -157,18 +156,7 @@ class GatewayDayTwoIT {
     }
 
     private static JsonNode until(Api api, String location, java.util.function.Predicate<JsonNode> condition) {
-        JsonNode[] seen = new JsonNode[1];
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            seen[0] = api.get(location, ALPHA_TOKEN).json();
-            return condition.test(seen[0]);
-        });
-        return seen[0];
-    }
-
-    private static List<String> states(JsonNode request) {
-        List<String> states = new ArrayList<>();
-        request.get("history").forEach(t -> states.add(t.get("state").asText()));
-        return states;
+        return api.until(location, ALPHA_TOKEN, WAIT, condition);
     }
 
     private static TopologyConfig topologyConfig(Map<String, String> gateway, Map<String, String> extra) {

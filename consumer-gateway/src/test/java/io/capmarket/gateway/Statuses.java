@@ -1,6 +1,7 @@
 package io.capmarket.gateway;
 
 import io.capmarket.gateway.internal.RequestViews;
+import io.capmarket.schemas.ApprovalGate;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
@@ -36,6 +37,13 @@ final class Statuses {
                 .setParameters(view.get("parameters").toString()).setConstraints(Map.of()).setPreferences(Map.of())
                 .setPriority(Priority.valueOf(view.get("priority").asText()))
                 .setSubmittedAt(Instant.parse(view.get("submittedAt").asText())).build());
+    }
+
+    /** A submitted request now waiting for one approval, by any of {@code approvers} ({@code team:dba}), within a day. */
+    static RequestStatus pending(RequestStatus submitted, String... approvers) {
+        return RequestStatus.newBuilder(advance(submitted, RequestState.PENDING_APPROVAL, "waiting for approval"))
+                .setApprovals(List.of(ApprovalGate.newBuilder().setSource("producer db-team").setApprovers(List.of(approvers)).build()))
+                .setApprovalExpiresAt(submitted.getSubmittedAt().plusSeconds(86_400)).build();
     }
 
     static RequestStatus advance(RequestStatus status, RequestState state, String detail) {

@@ -50,6 +50,8 @@ final class Walkthrough {
             phone();
             page = "producer";
             producer();
+            page = "approvals";
+            approvals();
         } catch (RuntimeException | AssertionError e) {
             e.addSuppressed(new AssertionError("on the " + page + " page; the browser console said: " + browser.consoleEntries()));
             browser.screenshot(PortalBrowserIT.screenshot("failed-" + page));
@@ -186,10 +188,16 @@ final class Walkthrough {
         return requestId;
     }
 
-    /** Newest first, filtered by state and capability. */
+    /** Newest first, filtered by state and capability; below them what the team holds of each capability. */
     private void requests(String requestId) throws Exception {
+        String team = api.get("/v1/me", Tokens.DEMO_CONSUMER_TOKEN).json().get("team").asText();
+        await("the team's three databases counted").atMost(WAIT).until(() -> api.get("/v1/teams/" + team + "/usage",
+                Tokens.DEMO_CONSUMER_TOKEN).text().contains("\"capability\":\"" + CAPABILITY + "\",\"live\":3,"));
         browser.click("#nav-requests");
         await("the request list").atMost(STEP).until(() -> browser.present("#requests tr"));
+        String usage = "#usage tr[data-capability='" + CAPABILITY + "']";
+        assertThat(browser.text(usage + " td.held")).isEqualTo("3");
+        assertThat(browser.text(usage + " td.quota")).isEqualTo("none");
         assertThat(browser.attribute("#requests tr", "data-id")).as("the newest first").isEqualTo(requestId);
         assertThat(browser.texts("#requests tr")).hasSize(3);
         assertThat(browser.property("#next-page", "disabled").asBoolean()).as("one page").isTrue();
@@ -271,6 +279,80 @@ final class Walkthrough {
                 .as("no horizontal scrolling at 390 px").isTrue();
         browser.screenshot(PortalBrowserIT.screenshot("catalog-phone"));
         browser.resize(1280, 900);
+    }
+
+    /**
+     * An admin's approval policy holds large databases for an admin: the admin finds two in the
+     * Approvals inbox, approves one (fulfilled, its approval shown on its page, then deprovisioned
+     * with its button) and rejects the other, saying why (failed with the reason).
+     */
+    private void approvals() throws Exception {
+        String policy = "/v1/capabilities/" + CAPABILITY + "/versions/1/approval";
+        Api.Response set = api.send(api.request(policy, Tokens.DEMO_ADMIN_TOKEN).header("Content-Type", "application/json")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{\"when\": {\"size\": [\"large\"]}, \"approvers\": [\"role:admin\"]}"))
+                .build());
+        assertThat(set.status()).as(set.text()).isEqualTo(200);
+        await("the policy in the catalog").atMost(STEP).until(() -> !api.get("/v1/capabilities/" + CAPABILITY, Tokens.DEMO_CONSUMER_TOKEN)
+                .json().get("versions").get(0).get("approval").isNull());
+        String approved = pendingLargeDatabase();
+        String rejected = pendingLargeDatabase();
+
+        browser.clear("#token");
+        browser.type("#token", Tokens.DEMO_ADMIN_TOKEN);
+        browser.click("#connect");
+        await("the admin's menu").atMost(STEP).until(() -> browser.texts("#nav a").contains("Approvals"));
+        assertThat(browser.texts("#nav a")).containsExactly("Catalog", "My requests", "Approvals", "Scorecard", "Producer");
+        browser.click("#nav-catalog");
+        await("the catalog with the policy").atMost(STEP).until(() -> browser.present("section.capability .versions .approval"));
+        assertThat(browser.texts("section.capability .versions .approval")).containsExactly("approval size large: role:admin");
+        browser.screenshot(PortalBrowserIT.screenshot("catalog-approval"));
+        browser.click("#nav-approvals");
+        await("the inbox").atMost(STEP).until(() -> browser.present("#pending-" + rejected));
+        assertThat(browser.texts("#approvals-inbox > li")).hasSize(2);
+        assertThat(browser.attribute("#approvals-inbox > li", "data-id")).as("the oldest first").isEqualTo(approved);
+        assertThat(browser.text("#pending-" + approved + " .requested-by")).isEqualTo("demo-user");
+        assertThat(browser.text("#pending-" + approved + " .waiting-for")).isEqualTo("Waiting for role:admin (platform)");
+        assertContrast("approvals");
+        browser.screenshot(PortalBrowserIT.screenshot("approvals"));
+
+        browser.click("#approve-" + approved);
+        await("the approval taken").atMost(STEP).until(() -> !browser.present("#pending-" + approved));
+        assertThat(browser.text("#approvals-status")).contains("approved");
+        assertThat(browser.displayed("#reason-" + rejected) || browser.displayed("#confirm-reject-" + rejected))
+                .as("no reason asked before rejecting").isFalse();
+        browser.click("#reject-" + rejected);
+        assertThat(browser.displayed("#reason-" + rejected)).as("a rejection asks why").isTrue();
+        assertThat(browser.displayed("#reject-" + rejected)).isFalse();
+        browser.click("#confirm-reject-" + rejected);
+        assertThat(browser.text("#decision-error-" + rejected)).isEqualTo("Say why the request is rejected.");
+        browser.type("#reason-" + rejected, "too large for a demo");
+        browser.screenshot(PortalBrowserIT.screenshot("approvals-reject"));
+        browser.click("#confirm-reject-" + rejected);
+        await("the rejection failed the request").atMost(WAIT).until(() -> api.get("/v1/requests/" + rejected, Tokens.DEMO_CONSUMER_TOKEN)
+                .json().get("state").asText().equals("FAILED"));
+        assertThat(api.get("/v1/requests/" + rejected, Tokens.DEMO_CONSUMER_TOKEN).json().get("reason").asText())
+                .isEqualTo("rejected by demo-admin (team platform, role admin): too large for a demo");
+
+        browser.open(portal + "#/requests/" + approved);
+        await("the approved request fulfilled").atMost(WAIT).until(() -> browser.text("#live-status").equals("finished: FULFILLED"));
+        assertThat(browser.text("#approvals .approved-by")).startsWith("approved by demo-admin (team platform, role admin)");
+        assertThat(browser.texts("#live .transition .step")).anyMatch(step -> step.startsWith("3. PENDING_APPROVAL — approved by demo-admin"));
+        assertContrast("request-approved");
+        browser.screenshot(PortalBrowserIT.screenshot("request-approved"));
+        browser.click("#deprovision");
+        await("the approved request deprovisioned").atMost(WAIT).until(() -> api.get("/v1/requests/" + approved, Tokens.DEMO_CONSUMER_TOKEN)
+                .json().get("state").asText().equals("DEPROVISIONED"));
+        assertThat(api.send(api.request(policy, Tokens.DEMO_ADMIN_TOKEN).DELETE().build()).status()).isEqualTo(204);
+    }
+
+    /** The demo consumer asks for a large database; once it waits for its approval, its id. */
+    private String pendingLargeDatabase() {
+        String id = api.post("/v1/requests", Tokens.DEMO_CONSUMER_TOKEN, "{\"capability\": \"" + CAPABILITY + "\", \"version\": 1, "
+                + "\"parameters\": {\"size\": \"large\"}, \"constraints\": {\"region\": [\"eu-west\"]}}", "Idempotency-Key",
+                java.util.UUID.randomUUID().toString()).json().get("id").asText();
+        assertThat(api.get("/v1/requests/" + id + "?waitFor=PENDING_APPROVAL&timeout=20s", Tokens.DEMO_CONSUMER_TOKEN).json()
+                .get("state").asText()).isEqualTo("PENDING_APPROVAL");
+        return id;
     }
 
     /** A producer sees its own offers, work in flight, breaches and rejections, and no request pages. */

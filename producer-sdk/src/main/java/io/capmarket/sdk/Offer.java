@@ -25,6 +25,7 @@ import java.util.TreeSet;
  *         .attribute("region", "eu-west")
  *         .capacity(50)
  *         .leadTime(Duration.ofMinutes(10))
+ *         .approval(Approval.when("size", "large").approvers("role:admin"))
  *         .build();
  * }</pre>
  *
@@ -35,8 +36,9 @@ import java.util.TreeSet;
  * and {@code leadTime} (the promised p95 from assignment to fulfilment) are greater than 0; a
  * DEPRECATED offer has a {@code sunsetAt}, an ACTIVE one has none; {@code updatableParameters} are
  * distinct non-blank names, each a top-level property of the parameter schema when it declares
- * {@code properties}; a {@code maxTtl}, when given, is greater than 0. The producer is not part of the offer: the client publishing it stamps its
- * own producerId.
+ * {@code properties}; a {@code maxTtl}, when given, is greater than 0; an {@code approval}, when
+ * given, follows the rules in {@link Approval}. The producer is not part of the offer: the client
+ * publishing it stamps its own producerId.
  *
  * @param offerId stable identifier, the key on the offers topic
  * @param capability kebab-case capability name
@@ -54,10 +56,12 @@ import java.util.TreeSet;
  *     refuses an update that changes any other. Empty (the default): resources are not updated in place
  * @param maxTtl the longest a resource of the offer lives once fulfilled: a request asking for a
  *     longer ttl is not matched to it, one asking for none expires after this; null (the default): no bound
+ * @param approval which requests for the capability version wait for an approval, and whose; null
+ *     (the default): this producer asks for none (the platform's admins may still)
  */
 public record Offer(String offerId, String capability, int capabilityVersion, String description, String parameterSchema,
         String outputSchema, Map<String, String> attributes, int capacity, Duration leadTime, OfferStatus status,
-        Instant sunsetAt, List<String> updatableParameters, Duration maxTtl) {
+        Instant sunsetAt, List<String> updatableParameters, Duration maxTtl, Approval approval) {
 
     /** The schema used when none is given: any JSON object. */
     public static final String ANY_OBJECT_SCHEMA = "{\"type\":\"object\"}";
@@ -76,6 +80,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
         OfferChecks.status(status, sunsetAt).ifPresent(problems::add);
         OfferChecks.updatableParameters(updatableParameters, parameterSchema).ifPresent(problems::add);
         OfferChecks.maxTtl(maxTtl).ifPresent(problems::add);
+        OfferChecks.approval(approval, parameterSchema).ifPresent(problems::add);
         if (!problems.isEmpty()) {
             throw new InvalidOfferException(offerId == null ? problems
                     : problems.stream().map(p -> "offer " + offerId + ": " + p).toList());
@@ -94,7 +99,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
             String outputSchema, Map<String, String> attributes, int capacity, Duration leadTime, OfferStatus status,
             Instant sunsetAt) {
         this(offerId, capability, capabilityVersion, description, parameterSchema, outputSchema, attributes, capacity, leadTime,
-                status, sunsetAt, List.of(), null);
+                status, sunsetAt, List.of(), null, null);
     }
 
     /** An offer whose resources live for ever. */
@@ -102,7 +107,15 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
             String outputSchema, Map<String, String> attributes, int capacity, Duration leadTime, OfferStatus status,
             Instant sunsetAt, List<String> updatableParameters) {
         this(offerId, capability, capabilityVersion, description, parameterSchema, outputSchema, attributes, capacity, leadTime,
-                status, sunsetAt, updatableParameters, null);
+                status, sunsetAt, updatableParameters, null, null);
+    }
+
+    /** An offer asking for no approval. */
+    public Offer(String offerId, String capability, int capabilityVersion, String description, String parameterSchema,
+            String outputSchema, Map<String, String> attributes, int capacity, Duration leadTime, OfferStatus status,
+            Instant sunsetAt, List<String> updatableParameters, Duration maxTtl) {
+        this(offerId, capability, capabilityVersion, description, parameterSchema, outputSchema, attributes, capacity, leadTime,
+                status, sunsetAt, updatableParameters, maxTtl, null);
     }
 
     /** Starts an offer: version 1, ACTIVE, any-object schemas, no attributes; capacity and lead time must be set. */
@@ -146,6 +159,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
         private Instant sunsetAt;
         private List<String> updatableParameters = List.of();
         private Duration maxTtl;
+        private Approval approval;
 
         private Builder() {
         }
@@ -164,6 +178,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
             sunsetAt = offer.sunsetAt;
             updatableParameters = offer.updatableParameters;
             maxTtl = offer.maxTtl;
+            approval = offer.approval;
         }
 
         /** The stable offer id, unique across producers. */
@@ -248,6 +263,16 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
             return this;
         }
 
+        /**
+         * Which requests for the capability version wait for an approval, and who gives it, such as
+         * {@code Approval.when("size", "large").approvers("role:admin")}; null (the default): none.
+         * Checked by {@link #build()} against the rules in {@link Approval}.
+         */
+        public Builder approval(Approval approval) {
+            this.approval = approval;
+            return this;
+        }
+
         /** When a DEPRECATED offer will be retired. */
         public Builder sunsetAt(Instant sunsetAt) {
             this.sunsetAt = sunsetAt;
@@ -261,7 +286,7 @@ public record Offer(String offerId, String capability, int capabilityVersion, St
          */
         public Offer build() {
             return new Offer(offerId, capability, capabilityVersion, description, parameterSchema, outputSchema, attributes,
-                    capacity, leadTime, status, sunsetAt, updatableParameters, maxTtl);
+                    capacity, leadTime, status, sunsetAt, updatableParameters, maxTtl, approval);
         }
     }
 }

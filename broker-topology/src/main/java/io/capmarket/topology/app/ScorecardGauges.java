@@ -94,6 +94,7 @@ final class ScorecardGauges {
         lead(tags, "submitted_to_fulfilled", figures.getSpeed().getSubmittedToFulfilled());
         lead(tags, "update", figures.getSpeed().getUpdate());
         lead(tags, "deprovision", figures.getSpeed().getDeprovision());
+        lead(tags, "approval_wait", figures.getSpeed().getApprovalWait());
         set("capmarket_scorecard_failure_rate", tags, figures.getSafety().getFailureRate());
         set("capmarket_scorecard_update_failures", tags, figures.getSafety().getUpdateFailures());
         set("capmarket_scorecard_orphans", tags, figures.getSafety().getOrphans());

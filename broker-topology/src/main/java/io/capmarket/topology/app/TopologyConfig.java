@@ -82,6 +82,7 @@ public final class TopologyConfig implements ServiceCommand.Settings {
     public static final String DAY2_RESEND_MAX = "day2.resend-max";
     public static final String DAY2_DEADLINE = "day2.deadline";
     public static final String DAY2_EXPIRY_NOTICE = "day2.expiry-notice";
+    public static final String APPROVAL_EXPIRES_AFTER = "approval.expires-after";
     public static final String WEIGHT_HEADROOM = "matching.weights.headroom";
     public static final String WEIGHT_SPEED = "matching.weights.speed";
     public static final String WEIGHT_RELIABILITY = "matching.weights.reliability";
@@ -148,6 +149,8 @@ public final class TopologyConfig implements ServiceCommand.Settings {
                     + "its parameters) and a deprovision is flagged as an orphan"),
             duration(DAY2_EXPIRY_NOTICE, "1d", "how long before a resource's expiry (its ttl, or its offer's maxTtl) it is "
                     + "announced in its history"),
+            duration(APPROVAL_EXPIRES_AFTER, "3d", "how long after its submission a request waiting for approvals fails, unless "
+                    + "a policy that applied to it says sooner"),
             duration(SCORECARD_WINDOW, "15m", "length of the scorecard's sliding window"),
             duration(SCORECARD_INTERVAL, "10s", "how often scorecards are published (wall clock)"),
             ConfigKey.optional(PRODUCERS_APPROVED, ApprovedProducers.RULE, ApprovedProducers::parse,
@@ -338,7 +341,7 @@ public final class TopologyConfig implements ServiceCommand.Settings {
                 values.duration(SCORECARD_INTERVAL), values.duration(MAX_WAIT),
                 values.optional(PRIORITY_GRANTS, PriorityGrants.class).orElse(PriorityGrants.NONE),
                 new Day2Policy(values.duration(DAY2_RESEND_AFTER), values.duration(DAY2_RESEND_MAX), values.duration(DAY2_DEADLINE),
-                        values.duration(DAY2_EXPIRY_NOTICE)));
+                        values.duration(DAY2_EXPIRY_NOTICE), values.duration(APPROVAL_EXPIRES_AFTER)));
     }
 
     /** Serde properties with Confluent's names: the registry URL and credentials. */
@@ -379,7 +382,8 @@ public final class TopologyConfig implements ServiceCommand.Settings {
                 Long.toString(topicsDiscoveryInterval().toMillis()));
         Topics names = Topics.builder().prefix(topicsPrefix()).build();
         DeadLetters.configure(props, names.deadLetters().name(), events,
-                Set.of(names.liveness().name(), names.producers().name()));
+                Set.of(names.liveness().name(), names.producers().name(), names.approvalPolicies().name(),
+                        names.quotas().name()));
         props.putAll(producerSettings());
         // a task reads what it has buffered, without first waiting to fetch each of its many input
         // partitions: no rule orders records across partitions by timestamp (deadlines follow the

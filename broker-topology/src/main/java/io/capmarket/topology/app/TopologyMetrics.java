@@ -191,6 +191,16 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     }
 
     @Override
+    public void approval(String capability, String outcome) {
+        count("capmarket.approvals", "capability", capability, "outcome", outcome);
+    }
+
+    @Override
+    public void quotaHeld(String capability) {
+        count("capmarket.quota.held", "capability", capability);
+    }
+
+    @Override
     public void ignored(String reason) {
         count("capmarket.ignored.events", "reason", reason);
     }

@@ -1,5 +1,7 @@
 package io.capmarket.topology.core;
 
+import io.capmarket.schemas.ApprovalDecision;
+import io.capmarket.schemas.ApprovalRules;
 import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.CapabilityScore;
@@ -12,6 +14,7 @@ import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.CapabilityCounters;
+import io.capmarket.schemas.topology.DecisionCommand;
 import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.schemas.topology.UpdateCommand;
@@ -27,8 +30,8 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The single writer per capability, as rules: every offer change, submission, cancellation, update
- * and fulfilment report of the capabilities one task owns, and the wall-clock work on them (deadlines,
+ * The single writer per capability, as rules: every offer change, submission, cancellation, update,
+ * approval decision and fulfilment report of the capabilities one task owns, and the wall-clock work on them (deadlines,
  * waitlists, catalog and scorecards). It keeps what it needs in its {@link DeskBooks} and puts
  * what it decides in its {@link DeskOutbox}; it imports nothing of Kafka, and time is always an
  * argument, so every path runs in milliseconds over in-memory books.
@@ -72,6 +75,7 @@ public final class CapabilityDesk {
         this.resources = new DeskResources(settings, events, books, outbox, ledger);
         // after a restart or rebalance in-flight counts may have moved since the last catalog entry
         ledger.markAllCatalogs();
+        ledger.markAllUsage(books.countedCapabilities());
     }
 
     // ---- offers
@@ -98,7 +102,8 @@ public final class CapabilityDesk {
             }
         } else {
             CapabilityContract contract = books.contract(capability, offer.getCapabilityVersion());
-            Optional<String> refusal = CapabilityContracts.refusal(contract, offer);
+            Optional<String> refusal = CapabilityContracts.refusal(contract, offer)
+                    .or(() -> offer.getApproval() == null ? Optional.empty() : ApprovalRules.refusal(offer.getApproval()));
             if (refusal.isPresent()) {
                 events.deadLettered(EngineEvents.CONTRACT);
                 outbox.refusedOffer(offer.getOfferId(), offer, offer.getProducerId(), refusal.get());
@@ -139,6 +144,14 @@ public final class CapabilityDesk {
         ledger.count(capability, 0, 1);
         ledger.score(capability, null, s -> s.submitted(now));
         events.submitted(capability);
+        Optional<ApprovalLifecycle.Pending> pending = ApprovalLifecycle.pending(submitted, books.offers(capability).values(),
+                books.approvalPolicy(capability, submitted.getCapabilityVersion()), settings.day2().approvalExpiresAfter());
+        if (pending.isPresent()) {
+            ledger.save(ApprovalLifecycle.pendingApproval(submitted, pending.get(), now));
+            ledger.teamLoad(submitted, 1, 0, 0, 0);
+            events.approval(capability, "pending");
+            return;
+        }
         matching.assign(submitted, now);
     }
 
@@ -161,6 +174,8 @@ public final class CapabilityDesk {
         boolean wasAssigned = Lifecycle.isAssigned(status);
         if (status.getState() == RequestState.WAITING) {
             ledger.stopWaiting(status);
+        } else if (status.getState() == RequestState.PENDING_APPROVAL) {
+            ledger.teamLoad(status, -1, 0, 0, 0);
         } else if (wasAssigned) {
             ledger.release(status, OfferRecord.Outcome.NEUTRAL, 0);
             ledger.instruct(status, AssignmentAction.CANCEL, now, now);
@@ -184,6 +199,45 @@ public final class CapabilityDesk {
             return;
         }
         resources.update(status, command.getUpdate(), now);
+    }
+
+    /**
+     * An approver's decision on a request waiting for approvals ({@link ApprovalLifecycle}): a
+     * rejection fails it, the last approval sends it to matching. A decision that cannot apply
+     * (the request moved on, or the approver is not one of its open approvals) is left alone.
+     */
+    public void decide(String capability, DecisionCommand command, Instant now) {
+        ApprovalDecision decision = command.getDecision();
+        RequestStatus status = books.request(decision.getRequestId());
+        if (status == null) {
+            events.ignored("decision for unknown request");
+            return;
+        }
+        Optional<String> refusal = ApprovalLifecycle.decisionRefusal(status, decision);
+        if (refusal.isPresent()) {
+            events.approval(capability, "refused");
+            events.ignored("approval decision refused");
+            return;
+        }
+        if (!decision.getApprove()) {
+            ledger.teamLoad(status, -1, 0, 0, 0);
+            ledger.save(ApprovalLifecycle.rejected(status, decision, now));
+            ledger.finish(capability, RequestState.FAILED);
+            events.approval(capability, "rejected");
+            return;
+        }
+        RequestStatus approved = ApprovalLifecycle.approved(status, decision, now);
+        if (!ApprovalLifecycle.allApproved(approved)) {
+            ledger.save(approved);
+            events.approval(capability, "partly-approved");
+            return;
+        }
+        events.approval(capability, "approved");
+        ledger.teamLoad(approved, -1, 0, 0, 0);
+        Duration waited = ApprovalLifecycle.waited(approved, now);
+        ledger.score(capability, null, s -> s.approved(now, waited));
+        // stored with the matching that follows, in one status record
+        matching.assign(approved, now);
     }
 
     /** A producer's report on its work, or on an operation on the resource it made. */
@@ -214,6 +268,8 @@ public final class CapabilityDesk {
         }
         if (Lifecycle.isLive(status)) {
             resources.report(status, report, now);
+            // a resource deprovisioned frees its team's quota
+            matching.drain(capability, now);
             return;
         }
         String producerId = status.getProducerId();
@@ -237,6 +293,7 @@ public final class CapabilityDesk {
             case FULFILLED -> {
                 Long maxTtlMs = resources.maxTtlMs(status); // before a withdrawn offer left with no work is forgotten
                 ledger.release(status, OfferRecord.Outcome.SUCCESS, Duration.between(Lifecycle.matchedAt(status), now).toMillis());
+                ledger.teamLoad(status, 0, 0, 0, 1);
                 ledger.save(ResourceLifecycle.expiring(Lifecycle.fulfilled(status, report.getOutputs(), report.getMessage(), now),
                         maxTtlMs, now));
                 Duration leadTime = Duration.between(status.getSubmittedAt(), now);
@@ -284,6 +341,7 @@ public final class CapabilityDesk {
             }
         }
         ledger.publishChangedCatalogs(now);
+        ledger.publishChangedUsage(now);
     }
 
     /**
@@ -303,6 +361,15 @@ public final class CapabilityDesk {
         if (deadline.kind().ofResource()) {
             if (!ResourceLifecycle.operationEntries(status).isEmpty() && !status.getOrphaned()) {
                 resources.check(status, deadline, now);
+            }
+            return;
+        }
+        if (deadline.kind() == Deadline.Kind.APPROVAL) {
+            if (status.getState() == RequestState.PENDING_APPROVAL) {
+                ledger.teamLoad(status, -1, 0, 0, 0);
+                ledger.save(ApprovalLifecycle.expired(status, now));
+                ledger.finish(status.getCapability(), RequestState.FAILED);
+                events.approval(status.getCapability(), "expired");
             }
             return;
         }

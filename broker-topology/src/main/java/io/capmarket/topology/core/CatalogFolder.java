@@ -102,6 +102,7 @@ public final class CatalogFolder {
                 .setObserved(OfferRecord.observed(state))
                 .setUpdatableParameters(offer.getUpdatableParameters())
                 .setMaxTtlMs(offer.getMaxTtlMs())
+                .setApproval(offer.getApproval())
                 .build();
     }
 }

@@ -9,25 +9,35 @@ import java.time.Duration;
  * answer (acceptance, progress, a retryable failure) starts the wait again. {@code deadline} after
  * the operation began it is given up: an update fails and the resource keeps its parameters, a
  * deprovision is flagged as an orphan for an operator. A resource that expires has its expiry
- * announced in its history {@code expiryNotice} before.
+ * announced in its history {@code expiryNotice} before. A request waiting for approvals fails
+ * {@code approvalExpiresAfter} after its submission, unless a policy that applied to it says sooner.
  *
  * @param resendAfter how long after sending the operation's assignment it is first sent again
  * @param resendMax the longest wait between two sends (the first wait too, when it is shorter)
  * @param deadline how long an operation may take in all
  * @param expiryNotice how long before a resource's expiry it is announced
+ * @param approvalExpiresAfter how long a request waits for its approvals when its policies do not say
  */
-public record Day2Policy(Duration resendAfter, Duration resendMax, Duration deadline, Duration expiryNotice) {
+public record Day2Policy(Duration resendAfter, Duration resendMax, Duration deadline, Duration expiryNotice,
+        Duration approvalExpiresAfter) {
 
     public static final Duration DEFAULT_RESEND_AFTER = Duration.ofSeconds(30);
     public static final Duration DEFAULT_RESEND_MAX = Duration.ofMinutes(10);
     public static final Duration DEFAULT_DEADLINE = Duration.ofHours(1);
     public static final Duration DEFAULT_EXPIRY_NOTICE = Duration.ofDays(1);
+    public static final Duration DEFAULT_APPROVAL_EXPIRES_AFTER = Duration.ofDays(3);
 
     public Day2Policy {
         requirePositive("resendAfter", resendAfter);
         requirePositive("resendMax", resendMax);
         requirePositive("deadline", deadline);
         requirePositive("expiryNotice", expiryNotice);
+        requirePositive("approvalExpiresAfter", approvalExpiresAfter);
+    }
+
+    /** The policy with {@link #DEFAULT_APPROVAL_EXPIRES_AFTER}. */
+    public Day2Policy(Duration resendAfter, Duration resendMax, Duration deadline, Duration expiryNotice) {
+        this(resendAfter, resendMax, deadline, expiryNotice, DEFAULT_APPROVAL_EXPIRES_AFTER);
     }
 
     /** The policy with {@link #DEFAULT_EXPIRY_NOTICE}. */
@@ -37,7 +47,8 @@ public record Day2Policy(Duration resendAfter, Duration resendMax, Duration dead
 
     /** Every setting at its default. */
     public static Day2Policy ofDefaults() {
-        return new Day2Policy(DEFAULT_RESEND_AFTER, DEFAULT_RESEND_MAX, DEFAULT_DEADLINE, DEFAULT_EXPIRY_NOTICE);
+        return new Day2Policy(DEFAULT_RESEND_AFTER, DEFAULT_RESEND_MAX, DEFAULT_DEADLINE, DEFAULT_EXPIRY_NOTICE,
+                DEFAULT_APPROVAL_EXPIRES_AFTER);
     }
 
     /** The wait before the next send, when the operation's assignment has been sent or answered {@code rounds} times (from 1). */

@@ -73,7 +73,8 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
 
     /**
      * The check a request in {@code status} waits for next, or null when it waits for none: a
-     * waiting request fails {@code maxWait} after its submission; an assigned one must be accepted
+     * waiting request fails {@code maxWait} after its submission, one waiting for approvals at its
+     * {@code approvalExpiresAt}; an assigned one must be accepted
      * {@code acceptDeadline} after it was matched (while MATCHED) and be done within the lead
      * time its offer promised (until breached), the earlier of the two first (each check
      * schedules the next one). The desk schedules by this rule, and a task rebuilds its deadlines
@@ -84,6 +85,10 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
     private static Deadline next(RequestStatus status, Duration maxWait, Duration acceptDeadline, ToLongFunction<RequestStatus> promise) {
         if (status.getState() == RequestState.WAITING) {
             return new Deadline(status.getSubmittedAt().plus(maxWait), Kind.WAIT, status.getAttempt(), status.getRequestId());
+        }
+        if (status.getState() == RequestState.PENDING_APPROVAL) {
+            return status.getApprovalExpiresAt() == null ? null
+                    : new Deadline(status.getApprovalExpiresAt(), Kind.APPROVAL, status.getAttempt(), status.getRequestId());
         }
         if (!Lifecycle.isAssigned(status)) {
             return null;
@@ -115,7 +120,9 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
         /** A resource's coming expiry is announced in its history. */
         EXPIRY_NOTICE,
         /** A resource expires: it is deprovisioned. */
-        EXPIRE;
+        EXPIRE,
+        /** A request still waiting for approvals now fails. */
+        APPROVAL;
 
         /** Whether the check is about a fulfilled request's resource (its {@link Deadline#attempt} a revision). */
         public boolean ofResource() {

@@ -1,7 +1,9 @@
 package io.capmarket.topology.core;
 
+import io.capmarket.schemas.ApprovalPolicy;
 import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.TeamQuota;
 import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.CapabilityCounters;
 import io.capmarket.schemas.topology.OfferState;
@@ -14,7 +16,7 @@ import java.util.function.Consumer;
 /**
  * What the {@link CapabilityDesk} keeps between events, for the capabilities of one task: the
  * port its plumbing implements over state stores, and its tests over maps. The desk is the only
- * writer of everything here except liveness and approvals, which it only reads.
+ * writer of everything here except liveness, producer approvals and approval policies, which it only reads.
  */
 public interface DeskBooks {
 
@@ -72,6 +74,18 @@ public interface DeskBooks {
     /** Every capability ever counted. */
     List<String> countedCapabilities();
 
+    /** What the team holds of the capability; {@link TeamLoad#NONE} when nothing. */
+    TeamLoad teamLoad(String capability, String team);
+
+    /** Stores what the team holds of the capability. */
+    void putTeamLoad(String capability, String team, TeamLoad load);
+
+    /** Every team holding, or having held since the task started, something of the capability. */
+    List<String> teamsOf(String capability);
+
+    /** The platform admins' quota of the team on the capability, or null when they set none. */
+    TeamQuota quota(String capability, String team);
+
     /** Applies an event to the scorecard state kept under {@code key} (a capability, or a capability's producer). */
     void score(String key, Consumer<ScoreState> event);
 
@@ -86,6 +100,9 @@ public interface DeskBooks {
 
     /** The producer's approval, or null when it has none (never approved, or revoked). */
     ProducerApproval approval(String producerId);
+
+    /** The platform admins' approval policy of a capability version, or null when they set none. */
+    ApprovalPolicy approvalPolicy(String capability, int version);
 
     /**
      * The 95th percentile of an offer's observed lead times ({@link OfferRecord#leadTimeP95}),

@@ -6,6 +6,7 @@ import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.TeamUsage;
 import io.capmarket.schemas.topology.CapabilityCounters;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.EngineEvents;
@@ -14,6 +15,7 @@ import io.capmarket.topology.core.score.ScoreState;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -34,6 +36,8 @@ final class DeskLedger {
     private final TopologySettings settings;
     /** Capabilities whose catalog entry changed since it was last published. */
     private final Set<String> dirtyCatalogs = new LinkedHashSet<>();
+    /** Capabilities and teams ({@code capability} then {@code team}) whose load changed since it was last published. */
+    private final Set<Map.Entry<String, String>> dirtyUsage = new LinkedHashSet<>();
     /**
      * Matching's view of each offer, by the identity of the offer record its states share (a
      * state that changes only its load keeps it): made once per offer, not per request.
@@ -77,6 +81,9 @@ final class DeskLedger {
 
     /** The request's offer gets its unit of capacity back; a withdrawn offer left with no work is forgotten. */
     void release(RequestStatus status, OfferRecord.Outcome outcome, long leadTimeMs) {
+        if (Lifecycle.isAssigned(status)) {
+            teamLoad(status, 0, 0, -1, 0);
+        }
         String capability = status.getCapability();
         OfferState state = books.offers(capability).get(status.getOfferId());
         if (state == null) {
@@ -91,8 +98,39 @@ final class DeskLedger {
         dirtyCatalogs.add(capability);
     }
 
+    /**
+     * Moves what the request's team holds of its capability ({@link TeamLoad}); published with the
+     * next {@link #publishChangedUsage}.
+     */
+    void teamLoad(RequestStatus status, int pendingApproval, int waiting, int inFlight, int live) {
+        String capability = status.getCapability();
+        String team = status.getConsumerTeam();
+        books.putTeamLoad(capability, team, books.teamLoad(capability, team).plus(pendingApproval, waiting, inFlight, live));
+        dirtyUsage.add(Map.entry(capability, team));
+    }
+
+    /** Marks what every team holds for republishing (after a restart or rebalance). */
+    void markAllUsage(List<String> capabilities) {
+        for (String capability : capabilities) {
+            for (String team : books.teamsOf(capability)) {
+                dirtyUsage.add(Map.entry(capability, team));
+            }
+        }
+    }
+
+    /** Publishes what each team whose load changed since holds of the capability. */
+    void publishChangedUsage(Instant now) {
+        for (Map.Entry<String, String> key : dirtyUsage) {
+            TeamLoad load = books.teamLoad(key.getKey(), key.getValue());
+            outbox.usage(new TeamUsage(key.getValue(), key.getKey(), load.live(), load.inFlight(), load.waiting(),
+                    load.pendingApproval(), now));
+        }
+        dirtyUsage.clear();
+    }
+
     /** A waiting request goes on its capability's waitlist. */
     void startWaiting(RequestStatus waiting) {
+        teamLoad(waiting, 0, 1, 0, 0);
         books.enqueue(WaitTicket.of(waiting));
         count(waiting.getCapability(), 1, 0);
         events.waiting(waiting.getCapability());
@@ -100,6 +138,7 @@ final class DeskLedger {
 
     /** A waiting request leaves its capability's waitlist (matched or cancelled). */
     void stopWaiting(RequestStatus status) {
+        teamLoad(status, 0, -1, 0, 0);
         books.dequeue(WaitTicket.of(status));
         count(status.getCapability(), -1, 0);
         events.stoppedWaiting(status.getCapability());

@@ -2,7 +2,9 @@ package io.capmarket.topology.core;
 
 import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.QuotaRules;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.TeamQuota;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import java.time.Duration;
@@ -10,9 +12,11 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The desk's matching: a request that holds no offer is matched or waits, an offer that gave a
+ * The desk's matching: a request that holds no offer is matched or waits (for an offer with
+ * capacity, or for its team's quota to allow it), an offer that gave a
  * request up is excluded and the request matched again, and a capability's waitlist is served
  * when capacity frees. The events that lead here are {@link CapabilityDesk}'s.
  */
@@ -81,6 +85,14 @@ final class DeskMatching {
     /** Matches a request that holds no offer, or puts it on the waitlist. */
     void assign(RequestStatus status, Instant now) {
         String capability = status.getCapability();
+        Optional<String> overQuota = overQuota(status);
+        if (overQuota.isPresent()) {
+            RequestStatus waiting = Lifecycle.waiting(status, overQuota.get(), now);
+            ledger.save(waiting);
+            ledger.startWaiting(waiting);
+            events.quotaHeld(capability);
+            return;
+        }
         OfferPool pool = ledger.pool(capability, now);
         Decision decision = matcher.match(Lifecycle.matchRequest(status), pool.candidates(), pool.loads(), pool.liveness(), now);
         if (decision instanceof Decision.Matched matched) {
@@ -98,11 +110,25 @@ final class DeskMatching {
         RequestStatus matched = Lifecycle.matched(status, offer, now);
         ledger.save(matched);
         ledger.assigned(capability, offer.offerId());
+        ledger.teamLoad(matched, 0, 0, 1, 0);
         Instant acceptBy = now.plus(settings.acceptDeadline());
         outbox.assignment(DeskLedger.assignment(matched, AssignmentAction.FULFIL, acceptBy, offer.leadTimeSloMs(), now));
         Duration sinceSubmitted = rematch ? null : Duration.between(matched.getSubmittedAt(), now);
         ledger.score(capability, offer.producerId(), s -> s.matched(now, sinceSubmitted));
         events.matched(capability, offer.producerId(), rematch);
+    }
+
+    /**
+     * Why the request's team may not have one more of its capability provisioned now
+     * ({@link QuotaRules}), or empty when it may.
+     */
+    private Optional<String> overQuota(RequestStatus status) {
+        TeamQuota quota = books.quota(status.getCapability(), status.getConsumerTeam());
+        if (quota == null) {
+            return Optional.empty();
+        }
+        TeamLoad load = books.teamLoad(status.getCapability(), status.getConsumerTeam());
+        return QuotaRules.refusal(quota, load.live(), load.inFlight());
     }
 
     /**
@@ -134,6 +160,9 @@ final class DeskMatching {
             if (status == null || status.getState() != RequestState.WAITING) {
                 books.dequeue(ticket);
                 continue;
+            }
+            if (overQuota(status).isPresent()) {
+                continue; // its team's quota holds it: served once the team's usage allows
             }
             Decision decision = matcher.match(Lifecycle.matchRequest(status), pool.candidates(), pool.loads(),
                     pool.liveness(), now);

@@ -6,6 +6,7 @@ import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.TeamUsage;
 
 /**
  * Where the {@link CapabilityDesk} puts what it decided, for its plumbing to write out. A request
@@ -25,6 +26,9 @@ public interface DeskOutbox {
 
     /** A capability's scorecard. */
     void scorecard(CapabilityScore score);
+
+    /** What a team holds of a capability now. */
+    void usage(TeamUsage usage);
 
     /** A fulfilment report recorded but not applied, with why, for the dead-letter topic. */
     void refusedReport(FulfilmentEvent report, String reason);

@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * The loads the books derive from the requests they keep instead of storing them with every
  * request: each offer's requests in flight (assigned and unfinished, {@link Lifecycle#isAssigned})
- * and each capability's waiting and unfinished requests (still being provisioned). Counted from the kept requests when a
+ * each capability's waiting and unfinished requests (still being provisioned) and what each team
+ * holds of each capability ({@link TeamLoad}). Counted from the kept requests when a
  * task starts (they are written in the same transaction as every change of a load, so the count
  * is exact after any crash); the desk keeps the loads from then on.
  */
@@ -19,6 +20,7 @@ public final class LoadTally {
 
     private final Map<String, Map<String, Integer>> inFlight = new HashMap<>();
     private final Map<String, CapabilityCounters> counts = new HashMap<>();
+    private final Map<String, Map<String, TeamLoad>> teams = new HashMap<>();
     private long requests;
 
     /** Counts one kept request. */
@@ -27,6 +29,11 @@ public final class LoadTally {
         String capability = status.getCapability();
         if (Lifecycle.isAssigned(status) && status.getOfferId() != null) {
             inFlight.computeIfAbsent(capability, c -> new HashMap<>()).merge(status.getOfferId(), 1, Integer::sum);
+        }
+        TeamLoad load = TeamLoad.of(status);
+        if (!load.isEmpty()) {
+            teams.computeIfAbsent(capability, c -> new HashMap<>()).merge(status.getConsumerTeam(), load,
+                    (a, b) -> a.plus(b.pendingApproval(), b.waiting(), b.inFlight(), b.live()));
         }
         if (Lifecycle.isProvisioning(status)) {
             CapabilityCounters current = counts.getOrDefault(capability, NONE);
@@ -43,6 +50,11 @@ public final class LoadTally {
     /** Every capability with unfinished requests, with its waiting and unfinished counts. */
     public Map<String, CapabilityCounters> counts() {
         return Map.copyOf(counts);
+    }
+
+    /** What each team holds of each capability, by capability then team (teams holding nothing are absent). */
+    public Map<String, Map<String, TeamLoad>> teamLoads() {
+        return teams;
     }
 
     /** How many requests were counted. */

@@ -6,6 +6,7 @@ import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
+import io.capmarket.schemas.topology.DecisionCommand;
 import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.schemas.topology.UpdateCommand;
 import io.capmarket.schemas.tracing.LogContext;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single writer per capability: every offer change, submission, cancellation, update and
- * fulfilment report of a capability arrives here, keyed by the capability, in the one task that owns it.
+ * fulfilment report of a capability (and every approval decision on one of its requests) arrives here, keyed by the capability, in the one task that owns it.
  * The rules are the {@link CapabilityDesk}'s; this processor reads the input, calls the desk with
  * its books over the task's stores, and forwards what the desk decided. Each submission,
  * cancellation and report is a span in its request's trace (the one its record carries, else the
@@ -47,7 +48,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private final Clock clock;
     private final EngineEvents events;
     private final Topics topics;
-    private final ProducerMirrors producers;
+    private final GlobalMirrors producers;
 
     private final Tracer tracer = RecordTracing.tracer();
     private StoreBooks books;
@@ -58,7 +59,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
      * @param topics names the producer topics a refused offer or report came from, and serializes them back
      * @param producers the producers' liveness and approvals as the engine reads them
      */
-    CapabilityEngine(TopologySettings settings, Clock clock, EngineEvents events, Topics topics, ProducerMirrors producers) {
+    CapabilityEngine(TopologySettings settings, Clock clock, EngineEvents events, Topics topics, GlobalMirrors producers) {
         this.settings = settings;
         this.clock = clock;
         this.events = events;
@@ -94,9 +95,12 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         }
         String requestId = event instanceof SubmitRequest submit ? submit.getRequestId()
                 : event instanceof CancelCommand cancel ? cancel.getRequestId()
-                : event instanceof UpdateCommand update ? update.getUpdate().getRequestId() : ((FulfilmentEvent) event).getRequestId();
+                : event instanceof UpdateCommand update ? update.getUpdate().getRequestId()
+                : event instanceof DecisionCommand decision ? decision.getDecision().getRequestId()
+                : ((FulfilmentEvent) event).getRequestId();
         String kind = event instanceof SubmitRequest ? "match" : event instanceof CancelCommand ? "cancel"
                 : event instanceof UpdateCommand ? "update"
+                : event instanceof DecisionCommand decision ? (decision.getDecision().getApprove() ? "approve" : "reject")
                 : "report " + ((FulfilmentEvent) event).getKind().name().toLowerCase(java.util.Locale.ROOT);
         Span span = tracer.spanBuilder("capmarket " + kind)
                 .setParent(parentOf(record, requestId)).setSpanKind(SpanKind.CONSUMER)
@@ -109,6 +113,8 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
                 desk.cancel(capability, cancel, now);
             } else if (event instanceof UpdateCommand update) {
                 desk.update(capability, update, now);
+            } else if (event instanceof DecisionCommand decision) {
+                desk.decide(capability, decision, now);
             } else {
                 desk.fulfilment(capability, (FulfilmentEvent) event, now);
             }

@@ -6,6 +6,7 @@ import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.TeamUsage;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.schemas.tracing.RecordTracing;
 import io.capmarket.topology.core.DeskOutbox;
@@ -95,6 +96,12 @@ final class EngineOutbox implements DeskOutbox {
     @Override
     public void scorecard(CapabilityScore score) {
         context.forward(new Record<>(score.getCapability(), new EngineOutput.Score(score), score.getAt().toEpochMilli()));
+    }
+
+    @Override
+    public void usage(TeamUsage usage) {
+        context.forward(new Record<>(Topics.quotaKey(usage.getTeam(), usage.getCapability()), new EngineOutput.Usage(usage),
+                usage.getAt().toEpochMilli()));
     }
 
     /** Its source is the fulfilment topic of the producer it names, which intake checked it came from. */

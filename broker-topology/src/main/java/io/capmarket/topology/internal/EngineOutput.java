@@ -4,6 +4,7 @@ import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.TeamUsage;
 
 /** What the capability engine emits; the record key says for which request or capability. */
 sealed interface EngineOutput {
@@ -22,6 +23,10 @@ sealed interface EngineOutput {
 
     /** A scorecard, keyed by capability. */
     record Score(CapabilityScore score) implements EngineOutput {
+    }
+
+    /** What a team holds of a capability, keyed by {@code <team>/<capability>}. */
+    record Usage(TeamUsage usage) implements EngineOutput {
     }
 
     /** A record that was recorded but not applied, for the dead-letter topic. */

@@ -40,6 +40,11 @@ final class GlobalMirror<V, T> {
         this.view = view;
     }
 
+    /** The name of the global store this mirrors. */
+    String storeName() {
+        return storeName;
+    }
+
     /** The view of {@code key}'s value, or null when the table has none. */
     T get(String key, TimestampedKeyValueStore<String, V> store) {
         T known = entries.get(key);

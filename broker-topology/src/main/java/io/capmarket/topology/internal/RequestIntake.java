@@ -1,5 +1,6 @@
 package io.capmarket.topology.internal;
 
+import io.capmarket.schemas.ApprovalDecision;
 import io.capmarket.schemas.CancelRequest;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestStatus;
@@ -10,6 +11,7 @@ import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
+import io.capmarket.schemas.topology.DecisionCommand;
 import io.capmarket.schemas.topology.UpdateCommand;
 import io.capmarket.topology.EngineEvents;
 import java.time.Clock;
@@ -20,13 +22,14 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Takes submit, cancel and update commands (keyed by requestId) from the gateway's requests topic and
+ * Takes submit, cancel, update and approval-decision commands (keyed by requestId) from the gateway's requests topic and
  * every team's own ({@code team.<team>.requests}), and routes them to the task owning the
  * request's capability.
  *
  * <p>On a team's topic the team is the one the topic names (Kafka's ACLs let only that team's
  * bots write there): a submit for another {@code consumerTeam} is refused, and so is a cancel or
- * update of another team's request. The gateway's topic carries commands for the team the gateway
+ * update of another team's request, and every approval decision (only the gateway knows, and
+ * names, the approver). The gateway's topic carries commands for the team the gateway
  * authenticated, and is taken as it is.
  *
  * <p>A requestId submitted on a team's topic starts with the team's name and a dot
@@ -88,6 +91,18 @@ final class RequestIntake {
             if (entry != null) {
                 IntakeOutput.route(context, record, entry.capability(), new CapabilityEvent(new CancelCommand(cancel.getRequestId(),
                         entry.capability(), cancel.getRequestedBy(), cancel.getAt(), cancel.getReason())), ownerPartitions);
+            }
+        } else if (command instanceof ApprovalDecision decision) {
+            if (team.isPresent()) {
+                refuse(record, EngineEvents.IDENTITY, "approval decision on request " + decision.getRequestId() + " on team "
+                        + team.get() + "'s topic " + topic + ": approvals are decided through the gateway only, which names the "
+                        + "approver it authenticated");
+                return;
+            }
+            IndexEntry entry = locate(record, decision.getRequestId(), "decision", topic, team);
+            if (entry != null) {
+                IntakeOutput.route(context, record, entry.capability(), new CapabilityEvent(new DecisionCommand(decision,
+                        entry.capability())), ownerPartitions);
             }
         } else if (command instanceof UpdateRequest update) {
             IndexEntry entry = locate(record, update.getRequestId(), "update", topic, team);

@@ -1,6 +1,10 @@
 package io.capmarket.topology.internal;
 
+import io.capmarket.schemas.ApprovalPolicy;
+import io.capmarket.schemas.ApprovalPolicySetting;
 import io.capmarket.schemas.ProducerApproval;
+import io.capmarket.schemas.TeamQuota;
+import io.capmarket.schemas.topics.Topics;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.topology.CapabilityContract;
@@ -12,6 +16,8 @@ import io.capmarket.topology.core.DeskBooks;
 import io.capmarket.topology.core.LoadTally;
 import io.capmarket.topology.core.OfferRecord;
 import io.capmarket.topology.core.ProducerLiveness;
+import io.capmarket.topology.core.TeamLoad;
+import io.capmarket.topology.core.TeamLoads;
 import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.WaitTicket;
 import io.capmarket.topology.core.score.ScoreState;
@@ -50,7 +56,10 @@ final class StoreBooks implements DeskBooks {
     private final DeadlineQueue deadlines = new DeadlineQueue();
     private final TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
     private final TimestampedKeyValueStore<String, ProducerApproval> approvals;
-    private final ProducerMirrors producers;
+    private final TimestampedKeyValueStore<String, ApprovalPolicySetting> policies;
+    private final TimestampedKeyValueStore<String, TeamQuota> quotas;
+    private final TeamLoads teamLoads;
+    private final GlobalMirrors producers;
     private final long requestsCounted;
     /** Lead-time percentiles by lead-times buffer (identity); emptied when it reaches its bound. */
     private final Map<ByteBuffer, Optional<Long>> p95ByLeadTimes = new IdentityHashMap<>();
@@ -60,7 +69,7 @@ final class StoreBooks implements DeskBooks {
      * The books of the task {@code context} runs. Counts the loads of the requests it keeps
      * ({@link LoadTally}) and rebuilds their deadlines ({@link Deadline#next}) in one pass.
      */
-    StoreBooks(ProcessorContext<?, ?> context, TopologySettings settings, ProducerMirrors producers) {
+    StoreBooks(ProcessorContext<?, ?> context, TopologySettings settings, GlobalMirrors producers) {
         this.requests = context.getStateStore(TopologyNames.REQUEST_STORE);
         KeyValueStore<String, OfferState> offerStates = context.getStateStore(TopologyNames.OFFER_STATE_STORE);
         Map<String, Long> promises = new HashMap<>();
@@ -84,6 +93,9 @@ final class StoreBooks implements DeskBooks {
         this.waitlist = context.getStateStore(TopologyNames.WAITLIST_STORE);
         this.heartbeats = context.getStateStore(TopologyNames.HEARTBEAT_STORE);
         this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
+        this.policies = context.getStateStore(TopologyNames.APPROVAL_POLICY_STORE);
+        this.quotas = context.getStateStore(TopologyNames.QUOTA_STORE);
+        this.teamLoads = new TeamLoads(loads.teamLoads());
         this.producers = producers;
     }
 
@@ -240,5 +252,30 @@ final class StoreBooks implements DeskBooks {
     @Override
     public ProducerApproval approval(String producerId) {
         return producers.approvals().get(producerId, approvals);
+    }
+
+    @Override
+    public ApprovalPolicy approvalPolicy(String capability, int version) {
+        return producers.policies().get(Topics.approvalPolicyKey(capability, version), policies);
+    }
+
+    @Override
+    public TeamLoad teamLoad(String capability, String team) {
+        return teamLoads.get(capability, team);
+    }
+
+    @Override
+    public void putTeamLoad(String capability, String team, TeamLoad load) {
+        teamLoads.put(capability, team, load);
+    }
+
+    @Override
+    public List<String> teamsOf(String capability) {
+        return teamLoads.teamsOf(capability);
+    }
+
+    @Override
+    public TeamQuota quota(String capability, String team) {
+        return producers.quotas().get(Topics.quotaKey(team, capability), quotas);
     }
 }

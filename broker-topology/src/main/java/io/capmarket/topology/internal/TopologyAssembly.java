@@ -1,5 +1,6 @@
 package io.capmarket.topology.internal;
 
+import io.capmarket.schemas.ApprovalPolicySetting;
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestStatus;
@@ -74,9 +75,11 @@ public final class TopologyAssembly {
 
     public Topology build() {
         StreamsBuilder builder = new StreamsBuilder();
-        ProducerMirrors producers = new ProducerMirrors(
-                globalTable(builder, topics.liveness(), TopologyNames.HEARTBEAT_STORE, ProducerMirrors::livenessOf),
-                globalTable(builder, topics.producers(), TopologyNames.APPROVAL_STORE, approval -> approval));
+        GlobalMirrors producers = new GlobalMirrors(
+                globalTable(builder, topics.liveness(), TopologyNames.HEARTBEAT_STORE, GlobalMirrors::livenessOf),
+                globalTable(builder, topics.producers(), TopologyNames.APPROVAL_STORE, approval -> approval),
+                new GlobalMirror<>(TopologyNames.APPROVAL_POLICY_STORE, ApprovalPolicySetting::getPolicy),
+                new GlobalMirror<>(TopologyNames.QUOTA_STORE, quota -> quota));
         builder.addStateStore(cached(TopologyNames.OFFER_INDEX_STORE, Serdes.String()));
         builder.addStateStore(uncached(TopologyNames.REQUEST_INDEX_STORE, Serdes.String()));
         builder.addStateStore(cached(TopologyNames.OFFER_STATE_STORE, avro(OfferState.class)));
@@ -126,6 +129,7 @@ public final class TopologyAssembly {
                 .branch((key, out) -> out instanceof EngineOutput.Instruction, Branched.as("instruction"))
                 .branch((key, out) -> out instanceof EngineOutput.Catalog, Branched.as("catalog"))
                 .branch((key, out) -> out instanceof EngineOutput.Score, Branched.as("score"))
+                .branch((key, out) -> out instanceof EngineOutput.Usage, Branched.as("usage"))
                 .defaultBranch(Branched.as("refused"));
         outputs.get(TopologyNames.ENGINE_OUTPUT + "status")
                 .mapValues(out -> ((EngineOutput.Status) out).status(), Named.as(TopologyNames.ENGINE_OUTPUT + "statuses"))
@@ -146,11 +150,16 @@ public final class TopologyAssembly {
         outputs.get(TopologyNames.ENGINE_OUTPUT + "score")
                 .mapValues(out -> ((EngineOutput.Score) out).score(), Named.as(TopologyNames.ENGINE_OUTPUT + "scores"))
                 .to(topics.scorecard().name(), produced(topics.scorecard(), TopologyNames.SCORECARD_SINK));
+        outputs.get(TopologyNames.ENGINE_OUTPUT + "usage")
+                .mapValues(out -> ((EngineOutput.Usage) out).usage(), Named.as(TopologyNames.ENGINE_OUTPUT + "usages"))
+                .to(topics.teamUsage().name(), produced(topics.teamUsage(), TopologyNames.TEAM_USAGE_SINK));
         deadLetters(outputs.get(TopologyNames.ENGINE_OUTPUT + "refused")
                 .mapValues(out -> ((EngineOutput.Refused) out).letter(), Named.as(TopologyNames.ENGINE_OUTPUT + "letters")),
                 TopologyNames.DEAD_LETTER_SINK + "-engine");
         // added last, so that the intake and the engine keep their sub-topology number (and task ids)
         relayHeartbeats(builder);
+        globalTable(builder, topics.approvalPolicies(), producers.policies());
+        globalTable(builder, topics.quotas(), producers.quotas());
         return builder.build();
     }
 
@@ -189,12 +198,18 @@ public final class TopologyAssembly {
      */
     private <V extends SpecificRecord, T> GlobalMirror<V, T> globalTable(StreamsBuilder builder, Topic<String, V> topic,
             String storeName, Function<V, T> view) {
-        Serde<V> values = BoundedInput.bounded(topic.valueSerde());
         GlobalMirror<V, T> mirror = new GlobalMirror<>(storeName, view);
+        globalTable(builder, topic, mirror);
+        return mirror;
+    }
+
+    /** Adds the global table {@code mirror} mirrors, read from {@code topic}. */
+    private <V extends SpecificRecord, T> void globalTable(StreamsBuilder builder, Topic<String, V> topic, GlobalMirror<V, T> mirror) {
+        String storeName = mirror.storeName();
+        Serde<V> values = BoundedInput.bounded(topic.valueSerde());
         builder.addGlobalStore(Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(storeName), topic.keySerde(), values)
                         .withLoggingDisabled(),
                 topic.name(), Consumed.with(topic.keySerde(), values).withName(storeName + "-source"), mirror.updater());
-        return mirror;
     }
 
     /** How every input topic is read: values larger than {@link BoundedInput#MAX_VALUE_BYTES} are refused. */

@@ -35,6 +35,10 @@ public final class TopologyNames {
     // read-only tables every task may read
     public static final String HEARTBEAT_STORE = "producer-heartbeats";
     public static final String APPROVAL_STORE = "producer-approvals";
+    /** The global store of the admins' approval policies, by capability version. */
+    public static final String APPROVAL_POLICY_STORE = "approval-policies";
+    /** The global store of the admins' quotas, by team and capability. */
+    public static final String QUOTA_STORE = "quotas";
 
     // outputs
     public static final String INTAKE_OUTPUT = "intake-output-";
@@ -44,6 +48,7 @@ public final class TopologyNames {
     public static final String ASSIGNMENT_SINK = "assignments-sink";
     public static final String CATALOG_SINK = "catalog-sink";
     public static final String SCORECARD_SINK = "scorecard-sink";
+    public static final String TEAM_USAGE_SINK = "team-usage-sink";
 
     private TopologyNames() {
     }

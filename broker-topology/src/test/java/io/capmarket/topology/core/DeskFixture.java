@@ -1,5 +1,6 @@
 package io.capmarket.topology.core;
 
+import io.capmarket.schemas.ApprovalDecision;
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.CapabilityScore;
@@ -12,8 +13,10 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.TeamUsage;
 import io.capmarket.schemas.UpdateRequest;
 import io.capmarket.schemas.topology.CancelCommand;
+import io.capmarket.schemas.topology.DecisionCommand;
 import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.schemas.topology.UpdateCommand;
 import io.capmarket.topology.EngineEvents;
@@ -49,6 +52,8 @@ final class DeskFixture implements DeskOutbox {
     final List<Assignment> assignments = new ArrayList<>();
     final Map<String, CapabilityView> catalog = new LinkedHashMap<>();
     final List<CapabilityScore> scorecards = new ArrayList<>();
+    /** What each team holds of each capability, as last published, by {@code <team>/<capability>}. */
+    final Map<String, TeamUsage> usage = new LinkedHashMap<>();
     /** Refusals, each as {@code offer:<id>: <reason>} or {@code report:<requestId>: <reason>}. */
     final List<String> refusals = new ArrayList<>();
     private final Map<String, RequestStatus> step = new LinkedHashMap<>();
@@ -81,6 +86,16 @@ final class DeskFixture implements DeskOutbox {
             @Override
             public void resourceOperation(String capability, String operation, String outcome) {
                 events.add(operation + ":" + outcome);
+            }
+
+            @Override
+            public void quotaHeld(String capability) {
+                events.add("quota-held");
+            }
+
+            @Override
+            public void approval(String capability, String outcome) {
+                events.add("approval:" + outcome);
             }
         }, books, this);
     }
@@ -178,6 +193,13 @@ final class DeskFixture implements DeskOutbox {
         endStep();
     }
 
+    /** An approver's decision, as the gateway writes it for the approver it authenticated. */
+    void decide(String requestId, String approver, String team, String role, boolean approve, String reason) {
+        desk.decide(PG, new DecisionCommand(new ApprovalDecision(requestId, new Requester(RequesterKind.HUMAN, approver), team, role,
+                approve, reason, now), PG), now);
+        endStep();
+    }
+
     /** A report from the producer the request is currently assigned to, for its current attempt. */
     void report(String requestId, FulfilmentKind kind) {
         report(requestId, kind, false);
@@ -271,6 +293,11 @@ final class DeskFixture implements DeskOutbox {
     @Override
     public void scorecard(CapabilityScore score) {
         scorecards.add(score);
+    }
+
+    @Override
+    public void usage(TeamUsage published) {
+        usage.put(published.getTeam() + "/" + published.getCapability(), published);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.capmarket.topology.core;
 
+import io.capmarket.schemas.ApprovalPolicy;
 import io.capmarket.schemas.ProducerApproval;
+import io.capmarket.schemas.TeamQuota;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.CapabilityCounters;
@@ -34,6 +36,11 @@ final class InMemoryBooks implements DeskBooks {
     final Map<String, ScoreState> scores = new TreeMap<>();
     final Map<String, ProducerLiveness> liveness = new HashMap<>();
     final Map<String, ProducerApproval> approvals = new HashMap<>();
+    /** The admins' quotas by {@code <team>/<capability>}. */
+    final Map<String, TeamQuota> quotas = new HashMap<>();
+    private final TeamLoads teamLoads = new TeamLoads();
+    /** The admins' approval policies by {@code <capability>/<version>}. */
+    final Map<String, ApprovalPolicy> policies = new HashMap<>();
     private final Duration window;
 
     InMemoryBooks(Duration window) {
@@ -154,5 +161,30 @@ final class InMemoryBooks implements DeskBooks {
     @Override
     public ProducerApproval approval(String producerId) {
         return approvals.get(producerId);
+    }
+
+    @Override
+    public ApprovalPolicy approvalPolicy(String capability, int version) {
+        return policies.get(capability + "/" + version);
+    }
+
+    @Override
+    public TeamLoad teamLoad(String capability, String team) {
+        return teamLoads.get(capability, team);
+    }
+
+    @Override
+    public void putTeamLoad(String capability, String team, TeamLoad load) {
+        teamLoads.put(capability, team, load);
+    }
+
+    @Override
+    public List<String> teamsOf(String capability) {
+        return teamLoads.teamsOf(capability);
+    }
+
+    @Override
+    public TeamQuota quota(String capability, String team) {
+        return quotas.get(team + "/" + capability);
     }
 }

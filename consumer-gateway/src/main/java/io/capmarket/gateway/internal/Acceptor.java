@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * the requests accepted but not stored yet ({@link AcceptedRequests}): the first is written, a
  * later one with the same body gets the same request ({@code 200}), one with another body a
  * {@code 409}; every instance forwards its submits to the owner, so this holds across instances.
- * A submit is answered {@code 202} as soon as Kafka has acknowledged it.
+ * A new request is checked against its team's quota ({@link Quotas#check}: {@code 429}) after the
+ * catalog and the parameter schema, and answered {@code 202} as soon as Kafka has acknowledged it.
  */
 public final class Acceptor {
 
@@ -29,6 +30,7 @@ public final class Acceptor {
 
     private final Catalog catalog;
     private final ParameterSchemas schemas;
+    private final Quotas quotas;
     private final RequestReads reads;
     private final AcceptedRequests accepted;
     private final RequestWatchers watchers;
@@ -36,10 +38,12 @@ public final class Acceptor {
     private final Clock clock;
     private final KeyedSequence sequence = new KeyedSequence();
 
-    public Acceptor(Catalog catalog, ParameterSchemas schemas, RequestReads reads, AcceptedRequests accepted, RequestWatchers watchers,
-            Publisher publisher, Clock clock) {
+    /** @param quotas refuses a submit its team's quota already does not allow */
+    public Acceptor(Catalog catalog, ParameterSchemas schemas, Quotas quotas, RequestReads reads, AcceptedRequests accepted,
+            RequestWatchers watchers, Publisher publisher, Clock clock) {
         this.catalog = catalog;
         this.schemas = schemas;
+        this.quotas = quotas;
         this.reads = reads;
         this.accepted = accepted;
         this.watchers = watchers;
@@ -79,6 +83,8 @@ public final class Acceptor {
             throw new RejectedRequestException("the parameters do not satisfy the parameter schema of "
                     + submission.capability() + " version " + submission.version(), violations);
         }
+        // only a new request counts against the quota: a retry of one already written was answered above
+        quotas.check(principal.team(), submission.capability());
         RequestCommand command = submission.command(id, principal, key, clock.instant());
         RequestStatus status = RequestViews.submitted((SubmitRequest) command.getCommand());
         accepted.reserve(status);

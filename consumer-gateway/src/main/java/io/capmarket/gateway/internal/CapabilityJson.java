@@ -3,12 +3,14 @@ package io.capmarket.gateway.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.capmarket.schemas.ApprovalPolicy;
 import io.capmarket.schemas.CapabilityVersionView;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.OfferView;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /** The API shape of a catalog entry (fields may be added, never renamed). Pure. */
 public final class CapabilityJson {
@@ -16,7 +18,11 @@ public final class CapabilityJson {
     private CapabilityJson() {
     }
 
-    public static ObjectNode capability(CapabilityView view) {
+    /**
+     * A catalog entry; each version shows {@code approval}, the admins' policy ({@code adminPolicy}
+     * of its number, null for none), and each offer its producer's.
+     */
+    public static ObjectNode capability(CapabilityView view, IntFunction<ApprovalPolicy> adminPolicy) {
         ObjectNode node = Json.MAPPER.createObjectNode();
         node.put("name", view.getName());
         node.put("description", view.getDescription());
@@ -28,6 +34,7 @@ public final class CapabilityJson {
             v.set("outputSchema", schema(version.getOutputSchema()));
             v.put("deprecated", version.getDeprecated());
             v.put("sunset", version.getSunsetAt() == null ? null : version.getSunsetAt().toString());
+            v.set("approval", AvroJson.toJson(adminPolicy.apply(version.getVersion())));
         }
         ArrayNode offers = node.putArray("offers");
         for (OfferView offer : view.getOffers()) {
@@ -47,6 +54,7 @@ public final class CapabilityJson {
             } else {
                 o.putNull("maxTtlMs");
             }
+            o.set("approval", AvroJson.toJson(offer.getApproval()));
             ObjectNode observed = o.putObject("observed");
             observed.put("samples", offer.getObserved().getSamples());
             observed.put("p50Ms", offer.getObserved().getP50Ms());

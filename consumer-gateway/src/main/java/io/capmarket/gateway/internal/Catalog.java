@@ -4,9 +4,12 @@ import io.capmarket.gateway.GatewayException.FieldError;
 import io.capmarket.gateway.NotFoundException;
 import io.capmarket.gateway.RejectedRequestException;
 import io.capmarket.gateway.RetryLaterException;
+import io.capmarket.schemas.ApprovalPolicy;
+import io.capmarket.schemas.ApprovalPolicySetting;
 import io.capmarket.schemas.CapabilityVersionView;
 import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
+import io.capmarket.schemas.topics.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +24,8 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * The catalog and scorecard global tables: complete on every instance, so never forwarded. A
+ * The catalog, scorecard and admins' approval policies global tables: complete on every instance,
+ * so never forwarded. A
  * capability looked up by name (every submit does) is decoded once and kept for
  * {@link #FRESH_FOR}, without a lock: a change of the catalog reaches submits within that time
  * after it reached this instance's store.
@@ -77,6 +81,16 @@ public final class Catalog {
         return view;
     }
 
+    /** The admins' approval policy of a capability version, when they set one. */
+    public Optional<ApprovalPolicy> approvalPolicy(String capability, int version) {
+        try {
+            return Optional.ofNullable(this.<ApprovalPolicySetting>store(GatewayTopology.APPROVAL_POLICIES)
+                    .get(Topics.approvalPolicyKey(capability, version))).map(ApprovalPolicySetting::getPolicy);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+    }
+
     /** Up to {@code limit + 1} entries after {@code after} (exclusive), by name, that match. */
     public List<CapabilityView> capabilities(String after, int limit, Predicate<CapabilityView> filter) {
         return page(GatewayTopology.CATALOG, after, limit, filter);
@@ -87,11 +101,12 @@ public final class Catalog {
         return page(GatewayTopology.SCORECARD, after, limit, filter);
     }
 
-    /** Whether both global stores answer (readiness). */
+    /** Whether the global stores answer (readiness). */
     public boolean queryable() {
         try {
             store(GatewayTopology.CATALOG).approximateNumEntries();
             store(GatewayTopology.SCORECARD).approximateNumEntries();
+            store(GatewayTopology.APPROVAL_POLICIES).approximateNumEntries();
             return true;
         } catch (InvalidStateStoreException e) {
             return false;

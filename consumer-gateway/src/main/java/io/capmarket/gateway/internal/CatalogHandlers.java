@@ -46,7 +46,7 @@ public final class CatalogHandlers {
         int limit = HttpInput.integer(ctx, "limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT);
         List<CapabilityView> found = catalog.capabilities(Cursors.decode(ctx.queryParam("cursor")), limit,
                 view -> CapabilityJson.matches(view, prefix == null || prefix.isEmpty() ? null : prefix, attributes));
-        ctx.json(page(found, limit, CapabilityView::getName, CapabilityJson::capability));
+        ctx.json(page(found, limit, CapabilityView::getName, this::json));
     }
 
     /** {@code GET /v1/capabilities/{name}}. */
@@ -55,7 +55,12 @@ public final class CatalogHandlers {
         String name = ctx.pathParam("name");
         CapabilityView view = catalog.capability(name)
                 .orElseThrow(() -> new NotFoundException("there is no capability " + name + " in the catalog"));
-        ctx.json(CapabilityJson.capability(view));
+        ctx.json(json(view));
+    }
+
+    /** An entry as the API shows it, with the admins' approval policy of each version. */
+    private JsonNode json(CapabilityView view) {
+        return CapabilityJson.capability(view, version -> catalog.approvalPolicy(view.getName(), version).orElse(null));
     }
 
     /** {@code GET /v1/scorecard?capability=&limit=&cursor=}: speed, safety, efficiency and scalability per capability and producer. */

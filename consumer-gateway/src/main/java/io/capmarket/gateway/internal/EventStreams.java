@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * delta: one {@code transition} event per new history entry (id = its position from 1) whose
  * {@code changes} hold only the request's fields that changed since the last event (the last
  * entry of a step carries them); then, once the request is at rest (finished, or FULFILLED with no
- * update or deprovision going on), an {@code end} event with the request as it rests, and the stream
+ * update or deprovision going on; a request waiting in PENDING_APPROVAL is not), an {@code end} event with the request as it rests, and the stream
  * closes. So a long history is sent once, not again with every transition.
  *
  * <p>{@code Last-Event-ID} resumes after a position instead: no snapshot, the transitions after it,
@@ -66,7 +66,7 @@ public final class EventStreams {
 
     /** The route's handler: checks everything that can fail as a problem document before the stream starts. */
     public void stream(Context ctx) throws Exception {
-        Principal principal = HttpInput.principal(ctx, Principal.Role.CONSUMER, Principal.Role.ADMIN);
+        Principal principal = HttpInput.principal(ctx, Principal.requesters());
         String accept = ctx.header("Accept");
         if (accept == null || !accept.trim().equals("text/event-stream")) {
             throw new MalformedRequestException("this route streams Server-Sent Events",

@@ -36,6 +36,8 @@ public final class Forwarder {
     /** Marks a forwarded read; the receiver answers from its own stores or 503, never forwards again. */
     public static final String FORWARDED_HEADER = "X-Capmarket-Forwarded";
     public static final String INTERNAL_REQUESTS = Route.INTERNAL_PREFIX + "v1/requests";
+    /** The query parameter of a forwarded list that asks for the caller's approval inbox (the caller is in the assertion). */
+    public static final String INBOX = "inbox";
     /** The id of a forwarded submit, chosen by the instance that forwards it (used when it has no Idempotency-Key). */
     public static final String SUBMIT_ID_HEADER = "X-Capmarket-Submit-Id";
     /** The largest answer taken from another instance: a full page of views with long histories. */
@@ -73,26 +75,30 @@ public final class Forwarder {
         });
     }
 
-    /** The owner's part of a list. */
+    /** The owner's part of a list (of an approval inbox: the caller's, which the owner rebuilds from the assertion). */
     public CompletableFuture<List<RequestView>> list(HostInfo owner, ListQuery query, Principal caller, String requestIdHeader) {
         Map<String, String> params = new LinkedHashMap<>();
-        if (query.team() != null) {
-            params.put("team", query.team());
-        }
-        if (query.state() != null) {
-            params.put("state", query.state());
-        }
-        if (query.capability() != null) {
-            params.put("capability", query.capability());
+        if (query.inbox()) {
+            params.put(INBOX, "true");
+        } else {
+            if (query.team() != null) {
+                params.put("team", query.team());
+            }
+            if (query.state() != null) {
+                params.put("state", query.state());
+            }
+            if (query.capability() != null) {
+                params.put("capability", query.capability());
+            }
+            params.put("order", query.order().parameter());
+            if (query.orphanedOnly()) {
+                params.put("orphaned", "true");
+            }
         }
         if (query.after() != null) {
             params.put("after", query.after());
         }
         params.put("limit", Integer.toString(query.limit()));
-        params.put("order", query.order().parameter());
-        if (query.orphanedOnly()) {
-            params.put("orphaned", "true");
-        }
         return send(uri(owner, INTERNAL_REQUESTS, params), caller, requestIdHeader, timeout)
                 .thenApply(response -> parse(response, owner, new TypeReference<List<RequestView>>() { }));
     }

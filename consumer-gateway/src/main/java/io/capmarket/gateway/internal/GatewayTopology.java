@@ -1,11 +1,8 @@
 package io.capmarket.gateway.internal;
 
-import io.capmarket.schemas.CapabilityScore;
-import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
-import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -34,6 +31,11 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #REQUEST_INDEX}: beside the views on the same partitions, the keys lists read
  *       in order ({@link RequestIndex}), so that a list reads only the caller's team's entries.</li>
  *   <li>{@value #CATALOG} and {@value #SCORECARD}: global tables, complete on every instance.</li>
+ *   <li>{@value #APPROVAL_POLICIES}: the admins' approval policies by {@code <capability>/<version>}
+ *       ({@link Topics#approvalPolicyKey}), a global table the catalog is shown with.</li>
+ *   <li>{@value #QUOTAS} and {@value #TEAM_USAGE}: the admins' quotas and the topology's count of
+ *       what each team holds, by {@code <team>/<capability>} ({@link Topics#quotaKey}); global
+ *       tables in memory, which a submit is checked against ({@link Quotas}).</li>
  * </ul>
  * Every change to a request view is handed to {@code onChange} (long-polls and event streams wait on it).
  */
@@ -43,6 +45,9 @@ public final class GatewayTopology {
     public static final String REQUEST_INDEX = "request-index";
     public static final String CATALOG = "catalog";
     public static final String SCORECARD = "scorecard";
+    public static final String APPROVAL_POLICIES = "approval-policies";
+    public static final String QUOTAS = "quotas";
+    public static final String TEAM_USAGE = "team-usage";
 
     private GatewayTopology() {
     }
@@ -57,13 +62,19 @@ public final class GatewayTopology {
                 .filter((id, status) -> status != null, Named.as("statuses-only"))
                 .process(() -> new ViewProcessor(onChange, views), Named.as("request-views-processor"), REQUEST_VIEWS,
                         REQUEST_INDEX);
-        builder.globalTable(topics.catalog().name(), consumed(topics.catalog(), "catalog-source"),
-                Materialized.<String, CapabilityView, KeyValueStore<Bytes, byte[]>>as(CATALOG)
-                        .withKeySerde(Serdes.String()).withValueSerde(topics.catalog().valueSerde()));
-        builder.globalTable(topics.scorecard().name(), consumed(topics.scorecard(), "scorecard-source"),
-                Materialized.<String, CapabilityScore, KeyValueStore<Bytes, byte[]>>as(SCORECARD)
-                        .withKeySerde(Serdes.String()).withValueSerde(topics.scorecard().valueSerde()));
+        globalTable(builder, topics.catalog(), "catalog-source", Materialized.as(CATALOG));
+        globalTable(builder, topics.scorecard(), "scorecard-source", Materialized.as(SCORECARD));
+        globalTable(builder, topics.approvalPolicies(), "approval-policies-source", Materialized.as(APPROVAL_POLICIES));
+        // read on every submit, small, and rebuilt from their topics at every start: kept in memory
+        globalTable(builder, topics.quotas(), "quotas-source", Materialized.as(Stores.inMemoryKeyValueStore(QUOTAS)));
+        globalTable(builder, topics.teamUsage(), "team-usage-source", Materialized.as(Stores.inMemoryKeyValueStore(TEAM_USAGE)));
         return builder.build();
+    }
+
+    private static <V> void globalTable(StreamsBuilder builder, Topic<String, V> topic, String sourceName,
+            Materialized<String, V, KeyValueStore<Bytes, byte[]>> store) {
+        builder.globalTable(topic.name(), consumed(topic, sourceName),
+                store.withKeySerde(Serdes.String()).withValueSerde(topic.valueSerde()));
     }
 
     private static <V> Consumed<String, V> consumed(Topic<String, V> topic, String name) {
@@ -105,9 +116,8 @@ public final class GatewayTopology {
         }
 
         private void reindex(RequestStatus previous, RequestStatus next) {
-            if (previous != null && Objects.equals(previous.getConsumerTeam(), next.getConsumerTeam())
-                    && Objects.equals(previous.getSubmittedAt(), next.getSubmittedAt())) {
-                return; // the keys depend on the id, the team and the submission time alone
+            if (RequestIndex.sameKeys(previous, next)) {
+                return;
             }
             Set<String> old = previous == null ? Set.of() : RequestIndex.keys(previous);
             Set<String> now = RequestIndex.keys(next);

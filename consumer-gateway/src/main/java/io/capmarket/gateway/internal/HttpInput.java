@@ -96,6 +96,15 @@ public final class HttpInput {
      * {@code deadline}, however the bytes trickle in.
      */
     public static JsonNode jsonBody(Context ctx, long limit, BodyDeadline deadline) {
+        return body(ctx, limit, deadline, false);
+    }
+
+    /** As {@link #jsonBody}, for a route whose body may be left out: null when there is none (no bytes at all). */
+    public static JsonNode optionalJsonBody(Context ctx, long limit, BodyDeadline deadline) {
+        return body(ctx, limit, deadline, true);
+    }
+
+    private static JsonNode body(Context ctx, long limit, BodyDeadline deadline, boolean optional) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
             // what the client is still sending is read, so that its connection is not reset under the answer;
@@ -124,6 +133,9 @@ public final class HttpInput {
             throw tooLarge(bytes.length, limit);
         }
         if (bytes.length == 0) {
+            if (optional) {
+                return null;
+            }
             throw new MalformedRequestException("the body is empty", List.of(new FieldError("body", "", "a JSON object")));
         }
         String text = utf8(bytes);

@@ -52,7 +52,7 @@ public final class JwtAuthenticator implements Authenticator {
      * @param audience the {@code aud} every token must include
      * @param clockSkew how far {@code exp} and {@code nbf} may be off
      * @param teamClaim the claim naming the caller's team
-     * @param roleClaim the claim naming its role: consumer, producer or admin
+     * @param roleClaim the claim naming its role: consumer, producer, approver or admin
      * @param nameClaim the claim naming the person or bot ({@code sub} usually)
      * @param botClaim a boolean claim that marks automation, or null when none does
      */

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one exception mapper: every error leaves as one {@code application/problem+json} shape
  * (RFC 9457): {@code type}, {@code title}, {@code status}, {@code detail}, {@code instance},
- * {@code requestId} and {@code errors[]} ({@code field}, {@code value}, {@code rule}).
+ * {@code requestId} and {@code errors[]} ({@code field}, {@code value}, {@code rule}), and the
+ * members a problem adds ({@link GatewayException#members()}).
  * Unexpected exceptions are logged with the request id and answered 500 without internals.
  */
 public final class Problems {
@@ -29,7 +30,10 @@ public final class Problems {
         Throwable error = Futures.unwrap(exception);
         if (error instanceof GatewayException gateway) {
             gateway.headers().forEach(ctx::header);
-            render(ctx, gateway.status(), gateway.type(), gateway.title(), gateway.getMessage(), gateway.errors());
+            ObjectNode body = body(gateway.status(), gateway.type(), gateway.title(), gateway.getMessage(), ctx.path(),
+                    HttpInput.requestId(ctx), gateway.errors());
+            gateway.members().forEach((name, value) -> body.set(name, Json.MAPPER.valueToTree(value)));
+            send(ctx, gateway.status(), body);
         } else if (error instanceof HttpResponseException http) {
             render(ctx, http.getStatus(), slug(http.getStatus()), title(http.getStatus()), detail(ctx, http), List.of());
         } else {
@@ -49,13 +53,22 @@ public final class Problems {
     }
 
     static void render(Context ctx, int status, String type, String title, String detail, List<FieldError> errors) {
+        send(ctx, status, body(status, type, title, detail, ctx.path(), HttpInput.requestId(ctx), errors));
+    }
+
+    private static void send(Context ctx, int status, ObjectNode body) {
         ctx.status(status);
         ctx.contentType(CONTENT_TYPE);
-        ctx.result(document(status, type, title, detail, ctx.path(), HttpInput.requestId(ctx), errors));
+        ctx.result(body.toString());
     }
 
     /** The problem document; {@code instance} is null when the request could not even be parsed. */
     static String document(int status, String type, String title, String detail, String instance, String requestId,
+            List<FieldError> errors) {
+        return body(status, type, title, detail, instance, requestId, errors).toString();
+    }
+
+    private static ObjectNode body(int status, String type, String title, String detail, String instance, String requestId,
             List<FieldError> errors) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("type", "/problems/" + type);
@@ -66,7 +79,7 @@ public final class Problems {
         body.put("requestId", requestId);
         ArrayNode list = body.putArray("errors");
         errors.forEach(e -> list.addObject().put("field", e.field()).put("value", e.value()).put("rule", e.rule()));
-        return body.toString();
+        return body;
     }
 
     private static String detail(Context ctx, HttpResponseException http) {

@@ -7,7 +7,8 @@ import java.util.List;
  * What a read of one request waits for.
  *
  * @param waitFor a state to wait for, reached now or passed through (a terminal state also ends the wait, and so does a
- *     live resource when the state is one of provisioning, which can no longer come), or null for any
+ *     live resource when the state is one of provisioning, which can no longer come), or null for any; PENDING_APPROVAL
+ *     is one of provisioning, neither final nor live: a wait for FULFILLED goes on through it
  * @param minHistory wait until the history has at least this many entries (or the request is finished)
  * @param awaitExistence wait for the request to appear instead of answering "not found" at once
  * @param timeout how long to wait; zero answers at once

@@ -1,31 +1,23 @@
 package io.capmarket.gateway.internal;
 
+import static io.capmarket.gateway.internal.RequestCalls.traced;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.capmarket.gateway.ConflictException;
 import io.capmarket.gateway.ForbiddenException;
 import io.capmarket.gateway.GatewayException.FieldError;
 import io.capmarket.gateway.MalformedRequestException;
 import io.capmarket.gateway.NotFoundException;
-import io.capmarket.gateway.RetryLaterException;
 import io.capmarket.schemas.CancelRequest;
-import io.capmarket.schemas.CapabilityVersionView;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestState;
-import io.capmarket.schemas.Requester;
-import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.access.PriorityGrants;
-import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.tracing.RecordTracing;
 import io.javalin.http.Context;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,9 +34,8 @@ public final class RequestHandlers {
 
     static final List<String> STATES = Arrays.stream(RequestState.values()).map(Enum::name).toList();
     private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-    private static final Pattern TEAM = Pattern.compile("[a-zA-Z0-9._@-]{1,100}");
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
-    private static final Principal.Role[] REQUESTERS = {Principal.Role.CONSUMER, Principal.Role.ADMIN};
+    private static final Principal.Role[] REQUESTERS = Principal.requesters();
     private static final Principal.Role[] ADMINS = {Principal.Role.ADMIN};
 
     /**
@@ -57,24 +48,23 @@ public final class RequestHandlers {
             OpenSlots longPolls, BodyDeadline bodyDeadline) {
     }
 
-    private final Catalog catalog;
     private final Acceptor acceptor;
     private final Updates updates;
     private final RequestReads reads;
     private final Forwarder forwarder;
     private final Publisher publisher;
-    private final Tracer tracer = RecordTracing.tracer();
+    private final RequestCalls calls;
     private final Clock clock;
     private final Limits limits;
 
     public RequestHandlers(Catalog catalog, Acceptor acceptor, Updates updates, RequestReads reads, Forwarder forwarder,
             Publisher publisher, Clock clock, Limits limits) {
-        this.catalog = catalog;
         this.acceptor = acceptor;
         this.updates = updates;
         this.reads = reads;
         this.forwarder = forwarder;
         this.publisher = publisher;
+        this.calls = new RequestCalls(catalog);
         this.clock = clock;
         this.limits = limits;
     }
@@ -101,12 +91,12 @@ public final class RequestHandlers {
         // with a key the id is the team's and the key's, wherever it is decided
         String id = forwarded && key == null ? forwardedId(ctx) : Submission.requestId(principal.team(), key);
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
-        Span span = span("capmarket submit", ctx, id);
+        Span span = calls.span("capmarket submit", ctx, id);
         ctx.future(() -> traced(span, Futures.guarded(() -> {
             RequestReads.Owner owner = reads.owner(caller, id);
             if (owner.local()) {
                 return acceptor.accept(principal, submission, key, id, owner.partition(), span)
-                        .thenAccept(answer -> respond(ctx, answer.status(), answer.view()));
+                        .thenAccept(answer -> calls.respond(ctx, answer.status(), answer.view()));
             }
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put(Forwarder.SUBMIT_ID_HEADER, id);
@@ -139,30 +129,6 @@ public final class RequestHandlers {
         ctx.result(relayed.body());
     }
 
-    /**
-     * A span of a request's trace for this call: a child of the caller's {@code traceparent} when it
-     * sent one, else the first span of a new trace. The records it publishes carry it.
-     */
-    private Span span(String name, Context ctx, String requestId) {
-        Span span = tracer.spanBuilder(name).setParent(RecordTracing.extract(ctx::header)).setSpanKind(SpanKind.SERVER)
-                .setAttribute("http.request.method", ctx.method().name()).setAttribute("capmarket.request_id", requestId)
-                .startSpan();
-        if (span.getSpanContext().isValid()) {
-            ctx.attribute(HttpInput.TRACE_ID, span.getSpanContext().getTraceId());
-        }
-        return span;
-    }
-
-    /** Ends the span when the answer is decided, marking it an error when the call failed. */
-    private static <T> CompletableFuture<T> traced(Span span, CompletableFuture<T> answer) {
-        return answer.whenComplete((result, error) -> {
-            if (error != null) {
-                span.setStatus(StatusCode.ERROR, error.getClass().getSimpleName());
-            }
-            span.end();
-        });
-    }
-
     /** A priority above NORMAL is a right granted to a team (an admin's always): 403 naming the field otherwise. */
     private void requireGranted(Principal principal, String priority) {
         if (principal.admin() || limits.priorityGrants().allows(principal.team(), Priority.valueOf(priority))) {
@@ -173,23 +139,38 @@ public final class RequestHandlers {
                 List.of(new FieldError("priority", priority, "LOW or NORMAL, or a priority granted to team " + principal.team())));
     }
 
-    /** {@code GET /v1/requests/{id}}, with {@code ?waitFor=STATE&timeout=30s} to long-poll. */
+    /**
+     * {@code GET /v1/requests/{id}}, with {@code ?waitFor=STATE&timeout=30s} to long-poll. Any role
+     * may read a request whose open approval it may decide; a producer nothing else (403).
+     */
     public void get(Context ctx) {
-        Principal principal = HttpInput.principal(ctx, REQUESTERS);
+        Principal principal = HttpInput.principal(ctx, Principal.Role.values());
         String waitFor = HttpInput.oneOf(ctx, "waitFor", STATES);
         Duration timeout = HttpInput.duration(ctx, "timeout", limits.longPollMax())
                 .orElse(waitFor == null ? Duration.ZERO : min(DEFAULT_WAIT, limits.longPollMax()));
         String id = ctx.pathParam("id");
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
         if (timeout.isZero()) {
-            ctx.future(() -> Futures.guarded(() -> reads.require(caller, id, new ReadCondition(waitFor, 0, false, timeout))
-                    .thenAccept(view -> respond(ctx, 200, view))));
+            ctx.future(() -> Futures.guarded(() -> read(caller, id, new ReadCondition(waitFor, 0, false, timeout))
+                    .thenAccept(view -> calls.respond(ctx, 200, view))));
             return;
         }
         // a long-poll holds a waiter until its state or its timeout: bounded per team and per instance
         OpenSlots.Slot slot = limits.longPolls().open(principal);
-        ctx.future(() -> Futures.guarded(() -> reads.require(caller, id, new ReadCondition(waitFor, 0, false, timeout))
-                .thenAccept(view -> respond(ctx, 200, view))).whenComplete((done, error) -> slot.close()));
+        ctx.future(() -> Futures.guarded(() -> read(caller, id, new ReadCondition(waitFor, 0, false, timeout))
+                .thenAccept(view -> calls.respond(ctx, 200, view))).whenComplete((done, error) -> slot.close()));
+    }
+
+    /**
+     * A request the caller may see, else 404; for a producer 403, whether the request exists or not
+     * (its role reads only the requests whose approval it may decide).
+     */
+    private CompletableFuture<RequestView> read(RequestReads.Caller caller, String id, ReadCondition condition) {
+        Principal principal = caller.principal();
+        return reads.read(caller, id, condition).thenApply(view -> view.orElseThrow(() -> principal.requester()
+                ? RequestReads.notFound(id)
+                : new ForbiddenException("the role " + principal.role().label() + " reads only the requests whose open approvals "
+                        + "name it; the others take " + Arrays.stream(REQUESTERS).map(Principal.Role::label).toList())));
     }
 
     /**
@@ -225,21 +206,21 @@ public final class RequestHandlers {
         Principal principal = HttpInput.principal(ctx, REQUESTERS);
         String id = ctx.pathParam("id");
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
-        Span span = span("capmarket cancel", ctx, id);
+        Span span = calls.span("capmarket cancel", ctx, id);
         ctx.future(() -> traced(span, Futures.guarded(() -> reads.require(caller, id, ReadCondition.now()).thenCompose(view -> {
             if (view.terminal()) {
                 throw new ConflictException("request " + id + " is already " + view.state() + "; there is nothing to cancel");
             }
             if (RequestState.DEPROVISIONING.name().equals(view.state())) {
-                respond(ctx, 202, view);
+                calls.respond(ctx, 202, view);
                 return CompletableFuture.completedFuture(null);
             }
             // the topology words a deprovision itself ("deprovision asked by <name>")
             RequestCommand cancel = new RequestCommand(CancelRequest.newBuilder().setRequestId(id)
-                    .setRequestedBy(new Requester(principal.bot() ? RequesterKind.BOT : RequesterKind.HUMAN, principal.name()))
+                    .setRequestedBy(principal.asRequester())
                     .setAt(clock.instant()).setReason(view.live() ? null : "cancelled by " + principal.name() + " through the gateway")
                     .build());
-            return publisher.send(id, view.capability(), cancel, span).thenAccept(acked -> respond(ctx, 202, view));
+            return publisher.send(id, view.capability(), cancel, span).thenAccept(acked -> calls.respond(ctx, 202, view));
         }))));
     }
 
@@ -252,20 +233,23 @@ public final class RequestHandlers {
         String id = ctx.pathParam("id");
         JsonNode body = HttpInput.jsonBody(ctx, limits.maxRequestSize(), limits.bodyDeadline());
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
-        Span span = span("capmarket update", ctx, id);
+        Span span = calls.span("capmarket update", ctx, id);
         ctx.future(() -> traced(span, Futures.guarded(() -> reads.require(caller, id, ReadCondition.now()).thenCompose(view -> {
             Optional<RequestCommand> update = updates.command(principal, view, body);
             if (update.isEmpty()) {
-                respond(ctx, 200, view);
+                calls.respond(ctx, 200, view);
                 return CompletableFuture.completedFuture(null);
             }
-            return publisher.send(id, view.capability(), update.get(), span).thenAccept(acked -> respond(ctx, 202, view));
+            return publisher.send(id, view.capability(), update.get(), span).thenAccept(acked -> calls.respond(ctx, 202, view));
         }))));
     }
 
-    /** {@code GET /internal/v1/requests/{id}}: a read forwarded by another instance, answered from this one's store. */
+    /**
+     * {@code GET /internal/v1/requests/{id}}: a read forwarded by another instance, answered from this
+     * one's store; 404 for a request the caller may not see, which the forwarding instance words.
+     */
     public void internalGet(Context ctx) {
-        Principal principal = HttpInput.principal(ctx, REQUESTERS);
+        Principal principal = HttpInput.principal(ctx, Principal.Role.values());
         Duration max = limits.longPollMax().compareTo(limits.visibilityTimeout()) > 0 ? limits.longPollMax() : limits.visibilityTimeout();
         ReadCondition condition = new ReadCondition(HttpInput.oneOf(ctx, "waitFor", STATES),
                 HttpInput.integer(ctx, "minHistory", 0, 0, 100_000),
@@ -276,57 +260,33 @@ public final class RequestHandlers {
         ctx.future(() -> Futures.guarded(() -> reads.require(caller, id, condition).thenAccept(ctx::json)));
     }
 
-    /** {@code GET /internal/v1/requests}: this instance's part of a list. */
+    /**
+     * {@code GET /internal/v1/requests}: this instance's part of a list; with
+     * {@code inbox=true}, of the caller's approval inbox (any role has one).
+     */
     public void internalList(Context ctx) {
-        Principal principal = HttpInput.principal(ctx, REQUESTERS);
+        boolean inbox = "true".equals(ctx.queryParam(Forwarder.INBOX));
+        Principal principal = HttpInput.principal(ctx, inbox ? Principal.Role.values() : REQUESTERS);
         String after = ctx.queryParam("after");
-        ListQuery query = listQuery(ctx, principal, HttpInput.integer(ctx, "limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT),
-                after == null || after.isEmpty() ? null : after);
+        int limit = HttpInput.integer(ctx, "limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT);
+        after = after == null || after.isEmpty() ? null : after;
+        ListQuery query = inbox ? ListQuery.inbox(principal, after, limit) : listQuery(ctx, principal, limit, after);
         ctx.future(() -> Futures.guarded(() -> reads.listLocal(query).thenAccept(ctx::json)));
     }
 
     private ListQuery listQuery(Context ctx, Principal principal, int limit, String after) {
-        String team = ctx.queryParam("team");
-        if (team != null && !TEAM.matcher(team).matches()) {
-            throw new MalformedRequestException("the query parameter team is invalid",
-                    List.of(new FieldError("team", team, "1 to 100 characters of a-z, A-Z, 0-9, '.', '_', '@', '-'")));
-        }
+        String team = ctx.queryParam("team") == null ? null : Names.team("team", ctx.queryParam("team"), Names.Place.QUERY);
         if (!principal.admin()) {
             if (team != null && !team.equals(principal.team())) {
                 throw new NotFoundException("there is no team " + team + " for you; you see your own team's requests");
             }
             team = principal.team();
         }
-        String capability = ctx.queryParam("capability");
-        if (capability != null && !ProducerNames.isKebabCase(capability)) {
-            throw new MalformedRequestException("the query parameter capability is invalid",
-                    List.of(new FieldError("capability", capability, "a kebab-case capability name")));
-        }
+        String capability = ctx.queryParam("capability") == null ? null
+                : Names.capability("capability", ctx.queryParam("capability"), Names.Place.QUERY);
         String order = HttpInput.oneOf(ctx, "order", ListQuery.Order.NAMES);
         return new ListQuery(team, HttpInput.oneOf(ctx, "state", STATES), capability, after, limit, ListQuery.Order.of(order),
                 "true".equals(HttpInput.oneOf(ctx, "orphaned", List.of("true", "false"))));
-    }
-
-    private void respond(Context ctx, int status, RequestView view) {
-        ctx.status(status);
-        ctx.header("Location", "/v1/requests/" + view.id());
-        deprecation(view).ifPresent(version -> {
-            ctx.header("Deprecation", "true");
-            ctx.header("Link", "</v1/capabilities/" + view.capability() + ">; rel=\"deprecation\"");
-            if (version.getSunsetAt() != null) {
-                ctx.header("Sunset", DateTimeFormatter.RFC_1123_DATE_TIME.format(version.getSunsetAt().atOffset(ZoneOffset.UTC)));
-            }
-        });
-        ctx.json(view);
-    }
-
-    private Optional<CapabilityVersionView> deprecation(RequestView view) {
-        try {
-            return catalog.capability(view.capability()).flatMap(c -> c.getVersions().stream()
-                    .filter(v -> v.getVersion() == view.version() && v.getDeprecated()).findFirst());
-        } catch (RetryLaterException e) {
-            return Optional.empty();
-        }
     }
 
     private static Duration min(Duration a, Duration b) {

@@ -69,15 +69,16 @@ public final class RequestReads {
     }
 
     /**
-     * One request as the caller may see it: empty when it does not exist or belongs to another
-     * team. Fails with {@link RetryLaterException} while ownership is unknown or moving.
+     * One request as the caller may see it: empty when it does not exist, or belongs to another
+     * team and waits for no approval the caller may decide ({@link Principal#sees(RequestView)}).
+     * Fails with {@link RetryLaterException} while ownership is unknown or moving.
      */
     public CompletableFuture<Optional<RequestView>> read(Caller caller, String requestId, ReadCondition condition) {
         Owner owner = owner(caller, requestId);
         CompletableFuture<Optional<RequestView>> answer = owner.local()
                 ? local(caller.principal(), requestId, owner.partition(), condition)
                 : forwarder.read(owner.host(), requestId, condition, caller.principal(), caller.requestId());
-        return answer.thenApply(view -> view.filter(v -> caller.principal().sees(v.team())));
+        return answer.thenApply(view -> view.filter(caller.principal()::sees));
     }
 
     /** Like {@link #read}, but absent is a {@link NotFoundException}. */
@@ -95,11 +96,11 @@ public final class RequestReads {
      * changes never end the wait; so neither the answer nor its timing tells the two apart.
      */
     private CompletableFuture<Optional<RequestView>> local(Principal principal, String requestId, int partition, ReadCondition condition) {
-        RequestWatchers.Watch watch = watchers.watch(requestId, s -> principal.sees(s.getConsumerTeam())
+        RequestWatchers.Watch watch = watchers.watch(requestId, s -> principal.sees(s)
                 && condition.satisfiedBy(s.getState().name(), s.getHistory().stream().map(t -> t.getState().name()).toList()));
         Optional<RequestView> current;
         try {
-            current = current(requestId, partition).filter(s -> principal.sees(s.getConsumerTeam())).map(RequestViews::view);
+            current = current(requestId, partition).filter(principal::sees).map(RequestViews::view);
         } catch (RuntimeException e) {
             watchers.cancel(watch);
             throw e;
@@ -119,7 +120,7 @@ public final class RequestReads {
             }
         }, condition.timeout().toMillis(), TimeUnit.MILLISECONDS);
         return watch.future().whenComplete((status, error) -> timeout.cancel(false))
-                .thenApplyAsync(status -> Optional.ofNullable(status).filter(s -> principal.sees(s.getConsumerTeam())).map(RequestViews::view),
+                .thenApplyAsync(status -> Optional.ofNullable(status).filter(principal::sees).map(RequestViews::view),
                         callbacks);
     }
 

@@ -34,7 +34,9 @@ public record RequestView(
         JsonNode pendingParameters,
         boolean orphaned,
         Long ttlMs,
-        String expiresAt) {
+        String expiresAt,
+        List<Approval> approvals,
+        String approvalExpiresAt) {
 
     /** One step of the history. */
     public record Transition(String state, String at, String detail, int attempt, String offerId) {
@@ -42,6 +44,17 @@ public record RequestView(
 
     /** Who submitted. */
     public record RequestedBy(String kind, String name) {
+    }
+
+    /**
+     * One approval the request waits or waited for.
+     *
+     * @param source whose policy asked for it: {@code platform} (the admins') or {@code producer <producerId>}
+     * @param approvers who may give it: {@code role:<role>} or {@code team:<team>}
+     * @param approvedBy who gave it, as {@code alice (team platform, role admin)}, or null while it is open
+     * @param approvedAt when it was given (ISO-8601), or null
+     */
+    public record Approval(String source, List<String> approvers, String approvedBy, String approvedAt) {
     }
 
     /** Whether the request is finished: DEPROVISIONED, FAILED or CANCELLED. */

@@ -8,6 +8,7 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.SubmittedStatus;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -83,7 +84,10 @@ public final class RequestViews {
                 status.getPendingParameters() == null ? null : parse(status.getPendingParameters()),
                 status.getOrphaned(),
                 status.getTtlMs(),
-                status.getExpiresAt() == null ? null : status.getExpiresAt().toString());
+                status.getExpiresAt() == null ? null : status.getExpiresAt().toString(),
+                status.getApprovals().stream().map(gate -> new RequestView.Approval(gate.getSource(), List.copyOf(gate.getApprovers()),
+                        gate.getApprovedBy(), gate.getApprovedAt() == null ? null : gate.getApprovedAt().toString())).toList(),
+                status.getApprovalExpiresAt() == null ? null : status.getApprovalExpiresAt().toString());
     }
 
     private static JsonNode parse(String json) {

@@ -7,6 +7,7 @@ import static io.capmarket.gateway.internal.Route.delete;
 import static io.capmarket.gateway.internal.Route.get;
 import static io.capmarket.gateway.internal.Route.patch;
 import static io.capmarket.gateway.internal.Route.post;
+import static io.capmarket.gateway.internal.Route.put;
 
 import java.util.List;
 
@@ -20,13 +21,23 @@ public final class Routes {
     private Routes() {
     }
 
-    public static List<Route> table(CatalogHandlers catalog, RequestHandlers requests, EventStreams events, OpsHandlers ops,
-            WhoAmI whoAmI, PortalAssets portal) {
+    /** The approval policy of a capability version, which admins set. */
+    public static final String APPROVAL_POLICY = "/v1/capabilities/{name}/versions/{version}/approval";
+    /** A team's quota of a capability, which admins set. */
+    public static final String QUOTA = "/v1/teams/{team}/quotas/{capability}";
+
+    public static List<Route> table(CatalogHandlers catalog, PolicyHandlers policies, QuotaHandlers quotas, RequestHandlers requests,
+            ApprovalHandlers approvals, EventStreams events, OpsHandlers ops, WhoAmI whoAmI, PortalAssets portal) {
         return List.of(
                 get("/v1/capabilities", TOKEN, catalog::list),
                 get("/v1/capabilities/{name}", TOKEN, catalog::get),
+                put(APPROVAL_POLICY, TOKEN, policies::put),
+                delete(APPROVAL_POLICY, TOKEN, policies::delete),
                 get("/v1/scorecard", TOKEN, catalog::scorecard),
                 get("/v1/me", TOKEN, whoAmI::me),
+                put(QUOTA, TOKEN, quotas::put),
+                delete(QUOTA, TOKEN, quotas::delete),
+                get("/v1/teams/{team}/usage", TOKEN, quotas::usage),
                 post("/v1/requests", TOKEN, requests::submit),
                 get("/v1/requests", TOKEN, requests::list),
                 get("/v1/requests/{id}", TOKEN, requests::get),
@@ -34,6 +45,9 @@ public final class Routes {
                 get("/v1/requests/{id}/events", TOKEN, events::stream),
                 patch("/v1/requests/{id}", TOKEN, requests::update),
                 delete("/v1/requests/{id}", TOKEN, requests::cancel),
+                get("/v1/approvals", TOKEN, approvals::inbox),
+                post("/v1/requests/{id}/approve", TOKEN, approvals::approve),
+                post("/v1/requests/{id}/reject", TOKEN, approvals::reject),
                 get(Forwarder.INTERNAL_REQUESTS, INSTANCE, requests::internalList),
                 post(Forwarder.INTERNAL_REQUESTS, INSTANCE, requests::internalSubmit),
                 get(Forwarder.INTERNAL_REQUESTS + "/{id}", INSTANCE, requests::internalGet),

@@ -6,8 +6,6 @@ import io.capmarket.gateway.GatewayException.FieldError;
 import io.capmarket.gateway.MalformedRequestException;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.RequestCommand;
-import io.capmarket.schemas.Requester;
-import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.config.ConfigParsers;
@@ -209,7 +207,7 @@ public record Submission(String capability, int version, ObjectNode parameters, 
         return new RequestCommand(SubmitRequest.newBuilder()
                 .setRequestId(requestId)
                 .setConsumerTeam(principal.team())
-                .setRequestedBy(new Requester(principal.bot() ? RequesterKind.BOT : RequesterKind.HUMAN, principal.name()))
+                .setRequestedBy(principal.asRequester())
                 .setCapability(capability)
                 .setCapabilityVersion(version)
                 .setParameters(parameters.toString())

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * hashed and compared with every configured hash in constant time, so neither the comparison nor
  * the position of the match leaks through timing.
  *
- * <p>Line format: {@code <sha256-hex> <team> <role> [<name> [human|bot]]}; {@code #} starts a comment.
+ * <p>Line format: {@code <sha256-hex> <team> <role> [<name> [human|bot]]}, role one of consumer,
+ * producer, approver, admin; {@code #} starts a comment.
  */
 public final class Tokens implements Authenticator {
 
@@ -87,7 +88,8 @@ public final class Tokens implements Authenticator {
             return Optional.empty();
         }
         String[] columns = text.trim().split("\\s+");
-        String rule = " must be '<sha256-hex of the token> <team> <role> [<name> [human|bot]]' with role consumer, producer or admin";
+        String rule = " must be '<sha256-hex of the token> <team> <role> [<name> [human|bot]]' with role one of "
+                + String.join(", ", Principal.Role.labels());
         if (columns.length < 3 || columns.length > 5 || !HEX.matcher(columns[0]).matches() || !NAME.matcher(columns[1]).matches()) {
             throw new IllegalArgumentException(where + rule + " (the hash is 64 hex digits, the team 1 to 100 of a-z, A-Z, 0-9, '.', '_', '@', '-')");
         }

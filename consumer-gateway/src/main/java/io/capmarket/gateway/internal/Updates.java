@@ -10,8 +10,6 @@ import io.capmarket.schemas.OfferView;
 import io.capmarket.schemas.ParameterChanges;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestState;
-import io.capmarket.schemas.Requester;
-import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.UpdateRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -68,8 +66,7 @@ public final class Updates {
         if (expiresAt != null) {
             checkExpiry(current, expiresAt);
         }
-        Requester requester = new Requester(principal.bot() ? RequesterKind.BOT : RequesterKind.HUMAN, principal.name());
-        return Optional.of(new RequestCommand(new UpdateRequest(current.id(), requester, clock.instant(), parameters.toString(),
+        return Optional.of(new RequestCommand(new UpdateRequest(current.id(), principal.asRequester(), clock.instant(), parameters.toString(),
                 current.parameters().toString(), expiresAt)));
     }
 

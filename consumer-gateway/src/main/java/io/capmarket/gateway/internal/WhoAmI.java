@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * {@code GET /v1/me}: who the bearer token belongs to, so that a client (the portal) shows each
- * role what it may do: a consumer its team's requests, a producer its own offers and figures.
+ * role what it may do: a consumer its team's requests, a producer its own offers and figures, an
+ * approver (or anyone an approval names) its approval inbox.
  */
 public final class WhoAmI {
 

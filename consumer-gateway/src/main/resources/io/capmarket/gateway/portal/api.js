@@ -56,6 +56,8 @@ export const me = () => call('/v1/me');
 export const capabilities = () => all('/v1/capabilities');
 export const capability = (name) => call('/v1/capabilities/' + encodeURIComponent(name));
 export const scorecard = () => all('/v1/scorecard');
+/** What a team holds of each capability, and its quotas. */
+export const usage = (team) => call('/v1/teams/' + encodeURIComponent(team) + '/usage');
 
 /**
  * The catalog and the scorecard together, with a key that changes only when a figure does (not
@@ -71,6 +73,23 @@ export const cancel = (id) => call('/v1/requests/' + encodeURIComponent(id), { m
 /** A JSON merge patch of a fulfilled request ({parameters: {...}}): its resource is updated in place. */
 export const update = (id, patch) => call('/v1/requests/' + encodeURIComponent(id), {
   method: 'PATCH', body: JSON.stringify(patch), headers: { 'Content-Type': 'application/merge-patch+json' } });
+
+/** One page of the caller's approval inbox: requests waiting for an approval it may give, oldest first. */
+export function approvals({ cursor, limit = 20 } = {}) {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor) query.set('cursor', cursor);
+  return call('/v1/approvals?' + query);
+}
+
+function decide(id, verb, reason) {
+  return call('/v1/requests/' + encodeURIComponent(id) + '/' + verb, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(reason ? { reason } : {}) });
+}
+
+/** Approves every open approval of the request that names the caller; answers the request as it was. */
+export const approve = (id, reason) => decide(id, 'approve', reason);
+/** Rejects the request, saying why: it fails with the reason. */
+export const reject = (id, reason) => decide(id, 'reject', reason);
 
 /** One page of the caller's requests: filters {state, capability}, newest first. */
 export function requests({ state, capability, cursor, limit = 20 }) {

@@ -8,6 +8,7 @@ import { catalogPage, requestPage } from './catalog.js';
 import { scorecardPage } from './scorecard.js';
 import { requestsPage, requestDetailPage } from './requests.js';
 import { producerPage } from './producer.js';
+import { approvalsPage } from './approvals.js';
 
 const view = document.getElementById('view');
 const nav = document.getElementById('nav');
@@ -16,15 +17,15 @@ let current = null; // { controller, timer } of the page on screen
 let navigated = false; // whether the user has moved since the page loaded (the first page keeps the browser's focus)
 
 /**
- * The pages, in menu order. roles: who sees the page in the menu. available: false keeps a page
- * out of the menu until the API offers what it needs (approvals: GET /v1/approvals).
+ * The pages, in menu order. roles: who sees the page in the menu; shown(me), when set, lets in
+ * others too (anyone an approval names has something in its inbox).
  */
 const PAGES = [
-  { path: 'catalog', title: 'Catalog', roles: ['consumer', 'producer', 'admin'], available: true },
-  { path: 'requests', title: 'My requests', roles: ['consumer', 'admin'], available: true },
-  { path: 'scorecard', title: 'Scorecard', roles: ['consumer', 'producer', 'admin'], available: true },
-  { path: 'producer', title: 'Producer', roles: ['producer', 'admin'], available: true },
-  { path: 'approvals', title: 'Approvals', roles: ['approver', 'admin'], available: false }
+  { path: 'catalog', title: 'Catalog', roles: ['consumer', 'producer', 'approver', 'admin'] },
+  { path: 'requests', title: 'My requests', roles: ['consumer', 'approver', 'admin'] },
+  { path: 'approvals', title: 'Approvals', roles: ['approver', 'admin'], shown: (who) => who.inbox },
+  { path: 'scorecard', title: 'Scorecard', roles: ['consumer', 'producer', 'approver', 'admin'] },
+  { path: 'producer', title: 'Producer', roles: ['producer', 'admin'] }
 ];
 
 function navigate(hash, force) {
@@ -34,7 +35,7 @@ function navigate(hash, force) {
 
 function renderNav() {
   const path = location.hash.replace(/^#\/?/, '').split(/[/?]/)[0] || 'catalog';
-  fill(nav, ...PAGES.filter(p => p.available && me && p.roles.includes(me.role)).map(p =>
+  fill(nav, ...PAGES.filter(p => me && (p.roles.includes(me.role) || (p.shown && p.shown(me)))).map(p =>
     el('a', { href: '#/' + p.path, id: 'nav-' + p.path, text: p.title,
       'aria-current': path === p.path || (p.path === 'catalog' && path === 'request') ? 'page' : null })));
 }
@@ -71,12 +72,11 @@ async function render() {
   view.setAttribute('aria-busy', 'true');
   try {
     if (path === 'request' && arg) await requestPage(view, arg, navigate);
-    else if (path === 'requests' && arg) await requestDetailPage(view, arg, page.controller.signal, navigate);
+    else if (path === 'requests' && arg) await requestDetailPage(view, arg, me, page.controller.signal, navigate);
     else if (path === 'requests') await requestsPage(view, params, navigate);
     else if (path === 'scorecard') await scorecardPage(view, live);
     else if (path === 'producer') await producerPage(view, me, params, navigate, live);
-    else if (path === 'approvals') fill(view, el('h1', { text: 'Approvals' }),
-      el('p', { class: 'empty', text: 'This gateway does not offer approvals yet.' }));
+    else if (path === 'approvals') await approvalsPage(view, params, navigate, live);
     else await catalogPage(view, live);
     focusHeading(page);
   } catch (e) {
@@ -106,13 +106,17 @@ function welcome() {
     el('h1', { text: 'Welcome to capmarket' }),
     el('p', { text: 'Expert teams offer capabilities here; you request them, self-service, and watch them delivered.' }),
     el('p', {}, 'Sign in with your bearer token above. In dev mode, ', el('code', { text: 'demo-consumer' }),
-      ' browses and requests as team demo-app, and ', el('code', { text: 'demo-admin' }), ' sees everything.'));
+      ' browses and requests as team demo-app, and ', el('code', { text: 'demo-admin' }),
+      ' sees everything and approves what waits for an admin.'));
 }
 
 async function connect() {
   const status = document.getElementById('who');
   try {
     me = await api.me();
+    // a consumer or producer an approval names finds the page in its menu while something waits for it
+    me.inbox = ['consumer', 'producer'].includes(me.role)
+      && (await api.approvals({ limit: 1 }).catch(() => ({ items: [] }))).items.length > 0;
     status.textContent = `${me.name} · ${me.team} · ${me.role}`;
   } catch (e) {
     me = null;

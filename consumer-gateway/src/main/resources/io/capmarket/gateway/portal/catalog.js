@@ -2,7 +2,7 @@
 // request page with the form generated from its parameter schema.
 
 import * as api from './api.js';
-import { el, fill, duration, percent, when, band, bandBadge } from './format.js';
+import { el, fill, duration, percent, when, band, bandBadge, policyText } from './format.js';
 import { schemaForm } from './schema-form.js';
 
 /** The scorecard figures of one producer for one capability (window first, all time when the window is empty). */
@@ -42,7 +42,9 @@ function versionList(versions) {
   return el('ul', { class: 'versions', 'aria-label': 'Versions' }, versions.map(v => el('li', { class: 'version' + (v.deprecated ? ' deprecated' : '') },
     'v' + v.version,
     v.deprecated ? el('span', { class: 'badge warn', text: 'deprecated' }) : null,
-    v.sunset || v.sunsetAt ? el('span', { class: 'badge warn', text: 'sunset ' + when(v.sunset || v.sunsetAt) }) : null)));
+    v.sunset || v.sunsetAt ? el('span', { class: 'badge warn', text: 'sunset ' + when(v.sunset || v.sunsetAt) }) : null,
+    v.approval ? el('span', { class: 'badge warn approval', title: 'the platform\'s approval policy',
+      text: 'approval ' + policyText(v.approval) }) : null)));
 }
 
 /** One offer: producer, attributes, load, lead time against the promise, failure rate, liveness. */
@@ -58,6 +60,7 @@ export function offerCard(capability, offer, figures) {
     el('p', { class: 'offer-id', text: offer.offerId + ' · v' + offer.version + (offer.status && offer.status !== 'ACTIVE' ? ' · ' + offer.status : '') }),
     el('ul', { class: 'attributes', 'aria-label': 'Attributes' },
       Object.entries(offer.attributes || {}).map(([k, v]) => el('li', { text: k + ': ' + v }))),
+    offer.approval ? el('p', { class: 'policy', text: 'Approval ' + policyText(offer.approval) }) : null,
     el('dl', { class: 'figures' },
       el('div', { class: 'figure' }, el('dt', { text: 'Load' }),
         el('dd', { class: 'load' }, `${offer.inFlight} / ${offer.capacity} in flight`,

@@ -67,8 +67,15 @@ export function figure(label, value, hint) {
 }
 
 /** The states a request can be in, in lifecycle order. */
-export const STATES = ['SUBMITTED', 'WAITING', 'MATCHED', 'REJECTED', 'ACCEPTED', 'IN_PROGRESS', 'FULFILLED', 'FAILED',
+export const STATES = ['SUBMITTED', 'PENDING_APPROVAL', 'WAITING', 'MATCHED', 'REJECTED', 'ACCEPTED', 'IN_PROGRESS', 'FULFILLED', 'FAILED',
   'CANCELLED', 'UPDATING', 'DEPROVISIONING', 'DEPROVISIONED'];
+
+/** An approval policy as one line: which requests wait for whom, e.g. "size large: role:admin". */
+export function policyText(policy) {
+  const when = Object.entries(policy.when || {}).map(([name, values]) => `${name} ${values.join(' or ')}`).join(', ');
+  return (when || 'every request') + ': ' + (policy.approvers || []).join(' or ')
+    + (policy.expiresAfterMs ? ` within ${duration(policy.expiresAfterMs)}` : '');
+}
 
 /** A state as a badge. */
 export function stateBadge(state) {

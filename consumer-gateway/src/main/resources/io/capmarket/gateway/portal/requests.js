@@ -1,9 +1,11 @@
-// My requests: the team's requests newest first, filtered and paged; a request's own page with
-// its live timeline, outputs and (when the API offers them) its matching decision and day-2 actions.
+// My requests: the team's requests newest first, filtered and paged, and what the team holds of
+// each capability against its quotas; a request's own page with its live timeline, outputs and
+// (when the API offers them) its matching decision and day-2 actions.
 
 import * as api from './api.js';
 import { el, fill, when, duration, stateBadge, STATES } from './format.js';
 import { schemaForm } from './schema-form.js';
+import { approvalsPanel } from './approvals.js';
 
 const PAGE = 20;
 
@@ -12,8 +14,8 @@ export async function requestsPage(view, params, navigate) {
   const state = params.get('state') || '';
   const capability = params.get('capability') || '';
   const cursors = (params.get('cursors') || '').split(',').filter(Boolean);
-  const [page, capabilities] = await Promise.all([
-    api.requests({ state, capability, cursor: cursors.at(-1), limit: PAGE }), api.capabilities()]);
+  const [page, capabilities, usage] = await Promise.all([
+    api.requests({ state, capability, cursor: cursors.at(-1), limit: PAGE }), api.capabilities(), teamUsage()]);
   const go = (changes) => {
     const next = new URLSearchParams({ state, capability, cursors: cursors.join(',') });
     Object.entries(changes).forEach(([k, v]) => next.set(k, v));
@@ -51,7 +53,38 @@ export async function requestsPage(view, params, navigate) {
         onclick: () => go({ cursors: cursors.slice(0, -1).join(',') }), text: 'Newer' }),
       el('span', { text: 'page ' + (cursors.length + 1) }),
       el('button', { type: 'button', class: 'secondary', id: 'next-page', disabled: !page.next,
-        onclick: () => go({ cursors: cursors.concat(page.next).join(',') }), text: 'Older' })));
+        onclick: () => go({ cursors: cursors.concat(page.next).join(',') }), text: 'Older' })),
+    usagePanel(usage));
+}
+
+/** The caller's team's usage and quotas; null when they cannot be read now (the list is shown without them). */
+async function teamUsage() {
+  try {
+    return await api.usage((await api.me()).team);
+  } catch (e) {
+    return null;
+  }
+}
+
+/** What the team holds of each capability and the quota it is held to; nothing when it holds nothing and has no quota. */
+function usagePanel(usage) {
+  if (!usage || !usage.items.length) return null;
+  const quota = (q) => !q ? 'none' : [q.maxLive !== null ? `${q.maxLive} live` : null,
+    q.maxInFlight !== null ? `${q.maxInFlight} in flight` : null].filter(Boolean).join(', ');
+  return el('section', { class: 'card', id: 'usage', 'aria-labelledby': 'usage-title' },
+    el('h2', { id: 'usage-title', text: 'Usage and quotas of team ' + usage.team }),
+    el('p', { class: 'hint', text: 'Resources being provisioned count against the live quota too; a request over a quota waits.' }),
+    el('div', { class: 'table-scroll' }, el('table', { class: 'usage' },
+      el('caption', { class: 'visually-hidden', text: 'What the team holds of each capability, and its quota' }),
+      el('thead', {}, el('tr', {}, ['Capability', 'Live', 'Being provisioned', 'Waiting', 'Pending approval', 'Quota']
+        .map(h => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, usage.items.map(item => el('tr', { 'data-capability': item.capability },
+        el('td', { text: item.capability }),
+        el('td', { class: 'held', text: String(item.live) }),
+        el('td', { text: String(item.inFlight) }),
+        el('td', { text: String(item.waiting) }),
+        el('td', { text: String(item.pendingApproval) }),
+        el('td', { class: 'quota', text: quota(item.quota) })))))));
 }
 
 /**
@@ -68,14 +101,16 @@ function decisionPanel(request) {
 }
 
 /**
- * What may be done to the request now: cancel one still being provisioned, deprovision a live one
- * (FULFILLED or UPDATING); the update form is beside them ({@link updateForm}).
+ * What the request's team (or an admin) may do to it now: cancel one still being provisioned
+ * (waiting for approvals too), deprovision a live one (FULFILLED or UPDATING); the update form is
+ * beside them ({@link updateForm}). An approver of another team only decides its approvals.
  */
-function actions(request, reload) {
+function actions(request, me, reload) {
   const buttons = [];
   const live = ['FULFILLED', 'UPDATING'].includes(request.state);
   const provisioning = !live && !['FAILED', 'CANCELLED', 'DEPROVISIONING', 'DEPROVISIONED'].includes(request.state);
-  if (provisioning || live) {
+  const owner = me && (me.role === 'admin' || me.team === request.team);
+  if (owner && (provisioning || live)) {
     buttons.push(el('button', { type: 'button', class: 'secondary', id: live ? 'deprovision' : 'cancel',
       text: live ? 'Deprovision' : 'Cancel request', onclick: async (e) => {
         e.target.disabled = true;
@@ -129,13 +164,19 @@ async function updateForm(request, reload) {
   return node;
 }
 
-/** #/requests/{id}: the request, its outputs and its timeline, followed live. */
-export async function requestDetailPage(view, id, signal, navigate) {
+/**
+ * #/requests/{id}: the request, its approvals (decided here by whoever may), its outputs and its
+ * timeline, followed live.
+ */
+export async function requestDetailPage(view, id, me, signal, navigate) {
   const request = await api.request(id);
+  const reload = () => navigate('#/requests/' + encodeURIComponent(request.id), true);
   const timeline = el('ol', { id: 'live', class: 'timeline', 'data-request-id': request.id, 'aria-live': 'polite' });
   const outputs = el('div', { id: 'outputs' });
   const summary = el('dl', { class: 'figures summary' });
   const actionSlot = el('div', {});
+  const approvalSlot = el('div', {});
+  let shownApprovals = null;
   const show = (r) => {
     fill(summary,
       figureRow('State', stateBadge(r.state), 'request-state'),
@@ -149,18 +190,26 @@ export async function requestDetailPage(view, id, signal, navigate) {
       r.orphaned ? figureRow('Orphan', el('span', { class: 'badge warn', text: 'needs an operator' })) : null,
       r.pendingParameters ? figureRow('Updating to', el('code', { text: JSON.stringify(r.pendingParameters) })) : null,
       r.expiresAt ? figureRow('Expires', el('time', { datetime: r.expiresAt, text: when(r.expiresAt) }), 'expires-at') : null,
+      r.requestedBy ? figureRow('Asked by', r.requestedBy.name, 'requested-by') : null,
       r.reason ? figureRow('Reason', r.reason) : null);
     const entries = Object.entries(r.outputs || {});
     fill(outputs, entries.length
       ? el('dl', { class: 'outputs' }, entries.map(([k, v]) => el('div', { class: 'figure' }, el('dt', { text: k }), el('dd', {}, el('code', { text: v })))))
       : el('p', { class: 'empty', text: 'No outputs yet: they arrive with fulfilment.' }));
-    fill(actionSlot, actions(r, () => navigate('#/requests/' + encodeURIComponent(r.id), true)) || '');
+    fill(actionSlot, actions(r, me, reload) || '');
+    // redrawn only when the approvals change, so that a reason being written stays
+    const approvalsKey = JSON.stringify([r.state, r.approvals, r.approvalExpiresAt]);
+    if (approvalsKey !== shownApprovals) {
+      shownApprovals = approvalsKey;
+      fill(approvalSlot, approvalsPanel(r, me, reload) || '');
+    }
   };
   show(request);
   fill(view,
     el('p', { class: 'crumbs' }, el('a', { href: '#/requests', text: 'My requests' }), ' / ', request.id),
     el('h1', { text: 'Request ' + request.id.substring(0, 8) }),
     actionSlot,
+    approvalSlot,
     el('div', { class: 'split' },
       el('section', { class: 'card', 'aria-labelledby': 'summary-title' }, el('h2', { id: 'summary-title', text: 'Summary' }), summary,
         el('h2', { text: 'Parameters' }), el('pre', { class: 'json', tabindex: '0', text: JSON.stringify(request.parameters, null, 2) }),
@@ -168,7 +217,7 @@ export async function requestDetailPage(view, id, signal, navigate) {
       el('section', { class: 'card', 'aria-labelledby': 'timeline-title' },
         el('h2', { id: 'timeline-title', text: 'Timeline' }), el('p', { class: 'hint', id: 'live-status', text: 'following live…' }), timeline)),
     decisionPanel(request),
-    await updateForm(request, () => navigate('#/requests/' + encodeURIComponent(request.id), true)));
+    await updateForm(request, reload));
   // a snapshot of the whole request first, then each transition as a delta: its history entry and the fields that changed
   let current = request;
   const entry = (index, t) => el('li', { class: 'transition', 'data-state': t.state },

@@ -81,6 +81,8 @@ class JwtAuthenticatorTest {
         assertThat(jwt.authenticate(rs256(claims(c -> c)))).contains(new Principal("alpha", Principal.Role.CONSUMER, "alice", false));
         assertThat(jwt.authenticate(es256(claims(c -> c.claim("team", "beta").claim("capmarket_role", "admin").claim("bot", true)))))
                 .contains(new Principal("beta", Principal.Role.ADMIN, "alice", true));
+        assertThat(jwt.authenticate(rs256(claims(c -> c.claim("capmarket_role", "approver")))))
+                .contains(new Principal("alpha", Principal.Role.APPROVER, "alice", false));
     }
 
     @Test

@@ -62,7 +62,8 @@ class OpenApiDocumentTest {
             assertThat(declaredTags).as("declared tags (for the tags of %s)", route).containsAll(operation.getTags());
         });
         assertThat(routeByOperationId).containsKeys("submitRequest", "getRequest", "listRequests", "cancelRequest",
-                "watchRequestEvents", "listCapabilities", "getCapability", "getScorecard", "whoAmI");
+                "watchRequestEvents", "listCapabilities", "getCapability", "getScorecard", "whoAmI", "listApprovals", "approveRequest",
+                "rejectRequest", "setApprovalPolicy", "removeApprovalPolicy", "setQuota", "removeQuota", "getTeamUsage");
     }
 
     @Test
@@ -104,24 +105,37 @@ class OpenApiDocumentTest {
         Schema<?> errors = (Schema<?>) openApi.getComponents().getSchemas().get("Problem").getProperties().get("errors");
         assertThat(errors.getItems().get$ref()).isEqualTo(SCHEMAS + "FieldError");
         assertThat(okSchema(byId.get("listRequests"))).isEqualTo(SCHEMAS + "RequestPage");
+        assertThat(okSchema(byId.get("listApprovals"))).isEqualTo(SCHEMAS + "RequestPage");
         assertThat(okSchema(byId.get("listCapabilities"))).isEqualTo(SCHEMAS + "CapabilityPage");
         assertThat(okSchema(byId.get("getScorecard"))).isEqualTo(SCHEMAS + "ScorecardPage");
+        assertThat(okSchema(byId.get("getTeamUsage"))).isEqualTo(SCHEMAS + "TeamUsage");
+        assertThat(openApi.getComponents().getSchemas().get("Problem").getProperties())
+                .as("the members a quota-exceeded problem adds").containsKeys("quota", "limit", "usage");
     }
 
     /**
      * The problem answers each route really gives (see the handlers, {@link Gatekeeper}, {@link OpenSlots},
      * {@link BodyDeadline}): every route needing a token answers 401 and, over a rate limit, 429.
      */
-    private static final Map<String, List<String>> PROBLEMS = Map.of(
-            "GET /v1/capabilities", List.of("400", "401", "429", "503"),
-            "GET /v1/capabilities/{name}", List.of("401", "404", "429", "503"),
-            "GET /v1/scorecard", List.of("401", "429", "503"),
-            "GET /v1/me", List.of("401", "429"),
-            "POST /v1/requests", List.of("400", "401", "403", "404", "408", "409", "413", "422", "429", "503"),
-            "GET /v1/requests", List.of("400", "401", "403", "404", "429", "503"),
-            "GET /v1/requests/{id}", List.of("400", "401", "403", "404", "429", "503"),
-            "GET /v1/requests/{id}/events", List.of("400", "401", "403", "404", "429", "503"),
-            "DELETE /v1/requests/{id}", List.of("401", "403", "404", "409", "429", "503"));
+    private static final Map<String, List<String>> PROBLEMS = Map.ofEntries(
+            Map.entry("GET /v1/capabilities", List.of("400", "401", "429", "503")),
+            Map.entry("GET /v1/capabilities/{name}", List.of("401", "404", "429", "503")),
+            Map.entry("PUT /v1/capabilities/{name}/versions/{version}/approval",
+                    List.of("400", "401", "403", "404", "408", "413", "422", "429", "503")),
+            Map.entry("DELETE /v1/capabilities/{name}/versions/{version}/approval", List.of("400", "401", "403", "429", "503")),
+            Map.entry("GET /v1/scorecard", List.of("401", "429", "503")),
+            Map.entry("GET /v1/me", List.of("401", "429")),
+            Map.entry("PUT /v1/teams/{team}/quotas/{capability}", List.of("400", "401", "403", "408", "413", "422", "429", "503")),
+            Map.entry("DELETE /v1/teams/{team}/quotas/{capability}", List.of("400", "401", "403", "429", "503")),
+            Map.entry("GET /v1/teams/{team}/usage", List.of("400", "401", "403", "404", "429", "503")),
+            Map.entry("POST /v1/requests", List.of("400", "401", "403", "404", "408", "409", "413", "422", "429", "503")),
+            Map.entry("GET /v1/requests", List.of("400", "401", "403", "404", "429", "503")),
+            Map.entry("GET /v1/requests/{id}", List.of("400", "401", "403", "404", "429", "503")),
+            Map.entry("GET /v1/requests/{id}/events", List.of("400", "401", "403", "404", "429", "503")),
+            Map.entry("DELETE /v1/requests/{id}", List.of("401", "403", "404", "409", "429", "503")),
+            Map.entry("GET /v1/approvals", List.of("400", "401", "429", "503")),
+            Map.entry("POST /v1/requests/{id}/approve", List.of("400", "401", "403", "404", "408", "409", "413", "422", "429", "503")),
+            Map.entry("POST /v1/requests/{id}/reject", List.of("400", "401", "403", "404", "408", "409", "413", "422", "429", "503")));
 
     @Test
     void everyRouteDocumentsTheProblemAnswersItReallyGives() {
@@ -138,7 +152,9 @@ class OpenApiDocumentTest {
     @Test
     void theDocumentDescribesExactlyThePublicRoutesOfTheRouteTable() {
         // the handlers are never called here: the table is read for its methods and paths
-        List<Route> table = Routes.table(new CatalogHandlers(null), new RequestHandlers(null, null, null, null, null, null, null, null),
+        List<Route> table = Routes.table(new CatalogHandlers(null), new PolicyHandlers(null, null, null, 0, null),
+                new QuotaHandlers(null, null, null, 0, null),
+                new RequestHandlers(null, null, null, null, null, null, null, null), new ApprovalHandlers(null, null, null, null, 0, null),
                 new EventStreams(null, null, null, null, null), new OpsHandlers(null, null, null), new WhoAmI(), PortalAssets.load());
         Set<String> publicRoutes = table.stream().filter(Route::documented).map(OpenApiDocumentTest::name)
                 .collect(Collectors.toCollection(TreeSet::new));

@@ -164,6 +164,60 @@ class ReadModelTest {
     }
 
     @Test
+    void aRequestWaitingForApprovalsIsNeitherFinalNorLiveNorAtRest() {
+        List<String> pending = List.of("SUBMITTED", "PENDING_APPROVAL");
+        ReadCondition fulfilled = new ReadCondition("FULFILLED", 0, false, Duration.ofSeconds(5));
+        ReadCondition waiting = new ReadCondition("PENDING_APPROVAL", 0, false, Duration.ofSeconds(5));
+        RequestView view = RequestViews.view(advance(RequestViews.submitted(submit("r1")), RequestState.PENDING_APPROVAL));
+
+        assertThat(fulfilled.satisfiedBy("PENDING_APPROVAL", pending)).as("a wait for FULFILLED goes on").isFalse();
+        assertThat(waiting.satisfiedBy("PENDING_APPROVAL", pending)).isTrue();
+        assertThat(waiting.satisfiedBy("FULFILLED", List.of("SUBMITTED", "PENDING_APPROVAL", "MATCHED", "FULFILLED"))).isTrue();
+        assertThat(waiting.satisfiedBy("FULFILLED", List.of("SUBMITTED", "MATCHED", "FULFILLED")))
+                .as("a live resource: the approval can no longer come").isTrue();
+        assertThat(fulfilled.satisfiedBy("FAILED", List.of("SUBMITTED", "PENDING_APPROVAL", "FAILED"))).as("rejected").isTrue();
+        assertThat(view.terminal()).isFalse();
+        assertThat(view.live()).isFalse();
+        assertThat(view.atRest()).as("an event stream goes on").isFalse();
+    }
+
+    @Test
+    void aViewShowsTheApprovalsAndWhenTheyExpire() {
+        RequestStatus status = RequestStatus.newBuilder(advance(RequestViews.submitted(submit("r1")), RequestState.PENDING_APPROVAL))
+                .setApprovals(List.of(io.capmarket.schemas.ApprovalGate.newBuilder().setSource("platform").setApprovers(List.of("role:admin"))
+                        .setApprovedBy("root (team platform, role admin)").setApprovedAt(T0).build(),
+                        io.capmarket.schemas.ApprovalGate.newBuilder().setSource("producer db-team").setApprovers(List.of("team:dba")).build()))
+                .setApprovalExpiresAt(T0.plusSeconds(60)).build();
+
+        RequestView view = RequestViews.view(status);
+
+        assertThat(view.approvals()).containsExactly(
+                new RequestView.Approval("platform", List.of("role:admin"), "root (team platform, role admin)", T0.toString()),
+                new RequestView.Approval("producer db-team", List.of("team:dba"), null, null));
+        assertThat(view.approvalExpiresAt()).isEqualTo(T0.plusSeconds(60).toString());
+        assertThat(RequestViews.view(RequestViews.submitted(submit("r2"))).approvals()).isEmpty();
+    }
+
+    @Test
+    void anInboxListsThePendingRequestsTheCallerMayDecideOldestFirst() {
+        Principal root = new Principal("platform", Principal.Role.ADMIN, "root", false);
+        RequestStatus pending = RequestStatus.newBuilder(advance(RequestViews.submitted(submit("r1")), RequestState.PENDING_APPROVAL))
+                .setApprovals(List.of(io.capmarket.schemas.ApprovalGate.newBuilder().setSource("platform").setApprovers(List.of("role:admin"))
+                        .build())).build();
+        ListQuery inbox = ListQuery.inbox(root, null, 10);
+
+        assertThat(inbox.matches(pending)).isTrue();
+        assertThat(inbox.matches(RequestViews.view(pending))).isTrue();
+        assertThat(ListQuery.inbox(new Principal("beta", Principal.Role.CONSUMER, "bob", false), null, 10).matches(pending)).isFalse();
+        assertThat(inbox.matches(RequestViews.submitted(submit("r2")))).isFalse();
+        assertThat(inbox.team()).as("every team's").isNull();
+        Page<RequestView> page = Page.merge(List.of(List.of(view("b", T0.plusSeconds(60))), List.of(view("a", T0), view("c", T0))), 2,
+                ListQuery.Order.OLDEST);
+        assertThat(page.items()).extracting(RequestView::id).containsExactly("a", "c");
+        assertThat(Cursors.decode(page.next())).isEqualTo(ListQuery.Order.OLDEST.key("c", T0));
+    }
+
+    @Test
     void aLiveResourceEndsAWaitForAProvisioningStateButNotForWhatComesAfterIt() {
         List<String> fulfilled = List.of("SUBMITTED", "MATCHED", "FULFILLED");
         ReadCondition inProgress = new ReadCondition("IN_PROGRESS", 0, false, Duration.ofSeconds(5));

@@ -82,6 +82,39 @@ class RequestIndexTest {
     }
 
     @Test
+    void aRequestIsInTheApprovalIndexOldestFirstOnlyWhileItWaitsForApprovals() {
+        RequestStatus submitted = RequestViews.submitted(submit("r1", "alpha", T0));
+        statuses.pipeInput("r1", submitted);
+        RequestStatus pending = advance(submitted, RequestState.PENDING_APPROVAL);
+        statuses.pipeInput("r1", pending);
+        String entry = "p/" + ListQuery.Order.OLDEST.key("r1", T0);
+        assertThat(keys()).contains(entry).hasSize(4);
+
+        statuses.pipeInput("r1", advance(pending, RequestState.MATCHED));
+
+        assertThat(keys()).doesNotContain(entry).hasSize(3);
+        assertThat(RequestIndex.sameKeys(submitted, pending)).isFalse();
+        assertThat(RequestIndex.sameKeys(pending, advance(pending, RequestState.PENDING_APPROVAL))).as("an approval given").isTrue();
+        assertThat(ListQuery.Order.OLDEST.key("r1", T0)).isEqualTo(String.format("%019d/r1", T0.toEpochMilli()));
+        assertThat(ListQuery.Order.OLDEST.key("r1", T0)).isLessThan(ListQuery.Order.OLDEST.key("r0", T0.plusMillis(1)));
+    }
+
+    @Test
+    void anApprovalInboxReadsThePendingPrefixFromItsCursor() {
+        Principal dana = new Principal("dba", Principal.Role.APPROVER, "dana", false);
+        assertThat(RequestIndex.range(ListQuery.inbox(dana, null, 10))).contains(new RequestIndex.Range("p/", "p/", false));
+        assertThat(RequestIndex.range(ListQuery.inbox(dana, "0001/r7", 10))).contains(new RequestIndex.Range("p/", "p/0001/r7", true));
+    }
+
+    private List<String> keys() {
+        List<String> keys = new ArrayList<>();
+        try (var all = driver.<String, String>getKeyValueStore(GatewayTopology.REQUEST_INDEX).all()) {
+            all.forEachRemaining(entry -> keys.add(entry.key));
+        }
+        return keys;
+    }
+
+    @Test
     void theNewestFirstKeyIsTheSubmissionCountedBackFromTheEndOfTimeInNineteenDigitsThenTheId() {
         assertThat(ListQuery.Order.NEWEST.key("r1", T0)).isEqualTo((Long.MAX_VALUE - T0.toEpochMilli()) + "/r1");
         assertThat(ListQuery.Order.NEWEST.key("r1", Instant.EPOCH)).isEqualTo(Long.MAX_VALUE + "/r1");
@@ -139,8 +172,12 @@ class RequestIndexTest {
     }
 
     private static RequestStatus advance(RequestStatus status) {
+        return advance(status, RequestState.MATCHED);
+    }
+
+    private static RequestStatus advance(RequestStatus status, RequestState state) {
         List<StatusTransition> history = new ArrayList<>(status.getHistory());
-        history.add(new StatusTransition(RequestState.MATCHED, T0.plusSeconds(history.size()), 1, "o1", null));
-        return RequestStatus.newBuilder(status).setState(RequestState.MATCHED).setHistory(history).build();
+        history.add(new StatusTransition(state, T0.plusSeconds(history.size()), 1, "o1", null));
+        return RequestStatus.newBuilder(status).setState(state).setHistory(history).build();
     }
 }

@@ -39,12 +39,29 @@ class TokensTest {
     void aBadLineIsRefusedNamingWhereAndTheRule() {
         assertThatThrownBy(() -> Tokens.from(null, Tokens.hash("a") + " alpha consumer;" + Tokens.hash("b") + " beta superuser", false))
                 .hasMessageContaining("auth.tokens entry 2").hasMessageContaining("role was 'superuser'");
+        assertThatThrownBy(() -> Tokens.from(null, Tokens.hash("b") + " beta superuser", false))
+                .hasMessageContaining("with role one of consumer, producer, approver, admin");
         assertThatThrownBy(() -> Tokens.from(null, "plaintext alpha consumer", false))
                 .hasMessageContaining("auth.tokens entry 1").hasMessageContaining("64 hex digits");
     }
 
     @Test
+    void anApproverTokenActsForItsTeam() {
+        Tokens tokens = Tokens.from(null, Tokens.hash("d3cide") + " dba approver dana", false);
+
+        Principal dana = tokens.authenticate("d3cide").orElseThrow();
+
+        assertThat(dana).isEqualTo(new Principal("dba", Principal.Role.APPROVER, "dana", false));
+        assertThat(dana.requester()).isTrue();
+        assertThat(dana.sees("dba")).isTrue();
+        assertThat(dana.sees("alpha")).isFalse();
+        assertThat(dana.role().label()).isEqualTo("approver");
+    }
+
+    @Test
     void principalsSeeTheirOwnTeamAndAdminsSeeAll() {
+        assertThat(new Principal("db-team", Principal.Role.PRODUCER, "p", false).sees("db-team"))
+                .as("a producer reads no team's requests, even one named like it").isFalse();
         assertThat(new Principal("alpha", Principal.Role.CONSUMER, "a", false).sees("alpha")).isTrue();
         assertThat(new Principal("alpha", Principal.Role.CONSUMER, "a", false).sees("beta")).isFalse();
         assertThat(new Principal("platform", Principal.Role.ADMIN, "r", false).sees("beta")).isTrue();

@@ -3,9 +3,12 @@ package io.capmarket.sdk.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.capmarket.schemas.ApprovalRules;
 import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.onboarding.ProducerNames;
+import io.capmarket.sdk.Approval;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -95,11 +98,6 @@ public final class OfferChecks {
         return Optional.empty();
     }
 
-    /**
-     * Checks the updatable parameters: a list of distinct non-blank names, each a top-level property
-     * of the parameter schema when that declares {@code properties} (a schema without them allows
-     * any parameter). A parameter schema that is not valid is left to {@link #jsonSchema}.
-     */
     /** A resource's longest life, when given, is greater than 0. */
     public static Optional<String> maxTtl(Duration maxTtl) {
         if (maxTtl != null && maxTtl.toMillis() < 1) {
@@ -108,6 +106,53 @@ public final class OfferChecks {
         return Optional.empty();
     }
 
+    /**
+     * Checks an approval policy, when there is one: {@link ApprovalRules#refusal} (approvers, and a value
+     * for every condition), {@code expiresAfter} greater than 0, and, when the parameter schema declares
+     * {@code properties}, every condition a top-level property and its values among that property's
+     * {@code enum} when it has one: a condition that no valid request can meet would silently ask for
+     * no approval. A parameter schema that is not valid is left to {@link #jsonSchema}.
+     */
+    public static Optional<String> approval(Approval approval, String parameterSchema) {
+        if (approval == null) {
+            return Optional.empty();
+        }
+        if (approval.expiresAfter() != null && approval.expiresAfter().toMillis() < 1) {
+            return Optional.of("approval.expiresAfter must be greater than 0 when given, but was "
+                    + Durations.format(approval.expiresAfter()));
+        }
+        Optional<String> refusal = ApprovalRules.refusal(OfferCodec.toAvro(approval));
+        if (refusal.isPresent()) {
+            return refusal;
+        }
+        JsonNode properties = declaredPropertySchemas(parameterSchema);
+        if (properties == null) {
+            return Optional.empty();
+        }
+        for (Map.Entry<String, List<String>> condition : approval.when().entrySet()) {
+            JsonNode property = properties.get(condition.getKey());
+            if (property == null) {
+                return Optional.of("approval.when must name top-level properties of parameterSchema "
+                        + iterable(properties.fieldNames()) + ", but '" + condition.getKey() + "' is not one");
+            }
+            if (property.get("enum") instanceof ArrayNode allowed) {
+                List<String> values = new ArrayList<>();
+                allowed.forEach(v -> values.add(v.isTextual() ? v.textValue() : v.toString()));
+                Optional<String> unknown = condition.getValue().stream().filter(v -> !values.contains(v)).findFirst();
+                if (unknown.isPresent()) {
+                    return Optional.of("approval.when." + condition.getKey() + " must list values of its enum in parameterSchema "
+                            + values + ", but '" + unknown.get() + "' is not one");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks the updatable parameters: a list of distinct non-blank names, each a top-level property
+     * of the parameter schema when that declares {@code properties} (a schema without them allows
+     * any parameter). A parameter schema that is not valid is left to {@link #jsonSchema}.
+     */
     public static Optional<String> updatableParameters(List<String> names, String parameterSchema) {
         if (names == null) {
             return Optional.of("updatableParameters must be a list of top-level parameter names (empty for none), but was missing");
@@ -132,12 +177,17 @@ public final class OfferChecks {
 
     /** The top-level property names a schema declares, or null when it declares none or is not a valid schema. */
     private static List<String> declaredProperties(String schema) {
+        ObjectNode properties = declaredPropertySchemas(schema);
+        return properties == null ? null : iterable(properties.fieldNames());
+    }
+
+    /** The top-level properties a schema declares, by name, or null when it declares none or is not a valid schema. */
+    private static ObjectNode declaredPropertySchemas(String schema) {
         if (schema == null || jsonSchema("parameterSchema", schema).isPresent()) {
             return null;
         }
         try {
-            JsonNode properties = JSON.readTree(schema).get("properties");
-            return properties instanceof ObjectNode props ? iterable(props.fieldNames()) : null;
+            return JSON.readTree(schema).get("properties") instanceof ObjectNode props ? props : null;
         } catch (JsonProcessingException e) {
             return null;
         }

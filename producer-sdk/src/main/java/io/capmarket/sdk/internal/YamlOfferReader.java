@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.capmarket.schemas.OfferStatus;
+import io.capmarket.sdk.Approval;
 import io.capmarket.sdk.InvalidOfferException;
 import io.capmarket.sdk.Offer;
 import java.io.IOException;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -37,7 +39,10 @@ public final class YamlOfferReader {
 
     /** The fields of an offer in a file, in the order they are documented. */
     public static final List<String> FIELDS = List.of("offerId", "capability", "version", "description", "parameterSchema",
-            "updatableParameters", "outputSchema", "attributes", "capacity", "leadTime", "maxTtl", "status", "sunset");
+            "updatableParameters", "outputSchema", "attributes", "capacity", "leadTime", "maxTtl", "approval", "status", "sunset");
+
+    /** The fields of an offer's {@code approval}. */
+    public static final List<String> APPROVAL_FIELDS = List.of("when", "approvers", "expiresAfter");
 
     private static final YAMLFactory YAML = YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -121,7 +126,7 @@ public final class YamlOfferReader {
         Map<String, Node> f = map.fields();
         for (Map.Entry<String, Integer> key : map.keyLines().entrySet()) {
             if (!FIELDS.contains(key.getKey())) {
-                problems.add(at(source, key.getValue()) + "unknown field '" + key.getKey() + "'" + suggestion(key.getKey())
+                problems.add(at(source, key.getValue()) + "unknown field '" + key.getKey() + "'" + suggestion(key.getKey(), FIELDS)
                         + "; the fields are " + FIELDS);
             }
         }
@@ -135,24 +140,8 @@ public final class YamlOfferReader {
         String outputSchema = schema(source, map, "outputSchema");
         Map<String, String> attributes = attributes(source, map);
         Integer capacity = whole(source, map, "capacity");
-        Duration leadTime = null;
-        String leadText = text(source, map, "leadTime", false);
-        if (leadText != null) {
-            leadTime = Durations.parse(leadText).orElse(null);
-            if (leadTime == null) {
-                problems.add(at(source, f.get("leadTime").line()) + where + "leadTime must be a duration like 500ms, 30s, 10m, "
-                        + "2h, 1d or PT10M, but was '" + leadText + "'");
-            }
-        }
-        Duration maxTtl = null;
-        String maxTtlText = text(source, map, "maxTtl", false);
-        if (maxTtlText != null) {
-            maxTtl = Durations.parse(maxTtlText).orElse(null);
-            if (maxTtl == null) {
-                problems.add(at(source, f.get("maxTtl").line()) + where + "maxTtl must be a duration like 12h, 7d or P30D, but was '"
-                        + maxTtlText + "'");
-            }
-        }
+        Duration leadTime = duration(source, map, "leadTime", "leadTime", "500ms, 30s, 10m, 2h, 1d or PT10M", where);
+        Duration maxTtl = duration(source, map, "maxTtl", "maxTtl", "12h, 7d or P30D", where);
         OfferStatus status = OfferStatus.ACTIVE;
         String statusText = text(source, map, "status", false);
         if (statusText != null) {
@@ -193,6 +182,7 @@ public final class YamlOfferReader {
             check(source, map, "leadTime", OfferChecks.leadTime(leadTime), where);
         }
         check(source, map, "maxTtl", OfferChecks.maxTtl(maxTtl), where);
+        Approval approval = approval(source, map, parameterSchema == null ? Offer.ANY_OBJECT_SCHEMA : parameterSchema, where);
         boolean statusRead = statusText == null || status != null && statusText.trim().equalsIgnoreCase(status.name());
         if (statusRead && (sunsetText == null || sunset != null)) {
             check(source, map, sunsetText != null ? "sunset" : "status", OfferChecks.status(status, sunset), where);
@@ -204,7 +194,7 @@ public final class YamlOfferReader {
             Offer offer = new Offer(offerId, capability, version == null ? 1 : version, description,
                     parameterSchema == null ? Offer.ANY_OBJECT_SCHEMA : parameterSchema,
                     outputSchema == null ? Offer.ANY_OBJECT_SCHEMA : outputSchema, attributes, capacity, leadTime, status, sunset,
-                    updatable == null ? List.of() : updatable, maxTtl);
+                    updatable == null ? List.of() : updatable, maxTtl, approval);
             String first = declaredAt.putIfAbsent(offerId, source + ":" + map.line());
             if (first != null) {
                 problems.add(at(source, map.fields().get("offerId").line()) + "offerId " + offerId + " is already declared at " + first
@@ -271,23 +261,99 @@ public final class YamlOfferReader {
 
     /** A list of names ({@code [size, tier]}), or null when absent or not such a list (a problem then says why). */
     private List<String> names(String source, MapNode map, String field) {
-        Node node = map.fields().get(field);
+        return values(source, map.fields().get(field), field, "parameter names", "[size]", "");
+    }
+
+    /**
+     * A list of single values ({@code [large, 3]}, each as its text), or null when absent or not such a
+     * list (a problem then says why, naming {@code field}, what it lists and an example).
+     */
+    private List<String> values(String source, Node node, String field, String what, String example, String where) {
         if (node == null || node instanceof Scalar s && s.value() == null) {
             return null;
         }
         if (!(node instanceof ListNode list)) {
-            problems.add(at(source, node.line()) + field + " must be a list of parameter names like [size], but was " + describe(node));
+            problems.add(at(source, node.line()) + where + field + " must be a list of " + what + " like " + example + ", but was "
+                    + describe(node));
             return null;
         }
-        List<String> names = new ArrayList<>();
+        List<String> values = new ArrayList<>();
         for (Node item : list.items()) {
             if (!(item instanceof Scalar s) || s.value() == null) {
-                problems.add(at(source, item.line()) + field + " must list parameter names, but one was " + describe(item));
+                problems.add(at(source, item.line()) + where + field + " must list " + what + ", but one was " + describe(item));
                 return null;
             }
-            names.add(String.valueOf(s.value()));
+            values.add(String.valueOf(s.value()));
         }
-        return names;
+        return values;
+    }
+
+    /**
+     * A duration ({@code 10m}, {@code PT10M}) in {@code map}'s {@code field}, or null when absent or
+     * not a duration (a problem then says why, naming {@code label} and examples).
+     */
+    private Duration duration(String source, MapNode map, String field, String label, String examples, String where) {
+        Node node = map.fields().get(field);
+        if (node == null || node instanceof Scalar s && s.value() == null) {
+            return null;
+        }
+        Optional<Duration> duration = node instanceof Scalar s ? Durations.parse(String.valueOf(s.value())) : Optional.empty();
+        if (duration.isEmpty()) {
+            problems.add(at(source, node.line()) + where + label + " must be a duration like " + examples + ", but was "
+                    + describe(node));
+        }
+        return duration.orElse(null);
+    }
+
+    /**
+     * The offer's approval policy, or null when it has none or has a problem: each is reported at the
+     * line of the field it is about ({@code approvers}, {@code when}, {@code expiresAfter}).
+     */
+    private Approval approval(String source, MapNode offer, String parameterSchema, String where) {
+        Node node = offer.fields().get("approval");
+        if (node == null || node instanceof Scalar s && s.value() == null) {
+            return null;
+        }
+        if (!(node instanceof MapNode map)) {
+            problems.add(at(source, node.line()) + where + "approval must be a mapping like {when: {size: [large]}, "
+                    + "approvers: [role:admin]}, but was " + describe(node));
+            return null;
+        }
+        int before = problems.size();
+        map.keyLines().forEach((key, line) -> {
+            if (!APPROVAL_FIELDS.contains(key)) {
+                problems.add(at(source, line) + where + "unknown field 'approval." + key + "'" + suggestion(key, APPROVAL_FIELDS)
+                        + "; the fields of approval are " + APPROVAL_FIELDS);
+            }
+        });
+        Map<String, List<String>> when = new LinkedHashMap<>();
+        Node conditions = map.fields().get("when");
+        if (conditions instanceof MapNode parameters) {
+            parameters.fields().forEach((parameter, values) -> {
+                List<String> listed = values(source, values, "approval.when." + parameter, "values", "[large]", where);
+                when.put(parameter, listed == null ? List.of() : listed);
+            });
+        } else if (conditions != null && !(conditions instanceof Scalar s && s.value() == null)) {
+            problems.add(at(source, conditions.line()) + where + "approval.when must be a mapping of parameters to the values "
+                    + "that call for an approval, like {size: [large]}, but was " + describe(conditions));
+        }
+        List<String> approvers = values(source, map.fields().get("approvers"), "approval.approvers", "approvers",
+                "[role:admin, team:dba]", where);
+        Duration expiresAfter = duration(source, map, "expiresAfter", "approval.expiresAfter", "90m, 2d or PT48H", where);
+        if (problems.size() > before) {
+            return null;
+        }
+        Approval approval = new Approval(when, approvers == null ? List.of() : approvers, expiresAfter);
+        Optional<String> broken = OfferChecks.approval(approval, parameterSchema);
+        broken.ifPresent(p -> problems.add(at(source, approvalLine(p, map, offer)) + where + p));
+        return broken.isPresent() ? null : approval;
+    }
+
+    /** The line of the approval's field a problem names ({@code approval.approvers: …}), else of {@code approval:} itself. */
+    private static int approvalLine(String problem, MapNode approval, MapNode offer) {
+        return APPROVAL_FIELDS.stream().filter(field -> problem.startsWith("approval." + field))
+                .map(approval.keyLines()::get).filter(Objects::nonNull).findFirst()
+                .orElse(offer.keyLines().get("approval"));
     }
 
     private Map<String, String> attributes(String source, MapNode map) {
@@ -322,8 +388,8 @@ public final class YamlOfferReader {
         }
     }
 
-    private static String suggestion(String key) {
-        return FIELDS.stream().filter(f -> distance(f.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT)) <= 2)
+    private static String suggestion(String key, List<String> fields) {
+        return fields.stream().filter(f -> distance(f.toLowerCase(Locale.ROOT), key.toLowerCase(Locale.ROOT)) <= 2)
                 .findFirst().map(f -> " (did you mean '" + f + "'?)").orElse("");
     }
 

@@ -28,10 +28,16 @@ import java.util.stream.Stream;
  *       properties:
  *         size: {type: string, enum: [small, medium, large]}
  *       required: [size]
+ *     updatableParameters: [size]    # resized in place; default none
  *     outputSchema: '{"type": "object", "properties": {"host": {"type": "string"}}}'
  *     attributes: {region: eu-west, tier: gold}
  *     capacity: 50                   # required, requests in flight at most
  *     leadTime: 10m                  # required, promised p95: 500ms, 30s, 10m, 2h, 1d or PT10M
+ *     maxTtl: 30d                    # the longest a resource lives once fulfilled; default no bound
+ *     approval:                      # requests that wait for an approval before they are matched; default none
+ *       when: {size: [large]}        # parameters and the values that call for it; omitted: every request
+ *       approvers: [role:admin]      # role:admin, team:dba, …; any one of them decides
+ *       expiresAfter: 2d             # how long a request waits; default the marketplace's (3d)
  *     status: ACTIVE                 # ACTIVE (default), PAUSED, DEPRECATED, RETIRED
  *     sunset: 2026-06-30             # required for DEPRECATED: a date or an instant
  * </pre>

@@ -156,6 +156,7 @@ public record SyncPlan(List<Change> changes, int unchanged) {
         field(fields, "capacity", live, desired, Offer::capacity);
         field(fields, "leadTime", live, desired, o -> Durations.format(o.leadTime()));
         field(fields, "maxTtl", live, desired, o -> o.maxTtl() == null ? "none" : Durations.format(o.maxTtl()));
+        field(fields, "approval", live, desired, Offer::approval);
         field(fields, "status", live, desired, Offer::status);
         field(fields, "sunset", live, desired, Offer::sunsetAt);
         return fields;

@@ -3,11 +3,13 @@ package io.capmarket.sdk.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.capmarket.schemas.ApprovalPolicy;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
 import io.capmarket.schemas.topics.Topics;
+import io.capmarket.sdk.Approval;
 import io.capmarket.sdk.CapmarketProducer;
 import io.capmarket.sdk.ClientClosedException;
 import io.capmarket.sdk.Offer;
@@ -50,8 +52,9 @@ class OfferPublishingIT {
     @Test
     void offersAreWrittenInTheRegistryWireFormatKeyedByOfferIdAndTheirLifecycleFollows() {
         Topics topics = Brokerside.provision(broker, registry, "db-team");
+        Approval approval = Approval.when("size", "large").approvers("role:admin").expiresAfter(Duration.ofDays(2));
         Offer offer = Offer.builder().offerId("pg16-eu-west").capability("postgres-database").capacity(50)
-                .leadTime(Duration.ofMinutes(10)).attribute("region", "eu-west").build();
+                .leadTime(Duration.ofMinutes(10)).attribute("region", "eu-west").approval(approval).build();
         Instant sunset = Instant.parse("2030-06-30T00:00:00Z");
         try (CapmarketProducer producer = CapmarketProducer.builder().bootstrapServers(broker.bootstrapServers())
                 .schemaRegistryUrl(registry.url()).topicPrefix(topics.prefix()).producerId("db-team").build()) {
@@ -62,6 +65,7 @@ class OfferPublishingIT {
             assertThat(producer.liveOffers()).containsOnlyKeys("pg16-eu-west");
             assertThat(producer.liveOffers().get("pg16-eu-west").status()).isEqualTo(OfferStatus.DEPRECATED);
             assertThat(producer.liveOffers().get("pg16-eu-west").sunsetAt()).isEqualTo(sunset);
+            assertThat(producer.liveOffers().get("pg16-eu-west").approval()).as("read back from the topic").isEqualTo(approval);
 
             producer.withdraw("pg16-eu-west");
             assertThat(producer.liveOffers()).isEmpty();
@@ -85,6 +89,9 @@ class OfferPublishingIT {
         assertThat(decoded.get(0).getProducerId()).isEqualTo("db-team");
         assertThat(decoded.get(0).getLeadTimeSloMs()).isEqualTo(600_000);
         assertThat(decoded.get(0).getAttributes()).containsEntry("region", "eu-west");
+        assertThat(decoded).extracting(CapabilityOffer::getApproval).as("kept through pause and deprecation")
+                .containsOnly(ApprovalPolicy.newBuilder().setWhen(Map.of("size", List.of("large"))).setApprovers(List.of("role:admin"))
+                        .setExpiresAfterMs(Duration.ofDays(2).toMillis()).build());
     }
 
     @Test

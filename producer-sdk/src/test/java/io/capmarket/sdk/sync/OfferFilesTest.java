@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capmarket.schemas.OfferStatus;
+import io.capmarket.sdk.Approval;
 import io.capmarket.sdk.InvalidConfigurationException;
 import io.capmarket.sdk.InvalidOfferException;
 import io.capmarket.sdk.Offer;
@@ -37,6 +38,10 @@ class OfferFilesTest {
                 capacity: 50
                 leadTime: 10m
                 maxTtl: 30d
+                approval:
+                  when: {size: [medium]}
+                  approvers: [role:admin, team:dba]
+                  expiresAfter: 2d
               - offerId: pg14-eu-west
                 capability: postgres-database
                 capacity: 5
@@ -73,6 +78,121 @@ class OfferFilesTest {
         assertThat(offers.get(1).updatableParameters()).isEmpty();
         assertThat(pg16.maxTtl()).isEqualTo(Duration.ofDays(30));
         assertThat(offers.get(1).maxTtl()).as("no bound when not given").isNull();
+        assertThat(pg16.approval()).isEqualTo(Approval.when("size", "medium").approvers("role:admin", "team:dba")
+                .expiresAfter(Duration.ofDays(2)));
+        assertThat(offers.get(1).approval()).as("none asked when not given").isNull();
+    }
+
+    /** An offer at lines 1 to 7 whose parameter schema declares size (small, medium, large) and replicas, before its approval. */
+    private static final String PG = """
+            offerId: a
+            capability: postgres-database
+            capacity: 1
+            leadTime: 1m
+            parameterSchema:
+              type: object
+              properties: {size: {type: string, enum: [small, medium, large]}, replicas: {type: integer}}
+            """;
+
+    @Test
+    void anApprovalNeedsOnlyApproversAndTakesValuesAsTheirText() {
+        List<Offer> offers = OfferFiles.parse("offers/pg.yaml", PG + """
+                approval:
+                  approvers: [team:dba]
+                ---
+                """ + PG.replace("offerId: a", "offerId: b") + """
+                approval: {when: {replicas: [2, 3]}, approvers: [role:admin], expiresAfter: PT36H}
+                ---
+                """ + PG.replace("offerId: a", "offerId: c") + """
+                approval: ~
+                """);
+
+        assertThat(offers.get(0).approval()).as("every request").isEqualTo(Approval.always().approvers("team:dba"));
+        assertThat(offers.get(1).approval()).isEqualTo(Approval.when("replicas", "2", "3").approvers("role:admin")
+                .expiresAfter(Duration.ofHours(36)));
+        assertThat(offers.get(2).approval()).as("null: none").isNull();
+    }
+
+    @Test
+    void anApprovalOfTheWrongShapeIsNamedAtItsLine() {
+        assertThat(problems(PG + "approval: role:admin\n")).containsExactly("offers/pg.yaml:8: offer a: approval must be a "
+                + "mapping like {when: {size: [large]}, approvers: [role:admin]}, but was 'role:admin'");
+        assertThat(problems(PG + "approval:\n")).as("left empty").containsExactly("offers/pg.yaml:8: offer a: approval must be "
+                + "a mapping like {when: {size: [large]}, approvers: [role:admin]}, but was ''");
+        assertThat(problems(PG + """
+                approval:
+                  approvers: [role:admin]
+                  whne: {size: [large]}
+                """)).containsExactly("offers/pg.yaml:10: offer a: unknown field 'approval.whne' (did you mean 'when'?); "
+                + "the fields of approval are [when, approvers, expiresAfter]");
+        assertThat(problems(PG + """
+                approval:
+                  when: [size]
+                  approvers: [role:admin]
+                """)).containsExactly("offers/pg.yaml:9: offer a: approval.when must be a mapping of parameters to the values "
+                + "that call for an approval, like {size: [large]}, but was a list");
+        assertThat(problems(PG + """
+                approval:
+                  when: {size: large}
+                  approvers: [role:admin]
+                """)).containsExactly("offers/pg.yaml:9: offer a: approval.when.size must be a list of values like [large], "
+                + "but was 'large'");
+        assertThat(problems(PG + """
+                approval:
+                  approvers: role:admin
+                """)).containsExactly("offers/pg.yaml:9: offer a: approval.approvers must be a list of approvers like "
+                + "[role:admin, team:dba], but was 'role:admin'");
+        assertThat(problems(PG + """
+                approval:
+                  approvers:
+                    - role:admin
+                    - {team: dba}
+                """)).containsExactly("offers/pg.yaml:11: offer a: approval.approvers must list approvers, but one was a mapping");
+        assertThat(problems(PG + """
+                approval:
+                  approvers: [role:admin]
+                  expiresAfter: two days
+                """)).containsExactly("offers/pg.yaml:10: offer a: approval.expiresAfter must be a duration like 90m, 2d or "
+                + "PT48H, but was 'two days'");
+    }
+
+    @Test
+    void anApprovalBreakingARuleIsNamedAtTheLineOfItsField() {
+        assertThat(problems(PG + """
+                approval:
+                  when: {size: [large]}
+                """)).containsExactly("offers/pg.yaml:8: offer a: approval.approvers must name at least one approver "
+                + "('role:admin', 'team:dba')");
+        assertThat(problems(PG + """
+                approval:
+                  when: {size: [large]}
+                  approvers: [role:admin, role:dba]
+                """)).containsExactly("offers/pg.yaml:10: offer a: approval.approvers: 'role:dba' names no role; roles are "
+                + "[consumer, producer, approver, admin]");
+        assertThat(problems(PG + """
+                approval:
+                  when: {size: []}
+                  approvers: [role:admin]
+                """)).containsExactly("offers/pg.yaml:9: offer a: approval.when.size must list at least one value that calls "
+                + "for an approval");
+        assertThat(problems(PG + """
+                approval:
+                  approvers: [role:admin]
+                  when: {sise: [large]}
+                """)).containsExactly("offers/pg.yaml:10: offer a: approval.when must name top-level properties of "
+                + "parameterSchema [size, replicas], but 'sise' is not one");
+        assertThat(problems(PG + """
+                approval:
+                  when: {size: [xl]}
+                  approvers: [role:admin]
+                """)).containsExactly("offers/pg.yaml:9: offer a: approval.when.size must list values of its enum in "
+                + "parameterSchema [small, medium, large], but 'xl' is not one");
+        assertThat(problems(PG + """
+                approval:
+                  approvers: [role:admin]
+                  expiresAfter: 0s
+                """)).containsExactly("offers/pg.yaml:10: offer a: approval.expiresAfter must be greater than 0 when given, "
+                + "but was 0s");
     }
 
     @Test
@@ -154,7 +274,7 @@ class OfferFilesTest {
                 """)).containsExactly(
                 "offers/pg.yaml:6: unknown field 'capcity' (did you mean 'capacity'?); the fields are [offerId, capability, version, "
                         + "description, parameterSchema, updatableParameters, outputSchema, attributes, capacity, leadTime, maxTtl, "
-                        + "status, sunset]",
+                        + "approval, status, sunset]",
                 "offers/pg.yaml:5: offer pg16-eu-west: leadTime must be a duration like 500ms, 30s, 10m, 2h, 1d or PT10M, "
                         + "but was '10 minutes'",
                 "offers/pg.yaml:3: offer pg16-eu-west: capability must be a kebab-case name like postgres-database, but was 'Postgres'",

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capmarket.schemas.OfferStatus;
+import io.capmarket.sdk.Approval;
 import io.capmarket.sdk.InvalidOfferException;
 import io.capmarket.sdk.Offer;
+import io.capmarket.sdk.internal.OfferCodec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -97,5 +99,20 @@ class SyncPlanTest {
         SyncPlan plan = SyncPlan.compute(List.of(updatable), Map.of("pg", live));
 
         assertThat(plan.render()).contains("      updatableParameters: [] -> [size]\n");
+    }
+
+    @Test
+    void aChangeOfTheApprovalIsAnUpdate() {
+        Offer live = offer("pg", 5);
+        Offer asking = live.toBuilder().approval(Approval.when("size", "large").approvers("role:admin")).build();
+
+        assertThat(SyncPlan.compute(List.of(asking), Map.of("pg", live)).render())
+                .contains("      approval: (none) -> {when: {size: [large]}, approvers: [role:admin]}\n");
+        assertThat(SyncPlan.compute(List.of(asking.toBuilder().approval(asking.approval().expiresAfter(Duration.ofDays(1))).build()),
+                Map.of("pg", asking)).render())
+                .contains("      approval: {when: {size: [large]}, approvers: [role:admin]} -> {when: {size: [large]}, "
+                        + "approvers: [role:admin], expiresAfter: 1d}\n");
+        assertThat(SyncPlan.compute(List.of(asking), Map.of("pg", OfferCodec.fromAvro(OfferCodec.toAvro(asking, "db-team",
+                Instant.EPOCH)))).isEmpty()).as("the same policy read back from the topic is no change").isTrue();
     }
 }

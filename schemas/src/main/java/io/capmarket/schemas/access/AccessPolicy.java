@@ -34,7 +34,8 @@ import org.apache.kafka.common.resource.ResourceType;
  *   <li>a <b>team</b>'s bots ({@code User:team.<team>}) write only {@code team.<team>.requests},
  *       read {@code request-status} and use consumer groups under {@code team.<team>.};</li>
  *   <li>the <b>gateway</b> writes {@code requests} (for the team it authenticated over HTTP), reads
- *       {@code requests}, {@code request-status}, {@code catalog} and {@code scorecard} (and their
+ *       {@code requests}, {@code request-status}, {@code catalog} and {@code scorecard}, reads {@code team-usage}, writes and reads the
+ *       admins' {@code approval-policies} and {@code quotas} (and their
  *       configs, to check them at start; it creates no topic: the topology or the admin does) and owns
  *       its Kafka Streams application's internal topics, group and transactional ids;</li>
  *   <li>the <b>topology</b> reads every producer's and team's topics by prefix and the gateway's
@@ -183,6 +184,8 @@ public final class AccessPolicy {
                 AclOperation.DESCRIBE_CONFIGS);
         acls.topic(prefix + Topics.TEAM_SEGMENT, PatternType.PREFIXED, AclOperation.READ);
         acls.topic(topics.requests().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
+        acls.topic(topics.approvalPolicies().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
+        acls.topic(topics.quotas().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
         for (Topic<?, ?> topic : topics.platform()) {
             acls.topic(topic.name(), PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS);
         }
@@ -203,6 +206,11 @@ public final class AccessPolicy {
         acls.topic(topics.requestStatus().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
         acls.topic(topics.catalog().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
         acls.topic(topics.scorecard().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
+        // the admins' approval policies and quotas: set through the gateway's API, read back into its answers
+        acls.topic(topics.approvalPolicies().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE,
+                AclOperation.DESCRIBE_CONFIGS);
+        acls.topic(topics.quotas().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS);
+        acls.topic(topics.teamUsage().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
         streamsApplication(acls, gatewayApplicationId);
         return acls.list();
     }

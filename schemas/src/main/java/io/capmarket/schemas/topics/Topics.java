@@ -1,5 +1,6 @@
 package io.capmarket.schemas.topics;
 
+import io.capmarket.schemas.ApprovalPolicySetting;
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.CapabilityScore;
@@ -9,6 +10,8 @@ import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.TeamQuota;
+import io.capmarket.schemas.TeamUsage;
 import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
 import io.capmarket.schemas.serde.AvroSerde;
@@ -97,6 +100,9 @@ public final class Topics {
     private final Topic<byte[], byte[]> deadLetters;
     private final Topic<String, ProducerApproval> producers;
     private final Topic<String, CapabilityEvent> capabilityEvents;
+    private final Topic<String, ApprovalPolicySetting> approvalPolicies;
+    private final Topic<String, TeamQuota> quotas;
+    private final Topic<String, TeamUsage> teamUsage;
 
     private final Pattern offersPattern;
     private final Pattern heartbeatsPattern;
@@ -126,6 +132,9 @@ public final class Topics {
         this.catalog = avro("catalog", CleanupPolicy.COMPACT, CapabilityView.class);
         this.scorecard = avro("scorecard", CleanupPolicy.COMPACT, CapabilityScore.class);
         this.producers = avro("producers", CleanupPolicy.COMPACT, ProducerApproval.class);
+        this.approvalPolicies = avro("approval-policies", CleanupPolicy.COMPACT, ApprovalPolicySetting.class);
+        this.quotas = avro("quotas", CleanupPolicy.COMPACT, TeamQuota.class);
+        this.teamUsage = avro("team-usage", CleanupPolicy.COMPACT, TeamUsage.class);
         this.capabilityEvents = new Topic<>(prefix + CAPABILITY_EVENTS, Serdes.String(), valueSerde(CapabilityEvent.class),
                 new TopicSpec(prefix + CAPABILITY_EVENTS, partitionsByBase.getOrDefault(CAPABILITY_EVENTS, partitionsFor(REQUESTS)),
                         replicationFactor, CleanupPolicy.DELETE, Map.of()));
@@ -247,6 +256,37 @@ public final class Topics {
         return producers;
     }
 
+    /**
+     * The platform admins' approval policies by {@link #approvalPolicyKey capability version}; compacted,
+     * a tombstone removes one. Written by the gateway for an admin it authenticated.
+     */
+    public Topic<String, ApprovalPolicySetting> approvalPolicies() {
+        return approvalPolicies;
+    }
+
+    /** The key of a capability version's policy in {@link #approvalPolicies()}: {@code <capability>/<version>}. */
+    public static String approvalPolicyKey(String capability, int version) {
+        return capability + "/" + version;
+    }
+
+    /**
+     * The platform admins' quotas by {@link #quotaKey team and capability}; compacted, a tombstone
+     * removes one. Written by the gateway for an admin it authenticated.
+     */
+    public Topic<String, TeamQuota> quotas() {
+        return quotas;
+    }
+
+    /** What each team holds of each capability, by {@link #quotaKey team and capability}; compacted. Written by the topology. */
+    public Topic<String, TeamUsage> teamUsage() {
+        return teamUsage;
+    }
+
+    /** The key of a team's quota and usage of a capability: {@code <team>/<capability>}. */
+    public static String quotaKey(String team, String capability) {
+        return team + "/" + capability;
+    }
+
     /** Records refused as poison, with their original bytes and {@link DeadLetterHeaders}. */
     public Topic<byte[], byte[]> deadLetters() {
         return deadLetters;
@@ -263,7 +303,8 @@ public final class Topics {
 
     /** Every topic that exists once per deployment: the platform's facts and the gateway's requests. */
     public List<Topic<?, ?>> shared() {
-        return List.of(producers, requests, liveness, requestStatus, catalog, scorecard, deadLetters, capabilityEvents);
+        return List.of(producers, requests, liveness, requestStatus, catalog, scorecard, deadLetters, capabilityEvents,
+                approvalPolicies, quotas, teamUsage);
     }
 
     /** The specs of {@link #shared()}, for provisioning. */
@@ -271,9 +312,12 @@ public final class Topics {
         return shared().stream().<TopicSpec>map(Topic::spec).toList();
     }
 
-    /** The topics only the platform's principals (the topology, an admin) write: {@link #shared()} but the gateway's requests. */
+    /**
+     * The topics only the topology (or an admin) writes: {@link #shared()} but the gateway's requests
+     * and the admins' settings the gateway keeps ({@link #approvalPolicies()}, {@link #quotas()}).
+     */
     public List<Topic<?, ?>> platform() {
-        return List.of(producers, liveness, requestStatus, catalog, scorecard, deadLetters, capabilityEvents);
+        return List.of(producers, liveness, requestStatus, catalog, scorecard, deadLetters, capabilityEvents, teamUsage);
     }
 
     // ---- patterns and attribution

@@ -28,6 +28,8 @@ class AccessPolicyTest {
                 | `User:capmarket-topology` | topic | prefixed | `capmarket.producer.` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | prefixed | `capmarket.team.` | READ |
                 | `User:capmarket-topology` | topic | literal | `capmarket.requests` | READ, DESCRIBE_CONFIGS |
+                | `User:capmarket-topology` | topic | literal | `capmarket.approval-policies` | READ, DESCRIBE_CONFIGS |
+                | `User:capmarket-topology` | topic | literal | `capmarket.quotas` | READ, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | literal | `capmarket.producers` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | literal | `capmarket.producer-liveness` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | literal | `capmarket.request-status` | READ, WRITE, DESCRIBE_CONFIGS |
@@ -35,6 +37,7 @@ class AccessPolicyTest {
                 | `User:capmarket-topology` | topic | literal | `capmarket.scorecard` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | literal | `capmarket.dead-letters` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | literal | `capmarket.capability-events` | READ, WRITE, DESCRIBE_CONFIGS |
+                | `User:capmarket-topology` | topic | literal | `capmarket.team-usage` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | prefixed | `capmarket.` | CREATE |
                 | `User:capmarket-topology` | topic | prefixed | `capmarket-topology-` | ALL |
                 | `User:capmarket-topology` | group | literal | `capmarket-topology` | READ |
@@ -43,6 +46,9 @@ class AccessPolicyTest {
                 | `User:capmarket-gateway` | topic | literal | `capmarket.request-status` | READ, DESCRIBE_CONFIGS |
                 | `User:capmarket-gateway` | topic | literal | `capmarket.catalog` | READ, DESCRIBE_CONFIGS |
                 | `User:capmarket-gateway` | topic | literal | `capmarket.scorecard` | READ, DESCRIBE_CONFIGS |
+                | `User:capmarket-gateway` | topic | literal | `capmarket.approval-policies` | READ, WRITE, DESCRIBE_CONFIGS |
+                | `User:capmarket-gateway` | topic | literal | `capmarket.quotas` | READ, WRITE, DESCRIBE_CONFIGS |
+                | `User:capmarket-gateway` | topic | literal | `capmarket.team-usage` | READ, DESCRIBE_CONFIGS |
                 | `User:capmarket-gateway` | topic | prefixed | `capmarket-gateway-` | ALL |
                 | `User:capmarket-gateway` | group | literal | `capmarket-gateway` | READ |
                 | `User:capmarket-gateway` | transactional_id | prefixed | `capmarket-gateway-` | WRITE, DESCRIBE |
@@ -132,6 +138,12 @@ class AccessPolicyTest {
         assertThat(allowed(gateway, topics.offers("dba-eu").name(), AclOperation.READ)).isFalse();
         assertThat(allowed(gateway, topics.producers().name(), AclOperation.READ)).as("approvals are not the gateway's").isFalse();
         assertThat(allowed(gateway, topics.catalog().name(), AclOperation.CREATE)).as("the gateway creates no topic").isFalse();
+        assertThat(allowed(gateway, topics.approvalPolicies().name(), AclOperation.WRITE)).as("for the admins it authenticated").isTrue();
+        assertThat(allowed(topology, topics.approvalPolicies().name(), AclOperation.READ)).isTrue();
+        assertThat(allowed(topology, topics.approvalPolicies().name(), AclOperation.WRITE)).as("the admins' policies").isFalse();
+        assertThat(allowed(gateway, topics.quotas().name(), AclOperation.WRITE)).as("for the admins it authenticated").isTrue();
+        assertThat(allowed(topology, topics.quotas().name(), AclOperation.WRITE)).as("the admins' quotas").isFalse();
+        assertThat(allowed(gateway, topics.teamUsage().name(), AclOperation.READ)).isTrue();
     }
 
     @Test

@@ -180,6 +180,12 @@ public final class ScoreState {
         });
     }
 
+    /** A request's last approval was given, {@code waited} after its submission. */
+    public void approved(Instant at, Duration waited) {
+        long millis = Objects.requireNonNull(waited, "waited").toMillis();
+        record(at, tally -> tally.sample(Step.APPROVAL_WAIT, millis));
+    }
+
     /** A deprovision was flagged as an orphan. */
     public void orphaned(Instant at) {
         record(at, tally -> tally.count(Counter.ORPHANED));

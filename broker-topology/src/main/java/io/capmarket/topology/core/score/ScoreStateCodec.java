@@ -9,10 +9,10 @@ import java.util.OptionalLong;
 /**
  * The binary encoding of a {@link ScoreState}, as kept in a state store.
  *
- * <p>Format version 2. {@code uvarint} is an unsigned LEB128 varint (7 bits per byte, low
+ * <p>Format version 3. {@code uvarint} is an unsigned LEB128 varint (7 bits per byte, low
  * bits first), {@code svarint} a ZigZag-encoded signed one; instants are epoch milliseconds.
  * <pre>
- * state   := version:byte(=2)
+ * state   := version:byte(=3)
  *            windowMillis:uvarint       window length of the writer
  *            flags:byte                 bit 0: first event present, bit 1: reference instant present
  *            [firstEventMillis:svarint] when flag bit 0; requires bit 1 and is not after the reference
@@ -26,7 +26,7 @@ import java.util.OptionalLong;
  * tally   := submitted matched fulfilled failed rejected sloBreaches     6 × uvarint
  *            updated updateFailed deprovisioned orphaned           4 × uvarint
  *            sketchMask:byte            bit 0 submitted→matched, 1 matched→accepted, 2 submitted→fulfilled,
- *                                       3 update, 4 deprovision
+ *                                       3 update, 4 deprovision, 5 submitted→approved
  *            sketch*                    one per set bit, in bit order
  * sketch  := length:uvarint bytes       HdrHistogram's compressed encoding of a non-empty histogram
  * </pre>
@@ -37,17 +37,17 @@ import java.util.OptionalLong;
  * reconfigured), the buckets cannot be mapped onto the new ring and are dropped: the all-time
  * figures survive, the window fills up again within one window length.
  *
- * <p>Version 1 is version 2 without the four day-2 counters and with sketch bits 0 to 2 only;
- * it is still read (its day-2 figures are zero). A new version must keep reading the older
+ * <p>Version 2 is version 3 without sketch bit 5, version 1 version 2 without the four day-2
+ * counters and with sketch bits 0 to 2 only; both are still read (what they lack is zero). A new version must keep reading the older
  * ones; append counters and steps, never reorder.
  */
 public final class ScoreStateCodec {
 
     /** The format version this class writes, and the highest it reads. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** Counters and sketch steps of each version, by version. */
-    private static final int[] COUNTERS_IN = {0, 6, 10};
-    private static final int[] STEPS_IN = {0, 3, 5};
+    private static final int[] COUNTERS_IN = {0, 6, 10, 10};
+    private static final int[] STEPS_IN = {0, 3, 5, 6};
 
     private static final int FLAG_FIRST_EVENT = 1;
     private static final int FLAG_REFERENCE = 1 << 1;

@@ -89,6 +89,7 @@ final class Tally {
                         .setSubmittedToFulfilled(figures(Step.SUBMITTED_TO_FULFILLED))
                         .setUpdate(figures(Step.UPDATE))
                         .setDeprovision(figures(Step.DEPROVISION))
+                        .setApprovalWait(figures(Step.APPROVAL_WAIT))
                         .build())
                 .setSafety(SafetyFigures.newBuilder()
                         .setFulfilled(fulfilled)

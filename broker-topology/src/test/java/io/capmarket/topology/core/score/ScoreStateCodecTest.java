@@ -53,7 +53,30 @@ class ScoreStateCodecTest {
         assertThat(figures.getSafety().getUpdated()).isZero();
         assertThat(figures.getSafety().getOrphans()).isZero();
         assertThat(figures.getSpeed().getDeprovision().getSamples()).isZero();
-        assertThat(ScoreStateCodec.encode(decoded)[0]).as("written again in the current version").isEqualTo((byte) 2);
+        assertThat(ScoreStateCodec.encode(decoded)[0]).as("written again in the current version").isEqualTo((byte) 3);
+    }
+
+    @Test
+    void aStateOfFormatVersionTwoIsReadWithoutApprovalWaitsAndRefusesTheirBit() {
+        ByteWriter v2 = new ByteWriter();
+        v2.writeByte(2);
+        v2.writeUnsigned(WINDOW.toMillis());
+        v2.writeByte(0); // no instants
+        for (int i = 0; i < 10; i++) {
+            v2.writeUnsigned(i == 6 ? 3 : 0); // three updated
+        }
+        v2.writeByte(0);
+        v2.writeUnsigned(0);
+        byte[] bytes = v2.toByteArray();
+
+        ScoreState decoded = ScoreStateCodec.decode(bytes, WINDOW);
+
+        var figures = decoded.figures(T0, LOAD).allTime();
+        assertThat(figures.getSafety().getUpdated()).isEqualTo(3);
+        assertThat(figures.getSpeed().getApprovalWait().getSamples()).isZero();
+        bytes[bytes.length - 2] = 1 << 5; // the approval-wait sketch bit, unknown to version 2
+        assertThatThrownBy(() -> ScoreStateCodec.decode(bytes, WINDOW)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown sketch bits 100000");
     }
 
     @Test
@@ -156,7 +179,7 @@ class ScoreStateCodecTest {
                 .hasMessage("corrupt score state: no bytes");
         assertThatThrownBy(() -> ScoreStateCodec.decode(new byte[] {9, 1, 2}, WINDOW))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unsupported score state format version 9, this build reads versions 1 to 2");
+                .hasMessage("unsupported score state format version 9, this build reads versions 1 to 3");
         assertThatThrownBy(() -> ScoreStateCodec.decode(Arrays.copyOf(valid, valid.length + 2), WINDOW))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2 trailing bytes");
@@ -231,7 +254,7 @@ class ScoreStateCodecTest {
 
     private static void recordRandomEvent(ScoreState state, Random random, Instant at) {
         Duration duration = Duration.ofMillis(random.nextInt(10) == 0 ? -random.nextInt(1_000) : random.nextInt(3_600_000));
-        switch (random.nextInt(11)) {
+        switch (random.nextInt(12)) {
             case 0 -> state.submitted(at);
             case 1 -> state.matched(at, random.nextBoolean() ? duration : null);
             case 2 -> state.accepted(at, duration);
@@ -242,6 +265,7 @@ class ScoreStateCodecTest {
             case 7 -> state.updateFailed(at);
             case 8 -> state.deprovisioned(at, duration);
             case 9 -> state.orphaned(at);
+            case 10 -> state.approved(at, duration);
             default -> state.sloBreached(at);
         }
     }

@@ -3,6 +3,7 @@ package io.capmarket.examples.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capmarket.schemas.OfferStatus;
+import io.capmarket.sdk.Approval;
 import io.capmarket.sdk.Offer;
 import io.capmarket.sdk.sync.OfferFiles;
 import java.nio.file.Path;
@@ -21,6 +22,9 @@ class OfferFilesExampleTest {
         assertThat(offers.get(0).leadTime()).isEqualTo(Duration.ofMinutes(10));
         assertThat(offers.get(0).updatableParameters()).containsExactly("size");
         assertThat(offers.get(1).updatableParameters()).isEmpty();
+        assertThat(offers.get(0).approval()).isEqualTo(Approval.when("size", "large").approvers("role:admin")
+                .expiresAfter(Duration.ofDays(2)));
+        assertThat(offers.get(1).approval()).isNull();
         assertThat(offers.get(1).status()).isEqualTo(OfferStatus.DEPRECATED);
     }
 }

@@ -1,0 +1,223 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.ApprovalDecision;
+import io.capmarket.schemas.ApprovalGate;
+import io.capmarket.schemas.ApprovalPolicy;
+import io.capmarket.schemas.ApprovalRules;
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.topology.OfferState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The approval part of a request's lifecycle, as pure functions: which policies a submitted request
+ * must satisfy, and how approvals, a rejection or the approval's expiry move it.
+ *
+ * <p>The policies of a capability version are the platform admins' and every producer's that
+ * offers the version (in its offer). Each one that applies to the request (see
+ * {@link ApprovalRules#applies}) becomes one {@link ApprovalGate}, and the request waits in
+ * PENDING_APPROVAL until every gate is approved: when both the admins and a producer ask for an
+ * approval, the stricter wins, since both must be given. The earliest expiry of the policies that
+ * applied is the request's. One approver's approval approves every open gate that names them; one
+ * rejection by an approver of any open gate fails the request. The requester never decides on
+ * their own request.
+ */
+public final class ApprovalLifecycle {
+
+    /** The source of the platform admins' gate. */
+    public static final String PLATFORM = "platform";
+    /** The start of a producer's gate source, followed by its producerId. */
+    public static final String PRODUCER = "producer ";
+
+    private ApprovalLifecycle() {
+    }
+
+    /**
+     * The approvals a request submitted with {@code status} waits for.
+     *
+     * @param gates one per policy that applied, the admins' first, then the producers' by producerId
+     * @param expiresAt when the request fails unless all are given
+     */
+    public record Pending(List<ApprovalGate> gates, Instant expiresAt) {
+
+        public Pending {
+            gates = List.copyOf(gates);
+            Objects.requireNonNull(expiresAt, "expiresAt");
+        }
+    }
+
+    /**
+     * The approvals a just-submitted request waits for, or empty when no policy applies to it.
+     *
+     * @param offers the capability's offers (of every version; withdrawn ones are left out)
+     * @param platform the admins' policy of the request's capability version, or null
+     * @param defaultExpiry the wait of a policy that sets none
+     */
+    public static Optional<Pending> pending(RequestStatus status, Collection<OfferState> offers, ApprovalPolicy platform,
+            Duration defaultExpiry) {
+        List<CapabilityOffer> producers = null;
+        for (OfferState state : offers) {
+            CapabilityOffer offer = state.getOffer();
+            if (!state.getWithdrawn() && offer.getApproval() != null && offer.getCapabilityVersion() == status.getCapabilityVersion()) {
+                producers = producers == null ? new ArrayList<>() : producers;
+                producers.add(offer);
+            }
+        }
+        if (platform == null && producers == null) {
+            return Optional.empty(); // every submit passes here: nothing allocated when no policy exists
+        }
+        List<ApprovalGate> gates = new ArrayList<>();
+        Duration wait = null;
+        if (platform != null && applies(platform, status)) {
+            gates.add(gate(PLATFORM, platform));
+            wait = expiry(platform, defaultExpiry);
+        }
+        if (producers == null) {
+            producers = List.of();
+        } else {
+            producers.sort(Comparator.comparing(CapabilityOffer::getProducerId).thenComparing(CapabilityOffer::getOfferId));
+        }
+        for (CapabilityOffer offer : producers) {
+            ApprovalPolicy policy = offer.getApproval();
+            if (ApprovalRules.refusal(policy).isPresent() || !applies(policy, status)) {
+                continue;
+            }
+            ApprovalGate gate = gate(PRODUCER + offer.getProducerId(), policy);
+            if (!gates.contains(gate)) {
+                gates.add(gate);
+            }
+            Duration own = expiry(policy, defaultExpiry);
+            wait = wait == null || own.compareTo(wait) < 0 ? own : wait;
+        }
+        return gates.isEmpty() ? Optional.empty() : Optional.of(new Pending(gates, status.getSubmittedAt().plus(wait)));
+    }
+
+    /** The request waits for {@code pending}'s approvals before it is matched. */
+    public static RequestStatus pendingApproval(RequestStatus status, Pending pending, Instant now) {
+        String waitingFor = "waiting for approval by " + describe(pending.gates());
+        RequestStatus next = Lifecycle.next(status, RequestState.PENDING_APPROVAL, now, status.getAttempt(), null, waitingFor);
+        next.setApprovals(pending.gates());
+        next.setApprovalExpiresAt(pending.expiresAt());
+        next.setReason(waitingFor);
+        return next;
+    }
+
+    /**
+     * Why a decision cannot be applied to the request, or empty when it can: the request is not
+     * waiting for approvals, the approver is the requester, or no open gate names the approver.
+     */
+    public static Optional<String> decisionRefusal(RequestStatus status, ApprovalDecision decision) {
+        String who = approver(decision);
+        if (status.getState() != RequestState.PENDING_APPROVAL) {
+            return Optional.of("decision by " + who + " on request " + status.getRequestId() + ", which stands " + status.getState()
+                    + ", not " + RequestState.PENDING_APPROVAL);
+        }
+        if (decision.getDecidedBy().getName().equals(status.getRequestedBy().getName())) {
+            return Optional.of(who + " asked for request " + status.getRequestId() + " and cannot decide on it");
+        }
+        if (openGatesOf(status, decision).isEmpty()) {
+            return Optional.of(who + " is not an approver of request " + status.getRequestId() + ": its open approvals name "
+                    + openApprovers(status));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The approver's approval, on every open gate that names them; the request stays PENDING_APPROVAL
+     * until {@link #allApproved}. The decision must have passed {@link #decisionRefusal}.
+     */
+    public static RequestStatus approved(RequestStatus status, ApprovalDecision decision, Instant now) {
+        String who = approver(decision);
+        List<ApprovalGate> decided = openGatesOf(status, decision);
+        List<ApprovalGate> gates = new ArrayList<>(status.getApprovals().size());
+        for (ApprovalGate gate : status.getApprovals()) {
+            gates.add(decided.contains(gate) ? ApprovalGate.newBuilder(gate).setApprovedBy(who).setApprovedAt(now).build() : gate);
+        }
+        String detail = "approved by " + who + " for " + decided.stream().map(ApprovalGate::getSource).collect(Collectors.joining(", "))
+                + (decision.getReason() == null ? "" : ": " + decision.getReason());
+        RequestStatus next = Lifecycle.next(status, RequestState.PENDING_APPROVAL, now, status.getAttempt(), null, detail);
+        next.setApprovals(gates);
+        List<ApprovalGate> open = gates.stream().filter(gate -> gate.getApprovedBy() == null).toList();
+        if (open.isEmpty()) {
+            next.setApprovalExpiresAt(null);
+            next.setReason(null);
+        } else {
+            next.setReason("waiting for approval by " + describe(open));
+        }
+        return next;
+    }
+
+    /** Whether every approval the request waits for was given. */
+    public static boolean allApproved(RequestStatus status) {
+        return status.getApprovals().stream().allMatch(gate -> gate.getApprovedBy() != null);
+    }
+
+    /** An approver rejected the request: it fails, with their reason. */
+    public static RequestStatus rejected(RequestStatus status, ApprovalDecision decision, Instant now) {
+        RequestStatus failed = Lifecycle.failed(status, "rejected by " + approver(decision)
+                + (decision.getReason() == null ? "" : ": " + decision.getReason()), now);
+        failed.setApprovalExpiresAt(null);
+        return failed;
+    }
+
+    /** The approvals were not all given in time: the request fails, naming whom it waited for. */
+    public static RequestStatus expired(RequestStatus status, Instant now) {
+        List<ApprovalGate> open = status.getApprovals().stream().filter(gate -> gate.getApprovedBy() == null).toList();
+        RequestStatus failed = Lifecycle.failed(status, "approval not given within "
+                + CapabilityDesk.describe(Duration.between(status.getSubmittedAt(), status.getApprovalExpiresAt()))
+                + " of its submission; waited for " + describe(open), now);
+        failed.setApprovalExpiresAt(null);
+        return failed;
+    }
+
+    /** How long the request waited from its submission to its last approval. */
+    public static Duration waited(RequestStatus approved, Instant now) {
+        return Duration.between(approved.getSubmittedAt(), now);
+    }
+
+    /** How the approver of a decision is named in the history and the gates. */
+    static String approver(ApprovalDecision decision) {
+        return ApprovalRules.describe(decision.getDecidedBy().getName(), decision.getApproverTeam(), decision.getApproverRole());
+    }
+
+    private static List<ApprovalGate> openGatesOf(RequestStatus status, ApprovalDecision decision) {
+        return status.getApprovals().stream()
+                .filter(gate -> gate.getApprovedBy() == null
+                        && ApprovalRules.allows(gate.getApprovers(), decision.getApproverTeam(), decision.getApproverRole()))
+                .toList();
+    }
+
+    private static List<String> openApprovers(RequestStatus status) {
+        return status.getApprovals().stream().filter(gate -> gate.getApprovedBy() == null)
+                .flatMap(gate -> gate.getApprovers().stream()).distinct().toList();
+    }
+
+    private static boolean applies(ApprovalPolicy policy, RequestStatus status) {
+        try {
+            return ApprovalRules.applies(policy, status.getParameters());
+        } catch (IllegalArgumentException notAnObject) {
+            return true; // parameters no policy can read: asked for, rather than let through
+        }
+    }
+
+    private static ApprovalGate gate(String source, ApprovalPolicy policy) {
+        return ApprovalGate.newBuilder().setSource(source).setApprovers(List.copyOf(policy.getApprovers())).build();
+    }
+
+    private static Duration expiry(ApprovalPolicy policy, Duration defaultExpiry) {
+        return policy.getExpiresAfterMs() == null ? defaultExpiry : Duration.ofMillis(policy.getExpiresAfterMs());
+    }
+
+    private static String describe(List<ApprovalGate> gates) {
+        return gates.stream().map(gate -> gate.getApprovers() + " (" + gate.getSource() + ")").collect(Collectors.joining(" and "));
+    }
+}

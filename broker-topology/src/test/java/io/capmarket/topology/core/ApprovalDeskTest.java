@@ -1,0 +1,239 @@
+package io.capmarket.topology.core;
+
+import static io.capmarket.schemas.RequestState.CANCELLED;
+import static io.capmarket.schemas.RequestState.FAILED;
+import static io.capmarket.schemas.RequestState.MATCHED;
+import static io.capmarket.schemas.RequestState.PENDING_APPROVAL;
+import static io.capmarket.schemas.RequestState.SUBMITTED;
+import static io.capmarket.schemas.RequestState.WAITING;
+import static io.capmarket.topology.core.DeskFixture.PG;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.ApprovalGate;
+import io.capmarket.schemas.ApprovalPolicy;
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.StatusTransition;
+import io.capmarket.topology.TopologySettings;
+import io.capmarket.topology.core.score.ScoreState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Requests that wait for approvals before they are matched, on the desk: policies, decisions, expiry and races. */
+class ApprovalDeskTest {
+
+    private static final String SMALL = "{\"size\":\"small\",\"name\":\"orders\"}";
+    private static final String LARGE = "{\"size\":\"large\",\"name\":\"orders\"}";
+    private static final ApprovalPolicy ADMINS_FOR_LARGE = ApprovalPolicy.newBuilder().setWhen(Map.of("size", List.of("large")))
+            .setApprovers(List.of("role:admin")).build();
+    private static final ApprovalPolicy DBA_ALWAYS = ApprovalPolicy.newBuilder().setApprovers(List.of("team:dba", "role:approver"))
+            .setExpiresAfterMs(Duration.ofHours(4).toMillis()).build();
+
+    private final DeskFixture t = new DeskFixture(new TopologySettings(MatchingPolicy.ofDefaults(), Duration.ofSeconds(30), 3,
+            Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10), Duration.ofDays(30),
+            io.capmarket.schemas.access.PriorityGrants.NONE,
+            new Day2Policy(Duration.ofSeconds(10), Duration.ofSeconds(40), Duration.ofMinutes(2), Duration.ofDays(1),
+                    Duration.ofHours(8))));
+
+    @BeforeEach
+    void anOfferAskingTheAdminsForLargeDatabases() {
+        t.approve("db-team", PG);
+        t.heartbeat("db-team");
+        t.publish(CapabilityOffer.newBuilder(t.offer("pg-eu", "db-team", 5, Map.of())).setApproval(ADMINS_FOR_LARGE).build());
+    }
+
+    private List<RequestState> states(String requestId) {
+        return t.status(requestId).getHistory().stream().map(StatusTransition::getState).toList();
+    }
+
+    private String lastDetail(String requestId) {
+        List<StatusTransition> history = t.status(requestId).getHistory();
+        return history.get(history.size() - 1).getDetail();
+    }
+
+    @Test
+    void aRequestNoPolicyAppliesToIsMatchedAtOnce() {
+        t.submitWith("r1", SMALL);
+
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        assertThat(t.status("r1").getApprovals()).isEmpty();
+        assertThat(t.events).doesNotContain("approval:pending");
+    }
+
+    @Test
+    void aRequestAPolicyAppliesToWaitsForItsApproverThenIsMatched() {
+        t.submitWith("r1", LARGE);
+
+        RequestStatus pending = t.status("r1");
+        assertThat(pending.getState()).isEqualTo(PENDING_APPROVAL);
+        assertThat(states("r1")).containsExactly(SUBMITTED, PENDING_APPROVAL);
+        assertThat(pending.getApprovals()).extracting(ApprovalGate::getSource, ApprovalGate::getApprovers)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("producer db-team", List.of("role:admin")));
+        assertThat(pending.getApprovalExpiresAt()).as("the topology's default wait").isEqualTo(DeskFixture.START.plus(Duration.ofHours(8)));
+        assertThat(pending.getReason()).isEqualTo("waiting for approval by [role:admin] (producer db-team)");
+        assertThat(t.assignments("db-team")).as("nothing reaches the producer before the approval").isEmpty();
+        assertThat(t.inFlight("pg-eu")).isZero();
+        assertThat(t.books.counts(PG).getBacklog()).as("still being provisioned").isEqualTo(1);
+
+        t.advance(Duration.ofMinutes(5));
+        t.heartbeat("db-team");
+        t.decide("r1", "carol", "platform", "admin", true, "budget ok");
+
+        RequestStatus matched = t.status("r1");
+        assertThat(matched.getState()).isEqualTo(MATCHED);
+        assertThat(states("r1")).containsExactly(SUBMITTED, PENDING_APPROVAL, PENDING_APPROVAL, MATCHED);
+        assertThat(matched.getHistory().get(2).getDetail())
+                .isEqualTo("approved by carol (team platform, role admin) for producer db-team: budget ok");
+        assertThat(matched.getApprovals().get(0).getApprovedBy()).isEqualTo("carol (team platform, role admin)");
+        assertThat(matched.getApprovals().get(0).getApprovedAt()).isEqualTo(t.now);
+        assertThat(matched.getApprovalExpiresAt()).isNull();
+        assertThat(t.assignments("db-team")).hasSize(1);
+        assertThat(t.statuses.get("r1").get(t.statuses.get("r1").size() - 1)).as("the approval and the match in one record")
+                .isSameAs(matched);
+        assertThat(t.events).contains("approval:pending", "approval:approved");
+        var speed = t.books.scoreOf(PG).figures(t.now, ScoreState.Current.NONE).allTime().getSpeed();
+        assertThat(speed.getApprovalWait().getSamples()).isEqualTo(1);
+        assertThat(speed.getApprovalWait().getP50Ms()).isBetween(290_000L, 310_000L);
+    }
+
+    @Test
+    void aRejectionFailsTheRequestWithTheApproversReason() {
+        t.submitWith("r1", LARGE);
+
+        t.decide("r1", "carol", "platform", "admin", false, "too big for a test database");
+
+        RequestStatus failed = t.status("r1");
+        assertThat(failed.getState()).isEqualTo(FAILED);
+        assertThat(failed.getReason()).isEqualTo("rejected by carol (team platform, role admin): too big for a test database");
+        assertThat(t.books.counts(PG).getBacklog()).isZero();
+        assertThat(t.assignments("db-team")).isEmpty();
+        assertThat(t.events).contains("approval:rejected");
+    }
+
+    @Test
+    void aDecisionByAnyoneTheOpenApprovalsDoNotNameIsLeftAlone() {
+        t.submitWith("r1", LARGE);
+
+        t.decide("r1", "dave", "app-team", "consumer", true, null);
+        t.decide("r1", "eve", "dba", "approver", false, "no");
+
+        assertThat(t.status("r1").getState()).isEqualTo(PENDING_APPROVAL);
+        assertThat(t.status("r1").getHistory()).hasSize(2);
+        assertThat(t.events).containsSubsequence("approval:refused", "approval:refused");
+    }
+
+    @Test
+    void theRequesterCannotApproveTheirOwnRequestWhateverTheirRole() {
+        t.submitWith("r1", LARGE); // submitted by alice
+
+        t.decide("r1", "alice", "platform", "admin", true, null);
+
+        assertThat(t.status("r1").getState()).isEqualTo(PENDING_APPROVAL);
+        assertThat(t.events).contains("approval:refused");
+    }
+
+    @Test
+    void theAdminsAndAProducerBothAskingWantBothApprovalsAndTheEarliestExpiry() {
+        t.books.policies.put(PG + "/1", DBA_ALWAYS);
+
+        t.submitWith("r1", LARGE);
+
+        RequestStatus pending = t.status("r1");
+        assertThat(pending.getApprovals()).extracting(ApprovalGate::getSource).containsExactly("platform", "producer db-team");
+        assertThat(pending.getApprovalExpiresAt()).as("the platform's 4h, sooner than the default 8h")
+                .isEqualTo(DeskFixture.START.plus(Duration.ofHours(4)));
+
+        t.decide("r1", "carol", "platform", "admin", true, null);
+
+        assertThat(t.status("r1").getState()).as("one of two approvals").isEqualTo(PENDING_APPROVAL);
+        assertThat(t.status("r1").getReason()).isEqualTo("waiting for approval by [team:dba, role:approver] (platform)");
+        assertThat(t.events).contains("approval:partly-approved");
+
+        t.decide("r1", "erin", "dba", "consumer", true, null);
+
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        assertThat(t.status("r1").getApprovals()).extracting(ApprovalGate::getApprovedBy)
+                .containsExactly("erin (team dba, role consumer)", "carol (team platform, role admin)");
+    }
+
+    @Test
+    void oneApproverNamedByEveryOpenApprovalGivesThemAllAtOnce() {
+        t.books.policies.put(PG + "/1", ApprovalPolicy.newBuilder().setApprovers(List.of("role:admin")).build());
+        t.submitWith("r1", LARGE);
+
+        t.decide("r1", "carol", "platform", "admin", true, null);
+
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        assertThat(t.status("r1").getHistory().get(2).getDetail()).endsWith("for platform, producer db-team");
+    }
+
+    @Test
+    void aPolicyOfAnotherVersionOrAWithdrawnOfferDoesNotApply() {
+        t.books.policies.put(PG + "/2", DBA_ALWAYS);
+        t.withdraw("pg-eu", "db-team");
+        t.liveOffer("pg-us", "db-team", 5, Map.of());
+
+        t.submitWith("r1", LARGE);
+
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+    }
+
+    @Test
+    void anApprovalNotGivenInTimeFailsTheRequest() {
+        t.submitWith("r1", LARGE);
+
+        t.advance(Duration.ofHours(8).minusSeconds(1));
+        assertThat(t.status("r1").getState()).isEqualTo(PENDING_APPROVAL);
+        t.advance(Duration.ofSeconds(1));
+
+        RequestStatus failed = t.status("r1");
+        assertThat(failed.getState()).isEqualTo(FAILED);
+        assertThat(failed.getReason()).isEqualTo("approval not given within 8h of its submission; waited for [role:admin] "
+                + "(producer db-team)");
+        assertThat(t.books.counts(PG).getBacklog()).isZero();
+        assertThat(t.events).contains("approval:expired");
+    }
+
+    @Test
+    void aCancelDuringTheApprovalEndsItAndALaterApprovalOrExpiryChangesNothing() {
+        t.submitWith("r1", LARGE);
+
+        t.cancel("r1");
+        assertThat(t.status("r1").getState()).isEqualTo(CANCELLED);
+        assertThat(t.books.counts(PG).getBacklog()).isZero();
+
+        t.decide("r1", "carol", "platform", "admin", true, null);
+        t.advance(Duration.ofHours(9));
+
+        assertThat(t.status("r1").getState()).isEqualTo(CANCELLED);
+        assertThat(t.statuses.get("r1")).last().extracting(RequestStatus::getState).isEqualTo(CANCELLED);
+        assertThat(t.assignments("db-team")).isEmpty();
+        assertThat(t.events).contains("approval:refused");
+    }
+
+    @Test
+    void anApprovedRequestWithNoCapacityLeftWaitsLikeAnyOther() {
+        t.publish(CapabilityOffer.newBuilder(t.offer("pg-eu", "db-team", 1, Map.of())).setApproval(ADMINS_FOR_LARGE).build());
+        t.submitWith("r0", SMALL);
+        t.submitWith("r1", LARGE);
+
+        t.decide("r1", "carol", "platform", "admin", true, null);
+
+        assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+        assertThat(t.books.counts(PG).getWaiting()).isEqualTo(1);
+    }
+
+    @Test
+    void anOfferWithAMalformedPolicyIsRefused() {
+        t.publish(CapabilityOffer.newBuilder(t.offer("pg-bad", "db-team", 5, Map.of()))
+                .setApproval(ApprovalPolicy.newBuilder().setApprovers(List.of("admins")).build()).build());
+
+        assertThat(t.refusals).anySatisfy(refusal -> assertThat(refusal)
+                .isEqualTo("offer:pg-bad: approval.approvers: 'admins' must be 'role:<role>' or 'team:<team>'"));
+        assertThat(t.books.offers(PG)).doesNotContainKey("pg-bad");
+    }
+}
