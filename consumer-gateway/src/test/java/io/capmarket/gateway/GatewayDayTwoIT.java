@@ -125,6 +125,12 @@ class GatewayDayTwoIT {
             Api.Response tooFar = api.patch(shortLived, ALPHA_TOKEN, "{\"expiresAt\": \"" + fulfilledAt.plus(Duration.ofDays(31)) + "\"}");
             assertThat(tooFar.status()).isEqualTo(422);
             assertThat(tooFar.json().get("errors").get(0).get("field").asText()).isEqualTo("expiresAt");
+            // the expiry itself, moved close: announced, then deprovisioned by the marketplace at its producer
+            Instant soon = Instant.now().plusSeconds(3).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+            assertThat(api.patch(shortLived, ALPHA_TOKEN, "{\"expiresAt\": \"" + soon + "\"}").status()).isEqualTo(202);
+            JsonNode expired = until(api, shortLived, r -> r.get("state").asText().equals("DEPROVISIONED"));
+            assertThat(expired.get("history").toString()).contains("expired at " + soon);
+            assertThat(Api.states(expired)).endsWith("DEPROVISIONING", "DEPROVISIONED");
             Api.Response tooLong = api.post("/v1/requests", ALPHA_TOKEN, "{\"capability\": \"postgres-database\", \"version\": 1, "
                     + "\"ttl\": \"90d\", \"parameters\": {\"sizeGb\": 10}}", "Idempotency-Key", "day2-d");
             JsonNode waiting = until(api, tooLong.header("Location").orElseThrow(), r -> r.get("state").asText().equals("WAITING"));
