@@ -1,10 +1,8 @@
 package io.capmarket.cli;
 
-import io.capmarket.client.RequestQuery;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code capmarket approvals}: the caller's approval inbox, one page of it. */
 @Command(name = "approvals", mixinStandardHelpOptions = true, description = {
@@ -15,15 +13,12 @@ final class ApprovalsCommand implements Callable<Integer> {
     @Mixin
     GatewayOptions gateway;
 
-    @Option(names = "--limit", paramLabel = "N", description = "at most N requests (default: ${DEFAULT-VALUE}, at most 500)")
-    int limit = RequestQuery.DEFAULT_LIMIT;
-
-    @Option(names = "--cursor", paramLabel = "CURSOR", description = "the next page, as a previous list printed")
-    String cursor;
+    @Mixin
+    PageOptions page;
 
     @Override
     public Integer call() {
-        gateway.printer().approvals(gateway.client().approvals(limit, cursor));
+        gateway.printer().approvals(gateway.client().approvals(page.limit, page.cursor));
         return CapmarketCli.OK;
     }
 }

@@ -273,19 +273,16 @@ final class RequestCommands {
         @Option(names = "--team", paramLabel = "TEAM", description = "only this team's requests (admins)")
         String team;
 
-        @Option(names = "--limit", paramLabel = "N", description = "at most N requests (default: ${DEFAULT-VALUE}, at most 500)")
-        int limit = RequestQuery.DEFAULT_LIMIT;
-
-        @Option(names = "--cursor", paramLabel = "CURSOR", description = "the next page, as a previous list printed")
-        String cursor;
+        @Mixin
+        PageOptions page;
 
         @Override
         public Integer call() {
-            RequestQuery query = RequestQuery.all().withLimit(limit);
+            RequestQuery query = RequestQuery.all().withLimit(page.limit);
             query = state == null ? query : query.withState(state);
             query = capability == null ? query : query.withCapability(capability);
             query = team == null ? query : query.withTeam(team);
-            query = cursor == null ? query : query.withCursor(cursor);
+            query = page.cursor == null ? query : query.withCursor(page.cursor);
             gateway.printer().page(gateway.client().requests(query));
             return CapmarketCli.OK;
         }
