@@ -28,16 +28,17 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * so never forwarded. A
  * capability looked up by name (every submit does) is decoded once and kept for
  * {@link #FRESH_FOR}, without a lock: a change of the catalog reaches submits within that time
- * after it reached this instance's store.
+ * after it reached this instance's store. A name the store does not hold is not remembered, so a
+ * capability can be requested as soon as the catalog lists it.
  */
 public final class Catalog {
 
     /** How long a decoded capability is used before it is read from the store again. */
     public static final Duration FRESH_FOR = Duration.ofSeconds(1);
-    /** The most capabilities (or unknown names) kept decoded; the cache starts over when full. */
+    /** The most capabilities kept decoded; the cache starts over when full. */
     static final int MAX_DECODED = 4_096;
 
-    private record Decoded(Optional<CapabilityView> view, long readAtNanos) {
+    private record Decoded(CapabilityView view, long readAtNanos) {
     }
 
     private final KafkaStreams streams;
@@ -66,19 +67,23 @@ public final class Catalog {
         long now = System.nanoTime();
         Decoded cached = decoded.get(name);
         if (cached != null && now - cached.readAtNanos() < FRESH_FOR.toNanos()) {
-            return cached.view();
+            return Optional.of(cached.view());
         }
-        Optional<CapabilityView> view;
+        CapabilityView view;
         try {
-            view = Optional.ofNullable(this.<CapabilityView>store(GatewayTopology.CATALOG).get(name));
+            view = this.<CapabilityView>store(GatewayTopology.CATALOG).get(name);
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
+        }
+        if (view == null) {
+            decoded.remove(name);
+            return Optional.empty();
         }
         if (decoded.size() >= MAX_DECODED) {
             decoded.clear();
         }
         decoded.put(name, new Decoded(view, now));
-        return view;
+        return Optional.of(view);
     }
 
     /** The admins' approval policy of a capability version, when they set one. */
