@@ -1,5 +1,6 @@
 package io.capmarket.topology.internal;
 
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -14,9 +15,10 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * approval), kept in memory beside the table's store, as the engine reads it: the store's own
  * processor ({@link #updater}) writes each record to the store and then here, so a read is one
  * map look-up instead of a store read that encodes the key and decodes the value. A key not here
- * is looked up in the store and kept (should a restore ever fill the store without its
- * processor). One per topology instance, shared by its stream threads and written by its global
- * thread; it holds what the store holds, one entry per producer.
+ * is looked up in the store and kept, its absence too (most capability versions have no admins'
+ * approval policy, most teams no quota, and every submit asks), should a restore ever fill the
+ * store without its processor. One per topology instance, shared by its stream threads and
+ * written by its global thread; it holds at most {@link #MAX_ENTRIES} keys, and starts over past them.
  *
  * <p>Never stale for longer than the store: the processor writes the store first and this map
  * second, and a look-up that fills a missing key does so under the map's lock for that key, so
@@ -29,7 +31,10 @@ final class GlobalMirror<V, T> {
 
     private final String storeName;
     private final Function<V, T> view;
-    private final ConcurrentHashMap<String, T> entries = new ConcurrentHashMap<>();
+    /** Keys kept at most: more than a deployment's producers, capability versions or teams and capabilities. */
+    static final int MAX_ENTRIES = 100_000;
+
+    private final ConcurrentHashMap<String, Optional<T>> entries = new ConcurrentHashMap<>();
 
     /**
      * @param storeName the global store the updater keeps
@@ -47,14 +52,17 @@ final class GlobalMirror<V, T> {
 
     /** The view of {@code key}'s value, or null when the table has none. */
     T get(String key, TimestampedKeyValueStore<String, V> store) {
-        T known = entries.get(key);
+        Optional<T> known = entries.get(key);
         if (known != null) {
-            return known;
+            return known.orElse(null);
+        }
+        if (entries.size() >= MAX_ENTRIES) {
+            entries.clear();
         }
         return entries.computeIfAbsent(key, missing -> {
             ValueAndTimestamp<V> stored = store.get(missing);
-            return stored == null || stored.value() == null ? null : view.apply(stored.value());
-        });
+            return stored == null || stored.value() == null ? Optional.empty() : Optional.of(view.apply(stored.value()));
+        }).orElse(null);
     }
 
     /**
@@ -78,10 +86,10 @@ final class GlobalMirror<V, T> {
                 }
                 if (record.value() == null) {
                     store.delete(key);
-                    entries.remove(key);
+                    entries.put(key, Optional.empty());
                 } else {
                     store.put(key, ValueAndTimestamp.make(record.value(), record.timestamp()));
-                    entries.put(key, view.apply(record.value()));
+                    entries.put(key, Optional.of(view.apply(record.value())));
                 }
             }
         };

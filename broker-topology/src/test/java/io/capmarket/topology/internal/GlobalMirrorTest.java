@@ -71,4 +71,16 @@ class GlobalMirrorTest {
         updater.process(new Record<>("restored", "newer", 8L));
         assertThat(mirror.get("restored", store)).isEqualTo("view of newer");
     }
+
+    @Test
+    void aKeyTheTableLacksIsLookedUpOnceAndARecordForItLaterIsRead() {
+        assertThat(mirror.get("capability/1", store)).isNull();
+        store.put("capability/1", ValueAndTimestamp.make("bypassing the processor", 9L));
+        assertThat(mirror.get("capability/1", store)).as("its absence is kept: no store read per look-up").isNull();
+
+        updater.process(new Record<>("capability/1", "set by an admin", 10L));
+        assertThat(mirror.get("capability/1", store)).isEqualTo("view of set by an admin");
+        updater.process(new Record<>("capability/1", null, 11L));
+        assertThat(mirror.get("capability/1", store)).as("a tombstone keeps the absence").isNull();
+    }
 }
