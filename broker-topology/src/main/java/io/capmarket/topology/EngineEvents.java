@@ -75,6 +75,14 @@ public interface EngineEvents {
     }
 
     /** A request waits because its team's quota does not allow one more now. */
+    /**
+     * A producer went on probation for a capability ({@code entered}), or was restored.
+     *
+     * @param reason its record, in words
+     */
+    default void probation(String capability, String producerId, boolean entered, String reason) {
+    }
+
     default void quotaHeld(String capability) {
     }
 

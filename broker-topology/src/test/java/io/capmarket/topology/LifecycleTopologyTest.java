@@ -10,10 +10,14 @@ import static io.capmarket.schemas.RequestState.REJECTED;
 import static io.capmarket.schemas.RequestState.SUBMITTED;
 import static io.capmarket.schemas.RequestState.WAITING;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.DecisionOutcome;
 import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.MatchDecision;
+import io.capmarket.schemas.OfferConsidered;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.StatusTransition;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
@@ -108,6 +112,12 @@ class LifecycleTopologyTest {
 
         assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
         assertThat(t.status("r1").getOfferId()).isEqualTo("pg-eu");
+        assertThat(t.statuses.get("r1")).as("each decision travels once, on the record of the step that made it")
+                .flatExtracting(RequestStatus::getDecisions)
+                .extracting(MatchDecision::getOutcome, MatchDecision::getOfferId)
+                .containsExactly(tuple(DecisionOutcome.WAITING, null), tuple(DecisionOutcome.MATCHED, "pg-eu"));
+        assertThat(t.status("r1").getDecisions().get(0).getCandidates()).extracting(OfferConsidered::getOfferId)
+                .containsExactly("pg-eu");
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.capmarket.client.Capability;
 import io.capmarket.client.Page;
 import io.capmarket.client.Request;
+import io.capmarket.client.RequestDecisions;
 import io.capmarket.client.RequestEvent;
 import io.capmarket.client.RequestState;
 import java.io.PrintStream;
@@ -74,6 +75,15 @@ final class Output {
         }
     }
 
+    /** A request's matching decisions: in a table, {@link DecisionReport#lines(RequestDecisions)}. */
+    void decisions(RequestDecisions decisions) {
+        if (format == GatewayOptions.Format.json) {
+            print(decisions.json(), true);
+        } else {
+            DecisionReport.lines(decisions).forEach(out::println);
+        }
+    }
+
     void catalog(List<Capability> capabilities) {
         if (format == GatewayOptions.Format.json) {
             ObjectNode list = JSON.createObjectNode();
@@ -132,19 +142,26 @@ final class Output {
     }
 
     private void table(List<List<String>> rows) {
+        columns(rows).forEach(out::println);
+    }
+
+    /** Rows as lines of aligned columns, two spaces apart; the last column is not padded. */
+    static List<String> columns(List<List<String>> rows) {
         int[] widths = new int[rows.get(0).size()];
         rows.forEach(row -> {
             for (int i = 0; i < row.size(); i++) {
                 widths[i] = Math.max(widths[i], row.get(i).length());
             }
         });
+        List<String> lines = new ArrayList<>();
         rows.forEach(row -> {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.size(); i++) {
                 line.append(i == row.size() - 1 ? row.get(i) : String.format("%-" + widths[i] + "s  ", row.get(i)));
             }
-            out.println(line.toString().stripTrailing());
+            lines.add(line.toString().stripTrailing());
         });
+        return lines;
     }
 
     private void print(JsonNode json, boolean pretty) {

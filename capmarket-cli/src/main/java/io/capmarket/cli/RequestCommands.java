@@ -19,13 +19,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code capmarket request submit|get|watch|update|approve|reject|cancel|list}: a consumer's requests, and an approver's
- * decisions, through the gateway.
+ * {@code capmarket request submit|get|watch|why|update|approve|reject|cancel|list}: a consumer's requests, why matching
+ * sent them where it did, and an approver's decisions, through the gateway.
  */
 @Command(name = "request", mixinStandardHelpOptions = true,
-        description = "Submit, read, follow, update, approve, reject, cancel and list requests.",
+        description = "Submit, read, follow, explain, update, approve, reject, cancel and list requests.",
         subcommands = {RequestCommands.Submit.class, RequestCommands.Get.class, RequestCommands.Watch.class,
-            RequestCommands.Update.class, RequestCommands.Approve.class, RequestCommands.Reject.class,
+            RequestCommands.Why.class, RequestCommands.Update.class, RequestCommands.Approve.class, RequestCommands.Reject.class,
             RequestCommands.Cancel.class, RequestCommands.ListRequests.class})
 final class RequestCommands {
 
@@ -170,6 +170,25 @@ final class RequestCommands {
             Reached() {
                 super(null, null, false, false);
             }
+        }
+    }
+
+    /** {@code capmarket request why}. */
+    @Command(name = "why", mixinStandardHelpOptions = true, description = {
+        "Prints why matching sent a request to its offer, or why it waits: the latest decision, every offer it considered "
+            + "with its score per factor (the highest TOTAL wins) or the rule that ruled it out, the weights, and the earlier "
+            + "decisions. -o json prints the gateway's answer."})
+    static final class Why implements Callable<Integer> {
+        @Mixin
+        GatewayOptions gateway;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "the request id")
+        String id;
+
+        @Override
+        public Integer call() {
+            gateway.printer().decisions(gateway.client().decisions(id));
+            return CapmarketCli.OK;
         }
     }
 

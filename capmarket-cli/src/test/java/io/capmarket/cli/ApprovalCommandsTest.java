@@ -3,20 +3,11 @@ package io.capmarket.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,15 +25,14 @@ class ApprovalCommandsTest {
             + "{\"source\":\"producer dba-eu\",\"approvers\":[\"team:dba-eu\",\"role:approver\"],\"approvedBy\":null,\"approvedAt\":null}],"
             + "\"approvalExpiresAt\":\"2026-12-05T18:00:00Z\"}";
 
-    private final Queue<String[]> answers = new ConcurrentLinkedQueue<>();
-    private final List<String> seen = new CopyOnWriteArrayList<>();
-    private final HttpServer server = start();
+    private final ScriptedGateway gateway = new ScriptedGateway();
+    private final List<String> seen = gateway.seen();
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        gateway.close();
     }
 
     @Test
@@ -101,7 +91,7 @@ class ApprovalCommandsTest {
 
     private int run(String... args) {
         return CapmarketCli.execute(args, Map.of("CAPMARKET_TOKEN", "approver-token", "CAPMARKET_URL",
-                "http://127.0.0.1:" + server.getAddress().getPort()), new PrintStream(out, true, StandardCharsets.UTF_8),
+                gateway.url()), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -113,35 +103,7 @@ class ApprovalCommandsTest {
         return err.toString(StandardCharsets.UTF_8);
     }
 
-    /** Answers the next call (after those scripted before) with {@code status} and {@code body}. */
     private void answer(int status, String body) {
-        answers.add(new String[] {Integer.toString(status), body});
-    }
-
-    private HttpServer start() {
-        try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            http.createContext("/", this::handle);
-            http.start();
-            return http;
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
-                    + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery()) + " "
-                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            String[] answer = answers.poll();
-            int status = answer == null ? 500 : Integer.parseInt(answer[0]);
-            byte[] body = (answer == null ? "{\"detail\":\"no answer scripted\"}" : answer[1]).getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", status / 100 == 2 ? "application/json" : "application/problem+json");
-            exchange.sendResponseHeaders(status, body.length);
-            try (OutputStream stream = exchange.getResponseBody()) {
-                stream.write(body);
-            }
-        }
+        gateway.answer(status, body);
     }
 }

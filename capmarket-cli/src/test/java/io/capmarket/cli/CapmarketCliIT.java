@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,23 @@ class CapmarketCliIT {
         assertThat(got.json().path("outputs").size()).isPositive();
         assertThat(cli("request", "get", id).out()).contains(id, "FULFILLED");
 
+        String offerId = got.json().path("offerId").asText();
+        assertThat(offerId).as("a fulfilled request keeps its offer").isNotBlank();
+        Run why = cli("request", "why", id);
+        assertThat(why.code()).as(why.err()).isZero();
+        List<String> whyLines = why.out().lines().toList();
+        assertThat(whyLines.get(0)).as("the latest decision's summary").startsWith("matched " + offerId + " of ");
+        assertThat(whyLines.get(1)).startsWith("OFFER").contains("CHOSEN", "TOTAL");
+        assertThat(whyLines).filteredOn(line -> line.startsWith(offerId + " ")).singleElement().asString()
+                .as("the chosen offer is marked").matches(Pattern.quote(offerId) + " +\\S+ +1 +\\* +.*");
+        assertThat(whyLines).contains("weights: headroom 1, speed 1, reliability 2, preference 1");
+        JsonNode decisions = cli("request", "why", id, "-o", "json").json().path("decisions");
+        assertThat(decisions.size()).as("the decisions kept").isPositive();
+        JsonNode latest = decisions.get(decisions.size() - 1);
+        assertThat(latest.path("outcome").asText()).isEqualTo("MATCHED");
+        assertThat(latest.path("offerId").asText()).isEqualTo(offerId);
+        assertThat(latest.path("candidates").get(0).path("chosen").asBoolean()).as("the chosen offer comes first").isTrue();
+
         Run list = cli("request", "list", "--state", "FULFILLED", "-o", "json");
         assertThat(list.code()).isZero();
         List<String> ids = new ArrayList<>();
@@ -133,6 +151,9 @@ class CapmarketCliIT {
         Run missing = cli("request", "get", "no-such-request");
         assertThat(missing.code()).as("a remote refusal").isEqualTo(1);
         assertThat(missing.err()).startsWith("capmarket get: ");
+        Run missingWhy = cli("request", "why", "no-such-request");
+        assertThat(missingWhy.code()).as("a remote refusal").isEqualTo(1);
+        assertThat(missingWhy.err()).startsWith("capmarket why: ").contains("404");
         Run refused = cli("request", "submit", "postgres-database", "-p", "size=enormous", "-o", "json");
         assertThat(refused.code()).isEqualTo(1);
         assertThat(refused.err()).contains("size");

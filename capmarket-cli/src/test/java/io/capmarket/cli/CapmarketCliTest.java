@@ -40,7 +40,8 @@ class CapmarketCliTest {
         assertThat(out()).contains("Usage: capmarket");
         out.reset();
         assertThat(run("help", "request")).isZero();
-        assertThat(out()).contains("submit", "get", "watch", "update", "approve", "reject", "cancel", "list");
+        assertThat(out()).contains("submit", "get", "watch", "update", "approve", "reject", "cancel", "list")
+                .containsPattern("(?m)^  why +Prints why matching sent a request to its offer");
     }
 
     @Test
@@ -123,6 +124,7 @@ class CapmarketCliTest {
     @Test
     void completionIsABashScriptForTheWholeTree() {
         assertThat(run("completion")).isZero();
-        assertThat(out()).startsWith("#!/usr/bin/env bash").contains("complete -F _complete_capmarket", "request", "watch", "--output");
+        assertThat(out()).startsWith("#!/usr/bin/env bash").contains("complete -F _complete_capmarket", "request", "watch", "--output")
+                .contains("local commands=\"submit get watch why update approve reject cancel list\"", "_picocli_capmarket_request_why()");
     }
 }

@@ -17,8 +17,9 @@ import java.util.function.Function;
 
 /**
  * A client of the capmarket consumer gateway, for bots and scripts: browse the catalog and the
- * scorecard, submit with idempotency, list, wait for a state, follow a request's events, cancel,
- * and, for approvers, decide the requests that wait for their approval.
+ * scorecard, submit with idempotency, list, wait for a state, follow a request's events, read
+ * why it was matched where it was ({@link #decisions(String)}), cancel, and, for approvers,
+ * decide the requests that wait for their approval.
  *
  * <pre>{@code
  * CapmarketClient client = CapmarketClient.builder()
@@ -125,6 +126,20 @@ public final class CapmarketClient {
     /** The request now. */
     public Request get(String requestId) {
         return Request.from(transport.call("GET", "v1/requests/" + Transport.encode(requestId), null, null, CALL_TIMEOUT));
+    }
+
+    /**
+     * Why the request went where it did, or why it waits: its latest matching decisions, oldest
+     * first, each with every offer considered, the rule that ruled each one out, and each
+     * candidate's score per factor with the weights. Read by whoever may read the request; empty
+     * for a request not matched yet.
+     *
+     * @throws CapmarketException not retryable: 404 the request is unknown, 403 the caller may not read it
+     */
+    public RequestDecisions decisions(String requestId) {
+        Objects.requireNonNull(requestId, "requestId");
+        return RequestDecisions.from(transport.call("GET", "v1/requests/" + Transport.encode(requestId) + "/decision", null, null,
+                CALL_TIMEOUT));
     }
 
     /** One page of the caller's requests (an admin's: every team's), filtered and sorted as {@code query} says. */

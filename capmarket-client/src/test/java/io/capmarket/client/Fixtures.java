@@ -29,6 +29,38 @@ final class Fixtures {
                 + "\"approvalExpiresAt\":\"2026-12-05T18:00:00Z\"}";
     }
 
+    /**
+     * The decisions of request {@code id}, FULFILLED on pg-eu-1: it waited once (no offer could
+     * serve it), then was matched to pg-eu-1 of dba-team over pg-eu-2, pg-us-1 being ruled out by
+     * its region.
+     */
+    static String decisions(String id) {
+        return "{\"requestId\":\"" + id + "\",\"capability\":\"postgres-database\",\"version\":1,\"state\":\"FULFILLED\","
+                + "\"offerId\":\"pg-eu-1\",\"decisions\":["
+                + "{\"at\":\"2026-12-04T20:00:00Z\",\"attempt\":0,\"outcome\":\"WAITING\",\"offerId\":null,"
+                + "\"summary\":\"waiting: none of 1 offer(s) could serve it\","
+                + "\"weights\":{\"headroom\":1.0,\"speed\":1.0,\"reliability\":2.0,\"preference\":1.0},"
+                + "\"candidates\":[{\"offerId\":\"pg-eu-1\",\"producerId\":\"dba-team\",\"version\":1,\"chosen\":false,"
+                + "\"filter\":\"CAPACITY\",\"detail\":\"full (3/3)\",\"score\":null}],\"unlisted\":0,\"note\":null},"
+                + "{\"at\":\"2026-12-04T20:01:02.345Z\",\"attempt\":1,\"outcome\":\"MATCHED\",\"offerId\":\"pg-eu-1\","
+                + "\"summary\":\"matched pg-eu-1 of dba-team: the best score (4.75) of 2 candidates; 1 offer ruled out\","
+                + "\"weights\":{\"headroom\":1.0,\"speed\":1.0,\"reliability\":2.0,\"preference\":1.0},"
+                + "\"candidates\":["
+                + "{\"offerId\":\"pg-eu-1\",\"producerId\":\"dba-team\",\"version\":1,\"chosen\":true,\"filter\":null,\"detail\":null,"
+                + "\"score\":{\"headroom\":0.75,\"speed\":1.0,\"reliability\":1.0,\"preference\":1.0,\"total\":4.75}},"
+                + "{\"offerId\":\"pg-eu-2\",\"producerId\":\"dba-eu\",\"version\":1,\"chosen\":false,\"filter\":null,\"detail\":null,"
+                + "\"score\":{\"headroom\":0.5,\"speed\":0.8,\"reliability\":0.9,\"preference\":0.0,\"total\":3.1}},"
+                + "{\"offerId\":\"pg-us-1\",\"producerId\":\"dba-team\",\"version\":1,\"chosen\":false,\"filter\":\"CONSTRAINT\","
+                + "\"detail\":\"constraint region=[eu] not met (us)\",\"score\":null}],"
+                + "\"unlisted\":2,\"note\":\"a retry\",\"newField\":true}]}";
+    }
+
+    /** A request never matched: PENDING_APPROVAL, without decisions. */
+    static String noDecisions(String id) {
+        return "{\"requestId\":\"" + id + "\",\"capability\":\"postgres-database\",\"version\":1,\"state\":\"PENDING_APPROVAL\","
+                + "\"offerId\":null,\"decisions\":[]}";
+    }
+
     /** A transition event of the stream, with its id. */
     static String transition(int index, String state, String request) {
         return "id: " + index + "\nevent: transition\ndata: {\"index\":" + index + ",\"state\":\"" + state + "\",\"request\":" + request

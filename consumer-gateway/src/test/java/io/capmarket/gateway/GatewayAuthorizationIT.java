@@ -85,6 +85,7 @@ class GatewayAuthorizationIT {
             GET /v1/requests                                           401       401        200/404   200/404   403       200  200/404       403           200
             GET /v1/requests/{id}                                      401       401        200/404   200/404   403       200  200/404       403           200
             GET /v1/requests/{id}/events                               401       401        200/404   200/404   403       200  200/404       403           200
+            GET /v1/requests/{id}/decision                             401       401        200/404   200/404   403       200  200/404       403           200
             PATCH /v1/requests/{id}                                    401       401        409/404   409/404   403       409  409/404       403           409
             DELETE /v1/requests/{id}                                   401       401        202/404   202/404   403       202  202/404       403           202
             GET /v1/approvals                                          401       401        200       200       200       200  200           200           200
@@ -94,6 +95,7 @@ class GatewayAuthorizationIT {
             GET /internal/v1/requests                                  401       401        200/404   200/404   403       200  200/404       403           200
             POST /internal/v1/requests                                 401       401        202       202       403       202  202           403           202
             GET /internal/v1/requests/{id}                             401       401        200/404   200/404   404       200  200/404       404           200
+            GET /internal/v1/requests/{id}/decision                    401       401        200/404   200/404   404       200  200/404       404           200
             GET /health/live                                           200       200        200       200       200       200  200           200           200
             GET /health/ready                                          200       200        200       200       200       200  200           200           200
             GET /metrics                                               200       200        200       200       200       200  200           200           200

@@ -31,10 +31,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * with the real topology and two simulated database teams competing for one capability. A user
  * connects with the demo token, compares the two offers in the catalog, fills in a form generated
  * from a nested parameter schema (an object, a list, enums), sees the API's validation inline,
- * submits, and follows the request to FULFILLED on its page; the request list, the scorecard (with
- * its plots), a phone-width screen and the producer view follow; last, an admin approves one large
- * database from the Approvals inbox (then deprovisions it) and rejects another. Any JavaScript
- * error on the page fails the test. Screenshots go to {@value #SCREENSHOTS} for review.
+ * submits, and follows the request to FULFILLED on its page, which says why it went to its offer;
+ * the request list, the scorecard (with its plots), a phone-width screen and the producer view
+ * follow; last, an admin approves one large database from the Approvals inbox (then deprovisions
+ * it) and rejects another. Any JavaScript error on the page fails the test. Screenshots go to
+ * {@value #SCREENSHOTS} for review.
  *
  * <p>Skipped when Chromium or chromedriver is not installed, unless
  * {@value #REQUIRE_BROWSER}{@code =true} (CI), where a missing browser is a failure.

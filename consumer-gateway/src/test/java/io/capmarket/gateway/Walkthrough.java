@@ -124,7 +124,8 @@ final class Walkthrough {
 
     /**
      * From the keyboard to the request page; a value the API refuses is shown next to its field;
-     * corrected, the request is submitted and followed live to FULFILLED. Answers its id.
+     * corrected, the request is submitted and followed live to FULFILLED, and "Why here?" shows the
+     * offer chosen and the other ruled out by the region constraint. Answers its id.
      */
     private String request() throws Exception {
         String link = "section.capability[data-name='" + CAPABILITY + "'] a.button";
@@ -178,6 +179,16 @@ final class Walkthrough {
         assertThat(browser.text(".request-state")).isEqualTo("FULFILLED");
         assertThat(browser.text("#outputs dd")).isEqualTo(requestId + ".db");
         assertThat(browser.present("#cancel")).as("nothing to cancel once fulfilled").isFalse();
+        await("why here: the offer chosen").atMost(STEP).until(() -> browser.present("#why-here tr.chosen[data-offer='pg-eu']"));
+        assertThat(browser.text("#why-here-summary")).startsWith("matched pg-eu of db-eu: the best score (")
+                .endsWith(") of 1 candidate; 1 offer ruled out");
+        assertThat(browser.texts("#why-here .latest table.candidates tbody th")).containsExactly("pg-eu", "pg-us");
+        assertThat(browser.text("#why-here tr.chosen .chosen-mark")).isEqualTo("chosen");
+        assertThat(browser.text("#why-here tr[data-offer='pg-us'] td.filter")).isEqualTo("CONSTRAINT");
+        assertThat(browser.text("#why-here tr[data-offer='pg-us'] td.detail")).contains("us-east");
+        browser.script("document.querySelector('#why-here').scrollIntoView()");
+        browser.screenshot(PortalBrowserIT.screenshot("request-why-here"));
+        browser.script("window.scrollTo(0, 0)");
 
         JsonNode request = api.get("/v1/requests/" + requestId, Tokens.DEMO_CONSUMER_TOKEN).json();
         assertThat(request.get("parameters")).isEqualTo(Api.JSON.readTree(

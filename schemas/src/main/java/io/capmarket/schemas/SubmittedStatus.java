@@ -13,32 +13,46 @@ public final class SubmittedStatus {
     private SubmittedStatus() {
     }
 
-    /** The SUBMITTED status of {@code submit}, stamped with its submission time. */
+    /**
+     * The SUBMITTED status of {@code submit}, stamped with its submission time. Every field is set here rather
+     * than left to a builder's defaults: a builder looks each default up by its field, which hashes the field's
+     * whole schema, and this runs for every request submitted.
+     */
     public static RequestStatus of(SubmitRequest submit) {
         AvroTrust.install();
-        return RequestStatus.newBuilder()
-                .setRequestId(submit.getRequestId())
-                .setConsumerTeam(submit.getConsumerTeam())
-                .setRequestedBy(submit.getRequestedBy())
-                .setCapability(submit.getCapability())
-                .setCapabilityVersion(submit.getCapabilityVersion())
-                .setParameters(submit.getParameters())
-                .setConstraints(submit.getConstraints())
-                .setPreferences(submit.getPreferences())
-                .setPriority(submit.getPriority())
-                .setIdempotencyKey(submit.getIdempotencyKey())
-                .setTtlMs(submit.getTtlMs())
-                .setState(RequestState.SUBMITTED)
-                .setAttempt(0)
-                .setOfferId(null)
-                .setProducerId(null)
-                .setTriedOffers(List.of())
-                .setOutputs(Map.of())
-                .setReason(null)
-                .setSloBreached(false)
-                .setSubmittedAt(submit.getSubmittedAt())
-                .setUpdatedAt(submit.getSubmittedAt())
-                .setHistory(List.of(new StatusTransition(RequestState.SUBMITTED, submit.getSubmittedAt(), 0, null, null)))
-                .build();
+        RequestStatus status = new RequestStatus();
+        status.setRequestId(submit.getRequestId());
+        status.setConsumerTeam(submit.getConsumerTeam());
+        status.setRequestedBy(submit.getRequestedBy());
+        status.setCapability(submit.getCapability());
+        status.setCapabilityVersion(submit.getCapabilityVersion());
+        status.setParameters(submit.getParameters());
+        status.setConstraints(submit.getConstraints());
+        status.setPreferences(submit.getPreferences());
+        status.setPriority(submit.getPriority());
+        status.setIdempotencyKey(submit.getIdempotencyKey());
+        status.setState(RequestState.SUBMITTED);
+        status.setAttempt(0);
+        status.setOfferId(null);
+        status.setProducerId(null);
+        status.setTriedOffers(List.of());
+        status.setOutputs(Map.of());
+        status.setReason(null);
+        status.setSloBreached(false);
+        status.setSubmittedAt(submit.getSubmittedAt());
+        status.setUpdatedAt(submit.getSubmittedAt());
+        status.setHistory(List.of(new StatusTransition(RequestState.SUBMITTED, submit.getSubmittedAt(), 0, null, null)));
+        status.setUnansweredOffers(List.of());
+        status.setTraceParent(null);
+        status.setRevision(0);
+        status.setPendingParameters(null);
+        status.setTtlMs(submit.getTtlMs());
+        status.setExpiresAt(null);
+        status.setExpiryAnnounced(false);
+        status.setOrphaned(false);
+        status.setApprovals(List.of());
+        status.setApprovalExpiresAt(null);
+        status.setDecisions(List.of());
+        return status;
     }
 }

@@ -33,6 +33,7 @@ import java.util.function.Predicate;
  *   <tr><td>{@code capmarket_scorecard_fulfilled_per_second}</td><td>throughput</td></tr>
  *   <tr><td>{@code capmarket_scorecard_utilization}</td><td>in flight / capacity (window only)</td></tr>
  *   <tr><td>{@code capmarket_scorecard_waiting}, {@code capmarket_scorecard_backlog}</td><td>queue and unfinished work (capability only)</td></tr>
+ *   <tr><td>{@code capmarket_producer_probation}</td><td>1 while the producer is on probation for the capability, else 0 (producers only, no window tag)</td></tr>
  * </table>
  */
 final class ScorecardGauges {
@@ -83,6 +84,8 @@ final class ScorecardGauges {
         for (ProducerScore producer : score.getProducers()) {
             figures(capability, producer.getProducerId(), "window", producer.getWindow());
             figures(capability, producer.getProducerId(), "all_time", producer.getAllTime());
+            set("capmarket_producer_probation", Tags.of("capability", capability, "producer", producer.getProducerId()),
+                    producer.getProbation() == null ? 0 : 1);
         }
         removeStale();
     }

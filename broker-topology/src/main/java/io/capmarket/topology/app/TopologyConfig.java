@@ -18,6 +18,7 @@ import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.Day2Policy;
 import io.capmarket.topology.core.MatchingPolicy;
+import io.capmarket.topology.core.ProbationPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,6 +88,10 @@ public final class TopologyConfig implements ServiceCommand.Settings {
     public static final String WEIGHT_SPEED = "matching.weights.speed";
     public static final String WEIGHT_RELIABILITY = "matching.weights.reliability";
     public static final String WEIGHT_PREFERENCE = "matching.weights.preference";
+    public static final String PROBATION_ENTER_RATE = "matching.probation.enter-rate";
+    public static final String PROBATION_LEAVE_RATE = "matching.probation.leave-rate";
+    public static final String PROBATION_MIN_OUTCOMES = "matching.probation.min-outcomes";
+    public static final String PROBATION_SCORE_FACTOR = "matching.probation.score-factor";
     public static final String CHECK_INTERVAL = "deadlines.check-interval";
     public static final String SCORECARD_WINDOW = "scorecard.window";
     public static final String SCORECARD_INTERVAL = "scorecard.interval";
@@ -141,6 +146,19 @@ public final class TopologyConfig implements ServiceCommand.Settings {
             weight(WEIGHT_SPEED, DEFAULT_POLICY.speedWeight(), "matching weight of keeping the lead-time promise"),
             weight(WEIGHT_RELIABILITY, DEFAULT_POLICY.reliabilityWeight(), "matching weight of a low recent failure rate"),
             weight(WEIGHT_PREFERENCE, DEFAULT_POLICY.preferenceWeight(), "matching weight of the request's attribute preferences"),
+            ConfigKey.withDefault(PROBATION_ENTER_RATE, Double.toString(DEFAULT_POLICY.probation().enterRate()),
+                    "a number from 0.01 to 1", ConfigParsers.numberIn(0.01, 1),
+                    "a producer whose failures, rejections and broken promises reach this share of its outcomes over the "
+                            + "scorecard window goes on probation for the capability"),
+            ConfigKey.withDefault(PROBATION_LEAVE_RATE, Double.toString(DEFAULT_POLICY.probation().leaveRate()),
+                    "a number from 0 to 1, less than " + PROBATION_ENTER_RATE, ConfigParsers.numberIn(0, 1),
+                    "a producer on probation is restored once that share is down to this (or its window holds too few outcomes)"),
+            ConfigKey.withDefault(PROBATION_MIN_OUTCOMES, Integer.toString(DEFAULT_POLICY.probation().minOutcomes()),
+                    "an integer from 1 to 100000", ConfigParsers.intIn(1, 100_000),
+                    "outcomes (fulfilled, failed, rejected) in the window needed to put a producer on probation"),
+            ConfigKey.withDefault(PROBATION_SCORE_FACTOR, Double.toString(DEFAULT_POLICY.probation().scoreFactor()),
+                    "a number from 0.01 to 1", ConfigParsers.numberIn(0.01, 1),
+                    "what matching multiplies the scores of a producer's offers by while it is on probation (1: only reported)"),
             duration(CHECK_INTERVAL, "1s", "how often accept deadlines and SLOs are checked (wall clock)"),
             duration(DAY2_RESEND_AFTER, "30s", "how long after an update or deprovision is sent to its producer, without an answer, "
                     + "it is first sent again (then twice as long each time)"),
@@ -231,6 +249,12 @@ public final class TopologyConfig implements ServiceCommand.Settings {
         if (interval.isPresent() && window.isPresent() && interval.get().compareTo(window.get()) > 0) {
             problems.add(SCORECARD_INTERVAL + " must not be longer than " + SCORECARD_WINDOW + " (" + format(window.get())
                     + "), but was '" + format(interval.get()) + "'");
+        }
+        Optional<Double> enter = values.optional(PROBATION_ENTER_RATE, Double.class);
+        Optional<Double> leave = values.optional(PROBATION_LEAVE_RATE, Double.class);
+        if (enter.isPresent() && leave.isPresent() && leave.get() >= enter.get()) {
+            problems.add(PROBATION_LEAVE_RATE + " must be less than " + PROBATION_ENTER_RATE + " (" + enter.get()
+                    + "), but was '" + leave.get() + "'");
         }
         List<String> all = values.problemsWith(problems);
         if (!all.isEmpty()) {
@@ -335,7 +359,9 @@ public final class TopologyConfig implements ServiceCommand.Settings {
     /** The matching, deadline and scorecard settings of the topology. */
     public TopologySettings settings() {
         MatchingPolicy policy = new MatchingPolicy(values.duration(LIVENESS_BOUND), values.number(WEIGHT_HEADROOM),
-                values.number(WEIGHT_SPEED), values.number(WEIGHT_RELIABILITY), values.number(WEIGHT_PREFERENCE));
+                values.number(WEIGHT_SPEED), values.number(WEIGHT_RELIABILITY), values.number(WEIGHT_PREFERENCE),
+                new ProbationPolicy(values.number(PROBATION_ENTER_RATE), values.number(PROBATION_LEAVE_RATE),
+                        values.integer(PROBATION_MIN_OUTCOMES), values.number(PROBATION_SCORE_FACTOR)));
         return new TopologySettings(policy, values.duration(ACCEPT_DEADLINE), values.integer(MAX_ATTEMPTS),
                 values.duration(CHECK_INTERVAL), values.duration(SCORECARD_WINDOW),
                 values.duration(SCORECARD_INTERVAL), values.duration(MAX_WAIT),

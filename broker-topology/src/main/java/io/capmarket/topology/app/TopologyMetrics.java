@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The topology's metrics: what the engine does ({@link EngineEvents}), dead letters, stream
@@ -49,6 +51,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * no method throws.
  */
 public final class TopologyMetrics implements EngineEvents, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopologyMetrics.class);
 
     private static final String UNKNOWN = "unknown";
     /** The {@code exception} of the replacements series declared at zero before any thread is replaced. */
@@ -193,6 +197,13 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     @Override
     public void approval(String capability, String outcome) {
         count("capmarket.approvals", "capability", capability, "outcome", outcome);
+    }
+
+    @Override
+    public void probation(String capability, String producerId, boolean entered, String reason) {
+        count("capmarket.probation.changes", "capability", capability, "producer", producerId, "change",
+                entered ? "entered" : "left");
+        LOG.info("producer {} {} probation for {}: {}", producerId, entered ? "put on" : "restored from", capability, reason);
     }
 
     @Override

@@ -411,10 +411,15 @@ public final class CapabilityDesk {
             ScoreState overall = books.scoreOf(capability);
             CapabilityScore score = Scorecards.publish(capability, overall, books.scoresUnder(capability + "/"),
                     pool.states(), counts.getWaiting(), counts.getBacklog(), now);
+            if (ledger.standings().judge(score, now)) {
+                // a producer went on probation or was restored: matching and the catalog show it from now on
+                ledger.publishCatalog(capability, now);
+                pool = ledger.pool(capability, now);
+            }
             events.scorecard(score);
             outbox.scorecard(score);
             CapabilityView view = CatalogFolder.fold(capability, List.copyOf(pool.states()),
-                    books.contracts(capability), pool::isLive, now);
+                    books.contracts(capability), pool::isLive, ledger.standings().of(capability)::get, now);
             if (view != null) {
                 events.catalog(view);
             }

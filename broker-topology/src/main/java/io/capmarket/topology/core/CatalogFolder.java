@@ -6,6 +6,7 @@ import io.capmarket.schemas.CapabilityVersionView;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.OfferView;
+import io.capmarket.schemas.ProducerProbation;
 import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.OfferState;
 import java.time.Instant;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -40,9 +42,10 @@ public final class CatalogFolder {
      *
      * @param contracts the capability's contracts by version
      * @param live whether a producer is live now
+     * @param probation a producer's probation for the capability, or null when it is in good standing
      */
     public static CapabilityView fold(String capability, List<OfferState> offers, Map<Integer, CapabilityContract> contracts,
-            Predicate<String> live, Instant now) {
+            Predicate<String> live, Function<String, ProducerProbation> probation, Instant now) {
         List<OfferState> listed = offers.stream()
                 .filter(s -> !s.getWithdrawn() && s.getOffer().getStatus() != OfferStatus.RETIRED)
                 .sorted(Comparator.comparing(s -> s.getOffer().getOfferId()))
@@ -56,7 +59,7 @@ public final class CatalogFolder {
         }
         List<CapabilityVersionView> versions = new ArrayList<>();
         byVersion.forEach((version, versionOffers) -> versions.add(version(version, versionOffers, contracts.get(version))));
-        List<OfferView> views = listed.stream().map(s -> view(s, live)).toList();
+        List<OfferView> views = listed.stream().map(s -> view(s, live, probation)).toList();
         CapabilityContract newest = contracts.get(byVersion.lastKey());
         String description = newest != null ? newest.getDescription() : listed.stream().map(OfferState::getOffer)
                 .filter(o -> o.getDescription() != null)
@@ -87,7 +90,7 @@ public final class CatalogFolder {
                 .build();
     }
 
-    private static OfferView view(OfferState state, Predicate<String> live) {
+    private static OfferView view(OfferState state, Predicate<String> live, Function<String, ProducerProbation> probation) {
         CapabilityOffer offer = state.getOffer();
         return OfferView.newBuilder()
                 .setOfferId(offer.getOfferId())
@@ -103,6 +106,7 @@ public final class CatalogFolder {
                 .setUpdatableParameters(offer.getUpdatableParameters())
                 .setMaxTtlMs(offer.getMaxTtlMs())
                 .setApproval(offer.getApproval())
+                .setProbation(probation.apply(offer.getProducerId()))
                 .build();
     }
 }

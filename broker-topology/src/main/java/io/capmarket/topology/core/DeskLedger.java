@@ -43,6 +43,7 @@ final class DeskLedger {
      * state that changes only its load keeps it): made once per offer, not per request.
      */
     private final BoundedMemo<CapabilityOffer, Offer> offersSeen = BoundedMemo.byIdentity(MAX_OFFERS_SEEN, OfferRecord::offer);
+    private final Standings standings;
 
     DeskLedger(DeskBooks books, DeskOutbox outbox, EngineEvents events, TopologySettings settings) {
         this.books = books;
@@ -50,11 +51,18 @@ final class DeskLedger {
         this.events = events;
         this.policy = settings.matching();
         this.settings = settings;
+        this.standings = new Standings(books, policy.probation(), settings.scorecardWindow(), events);
+    }
+
+    /** The producers' standing per capability. */
+    Standings standings() {
+        return standings;
     }
 
     /** The capability's offers as matching sees them now. */
     OfferPool pool(String capability, Instant now) {
-        return OfferPool.of(books, capability, policy, now, state -> offersSeen.get(state.getOffer()));
+        return OfferPool.of(books, capability, policy, now, state -> offersSeen.get(state.getOffer()),
+                standings.of(capability));
     }
 
     /** Keeps and publishes a request's status. */
@@ -63,9 +71,12 @@ final class DeskLedger {
         outbox.status(status);
     }
 
-    /** Keeps a request's status, and with it the deadline it calls for ({@link Deadline#next}). */
+    /**
+     * Keeps a request's status, and with it the deadline it calls for ({@link Deadline#next}); without its
+     * matching decisions, which only the record published in the same step carries.
+     */
     void keep(RequestStatus status) {
-        books.putRequest(status, Deadline.next(status, settings, this::promiseOf));
+        books.putRequest(Lifecycle.withoutDecisions(status), Deadline.next(status, settings, this::promiseOf));
     }
 
     /** Publishes a status without keeping it (a request's first status, kept by what follows in the same step). */
@@ -200,24 +211,26 @@ final class DeskLedger {
         dirtyCatalogs.remove(capability);
         OfferPool pool = pool(capability, now);
         outbox.catalog(capability, CatalogFolder.fold(capability, List.copyOf(pool.states()), books.contracts(capability),
-                pool::isLive, now));
+                pool::isLive, standings.of(capability)::get, now));
     }
 
     static Assignment assignment(RequestStatus status, AssignmentAction action, Instant acceptBy, long promise, Instant now) {
-        return Assignment.newBuilder()
-                .setRequestId(status.getRequestId())
-                .setAction(action)
-                .setOfferId(status.getOfferId())
-                .setProducerId(status.getProducerId())
-                .setCapability(status.getCapability())
-                .setCapabilityVersion(status.getCapabilityVersion())
-                .setConsumerTeam(status.getConsumerTeam())
-                .setAttempt(status.getAttempt())
-                .setParameters(status.getParameters())
-                .setAssignedAt(now)
-                .setAcceptDeadline(acceptBy)
-                .setLeadTimeSloMs(promise)
-                .setRevision(status.getRevision())
-                .build();
+        // set field by field, not through a builder, which would look the unset default up by hashing its field
+        Assignment assignment = new Assignment();
+        assignment.setRequestId(status.getRequestId());
+        assignment.setAction(action);
+        assignment.setOfferId(status.getOfferId());
+        assignment.setProducerId(status.getProducerId());
+        assignment.setCapability(status.getCapability());
+        assignment.setCapabilityVersion(status.getCapabilityVersion());
+        assignment.setConsumerTeam(status.getConsumerTeam());
+        assignment.setAttempt(status.getAttempt());
+        assignment.setParameters(status.getParameters());
+        assignment.setAssignedAt(now);
+        assignment.setAcceptDeadline(acceptBy);
+        assignment.setLeadTimeSloMs(promise);
+        assignment.setRevision(status.getRevision());
+        assignment.setPreviousParameters(null);
+        return assignment;
     }
 }

@@ -23,6 +23,7 @@ import java.util.Optional;
 final class DeskMatching {
 
     private final Matcher matcher;
+    private final Explanations explanations;
     private final TopologySettings settings;
     private final EngineEvents events;
     private final DeskBooks books;
@@ -38,6 +39,7 @@ final class DeskMatching {
 
     DeskMatching(TopologySettings settings, EngineEvents events, DeskBooks books, DeskOutbox outbox, DeskLedger ledger) {
         this.matcher = new Matcher(settings.matching());
+        this.explanations = new Explanations(settings.matching());
         this.settings = settings;
         this.events = events;
         this.books = books;
@@ -87,7 +89,8 @@ final class DeskMatching {
         String capability = status.getCapability();
         Optional<String> overQuota = overQuota(status);
         if (overQuota.isPresent()) {
-            RequestStatus waiting = Lifecycle.waiting(status, overQuota.get(), now);
+            RequestStatus waiting = Lifecycle.waiting(status, overQuota.get(),
+                    explanations.held(overQuota.get(), status.getAttempt(), now), now);
             ledger.save(waiting);
             ledger.startWaiting(waiting);
             events.quotaHeld(capability);
@@ -96,18 +99,21 @@ final class DeskMatching {
         OfferPool pool = ledger.pool(capability, now);
         Decision decision = matcher.match(Lifecycle.matchRequest(status), pool.candidates(), pool.loads(), pool.liveness(), now);
         if (decision instanceof Decision.Matched matched) {
-            matchTo(status, matched.offer(), now);
+            matchTo(status, matched, pool, now);
         } else {
-            RequestStatus waiting = Lifecycle.waiting(status, ((Decision.NoMatch) decision).reason(), now);
+            RequestStatus waiting = Lifecycle.waiting(status, ((Decision.NoMatch) decision).reason(),
+                    explanations.of(decision, pool.unapproved(), status.getAttempt(), now), now);
             ledger.save(waiting);
             ledger.startWaiting(waiting);
         }
     }
 
-    private void matchTo(RequestStatus status, Offer offer, Instant now) {
+    private void matchTo(RequestStatus status, Decision.Matched decision, OfferPool pool, Instant now) {
         String capability = status.getCapability();
+        Offer offer = decision.offer();
         boolean rematch = status.getAttempt() > 0;
-        RequestStatus matched = Lifecycle.matched(status, offer, now);
+        RequestStatus matched = Lifecycle.matched(status, offer,
+                explanations.of(decision, pool.unapproved(), status.getAttempt() + 1, now), now);
         ledger.save(matched);
         ledger.assigned(capability, offer.offerId());
         ledger.teamLoad(matched, 0, 0, 1, 0);
@@ -168,7 +174,7 @@ final class DeskMatching {
                     pool.liveness(), now);
             if (decision instanceof Decision.Matched matched) {
                 ledger.stopWaiting(status);
-                matchTo(status, matched.offer(), now);
+                matchTo(status, matched, pool, now);
                 servedLast.put(capability, status.getConsumerTeam());
                 pool = ledger.pool(capability, now);
                 if (!pool.anyAvailable()) {

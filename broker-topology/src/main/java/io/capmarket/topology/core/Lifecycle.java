@@ -2,6 +2,7 @@ package io.capmarket.topology.core;
 
 import io.capmarket.schemas.AvroTrust;
 import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.MatchDecision;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.StatusTransition;
@@ -55,6 +56,8 @@ public final class Lifecycle {
      * history's growth is bounded by the attempts.
      */
     public static final int MAX_HISTORY = 100;
+    /** Matching decisions one status record carries at most, the latest of its step. */
+    public static final int MAX_DECISIONS = 5;
     /** How much earlier than the topology's clock a submission may say it was made. */
     public static final Duration MAX_SUBMISSION_AGE = Duration.ofHours(1);
     /** Characters of a transition's detail kept at most; longer ones end with an ellipsis. */
@@ -123,6 +126,46 @@ public final class Lifecycle {
         return new MatchRequest(status.getRequestId(), status.getCapability(), status.getCapabilityVersion(),
                 status.getConstraints(), status.getPreferences(), Set.copyOf(status.getTriedOffers()),
                 Set.copyOf(status.getUnansweredOffers()), status.getTtlMs());
+    }
+
+    /** The request goes to an offer, for the reasons {@code decision} records: a new attempt begins. */
+    public static RequestStatus matched(RequestStatus status, Offer offer, MatchDecision decision, Instant now) {
+        RequestStatus matched = matched(status, offer, now);
+        matched.setDecisions(decided(status, decision));
+        return matched;
+    }
+
+    /** No offer can serve the request now, for the reasons {@code decision} records. */
+    public static RequestStatus waiting(RequestStatus status, String reason, MatchDecision decision, Instant now) {
+        RequestStatus waiting = waiting(status, reason, now);
+        waiting.setDecisions(decided(status, decision));
+        return waiting;
+    }
+
+    /**
+     * The status without its matching decisions: they are published once, on the record of the step that made
+     * them, and not kept, so that no later record of the request (nor the topology's own store) carries them again.
+     */
+    public static RequestStatus withoutDecisions(RequestStatus status) {
+        if (status.getDecisions().isEmpty()) {
+            return status;
+        }
+        RequestStatus kept = copyOf(status);
+        kept.setDecisions(List.of());
+        return kept;
+    }
+
+    /**
+     * The decisions of the step so far with one more (a status kept between steps has none), the oldest dropped
+     * past {@link #MAX_DECISIONS}.
+     */
+    private static List<MatchDecision> decided(RequestStatus status, MatchDecision decision) {
+        List<MatchDecision> before = status.getDecisions();
+        int kept = Math.min(before.size(), MAX_DECISIONS - 1);
+        List<MatchDecision> decisions = new ArrayList<>(kept + 1);
+        decisions.addAll(before.subList(before.size() - kept, before.size()));
+        decisions.add(decision);
+        return decisions;
     }
 
     /** The request goes to an offer: a new attempt begins. */
@@ -401,7 +444,6 @@ public final class Lifecycle {
 
     private static StatusTransition transition(RequestState state, Instant at, int attempt, String offerId, String detail) {
         String bounded = detail == null || detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL - 1) + "…";
-        return StatusTransition.newBuilder().setState(state).setAt(at).setAttempt(attempt).setOfferId(offerId)
-                .setDetail(bounded).build();
+        return new StatusTransition(state, at, attempt, offerId, bounded);
     }
 }

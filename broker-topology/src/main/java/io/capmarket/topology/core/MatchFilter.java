@@ -1,5 +1,6 @@
 package io.capmarket.topology.core;
 
+import io.capmarket.schemas.OfferFilter;
 import io.capmarket.schemas.OfferStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,15 +19,26 @@ final class MatchFilter {
     /** Why an offer is not a candidate, in the order the rules are checked. */
     enum Rejection {
         /** Another capability: a caller bug, not worth naming in a reason. */
-        OTHER_CAPABILITY,
+        OTHER_CAPABILITY(OfferFilter.OTHER),
         /** Another major version: summarised in a reason, not listed per offer. */
-        OTHER_VERSION,
-        NOT_ACTIVE,
-        CONSTRAINT_NOT_MET,
-        TTL_TOO_LONG,
-        ALREADY_TRIED,
-        PRODUCER_NOT_LIVE,
-        FULL
+        OTHER_VERSION(OfferFilter.VERSION),
+        NOT_ACTIVE(OfferFilter.STATUS),
+        CONSTRAINT_NOT_MET(OfferFilter.CONSTRAINT),
+        TTL_TOO_LONG(OfferFilter.TTL),
+        ALREADY_TRIED(OfferFilter.TRIED),
+        PRODUCER_NOT_LIVE(OfferFilter.LIVENESS),
+        FULL(OfferFilter.CAPACITY);
+
+        private final OfferFilter filter;
+
+        Rejection(OfferFilter filter) {
+            this.filter = filter;
+        }
+
+        /** The rule's name in a decision record. */
+        OfferFilter filter() {
+            return filter;
+        }
     }
 
     private MatchFilter() {

@@ -1,5 +1,8 @@
 package io.capmarket.topology.core;
 
+import io.capmarket.schemas.MatchScore;
+import io.capmarket.schemas.OfferConsidered;
+import io.capmarket.schemas.OfferFilter;
 import io.capmarket.topology.core.MatchFilter.Rejection;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,7 +31,8 @@ import java.util.TreeSet;
  * <p><b>Score.</b> The weighted sum, with the policy's weights, of four components each in [0, 1]: headroom
  * ({@code remaining / capacity}), speed ({@code min(1, leadTimeSloMs / observedP95Ms)}, 1 before any
  * observation), reliability ({@code 1 - recentFailureRate}) and preference (the share of the request's
- * preferences the offer's attributes equal, 1 when there are none). Higher is better.
+ * preferences the offer's attributes equal, 1 when there are none), times the probation factor of
+ * {@link ProbationPolicy} while the offer's producer is on probation ({@link OfferLoad#probation()}). Higher is better.
  *
  * <p><b>Ties.</b> Every candidate within {@value #EPSILON} of the best score is tied with it; among those the
  * lowest {@code leadTimeSloMs} wins, then the most remaining capacity, then the smallest offerId. Measuring ties
@@ -70,8 +74,11 @@ public final class Matcher {
         Decision decision = pick(request, offers, loads, liveness, now, oldestFresh);
         if (decision instanceof Decision.NoMatch && !request.retriableOffers().isEmpty()) {
             Decision again = pick(request.withRetriableOffersAllowed(), offers, loads, liveness, now, oldestFresh);
-            if (again instanceof Decision.Matched) {
-                return again;
+            if (again instanceof Decision.Matched matched) {
+                String note = "no other offer qualified, so offers that did not answer were tried again: "
+                        + String.join(", ", new TreeSet<>(request.retriableOffers()));
+                return new Decision.Matched(matched.offer(), matched.score(),
+                        new Decision.Considered(matched.considered().offers(), note));
             }
         }
         return decision;
@@ -80,7 +87,9 @@ public final class Matcher {
     private Decision pick(MatchRequest request, Collection<Offer> offers, Map<String, OfferLoad> loads,
             Map<String, ProducerLiveness> liveness, Instant now, Instant oldestFresh) {
 
-        // first pass: filter and score, remembering candidates so that ties can be judged against the best score
+        // first pass: filter and score, remembering candidates so that ties can be judged against the best score;
+        // each offer's outcome is kept for the decision record
+        List<OfferConsidered> considered = new ArrayList<>(offers.size());
         Offer[] candidates = null;
         double[] scores = null;
         long[] remainings = null;
@@ -88,7 +97,13 @@ public final class Matcher {
         double best = Double.NEGATIVE_INFINITY;
         for (Offer offer : offers) {
             OfferLoad load = loadOf(loads, offer);
-            if (MatchFilter.check(request, offer, load, liveness, oldestFresh) != null) {
+            Rejection rejection = MatchFilter.check(request, offer, load, liveness, oldestFresh);
+            if (rejection != null) {
+                if (rejection != Rejection.OTHER_CAPABILITY) {
+                    considered.add(new OfferConsidered(offer.offerId(), offer.producerId(), offer.version(),
+                            rejection.filter(), MatchFilter.explain(rejection, request, offer, load, liveness, now),
+                            null));
+                }
                 continue;
             }
             if (candidates == null) {
@@ -97,15 +112,18 @@ public final class Matcher {
                 remainings = new long[offers.size()];
             }
             long remaining = MatchFilter.remaining(offer, load);
-            double score = score(request, offer, load, remaining);
+            MatchScore score = score(request, offer, load, remaining);
+            considered.add(new OfferConsidered(offer.offerId(), offer.producerId(), offer.version(), null,
+                    load.probation() == null ? null : Probation.describe(offer.producerId(), load.probation()), score));
             candidates[count] = offer;
-            scores[count] = score;
+            scores[count] = score.getTotal();
             remainings[count] = remaining;
             count++;
-            best = Math.max(best, score);
+            best = Math.max(best, score.getTotal());
         }
+        Decision.Considered why = new Decision.Considered(considered, null);
         if (count == 0) {
-            return new Decision.NoMatch(noMatchReason(request, offers, loads, liveness, now, oldestFresh));
+            return new Decision.NoMatch(noMatchReason(request, considered), why);
         }
 
         // second pass: among the candidates tied with the best score, the tie-break decides
@@ -117,14 +135,21 @@ public final class Matcher {
                 winner = i;
             }
         }
-        return new Decision.Matched(candidates[winner], scores[winner]);
+        return new Decision.Matched(candidates[winner], scores[winner], why);
     }
 
-    private double score(MatchRequest request, Offer offer, OfferLoad load, long remaining) {
-        return policy.headroomWeight() * headroom(remaining, offer.capacity())
-                + policy.speedWeight() * speed(offer.leadTimeSloMs(), load.observedP95Ms())
-                + policy.reliabilityWeight() * reliability(load.recentFailureRate())
-                + policy.preferenceWeight() * preference(request.preferences(), offer.attributes());
+    private MatchScore score(MatchRequest request, Offer offer, OfferLoad load, long remaining) {
+        double headroom = headroom(remaining, offer.capacity());
+        double speed = speed(offer.leadTimeSloMs(), load.observedP95Ms());
+        double reliability = reliability(load.recentFailureRate());
+        double preference = preference(request.preferences(), offer.attributes());
+        double total = policy.headroomWeight() * headroom + policy.speedWeight() * speed
+                + policy.reliabilityWeight() * reliability + policy.preferenceWeight() * preference;
+        if (load.probation() == null) {
+            return new MatchScore(headroom, speed, reliability, preference, total, 1.0);
+        }
+        double factor = load.probation().getScoreFactor();
+        return new MatchScore(headroom, speed, reliability, preference, total * factor, factor);
     }
 
     private static double headroom(long remaining, int capacity) {
@@ -176,21 +201,19 @@ public final class Matcher {
         return load == null ? OfferLoad.IDLE : load;
     }
 
-    /** Built only when nothing qualified, so it may allocate; ordered by offerId, not by the offers' order. */
-    private static String noMatchReason(MatchRequest request, Collection<Offer> offers,
-            Map<String, OfferLoad> loads, Map<String, ProducerLiveness> liveness, Instant now,
-            Instant oldestFresh) {
+    /**
+     * Why nothing qualified, from what was considered: built only then, so it may allocate; ordered by offerId, not
+     * by the offers' order.
+     */
+    private static String noMatchReason(MatchRequest request, List<OfferConsidered> considered) {
         String wanted = request.capability() + " v" + request.version();
         List<RuledOut> ruledOut = new ArrayList<>();
         SortedSet<Integer> otherVersions = new TreeSet<>();
-        for (Offer offer : offers) {
-            OfferLoad load = loadOf(loads, offer);
-            Rejection rejection = MatchFilter.check(request, offer, load, liveness, oldestFresh);
-            if (rejection == Rejection.OTHER_VERSION) {
-                otherVersions.add(offer.version());
-            } else if (rejection != null && rejection != Rejection.OTHER_CAPABILITY) {
-                ruledOut.add(new RuledOut(offer.offerId(),
-                        MatchFilter.explain(rejection, request, offer, load, liveness, now)));
+        for (OfferConsidered offer : considered) {
+            if (offer.getFilter() == OfferFilter.VERSION) {
+                otherVersions.add(offer.getVersion());
+            } else {
+                ruledOut.add(new RuledOut(offer.getOfferId(), offer.getDetail()));
             }
         }
         if (ruledOut.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.capmarket.topology.core;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * How matching filters and scores offers. Weights are relative; each score component is in [0, 1].
@@ -10,9 +11,10 @@ import java.time.Duration;
  * @param speedWeight weight of keeping the promise (observed p95 against the promised lead time)
  * @param reliabilityWeight weight of a low recent failure rate
  * @param preferenceWeight weight of the share of the request's preferences the offer satisfies
+ * @param probation when a producer's record puts it on probation, and how much that lowers its offers' scores
  */
 public record MatchingPolicy(Duration livenessBound, double headroomWeight, double speedWeight,
-        double reliabilityWeight, double preferenceWeight) {
+        double reliabilityWeight, double preferenceWeight, ProbationPolicy probation) {
 
     public static final Duration DEFAULT_LIVENESS_BOUND = Duration.ofSeconds(30);
 
@@ -24,6 +26,13 @@ public record MatchingPolicy(Duration livenessBound, double headroomWeight, doub
         requireWeight("speedWeight", speedWeight);
         requireWeight("reliabilityWeight", reliabilityWeight);
         requireWeight("preferenceWeight", preferenceWeight);
+        Objects.requireNonNull(probation, "probation");
+    }
+
+    /** A policy with {@link ProbationPolicy#ofDefaults()}. */
+    public MatchingPolicy(Duration livenessBound, double headroomWeight, double speedWeight, double reliabilityWeight,
+            double preferenceWeight) {
+        this(livenessBound, headroomWeight, speedWeight, reliabilityWeight, preferenceWeight, ProbationPolicy.ofDefaults());
     }
 
     /** The defaults: 30 s liveness bound, weights headroom 1, speed 1, reliability 2, preference 1. */
@@ -31,9 +40,19 @@ public record MatchingPolicy(Duration livenessBound, double headroomWeight, doub
         return new MatchingPolicy(DEFAULT_LIVENESS_BOUND, 1.0, 1.0, 2.0, 1.0);
     }
 
-    /** The defaults with another liveness bound. */
+    /** This policy with other weights. */
+    public MatchingPolicy withWeights(double headroom, double speed, double reliability, double preference) {
+        return new MatchingPolicy(livenessBound, headroom, speed, reliability, preference, probation);
+    }
+
+    /** This policy with another probation policy. */
+    public MatchingPolicy withProbation(ProbationPolicy other) {
+        return new MatchingPolicy(livenessBound, headroomWeight, speedWeight, reliabilityWeight, preferenceWeight, other);
+    }
+
+    /** This policy with another liveness bound. */
     public MatchingPolicy withLivenessBound(Duration bound) {
-        return new MatchingPolicy(bound, headroomWeight, speedWeight, reliabilityWeight, preferenceWeight);
+        return new MatchingPolicy(bound, headroomWeight, speedWeight, reliabilityWeight, preferenceWeight, probation);
     }
 
     private static void requireWeight(String name, double weight) {

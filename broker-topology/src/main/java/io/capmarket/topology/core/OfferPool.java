@@ -1,5 +1,6 @@
 package io.capmarket.topology.core;
 
+import io.capmarket.schemas.ProducerProbation;
 import io.capmarket.schemas.topology.OfferState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,14 +20,16 @@ final class OfferPool {
 
     private final Collection<OfferState> states;
     private final List<Offer> candidates;
+    private final List<Offer> unapproved;
     private final Map<String, OfferLoad> loads;
     private final Map<String, ProducerLiveness> liveness;
     private final Instant oldestFresh;
 
-    private OfferPool(Collection<OfferState> states, List<Offer> candidates, Map<String, OfferLoad> loads,
-            Map<String, ProducerLiveness> liveness, Instant oldestFresh) {
+    private OfferPool(Collection<OfferState> states, List<Offer> candidates, List<Offer> unapproved,
+            Map<String, OfferLoad> loads, Map<String, ProducerLiveness> liveness, Instant oldestFresh) {
         this.states = states;
         this.candidates = candidates;
+        this.unapproved = unapproved;
         this.loads = loads;
         this.liveness = liveness;
         this.oldestFresh = oldestFresh;
@@ -36,29 +39,40 @@ final class OfferPool {
      * The capability's offers in the books, as of {@code now}.
      *
      * @param offerOf matching's view of an offer state ({@link OfferRecord#offer}, or one kept from before)
+     * @param onProbation the capability's producers on probation ({@link Standings})
      */
-    static OfferPool of(DeskBooks books, String capability, MatchingPolicy policy, Instant now, Function<OfferState, Offer> offerOf) {
+    static OfferPool of(DeskBooks books, String capability, MatchingPolicy policy, Instant now, Function<OfferState, Offer> offerOf,
+            Map<String, ProducerProbation> onProbation) {
         Collection<OfferState> states = books.offers(capability).values();
         List<Offer> candidates = new ArrayList<>(states.size());
         Map<String, OfferLoad> loads = new HashMap<>();
         Map<String, ProducerLiveness> liveness = new HashMap<>();
         Map<String, Boolean> approved = new HashMap<>();
+        List<Offer> unapproved = List.of();
         for (OfferState state : states) {
             String producerId = state.getOffer().getProducerId();
             loads.put(state.getOffer().getOfferId(), new OfferLoad(state.getInFlight(), books.leadTimeP95(state),
-                    OfferRecord.failureRate(state)));
+                    OfferRecord.failureRate(state), onProbation.get(producerId)));
             if (!liveness.containsKey(producerId)) {
                 ProducerLiveness known = books.liveness(producerId);
                 if (known != null) {
                     liveness.put(producerId, known);
                 }
             }
-            if (!state.getWithdrawn() && approved.computeIfAbsent(producerId,
-                    producer -> OfferRules.approves(books.approval(producer), capability))) {
+            if (state.getWithdrawn()) {
+                continue;
+            }
+            if (approved.computeIfAbsent(producerId, producer -> OfferRules.approves(books.approval(producer), capability))) {
                 candidates.add(offerOf.apply(state));
+            } else {
+                if (unapproved.isEmpty()) {
+                    unapproved = new ArrayList<>();
+                }
+                unapproved.add(offerOf.apply(state));
             }
         }
-        return new OfferPool(states, candidates, loads, liveness, MatchFilter.oldestFresh(now, policy.livenessBound()));
+        return new OfferPool(states, candidates, unapproved, loads, liveness,
+                MatchFilter.oldestFresh(now, policy.livenessBound()));
     }
 
     /** Every offer in the books, withdrawn ones included. */
@@ -69,6 +83,11 @@ final class OfferPool {
     /** The offers a request may be matched to. */
     List<Offer> candidates() {
         return candidates;
+    }
+
+    /** The offers not withdrawn whose producer is no longer approved for the capability: never matched. */
+    List<Offer> unapproved() {
+        return unapproved;
     }
 
     /** Loads by offerId. */

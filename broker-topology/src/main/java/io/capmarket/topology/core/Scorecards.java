@@ -33,7 +33,7 @@ final class Scorecards {
             int inFlight = inFlight(offers, producerId);
             ScoreState.Figures own = producer.getValue().figures(now,
                     new ScoreState.Current(capacity(offers, producerId), inFlight, 0, inFlight));
-            scores.add(new ProducerScore(producerId, own.window(), own.allTime()));
+            scores.add(new ProducerScore(producerId, own.window(), own.allTime(), null));
         }
         return CapabilityScore.newBuilder()
                 .setCapability(capability)

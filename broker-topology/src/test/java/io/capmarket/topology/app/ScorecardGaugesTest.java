@@ -40,6 +40,20 @@ class ScorecardGaugesTest {
     }
 
     @Test
+    void aProducerOnProbationReadsOneUntilItIsRestored() {
+        CapabilityScore score = score();
+        gauges.update(score);
+        assertThat(registry.get("capmarket_producer_probation").tags("capability", "pg", "producer", "db-team").gauge().value())
+                .isZero();
+
+        score.getProducers().get(0).setProbation(new io.capmarket.schemas.ProducerProbation(T0, "3 of 4 went wrong", 0.5));
+        gauges.update(score);
+
+        assertThat(registry.get("capmarket_producer_probation").tags("capability", "pg", "producer", "db-team").gauge().value())
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void figuresNotRepublishedTurnNaN() {
         gauges.update(score());
         clock.advance(Duration.ofMinutes(2));
@@ -93,6 +107,6 @@ class ScorecardGaugesTest {
         ScoreState.Figures figures = state.figures(T0, new ScoreState.Current(8, 2, 3, 5));
         return CapabilityScore.newBuilder().setCapability("pg").setAt(T0).setWindowMs(900_000)
                 .setWindow(figures.window()).setAllTime(figures.allTime())
-                .setProducers(List.of(new ProducerScore("db-team", figures.window(), figures.allTime()))).build();
+                .setProducers(List.of(new ProducerScore("db-team", figures.window(), figures.allTime(), null))).build();
     }
 }

@@ -180,6 +180,24 @@ class TopologyConfigTest {
         }
 
         @Test
+        void probationIsConfiguredWithinItsBounds() {
+            TopologyConfig config = TopologyConfig.of(Map.of("bootstrap.servers", "k:9092", "schema.registry.url", "http://r",
+                    "matching.probation.enter-rate", "0.4", "matching.probation.leave-rate", "0.1",
+                    "matching.probation.min-outcomes", "20", "matching.probation.score-factor", "0.25"));
+            assertThat(config.settings().matching().probation())
+                    .isEqualTo(new io.capmarket.topology.core.ProbationPolicy(0.4, 0.1, 20, 0.25));
+            assertThat(TopologyConfig.of(Map.of("bootstrap.servers", "k:9092", "schema.registry.url", "http://r"))
+                    .settings().matching().probation()).isEqualTo(io.capmarket.topology.core.ProbationPolicy.ofDefaults());
+
+            assertThatThrownBy(() -> TopologyConfig.of(Map.of("bootstrap.servers", "k:9092", "schema.registry.url", "http://r",
+                    "matching.probation.enter-rate", "0.3", "matching.probation.leave-rate", "0.3")))
+                    .hasMessage("matching.probation.leave-rate must be less than matching.probation.enter-rate (0.3), but was '0.3'");
+            assertThatThrownBy(() -> TopologyConfig.of(Map.of("bootstrap.servers", "k:9092", "schema.registry.url", "http://r",
+                    "matching.probation.score-factor", "0")))
+                    .hasMessage("matching.probation.score-factor must be a number from 0.01 to 1, but was '0'");
+        }
+
+        @Test
         void theScorecardIntervalFitsInItsWindow() {
             assertThatThrownBy(() -> TopologyConfig.of(Map.of("bootstrap.servers", "k:9092", "schema.registry.url", "http://r",
                     "scorecard.window", "1m", "scorecard.interval", "2m")))

@@ -89,6 +89,11 @@ final class DeskFixture implements DeskOutbox {
             }
 
             @Override
+            public void probation(String capability, String producerId, boolean entered, String reason) {
+                events.add("probation-" + (entered ? "entered" : "left") + ":" + producerId + ":" + reason);
+            }
+
+            @Override
             public void quotaHeld(String capability) {
                 events.add("quota-held");
             }
@@ -146,6 +151,12 @@ final class DeskFixture implements DeskOutbox {
 
     void submit(String requestId, Priority priority, Map<String, List<String>> constraints) {
         desk.submit(PG, TestRecords.submit(requestId, PG, priority, constraints, "app-team", now), now);
+        endStep();
+    }
+
+    /** A submit as given. */
+    void submit(SubmitRequest submit) {
+        desk.submit(submit.getCapability(), submit, now);
         endStep();
     }
 

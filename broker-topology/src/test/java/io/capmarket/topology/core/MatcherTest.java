@@ -44,7 +44,7 @@ class MatcherTest {
 
         Decision decision = match(request());
 
-        assertThat(decision).isEqualTo(new Decision.Matched(a, PERFECT));
+        assertThat(chosen(decision)).isEqualTo(new Chosen(a, PERFECT));
     }
 
     @Nested
@@ -247,7 +247,7 @@ class MatcherTest {
 
             Decision decision = match(request());
 
-            assertThat(decision).isEqualTo(new Decision.Matched(offers.get(1), PERFECT));
+            assertThat(chosen(decision)).isEqualTo(new Chosen(offers.get(1), PERFECT));
         }
 
         @Test
@@ -257,7 +257,7 @@ class MatcherTest {
             offer("offer-b").leadTimeSlo(2_000).add();
             load("offer-b", 0, 1_000L, 0.0);
 
-            assertThat(match(request())).isEqualTo(new Decision.Matched(offers.get(1), PERFECT));
+            assertThat(chosen(match(request()))).isEqualTo(new Chosen(offers.get(1), PERFECT));
             assertThat(score("offer-a")).isCloseTo(PERFECT - 0.5, within(1e-12));
         }
 
@@ -300,7 +300,7 @@ class MatcherTest {
             offer("offer-b").attribute("tier", "gold").attribute("region", "eu-west").leadTimeSlo(5_000).add();
             MatchRequest request = preferring(Map.of("tier", "gold", "region", "eu-west"));
 
-            assertThat(match(request)).isEqualTo(new Decision.Matched(offers.get(1), PERFECT));
+            assertThat(chosen(match(request))).isEqualTo(new Chosen(offers.get(1), PERFECT));
             assertThat(score(request, "offer-a")).isCloseTo(PERFECT - 0.5, within(1e-12));
         }
 
@@ -331,7 +331,7 @@ class MatcherTest {
             assertThat(matchedId(request())).isEqualTo("offer-b");
 
             matcher = new Matcher(new MatchingPolicy(BOUND, 1.0, 0.0, 0.0, 0.0));
-            assertThat(match(request())).isEqualTo(new Decision.Matched(offers.get(0), 1.0));
+            assertThat(chosen(match(request()))).isEqualTo(new Chosen(offers.get(0), 1.0));
         }
     }
 
@@ -343,7 +343,7 @@ class MatcherTest {
             offer("offer-a").leadTimeSlo(2_000).add();
             offer("offer-b").leadTimeSlo(1_000).capacity(5).add();
 
-            assertThat(match(request())).isEqualTo(new Decision.Matched(offers.get(1), PERFECT));
+            assertThat(chosen(match(request()))).isEqualTo(new Chosen(offers.get(1), PERFECT));
         }
 
         @Test
@@ -362,7 +362,7 @@ class MatcherTest {
             offer("offer-b").capacity(8).add();
             load("offer-b", 4, null, 0.0);
 
-            assertThat(match(request())).isEqualTo(new Decision.Matched(offers.get(1), PERFECT - 0.5));
+            assertThat(chosen(match(request()))).isEqualTo(new Chosen(offers.get(1), PERFECT - 0.5));
         }
 
         @Test
@@ -429,7 +429,7 @@ class MatcherTest {
             Random random = new Random(20261126L);
             for (int i = 0; i < 500; i++) {
                 Collections.shuffle(offers, random);
-                assertThat(match(request())).as("order %s", offers).isEqualTo(expected);
+                assertThat(chosen(match(request()))).as("order %s", offers).isEqualTo(chosen(expected));
             }
         }
 
@@ -515,6 +515,16 @@ class MatcherTest {
 
     private Decision match(MatchRequest request) {
         return matcher.match(request, offers, loads, liveness, NOW);
+    }
+
+    /** The offer chosen and its score: what a decision decides, whatever the order offers were considered in. */
+    private record Chosen(Offer offer, double score) {
+    }
+
+    private static Chosen chosen(Decision decision) {
+        assertThat(decision).isInstanceOf(Decision.Matched.class);
+        Decision.Matched matched = (Decision.Matched) decision;
+        return new Chosen(matched.offer(), matched.score());
     }
 
     private String matchedId(MatchRequest request) {

@@ -55,6 +55,7 @@ public final class CapabilityJson {
                 o.putNull("maxTtlMs");
             }
             o.set("approval", AvroJson.toJson(offer.getApproval()));
+            o.set("probation", AvroJson.toJson(offer.getProbation()));
             ObjectNode observed = o.putObject("observed");
             observed.put("samples", offer.getObserved().getSamples());
             observed.put("p50Ms", offer.getObserved().getP50Ms());

@@ -36,6 +36,8 @@ public final class Forwarder {
     /** Marks a forwarded read; the receiver answers from its own stores or 503, never forwards again. */
     public static final String FORWARDED_HEADER = "X-Capmarket-Forwarded";
     public static final String INTERNAL_REQUESTS = Route.INTERNAL_PREFIX + "v1/requests";
+    /** The last segment of the internal path of a request's matching decisions, as of the public one. */
+    public static final String DECISION = "/decision";
     /** The query parameter of a forwarded list that asks for the caller's approval inbox (the caller is in the assertion). */
     public static final String INBOX = "inbox";
     /** The id of a forwarded submit, chosen by the instance that forwards it (used when it has no Idempotency-Key). */
@@ -72,6 +74,17 @@ public final class Forwarder {
                 return Optional.empty();
             }
             return Optional.of(parse(response, owner, new TypeReference<RequestView>() { }));
+        });
+    }
+
+    /** One request's matching decisions from its owner; empty when the owner has none (or it is one the caller may not see). */
+    public CompletableFuture<Optional<DecisionView>> decision(HostInfo owner, String requestId, Principal caller, String requestIdHeader) {
+        URI uri = uri(owner, INTERNAL_REQUESTS + "/" + encode(requestId) + DECISION, Map.of());
+        return send(uri, caller, requestIdHeader, timeout).thenApply(response -> {
+            if (response.statusCode() == 404) {
+                return Optional.empty();
+            }
+            return Optional.of(parse(response, owner, new TypeReference<DecisionView>() { }));
         });
     }
 

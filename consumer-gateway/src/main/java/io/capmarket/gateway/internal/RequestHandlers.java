@@ -27,8 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.regex.Pattern;
 
 /**
- * {@code /v1/requests}: submit, read (with long-poll), list, update, cancel or deprovision; and the
- * internal reads other instances forward.
+ * {@code /v1/requests}: submit, read (with long-poll), list, update, cancel or deprovision, and read
+ * why a request was matched where it was; and the internal reads other instances forward.
  */
 public final class RequestHandlers {
 
@@ -166,11 +166,30 @@ public final class RequestHandlers {
      * (its role reads only the requests whose approval it may decide).
      */
     private CompletableFuture<RequestView> read(RequestReads.Caller caller, String id, ReadCondition condition) {
-        Principal principal = caller.principal();
-        return reads.read(caller, id, condition).thenApply(view -> view.orElseThrow(() -> principal.requester()
+        return reads.read(caller, id, condition).thenApply(view -> seen(caller.principal(), id, view));
+    }
+
+    /**
+     * What the caller may see of request {@code id}, as the reads found it (empty: it does not exist, or the
+     * caller may not see it): else 404, and 403 for a producer whether the request exists or not.
+     */
+    private static <T> T seen(Principal principal, String id, Optional<T> found) {
+        return found.orElseThrow(() -> principal.requester()
                 ? RequestReads.notFound(id)
                 : new ForbiddenException("the role " + principal.role().label() + " reads only the requests whose open approvals "
-                        + "name it; the others take " + Arrays.stream(REQUESTERS).map(Principal.Role::label).toList())));
+                        + "name it; the others take " + Arrays.stream(REQUESTERS).map(Principal.Role::label).toList()));
+    }
+
+    /**
+     * {@code GET /v1/requests/{id}/decision}: why matching sent the request where it did, or why it waits
+     * ({@link DecisionView}), for whoever may read the request itself, answered as {@link #get} answers.
+     */
+    public void decision(Context ctx) {
+        Principal principal = HttpInput.principal(ctx, Principal.Role.values());
+        String id = ctx.pathParam("id");
+        RequestReads.Caller caller = HttpInput.caller(ctx, principal);
+        ctx.future(() -> Futures.guarded(() -> reads.decision(caller, id).thenApply(view -> seen(principal, id, view))
+                .thenAccept(ctx::json)));
     }
 
     /**
@@ -258,6 +277,19 @@ public final class RequestHandlers {
         String id = ctx.pathParam("id");
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
         ctx.future(() -> Futures.guarded(() -> reads.require(caller, id, condition).thenAccept(ctx::json)));
+    }
+
+    /**
+     * {@code GET /internal/v1/requests/{id}/decision}: a read of a request's decisions forwarded by another
+     * instance, answered from this one's store; 404 for a request the caller may not see, which the
+     * forwarding instance words.
+     */
+    public void internalDecision(Context ctx) {
+        Principal principal = HttpInput.principal(ctx, Principal.Role.values());
+        String id = ctx.pathParam("id");
+        RequestReads.Caller caller = HttpInput.caller(ctx, principal);
+        ctx.future(() -> Futures.guarded(() -> reads.decision(caller, id)
+                .thenApply(view -> view.orElseThrow(() -> RequestReads.notFound(id))).thenAccept(ctx::json)));
     }
 
     /**

@@ -100,7 +100,7 @@ public final class RequestReads {
                 && condition.satisfiedBy(s.getState().name(), s.getHistory().stream().map(t -> t.getState().name()).toList()));
         Optional<RequestView> current;
         try {
-            current = current(requestId, partition).filter(principal::sees).map(RequestViews::view);
+            current = visible(principal, requestId, partition).map(RequestViews::view);
         } catch (RuntimeException e) {
             watchers.cancel(watch);
             throw e;
@@ -122,6 +122,25 @@ public final class RequestReads {
         return watch.future().whenComplete((status, error) -> timeout.cancel(false))
                 .thenApplyAsync(status -> Optional.ofNullable(status).filter(principal::sees).map(RequestViews::view),
                         callbacks);
+    }
+
+    /**
+     * The decisions of one request as the caller may see them, by the rule of {@link #read}: empty when the request
+     * does not exist or the caller may not see it. Answered by the owner's store, forwarded there from any other
+     * instance (whose answer is the owner's, authorized there for the same caller). Fails with
+     * {@link RetryLaterException} while ownership is unknown or moving.
+     */
+    public CompletableFuture<Optional<DecisionView>> decision(Caller caller, String requestId) {
+        Owner owner = owner(caller, requestId);
+        if (!owner.local()) {
+            return forwarder.decision(owner.host(), requestId, caller.principal(), caller.requestId());
+        }
+        return CompletableFuture.completedFuture(visible(caller.principal(), requestId, owner.partition()).map(DecisionViews::view));
+    }
+
+    /** A request of a partition this instance owns, if the caller may see it ({@link Principal#sees(RequestStatus)}). */
+    private Optional<RequestStatus> visible(Principal principal, String requestId, int partition) {
+        return current(requestId, partition).filter(principal::sees);
     }
 
     /** A request of a partition this instance owns: from the store, else as accepted here and not stored yet. */

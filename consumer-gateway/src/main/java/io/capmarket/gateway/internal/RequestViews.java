@@ -3,10 +3,12 @@ package io.capmarket.gateway.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.capmarket.schemas.AvroTrust;
+import io.capmarket.schemas.MatchDecision;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.SubmittedStatus;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
@@ -29,16 +31,40 @@ public final class RequestViews {
     private RequestViews() {
     }
 
+    /** Matching decisions a view keeps, the latest ones. */
+    static final int MAX_DECISIONS = 5;
+
     /**
      * The next view of a request: a status from the topology replaces the view, unless it is
      * older than the one held (a shorter history). Returns {@code current} itself when nothing changes.
+     * Each status record carries only the matching decisions made in its own step, so the view keeps
+     * those it held before them: the latest {@value #MAX_DECISIONS}, oldest first, each once (a record
+     * read again after a restart adds nothing).
      */
     public static RequestStatus apply(RequestStatus current, RequestStatus status) {
         if (current != null && current.getHistory().size() > status.getHistory().size()
                 && !current.getState().equals(RequestState.SUBMITTED)) {
             return current;
         }
-        return status;
+        if (current == null || current.getDecisions().isEmpty()) {
+            return status;
+        }
+        List<MatchDecision> decisions = new ArrayList<>(current.getDecisions());
+        for (MatchDecision decision : status.getDecisions()) {
+            if (!decisions.contains(decision)) {
+                decisions.add(decision);
+            }
+        }
+        if (decisions.size() > MAX_DECISIONS) {
+            decisions = decisions.subList(decisions.size() - MAX_DECISIONS, decisions.size());
+        }
+        // a copy sharing the status's values (statuses are never changed once read), with the decisions kept
+        RequestStatus next = new RequestStatus();
+        for (int i = 0; i < RequestStatus.getClassSchema().getFields().size(); i++) {
+            next.put(i, status.get(i));
+        }
+        next.setDecisions(List.copyOf(decisions));
+        return next;
     }
 
     /** The view of a request the gateway has submitted and the topology has not yet seen. */

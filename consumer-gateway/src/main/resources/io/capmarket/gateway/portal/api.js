@@ -69,6 +69,8 @@ export async function figures() {
   return { capabilities: catalog, scores, key };
 }
 export const request = (id) => call('/v1/requests/' + encodeURIComponent(id));
+/** Why the request was matched where it was, or why it waits: matching's latest decisions on it, oldest first. */
+export const decision = (id) => call('/v1/requests/' + encodeURIComponent(id) + '/decision');
 export const cancel = (id) => call('/v1/requests/' + encodeURIComponent(id), { method: 'DELETE' });
 /** A JSON merge patch of a fulfilled request ({parameters: {...}}): its resource is updated in place. */
 export const update = (id, patch) => call('/v1/requests/' + encodeURIComponent(id), {

@@ -61,6 +61,8 @@ export function offerCard(capability, offer, figures) {
     el('ul', { class: 'attributes', 'aria-label': 'Attributes' },
       Object.entries(offer.attributes || {}).map(([k, v]) => el('li', { text: k + ': ' + v }))),
     offer.approval ? el('p', { class: 'policy', text: 'Approval ' + policyText(offer.approval) }) : null,
+    offer.probation ? el('p', { class: 'badge warn probation', title: offer.probation.reason,
+      text: 'on probation since ' + when(offer.probation.since) + ' (score x' + offer.probation.scoreFactor + ')' }) : null,
     el('dl', { class: 'figures' },
       el('div', { class: 'figure' }, el('dt', { text: 'Load' }),
         el('dd', { class: 'load' }, `${offer.inFlight} / ${offer.capacity} in flight`,

@@ -1,11 +1,12 @@
 // My requests: the team's requests newest first, filtered and paged, and what the team holds of
-// each capability against its quotas; a request's own page with its live timeline, outputs and
-// (when the API offers them) its matching decision and day-2 actions.
+// each capability against its quotas; a request's own page with its live timeline, outputs, why it
+// was matched where it was ("Why here?") and its day-2 actions.
 
 import * as api from './api.js';
 import { el, fill, when, duration, stateBadge, STATES } from './format.js';
 import { schemaForm } from './schema-form.js';
 import { approvalsPanel } from './approvals.js';
+import { whyHerePanel } from './decisions.js';
 
 const PAGE = 20;
 
@@ -88,19 +89,6 @@ function usagePanel(usage) {
 }
 
 /**
- * The matching decision of a request (why it went where it went), when the API offers one on the
- * request; null otherwise, and the page shows nothing for it.
- */
-function decisionPanel(request) {
-  if (!request.decision) return null;
-  const candidates = request.decision.candidates || [];
-  return el('section', { class: 'card', id: 'decision', 'aria-labelledby': 'decision-title' },
-    el('h2', { id: 'decision-title', text: 'Matching decision' }),
-    el('p', { text: request.decision.reason || '' }),
-    el('ul', {}, candidates.map(c => el('li', { text: `${c.offerId}: ${c.verdict || ''} ${c.score ?? ''}`.trim() }))));
-}
-
-/**
  * What the request's team (or an admin) may do to it now: cancel one still being provisioned
  * (waiting for approvals too), deprovision a live one (FULFILLED or UPDATING); the update form is
  * beside them ({@link updateForm}). An approver of another team only decides its approvals.
@@ -165,8 +153,8 @@ async function updateForm(request, reload) {
 }
 
 /**
- * #/requests/{id}: the request, its approvals (decided here by whoever may), its outputs and its
- * timeline, followed live.
+ * #/requests/{id}: the request, its approvals (decided here by whoever may), its outputs, its
+ * timeline, followed live, and why it was matched where it was (loaded again on each new match or wait).
  */
 export async function requestDetailPage(view, id, me, signal, navigate) {
   const request = await api.request(id);
@@ -176,6 +164,8 @@ export async function requestDetailPage(view, id, me, signal, navigate) {
   const summary = el('dl', { class: 'figures summary' });
   const actionSlot = el('div', {});
   const approvalSlot = el('div', {});
+  const whyHere = whyHerePanel(request.id);
+  const decided = (state) => ['MATCHED', 'WAITING'].includes(state);
   let shownApprovals = null;
   const show = (r) => {
     fill(summary,
@@ -216,7 +206,7 @@ export async function requestDetailPage(view, id, me, signal, navigate) {
         el('h2', { text: 'Outputs' }), outputs),
       el('section', { class: 'card', 'aria-labelledby': 'timeline-title' },
         el('h2', { id: 'timeline-title', text: 'Timeline' }), el('p', { class: 'hint', id: 'live-status', text: 'following live…' }), timeline)),
-    decisionPanel(request),
+    whyHere.node,
     await updateForm(request, reload));
   // a snapshot of the whole request first, then each transition as a delta: its history entry and the fields that changed
   let current = request;
@@ -225,7 +215,9 @@ export async function requestDetailPage(view, id, me, signal, navigate) {
     el('time', { datetime: t.at, text: when(t.at) }));
   await api.follow(request.id, (event) => {
     if (event.name === 'snapshot') {
+      const before = (current.history || []).length;
       current = JSON.parse(event.data);
+      if ((current.history || []).slice(before).some(t => decided(t.state))) whyHere.refresh();
       show(current);
       fill(timeline, current.history.map((t, i) => entry(i + 1, t)));
     } else if (event.name === 'transition') {
@@ -234,6 +226,7 @@ export async function requestDetailPage(view, id, me, signal, navigate) {
       current = Object.assign({}, current, t.changes || {}, { history: (current.history || []).concat([step]) });
       timeline.append(entry(t.index, t));
       show(current);
+      if (decided(t.state)) whyHere.refresh();
     } else if (event.name === 'end') {
       const final = JSON.parse(event.data);
       show(final);

@@ -63,7 +63,7 @@ class OpenApiDocumentTest {
         });
         assertThat(routeByOperationId).containsKeys("submitRequest", "getRequest", "listRequests", "cancelRequest",
                 "watchRequestEvents", "listCapabilities", "getCapability", "getScorecard", "whoAmI", "listApprovals", "approveRequest",
-                "rejectRequest", "setApprovalPolicy", "removeApprovalPolicy", "setQuota", "removeQuota", "getTeamUsage");
+                "rejectRequest", "setApprovalPolicy", "removeApprovalPolicy", "setQuota", "removeQuota", "getTeamUsage", "getRequestDecision");
     }
 
     @Test
@@ -109,6 +109,7 @@ class OpenApiDocumentTest {
         assertThat(okSchema(byId.get("listCapabilities"))).isEqualTo(SCHEMAS + "CapabilityPage");
         assertThat(okSchema(byId.get("getScorecard"))).isEqualTo(SCHEMAS + "ScorecardPage");
         assertThat(okSchema(byId.get("getTeamUsage"))).isEqualTo(SCHEMAS + "TeamUsage");
+        assertThat(okSchema(byId.get("getRequestDecision"))).isEqualTo(SCHEMAS + "RequestDecisions");
         assertThat(openApi.getComponents().getSchemas().get("Problem").getProperties())
                 .as("the members a quota-exceeded problem adds").containsKeys("quota", "limit", "usage");
     }
@@ -132,6 +133,7 @@ class OpenApiDocumentTest {
             Map.entry("GET /v1/requests", List.of("400", "401", "403", "404", "429", "503")),
             Map.entry("GET /v1/requests/{id}", List.of("400", "401", "403", "404", "429", "503")),
             Map.entry("GET /v1/requests/{id}/events", List.of("400", "401", "403", "404", "429", "503")),
+            Map.entry("GET /v1/requests/{id}/decision", List.of("401", "403", "404", "429", "503")),
             Map.entry("DELETE /v1/requests/{id}", List.of("401", "403", "404", "409", "429", "503")),
             Map.entry("GET /v1/approvals", List.of("400", "401", "429", "503")),
             Map.entry("POST /v1/requests/{id}/approve", List.of("400", "401", "403", "404", "408", "409", "413", "422", "429", "503")),
@@ -163,7 +165,7 @@ class OpenApiDocumentTest {
         assertThat(operations().keySet()).isEqualTo(publicRoutes);
         assertThat(internalRoutes).as("the routes gateway instances call on each other")
                 .containsExactlyInAnyOrder("GET " + Forwarder.INTERNAL_REQUESTS, "POST " + Forwarder.INTERNAL_REQUESTS,
-                        "GET " + Forwarder.INTERNAL_REQUESTS + "/{id}");
+                        "GET " + Forwarder.INTERNAL_REQUESTS + "/{id}", "GET " + Forwarder.INTERNAL_REQUESTS + "/{id}/decision");
         assertThat(openApi.getPaths().keySet()).noneMatch(path -> path.startsWith("/internal"));
     }
 

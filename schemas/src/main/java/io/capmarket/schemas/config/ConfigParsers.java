@@ -99,6 +99,17 @@ public final class ConfigParsers {
         };
     }
 
+    /** A number from {@code min} to {@code max}, both included. */
+    public static Function<String, Object> numberIn(double min, double max) {
+        return text -> {
+            double value = (double) nonNegativeNumber(text);
+            if (value < min || value > max) {
+                throw new IllegalArgumentException();
+            }
+            return value;
+        };
+    }
+
     /** A finite number of at least 0. */
     public static Object nonNegativeNumber(String text) {
         double value;

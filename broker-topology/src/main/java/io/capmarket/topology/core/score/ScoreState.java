@@ -4,6 +4,7 @@ import io.capmarket.schemas.ScoreFigures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
 
@@ -80,6 +81,8 @@ public final class ScoreState {
     private long referenceMillis;
     private boolean hasEvent;
     private boolean hasReference;
+    /** When the scope's producer went on probation, or null while it is in good standing. */
+    private Instant probationSince;
 
     /**
      * An empty state.
@@ -99,6 +102,19 @@ public final class ScoreState {
     ScoreState(SlidingWindow window, Tally allTime) {
         this.window = window;
         this.allTime = allTime;
+    }
+
+    /**
+     * When the scope's producer went on probation for the capability, or empty while it is in good standing (and
+     * for a capability's own scope).
+     */
+    public Optional<Instant> probationSince() {
+        return Optional.ofNullable(probationSince);
+    }
+
+    /** Records the producer's standing: on probation since {@code since}, or in good standing when null. */
+    public void probation(Instant since) {
+        probationSince = since;
     }
 
     /** The sliding window length. */
@@ -264,6 +280,6 @@ public final class ScoreState {
     @Override
     public String toString() {
         return "ScoreState[window=" + window.length() + ", allTime=" + allTime + ", firstEvent=" + firstEventMillis()
-                + ", reference=" + referenceMillis() + "]";
+                + ", reference=" + referenceMillis() + ", probationSince=" + probationSince + "]";
     }
 }

@@ -1,22 +1,26 @@
 package io.capmarket.topology.core.score;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
  * The binary encoding of a {@link ScoreState}, as kept in a state store.
  *
- * <p>Format version 3. {@code uvarint} is an unsigned LEB128 varint (7 bits per byte, low
+ * <p>Format version 4. {@code uvarint} is an unsigned LEB128 varint (7 bits per byte, low
  * bits first), {@code svarint} a ZigZag-encoded signed one; instants are epoch milliseconds.
  * <pre>
- * state   := version:byte(=3)
+ * state   := version:byte(=4)
  *            windowMillis:uvarint       window length of the writer
- *            flags:byte                 bit 0: first event present, bit 1: reference instant present
+ *            flags:byte                 bit 0: first event present, bit 1: reference instant present,
+ *                                       bit 2: on probation
  *            [firstEventMillis:svarint] when flag bit 0; requires bit 1 and is not after the reference
  *            [referenceMillis:svarint]  when flag bit 1
+ *            [probationSince:svarint]   when flag bit 2: when the scope's producer went on probation
  *            allTime:tally
  *            bucketCount:uvarint        0..15, only with a reference instant
  *            bucket*                    oldest first, strictly increasing slots
@@ -37,20 +41,21 @@ import java.util.OptionalLong;
  * reconfigured), the buckets cannot be mapped onto the new ring and are dropped: the all-time
  * figures survive, the window fills up again within one window length.
  *
- * <p>Version 2 is version 3 without sketch bit 5, version 1 version 2 without the four day-2
+ * <p>Version 3 is version 4 without flag bit 2, version 2 version 3 without sketch bit 5, version 1 version 2 without the four day-2
  * counters and with sketch bits 0 to 2 only; both are still read (what they lack is zero). A new version must keep reading the older
  * ones; append counters and steps, never reorder.
  */
 public final class ScoreStateCodec {
 
     /** The format version this class writes, and the highest it reads. */
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     /** Counters and sketch steps of each version, by version. */
-    private static final int[] COUNTERS_IN = {0, 6, 10, 10};
-    private static final int[] STEPS_IN = {0, 3, 5, 6};
+    private static final int[] COUNTERS_IN = {0, 6, 10, 10, 10};
+    private static final int[] STEPS_IN = {0, 3, 5, 6, 6};
 
     private static final int FLAG_FIRST_EVENT = 1;
     private static final int FLAG_REFERENCE = 1 << 1;
+    private static final int FLAG_PROBATION = 1 << 2;
     private static final Counter[] COUNTERS = Counter.values();
     private static final Step[] STEPS = Step.values();
 
@@ -64,9 +69,12 @@ public final class ScoreStateCodec {
         out.writeUnsigned(state.window().toMillis());
         OptionalLong firstEvent = state.firstEventMillis();
         OptionalLong reference = state.referenceMillis();
-        out.writeByte((firstEvent.isPresent() ? FLAG_FIRST_EVENT : 0) | (reference.isPresent() ? FLAG_REFERENCE : 0));
+        Optional<Instant> probation = state.probationSince();
+        out.writeByte((firstEvent.isPresent() ? FLAG_FIRST_EVENT : 0) | (reference.isPresent() ? FLAG_REFERENCE : 0)
+                | (probation.isPresent() ? FLAG_PROBATION : 0));
         firstEvent.ifPresent(out::writeSigned);
         reference.ifPresent(out::writeSigned);
+        probation.ifPresent(since -> out.writeSigned(since.toEpochMilli()));
         writeTally(out, state.allTime());
         List<SlidingWindow.Bucket> buckets = reference.isPresent()
                 ? state.slidingWindow().buckets(reference.getAsLong())
@@ -104,13 +112,16 @@ public final class ScoreStateCodec {
             throw withCause(in.corrupt("window length", e.getMessage()), e);
         }
         int flags = in.readByte("flags");
-        if ((flags & ~(FLAG_FIRST_EVENT | FLAG_REFERENCE)) != 0) {
+        int known = FLAG_FIRST_EVENT | FLAG_REFERENCE | (version >= 4 ? FLAG_PROBATION : 0);
+        if ((flags & ~known) != 0) {
             throw in.corrupt("flags", "unknown flag bits " + Integer.toBinaryString(flags));
         }
         OptionalLong firstEvent = (flags & FLAG_FIRST_EVENT) != 0
                 ? OptionalLong.of(in.readSigned("first event instant")) : OptionalLong.empty();
         OptionalLong reference = (flags & FLAG_REFERENCE) != 0
                 ? OptionalLong.of(in.readSigned("reference instant")) : OptionalLong.empty();
+        Instant probationSince = (flags & FLAG_PROBATION) != 0
+                ? Instant.ofEpochMilli(in.readSigned("probation instant")) : null;
         if (firstEvent.isPresent() && (reference.isEmpty() || firstEvent.getAsLong() > reference.getAsLong())) {
             throw in.corrupt("reference instant", "the first event " + firstEvent.getAsLong()
                     + " is after the reference instant " + reference);
@@ -127,6 +138,7 @@ public final class ScoreStateCodec {
         }
         ScoreState state = new ScoreState(target, allTime);
         state.restoreInstants(firstEvent, reference);
+        state.probation(probationSince);
         return state;
     }
 

@@ -53,7 +53,8 @@ class ScoreStateCodecTest {
         assertThat(figures.getSafety().getUpdated()).isZero();
         assertThat(figures.getSafety().getOrphans()).isZero();
         assertThat(figures.getSpeed().getDeprovision().getSamples()).isZero();
-        assertThat(ScoreStateCodec.encode(decoded)[0]).as("written again in the current version").isEqualTo((byte) 3);
+        assertThat(ScoreStateCodec.encode(decoded)[0]).as("written again in the current version")
+                .isEqualTo((byte) ScoreStateCodec.VERSION);
     }
 
     @Test
@@ -77,6 +78,24 @@ class ScoreStateCodecTest {
         bytes[bytes.length - 2] = 1 << 5; // the approval-wait sketch bit, unknown to version 2
         assertThatThrownBy(() -> ScoreStateCodec.decode(bytes, WINDOW)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown sketch bits 100000");
+    }
+
+    @Test
+    void aProducersProbationRoundTripsAndAVersionThreeStateRefusesItsFlag() {
+        ScoreState state = new ScoreState(WINDOW);
+        state.failed(T0);
+        state.probation(T0.plusSeconds(5));
+
+        byte[] bytes = ScoreStateCodec.encode(state);
+        ScoreState decoded = ScoreStateCodec.decode(bytes, WINDOW);
+
+        assertThat(decoded.probationSince()).contains(T0.plusSeconds(5));
+        assertThat(ScoreStateCodec.encode(decoded)).isEqualTo(bytes);
+        decoded.probation(null);
+        assertThat(ScoreStateCodec.decode(ScoreStateCodec.encode(decoded), WINDOW).probationSince()).isEmpty();
+        bytes[0] = 3;
+        assertThatThrownBy(() -> ScoreStateCodec.decode(bytes, WINDOW)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown flag bits 111");
     }
 
     @Test
@@ -179,7 +198,7 @@ class ScoreStateCodecTest {
                 .hasMessage("corrupt score state: no bytes");
         assertThatThrownBy(() -> ScoreStateCodec.decode(new byte[] {9, 1, 2}, WINDOW))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unsupported score state format version 9, this build reads versions 1 to 3");
+                .hasMessage("unsupported score state format version 9, this build reads versions 1 to 4");
         assertThatThrownBy(() -> ScoreStateCodec.decode(Arrays.copyOf(valid, valid.length + 2), WINDOW))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2 trailing bytes");
