@@ -168,6 +168,13 @@ class CatalogTopologyTest {
         assertThat(score.getProducers()).singleElement().satisfies(p -> {
             assertThat(p.getProducerId()).isEqualTo("db-team");
             assertThat(p.getAllTime().getSafety().getFulfilled()).isEqualTo(1);
+            assertThat(p.getProbation()).isNull();
+        });
+        assertThat(score.getDemand().getVersions()).singleElement().satisfies(v -> assertThat(v.getRequests()).isEqualTo(2));
+        assertThat(score.getDemand().getOffers()).singleElement().satisfies(o -> assertThat(o.getMatched()).isEqualTo(2));
+        assertThat(score.getDemand().getTeams()).singleElement().satisfies(team -> {
+            assertThat(team.getRequests()).isEqualTo(2);
+            assertThat(team.getFirstFulfilledAt()).isNotNull();
         });
     }
 }

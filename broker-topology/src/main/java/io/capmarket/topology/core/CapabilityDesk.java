@@ -143,6 +143,7 @@ public final class CapabilityDesk {
         ledger.announce(submitted);
         ledger.count(capability, 0, 1);
         ledger.score(capability, null, s -> s.submitted(now));
+        ledger.demand(capability, d -> d.requested(submitted.getCapabilityVersion(), submitted.getConsumerTeam(), now));
         events.submitted(capability);
         Optional<ApprovalLifecycle.Pending> pending = ApprovalLifecycle.pending(submitted, books.offers(capability).values(),
                 books.approvalPolicy(capability, submitted.getCapabilityVersion()), settings.day2().approvalExpiresAfter());
@@ -174,6 +175,7 @@ public final class CapabilityDesk {
         boolean wasAssigned = Lifecycle.isAssigned(status);
         if (status.getState() == RequestState.WAITING) {
             ledger.stopWaiting(status);
+            ledger.demand(capability, d -> d.abandoned(status.getConsumerTeam()));
         } else if (status.getState() == RequestState.PENDING_APPROVAL) {
             ledger.teamLoad(status, -1, 0, 0, 0);
         } else if (wasAssigned) {
@@ -298,6 +300,7 @@ public final class CapabilityDesk {
                         maxTtlMs, now));
                 Duration leadTime = Duration.between(status.getSubmittedAt(), now);
                 ledger.score(capability, producerId, s -> s.fulfilled(now, leadTime));
+                ledger.demand(capability, d -> d.fulfilled(status.getConsumerTeam(), now));
                 ledger.finish(capability, RequestState.FULFILLED);
                 matching.drain(capability, now);
             }
@@ -429,6 +432,9 @@ public final class CapabilityDesk {
     /** A request waited {@code matching.max-wait} since its submission: it fails. */
     private void expire(RequestStatus waiting, Instant now) {
         ledger.stopWaiting(waiting);
+        if (waiting.getAttempt() == 0) {
+            ledger.demand(waiting.getCapability(), d -> d.failedUnmatched(waiting.getCapabilityVersion(), waiting.getConstraints(), now));
+        }
         ledger.save(Lifecycle.failed(waiting, "not matched within " + describe(settings.maxWait()) + " of its submission; last: "
                 + waiting.getReason(), now));
         ledger.finish(waiting.getCapability(), RequestState.FAILED);

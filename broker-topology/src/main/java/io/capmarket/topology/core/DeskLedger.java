@@ -11,6 +11,7 @@ import io.capmarket.schemas.topology.CapabilityCounters;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
+import io.capmarket.topology.core.score.DemandTally;
 import io.capmarket.topology.core.score.ScoreState;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -166,6 +167,11 @@ final class DeskLedger {
         CapabilityCounters current = books.counts(capability);
         books.putCounts(capability, new CapabilityCounters(Math.max(0, current.getWaiting() + waitingDelta),
                 Math.max(0, current.getBacklog() + backlogDelta)));
+    }
+
+    /** Records what a team asked of the capability ({@link DemandTally}), kept with its scorecard. */
+    void demand(String capability, Consumer<DemandTally> event) {
+        books.score(capability, state -> event.accept(state.demand()));
     }
 
     /** Records an event in the capability's scorecard and, when a producer is named, in the producer's. */

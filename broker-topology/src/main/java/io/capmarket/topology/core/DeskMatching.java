@@ -103,6 +103,9 @@ final class DeskMatching {
         } else {
             RequestStatus waiting = Lifecycle.waiting(status, ((Decision.NoMatch) decision).reason(),
                     explanations.of(decision, pool.unapproved(), status.getAttempt(), now), now);
+            if (Explanations.fitsNone(decision)) {
+                ledger.demand(capability, d -> d.unmet(status.getCapabilityVersion(), status.getConstraints(), now));
+            }
             ledger.save(waiting);
             ledger.startWaiting(waiting);
         }
@@ -121,6 +124,7 @@ final class DeskMatching {
         outbox.assignment(DeskLedger.assignment(matched, AssignmentAction.FULFIL, acceptBy, offer.leadTimeSloMs(), now));
         Duration sinceSubmitted = rematch ? null : Duration.between(matched.getSubmittedAt(), now);
         ledger.score(capability, offer.producerId(), s -> s.matched(now, sinceSubmitted));
+        ledger.demand(capability, d -> d.matched(offer.offerId(), offer.producerId(), offer.version(), now));
         events.matched(capability, offer.producerId(), rematch);
     }
 

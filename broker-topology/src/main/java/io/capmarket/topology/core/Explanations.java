@@ -54,6 +54,22 @@ final class Explanations {
                 decision.considered().note());
     }
 
+    /**
+     * Whether no offer could serve the request as it is, whatever their load: each was of another version, not
+     * ACTIVE, without the constrained attributes or keeping resources too briefly (or there was none). Not when one
+     * was only full, its producer not live, or already tried: that is no want of an offer.
+     */
+    static boolean fitsNone(Decision decision) {
+        for (OfferConsidered offer : decision.considered().offers()) {
+            OfferFilter filter = offer.getFilter();
+            if (filter != OfferFilter.VERSION && filter != OfferFilter.STATUS && filter != OfferFilter.CONSTRAINT
+                    && filter != OfferFilter.TTL) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** No offer was considered: the team's quota holds the request ({@code why}). */
     MatchDecision held(String why, int attempt, Instant now) {
         return new MatchDecision(now, attempt, DecisionOutcome.HELD, null, weights, List.of(), 0, why);

@@ -42,6 +42,7 @@ final class Scorecards {
                 .setWindow(figures.window())
                 .setAllTime(figures.allTime())
                 .setProducers(scores)
+                .setDemand(overall.demand().isEmpty() ? null : overall.demand().view())
                 .build();
     }
 

@@ -83,6 +83,8 @@ public final class ScoreState {
     private boolean hasReference;
     /** When the scope's producer went on probation, or null while it is in good standing. */
     private Instant probationSince;
+    /** What teams asked of the capability (a capability's own scope only), or null while nothing was counted. */
+    private DemandTally demand;
 
     /**
      * An empty state.
@@ -110,6 +112,23 @@ public final class ScoreState {
      */
     public Optional<Instant> probationSince() {
         return Optional.ofNullable(probationSince);
+    }
+
+    /** What teams asked of the capability: counted on a capability's own scope, made when first asked for. */
+    public DemandTally demand() {
+        if (demand == null) {
+            demand = new DemandTally();
+        }
+        return demand;
+    }
+
+    /** The demand counted, or null when none was (so that an empty one costs nothing to keep). */
+    DemandTally demandOrNull() {
+        return demand == null || demand.isEmpty() ? null : demand;
+    }
+
+    void restoreDemand(DemandTally restored) {
+        demand = restored;
     }
 
     /** Records the producer's standing: on probation since {@code since}, or in good standing when null. */

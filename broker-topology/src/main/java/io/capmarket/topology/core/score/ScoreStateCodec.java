@@ -11,19 +11,21 @@ import java.util.OptionalLong;
 /**
  * The binary encoding of a {@link ScoreState}, as kept in a state store.
  *
- * <p>Format version 4. {@code uvarint} is an unsigned LEB128 varint (7 bits per byte, low
+ * <p>Format version 5. {@code uvarint} is an unsigned LEB128 varint (7 bits per byte, low
  * bits first), {@code svarint} a ZigZag-encoded signed one; instants are epoch milliseconds.
  * <pre>
- * state   := version:byte(=4)
+ * state   := version:byte(=5)
  *            windowMillis:uvarint       window length of the writer
  *            flags:byte                 bit 0: first event present, bit 1: reference instant present,
- *                                       bit 2: on probation
+ *                                       bit 2: on probation, bit 3: demand present
  *            [firstEventMillis:svarint] when flag bit 0; requires bit 1 and is not after the reference
  *            [referenceMillis:svarint]  when flag bit 1
  *            [probationSince:svarint]   when flag bit 2: when the scope's producer went on probation
  *            allTime:tally
  *            bucketCount:uvarint        0..15, only with a reference instant
  *            bucket*                    oldest first, strictly increasing slots
+ *            [demand]                   when flag bit 3: {@link DemandTally}'s counts (versions, offers, unmet
+ *                                       groups, teams, each a count then its entries; texts as UTF-8 blocks)
  * bucket  := slot:svarint               floor(epochMillis / (windowMillis / 15)), inside the
  *                                       window ending at the reference instant
  *            tally
@@ -41,21 +43,22 @@ import java.util.OptionalLong;
  * reconfigured), the buckets cannot be mapped onto the new ring and are dropped: the all-time
  * figures survive, the window fills up again within one window length.
  *
- * <p>Version 3 is version 4 without flag bit 2, version 2 version 3 without sketch bit 5, version 1 version 2 without the four day-2
+ * <p>Version 4 is version 5 without flag bit 3, version 3 version 4 without flag bit 2, version 2 version 3 without sketch bit 5, version 1 version 2 without the four day-2
  * counters and with sketch bits 0 to 2 only; both are still read (what they lack is zero). A new version must keep reading the older
  * ones; append counters and steps, never reorder.
  */
 public final class ScoreStateCodec {
 
     /** The format version this class writes, and the highest it reads. */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
     /** Counters and sketch steps of each version, by version. */
-    private static final int[] COUNTERS_IN = {0, 6, 10, 10, 10};
-    private static final int[] STEPS_IN = {0, 3, 5, 6, 6};
+    private static final int[] COUNTERS_IN = {0, 6, 10, 10, 10, 10};
+    private static final int[] STEPS_IN = {0, 3, 5, 6, 6, 6};
 
     private static final int FLAG_FIRST_EVENT = 1;
     private static final int FLAG_REFERENCE = 1 << 1;
     private static final int FLAG_PROBATION = 1 << 2;
+    private static final int FLAG_DEMAND = 1 << 3;
     private static final Counter[] COUNTERS = Counter.values();
     private static final Step[] STEPS = Step.values();
 
@@ -70,8 +73,9 @@ public final class ScoreStateCodec {
         OptionalLong firstEvent = state.firstEventMillis();
         OptionalLong reference = state.referenceMillis();
         Optional<Instant> probation = state.probationSince();
+        DemandTally demand = state.demandOrNull();
         out.writeByte((firstEvent.isPresent() ? FLAG_FIRST_EVENT : 0) | (reference.isPresent() ? FLAG_REFERENCE : 0)
-                | (probation.isPresent() ? FLAG_PROBATION : 0));
+                | (probation.isPresent() ? FLAG_PROBATION : 0) | (demand != null ? FLAG_DEMAND : 0));
         firstEvent.ifPresent(out::writeSigned);
         reference.ifPresent(out::writeSigned);
         probation.ifPresent(since -> out.writeSigned(since.toEpochMilli()));
@@ -83,6 +87,9 @@ public final class ScoreStateCodec {
         for (SlidingWindow.Bucket bucket : buckets) {
             out.writeSigned(bucket.slot());
             writeTally(out, bucket.tally());
+        }
+        if (demand != null) {
+            demand.write(out);
         }
         return out.toByteArray();
     }
@@ -112,7 +119,7 @@ public final class ScoreStateCodec {
             throw withCause(in.corrupt("window length", e.getMessage()), e);
         }
         int flags = in.readByte("flags");
-        int known = FLAG_FIRST_EVENT | FLAG_REFERENCE | (version >= 4 ? FLAG_PROBATION : 0);
+        int known = FLAG_FIRST_EVENT | FLAG_REFERENCE | (version >= 4 ? FLAG_PROBATION : 0) | (version >= 5 ? FLAG_DEMAND : 0);
         if ((flags & ~known) != 0) {
             throw in.corrupt("flags", "unknown flag bits " + Integer.toBinaryString(flags));
         }
@@ -128,6 +135,7 @@ public final class ScoreStateCodec {
         }
         Tally allTime = readTally(in, "all-time", version);
         List<SlidingWindow.Bucket> buckets = readBuckets(in, stored, reference, version);
+        DemandTally demand = (flags & FLAG_DEMAND) != 0 ? DemandTally.read(in) : null;
         if (in.remaining() != 0) {
             throw in.corrupt("end of state", in.remaining() + " trailing bytes");
         }
@@ -139,6 +147,7 @@ public final class ScoreStateCodec {
         ScoreState state = new ScoreState(target, allTime);
         state.restoreInstants(firstEvent, reference);
         state.probation(probationSince);
+        state.restoreDemand(demand);
         return state;
     }
 

@@ -198,7 +198,7 @@ class ScoreStateCodecTest {
                 .hasMessage("corrupt score state: no bytes");
         assertThatThrownBy(() -> ScoreStateCodec.decode(new byte[] {9, 1, 2}, WINDOW))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unsupported score state format version 9, this build reads versions 1 to 4");
+                .hasMessage("unsupported score state format version 9, this build reads versions 1 to 5");
         assertThatThrownBy(() -> ScoreStateCodec.decode(Arrays.copyOf(valid, valid.length + 2), WINDOW))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2 trailing bytes");
