@@ -15,6 +15,7 @@ import io.capmarket.gateway.internal.GatewayTopics;
 import io.capmarket.gateway.internal.GatewayTopology;
 import io.capmarket.gateway.internal.Health;
 import io.capmarket.gateway.internal.HttpServer;
+import io.capmarket.gateway.internal.InsightsHandlers;
 import io.capmarket.gateway.internal.InstanceCalls;
 import io.capmarket.gateway.internal.JwtAuthenticator;
 import io.capmarket.gateway.internal.LocalViews;
@@ -27,6 +28,7 @@ import io.capmarket.gateway.internal.QuotaHandlers;
 import io.capmarket.gateway.internal.Quotas;
 import io.capmarket.gateway.internal.Publisher;
 import io.capmarket.gateway.internal.RateLimits;
+import io.capmarket.gateway.internal.Refusals;
 import io.capmarket.gateway.internal.RequestHandlers;
 import io.capmarket.gateway.internal.RequestReads;
 import io.capmarket.gateway.internal.RequestStore;
@@ -90,6 +92,8 @@ public final class GatewayApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
     /** How long an instance's assertion of a caller is good for: a forwarded read's life, with room for clocks apart. */
     private static final Duration INSTANCE_CALL_TTL = Duration.ofSeconds(30);
+    /** How often the insights gauges are computed again ({@code capmarket_insights_*}). */
+    private static final Duration INSIGHTS_REFRESH = Duration.ofSeconds(60);
     /** A bucket that never runs dry, for the scope (caller or team) whose limit is off. */
     private static final RateLimits.Limit UNLIMITED = new RateLimits.Limit(1e12, Integer.MAX_VALUE);
 
@@ -195,7 +199,8 @@ public final class GatewayApp implements AutoCloseable {
             EventStreams events = new EventStreams(reads, callbacks, timer, config.forwardTimeout(),
                     new OpenSlots("event-streams", access.streamsPerTeam(), access.streamsPerInstance(), metrics));
             ParameterSchemas schemas = new ParameterSchemas();
-            Acceptor acceptor = new Acceptor(catalog, schemas, quotas, reads, accepted, watchers, publisher, clock);
+            Refusals refusals = new Refusals(clock, metrics::unmetDemandRefused);
+            Acceptor acceptor = new Acceptor(catalog, schemas, quotas, reads, accepted, watchers, publisher, clock, refusals);
             BodyDeadline bodyDeadline = new BodyDeadline(config.bodyReadTimeout(), timer, metrics);
             RequestHandlers requests = new RequestHandlers(catalog, acceptor, new Updates(catalog, schemas, clock), reads, forwarder,
                     publisher, clock,
@@ -208,8 +213,13 @@ public final class GatewayApp implements AutoCloseable {
             QuotaHandlers quotaHandlers = new QuotaHandlers(quotas, quotaWriter, clock, config.maxRequestSize(), bodyDeadline);
             OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable() && quotas.queryable(),
                     metrics.registry());
-            List<Route> routes = Routes.table(new CatalogHandlers(catalog), policyHandlers, quotaHandlers, requests, approvals, events,
-                    ops, new WhoAmI(), PortalAssets.load());
+            InsightsHandlers insights = new InsightsHandlers(catalog, refusals, clock,
+                    new InsightsHandlers.Settings(config.insightsWindow(), config.insightsDuplicateSimilarity()), metrics::insights);
+            // computed on the callbacks pool: the timer's one thread stays free for the long-polls' deadlines
+            timer.scheduleWithFixedDelay(() -> callbacks.execute(insights::refresh), INSIGHTS_REFRESH.toSeconds(),
+                    INSIGHTS_REFRESH.toSeconds(), TimeUnit.SECONDS);
+            List<Route> routes = Routes.table(new CatalogHandlers(catalog), policyHandlers, quotaHandlers, requests, approvals, insights,
+                    events, ops, new WhoAmI(), PortalAssets.load());
 
             Duration idle = config.longPollMaxTimeout().plus(config.visibilityTimeout()).plus(Duration.ofSeconds(30));
             HttpServer http = HttpServer.start(config.httpHost(), port, routes, gate, metrics, config.maxRequestSize(), idle);

@@ -4,6 +4,7 @@ import static io.capmarket.schemas.config.ConfigParsers.DURATION_RULE;
 import static io.capmarket.schemas.config.ConfigParsers.HOST_RULE;
 import static io.capmarket.schemas.config.ConfigParsers.NAME_RULE;
 
+import io.capmarket.gateway.internal.CatalogInsights;
 import io.capmarket.gateway.internal.Tokens;
 import io.capmarket.schemas.access.ClientSettings;
 import io.capmarket.schemas.config.ConfigKey;
@@ -75,6 +76,8 @@ public final class GatewayConfig implements ServiceCommand.Settings {
     public static final String DEV_MODE = "dev-mode";
     public static final String ADMIN_TIMEOUT = "admin.timeout";
     public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
+    public static final String INSIGHTS_WINDOW = "insights.window";
+    public static final String INSIGHTS_DUPLICATE_SIMILARITY = "insights.duplicate-similarity";
 
     public static final String DEFAULT_APPLICATION_ID = "capmarket-gateway";
     public static final String DEFAULT_STATE_DIR = "./.capmarket/gateway-streams";
@@ -109,7 +112,14 @@ public final class GatewayConfig implements ServiceCommand.Settings {
             ConfigKey.withDefault(DEV_MODE, "false", "true or false", ConfigParsers::bool,
                     "adds the demo tokens demo-consumer (team demo-app) and demo-admin; never in production"),
             duration(ADMIN_TIMEOUT, "30s", "how long start-up admin calls may take"),
-            duration(SHUTDOWN_TIMEOUT, "30s", "how long a graceful shutdown may take"))), AccessConfig.KEYS.stream()).toList();
+            duration(SHUTDOWN_TIMEOUT, "30s", "how long a graceful shutdown may take"),
+            ConfigKey.withDefault(INSIGHTS_WINDOW, CatalogInsights.format(CatalogInsights.DEFAULT_WINDOW), CatalogInsights.WINDOW_RULE,
+                    CatalogInsights.WINDOW_PARSER, "how far back GET /v1/insights looks by default: an offer or version not used "
+                            + "within it is unused, demand not seen within it is old"),
+            ConfigKey.withDefault(INSIGHTS_DUPLICATE_SIMILARITY, Double.toString(CatalogInsights.DEFAULT_DUPLICATE_SIMILARITY),
+                    "a number from 0.5 to 1", ConfigParsers.numberIn(0.5, 1),
+                    "from which similarity of their parameters (top-level property names and types) two capabilities are "
+                            + "reported as near duplicates"))), AccessConfig.KEYS.stream()).toList();
 
     private static final ConfigSchema SCHEMA = new ConfigSchema("gateway", KEYS, Map.of(
             StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID,
@@ -276,6 +286,16 @@ public final class GatewayConfig implements ServiceCommand.Settings {
 
     public Duration shutdownTimeout() {
         return values.duration(SHUTDOWN_TIMEOUT);
+    }
+
+    /** How far back {@code GET /v1/insights} looks when the call does not say. */
+    public Duration insightsWindow() {
+        return values.duration(INSIGHTS_WINDOW);
+    }
+
+    /** From which similarity two capabilities are near duplicates, 0.5 to 1. */
+    public double insightsDuplicateSimilarity() {
+        return values.number(INSIGHTS_DUPLICATE_SIMILARITY);
     }
 
     /** The {@code streams.*} settings, without the prefix. */

@@ -53,7 +53,7 @@ class GatewayApprovalsIT {
 
     private final KafkaBroker broker;
     private final EmbeddedSchemaRegistry registry;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Running running = new Running();
     private Api api;
 
     GatewayApprovalsIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
@@ -88,9 +88,7 @@ class GatewayApprovalsIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
+        running.close();
     }
 
     @Test

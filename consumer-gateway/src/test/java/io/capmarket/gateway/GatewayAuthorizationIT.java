@@ -77,6 +77,7 @@ class GatewayAuthorizationIT {
             PUT /v1/capabilities/{name}/versions/{version}/approval    401       401        403       403       403       200  403           403           200
             DELETE /v1/capabilities/{name}/versions/{version}/approval 401       401        403       403       403       204  403           403           204
             GET /v1/scorecard                                          401       401        200       200       200       200  200           200           200
+            GET /v1/insights                                           401       401        200       200       200       200  200           200           200
             GET /v1/me                                                 401       401        200       200       200       200  200           200           200
             PUT /v1/teams/{team}/quotas/{capability}                   401       401        403       403       403       200  403           403           200
             DELETE /v1/teams/{team}/quotas/{capability}                401       401        403       403       403       204  403           403           204

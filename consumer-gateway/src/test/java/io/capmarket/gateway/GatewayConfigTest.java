@@ -136,6 +136,31 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theInsightsWindowAndDuplicateSimilarityHaveDefaultsAndBounds() {
+        GatewayConfig defaults = GatewayConfig.of(REQUIRED);
+        assertThat(defaults.insightsWindow()).isEqualTo(Duration.ofDays(30));
+        assertThat(defaults.insightsDuplicateSimilarity()).isEqualTo(0.8);
+
+        Map<String, String> set = new HashMap<>(REQUIRED);
+        set.put("insights.window", "12h");
+        set.put("insights.duplicate-similarity", "0.5");
+        GatewayConfig config = GatewayConfig.of(set);
+        assertThat(config.insightsWindow()).isEqualTo(Duration.ofHours(12));
+        assertThat(config.insightsDuplicateSimilarity()).isEqualTo(0.5);
+
+        Map<String, String> wrong = new HashMap<>(REQUIRED);
+        wrong.put("insights.window", "366d");
+        wrong.put("insights.duplicate-similarity", "0.4");
+        assertThatThrownBy(() -> GatewayConfig.of(wrong))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "insights.window must be a duration from 1h to 365d, like 30d or 12h, but was '366d'",
+                        "insights.duplicate-similarity must be a number from 0.5 to 1, but was '0.4'"));
+        assertThatThrownBy(() -> GatewayConfig.of(Map.of("bootstrap.servers", "localhost:9092", "schema.registry.url",
+                "http://localhost:8081", "insights.window", "30m"))).isInstanceOf(InvalidConfigException.class)
+                .hasMessageContaining("insights.window must be a duration from 1h to 365d");
+    }
+
+    @Test
     void mainPrintsHelpHashesTokensAndRefusesBadConfiguration() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

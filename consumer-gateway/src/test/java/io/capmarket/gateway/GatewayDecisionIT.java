@@ -21,7 +21,6 @@ import io.capmarket.topology.app.TopologyApp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +54,7 @@ class GatewayDecisionIT {
 
     private final KafkaBroker broker;
     private final EmbeddedSchemaRegistry registry;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Running running = new Running();
     private GatewayApp a;
     private GatewayApp b;
     private Api viaA;
@@ -96,15 +95,12 @@ class GatewayDecisionIT {
     }
 
     private <T extends AutoCloseable> T start(T resource) {
-        running.add(resource);
-        return resource;
+        return running.add(resource);
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
+        running.close();
     }
 
     @Test

@@ -456,6 +456,9 @@ class GatewayFuzzIT {
             cases.add(get("/v1/capabilities?limit=" + limit, "limit"));
             cases.add(get("/v1/scorecard?limit=" + limit, "limit"));
         }
+        for (String window : List.of("59m", "366d", "0s", "-1d", "abc", "30%20days", "%00", "9".repeat(30) + "d")) {
+            cases.add(get("/v1/insights?window=" + window, "window"));
+        }
         for (String capability : List.of("Bad%20Name", "..%2F", "-x")) {
             cases.add(get("/v1/requests?capability=" + capability, "capability"));
         }

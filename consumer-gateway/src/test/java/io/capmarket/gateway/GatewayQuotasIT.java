@@ -54,7 +54,7 @@ class GatewayQuotasIT {
 
     private final KafkaBroker broker;
     private final EmbeddedSchemaRegistry registry;
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Running running = new Running();
     private Api viaA;
     private Api viaB;
 
@@ -90,15 +90,12 @@ class GatewayQuotasIT {
     }
 
     private <T extends AutoCloseable> T start(T resource) {
-        running.add(resource);
-        return resource;
+        return running.add(resource);
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            running.get(i).close();
-        }
+        running.close();
     }
 
     @Test

@@ -86,7 +86,8 @@ class PortalBrowserIT {
             throws Exception {
         Map<String, String> settings = Fixtures.settings(broker, registry, "portal");
         settings.put(GatewayConfig.DEV_MODE, "true");
-        settings.put(GatewayConfig.AUTH_TOKENS, Tokens.hash(PRODUCER_TOKEN) + " db-eu producer eu-oncall");
+        settings.put(GatewayConfig.AUTH_TOKENS, Tokens.hash(PRODUCER_TOKEN) + " db-eu producer eu-oncall;"
+                + Tokens.hash(Walkthrough.CACHE_PRODUCER_TOKEN) + " db-us producer us-oncall");
         Topics topics = Fixtures.topics(settings);
         try (TopologyApp topology = TopologyApp.start(GatewayEndToEndIT.topologyConfig(settings,
                 "db-eu=" + CAPABILITY + ";db-us=" + CAPABILITY + ",redis-cache"));

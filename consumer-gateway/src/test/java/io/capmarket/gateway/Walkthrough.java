@@ -14,6 +14,9 @@ import java.util.List;
  */
 final class Walkthrough {
 
+    /** The token of db-us, the producer of redis-cache (its one offer never requested). */
+    static final String CACHE_PRODUCER_TOKEN = "db-us-secret";
+
     private static final Duration STEP = Duration.ofSeconds(20);
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String DURATION = "\\d+(\\.\\d)? (ms|s|min|h|d)";
@@ -46,10 +49,14 @@ final class Walkthrough {
             dayTwo(requestId);
             page = "scorecard";
             scorecard();
+            page = "insights";
+            insights();
             page = "phone";
             phone();
             page = "producer";
             producer();
+            page = "producer insights";
+            producerInsights();
             page = "approvals";
             approvals();
         } catch (RuntimeException | AssertionError e) {
@@ -76,7 +83,7 @@ final class Walkthrough {
         String section = "section.capability[data-name='" + CAPABILITY + "']";
         await("the catalog").atMost(STEP).until(() -> browser.present(section + " .offer[data-offer='pg-us']"));
         assertThat(browser.text("#who")).isEqualTo("demo-user · demo-app · consumer");
-        assertThat(browser.texts("#nav a")).containsExactly("Catalog", "My requests", "Scorecard");
+        assertThat(browser.texts("#nav a")).containsExactly("Catalog", "My requests", "Scorecard", "Insights");
         assertThat(browser.attribute("#nav-catalog", "aria-current")).isEqualTo("page");
         assertThat(browser.texts("section.capability h2")).containsExactly(CAPABILITY, "redis-cache");
         assertThat(browser.texts(section + " .offer h3")).containsExactly("db-eu", "db-us");
@@ -275,6 +282,25 @@ final class Walkthrough {
         browser.resize(1280, 900);
     }
 
+    /**
+     * Every section of the insights, each with its count; redis-cache, offered and never requested, is an unused
+     * offer, and the consumer sees no producer's hint on how to deprecate it.
+     */
+    private void insights() throws Exception {
+        browser.click("#nav-insights");
+        await("the insights").atMost(STEP).until(() -> browser.present("#outcomes"));
+        assertThat(browser.text("main h1")).isEqualTo("Insights");
+        assertThat(browser.texts("main section.insights h2")).hasSize(7).allMatch(title -> title.matches(".+ \\(\\d+\\)"))
+                .extracting(title -> title.substring(0, title.lastIndexOf(" ("))).containsExactly("Unused offers", "Unused versions",
+                        "Unmet demand", "Refused submits", "Near duplicates", "Asked for past their sunset", "Outcomes");
+        assertThat(browser.property("#insights-window", "value").asText()).isEqualTo("30d");
+        await("redis-us among the unused offers").atMost(STEP).until(() -> browser.texts("#unused-offers tbody td").contains("redis-us"));
+        assertThat(browser.present(".sunset-hint")).as("a consumer is not shown how to deprecate an offer").isFalse();
+        assertThat(browser.texts("#outcomes tbody th")).contains(CAPABILITY);
+        assertContrast("insights");
+        browser.screenshot(PortalBrowserIT.screenshot("insights"));
+    }
+
     /** At a phone's width nothing spills sideways. */
     private void phone() throws Exception {
         browser.resize(390, 844);
@@ -312,7 +338,8 @@ final class Walkthrough {
         browser.type("#token", Tokens.DEMO_ADMIN_TOKEN);
         browser.click("#connect");
         await("the admin's menu").atMost(STEP).until(() -> browser.texts("#nav a").contains("Approvals"));
-        assertThat(browser.texts("#nav a")).containsExactly("Catalog", "My requests", "Approvals", "Scorecard", "Producer");
+        assertThat(browser.texts("#nav a")).containsExactly("Catalog", "My requests", "Approvals", "Scorecard", "Insights",
+                "Producer");
         browser.click("#nav-catalog");
         await("the catalog with the policy").atMost(STEP).until(() -> browser.present("section.capability .versions .approval"));
         assertThat(browser.texts("section.capability .versions .approval")).containsExactly("approval size large: role:admin");
@@ -366,13 +393,30 @@ final class Walkthrough {
         return id;
     }
 
+    /** The producer of redis-cache, which nobody requested, is shown how to deprecate its offer with a sunset. */
+    private void producerInsights() throws Exception {
+        browser.clear("#token");
+        browser.type("#token", CACHE_PRODUCER_TOKEN);
+        browser.click("#connect");
+        await("signed in as db-us").atMost(STEP).until(() -> browser.text("#who").contains("db-us"));
+        browser.click("#nav-insights");
+        String hint = ".sunset-hint[data-offer='redis-us']";
+        await("the hint under redis-us").atMost(STEP).until(() -> browser.present(hint));
+        List<String> code = browser.texts(hint + " code");
+        assertThat(code).hasSize(2);
+        assertThat(code.get(0)).matches("status: DEPRECATED\\nsunset: \\d{4}-\\d{2}-\\d{2}");
+        assertThat(code.get(1)).startsWith("producer.deprecate(\"redis-us\", Instant.parse(\"");
+        assertContrast("insights-producer");
+        browser.screenshot(PortalBrowserIT.screenshot("insights-producer"));
+    }
+
     /** A producer sees its own offers, work in flight, breaches and rejections, and no request pages. */
     private void producer() throws Exception {
         browser.clear("#token");
         browser.type("#token", "db-eu-secret");
         browser.click("#connect");
         await("the producer's menu").atMost(STEP).until(() -> browser.texts("#nav a").contains("Producer"));
-        assertThat(browser.texts("#nav a")).containsExactly("Catalog", "Scorecard", "Producer");
+        assertThat(browser.texts("#nav a")).containsExactly("Catalog", "Scorecard", "Insights", "Producer");
         browser.click("#nav-producer");
         await("the producer view").atMost(STEP).until(() -> browser.present("#producer-totals"));
         assertThat(browser.text("main h1")).isEqualTo("Producer db-eu");

@@ -2,6 +2,7 @@ package io.capmarket.gateway.internal;
 
 import io.capmarket.gateway.ConflictException;
 import io.capmarket.gateway.GatewayException.FieldError;
+import io.capmarket.gateway.NotFoundException;
 import io.capmarket.gateway.RejectedRequestException;
 import io.capmarket.schemas.CapabilityVersionView;
 import io.capmarket.schemas.RequestCommand;
@@ -36,11 +37,15 @@ public final class Acceptor {
     private final RequestWatchers watchers;
     private final Publisher publisher;
     private final Clock clock;
+    private final Refusals refusals;
     private final KeyedSequence sequence = new KeyedSequence();
 
-    /** @param quotas refuses a submit its team's quota already does not allow */
+    /**
+     * @param quotas refuses a submit its team's quota already does not allow
+     * @param refusals counts the submits refused for a capability or version the catalog does not have
+     */
     public Acceptor(Catalog catalog, ParameterSchemas schemas, Quotas quotas, RequestReads reads, AcceptedRequests accepted,
-            RequestWatchers watchers, Publisher publisher, Clock clock) {
+            RequestWatchers watchers, Publisher publisher, Clock clock, Refusals refusals) {
         this.catalog = catalog;
         this.schemas = schemas;
         this.quotas = quotas;
@@ -49,6 +54,7 @@ public final class Acceptor {
         this.watchers = watchers;
         this.publisher = publisher;
         this.clock = clock;
+        this.refusals = refusals;
     }
 
     /**
@@ -77,7 +83,7 @@ public final class Acceptor {
     }
 
     private CompletableFuture<Answer> write(Principal principal, Submission submission, String key, String id, Span span) {
-        CapabilityVersionView version = catalog.version(submission.capability(), submission.version());
+        CapabilityVersionView version = offered(submission);
         List<FieldError> violations = schemas.validate(version.getParameterSchema(), submission.parameters());
         if (!violations.isEmpty()) {
             throw new RejectedRequestException("the parameters do not satisfy the parameter schema of "
@@ -96,6 +102,19 @@ public final class Acceptor {
                 accepted.release(id);
             }
         }).thenApply(acked -> new Answer(202, RequestViews.view(status, submission.parameters())));
+    }
+
+    /** The version the submit asks for; a refusal for want of the capability or the version is counted as demand nobody offers. */
+    private CapabilityVersionView offered(Submission submission) {
+        try {
+            return catalog.version(submission.capability(), submission.version());
+        } catch (NotFoundException e) {
+            refusals.refused(submission.capability(), null, Refusals.Reason.UNKNOWN_CAPABILITY);
+            throw e;
+        } catch (RejectedRequestException e) {
+            refusals.refused(submission.capability(), submission.version(), Refusals.Reason.UNKNOWN_VERSION);
+            throw e;
+        }
     }
 
     /**

@@ -4,6 +4,8 @@ import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -13,21 +15,36 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * The gateway's metrics on {@code /metrics}: {@code capmarket_gateway_http_requests_seconds}
  * (histogram by method, route and status), {@code capmarket_gateway_long_poll_waiters},
  * {@code capmarket_gateway_sse_clients}, {@code capmarket_gateway_unreadable_records_total{outcome}},
- * {@code capmarket_gateway_body_read_timeouts_total}, Kafka
+ * {@code capmarket_gateway_body_read_timeouts_total}, the catalog insights
+ * ({@code capmarket_insights_*}, {@code capmarket_unmet_demand_refused_total{reason}}; see {@link #insights}), Kafka
  * Streams and JVM metrics.
  */
 public final class GatewayMetrics implements AutoCloseable {
 
+    private static final String UNMET = "capmarket.insights.unmet.demand";
+    private static final String ACTIVE_TEAMS = "capmarket.insights.active.teams";
+    private static final String FIRST_FULFILLED = "capmarket.insights.new.team.first.fulfilled.seconds";
+    private static final String REPEAT_TEAMS = "capmarket.insights.repeat.teams";
+    private static final String ABANDONED = "capmarket.insights.abandoned";
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private JvmGcMetrics gc;
     private KafkaStreamsMetrics streams;
+    private final AtomicLong unusedOffers = new AtomicLong();
+    private final AtomicLong nearDuplicates = new AtomicLong();
+    /** The per-capability insights gauges, by metric name; their rows are the catalog's capabilities, a bounded set. */
+    private final Map<String, MultiGauge> perCapability;
 
     public GatewayMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -35,6 +52,54 @@ public final class GatewayMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         gc = new JvmGcMetrics();
         gc.bindTo(registry);
+        Gauge.builder("capmarket.insights.unused.offers", unusedOffers::get)
+                .description("Listed offers matched to no request within insights.window").register(registry);
+        Gauge.builder("capmarket.insights.near.duplicates", nearDuplicates::get)
+                .description("Pairs of capabilities whose parameters overlap at least insights.duplicate-similarity").register(registry);
+        perCapability = Map.of(
+                UNMET, MultiGauge.builder(UNMET).description("Requests that waited within insights.window because no offer fits "
+                        + "them (version, constraints)").register(registry),
+                ACTIVE_TEAMS, MultiGauge.builder(ACTIVE_TEAMS).description("Teams with a request within insights.window")
+                        .register(registry),
+                FIRST_FULFILLED, MultiGauge.builder(FIRST_FULFILLED).description("Median time from a new team's first request to its "
+                        + "first FULFILLED, over the teams new within insights.window").register(registry),
+                REPEAT_TEAMS, MultiGauge.builder(REPEAT_TEAMS).description("Teams active within insights.window with two requests or "
+                        + "more").register(registry),
+                ABANDONED, MultiGauge.builder(ABANDONED).description("Requests cancelled while they waited for an offer, all time")
+                        .register(registry));
+    }
+
+    /**
+     * Sets the insights gauges from a report (the one {@code GET /v1/insights} answered, or the
+     * timer's): a capability no longer in the report loses its rows.
+     */
+    public void insights(CatalogInsights.Report report) {
+        unusedOffers.set(report.unusedOffers().size());
+        nearDuplicates.set(report.nearDuplicates().size());
+        Map<String, Long> unmet = new java.util.TreeMap<>();
+        report.outcomes().forEach(outcome -> unmet.put(outcome.capability(), 0L));
+        report.unmetDemand().forEach(entry -> unmet.merge(entry.capability(), entry.waited(), Long::sum));
+        perCapability.get(UNMET).register(unmet.entrySet().stream()
+                .map(e -> MultiGauge.Row.of(Tags.of("capability", e.getKey()), e.getValue())).toList(), true);
+        rows(ACTIVE_TEAMS, report.outcomes(), CatalogInsights.Outcome::activeTeams);
+        rows(REPEAT_TEAMS, report.outcomes(), CatalogInsights.Outcome::repeatTeams);
+        rows(ABANDONED, report.outcomes(), CatalogInsights.Outcome::abandoned);
+        perCapability.get(FIRST_FULFILLED).register(report.outcomes().stream().filter(o -> o.timeToFirstFulfilledP50Ms() != null)
+                .map(o -> MultiGauge.Row.of(Tags.of("capability", o.capability()), o.timeToFirstFulfilledP50Ms() / 1000.0)).toList(), true);
+    }
+
+    private void rows(String name, List<CatalogInsights.Outcome> outcomes, ToDoubleFunction<CatalogInsights.Outcome> value) {
+        perCapability.get(name).register(outcomes.stream()
+                .map(o -> MultiGauge.Row.of(Tags.of("capability", o.capability()), value.applyAsDouble(o))).toList(), true);
+    }
+
+    /** A submit refused because no such capability or version is offered (the tag is the reason only, never the name). */
+    public void unmetDemandRefused(Refusals.Reason reason) {
+        Counter.builder("capmarket.unmet.demand.refused")
+                .description("Submits this instance refused because the catalog has no such capability or version")
+                .tag("reason", reason.name().toLowerCase(java.util.Locale.ROOT))
+                .register(registry)
+                .increment();
     }
 
     public PrometheusMeterRegistry registry() {

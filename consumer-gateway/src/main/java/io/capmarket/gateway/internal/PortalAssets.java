@@ -24,7 +24,7 @@ public final class PortalAssets {
 
     /** The portal's own files under {@code /io/capmarket/gateway/portal/}. */
     static final List<String> FILES = List.of("style.css", "app.js", "api.js", "format.js", "catalog.js", "schema-form.js",
-            "scorecard.js", "charts.js", "requests.js", "producer.js", "approvals.js", "decisions.js");
+            "scorecard.js", "charts.js", "requests.js", "producer.js", "approvals.js", "decisions.js", "insights.js");
     /** The files taken from the uPlot WebJar's {@code dist/}. */
     static final List<String> LIBRARY = List.of("uPlot.esm.js", "uPlot.min.css");
     static final String LONG_CACHE = "public, max-age=31536000, immutable";

@@ -27,13 +27,15 @@ public final class Routes {
     public static final String QUOTA = "/v1/teams/{team}/quotas/{capability}";
 
     public static List<Route> table(CatalogHandlers catalog, PolicyHandlers policies, QuotaHandlers quotas, RequestHandlers requests,
-            ApprovalHandlers approvals, EventStreams events, OpsHandlers ops, WhoAmI whoAmI, PortalAssets portal) {
+            ApprovalHandlers approvals, InsightsHandlers insights, EventStreams events, OpsHandlers ops, WhoAmI whoAmI,
+            PortalAssets portal) {
         return List.of(
                 get("/v1/capabilities", TOKEN, catalog::list),
                 get("/v1/capabilities/{name}", TOKEN, catalog::get),
                 put(APPROVAL_POLICY, TOKEN, policies::put),
                 delete(APPROVAL_POLICY, TOKEN, policies::delete),
                 get("/v1/scorecard", TOKEN, catalog::scorecard),
+                get("/v1/insights", TOKEN, insights::insights),
                 get("/v1/me", TOKEN, whoAmI::me),
                 put(QUOTA, TOKEN, quotas::put),
                 delete(QUOTA, TOKEN, quotas::delete),

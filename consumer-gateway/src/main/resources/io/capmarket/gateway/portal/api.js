@@ -56,6 +56,8 @@ export const me = () => call('/v1/me');
 export const capabilities = () => all('/v1/capabilities');
 export const capability = (name) => call('/v1/capabilities/' + encodeURIComponent(name));
 export const scorecard = () => all('/v1/scorecard');
+/** Catalog hygiene from demand over a window (the gateway's insights.window when none is given). */
+export const insights = (window) => call('/v1/insights' + (window ? '?window=' + encodeURIComponent(window) : ''));
 /** What a team holds of each capability, and its quotas. */
 export const usage = (team) => call('/v1/teams/' + encodeURIComponent(team) + '/usage');
 

@@ -9,6 +9,7 @@ import { scorecardPage } from './scorecard.js';
 import { requestsPage, requestDetailPage } from './requests.js';
 import { producerPage } from './producer.js';
 import { approvalsPage } from './approvals.js';
+import { insightsPage } from './insights.js';
 
 const view = document.getElementById('view');
 const nav = document.getElementById('nav');
@@ -25,6 +26,7 @@ const PAGES = [
   { path: 'requests', title: 'My requests', roles: ['consumer', 'approver', 'admin'] },
   { path: 'approvals', title: 'Approvals', roles: ['approver', 'admin'], shown: (who) => who.inbox },
   { path: 'scorecard', title: 'Scorecard', roles: ['consumer', 'producer', 'approver', 'admin'] },
+  { path: 'insights', title: 'Insights', roles: ['consumer', 'producer', 'approver', 'admin'] },
   { path: 'producer', title: 'Producer', roles: ['producer', 'admin'] }
 ];
 
@@ -75,6 +77,7 @@ async function render() {
     else if (path === 'requests' && arg) await requestDetailPage(view, arg, me, page.controller.signal, navigate);
     else if (path === 'requests') await requestsPage(view, params, navigate);
     else if (path === 'scorecard') await scorecardPage(view, live);
+    else if (path === 'insights') await insightsPage(view, me, params, navigate, live);
     else if (path === 'producer') await producerPage(view, me, params, navigate, live);
     else if (path === 'approvals') await approvalsPage(view, params, navigate, live);
     else await catalogPage(view, live);

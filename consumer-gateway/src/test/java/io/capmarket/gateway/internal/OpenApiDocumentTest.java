@@ -63,7 +63,8 @@ class OpenApiDocumentTest {
         });
         assertThat(routeByOperationId).containsKeys("submitRequest", "getRequest", "listRequests", "cancelRequest",
                 "watchRequestEvents", "listCapabilities", "getCapability", "getScorecard", "whoAmI", "listApprovals", "approveRequest",
-                "rejectRequest", "setApprovalPolicy", "removeApprovalPolicy", "setQuota", "removeQuota", "getTeamUsage", "getRequestDecision");
+                "rejectRequest", "setApprovalPolicy", "removeApprovalPolicy", "setQuota", "removeQuota", "getTeamUsage", "getRequestDecision",
+                "getInsights");
     }
 
     @Test
@@ -109,6 +110,7 @@ class OpenApiDocumentTest {
         assertThat(okSchema(byId.get("listCapabilities"))).isEqualTo(SCHEMAS + "CapabilityPage");
         assertThat(okSchema(byId.get("getScorecard"))).isEqualTo(SCHEMAS + "ScorecardPage");
         assertThat(okSchema(byId.get("getTeamUsage"))).isEqualTo(SCHEMAS + "TeamUsage");
+        assertThat(okSchema(byId.get("getInsights"))).isEqualTo(SCHEMAS + "Insights");
         assertThat(okSchema(byId.get("getRequestDecision"))).isEqualTo(SCHEMAS + "RequestDecisions");
         assertThat(openApi.getComponents().getSchemas().get("Problem").getProperties())
                 .as("the members a quota-exceeded problem adds").containsKeys("quota", "limit", "usage");
@@ -125,6 +127,7 @@ class OpenApiDocumentTest {
                     List.of("400", "401", "403", "404", "408", "413", "422", "429", "503")),
             Map.entry("DELETE /v1/capabilities/{name}/versions/{version}/approval", List.of("400", "401", "403", "429", "503")),
             Map.entry("GET /v1/scorecard", List.of("401", "429", "503")),
+            Map.entry("GET /v1/insights", List.of("400", "401", "429", "503")),
             Map.entry("GET /v1/me", List.of("401", "429")),
             Map.entry("PUT /v1/teams/{team}/quotas/{capability}", List.of("400", "401", "403", "408", "413", "422", "429", "503")),
             Map.entry("DELETE /v1/teams/{team}/quotas/{capability}", List.of("400", "401", "403", "429", "503")),
@@ -157,7 +160,8 @@ class OpenApiDocumentTest {
         List<Route> table = Routes.table(new CatalogHandlers(null), new PolicyHandlers(null, null, null, 0, null),
                 new QuotaHandlers(null, null, null, 0, null),
                 new RequestHandlers(null, null, null, null, null, null, null, null), new ApprovalHandlers(null, null, null, null, 0, null),
-                new EventStreams(null, null, null, null, null), new OpsHandlers(null, null, null), new WhoAmI(), PortalAssets.load());
+                new InsightsHandlers(null, null, null, null, null), new EventStreams(null, null, null, null, null),
+                new OpsHandlers(null, null, null), new WhoAmI(), PortalAssets.load());
         Set<String> publicRoutes = table.stream().filter(Route::documented).map(OpenApiDocumentTest::name)
                 .collect(Collectors.toCollection(TreeSet::new));
         List<String> internalRoutes = table.stream().filter(route -> !route.documented()).map(OpenApiDocumentTest::name).toList();
