@@ -1,6 +1,7 @@
 package io.capmarket.gateway.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.capmarket.gateway.GatewayException.FieldError;
 import io.capmarket.gateway.MalformedRequestException;
 import io.capmarket.gateway.NotFoundException;
@@ -65,12 +66,24 @@ public final class CatalogHandlers {
 
     /** {@code GET /v1/scorecard?capability=&limit=&cursor=}: speed, safety, efficiency and scalability per capability and producer. */
     public void scorecard(Context ctx) {
-        HttpInput.principal(ctx, READERS);
+        Principal principal = HttpInput.principal(ctx, READERS);
         String capability = ctx.queryParam("capability");
         int limit = HttpInput.integer(ctx, "limit", ListQuery.DEFAULT_LIMIT, 1, ListQuery.MAX_LIMIT);
         List<CapabilityScore> found = catalog.scores(Cursors.decode(ctx.queryParam("cursor")), limit,
                 score -> capability == null || capability.equals(score.getCapability()));
-        ctx.json(page(found, limit, CapabilityScore::getCapability, AvroJson::toJson));
+        ctx.json(page(found, limit, CapabilityScore::getCapability, score -> scoreJson(score, principal)));
+    }
+
+    /**
+     * A scorecard as the caller may read it: which teams use a capability, and how much, is for admins; everyone
+     * else reads the demand without its teams (the outcome figures of {@code GET /v1/insights} count them).
+     */
+    static JsonNode scoreJson(CapabilityScore score, Principal caller) {
+        JsonNode json = AvroJson.toJson(score);
+        if (!caller.admin() && json.path("demand") instanceof ObjectNode demand) {
+            demand.remove("teams");
+        }
+        return json;
     }
 
     private static <T> Page<JsonNode> page(List<T> found, int limit, Function<T, String> key, Function<T, JsonNode> json) {
