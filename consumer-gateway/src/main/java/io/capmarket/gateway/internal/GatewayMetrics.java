@@ -37,12 +37,15 @@ public final class GatewayMetrics implements AutoCloseable {
     private static final String FIRST_FULFILLED = "capmarket.insights.new.team.first.fulfilled.seconds";
     private static final String REPEAT_TEAMS = "capmarket.insights.repeat.teams";
     private static final String ABANDONED = "capmarket.insights.abandoned";
+    private static final String NEW_TEAMS = "capmarket.insights.new.teams";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private JvmGcMetrics gc;
     private KafkaStreamsMetrics streams;
     private final AtomicLong unusedOffers = new AtomicLong();
     private final AtomicLong nearDuplicates = new AtomicLong();
+    private final AtomicLong unusedVersions = new AtomicLong();
+    private final AtomicLong pastSunset = new AtomicLong();
     /** The per-capability insights gauges, by metric name; their rows are the catalog's capabilities, a bounded set. */
     private final Map<String, MultiGauge> perCapability;
 
@@ -56,6 +59,10 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("Listed offers matched to no request within insights.window").register(registry);
         Gauge.builder("capmarket.insights.near.duplicates", nearDuplicates::get)
                 .description("Pairs of capabilities whose parameters overlap at least insights.duplicate-similarity").register(registry);
+        Gauge.builder("capmarket.insights.unused.versions", unusedVersions::get)
+                .description("Capability versions nobody asked for within insights.window").register(registry);
+        Gauge.builder("capmarket.insights.past.sunset", pastSunset::get)
+                .description("Deprecated versions asked for after their sunset").register(registry);
         perCapability = Map.of(
                 UNMET, MultiGauge.builder(UNMET).description("Requests that waited within insights.window because no offer fits "
                         + "them (version, constraints)").register(registry),
@@ -66,6 +73,8 @@ public final class GatewayMetrics implements AutoCloseable {
                 REPEAT_TEAMS, MultiGauge.builder(REPEAT_TEAMS).description("Teams active within insights.window with two requests or "
                         + "more").register(registry),
                 ABANDONED, MultiGauge.builder(ABANDONED).description("Requests cancelled while they waited for an offer, all time")
+                        .register(registry),
+                NEW_TEAMS, MultiGauge.builder(NEW_TEAMS).description("Teams whose first request was within insights.window")
                         .register(registry));
     }
 
@@ -76,6 +85,8 @@ public final class GatewayMetrics implements AutoCloseable {
     public void insights(CatalogInsights.Report report) {
         unusedOffers.set(report.unusedOffers().size());
         nearDuplicates.set(report.nearDuplicates().size());
+        unusedVersions.set(report.unusedVersions().size());
+        pastSunset.set(report.pastSunset().size());
         Map<String, Long> unmet = new java.util.TreeMap<>();
         report.outcomes().forEach(outcome -> unmet.put(outcome.capability(), 0L));
         report.unmetDemand().forEach(entry -> unmet.merge(entry.capability(), entry.waited(), Long::sum));
@@ -84,6 +95,7 @@ public final class GatewayMetrics implements AutoCloseable {
         rows(ACTIVE_TEAMS, report.outcomes(), CatalogInsights.Outcome::activeTeams);
         rows(REPEAT_TEAMS, report.outcomes(), CatalogInsights.Outcome::repeatTeams);
         rows(ABANDONED, report.outcomes(), CatalogInsights.Outcome::abandoned);
+        rows(NEW_TEAMS, report.outcomes(), CatalogInsights.Outcome::newTeams);
         perCapability.get(FIRST_FULFILLED).register(report.outcomes().stream().filter(o -> o.timeToFirstFulfilledP50Ms() != null)
                 .map(o -> MultiGauge.Row.of(Tags.of("capability", o.capability()), o.timeToFirstFulfilledP50Ms() / 1000.0)).toList(), true);
     }

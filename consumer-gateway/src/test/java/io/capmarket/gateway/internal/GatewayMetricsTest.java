@@ -29,6 +29,8 @@ class GatewayMetricsTest {
                     "capmarket_insights_new_team_first_fulfilled_seconds{capability=\"postgres-database\"} 420.0",
                     "capmarket_insights_repeat_teams{capability=\"postgres-database\"} 2.0",
                     "capmarket_insights_abandoned{capability=\"postgres-database\"} 3.0",
+                    "capmarket_insights_new_teams{capability=\"postgres-database\"} 4.0",
+                    "capmarket_insights_unused_versions 0.0", "capmarket_insights_past_sunset 0.0",
                     "capmarket_unmet_demand_refused_total{reason=\"unknown_capability\"} 2.0");
             assertThat(scrape).as("no median without a new team FULFILLED")
                     .doesNotContain("capmarket_insights_new_team_first_fulfilled_seconds{capability=\"object-bucket\"}");
