@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
             DevCommand.class, DevStackCommand.class,
             DelegatingCommands.Sync.class, DelegatingCommands.Producer.class, DelegatingCommands.Team.class,
             DelegatingCommands.Platform.class, DelegatingCommands.Bench.class,
-            RequestCommands.class, ApprovalsCommand.class, CatalogCommand.class, CompletionCommand.class},
+            RequestCommands.class, ApprovalsCommand.class, CatalogCommand.class, ReplayCommand.class, CompletionCommand.class},
         footer = {"", "./capmarket chaos [--requests N] [--kills N] [--outage SECONDS] [--restarts N] runs the long reliability "
                 + "scenarios through Maven (from a source checkout).",
             "", "Exit codes: 0 done, 1 the gateway, Kafka or the registry refused or failed, 2 invalid arguments."})

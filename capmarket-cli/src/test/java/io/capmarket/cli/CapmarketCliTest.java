@@ -34,7 +34,7 @@ class CapmarketCliTest {
     void helpListsEveryCommand() {
         assertThat(run("--help")).isZero();
         assertThat(out()).contains("Usage: capmarket", "dev", "infra", "topology", "gateway", "sync", "producer", "team", "platform",
-                "bench", "request", "approvals", "catalog", "completion", "help", "chaos", "Exit codes");
+                "bench", "request", "approvals", "catalog", "replay", "completion", "help", "chaos", "Exit codes");
         out.reset();
         assertThat(run()).as("no command prints the help").isZero();
         assertThat(out()).contains("Usage: capmarket");

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The desk's layering, checked on the compiled classes (so a fully qualified name counts as much
- * as an import): nothing in {@code topology.core} refers to Kafka or to the topology's plumbing.
+ * as an import): nothing in {@code topology.core} or {@code topology.replay} refers to Kafka or to
+ * the topology's plumbing.
  */
 class CorePurityTest {
 
@@ -23,9 +24,12 @@ class CorePurityTest {
 
     @Test
     void nothingInTheCoreRefersToKafkaOrThePlumbing() throws Exception {
-        Path core = classes().resolve("io/capmarket/topology/core");
-        List<Path> classFiles = classFiles(core);
+        List<Path> classFiles = classFiles(classes().resolve("io/capmarket/topology/core"));
         assertThat(classFiles).as("the core's compiled classes").hasSizeGreaterThan(20);
+        // the what-if replay runs the desk off the log's facts: pure too
+        List<Path> replay = classFiles(classes().resolve("io/capmarket/topology/replay"));
+        assertThat(replay).as("the replay's compiled classes").hasSizeGreaterThan(5);
+        classFiles = java.util.stream.Stream.concat(classFiles.stream(), replay.stream()).toList();
 
         assertThat(classFiles).allSatisfy(file -> assertThat(references(file))
                 .as("%s refers to", classes().relativize(file))

@@ -19,8 +19,12 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 
-/** The desk's books in maps, ordered as the store-backed books order them. */
-final class InMemoryBooks implements DeskBooks {
+/**
+ * The desk's books in maps, ordered as the store-backed books order them: for a desk run off the
+ * log (a replay) and for tests. Liveness, approvals, approval policies and quotas, which the desk
+ * only reads, are set from outside. Not thread-safe.
+ */
+public final class InMemoryBooks implements DeskBooks {
 
     private static final Comparator<WaitTicket> SERVED_FIRST = Comparator
             .comparing((WaitTicket t) -> -t.priority().ordinal())
@@ -43,8 +47,41 @@ final class InMemoryBooks implements DeskBooks {
     final Map<String, ApprovalPolicy> policies = new HashMap<>();
     private final Duration window;
 
-    InMemoryBooks(Duration window) {
+    /** @param window the scorecard window of the score states these books keep */
+    public InMemoryBooks(Duration window) {
         this.window = window;
+    }
+
+    /** Records a producer's last sign of life. */
+    public void heartbeat(String producerId, ProducerLiveness last) {
+        liveness.put(producerId, last);
+    }
+
+    /** Records a producer's approval; null revokes it. */
+    public void approve(String producerId, ProducerApproval approval) {
+        if (approval == null) {
+            approvals.remove(producerId);
+        } else {
+            approvals.put(producerId, approval);
+        }
+    }
+
+    /** Records a capability version's approval policy; null removes it. */
+    public void policy(String capability, int version, ApprovalPolicy policy) {
+        if (policy == null) {
+            policies.remove(capability + "/" + version);
+        } else {
+            policies.put(capability + "/" + version, policy);
+        }
+    }
+
+    /** Records a team's quota on a capability; null removes it. */
+    public void quota(String team, String capability, TeamQuota quota) {
+        if (quota == null) {
+            quotas.remove(team + "/" + capability);
+        } else {
+            quotas.put(team + "/" + capability, quota);
+        }
     }
 
     @Override

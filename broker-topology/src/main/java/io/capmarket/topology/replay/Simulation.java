@@ -1,0 +1,265 @@
+package io.capmarket.topology.replay;
+
+import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.CapabilityScore;
+import io.capmarket.schemas.CapabilityView;
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.TeamUsage;
+import io.capmarket.schemas.topology.CancelCommand;
+import io.capmarket.schemas.topology.DecisionCommand;
+import io.capmarket.schemas.topology.UpdateCommand;
+import io.capmarket.topology.EngineEvents;
+import io.capmarket.topology.TopologySettings;
+import io.capmarket.topology.core.CapabilityDesk;
+import io.capmarket.topology.core.DeskOutbox;
+import io.capmarket.topology.core.InMemoryBooks;
+import io.capmarket.topology.core.ProducerLiveness;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+
+/**
+ * The desk run off a clock of its own: facts fed at the times they carry, the desk's wall-clock
+ * work ({@link CapabilityDesk#tick}) at every multiple of {@code deadlines.check-interval} and its
+ * scorecards at every multiple of {@code scorecard.interval}, and the reports its {@link Producers}
+ * answer assignments with at the times they give. At one instant facts go first, then answers,
+ * then the clock's work, each in the order it was made; so a run is a function of its facts.
+ *
+ * <p>Facts before the start set the state the run starts from, with no clock work between them.
+ * {@link #processed()} is every input as it was fed: the log of a run, for a replay of it.
+ */
+final class Simulation {
+
+    /** How producers answer the assignments the desk sends them. */
+    interface Producers {
+
+        /** The reports answering {@code assignment}, each at its own time after {@code now}; empty: no answer. */
+        List<Recorded.Command> answer(Assignment assignment, Instant now);
+    }
+
+    /** Inputs fed at most, so a runaway answer loop cannot run for ever. */
+    static final int MAX_INPUTS = 20_000_000;
+
+    private final TopologySettings settings;
+    private final Instant from;
+    private final Instant to;
+    private final Producers producers;
+    private final InMemoryBooks books;
+    private final Capture outbox = new Capture();
+    private final CapabilityDesk desk;
+    private final PriorityQueue<Scheduled> answers = new PriorityQueue<>(
+            Comparator.comparing(Scheduled::at).thenComparingLong(Scheduled::sequence));
+    private final List<Recorded> processed = new ArrayList<>();
+    private final Map<String, Instant> assumedLive = new LinkedHashMap<>();
+    private long sequence;
+
+    private record Scheduled(Instant at, long sequence, Recorded.Command command) {
+    }
+
+    Simulation(TopologySettings settings, Instant from, Instant to, Producers producers) {
+        this.settings = settings;
+        this.from = from;
+        this.to = to;
+        this.producers = producers;
+        this.books = new InMemoryBooks(settings.scorecardWindow());
+        this.desk = new CapabilityDesk(settings, EngineEvents.NONE, books, outbox);
+    }
+
+    /** Takes {@code producerId} as live throughout: it sends a heartbeat at every instant the desk looks. */
+    void assumeLive(String producerId) {
+        assumedLive.put(producerId, Instant.EPOCH);
+    }
+
+    /** The books the run keeps, for approvals the run assumes. */
+    InMemoryBooks books() {
+        return books;
+    }
+
+    /** Why the desk refused a change of the offer, when it refused the last one it saw. */
+    Optional<String> refusal(String offerId) {
+        return Optional.ofNullable(outbox.refusals.get(offerId));
+    }
+
+    /** Runs {@code facts} (ordered by time) up to the end of the window. */
+    void run(List<Recorded> facts) {
+        Duration interval = settings.punctuateInterval();
+        Duration scoring = settings.scorecardInterval();
+        Instant nextTick = ceil(from, interval);
+        Instant nextScores = ceil(from, scoring);
+        int next = 0;
+        while (true) {
+            Recorded fact = next < facts.size() ? facts.get(next) : null;
+            if (fact instanceof Recorded.Outcome) {
+                next++;
+                continue;
+            }
+            if (fact != null && fact.at().isBefore(from)) {
+                feed(fact);
+                next++;
+                continue;
+            }
+            Instant factAt = fact == null || !fact.at().isBefore(to) ? Instant.MAX : fact.at();
+            Instant answerAt = answers.isEmpty() || !answers.peek().at().isBefore(to) ? Instant.MAX : answers.peek().at();
+            Instant clockAt = nextTick.isBefore(nextScores) ? nextTick : nextScores;
+            if (!clockAt.isBefore(to) && factAt == Instant.MAX && answerAt == Instant.MAX) {
+                return;
+            }
+            if (!factAt.isAfter(answerAt) && !factAt.isAfter(clockAt)) {
+                feed(fact);
+                next++;
+            } else if (!answerAt.isAfter(clockAt)) {
+                feed(answers.poll().command());
+            } else {
+                heartbeats(clockAt);
+                if (clockAt.equals(nextTick)) {
+                    desk.tick(clockAt);
+                    nextTick = nextTick.plus(interval);
+                    answer(clockAt);
+                }
+                if (clockAt.equals(nextScores)) {
+                    desk.publishScores(clockAt);
+                    nextScores = nextScores.plus(scoring);
+                }
+            }
+            if (processed.size() > MAX_INPUTS) {
+                throw new IllegalStateException("the run fed more than " + MAX_INPUTS + " inputs: narrow the window");
+            }
+        }
+    }
+
+    /** Every input fed, in the order it was fed. */
+    List<Recorded> processed() {
+        return List.copyOf(processed);
+    }
+
+    /** The latest status of every request the run saw, by requestId. */
+    Map<String, RequestStatus> statuses() {
+        return Map.copyOf(outbox.statuses);
+    }
+
+    /** Every assignment the desk made, in order. */
+    List<Assignment> assignments() {
+        return List.copyOf(outbox.assignments);
+    }
+
+    private void feed(Recorded fact) {
+        Instant at = fact.at();
+        processed.add(fact);
+        heartbeats(at);
+        if (fact instanceof Recorded.OfferChanged offer) {
+            desk.offer(offer.capability(), offer.change(), at);
+        } else if (fact instanceof Recorded.Heartbeat beat) {
+            books.heartbeat(beat.producerId(), new ProducerLiveness(beat.heartbeat().getAt(), beat.heartbeat().getHealthy()));
+        } else if (fact instanceof Recorded.Approval approval) {
+            books.approve(approval.producerId(), approval.approval());
+        } else if (fact instanceof Recorded.Policy policy) {
+            books.policy(policy.capability(), policy.version(), policy.policy());
+        } else if (fact instanceof Recorded.Quota quota) {
+            books.quota(quota.team(), quota.capability(), quota.quota());
+        } else if (fact instanceof Recorded.Command command) {
+            command(command);
+        } else {
+            throw new IllegalArgumentException("an outcome is not fed to the desk");
+        }
+        answer(at);
+    }
+
+    private void command(Recorded.Command command) {
+        Instant at = command.at();
+        String capability = command.capability();
+        Object event = command.event();
+        if (event instanceof SubmitRequest submit) {
+            desk.submit(capability, submit, at);
+        } else if (event instanceof CancelCommand cancel) {
+            desk.cancel(capability, cancel, at);
+        } else if (event instanceof UpdateCommand update) {
+            desk.update(capability, update, at);
+        } else if (event instanceof DecisionCommand decision) {
+            desk.decide(capability, decision, at);
+        } else {
+            desk.fulfilment(capability, (FulfilmentEvent) event, at);
+        }
+    }
+
+    /** Schedules the producers' answers to the assignments just made. */
+    private void answer(Instant now) {
+        if (outbox.fresh.isEmpty()) {
+            return;
+        }
+        List<Assignment> made = List.copyOf(outbox.fresh);
+        outbox.fresh.clear();
+        for (Assignment assignment : made) {
+            for (Recorded.Command report : producers.answer(assignment, now)) {
+                if (!report.at().isAfter(now)) {
+                    throw new IllegalArgumentException("an answer must come after its assignment, at " + now + ", but came at "
+                            + report.at());
+                }
+                answers.add(new Scheduled(report.at(), sequence++, report));
+            }
+        }
+    }
+
+    private void heartbeats(Instant now) {
+        for (String producerId : assumedLive.keySet()) {
+            books.heartbeat(producerId, new ProducerLiveness(now, true));
+        }
+    }
+
+    /** The first multiple of {@code interval} since the epoch at or after {@code at}. */
+    static Instant ceil(Instant at, Duration interval) {
+        long step = interval.toMillis();
+        long millis = at.toEpochMilli();
+        long floor = Math.floorDiv(millis, step) * step;
+        return Instant.ofEpochMilli(floor == millis ? millis : floor + step);
+    }
+
+    /** Keeps what the desk decides that the run needs: each request's latest status and the assignments. */
+    private static final class Capture implements DeskOutbox {
+
+        private final Map<String, RequestStatus> statuses = new LinkedHashMap<>();
+        private final List<Assignment> assignments = new ArrayList<>();
+        private final List<Assignment> fresh = new ArrayList<>();
+        private final Map<String, String> refusals = new LinkedHashMap<>();
+
+        @Override
+        public void status(RequestStatus status) {
+            statuses.put(status.getRequestId(), status);
+        }
+
+        @Override
+        public void assignment(Assignment assignment) {
+            assignments.add(assignment);
+            fresh.add(assignment);
+        }
+
+        @Override
+        public void catalog(String capability, CapabilityView view) {
+        }
+
+        @Override
+        public void scorecard(CapabilityScore score) {
+        }
+
+        @Override
+        public void usage(TeamUsage usage) {
+        }
+
+        @Override
+        public void refusedReport(FulfilmentEvent report, String reason) {
+        }
+
+        @Override
+        public void refusedOffer(String offerId, CapabilityOffer offer, String producerId, String reason) {
+            refusals.put(offerId, "offer " + offerId + " of producer " + producerId + " refused: " + reason);
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.capmarket.cli;
+
+import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.config.InvalidConfigException;
+import io.capmarket.sdk.InvalidOfferException;
+import io.capmarket.sdk.sync.OfferFiles;
+import io.capmarket.sdk.internal.OfferCodec;
+import io.capmarket.topology.app.RecordedLogReader;
+import io.capmarket.topology.app.TopologyConfig;
+import io.capmarket.topology.replay.Replay;
+import io.capmarket.topology.replay.ReplayReport;
+import io.capmarket.topology.replay.WhatIf;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code capmarket replay}: re-runs a window of the marketplace's log through the matching desk
+ * under another policy, read-only, and prints what would have happened beside what did
+ * ({@link Replay}). It reads the log with the topology's settings ({@code --config},
+ * {@code --set}, {@code CAPMARKET_*}), whose matching policy is the recorded one; with none given
+ * it reads the dev stack ({@code localhost:9092}, {@code http://localhost:8081}).
+ */
+@Command(name = "replay", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"What if: re-runs the requests, offers, heartbeats and fulfilment timings of a window of the log through "
+                + "the same matching desk under a changed policy, read-only, and prints lead times, waiting, failures, "
+                + "reassignments and utilisation, recorded vs simulated, per capability and overall.",
+            "With no change it reproduces the recorded decisions."},
+        footer = {"%nTimes: an instant (2026-12-03T09:00:00Z), a day (2026-12-03, its start in UTC) or a time ago (24h, 90m, 7d).",
+            "Kafka and the registry: the topology's settings (--config, --set, CAPMARKET_*), the dev stack's when none is given."})
+final class ReplayCommand implements Callable<Integer> {
+
+    /** A time ago: a whole number and a unit. */
+    private static final Pattern AGO = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    /** How long reading the log may take. */
+    static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
+
+    @Option(names = "--from", required = true, paramLabel = "TIME", description = "the window's start (inclusive)")
+    String from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "the window's end (exclusive); default: now")
+    String to;
+
+    @Option(names = "--weights", paramLabel = "FACTOR=W", split = ",",
+            description = "matching weights instead of the recorded ones: headroom, speed, reliability, preference")
+    Map<String, String> weights = new LinkedHashMap<>();
+
+    @Option(names = "--without-offer", paramLabel = "OFFER", description = "an offer taken out of the market; repeatable")
+    List<String> withoutOffers = new ArrayList<>();
+
+    @Option(names = "--with-offer", paramLabel = "FILE.yaml", description = "offers added from an offer file, as capmarket sync "
+            + "reads them; repeatable")
+    List<Path> withOffers = new ArrayList<>();
+
+    @Option(names = "--with-offer-producer", paramLabel = "ID", defaultValue = "what-if",
+            description = "the producer of the added offers (default: ${DEFAULT-VALUE})")
+    String addedProducer;
+
+    @Option(names = "--capacity", paramLabel = "OFFER=N", description = "an offer's capacity instead of its published one; "
+            + "repeatable")
+    Map<String, String> capacities = new LinkedHashMap<>();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "the topology's settings file")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a topology setting that wins over the file and the environment")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Spec
+    CommandSpec spec;
+
+    private final Clock clock;
+
+    ReplayCommand() {
+        this(Clock.systemUTC());
+    }
+
+    ReplayCommand(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() {
+        CapmarketCli.Terminal terminal = CapmarketCommand.terminal(spec);
+        Instant now = clock.instant();
+        Instant start = time("from", from, now);
+        Instant end = to == null ? now : time("to", to, now);
+        if (!end.isAfter(start)) {
+            throw new IllegalArgumentException("to must be after from, but " + end + " is not after " + start);
+        }
+        WhatIf whatIf = whatIf(start);
+        TopologyConfig settings = settings(terminal.environment());
+        RecordedLogReader.Read read = RecordedLogReader.read(settings.clientConfig(), settings.topics(), start, end, READ_TIMEOUT);
+        ReplayReport report = Replay.run(read.log(), settings.settings(), whatIf);
+        terminal.out().print(report.render());
+        if (!read.skipped().isEmpty()) {
+            terminal.out().println("- records the topology refused too, left out: " + read.skipped());
+        }
+        return CapmarketCli.OK;
+    }
+
+    /** The change the options ask for; every problem names its option. */
+    WhatIf whatIf(Instant start) {
+        Map<String, Double> parsedWeights = new LinkedHashMap<>();
+        weights.forEach((factor, weight) -> parsedWeights.put(factor, number("weights." + factor, weight)));
+        Map<String, Integer> parsedCapacities = new HashMap<>();
+        capacities.forEach((offerId, capacity) -> {
+            double n = number("capacity of offer " + offerId, capacity);
+            if (n != Math.rint(n) || n < 0 || n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("capacity of offer " + offerId + " must be a whole number of 0 or more, but was "
+                        + capacity);
+            }
+            parsedCapacities.put(offerId, (int) n);
+        });
+        List<CapabilityOffer> added = new ArrayList<>();
+        for (Path file : withOffers) {
+            String yaml;
+            try {
+                yaml = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("with-offer: cannot read " + file + ": " + e.getMessage(), e);
+            }
+            try {
+                OfferFiles.parse(file.toString(), yaml).forEach(offer -> added.add(OfferCodec.toAvro(offer, addedProducer, start)));
+            } catch (InvalidOfferException e) {
+                throw new IllegalArgumentException("with-offer: " + String.join("; ", e.problems()), e);
+            }
+        }
+        return new WhatIf(parsedWeights, new LinkedHashSet<>(withoutOffers), added, parsedCapacities);
+    }
+
+    private TopologyConfig settings(Map<String, String> environment) {
+        Map<String, String> withDevDefaults = new HashMap<>();
+        if (config == null) {
+            withDevDefaults.put("CAPMARKET_BOOTSTRAP_SERVERS", "localhost:9092");
+            withDevDefaults.put("CAPMARKET_SCHEMA_REGISTRY_URL", "http://localhost:8081");
+        }
+        withDevDefaults.putAll(environment);
+        try {
+            return TopologyConfig.load(config, withDevDefaults, overrides);
+        } catch (InvalidConfigException e) {
+            throw new IllegalArgumentException(String.join("; ", e.problems()), e);
+        }
+    }
+
+    /** A time as the options write it: an instant, a day (its start in UTC) or a time ago. */
+    static Instant time(String option, String text, Instant now) {
+        Matcher ago = AGO.matcher(text);
+        if (ago.matches()) {
+            long amount = Long.parseLong(ago.group(1));
+            Duration duration = switch (ago.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+            return now.minus(duration);
+        }
+        try {
+            return text.contains("T") ? Instant.parse(text) : LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(option + " must be an instant (2026-12-03T09:00:00Z), a day (2026-12-03) or a time "
+                    + "ago (24h, 90m, 7d), but was '" + text + "'");
+        }
+    }
+
+    private static double number(String what, String text) {
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(what + " must be a number, but was '" + text + "'");
+        }
+    }
+}
