@@ -68,6 +68,11 @@ public final class DeadlineQueue {
         return due;
     }
 
+    /** No deadline kept is due before this (a replaced one may make it earlier than the earliest kept); null: none kept. */
+    public Instant notBefore() {
+        return heap.isEmpty() ? null : heap.peek().due();
+    }
+
     /** Every deadline kept, earliest first. */
     public List<Deadline> all() {
         List<Deadline> all = new ArrayList<>(byRequest.values());

@@ -52,6 +52,15 @@ public final class InMemoryBooks implements DeskBooks {
         this.window = window;
     }
 
+    /**
+     * Whether {@link CapabilityDesk#tick} at {@code now} would decide nothing: no deadline is due
+     * and no request waits (it would only publish catalog entries again).
+     */
+    public boolean idleAt(Instant now) {
+        Instant earliest = deadlines.notBefore();
+        return (earliest == null || earliest.isAfter(now)) && counters.values().stream().allMatch(c -> c.getWaiting() == 0);
+    }
+
     /** Records a producer's last sign of life. */
     public void heartbeat(String producerId, ProducerLiveness last) {
         liveness.put(producerId, last);

@@ -7,6 +7,11 @@ import io.capmarket.schemas.FulfilmentKind;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.StatusTransition;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,23 +19,63 @@ import java.util.TreeMap;
 import java.util.zip.CRC32;
 
 /**
- * Producers as a replay takes them: work matched where it was recorded is answered by the
- * recorded reports, which are facts of the log; work matched elsewhere is answered as the
- * {@link WorkModel} says that producer works, the failures among it picked by a hash of the
- * requestId (so every run picks the same).
+ * Producers as a replay takes them: work matched where and when it was recorded is answered by
+ * the recorded reports, which are facts of the log; any other work, by the {@link WorkModel} of
+ * how that producer works (its recorded reports, if any, are then left out), the failures among
+ * it picked by a hash of the requestId, so that every run picks the same.
+ *
+ * <p>A match is as recorded when the request, attempt and offer are the recorded ones, it was
+ * made within one check interval of the recorded match (a re-match after a missed deadline waits
+ * for the desk's clock, whose phase the log does not hold), and no later than the producer's
+ * first answer to it was recorded.
  */
 final class ModelProducers implements Simulation.Producers {
 
+    /** When a recorded match was made, and when the producer first answered it (null: never). */
+    record RecordedMatch(Instant matchedAt, Instant answeredAt) {
+    }
+
     private final WorkModel model;
-    private final Set<String> recordedMatches;
+    private final Map<String, RecordedMatch> recordedMatches;
+    private final Duration tolerance;
+    private final Set<String> answeredHere = new HashSet<>();
     private final Map<String, String> used = new TreeMap<>();
 
     /**
-     * @param recordedMatches the matches recorded, as {@link #key}s
+     * @param recordedMatches the matches recorded, by {@link #key}
+     * @param tolerance how far from the recorded one a match still counts as recorded: the desk's check interval
      */
-    ModelProducers(WorkModel model, Set<String> recordedMatches) {
+    ModelProducers(WorkModel model, Map<String, RecordedMatch> recordedMatches, Duration tolerance) {
         this.model = model;
         this.recordedMatches = recordedMatches;
+        this.tolerance = tolerance;
+    }
+
+    /** The matches of the recorded {@code statuses}, by {@link #key}. */
+    static Map<String, RecordedMatch> recordedMatches(Iterable<RequestStatus> statuses) {
+        Map<String, RecordedMatch> matches = new HashMap<>();
+        for (RequestStatus status : statuses) {
+            List<StatusTransition> history = status.getHistory();
+            for (int i = 0; i < history.size(); i++) {
+                StatusTransition matched = history.get(i);
+                String key = key(status.getRequestId(), matched.getAttempt(), matched.getOfferId());
+                if (matched.getState() != RequestState.MATCHED || matches.containsKey(key)) {
+                    continue;
+                }
+                Instant answered = null;
+                for (int j = i + 1; j < history.size() && answered == null; j++) {
+                    StatusTransition next = history.get(j);
+                    if (next.getAttempt() != matched.getAttempt()) {
+                        break;
+                    }
+                    if (next.getState() != RequestState.MATCHED) {
+                        answered = next.getAt();
+                    }
+                }
+                matches.put(key, new RecordedMatch(matched.getAt(), answered));
+            }
+        }
+        return matches;
     }
 
     /** A match's key: the request, its attempt and the offer. */
@@ -40,10 +85,16 @@ final class ModelProducers implements Simulation.Producers {
 
     @Override
     public List<Recorded.Command> answer(Assignment assignment, Instant now) {
-        if (assignment.getAction() != AssignmentAction.FULFIL
-                || recordedMatches.contains(key(assignment.getRequestId(), assignment.getAttempt(), assignment.getOfferId()))) {
+        if (assignment.getAction() != AssignmentAction.FULFIL) {
             return List.of();
         }
+        String key = key(assignment.getRequestId(), assignment.getAttempt(), assignment.getOfferId());
+        RecordedMatch recorded = recordedMatches.get(key);
+        if (recorded != null && Duration.between(recorded.matchedAt(), now).abs().compareTo(tolerance) <= 0
+                && (recorded.answeredAt() == null || !now.isAfter(recorded.answeredAt()))) {
+            return List.of();
+        }
+        answeredHere.add(key);
         WorkModel.Work work = model.work(assignment.getProducerId(), assignment.getCapability(), assignment.getLeadTimeSloMs());
         used.putIfAbsent(assignment.getProducerId() + "/" + assignment.getCapability(), work.source());
         Instant accepted = now.plus(atLeastOneMilli(work.acceptAfter()));
@@ -51,6 +102,12 @@ final class ModelProducers implements Simulation.Producers {
         boolean fails = share(assignment.getRequestId()) < work.failShare();
         return List.of(report(assignment, FulfilmentKind.ACCEPTED, accepted),
                 report(assignment, fails ? FulfilmentKind.FAILED : FulfilmentKind.FULFILLED, ended));
+    }
+
+    @Override
+    public boolean drops(Recorded.Command command) {
+        return command.event() instanceof FulfilmentEvent report && report.getRevision() == 0
+                && answeredHere.contains(key(report.getRequestId(), report.getAttempt(), report.getOfferId()));
     }
 
     /** How the producers that answered moved work were taken, one line each. */

@@ -2,9 +2,7 @@ package io.capmarket.topology.replay;
 
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.ProducerApproval;
-import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
-import io.capmarket.schemas.StatusTransition;
 import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.topology.TopologySettings;
 import java.time.Instant;
@@ -25,7 +23,8 @@ import java.util.TreeSet;
  * log's facts, never a live topic.
  *
  * <p>The desk sees the recorded offers, heartbeats, approvals, approval policies, quotas and
- * commands at the times they were recorded, and checks its deadlines on its own clock
+ * commands at the times they were recorded (commands at the times the live desk took them, where
+ * the recorded statuses say: {@link Retiming}), and checks its deadlines on its own clock
  * ({@link Simulation}). Work matched where it was recorded gets the recorded reports; work
  * matched elsewhere is answered as its producer's recorded history says it works
  * ({@link WorkModel}). With {@link WhatIf#NONE} every request is matched where it was recorded,
@@ -64,15 +63,8 @@ public final class Replay {
 
         Map<String, String> producerOfOffer = new HashMap<>();
         recordedOffers.forEach((id, offer) -> producerOfOffer.put(id, offer.getProducerId()));
-        Set<String> recordedMatches = new HashSet<>();
-        for (RequestStatus status : recorded.values()) {
-            for (StatusTransition transition : status.getHistory()) {
-                if (transition.getState() == RequestState.MATCHED) {
-                    recordedMatches.add(ModelProducers.key(status.getRequestId(), transition.getAttempt(), transition.getOfferId()));
-                }
-            }
-        }
-        ModelProducers producers = new ModelProducers(WorkModel.of(recorded.values(), producerOfOffer), recordedMatches);
+        ModelProducers producers = new ModelProducers(WorkModel.of(recorded.values(), producerOfOffer),
+                ModelProducers.recordedMatches(recorded.values()), settings.punctuateInterval());
         Simulation simulation = new Simulation(withMatching(settings, whatIf), log.from(), log.to(), producers);
         for (CapabilityOffer added : whatIf.withOffers()) {
             if (!heartbeating.contains(added.getProducerId())) {
@@ -83,7 +75,7 @@ public final class Replay {
                         List.of(added.getCapability()), "replay", log.from()));
             }
         }
-        simulation.run(changedFacts(log, whatIf));
+        simulation.run(changedFacts(log.from(), Retiming.asProcessed(log.facts(), recorded), whatIf));
         whatIf.withOffers().forEach(added -> simulation.refusal(added.getOfferId()).ifPresent(reason -> {
             throw new IllegalArgumentException("with-offer " + added.getOfferId() + ": " + reason);
         }));
@@ -124,12 +116,12 @@ public final class Replay {
     }
 
     /** The log's facts with the change applied: offers taken out, capacities replaced, offers added at the start. */
-    private static List<Recorded> changedFacts(RecordedLog log, WhatIf whatIf) {
-        List<Recorded> facts = new ArrayList<>(log.facts().size() + whatIf.withOffers().size());
+    private static List<Recorded> changedFacts(Instant from, List<Recorded> recorded, WhatIf whatIf) {
+        List<Recorded> facts = new ArrayList<>(recorded.size() + whatIf.withOffers().size());
         boolean added = whatIf.withOffers().isEmpty();
-        for (Recorded fact : log.facts()) {
-            if (!added && !fact.at().isBefore(log.from())) {
-                addOffers(facts, log.from(), whatIf);
+        for (Recorded fact : recorded) {
+            if (!added && !fact.at().isBefore(from)) {
+                addOffers(facts, from, whatIf);
                 added = true;
             }
             if (fact instanceof Recorded.OfferChanged offer) {
@@ -147,7 +139,7 @@ public final class Replay {
             facts.add(fact);
         }
         if (!added) {
-            addOffers(facts, log.from(), whatIf);
+            addOffers(facts, from, whatIf);
         }
         return facts;
     }
@@ -234,8 +226,9 @@ public final class Replay {
         assumptions.add("offers, heartbeats, approvals, approval policies, quotas, submissions, cancellations and updates "
                 + "happen when the log recorded them; the desk checks deadlines every "
                 + ReplayText.duration(settings.punctuateInterval()) + " (deadlines.check-interval)");
-        assumptions.add("work matched where it was recorded gets the producer's recorded reports, at their recorded times");
-        assumptions.add("work matched elsewhere is accepted and done in its producer's recorded median times, and fails at its "
+        assumptions.add("work matched where and when it was recorded gets the producer's recorded reports, at their recorded "
+                + "times; commands are taken when the recorded statuses say the topology took them");
+        assumptions.add("other work is accepted and done in its producer's recorded median times, and fails at its "
                 + "recorded share (the requests picked by a hash of their id); an added offer's producer is live and approved "
                 + "throughout; updates and deprovisions of moved work are not answered");
         assumptions.add("utilisation counts each offer's capacity over the whole window");

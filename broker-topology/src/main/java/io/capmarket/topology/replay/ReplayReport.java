@@ -81,7 +81,7 @@ public record ReplayReport(Instant from, Instant to, List<String> change, Figure
     public record Decisions(int requests, int same, List<String> differing) {
 
         /** Differing requests listed at most. */
-        public static final int LISTED = 10;
+        public static final int LISTED = 5;
 
         public Decisions {
             differing = List.copyOf(differing);

@@ -34,7 +34,8 @@ import java.util.PriorityQueue;
  * answer assignments with at the times they give. At one instant facts go first, then answers,
  * then the clock's work, each in the order it was made; so a run is a function of its facts.
  *
- * <p>Facts before the start set the state the run starts from, with no clock work between them.
+ * <p>The clock's work is skipped when it would decide nothing ({@link InMemoryBooks#idleAt}).
+ * Facts before the start set the state the run starts from, with no clock work between them.
  * {@link #processed()} is every input as it was fed: the log of a run, for a replay of it.
  */
 final class Simulation {
@@ -44,6 +45,11 @@ final class Simulation {
 
         /** The reports answering {@code assignment}, each at its own time after {@code now}; empty: no answer. */
         List<Recorded.Command> answer(Assignment assignment, Instant now);
+
+        /** Whether a command of the log is left out: a recorded report on work these producers answer themselves. */
+        default boolean drops(Recorded.Command command) {
+            return false;
+        }
     }
 
     /** Inputs fed at most, so a runaway answer loop cannot run for ever. */
@@ -114,14 +120,19 @@ final class Simulation {
                 return;
             }
             if (!factAt.isAfter(answerAt) && !factAt.isAfter(clockAt)) {
-                feed(fact);
+                if (!(fact instanceof Recorded.Command command && producers.drops(command))) {
+                    feed(fact);
+                }
                 next++;
             } else if (!answerAt.isAfter(clockAt)) {
                 feed(answers.poll().command());
             } else {
                 heartbeats(clockAt);
                 if (clockAt.equals(nextTick)) {
-                    desk.tick(clockAt);
+                    // a tick with nothing due and nothing waiting decides nothing
+                    if (!books.idleAt(clockAt)) {
+                        desk.tick(clockAt);
+                    }
                     nextTick = nextTick.plus(interval);
                     answer(clockAt);
                 }
@@ -259,7 +270,7 @@ final class Simulation {
 
         @Override
         public void refusedOffer(String offerId, CapabilityOffer offer, String producerId, String reason) {
-            refusals.put(offerId, "offer " + offerId + " of producer " + producerId + " refused: " + reason);
+            refusals.put(offerId, reason);
         }
     }
 }
