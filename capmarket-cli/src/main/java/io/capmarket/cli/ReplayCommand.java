@@ -50,7 +50,7 @@ import picocli.CommandLine.Spec;
             "Kafka and the registry: the topology's settings (--config, --set, CAPMARKET_*), the dev stack's when none is given."})
 final class ReplayCommand implements Callable<Integer> {
 
-    /** A time ago: a whole number and a unit. */
+    /** A duration, or a time ago: a whole number and a unit. */
     private static final Pattern AGO = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     /** How long reading the log may take. */
     static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
@@ -60,6 +60,11 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--to", paramLabel = "TIME", description = "the window's end (exclusive); default: now")
     String to;
+
+    @Option(names = "--warm-up", paramLabel = "DURATION", defaultValue = "1h",
+            description = "the log before the window replayed too, not reported on, so that the window starts with the offers' "
+                    + "load and record (default: ${DEFAULT-VALUE}; 0s: none)")
+    String warmUp;
 
     @Option(names = "--weights", paramLabel = "FACTOR=W", split = ",",
             description = "matching weights instead of the recorded ones: headroom, speed, reliability, preference")
@@ -108,10 +113,12 @@ final class ReplayCommand implements Callable<Integer> {
         if (!end.isAfter(start)) {
             throw new IllegalArgumentException("to must be after from, but " + end + " is not after " + start);
         }
+        Duration before = duration("warm-up", warmUp);
         WhatIf whatIf = whatIf(start);
         TopologyConfig settings = settings(terminal.environment());
-        RecordedLogReader.Read read = RecordedLogReader.read(settings.clientConfig(), settings.topics(), start, end, READ_TIMEOUT);
-        ReplayReport report = Replay.run(read.log(), settings.settings(), whatIf);
+        RecordedLogReader.Read read = RecordedLogReader.read(settings.clientConfig(), settings.topics(), start.minus(before), end,
+                READ_TIMEOUT);
+        ReplayReport report = Replay.run(read.log(), start, settings.settings(), whatIf);
         terminal.out().print(report.render());
         if (!read.skipped().isEmpty()) {
             terminal.out().println("- records the topology refused too, left out: " + read.skipped());
@@ -165,17 +172,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** A time as the options write it: an instant, a day (its start in UTC) or a time ago. */
     static Instant time(String option, String text, Instant now) {
-        Matcher ago = AGO.matcher(text);
-        if (ago.matches()) {
-            long amount = Long.parseLong(ago.group(1));
-            Duration duration = switch (ago.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            };
-            return now.minus(duration);
+        if (AGO.matcher(text).matches()) {
+            return now.minus(duration(option, text));
         }
         try {
             return text.contains("T") ? Instant.parse(text) : LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
@@ -183,6 +181,22 @@ final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException(option + " must be an instant (2026-12-03T09:00:00Z), a day (2026-12-03) or a time "
                     + "ago (24h, 90m, 7d), but was '" + text + "'");
         }
+    }
+
+    /** A duration as the options write it: a whole number and a unit ({@code 90m}, {@code 1h}, {@code 0s}). */
+    static Duration duration(String option, String text) {
+        Matcher matcher = AGO.matcher(text);
+        if (!matcher.matches()) {
+            throw new IllegalArgumentException(option + " must be a duration (1h, 90m, 7d, 0s), but was '" + text + "'");
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> Duration.ofDays(amount);
+        };
     }
 
     private static double number(String what, String text) {

@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -207,6 +208,49 @@ class CapmarketCliIT {
      * as unknown for a second ({@code Catalog.FRESH_FOR}), so a submit racing the catalog is
      * refused; the key makes the retries one request.
      */
+    @Test
+    void theLiveLogReplaysAsItWasDecidedAndWithoutAnOfferItsWorkMoves() {
+        submitOnceOffered("request", "submit", "postgres-database", "-p", "size=small", "--wait", "FULFILLED", "--timeout", "60s");
+        Instant from = Instant.now();
+        for (int i = 0; i < 6; i++) {
+            List<String> args = new ArrayList<>(List.of("request", "submit", "postgres-database", "-p", "size=small", "--wait",
+                    "FULFILLED", "--timeout", "60s"));
+            if (i % 2 == 0) {
+                args.addAll(List.of("-c", "region=eu-west"));
+            }
+            Run submitted = cli(args.toArray(String[]::new));
+            assertThat(submitted.code()).as(submitted.err()).isZero();
+        }
+        // a window past the last fulfilment, by more than moved work takes
+        Instant to = Instant.now().plus(Duration.ofMinutes(1));
+
+        Run asRecorded = replay("--from", from.toString(), "--to", to.toString(), "--warm-up", "0s");
+        assertThat(asRecorded.code()).as(asRecorded.err()).isZero();
+        assertThat(asRecorded.out()).as(asRecorded.out()).contains("change: none (the recorded policy)",
+                "decisions: 6 of 6 requests decided as recorded");
+        assertThat(asRecorded.out().lines().filter(line -> line.startsWith("postgres-database "))).singleElement().asString()
+                .containsPattern("recorded +6 +6 +0 +0 ");
+
+        Run without = replay("--from", from.toString(), "--to", to.toString(), "--without-offer", "pg16-eu-west");
+        assertThat(without.code()).as(without.err()).isZero();
+        // the three constrained to eu-west wait for an offer that is gone; the others go to us-east
+        assertThat(without.out()).as(without.out()).containsPattern("postgres-database/pg16-eu-west +\\d+ -> 0 ")
+                .containsPattern("(?m)^ +simulated +6 +3 +0 +3 ");
+    }
+
+    /** {@code capmarket replay} against the dev run's broker and registry. */
+    private static Run replay(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("replay"));
+        all.addAll(List.of(args));
+        all.addAll(List.of("--set", "bootstrap.servers=" + marketplace.bootstrapServers(),
+                "--set", "schema.registry.url=" + marketplace.registryUrl()));
+        int code = CapmarketCli.execute(all.toArray(String[]::new), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     private static Run submitOnceOffered(String... args) {
         Run[] last = new Run[1];
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

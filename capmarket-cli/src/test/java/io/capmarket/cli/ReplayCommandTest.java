@@ -85,6 +85,9 @@ class ReplayCommandTest {
         assertThat(run("replay", "--from", "2026-12-03", "--to", "2026-12-02")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("to must be after from");
         err.reset();
+        assertThat(run("replay", "--from", "24h", "--warm-up", "an hour")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("warm-up must be", "but was 'an hour'");
+        err.reset();
         assertThat(run("replay", "--from", "24h", "--weights", "cost=1")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("weights: factor must be one of [headroom, speed, reliability, "
                 + "preference], but was 'cost'");
@@ -101,7 +104,7 @@ class ReplayCommandTest {
     @Test
     void helpShowsTheChangesItCanReplay() {
         assertThat(run("replay", "--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--from", "--to", "--weights", "--without-offer", "--with-offer",
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--from", "--to", "--warm-up", "--weights", "--without-offer", "--with-offer",
                 "--capacity", "--config", "--set", "reproduces the recorded decisions");
     }
 }

@@ -43,7 +43,26 @@ public final class Replay {
      *     an added offer is refused (its schemas conflict with its capability version's contract)
      */
     public static ReplayReport run(RecordedLog log, TopologySettings settings, WhatIf whatIf) {
-        Outcomes outcomes = new Outcomes(log.from(), log.to());
+        return run(log, log.from(), settings, whatIf);
+    }
+
+    /**
+     * Replays {@code log} with {@code settings} (the recorded policy) changed by {@code whatIf},
+     * reporting on the requests submitted from {@code reportFrom}: the requests of the log before it
+     * are a warm-up, replayed so that the window starts with the offers' load and record the desk
+     * had, and not reported on.
+     *
+     * @throws IllegalArgumentException when {@code reportFrom} is outside the log, the change names
+     *     an offer the log does not hold, or an added offer is refused (its schemas conflict with
+     *     its capability version's contract)
+     */
+    public static ReplayReport run(RecordedLog log, Instant reportFrom, TopologySettings settings, WhatIf whatIf) {
+        if (reportFrom.isBefore(log.from()) || !reportFrom.isBefore(log.to())) {
+            throw new IllegalArgumentException("reportFrom must be in the log's window " + log.from() + " to " + log.to()
+                    + ", but was " + reportFrom);
+        }
+        Outcomes everything = new Outcomes(log.from(), log.to());
+        Outcomes outcomes = new Outcomes(reportFrom, log.to());
         Map<String, CapabilityOffer> recordedOffers = new TreeMap<>();
         Set<String> heartbeating = new HashSet<>();
         Set<String> approved = new HashSet<>();
@@ -55,7 +74,7 @@ public final class Replay {
                 heartbeating.add(beat.producerId());
             } else if (fact instanceof Recorded.Approval approval) {
                 approved.add(approval.producerId());
-            } else if (fact instanceof Recorded.Outcome outcome && outcomes.inWindow(outcome.status())) {
+            } else if (fact instanceof Recorded.Outcome outcome && everything.inWindow(outcome.status())) {
                 recorded.put(outcome.status().getRequestId(), outcome.status());
             }
         }
@@ -80,11 +99,18 @@ public final class Replay {
             throw new IllegalArgumentException("with-offer " + added.getOfferId() + ": " + reason);
         }));
 
+        Map<String, RequestStatus> reported = new LinkedHashMap<>();
+        recorded.values().stream().filter(outcomes::inWindow).forEach(status -> reported.put(status.getRequestId(), status));
         Map<String, RequestStatus> simulated = new LinkedHashMap<>();
         simulation.statuses().values().stream().filter(outcomes::inWindow)
                 .sorted(java.util.Comparator.comparing(RequestStatus::getRequestId))
                 .forEach(status -> simulated.put(status.getRequestId(), status));
-        return report(log, whatIf, outcomes, recordedOffers, recorded, simulated, producers, settings);
+        List<String> assumptions = assumptions(producers, settings);
+        if (reportFrom.isAfter(log.from())) {
+            assumptions.add(0, "the requests of the warm-up from " + log.from() + " were replayed too, so that the window starts "
+                    + "with the load and record the offers had; they are not reported on");
+        }
+        return report(reportFrom, log.to(), whatIf, outcomes, recordedOffers, reported, simulated, assumptions);
     }
 
     private static void check(WhatIf whatIf, Map<String, CapabilityOffer> recordedOffers) {
@@ -153,9 +179,9 @@ public final class Replay {
         }
     }
 
-    private static ReplayReport report(RecordedLog log, WhatIf whatIf, Outcomes outcomes, Map<String, CapabilityOffer> recordedOffers,
-            Map<String, RequestStatus> recorded, Map<String, RequestStatus> simulated, ModelProducers producers,
-            TopologySettings settings) {
+    private static ReplayReport report(Instant from, Instant to, WhatIf whatIf, Outcomes outcomes,
+            Map<String, CapabilityOffer> recordedOffers, Map<String, RequestStatus> recorded, Map<String, RequestStatus> simulated,
+            List<String> assumptions) {
         // offers by capability, with their capacity on each side
         Map<String, String> capabilityOf = new TreeMap<>();
         Map<String, Integer> recordedCapacity = new TreeMap<>();
@@ -215,14 +241,14 @@ public final class Replay {
                 differing.add(status.getRequestId());
             }
         }
-        return new ReplayReport(log.from(), log.to(), whatIf.describe(), overall, figures, offers,
-                new ReplayReport.Decisions(recorded.size(), same, differing), assumptions(producers, settings));
+        return new ReplayReport(from, to, whatIf.describe(), overall, figures, offers,
+                new ReplayReport.Decisions(recorded.size(), same, differing), assumptions);
     }
 
     private static List<String> assumptions(ModelProducers producers, TopologySettings settings) {
         List<String> assumptions = new ArrayList<>();
-        assumptions.add("requests are those submitted in the window; work submitted before it, and the capacity it held, is not "
-                + "replayed; figures stop at the window's end");
+        assumptions.add("figures are those of the requests submitted in the window, up to its end; work submitted before the "
+                + "log replayed (the window and any warm-up), and the capacity it held, is not replayed");
         assumptions.add("offers, heartbeats, approvals, approval policies, quotas, submissions, cancellations and updates "
                 + "happen when the log recorded them; the desk checks deadlines every "
                 + ReplayText.duration(settings.punctuateInterval()) + " (deadlines.check-interval)");

@@ -57,6 +57,19 @@ class ReplayDeskTest {
     }
 
     @Test
+    void theSecondHalfOfTheDayAfterAWarmUpOnTheFirstIsDecidedAsRecorded() {
+        Instant noon = FROM.plus(Duration.ofHours(12));
+        ReplayReport report = Replay.run(day, noon, SETTINGS, WhatIf.NONE);
+
+        assertThat(report.from()).isEqualTo(noon);
+        assertThat(report.decisions().requests()).as("the requests from noon").isEqualTo(120);
+        assertThat(report.decisions().same()).isEqualTo(120);
+        assertThat(report.overall().simulated()).isEqualTo(report.overall().recorded());
+        assertThat(report.assumptions().get(0)).startsWith("the requests of the warm-up from " + FROM + " were replayed too");
+        assertThatThrownBy(() -> Replay.run(day, TO, SETTINGS, WhatIf.NONE)).hasMessageStartingWith("reportFrom must be in the log's window");
+    }
+
+    @Test
     void withoutItsFastOfferTheWorkGoesToTheSlowOneAndTakesLonger() {
         ReplayReport report = Replay.run(day, SETTINGS, new WhatIf(Map.of(), Set.of("pg-fast"), List.of(), Map.of()));
 
