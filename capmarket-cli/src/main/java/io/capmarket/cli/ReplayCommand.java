@@ -4,7 +4,6 @@ import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.config.InvalidConfigException;
 import io.capmarket.sdk.InvalidOfferException;
 import io.capmarket.sdk.sync.OfferFiles;
-import io.capmarket.sdk.internal.OfferCodec;
 import io.capmarket.topology.app.RecordedLogReader;
 import io.capmarket.topology.app.TopologyConfig;
 import io.capmarket.topology.replay.Replay;
@@ -52,8 +51,6 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** A duration, or a time ago: a whole number and a unit. */
     private static final Pattern AGO = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-    /** How long reading the log may take. */
-    static final Duration READ_TIMEOUT = Duration.ofMinutes(5);
 
     @Option(names = "--from", required = true, paramLabel = "TIME", description = "the window's start (inclusive)")
     String from;
@@ -85,6 +82,10 @@ final class ReplayCommand implements Callable<Integer> {
             + "repeatable")
     Map<String, String> capacities = new LinkedHashMap<>();
 
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m",
+            description = "how long reading the log may take (default: ${DEFAULT-VALUE})")
+    String timeout;
+
     @Option(names = "--config", paramLabel = "FILE", description = "the topology's settings file")
     Path config;
 
@@ -109,20 +110,30 @@ final class ReplayCommand implements Callable<Integer> {
         CapmarketCli.Terminal terminal = CapmarketCommand.terminal(spec);
         Instant now = clock.instant();
         Instant start = time("from", from, now);
-        Instant end = to == null ? now : time("to", to, now);
+        Instant asked = to == null ? now : time("to", to, now);
+        if (!asked.isAfter(start)) {
+            throw new IllegalArgumentException("to must be after from, but " + asked + " is not after " + start);
+        }
+        // the log holds nothing later than now: a window past it would let the simulation finish work the recording could not
+        Instant end = asked.isAfter(now) ? now : asked;
         if (!end.isAfter(start)) {
-            throw new IllegalArgumentException("to must be after from, but " + end + " is not after " + start);
+            throw new IllegalArgumentException("from must be in the past, but was " + start);
         }
         Duration before = duration("warm-up", warmUp);
+        Duration readFor = duration("timeout", timeout);
+        if (readFor.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, but was " + timeout);
+        }
         WhatIf whatIf = whatIf(start);
         TopologyConfig settings = settings(terminal.environment());
         RecordedLogReader.Read read = RecordedLogReader.read(settings.clientConfig(), settings.topics(), start.minus(before), end,
-                READ_TIMEOUT);
+                readFor);
         ReplayReport report = Replay.run(read.log(), start, settings.settings(), whatIf);
         terminal.out().print(report.render());
-        if (!read.skipped().isEmpty()) {
-            terminal.out().println("- records the topology refused too, left out: " + read.skipped());
+        if (end.isBefore(asked)) {
+            terminal.out().println("- the window ends now, " + end + ": the log holds nothing later");
         }
+        read.skipped().forEach((reason, count) -> terminal.out().println("- records left out: " + count + " " + reason));
         return CapmarketCli.OK;
     }
 
@@ -148,7 +159,7 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("with-offer: cannot read " + file + ": " + e.getMessage(), e);
             }
             try {
-                OfferFiles.parse(file.toString(), yaml).forEach(offer -> added.add(OfferCodec.toAvro(offer, addedProducer, start)));
+                OfferFiles.parse(file.toString(), yaml).forEach(offer -> added.add(OfferFiles.published(offer, addedProducer, start)));
             } catch (InvalidOfferException e) {
                 throw new IllegalArgumentException("with-offer: " + String.join("; ", e.problems()), e);
             }

@@ -203,10 +203,9 @@ class CapmarketCliIT {
     }
 
     /**
-     * A submit with an Idempotency-Key, made again until it succeeds: the demo offers reach the
-     * catalog some seconds after the dev run starts, and the gateway keeps an unknown capability
-     * as unknown for a second ({@code Catalog.FRESH_FOR}), so a submit racing the catalog is
-     * refused; the key makes the retries one request.
+     * {@code capmarket replay} over the live log: six requests replayed as the topology decided
+     * them, and without the eu-west offer those constrained to eu-west wait while the rest go to
+     * us-east.
      */
     @Test
     void theLiveLogReplaysAsItWasDecidedAndWithoutAnOfferItsWorkMoves() {
@@ -221,7 +220,7 @@ class CapmarketCliIT {
             Run submitted = cli(args.toArray(String[]::new));
             assertThat(submitted.code()).as(submitted.err()).isZero();
         }
-        // a window past the last fulfilment, by more than moved work takes
+        // past the last fulfilment; the command ends the window at its own now
         Instant to = Instant.now().plus(Duration.ofMinutes(1));
 
         Run asRecorded = replay("--from", from.toString(), "--to", to.toString(), "--warm-up", "0s");
@@ -233,9 +232,11 @@ class CapmarketCliIT {
 
         Run without = replay("--from", from.toString(), "--to", to.toString(), "--without-offer", "pg16-eu-west");
         assertThat(without.code()).as(without.err()).isZero();
-        // the three constrained to eu-west wait for an offer that is gone; the others go to us-east
+        // the three constrained to eu-west wait for an offer that is gone; the others go to us-east, the last of them
+        // maybe still in the works at the window's end
         assertThat(without.out()).as(without.out()).containsPattern("postgres-database/pg16-eu-west +\\d+ -> 0 ")
-                .containsPattern("(?m)^ +simulated +6 +3 +0 +3 ");
+                .containsPattern("(?m)^ +simulated +6 +(3 +0 +3|2 +0 +4) ")
+                .contains("- the window ends now");
     }
 
     /** {@code capmarket replay} against the dev run's broker and registry. */
@@ -251,6 +252,12 @@ class CapmarketCliIT {
         return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A submit with an Idempotency-Key, made again until it succeeds: the demo offers reach the
+     * catalog some seconds after the dev run starts, and the gateway keeps an unknown capability
+     * as unknown for a second ({@code Catalog.FRESH_FOR}), so a submit racing the catalog is
+     * refused; the key makes the retries one request.
+     */
     private static Run submitOnceOffered(String... args) {
         Run[] last = new Run[1];
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {

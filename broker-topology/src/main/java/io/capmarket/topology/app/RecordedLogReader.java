@@ -37,9 +37,11 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -122,6 +124,11 @@ public final class RecordedLogReader {
     public static final String REPORT_OUTSIDE_WINDOW = "fulfilment report on a request not submitted in the window";
 
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long listing the topics may take: a cluster that cannot list them in this time is not there. */
+    private static final Duration LISTING_TIMEOUT = Duration.ofSeconds(30);
+    private static final String PRINCIPAL_ADVICE = "read the log with a principal that may read every topic of the marketplace, "
+            + "such as the topology's (client.properties, a client settings file as onboarding writes it), and the topics "
+            + "prefix the marketplace runs with (topics.prefix)";
     private static final String SEPARATOR = "/";
 
     /**
@@ -191,6 +198,7 @@ public final class RecordedLogReader {
     }
 
     private final Topics topics;
+    private final Set<String> visible = new HashSet<>();
     private final Instant from;
     private final Instant to;
     private final int maxFacts;
@@ -251,7 +259,9 @@ public final class RecordedLogReader {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig(clientConfig),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionLog> logs = reader.scan(consumer, timeout, deadline);
-            return new Read(new RecordedLog(from, to, reader.facts(logs)), reader.skipped);
+            List<Recorded> facts = reader.facts(logs);
+            reader.requireVisible(facts);
+            return new Read(new RecordedLog(from, to, facts), reader.skipped);
         }
     }
 
@@ -275,9 +285,36 @@ public final class RecordedLogReader {
 
     // ---- reading
 
+    /**
+     * Checks that this client sees the topics of every producer the log approves: a principal the
+     * ACLs let see only some topics would read a log without their offers, and replay it wrong.
+     */
+    private void requireVisible(List<Recorded> facts) {
+        Set<String> unseen = new TreeSet<>();
+        for (Recorded fact : facts) {
+            if (fact instanceof Recorded.Approval approval && approval.approval() != null
+                    && !visible.contains(topics.offers(approval.producerId()).name())) {
+                unseen.add(approval.producerId());
+            }
+        }
+        if (!unseen.isEmpty()) {
+            throw new IllegalStateException("the offers topics of approved producers " + unseen + " are not visible to this client: "
+                    + PRINCIPAL_ADVICE);
+        }
+    }
+
     /** Reads every partition of the log's topics from where its source starts to its end offset. */
     private List<PartitionLog> scan(KafkaConsumer<byte[], byte[]> consumer, Duration timeout, long deadline) {
-        Map<String, List<PartitionInfo>> listed = call(() -> consumer.listTopics(left(deadline)), timeout, "listing the topics");
+        Duration listing = min(LISTING_TIMEOUT, timeout);
+        Map<String, List<PartitionInfo>> listed = call(() -> consumer.listTopics(min(listing, left(deadline))), listing,
+                "listing the topics");
+        visible.addAll(listed.keySet());
+        List<String> missing = Stream.of(topics.requestStatus().name(), topics.producers().name())
+                .filter(name -> !listed.containsKey(name)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("the marketplace's topics " + missing + " are not visible to this client (or the "
+                    + "marketplace never ran on this cluster with these topic names): " + PRINCIPAL_ADVICE);
+        }
         Map<TopicPartition, PartitionLog> logs = new LinkedHashMap<>();
         for (PartitionLog template : sources(listed.keySet())) {
             listed.get(template.topic).stream().sorted(Comparator.comparingInt(PartitionInfo::partition)).forEach(info -> logs.put(
@@ -678,7 +715,7 @@ public final class RecordedLogReader {
         try {
             return call.get();
         } catch (TimeoutException e) {
-            throw new TimeoutException("reading the marketplace's log timed out after " + timeout + " while " + what
+            throw new TimeoutException("reading the marketplace's log timed out after " + timeout.toSeconds() + " s while " + what
                     + ": check that the cluster is reachable, or allow more time", e);
         }
     }
@@ -688,7 +725,8 @@ public final class RecordedLogReader {
         String behind = unfinished.stream().sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
                 .limit(10).map(p -> p.topic() + " partition " + p.partition() + " (at offset " + position(consumer, p)
                         + " of " + logs.get(p).end + ")").collect(Collectors.joining(", "));
-        return new TimeoutException("reading the marketplace's log timed out after " + timeout + " with " + unfinished.size()
+        return new TimeoutException("reading the marketplace's log timed out after " + timeout.toSeconds() + " s with "
+                + unfinished.size()
                 + " partition(s) not read to their end: " + behind + (unfinished.size() > 10 ? ", …" : "")
                 + "; allow more time, or narrow the window (--from/--to)");
     }

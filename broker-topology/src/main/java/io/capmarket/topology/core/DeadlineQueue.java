@@ -68,7 +68,10 @@ public final class DeadlineQueue {
         return due;
     }
 
-    /** No deadline kept is due before this (a replaced one may make it earlier than the earliest kept); null: none kept. */
+    /**
+     * No deadline kept is due before this: the earliest kept, or earlier (a replaced deadline may
+     * still be counted); null when the queue holds none.
+     */
     public Instant notBefore() {
         return heap.isEmpty() ? null : heap.peek().due();
     }

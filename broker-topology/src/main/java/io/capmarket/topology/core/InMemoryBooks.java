@@ -34,7 +34,8 @@ public final class InMemoryBooks implements DeskBooks {
     final Map<String, Map<String, OfferState>> offers = new TreeMap<>();
     final Map<String, CapabilityContract> contracts = new HashMap<>();
     final Map<String, RequestStatus> requests = new HashMap<>();
-    final TreeSet<WaitTicket> waitlist = new TreeSet<>(SERVED_FIRST.thenComparing(WaitTicket::capability));
+    /** Each capability's waitlist, in the order it is served. */
+    private final Map<String, TreeSet<WaitTicket>> waitlists = new HashMap<>();
     final DeadlineQueue deadlines = new DeadlineQueue();
     final Map<String, CapabilityCounters> counters = new TreeMap<>();
     final Map<String, ScoreState> scores = new TreeMap<>();
@@ -144,18 +145,29 @@ public final class InMemoryBooks implements DeskBooks {
 
     @Override
     public void enqueue(WaitTicket ticket) {
-        waitlist.add(ticket);
+        waitlists.computeIfAbsent(ticket.capability(), c -> new TreeSet<>(SERVED_FIRST)).add(ticket);
     }
 
     @Override
     public void dequeue(WaitTicket ticket) {
-        waitlist.remove(ticket);
+        TreeSet<WaitTicket> waitlist = waitlists.get(ticket.capability());
+        if (waitlist != null) {
+            waitlist.remove(ticket);
+        }
     }
 
     @Override
     public List<WaitTicket> queue(String capability, WaitTicket after, int limit) {
-        return (after == null ? waitlist : waitlist.tailSet(after, false)).stream()
-                .filter(t -> t.capability().equals(capability)).limit(limit).toList();
+        TreeSet<WaitTicket> waitlist = waitlists.get(capability);
+        if (waitlist == null) {
+            return List.of();
+        }
+        return (after == null ? waitlist : waitlist.tailSet(after, false)).stream().limit(limit).toList();
+    }
+
+    /** Every waiting ticket, capability by capability. */
+    List<WaitTicket> waitlist() {
+        return waitlists.values().stream().flatMap(TreeSet::stream).toList();
     }
 
     @Override

@@ -4,12 +4,12 @@ import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.FulfilmentKind;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.StatusTransition;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,8 +26,8 @@ import java.util.zip.CRC32;
  *
  * <p>A match is as recorded when the request, attempt and offer are the recorded ones, it was
  * made within one check interval of the recorded match (a re-match after a missed deadline waits
- * for the desk's clock, whose phase the log does not hold), and no later than the producer's
- * first answer to it was recorded.
+ * for the desk's clock, whose phase the log does not hold), and before the producer's first answer
+ * to it was recorded.
  */
 final class ModelProducers implements Simulation.Producers {
 
@@ -91,7 +91,7 @@ final class ModelProducers implements Simulation.Producers {
         String key = key(assignment.getRequestId(), assignment.getAttempt(), assignment.getOfferId());
         RecordedMatch recorded = recordedMatches.get(key);
         if (recorded != null && Duration.between(recorded.matchedAt(), now).abs().compareTo(tolerance) <= 0
-                && (recorded.answeredAt() == null || !now.isAfter(recorded.answeredAt()))) {
+                && (recorded.answeredAt() == null || now.isBefore(recorded.answeredAt()))) {
             return List.of();
         }
         answeredHere.add(key);
@@ -117,7 +117,7 @@ final class ModelProducers implements Simulation.Producers {
 
     private static Recorded.Command report(Assignment assignment, FulfilmentKind kind, Instant at) {
         FulfilmentEvent report = new FulfilmentEvent(assignment.getRequestId(), assignment.getOfferId(), assignment.getProducerId(),
-                assignment.getCapability(), assignment.getAttempt(), kind, "simulated", new java.util.HashMap<>(), false, at, 0);
+                assignment.getCapability(), assignment.getAttempt(), kind, "simulated", new HashMap<>(), false, at, 0);
         return new Recorded.Command(at, assignment.getCapability(), report);
     }
 

@@ -83,7 +83,10 @@ final class Outcomes {
         return matches;
     }
 
-    /** Milliseconds of capacity each offer's work held in the window: from a match to what ended the attempt. */
+    /**
+     * Milliseconds of capacity each offer's work held in the window, from a match to what ended the
+     * attempt: of every request given, a request submitted before the window included.
+     */
     Map<String, Long> busy(Collection<RequestStatus> statuses) {
         Map<String, Long> busy = new HashMap<>();
         for (RequestStatus status : statuses) {
@@ -92,7 +95,7 @@ final class Outcomes {
             for (StatusTransition transition : history(status)) {
                 boolean holds = HOLDING.contains(transition.getState()) && transition.getOfferId() != null;
                 if (offer != null && (!holds || !transition.getOfferId().equals(offer))) {
-                    busy.merge(offer, Duration.between(since, transition.getAt()).toMillis(), Long::sum);
+                    hold(busy, offer, since, transition.getAt());
                     offer = null;
                 }
                 if (holds && offer == null) {
@@ -101,17 +104,25 @@ final class Outcomes {
                 }
             }
             if (offer != null) {
-                busy.merge(offer, Duration.between(since, to).toMillis(), Long::sum);
+                hold(busy, offer, since, to);
             }
         }
         return busy;
     }
 
+    /** Adds the part of [{@code since}, {@code until}) in the window. */
+    private void hold(Map<String, Long> busy, String offer, Instant since, Instant until) {
+        Instant start = since.isBefore(from) ? from : since;
+        if (until.isAfter(start)) {
+            busy.merge(offer, Duration.between(start, until).toMillis(), Long::sum);
+        }
+    }
+
     /**
      * One side's figures over {@code statuses}, with {@code capacities} the capacity of each offer
-     * in scope (for the utilisation).
+     * in scope and {@code busy} what its work held ({@link #busy}), for the utilisation.
      */
-    ReplayReport.Side side(Collection<RequestStatus> statuses, Map<String, Integer> capacities) {
+    ReplayReport.Side side(Collection<RequestStatus> statuses, Map<String, Integer> capacities, Map<String, Long> busy) {
         int requests = 0;
         int fulfilled = 0;
         int failed = 0;
@@ -153,7 +164,7 @@ final class Outcomes {
             waits.add(Duration.between(status.getSubmittedAt(), firstMatch != null ? firstMatch : ended));
         }
         long capacity = capacities.values().stream().mapToLong(Integer::longValue).sum();
-        long held = busy(statuses).entrySet().stream().filter(e -> capacities.containsKey(e.getKey()))
+        long held = busy.entrySet().stream().filter(e -> capacities.containsKey(e.getKey()))
                 .mapToLong(Map.Entry::getValue).sum();
         return new ReplayReport.Side(requests, fulfilled, failed, open, percentile(leadTimes, 50), percentile(leadTimes, 95),
                 percentile(waits, 50), percentile(waits, 95), reassignments, utilisation(held, capacity));

@@ -89,28 +89,42 @@ public final class Replay {
             if (!heartbeating.contains(added.getProducerId())) {
                 simulation.assumeLive(added.getProducerId());
             }
-            if (!approved.contains(added.getProducerId())) {
-                simulation.books().approve(added.getProducerId(), new ProducerApproval(added.getProducerId(),
-                        List.of(added.getCapability()), "replay", log.from()));
-            }
+            simulation.assumeApproved(added.getProducerId(), added.getCapability());
         }
         simulation.run(changedFacts(log.from(), Retiming.asProcessed(log.facts(), recorded), whatIf));
         whatIf.withOffers().forEach(added -> simulation.refusal(added.getOfferId()).ifPresent(reason -> {
             throw new IllegalArgumentException("with-offer " + added.getOfferId() + ": " + reason);
         }));
 
-        Map<String, RequestStatus> reported = new LinkedHashMap<>();
-        recorded.values().stream().filter(outcomes::inWindow).forEach(status -> reported.put(status.getRequestId(), status));
-        Map<String, RequestStatus> simulated = new LinkedHashMap<>();
-        simulation.statuses().values().stream().filter(outcomes::inWindow)
-                .sorted(java.util.Comparator.comparing(RequestStatus::getRequestId))
-                .forEach(status -> simulated.put(status.getRequestId(), status));
+        // both sides over the requests with a recorded status; the capacity their work held, over every request replayed
+        Map<String, RequestStatus> everySimulated = simulation.statuses();
+        Map<String, RequestStatus> reported = new TreeMap<>();
+        Map<String, RequestStatus> simulated = new TreeMap<>();
+        recorded.values().stream().filter(outcomes::inWindow).forEach(status -> {
+            reported.put(status.getRequestId(), status);
+            RequestStatus replayed = everySimulated.get(status.getRequestId());
+            if (replayed != null) {
+                simulated.put(replayed.getRequestId(), replayed);
+            }
+        });
+        long unrecorded = everySimulated.values().stream()
+                .filter(status -> outcomes.inWindow(status) && !recorded.containsKey(status.getRequestId())).count();
         List<String> assumptions = assumptions(producers, settings);
         if (reportFrom.isAfter(log.from())) {
             assumptions.add(0, "the requests of the warm-up from " + log.from() + " were replayed too, so that the window starts "
                     + "with the load and record the offers had; they are not reported on");
         }
-        return report(reportFrom, log.to(), whatIf, outcomes, recordedOffers, reported, simulated, assumptions);
+        if (unrecorded > 0) {
+            assumptions.add(unrecorded + " requests submitted in the window have no recorded status: replayed, not reported on");
+        }
+        recordedOffers.keySet().forEach(offerId -> simulation.refusal(offerId).ifPresent(reason -> assumptions.add(
+                "the replay refused a recorded change of offer " + offerId + ": " + reason)));
+        Busy busy = new Busy(outcomes.busy(recorded.values()), outcomes.busy(everySimulated.values()));
+        return report(reportFrom, log.to(), whatIf, outcomes, recordedOffers, reported, simulated, busy, assumptions);
+    }
+
+    /** Milliseconds of each offer's capacity held by work in the window, recorded and simulated. */
+    private record Busy(Map<String, Long> recorded, Map<String, Long> simulated) {
     }
 
     private static void check(WhatIf whatIf, Map<String, CapabilityOffer> recordedOffers) {
@@ -181,7 +195,7 @@ public final class Replay {
 
     private static ReplayReport report(Instant from, Instant to, WhatIf whatIf, Outcomes outcomes,
             Map<String, CapabilityOffer> recordedOffers, Map<String, RequestStatus> recorded, Map<String, RequestStatus> simulated,
-            List<String> assumptions) {
+            Busy busy, List<String> assumptions) {
         // offers by capability, with their capacity on each side
         Map<String, String> capabilityOf = new TreeMap<>();
         Map<String, Integer> recordedCapacity = new TreeMap<>();
@@ -204,8 +218,10 @@ public final class Replay {
         List<ReplayReport.Figures> figures = new ArrayList<>();
         for (String capability : capabilities) {
             figures.add(new ReplayReport.Figures(capability,
-                    outcomes.side(of(recorded.values(), capability), offersOf(recordedCapacity, capabilityOf, capability)),
-                    outcomes.side(of(simulated.values(), capability), offersOf(simulatedCapacity, capabilityOf, capability))));
+                    outcomes.side(of(recorded.values(), capability), offersOf(recordedCapacity, capabilityOf, capability),
+                            busy.recorded()),
+                    outcomes.side(of(simulated.values(), capability), offersOf(simulatedCapacity, capabilityOf, capability),
+                            busy.simulated())));
         }
         // the offers of the capabilities requested in the window: an offer nobody could have asked for uses nothing
         Map<String, Integer> recordedInScope = new TreeMap<>();
@@ -214,13 +230,13 @@ public final class Replay {
             recordedInScope.putAll(offersOf(recordedCapacity, capabilityOf, capability));
             simulatedInScope.putAll(offersOf(simulatedCapacity, capabilityOf, capability));
         });
-        ReplayReport.Figures overall = new ReplayReport.Figures("*", outcomes.side(recorded.values(), recordedInScope),
-                outcomes.side(simulated.values(), simulatedInScope));
+        ReplayReport.Figures overall = new ReplayReport.Figures("*", outcomes.side(recorded.values(), recordedInScope, busy.recorded()),
+                outcomes.side(simulated.values(), simulatedInScope, busy.simulated()));
 
         Map<String, Integer> recordedMatches = outcomes.matches(recorded.values());
         Map<String, Integer> simulatedMatches = outcomes.matches(simulated.values());
-        Map<String, Long> recordedBusy = outcomes.busy(recorded.values());
-        Map<String, Long> simulatedBusy = outcomes.busy(simulated.values());
+        Map<String, Long> recordedBusy = busy.recorded();
+        Map<String, Long> simulatedBusy = busy.simulated();
         List<ReplayReport.OfferUse> offers = new ArrayList<>();
         capabilityOf.entrySet().stream()
                 .filter(e -> capabilities.contains(e.getValue()))

@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param change the change replayed, in words
  * @param overall every capability together
  * @param capabilities each capability with a request in the window, by name
- * @param offers each offer that held work, recorded or simulated, by capability and offerId
+ * @param offers each offer of the capabilities requested in the window, recorded or added, by capability and offerId
  * @param decisions the requests decided as recorded
  * @param assumptions what the simulation took for what the log cannot say
  */

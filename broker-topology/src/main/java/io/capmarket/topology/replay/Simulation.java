@@ -5,6 +5,7 @@ import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.TeamUsage;
@@ -26,6 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The desk run off a clock of its own: facts fed at the times they carry, the desk's wall-clock
@@ -64,8 +68,10 @@ final class Simulation {
     private final CapabilityDesk desk;
     private final PriorityQueue<Scheduled> answers = new PriorityQueue<>(
             Comparator.comparing(Scheduled::at).thenComparingLong(Scheduled::sequence));
-    private final List<Recorded> processed = new ArrayList<>();
-    private final Map<String, Instant> assumedLive = new LinkedHashMap<>();
+    private final Set<String> assumedLive = new TreeSet<>();
+    private final Map<String, Set<String>> assumedApprovals = new TreeMap<>();
+    private List<Recorded> processed;
+    private long inputs;
     private long sequence;
 
     private record Scheduled(Instant at, long sequence, Recorded.Command command) {
@@ -82,12 +88,21 @@ final class Simulation {
 
     /** Takes {@code producerId} as live throughout: it sends a heartbeat at every instant the desk looks. */
     void assumeLive(String producerId) {
-        assumedLive.put(producerId, Instant.EPOCH);
+        assumedLive.add(producerId);
     }
 
-    /** The books the run keeps, for approvals the run assumes. */
-    InMemoryBooks books() {
-        return books;
+    /**
+     * Takes {@code producerId} as approved for {@code capability} throughout, besides whatever the
+     * log approves it for.
+     */
+    void assumeApproved(String producerId, String capability) {
+        assumedApprovals.computeIfAbsent(producerId, p -> new TreeSet<>()).add(capability);
+        approve(producerId, books.approval(producerId), from);
+    }
+
+    /** Keeps every input fed, for {@link #processed()}. */
+    void keepInputs() {
+        processed = new ArrayList<>();
     }
 
     /** Why the desk refused a change of the offer, when it refused the last one it saw. */
@@ -141,14 +156,17 @@ final class Simulation {
                     nextScores = nextScores.plus(scoring);
                 }
             }
-            if (processed.size() > MAX_INPUTS) {
+            if (inputs > MAX_INPUTS) {
                 throw new IllegalStateException("the run fed more than " + MAX_INPUTS + " inputs: narrow the window");
             }
         }
     }
 
-    /** Every input fed, in the order it was fed. */
+    /** Every input fed since {@link #keepInputs()}, in the order it was fed. */
     List<Recorded> processed() {
+        if (processed == null) {
+            throw new IllegalStateException("the run keeps its inputs only after keepInputs()");
+        }
         return List.copyOf(processed);
     }
 
@@ -157,21 +175,19 @@ final class Simulation {
         return Map.copyOf(outbox.statuses);
     }
 
-    /** Every assignment the desk made, in order. */
-    List<Assignment> assignments() {
-        return List.copyOf(outbox.assignments);
-    }
-
     private void feed(Recorded fact) {
         Instant at = fact.at();
-        processed.add(fact);
+        inputs++;
+        if (processed != null) {
+            processed.add(fact);
+        }
         heartbeats(at);
         if (fact instanceof Recorded.OfferChanged offer) {
             desk.offer(offer.capability(), offer.change(), at);
         } else if (fact instanceof Recorded.Heartbeat beat) {
             books.heartbeat(beat.producerId(), new ProducerLiveness(beat.heartbeat().getAt(), beat.heartbeat().getHealthy()));
         } else if (fact instanceof Recorded.Approval approval) {
-            books.approve(approval.producerId(), approval.approval());
+            approve(approval.producerId(), approval.approval(), at);
         } else if (fact instanceof Recorded.Policy policy) {
             books.policy(policy.capability(), policy.version(), policy.policy());
         } else if (fact instanceof Recorded.Quota quota) {
@@ -219,8 +235,23 @@ final class Simulation {
         }
     }
 
+    /** Records a producer's approval with the capabilities the run assumes it approved for. */
+    private void approve(String producerId, ProducerApproval approval, Instant at) {
+        Set<String> assumed = assumedApprovals.get(producerId);
+        if (assumed == null || approval != null && approval.getCapabilities().containsAll(assumed)) {
+            books.approve(producerId, approval);
+            return;
+        }
+        Set<String> capabilities = new TreeSet<>(assumed);
+        if (approval != null) {
+            capabilities.addAll(approval.getCapabilities());
+        }
+        books.approve(producerId, new ProducerApproval(producerId, List.copyOf(capabilities),
+                approval == null ? "replay" : approval.getApprovedBy(), approval == null ? at : approval.getAt()));
+    }
+
     private void heartbeats(Instant now) {
-        for (String producerId : assumedLive.keySet()) {
+        for (String producerId : assumedLive) {
             books.heartbeat(producerId, new ProducerLiveness(now, true));
         }
     }
@@ -237,7 +268,6 @@ final class Simulation {
     private static final class Capture implements DeskOutbox {
 
         private final Map<String, RequestStatus> statuses = new LinkedHashMap<>();
-        private final List<Assignment> assignments = new ArrayList<>();
         private final List<Assignment> fresh = new ArrayList<>();
         private final Map<String, String> refusals = new LinkedHashMap<>();
 
@@ -248,7 +278,6 @@ final class Simulation {
 
         @Override
         public void assignment(Assignment assignment) {
-            assignments.add(assignment);
             fresh.add(assignment);
         }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -85,7 +86,7 @@ public record WhatIf(Map<String, Double> weights, Set<String> withoutOffers, Lis
         new TreeSet<>(withoutOffers).forEach(id -> lines.add("without offer " + id));
         withOffers.forEach(o -> lines.add("with offer " + o.getOfferId() + " of producer " + o.getProducerId() + " ("
                 + o.getCapability() + " v" + o.getCapabilityVersion() + ", capacity " + o.getCapacity() + ")"));
-        new java.util.TreeMap<>(capacities).forEach((id, c) -> lines.add("capacity of offer " + id + " " + c));
+        new TreeMap<>(capacities).forEach((id, c) -> lines.add("capacity of offer " + id + " " + c));
         return List.copyOf(lines);
     }
 }

@@ -12,14 +12,15 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * How long producers took, read off the recorded histories: for each producer (and for each
- * capability, every producer together) the median time from a match to its acceptance, the
- * median time from acceptance to fulfilment, and the share of accepted work that failed. A
- * replay answers the work it moves with these ({@link ModelProducers}).
+ * How long producers took, read off the recorded histories: for each producer on each capability
+ * (and for each capability, every producer together) the median time from a match to its
+ * acceptance, the median time from acceptance to fulfilment, and the share of accepted work that
+ * failed for good (a failure after which the request was matched again is not counted). A replay
+ * answers the work it moves with these ({@link ModelProducers}).
  */
 final class WorkModel {
 
-    /** Samples kept per producer or capability at most; the rest are not needed for a median. */
+    /** Samples kept per producer or capability at most: the median is that of the first ones. */
     static final int MAX_SAMPLES = 100_000;
 
     /**
@@ -48,7 +49,7 @@ final class WorkModel {
                     ended == 0 ? 0 : (double) failed / ended, source + ": accepts in " + ReplayText.duration(
                             Outcomes.percentile(accepts, 50).orElseThrow()) + " (median of " + accepts.size() + "), works "
                             + ReplayText.duration(Outcomes.percentile(works, 50).orElseThrow()) + " (median of " + works.size()
-                            + "), fails " + ReplayText.percent(ended == 0 ? 0 : (double) failed / ended)));
+                            + "), fails " + ReplayText.percent(ended == 0 ? 0 : (double) failed / ended) + " for good"));
         }
 
         void add(List<Duration> to, Duration value) {
@@ -83,7 +84,8 @@ final class WorkModel {
                 if (producer == null) {
                     continue;
                 }
-                List<Samples> of = List.of(model.byProducer.computeIfAbsent(producer, p -> new Samples()),
+                List<Samples> of = List.of(model.byProducer.computeIfAbsent(producer + "/" + status.getCapability(),
+                                p -> new Samples()),
                         model.byCapability.computeIfAbsent(status.getCapability(), c -> new Samples()));
                 if (transition.getState() == RequestState.ACCEPTED && accepted == null) {
                     accepted = transition;
@@ -97,7 +99,9 @@ final class WorkModel {
                     });
                     matched = null;
                 } else if (transition.getState() == RequestState.FAILED && accepted != null) {
-                    of.forEach(s -> s.failed++);
+                    if (!matchedAgain(status.getHistory(), transition.getAttempt())) {
+                        of.forEach(s -> s.failed++);
+                    }
                     matched = null;
                 }
             }
@@ -105,20 +109,26 @@ final class WorkModel {
         return model;
     }
 
+    /** Whether the request was matched again after {@code attempt}: its failure was not for good. */
+    private static boolean matchedAgain(List<StatusTransition> history, int attempt) {
+        return history.stream().anyMatch(t -> t.getState() == RequestState.MATCHED && t.getAttempt() > attempt);
+    }
+
     /**
      * How {@code producerId} works on {@code capability}: its own record; else its capability's;
      * else accepted at once and done in half the offer's lead-time promise, never failing.
      */
     Work work(String producerId, String capability, long leadTimeSloMs) {
-        Samples own = byProducer.get(producerId);
-        Optional<Work> work = own == null ? Optional.empty() : own.work("producer " + producerId);
+        Samples own = byProducer.get(producerId + "/" + capability);
+        Optional<Work> work = own == null ? Optional.empty() : own.work("producer " + producerId + " on " + capability);
         if (work.isEmpty()) {
             Samples all = byCapability.get(capability);
-            work = all == null ? Optional.empty() : all.work("producer " + producerId + " (no record of its own; capability "
-                    + capability + "'s)");
+            work = all == null ? Optional.empty() : all.work("producer " + producerId + " on " + capability
+                    + " (no record of its own; the capability's)");
         }
         return work.orElseGet(() -> new Work(Duration.ofSeconds(1), Duration.ofMillis(Math.max(1, leadTimeSloMs / 2)), 0,
-                "producer " + producerId + " (no record on capability " + capability + "): accepts in 1s, works half its "
+                "producer " + producerId + " on " + capability + " (no record of its own or the capability's): accepts "
+                        + "in 1s, works half its "
                         + "lead-time promise, " + ReplayText.duration(Duration.ofMillis(Math.max(1, leadTimeSloMs / 2)))
                         + ", never fails"));
     }

@@ -128,7 +128,7 @@ class CapabilityDeskTest {
 
             assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
             assertThat(t.books.counts(PG).getWaiting()).isZero();
-            assertThat(t.books.waitlist).isEmpty();
+            assertThat(t.books.waitlist()).isEmpty();
         }
 
         @Test
@@ -240,7 +240,7 @@ class CapabilityDeskTest {
             assertThat(quick.status("r1").getState()).isEqualTo(FAILED);
             assertThat(quick.status("r1").getReason()).isEqualTo(
                     "not matched within 5m of its submission; last: no offer of postgres-database v1");
-            assertThat(quick.books.waitlist).isEmpty();
+            assertThat(quick.books.waitlist()).isEmpty();
             assertThat(quick.books.counts(PG).getWaiting()).isZero();
             assertThat(quick.books.counts(PG).getBacklog()).isZero();
             assertThat(quick.books.deadlines.all()).isEmpty();
@@ -255,7 +255,7 @@ class CapabilityDeskTest {
             assertThat(t.status("r1").getState()).isEqualTo(CANCELLED);
             assertThat(t.status("r1").getReason()).isEqualTo("no longer needed");
             assertThat(t.assignments("db-team")).isEmpty();
-            assertThat(t.books.waitlist).isEmpty();
+            assertThat(t.books.waitlist()).isEmpty();
             assertThat(t.books.counts(PG)).satisfies(c -> {
                 assertThat(c.getWaiting()).isZero();
                 assertThat(c.getBacklog()).isZero();
@@ -683,7 +683,7 @@ class CapabilityDeskTest {
             assertThat(assignedB).isLessThanOrEqualTo(3).isEqualTo(t.inFlight("pg-b"));
             long waiting = t.books.requests.values().stream().filter(s -> s.getState() == WAITING).count();
             assertThat(t.books.counts(PG).getWaiting()).isEqualTo(waiting);
-            assertThat(t.books.waitlist).hasSize((int) waiting);
+            assertThat(t.books.waitlist()).hasSize((int) waiting);
             long open = t.books.requests.values().stream().filter(Lifecycle::isProvisioning).count();
             assertThat(t.books.counts(PG).getBacklog()).isEqualTo(open);
         }

@@ -113,6 +113,7 @@ public final class RecordingMarket {
         List<Recorded> ordered = new ArrayList<>(facts);
         ordered.sort(Comparator.comparing(Recorded::at));
         Simulation market = new Simulation(settings, from, to, this::answer);
+        market.keepInputs();
         market.run(ordered);
         List<Recorded> log = new ArrayList<>(market.processed());
         market.statuses().values().forEach(status -> log.add(new Recorded.Outcome(status.getUpdatedAt(), status)));

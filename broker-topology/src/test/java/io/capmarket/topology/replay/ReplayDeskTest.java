@@ -7,6 +7,8 @@ import io.capmarket.topology.TestRecords;
 import io.capmarket.topology.TopologySettings;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,6 +59,23 @@ class ReplayDeskTest {
     }
 
     @Test
+    void commandsSentAMomentBeforeTheDeskTookThemAreReplayedWhenItTookThem() {
+        // as on a live log: each submit, cancel and report recorded when its writer sent it, 300 ms before the desk took it
+        List<Recorded> sent = new ArrayList<>();
+        for (Recorded fact : day.facts()) {
+            sent.add(fact instanceof Recorded.Command command
+                    ? new Recorded.Command(command.at().minusMillis(300), command.capability(), command.event()) : fact);
+        }
+        sent.sort(Comparator.comparing(Recorded::at));
+        RecordedLog log = new RecordedLog(FROM, TO, sent);
+
+        ReplayReport report = Replay.run(log, SETTINGS, WhatIf.NONE);
+
+        assertThat(report.decisions().same()).as(report.render()).isEqualTo(280);
+        assertThat(report.overall().simulated()).isEqualTo(report.overall().recorded());
+    }
+
+    @Test
     void theSecondHalfOfTheDayAfterAWarmUpOnTheFirstIsDecidedAsRecorded() {
         Instant noon = FROM.plus(Duration.ofHours(12));
         ReplayReport report = Replay.run(day, noon, SETTINGS, WhatIf.NONE);
@@ -66,7 +85,8 @@ class ReplayDeskTest {
         assertThat(report.decisions().same()).isEqualTo(120);
         assertThat(report.overall().simulated()).isEqualTo(report.overall().recorded());
         assertThat(report.assumptions().get(0)).startsWith("the requests of the warm-up from " + FROM + " were replayed too");
-        assertThatThrownBy(() -> Replay.run(day, TO, SETTINGS, WhatIf.NONE)).hasMessageStartingWith("reportFrom must be in the log's window");
+        assertThatThrownBy(() -> Replay.run(day, TO, SETTINGS, WhatIf.NONE))
+                .hasMessageStartingWith("reportFrom must be in the log's window");
     }
 
     @Test
@@ -83,8 +103,8 @@ class ReplayDeskTest {
         ReplayReport.Figures overall = report.overall();
         assertThat(overall.simulated().leadTimeP50().orElseThrow()).isGreaterThan(overall.recorded().leadTimeP50().orElseThrow());
         assertThat(report.decisions().same()).isLessThan(report.decisions().requests());
-        assertThat(report.assumptions()).anySatisfy(line -> assertThat(line).contains("producer slow-team: accepts in 25s",
-                "works 35m00s"));
+        assertThat(report.assumptions()).anySatisfy(line -> assertThat(line)
+                .contains("producer slow-team on postgres-database: accepts in 25s", "works 35m00s"));
         assertThat(report.render()).contains("without offer pg-fast");
     }
 
@@ -106,8 +126,8 @@ class ReplayDeskTest {
 
         assertThat(use(report, "pg-new").recordedMatches()).isZero();
         assertThat(use(report, "pg-new").simulatedMatches()).isPositive();
-        assertThat(report.assumptions()).anySatisfy(line -> assertThat(line).contains("producer new-team (no record of its own; "
-                + "capability postgres-database's)"));
+        assertThat(report.assumptions()).anySatisfy(line -> assertThat(line).contains("producer new-team on postgres-database (no record "
+                + "of its own; the capability's)"));
         assertThat(report.change()).containsExactly("with offer pg-new of producer new-team (postgres-database v1, capacity 10)",
                 "capacity of offer pg-slow 40");
     }

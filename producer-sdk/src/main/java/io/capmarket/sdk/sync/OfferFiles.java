@@ -1,13 +1,16 @@
 package io.capmarket.sdk.sync;
 
+import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.sdk.InvalidConfigurationException;
 import io.capmarket.sdk.InvalidOfferException;
 import io.capmarket.sdk.Offer;
+import io.capmarket.sdk.internal.OfferCodec;
 import io.capmarket.sdk.internal.YamlOfferReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -112,6 +115,14 @@ public final class OfferFiles {
         YamlOfferReader reader = reader();
         yamlBySource.forEach(reader::read);
         return result(reader);
+    }
+
+    /**
+     * An offer as the record its producer publishes on its offers topic, as {@code capmarket sync}
+     * publishes it: for tools that take offer files without publishing them (a what-if replay).
+     */
+    public static CapabilityOffer published(Offer offer, String producerId, Instant updatedAt) {
+        return OfferCodec.toAvro(offer, producerId, updatedAt);
     }
 
     private static List<Offer> result(YamlOfferReader reader) {
