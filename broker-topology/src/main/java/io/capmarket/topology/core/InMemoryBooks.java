@@ -10,7 +10,6 @@ import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.core.score.ScoreState;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;

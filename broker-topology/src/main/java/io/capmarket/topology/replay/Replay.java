@@ -1,7 +1,6 @@
 package io.capmarket.topology.replay;
 
 import io.capmarket.schemas.CapabilityOffer;
-import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.topology.TopologySettings;
