@@ -64,15 +64,12 @@ public final class Replay {
         Outcomes outcomes = new Outcomes(reportFrom, log.to());
         Map<String, CapabilityOffer> recordedOffers = new TreeMap<>();
         Set<String> heartbeating = new HashSet<>();
-        Set<String> approved = new HashSet<>();
         Map<String, RequestStatus> recorded = new LinkedHashMap<>();
         for (Recorded fact : log.facts()) {
             if (fact instanceof Recorded.OfferChanged offer && offer.change().getOffer() != null) {
                 recordedOffers.put(offer.change().getOfferId(), offer.change().getOffer());
             } else if (fact instanceof Recorded.Heartbeat beat) {
                 heartbeating.add(beat.producerId());
-            } else if (fact instanceof Recorded.Approval approval) {
-                approved.add(approval.producerId());
             } else if (fact instanceof Recorded.Outcome outcome && everything.inWindow(outcome.status())) {
                 recorded.put(outcome.status().getRequestId(), outcome.status());
             }

@@ -40,7 +40,8 @@ import java.util.TreeSet;
  *
  * <p>The clock's work is skipped when it would decide nothing ({@link InMemoryBooks#idleAt}).
  * Facts before the start set the state the run starts from, with no clock work between them.
- * {@link #processed()} is every input as it was fed: the log of a run, for a replay of it.
+ * {@link #processed()} is every input as it was fed, when the run keeps them ({@link #keepInputs()}):
+ * the log of a run, for a replay of it.
  */
 final class Simulation {
 
