@@ -157,6 +157,31 @@ public final class CapabilityDesk {
     }
 
     /**
+     * A command on one of the capability's requests, whichever it is: a submit (with the
+     * {@code traceParent} of its record, or null), a cancellation, an update, an approval decision
+     * or a producer's report.
+     *
+     * @param event a {@link SubmitRequest}, {@link CancelCommand}, {@link UpdateCommand},
+     *     {@link DecisionCommand} or {@link FulfilmentEvent}
+     */
+    public void command(String capability, Object event, Instant now, String traceParent) {
+        if (event instanceof SubmitRequest submit) {
+            submit(capability, submit, now, traceParent);
+        } else if (event instanceof CancelCommand cancel) {
+            cancel(capability, cancel, now);
+        } else if (event instanceof UpdateCommand update) {
+            update(capability, update, now);
+        } else if (event instanceof DecisionCommand decision) {
+            decide(capability, decision, now);
+        } else if (event instanceof FulfilmentEvent report) {
+            fulfilment(capability, report, now);
+        } else {
+            throw new IllegalArgumentException("event must be a command on a request, but was "
+                    + (event == null ? "null" : event.getClass().getSimpleName()));
+        }
+    }
+
+    /**
      * A consumer's cancellation: a request still being provisioned is cancelled, a live one's
      * resource deprovisioned ({@link DeskResources#deprovision}); an unknown or finished request is
      * left alone.

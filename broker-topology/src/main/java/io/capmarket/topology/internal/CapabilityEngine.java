@@ -107,17 +107,8 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
                 .setAttribute("capmarket.request_id", requestId).setAttribute("capmarket.capability", capability).startSpan();
         try (Scope ignored = span.makeCurrent(); LogContext logged = LogContext.of(requestId, span)) {
             outbox.trace(requestId, Context.current());
-            if (event instanceof SubmitRequest submit) {
-                desk.submit(capability, submit, now, RecordTracing.traceParent(Context.current()).orElse(null));
-            } else if (event instanceof CancelCommand cancel) {
-                desk.cancel(capability, cancel, now);
-            } else if (event instanceof UpdateCommand update) {
-                desk.update(capability, update, now);
-            } else if (event instanceof DecisionCommand decision) {
-                desk.decide(capability, decision, now);
-            } else {
-                desk.fulfilment(capability, (FulfilmentEvent) event, now);
-            }
+            desk.command(capability, event, now,
+                    event instanceof SubmitRequest ? RecordTracing.traceParent(Context.current()).orElse(null) : null);
             outbox.flush();
         } finally {
             outbox.trace(null, null);

@@ -7,11 +7,7 @@ import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.RequestStatus;
-import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.TeamUsage;
-import io.capmarket.schemas.topology.CancelCommand;
-import io.capmarket.schemas.topology.DecisionCommand;
-import io.capmarket.schemas.topology.UpdateCommand;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.CapabilityDesk;
@@ -194,28 +190,11 @@ final class Simulation {
         } else if (fact instanceof Recorded.Quota quota) {
             books.quota(quota.team(), quota.capability(), quota.quota());
         } else if (fact instanceof Recorded.Command command) {
-            command(command);
+            desk.command(command.capability(), command.event(), at, null);
         } else {
             throw new IllegalArgumentException("an outcome is not fed to the desk");
         }
         answer(at);
-    }
-
-    private void command(Recorded.Command command) {
-        Instant at = command.at();
-        String capability = command.capability();
-        Object event = command.event();
-        if (event instanceof SubmitRequest submit) {
-            desk.submit(capability, submit, at);
-        } else if (event instanceof CancelCommand cancel) {
-            desk.cancel(capability, cancel, at);
-        } else if (event instanceof UpdateCommand update) {
-            desk.update(capability, update, at);
-        } else if (event instanceof DecisionCommand decision) {
-            desk.decide(capability, decision, at);
-        } else {
-            desk.fulfilment(capability, (FulfilmentEvent) event, at);
-        }
     }
 
     /** Schedules the producers' answers to the assignments just made. */
