@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -95,20 +94,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private final Clock clock;
-
-    ReplayCommand() {
-        this(Clock.systemUTC());
-    }
-
-    ReplayCommand(Clock clock) {
-        this.clock = clock;
-    }
-
     @Override
     public Integer call() {
         CapmarketCli.Terminal terminal = CapmarketCommand.terminal(spec);
-        Instant now = clock.instant();
+        Instant now = Instant.now();
         Instant start = time("from", from, now);
         Instant asked = to == null ? now : time("to", to, now);
         if (!asked.isAfter(start)) {
