@@ -6,16 +6,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.DoubleSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
  * A closed-loop HTTP load: {@code connections} clients, each sending its next request as soon as
  * the previous one is answered, for a fixed time. Counts answers by whether they had the expected
- * status, and keeps the latency distribution of the measured part.
+ * status, and keeps the latency distribution of the measured part and the CPU the processes
+ * involved used during it.
  */
 final class ClosedLoop {
 
@@ -27,11 +31,21 @@ final class ClosedLoop {
         this.connections = connections;
     }
 
-    /** The figures of one run. */
-    record Outcome(long ok, long unexpected, long errors, double perSecond, Histogram latencyMicros) {
+    /**
+     * The figures of one run.
+     *
+     * @param cpuSeconds by process, the CPU it used during the measured part
+     */
+    record Outcome(long ok, long unexpected, long errors, double perSecond, Histogram latencyMicros,
+            Map<String, Double> cpuSeconds) {
 
         double percentileMillis(double percentile) {
             return latencyMicros.getValueAtPercentile(percentile) / 1_000.0;
+        }
+
+        /** The CPU {@code process} used per successful answer in the measured part, in µs. */
+        double cpuMicrosPerAnswer(String process) {
+            return cpuSeconds.getOrDefault(process, 0.0) * 1e6 / Math.max(1, ok);
         }
     }
 
@@ -41,9 +55,10 @@ final class ClosedLoop {
      * @param request the request a client sends next, from the client's number and its count so far
      * @param expectedStatus the status of a successful answer
      * @param onAnswer sees every successful answer (for example to collect the ids created)
+     * @param cpu by process, the CPU seconds it has used so far, read as the measured part starts and ends
      */
     Outcome run(BiFunction<Integer, Long, HttpRequest> request, int expectedStatus, Duration warmUp, Duration duration,
-            Consumer<HttpResponse<String>> onAnswer) {
+            Consumer<HttpResponse<String>> onAnswer, Map<String, DoubleSupplier> cpu) {
         long start = System.nanoTime();
         long measureFrom = start + warmUp.toNanos();
         long end = measureFrom + duration.toNanos();
@@ -86,6 +101,9 @@ final class ClosedLoop {
             thread.start();
             threads.add(thread);
         }
+        Pause.until(measureFrom);
+        Map<String, Double> cpuAtStart = new LinkedHashMap<>();
+        cpu.forEach((process, seconds) -> cpuAtStart.put(process, seconds.getAsDouble()));
         for (Thread thread : threads) {
             try {
                 thread.join();
@@ -93,8 +111,10 @@ final class ClosedLoop {
                 Thread.currentThread().interrupt();
             }
         }
+        Map<String, Double> cpuUsed = new LinkedHashMap<>();
+        cpu.forEach((process, seconds) -> cpuUsed.put(process, seconds.getAsDouble() - cpuAtStart.get(process)));
         Histogram all = new Histogram(60_000_000L, 3);
         histograms.forEach(all::add);
-        return new Outcome(ok.get(), unexpected.get(), errors.get(), ok.get() / (duration.toNanos() / 1e9), all);
+        return new Outcome(ok.get(), unexpected.get(), errors.get(), ok.get() / (duration.toNanos() / 1e9), all, Map.copyOf(cpuUsed));
     }
 }

@@ -8,11 +8,13 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.DoubleSupplier;
 
 /**
  * The gateway under a closed-loop load of {@value #CONNECTIONS} connections: a trivial endpoint of
@@ -24,6 +26,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class GatewayScenarios {
 
     static final int CONNECTIONS = 64;
+    /** The processes whose CPU each measured part reports, per successful call. */
+    private static final String GATEWAY = "gateway";
+    private static final String TOPOLOGY = "topology";
+    private static final String HARNESS = "harness";
     private static final String TOKEN = "demo-consumer";
 
     private final BenchContext context;
@@ -44,10 +50,14 @@ final class GatewayScenarios {
             gateway.jvm().awaitHttpOk(base + "/health/ready", Duration.ofSeconds(120));
             awaitCatalog(base, workload);
             ClosedLoop load = new ClosedLoop(CONNECTIONS);
+            Map<String, DoubleSupplier> cpu = new LinkedHashMap<>();
+            cpu.put(GATEWAY, gateway.jvm()::cpuSeconds);
+            cpu.put(TOPOLOGY, topology::cpuSeconds);
+            cpu.put(HARNESS, GatewayScenarios::ownCpuSeconds);
             double ceilingRate = 0;
             if (ceiling || post || get) {
                 ClosedLoop.Outcome trivial = load.run((c, n) -> HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
-                        200, context.sizes().warmUp(), context.sizes().gatewayRun(), answer -> { });
+                        200, context.sizes().warmUp(), context.sizes().gatewayRun(), answer -> { }, cpu);
                 ceilingRate = trivial.perSecond();
                 if (ceiling) {
                     results.add(result(Scenarios.GATEWAY_CEILING, trivial, 0, "GET /health/live"));
@@ -56,7 +66,7 @@ final class GatewayScenarios {
             // every accepted request's location, added by 64 threads: a queue, not a list copied on each add
             Queue<String> created = new ConcurrentLinkedQueue<>();
             ClosedLoop.Outcome posts = load.run((c, n) -> submit(base, workload, c, n), 202, context.sizes().warmUp(),
-                    context.sizes().gatewayRun(), answer -> answer.headers().firstValue("Location").ifPresent(created::add));
+                    context.sizes().gatewayRun(), answer -> answer.headers().firstValue("Location").ifPresent(created::add), cpu);
             if (post) {
                 results.add(result(Scenarios.GATEWAY_POST, posts, ceilingRate, "POST /v1/requests"));
             }
@@ -64,7 +74,7 @@ final class GatewayScenarios {
                 List<String> ids = List.copyOf(created);
                 ClosedLoop.Outcome reads = load.run((c, n) -> HttpRequest.newBuilder(URI.create(base
                         + ids.get((int) ((c * 7919L + n) % ids.size())))).header("Authorization", "Bearer " + TOKEN).build(),
-                        200, context.sizes().warmUpAgain(), context.sizes().gatewayRun(), answer -> { });
+                        200, context.sizes().warmUpAgain(), context.sizes().gatewayRun(), answer -> { }, cpu);
                 results.add(result(Scenarios.GATEWAY_GET, reads, ceilingRate, "GET /v1/requests/{id}"));
             }
         }
@@ -130,6 +140,17 @@ final class GatewayScenarios {
             result.ratioTo(ceilingRate, outcome.perSecond());
         }
         return result.with("ok", outcome.ok()).with("unexpected_status", outcome.unexpected()).with("errors", outcome.errors())
-                .with("connections", CONNECTIONS).with("endpoint", what);
+                .with("connections", CONNECTIONS).with("endpoint", what)
+                .with("gateway_cpu_us_per_call", outcome.cpuMicrosPerAnswer(GATEWAY))
+                .with("topology_cpu_us_per_call", outcome.cpuMicrosPerAnswer(TOPOLOGY))
+                .with("harness_cpu_us_per_call", outcome.cpuMicrosPerAnswer(HARNESS));
+    }
+
+    /**
+     * The CPU this JVM has used so far, in seconds: the broker, the registry and the HTTP client
+     * (0 where the platform does not tell).
+     */
+    private static double ownCpuSeconds() {
+        return ProcessHandle.current().info().totalCpuDuration().map(used -> used.toNanos() / 1e9).orElse(0.0);
     }
 }
