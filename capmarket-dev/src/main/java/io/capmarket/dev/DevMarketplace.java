@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The whole marketplace in one JVM on embedded defaults: an in-JVM KRaft broker and the
@@ -50,7 +52,10 @@ public final class DevMarketplace implements AutoCloseable {
         this.credentials = credentials;
     }
 
-    /** Starts every component in order; on failure, stops what was started and rethrows. */
+    /**
+     * Starts the broker and the registry, then the topology and the gateway side by side, then the
+     * demo producers; on failure, stops what was started and rethrows.
+     */
     public static DevMarketplace start(DevOptions options) {
         List<AutoCloseable> started = new ArrayList<>();
         try {
@@ -75,8 +80,9 @@ public final class DevMarketplace implements AutoCloseable {
                 topologySettings.put(TopologyConfig.PRODUCERS_APPROVED, DemoProducers.APPROVALS);
             }
             topologySettings.put(TopologyConfig.SCORECARD_INTERVAL, "5s");
-            TopologyApp topology = TopologyApp.start(TopologyConfig.of(topologySettings));
-            started.add(topology);
+            // the topology and the gateway start side by side (each provisions the topics it needs)
+            CompletableFuture<TopologyApp> topologyStart = CompletableFuture.supplyAsync(
+                    () -> TopologyApp.start(TopologyConfig.of(topologySettings)), DevMarketplace::startThread);
 
             Map<String, String> gatewaySettings = new HashMap<>(credentials.map(DevCredentials::gatewaySettings)
                     .orElseGet(() -> connection(infrastructure)));
@@ -90,7 +96,21 @@ public final class DevMarketplace implements AutoCloseable {
             gatewaySettings.put(GatewayConfig.DEV_MODE, "true");
             // the demo team may try the portal's HIGH priority; CRITICAL stays the platform's (admin)
             gatewaySettings.put(AccessConfig.PRIORITY_GRANTS, "HIGH=demo-app");
-            GatewayApp gateway = GatewayApp.start(GatewayConfig.of(gatewaySettings));
+            GatewayApp gateway;
+            try {
+                gateway = GatewayApp.start(GatewayConfig.of(gatewaySettings));
+            } catch (RuntimeException e) {
+                topologyStart.thenAccept(started::add).exceptionally(error -> null).join();
+                throw e;
+            }
+            TopologyApp topology;
+            try {
+                topology = topologyStart.join();
+            } catch (CompletionException e) {
+                started.add(gateway);
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            started.add(topology);
             started.add(gateway);
 
             started.add(credentials.isPresent()
@@ -101,6 +121,12 @@ public final class DevMarketplace implements AutoCloseable {
             closeAll(started);
             throw e;
         }
+    }
+
+    private static void startThread(Runnable start) {
+        Thread thread = new Thread(start, "capmarket-dev-topology-start");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static Map<String, String> connection(DevStack infrastructure) {

@@ -23,11 +23,18 @@ public final class DevMarketplaceMain {
      */
     public static int run(DevOptions options) throws InterruptedException {
         long started = System.nanoTime();
+        RunMarker marker = new RunMarker(options.dataDirectory());
+        if (!options.reset() && marker.leftByUncleanStop()) {
+            System.out.println("capmarket dev: the previous run in " + options.dataDirectory().toAbsolutePath()
+                    + " did not stop cleanly; the topology restores its exactly-once state from Kafka");
+        }
         DevMarketplace marketplace = DevMarketplace.start(options);
+        marker.place();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("capmarket dev: stopping");
             marketplace.close();
+            marker.remove();
             stopped.countDown();
         }, "capmarket-dev-shutdown"));
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();

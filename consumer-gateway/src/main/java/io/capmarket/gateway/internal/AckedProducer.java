@@ -18,7 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Writes one topic with an idempotent, acknowledged producer ({@code acks=all}): a future
+ * Writes one topic with an idempotent, acknowledged producer ({@code acks=all}, {@code linger.ms=5}): a future
  * completes only once the brokers have the record, so an answer is never given for a record that
  * could still be lost. Futures complete on the {@code callbacks} executor, never on the producer's
  * network thread. A failure, or no acknowledgement within the ack timeout (the brokers are
@@ -45,7 +45,9 @@ final class AckedProducer<V> implements AutoCloseable {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // Kafka's default: records sent within 5 ms of each other share a produce request, which under
+        // load costs the broker and this process less per record than a request each (linger 0)
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(deliveryTimeout.toMillis(), 30_000));
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(deliveryTimeout.toMillis(), 30_000));
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, deliveryTimeout.toMillis());

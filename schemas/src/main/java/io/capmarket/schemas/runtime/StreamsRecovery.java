@@ -42,5 +42,7 @@ public final class StreamsRecovery {
         settings.accept(MAIN_CONSUMER + "session.timeout.ms", Long.toString(SESSION_TIMEOUT.toMillis()));
         settings.accept(MAIN_CONSUMER + "heartbeat.interval.ms", Long.toString(HEARTBEAT_INTERVAL.toMillis()));
         instanceId.ifPresent(id -> settings.accept(MAIN_CONSUMER + "group.instance.id", id));
+        settings.accept("global.consumer.fetch.max.wait.ms", "100");
+        settings.accept("restore.consumer.fetch.max.wait.ms", "100");
     }
 }
