@@ -7,6 +7,7 @@ import io.capmarket.testkit.dev.DevStack;
 import io.capmarket.testkit.dev.DevStackOptions;
 import io.capmarket.topology.app.TopologyApp;
 import io.capmarket.topology.app.TopologyConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,11 +54,14 @@ public final class DevMarketplace implements AutoCloseable {
     }
 
     /**
-     * Starts the broker and the registry, then the topology and the gateway side by side, then the
-     * demo producers; on failure, stops what was started and rethrows.
+     * Starts the broker and the registry, then the topology and the gateway side by side (one after
+     * the other on a secure first start), then the demo producers; on failure, stops what was started
+     * and rethrows.
      */
     public static DevMarketplace start(DevOptions options) {
         List<AutoCloseable> started = new ArrayList<>();
+        // a run before this one in the same data directory created the platform's topics
+        boolean earlierRun = !options.reset() && Files.isDirectory(options.dataDirectory().resolve("topology"));
         try {
             DevStack infrastructure = DevStack.start(new DevStackOptions(options.dataDirectory(), options.kafkaPort(),
                     options.registryPort(), options.reset(), options.secure()));
@@ -80,9 +84,12 @@ public final class DevMarketplace implements AutoCloseable {
                 topologySettings.put(TopologyConfig.PRODUCERS_APPROVED, DemoProducers.APPROVALS);
             }
             topologySettings.put(TopologyConfig.SCORECARD_INTERVAL, "5s");
-            // the topology and the gateway start side by side (each provisions the topics it needs)
-            CompletableFuture<TopologyApp> topologyStart = CompletableFuture.supplyAsync(
-                    () -> TopologyApp.start(TopologyConfig.of(topologySettings)), DevMarketplace::startThread);
+            // the topology and the gateway start side by side (each provisions the topics it needs), except on
+            // a secure first start: the gateway's principal may not create the platform's topics, the topology's does
+            CompletableFuture<TopologyApp> topologyStart = !options.secure() || earlierRun
+                    ? CompletableFuture.supplyAsync(() -> TopologyApp.start(TopologyConfig.of(topologySettings)),
+                            DevMarketplace::startThread)
+                    : CompletableFuture.completedFuture(TopologyApp.start(TopologyConfig.of(topologySettings)));
 
             Map<String, String> gatewaySettings = new HashMap<>(credentials.map(DevCredentials::gatewaySettings)
                     .orElseGet(() -> connection(infrastructure)));
