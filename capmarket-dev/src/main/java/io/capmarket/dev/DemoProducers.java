@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * Three demo producer teams built on the producer SDK, so that a request submitted to the dev run
@@ -118,6 +119,8 @@ final class DemoProducers implements AutoCloseable {
     private void start(Function<String, Map<String, ?>> clientSettings, String producerId, Offer offer, Duration workTime) {
         CapmarketProducer producer = CapmarketProducer.builder()
                 .properties(clientSettings.apply(producerId))
+                // a restarted dev run's producer takes its assignments back at once, as the same static member
+                .kafkaProperty(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "dev-" + producerId)
                 .producerId(producerId)
                 .offers(List.of(offer))
                 .healthCheck(HealthCheck.ALWAYS_HEALTHY)

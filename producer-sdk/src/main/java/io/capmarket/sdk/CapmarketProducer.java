@@ -425,6 +425,7 @@ public final class CapmarketProducer implements AutoCloseable {
         ownTopics.require(offersTopic.name());
         Map<String, Object> config = new HashMap<>(consumerConfig);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, "capmarket-sdk-" + settings.producerId + "-offers-reader");
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
