@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -91,10 +90,7 @@ public final class Onboarding implements AutoCloseable {
     private final Topics topics;
     private final AccessPolicy policy;
     private final boolean authenticating;
-    private final Map<String, String> clientBase;
-    private final Optional<String> clientRegistryUserInfo;
-    private final Optional<String> platformRegistryUserInfo;
-    private final String clientRegistryUrl;
+    private final IssuedSettings issued;
     private final Duration timeout;
     private final Admin admin;
     private final Producer<String, ProducerApproval> approvalProducer;
@@ -107,13 +103,12 @@ public final class Onboarding implements AutoCloseable {
         this.authenticating = b.authenticating != null ? b.authenticating : saslIn(b.adminClientConfig);
         this.registry = b.topics.registry().orElseThrow(() -> new IllegalArgumentException(
                 "the topic catalogue needs the admin's schema registry (Topics.builder().serdeConfig(..)) to register schemas"));
-        this.clientRegistryUrl = b.clientRegistryUrl != null ? b.clientRegistryUrl
-                : String.join(",", registry.config().urls().stream().map(Object::toString).toList());
-        this.clientRegistryUserInfo = Optional.ofNullable(b.clientRegistryUserInfo);
-        this.platformRegistryUserInfo = b.platformRegistryUserInfo != null ? Optional.of(b.platformRegistryUserInfo)
-                : registry.config().userInfo();
+        this.issued = new IssuedSettings(IssuedSettings.clientBase(b.adminClientConfig, b.clientBootstrapServers, authenticating),
+                b.clientRegistryUrl != null ? b.clientRegistryUrl
+                        : String.join(",", registry.config().urls().stream().map(Object::toString).toList()),
+                Optional.ofNullable(b.clientRegistryUserInfo),
+                b.platformRegistryUserInfo != null ? Optional.of(b.platformRegistryUserInfo) : registry.config().userInfo());
         this.timeout = b.timeout;
-        this.clientBase = clientBase(b.adminClientConfig, b.clientBootstrapServers, authenticating);
         Map<String, Object> producerConfig = new HashMap<>(b.adminClientConfig);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -178,7 +173,7 @@ public final class Onboarding implements AutoCloseable {
         LOG.info("onboarded producer {} as {} for {} (topics {}, {} ACLs, credential {})", producerId, principal, capabilities,
                 names, access.acls().size(), access.password().isPresent() ? "issued" : "not issued");
         return new Onboarded(principal, Optional.of(approval), names, access.acls(), access.password().isPresent(),
-                settings(principal, access.password(), false));
+                issued.forPrincipal(principal, access.password(), false));
     }
 
     /**
@@ -216,7 +211,7 @@ public final class Onboarding implements AutoCloseable {
         LOG.info("onboarded team {} as {} (by {}; topic {}, {} ACLs, credential {})", team, principal, onboardedBy,
                 requests.name(), access.acls().size(), access.password().isPresent() ? "issued" : "not issued");
         return new Onboarded(principal, Optional.empty(), List.of(requests.name()), access.acls(), access.password().isPresent(),
-                settings(principal, access.password(), false));
+                issued.forPrincipal(principal, access.password(), false));
     }
 
     /** Offboards a team's bots: deletes their ACLs and credential, and their requests topic when asked. */
@@ -246,7 +241,7 @@ public final class Onboarding implements AutoCloseable {
         LOG.info("issued {} ({}) {} ACLs, credential {}", principal, principal.role(), access.acls().size(),
                 access.password().isPresent() ? "issued" : "not issued");
         return new Onboarded(principal, Optional.empty(), List.of(), access.acls(), access.password().isPresent(),
-                settings(principal, access.password(), true));
+                issued.forPrincipal(principal, access.password(), true));
     }
 
     // ---- steps
@@ -339,45 +334,6 @@ public final class Onboarding implements AutoCloseable {
             }
         });
         return deleted;
-    }
-
-    private ClientSettings settings(Principal principal, Optional<String> password, boolean platform) {
-        Map<String, String> values = new LinkedHashMap<>(clientBase);
-        password.ifPresent(secret -> {
-            values.put("sasl.mechanism", ClientSettings.SCRAM_SHA_512);
-            values.put("sasl.jaas.config", ClientSettings.scramJaasConfig(principal.user(), secret));
-        });
-        values.put("schema.registry.url", clientRegistryUrl);
-        Optional<String> registryUserInfo = platform ? platformRegistryUserInfo : clientRegistryUserInfo;
-        registryUserInfo.ifPresent(userInfo -> {
-            values.put("basic.auth.credentials.source", "USER_INFO");
-            values.put("basic.auth.user.info", userInfo);
-        });
-        if (!platform) {
-            values.put("auto.register.schemas", "false");
-        }
-        return ClientSettings.of(values);
-    }
-
-    private static Map<String, String> clientBase(Map<String, ?> adminConfig, String bootstrapServers, boolean authenticating) {
-        Map<String, String> base = new LinkedHashMap<>();
-        Object servers = bootstrapServers != null ? bootstrapServers : adminConfig.get("bootstrap.servers");
-        if (servers == null || servers.toString().isBlank()) {
-            throw new IllegalArgumentException("bootstrap.servers is required in the admin's client settings");
-        }
-        base.put("bootstrap.servers", servers.toString());
-        if (authenticating) {
-            Object protocol = adminConfig.get("security.protocol");
-            base.put("security.protocol", protocol != null && protocol.toString().startsWith("SASL_") ? protocol.toString()
-                    : "SASL_PLAINTEXT");
-        }
-        // what a client needs to trust the brokers' certificates (never the admin's own key store)
-        adminConfig.forEach((key, value) -> {
-            if (key.startsWith("ssl.truststore.") || key.equals("ssl.endpoint.identification.algorithm")) {
-                base.put(key, String.valueOf(value));
-            }
-        });
-        return base;
     }
 
     private static boolean saslIn(Map<String, ?> adminConfig) {

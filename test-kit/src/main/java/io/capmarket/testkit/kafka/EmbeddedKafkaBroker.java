@@ -157,7 +157,10 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         if (secure()) {
             adminPassword = storage.adoptStoredCredential(adminUser, adminPassword, generatedPassword);
         }
-        Properties properties = serverProperties(secure() ? randomSecret() : null);
+        Properties properties = new NodeProperties(member == null ? NODE_ID : member.nodeId(),
+                member == null ? NODE_ID + "@" + HOST + ":" + controllerPort : member.voters(), HOST, port, controllerPort,
+                secure() ? adminUser : null, adminPassword, storage.logDirectory(), defaultPartitions, overrides)
+                .properties(secure() ? randomSecret() : null);
         storage.formatIfNeeded(properties, member == null ? Uuid.randomUuid().toString() : member.clusterId(),
                 secure() ? adminUser : null, adminPassword);
         KafkaRaftServer node = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
@@ -231,7 +234,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         config.put("bootstrap.servers", bootstrapServers());
         config.put("security.protocol", "SASL_PLAINTEXT");
         config.put("sasl.mechanism", SCRAM_MECHANISM);
-        config.put("sasl.jaas.config", jaas("org.apache.kafka.common.security.scram.ScramLoginModule", user, password, ""));
+        config.put("sasl.jaas.config",
+                NodeProperties.jaas("org.apache.kafka.common.security.scram.ScramLoginModule", user, password, ""));
         return config;
     }
 
@@ -305,68 +309,6 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         if (ownsDataDirectory) {
             storage.delete();
         }
-    }
-
-    /** The node's configuration; {@code controllerPassword} is the controller listener's secret in secure mode. */
-    private Properties serverProperties(String controllerPassword) {
-        Map<String, String> config = new LinkedHashMap<>();
-        config.put("process.roles", "broker,controller");
-        config.put("node.id", Integer.toString(member == null ? NODE_ID : member.nodeId()));
-        config.put("controller.quorum.voters", member == null ? NODE_ID + "@" + HOST + ":" + controllerPort : member.voters());
-        config.put("controller.listener.names", "CONTROLLER");
-        if (secure()) {
-            config.put("listeners", SECURE_LISTENER + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-            config.put("advertised.listeners", SECURE_LISTENER + "://" + HOST + ":" + port);
-            config.put("listener.security.protocol.map", SECURE_LISTENER + ":SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
-            config.put("inter.broker.listener.name", SECURE_LISTENER);
-            config.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
-            config.put("sasl.mechanism.controller.protocol", "PLAIN");
-            String client = "listener.name." + SECURE_LISTENER.toLowerCase(Locale.ROOT) + ".";
-            config.put(client + "sasl.enabled.mechanisms", SCRAM_MECHANISM);
-            config.put(client + SCRAM_MECHANISM.toLowerCase(Locale.ROOT) + ".sasl.jaas.config",
-                    jaas("org.apache.kafka.common.security.scram.ScramLoginModule", adminUser, adminPassword, ""));
-            config.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
-            // One static user, this node, under the admin's principal; the password exists only in this JVM.
-            config.put("listener.name.controller.plain.sasl.jaas.config",
-                    jaas("org.apache.kafka.common.security.plain.PlainLoginModule", adminUser, controllerPassword,
-                            " user_" + adminUser + "=\"" + controllerPassword + "\""));
-            config.put("authorizer.class.name", AUTHORIZER);
-            config.put("allow.everyone.if.no.acl.found", "false");
-            config.put("super.users", "User:" + adminUser);
-        } else {
-            config.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-            config.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
-            config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-            config.put("inter.broker.listener.name", "PLAINTEXT");
-        }
-        config.put("log.dirs", storage.logDirectory().toString());
-        config.put("num.partitions", Integer.toString(defaultPartitions));
-        config.put("default.replication.factor", "1");
-        config.put("min.insync.replicas", "1");
-        config.put("auto.create.topics.enable", "true");
-        config.put("offsets.topic.replication.factor", "1");
-        config.put("offsets.topic.num.partitions", "1");
-        config.put("transaction.state.log.replication.factor", "1");
-        config.put("transaction.state.log.min.isr", "1");
-        config.put("transaction.state.log.num.partitions", "1");
-        config.put("share.coordinator.state.topic.replication.factor", "1");
-        config.put("share.coordinator.state.topic.min.isr", "1");
-        config.put("share.coordinator.state.topic.num.partitions", "1");
-        config.put("group.initial.rebalance.delay.ms", "0");
-        // A member killed mid-transaction leaves it open; until the coordinator aborts it, readers of
-        // its partitions (a survivor taking over its tasks among them) stop at it. The coordinator
-        // looks for expired transactions every 10 s by default, which adds up to 10 s to a fail-over.
-        config.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
-        // The cleaner's default 128 MiB dedupe buffer is allocated up front; test JVMs are small.
-        config.put("log.cleaner.dedupe.buffer.size", Integer.toString(2 * 1024 * 1024));
-        config.putAll(overrides);
-        Properties properties = new Properties();
-        properties.putAll(config);
-        return properties;
-    }
-
-    private static String jaas(String loginModule, String user, String password, String extra) {
-        return loginModule + " required username=\"" + user + "\" password=\"" + password + "\"" + extra + ";";
     }
 
     /** A random secret of URL-safe characters (allowed by {@link #CREDENTIAL}). */

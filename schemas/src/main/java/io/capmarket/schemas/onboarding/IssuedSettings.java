@@ -1,0 +1,70 @@
+package io.capmarket.schemas.onboarding;
+
+import io.capmarket.schemas.access.ClientSettings;
+import io.capmarket.schemas.access.Principal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The client settings onboarding hands to each principal it issues credentials for: the brokers
+ * (with the SASL protocol and the brokers' trust store when the cluster authenticates), the
+ * principal's SCRAM login, and the schema registry as clients reach it; producers and teams read
+ * schemas, the platform also registers them.
+ *
+ * @param clientBase the brokers' settings every client shares
+ * @param registryUrl the schema registry as clients reach it
+ * @param clientRegistryUserInfo the registry's {@code user:password} for producers and teams, if it asks for one
+ * @param platformRegistryUserInfo the registry's {@code user:password} for the platform, if it asks for one
+ */
+record IssuedSettings(Map<String, String> clientBase, String registryUrl, Optional<String> clientRegistryUserInfo,
+        Optional<String> platformRegistryUserInfo) {
+
+    IssuedSettings {
+        clientBase = Map.copyOf(clientBase);
+    }
+
+    /** The settings of {@code principal}, with its SCRAM login when it has a {@code password}. */
+    ClientSettings forPrincipal(Principal principal, Optional<String> password, boolean platform) {
+        Map<String, String> values = new LinkedHashMap<>(clientBase);
+        password.ifPresent(secret -> {
+            values.put("sasl.mechanism", ClientSettings.SCRAM_SHA_512);
+            values.put("sasl.jaas.config", ClientSettings.scramJaasConfig(principal.user(), secret));
+        });
+        values.put("schema.registry.url", registryUrl);
+        Optional<String> registryUserInfo = platform ? platformRegistryUserInfo : clientRegistryUserInfo;
+        registryUserInfo.ifPresent(userInfo -> {
+            values.put("basic.auth.credentials.source", "USER_INFO");
+            values.put("basic.auth.user.info", userInfo);
+        });
+        if (!platform) {
+            values.put("auto.register.schemas", "false");
+        }
+        return ClientSettings.of(values);
+    }
+
+    /**
+     * The brokers' settings every client shares, from the admin's: its bootstrap servers (or
+     * {@code bootstrapServers}), the SASL protocol when {@code authenticating}, and what a client
+     * needs to trust the brokers' certificates (never the admin's own key store).
+     */
+    static Map<String, String> clientBase(Map<String, ?> adminConfig, String bootstrapServers, boolean authenticating) {
+        Map<String, String> base = new LinkedHashMap<>();
+        Object servers = bootstrapServers != null ? bootstrapServers : adminConfig.get("bootstrap.servers");
+        if (servers == null || servers.toString().isBlank()) {
+            throw new IllegalArgumentException("bootstrap.servers is required in the admin's client settings");
+        }
+        base.put("bootstrap.servers", servers.toString());
+        if (authenticating) {
+            Object protocol = adminConfig.get("security.protocol");
+            base.put("security.protocol", protocol != null && protocol.toString().startsWith("SASL_") ? protocol.toString()
+                    : "SASL_PLAINTEXT");
+        }
+        adminConfig.forEach((key, value) -> {
+            if (key.startsWith("ssl.truststore.") || key.equals("ssl.endpoint.identification.algorithm")) {
+                base.put(key, String.valueOf(value));
+            }
+        });
+        return base;
+    }
+}
