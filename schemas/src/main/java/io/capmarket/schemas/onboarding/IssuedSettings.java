@@ -43,6 +43,14 @@ record IssuedSettings(Map<String, String> clientBase, String registryUrl, Option
         return ClientSettings.of(values);
     }
 
+    /** Names the registry and whether it is given credentials; never the credentials themselves. */
+    @Override
+    public String toString() {
+        return "IssuedSettings[clientBase=" + clientBase.keySet() + ", registryUrl=" + registryUrl + ", clientRegistryUserInfo="
+                + (clientRegistryUserInfo.isPresent() ? "set" : "none") + ", platformRegistryUserInfo="
+                + (platformRegistryUserInfo.isPresent() ? "set" : "none") + "]";
+    }
+
     /**
      * The brokers' settings every client shares, from the admin's: its bootstrap servers (or
      * {@code bootstrapServers}), the SASL protocol when {@code authenticating}, and what a client

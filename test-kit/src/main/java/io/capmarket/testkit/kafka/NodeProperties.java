@@ -87,6 +87,13 @@ record NodeProperties(int nodeId, String voters, String host, int port, int cont
         return properties;
     }
 
+    /** Names the node and its listeners; never the admin's password. */
+    @Override
+    public String toString() {
+        return "NodeProperties[nodeId=" + nodeId + ", voters=" + voters + ", host=" + host + ", port=" + port + ", controllerPort="
+                + controllerPort + ", adminUser=" + adminUser + ", logDirectory=" + logDirectory + "]";
+    }
+
     /** A JAAS login line for {@code loginModule} with the user, its password and {@code extra} options. */
     static String jaas(String loginModule, String user, String password, String extra) {
         return loginModule + " required username=\"" + user + "\" password=\"" + password + "\"" + extra + ";";
