@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.capmarket.gateway.GatewayConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,17 +16,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The dev run as a newcomer meets it: started in its own process like {@code ./capmarket dev},
- * a request submitted with the demo token is fulfilled with outputs and survives a restart; a
+ * a request submitted with the demo token is fulfilled with outputs and survives a restart, and
+ * one submitted just before a {@code kill -9} is still read and listed after the next start; a
  * large database waits until the admin token approves it; and every metric the dashboards and
  * alert rules use is one the running components export.
  */
@@ -34,6 +44,7 @@ class DevMarketplaceIT {
     private static final Duration START = Duration.ofSeconds(120);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PORTAL = Pattern.compile("Portal\\s+(http://\\S+)/");
+    private static final Pattern KAFKA = Pattern.compile("Kafka broker\\s+(\\S+)");
     private static final Pattern TOPOLOGY = Pattern.compile("Topology metrics\\s+(http://\\S+)/metrics");
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -47,7 +58,7 @@ class DevMarketplaceIT {
     }
 
     @Test
-    void aRequestIsFulfilledWithOutputsAndSurvivesARestartAndALargeDatabaseWaitsForTheAdmin() throws Exception {
+    void aRequestIsFulfilledWithOutputsAndSurvivesARestartAndAKillAndALargeDatabaseWaitsForTheAdmin() throws Exception {
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "dev-run");
         Running first = start(data, "first");
 
@@ -70,6 +81,55 @@ class DevMarketplaceIT {
         JsonNode again = get(second.gateway() + location);
         assertThat(again.path("state").asText()).isEqualTo("FULFILLED");
         assertThat(again.path("id").asText()).isEqualTo(done.path("id").asText());
+
+        // listed and committed, then killed before the gateway's stores were flushed to disk: after the restart its
+        // view and its list entries come back from their changelogs, before the gateway is ready
+        String medium = submitDatabase(second, "medium");
+        String mediumId = medium.substring(medium.lastIndexOf('/') + 1);
+        assertThat(get(second.gateway() + medium + "?waitFor=FULFILLED&timeout=30s").path("state").asText()).isEqualTo("FULFILLED");
+        assertThat(listed(second, "newest")).contains(mediumId);
+        awaitGatewayCommittedEveryStatus(second);
+        second.process().destroyForcibly();
+        assertThat(second.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("stops on SIGKILL").isTrue();
+        Running third = start(data, "third");
+
+        assertThat(get(third.gateway() + medium).path("state").asText()).as("restored before ready").isEqualTo("FULFILLED");
+        assertThat(listed(third, "newest")).contains(mediumId, done.path("id").asText()).doesNotHaveDuplicates();
+        assertThat(listed(third, "id")).contains(mediumId, done.path("id").asText()).doesNotHaveDuplicates();
+    }
+
+    /**
+     * Waits until the gateway's views have committed their position past every status written: a
+     * kill then leaves the views to be restored from their changelog, not read again from the statuses.
+     */
+    private static void awaitGatewayCommittedEveryStatus(Running running) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, running.bootstrap()))) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GatewayConfig.DEFAULT_APPLICATION_ID)
+                        .partitionsToOffsetAndMetadata().get();
+                List<TopicPartition> statuses = new ArrayList<>();
+                admin.describeTopics(admin.listTopics().names().get().stream().filter(name -> name.endsWith("request-status")).toList())
+                        .allTopicNames().get().values().forEach(topic -> topic.partitions().forEach(p ->
+                                statuses.add(new TopicPartition(topic.name(), p.partition()))));
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                statuses.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
+                Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest).all().get();
+                assertThat(statuses).isNotEmpty();
+                for (TopicPartition partition : statuses) {
+                    long end = ends.get(partition).offset();
+                    long position = committed.containsKey(partition) ? committed.get(partition).offset() : 0;
+                    // a transaction's marker follows its last status: a position before it has consumed that status
+                    assertThat(position).as("committed position of " + partition + ", end " + end).isGreaterThanOrEqualTo(end - 1);
+                }
+            });
+        }
+    }
+
+    /** The ids in the consumer team's list, in {@code order}. */
+    private List<String> listed(Running running, String order) throws Exception {
+        List<String> ids = new ArrayList<>();
+        get(running.gateway() + "/v1/requests?limit=100&order=" + order).path("items").forEach(item -> ids.add(item.path("id").asText()));
+        return ids;
     }
 
     /** The demo database teams ask for an admin's approval of a large database; the admin token gives it. */
@@ -150,7 +210,9 @@ class DevMarketplaceIT {
         });
         assertThat(http.send(HttpRequest.newBuilder(URI.create(urls[0] + "/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-        return new Running(process, urls[0], urls[1]);
+        Matcher kafka = KAFKA.matcher(read(log));
+        assertThat(kafka.find()).as("the dev run names its broker").isTrue();
+        return new Running(process, urls[0], urls[1], kafka.group(1));
     }
 
     private JsonNode get(String url) throws Exception {
@@ -184,6 +246,6 @@ class DevMarketplaceIT {
         }
     }
 
-    private record Running(Process process, String gateway, String topology) {
+    private record Running(Process process, String gateway, String topology, String bootstrap) {
     }
 }
