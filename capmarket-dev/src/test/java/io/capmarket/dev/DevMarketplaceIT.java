@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The dev run as a newcomer meets it: started in its own process like {@code ./capmarket dev},
  * a request submitted with the demo token is fulfilled with outputs and survives a restart, and
- * one submitted just before a {@code kill -9} is still read and listed after the next start; a
+ * one submitted just before a {@code kill -9} is read and listed as soon as the next start is
+ * ready; a
  * large database waits until the admin token approves it; and every metric the dashboards and
  * alert rules use is one the running components export.
  */
@@ -96,6 +97,17 @@ class DevMarketplaceIT {
         assertThat(get(third.gateway() + medium).path("state").asText()).as("restored before ready").isEqualTo("FULFILLED");
         assertThat(listed(third, "newest")).contains(mediumId, done.path("id").asText()).doesNotHaveDuplicates();
         assertThat(listed(third, "id")).contains(mediumId, done.path("id").asText()).doesNotHaveDuplicates();
+
+        // its MATCHED status in the gateway's views, then killed at once, most likely before the gateway committed
+        // reading it: it is read again after the restart, and the gateway is ready only once it has read it
+        String late = submitDatabase(third, "small", "dev-run-it-late");
+        String lateId = late.substring(late.lastIndexOf('/') + 1);
+        assertThat(states(get(third.gateway() + late + "?waitFor=MATCHED&timeout=30s"))).contains("MATCHED");
+        third.process().destroyForcibly();
+        assertThat(third.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("stops on SIGKILL").isTrue();
+        Running fourth = start(data, "fourth");
+
+        assertThat(get(fourth.gateway() + late).path("id").asText()).as("read once ready").isEqualTo(lateId);
     }
 
     /**
@@ -156,10 +168,14 @@ class DevMarketplaceIT {
 
     /** Submits a postgres-database of {@code size} in eu-west with the consumer token; its Location. */
     private String submitDatabase(Running running, String size) throws Exception {
+        return submitDatabase(running, size, "dev-run-it-" + size);
+    }
+
+    private String submitDatabase(Running running, String size, String idempotencyKey) throws Exception {
         HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(running.gateway() + "/v1/requests"))
                 .header("Authorization", "Bearer " + DevMarketplace.CONSUMER_TOKEN)
                 .header("Content-Type", "application/json")
-                .header("Idempotency-Key", "dev-run-it-" + size)
+                .header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString("""
                         {"capability":"postgres-database","version":1,"parameters":{"size":"%s"},
                          "constraints":{"region":["eu-west"]},"priority":"NORMAL"}""".formatted(size))).build(),

@@ -19,6 +19,7 @@ import io.capmarket.gateway.internal.InsightsHandlers;
 import io.capmarket.gateway.internal.InstanceCalls;
 import io.capmarket.gateway.internal.JwtAuthenticator;
 import io.capmarket.gateway.internal.LocalViews;
+import io.capmarket.gateway.internal.StatusTail;
 import io.capmarket.gateway.internal.OpenSlots;
 import io.capmarket.gateway.internal.OpsHandlers;
 import io.capmarket.gateway.internal.ParameterSchemas;
@@ -94,6 +95,8 @@ public final class GatewayApp implements AutoCloseable {
     private static final Duration INSTANCE_CALL_TTL = Duration.ofSeconds(30);
     /** How often the insights gauges are computed again ({@code capmarket_insights_*}). */
     private static final Duration INSIGHTS_REFRESH = Duration.ofSeconds(60);
+    /** How long learning where one partition of request-status ends may take, when a task starts. */
+    private static final Duration CATCH_UP_QUESTION_TIMEOUT = Duration.ofSeconds(30);
     /** A bucket that never runs dry, for the scope (caller or team) whose limit is off. */
     private static final RateLimits.Limit UNLIMITED = new RateLimits.Limit(1e12, Integer.MAX_VALUE);
 
@@ -156,7 +159,11 @@ public final class GatewayApp implements AutoCloseable {
             props.put(ViewDeserializationHandler.METRICS_CONFIG, metrics);
             props.put(ViewDeserializationHandler.RETRIED_TOPICS_CONFIG, topics.requestStatus().name());
             // a view in the store is no longer held as accepted; its waiters are told (on the stream thread)
-            LocalViews views = new LocalViews();
+            // a task that starts reads its partition's statuses up to where it ended before its reads say "no such request"
+            ExecutorService catchUp = Executors.newSingleThreadExecutor(daemon("capmarket-gateway-catch-up"));
+            StatusTail tail = new StatusTail(topics.requestStatus().name(), config.applicationId(), config.clientConfig(),
+                    CATCH_UP_QUESTION_TIMEOUT);
+            LocalViews views = new LocalViews(tail, catchUp, System::nanoTime);
             KafkaStreams streams = new KafkaStreams(GatewayTopology.build(topics, status -> {
                 accepted.stored(status.getRequestId());
                 watchers.publish(status);
@@ -177,6 +184,8 @@ public final class GatewayApp implements AutoCloseable {
                     LOG.warn("Kafka Streams did not stop within {}", config.shutdownTimeout());
                 }
             });
+            resources.add(() -> shutdown(catchUp));
+            resources.add(tail);
             resources.add(metrics);
             resources.add(() -> shutdown(timer));
             resources.add(() -> shutdown(callbacks));
@@ -211,7 +220,7 @@ public final class GatewayApp implements AutoCloseable {
             PolicyHandlers policyHandlers = new PolicyHandlers(catalog, policies, clock, config.maxRequestSize(), bodyDeadline);
             metrics.bind(streams, watchers::waiting, events::clients, accepted::size, acceptor::deciding);
             QuotaHandlers quotaHandlers = new QuotaHandlers(quotas, quotaWriter, clock, config.maxRequestSize(), bodyDeadline);
-            OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable() && quotas.queryable(),
+            OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable() && quotas.queryable() && store.caughtUp(),
                     metrics.registry());
             InsightsHandlers insights = new InsightsHandlers(catalog, refusals, clock,
                     new InsightsHandlers.Settings(config.insightsWindow(), config.insightsDuplicateSimilarity()), metrics::insights);
@@ -295,9 +304,12 @@ public final class GatewayApp implements AutoCloseable {
         return http.port();
     }
 
-    /** True when Kafka Streams is RUNNING and the stores answer (what {@code /health/ready} says). */
+    /**
+     * True when Kafka Streams is RUNNING, the stores answer and the request views have caught up
+     * since their tasks started here (what {@code /health/ready} says).
+     */
     public boolean ready() {
-        return health.running() && catalog.queryable();
+        return health.running() && catalog.queryable() && store.caughtUp();
     }
 
     /** False once Kafka Streams has failed; the process should then be restarted. */

@@ -58,8 +58,8 @@ public final class GatewayTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REQUEST_VIEWS),
                 Serdes.String(), topics.requestStatus().valueSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REQUEST_INDEX), Serdes.String(), Serdes.String()));
+        // tombstones too reach the processor, which counts every record it reads towards catching up (LocalViews)
         builder.stream(topics.requestStatus().name(), consumed(topics.requestStatus(), "request-status-source"))
-                .filter((id, status) -> status != null, Named.as("statuses-only"))
                 .process(() -> new ViewProcessor(onChange, views), Named.as("request-views-processor"), REQUEST_VIEWS,
                         REQUEST_INDEX);
         globalTable(builder, topics.catalog(), "catalog-source", Materialized.as(CATALOG));
@@ -93,6 +93,8 @@ public final class GatewayTopology {
         private KeyValueStore<String, RequestStatus> store;
         private KeyValueStore<String, String> index;
         private int partition;
+        private ProcessorContext<Void, Void> context;
+        private LocalViews.Progress progress;
 
         ViewProcessor(Consumer<RequestStatus> onChange, LocalViews views) {
             this.onChange = onChange;
@@ -104,7 +106,8 @@ public final class GatewayTopology {
             store = context.getStateStore(REQUEST_VIEWS);
             index = context.getStateStore(REQUEST_INDEX);
             partition = context.taskId().partition();
-            views.opened(partition, store);
+            this.context = context;
+            progress = views.opened(partition, store);
             try (KeyValueIterator<String, String> entries = index.all()) {
                 if (entries.hasNext()) {
                     return;
@@ -132,6 +135,10 @@ public final class GatewayTopology {
 
         @Override
         public void process(Record<String, RequestStatus> record) {
+            context.recordMetadata().ifPresent(metadata -> progress.processed(metadata.offset()));
+            if (record.value() == null) {
+                return;
+            }
             RequestStatus current = store.get(record.key());
             RequestStatus next = RequestViews.apply(current, record.value());
             if (next != current) {

@@ -1,32 +1,166 @@
 package io.capmarket.gateway.internal;
 
 import io.capmarket.schemas.RequestStatus;
+import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The view stores of the tasks running on this instance, by partition, as their processors hold
- * them from start to close. A read of one request goes straight to its partition's store, which
+ * them from start to close, and whether each has caught up with its partition of
+ * {@code request-status}. A read of one request goes straight to its partition's store, which
  * Kafka Streams' interactive queries reach only after looking through every thread's tasks on
  * each read (a tenth of a submit's cost). The stores are the same ones interactive queries read,
  * safe to read from any thread; a store closed meanwhile fails the read as it would there.
+ *
+ * <p>A task that starts (after a restart, an unclean stop or a move to this instance) may be behind
+ * its partition: statuses written while no instance read them, or read and not committed before a
+ * crash. Until it has processed the last status its partition held past its committed position
+ * when it started ({@link LastStatuses}, asked off the stream thread), a request absent from its store may only be
+ * not read yet: such a read answers "retry later" instead of "no such request", and the instance
+ * is not ready. A partition whose last status cannot be learned, or that has not reached it within
+ * the bound (a status its processor never sees, as one refused by its deserializer), counts as
+ * caught up, with a warning.
  */
 public final class LocalViews {
 
-    private final ConcurrentHashMap<Integer, KeyValueStore<String, RequestStatus>> byPartition = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(LocalViews.class);
+    /** How long a started partition may take to catch up before it counts as caught up anyway. */
+    public static final Duration CATCH_UP_BOUND = Duration.ofSeconds(60);
 
-    /** A task of {@code partition} started with {@code store}. */
-    void opened(int partition, KeyValueStore<String, RequestStatus> store) {
+    /**
+     * The offset of the last status a starting task has still to read in its partition of
+     * {@code request-status}: past its group's committed position, up to where a read_committed reader ends.
+     */
+    @FunctionalInterface
+    public interface LastStatuses {
+
+        /** Empty when there is none left to read; fails when it cannot be learned. */
+        OptionalLong lastOffset(int partition);
+    }
+
+    private final ConcurrentHashMap<Integer, KeyValueStore<String, RequestStatus>> byPartition = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, Progress> progress = new ConcurrentHashMap<>();
+    private final LastStatuses lastStatuses;
+    private final Executor asking;
+    private final LongSupplier nanos;
+
+    /** Views that count as caught up as soon as they start (a topology test, whose input is all there). */
+    public LocalViews() {
+        this(partition -> OptionalLong.empty(), Runnable::run, System::nanoTime);
+    }
+
+    /**
+     * @param lastStatuses where each partition of {@code request-status} ends; asked once per task start
+     * @param asking runs those questions, off the stream thread
+     * @param nanos the monotonic clock the catch-up bound is measured with
+     */
+    public LocalViews(LastStatuses lastStatuses, Executor asking, LongSupplier nanos) {
+        this.lastStatuses = lastStatuses;
+        this.asking = asking;
+        this.nanos = nanos;
+    }
+
+    /** A task of {@code partition} started with {@code store}; its processor reports each status it reads to the answer. */
+    Progress opened(int partition, KeyValueStore<String, RequestStatus> store) {
+        Progress started = new Progress(partition, nanos);
+        progress.put(partition, started);
         byPartition.put(partition, store);
+        asking.execute(() -> {
+            long target;
+            try {
+                target = lastStatuses.lastOffset(partition).orElse(-1);
+            } catch (RuntimeException e) {
+                LOG.warn("could not learn where partition {} of request-status ends; its request views count as caught up: {}",
+                        partition, e.toString());
+                target = -1;
+            }
+            started.target(target);
+        });
+        return started;
     }
 
     /** The task of {@code partition} that held {@code store} closed. */
     void closed(int partition, KeyValueStore<String, RequestStatus> store) {
-        byPartition.remove(partition, store);
+        if (byPartition.remove(partition, store)) {
+            progress.remove(partition);
+        }
     }
 
     /** The store of a partition whose task runs here, or null. */
     KeyValueStore<String, RequestStatus> store(int partition) {
         return byPartition.get(partition);
+    }
+
+    /** Whether the views of {@code partition} have caught up since their task started here (true when it does not run here). */
+    public boolean caughtUp(int partition) {
+        Progress started = progress.get(partition);
+        return started == null || started.caughtUp(nanos.getAsLong());
+    }
+
+    /** Whether the views of every partition whose task runs here have caught up. */
+    public boolean caughtUp() {
+        long now = nanos.getAsLong();
+        return progress.values().stream().allMatch(started -> started.caughtUp(now));
+    }
+
+    /** How far one started partition has read, against where it ended when it started. */
+    static final class Progress {
+
+        private static final long UNKNOWN = Long.MIN_VALUE;
+
+        private final int partition;
+        private final LongSupplier nanos;
+        private final long startedNanos;
+        private volatile long target = UNKNOWN;
+        private volatile long processed = -1;
+        private volatile boolean caughtUp;
+
+        private Progress(int partition, LongSupplier nanos) {
+            this.partition = partition;
+            this.nanos = nanos;
+            this.startedNanos = nanos.getAsLong();
+        }
+
+        /** The processor read the record at {@code offset} (on the stream thread). */
+        void processed(long offset) {
+            if (offset > processed) {
+                processed = offset;
+            }
+            if (!caughtUp && target != UNKNOWN && offset >= target) {
+                caughtUp = true;
+                LOG.info("the request views of partition {} caught up with request-status (offset {}) {} ms after their task started",
+                        partition, target, (nanos.getAsLong() - startedNanos) / 1_000_000);
+            }
+        }
+
+        private void target(long offset) {
+            target = offset;
+            if (processed >= offset) {
+                caughtUp = true;
+            }
+        }
+
+        private boolean caughtUp(long now) {
+            if (caughtUp) {
+                return true;
+            }
+            if (target != UNKNOWN && processed >= target) {
+                caughtUp = true;
+                return true;
+            }
+            if (now - startedNanos > CATCH_UP_BOUND.toNanos()) {
+                caughtUp = true;
+                LOG.warn("the request views of partition {} did not reach offset {} of request-status within {} (at {}); they count "
+                        + "as caught up", partition, target == UNKNOWN ? "unknown" : Long.toString(target), CATCH_UP_BOUND, processed);
+                return true;
+            }
+            return false;
+        }
     }
 }

@@ -143,9 +143,17 @@ public final class RequestReads {
         return current(requestId, partition).filter(principal::sees);
     }
 
-    /** A request of a partition this instance owns: from the store, else as accepted here and not stored yet. */
+    /**
+     * A request of a partition this instance owns: from the store, else as accepted here and not
+     * stored yet. Absent while the partition's views are still catching up after their task
+     * started is a {@link io.capmarket.gateway.RetryLaterException}: the request may only be not read yet.
+     */
     Optional<RequestStatus> current(String requestId, int partition) {
-        return store.get(requestId, partition).or(() -> accepted.get(requestId));
+        Optional<RequestStatus> found = store.get(requestId, partition).or(() -> accepted.get(requestId));
+        if (found.isEmpty()) {
+            store.requireCaughtUp(partition);
+        }
+        return found;
     }
 
     /** One page of the caller's requests, from every instance; this instance's part from its index (a bounded range read). */

@@ -51,6 +51,11 @@ public final class RequestStore {
         return self;
     }
 
+    /** Whether the views of every partition this instance runs have caught up since their tasks started ({@link LocalViews}). */
+    public boolean caughtUp() {
+        return views.caughtUp();
+    }
+
     /** The instance and partition that own a request. */
     public KeyQueryMetadata owner(String requestId) {
         KeyQueryMetadata metadata;
@@ -75,6 +80,17 @@ public final class RequestStore {
             return Optional.ofNullable(this.<RequestStatus>store(GatewayTopology.REQUEST_VIEWS, partition).get(requestId));
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
+        }
+    }
+
+    /**
+     * Fails with a {@link RetryLaterException} while the views of {@code partition} are catching up
+     * with {@code request-status} after their task started here ({@link LocalViews}).
+     */
+    public void requireCaughtUp(int partition) {
+        if (!views.caughtUp(partition)) {
+            throw new RetryLaterException("the request views of this instance are catching up with the statuses written while "
+                    + "they were not read; retry shortly", RETRY_AFTER);
         }
     }
 

@@ -1,0 +1,106 @@
+package io.capmarket.gateway;
+
+import static io.capmarket.gateway.Fixtures.ALPHA_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.topics.Topic;
+import io.capmarket.schemas.topics.Topics;
+import io.capmarket.testkit.kafka.KafkaBroker;
+import io.capmarket.testkit.kafka.KafkaBrokerExtension;
+import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
+import io.capmarket.testkit.registry.SchemaRegistryExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A gateway that starts behind its statuses (written while it was stopped, as a topology goes on
+ * matching while a gateway restarts) is ready only once its views have read them: the last
+ * request written to each partition is readable as soon as {@code /health/ready} says so, and
+ * before that it is readable or "retry later", never "not found".
+ */
+@ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
+class ViewsCatchUpIT {
+
+    private static final int STATUSES = 20_000;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final KafkaBroker broker;
+    private final EmbeddedSchemaRegistry registry;
+
+    ViewsCatchUpIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
+        this.broker = broker;
+        this.registry = registry;
+    }
+
+    @Test
+    void aGatewayStartingBehindItsStatusesIsReadyOnlyOnceItHasReadThem() {
+        Map<String, String> settings = Fixtures.settings(broker, registry, "catch-up");
+        try (GatewayApp first = GatewayApp.start(GatewayConfig.of(settings))) {
+            await().atMost(WAIT).until(first::ready);
+        }
+        Map<Integer, String> lastByPartition = writeStatuses(Fixtures.topics(settings));
+        assertThat(lastByPartition).hasSize(2);
+
+        try (GatewayApp gateway = GatewayApp.start(GatewayConfig.of(settings))) {
+            Api api = new Api(gateway.httpPort());
+            String last = lastByPartition.get(0);
+            List<Integer> answersBeforeReady = new ArrayList<>();
+            await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
+                if (gateway.ready()) {
+                    return true;
+                }
+                Api.Response early = api.get("/v1/requests/" + last, ALPHA_TOKEN);
+                assertThat(early.status()).as("before ready: the request, or retry later: " + early.text()).isIn(200, 503);
+                if (early.status() == 503) {
+                    assertThat(early.headers().firstValue("Retry-After")).isPresent();
+                }
+                answersBeforeReady.add(early.status());
+                return false;
+            });
+            assertThat(answersBeforeReady).as("asked at least once before ready").isNotEmpty();
+            for (String id : lastByPartition.values()) {
+                Api.Response read = api.get("/v1/requests/" + id, ALPHA_TOKEN);
+                assertThat(read.status()).as("the last request of its partition, read once ready: " + read.text()).isEqualTo(200);
+            }
+        }
+    }
+
+    /** Writes the SUBMITTED statuses of many requests of team alpha, as the topology would; the last id of each partition. */
+    private Map<Integer, String> writeStatuses(Topics topics) {
+        Topic<String, RequestStatus> statuses = topics.requestStatus();
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        Map<Integer, String> last = new HashMap<>();
+        Instant at = Instant.now();
+        try (KafkaProducer<String, RequestStatus> producer = new KafkaProducer<>(config, statuses.keySerde().serializer(),
+                statuses.valueSerde().serializer())) {
+            for (int i = 0; i < STATUSES; i++) {
+                String id = UUID.randomUUID().toString();
+                producer.send(new ProducerRecord<>(statuses.name(), id, Statuses.submitted(id, "alpha", at)), (metadata, error) -> {
+                    if (error == null) {
+                        synchronized (last) {
+                            last.put(metadata.partition(), id);
+                        }
+                    }
+                });
+            }
+            producer.flush();
+        }
+        synchronized (last) {
+            return Map.copyOf(last);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.capmarket.gateway.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.RequestStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Whether a started partition's views have caught up: only once its processor read the last
+ * status the partition held when the task started; at once when it held none or that cannot be
+ * learned; and anyway once the bound has passed.
+ */
+class LocalViewsTest {
+
+    private final AtomicLong nanos = new AtomicLong(1_000);
+    /** The questions asked, run when the test says. */
+    private final List<Runnable> asked = new ArrayList<>();
+
+    @Test
+    void aStartedPartitionCatchesUpOnlyOnceItsProcessorReadTheLastStatusItHeld() {
+        LocalViews views = new LocalViews(partition -> OptionalLong.of(41), asked::add, nanos::get);
+        assertThat(views.caughtUp(3)).as("a partition that does not run here").isTrue();
+
+        LocalViews.Progress progress = views.opened(3, store());
+        progress.processed(40);
+        assertThat(views.caughtUp(3)).as("where it ends is not known yet").isFalse();
+        asked.forEach(Runnable::run);
+        assertThat(views.caughtUp(3)).as("one status behind").isFalse();
+        assertThat(views.caughtUp()).isFalse();
+
+        progress.processed(41);
+
+        assertThat(views.caughtUp(3)).isTrue();
+        assertThat(views.caughtUp()).isTrue();
+    }
+
+    @Test
+    void aPartitionAlreadyPastItsLastStatusWhenTheAnswerComesHasCaughtUp() {
+        LocalViews views = new LocalViews(partition -> OptionalLong.of(7), asked::add, nanos::get);
+        LocalViews.Progress progress = views.opened(0, store());
+        progress.processed(9);
+
+        asked.forEach(Runnable::run);
+
+        assertThat(views.caughtUp(0)).isTrue();
+    }
+
+    @Test
+    void anEmptyPartitionOrOneWhoseEndCannotBeLearnedCountsAsCaughtUp() {
+        LocalViews empty = new LocalViews(partition -> OptionalLong.empty(), Runnable::run, nanos::get);
+        empty.opened(0, store());
+        assertThat(empty.caughtUp(0)).isTrue();
+
+        LocalViews unreachable = new LocalViews(partition -> {
+            throw new IllegalStateException("the broker did not answer");
+        }, Runnable::run, nanos::get);
+        unreachable.opened(0, store());
+        assertThat(unreachable.caughtUp(0)).isTrue();
+    }
+
+    @Test
+    void aPartitionThatDoesNotReachItsLastStatusWithinTheBoundCountsAsCaughtUpAnyway() {
+        LocalViews views = new LocalViews(partition -> OptionalLong.of(100), Runnable::run, nanos::get);
+        views.opened(1, store()).processed(5);
+        nanos.addAndGet(LocalViews.CATCH_UP_BOUND.toNanos());
+        assertThat(views.caughtUp(1)).as("at the bound").isFalse();
+
+        nanos.incrementAndGet();
+
+        assertThat(views.caughtUp(1)).isTrue();
+        assertThat(views.caughtUp()).isTrue();
+    }
+
+    @Test
+    void aClosedPartitionNoLongerCountsAndAReopenedOneStartsOver() {
+        LocalViews views = new LocalViews(partition -> OptionalLong.of(10), Runnable::run, nanos::get);
+        KeyValueStore<String, RequestStatus> first = store();
+        views.opened(2, first);
+        assertThat(views.caughtUp()).isFalse();
+
+        views.closed(2, first);
+        assertThat(views.caughtUp()).isTrue();
+
+        views.opened(2, store()).processed(3);
+        assertThat(views.caughtUp(2)).isFalse();
+    }
+
+    private static KeyValueStore<String, RequestStatus> store() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_VIEWS), Serdes.String(),
+                (Serde<RequestStatus>) null).withLoggingDisabled().build();
+    }
+}
