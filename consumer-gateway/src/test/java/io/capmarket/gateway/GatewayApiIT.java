@@ -167,6 +167,7 @@ class GatewayApiIT {
                 .containsPattern("capmarket_gateway_http_requests_seconds_count\\{[^}]*route=\"/v1/capabilities/\\{name}\"[^}]*status=\"404\"[^}]*} [1-9]")
                 .contains("capmarket_gateway_long_poll_waiters")
                 .contains("capmarket_gateway_sse_clients")
+                .contains("capmarket_gateway_views_catching_up 0.0")
                 .contains("kafka_stream");
     }
 

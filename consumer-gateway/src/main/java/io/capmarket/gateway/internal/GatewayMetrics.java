@@ -25,7 +25,8 @@ import org.apache.kafka.streams.KafkaStreams;
 /**
  * The gateway's metrics on {@code /metrics}: {@code capmarket_gateway_http_requests_seconds}
  * (histogram by method, route and status), {@code capmarket_gateway_long_poll_waiters},
- * {@code capmarket_gateway_sse_clients}, {@code capmarket_gateway_unreadable_records_total{outcome}},
+ * {@code capmarket_gateway_sse_clients}, {@code capmarket_gateway_views_catching_up},
+ * {@code capmarket_gateway_unreadable_records_total{outcome}},
  * {@code capmarket_gateway_body_read_timeouts_total}, the catalog insights
  * ({@code capmarket_insights_*}, {@code capmarket_unmet_demand_refused_total{reason}}; see {@link #insights}), Kafka
  * Streams and JVM metrics.
@@ -125,7 +126,7 @@ public final class GatewayMetrics implements AutoCloseable {
      * @param deciding submits with an Idempotency-Key being decided or waiting their turn ({@link Acceptor#deciding})
      */
     public void bind(KafkaStreams kafkaStreams, IntSupplier waiters, IntSupplier sseClients, IntSupplier accepted,
-            IntSupplier deciding) {
+            IntSupplier deciding, IntSupplier catchingUp) {
         streams = new KafkaStreamsMetrics(kafkaStreams);
         streams.bindTo(registry);
         Gauge.builder("capmarket.gateway.long.poll.waiters", waiters::getAsInt)
@@ -141,6 +142,10 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("capmarket.gateway.sse.clients", sseClients::getAsInt)
                 .description("Open Server-Sent Event streams").register(registry);
+        Gauge.builder("capmarket.gateway.views.catching.up", catchingUp::getAsInt)
+                .description("Partitions of the request views run here whose task started behind request-status and has not "
+                        + "read up to where it was yet (the instance is not ready meanwhile)")
+                .register(registry);
     }
 
     /**

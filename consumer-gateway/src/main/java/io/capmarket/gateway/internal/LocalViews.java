@@ -109,6 +109,12 @@ public final class LocalViews {
         return progress.values().stream().allMatch(started -> started.caughtUp(now));
     }
 
+    /** How many partitions whose task runs here have not caught up yet. */
+    public int catchingUp() {
+        long now = nanos.getAsLong();
+        return (int) progress.values().stream().filter(started -> !started.caughtUp(now)).count();
+    }
+
     /** How far one started partition has read, against where it ended when it started. */
     static final class Progress {
 

@@ -35,11 +35,13 @@ class LocalViewsTest {
         asked.forEach(Runnable::run);
         assertThat(views.caughtUp(3)).as("one status behind").isFalse();
         assertThat(views.caughtUp()).isFalse();
+        assertThat(views.catchingUp()).isOne();
 
         progress.processed(41);
 
         assertThat(views.caughtUp(3)).isTrue();
         assertThat(views.caughtUp()).isTrue();
+        assertThat(views.catchingUp()).isZero();
     }
 
     @Test
