@@ -4,6 +4,7 @@ import static io.capmarket.gateway.Fixtures.ALPHA_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ViewsCatchUpIT {
 
     private static final int STATUSES = 20_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final KafkaBroker broker;
@@ -50,13 +53,15 @@ class ViewsCatchUpIT {
         try (GatewayApp first = GatewayApp.start(GatewayConfig.of(settings))) {
             await().atMost(WAIT).until(first::ready);
         }
-        Map<Integer, String> lastByPartition = writeStatuses(Fixtures.topics(settings));
+        Written written = writeStatuses(Fixtures.topics(settings));
+        Map<Integer, String> lastByPartition = written.lastByPartition();
         assertThat(lastByPartition).hasSize(2);
 
         try (GatewayApp gateway = GatewayApp.start(GatewayConfig.of(settings))) {
             Api api = new Api(gateway.httpPort());
             String last = lastByPartition.get(0);
             List<Integer> answersBeforeReady = new ArrayList<>();
+            List<Integer> listsBeforeReady = new ArrayList<>();
             await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1)).until(() -> {
                 if (gateway.ready()) {
                     return true;
@@ -67,9 +72,18 @@ class ViewsCatchUpIT {
                     assertThat(early.headers().firstValue("Retry-After")).isPresent();
                 }
                 answersBeforeReady.add(early.status());
+                // every status has the same submission time: newest first is by id, so a whole list starts with the least
+                Api.Response list = api.get("/v1/requests?order=newest&limit=1", ALPHA_TOKEN);
+                assertThat(list.status()).as("a list before ready: whole, or retry later: " + list.text()).isIn(200, 503);
+                if (list.status() == 200) {
+                    assertThat(JSON.readTree(list.text()).path("items").path(0).path("id").asText())
+                            .as("the first of a whole list").isEqualTo(written.first());
+                }
+                listsBeforeReady.add(list.status());
                 return false;
             });
             assertThat(answersBeforeReady).as("asked at least once before ready").isNotEmpty();
+            assertThat(listsBeforeReady).as("listed at least once before ready").isNotEmpty();
             for (String id : lastByPartition.values()) {
                 Api.Response read = api.get("/v1/requests/" + id, ALPHA_TOKEN);
                 assertThat(read.status()).as("the last request of its partition, read once ready: " + read.text()).isEqualTo(200);
@@ -77,18 +91,27 @@ class ViewsCatchUpIT {
         }
     }
 
-    /** Writes the SUBMITTED statuses of many requests of team alpha, as the topology would; the last id of each partition. */
-    private Map<Integer, String> writeStatuses(Topics topics) {
+    /**
+     * @param lastByPartition the last request written to each partition
+     * @param first the request a whole list newest first starts with (all were submitted at once: the least id)
+     */
+    private record Written(Map<Integer, String> lastByPartition, String first) {
+    }
+
+    /** Writes the SUBMITTED statuses of many requests of team alpha, all submitted at one instant, as the topology would. */
+    private Written writeStatuses(Topics topics) {
         Topic<String, RequestStatus> statuses = topics.requestStatus();
         Map<String, Object> config = new HashMap<>();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         Map<Integer, String> last = new HashMap<>();
+        TreeSet<String> ids = new TreeSet<>();
         Instant at = Instant.now();
         try (KafkaProducer<String, RequestStatus> producer = new KafkaProducer<>(config, statuses.keySerde().serializer(),
                 statuses.valueSerde().serializer())) {
             for (int i = 0; i < STATUSES; i++) {
                 String id = UUID.randomUUID().toString();
+                ids.add(id);
                 producer.send(new ProducerRecord<>(statuses.name(), id, Statuses.submitted(id, "alpha", at)), (metadata, error) -> {
                     if (error == null) {
                         synchronized (last) {
@@ -100,7 +123,7 @@ class ViewsCatchUpIT {
             producer.flush();
         }
         synchronized (last) {
-            return Map.copyOf(last);
+            return new Written(Map.copyOf(last), ids.first());
         }
     }
 }

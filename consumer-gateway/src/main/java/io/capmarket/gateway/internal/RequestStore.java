@@ -97,13 +97,15 @@ public final class RequestStore {
     /**
      * The matching views of every partition this instance owns after the cursor, up to {@code limit + 1}
      * of each, in the query's order: read through the list index, so a team's list reads its own
-     * entries only ({@link RequestIndex}).
+     * entries only ({@link RequestIndex}). Fails with a {@link RetryLaterException} while any of
+     * them is catching up ({@link #requireCaughtUp}): a list must not leave out requests not read yet.
      */
     public List<RequestView> list(ListQuery query) {
         List<RequestView> found = new ArrayList<>();
         Optional<RequestIndex.Range> range = RequestIndex.range(query);
         try {
             for (int partition : localPartitions()) {
+                requireCaughtUp(partition);
                 ReadOnlyKeyValueStore<String, RequestStatus> views = store(GatewayTopology.REQUEST_VIEWS, partition);
                 found.addAll(range.isPresent()
                         ? indexed(views, this.<String>store(GatewayTopology.REQUEST_INDEX, partition), range.get(), query)
