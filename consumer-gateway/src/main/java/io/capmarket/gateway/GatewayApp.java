@@ -1,8 +1,8 @@
 package io.capmarket.gateway;
 
 import io.capmarket.gateway.internal.AcceptedRequests;
-import io.capmarket.gateway.internal.ApprovalHandlers;
 import io.capmarket.gateway.internal.Acceptor;
+import io.capmarket.gateway.internal.ApprovalHandlers;
 import io.capmarket.gateway.internal.Authenticator;
 import io.capmarket.gateway.internal.BodyDeadline;
 import io.capmarket.gateway.internal.Catalog;
@@ -19,15 +19,14 @@ import io.capmarket.gateway.internal.InsightsHandlers;
 import io.capmarket.gateway.internal.InstanceCalls;
 import io.capmarket.gateway.internal.JwtAuthenticator;
 import io.capmarket.gateway.internal.LocalViews;
-import io.capmarket.gateway.internal.StatusTail;
 import io.capmarket.gateway.internal.OpenSlots;
 import io.capmarket.gateway.internal.OpsHandlers;
 import io.capmarket.gateway.internal.ParameterSchemas;
 import io.capmarket.gateway.internal.PolicyHandlers;
 import io.capmarket.gateway.internal.PortalAssets;
+import io.capmarket.gateway.internal.Publisher;
 import io.capmarket.gateway.internal.QuotaHandlers;
 import io.capmarket.gateway.internal.Quotas;
-import io.capmarket.gateway.internal.Publisher;
 import io.capmarket.gateway.internal.RateLimits;
 import io.capmarket.gateway.internal.Refusals;
 import io.capmarket.gateway.internal.RequestHandlers;
@@ -37,6 +36,7 @@ import io.capmarket.gateway.internal.RequestWatchers;
 import io.capmarket.gateway.internal.Route;
 import io.capmarket.gateway.internal.Routes;
 import io.capmarket.gateway.internal.SettingWriter;
+import io.capmarket.gateway.internal.StatusTail;
 import io.capmarket.gateway.internal.TokenFile;
 import io.capmarket.gateway.internal.Updates;
 import io.capmarket.gateway.internal.ViewDeserializationHandler;
@@ -158,12 +158,12 @@ public final class GatewayApp implements AutoCloseable {
             props.putIfAbsent(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, ViewDeserializationHandler.class.getName());
             props.put(ViewDeserializationHandler.METRICS_CONFIG, metrics);
             props.put(ViewDeserializationHandler.RETRIED_TOPICS_CONFIG, topics.requestStatus().name());
-            // a view in the store is no longer held as accepted; its waiters are told (on the stream thread)
-            // a task that starts reads its partition's statuses up to where it ended before its reads say "no such request"
+            // a task that starts behind its statuses reads up to where they ended before its reads may say "no such request"
             ExecutorService catchUp = Executors.newSingleThreadExecutor(daemon("capmarket-gateway-catch-up"));
             StatusTail tail = new StatusTail(topics.requestStatus().name(), config.applicationId(), config.clientConfig(),
                     CATCH_UP_QUESTION_TIMEOUT);
             LocalViews views = new LocalViews(tail, catchUp, System::nanoTime);
+            // a view in the store is no longer held as accepted; its waiters are told (on the stream thread)
             KafkaStreams streams = new KafkaStreams(GatewayTopology.build(topics, status -> {
                 accepted.stored(status.getRequestId());
                 watchers.publish(status);
@@ -220,8 +220,8 @@ public final class GatewayApp implements AutoCloseable {
             PolicyHandlers policyHandlers = new PolicyHandlers(catalog, policies, clock, config.maxRequestSize(), bodyDeadline);
             metrics.bind(streams, watchers::waiting, events::clients, accepted::size, acceptor::deciding, views::catchingUp);
             QuotaHandlers quotaHandlers = new QuotaHandlers(quotas, quotaWriter, clock, config.maxRequestSize(), bodyDeadline);
-            OpsHandlers ops = new OpsHandlers(health, () -> health.running() && catalog.queryable() && quotas.queryable() && store.caughtUp(),
-                    metrics.registry());
+            OpsHandlers ops = new OpsHandlers(health,
+                    () -> health.running() && catalog.queryable() && quotas.queryable() && store.caughtUp(), metrics.registry());
             InsightsHandlers insights = new InsightsHandlers(catalog, refusals, clock,
                     new InsightsHandlers.Settings(config.insightsWindow(), config.insightsDuplicateSimilarity()), metrics::insights);
             // computed on the callbacks pool: the timer's one thread stays free for the long-polls' deadlines

@@ -66,7 +66,10 @@ public final class LocalViews {
         this.nanos = nanos;
     }
 
-    /** A task of {@code partition} started with {@code store}; its processor reports each status it reads to the answer. */
+    /**
+     * A task of {@code partition} started with {@code store}; its processor reports the offset of
+     * each record it reads to the progress returned.
+     */
     Progress opened(int partition, KeyValueStore<String, RequestStatus> store) {
         Progress started = new Progress(partition, nanos);
         progress.put(partition, started);
