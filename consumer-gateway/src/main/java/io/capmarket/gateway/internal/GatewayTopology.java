@@ -135,17 +135,17 @@ public final class GatewayTopology {
 
         @Override
         public void process(Record<String, RequestStatus> record) {
+            if (record.value() != null) {
+                RequestStatus current = store.get(record.key());
+                RequestStatus next = RequestViews.apply(current, record.value());
+                if (next != current) {
+                    store.put(record.key(), next);
+                    reindex(current, next);
+                    onChange.accept(next);
+                }
+            }
+            // counted only once stored: a partition that has caught up holds every status it had to read
             context.recordMetadata().ifPresent(metadata -> progress.processed(metadata.offset()));
-            if (record.value() == null) {
-                return;
-            }
-            RequestStatus current = store.get(record.key());
-            RequestStatus next = RequestViews.apply(current, record.value());
-            if (next != current) {
-                store.put(record.key(), next);
-                reindex(current, next);
-                onChange.accept(next);
-            }
         }
     }
 }

@@ -2,6 +2,7 @@ package io.capmarket.gateway.internal;
 
 import io.capmarket.schemas.RequestStatus;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -44,8 +45,7 @@ public final class LocalViews {
         OptionalLong lastOffset(int partition);
     }
 
-    private final ConcurrentHashMap<Integer, KeyValueStore<String, RequestStatus>> byPartition = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Integer, Progress> progress = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Integer, View> byPartition = new ConcurrentHashMap<>();
     private final LastStatuses lastStatuses;
     private final Executor asking;
     private final LongSupplier nanos;
@@ -67,13 +67,37 @@ public final class LocalViews {
     }
 
     /**
+     * The store of one started task and how far it has read, kept together: a read that asks
+     * {@link #caughtUp()} before reading the store learns it of that store, even if the task moves meanwhile.
+     */
+    public final class View {
+
+        private final KeyValueStore<String, RequestStatus> store;
+        private final Progress progress;
+
+        private View(KeyValueStore<String, RequestStatus> store, Progress progress) {
+            this.store = store;
+            this.progress = progress;
+        }
+
+        /** Whether this task has caught up with its partition: once true, its store holds every status it had to read. */
+        public boolean caughtUp() {
+            return progress.caughtUp(nanos.getAsLong());
+        }
+
+        /** The view of a request in this store, if any; fails as an interactive query would when the store closed meanwhile. */
+        public Optional<RequestStatus> get(String requestId) {
+            return Optional.ofNullable(store.get(requestId));
+        }
+    }
+
+    /**
      * A task of {@code partition} started with {@code store}; its processor reports the offset of
-     * each record it reads to the progress returned.
+     * each record it has stored to the progress returned.
      */
     Progress opened(int partition, KeyValueStore<String, RequestStatus> store) {
         Progress started = new Progress(partition, nanos);
-        progress.put(partition, started);
-        byPartition.put(partition, store);
+        byPartition.put(partition, new View(store, started));
         asking.execute(() -> {
             long target;
             try {
@@ -90,32 +114,30 @@ public final class LocalViews {
 
     /** The task of {@code partition} that held {@code store} closed. */
     void closed(int partition, KeyValueStore<String, RequestStatus> store) {
-        if (byPartition.remove(partition, store)) {
-            progress.remove(partition);
-        }
+        byPartition.computeIfPresent(partition, (key, view) -> view.store == store ? null : view);
     }
 
-    /** The store of a partition whose task runs here, or null. */
-    KeyValueStore<String, RequestStatus> store(int partition) {
+    /** The view of a partition whose task runs here (its processor started), or null. */
+    public View view(int partition) {
         return byPartition.get(partition);
     }
 
     /** Whether the views of {@code partition} have caught up since their task started here (true when it does not run here). */
     public boolean caughtUp(int partition) {
-        Progress started = progress.get(partition);
-        return started == null || started.caughtUp(nanos.getAsLong());
+        View view = byPartition.get(partition);
+        return view == null || view.caughtUp();
     }
 
     /** Whether the views of every partition whose task runs here have caught up. */
     public boolean caughtUp() {
         long now = nanos.getAsLong();
-        return progress.values().stream().allMatch(started -> started.caughtUp(now));
+        return byPartition.values().stream().allMatch(view -> view.progress.caughtUp(now));
     }
 
     /** How many partitions whose task runs here have not caught up yet. */
     public int catchingUp() {
         long now = nanos.getAsLong();
-        return (int) progress.values().stream().filter(started -> !started.caughtUp(now)).count();
+        return (int) byPartition.values().stream().filter(view -> !view.progress.caughtUp(now)).count();
     }
 
     /** How far one started partition has read, against where it ended when it started. */
@@ -136,7 +158,7 @@ public final class LocalViews {
             this.startedNanos = nanos.getAsLong();
         }
 
-        /** The processor read the record at {@code offset} (on the stream thread). */
+        /** The processor read and stored the record at {@code offset} (on the stream thread). */
         void processed(long offset) {
             if (offset > processed) {
                 processed = offset;

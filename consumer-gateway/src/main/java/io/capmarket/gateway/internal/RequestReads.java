@@ -149,9 +149,12 @@ public final class RequestReads {
      * started is a {@link io.capmarket.gateway.RetryLaterException}: the request may only be not read yet.
      */
     Optional<RequestStatus> current(String requestId, int partition) {
-        Optional<RequestStatus> found = store.get(requestId, partition).or(() -> accepted.get(requestId));
-        if (found.isEmpty()) {
-            store.requireCaughtUp(partition);
+        LocalViews.View views = store.view(partition);
+        // asked before the read: a partition caught up by then holds every status it had to read
+        boolean caughtUp = views.caughtUp();
+        Optional<RequestStatus> found = RequestStore.get(views, requestId).or(() -> accepted.get(requestId));
+        if (found.isEmpty() && !caughtUp) {
+            throw store.catchingUp();
         }
         return found;
     }

@@ -17,7 +17,6 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -70,42 +69,49 @@ public final class RequestStore {
         return metadata;
     }
 
-    /** The local view of a request in a partition this instance owns. */
-    public Optional<RequestStatus> get(String requestId, int partition) {
+    /**
+     * The views of a partition this instance owns, as its running task holds them. A partition whose
+     * processor has not started here yet (its task still restoring, or moving) is "retry later": its
+     * store may be incomplete.
+     */
+    public LocalViews.View view(int partition) {
+        LocalViews.View view = views.view(partition);
+        if (view == null) {
+            throw unavailable(null);
+        }
+        return view;
+    }
+
+    /** The local view of a request in a {@link #view(int) partition's views}. */
+    public static Optional<RequestStatus> get(LocalViews.View view, String requestId) {
         try {
-            KeyValueStore<String, RequestStatus> local = views.store(partition);
-            if (local != null) {
-                return Optional.ofNullable(local.get(requestId));
-            }
-            return Optional.ofNullable(this.<RequestStatus>store(GatewayTopology.REQUEST_VIEWS, partition).get(requestId));
+            return view.get(requestId);
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }
     }
 
-    /**
-     * Fails with a {@link RetryLaterException} while the views of {@code partition} are catching up
-     * with {@code request-status} after their task started here ({@link LocalViews}).
-     */
-    public void requireCaughtUp(int partition) {
-        if (!views.caughtUp(partition)) {
-            throw new RetryLaterException("the request views of this instance are catching up with the statuses written while "
-                    + "they were not read; retry shortly", RETRY_AFTER);
-        }
+    /** The answer to a read that found nothing in a partition still catching up: the request may only be not read yet. */
+    public RetryLaterException catchingUp() {
+        return new RetryLaterException("the request views of this instance are catching up with the statuses written while "
+                + "they were not read; retry shortly", RETRY_AFTER);
     }
 
     /**
      * The matching views of every partition this instance owns after the cursor, up to {@code limit + 1}
      * of each, in the query's order: read through the list index, so a team's list reads its own
      * entries only ({@link RequestIndex}). Fails with a {@link RetryLaterException} while any of
-     * them is catching up ({@link #requireCaughtUp}): a list must not leave out requests not read yet.
+     * them has not started here or is catching up ({@link LocalViews}): a list must not leave out requests not read yet.
      */
     public List<RequestView> list(ListQuery query) {
         List<RequestView> found = new ArrayList<>();
         Optional<RequestIndex.Range> range = RequestIndex.range(query);
         try {
             for (int partition : localPartitions()) {
-                requireCaughtUp(partition);
+                // asked before reading: a partition caught up by then holds every status it had to read
+                if (!view(partition).caughtUp()) {
+                    throw catchingUp();
+                }
                 ReadOnlyKeyValueStore<String, RequestStatus> views = store(GatewayTopology.REQUEST_VIEWS, partition);
                 found.addAll(range.isPresent()
                         ? indexed(views, this.<String>store(GatewayTopology.REQUEST_INDEX, partition), range.get(), query)

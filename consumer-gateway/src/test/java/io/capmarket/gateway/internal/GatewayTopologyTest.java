@@ -12,14 +12,21 @@ import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.LeadTimeFigures;
 import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.OfferView;
+import io.capmarket.schemas.Priority;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.Requester;
+import io.capmarket.schemas.RequesterKind;
+import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.TeamQuota;
 import io.capmarket.schemas.TeamUsage;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -83,6 +90,28 @@ class GatewayTopologyTest {
 
         assertThat(stores).containsExactly("approval-policies", "catalog", "quotas", "request-index", "request-views", "scorecard",
                 "team-usage");
+    }
+
+    @Test
+    void aPartitionCountsAsCaughtUpOnlyOnceItsLastStatusIsStored(@TempDir Path ownStateDir) {
+        // the partition held one status (offset 0) when its task started
+        LocalViews views = new LocalViews(partition -> OptionalLong.of(0), Runnable::run, System::nanoTime);
+        List<Boolean> caughtUpWhenStored = new ArrayList<>();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "gateway-topology-catch-up-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, ownStateDir.toString());
+        try (TopologyTestDriver own = new TopologyTestDriver(
+                GatewayTopology.build(topics, stored -> caughtUpWhenStored.add(views.view(0).caughtUp()), views), props)) {
+            assertThat(views.view(0).caughtUp()).as("started, nothing read").isFalse();
+
+            own.createInputTopic(topics.requestStatus().name(), Serdes.String().serializer(),
+                    topics.requestStatus().valueSerde().serializer()).pipeInput("r1", submitted("r1"));
+
+            assertThat(caughtUpWhenStored).as("not yet caught up while its last status is being stored").containsExactly(false);
+            assertThat(views.view(0).caughtUp()).isTrue();
+            assertThat(views.view(0).get("r1")).as("a caught-up partition holds it").isPresent();
+        }
     }
 
     @Test
@@ -151,6 +180,13 @@ class GatewayTopologyTest {
         quotas.check("alpha", "postgres-database");
         assertThat(quotas.usage("alpha").items().get(0).quota()).as("a tombstone removes it").isNull();
         assertThat(quotas.queryable()).isTrue();
+    }
+
+    private static RequestStatus submitted(String id) {
+        return RequestViews.submitted(SubmitRequest.newBuilder().setRequestId(id).setConsumerTeam("alpha")
+                .setRequestedBy(new Requester(RequesterKind.HUMAN, "alice")).setCapability("postgres-database").setCapabilityVersion(1)
+                .setParameters("{}").setConstraints(Map.of()).setPreferences(Map.of()).setPriority(Priority.NORMAL).setSubmittedAt(T0)
+                .build());
     }
 
     private static CapabilityView postgres(ApprovalPolicy offerPolicy) {

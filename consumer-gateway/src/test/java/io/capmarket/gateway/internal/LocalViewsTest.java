@@ -95,6 +95,24 @@ class LocalViewsTest {
         assertThat(views.caughtUp(2)).isFalse();
     }
 
+    @Test
+    void aViewTakenBeforeItsTaskMovesAnswersForTheStoreItWasTakenWith() {
+        LocalViews views = new LocalViews(partition -> OptionalLong.of(10), Runnable::run, nanos::get);
+        KeyValueStore<String, RequestStatus> first = store();
+        views.opened(2, first).processed(10);
+        LocalViews.View taken = views.view(2);
+        assertThat(taken.caughtUp()).isTrue();
+
+        views.closed(2, first);
+        KeyValueStore<String, RequestStatus> second = store();
+        views.opened(2, second);
+        views.closed(2, first);
+        assertThat(views.view(2)).as("a new view").isNotSameAs(taken);
+
+        assertThat(taken.caughtUp()).as("the view taken before the move").isTrue();
+        assertThat(views.view(2).caughtUp()).as("the reopened task, not closed by its predecessor's close").isFalse();
+    }
+
     private static KeyValueStore<String, RequestStatus> store() {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_VIEWS), Serdes.String(),
                 (Serde<RequestStatus>) null).withLoggingDisabled().build();
