@@ -95,6 +95,7 @@ final class GatewayScenarios {
         settings.put(GatewayConfig.BOOTSTRAP_SERVERS, context.cluster().bootstrapServers());
         settings.put(GatewayConfig.SCHEMA_REGISTRY_URL, context.cluster().registryUrl());
         settings.put(GatewayConfig.APPLICATION_ID, workload.prefix() + "gateway");
+        settings.put(GatewayConfig.TOPOLOGY_APPLICATION_ID, workload.prefix() + "topology");
         // the harness measures what the gateway serves, not its rate limits
         settings.put(AccessConfig.CALLER_RATE, "0");
         settings.put(AccessConfig.TEAM_RATE, "0");

@@ -22,6 +22,7 @@ import io.capmarket.gateway.internal.LocalViews;
 import io.capmarket.gateway.internal.OpenSlots;
 import io.capmarket.gateway.internal.OpsHandlers;
 import io.capmarket.gateway.internal.ParameterSchemas;
+import io.capmarket.gateway.internal.PendingSubmits;
 import io.capmarket.gateway.internal.PolicyHandlers;
 import io.capmarket.gateway.internal.PortalAssets;
 import io.capmarket.gateway.internal.Publisher;
@@ -162,7 +163,10 @@ public final class GatewayApp implements AutoCloseable {
             ExecutorService catchUp = Executors.newSingleThreadExecutor(daemon("capmarket-gateway-catch-up"));
             StatusTail tail = new StatusTail(topics.requestStatus().name(), config.applicationId(), config.clientConfig(),
                     CATCH_UP_QUESTION_TIMEOUT);
-            LocalViews views = new LocalViews(tail, catchUp, System::nanoTime);
+            // and holds the submits of its partition the topology has not taken yet, accepted by any instance (record times: the system's)
+            PendingSubmits pending = new PendingSubmits(topics.requests(), topics.requestStatus().name(),
+                    config.topologyApplicationId(), config.clientConfig(), CATCH_UP_QUESTION_TIMEOUT, accepted, Clock.systemUTC());
+            LocalViews views = new LocalViews(pending, tail, catchUp, System::nanoTime);
             // a view in the store is no longer held as accepted; its waiters are told (on the stream thread)
             KafkaStreams streams = new KafkaStreams(GatewayTopology.build(topics, status -> {
                 accepted.stored(status.getRequestId());
@@ -186,6 +190,7 @@ public final class GatewayApp implements AutoCloseable {
             });
             resources.add(() -> shutdown(catchUp));
             resources.add(tail);
+            resources.add(pending);
             resources.add(metrics);
             resources.add(() -> shutdown(timer));
             resources.add(() -> shutdown(callbacks));

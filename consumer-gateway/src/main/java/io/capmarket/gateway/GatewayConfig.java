@@ -6,6 +6,7 @@ import static io.capmarket.schemas.config.ConfigParsers.NAME_RULE;
 
 import io.capmarket.gateway.internal.CatalogInsights;
 import io.capmarket.gateway.internal.Tokens;
+import io.capmarket.schemas.access.AccessPolicy;
 import io.capmarket.schemas.access.ClientSettings;
 import io.capmarket.schemas.config.ConfigKey;
 import io.capmarket.schemas.config.ConfigParsers;
@@ -61,6 +62,7 @@ public final class GatewayConfig implements ServiceCommand.Settings {
     public static final String TOPICS_PREFIX = ConnectionKeys.TOPICS_PREFIX;
     public static final String TOPICS_PARTITIONS = ConnectionKeys.TOPICS_PARTITIONS;
     public static final String TOPICS_REPLICATION_FACTOR = ConnectionKeys.TOPICS_REPLICATION_FACTOR;
+    public static final String TOPOLOGY_APPLICATION_ID = "topology.application-id";
     public static final String STATE_DIR = "state.dir";
     public static final String INSTANCE_ID = "instance.id";
     public static final String HTTP_HOST = "http.host";
@@ -88,6 +90,9 @@ public final class GatewayConfig implements ServiceCommand.Settings {
             "replication factor of created topics (default: the broker's)").stream(), Stream.of(
             ConfigKey.withDefault(APPLICATION_ID, DEFAULT_APPLICATION_ID, NAME_RULE, ConfigParsers::legalName,
                     "Kafka Streams application id shared by every gateway instance of a deployment"),
+            ConfigKey.withDefault(TOPOLOGY_APPLICATION_ID, AccessPolicy.DEFAULT_TOPOLOGY_APPLICATION_ID, NAME_RULE,
+                    ConfigParsers::legalName, "the topology's application.id: a starting task of the views holds as accepted the "
+                            + "submits past its group's committed position (the ones it has not taken yet)"),
             ConfigKey.withDefault(STATE_DIR, DEFAULT_STATE_DIR, "a file system path", ConfigParsers::path,
                     "directory of the local request store, resolved against the working directory"),
             ConfigKey.optional(INSTANCE_ID, NAME_RULE, ConfigParsers::legalName,
@@ -208,6 +213,11 @@ public final class GatewayConfig implements ServiceCommand.Settings {
 
     public String applicationId() {
         return values.string(APPLICATION_ID);
+    }
+
+    /** The topology's {@code application.id}, whose group's committed positions on {@code requests} tell what it has taken. */
+    public String topologyApplicationId() {
+        return values.string(TOPOLOGY_APPLICATION_ID);
     }
 
     public String topicsPrefix() {

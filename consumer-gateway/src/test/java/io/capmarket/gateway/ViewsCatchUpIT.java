@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
@@ -20,14 +21,24 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A gateway that starts behind its statuses (written while it was stopped, as a topology goes on
+ * A gateway that starts behind: behind its statuses, or after requests it accepted before a stop
+ * that the topology has not taken yet.
+ *
+ * <p>A gateway that starts behind its statuses (written while it was stopped, as a topology goes on
  * matching while a gateway restarts) is ready only once its views have read them: the last
  * request written to each partition is readable as soon as {@code /health/ready} says so, and
  * before that it is readable or "retry later", never "not found".
@@ -89,6 +100,89 @@ class ViewsCatchUpIT {
                 assertThat(read.status()).as("the last request of its partition, read once ready: " + read.text()).isEqualTo(200);
             }
         }
+    }
+
+    /**
+     * A request answered 202 just before its gateway stopped, while no topology takes requests, is
+     * readable on the gateway that starts next (listed, and its Idempotency-Key answers 200 or 409)
+     * until the topology's status of it arrives; one past the topology's committed position is not held.
+     */
+    @Test
+    void aRequestAcceptedBeforeARestartIsHeldUntilTheTopologyTakesIt() throws Exception {
+        Map<String, String> settings = new HashMap<>(Fixtures.settings(broker, registry, "held"));
+        String topologyGroup = settings.get("application.id") + "-topology";
+        settings.put(GatewayConfig.TOPOLOGY_APPLICATION_ID, topologyGroup);
+        Topics topics = Fixtures.topics(settings);
+        String body = "{\"capability\": \"postgres-database\", \"version\": 2, \"parameters\": {\"sizeGb\": 10}}";
+        String taken;
+        String pending;
+        try (GatewayApp first = GatewayApp.start(GatewayConfig.of(settings))) {
+            Fixtures.send(broker, topics.catalog(), "postgres-database", Fixtures.postgres(Instant.now()));
+            Api api = new Api(first.httpPort());
+            await().atMost(WAIT).until(() -> first.ready() && api.get("/v1/capabilities/postgres-database", ALPHA_TOKEN).status() == 200);
+            taken = accepted(api.post("/v1/requests", ALPHA_TOKEN, body, "Idempotency-Key", "held-1"));
+            pending = accepted(api.post("/v1/requests", ALPHA_TOKEN, body, "Idempotency-Key", "held-2"));
+        }
+        // the topology took the first submit (both are on the partition of postgres-database), not the second
+        TopicPartition requests = takenUpTo(topics, topologyGroup, taken);
+
+        try (GatewayApp gateway = GatewayApp.start(GatewayConfig.of(settings))) {
+            await().atMost(WAIT).until(gateway::ready);
+            Api api = new Api(gateway.httpPort());
+
+            Api.Response read = api.get("/v1/requests/" + pending, ALPHA_TOKEN);
+            assertThat(read.status()).as("accepted by the stopped gateway: " + read.text()).isEqualTo(200);
+            assertThat(read.json().get("state").asText()).isEqualTo("SUBMITTED");
+            List<String> listed = new ArrayList<>();
+            api.get("/v1/requests", ALPHA_TOKEN).json().get("items").forEach(item -> listed.add(item.get("id").asText()));
+            assertThat(listed).containsExactly(pending);
+            assertThat(api.post("/v1/requests", ALPHA_TOKEN, body, "Idempotency-Key", "held-2").status())
+                    .as("the same key and body").isEqualTo(200);
+            assertThat(api.post("/v1/requests", ALPHA_TOKEN, body.replace("10", "20"), "Idempotency-Key", "held-2").status())
+                    .as("the same key, another body").isEqualTo(409);
+            assertThat(api.get("/v1/requests/" + taken, ALPHA_TOKEN).status())
+                    .as("taken by the topology (" + requests + "), so its status is the store's to give").isEqualTo(404);
+            assertThat(heldUnstored(api)).isEqualTo("1.0");
+
+            RequestStatus matched = Statuses.advance(Statuses.of(read.json()), RequestState.MATCHED, "matched");
+            Fixtures.send(broker, topics.requestStatus(), pending, matched);
+            await().atMost(WAIT).until(() -> "MATCHED".equals(api.get("/v1/requests/" + pending, ALPHA_TOKEN).json().get("state").asText()));
+            await().atMost(WAIT).until(() -> heldUnstored(api).equals("0.0"));
+        }
+    }
+
+    private static String accepted(Api.Response answer) {
+        assertThat(answer.status()).as(answer.text()).isEqualTo(202);
+        return answer.json().get("id").asText();
+    }
+
+    /** Commits the topology's group's position on {@code requests} just past the submit of {@code requestId}, as the topology does. */
+    private TopicPartition takenUpTo(Topics topics, String topologyGroup, String requestId) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, topologyGroup, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topics.requests().name()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (record.key().equals(requestId)) {
+                        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                        consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
+                        return partition;
+                    }
+                }
+            }
+            throw new AssertionError("no submit of " + requestId + " on " + topics.requests().name());
+        }
+    }
+
+    /** The gauge of requests held as accepted and not stored yet. */
+    private static String heldUnstored(Api api) {
+        return api.get("/metrics", null).text().lines().filter(line -> line.startsWith("capmarket_gateway_accepted_unstored "))
+                .map(line -> line.substring(line.indexOf(' ') + 1)).findFirst().orElseThrow();
     }
 
     /**

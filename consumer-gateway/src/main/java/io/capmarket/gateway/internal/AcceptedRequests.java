@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The requests this instance accepted that its store does not hold yet: a submit is answered once
@@ -16,10 +18,14 @@ import java.util.function.LongSupplier;
  *
  * <p>Bounded: at most {@link #MAX_HELD} requests, each for at most {@link #MAX_AGE} (the topology
  * may be stopped; the request is then readable once it runs again). When full, a submit is
- * refused with a {@link RetryLaterException} before anything is written. Held in memory only: a
- * restarted instance reads its requests from the store once the topology has taken them.
+ * refused with a {@link RetryLaterException} before anything is written. Held in memory only: an
+ * instance whose views task starts (after a restart, or taking the partition over from another
+ * instance) holds again the submits of its partition the topology has not taken yet
+ * ({@link #holdPending}), read back from {@code requests}.
  */
 public final class AcceptedRequests {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AcceptedRequests.class);
 
     /** The most requests held at once. */
     public static final int MAX_HELD = 100_000;
@@ -49,6 +55,25 @@ public final class AcceptedRequests {
                     + " accepted requests the topology has not taken yet; retry shortly", Duration.ofSeconds(5));
         }
         held.put(status.getRequestId(), new Held(status, nanos.getAsLong(), false));
+    }
+
+    /**
+     * Holds, as acknowledged, a request accepted {@code age} ago (by this instance or another) that
+     * the topology had not taken when a task of its views started here ({@link PendingSubmits}); it
+     * expires {@link #MAX_AGE} after it was accepted. A request already held stays as it is.
+     *
+     * @return whether this call holds it: false when it was held already, is older than the hold, or the bound is reached
+     */
+    public boolean holdPending(RequestStatus status, Duration age) {
+        if (age.compareTo(MAX_AGE) >= 0) {
+            return false;
+        }
+        if (held.size() >= MAX_HELD) {
+            LOG.warn("this gateway instance holds {} accepted requests the topology has not taken yet; request {} is readable once "
+                    + "the topology has taken it", MAX_HELD, status.getRequestId());
+            return false;
+        }
+        return held.putIfAbsent(status.getRequestId(), new Held(status, nanos.getAsLong() - age.toNanos(), true)) == null;
     }
 
     /** Kafka acknowledged the request: it is read from here until {@link #stored} (unless that came first). */

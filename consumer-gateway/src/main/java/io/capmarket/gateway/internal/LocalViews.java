@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * not read yet: such a read answers "retry later" instead of "no such request", and the instance
  * is not ready. A partition whose last status cannot be learned, or that has not reached it within
  * the bound (a status its processor never sees, as one refused by its deserializer), counts as
- * caught up, with a warning.
+ * caught up, with a warning. Before learning where its partition ends, a starting task loads what
+ * its reads need beside the store ({@link Preload}: the submits of its partition the topology has
+ * not taken yet, {@link PendingSubmits}).
  */
 public final class LocalViews {
 
@@ -45,7 +47,19 @@ public final class LocalViews {
         OptionalLong lastOffset(int partition);
     }
 
+    /**
+     * What else a starting task must have before its reads may say "no such request": asked off
+     * the stream thread, before where its partition ends is learned.
+     */
+    @FunctionalInterface
+    public interface Preload {
+
+        /** Loads what {@code partition} needs beside its store; a failure counts as loaded, with a warning. */
+        void load(int partition, View view);
+    }
+
     private final ConcurrentHashMap<Integer, View> byPartition = new ConcurrentHashMap<>();
+    private final Preload preload;
     private final LastStatuses lastStatuses;
     private final Executor asking;
     private final LongSupplier nanos;
@@ -55,12 +69,19 @@ public final class LocalViews {
         this(partition -> OptionalLong.empty(), Runnable::run, System::nanoTime);
     }
 
+    /** Views with nothing to load beside their stores. */
+    public LocalViews(LastStatuses lastStatuses, Executor asking, LongSupplier nanos) {
+        this((partition, view) -> { }, lastStatuses, asking, nanos);
+    }
+
     /**
-     * @param lastStatuses where each partition of {@code request-status} ends; asked once per task start
-     * @param asking runs those questions, off the stream thread
+     * @param preload what a starting partition loads before it may catch up; run once per task start
+     * @param lastStatuses where each partition of {@code request-status} ends; asked once per task start, after the preload
+     * @param asking runs both, off the stream thread
      * @param nanos the monotonic clock the catch-up bound is measured with
      */
-    public LocalViews(LastStatuses lastStatuses, Executor asking, LongSupplier nanos) {
+    public LocalViews(Preload preload, LastStatuses lastStatuses, Executor asking, LongSupplier nanos) {
+        this.preload = preload;
         this.lastStatuses = lastStatuses;
         this.asking = asking;
         this.nanos = nanos;
@@ -97,8 +118,15 @@ public final class LocalViews {
      */
     Progress opened(int partition, KeyValueStore<String, RequestStatus> store) {
         Progress started = new Progress(partition, nanos);
-        byPartition.put(partition, new View(store, started));
+        View view = new View(store, started);
+        byPartition.put(partition, view);
         asking.execute(() -> {
+            try {
+                preload.load(partition, view);
+            } catch (RuntimeException e) {
+                LOG.warn("partition {} of the request views could not load what it holds beside its store; it catches up "
+                        + "without it: {}", partition, e.toString());
+            }
             long target;
             try {
                 target = lastStatuses.lastOffset(partition).orElse(-1);

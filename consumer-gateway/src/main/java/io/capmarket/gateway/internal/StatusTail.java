@@ -39,12 +39,21 @@ public final class StatusTail implements LocalViews.LastStatuses, AutoCloseable 
      */
     public StatusTail(String topic, String groupId, Map<String, Object> clientConfig, Duration timeout) {
         this.topic = topic;
-        this.config = new HashMap<>(clientConfig);
-        this.config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        this.config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.config.put(ConsumerConfig.CLIENT_ID_CONFIG, "capmarket-gateway-status-tail");
+        this.config = observing(groupId, "capmarket-gateway-status-tail", clientConfig);
         this.timeout = timeout;
+    }
+
+    /**
+     * The settings of a read_committed consumer that reads {@code groupId}'s committed positions
+     * without ever joining the group or committing (it is assigned its partitions).
+     */
+    static Map<String, Object> observing(String groupId, String clientId, Map<String, Object> clientConfig) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        return config;
     }
 
     @Override

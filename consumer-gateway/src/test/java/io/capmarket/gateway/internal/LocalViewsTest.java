@@ -113,6 +113,29 @@ class LocalViewsTest {
         assertThat(views.view(2).caughtUp()).as("the reopened task, not closed by its predecessor's close").isFalse();
     }
 
+    @Test
+    void aStartingPartitionLoadsWhatItHoldsBesideItsStoreBeforeItMayCatchUpAndAFailedLoadDoesNotKeepItBehind() {
+        List<String> order = new ArrayList<>();
+        LocalViews views = new LocalViews((partition, view) -> {
+            order.add("preload " + partition);
+            if (partition == 1) {
+                throw new IllegalStateException("the topology's group cannot be described");
+            }
+        }, partition -> {
+            order.add("last status " + partition);
+            return OptionalLong.of(5);
+        }, asked::add, nanos::get);
+        views.opened(0, store()).processed(5);
+        views.opened(1, store()).processed(5);
+        assertThat(views.caughtUp()).as("nothing loaded yet").isFalse();
+
+        asked.forEach(Runnable::run);
+
+        assertThat(order).containsExactly("preload 0", "last status 0", "preload 1", "last status 1");
+        assertThat(views.caughtUp(0)).isTrue();
+        assertThat(views.caughtUp(1)).as("a failed load counts as loaded").isTrue();
+    }
+
     private static KeyValueStore<String, RequestStatus> store() {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_VIEWS), Serdes.String(),
                 (Serde<RequestStatus>) null).withLoggingDisabled().build();

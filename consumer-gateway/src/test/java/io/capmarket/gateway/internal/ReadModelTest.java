@@ -89,6 +89,31 @@ class ReadModelTest {
     }
 
     @Test
+    void aSubmitReadBackAtAStartIsHeldFromWhenItWasAcceptedAndNeverReplacesOneHeldAlready() {
+        long[] now = {AcceptedRequests.MAX_AGE.toNanos()};
+        AcceptedRequests accepted = new AcceptedRequests(() -> now[0]);
+        accepted.reserve(RequestViews.submitted(submit("live")));
+
+        assertThat(accepted.holdPending(RequestViews.submitted(submit("p1")), Duration.ofMinutes(10))).isTrue();
+        assertThat(accepted.get("p1")).as("read at once: Kafka had it").map(RequestStatus::getRequestId).contains("p1");
+        assertThat(accepted.holdPending(RequestViews.submitted(submit("p1")), Duration.ofMinutes(1))).as("held already").isFalse();
+        assertThat(accepted.holdPending(RequestViews.submitted(submit("live")), Duration.ZERO)).as("this instance's own").isFalse();
+        assertThat(accepted.get("live")).as("still waiting for its acknowledgement").isEmpty();
+        assertThat(accepted.holdPending(RequestViews.submitted(submit("old")), AcceptedRequests.MAX_AGE)).as("older than the hold")
+                .isFalse();
+
+        now[0] += Duration.ofMinutes(5).toNanos() + 1;
+        assertThat(accepted.expire()).as("15 minutes after it was accepted, not after it was read back").isEqualTo(1);
+        assertThat(accepted.get("p1")).isEmpty();
+
+        for (int i = accepted.size(); i < AcceptedRequests.MAX_HELD; i++) {
+            accepted.reserve(RequestViews.submitted(submit("r" + i)));
+        }
+        assertThat(accepted.holdPending(RequestViews.submitted(submit("beyond")), Duration.ZERO)).as("the bound").isFalse();
+        assertThat(accepted.size()).isEqualTo(AcceptedRequests.MAX_HELD);
+    }
+
+    @Test
     void tasksOfOneKeyRunOneAfterTheOtherAndOfOtherKeysAtOnce() {
         KeyedSequence sequence = new KeyedSequence();
         CompletableFuture<String> firstWrite = new CompletableFuture<>();

@@ -36,7 +36,8 @@ import org.apache.kafka.common.resource.ResourceType;
  *   <li>the <b>gateway</b> writes {@code requests} (for the team it authenticated over HTTP), reads
  *       {@code requests}, {@code request-status}, {@code catalog} and {@code scorecard}, reads {@code team-usage}, writes and reads the
  *       admins' {@code approval-policies} and {@code quotas} (and their
- *       configs, to check them at start; it creates no topic: the topology or the admin does) and owns
+ *       configs, to check them at start; it creates no topic: the topology or the admin does), describes
+ *       the topology's group (its committed positions on {@code requests}) and owns
  *       its Kafka Streams application's internal topics, group and transactional ids;</li>
  *   <li>the <b>topology</b> reads every producer's and team's topics by prefix and the gateway's
  *       {@code requests}, writes the platform's facts and every producer's assignments, creates
@@ -211,6 +212,8 @@ public final class AccessPolicy {
                 AclOperation.DESCRIBE_CONFIGS);
         acls.topic(topics.quotas().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS);
         acls.topic(topics.teamUsage().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
+        // the topology's committed positions on requests: which accepted submits it has not taken yet (never joins or commits)
+        acls.add(ResourceType.GROUP, topologyApplicationId, PatternType.LITERAL, AclOperation.DESCRIBE);
         streamsApplication(acls, gatewayApplicationId);
         return acls.list();
     }

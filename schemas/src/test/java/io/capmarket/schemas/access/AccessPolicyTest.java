@@ -49,6 +49,7 @@ class AccessPolicyTest {
                 | `User:capmarket-gateway` | topic | literal | `capmarket.approval-policies` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-gateway` | topic | literal | `capmarket.quotas` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-gateway` | topic | literal | `capmarket.team-usage` | READ, DESCRIBE_CONFIGS |
+                | `User:capmarket-gateway` | group | literal | `capmarket-topology` | DESCRIBE |
                 | `User:capmarket-gateway` | topic | prefixed | `capmarket-gateway-` | ALL |
                 | `User:capmarket-gateway` | group | literal | `capmarket-gateway` | READ |
                 | `User:capmarket-gateway` | transactional_id | prefixed | `capmarket-gateway-` | WRITE, DESCRIBE |
@@ -144,6 +145,9 @@ class AccessPolicyTest {
         assertThat(allowed(gateway, topics.quotas().name(), AclOperation.WRITE)).as("for the admins it authenticated").isTrue();
         assertThat(allowed(topology, topics.quotas().name(), AclOperation.WRITE)).as("the admins' quotas").isFalse();
         assertThat(allowed(gateway, topics.teamUsage().name(), AclOperation.READ)).isTrue();
+        assertThat(allowed(gateway, ResourceType.GROUP, "capmarket-topology", AclOperation.DESCRIBE))
+                .as("the topology's committed positions").isTrue();
+        assertThat(allowedGroup(gateway, "capmarket-topology")).as("never joins or commits in the topology's group").isFalse();
     }
 
     @Test

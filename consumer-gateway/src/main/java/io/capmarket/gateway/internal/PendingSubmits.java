@@ -1,0 +1,145 @@
+package io.capmarket.gateway.internal;
+
+import io.capmarket.schemas.RequestCommand;
+import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.topics.Topic;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The submissions a starting task of the views holds as accepted: those on {@code requests} that
+ * the topology has not taken yet (past its group's committed position, at most
+ * {@link AcceptedRequests#MAX_AGE} old), whose request id lives in the task's partition. A request
+ * answered {@code 202} by an instance that has since stopped (or whose partition moved) is then
+ * readable on the instance that owns it now, and its {@code Idempotency-Key} still answers
+ * {@code 200} or {@code 409}, until the topology's first status of it reaches the store, as it
+ * was on the instance that accepted it.
+ *
+ * <p>One read_committed consumer in no group: it reads the topology's group's committed positions
+ * (never joins the group or commits), from one thread at a time; each load ends within
+ * {@code timeout}. Only records whose key (the request id) falls in the partition are decoded; a
+ * record that cannot be decoded is skipped (the topology sends it to the dead-letter topic).
+ */
+public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PendingSubmits.class);
+
+    private final Topic<String, RequestCommand> requests;
+    private final String statusTopic;
+    private final Map<String, Object> config;
+    private final Duration timeout;
+    private final AcceptedRequests accepted;
+    private final Clock clock;
+    private final Deserializer<RequestCommand> commands;
+    private KafkaConsumer<byte[], byte[]> consumer;
+
+    /**
+     * @param statusTopic {@code request-status}, whose partitioning (Kafka's, by request id) the views share
+     * @param topologyGroup the topology's group (its {@code application.id}), whose committed positions are read
+     * @param clientConfig the gateway's Kafka connection settings
+     * @param timeout how long one load may take
+     */
+    public PendingSubmits(Topic<String, RequestCommand> requests, String statusTopic, String topologyGroup,
+            Map<String, Object> clientConfig, Duration timeout, AcceptedRequests accepted, Clock clock) {
+        this.requests = requests;
+        this.statusTopic = statusTopic;
+        this.config = StatusTail.observing(topologyGroup, "capmarket-gateway-pending-submits", clientConfig);
+        this.timeout = timeout;
+        this.accepted = accepted;
+        this.clock = clock;
+        this.commands = requests.valueSerde().deserializer();
+    }
+
+    @Override
+    public synchronized void load(int partition, LocalViews.View view) {
+        if (consumer == null) {
+            consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int statusPartitions = consumer.partitionsFor(statusTopic, timeout).size();
+        List<TopicPartition> parts = consumer.partitionsFor(requests.name(), timeout).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        Map<TopicPartition, Long> ends = consumer.endOffsets(parts, timeout);
+        Map<TopicPartition, Long> starts = starts(parts, ends);
+        List<TopicPartition> behind = parts.stream().filter(tp -> starts.get(tp) < ends.get(tp)).toList();
+        consumer.assign(behind);
+        behind.forEach(tp -> consumer.seek(tp, starts.get(tp)));
+        List<String> held = new ArrayList<>();
+        while (behind.stream().anyMatch(tp -> consumer.position(tp, timeout) < ends.get(tp))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("reading the submits the topology has not taken yet took longer than " + timeout);
+            }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                if (record.key() != null && record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))
+                        && Utils.toPositive(Utils.murmur2(record.key())) % statusPartitions == partition) {
+                    hold(record, held);
+                }
+            }
+        }
+        consumer.assign(List.of());
+        // held first, then looked up: a status stored meanwhile has released it (AcceptedRequests#stored), one stored before is found
+        held.stream().filter(id -> view.get(id).isPresent()).forEach(accepted::stored);
+        if (!held.isEmpty()) {
+            LOG.info("partition {} of the request views holds {} submits the topology has not taken yet", partition, held.size());
+        }
+    }
+
+    /** Where each partition's untaken submits begin: past the topology's committed position, and no older than the hold. */
+    private Map<TopicPartition, Long> starts(List<TopicPartition> parts, Map<TopicPartition, Long> ends) {
+        Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(parts), timeout);
+        Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(parts, timeout);
+        long oldest = clock.millis() - AcceptedRequests.MAX_AGE.toMillis();
+        Map<TopicPartition, OffsetAndTimestamp> byTime = consumer.offsetsForTimes(
+                parts.stream().collect(Collectors.toMap(tp -> tp, tp -> oldest)), timeout);
+        Map<TopicPartition, Long> starts = new HashMap<>();
+        for (TopicPartition tp : parts) {
+            OffsetAndMetadata position = committed.get(tp);
+            OffsetAndTimestamp recent = byTime.get(tp);
+            long start = Math.max(beginnings.get(tp), position == null ? 0 : position.offset());
+            starts.put(tp, Math.max(start, recent == null ? ends.get(tp) : recent.offset()));
+        }
+        return starts;
+    }
+
+    private void hold(ConsumerRecord<byte[], byte[]> record, List<String> held) {
+        RequestCommand command;
+        try {
+            command = commands.deserialize(record.topic(), record.headers(), record.value());
+        } catch (RuntimeException e) {
+            LOG.debug("skipped an undecodable record at {} of {}-{}: {}", record.offset(), record.topic(), record.partition(),
+                    e.toString());
+            return;
+        }
+        if (command != null && command.getCommand() instanceof SubmitRequest submit
+                && submit.getRequestId().equals(new String(record.key(), StandardCharsets.UTF_8))) {
+            Duration age = Duration.ofMillis(Math.max(0, clock.millis() - record.timestamp()));
+            if (accepted.holdPending(RequestViews.submitted(submit), age)) {
+                held.add(submit.getRequestId());
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (consumer != null) {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+}
