@@ -150,12 +150,6 @@ public final class LocalViews {
         return byPartition.get(partition);
     }
 
-    /** Whether the views of {@code partition} have caught up since their task started here (true when it does not run here). */
-    public boolean caughtUp(int partition) {
-        View view = byPartition.get(partition);
-        return view == null || view.caughtUp();
-    }
-
     /** Whether the views of every partition whose task runs here have caught up. */
     public boolean caughtUp() {
         long now = nanos.getAsLong();

@@ -27,19 +27,19 @@ class LocalViewsTest {
     @Test
     void aStartedPartitionCatchesUpOnlyOnceItsProcessorReadTheLastStatusItHeld() {
         LocalViews views = new LocalViews(partition -> OptionalLong.of(41), asked::add, nanos::get);
-        assertThat(views.caughtUp(3)).as("a partition that does not run here").isTrue();
+        assertThat(views.view(3)).as("a partition that does not run here").isNull();
 
         LocalViews.Progress progress = views.opened(3, store());
         progress.processed(40);
-        assertThat(views.caughtUp(3)).as("where it ends is not known yet").isFalse();
+        assertThat(views.view(3).caughtUp()).as("where it ends is not known yet").isFalse();
         asked.forEach(Runnable::run);
-        assertThat(views.caughtUp(3)).as("one status behind").isFalse();
+        assertThat(views.view(3).caughtUp()).as("one status behind").isFalse();
         assertThat(views.caughtUp()).isFalse();
         assertThat(views.catchingUp()).isOne();
 
         progress.processed(41);
 
-        assertThat(views.caughtUp(3)).isTrue();
+        assertThat(views.view(3).caughtUp()).isTrue();
         assertThat(views.caughtUp()).isTrue();
         assertThat(views.catchingUp()).isZero();
     }
@@ -52,20 +52,20 @@ class LocalViewsTest {
 
         asked.forEach(Runnable::run);
 
-        assertThat(views.caughtUp(0)).isTrue();
+        assertThat(views.view(0).caughtUp()).isTrue();
     }
 
     @Test
     void anEmptyPartitionOrOneWhoseEndCannotBeLearnedCountsAsCaughtUp() {
         LocalViews empty = new LocalViews(partition -> OptionalLong.empty(), Runnable::run, nanos::get);
         empty.opened(0, store());
-        assertThat(empty.caughtUp(0)).isTrue();
+        assertThat(empty.view(0).caughtUp()).isTrue();
 
         LocalViews unreachable = new LocalViews(partition -> {
             throw new IllegalStateException("the broker did not answer");
         }, Runnable::run, nanos::get);
         unreachable.opened(0, store());
-        assertThat(unreachable.caughtUp(0)).isTrue();
+        assertThat(unreachable.view(0).caughtUp()).isTrue();
     }
 
     @Test
@@ -73,11 +73,11 @@ class LocalViewsTest {
         LocalViews views = new LocalViews(partition -> OptionalLong.of(100), Runnable::run, nanos::get);
         views.opened(1, store()).processed(5);
         nanos.addAndGet(LocalViews.CATCH_UP_BOUND.toNanos());
-        assertThat(views.caughtUp(1)).as("at the bound").isFalse();
+        assertThat(views.view(1).caughtUp()).as("at the bound").isFalse();
 
         nanos.incrementAndGet();
 
-        assertThat(views.caughtUp(1)).isTrue();
+        assertThat(views.view(1).caughtUp()).isTrue();
         assertThat(views.caughtUp()).isTrue();
     }
 
@@ -90,9 +90,10 @@ class LocalViewsTest {
 
         views.closed(2, first);
         assertThat(views.caughtUp()).isTrue();
+        assertThat(views.view(2)).as("reads answer retry-later until a task runs here again").isNull();
 
         views.opened(2, store()).processed(3);
-        assertThat(views.caughtUp(2)).isFalse();
+        assertThat(views.view(2).caughtUp()).isFalse();
     }
 
     @Test
@@ -132,8 +133,8 @@ class LocalViewsTest {
         asked.forEach(Runnable::run);
 
         assertThat(order).containsExactly("preload 0", "last status 0", "preload 1", "last status 1");
-        assertThat(views.caughtUp(0)).isTrue();
-        assertThat(views.caughtUp(1)).as("a failed load counts as loaded").isTrue();
+        assertThat(views.view(0).caughtUp()).isTrue();
+        assertThat(views.view(1).caughtUp()).as("a failed load counts as loaded").isTrue();
     }
 
     private static KeyValueStore<String, RequestStatus> store() {
