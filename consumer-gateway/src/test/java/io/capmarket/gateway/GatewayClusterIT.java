@@ -105,6 +105,57 @@ class GatewayClusterIT {
     }
 
     @Test
+    void aRequestAcceptedBeforeItsPartitionMovesIsListedOnceByItsNewOwnerAsItIsNow() throws Exception {
+        Map<String, String> settings = Fixtures.settings(broker, registry, "moved");
+        Map<String, String> second = new HashMap<>(settings);
+        second.put("state.dir", settings.get("state.dir") + "-b");
+        Topics topics = Fixtures.topics(settings);
+        try (GatewayApp a = GatewayApp.start(GatewayConfig.of(settings))) {
+            Api viaA = new Api(a.httpPort());
+            Fixtures.send(broker, topics.catalog(), "postgres-database", Fixtures.postgres(Instant.now()));
+            await().atMost(WAIT).until(() -> a.ready() && localPartitions(a) == 2
+                    && viaA.get("/v1/capabilities", Fixtures.ADMIN_TOKEN).json().get("items").size() == 1);
+            // no topology runs: both requests stay held as accepted, one in each partition of the first instance
+            Map<Integer, JsonNode> byPartition = new HashMap<>();
+            for (int partition : List.of(0, 1)) {
+                Api.Response accepted = viaA.post("/v1/requests", ALPHA_TOKEN,
+                        "{\"capability\": \"postgres-database\", \"version\": 2, \"parameters\": {\"sizeGb\": 1}}",
+                        "Idempotency-Key", keyFor(partition));
+                assertThat(accepted.status()).as(accepted.text()).isEqualTo(202);
+                byPartition.put(partition, accepted.json());
+            }
+            List<String> ids = byPartition.values().stream().map(view -> view.get("id").asText()).toList();
+
+            try (GatewayApp b = GatewayApp.start(GatewayConfig.of(second))) {
+                Api viaB = new Api(b.httpPort());
+                await().atMost(WAIT).until(() -> bothOwnAPartition(a, b));
+                for (Api api : List.of(viaA, viaB)) {
+                    assertThat(listed(api)).as("each request listed once, by the instance that owns it now")
+                            .extracting(item -> item.get("id").asText()).containsExactlyInAnyOrderElementsOf(ids);
+                }
+
+                JsonNode moved = byPartition.get(b.localRequestPartitions().iterator().next());
+                Fixtures.send(broker, topics.requestStatus(), moved.get("id").asText(),
+                        Statuses.advance(Statuses.of(moved), RequestState.MATCHED, "matched"));
+                for (Api api : List.of(viaA, viaB)) {
+                    await().atMost(WAIT).untilAsserted(() -> assertThat(listed(api))
+                            .as("the moved request once, as its new owner's store has it")
+                            .filteredOn(item -> item.get("id").asText().equals(moved.get("id").asText()))
+                            .extracting(item -> item.get("state").asText()).containsExactly("MATCHED"));
+                }
+            }
+        }
+    }
+
+    private static List<JsonNode> listed(Api api) {
+        Api.Response page = api.get("/v1/requests", ALPHA_TOKEN);
+        assertThat(page.status()).as(page.text()).isEqualTo(200);
+        List<JsonNode> items = new ArrayList<>();
+        page.json().get("items").forEach(items::add);
+        return items;
+    }
+
+    @Test
     void twoConcurrentPostsWithOneKeyThroughTwoInstancesAreOneRequestAndADifferentBodyGets409() throws Exception {
         try (Deployment pair = Deployment.start(broker, registry, "race")) {
             Api viaA = new Api(pair.a().httpPort());

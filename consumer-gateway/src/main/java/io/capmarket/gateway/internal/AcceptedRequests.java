@@ -4,8 +4,10 @@ import io.capmarket.gateway.RetryLaterException;
 import io.capmarket.schemas.RequestStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +23,10 @@ import org.slf4j.LoggerFactory;
  * refused with a {@link RetryLaterException} before anything is written. Held in memory only: an
  * instance whose views task starts (after a restart, or taking the partition over from another
  * instance) holds again the submits of its partition the topology has not taken yet
- * ({@link #holdPending}), read back from {@code requests}.
+ * ({@link #holdPending}), read back from {@code requests}. Each request is held with the partition
+ * of the views it lives in: when that partition's task closes here (it moved to another instance,
+ * or restarts), its acknowledged requests are no longer held here ({@link #forget}), and lists
+ * show only those of the partitions this instance serves, so a request is listed once, by its owner.
  */
 public final class AcceptedRequests {
 
@@ -32,8 +37,8 @@ public final class AcceptedRequests {
     /** The longest a request is held when no status of it arrives. */
     public static final Duration MAX_AGE = Duration.ofMinutes(15);
 
-    /** A request held; {@code acknowledged} once Kafka has it (only then is it read from here). */
-    private record Held(RequestStatus status, long heldAtNanos, boolean acknowledged) {
+    /** A request held, of a partition of the views; {@code acknowledged} once Kafka has it (only then is it read from here). */
+    private record Held(RequestStatus status, int partition, long heldAtNanos, boolean acknowledged) {
     }
 
     private final ConcurrentHashMap<String, Held> held = new ConcurrentHashMap<>();
@@ -48,13 +53,15 @@ public final class AcceptedRequests {
      * Holds a request about to be written, unread until {@link #acknowledged}: the store may get
      * the topology's status of it before the acknowledgement arrives, and then it is not held any
      * more. Refuses the submit when the bound is reached (nothing has been written yet).
+     *
+     * @param partition the partition of the views the request lives in
      */
-    public void reserve(RequestStatus status) {
+    public void reserve(RequestStatus status, int partition) {
         if (held.size() >= MAX_HELD) {
             throw new RetryLaterException("this gateway instance holds " + MAX_HELD
                     + " accepted requests the topology has not taken yet; retry shortly", Duration.ofSeconds(5));
         }
-        held.put(status.getRequestId(), new Held(status, nanos.getAsLong(), false));
+        held.put(status.getRequestId(), new Held(status, partition, nanos.getAsLong(), false));
     }
 
     /**
@@ -62,9 +69,10 @@ public final class AcceptedRequests {
      * the topology had not taken when a task of its views started here ({@link PendingSubmits}); it
      * expires {@link #MAX_AGE} after it was accepted. A request already held stays as it is.
      *
+     * @param partition the partition of the views the request lives in
      * @return whether this call holds it: false when it was held already, is older than the hold, or the bound is reached
      */
-    public boolean holdPending(RequestStatus status, Duration age) {
+    public boolean holdPending(RequestStatus status, int partition, Duration age) {
         if (age.compareTo(MAX_AGE) >= 0) {
             return false;
         }
@@ -73,12 +81,12 @@ public final class AcceptedRequests {
                     + "the topology has taken it", MAX_HELD, status.getRequestId());
             return false;
         }
-        return held.putIfAbsent(status.getRequestId(), new Held(status, nanos.getAsLong() - age.toNanos(), true)) == null;
+        return held.putIfAbsent(status.getRequestId(), new Held(status, partition, nanos.getAsLong() - age.toNanos(), true)) == null;
     }
 
     /** Kafka acknowledged the request: it is read from here until {@link #stored} (unless that came first). */
     public void acknowledged(String requestId) {
-        held.computeIfPresent(requestId, (id, entry) -> new Held(entry.status(), entry.heldAtNanos(), true));
+        held.computeIfPresent(requestId, (id, entry) -> new Held(entry.status(), entry.partition(), entry.heldAtNanos(), true));
     }
 
     /** The request was not written (or not acknowledged in time): stop holding it. */
@@ -92,9 +100,31 @@ public final class AcceptedRequests {
         return entry == null || !entry.acknowledged() ? Optional.empty() : Optional.of(entry.status());
     }
 
-    /** Every held request (for lists). */
-    public List<RequestStatus> all() {
-        return held.values().stream().filter(Held::acknowledged).map(Held::status).toList();
+    /** Every acknowledged request held of the partitions {@code served} accepts (for lists). */
+    public List<RequestStatus> all(IntPredicate served) {
+        return held.values().stream().filter(entry -> entry.acknowledged() && served.test(entry.partition())).map(Held::status).toList();
+    }
+
+    /** The ids of the requests held of {@code partition}, acknowledged or not. */
+    public List<String> heldOf(int partition) {
+        return held.entrySet().stream().filter(entry -> entry.getValue().partition() == partition).map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /**
+     * The task of {@code partition} closed here: its acknowledged requests are no longer held here
+     * (the instance that starts it next reads back those the topology has not taken yet). Those
+     * still waiting for Kafka's acknowledgement stay until it comes; lists and reads skip them
+     * unless the partition is served here again. Returns how many were forgotten.
+     */
+    public int forget(int partition) {
+        int[] removed = new int[1];
+        held.values().removeIf(entry -> {
+            boolean forgotten = entry.partition() == partition && entry.acknowledged();
+            removed[0] += forgotten ? 1 : 0;
+            return forgotten;
+        });
+        return removed[0];
     }
 
     /** The store has the request now: stop holding it. */

@@ -64,7 +64,7 @@ public final class Acceptor {
      */
     public CompletableFuture<Answer> accept(Principal principal, Submission submission, String key, String id, int partition, Span span) {
         if (key == null) {
-            return Futures.guarded(() -> write(principal, submission, null, id, span));
+            return Futures.guarded(() -> write(principal, submission, null, id, partition, span));
         }
         return sequence.run(id, () -> {
             Optional<RequestStatus> existing = reads.current(id, partition).filter(status -> principal.sees(status.getConsumerTeam()));
@@ -73,7 +73,7 @@ public final class Acceptor {
                 rejectIfOtherRequest(key, submission, view);
                 return CompletableFuture.completedFuture(new Answer(200, view));
             }
-            return write(principal, submission, key, id, span);
+            return write(principal, submission, key, id, partition, span);
         });
     }
 
@@ -82,7 +82,8 @@ public final class Acceptor {
         return sequence.tasks();
     }
 
-    private CompletableFuture<Answer> write(Principal principal, Submission submission, String key, String id, Span span) {
+    private CompletableFuture<Answer> write(Principal principal, Submission submission, String key, String id, int partition,
+            Span span) {
         CapabilityVersionView version = offered(submission);
         List<FieldError> violations = schemas.validate(version.getParameterSchema(), submission.parameters());
         if (!violations.isEmpty()) {
@@ -93,7 +94,7 @@ public final class Acceptor {
         quotas.check(principal.team(), submission.capability());
         RequestCommand command = submission.command(id, principal, key, clock.instant());
         RequestStatus status = RequestViews.submitted((SubmitRequest) command.getCommand());
-        accepted.reserve(status);
+        accepted.reserve(status, partition);
         return publisher.send(id, submission.capability(), command, span).whenComplete((acked, error) -> {
             if (error == null) {
                 accepted.acknowledged(id);

@@ -56,6 +56,13 @@ public final class LocalViews {
 
         /** Loads what {@code partition} needs beside its store; a failure counts as loaded, with a warning. */
         void load(int partition, View view);
+
+        /**
+         * The task of {@code partition} closed here (on the stream thread), or closed before its load
+         * ended (then after it): what was loaded for it is no longer served from here.
+         */
+        default void unload(int partition) {
+        }
     }
 
     private final ConcurrentHashMap<Integer, View> byPartition = new ConcurrentHashMap<>();
@@ -77,7 +84,7 @@ public final class LocalViews {
     /**
      * @param preload what a starting partition loads before it may catch up; run once per task start
      * @param lastStatuses where each partition of {@code request-status} ends; asked once per task start, after the preload
-     * @param asking runs both, off the stream thread
+     * @param asking runs both, off the stream thread, one task at a time in the order given
      * @param nanos the monotonic clock the catch-up bound is measured with
      */
     public LocalViews(Preload preload, LastStatuses lastStatuses, Executor asking, LongSupplier nanos) {
@@ -127,6 +134,10 @@ public final class LocalViews {
                 LOG.warn("partition {} of the request views could not load what it holds beside its store; it catches up "
                         + "without it: {}", partition, e.toString());
             }
+            if (byPartition.get(partition) != view) {
+                // closed while it loaded: what the load held after the close's unload is not served from here either
+                unload(partition);
+            }
             long target;
             try {
                 target = lastStatuses.lastOffset(partition).orElse(-1);
@@ -140,9 +151,24 @@ public final class LocalViews {
         return started;
     }
 
-    /** The task of {@code partition} that held {@code store} closed. */
+    /** The task of {@code partition} that held {@code store} closed: what was loaded for it is unloaded ({@link Preload#unload}). */
     void closed(int partition, KeyValueStore<String, RequestStatus> store) {
-        byPartition.computeIfPresent(partition, (key, view) -> view.store == store ? null : view);
+        boolean[] current = new boolean[1];
+        byPartition.computeIfPresent(partition, (key, view) -> {
+            current[0] = view.store == store;
+            return current[0] ? null : view;
+        });
+        if (current[0]) {
+            unload(partition);
+        }
+    }
+
+    private void unload(int partition) {
+        try {
+            preload.unload(partition);
+        } catch (RuntimeException e) {
+            LOG.warn("partition {} of the request views could not unload what it held beside its store: {}", partition, e.toString());
+        }
     }
 
     /** The view of a partition whose task runs here (its processor started), or null. */

@@ -6,7 +6,6 @@ import io.capmarket.schemas.topics.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * answered {@code 202} by an instance that has since stopped (or whose partition moved) is then
  * readable on the instance that owns it now, and its {@code Idempotency-Key} still answers
  * {@code 200} or {@code 409}, until the topology's first status of it reaches the store, as it
- * was on the instance that accepted it.
+ * was on the instance that accepted it. When the task closes here, what it held is left to the
+ * next owner ({@link #unload}).
  *
  * <p>One read_committed consumer in no group: it reads the topology's group's committed positions
  * (never joins the group or commits), from one thread at a time; each load ends within
@@ -81,7 +81,6 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
         List<TopicPartition> behind = parts.stream().filter(tp -> starts.get(tp) < ends.get(tp)).toList();
         consumer.assign(behind);
         behind.forEach(tp -> consumer.seek(tp, starts.get(tp)));
-        List<String> held = new ArrayList<>();
         while (behind.stream().anyMatch(tp -> consumer.position(tp, timeout) < ends.get(tp))) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("reading the submits the topology has not taken yet took longer than " + timeout);
@@ -89,15 +88,18 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                 if (record.key() != null && record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))
                         && Utils.toPositive(Utils.murmur2(record.key())) % statusPartitions == partition) {
-                    hold(record, held);
+                    hold(record, partition);
                 }
             }
         }
         consumer.assign(List.of());
-        // held first, then looked up: a status stored meanwhile has released it (AcceptedRequests#stored), one stored before is found
+        // held first, then looked up: a status stored meanwhile has released it (AcceptedRequests#stored), one stored before
+        // is found; so is one this instance held before the task started again
+        List<String> held = accepted.heldOf(partition);
         held.stream().filter(id -> view.get(id).isPresent()).forEach(accepted::stored);
         if (!held.isEmpty()) {
-            LOG.info("partition {} of the request views holds {} submits the topology has not taken yet", partition, held.size());
+            LOG.info("partition {} of the request views holds {} submits the topology has not taken yet", partition,
+                    accepted.heldOf(partition).size());
         }
     }
 
@@ -118,7 +120,7 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
         return starts;
     }
 
-    private void hold(ConsumerRecord<byte[], byte[]> record, List<String> held) {
+    private void hold(ConsumerRecord<byte[], byte[]> record, int partition) {
         RequestCommand command;
         try {
             command = commands.deserialize(record.topic(), record.headers(), record.value());
@@ -130,9 +132,17 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
         if (command != null && command.getCommand() instanceof SubmitRequest submit
                 && submit.getRequestId().equals(new String(record.key(), StandardCharsets.UTF_8))) {
             Duration age = Duration.ofMillis(Math.max(0, clock.millis() - record.timestamp()));
-            if (accepted.holdPending(RequestViews.submitted(submit), age)) {
-                held.add(submit.getRequestId());
-            }
+            accepted.holdPending(RequestViews.submitted(submit), partition, age);
+        }
+    }
+
+    /** The task of {@code partition} closed here: the submits held of it are the next owner's to hold ({@link AcceptedRequests#forget}). */
+    @Override
+    public void unload(int partition) {
+        int forgotten = accepted.forget(partition);
+        if (forgotten > 0) {
+            LOG.info("partition {} of the request views closed here; {} submits held of it are left to its next owner", partition,
+                    forgotten);
         }
     }
 

@@ -181,7 +181,7 @@ public final class RequestReads {
         try {
             List<RequestView> found = new ArrayList<>(store.list(query));
             Set<String> ids = found.stream().map(RequestView::id).collect(Collectors.toSet());
-            for (RequestStatus status : accepted.all()) {
+            for (RequestStatus status : accepted.all(store::serves)) {
                 // matched on the status's own fields: only what the page may show is converted
                 if (query.matches(status) && query.afterCursor(status.getRequestId(), status.getSubmittedAt()) && !ids.contains(status.getRequestId())) {
                     found.add(RequestViews.view(status));

@@ -82,6 +82,11 @@ public final class RequestStore {
         return view;
     }
 
+    /** Whether the views of {@code partition} are served here: its task runs here and its processor has started. */
+    public boolean serves(int partition) {
+        return views.view(partition) != null;
+    }
+
     /** The local view of a request in a {@link #view(int) partition's views}. */
     public static Optional<RequestStatus> get(LocalViews.View view, String requestId) {
         try {

@@ -137,6 +137,38 @@ class LocalViewsTest {
         assertThat(views.view(1).caughtUp()).as("a failed load counts as loaded").isTrue();
     }
 
+    @Test
+    void aTaskThatClosesUnloadsWhatItLoadedAndAStaleCloseOrOneDuringTheLoadIsHandled() {
+        List<String> order = new ArrayList<>();
+        LocalViews views = new LocalViews(new LocalViews.Preload() {
+            @Override
+            public void load(int partition, LocalViews.View view) {
+                order.add("load " + partition);
+            }
+
+            @Override
+            public void unload(int partition) {
+                order.add("unload " + partition);
+            }
+        }, partition -> OptionalLong.empty(), asked::add, nanos::get);
+        KeyValueStore<String, RequestStatus> first = store();
+        views.opened(0, first);
+        asked.forEach(Runnable::run);
+        asked.clear();
+        views.closed(0, first);
+        assertThat(order).containsExactly("load 0", "unload 0");
+
+        KeyValueStore<String, RequestStatus> second = store();
+        views.opened(0, second);
+        views.closed(0, first);
+        assertThat(order).as("the close of a predecessor unloads nothing of its successor").containsExactly("load 0", "unload 0");
+
+        views.closed(0, second);
+        asked.forEach(Runnable::run);
+        assertThat(order).as("closed while its load waited: unloaded once more after it")
+                .containsExactly("load 0", "unload 0", "unload 0", "load 0", "unload 0");
+    }
+
     private static KeyValueStore<String, RequestStatus> store() {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_VIEWS), Serdes.String(),
                 (Serde<RequestStatus>) null).withLoggingDisabled().build();

@@ -55,9 +55,9 @@ class ReadModelTest {
     void anAcceptedRequestIsReadOnceAcknowledgedUntilStoredOrTooOldAndTheBoundIsAClearError() {
         long[] now = {0};
         AcceptedRequests accepted = new AcceptedRequests(() -> now[0]);
-        accepted.reserve(RequestViews.submitted(submit("r1")));
-        accepted.reserve(RequestViews.submitted(submit("r2")));
-        accepted.reserve(RequestViews.submitted(submit("r3")));
+        accepted.reserve(RequestViews.submitted(submit("r1")), 0);
+        accepted.reserve(RequestViews.submitted(submit("r2")), 0);
+        accepted.reserve(RequestViews.submitted(submit("r3")), 0);
         assertThat(accepted.get("r1")).as("not read before Kafka has it").isEmpty();
 
         accepted.acknowledged("r1");
@@ -68,7 +68,7 @@ class ReadModelTest {
         accepted.release("r3");
         accepted.release("r2");
         assertThat(accepted.get("r2")).as("an acknowledged request is never released").isPresent();
-        accepted.reserve(RequestViews.submitted(submit("r4")));
+        accepted.reserve(RequestViews.submitted(submit("r4")), 0);
         accepted.stored("r4");
         accepted.acknowledged("r4");
         assertThat(accepted.get("r4")).as("stored before its acknowledgement: read from the store").isEmpty();
@@ -78,12 +78,12 @@ class ReadModelTest {
         assertThat(accepted.expire()).as("not older than the bound yet").isZero();
         now[0] = AcceptedRequests.MAX_AGE.toNanos() + 1;
         assertThat(accepted.expire()).isEqualTo(1);
-        assertThat(accepted.all()).isEmpty();
+        assertThat(accepted.all(partition -> true)).isEmpty();
 
         for (int i = 0; i < AcceptedRequests.MAX_HELD; i++) {
-            accepted.reserve(RequestViews.submitted(submit("r" + i)));
+            accepted.reserve(RequestViews.submitted(submit("r" + i)), 0);
         }
-        assertThatThrownBy(() -> accepted.reserve(RequestViews.submitted(submit("one-more"))))
+        assertThatThrownBy(() -> accepted.reserve(RequestViews.submitted(submit("one-more")), 0))
                 .isInstanceOf(RetryLaterException.class).hasMessageContaining(AcceptedRequests.MAX_HELD + " accepted requests");
         assertThat(accepted.get("one-more")).isEmpty();
     }
@@ -92,14 +92,14 @@ class ReadModelTest {
     void aSubmitReadBackAtAStartIsHeldFromWhenItWasAcceptedAndNeverReplacesOneHeldAlready() {
         long[] now = {AcceptedRequests.MAX_AGE.toNanos()};
         AcceptedRequests accepted = new AcceptedRequests(() -> now[0]);
-        accepted.reserve(RequestViews.submitted(submit("live")));
+        accepted.reserve(RequestViews.submitted(submit("live")), 0);
 
-        assertThat(accepted.holdPending(RequestViews.submitted(submit("p1")), Duration.ofMinutes(10))).isTrue();
+        assertThat(accepted.holdPending(RequestViews.submitted(submit("p1")), 0, Duration.ofMinutes(10))).isTrue();
         assertThat(accepted.get("p1")).as("read at once: Kafka had it").map(RequestStatus::getRequestId).contains("p1");
-        assertThat(accepted.holdPending(RequestViews.submitted(submit("p1")), Duration.ofMinutes(1))).as("held already").isFalse();
-        assertThat(accepted.holdPending(RequestViews.submitted(submit("live")), Duration.ZERO)).as("this instance's own").isFalse();
+        assertThat(accepted.holdPending(RequestViews.submitted(submit("p1")), 0, Duration.ofMinutes(1))).as("held already").isFalse();
+        assertThat(accepted.holdPending(RequestViews.submitted(submit("live")), 0, Duration.ZERO)).as("this instance's own").isFalse();
         assertThat(accepted.get("live")).as("still waiting for its acknowledgement").isEmpty();
-        assertThat(accepted.holdPending(RequestViews.submitted(submit("old")), AcceptedRequests.MAX_AGE)).as("older than the hold")
+        assertThat(accepted.holdPending(RequestViews.submitted(submit("old")), 0, AcceptedRequests.MAX_AGE)).as("older than the hold")
                 .isFalse();
 
         now[0] += Duration.ofMinutes(5).toNanos() + 1;
@@ -107,10 +107,34 @@ class ReadModelTest {
         assertThat(accepted.get("p1")).isEmpty();
 
         for (int i = accepted.size(); i < AcceptedRequests.MAX_HELD; i++) {
-            accepted.reserve(RequestViews.submitted(submit("r" + i)));
+            accepted.reserve(RequestViews.submitted(submit("r" + i)), 0);
         }
-        assertThat(accepted.holdPending(RequestViews.submitted(submit("beyond")), Duration.ZERO)).as("the bound").isFalse();
+        assertThat(accepted.holdPending(RequestViews.submitted(submit("beyond")), 0, Duration.ZERO)).as("the bound").isFalse();
         assertThat(accepted.size()).isEqualTo(AcceptedRequests.MAX_HELD);
+    }
+
+    @Test
+    void aPartitionClosedHereForgetsItsAcknowledgedRequestsAndListsShowOnlyThePartitionsServedHere() {
+        AcceptedRequests accepted = new AcceptedRequests(() -> 0);
+        accepted.reserve(RequestViews.submitted(submit("moved")), 1);
+        accepted.acknowledged("moved");
+        accepted.reserve(RequestViews.submitted(submit("in-flight")), 1);
+        accepted.holdPending(RequestViews.submitted(submit("read-back")), 1, Duration.ZERO);
+        accepted.reserve(RequestViews.submitted(submit("stays")), 0);
+        accepted.acknowledged("stays");
+        assertThat(accepted.heldOf(1)).containsExactlyInAnyOrder("moved", "in-flight", "read-back");
+        assertThat(accepted.all(partition -> partition == 0)).extracting(RequestStatus::getRequestId).containsExactly("stays");
+
+        assertThat(accepted.forget(1)).isEqualTo(2);
+
+        assertThat(accepted.get("moved")).isEmpty();
+        assertThat(accepted.get("read-back")).isEmpty();
+        assertThat(accepted.get("stays")).isPresent();
+        assertThat(accepted.heldOf(1)).as("waits for its acknowledgement").containsExactly("in-flight");
+        accepted.acknowledged("in-flight");
+        assertThat(accepted.all(partition -> partition == 0)).as("partition 1 is not served here any more")
+                .extracting(RequestStatus::getRequestId).containsExactly("stays");
+        assertThat(accepted.all(partition -> true)).extracting(RequestStatus::getRequestId).containsExactlyInAnyOrder("stays", "in-flight");
     }
 
     @Test
