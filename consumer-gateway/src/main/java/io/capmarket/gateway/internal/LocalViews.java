@@ -2,8 +2,11 @@ package io.capmarket.gateway.internal;
 
 import io.capmarket.schemas.RequestStatus;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
@@ -49,13 +52,17 @@ public final class LocalViews {
 
     /**
      * What else a starting task must have before its reads may say "no such request": asked off
-     * the stream thread, before where its partition ends is learned.
+     * the stream thread, before where its partition ends is learned; the tasks that start together
+     * are loaded together.
      */
     @FunctionalInterface
     public interface Preload {
 
-        /** Loads what {@code partition} needs beside its store; a failure counts as loaded, with a warning. */
-        void load(int partition, View view);
+        /**
+         * Loads what each of {@code partitions} needs beside its store (the view of each, by
+         * partition); a failure counts as loaded, with a warning.
+         */
+        void load(Map<Integer, View> partitions);
 
         /**
          * The task of {@code partition} closed here (on the stream thread), or closed before its load
@@ -66,6 +73,8 @@ public final class LocalViews {
     }
 
     private final ConcurrentHashMap<Integer, View> byPartition = new ConcurrentHashMap<>();
+    /** The views opened and not loaded yet. */
+    private final ConcurrentHashMap<Integer, View> starting = new ConcurrentHashMap<>();
     private final Preload preload;
     private final LastStatuses lastStatuses;
     private final Executor asking;
@@ -78,11 +87,11 @@ public final class LocalViews {
 
     /** Views with nothing to load beside their stores. */
     public LocalViews(LastStatuses lastStatuses, Executor asking, LongSupplier nanos) {
-        this((partition, view) -> { }, lastStatuses, asking, nanos);
+        this(partitions -> { }, lastStatuses, asking, nanos);
     }
 
     /**
-     * @param preload what a starting partition loads before it may catch up; run once per task start
+     * @param preload what starting partitions load before they may catch up; every task start is in one of its calls
      * @param lastStatuses where each partition of {@code request-status} ends; asked once per task start, after the preload
      * @param asking runs both, off the stream thread, one task at a time in the order given
      * @param nanos the monotonic clock the catch-up bound is measured with
@@ -127,13 +136,33 @@ public final class LocalViews {
         Progress started = new Progress(partition, nanos);
         View view = new View(store, started);
         byPartition.put(partition, view);
-        asking.execute(() -> {
-            try {
-                preload.load(partition, view);
-            } catch (RuntimeException e) {
-                LOG.warn("partition {} of the request views could not load what it holds beside its store; it catches up "
-                        + "without it: {}", partition, e.toString());
+        starting.put(partition, view);
+        asking.execute(this::loadStarting);
+        return started;
+    }
+
+    /**
+     * Loads every partition started and not loaded yet at once (the tasks an instance starts
+     * together are loaded by one call), then asks where each of them ends.
+     */
+    private void loadStarting() {
+        Map<Integer, View> batch = new TreeMap<>();
+        for (Integer partition : List.copyOf(starting.keySet())) {
+            View view = starting.remove(partition);
+            if (view != null) {
+                batch.put(partition, view);
             }
+        }
+        if (batch.isEmpty()) {
+            return;
+        }
+        try {
+            preload.load(Map.copyOf(batch));
+        } catch (RuntimeException e) {
+            LOG.warn("partitions {} of the request views could not load what they hold beside their stores; they catch up "
+                    + "without it: {}", batch.keySet(), e.toString());
+        }
+        batch.forEach((partition, view) -> {
             if (byPartition.get(partition) != view) {
                 // closed while it loaded: what the load held after the close's unload is not served from here either
                 unload(partition);
@@ -146,9 +175,8 @@ public final class LocalViews {
                         partition, e.toString());
                 target = -1;
             }
-            started.target(target);
+            view.progress.target(target);
         });
-        return started;
     }
 
     /** The task of {@code partition} that held {@code store} closed: what was loaded for it is unloaded ({@link Preload#unload}). */

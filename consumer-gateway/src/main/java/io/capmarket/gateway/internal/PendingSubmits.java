@@ -19,13 +19,15 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The submissions a starting task of the views holds as accepted: those on {@code requests} that
+ * The submissions the starting tasks of the views hold as accepted: those on {@code requests} that
  * the topology has not taken yet (past its group's committed position, at most
- * {@link AcceptedRequests#MAX_AGE} old), whose request id lives in the task's partition. A request
+ * {@link AcceptedRequests#MAX_AGE} old), whose request id lives in one of the tasks' partitions,
+ * read once for all the tasks that start together. A request
  * answered {@code 202} by an instance that has since stopped (or whose partition moved) is then
  * readable on the instance that owns it now, and its {@code Idempotency-Key} still answers
  * {@code 200} or {@code 409}, until the topology's first status of it reaches the store, as it
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One read_committed consumer in no group: it reads the topology's group's committed positions
  * (never joins the group or commits), from one thread at a time; each load ends within
- * {@code timeout}. Only records whose key (the request id) falls in the partition are decoded; a
+ * {@code timeout}. Only records whose key (the request id) falls in one of the partitions are decoded; a
  * record that cannot be decoded is skipped (the topology sends it to the dead-letter topic).
  */
 public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
@@ -68,7 +70,7 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
     }
 
     @Override
-    public synchronized void load(int partition, LocalViews.View view) {
+    public synchronized void load(Map<Integer, LocalViews.View> partitions) {
         if (consumer == null) {
             consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         }
@@ -86,21 +88,30 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
                 throw new IllegalStateException("reading the submits the topology has not taken yet took longer than " + timeout);
             }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                if (record.key() != null && record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))
-                        && Utils.toPositive(Utils.murmur2(record.key())) % statusPartitions == partition) {
+                if (record.key() == null || record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                    continue;
+                }
+                int partition = Utils.toPositive(Utils.murmur2(record.key())) % statusPartitions;
+                if (partitions.containsKey(partition)) {
                     hold(record, partition);
                 }
             }
         }
         consumer.assign(List.of());
-        // held first, then looked up: a status stored meanwhile has released it (AcceptedRequests#stored), one stored before
-        // is found; so is one this instance held before the task started again
-        List<String> held = accepted.heldOf(partition);
-        held.stream().filter(id -> view.get(id).isPresent()).forEach(accepted::stored);
-        if (!held.isEmpty()) {
-            LOG.info("partition {} of the request views holds {} submits the topology has not taken yet", partition,
-                    accepted.heldOf(partition).size());
-        }
+        partitions.forEach((partition, view) -> {
+            // held first, then looked up: a status stored meanwhile has released it (AcceptedRequests#stored), one stored
+            // before is found; so is one this instance held before the task started again
+            try {
+                accepted.heldOf(partition).stream().filter(id -> view.get(id).isPresent()).forEach(accepted::stored);
+            } catch (InvalidStateStoreException e) {
+                // the task closed meanwhile: what it held is unloaded (LocalViews)
+                return;
+            }
+            int held = accepted.heldOf(partition).size();
+            if (held > 0) {
+                LOG.info("partition {} of the request views holds {} submits the topology has not taken yet", partition, held);
+            }
+        });
     }
 
     /** Where each partition's untaken submits begin: past the topology's committed position, and no older than the hold. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.capmarket.schemas.RequestStatus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Serde;
@@ -115,11 +116,11 @@ class LocalViewsTest {
     }
 
     @Test
-    void aStartingPartitionLoadsWhatItHoldsBesideItsStoreBeforeItMayCatchUpAndAFailedLoadDoesNotKeepItBehind() {
+    void partitionsThatStartTogetherAreLoadedByOneCallBeforeTheyMayCatchUpAndAFailedLoadDoesNotKeepThemBehind() {
         List<String> order = new ArrayList<>();
-        LocalViews views = new LocalViews((partition, view) -> {
-            order.add("preload " + partition);
-            if (partition == 1) {
+        LocalViews views = new LocalViews(partitions -> {
+            order.add("preload " + partitions.keySet().stream().sorted().toList());
+            if (partitions.containsKey(2)) {
                 throw new IllegalStateException("the topology's group cannot be described");
             }
         }, partition -> {
@@ -131,10 +132,14 @@ class LocalViewsTest {
         assertThat(views.caughtUp()).as("nothing loaded yet").isFalse();
 
         asked.forEach(Runnable::run);
+        asked.clear();
+        views.opened(2, store()).processed(5);
+        asked.forEach(Runnable::run);
 
-        assertThat(order).containsExactly("preload 0", "last status 0", "preload 1", "last status 1");
+        assertThat(order).containsExactly("preload [0, 1]", "last status 0", "last status 1", "preload [2]", "last status 2");
         assertThat(views.view(0).caughtUp()).isTrue();
-        assertThat(views.view(1).caughtUp()).as("a failed load counts as loaded").isTrue();
+        assertThat(views.view(1).caughtUp()).isTrue();
+        assertThat(views.view(2).caughtUp()).as("a failed load counts as loaded").isTrue();
     }
 
     @Test
@@ -142,8 +147,8 @@ class LocalViewsTest {
         List<String> order = new ArrayList<>();
         LocalViews views = new LocalViews(new LocalViews.Preload() {
             @Override
-            public void load(int partition, LocalViews.View view) {
-                order.add("load " + partition);
+            public void load(Map<Integer, LocalViews.View> partitions) {
+                partitions.keySet().forEach(partition -> order.add("load " + partition));
             }
 
             @Override
