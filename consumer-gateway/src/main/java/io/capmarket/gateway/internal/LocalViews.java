@@ -52,8 +52,8 @@ public final class LocalViews {
 
     /**
      * What else a starting task must have before its reads may say "no such request": asked off
-     * the stream thread, before where its partition ends is learned; the tasks that start together
-     * are loaded together.
+     * the stream thread, before where its partition ends is learned; one call loads every task
+     * started and not loaded yet.
      */
     @FunctionalInterface
     public interface Preload {
@@ -142,8 +142,8 @@ public final class LocalViews {
     }
 
     /**
-     * Loads every partition started and not loaded yet at once (the tasks an instance starts
-     * together are loaded by one call), then asks where each of them ends.
+     * Loads every partition started and not loaded yet at once (the tasks that start while an
+     * earlier load runs share the next one), then asks where each of them ends.
      */
     private void loadStarting() {
         Map<Integer, View> batch = new TreeMap<>();

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The submissions the starting tasks of the views hold as accepted: those on {@code requests} that
  * the topology has not taken yet (past its group's committed position, at most
  * {@link AcceptedRequests#MAX_AGE} old), whose request id lives in one of the tasks' partitions,
- * read once for all the tasks that start together. A request
+ * read once for all the tasks started and not loaded yet. A request
  * answered {@code 202} by an instance that has since stopped (or whose partition moved) is then
  * readable on the instance that owns it now, and its {@code Idempotency-Key} still answers
  * {@code 200} or {@code 409}, until the topology's first status of it reaches the store, as it
@@ -83,6 +84,11 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
         List<TopicPartition> behind = parts.stream().filter(tp -> starts.get(tp) < ends.get(tp)).toList();
         consumer.assign(behind);
         behind.forEach(tp -> consumer.seek(tp, starts.get(tp)));
+        long untaken = behind.stream().mapToLong(tp -> ends.get(tp) - starts.get(tp)).sum();
+        if (untaken > 0) {
+            LOG.info("reading back {} records of requests the topology has not taken yet, for partitions {} of the request views",
+                    untaken, new TreeSet<>(partitions.keySet()));
+        }
         while (behind.stream().anyMatch(tp -> consumer.position(tp, timeout) < ends.get(tp))) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("reading the submits the topology has not taken yet took longer than " + timeout);
