@@ -168,6 +168,7 @@ class GatewayApiIT {
                 .contains("capmarket_gateway_long_poll_waiters")
                 .contains("capmarket_gateway_sse_clients")
                 .contains("capmarket_gateway_views_catching_up 0.0")
+                .contains("capmarket_gateway_read_back_records_total")
                 .contains("kafka_stream");
     }
 

@@ -3,6 +3,7 @@ package io.capmarket.gateway.internal;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -26,6 +28,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * The gateway's metrics on {@code /metrics}: {@code capmarket_gateway_http_requests_seconds}
  * (histogram by method, route and status), {@code capmarket_gateway_long_poll_waiters},
  * {@code capmarket_gateway_sse_clients}, {@code capmarket_gateway_views_catching_up},
+ * {@code capmarket_gateway_read_back_records_total},
  * {@code capmarket_gateway_unreadable_records_total{outcome}},
  * {@code capmarket_gateway_body_read_timeouts_total}, the catalog insights
  * ({@code capmarket_insights_*}, {@code capmarket_unmet_demand_refused_total{reason}}; see {@link #insights}), Kafka
@@ -126,7 +129,7 @@ public final class GatewayMetrics implements AutoCloseable {
      * @param deciding submits with an Idempotency-Key being decided or waiting their turn ({@link Acceptor#deciding})
      */
     public void bind(KafkaStreams kafkaStreams, IntSupplier waiters, IntSupplier sseClients, IntSupplier accepted,
-            IntSupplier deciding, IntSupplier catchingUp) {
+            IntSupplier deciding, IntSupplier catchingUp, LongSupplier readBack) {
         streams = new KafkaStreamsMetrics(kafkaStreams);
         streams.bindTo(registry);
         Gauge.builder("capmarket.gateway.long.poll.waiters", waiters::getAsInt)
@@ -145,6 +148,10 @@ public final class GatewayMetrics implements AutoCloseable {
         Gauge.builder("capmarket.gateway.views.catching.up", catchingUp::getAsInt)
                 .description("Partitions of the request views run here whose task started behind request-status and has not "
                         + "read up to where it was yet (the instance is not ready meanwhile)")
+                .register(registry);
+        FunctionCounter.builder("capmarket.gateway.read.back.records", readBack, LongSupplier::getAsLong)
+                .description("Records of requests the starting tasks of the views read back, for the submits the topology had "
+                        + "not taken yet")
                 .register(registry);
     }
 

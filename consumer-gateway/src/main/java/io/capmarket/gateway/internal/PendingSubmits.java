@@ -1,16 +1,19 @@
 package io.capmarket.gateway.internal;
 
 import io.capmarket.schemas.RequestCommand;
+import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.topics.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -27,8 +30,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The submissions the starting tasks of the views hold as accepted: those on {@code requests} that
  * the topology has not taken yet (past its group's committed position, at most
- * {@link AcceptedRequests#MAX_AGE} old), whose request id lives in one of the tasks' partitions,
- * read once for all the tasks started and not loaded yet. A request
+ * {@link AcceptedRequests#MAX_AGE} old), whose request id lives in one of the tasks' partitions.
+ * The tasks of one start read each record once: a load reads for every task started and not
+ * loaded yet, and keeps what it read for the loads that follow it within {@link #REUSE_FOR}, which
+ * read on from where it stopped ({@link Tail}). A request
  * answered {@code 202} by an instance that has since stopped (or whose partition moved) is then
  * readable on the instance that owns it now, and its {@code Idempotency-Key} still answers
  * {@code 200} or {@code 409}, until the topology's first status of it reaches the store, as it
@@ -37,12 +42,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One read_committed consumer in no group: it reads the topology's group's committed positions
  * (never joins the group or commits), from one thread at a time; each load ends within
- * {@code timeout}. Only records whose key (the request id) falls in one of the partitions are decoded; a
- * record that cannot be decoded is skipped (the topology sends it to the dead-letter topic).
+ * {@code timeout}. A record that cannot be decoded is skipped (the topology sends it to the
+ * dead-letter topic).
  */
 public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PendingSubmits.class);
+    /** How long after a full read the next loads read on from where it stopped. */
+    static final Duration REUSE_FOR = Duration.ofSeconds(30);
+    /** The most submits kept between loads; beyond it each load reads in full. */
+    static final int MAX_KEPT = AcceptedRequests.MAX_HELD;
 
     private final Topic<String, RequestCommand> requests;
     private final String statusTopic;
@@ -52,6 +61,9 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
     private final Clock clock;
     private final Deserializer<RequestCommand> commands;
     private KafkaConsumer<byte[], byte[]> consumer;
+    /** What the loads of the tasks starting now have read; null before the first and after an overflow or failure. */
+    private Tail tail;
+    private final AtomicLong recordsRead = new AtomicLong();
 
     /**
      * @param statusTopic {@code request-status}, whose partitioning (Kafka's, by request id) the views share
@@ -80,31 +92,38 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
         List<TopicPartition> parts = consumer.partitionsFor(requests.name(), timeout).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         Map<TopicPartition, Long> ends = consumer.endOffsets(parts, timeout);
-        Map<TopicPartition, Long> starts = starts(parts, ends);
-        List<TopicPartition> behind = parts.stream().filter(tp -> starts.get(tp) < ends.get(tp)).toList();
-        consumer.assign(behind);
-        behind.forEach(tp -> consumer.seek(tp, starts.get(tp)));
-        long untaken = behind.stream().mapToLong(tp -> ends.get(tp) - starts.get(tp)).sum();
-        if (untaken > 0) {
-            LOG.info("reading back {} records of requests the topology has not taken yet, for partitions {} of the request views",
-                    untaken, new TreeSet<>(partitions.keySet()));
+        if (tail == null || !tail.reusable(parts, System.nanoTime())) {
+            tail = new Tail(starts(parts, ends), System.nanoTime());
         }
+        List<TopicPartition> behind = parts.stream().filter(tp -> tail.next(tp) < ends.get(tp)).toList();
+        long unread = behind.stream().mapToLong(tp -> ends.get(tp) - tail.next(tp)).sum();
+        if (unread > 0) {
+            LOG.info("reading back {} records of requests the topology may not have taken yet, for partitions {} of the request "
+                    + "views", unread, new TreeSet<>(partitions.keySet()));
+        }
+        consumer.assign(behind);
+        behind.forEach(tp -> consumer.seek(tp, tail.next(tp)));
         while (behind.stream().anyMatch(tp -> consumer.position(tp, timeout) < ends.get(tp))) {
             if (System.nanoTime() > deadline) {
+                tail = null;
                 throw new IllegalStateException("reading the submits the topology has not taken yet took longer than " + timeout);
             }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                if (record.key() == null || record.offset() >= ends.get(new TopicPartition(record.topic(), record.partition()))) {
-                    continue;
-                }
-                int partition = Utils.toPositive(Utils.murmur2(record.key())) % statusPartitions;
-                if (partitions.containsKey(partition)) {
-                    hold(record, partition);
+                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                if (record.offset() < ends.get(tp)) {
+                    recordsRead.incrementAndGet();
+                    read(record, statusPartitions);
+                    tail.readTo(tp, record.offset() + 1);
                 }
             }
         }
+        behind.forEach(tp -> tail.readTo(tp, ends.get(tp)));
         consumer.assign(List.of());
         partitions.forEach((partition, view) -> {
+            long now = clock.millis();
+            for (Submit submit : tail.submits(partition)) {
+                accepted.holdPending(submit.status(), partition, Duration.ofMillis(Math.max(0, now - submit.writtenAtMillis())));
+            }
             // held first, then looked up: a status stored meanwhile has released it (AcceptedRequests#stored), one stored
             // before is found; so is one this instance held before the task started again
             try {
@@ -118,6 +137,9 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
                 LOG.info("partition {} of the request views holds {} submits the topology has not taken yet", partition, held);
             }
         });
+        if (tail.overflowed()) {
+            tail = null;
+        }
     }
 
     /** Where each partition's untaken submits begin: past the topology's committed position, and no older than the hold. */
@@ -137,7 +159,11 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
         return starts;
     }
 
-    private void hold(ConsumerRecord<byte[], byte[]> record, int partition) {
+    /** Keeps a submit read, under the partition of the views its request id lives in. */
+    private void read(ConsumerRecord<byte[], byte[]> record, int statusPartitions) {
+        if (record.key() == null) {
+            return;
+        }
         RequestCommand command;
         try {
             command = commands.deserialize(record.topic(), record.headers(), record.value());
@@ -148,9 +174,66 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
         }
         if (command != null && command.getCommand() instanceof SubmitRequest submit
                 && submit.getRequestId().equals(new String(record.key(), StandardCharsets.UTF_8))) {
-            Duration age = Duration.ofMillis(Math.max(0, clock.millis() - record.timestamp()));
-            accepted.holdPending(RequestViews.submitted(submit), partition, age);
+            tail.keep(Utils.toPositive(Utils.murmur2(record.key())) % statusPartitions,
+                    new Submit(RequestViews.submitted(submit), record.timestamp()));
         }
+    }
+
+    /** A submit read back, with when it was written. */
+    private record Submit(RequestStatus status, long writtenAtMillis) {
+    }
+
+    /**
+     * The submits read since a full read from where the topology's position was, by partition of
+     * the views, and where the reading has got to on each partition of {@code requests}. A load
+     * within {@link PendingSubmits#REUSE_FOR} of the full read takes its partitions' submits from here and reads
+     * on from where the last load stopped: the tasks of one start read each record once. Past
+     * {@link PendingSubmits#MAX_KEPT} submits, it is dropped after the load, and the next load reads in full.
+     */
+    private static final class Tail {
+
+        private final Map<TopicPartition, Long> next;
+        private final long readSinceNanos;
+        private final Map<Integer, List<Submit>> submits = new HashMap<>();
+        private int kept;
+
+        private Tail(Map<TopicPartition, Long> starts, long nowNanos) {
+            this.next = new HashMap<>(starts);
+            this.readSinceNanos = nowNanos;
+        }
+
+        /** Whether a load may read on from here: the same partitions, soon after the full read. */
+        boolean reusable(List<TopicPartition> parts, long nowNanos) {
+            return next.keySet().equals(Set.copyOf(parts)) && nowNanos - readSinceNanos < REUSE_FOR.toNanos();
+        }
+
+        long next(TopicPartition tp) {
+            return next.get(tp);
+        }
+
+        void readTo(TopicPartition tp, long offset) {
+            next.merge(tp, offset, Math::max);
+        }
+
+        void keep(int partition, Submit submit) {
+            kept++;
+            if (kept <= MAX_KEPT) {
+                submits.computeIfAbsent(partition, p -> new ArrayList<>()).add(submit);
+            }
+        }
+
+        List<Submit> submits(int partition) {
+            return submits.getOrDefault(partition, List.of());
+        }
+
+        boolean overflowed() {
+            return kept > MAX_KEPT;
+        }
+    }
+
+    /** How many records of {@code requests} the loads have read (each record once while their tail is reused). */
+    public long recordsRead() {
+        return recordsRead.get();
     }
 
     /** The task of {@code partition} closed here: the submits held of it are the next owner's to hold ({@link AcceptedRequests#forget}). */
