@@ -241,8 +241,8 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
     public void unload(int partition) {
         int forgotten = accepted.forget(partition);
         if (forgotten > 0) {
-            LOG.info("partition {} of the request views closed here; {} submits held of it are left to its next owner", partition,
-                    forgotten);
+            LOG.info("partition {} of the request views closed here: this instance no longer holds its {} submits the topology "
+                    + "has not taken yet (the partition's next task reads them back)", partition, forgotten);
         }
     }
 
