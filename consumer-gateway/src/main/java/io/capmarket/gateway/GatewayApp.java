@@ -166,6 +166,7 @@ public final class GatewayApp implements AutoCloseable {
             // and holds the submits of its partition the topology has not taken yet, accepted by any instance (record times: the system's)
             PendingSubmits pending = new PendingSubmits(topics.requests(), topics.requestStatus().name(),
                     config.topologyApplicationId(), config.clientConfig(), CATCH_UP_QUESTION_TIMEOUT, accepted, Clock.systemUTC());
+            timer.scheduleWithFixedDelay(pending::expire, 30, 30, TimeUnit.SECONDS);
             LocalViews views = new LocalViews(pending, tail, catchUp, System::nanoTime);
             // a view in the store is no longer held as accepted; its waiters are told (on the stream thread)
             KafkaStreams streams = new KafkaStreams(GatewayTopology.build(topics, status -> {

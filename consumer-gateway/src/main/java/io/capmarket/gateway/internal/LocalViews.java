@@ -181,12 +181,8 @@ public final class LocalViews {
 
     /** The task of {@code partition} that held {@code store} closed: what was loaded for it is unloaded ({@link Preload#unload}). */
     void closed(int partition, KeyValueStore<String, RequestStatus> store) {
-        boolean[] current = new boolean[1];
-        byPartition.computeIfPresent(partition, (key, view) -> {
-            current[0] = view.store == store;
-            return current[0] ? null : view;
-        });
-        if (current[0]) {
+        View current = byPartition.get(partition);
+        if (current != null && current.store == store && byPartition.remove(partition, current)) {
             unload(partition);
         }
     }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,43 +102,63 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
             LOG.info("reading back {} records of requests the topology may not have taken yet, for partitions {} of the request "
                     + "views", unread, new TreeSet<>(partitions.keySet()));
         }
-        consumer.assign(behind);
-        behind.forEach(tp -> consumer.seek(tp, tail.next(tp)));
-        while (behind.stream().anyMatch(tp -> consumer.position(tp, timeout) < ends.get(tp))) {
-            if (System.nanoTime() > deadline) {
-                tail = null;
-                throw new IllegalStateException("reading the submits the topology has not taken yet took longer than " + timeout);
-            }
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-                if (record.offset() < ends.get(tp)) {
-                    recordsRead.incrementAndGet();
-                    read(record, statusPartitions);
-                    tail.readTo(tp, record.offset() + 1);
+        try {
+            consumer.assign(behind);
+            behind.forEach(tp -> consumer.seek(tp, tail.next(tp)));
+            while (behind.stream().anyMatch(tp -> consumer.position(tp, timeout) < ends.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("reading the submits the topology has not taken yet took longer than " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        recordsRead.incrementAndGet();
+                        read(record, statusPartitions);
+                    }
                 }
             }
+        } catch (RuntimeException e) {
+            // what was kept stops somewhere short of the ends: the next load reads in full
+            tail = null;
+            throw e;
+        } finally {
+            consumer.assign(List.of());
         }
         behind.forEach(tp -> tail.readTo(tp, ends.get(tp)));
-        consumer.assign(List.of());
-        partitions.forEach((partition, view) -> {
-            long now = clock.millis();
-            for (Submit submit : tail.submits(partition)) {
-                accepted.holdPending(submit.status(), partition, Duration.ofMillis(Math.max(0, now - submit.writtenAtMillis())));
-            }
-            // held first, then looked up: a status stored meanwhile has released it (AcceptedRequests#stored), one stored
-            // before is found; so is one this instance held before the task started again
-            try {
-                accepted.heldOf(partition).stream().filter(id -> view.get(id).isPresent()).forEach(accepted::stored);
-            } catch (InvalidStateStoreException e) {
-                // the task closed meanwhile: what it held is unloaded (LocalViews)
-                return;
-            }
-            int held = accepted.heldOf(partition).size();
-            if (held > 0) {
-                LOG.info("partition {} of the request views holds {} submits the topology has not taken yet", partition, held);
-            }
-        });
+        partitions.forEach((partition, view) -> hold(partition, view, tail.submits(partition)));
         if (tail.overflowed()) {
+            tail = null;
+        }
+    }
+
+    /** Holds a starting partition's submits read back, then releases those whose status its store has already. */
+    private void hold(int partition, LocalViews.View view, List<Submit> submits) {
+        long now = clock.millis();
+        for (Submit submit : submits) {
+            accepted.holdPending(submit.status(), partition, Duration.ofMillis(Math.max(0, now - submit.writtenAtMillis())));
+        }
+        // held first, then looked up: a status stored meanwhile has released it (AcceptedRequests#stored), one stored
+        // before is found; so is one this instance held before the task started again
+        int holding = 0;
+        try {
+            for (String id : accepted.heldOf(partition)) {
+                if (view.get(id).isPresent()) {
+                    accepted.stored(id);
+                } else {
+                    holding++;
+                }
+            }
+        } catch (InvalidStateStoreException e) {
+            // the task closed meanwhile: what it held is unloaded (LocalViews)
+            return;
+        }
+        if (holding > 0) {
+            LOG.info("partition {} of the request views holds {} submits the topology has not taken yet", partition, holding);
+        }
+    }
+
+    /** Drops what the last loads kept once no load may read on from it any more (run now and then: it can be large). */
+    public synchronized void expire() {
+        if (tail != null && !tail.reusable(tail.parts(), System.nanoTime())) {
             tail = null;
         }
     }
@@ -203,8 +224,12 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
         }
 
         /** Whether a load may read on from here: the same partitions, soon after the full read. */
-        boolean reusable(List<TopicPartition> parts, long nowNanos) {
+        boolean reusable(Collection<TopicPartition> parts, long nowNanos) {
             return next.keySet().equals(Set.copyOf(parts)) && nowNanos - readSinceNanos < REUSE_FOR.toNanos();
+        }
+
+        Set<TopicPartition> parts() {
+            return next.keySet();
         }
 
         long next(TopicPartition tp) {
@@ -212,7 +237,7 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
         }
 
         void readTo(TopicPartition tp, long offset) {
-            next.merge(tp, offset, Math::max);
+            next.put(tp, offset);
         }
 
         void keep(int partition, Submit submit) {
