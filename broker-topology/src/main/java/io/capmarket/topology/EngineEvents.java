@@ -74,7 +74,6 @@ public interface EngineEvents {
     default void approval(String capability, String outcome) {
     }
 
-    /** A request waits because its team's quota does not allow one more now. */
     /**
      * A producer went on probation for a capability ({@code entered}), or was restored.
      *
@@ -83,7 +82,15 @@ public interface EngineEvents {
     default void probation(String capability, String producerId, boolean entered, String reason) {
     }
 
+    /** A request waits because its team's quota does not allow one more now. */
     default void quotaHeld(String capability) {
+    }
+
+    /**
+     * A task's memory of the keys written to {@code store} passed its bound: from then on its reads
+     * of keys never written read the store too (slower, not wrong).
+     */
+    default void writtenKeysFull(String store) {
     }
 
     /** An input was recorded but not applied (unknown or finished request, stale attempt, duplicate submit). */

@@ -231,6 +231,11 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
         count("capmarket.history.trimmed", "capability", capability);
     }
 
+    @Override
+    public void writtenKeysFull(String store) {
+        count("capmarket.written.keys.full", "store", store);
+    }
+
     /** A stream thread died of {@code failure} and is being replaced. */
     public void threadReplaced(Throwable failure) {
         count("capmarket.stream.thread.replacements", "exception", failure == null ? UNKNOWN : failure.getClass().getSimpleName());

@@ -70,7 +70,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     @Override
     public void init(ProcessorContext<String, EngineOutput> context) {
         long started = System.nanoTime();
-        this.books = new StoreBooks(context, settings, producers);
+        this.books = new StoreBooks(context, settings, producers, events);
         LOG.info("task {} counted the loads and rebuilt the {} deadlines of its {} kept requests in {} ms", context.taskId(),
                 books.deadlines(), books.requestsCounted(), (System.nanoTime() - started) / 1_000_000);
         this.outbox = new EngineOutbox(context, clock, topics);

@@ -8,6 +8,7 @@ import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.UpdateRequest;
 import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.schemas.onboarding.ProducerNames;
+import io.capmarket.schemas.runtime.WrittenKeys;
 import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -59,6 +61,8 @@ final class RequestIntake {
     private final int ownerPartitions;
     private ProcessorContext<String, IntakeOutput> context;
     private KeyValueStore<String, String> capabilityByRequest;
+    /** The ids {@link #capabilityByRequest} holds: a new request's duplicate check skips the store. */
+    private WrittenKeys indexed;
     private KeyValueStore<String, RequestStatus> ownedRequests;
 
     RequestIntake(TopicPattern<String, RequestCommand> family, Clock clock, EngineEvents events, PriorityGrants grants,
@@ -74,6 +78,11 @@ final class RequestIntake {
     void init(ProcessorContext<String, IntakeOutput> context) {
         this.context = context;
         this.capabilityByRequest = context.getStateStore(TopologyNames.REQUEST_INDEX_STORE);
+        this.indexed = new WrittenKeys("store " + TopologyNames.REQUEST_INDEX_STORE + " of task " + context.taskId(),
+                WrittenKeys.MAX_KEYS, () -> events.writtenKeysFull(TopologyNames.REQUEST_INDEX_STORE));
+        try (KeyValueIterator<String, String> all = capabilityByRequest.all()) {
+            all.forEachRemaining(entry -> indexed.add(entry.key));
+        }
         this.ownedRequests = context.getStateStore(TopologyNames.REQUEST_STORE);
     }
 
@@ -143,11 +152,12 @@ final class RequestIntake {
         boolean owned = IntakeOutput.owns(context, submit.getCapability(), ownerPartitions);
         // a retried submit: the first one stands, this one is not matched again (the engine also
         // ignores a requestId it keeps; a submit passing capability-events is checked here against both)
-        if (capabilityByRequest.get(requestId) != null || !owned && ownedRequests.get(requestId) != null) {
+        if (indexEntry(requestId) != null || !owned && ownedRequests.get(requestId) != null) {
             events.ignored("duplicate submit");
             return;
         }
         if (!owned) {
+            indexed.add(requestId);
             capabilityByRequest.put(requestId, new IndexEntry(submit.getCapability(), submit.getConsumerTeam()).encode());
         }
         IntakeOutput.route(context, record, submit.getCapability(), new CapabilityEvent(submit), ownerPartitions);
@@ -160,7 +170,7 @@ final class RequestIntake {
      */
     private IndexEntry locate(Record<String, RequestCommand> record, String requestId, String verb, String topic,
             Optional<String> team) {
-        IndexEntry entry = IndexEntry.decode(capabilityByRequest.get(requestId));
+        IndexEntry entry = IndexEntry.decode(indexEntry(requestId));
         if (entry == null) {
             RequestStatus owned = ownedRequests.get(requestId);
             entry = owned == null ? null : new IndexEntry(owned.getCapability(), owned.getConsumerTeam());
@@ -184,6 +194,11 @@ final class RequestIntake {
             }
         }
         return entry;
+    }
+
+    /** The index entry of {@code requestId}, as stored, or null. */
+    private String indexEntry(String requestId) {
+        return indexed.mayHold(requestId) ? capabilityByRequest.get(requestId) : null;
     }
 
     private void refuse(Record<String, RequestCommand> record, String kind, String reason) {

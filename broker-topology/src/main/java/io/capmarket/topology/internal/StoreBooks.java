@@ -4,6 +4,7 @@ import io.capmarket.schemas.ApprovalPolicy;
 import io.capmarket.schemas.ApprovalPolicySetting;
 import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.TeamQuota;
+import io.capmarket.schemas.runtime.WrittenKeys;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestStatus;
@@ -18,6 +19,7 @@ import io.capmarket.topology.core.OfferRecord;
 import io.capmarket.topology.core.ProducerLiveness;
 import io.capmarket.topology.core.TeamLoad;
 import io.capmarket.topology.core.TeamLoads;
+import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.WaitTicket;
 import io.capmarket.topology.core.score.ScoreState;
@@ -52,6 +54,8 @@ final class StoreBooks implements DeskBooks {
     private final CounterBook counts;
     private final KeyValueStore<String, CapabilityContract> contracts;
     private final KeyValueStore<String, RequestStatus> requests;
+    /** The ids {@link #requests} holds: a new request's look-ups skip the store. */
+    private final WrittenKeys requestIds;
     private final KeyValueStore<String, String> waitlist;
     private final DeadlineQueue deadlines = new DeadlineQueue();
     private final TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
@@ -69,8 +73,10 @@ final class StoreBooks implements DeskBooks {
      * The books of the task {@code context} runs. Counts the loads of the requests it keeps
      * ({@link LoadTally}) and rebuilds their deadlines ({@link Deadline#next}) in one pass.
      */
-    StoreBooks(ProcessorContext<?, ?> context, TopologySettings settings, GlobalMirrors producers) {
+    StoreBooks(ProcessorContext<?, ?> context, TopologySettings settings, GlobalMirrors producers, EngineEvents events) {
         this.requests = context.getStateStore(TopologyNames.REQUEST_STORE);
+        this.requestIds = new WrittenKeys("store " + TopologyNames.REQUEST_STORE + " of task " + context.taskId(), WrittenKeys.MAX_KEYS,
+                () -> events.writtenKeysFull(TopologyNames.REQUEST_STORE));
         KeyValueStore<String, OfferState> offerStates = context.getStateStore(TopologyNames.OFFER_STATE_STORE);
         Map<String, Long> promises = new HashMap<>();
         ToLongFunction<RequestStatus> promise = status -> promises.computeIfAbsent(
@@ -81,6 +87,7 @@ final class StoreBooks implements DeskBooks {
         LoadTally loads = new LoadTally();
         try (KeyValueIterator<String, RequestStatus> all = requests.all()) {
             all.forEachRemaining(entry -> {
+                requestIds.add(entry.key);
                 loads.add(entry.value);
                 deadlines.put(entry.key, Deadline.next(entry.value, settings, promise));
             });
@@ -153,11 +160,12 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public RequestStatus request(String requestId) {
-        return requests.get(requestId);
+        return requestIds.mayHold(requestId) ? requests.get(requestId) : null;
     }
 
     @Override
     public void putRequest(RequestStatus status, Deadline next) {
+        requestIds.add(status.getRequestId());
         requests.put(status.getRequestId(), status);
         deadlines.put(status.getRequestId(), next);
     }
