@@ -225,7 +225,7 @@ public final class GatewayApp implements AutoCloseable {
             ApprovalHandlers approvals = new ApprovalHandlers(catalog, reads, publisher, clock, config.maxRequestSize(), bodyDeadline);
             PolicyHandlers policyHandlers = new PolicyHandlers(catalog, policies, clock, config.maxRequestSize(), bodyDeadline);
             metrics.bind(streams, watchers::waiting, events::clients, accepted::size, acceptor::deciding, views::catchingUp,
-                    pending::recordsRead);
+                    pending::recordsRead, views::idsFull);
             QuotaHandlers quotaHandlers = new QuotaHandlers(quotas, quotaWriter, clock, config.maxRequestSize(), bodyDeadline);
             OpsHandlers ops = new OpsHandlers(health,
                     () -> health.running() && catalog.queryable() && quotas.queryable() && store.caughtUp(), metrics.registry());

@@ -2,6 +2,7 @@ package io.capmarket.gateway.internal;
 
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
+import io.capmarket.schemas.runtime.WrittenKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -129,7 +130,7 @@ public final class GatewayMetrics implements AutoCloseable {
      * @param deciding submits with an Idempotency-Key being decided or waiting their turn ({@link Acceptor#deciding})
      */
     public void bind(KafkaStreams kafkaStreams, IntSupplier waiters, IntSupplier sseClients, IntSupplier accepted,
-            IntSupplier deciding, IntSupplier catchingUp, LongSupplier readBack) {
+            IntSupplier deciding, IntSupplier catchingUp, LongSupplier readBack, LongSupplier viewIdsFull) {
         streams = new KafkaStreamsMetrics(kafkaStreams);
         streams.bindTo(registry);
         Gauge.builder("capmarket.gateway.long.poll.waiters", waiters::getAsInt)
@@ -152,6 +153,10 @@ public final class GatewayMetrics implements AutoCloseable {
         FunctionCounter.builder("capmarket.gateway.read.back.records", readBack, LongSupplier::getAsLong)
                 .description("Records of requests the starting tasks of the views read back, for the submits the topology had "
                         + "not taken yet")
+                .register(registry);
+        FunctionCounter.builder("capmarket.gateway.view.ids.full", viewIdsFull, LongSupplier::getAsLong)
+                .description("Tasks of the request views whose memory of the ids their store holds passed its bound ("
+                        + WrittenKeys.MAX_KEYS + "): their reads of unknown ids read the store too")
                 .register(registry);
     }
 

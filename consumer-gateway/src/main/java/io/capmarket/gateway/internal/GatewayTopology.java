@@ -1,6 +1,7 @@
 package io.capmarket.gateway.internal;
 
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.runtime.WrittenKeys;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
 import java.util.Set;
@@ -91,6 +92,8 @@ public final class GatewayTopology {
         private final Consumer<RequestStatus> onChange;
         private final LocalViews views;
         private KeyValueStore<String, RequestStatus> store;
+        /** The ids {@link #store} holds: a new request's reads (its first status, a submit's Idempotency-Key) skip the store. */
+        private WrittenKeys ids;
         private KeyValueStore<String, String> index;
         private int partition;
         private ProcessorContext<Void, Void> context;
@@ -107,15 +110,21 @@ public final class GatewayTopology {
             index = context.getStateStore(REQUEST_INDEX);
             partition = context.taskId().partition();
             this.context = context;
-            progress = views.opened(partition, store);
+            ids = new WrittenKeys("store " + REQUEST_VIEWS + " of task " + context.taskId(), WrittenKeys.MAX_KEYS,
+                    views::idsOverflowed);
+            boolean indexed;
             try (KeyValueIterator<String, String> entries = index.all()) {
-                if (entries.hasNext()) {
-                    return;
-                }
+                indexed = entries.hasNext();
             }
             try (KeyValueIterator<String, RequestStatus> views = store.all()) {
-                views.forEachRemaining(view -> reindex(null, view.value));
+                views.forEachRemaining(view -> {
+                    ids.add(view.key);
+                    if (!indexed) {
+                        reindex(null, view.value);
+                    }
+                });
             }
+            progress = views.opened(partition, store, ids::mayHold);
         }
 
         private void reindex(RequestStatus previous, RequestStatus next) {
@@ -136,9 +145,10 @@ public final class GatewayTopology {
         @Override
         public void process(Record<String, RequestStatus> record) {
             if (record.value() != null) {
-                RequestStatus current = store.get(record.key());
+                RequestStatus current = ids.mayHold(record.key()) ? store.get(record.key()) : null;
                 RequestStatus next = RequestViews.apply(current, record.value());
                 if (next != current) {
+                    ids.add(record.key());
                     store.put(record.key(), next);
                     reindex(current, next);
                     onChange.accept(next);

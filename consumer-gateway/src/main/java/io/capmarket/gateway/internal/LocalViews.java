@@ -9,7 +9,10 @@ import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +78,7 @@ public final class LocalViews {
     private final ConcurrentHashMap<Integer, View> byPartition = new ConcurrentHashMap<>();
     /** The views opened and not loaded yet. */
     private final ConcurrentHashMap<Integer, View> starting = new ConcurrentHashMap<>();
+    private final AtomicLong idsFull = new AtomicLong();
     private final Preload preload;
     private final LastStatuses lastStatuses;
     private final Executor asking;
@@ -110,10 +114,12 @@ public final class LocalViews {
     public final class View {
 
         private final KeyValueStore<String, RequestStatus> store;
+        private final Predicate<String> mayHold;
         private final Progress progress;
 
-        private View(KeyValueStore<String, RequestStatus> store, Progress progress) {
+        private View(KeyValueStore<String, RequestStatus> store, Predicate<String> mayHold, Progress progress) {
             this.store = store;
+            this.mayHold = mayHold;
             this.progress = progress;
         }
 
@@ -122,8 +128,18 @@ public final class LocalViews {
             return progress.caughtUp(nanos.getAsLong());
         }
 
-        /** The view of a request in this store, if any; fails as an interactive query would when the store closed meanwhile. */
+        /**
+         * The view of a request in this store, if any; fails as an interactive query would when the
+         * store closed meanwhile. A request the store never held is answered without reading it.
+         */
         public Optional<RequestStatus> get(String requestId) {
+            if (!mayHold.test(requestId)) {
+                if (!store.isOpen()) {
+                    throw new InvalidStateStoreException("the request views of partition " + progress.partition
+                            + " closed on this instance");
+                }
+                return Optional.empty();
+            }
             return Optional.ofNullable(store.get(requestId));
         }
     }
@@ -131,10 +147,12 @@ public final class LocalViews {
     /**
      * A task of {@code partition} started with {@code store}; its processor reports the offset of
      * each record it has stored to the progress returned.
+     *
+     * @param mayHold false for a request id the store certainly does not hold (its processor's {@code WrittenKeys})
      */
-    Progress opened(int partition, KeyValueStore<String, RequestStatus> store) {
+    Progress opened(int partition, KeyValueStore<String, RequestStatus> store, Predicate<String> mayHold) {
         Progress started = new Progress(partition, nanos);
-        View view = new View(store, started);
+        View view = new View(store, mayHold, started);
         byPartition.put(partition, view);
         starting.put(partition, view);
         asking.execute(this::loadStarting);
@@ -193,6 +211,16 @@ public final class LocalViews {
         } catch (RuntimeException e) {
             LOG.warn("partition {} of the request views could not unload what it held beside its store: {}", partition, e.toString());
         }
+    }
+
+    /** A task's memory of the ids its store holds passed its bound (on the stream thread). */
+    void idsOverflowed() {
+        idsFull.incrementAndGet();
+    }
+
+    /** How many tasks' memories of their stores' ids passed their bound, since this instance started. */
+    public long idsFull() {
+        return idsFull.get();
     }
 
     /** The view of a partition whose task runs here (its processor started), or null. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.Test;
  */
 class LocalViewsTest {
 
+    /** A store that may hold any request id: every read reads it. */
+    private static final Predicate<String> ANY_ID = id -> true;
+
     private final AtomicLong nanos = new AtomicLong(1_000);
     /** The questions asked, run when the test says. */
     private final List<Runnable> asked = new ArrayList<>();
@@ -30,7 +34,7 @@ class LocalViewsTest {
         LocalViews views = new LocalViews(partition -> OptionalLong.of(41), asked::add, nanos::get);
         assertThat(views.view(3)).as("a partition that does not run here").isNull();
 
-        LocalViews.Progress progress = views.opened(3, store());
+        LocalViews.Progress progress = views.opened(3, store(), ANY_ID);
         progress.processed(40);
         assertThat(views.view(3).caughtUp()).as("where it ends is not known yet").isFalse();
         asked.forEach(Runnable::run);
@@ -48,7 +52,7 @@ class LocalViewsTest {
     @Test
     void aPartitionAlreadyPastItsLastStatusWhenTheAnswerComesHasCaughtUp() {
         LocalViews views = new LocalViews(partition -> OptionalLong.of(7), asked::add, nanos::get);
-        LocalViews.Progress progress = views.opened(0, store());
+        LocalViews.Progress progress = views.opened(0, store(), ANY_ID);
         progress.processed(9);
 
         asked.forEach(Runnable::run);
@@ -59,20 +63,20 @@ class LocalViewsTest {
     @Test
     void anEmptyPartitionOrOneWhoseEndCannotBeLearnedCountsAsCaughtUp() {
         LocalViews empty = new LocalViews(partition -> OptionalLong.empty(), Runnable::run, nanos::get);
-        empty.opened(0, store());
+        empty.opened(0, store(), ANY_ID);
         assertThat(empty.view(0).caughtUp()).isTrue();
 
         LocalViews unreachable = new LocalViews(partition -> {
             throw new IllegalStateException("the broker did not answer");
         }, Runnable::run, nanos::get);
-        unreachable.opened(0, store());
+        unreachable.opened(0, store(), ANY_ID);
         assertThat(unreachable.view(0).caughtUp()).isTrue();
     }
 
     @Test
     void aPartitionThatDoesNotReachItsLastStatusWithinTheBoundCountsAsCaughtUpAnyway() {
         LocalViews views = new LocalViews(partition -> OptionalLong.of(100), Runnable::run, nanos::get);
-        views.opened(1, store()).processed(5);
+        views.opened(1, store(), ANY_ID).processed(5);
         nanos.addAndGet(LocalViews.CATCH_UP_BOUND.toNanos());
         assertThat(views.view(1).caughtUp()).as("at the bound").isFalse();
 
@@ -86,14 +90,14 @@ class LocalViewsTest {
     void aClosedPartitionNoLongerCountsAndAReopenedOneStartsOver() {
         LocalViews views = new LocalViews(partition -> OptionalLong.of(10), Runnable::run, nanos::get);
         KeyValueStore<String, RequestStatus> first = store();
-        views.opened(2, first);
+        views.opened(2, first, ANY_ID);
         assertThat(views.caughtUp()).isFalse();
 
         views.closed(2, first);
         assertThat(views.caughtUp()).isTrue();
         assertThat(views.view(2)).as("reads answer retry-later until a task runs here again").isNull();
 
-        views.opened(2, store()).processed(3);
+        views.opened(2, store(), ANY_ID).processed(3);
         assertThat(views.view(2).caughtUp()).isFalse();
     }
 
@@ -101,13 +105,13 @@ class LocalViewsTest {
     void aViewTakenBeforeItsTaskMovesAnswersForTheStoreItWasTakenWith() {
         LocalViews views = new LocalViews(partition -> OptionalLong.of(10), Runnable::run, nanos::get);
         KeyValueStore<String, RequestStatus> first = store();
-        views.opened(2, first).processed(10);
+        views.opened(2, first, ANY_ID).processed(10);
         LocalViews.View taken = views.view(2);
         assertThat(taken.caughtUp()).isTrue();
 
         views.closed(2, first);
         KeyValueStore<String, RequestStatus> second = store();
-        views.opened(2, second);
+        views.opened(2, second, ANY_ID);
         views.closed(2, first);
         assertThat(views.view(2)).as("a new view").isNotSameAs(taken);
 
@@ -127,13 +131,13 @@ class LocalViewsTest {
             order.add("last status " + partition);
             return OptionalLong.of(5);
         }, asked::add, nanos::get);
-        views.opened(0, store()).processed(5);
-        views.opened(1, store()).processed(5);
+        views.opened(0, store(), ANY_ID).processed(5);
+        views.opened(1, store(), ANY_ID).processed(5);
         assertThat(views.caughtUp()).as("nothing loaded yet").isFalse();
 
         asked.forEach(Runnable::run);
         asked.clear();
-        views.opened(2, store()).processed(5);
+        views.opened(2, store(), ANY_ID).processed(5);
         asked.forEach(Runnable::run);
 
         assertThat(order).containsExactly("preload [0, 1]", "last status 0", "last status 1", "preload [2]", "last status 2");
@@ -157,14 +161,14 @@ class LocalViewsTest {
             }
         }, partition -> OptionalLong.empty(), asked::add, nanos::get);
         KeyValueStore<String, RequestStatus> first = store();
-        views.opened(0, first);
+        views.opened(0, first, ANY_ID);
         asked.forEach(Runnable::run);
         asked.clear();
         views.closed(0, first);
         assertThat(order).containsExactly("load 0", "unload 0");
 
         KeyValueStore<String, RequestStatus> second = store();
-        views.opened(0, second);
+        views.opened(0, second, ANY_ID);
         views.closed(0, first);
         assertThat(order).as("the close of a predecessor unloads nothing of its successor").containsExactly("load 0", "unload 0");
 

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -43,6 +44,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 class PendingSubmitsIT {
+
+    /** A store that may hold any request id: every read reads it. */
+    private static final Predicate<String> ANY_ID = id -> true;
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int STATUS_PARTITIONS = 2;
@@ -70,8 +74,8 @@ class PendingSubmitsIT {
         LocalViews views = new LocalViews(partitions -> { }, partition -> OptionalLong.empty(), Runnable::run, System::nanoTime);
         KeyValueStore<String, RequestStatus> store0 = store(topics);
         KeyValueStore<String, RequestStatus> store1 = store(topics);
-        views.opened(0, store0);
-        views.opened(1, store1);
+        views.opened(0, store0, ANY_ID);
+        views.opened(1, store1, ANY_ID);
         // the topology's status of one of them reached the views before the task loaded
         store1.put(first.get(2), RequestViews.submitted(submit(first.get(2))));
         AcceptedRequests accepted = new AcceptedRequests(System::nanoTime);

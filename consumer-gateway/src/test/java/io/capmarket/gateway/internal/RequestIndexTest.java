@@ -1,6 +1,7 @@
 package io.capmarket.gateway.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.RequestState;
@@ -21,7 +22,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterEach;
@@ -142,16 +145,9 @@ class RequestIndexTest {
 
     @Test
     void anIndexFoundEmptyBesideViewsIsFilledFromThemAtStart() {
-        Topics topics = Topics.builder().prefix("t.").serdeConfig(Map.of("schema.registry.url", registry.url())).build();
         MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
-        KeyValueStore<String, RequestStatus> views = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_VIEWS),
-                Serdes.String(), topics.requestStatus().valueSerde()).withLoggingDisabled().build();
-        KeyValueStore<String, String> index = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_INDEX),
-                Serdes.String(), Serdes.String()).withLoggingDisabled().build();
-        views.init(context.getStateStoreContext(), views);
-        index.init(context.getStateStoreContext(), index);
-        context.addStateStore(views);
-        context.addStateStore(index);
+        KeyValueStore<String, RequestStatus> views = viewStore(context);
+        KeyValueStore<String, String> index = indexStore(context);
         // views written before the index existed
         views.put("r1", RequestViews.submitted(submit("r1", "alpha", T0)));
         views.put("r2", RequestViews.submitted(submit("r2", "beta", T0)));
@@ -163,6 +159,47 @@ class RequestIndexTest {
             all.forEachRemaining(entry -> keys.add(entry.key));
         }
         assertThat(keys).hasSize(6).contains("t/alpha/i/r1", "t/beta/i/r2");
+    }
+
+    @Test
+    void aViewsTaskAnswersAnIdItsStoreNeverHeldWithoutReadingTheStoreUntilTheStoreCloses() {
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+        KeyValueStore<String, RequestStatus> views = viewStore(context);
+        KeyValueStore<String, String> index = indexStore(context);
+        views.put("before", RequestViews.submitted(submit("before", "alpha", T0)));
+        LocalViews local = new LocalViews();
+        GatewayTopology.ViewProcessor processor = new GatewayTopology.ViewProcessor(status -> { }, local);
+
+        processor.init(context);
+        processor.process(new Record<>("after", advance(RequestViews.submitted(submit("after", "alpha", T0))), 0L));
+        LocalViews.View view = local.view(context.taskId().partition());
+
+        assertThat(view.get("before")).as("held when the task started").isPresent();
+        assertThat(view.get("after")).as("stored since").hasValueSatisfying(status ->
+                assertThat(status.getState()).isEqualTo(RequestState.MATCHED));
+        assertThat(view.get("never")).isEmpty();
+        views.close();
+        assertThatThrownBy(() -> view.get("never")).as("a closed store fails the read, as an interactive query would")
+                .isInstanceOf(InvalidStateStoreException.class);
+    }
+
+    /** The views store of a task of {@code context}, in memory. */
+    private KeyValueStore<String, RequestStatus> viewStore(MockProcessorContext<Void, Void> context) {
+        Topics topics = Topics.builder().prefix("t.").serdeConfig(Map.of("schema.registry.url", registry.url())).build();
+        return added(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_VIEWS),
+                Serdes.String(), topics.requestStatus().valueSerde()).withLoggingDisabled().build());
+    }
+
+    /** The index store of a task of {@code context}, in memory. */
+    private static KeyValueStore<String, String> indexStore(MockProcessorContext<Void, Void> context) {
+        return added(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_INDEX),
+                Serdes.String(), Serdes.String()).withLoggingDisabled().build());
+    }
+
+    private static <V> KeyValueStore<String, V> added(MockProcessorContext<Void, Void> context, KeyValueStore<String, V> store) {
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
     }
 
     private static SubmitRequest submit(String id, String team, Instant at) {
