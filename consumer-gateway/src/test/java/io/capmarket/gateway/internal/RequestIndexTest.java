@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -145,17 +146,15 @@ class RequestIndexTest {
 
     @Test
     void anIndexFoundEmptyBesideViewsIsFilledFromThemAtStart() {
-        MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
-        KeyValueStore<String, RequestStatus> views = viewStore(context);
-        KeyValueStore<String, String> index = indexStore(context);
+        ViewsTask task = viewsTask();
         // views written before the index existed
-        views.put("r1", RequestViews.submitted(submit("r1", "alpha", T0)));
-        views.put("r2", RequestViews.submitted(submit("r2", "beta", T0)));
+        task.views().put("r1", RequestViews.submitted(submit("r1", "alpha", T0)));
+        task.views().put("r2", RequestViews.submitted(submit("r2", "beta", T0)));
 
-        new GatewayTopology.ViewProcessor(status -> { }, new LocalViews()).init(context);
+        new GatewayTopology.ViewProcessor(status -> { }, new LocalViews()).init(task.context());
 
         List<String> keys = new ArrayList<>();
-        try (var all = index.all()) {
+        try (var all = task.index().all()) {
             all.forEachRemaining(entry -> keys.add(entry.key));
         }
         assertThat(keys).hasSize(6).contains("t/alpha/i/r1", "t/beta/i/r2");
@@ -163,40 +162,39 @@ class RequestIndexTest {
 
     @Test
     void aViewsTaskAnswersAnIdItsStoreNeverHeldWithoutReadingTheStoreUntilTheStoreCloses() {
-        MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
-        KeyValueStore<String, RequestStatus> views = viewStore(context);
-        KeyValueStore<String, String> index = indexStore(context);
-        views.put("before", RequestViews.submitted(submit("before", "alpha", T0)));
+        ViewsTask task = viewsTask();
+        task.views().put("before", RequestViews.submitted(submit("before", "alpha", T0)));
         LocalViews local = new LocalViews();
         GatewayTopology.ViewProcessor processor = new GatewayTopology.ViewProcessor(status -> { }, local);
 
-        processor.init(context);
+        processor.init(task.context());
         processor.process(new Record<>("after", advance(RequestViews.submitted(submit("after", "alpha", T0))), 0L));
-        LocalViews.View view = local.view(context.taskId().partition());
+        LocalViews.View view = local.view(task.context().taskId().partition());
 
         assertThat(view.get("before")).as("held when the task started").isPresent();
         assertThat(view.get("after")).as("stored since").hasValueSatisfying(status ->
                 assertThat(status.getState()).isEqualTo(RequestState.MATCHED));
         assertThat(view.get("never")).isEmpty();
-        views.close();
+        task.views().close();
         assertThatThrownBy(() -> view.get("never")).as("a closed store fails the read, as an interactive query would")
                 .isInstanceOf(InvalidStateStoreException.class);
     }
 
-    /** The views store of a task of {@code context}, in memory. */
-    private KeyValueStore<String, RequestStatus> viewStore(MockProcessorContext<Void, Void> context) {
+    /** The two stores of a task of the views, in memory, in a processor context of their own. */
+    private record ViewsTask(MockProcessorContext<Void, Void> context, KeyValueStore<String, RequestStatus> views,
+            KeyValueStore<String, String> index) {
+    }
+
+    private ViewsTask viewsTask() {
         Topics topics = Topics.builder().prefix("t.").serdeConfig(Map.of("schema.registry.url", registry.url())).build();
-        return added(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_VIEWS),
-                Serdes.String(), topics.requestStatus().valueSerde()).withLoggingDisabled().build());
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+        return new ViewsTask(context, added(context, GatewayTopology.REQUEST_VIEWS, topics.requestStatus().valueSerde()),
+                added(context, GatewayTopology.REQUEST_INDEX, Serdes.String()));
     }
 
-    /** The index store of a task of {@code context}, in memory. */
-    private static KeyValueStore<String, String> indexStore(MockProcessorContext<Void, Void> context) {
-        return added(context, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(GatewayTopology.REQUEST_INDEX),
-                Serdes.String(), Serdes.String()).withLoggingDisabled().build());
-    }
-
-    private static <V> KeyValueStore<String, V> added(MockProcessorContext<Void, Void> context, KeyValueStore<String, V> store) {
+    private static <V> KeyValueStore<String, V> added(MockProcessorContext<Void, Void> context, String name, Serde<V> values) {
+        KeyValueStore<String, V> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values)
+                .withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         return store;
