@@ -1,13 +1,17 @@
 package io.capmarket.topology.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class DeadlineQueueTest {
@@ -35,19 +39,83 @@ class DeadlineQueueTest {
     /** Against a plain map of each request's deadline, through enough replacements to rebuild the heap many times. */
     @Test
     void takesWhatAMapOfEachRequestsDeadlineWouldTakeThroughManyReplacements() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            ids.add("r" + i);
+        }
+        takesWhatAMapWouldTake(ids, 50_000, 2_000, 10_000);
+    }
+
+    /**
+     * Ids in a UUID's canonical text are kept as two numbers and every other id as text: mixed, with
+     * many deadlines due at one instant (ordered by id then), growing and shrinking past many sizes.
+     */
+    @Test
+    void keepsTheOrderAndIdsOfCanonicalUuidsOtherTextsAndNearUuidsMixed() {
+        Random random = new Random(29);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) {
+            String uuid = new UUID(random.nextLong(), random.nextLong()).toString();
+            ids.add(switch (i % 6) {
+                case 0 -> uuid.toUpperCase(Locale.ROOT);
+                case 1 -> "req-" + i;
+                case 2 -> uuid.substring(0, 35) + "g";
+                default -> uuid;
+            });
+        }
+        ids.add("00000000-0000-0000-0000-000000000000");
+        ids.add("ffffffff-ffff-ffff-ffff-ffffffffffff");
+        ids.add("7fffffff-ffff-ffff-8000-000000000000");
+        ids.add("80000000-0000-0000-7fff-ffffffffffff");
+        takesWhatAMapWouldTake(ids, 120_000, 40, 2_000);
+    }
+
+    @Test
+    void aDeadlineIsPutOnlyUnderItsOwnRequest() {
+        DeadlineQueue queue = new DeadlineQueue();
+        assertThatThrownBy(() -> queue.put("r1", new Deadline(T, Deadline.Kind.ACCEPT, 1, "r2")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("r2").hasMessageContaining("r1");
+    }
+
+    @Test
+    void aCanonicalUuidPacksIntoTwoNumbersOrderedAsItsText() {
+        Random random = new Random(31);
+        String previous = null;
+        for (int i = 0; i < 20_000; i++) {
+            String id = new UUID(random.nextLong(), random.nextLong()).toString();
+            assertThat(PackedUuid.isCanonical(id)).as(id).isTrue();
+            long high = PackedUuid.high(id);
+            long low = PackedUuid.low(id);
+            assertThat(PackedUuid.text(high, low)).isEqualTo(id);
+            assertThat(UUID.fromString(id)).isEqualTo(new UUID(high, low));
+            if (previous != null) {
+                int packedOrder = Long.compareUnsigned(PackedUuid.high(previous), high);
+                packedOrder = packedOrder != 0 ? packedOrder : Long.compareUnsigned(PackedUuid.low(previous), low);
+                assertThat(Integer.signum(packedOrder)).as(previous + " against " + id).isEqualTo(Integer.signum(previous.compareTo(id)));
+            }
+            previous = id;
+        }
+        assertThat(List.of("6F1C9A2E-5B3D-4E8F-9A0B-1C2D3E4F5A6B", "6f1c9a2e5b3d4e8f9a0b1c2d3e4f5a6b",
+                "6f1c9a2e-5b3d-4e8f-9a0b-1c2d3e4f5a6", "6f1c9a2e-5b3d-4e8f-9a0b-1c2d3e4f5a6b0", "6f1c9a2e+5b3d-4e8f-9a0b-1c2d3e4f5a6b",
+                "6f1c9a2e-5b3d-4e8f-9a0b-1c2d3e4f5a6z", "r1", ""))
+                .allMatch(id -> !PackedUuid.isCanonical(id));
+    }
+
+    private static void takesWhatAMapWouldTake(List<String> ids, int steps, int maxAdvanceMs, int maxAheadMs) {
         DeadlineQueue queue = new DeadlineQueue();
         Map<String, Deadline> model = new HashMap<>();
         Random random = new Random(13);
         Instant now = T;
         int taken = 0;
-        for (int step = 0; step < 50_000; step++) {
-            String requestId = "r" + random.nextInt(500);
+        int largest = 0;
+        for (int step = 0; step < steps; step++) {
+            String requestId = ids.get(random.nextInt(ids.size()));
             int choice = random.nextInt(10);
             if (choice == 0) {
                 queue.put(requestId, null);
                 model.remove(requestId);
             } else if (choice == 1) {
-                now = now.plusMillis(random.nextInt(2_000));
+                now = now.plusMillis(random.nextInt(maxAdvanceMs));
                 Instant at = now;
                 List<Deadline> expected = model.values().stream().filter(d -> !d.due().isAfter(at))
                         .sorted(Comparator.comparing(Deadline::due).thenComparing(Deadline::kind)
@@ -57,14 +125,19 @@ class DeadlineQueueTest {
                 assertThat(queue.takeDue(now)).isEqualTo(expected);
                 taken += expected.size();
             } else {
-                Deadline next = new Deadline(now.plusMillis(random.nextInt(10_000)),
-                        Deadline.Kind.values()[random.nextInt(3)], random.nextInt(3), requestId);
+                Instant due = now.plusMillis(random.nextInt(maxAheadMs)).plusNanos(random.nextInt(4) == 0 ? random.nextInt(1_000_000) : 0);
+                Deadline next = new Deadline(due, Deadline.Kind.values()[random.nextInt(3)], random.nextInt(3), requestId);
                 queue.put(requestId, next);
                 model.put(requestId, next);
             }
             assertThat(queue.size()).isEqualTo(model.size());
+            largest = Math.max(largest, model.size());
         }
         assertThat(taken).as("deadlines came due along the way").isGreaterThan(1_000);
+        assertThat(largest).as("the queue grew").isGreaterThan(Math.min(ids.size() / 2, 100));
         assertThat(queue.all()).containsExactlyInAnyOrderElementsOf(model.values());
+        assertThat(queue.all()).isSortedAccordingTo(DeadlineQueue.EARLIEST_FIRST);
+        Instant earliest = model.values().stream().map(Deadline::due).min(Comparator.naturalOrder()).orElse(null);
+        assertThat(queue.notBefore()).isEqualTo(earliest);
     }
 }
