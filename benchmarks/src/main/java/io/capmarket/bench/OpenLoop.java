@@ -88,7 +88,7 @@ final class OpenLoop {
         for (long i = 0; i < count; i++) {
             long intended = start + i * periodNanos;
             Pause.until(intended);
-            String id = workload.prefix() + idPrefix + i;
+            String id = workload.requestId(idPrefix, i);
             due.put(id, intended);
             producer.send(workload.submitRecord(id, i, Instant.now()));
         }

@@ -13,6 +13,7 @@ import io.capmarket.schemas.topics.CapabilityPartitions;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicSpec;
 import io.capmarket.schemas.topics.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -182,6 +184,15 @@ final class Workload {
         return slots;
     }
 
+    /**
+     * The id of the {@code i}-th request of {@code series}: a UUID in canonical text, as the gateway
+     * makes request ids (name-based from the team and Idempotency-Key, or random), unique to this
+     * run's prefix, the series and {@code i}.
+     */
+    String requestId(String series, long i) {
+        return UUID.nameUUIDFromBytes((prefix + series + i).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
     /** The {@code i}-th submission, stamped {@code submittedAt}. */
     RequestCommand submit(String requestId, long i, Instant submittedAt) {
         return new RequestCommand(SubmitRequest.newBuilder()
@@ -210,8 +221,7 @@ final class Workload {
         Instant now = Instant.now();
         try (KafkaProducer<String, RequestCommand> requests = requestProducer(true)) {
             for (long i = first; i < first + count; i++) {
-                String id = prefix + "req-" + i;
-                requests.send(submitRecord(id, i, now));
+                requests.send(submitRecord(requestId("req-", i), i, now));
             }
         }
         return count / ((System.nanoTime() - started) / 1e9);
