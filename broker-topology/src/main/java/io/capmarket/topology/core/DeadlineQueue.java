@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The deadlines of one task's requests, earliest first, in memory: at most one per request, the
@@ -18,11 +19,14 @@ import java.util.Objects;
  * kind, attempt and id), a binary heap of slot numbers ordered {@link #EARLIEST_FIRST}, and an
  * open-addressed table from a request id's hash to its slot. A request id in the canonical form of
  * a UUID (as the gateway and the clients make them) is kept as its two 64-bit halves; any other id
- * is kept as its string. A slot costs about 60 bytes and the collector nothing to trace, where a
- * map entry, a {@link Deadline}, its {@link Instant} and its id's string took about 200 bytes in five
- * objects, which every young collection copied while they were new and a full one traced after.
- * A new deadline is nearly always the latest (a request just matched or submitted), which the heap
- * adds at its end in constant time. Used by one thread.
+ * is kept as its string. A slot costs about 60 bytes (up to twice that while the arrays are below
+ * half full: they double when full and halve below a quarter) and, for a UUID, the collector
+ * nothing to trace, where a map entry, a {@link Deadline}, its {@link Instant} and its id's string
+ * took about 200 bytes in five objects, which every young collection copied while they were new and
+ * a full one traced after. The table places an id by a hash seeded at random per queue (for a
+ * UUID, of both halves), so ids chosen to share a {@link String#hashCode} do not share a probe
+ * chain. A new deadline is nearly always the latest (a request just matched or submitted), which
+ * the heap adds at its end in constant time. Used by one thread.
  */
 public final class DeadlineQueue {
 
@@ -42,7 +46,7 @@ public final class DeadlineQueue {
     private long[] idLow = new long[FIRST_CAPACITY];
     /** The id when it is not a canonical UUID; made at the first such id. */
     private String[] otherIds;
-    /** {@link String#hashCode} of the id, to place the slot in the table when it grows. */
+    /** The id's seeded hash ({@link #hashOf}), by which the table places the slot. */
     private int[] hashes = new int[FIRST_CAPACITY];
     /** Where the slot is in {@link #heap}. */
     private int[] heapIndex = new int[FIRST_CAPACITY];
@@ -52,8 +56,13 @@ public final class DeadlineQueue {
     private int[] heap = new int[FIRST_CAPACITY];
     /** Slot number + 1 by hash, linear probing, at most half full; 0 is free. */
     private int[] table = new int[2 * FIRST_CAPACITY];
+    private final long seed = ThreadLocalRandom.current().nextLong();
 
-    /** The request's deadline is now {@code next} (null: it has none), instead of the one it had. */
+    /**
+     * The request's deadline is now {@code next} (null: it has none), instead of the one it had.
+     *
+     * @throws IllegalArgumentException when {@code next} is another request's deadline
+     */
     public void put(String requestId, Deadline next) {
         Objects.requireNonNull(requestId, "requestId");
         if (next != null && !next.requestId().equals(requestId)) {
@@ -62,7 +71,7 @@ public final class DeadlineQueue {
         boolean packed = PackedUuid.isCanonical(requestId);
         long high = packed ? PackedUuid.high(requestId) : 0;
         long low = packed ? PackedUuid.low(requestId) : 0;
-        int hash = requestId.hashCode();
+        int hash = hashOf(packed, high, low, requestId);
         int position = find(requestId, packed, high, low, hash);
         int slot = position < 0 ? -1 : table[position] - 1;
         if (next == null) {
@@ -146,7 +155,7 @@ public final class DeadlineQueue {
 
     private int add(String requestId, boolean packed, long high, long low, int hash, Deadline next) {
         if (size == dueSeconds.length) {
-            grow();
+            resize(2 * dueSeconds.length);
         }
         int slot = size;
         set(slot, next);
@@ -167,7 +176,7 @@ public final class DeadlineQueue {
     /** The table position of {@code requestId}'s slot, or -1. */
     private int find(String requestId, boolean packed, long high, long low, int hash) {
         int mask = table.length - 1;
-        for (int i = spread(hash) & mask; table[i] != 0; i = (i + 1) & mask) {
+        for (int i = hash & mask; table[i] != 0; i = (i + 1) & mask) {
             int slot = table[i] - 1;
             if (hashes[slot] == hash && sameId(slot, requestId, packed, high, low)) {
                 return i;
@@ -183,7 +192,7 @@ public final class DeadlineQueue {
 
     private int positionOf(int slot) {
         int mask = table.length - 1;
-        int i = spread(hashes[slot]) & mask;
+        int i = hashes[slot] & mask;
         while (table[i] != slot + 1) {
             i = (i + 1) & mask;
         }
@@ -192,7 +201,7 @@ public final class DeadlineQueue {
 
     private void place(int slot) {
         int mask = table.length - 1;
-        int i = spread(hashes[slot]) & mask;
+        int i = hashes[slot] & mask;
         while (table[i] != 0) {
             i = (i + 1) & mask;
         }
@@ -230,6 +239,9 @@ public final class DeadlineQueue {
         if (at < size) {
             siftDown(siftUp(at));
         }
+        if (dueSeconds.length > FIRST_CAPACITY && size < dueSeconds.length / 4) {
+            resize(dueSeconds.length / 2);
+        }
     }
 
     /** Frees table position {@code hole}, moving back the entries after it that probed past it. */
@@ -237,7 +249,7 @@ public final class DeadlineQueue {
         int mask = table.length - 1;
         table[hole] = 0;
         for (int i = (hole + 1) & mask; table[i] != 0; i = (i + 1) & mask) {
-            int home = spread(hashes[table[i] - 1]) & mask;
+            int home = hashes[table[i] - 1] & mask;
             // the entry at i may fill the hole unless its home lies cyclically in (hole, i]
             if (((i - home) & mask) >= ((i - hole) & mask)) {
                 table[hole] = table[i];
@@ -247,8 +259,8 @@ public final class DeadlineQueue {
         }
     }
 
-    private void grow() {
-        int capacity = dueSeconds.length * 2;
+    /** Moves the slots into arrays of {@code capacity} (at least {@link #size}) and places them again. */
+    private void resize(int capacity) {
         dueSeconds = Arrays.copyOf(dueSeconds, capacity);
         dueNanos = Arrays.copyOf(dueNanos, capacity);
         kinds = Arrays.copyOf(kinds, capacity);
@@ -267,9 +279,20 @@ public final class DeadlineQueue {
         }
     }
 
-    private static int spread(int hash) {
-        int mixed = hash * 0x9E3779B9;
-        return mixed ^ (mixed >>> 16);
+    /**
+     * Where the table places an id: a canonical UUID by both its halves, any other id by its
+     * {@link String#hashCode}, each mixed with this queue's seed.
+     */
+    private int hashOf(boolean packed, long high, long low, String id) {
+        long mixed = packed ? mix(mix(high ^ seed) ^ low) : mix(id.hashCode() ^ seed);
+        return (int) (mixed ^ (mixed >>> 32));
+    }
+
+    /** The finalizer of SplitMix64: every bit of the result depends on every bit of {@code value}. */
+    private static long mix(long value) {
+        long z = (value ^ (value >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     // --- the heap ---

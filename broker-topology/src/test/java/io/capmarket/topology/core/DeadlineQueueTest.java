@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,7 +37,7 @@ class DeadlineQueueTest {
         assertThat(queue.all()).singleElement().extracting(Deadline::attempt).isEqualTo(2);
     }
 
-    /** Against a plain map of each request's deadline, through enough replacements to rebuild the heap many times. */
+    /** Against a plain map of each request's deadline, through many replacements, removals and takes. */
     @Test
     void takesWhatAMapOfEachRequestsDeadlineWouldTakeThroughManyReplacements() {
         List<String> ids = new ArrayList<>();
@@ -68,6 +69,49 @@ class DeadlineQueueTest {
         ids.add("7fffffff-ffff-ffff-8000-000000000000");
         ids.add("80000000-0000-0000-7fff-ffffffffffff");
         takesWhatAMapWouldTake(ids, 120_000, 40, 2_000);
+    }
+
+    /**
+     * Ids that share a {@link String#hashCode}, one UUID in lower and upper case (two requests),
+     * instants at the ends of the range and before the epoch, and a deadline moved later.
+     */
+    @Test
+    void keepsIdsThatShareAHashOrDifferInCaseApartAndOrdersInstantsOfTheWholeRange() {
+        String uuid = "6f1c9a2e-5b3d-4e8f-9a0b-1c2d3e4f5a6b";
+        String upper = uuid.toUpperCase(Locale.ROOT);
+        String zeros = "00000000-0000-0000-0000-000000000000";
+        String nearZeros = "00000000-0000-0000-0000-0000000000/O";
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        assertThat(zeros.hashCode()).isEqualTo(nearZeros.hashCode());
+        Instant beforeEpoch = Instant.ofEpochSecond(-5, 1);
+        Instant laterBeforeEpoch = Instant.ofEpochSecond(-5, 999_999_999);
+        Map<String, Instant> dues = new LinkedHashMap<>();
+        dues.put("Aa", Instant.MIN);
+        dues.put("BB", laterBeforeEpoch);
+        dues.put("AaAa", beforeEpoch);
+        dues.put(zeros, beforeEpoch);
+        dues.put("AaBB", Instant.EPOCH);
+        dues.put(nearZeros, Instant.EPOCH);
+        dues.put("BBAa", T);
+        dues.put(uuid, T);
+        dues.put(upper, T);
+        dues.put("BBBB", Instant.MAX);
+        DeadlineQueue queue = new DeadlineQueue();
+        dues.forEach((id, due) -> queue.put(id, new Deadline(due, Deadline.Kind.ACCEPT, 1, id)));
+        assertThat(queue.size()).isEqualTo(10);
+        assertThat(queue.notBefore()).isEqualTo(Instant.MIN);
+        // ties at one instant go by id as text: digits before letters, upper case before lower
+        assertThat(queue.all()).extracting(Deadline::requestId)
+                .containsExactly("Aa", zeros, "AaAa", "BB", nearZeros, "AaBB", upper, uuid, "BBAa", "BBBB");
+
+        queue.put("Aa", new Deadline(T.plusSeconds(60), Deadline.Kind.SLO, 1, "Aa"));
+        queue.put(zeros, null);
+        assertThat(queue.notBefore()).as("the earliest moved later").isEqualTo(beforeEpoch);
+        assertThat(queue.takeDue(beforeEpoch)).extracting(Deadline::requestId).containsExactly("AaAa");
+        assertThat(queue.takeDue(Instant.MAX)).extracting(Deadline::requestId)
+                .containsExactly("BB", nearZeros, "AaBB", upper, uuid, "BBAa", "Aa", "BBBB");
+        assertThat(queue.size()).isZero();
+        assertThat(queue.notBefore()).isNull();
     }
 
     @Test
