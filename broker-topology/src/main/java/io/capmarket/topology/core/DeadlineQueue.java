@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * without an object each: in parallel arrays of primitives, one slot per request (its due instant,
  * kind, attempt and id), a binary heap of slot numbers ordered {@link #EARLIEST_FIRST}, and an
  * open-addressed table from a request id's hash to its slot. A request id in the canonical form of
- * a UUID (as the gateway and the clients make them) is kept as its two 64-bit halves; any other id
+ * a UUID (every id the gateway makes) is kept as its two 64-bit halves; any other id
  * is kept as its string. A slot costs about 60 bytes (up to twice that while the arrays are below
  * half full: they double when full and halve below a quarter) and, for a UUID, the collector
  * nothing to trace, where a map entry, a {@link Deadline}, its {@link Instant} and its id's string

@@ -78,8 +78,8 @@ final class RequestIntake {
     void init(ProcessorContext<String, IntakeOutput> context) {
         this.context = context;
         this.capabilityByRequest = context.getStateStore(TopologyNames.REQUEST_INDEX_STORE);
-        this.indexed = new WrittenKeys("store " + TopologyNames.REQUEST_INDEX_STORE + " of task " + context.taskId(),
-                WrittenKeys.MAX_KEYS, () -> events.writtenKeysFull(TopologyNames.REQUEST_INDEX_STORE));
+        this.indexed = WrittenKeys.ofRequestStore(TopologyNames.REQUEST_INDEX_STORE, context.taskId(),
+                () -> events.writtenKeysFull(TopologyNames.REQUEST_INDEX_STORE));
         try (KeyValueIterator<String, String> all = capabilityByRequest.all()) {
             all.forEachRemaining(entry -> indexed.add(entry.key));
         }

@@ -75,7 +75,7 @@ final class StoreBooks implements DeskBooks {
      */
     StoreBooks(ProcessorContext<?, ?> context, TopologySettings settings, GlobalMirrors producers, EngineEvents events) {
         this.requests = context.getStateStore(TopologyNames.REQUEST_STORE);
-        this.requestIds = new WrittenKeys("store " + TopologyNames.REQUEST_STORE + " of task " + context.taskId(), WrittenKeys.MAX_KEYS,
+        this.requestIds = WrittenKeys.ofRequestStore(TopologyNames.REQUEST_STORE, context.taskId(),
                 () -> events.writtenKeysFull(TopologyNames.REQUEST_STORE));
         KeyValueStore<String, OfferState> offerStates = context.getStateStore(TopologyNames.OFFER_STATE_STORE);
         Map<String, Long> promises = new HashMap<>();

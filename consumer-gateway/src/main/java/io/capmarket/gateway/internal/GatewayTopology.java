@@ -110,8 +110,7 @@ public final class GatewayTopology {
             index = context.getStateStore(REQUEST_INDEX);
             partition = context.taskId().partition();
             this.context = context;
-            ids = new WrittenKeys("store " + REQUEST_VIEWS + " of task " + context.taskId(), WrittenKeys.MAX_KEYS,
-                    views::idsOverflowed);
+            ids = WrittenKeys.ofRequestStore(REQUEST_VIEWS, context.taskId(), views::idsOverflowed);
             boolean indexed;
             try (KeyValueIterator<String, String> entries = index.all()) {
                 indexed = entries.hasNext();

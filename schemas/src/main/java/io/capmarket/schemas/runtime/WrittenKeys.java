@@ -54,6 +54,18 @@ public final class WrittenKeys {
         this.onFull = onFull;
     }
 
+    /**
+     * The memory of a store of requests in one task: bound {@link #MAX_KEYS}, named after the store
+     * and the task in its log line.
+     *
+     * @param store the store's name
+     * @param task the task's id, as Kafka Streams prints it
+     * @param onFull called once, when the bound is passed
+     */
+    public static WrittenKeys ofRequestStore(String store, Object task, Runnable onFull) {
+        return new WrittenKeys("store " + store + " of task " + task, MAX_KEYS, onFull);
+    }
+
     /** Whether {@code key} may have been written: false means it certainly was not. */
     public boolean mayHold(String key) {
         int hash = key.hashCode();
