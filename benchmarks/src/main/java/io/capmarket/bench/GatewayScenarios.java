@@ -30,6 +30,9 @@ final class GatewayScenarios {
     private static final String GATEWAY = "gateway";
     private static final String TOPOLOGY = "topology";
     private static final String HARNESS = "harness";
+    /** The JIT compilers' share of the gateway's and the topology's CPU: what a figure owes to a process still warming up. */
+    private static final String GATEWAY_JIT = "gateway_jit";
+    private static final String TOPOLOGY_JIT = "topology_jit";
     private static final String TOKEN = "demo-consumer";
 
     private final BenchContext context;
@@ -54,6 +57,8 @@ final class GatewayScenarios {
             cpu.put(GATEWAY, gateway.jvm()::cpuSeconds);
             cpu.put(TOPOLOGY, topology::cpuSeconds);
             cpu.put(HARNESS, GatewayScenarios::ownCpuSeconds);
+            cpu.put(GATEWAY_JIT, gateway.jvm()::compilerCpuSeconds);
+            cpu.put(TOPOLOGY_JIT, topology::compilerCpuSeconds);
             double ceilingRate = 0;
             if (ceiling || post || get) {
                 ClosedLoop.Outcome trivial = load.run((c, n) -> HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
@@ -144,7 +149,9 @@ final class GatewayScenarios {
                 .with("connections", CONNECTIONS).with("endpoint", what)
                 .with("gateway_cpu_us_per_call", outcome.cpuMicrosPerAnswer(GATEWAY))
                 .with("topology_cpu_us_per_call", outcome.cpuMicrosPerAnswer(TOPOLOGY))
-                .with("harness_cpu_us_per_call", outcome.cpuMicrosPerAnswer(HARNESS));
+                .with("harness_cpu_us_per_call", outcome.cpuMicrosPerAnswer(HARNESS))
+                .with("gateway_jit_us_per_call", outcome.cpuMicrosPerAnswer(GATEWAY_JIT))
+                .with("topology_jit_us_per_call", outcome.cpuMicrosPerAnswer(TOPOLOGY_JIT));
     }
 
     /**

@@ -85,6 +85,11 @@ final class TopologyProcess implements AutoCloseable {
         return jvm.cpuSeconds();
     }
 
+    /** CPU seconds the instance's JIT compiler has used so far. */
+    double compilerCpuSeconds() {
+        return jvm.compilerCpuSeconds();
+    }
+
     /**
      * Starts the window {@link #compilingPercent} and {@link #gcPausesSinceMark} report on: the
      * measured part of a run.

@@ -4,10 +4,13 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.runtime.WrittenKeys;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -19,6 +22,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's own Kafka Streams topology: its read models.
@@ -30,7 +35,9 @@ import org.apache.kafka.streams.state.Stores;
  *       request this gateway accepted is served from {@link AcceptedRequests} until the topology's
  *       first status of it arrives here.</li>
  *   <li>{@value #REQUEST_INDEX}: beside the views on the same partitions, the keys lists read
- *       in order ({@link RequestIndex}), so that a list reads only the caller's team's entries.</li>
+ *       in order ({@link RequestIndex}), so that a list reads only the caller's team's entries.
+ *       It has no changelog: it follows from the views, and each task rebuilds it from them when
+ *       it starts.</li>
  *   <li>{@value #CATALOG} and {@value #SCORECARD}: global tables, complete on every instance.</li>
  *   <li>{@value #APPROVAL_POLICIES}: the admins' approval policies by {@code <capability>/<version>}
  *       ({@link Topics#approvalPolicyKey}), a global table the catalog is shown with.</li>
@@ -41,6 +48,8 @@ import org.apache.kafka.streams.state.Stores;
  * Every change to a request view is handed to {@code onChange} (long-polls and event streams wait on it).
  */
 public final class GatewayTopology {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayTopology.class);
 
     public static final String REQUEST_VIEWS = "request-views";
     public static final String REQUEST_INDEX = "request-index";
@@ -58,7 +67,9 @@ public final class GatewayTopology {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REQUEST_VIEWS),
                 Serdes.String(), topics.requestStatus().valueSerde()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REQUEST_INDEX), Serdes.String(), Serdes.String()));
+        // derived from the views, so rebuilt from them at every task start (ViewProcessor#init) rather than logged per entry
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REQUEST_INDEX), Serdes.String(), Serdes.String())
+                .withLoggingDisabled());
         // tombstones too reach the processor, which counts every record it reads towards catching up (LocalViews)
         builder.stream(topics.requestStatus().name(), consumed(topics.requestStatus(), "request-status-source"))
                 .process(() -> new ViewProcessor(onChange, views), Named.as("request-views-processor"), REQUEST_VIEWS,
@@ -83,9 +94,44 @@ public final class GatewayTopology {
     }
 
     /**
+     * Index writes (a null value deletes) gathered into one store write per {@value #SIZE}
+     * entries: a task start writes the whole index at once, and a batch is one RocksDB write.
+     */
+    static final class Batch {
+
+        static final int SIZE = 1_000;
+        private final KeyValueStore<String, String> index;
+        private final List<KeyValue<String, String>> pending = new ArrayList<>(SIZE);
+        private long written;
+
+        Batch(KeyValueStore<String, String> index) {
+            this.index = index;
+        }
+
+        void add(String key, String value) {
+            pending.add(KeyValue.pair(key, value));
+            if (pending.size() == SIZE) {
+                write();
+            }
+        }
+
+        /** Writes what is pending; returns how many entries this batch has written in all. */
+        long write() {
+            if (!pending.isEmpty()) {
+                index.putAll(pending);
+                written += pending.size();
+                pending.clear();
+            }
+            return written;
+        }
+    }
+
+    /**
      * Keeps the view store and its index; the decision (create if absent, replace on status) is
-     * {@link RequestViews#apply}. An index found empty beside views (a store written before the
-     * index existed) is filled from the views once, at start.
+     * {@link RequestViews#apply}. The index is rebuilt from the views whenever the task starts:
+     * Kafka Streams may have brought the views up to date without this processor (a restore from
+     * their changelog, a standby), and the index's own writes since its last flush do not survive
+     * a crash. The start reads every view anyway, to learn the ids the store holds.
      */
     static final class ViewProcessor implements Processor<String, RequestStatus, Void, Void> {
 
@@ -111,19 +157,38 @@ public final class GatewayTopology {
             partition = context.taskId().partition();
             this.context = context;
             ids = WrittenKeys.ofRequestStore(REQUEST_VIEWS, context.taskId(), views::idsOverflowed);
-            boolean indexed;
-            try (KeyValueIterator<String, String> entries = index.all()) {
-                indexed = entries.hasNext();
-            }
-            try (KeyValueIterator<String, RequestStatus> views = store.all()) {
-                views.forEachRemaining(view -> {
+            long started = System.nanoTime();
+            long cleared = clearIndex();
+            Batch entries = new Batch(index);
+            long held = 0;
+            try (KeyValueIterator<String, RequestStatus> all = store.all()) {
+                while (all.hasNext()) {
+                    KeyValue<String, RequestStatus> view = all.next();
                     ids.add(view.key);
-                    if (!indexed) {
-                        reindex(null, view.value);
+                    held++;
+                    for (String key : RequestIndex.keys(view.value)) {
+                        entries.add(key, view.value.getRequestId());
                     }
-                });
+                }
+            }
+            entries.write();
+            if (held > 0 || cleared > 0) {
+                LOG.info("partition {} of the request views: rebuilt its list index from its {} views ({} entries before) in {} ms",
+                        partition, held, cleared, (System.nanoTime() - started) / 1_000_000);
             }
             progress = views.opened(partition, store, ids::mayHold);
+        }
+
+        /** Deletes every entry of the index; returns how many there were. */
+        private long clearIndex() {
+            Batch deletes = new Batch(index);
+            try (KeyValueIterator<String, String> all = index.all()) {
+                // an iterator reads the store as it was when opened: the deletes written meanwhile do not disturb it
+                while (all.hasNext()) {
+                    deletes.add(all.next().key, null);
+                }
+            }
+            return deletes.write();
         }
 
         private void reindex(RequestStatus previous, RequestStatus next) {

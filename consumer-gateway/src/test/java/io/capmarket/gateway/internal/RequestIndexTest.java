@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
@@ -145,19 +146,43 @@ class RequestIndexTest {
     }
 
     @Test
-    void anIndexFoundEmptyBesideViewsIsFilledFromThemAtStart() {
+    void theIndexIsRebuiltFromTheViewsWheneverTheTaskStarts() {
         ViewsTask task = viewsTask();
-        // views written before the index existed
-        task.views().put("r1", RequestViews.submitted(submit("r1", "alpha", T0)));
+        // views the processor never saw (restored from their changelog, or written before the index existed)
+        RequestStatus pending = advance(RequestViews.submitted(submit("r1", "alpha", T0)), RequestState.PENDING_APPROVAL);
+        task.views().put("r1", pending);
         task.views().put("r2", RequestViews.submitted(submit("r2", "beta", T0)));
+        // more than a write batch of views, and of stale entries: a request gone, another that no longer waits for approvals
+        for (int i = 0; i < GatewayTopology.Batch.SIZE + 200; i++) {
+            String id = String.format("bulk-%05d", i);
+            task.views().put(id, RequestViews.submitted(submit(id, "bulk", T0.plusMillis(i))));
+            task.index().put("t/gone/i/" + id, id);
+        }
+        task.index().put("p/" + ListQuery.Order.OLDEST.key("r2", T0), "r2");
+        Map<String, String> expected = new TreeMap<>();
+        try (var all = task.views().all()) {
+            all.forEachRemaining(view -> RequestIndex.keys(view.value).forEach(key -> expected.put(key, view.key)));
+        }
 
         new GatewayTopology.ViewProcessor(status -> { }, new LocalViews()).init(task.context());
 
-        List<String> keys = new ArrayList<>();
+        Map<String, String> entries = new TreeMap<>();
         try (var all = task.index().all()) {
-            all.forEachRemaining(entry -> keys.add(entry.key));
+            all.forEachRemaining(entry -> entries.put(entry.key, entry.value));
         }
-        assertThat(keys).hasSize(6).contains("t/alpha/i/r1", "t/beta/i/r2");
+        assertThat(entries).isEqualTo(expected).hasSize(3 * (GatewayTopology.Batch.SIZE + 202) + 1)
+                .containsEntry("t/alpha/i/r1", "r1").containsEntry("p/" + ListQuery.Order.OLDEST.key("r1", T0), "r1")
+                .containsEntry("t/beta/i/r2", "r2").doesNotContainKey("p/" + ListQuery.Order.OLDEST.key("r2", T0));
+        assertThat(entries.keySet()).noneMatch(key -> key.startsWith("t/gone/"));
+    }
+
+    @Test
+    void theIndexHasNoChangelogAndTheViewsKeepTheirs() {
+        statuses.pipeInput("r1", RequestViews.submitted(submit("r1", "alpha", T0)));
+
+        assertThat(driver.producedTopicNames()).contains("gateway-index-test-" + GatewayTopology.REQUEST_VIEWS + "-changelog")
+                .doesNotContain("gateway-index-test-" + GatewayTopology.REQUEST_INDEX + "-changelog");
+        assertThat(keys()).hasSize(3);
     }
 
     @Test
