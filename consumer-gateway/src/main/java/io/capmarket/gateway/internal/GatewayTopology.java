@@ -183,7 +183,7 @@ public final class GatewayTopology {
         private long clearIndex() {
             Batch deletes = new Batch(index);
             try (KeyValueIterator<String, String> all = index.all()) {
-                // an iterator reads the store as it was when opened: the deletes written meanwhile do not disturb it
+                // only keys the iterator has returned are deleted, so the deletes do not disturb it on any store
                 while (all.hasNext()) {
                     deletes.add(all.next().key, null);
                 }

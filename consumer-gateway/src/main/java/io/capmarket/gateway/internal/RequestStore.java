@@ -107,6 +107,8 @@ public final class RequestStore {
      * of each, in the query's order: read through the list index, so a team's list reads its own
      * entries only ({@link RequestIndex}). Fails with a {@link RetryLaterException} while any of
      * them has not started here or is catching up ({@link LocalViews}): a list must not leave out requests not read yet.
+     * The index a task rebuilds when it starts is never read half built: Kafka Streams serves a
+     * task's stores to these reads only once its processors have started.
      */
     public List<RequestView> list(ListQuery query) {
         List<RequestView> found = new ArrayList<>();

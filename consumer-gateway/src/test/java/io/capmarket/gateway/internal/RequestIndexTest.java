@@ -159,6 +159,8 @@ class RequestIndexTest {
             task.index().put("t/gone/i/" + id, id);
         }
         task.index().put("p/" + ListQuery.Order.OLDEST.key("r2", T0), "r2");
+        // an entry the rebuild writes again: deleted before it is written, never after
+        task.index().put("t/beta/i/r2", "r2");
         Map<String, String> expected = new TreeMap<>();
         try (var all = task.views().all()) {
             all.forEachRemaining(view -> RequestIndex.keys(view.value).forEach(key -> expected.put(key, view.key)));
@@ -166,14 +168,22 @@ class RequestIndexTest {
 
         new GatewayTopology.ViewProcessor(status -> { }, new LocalViews()).init(task.context());
 
+        Map<String, String> entries = indexOf(task);
+        assertThat(entries).isEqualTo(expected).hasSize(3 * (GatewayTopology.Batch.SIZE + 202) + 1)
+                .containsEntry("t/alpha/i/r1", "r1").containsEntry("p/" + ListQuery.Order.OLDEST.key("r1", T0), "r1")
+                .containsEntry("t/beta/i/r2", "r2").doesNotContainKey("p/" + ListQuery.Order.OLDEST.key("r2", T0));
+
+        new GatewayTopology.ViewProcessor(status -> { }, new LocalViews()).init(task.context());
+
+        assertThat(indexOf(task)).as("the next start rebuilds the same index").isEqualTo(expected);
+    }
+
+    private static Map<String, String> indexOf(ViewsTask task) {
         Map<String, String> entries = new TreeMap<>();
         try (var all = task.index().all()) {
             all.forEachRemaining(entry -> entries.put(entry.key, entry.value));
         }
-        assertThat(entries).isEqualTo(expected).hasSize(3 * (GatewayTopology.Batch.SIZE + 202) + 1)
-                .containsEntry("t/alpha/i/r1", "r1").containsEntry("p/" + ListQuery.Order.OLDEST.key("r1", T0), "r1")
-                .containsEntry("t/beta/i/r2", "r2").doesNotContainKey("p/" + ListQuery.Order.OLDEST.key("r2", T0));
-        assertThat(entries.keySet()).noneMatch(key -> key.startsWith("t/gone/"));
+        return entries;
     }
 
     @Test
