@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -69,8 +70,9 @@ public final class DeadlineQueue {
             throw new IllegalArgumentException("a deadline of request " + next.requestId() + " put as request " + requestId + "'s");
         }
         boolean packed = PackedUuid.isCanonical(requestId);
-        long high = packed ? PackedUuid.high(requestId) : 0;
-        long low = packed ? PackedUuid.low(requestId) : 0;
+        UUID uuid = packed ? UUID.fromString(requestId) : null;
+        long high = packed ? uuid.getMostSignificantBits() : 0;
+        long low = packed ? uuid.getLeastSignificantBits() : 0;
         int hash = hashOf(packed, high, low, requestId);
         int position = find(requestId, packed, high, low, hash);
         int slot = position < 0 ? -1 : table[position] - 1;

@@ -128,13 +128,13 @@ class DeadlineQueueTest {
         for (int i = 0; i < 20_000; i++) {
             String id = new UUID(random.nextLong(), random.nextLong()).toString();
             assertThat(PackedUuid.isCanonical(id)).as(id).isTrue();
-            long high = PackedUuid.high(id);
-            long low = PackedUuid.low(id);
+            long high = UUID.fromString(id).getMostSignificantBits();
+            long low = UUID.fromString(id).getLeastSignificantBits();
             assertThat(PackedUuid.text(high, low)).isEqualTo(id);
             assertThat(UUID.fromString(id)).isEqualTo(new UUID(high, low));
             if (previous != null) {
-                int packedOrder = Long.compareUnsigned(PackedUuid.high(previous), high);
-                packedOrder = packedOrder != 0 ? packedOrder : Long.compareUnsigned(PackedUuid.low(previous), low);
+                int packedOrder = Long.compareUnsigned(UUID.fromString(previous).getMostSignificantBits(), high);
+                packedOrder = packedOrder != 0 ? packedOrder : Long.compareUnsigned(UUID.fromString(previous).getLeastSignificantBits(), low);
                 assertThat(Integer.signum(packedOrder)).as(previous + " against " + id).isEqualTo(Integer.signum(previous.compareTo(id)));
             }
             previous = id;
