@@ -27,6 +27,12 @@ final class ClosedLoop {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final int connections;
 
+    /** When the clients start counting and when they stop, decided once the warm-up is over. */
+    private static final class Phases {
+        volatile long measureFrom = Long.MAX_VALUE;
+        volatile long end = Long.MAX_VALUE;
+    }
+
     ClosedLoop(int connections) {
         this.connections = connections;
     }
@@ -35,9 +41,11 @@ final class ClosedLoop {
      * The figures of one run.
      *
      * @param cpuSeconds by process, the CPU it used during the measured part
+     * @param warmUpSeconds how long the unmeasured part lasted
+     * @param compilersAtStart the measured processes' JIT compilers' share of a core over the warm-up's last window
      */
     record Outcome(long ok, long unexpected, long errors, double perSecond, Histogram latencyMicros,
-            Map<String, Double> cpuSeconds) {
+            Map<String, Double> cpuSeconds, double warmUpSeconds, double compilersAtStart) {
 
         double percentileMillis(double percentile) {
             return latencyMicros.getValueAtPercentile(percentile) / 1_000.0;
@@ -50,18 +58,62 @@ final class ClosedLoop {
     }
 
     /**
-     * Runs {@code warmUp} unmeasured, then {@code duration} measured.
+     * The unmeasured part before a measurement: at least {@code least}, then until the JIT
+     * compilers of the measured processes have settled (together under {@link #SETTLED} of one
+     * core over the last {@code window}), and at most {@code most}. A process still compiling
+     * what the load asks of it measures its warm-up, not its steady state.
+     *
+     * @param compilerSeconds the CPU seconds the measured processes' compilers have used so far
+     */
+    record WarmUp(Duration least, Duration most, Duration window, DoubleSupplier compilerSeconds) {
+
+        static final Duration WINDOW = Duration.ofSeconds(10);
+        static final double SETTLED = 0.05;
+
+        WarmUp {
+            if (most.compareTo(least) < 0 || window.isZero() || window.isNegative()) {
+                throw new IllegalArgumentException("a warm-up of " + least + " to " + most + " over windows of " + window);
+            }
+        }
+
+        /** At least {@code least}, at most {@code most}, judged over windows of {@link #WINDOW}. */
+        static WarmUp settling(Duration least, Duration most, DoubleSupplier compilerSeconds) {
+            return new WarmUp(least, most, WINDOW, compilerSeconds);
+        }
+
+        /** Waits from {@code startNanos} until the warm-up is over; returns the compilers' share of a core over its last window. */
+        double await(long startNanos) {
+            long window = this.window.toNanos();
+            long latest = startNanos + most.toNanos();
+            long from = startNanos + Math.max(0, least.toNanos() - window);
+            Pause.until(from);
+            double compiled = compilerSeconds.getAsDouble();
+            while (true) {
+                long to = Math.min(from + window, latest);
+                Pause.until(to);
+                double now = compilerSeconds.getAsDouble();
+                double share = to > from ? Math.max(0, now - compiled) * 1e9 / (to - from) : 0;
+                if (to >= latest || (to >= startNanos + least.toNanos() && share < SETTLED)) {
+                    return share;
+                }
+                from = to;
+                compiled = now;
+            }
+        }
+    }
+
+    /**
+     * Runs unmeasured until {@code warmUp} is over, then {@code duration} measured.
      *
      * @param request the request a client sends next, from the client's number and its count so far
      * @param expectedStatus the status of a successful answer
      * @param onAnswer sees every successful answer (for example to collect the ids created)
      * @param cpu by process, the CPU seconds it has used so far, read as the measured part starts and ends
      */
-    Outcome run(BiFunction<Integer, Long, HttpRequest> request, int expectedStatus, Duration warmUp, Duration duration,
+    Outcome run(BiFunction<Integer, Long, HttpRequest> request, int expectedStatus, WarmUp warmUp, Duration duration,
             Consumer<HttpResponse<String>> onAnswer, Map<String, DoubleSupplier> cpu) {
         long start = System.nanoTime();
-        long measureFrom = start + warmUp.toNanos();
-        long end = measureFrom + duration.toNanos();
+        Phases phases = new Phases();
         AtomicLong ok = new AtomicLong();
         AtomicLong unexpected = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -74,8 +126,8 @@ final class ClosedLoop {
             Thread thread = new Thread(() -> {
                 long n = 0;
                 long now;
-                while ((now = System.nanoTime()) < end) {
-                    boolean measured = now >= measureFrom;
+                while ((now = System.nanoTime()) < phases.end) {
+                    boolean measured = now >= phases.measureFrom;
                     try {
                         HttpResponse<String> answer = client.send(request.apply(clientNumber, n++), HttpResponse.BodyHandlers.ofString());
                         long took = System.nanoTime() - now;
@@ -101,9 +153,12 @@ final class ClosedLoop {
             thread.start();
             threads.add(thread);
         }
-        Pause.until(measureFrom);
+        double compilersAtStart = warmUp.await(start);
         Map<String, Double> cpuAtStart = new LinkedHashMap<>();
         cpu.forEach((process, seconds) -> cpuAtStart.put(process, seconds.getAsDouble()));
+        long measureFrom = System.nanoTime();
+        phases.measureFrom = measureFrom;
+        phases.end = measureFrom + duration.toNanos();
         for (Thread thread : threads) {
             try {
                 thread.join();
@@ -115,6 +170,7 @@ final class ClosedLoop {
         cpu.forEach((process, seconds) -> cpuUsed.put(process, seconds.getAsDouble() - cpuAtStart.get(process)));
         Histogram all = new Histogram(60_000_000L, 3);
         histograms.forEach(all::add);
-        return new Outcome(ok.get(), unexpected.get(), errors.get(), ok.get() / (duration.toNanos() / 1e9), all, Map.copyOf(cpuUsed));
+        return new Outcome(ok.get(), unexpected.get(), errors.get(), ok.get() / (duration.toNanos() / 1e9), all, Map.copyOf(cpuUsed),
+                (measureFrom - start) / 1e9, compilersAtStart);
     }
 }

@@ -44,12 +44,19 @@ public final class BodyDeadline {
     /**
      * Reads up to {@code max} bytes of {@code in} on the calling thread, within the deadline. When
      * there are {@code max} bytes, which the caller refuses, up to {@link #DISCARDED_PAST_LIMIT}
-     * more are read and thrown away until the same deadline.
+     * more are read and thrown away until the same deadline. A body already received in full (its
+     * {@code declared} Content-Length below {@code max} and every declared byte buffered, so that
+     * its end is known from its length) is read without the deadline: no read of it can wait for
+     * the client.
      *
+     * @param declared the body's Content-Length, or -1 when it has none
      * @throws RequestTimeoutException when the deadline passes before {@code max} bytes or the end
      * @throws IOException when the body cannot be read for another reason
      */
-    byte[] read(InputStream in, int max) throws IOException {
+    byte[] read(InputStream in, long declared, int max) throws IOException {
+        if (declared >= 0 && declared < max && in.available() >= declared) {
+            return in.readNBytes(max);
+        }
         Alarm alarm = start();
         byte[] bytes;
         try {

@@ -122,7 +122,7 @@ public final class HttpInput {
         try (InputStream in = ctx.req().getInputStream()) {
             // one byte more than may come, so that more shows; sized by the declared length when there is
             // one, so that a small body is read into an array of its size, not into 8 KB
-            bytes = deadline.read(in, (int) Math.min(Integer.MAX_VALUE - 8, (declared >= 0 ? declared : limit) + 1));
+            bytes = deadline.read(in, declared, (int) Math.min(Integer.MAX_VALUE - 8, (declared >= 0 ? declared : limit) + 1));
         } catch (RequestTimeoutException e) {
             throw e;
         } catch (IOException | RuntimeException e) {

@@ -12,6 +12,7 @@ import java.io.PipedOutputStream;
 import java.io.SequenceInputStream;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class BodyDeadlineTest {
 
     @Test
     void aBodyWithinTheLimitIsReadWhole() throws IOException {
-        byte[] bytes = deadline.read(new ByteArrayInputStream(new byte[100]), 101);
+        byte[] bytes = deadline.read(new ByteArrayInputStream(new byte[100]), -1, 101);
 
         assertThat(bytes).hasSize(100);
     }
@@ -37,7 +38,7 @@ class BodyDeadlineTest {
     void whatFollowsABodyPastTheLimitIsReadToItsEndSoThatTheClientCanReadTheRefusal() throws IOException {
         InputStream in = new ByteArrayInputStream(new byte[300_000]);
 
-        byte[] bytes = deadline.read(in, 65_537);
+        byte[] bytes = deadline.read(in, -1, 65_537);
 
         assertThat(bytes).hasSize(65_537);
         assertThat(in.read()).as("the body was read to its end").isEqualTo(-1);
@@ -48,7 +49,7 @@ class BodyDeadlineTest {
         int max = 1_000;
         InputStream in = new ByteArrayInputStream(new byte[max + (int) BodyDeadline.DISCARDED_PAST_LIMIT + 10]);
 
-        deadline.read(in, max);
+        deadline.read(in, -1, max);
 
         assertThat(in.readAllBytes()).hasSize(10);
     }
@@ -58,7 +59,7 @@ class BodyDeadlineTest {
         try (PipedOutputStream client = new PipedOutputStream(); PipedInputStream in = new PipedInputStream(client)) {
             client.write(new byte[10]);
 
-            assertThatThrownBy(() -> deadline.read(in, 101)).isInstanceOf(RequestTimeoutException.class)
+            assertThatThrownBy(() -> deadline.read(in, -1, 101)).isInstanceOf(RequestTimeoutException.class)
                     .hasMessageContaining("within 200 ms");
         }
         assertThat(Thread.interrupted()).as("the interrupt is cleared from the reading thread").isFalse();
@@ -70,9 +71,33 @@ class BodyDeadlineTest {
             client.write(new byte[10]);
             InputStream in = new SequenceInputStream(new ByteArrayInputStream(new byte[101]), stalled);
 
-            byte[] bytes = deadline.read(in, 101);
+            byte[] bytes = deadline.read(in, -1, 101);
 
             assertThat(bytes).hasSize(101);
+        }
+        assertThat(Thread.interrupted()).as("the interrupt is cleared from the reading thread").isFalse();
+    }
+
+    @Test
+    void aDeclaredBodyAlreadyReceivedInFullIsReadWithoutTheTimer() throws IOException {
+        ScheduledExecutorService stopped = Executors.newSingleThreadScheduledExecutor();
+        stopped.shutdown();
+        BodyDeadline withoutTimer = new BodyDeadline(Duration.ofMillis(200), stopped, new GatewayMetrics());
+
+        byte[] bytes = withoutTimer.read(new ByteArrayInputStream(new byte[100]), 100, 101);
+
+        assertThat(bytes).hasSize(100);
+        assertThatThrownBy(() -> withoutTimer.read(new ByteArrayInputStream(new byte[100]), -1, 101))
+                .as("a body without a length is read under the deadline").isInstanceOf(RejectedExecutionException.class);
+    }
+
+    @Test
+    void aDeclaredBodyStillArrivingRunsOutOfTime() throws IOException {
+        try (PipedOutputStream client = new PipedOutputStream(); PipedInputStream in = new PipedInputStream(client)) {
+            client.write(new byte[10]);
+
+            assertThatThrownBy(() -> deadline.read(in, 100, 101)).isInstanceOf(RequestTimeoutException.class)
+                    .hasMessageContaining("within 200 ms");
         }
         assertThat(Thread.interrupted()).as("the interrupt is cleared from the reading thread").isFalse();
     }

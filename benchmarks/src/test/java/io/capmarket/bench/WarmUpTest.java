@@ -1,0 +1,63 @@
+package io.capmarket.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.function.DoubleSupplier;
+import org.junit.jupiter.api.Test;
+
+class WarmUpTest {
+
+    private static final Duration WINDOW = Duration.ofMillis(50);
+
+    @Test
+    void settledCompilersEndTheWarmUpOnceItsLeastHasPassed() {
+        long start = System.nanoTime();
+
+        double share = new ClosedLoop.WarmUp(Duration.ofMillis(200), Duration.ofSeconds(20), WINDOW, () -> 3.0).await(start);
+
+        long took = System.nanoTime() - start;
+        assertThat(share).isZero();
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos()).isLessThan(Duration.ofSeconds(20).toNanos());
+    }
+
+    @Test
+    void compilersThatNeverSettleEndTheWarmUpAtItsMost() {
+        long start = System.nanoTime();
+
+        double share = new ClosedLoop.WarmUp(Duration.ofMillis(100), Duration.ofMillis(400), WINDOW, busySince(start))
+                .await(start);
+
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(400).toNanos());
+        assertThat(share).as("a whole core compiling").isGreaterThan(ClosedLoop.WarmUp.SETTLED);
+    }
+
+    @Test
+    void theWarmUpLastsUntilTheCompilersSettle() {
+        long start = System.nanoTime();
+        long busyFor = Duration.ofMillis(500).toNanos();
+        DoubleSupplier busy = busySince(start);
+        // a core's worth of compiling for 500 ms, then none
+        DoubleSupplier compilers = () -> Math.min(busy.getAsDouble(), busyFor / 1e9);
+
+        double share = new ClosedLoop.WarmUp(Duration.ofMillis(100), Duration.ofSeconds(20), WINDOW, compilers).await(start);
+
+        long took = System.nanoTime() - start;
+        assertThat(took).isGreaterThanOrEqualTo(busyFor).isLessThan(Duration.ofSeconds(20).toNanos());
+        assertThat(share).isLessThan(ClosedLoop.WarmUp.SETTLED);
+    }
+
+    @Test
+    void aWarmUpShorterAtMostThanAtLeastOrWithoutAWindowIsRefused() {
+        assertThatThrownBy(() -> new ClosedLoop.WarmUp(Duration.ofSeconds(2), Duration.ofSeconds(1), WINDOW, () -> 0))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ClosedLoop.WarmUp(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ZERO, () -> 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Compiler seconds growing as fast as the clock: one core compiling all along. */
+    private static DoubleSupplier busySince(long start) {
+        return () -> (System.nanoTime() - start) / 1e9;
+    }
+}
