@@ -142,7 +142,7 @@ final class GatewayScenarios {
 
     /**
      * A warm-up of at least {@code least} and at most twice that: the gateway's and the topology's
-     * compilers were still busy a minute into the {@code POST}s (the topology's 6–20 µs per
+     * compilers were still busy a minute into the {@code POST}s (the topology's 6–18 µs per
      * {@code POST}, against 1–2 µs per call a minute into the ceiling's calls).
      */
     private static ClosedLoop.WarmUp warmUp(Duration least, DoubleSupplier compilers) {

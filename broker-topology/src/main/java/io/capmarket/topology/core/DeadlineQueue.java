@@ -69,8 +69,8 @@ public final class DeadlineQueue {
         if (next != null && !next.requestId().equals(requestId)) {
             throw new IllegalArgumentException("a deadline of request " + next.requestId() + " put as request " + requestId + "'s");
         }
-        boolean packed = PackedUuid.isCanonical(requestId);
-        UUID uuid = packed ? UUID.fromString(requestId) : null;
+        UUID uuid = PackedUuid.isCanonical(requestId) ? UUID.fromString(requestId) : null;
+        boolean packed = uuid != null;
         long high = packed ? uuid.getMostSignificantBits() : 0;
         long low = packed ? uuid.getLeastSignificantBits() : 0;
         int hash = hashOf(packed, high, low, requestId);
