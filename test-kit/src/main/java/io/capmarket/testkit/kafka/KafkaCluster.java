@@ -42,6 +42,9 @@ public final class KafkaCluster implements KafkaBroker {
     /** Each node's heap: small, and the JVM stays out of the way of the test's own. */
     private static final List<String> NODE_JVM = List.of("-Xmx320m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
+    /** How many times a cluster is started on new ports when one of its ports was taken before its node bound it. */
+    private static final int START_ATTEMPTS = 3;
+
     private final List<Node> nodes;
     private final Path directory;
     private final String voters;
@@ -81,15 +84,26 @@ public final class KafkaCluster implements KafkaBroker {
      * @throws IllegalStateException when a node exits or the cluster is not whole in time (with the nodes' logs' ends)
      */
     public static KafkaCluster start(int size, Duration startTimeout) {
-        KafkaCluster cluster = new KafkaCluster(size, startTimeout);
-        try {
-            cluster.nodes.forEach(cluster::launch);
-            cluster.awaitBrokers(size);
-            return cluster;
-        } catch (RuntimeException e) {
-            cluster.close();
-            throw e;
+        for (int attempt = 1; ; attempt++) {
+            KafkaCluster cluster = new KafkaCluster(size, startTimeout);
+            try {
+                cluster.nodes.forEach(cluster::launch);
+                cluster.awaitBrokers(size);
+                return cluster;
+            } catch (RuntimeException e) {
+                // a port found free is only reserved once a node binds it: another socket may take it first
+                boolean portTaken = cluster.nodes.stream().anyMatch(node -> portTaken(tail(node.log())));
+                cluster.close();
+                if (!portTaken || attempt == START_ATTEMPTS) {
+                    throw e;
+                }
+            }
         }
+    }
+
+    /** Whether a node's log ends with it failing to bind a port it was given. */
+    static boolean portTaken(String logEnd) {
+        return logEnd.contains("java.net.BindException: Address already in use");
     }
 
     @Override
