@@ -39,6 +39,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
 
     private final SchemaRegistryClient givenClient;
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    private final Map<String, Target> targets = new ConcurrentHashMap<>();
     private SchemaRegistryClient client;
     private AvroSerdeConfig config;
     private boolean isKey;
@@ -74,27 +75,59 @@ public final class AvroSerializer<T> implements Serializer<T> {
                     + "but was given a " + data.getClass().getName() + " for topic " + topic);
         }
         Schema schema = container.getSchema();
+        if (!config.useLatestVersion() && topic != null) {
+            Target target = targets.get(topic);
+            if (target != null && target.schema == schema) {
+                return frame(target, data);
+            }
+        }
         String subject = config.subjectNameStrategy(isKey).subject(topic, isKey, schema);
         try {
             if (config.useLatestVersion()) {
                 RegisteredSchema latest = client.latest(subject);
                 Object datum = latest.schema().equals(schema) ? data : resolve(data, schema, latest.schema());
-                return frame(latest.id(), latest.schema(), datum);
+                return frame(new Target(latest.schema(), latest.id(), writerFor(latest.schema(), datum)), datum);
             }
             int id = config.autoRegisterSchemas() ? client.register(subject, schema) : client.lookup(subject, schema).id();
-            return frame(id, schema, data);
+            Target target = new Target(schema, id, writerFor(schema, data));
+            if (topic != null) {
+                targets.put(topic, target);
+            }
+            return frame(target, data);
         } catch (SchemaRegistryException e) {
             throw new SerializationException("cannot serialize a " + schema.getFullName() + " for topic " + topic
                     + " (subject " + subject + "): " + e.getMessage(), e);
         }
     }
 
-    private byte[] frame(int id, Schema schema, Object datum) {
-        FrameBuffer out = new FrameBuffer(WireFormat.HEADER_SIZE);
-        encode(schema, datum, out);
+    private byte[] frame(Target target, Object datum) {
+        FrameBuffer out = new FrameBuffer(WireFormat.HEADER_SIZE, target.size);
+        encode(target.schema, target.writer, datum, out);
         byte[] frame = out.toByteArray();
-        WireFormat.writeHeader(frame, id);
+        WireFormat.writeHeader(frame, target.id);
+        target.size = Math.min(frame.length, FrameBuffer.MOST_TO_RESERVE);
         return frame;
+    }
+
+    /**
+     * How a topic's records of one schema are written: the id registered for the subject, the
+     * writer, and the size of the last frame (the next frame's buffer starts an eighth larger). A
+     * serializer remembers the last one per topic, so a record of the same schema (the same
+     * instance) skips the subject's name and the registry client's look-ups: the id of a subject
+     * and schema never changes once registered.
+     */
+    private static final class Target {
+        final Schema schema;
+        final int id;
+        final DatumWriter<Object> writer;
+        /** Read and written by any thread without order: any value is a correct starting size. */
+        int size = FrameBuffer.LEAST_TO_RESERVE;
+
+        Target(Schema schema, int id, DatumWriter<Object> writer) {
+            this.schema = schema;
+            this.id = id;
+            this.writer = writer;
+        }
     }
 
     /**
@@ -102,8 +135,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
      * schema's {@link CompiledWriter}; should that meet a value it does not expect, the record is
      * written again, from the same start, by Avro's own writer, whose bytes or error then stand.
      */
-    private void encode(Schema schema, Object datum, FrameBuffer out) {
-        DatumWriter<Object> writer = writerFor(schema, datum);
+    private void encode(Schema schema, DatumWriter<Object> writer, Object datum, FrameBuffer out) {
         int start = out.size();
         try {
             try {
@@ -135,8 +167,8 @@ public final class AvroSerializer<T> implements Serializer<T> {
 
     /** Rewrites a record into the subject's latest schema through Avro's schema resolution. */
     private Object resolve(Object datum, Schema own, Schema target) {
-        FrameBuffer out = new FrameBuffer(0);
-        encode(own, datum, out);
+        FrameBuffer out = new FrameBuffer(0, FrameBuffer.LEAST_TO_RESERVE);
+        encode(own, writerFor(own, datum), datum, out);
         try {
             return new GenericDatumReader<>(own, target, GenericData.get())
                     .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
@@ -153,8 +185,13 @@ public final class AvroSerializer<T> implements Serializer<T> {
      */
     private static final class FrameBuffer extends ByteArrayOutputStream {
 
-        FrameBuffer(int headerRoom) {
-            super(256);
+        /** The smallest buffer a frame starts with. */
+        static final int LEAST_TO_RESERVE = 256;
+        /** The largest: a larger frame grows its buffer as it is written. */
+        static final int MOST_TO_RESERVE = 64 * 1024;
+
+        FrameBuffer(int headerRoom, int expected) {
+            super(Math.max(LEAST_TO_RESERVE, expected + expected / 8));
             count = headerRoom;
         }
 

@@ -182,6 +182,32 @@ abstract class SchemaRegistryContract {
     }
 
     @Test
+    void aSerializerFramesEveryRecordWithItsOwnSubjectsIdWhenSchemasAndTopicsAlternate() throws IOException {
+        AvroSerializer<GenericRecord> serializer = new AvroSerializer<>();
+        serializer.configure(Map.of("schema.registry.url", url), false);
+        AvroDeserializer<GenericRecord> deserializer = new AvroDeserializer<>();
+        deserializer.configure(Map.of("schema.registry.url", url), false);
+        GenericRecord v1 = new GenericRecordBuilder(PING_V1).set("name", "db").set("count", 3).set("ok", true).build();
+        String topic = "alternate-" + UUID.randomUUID();
+        String other = "alternate-" + UUID.randomUUID();
+
+        for (int round = 0; round < 3; round++) {
+            // each round's records are larger than the last's, past the buffer the previous frame left
+            String note = "n".repeat(300 * round * round);
+            GenericRecord v2 = new GenericRecordBuilder(PING_V2_COMPATIBLE)
+                    .set("name", "db").set("count", round).set("ok", false).set("note", note).build();
+            byte[] first = serializer.serialize(topic, v1);
+            byte[] second = serializer.serialize(topic, v2);
+            byte[] third = serializer.serialize(other, v1);
+
+            assertThat(first).isEqualTo(frame(client.lookup(topic + "-value", PING_V1).id(), golden("ping-v1.hex")));
+            assertThat(WireFormat.schemaId(second)).isEqualTo(client.lookup(topic + "-value", PING_V2_COMPATIBLE).id());
+            assertThat(deserializer.deserialize(topic, second).get("note").toString()).isEqualTo(note);
+            assertThat(third).isEqualTo(frame(client.lookup(other + "-value", PING_V1).id(), golden("ping-v1.hex")));
+        }
+    }
+
+    @Test
     void theSerdeWritesGoldenBytesForAnEventSchema() throws IOException {
         AvroSerde<CapabilityOffer> serde = AvroSerde.specific(CapabilityOffer.class);
         serde.configure(Map.of("schema.registry.url", url), false);
