@@ -87,6 +87,14 @@ final class OutputMeter implements AutoCloseable {
         return throughput();
     }
 
+    /**
+     * Records counted since the meter started: taken with a process's CPU time, it tells which
+     * records that CPU time was spent on (the same lag, one commit at most, at both ends).
+     */
+    long counted() {
+        return count.get();
+    }
+
     /** What the window has counted so far. */
     Throughput throughput() {
         Progress from = first;

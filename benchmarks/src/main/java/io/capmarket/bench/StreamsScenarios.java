@@ -49,10 +49,12 @@ final class StreamsScenarios {
             meter.await(warmUp, Duration.ofMinutes(5), IDLE);
             meter.startWindow(warmUp);
             double cpuBefore = passthrough.cpuSeconds();
+            long countedBefore = meter.counted();
             OutputMeter.Throughput result = meter.await(records, Duration.ofMinutes(5), IDLE);
             double cpu = passthrough.cpuSeconds() - cpuBefore;
+            long copied = meter.counted() - countedBefore;
             return new Result(name).with("records_per_s", result.perSecond()).with("records", result.records())
-                    .with("cpu_us_per_record", cpu * 1e6 / Math.max(1, result.records()))
+                    .with("cpu_us_per_record", cpu * 1e6 / Math.max(1, copied))
                     .with("seconds", result.seconds()).with("pre_produced_per_s", produced).with("warm_up_records", warmUp)
                     .with("guarantee", guarantee).with("partitions", PARTITIONS);
         }
@@ -72,7 +74,7 @@ final class StreamsScenarios {
         result.ratioTo(ceiling, backlog.throughput().perSecond());
         return result.with("matched", backlog.throughput().records()).with("requests", requests)
                 .with("seconds", backlog.throughput().seconds())
-                .with("cpu_us_per_request", backlog.cpuSeconds() * 1e6 / Math.max(1, backlog.throughput().records()))
+                .with("cpu_us_per_request", backlog.cpuSeconds() * 1e6 / Math.max(1, backlog.cpuRecords()))
                 .with("topology_jit_cpu_s", backlog.compilerSeconds())
                 .with("catalog", "50 capabilities x 4 offers").with("guarantee", guarantee).with("partitions", PARTITIONS)
                 .with("topology_heap_mib", backlog.memory().heapMib())
@@ -126,16 +128,17 @@ final class StreamsScenarios {
             result.with("ratio_to_one_instance_one_partition", backlog.throughput().perSecond() / baseline);
         }
         return result.with("matched", backlog.throughput().records()).with("seconds", backlog.throughput().seconds())
-                .with("cpu_us_per_request", backlog.cpuSeconds() * 1e6 / Math.max(1, backlog.throughput().records()))
+                .with("cpu_us_per_request", backlog.cpuSeconds() * 1e6 / Math.max(1, backlog.cpuRecords()))
                 .with("topology_jit_cpu_s", backlog.compilerSeconds())
                 .with("instances", instances).with("partitions", partitions).with("guarantee", TopologyConfig.EXACTLY_ONCE_V2);
     }
 
     /**
      * What matching a backlog showed: the rate, the instances' CPU seconds while matching (their
-     * JIT compilers' share apart as well), the first instance's memory.
+     * JIT compilers' share apart as well) and the matches counted over the same time, the first
+     * instance's memory.
      */
-    private record Backlog(OutputMeter.Throughput throughput, double cpuSeconds, double compilerSeconds,
+    private record Backlog(OutputMeter.Throughput throughput, double cpuSeconds, long cpuRecords, double compilerSeconds,
             TopologyProcess.Memory memory) {
     }
 
@@ -156,17 +159,17 @@ final class StreamsScenarios {
             // warm-up is matched, so that the measured part shares the machine with the broker
             // alone, as the passthrough's does (its records are all written before it starts)
             workload.preProduce(0, warmUp + requests);
-            if (warmUp > 0) {
-                meter.await(warmUp, limit, IDLE);
-                meter.startWindow(warmUp);
-            }
+            meter.await(warmUp, limit, IDLE);
+            meter.startWindow(warmUp);
             double cpuBefore = started.stream().mapToDouble(TopologyProcess::cpuSeconds).sum();
+            long countedBefore = meter.counted();
             started.forEach(TopologyProcess::markMeasured);
             OutputMeter.Throughput throughput = meter.await(requests, limit, IDLE);
             double cpu = started.stream().mapToDouble(TopologyProcess::cpuSeconds).sum() - cpuBefore;
+            long cpuRecords = meter.counted() - countedBefore;
             double compiling = started.stream().mapToDouble(TopologyProcess::compilerSecondsSinceMark).sum();
             TopologyProcess.Memory memory = measureMemory ? started.get(0).memory() : new TopologyProcess.Memory(0, 0);
-            return new Backlog(throughput, cpu, compiling, memory);
+            return new Backlog(throughput, cpu, cpuRecords, compiling, memory);
         } finally {
             started.forEach(TopologyProcess::close);
         }

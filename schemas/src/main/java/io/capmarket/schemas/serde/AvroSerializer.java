@@ -60,6 +60,7 @@ public final class AvroSerializer<T> implements Serializer<T> {
         this.config = RegistryClients.config(props, givenClient);
         this.client = RegistryClients.clientFor(config, givenClient);
         this.isKey = isKey;
+        targets.clear();
     }
 
     @Override
@@ -105,16 +106,22 @@ public final class AvroSerializer<T> implements Serializer<T> {
         encode(target.schema, target.writer, datum, out);
         byte[] frame = out.toByteArray();
         WireFormat.writeHeader(frame, target.id);
-        target.size = Math.min(frame.length, FrameBuffer.MOST_TO_RESERVE);
+        int size = Math.min(frame.length, FrameBuffer.MOST_TO_RESERVE);
+        // written only on a real change, so that threads sharing the serializer rarely write the line they read
+        if (size > target.size || size < target.size / 2) {
+            target.size = size;
+        }
         return frame;
     }
 
     /**
      * How a topic's records of one schema are written: the id registered for the subject, the
-     * writer, and the size of the last frame (the next frame's buffer starts an eighth larger). A
-     * serializer remembers the last one per topic, so a record of the same schema (the same
-     * instance) skips the subject's name and the registry client's look-ups: the id of a subject
-     * and schema never changes once registered.
+     * writer, and about the size of the recent frames (the next frame's buffer starts an eighth
+     * larger). A serializer remembers the last one per topic (one entry per topic it writes, until
+     * it is configured again), so a record of the same schema (the same instance) skips the
+     * subject's name and the registry client's look-ups: the id of a subject and schema does not
+     * change once registered, unless the subject is deleted. A topic whose records alternate
+     * between schemas takes the look-ups each time, as before.
      */
     private static final class Target {
         final Schema schema;
@@ -187,9 +194,13 @@ public final class AvroSerializer<T> implements Serializer<T> {
 
         /** The smallest buffer a frame starts with. */
         static final int LEAST_TO_RESERVE = 256;
-        /** The largest: a larger frame grows its buffer as it is written. */
+        /** The largest size a frame is expected to have: a larger frame grows its buffer as it is written. */
         static final int MOST_TO_RESERVE = 64 * 1024;
 
+        /**
+         * @param headerRoom bytes left for the header before the record's
+         * @param expected the size the frame is expected to have (the buffer starts an eighth larger)
+         */
         FrameBuffer(int headerRoom, int expected) {
             super(Math.max(LEAST_TO_RESERVE, expected + expected / 8));
             count = headerRoom;

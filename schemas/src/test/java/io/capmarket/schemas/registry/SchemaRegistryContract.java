@@ -182,7 +182,7 @@ abstract class SchemaRegistryContract {
     }
 
     @Test
-    void aSerializerFramesEveryRecordWithItsOwnSubjectsIdWhenSchemasAndTopicsAlternate() throws IOException {
+    void aSerializerFramesEachRecordWithItsSubjectsIdAcrossSizesSchemasAndTopics() throws IOException {
         AvroSerializer<GenericRecord> serializer = new AvroSerializer<>();
         serializer.configure(Map.of("schema.registry.url", url), false);
         AvroDeserializer<GenericRecord> deserializer = new AvroDeserializer<>();
@@ -191,8 +191,19 @@ abstract class SchemaRegistryContract {
         String topic = "alternate-" + UUID.randomUUID();
         String other = "alternate-" + UUID.randomUUID();
 
+        // one schema on one topic: after the first, every record reuses what the serializer remembered,
+        // whether it is larger than the frame before (past the buffer it left), smaller, or past 64 KiB
+        int id = client.register(topic + "-value", PING_V2_COMPATIBLE);
+        for (int length : new int[] {10, 300, 5_000, 20, 100_000, 3_000, 0}) {
+            String note = "n".repeat(length);
+            byte[] frame = serializer.serialize(topic, new GenericRecordBuilder(PING_V2_COMPATIBLE)
+                    .set("name", "db").set("count", length).set("ok", false).set("note", note).build());
+            assertThat(WireFormat.schemaId(frame)).isEqualTo(id);
+            assertThat(deserializer.deserialize(topic, frame).get("note").toString()).isEqualTo(note);
+        }
+
         for (int round = 0; round < 3; round++) {
-            // each round's records are larger than the last's, past the buffer the previous frame left
+            // two schemas alternating on one topic, each round's records larger than the last's
             String note = "n".repeat(300 * round * round);
             GenericRecord v2 = new GenericRecordBuilder(PING_V2_COMPATIBLE)
                     .set("name", "db").set("count", round).set("ok", false).set("note", note).build();
