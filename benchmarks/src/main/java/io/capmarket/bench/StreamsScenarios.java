@@ -39,23 +39,27 @@ final class StreamsScenarios {
         context.cluster().ensure(List.of(workload.topics().requests().spec(),
                 new TopicSpec(output, PARTITIONS, Optional.empty(), CleanupPolicy.DELETE, Map.of())));
         long records = context.sizes().ceilingRecords();
-        long warmUp = context.sizes().warmUpRecords();
-        double produced = workload.preProduce(0, warmUp + records);
+        long warmUpMost = context.sizes().ceilingWarmUpMostRecords();
+        double produced = workload.preProduce(0, warmUpMost + records);
         try (OutputMeter meter = new OutputMeter(context.cluster(), workload.prefix() + "meter", output);
                 ChildJvm passthrough = ChildJvm.start(context, name, PassthroughMain.class, List.of(context.cluster().bootstrapServers(),
                         workload.prefix() + "passthrough", workload.topics().requests().name(), output, guarantee,
                         context.directory().resolve(name + "-state").toAbsolutePath().toString()))) {
-            // the first records warm the process up, unmeasured, as the topology's warm-up does
-            meter.await(warmUp, Duration.ofMinutes(5), IDLE);
-            meter.startWindow(warmUp);
+            // the first records warm the process up, unmeasured, by the rule the topology's warm-up follows
+            BacklogWarmUp.Reached warm = BacklogWarmUp.settling(Math.min(context.sizes().warmUpRecords(), warmUpMost), warmUpMost,
+                    passthrough::compilerCpuSeconds).await(meter::counted, Duration.ofMinutes(5), IDLE);
+            meter.startWindow(warm.records());
             double cpuBefore = passthrough.cpuSeconds();
+            double compilerBefore = passthrough.compilerCpuSeconds();
             long countedBefore = meter.counted();
             OutputMeter.Throughput result = meter.await(records, Duration.ofMinutes(5), IDLE);
             double cpu = passthrough.cpuSeconds() - cpuBefore;
             long copied = meter.counted() - countedBefore;
             return new Result(name).with("records_per_s", result.perSecond()).with("records", result.records())
                     .with("cpu_us_per_record", cpu * 1e6 / Math.max(1, copied))
-                    .with("seconds", result.seconds()).with("pre_produced_per_s", produced).with("warm_up_records", warmUp)
+                    .with("jit_cpu_s", passthrough.compilerCpuSeconds() - compilerBefore)
+                    .with("seconds", result.seconds()).with("pre_produced_per_s", produced).with("warm_up_records", warm.records())
+                    .with("compilers_pct_at_start", 100 * warm.compilersShare())
                     .with("guarantee", guarantee).with("partitions", PARTITIONS);
         }
     }
@@ -68,7 +72,7 @@ final class StreamsScenarios {
     Result matching(String name, String guarantee, double ceiling) {
         Workload workload = context.workload(name, PARTITIONS);
         long requests = context.sizes().matchingRequests();
-        Backlog backlog = matchBacklog(name, workload, guarantee, context.sizes().warmUpRecords(), requests, 1,
+        Backlog backlog = matchBacklog(name, workload, guarantee, true, context.sizes().warmUpMostRecords(), requests, 1,
                 context.sizes().matchingLimit(), true);
         Result result = new Result(name).with("requests_per_s", backlog.throughput().perSecond());
         result.ratioTo(ceiling, backlog.throughput().perSecond());
@@ -79,8 +83,9 @@ final class StreamsScenarios {
                 .with("catalog", "50 capabilities x 4 offers").with("guarantee", guarantee).with("partitions", PARTITIONS)
                 .with("topology_heap_mib", backlog.memory().heapMib())
                 .with("topology_rss_mib", backlog.memory().residentMib())
-                .with("live_requests", context.sizes().warmUpRecords() + backlog.throughput().records())
-                .with("warm_up_requests", context.sizes().warmUpRecords());
+                .with("live_requests", backlog.warmUp().records() + backlog.throughput().records())
+                .with("warm_up_requests", backlog.warmUp().records())
+                .with("compilers_pct_at_start", 100 * backlog.warmUp().compilersShare());
     }
 
     /** Latency from submit to MATCHED at fixed rates, on one topology instance. */
@@ -121,7 +126,7 @@ final class StreamsScenarios {
     /** Matching throughput with {@code instances} topology instances on {@code partitions} partitions. */
     Result scale(String name, int partitions, int instances, double baseline) {
         Workload workload = context.workload(name, partitions);
-        Backlog backlog = matchBacklog(name, workload, TopologyConfig.EXACTLY_ONCE_V2, context.sizes().warmUpRecords(),
+        Backlog backlog = matchBacklog(name, workload, TopologyConfig.EXACTLY_ONCE_V2, false, context.sizes().warmUpRecords(),
                 context.sizes().scaleRequests(), instances, context.sizes().matchingLimit(), false);
         Result result = new Result(name).with("requests_per_s", backlog.throughput().perSecond());
         if (baseline > 0) {
@@ -134,16 +139,22 @@ final class StreamsScenarios {
     }
 
     /**
-     * What matching a backlog showed: the rate, the instances' CPU seconds while matching (their
-     * JIT compilers' share apart as well) and the matches counted over the same time, the first
-     * instance's memory.
+     * What matching a backlog showed: where its warm-up ended, the rate, the instances' CPU seconds
+     * while matching (their JIT compilers' share apart as well) and the matches counted over the
+     * same time, the first instance's memory.
      */
-    private record Backlog(OutputMeter.Throughput throughput, double cpuSeconds, long cpuRecords, double compilerSeconds,
-            TopologyProcess.Memory memory) {
+    private record Backlog(BacklogWarmUp.Reached warmUp, OutputMeter.Throughput throughput, double cpuSeconds, long cpuRecords,
+            double compilerSeconds, TopologyProcess.Memory memory) {
     }
 
-    private Backlog matchBacklog(String name, Workload workload, String guarantee, long warmUp, long requests, int instances,
-            Duration limit, boolean measureMemory) {
+    /**
+     * Matches {@code warmUp} requests unmeasured, then {@code requests} measured. With
+     * {@code settling}, {@code warmUp} is the most the warm-up takes: past the sizes'
+     * {@code warmUpRecords}, it ends once the instances' compilers settle ({@link BacklogWarmUp});
+     * without, it takes exactly {@code warmUp}.
+     */
+    private Backlog matchBacklog(String name, Workload workload, String guarantee, boolean settling, long warmUp, long requests,
+            int instances, Duration limit, boolean measureMemory) {
         workload.provision();
         workload.publishCatalog();
         Pattern assignments = workload.topics().everyProducersAssignments().pattern();
@@ -159,8 +170,12 @@ final class StreamsScenarios {
             // warm-up is matched, so that the measured part shares the machine with the broker
             // alone, as the passthrough's does (its records are all written before it starts)
             workload.preProduce(0, warmUp + requests);
-            meter.await(warmUp, limit, IDLE);
-            meter.startWindow(warmUp);
+            BacklogWarmUp rule = settling
+                    ? BacklogWarmUp.settling(Math.min(context.sizes().warmUpRecords(), warmUp), warmUp,
+                            () -> started.stream().mapToDouble(TopologyProcess::compilerCpuSeconds).sum())
+                    : BacklogWarmUp.fixed(warmUp);
+            BacklogWarmUp.Reached warm = rule.await(meter::counted, limit, IDLE);
+            meter.startWindow(warm.records());
             double cpuBefore = started.stream().mapToDouble(TopologyProcess::cpuSeconds).sum();
             long countedBefore = meter.counted();
             started.forEach(TopologyProcess::markMeasured);
@@ -169,7 +184,7 @@ final class StreamsScenarios {
             long cpuRecords = meter.counted() - countedBefore;
             double compiling = started.stream().mapToDouble(TopologyProcess::compilerSecondsSinceMark).sum();
             TopologyProcess.Memory memory = measureMemory ? started.get(0).memory() : new TopologyProcess.Memory(0, 0);
-            return new Backlog(throughput, cpu, cpuRecords, compiling, memory);
+            return new Backlog(warm, throughput, cpu, cpuRecords, compiling, memory);
         } finally {
             started.forEach(TopologyProcess::close);
         }

@@ -24,8 +24,8 @@ class BenchSmokeIT {
 
     // matching's backlog is written before its window starts, so the window needs enough requests
     // that they arrive over several polls of the meter (a rate needs two)
-    private static final Sizes SMOKE = new Sizes(5_000, 10_000, Duration.ofSeconds(90), Duration.ofSeconds(1),
-            Duration.ofSeconds(1), 1_000, Duration.ofSeconds(2), Duration.ofSeconds(1), 1_000);
+    private static final Sizes SMOKE = new Sizes(5_000, 2_000, 10_000, Duration.ofSeconds(90), Duration.ofSeconds(1),
+            Duration.ofSeconds(1), 1_000, 2_000, Duration.ofSeconds(2), Duration.ofSeconds(1), 1_000);
 
     @Test
     void measuresACeilingMatchingAndLatency() throws Exception {

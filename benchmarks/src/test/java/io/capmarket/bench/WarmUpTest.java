@@ -26,7 +26,7 @@ class WarmUpTest {
     void compilersThatNeverSettleEndTheWarmUpAtItsMost() {
         long start = System.nanoTime();
 
-        double share = new ClosedLoop.WarmUp(Duration.ofMillis(100), Duration.ofMillis(400), WINDOW, busySince(start))
+        double share = new ClosedLoop.WarmUp(Duration.ofMillis(100), Duration.ofMillis(400), WINDOW, CompilerClocks.busySince(start))
                 .await(start);
 
         assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(400).toNanos());
@@ -36,15 +36,13 @@ class WarmUpTest {
     @Test
     void theWarmUpLastsUntilTheCompilersSettle() {
         long start = System.nanoTime();
-        long busyFor = Duration.ofMillis(500).toNanos();
-        DoubleSupplier busy = busySince(start);
-        // a core's worth of compiling for 500 ms, then none
-        DoubleSupplier compilers = () -> Math.min(busy.getAsDouble(), busyFor / 1e9);
+        Duration busyFor = Duration.ofMillis(500);
+        DoubleSupplier compilers = CompilerClocks.busyFor(start, busyFor);
 
         double share = new ClosedLoop.WarmUp(Duration.ofMillis(100), Duration.ofSeconds(20), WINDOW, compilers).await(start);
 
         long took = System.nanoTime() - start;
-        assertThat(took).isGreaterThanOrEqualTo(busyFor).isLessThan(Duration.ofSeconds(20).toNanos());
+        assertThat(took).isGreaterThanOrEqualTo(busyFor.toNanos()).isLessThan(Duration.ofSeconds(20).toNanos());
         assertThat(share).isLessThan(ClosedLoop.WarmUp.SETTLED);
     }
 
@@ -54,10 +52,5 @@ class WarmUpTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ClosedLoop.WarmUp(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ZERO, () -> 0))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    /** Compiler seconds growing as fast as the clock: one core compiling all along. */
-    private static DoubleSupplier busySince(long start) {
-        return () -> (System.nanoTime() - start) / 1e9;
     }
 }
