@@ -59,16 +59,13 @@ final class ClosedLoop {
 
     /**
      * The unmeasured part before a measurement: at least {@code least}, then until the JIT
-     * compilers of the measured processes have settled (together under {@link #SETTLED} of one
-     * core over the last {@code window}), and at most {@code most}. A process still compiling
-     * what the load asks of it measures its warm-up, not its steady state.
+     * compilers of the measured processes have settled ({@link CompilerShare}: together under 5 %
+     * of one core over the last {@code window}), and at most {@code most}. A process still
+     * compiling what the load asks of it measures its warm-up, not its steady state.
      *
      * @param compilerSeconds the CPU seconds the measured processes' compilers have used so far
      */
     record WarmUp(Duration least, Duration most, Duration window, DoubleSupplier compilerSeconds) {
-
-        static final Duration WINDOW = Duration.ofSeconds(10);
-        static final double SETTLED = 0.05;
 
         WarmUp {
             if (most.compareTo(least) < 0 || window.isZero() || window.isNegative()) {
@@ -76,28 +73,25 @@ final class ClosedLoop {
             }
         }
 
-        /** At least {@code least}, at most {@code most}, judged over windows of {@link #WINDOW}. */
+        /** At least {@code least}, at most {@code most}, judged over windows of {@link CompilerShare#WINDOW}. */
         static WarmUp settling(Duration least, Duration most, DoubleSupplier compilerSeconds) {
-            return new WarmUp(least, most, WINDOW, compilerSeconds);
+            return new WarmUp(least, most, CompilerShare.WINDOW, compilerSeconds);
         }
 
         /** Waits from {@code startNanos} until the warm-up is over; returns the compilers' share of a core over its last window. */
         double await(long startNanos) {
-            long window = this.window.toNanos();
+            CompilerShare compilers = new CompilerShare(compilerSeconds, window);
             long latest = startNanos + most.toNanos();
-            long from = startNanos + Math.max(0, least.toNanos() - window);
+            long from = startNanos + Math.max(0, least.toNanos() - window.toNanos());
             Pause.until(from);
-            double compiled = compilerSeconds.getAsDouble();
+            compilers.sample(System.nanoTime());
             while (true) {
-                long to = Math.min(from + window, latest);
+                long to = Math.min(compilers.newestNanos() + window.toNanos(), latest);
                 Pause.until(to);
-                double now = compilerSeconds.getAsDouble();
-                double share = to > from ? Math.max(0, now - compiled) * 1e9 / (to - from) : 0;
-                if (to >= latest || (to >= startNanos + least.toNanos() && share < SETTLED)) {
-                    return share;
+                compilers.sample(System.nanoTime());
+                if (to >= latest || (to >= startNanos + least.toNanos() && compilers.settled())) {
+                    return compilers.share();
                 }
-                from = to;
-                compiled = now;
             }
         }
     }

@@ -19,6 +19,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class OutputMeter implements AutoCloseable {
 
+    /** How often a wait looks at the count. */
+    static final Duration POLL = Duration.ofMillis(20);
+
     private final AtomicLong count = new AtomicLong();
     private final PollLoop loop;
     private volatile long windowBase;
@@ -82,7 +85,7 @@ final class OutputMeter implements AutoCloseable {
             if (first != null && latest != null && System.nanoTime() - latest.nanos() > idle.toNanos()) {
                 break;
             }
-            Pause.briefly(Duration.ofMillis(20));
+            Pause.briefly(POLL);
         }
         return throughput();
     }

@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param ceilingRecords records the passthrough copies, measured
  * @param ceilingWarmUpMostRecords records written for the passthrough's warm-up, which lasts, past
  *     {@code warmUpRecords}, until its compilers settle ({@link BacklogWarmUp}): it copies records
- *     ten times as fast as the topology matches them, and its compilers were still busy after
+ *     6 to 15 times as fast as the topology matches them, and its compilers were still busy after
  *     three million
  * @param matchingRequests submissions pre-produced for the matching scenarios
  * @param matchingLimit the longest a matching scenario may take before it reports what it reached

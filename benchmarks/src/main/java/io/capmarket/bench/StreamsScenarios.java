@@ -46,11 +46,11 @@ final class StreamsScenarios {
                         workload.prefix() + "passthrough", workload.topics().requests().name(), output, guarantee,
                         context.directory().resolve(name + "-state").toAbsolutePath().toString()))) {
             // the first records warm the process up, unmeasured, by the rule the topology's warm-up follows
-            BacklogWarmUp.Reached warm = BacklogWarmUp.settling(Math.min(context.sizes().warmUpRecords(), warmUpMost), warmUpMost,
+            BacklogWarmUp.Reached warm = BacklogWarmUp.settling(context.sizes().warmUpRecords(), warmUpMost,
                     passthrough::compilerCpuSeconds).await(meter::counted, Duration.ofMinutes(5), IDLE);
             meter.startWindow(warm.records());
-            double cpuBefore = passthrough.cpuSeconds();
             double compilerBefore = passthrough.compilerCpuSeconds();
+            double cpuBefore = passthrough.cpuSeconds();
             long countedBefore = meter.counted();
             OutputMeter.Throughput result = meter.await(records, Duration.ofMinutes(5), IDLE);
             double cpu = passthrough.cpuSeconds() - cpuBefore;
@@ -59,7 +59,7 @@ final class StreamsScenarios {
                     .with("cpu_us_per_record", cpu * 1e6 / Math.max(1, copied))
                     .with("jit_cpu_s", passthrough.compilerCpuSeconds() - compilerBefore)
                     .with("seconds", result.seconds()).with("pre_produced_per_s", produced).with("warm_up_records", warm.records())
-                    .with("compilers_pct_at_start", 100 * warm.compilersShare())
+                    .with("compilers_pct_at_start", 100 * warm.compilersShare()).with("warm_up_end", warm.end().label())
                     .with("guarantee", guarantee).with("partitions", PARTITIONS);
         }
     }
@@ -83,9 +83,10 @@ final class StreamsScenarios {
                 .with("catalog", "50 capabilities x 4 offers").with("guarantee", guarantee).with("partitions", PARTITIONS)
                 .with("topology_heap_mib", backlog.memory().heapMib())
                 .with("topology_rss_mib", backlog.memory().residentMib())
-                .with("live_requests", backlog.warmUp().records() + backlog.throughput().records())
+                .with("live_requests", backlog.live())
                 .with("warm_up_requests", backlog.warmUp().records())
-                .with("compilers_pct_at_start", 100 * backlog.warmUp().compilersShare());
+                .with("compilers_pct_at_start", 100 * backlog.warmUp().compilersShare())
+                .with("warm_up_end", backlog.warmUp().end().label());
     }
 
     /** Latency from submit to MATCHED at fixed rates, on one topology instance. */
@@ -141,17 +142,18 @@ final class StreamsScenarios {
     /**
      * What matching a backlog showed: where its warm-up ended, the rate, the instances' CPU seconds
      * while matching (their JIT compilers' share apart as well) and the matches counted over the
-     * same time, the first instance's memory.
+     * same time, the first instance's memory with {@code live} matched requests held.
      */
     private record Backlog(BacklogWarmUp.Reached warmUp, OutputMeter.Throughput throughput, double cpuSeconds, long cpuRecords,
-            double compilerSeconds, TopologyProcess.Memory memory) {
+            double compilerSeconds, TopologyProcess.Memory memory, long live) {
     }
 
     /**
      * Matches {@code warmUp} requests unmeasured, then {@code requests} measured. With
      * {@code settling}, {@code warmUp} is the most the warm-up takes: past the sizes'
      * {@code warmUpRecords}, it ends once the instances' compilers settle ({@link BacklogWarmUp});
-     * without, it takes exactly {@code warmUp}.
+     * without, it takes exactly {@code warmUp}. The memory is read once the whole backlog is
+     * matched, the topology idle, as a running marketplace holds its requests between bursts.
      */
     private Backlog matchBacklog(String name, Workload workload, String guarantee, boolean settling, long warmUp, long requests,
             int instances, Duration limit, boolean measureMemory) {
@@ -171,7 +173,7 @@ final class StreamsScenarios {
             // alone, as the passthrough's does (its records are all written before it starts)
             workload.preProduce(0, warmUp + requests);
             BacklogWarmUp rule = settling
-                    ? BacklogWarmUp.settling(Math.min(context.sizes().warmUpRecords(), warmUp), warmUp,
+                    ? BacklogWarmUp.settling(context.sizes().warmUpRecords(), warmUp,
                             () -> started.stream().mapToDouble(TopologyProcess::compilerCpuSeconds).sum())
                     : BacklogWarmUp.fixed(warmUp);
             BacklogWarmUp.Reached warm = rule.await(meter::counted, limit, IDLE);
@@ -183,8 +185,13 @@ final class StreamsScenarios {
             double cpu = started.stream().mapToDouble(TopologyProcess::cpuSeconds).sum() - cpuBefore;
             long cpuRecords = meter.counted() - countedBefore;
             double compiling = started.stream().mapToDouble(TopologyProcess::compilerSecondsSinceMark).sum();
-            TopologyProcess.Memory memory = measureMemory ? started.get(0).memory() : new TopologyProcess.Memory(0, 0);
-            return new Backlog(warm, throughput, cpu, cpuRecords, compiling, memory);
+            TopologyProcess.Memory memory = new TopologyProcess.Memory(0, 0);
+            if (measureMemory) {
+                // what the warm-up left of its part of the backlog is matched first
+                meter.await(warmUp + requests - warm.records(), limit, IDLE);
+                memory = started.get(0).memory();
+            }
+            return new Backlog(warm, throughput, cpu, cpuRecords, compiling, memory, meter.counted());
         } finally {
             started.forEach(TopologyProcess::close);
         }
