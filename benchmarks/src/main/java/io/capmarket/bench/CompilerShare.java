@@ -47,25 +47,47 @@ final class CompilerShare {
     }
 
     /**
-     * The share of one core over the samples kept (up to a window and a sample), 0 before two
-     * samples or when the compilers' time fell (a process or compiler thread gone with its time).
+     * The share of one core over the samples kept (up to a window and a sample): the compilers'
+     * time added from each sample to the next, over their span; 0 before two samples. A fall (a
+     * process or compiler thread gone with its time) adds nothing.
      */
     double share() {
-        if (samples.size() < 2 || fell()) {
+        if (samples.size() < 2) {
             return 0;
         }
-        return (samples.peekLast().seconds() - samples.peekFirst().seconds()) * 1e9
-                / Math.max(1, samples.peekLast().nanos() - samples.peekFirst().nanos());
+        long span = samples.peekLast().nanos() - samples.peekFirst().nanos();
+        if (span <= 0) {
+            return 0;
+        }
+        double added = 0;
+        Sample previous = null;
+        for (Sample sample : samples) {
+            if (previous != null) {
+                added += Math.max(0, sample.seconds() - previous.seconds());
+            }
+            previous = sample;
+        }
+        return added * 1e9 / span;
     }
 
-    /** Whether the samples span a whole window, the compilers' time did not fall, and the share is under {@link #SETTLED}. */
+    /**
+     * Whether the samples span a whole window, the compilers' time never fell between two of them,
+     * and the share is under {@link #SETTLED}.
+     */
     boolean settled() {
         return samples.size() >= 2 && samples.peekLast().nanos() - samples.peekFirst().nanos() >= windowNanos && !fell()
                 && share() < SETTLED;
     }
 
     private boolean fell() {
-        return samples.peekLast().seconds() < samples.peekFirst().seconds();
+        Sample previous = null;
+        for (Sample sample : samples) {
+            if (previous != null && sample.seconds() < previous.seconds()) {
+                return true;
+            }
+            previous = sample;
+        }
+        return false;
     }
 
     private Sample second() {

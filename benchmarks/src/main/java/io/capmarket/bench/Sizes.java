@@ -12,7 +12,8 @@ import java.time.Duration;
  *     6 to 15 times as fast as the topology matches them, and its compilers were still busy after
  *     three million
  * @param matchingRequests submissions pre-produced for the matching scenarios
- * @param matchingLimit the longest a matching scenario may take before it reports what it reached
+ * @param matchingLimit the longest each part of a matching scenario (its warm-up, its measured part, the
+ *     rest of its backlog before its memory is read) may take before it reports what it reached
  * @param warmUp unmeasured load before a measurement on processes that have not run that load yet
  *     (their JIT compiler still busy: in a latency run after a 10 s warm-up it used 39 % of a core)
  * @param warmUpAgain unmeasured load before a further measurement on processes already warmed by

@@ -187,11 +187,14 @@ final class StreamsScenarios {
             double compiling = started.stream().mapToDouble(TopologyProcess::compilerSecondsSinceMark).sum();
             TopologyProcess.Memory memory = new TopologyProcess.Memory(0, 0);
             if (measureMemory) {
-                // what the warm-up left of its part of the backlog is matched first
+                // what the warm-up left of its part of the backlog is matched first (within another limit)
                 meter.await(warmUp + requests - warm.records(), limit, IDLE);
+            }
+            long live = meter.counted();
+            if (measureMemory) {
                 memory = started.get(0).memory();
             }
-            return new Backlog(warm, throughput, cpu, cpuRecords, compiling, memory, meter.counted());
+            return new Backlog(warm, throughput, cpu, cpuRecords, compiling, memory, live);
         } finally {
             started.forEach(TopologyProcess::close);
         }

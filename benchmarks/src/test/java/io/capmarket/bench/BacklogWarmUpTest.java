@@ -51,9 +51,10 @@ class BacklogWarmUpTest {
 
         long took = System.nanoTime() - start;
         assertThat(reached.end()).isEqualTo(BacklogWarmUp.End.SETTLED);
-        assertThat(took).as("a whole quiet window after the compiling").isGreaterThanOrEqualTo(busyFor.plus(WINDOW).toNanos())
-                .isLessThan(PROMPTLY);
-        assertThat(reached.records()).isGreaterThanOrEqualTo(700);
+        // a window judged quiet may start just before the compiling stops: under 5 % of it was still busy
+        long quietFrom = busyFor.toNanos() + (long) (WINDOW.toNanos() * (1 - CompilerShare.SETTLED));
+        assertThat(took).as("a whole quiet window after the compiling").isGreaterThanOrEqualTo(quietFrom).isLessThan(PROMPTLY);
+        assertThat(reached.records()).isGreaterThanOrEqualTo(quietFrom / 1_000_000 - 1);
         assertThat(reached.compilersShare()).isLessThan(CompilerShare.SETTLED);
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class CompilerShareTest {
@@ -20,7 +21,7 @@ class CompilerShareTest {
         compiled.set(2.0);
         share.sample(10 * SECOND);
 
-        assertThat(share.share()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(share.share()).isCloseTo(0.2, Offset.offset(1e-9));
         assertThat(share.settled()).isFalse();
     }
 
@@ -55,6 +56,19 @@ class CompilerShareTest {
 
         assertThat(share.settled()).as("a process gone with its compilers' time").isFalse();
         assertThat(share.share()).isZero();
+    }
+
+    @Test
+    void aFallInsideTheWindowIsNeverSettledEvenWhenLaterCompilingHidesIt() {
+        compiled.set(1.0);
+        share.sample(0);
+        compiled.set(0.0);
+        share.sample(4 * SECOND);
+        compiled.set(1.2);
+        share.sample(10 * SECOND);
+
+        assertThat(share.settled()).as("0.2 s over 10 s between the ends, but a clock that fell in between").isFalse();
+        assertThat(share.share()).as("only what was added counts").isCloseTo(0.12, Offset.offset(1e-9));
     }
 
     @Test
