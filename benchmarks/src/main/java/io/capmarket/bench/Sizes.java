@@ -28,8 +28,9 @@ import java.time.Duration;
  * @param gatewayRun the measured part of each gateway run
  * @param scaleRequests submissions pre-produced for each scale run
  */
-record Sizes(long ceilingRecords, long ceilingWarmUpMostRecords, long matchingRequests, Duration matchingLimit, Duration warmUp, Duration warmUpAgain,
-        long warmUpRecords, long warmUpMostRecords, Duration latencyRun, Duration gatewayRun, long scaleRequests) {
+record Sizes(long ceilingRecords, long ceilingWarmUpMostRecords, long matchingRequests, Duration matchingLimit,
+        Duration warmUp, Duration warmUpAgain, long warmUpRecords, long warmUpMostRecords, Duration latencyRun,
+        Duration gatewayRun, long scaleRequests) {
 
     static final Sizes FULL = new Sizes(3_000_000, 10_000_000, 1_000_000, Duration.ofMinutes(4), Duration.ofSeconds(60),
             Duration.ofSeconds(15), 300_000, 3_000_000, Duration.ofSeconds(30), Duration.ofSeconds(15), 200_000);

@@ -185,15 +185,12 @@ final class StreamsScenarios {
             double cpu = started.stream().mapToDouble(TopologyProcess::cpuSeconds).sum() - cpuBefore;
             long cpuRecords = meter.counted() - countedBefore;
             double compiling = started.stream().mapToDouble(TopologyProcess::compilerSecondsSinceMark).sum();
-            TopologyProcess.Memory memory = new TopologyProcess.Memory(0, 0);
             if (measureMemory) {
                 // what the warm-up left of its part of the backlog is matched first (within another limit)
                 meter.await(warmUp + requests - warm.records(), limit, IDLE);
             }
             long live = meter.counted();
-            if (measureMemory) {
-                memory = started.get(0).memory();
-            }
+            TopologyProcess.Memory memory = measureMemory ? started.get(0).memory() : new TopologyProcess.Memory(0, 0);
             return new Backlog(warm, throughput, cpu, cpuRecords, compiling, memory, live);
         } finally {
             started.forEach(TopologyProcess::close);
