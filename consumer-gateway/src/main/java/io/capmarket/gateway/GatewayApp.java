@@ -224,8 +224,8 @@ public final class GatewayApp implements AutoCloseable {
                                     access.longPollsPerInstance(), metrics), bodyDeadline));
             ApprovalHandlers approvals = new ApprovalHandlers(catalog, reads, publisher, clock, config.maxRequestSize(), bodyDeadline);
             PolicyHandlers policyHandlers = new PolicyHandlers(catalog, policies, clock, config.maxRequestSize(), bodyDeadline);
-            metrics.bind(streams, watchers::waiting, events::clients, accepted::size, acceptor::deciding, views::catchingUp,
-                    pending::recordsRead, views::idsFull);
+            metrics.bind(streams, watchers::waiting, events::clients, accepted::size, acceptor::deciding, views,
+                    pending::recordsRead);
             QuotaHandlers quotaHandlers = new QuotaHandlers(quotas, quotaWriter, clock, config.maxRequestSize(), bodyDeadline);
             OpsHandlers ops = new OpsHandlers(health,
                     () -> health.running() && catalog.queryable() && quotas.queryable() && store.caughtUp(), metrics.registry());

@@ -169,6 +169,9 @@ class GatewayApiIT {
                 .contains("capmarket_gateway_sse_clients")
                 .contains("capmarket_gateway_views_catching_up 0.0")
                 .contains("capmarket_gateway_read_back_records_total")
+                .containsPattern("capmarket_gateway_list_index_rebuild_seconds_count [1-9]")
+                .contains("capmarket_gateway_list_index_rebuild_seconds_sum")
+                .contains("capmarket_gateway_list_index_rebuilt_entries_total")
                 .contains("kafka_stream");
     }
 

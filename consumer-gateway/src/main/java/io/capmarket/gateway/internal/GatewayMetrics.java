@@ -5,6 +5,7 @@ import io.javalin.router.Endpoint;
 import io.capmarket.schemas.runtime.WrittenKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -19,6 +20,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
@@ -128,9 +130,11 @@ public final class GatewayMetrics implements AutoCloseable {
      * @param sseClients open event streams
      * @param accepted requests accepted and not yet in the store ({@link AcceptedRequests})
      * @param deciding submits with an Idempotency-Key being decided or waiting their turn ({@link Acceptor#deciding})
+     * @param views the request views' tasks running here: catching up, their memories of ids, their list indexes' rebuilds
+     * @param readBack records the starting tasks of the views read back ({@link PendingSubmits})
      */
     public void bind(KafkaStreams kafkaStreams, IntSupplier waiters, IntSupplier sseClients, IntSupplier accepted,
-            IntSupplier deciding, IntSupplier catchingUp, LongSupplier readBack, LongSupplier viewIdsFull) {
+            IntSupplier deciding, LocalViews views, LongSupplier readBack) {
         streams = new KafkaStreamsMetrics(kafkaStreams);
         streams.bindTo(registry);
         Gauge.builder("capmarket.gateway.long.poll.waiters", waiters::getAsInt)
@@ -146,7 +150,7 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("capmarket.gateway.sse.clients", sseClients::getAsInt)
                 .description("Open Server-Sent Event streams").register(registry);
-        Gauge.builder("capmarket.gateway.views.catching.up", catchingUp::getAsInt)
+        Gauge.builder("capmarket.gateway.views.catching.up", views, LocalViews::catchingUp)
                 .description("Partitions of the request views run here whose task started behind request-status and has not "
                         + "read up to where it was yet (the instance is not ready meanwhile)")
                 .register(registry);
@@ -154,9 +158,16 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("Records of requests the starting tasks of the views read back, for the submits the topology had "
                         + "not taken yet")
                 .register(registry);
-        FunctionCounter.builder("capmarket.gateway.view.ids.full", viewIdsFull, LongSupplier::getAsLong)
+        FunctionCounter.builder("capmarket.gateway.view.ids.full", views, LocalViews::idsFull)
                 .description("Tasks of the request views whose memory of the ids their store holds passed its bound ("
                         + WrittenKeys.MAX_KEYS + "): their reads of unknown ids read the store too")
+                .register(registry);
+        FunctionTimer.builder("capmarket.gateway.list.index.rebuild", views, LocalViews::indexRebuilds,
+                        LocalViews::indexRebuildNanos, TimeUnit.NANOSECONDS)
+                .description("Rebuilds of a views task's list index from its views, one at each start of a task")
+                .register(registry);
+        FunctionCounter.builder("capmarket.gateway.list.index.rebuilt.entries", views, LocalViews::indexEntriesRebuilt)
+                .description("List-index entries the rebuilds wrote, three or four per request view")
                 .register(registry);
     }
 

@@ -171,10 +171,12 @@ public final class GatewayTopology {
                     }
                 }
             }
-            entries.write();
+            long written = entries.write();
+            long took = System.nanoTime() - started;
+            views.indexRebuilt(written, took);
             if (held > 0 || cleared > 0) {
                 LOG.info("partition {} of the request views: rebuilt its list index from its {} views ({} entries before) in {} ms",
-                        partition, held, cleared, (System.nanoTime() - started) / 1_000_000);
+                        partition, held, cleared, took / 1_000_000);
             }
             progress = views.opened(partition, store, ids::mayHold);
         }

@@ -79,6 +79,9 @@ public final class LocalViews {
     /** The views opened and not loaded yet. */
     private final ConcurrentHashMap<Integer, View> starting = new ConcurrentHashMap<>();
     private final AtomicLong idsFull = new AtomicLong();
+    private final AtomicLong indexRebuilds = new AtomicLong();
+    private final AtomicLong indexRebuildNanos = new AtomicLong();
+    private final AtomicLong indexEntriesRebuilt = new AtomicLong();
     private final Preload preload;
     private final LastStatuses lastStatuses;
     private final Executor asking;
@@ -221,6 +224,31 @@ public final class LocalViews {
     /** How many tasks' memories of their stores' ids passed their bound, since this instance started. */
     public long idsFull() {
         return idsFull.get();
+    }
+
+    /**
+     * A starting task rebuilt its list index from its views (on the stream thread): wrote
+     * {@code entries} in {@code nanos}, the clearing of the entries before included.
+     */
+    void indexRebuilt(long entries, long nanos) {
+        indexEntriesRebuilt.addAndGet(entries);
+        indexRebuildNanos.addAndGet(nanos);
+        indexRebuilds.incrementAndGet();
+    }
+
+    /** How many times a starting task rebuilt its list index, since this instance started. */
+    public long indexRebuilds() {
+        return indexRebuilds.get();
+    }
+
+    /** How long the rebuilds of {@link #indexRebuilds} took together, in nanoseconds. */
+    public long indexRebuildNanos() {
+        return indexRebuildNanos.get();
+    }
+
+    /** How many list-index entries the rebuilds of {@link #indexRebuilds} wrote together. */
+    public long indexEntriesRebuilt() {
+        return indexEntriesRebuilt.get();
     }
 
     /** The view of a partition whose task runs here (its processor started), or null. */

@@ -166,16 +166,21 @@ class RequestIndexTest {
             all.forEachRemaining(view -> RequestIndex.keys(view.value).forEach(key -> expected.put(key, view.key)));
         }
 
-        new GatewayTopology.ViewProcessor(status -> { }, new LocalViews()).init(task.context());
+        LocalViews local = new LocalViews();
+        new GatewayTopology.ViewProcessor(status -> { }, local).init(task.context());
 
         Map<String, String> entries = indexOf(task);
         assertThat(entries).isEqualTo(expected).hasSize(3 * (GatewayTopology.Batch.SIZE + 202) + 1)
                 .containsEntry("t/alpha/i/r1", "r1").containsEntry("p/" + ListQuery.Order.OLDEST.key("r1", T0), "r1")
                 .containsEntry("t/beta/i/r2", "r2").doesNotContainKey("p/" + ListQuery.Order.OLDEST.key("r2", T0));
+        assertThat(local.indexRebuilds()).as("rebuilds counted").isEqualTo(1);
+        assertThat(local.indexEntriesRebuilt()).as("entries the rebuild wrote").isEqualTo(expected.size());
 
-        new GatewayTopology.ViewProcessor(status -> { }, new LocalViews()).init(task.context());
+        new GatewayTopology.ViewProcessor(status -> { }, local).init(task.context());
 
         assertThat(indexOf(task)).as("the next start rebuilds the same index").isEqualTo(expected);
+        assertThat(local.indexRebuilds()).isEqualTo(2);
+        assertThat(local.indexEntriesRebuilt()).isEqualTo(2L * expected.size());
     }
 
     private static Map<String, String> indexOf(ViewsTask task) {
