@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -72,7 +74,8 @@ final class StreamsScenarios {
     Result matching(String name, String guarantee, double ceiling) {
         Workload workload = context.workload(name, PARTITIONS);
         long requests = context.sizes().matchingRequests();
-        Backlog backlog = matchBacklog(name, workload, guarantee, true, context.sizes().warmUpMostRecords(), requests, 1,
+        Backlog backlog = matchBacklog(name, workload, guarantee, compilers -> BacklogWarmUp.settling(
+                context.sizes().warmUpRecords(), context.sizes().warmUpMostRecords(), compilers), requests, 1,
                 context.sizes().matchingLimit(), true);
         Result result = new Result(name).with("requests_per_s", backlog.throughput().perSecond());
         result.ratioTo(ceiling, backlog.throughput().perSecond());
@@ -127,8 +130,9 @@ final class StreamsScenarios {
     /** Matching throughput with {@code instances} topology instances on {@code partitions} partitions. */
     Result scale(String name, int partitions, int instances, double baseline) {
         Workload workload = context.workload(name, partitions);
-        Backlog backlog = matchBacklog(name, workload, TopologyConfig.EXACTLY_ONCE_V2, false, context.sizes().warmUpRecords(),
-                context.sizes().scaleRequests(), instances, context.sizes().matchingLimit(), false);
+        Backlog backlog = matchBacklog(name, workload, TopologyConfig.EXACTLY_ONCE_V2,
+                compilers -> BacklogWarmUp.fixed(context.sizes().warmUpRecords()), context.sizes().scaleRequests(), instances,
+                context.sizes().matchingLimit(), false);
         Result result = new Result(name).with("requests_per_s", backlog.throughput().perSecond());
         if (baseline > 0) {
             result.with("ratio_to_one_instance_one_partition", backlog.throughput().perSecond() / baseline);
@@ -149,14 +153,13 @@ final class StreamsScenarios {
     }
 
     /**
-     * Matches {@code warmUp} requests unmeasured, then {@code requests} measured. With
-     * {@code settling}, {@code warmUp} is the most the warm-up takes: past the sizes'
-     * {@code warmUpRecords}, it ends once the instances' compilers settle ({@link BacklogWarmUp});
-     * without, it takes exactly {@code warmUp}. The memory is read once the whole backlog is
-     * matched, the topology idle, as a running marketplace holds its requests between bursts.
+     * Matches requests unmeasured by the rule {@code warmUpOf} makes of the instances' compilers'
+     * CPU seconds (its most are written for it), then {@code requests} measured. The memory is read
+     * once the whole backlog is matched, the topology idle, as a running marketplace holds its
+     * requests between bursts.
      */
-    private Backlog matchBacklog(String name, Workload workload, String guarantee, boolean settling, long warmUp, long requests,
-            int instances, Duration limit, boolean measureMemory) {
+    private Backlog matchBacklog(String name, Workload workload, String guarantee, Function<DoubleSupplier, BacklogWarmUp> warmUpOf,
+            long requests, int instances, Duration limit, boolean measureMemory) {
         workload.provision();
         workload.publishCatalog();
         Pattern assignments = workload.topics().everyProducersAssignments().pattern();
@@ -171,11 +174,8 @@ final class StreamsScenarios {
             // the whole backlog, the warm-up's and the measured requests, is written while the
             // warm-up is matched, so that the measured part shares the machine with the broker
             // alone, as the passthrough's does (its records are all written before it starts)
-            workload.preProduce(0, warmUp + requests);
-            BacklogWarmUp rule = settling
-                    ? BacklogWarmUp.settling(context.sizes().warmUpRecords(), warmUp,
-                            () -> started.stream().mapToDouble(TopologyProcess::compilerCpuSeconds).sum())
-                    : BacklogWarmUp.fixed(warmUp);
+            BacklogWarmUp rule = warmUpOf.apply(() -> started.stream().mapToDouble(TopologyProcess::compilerCpuSeconds).sum());
+            workload.preProduce(0, rule.most() + requests);
             BacklogWarmUp.Reached warm = rule.await(meter::counted, limit, IDLE);
             meter.startWindow(warm.records());
             double cpuBefore = started.stream().mapToDouble(TopologyProcess::cpuSeconds).sum();
@@ -187,7 +187,7 @@ final class StreamsScenarios {
             double compiling = started.stream().mapToDouble(TopologyProcess::compilerSecondsSinceMark).sum();
             if (measureMemory) {
                 // what the warm-up left of its part of the backlog is matched first (within another limit)
-                meter.await(warmUp + requests - warm.records(), limit, IDLE);
+                meter.await(rule.most() + requests - warm.records(), limit, IDLE);
             }
             long live = meter.counted();
             TopologyProcess.Memory memory = measureMemory ? started.get(0).memory() : new TopologyProcess.Memory(0, 0);
