@@ -49,6 +49,10 @@ public interface EngineEvents {
     default void finished(String capability, String state) {
     }
 
+    /** A finished request was deleted, with its status, once kept past its retention. */
+    default void purged(String capability) {
+    }
+
     /** Work in progress ran past the offer's lead-time promise. */
     default void sloBreached(String capability, String producerId) {
     }

@@ -49,6 +49,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
 import org.apache.kafka.streams.test.TestRecord;
@@ -107,6 +108,11 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     TopologyHarness(Path stateDir, TopologySettings settings) {
+        this(stateDir, settings, new BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers());
+    }
+
+    /** A harness whose stores are the given kind's: in memory for speed, or RocksDB as in production. */
+    TopologyHarness(Path stateDir, TopologySettings settings, DslStoreSuppliers stores) {
         this.settings = settings;
         this.topology = CapmarketTopology.build(topics, settings, clock, new EngineEvents() {
             @Override
@@ -118,12 +124,17 @@ final class TopologyHarness implements AutoCloseable {
             public void misattributed(String reason) {
                 events.add("misattributed:" + reason);
             }
-        }, new BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers());
+
+            @Override
+            public void purged(String capability) {
+                events.add("purged:" + capability);
+            }
+        }, stores);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
+        props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, stores.getClass());
         this.driver = new TopologyTestDriver(topology, props, START);
         this.approvals = input(topics.producers());
         this.statusOut = output(topics.requestStatus());

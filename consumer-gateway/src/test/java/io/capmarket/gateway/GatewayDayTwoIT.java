@@ -51,17 +51,7 @@ class GatewayDayTwoIT {
         try (TopologyApp topologyApp = TopologyApp.start(topologyConfig(settings, topology));
              GatewayApp gateway = GatewayApp.start(GatewayConfig.of(settings));
              SimulatedProducer producer = new SimulatedProducer(broker.bootstrapServers(), topics, "db-team")) {
-            Instant now = Instant.now();
-            Fixtures.send(broker, topics.heartbeats("db-team"), "sim-1", new ProducerHeartbeat("db-team", "sim-1", now, 0, true));
-            Fixtures.send(broker, topics.offers("db-team"), "pg-eu", CapabilityOffer.newBuilder().setOfferId("pg-eu")
-                    .setProducerId("db-team").setCapability("postgres-database").setCapabilityVersion(1)
-                    .setDescription("Managed PostgreSQL").setParameterSchema(Fixtures.PARAMETER_SCHEMA)
-                    .setOutputSchema("{\"type\":\"object\"}").setAttributes(Map.of()).setLeadTimeSloMs(60_000).setCapacity(3)
-                    .setStatus(OfferStatus.ACTIVE).setUpdatedAt(now).setUpdatableParameters(List.of("sizeGb"))
-                    .setMaxTtlMs(Duration.ofDays(30).toMillis()).build());
-            Api api = new Api(gateway.httpPort());
-            await().atMost(WAIT).until(() -> topologyApp.ready() && gateway.ready()
-                    && api.get("/v1/capabilities/postgres-database", ALPHA_TOKEN).status() == 200);
+            Api api = offered(broker, topics, topologyApp, gateway);
             assertThat(api.get("/v1/capabilities/postgres-database", ALPHA_TOKEN).json().get("offers").get(0)
                     .get("updatableParameters").toString()).isEqualTo("[\"sizeGb\"]");
 
@@ -146,8 +136,28 @@ class GatewayDayTwoIT {
         }
     }
 
+    /**
+     * db-team's database offer (capacity 3, {@code sizeGb} updatable, resources kept 30 days at
+     * most) and heartbeat, published once the topology and the gateway run; the gateway's API once
+     * its catalog shows the offer.
+     */
+    static Api offered(KafkaBroker broker, Topics topics, TopologyApp topologyApp, GatewayApp gateway) {
+        Instant now = Instant.now();
+        Fixtures.send(broker, topics.heartbeats("db-team"), "sim-1", new ProducerHeartbeat("db-team", "sim-1", now, 0, true));
+        Fixtures.send(broker, topics.offers("db-team"), "pg-eu", CapabilityOffer.newBuilder().setOfferId("pg-eu")
+                .setProducerId("db-team").setCapability("postgres-database").setCapabilityVersion(1)
+                .setDescription("Managed PostgreSQL").setParameterSchema(Fixtures.PARAMETER_SCHEMA)
+                .setOutputSchema("{\"type\":\"object\"}").setAttributes(Map.of()).setLeadTimeSloMs(60_000).setCapacity(3)
+                .setStatus(OfferStatus.ACTIVE).setUpdatedAt(now).setUpdatableParameters(List.of("sizeGb"))
+                .setMaxTtlMs(Duration.ofDays(30).toMillis()).build());
+        Api api = new Api(gateway.httpPort());
+        await().atMost(WAIT).until(() -> topologyApp.ready() && gateway.ready()
+                && api.get("/v1/capabilities/postgres-database", ALPHA_TOKEN).status() == 200);
+        return api;
+    }
+
     /** Submits a database with this Idempotency-Key and waits until it is FULFILLED; its location. */
-    private static String fulfilled(Api api, String key) throws Exception {
+    static String fulfilled(Api api, String key) throws Exception {
         return fulfilled(api, key, "");
     }
 
@@ -165,7 +175,7 @@ class GatewayDayTwoIT {
         return api.until(location, ALPHA_TOKEN, WAIT, condition);
     }
 
-    private static TopologyConfig topologyConfig(Map<String, String> gateway, Map<String, String> extra) {
+    static TopologyConfig topologyConfig(Map<String, String> gateway, Map<String, String> extra) {
         return GatewayEndToEndIT.topologyConfig(gateway, "db-team=postgres-database", extra);
     }
 }

@@ -83,6 +83,7 @@ public final class TopologyConfig implements ServiceCommand.Settings {
     public static final String DAY2_RESEND_MAX = "day2.resend-max";
     public static final String DAY2_DEADLINE = "day2.deadline";
     public static final String DAY2_EXPIRY_NOTICE = "day2.expiry-notice";
+    public static final String DAY2_RETAIN_FINISHED = "day2.retain-finished";
     public static final String APPROVAL_EXPIRES_AFTER = "approval.expires-after";
     public static final String WEIGHT_HEADROOM = "matching.weights.headroom";
     public static final String WEIGHT_SPEED = "matching.weights.speed";
@@ -167,6 +168,8 @@ public final class TopologyConfig implements ServiceCommand.Settings {
                     + "its parameters) and a deprovision is flagged as an orphan"),
             duration(DAY2_EXPIRY_NOTICE, "1d", "how long before a resource's expiry (its ttl, or its offer's maxTtl) it is "
                     + "announced in its history"),
+            duration(DAY2_RETAIN_FINISHED, "30d", "how long a finished request (DEPROVISIONED, FAILED, CANCELLED) is kept after "
+                    + "its last change: then it is deleted, its status too (a tombstone on request-status)"),
             duration(APPROVAL_EXPIRES_AFTER, "3d", "how long after its submission a request waiting for approvals fails, unless "
                     + "a policy that applied to it says sooner"),
             duration(SCORECARD_WINDOW, "15m", "length of the scorecard's sliding window"),
@@ -367,7 +370,8 @@ public final class TopologyConfig implements ServiceCommand.Settings {
                 values.duration(SCORECARD_INTERVAL), values.duration(MAX_WAIT),
                 values.optional(PRIORITY_GRANTS, PriorityGrants.class).orElse(PriorityGrants.NONE),
                 new Day2Policy(values.duration(DAY2_RESEND_AFTER), values.duration(DAY2_RESEND_MAX), values.duration(DAY2_DEADLINE),
-                        values.duration(DAY2_EXPIRY_NOTICE), values.duration(APPROVAL_EXPIRES_AFTER)));
+                        values.duration(DAY2_EXPIRY_NOTICE), values.duration(APPROVAL_EXPIRES_AFTER),
+                        values.duration(DAY2_RETAIN_FINISHED)));
     }
 
     /** Serde properties with Confluent's names: the registry URL and credentials. */

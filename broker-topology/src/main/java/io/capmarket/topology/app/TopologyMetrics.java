@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code capmarket_matches_total{capability,producer,rematch}}</td><td>requests matched to an offer</td></tr>
  *   <tr><td>{@code capmarket_waiting{capability}}</td><td>requests waiting for an offer, as seen by this instance (removed at zero)</td></tr>
  *   <tr><td>{@code capmarket_requests_finished_total{capability,state}}</td><td>requests FULFILLED, FAILED or CANCELLED</td></tr>
+ *   <tr><td>{@code capmarket_requests_purged_total{capability}}</td><td>finished requests deleted, with their
+ *       statuses, once kept past {@code day2.retain-finished}</td></tr>
  *   <tr><td>{@code capmarket_slo_breaches_total{capability,producer}}</td><td>work past the offer's lead-time promise</td></tr>
  *   <tr><td>{@code capmarket_accept_deadline_missed_total{capability,producer}}</td><td>assignments not accepted in time</td></tr>
  *   <tr><td>{@code capmarket_ignored_events_total{reason}}</td><td>inputs recorded but not applied</td></tr>
@@ -229,6 +231,11 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     @Override
     public void historyTrimmed(String capability) {
         count("capmarket.history.trimmed", "capability", capability);
+    }
+
+    @Override
+    public void purged(String capability) {
+        count("capmarket.requests.purged", "capability", capability);
     }
 
     @Override

@@ -59,6 +59,7 @@ public final class CapabilityDesk {
     private final DeskLedger ledger;
     private final DeskMatching matching;
     private final DeskResources resources;
+    private final FinishedRequests finished;
 
     /**
      * @param events told of what the desk does, for metrics
@@ -73,6 +74,7 @@ public final class CapabilityDesk {
         this.ledger = new DeskLedger(books, outbox, events, settings);
         this.matching = new DeskMatching(settings, events, books, outbox, ledger);
         this.resources = new DeskResources(settings, events, books, outbox, ledger);
+        this.finished = new FinishedRequests(settings.day2().retainFinished(), events, books, outbox);
         // after a restart or rebalance in-flight counts may have moved since the last catalog entry
         ledger.markAllCatalogs();
         ledger.markAllUsage(books.countedCapabilities());
@@ -370,6 +372,15 @@ public final class CapabilityDesk {
         }
         ledger.publishChangedCatalogs(now);
         ledger.publishChangedUsage(now);
+    }
+
+    /**
+     * Deletes, with their statuses, the finished requests kept past {@link Day2Policy#retainFinished}
+     * among the next {@value FinishedRequests#SWEEP_BATCH} kept requests ({@link FinishedRequests});
+     * returns how many it deleted.
+     */
+    public int sweepFinished(Instant now) {
+        return finished.sweep(now);
     }
 
     /**

@@ -11,21 +11,25 @@ import java.time.Duration;
  * deprovision is flagged as an orphan for an operator. A resource that expires has its expiry
  * announced in its history {@code expiryNotice} before. A request waiting for approvals fails
  * {@code approvalExpiresAfter} after its submission, unless a policy that applied to it says sooner.
+ * A finished request (DEPROVISIONED, FAILED or CANCELLED) is kept {@code retainFinished} after its
+ * last change, then deleted, its status included ({@link FinishedRequests}).
  *
  * @param resendAfter how long after sending the operation's assignment it is first sent again
  * @param resendMax the longest wait between two sends (the first wait too, when it is shorter)
  * @param deadline how long an operation may take in all
  * @param expiryNotice how long before a resource's expiry it is announced
  * @param approvalExpiresAfter how long a request waits for its approvals when its policies do not say
+ * @param retainFinished how long a finished request is kept after its last change
  */
 public record Day2Policy(Duration resendAfter, Duration resendMax, Duration deadline, Duration expiryNotice,
-        Duration approvalExpiresAfter) {
+        Duration approvalExpiresAfter, Duration retainFinished) {
 
     public static final Duration DEFAULT_RESEND_AFTER = Duration.ofSeconds(30);
     public static final Duration DEFAULT_RESEND_MAX = Duration.ofMinutes(10);
     public static final Duration DEFAULT_DEADLINE = Duration.ofHours(1);
     public static final Duration DEFAULT_EXPIRY_NOTICE = Duration.ofDays(1);
     public static final Duration DEFAULT_APPROVAL_EXPIRES_AFTER = Duration.ofDays(3);
+    public static final Duration DEFAULT_RETAIN_FINISHED = Duration.ofDays(30);
 
     public Day2Policy {
         requirePositive("resendAfter", resendAfter);
@@ -33,6 +37,13 @@ public record Day2Policy(Duration resendAfter, Duration resendMax, Duration dead
         requirePositive("deadline", deadline);
         requirePositive("expiryNotice", expiryNotice);
         requirePositive("approvalExpiresAfter", approvalExpiresAfter);
+        requirePositive("retainFinished", retainFinished);
+    }
+
+    /** The policy with {@link #DEFAULT_RETAIN_FINISHED}. */
+    public Day2Policy(Duration resendAfter, Duration resendMax, Duration deadline, Duration expiryNotice,
+            Duration approvalExpiresAfter) {
+        this(resendAfter, resendMax, deadline, expiryNotice, approvalExpiresAfter, DEFAULT_RETAIN_FINISHED);
     }
 
     /** The policy with {@link #DEFAULT_APPROVAL_EXPIRES_AFTER}. */
@@ -48,7 +59,7 @@ public record Day2Policy(Duration resendAfter, Duration resendMax, Duration dead
     /** Every setting at its default. */
     public static Day2Policy ofDefaults() {
         return new Day2Policy(DEFAULT_RESEND_AFTER, DEFAULT_RESEND_MAX, DEFAULT_DEADLINE, DEFAULT_EXPIRY_NOTICE,
-                DEFAULT_APPROVAL_EXPIRES_AFTER);
+                DEFAULT_APPROVAL_EXPIRES_AFTER, DEFAULT_RETAIN_FINISHED);
     }
 
     /** The wait before the next send, when the operation's assignment has been sent or answered {@code rounds} times (from 1). */

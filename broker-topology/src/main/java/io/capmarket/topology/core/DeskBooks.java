@@ -62,6 +62,15 @@ public interface DeskBooks {
      */
     List<WaitTicket> queue(String capability, WaitTicket after, int limit);
 
+    /**
+     * Kept requests in the order of their ids, at most {@code limit}: from the first, or after
+     * {@code afterId} when it is not null.
+     */
+    List<RequestStatus> requestsAfter(String afterId, int limit);
+
+    /** Forgets a request: its status and its deadline. */
+    void deleteRequest(String requestId);
+
     /** Takes every deadline due at or before {@code now} out of the books, earliest first. */
     List<Deadline> takeDue(Instant now);
 

@@ -18,6 +18,9 @@ public interface DeskOutbox {
     /** A request's new status. */
     void status(RequestStatus status);
 
+    /** A request deleted from the books: its status is deleted too (a tombstone). */
+    void deleted(String requestId);
+
     /** An instruction for the producer the assignment names. */
     void assignment(Assignment assignment);
 

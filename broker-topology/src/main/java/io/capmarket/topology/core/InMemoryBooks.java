@@ -32,7 +32,7 @@ public final class InMemoryBooks implements DeskBooks {
 
     final Map<String, Map<String, OfferState>> offers = new TreeMap<>();
     final Map<String, CapabilityContract> contracts = new HashMap<>();
-    final Map<String, RequestStatus> requests = new HashMap<>();
+    final TreeMap<String, RequestStatus> requests = new TreeMap<>();
     /** Each capability's waitlist, in the order it is served. */
     private final Map<String, TreeSet<WaitTicket>> waitlists = new HashMap<>();
     final DeadlineQueue deadlines = new DeadlineQueue();
@@ -140,6 +140,17 @@ public final class InMemoryBooks implements DeskBooks {
     public void putRequest(RequestStatus status, Deadline next) {
         requests.put(status.getRequestId(), status);
         deadlines.put(status.getRequestId(), next);
+    }
+
+    @Override
+    public List<RequestStatus> requestsAfter(String afterId, int limit) {
+        return (afterId == null ? requests : requests.tailMap(afterId, false)).values().stream().limit(limit).toList();
+    }
+
+    @Override
+    public void deleteRequest(String requestId) {
+        requests.remove(requestId);
+        deadlines.put(requestId, null);
     }
 
     @Override

@@ -44,6 +44,9 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     /** How often decoded scorecard states are written back to their store. */
     static final Duration SCORE_FLUSH_INTERVAL = Duration.ofSeconds(5);
 
+    /** How often the desk sweeps a batch of kept requests for finished ones past their retention. */
+    static final Duration FINISHED_SWEEP_INTERVAL = Duration.ofSeconds(10);
+
     private final TopologySettings settings;
     private final Clock clock;
     private final EngineEvents events;
@@ -81,6 +84,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         });
         context.schedule(settings.scorecardInterval(), PunctuationType.WALL_CLOCK_TIME, t -> desk.publishScores(clock.instant()));
         context.schedule(SCORE_FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> books.flushScores());
+        context.schedule(FINISHED_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> desk.sweepFinished(clock.instant()));
     }
 
     @Override

@@ -82,6 +82,13 @@ final class EngineOutbox implements DeskOutbox {
         statuses.put(status.getRequestId(), status);
     }
 
+    /** Forwarded at once: a deleted request gets no status in the same step. */
+    @Override
+    public void deleted(String requestId) {
+        statuses.remove(requestId);
+        context.forward(new Record<>(requestId, new EngineOutput.Status(null), clock.millis(), new RecordHeaders()));
+    }
+
     @Override
     public void assignment(Assignment assignment) {
         context.forward(new Record<>(assignment.getRequestId(), new EngineOutput.Instruction(assignment),

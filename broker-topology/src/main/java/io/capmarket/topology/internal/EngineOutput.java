@@ -9,7 +9,7 @@ import io.capmarket.schemas.TeamUsage;
 /** What the capability engine emits; the record key says for which request or capability. */
 sealed interface EngineOutput {
 
-    /** A request's new status, keyed by requestId. */
+    /** A request's new status, keyed by requestId; null deletes it (a tombstone). */
     record Status(RequestStatus status) implements EngineOutput {
     }
 

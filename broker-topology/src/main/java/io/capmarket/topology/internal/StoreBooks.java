@@ -171,6 +171,28 @@ final class StoreBooks implements DeskBooks {
     }
 
     @Override
+    public List<RequestStatus> requestsAfter(String afterId, int limit) {
+        List<RequestStatus> kept = new ArrayList<>();
+        // an open range (KIP-763) from afterId, which it includes: skipped below
+        try (KeyValueIterator<String, RequestStatus> scan = afterId == null ? requests.all() : requests.range(afterId, null)) {
+            while (scan.hasNext() && kept.size() < limit) {
+                KeyValue<String, RequestStatus> entry = scan.next();
+                if (!entry.key.equals(afterId)) {
+                    kept.add(entry.value);
+                }
+            }
+        }
+        return kept;
+    }
+
+    /** The id stays in {@link #requestIds}, which only ever skips a read: a later look-up reads the store and finds nothing. */
+    @Override
+    public void deleteRequest(String requestId) {
+        requests.delete(requestId);
+        deadlines.put(requestId, null);
+    }
+
+    @Override
     public void enqueue(WaitTicket ticket) {
         waitlist.put(StoreKeys.waiting(ticket), StoreKeys.waitingTeam(ticket.team()));
     }

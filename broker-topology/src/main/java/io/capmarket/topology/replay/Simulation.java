@@ -257,6 +257,11 @@ final class Simulation {
         }
 
         @Override
+        public void deleted(String requestId) {
+            statuses.remove(requestId);
+        }
+
+        @Override
         public void assignment(Assignment assignment) {
             fresh.add(assignment);
         }

@@ -56,6 +56,8 @@ final class DeskFixture implements DeskOutbox {
     final Map<String, TeamUsage> usage = new LinkedHashMap<>();
     /** Refusals, each as {@code offer:<id>: <reason>} or {@code report:<requestId>: <reason>}. */
     final List<String> refusals = new ArrayList<>();
+    /** Requests deleted from the books, their statuses with them, in order. */
+    final List<String> deleted = new ArrayList<>();
     private final Map<String, RequestStatus> step = new LinkedHashMap<>();
     Instant now = START;
 
@@ -101,6 +103,11 @@ final class DeskFixture implements DeskOutbox {
             @Override
             public void approval(String capability, String outcome) {
                 events.add("approval:" + outcome);
+            }
+
+            @Override
+            public void purged(String capability) {
+                events.add("purged:" + capability);
             }
         }, books, this);
     }
@@ -257,6 +264,13 @@ final class DeskFixture implements DeskOutbox {
         }
     }
 
+    /** One sweep of the kept requests for finished ones past their retention, as a step; returns how many went. */
+    int sweepFinished() {
+        int swept = desk.sweepFinished(now);
+        endStep();
+        return swept;
+    }
+
     void publishScores() {
         desk.publishScores(now);
     }
@@ -289,6 +303,12 @@ final class DeskFixture implements DeskOutbox {
     @Override
     public void status(RequestStatus status) {
         step.put(status.getRequestId(), status);
+    }
+
+    @Override
+    public void deleted(String requestId) {
+        step.remove(requestId);
+        deleted.add(requestId);
     }
 
     @Override

@@ -128,7 +128,8 @@ public final class GatewayTopology {
 
     /**
      * Keeps the view store and its index; the decision (create if absent, replace on status) is
-     * {@link RequestViews#apply}. The index is rebuilt from the views whenever the task starts:
+     * {@link RequestViews#apply}, and a tombstone (a finished request the topology deleted once
+     * kept past its retention) deletes the view and its index entries. The index is rebuilt from the views whenever the task starts:
      * Kafka Streams may have brought the views up to date without this processor (a restore from
      * their changelog, a standby), and the index's own writes since its last flush do not survive
      * a crash. The start reads every view anyway, to learn the ids the store holds.
@@ -210,8 +211,8 @@ public final class GatewayTopology {
 
         @Override
         public void process(Record<String, RequestStatus> record) {
+            RequestStatus current = ids.mayHold(record.key()) ? store.get(record.key()) : null;
             if (record.value() != null) {
-                RequestStatus current = ids.mayHold(record.key()) ? store.get(record.key()) : null;
                 RequestStatus next = RequestViews.apply(current, record.value());
                 if (next != current) {
                     ids.add(record.key());
@@ -219,6 +220,10 @@ public final class GatewayTopology {
                     reindex(current, next);
                     onChange.accept(next);
                 }
+            } else if (current != null) {
+                // the topology deleted a finished request kept past its retention: its view and entries go too
+                store.delete(record.key());
+                RequestIndex.keys(current).forEach(index::delete);
             }
             // counted only once stored: a partition that has caught up holds every status it had to read
             context.recordMetadata().ifPresent(metadata -> progress.processed(metadata.offset()));

@@ -87,6 +87,22 @@ class RequestIndexTest {
     }
 
     @Test
+    void aTombstoneDeletesTheViewAndItsEntriesAndLeavesTheOthers() {
+        statuses.pipeInput("r1", advance(RequestViews.submitted(submit("r1", "alpha", T0)), RequestState.CANCELLED));
+        statuses.pipeInput("r2", RequestViews.submitted(submit("r2", "alpha", T0.plusSeconds(1))));
+        assertThat(keys()).hasSize(6);
+
+        statuses.pipeInput("r1", (RequestStatus) null);
+        statuses.pipeInput("never-held", (RequestStatus) null);
+
+        KeyValueStore<String, RequestStatus> views = driver.getKeyValueStore(GatewayTopology.REQUEST_VIEWS);
+        assertThat(views.get("r1")).isNull();
+        assertThat(views.get("r2")).isNotNull();
+        String r2 = ListQuery.Order.NEWEST.key("r2", T0.plusSeconds(1));
+        assertThat(keys()).containsExactlyInAnyOrder("t/alpha/i/r2", "t/alpha/n/" + r2, "n/" + r2);
+    }
+
+    @Test
     void aRequestIsInTheApprovalIndexOldestFirstOnlyWhileItWaitsForApprovals() {
         RequestStatus submitted = RequestViews.submitted(submit("r1", "alpha", T0));
         statuses.pipeInput("r1", submitted);

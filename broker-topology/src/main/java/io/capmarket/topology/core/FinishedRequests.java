@@ -1,0 +1,59 @@
+package io.capmarket.topology.core;
+
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.topology.EngineEvents;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Finished requests (DEPROVISIONED, FAILED, CANCELLED) leave the books {@link Day2Policy#retainFinished}
+ * after their last change, and their status with them (a tombstone on the status topic), so that
+ * what a task keeps is bounded by its live requests and the finished ones of the retention period.
+ * The desk sweeps its kept requests in id order, at most {@value #SWEEP_BATCH} a sweep, from where
+ * the last sweep stopped: a task keeping n requests examines each once every n / {@value #SWEEP_BATCH}
+ * sweeps, and no sweep, however many requests have expired, writes more than that many
+ * tombstones. A finished request holds no load, count, deadline or waitlist place, so deleting it
+ * changes nothing else. Once deleted, its id is unknown again: a later submit with it is a new
+ * request, and a late report on it is refused as one on an unknown request.
+ */
+final class FinishedRequests {
+
+    /** Kept requests a sweep examines at most. */
+    static final int SWEEP_BATCH = 1_000;
+
+    private final Duration retain;
+    private final EngineEvents events;
+    private final DeskBooks books;
+    private final DeskOutbox outbox;
+    /** The last request id the previous sweep examined, or null to start from the first. */
+    private String sweptTo;
+
+    FinishedRequests(Duration retain, EngineEvents events, DeskBooks books, DeskOutbox outbox) {
+        this.retain = retain;
+        this.events = events;
+        this.books = books;
+        this.outbox = outbox;
+    }
+
+    /** Whether {@code status} is finished and was last changed {@code retain} or longer before {@code now}. */
+    static boolean expired(RequestStatus status, Duration retain, Instant now) {
+        return Lifecycle.isTerminal(status) && !status.getUpdatedAt().plus(retain).isAfter(now);
+    }
+
+    /** Examines the next batch of kept requests and deletes the expired ones; returns how many it deleted. */
+    int sweep(Instant now) {
+        List<RequestStatus> batch = books.requestsAfter(sweptTo, SWEEP_BATCH);
+        int deleted = 0;
+        for (RequestStatus status : batch) {
+            if (expired(status, retain, now)) {
+                books.deleteRequest(status.getRequestId());
+                outbox.deleted(status.getRequestId());
+                events.purged(status.getCapability());
+                deleted++;
+            }
+        }
+        sweptTo = batch.size() < SWEEP_BATCH ? null : batch.get(batch.size() - 1).getRequestId();
+        return deleted;
+    }
+}

@@ -1,0 +1,95 @@
+package io.capmarket.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.access.PriorityGrants;
+import io.capmarket.topology.core.Day2Policy;
+import io.capmarket.topology.core.MatchingPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Finished requests deleted past their retention through the real topology, on RocksDB stores as
+ * in production: the kept request leaves the request store and a tombstone replaces its status on
+ * {@code request-status} (the rule, path by path, is {@code core.FinishedRequestsDeskTest}'s).
+ */
+class FinishedRequestsTopologyTest {
+
+    private static final String PG = "postgres-database";
+    private static final Duration RETAIN = Duration.ofHours(1);
+
+    @TempDir
+    Path stateDir;
+    private TopologyHarness t;
+
+    @BeforeEach
+    void start() {
+        t = new TopologyHarness(stateDir, new TopologySettings(MatchingPolicy.ofDefaults(), Duration.ofSeconds(30), 3,
+                Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10), Duration.ofDays(1), PriorityGrants.NONE,
+                new Day2Policy(Duration.ofSeconds(10), Duration.ofSeconds(40), Duration.ofMinutes(2), Duration.ofDays(1),
+                        Duration.ofDays(3), RETAIN)), new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers());
+        t.approve("db-team", PG);
+        t.heartbeat("db-team");
+        t.liveOffer("pg-eu", "db-team", PG, 10_000, Map.of());
+    }
+
+    @AfterEach
+    void stop() {
+        t.close();
+    }
+
+    @Test
+    void aFinishedRequestPastItsRetentionLeavesTheStoreAndItsStatusIsTombstoned() {
+        t.submit("done", PG);
+        t.cancel("done");
+        t.submit("live", PG);
+        t.report("live", FulfilmentKind.FULFILLED);
+        assertThat(t.status("done").getState()).isEqualTo(RequestState.CANCELLED);
+        assertThat(t.status("live").getState()).isEqualTo(RequestState.FULFILLED);
+
+        t.advance(RETAIN.minusMinutes(1));
+        assertThat(t.storedStatus("done")).as("within its retention").isNotNull();
+
+        t.advance(Duration.ofMinutes(1));
+        t.advance(Duration.ofSeconds(10));
+
+        List<RequestStatus> written = t.statuses.get("done");
+        assertThat(written.get(written.size() - 1)).as("its status deleted: a tombstone").isNull();
+        assertThat(t.storedStatus("done")).isNull();
+        assertThat(t.events).contains("purged:" + PG);
+        assertThat(t.status("live").getState()).as("a live resource stays").isEqualTo(RequestState.FULFILLED);
+        assertThat(t.storedStatus("live")).isNotNull();
+    }
+
+    @Test
+    void sweepsGoThroughTheStoreABatchAtATimeAndDeleteEachFinishedRequestOnce() {
+        List<String> ids = IntStream.range(0, 1_100).mapToObj(i -> String.format("r%04d", i)).toList();
+        ids.forEach(id -> {
+            t.submit(id, PG);
+            t.cancel(id);
+        });
+        t.advance(RETAIN);
+
+        long afterOne = ids.stream().filter(id -> t.storedStatus(id) == null).count();
+        t.advance(Duration.ofSeconds(10));
+        t.advance(Duration.ofSeconds(10));
+
+        assertThat(afterOne).as("at most a batch a sweep").isLessThan(ids.size()).isGreaterThanOrEqualTo(100);
+        assertThat(ids).allSatisfy(id -> {
+            assertThat(t.storedStatus(id)).isNull();
+            assertThat(t.statuses.get(id)).as(id + ": one tombstone after its statuses").endsWith((RequestStatus) null)
+                    .filteredOn(status -> status == null).hasSize(1);
+        });
+    }
+}
