@@ -37,7 +37,10 @@ final class StatusWatcher implements AutoCloseable {
             }
             long now = System.nanoTime();
             for (ConsumerRecord<String, RequestStatus> record : records) {
-                listener.accept(record.value(), now);
+                // a tombstone: a finished request deleted past its retention (a cluster kept from an earlier run)
+                if (record.value() != null) {
+                    listener.accept(record.value(), now);
+                }
             }
         }, consumer::close);
     }

@@ -168,8 +168,9 @@ public final class TopologyConfig implements ServiceCommand.Settings {
                     + "its parameters) and a deprovision is flagged as an orphan"),
             duration(DAY2_EXPIRY_NOTICE, "1d", "how long before a resource's expiry (its ttl, or its offer's maxTtl) it is "
                     + "announced in its history"),
-            duration(DAY2_RETAIN_FINISHED, "30d", "how long a finished request (DEPROVISIONED, FAILED, CANCELLED) is kept after "
-                    + "its last change: then it is deleted, its status too (a tombstone on request-status)"),
+            ConfigKey.withDefault(DAY2_RETAIN_FINISHED, "30d", ConfigParsers.DURATION_OR_NEVER_RULE, ConfigParsers::durationOrNever,
+                    "how long a finished request (DEPROVISIONED, FAILED, CANCELLED) is kept after its last change: then it is "
+                    + "deleted, its status too (a tombstone on request-status); never: kept for good"),
             duration(APPROVAL_EXPIRES_AFTER, "3d", "how long after its submission a request waiting for approvals fails, unless "
                     + "a policy that applied to it says sooner"),
             duration(SCORECARD_WINDOW, "15m", "length of the scorecard's sliding window"),

@@ -376,7 +376,7 @@ public final class CapabilityDesk {
 
     /**
      * Deletes, with their statuses, the finished requests kept past {@link Day2Policy#retainFinished}
-     * among the next {@value FinishedRequests#SWEEP_BATCH} kept requests ({@link FinishedRequests});
+     * among the next batches of {@value FinishedRequests#SWEEP_BATCH} kept requests ({@link FinishedRequests});
      * returns how many it deleted.
      */
     public int sweepFinished(Instant now) {

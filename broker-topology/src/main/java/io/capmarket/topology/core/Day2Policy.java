@@ -12,14 +12,15 @@ import java.time.Duration;
  * announced in its history {@code expiryNotice} before. A request waiting for approvals fails
  * {@code approvalExpiresAfter} after its submission, unless a policy that applied to it says sooner.
  * A finished request (DEPROVISIONED, FAILED or CANCELLED) is kept {@code retainFinished} after its
- * last change, then deleted, its status included ({@link FinishedRequests}).
+ * last change, then deleted, its status included ({@link FinishedRequests}); {@link Duration#ZERO}
+ * keeps finished requests for good.
  *
  * @param resendAfter how long after sending the operation's assignment it is first sent again
  * @param resendMax the longest wait between two sends (the first wait too, when it is shorter)
  * @param deadline how long an operation may take in all
  * @param expiryNotice how long before a resource's expiry it is announced
  * @param approvalExpiresAfter how long a request waits for its approvals when its policies do not say
- * @param retainFinished how long a finished request is kept after its last change
+ * @param retainFinished how long a finished request is kept after its last change; zero: for good
  */
 public record Day2Policy(Duration resendAfter, Duration resendMax, Duration deadline, Duration expiryNotice,
         Duration approvalExpiresAfter, Duration retainFinished) {
@@ -37,7 +38,9 @@ public record Day2Policy(Duration resendAfter, Duration resendMax, Duration dead
         requirePositive("deadline", deadline);
         requirePositive("expiryNotice", expiryNotice);
         requirePositive("approvalExpiresAfter", approvalExpiresAfter);
-        requirePositive("retainFinished", retainFinished);
+        if (retainFinished == null || retainFinished.isNegative()) {
+            throw new IllegalArgumentException("retainFinished must be 0 (for good) or greater, but was " + retainFinished);
+        }
     }
 
     /** The policy with {@link #DEFAULT_RETAIN_FINISHED}. */

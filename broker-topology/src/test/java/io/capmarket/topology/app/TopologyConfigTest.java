@@ -100,6 +100,15 @@ class TopologyConfigTest {
             assertThat(with("matching.liveness-bound", "PT45S").settings().matching().livenessBound()).isEqualTo(Duration.ofSeconds(45));
         }
 
+        @Test
+        void finishedRequestsAreKeptThirtyDaysByDefaultForAnotherDurationOrForGood() {
+            assertThat(TopologySettings.ofDefaults().day2().retainFinished()).isEqualTo(Duration.ofDays(30));
+            assertThat(with("day2.retain-finished", "7d").settings().day2().retainFinished()).isEqualTo(Duration.ofDays(7));
+            assertThat(with("day2.retain-finished", "never").settings().day2().retainFinished()).isZero();
+            refusing("day2.retain-finished", "a while")
+                    .hasMessage("day2.retain-finished must be a duration like 30d, or never, but was 'a while'");
+        }
+
         @ParameterizedTest
         @CsvSource({
                 "topics.partitions, 0, an integer from 1 to 10000",

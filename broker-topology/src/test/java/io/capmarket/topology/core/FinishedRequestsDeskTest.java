@@ -9,7 +9,6 @@ import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.topology.TopologySettings;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -21,10 +20,14 @@ class FinishedRequestsDeskTest {
 
     private static final Duration RETAIN = Duration.ofHours(1);
 
-    private final DeskFixture t = new DeskFixture(new TopologySettings(MatchingPolicy.ofDefaults(), Duration.ofSeconds(30), 3,
-            Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10), Duration.ofDays(1), PriorityGrants.NONE,
-            new Day2Policy(Duration.ofSeconds(10), Duration.ofSeconds(40), Duration.ofMinutes(2), Duration.ofDays(1),
-                    Duration.ofDays(3), RETAIN)));
+    private final DeskFixture t = new DeskFixture(settings(RETAIN));
+
+    private static TopologySettings settings(Duration retain) {
+        return new TopologySettings(MatchingPolicy.ofDefaults(), Duration.ofSeconds(30), 3, Duration.ofSeconds(1),
+                Duration.ofMinutes(15), Duration.ofSeconds(10), Duration.ofDays(1), PriorityGrants.NONE,
+                new Day2Policy(Duration.ofSeconds(10), Duration.ofSeconds(40), Duration.ofMinutes(2), Duration.ofDays(1),
+                        Duration.ofDays(3), retain));
+    }
 
     @BeforeEach
     void anOffer() {
@@ -85,25 +88,50 @@ class FinishedRequestsDeskTest {
     }
 
     @Test
-    void aSweepExaminesABatchAndTheNextOneGoesOnFromWhereItStopped() {
-        int count = FinishedRequests.SWEEP_BATCH * 2 + FinishedRequests.SWEEP_BATCH / 2;
-        List<String> ids = IntStream.range(0, count).mapToObj(i -> String.format("r%05d", i)).toList();
+    void aSweepGoesOnWhileItsBatchesDeleteSomeUpToItsMostThenTheNextGoesOnFromThere() {
+        int most = FinishedRequests.SWEEP_BATCH * FinishedRequests.MAX_BATCHES;
+        List<String> ids = cancelled("r", most + FinishedRequests.SWEEP_BATCH * 5 / 2);
+        t.submit("still-live"); // sorts after every r-id, so the last batch holds it
+        t.now = t.now.plus(RETAIN);
+
+        List<Integer> perSweep = List.of(t.sweepFinished(), t.sweepFinished(), t.sweepFinished());
+
+        assertThat(perSweep).containsExactly(most, FinishedRequests.SWEEP_BATCH * 5 / 2, 0);
+        assertThat(t.deleted).as("in id order, each once").containsExactlyElementsOf(ids);
+        assertThat(t.books.request("still-live")).isNotNull();
+    }
+
+    @Test
+    void aBatchThatDeletesNothingEndsTheSweepAndTheNextSweepGoesOnAfterIt() {
+        IntStream.range(0, FinishedRequests.SWEEP_BATCH).forEach(i -> t.submit(String.format("a%04d", i)));
+        List<String> finished = cancelled("b", 500);
+        t.now = t.now.plus(RETAIN);
+
+        assertThat(t.sweepFinished()).as("a batch of unfinished requests").isZero();
+        assertThat(t.sweepFinished()).isEqualTo(500);
+        assertThat(t.deleted).containsExactlyElementsOf(finished);
+    }
+
+    @Test
+    void aZeroRetentionKeepsFinishedRequestsForGood() {
+        DeskFixture forGood = new DeskFixture(settings(Duration.ZERO));
+        forGood.submit("r1");
+        forGood.cancel("r1");
+        forGood.now = forGood.now.plus(Duration.ofDays(3650));
+
+        assertThat(forGood.sweepFinished()).isZero();
+        assertThat(forGood.books.request("r1")).isNotNull();
+        assertThat(forGood.deleted).isEmpty();
+    }
+
+    /** Submits and cancels {@code count} requests named {@code prefix} and a number; their ids, in order. */
+    private List<String> cancelled(String prefix, int count) {
+        List<String> ids = IntStream.range(0, count).mapToObj(i -> String.format("%s%05d", prefix, i)).toList();
         ids.forEach(id -> {
             t.submit(id);
             t.cancel(id);
         });
-        t.submit("still-live"); // sorts after every r-id, so the last batch holds it
-        t.now = t.now.plus(RETAIN);
-
-        List<Integer> perSweep = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            perSweep.add(t.sweepFinished());
-        }
-
-        assertThat(perSweep).containsExactly(FinishedRequests.SWEEP_BATCH, FinishedRequests.SWEEP_BATCH,
-                FinishedRequests.SWEEP_BATCH / 2, 0);
-        assertThat(t.deleted).as("in id order, each once").containsExactlyElementsOf(ids);
-        assertThat(t.books.request("still-live")).isNotNull();
+        return ids;
     }
 
     @Test

@@ -29,6 +29,7 @@ public final class ConfigParsers {
     public static final String HOST_RULE = "a host name or IP address";
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
+    private static final Pattern ZERO_DURATION = Pattern.compile("0{1,12}\\s*(ms|s|m|h|d)?");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(b|kb|mb)?");
     private static final Pattern HOST_PORT = Pattern.compile("(?:[a-zA-Z][a-zA-Z0-9_+.-]*://)?(\\[[0-9a-fA-F:.%]+\\]|[^\\s:/\\[\\]]+):(\\d+)");
     private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
@@ -65,6 +66,21 @@ public final class ConfigParsers {
             throw new ConfigRule("a duration greater than 0", null);
         }
         return duration;
+    }
+
+    /** What {@link #durationOrNever} reads. */
+    public static final String DURATION_OR_NEVER_RULE = "a duration like 30d, or never";
+
+    /**
+     * A {@link #duration}, or {@code never}: {@link Duration#ZERO}, which a zero duration ({@code 0},
+     * {@code 0ms}, as {@link #format} writes it back) also reads as.
+     */
+    public static Object durationOrNever(String text) {
+        String value = text.trim();
+        if (value.equalsIgnoreCase("never") || ZERO_DURATION.matcher(value.toLowerCase(Locale.ROOT)).matches()) {
+            return Duration.ZERO;
+        }
+        return duration(value);
     }
 
     /** A {@link #duration} from {@code min} to {@code max}, both included; {@code rule} says so. */

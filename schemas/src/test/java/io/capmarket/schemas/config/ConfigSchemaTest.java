@@ -38,6 +38,19 @@ class ConfigSchemaTest {
     }
 
     @Test
+    void aDurationOrNeverReadsNeverAndAnyZeroAsZeroAndElseAsADuration() {
+        assertThat(List.of("never", " NEVER ", "0", "0ms", "00 d")).allSatisfy(text ->
+                assertThat(ConfigParsers.durationOrNever(text)).isEqualTo(Duration.ZERO));
+        assertThat(ConfigParsers.durationOrNever("30d")).isEqualTo(Duration.ofDays(30));
+        assertThat(ConfigParsers.durationOrNever(ConfigParsers.format(Duration.ZERO))).as("read back as written").isEqualTo(Duration.ZERO);
+        ConfigSchema schema = new ConfigSchema("demo", List.of(ConfigKey.withDefault("retain", "30d",
+                ConfigParsers.DURATION_OR_NEVER_RULE, ConfigParsers::durationOrNever, "retention")), Map.of(), List.of());
+        assertThat(schema.of(Map.of("retain", "sometimes")).problems())
+                .containsExactly("retain must be a duration like 30d, or never, but was 'sometimes'");
+        assertThat(schema.of(Map.of("retain", "-1d")).problems()).hasSize(1);
+    }
+
+    @Test
     void theFileLosesToTheEnvironmentWhichLosesToOverrides(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("demo.yaml"), """
                 bootstrap.servers: file:9092
