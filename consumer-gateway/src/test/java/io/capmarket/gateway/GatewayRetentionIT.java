@@ -45,7 +45,7 @@ class GatewayRetentionIT {
         Map<String, String> settings = Fixtures.settings(broker, registry, "retention");
         Topics topics = Fixtures.topics(settings);
         try (TopologyApp topologyApp = TopologyApp.start(GatewayDayTwoIT.topologyConfig(settings,
-                     Map.of("day2.retain-finished", "2s", "deadlines.check-interval", "200ms")));
+                     Map.of("day2.retain-finished", "10s", "deadlines.check-interval", "200ms")));
              GatewayApp gateway = GatewayApp.start(GatewayConfig.of(settings));
              SimulatedProducer producer = new SimulatedProducer(broker.bootstrapServers(), topics, "db-team")) {
             Api api = GatewayDayTwoIT.offered(broker, topics, topologyApp, gateway);
@@ -55,7 +55,7 @@ class GatewayRetentionIT {
             assertThat(api.delete(finished, ALPHA_TOKEN).status()).isEqualTo(202);
             assertThat(api.until(finished, ALPHA_TOKEN, WAIT, r -> r.get("state").asText().equals("DEPROVISIONED"))).isNotNull();
 
-            // swept within a sweep's interval (10 s) after its 2 s
+            // kept 10 s (long enough to be read DEPROVISIONED above), then swept within a sweep's interval (10 s)
             await().atMost(WAIT).until(() -> api.get(finished, ALPHA_TOKEN).status() == 404);
             assertThat(api.get("/v1/requests", ALPHA_TOKEN).json().get("items"))
                     .extracting(item -> item.get("id").asText()).doesNotContain(finishedId).hasSize(1);

@@ -47,7 +47,8 @@ final class FinishedRequests {
      * {@code now}; never with a zero {@code retain} (kept for good).
      */
     static boolean expired(RequestStatus status, Duration retain, Instant now) {
-        return !retain.isZero() && Lifecycle.isTerminal(status) && !status.getUpdatedAt().plus(retain).isAfter(now);
+        // compared as an age, which cannot overflow however long the retention
+        return !retain.isZero() && Lifecycle.isTerminal(status) && Duration.between(status.getUpdatedAt(), now).compareTo(retain) >= 0;
     }
 
     /** Examines the next batches of kept requests and deletes the expired ones; returns how many it deleted. */
@@ -58,6 +59,11 @@ final class FinishedRequests {
         int deleted = 0;
         for (int round = 0; round < MAX_BATCHES; round++) {
             List<RequestStatus> batch = books.requestsAfter(sweptTo, SWEEP_BATCH);
+            if (batch.isEmpty() && sweptTo != null) {
+                // the last batch ended the store exactly: start again from the first
+                sweptTo = null;
+                batch = books.requestsAfter(null, SWEEP_BATCH);
+            }
             int before = deleted;
             for (RequestStatus status : batch) {
                 if (expired(status, retain, now)) {

@@ -113,6 +113,19 @@ class FinishedRequestsDeskTest {
     }
 
     @Test
+    void aSweepAfterABatchThatEndedTheStoreExactlyStartsAgainFromTheFirst() {
+        List<String> ids = IntStream.range(0, FinishedRequests.SWEEP_BATCH).mapToObj(i -> String.format("a%04d", i)).toList();
+        ids.forEach(t::submit);
+        assertThat(t.sweepFinished()).as("a full batch, none finished").isZero();
+
+        t.cancel(ids.get(0));
+        t.now = t.now.plus(RETAIN);
+
+        assertThat(t.sweepFinished()).isEqualTo(1);
+        assertThat(t.deleted).containsExactly(ids.get(0));
+    }
+
+    @Test
     void aZeroRetentionKeepsFinishedRequestsForGood() {
         DeskFixture forGood = new DeskFixture(settings(Duration.ZERO));
         forGood.submit("r1");
@@ -160,5 +173,9 @@ class FinishedRequestsDeskTest {
         var cancelled = t.status("r1");
         assertThat(FinishedRequests.expired(cancelled, RETAIN, cancelled.getUpdatedAt().plus(RETAIN).minusNanos(1))).isFalse();
         assertThat(FinishedRequests.expired(cancelled, RETAIN, cancelled.getUpdatedAt().plus(RETAIN))).isTrue();
+        assertThat(FinishedRequests.expired(cancelled, Duration.ZERO, cancelled.getUpdatedAt().plus(Duration.ofDays(3650))))
+                .as("a zero retention: kept for good").isFalse();
+        assertThat(FinishedRequests.expired(cancelled, Duration.ofDays(Long.MAX_VALUE / 86_400), t.now))
+                .as("a retention too long for an instant").isFalse();
     }
 }

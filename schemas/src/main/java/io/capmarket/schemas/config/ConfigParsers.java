@@ -29,7 +29,6 @@ public final class ConfigParsers {
     public static final String HOST_RULE = "a host name or IP address";
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,12})\\s*(ms|s|m|h|d)");
-    private static final Pattern ZERO_DURATION = Pattern.compile("0{1,12}\\s*(ms|s|m|h|d)?");
     private static final Pattern SIZE = Pattern.compile("(\\d{1,12})\\s*(b|kb|mb)?");
     private static final Pattern HOST_PORT = Pattern.compile("(?:[a-zA-Z][a-zA-Z0-9_+.-]*://)?(\\[[0-9a-fA-F:.%]+\\]|[^\\s:/\\[\\]]+):(\\d+)");
     private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
@@ -70,17 +69,24 @@ public final class ConfigParsers {
 
     /** What {@link #durationOrNever} reads. */
     public static final String DURATION_OR_NEVER_RULE = "a duration like 30d, or never";
+    /** The text of {@link Duration#ZERO} for {@link #durationOrNever}. */
+    public static final String NEVER = "never";
 
     /**
-     * A {@link #duration}, or {@code never}: {@link Duration#ZERO}, which a zero duration ({@code 0},
-     * {@code 0ms}, as {@link #format} writes it back) also reads as.
+     * A {@link #duration} greater than 0, or {@code never}: {@link Duration#ZERO} (which
+     * {@link ConfigValues#asText} writes back as {@code never}). A zero duration is refused, since it
+     * could as well mean "at once".
      */
     public static Object durationOrNever(String text) {
         String value = text.trim();
-        if (value.equalsIgnoreCase("never") || ZERO_DURATION.matcher(value.toLowerCase(Locale.ROOT)).matches()) {
+        if (value.equalsIgnoreCase(NEVER)) {
             return Duration.ZERO;
         }
-        return duration(value);
+        try {
+            return duration(value);
+        } catch (ConfigRule e) {
+            throw new ConfigRule(DURATION_OR_NEVER_RULE, null);
+        }
     }
 
     /** A {@link #duration} from {@code min} to {@code max}, both included; {@code rule} says so. */

@@ -116,7 +116,8 @@ public final class ConfigValues {
         Map<String, String> text = new TreeMap<>();
         values.forEach((key, value) -> {
             if (!leaving.contains(key)) {
-                text.put(key, value instanceof Duration d ? ConfigParsers.format(d) : value.toString());
+                // only ConfigParsers.durationOrNever reads a zero duration, from "never"
+                text.put(key, value instanceof Duration d ? d.isZero() ? ConfigParsers.NEVER : ConfigParsers.format(d) : value.toString());
             }
         });
         text.putAll(open);
