@@ -129,10 +129,11 @@ public final class GatewayTopology {
     /**
      * Keeps the view store and its index; the decision (create if absent, replace on status) is
      * {@link RequestViews#apply}, and a tombstone (a finished request the topology deleted once
-     * kept past its retention) deletes the view and its index entries. The index is rebuilt from the views whenever the task starts:
-     * Kafka Streams may have brought the views up to date without this processor (a restore from
-     * their changelog, a standby), and the index's own writes since its last flush do not survive
-     * a crash. The start reads every view anyway, to learn the ids the store holds.
+     * kept past its retention) deletes the view and its index entries. The index is rebuilt from
+     * the views whenever the task starts: Kafka Streams may have brought the views up to date
+     * without this processor (a restore from their changelog, a standby), and the index's own
+     * writes since its last flush do not survive a crash. The start reads every view anyway, to
+     * learn the ids the store holds.
      */
     static final class ViewProcessor implements Processor<String, RequestStatus, Void, Void> {
 

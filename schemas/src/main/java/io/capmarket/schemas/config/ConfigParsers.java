@@ -23,6 +23,10 @@ public final class ConfigParsers {
 
     /** The rule of a duration key. */
     public static final String DURATION_RULE = "a duration like 30s or 500ms";
+    /** What {@link #durationOrNever} reads. */
+    public static final String DURATION_OR_NEVER_RULE = "a duration like 30d, or never";
+    /** The text of {@link Duration#ZERO} for {@link #durationOrNever}. */
+    public static final String NEVER = "never";
     /** The rule of a name used in topic and group names. */
     public static final String NAME_RULE = "1 to 200 characters of a-z, A-Z, 0-9, '.', '_' and '-'";
     /** The rule of a host name or address. */
@@ -66,11 +70,6 @@ public final class ConfigParsers {
         }
         return duration;
     }
-
-    /** What {@link #durationOrNever} reads. */
-    public static final String DURATION_OR_NEVER_RULE = "a duration like 30d, or never";
-    /** The text of {@link Duration#ZERO} for {@link #durationOrNever}. */
-    public static final String NEVER = "never";
 
     /**
      * A {@link #duration} greater than 0, or {@code never}: {@link Duration#ZERO} (which
