@@ -20,8 +20,8 @@ import java.util.UUID;
  *
  * <p>The idempotency key makes retries safe: the same key from the same team names the same
  * request for as long as the marketplace keeps it (a finished request is deleted some time after
- * it finished, its topology's {@code day2.retain-finished}; the key then makes a new one). Without one, a random key is chosen when the submission is made, so the client's
- * own retries stay safe.
+ * it finished, its topology's {@code day2.retain-finished}; the key then makes a new one). Without
+ * one, a random key is chosen when the submission is made, so the client's own retries stay safe.
  */
 public final class Submission {
 

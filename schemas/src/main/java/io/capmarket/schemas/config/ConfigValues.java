@@ -116,13 +116,17 @@ public final class ConfigValues {
         Map<String, String> text = new TreeMap<>();
         values.forEach((key, value) -> {
             if (!leaving.contains(key)) {
-                // only ConfigParsers.durationOrNever reads a zero duration, from "never"
-                text.put(key, value instanceof Duration d ? d.isZero() ? ConfigParsers.NEVER : ConfigParsers.format(d) : value.toString());
+                text.put(key, value instanceof Duration d ? text(d) : value.toString());
             }
         });
         text.putAll(open);
         streams.forEach((key, value) -> text.put(ConfigSchema.STREAMS_PREFIX + key, value));
         return text;
+    }
+
+    /** A duration as its key takes it back: only {@link ConfigParsers#durationOrNever} reads a zero one, from {@code never}. */
+    private static String text(Duration duration) {
+        return duration.isZero() ? ConfigParsers.NEVER : ConfigParsers.format(duration);
     }
 
     /**
