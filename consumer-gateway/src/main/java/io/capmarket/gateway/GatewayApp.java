@@ -65,6 +65,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -105,19 +106,20 @@ public final class GatewayApp implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final KafkaStreams streams;
     private final Health health;
-    private final Catalog catalog;
     private final RequestStore store;
+    /** What {@code /health/ready} answers: one check for the endpoint and for {@link #ready()}. */
+    private final BooleanSupplier readiness;
     private final HttpServer http;
     private final List<Route> routes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GatewayApp(GatewayConfig config, List<AutoCloseable> resources, KafkaStreams streams, Health health, Catalog catalog,
-            RequestStore store, HttpServer http, List<Route> routes) {
+    private GatewayApp(GatewayConfig config, List<AutoCloseable> resources, KafkaStreams streams, Health health,
+            BooleanSupplier readiness, RequestStore store, HttpServer http, List<Route> routes) {
         this.config = config;
         this.resources = resources;
         this.streams = streams;
         this.health = health;
-        this.catalog = catalog;
+        this.readiness = readiness;
         this.store = store;
         this.http = http;
         this.routes = routes;
@@ -208,7 +210,7 @@ public final class GatewayApp implements AutoCloseable {
             Quotas quotas = new Quotas(Quotas.Tables.of(streams));
             RequestStore store = new RequestStore(streams, views, topics.requestStatus().name(), self);
             Gatekeeper gate = gatekeeper(config, clock, metrics);
-            Forwarder forwarder = new Forwarder(config.forwardTimeout(), gate);
+            Forwarder forwarder = new Forwarder(config.forwardTimeout(), config.visibilityTimeout(), gate);
             RequestReads reads = new RequestReads(store, accepted, watchers, forwarder, timer, callbacks);
             AccessConfig access = config.access();
             EventStreams events = new EventStreams(reads, callbacks, timer, config.forwardTimeout(),
@@ -227,8 +229,8 @@ public final class GatewayApp implements AutoCloseable {
             metrics.bind(streams, watchers::waiting, events::clients, accepted::size, acceptor::deciding, views,
                     pending::recordsRead);
             QuotaHandlers quotaHandlers = new QuotaHandlers(quotas, quotaWriter, clock, config.maxRequestSize(), bodyDeadline);
-            OpsHandlers ops = new OpsHandlers(health,
-                    () -> health.running() && catalog.queryable() && quotas.queryable() && store.caughtUp(), metrics.registry());
+            BooleanSupplier readiness = () -> health.running() && catalog.queryable() && quotas.queryable() && store.caughtUp();
+            OpsHandlers ops = new OpsHandlers(health, readiness, metrics.registry());
             InsightsHandlers insights = new InsightsHandlers(catalog, refusals, clock,
                     new InsightsHandlers.Settings(config.insightsWindow(), config.insightsDuplicateSimilarity()), metrics::insights);
             // computed on the callbacks pool: the timer's one thread stays free for the long-polls' deadlines
@@ -243,7 +245,7 @@ public final class GatewayApp implements AutoCloseable {
             streams.start();
             LOG.info("capmarket gateway {} listening on {}:{} (advertised as {}), {} bearer tokens{}", config.applicationId(),
                     config.httpHost(), http.port(), self, config.tokens().size(), config.devMode() ? ", DEV MODE: demo tokens enabled" : "");
-            return new GatewayApp(config, resources, streams, health, catalog, store, http, routes);
+            return new GatewayApp(config, resources, streams, health, readiness, store, http, routes);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -312,11 +314,11 @@ public final class GatewayApp implements AutoCloseable {
     }
 
     /**
-     * True when Kafka Streams is RUNNING, the stores answer and the request views have caught up
-     * since their tasks started here (what {@code /health/ready} says).
+     * True when Kafka Streams is RUNNING, the stores (the catalog's, the quotas') answer and the
+     * request views have caught up since their tasks started here: what {@code /health/ready} says.
      */
     public boolean ready() {
-        return health.running() && catalog.queryable() && store.caughtUp();
+        return readiness.getAsBoolean();
     }
 
     /** False once Kafka Streams has failed; the process should then be restarted. */

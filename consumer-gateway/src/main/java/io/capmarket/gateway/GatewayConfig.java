@@ -110,7 +110,8 @@ public final class GatewayConfig implements ServiceCommand.Settings {
             duration(LONG_POLL_MAX_TIMEOUT, "60s", "longest ?timeout= a long-poll may ask for"),
             duration(VISIBILITY_TIMEOUT, "10s",
                     "how long a submit waits for Kafka's acknowledgement and for its request to be readable before answering 503"),
-            duration(FORWARD_TIMEOUT, "5s", "how long a read forwarded to another instance may take (plus any long-poll wait)"),
+            duration(FORWARD_TIMEOUT, "5s", "how long a read or submit forwarded to another instance may take (plus a "
+                    + "long-poll's wait, or a submit's wait for Kafka)"),
             ConfigKey.optional(AUTH_TOKENS_FILE, "a readable file of token lines", ConfigParsers::path, "file of hashed bearer tokens"),
             ConfigKey.optional(AUTH_TOKENS, "token lines separated by ';'", ConfigParsers::text, "hashed bearer tokens inline")
                     .joiningListsWith(";"),

@@ -136,6 +136,16 @@ class GatewayApprovalsIT {
     @Test
     void aRejectionSaysWhyAndFailsTheRequest() {
         String location = pending("reject", "postgres-15", 10);
+        String id = id(location);
+
+        // the approver of another team sees the request to decide it, and stops it only by a rejection
+        Api.Response cancel = api.delete(location, DBA_TOKEN);
+        assertThat(cancel.status()).isEqualTo(403);
+        assertThat(cancel.json().get("detail").asText()).isEqualTo("dana of team dba may not cancel request " + id
+                + " of team alpha: a team cancels only its own requests; as one of its approvers, reject it (POST /v1/requests/"
+                + id + "/reject with a reason)");
+        assertThat(api.patch(location, DBA_TOKEN, "{\"sizeGb\": 20}").status()).isEqualTo(403);
+        assertThat(api.get(location, ALPHA_TOKEN).json().get("state").asText()).isEqualTo("PENDING_APPROVAL");
 
         Api.Response noReason = decide(location, "reject", DBA_TOKEN, "{\"reason\": \" \"}");
         assertThat(noReason.status()).isEqualTo(422);

@@ -49,12 +49,20 @@ public final class Forwarder {
 
     private final HttpClient http;
     private final Duration timeout;
+    private final Duration submitWait;
     private final Gatekeeper gate;
 
-    /** @param gate signs the assertion of the caller each forwarded read acts for */
-    public Forwarder(Duration timeout, Gatekeeper gate) {
+    /**
+     * @param timeout how long a forwarded call may take, beyond what the owner waits for on purpose
+     * @param submitWait how long the owner of a forwarded submit waits for Kafka's acknowledgement
+     *     ({@code requests.visibility-timeout}): the call waits that long more, so that the caller is
+     *     told what the owner decided rather than a 503 while the owner may still write the request
+     * @param gate signs the assertion of the caller each forwarded read acts for
+     */
+    public Forwarder(Duration timeout, Duration submitWait, Gatekeeper gate) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
         this.timeout = timeout;
+        this.submitWait = submitWait;
         this.gate = gate;
     }
 
@@ -132,7 +140,8 @@ public final class Forwarder {
      */
     public CompletableFuture<Relayed> submit(HostInfo owner, String body, String idempotencyKey, Principal caller,
             String requestIdHeader, Map<String, String> extraHeaders) {
-        HttpRequest.Builder request = request(uri(owner, INTERNAL_REQUESTS, Map.of()), caller, requestIdHeader, timeout)
+        HttpRequest.Builder request = request(uri(owner, INTERNAL_REQUESTS, Map.of()), caller, requestIdHeader,
+                timeout.plus(submitWait))
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .header("Content-Type", "application/json");
         if (idempotencyKey != null) {

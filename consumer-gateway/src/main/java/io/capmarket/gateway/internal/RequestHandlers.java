@@ -227,6 +227,7 @@ public final class RequestHandlers {
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
         Span span = calls.span("capmarket cancel", ctx, id);
         ctx.future(() -> traced(span, Futures.guarded(() -> reads.require(caller, id, ReadCondition.now()).thenCompose(view -> {
+            requireOwnTeam(principal, view, "cancel");
             if (view.terminal()) {
                 throw new ConflictException("request " + id + " is already " + view.state() + "; there is nothing to cancel");
             }
@@ -254,6 +255,7 @@ public final class RequestHandlers {
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
         Span span = calls.span("capmarket update", ctx, id);
         ctx.future(() -> traced(span, Futures.guarded(() -> reads.require(caller, id, ReadCondition.now()).thenCompose(view -> {
+            requireOwnTeam(principal, view, "update");
             Optional<RequestCommand> update = updates.command(principal, view, body);
             if (update.isEmpty()) {
                 calls.respond(ctx, 200, view);
@@ -261,6 +263,18 @@ public final class RequestHandlers {
             }
             return publisher.send(id, view.capability(), update.get(), span).thenAccept(acked -> calls.respond(ctx, 202, view));
         }))));
+    }
+
+    /**
+     * A cancel or an update is its team's (an admin's): an approver of another team sees a request its
+     * open approval names, to decide it, but a rejection is its way to stop it, with a reason.
+     */
+    private static void requireOwnTeam(Principal principal, RequestView view, String verb) {
+        if (!principal.sees(view.team())) {
+            throw new ForbiddenException(principal.name() + " of team " + principal.team() + " may not " + verb + " request "
+                    + view.id() + " of team " + view.team() + ": a team " + verb + "s only its own requests; as one of its "
+                    + "approvers, reject it (POST /v1/requests/" + view.id() + "/reject with a reason)");
+        }
     }
 
     /**

@@ -37,7 +37,13 @@ public final class RequestWatchers {
     /** Registers a waiter; check the store after registering so no change slips between. */
     public Watch watch(String requestId, Predicate<RequestStatus> until) {
         Watch watch = new Watch(requestId, until);
-        byRequest.computeIfAbsent(requestId, id -> ConcurrentHashMap.newKeySet()).add(watch);
+        // added under the map's lock of the entry: a cancel of the last other waiter, which drops the
+        // entry once it is empty, then cannot drop it between this call finding the set and adding to it
+        byRequest.compute(requestId, (id, watches) -> {
+            Set<Watch> kept = watches == null ? ConcurrentHashMap.newKeySet() : watches;
+            kept.add(watch);
+            return kept;
+        });
         waiting.incrementAndGet();
         return watch;
     }

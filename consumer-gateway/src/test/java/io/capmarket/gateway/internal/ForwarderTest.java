@@ -2,6 +2,7 @@ package io.capmarket.gateway.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import io.capmarket.gateway.RetryLaterException;
@@ -11,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.state.HostInfo;
@@ -26,11 +29,15 @@ import org.junit.jupiter.api.Test;
  */
 class ForwarderTest {
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration SUBMIT_WAIT = Duration.ofSeconds(30);
     private static final byte[] SECRET = "the deployment's secret, 32 bytes+".getBytes(StandardCharsets.UTF_8);
     private final Principal alice = new Principal("alpha", Principal.Role.CONSUMER, "alice", false);
     private final InstanceCalls instances = new InstanceCalls(SECRET, "gw", Duration.ofSeconds(30), Clock.systemUTC());
     private final List<Map<String, List<String>>> received = new CopyOnWriteArrayList<>();
     private final AtomicReference<byte[]> answer = new AtomicReference<>("[]".getBytes(StandardCharsets.UTF_8));
+    /** The owner answers once this is released (at once unless a test holds it). */
+    private final AtomicReference<CountDownLatch> answerWhen = new AtomicReference<>(new CountDownLatch(0));
     private HttpServer owner;
     private Forwarder forwarder;
 
@@ -39,18 +46,25 @@ class ForwarderTest {
         owner = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         owner.createContext("/", exchange -> {
             received.add(Map.copyOf(exchange.getRequestHeaders()));
+            try {
+                answerWhen.get().await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             byte[] body = answer.get();
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        owner.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         owner.start();
-        forwarder = new Forwarder(Duration.ofSeconds(5), new Gatekeeper(token -> java.util.Optional.empty(), null, instances,
+        forwarder = new Forwarder(TIMEOUT, SUBMIT_WAIT, new Gatekeeper(token -> java.util.Optional.empty(), null, instances,
                 new GatewayMetrics()));
     }
 
     @AfterEach
     void stop() {
+        answerWhen.get().countDown();
         owner.stop(0);
     }
 
@@ -79,5 +93,23 @@ class ForwarderTest {
                 .isInstanceOf(CompletionException.class)
                 .cause().isInstanceOf(RetryLaterException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("127.0.0.1").doesNotContain(":" + owner.getAddress().getPort()));
+    }
+
+    @Test
+    void aForwardedSubmitWaitsAsLongAsTheOwnerWaitsForKafkaWhereAReadGivesUpAfterTheTimeout() {
+        CountDownLatch owners = new CountDownLatch(1);
+        answerWhen.set(owners);
+        answer.set("{}".getBytes(StandardCharsets.UTF_8));
+
+        CompletableFuture<Forwarder.Relayed> submit = forwarder.submit(ownerHost(), "{}", "key-1", alice, "req-3", Map.of());
+        CompletableFuture<List<RequestView>> list = forwarder.list(ownerHost(), new ListQuery("alpha", null, null, null, 10), alice,
+                "req-4");
+
+        // past the forwarding timeout the read has given up; the submit still waits for the owner's answer
+        await().atMost(TIMEOUT.multipliedBy(10)).until(list::isDone);
+        assertThat(list).isCompletedExceptionally();
+        await().during(TIMEOUT.multipliedBy(2)).atMost(TIMEOUT.multipliedBy(4)).until(() -> !submit.isDone());
+        owners.countDown();
+        assertThat(submit.join().status()).isEqualTo(200);
     }
 }

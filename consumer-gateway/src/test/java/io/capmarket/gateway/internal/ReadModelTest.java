@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The pure rules of the read model: folding, waiting conditions, watchers, paging and cursors. */
@@ -299,6 +300,34 @@ class ReadModelTest {
         assertThat(watchers.cancel(untilMatched)).as("already completed").isFalse();
         assertThat(watchers.cancel(other)).isTrue();
         assertThat(watchers.waiting()).isZero();
+    }
+
+    @Test
+    void aWaiterAddedWhileAnotherOfTheSameRequestIsCancelledIsStillFoundByAChange() throws InterruptedException {
+        RequestWatchers watchers = new RequestWatchers();
+        RequestStatus matched = advance(RequestViews.submitted(submit("r1")), RequestState.MATCHED);
+        int rounds = 200_000;
+        AtomicInteger lost = new AtomicInteger();
+        // two callers of one request, each waiting and giving up at once (a long-poll's instant read):
+        // the last waiter's cancel drops the request's entry, which must not take a new waiter with it
+        Runnable caller = () -> {
+            for (int i = 0; i < rounds; i++) {
+                RequestWatchers.Watch watch = watchers.watch("r1", s -> false);
+                if (!watchers.cancel(watch)) {
+                    lost.incrementAndGet();
+                }
+            }
+        };
+        Thread other = new Thread(caller);
+        other.start();
+        caller.run();
+        other.join();
+
+        assertThat(lost).as("waiters no change or cancel could find any more").hasValue(0);
+        assertThat(watchers.waiting()).isZero();
+        RequestWatchers.Watch last = watchers.watch("r1", s -> s.getState() == RequestState.MATCHED);
+        watchers.publish(matched);
+        assertThat(last.future()).isCompletedWithValue(matched);
     }
 
     @Test

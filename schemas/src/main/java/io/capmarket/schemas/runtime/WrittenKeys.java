@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #mayHold} never says no for a key that was {@link #add added}; for any other key it says
  * yes only when an added key shares its 32-bit hash (then the store is read, and answers null).
- * Keys are never removed: the stores it fronts delete nothing. Bounded: past {@code maxKeys} keys it
+ * Keys are never removed: a hash alone cannot say whether another key held shares it, so the id of
+ * a request its store deleted (a finished request past its retention) stays until the task starts
+ * again, and a read of it goes to the store, which answers null. Bounded: past {@code maxKeys} keys it
  * lets its table go, logs it, tells its owner (who counts it), and says yes for every key, so every
  * read goes to the store again: slower, never wrong.
  *
