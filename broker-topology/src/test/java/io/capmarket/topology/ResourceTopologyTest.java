@@ -135,6 +135,15 @@ class ResourceTopologyTest {
     }
 
     @Test
+    void aSubmitAskingForALifeLongerThanTenYearsIsDeadLetteredNamingTheRule() {
+        t.submitWithTtl("r-forever", PG, Duration.ofMillis(Long.MAX_VALUE));
+
+        assertThat(t.deadLetterReasons()).singleElement().asString().isEqualTo("submit of request r-forever: ttlMs must be from 1 to "
+                + "315360000000 (3650 days) when given, but was " + Long.MAX_VALUE);
+        assertThat(t.statuses).as("nothing kept").doesNotContainKey("r-forever");
+    }
+
+    @Test
     void aDeprovisionUnansweredPastItsDeadlineIsAnOrphan() {
         t.cancel("app-team.r1");
 

@@ -127,11 +127,15 @@ class ApprovalTest {
     }
 
     @Test
-    void expiresAfterIsGreaterThanZeroWhenGiven() {
+    void expiresAfterIsGreaterThanZeroAndAtMostTenYearsWhenGiven() {
         assertThat(refusal(Approval.always().approvers("role:admin").expiresAfter(Duration.ZERO))).isEqualTo(
-                "offer pg16-eu-west: approval.expiresAfter must be greater than 0 when given, but was 0s");
+                "offer pg16-eu-west: approval.expiresAfter must be greater than 0 and at most 3650d when given, but was 0s");
         assertThat(refusal(Approval.always().approvers("role:admin").expiresAfter(Duration.ofMinutes(-5)))).isEqualTo(
-                "offer pg16-eu-west: approval.expiresAfter must be greater than 0 when given, but was -5m");
+                "offer pg16-eu-west: approval.expiresAfter must be greater than 0 and at most 3650d when given, but was -5m");
+        assertThat(refusal(Approval.always().approvers("role:admin").expiresAfter(Duration.ofDays(3651)))).isEqualTo(
+                "offer pg16-eu-west: approval.expiresAfter must be greater than 0 and at most 3650d when given, but was 3651d");
+        assertThat(postgres().approval(Approval.always().approvers("role:admin").expiresAfter(Duration.ofDays(3650))).build()
+                .approval()).isNotNull();
     }
 
     @Test

@@ -36,7 +36,7 @@ public final class ApprovalRules {
     /**
      * Why a policy is not well formed, naming the field and the rule, or empty when it is:
      * at least one approver, each {@code role:<role>} or {@code team:<team>}; every condition of
-     * {@code when} names a parameter and at least one value; {@code expiresAfterMs}, when set, positive.
+     * {@code when} names a parameter and at least one value; {@code expiresAfterMs}, when set, a lifetime {@link Lifetimes} allows.
      */
     public static Optional<String> refusal(ApprovalPolicy policy) {
         if (policy.getApprovers().isEmpty()) {
@@ -56,10 +56,7 @@ public final class ApprovalRules {
                 return Optional.of("approval.when." + condition.getKey() + " must list at least one value that calls for an approval");
             }
         }
-        if (policy.getExpiresAfterMs() != null && policy.getExpiresAfterMs() <= 0) {
-            return Optional.of("approval.expiresAfterMs must be positive, but was " + policy.getExpiresAfterMs());
-        }
-        return Optional.empty();
+        return Lifetimes.refusal("approval.expiresAfterMs", policy.getExpiresAfterMs());
     }
 
     /** Why one approver entry is not well formed, or empty when it is. */

@@ -219,12 +219,13 @@ public final class CapabilityDesk {
 
     /**
      * An update of a fulfilled request's resource ({@link DeskResources#update}); an update of an
-     * unknown request is left alone.
+     * unknown or finished request is left alone, as a cancellation is: a finished request's history
+     * and last change (which its retention counts from) stay as they were.
      */
     public void update(String capability, UpdateCommand command, Instant now) {
         RequestStatus status = books.request(command.getUpdate().getRequestId());
-        if (status == null) {
-            events.ignored("update for unknown request");
+        if (status == null || Lifecycle.isTerminal(status)) {
+            events.ignored(status == null ? "update for unknown request" : "update for finished request");
             return;
         }
         resources.update(status, command.getUpdate(), now);
@@ -465,13 +466,14 @@ public final class CapabilityDesk {
         }
     }
 
-    /** A request waited {@code matching.max-wait} since its submission: it fails. */
+    /** A request waited {@code matching.max-wait} since its submission (or its approval): it fails. */
     private void expire(RequestStatus waiting, Instant now) {
         ledger.stopWaiting(waiting);
         if (waiting.getAttempt() == 0) {
             ledger.demand(waiting.getCapability(), d -> d.failedUnmatched(waiting.getCapabilityVersion(), waiting.getConstraints(), now));
         }
-        ledger.save(Lifecycle.failed(waiting, "not matched within " + describe(settings.maxWait()) + " of its submission; last: "
+        String since = waiting.getSubmittedAt().equals(Lifecycle.waitingSince(waiting)) ? "its submission" : "its approval";
+        ledger.save(Lifecycle.failed(waiting, "not matched within " + describe(settings.maxWait()) + " of " + since + "; last: "
                 + waiting.getReason(), now));
         ledger.finish(waiting.getCapability(), RequestState.FAILED);
     }

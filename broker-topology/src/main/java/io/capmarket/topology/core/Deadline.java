@@ -73,7 +73,8 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
 
     /**
      * The check a request in {@code status} waits for next, or null when it waits for none: a
-     * waiting request fails {@code maxWait} after its submission, one waiting for approvals at its
+     * waiting request fails {@code maxWait} after its submission (or its approval: {@link
+     * Lifecycle#waitingSince}), one waiting for approvals at its
      * {@code approvalExpiresAt}; an assigned one must be accepted
      * {@code acceptDeadline} after it was matched (while MATCHED) and be done within the lead
      * time its offer promised (until breached), the earlier of the two first (each check
@@ -84,7 +85,7 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
      */
     private static Deadline next(RequestStatus status, Duration maxWait, Duration acceptDeadline, ToLongFunction<RequestStatus> promise) {
         if (status.getState() == RequestState.WAITING) {
-            return new Deadline(status.getSubmittedAt().plus(maxWait), Kind.WAIT, status.getAttempt(), status.getRequestId());
+            return new Deadline(Lifecycle.waitingSince(status).plus(maxWait), Kind.WAIT, status.getAttempt(), status.getRequestId());
         }
         if (status.getState() == RequestState.PENDING_APPROVAL) {
             return status.getApprovalExpiresAt() == null ? null
@@ -111,7 +112,7 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
         ACCEPT,
         /** The offer's lead-time promise runs out now. */
         SLO,
-        /** A request still waiting for an offer now fails ({@code matching.max-wait} after its submission). */
+        /** A request still waiting for an offer now fails ({@code matching.max-wait} after its submission, or its approval). */
         WAIT,
         /** An update or deprovision not answered since its last entry is sent to its producer again. */
         RESEND,

@@ -73,6 +73,18 @@ final class DeskLedger {
     }
 
     /**
+     * Saves {@code status} with a note in its history ({@link ResourceLifecycle#noted}), counting
+     * the note that replaced another past the history's bound.
+     */
+    void note(RequestStatus status, String detail, Instant now) {
+        RequestStatus noted = ResourceLifecycle.noted(status, detail, now);
+        if (noted.getHistory().size() <= status.getHistory().size()) {
+            events.historyTrimmed(status.getCapability());
+        }
+        save(noted);
+    }
+
+    /**
      * Keeps a request's status, and with it the deadline it calls for ({@link Deadline#next}); without its
      * matching decisions, which only the record published in the same step carries.
      */

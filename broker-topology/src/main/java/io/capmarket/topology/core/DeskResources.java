@@ -65,7 +65,7 @@ final class DeskResources {
         }
         if (refusal.isPresent()) {
             events.resourceOperation(capability, UPDATE, "refused");
-            ledger.save(ResourceLifecycle.noted(status, "update asked by " + by + " refused: " + refusal.get(), now));
+            ledger.note(status, "update asked by " + by + " refused: " + refusal.get(), now);
             return;
         }
         RequestStatus next = status;
@@ -129,8 +129,8 @@ final class DeskResources {
         String operation = updating ? UPDATE : DEPROVISION;
         String message = report.getMessage() == null ? "no message" : report.getMessage();
         switch (report.getKind()) {
-            case ACCEPTED -> ledger.save(ResourceLifecycle.noted(status, operation + " accepted by " + status.getProducerId(), now));
-            case PROGRESS -> ledger.save(ResourceLifecycle.noted(status, message, now));
+            case ACCEPTED -> ledger.note(status, operation + " accepted by " + status.getProducerId(), now);
+            case PROGRESS -> ledger.note(status, message, now);
             case FULFILLED -> {
                 Duration took = Duration.between(ResourceLifecycle.operationEntries(status).get(0).getAt(), now);
                 if (updating) {
@@ -150,7 +150,7 @@ final class DeskResources {
                     updateFailed(status, detail, now);
                 } else if (report.getKind() == FulfilmentKind.FAILED && report.getRetryable()) {
                     // noted: the next send follows after a wait (Deadline#next)
-                    ledger.save(ResourceLifecycle.noted(status, detail + " (retryable)", now));
+                    ledger.note(status, detail + " (retryable)", now);
                 } else {
                     orphaned(status, detail, now);
                 }
@@ -164,8 +164,8 @@ final class DeskResources {
         boolean updating = status.getState() == RequestState.UPDATING;
         String operation = updating ? UPDATE : DEPROVISION;
         if (deadline.kind() == Deadline.Kind.RESEND) {
-            ledger.save(ResourceLifecycle.noted(status, operation + " sent to " + status.getProducerId()
-                    + " again: no answer since " + status.getUpdatedAt(), now));
+            ledger.note(status, operation + " sent to " + status.getProducerId()
+                    + " again: no answer since " + status.getUpdatedAt(), now);
             send(status, now);
             events.resourceOperation(status.getCapability(), operation, "resent");
             return;

@@ -49,11 +49,13 @@ public final class Lifecycle {
     public static final Set<RequestState> LIVE = EnumSet.of(RequestState.FULFILLED, RequestState.UPDATING,
             RequestState.DEPROVISIONING);
     /**
-     * Transitions after which progress reports coalesce, so that a producer reporting progress
-     * without end cannot grow its status past what Kafka accepts in one record: past it, a progress
-     * report that follows another of the same attempt replaces it. Every other transition is still
-     * added, so an entry never moves: readers count the history to follow a request, and the
-     * history's growth is bounded by the attempts.
+     * Transitions after which progress reports and notes coalesce, so that a producer reporting
+     * progress without end, or a bot asking for refused updates without end, cannot grow a status
+     * past what Kafka accepts in one record: past it, a progress report that follows another of the
+     * same attempt replaces it, and a note that follows another entry of the state it notes replaces
+     * that ({@link ResourceLifecycle#noted}). Every other transition is still added, so an entry never
+     * moves: readers count the history to follow a request, and the history's growth is bounded by
+     * the attempts and the operations.
      */
     public static final int MAX_HISTORY = 100;
     /** Matching decisions one status record carries at most, the latest of its step. */
@@ -288,6 +290,21 @@ public final class Lifecycle {
     }
 
     /**
+     * Since when {@code matching.max-wait} counts for the request: its submission, or, when it waited
+     * for approvals, the last decision on them (its last PENDING_APPROVAL entry), so that the time an
+     * approver took is not taken from its wait for an offer.
+     */
+    public static Instant waitingSince(RequestStatus status) {
+        List<StatusTransition> history = status.getHistory();
+        for (int i = history.size() - 1; i >= 0; i--) {
+            if (history.get(i).getState() == RequestState.PENDING_APPROVAL) {
+                return history.get(i).getAt();
+            }
+        }
+        return status.getSubmittedAt();
+    }
+
+    /**
      * When the request's current attempt was matched: its first MATCHED transition (an SLO breach
      * while MATCHED adds another); its last update when the history no longer says.
      */
@@ -427,6 +444,19 @@ public final class Lifecycle {
         next.setUpdatedAt(now);
         next.setHistory(history);
         return next;
+    }
+
+    /**
+     * {@code status} with its last history entry replaced by one of its state and attempt, at
+     * {@code now}: what a note past {@link #MAX_HISTORY} writes instead of adding an entry.
+     */
+    static RequestStatus replacingLast(RequestStatus status, String detail, Instant now) {
+        List<StatusTransition> history = new ArrayList<>(status.getHistory());
+        history.set(history.size() - 1, transition(status.getState(), now, status.getAttempt(), status.getOfferId(), detail));
+        RequestStatus replaced = copyOf(status);
+        replaced.setUpdatedAt(now);
+        replaced.setHistory(history);
+        return replaced;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.capmarket.topology.core;
 
 import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.Lifetimes;
 import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.onboarding.ProducerNames;
 import java.util.Optional;
@@ -48,7 +49,7 @@ public final class OfferRules {
             return Optional.of("leadTimeSloMs must be from 1 to " + MAX_LEAD_TIME_SLO_MS + " (a year), but was "
                     + offer.getLeadTimeSloMs());
         }
-        return Optional.empty();
+        return Lifetimes.refusal("maxTtlMs", offer.getMaxTtlMs());
     }
 
     /**

@@ -200,9 +200,17 @@ public final class ResourceLifecycle {
 
     /**
      * A note in the history that leaves the state as it is: an answer of the producer during an
-     * operation, an assignment sent again, an update refused.
+     * operation, an assignment sent again, an update refused. Past {@link Lifecycle#MAX_HISTORY}
+     * entries, a note that would follow a note replaces it: the entry that began the state (an
+     * operation's start, which its deadlines are counted from) stays, and the history stops growing.
      */
     public static RequestStatus noted(RequestStatus status, String detail, Instant now) {
+        List<StatusTransition> history = status.getHistory();
+        int size = history.size();
+        if (size >= Lifecycle.MAX_HISTORY && history.get(size - 1).getState() == status.getState()
+                && history.get(size - 2).getState() == status.getState()) {
+            return Lifecycle.replacingLast(status, detail, now);
+        }
         return Lifecycle.next(status, status.getState(), now, status.getAttempt(), status.getOfferId(), detail);
     }
 

@@ -2,6 +2,7 @@ package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.ApprovalDecision;
 import io.capmarket.schemas.CancelRequest;
+import io.capmarket.schemas.Lifetimes;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
@@ -147,6 +148,11 @@ final class RequestIntake {
         }
         if (!ProducerNames.isKebabCase(submit.getCapability())) {
             refuse(record, EngineEvents.REFUSED, "capability must be kebab-case, but was '" + submit.getCapability() + "'");
+            return;
+        }
+        Optional<String> ttl = Lifetimes.refusal("ttlMs", submit.getTtlMs());
+        if (ttl.isPresent()) {
+            refuse(record, EngineEvents.REFUSED, "submit of request " + requestId + ": " + ttl.get());
             return;
         }
         boolean owned = IntakeOutput.owns(context, submit.getCapability(), ownerPartitions);

@@ -12,6 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.capmarket.schemas.ApprovalGate;
 import io.capmarket.schemas.ApprovalPolicy;
 import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.FulfilmentKind;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.StatusTransition;
@@ -98,6 +99,33 @@ class ApprovalDeskTest {
         var speed = t.books.scoreOf(PG).figures(t.now, ScoreState.Current.NONE).allTime().getSpeed();
         assertThat(speed.getApprovalWait().getSamples()).isEqualTo(1);
         assertThat(speed.getApprovalWait().getP50Ms()).isBetween(290_000L, 310_000L);
+    }
+
+    @Test
+    void theWaitForAnOfferCountsFromTheApprovalNotFromTheSubmission() {
+        DeskFixture e = new DeskFixture(new TopologySettings(MatchingPolicy.ofDefaults(), Duration.ofSeconds(30), 3,
+                Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10), Duration.ofHours(1),
+                io.capmarket.schemas.access.PriorityGrants.NONE,
+                new Day2Policy(Duration.ofSeconds(10), Duration.ofSeconds(40), Duration.ofMinutes(2), Duration.ofDays(1),
+                        Duration.ofHours(8))));
+        e.approve("db-team", PG);
+        e.heartbeat("db-team");
+        e.publish(CapabilityOffer.newBuilder(e.offer("pg-eu", "db-team", 1, Map.of())).setApproval(ADMINS_FOR_LARGE).build());
+        e.submitWith("r0", SMALL);
+        e.report("r0", FulfilmentKind.ACCEPTED);
+        e.submitWith("r1", LARGE);
+        assertThat(e.status("r1").getState()).isEqualTo(PENDING_APPROVAL);
+
+        e.advance(Duration.ofHours(2)); // longer than matching.max-wait, within the approval's 8 h
+        e.heartbeat("db-team");
+        e.decide("r1", "carol", "platform", "admin", true, "budget ok");
+        assertThat(e.status("r1").getState()).as("the offer's one place is taken").isEqualTo(WAITING);
+
+        e.advance(Duration.ofMinutes(59));
+        assertThat(e.status("r1").getState()).isEqualTo(WAITING);
+        e.advance(Duration.ofMinutes(1));
+        assertThat(e.status("r1").getState()).isEqualTo(FAILED);
+        assertThat(e.status("r1").getReason()).startsWith("not matched within 1h of its approval; last: ");
     }
 
     @Test

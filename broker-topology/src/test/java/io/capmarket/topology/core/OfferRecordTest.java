@@ -6,6 +6,7 @@ import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.topology.OfferState;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,12 @@ class OfferRecordTest {
                 .contains("leadTimeSloMs must be from 1 to 31536000000 (a year), but was 0");
         assertThat(OfferRules.refusal(CapabilityOffer.newBuilder(OFFER).setLeadTimeSloMs(Long.MAX_VALUE).build(), approval))
                 .contains("leadTimeSloMs must be from 1 to 31536000000 (a year), but was " + Long.MAX_VALUE);
+        assertThat(OfferRules.refusal(CapabilityOffer.newBuilder(OFFER).setMaxTtlMs(Long.MAX_VALUE).build(), approval))
+                .contains("maxTtlMs must be from 1 to 315360000000 (3650 days) when given, but was " + Long.MAX_VALUE);
+        assertThat(OfferRules.refusal(CapabilityOffer.newBuilder(OFFER).setMaxTtlMs(0L).build(), approval))
+                .contains("maxTtlMs must be from 1 to 315360000000 (3650 days) when given, but was 0");
+        assertThat(OfferRules.refusal(CapabilityOffer.newBuilder(OFFER).setMaxTtlMs(Duration.ofDays(3650).toMillis()).build(),
+                approval)).isEmpty();
         assertThat(OfferRules.refusal(OFFER, null)).get().asString().contains("not approved");
     }
 }

@@ -175,6 +175,37 @@ class ResourceDeskTest {
         }
 
         @Test
+        void ofAFinishedRequestChangesNothingItsRetentionCountsFrom() {
+            t.cancel("r1");
+            t.reportOn("r1", FulfilmentKind.FULFILLED, false);
+            RequestStatus deprovisioned = t.status("r1");
+            assertThat(deprovisioned.getState()).isEqualTo(DEPROVISIONED);
+            t.advance(Duration.ofMinutes(5));
+
+            t.update("r1", SMALL, LARGE);
+
+            assertThat(t.status("r1")).as("no note, and its last change where it was").isEqualTo(deprovisioned);
+            assertThat(t.events).contains("ignored:update for finished request");
+        }
+
+        @Test
+        void refusedWithoutEndGrowsTheHistoryToItsBoundThenReplacesItsLastNote() {
+            t.submitWith("r2", SMALL);
+            List<StatusTransition> before = t.status("r2").getHistory();
+            for (int i = 0; i < 3 * Lifecycle.MAX_HISTORY; i++) {
+                t.update("r2", LARGE);
+            }
+
+            List<StatusTransition> history = t.status("r2").getHistory();
+            assertThat(history).as("bounded").hasSize(Lifecycle.MAX_HISTORY);
+            assertThat(history).as("what came before the notes stays").startsWith(before.toArray(StatusTransition[]::new));
+            assertThat(history.get(history.size() - 1).getAt()).isEqualTo(t.now);
+            assertThat(lastDetail("r2")).endsWith("refused: request r2 is MATCHED; only a FULFILLED request is updated");
+            assertThat(t.events.stream().filter("history-trimmed"::equals)).as("each note replaced is counted")
+                    .hasSize(3 * Lifecycle.MAX_HISTORY - (Lifecycle.MAX_HISTORY - before.size()));
+        }
+
+        @Test
         void ofAnUnknownRequestChangesNothing() {
             t.update("nobody", SMALL, LARGE);
 
@@ -254,6 +285,26 @@ class ResourceDeskTest {
 
             t.cancel("r1");
             assertThat(t.events).contains("ignored:cancel for finished request");
+        }
+
+        @Test
+        void answeredWithProgressWithoutEndKeepsItsStartAndABoundedHistory() {
+            t.cancel("r1");
+            StatusTransition start = t.status("r1").getHistory().get(t.status("r1").getHistory().size() - 1);
+            for (int i = 0; i < 3 * Lifecycle.MAX_HISTORY; i++) {
+                t.advance(Duration.ofMillis(100));
+                t.reportOn("r1", FulfilmentKind.PROGRESS, false);
+            }
+
+            RequestStatus status = t.status("r1");
+            assertThat(status.getState()).isEqualTo(DEPROVISIONING);
+            assertThat(status.getHistory()).as("bounded").hasSize(Lifecycle.MAX_HISTORY);
+            assertThat(ResourceLifecycle.operationEntries(status).get(0)).as("the deadlines count from it").isEqualTo(start);
+            assertThat(status.getHistory().get(Lifecycle.MAX_HISTORY - 1).getAt()).isEqualTo(t.now);
+
+            t.reportOn("r1", FulfilmentKind.FULFILLED, false);
+            assertThat(t.status("r1").getState()).isEqualTo(DEPROVISIONED);
+            assertThat(t.status("r1").getHistory()).as("a transition is still added").hasSize(Lifecycle.MAX_HISTORY + 1);
         }
 
         @Test

@@ -6,6 +6,7 @@ import io.capmarket.gateway.MalformedRequestException;
 import io.capmarket.gateway.RejectedRequestException;
 import io.capmarket.schemas.ApprovalPolicy;
 import io.capmarket.schemas.ApprovalRules;
+import io.capmarket.schemas.Lifetimes;
 import io.capmarket.schemas.config.ConfigParsers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ public final class ApprovalPolicyBody {
     static final String APPROVERS = "approvers";
     static final String EXPIRES_AFTER = "expiresAfter";
     /** The longest an admin's policy lets a request wait for its approvals. */
-    public static final Duration MAX_EXPIRY = Duration.ofDays(3650);
+    public static final Duration MAX_EXPIRY = Lifetimes.MAX;
 
     private static final List<String> FIELDS = List.of(WHEN, APPROVERS, EXPIRES_AFTER);
     private static final String RULE_PREFIX = "approval.";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.capmarket.gateway.GatewayException.FieldError;
 import io.capmarket.gateway.MalformedRequestException;
+import io.capmarket.schemas.Lifetimes;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.SubmitRequest;
@@ -39,7 +40,7 @@ public record Submission(String capability, int version, ObjectNode parameters, 
         Map<String, String> preferences, String priority, Duration ttl) {
 
     /** The longest ttl a request may ask for. */
-    public static final Duration MAX_TTL = Duration.ofDays(3650);
+    public static final Duration MAX_TTL = Lifetimes.MAX;
 
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
     private static final Set<String> FIELDS = Set.of("capability", "version", "parameters", "constraints", "preferences", "priority",

@@ -63,7 +63,8 @@ class ApprovalPolicyBodyTest {
         ApprovalPolicy policy = ApprovalPolicy.newBuilder().setApprovers(List.of()).build();
         assertThat(ApprovalPolicyBody.field("approval.approvers: 'x' must be 'role:<role>' or 'team:<team>'", policy)).isEqualTo("approvers");
         assertThat(ApprovalPolicyBody.field("approval.when must name parameters, but has an empty name", policy)).isEqualTo("when");
-        assertThat(ApprovalPolicyBody.field("approval.expiresAfterMs must be positive, but was 0", policy)).isEqualTo("expiresAfter");
+        assertThat(ApprovalPolicyBody.field("approval.expiresAfterMs must be from 1 to 315360000000 (3650 days) when given, "
+                + "but was 0", policy)).isEqualTo("expiresAfter");
     }
 
     private static List<FieldError> malformed(String body) {

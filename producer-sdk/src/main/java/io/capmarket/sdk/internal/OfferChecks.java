@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.capmarket.schemas.ApprovalRules;
+import io.capmarket.schemas.Lifetimes;
 import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.sdk.Approval;
@@ -98,10 +99,11 @@ public final class OfferChecks {
         return Optional.empty();
     }
 
-    /** A resource's longest life, when given, is greater than 0. */
+    /** A resource's longest life, when given, is greater than 0 and at most {@link Lifetimes#MAX}. */
     public static Optional<String> maxTtl(Duration maxTtl) {
-        if (maxTtl != null && maxTtl.toMillis() < 1) {
-            return Optional.of("maxTtl must be greater than 0 when given, but was " + Durations.format(maxTtl));
+        if (maxTtl != null && (maxTtl.toMillis() < 1 || maxTtl.compareTo(Lifetimes.MAX) > 0)) {
+            return Optional.of("maxTtl must be greater than 0 and at most " + Durations.format(Lifetimes.MAX) + " when given, but was "
+                    + Durations.format(maxTtl));
         }
         return Optional.empty();
     }
@@ -117,9 +119,10 @@ public final class OfferChecks {
         if (approval == null) {
             return Optional.empty();
         }
-        if (approval.expiresAfter() != null && approval.expiresAfter().toMillis() < 1) {
-            return Optional.of("approval.expiresAfter must be greater than 0 when given, but was "
-                    + Durations.format(approval.expiresAfter()));
+        if (approval.expiresAfter() != null
+                && (approval.expiresAfter().toMillis() < 1 || approval.expiresAfter().compareTo(Lifetimes.MAX) > 0)) {
+            return Optional.of("approval.expiresAfter must be greater than 0 and at most " + Durations.format(Lifetimes.MAX)
+                    + " when given, but was " + Durations.format(approval.expiresAfter()));
         }
         Optional<String> refusal = ApprovalRules.refusal(OfferCodec.toAvro(approval));
         if (refusal.isPresent()) {

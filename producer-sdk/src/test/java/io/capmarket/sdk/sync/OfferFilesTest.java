@@ -191,8 +191,8 @@ class OfferFilesTest {
                 approval:
                   approvers: [role:admin]
                   expiresAfter: 0s
-                """)).containsExactly("offers/pg.yaml:10: offer a: approval.expiresAfter must be greater than 0 when given, "
-                + "but was 0s");
+                """)).containsExactly("offers/pg.yaml:10: offer a: approval.expiresAfter must be greater than 0 and at most 3650d "
+                + "when given, but was 0s");
     }
 
     @Test
@@ -210,7 +210,16 @@ class OfferFilesTest {
                 capacity: 1
                 leadTime: 1m
                 maxTtl: 0s
-                """)).containsExactly("offers/pg.yaml:5: offer a: maxTtl must be greater than 0 when given, but was 0s");
+                """)).containsExactly("offers/pg.yaml:5: offer a: maxTtl must be greater than 0 and at most 3650d when given, but "
+                + "was 0s");
+        assertThat(problems("""
+                offerId: a
+                capability: postgres-database
+                capacity: 1
+                leadTime: 1m
+                maxTtl: 3651d
+                """)).containsExactly("offers/pg.yaml:5: offer a: maxTtl must be greater than 0 and at most 3650d when given, but "
+                + "was 3651d");
     }
 
     @Test
