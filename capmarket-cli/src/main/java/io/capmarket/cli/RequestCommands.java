@@ -1,5 +1,6 @@
 package io.capmarket.cli;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.capmarket.client.CapmarketClient;
 import io.capmarket.client.Request;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Parameters;
             RequestCommands.Cancel.class, RequestCommands.ListRequests.class})
 final class RequestCommands {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads a whole value or fails: {@code 10 GB} is text, not the number 10 followed by more. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** Reads {@code 30s}, {@code 5m}, {@code PT1H}: the configuration's one duration format. */
     static final class DurationConverter implements ITypeConverter<Duration> {
@@ -99,7 +101,9 @@ final class RequestCommands {
                 request = client.await(request.id(), waitFor, timeout);
             }
             gateway.printer().request(request);
-            return waitFor == null || request.is(waitFor) ? CapmarketCli.OK : CapmarketCli.FAILED;
+            // reached: in the state now, or passed through it (a wait for MATCHED may return it ACCEPTED already)
+            return waitFor == null || request.is(waitFor) || request.history().contains(waitFor.name()) ? CapmarketCli.OK
+                    : CapmarketCli.FAILED;
         }
 
     }

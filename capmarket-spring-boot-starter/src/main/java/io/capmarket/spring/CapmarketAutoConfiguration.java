@@ -25,7 +25,7 @@ import org.springframework.core.io.support.ResourcePatternResolver;
 /**
  * Runs a capmarket producer inside a Spring Boot application: the {@link CapmarketProducerLifecycle}
  * built from {@link CapmarketProperties}, dispatching to the {@link CapmarketHandler} handlers,
- * with the offers from {@code classpath*:offers/*.yaml}; and, when the application has them, the
+ * with the offers from <code>classpath*:offers/**&#47;*.yaml</code>; and, when the application has them, the
  * SDK's meters in its {@code MeterRegistry} (and, with {@link CapmarketHealthAutoConfiguration}, a
  * {@code capmarket} health indicator). Every bean
  * backs off when the application defines its own; {@code capmarket.enabled=false} turns it all off.

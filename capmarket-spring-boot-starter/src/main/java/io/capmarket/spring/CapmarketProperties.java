@@ -27,7 +27,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param clientProperties a client properties file, such as the one onboarding writes
  *     ({@code .capmarket/credentials/db-team.properties}, or any Spring resource location): Kafka
  *     security, registry credentials; the settings above win over it
- * @param offers where the offer files are (Spring resource patterns); every file found is read,
+ * @param offers where the offer files are (Spring resource patterns; by default every YAML file under
+ *     {@code offers/} on the classpath, its folders included); every file found is read,
  *     and all must be valid
  * @param publishOffers whether to publish the offers at start; false (the default) only declares
  *     them, for offers published by {@code capmarket sync} from CI
@@ -49,7 +50,7 @@ public record CapmarketProperties(
         String schemaRegistryUrl,
         String topicPrefix,
         String clientProperties,
-        @DefaultValue({"classpath*:offers/*.yaml", "classpath*:offers/*.yml"}) List<String> offers,
+        @DefaultValue({"classpath*:offers/**/*.yaml", "classpath*:offers/**/*.yml"}) List<String> offers,
         @DefaultValue("false") boolean publishOffers,
         @DefaultValue("true") boolean autoAccept,
         @DefaultValue("true") boolean autoStartup,

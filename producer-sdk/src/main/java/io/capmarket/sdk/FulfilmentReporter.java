@@ -34,7 +34,9 @@ public interface FulfilmentReporter {
 
     /**
      * Turns the work down; the request is matched to another offer. After acceptance (including the
-     * SDK's auto-accept) a rejection is published as a retryable failure, which has the same effect.
+     * SDK's auto-accept) a rejection is published as a retryable failure, which has the same effect;
+     * so is every rejection of a provisioning through a reporter taken by reference
+     * ({@code CapmarketProducer.reporter}), which cannot know whether the work was accepted.
      * An update or deprovision is never matched elsewhere: its rejection is always published as
      * REJECTED, and the operation fails (a deprovision is then flagged as an orphan).
      */

@@ -14,7 +14,7 @@ import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.ResourcePatternResolver;
 
 /**
- * Reads the offer files that resource patterns find ({@code classpath*:offers/*.yaml}) with the
+ * Reads the offer files that resource patterns find (<code>classpath*:offers/**&#47;*.yaml</code>: its folders too, as {@code capmarket sync} reads them) with the
  * SDK's own reader, the one {@code capmarket sync} uses: all valid or an error listing every
  * problem as {@code file:line: message}, duplicate offerIds across files included.
  */

@@ -15,6 +15,7 @@ import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
@@ -65,7 +66,19 @@ public final class AssignmentLoop implements Runnable {
     private record Pending(TopicPartition partition, long offset, Assignment assignment, Context trace) {
     }
 
-    private record Running(TopicPartition partition, long offset, Assignment assignment, ReportingContext context) {
+    /**
+     * Work handed to the handler. {@code alsoSettles}: the records that delivered the same work again
+     * while it ran (after its partition was taken away and given back, its record comes again); they
+     * are done when it is, not when they arrive, so no commit passes work still running.
+     */
+    private record Running(TopicPartition partition, long offset, Assignment assignment, ReportingContext context,
+            List<Map.Entry<TopicPartition, Long>> alsoSettles) {
+
+        Running deliveredAgainAt(TopicPartition at, long offset) {
+            List<Map.Entry<TopicPartition, Long>> all = new ArrayList<>(alsoSettles);
+            all.add(Map.entry(at, offset));
+            return new Running(partition, this.offset, assignment, context, List.copyOf(all));
+        }
     }
 
     private record Completion(TopicPartition partition, long offset, String requestId, String offerId, Slots lane, boolean settled) {
@@ -267,9 +280,15 @@ public final class AssignmentLoop implements Runnable {
             return;
         }
         Running already = running.get(assignment.requestId());
-        if (already != null && sameWork(already.assignment(), assignment)
-                || pending.stream().anyMatch(p -> sameWork(p.assignment(), assignment))) {
-            LOG.info("assignment {} (attempt {}, revision {}) delivered again while it waits or runs here; that one settles it",
+        if (already != null && sameWork(already.assignment(), assignment)) {
+            LOG.info("assignment {} (attempt {}, revision {}) delivered again while it runs here; its outcome settles both",
+                    assignment.requestId(), assignment.attempt(), assignment.revision());
+            running.put(assignment.requestId(), already.deliveredAgainAt(partition, record.offset()));
+            return;
+        }
+        // a waiting one holds an earlier offset of this partition open (a revoked partition's are dropped), so no commit passes it
+        if (pending.stream().anyMatch(p -> sameWork(p.assignment(), assignment))) {
+            LOG.info("assignment {} (attempt {}, revision {}) delivered again while it waits here; that one settles it",
                     assignment.requestId(), assignment.attempt(), assignment.revision());
             tracker.done(partition, record.offset());
             return;
@@ -363,7 +382,7 @@ public final class AssignmentLoop implements Runnable {
     private void start(Pending p, Slots lane) {
         Assignment assignment = p.assignment();
         ReportingContext context = contexts.apply(assignment);
-        running.put(assignment.requestId(), new Running(p.partition(), p.offset(), assignment, context));
+        running.put(assignment.requestId(), new Running(p.partition(), p.offset(), assignment, context, List.of()));
         try {
             workers.execute(() -> {
                 Span span = tracer.spanBuilder("capmarket handle " + assignment.capability()).setParent(p.trace())
@@ -400,11 +419,14 @@ public final class AssignmentLoop implements Runnable {
         while ((c = completions.poll()) != null) {
             c.lane().release(c.offerId());
             Running run = running.get(c.requestId());
+            List<Map.Entry<TopicPartition, Long>> deliveredAgain = List.of();
             if (run != null && run.offset() == c.offset() && run.partition().equals(c.partition())) {
                 running.remove(c.requestId());
+                deliveredAgain = run.alsoSettles();
             }
             if (c.settled()) {
                 tracker.done(c.partition(), c.offset());
+                deliveredAgain.forEach(again -> tracker.done(again.getKey(), again.getValue()));
             }
         }
     }

@@ -27,9 +27,20 @@ public final class RefReporter implements FulfilmentReporter {
         sink.report(ref, FulfilmentKind.ACCEPTED, null, Map.of(), false, false);
     }
 
+    /**
+     * A reporter by reference does not know whether the work was accepted (the SDK's auto-accept
+     * usually has): a provisioning's rejection is published as a retryable failure, which the
+     * marketplace applies before and after acceptance alike (a REJECTED after acceptance would be
+     * recorded as out of order and change nothing); an update's or deprovision's as REJECTED.
+     */
     @Override
     public void reject(String reason) {
-        sink.report(ref, FulfilmentKind.REJECTED, requireText("reason", reason), Map.of(), false, false);
+        requireText("reason", reason);
+        if (ref.revision() == 0) {
+            sink.report(ref, FulfilmentKind.FAILED, "rejected: " + reason, Map.of(), true, false);
+        } else {
+            sink.report(ref, FulfilmentKind.REJECTED, reason, Map.of(), false, false);
+        }
     }
 
     @Override

@@ -189,6 +189,35 @@ class AssignmentLoopTest {
     }
 
     @Test
+    void workDeliveredAgainWhileItRunsIsCommittedOnlyOnceItsOutcomeIsPublished() {
+        Held handler = new Held();
+        start(handler);
+        write(AssignmentAction.FULFIL, "r-1", 1, 0);
+        await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-1#0"));
+
+        // the group takes the partition away and gives it back: its record, not committed, comes again
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of());
+            consumer.rebalance(List.of(PARTITION));
+            consumer.seek(PARTITION, 0);
+            consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, "r-1", new byte[] {0}));
+        });
+        await().atMost(WAIT).until(() -> consumer.position(PARTITION) == 1);
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> committed() == null);
+        assertThat(handler.calls).as("not handed to the handler a second time").containsExactly("fulfil r-1#0");
+
+        handler.finish("fulfil r-1#0");
+
+        await().atMost(WAIT).until(() -> Long.valueOf(1).equals(committed()));
+    }
+
+    /** The partition's committed offset, or null while none is. */
+    private Long committed() {
+        var offset = consumer.committed(java.util.Set.of(PARTITION)).get(PARTITION);
+        return offset == null ? null : offset.offset();
+    }
+
+    @Test
     void aHandlerWithoutUpdateOrDeprovisionRejectsThemAsNotSupported() {
         AssignmentHandler onlyFulfils = (assignment, context) -> context.fulfil(Map.of());
         start(HandlerRun.async(onlyFulfils));
