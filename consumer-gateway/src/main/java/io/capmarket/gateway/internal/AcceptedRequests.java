@@ -89,9 +89,15 @@ public final class AcceptedRequests {
         held.computeIfPresent(requestId, (id, entry) -> new Held(entry.status(), entry.partition(), entry.heldAtNanos(), true));
     }
 
-    /** The request was not written (or not acknowledged in time): stop holding it. */
+    /** Kafka did not write the request: stop holding it. */
     public void release(String requestId) {
         held.computeIfPresent(requestId, (id, entry) -> entry.acknowledged() ? entry : null);
+    }
+
+    /** Whether {@code requestId} is held but not acknowledged: Kafka has not settled its write yet. */
+    public boolean writing(String requestId) {
+        Held entry = held.get(requestId);
+        return entry != null && !entry.acknowledged();
     }
 
     /** The acknowledged request held, if any. */

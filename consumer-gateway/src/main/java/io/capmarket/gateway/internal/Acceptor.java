@@ -4,12 +4,14 @@ import io.capmarket.gateway.ConflictException;
 import io.capmarket.gateway.GatewayException.FieldError;
 import io.capmarket.gateway.NotFoundException;
 import io.capmarket.gateway.RejectedRequestException;
+import io.capmarket.gateway.RetryLaterException;
 import io.capmarket.schemas.CapabilityVersionView;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
 import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +41,8 @@ public final class Acceptor {
     private final Clock clock;
     private final Refusals refusals;
     private final KeyedSequence sequence = new KeyedSequence();
+    /** When a retry of a submit Kafka has not settled yet should come again. */
+    static final Duration WRITING_RETRY = Duration.ofSeconds(2);
 
     /**
      * @param quotas refuses a submit its team's quota already does not allow
@@ -73,6 +77,11 @@ public final class Acceptor {
                 rejectIfOtherRequest(key, submission, view);
                 return CompletableFuture.completedFuture(new Answer(200, view));
             }
+            if (accepted.writing(id)) {
+                throw new RetryLaterException("the first submit with the Idempotency-Key '" + key + "' was not acknowledged by Kafka "
+                        + "in time and may still be written; retry with the same key: it then gets that request, or is written",
+                        WRITING_RETRY);
+            }
             return write(principal, submission, key, id, partition, span);
         });
     }
@@ -95,7 +104,9 @@ public final class Acceptor {
         RequestCommand command = submission.command(id, principal, key, clock.instant());
         RequestStatus status = RequestViews.submitted((SubmitRequest) command.getCommand());
         accepted.reserve(status, partition);
-        return publisher.send(id, submission.capability(), command, span).whenComplete((acked, error) -> {
+        // held until Kafka settles it, which may come after the caller was told 503: a retry with the
+        // same key meanwhile is told to retry again (see accept), rather than written a second time
+        return publisher.send(id, submission.capability(), command, span, (acked, error) -> {
             if (error == null) {
                 accepted.acknowledged(id);
                 watchers.publish(status);

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -70,6 +71,17 @@ final class AckedProducer<V> implements AutoCloseable {
      * Completes with the acknowledged record's position.
      */
     CompletableFuture<RecordMetadata> send(Integer partition, String key, V value, Span span) {
+        return send(partition, key, value, span, (metadata, error) -> { });
+    }
+
+    /**
+     * As {@link #send(Integer, String, Object, Span)}; {@code settled} learns Kafka's own outcome (the
+     * record's position, or the error) on the {@code callbacks} executor: before the answer completes,
+     * or after it, when no acknowledgement came within the ack timeout (Kafka may still write the
+     * record then, until its own delivery timeout).
+     */
+    CompletableFuture<RecordMetadata> send(Integer partition, String key, V value, Span span,
+            BiConsumer<RecordMetadata, Throwable> settled) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
         try {
             ProducerRecord<String, V> record = new ProducerRecord<>(topic.name(), partition, key, value);
@@ -77,16 +89,19 @@ final class AckedProducer<V> implements AutoCloseable {
                 RecordTracing.inject(Context.root().with(span), record.headers());
             }
             producer.send(record, (metadata, error) -> callbacks.execute(() -> {
-                if (error != null) {
-                    acked.completeExceptionally(new RetryLaterException("Kafka did not acknowledge the record: " + error.getMessage(),
-                            Duration.ofSeconds(2), error));
-                } else {
-                    acked.complete(metadata);
+                try {
+                    settled.accept(error == null ? metadata : null, error);
+                } finally {
+                    answer(acked, metadata, error);
                 }
             }));
         } catch (RuntimeException e) {
-            acked.completeExceptionally(new RetryLaterException("the record could not be sent: " + e.getMessage(), Duration.ofSeconds(2),
-                    e));
+            try {
+                settled.accept(null, e);
+            } finally {
+                acked.completeExceptionally(new RetryLaterException("the record could not be sent: " + e.getMessage(),
+                        Duration.ofSeconds(2), e));
+            }
         }
         // Kafka's own delivery timeout is longer (30 s at least): the caller is answered within its budget instead
         return acked.orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS).exceptionallyCompose(error -> CompletableFuture.failedFuture(
@@ -94,6 +109,16 @@ final class AckedProducer<V> implements AutoCloseable {
                         ? new RetryLaterException("Kafka did not acknowledge the record within " + ackTimeout + "; it may still be "
                                 + "written: " + unacknowledgedHint, Duration.ofSeconds(2), error)
                         : error));
+    }
+
+    /** Completes the answer with Kafka's outcome (a no-op once the ack timeout has completed it). */
+    private static void answer(CompletableFuture<RecordMetadata> acked, RecordMetadata metadata, Exception error) {
+        if (error != null) {
+            acked.completeExceptionally(new RetryLaterException("Kafka did not acknowledge the record: " + error.getMessage(),
+                    Duration.ofSeconds(2), error));
+        } else {
+            acked.complete(metadata);
+        }
     }
 
     @Override

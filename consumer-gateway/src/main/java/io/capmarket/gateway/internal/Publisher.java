@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
@@ -18,8 +19,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * written on the partition of its capability ({@link CapabilityPartitions}), the one the topology
  * matches that capability on, so it reaches the matching engine without a repartition. A failure,
  * or no acknowledgement within the ack timeout (the brokers are unreachable), becomes a
- * {@link RetryLaterException}; a command not acknowledged in time may still be written later,
- * which a retry with the same Idempotency-Key then finds.
+ * {@link RetryLaterException}; a command not acknowledged in time may still be written later
+ * ({@link #send(String, String, RequestCommand, Span, BiConsumer)} learns when Kafka settles it).
  */
 public final class Publisher implements AutoCloseable {
 
@@ -40,14 +41,25 @@ public final class Publisher implements AutoCloseable {
      * {@code span} (W3C trace context headers); completes with the acknowledged record's position.
      */
     public CompletableFuture<RecordMetadata> send(String requestId, String capability, RequestCommand command, Span span) {
+        return send(requestId, capability, command, span, (metadata, error) -> { });
+    }
+
+    /**
+     * As {@link #send(String, String, RequestCommand, Span)}; {@code settled} learns whether Kafka
+     * has the command (a null error) or not, once Kafka knows: before the answer, or after it when
+     * the answer gave up waiting.
+     */
+    public CompletableFuture<RecordMetadata> send(String requestId, String capability, RequestCommand command, Span span,
+            BiConsumer<RecordMetadata, Throwable> settled) {
         int partition;
         try {
             partition = CapabilityPartitions.of(capability, producer.partitions());
         } catch (RuntimeException e) {
+            settled.accept(null, e);
             return CompletableFuture.failedFuture(new RetryLaterException("the command could not be sent: " + e.getMessage(),
                     Duration.ofSeconds(2), e));
         }
-        return producer.send(partition, requestId, command, span);
+        return producer.send(partition, requestId, command, span, settled);
     }
 
     @Override

@@ -90,6 +90,26 @@ class ReadModelTest {
     }
 
     @Test
+    void aReservedRequestIsBeingWrittenUntilKafkaSettlesIt() {
+        AcceptedRequests accepted = new AcceptedRequests(System::nanoTime);
+        RequestStatus first = RequestViews.submitted(submit("r1"));
+        RequestStatus second = RequestViews.submitted(submit("r2"));
+        accepted.reserve(first, 0);
+        accepted.reserve(second, 0);
+        assertThat(accepted.writing("r1")).isTrue();
+        assertThat(accepted.get("r1")).as("not read before Kafka has it").isEmpty();
+
+        accepted.acknowledged("r1");
+        accepted.release("r2");
+
+        assertThat(accepted.writing("r1")).isFalse();
+        assertThat(accepted.get("r1")).contains(first);
+        assertThat(accepted.writing("r2")).as("Kafka did not write it: a retry writes it").isFalse();
+        assertThat(accepted.get("r2")).isEmpty();
+        assertThat(accepted.writing("never-reserved")).isFalse();
+    }
+
+    @Test
     void aSubmitReadBackAtAStartIsHeldFromWhenItWasAcceptedAndNeverReplacesOneHeldAlready() {
         long[] now = {AcceptedRequests.MAX_AGE.toNanos()};
         AcceptedRequests accepted = new AcceptedRequests(() -> now[0]);
