@@ -11,6 +11,8 @@ import io.capmarket.schemas.FulfilmentKind;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.Requester;
+import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.schemas.topology.OfferChange;
@@ -142,6 +144,21 @@ class AttributionTopologyTest {
                 + "t.team.payments.requests claims consumerTeam billing: a team's bots submit only for their team");
         assertThat(TopologyHarness.header(t.deadLetters.get(0), DeadLetterHeaders.SOURCE_TOPIC))
                 .isEqualTo("t.team.payments.requests");
+    }
+
+    @Test
+    void aTeamsTopicIsWrittenByItsBotsWhicheverKindOfRequesterTheirRecordsClaim() {
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+
+        t.submitOn("payments", "payments.r1", PG, "payments"); // its record says alice, a person
+        t.submit("r-gateway", PG);
+        t.cancelOn("payments", "payments.r1"); // its record says cleanup-bot, a bot
+
+        assertThat(t.status("payments.r1").getRequestedBy()).isEqualTo(new Requester(RequesterKind.BOT, "alice"));
+        assertThat(t.status("r-gateway").getRequestedBy()).as("the gateway names whom it authenticated")
+                .isEqualTo(new Requester(RequesterKind.HUMAN, "alice"));
+        assertThat(t.status("payments.r1").getState()).isEqualTo(CANCELLED);
+        assertThat(t.deadLetterReasons()).isEmpty();
     }
 
     @Test

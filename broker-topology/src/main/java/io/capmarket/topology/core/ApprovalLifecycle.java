@@ -121,7 +121,9 @@ public final class ApprovalLifecycle {
             return Optional.of("decision by " + who + " on request " + status.getRequestId() + ", which stands " + status.getState()
                     + ", not " + RequestState.PENDING_APPROVAL);
         }
-        if (decision.getDecidedBy().getName().equals(status.getRequestedBy().getName())) {
+        // the same kind and name: a team's bot on Kafka named like a person is not that person
+        if (decision.getDecidedBy().getKind() == status.getRequestedBy().getKind()
+                && decision.getDecidedBy().getName().equals(status.getRequestedBy().getName())) {
             return Optional.of(who + " asked for request " + status.getRequestId() + " and cannot decide on it");
         }
         if (openGatesOf(status, decision).isEmpty()) {

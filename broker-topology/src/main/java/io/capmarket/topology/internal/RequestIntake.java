@@ -5,6 +5,8 @@ import io.capmarket.schemas.CancelRequest;
 import io.capmarket.schemas.Lifetimes;
 import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.Requester;
+import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.UpdateRequest;
 import io.capmarket.schemas.access.PriorityGrants;
@@ -100,7 +102,8 @@ final class RequestIntake {
             IndexEntry entry = locate(record, cancel.getRequestId(), "cancel", topic, team);
             if (entry != null) {
                 IntakeOutput.route(context, record, entry.capability(), new CapabilityEvent(new CancelCommand(cancel.getRequestId(),
-                        entry.capability(), cancel.getRequestedBy(), cancel.getAt(), cancel.getReason())), ownerPartitions);
+                        entry.capability(), requester(cancel.getRequestedBy(), team), cancel.getAt(), cancel.getReason())),
+                        ownerPartitions);
             }
         } else if (command instanceof ApprovalDecision decision) {
             if (team.isPresent()) {
@@ -117,7 +120,8 @@ final class RequestIntake {
         } else if (command instanceof UpdateRequest update) {
             IndexEntry entry = locate(record, update.getRequestId(), "update", topic, team);
             if (entry != null) {
-                IntakeOutput.route(context, record, entry.capability(), new CapabilityEvent(new UpdateCommand(update,
+                UpdateRequest asked = UpdateRequest.newBuilder(update).setRequestedBy(requester(update.getRequestedBy(), team)).build();
+                IntakeOutput.route(context, record, entry.capability(), new CapabilityEvent(new UpdateCommand(asked,
                         entry.capability())), ownerPartitions);
             }
         }
@@ -166,7 +170,18 @@ final class RequestIntake {
             indexed.add(requestId);
             capabilityByRequest.put(requestId, new IndexEntry(submit.getCapability(), submit.getConsumerTeam()).encode());
         }
-        IntakeOutput.route(context, record, submit.getCapability(), new CapabilityEvent(submit), ownerPartitions);
+        SubmitRequest asked = team.isEmpty() ? submit
+                : SubmitRequest.newBuilder(submit).setRequestedBy(requester(submit.getRequestedBy(), team)).build();
+        IntakeOutput.route(context, record, submit.getCapability(), new CapabilityEvent(asked), ownerPartitions);
+    }
+
+    /**
+     * Who asked, as recorded: on the gateway's topic as the gateway wrote it (from the token it
+     * verified); on a team's topic always a bot of the team, whatever kind the record claims, since
+     * Kafka's ACLs authenticate the team's bots, never a person: its name is the bot's own label.
+     */
+    private static Requester requester(Requester claimed, Optional<String> team) {
+        return team.isEmpty() || claimed.getKind() == RequesterKind.BOT ? claimed : new Requester(RequesterKind.BOT, claimed.getName());
     }
 
     /**

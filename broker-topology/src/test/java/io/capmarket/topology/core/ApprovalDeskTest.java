@@ -13,9 +13,14 @@ import io.capmarket.schemas.ApprovalGate;
 import io.capmarket.schemas.ApprovalPolicy;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.Requester;
+import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.StatusTransition;
+import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.topology.TestRecords;
 import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.score.ScoreState;
 import java.time.Duration;
@@ -162,6 +167,17 @@ class ApprovalDeskTest {
 
         assertThat(t.status("r1").getState()).isEqualTo(PENDING_APPROVAL);
         assertThat(t.events).contains("approval:refused");
+    }
+
+    @Test
+    void aBotNamedLikeAPersonIsNotThatPersonWhoMayApproveItsRequest() {
+        t.submit(SubmitRequest.newBuilder(TestRecords.submit("r1", PG, Priority.NORMAL, Map.of(), "app-team", t.now))
+                .setParameters(LARGE).setRequestedBy(new Requester(RequesterKind.BOT, "alice")).build());
+
+        t.decide("r1", "alice", "platform", "admin", true, null);
+
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        assertThat(t.events).contains("approval:approved");
     }
 
     @Test

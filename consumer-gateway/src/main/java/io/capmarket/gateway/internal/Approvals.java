@@ -42,18 +42,29 @@ public final class Approvals {
      */
     public static boolean decides(Principal caller, RequestStatus status) {
         return status.getState() == RequestState.PENDING_APPROVAL
-                && decides(caller, status.getRequestedBy().getName(), open(status.getApprovals(), ApprovalGate::getApprovedBy,
-                        ApprovalGate::getApprovers));
+                && decides(caller, asked(caller, status.getRequestedBy().getKind().name(), status.getRequestedBy().getName()),
+                        open(status.getApprovals(), ApprovalGate::getApprovedBy, ApprovalGate::getApprovers));
     }
 
     /** As {@link #decides(Principal, RequestStatus)}, for a view. */
     public static boolean decides(Principal caller, RequestView view) {
-        return PENDING.equals(view.state()) && decides(caller, view.requestedBy().name(), open(view));
+        return PENDING.equals(view.state()) && decides(caller, asked(caller, view.requestedBy()), open(view));
     }
 
-    private static boolean decides(Principal caller, String requester, List<List<String>> open) {
-        return !caller.name().equals(requester)
-                && open.stream().anyMatch(approvers -> ApprovalRules.allows(approvers, caller.team(), caller.role().label()));
+    private static boolean decides(Principal caller, boolean asked, List<List<String>> open) {
+        return !asked && open.stream().anyMatch(approvers -> ApprovalRules.allows(approvers, caller.team(), caller.role().label()));
+    }
+
+    /**
+     * Whether {@code caller} is who asked for the request: the same kind and name (a team's bot on
+     * Kafka, which names itself, is never taken for the person its name spells).
+     */
+    private static boolean asked(Principal caller, RequestView.RequestedBy requestedBy) {
+        return asked(caller, requestedBy.kind(), requestedBy.name());
+    }
+
+    private static boolean asked(Principal caller, String kind, String name) {
+        return caller.asRequester().getKind().name().equals(kind) && caller.name().equals(name);
     }
 
     /**
@@ -101,11 +112,12 @@ public final class Approvals {
             throw new ConflictException("request " + view.id() + " is " + view.state() + ", not " + PENDING
                     + ": it waits for no approval");
         }
-        if (caller.name().equals(view.requestedBy().name())) {
+        boolean asked = asked(caller, view.requestedBy());
+        if (asked) {
             throw new ForbiddenException(who + " asked for request " + view.id() + " and cannot decide on it; another approver must");
         }
         List<List<String>> open = open(view);
-        if (!decides(caller, view.requestedBy().name(), open)) {
+        if (!decides(caller, asked, open)) {
             throw new ForbiddenException(who + " is not an approver of request " + view.id() + ": its open approvals name "
                     + open.stream().flatMap(List::stream).distinct().toList());
         }

@@ -65,6 +65,11 @@ class ApprovalsTest {
         assertThat(Approvals.decides(BOB, status)).isFalse();
         assertThat(Approvals.decides(new Principal("platform", Principal.Role.ADMIN, "alice", false), status))
                 .as("whoever asked for it, whatever the token").isFalse();
+        RequestStatus byABot = RequestStatus.newBuilder(status).setRequestedBy(new Requester(RequesterKind.BOT, "alice")).build();
+        assertThat(Approvals.decides(new Principal("platform", Principal.Role.ADMIN, "alice", false), byABot))
+                .as("a team's bot on Kafka named like a person is not that person").isTrue();
+        assertThat(Approvals.decides(new Principal("platform", Principal.Role.ADMIN, "alice", true), byABot))
+                .as("a bot token of that name is").isFalse();
         assertThat(Approvals.decides(ROOT, pending(approved("platform", "role:admin"), open("producer db-team", "team:dba"))))
                 .as("an approval given is decided").isFalse();
         assertThat(Approvals.decides(ROOT, RequestStatus.newBuilder(status).setState(RequestState.MATCHED).build()))
