@@ -34,7 +34,8 @@ public final class CapmarketHealthIndicator extends AbstractHealthIndicator {
         } else if (status.lastHeartbeat() == null) {
             builder.unknown().withDetail("reason", "no heartbeat sent yet");
         } else if (!status.healthy()) {
-            builder.down().withDetail("reason", "the team's health check says unhealthy: no work is matched here");
+            builder.down().withDetail("reason", "the producer reports unhealthy (the team's health check, or its assignment "
+                    + "consumer stopped on an error): no work is matched here");
         } else {
             builder.up();
         }

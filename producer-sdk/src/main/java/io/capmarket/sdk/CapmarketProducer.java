@@ -214,8 +214,11 @@ public final class CapmarketProducer implements AutoCloseable {
                 b.producerId, slots, workers, cancels, b.asyncHandler,
                 assignment -> new ReportingContext(assignment, progress), b.autoAccept, b.clock, listener);
         Thread consumerThread = threads("capmarket-assignments-" + b.producerId).newThread(loop);
-        this.heartbeats = new Heartbeats(publisher, heartbeatsTopic, b.producerId, b.instanceId, b.healthCheck, slots::inFlight,
-                b.clock, listener);
+        // a process whose assignment consumer stopped on an error takes no work: its heartbeats say unhealthy
+        HealthCheck teamHealth = b.healthCheck;
+        AssignmentLoop consuming = loop;
+        this.heartbeats = new Heartbeats(publisher, heartbeatsTopic, b.producerId, b.instanceId,
+                () -> !consuming.failed() && teamHealth.healthy(), slots::inFlight, b.clock, listener);
         consumerThread.start();
         heartbeats.start(b.heartbeatInterval);
         LOG.info("capmarket producer {} ({}) consuming {} and heartbeating every {}", b.producerId, b.instanceId,

@@ -108,6 +108,8 @@ public final class AssignmentLoop implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
+    /** Set when the loop stopped on an error rather than by {@link #stop}: no assignment is consumed here any more. */
+    private volatile boolean failed;
     private volatile long drainUntilNanos;
 
     public AssignmentLoop(Consumer<String, byte[]> consumer, String topic, Deserializer<io.capmarket.schemas.Assignment> deserializer,
@@ -129,6 +131,14 @@ public final class AssignmentLoop implements Runnable {
         this.listener = listener;
     }
 
+    /**
+     * Whether the loop stopped on an error (the consumer failed for good: fenced, not authorized...),
+     * not because it was asked to: then this process consumes no assignment any more.
+     */
+    public boolean failed() {
+        return failed;
+    }
+
     @Override
     public void run() {
         try {
@@ -145,7 +155,9 @@ public final class AssignmentLoop implements Runnable {
             }
             drain();
         } catch (RuntimeException e) {
-            LOG.error("assignment consumer for {} stopped: {}; unsettled assignments will be redelivered", topic, e.toString(), e);
+            failed = true;
+            LOG.error("assignment consumer for {} stopped: {}; unsettled assignments will be redelivered, and this process's "
+                    + "heartbeats say it is unhealthy from now on, so that no work is matched to it: restart it", topic, e.toString(), e);
         } finally {
             // the client stops the workers once it refuses further publishing, so handed-back work reports nothing
             try {

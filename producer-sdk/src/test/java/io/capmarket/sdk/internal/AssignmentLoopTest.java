@@ -211,6 +211,18 @@ class AssignmentLoopTest {
         await().atMost(WAIT).until(() -> Long.valueOf(1).equals(committed()));
     }
 
+    @Test
+    void aConsumerThatFailsForGoodIsToldApartFromOneStopped() {
+        start(new Held());
+        write(AssignmentAction.FULFIL, "r-1", 1, 0);
+        await().atMost(WAIT).until(() -> received.contains("fulfil r-1"));
+        assertThat(loop.failed()).isFalse();
+
+        consumer.setPollException(new org.apache.kafka.common.errors.FencedInstanceIdException("another process took instance 1"));
+
+        await().atMost(WAIT).until(loop::failed);
+    }
+
     /** The partition's committed offset, or null while none is. */
     private Long committed() {
         var offset = consumer.committed(java.util.Set.of(PARTITION)).get(PARTITION);
