@@ -437,6 +437,8 @@ public final class CapmarketProducer implements AutoCloseable {
             throw new PublishFailedException("reading " + offersTopic.name() + " timed out after " + settings.publishTimeout, e);
         } catch (AuthorizationException e) {
             throw ownTopics.refused(offersTopic.name(), e);
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            throw new InvalidConfigurationException("the Kafka settings cannot read " + offersTopic.name() + ": " + e.getMessage(), e);
         }
     }
 

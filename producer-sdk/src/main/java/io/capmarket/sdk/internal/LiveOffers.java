@@ -35,6 +35,7 @@ public record LiveOffers(Map<String, Offer> mine, Map<String, String> unreadable
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, timeout));
         Map<String, CapabilityOffer> latest = new TreeMap<>();
+        Map<String, String> undecodable = new TreeMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey(), timeout) < e.getValue())) {
             if (System.nanoTime() > deadline) {
@@ -44,16 +45,24 @@ public record LiveOffers(Map<String, Offer> mine, Map<String, String> unreadable
                 if (record.offset() >= end.getOrDefault(new TopicPartition(record.topic(), record.partition()), 0L)) {
                     continue;
                 }
+                undecodable.remove(record.key());
                 if (record.value() == null) {
                     latest.remove(record.key());
-                } else {
+                    continue;
+                }
+                try {
                     latest.put(record.key(), topic.valueSerde().deserializer().deserialize(record.topic(), record.headers(),
                             record.value()));
+                } catch (RuntimeException e) {
+                    // a record no reader can decode (not Avro, an unknown schema) is live all the same: the sync replaces it
+                    latest.remove(record.key());
+                    undecodable.put(record.key(), "its record at " + record.topic() + "-" + record.partition() + "@"
+                            + record.offset() + " cannot be decoded: " + e.getMessage());
                 }
             }
         }
         Map<String, Offer> mine = new TreeMap<>();
-        Map<String, String> unreadable = new TreeMap<>();
+        Map<String, String> unreadable = new TreeMap<>(undecodable);
         latest.forEach((offerId, offer) -> {
             if (!producerId.equals(offer.getProducerId())) {
                 unreadable.put(offerId, "it names producer " + offer.getProducerId() + " on " + topic.name()

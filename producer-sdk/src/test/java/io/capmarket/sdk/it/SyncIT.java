@@ -14,8 +14,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +86,32 @@ class SyncIT {
                 .as("the withdrawal is a tombstone").endsWith((io.capmarket.schemas.CapabilityOffer) null);
         assertThat(sync(env, "--dir", dir.toString(), "--producer-id", "gitops-team").out())
                 .contains("No changes: 1 offer is live as declared.");
+    }
+
+    @Test
+    void aLiveRecordNoReaderCanDecodeIsReplacedOrWithdrawnAndAWrongKafkaSettingIsAnInvalidArgument(@TempDir Path dir)
+            throws Exception {
+        Topics topics = Brokerside.provision(broker, registry, "noisy-team");
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            for (String offerId : List.of("pg", "junk")) {
+                raw.send(new ProducerRecord<>(topics.offers("noisy-team").name(), offerId, "not an offer".getBytes(StandardCharsets.UTF_8)))
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+        Files.writeString(dir.resolve("pg.yaml"), "offerId: pg\ncapability: postgres-database\ncapacity: 1\nleadTime: 1m\n");
+        Map<String, String> env = Map.of("CAPMARKET_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                "CAPMARKET_SCHEMA_REGISTRY_URL", registry.url(), "CAPMARKET_TOPICS_PREFIX", topics.prefix());
+
+        Result plan = sync(env, "--dir", dir.toString(), "--producer-id", "noisy-team", "--dry-run");
+
+        assertThat(plan.code()).as(plan.err()).isZero();
+        assertThat(plan.out()).contains("~ update pg").contains("unreadable: its record at " + topics.offers("noisy-team").name())
+                .contains("- withdraw junk").contains("Plan: 0 to create, 1 to update, 1 to withdraw");
+
+        Result wrong = sync(env, "--dir", dir.toString(), "--producer-id", "noisy-team", "--dry-run", "--kafka", "fetch.max.bytes=abc");
+        assertThat(wrong.code()).as(wrong.out()).isEqualTo(SyncCommand.INVALID);
+        assertThat(wrong.err()).contains("fetch.max.bytes");
     }
 
     @Test
