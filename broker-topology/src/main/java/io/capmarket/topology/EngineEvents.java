@@ -117,10 +117,18 @@ public interface EngineEvents {
     }
 
     /**
-     * A progress report was recorded at the history bound ({@code Lifecycle.MAX_HISTORY}): its
-     * request's oldest progress entry gave way.
+     * A progress report or a note was recorded at the history bound ({@code Lifecycle.MAX_HISTORY}):
+     * it replaced its request's last entry of the same kind instead of being added.
      */
     default void historyTrimmed(String capability) {
+    }
+
+    /**
+     * A due check of a request ({@code kind}: a {@code Deadline.Kind}) failed with {@code failure}: it
+     * is dropped, and the other checks due with it still run. Its request gets its next check when
+     * it changes again, or when its task next starts.
+     */
+    default void checkFailed(String requestId, String kind, RuntimeException failure) {
     }
 
     /** The catalog entry of a capability this instance owns, recomputed on the scorecard interval. */

@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.capmarket.schemas.FulfilmentKind;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.StatusTransition;
 import io.capmarket.schemas.access.PriorityGrants;
+import io.capmarket.schemas.topics.CapabilityPartitions;
 import io.capmarket.topology.core.Day2Policy;
 import io.capmarket.topology.core.MatchingPolicy;
+import io.capmarket.topology.internal.TopologyNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,5 +92,31 @@ class FinishedRequestsTopologyTest {
         });
         t.advance(Duration.ofSeconds(10));
         assertThat(t.events.stream().filter(event -> event.startsWith("purged:"))).as("each deleted once").hasSize(ids.size());
+    }
+
+    @Test
+    void theIndexEntryOfASubmitReadOffItsCapabilitysPartitionGoesWithItsRequest() {
+        int partitions = t.topics.capabilityEvents().spec().partitions();
+        String elsewhere = IntStream.range(0, 1_000).mapToObj(i -> "capability-" + i)
+                .filter(name -> CapabilityPartitions.of(name, partitions) != 0).findFirst().orElseThrow();
+        t.approve("db-team", PG, elsewhere);
+        t.liveOffer("elsewhere-1", "db-team", elsewhere, 10, Map.of());
+        KeyValueStore<String, String> index = t.driver.getKeyValueStore(TopologyNames.REQUEST_INDEX_STORE);
+        KeyValueStore<String, String> entries = t.driver.getKeyValueStore(TopologyNames.INTAKE_ENTRY_STORE);
+        t.submit("moved", elsewhere);
+        assertThat(index.get("moved")).as("read on partition 0, its capability's owner another").isNotNull();
+        assertThat(entries.get("moved")).as("the owner knows whose entry it is").isEqualTo("0");
+
+        t.cancel("moved");
+        t.advance(RETAIN.plusSeconds(10));
+
+        assertThat(t.storedStatus("moved")).isNull();
+        assertThat(index.get("moved")).as("gone with its request").isNull();
+        assertThat(entries.get("moved")).isNull();
+        t.heartbeat("db-team");
+        t.submit("moved", elsewhere);
+        assertThat(t.status("moved").getState()).as("its id unknown again: a new request, not a duplicate").isEqualTo(RequestState.MATCHED);
+        assertThat(t.status("moved").getHistory()).extracting(StatusTransition::getState)
+                .containsExactly(RequestState.SUBMITTED, RequestState.MATCHED);
     }
 }

@@ -46,7 +46,7 @@ class TopologyShapeTest {
         }));
         description.globalStores().forEach(g -> stores.addAll(g.processor().stores()));
 
-        assertThat(stores).containsExactly("approval-policies", "capability-contracts", "offer-index",
+        assertThat(stores).containsExactly("approval-policies", "capability-contracts", "intake-entries", "offer-index",
                 "offer-state", "producer-approvals", "producer-heartbeats", "quotas", "request-index", "request-state", "scores",
                 "waitlist");
     }
@@ -74,7 +74,8 @@ class TopologyShapeTest {
         }));
 
         assertThat(sinks.values()).noneMatch(topic -> topic.endsWith("-repartition"));
-        assertThat(sinks).containsEntry("capability-events-sink", "t.capability-events");
+        assertThat(sinks).containsEntry("capability-events-sink", "t.capability-events")
+                .containsEntry("capability-events-forget-sink", "t.capability-events");
         assertThat(sources).containsEntry("capability-events-source", Set.of("t.capability-events"));
     }
 
@@ -104,7 +105,8 @@ class TopologyShapeTest {
         assertThat(nodes.keySet()).containsExactly(2, 3);
         assertThat(nodes.get(2)).contains("intake-source", "intake", "capability-events-sink", "dead-letters-sink-intake",
                 "capability-events-source", "capability-engine-input", "capability-engine", "request-status-sink",
-                "assignments-sink", "catalog-sink", "scorecard-sink", "team-usage-sink", "dead-letters-sink-engine");
+                "assignments-sink", "catalog-sink", "scorecard-sink", "team-usage-sink", "capability-events-forget-sink",
+                "dead-letters-sink-engine");
         assertThat(nodes.get(3)).contains("heartbeats-source", "heartbeat-relay", "producer-liveness-sink",
                 "dead-letters-sink-heartbeats");
     }

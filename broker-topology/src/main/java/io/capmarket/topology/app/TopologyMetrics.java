@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  *       (deserialization, processing, serialization), claiming another identity than their topic's (identity), refused
  *       by the rules (refused), conflicting with a capability version's contract (contract), fulfilment reports for
  *       another's work (misattributed) or not applied (not-applied)</td></tr>
- *   <tr><td>{@code capmarket_history_trimmed_total{capability}}</td><td>progress reports recorded at the history
- *       bound, each dropping its request's oldest progress entry</td></tr>
+ *   <tr><td>{@code capmarket_history_trimmed_total{capability}}</td><td>progress reports and notes recorded at the
+ *       history bound, each replacing its request's last entry of its kind</td></tr>
+ *   <tr><td>{@code capmarket_deadline_checks_failed_total{kind}}</td><td>due checks of a request that failed and were
+ *       dropped, the others due with them still run (each logged at ERROR with its request)</td></tr>
  *   <tr><td>{@code capmarket_misattributed_total{reason}}</td><td>fulfilment reports for work their producer does not
  *       hold, by what differs (producer, capability)</td></tr>
  *   <tr><td>{@code capmarket_stream_thread_replacements_total{exception}}</td><td>stream threads replaced after a failure
@@ -231,6 +233,13 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     @Override
     public void historyTrimmed(String capability) {
         count("capmarket.history.trimmed", "capability", capability);
+    }
+
+    @Override
+    public void checkFailed(String requestId, String kind, RuntimeException failure) {
+        LOG.error("the {} check of request {} failed and is dropped; the other due checks ran: {}", kind, requestId,
+                failure.toString(), failure);
+        count("capmarket.deadline.checks.failed", "kind", kind);
     }
 
     @Override

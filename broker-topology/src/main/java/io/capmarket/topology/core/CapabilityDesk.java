@@ -363,7 +363,12 @@ public final class CapabilityDesk {
         // a checked request's new status may call for a deadline already due after a long pause: a second round runs it
         for (int round = 0; round < 2; round++) {
             for (Deadline deadline : books.takeDue(now)) {
-                check(deadline, now);
+                try {
+                    check(deadline, now);
+                } catch (RuntimeException e) {
+                    // the due checks were taken off the queue together: one request's failure must not drop the others'
+                    events.checkFailed(deadline.requestId(), deadline.kind().name(), e);
+                }
             }
         }
         for (String capability : books.countedCapabilities()) {

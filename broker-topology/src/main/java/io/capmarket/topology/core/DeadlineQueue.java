@@ -25,8 +25,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * nothing to trace, where a map entry, a {@link Deadline}, its {@link Instant} and its id's string
  * took about 200 bytes in five objects, which every young collection copied while they were new and
  * a full one traced after. The table places an id by a hash seeded at random per queue (for a
- * UUID, of both halves), so ids chosen to share a {@link String#hashCode} do not share a probe
- * chain. A new deadline is nearly always the latest (a request just matched or submitted), which
+ * UUID, of both halves; for any other id, of every character), so ids chosen to share a {@link
+ * String#hashCode} do not share a probe chain. A new deadline is nearly always the latest (a request just matched or submitted), which
  * the heap adds at its end in constant time. Used by one thread.
  */
 public final class DeadlineQueue {
@@ -282,12 +282,30 @@ public final class DeadlineQueue {
     }
 
     /**
-     * Where the table places an id: a canonical UUID by both its halves, any other id by its
-     * {@link String#hashCode}, each mixed with this queue's seed.
+     * Where the table places an id: a canonical UUID by both its halves, any other id by each of its
+     * characters, mixed in turn with this queue's seed. Not by {@link String#hashCode}: ids on a
+     * team's topic are chosen by the team's bots, and strings sharing one are easy to make, so that
+     * a team could otherwise put every deadline of a task on one probe chain.
      */
     private int hashOf(boolean packed, long high, long low, String id) {
-        long mixed = packed ? mix(mix(high ^ seed) ^ low) : mix(id.hashCode() ^ seed);
+        long mixed = packed ? mix(mix(high ^ seed) ^ low) : charactersHash(id);
         return (int) (mixed ^ (mixed >>> 32));
+    }
+
+    /** {@code id}'s characters, each mixed in after the ones before it, from this queue's seed. */
+    private long charactersHash(String id) {
+        long hash = seed;
+        for (int i = 0; i < id.length(); i++) {
+            hash = mix(hash ^ id.charAt(i));
+        }
+        return mix(hash ^ id.length());
+    }
+
+    /** Where the table places {@code requestId} (for tests of its spread). */
+    int tableHash(String requestId) {
+        UUID uuid = PackedUuid.isCanonical(requestId) ? UUID.fromString(requestId) : null;
+        return uuid == null ? hashOf(false, 0, 0, requestId)
+                : hashOf(true, uuid.getMostSignificantBits(), uuid.getLeastSignificantBits(), requestId);
     }
 
     /** The finalizer of SplitMix64: every bit of the result depends on every bit of {@code value}. */

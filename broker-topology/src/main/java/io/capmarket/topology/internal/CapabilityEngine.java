@@ -7,6 +7,7 @@ import io.capmarket.schemas.topics.Topics;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityEvent;
 import io.capmarket.schemas.topology.DecisionCommand;
+import io.capmarket.schemas.topology.IndexForget;
 import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.schemas.topology.UpdateCommand;
 import io.capmarket.schemas.tracing.LogContext;
@@ -55,6 +56,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     private final Tracer tracer = RecordTracing.tracer();
     private StoreBooks books;
+    private IntakeEntries intakeEntries;
     private EngineOutbox outbox;
     private CapabilityDesk desk;
 
@@ -76,7 +78,8 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         this.books = new StoreBooks(context, settings, producers, events);
         LOG.info("task {} counted the loads and rebuilt the {} deadlines of its {} kept requests in {} ms", context.taskId(),
                 books.deadlines(), books.requestsCounted(), (System.nanoTime() - started) / 1_000_000);
-        this.outbox = new EngineOutbox(context, clock, topics);
+        this.intakeEntries = new IntakeEntries(context, topics.capabilityEvents().name());
+        this.outbox = new EngineOutbox(context, clock, topics, intakeEntries);
         this.desk = new CapabilityDesk(settings, events, books, outbox);
         context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, t -> {
             desk.tick(clock.instant());
@@ -92,6 +95,10 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         String capability = record.key();
         Instant now = clock.instant();
         Object event = record.value().getEvent();
+        if (event instanceof IndexForget forget) {
+            intakeEntries.forget(forget);
+            return;
+        }
         if (event instanceof OfferChange change) {
             desk.offer(capability, change, now);
             outbox.flush();
@@ -113,6 +120,9 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
             outbox.trace(requestId, Context.current());
             desk.command(capability, event, now,
                     event instanceof SubmitRequest ? RecordTracing.traceParent(Context.current()).orElse(null) : null);
+            if (event instanceof SubmitRequest) {
+                intakeEntries.submitted(record, requestId);
+            }
             outbox.flush();
         } finally {
             outbox.trace(null, null);

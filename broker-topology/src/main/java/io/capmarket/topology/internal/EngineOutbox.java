@@ -35,14 +35,17 @@ final class EngineOutbox implements DeskOutbox {
     private final Serializer<FulfilmentEvent> fulfilmentSerializer;
     private final Serializer<CapabilityOffer> offerSerializer;
     private final Map<String, RequestStatus> statuses = new LinkedHashMap<>();
+    private final IntakeEntries intakeEntries;
     private String tracedRequest;
     private Context tracedContext;
 
     /**
      * @param topics names the producer topics a refused offer or report came from, and serializes them back
+     * @param intakeEntries the index entries other tasks hold of the requests kept here, forgotten with them
      */
-    EngineOutbox(ProcessorContext<String, EngineOutput> context, Clock clock, Topics topics) {
+    EngineOutbox(ProcessorContext<String, EngineOutput> context, Clock clock, Topics topics, IntakeEntries intakeEntries) {
         this.context = context;
+        this.intakeEntries = intakeEntries;
         this.clock = clock;
         this.topics = topics;
         this.fulfilmentSerializer = topics.everyProducersFulfilment().valueSerde().serializer();
@@ -82,11 +85,12 @@ final class EngineOutbox implements DeskOutbox {
         statuses.put(status.getRequestId(), status);
     }
 
-    /** Forwarded at once: a deleted request gets no status in the same step. */
+    /** Forwarded at once: a deleted request gets no status in the same step; an intake's index entry of it goes too. */
     @Override
     public void deleted(String requestId) {
         statuses.remove(requestId);
         context.forward(new Record<>(requestId, new EngineOutput.Status(null), clock.millis(), new RecordHeaders()));
+        intakeEntries.deleted(requestId);
     }
 
     @Override

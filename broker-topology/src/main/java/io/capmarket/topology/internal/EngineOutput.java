@@ -5,6 +5,7 @@ import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.TeamUsage;
+import io.capmarket.schemas.topology.IndexForget;
 
 /** What the capability engine emits; the record key says for which request or capability. */
 sealed interface EngineOutput {
@@ -27,6 +28,10 @@ sealed interface EngineOutput {
 
     /** What a team holds of a capability, keyed by {@code <team>/<capability>}. */
     record Usage(TeamUsage usage) implements EngineOutput {
+    }
+
+    /** An index entry another task's intake holds, to forget ({@link IntakeEntries}), for capability-events. */
+    record Forget(IndexForget forget) implements EngineOutput {
     }
 
     /** A record that was recorded but not applied, for the dead-letter topic. */

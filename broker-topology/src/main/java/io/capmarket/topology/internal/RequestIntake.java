@@ -172,7 +172,10 @@ final class RequestIntake {
         }
         SubmitRequest asked = team.isEmpty() ? submit
                 : SubmitRequest.newBuilder(submit).setRequestedBy(requester(submit.getRequestedBy(), team)).build();
-        IntakeOutput.route(context, record, submit.getCapability(), new CapabilityEvent(asked), ownerPartitions);
+        // an entry kept here goes with its request: the owner learns whose it is from the mark (IntakeEntries)
+        Record<String, RequestCommand> routed = owned ? record
+                : record.withHeaders(IntakeEntries.marked(record.headers(), context.taskId().partition()));
+        IntakeOutput.route(context, routed, submit.getCapability(), new CapabilityEvent(asked), ownerPartitions);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.capmarket.schemas.topics.TopicPattern;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.CapabilityEvent;
+import io.capmarket.schemas.topology.IndexForget;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
@@ -90,6 +91,7 @@ public final class TopologyAssembly {
         builder.addStateStore(uncached(TopologyNames.REQUEST_STORE, statuses));
         builder.addStateStore(cached(TopologyNames.WAITLIST_STORE, Serdes.String()));
         builder.addStateStore(cached(TopologyNames.SCORE_STORE, Serdes.ByteArray()));
+        builder.addStateStore(uncached(TopologyNames.INTAKE_ENTRY_STORE, Serdes.String()));
 
         Map<String, KStream<String, IntakeOutput>> intake = builder
                 .stream(Intake.pattern(topics), Consumed.with(Serdes.String(), BoundedInput.bounded(Intake.valueSerde(topics)))
@@ -121,7 +123,8 @@ public final class TopologyAssembly {
                 .merge(rerouted, Named.as(TopologyNames.ENGINE_INPUT))
                 .process(() -> new CapabilityEngine(settings, clock, events, topics, producers), Named.as(TopologyNames.ENGINE),
                         TopologyNames.OFFER_STATE_STORE, TopologyNames.CONTRACT_STORE, TopologyNames.REQUEST_STORE,
-                        TopologyNames.WAITLIST_STORE, TopologyNames.SCORE_STORE);
+                        TopologyNames.WAITLIST_STORE, TopologyNames.SCORE_STORE, TopologyNames.INTAKE_ENTRY_STORE,
+                        TopologyNames.REQUEST_INDEX_STORE);
 
         Map<String, KStream<String, EngineOutput>> outputs = engine
                 .split(Named.as(TopologyNames.ENGINE_OUTPUT))
@@ -130,6 +133,7 @@ public final class TopologyAssembly {
                 .branch((key, out) -> out instanceof EngineOutput.Catalog, Branched.as("catalog"))
                 .branch((key, out) -> out instanceof EngineOutput.Score, Branched.as("score"))
                 .branch((key, out) -> out instanceof EngineOutput.Usage, Branched.as("usage"))
+                .branch((key, out) -> out instanceof EngineOutput.Forget, Branched.as("forget"))
                 .defaultBranch(Branched.as("refused"));
         outputs.get(TopologyNames.ENGINE_OUTPUT + "status")
                 .mapValues(out -> ((EngineOutput.Status) out).status(), Named.as(TopologyNames.ENGINE_OUTPUT + "statuses"))
@@ -153,6 +157,16 @@ public final class TopologyAssembly {
         outputs.get(TopologyNames.ENGINE_OUTPUT + "usage")
                 .mapValues(out -> ((EngineOutput.Usage) out).usage(), Named.as(TopologyNames.ENGINE_OUTPUT + "usages"))
                 .to(topics.teamUsage().name(), produced(topics.teamUsage(), TopologyNames.TEAM_USAGE_SINK));
+        // back to the task whose intake holds the entry: its partition of capability-events (none past the topic's, which
+        // only a team's topic with more partitions than capability-events could have made: that entry stays)
+        outputs.get(TopologyNames.ENGINE_OUTPUT + "forget")
+                .mapValues(out -> new CapabilityEvent(((EngineOutput.Forget) out).forget()), Named.as(TopologyNames.ENGINE_OUTPUT + "forgets"))
+                .to(loop.name(), Produced.with(loop.keySerde(), loop.valueSerde())
+                        .withStreamPartitioner((topic, requestId, event, partitions) -> {
+                            int partition = ((IndexForget) event.getEvent()).getIntakePartition();
+                            return Optional.of(partition < partitions ? Set.of(partition) : Set.of());
+                        })
+                        .withName(TopologyNames.INDEX_FORGET_SINK));
         deadLetters(outputs.get(TopologyNames.ENGINE_OUTPUT + "refused")
                 .mapValues(out -> ((EngineOutput.Refused) out).letter(), Named.as(TopologyNames.ENGINE_OUTPUT + "letters")),
                 TopologyNames.DEAD_LETTER_SINK + "-engine");

@@ -31,6 +31,10 @@ public final class TopologyNames {
     public static final String REQUEST_STORE = "request-state";
     public static final String WAITLIST_STORE = "waitlist";
     public static final String SCORE_STORE = "scores";
+    /** The engine's record of which intake tasks hold an index entry of a request it keeps ({@link IntakeEntries}). */
+    public static final String INTAKE_ENTRY_STORE = "intake-entries";
+    /** Where an index entry to forget goes: back over capability-events, to the task that holds it. */
+    public static final String INDEX_FORGET_SINK = "capability-events-forget-sink";
 
     // read-only tables every task may read
     public static final String HEARTBEAT_STORE = "producer-heartbeats";

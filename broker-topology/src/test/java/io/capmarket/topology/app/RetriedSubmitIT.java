@@ -1,9 +1,15 @@
 package io.capmarket.topology.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.capmarket.schemas.CancelRequest;
+import io.capmarket.schemas.RequestCommand;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.Requester;
+import io.capmarket.schemas.RequesterKind;
+import io.capmarket.schemas.StatusTransition;
 import io.capmarket.schemas.topics.CapabilityPartitions;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
@@ -12,6 +18,8 @@ import io.capmarket.testkit.kafka.KafkaBrokerExtension;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import io.capmarket.testkit.registry.SchemaRegistryExtension;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -83,6 +91,44 @@ class RetriedSubmitIT {
     }
 
     /**
+     * A request submitted on the other partition leaves its index entry there; deleted past its
+     * retention, its owner tells that partition's task, so that the id submitted there again is a
+     * new request, not a duplicate of a request that is gone.
+     */
+    @Test
+    void anIndexEntryGoesWithItsDeletedRequestSoItsIdSubmittedThereAgainIsANewRequest() {
+        String id = "forgotten-" + UUID.randomUUID().toString().substring(0, 8);
+        int other = 1 - OWNER;
+        try (LiveTopology topology = start(id, "only", Map.of("day2.retain-finished", "5s"))) {
+            Topics topics = topology.topics();
+            topology.send(topics.heartbeats("db-team"), "it", LiveTopology.heartbeat("db-team"));
+            topology.send(topics.offers("db-team"), "pg", LiveTopology.offer("pg", "db-team", CAPABILITY, 100));
+            topology.awaitCatalogOffer(CAPABILITY, "pg");
+            topology.sendTo(topics.requests(), other, "gone", LiveTopology.submit("gone", CAPABILITY));
+            topology.awaitState("gone", RequestState.MATCHED);
+            topology.sendTo(topics.requests(), other, "gone", new RequestCommand(new CancelRequest("gone",
+                    new Requester(RequesterKind.BOT, "cleanup-bot"), Instant.now(), "no longer needed")));
+            topology.awaitState("gone", RequestState.CANCELLED);
+
+            // past 5 s, a sweep (every 10 s) deletes it: its status becomes a tombstone
+            await().atMost(LiveTopology.WAIT).until(() -> {
+                List<RequestStatus> written = records(topology, topics.requestStatus(), "gone");
+                return written.get(written.size() - 1) == null;
+            });
+            // the owner's message to the other partition's task commits with the tombstone, and is read there on its own:
+            // a submit read before it is still a duplicate, so the submit is sent again until one is matched
+            await().atMost(LiveTopology.WAIT).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                topology.sendTo(topics.requests(), other, "gone", LiveTopology.submit("gone", CAPABILITY));
+                RequestStatus latest = topology.latest(topics.requestStatus(), "gone");
+                return latest != null && latest.getState() == RequestState.MATCHED;
+            });
+            assertThat(topology.latest(topics.requestStatus(), "gone").getHistory()).extracting(StatusTransition::getState)
+                    .as("a new request").containsExactly(RequestState.SUBMITTED, RequestState.MATCHED);
+            assertThat(topology.deadLetters()).isEmpty();
+        }
+    }
+
+    /**
      * Restarts on {@code stateDir}, submits both requests again where they were first submitted
      * ({@code indexed} now naming a capability of that partition), then one new request on each
      * partition, whose match shows that both retries were read.
@@ -99,7 +145,12 @@ class RetriedSubmitIT {
     }
 
     private LiveTopology start(String id, String stateDir) {
-        return new LiveTopology(broker, registry, id, Map.of(
+        return start(id, stateDir, Map.of());
+    }
+
+    private LiveTopology start(String id, String stateDir, Map<String, String> more) {
+        Map<String, String> settings = new java.util.HashMap<>(more);
+        settings.putAll(Map.of(
                 "application.id", id,
                 "topics.prefix", id + ".",
                 "topics.partitions", Integer.toString(PARTITIONS),
@@ -108,6 +159,7 @@ class RetriedSubmitIT {
                 // the restarts take longer than the defaults give a producer to accept, or its heartbeat to count
                 "matching.accept-deadline", "10m",
                 "matching.liveness-bound", "10m"));
+        return new LiveTopology(broker, registry, id, settings);
     }
 
     private static <V> List<V> records(LiveTopology topology, Topic<String, V> topic, String key) {

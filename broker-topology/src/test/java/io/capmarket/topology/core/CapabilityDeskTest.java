@@ -391,6 +391,21 @@ class CapabilityDeskTest {
             assertThat(t.status("r1").getAttempt()).isEqualTo(1);
         }
 
+        @Test
+        void aCheckThatFailsForOneRequestLeavesTheOthersDueWithItToRun() {
+            t.liveOffer("pg-a", "team-a", 5, Map.of());
+            t.liveOffer("pg-b", "team-b", 5, Map.of());
+            t.submit("r1");
+            t.submit("r2");
+            t.failingStatuses.add("r1");
+
+            passAcceptDeadline("team-a", "team-b");
+
+            assertThat(t.events).contains("check-failed:r1:ACCEPT");
+            assertThat(t.status("r2").getAttempt()).as("its missed accept handled all the same").isEqualTo(2);
+            assertThat(t.status("r2").getState()).isEqualTo(MATCHED);
+        }
+
         /** Lets the current assignment's accept deadline pass while the producers keep heartbeating. */
         private void passAcceptDeadline(String... producers) {
             for (String producer : producers) {

@@ -20,6 +20,31 @@ class DeadlineQueueTest {
     private static final Instant T = Instant.parse("2026-12-03T10:00:00Z");
 
     @Test
+    void idsSharingAStringHashCodeAreSpreadOverTheTable() {
+        // "Aa" and "BB" share a hashCode, so every string of 12 such pairs does: 4,096 of them
+        List<String> colliding = new ArrayList<>();
+        for (int bits = 0; bits < 1 << 12; bits++) {
+            StringBuilder id = new StringBuilder("payments.");
+            for (int pair = 0; pair < 12; pair++) {
+                id.append((bits >> pair & 1) == 0 ? "Aa" : "BB");
+            }
+            colliding.add(id.toString());
+        }
+        assertThat(colliding.stream().map(String::hashCode).distinct()).as("one String hashCode").hasSize(1);
+        DeadlineQueue queue = new DeadlineQueue();
+
+        long distinct = colliding.stream().map(queue::tableHash).distinct().count();
+
+        // 4,096 random 32-bit hashes meet in about 0.002 pairs
+        assertThat(distinct).isGreaterThanOrEqualTo(colliding.size() - 2);
+        for (int i = 0; i < colliding.size(); i++) {
+            queue.put(colliding.get(i), new Deadline(T.plusSeconds(i), Deadline.Kind.WAIT, 1, colliding.get(i)));
+        }
+        assertThat(queue.takeDue(T.plusSeconds(colliding.size()))).extracting(Deadline::requestId).as("each once, in order")
+                .containsExactlyElementsOf(colliding);
+    }
+
+    @Test
     void aRequestHasOneDeadlineReplacedByTheNextAndTakenWhenDue() {
         DeadlineQueue queue = new DeadlineQueue();
         queue.put("r1", new Deadline(T.plusSeconds(30), Deadline.Kind.ACCEPT, 1, "r1"));

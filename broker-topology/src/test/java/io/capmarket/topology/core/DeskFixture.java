@@ -25,9 +25,11 @@ import io.capmarket.topology.TopologySettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A {@link CapabilityDesk} over {@link InMemoryBooks}, with an outbox that records everything and
@@ -45,6 +47,8 @@ final class DeskFixture implements DeskOutbox {
 
     final TopologySettings settings;
     final InMemoryBooks books;
+    /** Requests whose statuses the outbox refuses with an exception, as an encoding that fails would. */
+    final Set<String> failingStatuses = new HashSet<>();
     final CapabilityDesk desk;
     final List<String> events = new ArrayList<>();
     /** Every status record written, one per request per step, by requestId. */
@@ -78,6 +82,11 @@ final class DeskFixture implements DeskOutbox {
             @Override
             public void historyTrimmed(String capability) {
                 events.add("history-trimmed");
+            }
+
+            @Override
+            public void checkFailed(String requestId, String kind, RuntimeException failure) {
+                events.add("check-failed:" + requestId + ":" + kind);
             }
 
             @Override
@@ -302,6 +311,9 @@ final class DeskFixture implements DeskOutbox {
 
     @Override
     public void status(RequestStatus status) {
+        if (failingStatuses.contains(status.getRequestId())) {
+            throw new IllegalStateException("the outbox refused the status of " + status.getRequestId());
+        }
         step.put(status.getRequestId(), status);
     }
 

@@ -66,7 +66,8 @@ public final class EventStreams {
 
     /** The route's handler: checks everything that can fail as a problem document before the stream starts. */
     public void stream(Context ctx) throws Exception {
-        Principal principal = HttpInput.principal(ctx, Principal.requesters());
+        // whoever may read the request may follow it: as GET /v1/requests/{id} answers, so does the stream
+        Principal principal = HttpInput.principal(ctx, Principal.Role.values());
         String accept = ctx.header("Accept");
         if (accept == null || !accept.trim().equals("text/event-stream")) {
             throw new MalformedRequestException("this route streams Server-Sent Events",
@@ -77,7 +78,8 @@ public final class EventStreams {
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
         RequestView first;
         try {
-            first = reads.require(caller, id, ReadCondition.now()).get(firstReadTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            first = reads.read(caller, id, ReadCondition.now()).thenApply(view -> RequestReads.seen(principal, id, view))
+                    .get(firstReadTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw Futures.unwrap(e) instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {

@@ -166,19 +166,9 @@ public final class RequestHandlers {
      * (its role reads only the requests whose approval it may decide).
      */
     private CompletableFuture<RequestView> read(RequestReads.Caller caller, String id, ReadCondition condition) {
-        return reads.read(caller, id, condition).thenApply(view -> seen(caller.principal(), id, view));
+        return reads.read(caller, id, condition).thenApply(view -> RequestReads.seen(caller.principal(), id, view));
     }
 
-    /**
-     * What the caller may see of request {@code id}, as the reads found it (empty: it does not exist, or the
-     * caller may not see it): else 404, and 403 for a producer whether the request exists or not.
-     */
-    private static <T> T seen(Principal principal, String id, Optional<T> found) {
-        return found.orElseThrow(() -> principal.requester()
-                ? RequestReads.notFound(id)
-                : new ForbiddenException("the role " + principal.role().label() + " reads only the requests whose open approvals "
-                        + "name it; the others take " + Arrays.stream(REQUESTERS).map(Principal.Role::label).toList()));
-    }
 
     /**
      * {@code GET /v1/requests/{id}/decision}: why matching sent the request where it did, or why it waits
@@ -188,7 +178,7 @@ public final class RequestHandlers {
         Principal principal = HttpInput.principal(ctx, Principal.Role.values());
         String id = ctx.pathParam("id");
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
-        ctx.future(() -> Futures.guarded(() -> reads.decision(caller, id).thenApply(view -> seen(principal, id, view))
+        ctx.future(() -> Futures.guarded(() -> reads.decision(caller, id).thenApply(view -> RequestReads.seen(principal, id, view))
                 .thenAccept(ctx::json)));
     }
 

@@ -1,9 +1,11 @@
 package io.capmarket.gateway.internal;
 
+import io.capmarket.gateway.ForbiddenException;
 import io.capmarket.gateway.NotFoundException;
 import io.capmarket.gateway.RetryLaterException;
 import io.capmarket.schemas.RequestStatus;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -84,6 +86,18 @@ public final class RequestReads {
     /** Like {@link #read}, but absent is a {@link NotFoundException}. */
     public CompletableFuture<RequestView> require(Caller caller, String requestId, ReadCondition condition) {
         return read(caller, requestId, condition).thenApply(view -> view.orElseThrow(() -> notFound(requestId)));
+    }
+
+    /**
+     * What the caller may see of request {@code id}, as the reads found it (empty: it does not exist,
+     * or the caller may not see it): else 404, and 403 for a producer whether the request exists or
+     * not (its role reads only the requests whose approval it may decide).
+     */
+    public static <T> T seen(Principal principal, String id, Optional<T> found) {
+        return found.orElseThrow(() -> principal.requester()
+                ? notFound(id)
+                : new ForbiddenException("the role " + principal.role().label() + " reads only the requests whose open approvals "
+                        + "name it; the others take " + Arrays.stream(Principal.requesters()).map(Principal.Role::label).toList()));
     }
 
     public static NotFoundException notFound(String requestId) {
