@@ -110,6 +110,11 @@ public final class AssignmentLoop implements Runnable {
     private volatile boolean stopping;
     /** Set when the loop stopped on an error rather than by {@link #stop}: no assignment is consumed here any more. */
     private volatile boolean failed;
+    /**
+     * Set when an outcome could not be published, not even as the SDK's failure: its offset stays
+     * uncommitted, and so does every later one of its partition, until this process stops.
+     */
+    private volatile boolean unsettled;
     private volatile long drainUntilNanos;
 
     public AssignmentLoop(Consumer<String, byte[]> consumer, String topic, Deserializer<io.capmarket.schemas.Assignment> deserializer,
@@ -132,11 +137,13 @@ public final class AssignmentLoop implements Runnable {
     }
 
     /**
-     * Whether the loop stopped on an error (the consumer failed for good: fenced, not authorized...),
-     * not because it was asked to: then this process consumes no assignment any more.
+     * Whether this process should take no more work: the loop stopped on an error (the consumer
+     * failed for good: fenced, not authorized...), not because it was asked to, or an outcome could
+     * not be published at all, so that nothing past it on its partition can be committed any more.
+     * Either way its unsettled assignments go to the producer's next process once this one stops.
      */
     public boolean failed() {
-        return failed;
+        return failed || unsettled && !stopping;
     }
 
     @Override
@@ -407,8 +414,9 @@ public final class AssignmentLoop implements Runnable {
                     HandlerRun.run(handler, context, autoAccept, clock, listener).whenComplete((ignored, error) -> {
                         span.end();
                         if (error != null) {
-                            LOG.warn("outcome of request {} (attempt {}, revision {}) was not published: {}; it will be redelivered",
-                                    assignment.requestId(), assignment.attempt(), assignment.revision(), error.toString());
+                            LOG.warn("outcome of request {} (attempt {}, revision {}) was not published: {}; the assignment goes "
+                                    + "to the producer's next process once this one stops", assignment.requestId(), assignment.attempt(),
+                                    assignment.revision(), error.toString());
                         }
                         completions.add(new Completion(p.partition(), p.offset(), assignment.requestId(), assignment.offerId(),
                                 lane, error == null));
@@ -439,6 +447,11 @@ public final class AssignmentLoop implements Runnable {
             if (c.settled()) {
                 tracker.done(c.partition(), c.offset());
                 deliveredAgain.forEach(again -> tracker.done(again.getKey(), again.getValue()));
+            } else if (!stopping && !unsettled) {
+                unsettled = true;
+                LOG.error("an outcome of request {} could not be published at all: nothing past {}-{}@{} is committed any more, and "
+                        + "this process's heartbeats say it is unhealthy from now on; restart it, and its unsettled assignments go to "
+                        + "the next process", c.requestId(), c.partition().topic(), c.partition().partition(), c.offset());
             }
         }
     }

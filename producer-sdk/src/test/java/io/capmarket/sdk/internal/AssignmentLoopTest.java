@@ -48,7 +48,14 @@ class AssignmentLoopTest {
     private final List<io.capmarket.schemas.Assignment> written = new CopyOnWriteArrayList<>();
     private final Deserializer<io.capmarket.schemas.Assignment> byIndex = (topic, bytes) -> written.get(bytes[0]);
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
-    private final ReportSink sink = (ref, kind, message, outputs, retryable, mustNotLose) -> sent.add(new Sent(ref, kind, message));
+    /** Requests whose reports cannot be published at all, as after a lost authorization. */
+    private final java.util.Set<String> unpublishable = ConcurrentHashMap.newKeySet();
+    private final ReportSink sink = (ref, kind, message, outputs, retryable, mustNotLose) -> {
+        if (unpublishable.contains(ref.requestId())) {
+            throw new IllegalStateException("not authorized to write the fulfilment topic");
+        }
+        sent.add(new Sent(ref, kind, message));
+    };
     private final Slots slots = new Slots(1);
     private final ExecutorService workers = Executors.newCachedThreadPool();
     private final ExecutorService cancels = Executors.newSingleThreadExecutor();
@@ -221,6 +228,16 @@ class AssignmentLoopTest {
         consumer.setPollException(new org.apache.kafka.common.errors.FencedInstanceIdException("another process took instance 1"));
 
         await().atMost(WAIT).until(loop::failed);
+    }
+
+    @Test
+    void anOutcomeThatCannotBePublishedAtAllTakesTheProcessOutOfMatching() {
+        unpublishable.add("r-lost");
+        start(HandlerRun.async((assignment, context) -> context.fulfil(Map.of())));
+        write(AssignmentAction.FULFIL, "r-lost", 1, 0);
+
+        await().atMost(WAIT).until(loop::failed);
+        assertThat(committed()).as("nothing past it").isNull();
     }
 
     /** The partition's committed offset, or null while none is. */
