@@ -207,9 +207,21 @@ public final class CapmarketProducer implements AutoCloseable {
         // a crashed process's assignments move to its peers (or its restart) after seconds, not Kafka's default 45 s
         groupConfig.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) StreamsRecovery.SESSION_TIMEOUT.toMillis());
         groupConfig.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) StreamsRecovery.HEARTBEAT_INTERVAL.toMillis());
+        KafkaConsumer<String, byte[]> assignments;
+        try {
+            assignments = new KafkaConsumer<>(groupConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        } catch (RuntimeException e) {
+            // what was started before goes, and a setting only the consumer reads is named as any other
+            progress.close();
+            publisher.close(Duration.ZERO);
+            throw e instanceof org.apache.kafka.common.config.ConfigException
+                    ? new InvalidConfigurationException("the Kafka settings cannot consume " + assignmentsTopic.name() + ": "
+                            + e.getMessage(), e)
+                    : e;
+        }
         this.workers = Executors.newCachedThreadPool(threads("capmarket-worker-" + b.producerId));
         this.cancels = Executors.newSingleThreadExecutor(threads("capmarket-cancel-" + b.producerId));
-        this.loop = new AssignmentLoop(new KafkaConsumer<>(groupConfig, new StringDeserializer(), new ByteArrayDeserializer()),
+        this.loop = new AssignmentLoop(assignments,
                 assignmentsTopic.name(), assignmentsTopic.valueSerde().deserializer(), ownTopics,
                 b.producerId, slots, workers, cancels, b.asyncHandler,
                 assignment -> new ReportingContext(assignment, progress), b.autoAccept, b.clock, listener);

@@ -79,4 +79,16 @@ class CapmarketProducerBuilderTest {
 
         assertThatThrownBy(() -> b.build()).hasMessage("producerId is required, but was not set");
     }
+
+    @Test
+    void aSettingOnlyTheAssignmentsConsumerReadsIsNamedAndWhatWasStartedBeforeItGoes() {
+        CapmarketProducer.Builder b = CapmarketProducer.builder().bootstrapServers("127.0.0.1:9").schemaRegistryUrl("http://127.0.0.1:9")
+                .producerId("leak-check").kafkaProperty("fetch.max.bytes", "a lot").handler((assignment, context) -> context.fulfil(
+                        java.util.Map.of()));
+
+        assertThatThrownBy(b::build).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("the Kafka settings cannot consume").hasMessageContaining("fetch.max.bytes");
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(thread -> thread.isAlive() && thread.getName().contains("leak-check")));
+    }
 }
