@@ -178,13 +178,17 @@ public record ConfigSchema(String application, List<ConfigKey> keys, Map<String,
         return new ConfigValues(values, streams, open, sources, warnings, problems);
     }
 
-    /** "KEY must be RULE, but was 'VALUE'", the rule a {@link ConfigRule} names or the key's own. */
+    /**
+     * "KEY must be RULE, but was 'VALUE'", the rule a {@link ConfigRule} names or the key's own; a
+     * credential's value is not shown ({@link ConfigValues#credential}).
+     */
     private static String problem(ConfigKey key, String value, String source, IllegalArgumentException e) {
+        String was = ConfigValues.credential(key.name()) ? "a value not shown here (it is a credential)" : "'" + value + "'";
         if (e instanceof ConfigRule rule) {
-            return key.name() + " must be " + rule.rule() + ", but was '" + value + "'"
-                    + (rule.detail() == null ? "" : ": " + rule.detail()) + source;
+            return key.name() + " must be " + rule.rule() + ", but was " + was + (rule.detail() == null ? "" : ": " + rule.detail())
+                    + source;
         }
-        return key.name() + " must be " + key.rule() + ", but was '" + value + "'" + source;
+        return key.name() + " must be " + key.rule() + ", but was " + was + source;
     }
 
     /** Puts the {@value #CLIENT_PROPERTIES} file's settings under every key not set otherwise. */

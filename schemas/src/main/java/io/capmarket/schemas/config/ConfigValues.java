@@ -131,7 +131,7 @@ public final class ConfigValues {
 
     /**
      * The settings for a log line: {@code user:password} values and any key naming a password, a
-     * JAAS configuration or a secret masked, and the {@code secrets} keys hidden whole.
+     * JAAS configuration, a secret or a private key masked, and the {@code secrets} keys hidden whole.
      */
     public String describe(Set<String> secrets) {
         Map<String, String> text = asText(Set.of());
@@ -139,11 +139,20 @@ public final class ConfigValues {
             if (secrets.contains(key)) {
                 return "****";
             }
-            if (key.contains("password") || key.contains("jaas") || key.contains("secret")) {
-                return "****";
+            if (key.endsWith("user.info")) {
+                return value.indexOf(':') > 0 ? value.substring(0, value.indexOf(':') + 1) + "****" : "****";
             }
-            return key.endsWith("user.info") && value.indexOf(':') > 0 ? value.substring(0, value.indexOf(':') + 1) + "****" : value;
+            return credential(key) ? "****" : value;
         });
         return text.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
+    }
+
+    /**
+     * Whether {@code key}'s value is a credential, never to be shown in a log line or an error: one
+     * naming a password, a JAAS configuration, a secret, a {@code user.info} or a private key.
+     */
+    public static boolean credential(String key) {
+        return key.contains("password") || key.contains("jaas") || key.contains("secret") || key.endsWith("user.info")
+                || key.endsWith("ssl.keystore.key");
     }
 }

@@ -3,6 +3,7 @@ package io.capmarket.schemas.onboarding;
 import io.capmarket.schemas.access.ClientSettings;
 import io.capmarket.schemas.access.Principal;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,7 +54,8 @@ record IssuedSettings(Map<String, String> clientBase, String registryUrl, Option
 
     /**
      * The brokers' settings every client shares, from the admin's: its bootstrap servers (or
-     * {@code bootstrapServers}), the SASL protocol when {@code authenticating}, and what a client
+     * {@code bootstrapServers}); its security protocol, in Kafka's upper case, over SASL when
+     * {@code authenticating} (TLS kept: {@code SSL} becomes {@code SASL_SSL}); and what a client
      * needs to trust the brokers' certificates (never the admin's own key store).
      */
     static Map<String, String> clientBase(Map<String, ?> adminConfig, String bootstrapServers, boolean authenticating) {
@@ -63,10 +65,13 @@ record IssuedSettings(Map<String, String> clientBase, String registryUrl, Option
             throw new IllegalArgumentException("bootstrap.servers is required in the admin's client settings");
         }
         base.put("bootstrap.servers", servers.toString());
+        Object configured = adminConfig.get("security.protocol");
+        String protocol = configured == null ? null : configured.toString().trim().toUpperCase(Locale.ROOT);
         if (authenticating) {
-            Object protocol = adminConfig.get("security.protocol");
-            base.put("security.protocol", protocol != null && protocol.toString().startsWith("SASL_") ? protocol.toString()
-                    : "SASL_PLAINTEXT");
+            base.put("security.protocol", protocol != null && protocol.startsWith("SASL_") ? protocol
+                    : "SSL".equals(protocol) ? "SASL_SSL" : "SASL_PLAINTEXT");
+        } else if (protocol != null) {
+            base.put("security.protocol", protocol);
         }
         adminConfig.forEach((key, value) -> {
             if (key.startsWith("ssl.truststore.") || key.equals("ssl.endpoint.identification.algorithm")) {

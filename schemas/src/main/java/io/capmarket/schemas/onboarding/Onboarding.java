@@ -150,8 +150,9 @@ public final class Onboarding implements AutoCloseable {
 
     /**
      * Onboards a producer: registers the value schemas of its offers, heartbeats and fulfilment
-     * topics, issues its SCRAM credential, creates its ACLs, then creates its four topics and
-     * publishes its approval.
+     * topics, creates its four topics (or checks them: one that differs stops it here, before any
+     * credential changes, so that onboarding again never locks out a producer that works), issues
+     * its SCRAM credential, creates its ACLs, then publishes its approval.
      *
      * @param producerId one topic-name segment (kebab-case recommended)
      * @param capabilities kebab-case capability names, or {@code "*"} alone
@@ -167,6 +168,7 @@ public final class Onboarding implements AutoCloseable {
                 topics.offers(producerId).name(), CapabilityOffer.getClassSchema(),
                 topics.heartbeats(producerId).name(), ProducerHeartbeat.getClassSchema(),
                 topics.fulfilment(producerId).name(), FulfilmentEvent.getClassSchema()));
+        new TopicProvisioner(admin, timeout).ensure(topics.producerTopics(producerId).stream().<TopicSpec>map(Topic::spec).toList());
         Access access = grant(principal);
         ProducerApproval approval = approvals.approve(producerId, capabilities, approvedBy);
         List<String> names = topics.producerTopics(producerId).stream().<String>map(Topic::name).toList();
@@ -196,8 +198,9 @@ public final class Onboarding implements AutoCloseable {
     }
 
     /**
-     * Onboards a team's bots: creates {@code team.<team>.requests}, registers its value schema,
-     * issues the team's SCRAM credential and creates its ACLs.
+     * Onboards a team's bots: registers the value schema of {@code team.<team>.requests}, creates
+     * it (or checks it: one that differs stops it here, before any credential changes), issues the
+     * team's SCRAM credential and creates its ACLs.
      *
      * @param onboardedBy who onboards, for the log
      */
@@ -206,8 +209,8 @@ public final class Onboarding implements AutoCloseable {
         AdminCalls.requireActor("onboardedBy", onboardedBy);
         Topic<String, RequestCommand> requests = topics.teamRequests(team);
         registerValueSchemas(Map.of(requests.name(), RequestCommand.getClassSchema()));
-        Access access = grant(principal);
         new TopicProvisioner(admin, timeout).ensure(List.of(alignedWithGatewayRequests(requests.spec())));
+        Access access = grant(principal);
         LOG.info("onboarded team {} as {} (by {}; topic {}, {} ACLs, credential {})", team, principal, onboardedBy,
                 requests.name(), access.acls().size(), access.password().isPresent() ? "issued" : "not issued");
         return new Onboarded(principal, Optional.empty(), List.of(requests.name()), access.acls(), access.password().isPresent(),

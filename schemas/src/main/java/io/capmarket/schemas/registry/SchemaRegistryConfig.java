@@ -96,12 +96,23 @@ public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Du
             URI uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
             if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
                     || uri.getHost() == null) {
-                throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " must be an http(s) URL, but was " + raw);
+                throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " must be an http(s) URL, but was " + redacted(raw));
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is not a valid URL: " + raw, e);
+            throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is not a valid URL: " + redacted(raw));
         }
+    }
+
+    /** {@code raw} for a message: any {@code user:password@} before its host masked. */
+    static String redacted(String raw) {
+        int scheme = raw.indexOf("://");
+        int at = raw.indexOf('@', scheme < 0 ? 0 : scheme + 3);
+        int path = raw.indexOf('/', scheme < 0 ? 0 : scheme + 3);
+        if (at < 0 || path >= 0 && path < at) {
+            return raw;
+        }
+        return raw.substring(0, scheme < 0 ? 0 : scheme + 3) + "****" + raw.substring(at);
     }
 
     private static URI withoutUserInfo(URI uri) {

@@ -74,9 +74,14 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         } catch (IllegalArgumentException e) {
             throw new AvroDeserializationException(topic, e.getMessage(), e);
         }
-        DatumReader<Object> reader;
+        DatumReader<Object> reader = readers.get(id);
         try {
-            reader = readers.computeIfAbsent(id, this::readerFor);
+            if (reader == null) {
+                // fetched outside the map: a registry call may take seconds, and must not hold up the threads reading other ids
+                DatumReader<Object> fetched = readerFor(id);
+                DatumReader<Object> raced = readers.putIfAbsent(id, fetched);
+                reader = raced == null ? fetched : raced;
+            }
         } catch (SchemaRegistryNotFoundException e) {
             throw new AvroDeserializationException(topic, "schema id " + id + " is not in the registry", e);
         }

@@ -108,12 +108,24 @@ class ConfigSchemaTest {
     }
 
     @Test
+    void aCredentialThatBreaksItsRuleIsNamedButNotShown() {
+        ConfigSchema schema = new ConfigSchema("demo", List.of(ConfigKey.optional("schema.registry.basic.auth.user.info",
+                "user:password", ConfigParsers::userInfo, "registry login")), Map.of(), List.of());
+
+        assertThat(schema.of(Map.of("schema.registry.basic.auth.user.info", ":s3cret")).problems()).singleElement().asString()
+                .startsWith("schema.registry.basic.auth.user.info must be ").contains("but was a value not shown here (it is a credential)")
+                .doesNotContain("s3cret");
+    }
+
+    @Test
     void describeMasksCredentialsAndHelpListsEveryKey() {
         ConfigValues values = SCHEMA.of(Map.of("bootstrap.servers", "k:9092", "auth.tokens", "aaa t consumer",
-                "streams.sasl.jaas.config", "secret-stuff", "streams.basic.auth.user.info", "alice:pw"));
+                "streams.sasl.jaas.config", "secret-stuff", "streams.basic.auth.user.info", "alice:pw",
+                "streams.ssl.keystore.key", "-----BEGIN PRIVATE KEY-----"));
 
         assertThat(values.describe(java.util.Set.of("auth.tokens"))).contains("auth.tokens=****", "streams.sasl.jaas.config=****",
-                "streams.basic.auth.user.info=alice:****", "accept-deadline=30000ms").doesNotContain("secret-stuff", ":pw");
+                "streams.basic.auth.user.info=alice:****", "streams.ssl.keystore.key=****", "accept-deadline=30000ms")
+                .doesNotContain("secret-stuff", ":pw", "PRIVATE KEY");
         assertThat(SCHEMA.describeKeys()).contains("bootstrap.servers (required)", "accept-deadline (default 30s)",
                 "env CAPMARKET_HTTP_PORT", "streams.*");
     }

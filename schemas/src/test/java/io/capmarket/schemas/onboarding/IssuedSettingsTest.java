@@ -18,4 +18,16 @@ class IssuedSettingsTest {
                 .doesNotContain("reader-secret", "platform-secret");
         assertThat(issued.clientBase()).containsEntry("security.protocol", "SASL_PLAINTEXT");
     }
+
+    @Test
+    void theClientsSpeakTheAdminsProtocolTlsKept() {
+        assertThat(IssuedSettings.clientBase(Map.of("bootstrap.servers", "b:9093", "security.protocol", "SSL",
+                "ssl.truststore.location", "/trust.jks"), null, false))
+                .containsEntry("security.protocol", "SSL").containsEntry("ssl.truststore.location", "/trust.jks");
+        assertThat(IssuedSettings.clientBase(Map.of("bootstrap.servers", "b:9093", "security.protocol", "sasl_ssl"), null, true))
+                .as("as Kafka reads it, in any case").containsEntry("security.protocol", "SASL_SSL");
+        assertThat(IssuedSettings.clientBase(Map.of("bootstrap.servers", "b:9093", "security.protocol", "SSL"), null, true))
+                .as("SCRAM asked for over TLS").containsEntry("security.protocol", "SASL_SSL");
+        assertThat(IssuedSettings.clientBase(Map.of("bootstrap.servers", "b:9092"), null, false)).doesNotContainKey("security.protocol");
+    }
 }

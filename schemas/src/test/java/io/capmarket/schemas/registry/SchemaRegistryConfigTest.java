@@ -39,6 +39,8 @@ class SchemaRegistryConfigTest {
                 .hasMessageContaining("schema.registry.url is required");
         assertThatThrownBy(() -> SchemaRegistryConfig.of("ftp://x"))
                 .hasMessageContaining("schema.registry.url must be an http(s) URL, but was ftp://x");
+        assertThatThrownBy(() -> SchemaRegistryConfig.of("ftp://svc:s3cret@x/path"))
+                .hasMessageContaining("but was ftp://****@x/path").message().doesNotContain("s3cret");
         assertThatThrownBy(() -> SchemaRegistryConfig.from(Map.of("schema.registry.url", "http://a",
                 "basic.auth.credentials.source", "SASL_INHERIT")))
                 .hasMessageContaining("basic.auth.credentials.source must be USER_INFO or URL, but was SASL_INHERIT");
