@@ -136,6 +136,8 @@ final class DemoProducers implements AutoCloseable {
      * deprovision reports progress and is done after half of it. The live resources are kept by
      * requestId with the revision last applied to each: an operation delivered again after it was
      * applied is reported done again at once, and a deprovision of a resource already gone is done.
+     * They are kept in memory only: an update of a resource fulfilled before the dev run restarted
+     * is applied as to any other.
      */
     private final class Simulated implements AsyncAssignmentHandler {
 
@@ -163,10 +165,8 @@ final class DemoProducers implements AutoCloseable {
                 context.fulfil(Map.of()); // applied before this delivery: done, the outputs stay as they are
                 return CompletableFuture.completedFuture(null);
             }
-            if (!live.containsKey(context.requestId())) {
-                context.fail("no " + offer.capability() + " of request " + context.requestId() + " lives here", false);
-                return CompletableFuture.completedFuture(null);
-            }
+            // one not known here was fulfilled before the dev run restarted (the simulation keeps nothing): the marketplace
+            // sends an update only for a resource it holds as this producer's, so it lives
             return later(context, "changing " + String.join(", ", assignment.changedParameters()) + " to "
                     + assignment.parameters(), workTime.dividedBy(2), () -> {
                         live.put(context.requestId(), context.revision());

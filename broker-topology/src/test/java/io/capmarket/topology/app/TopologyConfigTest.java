@@ -123,10 +123,15 @@ class TopologyConfigTest {
                 "matching.weights.reliability, Infinity, a finite number of at least 0",
                 "matching.weights.preference, lots, a finite number of at least 0",
                 "processing.guarantee, exactly_once, 'one of exactly_once_v2, at_least_once'",
-                "schema.registry.basic.auth.user.info, alice, user:password",
         })
         void eachKeyNamesItsRule(String key, String value, String rule) {
             refusing(key, value).hasMessage(key + " must be " + rule + ", but was '" + value + "'");
+        }
+
+        @Test
+        void aCredentialBreakingItsRuleIsNamedButNotShown() {
+            refusing("schema.registry.basic.auth.user.info", "alice").hasMessage("schema.registry.basic.auth.user.info must be "
+                    + "user:password, but was a value not shown here (it is a credential)");
         }
 
         @Test
@@ -627,8 +632,13 @@ class TopologyConfigTest {
             TopologyConfig config = TopologyConfig.load(example, Map.of());
 
             assertThat(config.settings()).isEqualTo(TopologySettings.ofDefaults());
-            assertThat(config.approvedProducers()).isNotEmpty();
+            assertThat(config.approvedProducers()).as("no producer approved by copying it").isEmpty();
             assertThat(Optional.of(config.httpPort())).contains(9464);
+            assertThat(config.streamsOverrides()).as("no Kafka Streams setting changed").isEmpty();
+            // every key is there, set or commented out: its last segment at least, as YAML nests the others
+            String text = Files.readString(example);
+            assertThat(TopologyConfig.KEYS).allSatisfy(key -> assertThat(text).as(key.name())
+                    .contains(key.name().substring(key.name().lastIndexOf('.') + 1) + ":"));
         }
     }
 }
