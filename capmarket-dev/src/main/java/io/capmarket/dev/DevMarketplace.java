@@ -79,6 +79,7 @@ public final class DevMarketplace implements AutoCloseable {
             // one instance, restarted in place: it takes its tasks back at once after a crash
             topologySettings.put(TopologyConfig.INSTANCE_ID, "dev");
             topologySettings.put(TopologyConfig.HTTP_PORT, Integer.toString(options.topologyPort()));
+            topologySettings.put(TopologyConfig.HTTP_HOST, "127.0.0.1");
             topologySettings.put(TopologyConfig.TOPICS_PARTITIONS, Integer.toString(PARTITIONS));
             if (credentials.isEmpty()) {
                 topologySettings.put(TopologyConfig.PRODUCERS_APPROVED, DemoProducers.APPROVALS);

@@ -39,12 +39,12 @@ final class OpsHttpServer implements AutoCloseable {
         this.executor = executor;
     }
 
-    static OpsHttpServer start(int port, PrometheusMeterRegistry registry, StreamsHealth health) {
+    static OpsHttpServer start(String host, int port, PrometheusMeterRegistry registry, StreamsHealth health) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
+            server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on http.port " + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on http.host " + host + ", http.port " + port + ": " + e.getMessage(), e);
         }
         Map<String, Route> routes = new LinkedHashMap<>();
         routes.put("/metrics", exchange -> send(exchange, 200, PROMETHEUS_TEXT, registry.scrape()));

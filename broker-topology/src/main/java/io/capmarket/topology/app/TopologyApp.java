@@ -91,7 +91,7 @@ public final class TopologyApp implements AutoCloseable {
             streams.setStateListener(health);
             metrics.bind(streams);
             streams.start();
-            OpsHttpServer http = OpsHttpServer.start(config.httpPort(), registry, health);
+            OpsHttpServer http = OpsHttpServer.start(config.httpHost(), config.httpPort(), registry, health);
             LOG.info("capmarket topology {} started; /metrics and /health on port {}", config.applicationId(), http.port());
             return new TopologyApp(config, topics, registry, metrics, health, streams, http);
         } catch (RuntimeException e) {

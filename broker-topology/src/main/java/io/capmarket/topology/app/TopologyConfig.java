@@ -74,6 +74,7 @@ public final class TopologyConfig implements ServiceCommand.Settings {
     public static final String INSTANCE_ID = "instance.id";
     public static final String STATE_DIR = "state.dir";
     public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_HOST = "http.host";
     public static final String LIVENESS_BOUND = "matching.liveness-bound";
     public static final String ACCEPT_DEADLINE = "matching.accept-deadline";
     public static final String MAX_ATTEMPTS = "matching.max-attempts";
@@ -136,6 +137,9 @@ public final class TopologyConfig implements ServiceCommand.Settings {
                     "directory of local state stores, resolved against the working directory"),
             ConfigKey.withDefault(HTTP_PORT, Integer.toString(DEFAULT_HTTP_PORT), "an integer from 0 to 65535 (0: any free port)",
                     ConfigParsers.intIn(0, 65535), "port of /metrics, /health/live and /health/ready"),
+            ConfigKey.withDefault(HTTP_HOST, "0.0.0.0", ConfigParsers.HOST_RULE, ConfigParsers::host,
+                    "address /metrics, /health/live and /health/ready are served on (unauthenticated: 127.0.0.1 keeps them "
+                            + "to this host)"),
             duration(LIVENESS_BOUND, "30s", "a producer whose last heartbeat is older is not matched"),
             duration(ACCEPT_DEADLINE, "30s", "how long a producer has to accept or reject an assignment"),
             ConfigKey.withDefault(MAX_ATTEMPTS, Integer.toString(TopologySettings.DEFAULT_MAX_ATTEMPTS), "an integer from 1 to 1000",
@@ -334,6 +338,11 @@ public final class TopologyConfig implements ServiceCommand.Settings {
     /** The HTTP port; 0 means any free port. */
     public int httpPort() {
         return values.integer(HTTP_PORT);
+    }
+
+    /** The address the operations HTTP server binds. */
+    public String httpHost() {
+        return values.string(HTTP_HOST);
     }
 
     public Duration adminTimeout() {

@@ -432,6 +432,10 @@ class TopologyConfigTest {
             TopologyConfig changed = config.with(Map.of("http.port", "0", "matching.accept-deadline", "5s"));
 
             assertThat(changed.httpPort()).isZero();
+            assertThat(changed.httpHost()).as("every address by default").isEqualTo("0.0.0.0");
+            assertThat(config.with(Map.of("http.host", "127.0.0.1")).httpHost()).isEqualTo("127.0.0.1");
+            assertThatThrownBy(() -> config.with(Map.of("http.host", "not a host!"))).isInstanceOf(InvalidConfigException.class)
+                    .hasMessageContaining("http.host must be a host name or IP address");
             assertThat(changed.settings().acceptDeadline()).isEqualTo(Duration.ofSeconds(5));
             assertThat(changed.approvedProducers()).isEqualTo(config.approvedProducers());
             assertThat(changed.bootstrapServers()).isEqualTo(config.bootstrapServers());

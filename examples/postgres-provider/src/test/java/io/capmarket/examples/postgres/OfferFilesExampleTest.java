@@ -2,6 +2,7 @@ package io.capmarket.examples.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.capmarket.schemas.OfferStatus;
 import io.capmarket.sdk.Approval;
 import io.capmarket.sdk.Offer;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class OfferFilesExampleTest {
 
     @Test
-    void theTeamsOfferFilesAreValid() {
+    void theTeamsOfferFilesAreValid() throws Exception {
         List<Offer> offers = OfferFiles.read(Path.of("offers"));
 
         assertThat(offers).extracting(Offer::offerId).containsExactly("pg16-eu-west", "pg14-eu-west");
@@ -26,5 +27,9 @@ class OfferFilesExampleTest {
                 .expiresAfter(Duration.ofDays(2)));
         assertThat(offers.get(1).approval()).isNull();
         assertThat(offers.get(1).status()).isEqualTo(OfferStatus.DEPRECATED);
+        // one capability version, one contract: the marketplace takes the latest offer's schemas for the version
+        ObjectMapper json = new ObjectMapper();
+        assertThat(json.readTree(offers.get(1).parameterSchema())).isEqualTo(json.readTree(offers.get(0).parameterSchema()));
+        assertThat(json.readTree(offers.get(1).outputSchema())).isEqualTo(json.readTree(offers.get(0).outputSchema()));
     }
 }
