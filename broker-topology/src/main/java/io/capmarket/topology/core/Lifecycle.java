@@ -52,8 +52,8 @@ public final class Lifecycle {
      * Transitions after which progress reports and notes coalesce, so that a producer reporting
      * progress without end, or a bot asking for refused updates without end, cannot grow a status
      * past what Kafka accepts in one record: past it, a progress report that follows another of the
-     * same attempt replaces it, and a note that follows another entry of the state it notes replaces
-     * that ({@link ResourceLifecycle#noted}). Every other transition is still added, so an entry never
+     * same attempt replaces it, and a note that follows a note of the same state replaces it, the
+     * entry that began the state kept ({@link ResourceLifecycle#noted}). Every other transition is still added, so an entry never
      * moves: readers count the history to follow a request, and the history's growth is bounded by
      * the attempts and the operations.
      */
@@ -202,12 +202,7 @@ public final class Lifecycle {
         List<StatusTransition> history = base.getHistory();
         StatusTransition last = history.get(history.size() - 1);
         if (history.size() >= MAX_HISTORY && last.getState() == RequestState.IN_PROGRESS && last.getAttempt() == base.getAttempt()) {
-            List<StatusTransition> coalesced = new ArrayList<>(history);
-            coalesced.set(coalesced.size() - 1, transition(RequestState.IN_PROGRESS, now, base.getAttempt(), base.getOfferId(), message));
-            RequestStatus progressed = copyOf(base);
-            progressed.setUpdatedAt(now);
-            progressed.setHistory(coalesced);
-            return progressed;
+            return replacingLast(base, RequestState.IN_PROGRESS, message, now);
         }
         return next(base, RequestState.IN_PROGRESS, now, base.getAttempt(), base.getOfferId(), message);
     }
@@ -447,12 +442,13 @@ public final class Lifecycle {
     }
 
     /**
-     * {@code status} with its last history entry replaced by one of its state and attempt, at
-     * {@code now}: what a note past {@link #MAX_HISTORY} writes instead of adding an entry.
+     * {@code status} with its last history entry replaced by one of {@code state} and its attempt, at
+     * {@code now}: what a progress report or a note past {@link #MAX_HISTORY} writes instead of adding
+     * an entry.
      */
-    static RequestStatus replacingLast(RequestStatus status, String detail, Instant now) {
+    static RequestStatus replacingLast(RequestStatus status, RequestState state, String detail, Instant now) {
         List<StatusTransition> history = new ArrayList<>(status.getHistory());
-        history.set(history.size() - 1, transition(status.getState(), now, status.getAttempt(), status.getOfferId(), detail));
+        history.set(history.size() - 1, transition(state, now, status.getAttempt(), status.getOfferId(), detail));
         RequestStatus replaced = copyOf(status);
         replaced.setUpdatedAt(now);
         replaced.setHistory(history);

@@ -209,7 +209,7 @@ public final class ResourceLifecycle {
         int size = history.size();
         if (size >= Lifecycle.MAX_HISTORY && history.get(size - 1).getState() == status.getState()
                 && history.get(size - 2).getState() == status.getState()) {
-            return Lifecycle.replacingLast(status, detail, now);
+            return Lifecycle.replacingLast(status, status.getState(), detail, now);
         }
         return Lifecycle.next(status, status.getState(), now, status.getAttempt(), status.getOfferId(), detail);
     }

@@ -86,7 +86,8 @@ final class IntakeEntries {
     }
 
     private void send(String requestId, int partition) {
-        context.forward(new Record<>(requestId, new EngineOutput.Forget(new IndexForget(requestId, partition)), context.currentSystemTimeMs()));
+        context.forward(new Record<>(requestId, new EngineOutput.Forget(new IndexForget(requestId, partition)),
+                context.currentSystemTimeMs()));
     }
 
     private Optional<Integer> markOf(Record<String, CapabilityEvent> record) {

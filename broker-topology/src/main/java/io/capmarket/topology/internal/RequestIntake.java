@@ -120,7 +120,8 @@ final class RequestIntake {
         } else if (command instanceof UpdateRequest update) {
             IndexEntry entry = locate(record, update.getRequestId(), "update", topic, team);
             if (entry != null) {
-                UpdateRequest asked = UpdateRequest.newBuilder(update).setRequestedBy(requester(update.getRequestedBy(), team)).build();
+                Requester by = requester(update.getRequestedBy(), team);
+                UpdateRequest asked = by == update.getRequestedBy() ? update : UpdateRequest.newBuilder(update).setRequestedBy(by).build();
                 IntakeOutput.route(context, record, entry.capability(), new CapabilityEvent(new UpdateCommand(asked,
                         entry.capability())), ownerPartitions);
             }
@@ -170,8 +171,8 @@ final class RequestIntake {
             indexed.add(requestId);
             capabilityByRequest.put(requestId, new IndexEntry(submit.getCapability(), submit.getConsumerTeam()).encode());
         }
-        SubmitRequest asked = team.isEmpty() ? submit
-                : SubmitRequest.newBuilder(submit).setRequestedBy(requester(submit.getRequestedBy(), team)).build();
+        Requester by = requester(submit.getRequestedBy(), team);
+        SubmitRequest asked = by == submit.getRequestedBy() ? submit : SubmitRequest.newBuilder(submit).setRequestedBy(by).build();
         // an entry kept here goes with its request: the owner learns whose it is from the mark (IntakeEntries)
         Record<String, RequestCommand> routed = owned ? record
                 : record.withHeaders(IntakeEntries.marked(record.headers(), context.taskId().partition()));

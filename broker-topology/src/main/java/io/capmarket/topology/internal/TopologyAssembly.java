@@ -160,7 +160,8 @@ public final class TopologyAssembly {
         // back to the task whose intake holds the entry: its partition of capability-events (none past the topic's, which
         // only a team's topic with more partitions than capability-events could have made: that entry stays)
         outputs.get(TopologyNames.ENGINE_OUTPUT + "forget")
-                .mapValues(out -> new CapabilityEvent(((EngineOutput.Forget) out).forget()), Named.as(TopologyNames.ENGINE_OUTPUT + "forgets"))
+                .mapValues(out -> new CapabilityEvent(((EngineOutput.Forget) out).forget()),
+                        Named.as(TopologyNames.ENGINE_OUTPUT + "forgets"))
                 .to(loop.name(), Produced.with(loop.keySerde(), loop.valueSerde())
                         .withStreamPartitioner((topic, requestId, event, partitions) -> {
                             int partition = ((IndexForget) event.getEvent()).getIntakePartition();

@@ -25,8 +25,6 @@ public final class ApprovalPolicyBody {
     static final String WHEN = "when";
     static final String APPROVERS = "approvers";
     static final String EXPIRES_AFTER = "expiresAfter";
-    /** The longest an admin's policy lets a request wait for its approvals. */
-    public static final Duration MAX_EXPIRY = Lifetimes.MAX;
 
     private static final List<String> FIELDS = List.of(WHEN, APPROVERS, EXPIRES_AFTER);
     private static final String RULE_PREFIX = "approval.";
@@ -124,8 +122,9 @@ public final class ApprovalPolicyBody {
         } catch (IllegalArgumentException e) {
             duration = null;
         }
-        if (duration == null || duration.compareTo(MAX_EXPIRY) > 0) {
-            errors.add(new FieldError(EXPIRES_AFTER, node.toString(), "a duration greater than 0 and at most 3650d, like 2d, 90m or PT2H"));
+        if (duration == null || duration.compareTo(Lifetimes.MAX) > 0) {
+            errors.add(new FieldError(EXPIRES_AFTER, node.toString(), "a duration greater than 0 and at most " + Lifetimes.MAX.toDays()
+                    + "d, like 2d, 90m or PT2H"));
             return null;
         }
         return duration;

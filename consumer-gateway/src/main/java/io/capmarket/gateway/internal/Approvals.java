@@ -42,7 +42,8 @@ public final class Approvals {
      */
     public static boolean decides(Principal caller, RequestStatus status) {
         return status.getState() == RequestState.PENDING_APPROVAL
-                && decides(caller, asked(caller, status.getRequestedBy().getKind().name(), status.getRequestedBy().getName()),
+                && decides(caller, caller.requesterKind() == status.getRequestedBy().getKind()
+                        && caller.name().equals(status.getRequestedBy().getName()),
                         open(status.getApprovals(), ApprovalGate::getApprovedBy, ApprovalGate::getApprovers));
     }
 
@@ -60,11 +61,7 @@ public final class Approvals {
      * Kafka, which names itself, is never taken for the person its name spells).
      */
     private static boolean asked(Principal caller, RequestView.RequestedBy requestedBy) {
-        return asked(caller, requestedBy.kind(), requestedBy.name());
-    }
-
-    private static boolean asked(Principal caller, String kind, String name) {
-        return caller.asRequester().getKind().name().equals(kind) && caller.name().equals(name);
+        return caller.requesterKind().name().equals(requestedBy.kind()) && caller.name().equals(requestedBy.name());
     }
 
     /**

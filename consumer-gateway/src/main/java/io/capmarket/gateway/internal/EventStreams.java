@@ -78,8 +78,7 @@ public final class EventStreams {
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
         RequestView first;
         try {
-            first = reads.read(caller, id, ReadCondition.now()).thenApply(view -> RequestReads.seen(principal, id, view))
-                    .get(firstReadTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            first = reads.readSeen(caller, id, ReadCondition.now()).get(firstReadTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw Futures.unwrap(e) instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {

@@ -73,6 +73,11 @@ public record Principal(String team, Role role, String name, boolean bot) {
 
     /** This caller as a command names who asked for it. */
     public Requester asRequester() {
-        return new Requester(bot ? RequesterKind.BOT : RequesterKind.HUMAN, name);
+        return new Requester(requesterKind(), name);
+    }
+
+    /** What kind of requester this caller is: a bot or a person. */
+    public RequesterKind requesterKind() {
+        return bot ? RequesterKind.BOT : RequesterKind.HUMAN;
     }
 }

@@ -151,23 +151,16 @@ public final class RequestHandlers {
         String id = ctx.pathParam("id");
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
         if (timeout.isZero()) {
-            ctx.future(() -> Futures.guarded(() -> read(caller, id, new ReadCondition(waitFor, 0, false, timeout))
+            ctx.future(() -> Futures.guarded(() -> reads.readSeen(caller, id, new ReadCondition(waitFor, 0, false, timeout))
                     .thenAccept(view -> calls.respond(ctx, 200, view))));
             return;
         }
         // a long-poll holds a waiter until its state or its timeout: bounded per team and per instance
         OpenSlots.Slot slot = limits.longPolls().open(principal);
-        ctx.future(() -> Futures.guarded(() -> read(caller, id, new ReadCondition(waitFor, 0, false, timeout))
+        ctx.future(() -> Futures.guarded(() -> reads.readSeen(caller, id, new ReadCondition(waitFor, 0, false, timeout))
                 .thenAccept(view -> calls.respond(ctx, 200, view))).whenComplete((done, error) -> slot.close()));
     }
 
-    /**
-     * A request the caller may see, else 404; for a producer 403, whether the request exists or not
-     * (its role reads only the requests whose approval it may decide).
-     */
-    private CompletableFuture<RequestView> read(RequestReads.Caller caller, String id, ReadCondition condition) {
-        return reads.read(caller, id, condition).thenApply(view -> RequestReads.seen(caller.principal(), id, view));
-    }
 
 
     /**

@@ -89,6 +89,14 @@ public final class RequestReads {
     }
 
     /**
+     * One request as the caller may see it ({@link #read}), else a 404, or a 403 for a producer
+     * ({@link #seen}): what {@code GET /v1/requests/{id}} and its event stream answer.
+     */
+    public CompletableFuture<RequestView> readSeen(Caller caller, String requestId, ReadCondition condition) {
+        return read(caller, requestId, condition).thenApply(view -> seen(caller.principal(), requestId, view));
+    }
+
+    /**
      * What the caller may see of request {@code id}, as the reads found it (empty: it does not exist,
      * or the caller may not see it): else 404, and 403 for a producer whether the request exists or
      * not (its role reads only the requests whose approval it may decide).

@@ -39,9 +39,6 @@ import java.util.stream.Collectors;
 public record Submission(String capability, int version, ObjectNode parameters, Map<String, List<String>> constraints,
         Map<String, String> preferences, String priority, Duration ttl) {
 
-    /** The longest ttl a request may ask for. */
-    public static final Duration MAX_TTL = Lifetimes.MAX;
-
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
     private static final Set<String> FIELDS = Set.of("capability", "version", "parameters", "constraints", "preferences", "priority",
             "ttl");
@@ -141,8 +138,8 @@ public record Submission(String capability, int version, ObjectNode parameters, 
             } catch (IllegalArgumentException e) {
                 ttl = null;
             }
-            if (ttl == null || ttl.compareTo(Duration.ofMinutes(1)) < 0 || ttl.compareTo(MAX_TTL) > 0) {
-                errors.add(new FieldError("ttl", text(ttlNode), "a duration from 1m to 3650d, like 7d, 12h or PT36H"));
+            if (ttl == null || ttl.compareTo(Duration.ofMinutes(1)) < 0 || ttl.compareTo(Lifetimes.MAX) > 0) {
+                errors.add(new FieldError("ttl", text(ttlNode), "a duration from 1m to " + Lifetimes.MAX.toDays() + "d, like 7d, 12h or PT36H"));
                 ttl = null;
             }
         }

@@ -101,17 +101,22 @@ public final class OfferChecks {
 
     /** A resource's longest life, when given, is greater than 0 and at most {@link Lifetimes#MAX}. */
     public static Optional<String> maxTtl(Duration maxTtl) {
-        if (maxTtl != null && (maxTtl.toMillis() < 1 || maxTtl.compareTo(Lifetimes.MAX) > 0)) {
-            return Optional.of("maxTtl must be greater than 0 and at most " + Durations.format(Lifetimes.MAX) + " when given, but was "
-                    + Durations.format(maxTtl));
+        return lifetime("maxTtl", maxTtl);
+    }
+
+    /** Why {@code value} (named {@code field}) is no lifetime {@link Lifetimes} allows, in the SDK's durations; empty when it is one. */
+    private static Optional<String> lifetime(String field, Duration value) {
+        if (value != null && (value.toMillis() < 1 || value.compareTo(Lifetimes.MAX) > 0)) {
+            return Optional.of(field + " must be greater than 0 and at most " + Durations.format(Lifetimes.MAX) + " when given, but was "
+                    + Durations.format(value));
         }
         return Optional.empty();
     }
 
     /**
      * Checks an approval policy, when there is one: {@link ApprovalRules#refusal} (approvers, and a value
-     * for every condition), {@code expiresAfter} greater than 0, and, when the parameter schema declares
-     * {@code properties}, every condition a top-level property and its values among that property's
+     * for every condition), {@code expiresAfter} a lifetime {@link Lifetimes} allows, and, when the
+     * parameter schema declares {@code properties}, every condition a top-level property and its values among that property's
      * {@code enum} when it has one: a condition that no valid request can meet would silently ask for
      * no approval. A parameter schema that is not valid is left to {@link #jsonSchema}.
      */
@@ -119,12 +124,8 @@ public final class OfferChecks {
         if (approval == null) {
             return Optional.empty();
         }
-        if (approval.expiresAfter() != null
-                && (approval.expiresAfter().toMillis() < 1 || approval.expiresAfter().compareTo(Lifetimes.MAX) > 0)) {
-            return Optional.of("approval.expiresAfter must be greater than 0 and at most " + Durations.format(Lifetimes.MAX)
-                    + " when given, but was " + Durations.format(approval.expiresAfter()));
-        }
-        Optional<String> refusal = ApprovalRules.refusal(OfferCodec.toAvro(approval));
+        Optional<String> refusal = lifetime("approval.expiresAfter", approval.expiresAfter())
+                .or(() -> ApprovalRules.refusal(OfferCodec.toAvro(approval)));
         if (refusal.isPresent()) {
             return refusal;
         }

@@ -107,9 +107,10 @@ public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Du
     /** {@code raw} for a message: any {@code user:password@} before its host masked. */
     static String redacted(String raw) {
         int scheme = raw.indexOf("://");
-        int at = raw.indexOf('@', scheme < 0 ? 0 : scheme + 3);
         int path = raw.indexOf('/', scheme < 0 ? 0 : scheme + 3);
-        if (at < 0 || path >= 0 && path < at) {
+        // the last '@' before the path: a password may hold one
+        int at = raw.lastIndexOf('@', path < 0 ? raw.length() : path);
+        if (at < (scheme < 0 ? 0 : scheme + 3)) {
             return raw;
         }
         return raw.substring(0, scheme < 0 ? 0 : scheme + 3) + "****" + raw.substring(at);
