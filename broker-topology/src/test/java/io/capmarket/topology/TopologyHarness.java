@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -102,6 +103,8 @@ final class TopologyHarness implements AutoCloseable {
     private final Map<String, List<String>> assignmentTraces = new HashMap<>();
     /** What the engine told its events listener, as "event:reason" in order (dead letters, misattributions). */
     final List<String> events = new CopyOnWriteArrayList<>();
+    /** Told of each submitted request's capability while the engine handles it: a test may make that step fail. */
+    volatile Consumer<String> onSubmitted = capability -> { };
 
     TopologyHarness(Path stateDir) {
         this(stateDir, TopologySettings.ofDefaults());
@@ -128,6 +131,11 @@ final class TopologyHarness implements AutoCloseable {
             @Override
             public void purged(String capability) {
                 events.add("purged:" + capability);
+            }
+
+            @Override
+            public void submitted(String capability) {
+                onSubmitted.accept(capability);
             }
         }, stores);
         Properties props = new Properties();

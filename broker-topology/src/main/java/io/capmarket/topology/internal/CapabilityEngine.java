@@ -92,6 +92,16 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     @Override
     public void process(Record<String, CapabilityEvent> record) {
+        try {
+            step(record);
+        } catch (RuntimeException e) {
+            // the record is dead-lettered (DeadLetterProcessingHandler): nothing the step held back is published
+            outbox.discard();
+            throw e;
+        }
+    }
+
+    private void step(Record<String, CapabilityEvent> record) {
         String capability = record.key();
         Instant now = clock.instant();
         Object event = record.value().getEvent();

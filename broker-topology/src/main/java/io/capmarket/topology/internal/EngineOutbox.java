@@ -70,6 +70,15 @@ final class EngineOutbox implements DeskOutbox {
         statuses.clear();
     }
 
+    /**
+     * Drops the statuses a step held when the step failed: its record goes to the dead letters, and
+     * what it had announced (a submit's first status, kept only by what follows it) is not published
+     * with the next step's.
+     */
+    void discard() {
+        statuses.clear();
+    }
+
     private Headers traceHeaders(String requestId, RequestStatus status) {
         Headers headers = new RecordHeaders();
         if (requestId.equals(tracedRequest)) {
