@@ -184,7 +184,9 @@ public final class CapmarketClient {
 
     /**
      * Streams a request's events to {@code listener}: its history, then each transition as it
-     * happens; returns when the request is finished (after the {@code end} event). A dropped
+     * happens; returns after the {@code end} event, which comes once the request is at rest:
+     * finished, or FULFILLED with no update or deprovision going on (a live resource, whose
+     * later changes another call follows). A dropped
      * stream is resumed where it broke ({@code Last-Event-ID}), so each transition comes once.
      */
     public void events(String requestId, Consumer<RequestEvent> listener) {
@@ -317,9 +319,14 @@ public final class CapmarketClient {
             JsonNode page = transport.call("GET", relative + (cursor == null ? "" : "&cursor=" + Transport.encode(cursor)), null, null,
                     CALL_TIMEOUT);
             page.path("items").forEach(json -> all.add(item.apply(json)));
+            String previous = cursor;
             cursor = next(page);
             if (cursor == null) {
                 return all;
+            }
+            if (cursor.equals(previous)) {
+                throw CapmarketException.notRetryable("/problems/repeated-cursor", "GET " + transport.uri(relative)
+                        + ": the page after cursor '" + cursor + "' names the same cursor as its next");
             }
             if (pages == MAX_PAGES) {
                 throw CapmarketException.notRetryable("/problems/too-many-pages", "GET " + transport.uri(relative)

@@ -17,6 +17,8 @@ public class CapmarketException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
     private static final Set<Integer> RETRYABLE_STATUSES = Set.of(429, 502, 503, 504);
+    /** The problem type of a submit past its team's quota (a 429 that time alone does not end). */
+    static final String QUOTA_EXCEEDED = "/problems/quota-exceeded";
 
     private final int status;
     private final String type;
@@ -60,8 +62,10 @@ public class CapmarketException extends RuntimeException {
         }
         String type = problem == null ? "/problems/http-" + status : problem.path("type").asText("/problems/http-" + status);
         String detail = problem == null ? "no problem document" : problem.path("detail").asText("");
+        // a quota frees when something is deprovisioned, not with time: the gateway sends no Retry-After for it
+        boolean retryable = RETRYABLE_STATUSES.contains(status) && !QUOTA_EXCEEDED.equals(type);
         return new CapmarketException("HTTP " + status + " " + type + ": " + detail, status, type, errors, retryAfter,
-                RETRYABLE_STATUSES.contains(status), 1, null);
+                retryable, 1, null);
     }
 
     /** A failure that is never retried (for example an {@code error} event of a stream). */
@@ -107,7 +111,8 @@ public class CapmarketException extends RuntimeException {
 
     /**
      * Whether the same call may succeed later: the gateway was unavailable, rebalancing, overloaded
-     * (429, 502, 503, 504), did not answer, or a stream dropped.
+     * (429, 502, 503, 504), did not answer, or a stream dropped. A submit past its team's quota
+     * ({@code /problems/quota-exceeded}, a 429) is not: it succeeds only once the team holds less.
      */
     public boolean retryable() {
         return retryable;

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -23,8 +24,8 @@ import java.util.function.Consumer;
  * position to resume from are delivered as transitions (a first connection never sends
  * {@code Last-Event-ID}, so that it gets the snapshot). A stream that breaks or ends early is
  * opened again with {@code Last-Event-ID} set to the last event delivered, so the listener sees
- * each transition once and in order; the retries start over whenever an event arrives. Not
- * thread-safe; one per call.
+ * each transition once and in order; the retries start over whenever an event arrives or a
+ * connection had stayed open {@link #HEALTHY_FOR}. Not thread-safe; one per call.
  */
 final class EventStream {
 
@@ -33,6 +34,12 @@ final class EventStream {
     /** The largest event accepted. */
     static final int MAX_EVENT_CHARS = 4 << 20;
     private static final int MAX_PROBLEM_BYTES = 64 << 10;
+    /**
+     * How long a connection must have stayed open for its drop to start the retries over, as an
+     * event does: a request may rest for hours between transitions while the gateway keeps its
+     * stream alive.
+     */
+    static final Duration HEALTHY_FOR = Duration.ofSeconds(60);
 
     private final Transport transport;
     private final String relative;
@@ -41,6 +48,8 @@ final class EventStream {
     private boolean afterCarriageReturn;
     /** The request as the events so far describe it; null before the first snapshot. */
     private ObjectNode current;
+    /** When the current connection was asked for (on the client's clock), once it opened; null until it has. */
+    private Instant openedAt;
 
     EventStream(Transport transport, String requestId, int resumeAfter, Consumer<RequestEvent> listener) {
         this.transport = transport;
@@ -54,18 +63,24 @@ final class EventStream {
         Retry retry = transport.retry(call);
         while (true) {
             int before = lastEventId;
+            openedAt = null;
             try {
                 if (readOnce(call)) {
                     return;
                 }
                 throw dropped("the event stream ended before the request finished", null);
             } catch (CapmarketException failure) {
-                if (lastEventId > before) {
+                if (lastEventId > before || healthy()) {
                     retry.reset();
                 }
                 retry.pause(failure);
             }
         }
+    }
+
+    /** Whether the connection that just ended had lasted {@link #HEALTHY_FOR} (a quiet request's stream, kept alive). */
+    private boolean healthy() {
+        return openedAt != null && !transport.clock().instant().isBefore(openedAt.plus(HEALTHY_FOR));
     }
 
     /** Opens the stream once and delivers its events; true after the {@code end} event. */
@@ -75,10 +90,13 @@ final class EventStream {
         if (lastEventId > 0 && current != null) {
             request.header("Last-Event-ID", Integer.toString(lastEventId));
         }
+        Instant asked = transport.clock().instant();
         HttpResponse<InputStream> response = transport.send(request.build(), HttpResponse.BodyHandlers.ofInputStream(), call,
                 OPEN_TIMEOUT);
         try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
+            if (response.statusCode() == 200) {
+                openedAt = asked;
+            } else {
                 throw transport.problem(response.statusCode(), new String(body.readNBytes(MAX_PROBLEM_BYTES), StandardCharsets.UTF_8),
                         response.headers().firstValue("Retry-After").orElse(null));
             }

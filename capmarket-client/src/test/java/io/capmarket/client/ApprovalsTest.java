@@ -75,7 +75,7 @@ class ApprovalsTest {
         "403|/problems/forbidden|not an approver of alpha.1: its open approvals name [role:admin]",
         "404|/problems/not-found|no request alpha.1",
         "409|/problems/conflict|request alpha.1 is FULFILLED, not PENDING_APPROVAL",
-        "422|/problems/invalid-request|the decision is invalid"})
+        "422|/problems/rejected-request|the decision is invalid"})
     void aRefusedDecisionIsNotRetriedAndSaysWhy(int status, String type, String detail) {
         gateway.then(json(status, "{\"type\":\"" + type + "\",\"status\":" + status + ",\"detail\":\"" + detail + "\",\"errors\":"
                 + (status == 422 ? "[{\"field\":\"reason\",\"value\":\"\",\"rule\":\"required to reject\"}]" : "[]") + "}"));

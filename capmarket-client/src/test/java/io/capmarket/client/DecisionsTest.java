@@ -108,7 +108,7 @@ class DecisionsTest {
 
     @Test
     void anUnavailableGatewayIsRetried() {
-        gateway.then(json(503, "{\"type\":\"/problems/unavailable\",\"status\":503,\"detail\":\"rebalancing\"}", "Retry-After", "2"))
+        gateway.then(json(503, "{\"type\":\"/problems/retry-later\",\"status\":503,\"detail\":\"rebalancing\"}", "Retry-After", "2"))
                 .then(json(200, Fixtures.noDecisions("alpha.1")));
 
         assertThat(client().decisions("alpha.1").requestId()).isEqualTo("alpha.1");

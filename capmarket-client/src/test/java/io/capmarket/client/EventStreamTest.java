@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,6 +51,21 @@ class EventStreamTest {
         assertThat(gateway.seen()).extracting(LocalGateway.Seen::uri).containsOnly("/capmarket/v1/requests/alpha.1/events");
         assertThat(gateway.seen()).extracting(seen -> seen.header("Accept")).containsOnly("text/event-stream");
         assertThat(clock.sleeps()).hasSize(2);
+    }
+
+    @Test
+    void aQuietStreamThatDropsAfterStayingOpenIsOpenedAgainAsIfNew() {
+        LocalGateway.Answer quietForAMinute = exchange -> {
+            clock.advance(Duration.ofSeconds(70));
+            events(": keep-alive\n\n").answer(exchange);
+        };
+        gateway.then(events("id: 2\nevent: snapshot\ndata: " + MATCHED + "\n\n")).then(quietForAMinute).then(quietForAMinute)
+                .then(events(Fixtures.end(2, MATCHED)));
+
+        client().events("alpha.1", 2, events::add);
+
+        assertThat(events).extracting(RequestEvent::name).containsExactly("end");
+        assertThat(gateway.seen()).hasSize(4);
     }
 
     @Test

@@ -144,6 +144,32 @@ class RetriesTest {
         assertThat(gateway.seen()).hasSize(1);
     }
 
+    @Test
+    void aSubmitPastItsTeamsQuotaIsRefusedAtOnceNotRetried() {
+        gateway.then(json(429, Fixtures.problem("/problems/quota-exceeded", "app-team holds 5 of postgres-database, its quota")))
+                .then(json(202, OK));
+
+        assertThatThrownBy(() -> client(RetryPolicy.custom().jitter(0).build()).submit(Submission.of("postgres-database", 1)))
+                .isInstanceOfSatisfying(CapmarketException.class, e -> {
+                    assertThat(e.status()).isEqualTo(429);
+                    assertThat(e.retryable()).as("time alone frees no quota").isFalse();
+                    assertThat(e.attempts()).isEqualTo(1);
+                });
+        assertThat(gateway.seen()).hasSize(1);
+        assertThat(clock.sleeps()).isEmpty();
+    }
+
+    @Test
+    void aListWhosePageNamesItsOwnCursorAsNextStopsThere() {
+        String page = "{\"items\":[{\"name\":\"a-db\",\"versions\":[],\"offers\":[]}],\"next\":\"a-db\"}";
+        gateway.then(3, json(200, page));
+
+        assertThatThrownBy(() -> client(RetryPolicy.custom().build()).catalog())
+                .isInstanceOfSatisfying(CapmarketException.class, e -> assertThat(e.type()).isEqualTo("/problems/repeated-cursor"))
+                .hasMessageContaining("cursor 'a-db'");
+        assertThat(gateway.seen()).hasSize(2);
+    }
+
     private CapmarketClient client(RetryPolicy policy) {
         return CapmarketClient.builder().baseUrl(gateway.url("/capmarket/")).token("bot-token").retryPolicy(policy)
                 .clock(clock).sleeper(clock.sleeper()).build();

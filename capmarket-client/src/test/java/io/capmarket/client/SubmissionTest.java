@@ -17,7 +17,14 @@ class SubmissionTest {
         assertThat(base.body()).containsEntry("parameters", Map.of()).containsEntry("priority", "NORMAL");
         assertThat(sized.body()).containsEntry("parameters", Map.of("sizeGb", 20))
                 .containsEntry("constraints", Map.of("region", List.of("eu-west", "eu-north"))).containsEntry("priority", "HIGH");
-        assertThat(base.idempotencyKey()).isNotBlank().isEqualTo(sized.idempotencyKey());
+        assertThat(sized.idempotencyKey()).as("a variant is another request").isNotBlank().isNotEqualTo(base.idempotencyKey());
+    }
+
+    @Test
+    void aChosenKeyIsKeptByEveryVariant() {
+        Submission keyed = Submission.of("postgres-database", 1).withIdempotencyKey("deploy-7");
+
+        assertThat(keyed.withParameter("sizeGb", 20).withPriority("HIGH").idempotencyKey()).isEqualTo("deploy-7");
     }
 
     @Test

@@ -46,16 +46,19 @@ final class Scorecards {
                 .build();
     }
 
-    /** The capacity of the listed, ACTIVE offers (of one producer, or of all when {@code producerId} is null). */
+    /**
+     * The capacity of the listed, ACTIVE offers (of one producer, or of all when {@code producerId}
+     * is null), at most {@link Integer#MAX_VALUE}: offers of a capacity near it ("unlimited") add up past it.
+     */
     private static int capacity(Collection<OfferState> offers, String producerId) {
-        int capacity = 0;
+        long capacity = 0;
         for (OfferState state : offers) {
             if (!state.getWithdrawn() && state.getOffer().getStatus() == OfferStatus.ACTIVE
                     && (producerId == null || state.getOffer().getProducerId().equals(producerId))) {
                 capacity += state.getOffer().getCapacity();
             }
         }
-        return capacity;
+        return (int) Math.min(capacity, Integer.MAX_VALUE);
     }
 
     private static int inFlight(Collection<OfferState> offers, String producerId) {

@@ -111,6 +111,43 @@ class DemandDeskTest {
         assertThat(ScoreStateCodec.encode(decoded)).isEqualTo(ScoreStateCodec.encode(state));
     }
 
+    @Test
+    void aRequestAskingMoreThanAGroupHoldsMakesNoGroupAndTheStateStillReadsBack() {
+        List<String> regions = java.util.stream.IntStream.range(0, 1_001).mapToObj(i -> "region-" + i).toList();
+        submit("alpha", "a1", 1, Map.of("region", regions));
+        submit("beta", "b1", 1, Map.of("region", List.of("ap-south")));
+
+        ScoreState state = t.books.scoreOf(PG);
+        ScoreState decoded = ScoreStateCodec.decode(ScoreStateCodec.encode(state), Duration.ofMinutes(15));
+
+        assertThat(decoded.demand()).isEqualTo(state.demand());
+        assertThat(published().getUnmet()).extracting(UnmetDemand::getConstraints)
+                .containsExactly(Map.of("region", List.of("ap-south")));
+    }
+
+    @Test
+    void versionsAreKeptUpToTheirBoundTheOldestForgotten() {
+        for (int version = 1; version <= 1_001; version++) {
+            submit("alpha", "v" + version, version, Map.of());
+            t.advance(Duration.ofMillis(1));
+        }
+
+        assertThat(published().getVersions()).hasSize(1_000).extracting(VersionDemand::getVersion).doesNotContain(1).contains(1_001);
+    }
+
+    @Test
+    void offersOfUnlimitedCapacityAddUpToTheLargestCapacityAScorecardShows() {
+        t.liveOffer("pg-big-1", "big-team-1", Integer.MAX_VALUE, Map.of("region", "eu"));
+        t.liveOffer("pg-big-2", "big-team-2", Integer.MAX_VALUE, Map.of("region", "eu"));
+        submit("alpha", "a1", 1, Map.of());
+        t.heartbeat("big-team-1");
+        t.heartbeat("big-team-2");
+
+        published();
+
+        assertThat(t.scorecards.get(t.scorecards.size() - 1).getWindow().getEfficiency().getCapacity()).isEqualTo(Integer.MAX_VALUE);
+    }
+
     private static TeamDemand team(CapabilityDemand demand, String team) {
         return demand.getTeams().stream().filter(t -> t.getTeam().equals(team)).findFirst().orElseThrow();
     }

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * per offer, demand no offer fits (grouped by version and constraints) and each team's use. Counts only grow; each
  * entry remembers when it last moved, so that readers judge whatever window they like ({@link CapabilityDemand}).
  *
- * <p>Bounded: at most {@value #MAX_OFFERS} offers, {@value #MAX_UNMET} unmet groups and {@value #MAX_TEAMS} teams;
+ * <p>Bounded: at most {@value #MAX_VERSIONS} versions, {@value #MAX_OFFERS} offers, {@value #MAX_UNMET} unmet groups
+ * (each of at most {@value #MAX_GROUP_VALUES} values) and {@value #MAX_TEAMS} teams;
  * past a bound the entry that moved longest ago is forgotten. Persisted with the capability's {@link ScoreState}
  * by {@link ScoreStateCodec}. Not thread-safe: a capability belongs to one stream task.
  */
@@ -32,6 +33,14 @@ public final class DemandTally {
     public static final int MAX_UNMET = 50;
     /** Teams kept at most. */
     public static final int MAX_TEAMS = 1_000;
+    /** Versions kept at most. */
+    public static final int MAX_VERSIONS = 1_000;
+    /** Values (over all its constraints) of an unmet group at most: a request with more makes no group. */
+    public static final int MAX_GROUP_VALUES = 64;
+    /** Characters (names and values) of an unmet group at most: a request with more makes no group. */
+    public static final int MAX_GROUP_CHARS = 2_048;
+    /** Constraints of an unmet group, and values of one of its constraints, read at most (states written before the bounds above). */
+    private static final int READ_GROUP_CONSTRAINTS = 1_000;
 
     /** Requests of one version. */
     record Version(long requests, long lastMillis) {
@@ -67,6 +76,15 @@ public final class DemandTally {
     public void requested(int version, String team, Instant at) {
         long millis = at.toEpochMilli();
         versions.merge(version, new Version(1, millis), (a, b) -> new Version(a.requests() + 1, Math.max(a.lastMillis(), millis)));
+        if (versions.size() > MAX_VERSIONS) {
+            Integer oldest = null;
+            for (Map.Entry<Integer, Version> entry : versions.entrySet()) {
+                if (oldest == null || entry.getValue().lastMillis() < versions.get(oldest).lastMillis()) {
+                    oldest = entry.getKey();
+                }
+            }
+            versions.remove(oldest);
+        }
         Team known = teams.get(team);
         teams.put(team, known == null ? new Team(1, millis, millis, Long.MIN_VALUE, 0)
                 : new Team(known.requests() + 1, Math.min(known.firstMillis(), millis), Math.max(known.lastMillis(), millis),
@@ -83,14 +101,38 @@ public final class DemandTally {
         bound(offers, MAX_OFFERS, Offer::lastMillis);
     }
 
-    /** A request waits because no offer fits it (not for want of capacity or of a live producer). */
+    /**
+     * A request waits because no offer fits it (not for want of capacity or of a live producer). A
+     * request whose constraints hold more than {@value #MAX_GROUP_VALUES} values or
+     * {@value #MAX_GROUP_CHARS} characters makes no group, so that the tally stays small enough to
+     * be written and read back whatever a request asks.
+     */
     public void unmet(int version, Map<String, List<String>> constraints, Instant at) {
+        if (!groupable(constraints)) {
+            return;
+        }
         String key = key(version, constraints);
         long millis = at.toEpochMilli();
         Unmet known = unmet.get(key);
         unmet.put(key, known == null ? new Unmet(version, sorted(constraints), 1, 0, millis)
                 : new Unmet(version, known.constraints(), known.waited() + 1, known.failed(), Math.max(known.lastMillis(), millis)));
         bound(unmet, MAX_UNMET, Unmet::lastMillis);
+    }
+
+    private static boolean groupable(Map<String, List<String>> constraints) {
+        long values = 0;
+        long chars = 0;
+        for (Map.Entry<String, List<String>> constraint : constraints.entrySet()) {
+            values += constraint.getValue().size();
+            chars += constraint.getKey().length();
+            for (String value : constraint.getValue()) {
+                chars += value.length();
+            }
+            if (values > MAX_GROUP_VALUES || chars > MAX_GROUP_CHARS) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A request that was never matched failed; counted for its group when it had waited for want of a fitting offer. */
@@ -231,11 +273,11 @@ public final class DemandTally {
         long unmetCount = in.readCount("demand unmet count", MAX_UNMET);
         for (long i = 0; i < unmetCount; i++) {
             int version = (int) in.readSigned("demand unmet version");
-            long constraintCount = in.readCount("demand unmet constraint count", 1_000);
+            long constraintCount = in.readCount("demand unmet constraint count", READ_GROUP_CONSTRAINTS);
             Map<String, List<String>> constraints = new TreeMap<>();
             for (long c = 0; c < constraintCount; c++) {
                 String name = readText(in, "demand unmet constraint");
-                long valueCount = in.readCount("demand unmet value count", 1_000);
+                long valueCount = in.readCount("demand unmet value count", READ_GROUP_CONSTRAINTS);
                 List<String> values = new ArrayList<>();
                 for (long v = 0; v < valueCount; v++) {
                     values.add(readText(in, "demand unmet value"));
