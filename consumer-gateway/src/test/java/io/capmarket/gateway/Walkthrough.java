@@ -246,7 +246,7 @@ final class Walkthrough {
             JsonNode request = api.get("/v1/requests/" + requestId, Tokens.DEMO_CONSUMER_TOKEN).json();
             return request.get("state").asText().equals("FULFILLED") && request.get("revision").asInt() == 1;
         });
-        browser.script("location.reload()");
+        // the page follows the update it asked for by itself: no reload
         await("the timeline to show the update").atMost(STEP).until(() -> browser.text("#live-status").equals("finished: FULFILLED")
                 && browser.texts("#live .transition .step").stream().anyMatch(step -> step.contains("UPDATING")));
         assertThat(browser.text("pre.json")).contains("\"size\": \"large\"");
@@ -255,7 +255,6 @@ final class Walkthrough {
         browser.click("#deprovision");
         await("the deprovision done").atMost(WAIT).until(() -> api.get("/v1/requests/" + requestId, Tokens.DEMO_CONSUMER_TOKEN)
                 .json().get("state").asText().equals("DEPROVISIONED"));
-        browser.script("location.reload()");
         await("the timeline to end deprovisioned").atMost(STEP)
                 .until(() -> browser.text("#live-status").equals("finished: DEPROVISIONED"));
         assertThat(browser.present("#deprovision") || browser.present("#cancel") || browser.present("#update-form"))

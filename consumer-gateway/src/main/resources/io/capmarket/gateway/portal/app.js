@@ -1,6 +1,7 @@
 // The portal's shell: sign-in with a bearer token, navigation by role, and a hash router that
-// renders one page at a time into <main>. Each page gets an AbortSignal that ends its live
-// streams and refreshes when the user moves on.
+// renders one page at a time into <main>. Each page gets an AbortSignal that ends its calls, live
+// streams and refreshes when the user moves on; a page checks it before drawing, so that a load
+// still under way never draws over the page that replaced it.
 
 import * as api from './api.js';
 import { el, fill } from './format.js';
@@ -58,8 +59,10 @@ async function render() {
   const [path, ...rest] = route.split('/');
   const arg = rest.length ? decodeURIComponent(rest.join('/')) : null;
   const params = new URLSearchParams(query || '');
+  const signal = page.controller.signal;
   // a page that keeps itself current: again() reloads it later, changed() says whether to redraw
   const live = {
+    signal,
     shown: null,
     again: (reload, ms) => {
       // a failed reload (the gateway restarting, say) keeps the page as it is and tries again later
@@ -73,9 +76,9 @@ async function render() {
   };
   view.setAttribute('aria-busy', 'true');
   try {
-    if (path === 'request' && arg) await requestPage(view, arg, navigate);
-    else if (path === 'requests' && arg) await requestDetailPage(view, arg, me, page.controller.signal, navigate);
-    else if (path === 'requests') await requestsPage(view, params, navigate);
+    if (path === 'request' && arg) await requestPage(view, arg, navigate, signal);
+    else if (path === 'requests' && arg) await requestDetailPage(view, arg, me, signal, navigate);
+    else if (path === 'requests') await requestsPage(view, params, navigate, signal);
     else if (path === 'scorecard') await scorecardPage(view, live);
     else if (path === 'insights') await insightsPage(view, me, params, navigate, live);
     else if (path === 'producer') await producerPage(view, me, params, navigate, live);
@@ -85,7 +88,7 @@ async function render() {
   } catch (e) {
     if (current === page) showError(e);
   } finally {
-    view.removeAttribute('aria-busy');
+    if (current === page) view.removeAttribute('aria-busy');
   }
 }
 

@@ -83,7 +83,8 @@ export function approvalsPanel(request, me, reload) {
 /** #/approvals: the caller's inbox, kept current; each request's page is a click away. */
 export async function approvalsPage(view, params, navigate, live) {
   const cursors = (params.get('cursors') || '').split(',').filter(Boolean);
-  const page = await api.approvals({ cursor: cursors.at(-1), limit: PAGE });
+  const page = await api.approvals({ cursor: cursors.at(-1), limit: PAGE, signal: live.signal });
+  if (live.signal.aborted) return;
   const go = (next) => navigate('#/approvals' + (next.length ? '?cursors=' + next.join(',') : ''), true);
   live.again(() => approvalsPage(view, params, navigate, live), 10_000);
   if (!live.changed(JSON.stringify(page))) return;

@@ -14,7 +14,8 @@ export function producerFigures(scores, capability, producerId) {
 
 /** #/catalog, redrawn when a figure changes (live load, lead times). */
 export async function catalogPage(view, live) {
-  const { capabilities, scores, key } = await api.figures();
+  const { capabilities, scores, key } = await api.figures({ signal: live.signal });
+  if (live.signal.aborted) return;
   live.again(() => catalogPage(view, live), 10_000);
   if (!live.changed(key)) return;
   fill(view,
@@ -78,8 +79,9 @@ export function offerCard(capability, offer, figures) {
 }
 
 /** #/request/{name}: the capability's offers and its request form. */
-export async function requestPage(view, name, navigate) {
-  const [capability, scores] = await Promise.all([api.capability(name), api.scorecard()]);
+export async function requestPage(view, name, navigate, signal) {
+  const [capability, scores] = await Promise.all([api.capability(name, { signal }), api.scorecard({ signal })]);
+  if (signal.aborted) return;
   const versionSelect = el('select', { id: 'version' }, capability.versions.map(v =>
     el('option', { value: String(v.version), text: 'v' + v.version + (v.deprecated ? ' (deprecated)' : '') })));
   const newest = capability.versions.filter(v => !v.deprecated).at(-1) || capability.versions.at(-1);
@@ -107,13 +109,22 @@ export async function requestPage(view, name, navigate) {
       el('span', { class: 'hint', id: 'constraints-hint', text: 'attribute=value, comma-separated; only offers that match are considered' })),
     el('div', { class: 'field' }, el('label', { for: 'priority', text: 'Priority' }), priority),
     formError, submit);
+  // The Idempotency-Key of the request the form holds: chosen as the form is drawn and kept while the
+  // body stays the same, so that submitting again after a 503 or a lost answer gets the request a first
+  // try may have made instead of a second one; a new key once the body changes or a request was made.
+  let order = { key: api.newKey(), body: null };
   requestForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     formError.textContent = '';
     submit.disabled = true;
     try {
-      const created = await api.submit({ capability: capability.name, version: Number(versionSelect.value),
-        parameters: form.value(), constraints: parseConstraints(constraints.value), priority: priority.value });
+      const body = { capability: capability.name, version: Number(versionSelect.value),
+        parameters: form.value(), constraints: parseConstraints(constraints.value), priority: priority.value };
+      const text = JSON.stringify(body);
+      if (order.body !== null && order.body !== text) order = { key: api.newKey(), body: null };
+      order.body = text;
+      const created = await api.submit(body, order.key);
+      order = { key: api.newKey(), body: null };
       navigate('#/requests/' + encodeURIComponent(created.id));
     } catch (e) {
       const unplaced = e.errors ? form.showErrors(e.errors) : [];

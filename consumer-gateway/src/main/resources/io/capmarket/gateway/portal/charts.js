@@ -1,5 +1,7 @@
 // Charts drawn with uPlot (from its WebJar, served by the gateway). Each chart has a text
-// alternative: the figures it draws are always printed beside it as numbers.
+// alternative: the figures it draws are always printed beside it as numbers. Each function answers
+// its chart, which its page destroy()s when it redraws or is left: until then uPlot keeps the chart
+// in a registry of its own and a listener on window.
 
 import uPlot from 'uplot';
 

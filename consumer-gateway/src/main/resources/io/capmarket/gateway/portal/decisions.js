@@ -80,9 +80,9 @@ function render(body, answer) {
 
 /**
  * The "Why here?" section of a request's page, loading its decisions; refresh() loads them again (after
- * a new match or wait). Only the answer of the latest load is shown.
+ * a new match or wait). Only the answer of the latest load is shown; none once the page's signal aborted.
  */
-export function whyHerePanel(id) {
+export function whyHerePanel(id, signal) {
   const body = el('div', { id: 'why-here-body', 'aria-live': 'polite' }, el('p', { class: 'hint', text: 'loading…' }));
   const node = el('section', { class: 'card', id: 'why-here', 'aria-labelledby': 'why-here-title' },
     el('h2', { id: 'why-here-title', text: 'Why here?' }),
@@ -92,10 +92,10 @@ export function whyHerePanel(id) {
   const refresh = async () => {
     const load = ++loads;
     try {
-      const answer = await api.decision(id);
-      if (load === loads) render(body, answer);
+      const answer = await api.decision(id, { signal });
+      if (load === loads && !signal.aborted) render(body, answer);
     } catch (e) {
-      if (load === loads) fill(body, el('p', { class: 'error', role: 'alert', text: 'The decisions cannot be read now: ' + e.message }));
+      if (load === loads && !signal.aborted) fill(body, el('p', { class: 'error', role: 'alert', text: 'The decisions cannot be read now: ' + e.message }));
     }
   };
   refresh();

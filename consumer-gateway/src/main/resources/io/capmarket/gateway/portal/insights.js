@@ -10,7 +10,8 @@ const WINDOWS = ['1d', '7d', '30d', '90d', '365d'];
 
 /** #/insights?window=30d, redrawn when a figure changes. */
 export async function insightsPage(view, me, params, navigate, live) {
-  const insights = await api.insights(params.get('window'));
+  const insights = await api.insights(params.get('window'), { signal: live.signal });
+  if (live.signal.aborted) return;
   live.again(() => insightsPage(view, me, params, navigate, live), 30_000);
   if (!live.changed(JSON.stringify(Object.assign({}, insights, { at: null })))) return;
   const picker = el('select', { id: 'insights-window' }, [...new Set([insights.window, ...WINDOWS])].map(w =>

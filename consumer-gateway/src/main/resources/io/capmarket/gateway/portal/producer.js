@@ -9,7 +9,8 @@ import { rates } from './scorecard.js';
 
 /** #/producer, redrawn when a figure changes. */
 export async function producerPage(view, me, params, navigate, live) {
-  const { capabilities, scores, key } = await api.figures();
+  const { capabilities, scores, key } = await api.figures({ signal: live.signal });
+  if (live.signal.aborted) return;
   live.again(() => producerPage(view, me, params, navigate, live), 10_000);
   if (!live.changed(key)) return;
   const producers = [...new Set(capabilities.flatMap(c => c.offers.map(o => o.producerId)))].sort();

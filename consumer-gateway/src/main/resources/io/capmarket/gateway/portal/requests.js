@@ -9,14 +9,17 @@ import { approvalsPanel } from './approvals.js';
 import { whyHerePanel } from './decisions.js';
 
 const PAGE = 20;
+/** How long a request's page waits for a change it asked for to show before it is drawn again all the same. */
+const SETTLE_MS = 10_000;
 
 /** #/requests?state=&capability=&page=: the list; each page's cursor is kept for going back. */
-export async function requestsPage(view, params, navigate) {
+export async function requestsPage(view, params, navigate, signal) {
   const state = params.get('state') || '';
   const capability = params.get('capability') || '';
   const cursors = (params.get('cursors') || '').split(',').filter(Boolean);
   const [page, capabilities, usage] = await Promise.all([
-    api.requests({ state, capability, cursor: cursors.at(-1), limit: PAGE }), api.capabilities(), teamUsage()]);
+    api.requests({ state, capability, cursor: cursors.at(-1), limit: PAGE, signal }), api.capabilities({ signal }), teamUsage(signal)]);
+  if (signal.aborted) return;
   const go = (changes) => {
     const next = new URLSearchParams({ state, capability, cursors: cursors.join(',') });
     Object.entries(changes).forEach(([k, v]) => next.set(k, v));
@@ -59,9 +62,9 @@ export async function requestsPage(view, params, navigate) {
 }
 
 /** The caller's team's usage and quotas; null when they cannot be read now (the list is shown without them). */
-async function teamUsage() {
+async function teamUsage(signal) {
   try {
-    return await api.usage((await api.me()).team);
+    return await api.usage((await api.me({ signal })).team, { signal });
   } catch (e) {
     return null;
   }
@@ -92,32 +95,44 @@ function usagePanel(usage) {
  * What the request's team (or an admin) may do to it now: cancel one still being provisioned
  * (waiting for approvals too), deprovision a live one (FULFILLED or UPDATING); the update form is
  * beside them ({@link updateForm}). An approver of another team only decides its approvals.
+ * cancel(state) cancels or deprovisions, state the one that follows; busy: one is on its way.
  */
-function actions(request, me, reload) {
-  const buttons = [];
+function actions(request, me, cancel, busy) {
   const live = ['FULFILLED', 'UPDATING'].includes(request.state);
   const provisioning = !live && !['FAILED', 'CANCELLED', 'DEPROVISIONING', 'DEPROVISIONED'].includes(request.state);
   const owner = me && (me.role === 'admin' || me.team === request.team);
-  if (owner && (provisioning || live)) {
-    buttons.push(el('button', { type: 'button', class: 'secondary', id: live ? 'deprovision' : 'cancel',
-      text: live ? 'Deprovision' : 'Cancel request', onclick: async (e) => {
-        e.target.disabled = true;
-        try { await api.cancel(request.id); } finally { reload(); }
-      } }));
+  if (!owner || !(provisioning || live)) return null;
+  return el('div', { class: 'actions' }, el('button', { type: 'button', class: 'secondary', id: live ? 'deprovision' : 'cancel',
+    text: live ? 'Deprovision' : 'Cancel request', disabled: busy, onclick: () => cancel(live ? 'DEPROVISIONING' : 'CANCELLED') }));
+}
+
+/**
+ * Waits, 10 s at most, until the request shows a change the gateway accepted (202) and the topology
+ * writes a moment later: state, long-polled while the request has never been in it; else (an update
+ * after an earlier one) read again until its revision or its history grows.
+ */
+async function settled(before, state, signal) {
+  if (before.state === state) return;
+  if (!(before.history || []).some(t => t.state === state)) {
+    await api.request(before.id, { waitFor: state, timeout: SETTLE_MS + 'ms', signal });
+    return;
   }
-  for (const action of request.actions || []) {
-    buttons.push(el('a', { class: 'button secondary', href: action.href, text: action.title }));
+  const deadline = Date.now() + SETTLE_MS;
+  for (let wait = 250; Date.now() < deadline && !signal.aborted; wait = Math.min(wait * 2, 2_000)) {
+    await api.pause(wait, signal);
+    const now = await api.request(before.id, { signal });
+    if (now.revision > before.revision || (now.history || []).length > (before.history || []).length) return;
   }
-  return buttons.length ? el('div', { class: 'actions' }, buttons) : null;
 }
 
 /**
  * The update form of a FULFILLED request: a field for each parameter its offer declares updatable,
  * set to the value the resource has; null when there is none (or the offer left the catalog).
+ * updated(answer) is called with the gateway's answer once it took the update.
  */
-async function updateForm(request, reload) {
+async function updateForm(request, updated, signal) {
   if (request.state !== 'FULFILLED') return null;
-  const capability = await api.capability(request.capability);
+  const capability = await api.capability(request.capability, { signal });
   const offer = (capability.offers || []).find(o => o.offerId === request.offerId);
   const version = capability.versions.find(v => v.version === request.version);
   const declared = (version && version.parameterSchema && version.parameterSchema.properties) || {};
@@ -141,8 +156,8 @@ async function updateForm(request, reload) {
     error.textContent = '';
     submit.disabled = true;
     try {
-      await api.update(request.id, { parameters: form.value() });
-      reload();
+      const answer = await api.update(request.id, { parameters: form.value() });
+      await updated(answer);
     } catch (e) {
       const unplaced = e.errors ? form.showErrors(e.errors) : [];
       error.textContent = [e.message, ...unplaced.map(err => `${err.field}: ${err.rule}`)].join('\n');
@@ -157,17 +172,47 @@ async function updateForm(request, reload) {
  * timeline, followed live, and why it was matched where it was (loaded again on each new match or wait).
  */
 export async function requestDetailPage(view, id, me, signal, navigate) {
-  const request = await api.request(id);
-  const reload = () => navigate('#/requests/' + encodeURIComponent(request.id), true);
+  const request = await api.request(id, { signal });
+  if (signal.aborted) return;
+  const reload = () => {
+    if (!signal.aborted) navigate('#/requests/' + encodeURIComponent(request.id), true);
+  };
+  // the topology writes UPDATING, DEPROVISIONING or CANCELLED a moment after the gateway's 202: drawn again at
+  // once, the page would still read FULFILLED and its stream end there, so it waits for the change (a wait
+  // that fails, the page left or the gateway busy, only draws it sooner)
+  const reloadWhen = (before, state) => settled(before, state, signal).catch(() => null).then(reload);
   const timeline = el('ol', { id: 'live', class: 'timeline', 'data-request-id': request.id, 'aria-live': 'polite' });
+  const liveStatus = el('p', { class: 'hint', id: 'live-status', text: 'following live…' });
   const outputs = el('div', { id: 'outputs' });
   const summary = el('dl', { class: 'figures summary' });
   const actionSlot = el('div', {});
+  const actionError = el('div', { id: 'action-error', class: 'error', role: 'alert' });
   const approvalSlot = el('div', {});
-  const whyHere = whyHerePanel(request.id);
+  const whyHere = whyHerePanel(request.id, signal);
   const decided = (state) => ['MATCHED', 'WAITING'].includes(state);
+  // the request as the page knows it: as loaded, then with each event of its stream applied
+  let current = request;
+  let cancelling = false;
   let shownApprovals = null;
+  // cancels or deprovisions, its button disabled meanwhile; a refusal (409, 429, 503...) is shown as the gateway words it
+  const cancel = async (state) => {
+    cancelling = true;
+    actionError.textContent = '';
+    show(current);
+    let before;
+    try {
+      before = await api.cancel(request.id);
+    } catch (e) {
+      cancelling = false;
+      show(current);
+      actionError.textContent = e.message;
+      return;
+    }
+    await reloadWhen(before, state);
+  };
+  const parameters = el('pre', { class: 'json', tabindex: '0' });
   const show = (r) => {
+    parameters.textContent = JSON.stringify(r.parameters, null, 2);
     fill(summary,
       figureRow('State', stateBadge(r.state), 'request-state'),
       figureRow('Capability', r.capability + ' v' + r.version),
@@ -186,7 +231,7 @@ export async function requestDetailPage(view, id, me, signal, navigate) {
     fill(outputs, entries.length
       ? el('dl', { class: 'outputs' }, entries.map(([k, v]) => el('div', { class: 'figure' }, el('dt', { text: k }), el('dd', {}, el('code', { text: v })))))
       : el('p', { class: 'empty', text: 'No outputs yet: they arrive with fulfilment.' }));
-    fill(actionSlot, actions(r, me, reload) || '');
+    fill(actionSlot, actions(r, me, cancel, cancelling) || '');
     // redrawn only when the approvals change, so that a reason being written stays
     const approvalsKey = JSON.stringify([r.state, r.approvals, r.approvalExpiresAt]);
     if (approvalsKey !== shownApprovals) {
@@ -194,26 +239,33 @@ export async function requestDetailPage(view, id, me, signal, navigate) {
       fill(approvalSlot, approvalsPanel(r, me, reload) || '');
     }
   };
+  const update = await updateForm(request, (answer) => answer.accepted ? reloadWhen(answer.request, 'UPDATING') : reload(), signal);
+  if (signal.aborted) return;
   show(request);
   fill(view,
     el('p', { class: 'crumbs' }, el('a', { href: '#/requests', text: 'My requests' }), ' / ', request.id),
     el('h1', { text: 'Request ' + request.id.substring(0, 8) }),
     actionSlot,
+    actionError,
     approvalSlot,
     el('div', { class: 'split' },
       el('section', { class: 'card', 'aria-labelledby': 'summary-title' }, el('h2', { id: 'summary-title', text: 'Summary' }), summary,
-        el('h2', { text: 'Parameters' }), el('pre', { class: 'json', tabindex: '0', text: JSON.stringify(request.parameters, null, 2) }),
+        el('h2', { text: 'Parameters' }), parameters,
         el('h2', { text: 'Outputs' }), outputs),
       el('section', { class: 'card', 'aria-labelledby': 'timeline-title' },
-        el('h2', { id: 'timeline-title', text: 'Timeline' }), el('p', { class: 'hint', id: 'live-status', text: 'following live…' }), timeline)),
+        el('h2', { id: 'timeline-title', text: 'Timeline' }), liveStatus, timeline)),
     whyHere.node,
-    await updateForm(request, reload));
+    update);
   // a snapshot of the whole request first, then each transition as a delta: its history entry and the fields that changed
-  let current = request;
   const entry = (index, t) => el('li', { class: 'transition', 'data-state': t.state },
     el('span', { class: 'step', text: index + '. ' + t.state + (t.detail ? ' — ' + t.detail : '') }),
     el('time', { datetime: t.at, text: when(t.at) }));
-  await api.follow(request.id, (event) => {
+  const status = (text, className) => {
+    liveStatus.textContent = text;
+    liveStatus.className = className;
+  };
+  // not awaited: the page is drawn, and the stream (opened again when it breaks) keeps it current until it ends
+  api.follow(request.id, (event) => {
     if (event.name === 'snapshot') {
       const before = (current.history || []).length;
       current = JSON.parse(event.data);
@@ -228,14 +280,17 @@ export async function requestDetailPage(view, id, me, signal, navigate) {
       show(current);
       if (decided(t.state)) whyHere.refresh();
     } else if (event.name === 'end') {
-      const final = JSON.parse(event.data);
-      show(final);
-      view.querySelector('#live-status').textContent = 'finished: ' + final.state;
-      view.querySelector('#live-status').className = 'end';
+      current = JSON.parse(event.data);
+      show(current);
+      status('finished: ' + current.state, 'end');
     } else {
       timeline.append(el('li', { class: 'error', text: event.data }));
     }
-  }, signal);
+  }, signal, ({ state, error }) => {
+    if (state === 'live') status('following live…', 'hint');
+    else if (state === 'reconnecting') status('reconnecting…' + (error ? ' (' + error.message + ')' : ''), 'hint');
+    else status('not following live: ' + error.message, 'error');
+  });
 }
 
 /** From submission to the first FULFILLED (an update later is not the request's lead time); a dash before it. */

@@ -25,12 +25,33 @@ function promise(capability, producerId) {
   return offers.length ? Math.max(...offers.map(o => o.leadTimeSloMs)) : null;
 }
 
-/** #/scorecard, redrawn when a figure changes. */
+/**
+ * #/scorecard, redrawn when a figure changes. uPlot holds each chart (in its own registry, with a
+ * listener on window) until destroy(): the charts drawn are destroyed before each redraw and when
+ * the user leaves the page.
+ */
 export async function scorecardPage(view, live) {
-  const { capabilities, scores, key } = await api.figures();
-  scores.forEach(remember);
-  live.again(() => scorecardPage(view, live), 10_000);
-  if (!live.changed(key)) return;
+  const charts = [];
+  const destroy = () => charts.splice(0).forEach(chart => chart.destroy());
+  live.signal.addEventListener('abort', destroy, { once: true });
+  const refresh = async () => {
+    const { capabilities, scores, key } = await api.figures({ signal: live.signal });
+    if (live.signal.aborted) return;
+    scores.forEach(remember);
+    live.again(refresh, 10_000);
+    if (!live.changed(key)) return;
+    destroy();
+    draw(view, capabilities, scores);
+    // plots are drawn once their containers are laid out, so that they take the width they have
+    view.querySelectorAll('[data-plot]').forEach(container => {
+      const chart = container.plot();
+      if (chart) charts.push(chart);
+    });
+  };
+  await refresh();
+}
+
+function draw(view, capabilities, scores) {
   fill(view,
     el('h1', { text: 'Scorecard' }),
     el('p', { class: 'lead', text: 'What users feel: speed (lead time), safety (failures, rejections, SLO breaches), '
@@ -38,8 +59,6 @@ export async function scorecardPage(view, live) {
       + 'the promise: elite within half of it, high within it, medium within twice it, low beyond.' }),
     scores.length ? null : el('p', { class: 'empty', text: 'No scorecard yet: the topology publishes one per capability once it is offered.' }),
     el('div', { id: 'scorecard' }, scores.map(score => scoreSection(score, capabilities.find(c => c.name === score.capability)))));
-  // plots are drawn once their containers are laid out, so that they take the width they have
-  view.querySelectorAll('[data-plot]').forEach(container => container.plot());
 }
 
 function scoreSection(score, capability) {
@@ -140,15 +159,16 @@ function producerTable(score, capability) {
       el('tbody', {}, rows)));
 }
 
-/** A figure holding one chart, drawn by container.plot() once laid out. */
+/** A figure holding one chart, drawn by container.plot() once laid out, which answers the chart (null when it failed). */
 function plot(title, draw) {
   const container = el('div', { class: 'plot-area' });
   container.dataset.plot = title;
   container.plot = () => {
     try {
-      draw(container);
+      return draw(container);
     } catch (e) {
       fill(container, el('p', { class: 'error', text: 'The plot could not be drawn: ' + e.message }));
+      return null;
     }
   };
   return el('figure', { class: 'plot' }, container, el('figcaption', { class: 'visually-hidden', text: title + '; the figures are in the table above.' }));
