@@ -112,15 +112,20 @@ export type Submission = {
   version: number;
   parameters: Record<string, unknown>;
   constraints?: Record<string, string[]>;
+  /** Attribute -> preferred value: matching favours offers that have it. */
+  preferences?: Record<string, string>;
   priority?: string;
+  /** How long the resource lives once FULFILLED, like 7d, 12h or PT36H; as long as the offer allows when left out. */
+  ttl?: string;
 };
 
 /** One field a problem response names. */
 export type FieldError = { field: string; value?: string | null; rule: string };
 
 /**
- * The gateway answered with an error: its status and, where the body was a problem document
- * (application/problem+json), its type, detail and the fields it names.
+ * The gateway answered with an error: its status (0 when it gave no answer), where the body was a
+ * problem document (application/problem+json) its type, detail and the fields it names, and the
+ * seconds its Retry-After asked the caller to wait before trying again, when it gave one.
  */
 export class CapmarketApiError extends Error {
   readonly name = 'CapmarketApiError';
@@ -130,6 +135,7 @@ export class CapmarketApiError extends Error {
     readonly status: number,
     readonly problemType: string | undefined,
     readonly errors: FieldError[],
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -267,7 +273,7 @@ export class CapmarketClient {
     }
     const text = await response.text();
     if (!response.ok) {
-      throw problem(method, path, response.status, text);
+      throw problem(method, path, response.status, text, retryAfter(response.headers.get('Retry-After')));
     }
     try {
       return JSON.parse(text) as T;
@@ -282,7 +288,7 @@ export class CapmarketClient {
   }
 }
 
-function problem(method: string, path: string, status: number, text: string): CapmarketApiError {
+function problem(method: string, path: string, status: number, text: string, retryAfterSeconds?: number): CapmarketApiError {
   let parsed: { type?: string; detail?: string; title?: string; errors?: FieldError[] } = {};
   try {
     parsed = JSON.parse(text);
@@ -297,7 +303,21 @@ function problem(method: string, path: string, status: number, text: string): Ca
     status,
     parsed.type,
     errors,
+    retryAfterSeconds,
   );
+}
+
+/** A Retry-After header in seconds: given as seconds, or as an HTTP date (the seconds until then); undefined when absent or unreadable. */
+function retryAfter(header: string | null): number | undefined {
+  const value = header?.trim();
+  if (!value) {
+    return undefined;
+  }
+  if (/^\d+$/.test(value)) {
+    return Number(value);
+  }
+  const at = /[a-z]/i.test(value) ? Date.parse(value) : NaN;
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
 function positive(name: string, value: number): number {

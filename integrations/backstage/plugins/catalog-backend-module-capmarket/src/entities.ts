@@ -18,6 +18,7 @@ export const ANNOTATIONS = {
   producers: 'capmarket.io/producers',
   producer: 'capmarket.io/producer',
   requestId: 'capmarket.io/request-id',
+  state: 'capmarket.io/state',
   offer: 'capmarket.io/offer',
   outputs: 'capmarket.io/outputs',
 } as const;
@@ -99,8 +100,9 @@ export function producerEntity(producerId: string, capabilities: string[], baseU
 }
 
 /**
- * A FULFILLED request as a Resource owned by its team's Group, depending on its capability's
- * API. Its outputs (references to secrets, never secrets) are kept as a JSON annotation.
+ * A live request (FULFILLED, UPDATING or DEPROVISIONING) as a Resource owned by its team's Group,
+ * depending on its capability's API. Its state is kept as an annotation, and so are its outputs
+ * (references to secrets, never secrets), as JSON.
  */
 export function resourceEntity(request: Request, baseUrl: string): Entity {
   return {
@@ -113,6 +115,7 @@ export function resourceEntity(request: Request, baseUrl: string): Entity {
       annotations: {
         ...locations(`${baseUrl}/v1/requests/${encodeURIComponent(request.id)}`),
         [ANNOTATIONS.requestId]: request.id,
+        [ANNOTATIONS.state]: request.state,
         [ANNOTATIONS.capability]: request.capability,
         [ANNOTATIONS.version]: String(request.version),
         [ANNOTATIONS.producer]: request.producerId ?? '',
@@ -129,10 +132,10 @@ export function resourceEntity(request: Request, baseUrl: string): Entity {
 }
 
 /**
- * Every entity for a catalog and the FULFILLED requests: one API per capability, one Group per
+ * Every entity for a catalog and the live requests: one API per capability, one Group per
  * producer (across capabilities), one Resource per request.
  */
-export function entitiesOf(capabilities: Capability[], fulfilled: Request[], baseUrl: string, apiOwner?: string): Entity[] {
+export function entitiesOf(capabilities: Capability[], live: Request[], baseUrl: string, apiOwner?: string): Entity[] {
   const offered = new Map<string, Set<string>>();
   for (const capability of capabilities) {
     for (const offer of capability.offers) {
@@ -144,7 +147,7 @@ export function entitiesOf(capabilities: Capability[], fulfilled: Request[], bas
   return [
     ...capabilities.map(c => apiEntity(c, baseUrl, apiOwner)),
     ...[...offered.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([p, names]) => producerEntity(p, [...names], baseUrl)),
-    ...fulfilled.map(r => resourceEntity(r, baseUrl)),
+    ...live.map(r => resourceEntity(r, baseUrl)),
   ];
 }
 

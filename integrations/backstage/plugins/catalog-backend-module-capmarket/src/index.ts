@@ -1,5 +1,5 @@
 /**
- * The capmarket catalog module: capabilities as APIs, producers as Groups, fulfilled resources as Resources.
+ * The capmarket catalog module: capabilities as APIs, producers as Groups, live resources as Resources.
  *
  * @packageDocumentation
  */

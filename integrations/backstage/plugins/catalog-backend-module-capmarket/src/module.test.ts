@@ -14,6 +14,7 @@ import {
   SchemaValidEntityPolicy,
 } from '@backstage/catalog-model';
 import { catalogProcessingExtensionPoint, EntityProvider, EntityProviderMutation } from '@backstage/plugin-catalog-node';
+import { LIVE_STATES } from '@capmarket/backstage-plugin-capmarket-node';
 import { liveGateway, orderDatabase } from '../../../test/liveGateway';
 import { CapmarketEntityProvider } from './CapmarketEntityProvider';
 import catalogModuleCapmarket, { DEFAULT_SCHEDULE } from './index';
@@ -112,12 +113,13 @@ describe('catalogModuleCapmarket', () => {
       expect(resource.spec?.type).toBe('postgres-database');
       expect(resource.spec?.dependsOn).toEqual(['api:default/postgres-database']);
       expect(resource.metadata.annotations?.['capmarket.io/request-id']).toBe(ordered.id);
+      expect(resource.metadata.annotations?.['capmarket.io/state']).toBe('FULFILLED');
       expect(resource.metadata.annotations?.['capmarket.io/producer']).toBe(ordered.producerId);
       expect(JSON.parse(resource.metadata.annotations!['capmarket.io/outputs'])).toEqual(ordered.outputs);
       expect(resource.metadata.annotations?.['backstage.io/managed-by-location']).toBe(`url:${gateway.baseUrl}/v1/requests/${ordered.id}`);
 
-      const fulfilled = await gateway.admin.requests('FULFILLED');
-      expect(entities.filter(e => e.kind === 'Resource')).toHaveLength(fulfilled.length);
+      const live = (await Promise.all(LIVE_STATES.map(state => gateway.admin.requests(state)))).flat();
+      expect(entities.filter(e => e.kind === 'Resource')).toHaveLength(new Set(live.map(r => r.id)).size);
     } finally {
       await backend.stop();
     }

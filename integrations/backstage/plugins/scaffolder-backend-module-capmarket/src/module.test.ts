@@ -17,7 +17,7 @@ describe('scaffolderModuleCapmarket', () => {
     try {
       expect(actions.map(a => a.id)).toEqual(['capmarket:request']);
       expect(Object.keys((actions[0].schema?.input as any).properties)).toEqual(
-        expect.arrayContaining(['capability', 'version', 'parameters', 'waitFor', 'timeoutSeconds']),
+        expect.arrayContaining(['capability', 'version', 'parameters', 'priority', 'preferences', 'ttl', 'waitFor', 'timeoutSeconds']),
       );
     } finally {
       await backend.stop();

@@ -1,0 +1,310 @@
+import { Validator } from 'jsonschema';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import {
+  CapmarketApiError,
+  CapmarketClient,
+  LONG_POLL_CHUNK_MS,
+  Request,
+  RequestState,
+  Submission,
+} from '@capmarket/backstage-plugin-capmarket-node';
+import { createCapmarketRequestAction } from './requestAction';
+
+/**
+ * capmarket:request against a gateway scripted in memory: the submit answers one view of the
+ * request, each long-poll the next view or error, and a long-poll that answers no new state moves
+ * the (fake) clock by as long as a real one would have waited. The action's pauses between reads
+ * move the clock by their length instead of sleeping.
+ */
+
+const submittedAt = Date.parse('2026-12-02T18:00:00Z');
+
+const PROVISIONED: Request['history'] = [
+  { state: 'SUBMITTED', at: '2026-12-02T18:00:00Z' },
+  { state: 'WAITING', at: '2026-12-02T18:00:00Z' },
+  { state: 'MATCHED', at: '2026-12-02T18:00:01Z' },
+  { state: 'ACCEPTED', at: '2026-12-02T18:00:01Z' },
+  { state: 'IN_PROGRESS', at: '2026-12-02T18:00:02Z' },
+  { state: 'FULFILLED', at: '2026-12-02T18:00:05Z' },
+];
+
+function view(state: RequestState, changes: Partial<Request> = {}): Request {
+  return {
+    id: 'alpha.1',
+    team: 'demo-app',
+    capability: 'postgres-database',
+    version: 1,
+    parameters: { size: 'small' },
+    state,
+    offerId: null,
+    producerId: null,
+    attempt: 0,
+    outputs: {},
+    reason: null,
+    submittedAt: '2026-12-02T18:00:00Z',
+    updatedAt: '2026-12-02T18:00:00Z',
+    history: [{ state: 'SUBMITTED', at: '2026-12-02T18:00:00Z' }, { state: 'WAITING', at: '2026-12-02T18:00:00Z' }],
+    ...changes,
+  };
+}
+
+function apiError(status: number, detail: string, retryAfterSeconds?: number): CapmarketApiError {
+  const path = 'GET /v1/requests/alpha.1?waitFor=FULFILLED&timeout=30s';
+  return status === 0
+    ? new CapmarketApiError(`${path} failed: fetch failed (connect ECONNREFUSED 127.0.0.1:8080)`, 0, undefined, [])
+    : new CapmarketApiError(`${path} answered ${status}: ${detail}`, status, undefined, [], retryAfterSeconds);
+}
+
+/**
+ * A client whose submit answers {@code submitted} (and keeps what was submitted) and whose
+ * long-polls answer {@code polls} in turn, the last one for good: a view, or an error thrown.
+ */
+function scripted(submitted: Request, polls: Array<Request | CapmarketApiError>) {
+  const waits: RequestState[] = [];
+  const submissions: Submission[] = [];
+  const client = {
+    submit: async (submission: Submission) => {
+      submissions.push(submission);
+      return submitted;
+    },
+    waitFor: async (_id: string, state: RequestState, timeoutMs: number) => {
+      waits.push(state);
+      const next = polls.length > 1 ? polls.shift()! : polls[0];
+      if (next instanceof CapmarketApiError) {
+        throw next;
+      }
+      if (next.state === submitted.state) {
+        jest.setSystemTime(Date.now() + Math.min(timeoutMs, LONG_POLL_CHUNK_MS));
+      }
+      return next;
+    },
+  } as unknown as CapmarketClient;
+  return { client, waits, submissions };
+}
+
+/** A pause that moves the fake clock instead of waiting, and keeps how long each was. */
+function recordedSleep() {
+  const pauses: number[] = [];
+  const sleep = async (ms: number) => {
+    pauses.push(ms);
+    jest.setSystemTime(Date.now() + ms);
+  };
+  return { sleep, pauses };
+}
+
+/** Runs the action as the scaffolder would for one step; {@code warn} receives what it warns of. */
+async function runStep(
+  client: CapmarketClient,
+  input: Record<string, unknown>,
+  options: { sleep?: (ms: number, signal?: AbortSignal) => Promise<void>; warn?: jest.Mock; signal?: AbortSignal } = {},
+) {
+  const logger = { info: jest.fn(), warn: options.warn ?? jest.fn(), error: jest.fn(), debug: jest.fn(), child: () => logger };
+  const ctx = createMockActionContext({ input: { capability: 'postgres-database', version: 1, ...input } as any, logger: logger as any });
+  const action = createCapmarketRequestAction({ client, sleep: options.sleep ?? recordedSleep().sleep });
+  await action.handler({ ...ctx, signal: options.signal } as any);
+  const outputs: Record<string, unknown> = {};
+  for (const [name, value] of (ctx.output as jest.Mock).mock.calls) {
+    outputs[name] = value;
+  }
+  return outputs;
+}
+
+describe('capmarket:request with a gateway scripted in memory', () => {
+  beforeEach(() => {
+    jest.useFakeTimers({ now: submittedAt, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  describe('a request that has ended since', () => {
+    it('fails a retried step whose request was fulfilled and has since been deprovisioned, with the reason of its last transition', async () => {
+      const deprovisioned = view('DEPROVISIONED', {
+        outputs: { host: 'db.eu-west' },
+        history: [
+          ...PROVISIONED,
+          { state: 'DEPROVISIONING', at: '2026-12-03T09:00:00Z', detail: 'deprovision asked by alice' },
+          { state: 'DEPROVISIONED', at: '2026-12-03T09:00:10Z', detail: 'deprovisioned by dba-eu' },
+        ],
+      });
+      const { client, waits } = scripted(deprovisioned, [deprovisioned]);
+
+      await expect(runStep(client, { timeoutSeconds: 600 })).rejects.toThrow(
+        'capmarket request alpha.1 (postgres-database) reached FULFILLED, then ended DEPROVISIONED: deprovisioned by dba-eu; ' +
+          'running this step again returns the same request, a new task orders a new one',
+      );
+      expect(waits).toEqual([]);
+    });
+
+    it('fails a retried step that waited for approval once the request was rejected', async () => {
+      const rejected = view('FAILED', {
+        reason: 'rejected by alice (team platform, role admin): large is for production teams',
+        history: [
+          { state: 'SUBMITTED', at: '2026-12-02T18:00:00Z' },
+          { state: 'PENDING_APPROVAL', at: '2026-12-02T18:00:00Z' },
+          { state: 'FAILED', at: '2026-12-02T19:00:00Z', detail: 'rejected by alice (team platform, role admin): large is for production teams' },
+        ],
+      });
+      const { client } = scripted(rejected, [rejected]);
+
+      await expect(runStep(client, { waitFor: 'PENDING_APPROVAL', timeoutSeconds: 600 })).rejects.toThrow(
+        'capmarket request alpha.1 (postgres-database) reached PENDING_APPROVAL, then ended FAILED: ' +
+          'rejected by alice (team platform, role admin): large is for production teams',
+      );
+    });
+
+    it('fails a step whose request ends while it waits, after passing the state it waited for', async () => {
+      const failed = view('FAILED', {
+        reason: null,
+        history: [...PROVISIONED.slice(0, 3), { state: 'FAILED', at: '2026-12-02T18:00:03Z', detail: 'dba-eu: out of disk' }],
+      });
+      const { client, waits } = scripted(view('WAITING'), [failed]);
+
+      await expect(runStep(client, { waitFor: 'MATCHED', timeoutSeconds: 600 })).rejects.toThrow(
+        'capmarket request alpha.1 (postgres-database) reached MATCHED, then ended FAILED: dba-eu: out of disk',
+      );
+      expect(waits).toEqual(['MATCHED']);
+    });
+
+    it('ends a step that waits for the state the request ended in', async () => {
+      const cancelled = view('CANCELLED', {
+        history: [...view('WAITING').history, { state: 'CANCELLED', at: '2026-12-02T18:10:00Z', detail: 'cancelled by alice' }],
+      });
+      const { client } = scripted(cancelled, [cancelled]);
+
+      const outputs = await runStep(client, { waitFor: 'CANCELLED', timeoutSeconds: 600 });
+
+      expect(outputs.state).toBe('CANCELLED');
+    });
+
+    it('ends a step whose resource is live once it passed the state waited for', async () => {
+      const updating = view('UPDATING', { outputs: { host: 'db.eu-west' }, history: [...PROVISIONED, { state: 'UPDATING', at: '2026-12-03T09:00:00Z' }] });
+      const { client } = scripted(updating, [updating]);
+
+      const outputs = await runStep(client, { timeoutSeconds: 600 });
+
+      expect(outputs).toEqual({ requestId: 'alpha.1', state: 'UPDATING', outputs: { host: 'db.eu-west' } });
+    });
+  });
+
+  describe('a gateway that cannot answer for a while', () => {
+    const fulfilled = view('FULFILLED', { outputs: { host: 'db.eu-west' }, history: PROVISIONED });
+
+    it('reads again after the Retry-After the gateway asks for, and ends with the fulfilment', async () => {
+      const restoring = apiError(503, 'the request store is being rebalanced or restored; retry shortly', 2);
+      const { client, waits } = scripted(view('WAITING'), [restoring, fulfilled]);
+      const { sleep, pauses } = recordedSleep();
+      const warn = jest.fn();
+
+      const outputs = await runStep(client, { timeoutSeconds: 600 }, { sleep, warn });
+
+      expect(outputs).toEqual({ requestId: 'alpha.1', state: 'FULFILLED', outputs: { host: 'db.eu-west' } });
+      expect(pauses).toEqual([2000]);
+      expect(waits).toEqual(['FULFILLED', 'FULFILLED']);
+      expect(warn.mock.calls.map(call => String(call[0]))).toEqual([
+        'capmarket request alpha.1 could not be read, reading it again in 2s: GET /v1/requests/alpha.1?waitFor=FULFILLED&timeout=30s ' +
+          'answered 503: the request store is being rebalanced or restored; retry shortly',
+      ]);
+    });
+
+    it('backs off from 1 s, doubling up to 15 s, without a Retry-After: no answer, 429, 502, 503 and 504', async () => {
+      const errors = [apiError(0, ''), apiError(502, 'Bad Gateway'), apiError(504, 'Gateway Timeout'), apiError(429, 'slow down'),
+        apiError(503, 'Service Unavailable'), apiError(502, 'Bad Gateway')];
+      const { client } = scripted(view('WAITING'), [...errors, fulfilled]);
+      const { sleep, pauses } = recordedSleep();
+
+      const outputs = await runStep(client, { timeoutSeconds: 600 }, { sleep });
+
+      expect(outputs.state).toBe('FULFILLED');
+      expect(pauses).toEqual([1000, 2000, 4000, 8000, 15_000, 15_000]);
+    });
+
+    it('starts the backoff again after a read that succeeded', async () => {
+      const { client } = scripted(view('WAITING'), [apiError(502, 'Bad Gateway'), view('WAITING'), apiError(502, 'Bad Gateway'), fulfilled]);
+      const { sleep, pauses } = recordedSleep();
+
+      await runStep(client, { timeoutSeconds: 600 }, { sleep });
+
+      expect(pauses).toEqual([1000, 1000]);
+    });
+
+    it('never waits past the step\'s timeout, and then names the last error', async () => {
+      const { client } = scripted(view('WAITING'), [apiError(503, 'the request store is being rebalanced or restored; retry shortly')]);
+      const { sleep, pauses } = recordedSleep();
+
+      await expect(runStep(client, { timeoutSeconds: 10 }, { sleep })).rejects.toThrow(
+        'capmarket request alpha.1 (postgres-database) is still WAITING after 10s waiting for FULFILLED; ' +
+          'its last read failed: GET /v1/requests/alpha.1?waitFor=FULFILLED&timeout=30s answered 503: ' +
+          'the request store is being rebalanced or restored; retry shortly; it goes on, and running this step again picks it up',
+      );
+      expect(pauses).toEqual([1000, 2000, 4000, 3000]);
+      expect(Date.now()).toBe(submittedAt + 10_000);
+    });
+
+    it('waits no longer than the timeout left when the Retry-After is longer', async () => {
+      const { client } = scripted(view('WAITING'), [apiError(429, 'too many requests', 120)]);
+      const { sleep, pauses } = recordedSleep();
+
+      await expect(runStep(client, { timeoutSeconds: 30 }, { sleep })).rejects.toThrow(/is still WAITING after 30s waiting for FULFILLED; its last read failed: .* answered 429/);
+      expect(pauses).toEqual([30_000]);
+    });
+
+    it('fails at once on any other error', async () => {
+      const { client, waits } = scripted(view('WAITING'), [apiError(404, 'there is no request alpha.1 for you'), fulfilled]);
+      const { sleep, pauses } = recordedSleep();
+
+      await expect(runStep(client, { timeoutSeconds: 600 }, { sleep })).rejects.toThrow(
+        'GET /v1/requests/alpha.1?waitFor=FULFILLED&timeout=30s answered 404: there is no request alpha.1 for you',
+      );
+      expect(pauses).toEqual([]);
+      expect(waits).toEqual(['FULFILLED']);
+    });
+
+    it('stops reading once the task is cancelled', async () => {
+      const cancelled = new AbortController();
+      const aborted = new CapmarketApiError('GET /v1/requests/alpha.1 failed: This operation was aborted', 0, undefined, []);
+      const client = {
+        submit: async () => view('WAITING'),
+        waitFor: async () => {
+          cancelled.abort();
+          throw aborted;
+        },
+      } as unknown as CapmarketClient;
+      const { sleep, pauses } = recordedSleep();
+
+      await expect(runStep(client, { timeoutSeconds: 600 }, { sleep, signal: cancelled.signal })).rejects.toBe(aborted);
+      expect(pauses).toEqual([]);
+    });
+  });
+
+  describe('what the step submits', () => {
+    const action = createCapmarketRequestAction({ client: {} as CapmarketClient });
+    const input = { capability: 'postgres-database', priority: 'CRITICAL', ttl: '7d', preferences: { tier: 'gold' } };
+
+    it('takes every priority the gateway takes, and a ttl and preferences', () => {
+      for (const priority of ['LOW', 'NORMAL', 'HIGH', 'CRITICAL']) {
+        const result = new Validator().validate({ ...input, priority }, action.schema!.input as any);
+        expect(result.errors.map(e => e.stack)).toEqual([]);
+      }
+      expect(new Validator().validate({ ...input, priority: 'URGENT' }, action.schema!.input as any).valid).toBe(false);
+      expect(new Validator().validate({ ...input, preferences: { tier: 1 } }, action.schema!.input as any).valid).toBe(false);
+    });
+
+    it('passes the priority, ttl and preferences to the gateway unchanged', async () => {
+      const { client, submissions } = scripted(view('FULFILLED', { history: PROVISIONED }), []);
+
+      await runStep(client, { ...input, parameters: { size: 'small' }, constraints: { region: ['eu-west'] } });
+
+      expect(submissions).toEqual([{
+        capability: 'postgres-database',
+        version: 1,
+        parameters: { size: 'small' },
+        constraints: { region: ['eu-west'] },
+        priority: 'CRITICAL',
+        ttl: '7d',
+        preferences: { tier: 'gold' },
+      }]);
+    });
+  });
+});
