@@ -125,7 +125,7 @@ record StarterScenario(String bootstrapServers, String registryUrl) {
                 .toList();
     }
 
-    /** Reads a topic from the beginning to its current end, without a consumer group. */
+    /** Reads a topic from the beginning to its current end, without a consumer group; fails when it cannot within 30 s. */
     private <V> List<ConsumerRecord<String, V>> readAll(Topic<String, V> topic) {
         List<ConsumerRecord<String, V>> records = new ArrayList<>();
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(Map.of(
@@ -137,7 +137,11 @@ record StarterScenario(String bootstrapServers, String registryUrl) {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    // a part of the topic is no proof that a record is absent from it
+                    throw new AssertionError("could not read " + topic.name() + " to its end " + end + " within 30 s");
+                }
                 consumer.poll(Duration.ofMillis(100)).forEach(records::add);
             }
         }

@@ -429,6 +429,7 @@ class GatewayApiIT {
         String id = view.get("id").asText();
         RequestStatus submitted = Statuses.of(view);
 
+        long asked = System.nanoTime();
         CompletableFuture<Api.Response> poll = api.getAsync("/v1/requests/" + id + "?waitFor=FULFILLED&timeout=20s", ALPHA_TOKEN);
         await().atMost(WAIT).until(() -> api.get("/metrics", null).text().contains("capmarket_gateway_long_poll_waiters 1.0"));
         RequestStatus matched = Statuses.advance(submitted, RequestState.MATCHED, "matched to pg-eu");
@@ -438,6 +439,8 @@ class GatewayApiIT {
         Fixtures.send(broker, topics.requestStatus(), id, Statuses.advance(matched, RequestState.FULFILLED, "done"));
 
         Api.Response answer = poll.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("woken by the change, not answered at its 20 s timeout")
+                .isLessThan(Duration.ofSeconds(19));
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.json().get("state").asText()).isEqualTo("FULFILLED");
         assertThat(answer.json().get("outputs").get("host").asText()).isEqualTo("db.internal");
@@ -449,10 +452,14 @@ class GatewayApiIT {
         JsonNode view = submit(ALPHA_TOKEN, key(), 2, "{\"sizeGb\": 4}").json();
         String id = view.get("id").asText();
 
+        long asked = System.nanoTime();
         CompletableFuture<Api.Response> poll = api.getAsync("/v1/requests/" + id + "?waitFor=FULFILLED&timeout=20s", ALPHA_TOKEN);
+        await().atMost(WAIT).until(() -> api.get("/metrics", null).text().contains("capmarket_gateway_long_poll_waiters 1.0"));
         Fixtures.send(broker, topics.requestStatus(), id, Statuses.advance(Statuses.of(view), RequestState.FAILED, "no luck"));
 
         assertThat(poll.get(WAIT.toSeconds(), TimeUnit.SECONDS).json().get("state").asText()).isEqualTo("FAILED");
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("woken by the change, not answered at its 20 s timeout")
+                .isLessThan(Duration.ofSeconds(19));
     }
 
     @Test

@@ -103,6 +103,7 @@ class GeneratedClientIT {
         Request submitted = requests.submitRequest(postgres(3), UUID.randomUUID().toString());
         String id = submitted.getId();
 
+        long asked = System.nanoTime();
         CompletableFuture<Request> poll = CompletableFuture.supplyAsync(() -> {
             try {
                 return requests.getRequest(id, RequestState.FULFILLED, "20s");
@@ -119,6 +120,8 @@ class GeneratedClientIT {
                 Statuses.advance(matched, io.capmarket.schemas.RequestState.FULFILLED, "done"));
 
         Request outcome = poll.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("woken by the change, not answered at its 20 s timeout")
+                .isLessThan(Duration.ofSeconds(19));
         assertThat(outcome.getState()).isEqualTo(RequestState.FULFILLED);
         assertThat(outcome.getOutputs()).containsEntry("host", "db.internal");
         assertThat(outcome.getHistory()).extracting(Transition::getState)

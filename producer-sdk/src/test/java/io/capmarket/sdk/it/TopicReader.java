@@ -11,7 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-/** Reads a topic from the beginning to its current end, without a consumer group. */
+/** Reads a topic from the beginning to its current end, without a consumer group; fails when it cannot within 30 s. */
 record TopicReader(KafkaBroker broker) {
 
     <V> List<ConsumerRecord<String, V>> readAll(Topic<String, V> topic) {
@@ -26,7 +26,11 @@ record TopicReader(KafkaBroker broker) {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    // a part of the topic is no proof that a record is absent from it
+                    throw new AssertionError("could not read " + topic.name() + " to its end " + end + " within 30 s");
+                }
                 consumer.poll(Duration.ofMillis(100)).forEach(records::add);
             }
         }

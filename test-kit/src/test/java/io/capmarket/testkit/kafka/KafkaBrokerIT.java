@@ -20,6 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -77,8 +78,10 @@ class KafkaBrokerIT {
             producer.send(new ProducerRecord<>(topic, "a", "aborted"));
             producer.abortTransaction();
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(topic, "b", "committed-1"));
-            producer.send(new ProducerRecord<>(topic, "c", "committed-2"));
+            producer.send(new ProducerRecord<>(topic, "b", "committed-1")).get();
+            producer.send(new ProducerRecord<>(topic, "c", "committed-2")).get();
+            assertThat(endOffset(topic, "read_committed")).as("an open transaction's records lie past what read_committed sees")
+                    .isLessThan(endOffset(topic, "read_uncommitted"));
             producer.commitTransaction();
         }
 
@@ -91,6 +94,17 @@ class KafkaBrokerIT {
         Map<String, Object> config = new java.util.HashMap<>(extra);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+    }
+
+    /** The end of every partition of {@code topic} added up, as a consumer of {@code isolation} sees it. */
+    private long endOffset(String topic, String isolation) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 
     private List<ConsumerRecord<String, String>> consumeAll(String topic, int expected, String isolation) {
