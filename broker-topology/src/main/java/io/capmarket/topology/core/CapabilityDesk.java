@@ -327,7 +327,7 @@ public final class CapabilityDesk {
                 ledger.save(ResourceLifecycle.expiring(Lifecycle.fulfilled(status, report.getOutputs(), report.getMessage(), now),
                         maxTtlMs, now));
                 Duration leadTime = Duration.between(status.getSubmittedAt(), now);
-                ledger.score(capability, producerId, s -> s.fulfilled(now, leadTime));
+                ledger.score(capability, producerId, s -> s.fulfilled(now, leadTime, status.getSloBreached()));
                 ledger.demand(capability, d -> d.fulfilled(status.getConsumerTeam(), now));
                 ledger.finish(capability, RequestState.FULFILLED);
                 matching.drain(capability, now);

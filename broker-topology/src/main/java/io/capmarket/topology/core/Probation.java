@@ -61,7 +61,7 @@ final class Probation {
     private static String reason(ProbationPolicy policy, SafetyFigures window, Duration windowLength) {
         return wrong(window) + " of " + outcomes(window) + " outcomes in the last " + CapabilityDesk.describe(windowLength)
                 + " went wrong (" + window.getFailed() + " failed, " + window.getRejected() + " rejected, "
-                + window.getSloBreaches() + " past the promise); probation from " + percent(policy.enterRate());
+                + window.getFulfilledLate() + " fulfilled past the promise); probation from " + percent(policy.enterRate());
     }
 
     /** Fulfilments, failures and rejections. */
@@ -69,9 +69,12 @@ final class Probation {
         return window.getFulfilled() + window.getFailed() + window.getRejected();
     }
 
-    /** Failures, rejections and broken promises, at most one per outcome. */
+    /**
+     * Failures, rejections and fulfilments past the promise: one per outcome, so that work which broke
+     * its promise and then failed, or was not accepted before it was rejected, counts once.
+     */
     private static long wrong(SafetyFigures window) {
-        return Math.min(outcomes(window), window.getFailed() + window.getRejected() + window.getSloBreaches());
+        return Math.min(outcomes(window), window.getFailed() + window.getRejected() + window.getFulfilledLate());
     }
 
     private static String percent(double rate) {

@@ -102,7 +102,7 @@ class ScorecardGaugesTest {
         state.submitted(T0.minusSeconds(20));
         state.submitted(T0.minusSeconds(20));
         state.matched(T0.minusSeconds(19), Duration.ofSeconds(1));
-        state.fulfilled(T0.minusSeconds(10), Duration.ofSeconds(10));
+        state.fulfilled(T0.minusSeconds(10), Duration.ofSeconds(10), false);
         state.failed(T0.minusSeconds(5));
         ScoreState.Figures figures = state.figures(T0, new ScoreState.Current(8, 2, 3, 5));
         return CapabilityScore.newBuilder().setCapability("pg").setAt(T0).setWindowMs(900_000)

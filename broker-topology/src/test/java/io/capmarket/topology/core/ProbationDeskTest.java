@@ -73,7 +73,7 @@ class ProbationDeskTest {
         assertThat(probation.getSince()).isEqualTo(judged);
         assertThat(probation.getScoreFactor()).isEqualTo(0.5);
         assertThat(probation.getReason()).isEqualTo("3 of 4 outcomes in the last 15m went wrong (3 failed, 0 rejected, "
-                + "0 past the promise); probation from 50%");
+                + "0 fulfilled past the promise); probation from 50%");
         assertThat(probationEvents()).containsExactly("probation-entered:shaky-team:" + probation.getReason());
         assertThat(catalogProbation("pg-shaky")).as("the catalog entry was published with it").isEqualTo(probation);
         assertThat(t.books.scoreOf(PG + "/shaky-team").probationSince()).as("kept in the books").contains(judged);
@@ -94,6 +94,47 @@ class ProbationDeskTest {
         OfferConsidered steady = decision.getCandidates().get(0);
         assertThat(steady.getScore().getProbation()).isEqualTo(1.0);
         assertThat(steady.getDetail()).isNull();
+    }
+
+    @Test
+    void workThatBrokeItsPromiseAndThenFailedGoesWrongOnceNotTwice() {
+        t.liveOffer("pg-slow", "slow-team", 100, Map.of());
+        for (int i = 0; i < 3; i++) {
+            serve(FulfilmentKind.FULFILLED);
+        }
+        t.submit("late");
+        t.report("late", FulfilmentKind.ACCEPTED);
+        t.advance(Duration.ofSeconds(61));
+        assertThat(t.status("late").getSloBreached()).as("past the offer's 60 s promise").isTrue();
+        t.heartbeat("slow-team");
+        t.report("late", FulfilmentKind.FAILED, false);
+
+        assertThat(scorecardProbation("slow-team")).as("1 of 4 outcomes went wrong: 25%, under the 50% that starts probation")
+                .isNull();
+        ProducerScore slow = t.scorecards.get(t.scorecards.size() - 1).getProducers().get(0);
+        assertThat(slow.getWindow().getSafety().getSloBreaches()).isEqualTo(1);
+        assertThat(slow.getWindow().getSafety().getFulfilledLate()).isZero();
+    }
+
+    @Test
+    void workFulfilledPastItsPromiseGoesWrong() {
+        t.liveOffer("pg-slow", "slow-team", 100, Map.of());
+        serve(FulfilmentKind.FULFILLED);
+        serve(FulfilmentKind.FULFILLED);
+        for (String late : List.of("late-1", "late-2")) {
+            t.submit(late);
+            t.report(late, FulfilmentKind.ACCEPTED);
+        }
+        t.advance(Duration.ofSeconds(61));
+        t.heartbeat("slow-team");
+        t.report("late-1", FulfilmentKind.FULFILLED, false);
+        t.report("late-2", FulfilmentKind.FULFILLED, false);
+
+        ProducerProbation probation = scorecardProbation("slow-team");
+
+        assertThat(probation).isNotNull();
+        assertThat(probation.getReason()).isEqualTo("2 of 4 outcomes in the last 15m went wrong (0 failed, 0 rejected, "
+                + "2 fulfilled past the promise); probation from 50%");
     }
 
     @Test

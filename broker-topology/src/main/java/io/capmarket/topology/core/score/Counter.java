@@ -14,5 +14,7 @@ enum Counter {
     UPDATED,
     UPDATE_FAILED,
     DEPROVISIONED,
-    ORPHANED
+    ORPHANED,
+    /** Fulfilments of work that had run past the offer's lead-time promise: an outcome gone wrong, counted once. */
+    FULFILLED_LATE
 }

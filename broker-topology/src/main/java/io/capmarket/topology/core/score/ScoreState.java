@@ -168,11 +168,17 @@ public final class ScoreState {
         record(at, tally -> tally.sample(Step.MATCHED_TO_ACCEPTED, millis));
     }
 
-    /** A request was fulfilled, {@code sinceSubmitted} after it was submitted. */
-    public void fulfilled(Instant at, Duration sinceSubmitted) {
+    /**
+     * A request was fulfilled, {@code sinceSubmitted} after it was submitted; {@code late} when its
+     * work had run past the offer's lead-time promise ({@link #sloBreached} counted that when it happened).
+     */
+    public void fulfilled(Instant at, Duration sinceSubmitted, boolean late) {
         long millis = Objects.requireNonNull(sinceSubmitted, "sinceSubmitted").toMillis();
         record(at, tally -> {
             tally.count(Counter.FULFILLED);
+            if (late) {
+                tally.count(Counter.FULFILLED_LATE);
+            }
             tally.sample(Step.SUBMITTED_TO_FULFILLED, millis);
         });
     }

@@ -11,10 +11,10 @@ import java.util.OptionalLong;
 /**
  * The binary encoding of a {@link ScoreState}, as kept in a state store.
  *
- * <p>Format version 5. {@code uvarint} is an unsigned LEB128 varint (7 bits per byte, low
+ * <p>Format version 6. {@code uvarint} is an unsigned LEB128 varint (7 bits per byte, low
  * bits first), {@code svarint} a ZigZag-encoded signed one; instants are epoch milliseconds.
  * <pre>
- * state   := version:byte(=5)
+ * state   := version:byte(=6)
  *            windowMillis:uvarint       window length of the writer
  *            flags:byte                 bit 0: first event present, bit 1: reference instant present,
  *                                       bit 2: on probation, bit 3: demand present
@@ -31,6 +31,7 @@ import java.util.OptionalLong;
  *            tally
  * tally   := submitted matched fulfilled failed rejected sloBreaches     6 × uvarint
  *            updated updateFailed deprovisioned orphaned           4 × uvarint
+ *            fulfilledLate                                         uvarint
  *            sketchMask:byte            bit 0 submitted→matched, 1 matched→accepted, 2 submitted→fulfilled,
  *                                       3 update, 4 deprovision, 5 submitted→approved
  *            sketch*                    one per set bit, in bit order
@@ -43,17 +44,17 @@ import java.util.OptionalLong;
  * reconfigured), the buckets cannot be mapped onto the new ring and are dropped: the all-time
  * figures survive, the window fills up again within one window length.
  *
- * <p>Version 4 is version 5 without flag bit 3, version 3 version 4 without flag bit 2, version 2 version 3 without sketch bit 5, version 1 version 2 without the four day-2
+ * <p>Version 5 is version 6 without the counter fulfilledLate, version 4 version 5 without flag bit 3, version 3 version 4 without flag bit 2, version 2 version 3 without sketch bit 5, version 1 version 2 without the four day-2
  * counters and with sketch bits 0 to 2 only; both are still read (what they lack is zero). A new version must keep reading the older
  * ones; append counters and steps, never reorder.
  */
 public final class ScoreStateCodec {
 
     /** The format version this class writes, and the highest it reads. */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
     /** Counters and sketch steps of each version, by version. */
-    private static final int[] COUNTERS_IN = {0, 6, 10, 10, 10, 10};
-    private static final int[] STEPS_IN = {0, 3, 5, 6, 6, 6};
+    private static final int[] COUNTERS_IN = {0, 6, 10, 10, 10, 10, 11};
+    private static final int[] STEPS_IN = {0, 3, 5, 6, 6, 6, 6};
 
     private static final int FLAG_FIRST_EVENT = 1;
     private static final int FLAG_REFERENCE = 1 << 1;

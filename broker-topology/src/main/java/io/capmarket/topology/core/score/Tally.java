@@ -96,6 +96,7 @@ final class Tally {
                         .setFailed(failed)
                         .setRejected(get(Counter.REJECTED))
                         .setSloBreaches(get(Counter.SLO_BREACHES))
+                        .setFulfilledLate(get(Counter.FULFILLED_LATE))
                         .setFailureRate(finished == 0 ? 0.0 : (double) failed / finished)
                         .setUpdated(get(Counter.UPDATED))
                         .setUpdateFailures(get(Counter.UPDATE_FAILED))

@@ -81,6 +81,27 @@ class ScoreStateCodecTest {
     }
 
     @Test
+    void aStateOfFormatVersionFiveIsReadWithNoLateFulfilmentsAndTheyRoundTripNow() {
+        ByteWriter v5 = new ByteWriter();
+        v5.writeByte(5);
+        v5.writeUnsigned(WINDOW.toMillis());
+        v5.writeByte(0); // no instants
+        for (int i = 0; i < 10; i++) {
+            v5.writeUnsigned(i == 2 ? 4 : i == 5 ? 1 : 0); // four fulfilled, one SLO breach
+        }
+        v5.writeByte(0);
+        v5.writeUnsigned(0);
+
+        ScoreState decoded = ScoreStateCodec.decode(v5.toByteArray(), WINDOW);
+
+        assertThat(decoded.figures(T0, LOAD).allTime().getSafety().getFulfilledLate()).isZero();
+        decoded.fulfilled(T0, Duration.ofSeconds(5), true);
+        ScoreState again = ScoreStateCodec.decode(ScoreStateCodec.encode(decoded), WINDOW);
+        assertThat(again.figures(T0, LOAD).allTime().getSafety().getFulfilledLate()).isEqualTo(1);
+        assertThat(again.figures(T0, LOAD).allTime().getSafety().getFulfilled()).isEqualTo(5);
+    }
+
+    @Test
     void aProducersProbationRoundTripsAndAVersionThreeStateRefusesItsFlag() {
         ScoreState state = new ScoreState(WINDOW);
         state.failed(T0);
@@ -134,7 +155,7 @@ class ScoreStateCodecTest {
     void aStateWithExpiredBucketsRoundTripsWithoutThem() {
         ScoreState state = new ScoreState(WINDOW);
         for (int minute = 0; minute < 10; minute++) {
-            state.fulfilled(T0.plus(Duration.ofMinutes(minute)), Duration.ofSeconds(30 + minute));
+            state.fulfilled(T0.plus(Duration.ofMinutes(minute)), Duration.ofSeconds(30 + minute), false);
         }
         state.submitted(T0.plus(Duration.ofMinutes(20))); // buckets 0..5 now lie outside the window
 
@@ -152,7 +173,7 @@ class ScoreStateCodecTest {
     @Test
     void aStateEncodedWithAnotherWindowKeepsItsAllTimeFiguresOnly() {
         ScoreState state = new ScoreState(WINDOW);
-        state.fulfilled(T0, Duration.ofSeconds(30));
+        state.fulfilled(T0, Duration.ofSeconds(30), false);
 
         ScoreState decoded = ScoreStateCodec.decode(ScoreStateCodec.encode(state), Duration.ofMinutes(30));
 
@@ -198,7 +219,7 @@ class ScoreStateCodecTest {
                 .hasMessage("corrupt score state: no bytes");
         assertThatThrownBy(() -> ScoreStateCodec.decode(new byte[] {9, 1, 2}, WINDOW))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unsupported score state format version 9, this build reads versions 1 to 5");
+                .hasMessage("unsupported score state format version 9, this build reads versions 1 to 6");
         assertThatThrownBy(() -> ScoreStateCodec.decode(Arrays.copyOf(valid, valid.length + 2), WINDOW))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2 trailing bytes");
@@ -264,7 +285,7 @@ class ScoreStateCodecTest {
         if (random.nextInt(25) == 0) {
             state.failed(at.plus(lead));
         } else {
-            state.fulfilled(at.plus(lead), lead);
+            state.fulfilled(at.plus(lead), lead, false);
         }
         if (random.nextInt(30) == 0) {
             state.sloBreached(at.plus(lead));
@@ -277,7 +298,7 @@ class ScoreStateCodecTest {
             case 0 -> state.submitted(at);
             case 1 -> state.matched(at, random.nextBoolean() ? duration : null);
             case 2 -> state.accepted(at, duration);
-            case 3 -> state.fulfilled(at, duration);
+            case 3 -> state.fulfilled(at, duration, random.nextBoolean());
             case 4 -> state.failed(at);
             case 5 -> state.rejected(at);
             case 6 -> state.updated(at, duration);

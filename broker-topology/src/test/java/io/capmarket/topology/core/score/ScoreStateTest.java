@@ -49,7 +49,7 @@ class ScoreStateTest {
     void lateEventsCountAllTimeOnly() {
         state.submitted(at(30));
         state.submitted(at(0));
-        state.fulfilled(at(1), Duration.ofSeconds(40));
+        state.fulfilled(at(1), Duration.ofSeconds(40), false);
         state.submitted(at(20));
 
         Figures figures = figures(at(30));
@@ -97,7 +97,7 @@ class ScoreStateTest {
             state.submitted(at(0));
             state.matched(at(1), Duration.ofMillis(i * 10L));
             state.accepted(at(2), Duration.ofSeconds(i));
-            state.fulfilled(at(3), Duration.ofMinutes(i));
+            state.fulfilled(at(3), Duration.ofMinutes(i), false);
         }
 
         ScoreFigures window = figures(at(5)).window();
@@ -145,7 +145,7 @@ class ScoreStateTest {
         assertThat(figures(at(1)).window().getSafety().getFailureRate()).isEqualTo(1.0);
 
         for (int i = 0; i < 3; i++) {
-            state.fulfilled(at(1), Duration.ofMinutes(1));
+            state.fulfilled(at(1), Duration.ofMinutes(1), false);
         }
         ScoreFigures window = figures(at(1)).window();
         assertThat(window.getSafety().getFailureRate()).isEqualTo(0.25);
@@ -173,9 +173,9 @@ class ScoreStateTest {
 
     @Test
     void fulfilledPerMinuteDividesByTheTimeTheWindowCovers() {
-        state.fulfilled(at(-60), Duration.ofMinutes(1)); // an hour before: all time only
+        state.fulfilled(at(-60), Duration.ofMinutes(1), false); // an hour before: all time only
         for (int i = 0; i < 29; i++) {
-            state.fulfilled(at(6 + i % 15), Duration.ofMinutes(1));
+            state.fulfilled(at(6 + i % 15), Duration.ofMinutes(1), false);
         }
 
         // At 20:30 the window holds buckets 6..20, i.e. from 00:06:00 to now: 14.5 minutes.
@@ -190,7 +190,7 @@ class ScoreStateTest {
     void fulfilledPerMinuteOfAYoungScopeRunsFromItsFirstEventAndAtLeastOneBucket() {
         state.submitted(at(0));
         for (int i = 0; i < 3; i++) {
-            state.fulfilled(at(0).plusSeconds(10), Duration.ofSeconds(10));
+            state.fulfilled(at(0).plusSeconds(10), Duration.ofSeconds(10), false);
         }
 
         Figures early = figures(at(0).plusSeconds(10));
@@ -206,7 +206,7 @@ class ScoreStateTest {
     void bucketsAndSketchesAreAllocatedOnlyForWhatHappened() {
         state.submitted(at(0));
         state.submitted(at(3));
-        state.fulfilled(at(3), Duration.ofMinutes(2));
+        state.fulfilled(at(3), Duration.ofMinutes(2), false);
 
         var buckets = state.slidingWindow().buckets(at(3).toEpochMilli());
 
