@@ -203,7 +203,7 @@ public final class CapmarketClient {
         if (lastEventId < 0) {
             throw new IllegalArgumentException("lastEventId must be 0 or an event's index, but was " + lastEventId);
         }
-        new EventStream(transport, requestId, lastEventId, listener).run();
+        new EventStream(transport, requestId, lastEventId, settings.streamSilence, listener).run();
     }
 
     /**
@@ -347,6 +347,7 @@ public final class CapmarketClient {
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
         private HttpClient http;
+        private Duration streamSilence = EventStream.DEFAULT_SILENCE;
 
         private Builder() {
         }
@@ -408,6 +409,19 @@ public final class CapmarketClient {
             return this;
         }
 
+        /**
+         * How long an event stream may send nothing before it is taken for dropped and opened again
+         * (default 45 s: the gateway sends a keep-alive every 15 s while a request rests). Measured
+         * in real time, not on {@link #clock(Clock)}.
+         */
+        public Builder streamSilence(Duration silence) {
+            if (silence == null || silence.isNegative() || silence.isZero()) {
+                throw new IllegalArgumentException("streamSilence must be positive, but was " + silence);
+            }
+            this.streamSilence = silence;
+            return this;
+        }
+
         /** An HttpClient to use instead of the client's own. */
         public Builder httpClient(HttpClient http) {
             this.http = Objects.requireNonNull(http, "httpClient");
@@ -430,6 +444,7 @@ public final class CapmarketClient {
             copy.clock = clock;
             copy.sleeper = sleeper;
             copy.http = http;
+            copy.streamSilence = streamSilence;
             return copy;
         }
     }

@@ -10,10 +10,12 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 
 /**
@@ -25,10 +27,17 @@ import java.util.function.Consumer;
  * {@code Last-Event-ID}, so that it gets the snapshot). A stream that breaks or ends early is
  * opened again with {@code Last-Event-ID} set to the last event delivered, so the listener sees
  * each transition once and in order; the retries start over whenever an event arrives or a
- * connection had stayed open {@link #HEALTHY_FOR}. Not thread-safe; one per call.
+ * connection had stayed open {@link #HEALTHY_FOR}. A connection silent for longer than its bound
+ * (the gateway keeps a resting request's stream alive) is taken for dropped. Not thread-safe; one
+ * per call.
  */
 final class EventStream {
 
+    /**
+     * How long a stream may stay silent by default: three of the gateway's keep-alive intervals
+     * (it sends a comment every 15 s while a request rests).
+     */
+    static final Duration DEFAULT_SILENCE = Duration.ofSeconds(45);
     /** The longest wait for the stream to open (the gateway's first read). */
     static final Duration OPEN_TIMEOUT = Duration.ofSeconds(60);
     /** The largest event accepted. */
@@ -44,6 +53,7 @@ final class EventStream {
     private final Transport transport;
     private final String relative;
     private final Consumer<RequestEvent> listener;
+    private final Duration silence;
     private int lastEventId;
     private boolean afterCarriageReturn;
     /** The request as the events so far describe it; null before the first snapshot. */
@@ -51,8 +61,13 @@ final class EventStream {
     /** When the current connection was asked for (on the client's clock), once it opened; null until it has. */
     private Instant openedAt;
 
-    EventStream(Transport transport, String requestId, int resumeAfter, Consumer<RequestEvent> listener) {
+    /**
+     * @param silence how long the stream may send nothing (not even the gateway's keep-alive) before
+     *     it is taken for dropped and opened again
+     */
+    EventStream(Transport transport, String requestId, int resumeAfter, Duration silence, Consumer<RequestEvent> listener) {
         this.transport = transport;
+        this.silence = silence;
         this.relative = "v1/requests/" + Transport.encode(requestId) + "/events";
         this.lastEventId = resumeAfter;
         this.listener = listener;
@@ -91,9 +106,11 @@ final class EventStream {
             request.header("Last-Event-ID", Integer.toString(lastEventId));
         }
         Instant asked = transport.clock().instant();
-        HttpResponse<InputStream> response = transport.send(request.build(), HttpResponse.BodyHandlers.ofInputStream(), call,
-                OPEN_TIMEOUT);
-        try (InputStream body = response.body()) {
+        HttpResponse<Flow.Publisher<List<ByteBuffer>>> response = transport.send(request.build(), HttpResponse.BodyHandlers.ofPublisher(),
+                call, OPEN_TIMEOUT);
+        SilenceBoundedBody bounded = new SilenceBoundedBody(silence);
+        response.body().subscribe(bounded);
+        try (InputStream body = bounded) {
             if (response.statusCode() == 200) {
                 openedAt = asked;
             } else {

@@ -4,12 +4,16 @@ import static io.capmarket.client.LocalGateway.events;
 import static io.capmarket.client.LocalGateway.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +70,35 @@ class EventStreamTest {
 
         assertThat(events).extracting(RequestEvent::name).containsExactly("end");
         assertThat(gateway.seen()).hasSize(4);
+    }
+
+    @Test
+    void aStreamThatFallsSilentIsTakenForDroppedAndOpenedAgain() throws Exception {
+        CountDownLatch released = new CountDownLatch(1);
+        LocalGateway.Answer snapshotThenSilence = exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write(("id: 2\nevent: snapshot\ndata: " + MATCHED + "\n\n").getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            try {
+                released.await(30, TimeUnit.SECONDS); // a connection that stays open and says nothing
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        gateway.then(snapshotThenSilence).then(events(Fixtures.transition(3, "FULFILLED", FULFILLED) + Fixtures.end(3, FULFILLED)));
+        try {
+            CapmarketClient client = CapmarketClient.builder().baseUrl(gateway.url("/capmarket")).token("bot-token")
+                    .retryPolicy(RetryPolicy.custom().maxAttempts(3).build()).clock(clock).sleeper(clock.sleeper())
+                    .streamSilence(Duration.ofMillis(300)).build();
+
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> client.events("alpha.1", 2, events::add));
+        } finally {
+            released.countDown();
+        }
+
+        assertThat(events).extracting(e -> e.name() + ":" + e.index()).containsExactly("transition:3", "end:3");
+        assertThat(gateway.seen()).extracting(seen -> seen.header("Last-Event-ID")).containsExactly(null, "2");
     }
 
     @Test

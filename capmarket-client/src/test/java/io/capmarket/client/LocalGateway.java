@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** A real HTTP server on a loopback port that gives scripted answers, in order, and records what it was asked. */
 final class LocalGateway implements AutoCloseable {
@@ -32,10 +34,13 @@ final class LocalGateway implements AutoCloseable {
     private final HttpServer server;
     private final Queue<Answer> answers = new ConcurrentLinkedQueue<>();
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
 
     LocalGateway() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        // a thread per exchange: an answer may hold its connection open while the next one is asked for
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -110,5 +115,6 @@ final class LocalGateway implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }
