@@ -7,11 +7,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -59,6 +61,9 @@ public final class CapmarketClient {
     public static final int MAX_PAGES = 1000;
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+    /** The states a request a cancel was asked for ends up in, as far as the caller can tell. */
+    private static final Set<RequestState> ENDING = EnumSet.of(RequestState.CANCELLED, RequestState.DEPROVISIONING,
+            RequestState.DEPROVISIONED);
     private static final int PAGE = RequestQuery.MAX_LIMIT;
 
     private final Builder settings;
@@ -208,10 +213,23 @@ public final class CapmarketClient {
 
     /**
      * Asks to end the request: an unfinished one is cancelled, a live one (FULFILLED or UPDATING)
-     * deprovisioned by its producer; returns the request as it was when this was accepted.
+     * deprovisioned by its producer; returns the request as it was when this was accepted. When a
+     * try got no answer or a {@code 503} (the gateway may still have written it) and the retry is
+     * refused as a conflict, the request is read: if it is ending or ended (CANCELLED,
+     * DEPROVISIONING, DEPROVISIONED), that is returned, since the first try did what was asked.
      */
     public Request cancel(String requestId) {
-        return Request.from(transport.call("DELETE", "v1/requests/" + Transport.encode(requestId), null, null, CALL_TIMEOUT));
+        try {
+            return Request.from(transport.call("DELETE", "v1/requests/" + Transport.encode(requestId), null, null, CALL_TIMEOUT));
+        } catch (CapmarketException refused) {
+            if (refused.status() == 409 && refused.attempts() > 1) {
+                Request now = get(requestId);
+                if (ENDING.contains(now.requestState())) {
+                    return now;
+                }
+            }
+            throw refused;
+        }
     }
 
     /**

@@ -170,6 +170,27 @@ class RetriesTest {
         assertThat(gateway.seen()).hasSize(2);
     }
 
+    @Test
+    void aCancelRefusedOnItsRetryAfterAnUnknownOutcomeReturnsTheRequestWhenItIsEnding() {
+        gateway.then(json(503, UNAVAILABLE, "Retry-After", "1"))
+                .then(json(409, Fixtures.problem("/problems/conflict", "alpha.1 is already CANCELLED; there is nothing to cancel")))
+                .then(json(200, Fixtures.request("alpha.1", "CANCELLED", "SUBMITTED", "WAITING", "CANCELLED")));
+
+        Request cancelled = client(RetryPolicy.custom().jitter(0).build()).cancel("alpha.1");
+
+        assertThat(cancelled.requestState()).isEqualTo(RequestState.CANCELLED);
+        assertThat(gateway.seen()).extracting(LocalGateway.Seen::method).containsExactly("DELETE", "DELETE", "GET");
+    }
+
+    @Test
+    void aCancelRefusedAtItsFirstTryIsRefused() {
+        gateway.then(json(409, Fixtures.problem("/problems/conflict", "alpha.1 is already CANCELLED; there is nothing to cancel")));
+
+        assertThatThrownBy(() -> client(RetryPolicy.custom().build()).cancel("alpha.1"))
+                .isInstanceOfSatisfying(CapmarketException.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThat(gateway.seen()).hasSize(1);
+    }
+
     private CapmarketClient client(RetryPolicy policy) {
         return CapmarketClient.builder().baseUrl(gateway.url("/capmarket/")).token("bot-token").retryPolicy(policy)
                 .clock(clock).sleeper(clock.sleeper()).build();
