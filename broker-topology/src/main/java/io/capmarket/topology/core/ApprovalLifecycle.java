@@ -101,6 +101,31 @@ public final class ApprovalLifecycle {
         return gates.isEmpty() ? Optional.empty() : Optional.of(new Pending(gates, status.getSubmittedAt().plus(wait)));
     }
 
+    /**
+     * Why an update of a fulfilled request to {@code parameters} is refused for want of an approval,
+     * or empty when it is not: the update is held to the policies a submit of those parameters would
+     * be ({@link #pending}), less the approvals the request was given (a gate of the same source and
+     * approvers). An approval is never asked for on an update: a resource that needs one is a new request.
+     *
+     * @param parameters the parameters the update asks for, as JSON
+     */
+    public static Optional<String> updateRefusal(RequestStatus status, String parameters, Collection<OfferState> offers,
+            ApprovalPolicy platform, Duration defaultExpiry) {
+        RequestStatus asked = RequestStatus.newBuilder(status).setParameters(parameters).build();
+        Optional<Pending> pending = pending(asked, offers, platform, defaultExpiry);
+        if (pending.isEmpty()) {
+            return Optional.empty();
+        }
+        List<ApprovalGate> given = status.getApprovals() == null ? List.of()
+                : status.getApprovals().stream().filter(gate -> gate.getApprovedBy() != null).toList();
+        List<ApprovalGate> missing = pending.get().gates().stream()
+                .filter(gate -> given.stream().noneMatch(done -> done.getSource().equals(gate.getSource())
+                        && done.getApprovers().equals(gate.getApprovers())))
+                .toList();
+        return missing.isEmpty() ? Optional.empty() : Optional.of("these parameters need approval by " + describe(missing)
+                + ", which the request was not given; submit a new request for them");
+    }
+
     /** The request waits for {@code pending}'s approvals before it is matched. */
     public static RequestStatus pendingApproval(RequestStatus status, Pending pending, Instant now) {
         String waitingFor = "waiting for approval by " + describe(pending.gates());

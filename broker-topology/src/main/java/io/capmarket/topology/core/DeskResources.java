@@ -46,7 +46,7 @@ final class DeskResources {
     /**
      * An update of the request's resource, its parameters or its expiry or both: refused whole
      * with a note in the history when either does not apply ({@link ResourceLifecycle#updateRefusal},
-     * {@link ResourceLifecycle#expiryRefusal}); else the expiry moves at once, and new parameters
+     * {@link ApprovalLifecycle#updateRefusal}, {@link ResourceLifecycle#expiryRefusal}); else the expiry moves at once, and new parameters
      * make it UPDATING, the producer holding the resource told.
      */
     void update(RequestStatus status, UpdateRequest update, Instant now) {
@@ -60,6 +60,11 @@ final class DeskResources {
         }
         Optional<String> refusal = parametersChange ? ResourceLifecycle.updateRefusal(status, update, updatableParameters(status))
                 : Optional.empty();
+        if (refusal.isEmpty() && parametersChange) {
+            // an update is held to the approval policies a submit of its parameters would be
+            refusal = ApprovalLifecycle.updateRefusal(status, update.getParameters(), books.offers(capability).values(),
+                    books.approvalPolicy(capability, status.getCapabilityVersion()), settings.day2().approvalExpiresAfter());
+        }
         if (refusal.isEmpty() && expiresAt != null) {
             refusal = ResourceLifecycle.expiryRefusal(status, expiresAt, maxTtlMs(status), now);
         }

@@ -216,6 +216,36 @@ class ApprovalDeskTest {
     }
 
     @Test
+    void anUpdateToParametersAPolicyAppliesToIsRefusedUnlessTheRequestWasGivenThatApproval() {
+        t.publish(CapabilityOffer.newBuilder(t.offer("pg-eu", "db-team", 5, Map.of())).setApproval(ADMINS_FOR_LARGE)
+                .setUpdatableParameters(List.of("size")).build());
+        t.submitWith("small", SMALL);
+        t.report("small", FulfilmentKind.ACCEPTED);
+        t.report("small", FulfilmentKind.FULFILLED);
+
+        t.update("small", LARGE);
+
+        RequestStatus refused = t.status("small");
+        assertThat(refused.getState()).isEqualTo(RequestState.FULFILLED);
+        assertThat(refused.getRevision()).isZero();
+        assertThat(lastDetail("small")).isEqualTo("update asked by bob refused: these parameters need approval by [role:admin] "
+                + "(producer db-team), which the request was not given; submit a new request for them");
+        assertThat(t.assignments("db-team")).as("the producer is never asked").hasSize(1);
+
+        t.publish(CapabilityOffer.newBuilder(t.offer("pg-eu", "db-team", 5, Map.of())).setApproval(DBA_ALWAYS)
+                .setUpdatableParameters(List.of("size")).build());
+        t.submitWith("approved", SMALL);
+        t.decide("approved", "erin", "dba", "consumer", true, null);
+        t.report("approved", FulfilmentKind.ACCEPTED);
+        t.report("approved", FulfilmentKind.FULFILLED);
+
+        t.update("approved", LARGE);
+
+        assertThat(t.status("approved").getState()).as("the policy that applies to the new parameters is the one it was approved for")
+                .isEqualTo(RequestState.UPDATING);
+    }
+
+    @Test
     void aPolicyOfAnotherVersionOrAWithdrawnOfferDoesNotApply() {
         t.books.policies.put(PG + "/2", DBA_ALWAYS);
         t.withdraw("pg-eu", "db-team");
