@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -160,9 +161,13 @@ public final class RequestReads {
         return CompletableFuture.completedFuture(visible(caller.principal(), requestId, owner.partition()).map(DecisionViews::view));
     }
 
-    /** A request of a partition this instance owns, if the caller may see it ({@link Principal#sees(RequestStatus)}). */
+    /**
+     * A request of a partition this instance owns, if the caller may see it ({@link Principal#sees(RequestStatus)}).
+     * While the partition catches up, one the caller may not see is answered as an absent one is (retry later), so
+     * that neither the answer nor its timing tells another team's request from none.
+     */
     private Optional<RequestStatus> visible(Principal principal, String requestId, int partition) {
-        return current(requestId, partition).filter(principal::sees);
+        return current(requestId, partition, principal::sees);
     }
 
     /**
@@ -171,10 +176,14 @@ public final class RequestReads {
      * started is a {@link io.capmarket.gateway.RetryLaterException}: the request may only be not read yet.
      */
     Optional<RequestStatus> current(String requestId, int partition) {
+        return current(requestId, partition, status -> true);
+    }
+
+    private Optional<RequestStatus> current(String requestId, int partition, Predicate<RequestStatus> shown) {
         LocalViews.View views = store.view(partition);
         // asked before the read: a partition caught up by then holds every status it had to read
         boolean caughtUp = views.caughtUp();
-        Optional<RequestStatus> found = RequestStore.get(views, requestId).or(() -> accepted.get(requestId));
+        Optional<RequestStatus> found = RequestStore.get(views, requestId).or(() -> accepted.get(requestId)).filter(shown);
         if (found.isEmpty() && !caughtUp) {
             throw store.catchingUp();
         }
