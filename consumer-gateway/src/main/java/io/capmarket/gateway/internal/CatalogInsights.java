@@ -104,7 +104,11 @@ public final class CatalogInsights {
     public record UnusedVersion(String capability, int version, Instant lastRequestedAt) {
     }
 
-    /** Requests that waited within the window because no offer fits them: a producer to recruit. */
+    /**
+     * Requests that waited because no offer fits them, by group (version and constraints), for the
+     * groups that waited within the window; the counts are the groups' own, since the topology began
+     * counting them: a producer to recruit.
+     */
     public record Unmet(String capability, int version, Map<String, List<String>> constraints, long waited, long failed, Instant lastAt) {
     }
 
@@ -181,7 +185,8 @@ public final class CatalogInsights {
                     unusedVersions.add(new UnusedVersion(capability.getName(), version.getVersion(), last));
                 }
                 Instant sunset = version.getSunsetAt();
-                if (version.getDeprecated() && sunset != null && sunset.isBefore(now) && last != null && last.isAfter(sunset)) {
+                if (version.getDeprecated() && sunset != null && sunset.isBefore(now) && last != null && last.isAfter(sunset)
+                        && within(last, from)) {
                     pastSunset.add(new PastSunset(capability.getName(), version.getVersion(), sunset, last));
                 }
             }

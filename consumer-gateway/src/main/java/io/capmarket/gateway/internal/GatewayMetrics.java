@@ -69,10 +69,10 @@ public final class GatewayMetrics implements AutoCloseable {
         Gauge.builder("capmarket.insights.unused.versions", unusedVersions::get)
                 .description("Capability versions nobody asked for within insights.window").register(registry);
         Gauge.builder("capmarket.insights.past.sunset", pastSunset::get)
-                .description("Deprecated versions asked for after their sunset").register(registry);
+                .description("Deprecated versions asked for after their sunset, within insights.window").register(registry);
         perCapability = Map.of(
-                UNMET, MultiGauge.builder(UNMET).description("Requests that waited within insights.window because no offer fits "
-                        + "them (version, constraints)").register(registry),
+                UNMET, MultiGauge.builder(UNMET).description("Requests that waited because no offer fits them (version, "
+                        + "constraints), all time, of the groups that waited within insights.window").register(registry),
                 ACTIVE_TEAMS, MultiGauge.builder(ACTIVE_TEAMS).description("Teams with a request within insights.window")
                         .register(registry),
                 FIRST_FULFILLED, MultiGauge.builder(FIRST_FULFILLED).description("Median time from a new team's first request to its "

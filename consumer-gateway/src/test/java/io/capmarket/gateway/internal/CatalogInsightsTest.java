@@ -210,6 +210,7 @@ class CatalogInsightsTest {
         assertThat(shorter.unusedOffers()).extracting(CatalogInsights.UnusedOffer::offerId).as("pg-eu was matched 2 hours ago")
                 .containsExactly("mp-1", "pg-eu", "pg-us", "pg-old", "si-1");
         assertThat(shorter.unmetDemand()).isEmpty();
+        assertThat(shorter.pastSunset()).as("its version was last asked for days ago").isEmpty();
         assertThat(shorter.outcomes()).filteredOn(o -> o.capability().equals("postgres-database"))
                 .containsExactly(new CatalogInsights.Outcome("postgres-database", 0, 0, null, 0, 3));
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Unit-tests an {@link AssignmentHandler} without Kafka: feed it an assignment, get back every
@@ -83,7 +84,10 @@ public final class HandlerTester {
         return this;
     }
 
-    /** The clock handlers see through the SDK; default fixed at {@link #NOW}. */
+    /**
+     * The clock the SDK times the handler's run on, as it does for a {@code ProducerListener}
+     * (handlers are given no clock); default fixed at {@link #NOW}.
+     */
     public HandlerTester clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         return this;
@@ -123,8 +127,16 @@ public final class HandlerTester {
         List<Report> reports = Collections.synchronizedList(new ArrayList<>());
         ReportingContext context = new ReportingContext(assignment, (ref, kind, message, outputs, retryable, mustNotLose) ->
                 reports.add(new Report(kind, message, outputs, retryable)));
-        CompletableFuture<Void> settled = HandlerRun.run(handler, context, autoAccept, clock, ProducerListener.NONE);
-        return new Running(context, reports, settled);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        // the SDK turns what the handler throws into a retryable FAILED; the test is told what it was
+        ProducerListener listener = new ProducerListener() {
+            @Override
+            public void handlerCompleted(Assignment completed, Duration took, Throwable error) {
+                thrown.set(error);
+            }
+        };
+        CompletableFuture<Void> settled = HandlerRun.run(handler, context, autoAccept, clock, listener);
+        return new Running(context, reports, settled, thrown);
     }
 
     /** An assignment being worked on by an asynchronous handler. */
@@ -133,11 +145,14 @@ public final class HandlerTester {
         private final ReportingContext context;
         private final List<Report> reports;
         private final CompletableFuture<Void> settled;
+        private final AtomicReference<Throwable> thrown;
 
-        private Running(ReportingContext context, List<Report> reports, CompletableFuture<Void> settled) {
+        private Running(ReportingContext context, List<Report> reports, CompletableFuture<Void> settled,
+                AtomicReference<Throwable> thrown) {
             this.context = context;
             this.reports = reports;
             this.settled = settled;
+            this.thrown = thrown;
         }
 
         /** Cancels the assignment as the marketplace would: marks the context cancelled and calls the handler's {@code onCancel}. */
@@ -154,10 +169,14 @@ public final class HandlerTester {
 
         /** The reports so far. */
         public Recording recording() {
-            return new Recording(context.ref(), List.copyOf(reports), context.handedOff(), context.cancelled());
+            return new Recording(context.ref(), List.copyOf(reports), context.handedOff(), context.cancelled(), thrown.get());
         }
 
-        /** Waits until the assignment is settled and returns what happened. */
+        /**
+         * Waits until the assignment is settled and returns what happened. An {@link Error} the
+         * handler threw (a failed assertion of the test's own, in a fake the handler called) is
+         * thrown again here, after the SDK reported it as a retryable failure, so that the test fails.
+         */
         public Recording await() {
             try {
                 settled.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -170,7 +189,11 @@ public final class HandlerTester {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted", e);
             }
-            return recording();
+            Recording recording = recording();
+            if (recording.thrown() instanceof Error error) {
+                throw error;
+            }
+            return recording;
         }
     }
 

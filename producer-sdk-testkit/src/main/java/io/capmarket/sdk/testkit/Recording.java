@@ -13,8 +13,9 @@ import java.util.Optional;
  * @param reports every report, in the order made
  * @param handedOff whether the handler handed the work off to report later
  * @param cancelled whether the assignment was cancelled while it ran
+ * @param thrown what the handler threw (the SDK reported it as a retryable FAILED with its message), or null
  */
-public record Recording(AssignmentRef ref, List<Report> reports, boolean handedOff, boolean cancelled) {
+public record Recording(AssignmentRef ref, List<Report> reports, boolean handedOff, boolean cancelled, Throwable thrown) {
 
     /** Copies the reports. */
     public Recording {
@@ -24,6 +25,11 @@ public record Recording(AssignmentRef ref, List<Report> reports, boolean handedO
     /** The revision every report carries: 0 for a provisioning, from 1 for an update or deprovision. */
     public int revision() {
         return ref.revision();
+    }
+
+    /** What the handler threw, if it threw: tells a failure the SDK made of an exception from one the handler reported. */
+    public Optional<Throwable> thrownByHandler() {
+        return Optional.ofNullable(thrown);
     }
 
     /** The kinds of the reports, in order. */

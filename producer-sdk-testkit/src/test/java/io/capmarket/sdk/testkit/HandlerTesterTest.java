@@ -1,6 +1,7 @@
 package io.capmarket.sdk.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AssignmentHandler;
@@ -33,6 +34,26 @@ class HandlerTesterTest {
         }).autoAccept(false).run(HandlerTester.assignment("r-2").build());
 
         assertThat(run.reports()).containsExactly(Report.failed("size 'huge' is not offered", true));
+        assertThat(run.thrownByHandler()).get().isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aHandlersOwnFailureIsToldFromOneTheSdkMadeOfAnException() {
+        Recording run = HandlerTester.of((assignment, context) -> context.fail("size 'huge' is not offered", true))
+                .autoAccept(false).run(HandlerTester.assignment("r-3").build());
+
+        assertThat(run.reports()).containsExactly(Report.failed("size 'huge' is not offered", true));
+        assertThat(run.thrownByHandler()).isEmpty();
+    }
+
+    @Test
+    void anAssertionFailingInsideTheHandlerFailsTheTest() {
+        HandlerTester tester = HandlerTester.of((assignment, context) -> {
+            throw new AssertionError("the fake database was never asked");
+        });
+
+        assertThatThrownBy(() -> tester.run(HandlerTester.assignment("r-4").build()))
+                .isInstanceOf(AssertionError.class).hasMessage("the fake database was never asked");
     }
 
     @Test
