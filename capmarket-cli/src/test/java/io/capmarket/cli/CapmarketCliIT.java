@@ -122,10 +122,16 @@ class CapmarketCliIT {
         Run fixed = cli("request", "update", id, "-p", "region=us-east");
         assertThat(fixed.code()).as("only the size is updatable in place").isEqualTo(1);
         assertThat(fixed.err()).startsWith("capmarket update: ").contains("422");
-        Run update = cli("request", "update", id, "-p", "size=large", "-o", "json");
+        // a large database takes the admins' approval (the demo's policy): an update to one is refused in the history
+        Run gated = cli("request", "update", id, "-p", "size=large", "-o", "json");
+        assertThat(gated.code()).as(gated.err()).isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> cli("request", "get", id, "-o", "json").json().path("history")
+                .toString().contains("these parameters need approval by [role:admin]"));
+        assertThat(cli("request", "get", id, "-o", "json").json().path("parameters").path("size").asText()).isEqualTo("small");
+        Run update = cli("request", "update", id, "-p", "size=medium", "-o", "json");
         assertThat(update.code()).as(update.err()).isZero();
         await().atMost(Duration.ofSeconds(60)).until(() -> cli("request", "get", id, "-o", "json").json().path("parameters")
-                .path("size").asText().equals("large"));
+                .path("size").asText().equals("medium"));
         assertThat(cli("request", "get", id, "-o", "json").json().path("state").asText()).isEqualTo("FULFILLED");
 
         Run deprovision = cli("request", "cancel", id, "-o", "json");
