@@ -1,15 +1,12 @@
-import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import {
-  CapmarketClient,
   LIVE_STATES,
-  LONG_POLL_CHUNK_MS,
   openApprovals,
   Request,
   REQUEST_STATES,
   RequestState,
   TERMINAL_STATES,
 } from '@capmarket/backstage-plugin-capmarket-node';
-import { createCapmarketRequestAction } from './requestAction';
+import { runStep, scripted } from '../../../test/scriptedGateway';
 
 /**
  * capmarket:request with a request that waits for approval, against a gateway scripted in
@@ -49,35 +46,6 @@ function view(state: RequestState, changes: Partial<Request> = {}): Request {
   };
 }
 
-/** A client whose submit answers {@code submitted} and whose long-polls answer {@code polls} in turn, the last one for good. */
-function scripted(submitted: Request, polls: Request[]) {
-  const waits: RequestState[] = [];
-  const client = {
-    submit: async () => submitted,
-    waitFor: async (_id: string, state: RequestState, timeoutMs: number) => {
-      waits.push(state);
-      const next = polls.length > 1 ? polls.shift()! : polls[0];
-      if (next.state === submitted.state) {
-        jest.setSystemTime(Date.now() + Math.min(timeoutMs, LONG_POLL_CHUNK_MS));
-      }
-      return next;
-    },
-  } as unknown as CapmarketClient;
-  return { client, waits };
-}
-
-/** Runs the action as the scaffolder would for one step; {@code info} receives what it logs. */
-async function runStep(client: CapmarketClient, input: Record<string, unknown>, info: jest.Mock = jest.fn()) {
-  const logger = { info, warn: jest.fn(), error: jest.fn(), debug: jest.fn(), child: () => logger };
-  const ctx = createMockActionContext({ input: { capability: 'postgres-database', version: 1, ...input } as any, logger: logger as any });
-  await createCapmarketRequestAction({ client }).handler(ctx as any);
-  const outputs: Record<string, unknown> = {};
-  for (const [name, value] of (ctx.output as jest.Mock).mock.calls) {
-    outputs[name] = value;
-  }
-  return outputs;
-}
-
 function approvalLines(info: jest.Mock): string[] {
   return info.mock.calls.map(call => String(call[0])).filter(line => line.includes('waits for approval'));
 }
@@ -104,7 +72,7 @@ describe('capmarket:request and approvals', () => {
     const { client, waits } = scripted(pending, [pending]);
     const info = jest.fn();
 
-    await expect(runStep(client, { timeoutSeconds: 60 }, info)).rejects.toThrow(
+    await expect(runStep(client, { timeoutSeconds: 60 }, { info })).rejects.toThrow(
       'capmarket request alpha.1 (postgres-database) is still PENDING_APPROVAL after 60s waiting for FULFILLED, awaiting approval: ' +
         'platform by role:admin, until 2026-12-05T18:00:00Z; it goes on, and running this step again picks it up',
     );
@@ -120,7 +88,7 @@ describe('capmarket:request and approvals', () => {
     const { client, waits } = scripted(pending, [pending, pending, fulfilled]);
     const info = jest.fn();
 
-    const outputs = await runStep(client, { timeoutSeconds: 600 }, info);
+    const outputs = await runStep(client, { timeoutSeconds: 600 }, { info });
 
     expect(outputs).toEqual({ requestId: 'alpha.1', state: 'FULFILLED', outputs: { host: 'db.eu-west' } });
     expect(waits).toEqual(['FULFILLED', 'FULFILLED', 'FULFILLED']);
