@@ -76,15 +76,7 @@ public final class DemandTally {
     public void requested(int version, String team, Instant at) {
         long millis = at.toEpochMilli();
         versions.merge(version, new Version(1, millis), (a, b) -> new Version(a.requests() + 1, Math.max(a.lastMillis(), millis)));
-        if (versions.size() > MAX_VERSIONS) {
-            Integer oldest = null;
-            for (Map.Entry<Integer, Version> entry : versions.entrySet()) {
-                if (oldest == null || entry.getValue().lastMillis() < versions.get(oldest).lastMillis()) {
-                    oldest = entry.getKey();
-                }
-            }
-            versions.remove(oldest);
-        }
+        bound(versions, MAX_VERSIONS, Version::lastMillis);
         Team known = teams.get(team);
         teams.put(team, known == null ? new Team(1, millis, millis, Long.MIN_VALUE, 0)
                 : new Team(known.requests() + 1, Math.min(known.firstMillis(), millis), Math.max(known.lastMillis(), millis),
@@ -198,11 +190,11 @@ public final class DemandTally {
         return sorted;
     }
 
-    private static <V> void bound(Map<String, V> entries, int max, java.util.function.ToLongFunction<V> lastMillis) {
+    private static <K extends Comparable<K>, V> void bound(Map<K, V> entries, int max, java.util.function.ToLongFunction<V> lastMillis) {
         if (entries.size() > max) {
-            String oldest = null;
+            K oldest = null;
             long oldestMillis = Long.MAX_VALUE;
-            for (Map.Entry<String, V> entry : entries.entrySet()) {
+            for (Map.Entry<K, V> entry : entries.entrySet()) {
                 long millis = lastMillis.applyAsLong(entry.getValue());
                 if (millis < oldestMillis || millis == oldestMillis && entry.getKey().compareTo(oldest) < 0) {
                     oldest = entry.getKey();
