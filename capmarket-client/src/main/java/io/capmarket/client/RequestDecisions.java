@@ -99,7 +99,8 @@ public record RequestDecisions(String requestId, String capability, int version,
      * @param version the major version it serves
      * @param chosen whether the decision chose it
      * @param filter the rule that ruled it out, as the gateway names it ({@code VERSION}, {@code STATUS},
-     *     {@code CONSTRAINT}, {@code TTL}, {@code TRIED}, {@code LIVENESS}, {@code CAPACITY}, {@code APPROVAL}, {@code OTHER}),
+     *     {@code CONSTRAINT}, {@code TTL}, {@code TRIED}, {@code GATED}, {@code LIVENESS}, {@code CAPACITY}, {@code APPROVAL},
+     *     {@code OTHER}),
      *     or null for a candidate that was scored
      * @param detail the filter's reason in words (for example {@code constraint region=[eu] not met (us)}); for a
      *     scored candidate whose producer is on probation, why it is; otherwise null

@@ -7,7 +7,6 @@ import io.capmarket.schemas.ApprovalRules;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
-import io.capmarket.schemas.topology.OfferState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,14 +21,17 @@ import java.util.stream.Collectors;
  * The approval part of a request's lifecycle, as pure functions: which policies a submitted request
  * must satisfy, and how approvals, a rejection or the approval's expiry move it.
  *
- * <p>The policies of a capability version are the platform admins' and every producer's that
- * offers the version (in its offer). Each one that applies to the request (see
- * {@link ApprovalRules#applies}) becomes one {@link ApprovalGate}, and the request waits in
- * PENDING_APPROVAL until every gate is approved: when both the admins and a producer ask for an
- * approval, the stricter wins, since both must be given. The earliest expiry of the policies that
- * applied is the request's. One approver's approval approves every open gate that names them; one
- * rejection by an approver of any open gate fails the request. The requester never decides on
- * their own request.
+ * <p>The platform admins' policy of a capability version holds every request of that version it
+ * applies to (see {@link ApprovalRules#applies}). A producer's policy, in its offer, holds only what
+ * that offer would serve: it is a condition of the producer's own offers. A request its policy
+ * applies to is never matched to those offers without the producer's approval ({@link #missing}),
+ * and waits for that approval only when every offer that could serve it asks for one; when another
+ * producer's offer could serve it without, it goes there. Each policy that holds a request becomes
+ * one {@link ApprovalGate}, and the request waits in PENDING_APPROVAL until every gate is approved:
+ * when both the admins and a producer ask for an approval, the stricter wins, since both must be
+ * given. The earliest expiry of the policies that applied is the request's. One approver's approval
+ * approves every open gate that names them; one rejection by an approver of any open gate fails the
+ * request. The requester never decides on their own request.
  */
 public final class ApprovalLifecycle {
 
@@ -39,6 +41,31 @@ public final class ApprovalLifecycle {
     public static final String PRODUCER = "producer ";
 
     private ApprovalLifecycle() {
+    }
+
+    /**
+     * A producer's approval policy, as one of its offers states it.
+     *
+     * @param producerId the producer
+     * @param offerId the offer whose policy it is
+     * @param policy the policy
+     */
+    public record ProducerPolicy(String producerId, String offerId, ApprovalPolicy policy) {
+
+        public ProducerPolicy {
+            Objects.requireNonNull(producerId, "producerId");
+            Objects.requireNonNull(offerId, "offerId");
+            Objects.requireNonNull(policy, "policy");
+        }
+
+        /** The offer's policy, or empty when it states none (or one the rules refuse, which asks for nothing). */
+        public static Optional<ProducerPolicy> of(CapabilityOffer offer) {
+            ApprovalPolicy policy = offer.getApproval();
+            if (policy == null || ApprovalRules.refusal(policy).isPresent()) {
+                return Optional.empty();
+            }
+            return Optional.of(new ProducerPolicy(offer.getProducerId(), offer.getOfferId(), policy));
+        }
     }
 
     /**
@@ -58,21 +85,15 @@ public final class ApprovalLifecycle {
     /**
      * The approvals a just-submitted request waits for, or empty when no policy applies to it.
      *
-     * @param offers the capability's offers (of every version; withdrawn ones are left out)
+     * @param producers the producers' policies that hold the request (see {@link OfferPool#policiesToAsk}): those
+     *     of the offers that could serve it, when every one of them asks for an approval; policies that do not
+     *     apply to the request are left out
      * @param platform the admins' policy of the request's capability version, or null
      * @param defaultExpiry the wait of a policy that sets none
      */
-    public static Optional<Pending> pending(RequestStatus status, Collection<OfferState> offers, ApprovalPolicy platform,
+    public static Optional<Pending> pending(RequestStatus status, Collection<ProducerPolicy> producers, ApprovalPolicy platform,
             Duration defaultExpiry) {
-        List<CapabilityOffer> producers = null;
-        for (OfferState state : offers) {
-            CapabilityOffer offer = state.getOffer();
-            if (!state.getWithdrawn() && offer.getApproval() != null && offer.getCapabilityVersion() == status.getCapabilityVersion()) {
-                producers = producers == null ? new ArrayList<>() : producers;
-                producers.add(offer);
-            }
-        }
-        if (platform == null && producers == null) {
+        if (platform == null && producers.isEmpty()) {
             return Optional.empty(); // every submit passes here: nothing allocated when no policy exists
         }
         List<ApprovalGate> gates = new ArrayList<>();
@@ -81,17 +102,14 @@ public final class ApprovalLifecycle {
             gates.add(gate(PLATFORM, platform));
             wait = expiry(platform, defaultExpiry);
         }
-        if (producers == null) {
-            producers = List.of();
-        } else {
-            producers.sort(Comparator.comparing(CapabilityOffer::getProducerId).thenComparing(CapabilityOffer::getOfferId));
-        }
-        for (CapabilityOffer offer : producers) {
-            ApprovalPolicy policy = offer.getApproval();
-            if (ApprovalRules.refusal(policy).isPresent() || !applies(policy, status)) {
+        List<ProducerPolicy> sorted = new ArrayList<>(producers);
+        sorted.sort(Comparator.comparing(ProducerPolicy::producerId).thenComparing(ProducerPolicy::offerId));
+        for (ProducerPolicy producer : sorted) {
+            ApprovalPolicy policy = producer.policy();
+            if (!applies(policy, status)) {
                 continue;
             }
-            ApprovalGate gate = gate(PRODUCER + offer.getProducerId(), policy);
+            ApprovalGate gate = gate(PRODUCER + producer.producerId(), policy);
             if (!gates.contains(gate)) {
                 gates.add(gate);
             }
@@ -102,26 +120,36 @@ public final class ApprovalLifecycle {
     }
 
     /**
+     * The approval a producer's policy asks of the request before it may be matched to the policy's offer,
+     * or empty when the policy does not apply to the request or the request was given that approval
+     * (a gate of the same source and approvers).
+     */
+    public static Optional<ApprovalGate> missing(RequestStatus status, ProducerPolicy producer) {
+        if (!applies(producer.policy(), status)) {
+            return Optional.empty();
+        }
+        ApprovalGate gate = gate(PRODUCER + producer.producerId(), producer.policy());
+        return given(status, gate) ? Optional.empty() : Optional.of(gate);
+    }
+
+    /**
      * Why an update of a fulfilled request to {@code parameters} is refused for want of an approval,
-     * or empty when it is not: the update is held to the policies a submit of those parameters would
-     * be ({@link #pending}), less the approvals the request was given (a gate of the same source and
-     * approvers). An approval is never asked for on an update: a resource that needs one is a new request.
+     * or empty when it is not: the update is held to the admins' policy and to that of the offer
+     * holding the resource, as a submit of those parameters to that offer would be, less the approvals
+     * the request was given (a gate of the same source and approvers). Another producer's policy
+     * has no say. An approval is never asked for on an update: a resource that needs one is a new request.
      *
      * @param parameters the parameters the update asks for, as JSON
+     * @param holder the policy of the offer holding the resource, or null when it states none
      */
-    public static Optional<String> updateRefusal(RequestStatus status, String parameters, Collection<OfferState> offers,
+    public static Optional<String> updateRefusal(RequestStatus status, String parameters, ProducerPolicy holder,
             ApprovalPolicy platform, Duration defaultExpiry) {
         RequestStatus asked = RequestStatus.newBuilder(status).setParameters(parameters).build();
-        Optional<Pending> pending = pending(asked, offers, platform, defaultExpiry);
+        Optional<Pending> pending = pending(asked, holder == null ? List.of() : List.of(holder), platform, defaultExpiry);
         if (pending.isEmpty()) {
             return Optional.empty();
         }
-        List<ApprovalGate> given = status.getApprovals() == null ? List.of()
-                : status.getApprovals().stream().filter(gate -> gate.getApprovedBy() != null).toList();
-        List<ApprovalGate> missing = pending.get().gates().stream()
-                .filter(gate -> given.stream().noneMatch(done -> done.getSource().equals(gate.getSource())
-                        && done.getApprovers().equals(gate.getApprovers())))
-                .toList();
+        List<ApprovalGate> missing = pending.get().gates().stream().filter(gate -> !given(status, gate)).toList();
         return missing.isEmpty() ? Optional.empty() : Optional.of("these parameters need approval by " + describe(missing)
                 + ", which the request was not given; submit a new request for them");
     }
@@ -216,6 +244,19 @@ public final class ApprovalLifecycle {
         return ApprovalRules.describe(decision.getDecidedBy().getName(), decision.getApproverTeam(), decision.getApproverRole());
     }
 
+    private static boolean given(RequestStatus status, ApprovalGate gate) {
+        if (status.getApprovals() == null) {
+            return false;
+        }
+        for (ApprovalGate done : status.getApprovals()) {
+            if (done.getApprovedBy() != null && done.getSource().equals(gate.getSource())
+                    && done.getApprovers().equals(gate.getApprovers())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static List<ApprovalGate> openGatesOf(RequestStatus status, ApprovalDecision decision) {
         return status.getApprovals().stream()
                 .filter(gate -> gate.getApprovedBy() == null
@@ -245,6 +286,11 @@ public final class ApprovalLifecycle {
     }
 
     private static String describe(List<ApprovalGate> gates) {
-        return gates.stream().map(gate -> gate.getApprovers() + " (" + gate.getSource() + ")").collect(Collectors.joining(" and "));
+        return gates.stream().map(ApprovalLifecycle::describe).collect(Collectors.joining(" and "));
+    }
+
+    /** A gate in words: {@code [role:admin] (producer db-team)}. */
+    static String describe(ApprovalGate gate) {
+        return gate.getApprovers() + " (" + gate.getSource() + ")";
     }
 }

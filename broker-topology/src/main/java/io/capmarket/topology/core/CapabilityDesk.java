@@ -147,7 +147,8 @@ public final class CapabilityDesk {
         ledger.score(capability, null, s -> s.submitted(now));
         ledger.demand(capability, d -> d.requested(submitted.getCapabilityVersion(), submitted.getConsumerTeam(), now));
         events.submitted(capability);
-        Optional<ApprovalLifecycle.Pending> pending = ApprovalLifecycle.pending(submitted, books.offers(capability).values(),
+        OfferPool pool = ledger.pool(capability, now);
+        Optional<ApprovalLifecycle.Pending> pending = ApprovalLifecycle.pending(submitted, pool.policiesToAsk(submitted),
                 books.approvalPolicy(capability, submitted.getCapabilityVersion()), settings.day2().approvalExpiresAfter());
         if (pending.isPresent()) {
             ledger.save(ApprovalLifecycle.pendingApproval(submitted, pending.get(), now));
@@ -155,7 +156,7 @@ public final class CapabilityDesk {
             events.approval(capability, "pending");
             return;
         }
-        matching.assign(submitted, now);
+        matching.assign(submitted, pool, now);
     }
 
     /**

@@ -86,6 +86,15 @@ final class DeskMatching {
 
     /** Matches a request that holds no offer, or puts it on the waitlist. */
     void assign(RequestStatus status, Instant now) {
+        assign(status, null, now);
+    }
+
+    /**
+     * Matches a request that holds no offer among {@code pool}'s, or puts it on the waitlist.
+     *
+     * @param pool the capability's offers as of {@code now}, or null to take them from the books
+     */
+    void assign(RequestStatus status, OfferPool pool, Instant now) {
         String capability = status.getCapability();
         Optional<String> overQuota = overQuota(status);
         if (overQuota.isPresent()) {
@@ -96,8 +105,11 @@ final class DeskMatching {
             events.quotaHeld(capability);
             return;
         }
-        OfferPool pool = ledger.pool(capability, now);
-        Decision decision = matcher.match(Lifecycle.matchRequest(status), pool.candidates(), pool.loads(), pool.liveness(), now);
+        if (pool == null) {
+            pool = ledger.pool(capability, now);
+        }
+        Decision decision = matcher.match(Lifecycle.matchRequest(status, pool.gatedOffers(status)), pool.candidates(), pool.loads(),
+                pool.liveness(), now);
         if (decision instanceof Decision.Matched matched) {
             matchTo(status, matched, pool, now);
         } else {
@@ -174,8 +186,8 @@ final class DeskMatching {
             if (overQuota(status).isPresent()) {
                 continue; // its team's quota holds it: served once the team's usage allows
             }
-            Decision decision = matcher.match(Lifecycle.matchRequest(status), pool.candidates(), pool.loads(),
-                    pool.liveness(), now);
+            Decision decision = matcher.match(Lifecycle.matchRequest(status, pool.gatedOffers(status)), pool.candidates(),
+                    pool.loads(), pool.liveness(), now);
             if (decision instanceof Decision.Matched matched) {
                 ledger.stopWaiting(status);
                 matchTo(status, matched, pool, now);

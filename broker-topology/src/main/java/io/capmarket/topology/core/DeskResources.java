@@ -62,7 +62,9 @@ final class DeskResources {
                 : Optional.empty();
         if (refusal.isEmpty() && parametersChange) {
             // an update is held to the approval policies a submit of its parameters would be
-            refusal = ApprovalLifecycle.updateRefusal(status, update.getParameters(), books.offers(capability).values(),
+            OfferState holder = status.getOfferId() == null ? null : books.offers(capability).get(status.getOfferId());
+            refusal = ApprovalLifecycle.updateRefusal(status, update.getParameters(),
+                    holder == null ? null : ApprovalLifecycle.ProducerPolicy.of(holder.getOffer()).orElse(null),
                     books.approvalPolicy(capability, status.getCapabilityVersion()), settings.day2().approvalExpiresAfter());
         }
         if (refusal.isEmpty() && expiresAt != null) {

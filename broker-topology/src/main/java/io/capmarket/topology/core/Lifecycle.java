@@ -125,9 +125,17 @@ public final class Lifecycle {
 
     /** What matching needs to know of a request. */
     public static MatchRequest matchRequest(RequestStatus status) {
+        return matchRequest(status, Map.of());
+    }
+
+    /**
+     * What matching needs to know of the request, which may not be matched to {@code gatedOffers} for want of
+     * their producers' approval ({@link MatchRequest#gatedOffers}).
+     */
+    public static MatchRequest matchRequest(RequestStatus status, Map<String, String> gatedOffers) {
         return new MatchRequest(status.getRequestId(), status.getCapability(), status.getCapabilityVersion(),
                 status.getConstraints(), status.getPreferences(), Set.copyOf(status.getTriedOffers()),
-                Set.copyOf(status.getUnansweredOffers()), status.getTtlMs());
+                Set.copyOf(status.getUnansweredOffers()), status.getTtlMs(), gatedOffers);
     }
 
     /** The request goes to an offer, for the reasons {@code decision} records: a new attempt begins. */

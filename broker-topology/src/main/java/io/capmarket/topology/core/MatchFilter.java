@@ -26,6 +26,8 @@ final class MatchFilter {
         CONSTRAINT_NOT_MET(OfferFilter.CONSTRAINT),
         TTL_TOO_LONG(OfferFilter.TTL),
         ALREADY_TRIED(OfferFilter.TRIED),
+        /** Its producer's approval policy applies to the request, which was not given that approval. */
+        GATED(OfferFilter.GATED),
         PRODUCER_NOT_LIVE(OfferFilter.LIVENESS),
         FULL(OfferFilter.CAPACITY);
 
@@ -62,11 +64,14 @@ final class MatchFilter {
         if (!constraintsMet(request.constraints(), offer.attributes())) {
             return Rejection.CONSTRAINT_NOT_MET;
         }
-        if (request.ttlMs() != null && offer.maxTtlMs() != null && request.ttlMs() > offer.maxTtlMs()) {
+        if (!ttlAllowed(request, offer)) {
             return Rejection.TTL_TOO_LONG;
         }
         if (request.excludedOffers().contains(offer.offerId())) {
             return Rejection.ALREADY_TRIED;
+        }
+        if (!request.gatedOffers().isEmpty() && request.gatedOffers().containsKey(offer.offerId())) {
+            return Rejection.GATED;
         }
         if (!isLive(liveness.get(offer.producerId()), oldestFresh)) {
             return Rejection.PRODUCER_NOT_LIVE;
@@ -75,6 +80,20 @@ final class MatchFilter {
             return Rejection.FULL;
         }
         return null;
+    }
+
+    /**
+     * Whether the offer could serve the request by what both are, whatever its load, its producer's
+     * liveness or approvals: of the capability and major version, ACTIVE, every constraint met, the ttl allowed.
+     */
+    static boolean couldServe(MatchRequest request, Offer offer) {
+        return request.capability().equals(offer.capability()) && request.version() == offer.version()
+                && offer.status() == OfferStatus.ACTIVE && constraintsMet(request.constraints(), offer.attributes())
+                && ttlAllowed(request, offer);
+    }
+
+    private static boolean ttlAllowed(MatchRequest request, Offer offer) {
+        return request.ttlMs() == null || offer.maxTtlMs() == null || request.ttlMs() <= offer.maxTtlMs();
     }
 
     /** Capacity left; a long so that an over-assigned or odd load cannot overflow. */
@@ -137,6 +156,7 @@ final class MatchFilter {
             case TTL_TOO_LONG -> "keeps resources " + CapabilityDesk.describe(Duration.ofMillis(offer.maxTtlMs()))
                     + " at most (ttl " + CapabilityDesk.describe(Duration.ofMillis(request.ttlMs())) + ")";
             case ALREADY_TRIED -> "already tried";
+            case GATED -> "needs approval by " + request.gatedOffers().get(offer.offerId()) + ", which the request was not given";
             case PRODUCER_NOT_LIVE -> "producer " + offer.producerId() + " not live ("
                     + explainLiveness(liveness.get(offer.producerId()), now) + ")";
             case FULL -> "full (" + load.inFlight() + "/" + offer.capacity() + ")";

@@ -16,15 +16,25 @@ import java.util.Set;
  * @param retriableOffers of the excluded offers, those that may be tried again when no other offer
  *     qualifies (their accept deadline passed without an answer)
  * @param ttlMs how long the resource is to live once fulfilled, or null for as long as the offer allows
+ * @param gatedOffers the offers whose producer's approval policy applies to the request, which was not given
+ *     that approval: by offerId, the approval it lacks in words ({@code [role:admin] (producer db-team)})
  */
 public record MatchRequest(String requestId, String capability, int version, Map<String, List<String>> constraints,
-        Map<String, String> preferences, Set<String> excludedOffers, Set<String> retriableOffers, Long ttlMs) {
+        Map<String, String> preferences, Set<String> excludedOffers, Set<String> retriableOffers, Long ttlMs,
+        Map<String, String> gatedOffers) {
 
     public MatchRequest {
         constraints = Map.copyOf(constraints);
         preferences = Map.copyOf(preferences);
         excludedOffers = Set.copyOf(excludedOffers);
         retriableOffers = Set.copyOf(retriableOffers);
+        gatedOffers = Map.copyOf(gatedOffers);
+    }
+
+    /** A request no approval policy keeps from any offer. */
+    public MatchRequest(String requestId, String capability, int version, Map<String, List<String>> constraints,
+            Map<String, String> preferences, Set<String> excludedOffers, Set<String> retriableOffers, Long ttlMs) {
+        this(requestId, capability, version, constraints, preferences, excludedOffers, retriableOffers, ttlMs, Map.of());
     }
 
     /** A request without a ttl. */
@@ -43,6 +53,6 @@ public record MatchRequest(String requestId, String capability, int version, Map
     public MatchRequest withRetriableOffersAllowed() {
         Set<String> excluded = new java.util.HashSet<>(excludedOffers);
         excluded.removeAll(retriableOffers);
-        return new MatchRequest(requestId, capability, version, constraints, preferences, excluded, Set.of(), ttlMs);
+        return new MatchRequest(requestId, capability, version, constraints, preferences, excluded, Set.of(), ttlMs, gatedOffers);
     }
 }

@@ -19,8 +19,9 @@ import java.util.TreeSet;
  *
  * <p><b>Filter.</b> An offer is a candidate only if it is of the requested capability and major version, ACTIVE,
  * meets every constraint (its attribute is one of the listed values; an empty list cannot be met), has not been
- * tried for this request, its producer is live (a healthy heartbeat no older than
- * {@link MatchingPolicy#livenessBound()}; one from the future counts as fresh) and it has capacity left.
+ * tried for this request, is not gated for it ({@link MatchRequest#gatedOffers}), its producer is live (a healthy
+ * heartbeat no older than {@link MatchingPolicy#livenessBound()}; one from the future counts as fresh) and it has
+ * capacity left.
  *
  * <p><b>Unanswered offers come back last.</b> An offer whose accept deadline passed without an answer is excluded
  * like any tried offer while another offer qualifies. When none does, it is a candidate again (if it meets every

@@ -1,6 +1,8 @@
 package io.capmarket.topology.core;
 
 import io.capmarket.schemas.ProducerProbation;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.topology.core.ApprovalLifecycle.ProducerPolicy;
 import io.capmarket.schemas.topology.OfferState;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,28 +10,33 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * A capability's offers as matching sees them at one instant: the candidates (not withdrawn, of a
- * producer still approved for the capability), their loads and their producers' liveness. An
- * offboarded producer's offers stay in the books until it withdraws them, but get no more work;
- * what it already holds runs its course.
+ * producer still approved for the capability), their approval policies, their loads and their
+ * producers' liveness. An offboarded producer's offers stay in the books until it withdraws them,
+ * but get no more work, and their policies hold no request; what it already holds runs its course.
  */
 final class OfferPool {
 
     private final Collection<OfferState> states;
     private final List<Offer> candidates;
     private final List<Offer> unapproved;
+    /** The candidates' approval policies, by offerId: empty (and never allocated) while no candidate states one. */
+    private final Map<String, ProducerPolicy> policies;
     private final Map<String, OfferLoad> loads;
     private final Map<String, ProducerLiveness> liveness;
     private final Instant oldestFresh;
 
     private OfferPool(Collection<OfferState> states, List<Offer> candidates, List<Offer> unapproved,
-            Map<String, OfferLoad> loads, Map<String, ProducerLiveness> liveness, Instant oldestFresh) {
+            Map<String, ProducerPolicy> policies, Map<String, OfferLoad> loads, Map<String, ProducerLiveness> liveness,
+            Instant oldestFresh) {
         this.states = states;
         this.candidates = candidates;
         this.unapproved = unapproved;
+        this.policies = policies;
         this.loads = loads;
         this.liveness = liveness;
         this.oldestFresh = oldestFresh;
@@ -49,6 +56,7 @@ final class OfferPool {
         Map<String, ProducerLiveness> liveness = new HashMap<>();
         Map<String, Boolean> approved = new HashMap<>();
         List<Offer> unapproved = List.of();
+        Map<String, ProducerPolicy> policies = Map.of();
         for (OfferState state : states) {
             String producerId = state.getOffer().getProducerId();
             loads.put(state.getOffer().getOfferId(), new OfferLoad(state.getInFlight(), books.leadTimeP95(state),
@@ -64,6 +72,13 @@ final class OfferPool {
             }
             if (approved.computeIfAbsent(producerId, producer -> OfferRules.approves(books.approval(producer), capability))) {
                 candidates.add(offerOf.apply(state));
+                if (state.getOffer().getApproval() != null) {
+                    Optional<ProducerPolicy> stated = ProducerPolicy.of(state.getOffer());
+                    if (stated.isPresent()) {
+                        policies = policies.isEmpty() ? new HashMap<>() : policies;
+                        policies.put(state.getOffer().getOfferId(), stated.get());
+                    }
+                }
             } else {
                 if (unapproved.isEmpty()) {
                     unapproved = new ArrayList<>();
@@ -71,7 +86,7 @@ final class OfferPool {
                 unapproved.add(offerOf.apply(state));
             }
         }
-        return new OfferPool(states, candidates, unapproved, loads, liveness,
+        return new OfferPool(states, candidates, unapproved, policies, loads, liveness,
                 MatchFilter.oldestFresh(now, policy.livenessBound()));
     }
 
@@ -88,6 +103,45 @@ final class OfferPool {
     /** The offers not withdrawn whose producer is no longer approved for the capability: never matched. */
     List<Offer> unapproved() {
         return unapproved;
+    }
+
+    /**
+     * The candidates the request may not be matched to for want of their producer's approval
+     * ({@link ApprovalLifecycle#missing}): by offerId, the approval it lacks in words.
+     */
+    Map<String, String> gatedOffers(RequestStatus status) {
+        if (policies.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, String> gated = new HashMap<>();
+        for (ProducerPolicy policy : policies.values()) {
+            ApprovalLifecycle.missing(status, policy).ifPresent(gate -> gated.put(policy.offerId(), ApprovalLifecycle.describe(gate)));
+        }
+        return gated;
+    }
+
+    /**
+     * The producers' policies a just-submitted request waits for: those of the candidates that could
+     * serve it ({@link MatchFilter#couldServe}) when each of them asks for an approval. None when one
+     * of them asks for none (the request may be matched there) or when none could serve it.
+     */
+    List<ProducerPolicy> policiesToAsk(RequestStatus status) {
+        if (policies.isEmpty()) {
+            return List.of();
+        }
+        MatchRequest request = Lifecycle.matchRequest(status);
+        List<ProducerPolicy> asking = new ArrayList<>();
+        for (Offer offer : candidates) {
+            if (!MatchFilter.couldServe(request, offer)) {
+                continue;
+            }
+            ProducerPolicy policy = policies.get(offer.offerId());
+            if (policy == null || ApprovalLifecycle.missing(status, policy).isEmpty()) {
+                return List.of();
+            }
+            asking.add(policy);
+        }
+        return asking;
     }
 
     /** Loads by offerId. */

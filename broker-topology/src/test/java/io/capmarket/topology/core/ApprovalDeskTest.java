@@ -13,6 +13,8 @@ import io.capmarket.schemas.ApprovalGate;
 import io.capmarket.schemas.ApprovalPolicy;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.OfferConsidered;
+import io.capmarket.schemas.OfferFilter;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
@@ -254,6 +256,98 @@ class ApprovalDeskTest {
         t.submitWith("r1", LARGE);
 
         assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+    }
+
+    private void submitLargeIn(String requestId, String region) {
+        t.submit(SubmitRequest.newBuilder(TestRecords.submit(requestId, PG, Priority.NORMAL, Map.of("region", List.of(region)),
+                "app-team", t.now)).setParameters(LARGE).build());
+    }
+
+    private List<OfferConsidered> considered(String requestId) {
+        return t.statuses.get(requestId).stream().flatMap(status -> status.getDecisions().stream())
+                .flatMap(decision -> decision.getCandidates().stream()).toList();
+    }
+
+    @Test
+    void aProducersPolicyDoesNotHoldARequestAnotherProducersOfferServesWithoutOne() {
+        t.liveOffer("pg-other", "other-team", 5, Map.of());
+
+        t.submitWith("r1", LARGE);
+
+        RequestStatus matched = t.status("r1");
+        assertThat(matched.getState()).isEqualTo(MATCHED);
+        assertThat(matched.getOfferId()).as("the only offer it may have without an approval").isEqualTo("pg-other");
+        assertThat(matched.getApprovals()).isEmpty();
+        assertThat(considered("r1")).filteredOn(offer -> offer.getOfferId().equals("pg-eu"))
+                .extracting(OfferConsidered::getFilter, OfferConsidered::getDetail)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(OfferFilter.GATED,
+                        "needs approval by [role:admin] (producer db-team), which the request was not given"));
+        assertThat(t.assignments("db-team")).isEmpty();
+    }
+
+    @Test
+    void aProducersPolicyDoesNotHoldARequestItsOffersCannotServe() {
+        t.publish(CapabilityOffer.newBuilder(t.offer("pg-eu", "db-team", 5, Map.of("region", "eu"))).setApproval(ADMINS_FOR_LARGE).build());
+        t.approve("us-team", PG);
+        t.heartbeat("us-team");
+        t.publish(CapabilityOffer.newBuilder(t.offer("pg-us", "us-team", 5, Map.of("region", "us"))).setApproval(DBA_ALWAYS).build());
+
+        submitLargeIn("r1", "us");
+
+        RequestStatus pending = t.status("r1");
+        assertThat(pending.getState()).isEqualTo(PENDING_APPROVAL);
+        assertThat(pending.getApprovals()).as("only the producer whose offer could serve it asks")
+                .extracting(ApprovalGate::getSource).containsExactly("producer us-team");
+
+        t.decide("r1", "erin", "dba", "consumer", true, null);
+
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        assertThat(t.status("r1").getOfferId()).isEqualTo("pg-us");
+    }
+
+    @Test
+    void anOffboardedProducersPolicyHoldsNoRequest() {
+        t.revoke("db-team");
+        t.liveOffer("pg-other", "other-team", 5, Map.of());
+
+        t.submitWith("r1", LARGE);
+
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        assertThat(t.status("r1").getApprovals()).isEmpty();
+        assertThat(t.status("r1").getOfferId()).isEqualTo("pg-other");
+    }
+
+    @Test
+    void aRequestWaitingBeforeAPolicyCameIsNotMatchedToItsOfferWithoutTheApproval() {
+        t.withdraw("pg-eu", "db-team");
+        t.submitWith("r1", LARGE);
+        assertThat(t.status("r1").getState()).as("no offer yet").isEqualTo(WAITING);
+
+        t.publish(CapabilityOffer.newBuilder(t.offer("pg-eu2", "db-team", 5, Map.of())).setApproval(ADMINS_FOR_LARGE).build());
+        t.advance(Duration.ofSeconds(2));
+
+        assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+        assertThat(t.assignments("db-team")).isEmpty();
+        t.liveOffer("pg-other", "other-team", 5, Map.of());
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        assertThat(t.status("r1").getOfferId()).isEqualTo("pg-other");
+    }
+
+    @Test
+    void anUpdateIsHeldOnlyToThePolicyOfTheOfferHoldingTheResource() {
+        t.approve("us-team", PG);
+        t.heartbeat("us-team");
+        t.publish(CapabilityOffer.newBuilder(t.offer("pg-us", "us-team", 5, Map.of("region", "us"))).setUpdatableParameters(List.of("size"))
+                .build());
+        t.submit(SubmitRequest.newBuilder(TestRecords.submit("r1", PG, Priority.NORMAL, Map.of("region", List.of("us")), "app-team",
+                t.now)).setParameters(SMALL).build());
+        assertThat(t.status("r1").getOfferId()).isEqualTo("pg-us");
+        t.report("r1", FulfilmentKind.ACCEPTED);
+        t.report("r1", FulfilmentKind.FULFILLED);
+
+        t.update("r1", LARGE);
+
+        assertThat(t.status("r1").getState()).as("db-team's policy is not us-team's").isEqualTo(RequestState.UPDATING);
     }
 
     @Test

@@ -46,8 +46,8 @@ public record DecisionView(String requestId, String capability, int version, Str
      * @param producerId its producer
      * @param version the major version it serves
      * @param chosen whether it is the offer the decision chose
-     * @param filter the rule that ruled it out (VERSION, STATUS, CONSTRAINT, TTL, TRIED, LIVENESS, CAPACITY,
-     *        APPROVAL, OTHER), or null for a scored candidate
+     * @param filter the rule that ruled it out (VERSION, STATUS, CONSTRAINT, TTL, TRIED, GATED, LIVENESS,
+     *        CAPACITY, APPROVAL, OTHER), or null for a scored candidate
      * @param detail the rule's reason in words, or null
      * @param score its score, or null when it was ruled out
      */
