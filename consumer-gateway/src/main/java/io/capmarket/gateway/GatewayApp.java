@@ -209,7 +209,8 @@ public final class GatewayApp implements AutoCloseable {
             Catalog catalog = new Catalog(streams);
             Quotas quotas = new Quotas(Quotas.Tables.of(streams));
             RequestStore store = new RequestStore(streams, views, topics.requestStatus().name(), self);
-            Gatekeeper gate = gatekeeper(config, clock, metrics);
+            BodyDeadline bodyDeadline = new BodyDeadline(config.bodyReadTimeout(), timer, metrics);
+            Gatekeeper gate = gatekeeper(config, clock, metrics, bodyDeadline);
             Forwarder forwarder = new Forwarder(config.forwardTimeout(), config.visibilityTimeout(), gate);
             RequestReads reads = new RequestReads(store, accepted, watchers, forwarder, timer, callbacks);
             AccessConfig access = config.access();
@@ -218,7 +219,6 @@ public final class GatewayApp implements AutoCloseable {
             ParameterSchemas schemas = new ParameterSchemas();
             Refusals refusals = new Refusals(clock, metrics::unmetDemandRefused);
             Acceptor acceptor = new Acceptor(catalog, schemas, quotas, reads, accepted, watchers, publisher, clock, refusals);
-            BodyDeadline bodyDeadline = new BodyDeadline(config.bodyReadTimeout(), timer, metrics);
             RequestHandlers requests = new RequestHandlers(catalog, acceptor, new Updates(catalog, schemas, clock), reads, forwarder,
                     publisher, clock,
                     new RequestHandlers.Limits(config.maxRequestSize(), config.longPollMaxTimeout(), config.visibilityTimeout(),
@@ -255,9 +255,10 @@ public final class GatewayApp implements AutoCloseable {
     /**
      * Who may call and how often: JWTs to the identity provider when one is configured, other
      * tokens to the token file (followed for changes) and inline tokens; rate limits unless off;
-     * the deployment's secret for the instances' calls to each other.
+     * the deployment's secret for the instances' calls to each other, each checked against its body
+     * as the handlers read bodies.
      */
-    private static Gatekeeper gatekeeper(GatewayConfig config, Clock clock, GatewayMetrics metrics) {
+    private static Gatekeeper gatekeeper(GatewayConfig config, Clock clock, GatewayMetrics metrics, BodyDeadline bodyDeadline) {
         AccessConfig access = config.access();
         Authenticator tokens = config.tokensFile().isPresent()
                 ? new TokenFile(config.tokensFile().get(), config::readTokens, access.tokensCheckInterval(), clock,
@@ -272,7 +273,8 @@ public final class GatewayApp implements AutoCloseable {
                     + "{} refuse them (set the same secret on every instance)", AccessConfig.INSTANCES_KEY, config.applicationId());
         }
         return new Gatekeeper(Authenticator.of(jwt, tokens), limits,
-                new InstanceCalls(access.instancesSecret(), config.applicationId(), INSTANCE_CALL_TTL, clock), metrics);
+                new InstanceCalls(access.instancesSecret(), config.applicationId(), INSTANCE_CALL_TTL, clock), metrics,
+                config.maxRequestSize(), bodyDeadline);
     }
 
     /** The gateway's own topics only; where they all exist it only describes them (see {@link GatewayTopics}). */

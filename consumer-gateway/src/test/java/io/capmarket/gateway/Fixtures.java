@@ -99,12 +99,16 @@ final class Fixtures {
     }
 
     /**
-     * What another instance of the deployment of {@code settings} sends to act for {@code principal}:
-     * the internal routes take nothing else.
+     * What another instance of the deployment of {@code settings} sends to act for {@code principal}
+     * in one call: the internal routes take nothing else.
+     *
+     * @param pathAndQuery the path and query as sent, still URL-encoded
+     * @param body the body sent, empty for none
      */
-    static String instanceAssertion(Map<String, String> settings, Principal principal) {
+    static String instanceAssertion(Map<String, String> settings, Principal principal, String method, String pathAndQuery, byte[] body) {
         return new InstanceCalls(settings.get(AccessConfig.INSTANCES_KEY).getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                settings.get("application.id"), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC()).sign(principal);
+                settings.get("application.id"), java.time.Duration.ofSeconds(30), java.time.Clock.systemUTC())
+                .sign(principal, method, pathAndQuery, body);
     }
 
     static Topics topics(Map<String, String> settings) {

@@ -217,11 +217,13 @@ class GatewayAccessIT {
             String betas = api.post("/v1/requests", BETA_TOKEN, body, "Idempotency-Key", "oracle-1").json().get("id").asText();
             String alphas = api.post("/v1/requests", ALPHA_TOKEN, body, "Idempotency-Key", "oracle-2").json().get("id").asText();
             String unknown = "alpha-" + java.util.UUID.randomUUID();
-            String alice = Fixtures.instanceAssertion(gateway.settings(),
-                    new io.capmarket.gateway.internal.Principal("alpha", io.capmarket.gateway.internal.Principal.Role.CONSUMER, "alice",
-                            false));
-            java.util.function.Function<String, java.net.http.HttpRequest> await = id -> api.request("/internal/v1/requests/" + id
-                    + "?awaitExistence=true&timeout=3s", null).header(io.capmarket.gateway.internal.InstanceCalls.HEADER, alice).GET().build();
+            io.capmarket.gateway.internal.Principal alice = new io.capmarket.gateway.internal.Principal("alpha",
+                    io.capmarket.gateway.internal.Principal.Role.CONSUMER, "alice", false);
+            java.util.function.Function<String, java.net.http.HttpRequest> await = id -> {
+                String pathAndQuery = "/internal/v1/requests/" + id + "?awaitExistence=true&timeout=3s";
+                return api.request(pathAndQuery, null).header(io.capmarket.gateway.internal.InstanceCalls.HEADER,
+                        Fixtures.instanceAssertion(gateway.settings(), alice, "GET", pathAndQuery, new byte[0])).GET().build();
+            };
 
             java.util.concurrent.CompletableFuture<Api.Response> other = api.sendAsync(await.apply(betas));
             // the same path as an id nobody has: a waiter held to the bound, which the other team's changes do not end

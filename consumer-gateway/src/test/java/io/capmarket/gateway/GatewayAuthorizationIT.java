@@ -5,6 +5,7 @@ import static io.capmarket.gateway.Fixtures.ALPHA_TOKEN;
 import static io.capmarket.gateway.Fixtures.APPROVER_TOKEN;
 import static io.capmarket.gateway.Fixtures.BETA_TOKEN;
 import static io.capmarket.gateway.Fixtures.PRODUCER_TOKEN;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capmarket.gateway.internal.InstanceCalls;
@@ -192,13 +193,14 @@ class GatewayAuthorizationIT {
 
     @Test
     void aBearerTokenEvenTheAdminsNeverOpensTheInternalRoutesNorDoesAnotherDeploymentsAssertion() {
-        Api.Response withToken = api.get("/internal/v1/requests/" + alphaRequest, ADMIN_TOKEN);
+        String path = "/internal/v1/requests/" + alphaRequest;
+        Api.Response withToken = api.get(path, ADMIN_TOKEN);
         Map<String, String> otherDeployment = new java.util.HashMap<>(gateway.settings());
         otherDeployment.put("application.id", "another-gateway");
-        Api.Response otherAssertion = api.exchange(api.request("/internal/v1/requests/" + alphaRequest, null)
-                .header(InstanceCalls.HEADER, Fixtures.instanceAssertion(otherDeployment, Caller.ADMIN.principal)).GET().build());
-        Api.Response ownAssertion = api.exchange(api.request("/internal/v1/requests/" + alphaRequest, null)
-                .header(InstanceCalls.HEADER, Fixtures.instanceAssertion(gateway.settings(), Caller.ADMIN.principal)).GET().build());
+        Api.Response otherAssertion = api.exchange(api.request(path, null).header(InstanceCalls.HEADER,
+                Fixtures.instanceAssertion(otherDeployment, Caller.ADMIN.principal, "GET", path, new byte[0])).GET().build());
+        Api.Response ownAssertion = api.exchange(api.request(path, null).header(InstanceCalls.HEADER,
+                Fixtures.instanceAssertion(gateway.settings(), Caller.ADMIN.principal, "GET", path, new byte[0])).GET().build());
 
         assertThat(withToken.status()).isEqualTo(401);
         assertThat(withToken.json().get("detail").asText()).contains(InstanceCalls.HEADER);
@@ -222,8 +224,8 @@ class GatewayAuthorizationIT {
         }
         // the internal routes take another instance's signed assertion of the caller, never a token
         HttpRequest.Builder request = !path.startsWith("/internal/") ? api.request(path, caller.token)
-                : caller.principal != null ? api.request(path, null).header(InstanceCalls.HEADER,
-                        Fixtures.instanceAssertion(gateway.settings(), caller.principal))
+                : caller.principal != null ? api.request(path, null).header(InstanceCalls.HEADER, Fixtures.instanceAssertion(
+                        gateway.settings(), caller.principal, method, path, method.equals("POST") ? body().getBytes(UTF_8) : new byte[0]))
                 : caller.token != null ? api.request(path, null).header(InstanceCalls.HEADER, "v1.forged.assertion")
                 : api.request(path, null);
         if (path.endsWith("/events")) {

@@ -731,7 +731,8 @@ class GatewayFuzzIT {
             io.capmarket.gateway.internal.Principal alpha =
                     new io.capmarket.gateway.internal.Principal("alpha", io.capmarket.gateway.internal.Principal.Role.CONSUMER, "alice", false);
             return new Case("query", abbreviate(pathAndQuery), () -> api.exchange(api.request(pathAndQuery, null)
-                    .header(io.capmarket.gateway.internal.InstanceCalls.HEADER, Fixtures.instanceAssertion(gateway.settings(), alpha))
+                    .header(io.capmarket.gateway.internal.InstanceCalls.HEADER,
+                            Fixtures.instanceAssertion(gateway.settings(), alpha, "GET", pathAndQuery, new byte[0]))
                     .GET().build()), fields);
         }
         return new Case("query", abbreviate(pathAndQuery), () -> api.get(pathAndQuery, ALPHA_TOKEN), fields);

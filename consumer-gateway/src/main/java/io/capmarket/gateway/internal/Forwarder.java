@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Asks the gateway instance that owns a request (or part of a list) over HTTP, acting for the
- * caller with a short-lived assertion signed with the deployment's secret ({@link InstanceCalls}):
- * the caller's token never leaves this instance, and the owner authorizes exactly as this instance
- * would. An answer larger than {@link #MAX_ANSWER_BYTES} is refused. Never blocks: answers are
+ * caller with a short-lived assertion signed with the deployment's secret for that one call
+ * ({@link InstanceCalls}): the caller's token never leaves this instance, and the owner authorizes
+ * exactly as this instance would. An answer larger than {@link #MAX_ANSWER_BYTES} is refused. Never blocks: answers are
  * futures. The owner answers from its local store only ({@link #FORWARDED_HEADER}), so a read or a
  * submit is forwarded at most once; when ownership moved meanwhile, the owner answers 503 and so does this
  * instance. Which instance it asked is logged, never told to the caller.
@@ -57,7 +57,7 @@ public final class Forwarder {
      * @param submitWait how long the owner of a forwarded submit waits for Kafka's acknowledgement
      *     ({@code requests.visibility-timeout}): the call waits that long more, so that the caller is
      *     told what the owner decided rather than a 503 while the owner may still write the request
-     * @param gate signs the assertion of the caller each forwarded read acts for
+     * @param gate signs the assertion of the caller each forwarded read or submit acts for
      */
     public Forwarder(Duration timeout, Duration submitWait, Gatekeeper gate) {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
@@ -140,9 +140,8 @@ public final class Forwarder {
      */
     public CompletableFuture<Relayed> submit(HostInfo owner, String body, String idempotencyKey, Principal caller,
             String requestIdHeader, Map<String, String> extraHeaders) {
-        HttpRequest.Builder request = request(uri(owner, INTERNAL_REQUESTS, Map.of()), caller, requestIdHeader,
-                timeout.plus(submitWait))
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+        HttpRequest.Builder request = request(uri(owner, INTERNAL_REQUESTS, Map.of()), "POST", body.getBytes(StandardCharsets.UTF_8),
+                caller, requestIdHeader, timeout.plus(submitWait))
                 .header("Content-Type", "application/json");
         if (idempotencyKey != null) {
             request.header("Idempotency-Key", idempotencyKey);
@@ -156,13 +155,16 @@ public final class Forwarder {
     }
 
     private CompletableFuture<HttpResponse<String>> send(URI uri, Principal caller, String requestIdHeader, Duration within) {
-        return send(request(uri, caller, requestIdHeader, within).GET().build(), new HostInfo(uri.getHost(), uri.getPort()));
+        return send(request(uri, "GET", new byte[0], caller, requestIdHeader, within).build(), new HostInfo(uri.getHost(), uri.getPort()));
     }
 
-    private HttpRequest.Builder request(URI uri, Principal caller, String requestIdHeader, Duration within) {
+    /** A call of {@code method} with {@code body} (empty for none), with the caller's assertion bound to exactly this call. */
+    private HttpRequest.Builder request(URI uri, String method, byte[] body, Principal caller, String requestIdHeader, Duration within) {
+        String assertion = gate.assertionFor(caller, method, InstanceCalls.pathAndQuery(uri.getRawPath(), uri.getRawQuery()), body);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(within)
+                .method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body))
                 .header(FORWARDED_HEADER, "true")
-                .header(InstanceCalls.HEADER, gate.assertionFor(caller))
+                .header(InstanceCalls.HEADER, assertion)
                 .header("Accept", "application/json");
         if (requestIdHeader != null) {
             request.header("X-Request-Id", requestIdHeader);

@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * Who may call, and how often: a caller's bearer token (static or OIDC) for the public routes,
  * then its rate limits; a signed assertion of another instance of this deployment for the internal
- * routes, never a caller's token.
+ * routes, never a caller's token, and only for the call it was signed for.
  */
 public final class Gatekeeper {
 
@@ -16,15 +16,22 @@ public final class Gatekeeper {
     private final RateLimits limits;
     private final InstanceCalls instances;
     private final GatewayMetrics metrics;
+    private final long maxRequestSize;
+    private final BodyDeadline bodyDeadline;
 
     /**
      * @param limits null for no rate limits
+     * @param maxRequestSize the most bytes of a body read to check an instance's assertion against it, as the handlers read
+     * @param bodyDeadline how long that body may take to arrive, as for the handlers
      */
-    public Gatekeeper(Authenticator authenticator, RateLimits limits, InstanceCalls instances, GatewayMetrics metrics) {
+    public Gatekeeper(Authenticator authenticator, RateLimits limits, InstanceCalls instances, GatewayMetrics metrics,
+            long maxRequestSize, BodyDeadline bodyDeadline) {
         this.authenticator = authenticator;
         this.limits = limits;
         this.instances = instances;
         this.metrics = metrics;
+        this.maxRequestSize = maxRequestSize;
+        this.bodyDeadline = bodyDeadline;
     }
 
     /**
@@ -50,20 +57,28 @@ public final class Gatekeeper {
 
     /**
      * Admits a call from another instance of this deployment, acting for the principal its signed
-     * assertion names.
+     * assertion names, when the assertion was made for this call: its method, its path and query as
+     * received (still URL-encoded) and its body, which is read here once a well signed assertion has
+     * come and is kept for the handler.
      *
-     * @throws AuthenticationRequiredException without a valid assertion
+     * @throws AuthenticationRequiredException without a valid assertion, or with one made for another call
      */
     public Principal admitInstance(Context ctx) {
-        Principal principal = instances.verify(ctx.header(InstanceCalls.HEADER)).orElseThrow(() ->
+        String pathAndQuery = InstanceCalls.pathAndQuery(ctx.req().getRequestURI(), ctx.req().getQueryString());
+        Principal principal = instances.verify(ctx.header(InstanceCalls.HEADER), ctx.req().getMethod(), pathAndQuery,
+                () -> HttpInput.bodyBytes(ctx, maxRequestSize, bodyDeadline)).orElseThrow(() ->
                 new AuthenticationRequiredException("this route is for the gateway's own instances, which send "
-                        + InstanceCalls.HEADER + " signed with the deployment's shared secret"));
+                        + InstanceCalls.HEADER + " signed with the deployment's shared secret for this very call"));
         ctx.attribute(HttpInput.PRINCIPAL, principal);
         return principal;
     }
 
-    /** The assertion that lets another instance answer for {@code principal}. */
-    public String assertionFor(Principal principal) {
-        return instances.sign(principal);
+    /**
+     * The assertion that lets another instance answer this call for {@code principal}, and no other call.
+     *
+     * @see InstanceCalls#sign
+     */
+    public String assertionFor(Principal principal, String method, String pathAndQuery, byte[] body) {
+        return instances.sign(principal, method, pathAndQuery, body);
     }
 }

@@ -35,6 +35,8 @@ public final class HttpInput {
     static final String REQUEST_ID = "capmarket.requestId";
     /** The trace of the call, when it began a span (a submit or a cancel): the access log names it. */
     static final String TRACE_ID = "capmarket.traceId";
+    /** The body's bytes, once read ({@link #bodyBytes}). */
+    private static final String BODY = "capmarket.body";
 
     private static final Pattern REQUEST_ID_PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m)?");
@@ -104,7 +106,24 @@ public final class HttpInput {
         return body(ctx, limit, deadline, true);
     }
 
-    private static JsonNode body(Context ctx, long limit, BodyDeadline deadline, boolean optional) {
+    /**
+     * The body's bytes, at most {@code limit} of them even without a Content-Length, all in within
+     * the {@code deadline}. The body is read once: a later call, as a handler's after the
+     * {@link Gatekeeper} checked another instance's assertion against the body, is given the same bytes.
+     */
+    static byte[] bodyBytes(Context ctx, long limit, BodyDeadline deadline) {
+        byte[] bytes = ctx.attribute(BODY);
+        if (bytes == null) {
+            bytes = readBody(ctx, limit, deadline);
+            ctx.attribute(BODY, bytes);
+        }
+        if (bytes.length > limit) {
+            throw tooLarge(bytes.length, limit);
+        }
+        return bytes;
+    }
+
+    private static byte[] readBody(Context ctx, long limit, BodyDeadline deadline) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > limit) {
             // what the client is still sending is read, so that its connection is not reset under the answer;
@@ -118,20 +137,20 @@ public final class HttpInput {
             }
             throw tooLarge(declared, limit);
         }
-        byte[] bytes;
         try (InputStream in = ctx.req().getInputStream()) {
             // one byte more than may come, so that more shows; sized by the declared length when there is
             // one, so that a small body is read into an array of its size, not into 8 KB
-            bytes = deadline.read(in, declared, (int) Math.min(Integer.MAX_VALUE - 8, (declared >= 0 ? declared : limit) + 1));
+            return deadline.read(in, declared, (int) Math.min(Integer.MAX_VALUE - 8, (declared >= 0 ? declared : limit) + 1));
         } catch (RequestTimeoutException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             throw new MalformedRequestException("the body could not be read as sent",
                     List.of(new FieldError("body", null, "a complete body of the declared length or chunking (" + firstLine(e.getMessage()) + ")")));
         }
-        if (bytes.length > limit) {
-            throw tooLarge(bytes.length, limit);
-        }
+    }
+
+    private static JsonNode body(Context ctx, long limit, BodyDeadline deadline, boolean optional) {
+        byte[] bytes = bodyBytes(ctx, limit, deadline);
         if (bytes.length == 0) {
             if (optional) {
                 return null;

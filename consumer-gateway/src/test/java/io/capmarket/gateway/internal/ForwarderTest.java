@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +36,8 @@ class ForwarderTest {
     private static final byte[] SECRET = "the deployment's secret, 32 bytes+".getBytes(StandardCharsets.UTF_8);
     private final Principal alice = new Principal("alpha", Principal.Role.CONSUMER, "alice", false);
     private final InstanceCalls instances = new InstanceCalls(SECRET, "gw", Duration.ofSeconds(30), Clock.systemUTC());
-    private final List<Map<String, List<String>>> received = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicReference<byte[]> answer = new AtomicReference<>("[]".getBytes(StandardCharsets.UTF_8));
     /** The owner answers once this is released (at once unless a test holds it). */
     private final AtomicReference<CountDownLatch> answerWhen = new AtomicReference<>(new CountDownLatch(0));
@@ -45,7 +48,9 @@ class ForwarderTest {
     void start() throws Exception {
         owner = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         owner.createContext("/", exchange -> {
-            received.add(Map.copyOf(exchange.getRequestHeaders()));
+            received.add(new Received(exchange.getRequestMethod(),
+                    InstanceCalls.pathAndQuery(exchange.getRequestURI().getRawPath(), exchange.getRequestURI().getRawQuery()),
+                    Map.copyOf(exchange.getRequestHeaders()), exchange.getRequestBody().readAllBytes()));
             try {
                 answerWhen.get().await();
             } catch (InterruptedException e) {
@@ -56,16 +61,26 @@ class ForwarderTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        owner.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        owner.setExecutor(Executors.newCachedThreadPool());
         owner.start();
         forwarder = new Forwarder(TIMEOUT, SUBMIT_WAIT, new Gatekeeper(token -> java.util.Optional.empty(), null, instances,
-                new GatewayMetrics()));
+                new GatewayMetrics(), 1024, new BodyDeadline(TIMEOUT, timer, new GatewayMetrics())));
     }
 
     @AfterEach
     void stop() {
         answerWhen.get().countDown();
         owner.stop(0);
+        timer.shutdownNow();
+    }
+
+    /** A call as the owner received it: the path and query still URL-encoded, as on the wire. */
+    private record Received(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body) {
+
+        String assertion() {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(InstanceCalls.HEADER))
+                    .map(e -> e.getValue().get(0)).findFirst().orElseThrow();
+        }
     }
 
     private HostInfo ownerHost() {
@@ -77,12 +92,28 @@ class ForwarderTest {
         List<RequestView> views = forwarder.list(ownerHost(), new ListQuery("alpha", null, null, null, 10), alice, "req-1").join();
 
         assertThat(views).isEmpty();
-        Map<String, List<String>> headers = received.get(0);
-        assertThat(headers.keySet()).noneMatch(name -> name.equalsIgnoreCase("Authorization"));
-        assertThat(headers.values()).flatMap(v -> v).noneMatch(value -> value.contains("Bearer"));
-        String assertion = headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(InstanceCalls.HEADER))
-                .map(e -> e.getValue().get(0)).findFirst().orElseThrow();
-        assertThat(instances.verify(assertion)).contains(alice);
+        Received call = received.get(0);
+        assertThat(call.headers().keySet()).noneMatch(name -> name.equalsIgnoreCase("Authorization"));
+        assertThat(call.headers().values()).flatMap(v -> v).noneMatch(value -> value.contains("Bearer"));
+        assertThat(instances.verify(call.assertion(), call.method(), call.pathAndQuery(), call::body)).contains(alice);
+        assertThat(instances.verify(call.assertion(), call.method(), "/internal/v1/requests?team=beta&limit=10", call::body))
+                .as("the read's assertion for another query").isEmpty();
+    }
+
+    @Test
+    void aForwardedSubmitsAssertionIsBoundToItsBodyAndAQueryIsSignedAsSentEncoded() {
+        String body = "{\"capability\": \"postgres-database\", \"note\": \"\u00fcber\"}";
+        forwarder.submit(ownerHost(), body, "key-1", alice, "req-5", Map.of()).join();
+        forwarder.list(ownerHost(), new ListQuery("a b", null, "x+y&z", null, 10), alice, "req-6").join();
+
+        Received submit = received.get(0);
+        assertThat(submit.body()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
+        assertThat(instances.verify(submit.assertion(), "POST", "/internal/v1/requests", submit::body)).contains(alice);
+        assertThat(instances.verify(submit.assertion(), "POST", "/internal/v1/requests", () -> "{}".getBytes(StandardCharsets.UTF_8)))
+                .as("the submit's assertion for another body").isEmpty();
+        Received list = received.get(1);
+        assertThat(list.pathAndQuery()).startsWith("/internal/v1/requests?team=a%20b&").contains("&capability=x%2By%26z&");
+        assertThat(instances.verify(list.assertion(), "GET", list.pathAndQuery(), list::body)).contains(alice);
     }
 
     @Test
