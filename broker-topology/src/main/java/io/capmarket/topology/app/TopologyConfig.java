@@ -86,6 +86,7 @@ public final class TopologyConfig implements ServiceCommand.Settings {
     public static final String DAY2_EXPIRY_NOTICE = "day2.expiry-notice";
     public static final String DAY2_RETAIN_FINISHED = "day2.retain-finished";
     public static final String APPROVAL_EXPIRES_AFTER = "approval.expires-after";
+    public static final String FAILURE_HALF_LIFE = "matching.failure-half-life";
     public static final String WEIGHT_HEADROOM = "matching.weights.headroom";
     public static final String WEIGHT_SPEED = "matching.weights.speed";
     public static final String WEIGHT_RELIABILITY = "matching.weights.reliability";
@@ -147,6 +148,7 @@ public final class TopologyConfig implements ServiceCommand.Settings {
             duration(MAX_WAIT, "1d", "how long after its submission a request may wait for an offer before it fails"),
             ConfigKey.optional(PRIORITY_GRANTS, "PRIORITY=team,team;... with PRIORITY HIGH or CRITICAL ('*': every team)",
                     PriorityGrants::parse, "teams whose bots may submit above NORMAL on their own requests topics (others are dead-lettered)"),
+            duration(FAILURE_HALF_LIFE, "1h", "an offer's recent failure rate fades by half per this while it finishes nothing"),
             weight(WEIGHT_HEADROOM, DEFAULT_POLICY.headroomWeight(), "matching weight of free capacity"),
             weight(WEIGHT_SPEED, DEFAULT_POLICY.speedWeight(), "matching weight of keeping the lead-time promise"),
             weight(WEIGHT_RELIABILITY, DEFAULT_POLICY.reliabilityWeight(), "matching weight of a low recent failure rate"),
@@ -374,7 +376,8 @@ public final class TopologyConfig implements ServiceCommand.Settings {
         MatchingPolicy policy = new MatchingPolicy(values.duration(LIVENESS_BOUND), values.number(WEIGHT_HEADROOM),
                 values.number(WEIGHT_SPEED), values.number(WEIGHT_RELIABILITY), values.number(WEIGHT_PREFERENCE),
                 new ProbationPolicy(values.number(PROBATION_ENTER_RATE), values.number(PROBATION_LEAVE_RATE),
-                        values.integer(PROBATION_MIN_OUTCOMES), values.number(PROBATION_SCORE_FACTOR)));
+                        values.integer(PROBATION_MIN_OUTCOMES), values.number(PROBATION_SCORE_FACTOR)),
+                values.duration(FAILURE_HALF_LIFE));
         return new TopologySettings(policy, values.duration(ACCEPT_DEADLINE), values.integer(MAX_ATTEMPTS),
                 values.duration(CHECK_INTERVAL), values.duration(SCORECARD_WINDOW),
                 values.duration(SCORECARD_INTERVAL), values.duration(MAX_WAIT),

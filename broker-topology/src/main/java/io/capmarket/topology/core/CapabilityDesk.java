@@ -207,7 +207,7 @@ public final class CapabilityDesk {
         } else if (status.getState() == RequestState.PENDING_APPROVAL) {
             ledger.teamLoad(status, -1, 0, 0, 0);
         } else if (wasAssigned) {
-            ledger.release(status, OfferRecord.Outcome.NEUTRAL, 0);
+            ledger.release(status, OfferRecord.Outcome.NEUTRAL, 0, now);
             ledger.instruct(status, AssignmentAction.CANCEL, now, now);
         }
         ledger.save(Lifecycle.cancelled(status, cancel.getReason() == null ? "cancelled by " + cancel.getRequestedBy().getName()
@@ -323,7 +323,8 @@ public final class CapabilityDesk {
             }
             case FULFILLED -> {
                 Long maxTtlMs = resources.maxTtlMs(status); // before a withdrawn offer left with no work is forgotten
-                ledger.release(status, OfferRecord.Outcome.SUCCESS, Duration.between(Lifecycle.matchedAt(status), now).toMillis());
+                ledger.release(status, OfferRecord.Outcome.SUCCESS, Duration.between(Lifecycle.matchedAt(status), now).toMillis(),
+                        now);
                 ledger.teamLoad(status, 0, 0, 0, 1);
                 ledger.save(ResourceLifecycle.expiring(Lifecycle.fulfilled(status, report.getOutputs(), report.getMessage(), now),
                         maxTtlMs, now));
@@ -340,7 +341,7 @@ public final class CapabilityDesk {
                 if (report.getRetryable()) {
                     matching.giveUp(status, RequestState.FAILED, "failed at " + producerId + " (retryable): " + message, false, now);
                 } else {
-                    ledger.release(status, OfferRecord.Outcome.FAILURE, 0);
+                    ledger.release(status, OfferRecord.Outcome.FAILURE, 0, now);
                     ledger.score(capability, producerId, s -> s.failed(now));
                     ledger.save(Lifecycle.failed(status, "failed at " + producerId + ": " + message, now));
                     ledger.finish(capability, RequestState.FAILED);

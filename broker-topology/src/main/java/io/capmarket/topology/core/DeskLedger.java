@@ -104,7 +104,7 @@ final class DeskLedger {
     }
 
     /** The request's offer gets its unit of capacity back; a withdrawn offer left with no work is forgotten. */
-    void release(RequestStatus status, OfferRecord.Outcome outcome, long leadTimeMs) {
+    void release(RequestStatus status, OfferRecord.Outcome outcome, long leadTimeMs, Instant now) {
         if (Lifecycle.isAssigned(status)) {
             teamLoad(status, 0, 0, -1, 0);
         }
@@ -113,7 +113,7 @@ final class DeskLedger {
         if (state == null) {
             return;
         }
-        OfferState released = OfferRecord.released(state, outcome, leadTimeMs);
+        OfferState released = OfferRecord.released(state, outcome, leadTimeMs, now);
         if (released.getWithdrawn() && released.getInFlight() == 0) {
             books.deleteOffer(capability, status.getOfferId());
         } else {

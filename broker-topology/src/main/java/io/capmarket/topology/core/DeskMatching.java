@@ -62,7 +62,7 @@ final class DeskMatching {
     void giveUp(RequestStatus status, RequestState recordedAs, String detail, boolean unanswered, Instant now) {
         String capability = status.getCapability();
         String producerId = status.getProducerId();
-        ledger.release(status, OfferRecord.Outcome.FAILURE, 0);
+        ledger.release(status, OfferRecord.Outcome.FAILURE, 0, now);
         if (recordedAs == RequestState.REJECTED) {
             ledger.score(capability, producerId, s -> s.rejected(now));
         } else {

@@ -60,7 +60,7 @@ final class OfferPool {
         for (OfferState state : states) {
             String producerId = state.getOffer().getProducerId();
             loads.put(state.getOffer().getOfferId(), new OfferLoad(state.getInFlight(), books.leadTimeP95(state),
-                    OfferRecord.failureRate(state), onProbation.get(producerId)));
+                    OfferRecord.failureRate(state, now, policy.failureHalfLife()), onProbation.get(producerId)));
             if (!liveness.containsKey(producerId)) {
                 ProducerLiveness known = books.liveness(producerId);
                 if (known != null) {

@@ -6,6 +6,9 @@ import io.capmarket.schemas.LeadTimeFigures;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.core.score.DurationSketch;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
 
 /**
  * Bookkeeping on an offer's stored state: load, recent outcomes and observed lead times. Pure
@@ -25,7 +28,7 @@ public final class OfferRecord {
 
     /** The state of an offer seen for the first time. */
     public static OfferState fresh(CapabilityOffer offer) {
-        return new OfferState(offer, false, 0, ByteBuffer.allocate(0), 0L, 0);
+        return new OfferState(offer, false, 0, ByteBuffer.allocate(0), 0L, 0, null);
     }
 
     /** The offer as the matcher sees it. */
@@ -61,7 +64,22 @@ public final class OfferRecord {
         return sketch(state).toFigures();
     }
 
-    /** Failures over the recent finished attempts, 0 when none finished. */
+    /**
+     * Failures over the recent finished attempts, 0 when none finished, faded by half for every
+     * {@code halfLife} since the newest of them: an offer that failed and was then given no work (its
+     * record scoring it below the others) earns its way back by time alone, and is tried again.
+     */
+    public static double failureRate(OfferState state, Instant now, Duration halfLife) {
+        double rate = failureRate(state);
+        Instant last = state.getLastOutcomeAt();
+        if (rate == 0.0 || last == null || !now.isAfter(last)) {
+            return rate;
+        }
+        double halfLives = (double) Duration.between(last, now).toMillis() / Math.max(1, halfLife.toMillis());
+        return rate * Math.pow(0.5, halfLives);
+    }
+
+    /** Failures over the recent finished attempts, 0 when none finished, as recorded (not faded). */
     public static double failureRate(OfferState state) {
         int outcomes = state.getOutcomes();
         if (outcomes == 0) {
@@ -82,13 +100,14 @@ public final class OfferRecord {
      */
     public static OfferState withInFlight(OfferState state, int inFlight) {
         return new OfferState(state.getOffer(), state.getWithdrawn(), inFlight, state.getLeadTimes(), state.getRecentOutcomes(),
-                state.getOutcomes());
+                state.getOutcomes(), state.getLastOutcomeAt());
     }
 
     /** Whether two states differ at most in their requests in flight (which the books count, not store). */
     public static boolean sameButLoad(OfferState a, OfferState b) {
         return (a.getOffer() == b.getOffer() || a.getOffer().equals(b.getOffer())) && a.getWithdrawn() == b.getWithdrawn()
                 && a.getRecentOutcomes() == b.getRecentOutcomes() && a.getOutcomes() == b.getOutcomes()
+                && Objects.equals(a.getLastOutcomeAt(), b.getLastOutcomeAt())
                 && (a.getLeadTimes() == b.getLeadTimes() || a.getLeadTimes().equals(b.getLeadTimes()));
     }
 
@@ -97,15 +116,18 @@ public final class OfferRecord {
      *
      * @param outcome how the attempt ended for the offer's record
      * @param leadTimeMs for a fulfilment, the time from MATCHED to FULFILLED; otherwise ignored
+     * @param now when the attempt ended: the newest outcome's time, unless it says nothing of the offer
      */
-    public static OfferState released(OfferState state, Outcome outcome, long leadTimeMs) {
+    public static OfferState released(OfferState state, Outcome outcome, long leadTimeMs, Instant now) {
         long recentOutcomes = state.getRecentOutcomes();
         int outcomes = state.getOutcomes();
         ByteBuffer leadTimes = state.getLeadTimes();
+        Instant lastOutcomeAt = state.getLastOutcomeAt();
         if (outcome != Outcome.NEUTRAL) {
             long bit = outcome == Outcome.FAILURE ? 1L : 0L;
             recentOutcomes = (recentOutcomes << 1) | bit;
             outcomes = Math.min(OUTCOME_BITS, outcomes + 1);
+            lastOutcomeAt = now;
         }
         if (outcome == Outcome.SUCCESS) {
             DurationSketch sketch = sketch(state);
@@ -113,7 +135,7 @@ public final class OfferRecord {
             leadTimes = ByteBuffer.wrap(sketch.toBytes());
         }
         return new OfferState(state.getOffer(), state.getWithdrawn(), Math.max(0, state.getInFlight() - 1), leadTimes,
-                recentOutcomes, outcomes);
+                recentOutcomes, outcomes, lastOutcomeAt);
     }
 
     /** How an attempt ended, as far as the offer's record is concerned. */

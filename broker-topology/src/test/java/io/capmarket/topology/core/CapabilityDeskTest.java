@@ -42,6 +42,31 @@ class CapabilityDeskTest {
     class Matching {
 
         @Test
+        void anOfferThatFailedEarnsItsWayBackByTimeAlone() {
+            t.liveOffer("pg-a", "db-team", 5, Map.of());
+            t.liveOffer("pg-b", "other-team", 5, Map.of());
+            t.submit("r1");
+            assertThat(t.status("r1").getOfferId()).as("equal offers: the smaller offerId").isEqualTo("pg-a");
+            t.report("r1", FulfilmentKind.REJECTED);
+            assertThat(t.status("r1").getOfferId()).isEqualTo("pg-b");
+            t.report("r1", FulfilmentKind.ACCEPTED);
+            t.report("r1", FulfilmentKind.FULFILLED);
+
+            t.submit("r2");
+            assertThat(t.status("r2").getOfferId()).as("pg-a's one outcome is a rejection").isEqualTo("pg-b");
+            t.report("r2", FulfilmentKind.ACCEPTED);
+            t.report("r2", FulfilmentKind.FULFILLED);
+
+            t.advance(MatchingPolicy.DEFAULT_FAILURE_HALF_LIFE.multipliedBy(40));
+            t.heartbeat("db-team");
+            t.heartbeat("other-team");
+            t.submit("r3");
+
+            assertThat(t.status("r3").getOfferId()).as("after 40 half-lives without outcomes, the rejection no longer counts")
+                    .isEqualTo("pg-a");
+        }
+
+        @Test
         void aRequestIsMatchedAndFulfilledWithItsFullHistory() {
             t.liveOffer("pg-eu", "db-team", 5, Map.of("region", "eu-west"));
 

@@ -24,7 +24,7 @@ class OfferRecordTest {
         OfferState state = OfferRecord.assigned(OfferRecord.assigned(OfferRecord.fresh(OFFER)));
         assertThat(OfferRecord.load(state)).isEqualTo(new OfferLoad(2, null, 0.0));
 
-        OfferState released = OfferRecord.released(state, OfferRecord.Outcome.SUCCESS, 12_000);
+        OfferState released = OfferRecord.released(state, OfferRecord.Outcome.SUCCESS, 12_000, Instant.EPOCH);
 
         assertThat(released.getInFlight()).isEqualTo(1);
         assertThat(OfferRecord.load(released).observedP95Ms()).isBetween(11_900L, 12_100L);
@@ -38,18 +38,39 @@ class OfferRecordTest {
     void theFailureRateCoversTheLast64Outcomes() {
         OfferState state = OfferRecord.fresh(OFFER);
         for (int i = 0; i < 100; i++) {
-            state = OfferRecord.released(OfferRecord.assigned(state), OfferRecord.Outcome.FAILURE, 0);
+            state = OfferRecord.released(OfferRecord.assigned(state), OfferRecord.Outcome.FAILURE, 0, Instant.EPOCH);
         }
         for (int i = 0; i < 32; i++) {
-            state = OfferRecord.released(OfferRecord.assigned(state), OfferRecord.Outcome.SUCCESS, 1_000);
+            state = OfferRecord.released(OfferRecord.assigned(state), OfferRecord.Outcome.SUCCESS, 1_000, Instant.EPOCH);
         }
 
         assertThat(OfferRecord.failureRate(state)).isEqualTo(0.5);
     }
 
     @Test
+    void theFailureRateFadesByHalfPerHalfLifeSinceTheNewestOutcome() {
+        Instant failedAt = Instant.parse("2026-12-01T10:00:00Z");
+        OfferState state = OfferRecord.released(OfferRecord.assigned(OfferRecord.fresh(OFFER)), OfferRecord.Outcome.FAILURE, 0,
+                failedAt.minusSeconds(60));
+        state = OfferRecord.released(OfferRecord.assigned(state), OfferRecord.Outcome.FAILURE, 0, failedAt);
+        Duration halfLife = Duration.ofHours(1);
+
+        assertThat(state.getLastOutcomeAt()).isEqualTo(failedAt);
+        assertThat(OfferRecord.failureRate(state, failedAt, halfLife)).isEqualTo(1.0);
+        assertThat(OfferRecord.failureRate(state, failedAt.plus(halfLife), halfLife)).isEqualTo(0.5);
+        assertThat(OfferRecord.failureRate(state, failedAt.plus(halfLife.multipliedBy(3)), halfLife)).isEqualTo(0.125);
+        assertThat(OfferRecord.failureRate(state, failedAt.minusSeconds(5), halfLife)).as("a clock behind the outcome: not faded")
+                .isEqualTo(1.0);
+        OfferState cancelled = OfferRecord.released(OfferRecord.assigned(state), OfferRecord.Outcome.NEUTRAL, 0, failedAt.plus(halfLife));
+        assertThat(cancelled.getLastOutcomeAt()).as("a cancellation is no outcome of the offer").isEqualTo(failedAt);
+        OfferState before = OfferState.newBuilder(state).setLastOutcomeAt(null).build();
+        assertThat(OfferRecord.failureRate(before, failedAt.plus(halfLife), halfLife)).as("a record kept before outcomes were dated")
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void cancellationsSayNothingAboutTheOffer() {
-        OfferState state = OfferRecord.released(OfferRecord.assigned(OfferRecord.fresh(OFFER)), OfferRecord.Outcome.NEUTRAL, 0);
+        OfferState state = OfferRecord.released(OfferRecord.assigned(OfferRecord.fresh(OFFER)), OfferRecord.Outcome.NEUTRAL, 0, Instant.EPOCH);
 
         assertThat(state.getOutcomes()).isZero();
         assertThat(state.getInFlight()).isZero();
@@ -57,7 +78,7 @@ class OfferRecordTest {
 
     @Test
     void releasingNeverGoesBelowZero() {
-        assertThat(OfferRecord.released(OfferRecord.fresh(OFFER), OfferRecord.Outcome.FAILURE, 0).getInFlight()).isZero();
+        assertThat(OfferRecord.released(OfferRecord.fresh(OFFER), OfferRecord.Outcome.FAILURE, 0, Instant.EPOCH).getInFlight()).isZero();
     }
 
     @Test
