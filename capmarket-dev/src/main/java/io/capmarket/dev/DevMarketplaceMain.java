@@ -28,15 +28,15 @@ public final class DevMarketplaceMain {
             System.out.println("capmarket dev: the previous run in " + options.dataDirectory().toAbsolutePath()
                     + " did not stop cleanly; the topology restores its exactly-once state from Kafka");
         }
-        DevMarketplace marketplace = DevMarketplace.start(options);
-        marker.place();
+        // the shutdown hook is in place before anything starts: a Ctrl-C while starting leaves the marker
+        DevRun<DevMarketplace> run = new DevRun<>(marker);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("capmarket dev: stopping");
-            marketplace.close();
-            marker.remove();
+            run.stop();
             stopped.countDown();
         }, "capmarket-dev-shutdown"));
+        DevMarketplace marketplace = run.start(() -> DevMarketplace.start(options));
         long deadline = System.nanoTime() + READY_WITHIN.toNanos();
         while (!marketplace.ready()) {
             if (System.nanoTime() > deadline) {

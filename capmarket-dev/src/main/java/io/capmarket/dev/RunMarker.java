@@ -24,9 +24,10 @@ final class RunMarker {
         return Files.exists(file);
     }
 
-    /** Marks the data directory as in use by this run. */
+    /** Marks the data directory as in use by this run, creating the directory if need be. */
     void place() {
         try {
+            Files.createDirectories(file.getParent());
             Files.writeString(file, Long.toString(ProcessHandle.current().pid()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
