@@ -4,8 +4,10 @@ import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AssignmentHandler;
 import io.capmarket.sdk.AsyncAssignmentHandler;
+import io.capmarket.sdk.CapmarketProducer;
 import io.capmarket.sdk.ProducerListener;
 import io.capmarket.sdk.internal.HandlerRun;
+import io.capmarket.sdk.internal.ProgressThrottle;
 import io.capmarket.sdk.internal.ReportingContext;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,6 +55,13 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Asynchronous handlers: {@link #start} returns a {@link Running} assignment to cancel or await.
  * Not thread-safe; one tester per test.
+ *
+ * <p>As in the SDK, a synchronous handler runs on a thread of its own, so that one that never
+ * returns fails {@link #run} after the {@link #timeout} instead of hanging the test, and its
+ * PROGRESS reports are throttled to one per {@link #progressInterval} (1 s, the SDK's default): one
+ * that comes sooner is held, and dropped when the final report comes first. A handler that reports
+ * progress in a quick loop is therefore recorded with its first progress only, as the marketplace
+ * would see it; {@code progressInterval(Duration.ZERO)} records every one.
  */
 public final class HandlerTester {
 
@@ -60,22 +69,25 @@ public final class HandlerTester {
     public static final Instant NOW = Instant.parse("2025-01-01T09:00:00Z");
 
     private final AsyncAssignmentHandler handler;
+    private final boolean synchronous;
     private boolean autoAccept = true;
+    private Duration progressInterval = CapmarketProducer.DEFAULT_PROGRESS_INTERVAL;
     private Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private Duration timeout = Duration.ofSeconds(30);
 
-    private HandlerTester(AsyncAssignmentHandler handler) {
+    private HandlerTester(AsyncAssignmentHandler handler, boolean synchronous) {
         this.handler = Objects.requireNonNull(handler, "handler");
+        this.synchronous = synchronous;
     }
 
     /** A tester for a synchronous handler. */
     public static HandlerTester of(AssignmentHandler handler) {
-        return new HandlerTester(HandlerRun.async(handler));
+        return new HandlerTester(HandlerRun.async(Objects.requireNonNull(handler, "handler")), true);
     }
 
     /** A tester for an asynchronous handler. */
     public static HandlerTester ofAsync(AsyncAssignmentHandler handler) {
-        return new HandlerTester(handler);
+        return new HandlerTester(handler, false);
     }
 
     /** Whether the SDK accepts before calling the handler, as {@code CapmarketProducer.Builder#autoAccept}; default true. */
@@ -93,7 +105,19 @@ public final class HandlerTester {
         return this;
     }
 
-    /** How long {@link #run} and {@link Running#await()} wait for an asynchronous handler; default 30 s. */
+    /**
+     * The least time between two PROGRESS reports of one assignment, as
+     * {@code CapmarketProducer.Builder#progressInterval}; default 1 s, zero records every one.
+     */
+    public HandlerTester progressInterval(Duration progressInterval) {
+        if (progressInterval == null || progressInterval.isNegative()) {
+            throw new IllegalArgumentException("progressInterval must be 0 or more, but was " + progressInterval);
+        }
+        this.progressInterval = progressInterval;
+        return this;
+    }
+
+    /** How long {@link #run} and {@link Running#await()} wait for a handler to settle; default 30 s. */
     public HandlerTester timeout(Duration timeout) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         return this;
@@ -122,11 +146,12 @@ public final class HandlerTester {
         return start(assignment).await();
     }
 
-    /** Starts the handler on an assignment (on this thread, until it returns its stage) without waiting for the outcome. */
+    /**
+     * Starts the handler on an assignment without waiting for the outcome: an asynchronous handler on
+     * this thread until it returns its stage, a synchronous one on a thread of its own.
+     */
     public Running start(Assignment assignment) {
         List<Report> reports = Collections.synchronizedList(new ArrayList<>());
-        ReportingContext context = new ReportingContext(assignment, (ref, kind, message, outputs, retryable, mustNotLose) ->
-                reports.add(new Report(kind, message, outputs, retryable)));
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         // the SDK turns what the handler throws into a retryable FAILED; the test is told what it was
         ProducerListener listener = new ProducerListener() {
@@ -135,7 +160,32 @@ public final class HandlerTester {
                 thrown.set(error);
             }
         };
-        CompletableFuture<Void> settled = HandlerRun.run(handler, context, autoAccept, clock, listener);
+        ProgressThrottle throttle = ProgressThrottle.withTimer((ref, kind, message, outputs, retryable, mustNotLose) ->
+                reports.add(new Report(kind, message, outputs, retryable)), progressInterval, clock, listener, "handler-tester-progress");
+        ReportingContext context = new ReportingContext(assignment, throttle);
+        CompletableFuture<Void> settled;
+        if (synchronous) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Thread worker = new Thread(() -> {
+                try {
+                    HandlerRun.run(handler, context, autoAccept, clock, listener).whenComplete((ignored, error) -> {
+                        if (error == null) {
+                            done.complete(null);
+                        } else {
+                            done.completeExceptionally(error);
+                        }
+                    });
+                } catch (RuntimeException | Error e) {
+                    done.completeExceptionally(e);
+                }
+            }, "handler-tester-" + assignment.requestId());
+            worker.setDaemon(true); // a handler that never returns does not keep the test's JVM alive
+            worker.start();
+            settled = done;
+        } else {
+            settled = HandlerRun.run(handler, context, autoAccept, clock, listener);
+        }
+        settled.whenComplete((ignored, error) -> throttle.close());
         return new Running(context, reports, settled, thrown);
     }
 

@@ -2,13 +2,16 @@ package io.capmarket.sdk.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AssignmentHandler;
 import io.capmarket.sdk.AsyncAssignmentHandler;
 import io.capmarket.sdk.AssignmentRef;
 import io.capmarket.sdk.FulfilmentContext;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +28,38 @@ class HandlerTesterTest {
                 Report.fulfilled(Map.of("host", "r-1.db")));
         assertThat(run.outcome()).contains(Report.fulfilled(Map.of("host", "r-1.db")));
         assertThat(run.ref()).isEqualTo(new AssignmentRef("r-1", 1, "test-offer", "test-capability"));
+    }
+
+    @Test
+    void progressInAQuickLoopIsRecordedAsTheSdkSendsIt() {
+        AssignmentHandler chatty = (assignment, context) -> {
+            for (int step = 1; step <= 5; step++) {
+                context.progress("step " + step);
+            }
+            context.fulfil(Map.of());
+        };
+
+        assertThat(HandlerTester.of(chatty).run(HandlerTester.assignment("r-1").build()).reports())
+                .as("one PROGRESS per second at most: the held one is dropped by the final report")
+                .containsExactly(Report.accepted(), Report.progress("step 1"), Report.fulfilled(Map.of()));
+        assertThat(HandlerTester.of(chatty).progressInterval(Duration.ZERO).run(HandlerTester.assignment("r-1").build()).reports())
+                .hasSize(7);
+    }
+
+    @Test
+    void aSynchronousHandlerThatNeverReturnsFailsTheTestAfterTheTimeout() {
+        CountDownLatch never = new CountDownLatch(1);
+        HandlerTester tester = HandlerTester.of((assignment, context) -> {
+            context.progress("waiting for a database that never comes");
+            never.await();
+        }).timeout(Duration.ofMillis(300));
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(() -> tester.run(
+                    HandlerTester.assignment("r-9").build())).isInstanceOf(AssertionError.class)
+                    .hasMessageStartingWith("the handler did not settle assignment r-9 within PT0.3S; reports so far: "));
+        } finally {
+            never.countDown();
+        }
     }
 
     @Test
