@@ -10,31 +10,45 @@ import {
 import { createCapmarketRequestAction } from '../plugins/scaffolder-backend-module-capmarket/src/requestAction';
 
 /**
- * A client whose submit answers {@code submitted} (and keeps what was submitted) and whose
- * long-polls answer {@code polls} in turn, the last one for good: a view, or an error thrown. A
- * long-poll that answers no new state moves the (fake) clock by as long as a real one would have waited.
+ * A client whose submit answers {@code submitted}, or each of {@code submitted} in turn, the last
+ * one for good (a view, or an error thrown), and keeps what was submitted under which
+ * Idempotency-Key; its long-polls answer {@code polls} in the same way. A long-poll that answers
+ * no new state (the one of the view answered last) moves the (fake) clock by as long as a real one
+ * would have waited.
  */
-export function scripted(submitted: Request, polls: Array<Request | CapmarketApiError>) {
+export function scripted(submitted: Request | Array<Request | CapmarketApiError>, polls: Array<Request | CapmarketApiError>) {
   const waits: RequestState[] = [];
   const submissions: Submission[] = [];
+  const keys: string[] = [];
+  const submits = Array.isArray(submitted) ? submitted : [submitted];
+  let last: Request | undefined;
   const client = {
-    submit: async (submission: Submission) => {
+    submit: async (submission: Submission, idempotencyKey: string) => {
       submissions.push(submission);
-      return submitted;
+      keys.push(idempotencyKey);
+      last = next(submits);
+      return last;
     },
     waitFor: async (_id: string, state: RequestState, timeoutMs: number) => {
       waits.push(state);
-      const next = polls.length > 1 ? polls.shift()! : polls[0];
-      if (next instanceof CapmarketApiError) {
-        throw next;
-      }
-      if (next.state === submitted.state) {
+      const answer = next(polls);
+      if (answer.state === last?.state) {
         jest.setSystemTime(Date.now() + Math.min(timeoutMs, LONG_POLL_CHUNK_MS));
       }
-      return next;
+      last = answer;
+      return answer;
     },
   } as unknown as CapmarketClient;
-  return { client, waits, submissions };
+  return { client, waits, submissions, keys };
+}
+
+/** The next answer of a script, the last one for good: a view, or an error thrown. */
+function next(script: Array<Request | CapmarketApiError>): Request {
+  const answer = script.length > 1 ? script.shift()! : script[0];
+  if (answer instanceof CapmarketApiError) {
+    throw answer;
+  }
+  return answer;
 }
 
 /** A pause that moves the fake clock instead of waiting, and keeps how long each was. */

@@ -9,6 +9,7 @@ import {
   REQUEST_STATES,
   RequestState,
   LIVE_STATES,
+  Submission,
   TERMINAL_STATES,
 } from '@capmarket/backstage-plugin-capmarket-node';
 
@@ -18,14 +19,24 @@ export const ACTION_ID = 'capmarket:request';
 export const DEFAULT_TIMEOUT_SECONDS = 600;
 export const MAX_TIMEOUT_SECONDS = 3600;
 /**
- * A long-poll that fails with one of these statuses (0: no answer) is tried again within the
- * step's timeout: the gateway restarting, its request store being rebalanced or restored, a proxy
- * in front of it, or a rate limit. Any other error fails the step at once.
+ * A submit or a long-poll that fails with one of these statuses (0: no answer) is tried again: the
+ * gateway restarting, its request store being rebalanced or restored, a proxy in front of it, or a
+ * rate limit. A 429 of type {@link QUOTA_EXCEEDED} is not, since time alone does not free a quota;
+ * neither is any other error, which fails the step at once.
  */
 export const TRANSIENT_STATUSES: readonly number[] = [0, 429, 502, 503, 504];
-/** Without a Retry-After, the pause before reading again: the first, doubling up to the longest. */
+/** How the type of the problem the gateway answers a submit over the team's quota with ends. */
+export const QUOTA_EXCEEDED = '/problems/quota-exceeded';
+/** Without a Retry-After, the pause before trying again: the first, doubling up to the longest. */
 export const FIRST_RETRY_MS = 1000;
 export const LONGEST_RETRY_MS = 15_000;
+/**
+ * A submit is made at most this many times, and tried again only within this long of the first
+ * one (no pause goes past it); the same Idempotency-Key each time, so it never orders twice.
+ * The wait for {@code waitFor} ({@code timeoutSeconds}) starts once the gateway took the submit.
+ */
+export const SUBMIT_ATTEMPTS = 8;
+export const SUBMIT_RETRY_MS = 60_000;
 
 /** Waits {@code ms} milliseconds, or rejects once {@code signal} is aborted. */
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -62,11 +73,13 @@ export class CapmarketRequestError extends Error {
  * its producer without reaching that state fails the step with the request id and the reason.
  * A request that needs an approval waits in PENDING_APPROVAL: the step logs who may give it, a
  * rejection by an approver fails the step with the approver's reason, and a timeout names the
- * approvals still awaited. A request that reached that state once but has ended since (a retried
- * step whose resource was deprovisioned meanwhile) fails the step too. A long-poll the gateway
- * cannot answer for a while ({@link TRANSIENT_STATUSES}) is tried again after its Retry-After, or
- * else after a backoff from {@link FIRST_RETRY_MS} to {@link LONGEST_RETRY_MS}, never past the
- * step's timeout; {@code sleep} makes those pauses (a timer by default).
+ * approvals still awaited. A request that reached that state once but has ended since, or is
+ * DEPROVISIONING (a retried step whose resource was or is being deprovisioned meanwhile), fails the
+ * step too, unless the step waits for DEPROVISIONING or DEPROVISIONED. A submit or a long-poll the
+ * gateway cannot answer for a while ({@link TRANSIENT_STATUSES}) is tried again after its
+ * Retry-After, or else after a backoff from {@link FIRST_RETRY_MS} to {@link LONGEST_RETRY_MS}: a
+ * submit with the same Idempotency-Key, within {@link SUBMIT_ATTEMPTS} and {@link SUBMIT_RETRY_MS},
+ * a long-poll never past the step's timeout; {@code sleep} makes those pauses (a timer by default).
  */
 export function createCapmarketRequestAction(options: { client: CapmarketClient; sleep?: Sleep }) {
   const { client } = options;
@@ -120,7 +133,8 @@ export function createCapmarketRequestAction(options: { client: CapmarketClient;
       const timeoutSeconds = ctx.input.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
       const version = ctx.input.version ?? (await newestVersion(client, capability));
       const key = idempotencyKey(ctx.task.id, ctx.step?.id, ctx.each);
-      const submitted = await client.submit({ capability, version, parameters, constraints, preferences, priority, ttl }, key);
+      const submitted = await submit(client, sleep, { capability, version, parameters, constraints, preferences, priority, ttl }, key,
+        ctx.logger, ctx.signal);
       ctx.logger.info(`capmarket request ${submitted.id} for ${capability} version ${version} is ${submitted.state} (Idempotency-Key ${key})`);
       const request = timeoutSeconds === 0
         ? submitted
@@ -144,6 +158,45 @@ async function newestVersion(client: CapmarketClient, name: string): Promise<num
 }
 
 /**
+ * Submits under {@code key}, trying a transient failure again with the same key (the gateway then
+ * answers the request the first try made, if it made one) up to {@link SUBMIT_ATTEMPTS} times
+ * within {@link SUBMIT_RETRY_MS}.
+ */
+async function submit(
+  client: CapmarketClient,
+  sleep: Sleep,
+  submission: Submission,
+  key: string,
+  logger: { warn(message: string): void },
+  signal?: AbortSignal,
+): Promise<Request> {
+  const started = Date.now();
+  const outcome = await retrying(() => client.submit(submission, key), {
+    sleep,
+    deadline: started + SUBMIT_RETRY_MS,
+    attempts: SUBMIT_ATTEMPTS,
+    signal,
+    warn: (pause, attempt, e) => logger.warn(
+      `capmarket request for ${submission.capability} could not be submitted, submitting it again with Idempotency-Key ${key} ` +
+        `in ${Math.ceil(pause / 1000)}s (attempt ${attempt + 1} of at most ${SUBMIT_ATTEMPTS}): ${e.message}`,
+    ),
+  });
+  if ('answer' in outcome) {
+    return outcome.answer;
+  }
+  const { failure, attempts } = outcome;
+  throw new CapmarketApiError(
+    `capmarket request for ${submission.capability} could not be submitted: ${attempts} attempts with Idempotency-Key ${key} ` +
+      `failed over ${Math.round((Date.now() - started) / 1000)}s (at most ${SUBMIT_ATTEMPTS} within ${SUBMIT_RETRY_MS / 1000}s), ` +
+      `the last with: ${failure.message}; running this step again submits with the same key and never orders twice`,
+    failure.status,
+    failure.problemType,
+    failure.errors,
+    failure.retryAfterSeconds,
+  );
+}
+
+/**
  * Long-polls until the request is in or past {@code waitFor}, finished otherwise, or the time is
  * up; a long-poll that fails for a while ({@link TRANSIENT_STATUSES}) is tried again within that time.
  */
@@ -159,16 +212,18 @@ async function waitUntil(
   const deadline = Date.now() + timeoutMs;
   let request = first;
   let approvalsLogged = false;
-  let failures = 0;
   let lastError: CapmarketApiError | undefined;
   for (;;) {
-    // finished in another state than the one waited for: whatever it reached on the way is gone
-    if (TERMINAL_STATES.includes(request.state) && request.state !== waitFor) {
+    // finished, or being deprovisioned, in another state than the one waited for: whatever it reached on the way is gone
+    if (ending(request.state, waitFor)) {
+      const ended = request.state === 'DEPROVISIONING'
+        ? 'went DEPROVISIONING (its resource is being torn down and the request can only end DEPROVISIONED)'
+        : `ended ${request.state}`;
       throw new CapmarketRequestError(
         reached(request, waitFor)
-          ? `capmarket request ${request.id} (${request.capability}) reached ${waitFor}, then ended ${request.state}: ` +
+          ? `capmarket request ${request.id} (${request.capability}) reached ${waitFor}, then ${ended}: ` +
             `${endReason(request)}; running this step again returns the same request, a new task orders a new one`
-          : `capmarket request ${request.id} (${request.capability}) ended ${request.state} without reaching ${waitFor}: ` +
+          : `capmarket request ${request.id} (${request.capability}) ${ended} without reaching ${waitFor}: ` +
             `${endReason(request)}${rejections(request)}`,
         request,
       );
@@ -199,23 +254,74 @@ async function waitUntil(
         request,
       );
     }
-    signal?.throwIfAborted();
-    try {
-      request = await client.waitFor(request.id, waitFor, left, signal);
-      failures = 0;
+    const id = request.id;
+    const outcome = await retrying(() => client.waitFor(id, waitFor, Math.max(0, deadline - Date.now()), signal), {
+      sleep,
+      deadline,
+      signal,
+      warn: (pause, _attempt, e) =>
+        logger.warn(`capmarket request ${id} could not be read, reading it again in ${Math.ceil(pause / 1000)}s: ${e.message}`),
+    });
+    if ('answer' in outcome) {
+      request = outcome.answer;
       lastError = undefined;
+    } else {
+      lastError = outcome.failure;
+    }
+  }
+}
+
+/**
+ * Whether a request in {@code state} will never be in or past {@code waitFor} if it is not now: it
+ * has finished in another state, or is DEPROVISIONING, which only ever ends DEPROVISIONED.
+ */
+function ending(state: RequestState, waitFor: RequestState): boolean {
+  if (state === 'DEPROVISIONING') {
+    return waitFor !== 'DEPROVISIONING' && waitFor !== 'DEPROVISIONED';
+  }
+  return TERMINAL_STATES.includes(state) && state !== waitFor;
+}
+
+/** Whether time may fix what failed: no answer or a status of {@link TRANSIENT_STATUSES}, but not a quota reached. */
+function transient(e: unknown): e is CapmarketApiError {
+  return e instanceof CapmarketApiError && TRANSIENT_STATUSES.includes(e.status) && !(e.problemType ?? '').endsWith(QUOTA_EXCEEDED);
+}
+
+type Retry = {
+  sleep: Sleep;
+  /** No pause goes past it, and a call that fails once it has passed is not tried again. */
+  deadline: number;
+  /** At most this many calls; unbounded (but for the deadline) when left out. */
+  attempts?: number;
+  signal?: AbortSignal;
+  /** Told of each pause before it is made, with the number of the call that failed. */
+  warn(pauseMs: number, attempt: number, e: CapmarketApiError): void;
+};
+
+/**
+ * Makes {@code call} until it answers: a {@link transient} failure is tried again after its
+ * Retry-After, or else after a backoff from {@link FIRST_RETRY_MS} doubling to
+ * {@link LONGEST_RETRY_MS}, each pause cut short at the deadline, while the deadline has not passed
+ * and the attempts allow; then the last failure and the number of calls made are returned. Any
+ * other error, and any once the signal is aborted, is thrown.
+ */
+async function retrying<T>(call: () => Promise<T>, retry: Retry): Promise<{ answer: T } | { failure: CapmarketApiError; attempts: number }> {
+  for (let attempt = 1; ; attempt++) {
+    retry.signal?.throwIfAborted();
+    try {
+      return { answer: await call() };
     } catch (e) {
-      if (!(e instanceof CapmarketApiError) || !TRANSIENT_STATUSES.includes(e.status) || signal?.aborted) {
+      if (!transient(e) || retry.signal?.aborted) {
         throw e;
       }
-      lastError = e;
-      const pause = Math.min(
-        e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : Math.min(FIRST_RETRY_MS * 2 ** failures, LONGEST_RETRY_MS),
-        Math.max(0, deadline - Date.now()),
-      );
-      failures++;
-      logger.warn(`capmarket request ${request.id} could not be read, reading it again in ${Math.ceil(pause / 1000)}s: ${e.message}`);
-      await sleep(pause, signal);
+      const left = retry.deadline - Date.now();
+      if (left <= 0 || attempt >= (retry.attempts ?? Infinity)) {
+        return { failure: e, attempts: attempt };
+      }
+      const backoff = Math.min(FIRST_RETRY_MS * 2 ** (attempt - 1), LONGEST_RETRY_MS);
+      const pause = Math.min(e.retryAfterSeconds !== undefined ? e.retryAfterSeconds * 1000 : backoff, left);
+      retry.warn(pause, attempt, e);
+      await retry.sleep(pause, retry.signal);
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Validator } from 'jsonschema';
 import { CapmarketApiError, CapmarketClient, Request, RequestState } from '@capmarket/backstage-plugin-capmarket-node';
-import { createCapmarketRequestAction } from './requestAction';
+import { createCapmarketRequestAction, SUBMIT_ATTEMPTS } from './requestAction';
 import { recordedSleep, runStep, scripted } from '../../../test/scriptedGateway';
 
 /**
@@ -48,6 +48,15 @@ function apiError(status: number, detail: string, retryAfterSeconds?: number): C
     : new CapmarketApiError(`${path} answered ${status}: ${detail}`, status, undefined, [], retryAfterSeconds);
 }
 
+function submitError(status: number, detail: string, options: { retryAfterSeconds?: number; type?: string } = {}): CapmarketApiError {
+  return status === 0
+    ? new CapmarketApiError('POST http://127.0.0.1:8080/v1/requests failed: fetch failed (connect ECONNREFUSED 127.0.0.1:8080)', 0, undefined, [])
+    : new CapmarketApiError(`POST /v1/requests answered ${status}: ${detail}`, status, options.type, [], options.retryAfterSeconds);
+}
+
+/** The Idempotency-Key of the step runStep runs (task mock-task-id, step mock-step-id). */
+const KEY = 'backstage:mock-task-id:mock-step-id';
+
 describe('capmarket:request with a gateway scripted in memory', () => {
   beforeEach(() => {
     jest.useFakeTimers({ now: submittedAt, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
@@ -74,6 +83,49 @@ describe('capmarket:request with a gateway scripted in memory', () => {
           'running this step again returns the same request, a new task orders a new one',
       );
       expect(waits).toEqual([]);
+    });
+
+    it('fails a retried step whose request is being deprovisioned, naming the state and the reason', async () => {
+      const deprovisioning = view('DEPROVISIONING', {
+        outputs: { host: 'db.eu-west' },
+        history: [...PROVISIONED, { state: 'DEPROVISIONING', at: '2026-12-03T09:00:00Z', detail: 'deprovision asked by alice' }],
+      });
+      const { client, waits } = scripted(deprovisioning, [deprovisioning]);
+
+      await expect(runStep(client, { timeoutSeconds: 600 })).rejects.toThrow(
+        'capmarket request alpha.1 (postgres-database) reached FULFILLED, then went DEPROVISIONING (its resource is being torn down ' +
+          'and the request can only end DEPROVISIONED): deprovision asked by alice; ' +
+          'running this step again returns the same request, a new task orders a new one',
+      );
+      expect(waits).toEqual([]);
+    });
+
+    it('fails a step whose request goes DEPROVISIONING while it waits for UPDATING', async () => {
+      const fulfilled = view('FULFILLED', { history: PROVISIONED });
+      const deprovisioning = view('DEPROVISIONING', {
+        history: [...PROVISIONED, { state: 'DEPROVISIONING', at: '2026-12-03T09:00:00Z', detail: 'ttl of 7d expired' }],
+      });
+      const { client, waits } = scripted(fulfilled, [deprovisioning]);
+
+      await expect(runStep(client, { waitFor: 'UPDATING', timeoutSeconds: 600 })).rejects.toThrow(
+        'capmarket request alpha.1 (postgres-database) went DEPROVISIONING (its resource is being torn down ' +
+          'and the request can only end DEPROVISIONED) without reaching UPDATING: ttl of 7d expired',
+      );
+      expect(waits).toEqual(['UPDATING']);
+    });
+
+    it('ends a step that waits for DEPROVISIONING there, and one that waits for DEPROVISIONED once it is', async () => {
+      const deprovisioning = view('DEPROVISIONING', {
+        history: [...PROVISIONED, { state: 'DEPROVISIONING', at: '2026-12-03T09:00:00Z' }],
+      });
+      const deprovisioned = view('DEPROVISIONED', {
+        history: [...deprovisioning.history, { state: 'DEPROVISIONED', at: '2026-12-03T09:00:10Z' }],
+      });
+
+      expect((await runStep(scripted(deprovisioning, [deprovisioning]).client, { waitFor: 'DEPROVISIONING' })).state).toBe('DEPROVISIONING');
+      const { client, waits } = scripted(deprovisioning, [deprovisioned]);
+      expect((await runStep(client, { waitFor: 'DEPROVISIONED' })).state).toBe('DEPROVISIONED');
+      expect(waits).toEqual(['DEPROVISIONED']);
     });
 
     it('fails a retried step that waited for approval once the request was rejected', async () => {
@@ -214,6 +266,113 @@ describe('capmarket:request with a gateway scripted in memory', () => {
 
       await expect(runStep(client, { timeoutSeconds: 600 }, { sleep, signal: cancelled.signal })).rejects.toBe(aborted);
       expect(pauses).toEqual([]);
+    });
+  });
+
+  describe('a submit the gateway cannot take for a while', () => {
+    const fulfilled = view('FULFILLED', { outputs: { host: 'db.eu-west' }, history: PROVISIONED });
+
+    it('submits again with the same Idempotency-Key after the Retry-After of a 503, and ends with the fulfilment', async () => {
+      const restoring = submitError(503, 'the request store is being rebalanced or restored; retry shortly', { retryAfterSeconds: 3 });
+      const { client, keys, submissions, waits } = scripted([restoring, view('WAITING')], [fulfilled]);
+      const { sleep, pauses } = recordedSleep();
+      const warn = jest.fn();
+
+      const outputs = await runStep(client, { timeoutSeconds: 600 }, { sleep, warn });
+
+      expect(outputs).toEqual({ requestId: 'alpha.1', state: 'FULFILLED', outputs: { host: 'db.eu-west' } });
+      expect(keys).toEqual([KEY, KEY]);
+      expect(submissions[1]).toEqual(submissions[0]);
+      expect(pauses).toEqual([3000]);
+      expect(waits).toEqual(['FULFILLED']);
+      expect(warn.mock.calls.map(call => String(call[0]))).toEqual([
+        `capmarket request for postgres-database could not be submitted, submitting it again with Idempotency-Key ${KEY} in 3s ` +
+          `(attempt 2 of at most ${SUBMIT_ATTEMPTS}): POST /v1/requests answered 503: ` +
+          'the request store is being rebalanced or restored; retry shortly',
+      ]);
+    });
+
+    it('submits again with the same Idempotency-Key after no answer at all', async () => {
+      const { client, keys } = scripted([submitError(0, ''), fulfilled], []);
+      const { sleep, pauses } = recordedSleep();
+
+      const outputs = await runStep(client, { timeoutSeconds: 600 }, { sleep });
+
+      expect(outputs.state).toBe('FULFILLED');
+      expect(keys).toEqual([KEY, KEY]);
+      expect(pauses).toEqual([1000]);
+    });
+
+    it('backs off from 1 s without a Retry-After, and waits the Retry-After of a rate limit: 502, 504, 429 and 503', async () => {
+      const errors = [submitError(502, 'Bad Gateway'), submitError(504, 'Gateway Timeout'),
+        submitError(429, 'caller demo-app is over limits.caller.rate', { retryAfterSeconds: 1 }), submitError(503, 'Service Unavailable')];
+      const { client, keys } = scripted([...errors, fulfilled], []);
+      const { sleep, pauses } = recordedSleep();
+
+      const outputs = await runStep(client, { timeoutSeconds: 0 }, { sleep });
+
+      expect(outputs.state).toBe('FULFILLED');
+      expect(keys).toEqual([KEY, KEY, KEY, KEY, KEY]);
+      expect(pauses).toEqual([1000, 2000, 1000, 8000]);
+    });
+
+    it('fails at once, with the gateway\'s detail, when the team\'s quota is reached: time alone does not free it', async () => {
+      const quota = submitError(429, 'team demo-app holds 3 live postgres-database resources, its quota maxLive is 3',
+        { type: 'https://capmarket.io/problems/quota-exceeded' });
+      const { client, keys } = scripted([quota, fulfilled], []);
+      const { sleep, pauses } = recordedSleep();
+
+      await expect(runStep(client, { timeoutSeconds: 600 }, { sleep })).rejects.toBe(quota);
+      expect(quota.message).toBe('POST /v1/requests answered 429: team demo-app holds 3 live postgres-database resources, its quota maxLive is 3');
+      expect(keys).toEqual([KEY]);
+      expect(pauses).toEqual([]);
+    });
+
+    it.each([
+      [400, 'the body is not JSON'],
+      [401, 'no valid bearer token'],
+      [403, 'team demo-app may not order postgres-database'],
+      [404, 'there is no capability postgres-database version 1'],
+      [409, 'Idempotency-Key backstage:mock-task-id:mock-step-id was used for another body (parameters)'],
+      [413, 'the body is larger than 65536 bytes'],
+      [422, 'the parameters do not satisfy the parameter schema of postgres-database version 1 (parameters.size: must be one of small, medium, large)'],
+    ])('fails at once on a %i, with the gateway\'s detail', async (status, detail) => {
+      const refused = submitError(status, detail);
+      const { client, keys } = scripted([refused, fulfilled], []);
+      const { sleep, pauses } = recordedSleep();
+
+      await expect(runStep(client, { timeoutSeconds: 600 }, { sleep })).rejects.toThrow(`POST /v1/requests answered ${status}: ${detail}`);
+      expect(keys).toEqual([KEY]);
+      expect(pauses).toEqual([]);
+    });
+
+    it('stops after 8 attempts within a minute, naming them, the key and the last error', async () => {
+      const { client, keys } = scripted([submitError(503, 'Service Unavailable')], []);
+      const { sleep, pauses } = recordedSleep();
+
+      const failed = runStep(client, { timeoutSeconds: 600 }, { sleep });
+
+      await expect(failed).rejects.toThrow(
+        `capmarket request for postgres-database could not be submitted: 8 attempts with Idempotency-Key ${KEY} failed over 60s ` +
+          '(at most 8 within 60s), the last with: POST /v1/requests answered 503: Service Unavailable; ' +
+          'running this step again submits with the same key and never orders twice',
+      );
+      await expect(failed).rejects.toMatchObject({ name: 'CapmarketApiError', status: 503 });
+      expect(keys).toHaveLength(SUBMIT_ATTEMPTS);
+      expect(new Set(keys)).toEqual(new Set([KEY]));
+      expect(pauses).toEqual([1000, 2000, 4000, 8000, 15_000, 15_000, 15_000]);
+    });
+
+    it('waits no longer than the minute of retries when the Retry-After is longer, and then tries once more', async () => {
+      const { client, keys } = scripted([submitError(429, 'team demo-app is over limits.team.rate', { retryAfterSeconds: 120 })], []);
+      const { sleep, pauses } = recordedSleep();
+
+      await expect(runStep(client, { timeoutSeconds: 600 }, { sleep })).rejects.toThrow(
+        /could not be submitted: 2 attempts with Idempotency-Key .* failed over 60s .* the last with: POST \/v1\/requests answered 429: /,
+      );
+      expect(keys).toEqual([KEY, KEY]);
+      expect(pauses).toEqual([60_000]);
+      expect(Date.now()).toBe(submittedAt + 60_000);
     });
   });
 
