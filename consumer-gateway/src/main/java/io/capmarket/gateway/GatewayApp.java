@@ -232,7 +232,8 @@ public final class GatewayApp implements AutoCloseable {
             BooleanSupplier readiness = () -> health.running() && catalog.queryable() && quotas.queryable() && store.caughtUp();
             OpsHandlers ops = new OpsHandlers(health, readiness, metrics.registry());
             InsightsHandlers insights = new InsightsHandlers(catalog, refusals, clock,
-                    new InsightsHandlers.Settings(config.insightsWindow(), config.insightsDuplicateSimilarity()), metrics::insights);
+                    new InsightsHandlers.Settings(config.insightsWindow(), config.insightsDuplicateSimilarity(), config.insightsMaxAge()),
+                    metrics);
             // computed on the callbacks pool: the timer's one thread stays free for the long-polls' deadlines
             timer.scheduleWithFixedDelay(() -> callbacks.execute(insights::refresh), INSIGHTS_REFRESH.toSeconds(),
                     INSIGHTS_REFRESH.toSeconds(), TimeUnit.SECONDS);

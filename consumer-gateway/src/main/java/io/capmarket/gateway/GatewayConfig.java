@@ -80,6 +80,7 @@ public final class GatewayConfig implements ServiceCommand.Settings {
     public static final String SHUTDOWN_TIMEOUT = "shutdown.timeout";
     public static final String INSIGHTS_WINDOW = "insights.window";
     public static final String INSIGHTS_DUPLICATE_SIMILARITY = "insights.duplicate-similarity";
+    public static final String INSIGHTS_MAX_AGE = "insights.max-age";
 
     public static final String DEFAULT_APPLICATION_ID = "capmarket-gateway";
     public static final String DEFAULT_STATE_DIR = "./.capmarket/gateway-streams";
@@ -125,7 +126,10 @@ public final class GatewayConfig implements ServiceCommand.Settings {
             ConfigKey.withDefault(INSIGHTS_DUPLICATE_SIMILARITY, Double.toString(CatalogInsights.DEFAULT_DUPLICATE_SIMILARITY),
                     "a number from 0.5 to 1", ConfigParsers.numberIn(0.5, 1),
                     "from which similarity of their parameters (top-level property names and types) two capabilities are "
-                            + "reported as near duplicates"))), AccessConfig.KEYS.stream()).toList();
+                            + "reported as near duplicates"),
+            duration(INSIGHTS_MAX_AGE, "10s", "how long a report of GET /v1/insights over a window is answered again (its at tells "
+                    + "when it was computed) before it is computed anew; one computation per window and instance at a time"))),
+            AccessConfig.KEYS.stream()).toList();
 
     private static final ConfigSchema SCHEMA = new ConfigSchema("gateway", KEYS, Map.of(
             StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID,
@@ -307,6 +311,11 @@ public final class GatewayConfig implements ServiceCommand.Settings {
     /** From which similarity two capabilities are near duplicates, 0.5 to 1. */
     public double insightsDuplicateSimilarity() {
         return values.number(INSIGHTS_DUPLICATE_SIMILARITY);
+    }
+
+    /** How long a report of {@code GET /v1/insights} over a window is answered again before it is computed anew. */
+    public Duration insightsMaxAge() {
+        return values.duration(INSIGHTS_MAX_AGE);
     }
 
     /** The {@code streams.*} settings, without the prefix. */

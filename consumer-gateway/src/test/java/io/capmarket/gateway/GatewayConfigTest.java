@@ -136,25 +136,30 @@ class GatewayConfigTest {
     }
 
     @Test
-    void theInsightsWindowAndDuplicateSimilarityHaveDefaultsAndBounds() {
+    void theInsightsWindowDuplicateSimilarityAndMaxAgeHaveDefaultsAndBounds() {
         GatewayConfig defaults = GatewayConfig.of(REQUIRED);
         assertThat(defaults.insightsWindow()).isEqualTo(Duration.ofDays(30));
         assertThat(defaults.insightsDuplicateSimilarity()).isEqualTo(0.8);
+        assertThat(defaults.insightsMaxAge()).isEqualTo(Duration.ofSeconds(10));
 
         Map<String, String> set = new HashMap<>(REQUIRED);
         set.put("insights.window", "12h");
         set.put("insights.duplicate-similarity", "0.5");
+        set.put("insights.max-age", "1m");
         GatewayConfig config = GatewayConfig.of(set);
         assertThat(config.insightsWindow()).isEqualTo(Duration.ofHours(12));
         assertThat(config.insightsDuplicateSimilarity()).isEqualTo(0.5);
+        assertThat(config.insightsMaxAge()).isEqualTo(Duration.ofMinutes(1));
 
         Map<String, String> wrong = new HashMap<>(REQUIRED);
         wrong.put("insights.window", "366d");
         wrong.put("insights.duplicate-similarity", "0.4");
+        wrong.put("insights.max-age", "0s");
         assertThatThrownBy(() -> GatewayConfig.of(wrong))
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
                         "insights.window must be a duration from 1h to 365d, like 30d or 12h, but was '366d'",
-                        "insights.duplicate-similarity must be a number from 0.5 to 1, but was '0.4'"));
+                        "insights.duplicate-similarity must be a number from 0.5 to 1, but was '0.4'",
+                        "insights.max-age must be a duration greater than 0, but was '0s'"));
         assertThatThrownBy(() -> GatewayConfig.of(Map.of("bootstrap.servers", "localhost:9092", "schema.registry.url",
                 "http://localhost:8081", "insights.window", "30m"))).isInstanceOf(InvalidConfigException.class)
                 .hasMessageContaining("insights.window must be a duration from 1h to 365d");

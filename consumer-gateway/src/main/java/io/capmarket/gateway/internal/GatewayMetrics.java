@@ -34,8 +34,9 @@ import org.apache.kafka.streams.KafkaStreams;
  * {@code capmarket_gateway_read_back_records_total},
  * {@code capmarket_gateway_unreadable_records_total{outcome}},
  * {@code capmarket_gateway_body_read_timeouts_total}, the catalog insights
- * ({@code capmarket_insights_*}, {@code capmarket_unmet_demand_refused_total{reason}}; see {@link #insights}), Kafka
- * Streams and JVM metrics.
+ * ({@code capmarket_insights_*}, {@code capmarket_unmet_demand_refused_total{reason}}; see {@link #insights}), the
+ * reports of the insights computed or answered again ({@code capmarket_insights_reports_total{source}}) and how long
+ * computing one took ({@code capmarket_insights_computation_seconds}), Kafka Streams and JVM metrics.
  */
 public final class GatewayMetrics implements AutoCloseable {
 
@@ -110,6 +111,31 @@ public final class GatewayMetrics implements AutoCloseable {
     private void rows(String name, List<CatalogInsights.Outcome> outcomes, ToDoubleFunction<CatalogInsights.Outcome> value) {
         perCapability.get(name).register(outcomes.stream()
                 .map(o -> MultiGauge.Row.of(Tags.of("capability", o.capability()), value.applyAsDouble(o))).toList(), true);
+    }
+
+    /** A report of the insights computed ({@code capmarket_insights_reports_total{source="computed"}}), in {@code took}. */
+    public void insightsComputed(Duration took) {
+        insightsReport("computed");
+        Timer.builder("capmarket.insights.computation")
+                .description("How long computing a report of the insights took (GET /v1/insights or the gauges' timer)")
+                .register(registry)
+                .record(took);
+    }
+
+    /**
+     * A report of the insights answered without computing it: the latest over its window, younger
+     * than insights.max-age, or the one another call was computing ({@code source="cached"}).
+     */
+    public void insightsCached() {
+        insightsReport("cached");
+    }
+
+    private void insightsReport(String source) {
+        Counter.builder("capmarket.insights.reports")
+                .description("Reports of the insights computed, or answered again while younger than insights.max-age (cached)")
+                .tag("source", source)
+                .register(registry)
+                .increment();
     }
 
     /** A submit refused because no such capability or version is offered (the tag is the reason only, never the name). */

@@ -10,8 +10,13 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,12 +24,23 @@ import org.slf4j.LoggerFactory;
  * {@code GET /v1/insights}: catalog hygiene from demand ({@link CatalogInsights}), for any
  * authenticated role, over the catalog and scorecard global tables and this instance's
  * {@link Refusals}. The same computation, over the configured window, sets the insights gauges, on
- * each call with that window and on a timer ({@link #refresh}).
+ * each computation over that window and on a timer ({@link #refresh}).
+ *
+ * <p>Bounded: a report is computed at most once per window per max-age. The latest report of each
+ * of at most {@link #MAX_WINDOWS} windows is kept (the window computed longest ago dropped first,
+ * whose running computation still answers its callers) and answered again while younger than
+ * max-age (its {@code at} tells when it was computed); one computation per window runs at a time,
+ * the other callers for that window wait for it and share its report, or its failure, which is not
+ * kept. No lock is held while computing. Counted as
+ * {@code capmarket_insights_reports_total{source}} ({@link GatewayMetrics#insightsComputed},
+ * {@link GatewayMetrics#insightsCached}).
  */
 public final class InsightsHandlers {
 
     /** The most catalog entries and scorecards read for one report. */
     static final int MAX_CAPABILITIES = 10_000;
+    /** The most windows whose latest report is kept. */
+    static final int MAX_WINDOWS = 8;
 
     private static final Logger LOG = LoggerFactory.getLogger(InsightsHandlers.class);
     private static final Principal.Role[] READERS = Principal.Role.values();
@@ -34,23 +50,31 @@ public final class InsightsHandlers {
      *
      * @param window how far back a call that does not say looks ({@code insights.window}), and the gauges
      * @param duplicateSimilarity from which similarity two capabilities are near duplicates
+     * @param maxAge how long a report is answered again before it is computed anew ({@code insights.max-age})
      */
-    public record Settings(Duration window, double duplicateSimilarity) {
+    public record Settings(Duration window, double duplicateSimilarity, Duration maxAge) {
     }
 
-    private final Catalog catalog;
-    private final Refusals refusals;
+    private final Function<Duration, CatalogInsights.Report> compute;
     private final Clock clock;
     private final Settings settings;
-    private final Consumer<CatalogInsights.Report> gauges;
+    private final GatewayMetrics metrics;
+    /** The latest report by window, or its computation while it runs; the least recently computed first. */
+    private final Map<Duration, CompletableFuture<CatalogInsights.Report>> latest = new LinkedHashMap<>();
 
-    /** @param gauges told of every report over the configured window */
-    public InsightsHandlers(Catalog catalog, Refusals refusals, Clock clock, Settings settings, Consumer<CatalogInsights.Report> gauges) {
-        this.catalog = catalog;
-        this.refusals = refusals;
+    /** @param metrics told of every report, and its gauges of every one over the configured window */
+    public InsightsHandlers(Catalog catalog, Refusals refusals, Clock clock, Settings settings, GatewayMetrics metrics) {
+        this(window -> CatalogInsights.compute(catalog.capabilities(null, MAX_CAPABILITIES, view -> true),
+                catalog.scores(null, MAX_CAPABILITIES, score -> true), refusals.counts(), refusals.since(), clock.instant(), window,
+                settings.duplicateSimilarity()), clock, settings, metrics);
+    }
+
+    /** @param compute the report over a window, {@code at} the clock's instant */
+    InsightsHandlers(Function<Duration, CatalogInsights.Report> compute, Clock clock, Settings settings, GatewayMetrics metrics) {
+        this.compute = compute;
         this.clock = clock;
         this.settings = settings;
-        this.gauges = gauges;
+        this.metrics = metrics;
     }
 
     /** {@code GET /v1/insights?window=30d}. */
@@ -59,10 +83,17 @@ public final class InsightsHandlers {
         ctx.json(json(report(window(ctx.queryParam("window")))));
     }
 
-    /** Computes the report over the configured window for the gauges; skipped while the stores restore. */
+    /**
+     * Computes the report over the configured window for the gauges, unless one younger than max-age
+     * is there already (the gauges were set from it); skipped while the stores restore, or while that
+     * report is being computed.
+     */
     public void refresh() {
         try {
-            report(settings.window());
+            if (report(settings.window(), false).isEmpty()) {
+                LOG.debug("insights gauges not refreshed: a report over {} is being computed",
+                        CatalogInsights.format(settings.window()));
+            }
         } catch (RetryLaterException e) {
             LOG.debug("insights gauges not refreshed: {}", e.getMessage());
         } catch (RuntimeException e) {
@@ -71,14 +102,80 @@ public final class InsightsHandlers {
         }
     }
 
-    private CatalogInsights.Report report(Duration window) {
-        CatalogInsights.Report report = CatalogInsights.compute(catalog.capabilities(null, MAX_CAPABILITIES, view -> true),
-                catalog.scores(null, MAX_CAPABILITIES, score -> true), refusals.counts(), refusals.since(), clock.instant(), window,
-                settings.duplicateSimilarity());
-        if (window.equals(settings.window())) {
-            gauges.accept(report);
+    /** The report over a window: the latest while younger than max-age, else computed here or by the call computing it. */
+    CatalogInsights.Report report(Duration window) {
+        return report(window, true).orElseThrow();
+    }
+
+    /**
+     * The report over a window: the latest while younger than max-age, else a new one, computed by
+     * this call, or by the call computing it already: waited for, unless {@code wait} is false (empty).
+     */
+    private Optional<CatalogInsights.Report> report(Duration window, boolean wait) {
+        CompletableFuture<CatalogInsights.Report> report;
+        CompletableFuture<CatalogInsights.Report> computing = null;
+        synchronized (latest) {
+            report = latest.get(window);
+            if (report == null || report.isDone() && !fresh(report.join())) {
+                computing = new CompletableFuture<>();
+                latest.remove(window);
+                latest.put(window, computing);
+                if (latest.size() > MAX_WINDOWS) {
+                    latest.remove(latest.keySet().iterator().next());
+                }
+                report = computing;
+            } else if (!report.isDone() && !wait) {
+                return Optional.empty();
+            }
         }
-        return report;
+        if (computing != null) {
+            return Optional.of(compute(window, computing));
+        }
+        CatalogInsights.Report shared = join(report);
+        metrics.insightsCached();
+        return Optional.of(shared);
+    }
+
+    /** Whether a report is younger than max-age (one from a later instant than now, the clock set back, is not). */
+    private boolean fresh(CatalogInsights.Report report) {
+        Duration age = Duration.between(report.at(), clock.instant());
+        return !age.isNegative() && age.compareTo(settings.maxAge()) < 0;
+    }
+
+    /** Computes the report over a window into {@code computing}, or its failure, which is not kept. */
+    private CatalogInsights.Report compute(Duration window, CompletableFuture<CatalogInsights.Report> computing) {
+        long start = System.nanoTime();
+        try {
+            CatalogInsights.Report report = compute.apply(window);
+            metrics.insightsComputed(Duration.ofNanos(System.nanoTime() - start));
+            if (window.equals(settings.window())) {
+                metrics.insights(report);
+            }
+            computing.complete(report);
+            return report;
+        } catch (Throwable e) {
+            synchronized (latest) {
+                latest.remove(window, computing);
+            }
+            computing.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** A shared computation's report, or its failure as it was thrown. */
+    private static CatalogInsights.Report join(CompletableFuture<CatalogInsights.Report> report) {
+        try {
+            return report.join();
+        } catch (CompletionException e) {
+            Throwable cause = Futures.unwrap(e);
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     /** The {@code window} query parameter ({@link CatalogInsights#WINDOW_RULE}), else the configured window. */
