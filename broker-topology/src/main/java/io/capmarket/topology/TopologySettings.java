@@ -66,6 +66,12 @@ public record TopologySettings(MatchingPolicy matching, Duration acceptDeadline,
     }
 
     /** Every setting at its default. */
+    /** These settings with another matching policy. */
+    public TopologySettings withMatching(MatchingPolicy other) {
+        return new TopologySettings(other, acceptDeadline, maxAttempts, punctuateInterval, scorecardWindow, scorecardInterval, maxWait,
+                priorityGrants, day2);
+    }
+
     public static TopologySettings ofDefaults() {
         return new TopologySettings(MatchingPolicy.ofDefaults(), DEFAULT_ACCEPT_DEADLINE, DEFAULT_MAX_ATTEMPTS,
                 DEFAULT_PUNCTUATE_INTERVAL, DEFAULT_SCORECARD_WINDOW, DEFAULT_SCORECARD_INTERVAL);

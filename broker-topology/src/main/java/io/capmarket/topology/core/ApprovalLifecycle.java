@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -93,6 +94,15 @@ public final class ApprovalLifecycle {
      */
     public static Optional<Pending> pending(RequestStatus status, Collection<ProducerPolicy> producers, ApprovalPolicy platform,
             Duration defaultExpiry) {
+        return pending(status, producers, platform, defaultExpiry, status.getSubmittedAt());
+    }
+
+    /**
+     * The approvals a request waits for from {@code from} on: at its submission, or later, when the
+     * offers that could serve it without an approval are gone and the producers' are asked then.
+     */
+    static Optional<Pending> pending(RequestStatus status, Collection<ProducerPolicy> producers, ApprovalPolicy platform,
+            Duration defaultExpiry, Instant from) {
         if (platform == null && producers.isEmpty()) {
             return Optional.empty(); // every submit passes here: nothing allocated when no policy exists
         }
@@ -110,13 +120,13 @@ public final class ApprovalLifecycle {
                 continue;
             }
             ApprovalGate gate = gate(PRODUCER + producer.producerId(), policy);
-            if (!gates.contains(gate)) {
+            if (gates.stream().noneMatch(other -> same(other, gate))) {
                 gates.add(gate);
             }
             Duration own = expiry(policy, defaultExpiry);
             wait = wait == null || own.compareTo(wait) < 0 ? own : wait;
         }
-        return gates.isEmpty() ? Optional.empty() : Optional.of(new Pending(gates, status.getSubmittedAt().plus(wait)));
+        return gates.isEmpty() ? Optional.empty() : Optional.of(new Pending(gates, from.plus(wait)));
     }
 
     /**
@@ -154,11 +164,19 @@ public final class ApprovalLifecycle {
                 + ", which the request was not given; submit a new request for them");
     }
 
-    /** The request waits for {@code pending}'s approvals before it is matched. */
+    /**
+     * The request waits for {@code pending}'s approvals before it is matched; the approvals it was
+     * given before (when the producers are asked after the admins approved) are kept.
+     */
     public static RequestStatus pendingApproval(RequestStatus status, Pending pending, Instant now) {
         String waitingFor = "waiting for approval by " + describe(pending.gates());
         RequestStatus next = Lifecycle.next(status, RequestState.PENDING_APPROVAL, now, status.getAttempt(), null, waitingFor);
-        next.setApprovals(pending.gates());
+        List<ApprovalGate> gates = new ArrayList<>();
+        if (status.getApprovals() != null) {
+            status.getApprovals().stream().filter(gate -> gate.getApprovedBy() != null).forEach(gates::add);
+        }
+        gates.addAll(pending.gates());
+        next.setApprovals(gates);
         next.setApprovalExpiresAt(pending.expiresAt());
         next.setReason(waitingFor);
         return next;
@@ -249,12 +267,16 @@ public final class ApprovalLifecycle {
             return false;
         }
         for (ApprovalGate done : status.getApprovals()) {
-            if (done.getApprovedBy() != null && done.getSource().equals(gate.getSource())
-                    && done.getApprovers().equals(gate.getApprovers())) {
+            if (done.getApprovedBy() != null && same(done, gate)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether two gates ask the same source for the same approvers, in whatever order it names them. */
+    private static boolean same(ApprovalGate a, ApprovalGate b) {
+        return a.getSource().equals(b.getSource()) && Set.copyOf(a.getApprovers()).equals(Set.copyOf(b.getApprovers()));
     }
 
     private static List<ApprovalGate> openGatesOf(RequestStatus status, ApprovalDecision decision) {

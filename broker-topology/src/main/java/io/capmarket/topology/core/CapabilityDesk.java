@@ -115,8 +115,7 @@ public final class CapabilityDesk {
             if (terms != contract) {
                 books.putContract(terms);
             }
-            books.putOffer(capability, current == null ? OfferRecord.fresh(offer)
-                    : OfferState.newBuilder(current).setOffer(offer).setWithdrawn(false).build());
+            books.putOffer(capability, current == null ? OfferRecord.fresh(offer) : OfferRecord.republished(current, offer, now));
         }
         ledger.publishCatalog(capability, now);
         if (offer != null && offer.getStatus() == OfferStatus.ACTIVE) {

@@ -113,7 +113,7 @@ final class DeskLedger {
         if (state == null) {
             return;
         }
-        OfferState released = OfferRecord.released(state, outcome, leadTimeMs, now);
+        OfferState released = OfferRecord.released(state, outcome, leadTimeMs, now, policy.failureHalfLife());
         if (released.getWithdrawn() && released.getInFlight() == 0) {
             books.deleteOffer(capability, status.getOfferId());
         } else {

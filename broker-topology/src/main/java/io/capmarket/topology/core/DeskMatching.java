@@ -112,7 +112,7 @@ final class DeskMatching {
                 pool.liveness(), now);
         if (decision instanceof Decision.Matched matched) {
             matchTo(status, matched, pool, now);
-        } else {
+        } else if (!askProducers(status, pool, false, now)) {
             RequestStatus waiting = Lifecycle.waiting(status, ((Decision.NoMatch) decision).reason(),
                     explanations.of(decision, pool.unapproved(), status.getAttempt(), now), now);
             if (Explanations.fitsNone(decision)) {
@@ -138,6 +138,34 @@ final class DeskMatching {
         ledger.score(capability, offer.producerId(), s -> s.matched(now, sinceSubmitted));
         ledger.demand(capability, d -> d.matched(offer.offerId(), offer.producerId(), offer.version(), now));
         events.matched(capability, offer.producerId(), rematch);
+    }
+
+    /**
+     * Asks the producers for their approval of a request no offer can serve now, when only their
+     * offers could serve it and each asks for an approval the request was not given
+     * ({@link OfferPool#policiesToAsk}): the offers that asked for none have gone, or given the request
+     * up, since it was submitted. The request then waits in PENDING_APPROVAL, from now on.
+     *
+     * @param waiting whether the request is on the waitlist
+     * @return whether it now waits for the producers' approvals
+     */
+    private boolean askProducers(RequestStatus status, OfferPool pool, boolean waiting, Instant now) {
+        List<ApprovalLifecycle.ProducerPolicy> asking = pool.policiesToAsk(status);
+        if (asking.isEmpty()) {
+            return false;
+        }
+        Optional<ApprovalLifecycle.Pending> pending = ApprovalLifecycle.pending(status, asking, null,
+                settings.day2().approvalExpiresAfter(), now);
+        if (pending.isEmpty()) {
+            return false;
+        }
+        if (waiting) {
+            ledger.stopWaiting(status);
+        }
+        ledger.save(ApprovalLifecycle.pendingApproval(status, pending.get(), now));
+        ledger.teamLoad(status, 1, 0, 0, 0);
+        events.approval(status.getCapability(), "pending");
+        return true;
     }
 
     /**
@@ -196,6 +224,8 @@ final class DeskMatching {
                 if (!pool.anyAvailable()) {
                     return;
                 }
+            } else {
+                askProducers(status, pool, true, now);
             }
         }
         if (batch.size() == CapabilityDesk.DRAIN_BATCH) {

@@ -61,7 +61,7 @@ final class DeskResources {
         Optional<String> refusal = parametersChange ? ResourceLifecycle.updateRefusal(status, update, updatableParameters(status))
                 : Optional.empty();
         if (refusal.isEmpty() && parametersChange) {
-            // an update is held to the approval policies a submit of its parameters would be
+            // an update is held to the admins' policy and to that of the offer holding the resource
             OfferState holder = status.getOfferId() == null ? null : books.offers(capability).get(status.getOfferId());
             refusal = ApprovalLifecycle.updateRefusal(status, update.getParameters(),
                     holder == null ? null : ApprovalLifecycle.ProducerPolicy.of(holder.getOffer()).orElse(null),

@@ -121,9 +121,10 @@ final class OfferPool {
     }
 
     /**
-     * The producers' policies a just-submitted request waits for: those of the candidates that could
-     * serve it ({@link MatchFilter#couldServe}) when each of them asks for an approval. None when one
-     * of them asks for none (the request may be matched there) or when none could serve it.
+     * The producers' policies the request is to wait for: those of the candidates that could serve it
+     * ({@link MatchFilter#couldServe}, and not given up on it for good) when each of them asks for an
+     * approval it was not given. None when one of them asks for none (the request may be matched
+     * there) or when none could serve it.
      */
     List<ProducerPolicy> policiesToAsk(RequestStatus status) {
         if (policies.isEmpty()) {
@@ -132,7 +133,8 @@ final class OfferPool {
         MatchRequest request = Lifecycle.matchRequest(status);
         List<ProducerPolicy> asking = new ArrayList<>();
         for (Offer offer : candidates) {
-            if (!MatchFilter.couldServe(request, offer)) {
+            if (!MatchFilter.couldServe(request, offer) || (request.excludedOffers().contains(offer.offerId())
+                    && !request.retriableOffers().contains(offer.offerId()))) {
                 continue;
             }
             ProducerPolicy policy = policies.get(offer.offerId());

@@ -31,6 +31,19 @@ public final class OfferRecord {
         return new OfferState(offer, false, 0, ByteBuffer.allocate(0), 0L, 0, null);
     }
 
+    /**
+     * The state of an offer its producer published again (changed, or the same on its restart): its
+     * load and record kept. A record kept before outcomes were dated is dated now, so that it fades
+     * from now on ({@link #failureRate(OfferState, Instant, Duration)}).
+     */
+    public static OfferState republished(OfferState state, CapabilityOffer offer, Instant now) {
+        OfferState.Builder next = OfferState.newBuilder(state).setOffer(offer).setWithdrawn(false);
+        if (state.getLastOutcomeAt() == null && state.getOutcomes() > 0) {
+            next.setLastOutcomeAt(now);
+        }
+        return next.build();
+    }
+
     /** The offer as the matcher sees it. */
     public static Offer offer(OfferState state) {
         return offer(state.getOffer());
@@ -71,12 +84,19 @@ public final class OfferRecord {
      */
     public static double failureRate(OfferState state, Instant now, Duration halfLife) {
         double rate = failureRate(state);
-        Instant last = state.getLastOutcomeAt();
-        if (rate == 0.0 || last == null || !now.isAfter(last)) {
-            return rate;
+        return rate == 0.0 ? rate : rate * fade(state.getLastOutcomeAt(), now, halfLife);
+    }
+
+    /** What is left of a record dated {@code last} at {@code now}: half per {@code halfLife}; all of it when undated. */
+    private static double fade(Instant last, Instant now, Duration halfLife) {
+        if (last == null || !now.isAfter(last)) {
+            return 1.0;
         }
-        double halfLives = (double) Duration.between(last, now).toMillis() / Math.max(1, halfLife.toMillis());
-        return rate * Math.pow(0.5, halfLives);
+        return Math.pow(0.5, seconds(Duration.between(last, now)) / seconds(halfLife));
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.getSeconds() + duration.getNano() / 1e9;
     }
 
     /** Failures over the recent finished attempts, 0 when none finished, as recorded (not faded). */
@@ -85,8 +105,7 @@ public final class OfferRecord {
         if (outcomes == 0) {
             return 0.0;
         }
-        long mask = outcomes >= OUTCOME_BITS ? -1L : (1L << outcomes) - 1;
-        return (double) Long.bitCount(state.getRecentOutcomes() & mask) / outcomes;
+        return (double) Long.bitCount(state.getRecentOutcomes() & window(outcomes)) / outcomes;
     }
 
     /** One more request assigned. */
@@ -117,13 +136,16 @@ public final class OfferRecord {
      * @param outcome how the attempt ended for the offer's record
      * @param leadTimeMs for a fulfilment, the time from MATCHED to FULFILLED; otherwise ignored
      * @param now when the attempt ended: the newest outcome's time, unless it says nothing of the offer
+     * @param halfLife how fast the record fades: before a new outcome is added, the failures it has
+     *     faded by are forgotten (the oldest first), so that the rate goes on from where it had faded to
      */
-    public static OfferState released(OfferState state, Outcome outcome, long leadTimeMs, Instant now) {
+    public static OfferState released(OfferState state, Outcome outcome, long leadTimeMs, Instant now, Duration halfLife) {
         long recentOutcomes = state.getRecentOutcomes();
         int outcomes = state.getOutcomes();
         ByteBuffer leadTimes = state.getLeadTimes();
         Instant lastOutcomeAt = state.getLastOutcomeAt();
         if (outcome != Outcome.NEUTRAL) {
+            recentOutcomes = faded(recentOutcomes, outcomes, fade(lastOutcomeAt, now, halfLife));
             long bit = outcome == Outcome.FAILURE ? 1L : 0L;
             recentOutcomes = (recentOutcomes << 1) | bit;
             outcomes = Math.min(OUTCOME_BITS, outcomes + 1);
@@ -136,6 +158,28 @@ public final class OfferRecord {
         }
         return new OfferState(state.getOffer(), state.getWithdrawn(), Math.max(0, state.getInFlight() - 1), leadTimes,
                 recentOutcomes, outcomes, lastOutcomeAt);
+    }
+
+    /** The outcomes with their failures down to {@code left} of them (rounded), the oldest cleared first. */
+    private static long faded(long recentOutcomes, int outcomes, double left) {
+        if (left >= 1.0 || outcomes == 0) {
+            return recentOutcomes;
+        }
+        long kept = recentOutcomes & window(outcomes);
+        int failures = Long.bitCount(kept);
+        int forget = failures - (int) Math.round(failures * left);
+        for (int bit = outcomes - 1; bit >= 0 && forget > 0; bit--) {
+            if ((kept & (1L << bit)) != 0) {
+                kept &= ~(1L << bit);
+                forget--;
+            }
+        }
+        return kept;
+    }
+
+    /** The bits of {@code outcomes} outcomes, the newest in bit 0. */
+    private static long window(int outcomes) {
+        return outcomes >= OUTCOME_BITS ? -1L : (1L << outcomes) - 1;
     }
 
     /** How an attempt ended, as far as the offer's record is concerned. */

@@ -79,7 +79,7 @@ class ReplayLogIT {
     private static final String ARCHIVE = "object-archive";
     private static final String TEAM = "payments";
     private static final Requester ALICE = new Requester(RequesterKind.HUMAN, "alice");
-    private static final TopologySettings SETTINGS = TopologySettings.ofDefaults();
+    private static final TopologySettings SETTINGS = RecordingMarket.TWO_OFFER_DAY_SETTINGS;
 
     private static TopologyConfig config;
     private static Instant from;

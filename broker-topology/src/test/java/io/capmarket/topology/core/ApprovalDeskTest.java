@@ -318,7 +318,7 @@ class ApprovalDeskTest {
     }
 
     @Test
-    void aRequestWaitingBeforeAPolicyCameIsNotMatchedToItsOfferWithoutTheApproval() {
+    void aRequestWaitingBeforeAPolicyCameWaitsForItsApprovalBeforeItsOfferServesIt() {
         t.withdraw("pg-eu", "db-team");
         t.submitWith("r1", LARGE);
         assertThat(t.status("r1").getState()).as("no offer yet").isEqualTo(WAITING);
@@ -326,11 +326,9 @@ class ApprovalDeskTest {
         t.publish(CapabilityOffer.newBuilder(t.offer("pg-eu2", "db-team", 5, Map.of())).setApproval(ADMINS_FOR_LARGE).build());
         t.advance(Duration.ofSeconds(2));
 
-        assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+        assertThat(t.status("r1").getState()).as("asked now that the only offer for it asks").isEqualTo(PENDING_APPROVAL);
+        assertThat(t.status("r1").getApprovals()).extracting(ApprovalGate::getSource).containsExactly("producer db-team");
         assertThat(t.assignments("db-team")).isEmpty();
-        t.liveOffer("pg-other", "other-team", 5, Map.of());
-        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
-        assertThat(t.status("r1").getOfferId()).isEqualTo("pg-other");
     }
 
     @Test
@@ -348,6 +346,58 @@ class ApprovalDeskTest {
         t.update("r1", LARGE);
 
         assertThat(t.status("r1").getState()).as("db-team's policy is not us-team's").isEqualTo(RequestState.UPDATING);
+    }
+
+    @Test
+    void whenTheOfferThatAskedForNoApprovalGivesTheRequestUpTheProducersLeftAreAsked() {
+        t.liveOffer("pg-other", "other-team", 5, Map.of());
+        t.submitWith("r1", LARGE);
+        assertThat(t.status("r1").getOfferId()).isEqualTo("pg-other");
+        t.advance(Duration.ofSeconds(5));
+
+        t.report("r1", FulfilmentKind.REJECTED);
+
+        RequestStatus pending = t.status("r1");
+        assertThat(pending.getState()).as("only db-team's offer is left, and it asks").isEqualTo(PENDING_APPROVAL);
+        assertThat(pending.getApprovals()).extracting(ApprovalGate::getSource).containsExactly("producer db-team");
+        assertThat(pending.getApprovalExpiresAt()).as("from when it was asked").isEqualTo(t.now.plus(Duration.ofHours(8)));
+        assertThat(t.books.counts(PG).getWaiting()).isZero();
+
+        t.decide("r1", "carol", "platform", "admin", true, null);
+
+        assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+        assertThat(t.status("r1").getOfferId()).isEqualTo("pg-eu");
+    }
+
+    @Test
+    void theAdminsApprovalIsKeptWhenTheProducersAreAskedAfterIt() {
+        t.books.policies.put(PG + "/1", DBA_ALWAYS);
+        t.liveOffer("pg-other", "other-team", 1, Map.of());
+        t.submitWith("r1", LARGE);
+        assertThat(t.status("r1").getApprovals()).extracting(ApprovalGate::getSource).containsExactly("platform");
+        t.decide("r1", "erin", "dba", "consumer", true, null);
+        assertThat(t.status("r1").getOfferId()).isEqualTo("pg-other");
+
+        t.report("r1", FulfilmentKind.REJECTED);
+
+        assertThat(t.status("r1").getState()).isEqualTo(PENDING_APPROVAL);
+        assertThat(t.status("r1").getApprovals()).extracting(ApprovalGate::getSource, gate -> gate.getApprovedBy() != null)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("platform", true),
+                        org.assertj.core.groups.Tuple.tuple("producer db-team", false));
+    }
+
+    @Test
+    void anApprovalCountsWhateverTheOrderThePolicyNamesItsApproversIn() {
+        t.publish(CapabilityOffer.newBuilder(t.offer("pg-eu", "db-team", 5, Map.of())).setApproval(DBA_ALWAYS).build());
+        t.submitWith("r1", SMALL);
+        t.decide("r1", "erin", "dba", "consumer", true, null);
+        t.report("r1", FulfilmentKind.REJECTED);
+        assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+        t.publish(CapabilityOffer.newBuilder(t.offer("pg-eu2", "db-team", 5, Map.of())).setApproval(ApprovalPolicy.newBuilder(DBA_ALWAYS)
+                .setApprovers(List.of("role:approver", "team:dba")).build()).build());
+
+        assertThat(t.status("r1").getState()).as("approved for [team:dba, role:approver] by db-team").isEqualTo(MATCHED);
+        assertThat(t.status("r1").getOfferId()).isEqualTo("pg-eu2");
     }
 
     @Test

@@ -79,6 +79,14 @@ public final class RecordingMarket {
     }
 
     /**
+     * The settings to record and replay {@link #twoOfferDay} with: the defaults, but for failure
+     * rates that fade over a day, not an hour, so that pg-slow's rejections and failures keep most of
+     * the day's work on pg-fast, which the what-ifs take away.
+     */
+    public static final TopologySettings TWO_OFFER_DAY_SETTINGS = TopologySettings.ofDefaults()
+            .withMatching(TopologySettings.ofDefaults().matching().withFailureHalfLife(Duration.ofDays(1)));
+
+    /**
      * A day of {@code postgres-database}: fast-team's pg-fast (eu-west, capacity 4) accepts in 20 s
      * and works 8 min; slow-team's pg-slow (us-east, capacity 20) accepts in 25 s and works 35 min,
      * rejecting requests ending in 3 and failing those ending in 7. 240 requests every 6 min from

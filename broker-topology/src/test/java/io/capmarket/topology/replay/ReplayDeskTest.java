@@ -27,7 +27,7 @@ class ReplayDeskTest {
     static final String PG = "postgres-database";
     static final Instant FROM = Instant.parse("2026-12-01T00:00:00Z");
     static final Instant TO = FROM.plus(Duration.ofDays(1));
-    static final TopologySettings SETTINGS = TopologySettings.ofDefaults();
+    static final TopologySettings SETTINGS = RecordingMarket.TWO_OFFER_DAY_SETTINGS;
 
     private static RecordedLog day;
 
