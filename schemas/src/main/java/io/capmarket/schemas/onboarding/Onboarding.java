@@ -151,8 +151,9 @@ public final class Onboarding implements AutoCloseable {
     /**
      * Onboards a producer: registers the value schemas of its offers, heartbeats and fulfilment
      * topics, creates its four topics (or checks them: one that differs stops it here, before any
-     * credential changes, so that onboarding again never locks out a producer that works), issues
-     * its SCRAM credential, creates its ACLs, then publishes its approval.
+     * credential changes, so that onboarding again never locks out a producer that works), creates
+     * its ACLs, publishes its approval, and issues its SCRAM credential last: a step that fails
+     * leaves the password it had working, and running again is safe.
      *
      * @param producerId one topic-name segment (kebab-case recommended)
      * @param capabilities kebab-case capability names, or {@code "*"} alone
@@ -169,8 +170,9 @@ public final class Onboarding implements AutoCloseable {
                 topics.heartbeats(producerId).name(), ProducerHeartbeat.getClassSchema(),
                 topics.fulfilment(producerId).name(), FulfilmentEvent.getClassSchema()));
         new TopicProvisioner(admin, timeout).ensure(topics.producerTopics(producerId).stream().<TopicSpec>map(Topic::spec).toList());
-        Access access = grant(principal);
+        List<AclBinding> acls = grantAcls(principal);
         ProducerApproval approval = approvals.approve(producerId, capabilities, approvedBy);
+        Access access = issueCredential(principal, acls);
         List<String> names = topics.producerTopics(producerId).stream().<String>map(Topic::name).toList();
         LOG.info("onboarded producer {} as {} for {} (topics {}, {} ACLs, credential {})", producerId, principal, capabilities,
                 names, access.acls().size(), access.password().isPresent() ? "issued" : "not issued");
@@ -199,8 +201,8 @@ public final class Onboarding implements AutoCloseable {
 
     /**
      * Onboards a team's bots: registers the value schema of {@code team.<team>.requests}, creates
-     * it (or checks it: one that differs stops it here, before any credential changes), issues the
-     * team's SCRAM credential and creates its ACLs.
+     * it (or checks it: one that differs stops it here, before any credential changes), creates the
+     * team's ACLs and issues its SCRAM credential, last.
      *
      * @param onboardedBy who onboards, for the log
      */
@@ -210,7 +212,7 @@ public final class Onboarding implements AutoCloseable {
         Topic<String, RequestCommand> requests = topics.teamRequests(team);
         registerValueSchemas(Map.of(requests.name(), RequestCommand.getClassSchema()));
         new TopicProvisioner(admin, timeout).ensure(List.of(alignedWithGatewayRequests(requests.spec())));
-        Access access = grant(principal);
+        Access access = issueCredential(principal, grantAcls(principal));
         LOG.info("onboarded team {} as {} (by {}; topic {}, {} ACLs, credential {})", team, principal, onboardedBy,
                 requests.name(), access.acls().size(), access.password().isPresent() ? "issued" : "not issued");
         return new Onboarded(principal, Optional.empty(), List.of(requests.name()), access.acls(), access.password().isPresent(),
@@ -240,7 +242,7 @@ public final class Onboarding implements AutoCloseable {
             throw new IllegalArgumentException("principal must be the topology's or the gateway's, but was " + principal
                     + " (" + principal.role() + ")");
         }
-        Access access = grant(principal);
+        Access access = issueCredential(principal, grantAcls(principal));
         LOG.info("issued {} ({}) {} ACLs, credential {}", principal, principal.role(), access.acls().size(),
                 access.password().isPresent() ? "issued" : "not issued");
         return new Onboarded(principal, Optional.empty(), List.of(), access.acls(), access.password().isPresent(),
@@ -255,20 +257,32 @@ public final class Onboarding implements AutoCloseable {
     private record Revoked(int acls, boolean credential) {
     }
 
-    private Access grant(Principal principal) {
+    /** Creates the principal's ACLs (creating them again changes nothing); none when the cluster does not authenticate. */
+    private List<AclBinding> grantAcls(Principal principal) {
         if (!authenticating) {
             LOG.warn("the cluster does not authenticate clients (the admin's security.protocol is not SASL_*): {} gets no "
                     + "credential and no ACLs; any client of this cluster can act as it", principal);
-            return new Access(List.of(), Optional.empty());
+            return List.of();
+        }
+        List<AclBinding> acls = policy.bindings(principal);
+        if (!acls.isEmpty()) {
+            await(admin.createAcls(acls).all(), "creating the ACLs of " + principal);
+        }
+        return acls;
+    }
+
+    /**
+     * Sets a new SCRAM credential for the principal: the last step of an onboarding, since it is the
+     * one that ends the password the principal had.
+     */
+    private Access issueCredential(Principal principal, List<AclBinding> acls) {
+        if (!authenticating) {
+            return new Access(acls, Optional.empty());
         }
         String password = randomPassword();
         await(admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(principal.user(),
                 new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, SCRAM_ITERATIONS), password))).all(),
                 "setting the SCRAM credential of " + principal);
-        List<AclBinding> acls = policy.bindings(principal);
-        if (!acls.isEmpty()) {
-            await(admin.createAcls(acls).all(), "creating the ACLs of " + principal);
-        }
         return new Access(acls, Optional.of(password));
     }
 

@@ -179,6 +179,7 @@ public final class OnboardingCommand {
         Connection connection;
         try {
             invocation = parse(List.of(args));
+            invocation.option("--out").ifPresent(OnboardingCommand::requireWritable);
             connection = Connection.resolve(invocation, env);
         } catch (UsageException e) {
             err.println(prefix(args) + ": " + e.getMessage());
@@ -407,6 +408,28 @@ public final class OnboardingCommand {
             Map<String, String> values = new LinkedHashMap<>();
             properties.stringPropertyNames().forEach(key -> values.put(key, properties.getProperty(key).trim()));
             return values;
+        }
+    }
+
+    /**
+     * Checks, before anything changes, that the client settings can be written where {@code --out}
+     * says: they are written after the new credential is set, when a failure would lose its password.
+     */
+    private static void requireWritable(String out) {
+        Path file = Path.of(out).toAbsolutePath();
+        if (Files.isDirectory(file)) {
+            throw new UsageException("--out: " + file + " is a directory; name the file to write the client settings to");
+        }
+        // the directories missing are created when the settings are written: the nearest that exists must take them
+        Path directory = file.getParent();
+        while (directory != null && !Files.exists(directory)) {
+            directory = directory.getParent();
+        }
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new UsageException("--out: " + file + " cannot be written: " + directory + " is not a directory");
+        }
+        if (!Files.isWritable(directory) || (Files.exists(file) && !Files.isWritable(file))) {
+            throw new UsageException("--out: " + file + " cannot be written (check the permissions of " + directory + ")");
         }
     }
 

@@ -142,6 +142,21 @@ class OnboardingCommandTest {
     }
 
     @Test
+    void anOutThatCannotBeWrittenStopsTheCommandBeforeItConnects(@TempDir Path dir) throws Exception {
+        Path plainFile = Files.writeString(dir.resolve("plain"), "not a directory");
+        for (Path out : List.of(dir, plainFile.resolve("db.properties"))) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            int exit = OnboardingCommand.run(new String[] {"producer", "onboard", "--producer-id", "db-team", "--capabilities", "x",
+                "--bootstrap-servers", "127.0.0.1:1", "--schema-registry-url", "http://127.0.0.1:1", "--out", out.toString()},
+                    Map.of(), new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                    new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+
+            assertThat(exit).as("a usage error, before any credential changes").isEqualTo(2);
+            assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("--out: ");
+        }
+    }
+
+    @Test
     void aPlatformPrincipalsRegistryUserComesFromTheCommandConfig(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("admin.properties"), """
                 bootstrap.servers=kafka:9092
