@@ -352,6 +352,8 @@ public final class OnboardingCommand {
     record Connection(Map<String, Object> adminClientConfig, Map<String, Object> serdeConfig, String topicsPrefix, int partitions,
             Optional<String> clientRegistryUserInfo, Optional<String> platformRegistryUserInfo, Optional<String> clientBootstrapServers) {
 
+        private static final java.util.regex.Pattern JAAS_USERNAME = java.util.regex.Pattern.compile("\\busername\\s*=\\s*\"([^\"]*)\"");
+
         static Connection resolve(Invocation invocation, Map<String, String> env) {
             Map<String, String> file = new LinkedHashMap<>();
             invocation.option("--command-config").ifPresent(path -> file.putAll(read(Path.of(path))));
@@ -390,12 +392,27 @@ public final class OnboardingCommand {
 
         /** Onboarding over this connection, granting the invocation's policy. */
         Onboarding onboarding(Invocation invocation) {
+            Optional<String> adminUser = adminUser();
+            if (invocation.role().isPresent() && adminUser.isPresent() && adminUser.get().equals(invocation.subject())) {
+                throw new UsageException("--principal: '" + invocation.subject() + "' is the user --command-config connects as "
+                        + "(sasl.jaas.config); onboarding it would replace the admin's own password");
+            }
             Topics topics = Topics.builder().prefix(topicsPrefix).partitions(partitions).serdeConfig(serdeConfig).build();
             Onboarding.Builder builder = Onboarding.builder(topics, adminClientConfig).policy(invocation.policy(topics));
             clientRegistryUserInfo.ifPresent(builder::clientRegistryUserInfo);
             platformRegistryUserInfo.ifPresent(builder::platformRegistryUserInfo);
             clientBootstrapServers.ifPresent(builder::clientBootstrapServers);
             return builder.build();
+        }
+
+        /** The user the admin connects as: the {@code username} of its {@code sasl.jaas.config}, if it has one. */
+        Optional<String> adminUser() {
+            Object jaas = adminClientConfig.get("sasl.jaas.config");
+            if (jaas == null) {
+                return Optional.empty();
+            }
+            java.util.regex.Matcher user = JAAS_USERNAME.matcher(jaas.toString());
+            return user.find() ? Optional.of(user.group(1)) : Optional.empty();
         }
 
         private static Map<String, String> read(Path path) {

@@ -157,6 +157,27 @@ class OnboardingCommandTest {
     }
 
     @Test
+    void thePrincipalTheAdminConnectsAsIsNeverOnboarded(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("admin.properties"), """
+                bootstrap.servers=127.0.0.1:1
+                security.protocol=SASL_PLAINTEXT
+                sasl.mechanism=SCRAM-SHA-512
+                sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="kafka" password="s3cret";
+                schema.registry.url=http://127.0.0.1:1
+                """);
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+
+        int exit = OnboardingCommand.run(new String[] {"platform", "onboard", "--role", "topology", "--principal", "kafka",
+            "--command-config", config.toString()}, Map.of(), new java.io.PrintStream(new java.io.ByteArrayOutputStream()),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("--principal: 'kafka' is the user --command-config connects as (sasl.jaas.config)")
+                .doesNotContain("s3cret");
+    }
+
+    @Test
     void aPlatformPrincipalsRegistryUserComesFromTheCommandConfig(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("admin.properties"), """
                 bootstrap.servers=kafka:9092
