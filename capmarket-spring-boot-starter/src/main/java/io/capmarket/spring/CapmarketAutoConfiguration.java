@@ -54,8 +54,24 @@ public class CapmarketAutoConfiguration {
         List<Offer> offers = ClasspathOffers.read(resources, settings.offers());
         ProducerSettings.builder(settings, env, resources, offers); // every setting checked at refresh, not at start
         return new CapmarketProducerLifecycle(() -> ProducerSettings.builder(settings, env, resources, offers), settings.producerId(),
-                offers, handlers, listeners.orderedStream().toList(), healthCheck.getIfUnique(() -> HealthCheck.ALWAYS_HEALTHY),
-                settings.publishOffers(), settings.autoStartup());
+                offers, handlers, listeners.orderedStream().toList(), allOf(healthCheck.orderedStream().toList()),
+                settings.publishOffers(), settings.autoStartup(),
+                settings.heartbeatInterval() == null ? CapmarketProducer.DEFAULT_HEARTBEAT_INTERVAL : settings.heartbeatInterval());
+    }
+
+    /** Healthy when every one of the context's health checks says so (and when it has none). */
+    static HealthCheck allOf(List<HealthCheck> checks) {
+        if (checks.isEmpty()) {
+            return HealthCheck.ALWAYS_HEALTHY;
+        }
+        return () -> {
+            for (HealthCheck check : checks) {
+                if (!check.healthy()) {
+                    return false;
+                }
+            }
+            return true;
+        };
     }
 
     /** The SDK's meters in the application's registry. */

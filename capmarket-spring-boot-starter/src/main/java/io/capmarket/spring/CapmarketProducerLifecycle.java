@@ -8,6 +8,7 @@ import io.capmarket.spring.internal.Dispatcher;
 import io.capmarket.spring.internal.HandlerRegistry;
 import io.capmarket.spring.internal.HeartbeatState;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -31,9 +32,13 @@ public final class CapmarketProducerLifecycle implements SmartLifecycle, SmartIn
 
     private static final Logger LOG = LoggerFactory.getLogger(CapmarketProducerLifecycle.class);
 
-    /** What the health indicator shows. */
+    /**
+     * What the health indicator shows.
+     *
+     * @param heartbeatInterval how often a heartbeat is due
+     */
     public record Status(boolean running, String producerId, int offers, int inFlight, Instant lastHeartbeat, boolean healthy,
-            String heartbeatError) {
+            String heartbeatError, Duration heartbeatInterval) {
     }
 
     private final Supplier<CapmarketProducer.Builder> settings;
@@ -44,6 +49,7 @@ public final class CapmarketProducerLifecycle implements SmartLifecycle, SmartIn
     private final HealthCheck healthCheck;
     private final boolean publishOffers;
     private final boolean autoStartup;
+    private final Duration heartbeatInterval;
     private final HeartbeatState heartbeat = new HeartbeatState(Clock.systemUTC());
     private volatile CapmarketProducer producer;
 
@@ -56,9 +62,11 @@ public final class CapmarketProducerLifecycle implements SmartLifecycle, SmartIn
      * @param healthCheck the team's health check, sent with every heartbeat
      * @param publishOffers whether to publish the declared offers at start
      * @param autoStartup whether to start with the context
+     * @param heartbeatInterval how often the client heartbeats
      */
     CapmarketProducerLifecycle(Supplier<CapmarketProducer.Builder> settings, String producerId, List<Offer> offers, HandlerRegistry handlers,
-            List<ProducerListener> listeners, HealthCheck healthCheck, boolean publishOffers, boolean autoStartup) {
+            List<ProducerListener> listeners, HealthCheck healthCheck, boolean publishOffers, boolean autoStartup,
+            Duration heartbeatInterval) {
         this.settings = settings;
         this.producerId = producerId;
         this.offers = List.copyOf(offers);
@@ -67,6 +75,7 @@ public final class CapmarketProducerLifecycle implements SmartLifecycle, SmartIn
         this.healthCheck = healthCheck;
         this.publishOffers = publishOffers;
         this.autoStartup = autoStartup;
+        this.heartbeatInterval = heartbeatInterval;
     }
 
     /** Once every bean exists: checks that every declared offer's capability has a handler, so the context fails now if not. */
@@ -154,6 +163,6 @@ public final class CapmarketProducerLifecycle implements SmartLifecycle, SmartIn
         HeartbeatState.Last last = heartbeat.last();
         return new Status(running != null, producerId, running == null ? 0 : running.offers().size(),
                 running == null ? 0 : running.inFlight(), last == null ? null : last.at(), last != null && last.healthy(),
-                last == null ? null : last.error());
+                last == null ? null : last.error(), heartbeatInterval);
     }
 }

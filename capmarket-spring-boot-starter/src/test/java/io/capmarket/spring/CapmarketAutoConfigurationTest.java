@@ -124,6 +124,32 @@ class CapmarketAutoConfigurationTest {
     }
 
     @Test
+    void healthIsDownWhenHeartbeatsStopComing() {
+        java.time.Instant last = java.time.Instant.parse("2026-12-01T10:00:00Z");
+        CapmarketProducerLifecycle.Status status = new CapmarketProducerLifecycle.Status(true, "db-team", 1, 0, last, true, null,
+                java.time.Duration.ofSeconds(10));
+
+        Health.Builder onTime = Health.unknown();
+        CapmarketHealthIndicator.report(status, last.plusSeconds(30), onTime);
+        Health.Builder late = Health.unknown();
+        CapmarketHealthIndicator.report(status, last.plusSeconds(31), late);
+
+        assertThat(onTime.build().getStatus()).isEqualTo(Status.UP);
+        assertThat(late.build().getStatus()).isEqualTo(Status.DOWN);
+        assertThat(late.build().getDetails().get("reason").toString()).startsWith("no heartbeat for 31 s, where one is due every 10 s");
+    }
+
+    @Test
+    void everyHealthCheckOfTheContextMustSayHealthy() throws Exception {
+        assertThat(CapmarketAutoConfiguration.allOf(java.util.List.of()).healthy()).isTrue();
+        assertThat(CapmarketAutoConfiguration.allOf(java.util.List.of(() -> true, () -> false)).healthy()).isFalse();
+        assertThat(CapmarketAutoConfiguration.allOf(java.util.List.of(() -> true, () -> true)).healthy()).isTrue();
+        runner.withUserConfiguration(Handlers.Both.class).withBean("first", io.capmarket.sdk.HealthCheck.class, () -> () -> true)
+                .withBean("second", io.capmarket.sdk.HealthCheck.class, () -> () -> false)
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
     void itAllBacksOffWhenDisabled() {
         runner.withUserConfiguration(Handlers.Both.class).withPropertyValues("capmarket.enabled=false").run(context ->
                 assertThat(context).hasNotFailed().doesNotHaveBean(CapmarketProducerLifecycle.class)
