@@ -51,6 +51,9 @@ final class KafkaSchemaJournal implements SchemaJournal {
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.LINGER_MS_CONFIG, 0,
+                // a write is given up on before append() stops waiting for it (TIMEOUT), not after
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 25_000,
                 ProducerConfig.CLIENT_ID_CONFIG, "schema-registry-" + topic),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }

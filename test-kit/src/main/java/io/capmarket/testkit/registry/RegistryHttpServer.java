@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class RegistryHttpServer implements AutoCloseable {
 
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    /** The largest request body read: a schema is a few kilobytes; the JVM serving it holds the broker too. */
+    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -114,7 +116,11 @@ final class RegistryHttpServer implements AutoCloseable {
         }
         String body;
         try (InputStream in = exchange.getRequestBody()) {
-            body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length > MAX_BODY_BYTES) {
+                return error(413, 413, "Request body larger than " + MAX_BODY_BYTES + " bytes; a schema is far smaller");
+            }
+            body = new String(bytes, StandardCharsets.UTF_8);
         }
         String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
         if (!body.isEmpty() && contentType != null && !ACCEPTED_TYPES.contains(mediaType(contentType))) {

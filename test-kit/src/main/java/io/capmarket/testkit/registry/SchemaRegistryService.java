@@ -20,11 +20,22 @@ final class SchemaRegistryService {
     static final int LATEST = -1;
 
     private final SchemaJournal journal;
-    private final RegistryState state = new RegistryState();
+    private RegistryState state;
+    /**
+     * Whether a write failed: the journal may hold it all the same (a write given up on may still
+     * land), so the next write reads the journal again first and never hands out its id or version twice.
+     */
+    private boolean unsure;
 
     SchemaRegistryService(SchemaJournal journal) {
         this.journal = journal;
-        journal.replay().forEach(state::apply);
+        this.state = replayed(journal);
+    }
+
+    private static RegistryState replayed(SchemaJournal journal) {
+        RegistryState replayed = new RegistryState();
+        journal.replay().forEach(replayed::apply);
+        return replayed;
     }
 
     synchronized List<String> subjects(boolean includeDeleted) {
@@ -37,6 +48,7 @@ final class SchemaRegistryService {
 
     /** Registers a schema under a subject, or returns the version that already holds it. */
     synchronized JournalRecord.SchemaVersion register(String subject, String schemaText) {
+        settle();
         Schema schema = parse(schemaText);
         String canonical = schema.toString();
         NavigableMap<Integer, JournalRecord.SchemaVersion> live = state.live(subject);
@@ -85,6 +97,7 @@ final class SchemaRegistryService {
 
     /** Soft-deletes every live version of the subject and returns their numbers. */
     synchronized List<Integer> deleteSubject(String subject) {
+        settle();
         List<Integer> deleted = new ArrayList<>();
         for (JournalRecord.SchemaVersion version : liveVersions(subject).values()) {
             write(version.softDeleted());
@@ -95,6 +108,7 @@ final class SchemaRegistryService {
 
     /** Soft-deletes one version and returns its number. */
     synchronized int deleteVersion(String subject, int version) {
+        settle();
         JournalRecord.SchemaVersion found = version(subject, version);
         write(found.softDeleted());
         return found.version();
@@ -141,6 +155,7 @@ final class SchemaRegistryService {
 
     /** Removes the subject's own level and returns it. */
     synchronized CompatibilityLevel deleteSubjectLevel(String subject) {
+        settle();
         CompatibilityLevel previous = state.subjectLevel(subject)
                 .orElseThrow(() -> RegistryException.subjectConfigNotFound(subject));
         write(new JournalRecord.Config(subject, null));
@@ -160,8 +175,21 @@ final class SchemaRegistryService {
     }
 
     private void write(JournalRecord record) {
-        journal.append(record);
+        try {
+            journal.append(record);
+        } catch (RuntimeException e) {
+            unsure = true;
+            throw e;
+        }
         state.apply(record);
+    }
+
+    /** Reads the journal again after a failed write, before anything is decided from the state. */
+    private void settle() {
+        if (unsure) {
+            state = replayed(journal);
+            unsure = false;
+        }
     }
 
     private static CompatibilityLevel transitive(CompatibilityLevel level) {

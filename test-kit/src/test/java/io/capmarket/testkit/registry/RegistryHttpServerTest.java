@@ -32,6 +32,20 @@ class RegistryHttpServerTest {
     }
 
     @Test
+    void aBodyLargerThanAnySchemaIsRefusedUnread() throws Exception {
+        List<Route> routes = List.of(Route.of("POST", "/echo", request -> RegistryEndpoints.json(
+                java.util.Map.of("length", request.body().length()))));
+        try (RegistryHttpServer server = new RegistryHttpServer("127.0.0.1", 0, routes, null)) {
+            RegistryHttp http = new RegistryHttp("http://127.0.0.1:" + server.port());
+
+            assertThat(http.post("/echo", "{\"a\":1}").json().path("length").asInt()).isEqualTo(7);
+            Answer huge = http.post("/echo", "x".repeat(RegistryHttpServer.MAX_BODY_BYTES + 1));
+            assertThat(huge.status()).isEqualTo(413);
+            assertThat(huge.json().path("message").asText()).contains("larger than " + RegistryHttpServer.MAX_BODY_BYTES);
+        }
+    }
+
+    @Test
     void errorCodesMapToTheirHttpStatus() {
         assertThat(RegistryException.subjectNotFound("s").httpStatus()).isEqualTo(404);
         assertThat(RegistryException.invalidSchema("x").httpStatus()).isEqualTo(422);

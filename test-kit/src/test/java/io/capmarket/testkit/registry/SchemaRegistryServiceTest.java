@@ -96,9 +96,25 @@ class SchemaRegistryServiceTest {
                 .isEmpty();
     }
 
+    @Test
+    void aWriteThatFailedButLandedIsReadBackBeforeTheNextIdIsHandedOut() {
+        journal.failing = true;
+        journal.landsAnyway = true;
+        assertThatThrownBy(() -> service.register("a-value", V1)).isInstanceOf(RegistryException.class);
+        journal.failing = false;
+
+        JournalRecord.SchemaVersion next = service.register("b-value", V2);
+
+        assertThat(next.id()).as("id 1 went to the schema that landed").isEqualTo(2);
+        assertThat(service.register("a-value", V1).id()).as("the landed one is known").isEqualTo(1);
+        assertThat(journal.records).hasSize(2);
+    }
+
     private static final class RecordingJournal implements SchemaJournal {
         private final List<JournalRecord> records = new ArrayList<>();
         private boolean failing;
+        /** A failing write that the journal kept all the same, as one given up on that still landed. */
+        private boolean landsAnyway;
 
         @Override
         public List<JournalRecord> replay() {
@@ -108,6 +124,9 @@ class SchemaRegistryServiceTest {
         @Override
         public void append(JournalRecord record) {
             if (failing) {
+                if (landsAnyway) {
+                    records.add(record);
+                }
                 throw RegistryException.storeError("broker unavailable", new IllegalStateException("test"));
             }
             records.add(record);
