@@ -412,6 +412,15 @@ public final class AccessPolicy {
                 throw new IllegalArgumentException("admin, topology and gateway must be different users, but were '" + adminUser
                         + "', '" + topologyUser + "' and '" + gatewayUser + "'");
             }
+            for (String id : List.of(topologyApplicationId, gatewayApplicationId)) {
+                for (String segment : List.of(Topics.PRODUCER_SEGMENT, Topics.TEAM_SEGMENT)) {
+                    if (id.startsWith(topics.prefix() + segment)) {
+                        throw new IllegalArgumentException("an application.id must not start with '" + topics.prefix() + segment
+                                + "': the ACLs of its internal topics ('" + id + "-' and after) would reach producers' or teams' "
+                                + "topics, but was '" + id + "'");
+                    }
+                }
+            }
             if (topologyApplicationId.startsWith(gatewayApplicationId + "-") || gatewayApplicationId.startsWith(topologyApplicationId + "-")
                     || topologyApplicationId.equals(gatewayApplicationId)) {
                 throw new IllegalArgumentException("the topology's and the gateway's application.id must not be equal or one a prefix "

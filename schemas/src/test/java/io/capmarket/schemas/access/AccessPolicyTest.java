@@ -226,6 +226,17 @@ class AccessPolicyTest {
                 .hasMessageContaining("adminUser must be 1 to 200 characters").hasMessageContaining("'a,b'");
     }
 
+    @Test
+    void anApplicationIdNamedLikeAProducersTopicsIsRefused() {
+        String producerTopics = topics.prefix() + "producer.db";
+        assertThatThrownBy(() -> AccessPolicy.builder(topics).topology("t", producerTopics).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("an application.id must not start with '" + topics.prefix() + "producer.'");
+        assertThatThrownBy(() -> AccessPolicy.builder(topics).gateway("g", topics.prefix() + "team.pay").build())
+                .hasMessageContaining("'" + topics.prefix() + "team.'");
+        assertThat(AccessPolicy.builder(topics).topology("t", "producer-topology").build().topology()).isNotNull();
+    }
+
     /** Kafka's rule: an ALLOW on the operation, or on ALL; READ, WRITE, DELETE and ALTER imply DESCRIBE. */
     private static boolean allowed(List<AclBinding> bindings, String topic, AclOperation operation) {
         return allowed(bindings, ResourceType.TOPIC, topic, operation);
