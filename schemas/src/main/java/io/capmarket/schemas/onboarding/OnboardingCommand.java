@@ -3,6 +3,7 @@ package io.capmarket.schemas.onboarding;
 import io.capmarket.schemas.access.AccessPolicy;
 import io.capmarket.schemas.access.ClientSettings;
 import io.capmarket.schemas.access.Principal;
+import io.capmarket.schemas.registry.IncompatibleSchemaException;
 import io.capmarket.schemas.registry.SchemaRegistryException;
 import io.capmarket.schemas.topics.TopicMismatchException;
 import io.capmarket.schemas.topics.Topics;
@@ -208,6 +209,11 @@ public final class OnboardingCommand {
         } catch (IllegalArgumentException e) {
             err.println(command + ": " + e.getMessage());
             return USAGE;
+        } catch (IncompatibleSchemaException e) {
+            err.println(command + ": " + e.getMessage() + " (the registry holds a schema under that subject that this version's "
+                    + "contradicts: running again will not help until the subject's schemas or compatibility are put right; nothing "
+                    + "about the principal's access changed)");
+            return FAILED;
         } catch (KafkaException | SchemaRegistryException | TopicMismatchException | UncheckedIOException e) {
             err.println(command + ": " + e.getMessage() + " (running again is safe)");
             return FAILED;

@@ -188,6 +188,24 @@ class OnboardingCommandIT {
                 + "Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512");
     }
 
+    @Test
+    void aSubjectHoldingAContradictingSchemaIsNotCalledSafeToRetry() throws Exception {
+        String producer = "clash-" + run;
+        String subject = prefix + "producer." + producer + ".offers-value";
+        io.capmarket.schemas.registry.SchemaRegistryClient.create(io.capmarket.schemas.registry.SchemaRegistryConfig.from(Map.of(
+                "schema.registry.url", registry.url(), "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "registry-admin:admin-secret"))).register(subject, new org.apache.avro.Schema.Parser().parse(
+                "{\"type\":\"record\",\"name\":\"CapabilityOffer\",\"namespace\":\"io.capmarket.schemas\","
+                        + "\"fields\":[{\"name\":\"legacy\",\"type\":\"int\"}]}"));
+
+        int code = run("producer", "onboard", "--producer-id", producer, "--capabilities", "postgres-database",
+                "--command-config", adminProperties.toString(), "--topics-prefix", prefix);
+
+        assertThat(code).isEqualTo(OnboardingCommand.FAILED);
+        assertThat(err()).contains("running again will not help until the subject's schemas or compatibility are put right")
+                .doesNotContain("running again is safe");
+    }
+
     private int run(String... args) {
         out.reset();
         err.reset();
