@@ -1,6 +1,7 @@
 package io.capmarket.topology.app;
 
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -9,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A record that cannot be read goes to the dead-letters topic as it was, and the task resumes;
- * a registry outage fails the thread instead (see {@link DeadLetters}).
+ * a failure of the schema registry fails the thread instead (see {@link DeadLetters}).
  */
 public final class DeadLetterDeserializationHandler implements DeserializationExceptionHandler {
 
@@ -24,9 +25,10 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        if (DeadLetters.isRegistryOutage(exception)) {
-            LOG.warn("cannot read {}-{}@{} while the schema registry is unavailable; failing the thread so the record is retried: {}",
-                    record.topic(), record.partition(), record.offset(), exception.getMessage());
+        Optional<String> registry = DeadLetters.registryFailure(exception);
+        if (registry.isPresent()) {
+            LOG.warn("cannot read {}-{}@{}, not dead-lettered, the thread fails: {}",
+                    record.topic(), record.partition(), record.offset(), registry.get());
             return Response.fail();
         }
         String reason = DeadLetters.DESERIALIZATION + ": " + DeadLetters.describe(exception);

@@ -1,6 +1,7 @@
 package io.capmarket.topology.app;
 
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
@@ -9,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A record whose processing throws goes to the dead-letters topic as it was read from its source
- * topic (Kafka keeps the source bytes for this), and the task resumes; a registry outage fails
- * the thread instead (see {@link DeadLetters}).
+ * topic (Kafka keeps the source bytes for this), and the task resumes; a failure of the schema
+ * registry fails the thread instead (see {@link DeadLetters}).
  */
 public final class DeadLetterProcessingHandler implements ProcessingExceptionHandler {
 
@@ -25,9 +26,10 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        if (DeadLetters.isRegistryOutage(exception)) {
-            LOG.warn("processing {}-{}@{} in {} needs the schema registry, which is unavailable; failing the thread: {}",
-                    context.topic(), context.partition(), context.offset(), context.processorNodeId(), exception.getMessage());
+        Optional<String> registry = DeadLetters.registryFailure(exception);
+        if (registry.isPresent()) {
+            LOG.warn("processing {}-{}@{} in {} failed, not dead-lettered, the thread fails: {}",
+                    context.topic(), context.partition(), context.offset(), context.processorNodeId(), registry.get());
             return Response.fail();
         }
         String reason = DeadLetters.PROCESSING + " in " + context.processorNodeId() + ": " + DeadLetters.describe(exception);

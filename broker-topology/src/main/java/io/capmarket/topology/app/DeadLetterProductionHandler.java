@@ -2,6 +2,7 @@ package io.capmarket.topology.app;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -11,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A result that cannot be serialized sends the record it came from (its source bytes) to the
- * dead-letters topic, and the task resumes; a registry outage fails the thread instead (see
- * {@link DeadLetters}). Errors from the broker on send are not poison: retriable ones are
- * retried, others fail the thread, as Kafka's default handler does.
+ * dead-letters topic, and the task resumes; a failure of the schema registry (unavailable, refusing
+ * the credentials or the result's schema) fails the thread instead (see {@link DeadLetters}).
+ * Errors from the broker on send are not poison: retriable ones are retried, others fail the
+ * thread, as Kafka's default handler does.
  */
 public final class DeadLetterProductionHandler implements ProductionExceptionHandler {
 
@@ -29,9 +31,10 @@ public final class DeadLetterProductionHandler implements ProductionExceptionHan
     @Override
     public Response handleSerializationError(ErrorHandlerContext context, @SuppressWarnings("rawtypes") ProducerRecord record,
             Exception exception, SerializationExceptionOrigin origin) {
-        if (DeadLetters.isRegistryOutage(exception)) {
-            LOG.warn("cannot write to {} while the schema registry is unavailable; failing the thread: {}",
-                    record.topic(), exception.getMessage());
+        Optional<String> registry = DeadLetters.registryFailure(exception);
+        if (registry.isPresent()) {
+            LOG.warn("cannot write to {}, the record it came from is not dead-lettered, the thread fails: {}",
+                    record.topic(), registry.get());
             return Response.fail();
         }
         String reason = DeadLetters.SERIALIZATION + " of the " + origin.name().toLowerCase(java.util.Locale.ROOT)

@@ -1,7 +1,7 @@
 package io.capmarket.topology.app;
 
-import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
 import io.capmarket.schemas.serde.AvroDeserializationException;
+import io.capmarket.schemas.serde.RegistryFailure;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.topology.EngineEvents;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,9 +31,11 @@ import org.apache.kafka.streams.errors.StreamsException;
 
 /**
  * Poison records go to the dead-letters topic with their original key and value bytes and
- * {@link DeadLetterHeaders}, and the topology keeps running; a registry outage is not poison
- * (the record is fine) and fails the stream thread instead, which the uncaught-exception
- * handler replaces, so the record is retried.
+ * {@link DeadLetterHeaders}, and the topology keeps running. A record is poison only when its
+ * own bytes are at fault (see {@link RegistryFailure}); a failure of the schema registry (an
+ * outage, throttling, refused credentials, a URL that does not lead to its API, a schema it
+ * refuses) is not, and fails the stream thread instead, which the uncaught-exception handler
+ * replaces, so the record is read again from the last commit rather than committed past.
  *
  * <p>The three Kafka Streams handlers ({@link DeadLetterDeserializationHandler},
  * {@link DeadLetterProcessingHandler}, {@link DeadLetterProductionHandler}) are created by Kafka
@@ -219,9 +222,15 @@ public final class DeadLetters {
         headers.add(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** True when the cause chain holds a registry outage: the record is fine, only the registry is away. */
-    static boolean isRegistryOutage(Throwable failure) {
-        return SchemaRegistryUnavailableException.isCauseOf(failure);
+    /**
+     * Why the schema registry, not the record, is at fault for {@code failure}, for the log line of
+     * a handler that fails the thread instead of dead-lettering; empty when the record is poison.
+     */
+    static Optional<String> registryFailure(Throwable failure) {
+        return RegistryFailure.in(failure).map(registry -> (registry.retryable()
+                ? "the schema registry is unavailable (retried when the thread is replaced)"
+                : "the schema registry cannot be used as configured (retried when the thread is replaced, "
+                        + "failing until the registry settings or the registry are fixed)") + ": " + registry.getMessage());
     }
 
     /** Why a record failed, in words: this library's reason when one of its serdes says, else the message. */

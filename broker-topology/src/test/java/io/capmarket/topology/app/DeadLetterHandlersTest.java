@@ -3,6 +3,10 @@ package io.capmarket.topology.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.capmarket.schemas.registry.ErrorCodes;
+import io.capmarket.schemas.registry.SchemaRegistryAccessException;
+import io.capmarket.schemas.registry.SchemaRegistryException;
+import io.capmarket.schemas.registry.SchemaRegistryNotFoundException;
 import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
 import io.capmarket.schemas.serde.AvroDeserializationException;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
@@ -83,9 +87,7 @@ class DeadLetterHandlersTest {
     }
 
     @Test
-    void aRegistryOutageAnywhereInTheCauseChainFailsInsteadOfDeadLettering() {
-        Exception outage = new SerializationException("wrapped",
-                new SchemaRegistryUnavailableException("registry at http://r:8081 did not answer", null));
+    void aRegistryFailureAnywhereInTheCauseChainFailsInsteadOfDeadLettering() {
         ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("capmarket.requests", 0, 1L, KEY, VALUE);
         DeadLetterDeserializationHandler deserialization = new DeadLetterDeserializationHandler();
         deserialization.configure(configs);
@@ -94,19 +96,33 @@ class DeadLetterHandlersTest {
         DeadLetterProductionHandler production = new DeadLetterProductionHandler();
         production.configure(configs);
 
-        DeserializationExceptionHandler.Response d = deserialization.handleError(context(), record, outage);
-        ProcessingExceptionHandler.Response p = processing.handleError(context(), new Record<>("k", "v", 0L),
-                new StreamsException(outage));
-        ProductionExceptionHandler.Response s = production.handleSerializationError(context(),
-                new ProducerRecord<>("capmarket.request-status", "k", "v"), outage, SerializationExceptionOrigin.VALUE);
+        for (SchemaRegistryException registry : List.of(
+                new SchemaRegistryUnavailableException("registry at http://r:8081 did not answer", null),
+                new SchemaRegistryUnavailableException(429, 429, "GET http://r:8081/schemas/ids/42 failed with HTTP 429"),
+                new SchemaRegistryAccessException(401, 401, "GET http://r:8081/schemas/ids/42 failed with HTTP 401"),
+                new SchemaRegistryAccessException(404, 404, "GET http://r:8081/wrong/schemas/ids/42 failed with HTTP 404"),
+                new SchemaRegistryException(200, -1, "GET http://r:8081/schemas/ids/42 answered with a body that is not JSON"))) {
+            Exception wrapped = new SerializationException("wrapped", registry);
+            DeserializationExceptionHandler.Response d = deserialization.handleError(context(), record, registry);
+            ProcessingExceptionHandler.Response p = processing.handleError(context(), new Record<>("k", "v", 0L),
+                    new StreamsException(wrapped));
+            ProductionExceptionHandler.Response s = production.handleSerializationError(context(),
+                    new ProducerRecord<>("capmarket.request-status", "k", "v"), wrapped, SerializationExceptionOrigin.VALUE);
 
-        assertThat(d.result()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
-        assertThat(d.deadLetterQueueRecords()).isEmpty();
-        assertThat(p.result()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
-        assertThat(p.deadLetterQueueRecords()).isEmpty();
-        assertThat(s.result()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
-        assertThat(s.deadLetterQueueRecords()).isEmpty();
+            assertThat(d.result()).as(registry.getMessage()).isEqualTo(DeserializationExceptionHandler.Result.FAIL);
+            assertThat(d.deadLetterQueueRecords()).isEmpty();
+            assertThat(p.result()).as(registry.getMessage()).isEqualTo(ProcessingExceptionHandler.Result.FAIL);
+            assertThat(p.deadLetterQueueRecords()).isEmpty();
+            assertThat(s.result()).as(registry.getMessage()).isEqualTo(ProductionExceptionHandler.Result.FAIL);
+            assertThat(s.deadLetterQueueRecords()).isEmpty();
+        }
         assertThat(deadLettered).isEmpty();
+
+        Exception unknownId = new AvroDeserializationException("capmarket.requests", "schema id 42 is not in the registry",
+                new SchemaRegistryNotFoundException(404, ErrorCodes.SCHEMA_NOT_FOUND, "Schema 42 not found"));
+        assertThat(deserialization.handleError(context(), record, unknownId).result())
+                .isEqualTo(DeserializationExceptionHandler.Result.RESUME);
+        assertThat(deadLettered).containsExactly("deserialization");
     }
 
     @Test

@@ -198,8 +198,9 @@ public final class GatewayMetrics implements AutoCloseable {
     }
 
     /**
-     * A record the views could not read, skipped ({@code unreadable}) or retried because the
-     * schema registry was unavailable ({@code registry-unavailable}).
+     * A record the views could not read, skipped ({@code unreadable}), retried because the
+     * schema registry was unavailable ({@code registry-unavailable}), or failing the views because
+     * the registry cannot be used as configured ({@code registry-misconfigured}).
      */
     public void unreadableRecord(String outcome) {
         Counter.builder("capmarket.gateway.unreadable.records")

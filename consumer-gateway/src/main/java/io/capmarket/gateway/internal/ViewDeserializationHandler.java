@@ -1,7 +1,9 @@
 package io.capmarket.gateway.internal;
 
-import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
+import io.capmarket.schemas.registry.SchemaRegistryException;
+import io.capmarket.schemas.serde.RegistryFailure;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
@@ -13,11 +15,14 @@ import org.slf4j.LoggerFactory;
  * What the gateway's views do with a record they cannot read. A record that is not readable
  * (corrupt, or of an unknown shape) is skipped, logged and counted: the topology dead-letters what
  * it cannot read, and a view is no place to stop every request's reads for one bad record. But
- * while the schema registry is unavailable (a cold cache after a restart or a scale-out) nothing
- * is wrong with a request's status or submission: its stream thread fails instead, is replaced,
- * and reads it again, so that a status is never skipped for good because the registry was down.
- * The catalog and scorecard, which the global thread reads (a thread Kafka Streams cannot
- * replace), are republished by the topology all the time: their records are skipped.
+ * when the schema registry, not the record, is at fault (see {@link RegistryFailure}), nothing is
+ * wrong with a request's status or submission: its stream thread fails instead, so that a status is
+ * never skipped for good. While the registry is unavailable (a cold cache after a restart or a
+ * scale-out, a 5xx, a timeout, throttling) the thread is replaced and reads the record again; when
+ * it refuses the credentials or the URL does not lead to it, the views stop until the settings are
+ * fixed. The catalog and scorecard, which the global thread reads (a thread Kafka Streams cannot
+ * replace), are republished by the topology all the time: their records are skipped while the
+ * registry is unavailable, but not while it cannot be used as configured, which no wait mends.
  */
 public final class ViewDeserializationHandler implements DeserializationExceptionHandler {
 
@@ -27,6 +32,7 @@ public final class ViewDeserializationHandler implements DeserializationExceptio
     public static final String RETRIED_TOPICS_CONFIG = "capmarket.gateway.retried-topics";
     static final String UNREADABLE = "unreadable";
     static final String REGISTRY_UNAVAILABLE = "registry-unavailable";
+    static final String REGISTRY_MISCONFIGURED = "registry-misconfigured";
 
     private static final Logger LOG = LoggerFactory.getLogger(ViewDeserializationHandler.class);
 
@@ -43,13 +49,19 @@ public final class ViewDeserializationHandler implements DeserializationExceptio
 
     @Override
     public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
-        if (retried.contains(record.topic()) && SchemaRegistryUnavailableException.isCauseOf(exception)) {
-            LOG.warn("cannot read {}-{}@{} while the schema registry is unavailable; the thread fails and the record is read again: {}",
-                    record.topic(), record.partition(), record.offset(), exception.getMessage());
-            count(REGISTRY_UNAVAILABLE);
+        Optional<SchemaRegistryException> registry = RegistryFailure.in(exception);
+        if (registry.isPresent() && (retried.contains(record.topic()) || !registry.get().retryable())) {
+            boolean unavailable = registry.get().retryable();
+            LOG.warn("cannot read {}-{}@{} because the schema registry {}; not skipped, the thread fails{}: {}",
+                    record.topic(), record.partition(), record.offset(),
+                    unavailable ? "is unavailable" : "cannot be used as configured",
+                    unavailable ? " and the record is read again" : " until the registry settings are fixed",
+                    registry.get().getMessage());
+            count(unavailable ? REGISTRY_UNAVAILABLE : REGISTRY_MISCONFIGURED);
             return Response.fail();
         }
-        LOG.warn("skipping unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+        LOG.warn("skipping unreadable record {}-{}@{}{}: {}", record.topic(), record.partition(), record.offset(),
+                registry.isPresent() ? " (the global tables are republished; the schema registry is unavailable)" : "",
                 exception.toString());
         count(UNREADABLE);
         return Response.resume();

@@ -2,7 +2,11 @@ package io.capmarket.gateway.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.capmarket.schemas.registry.ErrorCodes;
+import io.capmarket.schemas.registry.SchemaRegistryAccessException;
+import io.capmarket.schemas.registry.SchemaRegistryNotFoundException;
 import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
+import io.capmarket.schemas.serde.AvroDeserializationException;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -45,6 +49,23 @@ class ViewDeserializationHandlerTest {
                 new SchemaRegistryUnavailableException("registry did not answer", null));
 
         assertThat(handler.handleError(null, catalog, outage).result()).isEqualTo(Result.RESUME);
+        assertThat(count(ViewDeserializationHandler.UNREADABLE)).isEqualTo(1.0);
+    }
+
+    @Test
+    void refusedCredentialsOrAWrongRegistryUrlFailEveryTopicInsteadOfSkipping() {
+        ConsumerRecord<byte[], byte[]> catalog = new ConsumerRecord<>("capmarket.catalog", 0, 7L, "pg".getBytes(), new byte[] {0});
+        Exception refused = new SchemaRegistryAccessException(401, 401, "GET http://r:8081/schemas/ids/7 failed with HTTP 401");
+        Exception wrongUrl = new SerializationException("cannot read the record",
+                new SchemaRegistryAccessException(404, 404, "GET http://r:8081/wrong/schemas/ids/7 failed with HTTP 404"));
+
+        assertThat(handler.handleError(null, record, refused).result()).isEqualTo(Result.FAIL);
+        assertThat(handler.handleError(null, catalog, wrongUrl).result()).isEqualTo(Result.FAIL);
+        assertThat(count(ViewDeserializationHandler.REGISTRY_MISCONFIGURED)).isEqualTo(2.0);
+
+        Exception unknownId = new AvroDeserializationException("capmarket.request-status", "schema id 7 is not in the registry",
+                new SchemaRegistryNotFoundException(404, ErrorCodes.SCHEMA_NOT_FOUND, "Schema 7 not found"));
+        assertThat(handler.handleError(null, record, unknownId).result()).isEqualTo(Result.RESUME);
         assertThat(count(ViewDeserializationHandler.UNREADABLE)).isEqualTo(1.0);
     }
 

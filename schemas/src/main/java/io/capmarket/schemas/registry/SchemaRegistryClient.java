@@ -32,7 +32,9 @@ import org.apache.avro.SchemaParseException;
  *
  * <p>Errors are {@link SchemaRegistryException}s: {@link SchemaRegistryNotFoundException},
  * {@link IncompatibleSchemaException} and {@link InvalidSchemaException} must not be retried;
- * {@link SchemaRegistryUnavailableException} may be.
+ * {@link SchemaRegistryUnavailableException} (unreachable, 5xx, 408, 429) may be, and is tried on
+ * the next URL first; {@link SchemaRegistryAccessException} (refused credentials, a URL that does
+ * not lead to the registry's API) needs the settings fixed. Messages never hold credentials.
  */
 public final class SchemaRegistryClient {
 
@@ -40,6 +42,8 @@ public final class SchemaRegistryClient {
     private static final String ACCEPT = "application/vnd.schemaregistry.v1+json, "
             + "application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int HTTP_TIMEOUT = 408;
+    private static final int HTTP_THROTTLED = 429;
 
     private final SchemaRegistryConfig config;
     private final HttpClient http;
@@ -261,6 +265,7 @@ public final class SchemaRegistryClient {
     private JsonNode call(String method, String pathAndQuery, String body) {
         SchemaRegistryUnavailableException lastFailure = null;
         for (URI base : config.urls()) {
+            String shown = method + " " + SchemaRegistryConfig.shown(base) + pathAndQuery;
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + pathAndQuery))
                     .timeout(config.requestTimeout())
                     .header("Accept", ACCEPT)
@@ -275,49 +280,80 @@ public final class SchemaRegistryClient {
             try {
                 response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                lastFailure = new SchemaRegistryUnavailableException(
-                        method + " " + base + pathAndQuery + " failed: " + e, e);
+                lastFailure = new SchemaRegistryUnavailableException(shown + " failed: " + e, e);
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SchemaRegistryUnavailableException("interrupted while calling " + base + pathAndQuery, e);
+                throw new SchemaRegistryUnavailableException("interrupted during " + shown, e);
             }
-            if (response.statusCode() >= 500) {
-                lastFailure = (SchemaRegistryUnavailableException) failure(method, base + pathAndQuery, response);
+            SchemaRegistryException failure = response.statusCode() >= 300 ? failure(shown, response) : null;
+            if (failure instanceof SchemaRegistryUnavailableException unavailable) {
+                // the next URL may answer: a 5xx, a timeout (408) or throttling (429) is one server's state
+                lastFailure = unavailable;
                 continue;
             }
-            if (response.statusCode() >= 300) {
-                throw failure(method, base + pathAndQuery, response);
+            if (failure != null) {
+                throw failure;
             }
             try {
                 return JSON.readTree(response.body());
             } catch (IOException e) {
-                throw new SchemaRegistryException(response.statusCode(), -1,
-                        method + " " + base + pathAndQuery + " answered with a body that is not JSON: " + abbreviate(response.body()));
+                throw new SchemaRegistryException(response.statusCode(), -1, shown + " answered with a body that is not JSON"
+                        + " (does " + SchemaRegistryConfig.SCHEMA_REGISTRY_URL + " lead to the registry?): "
+                        + abbreviate(response.body()));
             }
         }
         throw lastFailure;
     }
 
-    private static SchemaRegistryException failure(String method, String url, HttpResponse<String> response) {
+    /**
+     * The exception for an answer of 300 or more to {@code call} (method and URL, without credentials):
+     * <ul>
+     *   <li>5xx, 408 (timeout) and 429 (throttled): {@link SchemaRegistryUnavailableException}, retryable;
+     *   <li>401 and 403: {@link SchemaRegistryAccessException}, the credentials were refused;
+     *   <li>404 with a registry {@code error_code} 404xx (40401 subject, 40402 version, 40403 schema):
+     *       {@link SchemaRegistryNotFoundException};
+     *   <li>any other 404 (no {@code error_code}, or Confluent's bare 404 for an unknown route) and
+     *       redirects: {@link SchemaRegistryAccessException}, the URL does not lead to the registry's API;
+     *   <li>409: {@link IncompatibleSchemaException}; 422: {@link InvalidSchemaException};
+     *       anything else: {@link SchemaRegistryException}.
+     * </ul>
+     */
+    private static SchemaRegistryException failure(String call, HttpResponse<String> response) {
         int status = response.statusCode();
         int errorCode = status;
+        boolean registryCode = false;
         String message = abbreviate(response.body());
         try {
             JsonNode error = JSON.readTree(response.body());
             if (error != null && error.has("error_code")) {
                 errorCode = error.path("error_code").asInt(status);
+                registryCode = true;
                 message = error.path("message").asText(message);
             }
         } catch (IOException e) {
             // not JSON: keep the raw body as the message
         }
-        String text = method + " " + url + " failed with HTTP " + status + " (error_code " + errorCode + "): " + message;
-        if (status >= 500) {
-            return new SchemaRegistryUnavailableException(status, errorCode, text);
+        String text = call + " failed with HTTP " + status + " (error_code " + (registryCode ? errorCode : "none") + "): " + message;
+        if (status >= 500 || status == HTTP_TIMEOUT || status == HTTP_THROTTLED) {
+            return new SchemaRegistryUnavailableException(status, errorCode, text
+                    + response.headers().firstValue("Retry-After").map(after -> "; Retry-After: " + after).orElse(""));
         }
-        if (status == 404) {
+        if (status == 401 || status == 403) {
+            return new SchemaRegistryAccessException(status, errorCode, text + "; the registry refused "
+                    + (status == 401 ? "the credentials" : "this call to these credentials") + ": check "
+                    + SchemaRegistryConfig.BASIC_AUTH_USER_INFO + " (or the user info of " + SchemaRegistryConfig.SCHEMA_REGISTRY_URL
+                    + " with " + SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE + "=URL)");
+        }
+        if (status == 404 && registryCode && errorCode / 100 == 404) {
             return new SchemaRegistryNotFoundException(status, errorCode, text);
+        }
+        if (status == 404 || status < 400) {
+            String answer = status == 404 ? "a 404 without a registry error_code 404xx (40401, 40402, 40403)"
+                    : "a redirect (to " + response.headers().firstValue("Location").map(SchemaRegistryConfig::shown)
+                            .orElse("nowhere") + ")";
+            return new SchemaRegistryAccessException(status, errorCode, text + "; " + answer + " means that the URL does not lead to"
+                    + " the registry's API: check " + SchemaRegistryConfig.SCHEMA_REGISTRY_URL + ", its host, port and path");
         }
         if (status == 409) {
             return new IncompatibleSchemaException(status, errorCode, text);

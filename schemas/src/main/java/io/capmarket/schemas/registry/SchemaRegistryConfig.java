@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * How to reach a schema registry, read from Confluent's client property names so that the same
@@ -33,6 +34,9 @@ public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Du
 
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_LATEST_CACHE_TTL_SEC = 60;
+
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
+    private static final String UNPARSEABLE = "<unparseable URL>";
 
     public SchemaRegistryConfig {
         if (urls.isEmpty()) {
@@ -92,35 +96,69 @@ public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Du
     }
 
     private static URI parseUrl(String raw) {
+        String trimmed = raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw;
+        // a password holding '/', '?', '#' or '@' moves the '@' out of the authority, where URI does not see it as user info
+        String hint = raw.indexOf('@') < 0 ? ""
+                : " (percent-encode '/', '?', '#' and '@' in a user name or password: %2F, %3F, %23, %40)";
+        URI uri;
         try {
-            URI uri = new URI(raw.endsWith("/") ? raw.substring(0, raw.length() - 1) : raw);
-            if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
-                    || uri.getHost() == null) {
-                throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " must be an http(s) URL, but was " + redacted(raw));
-            }
-            return uri;
+            uri = new URI(trimmed);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is not a valid URL: " + redacted(raw));
+            throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is not a valid URL: " + shown(raw) + hint);
+        }
+        if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                || uri.getHost() == null) {
+            throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " must be an http(s) URL, but was " + shown(raw) + hint);
+        }
+        int userInfoEnd = uri.getRawUserInfo() == null ? -1 : trimmed.indexOf("://") + 3 + uri.getRawUserInfo().length();
+        if (trimmed.lastIndexOf('@') != userInfoEnd) {
+            throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " holds an '@' outside its user info, but was "
+                    + shown(raw) + hint);
+        }
+        return uri;
+    }
+
+    /**
+     * {@code raw}, a URL, for a message: its scheme, host, port and path, never its user info.
+     * Everything up to the last {@code '@'} is dropped before parsing, since a password may hold
+     * {@code '/'} or {@code '@'}; what does not parse then shows as {@code <unparseable URL>}.
+     */
+    static String shown(String raw) {
+        int schemeEnd = raw.indexOf("://");
+        if (schemeEnd < 0 || !SCHEME.matcher(raw.substring(0, schemeEnd)).matches()) {
+            return UNPARSEABLE;
+        }
+        String scheme = raw.substring(0, schemeEnd);
+        try {
+            return shown(new URI(scheme + "://" + raw.substring(Math.max(schemeEnd + 3, raw.lastIndexOf('@') + 1))));
+        } catch (URISyntaxException e) {
+            return scheme + "://" + UNPARSEABLE;
         }
     }
 
-    /** {@code raw} for a message: any {@code user:password@} before its host masked. */
-    static String redacted(String raw) {
-        int scheme = raw.indexOf("://");
-        int path = raw.indexOf('/', scheme < 0 ? 0 : scheme + 3);
-        // the last '@' before the path: a password may hold one
-        int at = raw.lastIndexOf('@', path < 0 ? raw.length() : path);
-        if (at < (scheme < 0 ? 0 : scheme + 3)) {
-            return raw;
+    /** {@code uri} for a message: its scheme, host, port and path, never its user info, query or fragment. */
+    static String shown(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme() + "://";
+        if (uri.getHost() == null) {
+            return scheme + UNPARSEABLE;
         }
-        return raw.substring(0, scheme < 0 ? 0 : scheme + 3) + "****" + raw.substring(at);
+        return scheme + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort())
+                + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    }
+
+    /** The settings with the URLs shown without user info and the credentials masked. */
+    @Override
+    public String toString() {
+        return "SchemaRegistryConfig[urls=" + urls.stream().map(SchemaRegistryConfig::shown).toList()
+                + ", userInfo=" + userInfo.map(info -> "****").orElse("none")
+                + ", requestTimeout=" + requestTimeout + ", latestCacheTtl=" + latestCacheTtl + "]";
     }
 
     private static URI withoutUserInfo(URI uri) {
         try {
             return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is not a valid URL: " + uri, e);
+            throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is not a valid URL: " + shown(uri), e);
         }
     }
 

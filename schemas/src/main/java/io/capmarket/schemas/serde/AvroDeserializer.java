@@ -1,6 +1,8 @@
 package io.capmarket.schemas.serde;
 
 import io.capmarket.schemas.AvroTrust;
+import io.capmarket.schemas.registry.ErrorCodes;
+import io.capmarket.schemas.registry.InvalidSchemaException;
 import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.registry.SchemaRegistryNotFoundException;
 import java.io.IOException;
@@ -25,9 +27,12 @@ import org.apache.kafka.common.serialization.Deserializer;
  * <p>The reader schema is the given generated class's when one is given; otherwise, with
  * {@code specific.avro.reader=true}, the generated class named like the writer's schema; else
  * the writer's schema, returning {@code GenericRecord}s. A record that cannot be read raises an
- * {@link AvroDeserializationException} naming the topic and the reason; an unreachable registry
- * raises a retryable {@code SchemaRegistryUnavailableException} instead, since the record itself
- * is fine. Thread-safe once configured.
+ * {@link AvroDeserializationException} naming the topic and the reason: bytes that do not decode,
+ * or a schema id the registry answers it does not know (error_code 40403) or whose schema does not
+ * parse. Any other registry failure (unreachable, 5xx, throttled, refused credentials, a URL that
+ * does not lead to the registry) is raised as the registry's own {@code SchemaRegistryException},
+ * unwrapped, since the record itself is fine: {@link RegistryFailure#in} tells the two apart.
+ * Thread-safe once configured.
  *
  * @param <T> the record type returned
  */
@@ -83,7 +88,12 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
                 reader = raced == null ? fetched : raced;
             }
         } catch (SchemaRegistryNotFoundException e) {
+            if (e.errorCode() != ErrorCodes.SCHEMA_NOT_FOUND) {
+                throw e;
+            }
             throw new AvroDeserializationException(topic, "schema id " + id + " is not in the registry", e);
+        } catch (InvalidSchemaException e) {
+            throw new AvroDeserializationException(topic, "the schema with id " + id + " cannot be parsed: " + e.getMessage(), e);
         }
         Object value;
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,

@@ -46,12 +46,24 @@ class BasicAuthIT {
                 "schema.registry.url", registry.url(), "basic.auth.user.info", "svc:guess")));
 
         assertThatThrownBy(anonymous::subjects)
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
+                .isInstanceOfSatisfying(SchemaRegistryAccessException.class, e -> {
                     assertThat(e.httpStatus()).isEqualTo(401);
                     assertThat(e.retryable()).isFalse();
                 });
         assertThatThrownBy(wrong::subjects)
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(401));
+                .isInstanceOfSatisfying(SchemaRegistryAccessException.class, e -> assertThat(e.httpStatus()).isEqualTo(401))
+                .message().doesNotContain("guess");
+    }
+
+    @Test
+    void aUrlWithAWrongPathIsNotAMissingSchema() {
+        SchemaRegistryClient misplaced = SchemaRegistryClient.create(SchemaRegistryConfig.from(Map.of(
+                "schema.registry.url", registry.url() + "/registry", "basic.auth.user.info", "svc:s3cret")));
+
+        assertThatThrownBy(() -> misplaced.schemaById(1)).isInstanceOfSatisfying(SchemaRegistryAccessException.class, e -> {
+            assertThat(e.httpStatus()).isEqualTo(404);
+            assertThat(e).hasMessageContaining("/registry/schemas/ids/1").hasMessageContaining("check schema.registry.url");
+        });
     }
 
     @Test

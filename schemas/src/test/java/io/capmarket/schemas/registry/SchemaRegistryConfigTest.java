@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class SchemaRegistryConfigTest {
         assertThatThrownBy(() -> SchemaRegistryConfig.of("ftp://x"))
                 .hasMessageContaining("schema.registry.url must be an http(s) URL, but was ftp://x");
         assertThatThrownBy(() -> SchemaRegistryConfig.of("ftp://svc:s3cret@x/path"))
-                .hasMessageContaining("but was ftp://****@x/path").message().doesNotContain("s3cret");
+                .hasMessageContaining("but was ftp://x/path").message().doesNotContain("s3cret");
         assertThatThrownBy(() -> SchemaRegistryConfig.from(Map.of("schema.registry.url", "http://a",
                 "basic.auth.credentials.source", "SASL_INHERIT")))
                 .hasMessageContaining("basic.auth.credentials.source must be USER_INFO or URL, but was SASL_INHERIT");
@@ -50,5 +51,50 @@ class SchemaRegistryConfigTest {
         assertThatThrownBy(() -> SchemaRegistryConfig.from(Map.of("schema.registry.url", "http://a",
                 "schema.registry.request.timeout.ms", "soon")))
                 .hasMessageContaining("schema.registry.request.timeout.ms must be a whole number, but was soon");
+    }
+
+    @Test
+    void passwordsHoldingSlashesAtsOrColonsNeverShowInMessages() {
+        Map<String, String> passwordByUrl = Map.of(
+                "http://svc:ab/cd+ef@registry:8081", "ab/cd+ef",
+                "http://svc:123/abc@registry:8081", "123/abc",
+                "http://svc:p@ss@registry:8081/path", "p@ss",
+                "http://svc:pa#ss@registry:8081", "pa#ss",
+                "http://svc:pa?ss@registry:8081", "pa?ss",
+                "ftp://svc:a/b@c:d@registry:8081", "a/b@c:d");
+
+        passwordByUrl.forEach((url, password) -> assertThatThrownBy(() -> SchemaRegistryConfig.from(Map.of(
+                "schema.registry.url", url, "basic.auth.credentials.source", "URL")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("registry:8081")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(password).doesNotContain("svc")));
+        assertThatThrownBy(() -> SchemaRegistryConfig.of("http://svc:ab/cd@registry:8081"))
+                .hasMessageContaining("percent-encode '/', '?', '#' and '@'");
+        assertThat(SchemaRegistryConfig.shown("https://svc:a/b@c@registry:8081/ccompat?token=x"))
+                .isEqualTo("https://registry:8081/ccompat");
+        assertThat(SchemaRegistryConfig.shown("svc:secret@registry:8081")).isEqualTo("<unparseable URL>");
+        assertThat(SchemaRegistryConfig.shown("http://svc:secret@[bad")).isEqualTo("http://<unparseable URL>");
+        assertThat(SchemaRegistryConfig.shown(URI.create("http://svc:secret@registry:8081/path"))).isEqualTo("http://registry:8081/path");
+
+        // a password may still hold a ':', and a '/' or '@' percent-encoded
+        SchemaRegistryConfig plain = SchemaRegistryConfig.from(Map.of(
+                "schema.registry.url", "http://svc:pa:ss@registry:8081", "basic.auth.credentials.source", "URL"));
+        SchemaRegistryConfig encoded = SchemaRegistryConfig.from(Map.of(
+                "schema.registry.url", "http://svc:a%2Fb%40c@registry:8081", "basic.auth.credentials.source", "URL"));
+        assertThat(plain.userInfo()).contains("svc:pa:ss");
+        assertThat(encoded.userInfo()).contains("svc:a/b@c");
+        assertThat(encoded.urls()).containsExactly(URI.create("http://registry:8081"));
+    }
+
+    @Test
+    void theSettingsPrintNeitherThePasswordNorUserInfoInUrls() {
+        SchemaRegistryConfig config = SchemaRegistryConfig.from(Map.of(
+                "schema.registry.url", "http://svc:a%2Fb%40c@registry:8081", "basic.auth.credentials.source", "URL"));
+        SchemaRegistryConfig direct = new SchemaRegistryConfig(List.of(URI.create("http://svc:pw@registry:8081")),
+                Optional.of("svc:pw"), Duration.ofSeconds(1), Duration.ofSeconds(1));
+
+        assertThat(config.toString()).isEqualTo("SchemaRegistryConfig[urls=[http://registry:8081], userInfo=****, "
+                + "requestTimeout=PT10S, latestCacheTtl=PT1M]");
+        assertThat(direct.toString()).doesNotContain("pw").contains("http://registry:8081");
     }
 }
