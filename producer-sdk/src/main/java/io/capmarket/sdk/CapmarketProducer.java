@@ -226,7 +226,8 @@ public final class CapmarketProducer implements AutoCloseable {
                 b.producerId, slots, workers, cancels, b.asyncHandler,
                 assignment -> new ReportingContext(assignment, progress), b.autoAccept, b.clock, listener);
         Thread consumerThread = threads("capmarket-assignments-" + b.producerId).newThread(loop);
-        // a process whose assignment consumer stopped on an error takes no work: its heartbeats say unhealthy
+        // a process whose assignment consumer stopped on an error, or cannot read an assignment now, takes no work:
+        // its heartbeats say unhealthy
         HealthCheck teamHealth = b.healthCheck;
         AssignmentLoop consuming = loop;
         this.heartbeats = new Heartbeats(publisher, heartbeatsTopic, b.producerId, b.instanceId,
@@ -548,7 +549,8 @@ public final class CapmarketProducer implements AutoCloseable {
             String url = requireText("schemaRegistryUrl", schemaRegistryUrl, "http(s)://host:port");
             for (String one : url.split(",")) {
                 if (!one.trim().startsWith("http://") && !one.trim().startsWith("https://")) {
-                    throw new InvalidConfigurationException("schemaRegistryUrl must be http:// or https:// URLs, but was '" + url + "'");
+                    throw new InvalidConfigurationException("schemaRegistryUrl must be http:// or https:// URLs, but was '"
+                            + withoutCredentials(url) + "'");
                 }
             }
             this.schemaRegistryUrl = url;
@@ -901,6 +903,11 @@ public final class CapmarketProducer implements AutoCloseable {
                         + (value == null ? "null" : "blank"));
             }
             return value.trim();
+        }
+
+        /** {@code urls} for a message: any {@code user:password@} before a host masked (a password may hold an '@'). */
+        private static String withoutCredentials(String urls) {
+            return urls.replaceAll("(^|://|,)[^/,]*@", "$1****@");
         }
 
         private static Duration requirePositive(String name, Duration value) {

@@ -21,10 +21,17 @@ import java.util.Map;
  * <p>Thread-safe. Obtain one from the {@link FulfilmentContext} handed to a handler, or from
  * {@link CapmarketProducer#reporter(AssignmentRef)} to report from anywhere later.
  *
+ * <p>A message or reason is published with at most {@value #MAX_MESSAGE_CHARS} characters: a
+ * longer one (a stack trace, a command's whole output) is cut to that many, ending in
+ * {@code … (cut from N characters)}, so that no report grows past what Kafka accepts.
+ *
  * <p>Every method throws {@link PublishFailedException} when Kafka did not acknowledge after
  * retries (repeat the call), and {@link ClientClosedException} when the client was closed.
  */
 public interface FulfilmentReporter {
+
+    /** The most characters of a report's message (or reason) published; a longer one is cut. */
+    int MAX_MESSAGE_CHARS = 2_000;
 
     /** The assignment reported on. */
     AssignmentRef ref();

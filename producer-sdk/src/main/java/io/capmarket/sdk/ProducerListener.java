@@ -62,6 +62,16 @@ public interface ProducerListener {
     default void handlerCompleted(Assignment assignment, Duration latency, Throwable error) {
     }
 
+    /**
+     * A record of the assignments topic was skipped for good and committed past: it cannot be read
+     * (bytes that are not Avro of an assignment, a schema id the registry does not know), or it is
+     * no valid assignment of this producer. {@code reason} says which. A record that cannot be read
+     * for another reason (the schema registry unavailable, refusing the credentials) is never
+     * skipped: it is read again after a back-off, and the process reports itself unhealthy meanwhile.
+     */
+    default void assignmentSkipped(String topic, int partition, long offset, String reason) {
+    }
+
     /** An offer's capacity is used up in this process: the consumer paused until a slot frees. */
     default void capacityExhausted(String offerId, int capacity) {
     }

@@ -33,6 +33,15 @@ class CapmarketProducerBuilderTest {
     }
 
     @Test
+    void aRegistryUrlIsNeverEchoedWithItsCredentials() {
+        CapmarketProducer.Builder b = CapmarketProducer.builder();
+        assertThatThrownBy(() -> b.schemaRegistryUrl("registry-user:s3cr@t@registry:8081"))
+                .hasMessage("schemaRegistryUrl must be http:// or https:// URLs, but was '****@registry:8081'");
+        assertThatThrownBy(() -> b.schemaRegistryUrl("http://a:8081,ftp://registry-user:s3cret@b:8081/x"))
+                .hasMessage("schemaRegistryUrl must be http:// or https:// URLs, but was 'http://a:8081,ftp://****@b:8081/x'");
+    }
+
+    @Test
     void theDeliveryGuaranteeSettingsCannotBeWeakened() {
         CapmarketProducer.Builder b = CapmarketProducer.builder();
         assertThatThrownBy(() -> b.kafkaProperty("acks", "1"))

@@ -63,4 +63,15 @@ class MicrometerProducerListenerTest {
         assertThat(registry.find("capmarket.sdk.assignments.received").counter()).isNull();
         assertThat(registry.get("capmarket.sdk.handler.latency").tag("action", "update").timer().count()).isEqualTo(1);
     }
+
+    @Test
+    void countsSkippedAssignmentRecords() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ProducerListener listener = new MicrometerProducerListener(registry, "db-team");
+
+        listener.assignmentSkipped("capmarket.producer.db-team.assignments", 0, 7, "it cannot be read: not Avro");
+        listener.assignmentSkipped("capmarket.producer.db-team.assignments", 2, 9, "it is for producer other-team");
+
+        assertThat(registry.get("capmarket.sdk.assignments.skipped").tag("producer", "db-team").counter().count()).isEqualTo(2.0);
+    }
 }

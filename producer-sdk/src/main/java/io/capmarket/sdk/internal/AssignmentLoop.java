@@ -1,6 +1,10 @@
 package io.capmarket.sdk.internal;
 
 import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.registry.ErrorCodes;
+import io.capmarket.schemas.registry.SchemaRegistryException;
+import io.capmarket.schemas.registry.SchemaRegistryNotFoundException;
+import io.capmarket.schemas.serde.AvroDeserializationException;
 import io.capmarket.schemas.tracing.LogContext;
 import io.capmarket.schemas.tracing.RecordTracing;
 import io.capmarket.sdk.Assignment;
@@ -31,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -38,6 +43,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
@@ -52,8 +58,17 @@ import org.slf4j.LoggerFactory;
  * before it in its partition is settled. Updates and deprovisions take slots counted apart from
  * provisioning ({@link Slots#countedApart()}), since the marketplace does not count them against an
  * offer's capacity; one waits while earlier work on its request runs here, and cancels such work
- * of an older revision, which the marketplace abandoned. Everything here except the completion
- * queue is touched by the consumer thread only.
+ * of an older revision, which the marketplace abandoned. Any work waits while earlier work on its
+ * request runs or waits here (another attempt, or an operation), so two never run at once here.
+ *
+ * <p>A record that can never be read (bytes that are not Avro of an assignment, a schema id the
+ * registry does not know) or that is no valid assignment of this producer is skipped: logged,
+ * told to {@link ProducerListener#assignmentSkipped} and committed past. A record that cannot be
+ * read for another reason (the schema registry unavailable, refusing the credentials, timing out)
+ * is read again: the loop seeks back to it and holds every partition for a back-off
+ * ({@value #FIRST_READ_BACKOFF_SECONDS} s doubling to {@value #MAX_READ_BACKOFF_SECONDS} s), and
+ * {@link #failed()} is true until it is read. Everything here except the completion queue is
+ * touched by the consumer thread only.
  */
 public final class AssignmentLoop implements Runnable {
 
@@ -61,6 +76,10 @@ public final class AssignmentLoop implements Runnable {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration TOPIC_RECHECK = Duration.ofSeconds(5);
     private static final Duration TOPIC_LOG_INTERVAL = Duration.ofMinutes(1);
+    /** Seconds before reading again after a record could not be read for a reason other than the record. */
+    static final int FIRST_READ_BACKOFF_SECONDS = 1;
+    /** The most seconds before reading again: the back-off doubles up to this while reads keep failing. */
+    static final int MAX_READ_BACKOFF_SECONDS = 30;
 
     /** An assignment not started yet, with the trace its record carried. */
     private record Pending(TopicPartition partition, long offset, Assignment assignment, Context trace) {
@@ -99,6 +118,7 @@ public final class AssignmentLoop implements Runnable {
     private final boolean autoAccept;
     private final Clock clock;
     private final ProducerListener listener;
+    private final LongSupplier nanoTime;
 
     private final OffsetTracker<TopicPartition> tracker = new OffsetTracker<>();
     private final Deque<Pending> pending = new ArrayDeque<>();
@@ -116,10 +136,27 @@ public final class AssignmentLoop implements Runnable {
      */
     private volatile boolean unsettled;
     private volatile long drainUntilNanos;
+    /** Partitions whose next record could not be read, not for anything in it: read again after {@link #readBackoff}. */
+    private final Set<TopicPartition> unreadable = new HashSet<>();
+    /** Whether {@link #unreadable} holds a partition, for the heartbeat thread. */
+    private volatile boolean cannotRead;
+    /** The last back-off before reading again; zero while records can be read. */
+    private Duration readBackoff = Duration.ZERO;
+    private long readAgainAtNanos;
 
     public AssignmentLoop(Consumer<String, byte[]> consumer, String topic, Deserializer<io.capmarket.schemas.Assignment> deserializer,
-            OwnTopics ownTopics, String producerId, Slots slots, ExecutorService workers, ExecutorService cancels, AsyncAssignmentHandler handler,
-            Function<Assignment, ReportingContext> contexts, boolean autoAccept, Clock clock, ProducerListener listener) {
+            OwnTopics ownTopics, String producerId, Slots slots, ExecutorService workers, ExecutorService cancels,
+            AsyncAssignmentHandler handler, Function<Assignment, ReportingContext> contexts, boolean autoAccept, Clock clock,
+            ProducerListener listener) {
+        this(consumer, topic, deserializer, ownTopics, producerId, slots, workers, cancels, handler, contexts, autoAccept, clock, listener,
+                System::nanoTime);
+    }
+
+    /** As the other constructor, timing the back-off of reads with {@code nanoTime} (a test's manual ticker). */
+    public AssignmentLoop(Consumer<String, byte[]> consumer, String topic, Deserializer<io.capmarket.schemas.Assignment> deserializer,
+            OwnTopics ownTopics, String producerId, Slots slots, ExecutorService workers, ExecutorService cancels,
+            AsyncAssignmentHandler handler, Function<Assignment, ReportingContext> contexts, boolean autoAccept, Clock clock,
+            ProducerListener listener, LongSupplier nanoTime) {
         this.consumer = consumer;
         this.topic = topic;
         this.deserializer = deserializer;
@@ -134,16 +171,20 @@ public final class AssignmentLoop implements Runnable {
         this.autoAccept = autoAccept;
         this.clock = clock;
         this.listener = listener;
+        this.nanoTime = nanoTime;
     }
 
     /**
      * Whether this process should take no more work: the loop stopped on an error (the consumer
-     * failed for good: fenced, not authorized...), not because it was asked to, or an outcome could
-     * not be published at all, so that nothing past it on its partition can be committed any more.
-     * Either way its unsettled assignments go to the producer's next process once this one stops.
+     * failed for good: fenced, not authorized, an {@link Error} such as a missing method...), not
+     * because it was asked to, or an outcome could not be published at all, so that nothing past it
+     * on its partition can be committed any more; either way its unsettled assignments go to the
+     * producer's next process once this one stops. Also while an assignment cannot be read for a
+     * reason other than the record (the schema registry unavailable or refusing the credentials):
+     * false again once it is read.
      */
     public boolean failed() {
-        return failed || unsettled && !stopping;
+        return failed || cannotRead || unsettled && !stopping;
     }
 
     @Override
@@ -161,10 +202,16 @@ public final class AssignmentLoop implements Runnable {
                 }
             }
             drain();
-        } catch (RuntimeException e) {
-            failed = true;
-            LOG.error("assignment consumer for {} stopped: {}; unsettled assignments will be redelivered, and this process's "
-                    + "heartbeats say it is unhealthy from now on, so that no work is matched to it: restart it", topic, e.toString(), e);
+        } catch (Throwable e) {
+            if (!stopping || !(e instanceof WakeupException || e instanceof InterruptException)) {
+                failed = true;
+                LOG.error("assignment consumer for {} stopped: {}; unsettled assignments will be redelivered, and this process's "
+                        + "heartbeats say it is unhealthy from now on, so that no work is matched to it: restart it", topic, e.toString(),
+                        e);
+            }
+            if (e instanceof Error error) {
+                throw error;
+            }
         } finally {
             // the client stops the workers once it refuses further publishing, so handed-back work reports nothing
             try {
@@ -226,13 +273,21 @@ public final class AssignmentLoop implements Runnable {
     }
 
     private void step() {
+        Set<TopicPartition> rewound = new HashSet<>();
         for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-            receive(record);
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            if (rewound.contains(partition)) {
+                continue; // read again from an earlier record of this poll
+            }
+            if (readingHeld() || !receive(partition, record)) {
+                consumer.seek(partition, record.offset());
+                rewound.add(partition);
+            }
         }
         startPending();
         applyCompletions();
         startPending();
-        if (!pending.isEmpty()) {
+        if (!pending.isEmpty() || readingHeld()) {
             consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {
             consumer.resume(consumer.paused());
@@ -267,50 +322,60 @@ public final class AssignmentLoop implements Runnable {
         }
     }
 
-    private void receive(ConsumerRecord<String, byte[]> record) {
-        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        tracker.received(partition, record.offset());
+    /** Whether reading waits out a back-off after a record could not be read. */
+    private boolean readingHeld() {
+        return !unreadable.isEmpty() && nanoTime.getAsLong() - readAgainAtNanos < 0;
+    }
+
+    /**
+     * Takes one record in: hands it on, or skips it when it can never be read or is no valid
+     * assignment of this producer. False when it cannot be read now for a reason other than the
+     * record itself: nothing of it was taken, and it must be read again.
+     */
+    private boolean receive(TopicPartition partition, ConsumerRecord<String, byte[]> record) {
         io.capmarket.schemas.Assignment avro;
         try {
             avro = record.value() == null ? null : deserializer.deserialize(record.topic(), record.headers(), record.value());
         } catch (RuntimeException e) {
-            LOG.error("skipping unreadable assignment at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.toString());
-            tracker.done(partition, record.offset());
-            return;
+            if (!poison(e)) {
+                cannotRead(partition, record.offset(), e);
+                return false;
+            }
+            readable(Set.of(partition));
+            skip(partition, record.offset(), "it cannot be read: " + e.getMessage());
+            return true;
         }
+        readable(Set.of(partition));
         if (avro == null || !producerId.equals(avro.getProducerId())) {
-            LOG.warn("skipping assignment at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    avro == null ? "empty record" : "it is for producer " + avro.getProducerId());
-            tracker.done(partition, record.offset());
-            return;
+            skip(partition, record.offset(), avro == null ? "empty record" : "it is for producer " + avro.getProducerId());
+            return true;
         }
         Assignment assignment;
         try {
             assignment = AssignmentCodec.fromAvro(avro);
         } catch (RuntimeException e) {
-            LOG.error("skipping invalid assignment at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
-            tracker.done(partition, record.offset());
-            return;
+            skip(partition, record.offset(), "it is no valid assignment: " + e.getMessage());
+            return true;
         }
+        tracker.received(partition, record.offset());
         if (assignment.action() == AssignmentAction.CANCEL) {
             cancel(assignment);
             tracker.done(partition, record.offset());
-            return;
+            return true;
         }
         Running already = running.get(assignment.requestId());
         if (already != null && sameWork(already.assignment(), assignment)) {
             LOG.info("assignment {} (attempt {}, revision {}) delivered again while it runs here; its outcome settles both",
                     assignment.requestId(), assignment.attempt(), assignment.revision());
             running.put(assignment.requestId(), already.deliveredAgainAt(partition, record.offset()));
-            return;
+            return true;
         }
         // a waiting one holds an earlier offset of this partition open (a revoked partition's are dropped), so no commit passes it
         if (pending.stream().anyMatch(p -> sameWork(p.assignment(), assignment))) {
             LOG.info("assignment {} (attempt {}, revision {}) delivered again while it waits here; that one settles it",
                     assignment.requestId(), assignment.attempt(), assignment.revision());
             tracker.done(partition, record.offset());
-            return;
+            return true;
         }
         if (already != null && assignment.isOperation() && already.assignment().isOperation()
                 && already.assignment().revision() < assignment.revision()) {
@@ -324,6 +389,52 @@ public final class AssignmentLoop implements Runnable {
             listener.assignmentReceived(assignment);
         }
         pending.add(new Pending(partition, record.offset(), assignment, RecordTracing.extract(record.headers())));
+        return true;
+    }
+
+    /**
+     * Whether a failure to deserialize is the record's own, so that reading it again fails again:
+     * bytes that are not Avro of an assignment, or a schema id the registry does not know (40403).
+     * Any other registry failure (unavailable, credentials refused, a 404 without that code) is not.
+     */
+    private static boolean poison(RuntimeException failure) {
+        Set<Throwable> seen = new HashSet<>();
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof SchemaRegistryException registry) {
+                return registry instanceof SchemaRegistryNotFoundException && registry.errorCode() == ErrorCodes.SCHEMA_NOT_FOUND;
+            }
+        }
+        return failure instanceof AvroDeserializationException;
+    }
+
+    /** Skips a record for good: nothing to do, so done at once, and the commit passes it. */
+    private void skip(TopicPartition partition, long offset, String reason) {
+        LOG.error("skipping the assignment at {}-{}@{}: {}", partition.topic(), partition.partition(), offset, reason);
+        listener.assignmentSkipped(partition.topic(), partition.partition(), offset, reason);
+        tracker.received(partition, offset);
+        tracker.done(partition, offset);
+    }
+
+    /** A record could not be read, not for anything in it: read again after a back-off, the process unhealthy until then. */
+    private void cannotRead(TopicPartition partition, long offset, RuntimeException failure) {
+        Duration first = Duration.ofSeconds(FIRST_READ_BACKOFF_SECONDS);
+        Duration max = Duration.ofSeconds(MAX_READ_BACKOFF_SECONDS);
+        Duration doubled = readBackoff.multipliedBy(2);
+        readBackoff = readBackoff.isZero() ? first : doubled.compareTo(max) > 0 ? max : doubled;
+        readAgainAtNanos = nanoTime.getAsLong() + readBackoff.toNanos();
+        unreadable.add(partition);
+        cannotRead = true;
+        LOG.warn("cannot read the assignment at {}-{}@{} now: {}; reading it again in {} s, and this process's heartbeats say it is "
+                + "unhealthy until it can", partition.topic(), partition.partition(), offset, failure.toString(), readBackoff.toSeconds());
+    }
+
+    /** Records of {@code partitions} can be read (or the partitions were taken away): once none is left unreadable, reading is healthy. */
+    private void readable(Set<TopicPartition> partitions) {
+        if (unreadable.removeAll(partitions) && unreadable.isEmpty()) {
+            readBackoff = Duration.ZERO;
+            cannotRead = false;
+            LOG.info("assignments of {} are read again", topic);
+        }
     }
 
     /** The same work: the same request, attempt and revision (a redelivery, or the marketplace sending it again). */
@@ -373,8 +484,8 @@ public final class AssignmentLoop implements Runnable {
             Pending p = it.next();
             Assignment assignment = p.assignment();
             boolean earlierWork = !waitingRequests.add(assignment.requestId()) || running.containsKey(assignment.requestId());
-            if (assignment.isOperation() && earlierWork) {
-                continue; // an operation waits until earlier work on its request has started and finished here
+            if (earlierWork) {
+                continue; // work waits until earlier work on its request (another attempt, an operation) started and finished here
             }
             String offerId = assignment.offerId();
             Slots lane = lane(assignment);
@@ -421,7 +532,7 @@ public final class AssignmentLoop implements Runnable {
                         completions.add(new Completion(p.partition(), p.offset(), assignment.requestId(), assignment.offerId(),
                                 lane, error == null));
                     });
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     span.end();
                     completions.add(new Completion(p.partition(), p.offset(), assignment.requestId(), assignment.offerId(), lane,
                             false));
@@ -502,6 +613,7 @@ public final class AssignmentLoop implements Runnable {
         private void forget(Set<TopicPartition> partitions) {
             pending.removeIf(p -> partitions.contains(p.partition()));
             tracker.forget(partitions);
+            readable(partitions);
         }
     }
 }

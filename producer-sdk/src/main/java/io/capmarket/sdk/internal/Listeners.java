@@ -83,6 +83,11 @@ public final class Listeners implements ProducerListener {
     }
 
     @Override
+    public void assignmentSkipped(String topic, int partition, long offset, String reason) {
+        each(l -> l.assignmentSkipped(topic, partition, offset, reason));
+    }
+
+    @Override
     public void capacityExhausted(String offerId, int capacity) {
         each(l -> l.capacityExhausted(offerId, capacity));
     }

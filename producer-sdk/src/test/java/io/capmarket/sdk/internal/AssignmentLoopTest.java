@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.schemas.registry.SchemaRegistryException;
+import io.capmarket.schemas.registry.SchemaRegistryNotFoundException;
+import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
+import io.capmarket.schemas.serde.AvroDeserializationException;
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AssignmentHandler;
 import io.capmarket.sdk.AssignmentRef;
@@ -25,12 +29,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The consumer loop's routing of FULFIL, UPDATE, DEPROVISION and CANCEL, over a mock consumer and handlers the test settles. */
 class AssignmentLoopTest {
@@ -46,7 +56,26 @@ class AssignmentLoopTest {
 
     private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
     private final List<io.capmarket.schemas.Assignment> written = new CopyOnWriteArrayList<>();
-    private final Deserializer<io.capmarket.schemas.Assignment> byIndex = (topic, bytes) -> written.get(bytes[0]);
+    /** Records that are poison, by offset: reading them throws this. */
+    private final Map<Integer, RuntimeException> poison = new ConcurrentHashMap<>();
+    /** Thrown by every read while set: the schema registry in trouble, or an {@link Error}. */
+    private volatile Throwable readTrouble;
+    private final AtomicInteger reads = new AtomicInteger();
+    private final Deserializer<io.capmarket.schemas.Assignment> byIndex = (topic, bytes) -> {
+        reads.incrementAndGet();
+        if (readTrouble instanceof RuntimeException e) {
+            throw e;
+        }
+        if (readTrouble instanceof Error e) {
+            throw e;
+        }
+        if (poison.containsKey((int) bytes[0])) {
+            throw poison.get((int) bytes[0]);
+        }
+        return written.get(bytes[0]);
+    };
+    /** The loop's ticker for its read back-off, moved by the test. */
+    private final AtomicLong nanos = new AtomicLong();
     private final List<Sent> sent = new CopyOnWriteArrayList<>();
     /** Requests whose reports cannot be published at all, as after a lost authorization. */
     private final java.util.Set<String> unpublishable = ConcurrentHashMap.newKeySet();
@@ -60,6 +89,7 @@ class AssignmentLoopTest {
     private final ExecutorService workers = Executors.newCachedThreadPool();
     private final ExecutorService cancels = Executors.newSingleThreadExecutor();
     private final List<String> received = new CopyOnWriteArrayList<>();
+    private final List<String> skipped = new CopyOnWriteArrayList<>();
     private final ProducerListener listener = new ProducerListener() {
         @Override
         public void assignmentReceived(Assignment assignment) {
@@ -70,18 +100,30 @@ class AssignmentLoopTest {
         public void operationReceived(Assignment assignment) {
             received.add(assignment.action().name().toLowerCase() + " " + assignment.requestId() + "#" + assignment.revision());
         }
+
+        @Override
+        public void assignmentSkipped(String topic, int partition, long offset, String reason) {
+            skipped.add(topic + "-" + partition + "@" + offset + ": " + reason);
+        }
     };
     private AssignmentLoop loop;
 
-    /** A handler whose every call waits until the test completes the stage it returned, named {@code action requestId#revision}. */
+    /**
+     * A handler whose every call waits until the test completes the stage it returned, named
+     * {@code action requestId#revision}, followed by {@code /attempt} from the second attempt on.
+     */
     private final class Held implements AsyncAssignmentHandler {
 
         final Map<String, CompletableFuture<Void>> stages = new ConcurrentHashMap<>();
         final Map<String, FulfilmentContext> contexts = new ConcurrentHashMap<>();
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
+        private static String name(String action, FulfilmentContext context) {
+            return action + " " + context.requestId() + "#" + context.revision() + (context.attempt() == 1 ? "" : "/" + context.attempt());
+        }
+
         private CompletionStage<?> hold(String action, FulfilmentContext context) {
-            String name = action + " " + context.requestId() + "#" + context.revision();
+            String name = name(action, context);
             calls.add(name);
             contexts.put(name, context);
             return stages.computeIfAbsent(name, n -> new CompletableFuture<>());
@@ -104,7 +146,7 @@ class AssignmentLoopTest {
 
         @Override
         public void onCancel(Assignment assignment, FulfilmentContext context) {
-            calls.add("cancel " + context.requestId() + "#" + context.revision());
+            calls.add(name("cancel", context));
         }
 
         /** Reports {@code fulfil(Map.of())} for a call and completes its stage. */
@@ -118,7 +160,7 @@ class AssignmentLoopTest {
     private void start(AsyncAssignmentHandler handler) {
         loop = new AssignmentLoop(consumer, TOPIC, byIndex, new OwnTopics("db-team", List.of(TOPIC),
                 names -> Map.of(TOPIC, OwnTopics.State.EXISTS)), "db-team", slots, workers, cancels, handler,
-                assignment -> new ReportingContext(assignment, sink), true, Clock.fixed(NOW, ZoneOffset.UTC), listener);
+                assignment -> new ReportingContext(assignment, sink), true, Clock.fixed(NOW, ZoneOffset.UTC), listener, nanos::get);
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(PARTITION));
             consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
@@ -165,6 +207,26 @@ class AssignmentLoopTest {
         consumer.schedulePollTask(() -> records.forEach(consumer::addRecord));
     }
 
+    /** Writes a record that cannot be read for {@code why}. */
+    private void writePoison(RuntimeException why) {
+        synchronized (written) {
+            int index = written.size();
+            written.add(null);
+            poison.put(index, why);
+            consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, index, "r-?", new byte[] {(byte) index})));
+        }
+    }
+
+    /** The record at {@code offset} comes again, as the broker sends it after the loop seeked back to it. */
+    private void redeliver(int offset) {
+        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset,
+                written.get(offset).getRequestId(), new byte[] {(byte) offset})));
+    }
+
+    private void advance(Duration duration) {
+        nanos.addAndGet(duration.toNanos());
+    }
+
     private List<Sent> sentFor(String requestId) {
         return sent.stream().filter(s -> s.ref().requestId().equals(requestId)).toList();
     }
@@ -179,10 +241,10 @@ class AssignmentLoopTest {
         write(AssignmentAction.DEPROVISION, "r-3", 2, 4);
         handler.finish("fulfil r-1#0");
         handler.finish("update r-2#1");
-        handler.finish("deprovision r-3#4");
+        handler.finish("deprovision r-3#4/2");
 
         await().atMost(WAIT).until(() -> sent.size() == 4);
-        assertThat(handler.calls).containsExactlyInAnyOrder("fulfil r-1#0", "update r-2#1", "deprovision r-3#4");
+        assertThat(handler.calls).containsExactlyInAnyOrder("fulfil r-1#0", "update r-2#1", "deprovision r-3#4/2");
         assertThat(received).containsExactly("fulfil r-1", "update r-2#1", "deprovision r-3#4");
         // auto-accept applies to the provisioning only
         assertThat(sentFor("r-1")).extracting(Sent::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FULFILLED);
@@ -300,14 +362,19 @@ class AssignmentLoopTest {
         assertThat(received).containsExactly("update r-1#1", "deprovision r-1#2");
     }
 
-    @Test
-    void operationsDoNotWaitForProvisioningSlotsNorCountAgainstThem() {
-        slots.capacity("pg-1", 1);
+    /** Starts the loop with {@code capacity} slots for pg-1 and a held handler, and waits until r-1's provisioning runs. */
+    private Held startWithFirstRunning(int capacity) {
+        slots.capacity("pg-1", capacity);
         Held handler = new Held();
         start(handler);
-
         write(AssignmentAction.FULFIL, "r-1", 1, 0);
         await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-1#0"));
+        return handler;
+    }
+
+    @Test
+    void operationsDoNotWaitForProvisioningSlotsNorCountAgainstThem() {
+        Held handler = startWithFirstRunning(1);
         write(new Spec(AssignmentAction.FULFIL, "r-2", 1, 0), // waits for r-1's slot
                 new Spec(AssignmentAction.UPDATE, "r-3", 1, 1),
                 new Spec(AssignmentAction.DEPROVISION, "r-4", 1, 1)); // the offer's one operation slot is r-3's
@@ -322,5 +389,125 @@ class AssignmentLoopTest {
 
         handler.finish("fulfil r-1#0");
         await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-2#0"));
+    }
+
+    @Test
+    void poisonRecordsAreSkippedCountedAndCommittedPast() {
+        start(HandlerRun.async((assignment, context) -> context.fulfil(Map.of())));
+        writePoison(new AvroDeserializationException(TOPIC, "cannot decode 3 bytes written with schema id 1", null));
+        writePoison(new AvroDeserializationException(TOPIC, "schema id 7 is not in the registry",
+                new SchemaRegistryNotFoundException(404, 40403, "Schema 7 not found")));
+        write(AssignmentAction.FULFIL, "r-1", 1, 0);
+
+        await().atMost(WAIT).until(() -> Long.valueOf(3).equals(committed()));
+        assertThat(skipped).containsExactly(
+                TOPIC + "-0@0: it cannot be read: cannot deserialize record from topic " + TOPIC
+                        + ": cannot decode 3 bytes written with schema id 1",
+                TOPIC + "-0@1: it cannot be read: cannot deserialize record from topic " + TOPIC + ": schema id 7 is not in the registry");
+        assertThat(sentFor("r-1")).extracting(Sent::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FULFILLED);
+        assertThat(loop.failed()).isFalse();
+    }
+
+    /** Failures to read that are not the record's: the registry unavailable, refusing the credentials, not knowing its API. */
+    static Stream<RuntimeException> registryTrouble() {
+        return Stream.of(
+                new SchemaRegistryUnavailableException("GET http://registry:8081/schemas/ids/1 failed", new java.net.ConnectException()),
+                new SchemaRegistryException(401, 40101, "Unauthorized"),
+                new SchemaRegistryException(403, 40301, "User is denied operation Read on Subject"),
+                new AvroDeserializationException(TOPIC, "schema id 1 is not in the registry",
+                        new SchemaRegistryNotFoundException(404, -1, "HTTP 404 Not Found: no such path")),
+                new IllegalStateException("the deserializer's client was closed"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("registryTrouble")
+    void aRecordThatCannotBeReadForAnotherReasonIsReadAgainAndNeverCommittedPast(RuntimeException trouble) {
+        Held handler = new Held();
+        start(handler);
+        readTrouble = trouble;
+        write(AssignmentAction.FULFIL, "r-1", 1, 0);
+
+        await().atMost(WAIT).until(loop::failed);
+        assertThat(committed()).as("nothing committed past it").isNull();
+        assertThat(skipped).isEmpty();
+        assertThat(consumer.position(PARTITION)).as("the loop seeked back to it").isZero();
+
+        readTrouble = null;
+        advance(Duration.ofSeconds(AssignmentLoop.FIRST_READ_BACKOFF_SECONDS));
+        redeliver(0);
+
+        await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-1#0"));
+        await().atMost(WAIT).until(() -> !loop.failed());
+        handler.finish("fulfil r-1#0");
+        await().atMost(WAIT).until(() -> Long.valueOf(1).equals(committed()));
+        assertThat(skipped).isEmpty();
+    }
+
+    @Test
+    void readsWaitOutABackOffThatDoublesUpToItsBound() {
+        Held handler = new Held();
+        start(handler);
+        readTrouble = new SchemaRegistryUnavailableException("GET http://registry:8081/schemas/ids/1 timed out", null);
+        write(AssignmentAction.FULFIL, "r-1", 1, 0);
+        await().atMost(WAIT).until(() -> reads.get() == 1);
+
+        int expected = 1;
+        for (long seconds : new long[] {1, 2, 4, 8, 16, 30, 30}) {
+            redeliver(0);
+            advance(Duration.ofSeconds(seconds).minusMillis(1));
+            int before = expected;
+            await().during(Duration.ofMillis(150)).atMost(WAIT).until(() -> reads.get() == before);
+            advance(Duration.ofMillis(1));
+            expected++;
+            int after = expected;
+            await("read again " + seconds + " s after the last failure").atMost(WAIT).until(() -> reads.get() == after);
+            assertThat(loop.failed()).isTrue();
+        }
+        assertThat(committed()).isNull();
+        assertThat(handler.calls).isEmpty();
+    }
+
+    @Test
+    void anErrorOnTheConsumerThreadTakesTheProcessOutOfMatching() {
+        start(new Held());
+        readTrouble = new NoSuchMethodError("'void io.capmarket.schemas.Assignment.setRevision(int)'");
+        write(AssignmentAction.FULFIL, "r-1", 1, 0);
+
+        await().dontCatchUncaughtExceptions().atMost(WAIT).until(loop::failed);
+    }
+
+    @Test
+    void anErrorOnAWorkerThreadTakesTheProcessOutOfMatching() {
+        // a stage from a library built against another Java: settling it fails on the worker thread
+        start((assignment, context) -> new CompletableFuture<Void>() {
+            @Override
+            public <U> CompletableFuture<U> handle(BiFunction<? super Void, Throwable, ? extends U> fn) {
+                throw new NoSuchMethodError("'java.util.concurrent.CompletableFuture java.util.concurrent.CompletableFuture.handle()'");
+            }
+        });
+        write(AssignmentAction.FULFIL, "r-1", 1, 0);
+
+        await().dontCatchUncaughtExceptions().atMost(WAIT).until(loop::failed);
+        assertThat(committed()).isNull();
+    }
+
+    @Test
+    void anotherAttemptOfARequestRunningHereWaitsUntilTheFirstHasFinished() {
+        Held handler = startWithFirstRunning(3);
+
+        // the marketplace gave up on the first attempt and matched the request here again
+        write(new Spec(AssignmentAction.CANCEL, "r-1", 1, 0), new Spec(AssignmentAction.FULFIL, "r-1", 2, 0),
+                new Spec(AssignmentAction.FULFIL, "r-2", 1, 0));
+        await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-2#0") && handler.calls.contains("cancel r-1#0"));
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !handler.calls.contains("fulfil r-1#0/2"));
+
+        handler.stages.get("fulfil r-1#0").complete(null); // the cancelled attempt stops without an outcome
+        await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-1#0/2"));
+        handler.finish("fulfil r-1#0/2");
+        handler.finish("fulfil r-2#0");
+
+        await().atMost(WAIT).until(() -> Long.valueOf(4).equals(committed()));
+        assertThat(sentFor("r-1")).extracting(s -> s.kind() + " " + s.ref().attempt()).containsExactly("ACCEPTED 1", "FAILED 1",
+                "ACCEPTED 2", "FULFILLED 2");
     }
 }

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Producers failing under the real topology, with real SDK clients: one that goes silent while
- * it holds unaccepted work, and one that rejects everything. (A process that crashes in the
+ * it holds unaccepted work, one that rejects everything, and one whose handler fails with a
+ * message larger than a Kafka record may be. (A process that crashes in the
  * middle of its handler is {@link FulfilmentIT}'s
  * {@code aCrashedProcessHandsItsAssignmentToTheNextOneWithTheSameRequestIdAndAttempt}: the next
  * process gets the assignment again with the same requestId and attempt.)
@@ -56,7 +57,7 @@ class ProducerFailuresIT {
     @BeforeAll
     void startTopology() {
         market = new Marketplace(broker, registry,
-                "silent-team=cap-silent;live-team=cap-silent;reject-team=cap-reject;good-team=cap-reject",
+                "silent-team=cap-silent;live-team=cap-silent;reject-team=cap-reject;good-team=cap-reject;verbose-team=cap-verbose",
                 Map.of("matching.accept-deadline", ACCEPT_DEADLINE.toMillis() + "ms",
                         "matching.liveness-bound", LIVENESS_BOUND.toMillis() + "ms",
                         "scorecard.interval", "1s"));
@@ -150,6 +151,24 @@ class ProducerFailuresIT {
                     assertThat(winner.getAllTime().getSafety().getFulfilled()).isEqualTo(3);
                 });
             }
+        }
+    }
+
+    @Test
+    void aHandlerFailingWithAMessageLargerThanARecordMayBeIsReportedCutAndTheWorkMovesOn() {
+        String huge = "provisioning failed: " + "x".repeat(2 * 1024 * 1024); // over the producer's default max.request.size
+        try (CapmarketProducer verbose = market.producer("verbose-team").publishTimeout(Duration.ofSeconds(10))
+                .handler((assignment, context) -> {
+                    throw new IllegalStateException(huge);
+                }).build()) {
+            verbose.publish(offer("verbose-offer", "cap-verbose", 1));
+            market.submit("r-verbose", "cap-verbose", "{}");
+
+            // the failure was published (cut to the bound), so the marketplace took the work back
+            RequestStatus waiting = market.awaitState("r-verbose", RequestState.WAITING, status -> !status.getTriedOffers().isEmpty());
+
+            assertThat(waiting.getHistory()).extracting(StatusTransition::getDetail).anySatisfy(detail -> assertThat(detail)
+                    .startsWith("failed at verbose-team (retryable): provisioning failed: xxx"));
         }
     }
 
