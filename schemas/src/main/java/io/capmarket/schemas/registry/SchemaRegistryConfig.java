@@ -23,7 +23,10 @@ public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Du
 
     /** Comma-separated registry URLs. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
-    /** {@code USER_INFO} (credentials in {@link #BASIC_AUTH_USER_INFO}) or {@code URL} (in the URL's user info). */
+    /**
+     * {@code USER_INFO} (credentials in {@link #BASIC_AUTH_USER_INFO}) or {@code URL} (in the URL's user
+     * info). Unset: {@link #BASIC_AUTH_USER_INFO} when it is set, else the URL's user info.
+     */
     public static final String BASIC_AUTH_CREDENTIALS_SOURCE = "basic.auth.credentials.source";
     /** {@code user:password} for basic auth when the source is {@code USER_INFO}. */
     public static final String BASIC_AUTH_USER_INFO = "basic.auth.user.info";
@@ -66,13 +69,18 @@ public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Du
         Object sourceValue = props.get(BASIC_AUTH_CREDENTIALS_SOURCE);
         String source = sourceValue == null ? "USER_INFO" : sourceValue.toString().trim();
         Optional<String> userInfo = Optional.empty();
+        Optional<String> inUrl = Optional.empty();
         List<URI> urls = new ArrayList<>();
         for (String raw : urlValue.toString().split(",")) {
             URI uri = parseUrl(raw.trim());
-            if (uri.getUserInfo() != null && source.equals("URL")) {
-                userInfo = Optional.of(uri.getUserInfo());
+            if (uri.getUserInfo() != null) {
+                inUrl = Optional.of(uri.getUserInfo());
             }
             urls.add(withoutUserInfo(uri));
+        }
+        if (source.equals("URL") || (sourceValue == null && props.get(BASIC_AUTH_USER_INFO) == null)) {
+            // with no source named and no basic.auth.user.info, credentials in the URL are used, not silently dropped
+            userInfo = inUrl;
         }
         switch (source) {
             case "USER_INFO" -> {

@@ -13,6 +13,17 @@ import org.junit.jupiter.api.Test;
 class SchemaRegistryConfigTest {
 
     @Test
+    void withoutASourceTheUrlsCredentialsAreUsedUnlessUserInfoIsSet() {
+        assertThat(SchemaRegistryConfig.from(Map.of("schema.registry.url", "http://svc:pw@registry:8081")).userInfo())
+                .as("not silently dropped").contains("svc:pw");
+        assertThat(SchemaRegistryConfig.from(Map.of("schema.registry.url", "http://svc:pw@registry:8081",
+                "basic.auth.user.info", "other:secret")).userInfo()).contains("other:secret");
+        assertThat(SchemaRegistryConfig.from(Map.of("schema.registry.url", "http://svc:pw@registry:8081",
+                "basic.auth.credentials.source", "USER_INFO")).userInfo()).as("USER_INFO named, and none given").isEmpty();
+        assertThat(SchemaRegistryConfig.from(Map.of("schema.registry.url", "http://registry:8081")).userInfo()).isEmpty();
+    }
+
+    @Test
     void readsConfluentPropertyNames() {
         SchemaRegistryConfig config = SchemaRegistryConfig.from(Map.of(
                 "schema.registry.url", "http://a:8081/, http://b:8081",
