@@ -112,6 +112,12 @@ public final class HandlerRun {
             }
             return;
         }
+        if (context.cancelled()) {
+            // the marketplace took the work back: a failure reported now would be on an attempt no longer held
+            LOG.info("handler for request {} stopped after its cancellation{}", request, error == null ? "" : ": " + error);
+            context.settleCancelled();
+            return;
+        }
         if (error != null) {
             LOG.warn("handler for request {} failed; reporting a retryable failure", request, error);
             context.failForSdk(message(error));

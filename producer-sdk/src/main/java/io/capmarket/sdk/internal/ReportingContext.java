@@ -97,6 +97,11 @@ public final class ReportingContext implements FulfilmentContext {
         settled = true;
     }
 
+    /** The work was cancelled and the handler stopped without an outcome: settled, with nothing to report. */
+    synchronized void settleCancelled() {
+        settled = true;
+    }
+
     @Override
     public boolean cancelled() {
         return cancelled;

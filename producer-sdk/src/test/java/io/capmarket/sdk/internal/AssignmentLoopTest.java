@@ -507,7 +507,7 @@ class AssignmentLoopTest {
         handler.finish("fulfil r-2#0");
 
         await().atMost(WAIT).until(() -> Long.valueOf(4).equals(committed()));
-        assertThat(sentFor("r-1")).extracting(s -> s.kind() + " " + s.ref().attempt()).containsExactly("ACCEPTED 1", "FAILED 1",
-                "ACCEPTED 2", "FULFILLED 2");
+        assertThat(sentFor("r-1")).as("nothing more of the cancelled attempt").extracting(s -> s.kind() + " " + s.ref().attempt())
+                .containsExactly("ACCEPTED 1", "ACCEPTED 2", "FULFILLED 2");
     }
 }

@@ -102,6 +102,17 @@ class HandlerRunTest {
     }
 
     @Test
+    void aHandlerThatStopsAfterItsCancellationReportsNothingMore() {
+        run((a, c) -> {
+            ((ReportingContext) c).markCancelled();
+            throw new java.util.concurrent.CancellationException("stopped: the marketplace cancelled it");
+        }, true);
+
+        assertThat(reports).as("no failure on an attempt the marketplace took back").extracting(Report::kind)
+                .containsExactly(FulfilmentKind.ACCEPTED);
+    }
+
+    @Test
     void aHandedOffAssignmentIsLeftForALaterReport() {
         run((a, c) -> c.handOff(), true);
 
