@@ -42,6 +42,30 @@ export function scripted(submitted: Request | Array<Request | CapmarketApiError>
   return { client, waits, submissions, keys };
 }
 
+/**
+ * A view of the scripts' one request, alpha.1, a small postgres-database submitted at 18:00 and
+ * waiting, in {@code state}, with {@code changes} over it.
+ */
+export function view(state: RequestState, changes: Partial<Request> = {}): Request {
+  return {
+    id: 'alpha.1',
+    team: 'demo-app',
+    capability: 'postgres-database',
+    version: 1,
+    parameters: { size: 'small' },
+    state,
+    offerId: null,
+    producerId: null,
+    attempt: 0,
+    outputs: {},
+    reason: null,
+    submittedAt: '2026-12-02T18:00:00Z',
+    updatedAt: '2026-12-02T18:00:00Z',
+    history: [{ state: 'SUBMITTED', at: '2026-12-02T18:00:00Z' }, { state: 'WAITING', at: '2026-12-02T18:00:00Z' }],
+    ...changes,
+  };
+}
+
 /** The next answer of a script, the last one for good: a view, or an error thrown. */
 function next(script: Array<Request | CapmarketApiError>): Request {
   const answer = script.length > 1 ? script.shift()! : script[0];

@@ -6,7 +6,7 @@ import {
   RequestState,
   TERMINAL_STATES,
 } from '@capmarket/backstage-plugin-capmarket-node';
-import { runStep, scripted } from '../../../test/scriptedGateway';
+import { runStep, scripted, view as scriptedView } from '../../../test/scriptedGateway';
 
 /**
  * capmarket:request with a request that waits for approval, against a gateway scripted in
@@ -16,21 +16,10 @@ import { runStep, scripted } from '../../../test/scriptedGateway';
 
 const submittedAt = Date.parse('2026-12-02T18:00:00Z');
 
+/** The scripts' request as a large database, waiting for the admins' approval (the producer's was given). */
 function view(state: RequestState, changes: Partial<Request> = {}): Request {
-  return {
-    id: 'alpha.1',
-    team: 'demo-app',
-    capability: 'postgres-database',
-    version: 1,
+  return scriptedView(state, {
     parameters: { size: 'large' },
-    state,
-    offerId: null,
-    producerId: null,
-    attempt: 0,
-    outputs: {},
-    reason: null,
-    submittedAt: '2026-12-02T18:00:00Z',
-    updatedAt: '2026-12-02T18:00:00Z',
     history: [{ state: 'SUBMITTED', at: '2026-12-02T18:00:00Z' }, { state: 'PENDING_APPROVAL', at: '2026-12-02T18:00:00Z' }],
     approvals: [
       { source: 'platform', approvers: ['role:admin'], approvedBy: null, approvedAt: null },
@@ -43,7 +32,7 @@ function view(state: RequestState, changes: Partial<Request> = {}): Request {
     ],
     approvalExpiresAt: '2026-12-05T18:00:00Z',
     ...changes,
-  };
+  });
 }
 
 function approvalLines(info: jest.Mock): string[] {

@@ -1,7 +1,7 @@
 import { Validator } from 'jsonschema';
 import { CapmarketApiError, CapmarketClient, Request, RequestState } from '@capmarket/backstage-plugin-capmarket-node';
 import { createCapmarketRequestAction, SUBMIT_ATTEMPTS } from './requestAction';
-import { recordedSleep, runStep, scripted } from '../../../test/scriptedGateway';
+import { recordedSleep, runStep, scripted, view } from '../../../test/scriptedGateway';
 
 /**
  * capmarket:request against a gateway scripted in memory: the submit answers one view of the
@@ -20,26 +20,6 @@ const PROVISIONED: Request['history'] = [
   { state: 'IN_PROGRESS', at: '2026-12-02T18:00:02Z' },
   { state: 'FULFILLED', at: '2026-12-02T18:00:05Z' },
 ];
-
-function view(state: RequestState, changes: Partial<Request> = {}): Request {
-  return {
-    id: 'alpha.1',
-    team: 'demo-app',
-    capability: 'postgres-database',
-    version: 1,
-    parameters: { size: 'small' },
-    state,
-    offerId: null,
-    producerId: null,
-    attempt: 0,
-    outputs: {},
-    reason: null,
-    submittedAt: '2026-12-02T18:00:00Z',
-    updatedAt: '2026-12-02T18:00:00Z',
-    history: [{ state: 'SUBMITTED', at: '2026-12-02T18:00:00Z' }, { state: 'WAITING', at: '2026-12-02T18:00:00Z' }],
-    ...changes,
-  };
-}
 
 function apiError(status: number, detail: string, retryAfterSeconds?: number): CapmarketApiError {
   const path = 'GET /v1/requests/alpha.1?waitFor=FULFILLED&timeout=30s';
