@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capmarket.schemas.access.AccessPolicy;
 import io.capmarket.schemas.onboarding.OnboardingCommand.Action;
-import io.capmarket.schemas.onboarding.OnboardingCommand.Connection;
+
 import io.capmarket.schemas.onboarding.OnboardingCommand.Invocation;
 import io.capmarket.schemas.onboarding.OnboardingCommand.UsageException;
 import io.capmarket.schemas.topics.Topics;
@@ -188,14 +188,14 @@ class OnboardingCommandTest {
         Invocation invocation = OnboardingCommand.parse(List.of("platform", "onboard", "--role", "topology", "--command-config",
                 config.toString()));
 
-        Connection connection = Connection.resolve(invocation, Map.of());
+        CommandConnection connection = CommandConnection.resolve(invocation, Map.of());
 
         assertThat(connection.platformRegistryUserInfo()).contains("capmarket-topology:t0p");
         assertThat(connection.clientRegistryUserInfo()).isEmpty();
         assertThat(connection.adminClientConfig()).doesNotContainKey(OnboardingCommand.PLATFORM_REGISTRY_USER_INFO);
         Files.writeString(config, "bootstrap.servers=kafka:9092\nschema.registry.url=http://registry:8081\n"
                 + "capmarket.platform.basic.auth.user.info=capmarket-topology\n");
-        assertThatThrownBy(() -> Connection.resolve(invocation, Map.of())).isInstanceOf(UsageException.class)
+        assertThatThrownBy(() -> CommandConnection.resolve(invocation, Map.of())).isInstanceOf(UsageException.class)
                 .hasMessage("capmarket.platform.basic.auth.user.info in --command-config must be user:password");
     }
 
@@ -212,7 +212,7 @@ class OnboardingCommandTest {
         Invocation invocation = OnboardingCommand.parse(List.of("team", "onboard", "--team", "payments", "--command-config",
                 config.toString(), "--bootstrap-servers", "flag:9092"));
 
-        Connection connection = Connection.resolve(invocation, Map.of());
+        CommandConnection connection = CommandConnection.resolve(invocation, Map.of());
 
         assertThat(connection.adminClientConfig()).containsEntry("bootstrap.servers", "flag:9092")
                 .containsEntry("security.protocol", "SASL_PLAINTEXT").doesNotContainKeys("schema.registry.url",
