@@ -1,10 +1,8 @@
 package io.capmarket.sdk.internal;
 
 import io.capmarket.schemas.AssignmentAction;
-import io.capmarket.schemas.registry.ErrorCodes;
-import io.capmarket.schemas.registry.SchemaRegistryException;
-import io.capmarket.schemas.registry.SchemaRegistryNotFoundException;
 import io.capmarket.schemas.serde.AvroDeserializationException;
+import io.capmarket.schemas.serde.RegistryFailure;
 import io.capmarket.schemas.tracing.LogContext;
 import io.capmarket.schemas.tracing.RecordTracing;
 import io.capmarket.sdk.Assignment;
@@ -398,13 +396,7 @@ public final class AssignmentLoop implements Runnable {
      * Any other registry failure (unavailable, credentials refused, a 404 without that code) is not.
      */
     private static boolean poison(RuntimeException failure) {
-        Set<Throwable> seen = new HashSet<>();
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
-            if (t instanceof SchemaRegistryException registry) {
-                return registry instanceof SchemaRegistryNotFoundException && registry.errorCode() == ErrorCodes.SCHEMA_NOT_FOUND;
-            }
-        }
-        return failure instanceof AvroDeserializationException;
+        return failure instanceof AvroDeserializationException && RegistryFailure.in(failure).isEmpty();
     }
 
     /** Skips a record for good: nothing to do, so done at once, and the commit passes it. */
