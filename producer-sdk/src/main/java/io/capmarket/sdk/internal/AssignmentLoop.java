@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * told to {@link ProducerListener#assignmentSkipped} and committed past. A record that cannot be
  * read for another reason (the schema registry unavailable, refusing the credentials, timing out)
  * is read again: the loop seeks back to it and holds every partition for a back-off
- * ({@value #FIRST_READ_BACKOFF_SECONDS} s doubling to {@value #MAX_READ_BACKOFF_SECONDS} s), and
+ * ({@link ReadBackOff}: 1 s doubling to 30 s), and
  * {@link #failed()} is true until it is read. Everything here except the completion queue is
  * touched by the consumer thread only.
  */
@@ -74,10 +74,6 @@ public final class AssignmentLoop implements Runnable {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration TOPIC_RECHECK = Duration.ofSeconds(5);
     private static final Duration TOPIC_LOG_INTERVAL = Duration.ofMinutes(1);
-    /** Seconds before reading again after a record could not be read for a reason other than the record. */
-    static final int FIRST_READ_BACKOFF_SECONDS = 1;
-    /** The most seconds before reading again: the back-off doubles up to this while reads keep failing. */
-    static final int MAX_READ_BACKOFF_SECONDS = 30;
 
     /** An assignment not started yet, with the trace its record carried. */
     private record Pending(TopicPartition partition, long offset, Assignment assignment, Context trace) {
@@ -116,7 +112,6 @@ public final class AssignmentLoop implements Runnable {
     private final boolean autoAccept;
     private final Clock clock;
     private final ProducerListener listener;
-    private final LongSupplier nanoTime;
 
     private final OffsetTracker<TopicPartition> tracker = new OffsetTracker<>();
     private final Deque<Pending> pending = new ArrayDeque<>();
@@ -134,13 +129,7 @@ public final class AssignmentLoop implements Runnable {
      */
     private volatile boolean unsettled;
     private volatile long drainUntilNanos;
-    /** Partitions whose next record could not be read, not for anything in it: read again after {@link #readBackoff}. */
-    private final Set<TopicPartition> unreadable = new HashSet<>();
-    /** Whether {@link #unreadable} holds a partition, for the heartbeat thread. */
-    private volatile boolean cannotRead;
-    /** The last back-off before reading again; zero while records can be read. */
-    private Duration readBackoff = Duration.ZERO;
-    private long readAgainAtNanos;
+    private final ReadBackOff readBackOff;
 
     public AssignmentLoop(Consumer<String, byte[]> consumer, String topic, Deserializer<io.capmarket.schemas.Assignment> deserializer,
             OwnTopics ownTopics, String producerId, Slots slots, ExecutorService workers, ExecutorService cancels,
@@ -169,7 +158,7 @@ public final class AssignmentLoop implements Runnable {
         this.autoAccept = autoAccept;
         this.clock = clock;
         this.listener = listener;
-        this.nanoTime = nanoTime;
+        this.readBackOff = new ReadBackOff(nanoTime);
     }
 
     /**
@@ -182,7 +171,7 @@ public final class AssignmentLoop implements Runnable {
      * false again once it is read.
      */
     public boolean failed() {
-        return failed || cannotRead || unsettled && !stopping;
+        return failed || readBackOff.unhealthy() || unsettled && !stopping;
     }
 
     @Override
@@ -322,7 +311,7 @@ public final class AssignmentLoop implements Runnable {
 
     /** Whether reading waits out a back-off after a record could not be read. */
     private boolean readingHeld() {
-        return !unreadable.isEmpty() && nanoTime.getAsLong() - readAgainAtNanos < 0;
+        return readBackOff.holding();
     }
 
     /**
@@ -409,22 +398,14 @@ public final class AssignmentLoop implements Runnable {
 
     /** A record could not be read, not for anything in it: read again after a back-off, the process unhealthy until then. */
     private void cannotRead(TopicPartition partition, long offset, RuntimeException failure) {
-        Duration first = Duration.ofSeconds(FIRST_READ_BACKOFF_SECONDS);
-        Duration max = Duration.ofSeconds(MAX_READ_BACKOFF_SECONDS);
-        Duration doubled = readBackoff.multipliedBy(2);
-        readBackoff = readBackoff.isZero() ? first : doubled.compareTo(max) > 0 ? max : doubled;
-        readAgainAtNanos = nanoTime.getAsLong() + readBackoff.toNanos();
-        unreadable.add(partition);
-        cannotRead = true;
+        Duration readBackoff = readBackOff.failed(partition);
         LOG.warn("cannot read the assignment at {}-{}@{} now: {}; reading it again in {} s, and this process's heartbeats say it is "
                 + "unhealthy until it can", partition.topic(), partition.partition(), offset, failure.toString(), readBackoff.toSeconds());
     }
 
     /** Records of {@code partitions} can be read (or the partitions were taken away): once none is left unreadable, reading is healthy. */
     private void readable(Set<TopicPartition> partitions) {
-        if (unreadable.removeAll(partitions) && unreadable.isEmpty()) {
-            readBackoff = Duration.ZERO;
-            cannotRead = false;
+        if (readBackOff.readable(partitions)) {
             LOG.info("assignments of {} are read again", topic);
         }
     }

@@ -433,7 +433,7 @@ class AssignmentLoopTest {
         assertThat(consumer.position(PARTITION)).as("the loop seeked back to it").isZero();
 
         readTrouble = null;
-        advance(Duration.ofSeconds(AssignmentLoop.FIRST_READ_BACKOFF_SECONDS));
+        advance(Duration.ofSeconds(ReadBackOff.FIRST_SECONDS));
         redeliver(0);
 
         await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-1#0"));
