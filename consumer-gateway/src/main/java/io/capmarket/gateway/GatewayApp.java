@@ -148,6 +148,7 @@ public final class GatewayApp implements AutoCloseable {
             HostInfo self = new HostInfo(config.advertisedHost(), port);
 
             GatewayMetrics metrics = new GatewayMetrics();
+            topics.registry().ifPresent(metrics::bind);
             ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("capmarket-gateway-timer"));
             timer.setRemoveOnCancelPolicy(true);
             ExecutorService callbacks = Executors.newFixedThreadPool(4, daemon("capmarket-gateway-callbacks"));

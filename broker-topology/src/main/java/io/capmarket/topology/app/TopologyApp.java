@@ -83,6 +83,7 @@ public final class TopologyApp implements AutoCloseable {
         KafkaStreams streams = null;
         try {
             Topics topics = config.topics();
+            topics.registry().ifPresent(metrics::bind);
             provision(config, topics);
             Topology topology = factory.build(topics, config.settings(), Clock.systemUTC(), metrics);
             StreamsHealth health = new StreamsHealth();

@@ -1,7 +1,9 @@
 package io.capmarket.topology.app;
 
 import io.capmarket.topology.EngineEvents;
+import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -110,6 +112,17 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        return this;
+    }
+
+    /**
+     * Counts how often the schema registry client's bounded caches were emptied, as
+     * {@code capmarket_schema_registry_cache_evictions_total} (see {@link SchemaRegistryClient#cacheEvictions()}).
+     */
+    public TopologyMetrics bind(SchemaRegistryClient client) {
+        FunctionCounter.builder("capmarket.schema.registry.cache.evictions", client, SchemaRegistryClient::cacheEvictions)
+                .description("Times a full cache of the schema registry client was emptied (max.schemas.per.subject)")
+                .register(registry);
         return this;
     }
 

@@ -2,6 +2,7 @@ package io.capmarket.gateway.internal;
 
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
+import io.capmarket.schemas.registry.SchemaRegistryClient;
 import io.capmarket.schemas.runtime.WrittenKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -194,6 +195,16 @@ public final class GatewayMetrics implements AutoCloseable {
                 .register(registry);
         FunctionCounter.builder("capmarket.gateway.list.index.rebuilt.entries", views, LocalViews::indexEntriesRebuilt)
                 .description("List-index entries the rebuilds wrote, three or four per request view")
+                .register(registry);
+    }
+
+    /**
+     * Counts how often the schema registry client's bounded caches were emptied, as
+     * {@code capmarket_schema_registry_cache_evictions_total} (see {@link SchemaRegistryClient#cacheEvictions()}).
+     */
+    public void bind(SchemaRegistryClient client) {
+        FunctionCounter.builder("capmarket.schema.registry.cache.evictions", client, SchemaRegistryClient::cacheEvictions)
+                .description("Times a full cache of the schema registry client was emptied (max.schemas.per.subject)")
                 .register(registry);
     }
 

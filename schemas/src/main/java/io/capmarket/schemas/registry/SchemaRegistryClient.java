@@ -18,8 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A client for Confluent Schema Registry's REST API (Avro schemas), usable against a Confluent
@@ -28,7 +31,9 @@ import org.apache.avro.SchemaParseException;
  * <p>Thread-safe; share one instance per registry. Schema ids and the schemas behind them never
  * change once assigned, so {@link #register}, {@link #lookup} and {@link #schemaById} answer from
  * a cache after the first call; the latest version of a subject is cached for
- * {@link SchemaRegistryConfig#latestCacheTtl()}.
+ * {@link SchemaRegistryConfig#latestCacheTtl()}. Every cache is bounded by
+ * {@link SchemaRegistryConfig#cacheCapacity()} (schemas per subject, subjects, ids): a full one is
+ * emptied, logged and counted ({@link #cacheEvictions()}), and filled again from the registry.
  *
  * <p>Errors are {@link SchemaRegistryException}s: {@link SchemaRegistryNotFoundException},
  * {@link IncompatibleSchemaException} and {@link InvalidSchemaException} must not be retried;
@@ -41,6 +46,7 @@ public final class SchemaRegistryClient {
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final String ACCEPT = "application/vnd.schemaregistry.v1+json, "
             + "application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int HTTP_TIMEOUT = 408;
     private static final int HTTP_THROTTLED = 429;
@@ -53,6 +59,7 @@ public final class SchemaRegistryClient {
     private final Map<String, Map<Schema, RegisteredSchema>> bySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<Integer, Schema> byId = new ConcurrentHashMap<>();
     private final Map<String, CachedLatest> latestBySubject = new ConcurrentHashMap<>();
+    private final LongAdder evictions = new LongAdder();
 
     private record CachedLatest(RegisteredSchema schema, Instant until) {
     }
@@ -97,10 +104,9 @@ public final class SchemaRegistryClient {
         }
         JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
         int id = answer.path("id").asInt();
-        byId.putIfAbsent(id, schema);
+        keepId(id, schema);
         // the version is unknown until looked up; cache by id only
-        bySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>())
-                .putIfAbsent(schema, new RegisteredSchema(subject, id, -1, schema));
+        keep(subjectCache(subject), schema, new RegisteredSchema(subject, id, -1, schema), false, "schemas of subject " + subject);
         return id;
     }
 
@@ -116,8 +122,8 @@ public final class SchemaRegistryClient {
             return cached;
         }
         RegisteredSchema found = registered(call("POST", "/subjects/" + encode(subject), schemaBody(schema)), subject);
-        bySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>()).put(schema, found);
-        byId.putIfAbsent(found.id(), found.schema());
+        keep(subjectCache(subject), schema, found, true, "schemas of subject " + subject);
+        keepId(found.id(), found.schema());
         return found;
     }
 
@@ -132,7 +138,7 @@ public final class SchemaRegistryClient {
             return cached;
         }
         Schema schema = parse(call("GET", "/schemas/ids/" + id, null).path("schema").asText());
-        byId.putIfAbsent(id, schema);
+        keepId(id, schema);
         return schema;
     }
 
@@ -144,7 +150,7 @@ public final class SchemaRegistryClient {
             return cached.schema();
         }
         RegisteredSchema latest = version(subject, "latest");
-        latestBySubject.put(subject, new CachedLatest(latest, now.plus(config.latestCacheTtl())));
+        keep(latestBySubject, subject, new CachedLatest(latest, now.plus(config.latestCacheTtl())), true, "latest versions");
         return latest;
     }
 
@@ -155,7 +161,7 @@ public final class SchemaRegistryClient {
 
     private RegisteredSchema version(String subject, String version) {
         RegisteredSchema found = registered(call("GET", "/subjects/" + encode(subject) + "/versions/" + version, null), subject);
-        byId.putIfAbsent(found.id(), found.schema());
+        keepId(found.id(), found.schema());
         return found;
     }
 
@@ -216,6 +222,47 @@ public final class SchemaRegistryClient {
     /** Sets a subject's own compatibility level ({@code PUT /config/{subject}}); answers the level now in force. */
     public CompatibilityLevel setSubjectCompatibility(String subject, CompatibilityLevel level) {
         return level(call("PUT", "/config/" + encode(subject), levelBody(level)));
+    }
+
+    /**
+     * How many times a full cache was emptied since this client was made: a number that keeps
+     * growing means more schemas, subjects or ids in use than {@link SchemaRegistryConfig#cacheCapacity()}.
+     */
+    public long cacheEvictions() {
+        return evictions.sum();
+    }
+
+    private Map<Schema, RegisteredSchema> subjectCache(String subject) {
+        Map<Schema, RegisteredSchema> kept = bySubjectAndSchema.get(subject);
+        if (kept != null) {
+            return kept;
+        }
+        Map<Schema, RegisteredSchema> fresh = new ConcurrentHashMap<>();
+        keep(bySubjectAndSchema, subject, fresh, false, "subjects");
+        return bySubjectAndSchema.getOrDefault(subject, fresh);
+    }
+
+    private void keepId(int id, Schema schema) {
+        keep(byId, id, schema, false, "schema ids");
+    }
+
+    /**
+     * Puts {@code value} in {@code cache} (or only if absent), emptying it first when it holds
+     * {@link SchemaRegistryConfig#cacheCapacity()} entries. Two threads may both empty it: the
+     * bound holds, and a cache is only ever a copy of the registry.
+     */
+    private <K, V> void keep(Map<K, V> cache, K key, V value, boolean replace, String what) {
+        if (cache.size() >= config.cacheCapacity() && !cache.containsKey(key)) {
+            cache.clear();
+            evictions.increment();
+            LOG.warn("the schema registry client's cache of {} reached {} entries and was emptied; raise {} if this repeats",
+                    what, config.cacheCapacity(), SchemaRegistryConfig.MAX_SCHEMAS_PER_SUBJECT);
+        }
+        if (replace) {
+            cache.put(key, value);
+        } else {
+            cache.putIfAbsent(key, value);
+        }
     }
 
     private RegisteredSchema cached(String subject, Schema schema) {

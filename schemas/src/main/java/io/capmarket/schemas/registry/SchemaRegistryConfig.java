@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * @param userInfo {@code user:password} for HTTP basic auth, if any
  * @param requestTimeout how long one HTTP call may take
  * @param latestCacheTtl how long the latest version of a subject is cached (for {@code use.latest.version})
+ * @param cacheCapacity how many schemas a client keeps per subject, and how many subjects and ids
  */
 public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Duration requestTimeout,
-        Duration latestCacheTtl) {
+        Duration latestCacheTtl, int cacheCapacity) {
 
     /** Comma-separated registry URLs. */
     public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -34,9 +35,16 @@ public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Du
     public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
     /** Seconds the latest version of a subject is cached; default {@value #DEFAULT_LATEST_CACHE_TTL_SEC}. */
     public static final String LATEST_CACHE_TTL_SEC = "latest.cache.ttl.sec";
+    /**
+     * How many schemas a client keeps per subject, and how many subjects and schema ids it keeps
+     * (Confluent's name for its per-subject bound); default {@value #DEFAULT_MAX_SCHEMAS_PER_SUBJECT}.
+     * A full cache is emptied and filled again from the registry.
+     */
+    public static final String MAX_SCHEMAS_PER_SUBJECT = "max.schemas.per.subject";
 
     public static final long DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
     public static final long DEFAULT_LATEST_CACHE_TTL_SEC = 60;
+    public static final int DEFAULT_MAX_SCHEMAS_PER_SUBJECT = 1_000;
 
     private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
     private static final String UNPARSEABLE = "<unparseable URL>";
@@ -49,6 +57,14 @@ public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Du
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException(REQUEST_TIMEOUT_MS + " must be greater than 0, but was " + requestTimeout.toMillis());
         }
+        if (cacheCapacity < 1) {
+            throw new IllegalArgumentException(MAX_SCHEMAS_PER_SUBJECT + " must be at least 1, but was " + cacheCapacity);
+        }
+    }
+
+    /** As the canonical constructor, keeping {@value #DEFAULT_MAX_SCHEMAS_PER_SUBJECT} schemas per subject. */
+    public SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Duration requestTimeout, Duration latestCacheTtl) {
+        this(urls, userInfo, requestTimeout, latestCacheTtl, DEFAULT_MAX_SCHEMAS_PER_SUBJECT);
     }
 
     /** A config for one URL, without authentication. */
@@ -100,7 +116,8 @@ public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Du
         }
         return new SchemaRegistryConfig(urls, userInfo,
                 Duration.ofMillis(longValue(props, REQUEST_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS)),
-                Duration.ofSeconds(longValue(props, LATEST_CACHE_TTL_SEC, DEFAULT_LATEST_CACHE_TTL_SEC)));
+                Duration.ofSeconds(longValue(props, LATEST_CACHE_TTL_SEC, DEFAULT_LATEST_CACHE_TTL_SEC)),
+                intValue(props, MAX_SCHEMAS_PER_SUBJECT, DEFAULT_MAX_SCHEMAS_PER_SUBJECT));
     }
 
     private static URI parseUrl(String raw) {
@@ -159,7 +176,7 @@ public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Du
     public String toString() {
         return "SchemaRegistryConfig[urls=" + urls.stream().map(SchemaRegistryConfig::shown).toList()
                 + ", userInfo=" + userInfo.map(info -> "****").orElse("none")
-                + ", requestTimeout=" + requestTimeout + ", latestCacheTtl=" + latestCacheTtl + "]";
+                + ", requestTimeout=" + requestTimeout + ", latestCacheTtl=" + latestCacheTtl + ", cacheCapacity=" + cacheCapacity + "]";
     }
 
     private static URI withoutUserInfo(URI uri) {
@@ -168,6 +185,14 @@ public record SchemaRegistryConfig(List<URI> urls, Optional<String> userInfo, Du
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException(SCHEMA_REGISTRY_URL + " is not a valid URL: " + shown(uri), e);
         }
+    }
+
+    private static int intValue(Map<String, ?> props, String key, int fallback) {
+        long value = longValue(props, key, fallback);
+        if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
+            throw new IllegalArgumentException(key + " must be at most " + Integer.MAX_VALUE + ", but was " + value);
+        }
+        return (int) value;
     }
 
     private static long longValue(Map<String, ?> props, String key, long fallback) {

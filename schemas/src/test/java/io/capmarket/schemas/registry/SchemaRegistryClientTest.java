@@ -96,4 +96,32 @@ class SchemaRegistryClientTest {
         assertThatThrownBy(() -> registry.latest("x")).isInstanceOfSatisfying(SchemaRegistryNotFoundException.class,
                 e -> assertThat(e.errorCode()).isEqualTo(ErrorCodes.SUBJECT_NOT_FOUND));
     }
+
+    @Test
+    void theIdCacheIsBoundedEmptiedWhenFullAndCounted() {
+        for (int i = 0; i < 5; i++) {
+            first.answer(200, STRING_SCHEMA);
+        }
+        SchemaRegistryClient client = SchemaRegistryClient.create(SchemaRegistryConfig.from(Map.of(
+                "schema.registry.url", first.url(), "max.schemas.per.subject", "2")));
+
+        client.schemaById(1);
+        client.schemaById(2);
+        client.schemaById(1);
+        assertThat(first.paths()).as("kept: asked once each").containsExactly("/schemas/ids/1", "/schemas/ids/2");
+        assertThat(client.cacheEvictions()).isZero();
+
+        client.schemaById(3);
+        assertThat(client.cacheEvictions()).as("the third id emptied the full cache").isEqualTo(1);
+        client.schemaById(3);
+        client.schemaById(1);
+        assertThat(first.paths()).as("3 kept, 1 asked again").containsExactly("/schemas/ids/1", "/schemas/ids/2",
+                "/schemas/ids/3", "/schemas/ids/1");
+    }
+
+    @Test
+    void aCacheCapacityBelowOneIsRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> SchemaRegistryConfig.from(Map.of("schema.registry.url", first.url(), "max.schemas.per.subject", "0")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max.schemas.per.subject must be at least 1, but was 0");
+    }
 }

@@ -105,7 +105,7 @@ class SchemaRegistryConfigTest {
                 Optional.of("svc:pw"), Duration.ofSeconds(1), Duration.ofSeconds(1));
 
         assertThat(config.toString()).isEqualTo("SchemaRegistryConfig[urls=[http://registry:8081], userInfo=****, "
-                + "requestTimeout=PT10S, latestCacheTtl=PT1M]");
+                + "requestTimeout=PT10S, latestCacheTtl=PT1M, cacheCapacity=1000]");
         assertThat(direct.toString()).doesNotContain("pw").contains("http://registry:8081");
     }
 }
