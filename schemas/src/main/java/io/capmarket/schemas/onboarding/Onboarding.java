@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -257,7 +258,12 @@ public final class Onboarding implements AutoCloseable {
     private record Revoked(int acls, boolean credential) {
     }
 
-    /** Creates the principal's ACLs (creating them again changes nothing); none when the cluster does not authenticate. */
+    /**
+     * Makes the principal's ACLs exactly the policy's: creates them (creating them again changes
+     * nothing), then deletes every other ACL it holds, such as an older policy's after its
+     * application id or the topics' prefix changed, or one granted by hand. None when the cluster
+     * does not authenticate.
+     */
     private List<AclBinding> grantAcls(Principal principal) {
         if (!authenticating) {
             LOG.warn("the cluster does not authenticate clients (the admin's security.protocol is not SASL_*): {} gets no "
@@ -268,7 +274,19 @@ public final class Onboarding implements AutoCloseable {
         if (!acls.isEmpty()) {
             await(admin.createAcls(acls).all(), "creating the ACLs of " + principal);
         }
+        Set<AclBinding> granted = Set.copyOf(acls);
+        List<AclBinding> stale = await(admin.describeAcls(everyAclOf(principal)).values(), "describing the ACLs of " + principal)
+                .stream().filter(held -> !granted.contains(held)).toList();
+        if (!stale.isEmpty()) {
+            stale.forEach(binding -> LOG.warn("deleting an ACL of {} that its policy does not grant: {}", principal, binding));
+            await(admin.deleteAcls(stale.stream().map(AclBinding::toFilter).toList()).all(), "deleting the stale ACLs of " + principal);
+        }
         return acls;
+    }
+
+    private static AclBindingFilter everyAclOf(Principal principal) {
+        return new AclBindingFilter(ResourcePatternFilter.ANY,
+                new AccessControlEntryFilter(principal.kafkaPrincipal(), null, AclOperation.ANY, AclPermissionType.ANY));
     }
 
     /**
@@ -294,9 +312,7 @@ public final class Onboarding implements AutoCloseable {
         }
         // every ACL of the principal, not only those today's policy computes: an older policy's, or
         // one granted by hand, must not outlive the principal
-        AclBindingFilter everyAcl = new AclBindingFilter(ResourcePatternFilter.ANY,
-                new AccessControlEntryFilter(principal.kafkaPrincipal(), null, AclOperation.ANY, AclPermissionType.ANY));
-        int acls = await(admin.deleteAcls(List.of(everyAcl)).all(), "deleting the ACLs of " + principal).size();
+        int acls = await(admin.deleteAcls(List.of(everyAclOf(principal))).all(), "deleting the ACLs of " + principal).size();
         boolean credential;
         try {
             await(admin.alterUserScramCredentials(List.of(new UserScramCredentialDeletion(principal.user(),

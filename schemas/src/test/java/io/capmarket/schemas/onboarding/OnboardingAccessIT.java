@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.access.AccessPolicy;
 import io.capmarket.schemas.access.ClientSettings;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.TopicMismatchException;
@@ -326,6 +327,35 @@ class OnboardingAccessIT {
                 assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).as("the first password still logs in")
                         .isNotNull();
             }
+        }
+    }
+
+    @Test
+    void onboardingAgainLeavesThePrincipalOnlyThePolicysAcls() throws Exception {
+        String user = "topology-" + run;
+        AccessPolicy first = AccessPolicy.builder(topics).topology(user, "matching-" + run).build();
+        AccessPolicy renamed = AccessPolicy.builder(topics).topology(user, "matching-v2-" + run).build();
+        String principal = first.topology().kafkaPrincipal();
+        AclBindingFilter acls = new AclBindingFilter(ResourcePatternFilter.ANY,
+                new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY));
+        try (Onboarding before = Onboarding.builder(topics, kafka.adminClientConfig()).policy(first).build()) {
+            before.onboardPlatform(first.topology());
+        }
+        try (Admin admin = Admin.create(kafka.adminClientConfig())) {
+            assertThat(admin.describeAcls(acls).values().get()).containsExactlyInAnyOrderElementsOf(first.bindings(first.topology()));
+            // granted by hand, outside the policy
+            admin.createAcls(List.of(new AclBinding(new ResourcePattern(ResourceType.TOPIC, "audit-" + run, PatternType.LITERAL),
+                    new AccessControlEntry(principal, "*", AclOperation.READ, AclPermissionType.ALLOW)))).all().get();
+        }
+
+        try (Onboarding after = Onboarding.builder(topics, kafka.adminClientConfig()).policy(renamed).build()) {
+            after.onboardPlatform(renamed.topology());
+        }
+
+        try (Admin admin = Admin.create(kafka.adminClientConfig())) {
+            assertThat(admin.describeAcls(acls).values().get()).as("the old application id's ACLs and the hand-granted one are gone")
+                    .containsExactlyInAnyOrderElementsOf(renamed.bindings(renamed.topology()))
+                    .noneMatch(binding -> binding.pattern().name().startsWith("matching-" + run));
         }
     }
 
