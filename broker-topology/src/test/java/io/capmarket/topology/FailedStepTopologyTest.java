@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.capmarket.schemas.RequestState;
 import java.nio.file.Path;
 import java.util.Map;
+import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A step of the engine that fails part-way: its record goes to the dead letters (in production,
- * through {@code DeadLetterProcessingHandler}; the driver here rethrows), and the statuses the step
- * held back for its end are not published with the next step's.
+ * through {@code DeadLetterProcessingHandler}; the driver here rethrows), the statuses the step
+ * held back for its end are not published with the next step's, and what it wrote is undone.
  */
 class FailedStepTopologyTest {
 
@@ -29,7 +30,7 @@ class FailedStepTopologyTest {
     void start() {
         t = new TopologyHarness(stateDir);
         t.liveOffer("pg-eu", "db-team", PG, 10, Map.of());
-        t.liveOffer("broken-eu", "other-team", BROKEN, 10, Map.of());
+        t.liveOffer("broken-eu", "other-team", BROKEN, 1, Map.of());
     }
 
     @AfterEach
@@ -50,5 +51,37 @@ class FailedStepTopologyTest {
 
         assertThat(t.status("r-fine").getState()).isEqualTo(RequestState.MATCHED);
         assertThat(t.statuses).containsOnlyKeys("r-fine");
+    }
+
+    @Test
+    void aMatchWhoseStepFailsAfterItsWritesHoldsNoCapacityAndLeavesNoRequestBehind() {
+        aMatchFailsAfterItsWrites(t);
+    }
+
+    @Test
+    void aFailedStepIsUndoneInRocksDbStoresAsInMemory(@TempDir Path rocksDir) {
+        try (TopologyHarness rocks = new TopologyHarness(rocksDir, TopologySettings.ofDefaults(),
+                new BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers())) {
+            rocks.liveOffer("broken-eu", "other-team", BROKEN, 1, Map.of());
+            aMatchFailsAfterItsWrites(rocks);
+        }
+    }
+
+    private static void aMatchFailsAfterItsWrites(TopologyHarness h) {
+        h.onMatched = capability -> {
+            if (capability.equals(BROKEN)) {
+                throw new IllegalStateException("a rule failed after the match was written");
+            }
+        };
+        assertThatThrownBy(() -> h.submit("r-broken", BROKEN)).hasRootCauseMessage("a rule failed after the match was written");
+        h.onMatched = capability -> { };
+
+        h.submit("r-next", BROKEN);
+        assertThat(h.status("r-next").getState()).as("the only slot of the offer is free").isEqualTo(RequestState.MATCHED);
+
+        h.submit("r-broken", BROKEN);
+        assertThat(h.statuses).as("submitted again, it is a new request, not a duplicate of one never published")
+                .containsKey("r-broken");
+        assertThat(h.status("r-broken").getState()).isEqualTo(RequestState.WAITING);
     }
 }

@@ -105,6 +105,8 @@ final class TopologyHarness implements AutoCloseable {
     final List<String> events = new CopyOnWriteArrayList<>();
     /** Told of each submitted request's capability while the engine handles it: a test may make that step fail. */
     volatile Consumer<String> onSubmitted = capability -> { };
+    /** Told of each match's capability at the end of its step's rules, after its writes: a test may make that step fail. */
+    volatile Consumer<String> onMatched = capability -> { };
 
     TopologyHarness(Path stateDir) {
         this(stateDir, TopologySettings.ofDefaults());
@@ -136,6 +138,11 @@ final class TopologyHarness implements AutoCloseable {
             @Override
             public void submitted(String capability) {
                 onSubmitted.accept(capability);
+            }
+
+            @Override
+            public void matched(String capability, String producerId, boolean rematch) {
+                onMatched.accept(capability);
             }
         }, stores);
         Properties props = new Properties();

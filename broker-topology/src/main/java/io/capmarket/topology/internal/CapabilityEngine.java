@@ -90,13 +90,24 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         context.schedule(FINISHED_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> desk.sweepFinished(clock.instant()));
     }
 
+    /**
+     * One step: the record's event applied whole, or not at all. A step that throws is undone (its
+     * statuses and assignments are not published, its store writes are put back and what the books
+     * count in memory is counted again) before its record goes to the dead letters
+     * ({@code DeadLetterProcessingHandler}).
+     */
     @Override
     public void process(Record<String, CapabilityEvent> record) {
+        books.beginStep();
         try {
             step(record);
+            books.endStep();
         } catch (RuntimeException e) {
-            // the record is dead-lettered (DeadLetterProcessingHandler): nothing the step held back is published
             outbox.discard();
+            long started = System.nanoTime();
+            int undone = books.undoStep();
+            LOG.warn("a step on {} failed part-way ({}): its {} store writes were undone and {} kept requests counted again in {} ms",
+                    record.key(), e.toString(), undone, books.requestsCounted(), (System.nanoTime() - started) / 1_000_000);
             throw e;
         }
     }

@@ -28,13 +28,16 @@ final class OfferBook {
 
     private final KeyValueStore<String, OfferState> store;
     private final LoadTally loads;
+    private final StepJournal journal;
     private final Map<String, Map<String, OfferState>> byCapability = new HashMap<>();
     /** What the store holds, by store key, for the offers read or written since the start. */
     private final Map<String, OfferState> stored = new HashMap<>();
 
-    OfferBook(KeyValueStore<String, OfferState> store, LoadTally loads) {
+    /** Writes through {@code journal}, so that a failed step's writes can be undone. */
+    OfferBook(KeyValueStore<String, OfferState> store, LoadTally loads, StepJournal journal) {
         this.store = store;
         this.loads = loads;
+        this.journal = journal;
     }
 
     /** The capability's offers by offerId, withdrawn ones included (they may still hold work). */
@@ -51,7 +54,8 @@ final class OfferBook {
         String key = StoreKeys.offer(capability, offerId);
         OfferState held = stored.get(key);
         if (held == null || !OfferRecord.sameButLoad(held, state)) {
-            store.put(key, state);
+            // the capability's offers were read above, so what the store holds is known
+            journal.write(store, key, state, held);
             stored.put(key, state);
         }
         offers.put(offerId, state);
@@ -60,7 +64,7 @@ final class OfferBook {
     void delete(String capability, String offerId) {
         Map<String, OfferState> offers = offers(capability);
         String key = StoreKeys.offer(capability, offerId);
-        store.delete(key);
+        journal.write(store, key, null, stored.get(key));
         stored.remove(key);
         offers.remove(offerId);
     }

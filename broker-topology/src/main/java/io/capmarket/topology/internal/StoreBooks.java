@@ -49,22 +49,27 @@ final class StoreBooks implements DeskBooks {
 
     private static final StringSerializer KEYS = new StringSerializer();
 
-    private final OfferBook offers;
+    private final TopologySettings settings;
+    private final KeyValueStore<String, OfferState> offerStates;
     private final ScoreBook scores;
-    private final CounterBook counts;
     private final KeyValueStore<String, CapabilityContract> contracts;
     private final KeyValueStore<String, RequestStatus> requests;
-    /** The ids {@link #requests} holds: a new request's look-ups skip the store. */
+    /** The ids {@link #requests} holds, or held: a new request's look-ups skip the store. */
     private final WrittenKeys requestIds;
     private final KeyValueStore<String, String> waitlist;
-    private final DeadlineQueue deadlines = new DeadlineQueue();
+    /** What the current step replaced in the stores, to undo a step that fails. */
+    private final StepJournal journal = new StepJournal();
+    // counted from the kept requests (recount): when the task starts, and again after a failed step is undone
+    private OfferBook offers;
+    private CounterBook counts;
+    private TeamLoads teamLoads;
+    private DeadlineQueue deadlines;
+    private long requestsCounted;
     private final TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
     private final TimestampedKeyValueStore<String, ProducerApproval> approvals;
     private final TimestampedKeyValueStore<String, ApprovalPolicySetting> policies;
     private final TimestampedKeyValueStore<String, TeamQuota> quotas;
-    private final TeamLoads teamLoads;
     private final GlobalMirrors producers;
-    private final long requestsCounted;
     /** Lead-time percentiles by lead-times buffer (identity); emptied when it reaches its bound. */
     private final Map<ByteBuffer, Optional<Long>> p95ByLeadTimes = new IdentityHashMap<>();
     private static final int MAX_KEPT_P95 = 1_000;
@@ -74,10 +79,27 @@ final class StoreBooks implements DeskBooks {
      * ({@link LoadTally}) and rebuilds their deadlines ({@link Deadline#next}) in one pass.
      */
     StoreBooks(ProcessorContext<?, ?> context, TopologySettings settings, GlobalMirrors producers, EngineEvents events) {
+        this.settings = settings;
         this.requests = context.getStateStore(TopologyNames.REQUEST_STORE);
         this.requestIds = WrittenKeys.ofRequestStore(TopologyNames.REQUEST_STORE, context.taskId(),
                 () -> events.writtenKeysFull(TopologyNames.REQUEST_STORE));
-        KeyValueStore<String, OfferState> offerStates = context.getStateStore(TopologyNames.OFFER_STATE_STORE);
+        this.offerStates = context.getStateStore(TopologyNames.OFFER_STATE_STORE);
+        this.scores = new ScoreBook(context.getStateStore(TopologyNames.SCORE_STORE), settings.scorecardWindow());
+        this.contracts = context.getStateStore(TopologyNames.CONTRACT_STORE);
+        this.waitlist = context.getStateStore(TopologyNames.WAITLIST_STORE);
+        this.heartbeats = context.getStateStore(TopologyNames.HEARTBEAT_STORE);
+        this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
+        this.policies = context.getStateStore(TopologyNames.APPROVAL_POLICY_STORE);
+        this.quotas = context.getStateStore(TopologyNames.QUOTA_STORE);
+        this.producers = producers;
+        recount();
+    }
+
+    /**
+     * Counts the loads of the kept requests ({@link LoadTally}) and rebuilds their deadlines
+     * ({@link Deadline#next}) in one pass: everything kept in memory that follows from the stores.
+     */
+    private void recount() {
         Map<String, Long> promises = new HashMap<>();
         ToLongFunction<RequestStatus> promise = status -> promises.computeIfAbsent(
                 StoreKeys.offer(status.getCapability(), status.getOfferId()), key -> {
@@ -85,25 +107,43 @@ final class StoreBooks implements DeskBooks {
                     return offer == null ? 0L : offer.getOffer().getLeadTimeSloMs();
                 });
         LoadTally loads = new LoadTally();
+        DeadlineQueue rebuilt = new DeadlineQueue();
         try (KeyValueIterator<String, RequestStatus> all = requests.all()) {
             all.forEachRemaining(entry -> {
                 requestIds.add(entry.key);
                 loads.add(entry.value);
-                deadlines.put(entry.key, Deadline.next(entry.value, settings, promise));
+                rebuilt.put(entry.key, Deadline.next(entry.value, settings, promise));
             });
         }
         this.requestsCounted = loads.requests();
-        this.offers = new OfferBook(offerStates, loads);
-        this.scores = new ScoreBook(context.getStateStore(TopologyNames.SCORE_STORE), settings.scorecardWindow());
+        this.deadlines = rebuilt;
+        this.offers = new OfferBook(offerStates, loads, journal);
         this.counts = new CounterBook(loads);
-        this.contracts = context.getStateStore(TopologyNames.CONTRACT_STORE);
-        this.waitlist = context.getStateStore(TopologyNames.WAITLIST_STORE);
-        this.heartbeats = context.getStateStore(TopologyNames.HEARTBEAT_STORE);
-        this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
-        this.policies = context.getStateStore(TopologyNames.APPROVAL_POLICY_STORE);
-        this.quotas = context.getStateStore(TopologyNames.QUOTA_STORE);
         this.teamLoads = new TeamLoads(loads.teamLoads());
-        this.producers = producers;
+    }
+
+    /** A step begins: what it writes to the stores from now on can be undone ({@link #undoStep()}). */
+    void beginStep() {
+        journal.begin();
+    }
+
+    /** The step succeeded: what it wrote stays. */
+    void endStep() {
+        journal.end();
+    }
+
+    /**
+     * The step failed part-way: puts back what it wrote to the stores and counts again what is
+     * kept in memory (loads, counts, deadlines). Its scorecard events stay: scorecards are
+     * statistics, written back every few seconds ({@link ScoreBook}).
+     *
+     * @return how many keys were put back
+     */
+    int undoStep() {
+        int written = journal.written();
+        journal.rollBack();
+        recount();
+        return written;
     }
 
     /** How many kept requests the task counted when it started. */
@@ -143,7 +183,7 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public void putContract(CapabilityContract contract) {
-        contracts.put(StoreKeys.contract(contract.getCapability(), contract.getVersion()), contract);
+        journal.write(contracts, StoreKeys.contract(contract.getCapability(), contract.getVersion()), contract);
     }
 
     @Override
@@ -165,9 +205,14 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public void putRequest(RequestStatus status, Deadline next) {
-        requestIds.add(status.getRequestId());
-        requests.put(status.getRequestId(), status);
-        deadlines.put(status.getRequestId(), next);
+        String requestId = status.getRequestId();
+        if (requestIds.mayHold(requestId)) {
+            journal.write(requests, requestId, status);
+        } else {
+            journal.write(requests, requestId, status, null); // never held: nothing to read back
+            requestIds.add(requestId);
+        }
+        deadlines.put(requestId, next);
     }
 
     @Override
@@ -188,18 +233,18 @@ final class StoreBooks implements DeskBooks {
     /** The id stays in {@link #requestIds}, which only ever skips a read: a later look-up reads the store and finds nothing. */
     @Override
     public void deleteRequest(String requestId) {
-        requests.delete(requestId);
+        journal.write(requests, requestId, null);
         deadlines.put(requestId, null);
     }
 
     @Override
     public void enqueue(WaitTicket ticket) {
-        waitlist.put(StoreKeys.waiting(ticket), StoreKeys.waitingTeam(ticket.team()));
+        journal.write(waitlist, StoreKeys.waiting(ticket), StoreKeys.waitingTeam(ticket.team()));
     }
 
     @Override
     public void dequeue(WaitTicket ticket) {
-        waitlist.delete(StoreKeys.waiting(ticket));
+        journal.write(waitlist, StoreKeys.waiting(ticket), null);
     }
 
     @Override

@@ -1,0 +1,88 @@
+package io.capmarket.topology.internal;
+
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * What one step of the engine wrote to its stores, so that a step that fails part-way can be
+ * undone: each key's value from before its first write in the step is kept, and
+ * {@link #rollBack()} puts those values back. Writes outside a step (punctuations) are not kept.
+ * For the task's thread only.
+ */
+final class StepJournal {
+
+    /** A key's value before the step: none, the key was absent. */
+    private static final Object ABSENT = new Object();
+
+    /** By store, each key's value before the step; the maps stay, emptied, from one step to the next. */
+    private final Map<KeyValueStore<String, ?>, Map<String, Object>> before = new IdentityHashMap<>();
+    private boolean open;
+    private boolean written;
+
+    /** Starts keeping what the writes from now on replace. */
+    void begin() {
+        forget();
+        open = true;
+    }
+
+    /** The step succeeded: what it wrote stays. */
+    void end() {
+        forget();
+        open = false;
+    }
+
+    private void forget() {
+        if (written) {
+            before.values().forEach(Map::clear);
+            written = false;
+        }
+    }
+
+    /** Writes {@code value} (null: deletes), keeping the value it replaces, read from the store. */
+    <V> void write(KeyValueStore<String, V> store, String key, V value) {
+        if (open) {
+            Map<String, Object> kept = before.computeIfAbsent(store, s -> new HashMap<>());
+            written = true;
+            if (!kept.containsKey(key)) {
+                V previous = store.get(key);
+                kept.put(key, previous == null ? ABSENT : previous);
+            }
+        }
+        apply(store, key, value);
+    }
+
+    /**
+     * Writes {@code value} (null: deletes), keeping {@code previous} as the value it replaces: for
+     * a caller that knows what the store holds, so that the store is not read again.
+     */
+    <V> void write(KeyValueStore<String, V> store, String key, V value, V previous) {
+        if (open) {
+            before.computeIfAbsent(store, s -> new HashMap<>()).putIfAbsent(key, previous == null ? ABSENT : previous);
+            written = true;
+        }
+        apply(store, key, value);
+    }
+
+    /** Puts back every value the step replaced; the journal is then closed. */
+    @SuppressWarnings("unchecked")
+    void rollBack() {
+        before.forEach((store, kept) -> kept.forEach((key, value) ->
+                apply((KeyValueStore<String, Object>) store, key, value == ABSENT ? null : value)));
+        end();
+    }
+
+    /** How many keys the open step wrote. */
+    int written() {
+        return before.values().stream().mapToInt(Map::size).sum();
+    }
+
+    private static <V> void apply(KeyValueStore<String, V> store, String key, V value) {
+        if (value == null) {
+            store.delete(key);
+        } else {
+            store.put(key, value);
+        }
+    }
+}
