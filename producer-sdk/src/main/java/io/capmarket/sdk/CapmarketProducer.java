@@ -48,6 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -110,6 +111,10 @@ import org.slf4j.LoggerFactory;
  *       assignment's outcome was acknowledged by Kafka. A crash before the commit redelivers the
  *       assignment, and the handler sees the same requestId and attempt: make side effects
  *       idempotent by requestId.</li>
+ *   <li>When another process of the producer joins or leaves, only the partitions that change owner
+ *       move (cooperative rebalancing), and one moves only once the work running here from it has
+ *       settled, for up to {@link Builder#rebalanceDrain}; work still running then is handed over
+ *       uncommitted, and its next owner may run it again ({@link ProducerListener#assignmentHandedOver}).</li>
  *   <li>In one process, never more assignments of an offer run at once than the offer's capacity;
  *       while one waits for a slot the consumer pauses its partitions.</li>
  *   <li>No request is left stuck by a bug: a handler that throws, or returns without an outcome,
@@ -126,12 +131,16 @@ public final class CapmarketProducer implements AutoCloseable {
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     /** How long a publish may retry before failing unless configured. */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(60);
+    /** How long a rebalance waits for running work of the partitions it takes away unless configured. */
+    public static final Duration DEFAULT_REBALANCE_DRAIN = Duration.ofSeconds(30);
     /** The least time between two PROGRESS reports of one assignment unless configured. */
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(1);
     /** Capacity assumed for an offer this process neither published nor declared. */
     public static final int DEFAULT_CAPACITY = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(CapmarketProducer.class);
+    /** Kafka's default {@code max.poll.interval.ms}, which bounds {@link Builder#rebalanceDrain}. */
+    private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
     private static final List<String> SERDE_PROPERTIES = List.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS,
             AvroSerdeConfig.USE_LATEST_VERSION, AvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY, AvroSerdeConfig.KEY_SUBJECT_NAME_STRATEGY,
             SchemaRegistryConfig.REQUEST_TIMEOUT_MS, SchemaRegistryConfig.LATEST_CACHE_TTL_SEC,
@@ -207,6 +216,14 @@ public final class CapmarketProducer implements AutoCloseable {
         // a crashed process's assignments move to its peers (or its restart) after seconds, not Kafka's default 45 s
         groupConfig.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) StreamsRecovery.SESSION_TIMEOUT.toMillis());
         groupConfig.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) StreamsRecovery.HEARTBEAT_INTERVAL.toMillis());
+        // cooperative rebalancing: a process joining or leaving moves only the partitions that change owner, and work running
+        // from those is waited for before they go (rebalanceDrain), while the others keep their work. Kafka's default list,
+        // [RangeAssignor, CooperativeStickyAssignor], rebalances eagerly: every partition is revoked at every join. A group of
+        // processes on both lists (a rolling upgrade) agrees on cooperative-sticky, the only assignor all of them name, and that
+        // assignor never gives a partition to a member before its owner has revoked it; the older members keep revoking all
+        // their partitions at each rebalance until they are upgraded too (Kafka's documented path from eager to cooperative).
+        // The classic group protocol (brokers before 4.0 keep working); a user's own strategy wins.
+        groupConfig.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         KafkaConsumer<String, byte[]> assignments;
         try {
             assignments = new KafkaConsumer<>(groupConfig, new StringDeserializer(), new ByteArrayDeserializer());
@@ -224,7 +241,7 @@ public final class CapmarketProducer implements AutoCloseable {
         this.loop = new AssignmentLoop(assignments,
                 assignmentsTopic.name(), assignmentsTopic.valueSerde().deserializer(), ownTopics,
                 b.producerId, slots, workers, cancels, b.asyncHandler,
-                assignment -> new ReportingContext(assignment, progress), b.autoAccept, b.clock, listener);
+                assignment -> new ReportingContext(assignment, progress), b.autoAccept, b.clock, listener, b.rebalanceDrain);
         Thread consumerThread = threads("capmarket-assignments-" + b.producerId).newThread(loop);
         // a process whose assignment consumer stopped on an error, or cannot read an assignment now, takes no work:
         // its heartbeats say unhealthy
@@ -503,6 +520,7 @@ public final class CapmarketProducer implements AutoCloseable {
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private Duration publishTimeout = DEFAULT_PUBLISH_TIMEOUT;
         private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
+        private Duration rebalanceDrain = DEFAULT_REBALANCE_DRAIN;
         private HealthCheck healthCheck = HealthCheck.ALWAYS_HEALTHY;
         private final List<ProducerListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
@@ -531,6 +549,7 @@ public final class CapmarketProducer implements AutoCloseable {
             shutdownTimeout = other.shutdownTimeout;
             publishTimeout = other.publishTimeout;
             progressInterval = other.progressInterval;
+            rebalanceDrain = other.rebalanceDrain;
             healthCheck = other.healthCheck;
             listeners.addAll(other.listeners);
             clock = other.clock;
@@ -809,6 +828,25 @@ public final class CapmarketProducer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a rebalance waits for work running here from the partitions it gives to another
+         * process of the producer (one that joins, for example), default 30 s; may be zero. Until that
+         * work settles, its outcome reported and its offset committed, the partition does not move, so
+         * the next owner starts past it instead of running the same attempt again at the same time;
+         * the group's other partitions keep their work meanwhile. Work still running when the time has
+         * passed is handed over: logged, told to {@link ProducerListener#assignmentHandedOver}, and
+         * possibly run again by the next owner while it still runs here. Keep it well below the
+         * consumer's {@code max.poll.interval.ms} (5 min unless set with {@link #kafkaProperty}), which
+         * bounds how long a member may take to rejoin: {@link #build()} refuses a value that is not below it.
+         */
+        public Builder rebalanceDrain(Duration timeout) {
+            if (timeout == null || timeout.isNegative()) {
+                throw new InvalidConfigurationException("rebalanceDrain must be 0 or more, but was " + timeout);
+            }
+            this.rebalanceDrain = timeout;
+            return this;
+        }
+
         /** The team's health check, reported in every heartbeat; default always healthy. */
         public Builder healthCheck(HealthCheck healthCheck) {
             this.healthCheck = Objects.requireNonNull(healthCheck, "healthCheck");
@@ -866,7 +904,22 @@ public final class CapmarketProducer implements AutoCloseable {
             if (asyncHandler != null && publishTimeout.compareTo(Duration.ofMillis(1)) < 0) {
                 throw new InvalidConfigurationException("publishTimeout must be greater than 0, but was " + publishTimeout);
             }
+            long maxPollInterval = maxPollIntervalMs();
+            if (asyncHandler != null && rebalanceDrain.toMillis() >= maxPollInterval) {
+                throw new InvalidConfigurationException("rebalanceDrain must be less than max.poll.interval.ms (" + maxPollInterval
+                        + " ms), but was " + rebalanceDrain);
+            }
             return new CapmarketProducer(this);
+        }
+
+        /** The consumer's {@code max.poll.interval.ms}: Kafka's default, or the Kafka property if a number (else Kafka refuses it). */
+        private long maxPollIntervalMs() {
+            Object value = kafka.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
+            try {
+                return value == null ? DEFAULT_MAX_POLL_INTERVAL_MS : Long.parseLong(value.toString().trim());
+            } catch (NumberFormatException e) {
+                return Long.MAX_VALUE;
+            }
         }
 
         private Map<String, Object> serdeConfig() {

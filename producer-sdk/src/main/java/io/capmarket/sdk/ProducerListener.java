@@ -72,6 +72,17 @@ public interface ProducerListener {
     default void assignmentSkipped(String topic, int partition, long offset, String reason) {
     }
 
+    /**
+     * An assignment was still running here when the partition that delivered it went to another
+     * process of the producer: a rebalance moved the partition and the work did not settle within
+     * {@code rebalanceDrain}, or the partition was lost (this process was out of the group, as after
+     * its session expired). Its offset is not committed, so the next owner may run the same request
+     * and attempt again, even while it still runs here; its outcome is still reported from here.
+     * Work handed back when the client closes is not told here.
+     */
+    default void assignmentHandedOver(Assignment assignment) {
+    }
+
     /** An offer's capacity is used up in this process: the consumer paused until a slot frees. */
     default void capacityExhausted(String offerId, int capacity) {
     }

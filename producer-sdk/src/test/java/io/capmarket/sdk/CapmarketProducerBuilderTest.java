@@ -100,4 +100,18 @@ class CapmarketProducerBuilderTest {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(thread -> thread.isAlive() && thread.getName().contains("leak-check")));
     }
+
+    @Test
+    void aRebalanceMayWaitForRunningWorkOnlyBelowTheConsumersPollInterval() {
+        CapmarketProducer.Builder b = CapmarketProducer.builder().bootstrapServers("127.0.0.1:9").schemaRegistryUrl("http://127.0.0.1:9")
+                .producerId("drain-check").handler((assignment, context) -> context.fulfil(java.util.Map.of()));
+
+        assertThatThrownBy(() -> b.rebalanceDrain(Duration.ofSeconds(-1))).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("rebalanceDrain must be 0 or more, but was PT-1S");
+        b.rebalanceDrain(Duration.ofMinutes(5));
+        assertThatThrownBy(b::build).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("rebalanceDrain must be less than max.poll.interval.ms (300000 ms), but was PT5M");
+        b.rebalanceDrain(Duration.ofSeconds(30)).kafkaProperty("max.poll.interval.ms", "20000");
+        assertThatThrownBy(b::build).hasMessage("rebalanceDrain must be less than max.poll.interval.ms (20000 ms), but was PT30S");
+    }
 }

@@ -74,4 +74,22 @@ class MicrometerProducerListenerTest {
 
         assertThat(registry.get("capmarket.sdk.assignments.skipped").tag("producer", "db-team").counter().count()).isEqualTo(2.0);
     }
+
+    @Test
+    void countsWorkHandedOverToAnotherProcessByAction() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ProducerListener listener = new MicrometerProducerListener(registry, "db-team");
+        Assignment fulfil = new Assignment("r1", "pg", "postgres-database", 1, "app", 1, "{}", Instant.EPOCH, Instant.EPOCH,
+                Duration.ofMinutes(1));
+        Assignment update = new Assignment("r2", "pg", "postgres-database", 1, "app", 1, "{}", Instant.EPOCH, Instant.EPOCH,
+                Duration.ofMinutes(1), AssignmentAction.UPDATE, 1, "{}");
+
+        listener.assignmentHandedOver(fulfil);
+        listener.assignmentHandedOver(fulfil);
+        listener.assignmentHandedOver(update);
+
+        assertThat(registry.get("capmarket.sdk.assignments.handed.over").tag("producer", "db-team")
+                .tag("capability", "postgres-database").tag("action", "fulfil").counter().count()).isEqualTo(2.0);
+        assertThat(registry.get("capmarket.sdk.assignments.handed.over").tag("action", "update").counter().count()).isEqualTo(1.0);
+    }
 }

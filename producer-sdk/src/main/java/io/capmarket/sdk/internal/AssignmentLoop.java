@@ -18,25 +18,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -58,6 +56,8 @@ import org.slf4j.LoggerFactory;
  * offer's capacity; one waits while earlier work on its request runs here, and cancels such work
  * of an older revision, which the marketplace abandoned. Any work waits while earlier work on its
  * request runs or waits here (another attempt, or an operation), so two never run at once here.
+ * When the group takes a partition away, work running here from it is waited for (up to a bound) and
+ * committed before it goes, so that its next owner does not run it again at the same time ({@link Rebalance}).
  *
  * <p>A record that can never be read (bytes that are not Avro of an assignment, a schema id the
  * registry does not know) or that is no valid assignment of this producer is skipped: logged,
@@ -86,6 +86,11 @@ public final class AssignmentLoop implements Runnable {
      */
     private record Running(TopicPartition partition, long offset, Assignment assignment, ReportingContext context,
             List<Map.Entry<TopicPartition, Long>> alsoSettles) {
+
+        /** Whether one of {@code partitions} delivered this work, first or again. */
+        boolean from(Set<TopicPartition> partitions) {
+            return partitions.contains(partition) || alsoSettles.stream().anyMatch(again -> partitions.contains(again.getKey()));
+        }
 
         Running deliveredAgainAt(TopicPartition at, long offset) {
             List<Map.Entry<TopicPartition, Long>> all = new ArrayList<>(alsoSettles);
@@ -117,7 +122,7 @@ public final class AssignmentLoop implements Runnable {
     private final Deque<Pending> pending = new ArrayDeque<>();
     private final Map<String, Running> running = new HashMap<>();
     private final Set<String> exhausted = new HashSet<>();
-    private final Queue<Completion> completions = new ConcurrentLinkedQueue<>();
+    private final BlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile boolean stopping;
@@ -130,20 +135,21 @@ public final class AssignmentLoop implements Runnable {
     private volatile boolean unsettled;
     private volatile long drainUntilNanos;
     private final ReadBackOff readBackOff;
+    private final Rebalance rebalance;
 
     public AssignmentLoop(Consumer<String, byte[]> consumer, String topic, Deserializer<io.capmarket.schemas.Assignment> deserializer,
             OwnTopics ownTopics, String producerId, Slots slots, ExecutorService workers, ExecutorService cancels,
             AsyncAssignmentHandler handler, Function<Assignment, ReportingContext> contexts, boolean autoAccept, Clock clock,
-            ProducerListener listener) {
+            ProducerListener listener, Duration rebalanceDrain) {
         this(consumer, topic, deserializer, ownTopics, producerId, slots, workers, cancels, handler, contexts, autoAccept, clock, listener,
-                System::nanoTime);
+                rebalanceDrain, System::nanoTime);
     }
 
     /** As the other constructor, timing the back-off of reads with {@code nanoTime} (a test's manual ticker). */
     public AssignmentLoop(Consumer<String, byte[]> consumer, String topic, Deserializer<io.capmarket.schemas.Assignment> deserializer,
             OwnTopics ownTopics, String producerId, Slots slots, ExecutorService workers, ExecutorService cancels,
             AsyncAssignmentHandler handler, Function<Assignment, ReportingContext> contexts, boolean autoAccept, Clock clock,
-            ProducerListener listener, LongSupplier nanoTime) {
+            ProducerListener listener, Duration rebalanceDrain, LongSupplier nanoTime) {
         this.consumer = consumer;
         this.topic = topic;
         this.deserializer = deserializer;
@@ -159,6 +165,7 @@ public final class AssignmentLoop implements Runnable {
         this.clock = clock;
         this.listener = listener;
         this.readBackOff = new ReadBackOff(nanoTime);
+        this.rebalance = new Rebalance(new HeldWork(), rebalanceDrain, listener);
     }
 
     /**
@@ -180,7 +187,7 @@ public final class AssignmentLoop implements Runnable {
             if (!awaitTopic()) {
                 return;
             }
-            consumer.subscribe(List.of(topic), new Rebalance());
+            consumer.subscribe(List.of(topic), rebalance);
             while (!stopping) {
                 try {
                     step();
@@ -521,30 +528,32 @@ public final class AssignmentLoop implements Runnable {
     private void applyCompletions() {
         Completion c;
         while ((c = completions.poll()) != null) {
-            c.lane().release(c.offerId());
-            Running run = running.get(c.requestId());
-            List<Map.Entry<TopicPartition, Long>> deliveredAgain = List.of();
-            if (run != null && run.offset() == c.offset() && run.partition().equals(c.partition())) {
-                running.remove(c.requestId());
-                deliveredAgain = run.alsoSettles();
-            }
-            if (c.settled()) {
-                tracker.done(c.partition(), c.offset());
-                deliveredAgain.forEach(again -> tracker.done(again.getKey(), again.getValue()));
-            } else if (!stopping && !unsettled) {
-                unsettled = true;
-                LOG.error("an outcome of request {} could not be published at all: nothing past {}-{}@{} is committed any more, and "
-                        + "this process's heartbeats say it is unhealthy from now on; restart it, and its unsettled assignments go to "
-                        + "the next process", c.requestId(), c.partition().topic(), c.partition().partition(), c.offset());
-            }
+            apply(c);
+        }
+    }
+
+    /** A handler's work finished: its slot frees, and its offset (and those that delivered it again) is done once its outcome is out. */
+    private void apply(Completion c) {
+        c.lane().release(c.offerId());
+        Running run = running.get(c.requestId());
+        List<Map.Entry<TopicPartition, Long>> deliveredAgain = List.of();
+        if (run != null && run.offset() == c.offset() && run.partition().equals(c.partition())) {
+            running.remove(c.requestId());
+            deliveredAgain = run.alsoSettles();
+        }
+        if (c.settled()) {
+            tracker.done(c.partition(), c.offset());
+            deliveredAgain.forEach(again -> tracker.done(again.getKey(), again.getValue()));
+        } else if (!stopping && !unsettled) {
+            unsettled = true;
+            LOG.error("an outcome of request {} could not be published at all: nothing past {}-{}@{} is committed any more, and "
+                    + "this process's heartbeats say it is unhealthy from now on; restart it, and its unsettled assignments go to "
+                    + "the next process", c.requestId(), c.partition().topic(), c.partition().partition(), c.offset());
         }
     }
 
     private void commit() {
-        commit(tracker.toCommit());
-    }
-
-    private void commit(Map<TopicPartition, Long> next) {
+        Map<TopicPartition, Long> next = tracker.toCommit();
         if (next.isEmpty()) {
             return;
         }
@@ -561,32 +570,46 @@ public final class AssignmentLoop implements Runnable {
         }
     }
 
-    private final class Rebalance implements ConsumerRebalanceListener {
+    /** The loop's side of a rebalance, on the consumer thread. */
+    private final class HeldWork implements Rebalance.Work {
 
         @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        public boolean settle(Duration wait) {
+            boolean interrupted = false;
+            try {
+                Completion first = completions.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    apply(first);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                interrupted = true;
+            }
             applyCompletions();
-            Set<TopicPartition> revoked = Set.copyOf(partitions);
-            Map<TopicPartition, Long> next = new HashMap<>(tracker.toCommit());
-            next.keySet().retainAll(revoked);
-            commit(next);
-            forget(revoked);
+            commit();
+            return !interrupted;
         }
 
         @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            forget(Set.copyOf(partitions));
+        public List<Assignment> runningFrom(Set<TopicPartition> partitions) {
+            return running.values().stream().filter(run -> run.from(partitions)).map(Running::assignment).toList();
         }
 
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            // offsets come from the group's committed positions
-        }
-
-        private void forget(Set<TopicPartition> partitions) {
+        public void forget(Set<TopicPartition> partitions) {
             pending.removeIf(p -> partitions.contains(p.partition()));
             tracker.forget(partitions);
             readable(partitions);
+        }
+
+        @Override
+        public boolean stopping() {
+            return stopping;
+        }
+
+        @Override
+        public boolean drainOver() {
+            return stopping && System.nanoTime() - drainUntilNanos >= 0;
         }
     }
 }

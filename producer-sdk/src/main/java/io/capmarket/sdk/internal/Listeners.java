@@ -88,6 +88,11 @@ public final class Listeners implements ProducerListener {
     }
 
     @Override
+    public void assignmentHandedOver(Assignment assignment) {
+        each(l -> l.assignmentHandedOver(assignment));
+    }
+
+    @Override
     public void capacityExhausted(String offerId, int capacity) {
         each(l -> l.capacityExhausted(offerId, capacity));
     }

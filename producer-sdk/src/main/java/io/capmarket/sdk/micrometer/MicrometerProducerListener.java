@@ -21,6 +21,8 @@ import java.time.Duration;
  *   <tr><td>{@code capmarket.sdk.operations.received}</td><td>UPDATE and DEPROVISION assignments received, tag {@code action} = update or deprovision</td></tr>
  *   <tr><td>{@code capmarket.sdk.operations.reported}</td><td>reports on updates and deprovisions acknowledged, tag {@code kind} = accepted, rejected, progress, fulfilled or failed</td></tr>
  *   <tr><td>{@code capmarket.sdk.assignments.skipped}</td><td>assignment records skipped for good (tag {@code producer} only)</td></tr>
+ *   <tr><td>{@code capmarket.sdk.assignments.handed.over}</td><td>work still running here when its partition went to another
+ *       process, which may run it again; tag {@code action} = fulfil, update or deprovision</td></tr>
  *   <tr><td>{@code capmarket.sdk.progress.coalesced}</td><td>PROGRESS reports held back by the progress rate limit and never sent (a later one or the final report replaced them)</td></tr>
  *   <tr><td>{@code capmarket.sdk.handler.latency}</td><td>timer: handler start to completion, tags {@code action} = fulfil, update or deprovision and {@code outcome} = ok or error</td></tr>
  * </table>
@@ -72,6 +74,14 @@ public final class MicrometerProducerListener implements ProducerListener {
     public void assignmentSkipped(String topic, int partition, long offset, String reason) {
         Counter.builder("capmarket.sdk.assignments.skipped").description("assignment records skipped for good")
                 .tags("producer", producerId).register(registry).increment();
+    }
+
+    @Override
+    public void assignmentHandedOver(Assignment assignment) {
+        Counter.builder("capmarket.sdk.assignments.handed.over")
+                .description("assignments still running here when their partition went to another process")
+                .tags("producer", producerId, "capability", assignment.capability(), "action", lower(assignment.action().name()))
+                .register(registry).increment();
     }
 
     @Override

@@ -35,6 +35,7 @@ import java.util.function.BiFunction;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterEach;
@@ -47,6 +48,7 @@ class AssignmentLoopTest {
 
     private static final String TOPIC = "capmarket.producer.db-team.assignments";
     private static final TopicPartition PARTITION = new TopicPartition(TOPIC, 0);
+    private static final TopicPartition OTHER = new TopicPartition(TOPIC, 1);
     private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -54,7 +56,15 @@ class AssignmentLoopTest {
     record Sent(AssignmentRef ref, FulfilmentKind kind, String message) {
     }
 
-    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
+    /** Every offset committed, by partition: the mock answers 0 for a partition it does not hold. */
+    private final Map<TopicPartition, Long> commits = new ConcurrentHashMap<>();
+    private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest") {
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            super.commitSync(offsets);
+            offsets.forEach((partition, offset) -> commits.put(partition, offset.offset()));
+        }
+    };
     private final List<io.capmarket.schemas.Assignment> written = new CopyOnWriteArrayList<>();
     /** Records that are poison, by offset: reading them throws this. */
     private final Map<Integer, RuntimeException> poison = new ConcurrentHashMap<>();
@@ -90,6 +100,9 @@ class AssignmentLoopTest {
     private final ExecutorService cancels = Executors.newSingleThreadExecutor();
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<String> skipped = new CopyOnWriteArrayList<>();
+    private final List<String> handedOver = new CopyOnWriteArrayList<>();
+    /** How long a revocation waits for running work of its partitions; a test sets it before {@link #start}. */
+    private Duration rebalanceDrain = Duration.ofMinutes(1);
     private final ProducerListener listener = new ProducerListener() {
         @Override
         public void assignmentReceived(Assignment assignment) {
@@ -104,6 +117,11 @@ class AssignmentLoopTest {
         @Override
         public void assignmentSkipped(String topic, int partition, long offset, String reason) {
             skipped.add(topic + "-" + partition + "@" + offset + ": " + reason);
+        }
+
+        @Override
+        public void assignmentHandedOver(Assignment assignment) {
+            handedOver.add(assignment.requestId());
         }
     };
     private AssignmentLoop loop;
@@ -158,12 +176,18 @@ class AssignmentLoopTest {
     }
 
     private void start(AsyncAssignmentHandler handler) {
+        start(handler, List.of(PARTITION));
+    }
+
+    /** Starts the loop, the group giving it {@code partitions}. */
+    private void start(AsyncAssignmentHandler handler, List<TopicPartition> partitions) {
         loop = new AssignmentLoop(consumer, TOPIC, byIndex, new OwnTopics("db-team", List.of(TOPIC),
                 names -> Map.of(TOPIC, OwnTopics.State.EXISTS)), "db-team", slots, workers, cancels, handler,
-                assignment -> new ReportingContext(assignment, sink), true, Clock.fixed(NOW, ZoneOffset.UTC), listener, nanos::get);
+                assignment -> new ReportingContext(assignment, sink), true, Clock.fixed(NOW, ZoneOffset.UTC), listener, rebalanceDrain,
+                nanos::get);
         consumer.schedulePollTask(() -> {
-            consumer.rebalance(List.of(PARTITION));
-            consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
+            consumer.rebalance(partitions);
+            consumer.updateBeginningOffsets(partitions.stream().collect(java.util.stream.Collectors.toMap(p -> p, p -> 0L)));
         });
         Thread thread = new Thread(loop, "assignment-loop-test");
         thread.setDaemon(true);
@@ -193,18 +217,32 @@ class AssignmentLoopTest {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         synchronized (written) {
             for (Spec spec : specs) {
-                boolean update = spec.action() == AssignmentAction.UPDATE;
-                int index = written.size();
-                written.add(io.capmarket.schemas.Assignment.newBuilder().setRequestId(spec.requestId())
-                        .setAction(spec.action()).setOfferId("pg-1").setProducerId("db-team").setCapability("postgres-database")
-                        .setCapabilityVersion(1).setConsumerTeam("app-team").setAttempt(spec.attempt())
-                        .setParameters(update ? "{\"size\":\"large\"}" : "{\"size\":\"small\"}")
-                        .setPreviousParameters(update ? "{\"size\":\"small\"}" : null).setAssignedAt(NOW)
-                        .setAcceptDeadline(NOW.plusSeconds(30)).setLeadTimeSloMs(60_000).setRevision(spec.revision()).build());
-                records.add(new ConsumerRecord<>(TOPIC, 0, index, spec.requestId(), new byte[] {(byte) index}));
+                records.add(record(PARTITION, written.size(), spec));
             }
         }
         consumer.schedulePollTask(() -> records.forEach(consumer::addRecord));
+    }
+
+    /** Writes an assignment at {@code offset} of another partition than the one {@link #write} fills. */
+    private void writeAt(TopicPartition partition, long offset, Spec spec) {
+        ConsumerRecord<String, byte[]> record;
+        synchronized (written) {
+            record = record(partition, offset, spec);
+        }
+        consumer.schedulePollTask(() -> consumer.addRecord(record));
+    }
+
+    /** The record of a new assignment at {@code offset}; its bytes are its index among those written. */
+    private ConsumerRecord<String, byte[]> record(TopicPartition partition, long offset, Spec spec) {
+        boolean update = spec.action() == AssignmentAction.UPDATE;
+        int index = written.size();
+        written.add(io.capmarket.schemas.Assignment.newBuilder().setRequestId(spec.requestId())
+                .setAction(spec.action()).setOfferId("pg-1").setProducerId("db-team").setCapability("postgres-database")
+                .setCapabilityVersion(1).setConsumerTeam("app-team").setAttempt(spec.attempt())
+                .setParameters(update ? "{\"size\":\"large\"}" : "{\"size\":\"small\"}")
+                .setPreviousParameters(update ? "{\"size\":\"small\"}" : null).setAssignedAt(NOW)
+                .setAcceptDeadline(NOW.plusSeconds(30)).setLeadTimeSloMs(60_000).setRevision(spec.revision()).build());
+        return new ConsumerRecord<>(partition.topic(), partition.partition(), offset, spec.requestId(), new byte[] {(byte) index});
     }
 
     /** Writes a record that cannot be read for {@code why}. */
@@ -259,12 +297,13 @@ class AssignmentLoopTest {
 
     @Test
     void workDeliveredAgainWhileItRunsIsCommittedOnlyOnceItsOutcomeIsPublished() {
+        rebalanceDrain = Duration.ZERO;
         Held handler = new Held();
         start(handler);
         write(AssignmentAction.FULFIL, "r-1", 1, 0);
         await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-1#0"));
 
-        // the group takes the partition away and gives it back: its record, not committed, comes again
+        // the group takes the partition away, handing the work over at once, and gives it back: its record, not committed, comes again
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of());
             consumer.rebalance(List.of(PARTITION));
@@ -274,6 +313,7 @@ class AssignmentLoopTest {
         await().atMost(WAIT).until(() -> consumer.position(PARTITION) == 1);
         await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> committed() == null);
         assertThat(handler.calls).as("not handed to the handler a second time").containsExactly("fulfil r-1#0");
+        assertThat(handedOver).containsExactly("r-1");
 
         handler.finish("fulfil r-1#0");
 
@@ -509,5 +549,100 @@ class AssignmentLoopTest {
         await().atMost(WAIT).until(() -> Long.valueOf(4).equals(committed()));
         assertThat(sentFor("r-1")).as("nothing more of the cancelled attempt").extracting(s -> s.kind() + " " + s.ref().attempt())
                 .containsExactly("ACCEPTED 1", "ACCEPTED 2", "FULFILLED 2");
+    }
+
+    /** How long a revocation took, and the offsets committed when it returned. */
+    record Revoked(long elapsedNanos, Map<TopicPartition, Long> commits) {
+    }
+
+    /**
+     * Has the group take {@code partitions} away at the loop's next poll (keeping the others), and
+     * completes the returned future when the revocation has returned, with what it committed by then.
+     */
+    private CompletableFuture<Revoked> revokeAtNextPoll(TopicPartition... partitions) {
+        CompletableFuture<Revoked> revoked = new CompletableFuture<>();
+        consumer.schedulePollTask(() -> {
+            java.util.Set<TopicPartition> kept = new java.util.HashSet<>(consumer.assignment());
+            List.of(partitions).forEach(kept::remove);
+            long start = System.nanoTime();
+            consumer.rebalance(kept);
+            revoked.complete(new Revoked(System.nanoTime() - start, Map.copyOf(commits)));
+        });
+        return revoked;
+    }
+
+    @Test
+    void aRevocationWaitsForWorkRunningFromThePartitionAndCommitsItBeforeItGoes() {
+        Held handler = startWithFirstRunning(1);
+
+        CompletableFuture<Revoked> revoked = revokeAtNextPoll(PARTITION);
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> !revoked.isDone());
+        handler.finish("fulfil r-1#0");
+
+        await().atMost(WAIT).until(revoked::isDone);
+        assertThat(revoked.join().commits()).as("committed before the partition went").isEqualTo(Map.of(PARTITION, 1L));
+        assertThat(handedOver).isEmpty();
+        assertThat(sentFor("r-1")).extracting(Sent::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FULFILLED);
+    }
+
+    @Test
+    void aRevocationWaitsNoLongerThanItsBoundThenHandsTheWorkOverAndSaysSo() {
+        rebalanceDrain = Duration.ofMillis(300);
+        Held handler = startWithFirstRunning(1);
+
+        CompletableFuture<Revoked> revoked = revokeAtNextPoll(PARTITION);
+
+        await().atMost(WAIT).until(revoked::isDone);
+        assertThat(revoked.join().elapsedNanos()).isGreaterThanOrEqualTo(rebalanceDrain.toNanos());
+        assertThat(revoked.join().commits()).isEmpty();
+        assertThat(handedOver).containsExactly("r-1");
+        assertThat(handler.contexts.get("fulfil r-1#0").cancelled()).as("it goes on here").isFalse();
+
+        // its outcome is still reported, but the partition is no longer this process's to commit
+        handler.finish("fulfil r-1#0");
+        await().atMost(WAIT).until(() -> slots.inFlight() == 0);
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(commits::isEmpty);
+        assertThat(sentFor("r-1")).extracting(Sent::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FULFILLED);
+    }
+
+    @Test
+    void aRevocationWaitsOnlyForWorkFromThePartitionsItTakesAway() {
+        slots.capacity("pg-1", 3);
+        Held handler = new Held();
+        start(handler, List.of(PARTITION, OTHER));
+        writeAt(PARTITION, 0, new Spec(AssignmentAction.FULFIL, "r-kept", 1, 0));
+        writeAt(OTHER, 0, new Spec(AssignmentAction.FULFIL, "r-moved", 1, 0));
+        await().atMost(WAIT).until(() -> handler.calls.containsAll(List.of("fulfil r-kept#0", "fulfil r-moved#0")));
+
+        CompletableFuture<Revoked> revoked = revokeAtNextPoll(OTHER);
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> !revoked.isDone());
+        handler.finish("fulfil r-moved#0");
+
+        await().atMost(WAIT).until(revoked::isDone);
+        assertThat(revoked.join().commits()).as("nothing of the kept partition: r-kept still runs").isEqualTo(Map.of(OTHER, 1L));
+        assertThat(handedOver).isEmpty();
+
+        // the kept partition is read on, and its work settles as before
+        writeAt(PARTITION, 1, new Spec(AssignmentAction.FULFIL, "r-next", 1, 0));
+        handler.finish("fulfil r-next#0");
+        handler.finish("fulfil r-kept#0");
+        await().atMost(WAIT).until(() -> Long.valueOf(2).equals(committed()));
+    }
+
+    @Test
+    void workFromLostPartitionsIsNotWaitedForAndIsReportedHandedOver() {
+        Held handler = startWithFirstRunning(1);
+
+        CompletableFuture<Void> lost = new CompletableFuture<>();
+        consumer.schedulePollTask(() -> {
+            consumer.losePartitions(List.of(PARTITION)); // this process was out of the group: another one reads it already
+            lost.complete(null);
+        });
+
+        await().atMost(WAIT).until(lost::isDone);
+        assertThat(handedOver).containsExactly("r-1");
+        handler.finish("fulfil r-1#0");
+        await().atMost(WAIT).until(() -> slots.inFlight() == 0);
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(commits::isEmpty);
     }
 }

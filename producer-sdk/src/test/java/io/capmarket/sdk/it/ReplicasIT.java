@@ -1,0 +1,143 @@
+package io.capmarket.sdk.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.topics.CapabilityPartitions;
+import io.capmarket.sdk.AssignmentHandler;
+import io.capmarket.sdk.CapmarketProducer;
+import io.capmarket.sdk.Offer;
+import io.capmarket.testkit.kafka.KafkaBroker;
+import io.capmarket.testkit.kafka.KafkaBrokerExtension;
+import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
+import io.capmarket.testkit.registry.SchemaRegistryExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.GroupState;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Processes of one producer sharing its assignments topic under the real topology. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
+class ReplicasIT {
+
+    private static final String PRODUCER = "replica-team";
+    /** The topology's {@code topics.partitions} in {@link Marketplace}: the producer's assignments topic has as many. */
+    private static final int PARTITIONS = 2;
+    /** A capability per partition of the assignments topic, which the topology partitions by capability. */
+    private static final List<String> CAPABILITIES = List.of(capabilityOn(0), capabilityOn(1));
+
+    private final KafkaBroker broker;
+    private final EmbeddedSchemaRegistry registry;
+    private Marketplace market;
+
+    ReplicasIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
+        this.broker = broker;
+        this.registry = registry;
+    }
+
+    @BeforeAll
+    void startTopology() {
+        market = new Marketplace(broker, registry, PRODUCER + "=*");
+    }
+
+    @AfterAll
+    void stopTopology() {
+        market.close();
+    }
+
+    @Test
+    void aProcessJoiningWhileAnotherRunsWorkDoesNotRunThatWorkAgainAndThenGetsWorkOfItsOwn() throws Exception {
+        List<Offer> offers = CAPABILITIES.stream().map(capability -> Offer.builder().offerId("pg-" + capability).capability(capability)
+                .capacity(2).leadTime(Duration.ofMinutes(10)).build()).toList();
+        List<String> runs = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        // work on each partition of the assignments topic: whichever moves to the second process has work running in the first
+        List<String> running = List.of("r-running-0", "r-running-1");
+        List<String> later = List.of("r-later-0", "r-later-1");
+
+        try (CapmarketProducer first = market.producer(PRODUCER).instanceId("first").handler(blockedUntil(release, "first", runs))
+                .build()) {
+            offers.forEach(first::publish);
+            submitOnePerPartition(running);
+            await().atMost(Marketplace.WAIT).until(() -> runs.size() == 2);
+            assertThat(partitionsOf(running)).containsExactlyInAnyOrder(0, 1);
+
+            try (CapmarketProducer second = market.producer(PRODUCER).instanceId("second").offers(offers)
+                    .handler(blockedUntil(release, "second", runs)).build();
+                    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                // the second process is in the group: a partition with work running in the first is on its way to it
+                ConsumerGroupDescription group = awaitGroupOfTwo(admin);
+                assertThat(group.partitionAssignor()).isEqualTo("cooperative-sticky");
+                release.countDown();
+
+                running.forEach(id -> market.awaitState(id, RequestState.FULFILLED));
+                submitOnePerPartition(later);
+                later.forEach(id -> market.awaitState(id, RequestState.FULFILLED));
+
+                assertThat(runs).as("each request running in the first process ran there only, and once")
+                        .filteredOn(run -> running.stream().anyMatch(id -> run.contains(" " + id + "/")))
+                        .containsExactlyInAnyOrder("first r-running-0/1", "first r-running-1/1");
+                assertThat(runs).as("the second process then took work of its own").anyMatch(run -> run.startsWith("second r-later"));
+            }
+        }
+    }
+
+    /** A handler that records {@code process requestId/attempt}, waits for {@code release}, then fulfils. */
+    private static AssignmentHandler blockedUntil(CountDownLatch release, String process, List<String> runs) {
+        return (assignment, context) -> {
+            runs.add(process + " " + assignment.requestId() + "/" + assignment.attempt());
+            if (!release.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the test never let the handler go on");
+            }
+            context.fulfil(Map.of("host", assignment.requestId() + "." + process));
+        };
+    }
+
+    /** Submits the requests for the capabilities in turn: the first one's assignment goes to partition 0, the next to 1. */
+    private void submitOnePerPartition(List<String> requestIds) {
+        for (int i = 0; i < requestIds.size(); i++) {
+            market.submit(requestIds.get(i), CAPABILITIES.get(i), "{}");
+        }
+    }
+
+    /** A capability whose assignments go to {@code partition}. */
+    private static String capabilityOn(int partition) {
+        for (int i = 0; ; i++) {
+            String capability = "cap-replica-" + i;
+            if (CapabilityPartitions.of(capability, PARTITIONS) == partition) {
+                return capability;
+            }
+        }
+    }
+
+    /** The partitions of the assignments topic the requests' assignments came on. */
+    private List<Integer> partitionsOf(List<String> requestIds) {
+        return market.readAll(market.topics().assignments(PRODUCER)).stream().filter(r -> requestIds.contains(r.key()))
+                .map(ConsumerRecord::partition).distinct().toList();
+    }
+
+    /** Waits until both processes are members of the producer's group and it is stable again. */
+    private ConsumerGroupDescription awaitGroupOfTwo(Admin admin) {
+        String groupId = market.topics().producerGroup(PRODUCER);
+        ConsumerGroupDescription[] last = new ConsumerGroupDescription[1];
+        await().atMost(Marketplace.WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            last[0] = admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId).get(5, TimeUnit.SECONDS);
+            return last[0].members().size() == 2 && last[0].groupState() == GroupState.STABLE;
+        });
+        return last[0];
+    }
+}
