@@ -32,8 +32,8 @@ package io.capmarket.sdk;
  *   <li>the marketplace does not count them against the offer's capacity, so neither does the SDK
  *       against the provisioning slots ({@link CapmarketProducer#inFlight()}, the heartbeat's
  *       figure): they have slots of their own, as many per offer as its capacity, and never wait
- *       for a provisioning slot (while a provisioning waits for one, the consumer pauses, so
- *       records behind it, operations too, are read once a slot frees);</li>
+ *       for a provisioning slot (while a provisioning waits for one, the consumer reads on, so
+ *       records behind it, operations too, are read at once, until a hundred assignments wait);</li>
  *   <li>an operation waits until any earlier work on the same request running here has finished,
  *       and a newer operation on a request (a deprovision while an update runs) cancels the older
  *       one: the marketplace has abandoned it, and reports on it are stale;</li>

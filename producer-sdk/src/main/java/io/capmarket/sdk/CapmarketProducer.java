@@ -116,7 +116,8 @@ import org.slf4j.LoggerFactory;
  *       settled, for up to {@link Builder#rebalanceDrain}; work still running then is handed over
  *       uncommitted, and its next owner may run it again ({@link ProducerListener#assignmentHandedOver}).</li>
  *   <li>In one process, never more assignments of an offer run at once than the offer's capacity;
- *       while one waits for a slot the consumer pauses its partitions.</li>
+ *       assignments wait for a slot while the consumer reads on (a CANCEL behind them is read at once),
+ *       and while a hundred wait the consumer pauses its partitions.</li>
  *   <li>No request is left stuck by a bug: a handler that throws, or returns without an outcome,
  *       reports a retryable failure.</li>
  *   <li>By default the SDK accepts an assignment before calling the handler ({@link Builder#autoAccept}),

@@ -83,7 +83,10 @@ public interface ProducerListener {
     default void assignmentHandedOver(Assignment assignment) {
     }
 
-    /** An offer's capacity is used up in this process: the consumer paused until a slot frees. */
+    /**
+     * An offer's capacity is used up in this process: its assignments wait until a slot frees (the
+     * consumer reads on until a hundred wait, then pauses).
+     */
     default void capacityExhausted(String offerId, int capacity) {
     }
 

@@ -48,9 +48,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The consumer thread of the producer's own {@code producer.<producerId>.assignments} topic: waits
  * until the topic exists (onboarding creates it; the SDK never does), then hands FULFIL, UPDATE and
- * DEPROVISION assignments to the handler on worker threads while the offer has a free slot, pauses
- * every partition while an assignment waits for a slot, routes CANCELs to the running work of the
- * same attempt and revision, and commits an offset only when the assignment at it and every one
+ * DEPROVISION assignments to the handler on worker threads while the offer has a free slot, reads on
+ * while assignments wait for a slot (pausing every partition only once {@value #PENDING_BOUND} wait),
+ * routes CANCELs to the running or waiting work of the same attempt and revision, and commits an
+ * offset only when the assignment at it and every one
  * before it in its partition is settled. Updates and deprovisions take slots counted apart from
  * provisioning ({@link Slots#countedApart()}), since the marketplace does not count them against an
  * offer's capacity; one waits while earlier work on its request runs here, and cancels such work
@@ -74,6 +75,13 @@ public final class AssignmentLoop implements Runnable {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration TOPIC_RECHECK = Duration.ofSeconds(5);
     private static final Duration TOPIC_LOG_INTERVAL = Duration.ofMinutes(1);
+    /**
+     * How many assignments may wait here, read but not started, before the consumer pauses every
+     * partition: twice the SDK's default {@code max.poll.records} (one poll may add up to that many
+     * more). Below it the consumer reads on, so that a CANCEL, or work for another offer, behind an
+     * assignment waiting for a slot is read at once; at it, records stay in Kafka until a slot frees.
+     */
+    static final int PENDING_BOUND = 100;
 
     /** An assignment not started yet, with the trace its record carried. */
     private record Pending(TopicPartition partition, long offset, Assignment assignment, Context trace) {
@@ -281,7 +289,7 @@ public final class AssignmentLoop implements Runnable {
         startPending();
         applyCompletions();
         startPending();
-        if (!pending.isEmpty() || readingHeld()) {
+        if (pending.size() >= PENDING_BOUND || readingHeld()) {
             consumer.pause(consumer.assignment());
         } else if (!consumer.paused().isEmpty()) {
             consumer.resume(consumer.paused());

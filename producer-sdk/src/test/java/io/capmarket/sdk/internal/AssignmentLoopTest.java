@@ -101,6 +101,8 @@ class AssignmentLoopTest {
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<String> skipped = new CopyOnWriteArrayList<>();
     private final List<String> handedOver = new CopyOnWriteArrayList<>();
+    /** {@code requestId running|waiting} for each cancel the listener is told of. */
+    private final List<String> cancelled = new CopyOnWriteArrayList<>();
     /** How long a revocation waits for running work of its partitions; a test sets it before {@link #start}. */
     private Duration rebalanceDrain = Duration.ofMinutes(1);
     private final ProducerListener listener = new ProducerListener() {
@@ -122,6 +124,11 @@ class AssignmentLoopTest {
         @Override
         public void assignmentHandedOver(Assignment assignment) {
             handedOver.add(assignment.requestId());
+        }
+
+        @Override
+        public void assignmentCancelled(Assignment assignment, boolean wasRunning) {
+            cancelled.add(assignment.requestId() + (wasRunning ? " running" : " waiting"));
         }
     };
     private AssignmentLoop loop;
@@ -644,5 +651,37 @@ class AssignmentLoopTest {
         handler.finish("fulfil r-1#0");
         await().atMost(WAIT).until(() -> slots.inFlight() == 0);
         await().during(Duration.ofMillis(300)).atMost(WAIT).until(commits::isEmpty);
+    }
+
+    @Test
+    void aCancelBehindAnAssignmentWaitingForASlotIsReadAtOnce() {
+        Held handler = startWithFirstRunning(1);
+        write(AssignmentAction.FULFIL, "r-2", 1, 0); // waits for r-1's slot
+        await().atMost(WAIT).until(() -> received.contains("fulfil r-2"));
+
+        write(AssignmentAction.CANCEL, "r-2", 1, 0);
+
+        await().atMost(WAIT).until(() -> cancelled.contains("r-2 waiting"));
+        assertThat(handler.calls).containsExactly("fulfil r-1#0");
+        handler.finish("fulfil r-1#0");
+        await().atMost(WAIT).until(() -> Long.valueOf(3).equals(committed()));
+        assertThat(handler.calls).as("the cancelled one never starts").containsExactly("fulfil r-1#0");
+    }
+
+    @Test
+    void theConsumerPausesWhileTheBoundOfWaitingAssignmentsIsReached() {
+        Held handler = startWithFirstRunning(1);
+        Spec[] waiting = new Spec[AssignmentLoop.PENDING_BOUND];
+        for (int i = 0; i < waiting.length; i++) {
+            waiting[i] = new Spec(AssignmentAction.FULFIL, "r-w" + i, 1, 0);
+        }
+        write(waiting);
+        await().atMost(WAIT).until(() -> received.size() == 1 + waiting.length);
+
+        write(AssignmentAction.CANCEL, "r-w0", 1, 0);
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(cancelled::isEmpty);
+
+        handler.finish("fulfil r-1#0"); // r-w0 starts: one fewer waits, and reading goes on
+        await().atMost(WAIT).until(() -> cancelled.contains("r-w0 running"));
     }
 }
