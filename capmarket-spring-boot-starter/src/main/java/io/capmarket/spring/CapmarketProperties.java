@@ -38,6 +38,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param heartbeatInterval how often to heartbeat; unset means the SDK's default
  * @param shutdownTimeout how long stopping lets running handlers settle; unset means the SDK's default
  * @param publishTimeout how long one publish may retry; unset means the SDK's default
+ * @param rebalanceDrain how long a rebalance waits for running work of the partitions it takes from
+ *     this process before handing it over; unset means the SDK's default
  * @param checkKafkaClients whether to refuse to start on an older kafka-clients than the SDK's
  *     (as Spring Boot's dependency management brings unless told otherwise)
  * @param kafka further Kafka client settings ({@code security.protocol}, {@code sasl.*}…)
@@ -58,6 +60,7 @@ public record CapmarketProperties(
         Duration heartbeatInterval,
         Duration shutdownTimeout,
         Duration publishTimeout,
+        Duration rebalanceDrain,
         @DefaultValue("true") boolean checkKafkaClients,
         Map<String, String> kafka,
         Map<String, String> serde) {

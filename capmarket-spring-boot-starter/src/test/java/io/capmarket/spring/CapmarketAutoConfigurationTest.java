@@ -58,6 +58,14 @@ class CapmarketAutoConfigurationTest {
     }
 
     @Test
+    void theRebalanceDrainReachesTheSdkWhichRefusesANegativeOne() {
+        runner.withUserConfiguration(Handlers.Both.class).withPropertyValues("capmarket.rebalance-drain=-1s").run(context ->
+                assertThat(context).getFailure().rootCause().hasMessageContaining("rebalanceDrain must be 0 or more"));
+        runner.withUserConfiguration(Handlers.Both.class).withPropertyValues("capmarket.rebalance-drain=10s").run(context ->
+                assertThat(context).hasNotFailed());
+    }
+
+    @Test
     void theProducerIdIsRequiredByItsPropertyName() {
         new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CapmarketAutoConfiguration.class))
                 .withUserConfiguration(Handlers.Both.class).run(context ->

@@ -145,7 +145,8 @@ public final class CapmarketProducer implements AutoCloseable {
     private static final List<String> SERDE_PROPERTIES = List.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS,
             AvroSerdeConfig.USE_LATEST_VERSION, AvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY, AvroSerdeConfig.KEY_SUBJECT_NAME_STRATEGY,
             SchemaRegistryConfig.REQUEST_TIMEOUT_MS, SchemaRegistryConfig.LATEST_CACHE_TTL_SEC,
-            SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE, SchemaRegistryConfig.BASIC_AUTH_USER_INFO);
+            SchemaRegistryConfig.MAX_SCHEMAS_PER_SUBJECT, SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE,
+            SchemaRegistryConfig.BASIC_AUTH_USER_INFO);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Builder settings;
@@ -684,7 +685,7 @@ public final class CapmarketProducer implements AutoCloseable {
          * the schemas and producers may not: the serializers then only look each schema up, and
          * fail naming the subject when it is not registered), {@code use.latest.version},
          * {@code value.subject.name.strategy}, {@code key.subject.name.strategy},
-         * {@code schema.registry.request.timeout.ms}, {@code latest.cache.ttl.sec},
+         * {@code schema.registry.request.timeout.ms}, {@code latest.cache.ttl.sec}, {@code max.schemas.per.subject},
          * {@code basic.auth.credentials.source}, {@code basic.auth.user.info}; and
          * {@code schema.registry.url}, the same as {@link #schemaRegistryUrl}.
          */
@@ -696,7 +697,8 @@ public final class CapmarketProducer implements AutoCloseable {
             }
             if (!SERDE_PROPERTIES.contains(key)) {
                 throw new InvalidConfigurationException("serde property " + key + " is not a setting of the schema registry "
-                        + "client or the serdes; it must be one of " + SERDE_PROPERTIES + " or " + SchemaRegistryConfig.SCHEMA_REGISTRY_URL);
+                        + "client or the serdes; it must be one of " + SERDE_PROPERTIES + " or "
+                        + SchemaRegistryConfig.SCHEMA_REGISTRY_URL);
             }
             Map<String, Object> trial = new HashMap<>(serde);
             trial.put(key, value);

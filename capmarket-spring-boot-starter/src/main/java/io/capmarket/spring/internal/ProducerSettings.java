@@ -66,6 +66,9 @@ public final class ProducerSettings {
             if (settings.publishTimeout() != null) {
                 builder.publishTimeout(settings.publishTimeout());
             }
+            if (settings.rebalanceDrain() != null) {
+                builder.rebalanceDrain(settings.rebalanceDrain());
+            }
         } catch (CapmarketException e) {
             throw new IllegalStateException("capmarket.*: " + e.getMessage(), e);
         }
