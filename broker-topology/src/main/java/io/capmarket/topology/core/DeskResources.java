@@ -116,10 +116,11 @@ final class DeskResources {
 
     /**
      * The consumer gives a live resource back: the producer holding it deprovisions it (an update
-     * going on is abandoned). A deprovision already going on is left as it is.
+     * going on is abandoned). A deprovision already going on is left as it is; an orphaned one is
+     * asked again, as a deprovision of its own (a new revision, sent again, with its own deadline).
      */
     void deprovision(RequestStatus status, String detail, Instant now) {
-        if (status.getState() == RequestState.DEPROVISIONING) {
+        if (status.getState() == RequestState.DEPROVISIONING && !status.getOrphaned()) {
             events.ignored("deprovision already asked");
             return;
         }

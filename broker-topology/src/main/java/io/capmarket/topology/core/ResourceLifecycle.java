@@ -23,7 +23,8 @@ import java.util.TreeSet;
  *                                     the parameters it had, the failure in the history)
  * FULFILLED or UPDATING -> DEPROVISIONING -> DEPROVISIONED
  *                               \-> orphaned (failed for good, or unanswered past its deadline; still
- *                                   DEPROVISIONING, so that a late report of success ends it)
+ *                                   DEPROVISIONING, so that a late report of success ends it, and
+ *                                   asked again by a cancel: a deprovision of its own)
  * </pre>
  */
 public final class ResourceLifecycle {
@@ -66,9 +67,9 @@ public final class ResourceLifecycle {
     /** The update goes to the producer holding the resource: a new revision, the asked parameters pending. */
     public static RequestStatus updating(RequestStatus status, UpdateRequest update, Instant now) {
         int revision = status.getRevision() + 1;
-        RequestStatus updating = Lifecycle.next(status, RequestState.UPDATING, now, status.getAttempt(), status.getOfferId(),
-                "update " + revision + " asked by " + update.getRequestedBy().getName() + " (" + String.join(", ",
-                        ParameterChanges.between(status.getParameters(), update.getParameters())) + ")");
+        RequestStatus updating = started(status, RequestState.UPDATING, "update " + revision + " asked by "
+                + update.getRequestedBy().getName() + " (" + String.join(", ",
+                        ParameterChanges.between(status.getParameters(), update.getParameters())) + ")", now);
         updating.setRevision(revision);
         updating.setPendingParameters(update.getParameters());
         updating.setReason(null);
@@ -97,14 +98,18 @@ public final class ResourceLifecycle {
         return failed;
     }
 
-    /** The consumer gave the resource back: the producer holding it deprovisions it (an update going on is abandoned). */
+    /**
+     * The consumer gave the resource back: the producer holding it deprovisions it (an update going
+     * on is abandoned). From an orphaned deprovision, a deprovision of its own: a new revision, no
+     * longer an orphan, its deadlines counted from now ({@link #operationEntries}).
+     */
     public static RequestStatus deprovisioning(RequestStatus status, String detail, Instant now) {
         int revision = status.getRevision() + 1;
         String abandoned = status.getState() == RequestState.UPDATING ? "; update " + status.getRevision() + " abandoned" : "";
-        RequestStatus deprovisioning = Lifecycle.next(status, RequestState.DEPROVISIONING, now, status.getAttempt(),
-                status.getOfferId(), detail + abandoned);
+        RequestStatus deprovisioning = started(status, RequestState.DEPROVISIONING, detail + abandoned, now);
         deprovisioning.setRevision(revision);
         deprovisioning.setPendingParameters(null);
+        deprovisioning.setOrphaned(false);
         deprovisioning.setReason(detail);
         return deprovisioning;
     }
@@ -120,7 +125,8 @@ public final class ResourceLifecycle {
 
     /**
      * The deprovision cannot be completed by the marketplace: its producer failed it for good, or
-     * did not answer in time. The request stays DEPROVISIONING, flagged for an operator.
+     * did not answer in time. The request stays DEPROVISIONING, flagged for an operator, until a
+     * late success ends it or a cancel asks for a deprovision again ({@link #deprovisioning}).
      */
     public static RequestStatus orphaned(RequestStatus status, String detail, Instant now) {
         String reason = "orphaned: " + detail;
@@ -201,14 +207,14 @@ public final class ResourceLifecycle {
     /**
      * A note in the history that leaves the state as it is: an answer of the producer during an
      * operation, an assignment sent again, an update refused. Past {@link Lifecycle#MAX_HISTORY}
-     * entries, a note that would follow a note replaces it: the entry that began the state (an
-     * operation's start, which its deadlines are counted from) stays, and the history stops growing.
+     * entries, a note that would follow a note replaces it: the entry that began the state or the
+     * operation going on (which its deadlines are counted from) stays, and the history stops growing.
      */
     public static RequestStatus noted(RequestStatus status, String detail, Instant now) {
         List<StatusTransition> history = status.getHistory();
         int size = history.size();
         if (size >= Lifecycle.MAX_HISTORY && history.get(size - 1).getState() == status.getState()
-                && history.get(size - 2).getState() == status.getState()) {
+                && history.get(size - 2).getState() == status.getState() && operationStart(status) != size - 1) {
             return Lifecycle.replacingLast(status, status.getState(), detail, now);
         }
         return Lifecycle.next(status, status.getState(), now, status.getAttempt(), status.getOfferId(), detail);
@@ -216,18 +222,42 @@ public final class ResourceLifecycle {
 
     /**
      * The history entries of the operation going on (UPDATING or DEPROVISIONING): its start, each
-     * answer and each send since, oldest first; empty when none goes on.
+     * answer and each send since, oldest first; empty when none goes on. The start of a deprovision
+     * asked again of an orphan begins them: the orphaned deprovision's entries are not its own.
      */
     public static List<StatusTransition> operationEntries(RequestStatus status) {
-        RequestState state = status.getState();
-        if (state != RequestState.UPDATING && state != RequestState.DEPROVISIONING) {
-            return List.of();
-        }
         List<StatusTransition> history = status.getHistory();
+        return history.subList(operationStart(status), history.size());
+    }
+
+    /**
+     * Where in the history the operation going on began, the history's size when none goes on: its
+     * start, the last entry of its state that names no offer ({@link #started}); or the first entry of
+     * its state, for a status kept before starts named none.
+     */
+    private static int operationStart(RequestStatus status) {
+        RequestState state = status.getState();
+        List<StatusTransition> history = status.getHistory();
+        if (state != RequestState.UPDATING && state != RequestState.DEPROVISIONING) {
+            return history.size();
+        }
         int first = history.size();
         while (first > 0 && history.get(first - 1).getState() == state) {
             first--;
+            if (history.get(first).getOfferId() == null) {
+                break;
+            }
         }
-        return history.subList(first, history.size());
+        return first;
+    }
+
+    /**
+     * The entry that starts an operation on the resource. It names no offer: it records what the
+     * request's team asked (or its expiry), as a submission does, not a step of the producer, whose
+     * sends and answers name the offer; so no answer passes for a start, and a deprovision asked
+     * again of an orphan, in the same state, begins at its own.
+     */
+    private static RequestStatus started(RequestStatus status, RequestState state, String detail, Instant now) {
+        return Lifecycle.next(status, state, now, status.getAttempt(), null, detail);
     }
 }

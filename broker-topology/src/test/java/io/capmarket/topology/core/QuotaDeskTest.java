@@ -9,6 +9,8 @@ import static io.capmarket.topology.core.DeskFixture.PG;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.capmarket.schemas.ApprovalPolicy;
+import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.schemas.FulfilmentKind;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.TeamQuota;
@@ -72,6 +74,28 @@ class QuotaDeskTest {
         assertThat(t.status("r1").getState()).isEqualTo(DEPROVISIONED);
         assertThat(t.status("r3").getState()).as("the waitlist drained on the freed quota").isEqualTo(MATCHED);
         assertThat(load("app-team")).isEqualTo(new TeamLoad(0, 0, 1, 1));
+    }
+
+    @Test
+    void anOrphanedDeprovisionAskedAgainAndDoneLetsTheNextOneIn() {
+        quota("app-team", 1, null);
+        t.submitFor("app-team", "r1", Priority.NORMAL);
+        fulfil("r1");
+        t.cancel("r1");
+        t.reportOn("r1", FulfilmentKind.REJECTED, false);
+        assertThat(t.status("r1").getOrphaned()).isTrue();
+        t.submitFor("app-team", "r2", Priority.NORMAL);
+        assertThat(t.status("r2").getState()).as("the orphan still holds the quota").isEqualTo(WAITING);
+
+        t.cancel("r1");
+        Assignment asked = t.assignments.get(t.assignments.size() - 1);
+        assertThat(asked.getAction()).isEqualTo(AssignmentAction.DEPROVISION);
+        assertThat(asked.getRevision()).as("a deprovision of its own").isEqualTo(2);
+        t.reportOn("r1", asked.getRevision(), FulfilmentKind.FULFILLED, false, null);
+
+        assertThat(t.status("r1").getState()).isEqualTo(DEPROVISIONED);
+        assertThat(t.status("r2").getState()).isEqualTo(MATCHED);
+        assertThat(load("app-team")).isEqualTo(new TeamLoad(0, 0, 1, 0));
     }
 
     @Test

@@ -379,6 +379,61 @@ class ResourceDeskTest {
         }
 
         @Test
+        void ofAnOrphanIsAskedAgainWithADeadlineOfItsOwn() {
+            t.cancel("r1");
+            t.reportOn("r1", FulfilmentKind.REJECTED, false);
+            assertThat(t.status("r1").getOrphaned()).isTrue();
+            t.advance(Duration.ofMinutes(5));
+            int sends = sent().size();
+
+            t.cancel("r1");
+
+            RequestStatus again = t.status("r1");
+            assertThat(again.getState()).isEqualTo(DEPROVISIONING);
+            assertThat(again.getOrphaned()).isFalse();
+            assertThat(again.getRevision()).isEqualTo(2);
+            assertThat(again.getReason()).isEqualTo("deprovision asked by cleanup-bot: no longer needed");
+            assertThat(sent()).hasSize(sends + 1);
+            assertThat(lastSent().getAction()).isEqualTo(AssignmentAction.DEPROVISION);
+            assertThat(lastSent().getRevision()).isEqualTo(2);
+            assertThat(ResourceLifecycle.operationEntries(again)).as("the orphaned deprovision's entries are not its own")
+                    .extracting(StatusTransition::getDetail).containsExactly("deprovision asked by cleanup-bot: no longer needed");
+
+            t.advance(Duration.ofSeconds(11));
+            assertThat(t.status("r1").getOrphaned()).as("its deadline counts from its own ask").isFalse();
+            assertThat(sent()).as("sent again 10 s after it was asked").hasSize(sends + 2);
+            t.advance(Duration.ofMinutes(2));
+            assertThat(t.status("r1").getOrphaned()).isTrue();
+            assertThat(t.status("r1").getReason()).isEqualTo("orphaned: not done by db-team within 120000 ms");
+
+            t.cancel("r1");
+            t.reportOn("r1", FulfilmentKind.FULFILLED, false);
+            assertThat(t.status("r1").getState()).isEqualTo(DEPROVISIONED);
+            assertThat(t.status("r1").getRevision()).isEqualTo(3);
+        }
+
+        @Test
+        void ofAnOrphanAskedAgainKeepsItsStartPastTheHistorysBound() {
+            t.cancel("r1");
+            t.reportOn("r1", FulfilmentKind.REJECTED, false);
+            for (int i = 0; i < Lifecycle.MAX_HISTORY; i++) {
+                t.reportOn("r1", FulfilmentKind.PROGRESS, false); // late answers to the orphaned deprovision
+            }
+            t.advance(Duration.ofSeconds(1));
+
+            t.cancel("r1");
+            for (int i = 0; i < 5; i++) {
+                t.reportOn("r1", FulfilmentKind.PROGRESS, false);
+            }
+
+            List<StatusTransition> operation = ResourceLifecycle.operationEntries(t.status("r1"));
+            assertThat(operation.get(0).getDetail()).isEqualTo("deprovision asked by cleanup-bot: no longer needed");
+            assertThat(operation.get(0).getAt()).isEqualTo(t.now);
+            assertThat(t.status("r1").getHistory()).extracting(StatusTransition::getDetail)
+                    .as("the orphan's flag stays too").contains("orphaned: rejected by db-team: REJECTED from db-team");
+        }
+
+        @Test
         void ofARequestStillBeingProvisionedIsACancel() {
             t.submit("r2");
             t.cancel("r2");
