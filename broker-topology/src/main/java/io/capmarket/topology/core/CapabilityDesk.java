@@ -472,15 +472,14 @@ public final class CapabilityDesk {
         }
     }
 
-    /** A request waited {@code matching.max-wait} since its submission (or its approval): it fails. */
+    /** A request waited {@code matching.max-wait} since it began to wait ({@link Lifecycle#waitingSince}): it fails. */
     private void expire(RequestStatus waiting, Instant now) {
         ledger.stopWaiting(waiting);
         if (waiting.getAttempt() == 0) {
             ledger.demand(waiting.getCapability(), d -> d.failedUnmatched(waiting.getCapabilityVersion(), waiting.getConstraints(), now));
         }
-        String since = waiting.getSubmittedAt().equals(Lifecycle.waitingSince(waiting)) ? "its submission" : "its approval";
-        ledger.save(Lifecycle.failed(waiting, "not matched within " + describe(settings.maxWait()) + " of " + since + "; last: "
-                + waiting.getReason(), now));
+        ledger.save(Lifecycle.failed(waiting, "not matched within " + describe(settings.maxWait()) + " of "
+                + Lifecycle.waitingSinceDescribed(waiting) + "; last: " + waiting.getReason(), now));
         ledger.finish(waiting.getCapability(), RequestState.FAILED);
     }
 

@@ -73,9 +73,9 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
 
     /**
      * The check a request in {@code status} waits for next, or null when it waits for none: a
-     * waiting request fails {@code maxWait} after its submission (or its approval: {@link
-     * Lifecycle#waitingSince}), one waiting for approvals at its
-     * {@code approvalExpiresAt}; an assigned one must be accepted
+     * waiting request fails {@code maxWait} after it began to wait (its submission, its approval, or
+     * the end of the attempt that put it back: {@link Lifecycle#waitingSince}), one waiting for
+     * approvals at its {@code approvalExpiresAt}; an assigned one must be accepted
      * {@code acceptDeadline} after it was matched (while MATCHED) and be done within the lead
      * time its offer promised (until breached), the earlier of the two first (each check
      * schedules the next one). The desk schedules by this rule, and a task rebuilds its deadlines
@@ -112,7 +112,7 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
         ACCEPT,
         /** The offer's lead-time promise runs out now. */
         SLO,
-        /** A request still waiting for an offer now fails ({@code matching.max-wait} after its submission, or its approval). */
+        /** A request still waiting for an offer fails now: {@code matching.max-wait} after {@link Lifecycle#waitingSince}. */
         WAIT,
         /** An update or deprovision not answered since its last entry is sent to its producer again. */
         RESEND,

@@ -293,18 +293,46 @@ public final class Lifecycle {
     }
 
     /**
-     * Since when {@code matching.max-wait} counts for the request: its submission, or, when it waited
-     * for approvals, the last decision on them (its last PENDING_APPROVAL entry), so that the time an
-     * approver took is not taken from its wait for an offer.
+     * Since when {@code matching.max-wait} counts for a WAITING request: since it last began to wait
+     * without an offer. That is its submission; or, when it waited for approvals, the last decision
+     * on them, so that the time an approver took is not taken from its wait for an offer; or, when
+     * an offer gave it up, the end of that attempt, so that the time its producer held it is not.
      */
     public static Instant waitingSince(RequestStatus status) {
         List<StatusTransition> history = status.getHistory();
-        for (int i = history.size() - 1; i >= 0; i--) {
-            if (history.get(i).getState() == RequestState.PENDING_APPROVAL) {
-                return history.get(i).getAt();
-            }
+        int began = waitBegan(history);
+        return sinceSubmission(history, began) ? status.getSubmittedAt() : history.get(began).getAt();
+    }
+
+    /**
+     * What {@link #waitingSince} counts from, in words: {@code its submission}, {@code its approval} or
+     * {@code the end of attempt 2}.
+     */
+    public static String waitingSinceDescribed(RequestStatus status) {
+        List<StatusTransition> history = status.getHistory();
+        int began = waitBegan(history);
+        if (sinceSubmission(history, began)) {
+            return "its submission";
         }
-        return status.getSubmittedAt();
+        StatusTransition before = history.get(began - 1);
+        return before.getState() == RequestState.PENDING_APPROVAL ? "its approval" : "the end of attempt " + before.getAttempt();
+    }
+
+    /**
+     * Where in the history the request's current wait began: the first of its last WAITING entries
+     * (a note while it waits adds one of the same state); the history's size when it does not wait.
+     */
+    private static int waitBegan(List<StatusTransition> history) {
+        int began = history.size();
+        while (began > 0 && history.get(began - 1).getState() == RequestState.WAITING) {
+            began--;
+        }
+        return began;
+    }
+
+    /** Whether the wait that began at {@code began} counts from the submission: nothing but the submission came before it. */
+    private static boolean sinceSubmission(List<StatusTransition> history, int began) {
+        return began == 0 || began == history.size() || history.get(began - 1).getState() == RequestState.SUBMITTED;
     }
 
     /**

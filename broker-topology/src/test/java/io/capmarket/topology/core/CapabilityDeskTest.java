@@ -272,6 +272,28 @@ class CapabilityDeskTest {
         }
 
         @Test
+        void theMaxWaitOfARequestBackOnTheWaitlistCountsFromItsReturnNotFromItsSubmission() {
+            DeskFixture quick = new DeskFixture(new TopologySettings(MatchingPolicy.ofDefaults(), Duration.ofSeconds(30), 3,
+                    Duration.ofSeconds(1), Duration.ofMinutes(15), Duration.ofSeconds(10), Duration.ofMinutes(5)));
+            quick.liveOffer("pg-a", "db-team", 1, Map.of());
+            quick.submit("r0");
+            quick.liveOffer("pg-b", "other-team", 1, Map.of());
+            quick.submit("r1");
+            assertThat(quick.status("r1").getOfferId()).isEqualTo("pg-b");
+            quick.report("r1", FulfilmentKind.ACCEPTED);
+            quick.advance(Duration.ofMinutes(10));
+
+            quick.report("r1", FulfilmentKind.FAILED, true);
+            assertThat(quick.status("r1").getState()).as("pg-a is full, pg-b gave it up").isEqualTo(WAITING);
+            quick.advance(Duration.ofMinutes(4));
+
+            assertThat(quick.status("r1").getState()).as("it waited 4m, not 14m").isEqualTo(WAITING);
+            quick.advance(Duration.ofMinutes(1));
+            assertThat(quick.status("r1").getState()).isEqualTo(FAILED);
+            assertThat(quick.status("r1").getReason()).startsWith("not matched within 5m of the end of attempt 1; last: ");
+        }
+
+        @Test
         void cancellingAWaitingRequestTakesItOffTheWaitlist() {
             t.submit("r1");
             t.cancel("r1");
