@@ -166,7 +166,8 @@ public final class ApprovalLifecycle {
 
     /**
      * The request waits for {@code pending}'s approvals before it is matched; the approvals it was
-     * given before (when the producers are asked after the admins approved) are kept.
+     * given before (when the producers are asked after the admins approved) are kept. It holds no
+     * offer while it waits: one that gave it up before the producers were asked is no longer named.
      */
     public static RequestStatus pendingApproval(RequestStatus status, Pending pending, Instant now) {
         String waitingFor = "waiting for approval by " + describe(pending.gates());
@@ -178,6 +179,8 @@ public final class ApprovalLifecycle {
         gates.addAll(pending.gates());
         next.setApprovals(gates);
         next.setApprovalExpiresAt(pending.expiresAt());
+        next.setOfferId(null);
+        next.setProducerId(null);
         next.setReason(waitingFor);
         return next;
     }

@@ -361,6 +361,8 @@ class ApprovalDeskTest {
         assertThat(pending.getState()).as("only db-team's offer is left, and it asks").isEqualTo(PENDING_APPROVAL);
         assertThat(pending.getApprovals()).extracting(ApprovalGate::getSource).containsExactly("producer db-team");
         assertThat(pending.getApprovalExpiresAt()).as("from when it was asked").isEqualTo(t.now.plus(Duration.ofHours(8)));
+        assertThat(pending.getOfferId()).as("the offer that gave it up is no longer its own").isNull();
+        assertThat(pending.getProducerId()).isNull();
         assertThat(t.books.counts(PG).getWaiting()).isZero();
 
         t.decide("r1", "carol", "platform", "admin", true, null);
