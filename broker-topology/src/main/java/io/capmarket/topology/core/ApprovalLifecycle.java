@@ -245,12 +245,16 @@ public final class ApprovalLifecycle {
         return failed;
     }
 
-    /** The approvals were not all given in time: the request fails, naming whom it waited for. */
+    /**
+     * The approvals were not all given in time: the request fails, naming how long it waited from
+     * its submission, or from when its producers were asked when that was later, and for whom.
+     */
     public static RequestStatus expired(RequestStatus status, Instant now) {
         List<ApprovalGate> open = status.getApprovals().stream().filter(gate -> gate.getApprovedBy() == null).toList();
         RequestStatus failed = Lifecycle.failed(status, "approval not given within "
-                + CapabilityDesk.describe(Duration.between(status.getSubmittedAt(), status.getApprovalExpiresAt()))
-                + " of its submission; waited for " + describe(open), now);
+                + CapabilityDesk.describe(Duration.between(Lifecycle.enteredAt(status), status.getApprovalExpiresAt()))
+                + (Lifecycle.enteredAfter(status) == null ? " of its submission" : " of being asked") + "; waited for " + describe(open),
+                now);
         failed.setApprovalExpiresAt(null);
         return failed;
     }

@@ -299,9 +299,7 @@ public final class Lifecycle {
      * an offer gave it up, the end of that attempt, so that the time its producer held it is not.
      */
     public static Instant waitingSince(RequestStatus status) {
-        List<StatusTransition> history = status.getHistory();
-        int began = waitBegan(history);
-        return sinceSubmission(history, began) ? status.getSubmittedAt() : history.get(began).getAt();
+        return enteredAt(status);
     }
 
     /**
@@ -309,30 +307,42 @@ public final class Lifecycle {
      * {@code the end of attempt 2}.
      */
     public static String waitingSinceDescribed(RequestStatus status) {
-        List<StatusTransition> history = status.getHistory();
-        int began = waitBegan(history);
-        if (sinceSubmission(history, began)) {
+        StatusTransition before = enteredAfter(status);
+        if (before == null) {
             return "its submission";
         }
-        StatusTransition before = history.get(began - 1);
         return before.getState() == RequestState.PENDING_APPROVAL ? "its approval" : "the end of attempt " + before.getAttempt();
     }
 
     /**
-     * Where in the history the request's current wait began: the first of its last WAITING entries
-     * (a note while it waits adds one of the same state); the history's size when it does not wait.
+     * When the request entered the state it stands in (WAITING, PENDING_APPROVAL...) for the last
+     * time: the first of its last entries of that state (a note, or an approval while it waits,
+     * adds one of the same state), or its submission when nothing else came before (a submission
+     * may be dated before the entry that follows it).
      */
-    private static int waitBegan(List<StatusTransition> history) {
-        int began = history.size();
-        while (began > 0 && history.get(began - 1).getState() == RequestState.WAITING) {
-            began--;
-        }
-        return began;
+    static Instant enteredAt(RequestStatus status) {
+        List<StatusTransition> history = status.getHistory();
+        int entered = enteredIndex(status);
+        return entered == history.size() || enteredAfter(status) == null ? status.getSubmittedAt() : history.get(entered).getAt();
     }
 
-    /** Whether the wait that began at {@code began} counts from the submission: nothing but the submission came before it. */
-    private static boolean sinceSubmission(List<StatusTransition> history, int began) {
-        return began == 0 || began == history.size() || history.get(began - 1).getState() == RequestState.SUBMITTED;
+    /**
+     * The entry before the request last entered the state it stands in ({@link #enteredAt}), or null
+     * when nothing but its submission came before.
+     */
+    static StatusTransition enteredAfter(RequestStatus status) {
+        int entered = enteredIndex(status);
+        StatusTransition before = entered == 0 ? null : status.getHistory().get(entered - 1);
+        return before == null || before.getState() == RequestState.SUBMITTED ? null : before;
+    }
+
+    private static int enteredIndex(RequestStatus status) {
+        List<StatusTransition> history = status.getHistory();
+        int entered = history.size();
+        while (entered > 0 && history.get(entered - 1).getState() == status.getState()) {
+            entered--;
+        }
+        return entered;
     }
 
     /**

@@ -372,6 +372,25 @@ class ApprovalDeskTest {
     }
 
     @Test
+    void producersAskedAfterTheSubmissionLetTheirApprovalExpireCountedFromWhenTheyWereAsked() {
+        t.liveOffer("pg-other", "other-team", 5, Map.of());
+        t.submitWith("r1", LARGE);
+        t.report("r1", FulfilmentKind.ACCEPTED);
+        t.advance(Duration.ofHours(1));
+        t.report("r1", FulfilmentKind.FAILED, true);
+        assertThat(t.status("r1").getState()).isEqualTo(PENDING_APPROVAL);
+
+        t.advance(Duration.ofHours(8).minusSeconds(1));
+        assertThat(t.status("r1").getState()).isEqualTo(PENDING_APPROVAL);
+        t.advance(Duration.ofSeconds(1));
+
+        RequestStatus failed = t.status("r1");
+        assertThat(failed.getState()).isEqualTo(FAILED);
+        assertThat(failed.getReason()).isEqualTo("approval not given within 8h of being asked; waited for [role:admin] "
+                + "(producer db-team)");
+    }
+
+    @Test
     void theAdminsApprovalIsKeptWhenTheProducersAreAskedAfterIt() {
         t.books.policies.put(PG + "/1", DBA_ALWAYS);
         t.liveOffer("pg-other", "other-team", 1, Map.of());
