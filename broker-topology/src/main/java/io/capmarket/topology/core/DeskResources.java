@@ -159,6 +159,9 @@ final class DeskResources {
                 } else if (report.getKind() == FulfilmentKind.FAILED && report.getRetryable()) {
                     // noted: the next send follows after a wait (Deadline#next)
                     ledger.note(status, detail + " (retryable)", now);
+                } else if (status.getOrphaned()) {
+                    // a late answer of a deprovision already orphaned: one orphan, flagged and counted once
+                    ledger.note(status, detail, now);
                 } else {
                     orphaned(status, detail, now);
                 }

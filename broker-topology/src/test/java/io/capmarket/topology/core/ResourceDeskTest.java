@@ -434,6 +434,25 @@ class ResourceDeskTest {
         }
 
         @Test
+        void aLateFailureOfAnOrphanIsNotedButNotCountedAsAnotherOrphan() {
+            t.cancel("r1");
+            t.advance(Duration.ofMinutes(2).plusSeconds(1));
+            assertThat(t.status("r1").getOrphaned()).isTrue();
+
+            t.reportOn("r1", FulfilmentKind.REJECTED, false);
+            t.reportOn("r1", FulfilmentKind.FAILED, false);
+
+            RequestStatus orphan = t.status("r1");
+            assertThat(orphan.getOrphaned()).isTrue();
+            assertThat(orphan.getReason()).isEqualTo("orphaned: not done by db-team within 120000 ms");
+            assertThat(lastDetail("r1")).isEqualTo("failed at db-team: FAILED from db-team");
+            assertThat(t.events.stream().filter("deprovision:orphaned"::equals)).hasSize(1);
+            assertThat(t.books.scoreOf(PG).figures(t.now, ScoreState.Current.NONE).allTime().getSafety().getOrphans()).isEqualTo(1);
+            assertThat(t.books.scoreOf(PG + "/db-team").figures(t.now, ScoreState.Current.NONE).allTime().getSafety().getOrphans())
+                    .isEqualTo(1);
+        }
+
+        @Test
         void ofARequestStillBeingProvisionedIsACancel() {
             t.submit("r2");
             t.cancel("r2");
