@@ -6,7 +6,8 @@ import java.time.Duration;
  * How the desk follows up an update or deprovision of a fulfilled request's resource: while its
  * producer has not answered, the operation's assignment is sent again {@code resendAfter} after
  * it was sent, then after twice as long each time, never more than {@code resendMax} apart; every
- * answer (acceptance, progress, a retryable failure) starts the wait again. {@code deadline} after
+ * answer (acceptance, progress, a retryable failure) starts the wait again, and nothing else does
+ * (not an update refused or an expiry moved meanwhile). {@code deadline} after
  * the operation began it is given up: an update fails and the resource keeps its parameters, a
  * deprovision is flagged as an orphan for an operator. A resource that expires has its expiry
  * announced in its history {@code expiryNotice} before. A request waiting for approvals fails

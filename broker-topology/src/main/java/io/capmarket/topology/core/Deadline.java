@@ -32,8 +32,9 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
      * The check a request in {@code status} waits for next, by {@link #next(RequestStatus, Duration,
      * Duration, ToLongFunction)}; while an update or deprovision of its resource goes on, by
      * {@code day2}: the operation's assignment is sent again after {@link Day2Policy#resendWait}
-     * since its last entry (its start, an answer or a send), unless the operation's deadline comes
-     * first, which gives it up. An orphaned deprovision waits for nothing.
+     * since its last exchange with its producer (its start, a send or an answer; not a note on what
+     * the request's team asked meanwhile: {@link ResourceLifecycle#exchanges}), unless the
+     * operation's deadline comes first, which gives it up. An orphaned deprovision waits for nothing.
      */
     public static Deadline next(RequestStatus status, TopologySettings settings, ToLongFunction<RequestStatus> promise) {
         if (status.getState() == RequestState.FULFILLED) {
@@ -48,7 +49,8 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
         }
         Day2Policy day2 = settings.day2();
         Instant giveUp = operation.get(0).getAt().plus(day2.deadline());
-        Instant resend = operation.get(operation.size() - 1).getAt().plus(day2.resendWait(operation.size()));
+        List<StatusTransition> exchanges = ResourceLifecycle.exchanges(status);
+        Instant resend = exchanges.get(exchanges.size() - 1).getAt().plus(day2.resendWait(exchanges.size()));
         return resend.isBefore(giveUp) ? new Deadline(resend, Kind.RESEND, status.getRevision(), status.getRequestId())
                 : new Deadline(giveUp, Kind.GIVE_UP, status.getRevision(), status.getRequestId());
     }

@@ -7,6 +7,7 @@ import io.capmarket.schemas.FulfilmentKind;
 import io.capmarket.schemas.ParameterChanges;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.StatusTransition;
 import io.capmarket.schemas.UpdateRequest;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.EngineEvents;
@@ -72,7 +73,7 @@ final class DeskResources {
         }
         if (refusal.isPresent()) {
             events.resourceOperation(capability, UPDATE, "refused");
-            ledger.note(status, "update asked by " + by + " refused: " + refusal.get(), now);
+            ledger.note(status, ResourceLifecycle.refusalNote(by, refusal.get()), now);
             return;
         }
         RequestStatus next = status;
@@ -175,8 +176,9 @@ final class DeskResources {
         boolean updating = status.getState() == RequestState.UPDATING;
         String operation = updating ? UPDATE : DEPROVISION;
         if (deadline.kind() == Deadline.Kind.RESEND) {
+            List<StatusTransition> exchanges = ResourceLifecycle.exchanges(status);
             ledger.note(status, operation + " sent to " + status.getProducerId()
-                    + " again: no answer since " + status.getUpdatedAt(), now);
+                    + " again: no answer since " + exchanges.get(exchanges.size() - 1).getAt(), now);
             send(status, now);
             events.resourceOperation(status.getCapability(), operation, "resent");
             return;

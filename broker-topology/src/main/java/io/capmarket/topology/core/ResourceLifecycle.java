@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 
 /**
  * The life of a request's resource after FULFILLED: an update to new parameters, a deprovision,
@@ -28,6 +29,11 @@ import java.util.TreeSet;
  * </pre>
  */
 public final class ResourceLifecycle {
+
+    /** How the desk's note on an update it refused begins ({@link #refusalNote}). */
+    private static final String UPDATE_REFUSED = "update asked by ";
+    /** How the desk's note on a moved expiry begins ({@link #expiryMoved}). */
+    private static final String EXPIRY_MOVED = "expiry moved to ";
 
     private ResourceLifecycle() {
     }
@@ -62,6 +68,11 @@ public final class ResourceLifecycle {
                             : "; offer " + status.getOfferId() + " declares only " + new TreeSet<>(updatable) + " updatable"));
         }
         return Optional.empty();
+    }
+
+    /** The note in the history on an update asked by {@code by} and refused, saying why. */
+    public static String refusalNote(String by, String refusal) {
+        return UPDATE_REFUSED + by + " refused: " + refusal;
     }
 
     /** The update goes to the producer holding the resource: a new revision, the asked parameters pending. */
@@ -180,7 +191,7 @@ public final class ResourceLifecycle {
 
     /** The resource's expiry moved to {@code expiresAt} by {@code by}; it is announced again before it comes. */
     public static RequestStatus expiryMoved(RequestStatus status, Instant expiresAt, String by, Instant now) {
-        RequestStatus moved = noted(status, "expiry moved to " + expiresAt + " by " + by, now);
+        RequestStatus moved = noted(status, EXPIRY_MOVED + expiresAt + " by " + by, now);
         moved.setExpiresAt(expiresAt);
         moved.setExpiryAnnounced(false);
         return moved;
@@ -228,6 +239,24 @@ public final class ResourceLifecycle {
     public static List<StatusTransition> operationEntries(RequestStatus status) {
         List<StatusTransition> history = status.getHistory();
         return history.subList(operationStart(status), history.size());
+    }
+
+    /**
+     * The entries of the operation going on that its sends are scheduled by ({@link Deadline#next}):
+     * its start, each send and each answer of its producer, oldest first; not the desk's notes on
+     * what the request's team asked meanwhile (an update refused, an expiry moved), so that asking
+     * again and again does not put off the next send. A producer whose answer reads like such a note
+     * only has the operation sent to it sooner.
+     */
+    public static List<StatusTransition> exchanges(RequestStatus status) {
+        List<StatusTransition> operation = operationEntries(status);
+        return IntStream.range(0, operation.size()).filter(i -> i == 0 || !askedMeanwhile(operation.get(i))).mapToObj(operation::get)
+                .toList();
+    }
+
+    private static boolean askedMeanwhile(StatusTransition entry) {
+        String detail = entry.getDetail();
+        return detail != null && (detail.startsWith(UPDATE_REFUSED) || detail.startsWith(EXPIRY_MOVED));
     }
 
     /**

@@ -357,6 +357,26 @@ class ResourceDeskTest {
         }
 
         @Test
+        void updatesRefusedMeanwhileDoNotPutOffItsSendingAgain() {
+            t.cancel("r1");
+
+            for (int i = 0; i < 38; i++) { // a bot asking every 3 s
+                t.advance(Duration.ofSeconds(3));
+                t.update("r1", LARGE);
+            }
+
+            assertThat(lastDetail("r1")).endsWith("refused: request r1 is DEPROVISIONING; only a FULFILLED request is updated");
+            // sent at 0, again after 10 s, 20 s more, 40 s more, 40 s more (110 s), as if no note were there
+            assertThat(sent()).extracting(Assignment::getAssignedAt).containsExactly(DeskFixture.START, DeskFixture.START,
+                    DeskFixture.START.plusSeconds(10), DeskFixture.START.plusSeconds(30), DeskFixture.START.plusSeconds(70),
+                    DeskFixture.START.plusSeconds(110));
+            assertThat(lastSent().getRevision()).isEqualTo(1);
+            assertThat(t.status("r1").getOrphaned()).isFalse();
+            assertThat(ResourceLifecycle.operationEntries(t.status("r1")).get(0).getDetail())
+                    .isEqualTo("deprovision asked by cleanup-bot: no longer needed");
+        }
+
+        @Test
         void thatFailsRetryablyIsSentAgainAfterAWait() {
             t.cancel("r1");
             t.reportOn("r1", FulfilmentKind.FAILED, true);
