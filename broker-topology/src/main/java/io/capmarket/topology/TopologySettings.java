@@ -16,7 +16,8 @@ import java.util.Objects;
  * @param punctuateInterval how often deadlines and SLO breaches are checked (wall clock)
  * @param scorecardWindow the length of the scorecard's sliding window
  * @param scorecardInterval how often scorecards are published (wall clock)
- * @param maxWait how long after its submission a request may wait for an offer before it FAILS
+ * @param maxWait how long a request may wait for an offer before it FAILS, from when it began to wait (its submission,
+ *     the last decision on its approvals, or the end of an attempt an offer gave up)
  * @param priorityGrants which teams may submit above NORMAL on their own requests topics (the
  *     gateway checks its callers itself)
  * @param day2 how updates and deprovisions of fulfilled requests are followed up

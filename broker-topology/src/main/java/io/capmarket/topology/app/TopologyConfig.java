@@ -145,7 +145,8 @@ public final class TopologyConfig implements ServiceCommand.Settings {
             duration(ACCEPT_DEADLINE, "30s", "how long a producer has to accept or reject an assignment"),
             ConfigKey.withDefault(MAX_ATTEMPTS, Integer.toString(TopologySettings.DEFAULT_MAX_ATTEMPTS), "an integer from 1 to 1000",
                     ConfigParsers.intIn(1, 1000), "matching attempts per request before it fails"),
-            duration(MAX_WAIT, "1d", "how long after its submission a request may wait for an offer before it fails"),
+            duration(MAX_WAIT, "1d", "how long a request may wait for an offer before it fails, from when it began to wait "
+                    + "(its submission, the last decision on its approvals, or the end of an attempt an offer gave up)"),
             ConfigKey.optional(PRIORITY_GRANTS, "PRIORITY=team,team;... with PRIORITY HIGH or CRITICAL ('*': every team)",
                     PriorityGrants::parse, "teams whose bots may submit above NORMAL on their own requests topics (others are dead-lettered)"),
             duration(FAILURE_HALF_LIFE, "1h", "an offer's recent failure rate fades by half per this while it finishes nothing"),
@@ -177,8 +178,8 @@ public final class TopologyConfig implements ServiceCommand.Settings {
             ConfigKey.withDefault(DAY2_RETAIN_FINISHED, "30d", ConfigParsers.DURATION_OR_NEVER_RULE, ConfigParsers::durationOrNever,
                     "how long a finished request (DEPROVISIONED, FAILED, CANCELLED) is kept after its last change: then it is "
                     + "deleted, its status too (a tombstone on request-status); never: kept for good"),
-            duration(APPROVAL_EXPIRES_AFTER, "3d", "how long after its submission a request waiting for approvals fails, unless "
-                    + "a policy that applied to it says sooner"),
+            duration(APPROVAL_EXPIRES_AFTER, "3d", "how long after its submission (or after its producers were asked, "
+                    + "when that was later) a request waiting for approvals fails, unless a policy that applied to it says sooner"),
             duration(SCORECARD_WINDOW, "15m", "length of the scorecard's sliding window"),
             duration(SCORECARD_INTERVAL, "10s", "how often scorecards are published (wall clock)"),
             ConfigKey.optional(PRODUCERS_APPROVED, ApprovedProducers.RULE, ApprovedProducers::parse,
