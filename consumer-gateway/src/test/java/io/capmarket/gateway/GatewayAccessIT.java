@@ -8,10 +8,12 @@ import static org.awaitility.Awaitility.await;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import io.capmarket.gateway.internal.Tokens;
+import io.capmarket.schemas.RequestState;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import io.capmarket.testkit.registry.SchemaRegistryExtension;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -181,6 +185,35 @@ class GatewayAccessIT {
             assertThat(third.header("Retry-After")).isPresent();
             assertThat(otherTeam.status()).as("beta's own long-poll is not held back").isEqualTo(404);
             assertThat(open).allSatisfy(poll -> assertThat(poll).isNotDone());
+        }
+    }
+
+    @Test
+    void anEventStreamThatEndsGivesItsTeamsSlotBack() throws Exception {
+        try (RunningGateway gateway = RunningGateway.start(broker, registry, "streams", Map.of(AccessConfig.STREAMS_PER_TEAM, "2"),
+                List.of(Fixtures.postgres(Instant.now())))) {
+            Api api = gateway.api();
+            Api.Response submitted = api.post("/v1/requests", ALPHA_TOKEN,
+                    "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 10}}",
+                    "Idempotency-Key", "stream-1");
+            assertThat(submitted.status()).isEqualTo(202);
+            String id = submitted.json().get("id").asText();
+            Fixtures.send(broker, gateway.topics().requestStatus(), id,
+                    Statuses.advance(Statuses.of(submitted.json()), RequestState.FAILED, "no offer"));
+            await().atMost(RunningGateway.WAIT).until(() -> api.get("/v1/requests/" + id, ALPHA_TOKEN).json().get("state").asText()
+                    .equals("FAILED"));
+
+            // a finished request's stream sends its snapshot and end, then closes: three in a row on a bound of two
+            for (int stream = 1; stream <= 3; stream++) {
+                HttpResponse<Stream<String>> events = api.events("/v1/requests/" + id + "/events",
+                        ALPHA_TOKEN).get(30, TimeUnit.SECONDS);
+                assertThat(events.statusCode()).as("stream %d", stream).isEqualTo(200);
+                try (Stream<String> lines = events.body()) {
+                    assertThat(lines.filter(line -> line.startsWith("event:")).map(line -> line.substring(6).trim()).toList())
+                            .as("stream %d", stream).containsExactly("snapshot", "end");
+                }
+            }
+            await().atMost(RunningGateway.WAIT).until(() -> api.get("/metrics", null).text().contains("capmarket_gateway_sse_clients 0.0"));
         }
     }
 

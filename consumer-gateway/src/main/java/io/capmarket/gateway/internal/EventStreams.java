@@ -87,7 +87,12 @@ public final class EventStreams {
         OpenSlots.Slot slot = open.open(principal);
         try {
             new SseHandler(0, client -> {
-                client.onClose(slot::close);
+                clients.incrementAndGet();
+                // an SseClient keeps one close callback (each onClose replaces the last): this one gives back both
+                client.onClose(() -> {
+                    clients.decrementAndGet();
+                    slot.close();
+                });
                 new Session(client, caller, id).start(first, lastEventId);
             }).handle(ctx);
         } catch (Exception | Error e) {
@@ -140,8 +145,6 @@ public final class EventStreams {
         private ObjectNode shown;
 
         void start(RequestView first, int resumeAfter) {
-            clients.incrementAndGet();
-            client.onClose(clients::decrementAndGet);
             client.keepAlive();
             if (resumeAfter == 0) {
                 shown = Json.MAPPER.valueToTree(first);
