@@ -15,7 +15,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -44,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>One read_committed consumer in no group: it reads the topology's group's committed positions
  * (never joins the group or commits), from one thread at a time; each load ends within
  * {@code timeout}. A record that cannot be decoded is skipped (the topology sends it to the
- * dead-letter topic).
+ * dead-letter topic). {@link #expire} never waits for a load: the gateway's one timer thread
+ * runs it, and a load may wait on Kafka for as long as its timeout.
  */
 public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
 
@@ -56,14 +60,17 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
 
     private final Topic<String, RequestCommand> requests;
     private final String statusTopic;
-    private final Map<String, Object> config;
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final Duration timeout;
     private final AcceptedRequests accepted;
     private final Clock clock;
     private final Deserializer<RequestCommand> commands;
-    private KafkaConsumer<byte[], byte[]> consumer;
-    /** What the loads of the tasks starting now have read; null before the first and after an overflow or failure. */
-    private Tail tail;
+    private Consumer<byte[], byte[]> consumer;
+    /**
+     * What the loads of the tasks starting now have read; null before the first and after an overflow or failure. A load
+     * works on its own reference and sets it when done; {@link #expire} swaps it out without the loads' monitor.
+     */
+    private final AtomicReference<Tail> kept = new AtomicReference<>();
     private final AtomicLong recordsRead = new AtomicLong();
 
     /**
@@ -74,9 +81,17 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
      */
     public PendingSubmits(Topic<String, RequestCommand> requests, String statusTopic, String topologyGroup,
             Map<String, Object> clientConfig, Duration timeout, AcceptedRequests accepted, Clock clock) {
+        this(requests, statusTopic, timeout, accepted, clock, () -> new KafkaConsumer<>(
+                StatusTail.observing(topologyGroup, "capmarket-gateway-pending-submits", clientConfig),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+    }
+
+    /** @param consumers makes the one consumer, at the first load */
+    PendingSubmits(Topic<String, RequestCommand> requests, String statusTopic, Duration timeout, AcceptedRequests accepted,
+            Clock clock, Supplier<Consumer<byte[], byte[]>> consumers) {
         this.requests = requests;
         this.statusTopic = statusTopic;
-        this.config = StatusTail.observing(topologyGroup, "capmarket-gateway-pending-submits", clientConfig);
+        this.consumers = consumers;
         this.timeout = timeout;
         this.accepted = accepted;
         this.clock = clock;
@@ -86,16 +101,15 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
     @Override
     public synchronized void load(Map<Integer, LocalViews.View> partitions) {
         if (consumer == null) {
-            consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            consumer = consumers.get();
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         int statusPartitions = consumer.partitionsFor(statusTopic, timeout).size();
         List<TopicPartition> parts = consumer.partitionsFor(requests.name(), timeout).stream()
                 .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
         Map<TopicPartition, Long> ends = consumer.endOffsets(parts, timeout);
-        if (tail == null || !tail.reusable(parts, System.nanoTime())) {
-            tail = new Tail(starts(parts, ends), System.nanoTime());
-        }
+        Tail last = kept.get();
+        Tail tail = last != null && last.reusable(parts, System.nanoTime()) ? last : new Tail(starts(parts, ends), System.nanoTime());
         List<TopicPartition> behind = parts.stream().filter(tp -> tail.next(tp) < ends.get(tp)).toList();
         long unread = behind.stream().mapToLong(tp -> ends.get(tp) - tail.next(tp)).sum();
         if (unread > 0) {
@@ -112,22 +126,20 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
                         recordsRead.incrementAndGet();
-                        read(record, statusPartitions);
+                        read(record, statusPartitions, tail);
                     }
                 }
             }
         } catch (RuntimeException e) {
             // what was kept stops somewhere short of the ends: the next load reads in full
-            tail = null;
+            kept.set(null);
             throw e;
         } finally {
             consumer.assign(List.of());
         }
         behind.forEach(tp -> tail.readTo(tp, ends.get(tp)));
         partitions.forEach((partition, view) -> hold(partition, view, tail.submits(partition)));
-        if (tail.overflowed()) {
-            tail = null;
-        }
+        kept.set(tail.overflowed() ? null : tail);
     }
 
     /** Holds a starting partition's submits read back, then releases those whose status its store has already. */
@@ -157,10 +169,9 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
     }
 
     /** Drops what the last loads kept once no load may read on from it any more (run now and then: it can be large). */
-    public synchronized void expire() {
-        if (tail != null && !tail.reusable(tail.parts(), System.nanoTime())) {
-            tail = null;
-        }
+    public void expire() {
+        long now = System.nanoTime();
+        kept.updateAndGet(tail -> tail == null || tail.expired(now) ? null : tail);
     }
 
     /** Where each partition's untaken submits begin: past the topology's committed position, and no older than the hold. */
@@ -181,7 +192,7 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
     }
 
     /** Keeps a submit read, under the partition of the views its request id lives in. */
-    private void read(ConsumerRecord<byte[], byte[]> record, int statusPartitions) {
+    private void read(ConsumerRecord<byte[], byte[]> record, int statusPartitions, Tail tail) {
         if (record.key() == null) {
             return;
         }
@@ -225,11 +236,12 @@ public final class PendingSubmits implements LocalViews.Preload, AutoCloseable {
 
         /** Whether a load may read on from here: the same partitions, soon after the full read. */
         boolean reusable(Collection<TopicPartition> parts, long nowNanos) {
-            return next.keySet().equals(Set.copyOf(parts)) && nowNanos - readSinceNanos < REUSE_FOR.toNanos();
+            return next.keySet().equals(Set.copyOf(parts)) && !expired(nowNanos);
         }
 
-        Set<TopicPartition> parts() {
-            return next.keySet();
+        /** Whether no load may read on from here any more; reads nothing a load changes. */
+        boolean expired(long nowNanos) {
+            return nowNanos - readSinceNanos >= REUSE_FOR.toNanos();
         }
 
         long next(TopicPartition tp) {
