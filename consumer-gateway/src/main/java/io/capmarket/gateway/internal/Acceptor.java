@@ -71,13 +71,16 @@ public final class Acceptor {
             return Futures.guarded(() -> write(principal, submission, null, id, partition, span));
         }
         return sequence.run(id, () -> {
+            // asked before the read: a write Kafka settles meanwhile is acknowledged, then stored, then no longer held, so a
+            // request the read misses was not written, or is still being written
+            boolean writing = accepted.writing(id);
             Optional<RequestStatus> existing = reads.current(id, partition).filter(status -> principal.sees(status.getConsumerTeam()));
             if (existing.isPresent()) {
                 RequestView view = RequestViews.view(existing.get());
                 rejectIfOtherRequest(key, submission, view);
                 return CompletableFuture.completedFuture(new Answer(200, view));
             }
-            if (accepted.writing(id)) {
+            if (writing) {
                 throw new RetryLaterException("the first submit with the Idempotency-Key '" + key + "' was not acknowledged by Kafka "
                         + "in time and may still be written; retry with the same key: it then gets that request, or is written",
                         WRITING_RETRY);

@@ -174,6 +174,10 @@ public final class RequestReads {
      * A request of a partition this instance owns: from the store, else as accepted here and not
      * stored yet. Absent while the partition's views are still catching up after their task
      * started is a {@link io.capmarket.gateway.RetryLaterException}: the request may only be not read yet.
+     *
+     * <p>The stream thread stores a status, then stops holding its request as accepted; so the accepted
+     * requests are read before the store: a request missing from both is one neither held when the
+     * read began, never one handed over between the two reads.
      */
     Optional<RequestStatus> current(String requestId, int partition) {
         return current(requestId, partition, status -> true);
@@ -183,7 +187,8 @@ public final class RequestReads {
         LocalViews.View views = store.view(partition);
         // asked before the read: a partition caught up by then holds every status it had to read
         boolean caughtUp = views.caughtUp();
-        Optional<RequestStatus> found = RequestStore.get(views, requestId).or(() -> accepted.get(requestId)).filter(shown);
+        Optional<RequestStatus> held = accepted.get(requestId);
+        Optional<RequestStatus> found = RequestStore.get(views, requestId).or(() -> held).filter(shown);
         if (found.isEmpty() && !caughtUp) {
             throw store.catchingUp();
         }
