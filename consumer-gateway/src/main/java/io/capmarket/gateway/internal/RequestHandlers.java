@@ -19,6 +19,7 @@ import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,15 @@ public final class RequestHandlers {
      */
     public record Limits(long maxRequestSize, Duration longPollMax, Duration visibilityTimeout, PriorityGrants priorityGrants,
             OpenSlots longPolls, BodyDeadline bodyDeadline) {
+
+        /**
+         * The longest wait a read forwarded by another instance may ask for: the longer of the
+         * long-poll bound and the visibility timeout, and never less than an event stream's wait
+         * ({@link EventStreams#POLL}), which neither bounds: refused, the stream would ask again for ever.
+         */
+        Duration forwardedWaitMax() {
+            return Collections.max(List.of(longPollMax, visibilityTimeout, EventStreams.POLL));
+        }
     }
 
     private final Acceptor acceptor;
@@ -266,11 +276,10 @@ public final class RequestHandlers {
      */
     public void internalGet(Context ctx) {
         Principal principal = HttpInput.principal(ctx, Principal.Role.values());
-        Duration max = limits.longPollMax().compareTo(limits.visibilityTimeout()) > 0 ? limits.longPollMax() : limits.visibilityTimeout();
         ReadCondition condition = new ReadCondition(HttpInput.oneOf(ctx, "waitFor", STATES),
                 HttpInput.integer(ctx, "minHistory", 0, 0, 100_000),
                 "true".equals(ctx.queryParam("awaitExistence")),
-                HttpInput.duration(ctx, "timeout", max).orElse(Duration.ZERO));
+                HttpInput.duration(ctx, "timeout", limits.forwardedWaitMax()).orElse(Duration.ZERO));
         String id = ctx.pathParam("id");
         RequestReads.Caller caller = HttpInput.caller(ctx, principal);
         ctx.future(() -> Futures.guarded(() -> reads.require(caller, id, condition).thenAccept(ctx::json)));
