@@ -112,6 +112,20 @@ public final class EventStreams {
         return changed;
     }
 
+    /**
+     * What the {@code error} event says of a stream whose read failed: a {@link GatewayException}'s
+     * message, written for callers; of any other failure only which stream stopped (its message may
+     * name another instance or the gateway's insides), the failure itself logged.
+     */
+    static String failure(String requestId, Throwable cause) {
+        if (cause instanceof GatewayException) {
+            return cause.getMessage();
+        }
+        LOG.warn("event stream of request {} failed", requestId, cause);
+        return "the event stream of request " + requestId + " stopped on a failure in the gateway; open it again with "
+                + "Last-Event-ID set to the last event's id to resume";
+    }
+
     private static int lastEventId(String header) {
         if (header == null || header.isBlank()) {
             return 0;
@@ -204,10 +218,7 @@ public final class EventStreams {
                                 client.sendComment("owner unavailable; retrying");
                                 timer.schedule(() -> callbacks.execute(this::next), 1, TimeUnit.SECONDS);
                             } else {
-                                if (!(cause instanceof GatewayException)) {
-                                    LOG.warn("event stream of request {} failed", requestId, cause);
-                                }
-                                client.sendEvent("error", cause.getMessage());
+                                client.sendEvent("error", failure(requestId, cause));
                                 client.close();
                             }
                             return;
