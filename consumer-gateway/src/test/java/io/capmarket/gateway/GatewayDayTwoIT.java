@@ -33,6 +33,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class GatewayDayTwoIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
+    /** The body of every database submitted here. */
+    private static final String DATABASE = "{\"capability\": \"postgres-database\", \"version\": 1, "
+            + "\"parameters\": {\"sizeGb\": 10, \"engine\": \"postgres-16\"}}";
 
     private final KafkaBroker broker;
     private final EmbeddedSchemaRegistry registry;
@@ -65,6 +68,9 @@ class GatewayDayTwoIT {
             assertThat(updated.get("parameters").get("engine").asText()).as("the merge patch keeps the rest").isEqualTo("postgres-16");
             assertThat(updated.get("outputs").get("parameters").asText()).contains("\"sizeGb\":20");
             assertThat(Api.states(updated)).endsWith("FULFILLED", "UPDATING", "UPDATING", "FULFILLED");
+            Api.Response retried = api.post("/v1/requests", ALPHA_TOKEN, DATABASE, "Idempotency-Key", "day2-a");
+            assertThat(retried.status()).as("the first submit retried after the update").isEqualTo(200);
+            assertThat(retried.json().get("id").asText()).isEqualTo(updated.get("id").asText());
 
             // a parameter the offer does not declare updatable, and one the schema refuses: 422 naming them
             Api.Response fixed = api.patch(db, ALPHA_TOKEN, "{\"parameters\": {\"engine\": \"postgres-15\"}}");
@@ -163,8 +169,8 @@ class GatewayDayTwoIT {
 
     /** As {@link #fulfilled(Api, String)}, with more members of the body ({@code "ttl": "7d", }). */
     private static String fulfilled(Api api, String key, String more) throws Exception {
-        Api.Response accepted = api.post("/v1/requests", ALPHA_TOKEN, "{\"capability\": \"postgres-database\", \"version\": 1, "
-                + more + "\"parameters\": {\"sizeGb\": 10, \"engine\": \"postgres-16\"}}", "Idempotency-Key", key);
+        Api.Response accepted = api.post("/v1/requests", ALPHA_TOKEN, DATABASE.replace("\"parameters\"", more + "\"parameters\""),
+                "Idempotency-Key", key);
         assertThat(accepted.status()).isEqualTo(202);
         String location = accepted.header("Location").orElseThrow();
         assertThat(api.get(location + "?waitFor=FULFILLED&timeout=20s", ALPHA_TOKEN).json().get("state").asText()).isEqualTo("FULFILLED");

@@ -170,7 +170,12 @@ public record Submission(String capability, int version, ObjectNode parameters, 
         return UUID.nameUUIDFromBytes((team + "\u0000" + idempotencyKey).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    /** The fields in which this body differs from the existing request's (empty: the same request). */
+    /**
+     * The fields in which this body differs from the existing request's (empty: the same request).
+     * The parameters are compared only while the request has had no operation on its resource
+     * (revision 0): an update replaces them, and the status does not keep those first submitted, so
+     * a retry of the first submit after an update is still the same request.
+     */
     public List<FieldError> differences(RequestView existing) {
         List<FieldError> differences = new ArrayList<>();
         String rule = "the same as in the first request with this Idempotency-Key";
@@ -180,7 +185,7 @@ public record Submission(String capability, int version, ObjectNode parameters, 
         if (version != existing.version()) {
             differences.add(new FieldError("version", Integer.toString(version), rule + " (" + existing.version() + ")"));
         }
-        if (!parameters.equals(existing.parameters())) {
+        if (existing.revision() == 0 && !parameters.equals(existing.parameters())) {
             differences.add(new FieldError("parameters", abbreviate(parameters.toString()), rule));
         }
         if (!constraints.equals(existing.constraints())) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capmarket.gateway.GatewayException.FieldError;
 import io.capmarket.gateway.MalformedRequestException;
+import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
 import java.time.Instant;
@@ -83,5 +85,21 @@ class SubmissionTest {
         assertThat(submit.getParameters()).isEqualTo("{\"sizeGb\":1}");
         assertThat(existing.constraints()).isEqualTo(Map.of());
         assertThat(existing.history()).extracting(RequestView.Transition::state).isEqualTo(List.of("SUBMITTED"));
+    }
+
+    @Test
+    void aRetryOfTheFirstSubmitAfterAnUpdateOfItsParametersIsTheSameRequest() throws Exception {
+        Submission first = Submission.parse(Json.MAPPER.readTree(
+                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 1}, \"priority\": \"HIGH\"}"));
+        Principal alice = new Principal("alpha", Principal.Role.CONSUMER, "alice", false);
+        SubmitRequest submit = (SubmitRequest) first.command("r1", alice, "k", Instant.parse("2030-01-01T00:00:00Z")).getCommand();
+        RequestView updated = RequestViews.view(RequestStatus.newBuilder(RequestViews.submitted(submit)).setState(RequestState.FULFILLED)
+                .setRevision(1).setParameters("{\"sizeGb\":20}").build());
+        Submission otherPriority = Submission.parse(Json.MAPPER.readTree(
+                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 1}}"));
+
+        assertThat(first.differences(updated)).as("the parameters as first submitted, since updated").isEmpty();
+        assertThat(otherPriority.differences(updated)).extracting(FieldError::field).as("the rest is still compared")
+                .containsExactly("priority");
     }
 }
