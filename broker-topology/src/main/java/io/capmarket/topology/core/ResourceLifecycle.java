@@ -87,10 +87,16 @@ public final class ResourceLifecycle {
         return updating;
     }
 
-    /** The producer reported the update done: FULFILLED with the new parameters, and its outputs when it reported any. */
+    /**
+     * The producer reported the update done: FULFILLED with the new parameters, and its outputs when
+     * it reported any. The first update keeps the parameters the request was submitted with.
+     */
     public static RequestStatus updated(RequestStatus status, Map<String, String> outputs, String message, Instant now) {
         RequestStatus updated = Lifecycle.next(status, RequestState.FULFILLED, now, status.getAttempt(), status.getOfferId(),
                 message == null ? "update " + status.getRevision() + " done" : message);
+        if (status.getSubmittedParameters() == null) {
+            updated.setSubmittedParameters(status.getParameters());
+        }
         updated.setParameters(status.getPendingParameters());
         updated.setPendingParameters(null);
         if (!outputs.isEmpty()) {

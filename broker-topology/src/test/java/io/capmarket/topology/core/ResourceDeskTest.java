@@ -95,6 +95,7 @@ class ResourceDeskTest {
             assertThat(updated.getState()).isEqualTo(FULFILLED);
             assertThat(updated.getParameters()).isEqualTo(LARGE);
             assertThat(updated.getPendingParameters()).isNull();
+            assertThat(updated.getSubmittedParameters()).as("kept for a retry of the submit").isEqualTo(SMALL);
             assertThat(updated.getOutputs()).containsExactly(Map.entry("host", "orders.large.db.internal"));
             assertThat(updated.getReason()).isNull();
             assertThat(states("r1")).endsWith(FULFILLED, UPDATING, UPDATING, FULFILLED);

@@ -212,7 +212,8 @@ public final class RequestHandlers {
     /**
      * {@code DELETE /v1/requests/{id}}: publishes the end of the request, which cancels one still
      * being provisioned and deprovisions a live one; 202, also when a deprovision is going on
-     * already (nothing is sent again); 409 when the request is finished.
+     * already (nothing is sent again, unless it is orphaned: then its producer is asked again);
+     * 409 when the request is finished.
      */
     public void cancel(Context ctx) {
         Principal principal = HttpInput.principal(ctx, REQUESTERS);
@@ -224,7 +225,7 @@ public final class RequestHandlers {
             if (view.terminal()) {
                 throw new ConflictException("request " + id + " is already " + view.state() + "; there is nothing to cancel");
             }
-            if (RequestState.DEPROVISIONING.name().equals(view.state())) {
+            if (RequestState.DEPROVISIONING.name().equals(view.state()) && !view.orphaned()) {
                 calls.respond(ctx, 202, view);
                 return CompletableFuture.completedFuture(null);
             }

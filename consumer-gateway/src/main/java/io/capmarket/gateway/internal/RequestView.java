@@ -36,7 +36,8 @@ public record RequestView(
         Long ttlMs,
         String expiresAt,
         List<Approval> approvals,
-        String approvalExpiresAt) {
+        String approvalExpiresAt,
+        JsonNode submittedParameters) {
 
     /** One step of the history. */
     public record Transition(String state, String at, String detail, int attempt, String offerId) {

@@ -113,7 +113,8 @@ public final class RequestViews {
                 status.getExpiresAt() == null ? null : status.getExpiresAt().toString(),
                 status.getApprovals().stream().map(gate -> new RequestView.Approval(gate.getSource(), List.copyOf(gate.getApprovers()),
                         gate.getApprovedBy(), gate.getApprovedAt() == null ? null : gate.getApprovedAt().toString())).toList(),
-                status.getApprovalExpiresAt() == null ? null : status.getApprovalExpiresAt().toString());
+                status.getApprovalExpiresAt() == null ? null : status.getApprovalExpiresAt().toString(),
+                status.getSubmittedParameters() == null ? null : parse(status.getSubmittedParameters()));
     }
 
     private static JsonNode parse(String json) {

@@ -7,6 +7,7 @@ import io.capmarket.gateway.MalformedRequestException;
 import io.capmarket.schemas.Lifetimes;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.RequestCommand;
+import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.config.ConfigParsers;
@@ -172,9 +173,9 @@ public record Submission(String capability, int version, ObjectNode parameters, 
 
     /**
      * The fields in which this body differs from the existing request's (empty: the same request).
-     * The parameters are compared only while the request has had no operation on its resource
-     * (revision 0): an update replaces them, and the status does not keep those first submitted, so
-     * a retry of the first submit after an update is still the same request.
+     * The parameters are compared with those the request was submitted with: after an update, the
+     * status keeps them apart ({@code submittedParameters}), so a retry of the first submit is still
+     * the same request. A request updated before statuses kept them has its parameters not compared.
      */
     public List<FieldError> differences(RequestView existing) {
         List<FieldError> differences = new ArrayList<>();
@@ -185,7 +186,8 @@ public record Submission(String capability, int version, ObjectNode parameters, 
         if (version != existing.version()) {
             differences.add(new FieldError("version", Integer.toString(version), rule + " (" + existing.version() + ")"));
         }
-        if (existing.revision() == 0 && !parameters.equals(existing.parameters())) {
+        JsonNode submitted = submittedParameters(existing);
+        if (submitted != null && !parameters.equals(submitted)) {
             differences.add(new FieldError("parameters", abbreviate(parameters.toString()), rule));
         }
         if (!constraints.equals(existing.constraints())) {
@@ -203,6 +205,15 @@ public record Submission(String capability, int version, ObjectNode parameters, 
                     : Duration.ofMillis(existing.ttlMs())) + ")"));
         }
         return differences;
+    }
+
+    /** The parameters the request was submitted with; null when an update replaced them and they were not kept. */
+    private static JsonNode submittedParameters(RequestView existing) {
+        if (existing.submittedParameters() != null) {
+            return existing.submittedParameters();
+        }
+        boolean updated = existing.history().stream().anyMatch(step -> RequestState.UPDATING.name().equals(step.state()));
+        return updated ? null : existing.parameters();
     }
 
     /** The command to publish. */

@@ -94,12 +94,31 @@ class SubmissionTest {
         Principal alice = new Principal("alpha", Principal.Role.CONSUMER, "alice", false);
         SubmitRequest submit = (SubmitRequest) first.command("r1", alice, "k", Instant.parse("2030-01-01T00:00:00Z")).getCommand();
         RequestView updated = RequestViews.view(RequestStatus.newBuilder(RequestViews.submitted(submit)).setState(RequestState.FULFILLED)
-                .setRevision(1).setParameters("{\"sizeGb\":20}").build());
+                .setRevision(1).setParameters("{\"sizeGb\":20}").setSubmittedParameters("{\"sizeGb\":1}").build());
         Submission otherPriority = Submission.parse(Json.MAPPER.readTree(
                 "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 1}}"));
+        Submission asUpdated = Submission.parse(Json.MAPPER.readTree(
+                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 20}, \"priority\": \"HIGH\"}"));
 
         assertThat(first.differences(updated)).as("the parameters as first submitted, since updated").isEmpty();
         assertThat(otherPriority.differences(updated)).extracting(FieldError::field).as("the rest is still compared")
                 .containsExactly("priority");
+        assertThat(asUpdated.differences(updated)).extracting(FieldError::field)
+                .as("the parameters an update gave it are not those of its submit").containsExactly("parameters");
+    }
+
+    @Test
+    void theParametersOfARequestNeverUpdatedAreComparedAfterADeprovisionToo() throws Exception {
+        Submission first = Submission.parse(Json.MAPPER.readTree(
+                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 1}}"));
+        Principal alice = new Principal("alpha", Principal.Role.CONSUMER, "alice", false);
+        SubmitRequest submit = (SubmitRequest) first.command("r1", alice, "k", Instant.parse("2030-01-01T00:00:00Z")).getCommand();
+        RequestView deprovisioning = RequestViews.view(RequestStatus.newBuilder(RequestViews.submitted(submit))
+                .setState(RequestState.DEPROVISIONING).setRevision(1).build());
+        Submission other = Submission.parse(Json.MAPPER.readTree(
+                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 2}}"));
+
+        assertThat(first.differences(deprovisioning)).isEmpty();
+        assertThat(other.differences(deprovisioning)).extracting(FieldError::field).containsExactly("parameters");
     }
 }
