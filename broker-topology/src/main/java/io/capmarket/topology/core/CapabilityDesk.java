@@ -97,10 +97,11 @@ public final class CapabilityDesk {
             if (current == null) {
                 return;
             }
-            if (current.getInFlight() > 0) {
-                books.putOffer(capability, OfferState.newBuilder(current).setWithdrawn(true).build());
-            } else {
+            OfferState withdrawn = OfferState.newBuilder(current).setWithdrawn(true).build();
+            if (ledger.unused(capability, withdrawn)) {
                 books.deleteOffer(capability, change.getOfferId());
+            } else {
+                books.putOffer(capability, withdrawn); // kept for its work in flight and its live resources
             }
         } else {
             CapabilityContract contract = books.contract(capability, offer.getCapabilityVersion());
@@ -321,10 +322,10 @@ public final class CapabilityDesk {
                 ledger.save(progressed);
             }
             case FULFILLED -> {
-                Long maxTtlMs = resources.maxTtlMs(status); // before a withdrawn offer left with no work is forgotten
+                Long maxTtlMs = resources.maxTtlMs(status);
+                ledger.resourceLive(status); // first: a withdrawn offer that now holds no work holds this resource
                 ledger.release(status, OfferRecord.Outcome.SUCCESS, Duration.between(Lifecycle.matchedAt(status), now).toMillis(),
                         now);
-                ledger.teamLoad(status, 0, 0, 0, 1);
                 ledger.save(ResourceLifecycle.expiring(Lifecycle.fulfilled(status, report.getOutputs(), report.getMessage(), now),
                         maxTtlMs, now));
                 Duration leadTime = Duration.between(status.getSubmittedAt(), now);

@@ -83,6 +83,16 @@ public interface DeskBooks {
     /** Every capability ever counted. */
     List<String> countedCapabilities();
 
+    /**
+     * How many live resources (FULFILLED, UPDATING or DEPROVISIONING requests) the offer holds:
+     * while it holds any, its record is kept, withdrawn or not, since their updates, expiry and
+     * approvals follow its terms.
+     */
+    int liveResources(String capability, String offerId);
+
+    /** Keeps how many live resources the offer holds. */
+    void putLiveResources(String capability, String offerId, int count);
+
     /** What the team holds of the capability; {@link TeamLoad#NONE} when nothing. */
     TeamLoad teamLoad(String capability, String team);
 

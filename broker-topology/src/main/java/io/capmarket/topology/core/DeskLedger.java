@@ -103,7 +103,10 @@ final class DeskLedger {
         dirtyCatalogs.add(capability);
     }
 
-    /** The request's offer gets its unit of capacity back; a withdrawn offer left with no work is forgotten. */
+    /**
+     * The request's offer gets its unit of capacity back; a withdrawn offer left with no work and
+     * no live resource is forgotten.
+     */
     void release(RequestStatus status, OfferRecord.Outcome outcome, long leadTimeMs, Instant now) {
         if (Lifecycle.isAssigned(status)) {
             teamLoad(status, 0, 0, -1, 0);
@@ -114,12 +117,49 @@ final class DeskLedger {
             return;
         }
         OfferState released = OfferRecord.released(state, outcome, leadTimeMs, now, policy.failureHalfLife());
-        if (released.getWithdrawn() && released.getInFlight() == 0) {
+        if (unused(capability, released)) {
             books.deleteOffer(capability, status.getOfferId());
         } else {
             books.putOffer(capability, released);
         }
         dirtyCatalogs.add(capability);
+    }
+
+    /** The request's resource now exists (FULFILLED): its team and its offer hold one more live resource. */
+    void resourceLive(RequestStatus status) {
+        teamLoad(status, 0, 0, 0, 1);
+        if (status.getOfferId() != null) {
+            String capability = status.getCapability();
+            books.putLiveResources(capability, status.getOfferId(), books.liveResources(capability, status.getOfferId()) + 1);
+        }
+    }
+
+    /**
+     * The request's resource is gone (DEPROVISIONED): its team and its offer hold one live resource
+     * less, and a withdrawn offer left with no work and no live resource is forgotten.
+     */
+    void resourceGone(RequestStatus status) {
+        teamLoad(status, 0, 0, 0, -1);
+        String capability = status.getCapability();
+        String offerId = status.getOfferId();
+        if (offerId == null) {
+            return;
+        }
+        books.putLiveResources(capability, offerId, Math.max(0, books.liveResources(capability, offerId) - 1));
+        OfferState state = books.offers(capability).get(offerId);
+        if (state != null && unused(capability, state)) {
+            books.deleteOffer(capability, offerId);
+            dirtyCatalogs.add(capability);
+        }
+    }
+
+    /**
+     * Whether a withdrawn offer can be forgotten: no work in flight, and no live resource whose
+     * updates, expiry and approvals follow its terms (its offerId stays its producer's meanwhile).
+     */
+    boolean unused(String capability, OfferState state) {
+        return state.getWithdrawn() && state.getInFlight() == 0
+                && books.liveResources(capability, state.getOffer().getOfferId()) == 0;
     }
 
     /**

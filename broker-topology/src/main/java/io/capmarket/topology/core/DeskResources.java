@@ -147,7 +147,7 @@ final class DeskResources {
                     ledger.score(capability, status.getProducerId(), s -> s.updated(now, took));
                 } else {
                     ledger.save(ResourceLifecycle.deprovisioned(status, report.getMessage(), now));
-                    ledger.teamLoad(status, 0, 0, 0, -1);
+                    ledger.resourceGone(status);
                     ledger.score(capability, status.getProducerId(), s -> s.deprovisioned(now, took));
                 }
                 events.resourceOperation(capability, operation, "done");

@@ -43,6 +43,7 @@ public final class InMemoryBooks implements DeskBooks {
     /** The admins' quotas by {@code <team>/<capability>}. */
     final Map<String, TeamQuota> quotas = new HashMap<>();
     private final TeamLoads teamLoads = new TeamLoads();
+    private final Map<String, Integer> liveResources = new HashMap<>();
     /** The admins' approval policies by {@code <capability>/<version>}. */
     final Map<String, ApprovalPolicy> policies = new HashMap<>();
     private final Duration window;
@@ -234,6 +235,16 @@ public final class InMemoryBooks implements DeskBooks {
     @Override
     public ApprovalPolicy approvalPolicy(String capability, int version) {
         return policies.get(capability + "/" + version);
+    }
+
+    @Override
+    public int liveResources(String capability, String offerId) {
+        return liveResources.getOrDefault(capability + "/" + offerId, 0);
+    }
+
+    @Override
+    public void putLiveResources(String capability, String offerId, int count) {
+        liveResources.put(capability + "/" + offerId, count);
     }
 
     @Override

@@ -63,6 +63,8 @@ final class StoreBooks implements DeskBooks {
     private OfferBook offers;
     private CounterBook counts;
     private TeamLoads teamLoads;
+    /** Each offer's live resources, by {@link StoreKeys#offer}. */
+    private Map<String, Integer> liveResources;
     private DeadlineQueue deadlines;
     private long requestsCounted;
     private final TimestampedKeyValueStore<String, ProducerHeartbeat> heartbeats;
@@ -120,6 +122,9 @@ final class StoreBooks implements DeskBooks {
         this.offers = new OfferBook(offerStates, loads, journal);
         this.counts = new CounterBook(loads);
         this.teamLoads = new TeamLoads(loads.teamLoads());
+        this.liveResources = new HashMap<>();
+        loads.liveResources().forEach((capability, byOffer) ->
+                byOffer.forEach((offerId, count) -> liveResources.put(StoreKeys.offer(capability, offerId), count)));
     }
 
     /** A step begins: what it writes to the stores from now on can be undone ({@link #undoStep()}). */
@@ -134,7 +139,7 @@ final class StoreBooks implements DeskBooks {
 
     /**
      * The step failed part-way: puts back what it wrote to the stores and counts again what is
-     * kept in memory (loads, counts, deadlines). Its scorecard events stay: scorecards are
+     * kept in memory (loads, live resources, counts, deadlines). Its scorecard events stay: scorecards are
      * statistics, written back every few seconds ({@link ScoreBook}).
      *
      * @return how many keys were put back
@@ -332,6 +337,20 @@ final class StoreBooks implements DeskBooks {
     @Override
     public ApprovalPolicy approvalPolicy(String capability, int version) {
         return producers.policies().get(Topics.approvalPolicyKey(capability, version), policies);
+    }
+
+    @Override
+    public int liveResources(String capability, String offerId) {
+        return liveResources.getOrDefault(StoreKeys.offer(capability, offerId), 0);
+    }
+
+    @Override
+    public void putLiveResources(String capability, String offerId, int count) {
+        if (count == 0) {
+            liveResources.remove(StoreKeys.offer(capability, offerId));
+        } else {
+            liveResources.put(StoreKeys.offer(capability, offerId), count);
+        }
     }
 
     @Override

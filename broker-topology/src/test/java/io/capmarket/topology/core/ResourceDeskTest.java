@@ -261,6 +261,50 @@ class ResourceDeskTest {
     }
 
     @Nested
+    class WithdrawnOffer {
+
+        @Test
+        void keepsGoverningItsLiveResourcesAndItsOfferIdUntilTheLastIsGone() {
+            t.withdraw("pg-eu", "db-team");
+            assertThat(t.books.offers(PG)).as("kept for r1, withdrawn").hasEntrySatisfying("pg-eu",
+                    state -> assertThat(state.getWithdrawn()).isTrue());
+            assertThat(t.books.liveResources(PG, "pg-eu")).isEqualTo(1);
+
+            t.update("r1", LARGE);
+            assertThat(t.status("r1").getState()).as("its terms still say size is updatable").isEqualTo(UPDATING);
+            t.reportOn("r1", FulfilmentKind.FULFILLED, false);
+            assertThat(t.status("r1").getParameters()).isEqualTo(LARGE);
+
+            t.approve("other-team", PG);
+            t.publish(t.offer("pg-eu", "other-team", 1, Map.of()));
+            assertThat(t.refusals).as("the offerId stays db-team's while it holds r1")
+                    .anyMatch(refusal -> refusal.startsWith("offer:pg-eu: change of offer pg-eu") && refusal.contains("db-team"));
+
+            t.cancel("r1");
+            t.reportOn("r1", FulfilmentKind.FULFILLED, false);
+            assertThat(t.status("r1").getState()).isEqualTo(DEPROVISIONED);
+            assertThat(t.books.offers(PG)).as("forgotten with its last resource").doesNotContainKey("pg-eu");
+            assertThat(t.books.liveResources(PG, "pg-eu")).isZero();
+
+            int refused = t.refusals.size();
+            t.publish(t.offer("pg-eu", "other-team", 1, Map.of()));
+            assertThat(t.refusals).as("free again").hasSize(refused);
+            assertThat(t.books.offers(PG).get("pg-eu").getOffer().getProducerId()).isEqualTo("other-team");
+        }
+
+        @Test
+        void withNeitherWorkNorResourcesIsForgottenAtOnce() {
+            t.cancel("r1");
+            t.reportOn("r1", FulfilmentKind.FULFILLED, false);
+            assertThat(t.books.liveResources(PG, "pg-eu")).isZero();
+
+            t.withdraw("pg-eu", "db-team");
+
+            assertThat(t.books.offers(PG)).doesNotContainKey("pg-eu");
+        }
+    }
+
+    @Nested
     class Deprovision {
 
         @Test
