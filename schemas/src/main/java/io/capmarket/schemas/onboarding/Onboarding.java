@@ -259,10 +259,10 @@ public final class Onboarding implements AutoCloseable {
     }
 
     /**
-     * Makes the principal's ACLs exactly the policy's: creates them (creating them again changes
-     * nothing), then deletes every other ACL it holds, such as an older policy's after its
-     * application id or the topics' prefix changed, or one granted by hand. None when the cluster
-     * does not authenticate.
+     * Makes the principal's grants exactly the policy's: creates its ACLs (creating them again changes
+     * nothing), then deletes every other ALLOW ACL it holds, such as an older policy's after its
+     * application id or the topics' prefix changed, or one granted by hand. A DENY ACL stays: it
+     * only ever takes rights away. None when the cluster does not authenticate.
      */
     private List<AclBinding> grantAcls(Principal principal) {
         if (!authenticating) {
@@ -276,7 +276,7 @@ public final class Onboarding implements AutoCloseable {
         }
         Set<AclBinding> granted = Set.copyOf(acls);
         List<AclBinding> stale = await(admin.describeAcls(everyAclOf(principal)).values(), "describing the ACLs of " + principal)
-                .stream().filter(held -> !granted.contains(held)).toList();
+                .stream().filter(held -> held.entry().permissionType() == AclPermissionType.ALLOW && !granted.contains(held)).toList();
         if (!stale.isEmpty()) {
             stale.forEach(binding -> LOG.warn("deleting an ACL of {} that its policy does not grant: {}", principal, binding));
             await(admin.deleteAcls(stale.stream().map(AclBinding::toFilter).toList()).all(), "deleting the stale ACLs of " + principal);

@@ -338,14 +338,16 @@ class OnboardingAccessIT {
         String principal = first.topology().kafkaPrincipal();
         AclBindingFilter acls = new AclBindingFilter(ResourcePatternFilter.ANY,
                 new AccessControlEntryFilter(principal, null, AclOperation.ANY, AclPermissionType.ANY));
+        AclBinding denied = new AclBinding(new ResourcePattern(ResourceType.TOPIC, topics.catalog().name(), PatternType.LITERAL),
+                new AccessControlEntry(principal, "*", AclOperation.WRITE, AclPermissionType.DENY));
         try (Onboarding before = Onboarding.builder(topics, kafka.adminClientConfig()).policy(first).build()) {
             before.onboardPlatform(first.topology());
         }
         try (Admin admin = Admin.create(kafka.adminClientConfig())) {
             assertThat(admin.describeAcls(acls).values().get()).containsExactlyInAnyOrderElementsOf(first.bindings(first.topology()));
-            // granted by hand, outside the policy
+            // granted by hand, outside the policy; and a right taken away by hand
             admin.createAcls(List.of(new AclBinding(new ResourcePattern(ResourceType.TOPIC, "audit-" + run, PatternType.LITERAL),
-                    new AccessControlEntry(principal, "*", AclOperation.READ, AclPermissionType.ALLOW)))).all().get();
+                    new AccessControlEntry(principal, "*", AclOperation.READ, AclPermissionType.ALLOW)), denied)).all().get();
         }
 
         try (Onboarding after = Onboarding.builder(topics, kafka.adminClientConfig()).policy(renamed).build()) {
@@ -353,8 +355,11 @@ class OnboardingAccessIT {
         }
 
         try (Admin admin = Admin.create(kafka.adminClientConfig())) {
-            assertThat(admin.describeAcls(acls).values().get()).as("the old application id's ACLs and the hand-granted one are gone")
-                    .containsExactlyInAnyOrderElementsOf(renamed.bindings(renamed.topology()))
+            List<AclBinding> expected = new java.util.ArrayList<>(renamed.bindings(renamed.topology()));
+            expected.add(denied);
+            assertThat(admin.describeAcls(acls).values().get())
+                    .as("the old application id's ACLs and the hand-granted one are gone, the DENY stays")
+                    .containsExactlyInAnyOrderElementsOf(expected)
                     .noneMatch(binding -> binding.pattern().name().startsWith("matching-" + run));
         }
     }
