@@ -226,12 +226,17 @@ public final class ResourceLifecycle {
      * operation, an assignment sent again, an update refused. Past {@link Lifecycle#MAX_HISTORY}
      * entries, a note that would follow a note replaces it: the entry that began the state or the
      * operation going on (which its deadlines are counted from) stays, and the history stops growing.
+     * There, a note on what the request's team asked meanwhile (an update refused, an expiry moved)
+     * is left out rather than take the place of a send or an answer, which the next send is timed by.
      */
     public static RequestStatus noted(RequestStatus status, String detail, Instant now) {
         List<StatusTransition> history = status.getHistory();
         int size = history.size();
         if (size >= Lifecycle.MAX_HISTORY && history.get(size - 1).getState() == status.getState()
                 && history.get(size - 2).getState() == status.getState() && operationStart(status) != size - 1) {
+            if (askedMeanwhile(detail) && !askedMeanwhile(history.get(size - 1).getDetail())) {
+                return status;
+            }
             return Lifecycle.replacingLast(status, status.getState(), detail, now);
         }
         return Lifecycle.next(status, status.getState(), now, status.getAttempt(), status.getOfferId(), detail);
@@ -261,7 +266,10 @@ public final class ResourceLifecycle {
     }
 
     private static boolean askedMeanwhile(StatusTransition entry) {
-        String detail = entry.getDetail();
+        return askedMeanwhile(entry.getDetail());
+    }
+
+    private static boolean askedMeanwhile(String detail) {
         return detail != null && (detail.startsWith(UPDATE_REFUSED) || detail.startsWith(EXPIRY_MOVED));
     }
 

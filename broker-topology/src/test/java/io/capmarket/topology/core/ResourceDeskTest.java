@@ -422,6 +422,21 @@ class ResourceDeskTest {
         }
 
         @Test
+        void updatesRefusedPastTheHistorysBoundDoNotBringItsSendingForward() {
+            t.cancel("r1");
+
+            for (int i = 0; i < 3 * Lifecycle.MAX_HISTORY; i++) { // a bot asking ten times a second for 30 s
+                t.advance(Duration.ofMillis(100));
+                t.update("r1", LARGE);
+            }
+
+            assertThat(sent()).extracting(Assignment::getAssignedAt).as("sent at 0, again after 10 s and 20 s more, as without the bot")
+                    .containsExactly(DeskFixture.START, DeskFixture.START, DeskFixture.START.plusSeconds(10),
+                            DeskFixture.START.plusSeconds(30));
+            assertThat(t.status("r1").getHistory()).hasSizeLessThanOrEqualTo(Lifecycle.MAX_HISTORY);
+        }
+
+        @Test
         void thatFailsRetryablyIsSentAgainAfterAWait() {
             t.cancel("r1");
             t.reportOn("r1", FulfilmentKind.FAILED, true);
