@@ -3,6 +3,7 @@ package io.capmarket.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.RequestState;
 import java.nio.file.Path;
 import java.util.Map;
@@ -83,5 +84,8 @@ class FailedStepTopologyTest {
         assertThat(h.statuses).as("submitted again, it is a new request, not a duplicate of one never published")
                 .containsKey("r-broken");
         assertThat(h.status("r-broken").getState()).isEqualTo(RequestState.WAITING);
+        assertThat(h.assignments("other-team")).extracting(Assignment::getRequestId)
+                .as("the failed step's assignment was never sent: the producer holds only what the marketplace knows")
+                .containsExactly("r-next");
     }
 }

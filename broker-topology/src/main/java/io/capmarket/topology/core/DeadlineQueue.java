@@ -96,6 +96,16 @@ public final class DeadlineQueue {
         siftUp(slot);
     }
 
+    /** The request's deadline, or null when it has none. */
+    public Deadline get(String requestId) {
+        UUID uuid = PackedUuid.isCanonical(requestId) ? UUID.fromString(requestId) : null;
+        boolean packed = uuid != null;
+        long high = packed ? uuid.getMostSignificantBits() : 0;
+        long low = packed ? uuid.getLeastSignificantBits() : 0;
+        int position = find(requestId, packed, high, low, hashOf(packed, high, low, requestId));
+        return position < 0 ? null : deadline(table[position] - 1);
+    }
+
     /** Takes every deadline due by {@code now} out of the queue, earliest first. */
     public List<Deadline> takeDue(Instant now) {
         List<Deadline> due = new ArrayList<>();

@@ -35,6 +35,24 @@ public final class TeamLoads {
         byCapability.computeIfAbsent(capability, c -> new HashMap<>()).put(team, load);
     }
 
+    /** What the team holds of the capability as kept, or null when nothing was ever kept for it. */
+    public TeamLoad kept(String capability, String team) {
+        Map<String, TeamLoad> teams = byCapability.get(capability);
+        return teams == null ? null : teams.get(team);
+    }
+
+    /** Keeps {@code load} for the team, or forgets the team when it is null (what {@link #kept} said before). */
+    public void restore(String capability, String team, TeamLoad load) {
+        if (load != null) {
+            put(capability, team, load);
+            return;
+        }
+        Map<String, TeamLoad> teams = byCapability.get(capability);
+        if (teams != null) {
+            teams.remove(team);
+        }
+    }
+
     /** Every team holding, or having held, something of the capability. */
     public List<String> teamsOf(String capability) {
         return List.copyOf(byCapability.getOrDefault(capability, Map.of()).keySet());

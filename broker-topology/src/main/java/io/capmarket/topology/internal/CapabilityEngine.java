@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single writer per capability: every offer change, submission, cancellation, update and
- * fulfilment report of a capability (and every approval decision on one of its requests) arrives here, keyed by the capability, in the one task that owns it.
+ * fulfilment report of a capability (and every approval decision on one of its requests) arrives here, keyed by
+ * the capability, in the one task that owns it.
  * The rules are the {@link CapabilityDesk}'s; this processor reads the input, calls the desk with
  * its books over the task's stores, and forwards what the desk decided. Each submission,
  * cancellation and report is a span in its request's trace (the one its record carries, else the
@@ -85,16 +86,21 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
             desk.tick(clock.instant());
             outbox.flush();
         });
-        context.schedule(settings.scorecardInterval(), PunctuationType.WALL_CLOCK_TIME, t -> desk.publishScores(clock.instant()));
+        context.schedule(settings.scorecardInterval(), PunctuationType.WALL_CLOCK_TIME, t -> {
+            desk.publishScores(clock.instant());
+            outbox.flush();
+        });
         context.schedule(SCORE_FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> books.flushScores());
-        context.schedule(FINISHED_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> desk.sweepFinished(clock.instant()));
+        context.schedule(FINISHED_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> {
+            desk.sweepFinished(clock.instant());
+            outbox.flush();
+        });
     }
 
     /**
-     * One step: the record's event applied whole, or not at all. A step that throws is undone (its
-     * statuses and assignments are not published, its store writes are put back and what the books
-     * count in memory is counted again) before its record goes to the dead letters
-     * ({@code DeadLetterProcessingHandler}).
+     * One step: the record's event applied whole, or not at all. A step that throws is undone (nothing
+     * it made is published, and its changes to the books, in the stores and in memory, are put back)
+     * before its record goes to the dead letters ({@code DeadLetterProcessingHandler}).
      */
     @Override
     public void process(Record<String, CapabilityEvent> record) {
@@ -106,8 +112,8 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
             outbox.discard();
             long started = System.nanoTime();
             int undone = books.undoStep();
-            LOG.warn("a step on {} failed part-way ({}): its {} store writes were undone and {} kept requests counted again in {} ms",
-                    record.key(), e.toString(), undone, books.requestsCounted(), (System.nanoTime() - started) / 1_000_000);
+            LOG.warn("a step on {} failed part-way ({}): nothing it made is published, and its {} changes to the books were "
+                    + "undone in {} microseconds", record.key(), e.toString(), undone, (System.nanoTime() - started) / 1_000);
             throw e;
         }
     }

@@ -31,6 +31,20 @@ final class CounterBook {
         counts.put(capability, next);
     }
 
+    /** The capability's counts as kept, or null when it was never counted. */
+    CapabilityCounters kept(String capability) {
+        return counts.get(capability);
+    }
+
+    /** Keeps {@code counts}, or forgets the capability when it is null (what {@link #kept} said before). */
+    void restore(String capability, CapabilityCounters kept) {
+        if (kept == null) {
+            counts.remove(capability);
+        } else {
+            counts.put(capability, kept);
+        }
+    }
+
     /** Every capability counted since the task started. */
     Set<String> capabilities() {
         return counts.keySet();

@@ -13,7 +13,9 @@ import io.capmarket.topology.core.DeskOutbox;
 import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -22,10 +24,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The desk's outbox over the engine's processor context. Statuses are held until {@link #flush}
- * and only the last of each request is forwarded: it carries every transition of the step in its
- * history, so one input (or one punctuation) writes one status record per request it changed.
- * Everything else is forwarded at once.
+ * The desk's outbox over the engine's processor context. Everything is held until {@link #flush},
+ * at the end of a step (one input, or one punctuation), so that a step that fails publishes
+ * nothing ({@link #discard}). Of the statuses only the last of each request is forwarded: it
+ * carries every transition of the step in its history, so a step writes one status record per
+ * request it changed.
  */
 final class EngineOutbox implements DeskOutbox {
 
@@ -35,6 +38,8 @@ final class EngineOutbox implements DeskOutbox {
     private final Serializer<FulfilmentEvent> fulfilmentSerializer;
     private final Serializer<CapabilityOffer> offerSerializer;
     private final Map<String, RequestStatus> statuses = new LinkedHashMap<>();
+    /** Everything but statuses, in the order the step made it. */
+    private final List<Record<String, EngineOutput>> held = new ArrayList<>();
     private final IntakeEntries intakeEntries;
     private String tracedRequest;
     private Context tracedContext;
@@ -61,8 +66,12 @@ final class EngineOutbox implements DeskOutbox {
         this.tracedContext = trace;
     }
 
-    /** Forwards the last status of every request changed since the last flush. */
+    /** Forwards what the step made: its records in their order, then the last status of every request it changed. */
     void flush() {
+        for (Record<String, EngineOutput> record : held) {
+            context.forward(record);
+        }
+        held.clear();
         for (RequestStatus status : statuses.values()) {
             context.forward(new Record<>(status.getRequestId(), new EngineOutput.Status(status),
                     status.getUpdatedAt().toEpochMilli(), traceHeaders(status.getRequestId(), status)));
@@ -71,12 +80,13 @@ final class EngineOutbox implements DeskOutbox {
     }
 
     /**
-     * Drops the statuses a step held when the step failed: its record goes to the dead letters, and
-     * what it had announced (a submit's first status, kept only by what follows it) is not published
-     * with the next step's.
+     * Drops what a step held when the step failed: its record goes to the dead letters, and nothing
+     * it made (statuses, assignments, catalog entries, refusals) is published, with the next step's or
+     * at all.
      */
     void discard() {
         statuses.clear();
+        held.clear();
     }
 
     private Headers traceHeaders(String requestId, RequestStatus status) {
@@ -94,33 +104,34 @@ final class EngineOutbox implements DeskOutbox {
         statuses.put(status.getRequestId(), status);
     }
 
-    /** Forwarded at once: a deleted request gets no status in the same step; an intake's index entry of it goes too. */
+    /** A deleted request gets no status in the same step; an intake's index entry of it goes too. */
     @Override
     public void deleted(String requestId) {
         statuses.remove(requestId);
-        context.forward(new Record<>(requestId, new EngineOutput.Status(null), clock.millis(), new RecordHeaders()));
+        held.add(new Record<>(requestId, new EngineOutput.Status(null), clock.millis(), new RecordHeaders()));
         intakeEntries.deleted(requestId);
     }
 
     @Override
     public void assignment(Assignment assignment) {
-        context.forward(new Record<>(assignment.getRequestId(), new EngineOutput.Instruction(assignment),
-                assignment.getAssignedAt().toEpochMilli(), traceHeaders(assignment.getRequestId(), statuses.get(assignment.getRequestId()))));
+        String requestId = assignment.getRequestId();
+        held.add(new Record<>(requestId, new EngineOutput.Instruction(assignment), assignment.getAssignedAt().toEpochMilli(),
+                traceHeaders(requestId, statuses.get(requestId))));
     }
 
     @Override
     public void catalog(String capability, CapabilityView view) {
-        context.forward(new Record<>(capability, new EngineOutput.Catalog(view), clock.millis()));
+        held.add(new Record<>(capability, new EngineOutput.Catalog(view), clock.millis()));
     }
 
     @Override
     public void scorecard(CapabilityScore score) {
-        context.forward(new Record<>(score.getCapability(), new EngineOutput.Score(score), score.getAt().toEpochMilli()));
+        held.add(new Record<>(score.getCapability(), new EngineOutput.Score(score), score.getAt().toEpochMilli()));
     }
 
     @Override
     public void usage(TeamUsage usage) {
-        context.forward(new Record<>(Topics.quotaKey(usage.getTeam(), usage.getCapability()), new EngineOutput.Usage(usage),
+        held.add(new Record<>(Topics.quotaKey(usage.getTeam(), usage.getCapability()), new EngineOutput.Usage(usage),
                 usage.getAt().toEpochMilli()));
     }
 
@@ -140,7 +151,6 @@ final class EngineOutbox implements DeskOutbox {
 
     private void refuse(String key, byte[] value, String topic, String reason) {
         DeadLetter letter = DeadLetter.of(key.getBytes(StandardCharsets.UTF_8), value, topic, -1, -1L, reason, clock.instant());
-        context.forward(new Record<String, EngineOutput>(key, new EngineOutput.Refused(letter), clock.millis(),
-                letter.headers()));
+        held.add(new Record<String, EngineOutput>(key, new EngineOutput.Refused(letter), clock.millis(), letter.headers()));
     }
 }

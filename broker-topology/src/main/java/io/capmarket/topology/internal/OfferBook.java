@@ -53,6 +53,7 @@ final class OfferBook {
         Map<String, OfferState> offers = offers(capability);
         String key = StoreKeys.offer(capability, offerId);
         OfferState held = stored.get(key);
+        changing(offers, offerId, key, held);
         if (held == null || !OfferRecord.sameButLoad(held, state)) {
             // the capability's offers were read above, so what the store holds is known
             journal.write(store, key, state, held);
@@ -64,9 +65,31 @@ final class OfferBook {
     void delete(String capability, String offerId) {
         Map<String, OfferState> offers = offers(capability);
         String key = StoreKeys.offer(capability, offerId);
+        changing(offers, offerId, key, stored.get(key));
         journal.write(store, key, null, stored.get(key));
         stored.remove(key);
         offers.remove(offerId);
+    }
+
+    /** Keeps how to put back the offer's state in memory, and what the store holds of it, should the step fail. */
+    private void changing(Map<String, OfferState> offers, String offerId, String key, OfferState held) {
+        OfferState before = offers.get(offerId);
+        journal.changing(new Change(key), () -> {
+            restore(offers, offerId, before);
+            restore(stored, key, held);
+        });
+    }
+
+    private static void restore(Map<String, OfferState> map, String key, OfferState value) {
+        if (value == null) {
+            map.remove(key);
+        } else {
+            map.put(key, value);
+        }
+    }
+
+    /** Names an offer's state in memory, for the step's journal. */
+    private record Change(String key) {
     }
 
     /** Every capability that has an offer stored. */

@@ -1,14 +1,19 @@
 package io.capmarket.topology.internal;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * What one step of the engine wrote to its stores, so that a step that fails part-way can be
- * undone: each key's value from before its first write in the step is kept, and
- * {@link #rollBack()} puts those values back. Writes outside a step (punctuations) are not kept.
+ * What one step of the engine changed, so that a step that fails part-way can be undone: each
+ * store key's value from before its first write in the step, and for what the books keep in
+ * memory, how to put back each value the step changed first; {@link #rollBack()} puts them all
+ * back, at a cost of the step's own size. Changes outside a step (punctuations) are not kept.
  * For the task's thread only.
  */
 final class StepJournal {
@@ -18,6 +23,9 @@ final class StepJournal {
 
     /** By store, each key's value before the step; the maps stay, emptied, from one step to the next. */
     private final Map<KeyValueStore<String, ?>, Map<String, Object>> before = new IdentityHashMap<>();
+    /** The in-memory values the step changed, by what names them, and how to put each back. */
+    private final Set<Object> changed = new HashSet<>();
+    private final List<Runnable> restores = new ArrayList<>();
     private boolean open;
     private boolean written;
 
@@ -36,7 +44,21 @@ final class StepJournal {
     private void forget() {
         if (written) {
             before.values().forEach(Map::clear);
+            changed.clear();
+            restores.clear();
             written = false;
+        }
+    }
+
+    /**
+     * The step is about to change an in-memory value that {@code key} names (equal keys name the
+     * same value): {@code restore} puts back what it is now, should the step fail. Only the first
+     * change of a key in a step is kept.
+     */
+    void changing(Object key, Runnable restore) {
+        if (open && changed.add(key)) {
+            restores.add(restore);
+            written = true;
         }
     }
 
@@ -65,17 +87,20 @@ final class StepJournal {
         apply(store, key, value);
     }
 
-    /** Puts back every value the step replaced; the journal is then closed. */
+    /** Puts back every value the step replaced, in the stores and in memory; the journal is then closed. */
     @SuppressWarnings("unchecked")
     void rollBack() {
         before.forEach((store, kept) -> kept.forEach((key, value) ->
                 apply((KeyValueStore<String, Object>) store, key, value == ABSENT ? null : value)));
+        for (int i = restores.size() - 1; i >= 0; i--) {
+            restores.get(i).run();
+        }
         end();
     }
 
-    /** How many keys the open step wrote. */
+    /** How many store keys and in-memory values the open step changed. */
     int written() {
-        return before.values().stream().mapToInt(Map::size).sum();
+        return before.values().stream().mapToInt(Map::size).sum() + restores.size();
     }
 
     private static <V> void apply(KeyValueStore<String, V> store, String key, V value) {

@@ -59,7 +59,7 @@ final class StoreBooks implements DeskBooks {
     private final KeyValueStore<String, String> waitlist;
     /** What the current step replaced in the stores, to undo a step that fails. */
     private final StepJournal journal = new StepJournal();
-    // counted from the kept requests (recount): when the task starts, and again after a failed step is undone
+    // counted from the kept requests when the task starts (count), then kept by the desk
     private OfferBook offers;
     private CounterBook counts;
     private TeamLoads teamLoads;
@@ -94,14 +94,14 @@ final class StoreBooks implements DeskBooks {
         this.policies = context.getStateStore(TopologyNames.APPROVAL_POLICY_STORE);
         this.quotas = context.getStateStore(TopologyNames.QUOTA_STORE);
         this.producers = producers;
-        recount();
+        count();
     }
 
     /**
      * Counts the loads of the kept requests ({@link LoadTally}) and rebuilds their deadlines
      * ({@link Deadline#next}) in one pass: everything kept in memory that follows from the stores.
      */
-    private void recount() {
+    private void count() {
         Map<String, Long> promises = new HashMap<>();
         ToLongFunction<RequestStatus> promise = status -> promises.computeIfAbsent(
                 StoreKeys.offer(status.getCapability(), status.getOfferId()), key -> {
@@ -138,17 +138,21 @@ final class StoreBooks implements DeskBooks {
     }
 
     /**
-     * The step failed part-way: puts back what it wrote to the stores and counts again what is
-     * kept in memory (loads, live resources, counts, deadlines). Its scorecard events stay: scorecards are
-     * statistics, written back every few seconds ({@link ScoreBook}).
+     * The step failed part-way: puts back what it wrote to the stores and what it changed of what is
+     * kept in memory (offers and their loads, live resources, counts, team loads, deadlines), at a
+     * cost of the step's own size. Its scorecard events stay: scorecards are statistics, written
+     * back every few seconds ({@link ScoreBook}).
      *
-     * @return how many keys were put back
+     * @return how many store keys and in-memory values were put back
      */
     int undoStep() {
         int written = journal.written();
         journal.rollBack();
-        recount();
         return written;
+    }
+
+    /** Names a value the books keep in memory, for the step's journal. */
+    private record Change(String kind, String key) {
     }
 
     /** How many kept requests the task counted when it started. */
@@ -211,13 +215,21 @@ final class StoreBooks implements DeskBooks {
     @Override
     public void putRequest(RequestStatus status, Deadline next) {
         String requestId = status.getRequestId();
-        if (requestIds.mayHold(requestId)) {
+        boolean held = requestIds.mayHold(requestId);
+        changingDeadline(requestId, held);
+        if (held) {
             journal.write(requests, requestId, status);
         } else {
             journal.write(requests, requestId, status, null); // never held: nothing to read back
             requestIds.add(requestId);
         }
         deadlines.put(requestId, next);
+    }
+
+    /** Keeps how to put the request's deadline back, should the step fail; a request never held has none. */
+    private void changingDeadline(String requestId, boolean held) {
+        Deadline before = held ? deadlines.get(requestId) : null;
+        journal.changing(new Change("deadline", requestId), () -> deadlines.put(requestId, before));
     }
 
     @Override
@@ -238,6 +250,7 @@ final class StoreBooks implements DeskBooks {
     /** The id stays in {@link #requestIds}, which only ever skips a read: a later look-up reads the store and finds nothing. */
     @Override
     public void deleteRequest(String requestId) {
+        changingDeadline(requestId, true);
         journal.write(requests, requestId, null);
         deadlines.put(requestId, null);
     }
@@ -283,6 +296,9 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public void putCounts(String capability, CapabilityCounters next) {
+        CapabilityCounters before = counts.kept(capability);
+        CounterBook book = counts;
+        journal.changing(new Change("counts", capability), () -> book.restore(capability, before));
         counts.put(capability, next);
     }
 
@@ -346,10 +362,20 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public void putLiveResources(String capability, String offerId, int count) {
+        String key = StoreKeys.offer(capability, offerId);
+        Integer before = liveResources.get(key);
+        Map<String, Integer> live = liveResources;
+        journal.changing(new Change("live", key), () -> {
+            if (before == null) {
+                live.remove(key);
+            } else {
+                live.put(key, before);
+            }
+        });
         if (count == 0) {
-            liveResources.remove(StoreKeys.offer(capability, offerId));
+            liveResources.remove(key);
         } else {
-            liveResources.put(StoreKeys.offer(capability, offerId), count);
+            liveResources.put(key, count);
         }
     }
 
@@ -360,6 +386,9 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public void putTeamLoad(String capability, String team, TeamLoad load) {
+        TeamLoad before = teamLoads.kept(capability, team);
+        TeamLoads loads = teamLoads;
+        journal.changing(new Change("team", capability + "/" + team), () -> loads.restore(capability, team, before));
         teamLoads.put(capability, team, load);
     }
 

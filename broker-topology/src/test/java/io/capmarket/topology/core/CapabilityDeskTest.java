@@ -674,7 +674,7 @@ class CapabilityDeskTest {
         }
 
         @Test
-        void aWithdrawnOfferKeepsItsWorkUntilItEndsThenIsForgotten() {
+        void aWithdrawnOfferKeepsItsWorkAndResourcesUntilTheyEndThenIsForgotten() {
             t.liveOffer("pg-eu", "db-team", 5, Map.of());
             t.submit("r1");
 
@@ -687,6 +687,10 @@ class CapabilityDeskTest {
             t.report("r1", FulfilmentKind.FULFILLED);
 
             assertThat(t.status("r1").getState()).isEqualTo(FULFILLED);
+            assertThat(t.books.offers(PG)).as("its terms govern r1's resource").containsKey("pg-eu");
+            t.cancel("r1");
+            t.reportOn("r1", FulfilmentKind.FULFILLED, false);
+            assertThat(t.status("r1").getState()).isEqualTo(RequestState.DEPROVISIONED);
             assertThat(t.books.offers(PG)).doesNotContainKey("pg-eu");
         }
     }
