@@ -114,10 +114,14 @@ import org.slf4j.LoggerFactory;
  *   <li>When another process of the producer joins or leaves, only the partitions that change owner
  *       move (cooperative rebalancing), and one moves only once the work running here from it has
  *       settled, for up to {@link Builder#rebalanceDrain}; work still running then is handed over
- *       uncommitted, and its next owner may run it again ({@link ProducerListener#assignmentHandedOver}).</li>
+ *       uncommitted, and its next owner may run it again ({@link ProducerListener#assignmentHandedOver}),
+ *       as it runs again work settled here behind an assignment of the partition still waiting here
+ *       (at most a hundred records of the partition).</li>
  *   <li>In one process, never more assignments of an offer run at once than the offer's capacity;
  *       assignments wait for a slot while the consumer reads on (a CANCEL behind them is read at once),
- *       and while a hundred wait the consumer pauses its partitions.</li>
+ *       and while a hundred wait the consumer pauses its partitions. A partition alone is paused
+ *       while a hundred of its records are read and not committable behind its oldest unsettled one
+ *       (a CANCEL behind them is read once that one settles).</li>
  *   <li>No request is left stuck by a bug: a handler that throws, or returns without an outcome,
  *       reports a retryable failure.</li>
  *   <li>By default the SDK accepts an assignment before calling the handler ({@link Builder#autoAccept}),

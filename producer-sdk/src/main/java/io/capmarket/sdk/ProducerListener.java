@@ -85,7 +85,8 @@ public interface ProducerListener {
 
     /**
      * An offer's capacity is used up in this process: its assignments wait until a slot frees (the
-     * consumer reads on until a hundred wait, then pauses).
+     * consumer reads on until a hundred wait, then pauses; it pauses one partition alone while a
+     * hundred of its records are read and not committable behind its oldest unsettled one).
      */
     default void capacityExhausted(String offerId, int capacity) {
     }

@@ -33,9 +33,12 @@ import org.slf4j.LoggerFactory;
  * ({@link AssignmentReader}) and hands the assignments to the {@link Workload}, which runs them on
  * worker threads while the offer has a free slot and routes CANCELs. It reads on while assignments
  * wait for a slot (pausing every partition only once {@value #PENDING_BOUND} wait), and commits an
- * offset only when the assignment at it and every one before it in its partition is settled.
- * When the group takes a partition away, work running here from it is waited for (up to a bound) and
- * committed before it goes, so that its next owner does not run it again at the same time ({@link Rebalance}).
+ * offset only when the assignment at it and every one before it in its partition is settled; so it
+ * pauses a partition once {@value #PARTITION_BOUND} of its records are read and not committable, and
+ * resumes it when the oldest settles. When the group takes a partition away, work running here from it
+ * is waited for (up to a bound) and committed before it goes, so that its next owner does not run it
+ * again at the same time ({@link Rebalance}); work settled here behind an assignment that still waits
+ * is not committed, and runs again there (at most {@value #PARTITION_BOUND} records of the partition).
  *
  * <p>A record that can never be read or that is no valid assignment of this producer is skipped and
  * committed past; one that cannot be read for another reason (the schema registry unavailable) is
@@ -56,6 +59,14 @@ public final class AssignmentLoop implements Runnable {
      * assignment waiting for a slot is read at once; at it, records stay in Kafka until a slot frees.
      */
     static final int PENDING_BOUND = 100;
+    /**
+     * How many records of one partition may be held here read but not committable (the oldest one not
+     * settled, waiting or running, and every one read behind it, settled or not) before that partition
+     * alone is paused: the commit cannot pass the oldest, so the partition's next owner would read them
+     * all again, and run again the work settled here. A record past the bound is not taken: the loop
+     * seeks back to it, and reads it once the oldest settled. A CANCEL behind them waits as well.
+     */
+    static final int PARTITION_BOUND = 100;
 
     private final Consumer<String, byte[]> consumer;
     private final String topic;
@@ -198,7 +209,7 @@ public final class AssignmentLoop implements Runnable {
             if (rewound.contains(partition)) {
                 continue; // read again from an earlier record of this poll
             }
-            if (reader.holding() || !reader.receive(partition, record)) {
+            if (reader.holding() || full(partition) || !reader.receive(partition, record)) {
                 consumer.seek(partition, record.offset());
                 rewound.add(partition);
             }
@@ -206,12 +217,31 @@ public final class AssignmentLoop implements Runnable {
         work.startPending();
         work.applyCompletions();
         work.startPending();
-        if (work.waiting() >= PENDING_BOUND || reader.holding()) {
-            consumer.pause(consumer.assignment());
-        } else if (!consumer.paused().isEmpty()) {
-            consumer.resume(consumer.paused());
-        }
         commit();
+        pauseOrResume();
+    }
+
+    /** Whether the partition holds {@value #PARTITION_BOUND} records read and not committable. */
+    private boolean full(TopicPartition partition) {
+        return tracker.open(partition) >= PARTITION_BOUND;
+    }
+
+    /**
+     * Pauses every partition while a record waits out a read back-off or {@value #PENDING_BOUND}
+     * assignments wait, else only the full ones ({@link #full}); resumes the others.
+     */
+    private void pauseOrResume() {
+        Set<TopicPartition> assigned = consumer.assignment();
+        boolean all = work.waiting() >= PENDING_BOUND || reader.holding();
+        Set<TopicPartition> held = all ? assigned : assigned.stream().filter(this::full).collect(Collectors.toSet());
+        if (!held.isEmpty()) {
+            consumer.pause(held);
+        }
+        Set<TopicPartition> free = new HashSet<>(consumer.paused());
+        free.removeAll(held);
+        if (!free.isEmpty()) {
+            consumer.resume(free);
+        }
     }
 
     private void drain() {
@@ -283,6 +313,13 @@ public final class AssignmentLoop implements Runnable {
 
         @Override
         public void forget(Set<TopicPartition> partitions) {
+            for (TopicPartition partition : partitions) {
+                int doneBehind = tracker.doneBehind(partition);
+                if (doneBehind > 0) {
+                    LOG.warn("{} records of {} settled here behind an earlier one not settled are not committed: its next owner "
+                            + "reads them again, and runs their work a second time", doneBehind, partition);
+                }
+            }
             work.forget(partitions);
             tracker.forget(partitions);
             reader.readable(partitions);

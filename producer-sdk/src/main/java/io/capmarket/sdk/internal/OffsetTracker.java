@@ -54,6 +54,21 @@ public final class OffsetTracker<P> {
         committed.putAll(offsets);
     }
 
+    /**
+     * Records of the partition received and not committable yet: not done, or done behind one that is
+     * not. Bounding it bounds what a new owner of the partition reads again.
+     */
+    public int open(P partition) {
+        TreeMap<Long, Boolean> offsets = open.get(partition);
+        return offsets == null ? 0 : offsets.size();
+    }
+
+    /** Records of the partition done but not committable, since an earlier one is not done: run again if it moves. */
+    public int doneBehind(P partition) {
+        TreeMap<Long, Boolean> offsets = open.get(partition);
+        return offsets == null ? 0 : (int) offsets.values().stream().filter(d -> d).count();
+    }
+
     /** Records received and not done, over all partitions. */
     public int unfinished() {
         return open.values().stream().mapToInt(m -> (int) m.values().stream().filter(d -> !d).count()).sum();

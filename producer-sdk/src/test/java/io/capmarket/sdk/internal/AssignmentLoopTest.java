@@ -66,6 +66,8 @@ class AssignmentLoopTest {
         }
     };
     private final List<io.capmarket.schemas.Assignment> written = new CopyOnWriteArrayList<>();
+    /** Every assignment record written, as the partitions hold them. */
+    private final List<ConsumerRecord<String, byte[]>> made = new CopyOnWriteArrayList<>();
     /** Records that are poison, by offset: reading them throws this. */
     private final Map<Integer, RuntimeException> poison = new ConcurrentHashMap<>();
     /** Thrown by every read while set: the schema registry in trouble, or an {@link Error}. */
@@ -139,6 +141,9 @@ class AssignmentLoopTest {
      */
     private final class Held implements AsyncAssignmentHandler {
 
+        /** Requests whose id starts with this are fulfilled at once, without waiting for the test. */
+        static final String AT_ONCE = "r-now-";
+
         final Map<String, CompletableFuture<Void>> stages = new ConcurrentHashMap<>();
         final Map<String, FulfilmentContext> contexts = new ConcurrentHashMap<>();
         final List<String> calls = Collections.synchronizedList(new ArrayList<>());
@@ -151,6 +156,10 @@ class AssignmentLoopTest {
             String name = name(action, context);
             calls.add(name);
             contexts.put(name, context);
+            if (context.requestId().startsWith(AT_ONCE)) {
+                context.fulfil(Map.of());
+                return CompletableFuture.completedFuture(null);
+            }
             return stages.computeIfAbsent(name, n -> new CompletableFuture<>());
         }
 
@@ -230,13 +239,21 @@ class AssignmentLoopTest {
         consumer.schedulePollTask(() -> records.forEach(consumer::addRecord));
     }
 
-    /** Writes an assignment at {@code offset} of another partition than the one {@link #write} fills. */
-    private void writeAt(TopicPartition partition, long offset, Spec spec) {
-        ConsumerRecord<String, byte[]> record;
+    /** Writes assignments from {@code offset} on of a partition, all read at the same poll, apart from the offsets {@link #write} uses. */
+    private void writeAt(TopicPartition partition, long offset, Spec... specs) {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
         synchronized (written) {
-            record = record(partition, offset, spec);
+            for (int i = 0; i < specs.length; i++) {
+                records.add(record(partition, offset + i, specs[i]));
+            }
         }
-        consumer.schedulePollTask(() -> consumer.addRecord(record));
+        consumer.schedulePollTask(() -> records.forEach(consumer::addRecord));
+    }
+
+    /** FULFILs of requests {@code prefix + i}, {@code i} from {@code from} to {@code to} (exclusive). */
+    private static Spec[] fulfils(String prefix, int from, int to) {
+        return java.util.stream.IntStream.range(from, to).mapToObj(i -> new Spec(AssignmentAction.FULFIL, prefix + i, 1, 0))
+                .toArray(Spec[]::new);
     }
 
     /** The record of a new assignment at {@code offset}; its bytes are its index among those written. */
@@ -249,7 +266,10 @@ class AssignmentLoopTest {
                 .setParameters(update ? "{\"size\":\"large\"}" : "{\"size\":\"small\"}")
                 .setPreviousParameters(update ? "{\"size\":\"small\"}" : null).setAssignedAt(NOW)
                 .setAcceptDeadline(NOW.plusSeconds(30)).setLeadTimeSloMs(60_000).setRevision(spec.revision()).build());
-        return new ConsumerRecord<>(partition.topic(), partition.partition(), offset, spec.requestId(), new byte[] {(byte) index});
+        ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(partition.topic(), partition.partition(), offset, spec.requestId(),
+                new byte[] {(byte) index});
+        made.add(record);
+        return record;
     }
 
     /** Writes a record that cannot be read for {@code why}. */
@@ -262,10 +282,11 @@ class AssignmentLoopTest {
         }
     }
 
-    /** The record at {@code offset} comes again, as the broker sends it after the loop seeked back to it. */
-    private void redeliver(int offset) {
-        consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, offset,
-                written.get(offset).getRequestId(), new byte[] {(byte) offset})));
+    /** The records of a partition from {@code offset} on come again, as the broker sends them after the loop seeked back. */
+    private void redeliver(TopicPartition partition, long offset) {
+        List<ConsumerRecord<String, byte[]>> again = made.stream()
+                .filter(r -> r.partition() == partition.partition() && r.offset() >= offset).toList();
+        consumer.schedulePollTask(() -> again.forEach(consumer::addRecord));
     }
 
     private void advance(Duration duration) {
@@ -481,7 +502,7 @@ class AssignmentLoopTest {
 
         readTrouble = null;
         advance(Duration.ofSeconds(ReadBackOff.FIRST_SECONDS));
-        redeliver(0);
+        redeliver(PARTITION, 0);
 
         await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-1#0"));
         await().atMost(WAIT).until(() -> !loop.failed());
@@ -500,7 +521,7 @@ class AssignmentLoopTest {
 
         int expected = 1;
         for (long seconds : new long[] {1, 2, 4, 8, 16, 30, 30}) {
-            redeliver(0);
+            redeliver(PARTITION, 0);
             advance(Duration.ofSeconds(seconds).minusMillis(1));
             int before = expected;
             await().during(Duration.ofMillis(150)).atMost(WAIT).until(() -> reads.get() == before);
@@ -669,19 +690,82 @@ class AssignmentLoopTest {
     }
 
     @Test
-    void theConsumerPausesWhileTheBoundOfWaitingAssignmentsIsReached() {
-        Held handler = startWithFirstRunning(1);
-        Spec[] waiting = new Spec[AssignmentLoop.PENDING_BOUND];
-        for (int i = 0; i < waiting.length; i++) {
-            waiting[i] = new Spec(AssignmentAction.FULFIL, "r-w" + i, 1, 0);
-        }
-        write(waiting);
-        await().atMost(WAIT).until(() -> received.size() == 1 + waiting.length);
+    void theConsumerPausesEveryPartitionWhileTheBoundOfWaitingAssignmentsIsReached() {
+        slots.capacity("pg-1", 1);
+        Held handler = new Held();
+        start(handler, List.of(PARTITION, OTHER));
+        writeAt(PARTITION, 0, new Spec(AssignmentAction.FULFIL, "r-1", 1, 0));
+        await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-1#0"));
+        // spread over two partitions, so that neither holds its own bound of records not committable
+        int half = AssignmentLoop.PENDING_BOUND / 2;
+        writeAt(PARTITION, 1, fulfils("r-w", 0, half));
+        writeAt(OTHER, 0, fulfils("r-w", half, AssignmentLoop.PENDING_BOUND));
+        await().atMost(WAIT).until(() -> received.size() == 1 + AssignmentLoop.PENDING_BOUND);
 
-        write(AssignmentAction.CANCEL, "r-w0", 1, 0);
+        writeAt(PARTITION, 1 + half, new Spec(AssignmentAction.CANCEL, "r-w0", 1, 0));
         await().during(Duration.ofMillis(500)).atMost(WAIT).until(cancelled::isEmpty);
+        assertThat(consumer.paused()).containsExactlyInAnyOrder(PARTITION, OTHER);
 
         handler.finish("fulfil r-1#0"); // r-w0 starts: one fewer waits, and reading goes on
         await().atMost(WAIT).until(() -> cancelled.contains("r-w0 running"));
+    }
+
+    /**
+     * Starts the loop on both partitions, runs r-1 from the other one, and writes an update of r-1,
+     * which waits behind it, at offset 0 of the partition, then {@code behind} provisionings fulfilled at
+     * once at the offsets after it, all read at one poll; waits until the partition is paused.
+     */
+    private Held settledWorkPilesUpBehindAWaitingUpdate(int behind) {
+        slots.capacity("pg-1", behind + 10);
+        Held handler = new Held();
+        start(handler, List.of(PARTITION, OTHER));
+        writeAt(OTHER, 0, new Spec(AssignmentAction.FULFIL, "r-1", 1, 0));
+        await().atMost(WAIT).until(() -> handler.calls.contains("fulfil r-1#0"));
+        writeAt(PARTITION, 0, new Spec(AssignmentAction.UPDATE, "r-1", 1, 1));
+        writeAt(PARTITION, 1, fulfils(Held.AT_ONCE, 0, behind));
+        await().atMost(WAIT).until(() -> consumer.paused().contains(PARTITION));
+        return handler;
+    }
+
+    /** How many calls the handler fulfilled at once. */
+    private static long settledAtOnce(Held handler) {
+        return handler.calls.stream().filter(call -> call.startsWith("fulfil " + Held.AT_ONCE)).count();
+    }
+
+    @Test
+    void aPartitionAlonePausesOnceItsBoundOfRecordsBehindAnUnsettledOneIsReadAndResumesWhenThatSettles() {
+        int bound = AssignmentLoop.PARTITION_BOUND;
+        Held handler = settledWorkPilesUpBehindAWaitingUpdate(bound + 5);
+
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> settledAtOnce(handler) == bound - 1);
+        assertThat(received).as("r-1, then the bound: the waiting update and what was read behind it").hasSize(1 + bound);
+        assertThat(consumer.position(PARTITION)).as("read again from the first record past the bound").isEqualTo(bound);
+        assertThat(committed()).isNull();
+        assertThat(consumer.paused()).as("only the full partition").containsExactly(PARTITION);
+        writeAt(OTHER, 1, new Spec(AssignmentAction.FULFIL, Held.AT_ONCE + "other", 1, 0));
+        await().atMost(WAIT).until(() -> handler.calls.contains("fulfil " + Held.AT_ONCE + "other#0"));
+
+        handler.finish("fulfil r-1#0");
+        await().atMost(WAIT).until(() -> handler.calls.contains("update r-1#1"));
+        await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> consumer.paused().contains(PARTITION));
+        handler.finish("update r-1#1");
+        await().atMost(WAIT).until(() -> Long.valueOf(bound).equals(committed()) && consumer.paused().isEmpty());
+
+        redeliver(PARTITION, bound);
+        await().atMost(WAIT).until(() -> Long.valueOf(bound + 6).equals(committed()));
+        assertThat(settledAtOnce(handler)).as("each once, and the one of the other partition").isEqualTo(bound + 5 + 1);
+    }
+
+    @Test
+    void aRevocationLeavesWorkSettledBehindAWaitingAssignmentUncommittedNoMoreThanTheBound() {
+        int bound = AssignmentLoop.PARTITION_BOUND;
+        settledWorkPilesUpBehindAWaitingUpdate(bound + 5);
+
+        CompletableFuture<Revoked> revoked = revokeAtNextPoll(PARTITION);
+
+        await().atMost(WAIT).until(revoked::isDone);
+        assertThat(revoked.join().commits()).as("nothing passes the waiting update").doesNotContainKey(PARTITION);
+        assertThat(received).as("r-1, then what the next owner reads again: the bound").hasSize(1 + bound);
+        assertThat(handedOver).as("nothing of the partition ran").isEmpty();
     }
 }

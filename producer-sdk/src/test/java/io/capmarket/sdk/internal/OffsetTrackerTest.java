@@ -38,6 +38,26 @@ class OffsetTrackerTest {
     }
 
     @Test
+    void aPartitionHoldsOpenEveryRecordFromItsFirstNotDoneOn() {
+        tracker.received("p0", 10);
+        tracker.received("p0", 11);
+        tracker.received("p0", 12);
+        tracker.received("p1", 0);
+        tracker.done("p0", 11);
+        tracker.done("p0", 12);
+
+        assertThat(tracker.open("p0")).isEqualTo(3);
+        assertThat(tracker.doneBehind("p0")).isEqualTo(2);
+        assertThat(tracker.open("p1")).isEqualTo(1);
+        assertThat(tracker.doneBehind("p1")).isZero();
+
+        tracker.done("p0", 10);
+        assertThat(tracker.open("p0")).isZero();
+        assertThat(tracker.doneBehind("p0")).isZero();
+        assertThat(tracker.open("p9")).isZero();
+    }
+
+    @Test
     void aForgottenPartitionIgnoresLateCompletions() {
         tracker.received("p0", 0);
         tracker.forget(Set.of("p0"));
