@@ -94,6 +94,22 @@ class CapabilityRoutingTest {
         assertThat(t.rerouted).as("the first submit of r2 only").containsExactly(elsewhere);
     }
 
+    @Test
+    void aSubmitPassingCapabilityEventsWhoseStepFailsIsANewRequestWhenSentAgain() {
+        t.onMatched = capability -> {
+            throw new IllegalStateException("a rule failed after the match was written");
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.submit("r-retried", elsewhere))
+                .hasRootCauseMessage("a rule failed after the match was written");
+        t.onMatched = capability -> { };
+        // the driver delivers what a failing call forwarded with the next input; Kafka, with the failed step's transaction
+        t.submit("r-other", owned);
+
+        t.submit("r-retried", elsewhere);
+
+        assertThat(t.status("r-retried").getState()).as("the intake forgot its entry of the undone submit").isEqualTo(MATCHED);
+    }
+
     private static String capability(int partitions, boolean onPartitionZero) {
         return IntStream.range(0, 1_000).mapToObj(i -> "capability-" + i)
                 .filter(name -> (CapabilityPartitions.of(name, partitions) == 0) == onPartitionZero)

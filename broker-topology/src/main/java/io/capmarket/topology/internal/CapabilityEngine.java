@@ -99,8 +99,9 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     /**
      * One step: the record's event applied whole, or not at all. A step that throws is undone (nothing
-     * it made is published, and its changes to the books, in the stores and in memory, are put back)
-     * before its record goes to the dead letters ({@code DeadLetterProcessingHandler}).
+     * it made is published, and its changes to the books, in the stores and in memory, are put back;
+     * an intake that routed a submit here forgets its index entry of the request) before its record
+     * goes to the dead letters ({@code DeadLetterProcessingHandler}).
      */
     @Override
     public void process(Record<String, CapabilityEvent> record) {
@@ -112,6 +113,9 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
             outbox.discard();
             long started = System.nanoTime();
             int undone = books.undoStep();
+            if (record.value().getEvent() instanceof SubmitRequest submit && books.request(submit.getRequestId()) == null) {
+                intakeEntries.undone(record, submit.getRequestId());
+            }
             LOG.warn("a step on {} failed part-way ({}): nothing it made is published, and its {} changes to the books were "
                     + "undone in {} microseconds", record.key(), e.toString(), undone, (System.nanoTime() - started) / 1_000);
             throw e;

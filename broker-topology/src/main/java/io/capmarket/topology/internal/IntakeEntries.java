@@ -70,6 +70,15 @@ final class IntakeEntries {
         }
     }
 
+    /**
+     * A submit of {@code requestId} failed here and was undone, and the request is not kept: when
+     * the submit came with an intake's mark, that intake is told to forget its entry, so that the
+     * submit sent again is taken as the new request it is, not as a duplicate.
+     */
+    void undone(Record<String, CapabilityEvent> record, String requestId) {
+        markOf(record).ifPresent(partition -> send(requestId, partition));
+    }
+
     /** The request is deleted here: every intake holding an entry of it is told to forget it. */
     void deleted(String requestId) {
         String held = entries.get(requestId);
