@@ -68,6 +68,31 @@ class FailedStepTopologyTest {
         }
     }
 
+    @Test
+    void aFailedStepLeavesTheCatalogEntryItWouldHavePublishedToTheNextTick() {
+        t.approve("other-team", BROKEN);
+        t.heartbeat("other-team");
+        t.advance(t.settings.punctuateInterval());
+        t.submit("r-a", BROKEN);
+        t.submit("r-b", BROKEN);
+        assertThat(t.status("r-b").getState()).isEqualTo(RequestState.WAITING);
+        assertThat(t.catalog.get(BROKEN).getOffers()).singleElement().satisfies(offer -> assertThat(offer.getInFlight()).isZero());
+        t.onStoppedWaiting = capability -> {
+            throw new IllegalStateException("a rule failed while the waitlist drained");
+        };
+
+        assertThatThrownBy(() -> t.publish(t.offer("broken-us", "other-team", BROKEN, 1, Map.of())))
+                .hasRootCauseMessage("a rule failed while the waitlist drained");
+        t.onStoppedWaiting = capability -> { };
+        t.advance(t.settings.punctuateInterval());
+
+        assertThat(t.catalog.get(BROKEN).getOffers()).as("r-a's match is published at the tick, the undone offer is not")
+                .singleElement().satisfies(offer -> {
+                    assertThat(offer.getOfferId()).isEqualTo("broken-eu");
+                    assertThat(offer.getInFlight()).isEqualTo(1);
+                });
+    }
+
     private static void aMatchFailsAfterItsWrites(TopologyHarness h) {
         h.onMatched = capability -> {
             if (capability.equals(BROKEN)) {

@@ -107,6 +107,8 @@ final class TopologyHarness implements AutoCloseable {
     volatile Consumer<String> onSubmitted = capability -> { };
     /** Told of each match's capability at the end of its step's rules, after its writes: a test may make that step fail. */
     volatile Consumer<String> onMatched = capability -> { };
+    /** Told of each request leaving its capability's waitlist, before it is matched: a test may make that step fail. */
+    volatile Consumer<String> onStoppedWaiting = capability -> { };
 
     TopologyHarness(Path stateDir) {
         this(stateDir, TopologySettings.ofDefaults());
@@ -143,6 +145,11 @@ final class TopologyHarness implements AutoCloseable {
             @Override
             public void matched(String capability, String producerId, boolean rematch) {
                 onMatched.accept(capability);
+            }
+
+            @Override
+            public void stoppedWaiting(String capability) {
+                onStoppedWaiting.accept(capability);
             }
         }, stores);
         Properties props = new Properties();

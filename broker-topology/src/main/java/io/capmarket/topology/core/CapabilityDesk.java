@@ -80,6 +80,16 @@ public final class CapabilityDesk {
         ledger.markAllUsage(books.countedCapabilities());
     }
 
+    /**
+     * A step on the capability failed and its changes to the books were undone: what it had taken
+     * off the lists of what to publish (the capability's catalog entry, its teams' usage) goes back
+     * on them, for the next tick.
+     */
+    public void undone(String capability) {
+        ledger.markCatalog(capability);
+        ledger.markAllUsage(List.of(capability));
+    }
+
     // ---- offers
 
     /** An offer published, changed or withdrawn ({@code change.getOffer() == null}). */

@@ -257,6 +257,11 @@ final class DeskLedger {
         dirtyCatalogs.addAll(books.offeredCapabilities());
     }
 
+    /** Marks the capability's catalog entry for republishing. */
+    void markCatalog(String capability) {
+        dirtyCatalogs.add(capability);
+    }
+
     /** Publishes the catalog entry of every capability whose offers changed since. */
     void publishChangedCatalogs(Instant now) {
         for (String capability : List.copyOf(dirtyCatalogs)) {

@@ -84,19 +84,17 @@ public final class ResourceLifecycle {
         updating.setRevision(revision);
         updating.setPendingParameters(update.getParameters());
         updating.setReason(null);
+        if (status.getSubmittedParameters() == null
+                && status.getHistory().stream().noneMatch(entry -> entry.getState() == RequestState.UPDATING)) {
+            updating.setSubmittedParameters(status.getParameters()); // its first update: the parameters are still the submitted ones
+        }
         return updating;
     }
 
-    /**
-     * The producer reported the update done: FULFILLED with the new parameters, and its outputs when
-     * it reported any. The first update keeps the parameters the request was submitted with.
-     */
+    /** The producer reported the update done: FULFILLED with the new parameters, and its outputs when it reported any. */
     public static RequestStatus updated(RequestStatus status, Map<String, String> outputs, String message, Instant now) {
         RequestStatus updated = Lifecycle.next(status, RequestState.FULFILLED, now, status.getAttempt(), status.getOfferId(),
                 message == null ? "update " + status.getRevision() + " done" : message);
-        if (status.getSubmittedParameters() == null) {
-            updated.setSubmittedParameters(status.getParameters());
-        }
         updated.setParameters(status.getPendingParameters());
         updated.setPendingParameters(null);
         if (!outputs.isEmpty()) {

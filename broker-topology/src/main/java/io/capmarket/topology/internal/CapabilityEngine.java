@@ -10,6 +10,7 @@ import io.capmarket.schemas.topology.DecisionCommand;
 import io.capmarket.schemas.topology.IndexForget;
 import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.schemas.topology.UpdateCommand;
+import io.capmarket.schemas.serde.RegistryFailure;
 import io.capmarket.schemas.tracing.LogContext;
 import io.capmarket.schemas.tracing.RecordTracing;
 import io.capmarket.topology.EngineEvents;
@@ -56,6 +57,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private final GlobalMirrors producers;
 
     private final Tracer tracer = RecordTracing.tracer();
+    private ProcessorContext<String, EngineOutput> context;
     private StoreBooks books;
     private IntakeEntries intakeEntries;
     private EngineOutbox outbox;
@@ -75,6 +77,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     @Override
     public void init(ProcessorContext<String, EngineOutput> context) {
+        this.context = context;
         long started = System.nanoTime();
         this.books = new StoreBooks(context, settings, producers, events);
         LOG.info("task {} counted the loads and rebuilt the {} deadlines of its {} kept requests in {} ms", context.taskId(),
@@ -82,18 +85,23 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         this.intakeEntries = new IntakeEntries(context, topics.capabilityEvents().name());
         this.outbox = new EngineOutbox(context, clock, topics, intakeEntries);
         this.desk = new CapabilityDesk(settings, events, books, outbox);
-        context.schedule(settings.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, t -> {
-            desk.tick(clock.instant());
-            outbox.flush();
-        });
-        context.schedule(settings.scorecardInterval(), PunctuationType.WALL_CLOCK_TIME, t -> {
-            desk.publishScores(clock.instant());
-            outbox.flush();
-        });
+        punctuate(settings.punctuateInterval(), () -> desk.tick(clock.instant()));
+        punctuate(settings.scorecardInterval(), () -> desk.publishScores(clock.instant()));
         context.schedule(SCORE_FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> books.flushScores());
-        context.schedule(FINISHED_SWEEP_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> {
-            desk.sweepFinished(clock.instant());
-            outbox.flush();
+        punctuate(FINISHED_SWEEP_INTERVAL, () -> desk.sweepFinished(clock.instant()));
+    }
+
+    /**
+     * Runs {@code work} every {@code interval} of wall-clock time and publishes what it made, also
+     * when it throws: a punctuation's writes are not undone, so its records must not be held back.
+     */
+    private void punctuate(Duration interval, Runnable work) {
+        context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, t -> {
+            try {
+                work.run();
+            } finally {
+                outbox.flush();
+            }
         });
     }
 
@@ -113,7 +121,10 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
             outbox.discard();
             long started = System.nanoTime();
             int undone = books.undoStep();
-            if (record.value().getEvent() instanceof SubmitRequest submit && books.request(submit.getRequestId()) == null) {
+            desk.undone(record.key());
+            // only when the record goes to the dead letters: a registry failure fails the thread, and the record comes again
+            if (record.value().getEvent() instanceof SubmitRequest submit && RegistryFailure.in(e).isEmpty()
+                    && books.request(submit.getRequestId()) == null) {
                 intakeEntries.undone(record, submit.getRequestId());
             }
             LOG.warn("a step on {} failed part-way ({}): nothing it made is published, and its {} changes to the books were "

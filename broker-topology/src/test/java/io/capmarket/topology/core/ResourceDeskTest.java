@@ -78,6 +78,7 @@ class ResourceDeskTest {
             assertThat(updating.getRevision()).isEqualTo(1);
             assertThat(updating.getParameters()).as("kept until the producer says it is done").isEqualTo(SMALL);
             assertThat(updating.getPendingParameters()).isEqualTo(LARGE);
+            assertThat(updating.getSubmittedParameters()).as("kept from the first update on, for a retry of the submit").isEqualTo(SMALL);
             assertThat(lastDetail("r1")).isEqualTo("update 1 asked by bob (size)");
             Assignment update = lastSent();
             assertThat(update.getAction()).isEqualTo(AssignmentAction.UPDATE);

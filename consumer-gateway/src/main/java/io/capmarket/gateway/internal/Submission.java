@@ -173,7 +173,7 @@ public record Submission(String capability, int version, ObjectNode parameters, 
 
     /**
      * The fields in which this body differs from the existing request's (empty: the same request).
-     * The parameters are compared with those the request was submitted with: after an update, the
+     * The parameters are compared with those the request was submitted with: from its first update on, the
      * status keeps them apart ({@code submittedParameters}), so a retry of the first submit is still
      * the same request. A request updated before statuses kept them has its parameters not compared.
      */
