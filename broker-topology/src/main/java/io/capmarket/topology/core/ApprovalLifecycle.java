@@ -7,6 +7,7 @@ import io.capmarket.schemas.ApprovalRules;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
+import io.capmarket.schemas.config.ConfigParsers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -252,8 +253,8 @@ public final class ApprovalLifecycle {
     public static RequestStatus expired(RequestStatus status, Instant now) {
         List<ApprovalGate> open = status.getApprovals().stream().filter(gate -> gate.getApprovedBy() == null).toList();
         RequestStatus failed = Lifecycle.failed(status, "approval not given within "
-                + CapabilityDesk.describe(Duration.between(Lifecycle.enteredAt(status), status.getApprovalExpiresAt()))
-                + (Lifecycle.enteredAfter(status) == null ? " of its submission" : " of being asked") + "; waited for " + describe(open),
+                + ConfigParsers.describe(Duration.between(Waits.enteredAt(status), status.getApprovalExpiresAt()))
+                + (Waits.enteredAfter(status) == null ? " of its submission" : " of being asked") + "; waited for " + describe(open),
                 now);
         failed.setApprovalExpiresAt(null);
         return failed;

@@ -11,6 +11,7 @@ import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.config.ConfigParsers;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.CapabilityCounters;
@@ -483,26 +484,14 @@ public final class CapabilityDesk {
         }
     }
 
-    /** A request waited {@code matching.max-wait} since it began to wait ({@link Lifecycle#waitingSince}): it fails. */
+    /** A request waited {@code matching.max-wait} since it began to wait ({@link Waits#waitingSince}): it fails. */
     private void expire(RequestStatus waiting, Instant now) {
         ledger.stopWaiting(waiting);
         if (waiting.getAttempt() == 0) {
             ledger.demand(waiting.getCapability(), d -> d.failedUnmatched(waiting.getCapabilityVersion(), waiting.getConstraints(), now));
         }
-        ledger.save(Lifecycle.failed(waiting, "not matched within " + describe(settings.maxWait()) + " of "
-                + Lifecycle.waitingSinceDescribed(waiting) + "; last: " + waiting.getReason(), now));
+        ledger.save(Lifecycle.failed(waiting, "not matched within " + ConfigParsers.describe(settings.maxWait()) + " of "
+                + Waits.waitingSinceDescribed(waiting) + "; last: " + waiting.getReason(), now));
         ledger.finish(waiting.getCapability(), RequestState.FAILED);
-    }
-
-    /** A duration as the configuration writes it: {@code 1d}, {@code 90m}, {@code 1500ms}. */
-    static String describe(Duration duration) {
-        long millis = duration.toMillis();
-        for (var unit : List.of(Map.entry(86_400_000L, "d"), Map.entry(3_600_000L, "h"), Map.entry(60_000L, "m"),
-                Map.entry(1_000L, "s"))) {
-            if (millis % unit.getKey() == 0) {
-                return millis / unit.getKey() + unit.getValue();
-            }
-        }
-        return millis + "ms";
     }
 }

@@ -76,7 +76,7 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
     /**
      * The check a request in {@code status} waits for next, or null when it waits for none: a
      * waiting request fails {@code maxWait} after it began to wait (its submission, its approval, or
-     * the end of the attempt that put it back: {@link Lifecycle#waitingSince}), one waiting for
+     * the end of the attempt that put it back: {@link Waits#waitingSince}), one waiting for
      * approvals at its {@code approvalExpiresAt}; an assigned one must be accepted
      * {@code acceptDeadline} after it was matched (while MATCHED) and be done within the lead
      * time its offer promised (until breached), the earlier of the two first (each check
@@ -87,7 +87,7 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
      */
     private static Deadline next(RequestStatus status, Duration maxWait, Duration acceptDeadline, ToLongFunction<RequestStatus> promise) {
         if (status.getState() == RequestState.WAITING) {
-            return new Deadline(Lifecycle.waitingSince(status).plus(maxWait), Kind.WAIT, status.getAttempt(), status.getRequestId());
+            return new Deadline(Waits.waitingSince(status).plus(maxWait), Kind.WAIT, status.getAttempt(), status.getRequestId());
         }
         if (status.getState() == RequestState.PENDING_APPROVAL) {
             return status.getApprovalExpiresAt() == null ? null
@@ -114,7 +114,7 @@ public record Deadline(Instant due, Kind kind, int attempt, String requestId) {
         ACCEPT,
         /** The offer's lead-time promise runs out now. */
         SLO,
-        /** A request still waiting for an offer fails now: {@code matching.max-wait} after {@link Lifecycle#waitingSince}. */
+        /** A request still waiting for an offer fails now: {@code matching.max-wait} after {@link Waits#waitingSince}. */
         WAIT,
         /** An update or deprovision not answered since its last entry is sent to its producer again. */
         RESEND,

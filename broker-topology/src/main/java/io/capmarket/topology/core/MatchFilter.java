@@ -2,6 +2,7 @@ package io.capmarket.topology.core;
 
 import io.capmarket.schemas.OfferFilter;
 import io.capmarket.schemas.OfferStatus;
+import io.capmarket.schemas.config.ConfigParsers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -153,8 +154,8 @@ final class MatchFilter {
             case OTHER_VERSION -> "serves v" + offer.version();
             case NOT_ACTIVE -> String.valueOf(offer.status());
             case CONSTRAINT_NOT_MET -> explainConstraint(request.constraints(), offer.attributes());
-            case TTL_TOO_LONG -> "keeps resources " + CapabilityDesk.describe(Duration.ofMillis(offer.maxTtlMs()))
-                    + " at most (ttl " + CapabilityDesk.describe(Duration.ofMillis(request.ttlMs())) + ")";
+            case TTL_TOO_LONG -> "keeps resources " + ConfigParsers.describe(Duration.ofMillis(offer.maxTtlMs()))
+                    + " at most (ttl " + ConfigParsers.describe(Duration.ofMillis(request.ttlMs())) + ")";
             case ALREADY_TRIED -> "already tried";
             case GATED -> "needs approval by " + request.gatedOffers().get(offer.offerId()) + ", which the request was not given";
             case PRODUCER_NOT_LIVE -> "producer " + offer.producerId() + " not live ("

@@ -2,6 +2,7 @@ package io.capmarket.topology.core;
 
 import io.capmarket.schemas.ProducerProbation;
 import io.capmarket.schemas.SafetyFigures;
+import io.capmarket.schemas.config.ConfigParsers;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -45,10 +46,10 @@ final class Probation {
     static String restored(ProbationPolicy policy, SafetyFigures window, Duration windowLength) {
         long outcomes = outcomes(window);
         if (outcomes < policy.minOutcomes()) {
-            return "fewer than " + policy.minOutcomes() + " outcomes in the last " + CapabilityDesk.describe(windowLength)
+            return "fewer than " + policy.minOutcomes() + " outcomes in the last " + ConfigParsers.describe(windowLength)
                     + " (" + outcomes + ")";
         }
-        return wrong(window) + " of " + outcomes + " outcomes in the last " + CapabilityDesk.describe(windowLength)
+        return wrong(window) + " of " + outcomes + " outcomes in the last " + ConfigParsers.describe(windowLength)
                 + " went wrong; restored at " + percent(policy.leaveRate()) + " or less";
     }
 
@@ -59,7 +60,7 @@ final class Probation {
     }
 
     private static String reason(ProbationPolicy policy, SafetyFigures window, Duration windowLength) {
-        return wrong(window) + " of " + outcomes(window) + " outcomes in the last " + CapabilityDesk.describe(windowLength)
+        return wrong(window) + " of " + outcomes(window) + " outcomes in the last " + ConfigParsers.describe(windowLength)
                 + " went wrong (" + window.getFailed() + " failed, " + window.getRejected() + " rejected, "
                 + window.getFulfilledLate() + " fulfilled past the promise); probation from " + percent(policy.enterRate());
     }

@@ -320,13 +320,7 @@ public final class CatalogInsights {
 
     /** The window as people write it: {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}, else milliseconds. */
     public static String format(Duration window) {
-        long millis = window.toMillis();
-        for (var unit : List.of(Map.entry(86_400_000L, "d"), Map.entry(3_600_000L, "h"), Map.entry(60_000L, "m"), Map.entry(1_000L, "s"))) {
-            if (millis % unit.getKey() == 0) {
-                return millis / unit.getKey() + unit.getValue();
-            }
-        }
-        return millis + "ms";
+        return ConfigParsers.describe(window);
     }
 
     private static boolean within(Instant at, Instant from) {

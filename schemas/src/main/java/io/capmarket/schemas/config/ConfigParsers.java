@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -97,6 +98,21 @@ public final class ConfigParsers {
             }
             return duration;
         };
+    }
+
+    /**
+     * A duration as people write it, in its largest whole unit: {@code 1d}, {@code 90m}, {@code 45s},
+     * else milliseconds ({@code 1500ms}); {@link #duration} reads it back.
+     */
+    public static String describe(Duration duration) {
+        long millis = duration.toMillis();
+        for (var unit : List.of(Map.entry(86_400_000L, "d"), Map.entry(3_600_000L, "h"), Map.entry(60_000L, "m"),
+                Map.entry(1_000L, "s"))) {
+            if (millis % unit.getKey() == 0) {
+                return millis / unit.getKey() + unit.getValue();
+            }
+        }
+        return millis + "ms";
     }
 
     /** The text of a duration as {@link #duration} reads it back: {@code 1500ms}. */

@@ -39,6 +39,16 @@ class ConfigSchemaTest {
     }
 
     @Test
+    void aDurationIsDescribedInItsLargestWholeUnitAndReadBack() {
+        for (Duration duration : java.util.List.of(Duration.ofDays(1), Duration.ofMinutes(90), Duration.ofSeconds(45),
+                Duration.ofMillis(1500))) {
+            assertThat(ConfigParsers.duration(ConfigParsers.describe(duration))).isEqualTo(duration);
+        }
+        assertThat(java.util.List.of(Duration.ofDays(1), Duration.ofMinutes(90), Duration.ofSeconds(45), Duration.ofMillis(1500))
+                .stream().map(ConfigParsers::describe)).containsExactly("1d", "90m", "45s", "1500ms");
+    }
+
+    @Test
     void aDurationOrNeverReadsNeverAsZeroWritesItBackSoAndRefusesAZeroDuration() {
         assertThat(ConfigParsers.durationOrNever(" NEVER ")).isEqualTo(Duration.ZERO);
         assertThat(ConfigParsers.durationOrNever("30d")).isEqualTo(Duration.ofDays(30));
