@@ -70,13 +70,10 @@ class SubmissionTest {
 
     @Test
     void differencesNameTheFieldsThatChanged() throws Exception {
-        Submission first = Submission.parse(Json.MAPPER.readTree(
-                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 1}, \"priority\": \"HIGH\"}"));
-        Principal alice = new Principal("alpha", Principal.Role.CONSUMER, "alice", false);
-        SubmitRequest submit = (SubmitRequest) first.command("r1", alice, "k", Instant.parse("2030-01-01T00:00:00Z")).getCommand();
+        Submission first = database(1, "HIGH");
+        SubmitRequest submit = submitOf(first);
         RequestView existing = RequestViews.view(RequestViews.submitted(submit));
-        Submission other = Submission.parse(Json.MAPPER.readTree(
-                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 2}}"));
+        Submission other = database(2, null);
 
         assertThat(first.differences(existing)).isEmpty();
         assertThat(other.differences(existing)).extracting(FieldError::field).containsExactly("parameters", "priority");
@@ -89,16 +86,12 @@ class SubmissionTest {
 
     @Test
     void aRetryOfTheFirstSubmitAfterAnUpdateOfItsParametersIsTheSameRequest() throws Exception {
-        Submission first = Submission.parse(Json.MAPPER.readTree(
-                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 1}, \"priority\": \"HIGH\"}"));
-        Principal alice = new Principal("alpha", Principal.Role.CONSUMER, "alice", false);
-        SubmitRequest submit = (SubmitRequest) first.command("r1", alice, "k", Instant.parse("2030-01-01T00:00:00Z")).getCommand();
+        Submission first = database(1, "HIGH");
+        SubmitRequest submit = submitOf(first);
         RequestView updated = RequestViews.view(RequestStatus.newBuilder(RequestViews.submitted(submit)).setState(RequestState.FULFILLED)
                 .setRevision(1).setParameters("{\"sizeGb\":20}").setSubmittedParameters("{\"sizeGb\":1}").build());
-        Submission otherPriority = Submission.parse(Json.MAPPER.readTree(
-                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 1}}"));
-        Submission asUpdated = Submission.parse(Json.MAPPER.readTree(
-                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 20}, \"priority\": \"HIGH\"}"));
+        Submission otherPriority = database(1, null);
+        Submission asUpdated = database(20, "HIGH");
 
         assertThat(first.differences(updated)).as("the parameters as first submitted, since updated").isEmpty();
         assertThat(otherPriority.differences(updated)).extracting(FieldError::field).as("the rest is still compared")
@@ -109,16 +102,25 @@ class SubmissionTest {
 
     @Test
     void theParametersOfARequestNeverUpdatedAreComparedAfterADeprovisionToo() throws Exception {
-        Submission first = Submission.parse(Json.MAPPER.readTree(
-                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 1}}"));
-        Principal alice = new Principal("alpha", Principal.Role.CONSUMER, "alice", false);
-        SubmitRequest submit = (SubmitRequest) first.command("r1", alice, "k", Instant.parse("2030-01-01T00:00:00Z")).getCommand();
+        Submission first = database(1, null);
+        SubmitRequest submit = submitOf(first);
         RequestView deprovisioning = RequestViews.view(RequestStatus.newBuilder(RequestViews.submitted(submit))
                 .setState(RequestState.DEPROVISIONING).setRevision(1).build());
-        Submission other = Submission.parse(Json.MAPPER.readTree(
-                "{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": {\"sizeGb\": 2}}"));
+        Submission other = database(2, null);
 
         assertThat(first.differences(deprovisioning)).isEmpty();
         assertThat(other.differences(deprovisioning)).extracting(FieldError::field).containsExactly("parameters");
+    }
+
+    /** A body for postgres-database v1 asking for {@code sizeGb}, with {@code priority} when not null. */
+    private static Submission database(int sizeGb, String priority) throws Exception {
+        return Submission.parse(Json.MAPPER.readTree("{\"capability\": \"postgres-database\", \"version\": 1, \"parameters\": "
+                + "{\"sizeGb\": " + sizeGb + "}" + (priority == null ? "" : ", \"priority\": \"" + priority + "\"") + "}"));
+    }
+
+    /** The submit alice of team alpha makes of {@code body} as request r1. */
+    private static SubmitRequest submitOf(Submission body) {
+        Principal alice = new Principal("alpha", Principal.Role.CONSUMER, "alice", false);
+        return (SubmitRequest) body.command("r1", alice, "k", Instant.parse("2030-01-01T00:00:00Z")).getCommand();
     }
 }
