@@ -20,11 +20,13 @@ final class StepJournal {
 
     /** A key's value before the step: none, the key was absent. */
     private static final Object ABSENT = new Object();
+    /** Changes of one step past which its tables are made anew rather than emptied. */
+    private static final int LARGE_STEP = 64;
 
     /** By store, each key's value before the step; the maps stay, emptied, from one step to the next. */
     private final Map<KeyValueStore<String, ?>, Map<String, Object>> before = new IdentityHashMap<>();
     /** The in-memory values the step changed, by what names them, and how to put each back. */
-    private final Set<Object> changed = new HashSet<>();
+    private Set<Object> changed = new HashSet<>();
     private final List<Runnable> restores = new ArrayList<>();
     private boolean open;
     private boolean written;
@@ -41,10 +43,20 @@ final class StepJournal {
         open = false;
     }
 
+    /**
+     * Empties the journal for the next step. A hash table's {@code clear} costs its capacity, which
+     * never shrinks: after a large step (a waitlist drained), the tables are made anew, so that the
+     * steps after it, one request each, do not pay for it.
+     */
     private void forget() {
         if (written) {
-            before.values().forEach(Map::clear);
-            changed.clear();
+            if (restores.size() > LARGE_STEP || before.values().stream().anyMatch(kept -> kept.size() > LARGE_STEP)) {
+                before.clear();
+                changed = new HashSet<>();
+            } else {
+                before.values().forEach(Map::clear);
+                changed.clear();
+            }
             restores.clear();
             written = false;
         }
