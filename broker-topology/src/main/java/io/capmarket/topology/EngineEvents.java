@@ -124,9 +124,9 @@ public interface EngineEvents {
     }
 
     /**
-     * A due check of a request ({@code kind}: a {@code Deadline.Kind}) failed with {@code failure}: it
-     * is dropped, and the other checks due with it still run. Its request gets its next check when
-     * it changes again, or when its task next starts.
+     * A due check of a request ({@code kind}: a {@code Deadline.Kind}) failed with {@code failure}: what
+     * it changed is undone and nothing it made is published, it runs again {@code CapabilityDesk.CHECK_RETRY}
+     * later, and the other checks due with it still run.
      */
     default void checkFailed(String requestId, String kind, RuntimeException failure) {
     }

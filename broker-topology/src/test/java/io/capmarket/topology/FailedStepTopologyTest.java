@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capmarket.schemas.Assignment;
+import io.capmarket.schemas.AssignmentAction;
 import io.capmarket.schemas.RequestState;
+import io.capmarket.schemas.RequestStatus;
+import io.capmarket.topology.core.CapabilityDesk;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 import org.junit.jupiter.api.AfterEach;
@@ -91,6 +95,47 @@ class FailedStepTopologyTest {
                     assertThat(offer.getOfferId()).isEqualTo("broken-eu");
                     assertThat(offer.getInFlight()).isEqualTo(1);
                 });
+    }
+
+    @Test
+    void aDueCheckThatFailsPartWayIsUndoneAndRunsAgainLater() {
+        t.liveOffer("broken-us", "third-team", BROKEN, 1, Map.of());
+        t.submit("r-a", BROKEN);
+        RequestStatus matched = t.status("r-a");
+        String first = matched.getProducerId();
+        String other = first.equals("other-team") ? "third-team" : "other-team";
+        int published = t.statuses.get("r-a").size();
+        t.onMatched = capability -> {
+            throw new IllegalStateException("a rule failed while a missed accept was matched again");
+        };
+
+        liveFor(t.settings.acceptDeadline().plusSeconds(1), first, other);
+
+        assertThat(t.statuses.get("r-a")).as("the failed check published nothing").hasSize(published);
+        assertThat(t.assignments(first)).extracting(Assignment::getAction)
+                .as("nor told the first producer to cancel").containsExactly(AssignmentAction.FULFIL);
+        assertThat(t.assignments(other)).as("nor assigned the request elsewhere").isEmpty();
+
+        t.onMatched = capability -> { };
+        liveFor(CapabilityDesk.CHECK_RETRY, first, other);
+
+        RequestStatus rematched = t.status("r-a");
+        assertThat(rematched.getState()).isEqualTo(RequestState.MATCHED);
+        assertThat(rematched.getProducerId()).as("the check ran again whole").isEqualTo(other);
+        assertThat(rematched.getAttempt()).as("one attempt given up, not two").isEqualTo(2);
+        assertThat(t.assignments(first)).extracting(Assignment::getAction)
+                .containsExactly(AssignmentAction.FULFIL, AssignmentAction.CANCEL);
+        assertThat(t.assignments(other)).extracting(Assignment::getRequestId).containsExactly("r-a");
+    }
+
+    /** Lets {@code time} pass in steps of 10 s, the producers heartbeating at each. */
+    private void liveFor(Duration time, String... producers) {
+        for (Duration passed = Duration.ZERO; passed.compareTo(time) < 0; passed = passed.plusSeconds(10)) {
+            for (String producer : producers) {
+                t.heartbeat(producer);
+            }
+            t.advance(Duration.ofSeconds(10));
+        }
     }
 
     private static void aMatchFailsAfterItsWrites(TopologyHarness h) {

@@ -2,6 +2,8 @@ package io.capmarket.topology.app;
 
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.schemas.registry.SchemaRegistryClient;
+import io.capmarket.schemas.config.ConfigParsers;
+import io.capmarket.topology.core.CapabilityDesk;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -250,8 +252,8 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
 
     @Override
     public void checkFailed(String requestId, String kind, RuntimeException failure) {
-        LOG.error("the {} check of request {} failed and is dropped; the other due checks ran: {}", kind, requestId,
-                failure.toString(), failure);
+        LOG.error("the {} check of request {} failed, was undone and runs again in {}; the other due checks ran: {}", kind,
+                requestId, ConfigParsers.describe(CapabilityDesk.CHECK_RETRY), failure.toString(), failure);
         count("capmarket.deadline.checks.failed", "kind", kind);
     }
 

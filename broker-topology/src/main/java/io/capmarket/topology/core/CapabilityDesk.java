@@ -53,10 +53,14 @@ public final class CapabilityDesk {
     /** Waiting requests examined per capability and drain, so a long waitlist cannot stall the task. */
     public static final int DRAIN_BATCH = 1_000;
 
+    /** How long after a due check failed (and was undone) it runs again. */
+    public static final Duration CHECK_RETRY = Duration.ofMinutes(1);
+
     private final TopologySettings settings;
     private final EngineEvents events;
     private final DeskBooks books;
     private final DeskOutbox outbox;
+    private final DeskSteps steps;
     private final DeskLedger ledger;
     private final DeskMatching matching;
     private final DeskResources resources;
@@ -66,12 +70,14 @@ public final class CapabilityDesk {
      * @param events told of what the desk does, for metrics
      * @param books what the desk keeps; read as they are (restored after a restart or rebalance)
      * @param outbox where the desk puts what it decides
+     * @param steps runs each due check of a tick whole or not at all
      */
-    public CapabilityDesk(TopologySettings settings, EngineEvents events, DeskBooks books, DeskOutbox outbox) {
+    public CapabilityDesk(TopologySettings settings, EngineEvents events, DeskBooks books, DeskOutbox outbox, DeskSteps steps) {
         this.settings = settings;
         this.events = events;
         this.books = books;
         this.outbox = outbox;
+        this.steps = steps;
         this.ledger = new DeskLedger(books, outbox, events, settings);
         this.matching = new DeskMatching(settings, events, books, outbox, ledger);
         this.resources = new DeskResources(settings, events, books, outbox, ledger);
@@ -377,10 +383,10 @@ public final class CapabilityDesk {
         for (int round = 0; round < 2; round++) {
             for (Deadline deadline : books.takeDue(now)) {
                 try {
-                    check(deadline, now);
+                    steps.run(() -> check(deadline, now));
                 } catch (RuntimeException e) {
-                    // the due checks were taken off the queue together: one request's failure must not drop the others'
-                    events.checkFailed(deadline.requestId(), deadline.kind().name(), e);
+                    // undone whole; the due checks were taken off the queue together: the others still run
+                    retryLater(deadline, now, e);
                 }
             }
         }
@@ -391,6 +397,19 @@ public final class CapabilityDesk {
         }
         ledger.publishChangedCatalogs(now);
         ledger.publishChangedUsage(now);
+    }
+
+    /**
+     * A due check failed and was undone ({@link DeskSteps}): it runs again {@link #CHECK_RETRY} from
+     * now, and what the undone step had taken off the lists of what to publish goes back on them.
+     */
+    private void retryLater(Deadline deadline, Instant now, RuntimeException failure) {
+        books.putDeadline(new Deadline(now.plus(CHECK_RETRY), deadline.kind(), deadline.attempt(), deadline.requestId()));
+        RequestStatus status = books.request(deadline.requestId());
+        if (status != null) {
+            undone(status.getCapability());
+        }
+        events.checkFailed(deadline.requestId(), deadline.kind().name(), failure);
     }
 
     /**

@@ -187,6 +187,11 @@ public final class InMemoryBooks implements DeskBooks {
     }
 
     @Override
+    public void putDeadline(Deadline deadline) {
+        deadlines.put(deadline.requestId(), deadline);
+    }
+
+    @Override
     public CapabilityCounters counts(String capability) {
         return counters.getOrDefault(capability, new CapabilityCounters(0, 0));
     }

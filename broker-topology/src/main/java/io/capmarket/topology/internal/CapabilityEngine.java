@@ -84,7 +84,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
                 books.deadlines(), books.requestsCounted(), (System.nanoTime() - started) / 1_000_000);
         this.intakeEntries = new IntakeEntries(context, topics.capabilityEvents().name());
         this.outbox = new EngineOutbox(context, clock, topics, intakeEntries);
-        this.desk = new CapabilityDesk(settings, events, books, outbox);
+        this.desk = new CapabilityDesk(settings, events, books, outbox, this::whole);
         punctuate(settings.punctuateInterval(), () -> desk.tick(clock.instant()));
         punctuate(settings.scorecardInterval(), () -> desk.publishScores(clock.instant()));
         context.schedule(SCORE_FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> books.flushScores());
@@ -106,29 +106,43 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     }
 
     /**
-     * One step: the record's event applied whole, or not at all. A step that throws is undone (nothing
-     * it made is published, and its changes to the books, in the stores and in memory, are put back;
-     * an intake that routed a submit here forgets its index entry of the request) before its record
-     * goes to the dead letters ({@code DeadLetterProcessingHandler}).
+     * One step: the record's event applied whole, or not at all ({@link #whole}); a step that
+     * throws is undone before its record goes to the dead letters ({@code DeadLetterProcessingHandler}),
+     * and an intake that routed a submit here forgets its index entry of the request.
      */
     @Override
     public void process(Record<String, CapabilityEvent> record) {
-        books.beginStep();
         try {
-            step(record);
-            books.endStep();
+            whole(() -> step(record));
         } catch (RuntimeException e) {
-            outbox.discard();
-            long started = System.nanoTime();
-            int undone = books.undoStep();
             desk.undone(record.key());
             // only when the record goes to the dead letters: a registry failure fails the thread, and the record comes again
             if (record.value().getEvent() instanceof SubmitRequest submit && RegistryFailure.in(e).isEmpty()
                     && books.request(submit.getRequestId()) == null) {
                 intakeEntries.undone(record, submit.getRequestId());
             }
-            LOG.warn("a step on {} failed part-way ({}): nothing it made is published, and its {} changes to the books were "
-                    + "undone in {} microseconds", record.key(), e.toString(), undone, (System.nanoTime() - started) / 1_000);
+            throw e;
+        }
+    }
+
+    /**
+     * Runs {@code step} whole or not at all: what it made is published when it returns; when it
+     * throws, nothing it made is published and its changes to the books, in the stores and in memory,
+     * are put back, before the failure is rethrown. A record's step, or one due check of a tick.
+     */
+    private void whole(Runnable step) {
+        outbox.flush(); // what came before (a tick's work so far) is not the step's
+        books.beginStep();
+        try {
+            step.run();
+            outbox.flush();
+            books.endStep();
+        } catch (RuntimeException e) {
+            outbox.discard();
+            long started = System.nanoTime();
+            int undone = books.undoStep();
+            LOG.warn("a step failed part-way ({}): nothing it made is published, and its {} changes to the books were "
+                    + "undone in {} microseconds", e.toString(), undone, (System.nanoTime() - started) / 1_000);
             throw e;
         }
     }

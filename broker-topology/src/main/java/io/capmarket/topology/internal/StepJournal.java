@@ -30,6 +30,8 @@ final class StepJournal {
     private final List<Runnable> restores = new ArrayList<>();
     private boolean open;
     private boolean written;
+    /** The most keys of one store kept in this step. */
+    private int largest;
 
     /** Starts keeping what the writes from now on replace. */
     void begin() {
@@ -50,7 +52,7 @@ final class StepJournal {
      */
     private void forget() {
         if (written) {
-            if (restores.size() > LARGE_STEP || before.values().stream().anyMatch(kept -> kept.size() > LARGE_STEP)) {
+            if (restores.size() > LARGE_STEP || largest > LARGE_STEP) {
                 before.clear();
                 changed = new HashSet<>();
             } else {
@@ -59,6 +61,7 @@ final class StepJournal {
             }
             restores.clear();
             written = false;
+            largest = 0;
         }
     }
 
@@ -82,6 +85,7 @@ final class StepJournal {
             if (!kept.containsKey(key)) {
                 V previous = store.get(key);
                 kept.put(key, previous == null ? ABSENT : previous);
+                largest = Math.max(largest, kept.size());
             }
         }
         apply(store, key, value);
@@ -93,7 +97,9 @@ final class StepJournal {
      */
     <V> void write(KeyValueStore<String, V> store, String key, V value, V previous) {
         if (open) {
-            before.computeIfAbsent(store, s -> new HashMap<>()).putIfAbsent(key, previous == null ? ABSENT : previous);
+            Map<String, Object> kept = before.computeIfAbsent(store, s -> new HashMap<>());
+            kept.putIfAbsent(key, previous == null ? ABSENT : previous);
+            largest = Math.max(largest, kept.size());
             written = true;
         }
         apply(store, key, value);

@@ -284,6 +284,12 @@ final class StoreBooks implements DeskBooks {
         return deadlines.takeDue(now);
     }
 
+    @Override
+    public void putDeadline(Deadline deadline) {
+        changingDeadline(deadline.requestId(), true);
+        deadlines.put(deadline.requestId(), deadline);
+    }
+
     /** How many deadlines the task keeps. */
     int deadlines() {
         return deadlines.size();

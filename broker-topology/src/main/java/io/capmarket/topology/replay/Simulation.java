@@ -12,6 +12,7 @@ import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.CapabilityDesk;
 import io.capmarket.topology.core.DeskOutbox;
+import io.capmarket.topology.core.DeskSteps;
 import io.capmarket.topology.core.InMemoryBooks;
 import io.capmarket.topology.core.ProducerLiveness;
 import java.time.Duration;
@@ -80,7 +81,7 @@ final class Simulation {
         this.to = to;
         this.producers = producers;
         this.books = new InMemoryBooks(settings.scorecardWindow());
-        this.desk = new CapabilityDesk(settings, EngineEvents.NONE, books, outbox);
+        this.desk = new CapabilityDesk(settings, EngineEvents.NONE, books, outbox, DeskSteps.UNDOING_NOTHING);
     }
 
     /** Takes {@code producerId} as live throughout: it sends a heartbeat at every instant the desk looks. */

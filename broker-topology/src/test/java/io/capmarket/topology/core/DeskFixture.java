@@ -118,7 +118,7 @@ final class DeskFixture implements DeskOutbox {
             public void purged(String capability) {
                 events.add("purged:" + capability);
             }
-        }, books, this);
+        }, books, this, DeskSteps.UNDOING_NOTHING);
     }
 
     // ---- inputs, each one step
