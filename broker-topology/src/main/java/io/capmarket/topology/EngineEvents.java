@@ -131,6 +131,14 @@ public interface EngineEvents {
     default void checkFailed(String requestId, String kind, RuntimeException failure) {
     }
 
+    /**
+     * Serving the capability's waitlist on the clock failed with {@code failure}: what the drain
+     * changed is undone and nothing it made is published; the next tick serves the waitlist again,
+     * from its head, and the other capabilities' waitlists are still served.
+     */
+    default void drainFailed(String capability, RuntimeException failure) {
+    }
+
     /** The catalog entry of a capability this instance owns, recomputed on the scorecard interval. */
     default void catalog(io.capmarket.schemas.CapabilityView view) {
     }

@@ -128,6 +128,31 @@ class FailedStepTopologyTest {
         assertThat(t.assignments(other)).extracting(Assignment::getRequestId).containsExactly("r-a");
     }
 
+    @Test
+    void aWaitlistDrainOnTheClockThatFailsIsUndoneAndServedAgainAtTheNextTick() {
+        t.advance(t.settings.matching().livenessBound().plusSeconds(1));
+        t.submit("r-w", BROKEN);
+        assertThat(t.status("r-w").getState()).as("its only producer is not live").isEqualTo(RequestState.WAITING);
+        int published = t.statuses.get("r-w").size();
+        t.onStoppedWaiting = capability -> {
+            throw new IllegalStateException("a rule failed while the waitlist drained on the clock");
+        };
+
+        t.heartbeat("other-team");
+        t.advance(t.settings.punctuateInterval());
+
+        assertThat(t.statuses.get("r-w")).as("the failed drain published nothing").hasSize(published);
+        assertThat(t.assignments("other-team")).isEmpty();
+
+        t.onStoppedWaiting = capability -> { };
+        t.heartbeat("other-team");
+        t.advance(t.settings.punctuateInterval());
+
+        assertThat(t.status("r-w").getState()).isEqualTo(RequestState.MATCHED);
+        assertThat(t.status("r-w").getAttempt()).isEqualTo(1);
+        assertThat(t.assignments("other-team")).extracting(Assignment::getRequestId).containsExactly("r-w");
+    }
+
     /** Lets {@code time} pass in steps of 10 s, the producers heartbeating at each. */
     private void liveFor(Duration time, String... producers) {
         for (Duration passed = Duration.ZERO; passed.compareTo(time) < 0; passed = passed.plusSeconds(10)) {

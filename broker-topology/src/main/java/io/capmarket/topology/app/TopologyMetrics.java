@@ -45,8 +45,10 @@ import org.slf4j.LoggerFactory;
  *       another's work (misattributed) or not applied (not-applied)</td></tr>
  *   <tr><td>{@code capmarket_history_trimmed_total{capability}}</td><td>progress reports and notes recorded at the
  *       history bound, each replacing its request's last entry of its kind</td></tr>
- *   <tr><td>{@code capmarket_deadline_checks_failed_total{kind}}</td><td>due checks of a request that failed and were
- *       dropped, the others due with them still run (each logged at ERROR with its request)</td></tr>
+ *   <tr><td>{@code capmarket_deadline_checks_failed_total{kind}}</td><td>due checks of a request that failed, were
+ *       undone and run again a minute later, the others due with them still run (each logged at ERROR with its request)</td></tr>
+ *   <tr><td>{@code capmarket_waitlist_drains_failed_total{capability}}</td><td>drains of a waitlist on the clock that
+ *       failed and were undone, served again at the next tick (each logged at ERROR)</td></tr>
  *   <tr><td>{@code capmarket_misattributed_total{reason}}</td><td>fulfilment reports for work their producer does not
  *       hold, by what differs (producer, capability)</td></tr>
  *   <tr><td>{@code capmarket_stream_thread_replacements_total{exception}}</td><td>stream threads replaced after a failure
@@ -255,6 +257,13 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
         LOG.error("the {} check of request {} failed, was undone and runs again in {}; the other due checks ran: {}", kind,
                 requestId, ConfigParsers.describe(CapabilityDesk.CHECK_RETRY), failure.toString(), failure);
         count("capmarket.deadline.checks.failed", "kind", kind);
+    }
+
+    @Override
+    public void drainFailed(String capability, RuntimeException failure) {
+        LOG.error("serving the waitlist of {} failed and was undone; the next tick serves it again: {}", capability,
+                failure.toString(), failure);
+        count("capmarket.waitlist.drains.failed", "capability", capability);
     }
 
     @Override

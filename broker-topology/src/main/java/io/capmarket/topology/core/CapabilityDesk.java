@@ -392,7 +392,13 @@ public final class CapabilityDesk {
         }
         for (String capability : books.countedCapabilities()) {
             if (books.counts(capability).getWaiting() > 0) {
-                matching.drainOnTick(capability, now);
+                try {
+                    steps.run(() -> matching.drainOnTick(capability, now));
+                } catch (RuntimeException e) {
+                    // undone whole, as a check: the other capabilities' waitlists are still served, this one at the next tick
+                    undone(capability);
+                    events.drainFailed(capability, e);
+                }
             }
         }
         ledger.publishChangedCatalogs(now);
