@@ -45,6 +45,14 @@ public interface EngineEvents {
     default void stoppedWaiting(String capability) {
     }
 
+    /**
+     * How many requests of the capability wait, as the books count them: when its task starts, when
+     * a step on it was undone (the {@link #waiting} and {@link #stoppedWaiting} it told of did not
+     * happen), and zero when its task closes here (the capability moves to another instance).
+     */
+    default void waitingCounted(String capability, long waiting) {
+    }
+
     /** A request reached FULFILLED (the first time), FAILED or CANCELLED. */
     default void finished(String capability, String state) {
     }

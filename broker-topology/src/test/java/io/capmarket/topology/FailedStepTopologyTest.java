@@ -153,6 +153,20 @@ class FailedStepTopologyTest {
         assertThat(t.assignments("other-team")).extracting(Assignment::getRequestId).containsExactly("r-w");
     }
 
+    @Test
+    void anUndoneStepLeavesTheCountOfWaitingRequestsAsItWas() {
+        t.submit("r-a", BROKEN);
+        t.submit("r-b", BROKEN);
+        assertThat(t.waiting).containsEntry(BROKEN, 1L);
+        t.onWaiting = capability -> {
+            throw new IllegalStateException("a rule failed after the request began to wait");
+        };
+
+        assertThatThrownBy(() -> t.submit("r-c", BROKEN)).hasRootCauseMessage("a rule failed after the request began to wait");
+
+        assertThat(t.waiting).as("r-c never waited").containsEntry(BROKEN, 1L);
+    }
+
     /** Lets {@code time} pass in steps of 10 s, the producers heartbeating at each. */
     private void liveFor(Duration time, String... producers) {
         for (Duration passed = Duration.ZERO; passed.compareTo(time) < 0; passed = passed.plusSeconds(10)) {

@@ -109,6 +109,10 @@ final class TopologyHarness implements AutoCloseable {
     volatile Consumer<String> onMatched = capability -> { };
     /** Told of each request leaving its capability's waitlist, before it is matched: a test may make that step fail. */
     volatile Consumer<String> onStoppedWaiting = capability -> { };
+    /** Told of each request joining its capability's waitlist, once counted in {@link #waiting}: a test may make that step fail. */
+    volatile Consumer<String> onWaiting = capability -> { };
+    /** Requests waiting by capability, as the engine's events tell them (a metrics gauge's view). */
+    final Map<String, Long> waiting = new java.util.concurrent.ConcurrentHashMap<>();
 
     TopologyHarness(Path stateDir) {
         this(stateDir, TopologySettings.ofDefaults());
@@ -150,6 +154,18 @@ final class TopologyHarness implements AutoCloseable {
             @Override
             public void stoppedWaiting(String capability) {
                 onStoppedWaiting.accept(capability);
+                waiting.merge(capability, -1L, Long::sum);
+            }
+
+            @Override
+            public void waiting(String capability) {
+                waiting.merge(capability, 1L, Long::sum);
+                onWaiting.accept(capability);
+            }
+
+            @Override
+            public void waitingCounted(String capability, long count) {
+                waiting.put(capability, count);
             }
         }, stores);
         Properties props = new Properties();

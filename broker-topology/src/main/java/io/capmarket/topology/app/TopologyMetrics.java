@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *   <caption>Prometheus names</caption>
  *   <tr><td>{@code capmarket_requests_submitted_total{capability}}</td><td>requests submitted (duplicates excluded)</td></tr>
  *   <tr><td>{@code capmarket_matches_total{capability,producer,rematch}}</td><td>requests matched to an offer</td></tr>
- *   <tr><td>{@code capmarket_waiting{capability}}</td><td>requests waiting for an offer, as seen by this instance (removed at zero)</td></tr>
+ *   <tr><td>{@code capmarket_waiting{capability}}</td><td>requests waiting for an offer in the capabilities this instance owns (removed at zero)</td></tr>
  *   <tr><td>{@code capmarket_requests_finished_total{capability,state}}</td><td>requests FULFILLED, FAILED or CANCELLED</td></tr>
  *   <tr><td>{@code capmarket_requests_purged_total{capability}}</td><td>finished requests deleted, with their
  *       statuses, once kept past {@code day2.retain-finished}</td></tr>
@@ -281,10 +281,25 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
         count("capmarket.stream.thread.replacements", "exception", failure == null ? UNKNOWN : failure.getClass().getSimpleName());
     }
 
+    @Override
+    public void waitingCounted(String capability, long count) {
+        waiting.compute(orUnknown(capability), (c, value) -> {
+            if (count > 0) {
+                AtomicLong kept = value != null ? value : waitingGauge(c);
+                kept.set(count);
+                return kept;
+            }
+            if (value != null) {
+                registry.find("capmarket.waiting").tag("capability", c).meters().forEach(registry::remove);
+            }
+            return null;
+        });
+    }
+
     private AtomicLong waitingGauge(String capability) {
         AtomicLong value = new AtomicLong();
         Gauge.builder("capmarket.waiting", value, AtomicLong::get)
-                .description("requests waiting for an offer, as seen by this instance (removed at zero)")
+                .description("requests waiting for an offer in the capabilities this instance owns (removed at zero)")
                 .tag("capability", capability)
                 .register(registry);
         return value;

@@ -85,16 +85,33 @@ public final class CapabilityDesk {
         // after a restart or rebalance in-flight counts may have moved since the last catalog entry
         ledger.markAllCatalogs();
         ledger.markAllUsage(books.countedCapabilities());
+        countWaiting(false);
     }
 
     /**
      * A step on the capability failed and its changes to the books were undone: what it had taken
      * off the lists of what to publish (the capability's catalog entry, its teams' usage) goes back
-     * on them, for the next tick.
+     * on them, for the next tick, and the events are told how many of its requests wait.
      */
     public void undone(String capability) {
         ledger.markCatalog(capability);
         ledger.markAllUsage(List.of(capability));
+        events.waitingCounted(capability, books.counts(capability).getWaiting());
+    }
+
+    /**
+     * Its task closes here (the capabilities move to another instance, or the instance stops): tells
+     * the events that none of their requests waits here any more.
+     */
+    public void closed() {
+        countWaiting(true);
+    }
+
+    /** Tells the events how many requests of each counted capability wait, or with {@code closing}, zero for each. */
+    private void countWaiting(boolean closing) {
+        for (String capability : books.countedCapabilities()) {
+            events.waitingCounted(capability, closing ? 0 : books.counts(capability).getWaiting());
+        }
     }
 
     // ---- offers

@@ -201,6 +201,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     public void close() {
         if (books != null) {
             books.flushScores();
+            desk.closed();
         }
     }
 }

@@ -66,6 +66,25 @@ class TopologyMetricsTest {
     }
 
     @Test
+    void theWaitingGaugeTakesTheCountTheBooksHoldAndIsRemovedAtZero() {
+        metrics.waiting("kafka-topic");
+        metrics.waitingCounted("kafka-topic", 4);
+        metrics.waitingCounted("vpn-tunnel", 2);
+        assertThat(registry.get("capmarket.waiting").tag("capability", "kafka-topic").gauge().value()).isEqualTo(4.0);
+        assertThat(registry.get("capmarket.waiting").tag("capability", "vpn-tunnel").gauge().value()).isEqualTo(2.0);
+        metrics.stoppedWaiting("kafka-topic");
+        assertThat(registry.get("capmarket.waiting").tag("capability", "kafka-topic").gauge().value()).isEqualTo(3.0);
+
+        metrics.waitingCounted("kafka-topic", 0);
+        metrics.waitingCounted("mq-queue", 0);
+
+        assertThat(registry.find("capmarket.waiting").tag("capability", "kafka-topic").gauges()).isEmpty();
+        assertThat(registry.find("capmarket.waiting").tag("capability", "mq-queue").gauges()).isEmpty();
+        metrics.waiting("kafka-topic");
+        assertThat(registry.get("capmarket.waiting").tag("capability", "kafka-topic").gauge().value()).isEqualTo(1.0);
+    }
+
+    @Test
     void seriesADashboardReadsExistAtZeroFromACapabilitysFirstEventAndAProducersFirstMatch() {
         metrics.submitted("kafka-topic");
         metrics.matched("kafka-topic", "stream-team", false);
