@@ -196,11 +196,16 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
         return RecordTracing.fromTraceParent(known == null ? null : known.getTraceParent());
     }
 
-    /** Writes the scorecard events since the last flush: a task is closed before its last commit. */
+    /**
+     * Writes the scorecard events since the last flush (a task is closed before its last commit), and
+     * tells the events that none of the task's requests waits here any more.
+     */
     @Override
     public void close() {
         if (books != null) {
             books.flushScores();
+        }
+        if (desk != null) {
             desk.closed();
         }
     }
