@@ -140,9 +140,9 @@ public interface EngineEvents {
     }
 
     /**
-     * Serving the capability's waitlist on the clock failed with {@code failure}: what the drain
-     * changed is undone and nothing it made is published; the next tick serves the waitlist again,
-     * from its head, and the other capabilities' waitlists are still served.
+     * Serving a waiting request of the capability on the clock failed with {@code failure}: what its
+     * step changed is undone and nothing it made is published; it waits for the next tick, and the
+     * rest of the waitlist is still served.
      */
     default void drainFailed(String capability, RuntimeException failure) {
     }

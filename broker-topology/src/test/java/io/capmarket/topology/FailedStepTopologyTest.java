@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.CapabilityScore;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.topology.core.CapabilityDesk;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Map;
 import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 import org.junit.jupiter.api.AfterEach;
@@ -126,31 +128,42 @@ class FailedStepTopologyTest {
         assertThat(t.assignments(first)).extracting(Assignment::getAction)
                 .containsExactly(AssignmentAction.FULFIL, AssignmentAction.CANCEL);
         assertThat(t.assignments(other)).extracting(Assignment::getRequestId).containsExactly("r-a");
+        liveFor(t.settings.scorecardInterval(), first, other);
+        CapabilityScore score = t.scorecards.stream().filter(s -> s.getCapability().equals(BROKEN)).reduce((a, b) -> b).orElseThrow();
+        assertThat(score.getAllTime().getSafety().getRejected()).as("the undone check's rejection is not counted").isEqualTo(1);
+        assertThat(score.getAllTime().getScalability().getMatched()).isEqualTo(2);
     }
 
     @Test
-    void aWaitlistDrainOnTheClockThatFailsIsUndoneAndServedAgainAtTheNextTick() {
+    void aRequestServedFromTheWaitlistOnTheClockThatFailsIsUndoneTheOthersServedAndItServedAtTheNextTick() {
+        t.liveOffer("broken-us", "other-team", BROKEN, 5, Map.of());
         t.advance(t.settings.matching().livenessBound().plusSeconds(1));
-        t.submit("r-w", BROKEN);
-        assertThat(t.status("r-w").getState()).as("its only producer is not live").isEqualTo(RequestState.WAITING);
-        int published = t.statuses.get("r-w").size();
-        t.onStoppedWaiting = capability -> {
-            throw new IllegalStateException("a rule failed while the waitlist drained on the clock");
+        t.submit("r-w1", BROKEN);
+        t.submit("r-w2", BROKEN);
+        assertThat(t.status("r-w2").getState()).as("its only producer is not live").isEqualTo(RequestState.WAITING);
+        int published = t.statuses.get("r-w1").size();
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        t.onMatched = capability -> {
+            if (failedOnce.compareAndSet(false, true)) {
+                throw new IllegalStateException("a rule failed after the first request of the waitlist, its oldest, was matched");
+            }
         };
 
         t.heartbeat("other-team");
         t.advance(t.settings.punctuateInterval());
 
-        assertThat(t.statuses.get("r-w")).as("the failed drain published nothing").hasSize(published);
-        assertThat(t.assignments("other-team")).isEmpty();
+        assertThat(t.statuses.get("r-w1")).as("the failed request's step published nothing").hasSize(published);
+        assertThat(t.status("r-w2").getState()).as("the request after it was served all the same").isEqualTo(RequestState.MATCHED);
+        assertThat(t.waiting).containsEntry(BROKEN, 1L);
 
-        t.onStoppedWaiting = capability -> { };
+        t.onMatched = capability -> { };
         t.heartbeat("other-team");
         t.advance(t.settings.punctuateInterval());
 
-        assertThat(t.status("r-w").getState()).isEqualTo(RequestState.MATCHED);
-        assertThat(t.status("r-w").getAttempt()).isEqualTo(1);
-        assertThat(t.assignments("other-team")).extracting(Assignment::getRequestId).containsExactly("r-w");
+        assertThat(t.status("r-w1").getState()).isEqualTo(RequestState.MATCHED);
+        assertThat(t.status("r-w1").getAttempt()).isEqualTo(1);
+        assertThat(t.assignments("other-team")).extracting(Assignment::getRequestId).containsExactlyInAnyOrder("r-w1", "r-w2");
+        assertThat(t.waiting).containsEntry(BROKEN, 0L);
     }
 
     @Test

@@ -46,9 +46,11 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code capmarket_history_trimmed_total{capability}}</td><td>progress reports and notes recorded at the
  *       history bound, each replacing its request's last entry of its kind</td></tr>
  *   <tr><td>{@code capmarket_deadline_checks_failed_total{kind}}</td><td>due checks of a request that failed, were
- *       undone and run again a minute later, the others due with them still run (each logged at ERROR with its request)</td></tr>
- *   <tr><td>{@code capmarket_waitlist_drains_failed_total{capability}}</td><td>drains of a waitlist on the clock that
- *       failed and were undone, served again at the next tick (each logged at ERROR)</td></tr>
+ *       undone and run again a minute later, the others due with them still run (each logged at ERROR with its request;
+ *       declared at zero with kind="none")</td></tr>
+ *   <tr><td>{@code capmarket_waitlist_drains_failed_total{capability}}</td><td>requests served from a waitlist on the
+ *       clock whose step failed and was undone, each served again at the next tick while the rest of the waitlist is
+ *       served (each logged at ERROR; declared at zero with capability="none")</td></tr>
  *   <tr><td>{@code capmarket_misattributed_total{reason}}</td><td>fulfilment reports for work their producer does not
  *       hold, by what differs (producer, capability)</td></tr>
  *   <tr><td>{@code capmarket_stream_thread_replacements_total{exception}}</td><td>stream threads replaced after a failure
@@ -65,7 +67,7 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TopologyMetrics.class);
 
     private static final String UNKNOWN = "unknown";
-    /** The {@code exception} of the replacements series declared at zero before any thread is replaced. */
+    /** The tag value of the series declared at zero before anything is counted: replacements, failed checks and drains. */
     static final String NO_REPLACEMENT = "none";
 
     /** Scorecard gauges of a capability this instance no longer publishes turn NaN after this long. */
@@ -93,6 +95,9 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
         }
         // the replacements' sum exists from the start, so an alert sees the first replacement as an increase
         declare("capmarket.stream.thread.replacements", "exception", NO_REPLACEMENT);
+        // at zero too, so that an alert sees the first failure as an increase
+        declare("capmarket.deadline.checks.failed", "kind", NO_REPLACEMENT);
+        declare("capmarket.waitlist.drains.failed", "capability", NO_REPLACEMENT);
     }
 
     /** Exports the published scorecard as {@code capmarket_scorecard_*} gauges (see {@link ScorecardGauges}). */
@@ -261,8 +266,8 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
 
     @Override
     public void drainFailed(String capability, RuntimeException failure) {
-        LOG.error("serving the waitlist of {} failed and was undone; the next tick serves it again: {}", capability,
-                failure.toString(), failure);
+        LOG.error("serving a waiting request of {} failed and was undone; the next tick serves it again, the rest of the "
+                + "waitlist was served: {}", capability, failure.toString(), failure);
         count("capmarket.waitlist.drains.failed", "capability", capability);
     }
 

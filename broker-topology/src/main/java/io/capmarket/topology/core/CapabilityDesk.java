@@ -70,7 +70,8 @@ public final class CapabilityDesk {
      * @param events told of what the desk does, for metrics
      * @param books what the desk keeps; read as they are (restored after a restart or rebalance)
      * @param outbox where the desk puts what it decides
-     * @param steps runs each due check of a tick whole or not at all
+     * @param steps runs each due check of a tick, and each request served from a waitlist on the
+     *     clock, whole or not at all
      */
     public CapabilityDesk(TopologySettings settings, EngineEvents events, DeskBooks books, DeskOutbox outbox, DeskSteps steps) {
         this.settings = settings;
@@ -409,13 +410,10 @@ public final class CapabilityDesk {
         }
         for (String capability : books.countedCapabilities()) {
             if (books.counts(capability).getWaiting() > 0) {
-                try {
-                    steps.run(() -> matching.drainOnTick(capability, now));
-                } catch (RuntimeException e) {
-                    // undone whole, as a check: the other capabilities' waitlists are still served, this one at the next tick
+                matching.drainOnTick(capability, now, steps, failure -> {
                     undone(capability);
-                    events.drainFailed(capability, e);
-                }
+                    events.drainFailed(capability, failure);
+                });
             }
         }
         ledger.publishChangedCatalogs(now);
@@ -427,7 +425,10 @@ public final class CapabilityDesk {
      * now, and what the undone step had taken off the lists of what to publish goes back on them.
      */
     private void retryLater(Deadline deadline, Instant now, RuntimeException failure) {
-        books.putDeadline(new Deadline(now.plus(CHECK_RETRY), deadline.kind(), deadline.attempt(), deadline.requestId()));
+        if (books.deadline(deadline.requestId()) == null) {
+            // else an earlier step of the tick gave the request a newer check, which stays
+            books.putDeadline(new Deadline(now.plus(CHECK_RETRY), deadline.kind(), deadline.attempt(), deadline.requestId()));
+        }
         RequestStatus status = books.request(deadline.requestId());
         if (status != null) {
             undone(status.getCapability());

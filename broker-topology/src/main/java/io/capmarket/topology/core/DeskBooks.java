@@ -74,6 +74,9 @@ public interface DeskBooks {
     /** Takes every deadline due at or before {@code now} out of the books, earliest first. */
     List<Deadline> takeDue(Instant now);
 
+    /** The request's next check, or null when it waits for none. */
+    Deadline deadline(String requestId);
+
     /** Puts a request's next check back, replacing the one it holds: a failed check to run again. */
     void putDeadline(Deadline deadline);
 

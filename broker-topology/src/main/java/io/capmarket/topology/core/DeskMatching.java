@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.Optional;
 
 /**
@@ -49,10 +50,12 @@ final class DeskMatching {
 
     /**
      * Serves the capability's waitlist on the clock: from where the last full batch stopped (or its
-     * head), so that over successive ticks the whole waitlist is examined.
+     * head), so that over successive ticks the whole waitlist is examined. Each request served is a
+     * step of its own ({@code steps}): one that fails is undone and told to {@code failed}, stays
+     * waiting for the next tick, and the requests after it are still served.
      */
-    void drainOnTick(String capability, Instant now) {
-        drain(capability, drainFrom.remove(capability), now);
+    void drainOnTick(String capability, Instant now, DeskSteps steps, Consumer<RuntimeException> failed) {
+        drain(capability, drainFrom.remove(capability), now, steps, failed);
     }
 
     /**
@@ -189,10 +192,12 @@ final class DeskMatching {
      * next tick goes on after it.
      */
     void drain(String capability, Instant now) {
-        drain(capability, null, now);
+        drain(capability, null, now, DeskSteps.UNDOING_NOTHING, failure -> {
+            throw failure;
+        });
     }
 
-    private void drain(String capability, WaitTicket from, Instant now) {
+    private void drain(String capability, WaitTicket from, Instant now, DeskSteps steps, Consumer<RuntimeException> failed) {
         if (books.counts(capability).getWaiting() == 0) {
             return;
         }
@@ -206,30 +211,45 @@ final class DeskMatching {
             batch = books.queue(capability, null, CapabilityDesk.DRAIN_BATCH);
         }
         for (WaitTicket ticket : FairShare.order(batch, servedLast.get(capability))) {
-            RequestStatus status = books.request(ticket.requestId());
-            if (status == null || status.getState() != RequestState.WAITING) {
-                books.dequeue(ticket);
-                continue;
+            OfferPool current = pool;
+            boolean[] matched = new boolean[1];
+            try {
+                steps.run(() -> matched[0] = serve(ticket, current, now));
+            } catch (RuntimeException e) {
+                failed.accept(e);
+                matched[0] = true; // its changes undone: the offers are read again
             }
-            if (overQuota(status).isPresent()) {
-                continue; // its team's quota holds it: served once the team's usage allows
-            }
-            Decision decision = matcher.match(Lifecycle.matchRequest(status, pool.gatedOffers(status)), pool.candidates(),
-                    pool.loads(), pool.liveness(), now);
-            if (decision instanceof Decision.Matched matched) {
-                ledger.stopWaiting(status);
-                matchTo(status, matched, pool, now);
-                servedLast.put(capability, status.getConsumerTeam());
+            if (matched[0]) {
                 pool = ledger.pool(capability, now);
                 if (!pool.anyAvailable()) {
                     return;
                 }
-            } else {
-                askProducers(status, pool, true, now);
             }
         }
         if (batch.size() == CapabilityDesk.DRAIN_BATCH) {
             drainFrom.put(capability, batch.get(batch.size() - 1));
         }
+    }
+
+    /** Serves one waiting request from {@code pool}; whether it was matched (the offers changed). */
+    private boolean serve(WaitTicket ticket, OfferPool pool, Instant now) {
+        RequestStatus status = books.request(ticket.requestId());
+        if (status == null || status.getState() != RequestState.WAITING) {
+            books.dequeue(ticket);
+            return false;
+        }
+        if (overQuota(status).isPresent()) {
+            return false; // its team's quota holds it: served once the team's usage allows
+        }
+        Decision decision = matcher.match(Lifecycle.matchRequest(status, pool.gatedOffers(status)), pool.candidates(),
+                pool.loads(), pool.liveness(), now);
+        if (decision instanceof Decision.Matched matched) {
+            ledger.stopWaiting(status);
+            matchTo(status, matched, pool, now);
+            servedLast.put(status.getCapability(), status.getConsumerTeam());
+            return true;
+        }
+        askProducers(status, pool, true, now);
+        return false;
     }
 }

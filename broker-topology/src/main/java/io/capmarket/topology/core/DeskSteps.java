@@ -4,7 +4,8 @@ package io.capmarket.topology.core;
  * Runs one step of the {@link CapabilityDesk}'s work whole or not at all: what the step writes to
  * the books and hands the outbox stays only if it returns; if it throws, both are undone and
  * nothing it made is published before the failure is rethrown. The desk runs each due check of a
- * tick as a step of its own.
+ * tick, and each request it serves from a waitlist on the clock, as a step of its own; steps do not
+ * nest.
  */
 @FunctionalInterface
 public interface DeskSteps {

@@ -187,6 +187,11 @@ public final class InMemoryBooks implements DeskBooks {
     }
 
     @Override
+    public Deadline deadline(String requestId) {
+        return deadlines.get(requestId);
+    }
+
+    @Override
     public void putDeadline(Deadline deadline) {
         deadlines.put(deadline.requestId(), deadline);
     }

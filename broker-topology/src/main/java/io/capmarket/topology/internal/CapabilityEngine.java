@@ -62,6 +62,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private IntakeEntries intakeEntries;
     private EngineOutbox outbox;
     private CapabilityDesk desk;
+    private Undo lastUndo = new Undo(0, 0);
 
     /**
      * @param topics names the producer topics a refused offer or report came from, and serializes them back
@@ -84,7 +85,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
                 books.deadlines(), books.requestsCounted(), (System.nanoTime() - started) / 1_000_000);
         this.intakeEntries = new IntakeEntries(context, topics.capabilityEvents().name());
         this.outbox = new EngineOutbox(context, clock, topics, intakeEntries);
-        this.desk = new CapabilityDesk(settings, events, books, outbox, this::whole);
+        this.desk = new CapabilityDesk(settings, events, books, outbox, step -> whole(true, step));
         punctuate(settings.punctuateInterval(), () -> desk.tick(clock.instant()));
         punctuate(settings.scorecardInterval(), () -> desk.publishScores(clock.instant()));
         context.schedule(SCORE_FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, t -> books.flushScores());
@@ -93,7 +94,9 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     /**
      * Runs {@code work} every {@code interval} of wall-clock time and publishes what it made, also
-     * when it throws: a punctuation's writes are not undone, so its records must not be held back.
+     * when it throws: what a punctuation does outside a step of its own ({@link #whole}: the tick's
+     * due checks and the requests it serves from waitlists) is not undone, so its records must not
+     * be held back.
      */
     private void punctuate(Duration interval, Runnable work) {
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, t -> {
@@ -113,8 +116,10 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     @Override
     public void process(Record<String, CapabilityEvent> record) {
         try {
-            whole(() -> step(record));
+            whole(false, () -> step(record));
         } catch (RuntimeException e) {
+            LOG.warn("a step on {} failed part-way ({}): nothing it made is published, and its {} changes to the books were "
+                    + "undone in {} microseconds", record.key(), e.toString(), lastUndo.changes(), lastUndo.micros());
             desk.undone(record.key());
             // only when the record goes to the dead letters: a registry failure fails the thread, and the record comes again
             if (record.value().getEvent() instanceof SubmitRequest submit && RegistryFailure.in(e).isEmpty()
@@ -128,23 +133,30 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     /**
      * Runs {@code step} whole or not at all: what it made is published when it returns; when it
      * throws, nothing it made is published and its changes to the books, in the stores and in memory,
-     * are put back, before the failure is rethrown. A record's step, or one due check of a tick.
+     * are put back ({@link #lastUndo}), before the failure is rethrown. A record's step, or one due
+     * check or one request served from a waitlist on the clock. Sending what a step made is not part
+     * of it: a record that fails to be sent after the step returned fails the task, as any send does.
+     * A step of the clock ({@code clock}) runs again after it failed, so its scorecard events are
+     * undone too.
      */
-    private void whole(Runnable step) {
+    private void whole(boolean clock, Runnable step) {
         outbox.flush(); // what came before (a tick's work so far) is not the step's
-        books.beginStep();
+        books.beginStep(clock);
         try {
             step.run();
-            outbox.flush();
-            books.endStep();
         } catch (RuntimeException e) {
             outbox.discard();
             long started = System.nanoTime();
-            int undone = books.undoStep();
-            LOG.warn("a step failed part-way ({}): nothing it made is published, and its {} changes to the books were "
-                    + "undone in {} microseconds", e.toString(), undone, (System.nanoTime() - started) / 1_000);
+            int changes = books.undoStep();
+            lastUndo = new Undo(changes, (System.nanoTime() - started) / 1_000);
             throw e;
         }
+        books.endStep();
+        outbox.flush();
+    }
+
+    /** What undoing the last failed step took: how many changes to the books were put back, in how many microseconds. */
+    private record Undo(int changes, long micros) {
     }
 
     private void step(Record<String, CapabilityEvent> record) {
@@ -202,11 +214,14 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
      */
     @Override
     public void close() {
-        if (books != null) {
-            books.flushScores();
-        }
-        if (desk != null) {
-            desk.closed();
+        try {
+            if (books != null) {
+                books.flushScores();
+            }
+        } finally {
+            if (desk != null) {
+                desk.closed();
+            }
         }
     }
 }

@@ -30,25 +30,66 @@ final class ScoreBook {
 
     private final KeyValueStore<String, byte[]> store;
     private final Duration window;
+    private final StepJournal journal;
+    private boolean keeping;
     private final Map<String, ScoreState> decoded = new HashMap<>();
     private final Set<String> dirty = new HashSet<>();
     /** The capabilities with a state: read once from the store at start, then kept as states are added. */
     private final Set<String> capabilities = new TreeSet<>();
 
-    ScoreBook(KeyValueStore<String, byte[]> store, Duration window) {
+    /**
+     * @param journal keeps a state's value from before a step's first event on it, while
+     *     {@link #keepChanges} says so
+     */
+    ScoreBook(KeyValueStore<String, byte[]> store, Duration window, StepJournal journal) {
         this.store = store;
         this.window = window;
+        this.journal = journal;
         try (KeyValueIterator<String, byte[]> all = store.all()) {
             all.forEachRemaining(entry -> noteCapability(entry.key));
         }
     }
 
+    /**
+     * Whether the steps from now on keep, for their undo, each state's value from before their first
+     * event on it: it costs an encode of the state, so only the clock's steps, which a failure makes
+     * run again, keep them; a record's step that fails runs once, and its events stay.
+     */
+    void keepChanges(boolean keep) {
+        this.keeping = keep;
+    }
+
     /** Applies an event to the state kept under {@code key}. */
     void update(String key, Consumer<ScoreState> event) {
+        if (keeping) {
+            keepBefore(key);
+        }
         event.accept(state(key));
         if (dirty.add(key)) {
             noteCapability(key);
         }
+    }
+
+    private void keepBefore(String key) {
+        Change change = new Change(key);
+        if (journal.keeps(change)) {
+            return;
+        }
+        ScoreState held = decoded.get(key);
+        byte[] before = held != null ? ScoreStateCodec.encode(held) : store.get(key);
+        journal.changing(change, () -> {
+            if (before == null) {
+                decoded.remove(key); // never stored, so never dirty before the step
+                dirty.remove(key);
+            } else {
+                decoded.put(key, ScoreStateCodec.decode(before, window));
+                dirty.add(key);
+            }
+        });
+    }
+
+    /** Names a state, for the step's journal. */
+    private record Change(String key) {
     }
 
     private void noteCapability(String key) {

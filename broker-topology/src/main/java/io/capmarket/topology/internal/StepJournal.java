@@ -13,7 +13,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * What one step of the engine changed, so that a step that fails part-way can be undone: each
  * store key's value from before its first write in the step, and for what the books keep in
  * memory, how to put back each value the step changed first; {@link #rollBack()} puts them all
- * back, at a cost of the step's own size. Changes outside a step (punctuations) are not kept.
+ * back, at a cost of the step's own size. Changes outside a step (what a punctuation does outside
+ * the steps it runs: a tick's due checks and the requests it serves from waitlists are steps) are
+ * not kept.
  * For the task's thread only.
  */
 final class StepJournal {
@@ -33,8 +35,11 @@ final class StepJournal {
     /** The most keys of one store kept in this step. */
     private int largest;
 
-    /** Starts keeping what the writes from now on replace. */
+    /** Starts keeping what the writes from now on replace; steps do not nest. */
     void begin() {
+        if (open) {
+            throw new IllegalStateException("a step began while another was open: steps do not nest");
+        }
         forget();
         open = true;
     }
@@ -108,12 +113,20 @@ final class StepJournal {
     /** Puts back every value the step replaced, in the stores and in memory; the journal is then closed. */
     @SuppressWarnings("unchecked")
     void rollBack() {
-        before.forEach((store, kept) -> kept.forEach((key, value) ->
-                apply((KeyValueStore<String, Object>) store, key, value == ABSENT ? null : value)));
-        for (int i = restores.size() - 1; i >= 0; i--) {
-            restores.get(i).run();
+        try {
+            before.forEach((store, kept) -> kept.forEach((key, value) ->
+                    apply((KeyValueStore<String, Object>) store, key, value == ABSENT ? null : value)));
+            for (int i = restores.size() - 1; i >= 0; i--) {
+                restores.get(i).run();
+            }
+        } finally {
+            end();
         }
-        end();
+    }
+
+    /** Whether the open step already keeps how to put back the in-memory value {@code key} names. */
+    boolean keeps(Object key) {
+        return open && changed.contains(key);
     }
 
     /** How many store keys and in-memory values the open step changed. */

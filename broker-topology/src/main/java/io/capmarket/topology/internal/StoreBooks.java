@@ -86,7 +86,7 @@ final class StoreBooks implements DeskBooks {
         this.requestIds = WrittenKeys.ofRequestStore(TopologyNames.REQUEST_STORE, context.taskId(),
                 () -> events.writtenKeysFull(TopologyNames.REQUEST_STORE));
         this.offerStates = context.getStateStore(TopologyNames.OFFER_STATE_STORE);
-        this.scores = new ScoreBook(context.getStateStore(TopologyNames.SCORE_STORE), settings.scorecardWindow());
+        this.scores = new ScoreBook(context.getStateStore(TopologyNames.SCORE_STORE), settings.scorecardWindow(), journal);
         this.contracts = context.getStateStore(TopologyNames.CONTRACT_STORE);
         this.waitlist = context.getStateStore(TopologyNames.WAITLIST_STORE);
         this.heartbeats = context.getStateStore(TopologyNames.HEARTBEAT_STORE);
@@ -127,26 +127,34 @@ final class StoreBooks implements DeskBooks {
                 byOffer.forEach((offerId, count) -> liveResources.put(StoreKeys.offer(capability, offerId), count)));
     }
 
-    /** A step begins: what it writes to the stores from now on can be undone ({@link #undoStep()}). */
-    void beginStep() {
+    /**
+     * A step begins: what it writes to the stores from now on can be undone ({@link #undoStep()}).
+     * A step of the clock ({@code clock}), which runs again after it failed, keeps its scorecard
+     * events' states for the undo too.
+     */
+    void beginStep(boolean clock) {
         journal.begin();
+        scores.keepChanges(clock);
     }
 
     /** The step succeeded: what it wrote stays. */
     void endStep() {
         journal.end();
+        scores.keepChanges(false);
     }
 
     /**
      * The step failed part-way: puts back what it wrote to the stores and what it changed of what is
      * kept in memory (offers and their loads, live resources, counts, team loads, deadlines), at a
-     * cost of the step's own size. Its scorecard events stay: scorecards are statistics, written
-     * back every few seconds ({@link ScoreBook}).
+     * cost of the step's own size. A record's step keeps its scorecard events (scorecards are
+     * statistics, and the record is dead-lettered, not run again); a step of the clock, which runs
+     * again, has them put back too ({@link ScoreBook#keepChanges}).
      *
      * @return how many store keys and in-memory values were put back
      */
     int undoStep() {
         int written = journal.written();
+        scores.keepChanges(false);
         journal.rollBack();
         return written;
     }
@@ -282,6 +290,11 @@ final class StoreBooks implements DeskBooks {
     @Override
     public List<Deadline> takeDue(Instant now) {
         return deadlines.takeDue(now);
+    }
+
+    @Override
+    public Deadline deadline(String requestId) {
+        return deadlines.get(requestId);
     }
 
     @Override

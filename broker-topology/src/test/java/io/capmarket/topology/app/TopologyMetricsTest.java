@@ -76,10 +76,8 @@ class TopologyMetricsTest {
         assertThat(registry.get("capmarket.waiting").tag("capability", "kafka-topic").gauge().value()).isEqualTo(3.0);
 
         metrics.waitingCounted("kafka-topic", 0);
-        metrics.waitingCounted("mq-queue", 0);
 
         assertThat(registry.find("capmarket.waiting").tag("capability", "kafka-topic").gauges()).isEmpty();
-        assertThat(registry.find("capmarket.waiting").tag("capability", "mq-queue").gauges()).isEmpty();
         metrics.waiting("kafka-topic");
         assertThat(registry.get("capmarket.waiting").tag("capability", "kafka-topic").gauge().value()).isEqualTo(1.0);
     }
