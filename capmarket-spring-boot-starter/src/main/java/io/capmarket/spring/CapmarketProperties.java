@@ -40,6 +40,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param publishTimeout how long one publish may retry; unset means the SDK's default
  * @param rebalanceDrain how long a rebalance waits for running work of the partitions it takes from
  *     this process before handing it over; unset means the SDK's default
+ * @param handlerTimeout how long a handler may work on one assignment before it is interrupted (or its
+ *     stage cancelled), its slot freed and the work reported as a retryable failure; greater than 0;
+ *     unset means the SDK's default (1 h)
  * @param checkKafkaClients whether to refuse to start on an older kafka-clients than the SDK's
  *     (as Spring Boot's dependency management brings unless told otherwise)
  * @param kafka further Kafka client settings ({@code security.protocol}, {@code sasl.*}…)
@@ -61,6 +64,7 @@ public record CapmarketProperties(
         Duration shutdownTimeout,
         Duration publishTimeout,
         Duration rebalanceDrain,
+        Duration handlerTimeout,
         @DefaultValue("true") boolean checkKafkaClients,
         Map<String, String> kafka,
         Map<String, String> serde) {

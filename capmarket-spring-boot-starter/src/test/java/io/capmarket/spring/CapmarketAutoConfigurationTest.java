@@ -59,9 +59,21 @@ class CapmarketAutoConfigurationTest {
 
     @Test
     void theRebalanceDrainReachesTheSdkWhichRefusesANegativeOne() {
-        runner.withUserConfiguration(Handlers.Both.class).withPropertyValues("capmarket.rebalance-drain=-1s").run(context ->
-                assertThat(context).getFailure().rootCause().hasMessageContaining("rebalanceDrain must be 0 or more"));
-        runner.withUserConfiguration(Handlers.Both.class).withPropertyValues("capmarket.rebalance-drain=10s").run(context ->
+        refusedThenAccepted("capmarket.rebalance-drain=-1s", "rebalanceDrain must be 0 or more, but was PT-1S",
+                "capmarket.rebalance-drain=10s");
+    }
+
+    @Test
+    void theHandlerTimeoutReachesTheSdkWhichRefusesZero() {
+        refusedThenAccepted("capmarket.handler-timeout=0s", "handlerTimeout must be greater than 0, but was PT0S",
+                "capmarket.handler-timeout=2h");
+    }
+
+    /** The SDK refuses {@code bad} with {@code message}, so the context does not start, and takes {@code good}. */
+    private void refusedThenAccepted(String bad, String message, String good) {
+        runner.withUserConfiguration(Handlers.Both.class).withPropertyValues(bad).run(context ->
+                assertThat(context).getFailure().rootCause().hasMessage(message));
+        runner.withUserConfiguration(Handlers.Both.class).withPropertyValues(good).run(context ->
                 assertThat(context).hasNotFailed());
     }
 

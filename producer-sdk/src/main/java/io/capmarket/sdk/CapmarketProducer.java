@@ -13,6 +13,7 @@ import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.sdk.internal.AssignmentLoop;
 import io.capmarket.sdk.internal.HandlerRun;
+import io.capmarket.sdk.internal.HandlerTimeouts;
 import io.capmarket.sdk.internal.Heartbeats;
 import io.capmarket.sdk.internal.Listeners;
 import io.capmarket.sdk.internal.LiveOffers;
@@ -96,10 +97,10 @@ import org.slf4j.LoggerFactory;
  * the build). With a handler, the client at once starts heartbeating and consuming
  * {@code <prefix>producer.<producerId>.assignments} — its only input topic (until onboarding has
  * created it, the consumer waits and logs why); without a handler it only publishes (offers, sync,
- * reports). {@link #close()} stops heartbeats first: the marketplace stops matching
- * new work to the producer once its last heartbeat is older than the topology's liveness bound
- * ({@code matching.liveness-bound}, 30 s by default), unless another process of the same producer
- * keeps heartbeating. It then drains: running handlers get up to the shutdown timeout to settle;
+ * reports). {@link #close()} first stops heartbeats with a last one saying unhealthy (the process
+ * takes no new work; the heartbeat has no "draining" of its own): the marketplace stops matching new
+ * work to the producer at once, until another process of the same producer heartbeats healthy
+ * (within its heartbeat interval). It then drains: running handlers get up to the shutdown timeout to settle;
  * what is still running then is handed back — its offset is not committed, so the assignment is
  * redelivered to the next process of the producer. Closing twice is harmless.
  *
@@ -123,7 +124,8 @@ import org.slf4j.LoggerFactory;
  *       while a hundred of its records are read and not committable behind its oldest unsettled one
  *       (a CANCEL behind them is read once that one settles).</li>
  *   <li>No request is left stuck by a bug: a handler that throws, or returns without an outcome,
- *       reports a retryable failure.</li>
+ *       reports a retryable failure; so does one still running after {@link Builder#handlerTimeout},
+ *       which is interrupted (or its stage cancelled) and frees its slot.</li>
  *   <li>By default the SDK accepts an assignment before calling the handler ({@link Builder#autoAccept}),
  *       since the topology re-matches assignments not accepted within {@code matching.accept-deadline}.</li>
  * </ul>
@@ -138,6 +140,10 @@ public final class CapmarketProducer implements AutoCloseable {
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(60);
     /** How long a rebalance waits for running work of the partitions it takes away unless configured. */
     public static final Duration DEFAULT_REBALANCE_DRAIN = Duration.ofSeconds(30);
+    /** How long a handler may run on one assignment unless configured: long provisioning fits, a hung handler frees its slot. */
+    public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofHours(1);
+    /** The longest {@link Builder#handlerTimeout} may be. */
+    public static final Duration MAX_HANDLER_TIMEOUT = Duration.ofDays(365);
     /** The least time between two PROGRESS reports of one assignment unless configured. */
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(1);
     /** Capacity assumed for an offer this process neither published nor declared. */
@@ -170,6 +176,7 @@ public final class CapmarketProducer implements AutoCloseable {
     private final AssignmentLoop loop;
     private final ExecutorService workers;
     private final ExecutorService cancels;
+    private final HandlerTimeouts timeouts;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private CapmarketProducer(Builder b) {
@@ -213,6 +220,7 @@ public final class CapmarketProducer implements AutoCloseable {
             this.loop = null;
             this.workers = null;
             this.cancels = null;
+            this.timeouts = null;
             return;
         }
         Map<String, Object> groupConfig = new HashMap<>(consumerConfig);
@@ -244,10 +252,11 @@ public final class CapmarketProducer implements AutoCloseable {
         }
         this.workers = Executors.newCachedThreadPool(threads("capmarket-worker-" + b.producerId));
         this.cancels = Executors.newSingleThreadExecutor(threads("capmarket-cancel-" + b.producerId));
+        this.timeouts = HandlerTimeouts.withTimer(b.handlerTimeout, "capmarket-handler-timeout-" + b.producerId + "-" + instance);
         this.loop = new AssignmentLoop(assignments,
                 assignmentsTopic.name(), assignmentsTopic.valueSerde().deserializer(), ownTopics,
                 b.producerId, slots, workers, cancels, b.asyncHandler,
-                assignment -> new ReportingContext(assignment, progress), b.autoAccept, b.clock, listener, b.rebalanceDrain);
+                assignment -> new ReportingContext(assignment, progress), b.autoAccept, b.clock, listener, b.rebalanceDrain, timeouts);
         Thread consumerThread = threads("capmarket-assignments-" + b.producerId).newThread(loop);
         // a process whose assignment consumer stopped on an error, or cannot read an assignment now, takes no work:
         // its heartbeats say unhealthy
@@ -418,7 +427,7 @@ public final class CapmarketProducer implements AutoCloseable {
     }
 
     /**
-     * Stops heartbeats, lets running handlers settle for up to {@code drain}, hands back what is
+     * Stops heartbeats with a last one saying unhealthy, lets running handlers settle for up to {@code drain}, hands back what is
      * still running (redelivered to the next process), and closes the Kafka clients.
      * {@code Duration.ZERO} hands everything back at once, as a crash would.
      */
@@ -428,13 +437,14 @@ public final class CapmarketProducer implements AutoCloseable {
         }
         Duration wait = drain == null || drain.isNegative() ? Duration.ZERO : drain;
         if (heartbeats != null) {
-            heartbeats.stop();
+            heartbeats.stopDraining();
         }
         if (loop != null) {
             loop.stop(wait);
         }
         publisher.refuse();
         if (workers != null) {
+            timeouts.close();
             workers.shutdownNow();
             cancels.shutdownNow();
             try {
@@ -527,6 +537,7 @@ public final class CapmarketProducer implements AutoCloseable {
         private Duration publishTimeout = DEFAULT_PUBLISH_TIMEOUT;
         private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
         private Duration rebalanceDrain = DEFAULT_REBALANCE_DRAIN;
+        private Duration handlerTimeout = DEFAULT_HANDLER_TIMEOUT;
         private HealthCheck healthCheck = HealthCheck.ALWAYS_HEALTHY;
         private final List<ProducerListener> listeners = new ArrayList<>();
         private Clock clock = Clock.systemUTC();
@@ -556,6 +567,7 @@ public final class CapmarketProducer implements AutoCloseable {
             publishTimeout = other.publishTimeout;
             progressInterval = other.progressInterval;
             rebalanceDrain = other.rebalanceDrain;
+            handlerTimeout = other.handlerTimeout;
             healthCheck = other.healthCheck;
             listeners.addAll(other.listeners);
             clock = other.clock;
@@ -851,6 +863,28 @@ public final class CapmarketProducer implements AutoCloseable {
                 throw new InvalidConfigurationException("rebalanceDrain must be 0 or more, but was " + timeout);
             }
             this.rebalanceDrain = timeout;
+            return this;
+        }
+
+        /**
+         * How long a handler may work on one assignment, default 1 h; greater than 0 and at most 365 days
+         * (no value turns the bound off: a handler that never returns would hold its slot, and the offer's
+         * capacity, for ever). The time runs from the start of the work (its auto-accept included) until the
+         * handler's method returns or, for an {@link AsyncAssignmentHandler}, its stage completes. When it has passed, the
+         * SDK interrupts the thread still in a synchronous handler's method or cancels the asynchronous
+         * handler's stage, frees the slot, reports a retryable failure naming the timeout (unless the handler
+         * reported an outcome, or the work was cancelled), logs a warning and tells
+         * {@link ProducerListener#handlerTimedOut}; the handler's later reports on that work are dropped.
+         * Longer work hands itself off ({@link FulfilmentContext#handOff()}) and reports through
+         * {@link CapmarketProducer#reporter(AssignmentRef)}; once its handler returned, it holds no slot.
+         */
+        public Builder handlerTimeout(Duration timeout) {
+            requirePositive("handlerTimeout", timeout);
+            if (timeout.compareTo(MAX_HANDLER_TIMEOUT) > 0) {
+                throw new InvalidConfigurationException("handlerTimeout must be at most " + MAX_HANDLER_TIMEOUT.toDays()
+                        + " days, but was " + timeout);
+            }
+            this.handlerTimeout = timeout;
             return this;
         }
 

@@ -63,6 +63,15 @@ public interface ProducerListener {
     }
 
     /**
+     * A handler did not finish within {@code handlerTimeout}: the thread in its method was interrupted
+     * (or the stage it returned cancelled), its slot freed, and, unless it had reported an outcome or
+     * the work was cancelled, a retryable failure naming the timeout reported. Told after
+     * {@link #handlerCompleted}, which sees the same run end with an error.
+     */
+    default void handlerTimedOut(Assignment assignment, Duration timeout) {
+    }
+
+    /**
      * A record of the assignments topic was skipped for good and committed past: it cannot be read
      * (bytes that are not Avro of an assignment, a schema id the registry does not know), or it is
      * no valid assignment of this producer. {@code reason} says which. A record that cannot be read

@@ -114,4 +114,18 @@ class CapmarketProducerBuilderTest {
         b.rebalanceDrain(Duration.ofSeconds(30)).kafkaProperty("max.poll.interval.ms", "20000");
         assertThatThrownBy(b::build).hasMessage("rebalanceDrain must be less than max.poll.interval.ms (20000 ms), but was PT30S");
     }
+
+    @Test
+    void aHandlerTimeoutMustBePositiveAndAtMostAYear() {
+        CapmarketProducer.Builder b = CapmarketProducer.builder();
+        assertThatThrownBy(() -> b.handlerTimeout(Duration.ofSeconds(-1))).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("handlerTimeout must be greater than 0, but was PT-1S");
+        assertThatThrownBy(() -> b.handlerTimeout(Duration.ZERO)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("handlerTimeout must be greater than 0, but was PT0S");
+        assertThatThrownBy(() -> b.handlerTimeout(null)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("handlerTimeout must be greater than 0, but was null");
+        assertThatThrownBy(() -> b.handlerTimeout(Duration.ofDays(366))).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("handlerTimeout must be at most 365 days, but was PT8784H");
+        b.handlerTimeout(Duration.ofDays(365));
+    }
 }

@@ -13,12 +13,13 @@ import org.junit.jupiter.api.Test;
 
 class MicrometerProducerListenerTest {
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final ProducerListener listener = new MicrometerProducerListener(registry, "db-team");
+    private final Assignment assignment = new Assignment("r1", "pg", "postgres-database", 1, "app", 1, "{}", Instant.EPOCH,
+            Instant.EPOCH, Duration.ofMinutes(1));
+
     @Test
     void countsAssignmentsByOutcomeAndTimesHandlers() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ProducerListener listener = new MicrometerProducerListener(registry, "db-team");
-        Assignment assignment = new Assignment("r1", "pg", "postgres-database", 1, "app", 1, "{}", Instant.EPOCH,
-                Instant.EPOCH, Duration.ofMinutes(1));
 
         listener.assignmentReceived(assignment);
         listener.reported(assignment.ref(), FulfilmentKind.ACCEPTED);
@@ -42,8 +43,6 @@ class MicrometerProducerListenerTest {
 
     @Test
     void countsUpdatesAndDeprovisionsApartFromProvisioning() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ProducerListener listener = new MicrometerProducerListener(registry, "db-team");
         Assignment update = new Assignment("r1", "pg", "postgres-database", 1, "app", 1, "{}", Instant.EPOCH, Instant.EPOCH,
                 Duration.ofMinutes(1), AssignmentAction.UPDATE, 1, "{}");
         Assignment deprovision = new Assignment("r1", "pg", "postgres-database", 1, "app", 1, "{}", Instant.EPOCH, Instant.EPOCH,
@@ -66,8 +65,6 @@ class MicrometerProducerListenerTest {
 
     @Test
     void countsSkippedAssignmentRecords() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ProducerListener listener = new MicrometerProducerListener(registry, "db-team");
 
         listener.assignmentSkipped("capmarket.producer.db-team.assignments", 0, 7, "it cannot be read: not Avro");
         listener.assignmentSkipped("capmarket.producer.db-team.assignments", 2, 9, "it is for producer other-team");
@@ -77,8 +74,6 @@ class MicrometerProducerListenerTest {
 
     @Test
     void countsWorkHandedOverToAnotherProcessByAction() {
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        ProducerListener listener = new MicrometerProducerListener(registry, "db-team");
         Assignment fulfil = new Assignment("r1", "pg", "postgres-database", 1, "app", 1, "{}", Instant.EPOCH, Instant.EPOCH,
                 Duration.ofMinutes(1));
         Assignment update = new Assignment("r2", "pg", "postgres-database", 1, "app", 1, "{}", Instant.EPOCH, Instant.EPOCH,
@@ -91,5 +86,14 @@ class MicrometerProducerListenerTest {
         assertThat(registry.get("capmarket.sdk.assignments.handed.over").tag("producer", "db-team")
                 .tag("capability", "postgres-database").tag("action", "fulfil").counter().count()).isEqualTo(2.0);
         assertThat(registry.get("capmarket.sdk.assignments.handed.over").tag("action", "update").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void countsHandlersThatTimedOutByCapabilityAndAction() {
+
+        listener.handlerTimedOut(assignment, Duration.ofHours(1));
+
+        assertThat(registry.get("capmarket.sdk.handler.timeouts").tag("producer", "db-team").tag("capability", "postgres-database")
+                .tag("action", "fulfil").counter().count()).isEqualTo(1.0);
     }
 }

@@ -69,6 +69,9 @@ public final class ProducerSettings {
             if (settings.rebalanceDrain() != null) {
                 builder.rebalanceDrain(settings.rebalanceDrain());
             }
+            if (settings.handlerTimeout() != null) {
+                builder.handlerTimeout(settings.handlerTimeout());
+            }
         } catch (CapmarketException e) {
             throw new IllegalStateException("capmarket.*: " + e.getMessage(), e);
         }

@@ -86,20 +86,21 @@ public final class AssignmentLoop implements Runnable {
     public AssignmentLoop(Consumer<String, byte[]> consumer, String topic, Deserializer<io.capmarket.schemas.Assignment> deserializer,
             OwnTopics ownTopics, String producerId, Slots slots, ExecutorService workers, ExecutorService cancels,
             AsyncAssignmentHandler handler, Function<Assignment, ReportingContext> contexts, boolean autoAccept, Clock clock,
-            ProducerListener listener, Duration rebalanceDrain) {
+            ProducerListener listener, Duration rebalanceDrain, HandlerTimeouts timeouts) {
         this(consumer, topic, deserializer, ownTopics, producerId, slots, workers, cancels, handler, contexts, autoAccept, clock, listener,
-                rebalanceDrain, System::nanoTime);
+                rebalanceDrain, timeouts, System::nanoTime);
     }
 
     /** As the other constructor, timing the back-off of reads with {@code nanoTime} (a test's manual ticker). */
     public AssignmentLoop(Consumer<String, byte[]> consumer, String topic, Deserializer<io.capmarket.schemas.Assignment> deserializer,
             OwnTopics ownTopics, String producerId, Slots slots, ExecutorService workers, ExecutorService cancels,
             AsyncAssignmentHandler handler, Function<Assignment, ReportingContext> contexts, boolean autoAccept, Clock clock,
-            ProducerListener listener, Duration rebalanceDrain, LongSupplier nanoTime) {
+            ProducerListener listener, Duration rebalanceDrain, HandlerTimeouts timeouts, LongSupplier nanoTime) {
         this.consumer = consumer;
         this.topic = topic;
         this.ownTopics = ownTopics;
-        this.work = new Workload(slots, workers, cancels, handler, contexts, autoAccept, clock, listener, tracker, () -> stopping);
+        this.work = new Workload(slots, workers, cancels, handler, contexts, autoAccept, clock, listener, tracker, () -> stopping,
+                timeouts);
         this.reader = new AssignmentReader(topic, deserializer, producerId, listener, tracker, work, nanoTime);
         this.rebalance = new Rebalance(new HeldWork(), rebalanceDrain, listener);
     }

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Runs a handler on one assignment and settles it, without Kafka: accept first (when auto-accept is
  * on and the assignment is a FULFIL), call the handler's method for the assignment's action
  * ({@code onAssignment}, {@code onUpdate} or {@code onDeprovision}), and when it returns or its
- * stage completes, report a retryable failure if it threw or left no outcome. The test kit runs
+ * stage completes, report a retryable failure if it threw or left no outcome, or did neither within
+ * its {@link HandlerTimeouts time bound}. The test kit runs
  * handlers through this very class, so a handler's unit test sees what production does.
  */
 public final class HandlerRun {
@@ -72,14 +75,46 @@ public final class HandlerRun {
     }
 
     /**
-     * Runs and settles. The returned future completes once the assignment is settled (its outcome
-     * durable, or handed off); exceptionally when even the settlement could not be published.
+     * Runs and settles on the thread that completes the handler's stage, without a time bound (the
+     * test kit's runs, which bound themselves). The returned future completes once the assignment is
+     * settled (its outcome durable, or handed off); exceptionally when even the settlement could not be published.
      */
     public static CompletableFuture<Void> run(AsyncAssignmentHandler handler, ReportingContext context, boolean autoAccept,
             Clock clock, ProducerListener listener) {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        run(handler, context, autoAccept, clock, listener, HandlerTimeouts.NONE, Runnable::run, error -> {
+            if (error == null) {
+                settled.complete(null);
+            } else {
+                settled.completeExceptionally(error);
+            }
+        });
+        return settled;
+    }
+
+    /**
+     * Runs under {@code timeouts} and settles on {@code settler}, never on the thread that completes
+     * the handler's stage (the handler's own thread, or the timer's), which a settlement publishing
+     * and awaiting its report would hold up. {@code whenSettled} is told once the assignment is settled,
+     * with null or the error that kept its settlement from being published, even while the method of a
+     * handler that timed out has not returned (and this call with it).
+     */
+    public static void run(AsyncAssignmentHandler handler, ReportingContext context, boolean autoAccept, Clock clock,
+            ProducerListener listener, HandlerTimeouts timeouts, Executor settler, Consumer<Throwable> whenSettled) {
         Assignment assignment = context.assignment();
         Instant start = clock.instant();
+        HandlerTimeouts.Watch watch = timeouts.watch(settler);
+        watch.outcome().handleAsync((ignored, error) -> {
+            Throwable cause = unwrap(error);
+            safely(() -> listener.handlerCompleted(assignment, Duration.between(start, clock.instant()), cause));
+            if (cause instanceof HandlerTimeouts.TimedOut timedOut) {
+                safely(() -> listener.handlerTimedOut(assignment, timedOut.timeout()));
+            }
+            settle(context, cause);
+            return (Void) null;
+        }, settler).whenComplete((ignored, error) -> whenSettled.accept(error));
         CompletionStage<?> stage;
+        watch.calling();
         try {
             if (autoAccept && assignment.action() == AssignmentAction.FULFIL) {
                 context.accept();
@@ -96,18 +131,16 @@ public final class HandlerRun {
         } catch (Throwable t) {
             stage = CompletableFuture.failedFuture(t);
         }
-        return stage.handle((ignored, error) -> {
-            Throwable cause = unwrap(error);
-            safely(() -> listener.handlerCompleted(assignment, Duration.between(start, clock.instant()), cause));
-            settle(context, cause);
-            return (Void) null;
-        }).toCompletableFuture();
+        watch.returned(stage);
     }
 
     private static void settle(ReportingContext context, Throwable error) {
         String request = context.requestId() + " (attempt " + context.attempt() + ", revision " + context.revision() + ")";
+        if (error instanceof HandlerTimeouts.TimedOut) {
+            LOG.warn("handler for request {} timed out: {}", request, error.getMessage());
+        }
         if (context.settled() || context.handedOff()) {
-            if (error != null) {
+            if (error != null && !(error instanceof HandlerTimeouts.TimedOut)) {
                 LOG.warn("handler for request {} threw after reporting its outcome: {}", request, error.toString());
             }
             return;
@@ -118,7 +151,9 @@ public final class HandlerRun {
             context.settleCancelled();
             return;
         }
-        if (error != null) {
+        if (error instanceof HandlerTimeouts.TimedOut) {
+            context.failForSdk(error.getMessage());
+        } else if (error != null) {
             LOG.warn("handler for request {} failed; reporting a retryable failure", request, error);
             context.failForSdk(message(error));
         } else {

@@ -64,13 +64,29 @@ public final class Heartbeats {
             LOG.warn("health check threw; reporting unhealthy: {}", e.toString());
             healthy = false;
         }
+        send(healthy);
+    }
+
+    /**
+     * Stops the heartbeats with a last one that says unhealthy, whatever the health check says: the
+     * process is closing and takes no new work, so the marketplace stops matching to it now rather
+     * than once its last healthy heartbeat has aged past the liveness bound. The heartbeat schema has
+     * no way to say "draining"; unhealthy keeps new work away just the same. Sent without waiting,
+     * ahead of the reports of the work still draining.
+     */
+    public void stopDraining() {
+        stop();
+        LOG.info("heartbeating unhealthy while closing, so that no new work is matched to instance {}", instanceId);
+        send(false);
+    }
+
+    private void send(boolean healthy) {
         int count = inFlight.getAsInt();
-        boolean reportedHealth = healthy;
         try {
             publisher.fireAndForget(topic, instanceId, new ProducerHeartbeat(producerId, instanceId, clock.instant(), count, healthy),
                     (metadata, error) -> {
                         if (error == null) {
-                            listener.heartbeatSent(count, reportedHealth);
+                            listener.heartbeatSent(count, healthy);
                         } else {
                             LOG.warn("heartbeat not sent: {}", error.toString());
                             listener.heartbeatFailed(error);

@@ -83,6 +83,11 @@ public final class Listeners implements ProducerListener {
     }
 
     @Override
+    public void handlerTimedOut(Assignment assignment, Duration timeout) {
+        each(l -> l.handlerTimedOut(assignment, timeout));
+    }
+
+    @Override
     public void assignmentSkipped(String topic, int partition, long offset, String reason) {
         each(l -> l.assignmentSkipped(topic, partition, offset, reason));
     }

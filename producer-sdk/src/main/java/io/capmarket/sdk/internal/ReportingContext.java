@@ -7,9 +7,13 @@ import io.capmarket.sdk.FulfilmentContext;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The context of one running assignment: reports through a sink and remembers what was reported. Thread-safe. */
 public final class ReportingContext implements FulfilmentContext {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReportingContext.class);
 
     private final Assignment assignment;
     private final ReportSink sink;
@@ -18,6 +22,7 @@ public final class ReportingContext implements FulfilmentContext {
     private volatile boolean handedOff;
     private volatile boolean cancelled;
     private volatile Context trace;
+    private volatile boolean failedBySdk;
 
     public ReportingContext(Assignment assignment, ReportSink sink) {
         this.assignment = assignment;
@@ -63,6 +68,9 @@ public final class ReportingContext implements FulfilmentContext {
     @Override
     public synchronized void reject(String reason) {
         RefReporter.requireText("reason", reason);
+        if (afterSdkFailure(FulfilmentKind.REJECTED)) {
+            return;
+        }
         if (accepted && !assignment.isOperation()) {
             // REJECTED applies only before acceptance; a retryable failure gives the work back just the same.
             // An update or deprovision is never matched elsewhere: its rejection applies whenever it comes
@@ -75,26 +83,52 @@ public final class ReportingContext implements FulfilmentContext {
 
     @Override
     public synchronized void progress(String message) {
+        if (afterSdkFailure(FulfilmentKind.PROGRESS)) {
+            return;
+        }
         send(ref(), FulfilmentKind.PROGRESS, RefReporter.requireText("message", message), Map.of(), false, false);
         accepted = true;
     }
 
     @Override
     public synchronized void fulfil(Map<String, String> outputs) {
+        if (afterSdkFailure(FulfilmentKind.FULFILLED)) {
+            return;
+        }
         send(ref(), FulfilmentKind.FULFILLED, null, RefReporter.requireOutputs(outputs), false, false);
         settled = true;
     }
 
     @Override
     public synchronized void fail(String message, boolean retryable) {
+        if (afterSdkFailure(FulfilmentKind.FAILED)) {
+            return;
+        }
         send(ref(), FulfilmentKind.FAILED, RefReporter.requireText("message", message), Map.of(), retryable, false);
         settled = true;
     }
 
-    /** The SDK's own settlement: a retryable failure that must not be lost. */
+    /**
+     * The SDK's own settlement: a retryable failure that must not be lost, unless the handler's own
+     * outcome came first (a handler that timed out may still be reporting while it is interrupted).
+     * Reports the handler makes after it are dropped: they would contradict the failure.
+     */
     synchronized void failForSdk(String message) {
+        if (settled) {
+            return;
+        }
         send(ref(), FulfilmentKind.FAILED, message, Map.of(), true, true);
         settled = true;
+        failedBySdk = true;
+    }
+
+    /** Whether a report of the handler's comes after the SDK's own failure, and is dropped: logged, with what it would have been. */
+    private boolean afterSdkFailure(FulfilmentKind kind) {
+        if (failedBySdk) {
+            LOG.warn("{} of request {} (attempt {}) dropped: the SDK already reported the work as failed", kind,
+                    assignment.requestId(), assignment.attempt());
+        }
+        return failedBySdk;
     }
 
     /** The work was cancelled and the handler stopped without an outcome: settled, with nothing to report. */

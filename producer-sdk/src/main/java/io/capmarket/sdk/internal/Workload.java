@@ -28,7 +28,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
@@ -91,6 +93,7 @@ final class Workload {
     private final ProducerListener listener;
     private final OffsetTracker<TopicPartition> tracker;
     private final BooleanSupplier stopping;
+    private final HandlerTimeouts timeouts;
 
     private final Deque<Pending> pending = new ArrayDeque<>();
     private final Map<String, Running> running = new HashMap<>();
@@ -102,10 +105,14 @@ final class Workload {
      */
     private volatile boolean unsettled;
 
-    /** @param stopping whether the loop is stopping: then nothing more starts, and an unpublished outcome is not logged */
+    /**
+     * @param stopping whether the loop is stopping: then nothing more starts, and an unpublished outcome is not logged
+     * @param timeouts how long a handler may hold its slot; the work is settled on a worker thread, never on the thread
+     *     that completes a handler's stage
+     */
     Workload(Slots slots, ExecutorService workers, ExecutorService cancels, AsyncAssignmentHandler handler,
             Function<Assignment, ReportingContext> contexts, boolean autoAccept, Clock clock, ProducerListener listener,
-            OffsetTracker<TopicPartition> tracker, BooleanSupplier stopping) {
+            OffsetTracker<TopicPartition> tracker, BooleanSupplier stopping, HandlerTimeouts timeouts) {
         this.slots = slots;
         this.operationSlots = slots.countedApart();
         this.workers = workers;
@@ -117,6 +124,7 @@ final class Workload {
         this.listener = listener;
         this.tracker = tracker;
         this.stopping = stopping;
+        this.timeouts = timeouts;
     }
 
     /** Whether an outcome could not be published at all, so that nothing past it on its partition is committed any more. */
@@ -276,21 +284,26 @@ final class Workload {
                         .setAttribute("capmarket.action", assignment.action().name())
                         .setAttribute("capmarket.revision", assignment.revision()).startSpan();
                 context.traceWith(Context.current().with(span));
-                try (Scope ignoredScope = span.makeCurrent(); LogContext logged = LogContext.of(assignment.requestId(), span)) {
-                    HandlerRun.run(handler, context, autoAccept, clock, listener).whenComplete((ignored, error) -> {
+                // once: by the settlement (which a timed-out handler's thread may never see) or by a failure to run it
+                AtomicBoolean completed = new AtomicBoolean();
+                Consumer<Boolean> complete = settled -> {
+                    if (completed.compareAndSet(false, true)) {
                         span.end();
+                        completions.add(new Completion(p.partition(), p.offset(), assignment.requestId(), assignment.offerId(), lane,
+                                settled));
+                    }
+                };
+                try (Scope ignoredScope = span.makeCurrent(); LogContext logged = LogContext.of(assignment.requestId(), span)) {
+                    HandlerRun.run(handler, context, autoAccept, clock, listener, timeouts, workers, error -> {
                         if (error != null) {
                             LOG.warn("outcome of request {} (attempt {}, revision {}) was not published: {}; the assignment goes "
                                     + "to the producer's next process once this one stops", assignment.requestId(), assignment.attempt(),
                                     assignment.revision(), error.toString());
                         }
-                        completions.add(new Completion(p.partition(), p.offset(), assignment.requestId(), assignment.offerId(),
-                                lane, error == null));
+                        complete.accept(error == null);
                     });
                 } catch (RuntimeException | Error e) {
-                    span.end();
-                    completions.add(new Completion(p.partition(), p.offset(), assignment.requestId(), assignment.offerId(), lane,
-                            false));
+                    complete.accept(false);
                     throw e;
                 }
             });

@@ -24,6 +24,8 @@ import java.time.Duration;
  *   <tr><td>{@code capmarket.sdk.assignments.handed.over}</td><td>work still running here when its partition went to another
  *       process, which may run it again; tag {@code action} = fulfil, update or deprovision</td></tr>
  *   <tr><td>{@code capmarket.sdk.progress.coalesced}</td><td>PROGRESS reports held back by the progress rate limit and never sent (a later one or the final report replaced them)</td></tr>
+ *   <tr><td>{@code capmarket.sdk.handler.timeouts}</td><td>handlers that did not finish within {@code handlerTimeout} (interrupted
+ *       or cancelled, their slot freed); tag {@code action} = fulfil, update or deprovision</td></tr>
  *   <tr><td>{@code capmarket.sdk.handler.latency}</td><td>timer: handler start to completion, tags {@code action} = fulfil, update or deprovision and {@code outcome} = ok or error</td></tr>
  * </table>
  *
@@ -49,9 +51,7 @@ public final class MicrometerProducerListener implements ProducerListener {
 
     @Override
     public void operationReceived(Assignment assignment) {
-        Counter.builder("capmarket.sdk.operations.received").description("UPDATE and DEPROVISION assignments received")
-                .tags("producer", producerId, "capability", assignment.capability(), "action", lower(assignment.action().name()))
-                .register(registry).increment();
+        actionCounter("capmarket.sdk.operations.received", assignment, "UPDATE and DEPROVISION assignments received").increment();
     }
 
     @Override
@@ -78,10 +78,13 @@ public final class MicrometerProducerListener implements ProducerListener {
 
     @Override
     public void assignmentHandedOver(Assignment assignment) {
-        Counter.builder("capmarket.sdk.assignments.handed.over")
-                .description("assignments still running here when their partition went to another process")
-                .tags("producer", producerId, "capability", assignment.capability(), "action", lower(assignment.action().name()))
-                .register(registry).increment();
+        actionCounter("capmarket.sdk.assignments.handed.over", assignment,
+                "assignments still running here when their partition went to another process").increment();
+    }
+
+    @Override
+    public void handlerTimedOut(Assignment assignment, Duration timeout) {
+        actionCounter("capmarket.sdk.handler.timeouts", assignment, "handlers that did not finish within handlerTimeout").increment();
     }
 
     @Override
@@ -101,6 +104,13 @@ public final class MicrometerProducerListener implements ProducerListener {
 
     private static String lower(String name) {
         return name.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A counter tagged with the assignment's capability and action. */
+    private Counter actionCounter(String name, Assignment assignment, String description) {
+        return Counter.builder(name).description(description)
+                .tags("producer", producerId, "capability", assignment.capability(), "action", lower(assignment.action().name()))
+                .register(registry);
     }
 
     private Counter counter(String name, String capability, String description) {

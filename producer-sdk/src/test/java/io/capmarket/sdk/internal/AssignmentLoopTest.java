@@ -31,7 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BiFunction;
+import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -200,6 +200,7 @@ class AssignmentLoopTest {
         loop = new AssignmentLoop(consumer, TOPIC, byIndex, new OwnTopics("db-team", List.of(TOPIC),
                 names -> Map.of(TOPIC, OwnTopics.State.EXISTS)), "db-team", slots, workers, cancels, handler,
                 assignment -> new ReportingContext(assignment, sink), true, Clock.fixed(NOW, ZoneOffset.UTC), listener, rebalanceDrain,
+                HandlerTimeouts.NONE,
                 nanos::get);
         consumer.schedulePollTask(() -> {
             consumer.rebalance(partitions);
@@ -549,8 +550,9 @@ class AssignmentLoopTest {
         // a stage from a library built against another Java: settling it fails on the worker thread
         start((assignment, context) -> new CompletableFuture<Void>() {
             @Override
-            public <U> CompletableFuture<U> handle(BiFunction<? super Void, Throwable, ? extends U> fn) {
-                throw new NoSuchMethodError("'java.util.concurrent.CompletableFuture java.util.concurrent.CompletableFuture.handle()'");
+            public CompletableFuture<Void> whenComplete(BiConsumer<? super Void, ? super Throwable> action) {
+                throw new NoSuchMethodError("'java.util.concurrent.CompletableFuture "
+                        + "java.util.concurrent.CompletableFuture.whenComplete()'");
             }
         });
         write(AssignmentAction.FULFIL, "r-1", 1, 0);

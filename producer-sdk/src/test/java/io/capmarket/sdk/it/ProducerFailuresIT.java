@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.capmarket.schemas.CapabilityScore;
+import io.capmarket.schemas.FulfilmentEvent;
+import io.capmarket.schemas.FulfilmentKind;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.ProducerScore;
 import io.capmarket.schemas.RequestState;
@@ -12,18 +14,24 @@ import io.capmarket.schemas.StatusTransition;
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.CapmarketProducer;
 import io.capmarket.sdk.Offer;
+import io.capmarket.sdk.ProducerListener;
+import io.capmarket.sdk.micrometer.MicrometerProducerListener;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import io.capmarket.testkit.registry.SchemaRegistryExtension;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,9 +40,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Producers failing under the real topology, with real SDK clients: one that goes silent while
- * it holds unaccepted work, one that rejects everything, and one whose handler fails with a
- * message larger than a Kafka record may be. (A process that crashes in the
- * middle of its handler is {@link FulfilmentIT}'s
+ * it holds unaccepted work, one that rejects everything, one whose handler fails with a message
+ * larger than a Kafka record may be, one whose handler never returns (bounded by its
+ * {@code handlerTimeout}), and one closing while its work drains (it says unhealthy at once). (A
+ * process that crashes in the middle of its handler is {@link FulfilmentIT}'s
  * {@code aCrashedProcessHandsItsAssignmentToTheNextOneWithTheSameRequestIdAndAttempt}: the next
  * process gets the assignment again with the same requestId and attempt.)
  */
@@ -57,7 +66,8 @@ class ProducerFailuresIT {
     @BeforeAll
     void startTopology() {
         market = new Marketplace(broker, registry,
-                "silent-team=cap-silent;live-team=cap-silent;reject-team=cap-reject;good-team=cap-reject;verbose-team=cap-verbose",
+                "silent-team=cap-silent;live-team=cap-silent;reject-team=cap-reject;good-team=cap-reject;verbose-team=cap-verbose;"
+                        + "timeout-team=cap-timeout;closing-team=cap-closing",
                 Map.of("matching.accept-deadline", ACCEPT_DEADLINE.toMillis() + "ms",
                         "matching.liveness-bound", LIVENESS_BOUND.toMillis() + "ms",
                         "scorecard.interval", "1s"));
@@ -83,7 +93,7 @@ class ProducerFailuresIT {
         market.submit("r-held", "cap-silent", "{}");
         assertThat(held.poll(30, TimeUnit.SECONDS)).isNotNull().extracting(Assignment::attempt).isEqualTo(1);
 
-        silent.close(Duration.ZERO); // heartbeats stop; nothing is reported
+        silent.close(Duration.ZERO); // heartbeats stop, the last one saying unhealthy; nothing is reported
 
         BlockingQueue<Assignment> served = new LinkedBlockingQueue<>();
         try (CapmarketProducer live = market.producer("live-team").handler((assignment, context) -> {
@@ -170,6 +180,105 @@ class ProducerFailuresIT {
             assertThat(waiting.getHistory()).extracting(StatusTransition::getDetail).anySatisfy(detail -> assertThat(detail)
                     .startsWith("failed at verbose-team (retryable): provisioning failed: xxx"));
         }
+    }
+
+    @Test
+    void aHandlerThatNeverReturnsIsInterruptedAtItsTimeoutReportedAsARetryableFailureAndItsSlotServesTheNextWork()
+            throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        CountDownLatch hanging = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        List<String> timedOut = new CopyOnWriteArrayList<>();
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (CapmarketProducer producer = market.producer("timeout-team").handlerTimeout(Duration.ofSeconds(2))
+                .listener(new MicrometerProducerListener(meters, "timeout-team"))
+                .listener(new ProducerListener() {
+                    @Override
+                    public void handlerTimedOut(Assignment assignment, Duration timeout) {
+                        timedOut.add(assignment.requestId() + "#" + assignment.attempt() + " after " + timeout);
+                    }
+                })
+                .handler((assignment, context) -> {
+                    if (assignment.requestId().equals("r-hangs")) {
+                        hanging.countDown();
+                        // hangs, and ignores the interrupt too: it keeps its thread (until the test ends), but not its slot
+                        boolean released = false;
+                        while (!released) {
+                            try {
+                                never.await();
+                                released = true;
+                            } catch (InterruptedException e) {
+                                interrupted.set(true);
+                            }
+                        }
+                        return;
+                    }
+                    context.fulfil(Map.of("host", context.requestId() + ".db"));
+                }).build()) {
+            producer.publish(offer("timeout-offer", "cap-timeout", 1)); // one slot: the hanging handler holds it
+            market.submit("r-hangs", "cap-timeout", "{}");
+            assertThat(hanging.await(Marketplace.WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            market.submit("r-next", "cap-timeout", "{}"); // waits for the offer's one slot
+
+            // the marketplace took the hung work back, and the slot it held runs the next request here
+            RequestStatus hung = market.awaitState("r-hangs", RequestState.WAITING, status -> !status.getTriedOffers().isEmpty());
+            RequestStatus next = market.awaitState("r-next", RequestState.FULFILLED);
+
+            assertThat(next.getOfferId()).isEqualTo("timeout-offer");
+            assertThat(hung.getHistory()).extracting(StatusTransition::getDetail).contains("failed at timeout-team (retryable): "
+                    + "handler did not finish within handlerTimeout 2s; its thread was interrupted and its slot freed");
+            await().atMost(Marketplace.WAIT).until(interrupted::get);
+            List<FulfilmentEvent> firstAttempt = market.fulfilment("timeout-team", "r-hangs").stream()
+                    .filter(event -> event.getAttempt() == 1).toList();
+            assertThat(firstAttempt).extracting(FulfilmentEvent::getKind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FAILED);
+            assertThat(firstAttempt.get(1).getRetryable()).isTrue();
+            assertThat(firstAttempt.get(1).getMessage()).isEqualTo("handler did not finish within handlerTimeout 2s; its thread was "
+                    + "interrupted and its slot freed");
+            assertThat(timedOut).containsExactly("r-hangs#1 after PT2S");
+            assertThat(meters.get("capmarket.sdk.handler.timeouts").tag("capability", "cap-timeout").counter().count()).isEqualTo(1.0);
+        } finally {
+            never.countDown();
+        }
+    }
+
+    @Test
+    void aClosingProducerHeartbeatsUnhealthyWhileItsRunningWorkDrains() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(1);
+        CapmarketProducer producer = market.producer("closing-team").instanceId("closing-1").shutdownTimeout(Duration.ofSeconds(30))
+                .handler((assignment, context) -> {
+                    running.countDown();
+                    release.await();
+                    context.fulfil(Map.of("host", context.requestId() + ".db"));
+                }).build();
+        producer.publish(offer("closing-offer", "cap-closing", 5));
+        market.submit("r-draining", "cap-closing", "{}");
+        assertThat(running.await(Marketplace.WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        await().atMost(Marketplace.WAIT).until(() -> heartbeats("closing-1").stream().anyMatch(ProducerHeartbeat::getHealthy));
+
+        Thread closing = new Thread(producer::close, "closing");
+        closing.start();
+        try {
+            // while close() still waits for the running work, the marketplace is told to match nothing more here
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                List<ProducerHeartbeat> beats = heartbeats("closing-1");
+                return !beats.isEmpty() && !beats.get(beats.size() - 1).getHealthy();
+            });
+            assertThat(closing.isAlive()).isTrue();
+            ProducerHeartbeat last = market.lastHeartbeat("closing-team");
+            assertThat(last.getHealthy()).isFalse();
+            assertThat(last.getInFlight()).isEqualTo(1);
+        } finally {
+            release.countDown();
+            closing.join(TimeUnit.SECONDS.toMillis(40));
+        }
+        // the drained work's outcome was still reported
+        assertThat(market.fulfilment("closing-team", "r-draining")).extracting(FulfilmentEvent::getKind).contains(FulfilmentKind.FULFILLED);
+    }
+
+    private List<ProducerHeartbeat> heartbeats(String instanceId) {
+        return market.readAll(market.topics().heartbeats("closing-team")).stream().map(ConsumerRecord::value)
+                .filter(beat -> beat.getInstanceId().equals(instanceId)).toList();
     }
 
     private static ProducerScore producer(CapabilityScore score, String producerId) {

@@ -1,0 +1,187 @@
+package io.capmarket.sdk.internal;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bounds how long a handler holds its slot ({@code handlerTimeout}): a {@link Watch} races the
+ * handler's work against a timer of its own thread, and when the time is up first, the work's
+ * outcome is a {@link TimedOut}, the thread still inside the handler's method is interrupted (a
+ * synchronous handler) and the stage the handler returned is cancelled (an asynchronous one). The
+ * timer thread only completes, interrupts and hands the cancellation to an executor: it never
+ * publishes and never runs the handler's code, so it cannot be held up by either.
+ */
+public final class HandlerTimeouts implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HandlerTimeouts.class);
+
+    /** No bound: the work's outcome is the handler's, however long it takes (the test kit's runs, which bound themselves). */
+    public static final HandlerTimeouts NONE = new HandlerTimeouts(null, null);
+
+    private final Duration timeout;
+    private final ScheduledThreadPoolExecutor timer;
+
+    private HandlerTimeouts(Duration timeout, ScheduledThreadPoolExecutor timer) {
+        this.timeout = timeout;
+        this.timer = timer;
+    }
+
+    /** A bound of {@code timeout} (greater than 0) timed on a daemon thread of its own named {@code threadName}. */
+    public static HandlerTimeouts withTimer(Duration timeout, String threadName) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("handlerTimeout must be greater than 0, but was " + timeout);
+        }
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true); // a handler that finishes in time leaves nothing behind for the hour
+        return new HandlerTimeouts(timeout, timer);
+    }
+
+    /** The bound, or null for none. */
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** Starts watching one run of a handler, on the thread about to call it; {@code cancels} runs the stage's cancellation. */
+    Watch watch(Executor cancels) {
+        return new Watch(cancels);
+    }
+
+    /** Stops the timer: work still running is not bounded any more (the client hands it back as it closes). */
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+
+    /** The outcome of work whose handler did not finish within the bound. */
+    public static final class TimedOut extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient Duration timeout;
+
+        TimedOut(Duration timeout, String what) {
+            super("handler did not finish within handlerTimeout " + Durations.format(timeout) + "; " + what
+                    + " and its slot freed", null, false, false);
+            this.timeout = timeout;
+        }
+
+        /** The bound that passed. */
+        public Duration timeout() {
+            return timeout;
+        }
+    }
+
+    /**
+     * One handler run under the bound. The thread that calls the handler calls {@link #calling()}
+     * before and {@link #returned} after. The run's {@link #outcome()} is the stage's, or a
+     * {@link TimedOut} when the time is up first, even while the handler's method has not returned.
+     */
+    final class Watch {
+
+        private final Executor cancels;
+        private final CompletableFuture<Object> outcome = new CompletableFuture<>();
+        /** The thread inside the handler's method, while it is there. Guarded by this. */
+        private Thread caller;
+        /** The stage the handler returned, once it did. Guarded by this. */
+        private CompletionStage<?> stage;
+        /** Whether the timer interrupted the caller, which clears the flag on its way out. Guarded by this. */
+        private boolean interrupted;
+        private volatile ScheduledFuture<?> alarm;
+
+        private Watch(Executor cancels) {
+            this.cancels = cancels;
+        }
+
+        /** What the work came to: attach what settles it before calling the handler, whose method may never return. */
+        CompletableFuture<Object> outcome() {
+            return outcome;
+        }
+
+        /** The calling thread enters the handler's method; the time starts. */
+        void calling() {
+            synchronized (this) {
+                caller = Thread.currentThread();
+            }
+            if (timer != null) {
+                try {
+                    alarm = timer.schedule(this::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    // the client is closing: the work is handed back unbounded, as all running work is
+                }
+            }
+        }
+
+        /** The handler's method returned {@code stage} (or threw, as a failed stage): the outcome follows it unless the time is up. */
+        void returned(CompletionStage<?> returned) {
+            synchronized (this) {
+                caller = null;
+                stage = returned;
+                if (interrupted) {
+                    Thread.interrupted(); // the interrupt was for the handler; this worker thread goes on with other work
+                }
+            }
+            if (outcome.isDone()) {
+                cancel(returned);
+            } else {
+                returned.whenComplete((value, error) -> {
+                    ScheduledFuture<?> scheduled = alarm;
+                    if (scheduled != null) {
+                        scheduled.cancel(false);
+                    }
+                    if (error == null) {
+                        outcome.complete(value);
+                    } else {
+                        outcome.completeExceptionally(error);
+                    }
+                });
+            }
+        }
+
+        private void expire() {
+            CompletionStage<?> returned;
+            synchronized (this) {
+                boolean inside = caller != null;
+                if (!outcome.completeExceptionally(new TimedOut(timeout, inside ? "its thread was interrupted"
+                        : "the stage it returned was cancelled"))) {
+                    return;
+                }
+                if (inside) {
+                    interrupted = true;
+                    caller.interrupt();
+                }
+                returned = stage;
+            }
+            if (returned != null) {
+                cancel(returned);
+            }
+        }
+
+        /** Cancels the handler's stage on {@code cancels}: its dependents (the handler's own code, maybe) never run on the timer. */
+        private void cancel(CompletionStage<?> returned) {
+            try {
+                cancels.execute(() -> {
+                    try {
+                        returned.toCompletableFuture().cancel(true);
+                    } catch (UnsupportedOperationException e) {
+                        LOG.debug("the handler's stage cannot be cancelled: {}", e.toString());
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("the handler's stage is not cancelled: the client is closing");
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.capmarket.sdk.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.capmarket.schemas.FulfilmentKind;
+import io.capmarket.sdk.Assignment;
+import io.capmarket.sdk.AssignmentHandler;
+import io.capmarket.sdk.AsyncAssignmentHandler;
+import io.capmarket.sdk.FulfilmentContext;
+import io.capmarket.sdk.ProducerListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The handler's time bound and where its work is settled, through {@link HandlerRun} as the SDK runs it. */
+class HandlerTimeoutsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Duration TIMEOUT = Duration.ofMillis(300);
+
+    record Report(FulfilmentKind kind, String message, boolean retryable, boolean mustNotLose) {
+    }
+
+    private final List<Report> reports = new CopyOnWriteArrayList<>();
+    /** Released to let a FAILED report through; held, it stands for Kafka slow to acknowledge. */
+    private final CountDownLatch failedAcknowledged = new CountDownLatch(1);
+    private volatile boolean holdFailed;
+    private final ReportSink sink = (ref, kind, message, outputs, retryable, mustNotLose) -> {
+        if (kind == FulfilmentKind.FAILED && holdFailed) {
+            try {
+                failedAcknowledged.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        reports.add(new Report(kind, message, retryable, mustNotLose));
+    };
+    private final List<String> timedOut = new CopyOnWriteArrayList<>();
+    private final ProducerListener listener = new ProducerListener() {
+        @Override
+        public void handlerTimedOut(Assignment assignment, Duration timeout) {
+            timedOut.add(assignment.requestId() + " after " + timeout);
+        }
+    };
+    private final Clock clock = Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private final Assignment assignment = new Assignment("r1", "pg-eu", "postgres-database", 1, "app-team", 2, "{}",
+            clock.instant(), clock.instant().plusSeconds(30), Duration.ofMinutes(10));
+    private final ExecutorService workers = Executors.newCachedThreadPool();
+    private final HandlerTimeouts timeouts = HandlerTimeouts.withTimer(TIMEOUT, "handler-timeout-test");
+
+    @AfterEach
+    void stop() {
+        failedAcknowledged.countDown();
+        timeouts.close();
+        workers.shutdownNow();
+    }
+
+    /** Runs the handler on a worker thread, as the SDK does, and returns what completes once the work is settled. */
+    private CompletableFuture<Void> run(AsyncAssignmentHandler handler, HandlerTimeouts bound) {
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        workers.execute(() -> HandlerRun.run(handler, new ReportingContext(assignment, sink), true, clock, listener, bound, workers,
+                error -> {
+                    if (error == null) {
+                        settled.complete(null);
+                    } else {
+                        settled.completeExceptionally(error);
+                    }
+                }));
+        return settled;
+    }
+
+    @Test
+    void aSynchronousHandlerStillRunningWhenTheTimeIsUpIsInterruptedAndItsWorkFailsRetryably() throws Exception {
+        AtomicBoolean interrupted = new AtomicBoolean();
+        AssignmentHandler hanging = (a, c) -> {
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.set(true);
+                throw e;
+            }
+        };
+        run(HandlerRun.async(hanging), timeouts).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+        assertThat(interrupted).isTrue();
+        assertThat(reports).containsExactly(new Report(FulfilmentKind.ACCEPTED, null, false, false),
+                new Report(FulfilmentKind.FAILED, "handler did not finish within handlerTimeout 300ms; its thread was interrupted "
+                        + "and its slot freed", true, true));
+        assertThat(timedOut).containsExactly("r1 after PT0.3S");
+    }
+
+    @Test
+    void anAsynchronousHandlersStageNotCompleteWhenTheTimeIsUpIsCancelledAndItsWorkFailsRetryably() throws Exception {
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        AsyncAssignmentHandler never = (a, c) -> stage;
+
+        run(never, timeouts).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+        await().atMost(WAIT).until(stage::isCancelled);
+        assertThat(reports).extracting(Report::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FAILED);
+        assertThat(reports.get(1).message()).isEqualTo("handler did not finish within handlerTimeout 300ms; the stage it returned "
+                + "was cancelled and its slot freed");
+        assertThat(reports.get(1).retryable()).isTrue();
+        assertThat(timedOut).containsExactly("r1 after PT0.3S");
+    }
+
+    @Test
+    void whatAHandlerReportsAfterItTimedOutIsDroppedAndItsWorkerThreadIsNotLeftInterrupted() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Boolean> interruptedAfter = new CompletableFuture<>();
+        AssignmentHandler stubborn = (a, c) -> {
+            boolean done = false;
+            while (!done) {
+                try {
+                    done = release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    // ignores the interrupt: keeps its thread, but no longer its slot
+                }
+            }
+            c.fulfil(Map.of("host", "late"));
+        };
+        AsyncAssignmentHandler watched = (a, c) -> {
+            CompletionStage<?> stage = HandlerRun.async(stubborn).onAssignment(a, c);
+            interruptedAfter.complete(Thread.currentThread().isInterrupted());
+            return stage;
+        };
+
+        CompletableFuture<Void> settled = run(watched, timeouts);
+        settled.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        release.countDown();
+
+        assertThat(interruptedAfter.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(reports).extracting(Report::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FAILED);
+    }
+
+    @Test
+    void aHandlerFinishingInTimeIsNotTimedOut() throws Exception {
+        run(HandlerRun.async((a, c) -> c.fulfil(Map.of())), timeouts).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+        assertThat(reports).extracting(Report::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FULFILLED);
+        assertThat(timedOut).isEmpty();
+    }
+
+    @Test
+    void anAsyncFailureIsReportedWithoutHoldingUpTheThreadThatCompletesTheStage() throws Exception {
+        CompletableFuture<Void> stage = new CompletableFuture<>();
+        CompletableFuture<Void> settled = run((a, c) -> stage, HandlerTimeouts.NONE);
+        await().atMost(WAIT).until(() -> stage.getNumberOfDependents() > 0); // the SDK waits on the stage the handler returned
+        holdFailed = true;
+
+        Thread completer = new Thread(() -> stage.completeExceptionally(new IllegalStateException("cloud API said no")), "completer");
+        completer.start();
+
+        // the completing thread is free while the failure report still waits for its acknowledgement
+        await().atMost(WAIT).until(() -> !completer.isAlive());
+        assertThat(settled).isNotDone();
+        failedAcknowledged.countDown();
+        settled.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        assertThat(reports).containsExactly(new Report(FulfilmentKind.ACCEPTED, null, false, false),
+                new Report(FulfilmentKind.FAILED, "cloud API said no", true, true));
+    }
+}
