@@ -72,7 +72,7 @@ class AttributionTopologyTest {
     }
 
     @Test
-    void aProducerCannotWithdrawAnotherProducersOffer() {
+    void aProducerCannotWithdrawAnotherProducersOfferNotEvenOnceWithdrawnWhenItsProducersOwnRepeatChangesNothing() {
         t.approve("rival", PG);
         t.liveOffer("pg", "db-team", PG, 5, Map.of());
 
@@ -86,6 +86,61 @@ class AttributionTopologyTest {
         t.withdraw("db-team", "pg");
 
         assertThat(t.catalog).containsEntry(PG, null);
+
+        t.withdraw("rival", "pg");
+        t.withdraw("db-team", "pg");
+
+        assertThat(t.deadLetterReasons()).hasSize(2).containsOnly(t.deadLetterReasons().get(0));
+        assertThat(t.events).containsExactly("deadLettered:identity", "deadLettered:identity");
+        assertThat(t.catalog).containsEntry(PG, null);
+    }
+
+    @Test
+    void aWithdrawnOfferIdStaysItsProducersAnotherProducersOfferUnderItIsRefusedNamingTheOwner() {
+        t.approve("rival", PG);
+        t.heartbeat("rival");
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+        t.submit("r1", PG);
+        t.report("r1", FulfilmentKind.FULFILLED);
+        t.withdraw("db-team", "pg"); // kept by the engine for r1's live resource
+
+        t.publish(t.offer("pg", "rival", PG, 50, Map.of()));
+
+        assertThat(t.deadLetters).singleElement().satisfies(letter -> {
+            assertThat(TopologyHarness.header(letter, DeadLetterHeaders.REASON)).isEqualTo("offer pg belongs to producer db-team: "
+                    + "producer rival cannot publish it (an offerId stays its first producer's, withdrawn or not: publish under "
+                    + "another offerId)");
+            assertThat(TopologyHarness.header(letter, DeadLetterHeaders.SOURCE_TOPIC)).isEqualTo("t.producer.rival.offers");
+        });
+        assertThat(t.events).containsExactly("deadLettered:refused");
+
+        t.publish(t.offer("pg", "db-team", PG, 7, Map.of()));
+
+        assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId() + "@" + o.getProducerId() + "/" + o.getCapacity())
+                .containsExactly("pg@db-team/7");
+        assertThat(t.status("r1").getState()).isEqualTo(FULFILLED);
+        t.submit("r2", PG);
+        assertThat(t.status("r2").getProducerId()).isEqualTo("db-team");
+        assertThat(t.deadLetters).hasSize(1);
+    }
+
+    @Test
+    void anOfferIdIndexedBeforeProducersWereRecordedIsFreedByItsWithdrawalAsBeforeOneRecordedIsNot() {
+        t.approve("rival", PG);
+        t.heartbeat("rival");
+        t.liveOffer("pg-old", "db-team", PG, 5, Map.of());
+        t.liveOffer("pg-new", "db-team", PG, 5, Map.of());
+        KeyValueStore<String, String> index = t.driver.getKeyValueStore(TopologyNames.OFFER_INDEX_STORE);
+        index.put("pg-old", PG); // as written before producers were recorded
+        t.withdraw("db-team", "pg-old");
+        t.withdraw("db-team", "pg-new");
+
+        t.publish(t.offer("pg-old", "rival", PG, 50, Map.of()));
+        t.publish(t.offer("pg-new", "rival", PG, 50, Map.of()));
+
+        assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId() + "@" + o.getProducerId())
+                .containsExactly("pg-old@rival");
+        assertThat(t.deadLetterReasons()).singleElement().asString().startsWith("offer pg-new belongs to producer db-team: ");
     }
 
     @Test

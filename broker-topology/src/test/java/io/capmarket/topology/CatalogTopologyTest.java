@@ -63,7 +63,7 @@ class CatalogTopologyTest {
     }
 
     @Test
-    void anOfferIdBelongsToItsProducerAnotherApprovedProducerCannotTakeItOver() {
+    void anOfferIdBelongsToItsProducerForGoodAnotherApprovedProducerCannotTakeItOverEvenOnceWithdrawn() {
         t.approve("db-team", PG);
         t.approve("other-team", PG);
         t.liveOffer("pg", "db-team", PG, 5, Map.of());
@@ -74,16 +74,21 @@ class CatalogTopologyTest {
             assertThat(o.getProducerId()).isEqualTo("db-team");
             assertThat(o.getCapacity()).isEqualTo(5);
         });
-        assertThat(t.deadLetters).singleElement().satisfies(letter -> assertThat(
-                TopologyHarness.header(letter, DeadLetterHeaders.REASON)).isEqualTo("offer pg belongs to producer db-team: "
-                        + "producer other-team cannot change it (an offerId is free again once its owner withdraws it)"));
+        String refused = "offer pg belongs to producer db-team: producer other-team cannot publish it "
+                + "(an offerId stays its first producer's, withdrawn or not: publish under another offerId)";
+        assertThat(t.deadLetterReasons()).containsExactly(refused);
 
         t.withdraw("db-team", "pg");
         t.publish(t.offer("pg", "other-team", PG, 50, Map.of()));
 
-        assertThat(t.catalog.get(PG).getOffers()).singleElement().satisfies(o -> assertThat(o.getProducerId())
-                .isEqualTo("other-team"));
-        assertThat(t.deadLetters).hasSize(1);
+        assertThat(t.catalog).containsEntry(PG, null);
+        assertThat(t.deadLetterReasons()).containsExactly(refused, refused);
+
+        t.publish(t.offer("pg", "db-team", PG, 6, Map.of()));
+
+        assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId() + "@" + o.getProducerId() + "/" + o.getCapacity())
+                .containsExactly("pg@db-team/6");
+        assertThat(t.deadLetters).hasSize(2);
     }
 
     @Test

@@ -23,10 +23,15 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * and so is an offer of a producer not approved for its capability.
  *
  * <p>Remembers each offer's capability, so that a tombstone (which carries no value) and a move
- * to another capability reach the right owner, and its producer: an offerId belongs to the
- * producer that first published it until that producer withdraws it, so another producer can
- * neither change it nor withdraw it. (An index entry written before producers were recorded
- * names none; its offer can be withdrawn from any producer's topic until it is published again.)
+ * to another capability reach the right owner, and its producer: an offerId belongs for good to
+ * the producer that first published it, so another producer can neither change, withdraw nor
+ * publish it, not even once withdrawn, and its owner may always publish it again. A withdrawal
+ * therefore keeps the offer's index entry with its producer alone ({@link IndexEntry#withdrawn}):
+ * the engine keeps a withdrawn offer while it holds live resources, and freeing the offerId here
+ * would let another producer's offer pass intake and take the index, refusing the owner's own
+ * offer here until the other withdrew. (An index entry written before producers were recorded
+ * names none; its offer can be withdrawn from any producer's topic, which frees its offerId, until
+ * it is published again.)
  * Each intake task holds the index of its own partition only, and a producer chooses the partition
  * of its records: every change therefore carries the producer it came from, and the engine, the
  * single writer per capability, refuses a change of an offer another producer holds.
@@ -72,17 +77,21 @@ final class OfferIntake {
         String holder = indexed == null ? null : indexed.owner();
         CapabilityOffer offer = record.value();
         if (offer == null) {
-            if (previous == null) {
-                events.ignored("withdrawal of unknown offer");
-                return;
-            }
             if (holder != null && !holder.equals(producerId)) {
                 refuse(record, EngineEvents.IDENTITY, "withdrawal of offer " + offerId + " on producer " + producerId
                         + "'s topic " + topic + ": the offer belongs to producer " + holder + ", only it can withdraw it");
                 return;
             }
+            if (indexed == null || indexed.isWithdrawn()) {
+                events.ignored(indexed == null ? "withdrawal of unknown offer" : "withdrawal of withdrawn offer");
+                return;
+            }
             route(record, previous, new OfferChange(offerId, null, producerId));
-            capabilityByOffer.delete(offerId);
+            if (holder == null) {
+                capabilityByOffer.delete(offerId);
+            } else {
+                capabilityByOffer.put(offerId, IndexEntry.withdrawn(holder).encode());
+            }
             return;
         }
         if (!producerId.equals(offer.getProducerId())) {
@@ -97,7 +106,7 @@ final class OfferIntake {
         }
         if (refusal.isEmpty() && holder != null && !holder.equals(producerId)) {
             refusal = Optional.of("offer " + offerId + " belongs to producer " + holder + ": producer " + producerId
-                    + " cannot change it (an offerId is free again once its owner withdraws it)");
+                    + " cannot publish it (an offerId stays its first producer's, withdrawn or not: publish under another offerId)");
         }
         if (refusal.isPresent()) {
             refuse(record, EngineEvents.REFUSED, refusal.get());

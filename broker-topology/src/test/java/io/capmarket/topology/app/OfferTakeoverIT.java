@@ -13,9 +13,11 @@ import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import io.capmarket.testkit.registry.SchemaRegistryExtension;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A producer writing another producer's offerId to its own offers topic, on another partition
  * than the offer's owner wrote it to, reaches an intake task that never saw the offer: the
- * capability's engine refuses the change and the tombstone, and the owner's offer stands.
+ * capability's engine refuses the change and the tombstone, and the owner's offer stands. On the
+ * owner's partition, the intake keeps a withdrawn offerId its owner's, across restarts.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 class OfferTakeoverIT {
@@ -73,5 +76,60 @@ class OfferTakeoverIT {
             assertThat(matched.getProducerId()).isEqualTo("db-team");
             assertThat(m.deadLetters()).hasSize(2);
         }
+    }
+
+    /**
+     * The owner withdraws its offer, and the topology restarts twice: on its state directory (the
+     * offer index reopened) and on a new one (restored from its changelog). Each time another
+     * producer's offer under the offerId is dead-lettered by the intake naming the owner, and the
+     * owner's own offer under it is then taken.
+     */
+    @Test
+    void aWithdrawnOfferIdStaysItsProducersAcrossRestarts() {
+        String id = "withdrawn-" + UUID.randomUUID().toString().substring(0, 8);
+        Topics topics;
+        try (LiveTopology first = restartable(id, "first")) {
+            topics = first.topics();
+            first.send(topics.heartbeats("db-team"), "db-team-1", LiveTopology.heartbeat("db-team"));
+            first.send(topics.offers("db-team"), "pg", LiveTopology.offer("pg", "db-team", PG, 5));
+            first.awaitCatalogOffer(PG, "pg");
+            first.send(topics.offers("db-team"), "pg", null);
+            await().atMost(LiveTopology.WAIT).until(() -> first.latest(topics.catalog(), PG) == null);
+        }
+        String rivalsOffers = topics.offers("rival").name();
+        String refused = "offer pg belongs to producer db-team: producer rival cannot publish it "
+                + "(an offerId stays its first producer's, withdrawn or not: publish under another offerId)";
+        int capacity = 6;
+        for (String stateDir : List.of("first", "second")) {
+            try (LiveTopology restarted = restartable(id, stateDir)) {
+                int letters = restarted.deadLettersFrom(rivalsOffers).size();
+                restarted.send(topics.offers("rival"), "pg", LiveTopology.offer("pg", "rival", PG, 50));
+                List<ConsumerRecord<byte[], byte[]>> found = await().atMost(LiveTopology.WAIT).pollInterval(Duration.ofMillis(200))
+                        .until(() -> restarted.deadLettersFrom(rivalsOffers), all -> all.size() > letters);
+                assertThat(LiveTopology.header(found.get(letters), DeadLetterHeaders.REASON)).as("after restarting on %s", stateDir)
+                        .isEqualTo(refused);
+
+                restarted.send(topics.offers("db-team"), "pg", LiveTopology.offer("pg", "db-team", PG, capacity));
+                int expected = capacity;
+                await().atMost(LiveTopology.WAIT).until(() -> {
+                    CapabilityView view = restarted.latest(topics.catalog(), PG);
+                    return view != null && view.getOffers().stream().anyMatch(o -> o.getCapacity() == expected);
+                });
+                assertThat(restarted.latest(topics.catalog(), PG).getOffers())
+                        .extracting(o -> o.getOfferId() + "@" + o.getProducerId()).containsExactly("pg@db-team");
+                restarted.send(topics.offers("db-team"), "pg", null);
+                await().atMost(LiveTopology.WAIT).until(() -> restarted.latest(topics.catalog(), PG) == null);
+            }
+            capacity++;
+        }
+    }
+
+    /** The topology under application id {@code id}, on its state directory {@code stateDir}: the same one again after a restart. */
+    private LiveTopology restartable(String id, String stateDir) {
+        return new LiveTopology(broker, registry, id, Map.of(
+                "application.id", id,
+                "topics.prefix", id + ".",
+                "state.dir", Path.of(System.getProperty("java.io.tmpdir"), id, stateDir).toString(),
+                "producers.approved", "db-team=" + PG + "; rival=" + PG));
     }
 }
