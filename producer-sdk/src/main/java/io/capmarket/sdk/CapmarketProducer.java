@@ -77,7 +77,7 @@ import org.slf4j.LoggerFactory;
  *         .build()) {
  *     capmarket.publish(offer);
  *     awaitShutdownSignal();
- * } // drains running work (up to the shutdown timeout), then stops heartbeats and consuming
+ * } // heartbeats unhealthy, drains running work (up to the shutdown timeout), then stops consuming
  * }</pre>
  *
  * <h2>Topics and rights</h2>

@@ -103,7 +103,7 @@ public final class HandlerRun {
             ProducerListener listener, HandlerTimeouts timeouts, Executor settler, Consumer<Throwable> whenSettled) {
         Assignment assignment = context.assignment();
         Instant start = clock.instant();
-        HandlerTimeouts.Watch watch = timeouts.watch(settler);
+        HandlerTimeouts.Watch watch = timeouts.watch(settler, context::interruptForTimeout);
         watch.outcome().handleAsync((ignored, error) -> {
             Throwable cause = unwrap(error);
             safely(() -> listener.handlerCompleted(assignment, Duration.between(start, clock.instant()), cause));

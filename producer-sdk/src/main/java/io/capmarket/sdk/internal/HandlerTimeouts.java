@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * outcome is a {@link TimedOut}, the thread still inside the handler's method is interrupted (a
  * synchronous handler) and the stage the handler returned is cancelled (an asynchronous one). The
  * timer thread only completes, interrupts and hands the cancellation to an executor: it never
- * publishes and never runs the handler's code, so it cannot be held up by either.
+ * publishes and never runs the handler's code; it waits only for a report being sent when the time
+ * is up, which an interrupt would cut off.
  */
 public final class HandlerTimeouts implements AutoCloseable {
 
@@ -52,9 +54,12 @@ public final class HandlerTimeouts implements AutoCloseable {
         return timeout;
     }
 
-    /** Starts watching one run of a handler, on the thread about to call it; {@code cancels} runs the stage's cancellation. */
-    Watch watch(Executor cancels) {
-        return new Watch(cancels);
+    /**
+     * Starts watching one run of a handler, on the thread about to call it; {@code cancels} runs the
+     * stage's cancellation, {@code interrupter} interrupts the thread still inside the handler's method.
+     */
+    Watch watch(Executor cancels, Consumer<Thread> interrupter) {
+        return new Watch(cancels, interrupter);
     }
 
     /** Stops the timer: work still running is not bounded any more (the client hands it back as it closes). */
@@ -92,6 +97,7 @@ public final class HandlerTimeouts implements AutoCloseable {
     final class Watch {
 
         private final Executor cancels;
+        private final Consumer<Thread> interrupter;
         private final CompletableFuture<Object> outcome = new CompletableFuture<>();
         /** The thread inside the handler's method, while it is there. Guarded by this. */
         private Thread caller;
@@ -101,8 +107,9 @@ public final class HandlerTimeouts implements AutoCloseable {
         private boolean interrupted;
         private volatile ScheduledFuture<?> alarm;
 
-        private Watch(Executor cancels) {
+        private Watch(Executor cancels, Consumer<Thread> interrupter) {
             this.cancels = cancels;
+            this.interrupter = interrupter;
         }
 
         /** What the work came to: attach what settles it before calling the handler, whose method may never return. */
@@ -136,17 +143,28 @@ public final class HandlerTimeouts implements AutoCloseable {
             if (outcome.isDone()) {
                 cancel(returned);
             } else {
-                returned.whenComplete((value, error) -> {
-                    ScheduledFuture<?> scheduled = alarm;
-                    if (scheduled != null) {
-                        scheduled.cancel(false);
-                    }
-                    if (error == null) {
-                        outcome.complete(value);
-                    } else {
-                        outcome.completeExceptionally(error);
-                    }
-                });
+                try {
+                    returned.whenComplete((value, error) -> {
+                        disarm();
+                        if (error == null) {
+                            outcome.complete(value);
+                        } else {
+                            outcome.completeExceptionally(error);
+                        }
+                    });
+                } catch (RuntimeException | Error e) {
+                    // a stage that cannot be followed fails the calling worker (the work is given up unsettled): no alarm
+                    // may report the work as failed later, for an attempt this process no longer holds
+                    disarm();
+                    throw e;
+                }
+            }
+        }
+
+        private void disarm() {
+            ScheduledFuture<?> scheduled = alarm;
+            if (scheduled != null) {
+                scheduled.cancel(false);
             }
         }
 
@@ -160,7 +178,7 @@ public final class HandlerTimeouts implements AutoCloseable {
                 }
                 if (inside) {
                     interrupted = true;
-                    caller.interrupt();
+                    interrupter.accept(caller); // waits for a report being sent: never cuts one off
                 }
                 returned = stage;
             }

@@ -33,6 +33,8 @@ public final class Heartbeats {
     private final Clock clock;
     private final ProducerListener listener;
     private volatile boolean toldNotOnboarded;
+    /** Set once {@link #stopDraining} sent the last heartbeat: a beat still under way sends nothing after it. Guarded by this. */
+    private boolean stopped;
 
     public Heartbeats(Publisher publisher, Topic<String, ProducerHeartbeat> topic, String producerId, String instanceId,
             HealthCheck healthCheck, IntSupplier inFlight, Clock clock, ProducerListener listener) {
@@ -64,7 +66,12 @@ public final class Heartbeats {
             LOG.warn("health check threw; reporting unhealthy: {}", e.toString());
             healthy = false;
         }
-        send(healthy);
+        synchronized (this) {
+            // a health check that outlasted stop() would otherwise send healthy after the last, unhealthy heartbeat
+            if (!stopped) {
+                send(healthy);
+            }
+        }
     }
 
     /**
@@ -77,7 +84,10 @@ public final class Heartbeats {
     public void stopDraining() {
         stop();
         LOG.info("heartbeating unhealthy while closing, so that no new work is matched to instance {}", instanceId);
-        send(false);
+        synchronized (this) {
+            stopped = true;
+            send(false);
+        }
     }
 
     private void send(boolean healthy) {

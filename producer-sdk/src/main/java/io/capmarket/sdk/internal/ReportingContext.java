@@ -114,7 +114,7 @@ public final class ReportingContext implements FulfilmentContext {
      * Reports the handler makes after it are dropped: they would contradict the failure.
      */
     synchronized void failForSdk(String message) {
-        if (settled) {
+        if (settled || handedOff) {
             return;
         }
         send(ref(), FulfilmentKind.FAILED, message, Map.of(), true, true);
@@ -156,10 +156,32 @@ public final class ReportingContext implements FulfilmentContext {
         return accepted;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalStateException when the SDK already reported the work as failed (its handler
+     *     timed out): the work is no longer this handler's to hand off
+     */
     @Override
-    public AssignmentRef handOff() {
+    public synchronized AssignmentRef handOff() {
+        if (failedBySdk) {
+            throw new IllegalStateException("request " + assignment.requestId() + " (attempt " + assignment.attempt()
+                    + ") cannot be handed off: the SDK already reported it as failed, its handler having timed out");
+        }
         handedOff = true;
         return ref();
+    }
+
+    /**
+     * Interrupts {@code handler}, the thread still inside the handler's method when its time bound
+     * passed, unless the handler reported its outcome: taking this lock, it waits for a report being
+     * sent, which an interrupt would cut off after the record was handed to Kafka (the handler would
+     * see a failure of a report the marketplace applies).
+     */
+    synchronized void interruptForTimeout(Thread handler) {
+        if (!settled) {
+            handler.interrupt();
+        }
     }
 
     /** Whether the handler handed the work off. */

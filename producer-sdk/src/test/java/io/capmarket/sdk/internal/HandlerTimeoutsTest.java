@@ -39,7 +39,21 @@ class HandlerTimeoutsTest {
     /** Released to let a FAILED report through; held, it stands for Kafka slow to acknowledge. */
     private final CountDownLatch failedAcknowledged = new CountDownLatch(1);
     private volatile boolean holdFailed;
+    /** Released to let a FULFILLED report through; {@link #fulfilSending} counts down as it starts. */
+    private final CountDownLatch fulfilAcknowledged = new CountDownLatch(1);
+    private final CountDownLatch fulfilSending = new CountDownLatch(1);
+    private volatile boolean holdFulfilled;
+    private volatile boolean interruptedWhileSending;
     private final ReportSink sink = (ref, kind, message, outputs, retryable, mustNotLose) -> {
+        if (kind == FulfilmentKind.FULFILLED && holdFulfilled) {
+            fulfilSending.countDown();
+            try {
+                fulfilAcknowledged.await();
+            } catch (InterruptedException e) {
+                interruptedWhileSending = true; // a real send would fail here, after its record was handed to Kafka
+                Thread.currentThread().interrupt();
+            }
+        }
         if (kind == FulfilmentKind.FAILED && holdFailed) {
             try {
                 failedAcknowledged.await();
@@ -65,8 +79,62 @@ class HandlerTimeoutsTest {
     @AfterEach
     void stop() {
         failedAcknowledged.countDown();
+        fulfilAcknowledged.countDown();
         timeouts.close();
         workers.shutdownNow();
+    }
+
+    /** Waits for {@code release} as code that cannot be interrupted does, and keeps the interrupt for its caller. */
+    private static void awaitThroughInterrupts(CountDownLatch release) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void aHandlerSendingItsOutcomeWhenItsTimeIsUpIsNotCutOffAndNoFailureFollowsIt() throws Exception {
+        holdFulfilled = true;
+        CompletableFuture<Void> settled = run(HandlerRun.async((a, c) -> c.fulfil(Map.of("host", "db-1"))), timeouts);
+        assertThat(fulfilSending.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+        await().atMost(WAIT).until(() -> !timedOut.isEmpty()); // the time is up while the report awaits its acknowledgement
+        fulfilAcknowledged.countDown();
+        settled.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+        assertThat(interruptedWhileSending).as("the report's send was not cut off").isFalse();
+        assertThat(reports).extracting(Report::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FULFILLED);
+    }
+
+    @Test
+    void aHandlerCannotHandOffWorkTheSdkAlreadyReportedAsFailed() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<Throwable> handOff = new CompletableFuture<>();
+        AssignmentHandler late = (a, c) -> {
+            awaitThroughInterrupts(release);
+            try {
+                c.handOff();
+                handOff.complete(null);
+            } catch (IllegalStateException e) {
+                handOff.complete(e);
+            }
+        };
+
+        run(HandlerRun.async(late), timeouts).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        release.countDown();
+
+        assertThat(handOff.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("the SDK already reported it as failed");
+        assertThat(reports).extracting(Report::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FAILED);
     }
 
     /** Runs the handler on a worker thread, as the SDK does, and returns what completes once the work is settled. */
@@ -121,29 +189,25 @@ class HandlerTimeoutsTest {
     @Test
     void whatAHandlerReportsAfterItTimedOutIsDroppedAndItsWorkerThreadIsNotLeftInterrupted() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Boolean> interruptedAfter = new CompletableFuture<>();
         AssignmentHandler stubborn = (a, c) -> {
-            boolean done = false;
-            while (!done) {
-                try {
-                    done = release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    // ignores the interrupt: keeps its thread, but no longer its slot
-                }
-            }
+            awaitThroughInterrupts(release);
             c.fulfil(Map.of("host", "late"));
         };
-        AsyncAssignmentHandler watched = (a, c) -> {
-            CompletionStage<?> stage = HandlerRun.async(stubborn).onAssignment(a, c);
+        AsyncAssignmentHandler watched = HandlerRun.async(stubborn);
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        CompletableFuture<Boolean> interruptedAfter = new CompletableFuture<>();
+        workers.execute(() -> {
+            HandlerRun.run(watched, new ReportingContext(assignment, sink), true, clock, listener, timeouts, workers,
+                    error -> settled.complete(null));
+            // what the worker runs after the handler's method returned, in the same task (the SDK's own bookkeeping)
             interruptedAfter.complete(Thread.currentThread().isInterrupted());
-            return stage;
-        };
+        });
 
-        CompletableFuture<Void> settled = run(watched, timeouts);
         settled.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         release.countDown();
 
-        assertThat(interruptedAfter.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isFalse();
+        assertThat(interruptedAfter.get(WAIT.toMillis(), TimeUnit.MILLISECONDS))
+                .as("the interrupt was the handler's, not the worker's").isFalse();
         assertThat(reports).extracting(Report::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FAILED);
     }
 
