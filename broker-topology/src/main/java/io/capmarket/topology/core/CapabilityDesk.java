@@ -11,7 +11,6 @@ import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
-import io.capmarket.schemas.config.ConfigParsers;
 import io.capmarket.schemas.topology.CancelCommand;
 import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.CapabilityCounters;
@@ -65,6 +64,7 @@ public final class CapabilityDesk {
     private final DeskMatching matching;
     private final DeskResources resources;
     private final FinishedRequests finished;
+    private final DeskChecks checks;
 
     /**
      * @param events told of what the desk does, for metrics
@@ -83,6 +83,7 @@ public final class CapabilityDesk {
         this.matching = new DeskMatching(settings, events, books, outbox, ledger);
         this.resources = new DeskResources(settings, events, books, outbox, ledger);
         this.finished = new FinishedRequests(settings.day2().retainFinished(), events, books, outbox);
+        this.checks = new DeskChecks(settings, events, books, steps, ledger, matching, resources);
         // after a restart or rebalance in-flight counts may have moved since the last catalog entry
         ledger.markAllCatalogs();
         ledger.markAllUsage(books.countedCapabilities());
@@ -391,23 +392,12 @@ public final class CapabilityDesk {
 
     /**
      * Runs what is due by {@code now}: missed accept deadlines re-match, passed lead-time promises
-     * are flagged, requests waiting too long fail (a request has one deadline at a time, the next
-     * its status calls for, see {@link Deadline#next}); then waitlists drain (a producer coming back
+     * are flagged, requests waiting too long fail ({@link DeskChecks}); then waitlists drain (a producer coming back
      * to life frees capacity without any event reaching the desk) and changed catalog entries are
      * published.
      */
     public void tick(Instant now) {
-        // a checked request's new status may call for a deadline already due after a long pause: a second round runs it
-        for (int round = 0; round < 2; round++) {
-            for (Deadline deadline : books.takeDue(now)) {
-                try {
-                    steps.run(() -> check(deadline, now));
-                } catch (RuntimeException e) {
-                    // undone whole; the due checks were taken off the queue together: the others still run
-                    retryLater(deadline, now, e);
-                }
-            }
-        }
+        checks.runDue(now, this::undone);
         for (String capability : books.countedCapabilities()) {
             if (books.counts(capability).getWaiting() > 0) {
                 matching.drainOnTick(capability, now, steps, failure -> {
@@ -421,87 +411,12 @@ public final class CapabilityDesk {
     }
 
     /**
-     * A due check failed and was undone ({@link DeskSteps}): it runs again {@link #CHECK_RETRY} from
-     * now, and what the undone step had taken off the lists of what to publish goes back on them.
-     */
-    private void retryLater(Deadline deadline, Instant now, RuntimeException failure) {
-        if (books.deadline(deadline.requestId()) == null) {
-            // else an earlier step of the tick gave the request a newer check, which stays
-            books.putDeadline(new Deadline(now.plus(CHECK_RETRY), deadline.kind(), deadline.attempt(), deadline.requestId()));
-        }
-        RequestStatus status = books.request(deadline.requestId());
-        if (status != null) {
-            undone(status.getCapability());
-        }
-        events.checkFailed(deadline.requestId(), deadline.kind().name(), failure);
-    }
-
-    /**
      * Deletes, with their statuses, the finished requests kept past {@link Day2Policy#retainFinished}
      * among the next batches of {@value FinishedRequests#SWEEP_BATCH} kept requests ({@link FinishedRequests});
      * returns how many it deleted.
      */
     public int sweepFinished(Instant now) {
         return finished.sweep(now);
-    }
-
-    /**
-     * Runs one due check: a missed accept re-matches, a passed promise is flagged, a wait too long
-     * fails, an unanswered operation on a resource is sent again or given up. The status kept
-     * brings the request's next deadline.
-     */
-    private void check(Deadline deadline, Instant now) {
-        RequestStatus status = books.request(deadline.requestId());
-        if (status == null || !deadline.isFor(status)) {
-            return;
-        }
-        if (deadline.kind() == Deadline.Kind.EXPIRY_NOTICE || deadline.kind() == Deadline.Kind.EXPIRE) {
-            resources.expiryCheck(status, deadline, now);
-            return;
-        }
-        if (deadline.kind().ofResource()) {
-            if (!ResourceLifecycle.operationEntries(status).isEmpty() && !status.getOrphaned()) {
-                resources.check(status, deadline, now);
-            }
-            return;
-        }
-        if (deadline.kind() == Deadline.Kind.APPROVAL) {
-            if (status.getState() == RequestState.PENDING_APPROVAL) {
-                ledger.teamLoad(status, -1, 0, 0, 0);
-                ledger.save(ApprovalLifecycle.expired(status, now));
-                ledger.finish(status.getCapability(), RequestState.FAILED);
-                events.approval(status.getCapability(), "expired");
-            }
-            return;
-        }
-        if (deadline.kind() == Deadline.Kind.WAIT) {
-            if (status.getState() == RequestState.WAITING) {
-                expire(status, now);
-            }
-            return;
-        }
-        if (!Lifecycle.isAssigned(status)) {
-            return;
-        }
-        switch (deadline.kind()) {
-            case ACCEPT -> {
-                if (status.getState() == RequestState.MATCHED) {
-                    events.acceptDeadlineMissed(status.getCapability(), status.getProducerId());
-                    ledger.instruct(status, AssignmentAction.CANCEL, now, now);
-                    matching.giveUp(status, RequestState.REJECTED, "not accepted by " + status.getProducerId()
-                            + " within " + settings.acceptDeadline().toMillis() + " ms", true, now);
-                }
-            }
-            case SLO -> {
-                if (!status.getSloBreached()) {
-                    // kept with the next deadline it calls for: the accept deadline, while not accepted
-                    ledger.save(Lifecycle.sloBreached(status, "lead-time promise of " + ledger.promiseOf(status) + " ms passed", now));
-                    ledger.score(status.getCapability(), status.getProducerId(), s -> s.sloBreached(now));
-                    events.sloBreached(status.getCapability(), status.getProducerId());
-                }
-            }
-            default -> throw new IllegalStateException("unhandled deadline " + deadline.kind());
-        }
     }
 
     /** Publishes the scorecard and the catalog entry of every capability counted here. */
@@ -525,16 +440,5 @@ public final class CapabilityDesk {
                 events.catalog(view);
             }
         }
-    }
-
-    /** A request waited {@code matching.max-wait} since it began to wait ({@link Waits#waitingSince}): it fails. */
-    private void expire(RequestStatus waiting, Instant now) {
-        ledger.stopWaiting(waiting);
-        if (waiting.getAttempt() == 0) {
-            ledger.demand(waiting.getCapability(), d -> d.failedUnmatched(waiting.getCapabilityVersion(), waiting.getConstraints(), now));
-        }
-        ledger.save(Lifecycle.failed(waiting, "not matched within " + ConfigParsers.describe(settings.maxWait()) + " of "
-                + Waits.waitingSinceDescribed(waiting) + "; last: " + waiting.getReason(), now));
-        ledger.finish(waiting.getCapability(), RequestState.FAILED);
     }
 }
