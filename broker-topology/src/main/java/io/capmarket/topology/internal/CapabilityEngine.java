@@ -62,7 +62,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
     private IntakeEntries intakeEntries;
     private EngineOutbox outbox;
     private CapabilityDesk desk;
-    private Undo lastUndo = new Undo(0, 0);
+    private Undo lastUndo = Undo.NONE;
 
     /**
      * @param topics names the producer topics a refused offer or report came from, and serializes them back
@@ -140,6 +140,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
      * undone too.
      */
     private void whole(boolean clock, Runnable step) {
+        lastUndo = Undo.NONE;
         outbox.flush(); // what came before (a tick's work so far) is not the step's
         books.beginStep(clock);
         try {
@@ -157,6 +158,7 @@ final class CapabilityEngine implements Processor<String, CapabilityEvent, Strin
 
     /** What undoing the last failed step took: how many changes to the books were put back, in how many microseconds. */
     private record Undo(int changes, long micros) {
+        static final Undo NONE = new Undo(0, 0);
     }
 
     private void step(Record<String, CapabilityEvent> record) {
