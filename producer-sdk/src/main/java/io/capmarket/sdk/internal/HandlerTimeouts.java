@@ -1,6 +1,7 @@
 package io.capmarket.sdk.internal;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -35,11 +36,12 @@ public final class HandlerTimeouts implements AutoCloseable {
         this.timer = timer;
     }
 
-    /** A bound of {@code timeout} (greater than 0) timed on a daemon thread of its own named {@code threadName}. */
+    /**
+     * A bound of {@code timeout} timed on a daemon thread of its own named {@code threadName}; the
+     * builder's {@code handlerTimeout} has checked it (greater than 0, at most 365 days).
+     */
     public static HandlerTimeouts withTimer(Duration timeout, String threadName) {
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("handlerTimeout must be greater than 0, but was " + timeout);
-        }
+        Objects.requireNonNull(timeout, "timeout");
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, threadName);
             thread.setDaemon(true);
@@ -47,11 +49,6 @@ public final class HandlerTimeouts implements AutoCloseable {
         });
         timer.setRemoveOnCancelPolicy(true); // a handler that finishes in time leaves nothing behind for the hour
         return new HandlerTimeouts(timeout, timer);
-    }
-
-    /** The bound, or null for none. */
-    Duration timeout() {
-        return timeout;
     }
 
     /**
