@@ -16,6 +16,7 @@ import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.access.PriorityGrants;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.schemas.topology.OfferChange;
+import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.core.MatchingPolicy;
 import io.capmarket.topology.internal.TopologyNames;
 import java.nio.file.Path;
@@ -125,7 +126,7 @@ class AttributionTopologyTest {
     }
 
     @Test
-    void anOfferIdIndexedBeforeProducersWereRecordedIsFreedByItsWithdrawalAsBeforeOneRecordedIsNot() {
+    void anOfferIdIndexedBeforeProducersWereRecordedIsLeftToTheEngineWhichKeepsItsProducer() {
         t.approve("rival", PG);
         t.heartbeat("rival");
         t.liveOffer("pg-old", "db-team", PG, 5, Map.of());
@@ -138,9 +139,18 @@ class AttributionTopologyTest {
         t.publish(t.offer("pg-old", "rival", PG, 50, Map.of()));
         t.publish(t.offer("pg-new", "rival", PG, 50, Map.of()));
 
-        assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId() + "@" + o.getProducerId())
-                .containsExactly("pg-old@rival");
-        assertThat(t.deadLetterReasons()).singleElement().asString().startsWith("offer pg-new belongs to producer db-team: ");
+        assertThat(t.catalog.get(PG)).as("neither offer is rival's").isNull();
+        assertThat(t.deadLetterReasons()).containsExactly(
+                "change of offer pg-old of capability postgres-database by producer rival: the offer belongs to producer "
+                        + "db-team, only it can change it",
+                "offer pg-new belongs to producer db-team: producer rival cannot publish it (an offerId stays its first "
+                        + "producer's, withdrawn or not: publish under another offerId)");
+        assertThat(index.get("pg-old")).as("the unrecorded entry is not given the first producer seen").isEqualTo(PG);
+
+        t.publish(t.offer("pg-old", "db-team", PG, 7, Map.of()));
+        assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId() + "@" + o.getProducerId() + "/" + o.getCapacity())
+                .containsExactly("pg-old@db-team/7");
+        assertThat(t.deadLetters).hasSize(2);
     }
 
     @Test
@@ -342,6 +352,33 @@ class AttributionTopologyTest {
         t.withdraw("db-team", "pg");
         t.submit("r2", PG);
         assertThat(t.status("r2").getState()).isEqualTo(WAITING);
+        assertThat(t.deadLetters).hasSize(2);
+    }
+
+    @Test
+    void anOfferTheEngineForgotStaysItsProducersAgainstAChangeFromAnotherPartition() {
+        t.approve("rival", PG);
+        t.heartbeat("rival");
+        t.liveOffer("pg", "db-team", PG, 5, Map.of());
+        KeyValueStore<String, OfferState> offers = t.driver.getKeyValueStore(TopologyNames.OFFER_STATE_STORE);
+        assertThat(offers.get(PG + "/pg")).isNotNull();
+        t.withdraw("db-team", "pg");
+        assertThat(offers.get(PG + "/pg")).as("nothing held the offer: the engine forgot it").isNull();
+
+        t.routeToEngine(PG, new OfferChange("pg", t.offer("pg", "rival", PG, 50, Map.of()), "rival"));
+        t.routeToEngine(PG, new OfferChange("pg", null, "rival"));
+
+        assertThat(offers.get(PG + "/pg")).isNull();
+        assertThat(t.deadLetterReasons()).containsExactly(
+                "change of offer pg of capability postgres-database by producer rival: the offer belongs to producer "
+                        + "db-team, only it can change it",
+                "withdrawal of offer pg of capability postgres-database by producer rival: the offer belongs to producer "
+                        + "db-team, only it can withdraw it");
+        t.submit("r1", PG);
+        assertThat(t.status("r1").getState()).isEqualTo(WAITING);
+
+        t.liveOffer("pg", "db-team", PG, 7, Map.of());
+        assertThat(t.status("r1").getProducerId()).as("its producer publishes it again").isEqualTo("db-team");
         assertThat(t.deadLetters).hasSize(2);
     }
 

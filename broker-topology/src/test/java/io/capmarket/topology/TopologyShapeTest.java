@@ -47,8 +47,8 @@ class TopologyShapeTest {
         description.globalStores().forEach(g -> stores.addAll(g.processor().stores()));
 
         assertThat(stores).containsExactly("approval-policies", "capability-contracts", "intake-entries", "offer-index",
-                "offer-state", "producer-approvals", "producer-heartbeats", "quotas", "request-index", "request-state", "scores",
-                "waitlist");
+                "offer-owners", "offer-state", "producer-approvals", "producer-heartbeats", "quotas", "request-index",
+                "request-state", "scores", "waitlist");
     }
 
     @Test

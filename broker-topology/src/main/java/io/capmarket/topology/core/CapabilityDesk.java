@@ -41,7 +41,7 @@ import java.util.function.Function;
  * came from. A report is applied only when that producer, its offer, attempt and capability are
  * the request's current assignment ({@link Lifecycle#judge}); a report on work another producer
  * holds is refused as misattributed, a late one as not applied, and neither changes the request.
- * A change to an offer another producer holds in the capability ({@link OfferRules#changeRefusal})
+ * A change to an offer another producer holds, or held, in the capability ({@link OfferRules#changeRefusal})
  * and an offer whose schemas conflict with its version's contract ({@link CapabilityContracts})
  * are refused too. An offer is matched only while its producer is approved for the capability.
  *
@@ -121,8 +121,9 @@ public final class CapabilityDesk {
     /** An offer published, changed or withdrawn ({@code change.getOffer() == null}). */
     public void offer(String capability, OfferChange change, Instant now) {
         OfferState current = books.offers(capability).get(change.getOfferId());
-        Optional<String> takeover = OfferRules.changeRefusal(change.getOfferId(), capability,
-                current == null ? null : current.getOffer().getProducerId(), change.getProducerId(), change.getOffer() == null);
+        String holder = current == null ? books.formerOwner(capability, change.getOfferId()) : current.getOffer().getProducerId();
+        Optional<String> takeover = OfferRules.changeRefusal(change.getOfferId(), capability, holder, change.getProducerId(),
+                change.getOffer() == null);
         if (takeover.isPresent()) {
             events.deadLettered(EngineEvents.IDENTITY);
             outbox.refusedOffer(change.getOfferId(), change.getOffer(), change.getProducerId(), takeover.get());

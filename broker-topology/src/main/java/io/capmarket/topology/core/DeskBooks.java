@@ -26,8 +26,17 @@ public interface DeskBooks {
     /** Stores an offer's state under its capability and offerId. */
     void putOffer(String capability, OfferState state);
 
-    /** Forgets an offer. */
+    /**
+     * Forgets an offer, but not the producer it belonged to ({@link #formerOwner}): an offerId stays
+     * its first producer's in its capability, withdrawn and forgotten or not.
+     */
     void deleteOffer(String capability, String offerId);
+
+    /**
+     * The producer of an offer of the capability forgotten by {@link #deleteOffer}, or null when none
+     * of that offerId was.
+     */
+    String formerOwner(String capability, String offerId);
 
     /** Every capability with an offer stored. */
     List<String> offeredCapabilities();

@@ -32,6 +32,8 @@ public final class InMemoryBooks implements DeskBooks {
 
     final Map<String, Map<String, OfferState>> offers = new TreeMap<>();
     final Map<String, CapabilityContract> contracts = new HashMap<>();
+    /** The producers of forgotten offers, by capability and offerId. */
+    private final Map<String, String> formerOwners = new HashMap<>();
     final TreeMap<String, RequestStatus> requests = new TreeMap<>();
     /** Each capability's waitlist, in the order it is served. */
     private final Map<String, TreeSet<WaitTicket>> waitlists = new HashMap<>();
@@ -106,7 +108,15 @@ public final class InMemoryBooks implements DeskBooks {
 
     @Override
     public void deleteOffer(String capability, String offerId) {
-        offers(capability).remove(offerId);
+        OfferState forgotten = offers(capability).remove(offerId);
+        if (forgotten != null) {
+            formerOwners.put(capability + "/" + offerId, forgotten.getOffer().getProducerId());
+        }
+    }
+
+    @Override
+    public String formerOwner(String capability, String offerId) {
+        return formerOwners.get(capability + "/" + offerId);
     }
 
     @Override

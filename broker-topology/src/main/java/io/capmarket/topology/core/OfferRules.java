@@ -65,13 +65,14 @@ public final class OfferRules {
     }
 
     /**
-     * Why a change of an offer the capability already holds is refused, or empty when it is taken:
-     * an offer is changed and withdrawn only by the producer that holds it. Intake checks this
-     * within its own partition of the offer index; a producer choosing another partition for its
-     * record reaches another intake task, so the capability's single writer checks it again
-     * against the offer it holds.
+     * Why a change of an offer the capability holds, or held, is refused, or empty when it is taken:
+     * an offer is changed, withdrawn and published again only by the producer that first published
+     * it. Intake checks this within its own partition of the offer index; a producer choosing
+     * another partition for its record reaches another intake task, so the capability's single
+     * writer checks it again against the offer it holds, or the producer of the one it forgot.
      *
-     * @param holder the producer of the offer as held, or null when the capability holds no such offer
+     * @param holder the producer of the offer as held, or of the offer the capability held and
+     *     forgot ({@link DeskBooks#formerOwner}), or null when it never held one of that offerId
      * @param changedBy the producer whose offers topic the change came from, or null for a change
      *     written before it was recorded (taken, as before)
      * @param withdrawal whether the change withdraws the offer (a tombstone) rather than publishing it

@@ -21,12 +21,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * store (its {@code inFlight} is whatever it was at the last write), but counted from the kept
  * requests when the task starts ({@link LoadTally}) and kept here. A state is written only when
  * something else changed: the offer, its withdrawal, its record of outcomes and lead times.
+ *
+ * <p>A forgotten offer leaves its producer behind ({@link #formerOwner}), in a store of its own
+ * written once per forgotten offer and read only when a change names an offer not held.
  */
 final class OfferBook {
 
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final KeyValueStore<String, OfferState> store;
+    /** The producers of forgotten offers, by {@link StoreKeys#offer}. */
+    private final KeyValueStore<String, String> formerOwners;
     private final LoadTally loads;
     private final StepJournal journal;
     private final Map<String, Map<String, OfferState>> byCapability = new HashMap<>();
@@ -34,8 +39,10 @@ final class OfferBook {
     private final Map<String, OfferState> stored = new HashMap<>();
 
     /** Writes through {@code journal}, so that a failed step's writes can be undone. */
-    OfferBook(KeyValueStore<String, OfferState> store, LoadTally loads, StepJournal journal) {
+    OfferBook(KeyValueStore<String, OfferState> store, KeyValueStore<String, String> formerOwners, LoadTally loads,
+            StepJournal journal) {
         this.store = store;
+        this.formerOwners = formerOwners;
         this.loads = loads;
         this.journal = journal;
     }
@@ -62,13 +69,24 @@ final class OfferBook {
         offers.put(offerId, state);
     }
 
+    /** Forgets an offer, keeping its producer ({@link #formerOwner}). */
     void delete(String capability, String offerId) {
         Map<String, OfferState> offers = offers(capability);
         String key = StoreKeys.offer(capability, offerId);
+        OfferState forgotten = offers.get(offerId);
+        if (forgotten == null) {
+            return;
+        }
         changing(offers, offerId, key, stored.get(key));
         journal.write(store, key, null, stored.get(key));
         stored.remove(key);
         offers.remove(offerId);
+        journal.write(formerOwners, key, forgotten.getOffer().getProducerId());
+    }
+
+    /** The producer of a forgotten offer of the capability, or null when none of that offerId was forgotten. */
+    String formerOwner(String capability, String offerId) {
+        return formerOwners.get(StoreKeys.offer(capability, offerId));
     }
 
     /** Keeps how to put back the offer's state in memory, and what the store holds of it, should the step fail. */

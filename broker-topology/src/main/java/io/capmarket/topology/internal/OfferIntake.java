@@ -30,11 +30,12 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * the engine keeps a withdrawn offer while it holds live resources, and freeing the offerId here
  * would let another producer's offer pass intake and take the index, refusing the owner's own
  * offer here until the other withdrew. (An index entry written before producers were recorded
- * names none; its offer can be withdrawn from any producer's topic, which frees its offerId, until
- * it is published again.)
+ * names none, and is never given one here, even when its offer is withdrawn or published again:
+ * the first producer seen here need not be the offer's, so the engine, which knows the offer's
+ * producer and keeps it after forgetting the offer, decides who may change it.)
  * Each intake task holds the index of its own partition only, and a producer chooses the partition
  * of its records: every change therefore carries the producer it came from, and the engine, the
- * single writer per capability, refuses a change of an offer another producer holds.
+ * single writer per capability, refuses a change of an offer another producer holds or held.
  */
 final class OfferIntake {
 
@@ -87,9 +88,7 @@ final class OfferIntake {
                 return;
             }
             route(record, previous, new OfferChange(offerId, null, producerId));
-            if (holder == null) {
-                capabilityByOffer.delete(offerId);
-            } else {
+            if (holder != null) {
                 capabilityByOffer.put(offerId, IndexEntry.withdrawn(holder).encode());
             }
             return;
@@ -115,7 +114,9 @@ final class OfferIntake {
         if (previous != null && !previous.equals(offer.getCapability())) {
             route(record, previous, new OfferChange(offerId, null, producerId));
         }
-        capabilityByOffer.put(offerId, new IndexEntry(offer.getCapability(), producerId).encode());
+        // an entry written before producers were recorded stays without one: the engine knows the offer's producer
+        boolean unrecorded = indexed != null && holder == null;
+        capabilityByOffer.put(offerId, new IndexEntry(offer.getCapability(), unrecorded ? null : producerId).encode());
         route(record, offer.getCapability(), new OfferChange(offerId, offer, producerId));
     }
 

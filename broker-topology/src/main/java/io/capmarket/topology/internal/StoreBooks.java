@@ -51,6 +51,7 @@ final class StoreBooks implements DeskBooks {
 
     private final TopologySettings settings;
     private final KeyValueStore<String, OfferState> offerStates;
+    private final KeyValueStore<String, String> formerOwners;
     private final ScoreBook scores;
     private final KeyValueStore<String, CapabilityContract> contracts;
     private final KeyValueStore<String, RequestStatus> requests;
@@ -86,6 +87,7 @@ final class StoreBooks implements DeskBooks {
         this.requestIds = WrittenKeys.ofRequestStore(TopologyNames.REQUEST_STORE, context.taskId(),
                 () -> events.writtenKeysFull(TopologyNames.REQUEST_STORE));
         this.offerStates = context.getStateStore(TopologyNames.OFFER_STATE_STORE);
+        this.formerOwners = context.getStateStore(TopologyNames.OFFER_OWNER_STORE);
         this.scores = new ScoreBook(context.getStateStore(TopologyNames.SCORE_STORE), settings.scorecardWindow(), journal);
         this.contracts = context.getStateStore(TopologyNames.CONTRACT_STORE);
         this.waitlist = context.getStateStore(TopologyNames.WAITLIST_STORE);
@@ -119,7 +121,7 @@ final class StoreBooks implements DeskBooks {
         }
         this.requestsCounted = loads.requests();
         this.deadlines = rebuilt;
-        this.offers = new OfferBook(offerStates, loads, journal);
+        this.offers = new OfferBook(offerStates, formerOwners, loads, journal);
         this.counts = new CounterBook(loads);
         this.teamLoads = new TeamLoads(loads.teamLoads());
         this.liveResources = new HashMap<>();
@@ -186,6 +188,11 @@ final class StoreBooks implements DeskBooks {
     @Override
     public void deleteOffer(String capability, String offerId) {
         offers.delete(capability, offerId);
+    }
+
+    @Override
+    public String formerOwner(String capability, String offerId) {
+        return offers.formerOwner(capability, offerId);
     }
 
     @Override

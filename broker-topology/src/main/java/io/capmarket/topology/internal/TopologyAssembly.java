@@ -85,6 +85,7 @@ public final class TopologyAssembly {
         builder.addStateStore(uncached(TopologyNames.REQUEST_INDEX_STORE, Serdes.String()));
         builder.addStateStore(cached(TopologyNames.OFFER_STATE_STORE, avro(OfferState.class)));
         builder.addStateStore(cached(TopologyNames.CONTRACT_STORE, avro(CapabilityContract.class)));
+        builder.addStateStore(uncached(TopologyNames.OFFER_OWNER_STORE, Serdes.String()));
         // kept and published in the same step: encoded once for both; each change of a request is its
         // own status record anyway, so a cache would coalesce nothing the status topic does not carry
         Serde<RequestStatus> statuses = StatusEncoding.around(topics.requestStatus().valueSerde());
@@ -124,7 +125,7 @@ public final class TopologyAssembly {
                 .process(() -> new CapabilityEngine(settings, clock, events, topics, producers), Named.as(TopologyNames.ENGINE),
                         TopologyNames.OFFER_STATE_STORE, TopologyNames.CONTRACT_STORE, TopologyNames.REQUEST_STORE,
                         TopologyNames.WAITLIST_STORE, TopologyNames.SCORE_STORE, TopologyNames.INTAKE_ENTRY_STORE,
-                        TopologyNames.REQUEST_INDEX_STORE);
+                        TopologyNames.REQUEST_INDEX_STORE, TopologyNames.OFFER_OWNER_STORE);
 
         Map<String, KStream<String, EngineOutput>> outputs = engine
                 .split(Named.as(TopologyNames.ENGINE_OUTPUT))

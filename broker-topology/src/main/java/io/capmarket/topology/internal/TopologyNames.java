@@ -27,6 +27,8 @@ public final class TopologyNames {
     public static final String ENGINE_INPUT = "capability-engine-input";
     public static final String ENGINE = "capability-engine";
     public static final String OFFER_STATE_STORE = "offer-state";
+    /** The producer of every offer the engine forgot, so that its offerId stays that producer's. */
+    public static final String OFFER_OWNER_STORE = "offer-owners";
     public static final String CONTRACT_STORE = "capability-contracts";
     public static final String REQUEST_STORE = "request-state";
     public static final String WAITLIST_STORE = "waitlist";

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * A producer writing another producer's offerId to its own offers topic, on another partition
  * than the offer's owner wrote it to, reaches an intake task that never saw the offer: the
- * capability's engine refuses the change and the tombstone, and the owner's offer stands. On the
- * owner's partition, the intake keeps a withdrawn offerId its owner's, across restarts.
+ * capability's engine refuses the change and the tombstone, and the owner's offer stands, also
+ * once the engine has forgotten it. On the owner's partition, the intake keeps a withdrawn offerId
+ * its owner's, across restarts.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 class OfferTakeoverIT {
@@ -46,11 +47,7 @@ class OfferTakeoverIT {
     void anotherProducersOfferCannotBeTakenOverOrWithdrawnFromAnotherPartition() {
         try (LiveTopology m = new LiveTopology(broker, registry, "takeover", Map.of("topics.partitions", "2"))) {
             Topics topics = m.topics();
-            try (ProducerOnboarding onboarding = ProducerOnboarding.create(topics,
-                    Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), Duration.ofSeconds(30))) {
-                onboarding.approve("db-team", List.of(PG), "it-admin");
-                onboarding.approve("rival", List.of(PG), "it-admin");
-            }
+            approveBoth(topics);
             m.sendTo(topics.heartbeats("db-team"), 0, "db-team-1", LiveTopology.heartbeat("db-team"));
             m.sendTo(topics.heartbeats("rival"), 1, "rival-1", LiveTopology.heartbeat("rival"));
             m.sendTo(topics.offers("db-team"), 0, "pg", LiveTopology.offer("pg", "db-team", PG, 5));
@@ -75,6 +72,51 @@ class OfferTakeoverIT {
             RequestStatus matched = m.awaitState("r1", RequestState.MATCHED);
             assertThat(matched.getProducerId()).isEqualTo("db-team");
             assertThat(m.deadLetters()).hasSize(2);
+        }
+    }
+
+    /**
+     * Once the engine has forgotten a withdrawn offer (it held no work), another producer's offer
+     * and tombstone under its offerId, on another partition than the owner's, are still refused by
+     * the engine naming the owner, and the owner publishes it again.
+     */
+    @Test
+    void aForgottenOfferCannotBeTakenOverFromAnotherPartition() {
+        try (LiveTopology m = new LiveTopology(broker, registry, "forgotten", Map.of("topics.partitions", "2"))) {
+            Topics topics = m.topics();
+            approveBoth(topics);
+            m.sendTo(topics.heartbeats("db-team"), 0, "db-team-1", LiveTopology.heartbeat("db-team"));
+            m.sendTo(topics.heartbeats("rival"), 1, "rival-1", LiveTopology.heartbeat("rival"));
+            m.sendTo(topics.offers("db-team"), 0, "pg", LiveTopology.offer("pg", "db-team", PG, 5));
+            m.awaitCatalogOffer(PG, "pg");
+            m.sendTo(topics.offers("db-team"), 0, "pg", null);
+            await().atMost(LiveTopology.WAIT).until(() -> m.latest(topics.catalog(), PG) == null);
+
+            String rivalsOffers = topics.offers("rival").name();
+            m.sendTo(topics.offers("rival"), 1, "pg", LiveTopology.offer("pg", "rival", PG, 50));
+            m.sendTo(topics.offers("rival"), 1, "pg", null);
+
+            List<ConsumerRecord<byte[], byte[]>> letters = await().atMost(LiveTopology.WAIT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> m.deadLettersFrom(rivalsOffers), found -> found.size() >= 2);
+            assertThat(letters).extracting(r -> LiveTopology.header(r, DeadLetterHeaders.REASON)).containsExactly(
+                    "change of offer pg of capability postgres-database by producer rival: the offer belongs to producer "
+                            + "db-team, only it can change it",
+                    "withdrawal of offer pg of capability postgres-database by producer rival: the offer belongs to producer "
+                            + "db-team, only it can withdraw it");
+
+            m.sendTo(topics.offers("db-team"), 0, "pg", LiveTopology.offer("pg", "db-team", PG, 7));
+            await().atMost(LiveTopology.WAIT).until(() -> m.latest(topics.catalog(), PG) != null);
+            assertThat(m.latest(topics.catalog(), PG).getOffers())
+                    .extracting(o -> o.getOfferId() + "@" + o.getProducerId() + "/" + o.getCapacity()).containsExactly("pg@db-team/7");
+            assertThat(m.deadLetters()).hasSize(2);
+        }
+    }
+
+    private void approveBoth(Topics topics) {
+        try (ProducerOnboarding onboarding = ProducerOnboarding.create(topics,
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()), Duration.ofSeconds(30))) {
+            onboarding.approve("db-team", List.of(PG), "it-admin");
+            onboarding.approve("rival", List.of(PG), "it-admin");
         }
     }
 

@@ -661,6 +661,31 @@ class CapabilityDeskTest {
         }
 
         @Test
+        void aForgottenOffersIdStaysItsProducersSoAnotherCanNeitherPublishNorWithdrawIt() {
+            t.liveOffer("pg-eu", "db-team", 5, Map.of());
+            t.withdraw("pg-eu", "db-team");
+            assertThat(t.books.offers(PG)).as("nothing held it: forgotten at once").doesNotContainKey("pg-eu");
+            t.approve("intruder", PG);
+            t.heartbeat("intruder");
+
+            // as an intruder's records reach the desk from an intake task whose index never saw pg-eu
+            t.publish(t.offer("pg-eu", "intruder", 50, Map.of()));
+            t.withdraw("pg-eu", "intruder");
+
+            assertThat(t.books.offers(PG)).doesNotContainKey("pg-eu");
+            assertThat(t.refusals).containsExactly(
+                    "offer:pg-eu: change of offer pg-eu of capability postgres-database by producer intruder: "
+                            + "the offer belongs to producer db-team, only it can change it",
+                    "offer:pg-eu: withdrawal of offer pg-eu of capability postgres-database by producer intruder: "
+                            + "the offer belongs to producer db-team, only it can withdraw it");
+            assertThat(t.events).filteredOn("dead-lettered:identity"::equals).hasSize(2);
+
+            t.publish(t.offer("pg-eu", "db-team", 7, Map.of()));
+            assertThat(t.books.offers(PG).get("pg-eu").getOffer().getCapacity()).as("its producer publishes it again").isEqualTo(7);
+            assertThat(t.refusals).hasSize(2);
+        }
+
+        @Test
         void anOfferConflictingWithItsVersionsContractIsRefused() {
             t.liveOffer("pg-eu", "db-team", 5, Map.of());
             t.approve("other", PG);

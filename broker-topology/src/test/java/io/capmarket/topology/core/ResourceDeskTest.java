@@ -265,7 +265,7 @@ class ResourceDeskTest {
     class WithdrawnOffer {
 
         @Test
-        void keepsGoverningItsLiveResourcesAndItsOfferIdUntilTheLastIsGone() {
+        void keepsGoverningItsLiveResourcesUntilTheLastIsGoneAndItsOfferIdForGood() {
             t.withdraw("pg-eu", "db-team");
             assertThat(t.books.offers(PG)).as("kept for r1, withdrawn").hasEntrySatisfying("pg-eu",
                     state -> assertThat(state.getWithdrawn()).isTrue());
@@ -289,8 +289,11 @@ class ResourceDeskTest {
 
             int refused = t.refusals.size();
             t.publish(t.offer("pg-eu", "other-team", 1, Map.of()));
-            assertThat(t.refusals).as("free again").hasSize(refused);
-            assertThat(t.books.offers(PG).get("pg-eu").getOffer().getProducerId()).isEqualTo("other-team");
+            assertThat(t.refusals).as("still db-team's once forgotten").hasSize(refused + 1);
+            assertThat(t.books.offers(PG)).doesNotContainKey("pg-eu");
+            t.publish(t.offer("pg-eu", "db-team", 2, Map.of()));
+            assertThat(t.refusals).hasSize(refused + 1);
+            assertThat(t.books.offers(PG).get("pg-eu").getOffer().getProducerId()).isEqualTo("db-team");
         }
 
         @Test
