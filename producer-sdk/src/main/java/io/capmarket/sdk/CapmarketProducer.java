@@ -12,6 +12,7 @@ import io.capmarket.schemas.serde.AvroSerdeConfig;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.sdk.internal.AssignmentLoop;
+import io.capmarket.sdk.internal.Durations;
 import io.capmarket.sdk.internal.HandlerRun;
 import io.capmarket.sdk.internal.HandlerTimeouts;
 import io.capmarket.sdk.internal.Heartbeats;
@@ -815,7 +816,7 @@ public final class CapmarketProducer implements AutoCloseable {
 
         /** How often to heartbeat, default 10 s; keep it well under the topology's liveness bound. */
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = requirePositive("heartbeatInterval", interval);
+            this.heartbeatInterval = Durations.requirePositive("heartbeatInterval", interval);
             return this;
         }
 
@@ -830,7 +831,7 @@ public final class CapmarketProducer implements AutoCloseable {
 
         /** How long one publish may retry, default 60 s. */
         public Builder publishTimeout(Duration timeout) {
-            this.publishTimeout = requirePositive("publishTimeout", timeout);
+            this.publishTimeout = Durations.requirePositive("publishTimeout", timeout);
             return this;
         }
 
@@ -879,12 +880,7 @@ public final class CapmarketProducer implements AutoCloseable {
          * {@link CapmarketProducer#reporter(AssignmentRef)}; once its handler returned, it holds no slot.
          */
         public Builder handlerTimeout(Duration timeout) {
-            requirePositive("handlerTimeout", timeout);
-            if (timeout.compareTo(MAX_HANDLER_TIMEOUT) > 0) {
-                throw new InvalidConfigurationException("handlerTimeout must be at most " + MAX_HANDLER_TIMEOUT.toDays()
-                        + " days, but was " + timeout);
-            }
-            this.handlerTimeout = timeout;
+            this.handlerTimeout = HandlerTimeouts.requireValid(timeout);
             return this;
         }
 
@@ -1002,13 +998,6 @@ public final class CapmarketProducer implements AutoCloseable {
         /** {@code urls} for a message: any {@code user:password@} before a host masked (a password may hold an '@'). */
         private static String withoutCredentials(String urls) {
             return urls.replaceAll("(^|://|,)[^/,]*@", "$1****@");
-        }
-
-        private static Duration requirePositive(String name, Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new InvalidConfigurationException(name + " must be greater than 0, but was " + value);
-            }
-            return value;
         }
 
         private static String defaultInstanceId() {

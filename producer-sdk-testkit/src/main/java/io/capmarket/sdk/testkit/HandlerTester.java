@@ -7,6 +7,7 @@ import io.capmarket.sdk.AsyncAssignmentHandler;
 import io.capmarket.sdk.CapmarketProducer;
 import io.capmarket.sdk.ProducerListener;
 import io.capmarket.sdk.internal.HandlerRun;
+import io.capmarket.sdk.internal.HandlerTimeouts;
 import io.capmarket.sdk.internal.ProgressThrottle;
 import io.capmarket.sdk.internal.ReportingContext;
 import java.time.Clock;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -62,6 +64,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * that comes sooner is held, and dropped when the final report comes first. A handler that reports
  * progress in a quick loop is therefore recorded with its first progress only, as the marketplace
  * would see it; {@code progressInterval(Duration.ZERO)} records every one.
+ *
+ * <p>Two bounds on time, kept apart. {@link #timeout} (30 s) is the test's own: a handler that has
+ * not settled by then fails the test, and nothing is reported for it. {@link #handlerTimeout} is the
+ * SDK's ({@code CapmarketProducer.Builder#handlerTimeout}), unset unless asked for: then the SDK's own
+ * timer bounds the handler, and one still running when it has passed has its thread interrupted (or its
+ * stage cancelled) and is recorded as the marketplace would see it, a retryable FAILED naming the bound.
+ *
+ * <pre>{@code
+ * Recording run = HandlerTester.of(new PostgresHandler(hangingProvisioner)).handlerTimeout(Duration.ofMillis(200))
+ *         .run(HandlerTester.assignment("r-1").build());
+ *
+ * assertThat(run.reports()).containsExactly(Report.accepted(), Report.failed(
+ *         "handler did not finish within handlerTimeout 200ms; its thread was interrupted and its slot freed", true));
+ * }</pre>
  */
 public final class HandlerTester {
 
@@ -74,6 +90,8 @@ public final class HandlerTester {
     private Duration progressInterval = CapmarketProducer.DEFAULT_PROGRESS_INTERVAL;
     private Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     private Duration timeout = Duration.ofSeconds(30);
+    /** The SDK's bound on the handler's time, or null for none. */
+    private Duration handlerTimeout;
 
     private HandlerTester(AsyncAssignmentHandler handler, boolean synchronous) {
         this.handler = Objects.requireNonNull(handler, "handler");
@@ -117,9 +135,30 @@ public final class HandlerTester {
         return this;
     }
 
-    /** How long {@link #run} and {@link Running#await()} wait for a handler to settle; default 30 s. */
+    /**
+     * How long {@link #run} and {@link Running#await()} wait for a handler to settle before they fail
+     * the test, default 30 s: the test's own bound, so that a handler that never settles fails the test
+     * instead of hanging it. Nothing is reported when it passes, and the handler is left running; to see
+     * what the SDK does when a handler's time is up, set {@link #handlerTimeout} (shorter than this).
+     */
     public HandlerTester timeout(Duration timeout) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        return this;
+    }
+
+    /**
+     * Bounds the handler's time as {@code CapmarketProducer.Builder#handlerTimeout} does, with the SDK's
+     * own timer: when it has passed, the thread still in a synchronous handler's method is interrupted
+     * (or an asynchronous handler's stage cancelled) and the work is recorded as the SDK reports it,
+     * {@code FAILED(retryable)} naming the bound, unless the handler had reported its outcome; what the
+     * handler reports after it is dropped. Greater than 0 and at most 365 days, as in the SDK. Unset by
+     * default: the SDK's default of 1 h could never pass within the test's {@link #timeout}.
+     *
+     * @throws io.capmarket.sdk.InvalidConfigurationException as the builder's, naming {@code handlerTimeout},
+     *     the value and the rule
+     */
+    public HandlerTester handlerTimeout(Duration handlerTimeout) {
+        this.handlerTimeout = HandlerTimeouts.requireValid(handlerTimeout);
         return this;
     }
 
@@ -157,35 +196,55 @@ public final class HandlerTester {
         ProducerListener listener = new ProducerListener() {
             @Override
             public void handlerCompleted(Assignment completed, Duration took, Throwable error) {
-                thrown.set(error);
+                if (!(error instanceof HandlerTimeouts.TimedOut)) { // the SDK's, not the handler's: the FAILED names it
+                    thrown.set(error);
+                }
             }
         };
         ProgressThrottle throttle = ProgressThrottle.withTimer((ref, kind, message, outputs, retryable, mustNotLose) ->
                 reports.add(new Report(kind, message, outputs, retryable)), progressInterval, clock, listener, "handler-tester-progress");
         ReportingContext context = new ReportingContext(assignment, throttle);
-        CompletableFuture<Void> settled;
+        HandlerTimeouts timeouts = handlerTimeout == null ? HandlerTimeouts.NONE
+                : HandlerTimeouts.withTimer(handlerTimeout, "handler-tester-timeout-" + assignment.requestId());
+        // under a bound the timer may complete the work's outcome: settled on the timer's thread, the SDK's failure
+        // would come before the interrupt and keep it from the handler (a settled handler is not interrupted), so it
+        // is settled on a thread of its own, as the SDK settles on a worker. Unbounded, settling on the thread that
+        // completes the stage records the same (recording never waits for Kafka) and is done once that call returns
+        Executor settler = handlerTimeout == null ? Runnable::run : task -> {
+            Thread thread = new Thread(task, "handler-tester-settle-" + assignment.requestId());
+            thread.setDaemon(true);
+            thread.start();
+        };
+        CompletableFuture<Void> settled = new CompletableFuture<>();
+        settled.whenComplete((ignored, error) -> {
+            throttle.close();
+            timeouts.close();
+        });
+        Runnable work = () -> HandlerRun.run(handler, context, autoAccept, clock, listener, timeouts, settler, error -> {
+            if (error == null) {
+                settled.complete(null);
+            } else {
+                settled.completeExceptionally(error);
+            }
+        });
         if (synchronous) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
             Thread worker = new Thread(() -> {
                 try {
-                    HandlerRun.run(handler, context, autoAccept, clock, listener).whenComplete((ignored, error) -> {
-                        if (error == null) {
-                            done.complete(null);
-                        } else {
-                            done.completeExceptionally(error);
-                        }
-                    });
+                    work.run();
                 } catch (RuntimeException | Error e) {
-                    done.completeExceptionally(e);
+                    settled.completeExceptionally(e);
                 }
             }, "handler-tester-" + assignment.requestId());
             worker.setDaemon(true); // a handler that never returns does not keep the test's JVM alive
             worker.start();
-            settled = done;
         } else {
-            settled = HandlerRun.run(handler, context, autoAccept, clock, listener);
+            try {
+                work.run();
+            } catch (RuntimeException | Error e) {
+                settled.completeExceptionally(e); // stops the timers; the test is told at once
+                throw e;
+            }
         }
-        settled.whenComplete((ignored, error) -> throttle.close());
         return new Running(context, reports, settled, thrown);
     }
 
@@ -212,7 +271,10 @@ public final class HandlerTester {
             return this;
         }
 
-        /** Whether the assignment is settled. */
+        /**
+         * Whether the assignment is settled. Under a {@link HandlerTester#handlerTimeout}, the work is settled on a
+         * thread of the tester's own, as the SDK settles it on a worker: a moment after the stage completes.
+         */
         public boolean settled() {
             return settled.isDone();
         }

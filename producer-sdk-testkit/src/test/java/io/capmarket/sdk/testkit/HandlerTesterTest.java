@@ -9,13 +9,18 @@ import io.capmarket.sdk.AssignmentHandler;
 import io.capmarket.sdk.AsyncAssignmentHandler;
 import io.capmarket.sdk.AssignmentRef;
 import io.capmarket.sdk.FulfilmentContext;
+import io.capmarket.sdk.InvalidConfigurationException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class HandlerTesterTest {
+
+    /** The longest a test waits for what it expects; nothing waits this long when the tester works. */
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     @Test
     void recordsEveryReportInOrderWithAutoAccept() {
@@ -60,6 +65,80 @@ class HandlerTesterTest {
         } finally {
             never.countDown();
         }
+    }
+
+    @Test
+    void aSynchronousHandlerOutlastingItsHandlerTimeoutIsInterruptedAndRecordedAsTheSdkFailsIt() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        HandlerTester tester = HandlerTester.of((assignment, context) -> {
+            try {
+                never.await(); // a cloud API that never answers
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+        }).handlerTimeout(Duration.ofMillis(200)).timeout(WAIT);
+
+        Recording run = tester.run(HandlerTester.assignment("r-5").build());
+
+        assertThat(run.reports()).containsExactly(Report.accepted(), Report.failed(
+                "handler did not finish within handlerTimeout 200ms; its thread was interrupted and its slot freed", true));
+        assertThat(interrupted.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the handler's thread was interrupted").isTrue();
+        assertThat(run.thrownByHandler()).as("the failure is the SDK's, named in the report").isEmpty();
+    }
+
+    @Test
+    void anAsyncHandlersStageOutlastingItsHandlerTimeoutIsCancelledAndRecordedAsTheSdkFailsIt() throws Exception {
+        CompletableFuture<Void> never = new CompletableFuture<>();
+        CountDownLatch stageDone = new CountDownLatch(1);
+        never.whenComplete((ignored, error) -> stageDone.countDown());
+
+        Recording run = HandlerTester.ofAsync((assignment, context) -> never).handlerTimeout(Duration.ofMillis(200)).timeout(WAIT)
+                .run(HandlerTester.assignment("r-6").build());
+
+        assertThat(run.reports()).containsExactly(Report.accepted(), Report.failed(
+                "handler did not finish within handlerTimeout 200ms; the stage it returned was cancelled and its slot freed", true));
+        assertThat(stageDone.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the stage was completed").isTrue();
+        assertThat(never).isCancelled();
+    }
+
+    @Test
+    void aHandlerFinishingWithinItsHandlerTimeoutIsRecordedAsWithoutOne() {
+        CompletableFuture<Boolean> interruptedOnReturn = new CompletableFuture<>();
+        CountDownLatch go = new CountDownLatch(1);
+        HandlerTester sync = HandlerTester.of((assignment, context) -> {
+            go.await();
+            context.fulfil(Map.of("host", "r-7.db"));
+            interruptedOnReturn.complete(Thread.currentThread().isInterrupted());
+        }).handlerTimeout(WAIT).timeout(WAIT.multipliedBy(2));
+        HandlerTester.Running running = sync.start(HandlerTester.assignment("r-7").build());
+        go.countDown();
+
+        assertThat(running.await().reports()).containsExactly(Report.accepted(), Report.fulfilled(Map.of("host", "r-7.db")));
+        assertThat(interruptedOnReturn).isCompletedWithValue(false);
+
+        CompletableFuture<Void> answer = new CompletableFuture<>();
+        HandlerTester.Running async = HandlerTester.ofAsync((assignment, context) -> answer.thenRun(() -> context.fulfil(Map.of())))
+                .handlerTimeout(WAIT).timeout(WAIT.multipliedBy(2)).start(HandlerTester.assignment("r-8").build());
+        answer.complete(null);
+
+        assertThat(async.await().reports()).containsExactly(Report.accepted(), Report.fulfilled(Map.of()));
+    }
+
+    @Test
+    void aHandlerTimeoutTheSdkWouldRefuseIsRefusedWithTheSdksMessage() {
+        HandlerTester tester = HandlerTester.of((assignment, context) -> context.fulfil(Map.of()));
+
+        assertThatThrownBy(() -> tester.handlerTimeout(Duration.ZERO)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("handlerTimeout must be greater than 0, but was PT0S");
+        assertThatThrownBy(() -> tester.handlerTimeout(Duration.ofMillis(-1))).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("handlerTimeout must be greater than 0, but was PT-0.001S");
+        assertThatThrownBy(() -> tester.handlerTimeout(null)).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("handlerTimeout must be greater than 0, but was null");
+        assertThatThrownBy(() -> tester.handlerTimeout(Duration.ofDays(366))).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessage("handlerTimeout must be at most 365 days, but was PT8784H");
+        assertThat(tester.handlerTimeout(Duration.ofDays(365))).isSameAs(tester);
     }
 
     @Test

@@ -1,12 +1,16 @@
 package io.capmarket.sdk.internal;
 
+import io.capmarket.sdk.InvalidConfigurationException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Human durations for offer files and the command line: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}, or ISO-8601 {@code PT10M}. */
+/**
+ * Human durations for offer files and the command line: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 2h}, {@code 1d}, or
+ * ISO-8601 {@code PT10M}; and the check of a duration setting that must be greater than 0.
+ */
 public final class Durations {
 
     private static final Pattern SHORT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
@@ -41,6 +45,18 @@ public final class Durations {
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * {@code value}, the setting {@code name}, when it is greater than 0.
+     *
+     * @throws InvalidConfigurationException naming the setting, the value and the rule, when it is null, zero or negative
+     */
+    public static Duration requirePositive(String name, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new InvalidConfigurationException(name + " must be greater than 0, but was " + value);
+        }
+        return value;
     }
 
     /** The shortest exact short form: {@code 10m}, {@code 90s}, {@code 1500ms}. */

@@ -75,8 +75,8 @@ public final class HandlerRun {
     }
 
     /**
-     * Runs and settles on the thread that completes the handler's stage, without a time bound (the
-     * test kit's runs, which bound themselves). The returned future completes once the assignment is
+     * Runs and settles on the thread that completes the handler's stage, without a time bound (a
+     * test's run, which bounds itself). The returned future completes once the assignment is
      * settled (its outcome durable, or handed off); exceptionally when even the settlement could not be published.
      */
     public static CompletableFuture<Void> run(AsyncAssignmentHandler handler, ReportingContext context, boolean autoAccept,

@@ -1,5 +1,7 @@
 package io.capmarket.sdk.internal;
 
+import io.capmarket.sdk.CapmarketProducer;
+import io.capmarket.sdk.InvalidConfigurationException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +27,10 @@ public final class HandlerTimeouts implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HandlerTimeouts.class);
 
-    /** No bound: the work's outcome is the handler's, however long it takes (the test kit's runs, which bound themselves). */
+    /**
+     * No bound: the work's outcome is the handler's, however long it takes (the test kit's runs without a
+     * {@code handlerTimeout}, which the test kit's own timeout bounds).
+     */
     public static final HandlerTimeouts NONE = new HandlerTimeouts(null, null);
 
     private final Duration timeout;
@@ -37,8 +42,24 @@ public final class HandlerTimeouts implements AutoCloseable {
     }
 
     /**
+     * {@code timeout} when it is a valid {@code handlerTimeout}: greater than 0 and at most
+     * {@link CapmarketProducer#MAX_HANDLER_TIMEOUT} (no value turns the bound off). The rule of the builder's
+     * setting and of the test kit's, which must refuse the same values with the same message.
+     *
+     * @throws InvalidConfigurationException naming {@code handlerTimeout}, the value and the rule
+     */
+    public static Duration requireValid(Duration timeout) {
+        Durations.requirePositive("handlerTimeout", timeout);
+        if (timeout.compareTo(CapmarketProducer.MAX_HANDLER_TIMEOUT) > 0) {
+            throw new InvalidConfigurationException("handlerTimeout must be at most " + CapmarketProducer.MAX_HANDLER_TIMEOUT.toDays()
+                    + " days, but was " + timeout);
+        }
+        return timeout;
+    }
+
+    /**
      * A bound of {@code timeout} timed on a daemon thread of its own named {@code threadName}; the
-     * builder's {@code handlerTimeout} has checked it (greater than 0, at most 365 days).
+     * caller has checked it with {@link #requireValid}.
      */
     public static HandlerTimeouts withTimer(Duration timeout, String threadName) {
         Objects.requireNonNull(timeout, "timeout");
