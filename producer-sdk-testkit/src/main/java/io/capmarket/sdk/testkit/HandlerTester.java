@@ -206,10 +206,10 @@ public final class HandlerTester {
         ReportingContext context = new ReportingContext(assignment, throttle);
         HandlerTimeouts timeouts = handlerTimeout == null ? HandlerTimeouts.NONE
                 : HandlerTimeouts.withTimer(handlerTimeout, "handler-tester-timeout-" + assignment.requestId());
-        // under a bound the timer may complete the work's outcome: settled on the timer's thread, the SDK's failure
-        // would come before the interrupt and keep it from the handler (a settled handler is not interrupted), so it
-        // is settled on a thread of its own, as the SDK settles on a worker. Unbounded, settling on the thread that
-        // completes the stage records the same (recording never waits for Kafka) and is done once that call returns
+        // under a bound the timer may complete the work's outcome: it is settled on a thread of its own, as the SDK
+        // settles on a worker, never on the timer's, whose run closes with the tester's run. Unbounded, settling on the
+        // thread that completes the stage records the same (recording never waits for Kafka) and is done once that
+        // call returns
         Executor settler = handlerTimeout == null ? Runnable::run : task -> {
             Thread thread = new Thread(task, "handler-tester-settle-" + assignment.requestId());
             thread.setDaemon(true);

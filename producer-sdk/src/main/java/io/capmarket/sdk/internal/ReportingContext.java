@@ -176,10 +176,11 @@ public final class ReportingContext implements FulfilmentContext {
      * Interrupts {@code handler}, the thread still inside the handler's method when its time bound
      * passed, unless the handler reported its outcome: taking this lock, it waits for a report being
      * sent, which an interrupt would cut off after the record was handed to Kafka (the handler would
-     * see a failure of a report the marketplace applies).
+     * see a failure of a report the marketplace applies). The SDK's own failure, which may be
+     * settled before this runs, is no outcome of the handler's: the handler is interrupted after it.
      */
     synchronized void interruptForTimeout(Thread handler) {
-        if (!settled) {
+        if (!settled || failedBySdk) {
             handler.interrupt();
         }
     }

@@ -172,6 +172,27 @@ class HandlerTimeoutsTest {
     }
 
     @Test
+    void aHandlerIsInterruptedEvenWhenItsWorkIsSettledTheMomentTheTimeIsUp() throws Exception {
+        CompletableFuture<Boolean> interrupted = new CompletableFuture<>();
+        AssignmentHandler hanging = (a, c) -> {
+            try {
+                new CountDownLatch(1).await(WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
+                interrupted.complete(false);
+            } catch (InterruptedException e) {
+                interrupted.complete(true);
+                throw e;
+            }
+        };
+        // settled on the thread that completes the outcome, the timer's: as fast as a worker could ever settle it
+        workers.execute(() -> HandlerRun.run(HandlerRun.async(hanging), new ReportingContext(assignment, sink), true, clock, listener,
+                timeouts, Runnable::run, error -> { }));
+
+        assertThat(interrupted.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the handler's thread was interrupted").isTrue();
+        await().atMost(WAIT).until(() -> reports.size() >= 2);
+        assertThat(reports).extracting(Report::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FAILED);
+    }
+
+    @Test
     void anAsynchronousHandlersStageNotCompleteWhenTheTimeIsUpIsCancelledAndItsWorkFailsRetryably() throws Exception {
         CompletableFuture<Void> stage = new CompletableFuture<>();
         AsyncAssignmentHandler never = (a, c) -> stage;
