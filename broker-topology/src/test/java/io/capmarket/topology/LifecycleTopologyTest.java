@@ -18,6 +18,7 @@ import io.capmarket.schemas.DecisionOutcome;
 import io.capmarket.schemas.FulfilmentKind;
 import io.capmarket.schemas.MatchDecision;
 import io.capmarket.schemas.OfferConsidered;
+import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.StatusTransition;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
@@ -241,5 +242,33 @@ class LifecycleTopologyTest {
         t.advance(Duration.ofSeconds(1));
 
         assertThat(t.status("r1").getState()).isEqualTo(MATCHED);
+    }
+
+    @Test
+    void aProducerIsLiveWhileAnyOfItsProcessesIsSoOneClosingDoesNotPauseTheOthers() {
+        t.liveOffer("pg-eu", "db-team", PG, 5, Map.of());
+        t.heartbeatOn("db-team", new ProducerHeartbeat("db-team", "db-team-2", t.clock.instant(), 0, true));
+        t.advance(Duration.ofSeconds(1));
+
+        // db-team-1 closes: its last heartbeat, the producer's latest, says unhealthy
+        t.heartbeatOn("db-team", new ProducerHeartbeat("db-team", "db-team-1", t.clock.instant(), 0, false));
+        t.submit("r1", PG);
+        assertThat(t.status("r1").getState()).as("db-team-2 is live").isEqualTo(MATCHED);
+
+        t.heartbeatOn("db-team", new ProducerHeartbeat("db-team", "db-team-2", t.clock.instant(), 0, false));
+        t.submit("r2", PG);
+        assertThat(t.status("r2").getState()).as("no process is healthy").isEqualTo(WAITING);
+
+        t.heartbeatOn("db-team", new ProducerHeartbeat("db-team", "db-team-1", t.clock.instant(), 0, true));
+        t.advance(Duration.ofSeconds(1));
+        assertThat(t.status("r2").getState()).as("db-team-1 is back").isEqualTo(MATCHED);
+
+        t.advance(MatchingPolicy.DEFAULT_LIVENESS_BOUND.plusSeconds(1));
+        t.heartbeatOn("db-team", new ProducerHeartbeat("db-team", "db-team-2", t.clock.instant(), 0, true));
+        t.submit("r3", PG);
+        assertThat(t.status("r3").getState()).as("db-team-2 healthy again, db-team-1 silent").isEqualTo(MATCHED);
+        t.advance(MatchingPolicy.DEFAULT_LIVENESS_BOUND.plusSeconds(1));
+        t.submit("r4", PG);
+        assertThat(t.status("r4").getState()).as("every process silent past the bound").isEqualTo(WAITING);
     }
 }

@@ -40,7 +40,8 @@ public final class InMemoryBooks implements DeskBooks {
     final DeadlineQueue deadlines = new DeadlineQueue();
     final Map<String, CapabilityCounters> counters = new TreeMap<>();
     final Map<String, ScoreState> scores = new TreeMap<>();
-    final Map<String, ProducerLiveness> liveness = new HashMap<>();
+    /** Each producer's processes by their latest heartbeats. */
+    private final Map<String, ProducerInstances> liveness = new HashMap<>();
     final Map<String, ProducerApproval> approvals = new HashMap<>();
     /** The admins' quotas by {@code <team>/<capability>}. */
     final Map<String, TeamQuota> quotas = new HashMap<>();
@@ -64,9 +65,9 @@ public final class InMemoryBooks implements DeskBooks {
         return (earliest == null || earliest.isAfter(now)) && counters.values().stream().allMatch(c -> c.getWaiting() == 0);
     }
 
-    /** Records a producer's last sign of life. */
-    public void heartbeat(String producerId, ProducerLiveness last) {
-        liveness.put(producerId, last);
+    /** Records the latest sign of life of one of a producer's processes ({@link ProducerInstances}). */
+    public void heartbeat(String producerId, String instanceId, ProducerLiveness latest) {
+        liveness.put(producerId, liveness.getOrDefault(producerId, ProducerInstances.NONE).with(instanceId, latest));
     }
 
     /** Records a producer's approval; null revokes it. */
@@ -244,7 +245,7 @@ public final class InMemoryBooks implements DeskBooks {
 
     @Override
     public ProducerLiveness liveness(String producerId) {
-        return liveness.get(producerId);
+        return liveness.getOrDefault(producerId, ProducerInstances.NONE).liveness();
     }
 
     @Override

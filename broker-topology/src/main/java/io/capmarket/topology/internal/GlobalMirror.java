@@ -2,6 +2,7 @@ package io.capmarket.topology.internal;
 
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -30,7 +31,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 final class GlobalMirror<V, T> {
 
     private final String storeName;
-    private final Function<V, T> view;
+    /** What the engine reads of a key, from what it read before (null: nothing) and the key's new value. */
+    private final BiFunction<T, V, T> fold;
     /** Keys kept at most: more than a deployment's producers, capability versions or teams and capabilities. */
     static final int MAX_ENTRIES = 100_000;
 
@@ -41,8 +43,20 @@ final class GlobalMirror<V, T> {
      * @param view what the engine reads of a value, made once per record
      */
     GlobalMirror(String storeName, Function<V, T> view) {
+        this(storeName, (BiFunction<T, V, T>) (before, value) -> view.apply(value));
+    }
+
+    /**
+     * A mirror whose view of a key folds every value the key takes, in the table's order: what the
+     * engine reads then depends on the values before the latest too (a producer's liveness, on the
+     * heartbeats of each of its processes). A key looked up in the store (never seen by the updater)
+     * starts from its stored value alone; a deleted key starts again from nothing.
+     *
+     * @param fold the view from the one before (null for none) and the key's new value
+     */
+    GlobalMirror(String storeName, BiFunction<T, V, T> fold) {
         this.storeName = storeName;
-        this.view = view;
+        this.fold = fold;
     }
 
     /** The name of the global store this mirrors. */
@@ -61,7 +75,7 @@ final class GlobalMirror<V, T> {
         }
         return entries.computeIfAbsent(key, missing -> {
             ValueAndTimestamp<V> stored = store.get(missing);
-            return stored == null || stored.value() == null ? Optional.empty() : Optional.of(view.apply(stored.value()));
+            return stored == null || stored.value() == null ? Optional.empty() : Optional.of(fold.apply(null, stored.value()));
         }).orElse(null);
     }
 
@@ -89,7 +103,8 @@ final class GlobalMirror<V, T> {
                     entries.put(key, Optional.empty());
                 } else {
                     store.put(key, ValueAndTimestamp.make(record.value(), record.timestamp()));
-                    entries.put(key, Optional.of(view.apply(record.value())));
+                    entries.compute(key, (k, before) -> Optional.of(fold.apply(before == null ? null : before.orElse(null),
+                            record.value())));
                 }
             }
         };

@@ -5,20 +5,22 @@ import io.capmarket.schemas.ApprovalPolicySetting;
 import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.TeamQuota;
+import io.capmarket.topology.core.ProducerInstances;
 import io.capmarket.topology.core.ProducerLiveness;
 
 /**
  * The global tables the engine reads for every request, as it reads them ({@link GlobalMirror}):
- * each producer's liveness from its latest heartbeat, its approval, and the admins' approval
- * policy of each capability version and quota of each team on each capability.
+ * each producer's liveness from the latest heartbeat of each of its processes, its approval, and
+ * the admins' approval policy of each capability version and quota of each team on each capability.
  */
-record GlobalMirrors(GlobalMirror<ProducerHeartbeat, ProducerLiveness> liveness,
+record GlobalMirrors(GlobalMirror<ProducerHeartbeat, ProducerInstances> liveness,
         GlobalMirror<ProducerApproval, ProducerApproval> approvals,
         GlobalMirror<ApprovalPolicySetting, ApprovalPolicy> policies,
         GlobalMirror<TeamQuota, TeamQuota> quotas) {
 
-    /** The liveness a heartbeat tells. */
-    static ProducerLiveness livenessOf(ProducerHeartbeat heartbeat) {
-        return new ProducerLiveness(heartbeat.getAt(), heartbeat.getHealthy());
+    /** A producer's processes as known before (null: none), with the latest heartbeat of one of them. */
+    static ProducerInstances livenessOf(ProducerInstances before, ProducerHeartbeat heartbeat) {
+        return (before == null ? ProducerInstances.NONE : before).with(heartbeat.getInstanceId(),
+                new ProducerLiveness(heartbeat.getAt(), heartbeat.getHealthy()));
     }
 }

@@ -16,9 +16,11 @@ import org.apache.kafka.streams.processor.api.Record;
  * liveness table, keyed by the producer whose topic they came from, which only the platform
  * writes: matching then trusts a heartbeat only when its producer sent it. A heartbeat naming
  * another producer is refused, so no client can take a competitor out of matching with
- * {@code healthy=false} in its name. The latest heartbeat of any of a producer's instances is its
- * liveness, as before. A heartbeat is relayed dated no later than the topology's clock, so a
- * producer cannot date one in the future to stay live after it stops.
+ * {@code healthy=false} in its name. Each of a producer's processes (instanceId) counts on its own:
+ * the producer is live while the latest heartbeat of any one of them is healthy and fresh
+ * ({@link io.capmarket.topology.core.ProducerInstances}, folded by the liveness table's mirror), so
+ * one process closing does not pause its peers. A heartbeat is relayed dated no later than the
+ * topology's clock, so a producer cannot date one in the future to stay live after it stops.
  */
 final class HeartbeatRelay implements Processor<String, ProducerHeartbeat, String, RelayOutput> {
 

@@ -16,6 +16,7 @@ import io.capmarket.topology.core.DeadlineQueue;
 import io.capmarket.topology.core.DeskBooks;
 import io.capmarket.topology.core.LoadTally;
 import io.capmarket.topology.core.OfferRecord;
+import io.capmarket.topology.core.ProducerInstances;
 import io.capmarket.topology.core.ProducerLiveness;
 import io.capmarket.topology.core.TeamLoad;
 import io.capmarket.topology.core.TeamLoads;
@@ -352,7 +353,8 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public ProducerLiveness liveness(String producerId) {
-        return producers.liveness().get(producerId, heartbeats);
+        ProducerInstances known = producers.liveness().get(producerId, heartbeats);
+        return known == null ? null : known.liveness();
     }
 
     /**

@@ -77,7 +77,7 @@ public final class TopologyAssembly {
     public Topology build() {
         StreamsBuilder builder = new StreamsBuilder();
         GlobalMirrors producers = new GlobalMirrors(
-                globalTable(builder, topics.liveness(), TopologyNames.HEARTBEAT_STORE, GlobalMirrors::livenessOf),
+                globalTable(builder, topics.liveness(), new GlobalMirror<>(TopologyNames.HEARTBEAT_STORE, GlobalMirrors::livenessOf)),
                 globalTable(builder, topics.producers(), TopologyNames.APPROVAL_STORE, approval -> approval),
                 new GlobalMirror<>(TopologyNames.APPROVAL_POLICY_STORE, ApprovalPolicySetting::getPolicy),
                 new GlobalMirror<>(TopologyNames.QUOTA_STORE, quota -> quota));
@@ -214,18 +214,18 @@ public final class TopologyAssembly {
      */
     private <V extends SpecificRecord, T> GlobalMirror<V, T> globalTable(StreamsBuilder builder, Topic<String, V> topic,
             String storeName, Function<V, T> view) {
-        GlobalMirror<V, T> mirror = new GlobalMirror<>(storeName, view);
-        globalTable(builder, topic, mirror);
-        return mirror;
+        return globalTable(builder, topic, new GlobalMirror<>(storeName, view));
     }
 
-    /** Adds the global table {@code mirror} mirrors, read from {@code topic}. */
-    private <V extends SpecificRecord, T> void globalTable(StreamsBuilder builder, Topic<String, V> topic, GlobalMirror<V, T> mirror) {
+    /** Adds the global table {@code mirror} mirrors, read from {@code topic}; returns {@code mirror}. */
+    private <V extends SpecificRecord, T> GlobalMirror<V, T> globalTable(StreamsBuilder builder, Topic<String, V> topic,
+            GlobalMirror<V, T> mirror) {
         String storeName = mirror.storeName();
         Serde<V> values = BoundedInput.bounded(topic.valueSerde());
         builder.addGlobalStore(Stores.timestampedKeyValueStoreBuilder(Stores.inMemoryKeyValueStore(storeName), topic.keySerde(), values)
                         .withLoggingDisabled(),
                 topic.name(), Consumed.with(topic.keySerde(), values).withName(storeName + "-source"), mirror.updater());
+        return mirror;
     }
 
     /** How every input topic is read: values larger than {@link BoundedInput#MAX_VALUE_BYTES} are refused. */

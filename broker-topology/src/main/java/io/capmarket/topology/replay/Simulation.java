@@ -42,6 +42,9 @@ import java.util.TreeSet;
  */
 final class Simulation {
 
+    /** The process a producer taken as live throughout sends its heartbeats from. */
+    private static final String ASSUMED_INSTANCE = "replay";
+
     /** How producers answer the assignments the desk sends them. */
     interface Producers {
 
@@ -183,7 +186,8 @@ final class Simulation {
         if (fact instanceof Recorded.OfferChanged offer) {
             desk.offer(offer.capability(), offer.change(), at);
         } else if (fact instanceof Recorded.Heartbeat beat) {
-            books.heartbeat(beat.producerId(), new ProducerLiveness(beat.heartbeat().getAt(), beat.heartbeat().getHealthy()));
+            books.heartbeat(beat.producerId(), beat.heartbeat().getInstanceId(),
+                    new ProducerLiveness(beat.heartbeat().getAt(), beat.heartbeat().getHealthy()));
         } else if (fact instanceof Recorded.Approval approval) {
             approve(approval.producerId(), approval.approval(), at);
         } else if (fact instanceof Recorded.Policy policy) {
@@ -233,7 +237,7 @@ final class Simulation {
 
     private void heartbeats(Instant now) {
         for (String producerId : assumedLive) {
-            books.heartbeat(producerId, new ProducerLiveness(now, true));
+            books.heartbeat(producerId, ASSUMED_INSTANCE, new ProducerLiveness(now, true));
         }
     }
 

@@ -132,7 +132,7 @@ final class DeskFixture implements DeskOutbox {
     }
 
     void heartbeat(String producerId) {
-        books.liveness.put(producerId, new ProducerLiveness(now, true));
+        books.heartbeat(producerId, producerId + "-1", new ProducerLiveness(now, true));
     }
 
     /** Approves the producer, notes a heartbeat and publishes an ACTIVE offer. */

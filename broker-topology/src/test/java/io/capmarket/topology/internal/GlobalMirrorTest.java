@@ -73,6 +73,29 @@ class GlobalMirrorTest {
     }
 
     @Test
+    void aFoldingMirrorsViewFollowsEveryValueOfItsKeyAndStartsAgainAfterATombstone() {
+        GlobalMirror<String, String> folding = new GlobalMirror<>("table",
+                (before, value) -> before == null ? value : before + "," + value);
+        Processor<String, String, Void, Void> folder = folding.updater().get();
+        MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+        context.addStateStore(store);
+        folder.init(context);
+        store.put("from-store", ValueAndTimestamp.make("s", 1L));
+
+        folder.process(new Record<>("producer-a", "a1", 1L));
+        folder.process(new Record<>("producer-a", "a2", 2L));
+        assertThat(folding.get("producer-a", store)).isEqualTo("a1,a2");
+        assertThat(store.get("producer-a")).as("the store keeps the latest value").isEqualTo(ValueAndTimestamp.make("a2", 2L));
+        assertThat(folding.get("from-store", store)).as("a key only the store held starts from its value").isEqualTo("s");
+        folder.process(new Record<>("from-store", "t", 3L));
+        assertThat(folding.get("from-store", store)).isEqualTo("s,t");
+
+        folder.process(new Record<>("producer-a", null, 4L));
+        folder.process(new Record<>("producer-a", "a3", 5L));
+        assertThat(folding.get("producer-a", store)).isEqualTo("a3");
+    }
+
+    @Test
     void aKeyTheTableLacksIsLookedUpOnceAndARecordForItLaterIsRead() {
         assertThat(mirror.get("capability/1", store)).isNull();
         store.put("capability/1", ValueAndTimestamp.make("bypassing the processor", 9L));
