@@ -7,10 +7,10 @@ import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.registry.SchemaRegistryConfig;
-import io.capmarket.schemas.runtime.StreamsRecovery;
 import io.capmarket.schemas.serde.AvroSerdeConfig;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
+import io.capmarket.sdk.internal.AssignmentGroup;
 import io.capmarket.sdk.internal.AssignmentLoop;
 import io.capmarket.sdk.internal.Durations;
 import io.capmarket.sdk.internal.HandlerRun;
@@ -50,7 +50,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -228,17 +227,7 @@ public final class CapmarketProducer implements AutoCloseable {
         groupConfig.put(ConsumerConfig.GROUP_ID_CONFIG, b.consumerGroupId != null ? b.consumerGroupId
                 : topics.producerGroup(b.producerId));
         groupConfig.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "capmarket-sdk-" + b.producerId + "-assignments-" + instance);
-        // a crashed process's assignments move to its peers (or its restart) after seconds, not Kafka's default 45 s
-        groupConfig.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) StreamsRecovery.SESSION_TIMEOUT.toMillis());
-        groupConfig.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, (int) StreamsRecovery.HEARTBEAT_INTERVAL.toMillis());
-        // cooperative rebalancing: a process joining or leaving moves only the partitions that change owner, and work running
-        // from those is waited for before they go (rebalanceDrain), while the others keep their work. Kafka's default list,
-        // [RangeAssignor, CooperativeStickyAssignor], rebalances eagerly: every partition is revoked at every join. A group of
-        // processes on both lists (a rolling upgrade) agrees on cooperative-sticky, the only assignor all of them name, and that
-        // assignor never gives a partition to a member before its owner has revoked it; the older members keep revoking all
-        // their partitions at each rebalance until they are upgraded too (Kafka's documented path from eager to cooperative).
-        // The classic group protocol (brokers before 4.0 keep working); a user's own strategy wins.
-        groupConfig.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        AssignmentGroup.complete(groupConfig);
         KafkaConsumer<String, byte[]> assignments;
         try {
             assignments = new KafkaConsumer<>(groupConfig, new StringDeserializer(), new ByteArrayDeserializer());

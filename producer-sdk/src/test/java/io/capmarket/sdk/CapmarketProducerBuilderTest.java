@@ -1,5 +1,6 @@
 package io.capmarket.sdk;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -99,6 +100,20 @@ class CapmarketProducerBuilderTest {
                 .hasMessageContaining("the Kafka settings cannot consume").hasMessageContaining("fetch.max.bytes");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(thread -> thread.isAlive() && thread.getName().contains("leak-check")));
+    }
+
+    @Test
+    void kafkasConsumerGroupProtocolMayBeAskedForAndThenGetsNoneOfTheClassicProtocolsSettings() {
+        CapmarketProducer.Builder b = CapmarketProducer.builder().bootstrapServers("127.0.0.1:9").schemaRegistryUrl("http://127.0.0.1:9")
+                .producerId("protocol-check").kafkaProperty("group.protocol", "CONSUMER").publishTimeout(Duration.ofMillis(200))
+                .handler((assignment, context) -> context.fulfil(java.util.Map.of()));
+
+        try (CapmarketProducer built = b.build()) {
+            assertThat(built).isNotNull();
+        }
+        b.kafkaProperty("session.timeout.ms", "10000");
+        assertThatThrownBy(b::build).isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("the Kafka settings cannot consume").hasMessageContaining("session.timeout.ms");
     }
 
     @Test
