@@ -242,18 +242,20 @@ public final class CapmarketProducer implements AutoCloseable {
         }
         this.workers = Executors.newCachedThreadPool(threads("capmarket-worker-" + b.producerId));
         this.cancels = Executors.newSingleThreadExecutor(threads("capmarket-cancel-" + b.producerId));
-        this.timeouts = HandlerTimeouts.withTimer(b.handlerTimeout, "capmarket-handler-timeout-" + b.producerId + "-" + instance);
+        this.timeouts = HandlerTimeouts.withTimer(b.handlerTimeout, "capmarket-handler-timeout-" + b.producerId + "-" + instance,
+                listener::handlerThreadsStuck);
         this.loop = new AssignmentLoop(assignments,
                 assignmentsTopic.name(), assignmentsTopic.valueSerde().deserializer(), ownTopics,
                 b.producerId, slots, workers, cancels, b.asyncHandler,
                 assignment -> new ReportingContext(assignment, progress), b.autoAccept, b.clock, listener, b.rebalanceDrain, timeouts);
         Thread consumerThread = threads("capmarket-assignments-" + b.producerId).newThread(loop);
-        // a process whose assignment consumer stopped on an error, or cannot read an assignment now, takes no work:
-        // its heartbeats say unhealthy
+        // a process whose assignment consumer stopped on an error, or cannot read an assignment now, or whose handlers
+        // keep too many threads past their time, takes no work: its heartbeats say unhealthy
         HealthCheck teamHealth = b.healthCheck;
         AssignmentLoop consuming = loop;
+        HandlerTimeouts bounded = timeouts;
         this.heartbeats = new Heartbeats(publisher, heartbeatsTopic, b.producerId, b.instanceId,
-                () -> !consuming.failed() && teamHealth.healthy(), slots::inFlight, b.clock, listener);
+                () -> !consuming.failed() && !bounded.overStuckBound() && teamHealth.healthy(), slots::inFlight, b.clock, listener);
         consumerThread.start();
         heartbeats.start(b.heartbeatInterval);
         LOG.info("capmarket producer {} ({}) consuming {} and heartbeating every {}", b.producerId, b.instanceId,

@@ -72,6 +72,15 @@ public interface ProducerListener {
     }
 
     /**
+     * How many handler threads are still inside their method after their {@code handlerTimeout} and
+     * its interrupt, told each time the number changes (a handler that stops when interrupted counts
+     * a moment only). At {@code 8} the process reports itself unhealthy and takes no new work until
+     * one returns: a handler that ignores its interrupt keeps its thread for good.
+     */
+    default void handlerThreadsStuck(int stuck) {
+    }
+
+    /**
      * A record of the assignments topic was skipped for good and committed past: it cannot be read
      * (bytes that are not Avro of an assignment, a schema id the registry does not know), or it is
      * no valid assignment of this producer. {@code reason} says which. A record that cannot be read

@@ -10,7 +10,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +33,25 @@ public final class HandlerTimeouts implements AutoCloseable {
      * No bound: the work's outcome is the handler's, however long it takes (the test kit's runs without a
      * {@code handlerTimeout}, which the test kit's own timeout bounds).
      */
-    public static final HandlerTimeouts NONE = new HandlerTimeouts(null, null);
+    public static final HandlerTimeouts NONE = new HandlerTimeouts(null, null, stuck -> { });
+
+    /**
+     * Handler threads still inside their method after their time was up and their interrupt, at
+     * which the process takes no new work ({@link #overStuckBound()}): the worker pool starts a
+     * thread for each new handler, and a handler that ignores its interrupt keeps its thread.
+     */
+    public static final int MAX_STUCK_HANDLERS = 8;
 
     private final Duration timeout;
     private final ScheduledThreadPoolExecutor timer;
+    private final IntConsumer stuckChanged;
+    /** Handler threads still inside their method after their time was up. */
+    private final AtomicInteger stuck = new AtomicInteger();
 
-    private HandlerTimeouts(Duration timeout, ScheduledThreadPoolExecutor timer) {
+    private HandlerTimeouts(Duration timeout, ScheduledThreadPoolExecutor timer, IntConsumer stuckChanged) {
         this.timeout = timeout;
         this.timer = timer;
+        this.stuckChanged = stuckChanged;
     }
 
     /**
@@ -62,14 +75,49 @@ public final class HandlerTimeouts implements AutoCloseable {
      * caller has checked it with {@link #requireValid}.
      */
     public static HandlerTimeouts withTimer(Duration timeout, String threadName) {
+        return withTimer(timeout, threadName, stuck -> { });
+    }
+
+    /**
+     * As {@link #withTimer(Duration, String)}, telling {@code stuckChanged} how many handler threads
+     * are still inside their method after their time was up ({@link #stuck()}) each time it changes.
+     */
+    public static HandlerTimeouts withTimer(Duration timeout, String threadName, IntConsumer stuckChanged) {
         Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(stuckChanged, "stuckChanged");
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, threadName);
             thread.setDaemon(true);
             return thread;
         });
         timer.setRemoveOnCancelPolicy(true); // a handler that finishes in time leaves nothing behind for the hour
-        return new HandlerTimeouts(timeout, timer);
+        return new HandlerTimeouts(timeout, timer, stuckChanged);
+    }
+
+    /** Handler threads still inside their method after their time was up and their interrupt. */
+    public int stuck() {
+        return stuck.get();
+    }
+
+    /** Whether {@link #MAX_STUCK_HANDLERS} threads or more are stuck: the process then takes no new work. */
+    public boolean overStuckBound() {
+        return stuck.get() >= MAX_STUCK_HANDLERS;
+    }
+
+    private void stuckBy(int change) {
+        int now = stuck.addAndGet(change);
+        if (change > 0 && now == MAX_STUCK_HANDLERS) {
+            LOG.error("{} handler threads are still inside their handler after handlerTimeout {} and its interrupt: this process "
+                    + "reports unhealthy and takes no new work until one returns (a handler must stop when interrupted)", now,
+                    Durations.format(timeout));
+        } else if (change < 0 && now == MAX_STUCK_HANDLERS - 1) {
+            LOG.info("a stuck handler thread returned; {} still stuck: this process takes new work again", now);
+        }
+        try {
+            stuckChanged.accept(now);
+        } catch (RuntimeException e) {
+            LOG.warn("counting stuck handler threads failed: {}", e.toString());
+        }
     }
 
     /**
@@ -123,6 +171,8 @@ public final class HandlerTimeouts implements AutoCloseable {
         private CompletionStage<?> stage;
         /** Whether the timer interrupted the caller, which clears the flag on its way out. Guarded by this. */
         private boolean interrupted;
+        /** Whether the caller is counted as stuck: still inside the handler's method when the time was up. Guarded by this. */
+        private boolean counted;
         private volatile ScheduledFuture<?> alarm;
 
         private Watch(Executor cancels, Consumer<Thread> interrupter) {
@@ -156,6 +206,10 @@ public final class HandlerTimeouts implements AutoCloseable {
                 stage = returned;
                 if (interrupted) {
                     Thread.interrupted(); // the interrupt was for the handler; this worker thread goes on with other work
+                }
+                if (counted) {
+                    counted = false;
+                    stuckBy(-1);
                 }
             }
             if (outcome.isDone()) {
@@ -196,6 +250,8 @@ public final class HandlerTimeouts implements AutoCloseable {
                 }
                 if (inside) {
                     interrupted = true;
+                    counted = true;
+                    stuckBy(1);
                     interrupter.accept(caller); // waits for a report being sent: never cuts one off
                 }
                 returned = stage;

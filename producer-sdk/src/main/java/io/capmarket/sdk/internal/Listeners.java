@@ -88,6 +88,11 @@ public final class Listeners implements ProducerListener {
     }
 
     @Override
+    public void handlerThreadsStuck(int stuck) {
+        each(l -> l.handlerThreadsStuck(stuck));
+    }
+
+    @Override
     public void assignmentSkipped(String topic, int partition, long offset, String reason) {
         each(l -> l.assignmentSkipped(topic, partition, offset, reason));
     }

@@ -5,9 +5,11 @@ import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AssignmentRef;
 import io.capmarket.sdk.ProducerListener;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Binds a {@link io.capmarket.sdk.CapmarketProducer}'s figures to a Micrometer {@link MeterRegistry}:
@@ -26,6 +28,8 @@ import java.time.Duration;
  *   <tr><td>{@code capmarket.sdk.progress.coalesced}</td><td>PROGRESS reports held back by the progress rate limit and never sent (a later one or the final report replaced them)</td></tr>
  *   <tr><td>{@code capmarket.sdk.handler.timeouts}</td><td>handlers that did not finish within {@code handlerTimeout} (interrupted
  *       or cancelled, their slot freed); tag {@code action} = fulfil, update or deprovision</td></tr>
+ *   <tr><td>{@code capmarket.sdk.handlers.stuck}</td><td>gauge (tag {@code producer} only): handler threads still inside their
+ *       method after {@code handlerTimeout} and its interrupt; at 8 the process takes no new work</td></tr>
  *   <tr><td>{@code capmarket.sdk.handler.latency}</td><td>timer: handler start to completion, tags {@code action} = fulfil, update or deprovision and {@code outcome} = ok or error</td></tr>
  * </table>
  *
@@ -37,11 +41,20 @@ public final class MicrometerProducerListener implements ProducerListener {
 
     private final MeterRegistry registry;
     private final String producerId;
+    private final AtomicInteger stuck = new AtomicInteger();
 
     /** Binds to {@code registry}, tagging every meter with {@code producerId}. */
     public MicrometerProducerListener(MeterRegistry registry, String producerId) {
         this.registry = registry;
         this.producerId = producerId;
+        Gauge.builder("capmarket.sdk.handlers.stuck", stuck, AtomicInteger::get)
+                .description("handler threads still inside their method after handlerTimeout and its interrupt")
+                .tag("producer", producerId).register(registry);
+    }
+
+    @Override
+    public void handlerThreadsStuck(int stuck) {
+        this.stuck.set(stuck);
     }
 
     @Override

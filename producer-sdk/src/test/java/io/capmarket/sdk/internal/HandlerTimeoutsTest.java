@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -190,6 +192,47 @@ class HandlerTimeoutsTest {
         assertThat(interrupted.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).as("the handler's thread was interrupted").isTrue();
         await().atMost(WAIT).until(() -> reports.size() >= 2);
         assertThat(reports).extracting(Report::kind).containsExactly(FulfilmentKind.ACCEPTED, FulfilmentKind.FAILED);
+    }
+
+    @Test
+    void handlerThreadsIgnoringTheirInterruptAreCountedAsStuckAndAtTheBoundTheProcessTakesNoNewWork() throws Exception {
+        List<Integer> told = new CopyOnWriteArrayList<>();
+        CountDownLatch release = new CountDownLatch(1);
+        try (HandlerTimeouts counting = HandlerTimeouts.withTimer(TIMEOUT, "handler-timeout-stuck-test", told::add)) {
+            List<CompletableFuture<Void>> settled = new ArrayList<>();
+            for (int i = 0; i < HandlerTimeouts.MAX_STUCK_HANDLERS - 1; i++) {
+                settled.add(run(HandlerRun.async((a, c) -> awaitThroughInterrupts(release)), counting));
+            }
+            await().atMost(WAIT).until(() -> counting.stuck() == HandlerTimeouts.MAX_STUCK_HANDLERS - 1);
+            assertThat(counting.overStuckBound()).isFalse();
+
+            settled.add(run(HandlerRun.async((a, c) -> awaitThroughInterrupts(release)), counting));
+            await().atMost(WAIT).until(counting::overStuckBound);
+            for (CompletableFuture<Void> each : settled) {
+                each.get(WAIT.toMillis(), TimeUnit.MILLISECONDS); // each work is settled (failed) while its thread is stuck
+            }
+
+            release.countDown();
+            await().atMost(WAIT).until(() -> counting.stuck() == 0);
+            assertThat(counting.overStuckBound()).isFalse();
+            // one timer thread counts them in, their own threads count them out (in any order)
+            int bound = HandlerTimeouts.MAX_STUCK_HANDLERS;
+            assertThat(told).as("told at each change").hasSize(2 * bound);
+            assertThat(told.subList(0, bound)).isEqualTo(IntStream.rangeClosed(1, bound).boxed().toList());
+            assertThat(told.subList(bound, 2 * bound)).containsExactlyInAnyOrderElementsOf(IntStream.range(0, bound).boxed().toList());
+        }
+    }
+
+    @Test
+    void aHandlerStoppingWhenInterruptedIsStuckAMomentOnly() throws Exception {
+        List<Integer> told = new CopyOnWriteArrayList<>();
+        try (HandlerTimeouts counting = HandlerTimeouts.withTimer(TIMEOUT, "handler-timeout-stuck-test", told::add)) {
+            run(HandlerRun.async((a, c) -> new CountDownLatch(1).await()), counting).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+
+            await().atMost(WAIT).until(() -> told.size() == 2);
+            assertThat(told).containsExactly(1, 0);
+            assertThat(counting.stuck()).isZero();
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.CapmarketProducer;
 import io.capmarket.sdk.Offer;
 import io.capmarket.sdk.ProducerListener;
+import io.capmarket.sdk.internal.HandlerTimeouts;
 import io.capmarket.sdk.micrometer.MicrometerProducerListener;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
@@ -25,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +44,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Producers failing under the real topology, with real SDK clients: one that goes silent while
  * it holds unaccepted work, one that rejects everything, one whose handler fails with a message
  * larger than a Kafka record may be, one whose handler never returns (bounded by its
- * {@code handlerTimeout}), and one closing while its work drains (it says unhealthy at once). (A
+ * {@code handlerTimeout}), one whose handlers keep too many threads past their time (it says
+ * unhealthy until they return), and one closing while its work drains (it says unhealthy at once). (A
  * process that crashes in the middle of its handler is {@link FulfilmentIT}'s
  * {@code aCrashedProcessHandsItsAssignmentToTheNextOneWithTheSameRequestIdAndAttempt}: the next
  * process gets the assignment again with the same requestId and attempt.)
@@ -67,7 +70,7 @@ class ProducerFailuresIT {
     void startTopology() {
         market = new Marketplace(broker, registry,
                 "silent-team=cap-silent;live-team=cap-silent;reject-team=cap-reject;good-team=cap-reject;verbose-team=cap-verbose;"
-                        + "timeout-team=cap-timeout;closing-team=cap-closing",
+                        + "timeout-team=cap-timeout;closing-team=cap-closing;stuck-team=cap-stuck",
                 Map.of("matching.accept-deadline", ACCEPT_DEADLINE.toMillis() + "ms",
                         "matching.liveness-bound", LIVENESS_BOUND.toMillis() + "ms",
                         "scorecard.interval", "1s"));
@@ -236,6 +239,41 @@ class ProducerFailuresIT {
                     + "interrupted and its slot freed");
             assertThat(timedOut).containsExactly("r-hangs#1 after PT2S");
             assertThat(meters.get("capmarket.sdk.handler.timeouts").tag("capability", "cap-timeout").counter().count()).isEqualTo(1.0);
+            assertThat(meters.get("capmarket.sdk.handlers.stuck").gauge().value()).as("its thread is still inside").isEqualTo(1.0);
+        } finally {
+            never.countDown();
+        }
+    }
+
+    @Test
+    void aProcessWhoseHandlersKeepTooManyThreadsPastTheirTimeHeartbeatsUnhealthyUntilTheyReturn() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        int bound = HandlerTimeouts.MAX_STUCK_HANDLERS;
+        CountDownLatch hanging = new CountDownLatch(bound);
+        try (CapmarketProducer producer = market.producer("stuck-team").instanceId("stuck-1").handlerTimeout(Duration.ofSeconds(1))
+                .handler((assignment, context) -> {
+                    hanging.countDown();
+                    while (true) { // ignores its interrupt
+                        try {
+                            never.await();
+                            break;
+                        } catch (InterruptedException e) {
+                            // keeps waiting
+                        }
+                    }
+                    context.fulfil(Map.of());
+                }).build()) {
+            producer.publish(offer("stuck-offer", "cap-stuck", bound));
+            for (int i = 0; i < bound; i++) {
+                market.submit("r-stuck-" + i, "cap-stuck", "{}");
+            }
+            assertThat(hanging.await(Marketplace.WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+            await().atMost(Marketplace.WAIT).until(() -> lastHeartbeatOf("stuck-team", "stuck-1").map(beat -> !beat.getHealthy())
+                    .orElse(false));
+            never.countDown();
+            await().atMost(Marketplace.WAIT).until(() -> lastHeartbeatOf("stuck-team", "stuck-1").map(ProducerHeartbeat::getHealthy)
+                    .orElse(false));
         } finally {
             never.countDown();
         }
@@ -277,8 +315,17 @@ class ProducerFailuresIT {
     }
 
     private List<ProducerHeartbeat> heartbeats(String instanceId) {
-        return market.readAll(market.topics().heartbeats("closing-team")).stream().map(ConsumerRecord::value)
+        return heartbeats("closing-team", instanceId);
+    }
+
+    private List<ProducerHeartbeat> heartbeats(String producerId, String instanceId) {
+        return market.readAll(market.topics().heartbeats(producerId)).stream().map(ConsumerRecord::value)
                 .filter(beat -> beat.getInstanceId().equals(instanceId)).toList();
+    }
+
+    private Optional<ProducerHeartbeat> lastHeartbeatOf(String producerId, String instanceId) {
+        List<ProducerHeartbeat> beats = heartbeats(producerId, instanceId);
+        return beats.isEmpty() ? Optional.empty() : Optional.of(beats.get(beats.size() - 1));
     }
 
     private static ProducerScore producer(CapabilityScore score, String producerId) {
