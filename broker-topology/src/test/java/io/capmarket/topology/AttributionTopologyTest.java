@@ -151,6 +151,16 @@ class AttributionTopologyTest {
         assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId() + "@" + o.getProducerId() + "/" + o.getCapacity())
                 .containsExactly("pg-old@db-team/7");
         assertThat(t.deadLetters).hasSize(2);
+
+        // nor can it move to another capability, whose engine never knew it
+        t.approve("rival", PG, "redis-cache");
+        t.publish(t.offer("pg-old", "rival", "redis-cache", 50, Map.of()));
+        assertThat(t.deadLetterReasons()).hasSize(3).last().isEqualTo("offer pg-old was indexed before producers were recorded: it "
+                + "cannot move from capability postgres-database to redis-cache (publish it under another offerId)");
+        assertThat(t.catalog).doesNotContainKey("redis-cache");
+        assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId() + "@" + o.getProducerId())
+                .containsExactly("pg-old@db-team");
+        assertThat(index.get("pg-old")).isEqualTo(PG);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.capmarket.topology.app;
 
 import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.serde.AvroDeserializationException;
 import io.capmarket.schemas.topics.TopicPattern;
@@ -47,7 +48,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * as of the start of the read, so a read of a busy log ends. State topics (approvals, approval
  * policies, quotas, offers, liveness) are read from their beginning and folded: the window starts
  * from the latest value of each key recorded before {@code from} (a removed one is dropped; for
- * liveness, each producer's last heartbeat). Request commands and fulfilment reports are read from
+ * liveness, the last heartbeat of each of each producer's processes). Request commands and fulfilment reports are read from
  * {@code from}; request statuses from {@code from} to their end, keeping the latest status of each
  * request submitted in the window, however late it was recorded.
  *
@@ -381,13 +382,21 @@ public final class RecordedLogReader {
         }
         Entry entry = new Entry(at, key, value);
         if (beforeWindow) {
-            if (log.latest.put(key, entry) == null) {
+            if (log.latest.put(stateKey(log, key, value), entry) == null) {
                 hold();
             }
         } else {
             hold();
             log.window.add(entry);
         }
+    }
+
+    /**
+     * What a state source's latest record before the window is kept under: its key, or for a
+     * heartbeat its producer and process, since the engine folds each process's latest heartbeat.
+     */
+    private static String stateKey(PartitionLog log, String key, Object value) {
+        return log.source == Source.LIVENESS && value instanceof ProducerHeartbeat beat ? key + "/" + beat.getInstanceId() : key;
     }
 
     /** Whether an offer read on {@code log}'s topic is its producer's own, counting it skipped if not. */

@@ -49,8 +49,9 @@ final class GlobalMirror<V, T> {
     /**
      * A mirror whose view of a key folds every value the key takes, in the table's order: what the
      * engine reads then depends on the values before the latest too (a producer's liveness, on the
-     * heartbeats of each of its processes). A key looked up in the store (never seen by the updater)
-     * starts from its stored value alone; a deleted key starts again from nothing.
+     * heartbeats of each of its processes). A key looked up in the store (never seen by the updater,
+     * or after the mirror started over at {@link #MAX_ENTRIES}) starts from its stored value alone, the
+     * table's latest; a deleted key starts again from nothing.
      *
      * @param fold the view from the one before (null for none) and the key's new value
      */

@@ -32,7 +32,8 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * offer here until the other withdrew. (An index entry written before producers were recorded
  * names none, and is never given one here, even when its offer is withdrawn or published again:
  * the first producer seen here need not be the offer's, so the engine, which knows the offer's
- * producer and keeps it after forgetting the offer, decides who may change it.)
+ * producer and keeps it after forgetting the offer, decides who may change it; such an offer
+ * cannot move to another capability, whose engine does not know it.)
  * Each intake task holds the index of its own partition only, and a producer chooses the partition
  * of its records: every change therefore carries the producer it came from, and the engine, the
  * single writer per capability, refuses a change of an offer another producer holds or held.
@@ -103,6 +104,12 @@ final class OfferIntake {
         if (refusal.isEmpty() && !offerId.equals(offer.getOfferId())) {
             refusal = Optional.of("record key " + offerId + " differs from offerId " + offer.getOfferId());
         }
+        boolean unrecorded = indexed != null && holder == null;
+        if (refusal.isEmpty() && unrecorded && !indexed.capability().equals(offer.getCapability())) {
+            // the capability's engine knows the offer's producer, another capability's does not
+            refusal = Optional.of("offer " + offerId + " was indexed before producers were recorded: it cannot move from capability "
+                    + indexed.capability() + " to " + offer.getCapability() + " (publish it under another offerId)");
+        }
         if (refusal.isEmpty() && holder != null && !holder.equals(producerId)) {
             refusal = Optional.of("offer " + offerId + " belongs to producer " + holder + ": producer " + producerId
                     + " cannot publish it (an offerId stays its first producer's, withdrawn or not: publish under another offerId)");
@@ -115,7 +122,6 @@ final class OfferIntake {
             route(record, previous, new OfferChange(offerId, null, producerId));
         }
         // an entry written before producers were recorded stays without one: the engine knows the offer's producer
-        boolean unrecorded = indexed != null && holder == null;
         capabilityByOffer.put(offerId, new IndexEntry(offer.getCapability(), unrecorded ? null : producerId).encode());
         route(record, offer.getCapability(), new OfferChange(offerId, offer, producerId));
     }

@@ -220,13 +220,8 @@ public final class HandlerTester {
             throttle.close();
             timeouts.close();
         });
-        Runnable work = () -> HandlerRun.run(handler, context, autoAccept, clock, listener, timeouts, settler, error -> {
-            if (error == null) {
-                settled.complete(null);
-            } else {
-                settled.completeExceptionally(error);
-            }
-        });
+        Runnable work = () -> HandlerRun.run(handler, context, autoAccept, clock, listener, timeouts, settler,
+                HandlerRun.completing(settled));
         if (synchronous) {
             Thread worker = new Thread(() -> {
                 try {

@@ -33,7 +33,7 @@ public final class AssignmentGroup {
     /** Adds to {@code groupConfig}, the assignments consumer's settings, what its group protocol needs. */
     public static void complete(Map<String, Object> groupConfig) {
         Object protocol = groupConfig.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
-        if (protocol != null && GroupProtocol.CONSUMER.name().equalsIgnoreCase(protocol.toString())) {
+        if (protocol != null && GroupProtocol.CONSUMER.name().equalsIgnoreCase(protocol.toString().trim())) { // Kafka trims it too
             return;
         }
         groupConfig.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) StreamsRecovery.SESSION_TIMEOUT.toMillis());

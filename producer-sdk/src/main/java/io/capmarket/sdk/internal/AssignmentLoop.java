@@ -137,8 +137,8 @@ public final class AssignmentLoop implements Runnable {
             if (!stopping || !(e instanceof WakeupException || e instanceof InterruptException)) {
                 failed = true;
                 LOG.error("assignment consumer for {} stopped: {}; unsettled assignments will be redelivered, and this process's "
-                        + "heartbeats say it is unhealthy from now on, so that no work is matched to it: restart it", topic, e.toString(),
-                        e);
+                        + "heartbeats say it is unhealthy from now on, so that no work is matched to it unless a peer is live: "
+                        + "restart it", topic, e.toString(), e);
             }
             if (e instanceof Error error) {
                 throw error;

@@ -82,14 +82,19 @@ public final class HandlerRun {
     public static CompletableFuture<Void> run(AsyncAssignmentHandler handler, ReportingContext context, boolean autoAccept,
             Clock clock, ProducerListener listener) {
         CompletableFuture<Void> settled = new CompletableFuture<>();
-        run(handler, context, autoAccept, clock, listener, HandlerTimeouts.NONE, Runnable::run, error -> {
+        run(handler, context, autoAccept, clock, listener, HandlerTimeouts.NONE, Runnable::run, completing(settled));
+        return settled;
+    }
+
+    /** What tells {@code settled} that the assignment is settled: completes it, or with the settlement's error. */
+    public static Consumer<Throwable> completing(CompletableFuture<Void> settled) {
+        return error -> {
             if (error == null) {
                 settled.complete(null);
             } else {
                 settled.completeExceptionally(error);
             }
-        });
-        return settled;
+        };
     }
 
     /**

@@ -104,7 +104,8 @@ public final class HandlerTimeouts implements AutoCloseable {
         return stuck.get() >= MAX_STUCK_HANDLERS;
     }
 
-    private void stuckBy(int change) {
+    /** Counts and tells under one lock, so that what is told last is the count. */
+    private synchronized void stuckBy(int change) {
         int now = stuck.addAndGet(change);
         if (change > 0 && now == MAX_STUCK_HANDLERS) {
             LOG.error("{} handler threads are still inside their handler after handlerTimeout {} and its interrupt: this process "

@@ -238,8 +238,15 @@ final class Workload {
         }
     }
 
-    /** Starts, in order, every waiting assignment that has a free slot and no earlier work on its request here. */
+    /**
+     * Starts, in order, every waiting assignment that has a free slot and no earlier work on its
+     * request here; none while {@link HandlerTimeouts#overStuckBound() too many handler threads are
+     * stuck} (each would start on a thread of its own).
+     */
     void startPending() {
+        if (timeouts.overStuckBound()) {
+            return;
+        }
         Iterator<Pending> it = pending.iterator();
         Set<String> fullNow = new HashSet<>();
         Set<String> waitingRequests = new HashSet<>();

@@ -27,8 +27,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -107,6 +109,8 @@ class AssignmentLoopTest {
     private final List<String> cancelled = new CopyOnWriteArrayList<>();
     /** How long a revocation waits for running work of its partitions; a test sets it before {@link #start}. */
     private Duration rebalanceDrain = Duration.ofMinutes(1);
+    /** The handlers' time bound; a test sets it before {@link #start}. */
+    private HandlerTimeouts timeouts = HandlerTimeouts.NONE;
     private final ProducerListener listener = new ProducerListener() {
         @Override
         public void assignmentReceived(Assignment assignment) {
@@ -200,7 +204,7 @@ class AssignmentLoopTest {
         loop = new AssignmentLoop(consumer, TOPIC, byIndex, new OwnTopics("db-team", List.of(TOPIC),
                 names -> Map.of(TOPIC, OwnTopics.State.EXISTS)), "db-team", slots, workers, cancels, handler,
                 assignment -> new ReportingContext(assignment, sink), true, Clock.fixed(NOW, ZoneOffset.UTC), listener, rebalanceDrain,
-                HandlerTimeouts.NONE,
+                timeouts,
                 nanos::get);
         consumer.schedulePollTask(() -> {
             consumer.rebalance(partitions);
@@ -218,6 +222,7 @@ class AssignmentLoopTest {
         }
         workers.shutdownNow();
         cancels.shutdownNow();
+        timeouts.close();
     }
 
     /** One assignment record to write. */
@@ -559,6 +564,38 @@ class AssignmentLoopTest {
 
         await().dontCatchUncaughtExceptions().atMost(WAIT).until(loop::failed);
         assertThat(committed()).isNull();
+    }
+
+    @Test
+    void atTheBoundOfHandlerThreadsStuckPastTheirTimeNoWorkStartsUntilOneReturns() {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> started = new CopyOnWriteArrayList<>();
+        timeouts = HandlerTimeouts.withTimer(Duration.ofMillis(50), "assignment-loop-test-timeout");
+        start(HandlerRun.async((assignment, context) -> {
+            started.add(assignment.requestId());
+            boolean released = false;
+            while (!released) { // ignores its interrupt
+                try {
+                    released = release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    // waits on
+                }
+            }
+            context.fulfil(Map.of());
+        }));
+        int bound = HandlerTimeouts.MAX_STUCK_HANDLERS;
+        write(fulfils("r-stuck-", 0, bound)); // one slot: each starts once the one before timed out and freed it
+        await().atMost(WAIT).until(timeouts::overStuckBound);
+
+        write(AssignmentAction.FULFIL, "r-next", 1, 0);
+        await().atMost(WAIT).until(() -> received.contains("fulfil r-next"));
+        write(AssignmentAction.FULFIL, "r-marker", 1, 0); // read at a later step, after r-next's
+        await().atMost(WAIT).until(() -> received.contains("fulfil r-marker"));
+
+        assertThat(slots.inFlight()).as("no work started: its slot is free").isZero();
+        assertThat(started).hasSize(bound).doesNotContain("r-next");
+        release.countDown();
+        await().atMost(WAIT).until(() -> started.contains("r-next") && started.contains("r-marker"));
     }
 
     @Test
