@@ -170,19 +170,23 @@ class ReplayLogIT {
 
     /**
      * The state the facts before the day leave, as a read gives it: each producer's approvals and
-     * offers, and only its last heartbeat.
+     * offers, and only the last heartbeat of each of its processes.
      */
     private static List<Recorded> foldedBefore(List<Recorded> facts) {
         Map<String, Recorded> lastBeat = new HashMap<>();
         List<Recorded> before = facts.stream().filter(f -> f.at().isBefore(from)).toList();
         before.forEach(f -> {
             if (f instanceof Recorded.Heartbeat beat) {
-                lastBeat.put(beat.producerId(), beat);
+                lastBeat.put(process(beat), beat);
             }
         });
         assertThat(before).allSatisfy(f -> assertThat(f).isInstanceOfAny(Recorded.Approval.class, Recorded.OfferChanged.class,
                 Recorded.Heartbeat.class));
-        return before.stream().filter(f -> !(f instanceof Recorded.Heartbeat beat) || lastBeat.get(beat.producerId()) == f).toList();
+        return before.stream().filter(f -> !(f instanceof Recorded.Heartbeat beat) || lastBeat.get(process(beat)) == f).toList();
+    }
+
+    private static String process(Recorded.Heartbeat beat) {
+        return beat.producerId() + "/" + beat.heartbeat().getInstanceId();
     }
 
     // ---- what is written besides the day
@@ -219,6 +223,9 @@ class ReplayLogIT {
 
         log.send(topics.liveness(), from.minus(Duration.ofMinutes(90)), BLOB,
                 new ProducerHeartbeat(BLOB, "blob-1", from.minus(Duration.ofMinutes(90)), 0, true));
+        // a second process of the producer: the engine folds each process's latest heartbeat, and so does the read
+        ProducerHeartbeat other = new ProducerHeartbeat(BLOB, "blob-2", from.minus(Duration.ofMinutes(60)), 0, true);
+        log.send(topics.liveness(), other.getAt(), BLOB, other);
         ProducerHeartbeat last = new ProducerHeartbeat(BLOB, "blob-1", from.minus(Duration.ofMinutes(30)), 1, true);
         log.send(topics.liveness(), last.getAt(), BLOB, last);
 
@@ -229,6 +236,7 @@ class ReplayLogIT {
         return List.of(new Recorded.Approval(blob.getAt(), BLOB, blob),
                 new Recorded.Policy(from.minus(Duration.ofHours(4)), STORAGE, 1, policy),
                 new Recorded.OfferChanged(s3.getUpdatedAt(), STORAGE, new OfferChange("blob-s3", s3, BLOB)),
+                new Recorded.Heartbeat(other.getAt(), BLOB, other),
                 new Recorded.Heartbeat(last.getAt(), BLOB, last));
     }
 
