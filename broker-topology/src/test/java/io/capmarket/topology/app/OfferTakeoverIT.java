@@ -47,23 +47,9 @@ class OfferTakeoverIT {
     void anotherProducersOfferCannotBeTakenOverOrWithdrawnFromAnotherPartition() {
         try (LiveTopology m = new LiveTopology(broker, registry, "takeover", Map.of("topics.partitions", "2"))) {
             Topics topics = m.topics();
-            approveBoth(topics);
-            m.sendTo(topics.heartbeats("db-team"), 0, "db-team-1", LiveTopology.heartbeat("db-team"));
-            m.sendTo(topics.heartbeats("rival"), 1, "rival-1", LiveTopology.heartbeat("rival"));
-            m.sendTo(topics.offers("db-team"), 0, "pg", LiveTopology.offer("pg", "db-team", PG, 5));
-            m.awaitCatalogOffer(PG, "pg");
+            dbTeamsOfferOnPartitionZero(m);
 
-            String rivalsOffers = topics.offers("rival").name();
-            m.sendTo(topics.offers("rival"), 1, "pg", LiveTopology.offer("pg", "rival", PG, 50));
-            m.sendTo(topics.offers("rival"), 1, "pg", null);
-
-            List<ConsumerRecord<byte[], byte[]>> letters = await().atMost(LiveTopology.WAIT).pollInterval(Duration.ofMillis(200))
-                    .until(() -> m.deadLettersFrom(rivalsOffers), found -> found.size() >= 2);
-            assertThat(letters).extracting(r -> LiveTopology.header(r, DeadLetterHeaders.REASON)).containsExactly(
-                    "change of offer pg of capability postgres-database by producer rival: the offer belongs to producer "
-                            + "db-team, only it can change it",
-                    "withdrawal of offer pg of capability postgres-database by producer rival: the offer belongs to producer "
-                            + "db-team, only it can withdraw it");
+            rivalsChangeAndWithdrawalOnPartitionOneAreRefused(m);
             CapabilityView view = m.latest(topics.catalog(), PG);
             assertThat(view.getOffers()).extracting(o -> o.getOfferId() + "@" + o.getProducerId() + "/" + o.getCapacity())
                     .containsExactly("pg@db-team/5");
@@ -84,25 +70,11 @@ class OfferTakeoverIT {
     void aForgottenOfferCannotBeTakenOverFromAnotherPartition() {
         try (LiveTopology m = new LiveTopology(broker, registry, "forgotten", Map.of("topics.partitions", "2"))) {
             Topics topics = m.topics();
-            approveBoth(topics);
-            m.sendTo(topics.heartbeats("db-team"), 0, "db-team-1", LiveTopology.heartbeat("db-team"));
-            m.sendTo(topics.heartbeats("rival"), 1, "rival-1", LiveTopology.heartbeat("rival"));
-            m.sendTo(topics.offers("db-team"), 0, "pg", LiveTopology.offer("pg", "db-team", PG, 5));
-            m.awaitCatalogOffer(PG, "pg");
+            dbTeamsOfferOnPartitionZero(m);
             m.sendTo(topics.offers("db-team"), 0, "pg", null);
             await().atMost(LiveTopology.WAIT).until(() -> m.latest(topics.catalog(), PG) == null);
 
-            String rivalsOffers = topics.offers("rival").name();
-            m.sendTo(topics.offers("rival"), 1, "pg", LiveTopology.offer("pg", "rival", PG, 50));
-            m.sendTo(topics.offers("rival"), 1, "pg", null);
-
-            List<ConsumerRecord<byte[], byte[]>> letters = await().atMost(LiveTopology.WAIT).pollInterval(Duration.ofMillis(200))
-                    .until(() -> m.deadLettersFrom(rivalsOffers), found -> found.size() >= 2);
-            assertThat(letters).extracting(r -> LiveTopology.header(r, DeadLetterHeaders.REASON)).containsExactly(
-                    "change of offer pg of capability postgres-database by producer rival: the offer belongs to producer "
-                            + "db-team, only it can change it",
-                    "withdrawal of offer pg of capability postgres-database by producer rival: the offer belongs to producer "
-                            + "db-team, only it can withdraw it");
+            rivalsChangeAndWithdrawalOnPartitionOneAreRefused(m);
 
             m.sendTo(topics.offers("db-team"), 0, "pg", LiveTopology.offer("pg", "db-team", PG, 7));
             await().atMost(LiveTopology.WAIT).until(() -> m.latest(topics.catalog(), PG) != null);
@@ -110,6 +82,32 @@ class OfferTakeoverIT {
                     .extracting(o -> o.getOfferId() + "@" + o.getProducerId() + "/" + o.getCapacity()).containsExactly("pg@db-team/7");
             assertThat(m.deadLetters()).hasSize(2);
         }
+    }
+
+    /** Both producers approved and live; db-team's offer pg, written to partition 0, in the catalog. */
+    private void dbTeamsOfferOnPartitionZero(LiveTopology m) {
+        Topics topics = m.topics();
+        approveBoth(topics);
+        m.sendTo(topics.heartbeats("db-team"), 0, "db-team-1", LiveTopology.heartbeat("db-team"));
+        m.sendTo(topics.heartbeats("rival"), 1, "rival-1", LiveTopology.heartbeat("rival"));
+        m.sendTo(topics.offers("db-team"), 0, "pg", LiveTopology.offer("pg", "db-team", PG, 5));
+        m.awaitCatalogOffer(PG, "pg");
+    }
+
+    /** Rival's offer and tombstone under pg, written to partition 1, are dead-lettered by the engine naming db-team. */
+    private static void rivalsChangeAndWithdrawalOnPartitionOneAreRefused(LiveTopology m) {
+        Topics topics = m.topics();
+        String rivalsOffers = topics.offers("rival").name();
+        m.sendTo(topics.offers("rival"), 1, "pg", LiveTopology.offer("pg", "rival", PG, 50));
+        m.sendTo(topics.offers("rival"), 1, "pg", null);
+
+        List<ConsumerRecord<byte[], byte[]>> letters = await().atMost(LiveTopology.WAIT).pollInterval(Duration.ofMillis(200))
+                .until(() -> m.deadLettersFrom(rivalsOffers), found -> found.size() >= 2);
+        assertThat(letters).extracting(r -> LiveTopology.header(r, DeadLetterHeaders.REASON)).containsExactly(
+                "change of offer pg of capability postgres-database by producer rival: the offer belongs to producer "
+                        + "db-team, only it can change it",
+                "withdrawal of offer pg of capability postgres-database by producer rival: the offer belongs to producer "
+                        + "db-team, only it can withdraw it");
     }
 
     private void approveBoth(Topics topics) {
