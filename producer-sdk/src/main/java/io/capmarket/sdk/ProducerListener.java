@@ -74,8 +74,9 @@ public interface ProducerListener {
     /**
      * How many handler threads are still inside their method after their {@code handlerTimeout} and
      * its interrupt, told each time the number changes (a handler that stops when interrupted counts
-     * a moment only). At {@code 8} the process reports itself unhealthy and takes no new work until
-     * one returns: a handler that ignores its interrupt keeps its thread for good.
+     * a moment only). At {@code 8} the process reports itself unhealthy, takes no new work and leaves
+     * its assignments group to the producer's other processes until one returns: a handler that
+     * ignores its interrupt keeps its thread for good.
      */
     default void handlerThreadsStuck(int stuck) {
     }

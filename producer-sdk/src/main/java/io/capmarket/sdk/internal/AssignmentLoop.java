@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * again at the same time ({@link Rebalance}); work settled here behind an assignment that still waits
  * is not committed, and runs again there (at most {@value #PARTITION_BOUND} records of the partition).
  *
+ * <p>While {@link HandlerTimeouts#MAX_STUCK_HANDLERS} handler threads or more are stuck past their
+ * time ({@link HandlerTimeouts#overStuckBound()}), the process takes no new work; so that the work on
+ * its partitions does not wait for it meanwhile, the loop leaves the group (its partitions revoked as
+ * above, and taken by the producer's other processes), and joins it again once a stuck thread returns.
+ *
  * <p>A record that can never be read or that is no valid assignment of this producer is skipped and
  * committed past; one that cannot be read for another reason (the schema registry unavailable) is
  * read again after a back-off, every partition held until then, and {@link #failed()} is true until
@@ -82,6 +87,11 @@ public final class AssignmentLoop implements Runnable {
     private volatile boolean failed;
     private volatile long drainUntilNanos;
     private final Rebalance rebalance;
+    private final HandlerTimeouts timeouts;
+    /** Whether the consumer is subscribed: not while too many handler threads are stuck ({@link #stepAside}). */
+    private boolean subscribed;
+    /** Whether the loop has left the group for stuck threads at least once. */
+    private boolean steppedAside;
 
     public AssignmentLoop(Consumer<String, byte[]> consumer, String topic, Deserializer<io.capmarket.schemas.Assignment> deserializer,
             OwnTopics ownTopics, String producerId, Slots slots, ExecutorService workers, ExecutorService cancels,
@@ -103,6 +113,7 @@ public final class AssignmentLoop implements Runnable {
                 timeouts);
         this.reader = new AssignmentReader(topic, deserializer, producerId, listener, tracker, work, nanoTime);
         this.rebalance = new Rebalance(new HeldWork(), rebalanceDrain, listener);
+        this.timeouts = timeouts;
     }
 
     /**
@@ -124,9 +135,15 @@ public final class AssignmentLoop implements Runnable {
             if (!awaitTopic()) {
                 return;
             }
-            consumer.subscribe(List.of(topic), rebalance);
             while (!stopping) {
                 try {
+                    if (timeouts.overStuckBound()) {
+                        stepAside();
+                        continue;
+                    }
+                    if (!subscribed) {
+                        join();
+                    }
                     step();
                 } catch (WakeupException e) {
                     // close() woke the poll up; the loop condition decides
@@ -203,6 +220,33 @@ public final class AssignmentLoop implements Runnable {
         return false;
     }
 
+    /** Subscribes to the topic: the group gives this process partitions of it. */
+    private void join() {
+        if (steppedAside) {
+            LOG.info("fewer than {} handler threads are stuck now: this process joins the group of {} again",
+                    HandlerTimeouts.MAX_STUCK_HANDLERS, topic);
+        }
+        consumer.subscribe(List.of(topic), rebalance);
+        subscribed = true;
+    }
+
+    /**
+     * Out of the group while too many handler threads are stuck: leaves it once (its partitions
+     * revoked, their running work waited for and committed, what waits here handed back), then
+     * applies completions and waits for a stuck thread to return or the loop to stop.
+     */
+    private void stepAside() throws InterruptedException {
+        if (subscribed) {
+            LOG.warn("{} handler threads are stuck: this process leaves the group of {}, so that the producer's other processes "
+                    + "take its partitions, until one returns", timeouts.stuck(), topic);
+            consumer.unsubscribe();
+            subscribed = false;
+            steppedAside = true;
+        }
+        work.applyCompletions();
+        stopRequested.await(POLL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void step() {
         Set<TopicPartition> rewound = new HashSet<>();
         for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
@@ -259,9 +303,16 @@ public final class AssignmentLoop implements Runnable {
                 break;
             }
             try {
-                consumer.poll(Duration.ofMillis(50));
+                if (subscribed) {
+                    consumer.poll(Duration.ofMillis(50));
+                } else {
+                    work.awaitCompletion(Duration.ofMillis(50));
+                }
             } catch (WakeupException e) {
                 // already stopping
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         work.applyCompletions();

@@ -8,6 +8,7 @@ import io.capmarket.schemas.topics.CapabilityPartitions;
 import io.capmarket.sdk.AssignmentHandler;
 import io.capmarket.sdk.CapmarketProducer;
 import io.capmarket.sdk.Offer;
+import io.capmarket.sdk.internal.HandlerTimeouts;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
@@ -18,11 +19,13 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.GroupState;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -95,6 +98,66 @@ class ReplicasIT {
                 assertThat(runs).as("the second process then took work of its own").anyMatch(run -> run.startsWith("second r-later"));
             }
         }
+    }
+
+    @Test
+    void aProcessWithTooManyHandlerThreadsStuckLeavesTheGroupToItsPeerUntilOneReturns() throws Exception {
+        // failed attempts here must not put the producer on probation before its other process takes over
+        try (Marketplace started = new Marketplace(broker, registry, PRODUCER + "=*", Map.of("matching.probation.min-outcomes", "1000"))) {
+            market = started;
+            int bound = HandlerTimeouts.MAX_STUCK_HANDLERS;
+            List<Offer> offers = CAPABILITIES.stream().map(capability -> Offer.builder().offerId("pg-" + capability)
+                    .capability(capability).capacity(bound).leadTime(Duration.ofMinutes(10)).build()).toList();
+            List<String> runs = new CopyOnWriteArrayList<>();
+            CountDownLatch release = new CountDownLatch(1);
+            List<String> stuck = IntStream.range(0, bound).mapToObj(i -> "r-stuck-" + i).toList();
+            List<String> later = List.of("r-later-0", "r-later-1");
+            try (CapmarketProducer first = market.producer(PRODUCER).instanceId("first").handlerTimeout(Duration.ofSeconds(1))
+                    .handler(ignoringInterruptsUntil(release, runs)).build();
+                    Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                offers.forEach(first::publish);
+                for (int i = 0; i < bound; i++) {
+                    market.submit(stuck.get(i), CAPABILITIES.get(i % PARTITIONS), "{}");
+                }
+                await().atMost(Marketplace.WAIT).until(() -> runs.size() == bound);
+                // every handler thread stays inside past its time: the process leaves the group, its partitions now nobody's
+                await().atMost(Marketplace.WAIT).pollInterval(Duration.ofMillis(100)).until(() -> describeGroup(admin).members().isEmpty());
+
+                try (CapmarketProducer second = market.producer(PRODUCER).instanceId("second").offers(offers)
+                        .handler((assignment, context) -> {
+                            runs.add("second " + assignment.requestId());
+                            context.fulfil(Map.of("host", assignment.requestId() + ".second"));
+                        }).build()) {
+                    submitOnePerPartition(later);
+                    later.forEach(id -> market.awaitState(id, RequestState.FULFILLED));
+                    assertThat(runs).as("the work on both partitions ran in the process with free threads")
+                            .contains("second r-later-0", "second r-later-1");
+                    assertThat(describeGroup(admin).members()).as("the first process is still out of the group").hasSize(1);
+
+                    release.countDown();
+                    // its stuck threads returned: the first process is a member again
+                    await().atMost(Marketplace.WAIT).pollInterval(Duration.ofMillis(100))
+                            .until(() -> describeGroup(admin).members().size() == 2);
+                }
+            } finally {
+                release.countDown();
+            }
+        }
+    }
+
+    /** A handler that records {@code first requestId} and stays inside, its interrupt ignored, until {@code release}. */
+    private static AssignmentHandler ignoringInterruptsUntil(CountDownLatch release, List<String> runs) {
+        return (assignment, context) -> {
+            runs.add("first " + assignment.requestId());
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                } catch (InterruptedException e) {
+                    // ignored, as a handler must not
+                }
+            }
+        };
     }
 
     /** A handler that records {@code process requestId/attempt}, waits for {@code release}, then fulfils. */
