@@ -18,6 +18,7 @@ import io.capmarket.schemas.topics.DeadLetterHeaders;
 import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.core.MatchingPolicy;
+import io.capmarket.topology.core.OfferRules;
 import io.capmarket.topology.internal.TopologyNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +123,35 @@ class AttributionTopologyTest {
         assertThat(t.status("r1").getState()).isEqualTo(FULFILLED);
         t.submit("r2", PG);
         assertThat(t.status("r2").getProducerId()).isEqualTo("db-team");
+        assertThat(t.deadLetters).hasSize(1);
+    }
+
+    @Test
+    void aProducerHoldsAtMostItsBoundOfOfferIdsWithdrawnOnesIncludedAndPublishesThoseItHoldsAgain() {
+        t.approve("db-team", PG);
+        t.approve("rival", PG);
+        t.heartbeat("db-team");
+        int bound = OfferRules.MAX_OFFER_IDS_PER_PRODUCER;
+        for (int i = 0; i < bound - 1; i++) {
+            t.publish(t.offer("pg-" + i, "db-team", PG, 5, Map.of()));
+            t.withdraw("db-team", "pg-" + i);
+        }
+        t.publish(t.offer("pg-last", "db-team", PG, 5, Map.of()));
+        assertThat(t.deadLetters).isEmpty();
+
+        t.publish(t.offer("pg-more", "db-team", PG, 5, Map.of()));
+
+        assertThat(t.deadLetterReasons()).containsExactly("offer pg-more is refused: producer db-team holds 10000 offerIds on "
+                + "partition 0 of t.producer.db-team.offers, at most 10000 (an offerId stays its producer's, withdrawn or not): "
+                + "publish under one it holds");
+        assertThat(t.events).containsExactly("deadLettered:refused");
+        assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId()).containsExactly("pg-last");
+
+        t.publish(t.offer("pg-7", "db-team", PG, 5, Map.of()));
+        t.publish(t.offer("pg-rival", "rival", PG, 5, Map.of()));
+
+        assertThat(t.catalog.get(PG).getOffers()).as("a withdrawn offerId it holds, and another producer's offer, still pass")
+                .extracting(o -> o.getOfferId()).containsExactlyInAnyOrder("pg-last", "pg-7", "pg-rival");
         assertThat(t.deadLetters).hasSize(1);
     }
 

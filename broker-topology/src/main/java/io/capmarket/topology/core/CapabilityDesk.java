@@ -42,8 +42,8 @@ import java.util.function.Function;
  * the request's current assignment ({@link Lifecycle#judge}); a report on work another producer
  * holds is refused as misattributed, a late one as not applied, and neither changes the request.
  * A change to an offer another producer holds, or held, in the capability ({@link OfferRules#changeRefusal})
- * and an offer whose schemas conflict with its version's contract ({@link CapabilityContracts})
- * are refused too. An offer is matched only while its producer is approved for the capability.
+ * , an offer whose schemas conflict with its version's contract ({@link CapabilityContracts})
+ * and a new offer of a capability at its bound ({@link OfferRules#boundRefusal}) are refused too. An offer is matched only while its producer is approved for the capability.
  *
  * <p>One instance per task; not thread-safe.
  */
@@ -130,6 +130,13 @@ public final class CapabilityDesk {
             return;
         }
         CapabilityOffer offer = change.getOffer();
+        Optional<String> full = offer == null || current != null ? Optional.empty()
+                : OfferRules.boundRefusal(change.getOfferId(), capability, books.offers(capability).size());
+        if (full.isPresent()) {
+            events.deadLettered(EngineEvents.REFUSED);
+            outbox.refusedOffer(change.getOfferId(), offer, change.getProducerId(), full.get());
+            return;
+        }
         if (offer == null) {
             if (current == null) {
                 return;

@@ -16,6 +16,16 @@ public final class OfferRules {
     public static final long MAX_LEAD_TIME_SLO_MS = 365L * 24 * 60 * 60 * 1000;
     /** Grants every capability in an approval. */
     public static final String ANY_CAPABILITY = "*";
+    /**
+     * The most offers a capability holds, published or withdrawn and kept for their work and
+     * resources: matching reads every one of them for each request, and the catalog shows them all.
+     */
+    public static final int MAX_OFFERS_PER_CAPABILITY = 1_000;
+    /**
+     * The most offerIds a producer holds where the intake indexes them (one partition of its offers
+     * topic), withdrawn ones included: an offerId stays the producer that first published it for good.
+     */
+    public static final int MAX_OFFER_IDS_PER_PRODUCER = 10_000;
 
     private OfferRules() {
     }
@@ -85,5 +95,32 @@ public final class OfferRules {
         return Optional.of((withdrawal ? "withdrawal" : "change") + " of offer " + offerId + " of capability " + capability
                 + " by producer " + changedBy + ": the offer belongs to producer " + holder + ", only it can "
                 + (withdrawal ? "withdraw" : "change") + " it");
+    }
+
+    /**
+     * Why a new offer of a capability is refused for the bound, or empty when it is taken: a
+     * capability holds at most {@value #MAX_OFFERS_PER_CAPABILITY} offers ({@code held} counts the
+     * withdrawn ones still kept); a change of an offer it holds is always taken.
+     */
+    public static Optional<String> boundRefusal(String offerId, String capability, int held) {
+        if (held < MAX_OFFERS_PER_CAPABILITY) {
+            return Optional.empty();
+        }
+        return Optional.of("offer " + offerId + " is refused: capability " + capability + " holds " + held + " offers, at most "
+                + MAX_OFFERS_PER_CAPABILITY + " (withdrawn ones count until their work and resources end): withdraw one first");
+    }
+
+    /**
+     * Why an offer under an offerId its producer does not hold yet is refused for the bound, or
+     * empty when it is taken: the producer holds {@code held} offerIds {@code where} (withdrawn ones
+     * included), at most {@value #MAX_OFFER_IDS_PER_PRODUCER}.
+     */
+    public static Optional<String> offerIdRefusal(String offerId, String producerId, int held, String where) {
+        if (held < MAX_OFFER_IDS_PER_PRODUCER) {
+            return Optional.empty();
+        }
+        return Optional.of("offer " + offerId + " is refused: producer " + producerId + " holds " + held + " offerIds on " + where
+                + ", at most " + MAX_OFFER_IDS_PER_PRODUCER + " (an offerId stays its producer's, withdrawn or not): publish under "
+                + "one it holds");
     }
 }

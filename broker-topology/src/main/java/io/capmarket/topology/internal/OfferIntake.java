@@ -8,10 +8,14 @@ import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.core.OfferRules;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.TimestampedKeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -37,6 +41,11 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * Each intake task holds the index of its own partition only, and a producer chooses the partition
  * of its records: every change therefore carries the producer it came from, and the engine, the
  * single writer per capability, refuses a change of an offer another producer holds or held.
+ *
+ * <p>Since an offerId is kept for good, a producer holds at most
+ * {@link OfferRules#MAX_OFFER_IDS_PER_PRODUCER} offerIds in one task's index (one partition of its
+ * offers topic), withdrawn ones included: an offer under a new offerId past that is refused. The
+ * count of each producer's entries is read from the index when the task starts.
  */
 final class OfferIntake {
 
@@ -47,6 +56,8 @@ final class OfferIntake {
     private ProcessorContext<String, IntakeOutput> context;
     private KeyValueStore<String, String> capabilityByOffer;
     private TimestampedKeyValueStore<String, ProducerApproval> approvals;
+    /** How many entries of the index name each producer. */
+    private final Map<String, Integer> offerIds = new HashMap<>();
 
     OfferIntake(TopicPattern<String, CapabilityOffer> family, Clock clock, EngineEvents events, int ownerPartitions) {
         this.ownerPartitions = ownerPartitions;
@@ -60,6 +71,15 @@ final class OfferIntake {
         this.context = context;
         this.capabilityByOffer = context.getStateStore(TopologyNames.OFFER_INDEX_STORE);
         this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
+        offerIds.clear();
+        try (KeyValueIterator<String, String> all = capabilityByOffer.all()) {
+            while (all.hasNext()) {
+                IndexEntry entry = IndexEntry.decode(all.next().value);
+                if (entry.owner() != null) {
+                    offerIds.merge(entry.owner(), 1, Integer::sum);
+                }
+            }
+        }
     }
 
     /** Takes one record of the family read from {@code topic}, whose name says it was written by {@code owner}. */
@@ -114,9 +134,17 @@ final class OfferIntake {
             refusal = Optional.of("offer " + offerId + " belongs to producer " + holder + ": producer " + producerId
                     + " cannot publish it (an offerId stays its first producer's, withdrawn or not: publish under another offerId)");
         }
+        int held = offerIds.getOrDefault(producerId, 0);
+        if (refusal.isEmpty() && indexed == null) {
+            refusal = OfferRules.offerIdRefusal(offerId, producerId, held, "partition "
+                    + context.recordMetadata().map(RecordMetadata::partition).orElse(-1) + " of " + topic);
+        }
         if (refusal.isPresent()) {
             refuse(record, EngineEvents.REFUSED, refusal.get());
             return;
+        }
+        if (indexed == null) {
+            offerIds.put(producerId, held + 1);
         }
         if (previous != null && !previous.equals(offer.getCapability())) {
             route(record, previous, new OfferChange(offerId, null, producerId));

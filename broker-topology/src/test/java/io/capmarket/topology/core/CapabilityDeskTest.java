@@ -686,6 +686,32 @@ class CapabilityDeskTest {
         }
 
         @Test
+        void aCapabilityHoldsAtMostItsBoundOfOffersWithdrawnOnesKeptIncluded() {
+            t.liveOffer("pg-0", "db-team", 5, Map.of());
+            t.submit("r1");
+            t.withdraw("pg-0", "db-team"); // kept: r1 runs there
+            for (int i = 1; i < OfferRules.MAX_OFFERS_PER_CAPABILITY; i++) {
+                t.publish(t.offer("pg-" + i, "db-team", 5, Map.of()));
+            }
+            assertThat(t.books.offers(PG)).hasSize(OfferRules.MAX_OFFERS_PER_CAPABILITY);
+            assertThat(t.refusals).isEmpty();
+
+            t.publish(t.offer("pg-new", "db-team", 5, Map.of()));
+            t.publish(t.offer("pg-1", "db-team", 9, Map.of()));
+
+            assertThat(t.books.offers(PG)).hasSize(OfferRules.MAX_OFFERS_PER_CAPABILITY).doesNotContainKey("pg-new");
+            assertThat(t.books.offers(PG).get("pg-1").getOffer().getCapacity()).as("a held offer still changes").isEqualTo(9);
+            assertThat(t.refusals).containsExactly("offer:pg-new: offer pg-new is refused: capability postgres-database holds 1000 "
+                    + "offers, at most 1000 (withdrawn ones count until their work and resources end): withdraw one first");
+            assertThat(t.events).filteredOn("dead-lettered:refused"::equals).hasSize(1);
+
+            t.report("r1", FulfilmentKind.FAILED);
+            t.publish(t.offer("pg-new", "db-team", 5, Map.of()));
+            assertThat(t.books.offers(PG)).as("the withdrawn offer, its work ended, made room").containsKey("pg-new")
+                    .doesNotContainKey("pg-0");
+        }
+
+        @Test
         void anOfferConflictingWithItsVersionsContractIsRefused() {
             t.liveOffer("pg-eu", "db-team", 5, Map.of());
             t.approve("other", PG);
