@@ -3,6 +3,7 @@ package io.capmarket.bench;
 import io.capmarket.gateway.AccessConfig;
 import io.capmarket.gateway.GatewayConfig;
 import io.capmarket.gateway.GatewayMain;
+import io.capmarket.testkit.net.LocalPorts;
 import io.capmarket.topology.app.TopologyConfig;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -97,7 +98,7 @@ final class GatewayScenarios {
     }
 
     private GatewayProcess startGateway(Workload workload) {
-        int port = ChildJvm.freePort();
+        int port = LocalPorts.free();
         Map<String, String> settings = new TreeMap<>();
         settings.put(GatewayConfig.BOOTSTRAP_SERVERS, context.cluster().bootstrapServers());
         settings.put(GatewayConfig.SCHEMA_REGISTRY_URL, context.cluster().registryUrl());

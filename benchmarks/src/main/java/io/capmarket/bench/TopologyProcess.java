@@ -1,5 +1,6 @@
 package io.capmarket.bench;
 
+import io.capmarket.testkit.net.LocalPorts;
 import io.capmarket.topology.app.TopologyConfig;
 import io.capmarket.topology.app.TopologyMain;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ final class TopologyProcess implements AutoCloseable {
             Map<String, String> overrides) {
         Cluster cluster = context.cluster();
         Path directory = context.directory();
-        int port = ChildJvm.freePort();
+        int port = LocalPorts.free();
         Map<String, String> settings = new TreeMap<>();
         settings.put(TopologyConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
         settings.put(TopologyConfig.SCHEMA_REGISTRY_URL, cluster.registryUrl());

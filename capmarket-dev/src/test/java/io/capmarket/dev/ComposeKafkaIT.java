@@ -15,14 +15,12 @@ import io.capmarket.schemas.topics.TopicProvisioner;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.sdk.sync.SyncCommand;
 import io.capmarket.testkit.kafka.EmbeddedKafkaBroker;
+import io.capmarket.testkit.net.LocalPorts;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import io.capmarket.topology.app.TopologyConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -112,8 +110,8 @@ class ComposeKafkaIT {
         // Kafka's data volume is where the in-JVM broker keeps its log directory (<data>/logs)
         Path brokerData = work.resolve("broker");
         Files.createSymbolicLink(volumes.resolve("kafka-data"), Files.createDirectories(brokerData.resolve("logs")));
-        port = freePort();
-        controllerPort = freePort();
+        port = LocalPorts.free();
+        controllerPort = LocalPorts.free();
         kafkaHome = kafkaTools();
 
         // secrets: the volumes' secrets, drawn
@@ -466,13 +464,5 @@ class ComposeKafkaIT {
         producerConfig.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         producerConfig.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         return new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -2,8 +2,8 @@ package io.capmarket.spring;
 
 import static org.awaitility.Awaitility.await;
 
+import io.capmarket.testkit.net.LocalPorts;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +37,7 @@ final class ChildStack implements AutoCloseable {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
                 "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + dir, "-Dkafka.broker=" + System.getProperty("kafka.broker", "auto"),
                 "-cp", classpath, "io.capmarket.testkit.dev.DevStackMain", "--data-dir", dir.resolve("data").toString(),
-                "--kafka-port", Integer.toString(freePort()), "--registry-port", Integer.toString(freePort()))
+                "--kafka-port", Integer.toString(LocalPorts.free()), "--registry-port", Integer.toString(LocalPorts.free()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             await().atMost(Duration.ofSeconds(120)).until(() -> !process.isAlive() || Files.readString(log).contains("is running"));
@@ -67,12 +67,6 @@ final class ChildStack implements AutoCloseable {
         process.destroy();
         if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
             process.destroyForcibly();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

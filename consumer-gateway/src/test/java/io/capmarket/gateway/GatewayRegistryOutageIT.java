@@ -11,9 +11,8 @@ import io.capmarket.schemas.topics.TopicProvisioner;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
+import io.capmarket.testkit.net.LocalPorts;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,7 +44,7 @@ class GatewayRegistryOutageIT {
 
     @Test
     void statusesWrittenWhileTheRegistryIsDownAppearInTheViewOnceItIsBack() throws Exception {
-        int port = freePort();
+        int port = LocalPorts.free();
         String schemasTopic = "_schemas-outage-" + UUID.randomUUID().toString().substring(0, 8);
         EmbeddedSchemaRegistry registry = registry(port, schemasTopic);
         Map<String, String> settings = Fixtures.settings(broker, registry, "outage");
@@ -89,11 +88,5 @@ class GatewayRegistryOutageIT {
     private EmbeddedSchemaRegistry registry(int port, String topic) {
         return EmbeddedSchemaRegistry.builder().port(port).kafkaBootstrapServers(broker.bootstrapServers()).topic(topic)
                 .build().start();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

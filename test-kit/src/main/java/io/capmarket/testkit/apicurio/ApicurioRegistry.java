@@ -1,9 +1,8 @@
 package io.capmarket.testkit.apicurio;
 
+import io.capmarket.testkit.net.LocalPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -211,14 +210,6 @@ public final class ApicurioRegistry implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port on " + HOST, e);
-        }
-    }
-
     /** Configures and starts an {@link ApicurioRegistry}. */
     public static final class Builder {
 
@@ -292,7 +283,7 @@ public final class ApicurioRegistry implements AutoCloseable {
          */
         public ApicurioRegistry start() {
             Path runnerJar = findRunnerJar(distribution).toAbsolutePath();
-            int port = freePort();
+            int port = LocalPorts.free();
             Path directory = workDirectory != null ? workDirectory
                     : Path.of(System.getProperty("java.io.tmpdir"), "apicurio-registry-" + port);
             Path logFile;

@@ -1,9 +1,8 @@
 package io.capmarket.testkit.kafka;
 
+import io.capmarket.testkit.net.LocalPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -145,14 +144,14 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
             return this;
         }
         if (port == 0) {
-            port = freePort();
+            port = LocalPorts.free();
         }
         // the system may hand out the port just released again: the controller's must differ from the broker's
         for (int tries = 0; member == null && (controllerPort == 0 || controllerPort == port); tries++) {
             if (tries == 10) {
                 throw new IllegalStateException("no free port on " + HOST + " other than " + port + " for the controller");
             }
-            controllerPort = freePort();
+            controllerPort = LocalPorts.free();
         }
         if (secure()) {
             adminPassword = storage.adoptStoredCredential(adminUser, adminPassword, generatedPassword);
@@ -325,15 +324,6 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
                     + " characters with others" : "'" + value + "'"));
         }
         return value;
-    }
-
-    /** A free port on 127.0.0.1 now (another process may take it before it is bound). */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port on " + HOST, e);
-        }
     }
 
     /** Builds an {@link EmbeddedKafkaBroker}; {@link #build()} does not start it. */

@@ -1,5 +1,6 @@
 package io.capmarket.testkit.kafka;
 
+import io.capmarket.testkit.net.LocalPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +70,7 @@ public final class KafkaCluster implements KafkaBroker {
         List<Node> made = new ArrayList<>();
         for (int id = 1; id <= size; id++) {
             Path data = directory.resolve("node-" + id);
-            made.add(new Node(id, EmbeddedKafkaBroker.freePort(), EmbeddedKafkaBroker.freePort(), data, directory.resolve("node-" + id + ".log")));
+            made.add(new Node(id, LocalPorts.free(), LocalPorts.free(), data, directory.resolve("node-" + id + ".log")));
         }
         this.nodes = List.copyOf(made);
         this.voters = nodes.stream().map(n -> n.id() + "@" + HOST + ":" + n.controllerPort()).collect(Collectors.joining(","));
