@@ -41,9 +41,10 @@ import java.util.function.Function;
  * came from. A report is applied only when that producer, its offer, attempt and capability are
  * the request's current assignment ({@link Lifecycle#judge}); a report on work another producer
  * holds is refused as misattributed, a late one as not applied, and neither changes the request.
- * A change to an offer another producer holds, or held, in the capability ({@link OfferRules#changeRefusal})
- * , an offer whose schemas conflict with its version's contract ({@link CapabilityContracts})
- * and a new offer of a capability at its bound ({@link OfferRules#boundRefusal}) are refused too. An offer is matched only while its producer is approved for the capability.
+ * A change to an offer another producer holds, or held, in the capability ({@link OfferRules#changeRefusal}),
+ * an offer whose schemas conflict with its version's contract ({@link CapabilityContracts}) and a
+ * new offer of a capability at its bound ({@link OfferRules#boundRefusal}) are refused too. An
+ * offer is matched only while its producer is approved for the capability.
  *
  * <p>One instance per task; not thread-safe.
  */

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -15,7 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * gateways, child processes). A port is picked below the range the system takes the local ports of
  * outgoing connections from (Linux's {@code net.ipv4.ip_local_port_range}), so that a client's
  * connection cannot take the port of a broker while the broker restarts on it; a port that
- * {@code new ServerSocket(0)} finds lies inside that range.
+ * {@code new ServerSocket(0)} finds lies inside that range. A port is handed out once per JVM, so
+ * that two servers asked for in a row never get the same one.
  */
 public final class LocalPorts {
 
@@ -27,26 +30,34 @@ public final class LocalPorts {
     static final int LEAST_ROOM = 1_000;
     private static final int ATTEMPTS = 100;
     private static final Path RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    /** Every port handed out in this JVM. */
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
     private LocalPorts() {
     }
 
     /**
-     * A port free on 127.0.0.1 now, below the system's range for outgoing connections when there is
-     * room below it (another process may still take it before it is bound: a caller retries then),
-     * else any free port.
+     * A port free on 127.0.0.1 now and not handed out before in this JVM, below the system's range
+     * for outgoing connections when there is room below it (another process may still take it
+     * before it is bound: a caller retries then), else any such free port.
      */
     public static int free() {
         Optional<Integer> lowestEphemeral = lowestEphemeral();
         if (lowestEphemeral.isPresent() && lowestEphemeral.get() - LOWEST >= LEAST_ROOM) {
             for (int i = 0; i < ATTEMPTS; i++) {
                 int port = LOWEST + ThreadLocalRandom.current().nextInt(lowestEphemeral.get() - LOWEST);
-                if (bindable(port)) {
+                if (bindable(port) && GIVEN.add(port)) {
                     return port;
                 }
             }
         }
-        return anyFree();
+        for (int i = 0; i < ATTEMPTS; i++) {
+            int port = anyFree();
+            if (GIVEN.add(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port on " + HOST + " that this JVM has not handed out already");
     }
 
     /** The lowest port of the system's range for outgoing connections, when the system says. */
