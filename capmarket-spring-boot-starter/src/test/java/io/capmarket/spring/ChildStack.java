@@ -2,7 +2,6 @@ package io.capmarket.spring;
 
 import static org.awaitility.Awaitility.await;
 
-import io.capmarket.testkit.net.LocalPorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +36,7 @@ final class ChildStack implements AutoCloseable {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m",
                 "-XX:+UseSerialGC", "-Djava.io.tmpdir=" + dir, "-Dkafka.broker=" + System.getProperty("kafka.broker", "auto"),
                 "-cp", classpath, "io.capmarket.testkit.dev.DevStackMain", "--data-dir", dir.resolve("data").toString(),
-                "--kafka-port", Integer.toString(LocalPorts.free()), "--registry-port", Integer.toString(LocalPorts.free()))
+                "--kafka-port", "0", "--registry-port", "0") // the stack picks its ports and prints them
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             await().atMost(Duration.ofSeconds(120)).until(() -> !process.isAlive() || Files.readString(log).contains("is running"));
