@@ -9,9 +9,11 @@ import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.core.OfferRules;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.processor.api.Record;
@@ -73,13 +75,20 @@ final class OfferIntake {
         this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
         offerIds.clear();
         try (KeyValueIterator<String, String> all = capabilityByOffer.all()) {
-            while (all.hasNext()) {
-                IndexEntry entry = IndexEntry.decode(all.next().value);
-                if (entry.owner() != null) {
-                    offerIds.merge(entry.owner(), 1, Integer::sum);
-                }
+            offerIds.putAll(countByOwner(all));
+        }
+    }
+
+    /** How many of the index's entries name each producer: an entry written before owners were recorded names none. */
+    static Map<String, Integer> countByOwner(Iterator<KeyValue<String, String>> index) {
+        Map<String, Integer> counts = new HashMap<>();
+        while (index.hasNext()) {
+            IndexEntry entry = IndexEntry.decode(index.next().value);
+            if (entry.owner() != null) {
+                counts.merge(entry.owner(), 1, Integer::sum);
             }
         }
+        return counts;
     }
 
     /** Takes one record of the family read from {@code topic}, whose name says it was written by {@code owner}. */
