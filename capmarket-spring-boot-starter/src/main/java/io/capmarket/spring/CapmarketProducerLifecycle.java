@@ -1,6 +1,7 @@
 package io.capmarket.spring;
 
 import io.capmarket.sdk.CapmarketProducer;
+import io.capmarket.sdk.CapmarketProducerBuilder;
 import io.capmarket.sdk.HealthCheck;
 import io.capmarket.sdk.Offer;
 import io.capmarket.sdk.ProducerListener;
@@ -41,7 +42,7 @@ public final class CapmarketProducerLifecycle implements SmartLifecycle, SmartIn
             String heartbeatError, Duration heartbeatInterval) {
     }
 
-    private final Supplier<CapmarketProducer.Builder> settings;
+    private final Supplier<CapmarketProducerBuilder> settings;
     private final String producerId;
     private final List<Offer> offers;
     private final HandlerRegistry handlers;
@@ -64,7 +65,7 @@ public final class CapmarketProducerLifecycle implements SmartLifecycle, SmartIn
      * @param autoStartup whether to start with the context
      * @param heartbeatInterval how often the client heartbeats
      */
-    CapmarketProducerLifecycle(Supplier<CapmarketProducer.Builder> settings, String producerId, List<Offer> offers, HandlerRegistry handlers,
+    CapmarketProducerLifecycle(Supplier<CapmarketProducerBuilder> settings, String producerId, List<Offer> offers, HandlerRegistry handlers,
             List<ProducerListener> listeners, HealthCheck healthCheck, boolean publishOffers, boolean autoStartup,
             Duration heartbeatInterval) {
         this.settings = settings;
@@ -94,7 +95,7 @@ public final class CapmarketProducerLifecycle implements SmartLifecycle, SmartIn
         }
         Map<String, HandlerRegistry.Registered> found = handlers.handlers();
         requireHandlers(found);
-        CapmarketProducer.Builder configured = settings.get().asyncHandler(new Dispatcher(found)).healthCheck(healthCheck)
+        CapmarketProducerBuilder configured = settings.get().asyncHandler(new Dispatcher(found)).healthCheck(healthCheck)
                 .listener(heartbeat);
         listeners.forEach(configured::listener);
         CapmarketProducer started = configured.build();

@@ -15,7 +15,7 @@ package io.capmarket.sdk;
  * <p>Delivery is at-least-once: after a crash the same assignment (same requestId and attempt) is
  * delivered again, so side effects must be idempotent by {@link FulfilmentContext#requestId()}.
  * By default the SDK accepts an assignment before calling the handler (see
- * {@link CapmarketProducer.Builder#autoAccept(boolean)}). A handler that throws reports a retryable
+ * {@link CapmarketProducerBuilder#autoAccept(boolean)}). A handler that throws reports a retryable
  * failure with the exception's message. For long work, implement {@link AsyncAssignmentHandler}
  * or {@linkplain FulfilmentContext#handOff() hand the work off}.
  *

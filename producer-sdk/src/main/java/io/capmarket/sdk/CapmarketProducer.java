@@ -5,15 +5,10 @@ import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.FulfilmentKind;
 import io.capmarket.schemas.OfferStatus;
 import io.capmarket.schemas.ProducerHeartbeat;
-import io.capmarket.schemas.onboarding.ProducerNames;
-import io.capmarket.schemas.registry.SchemaRegistryConfig;
-import io.capmarket.schemas.serde.AvroSerdeConfig;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.sdk.internal.AssignmentGroup;
 import io.capmarket.sdk.internal.AssignmentLoop;
-import io.capmarket.sdk.internal.Durations;
-import io.capmarket.sdk.internal.HandlerRun;
 import io.capmarket.sdk.internal.HandlerTimeouts;
 import io.capmarket.sdk.internal.Heartbeats;
 import io.capmarket.sdk.internal.Listeners;
@@ -27,19 +22,14 @@ import io.capmarket.sdk.internal.ReportCodec;
 import io.capmarket.sdk.internal.ReportingContext;
 import io.capmarket.sdk.internal.Slots;
 import io.capmarket.sdk.sync.SyncPlan;
-import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,8 +42,6 @@ import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -93,7 +81,7 @@ import org.slf4j.LoggerFactory;
  * then look the schemas up instead.
  *
  * <h2>Lifecycle</h2>
- * {@link Builder#build()} validates every setting and connects lazily (Kafka clients never block
+ * {@link CapmarketProducerBuilder#build()} validates every setting and connects lazily (Kafka clients never block
  * the build). With a handler, the client at once starts heartbeating and consuming
  * {@code <prefix>producer.<producerId>.assignments} — its only input topic (until onboarding has
  * created it, the consumer waits and logs why); without a handler it only publishes (offers, sync,
@@ -114,7 +102,7 @@ import org.slf4j.LoggerFactory;
  *       idempotent by requestId.</li>
  *   <li>When another process of the producer joins or leaves, only the partitions that change owner
  *       move (cooperative rebalancing), and one moves only once the work running here from it has
- *       settled, for up to {@link Builder#rebalanceDrain}; work still running then is handed over
+ *       settled, for up to {@link CapmarketProducerBuilder#rebalanceDrain}; work still running then is handed over
  *       uncommitted, and its next owner may run it again ({@link ProducerListener#assignmentHandedOver}),
  *       as it runs again work settled here behind an assignment of the partition still waiting here
  *       (at most a hundred records of the partition).</li>
@@ -124,9 +112,9 @@ import org.slf4j.LoggerFactory;
  *       while a hundred of its records are read and not committable behind its oldest unsettled one
  *       (a CANCEL behind them is read once that one settles).</li>
  *   <li>No request is left stuck by a bug: a handler that throws, or returns without an outcome,
- *       reports a retryable failure; so does one still running after {@link Builder#handlerTimeout},
+ *       reports a retryable failure; so does one still running after {@link CapmarketProducerBuilder#handlerTimeout},
  *       which is interrupted (or its stage cancelled) and frees its slot.</li>
- *   <li>By default the SDK accepts an assignment before calling the handler ({@link Builder#autoAccept}),
+ *   <li>By default the SDK accepts an assignment before calling the handler ({@link CapmarketProducerBuilder#autoAccept}),
  *       since the topology re-matches assignments not accepted within {@code matching.accept-deadline}.</li>
  * </ul>
  */
@@ -142,7 +130,7 @@ public final class CapmarketProducer implements AutoCloseable {
     public static final Duration DEFAULT_REBALANCE_DRAIN = Duration.ofSeconds(30);
     /** How long a handler may run on one assignment unless configured: long provisioning fits, a hung handler frees its slot. */
     public static final Duration DEFAULT_HANDLER_TIMEOUT = Duration.ofHours(1);
-    /** The longest {@link Builder#handlerTimeout} may be. */
+    /** The longest {@link CapmarketProducerBuilder#handlerTimeout} may be. */
     public static final Duration MAX_HANDLER_TIMEOUT = Duration.ofDays(365);
     /** The least time between two PROGRESS reports of one assignment unless configured. */
     public static final Duration DEFAULT_PROGRESS_INTERVAL = Duration.ofSeconds(1);
@@ -150,16 +138,9 @@ public final class CapmarketProducer implements AutoCloseable {
     public static final int DEFAULT_CAPACITY = 1;
 
     private static final Logger LOG = LoggerFactory.getLogger(CapmarketProducer.class);
-    /** Kafka's default {@code max.poll.interval.ms}, which bounds {@link Builder#rebalanceDrain}. */
-    private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
-    private static final List<String> SERDE_PROPERTIES = List.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS,
-            AvroSerdeConfig.USE_LATEST_VERSION, AvroSerdeConfig.VALUE_SUBJECT_NAME_STRATEGY, AvroSerdeConfig.KEY_SUBJECT_NAME_STRATEGY,
-            SchemaRegistryConfig.REQUEST_TIMEOUT_MS, SchemaRegistryConfig.LATEST_CACHE_TTL_SEC,
-            SchemaRegistryConfig.MAX_SCHEMAS_PER_SUBJECT, SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE,
-            SchemaRegistryConfig.BASIC_AUTH_USER_INFO);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private final Builder settings;
+    private final CapmarketProducerBuilder settings;
     private final Topics topics;
     private final Topic<String, CapabilityOffer> offersTopic;
     private final Topic<String, ProducerHeartbeat> heartbeatsTopic;
@@ -179,10 +160,10 @@ public final class CapmarketProducer implements AutoCloseable {
     private final HandlerTimeouts timeouts;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private CapmarketProducer(Builder b) {
-        this.settings = new Builder(b);
+    CapmarketProducer(CapmarketProducerBuilder b) {
+        this.settings = new CapmarketProducerBuilder(b);
         this.listener = new Listeners(b.listeners);
-        this.topics = Topics.builder().prefix(b.topicPrefix).serdeConfig(b.serdeConfig()).build();
+        this.topics = Topics.builder().prefix(b.topicPrefix).serdeConfig(b.connection.serdeConfig()).build();
         this.offersTopic = topics.offers(b.producerId);
         this.heartbeatsTopic = topics.heartbeats(b.producerId);
         this.fulfilmentTopic = topics.fulfilment(b.producerId);
@@ -193,28 +174,16 @@ public final class CapmarketProducer implements AutoCloseable {
             slots.capacity(offer.offerId(), offer.capacity());
         }
         int instance = INSTANCES.incrementAndGet();
-        Map<String, Object> common = b.commonKafkaConfig();
-        Map<String, Object> adminConfig = new HashMap<>(common);
+        Map<String, Object> adminConfig = b.connection.kafkaConfig();
         adminConfig.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "capmarket-sdk-" + b.producerId + "-topics-" + instance);
         this.ownTopics = OwnTopics.overAdmin(b.producerId, topics.producerTopics(b.producerId).stream().map(Topic::name).toList(),
                 adminConfig, b.publishTimeout);
-        Map<String, Object> producerConfig = new HashMap<>(common);
-        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerConfig.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
-        producerConfig.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        producerConfig.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(b.publishTimeout.toMillis(), 15_001));
-        producerConfig.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "capmarket-sdk-" + b.producerId + "-" + instance);
+        Map<String, Object> producerConfig = b.connection.producerConfig("capmarket-sdk-" + b.producerId + "-" + instance, b.publishTimeout);
         this.publisher = new Publisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer()),
                 ownTopics, b.publishTimeout, listener);
         this.progress = ProgressThrottle.withTimer(this::report, b.progressInterval, b.clock, listener,
                 "capmarket-progress-" + b.producerId + "-" + instance);
-        this.consumerConfig = new HashMap<>(common);
-        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerConfig.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        consumerConfig.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerConfig.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
+        this.consumerConfig = b.connection.consumerConfig();
         if (b.asyncHandler == null) {
             this.heartbeats = null;
             this.loop = null;
@@ -263,13 +232,13 @@ public final class CapmarketProducer implements AutoCloseable {
     }
 
     /** Starts a configuration. */
-    public static Builder builder() {
-        return new Builder();
+    public static CapmarketProducerBuilder builder() {
+        return new CapmarketProducerBuilder();
     }
 
     /** A builder with this client's settings, to derive another client (for example with another handler). */
-    public Builder newBuilder() {
-        return new Builder(settings);
+    public CapmarketProducerBuilder newBuilder() {
+        return new CapmarketProducerBuilder(settings);
     }
 
     /** The producer this client acts for. */
@@ -501,504 +470,5 @@ public final class CapmarketProducer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /**
-     * Configures a {@link CapmarketProducer}. Setters check their value at once; {@link #build()}
-     * checks that the required settings are there. Every problem names the setting, the value and
-     * the rule. Not thread-safe; reusable.
-     */
-    public static final class Builder {
-
-        private String bootstrapServers;
-        private String schemaRegistryUrl;
-        private String producerId;
-        private String topicPrefix = Topics.DEFAULT_PREFIX;
-        private String saslMechanism;
-        private String saslUsername;
-        private String saslPassword;
-        private String registryUserInfo;
-        private final Map<String, Object> serde = new LinkedHashMap<>();
-        private final Map<String, Object> kafka = new LinkedHashMap<>();
-        private AsyncAssignmentHandler asyncHandler;
-        private final Map<String, Offer> offers = new LinkedHashMap<>();
-        private int defaultCapacity = DEFAULT_CAPACITY;
-        private boolean autoAccept = true;
-        private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
-        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
-        private Duration publishTimeout = DEFAULT_PUBLISH_TIMEOUT;
-        private Duration progressInterval = DEFAULT_PROGRESS_INTERVAL;
-        private Duration rebalanceDrain = DEFAULT_REBALANCE_DRAIN;
-        private Duration handlerTimeout = DEFAULT_HANDLER_TIMEOUT;
-        private HealthCheck healthCheck = HealthCheck.ALWAYS_HEALTHY;
-        private final List<ProducerListener> listeners = new ArrayList<>();
-        private Clock clock = Clock.systemUTC();
-        private String instanceId = defaultInstanceId();
-        private String consumerGroupId;
-
-        private Builder() {
-        }
-
-        private Builder(Builder other) {
-            bootstrapServers = other.bootstrapServers;
-            schemaRegistryUrl = other.schemaRegistryUrl;
-            producerId = other.producerId;
-            topicPrefix = other.topicPrefix;
-            saslMechanism = other.saslMechanism;
-            saslUsername = other.saslUsername;
-            saslPassword = other.saslPassword;
-            registryUserInfo = other.registryUserInfo;
-            serde.putAll(other.serde);
-            kafka.putAll(other.kafka);
-            asyncHandler = other.asyncHandler;
-            offers.putAll(other.offers);
-            defaultCapacity = other.defaultCapacity;
-            autoAccept = other.autoAccept;
-            heartbeatInterval = other.heartbeatInterval;
-            shutdownTimeout = other.shutdownTimeout;
-            publishTimeout = other.publishTimeout;
-            progressInterval = other.progressInterval;
-            rebalanceDrain = other.rebalanceDrain;
-            handlerTimeout = other.handlerTimeout;
-            healthCheck = other.healthCheck;
-            listeners.addAll(other.listeners);
-            clock = other.clock;
-            instanceId = other.instanceId;
-            consumerGroupId = other.consumerGroupId;
-        }
-
-        /** The Kafka cluster, {@code host:port[,host:port…]}. Required. */
-        public Builder bootstrapServers(String bootstrapServers) {
-            this.bootstrapServers = requireText("bootstrapServers", bootstrapServers, "host:port[,host:port]");
-            return this;
-        }
-
-        /** The schema registry (Confluent API), comma-separated URLs. Required. */
-        public Builder schemaRegistryUrl(String schemaRegistryUrl) {
-            String url = requireText("schemaRegistryUrl", schemaRegistryUrl, "http(s)://host:port");
-            for (String one : url.split(",")) {
-                if (!one.trim().startsWith("http://") && !one.trim().startsWith("https://")) {
-                    throw new InvalidConfigurationException("schemaRegistryUrl must be http:// or https:// URLs, but was '"
-                            + withoutCredentials(url) + "'");
-                }
-            }
-            this.schemaRegistryUrl = url;
-            return this;
-        }
-
-        /** The onboarded producer this client acts for; names its own topics ({@code <prefix>producer.<producerId>.}). Required. */
-        public Builder producerId(String producerId) {
-            try {
-                this.producerId = ProducerNames.requireProducerId(producerId);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException(e.getMessage(), e);
-            }
-            return this;
-        }
-
-        /** The prefix of every topic name, default {@value Topics#DEFAULT_PREFIX}; must match the topology's {@code topics.prefix}. */
-        public Builder topicPrefix(String topicPrefix) {
-            try {
-                Topics.builder().prefix(topicPrefix);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException(e.getMessage(), e);
-            }
-            this.topicPrefix = topicPrefix;
-            return this;
-        }
-
-        /**
-         * SASL credentials for Kafka: mechanism {@code PLAIN}, {@code SCRAM-SHA-256} or
-         * {@code SCRAM-SHA-512}. Sets {@code security.protocol=SASL_SSL} unless a Kafka property
-         * says otherwise (for example {@code SASL_PLAINTEXT} in a test cluster).
-         */
-        public Builder sasl(String mechanism, String username, String password) {
-            if (!List.of("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512").contains(mechanism)) {
-                throw new InvalidConfigurationException("sasl mechanism must be PLAIN, SCRAM-SHA-256 or SCRAM-SHA-512, but was '"
-                        + mechanism + "'");
-            }
-            this.saslUsername = requireText("sasl username", username, "the Kafka user");
-            this.saslPassword = requireText("sasl password", password, "the Kafka user's password");
-            this.saslMechanism = mechanism;
-            return this;
-        }
-
-        /** Basic-auth credentials for the schema registry. */
-        public Builder schemaRegistryBasicAuth(String username, String password) {
-            requireText("schema registry username", username, "the registry user");
-            if (username.contains(":")) {
-                throw new InvalidConfigurationException("schema registry username must not contain ':', but was '" + username + "'");
-            }
-            this.registryUserInfo = username + ":" + requireText("schema registry password", password, "the password");
-            return this;
-        }
-
-        /**
-         * Any Kafka client setting, applied to the SDK's producer and consumers (security, timeouts,
-         * {@code client.id}…). {@code acks} and {@code enable.idempotence} (always {@code all} and
-         * {@code true}), {@code enable.auto.commit} (always false) and the serializers are the SDK's.
-         */
-        public Builder kafkaProperty(String key, Object value) {
-            requireText("kafka property name", key, "a Kafka client setting");
-            Objects.requireNonNull(value, () -> "kafka property " + key + " must have a value, but was null");
-            String text = value.toString();
-            switch (key) {
-                case ProducerConfig.ACKS_CONFIG -> {
-                    if (!text.equals("all") && !text.equals("-1")) {
-                        throw new InvalidConfigurationException("kafka property acks must be all (the SDK's delivery guarantee), but was "
-                                + text);
-                    }
-                }
-                case ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG -> {
-                    if (!text.equals("true")) {
-                        throw new InvalidConfigurationException("kafka property enable.idempotence must be true (the SDK's delivery "
-                                + "guarantee), but was " + text);
-                    }
-                }
-                case ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG -> {
-                    if (!text.equals("false")) {
-                        throw new InvalidConfigurationException("kafka property enable.auto.commit must be false (offsets are "
-                                + "committed after outcomes are published), but was " + text);
-                    }
-                }
-                case ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG -> {
-                    if (!text.equals("false")) {
-                        throw new InvalidConfigurationException("kafka property allow.auto.create.topics must be false (the SDK "
-                                + "never creates topics: onboarding does), but was " + text);
-                    }
-                }
-                case ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG ->
-                        throw new InvalidConfigurationException("kafka property " + key + " is set by the SDK and cannot be overridden");
-                default -> {
-                    if (isSerdeProperty(key) || key.equals(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)) {
-                        throw new InvalidConfigurationException("kafka property " + key + " is a schema registry or serde setting, "
-                                + "which Kafka's clients ignore: set it with serdeProperty(\"" + key + "\", ...)");
-                    }
-                }
-            }
-            kafka.put(key, value);
-            return this;
-        }
-
-        /** Several Kafka client settings; see {@link #kafkaProperty}. */
-        public Builder kafkaProperties(Map<String, ?> properties) {
-            properties.forEach(this::kafkaProperty);
-            return this;
-        }
-
-        /**
-         * A setting of the schema registry client and the Avro serdes, by Confluent's name:
-         * {@code auto.register.schemas} (default true; {@code false} where the platform registers
-         * the schemas and producers may not: the serializers then only look each schema up, and
-         * fail naming the subject when it is not registered), {@code use.latest.version},
-         * {@code value.subject.name.strategy}, {@code key.subject.name.strategy},
-         * {@code schema.registry.request.timeout.ms}, {@code latest.cache.ttl.sec}, {@code max.schemas.per.subject},
-         * {@code basic.auth.credentials.source}, {@code basic.auth.user.info}; and
-         * {@code schema.registry.url}, the same as {@link #schemaRegistryUrl}.
-         */
-        public Builder serdeProperty(String key, Object value) {
-            requireText("serde property name", key, "a schema registry or serde setting");
-            Objects.requireNonNull(value, () -> "serde property " + key + " must have a value, but was null");
-            if (key.equals(SchemaRegistryConfig.SCHEMA_REGISTRY_URL)) {
-                return schemaRegistryUrl(value.toString());
-            }
-            if (!SERDE_PROPERTIES.contains(key)) {
-                throw new InvalidConfigurationException("serde property " + key + " is not a setting of the schema registry "
-                        + "client or the serdes; it must be one of " + SERDE_PROPERTIES + " or "
-                        + SchemaRegistryConfig.SCHEMA_REGISTRY_URL);
-            }
-            Map<String, Object> trial = new HashMap<>(serde);
-            trial.put(key, value);
-            trial.put(SchemaRegistryConfig.SCHEMA_REGISTRY_URL, "http://localhost");
-            try {
-                AvroSerdeConfig.from(trial);
-            } catch (IllegalArgumentException e) {
-                throw new InvalidConfigurationException("serde property " + e.getMessage(), e);
-            }
-            serde.put(key, value);
-            return this;
-        }
-
-        /** Several schema registry and serde settings; see {@link #serdeProperty}. */
-        public Builder serdeProperties(Map<String, ?> properties) {
-            properties.forEach(this::serdeProperty);
-            return this;
-        }
-
-        /**
-         * Client settings as a properties file holds them, such as the one onboarding writes for
-         * the producer ({@code bootstrap.servers}, {@code security.protocol}, {@code sasl.*},
-         * {@code schema.registry.url}, {@code basic.auth.*}): {@code bootstrap.servers} sets
-         * {@link #bootstrapServers}, the schema registry and serde settings go to
-         * {@link #serdeProperty} (every key it names, and any other {@code schema.registry.*},
-         * {@code basic.auth.*} or {@code bearer.auth.*} key, which it refuses), and every other key
-         * to {@link #kafkaProperty}.
-         *
-         * <pre>{@code
-         * Properties settings = new Properties();
-         * try (Reader in = Files.newBufferedReader(Path.of("db-team.properties"))) {
-         *     settings.load(in);
-         * }
-         * CapmarketProducer.builder().producerId("db-team").properties(settings)...
-         * }</pre>
-         */
-        public Builder properties(Map<?, ?> properties) {
-            properties.forEach((key, value) -> {
-                String name = String.valueOf(key).trim();
-                if (name.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
-                    bootstrapServers(String.valueOf(value));
-                } else if (isSerdeProperty(name)) {
-                    serdeProperty(name, value);
-                } else {
-                    kafkaProperty(name, value);
-                }
-            });
-            return this;
-        }
-
-        private static boolean isSerdeProperty(String name) {
-            return SERDE_PROPERTIES.contains(name) || name.startsWith("schema.registry.") || name.startsWith("basic.auth.")
-                    || name.startsWith("bearer.auth.");
-        }
-
-        /** The handler of assignments; with one, the client heartbeats and consumes its assignments topic. */
-        public Builder handler(AssignmentHandler handler) {
-            this.asyncHandler = HandlerRun.async(Objects.requireNonNull(handler, "handler"));
-            return this;
-        }
-
-        /** An asynchronous handler instead of {@link #handler(AssignmentHandler)}. */
-        public Builder asyncHandler(AsyncAssignmentHandler handler) {
-            this.asyncHandler = Objects.requireNonNull(handler, "handler");
-            return this;
-        }
-
-        /**
-         * Declares offers without publishing them, so that the client knows their capacities (and can
-         * pause, deprecate or report on them) — for a process that fulfils work while offers are
-         * published elsewhere, for example by the sync command.
-         */
-        public Builder offers(Collection<Offer> offers) {
-            offers.forEach(o -> this.offers.put(o.offerId(), o));
-            return this;
-        }
-
-        /** Capacity for assignments of offers this process does not know, default {@value CapmarketProducer#DEFAULT_CAPACITY}. */
-        public Builder defaultCapacity(int capacity) {
-            if (capacity < 1) {
-                throw new InvalidConfigurationException("defaultCapacity must be greater than 0, but was " + capacity);
-            }
-            this.defaultCapacity = capacity;
-            return this;
-        }
-
-        /**
-         * Whether the SDK accepts each assignment before calling the handler, default true: the
-         * topology cancels and re-matches assignments not accepted within its accept deadline
-         * (30 s by default), so a long handler that accepts late loses its work. With auto-accept,
-         * {@link FulfilmentContext#reject} publishes a retryable failure instead (same effect). Turn it
-         * off for a handler that decides quickly whether to take the work and calls {@code accept()} itself.
-         */
-        public Builder autoAccept(boolean autoAccept) {
-            this.autoAccept = autoAccept;
-            return this;
-        }
-
-        /** How often to heartbeat, default 10 s; keep it well under the topology's liveness bound. */
-        public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = Durations.requirePositive("heartbeatInterval", interval);
-            return this;
-        }
-
-        /** How long {@link CapmarketProducer#close()} lets running handlers settle, default 30 s; may be zero. */
-        public Builder shutdownTimeout(Duration timeout) {
-            if (timeout == null || timeout.isNegative()) {
-                throw new InvalidConfigurationException("shutdownTimeout must be 0 or more, but was " + timeout);
-            }
-            this.shutdownTimeout = timeout;
-            return this;
-        }
-
-        /** How long one publish may retry, default 60 s. */
-        public Builder publishTimeout(Duration timeout) {
-            this.publishTimeout = Durations.requirePositive("publishTimeout", timeout);
-            return this;
-        }
-
-        /**
-         * The least time between two PROGRESS reports of one assignment, default 1 s: a sooner one is
-         * held and the latest held is sent when the time has passed; FULFILLED and FAILED are never
-         * held. Zero sends every PROGRESS at once.
-         */
-        public Builder progressInterval(Duration interval) {
-            if (interval == null || interval.isNegative()) {
-                throw new InvalidConfigurationException("progressInterval must be 0 or more, but was " + interval);
-            }
-            this.progressInterval = interval;
-            return this;
-        }
-
-        /**
-         * How long a rebalance waits for work running here from the partitions it gives to another
-         * process of the producer (one that joins, for example), default 30 s; may be zero. Until that
-         * work settles, its outcome reported and its offset committed, the partition does not move, so
-         * the next owner starts past it instead of running the same attempt again at the same time;
-         * the group's other partitions keep their work meanwhile. Work still running when the time has
-         * passed is handed over: logged, told to {@link ProducerListener#assignmentHandedOver}, and
-         * possibly run again by the next owner while it still runs here. Keep it well below the
-         * consumer's {@code max.poll.interval.ms} (5 min unless set with {@link #kafkaProperty}), which
-         * bounds how long a member may take to rejoin: {@link #build()} refuses a value that is not below it.
-         */
-        public Builder rebalanceDrain(Duration timeout) {
-            if (timeout == null || timeout.isNegative()) {
-                throw new InvalidConfigurationException("rebalanceDrain must be 0 or more, but was " + timeout);
-            }
-            this.rebalanceDrain = timeout;
-            return this;
-        }
-
-        /**
-         * How long a handler may work on one assignment, default 1 h; greater than 0 and at most 365 days
-         * (no value turns the bound off: a handler that never returns would hold its slot, and the offer's
-         * capacity, for ever). The time runs from the start of the work (its auto-accept included) until the
-         * handler's method returns or, for an {@link AsyncAssignmentHandler}, its stage completes. When it has passed, the
-         * SDK interrupts the thread still in a synchronous handler's method or cancels the asynchronous
-         * handler's stage, frees the slot, reports a retryable failure naming the timeout (unless the handler
-         * reported an outcome, or the work was cancelled), logs a warning and tells
-         * {@link ProducerListener#handlerTimedOut}; the handler's later reports on that work are dropped.
-         * Longer work hands itself off ({@link FulfilmentContext#handOff()}) and reports through
-         * {@link CapmarketProducer#reporter(AssignmentRef)}; once its handler returned, it holds no slot.
-         */
-        public Builder handlerTimeout(Duration timeout) {
-            this.handlerTimeout = HandlerTimeouts.requireValid(timeout);
-            return this;
-        }
-
-        /** The team's health check, reported in every heartbeat; default always healthy. */
-        public Builder healthCheck(HealthCheck healthCheck) {
-            this.healthCheck = Objects.requireNonNull(healthCheck, "healthCheck");
-            return this;
-        }
-
-        /** Adds a listener; listeners are called in the order added. */
-        public Builder listener(ProducerListener listener) {
-            this.listeners.add(Objects.requireNonNull(listener, "listener"));
-            return this;
-        }
-
-        /** The clock for event timestamps and handler latency, default UTC system clock. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** Names this process in heartbeats, default host name and process id. */
-        public Builder instanceId(String instanceId) {
-            this.instanceId = requireText("instanceId", instanceId, "a name for this process");
-            return this;
-        }
-
-        /**
-         * The consumer group of the assignments topic, default {@code <prefix>producer.<producerId>.sdk};
-         * every process of the producer shares it. Keep it under {@code <prefix>producer.<producerId>.}:
-         * a producer's ACLs cover only the groups there.
-         */
-        public Builder consumerGroupId(String groupId) {
-            this.consumerGroupId = requireText("consumerGroupId", groupId, "a consumer group name");
-            return this;
-        }
-
-        /**
-         * The client, started.
-         *
-         * @throws InvalidConfigurationException naming a missing setting
-         */
-        public CapmarketProducer build() {
-            List<String> missing = new ArrayList<>();
-            if (bootstrapServers == null) {
-                missing.add("bootstrapServers");
-            }
-            if (schemaRegistryUrl == null) {
-                missing.add("schemaRegistryUrl");
-            }
-            if (producerId == null) {
-                missing.add("producerId");
-            }
-            if (!missing.isEmpty()) {
-                throw new InvalidConfigurationException(String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
-                        + " required, but " + (missing.size() == 1 ? "was" : "were") + " not set");
-            }
-            if (asyncHandler != null && publishTimeout.compareTo(Duration.ofMillis(1)) < 0) {
-                throw new InvalidConfigurationException("publishTimeout must be greater than 0, but was " + publishTimeout);
-            }
-            long maxPollInterval = maxPollIntervalMs();
-            if (asyncHandler != null && rebalanceDrain.toMillis() >= maxPollInterval) {
-                throw new InvalidConfigurationException("rebalanceDrain must be less than max.poll.interval.ms (" + maxPollInterval
-                        + " ms), but was " + rebalanceDrain);
-            }
-            return new CapmarketProducer(this);
-        }
-
-        /** The consumer's {@code max.poll.interval.ms}: Kafka's default, or the Kafka property if a number (else Kafka refuses it). */
-        private long maxPollIntervalMs() {
-            Object value = kafka.get(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG);
-            try {
-                return value == null ? DEFAULT_MAX_POLL_INTERVAL_MS : Long.parseLong(value.toString().trim());
-            } catch (NumberFormatException e) {
-                return Long.MAX_VALUE;
-            }
-        }
-
-        private Map<String, Object> serdeConfig() {
-            Map<String, Object> config = new HashMap<>(serde);
-            config.put(SchemaRegistryConfig.SCHEMA_REGISTRY_URL, schemaRegistryUrl);
-            if (registryUserInfo != null) {
-                config.put(SchemaRegistryConfig.BASIC_AUTH_CREDENTIALS_SOURCE, "USER_INFO");
-                config.put(SchemaRegistryConfig.BASIC_AUTH_USER_INFO, registryUserInfo);
-            }
-            return config;
-        }
-
-        private Map<String, Object> commonKafkaConfig() {
-            Map<String, Object> config = new HashMap<>(kafka);
-            config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            if (saslMechanism != null) {
-                config.putIfAbsent(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
-                config.put(SaslConfigs.SASL_MECHANISM, saslMechanism);
-                String module = saslMechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
-                        : "org.apache.kafka.common.security.scram.ScramLoginModule";
-                config.put(SaslConfigs.SASL_JAAS_CONFIG, module + " required username=\"" + escape(saslUsername)
-                        + "\" password=\"" + escape(saslPassword) + "\";");
-            }
-            return config;
-        }
-
-        private static String escape(String value) {
-            return value.replace("\\", "\\\\").replace("\"", "\\\"");
-        }
-
-        private static String requireText(String name, String value, String expected) {
-            if (value == null || value.isBlank()) {
-                throw new InvalidConfigurationException(name + " must be " + expected + ", but was "
-                        + (value == null ? "null" : "blank"));
-            }
-            return value.trim();
-        }
-
-        /** {@code urls} for a message: any {@code user:password@} before a host masked (a password may hold an '@'). */
-        private static String withoutCredentials(String urls) {
-            return urls.replaceAll("(^|://|,)[^/,]*@", "$1****@");
-        }
-
-        private static String defaultInstanceId() {
-            String host;
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (Exception e) {
-                host = "unknown-host";
-            }
-            return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 4);
-        }
     }
 }

@@ -2,7 +2,7 @@ package io.capmarket.sdk;
 
 /**
  * The client was asked to act on an offer it does not know: it knows the offers it published and
- * the ones declared to {@link CapmarketProducer.Builder#offers}. Publish or declare the offer first.
+ * the ones declared to {@link CapmarketProducerBuilder#offers}. Publish or declare the offer first.
  */
 public final class UnknownOfferException extends CapmarketException {
 

@@ -20,7 +20,7 @@ class CapmarketProducerBuilderTest {
 
     @Test
     void settersRejectBadValuesNamingSettingValueAndRule() {
-        CapmarketProducer.Builder b = CapmarketProducer.builder();
+        CapmarketProducerBuilder b = CapmarketProducer.builder();
         assertThatThrownBy(() -> b.producerId("db team")).isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("producerId must be 1 to 200 characters").hasMessageContaining("but was 'db team'");
         assertThatThrownBy(() -> b.schemaRegistryUrl("registry:8081"))
@@ -35,7 +35,7 @@ class CapmarketProducerBuilderTest {
 
     @Test
     void aRegistryUrlIsNeverEchoedWithItsCredentials() {
-        CapmarketProducer.Builder b = CapmarketProducer.builder();
+        CapmarketProducerBuilder b = CapmarketProducer.builder();
         assertThatThrownBy(() -> b.schemaRegistryUrl("registry-user:s3cr@t@registry:8081"))
                 .hasMessage("schemaRegistryUrl must be http:// or https:// URLs, but was '****@registry:8081'");
         assertThatThrownBy(() -> b.schemaRegistryUrl("http://a:8081,ftp://registry-user:s3cret@b:8081/x"))
@@ -44,7 +44,7 @@ class CapmarketProducerBuilderTest {
 
     @Test
     void theDeliveryGuaranteeSettingsCannotBeWeakened() {
-        CapmarketProducer.Builder b = CapmarketProducer.builder();
+        CapmarketProducerBuilder b = CapmarketProducer.builder();
         assertThatThrownBy(() -> b.kafkaProperty("acks", "1"))
                 .hasMessage("kafka property acks must be all (the SDK's delivery guarantee), but was 1");
         assertThatThrownBy(() -> b.kafkaProperty("enable.auto.commit", true))
@@ -54,7 +54,7 @@ class CapmarketProducerBuilderTest {
 
     @Test
     void serdeSettingsAreCheckedAtTheSetterAndKeptApartFromKafkas() {
-        CapmarketProducer.Builder b = CapmarketProducer.builder();
+        CapmarketProducerBuilder b = CapmarketProducer.builder();
         b.serdeProperty("auto.register.schemas", false).serdeProperty("value.subject.name.strategy", "TopicNameStrategy");
         assertThatThrownBy(() -> b.serdeProperty("auto.register.schemas", "maybe"))
                 .isInstanceOf(InvalidConfigurationException.class)
@@ -76,7 +76,7 @@ class CapmarketProducerBuilderTest {
         file.setProperty("bootstrap.servers", "kafka:9093");
         file.setProperty("security.protocol", "SASL_PLAINTEXT");
         file.setProperty("schema.registry.url", "registry:8081");
-        CapmarketProducer.Builder b = CapmarketProducer.builder();
+        CapmarketProducerBuilder b = CapmarketProducer.builder();
 
         assertThatThrownBy(() -> b.properties(file))
                 .hasMessage("schemaRegistryUrl must be http:// or https:// URLs, but was 'registry:8081'");
@@ -92,7 +92,7 @@ class CapmarketProducerBuilderTest {
 
     @Test
     void aSettingOnlyTheAssignmentsConsumerReadsIsNamedAndWhatWasStartedBeforeItGoes() {
-        CapmarketProducer.Builder b = CapmarketProducer.builder().bootstrapServers("127.0.0.1:9").schemaRegistryUrl("http://127.0.0.1:9")
+        CapmarketProducerBuilder b = CapmarketProducer.builder().bootstrapServers("127.0.0.1:9").schemaRegistryUrl("http://127.0.0.1:9")
                 .producerId("leak-check").kafkaProperty("fetch.max.bytes", "a lot").handler((assignment, context) -> context.fulfil(
                         java.util.Map.of()));
 
@@ -104,7 +104,7 @@ class CapmarketProducerBuilderTest {
 
     @Test
     void kafkasConsumerGroupProtocolMayBeAskedForAndThenGetsNoneOfTheClassicProtocolsSettings() {
-        CapmarketProducer.Builder b = CapmarketProducer.builder().bootstrapServers("127.0.0.1:9").schemaRegistryUrl("http://127.0.0.1:9")
+        CapmarketProducerBuilder b = CapmarketProducer.builder().bootstrapServers("127.0.0.1:9").schemaRegistryUrl("http://127.0.0.1:9")
                 .producerId("protocol-check").kafkaProperty("group.protocol", "CONSUMER").publishTimeout(Duration.ofMillis(200))
                 .handler((assignment, context) -> context.fulfil(java.util.Map.of()));
 
@@ -118,7 +118,7 @@ class CapmarketProducerBuilderTest {
 
     @Test
     void aRebalanceMayWaitForRunningWorkOnlyBelowTheConsumersPollInterval() {
-        CapmarketProducer.Builder b = CapmarketProducer.builder().bootstrapServers("127.0.0.1:9").schemaRegistryUrl("http://127.0.0.1:9")
+        CapmarketProducerBuilder b = CapmarketProducer.builder().bootstrapServers("127.0.0.1:9").schemaRegistryUrl("http://127.0.0.1:9")
                 .producerId("drain-check").handler((assignment, context) -> context.fulfil(java.util.Map.of()));
 
         assertThatThrownBy(() -> b.rebalanceDrain(Duration.ofSeconds(-1))).isInstanceOf(InvalidConfigurationException.class)
@@ -132,7 +132,7 @@ class CapmarketProducerBuilderTest {
 
     @Test
     void aHandlerTimeoutMustBePositiveAndAtMostAYear() {
-        CapmarketProducer.Builder b = CapmarketProducer.builder();
+        CapmarketProducerBuilder b = CapmarketProducer.builder();
         assertThatThrownBy(() -> b.handlerTimeout(Duration.ofSeconds(-1))).isInstanceOf(InvalidConfigurationException.class)
                 .hasMessage("handlerTimeout must be greater than 0, but was PT-1S");
         assertThatThrownBy(() -> b.handlerTimeout(Duration.ZERO)).isInstanceOf(InvalidConfigurationException.class)

@@ -2,6 +2,7 @@ package io.capmarket.spring.internal;
 
 import io.capmarket.sdk.CapmarketException;
 import io.capmarket.sdk.CapmarketProducer;
+import io.capmarket.sdk.CapmarketProducerBuilder;
 import io.capmarket.sdk.Offer;
 import io.capmarket.spring.CapmarketProperties;
 import java.io.IOException;
@@ -29,13 +30,13 @@ public final class ProducerSettings {
     }
 
     /** A builder with every setting but the handler and the listeners; the offers are declared on it. */
-    public static CapmarketProducer.Builder builder(CapmarketProperties settings, Environment env, ResourcePatternResolver resources,
+    public static CapmarketProducerBuilder builder(CapmarketProperties settings, Environment env, ResourcePatternResolver resources,
             List<Offer> offers) {
         if (settings.producerId() == null || settings.producerId().isBlank()) {
             throw new IllegalStateException("capmarket.producer-id must name the onboarded producer this application acts for, "
                     + "but was not set");
         }
-        CapmarketProducer.Builder builder = CapmarketProducer.builder();
+        CapmarketProducerBuilder builder = CapmarketProducer.builder();
         try {
             builder.producerId(settings.producerId());
             Properties file = clientProperties(settings.clientProperties(), resources);

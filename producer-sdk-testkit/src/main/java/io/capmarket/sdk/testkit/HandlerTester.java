@@ -67,7 +67,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Two bounds on time, kept apart. {@link #timeout} (30 s) is the test's own: a handler that has
  * not settled by then fails the test, and nothing is reported for it. {@link #handlerTimeout} is the
- * SDK's ({@code CapmarketProducer.Builder#handlerTimeout}), unset unless asked for: then the SDK's own
+ * SDK's ({@code CapmarketProducerBuilder#handlerTimeout}), unset unless asked for: then the SDK's own
  * timer bounds the handler, and one still running when it has passed has its thread interrupted (or its
  * stage cancelled) and is recorded as the marketplace would see it, a retryable FAILED naming the bound.
  *
@@ -108,7 +108,7 @@ public final class HandlerTester {
         return new HandlerTester(handler, false);
     }
 
-    /** Whether the SDK accepts before calling the handler, as {@code CapmarketProducer.Builder#autoAccept}; default true. */
+    /** Whether the SDK accepts before calling the handler, as {@code CapmarketProducerBuilder#autoAccept}; default true. */
     public HandlerTester autoAccept(boolean autoAccept) {
         this.autoAccept = autoAccept;
         return this;
@@ -125,7 +125,7 @@ public final class HandlerTester {
 
     /**
      * The least time between two PROGRESS reports of one assignment, as
-     * {@code CapmarketProducer.Builder#progressInterval}; default 1 s, zero records every one.
+     * {@code CapmarketProducerBuilder#progressInterval}; default 1 s, zero records every one.
      */
     public HandlerTester progressInterval(Duration progressInterval) {
         if (progressInterval == null || progressInterval.isNegative()) {
@@ -147,7 +147,7 @@ public final class HandlerTester {
     }
 
     /**
-     * Bounds the handler's time as {@code CapmarketProducer.Builder#handlerTimeout} does, with the SDK's
+     * Bounds the handler's time as {@code CapmarketProducerBuilder#handlerTimeout} does, with the SDK's
      * own timer: when it has passed, the thread still in a synchronous handler's method is interrupted
      * (or an asynchronous handler's stage cancelled) and the work is recorded as the SDK reports it,
      * {@code FAILED(retryable)} naming the bound, unless the handler had reported its outcome; what the

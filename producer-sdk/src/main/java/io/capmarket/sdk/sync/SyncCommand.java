@@ -2,6 +2,7 @@ package io.capmarket.sdk.sync;
 
 import io.capmarket.sdk.CapmarketException;
 import io.capmarket.sdk.CapmarketProducer;
+import io.capmarket.sdk.CapmarketProducerBuilder;
 import io.capmarket.sdk.InvalidConfigurationException;
 import io.capmarket.sdk.InvalidOfferException;
 import io.capmarket.sdk.Offer;
@@ -132,7 +133,7 @@ public final class SyncCommand {
             err.println("capmarket sync: " + e.getMessage());
             return INVALID;
         }
-        CapmarketProducer.Builder builder;
+        CapmarketProducerBuilder builder;
         try {
             builder = builder(options, kafka, serde, env);
         } catch (InvalidConfigurationException e) {
@@ -167,7 +168,7 @@ public final class SyncCommand {
         }
     }
 
-    private static CapmarketProducer.Builder builder(Map<String, String> options, List<String> kafka, List<String> serde,
+    private static CapmarketProducerBuilder builder(Map<String, String> options, List<String> kafka, List<String> serde,
             Map<String, String> env) {
         Properties file = new Properties();
         if (options.containsKey("--client-properties")) {
@@ -186,7 +187,7 @@ public final class SyncCommand {
                 throw new InvalidConfigurationException(flag + " is required (or " + FLAGS.get(flag) + "), but was not set");
             }
         }
-        CapmarketProducer.Builder builder = CapmarketProducer.builder()
+        CapmarketProducerBuilder builder = CapmarketProducer.builder()
                 .producerId(options.get("--producer-id"))
                 .properties(file);
         if (options.containsKey("--bootstrap-servers")) {

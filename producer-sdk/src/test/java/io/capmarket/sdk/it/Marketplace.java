@@ -16,6 +16,7 @@ import io.capmarket.schemas.UpdateRequest;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.sdk.CapmarketProducer;
+import io.capmarket.sdk.CapmarketProducerBuilder;
 import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import io.capmarket.topology.app.TopologyApp;
@@ -84,7 +85,7 @@ final class Marketplace implements AutoCloseable {
         return app.topics();
     }
 
-    CapmarketProducer.Builder producer(String producerId) {
+    CapmarketProducerBuilder producer(String producerId) {
         return CapmarketProducer.builder()
                 .bootstrapServers(broker.bootstrapServers())
                 .schemaRegistryUrl(registry.url())

@@ -14,6 +14,7 @@ import io.capmarket.schemas.registry.SchemaRegistryConfig;
 import io.capmarket.schemas.topics.Topic;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.sdk.CapmarketProducer;
+import io.capmarket.sdk.CapmarketProducerBuilder;
 import io.capmarket.sdk.Offer;
 import io.capmarket.sdk.ProducerListener;
 import io.capmarket.sdk.ProducerNotOnboardedException;
@@ -59,7 +60,7 @@ class OwnTopicsIT {
         this.registry = registry;
     }
 
-    private CapmarketProducer.Builder client(Topics topics, String producerId) {
+    private CapmarketProducerBuilder client(Topics topics, String producerId) {
         return CapmarketProducer.builder().bootstrapServers(broker.bootstrapServers()).schemaRegistryUrl(registry.url())
                 .topicPrefix(topics.prefix()).producerId(producerId).heartbeatInterval(Duration.ofMillis(200))
                 .shutdownTimeout(Duration.ofSeconds(5)).offers(List.of(OFFER));

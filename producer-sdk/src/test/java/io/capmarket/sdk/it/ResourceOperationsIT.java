@@ -10,6 +10,7 @@ import io.capmarket.schemas.topics.Topics;
 import io.capmarket.sdk.Assignment;
 import io.capmarket.sdk.AssignmentHandler;
 import io.capmarket.sdk.CapmarketProducer;
+import io.capmarket.sdk.CapmarketProducerBuilder;
 import io.capmarket.sdk.FulfilmentContext;
 import io.capmarket.sdk.Offer;
 import io.capmarket.testkit.kafka.KafkaBroker;
@@ -50,7 +51,7 @@ class ResourceOperationsIT {
                 .updatableParameters(List.of("size")).build();
     }
 
-    private CapmarketProducer.Builder producer(Topics topics, String producerId, Offer offer) {
+    private CapmarketProducerBuilder producer(Topics topics, String producerId, Offer offer) {
         return CapmarketProducer.builder().bootstrapServers(broker.bootstrapServers()).schemaRegistryUrl(registry.url())
                 .topicPrefix(topics.prefix()).producerId(producerId).offers(List.of(offer))
                 .heartbeatInterval(Duration.ofSeconds(1)).shutdownTimeout(Duration.ofSeconds(10));

@@ -1,6 +1,7 @@
 package io.capmarket.examples.postgres;
 
 import io.capmarket.sdk.CapmarketProducer;
+import io.capmarket.sdk.CapmarketProducerBuilder;
 import io.capmarket.sdk.HealthCheck;
 import io.capmarket.sdk.sync.OfferFiles;
 import java.io.IOException;
@@ -52,8 +53,8 @@ public final class PostgresProviderMain {
     }
 
     /** Where and as whom to connect: the client properties file, if any, then the variables over it. */
-    static CapmarketProducer.Builder connection(Map<String, String> env) throws IOException {
-        CapmarketProducer.Builder builder = CapmarketProducer.builder()
+    static CapmarketProducerBuilder connection(Map<String, String> env) throws IOException {
+        CapmarketProducerBuilder builder = CapmarketProducer.builder()
                 .producerId(env.getOrDefault("CAPMARKET_PRODUCER_ID", "db-team"));
         String file = env.get("CAPMARKET_CLIENT_PROPERTIES");
         Properties settings = new Properties();
