@@ -105,6 +105,13 @@ public interface EngineEvents {
     default void writtenKeysFull(String store) {
     }
 
+    /**
+     * At its bound of offerIds on a partition of its offers topic, {@code producerId} published a new
+     * one, which took the place of its longest-withdrawn offerId in the intake's index.
+     */
+    default void offerIdReleased(String producerId) {
+    }
+
     /** An input was recorded but not applied (unknown or finished request, stale attempt, duplicate submit). */
     default void ignored(String reason) {
     }

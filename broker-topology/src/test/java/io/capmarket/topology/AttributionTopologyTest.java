@@ -127,7 +127,7 @@ class AttributionTopologyTest {
     }
 
     @Test
-    void aProducerHoldsAtMostItsBoundOfOfferIdsWithdrawnOnesIncludedAndPublishesThoseItHoldsAgain() {
+    void atItsBoundOfOfferIdsAProducersNewOneTakesThePlaceOfItsLongestWithdrawnWhichTheEngineStillKeepsForIt() {
         t.approve("db-team", PG);
         t.approve("rival", PG);
         t.heartbeat("db-team");
@@ -138,21 +138,29 @@ class AttributionTopologyTest {
         }
         t.publish(t.offer("pg-last", "db-team", PG, 5, Map.of()));
         assertThat(t.deadLetters).isEmpty();
+        assertThat(t.events).isEmpty();
 
         t.publish(t.offer("pg-more", "db-team", PG, 5, Map.of()));
+        t.publish(t.offer("pg-most", "db-team", PG, 5, Map.of()));
 
-        assertThat(t.deadLetterReasons()).containsExactly("offer pg-more is refused: producer db-team holds 10000 offerIds on "
-                + "partition 0 of t.producer.db-team.offers, at most 10000 (an offerId stays its producer's, withdrawn or not): "
-                + "publish under one it holds");
-        assertThat(t.events).containsExactly("deadLettered:refused");
-        assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId()).containsExactly("pg-last");
+        assertThat(t.deadLetters).isEmpty();
+        assertThat(t.events).containsExactly("offerIdReleased:db-team", "offerIdReleased:db-team");
+        KeyValueStore<String, String> index = t.driver.getKeyValueStore(TopologyNames.OFFER_INDEX_STORE);
+        assertThat(index.get("pg-0")).as("the longest-withdrawn offerIds left the index").isNull();
+        assertThat(index.get("pg-1")).isNull();
+        assertThat(index.get("pg-2")).as("withdrawn, with its producer and when").startsWith("/db-team/");
+        assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId())
+                .containsExactlyInAnyOrder("pg-last", "pg-more", "pg-most");
 
         t.publish(t.offer("pg-7", "db-team", PG, 5, Map.of()));
-        t.publish(t.offer("pg-rival", "rival", PG, 5, Map.of()));
+        assertThat(t.events).as("a withdrawn offerId it holds is published again in its place").hasSize(2);
+        t.publish(t.offer("pg-0", "rival", PG, 5, Map.of()));
 
-        assertThat(t.catalog.get(PG).getOffers()).as("a withdrawn offerId it holds, and another producer's offer, still pass")
-                .extracting(o -> o.getOfferId()).containsExactlyInAnyOrder("pg-last", "pg-7", "pg-rival");
-        assertThat(t.deadLetters).hasSize(1);
+        assertThat(t.deadLetterReasons()).as("the engine still knows whose the released offerId was").containsExactly(
+                "change of offer pg-0 of capability postgres-database by producer rival: the offer belongs to producer db-team, "
+                        + "only it can change it");
+        assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId() + "@" + o.getProducerId())
+                .containsExactlyInAnyOrder("pg-last@db-team", "pg-more@db-team", "pg-most@db-team", "pg-7@db-team");
     }
 
     @Test

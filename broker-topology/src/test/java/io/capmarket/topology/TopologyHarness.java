@@ -101,7 +101,7 @@ final class TopologyHarness implements AutoCloseable {
     final Map<String, List<Assignment>> assignments = new HashMap<>();
     private final Map<String, List<String>> statusTraces = new HashMap<>();
     private final Map<String, List<String>> assignmentTraces = new HashMap<>();
-    /** What the engine told its events listener, as "event:reason" in order (dead letters, misattributions). */
+    /** What the engine told its events listener, as "event:reason" in order (dead letters, misattributions, purges, releases). */
     final List<String> events = new CopyOnWriteArrayList<>();
     /** Told of each submitted request's capability while the engine handles it: a test may make that step fail. */
     volatile Consumer<String> onSubmitted = capability -> { };
@@ -139,6 +139,11 @@ final class TopologyHarness implements AutoCloseable {
             @Override
             public void purged(String capability) {
                 events.add("purged:" + capability);
+            }
+
+            @Override
+            public void offerIdReleased(String producerId) {
+                events.add("offerIdReleased:" + producerId);
             }
 
             @Override

@@ -53,6 +53,8 @@ import org.slf4j.LoggerFactory;
  *       served (each logged at ERROR; declared at zero with capability="none")</td></tr>
  *   <tr><td>{@code capmarket_misattributed_total{reason}}</td><td>fulfilment reports for work their producer does not
  *       hold, by what differs (producer, capability)</td></tr>
+ *   <tr><td>{@code capmarket_offer_ids_released_total{producer}}</td><td>withdrawn offerIds a producer at its bound of
+ *       offerIds on a partition gave up for new ones, longest-withdrawn first</td></tr>
  *   <tr><td>{@code capmarket_stream_thread_replacements_total{exception}}</td><td>stream threads replaced after a failure
  *       (declared at zero with exception="none")</td></tr>
  *   <tr><td>{@code capmarket_scorecard_*}</td><td>the scorecards this instance publishes, as gauges (see {@link ScorecardGauges})</td></tr>
@@ -274,6 +276,11 @@ public final class TopologyMetrics implements EngineEvents, AutoCloseable {
     @Override
     public void purged(String capability) {
         count("capmarket.requests.purged", "capability", capability);
+    }
+
+    @Override
+    public void offerIdReleased(String producerId) {
+        count("capmarket.offer.ids.released", "producer", producerId);
     }
 
     @Override

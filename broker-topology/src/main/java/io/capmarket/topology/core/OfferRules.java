@@ -23,7 +23,9 @@ public final class OfferRules {
     public static final int MAX_OFFERS_PER_CAPABILITY = 1_000;
     /**
      * The most offerIds a producer holds where the intake indexes them (one partition of its offers
-     * topic), withdrawn ones included: an offerId stays the producer that first published it for good.
+     * topic), withdrawn ones included: an offerId stays the producer that first published it, withdrawn
+     * or not, until the producer needs its place for a new one: then its longest-withdrawn offerId is
+     * released.
      */
     public static final int MAX_OFFER_IDS_PER_PRODUCER = 10_000;
 
@@ -112,15 +114,16 @@ public final class OfferRules {
 
     /**
      * Why an offer under an offerId its producer does not hold yet is refused for the bound, or
-     * empty when it is taken: the producer holds {@code held} offerIds {@code where} (withdrawn ones
-     * included), at most {@value #MAX_OFFER_IDS_PER_PRODUCER}.
+     * empty when it is taken: the producer holds {@code held} offerIds {@code where}, {@code withdrawn}
+     * of them withdrawn, at most {@value #MAX_OFFER_IDS_PER_PRODUCER}; at the bound, a new offerId takes
+     * the place of a withdrawn one, so only a producer holding none withdrawn is refused.
      */
-    public static Optional<String> offerIdRefusal(String offerId, String producerId, int held, String where) {
-        if (held < MAX_OFFER_IDS_PER_PRODUCER) {
+    public static Optional<String> offerIdRefusal(String offerId, String producerId, int held, int withdrawn, String where) {
+        if (held < MAX_OFFER_IDS_PER_PRODUCER || withdrawn > 0) {
             return Optional.empty();
         }
         return Optional.of("offer " + offerId + " is refused: producer " + producerId + " holds " + held + " offerIds on " + where
-                + ", at most " + MAX_OFFER_IDS_PER_PRODUCER + " (an offerId stays its producer's, withdrawn or not): publish under "
-                + "one it holds");
+                + ", at most " + MAX_OFFER_IDS_PER_PRODUCER + ", none of them withdrawn: withdraw one it no longer offers (at the "
+                + "bound, a new offerId takes the place of the longest-withdrawn one)");
     }
 }

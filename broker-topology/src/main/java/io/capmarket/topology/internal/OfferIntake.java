@@ -8,12 +8,8 @@ import io.capmarket.schemas.topology.OfferChange;
 import io.capmarket.topology.EngineEvents;
 import io.capmarket.topology.core.OfferRules;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -29,25 +25,27 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * and so is an offer of a producer not approved for its capability.
  *
  * <p>Remembers each offer's capability, so that a tombstone (which carries no value) and a move
- * to another capability reach the right owner, and its producer: an offerId belongs for good to
- * the producer that first published it, so another producer can neither change, withdraw nor
- * publish it, not even once withdrawn, and its owner may always publish it again. A withdrawal
- * therefore keeps the offer's index entry with its producer alone ({@link IndexEntry#withdrawn}):
- * the engine keeps a withdrawn offer while it holds live resources, and freeing the offerId here
- * would let another producer's offer pass intake and take the index, refusing the owner's own
- * offer here until the other withdrew. (An index entry written before producers were recorded
- * names none, and is never given one here, even when its offer is withdrawn or published again:
- * the first producer seen here need not be the offer's, so the engine, which knows the offer's
- * producer and keeps it after forgetting the offer, decides who may change it; such an offer
- * cannot move to another capability, whose engine does not know it.)
+ * to another capability reach the right owner, and its producer: an offerId belongs to the producer
+ * that first published it, so another producer can neither change, withdraw nor publish it, not even
+ * once withdrawn, and its owner may always publish it again. A withdrawal therefore keeps the offer's
+ * index entry with its producer and the time ({@link IndexEntry#withdrawn}): the engine keeps a
+ * withdrawn offer while it holds live resources, and freeing the offerId here would let another
+ * producer's offer pass intake and take the index, refusing the owner's own offer here until the
+ * other withdrew. (An index entry written before producers were recorded names none, and is never
+ * given one here, even when its offer is withdrawn or published again: the first producer seen here
+ * need not be the offer's, so the engine, which knows the offer's producer and keeps it after
+ * forgetting the offer, decides who may change it; such an offer cannot move to another capability,
+ * whose engine does not know it.)
  * Each intake task holds the index of its own partition only, and a producer chooses the partition
  * of its records: every change therefore carries the producer it came from, and the engine, the
  * single writer per capability, refuses a change of an offer another producer holds or held.
  *
- * <p>Since an offerId is kept for good, a producer holds at most
- * {@link OfferRules#MAX_OFFER_IDS_PER_PRODUCER} offerIds in one task's index (one partition of its
- * offers topic), withdrawn ones included: an offer under a new offerId past that is refused. The
- * count of each producer's entries is read from the index when the task starts.
+ * <p>A producer holds at most {@link OfferRules#MAX_OFFER_IDS_PER_PRODUCER} offerIds in one task's
+ * index (one partition of its offers topic), withdrawn ones included ({@link OfferIds}, read from
+ * the index when the task starts). At the bound, an offer under a new offerId takes the place of the
+ * producer's longest-withdrawn offerId, which leaves the index: from then on the first producer to
+ * publish it here holds it here, while the engine of the capability it was in still refuses it to
+ * any other producer. A producer holding none withdrawn at the bound is refused a new offerId.
  */
 final class OfferIntake {
 
@@ -58,8 +56,8 @@ final class OfferIntake {
     private ProcessorContext<String, IntakeOutput> context;
     private KeyValueStore<String, String> capabilityByOffer;
     private TimestampedKeyValueStore<String, ProducerApproval> approvals;
-    /** How many entries of the index name each producer. */
-    private final Map<String, Integer> offerIds = new HashMap<>();
+    /** What the index holds of each producer's offerIds. */
+    private OfferIds offerIds;
 
     OfferIntake(TopicPattern<String, CapabilityOffer> family, Clock clock, EngineEvents events, int ownerPartitions) {
         this.ownerPartitions = ownerPartitions;
@@ -73,22 +71,9 @@ final class OfferIntake {
         this.context = context;
         this.capabilityByOffer = context.getStateStore(TopologyNames.OFFER_INDEX_STORE);
         this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
-        offerIds.clear();
         try (KeyValueIterator<String, String> all = capabilityByOffer.all()) {
-            offerIds.putAll(countByOwner(all));
+            offerIds = OfferIds.of(all);
         }
-    }
-
-    /** How many of the index's entries name each producer: an entry written before owners were recorded names none. */
-    static Map<String, Integer> countByOwner(Iterator<KeyValue<String, String>> index) {
-        Map<String, Integer> counts = new HashMap<>();
-        while (index.hasNext()) {
-            IndexEntry entry = IndexEntry.decode(index.next().value);
-            if (entry.owner() != null) {
-                counts.merge(entry.owner(), 1, Integer::sum);
-            }
-        }
-        return counts;
     }
 
     /** Takes one record of the family read from {@code topic}, whose name says it was written by {@code owner}. */
@@ -119,7 +104,8 @@ final class OfferIntake {
             }
             route(record, previous, new OfferChange(offerId, null, producerId));
             if (holder != null) {
-                capabilityByOffer.put(offerId, IndexEntry.withdrawn(holder).encode());
+                capabilityByOffer.put(offerId, IndexEntry.withdrawn(holder, clock.millis()).encode());
+                offerIds.withdrew(holder, offerId);
             }
             return;
         }
@@ -143,17 +129,22 @@ final class OfferIntake {
             refusal = Optional.of("offer " + offerId + " belongs to producer " + holder + ": producer " + producerId
                     + " cannot publish it (an offerId stays its first producer's, withdrawn or not: publish under another offerId)");
         }
-        int held = offerIds.getOrDefault(producerId, 0);
         if (refusal.isEmpty() && indexed == null) {
-            refusal = OfferRules.offerIdRefusal(offerId, producerId, held, "partition "
-                    + context.recordMetadata().map(RecordMetadata::partition).orElse(-1) + " of " + topic);
+            refusal = OfferRules.offerIdRefusal(offerId, producerId, offerIds.held(producerId), offerIds.withdrawn(producerId),
+                    "partition " + context.recordMetadata().map(RecordMetadata::partition).orElse(-1) + " of " + topic);
         }
         if (refusal.isPresent()) {
             refuse(record, EngineEvents.REFUSED, refusal.get());
             return;
         }
         if (indexed == null) {
-            offerIds.put(producerId, held + 1);
+            // at the bound, the producer's longest-withdrawn offerId makes room: the engine still knows whose it was
+            offerIds.take(producerId).ifPresent(released -> {
+                capabilityByOffer.delete(released);
+                events.offerIdReleased(producerId);
+            });
+        } else if (indexed.isWithdrawn()) {
+            offerIds.publishedAgain(producerId, offerId);
         }
         if (previous != null && !previous.equals(offer.getCapability())) {
             route(record, previous, new OfferChange(offerId, null, producerId));
