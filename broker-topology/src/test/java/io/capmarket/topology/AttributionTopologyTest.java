@@ -152,15 +152,26 @@ class AttributionTopologyTest {
         assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId())
                 .containsExactlyInAnyOrder("pg-last", "pg-more", "pg-most");
 
-        t.publish(t.offer("pg-7", "db-team", PG, 5, Map.of()));
+        t.publish(t.offer("pg-2", "db-team", PG, 5, Map.of()));
         assertThat(t.events).as("a withdrawn offerId it holds is published again in its place").hasSize(2);
+        t.publish(t.offer("pg-newest", "db-team", PG, 5, Map.of()));
+
+        assertThat(t.events).hasSize(3);
+        assertThat(index.get("pg-2")).as("published again, no longer next in line").isEqualTo(PG + "/db-team");
+        assertThat(index.get("pg-3")).isNull();
+
         t.publish(t.offer("pg-0", "rival", PG, 5, Map.of()));
 
         assertThat(t.deadLetterReasons()).as("the engine still knows whose the released offerId was").containsExactly(
                 "change of offer pg-0 of capability postgres-database by producer rival: the offer belongs to producer db-team, "
                         + "only it can change it");
         assertThat(t.catalog.get(PG).getOffers()).extracting(o -> o.getOfferId() + "@" + o.getProducerId())
-                .containsExactlyInAnyOrder("pg-last@db-team", "pg-more@db-team", "pg-most@db-team", "pg-7@db-team");
+                .containsExactlyInAnyOrder("pg-last@db-team", "pg-more@db-team", "pg-most@db-team", "pg-2@db-team", "pg-newest@db-team");
+
+        t.publish(t.offer("pg-0", "db-team", PG, 5, Map.of()));
+
+        assertThat(t.deadLetterReasons()).as("released, the offerId is held at intake by the first producer to publish it next")
+                .hasSize(2).last().asString().startsWith("offer pg-0 belongs to producer rival: producer db-team cannot publish it");
     }
 
     @Test

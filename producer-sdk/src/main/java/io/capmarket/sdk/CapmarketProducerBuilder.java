@@ -2,7 +2,7 @@ package io.capmarket.sdk;
 
 import io.capmarket.schemas.onboarding.ProducerNames;
 import io.capmarket.schemas.topics.Topics;
-import io.capmarket.sdk.internal.ClientSettings;
+import io.capmarket.sdk.internal.ConnectionSettings;
 import io.capmarket.sdk.internal.Durations;
 import io.capmarket.sdk.internal.HandlerRun;
 import io.capmarket.sdk.internal.HandlerTimeouts;
@@ -24,7 +24,7 @@ import java.util.UUID;
  */
 public final class CapmarketProducerBuilder {
 
-    final ClientSettings connection;
+    final ConnectionSettings connection;
     String producerId;
     String topicPrefix = Topics.DEFAULT_PREFIX;
     AsyncAssignmentHandler asyncHandler;
@@ -44,11 +44,11 @@ public final class CapmarketProducerBuilder {
     String consumerGroupId;
 
     CapmarketProducerBuilder() {
-        connection = new ClientSettings();
+        connection = new ConnectionSettings();
     }
 
     CapmarketProducerBuilder(CapmarketProducerBuilder other) {
-        connection = new ClientSettings(other.connection);
+        connection = new ConnectionSettings(other.connection);
         producerId = other.producerId;
         topicPrefix = other.topicPrefix;
         asyncHandler = other.asyncHandler;
@@ -309,7 +309,7 @@ public final class CapmarketProducerBuilder {
 
     /** Names this process in heartbeats, default host name and process id. */
     public CapmarketProducerBuilder instanceId(String instanceId) {
-        this.instanceId = ClientSettings.requireText("instanceId", instanceId, "a name for this process");
+        this.instanceId = ConnectionSettings.requireText("instanceId", instanceId, "a name for this process");
         return this;
     }
 
@@ -319,7 +319,7 @@ public final class CapmarketProducerBuilder {
      * a producer's ACLs cover only the groups there.
      */
     public CapmarketProducerBuilder consumerGroupId(String groupId) {
-        this.consumerGroupId = ClientSettings.requireText("consumerGroupId", groupId, "a consumer group name");
+        this.consumerGroupId = ConnectionSettings.requireText("consumerGroupId", groupId, "a consumer group name");
         return this;
     }
 

@@ -10,6 +10,7 @@ public final class UnknownOfferException extends CapmarketException {
 
     /** An exception naming the unknown offer. */
     public UnknownOfferException(String offerId) {
-        super("offerId '" + offerId + "' is not known to this client: publish it (or declare it with Builder.offers) first");
+        super("offerId '" + offerId + "' is not known to this client: publish it (or declare it with "
+                + "CapmarketProducerBuilder.offers) first");
     }
 }

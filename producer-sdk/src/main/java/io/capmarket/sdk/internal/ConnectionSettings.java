@@ -21,7 +21,7 @@ import org.apache.kafka.common.config.SaslConfigs;
  * its value at once and names the setting, the value and the rule; the settings the SDK's delivery
  * guarantee rests on cannot be weakened. Not thread-safe.
  */
-public final class ClientSettings {
+public final class ConnectionSettings {
 
     /** The schema registry and serde settings a client may give, by Confluent's names. */
     public static final List<String> SERDE_PROPERTIES = List.of(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS,
@@ -41,11 +41,11 @@ public final class ClientSettings {
     private final Map<String, Object> serde = new LinkedHashMap<>();
     private final Map<String, Object> kafka = new LinkedHashMap<>();
 
-    public ClientSettings() {
+    public ConnectionSettings() {
     }
 
     /** A copy of {@code other}, changed independently of it. */
-    public ClientSettings(ClientSettings other) {
+    public ConnectionSettings(ConnectionSettings other) {
         bootstrapServers = other.bootstrapServers;
         schemaRegistryUrl = other.schemaRegistryUrl;
         saslMechanism = other.saslMechanism;
