@@ -178,7 +178,8 @@ public final class CapmarketProducer implements AutoCloseable {
         adminConfig.putIfAbsent(CommonClientConfigs.CLIENT_ID_CONFIG, "capmarket-sdk-" + b.producerId + "-topics-" + instance);
         this.ownTopics = OwnTopics.overAdmin(b.producerId, topics.producerTopics(b.producerId).stream().map(Topic::name).toList(),
                 adminConfig, b.publishTimeout);
-        Map<String, Object> producerConfig = b.connection.producerConfig("capmarket-sdk-" + b.producerId + "-" + instance, b.publishTimeout);
+        Map<String, Object> producerConfig = b.connection.producerConfig("capmarket-sdk-" + b.producerId + "-" + instance,
+                b.publishTimeout);
         this.publisher = new Publisher(new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer()),
                 ownTopics, b.publishTimeout, listener);
         this.progress = ProgressThrottle.withTimer(this::report, b.progressInterval, b.clock, listener,

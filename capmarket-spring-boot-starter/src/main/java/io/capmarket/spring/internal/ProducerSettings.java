@@ -18,8 +18,9 @@ import org.springframework.core.io.support.ResourcePatternResolver;
 /**
  * Turns {@code capmarket.*} into an SDK builder: a connection setting not given there comes from
  * the client properties file ({@code capmarket.client-properties}, the producer's own, as
- * onboarding writes it), then from Spring Kafka's settings. It checks every setting checking every setting at the application's start so that a mistake
- * stops the context with the property's name rather than surfacing at the first assignment.
+ * onboarding writes it), then from Spring Kafka's settings. Every setting is checked at the
+ * application's start, so that a mistake stops the context with the property's name rather than
+ * surfacing at the first assignment.
  */
 public final class ProducerSettings {
 
