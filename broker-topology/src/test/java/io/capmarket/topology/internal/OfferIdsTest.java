@@ -41,10 +41,7 @@ class OfferIdsTest {
 
     @Test
     void atTheBoundANewOfferIdTakesThePlaceOfTheLongestWithdrawnReadInTheOrderOfTheirWithdrawals() {
-        List<KeyValue<String, String>> index = new ArrayList<>();
-        for (int i = 0; i < BOUND - 3; i++) {
-            index.add(KeyValue.pair("pg-" + i, new IndexEntry("postgres-database", "db-team").encode()));
-        }
+        List<KeyValue<String, String>> index = liveOffers(BOUND - 3);
         index.add(KeyValue.pair("a-recent", IndexEntry.withdrawn("db-team", 3_000).encode()));
         index.add(KeyValue.pair("b-older", IndexEntry.withdrawn("db-team", 2_000).encode()));
         index.add(KeyValue.pair("c-untimed", IndexEntry.withdrawn("db-team", 0).encode()));
@@ -66,10 +63,7 @@ class OfferIdsTest {
 
     @Test
     void anOfferIdPublishedAgainIsNoLongerWithdrawnAndKeepsItsPlace() {
-        List<KeyValue<String, String>> index = new ArrayList<>();
-        for (int i = 0; i < BOUND - 2; i++) {
-            index.add(KeyValue.pair("pg-" + i, new IndexEntry("postgres-database", "db-team").encode()));
-        }
+        List<KeyValue<String, String>> index = liveOffers(BOUND - 2);
         index.add(KeyValue.pair("pg-back", IndexEntry.withdrawn("db-team", 1_000).encode()));
         index.add(KeyValue.pair("pg-gone", IndexEntry.withdrawn("db-team", 2_000).encode()));
         OfferIds ids = OfferIds.of(index.iterator());
@@ -80,5 +74,14 @@ class OfferIdsTest {
         assertThat(ids.take("db-team")).contains("pg-gone");
         assertThat(OfferRules.offerIdRefusal("pg-new", "db-team", ids.held("db-team"), ids.withdrawn("db-team"), "p")).isPresent();
         assertThat(OfferRules.offerIdRefusal("pg-new", "db-team", BOUND - 1, 0, "p")).isEqualTo(Optional.empty());
+    }
+
+    /** An index of {@code count} live offers of db-team, {@code pg-0} onwards. */
+    private static List<KeyValue<String, String>> liveOffers(int count) {
+        List<KeyValue<String, String>> index = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            index.add(KeyValue.pair("pg-" + i, new IndexEntry("postgres-database", "db-team").encode()));
+        }
+        return index;
     }
 }
