@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A capability version's contract through the real topology: the first approved producer whose
  * offer for it is taken owns it, only the owner's offers change it, and another producer's offer
- * with other schemas is refused naming the difference.
+ * with other schemas is refused naming the difference; the admins may hand it to another producer.
  */
 class ContractTopologyTest {
 
@@ -95,6 +95,51 @@ class ContractTopologyTest {
         assertThat(t.deadLetterReasons()).singleElement().asString()
                 .isEqualTo("offer pg-rival of rival: parameterSchema differs from the contract of postgres-database v1 held by "
                         + "db-team at /properties/size/enum");
+    }
+
+    @Test
+    void theAdminsHandTheContractToAnotherProducerWhoseNextOfferSetsItAndTheFormerOwnerKeepsToIt() {
+        t.approve("db-platform", PG);
+        t.heartbeat("db-platform");
+        t.publish(offer("pg-db", "db-team", 1, SIZES, "Postgres by the database team"));
+        t.publish(offer("pg-platform", "db-platform", 1, MORE_SIZES, "Postgres by the platform"));
+        assertThat(t.deadLetterReasons()).as("before the handover, db-platform is another producer").singleElement().asString()
+                .contains("offer pg-platform of db-platform: parameterSchema differs from the contract of postgres-database v1 held by "
+                        + "db-team at /properties/size/enum");
+
+        t.handOverContract(PG, 1, "db-platform");
+        assertThat(t.catalog.get(PG).getVersions().get(0).getParameterSchema()).as("unchanged until the new owner publishes")
+                .isEqualTo(SIZES);
+        t.publish(offer("pg-platform", "db-platform", 1, MORE_SIZES, "Postgres by the platform"));
+
+        assertThat(t.catalog.get(PG).getOffers()).extracting(OfferView::getOfferId).containsExactly("pg-db", "pg-platform");
+        assertThat(t.catalog.get(PG).getVersions().get(0).getParameterSchema()).isEqualTo(MORE_SIZES);
+        assertThat(t.catalog.get(PG).getDescription()).isEqualTo("Postgres by the platform");
+        // the former owner's next publication must keep to the new terms, the handover taken back or not
+        t.publish(offer("pg-db", "db-team", 1, SIZES, "Postgres by the database team"));
+        t.handOverContract(PG, 1, null);
+        t.publish(offer("pg-db", "db-team", 1, SIZES, "Postgres by the database team"));
+        assertThat(t.deadLetterReasons()).hasSize(3).last().asString()
+                .isEqualTo("offer pg-db of db-team: parameterSchema differs from the contract of postgres-database v1 held by "
+                        + "db-platform at /properties/size/enum");
+        assertThat(t.deadLetterReasons().get(1)).isEqualTo(t.deadLetterReasons().get(2));
+        assertThat(t.catalog.get(PG).getVersions().get(0).getParameterSchema()).isEqualTo(MORE_SIZES);
+    }
+
+    @Test
+    void aHandoverTakenBackBeforeTheNamedProducerPublishedLeavesTheContractItsOwners() {
+        t.approve("db-platform", PG);
+        t.heartbeat("db-platform");
+        t.publish(offer("pg-db", "db-team", 1, SIZES, "Postgres by the database team"));
+        t.handOverContract(PG, 1, "db-platform");
+        t.handOverContract(PG, 1, null);
+
+        t.publish(offer("pg-platform", "db-platform", 1, MORE_SIZES, "Postgres by the platform"));
+        t.publish(offer("pg-db", "db-team", 1, MORE_SIZES, "Postgres in three sizes"));
+
+        assertThat(t.deadLetterReasons()).singleElement().asString().contains("of db-platform").contains("held by db-team");
+        assertThat(t.catalog.get(PG).getVersions().get(0).getParameterSchema()).isEqualTo(MORE_SIZES);
+        assertThat(t.catalog.get(PG).getDescription()).isEqualTo("Postgres in three sizes");
     }
 
     @Test

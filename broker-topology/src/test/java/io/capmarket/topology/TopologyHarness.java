@@ -3,6 +3,7 @@ package io.capmarket.topology;
 import io.capmarket.schemas.ApprovalDecision;
 import io.capmarket.schemas.ApprovalPolicy;
 import io.capmarket.schemas.ApprovalPolicySetting;
+import io.capmarket.schemas.ContractOwnerSetting;
 import io.capmarket.schemas.TeamQuota;
 import io.capmarket.schemas.TeamUsage;
 import io.capmarket.schemas.Assignment;
@@ -323,9 +324,17 @@ final class TopologyHarness implements AutoCloseable {
 
     /** The admins' approval policy of a capability version, as the gateway keeps it (null: removed). */
     void approvalPolicy(String capability, int version, ApprovalPolicy policy) {
-        String key = Topics.approvalPolicyKey(capability, version);
+        String key = Topics.versionKey(capability, version);
         input(topics.approvalPolicies()).pipeInput(key, policy == null ? null
                 : new ApprovalPolicySetting(capability, version, policy, "admin", clock.instant()), clock.instant());
+        drain();
+    }
+
+    /** The admins' handover of a capability version's contract, as the gateway keeps it (null: taken back). */
+    void handOverContract(String capability, int version, String producerId) {
+        input(topics.contractOwners()).pipeInput(Topics.versionKey(capability, version), producerId == null ? null
+                : new ContractOwnerSetting(capability, version, producerId, "db-team became db-platform", "admin", clock.instant()),
+                clock.instant());
         drain();
     }
 

@@ -46,7 +46,7 @@ class TopologyShapeTest {
         }));
         description.globalStores().forEach(g -> stores.addAll(g.processor().stores()));
 
-        assertThat(stores).containsExactly("approval-policies", "capability-contracts", "intake-entries", "offer-index",
+        assertThat(stores).containsExactly("approval-policies", "capability-contracts", "contract-owners", "intake-entries", "offer-index",
                 "offer-owners", "offer-state", "producer-approvals", "producer-heartbeats", "quotas", "request-index",
                 "request-state", "scores", "waitlist");
     }
@@ -80,13 +80,13 @@ class TopologyShapeTest {
     }
 
     @Test
-    void theTopologyHasTwoSubtopologiesAndFourGlobalTables() {
+    void theTopologyHasTwoSubtopologiesAndFiveGlobalTables() {
         TopologyDescription description = t.topology.describe();
 
         assertThat(description.subtopologies()).hasSize(2);
         assertThat(description.globalStores()).extracting(g -> g.source().topicSet())
                 .containsExactlyInAnyOrder(Set.of("t.producer-liveness"), Set.of("t.producers"), Set.of("t.approval-policies"),
-                        Set.of("t.quotas"));
+                        Set.of("t.contract-owners"), Set.of("t.quotas"));
     }
 
     /**

@@ -7,6 +7,7 @@ import io.capmarket.gateway.internal.Authenticator;
 import io.capmarket.gateway.internal.BodyDeadline;
 import io.capmarket.gateway.internal.Catalog;
 import io.capmarket.gateway.internal.CatalogHandlers;
+import io.capmarket.gateway.internal.ContractOwnerHandlers;
 import io.capmarket.gateway.internal.EventStreams;
 import io.capmarket.gateway.internal.Forwarder;
 import io.capmarket.gateway.internal.Gatekeeper;
@@ -43,6 +44,7 @@ import io.capmarket.gateway.internal.Updates;
 import io.capmarket.gateway.internal.ViewDeserializationHandler;
 import io.capmarket.gateway.internal.WhoAmI;
 import io.capmarket.schemas.ApprovalPolicySetting;
+import io.capmarket.schemas.ContractOwnerSetting;
 import io.capmarket.schemas.TeamQuota;
 import io.capmarket.schemas.registry.SchemaRegistryUnavailableException;
 import io.capmarket.schemas.topics.ProvisioningReport;
@@ -204,6 +206,9 @@ public final class GatewayApp implements AutoCloseable {
             SettingWriter<ApprovalPolicySetting> policies = new SettingWriter<>(topics.approvalPolicies(), config.clientConfig(),
                     config.visibilityTimeout(), callbacks, "capmarket-gateway-approval-policies");
             resources.add(policies);
+            SettingWriter<ContractOwnerSetting> contractOwners = new SettingWriter<>(topics.contractOwners(), config.clientConfig(),
+                    config.visibilityTimeout(), callbacks, "capmarket-gateway-contract-owners");
+            resources.add(contractOwners);
             SettingWriter<TeamQuota> quotaWriter = new SettingWriter<>(topics.quotas(), config.clientConfig(), config.visibilityTimeout(),
                     callbacks, "capmarket-gateway-quotas");
             resources.add(quotaWriter);
@@ -227,6 +232,7 @@ public final class GatewayApp implements AutoCloseable {
                                     access.longPollsPerInstance(), metrics), bodyDeadline));
             ApprovalHandlers approvals = new ApprovalHandlers(catalog, reads, publisher, clock, config.maxRequestSize(), bodyDeadline);
             PolicyHandlers policyHandlers = new PolicyHandlers(catalog, policies, clock, config.maxRequestSize(), bodyDeadline);
+            ContractOwnerHandlers ownerHandlers = new ContractOwnerHandlers(contractOwners, clock, config.maxRequestSize(), bodyDeadline);
             metrics.bind(streams, watchers::waiting, events::clients, accepted::size, acceptor::deciding, views,
                     pending::recordsRead);
             QuotaHandlers quotaHandlers = new QuotaHandlers(quotas, quotaWriter, clock, config.maxRequestSize(), bodyDeadline);
@@ -238,8 +244,8 @@ public final class GatewayApp implements AutoCloseable {
             // computed on the callbacks pool: the timer's one thread stays free for the long-polls' deadlines
             timer.scheduleWithFixedDelay(() -> callbacks.execute(insights::refresh), INSIGHTS_REFRESH.toSeconds(),
                     INSIGHTS_REFRESH.toSeconds(), TimeUnit.SECONDS);
-            List<Route> routes = Routes.table(new CatalogHandlers(catalog), policyHandlers, quotaHandlers, requests, approvals, insights,
-                    events, ops, new WhoAmI(), PortalAssets.load());
+            List<Route> routes = Routes.table(new CatalogHandlers(catalog), policyHandlers, ownerHandlers, quotaHandlers, requests,
+                    approvals, insights, events, ops, new WhoAmI(), PortalAssets.load());
 
             Duration idle = config.longPollMaxTimeout().plus(config.visibilityTimeout()).plus(Duration.ofSeconds(30));
             HttpServer http = HttpServer.start(config.httpHost(), port, routes, gate, metrics, config.maxRequestSize(), idle);

@@ -41,7 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * status) or rejects it (FAILED with the reason); the admins set a policy of their own, which a
  * matching submit waits for beside the producer's, or fails when nobody approves in time; a request
  * is cancelled while it waits. Who may not decide is refused: 403 for a caller who sees the request
- * but is not named, and for the requester; 404 for anyone else.
+ * but is not named, and for the requester; 404 for anyone else. The admins also hand a capability
+ * version's contract to another producer.
  */
 @ExtendWith({KafkaBrokerExtension.class, SchemaRegistryExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -50,11 +51,14 @@ class GatewayApprovalsIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String POLICY = "/v1/capabilities/postgres-database/versions/1/approval";
     private static final String DANA = "dana (team dba, role approver)";
+    private static final String BUCKET = "object-bucket";
+    private static final String OWNER = "/v1/capabilities/" + BUCKET + "/versions/1/owner";
 
     private final KafkaBroker broker;
     private final EmbeddedSchemaRegistry registry;
     private final Running running = new Running();
     private Api api;
+    private Topics topics;
 
     GatewayApprovalsIT(KafkaBroker broker, EmbeddedSchemaRegistry registry) {
         this.broker = broker;
@@ -64,9 +68,9 @@ class GatewayApprovalsIT {
     @BeforeAll
     void start() throws Exception {
         Map<String, String> settings = Fixtures.settings(broker, registry, "approvals");
-        Topics topics = Fixtures.topics(settings);
-        TopologyApp topology = TopologyApp.start(GatewayEndToEndIT.topologyConfig(settings, "db-team=postgres-database",
-                Map.of("deadlines.check-interval", "200ms")));
+        topics = Fixtures.topics(settings);
+        TopologyApp topology = TopologyApp.start(GatewayEndToEndIT.topologyConfig(settings,
+                "db-team=postgres-database," + BUCKET + ";storage-team=" + BUCKET, Map.of("deadlines.check-interval", "200ms")));
         running.add(topology);
         GatewayApp gateway = GatewayApp.start(GatewayConfig.of(settings));
         running.add(gateway);
@@ -244,6 +248,57 @@ class GatewayApprovalsIT {
         assertThat(Api.states(cancelled)).containsExactly("SUBMITTED", "PENDING_APPROVAL", "CANCELLED");
         until(second, r -> r.get("state").asText().equals("CANCELLED"));
         assertThat(ids(api.get("/v1/approvals", DBA_TOKEN).json())).doesNotContain(id(first), id(second));
+    }
+
+    /**
+     * The admins hand db-team's contract of object-bucket v1 to storage-team: refused to a
+     * non-admin and for a body or version that is wrong, each naming what; then storage-team's
+     * offer with a schema of its own sets the contract the catalog shows. Taking the handover back
+     * answers 204.
+     */
+    @Test
+    void anAdminHandsAContractToAnotherProducerWhoseNextOfferSetsIt() {
+        String bucketsSchema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"}}}";
+        String widerSchema = "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"region\":{\"type\":\"string\"}}}";
+        Fixtures.send(broker, topics.offers("db-team"), "bucket-db", bucket("bucket-db", "db-team", bucketsSchema));
+        await().atMost(WAIT).until(() -> api.get("/v1/capabilities/" + BUCKET, ALPHA_TOKEN).status() == 200);
+
+        assertThat(api.put(OWNER, ALPHA_TOKEN, "{\"producerId\": \"storage-team\"}").status()).isEqualTo(403);
+        Api.Response badId = api.put(OWNER, ADMIN_TOKEN, "{\"producerId\": \"Storage Team\"}");
+        assertThat(badId.status()).isEqualTo(422);
+        assertThat(badId.json().get("errors").get(0).get("field").asText()).isEqualTo("producerId");
+        Api.Response noId = api.put(OWNER, ADMIN_TOKEN, "{\"owner\": \"storage-team\"}");
+        assertThat(noId.status()).isEqualTo(400);
+        assertThat(noId.json().get("errors")).extracting(error -> error.get("field").asText()).containsExactly("owner", "producerId");
+        Api.Response noVersion = api.put(OWNER.replace("/1/", "/0/"), ADMIN_TOKEN, "{\"producerId\": \"storage-team\"}");
+        assertThat(noVersion.status()).isEqualTo(400);
+        assertThat(noVersion.json().get("errors").get(0).get("field").asText()).isEqualTo("version");
+
+        Api.Response handedOver = api.put(OWNER, ADMIN_TOKEN, "{\"producerId\": \"storage-team\", \"reason\": \"buckets moved\"}");
+        assertThat(handedOver.status()).as(handedOver.text()).isEqualTo(200);
+        JsonNode handover = handedOver.json();
+        assertThat(handover.get("capability").asText()).isEqualTo(BUCKET);
+        assertThat(handover.get("version").asInt()).isEqualTo(1);
+        assertThat(handover.get("producerId").asText()).isEqualTo("storage-team");
+        assertThat(handover.get("reason").asText()).isEqualTo("buckets moved");
+        assertThat(handover.get("setBy").asText()).isEqualTo("root");
+
+        // the 200 says Kafka has the handover; the offer is published again until the topology, having read it too, takes it
+        JsonNode catalog = await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+            Fixtures.send(broker, topics.offers("storage-team"), "bucket-storage", bucket("bucket-storage", "storage-team", widerSchema));
+            return api.get("/v1/capabilities/" + BUCKET, ALPHA_TOKEN).json();
+        }, entry -> entry.get("offers").size() == 2);
+        assertThat(catalog.get("versions").get(0).get("parameterSchema").toString()).contains("region");
+        assertThat(catalog.get("description").asText()).isEqualTo("Buckets by storage-team");
+        assertThat(api.delete(OWNER, ADMIN_TOKEN).status()).isEqualTo(204);
+        assertThat(api.delete(OWNER, ALPHA_TOKEN).status()).isEqualTo(403);
+    }
+
+    private static CapabilityOffer bucket(String offerId, String producerId, String parameterSchema) {
+        return CapabilityOffer.newBuilder().setOfferId(offerId).setProducerId(producerId).setCapability(BUCKET)
+                .setCapabilityVersion(1).setDescription("Buckets by " + producerId).setParameterSchema(parameterSchema)
+                .setOutputSchema("{\"type\":\"object\"}").setAttributes(Map.of()).setLeadTimeSloMs(60_000).setCapacity(10)
+                .setStatus(OfferStatus.ACTIVE).setUpdatedAt(Instant.now()).build();
     }
 
     /** Alice submits a database of this engine and size; once it waits for approvals, its location. */

@@ -77,6 +77,8 @@ class GatewayAuthorizationIT {
             GET /v1/capabilities/{name}                                401       401        200       200       200       200  200           200           200
             PUT /v1/capabilities/{name}/versions/{version}/approval    401       401        403       403       403       200  403           403           200
             DELETE /v1/capabilities/{name}/versions/{version}/approval 401       401        403       403       403       204  403           403           204
+            PUT /v1/capabilities/{name}/versions/{version}/owner       401       401        403       403       403       200  403           403           200
+            DELETE /v1/capabilities/{name}/versions/{version}/owner    401       401        403       403       403       204  403           403           204
             GET /v1/scorecard                                          401       401        200       200       200       200  200           200           200
             GET /v1/insights                                           401       401        200       200       200       200  200           200           200
             GET /v1/me                                                 401       401        200       200       200       200  200           200           200
@@ -237,6 +239,8 @@ class GatewayAuthorizationIT {
             // a quota generous enough that the submits after it are let through
             case "PUT" -> request.header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
                     path.contains("/quotas/") ? "{\"maxLive\": 1000, \"maxInFlight\": 1000}"
+                            // handed to its owner: nothing changes for the requests after it
+                            : path.endsWith("/owner") ? "{\"producerId\": \"db-team\"}"
                             : "{\"approvers\": [\"role:admin\"], \"expiresAfter\": \"1d\"}")).build();
             // an update of a request not yet FULFILLED: 409 for whoever may see it
             case "PATCH" -> request.header("Content-Type", "application/merge-patch+json")

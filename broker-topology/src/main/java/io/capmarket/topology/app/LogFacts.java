@@ -18,6 +18,7 @@ import io.capmarket.schemas.ApprovalDecision;
 import io.capmarket.schemas.ApprovalPolicySetting;
 import io.capmarket.schemas.CancelRequest;
 import io.capmarket.schemas.CapabilityOffer;
+import io.capmarket.schemas.ContractOwnerSetting;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.ProducerHeartbeat;
@@ -56,7 +57,7 @@ final class LogFacts {
 
     /** The log's sources, in the order their facts are taken when recorded at the same instant. */
     enum Source {
-        PRODUCERS(true), APPROVAL_POLICIES(true), QUOTAS(true), OFFERS(true), LIVENESS(true), REQUESTS(false),
+        PRODUCERS(true), APPROVAL_POLICIES(true), CONTRACT_OWNERS(true), QUOTAS(true), OFFERS(true), LIVENESS(true), REQUESTS(false),
         FULFILMENT(false), REQUEST_STATUS(false);
 
         /** Read from the topic's beginning, folding what came before the window into state. */
@@ -126,6 +127,7 @@ final class LogFacts {
             switch (source) {
                 case PRODUCERS -> byTopic.values().forEach(topic -> state(topic, facts, this::approval));
                 case APPROVAL_POLICIES -> byTopic.values().forEach(topic -> state(topic, facts, this::policy));
+                case CONTRACT_OWNERS -> byTopic.values().forEach(topic -> state(topic, facts, this::handover));
                 case QUOTAS -> byTopic.values().forEach(topic -> state(topic, facts, this::quota));
                 case OFFERS -> byTopic.values().forEach(topic -> offers(topic, facts));
                 case LIVENESS -> byTopic.values().forEach(topic -> state(topic, facts, this::heartbeat));
@@ -175,19 +177,38 @@ final class LogFacts {
     }
 
     private Recorded policy(Entry entry) {
-        int slash = entry.key().lastIndexOf(SEPARATOR);
-        int version;
-        try {
-            version = slash > 0 ? Integer.parseInt(entry.key().substring(slash + 1)) : -1;
-        } catch (NumberFormatException e) {
-            version = -1;
-        }
+        int version = version(entry);
         if (version < 0) {
             skip(MALFORMED_KEY);
             return null;
         }
         ApprovalPolicySetting setting = (ApprovalPolicySetting) entry.value();
-        return new Recorded.Policy(entry.at(), entry.key().substring(0, slash), version, setting == null ? null : setting.getPolicy());
+        return new Recorded.Policy(entry.at(), capability(entry), version, setting == null ? null : setting.getPolicy());
+    }
+
+    private Recorded handover(Entry entry) {
+        int version = version(entry);
+        if (version < 0) {
+            skip(MALFORMED_KEY);
+            return null;
+        }
+        ContractOwnerSetting setting = (ContractOwnerSetting) entry.value();
+        return new Recorded.Handover(entry.at(), capability(entry), version, setting == null ? null : setting.getProducerId());
+    }
+
+    /** The version of a {@code <capability>/<version>} key, or -1 when the key has none. */
+    private static int version(Entry entry) {
+        int slash = entry.key().lastIndexOf(SEPARATOR);
+        try {
+            return slash > 0 ? Integer.parseInt(entry.key().substring(slash + 1)) : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The capability of a {@code <capability>/<version>} key whose {@link #version} was read. */
+    private static String capability(Entry entry) {
+        return entry.key().substring(0, entry.key().lastIndexOf(SEPARATOR));
     }
 
     private Recorded quota(Entry entry) {

@@ -46,7 +46,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  *
  * <p>It reads committed records only, each partition from the start it needs up to its end offset
  * as of the start of the read, so a read of a busy log ends. State topics (approvals, approval
- * policies, quotas, offers, liveness) are read from their beginning and folded: the window starts
+ * policies, contract handovers, quotas, offers, liveness) are read from their beginning and folded: the window starts
  * from the latest value of each key recorded before {@code from} (a removed one is dropped; for
  * liveness, the last heartbeat of each of each producer's processes). Request commands and fulfilment reports are read from
  * {@code from}; request statuses from {@code from} to their end, keeping the latest status of each
@@ -81,8 +81,11 @@ public final class RecordedLogReader {
     public static final String NO_KEY = "record without a key";
     /** Skip reason: a record with no value where a value is needed (a command, report, heartbeat). */
     public static final String NO_VALUE = "record without a value";
-    /** Skip reason: an approval policy key that is not {@code <capability>/<version>}, or a quota key not {@code <team>/<capability>}. */
-    public static final String MALFORMED_KEY = "approval policy or quota key of the wrong shape";
+    /**
+     * Skip reason: an approval policy's or contract handover's key that is not {@code <capability>/<version>}, or a quota
+     * key not {@code <team>/<capability>}.
+     */
+    public static final String MALFORMED_KEY = "approval policy, contract handover or quota key of the wrong shape";
     /** Skip reason: an offer on one producer's topic that names another producer. */
     public static final String OFFER_OF_ANOTHER_PRODUCER = "offer naming another producer than its topic's";
     /** Skip reason: an offer whose record key is not its offerId. */
@@ -310,6 +313,8 @@ public final class RecordedLogReader {
                 topics.producers().valueSerde().deserializer());
         single(found, listed, Source.APPROVAL_POLICIES, topics.approvalPolicies().name(),
                 topics.approvalPolicies().keySerde().deserializer(), topics.approvalPolicies().valueSerde().deserializer());
+        single(found, listed, Source.CONTRACT_OWNERS, topics.contractOwners().name(),
+                topics.contractOwners().keySerde().deserializer(), topics.contractOwners().valueSerde().deserializer());
         single(found, listed, Source.QUOTAS, topics.quotas().name(), topics.quotas().keySerde().deserializer(),
                 topics.quotas().valueSerde().deserializer());
         family(found, listed, Source.OFFERS, topics.everyProducersOffers());

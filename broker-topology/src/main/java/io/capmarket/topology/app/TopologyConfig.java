@@ -427,7 +427,7 @@ public final class TopologyConfig implements ServiceCommand.Settings {
         Topics names = Topics.builder().prefix(topicsPrefix()).build();
         DeadLetters.configure(props, names.deadLetters().name(), events,
                 Set.of(names.liveness().name(), names.producers().name(), names.approvalPolicies().name(),
-                        names.quotas().name()));
+                        names.contractOwners().name(), names.quotas().name()));
         props.putAll(producerSettings());
         // a task reads what it has buffered, without first waiting to fetch each of its many input
         // partitions: no rule orders records across partitions by timestamp (deadlines follow the

@@ -27,6 +27,11 @@ import java.util.Optional;
  * does not move because producers come and go. An owner changing its schemas does not withdraw
  * offers other producers published before; their next publication must match.
  *
+ * <p>The platform admins may hand a version's contract to another producer (a team renamed, split
+ * or offboarded): while their handover names a producer, that producer owns the contract instead,
+ * and its next offer of the version sets it; until then the contract stays as it was, and every
+ * other producer's offers, its former owner's included, must keep to it.
+ *
  * <p>Pure: no Kafka, no state; the caller keeps the contracts.
  */
 public final class CapabilityContracts {
@@ -47,19 +52,30 @@ public final class CapabilityContracts {
      * contract.
      *
      * @param contract the version's contract, or null when the version has none yet
+     * @param handedTo the producer the admins handed the contract to, or null when they named none
      */
-    public static Optional<String> refusal(CapabilityContract contract, CapabilityOffer offer) {
+    public static Optional<String> refusal(CapabilityContract contract, String handedTo, CapabilityOffer offer) {
         Optional<String> notJson = notJson("parameterSchema", offer.getParameterSchema())
                 .or(() -> notJson("outputSchema", offer.getOutputSchema()));
         if (notJson.isPresent()) {
             return notJson.map(problem -> "offer " + offer.getOfferId() + " of " + offer.getProducerId() + ": " + problem);
         }
-        if (contract == null || contract.getProducerId().equals(offer.getProducerId())) {
+        if (contract == null || owner(contract, handedTo).equals(offer.getProducerId())) {
             return Optional.empty();
         }
-        return difference("parameterSchema", contract.getParameterSchema(), offer.getParameterSchema(), contract)
-                .or(() -> difference("outputSchema", contract.getOutputSchema(), offer.getOutputSchema(), contract))
+        String holder = owner(contract, handedTo);
+        return difference("parameterSchema", contract.getParameterSchema(), offer.getParameterSchema(), contract, holder)
+                .or(() -> difference("outputSchema", contract.getOutputSchema(), offer.getOutputSchema(), contract, holder))
                 .map(problem -> "offer " + offer.getOfferId() + " of " + offer.getProducerId() + ": " + problem);
+    }
+
+    /**
+     * Who owns the contract: the producer the admins handed it to, else the one that set it.
+     *
+     * @param handedTo the producer the admins handed the contract to, or null when they named none
+     */
+    public static String owner(CapabilityContract contract, String handedTo) {
+        return handedTo != null ? handedTo : contract.getProducerId();
     }
 
     /**
@@ -67,10 +83,11 @@ public final class CapabilityContracts {
      * yet or the offer's producer owns it, else unchanged.
      *
      * @param contract the version's contract, or null when it has none yet
+     * @param handedTo the producer the admins handed the contract to, or null when they named none
      * @param now when the offer is taken
      */
-    public static CapabilityContract next(CapabilityContract contract, CapabilityOffer offer, Instant now) {
-        if (contract != null && !contract.getProducerId().equals(offer.getProducerId())) {
+    public static CapabilityContract next(CapabilityContract contract, String handedTo, CapabilityOffer offer, Instant now) {
+        if (contract != null && !owner(contract, handedTo).equals(offer.getProducerId())) {
             return contract;
         }
         return CapabilityContract.newBuilder()
@@ -98,10 +115,11 @@ public final class CapabilityContracts {
         return firstDifference(parse(expected), parse(actual), "");
     }
 
-    private static Optional<String> difference(String field, String expected, String actual, CapabilityContract contract) {
+    private static Optional<String> difference(String field, String expected, String actual, CapabilityContract contract,
+            String holder) {
         // both are JSON: the contract was set from an offer whose schemas were checked like this one's
         return firstDifference(expected, actual).map(at -> field + " differs from the contract of " + contract.getCapability() + " v"
-                + contract.getVersion() + " held by " + contract.getProducerId() + " at "
+                + contract.getVersion() + " held by " + holder + " at "
                 + (at.isEmpty() ? "the top level" : at));
     }
 

@@ -150,14 +150,15 @@ public final class CapabilityDesk {
             }
         } else {
             CapabilityContract contract = books.contract(capability, offer.getCapabilityVersion());
-            Optional<String> refusal = CapabilityContracts.refusal(contract, offer)
+            String handedTo = books.contractHandedTo(capability, offer.getCapabilityVersion());
+            Optional<String> refusal = CapabilityContracts.refusal(contract, handedTo, offer)
                     .or(() -> offer.getApproval() == null ? Optional.empty() : ApprovalRules.refusal(offer.getApproval()));
             if (refusal.isPresent()) {
                 events.deadLettered(EngineEvents.CONTRACT);
                 outbox.refusedOffer(offer.getOfferId(), offer, offer.getProducerId(), refusal.get());
                 return;
             }
-            CapabilityContract terms = CapabilityContracts.next(contract, offer, now);
+            CapabilityContract terms = CapabilityContracts.next(contract, handedTo, offer, now);
             if (terms != contract) {
                 books.putContract(terms);
             }

@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * What the {@link CapabilityDesk} keeps between events, for the capabilities of one task: the
  * port its plumbing implements over state stores, and its tests over maps. The desk is the only
- * writer of everything here except liveness, producer approvals and approval policies, which it only reads.
+ * writer of everything here except liveness, producer approvals, approval policies, contract handovers and
+ * quotas, which it only reads.
  */
 public interface DeskBooks {
 
@@ -137,6 +138,9 @@ public interface DeskBooks {
 
     /** The platform admins' approval policy of a capability version, or null when they set none. */
     ApprovalPolicy approvalPolicy(String capability, int version);
+
+    /** The producer the platform admins handed a capability version's contract to, or null when they named none. */
+    String contractHandedTo(String capability, int version);
 
     /**
      * The 95th percentile of an offer's observed lead times ({@link OfferRecord#leadTimeP95}),

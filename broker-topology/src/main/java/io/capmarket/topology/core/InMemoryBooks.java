@@ -20,8 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * The desk's books in maps, ordered as the store-backed books order them: for a desk run off the
- * log (a replay) and for tests. Liveness, approvals, approval policies and quotas, which the desk
- * only reads, are set from outside. Not thread-safe.
+ * log (a replay) and for tests. Liveness, approvals, approval policies, contract handovers and
+ * quotas, which the desk only reads, are set from outside. Not thread-safe.
  */
 public final class InMemoryBooks implements DeskBooks {
 
@@ -49,6 +49,8 @@ public final class InMemoryBooks implements DeskBooks {
     private final Map<String, Integer> liveResources = new HashMap<>();
     /** The admins' approval policies by {@code <capability>/<version>}. */
     final Map<String, ApprovalPolicy> policies = new HashMap<>();
+    /** The producers the admins handed contracts to, by {@code <capability>/<version>}. */
+    final Map<String, String> handovers = new HashMap<>();
     private final Duration window;
 
     /** @param window the scorecard window of the score states these books keep */
@@ -85,6 +87,15 @@ public final class InMemoryBooks implements DeskBooks {
             policies.remove(capability + "/" + version);
         } else {
             policies.put(capability + "/" + version, policy);
+        }
+    }
+
+    /** Records the producer the admins handed a capability version's contract to; null removes the handover. */
+    public void handOver(String capability, int version, String producerId) {
+        if (producerId == null) {
+            handovers.remove(capability + "/" + version);
+        } else {
+            handovers.put(capability + "/" + version, producerId);
         }
     }
 
@@ -256,6 +267,11 @@ public final class InMemoryBooks implements DeskBooks {
     @Override
     public ApprovalPolicy approvalPolicy(String capability, int version) {
         return policies.get(capability + "/" + version);
+    }
+
+    @Override
+    public String contractHandedTo(String capability, int version) {
+        return handovers.get(capability + "/" + version);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.ApprovalPolicy;
 import io.capmarket.schemas.ApprovalPolicySetting;
+import io.capmarket.schemas.ContractOwnerSetting;
 import io.capmarket.schemas.ProducerApproval;
 import io.capmarket.schemas.TeamQuota;
 import io.capmarket.schemas.runtime.WrittenKeys;
@@ -73,6 +74,7 @@ final class StoreBooks implements DeskBooks {
     private final TimestampedKeyValueStore<String, ProducerApproval> approvals;
     private final TimestampedKeyValueStore<String, ApprovalPolicySetting> policies;
     private final TimestampedKeyValueStore<String, TeamQuota> quotas;
+    private final TimestampedKeyValueStore<String, ContractOwnerSetting> contractOwners;
     private final GlobalMirrors producers;
     /** Lead-time percentiles by lead-times buffer (identity); emptied when it reaches its bound. */
     private final Map<ByteBuffer, Optional<Long>> p95ByLeadTimes = new IdentityHashMap<>();
@@ -96,6 +98,7 @@ final class StoreBooks implements DeskBooks {
         this.approvals = context.getStateStore(TopologyNames.APPROVAL_STORE);
         this.policies = context.getStateStore(TopologyNames.APPROVAL_POLICY_STORE);
         this.quotas = context.getStateStore(TopologyNames.QUOTA_STORE);
+        this.contractOwners = context.getStateStore(TopologyNames.CONTRACT_OWNER_STORE);
         this.producers = producers;
         count();
     }
@@ -380,7 +383,12 @@ final class StoreBooks implements DeskBooks {
 
     @Override
     public ApprovalPolicy approvalPolicy(String capability, int version) {
-        return producers.policies().get(Topics.approvalPolicyKey(capability, version), policies);
+        return producers.policies().get(Topics.versionKey(capability, version), policies);
+    }
+
+    @Override
+    public String contractHandedTo(String capability, int version) {
+        return producers.contractOwners().get(Topics.versionKey(capability, version), contractOwners);
     }
 
     @Override

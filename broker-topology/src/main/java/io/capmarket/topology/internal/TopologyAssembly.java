@@ -1,6 +1,7 @@
 package io.capmarket.topology.internal;
 
 import io.capmarket.schemas.ApprovalPolicySetting;
+import io.capmarket.schemas.ContractOwnerSetting;
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.ProducerHeartbeat;
 import io.capmarket.schemas.RequestStatus;
@@ -80,7 +81,8 @@ public final class TopologyAssembly {
                 globalTable(builder, topics.liveness(), new GlobalMirror<>(TopologyNames.HEARTBEAT_STORE, GlobalMirrors::livenessOf)),
                 globalTable(builder, topics.producers(), TopologyNames.APPROVAL_STORE, approval -> approval),
                 new GlobalMirror<>(TopologyNames.APPROVAL_POLICY_STORE, ApprovalPolicySetting::getPolicy),
-                new GlobalMirror<>(TopologyNames.QUOTA_STORE, quota -> quota));
+                new GlobalMirror<>(TopologyNames.QUOTA_STORE, quota -> quota),
+                new GlobalMirror<>(TopologyNames.CONTRACT_OWNER_STORE, ContractOwnerSetting::getProducerId));
         builder.addStateStore(cached(TopologyNames.OFFER_INDEX_STORE, Serdes.String()));
         builder.addStateStore(uncached(TopologyNames.REQUEST_INDEX_STORE, Serdes.String()));
         builder.addStateStore(cached(TopologyNames.OFFER_STATE_STORE, avro(OfferState.class)));
@@ -176,6 +178,7 @@ public final class TopologyAssembly {
         relayHeartbeats(builder);
         globalTable(builder, topics.approvalPolicies(), producers.policies());
         globalTable(builder, topics.quotas(), producers.quotas());
+        globalTable(builder, topics.contractOwners(), producers.contractOwners());
         return builder.build();
     }
 

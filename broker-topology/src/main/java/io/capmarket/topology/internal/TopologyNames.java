@@ -43,6 +43,8 @@ public final class TopologyNames {
     public static final String APPROVAL_STORE = "producer-approvals";
     /** The global store of the admins' approval policies, by capability version. */
     public static final String APPROVAL_POLICY_STORE = "approval-policies";
+    /** The global store of the admins' contract handovers, by capability version. */
+    public static final String CONTRACT_OWNER_STORE = "contract-owners";
     /** The global store of the admins' quotas, by team and capability. */
     public static final String QUOTA_STORE = "quotas";
 

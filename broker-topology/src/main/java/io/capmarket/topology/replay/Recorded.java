@@ -60,6 +60,14 @@ public sealed interface Recorded {
         }
     }
 
+    /** A capability version's contract handed to a producer by the admins, or the handover removed ({@code producerId == null}). */
+    record Handover(Instant at, String capability, int version, String producerId) implements Recorded {
+        public Handover {
+            Objects.requireNonNull(at, "at");
+            Objects.requireNonNull(capability, "capability");
+        }
+    }
+
     /** A team's quota on a capability set, or removed ({@code quota == null}). */
     record Quota(Instant at, String team, String capability, TeamQuota quota) implements Recorded {
         public Quota {

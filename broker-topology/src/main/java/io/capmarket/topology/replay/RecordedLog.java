@@ -9,7 +9,7 @@ import java.util.Objects;
  * (facts recorded at the same instant in the order they were read).
  *
  * <p>It holds, before {@code from}, the state the window starts from: every offer, approval,
- * approval policy and quota as it stood, and the last heartbeat of each producer's processes. From {@code from}
+ * approval policy, contract handover and quota as it stood, and the last heartbeat of each producer's processes. From {@code from}
  * to {@code to} it holds every change of those, every heartbeat, every command on a request
  * submitted in the window, and ({@link Recorded.Outcome}) the latest status the topology recorded
  * for each of those requests. Requests submitted before {@code from} are not in it.

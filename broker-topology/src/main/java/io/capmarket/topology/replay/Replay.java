@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * compares what would have happened with what did ({@link ReplayReport}). Read-only: it needs the
  * log's facts, never a live topic.
  *
- * <p>The desk sees the recorded offers, heartbeats, approvals, approval policies, quotas and
+ * <p>The desk sees the recorded offers, heartbeats, approvals, approval policies, contract handovers, quotas and
  * commands at the times they were recorded (commands at the times the live desk took them, where
  * the recorded statuses say: {@link Retiming}), and checks its deadlines on its own clock
  * ({@link Simulation}). Work matched where it was recorded gets the recorded reports; work
@@ -261,8 +261,9 @@ public final class Replay {
         List<String> assumptions = new ArrayList<>();
         assumptions.add("figures are those of the requests submitted in the window, up to its end; work submitted before the "
                 + "log replayed (the window and any warm-up), and the capacity it held, is not replayed");
-        assumptions.add("offers, heartbeats, approvals, approval policies, quotas, submissions, cancellations and updates "
-                + "happen when the log recorded them; the desk checks deadlines every "
+        assumptions.add("offers, heartbeats, approvals, approval policies, contract handovers, quotas, submissions, cancellations and "
+                + "updates happen when the log recorded them (those before the log replayed as they stood then: a contract handover "
+                + "taken back by then is not seen); the desk checks deadlines every "
                 + ReplayText.duration(settings.punctuateInterval()) + " (deadlines.check-interval)");
         assumptions.add("work matched where and when it was recorded gets the producer's recorded reports, at their recorded "
                 + "times; commands are taken when the recorded statuses say the topology took them");

@@ -192,6 +192,8 @@ final class Simulation {
             approve(approval.producerId(), approval.approval(), at);
         } else if (fact instanceof Recorded.Policy policy) {
             books.policy(policy.capability(), policy.version(), policy.policy());
+        } else if (fact instanceof Recorded.Handover handover) {
+            books.handOver(handover.capability(), handover.version(), handover.producerId());
         } else if (fact instanceof Recorded.Quota quota) {
             books.quota(quota.team(), quota.capability(), quota.quota());
         } else if (fact instanceof Recorded.Command command) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.capmarket.schemas.ApprovalPolicy;
 import io.capmarket.schemas.ApprovalPolicySetting;
+import io.capmarket.schemas.ContractOwnerSetting;
 import io.capmarket.schemas.CancelRequest;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.FulfilmentEvent;
@@ -192,7 +193,7 @@ class ReplayLogIT {
     // ---- what is written besides the day
 
     /**
-     * Approvals, offers, heartbeats, a quota and policies recorded before the day, some changed or
+     * Approvals, offers, heartbeats, a quota, policies and contract handovers recorded before the day, some changed or
      * removed again before it; returns the state the day starts from, as the reader gives it.
      */
     private static List<Recorded> stateBefore(LogWriter log) {
@@ -204,11 +205,16 @@ class ReplayLogIT {
         log.send(topics.producers(), from.minus(Duration.ofHours(4)), "gone-team", null);
 
         ApprovalPolicy policy = new ApprovalPolicy(Map.of("tier", List.of("gold")), List.of("storage-leads"), null);
-        log.send(topics.approvalPolicies(), from.minus(Duration.ofHours(4)), Topics.approvalPolicyKey(STORAGE, 1),
+        log.send(topics.approvalPolicies(), from.minus(Duration.ofHours(4)), Topics.versionKey(STORAGE, 1),
                 new ApprovalPolicySetting(STORAGE, 1, policy, "it-admin", from.minus(Duration.ofHours(4))));
-        log.send(topics.approvalPolicies(), from.minus(Duration.ofHours(4)), Topics.approvalPolicyKey(STORAGE, 2),
+        log.send(topics.approvalPolicies(), from.minus(Duration.ofHours(4)), Topics.versionKey(STORAGE, 2),
                 new ApprovalPolicySetting(STORAGE, 2, policy, "it-admin", from.minus(Duration.ofHours(4))));
-        log.send(topics.approvalPolicies(), from.minus(Duration.ofHours(3)), Topics.approvalPolicyKey(STORAGE, 2), null);
+        log.send(topics.approvalPolicies(), from.minus(Duration.ofHours(3)), Topics.versionKey(STORAGE, 2), null);
+        log.send(topics.contractOwners(), from.minus(Duration.ofHours(4)), Topics.versionKey(STORAGE, 1),
+                new ContractOwnerSetting(STORAGE, 1, BLOB, "the storage contract moved", "it-admin", from.minus(Duration.ofHours(4))));
+        log.send(topics.contractOwners(), from.minus(Duration.ofHours(4)), Topics.versionKey(STORAGE, 2),
+                new ContractOwnerSetting(STORAGE, 2, BLOB, null, "it-admin", from.minus(Duration.ofHours(4))));
+        log.send(topics.contractOwners(), from.minus(Duration.ofHours(3)), Topics.versionKey(STORAGE, 2), null);
         log.send(topics.quotas(), from.minus(Duration.ofHours(4)), Topics.quotaKey(TEAM, STORAGE),
                 new TeamQuota(TEAM, STORAGE, 3, null, "it-admin", from.minus(Duration.ofHours(4))));
         log.send(topics.quotas(), from.minus(Duration.ofHours(3)), Topics.quotaKey(TEAM, STORAGE), null);
@@ -235,6 +241,7 @@ class ReplayLogIT {
 
         return List.of(new Recorded.Approval(blob.getAt(), BLOB, blob),
                 new Recorded.Policy(from.minus(Duration.ofHours(4)), STORAGE, 1, policy),
+                new Recorded.Handover(from.minus(Duration.ofHours(4)), STORAGE, 1, BLOB),
                 new Recorded.OfferChanged(s3.getUpdatedAt(), STORAGE, new OfferChange("blob-s3", s3, BLOB)),
                 new Recorded.Heartbeat(other.getAt(), BLOB, other),
                 new Recorded.Heartbeat(last.getAt(), BLOB, last));
@@ -409,9 +416,13 @@ class ReplayLogIT {
             } else if (fact instanceof Recorded.Approval approval) {
                 send(topics.producers(), at, approval.producerId(), approval.approval());
             } else if (fact instanceof Recorded.Policy policy) {
-                send(topics.approvalPolicies(), at, Topics.approvalPolicyKey(policy.capability(), policy.version()),
+                send(topics.approvalPolicies(), at, Topics.versionKey(policy.capability(), policy.version()),
                         policy.policy() == null ? null
                                 : new ApprovalPolicySetting(policy.capability(), policy.version(), policy.policy(), "it-admin", at));
+            } else if (fact instanceof Recorded.Handover handover) {
+                send(topics.contractOwners(), at, Topics.versionKey(handover.capability(), handover.version()),
+                        handover.producerId() == null ? null : new ContractOwnerSetting(handover.capability(), handover.version(),
+                                handover.producerId(), null, "it-admin", at));
             } else if (fact instanceof Recorded.Quota quota) {
                 send(topics.quotas(), at, Topics.quotaKey(quota.team(), quota.capability()), quota.quota());
             } else if (fact instanceof Recorded.Outcome outcome) {

@@ -313,7 +313,7 @@ class TopologyConfigTest {
                     .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProductionHandler.class.getName())
                     .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "acme.dead-letters")
                     .containsEntry(DeadLetters.EVENTS_CONFIG, events)
-                    .containsEntry(DeadLetters.GLOBAL_TOPICS_CONFIG, "acme.approval-policies,acme.producer-liveness,acme.producers,acme.quotas")
+                    .containsEntry(DeadLetters.GLOBAL_TOPICS_CONFIG, "acme.approval-policies,acme.contract-owners,acme.producer-liveness,acme.producers,acme.quotas")
                     .containsEntry("producer.compression.type", "none")
                     .containsEntry("producer.acks", "all")
                     .containsEntry("producer.batch.size", "65536")

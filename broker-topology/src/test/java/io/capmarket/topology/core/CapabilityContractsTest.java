@@ -24,7 +24,7 @@ class CapabilityContractsTest {
     }
 
     private static CapabilityContract contractOf(CapabilityOffer offer) {
-        return CapabilityContracts.next(null, offer, T0);
+        return CapabilityContracts.next(null, null, offer, T0);
     }
 
     @Nested
@@ -65,7 +65,7 @@ class CapabilityContractsTest {
         void theFirstOfferOfAVersionSetsItsContract() {
             CapabilityOffer first = offer("pg-db", "db-team", SIZES, "{}");
 
-            assertThat(CapabilityContracts.refusal(null, first)).isEmpty();
+            assertThat(CapabilityContracts.refusal(null, null, first)).isEmpty();
             CapabilityContract contract = contractOf(first);
             assertThat(contract.getProducerId()).isEqualTo("db-team");
             assertThat(contract.getOfferId()).isEqualTo("pg-db");
@@ -80,34 +80,61 @@ class CapabilityContractsTest {
             CapabilityOffer changed = offer("pg-db-2", "db-team", "{\"type\":\"object\"}", "{\"type\":\"object\"}");
             CapabilityOffer other = offer("pg-rival", "rival", SIZES, "{}");
 
-            assertThat(CapabilityContracts.refusal(contract, changed)).isEmpty();
-            assertThat(CapabilityContracts.next(contract, changed, T0.plusSeconds(1)).getParameterSchema()).isEqualTo("{\"type\":\"object\"}");
-            assertThat(CapabilityContracts.refusal(contract, other)).isEmpty();
-            assertThat(CapabilityContracts.next(contract, other, T0.plusSeconds(1))).isSameAs(contract);
+            assertThat(CapabilityContracts.refusal(contract, null, changed)).isEmpty();
+            assertThat(CapabilityContracts.next(contract, null, changed, T0.plusSeconds(1)).getParameterSchema())
+                    .isEqualTo("{\"type\":\"object\"}");
+            assertThat(CapabilityContracts.refusal(contract, null, other)).isEmpty();
+            assertThat(CapabilityContracts.next(contract, null, other, T0.plusSeconds(1))).isSameAs(contract);
         }
 
         @Test
         void anotherProducersDifferentSchemaIsRefusedNamingTheContractItsOwnerAndThePath() {
             CapabilityContract contract = contractOf(offer("pg-db", "db-team", SIZES, "{\"type\":\"object\"}"));
 
-            assertThat(CapabilityContracts.refusal(contract, offer("pg-rival", "rival",
+            assertThat(CapabilityContracts.refusal(contract, null, offer("pg-rival", "rival",
                     SIZES.replace("[\"s\",\"m\"]", "[\"s\",\"m\",\"l\"]"), "{\"type\":\"object\"}")))
                     .contains("offer pg-rival of rival: parameterSchema differs from the contract of postgres-database v1 "
                             + "held by db-team at /properties/size/enum");
-            assertThat(CapabilityContracts.refusal(contract, offer("pg-rival", "rival", SIZES, "{\"type\":\"array\"}")))
+            assertThat(CapabilityContracts.refusal(contract, null, offer("pg-rival", "rival", SIZES, "{\"type\":\"array\"}")))
                     .contains("offer pg-rival of rival: outputSchema differs from the contract of postgres-database v1 "
                             + "held by db-team at /type");
-            assertThat(CapabilityContracts.refusal(contract, offer("pg-rival", "rival", SIZES, "[]")))
+            assertThat(CapabilityContracts.refusal(contract, null, offer("pg-rival", "rival", SIZES, "[]")))
                     .contains("offer pg-rival of rival: outputSchema differs from the contract of postgres-database v1 "
                             + "held by db-team at the top level");
         }
 
         @Test
+        void aHandoverMakesTheNamedProducerTheOwnerAndHoldsTheFormerOwnerToTheContract() {
+            CapabilityContract contract = contractOf(offer("pg-db", "db-team", SIZES, "{}"));
+            CapabilityOffer heirs = offer("pg-platform", "db-platform", "{\"type\":\"object\"}", "{}");
+            CapabilityOffer formers = offer("pg-db", "db-team", "{\"type\":\"object\"}", "{}");
+
+            assertThat(CapabilityContracts.owner(contract, null)).isEqualTo("db-team");
+            assertThat(CapabilityContracts.owner(contract, "db-platform")).isEqualTo("db-platform");
+            assertThat(CapabilityContracts.refusal(contract, null, heirs)).as("without the handover, the heir is another producer")
+                    .contains("offer pg-platform of db-platform: parameterSchema differs from the contract of postgres-database v1 "
+                            + "held by db-team at /properties");
+            assertThat(CapabilityContracts.refusal(contract, "db-platform", formers))
+                    .contains("offer pg-db of db-team: parameterSchema differs from the contract of postgres-database v1 "
+                            + "held by db-platform at /properties");
+            assertThat(CapabilityContracts.next(contract, "db-platform", formers, T0.plusSeconds(1))).isSameAs(contract);
+            assertThat(CapabilityContracts.refusal(contract, "db-platform", heirs)).isEmpty();
+            CapabilityContract handedOver = CapabilityContracts.next(contract, "db-platform", heirs, T0.plusSeconds(1));
+            assertThat(handedOver.getProducerId()).isEqualTo("db-platform");
+            assertThat(handedOver.getOfferId()).isEqualTo("pg-platform");
+            assertThat(handedOver.getParameterSchema()).isEqualTo("{\"type\":\"object\"}");
+            assertThat(CapabilityContracts.refusal(handedOver, null, offer("pg-db", "db-team", SIZES, "{}")))
+                    .as("the heir owns it once it has set it, the handover taken back or not")
+                    .contains("offer pg-db of db-team: parameterSchema differs from the contract of postgres-database v1 "
+                            + "held by db-platform at /properties");
+        }
+
+        @Test
         void schemasThatAreNotJsonAreRefusedFromAnyone() {
-            assertThat(CapabilityContracts.refusal(null, offer("pg-db", "db-team", "not json", "{}")))
+            assertThat(CapabilityContracts.refusal(null, null, offer("pg-db", "db-team", "not json", "{}")))
                     .hasValueSatisfying(reason -> assertThat(reason)
                             .startsWith("offer pg-db of db-team: parameterSchema must be a JSON Schema as JSON text, but is not JSON: "));
-            assertThat(CapabilityContracts.refusal(null, offer("pg-db", "db-team", "{}", "")))
+            assertThat(CapabilityContracts.refusal(null, null, offer("pg-db", "db-team", "{}", "")))
                     .contains("offer pg-db of db-team: outputSchema must be a JSON Schema as JSON text, but is not JSON: empty");
         }
     }

@@ -90,7 +90,7 @@ public final class Catalog {
     public Optional<ApprovalPolicy> approvalPolicy(String capability, int version) {
         try {
             return Optional.ofNullable(this.<ApprovalPolicySetting>store(GatewayTopology.APPROVAL_POLICIES)
-                    .get(Topics.approvalPolicyKey(capability, version))).map(ApprovalPolicySetting::getPolicy);
+                    .get(Topics.versionKey(capability, version))).map(ApprovalPolicySetting::getPolicy);
         } catch (InvalidStateStoreException e) {
             throw unavailable(e);
         }

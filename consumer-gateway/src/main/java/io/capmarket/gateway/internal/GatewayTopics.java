@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The topics the gateway uses, made sure of at start-up with no more rights than it needs. It
  * writes and reads the gateway's {@code requests} and the admins' {@code approval-policies} and
- * {@code quotas}, and reads {@code request-status}, {@code catalog}, {@code scorecard} and
+ * {@code quotas}, writes the admins' {@code contract-owners}, and reads {@code request-status}, {@code catalog}, {@code scorecard} and
  * {@code team-usage}; nothing else (no producer's topics, no producer approvals, no dead letters).
  *
  * <p>When they all exist (created by the topology or an administrator, as on a secured cluster),
@@ -43,10 +43,10 @@ public final class GatewayTopics {
     private GatewayTopics() {
     }
 
-    /** The gateway's topics: requests, request-status, catalog, scorecard, approval-policies, quotas, team-usage. */
+    /** The gateway's topics: requests, request-status, catalog, scorecard, approval-policies, contract-owners, quotas, team-usage. */
     public static List<Topic<?, ?>> used(Topics topics) {
         return List.of(topics.requests(), topics.requestStatus(), topics.catalog(), topics.scorecard(), topics.approvalPolicies(),
-                topics.quotas(), topics.teamUsage());
+                topics.contractOwners(), topics.quotas(), topics.teamUsage());
     }
 
     /**
@@ -102,8 +102,8 @@ public final class GatewayTopics {
             }
             if (e.getCause() instanceof AuthorizationException) {
                 throw new KafkaException("the gateway's principal may not describe topic " + topic + ": it needs READ and WRITE on "
-                        + "the requests, approval-policies and quotas topics and READ on request-status, catalog, scorecard and "
-                        + "team-usage", e.getCause());
+                        + "the requests, approval-policies and quotas topics, WRITE on contract-owners and READ on request-status, "
+                        + "catalog, scorecard and team-usage", e.getCause());
             }
             throw new KafkaException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *       it starts.</li>
  *   <li>{@value #CATALOG} and {@value #SCORECARD}: global tables, complete on every instance.</li>
  *   <li>{@value #APPROVAL_POLICIES}: the admins' approval policies by {@code <capability>/<version>}
- *       ({@link Topics#approvalPolicyKey}), a global table the catalog is shown with.</li>
+ *       ({@link Topics#versionKey}), a global table the catalog is shown with.</li>
  *   <li>{@value #QUOTAS} and {@value #TEAM_USAGE}: the admins' quotas and the topology's count of
  *       what each team holds, by {@code <team>/<capability>} ({@link Topics#quotaKey}); global
  *       tables in memory, which a submit is checked against ({@link Quotas}).</li>

@@ -54,7 +54,7 @@ public final class PolicyHandlers {
         catalog.version(name, version);
         ApprovalPolicySetting setting = ApprovalPolicySetting.newBuilder().setCapability(name).setCapabilityVersion(version)
                 .setPolicy(policy).setSetBy(principal.name()).setAt(clock.instant()).build();
-        ctx.future(() -> Futures.guarded(() -> policies.put(Topics.approvalPolicyKey(name, version), setting)
+        ctx.future(() -> Futures.guarded(() -> policies.put(Topics.versionKey(name, version), setting)
                 .thenAccept(acked -> ctx.status(200).json(AvroJson.toJson(policy)))));
     }
 
@@ -66,14 +66,16 @@ public final class PolicyHandlers {
         HttpInput.principal(ctx, ADMINS);
         String name = capability(ctx);
         int version = version(ctx);
-        ctx.future(() -> Futures.guarded(() -> policies.remove(Topics.approvalPolicyKey(name, version)).thenAccept(acked -> ctx.status(204))));
+        ctx.future(() -> Futures.guarded(() -> policies.remove(Topics.versionKey(name, version)).thenAccept(acked -> ctx.status(204))));
     }
 
-    private static String capability(Context ctx) {
+    /** The capability named in the path, held to the rule of names. */
+    static String capability(Context ctx) {
         return Names.capability("name", ctx.pathParam("name"), Names.Place.PATH);
     }
 
-    private static int version(Context ctx) {
+    /** The major version in the path. */
+    static int version(Context ctx) {
         String version = ctx.pathParam("version");
         if (!VERSION.matcher(version).matches()) {
             throw new MalformedRequestException("the version in the path is invalid",

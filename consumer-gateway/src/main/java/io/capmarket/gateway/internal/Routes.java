@@ -23,17 +23,21 @@ public final class Routes {
 
     /** The approval policy of a capability version, which admins set. */
     public static final String APPROVAL_POLICY = "/v1/capabilities/{name}/versions/{version}/approval";
+    /** The producer admins hand a capability version's contract to. */
+    public static final String CONTRACT_OWNER = "/v1/capabilities/{name}/versions/{version}/owner";
     /** A team's quota of a capability, which admins set. */
     public static final String QUOTA = "/v1/teams/{team}/quotas/{capability}";
 
-    public static List<Route> table(CatalogHandlers catalog, PolicyHandlers policies, QuotaHandlers quotas, RequestHandlers requests,
-            ApprovalHandlers approvals, InsightsHandlers insights, EventStreams events, OpsHandlers ops, WhoAmI whoAmI,
-            PortalAssets portal) {
+    public static List<Route> table(CatalogHandlers catalog, PolicyHandlers policies, ContractOwnerHandlers owners,
+            QuotaHandlers quotas, RequestHandlers requests, ApprovalHandlers approvals, InsightsHandlers insights, EventStreams events,
+            OpsHandlers ops, WhoAmI whoAmI, PortalAssets portal) {
         return List.of(
                 get("/v1/capabilities", TOKEN, catalog::list),
                 get("/v1/capabilities/{name}", TOKEN, catalog::get),
                 put(APPROVAL_POLICY, TOKEN, policies::put),
                 delete(APPROVAL_POLICY, TOKEN, policies::delete),
+                put(CONTRACT_OWNER, TOKEN, owners::put),
+                delete(CONTRACT_OWNER, TOKEN, owners::delete),
                 get("/v1/scorecard", TOKEN, catalog::scorecard),
                 get("/v1/insights", TOKEN, insights::insights),
                 get("/v1/me", TOKEN, whoAmI::me),

@@ -8,7 +8,7 @@ import java.util.concurrent.Executor;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Writes the admins' settings the gateway keeps on a compacted topic (approval policies, quotas):
+ * Writes the admins' settings on a compacted topic (approval policies, contract handovers, quotas):
  * a setting replaces the one under its key, a tombstone removes it. Acknowledged like every
  * command the gateway writes ({@link AckedProducer}); writing the same setting again is harmless,
  * so a caller retries a failure as it was.

@@ -43,7 +43,8 @@ class GatewayTopicsIT {
             ProvisioningReport report = GatewayTopics.provision(admin, topics, TIMEOUT);
 
             List<String> mine = List.of(topics.requests().name(), topics.requestStatus().name(), topics.catalog().name(),
-                    topics.scorecard().name(), topics.approvalPolicies().name(), topics.quotas().name(), topics.teamUsage().name());
+                    topics.scorecard().name(), topics.approvalPolicies().name(), topics.contractOwners().name(), topics.quotas().name(),
+                    topics.teamUsage().name());
             assertThat(report.created()).containsExactlyInAnyOrderElementsOf(mine);
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             assertThat(existing.stream().filter(name -> name.startsWith(topics.prefix())))
@@ -60,7 +61,7 @@ class GatewayTopicsIT {
 
             ProvisioningReport again = GatewayTopics.provision(admin, topics, TIMEOUT);
             assertThat(again.created()).isEmpty();
-            assertThat(again.existing()).hasSize(7);
+            assertThat(again.existing()).hasSize(8);
 
             Topics other = Topics.builder().prefix(topics.prefix()).partitions(2).partitions(Topics.REQUESTS, 3).build();
             assertThatThrownBy(() -> GatewayTopics.provision(admin, other, TIMEOUT))

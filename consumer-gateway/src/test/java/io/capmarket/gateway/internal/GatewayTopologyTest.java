@@ -120,7 +120,7 @@ class GatewayTopologyTest {
                 Serdes.String().serializer(), topics.approvalPolicies().valueSerde().serializer());
         ApprovalPolicy admins = ApprovalPolicy.newBuilder().setWhen(Map.of("size", List.of("large"))).setApprovers(List.of("role:admin"))
                 .setExpiresAfterMs(null).build();
-        String key = Topics.approvalPolicyKey("postgres-database", 1);
+        String key = Topics.versionKey("postgres-database", 1);
 
         policies.pipeInput(key, new ApprovalPolicySetting("postgres-database", 1, admins, "root", T0));
         KeyValueStore<String, ApprovalPolicySetting> store = driver.getKeyValueStore(GatewayTopology.APPROVAL_POLICIES);
@@ -128,8 +128,8 @@ class GatewayTopologyTest {
 
         ApprovalPolicy producers = ApprovalPolicy.newBuilder().setApprovers(List.of("team:dba")).setExpiresAfterMs(60_000L).build();
         JsonNode shown = CapabilityJson.capability(postgres(producers),
-                version -> store.get(Topics.approvalPolicyKey("postgres-database", version)) == null ? null
-                        : store.get(Topics.approvalPolicyKey("postgres-database", version)).getPolicy());
+                version -> store.get(Topics.versionKey("postgres-database", version)) == null ? null
+                        : store.get(Topics.versionKey("postgres-database", version)).getPolicy());
         assertThat(shown.get("versions").get(0).get("approval").toString())
                 .isEqualTo("{\"when\":{\"size\":[\"large\"]},\"approvers\":[\"role:admin\"],\"expiresAfterMs\":null}");
         assertThat(shown.get("versions").get(1).get("approval").isNull()).isTrue();

@@ -126,6 +126,8 @@ class OpenApiDocumentTest {
             Map.entry("PUT /v1/capabilities/{name}/versions/{version}/approval",
                     List.of("400", "401", "403", "404", "408", "413", "422", "429", "503")),
             Map.entry("DELETE /v1/capabilities/{name}/versions/{version}/approval", List.of("400", "401", "403", "429", "503")),
+            Map.entry("PUT /v1/capabilities/{name}/versions/{version}/owner", List.of("400", "401", "403", "408", "413", "422", "429", "503")),
+            Map.entry("DELETE /v1/capabilities/{name}/versions/{version}/owner", List.of("400", "401", "403", "429", "503")),
             Map.entry("GET /v1/scorecard", List.of("400", "401", "429", "503")),
             Map.entry("GET /v1/insights", List.of("400", "401", "429", "503")),
             Map.entry("GET /v1/me", List.of("401", "429")),
@@ -165,7 +167,7 @@ class OpenApiDocumentTest {
     void theDocumentDescribesExactlyThePublicRoutesOfTheRouteTable() {
         // the handlers are never called here: the table is read for its methods and paths
         List<Route> table = Routes.table(new CatalogHandlers(null), new PolicyHandlers(null, null, null, 0, null),
-                new QuotaHandlers(null, null, null, 0, null),
+                new ContractOwnerHandlers(null, null, 0, null), new QuotaHandlers(null, null, null, 0, null),
                 new RequestHandlers(null, null, null, null, null, null, null, null), new ApprovalHandlers(null, null, null, null, 0, null),
                 new InsightsHandlers(null, null, null, null, null), new EventStreams(null, null, null, null, null),
                 new OpsHandlers(null, null, null), new WhoAmI(), PortalAssets.load());

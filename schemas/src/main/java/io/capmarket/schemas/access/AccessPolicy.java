@@ -35,7 +35,7 @@ import org.apache.kafka.common.resource.ResourceType;
  *       read {@code request-status} and use consumer groups under {@code team.<team>.};</li>
  *   <li>the <b>gateway</b> writes {@code requests} (for the team it authenticated over HTTP), reads
  *       {@code requests}, {@code request-status}, {@code catalog} and {@code scorecard}, reads {@code team-usage}, writes and reads the
- *       admins' {@code approval-policies} and {@code quotas} (and their
+ *       admins' {@code approval-policies} and {@code quotas}, writes their {@code contract-owners} (and their
  *       configs, to check them at start; it creates no topic: the topology or the admin does), describes
  *       the topology's group (its committed positions on {@code requests}) and owns
  *       its Kafka Streams application's internal topics, group and transactional ids;</li>
@@ -186,6 +186,7 @@ public final class AccessPolicy {
         acls.topic(prefix + Topics.TEAM_SEGMENT, PatternType.PREFIXED, AclOperation.READ);
         acls.topic(topics.requests().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
         acls.topic(topics.approvalPolicies().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
+        acls.topic(topics.contractOwners().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
         acls.topic(topics.quotas().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
         for (Topic<?, ?> topic : topics.platform()) {
             acls.topic(topic.name(), PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS);
@@ -210,6 +211,8 @@ public final class AccessPolicy {
         // the admins' approval policies and quotas: set through the gateway's API, read back into its answers
         acls.topic(topics.approvalPolicies().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE,
                 AclOperation.DESCRIBE_CONFIGS);
+        // the admins' contract handovers: set through the gateway's API, read only by the topology
+        acls.topic(topics.contractOwners().name(), PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS);
         acls.topic(topics.quotas().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE, AclOperation.DESCRIBE_CONFIGS);
         acls.topic(topics.teamUsage().name(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE_CONFIGS);
         // the topology's committed positions on requests: which accepted submits it has not taken yet (never joins or commits)

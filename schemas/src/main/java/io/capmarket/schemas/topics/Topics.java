@@ -1,6 +1,7 @@
 package io.capmarket.schemas.topics;
 
 import io.capmarket.schemas.ApprovalPolicySetting;
+import io.capmarket.schemas.ContractOwnerSetting;
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.CapabilityScore;
@@ -101,6 +102,7 @@ public final class Topics {
     private final Topic<String, ProducerApproval> producers;
     private final Topic<String, CapabilityEvent> capabilityEvents;
     private final Topic<String, ApprovalPolicySetting> approvalPolicies;
+    private final Topic<String, ContractOwnerSetting> contractOwners;
     private final Topic<String, TeamQuota> quotas;
     private final Topic<String, TeamUsage> teamUsage;
 
@@ -133,6 +135,7 @@ public final class Topics {
         this.scorecard = avro("scorecard", CleanupPolicy.COMPACT, CapabilityScore.class);
         this.producers = avro("producers", CleanupPolicy.COMPACT, ProducerApproval.class);
         this.approvalPolicies = avro("approval-policies", CleanupPolicy.COMPACT, ApprovalPolicySetting.class);
+        this.contractOwners = avro("contract-owners", CleanupPolicy.COMPACT, ContractOwnerSetting.class);
         this.quotas = avro("quotas", CleanupPolicy.COMPACT, TeamQuota.class);
         this.teamUsage = avro("team-usage", CleanupPolicy.COMPACT, TeamUsage.class);
         this.capabilityEvents = new Topic<>(prefix + CAPABILITY_EVENTS, Serdes.String(), valueSerde(CapabilityEvent.class),
@@ -257,16 +260,28 @@ public final class Topics {
     }
 
     /**
-     * The platform admins' approval policies by {@link #approvalPolicyKey capability version}; compacted,
+     * The platform admins' approval policies by {@link #versionKey capability version}; compacted,
      * a tombstone removes one. Written by the gateway for an admin it authenticated.
      */
     public Topic<String, ApprovalPolicySetting> approvalPolicies() {
         return approvalPolicies;
     }
 
-    /** The key of a capability version's policy in {@link #approvalPolicies()}: {@code <capability>/<version>}. */
-    public static String approvalPolicyKey(String capability, int version) {
+    /**
+     * The key of a capability version's setting in {@link #approvalPolicies()} and {@link #contractOwners()}:
+     * {@code <capability>/<version>}.
+     */
+    public static String versionKey(String capability, int version) {
         return capability + "/" + version;
+    }
+
+    /**
+     * The platform admins' handovers of capability versions' contracts, by {@link #versionKey
+     * capability version}; compacted, a tombstone removes one. Written by the gateway for an admin it
+     * authenticated; read by the topology, which lets the named producer's offers set the contract.
+     */
+    public Topic<String, ContractOwnerSetting> contractOwners() {
+        return contractOwners;
     }
 
     /**
@@ -304,7 +319,7 @@ public final class Topics {
     /** Every topic that exists once per deployment: the platform's facts and the gateway's requests. */
     public List<Topic<?, ?>> shared() {
         return List.of(producers, requests, liveness, requestStatus, catalog, scorecard, deadLetters, capabilityEvents,
-                approvalPolicies, quotas, teamUsage);
+                approvalPolicies, contractOwners, quotas, teamUsage);
     }
 
     /** The specs of {@link #shared()}, for provisioning. */
@@ -314,7 +329,7 @@ public final class Topics {
 
     /**
      * The topics only the topology (or an admin) writes: {@link #shared()} but the gateway's requests
-     * and the admins' settings the gateway keeps ({@link #approvalPolicies()}, {@link #quotas()}).
+     * and the admins' settings the gateway keeps ({@link #approvalPolicies()}, {@link #contractOwners()}, {@link #quotas()}).
      */
     public List<Topic<?, ?>> platform() {
         return List.of(producers, liveness, requestStatus, catalog, scorecard, deadLetters, capabilityEvents, teamUsage);

@@ -29,6 +29,7 @@ class AccessPolicyTest {
                 | `User:capmarket-topology` | topic | prefixed | `capmarket.team.` | READ |
                 | `User:capmarket-topology` | topic | literal | `capmarket.requests` | READ, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | literal | `capmarket.approval-policies` | READ, DESCRIBE_CONFIGS |
+                | `User:capmarket-topology` | topic | literal | `capmarket.contract-owners` | READ, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | literal | `capmarket.quotas` | READ, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | literal | `capmarket.producers` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-topology` | topic | literal | `capmarket.producer-liveness` | READ, WRITE, DESCRIBE_CONFIGS |
@@ -47,6 +48,7 @@ class AccessPolicyTest {
                 | `User:capmarket-gateway` | topic | literal | `capmarket.catalog` | READ, DESCRIBE_CONFIGS |
                 | `User:capmarket-gateway` | topic | literal | `capmarket.scorecard` | READ, DESCRIBE_CONFIGS |
                 | `User:capmarket-gateway` | topic | literal | `capmarket.approval-policies` | READ, WRITE, DESCRIBE_CONFIGS |
+                | `User:capmarket-gateway` | topic | literal | `capmarket.contract-owners` | WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-gateway` | topic | literal | `capmarket.quotas` | READ, WRITE, DESCRIBE_CONFIGS |
                 | `User:capmarket-gateway` | topic | literal | `capmarket.team-usage` | READ, DESCRIBE_CONFIGS |
                 | `User:capmarket-gateway` | group | literal | `capmarket-topology` | DESCRIBE |

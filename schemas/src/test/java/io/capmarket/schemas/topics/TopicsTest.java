@@ -36,7 +36,8 @@ class TopicsTest {
         assertThat(topics.shared()).extracting(Topic::name).containsExactly(
                 "capmarket.producers", "capmarket.requests", "capmarket.producer-liveness",
                 "capmarket.request-status", "capmarket.catalog", "capmarket.scorecard", "capmarket.dead-letters",
-                "capmarket.capability-events", "capmarket.approval-policies", "capmarket.quotas", "capmarket.team-usage");
+                "capmarket.capability-events", "capmarket.approval-policies", "capmarket.contract-owners", "capmarket.quotas",
+                "capmarket.team-usage");
         assertThat(topics.platform()).extracting(Topic::name).doesNotContain("capmarket.requests").hasSize(8);
         assertThat(topics.producerTopics("db-team")).extracting(Topic::name).containsExactly(
                 "capmarket.producer.db-team.offers", "capmarket.producer.db-team.heartbeats",
@@ -99,7 +100,8 @@ class TopicsTest {
                 .map(TopicSpec::name).toList();
 
         assertThat(compacted).containsExactly("capmarket.producers", "capmarket.producer-liveness",
-                "capmarket.request-status", "capmarket.catalog", "capmarket.scorecard", "capmarket.approval-policies", "capmarket.quotas", "capmarket.team-usage");
+                "capmarket.request-status", "capmarket.catalog", "capmarket.scorecard", "capmarket.approval-policies",
+                "capmarket.contract-owners", "capmarket.quotas", "capmarket.team-usage");
         assertThat(topics.offers("ci").spec().cleanupPolicy()).isEqualTo(CleanupPolicy.COMPACT);
         assertThat(topics.heartbeats("ci").spec().cleanupPolicy()).isEqualTo(CleanupPolicy.COMPACT);
         assertThat(topics.fulfilment("ci").spec().cleanupPolicy()).isEqualTo(CleanupPolicy.DELETE);
