@@ -7,6 +7,7 @@ import io.capmarket.schemas.CapabilityVersionView;
 import io.capmarket.schemas.OfferView;
 import io.capmarket.schemas.topics.DeadLetterHeaders;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,7 +108,11 @@ class ContractTopologyTest {
                 .contains("offer pg-platform of db-platform: parameterSchema differs from the contract of postgres-database v1 held by "
                         + "db-team at /properties/size/enum");
 
+        assertThat(t.catalog.get(PG).getVersions().get(0).getContractOwner()).isEqualTo("db-team");
         t.handOverContract(PG, 1, "db-platform");
+        t.advance(Duration.ofMinutes(1));
+        assertThat(t.catalog.get(PG).getVersions().get(0).getContractOwner()).as("published again, naming the new owner")
+                .isEqualTo("db-platform");
         assertThat(t.catalog.get(PG).getVersions().get(0).getParameterSchema()).as("unchanged until the new owner publishes")
                 .isEqualTo(SIZES);
         t.publish(offer("pg-platform", "db-platform", 1, MORE_SIZES, "Postgres by the platform"));
@@ -132,7 +137,11 @@ class ContractTopologyTest {
         t.heartbeat("db-platform");
         t.publish(offer("pg-db", "db-team", 1, SIZES, "Postgres by the database team"));
         t.handOverContract(PG, 1, "db-platform");
+        t.advance(Duration.ofMinutes(1));
         t.handOverContract(PG, 1, null);
+        t.advance(Duration.ofMinutes(1));
+        assertThat(t.catalog.get(PG).getVersions().get(0).getContractOwner()).as("published again, naming the owner again")
+                .isEqualTo("db-team");
 
         t.publish(offer("pg-platform", "db-platform", 1, MORE_SIZES, "Postgres by the platform"));
         t.publish(offer("pg-db", "db-team", 1, MORE_SIZES, "Postgres in three sizes"));

@@ -120,8 +120,9 @@ final class Fixtures {
                 .setName("postgres-database")
                 .setDescription("A managed PostgreSQL database")
                 .setVersions(List.of(
-                        new CapabilityVersionView(1, PARAMETER_SCHEMA, "{\"type\":\"object\"}", true, Instant.parse("2031-01-01T00:00:00Z")),
-                        new CapabilityVersionView(2, PARAMETER_SCHEMA, "{\"type\":\"object\"}", false, null)))
+                        new CapabilityVersionView(1, PARAMETER_SCHEMA, "{\"type\":\"object\"}", true, Instant.parse("2031-01-01T00:00:00Z"),
+                                "db-team"),
+                        new CapabilityVersionView(2, PARAMETER_SCHEMA, "{\"type\":\"object\"}", false, null, "db-team")))
                 .setOffers(List.of(offer("pg-eu", "eu-west", 2), offer("pg-us", "us-east", 1)))
                 .setUpdatedAt(now)
                 .build();
@@ -130,13 +131,13 @@ final class Fixtures {
     /** {@code object-bucket}, one version with {@link #BUCKET_SCHEMA}. */
     static CapabilityView bucket(Instant now) {
         return CapabilityView.newBuilder().setName("object-bucket").setDescription("An object storage bucket")
-                .setVersions(List.of(new CapabilityVersionView(1, BUCKET_SCHEMA, "{\"type\":\"object\"}", false, null)))
+                .setVersions(List.of(new CapabilityVersionView(1, BUCKET_SCHEMA, "{\"type\":\"object\"}", false, null, null)))
                 .setOffers(List.of(offer("bucket-eu", "eu-west", 1))).setUpdatedAt(now).build();
     }
 
     static CapabilityView simple(String name, Instant now) {
         return CapabilityView.newBuilder().setName(name).setDescription(null)
-                .setVersions(List.of(new CapabilityVersionView(1, "{\"type\":\"object\"}", "{}", false, null)))
+                .setVersions(List.of(new CapabilityVersionView(1, "{\"type\":\"object\"}", "{}", false, null, null)))
                 .setOffers(List.of(offer(name + "-1", "eu-west", 1))).setUpdatedAt(now).build();
     }
 

@@ -201,6 +201,7 @@ class GatewayApiIT {
         assertThat(v1.get("outputSchema").get("type").asText()).isEqualTo("object");
         assertThat(v1.get("deprecated").asBoolean()).isTrue();
         assertThat(v1.get("sunset").asText()).isEqualTo("2031-01-01T00:00:00Z");
+        assertThat(v1.get("contractOwner").asText()).isEqualTo("db-team");
         assertThat(capability.get("versions").get(1).get("sunset").isNull()).isTrue();
         JsonNode offer = capability.get("offers").get(0);
         assertThat(offer.get("offerId").asText()).isEqualTo("pg-eu");

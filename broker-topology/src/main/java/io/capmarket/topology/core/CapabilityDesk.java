@@ -429,8 +429,12 @@ public final class CapabilityDesk {
         return finished.sweep(now);
     }
 
-    /** Publishes the scorecard and the catalog entry of every capability counted here. */
+    /**
+     * Publishes the scorecard and the catalog entry of every capability counted here, and the
+     * catalog entry of every capability whose contracts the admins handed over since it was published.
+     */
     public void publishScores(Instant now) {
+        ledger.publishHandedOverCatalogs(now);
         for (String capability : books.countedCapabilities()) {
             CapabilityCounters counts = books.counts(capability);
             OfferPool pool = ledger.pool(capability, now);
@@ -444,8 +448,7 @@ public final class CapabilityDesk {
             }
             events.scorecard(score);
             outbox.scorecard(score);
-            CapabilityView view = CatalogFolder.fold(capability, List.copyOf(pool.states()),
-                    books.contracts(capability), pool::isLive, ledger.standings().of(capability)::get, now);
+            CapabilityView view = ledger.catalogEntry(capability, pool, now);
             if (view != null) {
                 events.catalog(view);
             }

@@ -17,12 +17,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
  * Folds a capability's offers into its catalog entry: the versions offered (with the parameter
  * and output schema of each from the version's contract, see {@link CapabilityContracts}) and the
- * offers still listed. The capability's description is its newest listed version's. Withdrawn and
+ * offers still listed, and who owns each version's contract. The capability's description is its newest listed version's. Withdrawn and
  * RETIRED offers are not listed; a capability with nothing listed has no entry. A version without
  * a contract (offers taken before contracts were kept) shows its most recently updated offer's
  * schemas and description.
@@ -41,11 +42,12 @@ public final class CatalogFolder {
      * The catalog entry, or null when nothing is listed any more (the entry is removed).
      *
      * @param contracts the capability's contracts by version
+     * @param handedTo the producer the admins handed a version's contract to, or null when they named none
      * @param live whether a producer is live now
      * @param probation a producer's probation for the capability, or null when it is in good standing
      */
     public static CapabilityView fold(String capability, List<OfferState> offers, Map<Integer, CapabilityContract> contracts,
-            Predicate<String> live, Function<String, ProducerProbation> probation, Instant now) {
+            IntFunction<String> handedTo, Predicate<String> live, Function<String, ProducerProbation> probation, Instant now) {
         List<OfferState> listed = offers.stream()
                 .filter(s -> !s.getWithdrawn() && s.getOffer().getStatus() != OfferStatus.RETIRED)
                 .sorted(Comparator.comparing(s -> s.getOffer().getOfferId()))
@@ -58,7 +60,8 @@ public final class CatalogFolder {
             byVersion.computeIfAbsent(state.getOffer().getCapabilityVersion(), v -> new ArrayList<>()).add(state.getOffer());
         }
         List<CapabilityVersionView> versions = new ArrayList<>();
-        byVersion.forEach((version, versionOffers) -> versions.add(version(version, versionOffers, contracts.get(version))));
+        byVersion.forEach((version, versionOffers) -> versions.add(version(version, versionOffers, contracts.get(version),
+                handedTo.apply(version))));
         List<OfferView> views = listed.stream().map(s -> view(s, live, probation)).toList();
         CapabilityContract newest = contracts.get(byVersion.lastKey());
         String description = newest != null ? newest.getDescription() : listed.stream().map(OfferState::getOffer)
@@ -75,7 +78,8 @@ public final class CatalogFolder {
                 .build();
     }
 
-    private static CapabilityVersionView version(int version, List<CapabilityOffer> offers, CapabilityContract contract) {
+    private static CapabilityVersionView version(int version, List<CapabilityOffer> offers, CapabilityContract contract,
+            String handedTo) {
         CapabilityOffer newest = offers.stream().max(Comparator.comparing(CapabilityOffer::getUpdatedAt)).orElseThrow();
         boolean deprecated = offers.stream().allMatch(o -> o.getStatus() == OfferStatus.DEPRECATED);
         Instant sunset = deprecated
@@ -87,6 +91,7 @@ public final class CatalogFolder {
                 .setOutputSchema(contract != null ? contract.getOutputSchema() : newest.getOutputSchema())
                 .setDeprecated(deprecated)
                 .setSunsetAt(sunset)
+                .setContractOwner(contract == null ? null : CapabilityContracts.owner(contract, handedTo))
                 .build();
     }
 

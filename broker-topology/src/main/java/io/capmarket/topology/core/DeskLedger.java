@@ -3,6 +3,7 @@ package io.capmarket.topology.core;
 import io.capmarket.schemas.Assignment;
 import io.capmarket.schemas.CapabilityOffer;
 import io.capmarket.schemas.AssignmentAction;
+import io.capmarket.schemas.CapabilityView;
 import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
@@ -14,6 +15,7 @@ import io.capmarket.topology.TopologySettings;
 import io.capmarket.topology.core.score.DemandTally;
 import io.capmarket.topology.core.score.ScoreState;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,8 @@ final class DeskLedger {
     private final TopologySettings settings;
     /** Capabilities whose catalog entry changed since it was last published. */
     private final Set<String> dirtyCatalogs = new LinkedHashSet<>();
+    /** The owner of each contract of a capability, by version, as its catalog entry last published them; one entry per capability. */
+    private final Map<String, Map<Integer, String>> publishedOwners = new HashMap<>();
     /** Capabilities and teams ({@code capability} then {@code team}) whose load changed since it was last published. */
     private final Set<Map.Entry<String, String>> dirtyUsage = new LinkedHashSet<>();
     /**
@@ -273,8 +277,38 @@ final class DeskLedger {
     void publishCatalog(String capability, Instant now) {
         dirtyCatalogs.remove(capability);
         OfferPool pool = pool(capability, now);
-        outbox.catalog(capability, CatalogFolder.fold(capability, List.copyOf(pool.states()), books.contracts(capability),
-                pool::isLive, standings.of(capability)::get, now));
+        CapabilityView view = catalogEntry(capability, pool, now);
+        if (view == null) {
+            publishedOwners.remove(capability);
+        } else {
+            publishedOwners.put(capability, contractOwners(capability));
+        }
+        outbox.catalog(capability, view);
+    }
+
+    /** The capability's catalog entry as it stands, or null when it lists nothing. */
+    CapabilityView catalogEntry(String capability, OfferPool pool, Instant now) {
+        return CatalogFolder.fold(capability, List.copyOf(pool.states()), books.contracts(capability),
+                version -> books.contractHandedTo(capability, version), pool::isLive, standings.of(capability)::get, now);
+    }
+
+    /**
+     * Publishes again the catalog entry of every capability whose contracts' owners changed since
+     * it was published: the admins handed a contract over, which the desk learns of only by reading.
+     */
+    void publishHandedOverCatalogs(Instant now) {
+        for (String capability : List.copyOf(publishedOwners.keySet())) {
+            if (!contractOwners(capability).equals(publishedOwners.get(capability))) {
+                publishCatalog(capability, now);
+            }
+        }
+    }
+
+    private Map<Integer, String> contractOwners(String capability) {
+        Map<Integer, String> owners = new HashMap<>();
+        books.contracts(capability).forEach((version, contract) ->
+                owners.put(version, CapabilityContracts.owner(contract, books.contractHandedTo(capability, version))));
+        return owners;
     }
 
     static Assignment assignment(RequestStatus status, AssignmentAction action, Instant acceptBy, long promise, Instant now) {

@@ -34,6 +34,7 @@ public final class CapabilityJson {
             v.set("outputSchema", schema(version.getOutputSchema()));
             v.put("deprecated", version.getDeprecated());
             v.put("sunset", version.getSunsetAt() == null ? null : version.getSunsetAt().toString());
+            v.put("contractOwner", version.getContractOwner());
             v.set("approval", AvroJson.toJson(adminPolicy.apply(version.getVersion())));
         }
         ArrayNode offers = node.putArray("offers");

@@ -262,7 +262,7 @@ class CatalogInsightsTest {
     }
 
     private static CapabilityVersionView version(int version, String parameterSchema, boolean deprecated, Instant sunset) {
-        return new CapabilityVersionView(version, parameterSchema, "{}", deprecated, sunset);
+        return new CapabilityVersionView(version, parameterSchema, "{}", deprecated, sunset, null);
     }
 
     private static CapabilityView capability(String name, List<CapabilityVersionView> versions, OfferView... offers) {

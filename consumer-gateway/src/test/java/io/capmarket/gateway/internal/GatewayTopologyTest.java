@@ -191,7 +191,8 @@ class GatewayTopologyTest {
 
     private static CapabilityView postgres(ApprovalPolicy offerPolicy) {
         return CapabilityView.newBuilder().setName("postgres-database").setDescription(null)
-                .setVersions(List.of(new CapabilityVersionView(1, "{}", "{}", false, null), new CapabilityVersionView(2, "{}", "{}", false, null)))
+                .setVersions(List.of(new CapabilityVersionView(1, "{}", "{}", false, null, null),
+                        new CapabilityVersionView(2, "{}", "{}", false, null, null)))
                 .setOffers(List.of(OfferView.newBuilder().setOfferId("pg-eu").setProducerId("db-team").setVersion(1)
                         .setStatus(OfferStatus.ACTIVE).setAttributes(Map.of()).setCapacity(1).setInFlight(0).setLeadTimeSloMs(1000)
                         .setProducerLive(true).setObserved(new LeadTimeFigures(0L, null, null)).setApproval(offerPolicy).build()))
