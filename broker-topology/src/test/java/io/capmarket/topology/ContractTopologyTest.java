@@ -113,6 +113,15 @@ class ContractTopologyTest {
         t.advance(Duration.ofMinutes(1));
         assertThat(t.catalog.get(PG).getVersions().get(0).getContractOwner()).as("published again, naming the new owner")
                 .isEqualTo("db-platform");
+        // version 2 has a contract, but no listed offer: its entry does not show it
+        t.publish(offer("pg-db-2", "db-team", 2, SIZES, "Postgres 2 by the database team"));
+        t.withdraw("db-team", "pg-db-2");
+        t.advance(Duration.ofMinutes(1));
+        int published = t.catalogRecords.get(PG);
+        t.handOverContract(PG, 2, "db-platform");
+        t.advance(Duration.ofMinutes(1));
+        assertThat(t.catalogRecords.get(PG)).as("once per handover, and never for a version the entry does not list")
+                .isEqualTo(published);
         assertThat(t.catalog.get(PG).getVersions().get(0).getParameterSchema()).as("unchanged until the new owner publishes")
                 .isEqualTo(SIZES);
         t.publish(offer("pg-platform", "db-platform", 1, MORE_SIZES, "Postgres by the platform"));

@@ -94,6 +94,8 @@ final class TopologyHarness implements AutoCloseable {
     /** Every status emitted, in order, by requestId. */
     final Map<String, List<RequestStatus>> statuses = new LinkedHashMap<>();
     final Map<String, CapabilityView> catalog = new HashMap<>();
+    /** How many catalog records each capability has had published. */
+    final Map<String, Integer> catalogRecords = new HashMap<>();
     final List<CapabilityScore> scorecards = new ArrayList<>();
     final List<TestRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
     /** Every event the intake sent through capability-events (not read on its owner's partition), by capability. */
@@ -471,7 +473,10 @@ final class TopologyHarness implements AutoCloseable {
             statuses.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r.value());
             statusTraces.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(header(r.headers(), "traceparent"));
         });
-        catalogOut.readRecordsToList().forEach(r -> catalog.put(r.key(), r.value()));
+        catalogOut.readRecordsToList().forEach(r -> {
+            catalog.put(r.key(), r.value());
+            catalogRecords.merge(r.key(), 1, Integer::sum);
+        });
         scorecards.addAll(scorecardOut.readValuesToList());
         deadLetters.addAll(deadLetterOut.readRecordsToList());
         usageOut.readKeyValuesToList().forEach(kv -> usage.put(kv.key, kv.value));

@@ -430,8 +430,8 @@ public final class CapabilityDesk {
     }
 
     /**
-     * Publishes the scorecard and the catalog entry of every capability counted here, and the
-     * catalog entry of every capability whose contracts the admins handed over since it was published.
+     * Publishes the scorecard of every capability counted here, and the catalog entry of those whose
+     * producers' standing changed, or a listed version's contract owner (the admins handed it over).
      */
     public void publishScores(Instant now) {
         ledger.publishHandedOverCatalogs(now);

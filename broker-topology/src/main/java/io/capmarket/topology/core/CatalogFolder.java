@@ -22,11 +22,11 @@ import java.util.function.Predicate;
 
 /**
  * Folds a capability's offers into its catalog entry: the versions offered (with the parameter
- * and output schema of each from the version's contract, see {@link CapabilityContracts}) and the
- * offers still listed, and who owns each version's contract. The capability's description is its newest listed version's. Withdrawn and
- * RETIRED offers are not listed; a capability with nothing listed has no entry. A version without
- * a contract (offers taken before contracts were kept) shows its most recently updated offer's
- * schemas and description.
+ * and output schema of each from the version's contract and who owns it, see
+ * {@link CapabilityContracts}) and the offers still listed. The capability's description is its
+ * newest listed version's. Withdrawn and RETIRED offers are not listed; a capability with nothing
+ * listed has no entry. A version without a contract (offers taken before contracts were kept)
+ * shows its most recently updated offer's schemas and description, and no owner.
  */
 public final class CatalogFolder {
 

@@ -8,6 +8,7 @@ import io.capmarket.schemas.FulfilmentEvent;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.TeamUsage;
+import io.capmarket.schemas.topology.CapabilityContract;
 import io.capmarket.schemas.topology.CapabilityCounters;
 import io.capmarket.schemas.topology.OfferState;
 import io.capmarket.topology.EngineEvents;
@@ -16,9 +17,11 @@ import io.capmarket.topology.core.score.DemandTally;
 import io.capmarket.topology.core.score.ScoreState;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -39,8 +42,8 @@ final class DeskLedger {
     private final TopologySettings settings;
     /** Capabilities whose catalog entry changed since it was last published. */
     private final Set<String> dirtyCatalogs = new LinkedHashSet<>();
-    /** The owner of each contract of a capability, by version, as its catalog entry last published them; one entry per capability. */
-    private final Map<String, Map<Integer, String>> publishedOwners = new HashMap<>();
+    /** The contract owner of each version a capability's catalog entry listed when last published; one entry per capability. */
+    private final Map<String, Map<Integer, String>> publishedOwners = new LinkedHashMap<>();
     /** Capabilities and teams ({@code capability} then {@code team}) whose load changed since it was last published. */
     private final Set<Map.Entry<String, String>> dirtyUsage = new LinkedHashSet<>();
     /**
@@ -281,7 +284,9 @@ final class DeskLedger {
         if (view == null) {
             publishedOwners.remove(capability);
         } else {
-            publishedOwners.put(capability, contractOwners(capability));
+            Map<Integer, String> owners = new HashMap<>();
+            view.getVersions().forEach(version -> owners.put(version.getVersion(), version.getContractOwner()));
+            publishedOwners.put(capability, owners);
         }
         outbox.catalog(capability, view);
     }
@@ -293,22 +298,23 @@ final class DeskLedger {
     }
 
     /**
-     * Publishes again the catalog entry of every capability whose contracts' owners changed since
-     * it was published: the admins handed a contract over, which the desk learns of only by reading.
+     * Publishes again the catalog entry of every capability where the owner of a version it lists
+     * changed since it was published: the admins handed a contract over, which the desk learns of
+     * only by reading. A look-up of each listed version's contract and handover, per capability.
      */
     void publishHandedOverCatalogs(Instant now) {
         for (String capability : List.copyOf(publishedOwners.keySet())) {
-            if (!contractOwners(capability).equals(publishedOwners.get(capability))) {
+            boolean changed = publishedOwners.get(capability).entrySet().stream()
+                    .anyMatch(shown -> !Objects.equals(shown.getValue(), contractOwner(capability, shown.getKey())));
+            if (changed) {
                 publishCatalog(capability, now);
             }
         }
     }
 
-    private Map<Integer, String> contractOwners(String capability) {
-        Map<Integer, String> owners = new HashMap<>();
-        books.contracts(capability).forEach((version, contract) ->
-                owners.put(version, CapabilityContracts.owner(contract, books.contractHandedTo(capability, version))));
-        return owners;
+    private String contractOwner(String capability, int version) {
+        CapabilityContract contract = books.contract(capability, version);
+        return contract == null ? null : CapabilityContracts.owner(contract, books.contractHandedTo(capability, version));
     }
 
     static Assignment assignment(RequestStatus status, AssignmentAction action, Instant acceptBy, long promise, Instant now) {

@@ -13,7 +13,7 @@ import io.capmarket.topology.core.ProducerLiveness;
  * The global tables the engine reads for every request, as it reads them ({@link GlobalMirror}):
  * each producer's liveness from the latest heartbeat of each of its processes, its approval, and
  * the admins' approval policy of each capability version and quota of each team on each capability;
- * and the producer the admins handed each capability version's contract to, which an offer reads.
+ * and the producer the admins handed each capability version's contract to, which an offer and the catalog read.
  */
 record GlobalMirrors(GlobalMirror<ProducerHeartbeat, ProducerInstances> liveness,
         GlobalMirror<ProducerApproval, ProducerApproval> approvals,
