@@ -177,38 +177,36 @@ final class LogFacts {
     }
 
     private Recorded policy(Entry entry) {
-        int version = version(entry);
-        if (version < 0) {
-            skip(MALFORMED_KEY);
-            return null;
-        }
         ApprovalPolicySetting setting = (ApprovalPolicySetting) entry.value();
-        return new Recorded.Policy(entry.at(), capability(entry), version, setting == null ? null : setting.getPolicy());
+        return versioned(entry, (capability, version) ->
+                new Recorded.Policy(entry.at(), capability, version, setting == null ? null : setting.getPolicy()));
     }
 
     private Recorded handover(Entry entry) {
-        int version = version(entry);
+        ContractOwnerSetting setting = (ContractOwnerSetting) entry.value();
+        return versioned(entry, (capability, version) ->
+                new Recorded.Handover(entry.at(), capability, version, setting == null ? null : setting.getProducerId()));
+    }
+
+    /** The fact of a setting keyed {@code <capability>/<version>}, or null (counted) when its key has no version. */
+    private Recorded versioned(Entry entry, VersionedFact fact) {
+        int slash = entry.key().lastIndexOf(SEPARATOR);
+        int version;
+        try {
+            version = slash > 0 ? Integer.parseInt(entry.key().substring(slash + 1)) : -1;
+        } catch (NumberFormatException e) {
+            version = -1;
+        }
         if (version < 0) {
             skip(MALFORMED_KEY);
             return null;
         }
-        ContractOwnerSetting setting = (ContractOwnerSetting) entry.value();
-        return new Recorded.Handover(entry.at(), capability(entry), version, setting == null ? null : setting.getProducerId());
+        return fact.of(entry.key().substring(0, slash), version);
     }
 
-    /** The version of a {@code <capability>/<version>} key, or -1 when the key has none. */
-    private static int version(Entry entry) {
-        int slash = entry.key().lastIndexOf(SEPARATOR);
-        try {
-            return slash > 0 ? Integer.parseInt(entry.key().substring(slash + 1)) : -1;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    /** The capability of a {@code <capability>/<version>} key whose {@link #version} was read. */
-    private static String capability(Entry entry) {
-        return entry.key().substring(0, entry.key().lastIndexOf(SEPARATOR));
+    /** A setting's fact from its capability and version. */
+    private interface VersionedFact {
+        Recorded of(String capability, int version);
     }
 
     private Recorded quota(Entry entry) {
