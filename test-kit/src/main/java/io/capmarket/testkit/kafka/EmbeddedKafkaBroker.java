@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,11 +14,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A single-node Kafka (combined KRaft broker and controller) running inside this JVM, built
@@ -25,8 +33,11 @@ import org.apache.kafka.common.utils.Time;
  *
  * <p>Lifecycle: {@link #start()} formats the data directory if it is not formatted yet and
  * starts the node; {@link #stop()} shuts it down and keeps the data; {@code start()} may be
- * called again and serves the same data on the same port (a broker restart). {@link #close()}
- * stops the node and deletes the data directory only when this broker created it itself.
+ * called again and serves the same data on the same port (a broker restart). A new broker's first
+ * start on a kept data directory (after another process's run, perhaps killed) also aborts the
+ * transactions Kafka 4.4 can leave open for good after an unclean stop, before {@code start()}
+ * returns: about a second more when some transaction is open. {@link #close()} stops the node and
+ * deletes the data directory only when this broker created it itself.
  *
  * <pre>{@code
  * try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.builder().port(9092).build().start()) {
@@ -88,6 +99,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     /** What a SCRAM user name or password may hold: safe inside JAAS quotes and the storage tool's {@code --add-scram}. */
     private static final Pattern CREDENTIAL = Pattern.compile("[A-Za-z0-9._~-]{1,200}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
     private static final int NODE_ID = 1;
     private static final String HOST = "127.0.0.1";
@@ -104,6 +116,7 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     private int port;
     private int controllerPort;
     private KafkaRaftServer server;
+    private boolean startedBefore;
     private boolean closed;
 
     private EmbeddedKafkaBroker(Builder builder) {
@@ -132,6 +145,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
 
     /**
      * Formats the data directory when needed and starts the node; does nothing when it runs already.
+     * This broker's first start on a kept data directory then aborts the transactions an unclean
+     * stop left open for good, holding this broker's other methods meanwhile (see the class).
      *
      * @return this broker, for chaining
      * @throws IllegalStateException if the broker was closed, or formatting or startup failed
@@ -156,6 +171,8 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         if (secure()) {
             adminPassword = storage.adoptStoredCredential(adminUser, adminPassword, generatedPassword);
         }
+        // a new node on a kept directory may follow an unclean stop (a restart in this JVM follows a clean one)
+        boolean afterAnotherRun = member == null && !startedBefore && storage.formatted();
         Properties properties = new NodeProperties(member == null ? NODE_ID : member.nodeId(),
                 member == null ? NODE_ID + "@" + HOST + ":" + controllerPort : member.voters(), HOST, port, controllerPort,
                 secure() ? adminUser : null, adminPassword, storage.logDirectory(), defaultPartitions, overrides)
@@ -172,7 +189,34 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
                     + " with data in " + dataDirectory, e);
         }
         server = node;
+        startedBefore = true;
+        if (afterAnotherRun) {
+            abortHangingTransactions();
+        }
         return this;
+    }
+
+    /**
+     * Aborts what Kafka 4.4 leaves open after an unclean stop ({@link HangingTransactions}); the node
+     * runs on whatever happens here.
+     */
+    private void abortHangingTransactions() {
+        Map<String, Object> config = adminClientConfig();
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(HangingTransactions.TIMEOUT_SECONDS));
+        Admin admin = null;
+        try {
+            admin = Admin.create(config);
+            HangingTransactions.abort(admin);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warn("Could not look for transactions the last run on {} left open: {}", dataDirectory, e.toString());
+        } catch (InterruptedException e) {
+            LOG.warn("Interrupted while looking for transactions the last run on {} left open", dataDirectory);
+            Thread.currentThread().interrupt();
+        } finally {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(1));
+            }
+        }
     }
 
     /** Shuts the node down and keeps its data; {@link #start()} brings it back on the same port. */
