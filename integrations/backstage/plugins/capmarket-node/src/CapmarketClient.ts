@@ -11,6 +11,8 @@ export type CapabilityVersion = {
   outputSchema: unknown;
   deprecated: boolean;
   sunset: string | null;
+  /** The producer whose offers set the version's schemas (the admins may hand it over); null before any did. */
+  contractOwner?: string | null;
 };
 
 /** An offer of a capability by one producer. */

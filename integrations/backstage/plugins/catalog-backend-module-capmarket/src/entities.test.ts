@@ -1,5 +1,6 @@
 import { KubernetesValidatorFunctions } from '@backstage/catalog-model';
-import { entityName, groupRef } from './entities';
+import { Capability } from '@capmarket/backstage-plugin-capmarket-node';
+import { apiEntity, entityName, groupRef } from './entities';
 
 describe('entityName', () => {
   it('keeps a valid name and makes any other one valid, keeping long names apart', () => {
@@ -12,5 +13,26 @@ describe('entityName', () => {
     }
     expect(entityName(long)).not.toBe(entityName(other));
     expect(groupRef('demo-app')).toBe('group:default/demo-app');
+  });
+});
+
+describe('apiEntity', () => {
+  const capability: Capability = {
+    name: 'postgres-database',
+    description: 'A PostgreSQL database',
+    versions: [
+      { version: 1, parameterSchema: {}, outputSchema: {}, deprecated: false, sunset: null, contractOwner: 'dba-eu' },
+      { version: 2, parameterSchema: { type: 'object' }, outputSchema: {}, deprecated: false, sunset: null, contractOwner: 'db-platform' },
+    ],
+    offers: [{ offerId: 'pg-eu', producerId: 'dba-eu', version: 2, status: 'ACTIVE', attributes: {}, capacity: 10, leadTimeSloMs: 60_000 }],
+    updatedAt: '2026-12-07T18:00:00Z',
+  };
+
+  it('is owned by the configured owner, else by the owner of its newest version\'s contract, else by its first producer', () => {
+    expect(apiEntity(capability, 'http://gateway.test', 'group:default/platform').spec?.owner).toBe('group:default/platform');
+    expect(apiEntity(capability, 'http://gateway.test').spec?.owner).toBe('group:default/db-platform');
+    const unset = { ...capability, versions: capability.versions.map(v => ({ ...v, contractOwner: null })) };
+    expect(apiEntity(unset, 'http://gateway.test').spec?.owner).toBe('group:default/dba-eu');
+    expect(apiEntity({ ...unset, offers: [] }, 'http://gateway.test').spec?.owner).toBe('group:default/capmarket');
   });
 });

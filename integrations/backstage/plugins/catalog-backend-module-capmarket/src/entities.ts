@@ -52,12 +52,14 @@ export function groupRef(name: string): string {
 
 /**
  * A capability as an API entity: its newest version's parameter JSON Schema is the definition
- * (pretty-printed JSON), owned by {@code apiOwner} or else by the first of its producers.
+ * (pretty-printed JSON), owned by {@code apiOwner}, else by the producer that owns that version's
+ * contract, else by the first of its producers.
  */
 export function apiEntity(capability: Capability, baseUrl: string, apiOwner?: string): Entity {
   const newest = [...capability.versions].sort((a, b) => b.version - a.version)[0];
   const producers = [...new Set(capability.offers.map(o => o.producerId))].sort();
-  const owner = apiOwner ?? (producers.length ? groupRef(producers[0]) : 'group:default/capmarket');
+  const contractOwner = newest?.contractOwner ?? producers[0];
+  const owner = apiOwner ?? (contractOwner ? groupRef(contractOwner) : 'group:default/capmarket');
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'API',

@@ -29,8 +29,11 @@ public record Capability(String name, String description, List<Version> versions
      * @param outputSchema the JSON Schema of a fulfilment's outputs
      * @param deprecated whether new requests should move to another version
      * @param sunset when the version goes away, or null
+     * @param contractOwner the producer whose offers set the version's schemas and description (the
+     *     one the admins handed the contract to, if they did), or null before any offer set them
      */
-    public record Version(int version, JsonNode parameterSchema, JsonNode outputSchema, boolean deprecated, Instant sunset) {
+    public record Version(int version, JsonNode parameterSchema, JsonNode outputSchema, boolean deprecated, Instant sunset,
+            String contractOwner) {
     }
 
     /**
@@ -59,7 +62,8 @@ public record Capability(String name, String description, List<Version> versions
     static Capability from(JsonNode json) {
         List<Version> versions = new ArrayList<>();
         json.path("versions").forEach(v -> versions.add(new Version(v.path("version").asInt(), v.path("parameterSchema"),
-                v.path("outputSchema"), v.path("deprecated").asBoolean(), instant(v.path("sunset")))));
+                v.path("outputSchema"), v.path("deprecated").asBoolean(), instant(v.path("sunset")),
+                v.path("contractOwner").asText(null))));
         List<Offer> offers = new ArrayList<>();
         json.path("offers").forEach(o -> {
             Map<String, String> attributes = new LinkedHashMap<>();

@@ -73,7 +73,7 @@ class CapmarketClientTest {
     void theCatalogAndTheScorecardAreTypedAndReadToTheLastPage() {
         CapmarketClient client = client(gateway.url("/"));
         gateway.then(json(200, "{\"items\":[{\"name\":\"a-db\",\"versions\":[{\"version\":1,\"parameterSchema\":{\"type\":\"object\"},"
-                        + "\"deprecated\":true,\"sunset\":\"2027-01-01T00:00:00Z\"}],\"offers\":[{\"offerId\":\"o1\",\"producerId\":\"db-team\","
+                        + "\"deprecated\":true,\"sunset\":\"2027-01-01T00:00:00Z\",\"contractOwner\":\"db-team\"}],\"offers\":[{\"offerId\":\"o1\",\"producerId\":\"db-team\","
                         + "\"version\":1,\"status\":\"ACTIVE\",\"attributes\":{\"region\":\"eu-west\"},\"capacity\":5,\"inFlight\":2,"
                         + "\"leadTimeSloMs\":600000,\"producerLive\":true,\"observed\":{\"samples\":3,\"p50Ms\":1000,\"p95Ms\":null}}],"
                         + "\"updatedAt\":\"2026-12-01T00:00:00Z\"}],\"next\":\"a-db\"}"))
@@ -93,6 +93,7 @@ class CapmarketClientTest {
             assertThat(v.deprecated()).isTrue();
             assertThat(v.sunset()).isEqualTo(Instant.parse("2027-01-01T00:00:00Z"));
             assertThat(v.parameterSchema().path("type").asText()).isEqualTo("object");
+            assertThat(v.contractOwner()).isEqualTo("db-team");
         });
         assertThat(db.offers()).singleElement().satisfies(offer -> {
             assertThat(offer.attributes()).containsEntry("region", "eu-west");

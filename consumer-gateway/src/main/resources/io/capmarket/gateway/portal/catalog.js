@@ -45,7 +45,9 @@ function versionList(versions) {
     v.deprecated ? el('span', { class: 'badge warn', text: 'deprecated' }) : null,
     v.sunset || v.sunsetAt ? el('span', { class: 'badge warn', text: 'sunset ' + when(v.sunset || v.sunsetAt) }) : null,
     v.approval ? el('span', { class: 'badge warn approval', title: 'the platform\'s approval policy',
-      text: 'approval ' + policyText(v.approval) }) : null)));
+      text: 'approval ' + policyText(v.approval) }) : null,
+    v.contractOwner ? el('span', { class: 'badge contract', title: 'the producer whose offers set this version\'s schemas',
+      text: 'contract ' + v.contractOwner }) : null)));
 }
 
 /** One offer: producer, attributes, load, lead time against the promise, failure rate, liveness. */
