@@ -18,7 +18,7 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /**
        * The owner of every capability's API entity, e.g. group:default/platform; by default the
-       * first of its producers in id order.
+       * owner of its newest version's contract, else the first of its producers in id order.
        */
       apiOwner?: string;
     };
