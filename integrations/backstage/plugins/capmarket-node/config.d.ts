@@ -18,7 +18,8 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /**
        * The owner of every capability's API entity, e.g. group:default/platform; by default the
-       * owner of its newest version's contract, else the first of its producers in id order.
+       * owner of its newest version's contract when it offers the capability, else the first of
+       * its producers in id order.
        */
       apiOwner?: string;
     };

@@ -11,7 +11,7 @@ export type CapabilityVersion = {
   outputSchema: unknown;
   deprecated: boolean;
   sunset: string | null;
-  /** The producer whose offers set the version's schemas (the admins may hand it over); null before any did. */
+  /** The owner of the version's contract: the producer the admins handed it to, else the one whose offer set its schemas. */
   contractOwner?: string | null;
 };
 

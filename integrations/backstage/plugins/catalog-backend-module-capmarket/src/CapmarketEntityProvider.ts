@@ -9,7 +9,7 @@ export type CapmarketEntityProviderOptions = {
   logger: LoggerService;
   /** When to read the gateway; each run replaces every entity this provider emitted before. */
   taskRunner: SchedulerServiceTaskRunner;
-  /** The owner of every API entity; by default the first of the capability's producers. */
+  /** The owner of every API entity; by default its newest version's contract owner if it offers it, else its first producer. */
   apiOwner?: string;
 };
 

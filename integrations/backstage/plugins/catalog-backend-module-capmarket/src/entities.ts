@@ -52,13 +52,14 @@ export function groupRef(name: string): string {
 
 /**
  * A capability as an API entity: its newest version's parameter JSON Schema is the definition
- * (pretty-printed JSON), owned by {@code apiOwner}, else by the producer that owns that version's
- * contract, else by the first of its producers.
+ * (pretty-printed JSON), owned by {@code apiOwner}, else by the owner of that version's contract
+ * when it offers the capability (only producers with offers get a Group), else by the first of its
+ * producers.
  */
 export function apiEntity(capability: Capability, baseUrl: string, apiOwner?: string): Entity {
   const newest = [...capability.versions].sort((a, b) => b.version - a.version)[0];
   const producers = [...new Set(capability.offers.map(o => o.producerId))].sort();
-  const contractOwner = newest?.contractOwner ?? producers[0];
+  const contractOwner = producers.find(p => p === newest?.contractOwner) ?? producers[0];
   const owner = apiOwner ?? (contractOwner ? groupRef(contractOwner) : 'group:default/capmarket');
   return {
     apiVersion: 'backstage.io/v1alpha1',

@@ -29,8 +29,8 @@ public record Capability(String name, String description, List<Version> versions
      * @param outputSchema the JSON Schema of a fulfilment's outputs
      * @param deprecated whether new requests should move to another version
      * @param sunset when the version goes away, or null
-     * @param contractOwner the producer whose offers set the version's schemas and description (the
-     *     one the admins handed the contract to, if they did), or null before any offer set them
+     * @param contractOwner the owner of the version's contract: the producer the admins handed it
+     *     to, else the one whose offer set its schemas and description; null before any offer did
      */
     public record Version(int version, JsonNode parameterSchema, JsonNode outputSchema, boolean deprecated, Instant sunset,
             String contractOwner) {

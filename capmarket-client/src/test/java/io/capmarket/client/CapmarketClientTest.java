@@ -73,11 +73,13 @@ class CapmarketClientTest {
     void theCatalogAndTheScorecardAreTypedAndReadToTheLastPage() {
         CapmarketClient client = client(gateway.url("/"));
         gateway.then(json(200, "{\"items\":[{\"name\":\"a-db\",\"versions\":[{\"version\":1,\"parameterSchema\":{\"type\":\"object\"},"
-                        + "\"deprecated\":true,\"sunset\":\"2027-01-01T00:00:00Z\",\"contractOwner\":\"db-team\"}],\"offers\":[{\"offerId\":\"o1\",\"producerId\":\"db-team\","
+                        + "\"deprecated\":true,\"sunset\":\"2027-01-01T00:00:00Z\",\"contractOwner\":\"db-team\"}],"
+                        + "\"offers\":[{\"offerId\":\"o1\",\"producerId\":\"db-team\","
                         + "\"version\":1,\"status\":\"ACTIVE\",\"attributes\":{\"region\":\"eu-west\"},\"capacity\":5,\"inFlight\":2,"
                         + "\"leadTimeSloMs\":600000,\"producerLive\":true,\"observed\":{\"samples\":3,\"p50Ms\":1000,\"p95Ms\":null}}],"
                         + "\"updatedAt\":\"2026-12-01T00:00:00Z\"}],\"next\":\"a-db\"}"))
-                .then(json(200, "{\"items\":[{\"name\":\"b-cache\",\"versions\":[],\"offers\":[]}],\"next\":null}"))
+                .then(json(200, "{\"items\":[{\"name\":\"b-cache\",\"versions\":[{\"version\":1,\"contractOwner\":null},"
+                        + "{\"version\":2}],\"offers\":[]}],\"next\":null}"))
                 .then(json(200, "{\"items\":[{\"capability\":\"a-db\",\"at\":\"2026-12-02T17:00:00Z\",\"windowMs\":3600000,"
                         + "\"window\":{\"speed\":{\"submittedToFulfilled\":{\"samples\":4,\"p50Ms\":10,\"p95Ms\":90}},"
                         + "\"safety\":{\"fulfilled\":4,\"failed\":1,\"failureRate\":0.2},\"efficiency\":{\"utilization\":0.4},"
@@ -95,6 +97,8 @@ class CapmarketClientTest {
             assertThat(v.parameterSchema().path("type").asText()).isEqualTo("object");
             assertThat(v.contractOwner()).isEqualTo("db-team");
         });
+        assertThat(catalog.get(1).versions()).as("no contract yet, from an older gateway too")
+                .extracting(Capability.Version::contractOwner).containsExactly(null, null);
         assertThat(db.offers()).singleElement().satisfies(offer -> {
             assertThat(offer.attributes()).containsEntry("region", "eu-west");
             assertThat(offer.capacity() - offer.inFlight()).isEqualTo(3);

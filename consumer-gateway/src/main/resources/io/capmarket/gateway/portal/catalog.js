@@ -46,7 +46,7 @@ function versionList(versions) {
     v.sunset || v.sunsetAt ? el('span', { class: 'badge warn', text: 'sunset ' + when(v.sunset || v.sunsetAt) }) : null,
     v.approval ? el('span', { class: 'badge warn approval', title: 'the platform\'s approval policy',
       text: 'approval ' + policyText(v.approval) }) : null,
-    v.contractOwner ? el('span', { class: 'badge contract', title: 'the producer whose offers set this version\'s schemas',
+    v.contractOwner ? el('span', { class: 'badge contract', title: 'the owner of this version\'s contract',
       text: 'contract ' + v.contractOwner }) : null)));
 }
 
