@@ -29,6 +29,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -223,23 +224,52 @@ class DevMarketplaceIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(process);
         String[] urls = new String[2];
-        await().atMost(START).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(process.isAlive()).as(() -> "the dev run exited: " + read(log)).isTrue();
-            String output = read(log);
-            Matcher portal = PORTAL.matcher(output);
-            Matcher topology = TOPOLOGY.matcher(output);
-            if (portal.find() && topology.find()) {
-                urls[0] = portal.group(1);
-                urls[1] = topology.group(1);
-                return true;
-            }
-            return false;
-        });
+        try {
+            await().atMost(START).pollInterval(Duration.ofMillis(200)).until(() -> {
+                assertThat(process.isAlive()).as(() -> "the dev run exited: " + read(log)).isTrue();
+                String output = read(log);
+                Matcher portal = PORTAL.matcher(output);
+                Matcher topology = TOPOLOGY.matcher(output);
+                if (portal.find() && topology.find()) {
+                    urls[0] = portal.group(1);
+                    urls[1] = topology.group(1);
+                    return true;
+                }
+                return false;
+            });
+        } catch (ConditionTimeoutException e) {
+            String output = withThreadDump(process, log);
+            int dump = Math.max(0, output.lastIndexOf("Full thread dump"));
+            throw new AssertionError("the " + name + " start was not ready within " + START.toSeconds() + " s; the end of its "
+                    + "log:\n" + tail(output.substring(0, dump), 200) + "\nits threads:\n" + head(output.substring(dump), 1_500), e);
+        }
         assertThat(http.send(HttpRequest.newBuilder(URI.create(urls[0] + "/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
         Matcher kafka = KAFKA.matcher(read(log));
         assertThat(kafka.find()).as("the dev run names its broker").isTrue();
         return new Running(process, urls[0], urls[1], kafka.group(1));
+    }
+
+    /** The dev run's log after it printed its threads ({@code kill -3}), or as it is when it does not within 10 s. */
+    private static String withThreadDump(Process process, Path log) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-3", Long.toString(process.pid())).inheritIO().start().waitFor();
+        try {
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> read(log).contains("Full thread dump") && read(log).contains("JNI global refs"));
+        } catch (ConditionTimeoutException e) {
+            // the log as it is
+        }
+        return read(log);
+    }
+
+    private static String tail(String text, int lines) {
+        List<String> all = List.of(text.split("\n", -1));
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    private static String head(String text, int lines) {
+        List<String> all = List.of(text.split("\n", -1));
+        return String.join("\n", all.subList(0, Math.min(lines, all.size())));
     }
 
     private JsonNode get(String url) throws Exception {
