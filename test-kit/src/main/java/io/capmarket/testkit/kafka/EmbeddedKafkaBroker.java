@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,18 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A single-node Kafka (combined KRaft broker and controller) running inside this JVM, built
@@ -99,7 +91,6 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
     /** What a SCRAM user name or password may hold: safe inside JAAS quotes and the storage tool's {@code --add-scram}. */
     private static final Pattern CREDENTIAL = Pattern.compile("[A-Za-z0-9._~-]{1,200}");
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
     private static final int NODE_ID = 1;
     private static final String HOST = "127.0.0.1";
@@ -191,32 +182,9 @@ public final class EmbeddedKafkaBroker implements KafkaBroker {
         server = node;
         startedBefore = true;
         if (afterAnotherRun) {
-            abortHangingTransactions();
+            HangingTransactions.abortLeftBy(adminClientConfig(), dataDirectory);
         }
         return this;
-    }
-
-    /**
-     * Aborts what Kafka 4.4 leaves open after an unclean stop ({@link HangingTransactions}); the node
-     * runs on whatever happens here.
-     */
-    private void abortHangingTransactions() {
-        Map<String, Object> config = adminClientConfig();
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(HangingTransactions.TIMEOUT_SECONDS));
-        Admin admin = null;
-        try {
-            admin = Admin.create(config);
-            HangingTransactions.abort(admin);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            LOG.warn("Could not look for transactions the last run on {} left open: {}", dataDirectory, e.toString());
-        } catch (InterruptedException e) {
-            LOG.warn("Interrupted while looking for transactions the last run on {} left open", dataDirectory);
-            Thread.currentThread().interrupt();
-        } finally {
-            if (admin != null) {
-                admin.close(Duration.ofSeconds(1));
-            }
-        }
     }
 
     /** Shuts the node down and keeps its data; {@link #start()} brings it back on the same port. */

@@ -1,7 +1,10 @@
 package io.capmarket.testkit.kafka;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.ProducerState;
@@ -45,13 +49,36 @@ final class HangingTransactions {
 
     private static final Logger LOG = LoggerFactory.getLogger(HangingTransactions.class);
     /** How long each call to the node may take. */
-    static final long TIMEOUT_SECONDS = 30;
+    private static final long TIMEOUT_SECONDS = 30;
     /** Between the two looks: a coordinator still loading or sending its markers settles meanwhile. */
     private static final long SETTLE_MILLIS = 1_000;
     private static final Comparator<TopicPartition> BY_NAME =
             Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
     private HangingTransactions() {
+    }
+
+    /**
+     * Aborts what Kafka 4.4 left open after an unclean stop of the node of {@code dataDirectory},
+     * reached with {@code adminConfig}; the node runs on whatever happens here, which is logged.
+     */
+    static void abortLeftBy(Map<String, Object> adminConfig, Path dataDirectory) {
+        Map<String, Object> config = new HashMap<>(adminConfig);
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        Admin admin = null;
+        try {
+            admin = Admin.create(config);
+            abort(admin);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warn("Could not look for transactions the last run on {} left open: {}", dataDirectory, e.toString());
+        } catch (InterruptedException e) {
+            LOG.warn("Interrupted while looking for transactions the last run on {} left open", dataDirectory);
+            Thread.currentThread().interrupt();
+        } finally {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(1));
+            }
+        }
     }
 
     /**
