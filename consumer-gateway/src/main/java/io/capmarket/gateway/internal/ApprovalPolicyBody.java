@@ -46,11 +46,7 @@ public final class ApprovalPolicyBody {
                     + "\"approvers\": [\"role:admin\"], \"expiresAfter\": \"2d\"}", List.of(new FieldError("body", null, "a JSON object")));
         }
         List<FieldError> errors = new ArrayList<>();
-        body.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                errors.add(new FieldError(name, body.get(name).toString(), "one of " + String.join(", ", FIELDS)));
-            }
-        });
+        BodyMembers.refuseOthers(body, FIELDS, errors);
         Map<String, List<String>> when = when(body.get(WHEN), errors);
         List<String> approvers = approvers(body.get(APPROVERS), errors);
         Duration expiresAfter = expiresAfter(body.get(EXPIRES_AFTER), errors);

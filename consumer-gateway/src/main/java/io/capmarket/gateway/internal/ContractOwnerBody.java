@@ -40,11 +40,7 @@ public record ContractOwnerBody(String producerId, String reason) {
                     List.of(new FieldError("body", body == null ? null : body.toString(), "a JSON object")));
         }
         List<FieldError> errors = new ArrayList<>();
-        body.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                errors.add(new FieldError(name, body.get(name).toString(), "one of " + String.join(", ", FIELDS)));
-            }
-        });
+        BodyMembers.refuseOthers(body, FIELDS, errors);
         JsonNode producerId = body.get(PRODUCER_ID);
         if (producerId == null || !producerId.isTextual()) {
             errors.add(new FieldError(PRODUCER_ID, producerId == null ? null : producerId.toString(),

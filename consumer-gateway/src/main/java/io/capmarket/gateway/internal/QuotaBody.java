@@ -38,11 +38,7 @@ public final class QuotaBody {
                     List.of(new FieldError("body", body == null ? null : body.toString(), "a JSON object")));
         }
         List<FieldError> errors = new ArrayList<>();
-        body.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                errors.add(new FieldError(name, body.get(name).toString(), "one of " + String.join(", ", FIELDS)));
-            }
-        });
+        BodyMembers.refuseOthers(body, FIELDS, errors);
         Integer maxLive = limit(body, MAX_LIVE, errors);
         Integer maxInFlight = limit(body, MAX_IN_FLIGHT, errors);
         if (!errors.isEmpty()) {
