@@ -28,7 +28,7 @@ import org.apache.kafka.common.utils.Time;
  * called again and serves the same data on the same port (a broker restart). A new broker's first
  * start on a kept data directory (after another process's run, perhaps killed) also aborts the
  * transactions Kafka 4.4 can leave open for good after an unclean stop, before {@code start()}
- * returns: about a second more when some transaction is open. {@link #close()} stops the node and
+ * returns: about a second more when one looks hung. {@link #close()} stops the node and
  * deletes the data directory only when this broker created it itself.
  *
  * <pre>{@code
