@@ -83,18 +83,16 @@ final class HangingTransactions {
 
     /**
      * Finds and aborts the node's hanging transactions; a partition that cannot be aborted is logged
-     * and the others are still tried.
-     *
-     * @return the partitions whose open transaction was aborted
+     * and the others are still tried; those aborted are logged.
      */
-    static List<TopicPartition> abort(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
+    private static void abort(Admin admin) throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         List<TopicPartition> partitions = new ArrayList<>();
         admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).values()
                 .forEach(topic -> topic.partitions().forEach(p -> partitions.add(new TopicPartition(topic.name(), p.partition()))));
         Set<Hanging> first = look(admin, partitions);
         if (first.isEmpty()) {
-            return List.of();
+            return;
         }
         TimeUnit.MILLISECONDS.sleep(SETTLE_MILLIS);
         Set<Hanging> settled = new TreeSet<>(first);
@@ -115,7 +113,6 @@ final class HangingTransactions {
                     + "Kafka 4.4 drops the markers of a prepared transaction: KAFKA-20734); they end as if they had timed out",
                     aborted);
         }
-        return aborted;
     }
 
     /** One look: the coordinators first, then the partitions again, so that an open transaction left now was left for good. */
