@@ -85,7 +85,7 @@ class DevMarketplaceIT {
         assertThat(again.path("id").asText()).isEqualTo(done.path("id").asText());
 
         // listed and committed, then killed before the gateway's stores were flushed to disk: after the restart its
-        // view and its list entries come back from their changelogs, before the gateway is ready
+        // view comes back from request-status and its list entries from the views, before the gateway is ready
         String medium = submitDatabase(second, "medium");
         String mediumId = medium.substring(medium.lastIndexOf('/') + 1);
         assertThat(get(second.gateway() + medium + "?waitFor=FULFILLED&timeout=30s").path("state").asText()).isEqualTo("FULFILLED");

@@ -174,7 +174,7 @@ public final class GatewayApp implements AutoCloseable {
             timer.scheduleWithFixedDelay(pending::expire, 30, 30, TimeUnit.SECONDS);
             LocalViews views = new LocalViews(pending, tail, catchUp, System::nanoTime);
             // a view in the store is no longer held as accepted; its waiters are told (on the stream thread)
-            KafkaStreams streams = new KafkaStreams(GatewayTopology.build(topics, status -> {
+            KafkaStreams streams = new KafkaStreams(GatewayTopology.build(topics, config.applicationId(), status -> {
                 accepted.stored(status.getRequestId());
                 watchers.publish(status);
             }, views), props);

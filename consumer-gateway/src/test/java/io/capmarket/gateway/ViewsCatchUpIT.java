@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.capmarket.schemas.DecisionOutcome;
+import io.capmarket.schemas.MatchDecision;
+import io.capmarket.schemas.MatchWeights;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.topics.Topic;
@@ -13,14 +16,22 @@ import io.capmarket.testkit.kafka.KafkaBroker;
 import io.capmarket.testkit.kafka.KafkaBrokerExtension;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import io.capmarket.testkit.registry.SchemaRegistryExtension;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,7 +41,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -99,6 +112,77 @@ class ViewsCatchUpIT {
                 Api.Response read = api.get("/v1/requests/" + id, ALPHA_TOKEN);
                 assertThat(read.status()).as("the last request of its partition, read once ready: " + read.text()).isEqualTo(200);
             }
+        }
+    }
+
+    /**
+     * A gateway whose state directory is gone (a new machine, a volume lost) restores its views from
+     * {@code request-status} itself, and the decisions a view keeps beyond its latest status from their
+     * own changelog: a request matched, then accepted, still shows its decision; a deleted one is gone.
+     */
+    @Test
+    void aGatewayThatLostItsStateRestoresEveryViewAndTheDecisionsItKept() throws Exception {
+        Map<String, String> settings = Fixtures.settings(broker, registry, "restore");
+        Topics topics = Fixtures.topics(settings);
+        Instant at = Instant.now();
+        RequestStatus submitted = Statuses.submitted("restored-1", "alpha", at);
+        RequestStatus matched = RequestStatus.newBuilder(Statuses.advance(submitted, RequestState.MATCHED, "matched"))
+                .setDecisions(List.of(MatchDecision.newBuilder().setAt(at).setAttempt(1).setOutcome(DecisionOutcome.MATCHED)
+                        .setOfferId("pg-eu").setWeights(new MatchWeights(1.0, 1.0, 1.0, 1.0)).setCandidates(List.of()).build()))
+                .build();
+        RequestStatus accepted = RequestStatus.newBuilder(Statuses.advance(matched, RequestState.ACCEPTED, "accepted"))
+                .setDecisions(List.of()).build();
+        try (GatewayApp first = GatewayApp.start(GatewayConfig.of(settings))) {
+            Api api = new Api(first.httpPort());
+            await().atMost(WAIT).until(first::ready);
+            Fixtures.send(broker, topics.requestStatus(), "restored-1", matched);
+            Fixtures.send(broker, topics.requestStatus(), "deleted-1", Statuses.submitted("deleted-1", "alpha", at));
+            Fixtures.send(broker, topics.requestStatus(), "restored-1", accepted);
+            Fixtures.send(broker, topics.requestStatus(), "deleted-1", null);
+            sendUnreadable(topics.requestStatus().name(), "poison-1");
+            // read, and the unreadable record skipped, before the stop commits where the views are
+            await().atMost(WAIT).until(() -> "1.0".equals(metric(api, "capmarket_gateway_unreadable_records_total{outcome=\"unreadable\"}"))
+                    && api.get("/v1/requests/deleted-1", ALPHA_TOKEN).status() == 404
+                    && "ACCEPTED".equals(api.get("/v1/requests/restored-1", ALPHA_TOKEN).json().path("state").asText()));
+            assertThat(api.get("/v1/requests/restored-1/decision", ALPHA_TOKEN).json().path("decisions").path(0).path("offerId").asText())
+                    .isEqualTo("pg-eu");
+            String subjects = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(registry.url() + "/subjects")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(subjects).as("the views' statuses are written under the gateway's own subject, not the topology's")
+                    .contains("\"" + settings.get("application.id") + "-request-views-changelog-value\"");
+        }
+        Path stateDir = Path.of(settings.get("state.dir"));
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        }
+        assertThat(stateDir).doesNotExist();
+
+        try (GatewayApp gateway = GatewayApp.start(GatewayConfig.of(settings))) {
+            Api api = new Api(gateway.httpPort());
+            await().atMost(WAIT).until(gateway::ready);
+
+            Api.Response read = api.get("/v1/requests/restored-1", ALPHA_TOKEN);
+            assertThat(read.status()).as(read.text()).isEqualTo(200);
+            assertThat(read.json().get("state").asText()).isEqualTo("ACCEPTED");
+            Api.Response decision = api.get("/v1/requests/restored-1/decision", ALPHA_TOKEN);
+            assertThat(decision.status()).as(decision.text()).isEqualTo(200);
+            assertThat(decision.json().path("decisions")).as("the decision its latest status no longer carries").hasSize(1);
+            assertThat(decision.json().path("decisions").path(0).path("offerId").asText()).isEqualTo("pg-eu");
+            assertThat(api.get("/v1/requests/deleted-1", ALPHA_TOKEN).status()).isEqualTo(404);
+            List<String> listed = new ArrayList<>();
+            api.get("/v1/requests", ALPHA_TOKEN).json().get("items").forEach(item -> listed.add(item.get("id").asText()));
+            assertThat(listed).as("listed: the index is rebuilt from the restored views").containsExactly("restored-1");
+            assertThat(api.get("/v1/requests/poison-1", ALPHA_TOKEN).status()).as("skipped when read, dropped when restored")
+                    .isEqualTo(404);
+            assertThat(metric(api, "capmarket_gateway_view_unreadable_dropped_total")).isEqualTo("1.0");
+        }
+    }
+
+    /** A record of {@code topic} no deserializer can read: not in the registry's wire format. */
+    private void sendUnreadable(String topic, String key) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, new byte[] {0x7f, 1, 2, 3})).get();
         }
     }
 
@@ -181,8 +265,13 @@ class ViewsCatchUpIT {
 
     /** The gauge of requests held as accepted and not stored yet. */
     private static String heldUnstored(Api api) {
-        return api.get("/metrics", null).text().lines().filter(line -> line.startsWith("capmarket_gateway_accepted_unstored "))
-                .map(line -> line.substring(line.indexOf(' ') + 1)).findFirst().orElseThrow();
+        return metric(api, "capmarket_gateway_accepted_unstored");
+    }
+
+    /** A metric's value on {@code /metrics}, or "absent". */
+    private static String metric(Api api, String name) {
+        return api.get("/metrics", null).text().lines().filter(line -> line.startsWith(name + " "))
+                .map(line -> line.substring(line.lastIndexOf(' ') + 1)).findFirst().orElse("absent");
     }
 
     /**

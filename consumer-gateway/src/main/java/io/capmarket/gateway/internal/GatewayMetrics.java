@@ -189,6 +189,10 @@ public final class GatewayMetrics implements AutoCloseable {
                 .description("Tasks of the request views whose memory of the ids their store holds passed its bound ("
                         + WrittenKeys.MAX_KEYS + "): their reads of unknown ids read the store too")
                 .register(registry);
+        FunctionCounter.builder("capmarket.gateway.view.unreadable.dropped", views, LocalViews::unreadableDropped)
+                .description("Views restored from request-status that could not be read, dropped when their task started "
+                        + "(the views skip such a record when they read it)")
+                .register(registry);
         FunctionTimer.builder("capmarket.gateway.list.index.rebuild", views, LocalViews::indexRebuilds,
                         LocalViews::indexRebuildNanos, TimeUnit.NANOSECONDS)
                 .description("Rebuilds of a views task's list index from its views, one at each start of a task")

@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -79,6 +80,7 @@ public final class LocalViews {
     /** The views opened and not loaded yet. */
     private final ConcurrentHashMap<Integer, View> starting = new ConcurrentHashMap<>();
     private final AtomicLong idsFull = new AtomicLong();
+    private final AtomicLong unreadableDropped = new AtomicLong();
     private final AtomicLong indexRebuilds = new AtomicLong();
     private final AtomicLong indexRebuildNanos = new AtomicLong();
     private final AtomicLong indexEntriesRebuilt = new AtomicLong();
@@ -118,11 +120,14 @@ public final class LocalViews {
 
         private final KeyValueStore<String, RequestStatus> store;
         private final Predicate<String> mayHold;
+        private final UnaryOperator<RequestStatus> withKeptDecisions;
         private final Progress progress;
 
-        private View(KeyValueStore<String, RequestStatus> store, Predicate<String> mayHold, Progress progress) {
+        private View(KeyValueStore<String, RequestStatus> store, Predicate<String> mayHold,
+                UnaryOperator<RequestStatus> withKeptDecisions, Progress progress) {
             this.store = store;
             this.mayHold = mayHold;
+            this.withKeptDecisions = withKeptDecisions;
             this.progress = progress;
         }
 
@@ -145,6 +150,14 @@ public final class LocalViews {
             }
             return Optional.ofNullable(store.get(requestId));
         }
+
+        /**
+         * A status of this store ({@link #get}) or accepted here, with every matching decision its view
+         * keeps: a status carries only those of its own step. Fails as {@link #get} does when the store closed meanwhile.
+         */
+        public RequestStatus withKeptDecisions(RequestStatus status) {
+            return withKeptDecisions.apply(status);
+        }
     }
 
     /**
@@ -152,14 +165,21 @@ public final class LocalViews {
      * each record it has stored to the progress returned.
      *
      * @param mayHold false for a request id the store certainly does not hold (its processor's {@code WrittenKeys})
+     * @param withKeptDecisions a stored status with the decisions its view keeps beside the store ({@link View#withKeptDecisions})
      */
-    Progress opened(int partition, KeyValueStore<String, RequestStatus> store, Predicate<String> mayHold) {
+    Progress opened(int partition, KeyValueStore<String, RequestStatus> store, Predicate<String> mayHold,
+            UnaryOperator<RequestStatus> withKeptDecisions) {
         Progress started = new Progress(partition, nanos);
-        View view = new View(store, mayHold, started);
+        View view = new View(store, mayHold, withKeptDecisions, started);
         byPartition.put(partition, view);
         starting.put(partition, view);
         asking.execute(this::loadStarting);
         return started;
+    }
+
+    /** A task of {@code partition} started with {@code store}, whose views keep no decisions beside it. */
+    Progress opened(int partition, KeyValueStore<String, RequestStatus> store, Predicate<String> mayHold) {
+        return opened(partition, store, mayHold, UnaryOperator.identity());
     }
 
     /**
@@ -219,6 +239,16 @@ public final class LocalViews {
     /** A task's memory of the ids its store holds passed its bound (on the stream thread). */
     void idsOverflowed() {
         idsFull.incrementAndGet();
+    }
+
+    /** A starting task dropped a restored view it could not read (on the stream thread). */
+    void droppedUnreadable() {
+        unreadableDropped.incrementAndGet();
+    }
+
+    /** How many restored views starting tasks dropped because they could not be read, since this instance started. */
+    public long unreadableDropped() {
+        return unreadableDropped.get();
     }
 
     /** How many tasks' memories of their stores' ids passed their bound, since this instance started. */

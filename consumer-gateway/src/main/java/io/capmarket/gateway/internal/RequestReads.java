@@ -158,7 +158,9 @@ public final class RequestReads {
         if (!owner.local()) {
             return forwarder.decision(owner.host(), requestId, caller.principal(), caller.requestId());
         }
-        return CompletableFuture.completedFuture(visible(caller.principal(), requestId, owner.partition()).map(DecisionViews::view));
+        LocalViews.View views = store.view(owner.partition());
+        return CompletableFuture.completedFuture(visible(caller.principal(), requestId, owner.partition())
+                .map(status -> RequestStore.withKeptDecisions(views, status)).map(DecisionViews::view));
     }
 
     /**

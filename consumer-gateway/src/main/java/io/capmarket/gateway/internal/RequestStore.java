@@ -96,6 +96,18 @@ public final class RequestStore {
         }
     }
 
+    /**
+     * A status of a {@link #view(int) partition's views} with every decision its view keeps
+     * ({@link LocalViews.View#withKeptDecisions}).
+     */
+    public static RequestStatus withKeptDecisions(LocalViews.View view, RequestStatus status) {
+        try {
+            return view.withKeptDecisions(status);
+        } catch (InvalidStateStoreException e) {
+            throw unavailable(e);
+        }
+    }
+
     /** The answer to a read that found nothing in a partition still catching up: the request may only be not read yet. */
     public RetryLaterException catchingUp() {
         return new RetryLaterException("the request views of this instance are catching up with the statuses written while "

@@ -8,6 +8,7 @@ import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.SubmitRequest;
 import io.capmarket.schemas.SubmittedStatus;
+import io.capmarket.schemas.gateway.KeptDecisions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,8 +50,13 @@ public final class RequestViews {
         if (current == null || current.getDecisions().isEmpty()) {
             return status;
         }
-        List<MatchDecision> decisions = new ArrayList<>(current.getDecisions());
-        for (MatchDecision decision : status.getDecisions()) {
+        return withDecisions(status, merged(current.getDecisions(), status.getDecisions()));
+    }
+
+    /** The decisions held before, then a status's own not among them: the latest {@value #MAX_DECISIONS}, oldest first. */
+    private static List<MatchDecision> merged(List<MatchDecision> before, List<MatchDecision> own) {
+        List<MatchDecision> decisions = new ArrayList<>(before);
+        for (MatchDecision decision : own) {
             if (!decisions.contains(decision)) {
                 decisions.add(decision);
             }
@@ -58,7 +64,32 @@ public final class RequestViews {
         if (decisions.size() > MAX_DECISIONS) {
             decisions = decisions.subList(decisions.size() - MAX_DECISIONS, decisions.size());
         }
-        // a copy sharing the status's values (statuses are never changed once read), with the decisions kept
+        return decisions;
+    }
+
+    /**
+     * The view of a stored status: the status itself, or with the decisions its view keeps beyond its
+     * own ({@link #keptBeyond}) when there are any, merged as {@link #apply} merges them (so that a
+     * read between the store's write of a new status and of its kept decisions shows them all); null for null.
+     */
+    public static RequestStatus withKept(RequestStatus status, KeptDecisions kept) {
+        if (status == null || kept == null) {
+            return status;
+        }
+        List<MatchDecision> decisions = merged(kept.getDecisions(), status.getDecisions());
+        return decisions.equals(status.getDecisions()) ? status : withDecisions(status, decisions);
+    }
+
+    /**
+     * What a view ({@link #apply}) keeps beyond the status it was made of, to be stored beside that
+     * status: its decisions when they are not the status's own, else null.
+     */
+    public static KeptDecisions keptBeyond(RequestStatus status, RequestStatus view) {
+        return view.getDecisions().equals(status.getDecisions()) ? null : new KeptDecisions(List.copyOf(view.getDecisions()));
+    }
+
+    /** A copy sharing the status's values (statuses are never changed once read), with other decisions. */
+    private static RequestStatus withDecisions(RequestStatus status, List<MatchDecision> decisions) {
         RequestStatus next = new RequestStatus();
         for (int i = 0; i < RequestStatus.getClassSchema().getFields().size(); i++) {
             next.put(i, status.get(i));

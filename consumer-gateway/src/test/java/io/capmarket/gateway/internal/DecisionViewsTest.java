@@ -15,6 +15,7 @@ import io.capmarket.schemas.RequestStatus;
 import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.gateway.KeptDecisions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -199,6 +200,32 @@ class DecisionViewsTest {
             many = RequestViews.apply(many, withHistory(status(RequestState.MATCHED, "pg-eu-1", again), 4 + i));
         }
         assertThat(many.getDecisions()).extracting(MatchDecision::getAttempt).containsExactly(3, 4, 5, 6, 7);
+    }
+
+    @Test
+    void aViewKeepsBesideItsStatusOnlyTheDecisionsTheStatusDoesNotCarryAndIsMadeAgainFromBoth() {
+        MatchDecision waited = decision(DecisionOutcome.WAITING, null, 0, null, ruledOut("pg-eu-1", OfferFilter.CAPACITY, "full (3/3)"));
+        MatchDecision matchedDecision = decision(DecisionOutcome.MATCHED, "pg-eu-1", 0, null, scored("pg-eu-1", 0.5, 1, 1, 1));
+        RequestStatus matched = withHistory(status(RequestState.MATCHED, "pg-eu-1", matchedDecision), 2);
+        RequestStatus accepted = withHistory(status(RequestState.ACCEPTED, "pg-eu-1"), 3);
+
+        RequestStatus first = RequestViews.apply(null, matched);
+        assertThat(RequestViews.keptBeyond(matched, first)).as("the status carries every decision of its view").isNull();
+        assertThat(RequestViews.withKept(matched, null)).isSameAs(matched);
+
+        RequestStatus view = RequestViews.apply(first, accepted);
+        KeptDecisions kept = RequestViews.keptBeyond(accepted, view);
+        assertThat(kept.getDecisions()).containsExactly(matchedDecision);
+        assertThat(RequestViews.withKept(accepted, kept)).isEqualTo(view);
+
+        RequestStatus rematched = withHistory(status(RequestState.MATCHED, "pg-eu-1", waited), 4);
+        RequestStatus again = RequestViews.apply(RequestViews.withKept(accepted, kept), rematched);
+        assertThat(RequestViews.keptBeyond(rematched, again).getDecisions()).containsExactly(matchedDecision, waited);
+        assertThat(RequestViews.withKept(rematched, kept).getDecisions())
+                .as("read after the new status is stored and before its kept decisions are: both, merged")
+                .containsExactly(matchedDecision, waited);
+        assertThat(RequestViews.withKept(rematched, RequestViews.keptBeyond(rematched, again))).isEqualTo(again);
+        assertThat(RequestViews.withKept(null, kept)).isNull();
     }
 
     /** The status with a history of {@code length} transitions, as a later record of the request has. */

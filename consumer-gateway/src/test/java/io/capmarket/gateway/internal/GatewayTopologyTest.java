@@ -67,7 +67,7 @@ class GatewayTopologyTest {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "gateway-topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        topology = GatewayTopology.build(topics, status -> { }, new LocalViews());
+        topology = GatewayTopology.build(topics, "gateway-topology-test", status -> { }, new LocalViews());
         driver = new TopologyTestDriver(topology, props);
     }
 
@@ -88,8 +88,8 @@ class GatewayTopologyTest {
             }
         }));
 
-        assertThat(stores).containsExactly("approval-policies", "catalog", "quotas", "request-index", "request-views", "scorecard",
-                "team-usage");
+        assertThat(stores).containsExactly("approval-policies", "catalog", "quotas", "request-decisions", "request-index", "request-views",
+                "scorecard", "team-usage");
     }
 
     @Test
@@ -102,7 +102,8 @@ class GatewayTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, ownStateDir.toString());
         try (TopologyTestDriver own = new TopologyTestDriver(
-                GatewayTopology.build(topics, stored -> caughtUpWhenStored.add(views.view(0).caughtUp()), views), props)) {
+                GatewayTopology.build(topics, "gateway-topology-catch-up-test", stored -> caughtUpWhenStored.add(views.view(0).caughtUp()),
+                        views), props)) {
             assertThat(views.view(0).caughtUp()).as("started, nothing read").isFalse();
 
             own.createInputTopic(topics.requestStatus().name(), Serdes.String().serializer(),

@@ -3,6 +3,9 @@ package io.capmarket.gateway.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.capmarket.schemas.DecisionOutcome;
+import io.capmarket.schemas.MatchDecision;
+import io.capmarket.schemas.MatchWeights;
 import io.capmarket.schemas.Priority;
 import io.capmarket.schemas.RequestState;
 import io.capmarket.schemas.RequestStatus;
@@ -10,6 +13,7 @@ import io.capmarket.schemas.Requester;
 import io.capmarket.schemas.RequesterKind;
 import io.capmarket.schemas.StatusTransition;
 import io.capmarket.schemas.SubmitRequest;
+import io.capmarket.schemas.gateway.KeptDecisions;
 import io.capmarket.schemas.topics.Topics;
 import io.capmarket.testkit.registry.EmbeddedSchemaRegistry;
 import java.nio.file.Path;
@@ -21,8 +25,10 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -47,16 +53,19 @@ class RequestIndexTest {
     private EmbeddedSchemaRegistry registry;
     private TopologyTestDriver driver;
     private TestInputTopic<String, RequestStatus> statuses;
+    private Topics topics;
+    private LocalViews local;
 
     @BeforeEach
     void start() {
         registry = EmbeddedSchemaRegistry.builder().build().start();
-        Topics topics = Topics.builder().prefix("t.").serdeConfig(Map.of("schema.registry.url", registry.url())).build();
+        topics = Topics.builder().prefix("t.").serdeConfig(Map.of("schema.registry.url", registry.url())).build();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "gateway-index-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(GatewayTopology.build(topics, status -> { }, new LocalViews()), props);
+        local = new LocalViews();
+        driver = new TopologyTestDriver(GatewayTopology.build(topics, "gateway-index-test", status -> { }, local), props);
         statuses = driver.createInputTopic(topics.requestStatus().name(), Serdes.String().serializer(),
                 topics.requestStatus().valueSerde().serializer());
     }
@@ -208,12 +217,43 @@ class RequestIndexTest {
     }
 
     @Test
-    void theIndexHasNoChangelogAndTheViewsKeepTheirs() {
-        statuses.pipeInput("r1", RequestViews.submitted(submit("r1", "alpha", T0)));
+    void theViewsAreTheStatusesThemselvesAndOnlyTheDecisionsAStatusNoLongerCarriesAreLoggedBesideThem() {
+        String changelog = "gateway-index-test-" + GatewayTopology.REQUEST_DECISIONS + "-changelog";
+        TestOutputTopic<String, KeptDecisions> kept = driver.createOutputTopic(changelog, Serdes.String().deserializer(),
+                topics.storeSerde(KeptDecisions.class).deserializer());
+        KeyValueStore<String, RequestStatus> views = driver.getKeyValueStore(GatewayTopology.REQUEST_VIEWS);
+        MatchDecision decision = MatchDecision.newBuilder().setAt(T0).setAttempt(1).setOutcome(DecisionOutcome.MATCHED).setOfferId("o1")
+                .setWeights(new MatchWeights(1.0, 1.0, 1.0, 1.0)).setCandidates(List.of()).build();
+        RequestStatus matched = RequestStatus.newBuilder(advance(RequestViews.submitted(submit("r1", "alpha", T0))))
+                .setDecisions(List.of(decision)).build();
 
-        assertThat(driver.producedTopicNames()).contains("gateway-index-test-" + GatewayTopology.REQUEST_VIEWS + "-changelog")
-                .doesNotContain("gateway-index-test-" + GatewayTopology.REQUEST_INDEX + "-changelog");
-        assertThat(keys()).hasSize(3);
+        statuses.pipeInput("r1", matched);
+
+        assertThat(views.get("r1")).isEqualTo(matched);
+        assertThat(kept.isEmpty()).as("the status carries every decision of its view").isTrue();
+
+        RequestStatus accepted = RequestStatus.newBuilder(advance(matched, RequestState.ACCEPTED)).setDecisions(List.of()).build();
+        statuses.pipeInput("r1", accepted);
+
+        assertThat(views.get("r1")).as("the status as read, which request-status restores").isEqualTo(accepted);
+        assertThat(kept.readKeyValuesToList()).as("the decision the next status no longer carries, logged once")
+                .containsExactly(KeyValue.pair("r1", new KeptDecisions(List.of(decision))));
+        assertThat(local.view(0).withKeptDecisions(views.get("r1")).getDecisions()).containsExactly(decision);
+        assertThat(local.view(0).withKeptDecisions(views.get("r1")).getState()).isEqualTo(RequestState.ACCEPTED);
+
+        statuses.pipeInput("r1", RequestStatus.newBuilder(advance(accepted, RequestState.FULFILLED)).setDecisions(List.of()).build());
+
+        assertThat(kept.isEmpty()).as("the kept decisions unchanged: nothing written").isTrue();
+        assertThat(local.view(0).withKeptDecisions(views.get("r1")).getDecisions()).containsExactly(decision);
+
+        statuses.pipeInput("r1", (RequestStatus) null);
+
+        assertThat(views.get("r1")).isNull();
+        assertThat(kept.readKeyValuesToList()).as("deleted with its view").containsExactly(KeyValue.pair("r1", null));
+        assertThat(driver.producedTopicNames()).as("the views' changelog is request-status; the index is rebuilt from them")
+                .contains(changelog)
+                .doesNotContain("gateway-index-test-" + GatewayTopology.REQUEST_VIEWS + "-changelog",
+                        "gateway-index-test-" + GatewayTopology.REQUEST_INDEX + "-changelog");
     }
 
     @Test
@@ -238,14 +278,14 @@ class RequestIndexTest {
 
     /** The two stores of a task of the views, in memory, in a processor context of their own. */
     private record ViewsTask(MockProcessorContext<Void, Void> context, KeyValueStore<String, RequestStatus> views,
-            KeyValueStore<String, String> index) {
+            KeyValueStore<String, String> index, KeyValueStore<String, KeptDecisions> kept) {
     }
 
     private ViewsTask viewsTask() {
-        Topics topics = Topics.builder().prefix("t.").serdeConfig(Map.of("schema.registry.url", registry.url())).build();
         MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
         return new ViewsTask(context, added(context, GatewayTopology.REQUEST_VIEWS, topics.requestStatus().valueSerde()),
-                added(context, GatewayTopology.REQUEST_INDEX, Serdes.String()));
+                added(context, GatewayTopology.REQUEST_INDEX, Serdes.String()),
+                added(context, GatewayTopology.REQUEST_DECISIONS, topics.storeSerde(KeptDecisions.class)));
     }
 
     private static <V> KeyValueStore<String, V> added(MockProcessorContext<Void, Void> context, String name, Serde<V> values) {

@@ -399,6 +399,14 @@ public final class Topics {
         return partitionsByBase.getOrDefault(base, partitions);
     }
 
+    /**
+     * A serde for the values of an application's own state store, of one of its internal schemas:
+     * written and read as the topics' values are, through the same registry when there is one.
+     */
+    public <V extends SpecificRecord> Serde<V> storeSerde(Class<V> type) {
+        return valueSerde(type);
+    }
+
     private <V extends SpecificRecord> Serde<V> valueSerde(Class<V> type) {
         AvroSerde<V> serde = registry == null ? AvroSerde.specific(type) : AvroSerde.specific(type, registry);
         if (registry != null) {

@@ -166,7 +166,7 @@ class AccessPolicyTest {
         assertThat(allowed(topology, topics.teamRequests("payments").name(), AclOperation.READ)).isTrue();
         assertThat(allowed(topology, topics.requests().name(), AclOperation.READ)).isTrue();
         assertThat(allowed(topology, "capmarket-topology-capability-events-repartition", AclOperation.DELETE)).isTrue();
-        assertThat(allowed(topology, "capmarket-gateway-request-views-changelog", AclOperation.READ)).isFalse();
+        assertThat(allowed(topology, "capmarket-gateway-request-decisions-changelog", AclOperation.READ)).isFalse();
     }
 
     @Test
