@@ -186,8 +186,8 @@ public final class GatewayMetrics implements AutoCloseable {
                         + "not taken yet")
                 .register(registry);
         FunctionCounter.builder("capmarket.gateway.view.ids.full", views, LocalViews::idsFull)
-                .description("Tasks of the request views whose memory of the ids their store holds passed its bound ("
-                        + WrittenKeys.MAX_KEYS + "): their reads of unknown ids read the store too")
+                .description("Memories of the ids a store of the request views holds (the views', the decisions kept beside "
+                        + "them) that passed their bound (" + WrittenKeys.MAX_KEYS + "): their reads of unknown ids read the store too")
                 .register(registry);
         FunctionCounter.builder("capmarket.gateway.view.unreadable.dropped", views, LocalViews::unreadableDropped)
                 .description("Views restored from request-status that could not be read, dropped when their task started "

@@ -208,7 +208,7 @@ public final class GatewayTopology {
                     try {
                         view = all.next();
                     } catch (AvroDeserializationException e) {
-                        unreadable(id, e);
+                        dropping(id, e);
                         unreadable.add(id);
                         continue;
                     }
@@ -243,7 +243,7 @@ public final class GatewayTopology {
          * dropped, as the processor skips one; a failure of the registry itself fails the task instead,
          * so that it starts again and reads the view once the registry answers.
          */
-        private void unreadable(String id, AvroDeserializationException e) {
+        private void dropping(String id, AvroDeserializationException e) {
             if (RegistryFailure.in(e).isPresent()) {
                 throw e;
             }
