@@ -177,11 +177,6 @@ public final class LocalViews {
         return started;
     }
 
-    /** A task of {@code partition} started with {@code store}, whose views keep no decisions beside it. */
-    Progress opened(int partition, KeyValueStore<String, RequestStatus> store, Predicate<String> mayHold) {
-        return opened(partition, store, mayHold, UnaryOperator.identity());
-    }
-
     /**
      * Loads every partition started and not loaded yet at once (the tasks that start while an
      * earlier load runs share the next one), then asks where each of them ends.

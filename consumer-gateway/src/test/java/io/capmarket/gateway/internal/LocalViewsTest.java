@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -34,7 +35,7 @@ class LocalViewsTest {
         LocalViews views = new LocalViews(partition -> OptionalLong.of(41), asked::add, nanos::get);
         assertThat(views.view(3)).as("a partition that does not run here").isNull();
 
-        LocalViews.Progress progress = views.opened(3, store(), ANY_ID);
+        LocalViews.Progress progress = views.opened(3, store(), ANY_ID, UnaryOperator.identity());
         progress.processed(40);
         assertThat(views.view(3).caughtUp()).as("where it ends is not known yet").isFalse();
         asked.forEach(Runnable::run);
@@ -52,7 +53,7 @@ class LocalViewsTest {
     @Test
     void aPartitionAlreadyPastItsLastStatusWhenTheAnswerComesHasCaughtUp() {
         LocalViews views = new LocalViews(partition -> OptionalLong.of(7), asked::add, nanos::get);
-        LocalViews.Progress progress = views.opened(0, store(), ANY_ID);
+        LocalViews.Progress progress = views.opened(0, store(), ANY_ID, UnaryOperator.identity());
         progress.processed(9);
 
         asked.forEach(Runnable::run);
@@ -63,20 +64,20 @@ class LocalViewsTest {
     @Test
     void anEmptyPartitionOrOneWhoseEndCannotBeLearnedCountsAsCaughtUp() {
         LocalViews empty = new LocalViews(partition -> OptionalLong.empty(), Runnable::run, nanos::get);
-        empty.opened(0, store(), ANY_ID);
+        empty.opened(0, store(), ANY_ID, UnaryOperator.identity());
         assertThat(empty.view(0).caughtUp()).isTrue();
 
         LocalViews unreachable = new LocalViews(partition -> {
             throw new IllegalStateException("the broker did not answer");
         }, Runnable::run, nanos::get);
-        unreachable.opened(0, store(), ANY_ID);
+        unreachable.opened(0, store(), ANY_ID, UnaryOperator.identity());
         assertThat(unreachable.view(0).caughtUp()).isTrue();
     }
 
     @Test
     void aPartitionThatDoesNotReachItsLastStatusWithinTheBoundCountsAsCaughtUpAnyway() {
         LocalViews views = new LocalViews(partition -> OptionalLong.of(100), Runnable::run, nanos::get);
-        views.opened(1, store(), ANY_ID).processed(5);
+        views.opened(1, store(), ANY_ID, UnaryOperator.identity()).processed(5);
         nanos.addAndGet(LocalViews.CATCH_UP_BOUND.toNanos());
         assertThat(views.view(1).caughtUp()).as("at the bound").isFalse();
 
@@ -90,14 +91,14 @@ class LocalViewsTest {
     void aClosedPartitionNoLongerCountsAndAReopenedOneStartsOver() {
         LocalViews views = new LocalViews(partition -> OptionalLong.of(10), Runnable::run, nanos::get);
         KeyValueStore<String, RequestStatus> first = store();
-        views.opened(2, first, ANY_ID);
+        views.opened(2, first, ANY_ID, UnaryOperator.identity());
         assertThat(views.caughtUp()).isFalse();
 
         views.closed(2, first);
         assertThat(views.caughtUp()).isTrue();
         assertThat(views.view(2)).as("reads answer retry-later until a task runs here again").isNull();
 
-        views.opened(2, store(), ANY_ID).processed(3);
+        views.opened(2, store(), ANY_ID, UnaryOperator.identity()).processed(3);
         assertThat(views.view(2).caughtUp()).isFalse();
     }
 
@@ -105,13 +106,13 @@ class LocalViewsTest {
     void aViewTakenBeforeItsTaskMovesAnswersForTheStoreItWasTakenWith() {
         LocalViews views = new LocalViews(partition -> OptionalLong.of(10), Runnable::run, nanos::get);
         KeyValueStore<String, RequestStatus> first = store();
-        views.opened(2, first, ANY_ID).processed(10);
+        views.opened(2, first, ANY_ID, UnaryOperator.identity()).processed(10);
         LocalViews.View taken = views.view(2);
         assertThat(taken.caughtUp()).isTrue();
 
         views.closed(2, first);
         KeyValueStore<String, RequestStatus> second = store();
-        views.opened(2, second, ANY_ID);
+        views.opened(2, second, ANY_ID, UnaryOperator.identity());
         views.closed(2, first);
         assertThat(views.view(2)).as("a new view").isNotSameAs(taken);
 
@@ -131,13 +132,13 @@ class LocalViewsTest {
             order.add("last status " + partition);
             return OptionalLong.of(5);
         }, asked::add, nanos::get);
-        views.opened(0, store(), ANY_ID).processed(5);
-        views.opened(1, store(), ANY_ID).processed(5);
+        views.opened(0, store(), ANY_ID, UnaryOperator.identity()).processed(5);
+        views.opened(1, store(), ANY_ID, UnaryOperator.identity()).processed(5);
         assertThat(views.caughtUp()).as("nothing loaded yet").isFalse();
 
         asked.forEach(Runnable::run);
         asked.clear();
-        views.opened(2, store(), ANY_ID).processed(5);
+        views.opened(2, store(), ANY_ID, UnaryOperator.identity()).processed(5);
         asked.forEach(Runnable::run);
 
         assertThat(order).containsExactly("preload [0, 1]", "last status 0", "last status 1", "preload [2]", "last status 2");
@@ -161,14 +162,14 @@ class LocalViewsTest {
             }
         }, partition -> OptionalLong.empty(), asked::add, nanos::get);
         KeyValueStore<String, RequestStatus> first = store();
-        views.opened(0, first, ANY_ID);
+        views.opened(0, first, ANY_ID, UnaryOperator.identity());
         asked.forEach(Runnable::run);
         asked.clear();
         views.closed(0, first);
         assertThat(order).containsExactly("load 0", "unload 0");
 
         KeyValueStore<String, RequestStatus> second = store();
-        views.opened(0, second, ANY_ID);
+        views.opened(0, second, ANY_ID, UnaryOperator.identity());
         views.closed(0, first);
         assertThat(order).as("the close of a predecessor unloads nothing of its successor").containsExactly("load 0", "unload 0");
 

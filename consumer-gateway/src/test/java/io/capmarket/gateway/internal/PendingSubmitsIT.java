@@ -23,6 +23,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -74,8 +75,8 @@ class PendingSubmitsIT {
         LocalViews views = new LocalViews(partitions -> { }, partition -> OptionalLong.empty(), Runnable::run, System::nanoTime);
         KeyValueStore<String, RequestStatus> store0 = store(topics);
         KeyValueStore<String, RequestStatus> store1 = store(topics);
-        views.opened(0, store0, ANY_ID);
-        views.opened(1, store1, ANY_ID);
+        views.opened(0, store0, ANY_ID, UnaryOperator.identity());
+        views.opened(1, store1, ANY_ID, UnaryOperator.identity());
         // the topology's status of one of them reached the views before the task loaded
         store1.put(first.get(2), RequestViews.submitted(submit(first.get(2))));
         AcceptedRequests accepted = new AcceptedRequests(System::nanoTime);

@@ -22,6 +22,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.HostInfo;
@@ -147,7 +148,7 @@ class RequestReadsTest {
 
     private RequestReads reads(Predicate<String> mayHold) {
         LocalViews views = new LocalViews(partition -> OptionalLong.empty(), Runnable::run, System::nanoTime);
-        views.opened(PARTITION, store, mayHold);
+        views.opened(PARTITION, store, mayHold, UnaryOperator.identity());
         return new RequestReads(new RequestStore(null, views, "request-status", new HostInfo("localhost", 0)), accepted,
                 new RequestWatchers(), null, null, Runnable::run);
     }
