@@ -4,7 +4,6 @@ import io.capmarket.gateway.GatewayException.FieldError;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.UUID;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -47,7 +46,7 @@ final class JettyProblems extends ErrorHandler {
             callback.succeeded();
             return true;
         }
-        String requestId = UUID.randomUUID().toString();
+        String requestId = HttpInput.newRequestId();
         String instance = null;
         if (!(cause instanceof HttpException)) {
             instance = request.getHttpURI().getPath();
