@@ -316,7 +316,7 @@ class TopologyConfigTest {
                     .containsEntry(DeadLetters.GLOBAL_TOPICS_CONFIG, "acme.approval-policies,acme.contract-owners,acme.producer-liveness,acme.producers,acme.quotas")
                     .containsEntry("producer.compression.type", "none")
                     .containsEntry("producer.acks", "all")
-                    .containsEntry("producer.batch.size", "65536")
+                    .containsEntry("producer.batch.size", "262144")
                     .containsEntry("producer.buffer.memory", "67108864")
                     .containsEntry(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, "-1")
                     .containsEntry(StreamsConfig.STATESTORE_UNCOMMITTED_MAX_BYTES_CONFIG, "-1");
