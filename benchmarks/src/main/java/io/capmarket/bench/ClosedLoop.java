@@ -18,8 +18,8 @@ import org.HdrHistogram.Histogram;
 /**
  * A closed-loop HTTP load: {@code connections} clients, each sending its next request as soon as
  * the previous one is answered, for a fixed time. Counts answers by whether they had the expected
- * status, and keeps the latency distribution of the measured part and the CPU the processes
- * involved used during it.
+ * status, and keeps the latency distribution of the measured part, the CPU the processes
+ * involved used during it and what the broker did meanwhile.
  */
 final class ClosedLoop {
 
@@ -40,12 +40,14 @@ final class ClosedLoop {
     /**
      * The figures of one run.
      *
-     * @param cpuSeconds by process, the CPU it used during the measured part
+     * @param used by counter, how much of it the measured part used: by process, the CPU seconds it
+     *     used; the broker's counts ({@link BrokerCounters})
+     * @param seconds how long the measured part lasted
      * @param warmUpSeconds how long the unmeasured part lasted
      * @param compilersAtStart the measured processes' JIT compilers' share of a core over the warm-up's last window
      */
     record Outcome(long ok, long unexpected, long errors, double perSecond, Histogram latencyMicros,
-            Map<String, Double> cpuSeconds, double warmUpSeconds, double compilersAtStart) {
+            Map<String, Double> used, double seconds, double warmUpSeconds, double compilersAtStart) {
 
         double percentileMillis(double percentile) {
             return latencyMicros.getValueAtPercentile(percentile) / 1_000.0;
@@ -53,7 +55,17 @@ final class ClosedLoop {
 
         /** The CPU {@code process} used per successful answer in the measured part, in µs. */
         double cpuMicrosPerAnswer(String process) {
-            return cpuSeconds.getOrDefault(process, 0.0) * 1e6 / Math.max(1, ok);
+            return perAnswer(process) * 1e6;
+        }
+
+        /** How much of {@code counter} the measured part used per second (0 for a counter not read). */
+        double perSecondOf(String counter) {
+            return used.getOrDefault(counter, 0.0) / seconds;
+        }
+
+        /** How much of {@code counter} the measured part used per successful answer (0 for a counter not read). */
+        double perAnswer(String counter) {
+            return used.getOrDefault(counter, 0.0) / Math.max(1, ok);
         }
     }
 
@@ -102,10 +114,11 @@ final class ClosedLoop {
      * @param request the request a client sends next, from the client's number and its count so far
      * @param expectedStatus the status of a successful answer
      * @param onAnswer sees every successful answer (for example to collect the ids created)
-     * @param cpu by process, the CPU seconds it has used so far, read as the measured part starts and ends
+     * @param counters by name, how much each has counted so far (by process, the CPU seconds it has used; the
+     *     broker's counts), read as the measured part starts and ends
      */
     Outcome run(BiFunction<Integer, Long, HttpRequest> request, int expectedStatus, WarmUp warmUp, Duration duration,
-            Consumer<HttpResponse<String>> onAnswer, Map<String, DoubleSupplier> cpu) {
+            Consumer<HttpResponse<String>> onAnswer, Map<String, DoubleSupplier> counters) {
         long start = System.nanoTime();
         Phases phases = new Phases();
         AtomicLong ok = new AtomicLong();
@@ -148,8 +161,8 @@ final class ClosedLoop {
             threads.add(thread);
         }
         double compilersAtStart = warmUp.await(start);
-        Map<String, Double> cpuAtStart = new LinkedHashMap<>();
-        cpu.forEach((process, seconds) -> cpuAtStart.put(process, seconds.getAsDouble()));
+        Map<String, Double> atStart = new LinkedHashMap<>();
+        counters.forEach((name, counter) -> atStart.put(name, counter.getAsDouble()));
         long measureFrom = System.nanoTime();
         phases.measureFrom = measureFrom;
         phases.end = measureFrom + duration.toNanos();
@@ -160,11 +173,12 @@ final class ClosedLoop {
                 Thread.currentThread().interrupt();
             }
         }
-        Map<String, Double> cpuUsed = new LinkedHashMap<>();
-        cpu.forEach((process, seconds) -> cpuUsed.put(process, seconds.getAsDouble() - cpuAtStart.get(process)));
+        Map<String, Double> used = new LinkedHashMap<>();
+        counters.forEach((name, counter) -> used.put(name, counter.getAsDouble() - atStart.get(name)));
         Histogram all = new Histogram(60_000_000L, 3);
         histograms.forEach(all::add);
-        return new Outcome(ok.get(), unexpected.get(), errors.get(), ok.get() / (duration.toNanos() / 1e9), all, Map.copyOf(cpuUsed),
+        double seconds = duration.toNanos() / 1e9;
+        return new Outcome(ok.get(), unexpected.get(), errors.get(), ok.get() / seconds, all, Map.copyOf(used), seconds,
                 (measureFrom - start) / 1e9, compilersAtStart);
     }
 }

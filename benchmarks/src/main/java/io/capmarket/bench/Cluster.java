@@ -47,6 +47,11 @@ final class Cluster implements AutoCloseable {
         return new Cluster(bootstrapServers, registryUrl, null, null);
     }
 
+    /** Whether the broker runs in this JVM, where its meters can be read ({@link BrokerCounters}). */
+    boolean inThisJvm() {
+        return broker != null;
+    }
+
     String bootstrapServers() {
         return bootstrapServers;
     }

@@ -54,18 +54,20 @@ final class GatewayScenarios {
             gateway.jvm().awaitHttpOk(base + "/health/ready", Duration.ofSeconds(120));
             awaitCatalog(base, workload);
             ClosedLoop load = new ClosedLoop(CONNECTIONS);
-            Map<String, DoubleSupplier> cpu = new LinkedHashMap<>();
-            cpu.put(GATEWAY, gateway.jvm()::cpuSeconds);
-            cpu.put(TOPOLOGY, topology::cpuSeconds);
-            cpu.put(HARNESS, GatewayScenarios::ownCpuSeconds);
-            cpu.put(GATEWAY_JIT, gateway.jvm()::compilerCpuSeconds);
-            cpu.put(TOPOLOGY_JIT, topology::compilerCpuSeconds);
+            Map<String, DoubleSupplier> counters = new LinkedHashMap<>();
+            counters.put(GATEWAY, gateway.jvm()::cpuSeconds);
+            counters.put(TOPOLOGY, topology::cpuSeconds);
+            counters.put(HARNESS, GatewayScenarios::ownCpuSeconds);
+            counters.put(GATEWAY_JIT, gateway.jvm()::compilerCpuSeconds);
+            counters.put(TOPOLOGY_JIT, topology::compilerCpuSeconds);
+            // what a call asks of the broker: the records and appends of every topic of the marketplace's
+            counters.putAll(BrokerCounters.of(context.cluster(), topic -> topic.startsWith(workload.prefix())));
             DoubleSupplier compilers = () -> gateway.jvm().compilerCpuSeconds() + topology.compilerCpuSeconds();
             ClosedLoop.WarmUp warmUp = warmUp(context.sizes().warmUp(), compilers);
             double ceilingRate = 0;
             if (ceiling || post || get) {
                 ClosedLoop.Outcome trivial = load.run((c, n) -> HttpRequest.newBuilder(URI.create(base + "/health/live")).build(),
-                        200, warmUp, context.sizes().gatewayRun(), answer -> { }, cpu);
+                        200, warmUp, context.sizes().gatewayRun(), answer -> { }, counters);
                 ceilingRate = trivial.perSecond();
                 if (ceiling) {
                     results.add(result(Scenarios.GATEWAY_CEILING, trivial, 0, "GET /health/live"));
@@ -74,7 +76,7 @@ final class GatewayScenarios {
             // every accepted request's location, added by 64 threads: a queue, not a list copied on each add
             Queue<String> created = new ConcurrentLinkedQueue<>();
             ClosedLoop.Outcome posts = load.run((c, n) -> submit(base, workload, c, n), 202, warmUp,
-                    context.sizes().gatewayRun(), answer -> answer.headers().firstValue("Location").ifPresent(created::add), cpu);
+                    context.sizes().gatewayRun(), answer -> answer.headers().firstValue("Location").ifPresent(created::add), counters);
             if (post) {
                 results.add(result(Scenarios.GATEWAY_POST, posts, ceilingRate, "POST /v1/requests"));
             }
@@ -82,7 +84,7 @@ final class GatewayScenarios {
                 List<String> ids = List.copyOf(created);
                 ClosedLoop.Outcome reads = load.run((c, n) -> HttpRequest.newBuilder(URI.create(base
                         + ids.get((int) ((c * 7919L + n) % ids.size())))).header("Authorization", "Bearer " + TOKEN).build(),
-                        200, warmUp(context.sizes().warmUpAgain(), compilers), context.sizes().gatewayRun(), answer -> { }, cpu);
+                        200, warmUp(context.sizes().warmUpAgain(), compilers), context.sizes().gatewayRun(), answer -> { }, counters);
                 results.add(result(Scenarios.GATEWAY_GET, reads, ceilingRate, "GET /v1/requests/{id}"));
             }
         }
@@ -150,7 +152,7 @@ final class GatewayScenarios {
         return ClosedLoop.WarmUp.settling(least, least.multipliedBy(2), compilers);
     }
 
-    private static Result result(String name, ClosedLoop.Outcome outcome, double ceilingRate, String what) {
+    private Result result(String name, ClosedLoop.Outcome outcome, double ceilingRate, String what) {
         Result result = new Result(name).with("requests_per_s", outcome.perSecond())
                 .with("p50_ms", outcome.percentileMillis(50)).with("p99_ms", outcome.percentileMillis(99))
                 .with("p999_ms", outcome.percentileMillis(99.9)).with("warm_up_s", outcome.warmUpSeconds())
@@ -158,13 +160,20 @@ final class GatewayScenarios {
         if (ceilingRate > 0) {
             result.ratioTo(ceilingRate, outcome.perSecond());
         }
-        return result.with("ok", outcome.ok()).with("unexpected_status", outcome.unexpected()).with("errors", outcome.errors())
+        result.with("ok", outcome.ok()).with("unexpected_status", outcome.unexpected()).with("errors", outcome.errors())
                 .with("connections", CONNECTIONS).with("endpoint", what)
                 .with("gateway_cpu_us_per_call", outcome.cpuMicrosPerAnswer(GATEWAY))
                 .with("topology_cpu_us_per_call", outcome.cpuMicrosPerAnswer(TOPOLOGY))
                 .with("harness_cpu_us_per_call", outcome.cpuMicrosPerAnswer(HARNESS))
                 .with("gateway_jit_us_per_call", outcome.cpuMicrosPerAnswer(GATEWAY_JIT))
                 .with("topology_jit_us_per_call", outcome.cpuMicrosPerAnswer(TOPOLOGY_JIT));
+        if (context.cluster().inThisJvm()) {
+            result.with("broker_records_per_call", outcome.perAnswer(BrokerCounters.RECORDS))
+                    .with("broker_partition_appends_per_call", outcome.perAnswer(BrokerCounters.PARTITION_APPENDS))
+                    .with("broker_produce_requests_per_s", outcome.perSecondOf(BrokerCounters.PRODUCE_REQUESTS))
+                    .with("broker_fetch_requests_per_s", outcome.perSecondOf(BrokerCounters.FETCH_REQUESTS));
+        }
+        return result;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.capmarket.schemas.topics.TopicSpec;
 import io.capmarket.topology.app.TopologyConfig;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,11 +87,12 @@ final class StreamsScenarios {
             // the passthrough runs the benchmark's settings only: a ratio to it would compare two configurations
             result.with("ratio_omitted", "--topology " + new TreeSet<>(overrides.keySet()) + " is not the passthrough's");
         }
-        return result.with("matched", backlog.throughput().records()).with("requests", requests)
+        result.with("matched", backlog.throughput().records()).with("requests", requests)
                 .with("seconds", backlog.throughput().seconds())
                 .with("cpu_us_per_request", backlog.cpuSeconds() * 1e6 / Math.max(1, backlog.cpuRecords()))
-                .with("topology_jit_cpu_s", backlog.compilerSeconds())
-                .with("catalog", "50 capabilities x 4 offers")
+                .with("topology_jit_cpu_s", backlog.compilerSeconds());
+        brokerFigures(result, backlog);
+        return result.with("catalog", "50 capabilities x 4 offers")
                 .with("guarantee", overrides.getOrDefault(TopologyConfig.PROCESSING_GUARANTEE, guarantee)).with("partitions", PARTITIONS)
                 .with("topology_heap_mib", backlog.memory().heapMib())
                 .with("topology_rss_mib", backlog.memory().residentMib())
@@ -98,6 +100,16 @@ final class StreamsScenarios {
                 .with("warm_up_requests", backlog.warmUp().records())
                 .with("compilers_pct_at_start", 100 * backlog.warmUp().compilersShare())
                 .with("warm_up_end", backlog.warmUp().end().label());
+    }
+
+    /** What the broker counted per request matched while measured, where its meters can be read (an in-JVM broker). */
+    private void brokerFigures(Result result, Backlog backlog) {
+        if (context.cluster().inThisJvm()) {
+            result.with("broker_records_per_request", backlog.perRequest(BrokerCounters.RECORDS))
+                    .with("broker_partition_appends_per_request", backlog.perRequest(BrokerCounters.PARTITION_APPENDS))
+                    .with("broker_produce_requests_per_s", backlog.perSecond(BrokerCounters.PRODUCE_REQUESTS))
+                    .with("broker_fetch_requests_per_s", backlog.perSecond(BrokerCounters.FETCH_REQUESTS));
+        }
     }
 
     /** Latency from submit to MATCHED at fixed rates, on one topology instance. */
@@ -151,13 +163,30 @@ final class StreamsScenarios {
                 .with("instances", instances).with("partitions", partitions).with("guarantee", TopologyConfig.EXACTLY_ONCE_V2);
     }
 
+    /** Every counter's value now, by name. */
+    private static Map<String, Double> read(Map<String, DoubleSupplier> counters) {
+        Map<String, Double> values = new LinkedHashMap<>();
+        counters.forEach((name, counter) -> values.put(name, counter.getAsDouble()));
+        return values;
+    }
+
     /**
      * What matching a backlog showed: where its warm-up ended, the rate, the instances' CPU seconds
      * while matching (their JIT compilers' share apart as well) and the matches counted over the
      * same time, the first instance's memory with {@code live} matched requests held.
      */
     private record Backlog(BacklogWarmUp.Reached warmUp, OutputMeter.Throughput throughput, double cpuSeconds, long cpuRecords,
-            double compilerSeconds, TopologyProcess.Memory memory, long live) {
+            double compilerSeconds, TopologyProcess.Memory memory, long live, Map<String, Double> broker) {
+
+        /** What the broker counted of {@code counter} ({@link BrokerCounters}) per second of the measured part (0 unread). */
+        double perSecond(String counter) {
+            return broker.getOrDefault(counter, 0.0) / Math.max(1e-9, throughput.seconds());
+        }
+
+        /** What the broker counted of {@code counter} ({@link BrokerCounters}) per request matched while measured (0 unread). */
+        double perRequest(String counter) {
+            return broker.getOrDefault(counter, 0.0) / Math.max(1, cpuRecords);
+        }
     }
 
     /**
@@ -171,6 +200,10 @@ final class StreamsScenarios {
         workload.provision();
         workload.publishCatalog();
         Pattern assignments = workload.topics().everyProducersAssignments().pattern();
+        // what matching asks of the broker: the topology's own writes, not the pre-produced submissions
+        String submissions = workload.topics().requests().name();
+        Map<String, DoubleSupplier> broker = BrokerCounters.of(context.cluster(),
+                topic -> topic.startsWith(workload.prefix()) && !topic.equals(submissions));
         List<TopologyProcess> started = new ArrayList<>();
         try (OutputMeter meter = new OutputMeter(context.cluster(), workload.prefix() + "meter", assignments)) {
             for (int i = 0; i < instances; i++) {
@@ -187,11 +220,14 @@ final class StreamsScenarios {
             BacklogWarmUp.Reached warm = rule.await(meter::counted, limit, IDLE);
             meter.startWindow(warm.records());
             double cpuBefore = started.stream().mapToDouble(TopologyProcess::cpuSeconds).sum();
+            Map<String, Double> brokerBefore = read(broker);
             long countedBefore = meter.counted();
             started.forEach(TopologyProcess::markMeasured);
             OutputMeter.Throughput throughput = meter.await(requests, limit, IDLE);
             double cpu = started.stream().mapToDouble(TopologyProcess::cpuSeconds).sum() - cpuBefore;
             long cpuRecords = meter.counted() - countedBefore;
+            Map<String, Double> brokerUsed = read(broker);
+            brokerUsed.replaceAll((counter, now) -> now - brokerBefore.get(counter));
             double compiling = started.stream().mapToDouble(TopologyProcess::compilerSecondsSinceMark).sum();
             if (measureMemory) {
                 // what the warm-up left of its part of the backlog is matched first (within another limit)
@@ -199,7 +235,7 @@ final class StreamsScenarios {
             }
             long live = meter.counted();
             TopologyProcess.Memory memory = measureMemory ? started.get(0).memory() : new TopologyProcess.Memory(0, 0);
-            return new Backlog(warm, throughput, cpu, cpuRecords, compiling, memory, live);
+            return new Backlog(warm, throughput, cpu, cpuRecords, compiling, memory, live, brokerUsed);
         } finally {
             started.forEach(TopologyProcess::close);
         }
