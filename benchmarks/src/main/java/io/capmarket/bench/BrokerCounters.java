@@ -18,7 +18,7 @@ import javax.management.ObjectName;
  */
 final class BrokerCounters {
 
-    /** Records the broker appended to the counted topics (transaction markers not counted). */
+    /** Records the broker appended to the counted topics, a transaction's marker on each of its partitions among them. */
     static final String RECORDS = "broker_records";
     /** Appends to one partition of the counted topics: a produce request appends to each partition it carries. */
     static final String PARTITION_APPENDS = "broker_partition_appends";

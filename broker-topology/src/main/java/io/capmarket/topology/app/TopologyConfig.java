@@ -452,9 +452,9 @@ public final class TopologyConfig implements ServiceCommand.Settings {
      * 256 KB: each time the busiest partition (statuses, request states) fills a batch, the sender
      * takes a batch from every partition holding one, so that larger batches let the brokers append
      * to each of a transaction's partitions fewer times (at 6,000 requests/s, 0.24–0.26 partition
-     * appends per request instead of 0.37–0.40 with 64 KB); from a 64 MB buffer: at most 256
-     * partitions hold an open batch at once, and past that the sender sends them early. The
-     * benchmark's passthrough runs with the same settings.
+     * appends per request, commit markers included, instead of 0.37–0.40 with 64 KB); from a 64 MB
+     * buffer: at most 256 partitions hold an open batch at once, and past that the sender sends them
+     * early. The benchmark's passthrough runs with the same settings.
      */
     public static Map<String, String> producerSettings() {
         return Map.of(
