@@ -61,7 +61,7 @@ public final class HttpInput {
      * logs and answers and guards nothing, so it need not be unguessable, and a secure generator's
      * hashing cost every call more than this.
      */
-    public static String newRequestId() {
+    static String newRequestId() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return new UUID(random.nextLong() & ~0xF000L | 0x4000L, random.nextLong() & ~(3L << 62) | 1L << 63).toString();
     }
